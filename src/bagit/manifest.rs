@@ -1,0 +1,195 @@
+//! Payload and tag manifests: `<checksum> <path>` lines.
+
+use std::fmt::Write;
+
+use crate::digest::Algorithm;
+
+/// The file name of the payload manifest for `algorithm`.
+pub fn manifest_name(algorithm: Algorithm) -> String {
+    format!("manifest-{algorithm}.txt")
+}
+
+/// The file name of the tag manifest for `algorithm`.
+pub fn tagmanifest_name(algorithm: Algorithm) -> String {
+    format!("tagmanifest-{algorithm}.txt")
+}
+
+/// One manifest line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestEntry {
+    /// The checksum, lowercase hex.
+    pub digest: String,
+    /// The path relative to the bag root, decoded.
+    pub path: String,
+}
+
+/// Writes a manifest: one line per entry, sorted by path, paths encoded as
+/// RFC 8493 §2.1.3 requires (`%` → `%25`, CR → `%0D`, LF → `%0A`).
+pub fn write(entries: &[ManifestEntry]) -> String {
+    let mut sorted: Vec<&ManifestEntry> = entries.iter().collect();
+    sorted.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+    let mut text = String::new();
+    for entry in sorted {
+        writeln!(text, "{}  {}", entry.digest, encode_path(&entry.path))
+            .expect("writing to a String");
+    }
+    text
+}
+
+/// Percent-encodes the three characters a manifest path cannot hold.
+pub fn encode_path(path: &str) -> String {
+    let mut encoded = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '%' => encoded.push_str("%25"),
+            '\r' => encoded.push_str("%0D"),
+            '\n' => encoded.push_str("%0A"),
+            c => encoded.push(c),
+        }
+    }
+    encoded
+}
+
+/// Decodes `%0D` and `%0A` (and `%25` when `decode_percent` is set, as for
+/// BagIt 1.0); every other `%` sequence is a literal part of the name.
+pub fn decode_path(path: &str, decode_percent: bool) -> String {
+    let mut decoded = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(at) = rest.find('%') {
+        decoded.push_str(&rest[..at]);
+        let escape = rest.get(at..at + 3).unwrap_or("");
+        let replacement = match escape.to_ascii_uppercase().as_str() {
+            "%0D" => Some('\r'),
+            "%0A" => Some('\n'),
+            "%25" if decode_percent => Some('%'),
+            _ => None,
+        };
+        match replacement {
+            Some(c) => {
+                decoded.push(c);
+                rest = &rest[at + 3..];
+            }
+            None => {
+                decoded.push('%');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    decoded.push_str(rest);
+    decoded
+}
+
+/// A manifest line that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The entries of a manifest and the lines that are not entries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedManifest {
+    /// Well-formed lines, in order, with their 1-based line numbers.
+    pub entries: Vec<(usize, ManifestEntry)>,
+    /// Lines that could not be read.
+    pub errors: Vec<LineError>,
+}
+
+/// Parses a manifest's decoded text for `algorithm`. The checksum and the
+/// path are separated by one or more spaces or tabs.
+pub fn parse(text: &str, algorithm: Algorithm, decode_percent: bool) -> ParsedManifest {
+    let mut parsed = ParsedManifest::default();
+    for (index, line) in super::tagfile::split_lines(text).enumerate() {
+        let number = index + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let error = |message: String| LineError {
+            line: number,
+            message,
+        };
+        let Some((digest, path)) = line.split_once([' ', '\t']) else {
+            parsed.errors.push(error(format!(
+                "expected `<checksum> <path>`, found {line:?}"
+            )));
+            continue;
+        };
+        let path = path.trim_start_matches([' ', '\t']);
+        if digest.len() != algorithm.hex_len() || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+            parsed.errors.push(error(format!(
+                "{digest:?} is not a {algorithm} checksum ({} hex digits)",
+                algorithm.hex_len()
+            )));
+            continue;
+        }
+        if path.is_empty() {
+            parsed.errors.push(error("the line has no path".into()));
+            continue;
+        }
+        parsed.entries.push((
+            number,
+            ManifestEntry {
+                digest: digest.to_ascii_lowercase(),
+                path: decode_path(path, decode_percent),
+            },
+        ));
+    }
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str) -> ManifestEntry {
+        ManifestEntry {
+            digest: "0".repeat(64),
+            path: path.into(),
+        }
+    }
+
+    #[test]
+    fn writes_sorted_and_encoded() {
+        let text = write(&[entry("data/b"), entry("data/a%\nb")]);
+        let zeros = "0".repeat(64);
+        assert_eq!(text, format!("{zeros}  data/a%25%0Ab\n{zeros}  data/b\n"));
+    }
+
+    #[test]
+    fn round_trips_awkward_names() {
+        let names = [
+            "data/a b.txt",
+            "data/100%.txt",
+            "data/cr\rlf\n",
+            "data/Überblick.md",
+        ];
+        let entries: Vec<_> = names.iter().map(|n| entry(n)).collect();
+        let parsed = parse(&write(&entries), Algorithm::Sha256, true);
+        assert!(parsed.errors.is_empty());
+        let mut paths: Vec<_> = parsed.entries.into_iter().map(|(_, e)| e.path).collect();
+        paths.sort();
+        let mut expected: Vec<_> = names.iter().map(|n| n.to_string()).collect();
+        expected.sort();
+        assert_eq!(paths, expected);
+    }
+
+    #[test]
+    fn only_known_escapes_are_decoded() {
+        assert_eq!(decode_path("data/%7Etest1.txt", true), "data/%7Etest1.txt");
+        assert_eq!(decode_path("data/%test2.txt", true), "data/%test2.txt");
+        assert_eq!(decode_path("data/%25", false), "data/%25");
+        assert_eq!(decode_path("data/%25", true), "data/%");
+        assert_eq!(decode_path("a%0d%0A", true), "a\r\n");
+    }
+
+    #[test]
+    fn reports_bad_lines_with_numbers() {
+        let text = format!("{}  data/ok\nnot-a-line\nabc data/short\n", "a".repeat(64));
+        let parsed = parse(&text, Algorithm::Sha256, true);
+        assert_eq!(parsed.entries.len(), 1);
+        let lines: Vec<_> = parsed.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 3]);
+    }
+}

@@ -1,0 +1,316 @@
+//! The record model: a collection of documents and their provenance.
+//!
+//! A collection is a directory holding `collection.toml` and the document
+//! files. The types here are that file's schema: `manifests/schema/
+//! collection.schema.json` is generated from them.
+
+mod load;
+pub mod values;
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr};
+
+pub use self::load::{CollectionFile, LoadedCollection, load, parse};
+use self::values::{
+    DocumentPath, IsoDate, LanguageTag, License, MediaType, Orcid, Sha256Hex, Slug,
+};
+use crate::edtf::EdtfDate;
+
+/// The name of the record file inside a collection directory.
+pub const COLLECTION_FILE: &str = "collection.toml";
+
+/// A collection: its own description and its documents' records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collection {
+    /// The `[collection]` table.
+    pub info: CollectionInfo,
+    /// The `[[document]]` records, in file order.
+    pub documents: Vec<Document>,
+}
+
+/// What describes the collection as a whole.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionInfo {
+    /// Identifier; names the bag's top-level directory.
+    pub id: Slug,
+    /// Human-readable title.
+    pub title: String,
+    /// What the collection is.
+    pub description: String,
+    /// Licence of the bundle's metadata (and of the documents where they
+    /// carry no licence of their own).
+    pub license: License,
+    /// The collection's date; used as the bag's Bagging-Date, so that the
+    /// same collection always gives the same bundle.
+    pub date: IsoDate,
+    /// Organization that made the collection (bag-info `Source-Organization`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_organization: Option<String>,
+    /// Person to contact (bag-info `Contact-Name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    /// E-mail of the contact (bag-info `Contact-Email`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+}
+
+/// The record of one document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Identifier, unique in the collection.
+    pub id: Slug,
+    /// Title of the document.
+    pub title: String,
+    /// The file, relative to the collection directory or a `--source`
+    /// directory. It keeps this path under `data/documents/` in the bag.
+    pub file: DocumentPath,
+    /// IANA media type; guessed from the file extension when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<MediaType>,
+    /// BCP 47 language of the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<LanguageTag>,
+    /// SHA-256 checksum declared by the source. Checked when the file is
+    /// packed; lets a document be catalogued without being held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<Sha256Hex>,
+    /// Who made it, when, where, and where this copy came from.
+    #[serde(default)]
+    pub provenance: Provenance,
+    /// Whether the document is disputed, and how.
+    #[serde(default)]
+    pub contested: Contested,
+}
+
+impl Document {
+    /// The media type of the record, or the one guessed from the file name.
+    pub fn media_type_or_guess(&self) -> MediaType {
+        self.media_type
+            .clone()
+            .unwrap_or_else(|| MediaType::guess(self.file.as_str()))
+    }
+}
+
+/// Provenance of a document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// Authors, speakers and other contributors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<Author>,
+    /// When the document was made, in EDTF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<EdtfDate>,
+    /// How the date is known (e.g. inferred, not printed in the text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_note: Option<String>,
+    /// Where this copy came from: a URL, archive, donor or periodical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// Where it was said, written or published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    /// The event it records, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// Who published it, if anyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// What the document is and why it is in the collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+}
+
+/// An author: a name, or a table with a role and identifiers.
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Author {
+    /// Just a name; the role is `author`.
+    Name(String),
+    /// A name with a role and identifiers.
+    Detailed(AuthorDetails),
+}
+
+impl Author {
+    /// The person's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Author::Name(name) => name,
+            Author::Detailed(details) => &details.name,
+        }
+    }
+
+    /// The person's role (`author` unless given).
+    pub fn role(&self) -> Role {
+        match self {
+            Author::Name(_) => Role::Author,
+            Author::Detailed(details) => details.role.unwrap_or(Role::Author),
+        }
+    }
+
+    /// The ORCID iD, if given.
+    pub fn orcid(&self) -> Option<&Orcid> {
+        match self {
+            Author::Name(_) => None,
+            Author::Detailed(details) => details.orcid.as_ref(),
+        }
+    }
+}
+
+// A derived untagged enum would hide the inner error ("did not match any
+// variant"); dispatching on the TOML type keeps it, with its line.
+impl<'de> Deserialize<'de> for Author {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Author, D::Error> {
+        struct AuthorVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for AuthorVisitor {
+            type Value = Author;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a name or a table { name, role, orcid }")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Author, E> {
+                Ok(Author::Name(name.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Author, A::Error> {
+                let details =
+                    AuthorDetails::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Author::Detailed(details))
+            }
+        }
+
+        d.deserialize_any(AuthorVisitor)
+    }
+}
+
+/// An author given as a table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorDetails {
+    /// The person's name as it should be cited.
+    pub name: String,
+    /// What the person did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// ORCID iD, checked digit included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orcid: Option<Orcid>,
+}
+
+/// What a person did for a document.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    Display,
+    EnumString,
+    IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Role {
+    /// Wrote it.
+    Author,
+    /// Said it (a talk, an interview answer).
+    Speaker,
+    /// Edited it.
+    Editor,
+    /// Translated it.
+    Translator,
+    /// Transcribed it from speech or manuscript.
+    Transcriber,
+    /// Asked the questions of an interview.
+    Interviewer,
+}
+
+/// Whether, and how, a document is disputed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contested {
+    /// `uncontested`, `contested` or `unassessed` (the default).
+    #[serde(default)]
+    pub status: Status,
+    /// What is disputed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aspects: Vec<Aspect>,
+    /// The dispute in a few sentences, taking no side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Citations of works that dispute it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disputed_by: Vec<String>,
+    /// Who assessed the status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessed_by: Option<String>,
+    /// When the status was assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessed_on: Option<IsoDate>,
+}
+
+/// The contested status of a document.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    Display,
+    EnumString,
+    IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Status {
+    /// Nobody has assessed whether it is disputed.
+    #[default]
+    Unassessed,
+    /// Assessed, and not disputed.
+    Uncontested,
+    /// Its claims, authenticity, attribution or date are disputed.
+    Contested,
+}
+
+/// What about a document is disputed.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    Display,
+    EnumString,
+    IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Aspect {
+    /// What it asserts.
+    Claims,
+    /// Whether it is what it purports to be.
+    Authenticity,
+    /// Who made it.
+    Attribution,
+    /// When it was made.
+    Date,
+}

@@ -1,0 +1,566 @@
+//! Validated string values of the record model.
+//!
+//! Each type here can only hold a valid value: parsing is the validation, so
+//! a `Collection` that exists is a collection whose values are all well
+//! formed. In TOML and JSON they are plain strings.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+/// Implements `Display`, serde and JSON Schema for a string newtype that has
+/// `FromStr<Err = String>` and an `as_str` method.
+macro_rules! string_value {
+    ($type:ident, $description:expr, $schema_extra:tt) => {
+        impl fmt::Display for $type {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&*self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&*self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl schemars::JsonSchema for $type {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($type).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let mut schema = schemars::json_schema!($schema_extra);
+                schema.insert("type".into(), "string".into());
+                schema.insert("description".into(), $description.into());
+                schema
+            }
+        }
+    };
+}
+pub(crate) use string_value;
+
+/// A lowercase identifier: `[a-z0-9-]+`, not starting or ending with `-`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Slug(String);
+
+impl Slug {
+    /// The slug as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Slug {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Slug, String> {
+        let valid_chars = text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if text.is_empty() || text.len() > 100 || !valid_chars {
+            return Err(format!(
+                "invalid slug {text:?}: use 1 to 100 characters from a-z, 0-9 and -"
+            ));
+        }
+        if text.starts_with('-') || text.ends_with('-') {
+            return Err(format!(
+                "invalid slug {text:?}: must not start or end with -"
+            ));
+        }
+        Ok(Slug(text.to_string()))
+    }
+}
+
+string_value!(
+    Slug,
+    "A lowercase identifier made of a-z, 0-9 and -, not starting or ending with -.",
+    { "pattern": "^[a-z0-9]([a-z0-9-]{0,98}[a-z0-9])?$" }
+);
+
+/// A SHA-256 checksum as 64 hexadecimal digits, kept in lowercase.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Sha256Hex(String);
+
+impl Sha256Hex {
+    /// The checksum as lowercase hex.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Sha256Hex {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Sha256Hex, String> {
+        if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!(
+                "malformed sha256 {text:?}: expected 64 hexadecimal digits"
+            ));
+        }
+        Ok(Sha256Hex(text.to_ascii_lowercase()))
+    }
+}
+
+string_value!(
+    Sha256Hex,
+    "A SHA-256 checksum: 64 hexadecimal digits.",
+    { "pattern": "^[0-9a-fA-F]{64}$" }
+);
+
+/// A relative path inside a collection, `/`-separated, that cannot escape it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocumentPath(String);
+
+impl DocumentPath {
+    /// The path as written, with `/` separators.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for DocumentPath {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<DocumentPath, String> {
+        let reject = |why: &str| Err(format!("unsafe file path {text:?}: {why}"));
+        if text.is_empty() {
+            return reject("it is empty");
+        }
+        if text.starts_with('/') {
+            return reject("it is absolute; give it relative to the collection");
+        }
+        if text.contains('\\') {
+            return reject("use / to separate directories, not \\");
+        }
+        let bytes = text.as_bytes();
+        if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+            return reject("it starts with a drive letter");
+        }
+        if text.chars().any(char::is_control) {
+            return reject("it contains a control character");
+        }
+        for component in text.split('/') {
+            match component {
+                "" => return reject("it has an empty path component"),
+                "." | ".." => return reject("it has a . or .. component"),
+                _ => {}
+            }
+        }
+        Ok(DocumentPath(text.to_string()))
+    }
+}
+
+string_value!(
+    DocumentPath,
+    "A file path relative to the collection directory (or a --source directory), with / separators; no absolute paths, no . or .. components, no backslashes.",
+    { "minLength": 1 }
+);
+
+/// A BCP 47 language tag such as `en`, `ru` or `de-CH` (syntax check only).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LanguageTag(String);
+
+impl LanguageTag {
+    /// The tag as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for LanguageTag {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<LanguageTag, String> {
+        let mut subtags = text.split('-');
+        let primary = subtags.next().unwrap_or_default();
+        let primary_ok = (2..=8).contains(&primary.len())
+            && primary.bytes().all(|b| b.is_ascii_alphabetic())
+            || primary.eq_ignore_ascii_case("x")
+            || primary.eq_ignore_ascii_case("i");
+        let rest_ok = subtags
+            .clone()
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let singleton_last = primary.len() == 1 && subtags.next().is_none();
+        if !primary_ok || !rest_ok || singleton_last {
+            return Err(format!(
+                "invalid language tag {text:?}: expected a BCP 47 tag such as en, ru or de-CH"
+            ));
+        }
+        Ok(LanguageTag(text.to_string()))
+    }
+}
+
+string_value!(
+    LanguageTag,
+    "A BCP 47 language tag, e.g. en, ru, de-CH.",
+    { "pattern": "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$" }
+);
+
+/// An IANA media type such as `text/plain` or `application/pdf`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MediaType(String);
+
+impl MediaType {
+    /// The media type as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Guesses a media type from a file name's extension.
+    pub fn guess(file_name: &str) -> MediaType {
+        let extension = file_name
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase())
+            .unwrap_or_default();
+        let guessed = match extension.as_str() {
+            "txt" => "text/plain",
+            "md" | "markdown" => "text/markdown",
+            "html" | "htm" => "text/html",
+            "xml" => "application/xml",
+            "csv" => "text/csv",
+            "tsv" => "text/tab-separated-values",
+            "json" => "application/json",
+            "pdf" => "application/pdf",
+            "rtf" => "application/rtf",
+            "odt" => "application/vnd.oasis.opendocument.text",
+            "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "epub" => "application/epub+zip",
+            "jpg" | "jpeg" => "image/jpeg",
+            "png" => "image/png",
+            "tif" | "tiff" => "image/tiff",
+            "gif" => "image/gif",
+            "jp2" => "image/jp2",
+            "svg" => "image/svg+xml",
+            "mp3" => "audio/mpeg",
+            "wav" => "audio/wav",
+            "flac" => "audio/flac",
+            "ogg" => "audio/ogg",
+            "mp4" => "video/mp4",
+            "zip" => "application/zip",
+            "gz" => "application/gzip",
+            _ => "application/octet-stream",
+        };
+        MediaType(guessed.to_string())
+    }
+}
+
+impl FromStr for MediaType {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<MediaType, String> {
+        let is_token = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 127
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+        };
+        match text.split_once('/') {
+            Some((kind, subtype)) if is_token(kind) && is_token(subtype) => {
+                Ok(MediaType(text.to_ascii_lowercase()))
+            }
+            _ => Err(format!(
+                "invalid media type {text:?}: expected type/subtype such as text/plain"
+            )),
+        }
+    }
+}
+
+string_value!(
+    MediaType,
+    "An IANA media type (type/subtype), e.g. text/plain.",
+    { "pattern": "^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$" }
+);
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IsoDate(NaiveDate);
+
+impl IsoDate {
+    /// The date.
+    pub fn date(&self) -> NaiveDate {
+        self.0
+    }
+
+    fn as_str(&self) -> String {
+        self.0.format("%Y-%m-%d").to_string()
+    }
+}
+
+impl FromStr for IsoDate {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<IsoDate, String> {
+        let shaped = text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) if shaped => Ok(IsoDate(date)),
+            _ => Err(format!(
+                "invalid date {text:?}: expected a calendar date YYYY-MM-DD"
+            )),
+        }
+    }
+}
+
+string_value!(
+    IsoDate,
+    "A calendar date, YYYY-MM-DD.",
+    { "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }
+);
+
+/// A licence: an SPDX identifier (`CC-BY-4.0`) or an http(s) URL.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct License(String);
+
+impl License {
+    /// The licence as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A URL for the licence: the URL itself, or the SPDX licence page.
+    pub fn url(&self) -> String {
+        if self.is_url() {
+            self.0.clone()
+        } else {
+            format!("https://spdx.org/licenses/{}", self.0)
+        }
+    }
+
+    fn is_url(&self) -> bool {
+        self.0.starts_with("https://") || self.0.starts_with("http://")
+    }
+}
+
+impl FromStr for License {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<License, String> {
+        let license = License(text.to_string());
+        let spdx_like = !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'+');
+        let url_like = license.is_url() && !text.contains(char::is_whitespace);
+        if spdx_like || url_like {
+            Ok(license)
+        } else {
+            Err(format!(
+                "invalid license {text:?}: expected an SPDX identifier such as CC-BY-4.0 or an http(s) URL"
+            ))
+        }
+    }
+}
+
+string_value!(
+    License,
+    "An SPDX licence identifier (e.g. CC-BY-4.0) or an http(s) URL.",
+    { "minLength": 1 }
+);
+
+/// An ORCID iD, `0000-0002-1825-0097`, with a valid check digit.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Orcid(String);
+
+impl Orcid {
+    /// The 19-character form `0000-0000-0000-000X`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The ORCID URL, `https://orcid.org/…`.
+    pub fn url(&self) -> String {
+        format!("https://orcid.org/{}", self.0)
+    }
+}
+
+impl FromStr for Orcid {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Orcid, String> {
+        let bare = text
+            .strip_prefix("https://orcid.org/")
+            .or_else(|| text.strip_prefix("http://orcid.org/"))
+            .unwrap_or(text);
+        let digits: Vec<u8> = bare.bytes().filter(|&b| b != b'-').collect();
+        let grouped = bare.len() == 19
+            && bare
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| (i % 5 == 4) == (b == b'-'));
+        let shaped = grouped
+            && digits.len() == 16
+            && digits[..15].iter().all(u8::is_ascii_digit)
+            && (digits[15].is_ascii_digit() || digits[15] == b'X');
+        if !shaped {
+            return Err(format!(
+                "invalid ORCID {text:?}: expected 0000-0000-0000-000X"
+            ));
+        }
+        // ISO 7064 MOD 11-2, as ORCID specifies.
+        let total = digits[..15]
+            .iter()
+            .fold(0u32, |total, d| (total + u32::from(d - b'0')) * 2);
+        let check = (12 - total % 11) % 11;
+        let expected = if check == 10 {
+            b'X'
+        } else {
+            b'0' + check as u8
+        };
+        if digits[15] != expected {
+            return Err(format!(
+                "invalid ORCID {text:?}: the check digit should be {}",
+                expected as char
+            ));
+        }
+        Ok(Orcid(bare.to_string()))
+    }
+}
+
+string_value!(
+    Orcid,
+    "An ORCID iD (0000-0000-0000-000X or its https://orcid.org/ URL) with a valid check digit.",
+    { "pattern": "^(https?://orcid\\.org/)?[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$" }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!("soviet-historiography".parse::<Slug>().is_ok());
+        assert!("a1".parse::<Slug>().is_ok());
+        for bad in [
+            "",
+            "Upper",
+            "has space",
+            "-lead",
+            "trail-",
+            "under_score",
+            "é",
+        ] {
+            assert!(bad.parse::<Slug>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn checksums_are_64_hex_digits_and_lowercased() {
+        let upper = "972962436953C9EA6EECD3EED1BC013F6E43803F40ED42985EA46F3EB969BFA7";
+        assert_eq!(
+            upper.parse::<Sha256Hex>().unwrap().as_str(),
+            upper.to_lowercase()
+        );
+        assert!("9729".parse::<Sha256Hex>().is_err());
+        assert!("g".repeat(64).parse::<Sha256Hex>().is_err());
+    }
+
+    #[test]
+    fn document_paths_cannot_escape() {
+        for good in ["a.txt", "letters/1937/a b.txt", "Überblick.md", "..hidden"] {
+            assert!(good.parse::<DocumentPath>().is_ok(), "{good:?} rejected");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a/./b",
+            "a//b",
+            "a/",
+            "C:x",
+            "c:\\x",
+            "a\\b",
+            "a\nb",
+        ] {
+            assert!(bad.parse::<DocumentPath>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn language_tags() {
+        for good in ["en", "ru", "de-CH", "zh-Hant-TW", "x-private", "sr-Latn"] {
+            assert!(good.parse::<LanguageTag>().is_ok(), "{good:?} rejected");
+        }
+        for bad in [
+            "",
+            "e",
+            "english language",
+            "en_GB",
+            "en-",
+            "x",
+            "toolongtag9",
+        ] {
+            assert!(bad.parse::<LanguageTag>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn media_types() {
+        assert_eq!(
+            "Text/Plain".parse::<MediaType>().unwrap().as_str(),
+            "text/plain"
+        );
+        assert!("textplain".parse::<MediaType>().is_err());
+        assert!("text/".parse::<MediaType>().is_err());
+        assert_eq!(MediaType::guess("a.TXT").as_str(), "text/plain");
+        assert_eq!(
+            MediaType::guess("noext").as_str(),
+            "application/octet-stream"
+        );
+    }
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        assert!("2026-11-25".parse::<IsoDate>().is_ok());
+        for bad in [
+            "2026-02-30",
+            "2026-1-5",
+            "20261125",
+            "2026-11-25T00:00",
+            "+2026-11-25",
+        ] {
+            assert!(bad.parse::<IsoDate>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn licenses() {
+        assert_eq!(
+            "CC-BY-4.0".parse::<License>().unwrap().url(),
+            "https://spdx.org/licenses/CC-BY-4.0"
+        );
+        let url = "https://example.org/licence";
+        assert_eq!(url.parse::<License>().unwrap().url(), url);
+        assert!("All rights reserved".parse::<License>().is_err());
+    }
+
+    #[test]
+    fn orcid_check_digit() {
+        assert!("0000-0002-1825-0097".parse::<Orcid>().is_ok());
+        assert!("0000-0002-1694-233X".parse::<Orcid>().is_ok());
+        assert_eq!(
+            "https://orcid.org/0000-0002-1825-0097"
+                .parse::<Orcid>()
+                .unwrap()
+                .as_str(),
+            "0000-0002-1825-0097"
+        );
+        assert!("0000-0002-1825-0098".parse::<Orcid>().is_err());
+        assert!("0000000218250097".parse::<Orcid>().is_err());
+    }
+}

@@ -1,0 +1,290 @@
+//! Checksums: the algorithms BagIt names, and hashing one read into several.
+//!
+//! corpack writes SHA-256 and SHA-512 manifests. It reads bags with any
+//! algorithm bagit-python knows; MD5 and SHA-1 are accepted but flagged as
+//! weak by verify.
+
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+use strum::{Display, EnumIter, EnumString, IntoStaticStr};
+
+/// A checksum algorithm, named as in BagIt manifest file names.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    IntoStaticStr,
+    serde::Serialize,
+)]
+#[strum(serialize_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Algorithm {
+    /// MD5 (weak).
+    Md5,
+    /// SHA-1 (weak).
+    Sha1,
+    /// SHA-224.
+    Sha224,
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl Algorithm {
+    /// The length of a digest in hexadecimal digits.
+    pub fn hex_len(self) -> usize {
+        match self {
+            Algorithm::Md5 => 32,
+            Algorithm::Sha1 => 40,
+            Algorithm::Sha224 => 56,
+            Algorithm::Sha256 => 64,
+            Algorithm::Sha384 => 96,
+            Algorithm::Sha512 => 128,
+        }
+    }
+
+    /// Whether the algorithm is no longer collision resistant.
+    pub fn is_weak(self) -> bool {
+        matches!(self, Algorithm::Md5 | Algorithm::Sha1)
+    }
+
+    /// A fresh hasher for this algorithm.
+    pub fn hasher(self) -> Hasher {
+        match self {
+            Algorithm::Md5 => Hasher::Md5(Md5::new()),
+            Algorithm::Sha1 => Hasher::Sha1(Sha1::new()),
+            Algorithm::Sha224 => Hasher::Sha224(Sha224::new()),
+            Algorithm::Sha256 => Hasher::Sha256(Sha256::new()),
+            Algorithm::Sha384 => Hasher::Sha384(Sha384::new()),
+            Algorithm::Sha512 => Hasher::Sha512(Sha512::new()),
+        }
+    }
+}
+
+/// A running hash of one algorithm.
+#[derive(Clone)]
+pub enum Hasher {
+    /// MD5.
+    Md5(Md5),
+    /// SHA-1.
+    Sha1(Sha1),
+    /// SHA-224.
+    Sha224(Sha224),
+    /// SHA-256.
+    Sha256(Sha256),
+    /// SHA-384.
+    Sha384(Sha384),
+    /// SHA-512.
+    Sha512(Sha512),
+}
+
+impl Hasher {
+    /// Feeds bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Hasher::Md5(h) => h.update(bytes),
+            Hasher::Sha1(h) => h.update(bytes),
+            Hasher::Sha224(h) => h.update(bytes),
+            Hasher::Sha256(h) => h.update(bytes),
+            Hasher::Sha384(h) => h.update(bytes),
+            Hasher::Sha512(h) => h.update(bytes),
+        }
+    }
+
+    /// The digest in lowercase hex.
+    pub fn finish_hex(self) -> String {
+        match self {
+            Hasher::Md5(h) => hex::encode(h.finalize()),
+            Hasher::Sha1(h) => hex::encode(h.finalize()),
+            Hasher::Sha224(h) => hex::encode(h.finalize()),
+            Hasher::Sha256(h) => hex::encode(h.finalize()),
+            Hasher::Sha384(h) => hex::encode(h.finalize()),
+            Hasher::Sha512(h) => hex::encode(h.finalize()),
+        }
+    }
+}
+
+/// Several hashers fed by the same reads.
+#[derive(Clone)]
+pub struct MultiHasher {
+    hashers: Vec<(Algorithm, Hasher)>,
+}
+
+impl MultiHasher {
+    /// Hashers for each of `algorithms`.
+    pub fn new(algorithms: impl IntoIterator<Item = Algorithm>) -> MultiHasher {
+        MultiHasher {
+            hashers: algorithms.into_iter().map(|a| (a, a.hasher())).collect(),
+        }
+    }
+
+    /// Feeds bytes to every hasher; large buffers are hashed in parallel.
+    pub fn update(&mut self, bytes: &[u8]) {
+        if bytes.len() >= PARALLEL_UPDATE_MIN && self.hashers.len() > 1 {
+            update_parallel(&mut self.hashers, bytes);
+        } else {
+            for (_, hasher) in &mut self.hashers {
+                hasher.update(bytes);
+            }
+        }
+    }
+
+    /// The digests, in lowercase hex, in the order of the algorithms given.
+    pub fn finish(self) -> Vec<(Algorithm, String)> {
+        self.hashers
+            .into_iter()
+            .map(|(algorithm, hasher)| (algorithm, hasher.finish_hex()))
+            .collect()
+    }
+}
+
+/// Buffers at least this long are worth spreading over threads.
+const PARALLEL_UPDATE_MIN: usize = 256 * 1024;
+
+fn update_parallel(hashers: &mut [(Algorithm, Hasher)], bytes: &[u8]) {
+    match hashers {
+        [] => {}
+        [(_, only)] => only.update(bytes),
+        _ => {
+            let (left, right) = hashers.split_at_mut(hashers.len() / 2);
+            rayon::join(
+                || update_parallel(left, bytes),
+                || update_parallel(right, bytes),
+            );
+        }
+    }
+}
+
+/// The two digests corpack records for every file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Digests {
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+    /// SHA-512, lowercase hex.
+    pub sha512: String,
+}
+
+impl Digests {
+    /// Both digests of `bytes`.
+    pub fn of(bytes: &[u8]) -> Digests {
+        let mut hasher = DigestsHasher::new();
+        hasher.update(bytes);
+        hasher.finish()
+    }
+
+    /// The digest for `algorithm`, if corpack records it.
+    pub fn get(&self, algorithm: Algorithm) -> Option<&str> {
+        match algorithm {
+            Algorithm::Sha256 => Some(&self.sha256),
+            Algorithm::Sha512 => Some(&self.sha512),
+            _ => None,
+        }
+    }
+}
+
+/// SHA-256 and SHA-512 fed by the same reads.
+#[derive(Clone)]
+pub struct DigestsHasher {
+    sha256: Sha256,
+    sha512: Sha512,
+}
+
+impl Default for DigestsHasher {
+    fn default() -> Self {
+        DigestsHasher::new()
+    }
+}
+
+impl DigestsHasher {
+    /// A fresh pair.
+    pub fn new() -> DigestsHasher {
+        DigestsHasher {
+            sha256: Sha256::new(),
+            sha512: Sha512::new(),
+        }
+    }
+
+    /// Feeds bytes to both; large buffers are hashed on two threads.
+    pub fn update(&mut self, bytes: &[u8]) {
+        if bytes.len() >= PARALLEL_UPDATE_MIN {
+            let DigestsHasher { sha256, sha512 } = self;
+            rayon::join(|| sha256.update(bytes), || sha512.update(bytes));
+        } else {
+            self.sha256.update(bytes);
+            self.sha512.update(bytes);
+        }
+    }
+
+    /// Both digests in lowercase hex.
+    pub fn finish(self) -> Digests {
+        Digests {
+            sha256: hex::encode(self.sha256.finalize()),
+            sha512: hex::encode(self.sha512.finalize()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn known_digests_of_abc() {
+        let expected = [
+            (Algorithm::Md5, "900150983cd24fb0d6963f7d28e17f72"),
+            (Algorithm::Sha1, "a9993e364706816aba3e25717850c26c9cd0d89d"),
+            (
+                Algorithm::Sha256,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+        ];
+        let mut multi = MultiHasher::new(expected.iter().map(|(a, _)| *a));
+        multi.update(b"abc");
+        for ((algorithm, digest), (want_algorithm, want)) in multi.finish().iter().zip(expected) {
+            assert_eq!(*algorithm, want_algorithm);
+            assert_eq!(digest, want);
+        }
+    }
+
+    #[test]
+    fn parallel_and_serial_updates_agree() {
+        let bytes: Vec<u8> = (0..3 * PARALLEL_UPDATE_MIN)
+            .map(|i| (i * 7) as u8)
+            .collect();
+        let mut multi = MultiHasher::new(Algorithm::iter());
+        multi.update(&bytes);
+        let mut serial = MultiHasher::new(Algorithm::iter());
+        for chunk in bytes.chunks(1000) {
+            serial.update(chunk);
+        }
+        assert_eq!(multi.finish(), serial.finish());
+        let digests = Digests::of(&bytes);
+        let mut pair = DigestsHasher::new();
+        for chunk in bytes.chunks(999) {
+            pair.update(chunk);
+        }
+        assert_eq!(pair.finish(), digests);
+    }
+
+    #[test]
+    fn hex_lengths_match_the_algorithms() {
+        for algorithm in Algorithm::iter() {
+            let mut multi = MultiHasher::new([algorithm]);
+            multi.update(b"x");
+            assert_eq!(multi.finish()[0].1.len(), algorithm.hex_len());
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The library's error type.
+//!
+//! Every error names what it concerns: a file on disk, a line and field of a
+//! record, or an entry of a bundle. Validation *findings* (a bag that does not
+//! verify) are not errors; they are data, see [`crate::finding`].
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A specialized `Result` for corpack operations.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can stop a corpack operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An I/O error on a named file or directory.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory the operation was about.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// One or more records of a collection are invalid.
+    #[error("{0}")]
+    Records(RecordErrors),
+    /// A document's bytes do not match the checksum its record declares.
+    #[error(
+        "{}: document `{id}`: declared sha256 {declared} but the file has {actual}",
+        path.display()
+    )]
+    ChecksumMismatch {
+        /// The document file.
+        path: PathBuf,
+        /// The document id.
+        id: String,
+        /// The checksum declared by the record.
+        declared: String,
+        /// The checksum of the bytes read.
+        actual: String,
+    },
+    /// The output exists and overwriting was not requested.
+    #[error("{}: already exists (pass --force to overwrite it)", .0.display())]
+    OutputExists(PathBuf),
+    /// A bundle or bag could not be read as one at all.
+    #[error("{}: {message}", path.display())]
+    Unreadable {
+        /// The bundle or bag.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl Error {
+    /// An I/O error about `path`.
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A bundle or bag at `path` that cannot be read.
+    pub fn unreadable(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+        Error::Unreadable {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Attaches a path to `io::Error`s.
+pub(crate) trait IoContext<T> {
+    /// Wraps the error with the path it concerns.
+    fn at(self, path: &Path) -> Result<T>;
+}
+
+impl<T> IoContext<T> for io::Result<T> {
+    fn at(self, path: &Path) -> Result<T> {
+        self.map_err(|source| Error::io(path, source))
+    }
+}
+
+/// One invalid field of a record, located in its source file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RecordError {
+    /// The file holding the record (e.g. `collection.toml`).
+    pub file: PathBuf,
+    /// 1-based line of the field, when known.
+    pub line: Option<usize>,
+    /// 1-based column of the field, when known.
+    pub column: Option<usize>,
+    /// The field, as a path such as `document[2].provenance.date`.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        if self.field.is_empty() {
+            write!(f, ": {}", self.message)
+        } else {
+            write!(f, ": {}: {}", self.field, self.message)
+        }
+    }
+}
+
+/// A non-empty list of record errors, reported together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordErrors(pub Vec<RecordError>);
+
+impl fmt::Display for RecordErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<RecordErrors> for Error {
+    fn from(errors: RecordErrors) -> Error {
+        Error::Records(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_error_names_file_line_and_field() {
+        let error = RecordError {
+            file: PathBuf::from("seeds/collection.toml"),
+            line: Some(31),
+            column: Some(8),
+            field: "document[1].provenance.date".into(),
+            message: "invalid EDTF date".into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "seeds/collection.toml:31:8: document[1].provenance.date: invalid EDTF date"
+        );
+    }
+}

@@ -1,0 +1,21 @@
+/*!
+corpack packages research corpora for archives.
+
+A *collection* (a directory with `collection.toml` and document files) is
+packed into a *bundle*: a zip holding one BagIt 1.0 bag (RFC 8493) whose
+payload is an RO-Crate 1.1. Bundles are reproducible byte for byte, and
+`verify` checks any bag, zipped or not, without extracting it.
+
+The binary `corpack` is a thin front end over this library.
+*/
+
+#![deny(missing_docs)]
+
+pub mod bagit;
+pub mod collection;
+pub mod digest;
+pub mod edtf;
+pub mod error;
+pub mod finding;
+
+pub use crate::error::{Error, Result};
