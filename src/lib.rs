@@ -12,10 +12,12 @@ The binary `corpack` is a thin front end over this library.
 #![deny(missing_docs)]
 
 pub mod bagit;
+pub mod bundle;
 pub mod collection;
 pub mod digest;
 pub mod edtf;
 pub mod error;
 pub mod finding;
+pub mod rocrate;
 
 pub use crate::error::{Error, Result};
