@@ -9,6 +9,9 @@
 //! data/documents/<file of each held document>
 //! ```
 
+pub mod writer;
+pub mod zip;
+
 use crate::collection::Document;
 use crate::digest::Digests;
 

@@ -52,5 +52,8 @@ pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> Str
 
 /// The text of `ro-crate-preview.html` for a packed collection.
 pub fn preview_html(info: &CollectionInfo, _documents: &[PackedDocument]) -> String {
-    format!("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head><body></body></html>\n", info.title)
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head><body></body></html>\n",
+        info.title
+    )
 }

@@ -1,0 +1,583 @@
+//! Writing a zip archive from files, in parallel, with reproducible bytes.
+//!
+//! Each file is read once; the same chunks feed SHA-256, SHA-512, CRC-32 and
+//! the compressor. Workers take files in archive order. A file's place in
+//! the archive depends only on the entries before it, so a worker writes its
+//! entry at an offset it reserves once every earlier entry has reserved
+//! its own; large stored files stream straight to their place while other
+//! workers go on with the next files.
+//!
+//! What makes the bytes reproducible: the compressor is always fed full
+//! [`CHUNK`]-sized pieces (zlib-rs output depends on how input is split), the
+//! store-or-deflate choice depends only on the bytes, and the zip records
+//! carry no time, owner or platform detail (see [`super::zip`]).
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+
+use flate2::{Compress, Compression, FlushCompress, Status};
+
+use super::zip::{Entry, Method, central_directory, local_header, local_header_len};
+use crate::digest::{Digests, DigestsHasher};
+use crate::error::{Error, IoContext, Result};
+
+/// The unit of reading and of feeding the compressor.
+pub const CHUNK: usize = 1 << 20;
+/// How much of a file's start is trial-compressed to choose store or deflate.
+const SAMPLE: usize = 64 << 10;
+/// Compressed data held in memory before it spills to a temporary file.
+const SPILL_AT: usize = 8 << 20;
+
+/// How the archive is written.
+#[derive(Clone, Copy, Debug)]
+pub struct WriteOptions {
+    /// Worker threads reading and compressing files.
+    pub threads: usize,
+    /// Deflate level, 0–9.
+    pub level: u32,
+}
+
+/// A file on disk to add to the archive.
+#[derive(Clone, Debug)]
+pub struct FileSource {
+    /// The entry name in the archive.
+    pub name: String,
+    /// Where the bytes are.
+    pub path: PathBuf,
+}
+
+/// What was read from a file while it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrittenFile {
+    /// Bytes read.
+    pub size: u64,
+    /// Digests of those bytes.
+    pub digests: Digests,
+}
+
+/// A zip archive being written to a file.
+pub struct ArchiveWriter {
+    file: File,
+    path: PathBuf,
+    entries: Vec<Entry>,
+    offset: u64,
+    options: WriteOptions,
+    spill_dir: PathBuf,
+}
+
+impl ArchiveWriter {
+    /// Starts an archive in `file`, which must be empty; `path` names it in
+    /// errors. Compressed data too large for memory spills to unnamed
+    /// temporary files in `spill_dir`.
+    pub fn new(file: File, path: &Path, spill_dir: &Path, options: WriteOptions) -> ArchiveWriter {
+        ArchiveWriter {
+            file,
+            path: path.to_path_buf(),
+            entries: Vec::new(),
+            offset: 0,
+            options,
+            spill_dir: spill_dir.to_path_buf(),
+        }
+    }
+
+    /// Adds files as entries, in the order given, reading each once.
+    ///
+    /// `on_file` is called with each file's index and facts as soon as it
+    /// has been read, and may fail to stop the whole archive (a checksum
+    /// that does not match, say). `on_bytes` reports progress.
+    pub fn add_files(
+        &mut self,
+        files: &[FileSource],
+        on_file: &(dyn Fn(usize, &WrittenFile) -> Result<()> + Sync),
+        on_bytes: &(dyn Fn(u64) + Sync),
+    ) -> Result<Vec<WrittenFile>> {
+        let run = Run {
+            files,
+            out: Output {
+                file: &self.file,
+                path: &self.path,
+            },
+            options: self.options,
+            spill_dir: &self.spill_dir,
+            on_file,
+            on_bytes,
+            layout: Mutex::new(Layout {
+                next: 0,
+                offset: self.offset,
+            }),
+            turn: Condvar::new(),
+            failed: AtomicBool::new(false),
+            first_error: Mutex::new(None),
+            results: Mutex::new(vec![None; files.len()]),
+            next_file: Mutex::new(0),
+        };
+        let workers = self.options.threads.clamp(1, files.len().max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| run.work());
+            }
+        });
+        if let Some(error) = run.first_error.into_inner().expect("no worker panicked") {
+            return Err(error);
+        }
+        self.offset = run.layout.into_inner().expect("no worker panicked").offset;
+        let mut written = Vec::with_capacity(files.len());
+        for result in run.results.into_inner().expect("no worker panicked") {
+            let (entry, file) = result.expect("every file was written");
+            self.entries.push(entry);
+            written.push(file);
+        }
+        Ok(written)
+    }
+
+    /// Adds an entry from bytes in memory.
+    pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        let (method, data) = encode_in_memory(bytes, self.options.level);
+        let entry = Entry {
+            name: name.to_string(),
+            method,
+            crc32: crc32fast::hash(bytes),
+            compressed_size: data.len() as u64,
+            uncompressed_size: bytes.len() as u64,
+            offset: self.offset,
+        };
+        let out = Output {
+            file: &self.file,
+            path: &self.path,
+        };
+        let header = local_header(&entry);
+        out.write_at(&header, self.offset)?;
+        out.write_at(&data, self.offset + header.len() as u64)?;
+        self.offset += (header.len() + data.len()) as u64;
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    /// Writes the central directory and returns the file, flushed to disk.
+    pub fn finish(self) -> Result<File> {
+        let directory = central_directory(&self.entries, self.offset);
+        let out = Output {
+            file: &self.file,
+            path: &self.path,
+        };
+        out.write_at(&directory, self.offset)?;
+        let end = self.offset + directory.len() as u64;
+        self.file.set_len(end).at(&self.path)?;
+        self.file.sync_all().at(&self.path)?;
+        Ok(self.file)
+    }
+}
+
+/// Where the next entry goes.
+struct Layout {
+    /// Index of the file whose turn it is to reserve its place.
+    next: usize,
+    /// Where that file's entry will start.
+    offset: u64,
+}
+
+/// The shared state of one `add_files` call.
+struct Run<'a> {
+    files: &'a [FileSource],
+    out: Output<'a>,
+    options: WriteOptions,
+    spill_dir: &'a Path,
+    on_file: &'a (dyn Fn(usize, &WrittenFile) -> Result<()> + Sync),
+    on_bytes: &'a (dyn Fn(u64) + Sync),
+    layout: Mutex<Layout>,
+    turn: Condvar,
+    failed: AtomicBool,
+    first_error: Mutex<Option<Error>>,
+    results: Mutex<Vec<Option<(Entry, WrittenFile)>>>,
+    next_file: Mutex<usize>,
+}
+
+/// Why a worker stopped early without an error of its own.
+struct Stopped;
+
+impl Run<'_> {
+    fn work(&self) {
+        loop {
+            if self.failed.load(Ordering::Relaxed) {
+                return;
+            }
+            let index = {
+                let mut next = self.next_file.lock().expect("no worker panicked");
+                let index = *next;
+                *next += 1;
+                index
+            };
+            if index >= self.files.len() {
+                return;
+            }
+            match self.write_file(index) {
+                Ok(Ok(())) => {}
+                Ok(Err(Stopped)) => return,
+                Err(error) => {
+                    self.fail(error);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn fail(&self, error: Error) {
+        let mut first = self.first_error.lock().expect("no worker panicked");
+        first.get_or_insert(error);
+        self.failed.store(true, Ordering::Relaxed);
+        // Wake workers waiting for a turn that will never come.
+        let _layout = self.layout.lock().expect("no worker panicked");
+        self.turn.notify_all();
+    }
+
+    /// Waits for `index`'s turn and reserves room for its entry; returns
+    /// the offset of its local header.
+    fn reserve(
+        &self,
+        index: usize,
+        name: &str,
+        compressed: u64,
+        uncompressed: u64,
+    ) -> Result<u64, Stopped> {
+        let mut layout = self.layout.lock().expect("no worker panicked");
+        while layout.next != index {
+            if self.failed.load(Ordering::Relaxed) {
+                return Err(Stopped);
+            }
+            layout = self.turn.wait(layout).expect("no worker panicked");
+        }
+        let offset = layout.offset;
+        layout.offset += local_header_len(name, compressed, uncompressed) + compressed;
+        layout.next += 1;
+        self.turn.notify_all();
+        Ok(offset)
+    }
+
+    fn write_file(&self, index: usize) -> Result<Result<(), Stopped>> {
+        let source = &self.files[index];
+        let path = source.path.as_path();
+        let mut file = File::open(path).at(path)?;
+        let expected_size = file.metadata().at(path)?.len();
+        let mut hasher = DigestsHasher::new();
+        let mut crc = crc32fast::Hasher::new();
+        let mut chunk = vec![0; CHUNK];
+        let first_len = read_full(&mut file, &mut chunk).at(path)?;
+        let first = &chunk[..first_len];
+        let deflate = worth_deflating(first);
+        let single_chunk = first_len < CHUNK;
+
+        let (method, data, uncompressed) = if !deflate && !single_chunk {
+            return self.stream_stored(index, file, chunk, expected_size);
+        } else if single_chunk {
+            hasher.update(first);
+            crc.update(first);
+            (self.on_bytes)(first_len as u64);
+            let (method, data) = if deflate {
+                encode_in_memory(first, self.options.level)
+            } else {
+                (Method::Stored, first.to_vec())
+            };
+            (method, Compressed::Memory(data), first_len as u64)
+        } else {
+            let mut deflater = Deflater::new(self.options.level, self.spill_dir);
+            let mut total = 0u64;
+            let mut len = first_len;
+            while len > 0 {
+                if self.failed.load(Ordering::Relaxed) {
+                    return Ok(Err(Stopped));
+                }
+                let piece = &chunk[..len];
+                hasher.update(piece);
+                crc.update(piece);
+                deflater.feed(piece, false).at(path)?;
+                total += len as u64;
+                (self.on_bytes)(len as u64);
+                len = read_full(&mut file, &mut chunk).at(path)?;
+            }
+            (Method::Deflated, deflater.finish().at(path)?, total)
+        };
+        check_size(path, expected_size, uncompressed)?;
+        let written = WrittenFile {
+            size: uncompressed,
+            digests: hasher.finish(),
+        };
+        (self.on_file)(index, &written)?;
+        let compressed_size = data.len();
+        let Ok(offset) = self.reserve(index, &source.name, compressed_size, uncompressed) else {
+            return Ok(Err(Stopped));
+        };
+        let entry = Entry {
+            name: source.name.clone(),
+            method,
+            crc32: crc.finalize(),
+            compressed_size,
+            uncompressed_size: uncompressed,
+            offset,
+        };
+        let header = local_header(&entry);
+        self.out.write_at(&header, offset)?;
+        data.write_to(&self.out, offset + header.len() as u64)?;
+        self.results.lock().expect("no worker panicked")[index] = Some((entry, written));
+        Ok(Ok(()))
+    }
+
+    /// Streams a large incompressible file to its place in the archive.
+    fn stream_stored(
+        &self,
+        index: usize,
+        mut file: File,
+        mut chunk: Vec<u8>,
+        size: u64,
+    ) -> Result<Result<(), Stopped>> {
+        let source = &self.files[index];
+        let path = source.path.as_path();
+        let Ok(offset) = self.reserve(index, &source.name, size, size) else {
+            return Ok(Err(Stopped));
+        };
+        let data_offset = offset + local_header_len(&source.name, size, size);
+        let mut hasher = DigestsHasher::new();
+        let mut crc = crc32fast::Hasher::new();
+        let mut total = 0u64;
+        let mut len = CHUNK;
+        while len > 0 {
+            if self.failed.load(Ordering::Relaxed) {
+                return Ok(Err(Stopped));
+            }
+            let piece = &chunk[..len];
+            if total + len as u64 > size {
+                check_size(path, size, total + len as u64)?;
+            }
+            hasher.update(piece);
+            crc.update(piece);
+            self.out.write_at(piece, data_offset + total)?;
+            total += len as u64;
+            (self.on_bytes)(len as u64);
+            len = read_full(&mut file, &mut chunk).at(path)?;
+        }
+        check_size(path, size, total)?;
+        let written = WrittenFile {
+            size,
+            digests: hasher.finish(),
+        };
+        (self.on_file)(index, &written)?;
+        let entry = Entry {
+            name: source.name.clone(),
+            method: Method::Stored,
+            crc32: crc.finalize(),
+            compressed_size: size,
+            uncompressed_size: size,
+            offset,
+        };
+        self.out.write_at(&local_header(&entry), offset)?;
+        self.results.lock().expect("no worker panicked")[index] = Some((entry, written));
+        Ok(Ok(()))
+    }
+}
+
+fn check_size(path: &Path, expected: u64, read: u64) -> Result<()> {
+    if expected == read {
+        return Ok(());
+    }
+    Err(Error::io(
+        path,
+        io::Error::other(format!(
+            "the file changed while it was packed: it had {expected} bytes, {read} were read"
+        )),
+    ))
+}
+
+/// Whether deflate is worth running: a fast trial on the start of the data
+/// must save at least a tenth.
+fn worth_deflating(data: &[u8]) -> bool {
+    let sample = &data[..data.len().min(SAMPLE)];
+    if sample.is_empty() {
+        return false;
+    }
+    let mut compress = Compress::new(Compression::fast(), false);
+    let mut out = Vec::with_capacity(sample.len() + 64);
+    compress
+        .compress_vec(sample, &mut out, FlushCompress::Finish)
+        .expect("deflate into a buffer with room");
+    out.len() * 10 < sample.len() * 9
+}
+
+/// Encodes bytes held in memory: deflated if that makes them smaller.
+fn encode_in_memory(bytes: &[u8], level: u32) -> (Method, Vec<u8>) {
+    if !worth_deflating(bytes) {
+        return (Method::Stored, bytes.to_vec());
+    }
+    let mut compress = Compress::new(Compression::new(level), false);
+    let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+    for piece in bytes.chunks(CHUNK) {
+        deflate_into(&mut compress, piece, &mut out, FlushCompress::None);
+    }
+    deflate_into(&mut compress, &[], &mut out, FlushCompress::Finish);
+    if out.len() >= bytes.len() {
+        (Method::Stored, bytes.to_vec())
+    } else {
+        (Method::Deflated, out)
+    }
+}
+
+/// Runs the compressor until it has taken all of `input` (and, when
+/// finishing, written its last block).
+fn deflate_into(
+    compress: &mut Compress,
+    mut input: &[u8],
+    out: &mut Vec<u8>,
+    flush: FlushCompress,
+) {
+    loop {
+        if out.capacity() - out.len() < 64 << 10 {
+            out.reserve(256 << 10);
+        }
+        let before = compress.total_in();
+        let status = compress
+            .compress_vec(input, out, flush)
+            .expect("deflate of in-memory data cannot fail");
+        input = &input[(compress.total_in() - before) as usize..];
+        let done = match flush {
+            FlushCompress::Finish => status == Status::StreamEnd,
+            _ => input.is_empty() && out.len() < out.capacity(),
+        };
+        if done {
+            return;
+        }
+    }
+}
+
+/// Compressed data of one entry: in memory, or spilled to a temporary file.
+enum Compressed {
+    Memory(Vec<u8>),
+    Spilled { file: File, len: u64 },
+}
+
+impl Compressed {
+    fn len(&self) -> u64 {
+        match self {
+            Compressed::Memory(data) => data.len() as u64,
+            Compressed::Spilled { len, .. } => *len,
+        }
+    }
+
+    fn write_to(self, out: &Output, offset: u64) -> Result<()> {
+        match self {
+            Compressed::Memory(data) => out.write_at(&data, offset),
+            Compressed::Spilled { mut file, len } => {
+                let spill_error = |error| Error::io(out.path, error);
+                file.seek(SeekFrom::Start(0)).map_err(spill_error)?;
+                let mut buffer = vec![0; CHUNK];
+                let mut done = 0;
+                while done < len {
+                    let n = read_full(&mut file, &mut buffer).map_err(spill_error)?;
+                    if n == 0 {
+                        return Err(spill_error(io::ErrorKind::UnexpectedEof.into()));
+                    }
+                    out.write_at(&buffer[..n], offset + done)?;
+                    done += n as u64;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A streaming deflater whose output spills to disk past [`SPILL_AT`].
+struct Deflater<'a> {
+    compress: Compress,
+    out: Vec<u8>,
+    spill: Option<(File, u64)>,
+    spill_dir: &'a Path,
+}
+
+impl<'a> Deflater<'a> {
+    fn new(level: u32, spill_dir: &'a Path) -> Deflater<'a> {
+        Deflater {
+            compress: Compress::new(Compression::new(level), false),
+            out: Vec::new(),
+            spill: None,
+            spill_dir,
+        }
+    }
+
+    fn feed(&mut self, input: &[u8], last: bool) -> io::Result<()> {
+        let flush = if last {
+            FlushCompress::Finish
+        } else {
+            FlushCompress::None
+        };
+        deflate_into(&mut self.compress, input, &mut self.out, flush);
+        if self.out.len() >= SPILL_AT {
+            let (file, len) = match &mut self.spill {
+                Some(spill) => spill,
+                None => self
+                    .spill
+                    .insert((tempfile::tempfile_in(self.spill_dir)?, 0)),
+            };
+            file.write_all(&self.out)?;
+            *len += self.out.len() as u64;
+            self.out.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<Compressed> {
+        self.feed(&[], true)?;
+        Ok(match self.spill {
+            None => Compressed::Memory(self.out),
+            Some((mut file, len)) => {
+                file.write_all(&self.out)?;
+                Compressed::Spilled {
+                    file,
+                    len: len + self.out.len() as u64,
+                }
+            }
+        })
+    }
+}
+
+/// Reads until `buffer` is full or the file ends; returns the bytes read.
+fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(filled)
+}
+
+/// The archive file, named for errors.
+struct Output<'a> {
+    file: &'a File,
+    path: &'a Path,
+}
+
+impl Output<'_> {
+    fn write_at(&self, bytes: &[u8], offset: u64) -> Result<()> {
+        write_all_at(self.file, bytes, offset).at(self.path)
+    }
+}
+
+#[cfg(unix)]
+fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.write_all_at(bytes, offset)
+}
+
+#[cfg(windows)]
+fn write_all_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !bytes.is_empty() {
+        let n = file.seek_write(bytes, offset)?;
+        bytes = &bytes[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
