@@ -65,6 +65,8 @@ pub enum Code {
     TagFileMissing,
     /// A tag file's checksum differs from its tag manifest's.
     TagDigestMismatch,
+    /// A listed file could not be read (I/O error, corrupt zip entry).
+    FileUnreadable,
     /// `Payload-Oxum` is malformed.
     PayloadOxumInvalid,
     /// `Payload-Oxum` disagrees with the payload.
@@ -75,6 +77,9 @@ pub enum Code {
     RocrateInvalid,
     /// The RO-Crate metadata disagrees with the payload.
     RocrateMismatch,
+    /// A document is catalogued (its record and declared checksum are in
+    /// the bundle) but its file was not found, so it is not held.
+    DocumentNotHeld,
 }
 
 /// One thing found wrong (or worth a warning) in a bag.

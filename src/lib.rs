@@ -13,11 +13,16 @@ The binary `corpack` is a thin front end over this library.
 
 pub mod bagit;
 pub mod bundle;
+pub mod check;
 pub mod collection;
 pub mod digest;
 pub mod edtf;
 pub mod error;
 pub mod finding;
+pub mod output;
+pub mod pack;
+pub mod progress;
 pub mod rocrate;
+pub mod verify;
 
 pub use crate::error::{Error, Result};

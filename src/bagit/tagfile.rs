@@ -93,6 +93,30 @@ pub fn parse(text: &str) -> Result<TagFile, TagFileError> {
     Ok(tags)
 }
 
+/// Decodes a tag file's bytes in the encoding `Tag-File-Character-Encoding`
+/// names. UTF-16 needs its byte-order mark; ISO-8859-1 maps each byte to the
+/// code point of the same value.
+pub fn decode(bytes: &[u8], encoding: &str) -> Result<String, String> {
+    let label = encoding.trim().to_ascii_lowercase();
+    match label.as_str() {
+        "utf-8" | "utf8" => {
+            String::from_utf8(bytes.to_vec()).map_err(|error| format!("not valid UTF-8: {error}"))
+        }
+        "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" => {
+            Ok(bytes.iter().map(|&b| char::from(b)).collect())
+        }
+        _ => {
+            let named = encoding_rs::Encoding::for_label(label.as_bytes())
+                .ok_or_else(|| format!("unknown Tag-File-Character-Encoding {encoding:?}"))?;
+            let (decoded, used, had_errors) = named.decode(bytes);
+            if had_errors {
+                return Err(format!("not valid {}", used.name()));
+            }
+            Ok(decoded.into_owned())
+        }
+    }
+}
+
 /// Splits on LF, CR or CRLF, the three line endings BagIt allows.
 pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
@@ -144,6 +168,16 @@ mod tests {
         assert_eq!(parse("Good: yes\nno colon here\n").unwrap_err().line, 2);
         assert_eq!(parse("  leading continuation\n").unwrap_err().line, 1);
         assert!(parse(": empty label\n").is_err());
+    }
+
+    #[test]
+    fn decodes_the_encodings_bagit_names() {
+        assert_eq!(decode("é".as_bytes(), "UTF-8").unwrap(), "é");
+        assert!(decode(&[0xff], "UTF-8").is_err());
+        assert_eq!(decode(&[0xe9, 0x80], "ISO-8859-1").unwrap(), "\u{e9}\u{80}");
+        assert_eq!(decode(&[0xff, 0xfe, b'a', 0], "UTF-16").unwrap(), "a");
+        assert_eq!(decode(&[0xfe, 0xff, 0, b'a'], "UTF-16").unwrap(), "a");
+        assert!(decode(b"x", "EBCDIC-nonsense").is_err());
     }
 
     #[test]

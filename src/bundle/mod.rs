@@ -9,6 +9,8 @@
 //! data/documents/<file of each held document>
 //! ```
 
+pub mod reader;
+pub mod tags;
 pub mod writer;
 pub mod zip;
 

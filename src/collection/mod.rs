@@ -5,6 +5,7 @@
 //! collection.schema.json` is generated from them.
 
 mod load;
+mod locate;
 pub mod values;
 
 use std::fmt;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
 pub use self::load::{CollectionFile, LoadedCollection, load, parse};
+pub use self::locate::{Located, Location, locate};
 use self::values::{
     DocumentPath, IsoDate, LanguageTag, License, MediaType, Orcid, Sha256Hex, Slug,
 };

@@ -1,0 +1,205 @@
+//! The commands: each runs the library and prints its result, as text or
+//! as one JSON document.
+
+pub mod args;
+mod progress;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use self::args::{CheckArgs, Cli, Command, CommonArgs, PackArgs, ShowArgs, VerifyArgs};
+use self::progress::Bar;
+use corpack::finding::Severity;
+use corpack::pack::PackOptions;
+use corpack::verify::VerifyOptions;
+
+/// How a command ended, when it did not fail.
+pub enum Outcome {
+    /// Done; the input is valid.
+    Success,
+    /// Done; the input is invalid (findings were printed).
+    Invalid,
+}
+
+impl Outcome {
+    fn from_valid(valid: bool) -> Outcome {
+        if valid {
+            Outcome::Success
+        } else {
+            Outcome::Invalid
+        }
+    }
+}
+
+/// Exit status of a failure: usage or I/O error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs the command line; errors are printed by the caller.
+pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
+    match &cli.command {
+        Command::Pack(args) => pack(args),
+        Command::Verify(args) => verify(args),
+        Command::Check(args) => check(args),
+        Command::Show(args) => show(args),
+    }
+}
+
+/// Whether the command asked for JSON output.
+pub fn wants_json(cli: &Cli) -> bool {
+    common(cli).json
+}
+
+fn common(cli: &Cli) -> &CommonArgs {
+    match &cli.command {
+        Command::Pack(args) => &args.common,
+        Command::Verify(args) => &args.common,
+        Command::Check(args) => &args.common,
+        Command::Show(args) => &args.common,
+    }
+}
+
+fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
+    let options = PackOptions {
+        sources: args.sources.clone(),
+        strict: args.strict,
+        force: args.force,
+        threads: args.threads.unwrap_or_else(rayon::current_num_threads),
+    };
+    let bar = Bar::new("packing", args.common.quiet || args.common.json);
+    let report = corpack::pack::pack(&args.collection, &args.output, &options, &bar);
+    bar.finish();
+    let report = report.with_context(|| format!("cannot pack {}", args.collection.display()))?;
+    if args.common.json {
+        print_json(&report)?;
+    } else {
+        for warning in &report.warnings {
+            eprintln!("{warning}");
+        }
+        print_text(&format!(
+            "packed {} into {}: {} documents held, {} catalogued but not held, {} payload files, {} bytes\n",
+            report.collection,
+            report.output.display(),
+            report.held,
+            report.not_held,
+            report.payload_files,
+            report.bundle_size,
+        ))?;
+    }
+    Ok(Outcome::Success)
+}
+
+fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
+    let bar = Bar::new("verifying", args.common.quiet || args.common.json);
+    let options = VerifyOptions { fast: args.fast };
+    let report = corpack::verify::verify_path(&args.bag, options, &bar);
+    bar.finish();
+    let report = report.with_context(|| format!("cannot verify {}", args.bag.display()))?;
+    if args.common.json {
+        print_json(&report)?;
+    } else {
+        let mut text = String::new();
+        for finding in &report.findings {
+            text.push_str(&format!("{finding}\n"));
+        }
+        let errors = count(&report.findings, Severity::Error);
+        let warnings = count(&report.findings, Severity::Warning);
+        let verdict = if report.valid { "valid" } else { "invalid" };
+        let checked = if args.fast {
+            "completeness and Payload-Oxum only".to_string()
+        } else {
+            format!(
+                "{} files, {} bytes checked",
+                report.files_checked, report.bytes_checked
+            )
+        };
+        text.push_str(&format!(
+            "{verdict}: {} (BagIt {}; {checked}; {errors} errors, {warnings} warnings)\n",
+            report.location.display(),
+            report.bagit_version.as_deref().unwrap_or("?"),
+        ));
+        print_text(&text)?;
+    }
+    Ok(Outcome::from_valid(report.valid))
+}
+
+fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
+    let report = corpack::check::check(&args.collection, &args.sources, args.strict)
+        .with_context(|| format!("cannot check {}", args.collection.display()))?;
+    if args.common.json {
+        print_json(&report)?;
+    } else {
+        let mut text = String::new();
+        for error in &report.errors {
+            text.push_str(&format!("{error}\n"));
+        }
+        for warning in &report.warnings {
+            text.push_str(&format!("{warning}\n"));
+        }
+        let verdict = if report.valid { "valid" } else { "invalid" };
+        text.push_str(&format!(
+            "{verdict}: {} ({} documents: {} held, {} catalogued but not held; {} errors, {} warnings)\n",
+            report.location.display(),
+            report.documents,
+            report.held,
+            report.not_held,
+            report.errors.len(),
+            report.warnings.len(),
+        ));
+        print_text(&text)?;
+    }
+    Ok(Outcome::from_valid(report.valid))
+}
+
+fn show(args: &ShowArgs) -> anyhow::Result<Outcome> {
+    let _ = args;
+    anyhow::bail!("show is not available yet")
+}
+
+fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {
+    findings.iter().filter(|f| f.severity == severity).count()
+}
+
+fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
+    let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    text.push('\n');
+    print_text(&text)
+}
+
+fn print_text(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
+/// Prints a failure: text on stderr, or a JSON document on stdout.
+pub fn report_error(error: &anyhow::Error, json: bool) -> ExitCode {
+    if json {
+        let records = error
+            .chain()
+            .find_map(|cause| match cause.downcast_ref::<corpack::Error>() {
+                Some(corpack::Error::Records(records)) => Some(records.0.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let document = serde_json::json!({
+            "error": format!("{error:#}"),
+            "records": records,
+        });
+        if print_json(&document).is_err() {
+            eprintln!("corpack: {error:#}");
+        }
+    } else {
+        eprintln!("corpack: {error:#}");
+    }
+    ExitCode::from(EXIT_ERROR)
+}
+
+/// Whether an error is only a closed stdout (e.g. piped into `head`).
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| matches!(cause.downcast_ref::<io::Error>(), Some(e) if e.kind() == io::ErrorKind::BrokenPipe))
+}

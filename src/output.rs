@@ -1,0 +1,110 @@
+//! Writing outputs atomically: into a temporary file beside the target,
+//! renamed into place only when complete.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::error::{Error, IoContext, Result};
+
+/// The prefix of corpack's temporary files, so they can be recognised.
+pub const TEMP_PREFIX: &str = ".corpack-";
+
+/// An output file being written. Dropped without [`AtomicFile::commit`],
+/// its temporary file is removed and the target is untouched.
+pub struct AtomicFile {
+    temp: NamedTempFile,
+    target: PathBuf,
+    dir: PathBuf,
+    overwrite: bool,
+}
+
+impl AtomicFile {
+    /// Starts writing `target`. Fails at once if it exists and `overwrite`
+    /// is false, before any work is done.
+    pub fn create(target: &Path, overwrite: bool) -> Result<AtomicFile> {
+        if !overwrite && target.symlink_metadata().is_ok() {
+            return Err(Error::OutputExists(target.to_path_buf()));
+        }
+        let dir = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .at(&dir)?;
+        Ok(AtomicFile {
+            temp,
+            target: target.to_path_buf(),
+            dir,
+            overwrite,
+        })
+    }
+
+    /// A handle on the temporary file.
+    pub fn file(&self) -> Result<File> {
+        self.temp.as_file().try_clone().at(self.temp.path())
+    }
+
+    /// The directory of the target (and of the temporary file).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Moves the complete file into place.
+    pub fn commit(self) -> Result<()> {
+        self.temp.as_file().sync_all().at(self.temp.path())?;
+        let target = self.target;
+        let persisted = if self.overwrite {
+            self.temp.persist(&target)
+        } else {
+            self.temp.persist_noclobber(&target)
+        };
+        match persisted {
+            Ok(_) => Ok(()),
+            Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(Error::OutputExists(target))
+            }
+            Err(error) => Err(Error::io(target, error.error)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn nothing_is_left_unless_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.zip");
+        {
+            let out = AtomicFile::create(&target, false).unwrap();
+            out.file().unwrap().write_all(b"half").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let out = AtomicFile::create(&target, false).unwrap();
+        out.file().unwrap().write_all(b"whole").unwrap();
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"whole");
+    }
+
+    #[test]
+    fn an_existing_target_needs_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.zip");
+        std::fs::write(&target, b"old").unwrap();
+        assert!(matches!(
+            AtomicFile::create(&target, false),
+            Err(Error::OutputExists(_))
+        ));
+        let out = AtomicFile::create(&target, true).unwrap();
+        out.file().unwrap().write_all(b"new").unwrap();
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+    }
+}
