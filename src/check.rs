@@ -9,7 +9,7 @@ use crate::error::{Error, RecordError, RecordErrors, Result};
 use crate::finding::Finding;
 
 /// The verdict on a collection.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CheckReport {
     /// The collection directory.
     pub location: PathBuf,

@@ -16,12 +16,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// An I/O error on a named file or directory.
-    #[error("{}: {source}", path.display())]
+    // The cause is part of the message, not a `source`, so that printing
+    // the error chain does not repeat it.
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or directory the operation was about.
         path: PathBuf,
         /// The underlying error.
-        source: io::Error,
+        error: io::Error,
     },
     /// One or more records of a collection are invalid.
     #[error("{0}")]
@@ -56,10 +58,10 @@ pub enum Error {
 
 impl Error {
     /// An I/O error about `path`.
-    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
+    pub fn io(path: impl Into<PathBuf>, error: io::Error) -> Error {
         Error::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 
@@ -80,12 +82,12 @@ pub(crate) trait IoContext<T> {
 
 impl<T> IoContext<T> for io::Result<T> {
     fn at(self, path: &Path) -> Result<T> {
-        self.map_err(|source| Error::io(path, source))
+        self.map_err(|error| Error::io(path, error))
     }
 }
 
 /// One invalid field of a record, located in its source file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct RecordError {
     /// The file holding the record (e.g. `collection.toml`).
     pub file: PathBuf,

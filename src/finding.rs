@@ -6,11 +6,14 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use strum::{Display, EnumString, IntoStaticStr};
 
 /// How bad a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Display)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Display, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum Severity {
@@ -31,6 +34,7 @@ pub enum Severity {
     Ord,
     Hash,
     Serialize,
+    JsonSchema,
     Display,
     EnumString,
     IntoStaticStr,
@@ -83,7 +87,7 @@ pub enum Code {
 }
 
 /// One thing found wrong (or worth a warning) in a bag.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Finding {
     /// Error or warning.
     pub severity: Severity,

@@ -23,6 +23,7 @@ pub mod output;
 pub mod pack;
 pub mod progress;
 pub mod rocrate;
+pub mod schema;
 pub mod verify;
 
 pub use crate::error::{Error, Result};

@@ -37,7 +37,7 @@ pub struct PackOptions {
 pub const DEFLATE_LEVEL: u32 = 6;
 
 /// What a pack did.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct PackReport {
     /// The bundle written.
     pub output: PathBuf,

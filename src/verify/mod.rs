@@ -27,7 +27,7 @@ pub struct VerifyOptions {
 }
 
 /// The verdict on one bag.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// The bag: a directory or a zip file.
     pub location: PathBuf,

@@ -1,0 +1,135 @@
+//! Test helpers: scratch directories, the corpack binary, sample collections.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the repository, if present. Without it, tests that
+/// need it are skipped with a message, except under CI where they fail.
+pub fn shared() -> Option<PathBuf> {
+    let shared = repo().join("../shared");
+    if shared.is_dir() {
+        return Some(shared);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "../shared is missing, and CI is set: tests that need it must run"
+    );
+    eprintln!("skipped: ../shared is not beside the repository");
+    None
+}
+
+/// The corpack binary with a scrubbed environment.
+pub fn corpack() -> Command {
+    let mut command = Command::cargo_bin("corpack").expect("the corpack binary is built");
+    command.env_remove("TZ").env("LC_ALL", "C");
+    command
+}
+
+/// A scratch directory, removed when dropped.
+pub struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    /// A fresh empty directory.
+    pub fn new() -> Dir {
+        Dir {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `self/relative`.
+    pub fn join(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    /// Writes a file, creating its parent directories.
+    pub fn create(&self, relative: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+/// The `[collection]` table of sample collections.
+pub const COLLECTION_HEADER: &str = r#"[collection]
+id = "sample"
+title = "Sample collection"
+description = "Documents for tests"
+license = "CC-BY-4.0"
+date = "2026-11-25"
+"#;
+
+/// Writes a small collection (three held documents, one catalogued but not
+/// held) into `dir/name/` and returns its path.
+pub fn sample_collection(dir: &Dir, name: &str) -> PathBuf {
+    dir.create(&format!("{name}/letter.txt"), "A letter.\n");
+    dir.create(
+        &format!("{name}/notes/Überblick.md"),
+        "# Überblick\n\nNotes.\n",
+    );
+    dir.create(&format!("{name}/with space.csv"), "a,b\n1,2\n");
+    dir.create(
+        &format!("{name}/collection.toml"),
+        format!(
+            r#"{COLLECTION_HEADER}
+[[document]]
+id = "letter"
+title = "A letter"
+file = "letter.txt"
+[document.provenance]
+authors = ["A. Writer"]
+date = "1937~"
+[document.contested]
+status = "uncontested"
+
+[[document]]
+id = "notes"
+title = "Notes"
+file = "notes/Überblick.md"
+
+[[document]]
+id = "table"
+title = "Table"
+file = "with space.csv"
+
+[[document]]
+id = "absent"
+title = "Absent"
+file = "absent.txt"
+sha256 = "{}"
+"#,
+            "ab".repeat(32)
+        ),
+    );
+    dir.join(name)
+}
+
+/// Extracts a zip into `into` (for tools that read directories only).
+pub fn unzip(zip: &Path, into: &Path) {
+    let file = std::fs::File::open(zip).unwrap();
+    zip::ZipArchive::new(file).unwrap().extract(into).unwrap();
+}
+
+/// The entry names of a zip, sorted.
+pub fn zip_names(zip: &Path) -> Vec<String> {
+    let archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let mut names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
+    names.sort();
+    names
+}

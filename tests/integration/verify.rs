@@ -1,0 +1,220 @@
+//! `corpack verify`: a packed bundle verifies; each kind of damage is found.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::util::{Dir, corpack, sample_collection, unzip};
+
+/// Packs the sample collection and returns the bundle.
+fn bundle(dir: &Dir) -> PathBuf {
+    let collection = sample_collection(dir, "c");
+    let bundle = dir.join("bundle.zip");
+    corpack()
+        .arg("pack")
+        .arg(&collection)
+        .arg("-o")
+        .arg(&bundle)
+        .assert()
+        .success();
+    bundle
+}
+
+/// Packs and unzips the sample collection; returns the bag directory.
+fn bag(dir: &Dir) -> PathBuf {
+    let bundle = bundle(dir);
+    unzip(&bundle, &dir.join("unzipped"));
+    dir.join("unzipped/sample")
+}
+
+/// Verifies `bag` as JSON; returns the exit code and the finding codes.
+fn verdict(bag: &Path) -> (i32, Vec<(String, String)>) {
+    let output = corpack()
+        .args(["verify", "--json"])
+        .arg(bag)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    let findings = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (output.status.code().unwrap(), findings)
+}
+
+fn has(findings: &[(String, String)], code: &str, path: &str) -> bool {
+    findings.iter().any(|(c, p)| c == code && p == path)
+}
+
+#[test]
+fn a_packed_bundle_verifies_zipped_and_unzipped() {
+    let dir = Dir::new();
+    let bundle = bundle(&dir);
+    corpack()
+        .arg("verify")
+        .arg(&bundle)
+        .assert()
+        .success()
+        .stdout(contains("valid: ").and(contains("0 errors, 0 warnings")));
+    unzip(&bundle, &dir.join("unzipped"));
+    assert_eq!(verdict(&dir.join("unzipped/sample")), (0, vec![]));
+}
+
+#[test]
+fn one_changed_byte_is_found() {
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    let file = bag.join("data/documents/letter.txt");
+    let mut bytes = fs::read(&file).unwrap();
+    bytes[0] ^= 0x20;
+    fs::write(&file, bytes).unwrap();
+    let (code, findings) = verdict(&bag);
+    assert_eq!(code, 1);
+    assert!(
+        has(
+            &findings,
+            "payload-digest-mismatch",
+            "data/documents/letter.txt"
+        ),
+        "{findings:?}"
+    );
+    corpack()
+        .arg("verify")
+        .arg(&bag)
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "data/documents/letter.txt: error[payload-digest-mismatch]",
+        ));
+}
+
+#[test]
+fn a_changed_byte_inside_the_zip_is_found() {
+    let dir = Dir::new();
+    let bundle = bundle(&dir);
+    let mut bytes = fs::read(&bundle).unwrap();
+    let at = bytes.windows(10).position(|w| w == b"A letter.\n").unwrap();
+    bytes[at] = b'B';
+    fs::write(&bundle, bytes).unwrap();
+    let (code, findings) = verdict(&bundle);
+    assert_eq!(code, 1);
+    assert!(
+        findings
+            .iter()
+            .any(|(_, p)| p == "data/documents/letter.txt"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_removed_file_is_found() {
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    fs::remove_file(bag.join("data/documents/with space.csv")).unwrap();
+    let (code, findings) = verdict(&bag);
+    assert_eq!(code, 1);
+    assert!(
+        has(
+            &findings,
+            "payload-file-missing",
+            "data/documents/with space.csv"
+        ),
+        "{findings:?}"
+    );
+    assert!(
+        has(&findings, "payload-oxum-mismatch", "bag-info.txt"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn an_added_file_is_found() {
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    fs::write(bag.join("data/documents/extra.txt"), "smuggled\n").unwrap();
+    let (code, findings) = verdict(&bag);
+    assert_eq!(code, 1);
+    assert!(
+        has(
+            &findings,
+            "payload-file-unlisted",
+            "data/documents/extra.txt"
+        ),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_changed_manifest_line_is_found() {
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    let manifest = bag.join("manifest-sha256.txt");
+    let text = fs::read_to_string(&manifest).unwrap();
+    let line = text.lines().find(|l| l.ends_with("letter.txt")).unwrap();
+    let changed = format!("{}{}", "0".repeat(64), &line[64..]);
+    fs::write(&manifest, text.replace(line, &changed)).unwrap();
+    let (code, findings) = verdict(&bag);
+    assert_eq!(code, 1);
+    assert!(
+        has(
+            &findings,
+            "payload-digest-mismatch",
+            "data/documents/letter.txt"
+        ),
+        "{findings:?}"
+    );
+    assert!(
+        has(&findings, "tag-digest-mismatch", "manifest-sha256.txt"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn fast_checks_completeness_only() {
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    let file = bag.join("data/documents/letter.txt");
+    let mut bytes = fs::read(&file).unwrap();
+    bytes[0] ^= 0x20;
+    fs::write(&file, bytes).unwrap();
+    corpack()
+        .args(["verify", "--fast"])
+        .arg(&bag)
+        .assert()
+        .success();
+    fs::remove_file(&file).unwrap();
+    corpack()
+        .args(["verify", "--fast"])
+        .arg(&bag)
+        .assert()
+        .code(1)
+        .stdout(contains("payload-file-missing"));
+}
+
+#[test]
+fn what_is_not_a_bag_is_an_error() {
+    let dir = Dir::new();
+    let not_zip = dir.create("x.zip", "not a zip");
+    corpack()
+        .arg("verify")
+        .arg(&not_zip)
+        .assert()
+        .code(2)
+        .stderr(contains("x.zip"));
+    corpack()
+        .arg("verify")
+        .arg(dir.join("missing"))
+        .assert()
+        .code(2)
+        .stderr(contains("missing"));
+}
