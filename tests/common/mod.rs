@@ -13,6 +13,7 @@
 
 use std::fmt;
 use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
@@ -38,7 +39,8 @@ pub fn repo_root() -> PathBuf {
 /// let Some(shared) = common::shared_dir() else { return };
 /// ```
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = repo_root().join("../shared");
+    let root = repo_root();
+    let dir = root.parent().unwrap_or(&root).join("shared");
     if dir.is_dir() {
         return Some(dir);
     }
@@ -52,7 +54,10 @@ pub fn shared_dir() -> Option<PathBuf> {
             dir.display()
         );
     }
-    eprintln!(
+    // Written straight to stderr, past the test harness's capture, so that
+    // the skip shows in the output of a passing test.
+    let _ = writeln!(
+        std::io::stderr(),
         "skipping {test}: {} is missing (it is only beside the clone in the project's workspace and CI)",
         dir.display()
     );
