@@ -180,3 +180,30 @@ fn the_talk_record_says_who_disputes_what() {
         Some("corpack maintainers")
     );
 }
+
+#[test]
+fn the_readme_example_is_the_seed_record() {
+    let readme = fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let section = readme
+        .split_once("## Collection format")
+        .expect("README has a Collection format section")
+        .1;
+    let example = section
+        .split_once("```toml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("a toml example in the Collection format section")
+        .0;
+    let readme_file = repo_root().join("README.md");
+    let parsed = collection::parse(example, &seeds_dir(), &readme_file)
+        .unwrap_or_else(|e| panic!("README example: {e}"))
+        .collection;
+    let seeds = seeds();
+    assert_eq!(parsed.info, seeds.info);
+    assert_eq!(parsed.documents.len(), 1);
+    let record = seeds
+        .documents
+        .iter()
+        .find(|d| d.id == parsed.documents[0].id)
+        .expect("the README's document is in seeds/collection.toml");
+    assert_eq!(&parsed.documents[0], record);
+}
