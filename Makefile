@@ -1,0 +1,22 @@
+# The project's two commands (see README.md):
+#   make seeds   build corpack and pack + verify the seed collection
+#   make test    set up the external validators, then fmt, clippy and tests
+# and `make validators`, the set-up alone.
+
+CARGO ?= cargo
+CORPACK := $(or $(CARGO_TARGET_DIR),target)/release/corpack
+
+.PHONY: seeds test validators
+
+validators:
+	scripts/setup-validators
+
+seeds:
+	$(CARGO) build --release --locked
+	$(CORPACK) pack seeds -o target/seeds.zip --force
+	$(CORPACK) verify target/seeds.zip
+
+test: validators
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets --locked -- -D warnings
+	$(CARGO) test --locked
