@@ -1,6 +1,9 @@
-//! Integration tests: they drive the real `corpack` binary.
+//! Integration tests: they drive the real `corpack` binary and judge its
+//! output with the external validators.
 
 mod check;
 mod pack;
+mod seeds;
 mod util;
+mod validators;
 mod verify;

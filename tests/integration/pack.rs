@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::util::{COLLECTION_HEADER, Dir, corpack, sample_collection, shared, zip_names};
+use crate::util::{COLLECTION_HEADER, Dir, corpack, sample_collection, shared_dir, zip_names};
 
 #[test]
 fn packs_a_collection_into_a_bag_in_a_zip() {
@@ -273,10 +273,10 @@ fn fixity_on_ingest_refuses_a_changed_document() {
 
 #[test]
 fn the_seed_talk_is_held_with_its_source_and_checked() {
-    let Some(shared) = shared() else { return };
+    let Some(shared) = shared_dir() else { return };
     let corpus = shared.join("corpus");
     let dir = Dir::new();
-    let seeds = crate::util::repo().join("seeds");
+    let seeds = crate::util::repo_root().join("seeds");
     corpack()
         .arg("pack")
         .arg(&seeds)

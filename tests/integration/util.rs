@@ -1,26 +1,46 @@
 //! Test helpers: scratch directories, the corpack binary, sample collections.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
 /// The repository root.
-pub fn repo() -> PathBuf {
+pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared` beside the repository, if present. Without it, tests that
-/// need it are skipped with a message, except under CI where they fail.
-pub fn shared() -> Option<PathBuf> {
-    let shared = repo().join("../shared");
-    if shared.is_dir() {
-        return Some(shared);
+/// The project's shared folder, `../shared` beside the repository, or `None`
+/// when it is missing: a test that needs it then returns early, having
+/// printed why. With the environment variable `CI` set, a missing shared
+/// folder fails the test instead.
+///
+/// ```ignore
+/// let Some(shared) = util::shared_dir() else { return };
+/// ```
+pub fn shared_dir() -> Option<PathBuf> {
+    let root = repo_root();
+    let dir = root.parent().unwrap_or(&root).join("shared");
+    if dir.is_dir() {
+        return Some(dir);
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "../shared is missing, and CI is set: tests that need it must run"
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("this test")
+        .to_string();
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{test}: {} is missing, and CI is set: CI must run with the project's shared folder beside the clone",
+            dir.display()
+        );
+    }
+    // Written straight to stderr, past the test harness's capture, so that
+    // the skip shows in the output of a passing test.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipping {test}: {} is missing (it is only beside the clone in the project's workspace and CI)",
+        dir.display()
     );
-    eprintln!("skipped: ../shared is not beside the repository");
     None
 }
 

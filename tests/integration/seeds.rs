@@ -1,8 +1,6 @@
 //! The seed collection `seeds/` loads, its files are the bytes its record
 //! declares, and it uses every part of the record model it is meant to.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
@@ -11,7 +9,7 @@ use corpack::collection::{self, Aspect, Collection, Role, Status};
 use sha2::{Digest, Sha256};
 use unicode_normalization::is_nfc;
 
-use common::{repo_root, shared_dir};
+use crate::util::{repo_root, shared_dir};
 
 /// The real talk: third-party, recorded in `seeds/` but never held there.
 const TALK_FILE: &str = "furr-2014-continuing-revolution.txt";
