@@ -2,6 +2,7 @@
 //! output with the external validators.
 
 mod check;
+mod manifests;
 mod pack;
 mod seeds;
 mod util;
