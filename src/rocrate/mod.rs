@@ -51,20 +51,11 @@
 mod document;
 mod ids;
 mod metadata;
+mod preview;
 mod terms;
 
 pub use self::metadata::metadata_json;
-
-use crate::bundle::PackedDocument;
-use crate::collection::CollectionInfo;
-
-/// The text of `ro-crate-preview.html` for a packed collection.
-pub fn preview_html(info: &CollectionInfo, _documents: &[PackedDocument]) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head><body></body></html>\n",
-        info.title
-    )
-}
+pub use self::preview::preview_html;
 
 #[cfg(test)]
 mod testutil {
