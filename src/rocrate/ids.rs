@@ -26,6 +26,28 @@ pub fn encode_path(path: &str) -> String {
     encoded
 }
 
+/// Undoes percent-encoding: `%20` → space, UTF-8 sequences → characters.
+pub fn decode_path(encoded: &str) -> Result<String, String> {
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| format!("{encoded:?} has a % not followed by two hex digits"))?;
+            decoded.push(hex);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).map_err(|_| format!("{encoded:?} does not decode to UTF-8"))
+}
+
 /// Local ids (`#<kind>-<slug>`) for a set of names, one per distinct name.
 ///
 /// The slug keeps letters and digits (any script, lowercased) and turns
@@ -87,7 +109,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_are_percent_encoded() {
+    fn paths_are_percent_encoded_and_decoded() {
         let cases = [
             ("documents/a.txt", "documents/a.txt"),
             ("documents/a b.txt", "documents/a%20b.txt"),
@@ -97,7 +119,11 @@ mod tests {
         ];
         for (path, encoded) in cases {
             assert_eq!(encode_path(path), encoded);
+            assert_eq!(decode_path(encoded).unwrap(), path);
         }
+        assert!(decode_path("a%2").is_err());
+        assert!(decode_path("a%zz").is_err());
+        assert!(decode_path("a%FF").is_err());
     }
 
     #[test]

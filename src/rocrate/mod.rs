@@ -52,10 +52,12 @@ mod document;
 mod ids;
 mod metadata;
 mod preview;
+mod read;
 mod terms;
 
 pub use self::metadata::metadata_json;
 pub use self::preview::preview_html;
+pub use self::read::{CrateFile, CrateSummary, DocumentSummary, read};
 
 #[cfg(test)]
 mod testutil {
