@@ -3,11 +3,38 @@
 //! Parsing is done by the `edtf` crate; this module keeps the text as written
 //! (the record is the archivist's statement, so it is never rewritten) next
 //! to the parsed value.
+//!
+//! Generic tools do not read EDTF, so [`EdtfDate::interval`] also gives the
+//! widest span of calendar days a date can mean, which prints as a plain
+//! ISO 8601 interval (`1930-01-01/1939-12-31` for `193X`). The rules:
+//!
+//! | EDTF | days |
+//! |---|---|
+//! | `2014-06-20`, `2014-06-20?` | that day (qualifiers do not widen) |
+//! | `2014-06`, `2004-06-XX` | the whole month, leap years counted |
+//! | `1937`, `1937~`, `2004-XX`, `2004-XX-XX` | the whole year |
+//! | `193X`, `19XX` | the whole decade or century |
+//! | `2001-21` … `2001-24` | a season: see below |
+//! | `1985-04-12T23:20:30Z` | its day, as written (not moved to UTC) |
+//! | `Y170000002` | the whole year, in ISO 8601's expanded (signed) form |
+//! | `1936/1938` | from the first day of the start to the last day of the end |
+//! | `../1938`, `1938/` | an open (`..`) or unknown end |
+//!
+//! Seasons (codes 21–24) are taken as northern hemisphere meteorological
+//! seasons, so that a season is whole months: spring (21) is March
+//! to May, summer (22) June to August, autumn (23) September to November,
+//! and winter (24) December to February, so `2001-24` runs from 2001-12-01
+//! to 2002-02-28.
+//!
+//! `?`, `~` and `%` say how sure the archivist is of the date, not how long
+//! it lasted, so they do not widen the span: the span is what the date *says*.
+//! Years use astronomical numbering, as ISO 8601 does: `0000` is 1 BC and
+//! `-0043` is 44 BC; `-193X` is the years -1939 to -1930.
 
 use std::fmt;
 use std::str::FromStr;
 
-use edtf::level_1::Edtf;
+use edtf::level_1::{Date, Edtf, Precision, Season, Terminal};
 
 use crate::collection::values::string_value;
 
@@ -27,6 +54,213 @@ impl EdtfDate {
     /// The parsed value.
     pub fn value(&self) -> &Edtf {
         &self.parsed
+    }
+
+    /// The widest span of days the date can mean (see the module docs).
+    pub fn interval(&self) -> DateInterval {
+        let (start, end) = match self.parsed {
+            Edtf::Date(date) => {
+                let (first, last) = date_days(date);
+                (Bound::Day(first), Bound::Day(last))
+            }
+            Edtf::DateTime(date_time) => {
+                let date = date_time.date();
+                let day =
+                    CalendarDay::new(i64::from(date.year()), date.month() as u8, date.day() as u8);
+                (Bound::Day(day), Bound::Day(day))
+            }
+            Edtf::YYear(year) => (
+                Bound::Day(CalendarDay::new(year.value(), 1, 1)),
+                Bound::Day(CalendarDay::new(year.value(), 12, 31)),
+            ),
+            Edtf::Interval(from, to) => {
+                (Bound::Day(date_days(from).0), Bound::Day(date_days(to).1))
+            }
+            Edtf::IntervalFrom(from, terminal) => {
+                (Bound::Day(date_days(from).0), terminal_bound(terminal))
+            }
+            Edtf::IntervalTo(terminal, to) => {
+                (terminal_bound(terminal), Bound::Day(date_days(to).1))
+            }
+        };
+        DateInterval { start, end }
+    }
+}
+
+/// A day of the proleptic Gregorian calendar, with astronomical year
+/// numbering (year 0 is 1 BC), as ISO 8601 counts.
+///
+/// Its own type rather than `chrono::NaiveDate` because EDTF years
+/// (`Y170000002`) go far beyond chrono's range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CalendarDay {
+    year: i64,
+    month: u8,
+    day: u8,
+}
+
+impl CalendarDay {
+    /// Callers pass a valid month and day; the `edtf` parser checked them.
+    fn new(year: i64, month: u8, day: u8) -> CalendarDay {
+        debug_assert!((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day));
+        CalendarDay { year, month, day }
+    }
+
+    fn first_of_month(year: i64, month: u8) -> CalendarDay {
+        CalendarDay::new(year, month, 1)
+    }
+
+    fn last_of_month(year: i64, month: u8) -> CalendarDay {
+        CalendarDay::new(year, month, days_in_month(year, month))
+    }
+
+    /// The year (astronomical: 0 is 1 BC).
+    pub fn year(&self) -> i64 {
+        self.year
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(&self) -> u32 {
+        u32::from(self.month)
+    }
+
+    /// The day of the month, from 1.
+    pub fn day(&self) -> u32 {
+        u32::from(self.day)
+    }
+}
+
+/// `YYYY-MM-DD`; years outside 0–9999 in ISO 8601's expanded form, with a
+/// sign and at least four digits (`-0043-03-15`, `+170000002-01-01`).
+impl fmt::Display for CalendarDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = match self.year {
+            ..0 => "-",
+            0..=9999 => "",
+            _ => "+",
+        };
+        write!(
+            f,
+            "{sign}{:04}-{:02}-{:02}",
+            self.year.unsigned_abs(),
+            self.month,
+            self.day
+        )
+    }
+}
+
+/// One end of a [`DateInterval`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Bound {
+    /// A known day, included in the interval.
+    Day(CalendarDay),
+    /// No limit: EDTF `..` (`../1938`, `1938/..`).
+    Open,
+    /// A limit nobody knows: EDTF's empty end (`1938/`, `/1938`).
+    Unknown,
+}
+
+/// The widest span of days an EDTF date can mean; both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DateInterval {
+    /// The first day it can mean.
+    pub start: Bound,
+    /// The last day it can mean.
+    pub end: Bound,
+}
+
+/// `YYYY-MM-DD/YYYY-MM-DD`. An open or unknown end is written `..`, as
+/// ISO 8601-2 writes an open one: either way a reader can assume no limit,
+/// and a plain ISO 8601 reader does not know EDTF's empty end.
+impl fmt::Display for DateInterval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let write_bound = |f: &mut fmt::Formatter<'_>, bound: Bound| match bound {
+            Bound::Day(day) => write!(f, "{day}"),
+            Bound::Open | Bound::Unknown => f.write_str(".."),
+        };
+        write_bound(f, self.start)?;
+        f.write_str("/")?;
+        write_bound(f, self.end)
+    }
+}
+
+/// The first and last months of a season (see the module docs), and
+/// whether the last one is in the next year.
+fn season_months(season: Season) -> (u8, u8, bool) {
+    match season {
+        Season::Spring => (3, 5, false),
+        Season::Summer => (6, 8, false),
+        Season::Autumn => (9, 11, false),
+        Season::Winter => (12, 2, true),
+    }
+}
+
+/// The first and last days a single EDTF date (no interval) can mean.
+fn date_days(date: Date) -> (CalendarDay, CalendarDay) {
+    let years = |first: i64, last: i64| {
+        (
+            CalendarDay::new(first, 1, 1),
+            CalendarDay::new(last, 12, 31),
+        )
+    };
+    match date.precision() {
+        // The crate reports the masked year with its X digits as 0 (`-193X`
+        // is -1930), so the unknown digits count away from zero.
+        Precision::Century(year) => masked_years(i64::from(year), 99, years),
+        Precision::Decade(year) => masked_years(i64::from(year), 9, years),
+        Precision::Year(year) | Precision::MonthOfYear(year) | Precision::DayOfYear(year) => {
+            years(i64::from(year), i64::from(year))
+        }
+        Precision::Season(year, season) => {
+            let year = i64::from(year);
+            let (first, last, next_year) = season_months(season);
+            let last_year = if next_year { year + 1 } else { year };
+            (
+                CalendarDay::first_of_month(year, first),
+                CalendarDay::last_of_month(last_year, last),
+            )
+        }
+        Precision::Month(year, month) | Precision::DayOfMonth(year, month) => (
+            CalendarDay::first_of_month(i64::from(year), month as u8),
+            CalendarDay::last_of_month(i64::from(year), month as u8),
+        ),
+        Precision::Day(year, month, day) => {
+            let day = CalendarDay::new(i64::from(year), month as u8, day as u8);
+            (day, day)
+        }
+    }
+}
+
+/// The years of `193X` or `-193X`: `width` more years away from zero.
+fn masked_years(
+    year: i64,
+    width: i64,
+    years: impl Fn(i64, i64) -> (CalendarDay, CalendarDay),
+) -> (CalendarDay, CalendarDay) {
+    if year < 0 {
+        years(year - width, year)
+    } else {
+        years(year, year + width)
+    }
+}
+
+fn terminal_bound(terminal: Terminal) -> Bound {
+    match terminal {
+        Terminal::Open => Bound::Open,
+        Terminal::Unknown => Bound::Unknown,
+    }
+}
+
+fn is_leap_year(year: i64) -> bool {
+    year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0)
+}
+
+fn days_in_month(year: i64, month: u8) -> u8 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -91,6 +325,136 @@ mod tests {
             "14-06-20",
         ] {
             assert!(bad.parse::<EdtfDate>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    fn interval(text: &str) -> String {
+        let date: EdtfDate = text.parse().unwrap_or_else(|e| panic!("{e}"));
+        date.interval().to_string()
+    }
+
+    #[test]
+    fn intervals_of_the_cases_corpack_meets() {
+        for (edtf, iso) in [
+            ("2014-06-20?", "2014-06-20/2014-06-20"),
+            ("2014-06", "2014-06-01/2014-06-30"),
+            ("1937~", "1937-01-01/1937-12-31"),
+            ("193X", "1930-01-01/1939-12-31"),
+            ("19XX", "1900-01-01/1999-12-31"),
+            ("2004-XX", "2004-01-01/2004-12-31"),
+            ("2004-06-XX", "2004-06-01/2004-06-30"),
+            ("1936/1938", "1936-01-01/1938-12-31"),
+            ("../1938", "../1938-12-31"),
+            ("1938/", "1938-01-01/.."),
+        ] {
+            assert_eq!(interval(edtf), iso, "{edtf}");
+        }
+    }
+
+    // Every example of levels 0 and 1 in the EDTF specification
+    // (https://www.loc.gov/standards/datetime/, 2019).
+    #[test]
+    fn intervals_of_the_specification_examples() {
+        for (edtf, iso) in [
+            // Level 0.
+            ("1985-04-12", "1985-04-12/1985-04-12"),
+            ("1985-04", "1985-04-01/1985-04-30"),
+            ("1985", "1985-01-01/1985-12-31"),
+            ("1985-04-12T23:20:30", "1985-04-12/1985-04-12"),
+            ("1985-04-12T23:20:30Z", "1985-04-12/1985-04-12"),
+            ("1985-04-12T23:20:30-04", "1985-04-12/1985-04-12"),
+            ("1985-04-12T23:20:30+04:30", "1985-04-12/1985-04-12"),
+            ("1964/2008", "1964-01-01/2008-12-31"),
+            ("2004-06/2006-08", "2004-06-01/2006-08-31"),
+            ("2004-02-01/2005-02-08", "2004-02-01/2005-02-08"),
+            ("2004-02-01/2005-02", "2004-02-01/2005-02-28"),
+            ("2004-02-01/2005", "2004-02-01/2005-12-31"),
+            ("2005/2006-02", "2005-01-01/2006-02-28"),
+            // Level 1: letter-prefixed years, seasons, qualifiers.
+            ("Y170000002", "+170000002-01-01/+170000002-12-31"),
+            ("Y-170000002", "-170000002-01-01/-170000002-12-31"),
+            ("2001-21", "2001-03-01/2001-05-31"),
+            ("2001-22", "2001-06-01/2001-08-31"),
+            ("2001-23", "2001-09-01/2001-11-30"),
+            ("2001-24", "2001-12-01/2002-02-28"),
+            ("2003-24", "2003-12-01/2004-02-29"),
+            ("1984?", "1984-01-01/1984-12-31"),
+            ("2004-06~", "2004-06-01/2004-06-30"),
+            ("2004-06-11%", "2004-06-11/2004-06-11"),
+            // Level 1: unspecified digits.
+            ("201X", "2010-01-01/2019-12-31"),
+            ("20XX", "2000-01-01/2099-12-31"),
+            ("2004-XX", "2004-01-01/2004-12-31"),
+            ("1985-04-XX", "1985-04-01/1985-04-30"),
+            ("1985-XX-XX", "1985-01-01/1985-12-31"),
+            // Level 1: extended intervals.
+            ("1985-04-12/..", "1985-04-12/.."),
+            ("1985-04/..", "1985-04-01/.."),
+            ("1985/..", "1985-01-01/.."),
+            ("../1985-04-12", "../1985-04-12"),
+            ("../1985-04", "../1985-04-30"),
+            ("../1985", "../1985-12-31"),
+            ("1985-04-12/", "1985-04-12/.."),
+            ("1985-04/", "1985-04-01/.."),
+            ("1985/", "1985-01-01/.."),
+            ("/1985-04-12", "../1985-04-12"),
+            ("/1985-04", "../1985-04-30"),
+            ("/1985", "../1985-12-31"),
+            ("2004-06-XX/2004-07-03", "2004-06-01/2004-07-03"),
+            ("1984~/2004-06", "1984-01-01/2004-06-30"),
+            ("1984/2004-06~", "1984-01-01/2004-06-30"),
+            ("1984~/2004~", "1984-01-01/2004-12-31"),
+            ("1984?/2004%", "1984-01-01/2004-12-31"),
+            ("1984-06?/2004-08?", "1984-06-01/2004-08-31"),
+            ("1984-06-02?/2004-08-08~", "1984-06-02/2004-08-08"),
+            ("1984-06-02?/", "1984-06-02/.."),
+            // Level 1: negative calendar year.
+            ("-1985", "-1985-01-01/-1985-12-31"),
+        ] {
+            assert_eq!(interval(edtf), iso, "{edtf}");
+        }
+    }
+
+    #[test]
+    fn negative_and_small_years() {
+        for (edtf, iso) in [
+            ("-193X", "-1939-01-01/-1930-12-31"),
+            ("-19XX", "-1999-01-01/-1900-12-31"),
+            ("0000", "0000-01-01/0000-12-31"),
+            ("0000-02", "0000-02-01/0000-02-29"),
+            ("-0001-02", "-0001-02-01/-0001-02-28"),
+            ("-0004-02", "-0004-02-01/-0004-02-29"),
+            ("0043-03-15", "0043-03-15/0043-03-15"),
+        ] {
+            assert_eq!(interval(edtf), iso, "{edtf}");
+        }
+    }
+
+    #[test]
+    fn open_and_unknown_ends_stay_distinct() {
+        let open: EdtfDate = "1938/..".parse().unwrap();
+        let unknown: EdtfDate = "1938/".parse().unwrap();
+        assert_eq!(open.interval().end, Bound::Open);
+        assert_eq!(unknown.interval().end, Bound::Unknown);
+        assert_eq!(open.interval().to_string(), unknown.interval().to_string());
+    }
+
+    // Month lengths, leap years included, agree with chrono over four
+    // centuries and the edge years 1600 to 2400.
+    #[test]
+    fn month_ends_match_chrono() {
+        let years = (1896..=2104).chain([1600, 1700, 1800, 2400]);
+        for year in years {
+            for month in 1..=12u32 {
+                let next = if month == 12 {
+                    chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+                } else {
+                    chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
+                };
+                let last = next.unwrap().pred_opt().unwrap();
+                let expected = format!("{year:04}-{month:02}-01/{}", last.format("%Y-%m-%d"));
+                assert_eq!(interval(&format!("{year:04}-{month:02}")), expected);
+            }
         }
     }
 }

@@ -1,59 +1,181 @@
 //! The RO-Crate 1.1 payload description: `ro-crate-metadata.json` and
-//! `ro-crate-preview.html`, and reading them back.
+//! `ro-crate-preview.html`, and reading the metadata back.
+//!
+//! The bag's `data/` is the crate root. Held documents are `File` data
+//! entities under `documents/`, listed in the root's `hasPart`; documents
+//! catalogued but not held are `CreativeWork`s `#document-<id>` with
+//! `held: false`, listed in the root's `mentions`. The mapping:
+//!
+//! | collection.toml | RO-Crate 1.1 | Dublin Core / DataCite |
+//! |---|---|---|
+//! | `collection.id` | root `identifier` | `dc:identifier` / `alternateIdentifier` |
+//! | `collection.title` | root `name` | `dc:title` / `titles.title` |
+//! | `collection.description` | root `description` | `dc:description` / `descriptions` (Abstract) |
+//! | `collection.license` | root `license` → `CreativeWork` (name, identifier) | `dc:rights` / `rightsList` |
+//! | `collection.date` | root `datePublished` | `dcterms:issued` / `dates` (Issued), `publicationYear` |
+//! | `collection.source_organization` | root `author` and `publisher` → `Organization` | `dc:creator`, `dc:publisher` / `creators`, `publisher` |
+//! | `collection.contact_*` | `contactPoint` → `ContactPoint` of the publisher | — / `contributors` (ContactPerson) |
+//! | `document.id` | `identifier` | `dc:identifier` / `alternateIdentifier` |
+//! | `document.title` | `name` | `dc:title` / `titles.title` |
+//! | `document.file` | `@id` `documents/<file>`, percent-encoded | — |
+//! | `document.media_type` | `encodingFormat` | `dc:format` / `formats` |
+//! | `document.language` | `inLanguage` | `dc:language` / `language` |
+//! | `document.sha256` | `sha256` (context extension: `http://schema.org/sha256`) | — |
+//! | held bytes | `contentSize` (string) | `dcterms:extent` / `sizes` |
+//! | not held | `held: false` (ad-hoc) | — |
+//! | `provenance.authors` (author, speaker) | `author` → `Person` | `dc:creator` / `creators` |
+//! | `provenance.authors` (editor) | `editor` → `Person` | `dc:contributor` / `contributors` (Editor) |
+//! | `provenance.authors` (translator) | `translator` → `Person` | `dc:contributor` / `contributors` (Other; Translator from 4.6) |
+//! | `provenance.authors` (transcriber, interviewer) | `contributor` → `Person` | `dc:contributor` / `contributors` (Other) |
+//! | ORCID | `Person` `@id` `https://orcid.org/…` | — / `nameIdentifiers` (ORCID) |
+//! | `provenance.date` | `dateCreated` (EDTF) + `dateCreatedInterval` (ad-hoc, ISO 8601) | `dcterms:created` / `dates` (Created) |
+//! | `provenance.date_note` | `dateNote` (ad-hoc) | — / `dates.dateInformation` |
+//! | `provenance.origin` | `isBasedOn` (`@id` if an http(s) URL, else text) | `dc:source` / `relatedIdentifiers` (IsDerivedFrom) |
+//! | `provenance.venue` | `locationCreated` → `Place` | `dcterms:spatial` / `geoLocations.geoLocationPlace` |
+//! | `provenance.event` | `recordedAt` → `Event` (name, `location`) | — / `descriptions` (Other) |
+//! | `provenance.publisher` | `publisher` → `Organization` | `dc:publisher` / `publisher` |
+//! | `provenance.context` | `description` | `dc:description` / `descriptions` (Abstract) |
+//! | `contested.status` | `creativeWorkStatus` | — |
+//! | `contested.disputed_by` | `cito:isDisputedBy` → `CreativeWork`; review `citation` | — / `relatedIdentifiers` (IsReviewedBy) when they have identifiers |
+//! | `contested.aspects` | `ClaimReview` `reviewAspect` | — |
+//! | `contested.summary` | `ClaimReview` `reviewBody` | — / `descriptions` (Other) |
+//! | `contested.assessed_by` | `ClaimReview` `author` → `Person` | — |
+//! | `contested.assessed_on` | `ClaimReview` `datePublished` | — |
+//!
+//! A contested document links by `review` to a `ClaimReview` `#review-<id>`
+//! whose `itemReviewed` is a `Claim` `#claim-<id>` that `appearance` ties
+//! back to the document: generic schema.org tools see that claims in it are
+//! reviewed, by whom, on which points, and which works dispute them, with
+//! no verdict (`reviewRating`) stated.
 
-use crate::bundle::PackedDocument;
-use crate::collection::CollectionInfo;
+mod document;
+mod ids;
+mod metadata;
+mod preview;
+mod read;
+mod terms;
 
-/// The text of `ro-crate-metadata.json` for a packed collection.
-pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
-    let files: Vec<serde_json::Value> = documents
-        .iter()
-        .filter_map(|d| {
-            let held = d.held.as_ref()?;
-            Some(serde_json::json!({
-                "@id": d.crate_path(),
-                "@type": "File",
-                "name": d.record.title,
-                "sha256": held.digests.sha256,
-                "contentSize": held.size.to_string(),
-            }))
-        })
-        .collect();
-    let has_part: Vec<serde_json::Value> = files
-        .iter()
-        .map(|f| serde_json::json!({"@id": f["@id"]}))
-        .collect();
-    let mut graph = vec![
-        serde_json::json!({
-            "@id": "ro-crate-metadata.json",
-            "@type": "CreativeWork",
-            "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"},
-            "about": {"@id": "./"},
-        }),
-        serde_json::json!({
-            "@id": "./",
-            "@type": "Dataset",
-            "name": info.title,
-            "description": info.description,
-            "datePublished": info.date.to_string(),
-            "license": {"@id": info.license.url()},
-            "hasPart": has_part,
-        }),
+pub use self::metadata::metadata_json;
+pub use self::preview::preview_html;
+pub use self::read::{CrateFile, CrateSummary, DocumentSummary, read};
+
+#[cfg(test)]
+mod testutil {
+    //! A sample collection that uses every field of the record.
+
+    use std::path::Path;
+
+    use crate::bundle::{HeldFile, PackedDocument};
+    use crate::collection::{CollectionInfo, parse};
+    use crate::digest::Digests;
+
+    pub const SAMPLE: &str = r#"
+[collection]
+id = "sample"
+title = "Sample <corpus> & \"friends\""
+description = "Documents about <b>history</b>; some contested."
+license = "CC-BY-4.0"
+date = "2026-11-25"
+source_organization = "Corpus Workshop"
+contact_name = "Ada Archivist"
+contact_email = "ada@example.org"
+
+[[document]]
+id = "furr-2014"
+title = "The Continuing Revolution in Stalin-Era Soviet History"
+file = "furr talk.txt"
+language = "en"
+
+[document.provenance]
+authors = [
+    { name = "Grover Furr", role = "speaker" },
+    { name = "Josiah Carberry", role = "transcriber", orcid = "0000-0002-1825-0097" },
+]
+date = "2014-06-20?"
+date_note = "The year is inferred: 20 June was a Friday in 2014."
+origin = "A periodical, not named in the text"
+venue = "Lucas Arms, Grays Inn Road, London"
+event = "Public meeting of the CPGB-ML"
+publisher = "Unnamed periodical"
+context = "Transcript of a public talk, with an editorial introduction."
+
+[document.contested]
+status = "contested"
+aspects = ["claims", "date"]
+summary = "Its theses run against the consensus of academic historiography <sic>."
+disputed_by = [
+    "Matthew E. Lenoe, The Kirov Murder and Soviet History, Yale University Press, 2010",
+    "Timothy Snyder, Bloodlands: Europe Between Hitler and Stalin, Basic Books, 2010",
+]
+assessed_by = "Ada Archivist"
+assessed_on = "2026-11-20"
+
+[[document]]
+id = "ueberblick"
+title = "Überblick"
+file = "notes/Überblick.md"
+
+[document.provenance]
+authors = [
+    "Josiah Carberry",
+    { name = "Erika Editor", role = "editor" },
+    { name = "Tom Translator", role = "translator" },
+]
+date = "193X"
+origin = "https://example.org/archive/item?id=7"
+
+[document.contested]
+status = "uncontested"
+assessed_by = "Ada Archivist"
+assessed_on = "2026-11-21"
+
+[[document]]
+id = "lost-letter"
+title = "A letter <not> held"
+file = "letters/lost letter.pdf"
+sha256 = "972962436953C9EA6EECD3EED1BC013F6E43803F40ED42985EA46F3EB969BFA7"
+
+[document.provenance]
+authors = [
+    { name = "Timothy Snyder" },
+    { name = "Ian Interviewer", role = "interviewer" },
+]
+date = "2001-24"
+venue = "Lucas Arms, Grays Inn Road, London"
+event = "Public meeting of the CPGB-ML"
+
+[[document]]
+id = "plain"
+title = "Plain"
+file = "plain.txt"
+"#;
+
+    /// The bytes of the held documents, by record file.
+    pub const HELD_FILES: &[(&str, &[u8])] = &[
+        ("furr talk.txt", b"The Continuing Revolution\n"),
+        ("notes/\u{dc}berblick.md", "# Überblick\n".as_bytes()),
+        ("plain.txt", b"plain\n"),
     ];
-    graph.extend(files);
-    let crate_json = serde_json::json!({
-        "@context": ["https://w3id.org/ro/crate/1.1/context", {"sha256": "http://schema.org/sha256"}],
-        "@graph": graph,
-    });
-    let mut text = serde_json::to_string_pretty(&crate_json).expect("JSON values serialize");
-    text.push('\n');
-    text
-}
 
-/// The text of `ro-crate-preview.html` for a packed collection.
-pub fn preview_html(info: &CollectionInfo, _documents: &[PackedDocument]) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head><body></body></html>\n",
-        info.title
-    )
+    /// The sample's description and its documents as packed.
+    pub fn sample() -> (CollectionInfo, Vec<PackedDocument>) {
+        let loaded = parse(SAMPLE, Path::new("."), Path::new("collection.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let documents = loaded
+            .collection
+            .documents
+            .into_iter()
+            .map(|record| {
+                let bytes = HELD_FILES
+                    .iter()
+                    .find(|(file, _)| *file == record.file.as_str());
+                let held = bytes.map(|(_, bytes)| HeldFile {
+                    size: bytes.len() as u64,
+                    digests: Digests::of(bytes),
+                });
+                PackedDocument { record, held }
+            })
+            .collect();
+        (loaded.collection.info, documents)
+    }
 }

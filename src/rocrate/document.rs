@@ -1,0 +1,279 @@
+//! One document's description: a `File` data entity when it is held, a
+//! `#document-<id>` `CreativeWork` when it is only catalogued, and the
+//! contextual entities its provenance and contested status link to.
+//!
+//! | record | RO-Crate |
+//! |---|---|
+//! | `id` | `identifier` |
+//! | `title` | `name` |
+//! | `media_type` (or guessed) | `encodingFormat` |
+//! | `language` | `inLanguage` |
+//! | `sha256` / the bytes | `sha256` (held: of the bytes, which matched any declared one; else declared) |
+//! | size of the bytes | `contentSize`, a string (held only) |
+//! | not held | `held: false` (ad-hoc) |
+//! | `provenance.authors` | `author`, `editor`, `translator`, `contributor` → `Person`, see [`role_property`] |
+//! | `provenance.date` | `dateCreated` (EDTF, verbatim) and `dateCreatedInterval` (ad-hoc, ISO 8601 interval) |
+//! | `provenance.date_note` | `dateNote` (ad-hoc) |
+//! | `provenance.origin` | `isBasedOn`: `{"@id"}` of a `CreativeWork` if an http(s) URL, else text |
+//! | `provenance.venue` | `locationCreated` → `Place` `#place-<slug>` |
+//! | `provenance.event` | `recordedAt` → `Event` `#event-<slug>`, its `location` the venue |
+//! | `provenance.publisher` | `publisher` → `Organization` `#organization-<slug>` |
+//! | `provenance.context` | `description` |
+//! | `contested.status` | `creativeWorkStatus`: `contested`, `uncontested` or `unassessed` |
+//! | `contested.disputed_by` | `cito:isDisputedBy` → `CreativeWork` `#work-<slug>` named by the citation |
+//! | `contested.*` | `review` → `ClaimReview` `#review-<id>`, see [`review_entities`] |
+
+use serde_json::{Map, Value, json};
+
+use super::ids::encode_path;
+use super::metadata::{Contextual, EntityIds, into_map, one_or_many, reference, set};
+use super::terms::{DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY};
+use crate::bundle::PackedDocument;
+use crate::collection::{Document, Role, Status};
+
+/// The properties people are linked by, in the order they are written.
+pub(super) const PEOPLE_PROPERTIES: [&str; 4] = ["author", "editor", "translator", "contributor"];
+
+/// The `@id` of a catalogued document that is not held.
+fn not_held_id(document: &Document) -> String {
+    format!("#document-{}", document.id)
+}
+
+/// The `@id` of a document's `ClaimReview`.
+fn review_id(document: &Document) -> String {
+    format!("#review-{}", document.id)
+}
+
+/// The schema.org property a role is linked by. schema.org has no speaker,
+/// transcriber or interviewer:
+///
+/// | role | property |
+/// |---|---|
+/// | author, speaker | `author` |
+/// | editor | `editor` |
+/// | translator | `translator` |
+/// | transcriber, interviewer | `contributor` |
+fn role_property(role: Role) -> &'static str {
+    match role {
+        Role::Author | Role::Speaker => "author",
+        Role::Editor => "editor",
+        Role::Translator => "translator",
+        Role::Transcriber | Role::Interviewer => "contributor",
+    }
+}
+
+/// The document's entity; the entities it links to go to `contextual`.
+pub(super) fn describe_document(
+    document: &PackedDocument,
+    ids: &EntityIds,
+    contextual: &mut Contextual,
+) -> Map<String, Value> {
+    let record = &document.record;
+    let mut entity = match &document.held {
+        Some(held) => into_map(json!({
+            "@id": encode_path(&document.crate_path()),
+            "@type": "File",
+            "sha256": held.digests.sha256,
+            "contentSize": held.size.to_string(),
+        })),
+        None => {
+            let mut entity = into_map(json!({
+                "@id": not_held_id(record),
+                "@type": "CreativeWork",
+                HELD: false,
+            }));
+            set(
+                &mut entity,
+                "sha256",
+                record.sha256.as_ref().map(|s| json!(s)),
+            );
+            entity
+        }
+    };
+    entity.insert("name".into(), json!(record.title));
+    entity.insert("identifier".into(), json!(record.id));
+    entity.insert("encodingFormat".into(), json!(record.media_type_or_guess()));
+    set(
+        &mut entity,
+        "inLanguage",
+        record.language.as_ref().map(|l| json!(l)),
+    );
+    link_people(record, ids, contextual, &mut entity);
+    describe_provenance(record, ids, contextual, &mut entity);
+
+    let contested = &record.contested;
+    entity.insert("creativeWorkStatus".into(), json!(contested.status));
+    let works = contested.disputed_by.iter().map(|citation| {
+        let id = ids.work(citation);
+        contextual.add(into_map(
+            json!({"@id": id, "@type": "CreativeWork", "name": citation}),
+        ));
+        reference(id)
+    });
+    set(&mut entity, IS_DISPUTED_BY, one_or_many(works.collect()));
+    let about = entity["@id"].as_str().expect("set above").to_string();
+    if let Some(review) = review_entities(record, &about, ids, contextual) {
+        entity.insert("review".into(), reference(&review));
+    }
+    entity
+}
+
+fn link_people(
+    record: &Document,
+    ids: &EntityIds,
+    contextual: &mut Contextual,
+    entity: &mut Map<String, Value>,
+) {
+    for property in PEOPLE_PROPERTIES {
+        let mut people = Vec::new();
+        let authors = record.provenance.authors.iter();
+        for author in authors.filter(|a| role_property(a.role()) == property) {
+            let id = ids.person(author.name(), author.orcid());
+            contextual.add(into_map(
+                json!({"@id": id, "@type": "Person", "name": author.name()}),
+            ));
+            let person = reference(&id);
+            if !people.contains(&person) {
+                people.push(person);
+            }
+        }
+        set(entity, property, one_or_many(people));
+    }
+}
+
+fn describe_provenance(
+    record: &Document,
+    ids: &EntityIds,
+    contextual: &mut Contextual,
+    entity: &mut Map<String, Value>,
+) {
+    let provenance = &record.provenance;
+    if let Some(date) = &provenance.date {
+        entity.insert("dateCreated".into(), json!(date));
+        entity.insert(
+            DATE_CREATED_INTERVAL.into(),
+            json!(date.interval().to_string()),
+        );
+    }
+    set(
+        entity,
+        DATE_NOTE,
+        provenance.date_note.as_ref().map(|n| json!(n)),
+    );
+    if let Some(origin) = &provenance.origin {
+        let based_on = if is_web_address(origin) {
+            contextual.add(into_map(
+                json!({"@id": origin, "@type": "CreativeWork", "name": origin}),
+            ));
+            reference(origin)
+        } else {
+            json!(origin)
+        };
+        entity.insert("isBasedOn".into(), based_on);
+    }
+    let place = provenance.venue.as_deref().map(|venue| {
+        let id = ids.place(venue);
+        contextual.add(into_map(
+            json!({"@id": id, "@type": "Place", "name": venue}),
+        ));
+        reference(id)
+    });
+    if let Some(event) = &provenance.event {
+        let id = ids.event(event);
+        let mut event_entity = into_map(json!({"@id": id, "@type": "Event", "name": event}));
+        set(&mut event_entity, "location", place.clone());
+        contextual.add(event_entity);
+        entity.insert("recordedAt".into(), reference(id));
+    }
+    set(entity, "locationCreated", place);
+    if let Some(publisher) = &provenance.publisher {
+        let id = ids.organization(publisher);
+        contextual.add(into_map(
+            json!({"@id": id, "@type": "Organization", "name": publisher}),
+        ));
+        entity.insert("publisher".into(), reference(id));
+    }
+    set(
+        entity,
+        "description",
+        provenance.context.as_ref().map(|c| json!(c)),
+    );
+}
+
+/// The dispute as schema.org's fact-checking vocabulary, taking no side:
+/// a `ClaimReview` (`#review-<id>`) whose `itemReviewed` is a `Claim`
+/// (`#claim-<id>`) that `appearance` ties to the document. The review
+/// carries the aspects (`reviewAspect`), the summary (`reviewBody`), who
+/// assessed it (`author`, a `Person`), when (`datePublished`) and the
+/// disputing works (`citation`); it has no `reviewRating`, as corpack
+/// records who disputes what, not a verdict. Written when the document is
+/// contested or anything about an assessment is recorded; returns its id.
+fn review_entities(
+    record: &Document,
+    about: &str,
+    ids: &EntityIds,
+    contextual: &mut Contextual,
+) -> Option<String> {
+    let contested = &record.contested;
+    let assessed = contested.status == Status::Contested
+        || !contested.aspects.is_empty()
+        || contested.summary.is_some()
+        || !contested.disputed_by.is_empty()
+        || contested.assessed_by.is_some()
+        || contested.assessed_on.is_some();
+    if !assessed {
+        return None;
+    }
+    let claim_id = format!("#claim-{}", record.id);
+    contextual.add(into_map(json!({
+        "@id": claim_id,
+        "@type": "Claim",
+        "name": format!("Claims in or about “{}”", record.title),
+        "appearance": reference(about),
+    })));
+
+    let review_id = review_id(record);
+    let mut review = into_map(json!({
+        "@id": review_id,
+        "@type": "ClaimReview",
+        "name": format!("Assessment of whether “{}” is contested", record.title),
+        "itemReviewed": reference(&claim_id),
+    }));
+    let mut aspects: Vec<Value> = Vec::new();
+    for aspect in &contested.aspects {
+        if !aspects.contains(&json!(aspect)) {
+            aspects.push(json!(aspect));
+        }
+    }
+    set(&mut review, "reviewAspect", one_or_many(aspects));
+    set(
+        &mut review,
+        "reviewBody",
+        contested.summary.as_ref().map(|s| json!(s)),
+    );
+    if let Some(name) = &contested.assessed_by {
+        let id = ids.person(name, None);
+        contextual.add(into_map(
+            json!({"@id": id, "@type": "Person", "name": name}),
+        ));
+        review.insert("author".into(), reference(&id));
+    }
+    set(
+        &mut review,
+        "datePublished",
+        contested.assessed_on.map(|d| json!(d)),
+    );
+    let works = contested.disputed_by.iter().map(|c| reference(ids.work(c)));
+    set(&mut review, "citation", one_or_many(works.collect()));
+    contextual.add(review);
+    Some(review_id)
+}
+
+/// Whether an origin is an http(s) URL that can be an `@id`.
+fn is_web_address(text: &str) -> bool {
+    let scheme_ok = text.starts_with("https://") || text.starts_with("http://");
+    let chars_ok = text
+        .chars()
+        .all(|c| !c.is_whitespace() && !c.is_control() && !"<>\"{}|\\^`".contains(c));
+    scheme_ok && chars_ok
+}

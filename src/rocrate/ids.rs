@@ -1,0 +1,170 @@
+//! Entity identifiers: payload paths as URI references, and local `#…` ids
+//! derived from names.
+//!
+//! Ids come from what the records say (ids, names, citation texts), never
+//! from positions, so reordering a collection does not rename its entities.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sha2::{Digest, Sha256};
+
+/// The longest slug kept from a name before an id is made of it.
+const SLUG_MAX_CHARS: usize = 60;
+
+/// A `/`-separated path as a URI reference: every byte but RFC 3986's
+/// unreserved characters and `/` is percent-encoded (UTF-8, uppercase hex),
+/// as Python's `urllib.parse.quote` does, so `a b/Ü.md` is `a%20b/%C3%9C.md`.
+pub fn encode_path(path: &str) -> String {
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+/// Undoes percent-encoding: `%20` → space, UTF-8 sequences → characters.
+pub fn decode_path(encoded: &str) -> Result<String, String> {
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| format!("{encoded:?} has a % not followed by two hex digits"))?;
+            decoded.push(hex);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).map_err(|_| format!("{encoded:?} does not decode to UTF-8"))
+}
+
+/// Local ids (`#<kind>-<slug>`) for a set of names, one per distinct name.
+///
+/// The slug keeps letters and digits (any script, lowercased) and turns
+/// every other run into `-`. Two names with the same slug (`J. Smith`,
+/// `J Smith`) must stay two entities, so each then gets the first 8 hex
+/// digits of its name's SHA-256 appended; so does a name with no letters
+/// or digits at all.
+pub fn local_ids<'a>(
+    kind: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, String> {
+    let names: BTreeSet<&str> = names.into_iter().collect();
+    let mut by_slug: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for name in names {
+        by_slug.entry(slug(name)).or_default().push(name);
+    }
+    let mut ids = BTreeMap::new();
+    for (slug, names) in by_slug {
+        let shared = names.len() > 1 || slug.is_empty();
+        for name in names {
+            let mut local = slug.clone();
+            if shared {
+                let hash = hex::encode(&Sha256::digest(name.as_bytes())[..4]);
+                local = if slug.is_empty() {
+                    hash
+                } else {
+                    format!("{slug}-{hash}")
+                };
+            }
+            ids.insert(name.to_string(), format!("#{kind}-{}", encode_path(&local)));
+        }
+    }
+    ids
+}
+
+/// Lowercase letters and digits of `name`, other runs as `-`, at most
+/// [`SLUG_MAX_CHARS`] characters.
+fn slug(name: &str) -> String {
+    let mut slug = String::new();
+    let mut chars = 0;
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if chars == SLUG_MAX_CHARS {
+            break;
+        }
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        } else {
+            continue;
+        }
+        chars += 1;
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_percent_encoded_and_decoded() {
+        let cases = [
+            ("documents/a.txt", "documents/a.txt"),
+            ("documents/a b.txt", "documents/a%20b.txt"),
+            ("documents/Überblick.md", "documents/%C3%9Cberblick.md"),
+            ("documents/x#1?.txt", "documents/x%231%3F.txt"),
+            ("documents/100%.txt", "documents/100%25.txt"),
+        ];
+        for (path, encoded) in cases {
+            assert_eq!(encode_path(path), encoded);
+            assert_eq!(decode_path(encoded).unwrap(), path);
+        }
+        assert!(decode_path("a%2").is_err());
+        assert!(decode_path("a%zz").is_err());
+        assert!(decode_path("a%FF").is_err());
+    }
+
+    #[test]
+    fn local_ids_come_from_names() {
+        let ids = local_ids(
+            "person",
+            [
+                "Grover Furr",
+                "Олег Хлевнюк",
+                "Grover Furr",
+                "Timothy Snyder",
+            ],
+        );
+        assert_eq!(ids.len(), 3);
+        assert_eq!(ids["Grover Furr"], "#person-grover-furr");
+        assert_eq!(ids["Timothy Snyder"], "#person-timothy-snyder");
+        assert_eq!(
+            ids["Олег Хлевнюк"],
+            format!("#person-{}", encode_path("олег-хлевнюк"))
+        );
+    }
+
+    #[test]
+    fn names_sharing_a_slug_stay_apart() {
+        let ids = local_ids("person", ["J. Smith", "J Smith", "—"]);
+        assert_ne!(ids["J. Smith"], ids["J Smith"]);
+        assert!(ids["J. Smith"].starts_with("#person-j-smith-"));
+        assert_eq!(ids["J. Smith"].len(), "#person-j-smith-".len() + 8);
+        assert!(ids["—"].starts_with("#person-") && ids["—"].len() == "#person-".len() + 8);
+        // A name's id depends on the names sharing its slug, not on order.
+        assert_eq!(local_ids("person", ["—", "J Smith", "J. Smith"]), ids);
+    }
+
+    #[test]
+    fn long_names_are_cut() {
+        let citation = "Matthew E. Lenoe, The Kirov Murder and Soviet History, Yale University \
+                        Press, 2010";
+        let id = &local_ids("work", [citation])[citation];
+        assert_eq!(
+            id,
+            "#work-matthew-e-lenoe-the-kirov-murder-and-soviet-history-yale-uni"
+        );
+    }
+}

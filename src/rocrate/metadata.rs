@@ -1,0 +1,627 @@
+//! Writing `ro-crate-metadata.json`: the descriptor, the root dataset, the
+//! documents, and the contextual entities they link to.
+//!
+//! The output is deterministic: documents are taken in file path order
+//! whatever their order in the record, ids come from names (see
+//! [`super::ids`]), and the graph lists the descriptor, the root, the data
+//! entities in path order, then the contextual entities sorted by `@id`.
+//! Object keys come out sorted (serde_json's map is ordered by key).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use super::document::describe_document;
+use super::ids::local_ids;
+use super::terms::{self, METADATA_ID, ROCRATE_SPEC, ROOT_ID};
+use crate::bundle::PackedDocument;
+use crate::collection::CollectionInfo;
+use crate::collection::values::Orcid;
+
+/// The text of `ro-crate-metadata.json`: pretty-printed, with a final newline.
+pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
+    let mut documents: Vec<&PackedDocument> = documents.iter().collect();
+    documents.sort_by(|a, b| a.record.file.cmp(&b.record.file));
+    let ids = EntityIds::new(info, &documents);
+    let mut contextual = Contextual::default();
+
+    let mut data_entities = Vec::new();
+    let mut files = Vec::new();
+    let mut not_held = Vec::new();
+    for document in &documents {
+        let entity = describe_document(document, &ids, &mut contextual);
+        let reference = reference(entity["@id"].as_str().expect("documents have an @id"));
+        if document.held.is_some() {
+            files.push(reference);
+            data_entities.push(Value::Object(entity));
+        } else {
+            not_held.push(reference);
+            contextual.add(entity);
+        }
+    }
+    let root = root_entity(info, files, not_held, &ids, &mut contextual);
+    for entity in terms::ad_hoc_term_entities() {
+        contextual.add(into_map(entity));
+    }
+
+    let mut graph = vec![descriptor(), Value::Object(root)];
+    graph.extend(data_entities);
+    graph.extend(contextual.into_sorted());
+    let crate_json = json!({ "@context": terms::context(), "@graph": graph });
+    let mut text = serde_json::to_string_pretty(&crate_json).expect("JSON values serialize");
+    text.push('\n');
+    text
+}
+
+fn descriptor() -> Value {
+    json!({
+        "@id": METADATA_ID,
+        "@type": "CreativeWork",
+        "conformsTo": reference(ROCRATE_SPEC),
+        "about": reference(ROOT_ID),
+    })
+}
+
+/// The root dataset. It reaches held documents by `hasPart` and catalogued
+/// ones by `mentions`. The source organization made the collection, so it
+/// is both `author` and `publisher` (RO-Crate recommends both); the contact
+/// is a `ContactPoint` of that organization. With no organization, the
+/// contact person is the publisher: RO-Crate 1.1 asks for contact details
+/// through a `publisher` or `author`, as `Dataset` has no `contactPoint`
+/// in schema.org. A lone e-mail goes on the dataset all the same.
+fn root_entity(
+    info: &CollectionInfo,
+    files: Vec<Value>,
+    not_held: Vec<Value>,
+    ids: &EntityIds,
+    contextual: &mut Contextual,
+) -> Map<String, Value> {
+    let license_url = info.license.url();
+    contextual.add(into_map(json!({
+        "@id": license_url,
+        "@type": "CreativeWork",
+        "name": info.license.as_str(),
+        "identifier": info.license.as_str(),
+    })));
+    let mut root = into_map(json!({
+        "@id": ROOT_ID,
+        "@type": "Dataset",
+        "name": info.title,
+        "description": info.description,
+        "datePublished": info.date.to_string(),
+        "license": reference(&license_url),
+        "identifier": info.id.as_str(),
+    }));
+    set(&mut root, "hasPart", one_or_many(files));
+    set(&mut root, "mentions", one_or_many(not_held));
+
+    let contact = contact_point(info, contextual).map(|id| reference(&id));
+    if let Some(name) = &info.source_organization {
+        let id = ids.organization(name);
+        let mut organization = into_map(json!({"@id": id, "@type": "Organization", "name": name}));
+        set(&mut organization, "contactPoint", contact);
+        contextual.add(organization);
+        root.insert("author".into(), reference(id));
+        root.insert("publisher".into(), reference(id));
+    } else if let Some(name) = &info.contact_name {
+        let id = ids.person(name, None);
+        let mut person = into_map(json!({"@id": id, "@type": "Person", "name": name}));
+        set(&mut person, "contactPoint", contact);
+        contextual.add(person);
+        root.insert("publisher".into(), reference(&id));
+    } else {
+        // Only an e-mail: nobody to hang it on but the dataset itself.
+        set(&mut root, "contactPoint", contact);
+    }
+    root
+}
+
+/// The collection's contact as a `ContactPoint` entity, returning its id:
+/// `mailto:` the e-mail when there is one, else a local id from the name.
+fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<String> {
+    let name = info.contact_name.as_deref();
+    let email = info.contact_email.as_deref();
+    let id = match (email, name) {
+        (Some(email), _) => format!("mailto:{email}"),
+        (None, Some(name)) => local_ids("contact", [name]).remove(name)?,
+        (None, None) => return None,
+    };
+    let mut entity = into_map(json!({"@id": id, "@type": "ContactPoint"}));
+    set(&mut entity, "name", name.map(Value::from));
+    set(&mut entity, "email", email.map(Value::from));
+    contextual.add(entity);
+    Some(id)
+}
+
+/// The ids of the people, organizations, places, events and disputing
+/// works of a collection, settled once so that every mention of one name
+/// gets one entity.
+pub(super) struct EntityIds {
+    /// ORCID URLs given for each name.
+    orcids_by_name: BTreeMap<String, BTreeSet<String>>,
+    people: BTreeMap<String, String>,
+    organizations: BTreeMap<String, String>,
+    places: BTreeMap<String, String>,
+    events: BTreeMap<String, String>,
+    works: BTreeMap<String, String>,
+}
+
+impl EntityIds {
+    fn new(info: &CollectionInfo, documents: &[&PackedDocument]) -> EntityIds {
+        let records = || documents.iter().map(|d| &d.record);
+        let mut orcids_by_name: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for author in records().flat_map(|r| &r.provenance.authors) {
+            if let Some(orcid) = author.orcid() {
+                orcids_by_name
+                    .entry(author.name().to_string())
+                    .or_default()
+                    .insert(orcid.url());
+            }
+        }
+        let mut ids = EntityIds {
+            orcids_by_name,
+            people: BTreeMap::new(),
+            organizations: local_ids(
+                "organization",
+                info.source_organization
+                    .as_deref()
+                    .into_iter()
+                    .chain(records().filter_map(|r| r.provenance.publisher.as_deref())),
+            ),
+            places: local_ids(
+                "place",
+                records().filter_map(|r| r.provenance.venue.as_deref()),
+            ),
+            events: local_ids(
+                "event",
+                records().filter_map(|r| r.provenance.event.as_deref()),
+            ),
+            works: local_ids(
+                "work",
+                records().flat_map(|r| r.contested.disputed_by.iter().map(String::as_str)),
+            ),
+        };
+        let people: Vec<&str> = records()
+            .flat_map(|r| {
+                let authors = r.provenance.authors.iter();
+                let unidentified = authors.filter(|a| a.orcid().is_none()).map(|a| a.name());
+                unidentified.chain(r.contested.assessed_by.as_deref())
+            })
+            .chain(info.contact_name.as_deref())
+            .filter(|name| ids.unique_orcid(name).is_none())
+            .collect();
+        ids.people = local_ids("person", people);
+        ids
+    }
+
+    /// A person's id: the ORCID URL when the record gives one, or when the
+    /// record gives exactly one ORCID for that name elsewhere; else a local
+    /// `#person-…` id.
+    pub(super) fn person(&self, name: &str, orcid: Option<&Orcid>) -> String {
+        match orcid {
+            Some(orcid) => orcid.url(),
+            None => match self.unique_orcid(name) {
+                Some(url) => url.to_string(),
+                None => self.people[name].clone(),
+            },
+        }
+    }
+
+    fn unique_orcid(&self, name: &str) -> Option<&str> {
+        let orcids = self.orcids_by_name.get(name)?;
+        match orcids.len() {
+            1 => orcids.first().map(String::as_str),
+            _ => None,
+        }
+    }
+
+    pub(super) fn organization(&self, name: &str) -> &str {
+        &self.organizations[name]
+    }
+
+    pub(super) fn place(&self, name: &str) -> &str {
+        &self.places[name]
+    }
+
+    pub(super) fn event(&self, name: &str) -> &str {
+        &self.events[name]
+    }
+
+    pub(super) fn work(&self, citation: &str) -> &str {
+        &self.works[citation]
+    }
+}
+
+/// Contextual entities by `@id`: what several documents mention (a person,
+/// a place) is described once.
+#[derive(Default)]
+pub(super) struct Contextual(BTreeMap<String, Map<String, Value>>);
+
+impl Contextual {
+    /// Adds an entity, merging it into one with the same `@id`: a property
+    /// given different values (an event held at two venues) keeps them all,
+    /// in the order met.
+    pub(super) fn add(&mut self, entity: Map<String, Value>) {
+        let id = entity["@id"]
+            .as_str()
+            .expect("entities have an @id")
+            .to_string();
+        let Some(existing) = self.0.get_mut(&id) else {
+            self.0.insert(id, entity);
+            return;
+        };
+        for (key, value) in entity {
+            let Some(old) = existing.get_mut(&key) else {
+                existing.insert(key, value);
+                continue;
+            };
+            let mut values = match old.take() {
+                Value::Array(values) => values,
+                single => vec![single],
+            };
+            let new = match value {
+                Value::Array(values) => values,
+                single => vec![single],
+            };
+            for value in new {
+                if !values.contains(&value) {
+                    values.push(value);
+                }
+            }
+            *old = one_or_many(values).expect("at least the old value");
+        }
+    }
+
+    fn into_sorted(self) -> impl Iterator<Item = Value> {
+        self.0.into_values().map(Value::Object)
+    }
+}
+
+/// `{"@id": id}`.
+pub(super) fn reference(id: &str) -> Value {
+    json!({ "@id": id })
+}
+
+/// Nothing, the value, or an array: RO-Crate 1.1 asks for single values
+/// rather than one-element arrays.
+pub(super) fn one_or_many(mut values: Vec<Value>) -> Option<Value> {
+    match values.len() {
+        0 => None,
+        1 => values.pop(),
+        _ => Some(Value::Array(values)),
+    }
+}
+
+/// Sets `key` when there is a value.
+pub(super) fn set(entity: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        entity.insert(key.to_string(), value);
+    }
+}
+
+/// The object of a `json!({...})`.
+pub(super) fn into_map(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::rocrate::testutil::sample;
+
+    /// The terms corpack uses that the RO-Crate 1.1 context defines, each
+    /// checked against that context as ro-crate-py 0.15.1 ships it
+    /// (`rocrate/data/ro-crate.jsonld`, sha256 bb5dd0a7…2222a): all map to
+    /// `http://schema.org/` but `conformsTo` (Dublin Core) and the `rdf`
+    /// and `rdfs` prefixes.
+    const ROCRATE_1_1_TERMS: &[&str] = &[
+        "Claim",
+        "ClaimReview",
+        "ContactPoint",
+        "CreativeWork",
+        "Dataset",
+        "Event",
+        "File",
+        "Organization",
+        "Person",
+        "Place",
+        "about",
+        "appearance",
+        "author",
+        "citation",
+        "conformsTo",
+        "contactPoint",
+        "contentSize",
+        "contributor",
+        "creativeWorkStatus",
+        "dateCreated",
+        "datePublished",
+        "description",
+        "editor",
+        "email",
+        "encodingFormat",
+        "hasPart",
+        "identifier",
+        "inLanguage",
+        "isBasedOn",
+        "itemReviewed",
+        "license",
+        "location",
+        "locationCreated",
+        "mentions",
+        "name",
+        "publisher",
+        "rdf",
+        "rdfs",
+        "recordedAt",
+        "review",
+        "reviewAspect",
+        "reviewBody",
+        "translator",
+    ];
+
+    fn sample_json() -> Value {
+        let (info, documents) = sample();
+        serde_json::from_str(&metadata_json(&info, &documents)).unwrap()
+    }
+
+    fn entity<'a>(crate_json: &'a Value, id: &str) -> &'a Value {
+        let graph = crate_json["@graph"].as_array().unwrap();
+        graph
+            .iter()
+            .find(|e| e["@id"] == id)
+            .unwrap_or_else(|| panic!("no entity {id}"))
+    }
+
+    /// Every property key and `@type` value, recursively.
+    fn terms_used(value: &Value, terms: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    if !key.starts_with('@') {
+                        terms.insert(key.clone());
+                    }
+                    if key == "@type" {
+                        for t in value.as_array().map_or(vec![value], |a| a.iter().collect()) {
+                            terms.insert(t.as_str().unwrap().to_string());
+                        }
+                    }
+                    terms_used(value, terms);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| terms_used(item, terms)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_term_is_in_the_context() {
+        let crate_json = sample_json();
+        let extension = crate_json["@context"][1].as_object().unwrap();
+        let mut terms = BTreeSet::new();
+        terms_used(&crate_json["@graph"], &mut terms);
+        for term in &terms {
+            // A compact IRI needs its prefix defined; a term, itself.
+            let defined = term
+                .split_once(':')
+                .map_or(term.as_str(), |(prefix, _)| prefix);
+            assert!(
+                ROCRATE_1_1_TERMS.contains(&defined) || extension.contains_key(defined),
+                "{term} is in neither the RO-Crate 1.1 context nor the extension"
+            );
+        }
+        // The extension declares nothing 1.1 already has, and nothing unused.
+        for key in extension.keys() {
+            assert!(
+                !ROCRATE_1_1_TERMS.contains(&key.as_str()),
+                "{key} redeclared"
+            );
+            assert!(
+                terms
+                    .iter()
+                    .any(|t| t == key || t.starts_with(&format!("{key}:"))),
+                "{key} declared but unused"
+            );
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic_and_ignores_record_order() {
+        let (info, mut documents) = sample();
+        let text = metadata_json(&info, &documents);
+        assert!(text.ends_with("}\n"));
+        assert_eq!(metadata_json(&info, &documents), text);
+        documents.reverse();
+        assert_eq!(metadata_json(&info, &documents), text);
+    }
+
+    #[test]
+    fn graph_order_is_descriptor_root_data_then_contextual_by_id() {
+        let crate_json = sample_json();
+        let ids: Vec<&str> = crate_json["@graph"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["@id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids[..5],
+            [
+                "ro-crate-metadata.json",
+                "./",
+                "documents/furr%20talk.txt",
+                "documents/notes/%C3%9Cberblick.md",
+                "documents/plain.txt",
+            ]
+        );
+        let contextual = &ids[5..];
+        assert!(contextual.is_sorted(), "{contextual:?}");
+    }
+
+    #[test]
+    fn root_reaches_every_document() {
+        let crate_json = sample_json();
+        let root = entity(&crate_json, "./");
+        assert_eq!(root["hasPart"].as_array().unwrap().len(), 3);
+        assert_eq!(root["mentions"], json!({"@id": "#document-lost-letter"}));
+        assert_eq!(root["identifier"], "sample");
+        assert_eq!(root["datePublished"], "2026-11-25");
+        assert_eq!(
+            root["license"],
+            json!({"@id": "https://spdx.org/licenses/CC-BY-4.0"})
+        );
+        let license = entity(&crate_json, "https://spdx.org/licenses/CC-BY-4.0");
+        assert_eq!(license["identifier"], "CC-BY-4.0");
+        let organization = entity(&crate_json, "#organization-corpus-workshop");
+        assert_eq!(root["publisher"]["@id"], organization["@id"]);
+        assert_eq!(
+            organization["contactPoint"]["@id"],
+            "mailto:ada@example.org"
+        );
+        let contact = entity(&crate_json, "mailto:ada@example.org");
+        assert_eq!(contact["@type"], "ContactPoint");
+        assert_eq!(contact["name"], "Ada Archivist");
+    }
+
+    #[test]
+    fn held_and_catalogued_documents() {
+        let crate_json = sample_json();
+        let held = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
+        assert_eq!(held["@type"], "File");
+        assert_eq!(held["identifier"], "ueberblick");
+        assert_eq!(held["contentSize"], "13");
+        assert_eq!(held["encodingFormat"], "text/markdown");
+        assert_eq!(held["dateCreated"], "193X");
+        assert_eq!(held["dateCreatedInterval"], "1930-01-01/1939-12-31");
+        assert_eq!(
+            held["isBasedOn"]["@id"],
+            "https://example.org/archive/item?id=7"
+        );
+        assert!(held.get("held").is_none());
+
+        let catalogued = entity(&crate_json, "#document-lost-letter");
+        assert_eq!(catalogued["@type"], "CreativeWork");
+        assert_eq!(catalogued["held"], false);
+        assert_eq!(
+            catalogued["sha256"],
+            "972962436953c9ea6eecd3eed1bc013f6e43803f40ed42985ea46f3eb969bfa7"
+        );
+        assert!(catalogued.get("contentSize").is_none());
+        assert_eq!(catalogued["creativeWorkStatus"], "unassessed");
+    }
+
+    #[test]
+    fn people_are_one_entity_per_person_with_roles_as_properties() {
+        let crate_json = sample_json();
+        let orcid = "https://orcid.org/0000-0002-1825-0097";
+        let talk = entity(&crate_json, "documents/furr%20talk.txt");
+        assert_eq!(talk["author"]["@id"], "#person-grover-furr");
+        assert_eq!(talk["contributor"]["@id"], orcid);
+        // The same name without an ORCID elsewhere is the same person.
+        let overview = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
+        assert_eq!(overview["author"]["@id"], orcid);
+        assert_eq!(overview["editor"]["@id"], "#person-erika-editor");
+        assert_eq!(overview["translator"]["@id"], "#person-tom-translator");
+        let letter = entity(&crate_json, "#document-lost-letter");
+        assert_eq!(letter["contributor"]["@id"], "#person-ian-interviewer");
+        assert_eq!(entity(&crate_json, orcid)["name"], "Josiah Carberry");
+        let graph = crate_json["@graph"].as_array().unwrap();
+        let adas = graph
+            .iter()
+            .filter(|e| e["name"] == "Ada Archivist")
+            .count();
+        assert_eq!(adas, 2, "one Person and one ContactPoint");
+    }
+
+    #[test]
+    fn provenance_links_places_events_and_publishers() {
+        let crate_json = sample_json();
+        let talk = entity(&crate_json, "documents/furr%20talk.txt");
+        let place = "#place-lucas-arms-grays-inn-road-london";
+        assert_eq!(talk["locationCreated"]["@id"], place);
+        assert_eq!(talk["isBasedOn"], "A periodical, not named in the text");
+        assert_eq!(
+            talk["dateNote"],
+            "The year is inferred: 20 June was a Friday in 2014."
+        );
+        assert_eq!(
+            talk["description"],
+            "Transcript of a public talk, with an editorial introduction."
+        );
+        let event = entity(&crate_json, talk["recordedAt"]["@id"].as_str().unwrap());
+        assert_eq!(event["@type"], "Event");
+        assert_eq!(event["location"]["@id"], place);
+        let publisher = entity(&crate_json, talk["publisher"]["@id"].as_str().unwrap());
+        assert_eq!(publisher["@type"], "Organization");
+        assert_eq!(publisher["name"], "Unnamed periodical");
+    }
+
+    #[test]
+    fn a_dispute_is_a_claim_review_without_verdict() {
+        let crate_json = sample_json();
+        let talk = entity(&crate_json, "documents/furr%20talk.txt");
+        assert_eq!(talk["creativeWorkStatus"], "contested");
+        let disputing = talk["cito:isDisputedBy"].as_array().unwrap();
+        assert_eq!(disputing.len(), 2);
+        let work = entity(&crate_json, disputing[0]["@id"].as_str().unwrap());
+        assert_eq!(work["@type"], "CreativeWork");
+        assert_eq!(
+            work["name"],
+            "Matthew E. Lenoe, The Kirov Murder and Soviet History, Yale University Press, 2010"
+        );
+
+        let review = entity(&crate_json, "#review-furr-2014");
+        assert_eq!(talk["review"]["@id"], "#review-furr-2014");
+        assert_eq!(review["@type"], "ClaimReview");
+        assert_eq!(review["reviewAspect"], json!(["claims", "date"]));
+        assert_eq!(review["author"]["@id"], "#person-ada-archivist");
+        assert_eq!(review["datePublished"], "2026-11-20");
+        assert_eq!(review["citation"].as_array().unwrap(), disputing);
+        assert!(review.get("reviewRating").is_none());
+        let claim = entity(&crate_json, review["itemReviewed"]["@id"].as_str().unwrap());
+        assert_eq!(claim["@type"], "Claim");
+        assert_eq!(claim["appearance"]["@id"], "documents/furr%20talk.txt");
+
+        // Nothing recorded, nothing reviewed.
+        let plain = entity(&crate_json, "documents/plain.txt");
+        assert!(plain.get("review").is_none());
+    }
+
+    #[test]
+    fn no_one_element_arrays() {
+        fn check(value: &Value) {
+            match value {
+                Value::Array(items) => {
+                    assert_ne!(items.len(), 1, "one-element array {value}");
+                    items.iter().for_each(check);
+                }
+                Value::Object(map) => map.values().for_each(check),
+                _ => {}
+            }
+        }
+        check(&sample_json()["@graph"]);
+    }
+
+    #[test]
+    fn contact_without_organization_is_the_publisher() {
+        let (mut info, documents) = sample();
+        info.source_organization = None;
+        let crate_json: Value = serde_json::from_str(&metadata_json(&info, &documents)).unwrap();
+        let root = entity(&crate_json, "./");
+        assert_eq!(root["publisher"]["@id"], "#person-ada-archivist");
+        assert!(root.get("author").is_none());
+        let person = entity(&crate_json, "#person-ada-archivist");
+        assert_eq!(person["contactPoint"]["@id"], "mailto:ada@example.org");
+
+        info.contact_name = None;
+        let crate_json: Value = serde_json::from_str(&metadata_json(&info, &documents)).unwrap();
+        let root = entity(&crate_json, "./");
+        assert!(root.get("publisher").is_none());
+        assert_eq!(root["contactPoint"]["@id"], "mailto:ada@example.org");
+    }
+}

@@ -1,0 +1,365 @@
+//! Writing `ro-crate-preview.html`: the crate for people, one page with no
+//! scripts and nothing fetched from elsewhere (its style is inline), so it
+//! reads the same offline in twenty years.
+//!
+//! Every record text is escaped: titles, summaries and citations are user
+//! text. The wording reports the record ("recorded as contested", "disputed
+//! by") and never judges the documents.
+//!
+//! The page is built in a `String`, which `write!` cannot fail on, so its
+//! results are dropped with `let _ =`.
+
+use std::fmt::Write;
+
+use super::ids::encode_path;
+use crate::bundle::PackedDocument;
+use crate::collection::{CollectionInfo, Document, Status};
+
+const STYLE: &str = "\
+body{font-family:system-ui,sans-serif;line-height:1.45;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
+table{border-collapse:collapse;width:100%;font-size:.95rem}
+th,td{border:1px solid #bbb;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#eee}
+code{font-size:.85em;word-break:break-all}
+dt{font-weight:bold;margin-top:.4rem}
+dd{margin-left:1.5rem}
+section{border-top:1px solid #bbb;margin-top:1.5rem}
+.note{border-left:.3rem solid #b36b00;background:#fff6e5;padding:.5rem 1rem;margin:1rem 0}
+.quiet{color:#555;font-size:.9em}
+";
+
+/// The text of `ro-crate-preview.html`.
+pub fn preview_html(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
+    let mut documents: Vec<&PackedDocument> = documents.iter().collect();
+    documents.sort_by(|a, b| a.record.file.cmp(&b.record.file));
+    let mut html = String::new();
+    let title = escape(&info.title);
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n\
+         <p>{}</p>\n",
+        escape(&info.description)
+    );
+    write_collection(&mut html, info);
+    write_table(&mut html, &documents);
+    for document in &documents {
+        write_document(&mut html, document);
+    }
+    html.push_str(
+        "<p class=\"quiet\">The machine-readable description of this crate is \
+         <a href=\"ro-crate-metadata.json\">ro-crate-metadata.json</a> (RO-Crate 1.1).</p>\n\
+         </body>\n</html>\n",
+    );
+    html
+}
+
+fn write_collection(html: &mut String, info: &CollectionInfo) {
+    html.push_str("<dl>\n");
+    definition(html, "Identifier", &escape(info.id.as_str()));
+    definition(html, "Date", &escape(&info.date.to_string()));
+    let license = format!(
+        "<a href=\"{}\">{}</a>",
+        escape(&info.license.url()),
+        escape(info.license.as_str())
+    );
+    definition(html, "Licence", &license);
+    if let Some(organization) = &info.source_organization {
+        definition(html, "Source organization", &escape(organization));
+    }
+    let contact = match (&info.contact_name, &info.contact_email) {
+        (Some(name), Some(email)) => Some(format!("{} &lt;{}&gt;", escape(name), escape(email))),
+        (Some(name), None) => Some(escape(name)),
+        (None, Some(email)) => Some(escape(email)),
+        (None, None) => None,
+    };
+    if let Some(contact) = contact {
+        definition(html, "Contact", &contact);
+    }
+    html.push_str("</dl>\n");
+}
+
+fn write_table(html: &mut String, documents: &[&PackedDocument]) {
+    html.push_str(
+        "<h2>Documents</h2>\n<table>\n<thead><tr><th>Title</th><th>Authors</th><th>Date</th>\
+         <th>Contested status</th><th>In this crate</th><th>File and SHA-256</th></tr></thead>\n\
+         <tbody>\n",
+    );
+    for document in documents {
+        let record = &document.record;
+        let sha256 = match (&document.held, &record.sha256) {
+            (Some(held), _) => Some(escape(&held.digests.sha256)),
+            (None, Some(declared)) => Some(format!(
+                "{} <span class=\"quiet\">(declared)</span>",
+                escape(declared.as_str())
+            )),
+            (None, None) => None,
+        };
+        let file = match &document.held {
+            Some(_) => format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&encode_path(&document.crate_path())),
+                escape(record.file.as_str())
+            ),
+            None => escape(record.file.as_str()),
+        };
+        let file = match sha256 {
+            Some(sha256) => format!("{file}<br><code>{sha256}</code>"),
+            None => file,
+        };
+        let held = match document.held {
+            Some(_) => "held",
+            None => "catalogued, not held",
+        };
+        let _ = writeln!(
+            html,
+            "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{held}</td>\
+             <td>{file}</td></tr>",
+            anchor(record),
+            escape(&record.title),
+            authors(record),
+            date(record),
+            record.contested.status,
+        );
+    }
+    html.push_str("</tbody>\n</table>\n");
+}
+
+/// A document's section: its provenance and, when it is contested, the
+/// dispute as recorded.
+fn write_document(html: &mut String, document: &PackedDocument) {
+    let record = &document.record;
+    let _ = write!(
+        html,
+        "<section id=\"{}\">\n<h3>{}</h3>\n<p class=\"quiet\">Record <code>{}</code></p>\n",
+        anchor(record),
+        escape(&record.title),
+        escape(record.id.as_str())
+    );
+    if record.contested.status == Status::Contested {
+        write_dispute(html, record);
+    }
+    html.push_str("<dl>\n");
+    let provenance = &record.provenance;
+    let fields = [
+        ("Authors", Some(authors(record))),
+        ("Date", provenance.date.as_ref().map(|_| date(record))),
+        ("Date note", provenance.date_note.as_deref().map(escape)),
+        ("Origin", provenance.origin.as_deref().map(escape)),
+        ("Venue", provenance.venue.as_deref().map(escape)),
+        ("Event", provenance.event.as_deref().map(escape)),
+        ("Publisher", provenance.publisher.as_deref().map(escape)),
+        ("Context", provenance.context.as_deref().map(escape)),
+        ("Contested status", Some(status(record))),
+        (
+            "Language",
+            record.language.as_ref().map(|l| escape(l.as_str())),
+        ),
+        (
+            "Media type",
+            Some(escape(record.media_type_or_guess().as_str())),
+        ),
+    ];
+    for (term, value) in fields {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            definition(html, term, &value);
+        }
+    }
+    html.push_str("</dl>\n</section>\n");
+}
+
+fn write_dispute(html: &mut String, record: &Document) {
+    let contested = &record.contested;
+    html.push_str("<div class=\"note\">\n<p><strong>Recorded as contested.</strong>");
+    if !contested.aspects.is_empty() {
+        let aspects: Vec<&str> = contested.aspects.iter().map(|a| a.into()).collect();
+        let _ = write!(html, " Disputed: {}.", aspects.join(", "));
+    }
+    html.push_str("</p>\n");
+    if let Some(summary) = &contested.summary {
+        let _ = writeln!(html, "<p>{}</p>", escape(summary));
+    }
+    if !contested.disputed_by.is_empty() {
+        html.push_str("<p>Disputed by:</p>\n<ul>\n");
+        for citation in &contested.disputed_by {
+            let _ = writeln!(html, "<li>{}</li>", escape(citation));
+        }
+        html.push_str("</ul>\n");
+    }
+    if let Some(assessed) = assessed(record) {
+        let _ = writeln!(html, "<p class=\"quiet\">This status was {assessed}.</p>");
+    }
+    html.push_str("</div>\n");
+}
+
+/// The status word, and who assessed it when, escaped.
+fn status(record: &Document) -> String {
+    match assessed(record) {
+        Some(assessed) => format!("{} ({assessed})", record.contested.status),
+        None => record.contested.status.to_string(),
+    }
+}
+
+/// "assessed by … on …", escaped, when the record says either.
+fn assessed(record: &Document) -> Option<String> {
+    let contested = &record.contested;
+    match (&contested.assessed_by, &contested.assessed_on) {
+        (Some(by), Some(on)) => Some(format!("assessed by {} on {on}", escape(by))),
+        (Some(by), None) => Some(format!("assessed by {}", escape(by))),
+        (None, Some(on)) => Some(format!("assessed on {on}")),
+        (None, None) => None,
+    }
+}
+
+fn definition(html: &mut String, term: &str, value: &str) {
+    let _ = writeln!(html, "<dt>{term}</dt><dd>{value}</dd>");
+}
+
+/// The id of a document's section; record ids are slugs, safe as they are.
+fn anchor(record: &Document) -> String {
+    format!("document-{}", record.id)
+}
+
+/// Names with their roles and ORCID links, escaped.
+fn authors(record: &Document) -> String {
+    let authors: Vec<String> = record
+        .provenance
+        .authors
+        .iter()
+        .map(|author| {
+            let name = match author.orcid() {
+                Some(orcid) => format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape(&orcid.url()),
+                    escape(author.name())
+                ),
+                None => escape(author.name()),
+            };
+            format!("{name} ({})", author.role())
+        })
+        .collect();
+    authors.join("; ")
+}
+
+/// The EDTF date and the interval it means, escaped.
+fn date(record: &Document) -> String {
+    match &record.provenance.date {
+        Some(date) => format!(
+            "{} <span class=\"quiet\">({})</span>",
+            escape(date.as_str()),
+            date.interval()
+        ),
+        None => String::new(),
+    }
+}
+
+/// `text` with the five characters HTML gives meaning to escaped, for
+/// element content and quoted attribute values alike.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rocrate::testutil::sample;
+
+    fn sample_html() -> String {
+        let (info, documents) = sample();
+        preview_html(&info, &documents)
+    }
+
+    #[test]
+    fn escapes_the_five_characters() {
+        assert_eq!(
+            escape(r#"<a href="x">Tom & Jerry's</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn record_text_is_escaped_everywhere() {
+        let (mut info, mut documents) = sample();
+        let hostile = "<script>alert('x')</script> & \"q\"";
+        info.title = hostile.into();
+        info.description = hostile.into();
+        let record = &mut documents[0].record;
+        record.title = hostile.into();
+        record.provenance.context = Some(hostile.into());
+        record.contested.summary = Some(hostile.into());
+        record.contested.disputed_by = vec![hostile.into()];
+        record.contested.assessed_by = Some(hostile.into());
+        let html = preview_html(&info, &documents);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("'x'"));
+        let escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;";
+        // Page title and heading, description, table row and section
+        // heading, context, summary, citation, assessor in the note and in
+        // the status row.
+        assert_eq!(html.matches(escaped).count(), 10, "{html}");
+    }
+
+    #[test]
+    fn is_self_contained_and_deterministic() {
+        let html = sample_html();
+        assert!(html.starts_with("<!DOCTYPE html>\n"));
+        assert!(html.contains("<meta charset=\"utf-8\">"));
+        assert!(html.contains("<style>"));
+        for external in ["<script", "<link", "src=", "@import", "url("] {
+            assert!(!html.contains(external), "{external}");
+        }
+        let (info, mut documents) = sample();
+        documents.reverse();
+        assert_eq!(preview_html(&info, &documents), html);
+    }
+
+    #[test]
+    fn shows_the_collection_and_every_document() {
+        let html = sample_html();
+        for expected in [
+            "<dt>Licence</dt><dd><a href=\"https://spdx.org/licenses/CC-BY-4.0\">CC-BY-4.0</a></dd>",
+            "<dt>Date</dt><dd>2026-11-25</dd>",
+            "<a href=\"documents/notes/%C3%9Cberblick.md\">notes/Überblick.md</a>",
+            "<td>catalogued, not held</td>",
+            "972962436953c9ea6eecd3eed1bc013f6e43803f40ed42985ea46f3eb969bfa7 \
+             <span class=\"quiet\">(declared)</span>",
+            "Grover Furr (speaker); <a href=\"https://orcid.org/0000-0002-1825-0097\">Josiah \
+             Carberry</a> (transcriber)",
+            "193X <span class=\"quiet\">(1930-01-01/1939-12-31)</span>",
+            "<dt>Venue</dt><dd>Lucas Arms, Grays Inn Road, London</dd>",
+            "<dt>Date note</dt><dd>The year is inferred: 20 June was a Friday in 2014.</dd>",
+            "<dt>Contested status</dt><dd>uncontested (assessed by Ada Archivist on 2026-11-21)</dd>",
+        ] {
+            assert!(html.contains(expected), "missing {expected}");
+        }
+    }
+
+    #[test]
+    fn only_contested_documents_carry_a_note() {
+        let html = sample_html();
+        assert_eq!(html.matches("<div class=\"note\">").count(), 1);
+        let note = &html[html.find("<div class=\"note\">").unwrap()..];
+        let note = &note[..note.find("</div>").unwrap()];
+        for expected in [
+            "Recorded as contested.",
+            "Disputed: claims, date.",
+            "<li>Matthew E. Lenoe, The Kirov Murder and Soviet History, Yale University Press, \
+             2010</li>",
+            "This status was assessed by Ada Archivist on 2026-11-20.",
+        ] {
+            assert!(note.contains(expected), "missing {expected} in {note}");
+        }
+    }
+}
