@@ -81,6 +81,8 @@ pub enum Code {
     RocrateInvalid,
     /// The RO-Crate metadata disagrees with the payload.
     RocrateMismatch,
+    /// A payload file is not described in the RO-Crate metadata.
+    RocrateFileUndescribed,
     /// A document is catalogued (its record and declared checksum are in
     /// the bundle) but its file was not found, so it is not held.
     DocumentNotHeld,

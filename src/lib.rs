@@ -24,6 +24,7 @@ pub mod pack;
 pub mod progress;
 pub mod rocrate;
 pub mod schema;
+pub mod show;
 pub mod verify;
 
 pub use crate::error::{Error, Result};

@@ -8,6 +8,7 @@ use schemars::{JsonSchema, Schema};
 use crate::check::CheckReport;
 use crate::collection::CollectionFile;
 use crate::pack::PackReport;
+use crate::show::ShowReport;
 use crate::verify::Report;
 
 /// Every published schema: `(file name, pretty JSON text)`.
@@ -17,6 +18,7 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("pack-output.schema.json", text::<PackReport>()),
         ("verify-output.schema.json", text::<Report>()),
         ("check-output.schema.json", text::<CheckReport>()),
+        ("show-output.schema.json", text::<ShowReport>()),
     ]
 }
 

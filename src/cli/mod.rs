@@ -3,6 +3,7 @@
 
 pub mod args;
 mod progress;
+mod table;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -154,8 +155,14 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
 }
 
 fn show(args: &ShowArgs) -> anyhow::Result<Outcome> {
-    let _ = args;
-    anyhow::bail!("show is not available yet")
+    let report = corpack::show::show(&args.bundle)
+        .with_context(|| format!("cannot show {}", args.bundle.display()))?;
+    if args.common.json {
+        print_json(&report)?;
+    } else {
+        print_text(&table::documents(&report.documents))?;
+    }
+    Ok(Outcome::Success)
 }
 
 fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {

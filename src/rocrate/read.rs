@@ -44,7 +44,7 @@ pub struct CrateFile {
 }
 
 /// One document, held or only catalogued.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct DocumentSummary {
     /// The record id (`identifier`).
     pub id: String,
@@ -62,6 +62,7 @@ pub struct DocumentSummary {
     /// What is disputed (`reviewAspect` of its `review`).
     pub aspects: Vec<Aspect>,
     /// The payload path of its file when it is held.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
 }
 

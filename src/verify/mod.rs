@@ -2,10 +2,11 @@
 //!
 //! The checks follow RFC 8493 §3: the bag declaration, the manifests and
 //! their paths, completeness (every payload file listed, every listed file
-//! present), `Payload-Oxum`, then validity (every checksum), and finally the
-//! RO-Crate metadata against the payload. Everything wrong is a
-//! [`Finding`]; only a bag that cannot be read at all is an [`Error`].
+//! present), `Payload-Oxum`, then validity (every checksum), and the RO-Crate
+//! metadata, when the payload has one, against the payload. Everything wrong is a
+//! [`Finding`]; only a bag that cannot be read at all is an [`Error`](crate::Error).
 
+mod crate_metadata;
 mod declaration;
 mod manifests;
 mod payload;
@@ -66,11 +67,19 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
         let manifests = manifests::read(store, &declaration, &mut findings);
         manifests::check_completeness(store, &manifests, &mut findings);
         declaration::check_oxum(store, bag_info.as_ref(), &mut findings);
+        let described = crate_metadata::described_files(store, &mut findings);
+        let described = described.as_deref().unwrap_or_default();
+        let mut sha256 = Default::default();
         if !options.fast {
-            let checked = payload::check_digests(store, &manifests, progress, &mut findings);
+            let wanted: Vec<String> = described.iter().map(crate_metadata::bag_path).collect();
+            let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+            let checked =
+                payload::check_digests(store, &manifests, &wanted, progress, &mut findings);
             report.files_checked = checked.files;
             report.bytes_checked = checked.bytes;
+            sha256 = checked.sha256;
         }
+        crate_metadata::check(store, described, &sha256, &mut findings);
     }
     report.valid = !findings.iter().any(|f| f.severity == Severity::Error);
     report.findings = findings;

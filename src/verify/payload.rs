@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -13,27 +12,36 @@ use crate::digest::{Algorithm, MultiHasher};
 use crate::finding::{Code, Finding};
 use crate::progress::Progress;
 
-/// How much was read.
-#[derive(Clone, Copy, Debug, Default)]
+/// How much was read, and the SHA-256 of the files it was asked for.
+#[derive(Clone, Debug, Default)]
 pub struct Checked {
     /// Files read.
     pub files: u64,
     /// Bytes read.
     pub bytes: u64,
+    /// SHA-256 of each file in `sha256_wanted`, by path.
+    pub sha256: BTreeMap<String, String>,
 }
 
 /// What one file should hash to: `(algorithm, digest, manifest name)`.
 type Expected<'a> = Vec<(Algorithm, &'a str, &'a str)>;
 
 /// Computes the checksums of every present, listed file and reports each
-/// one that differs from a manifest.
+/// one that differs from a manifest. The files in `sha256_wanted` are read
+/// too (if present), and their SHA-256 returned, in the same single read.
 pub fn check_digests(
     store: &dyn BagStore,
     manifests: &[Manifest],
+    sha256_wanted: &[&str],
     progress: &dyn Progress,
     findings: &mut Vec<Finding>,
 ) -> Checked {
     let mut expected: BTreeMap<&str, Expected> = BTreeMap::new();
+    for path in sha256_wanted {
+        if store.contains(path) {
+            expected.entry(path).or_default();
+        }
+    }
     for manifest in manifests {
         for (path, digest) in &manifest.entries {
             if store.contains(path) {
@@ -52,37 +60,48 @@ pub fn check_digests(
         .map(|f| f.size)
         .sum();
     progress.start(total);
-    let found = Mutex::new(Vec::new());
     let jobs: Vec<(&str, Expected)> = expected.into_iter().collect();
-    let bytes: u64 = jobs
+    // Collected in job order (by path), whatever the order of completion.
+    let results: Vec<FileResult> = jobs
         .par_iter()
         .map(|(path, wanted)| {
-            let mut local = Vec::new();
-            let read = check_file(store, path, wanted, progress, &mut local);
-            found
-                .lock()
-                .expect("no checker panicked")
-                .push((*path, local));
-            read
+            check_file(store, path, wanted, sha256_wanted.contains(path), progress)
         })
-        .sum();
-    let mut found = found.into_inner().expect("no checker panicked");
-    found.sort_by(|a, b| a.0.cmp(b.0));
-    findings.extend(found.into_iter().flat_map(|(_, f)| f));
-    Checked {
+        .collect();
+    let mut checked = Checked {
         files: jobs.len() as u64,
-        bytes,
+        ..Checked::default()
+    };
+    for ((path, _), result) in jobs.iter().zip(results) {
+        checked.bytes += result.bytes;
+        findings.extend(result.findings);
+        if let Some(digest) = result.sha256 {
+            checked.sha256.insert(path.to_string(), digest);
+        }
     }
+    checked
 }
 
+/// What reading one file found.
+struct FileResult {
+    bytes: u64,
+    sha256: Option<String>,
+    findings: Vec<Finding>,
+}
+
+/// Reads one file once for all its algorithms (and SHA-256 if asked).
 fn check_file(
     store: &dyn BagStore,
     path: &str,
     wanted: &Expected,
+    also_sha256: bool,
     progress: &dyn Progress,
-    findings: &mut Vec<Finding>,
-) -> u64 {
+) -> FileResult {
+    let mut findings = Vec::new();
     let mut algorithms: Vec<Algorithm> = wanted.iter().map(|(a, _, _)| *a).collect();
+    if also_sha256 {
+        algorithms.push(Algorithm::Sha256);
+    }
     algorithms.sort();
     algorithms.dedup();
     let mut hasher = MultiHasher::new(algorithms);
@@ -107,7 +126,11 @@ fn check_file(
             path,
             format!("cannot be read: {error}"),
         ));
-        return read;
+        return FileResult {
+            bytes: read,
+            sha256: None,
+            findings,
+        };
     }
     let actual = hasher.finish();
     for (algorithm, digest, manifest) in wanted {
@@ -129,5 +152,13 @@ fn check_file(
             ));
         }
     }
-    read
+    let sha256 = actual
+        .into_iter()
+        .find(|(a, _)| also_sha256 && *a == Algorithm::Sha256)
+        .map(|(_, digest)| digest);
+    FileResult {
+        bytes: read,
+        sha256,
+        findings,
+    }
 }

@@ -5,6 +5,8 @@ mod check;
 mod manifests;
 mod pack;
 mod seeds;
+mod show;
+mod standards;
 mod util;
 mod validators;
 mod verify;

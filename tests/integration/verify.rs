@@ -218,3 +218,53 @@ fn what_is_not_a_bag_is_an_error() {
         .code(2)
         .stderr(contains("missing"));
 }
+
+#[test]
+fn ro_crate_metadata_that_disagrees_with_the_payload_is_found() {
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    let metadata = bag.join("data/ro-crate-metadata.json");
+    let text = fs::read_to_string(&metadata).unwrap();
+    let letter = fs::read(bag.join("data/documents/letter.txt")).unwrap();
+    let size = format!("\"contentSize\": \"{}\"", letter.len());
+    assert!(text.contains(&size));
+    let changed = text.replace(&size, "\"contentSize\": \"999\"");
+    fs::write(&metadata, changed).unwrap();
+    // Make the manifests agree, so only the RO-Crate check can object.
+    rehash_manifests(&bag);
+    let (code, findings) = verdict(&bag);
+    assert_eq!(code, 1, "{findings:?}");
+    assert!(
+        has(&findings, "rocrate-mismatch", "data/documents/letter.txt"),
+        "{findings:?}"
+    );
+
+    fs::write(&metadata, "{\"not\": \"a crate\"}").unwrap();
+    rehash_manifests(&bag);
+    let (code, findings) = verdict(&bag);
+    assert_eq!(code, 1);
+    assert!(
+        has(&findings, "rocrate-invalid", "data/ro-crate-metadata.json"),
+        "{findings:?}"
+    );
+}
+
+/// Rewrites every manifest and tag manifest of a corpack bag from the files.
+fn rehash_manifests(bag: &Path) {
+    use corpack::digest::Digests;
+    let rewrite = |manifest: &str, algorithm: fn(&Digests) -> &str| {
+        let path = bag.join(manifest);
+        let text = fs::read_to_string(&path).unwrap();
+        let mut out = String::new();
+        for line in text.lines() {
+            let (_, file) = line.split_once("  ").unwrap();
+            let digests = Digests::of(&fs::read(bag.join(file)).unwrap());
+            out.push_str(&format!("{}  {file}\n", algorithm(&digests)));
+        }
+        fs::write(&path, out).unwrap();
+    };
+    rewrite("manifest-sha256.txt", |d| &d.sha256);
+    rewrite("manifest-sha512.txt", |d| &d.sha512);
+    rewrite("tagmanifest-sha256.txt", |d| &d.sha256);
+    rewrite("tagmanifest-sha512.txt", |d| &d.sha512);
+}
