@@ -6,9 +6,10 @@
 
 mod load;
 mod locate;
+mod references;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod values;
-
-use std::fmt;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -16,9 +17,8 @@ use strum::{Display, EnumString, IntoStaticStr};
 
 pub use self::load::{CollectionFile, LoadedCollection, load, parse};
 pub use self::locate::{Located, Location, locate};
-use self::values::{
-    DocumentPath, IsoDate, LanguageTag, License, MediaType, Orcid, Sha256Hex, Slug,
-};
+pub use self::references::{Author, AuthorTable, Role};
+use self::values::{DocumentPath, IsoDate, LanguageTag, License, MediaType, Sha256Hex, Slug};
 use crate::edtf::EdtfDate;
 
 /// The name of the record file inside a collection directory.
@@ -126,115 +126,6 @@ pub struct Provenance {
     /// What the document is and why it is in the collection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
-}
-
-/// An author: a name, or a table with a role and identifiers.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-#[serde(untagged)]
-pub enum Author {
-    /// Just a name; the role is `author`.
-    Name(String),
-    /// A name with a role and identifiers.
-    Detailed(AuthorDetails),
-}
-
-impl Author {
-    /// The person's name.
-    pub fn name(&self) -> &str {
-        match self {
-            Author::Name(name) => name,
-            Author::Detailed(details) => &details.name,
-        }
-    }
-
-    /// The person's role (`author` unless given).
-    pub fn role(&self) -> Role {
-        match self {
-            Author::Name(_) => Role::Author,
-            Author::Detailed(details) => details.role.unwrap_or(Role::Author),
-        }
-    }
-
-    /// The ORCID iD, if given.
-    pub fn orcid(&self) -> Option<&Orcid> {
-        match self {
-            Author::Name(_) => None,
-            Author::Detailed(details) => details.orcid.as_ref(),
-        }
-    }
-}
-
-// A derived untagged enum would hide the inner error ("did not match any
-// variant"); dispatching on the TOML type keeps it, with its line.
-impl<'de> Deserialize<'de> for Author {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Author, D::Error> {
-        struct AuthorVisitor;
-
-        impl<'de> serde::de::Visitor<'de> for AuthorVisitor {
-            type Value = Author;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a name or a table { name, role, orcid }")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Author, E> {
-                Ok(Author::Name(name.to_string()))
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Author, A::Error> {
-                let details =
-                    AuthorDetails::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(Author::Detailed(details))
-            }
-        }
-
-        d.deserialize_any(AuthorVisitor)
-    }
-}
-
-/// An author given as a table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AuthorDetails {
-    /// The person's name as it should be cited.
-    pub name: String,
-    /// What the person did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<Role>,
-    /// ORCID iD, checked digit included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub orcid: Option<Orcid>,
-}
-
-/// What a person did for a document.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    Display,
-    EnumString,
-    IntoStaticStr,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum Role {
-    /// Wrote it.
-    Author,
-    /// Said it (a talk, an interview answer).
-    Speaker,
-    /// Edited it.
-    Editor,
-    /// Translated it.
-    Translator,
-    /// Transcribed it from speech or manuscript.
-    Transcriber,
-    /// Asked the questions of an interview.
-    Interviewer,
 }
 
 /// Whether, and how, a document is disputed.

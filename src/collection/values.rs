@@ -373,7 +373,7 @@ string_value!(
 );
 
 /// An ORCID iD, `0000-0002-1825-0097`, with a valid check digit.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Orcid(String);
 
 impl Orcid {

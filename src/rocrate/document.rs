@@ -10,8 +10,8 @@
 //! | `language` | `inLanguage` |
 //! | `sha256` / the bytes | `sha256` (held: of the bytes, which matched any declared one; else declared) |
 //! | size of the bytes | `contentSize`, a string (held only) |
-//! | not held | `held: false` (ad-hoc) |
-//! | `provenance.authors` | `author`, `editor`, `translator`, `contributor` → `Person`, see [`role_property`] |
+//! | not held | `held: false` and `payloadPath` `documents/<file>` (ad-hoc) |
+//! | `provenance.authors` | `author`, `editor`, `translator`, `contributor` → `Person`, see [`role_property`]; and the MARC relator of the role, see [`relator_property`] |
 //! | `provenance.date` | `dateCreated` (EDTF, verbatim) and `dateCreatedInterval` (ad-hoc, ISO 8601 interval) |
 //! | `provenance.date_note` | `dateNote` (ad-hoc) |
 //! | `provenance.origin` | `isBasedOn`: `{"@id"}` of a `CreativeWork` if an http(s) URL, else text |
@@ -23,15 +23,18 @@
 //! | `contested.disputed_by` | `cito:isDisputedBy` → `CreativeWork` `#work-<slug>` named by the citation |
 //! | `contested.*` | `review` → `ClaimReview` `#review-<id>`, see [`review_entities`] |
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use super::ids::encode_path;
 use super::metadata::{Contextual, EntityIds, into_map, one_or_many, reference, set};
-use super::terms::{DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY};
+use super::terms::{DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
 use crate::bundle::PackedDocument;
 use crate::collection::{Document, Role, Status};
 
-/// The properties people are linked by, in the order they are written.
+/// The schema.org properties people are linked by, in the order a
+/// summary lists them.
 pub(super) const PEOPLE_PROPERTIES: [&str; 4] = ["author", "editor", "translator", "contributor"];
 
 /// The `@id` of a catalogued document that is not held.
@@ -44,8 +47,8 @@ fn review_id(document: &Document) -> String {
     format!("#review-{}", document.id)
 }
 
-/// The schema.org property a role is linked by. schema.org has no speaker,
-/// transcriber or interviewer:
+/// The schema.org property a role is linked by, for generic tools.
+/// schema.org has no speaker, transcriber or interviewer:
 ///
 /// | role | property |
 /// |---|---|
@@ -53,12 +56,26 @@ fn review_id(document: &Document) -> String {
 /// | editor | `editor` |
 /// | translator | `translator` |
 /// | transcriber, interviewer | `contributor` |
-fn role_property(role: Role) -> &'static str {
+pub(super) fn role_property(role: Role) -> &'static str {
     match role {
         Role::Author | Role::Speaker => "author",
         Role::Editor => "editor",
         Role::Translator => "translator",
         Role::Transcriber | Role::Interviewer => "contributor",
+    }
+}
+
+/// The MARC relator property that states a role exactly (see
+/// [`super::terms::MARC_RELATORS`]): `aut`, `spk`, `edt`, `trl`, `trc`,
+/// `ivr`.
+pub(super) fn relator_property(role: Role) -> &'static str {
+    match role {
+        Role::Author => "marcrel:aut",
+        Role::Speaker => "marcrel:spk",
+        Role::Editor => "marcrel:edt",
+        Role::Translator => "marcrel:trl",
+        Role::Transcriber => "marcrel:trc",
+        Role::Interviewer => "marcrel:ivr",
     }
 }
 
@@ -81,6 +98,7 @@ pub(super) fn describe_document(
                 "@id": not_held_id(record),
                 "@type": "CreativeWork",
                 HELD: false,
+                PAYLOAD_PATH: document.crate_path(),
             }));
             set(
                 &mut entity,
@@ -118,25 +136,30 @@ pub(super) fn describe_document(
     entity
 }
 
+/// Links each person twice: by the schema.org property of the role, which
+/// generic tools read, and by the MARC relator of the role, which says it
+/// exactly. Each property lists its people in record order.
 fn link_people(
     record: &Document,
     ids: &EntityIds,
     contextual: &mut Contextual,
     entity: &mut Map<String, Value>,
 ) {
-    for property in PEOPLE_PROPERTIES {
-        let mut people = Vec::new();
-        let authors = record.provenance.authors.iter();
-        for author in authors.filter(|a| role_property(a.role()) == property) {
-            let id = ids.person(author.name(), author.orcid());
-            contextual.add(into_map(
-                json!({"@id": id, "@type": "Person", "name": author.name()}),
-            ));
-            let person = reference(&id);
+    let mut linked: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for author in &record.provenance.authors {
+        let id = ids.person(&author.name, author.orcid.as_ref());
+        contextual.add(into_map(
+            json!({"@id": id, "@type": "Person", "name": author.name}),
+        ));
+        let person = reference(&id);
+        for property in [role_property(author.role), relator_property(author.role)] {
+            let people = linked.entry(property).or_default();
             if !people.contains(&person) {
-                people.push(person);
+                people.push(person.clone());
             }
         }
+    }
+    for (property, people) in linked {
         set(entity, property, one_or_many(people));
     }
 }

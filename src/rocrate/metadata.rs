@@ -7,12 +7,12 @@
 //! entities in path order, then the contextual entities sorted by `@id`.
 //! Object keys come out sorted (serde_json's map is ordered by key).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
 use super::document::describe_document;
-use super::ids::local_ids;
+use super::ids::local_ids_of_names;
 use super::terms::{self, METADATA_ID, ROCRATE_SPEC, ROOT_ID};
 use crate::bundle::PackedDocument;
 use crate::collection::CollectionInfo;
@@ -123,7 +123,7 @@ fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<S
     let email = info.contact_email.as_deref();
     let id = match (email, name) {
         (Some(email), _) => format!("mailto:{email}"),
-        (None, Some(name)) => local_ids("contact", [name]).remove(name)?,
+        (None, Some(name)) => local_ids_of_names("contact", [name]).remove(name)?,
         (None, None) => return None,
     };
     let mut entity = into_map(json!({"@id": id, "@type": "ContactPoint"}));
@@ -137,8 +137,7 @@ fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<S
 /// works of a collection, settled once so that every mention of one name
 /// gets one entity.
 pub(super) struct EntityIds {
-    /// ORCID URLs given for each name.
-    orcids_by_name: BTreeMap<String, BTreeSet<String>>,
+    /// Local ids of the people without an ORCID iD, by name.
     people: BTreeMap<String, String>,
     organizations: BTreeMap<String, String>,
     places: BTreeMap<String, String>,
@@ -149,69 +148,46 @@ pub(super) struct EntityIds {
 impl EntityIds {
     fn new(info: &CollectionInfo, documents: &[&PackedDocument]) -> EntityIds {
         let records = || documents.iter().map(|d| &d.record);
-        let mut orcids_by_name: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for author in records().flat_map(|r| &r.provenance.authors) {
-            if let Some(orcid) = author.orcid() {
-                orcids_by_name
-                    .entry(author.name().to_string())
-                    .or_default()
-                    .insert(orcid.url());
-            }
-        }
-        let mut ids = EntityIds {
-            orcids_by_name,
-            people: BTreeMap::new(),
-            organizations: local_ids(
+        let people = records()
+            .flat_map(|r| {
+                let unidentified = r.provenance.authors.iter().filter(|a| a.orcid.is_none());
+                unidentified
+                    .map(|a| a.name.as_str())
+                    .chain(r.contested.assessed_by.as_deref())
+            })
+            .chain(info.contact_name.as_deref());
+        EntityIds {
+            people: local_ids_of_names("person", people),
+            organizations: local_ids_of_names(
                 "organization",
                 info.source_organization
                     .as_deref()
                     .into_iter()
                     .chain(records().filter_map(|r| r.provenance.publisher.as_deref())),
             ),
-            places: local_ids(
+            places: local_ids_of_names(
                 "place",
                 records().filter_map(|r| r.provenance.venue.as_deref()),
             ),
-            events: local_ids(
+            events: local_ids_of_names(
                 "event",
                 records().filter_map(|r| r.provenance.event.as_deref()),
             ),
-            works: local_ids(
+            works: local_ids_of_names(
                 "work",
                 records().flat_map(|r| r.contested.disputed_by.iter().map(String::as_str)),
             ),
-        };
-        let people: Vec<&str> = records()
-            .flat_map(|r| {
-                let authors = r.provenance.authors.iter();
-                let unidentified = authors.filter(|a| a.orcid().is_none()).map(|a| a.name());
-                unidentified.chain(r.contested.assessed_by.as_deref())
-            })
-            .chain(info.contact_name.as_deref())
-            .filter(|name| ids.unique_orcid(name).is_none())
-            .collect();
-        ids.people = local_ids("person", people);
-        ids
-    }
-
-    /// A person's id: the ORCID URL when the record gives one, or when the
-    /// record gives exactly one ORCID for that name elsewhere; else a local
-    /// `#person-…` id.
-    pub(super) fn person(&self, name: &str, orcid: Option<&Orcid>) -> String {
-        match orcid {
-            Some(orcid) => orcid.url(),
-            None => match self.unique_orcid(name) {
-                Some(url) => url.to_string(),
-                None => self.people[name].clone(),
-            },
         }
     }
 
-    fn unique_orcid(&self, name: &str) -> Option<&str> {
-        let orcids = self.orcids_by_name.get(name)?;
-        match orcids.len() {
-            1 => orcids.first().map(String::as_str),
-            _ => None,
+    /// A person's id: the ORCID URL when the record gives one, else a local
+    /// `#person-…` id from the name. A name is never given an ORCID iD the
+    /// record does not state, so that reading the crate back gives the
+    /// record as written.
+    pub(super) fn person(&self, name: &str, orcid: Option<&Orcid>) -> String {
+        match orcid {
+            Some(orcid) => orcid.url(),
+            None => self.people[name].clone(),
         }
     }
 
@@ -309,6 +285,8 @@ pub(super) fn into_map(value: Value) -> Map<String, Value> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use serde_json::Value;
 
     use super::*;
@@ -521,14 +499,21 @@ mod tests {
         let orcid = "https://orcid.org/0000-0002-1825-0097";
         let talk = entity(&crate_json, "documents/furr%20talk.txt");
         assert_eq!(talk["author"]["@id"], "#person-grover-furr");
+        assert_eq!(talk["marcrel:spk"]["@id"], "#person-grover-furr");
         assert_eq!(talk["contributor"]["@id"], orcid);
-        // The same name without an ORCID elsewhere is the same person.
+        assert_eq!(talk["marcrel:trc"]["@id"], orcid);
+        // The same name without the ORCID iD is not given it: the record
+        // does not say they are one person.
         let overview = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
-        assert_eq!(overview["author"]["@id"], orcid);
+        assert_eq!(overview["author"]["@id"], "#person-josiah-carberry");
+        assert_eq!(overview["marcrel:aut"]["@id"], "#person-josiah-carberry");
         assert_eq!(overview["editor"]["@id"], "#person-erika-editor");
+        assert_eq!(overview["marcrel:edt"]["@id"], "#person-erika-editor");
         assert_eq!(overview["translator"]["@id"], "#person-tom-translator");
+        assert_eq!(overview["marcrel:trl"]["@id"], "#person-tom-translator");
         let letter = entity(&crate_json, "#document-lost-letter");
         assert_eq!(letter["contributor"]["@id"], "#person-ian-interviewer");
+        assert_eq!(letter["marcrel:ivr"]["@id"], "#person-ian-interviewer");
         assert_eq!(entity(&crate_json, orcid)["name"], "Josiah Carberry");
         let graph = crate_json["@graph"].as_array().unwrap();
         let adas = graph

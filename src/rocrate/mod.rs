@@ -1,5 +1,7 @@
 //! The RO-Crate 1.1 payload description: `ro-crate-metadata.json` and
-//! `ro-crate-preview.html`, and reading the metadata back.
+//! `ro-crate-preview.html`, and reading the metadata back: as a summary of
+//! files and documents ([`read`]), or as the full records
+//! ([`read_collection`], the inverse of [`metadata_json`]).
 //!
 //! The bag's `data/` is the crate root. Held documents are `File` data
 //! entities under `documents/`, listed in the root's `hasPart`; documents
@@ -22,12 +24,13 @@
 //! | `document.language` | `inLanguage` | `dc:language` / `language` |
 //! | `document.sha256` | `sha256` (context extension: `http://schema.org/sha256`) | — |
 //! | held bytes | `contentSize` (string) | `dcterms:extent` / `sizes` |
-//! | not held | `held: false` (ad-hoc) | — |
+//! | not held | `held: false`, `payloadPath` `documents/<file>` (ad-hoc) | — |
 //! | `provenance.authors` (author, speaker) | `author` → `Person` | `dc:creator` / `creators` |
 //! | `provenance.authors` (editor) | `editor` → `Person` | `dc:contributor` / `contributors` (Editor) |
 //! | `provenance.authors` (translator) | `translator` → `Person` | `dc:contributor` / `contributors` (Other; Translator from 4.6) |
 //! | `provenance.authors` (transcriber, interviewer) | `contributor` → `Person` | `dc:contributor` / `contributors` (Other) |
-//! | ORCID | `Person` `@id` `https://orcid.org/…` | — / `nameIdentifiers` (ORCID) |
+//! | `provenance.authors` (every role) | also the MARC relator of the role: `marcrel:aut`, `spk`, `edt`, `trl`, `trc`, `ivr` → `Person` | — / `contributorType` |
+//! | ORCID | `Person` `@id` `https://orcid.org/…` (only where the record gives it) | — / `nameIdentifiers` (ORCID) |
 //! | `provenance.date` | `dateCreated` (EDTF) + `dateCreatedInterval` (ad-hoc, ISO 8601) | `dcterms:created` / `dates` (Created) |
 //! | `provenance.date_note` | `dateNote` (ad-hoc) | — / `dates.dateInformation` |
 //! | `provenance.origin` | `isBasedOn` (`@id` if an http(s) URL, else text) | `dc:source` / `relatedIdentifiers` (IsDerivedFrom) |
@@ -53,11 +56,13 @@ mod ids;
 mod metadata;
 mod preview;
 mod read;
+mod records;
 mod terms;
 
 pub use self::metadata::metadata_json;
 pub use self::preview::preview_html;
 pub use self::read::{CrateFile, CrateSummary, DocumentSummary, read};
+pub use self::records::read_collection;
 
 #[cfg(test)]
 mod testutil {

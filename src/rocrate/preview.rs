@@ -228,15 +228,15 @@ fn authors(record: &Document) -> String {
         .authors
         .iter()
         .map(|author| {
-            let name = match author.orcid() {
+            let name = match &author.orcid {
                 Some(orcid) => format!(
                     "<a href=\"{}\">{}</a>",
                     escape(&orcid.url()),
-                    escape(author.name())
+                    escape(&author.name)
                 ),
-                None => escape(author.name()),
+                None => escape(&author.name),
             };
-            format!("{name} ({})", author.role())
+            format!("{name} ({})", author.role)
         })
         .collect();
     authors.join("; ")
