@@ -7,8 +7,10 @@
 mod load;
 mod locate;
 mod references;
+mod save;
 #[cfg(test)]
 pub(crate) mod testutil;
+mod validate;
 pub mod values;
 
 use schemars::JsonSchema;
@@ -17,7 +19,11 @@ use strum::{Display, EnumString, IntoStaticStr};
 
 pub use self::load::{CollectionFile, LoadedCollection, load, parse};
 pub use self::locate::{Located, Location, locate};
-pub use self::references::{Author, AuthorTable, Role};
+pub(crate) use self::references::NameOrTable;
+pub use self::references::{
+    Author, AuthorTable, DisputingWork, DisputingWorkTable, Place, PlaceTable, Role, WorkType,
+};
+pub use self::save::to_toml;
 use self::values::{DocumentPath, IsoDate, LanguageTag, License, MediaType, Sha256Hex, Slug};
 use crate::edtf::EdtfDate;
 
@@ -43,8 +49,8 @@ pub struct CollectionInfo {
     pub title: String,
     /// What the collection is.
     pub description: String,
-    /// Licence of the bundle's metadata (and of the documents where they
-    /// carry no licence of their own).
+    /// Licence of the records and of the bundle as a whole. It does not
+    /// cover the documents: each states its own (`license`, `rights`).
     pub license: License,
     /// The collection's date; used as the bag's Bagging-Date, so that the
     /// same collection always gives the same bundle.
@@ -81,11 +87,20 @@ pub struct Document {
     /// packed; lets a document be catalogued without being held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<Sha256Hex>,
+    /// The document's licence: an SPDX identifier or a URL. Without one,
+    /// no licence is stated for it: the collection's licence covers the
+    /// records and the bundle, not the documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<License>,
+    /// Who holds the rights, and on what terms the document may be used,
+    /// in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rights: Option<String>,
     /// Who made it, when, where, and where this copy came from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub provenance: Provenance,
     /// Whether the document is disputed, and how.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub contested: Contested,
 }
 
@@ -96,6 +111,10 @@ impl Document {
             .clone()
             .unwrap_or_else(|| MediaType::guess(self.file.as_str()))
     }
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// Provenance of a document.
@@ -111,12 +130,14 @@ pub struct Provenance {
     /// How the date is known (e.g. inferred, not printed in the text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_note: Option<String>,
-    /// Where this copy came from: a URL, archive, donor or periodical.
+    /// Where this copy came from: a URL, archive, donor or periodical; a
+    /// name, or a table with identifiers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
-    /// Where it was said, written or published.
+    pub origin: Option<Place>,
+    /// Where it was said, written or published; a name, or a table with
+    /// identifiers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub venue: Option<String>,
+    pub venue: Option<Place>,
     /// The event it records, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
@@ -141,9 +162,10 @@ pub struct Contested {
     /// The dispute in a few sentences, taking no side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    /// Citations of works that dispute it.
+    /// Works that dispute it: citations, or tables with a type and
+    /// identifiers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub disputed_by: Vec<String>,
+    pub disputed_by: Vec<DisputingWork>,
     /// Who assessed the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessed_by: Option<String>,

@@ -1,5 +1,5 @@
 //! Values written as a string or as a table: people credited with a
-//! document.
+//! document, places, and works that dispute it.
 //!
 //! Each has one Rust value per meaning: `"Ada"`, `{ name = "Ada" }` and
 //! `{ name = "Ada", role = "author" }` all read as the same [`Author`],
@@ -14,7 +14,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
-use super::values::Orcid;
+use super::values::{Doi, GeonamesId, Orcid, WebUrl, WikidataId};
 
 /// A type written as a plain name or as a table of details.
 pub(crate) trait NameOrTable: Sized {
@@ -115,7 +115,7 @@ macro_rules! name_or_table {
 }
 
 /// A person credited with a document, in a role.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Author {
     /// The person's name as it should be cited.
     pub name: String,
@@ -123,6 +123,8 @@ pub struct Author {
     pub role: Role,
     /// ORCID iD, check digit verified.
     pub orcid: Option<Orcid>,
+    /// Wikidata item of the person.
+    pub wikidata: Option<WikidataId>,
 }
 
 /// An author written as a table.
@@ -139,17 +141,21 @@ pub struct AuthorTable {
     /// digit verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orcid: Option<Orcid>,
+    /// Wikidata item (`Q42` or its `https://www.wikidata.org/wiki/` URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<WikidataId>,
 }
 
 impl NameOrTable for Author {
     type Table = AuthorTable;
-    const EXPECTING: &'static str = "a name or a table { name, role, orcid }";
+    const EXPECTING: &'static str = "a name or a table { name, role, orcid, wikidata }";
 
     fn from_name(name: String) -> Author {
         Author {
             name,
             role: Role::Author,
             orcid: None,
+            wikidata: None,
         }
     }
 
@@ -158,11 +164,13 @@ impl NameOrTable for Author {
             name: table.name,
             role: table.role.unwrap_or(Role::Author),
             orcid: table.orcid,
+            wikidata: table.wikidata,
         }
     }
 
     fn as_name(&self) -> Option<&str> {
-        (self.role == Role::Author && self.orcid.is_none()).then_some(&self.name)
+        let plain = self.role == Role::Author && self.orcid.is_none() && self.wikidata.is_none();
+        plain.then_some(&self.name)
     }
 
     fn to_table(&self) -> AuthorTable {
@@ -170,14 +178,218 @@ impl NameOrTable for Author {
             name: self.name.clone(),
             role: (self.role != Role::Author).then_some(self.role),
             orcid: self.orcid.clone(),
+            wikidata: self.wikidata.clone(),
         }
     }
 }
 
 name_or_table!(
     Author,
-    "A person: a name (role author), or a table { name, role, orcid }."
+    "A person: a name (role author), or a table { name, role, orcid, wikidata }."
 );
+
+/// A place, or any named thing with optional identifiers: a venue, or the
+/// origin of a copy (an archive, a periodical, a donor).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    /// What it is called.
+    pub name: String,
+    /// A web page about it.
+    pub url: Option<WebUrl>,
+    /// Its Wikidata item.
+    pub wikidata: Option<WikidataId>,
+    /// Its GeoNames feature.
+    pub geonames: Option<GeonamesId>,
+}
+
+impl Place {
+    /// Whether any identifier is given.
+    pub fn is_identified(&self) -> bool {
+        self.url.is_some() || self.wikidata.is_some() || self.geonames.is_some()
+    }
+}
+
+/// A place written as a table.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "PlaceTable")]
+pub struct PlaceTable {
+    /// What it is called.
+    pub name: String,
+    /// A web page about it (http or https).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<WebUrl>,
+    /// Wikidata item (`Q84` or its `https://www.wikidata.org/wiki/` URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<WikidataId>,
+    /// GeoNames feature (`2643743` or its `https://www.geonames.org/` URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geonames: Option<GeonamesId>,
+}
+
+impl NameOrTable for Place {
+    type Table = PlaceTable;
+    const EXPECTING: &'static str = "a name or a table { name, url, wikidata, geonames }";
+
+    fn from_name(name: String) -> Place {
+        Place {
+            name,
+            url: None,
+            wikidata: None,
+            geonames: None,
+        }
+    }
+
+    fn from_table(table: PlaceTable) -> Place {
+        Place {
+            name: table.name,
+            url: table.url,
+            wikidata: table.wikidata,
+            geonames: table.geonames,
+        }
+    }
+
+    fn as_name(&self) -> Option<&str> {
+        (!self.is_identified()).then_some(&self.name)
+    }
+
+    fn to_table(&self) -> PlaceTable {
+        PlaceTable {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            wikidata: self.wikidata.clone(),
+            geonames: self.geonames.clone(),
+        }
+    }
+}
+
+name_or_table!(
+    Place,
+    "A name, or a table { name, url, wikidata, geonames }."
+);
+
+/// A work that disputes a document: its citation, and what it is and where
+/// it can be found when known.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DisputingWork {
+    /// The bibliographic citation, as it should be printed.
+    pub citation: String,
+    /// What kind of work it is.
+    pub kind: Option<WorkType>,
+    /// Its DOI.
+    pub doi: Option<Doi>,
+    /// A web page of it.
+    pub url: Option<WebUrl>,
+}
+
+/// A disputing work written as a table.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "DisputingWorkTable")]
+pub struct DisputingWorkTable {
+    /// The bibliographic citation, as it should be printed.
+    pub citation: String,
+    /// What kind of work it is.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<WorkType>,
+    /// Its DOI (`10.1000/182` or its `https://doi.org/` URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<Doi>,
+    /// A web page of it (http or https).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<WebUrl>,
+}
+
+impl NameOrTable for DisputingWork {
+    type Table = DisputingWorkTable;
+    const EXPECTING: &'static str = "a citation or a table { citation, type, doi, url }";
+
+    fn from_name(citation: String) -> DisputingWork {
+        DisputingWork {
+            citation,
+            kind: None,
+            doi: None,
+            url: None,
+        }
+    }
+
+    fn from_table(table: DisputingWorkTable) -> DisputingWork {
+        DisputingWork {
+            citation: table.citation,
+            kind: table.kind,
+            doi: table.doi,
+            url: table.url,
+        }
+    }
+
+    fn as_name(&self) -> Option<&str> {
+        let plain = self.kind.is_none() && self.doi.is_none() && self.url.is_none();
+        plain.then_some(&self.citation)
+    }
+
+    fn to_table(&self) -> DisputingWorkTable {
+        DisputingWorkTable {
+            citation: self.citation.clone(),
+            kind: self.kind,
+            doi: self.doi.clone(),
+            url: self.url.clone(),
+        }
+    }
+}
+
+name_or_table!(
+    DisputingWork,
+    "A citation, or a table { citation, type, doi, url }."
+);
+
+/// What kind of work a disputing work is; each is a schema.org type.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum WorkType {
+    /// A book (`Book`).
+    Book,
+    /// A journal article (`ScholarlyArticle`).
+    Article,
+    /// A chapter of a book (`Chapter`).
+    Chapter,
+    /// A thesis (`Thesis`).
+    Thesis,
+    /// A report (`Report`).
+    Report,
+    /// A web page (`WebPage`).
+    Webpage,
+}
+
+impl WorkType {
+    /// The schema.org type of the work.
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            WorkType::Book => "Book",
+            WorkType::Article => "ScholarlyArticle",
+            WorkType::Chapter => "Chapter",
+            WorkType::Thesis => "Thesis",
+            WorkType::Report => "Report",
+            WorkType::Webpage => "WebPage",
+        }
+    }
+}
 
 /// What a person did for a document. The order here is the order in which
 /// an RO-Crate lists a document's people.
@@ -249,6 +461,39 @@ mod tests {
         );
         let again: Holder = toml::from_str(&toml::to_string(&holder).unwrap()).unwrap();
         assert_eq!(again, holder);
+    }
+
+    #[test]
+    fn places_and_works_have_one_value_per_meaning() {
+        #[derive(Debug, Deserialize, Serialize, PartialEq)]
+        struct Record {
+            venues: Vec<Place>,
+            works: Vec<DisputingWork>,
+        }
+        let record: Record = toml::from_str(
+            r#"venues = ["London", { name = "London" }, { name = "London", wikidata = "https://www.wikidata.org/wiki/Q84", geonames = "2643743" }]
+works = ["A. B., Title, 2010", { citation = "A. B., Title, 2010", type = "book", doi = "doi:10.1000/182" }]"#,
+        )
+        .unwrap();
+        assert_eq!(record.venues[0], record.venues[1]);
+        assert_eq!(record.venues[2].wikidata.as_ref().unwrap().as_str(), "Q84");
+        assert_eq!(record.works[1].kind, Some(WorkType::Book));
+        assert_eq!(
+            record.works[1].doi.as_ref().unwrap().as_str(),
+            "10.1000/182"
+        );
+        let text = toml::to_string(&record).unwrap();
+        assert!(
+            text.starts_with("venues = [\"London\", \"London\", {"),
+            "{text}"
+        );
+        assert_eq!(toml::from_str::<Record>(&text).unwrap(), record);
+        let error = toml::from_str::<Record>(
+            "venues = [{ name = \"X\", geonames = \"London\" }]\nworks = []",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("invalid GeoNames id"), "{error}");
     }
 
     #[test]

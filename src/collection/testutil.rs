@@ -9,10 +9,12 @@ use proptest::option;
 use proptest::prelude::*;
 
 use super::values::{
-    DocumentPath, IsoDate, LanguageTag, License, MediaType, Orcid, Sha256Hex, Slug,
+    DocumentPath, Doi, GeonamesId, IsoDate, LanguageTag, License, MediaType, Orcid, Sha256Hex,
+    Slug, WebUrl, WikidataId,
 };
 use super::{
-    Aspect, Author, Collection, CollectionInfo, Contested, Document, Provenance, Role, Status,
+    Aspect, Author, Collection, CollectionInfo, Contested, DisputingWork, Document, Place,
+    Provenance, Role, Status, WorkType,
 };
 use crate::edtf::EdtfDate;
 
@@ -114,17 +116,81 @@ fn role() -> impl Strategy<Value = Role> {
     ])
 }
 
-fn author() -> impl Strategy<Value = Author> {
-    (name(), role(), option::weighted(0.3, orcid())).prop_map(|(name, role, orcid)| Author {
-        name,
-        role,
-        orcid,
-    })
+pub fn wikidata() -> impl Strategy<Value = WikidataId> {
+    "Q[1-9][0-9]{0,6}".prop_map(|s| s.parse().unwrap())
 }
 
-/// Origins: free text, or an http(s) URL.
-fn origin() -> impl Strategy<Value = String> {
-    prop_oneof![text(), "https://example\\.org/[a-z0-9/?=&]{0,12}"]
+pub fn geonames() -> impl Strategy<Value = GeonamesId> {
+    "[1-9][0-9]{0,7}".prop_map(|s| s.parse().unwrap())
+}
+
+pub fn web_url() -> impl Strategy<Value = WebUrl> {
+    "https://example\\.org/[a-z0-9/?=&%]{0,12}".prop_map(|s| s.parse().unwrap())
+}
+
+pub fn doi() -> impl Strategy<Value = Doi> {
+    "10\\.[0-9]{4,5}/[a-z0-9.()/-]{1,10}".prop_map(|s| s.parse().unwrap())
+}
+
+fn author() -> impl Strategy<Value = Author> {
+    (
+        name(),
+        role(),
+        option::weighted(0.3, orcid()),
+        option::weighted(0.3, wikidata()),
+    )
+        .prop_map(|(name, role, orcid, wikidata)| Author {
+            name,
+            role,
+            orcid,
+            wikidata,
+        })
+}
+
+fn place_with(name: impl Strategy<Value = String>) -> impl Strategy<Value = Place> {
+    (
+        name,
+        option::weighted(0.3, web_url()),
+        option::weighted(0.3, wikidata()),
+        option::weighted(0.3, geonames()),
+    )
+        .prop_map(|(name, url, wikidata, geonames)| Place {
+            name,
+            url,
+            wikidata,
+            geonames,
+        })
+}
+
+/// Origins: named by free text or an http(s) URL, with identifiers or not.
+fn origin() -> impl Strategy<Value = Place> {
+    place_with(prop_oneof![
+        name(),
+        "https://example\\.org/[a-z0-9/?=&]{0,12}"
+    ])
+}
+
+fn disputing_work() -> impl Strategy<Value = DisputingWork> {
+    let kind = prop::sample::select(vec![
+        WorkType::Book,
+        WorkType::Article,
+        WorkType::Chapter,
+        WorkType::Thesis,
+        WorkType::Report,
+        WorkType::Webpage,
+    ]);
+    (
+        name(),
+        option::of(kind),
+        option::weighted(0.3, doi()),
+        option::weighted(0.3, web_url()),
+    )
+        .prop_map(|(citation, kind, doi, url)| DisputingWork {
+            citation,
+            kind,
+            doi,
+            url,
+        })
 }
 
 fn email() -> impl Strategy<Value = String> {
@@ -137,7 +203,7 @@ fn provenance() -> impl Strategy<Value = Provenance> {
         option::of(edtf_date()),
         option::of(text()),
         option::of(origin()),
-        option::of(name()),
+        option::of(place_with(name())),
         option::of(name()),
         option::of(name()),
         option::of(text()),
@@ -145,8 +211,6 @@ fn provenance() -> impl Strategy<Value = Provenance> {
         .prop_map(
             |(mut authors, date, date_note, origin, venue, event, publisher, context)| {
                 authors.sort_by_key(|a| a.role);
-                let mut seen = BTreeSet::new();
-                authors.retain(|a| seen.insert((a.name.clone(), a.role, a.orcid.clone())));
                 Provenance {
                     authors,
                     date,
@@ -177,7 +241,7 @@ fn contested() -> impl Strategy<Value = Contested> {
         status,
         vec(aspect, 0..3),
         option::of(text()),
-        vec(name(), 0..3),
+        vec(disputing_work(), 0..3),
         option::of(name()),
         option::of(iso_date()),
     )
@@ -186,7 +250,7 @@ fn contested() -> impl Strategy<Value = Contested> {
                 let mut seen = BTreeSet::new();
                 aspects.retain(|a| seen.insert(*a));
                 let mut seen = BTreeSet::new();
-                disputed_by.retain(|c| seen.insert(c.clone()));
+                disputed_by.retain(|w| seen.insert(w.citation.clone()));
                 Contested {
                     status,
                     aspects,
@@ -203,17 +267,26 @@ fn document() -> impl Strategy<Value = Document> {
     (
         (slug(), name(), document_path(), media_type()),
         (option::of(language()), option::of(sha256())),
+        (option::of(license()), option::of(text())),
         provenance(),
         contested(),
     )
         .prop_map(
-            |((id, title, file, media_type), (language, sha256), provenance, contested)| Document {
+            |(
+                (id, title, file, media_type),
+                (language, sha256),
+                (license, rights),
+                provenance,
+                contested,
+            )| Document {
                 id,
                 title,
                 file,
                 media_type: Some(media_type),
                 language,
                 sha256,
+                license,
+                rights,
                 provenance,
                 contested,
             },
@@ -251,8 +324,9 @@ pub fn collection(max_documents: usize) -> impl Strategy<Value = Collection> {
     })
 }
 
-/// Drops documents whose id or file is taken and gives every ORCID iD one
-/// name (the person it identifies is one entity); sorts by file.
+/// Follows the rules of [`super::validate`]: drops documents whose id or
+/// file is taken, gives every ORCID iD one person and every DOI one work,
+/// and lists nobody twice; sorts by file.
 fn make_valid(collection: &mut Collection) {
     let mut ids = BTreeSet::new();
     let mut files = BTreeSet::new();
@@ -260,16 +334,31 @@ fn make_valid(collection: &mut Collection) {
         .documents
         .retain(|d| ids.insert(d.id.clone()) && files.insert(d.file.clone()));
     collection.documents.sort_by(|a, b| a.file.cmp(&b.file));
-    let mut names: BTreeMap<Orcid, String> = BTreeMap::new();
+    let mut people: BTreeMap<Orcid, (String, Option<WikidataId>)> = BTreeMap::new();
+    let mut works: BTreeMap<Doi, DisputingWork> = BTreeMap::new();
     for document in &mut collection.documents {
         for author in &mut document.provenance.authors {
             if let Some(orcid) = &author.orcid {
-                let name = names.entry(orcid.clone()).or_insert(author.name.clone());
-                author.name = name.clone();
+                let person = (author.name.clone(), author.wikidata.clone());
+                let (name, wikidata) = people.entry(orcid.clone()).or_insert(person).clone();
+                author.name = name;
+                author.wikidata = wikidata;
             }
         }
         let mut seen = BTreeSet::new();
-        let authors = &mut document.provenance.authors;
-        authors.retain(|a| seen.insert((a.name.clone(), a.role, a.orcid.clone())));
+        document
+            .provenance
+            .authors
+            .retain(|a| seen.insert(a.clone()));
+        for work in &mut document.contested.disputed_by {
+            if let Some(doi) = &work.doi {
+                *work = works.entry(doi.clone()).or_insert(work.clone()).clone();
+            }
+        }
+        let mut seen = BTreeSet::new();
+        document
+            .contested
+            .disputed_by
+            .retain(|w| seen.insert(w.clone()));
     }
 }

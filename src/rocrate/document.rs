@@ -28,10 +28,15 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::ids::encode_path;
-use super::metadata::{Contextual, EntityIds, into_map, one_or_many, reference, set};
-use super::terms::{DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
+use super::metadata::{
+    Contextual, EntityIds, NO_LICENSE_ID, into_map, license_entity, one_or_many, reference, set,
+};
+use super::terms::{
+    COPYRIGHT_NOTICE, DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH,
+};
 use crate::bundle::PackedDocument;
-use crate::collection::{Document, Role, Status};
+use crate::collection::values::{GeonamesId, WikidataId};
+use crate::collection::{DisputingWork, Document, Place, Role, Status, WorkType};
 
 /// The schema.org properties people are linked by, in the order a
 /// summary lists them.
@@ -116,18 +121,16 @@ pub(super) fn describe_document(
         "inLanguage",
         record.language.as_ref().map(|l| json!(l)),
     );
+    describe_rights(record, contextual, &mut entity);
     link_people(record, ids, contextual, &mut entity);
     describe_provenance(record, ids, contextual, &mut entity);
 
     let contested = &record.contested;
     entity.insert("creativeWorkStatus".into(), json!(contested.status));
-    let works = contested.disputed_by.iter().map(|citation| {
-        let id = ids.work(citation);
-        contextual.add(into_map(
-            json!({"@id": id, "@type": "CreativeWork", "name": citation}),
-        ));
-        reference(id)
-    });
+    let works = contested
+        .disputed_by
+        .iter()
+        .map(|work| reference(&describe_work(work, ids, contextual)));
     set(&mut entity, IS_DISPUTED_BY, one_or_many(works.collect()));
     let about = entity["@id"].as_str().expect("set above").to_string();
     if let Some(review) = review_entities(record, &about, ids, contextual) {
@@ -147,10 +150,18 @@ fn link_people(
 ) {
     let mut linked: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     for author in &record.provenance.authors {
-        let id = ids.person(&author.name, author.orcid.as_ref());
-        contextual.add(into_map(
-            json!({"@id": id, "@type": "Person", "name": author.name}),
-        ));
+        let id = ids.person(
+            &author.name,
+            author.orcid.as_ref(),
+            author.wikidata.as_ref(),
+        );
+        let mut person = into_map(json!({"@id": id, "@type": "Person", "name": author.name}));
+        set(
+            &mut person,
+            "sameAs",
+            author.wikidata.as_ref().map(|w| reference(&w.url())),
+        );
+        contextual.add(person);
         let person = reference(&id);
         for property in [role_property(author.role), relator_property(author.role)] {
             let people = linked.entry(property).or_default();
@@ -184,21 +195,27 @@ fn describe_provenance(
         provenance.date_note.as_ref().map(|n| json!(n)),
     );
     if let Some(origin) = &provenance.origin {
-        let based_on = if is_web_address(origin) {
+        let based_on = if origin.is_identified() {
+            let id = ids.origin(origin);
+            let mut source = into_map(json!({"@id": id, "@type": "CreativeWork"}));
+            identify(&mut source, origin);
+            contextual.add(source);
+            reference(id)
+        } else if is_web_address(&origin.name) {
             contextual.add(into_map(
-                json!({"@id": origin, "@type": "CreativeWork", "name": origin}),
+                json!({"@id": origin.name, "@type": "CreativeWork", "name": origin.name}),
             ));
-            reference(origin)
+            reference(&origin.name)
         } else {
-            json!(origin)
+            json!(origin.name)
         };
         entity.insert("isBasedOn".into(), based_on);
     }
-    let place = provenance.venue.as_deref().map(|venue| {
+    let place = provenance.venue.as_ref().map(|venue| {
         let id = ids.place(venue);
-        contextual.add(into_map(
-            json!({"@id": id, "@type": "Place", "name": venue}),
-        ));
+        let mut place = into_map(json!({"@id": id, "@type": "Place"}));
+        identify(&mut place, venue);
+        contextual.add(place);
         reference(id)
     });
     if let Some(event) = &provenance.event {
@@ -220,6 +237,68 @@ fn describe_provenance(
         entity,
         "description",
         provenance.context.as_ref().map(|c| json!(c)),
+    );
+}
+
+/// The name of a place or origin, its `url`, and its Wikidata and GeoNames
+/// ids as `sameAs` links.
+fn identify(entity: &mut Map<String, Value>, place: &Place) {
+    entity.insert("name".into(), json!(place.name));
+    set(entity, "url", place.url.as_ref().map(|u| json!(u)));
+    let same_as = [
+        place.wikidata.as_ref().map(WikidataId::url),
+        place.geonames.as_ref().map(GeonamesId::url),
+    ];
+    let same_as = same_as.into_iter().flatten().map(|url| reference(&url));
+    set(entity, "sameAs", one_or_many(same_as.collect()));
+}
+
+/// A disputing work as a contextual entity of its schema.org type
+/// (`CreativeWork` when the record gives none), named by its citation,
+/// with its DOI URL as `@id` and `identifier` when it has one; returns its
+/// id.
+fn describe_work(work: &DisputingWork, ids: &EntityIds, contextual: &mut Contextual) -> String {
+    let id = ids.work(work);
+    let kind = work.kind.map_or("CreativeWork", WorkType::schema_type);
+    let mut entity = into_map(json!({"@id": id, "@type": kind, "name": work.citation}));
+    set(
+        &mut entity,
+        "identifier",
+        work.doi.as_ref().map(|d| json!(d.url())),
+    );
+    set(&mut entity, "url", work.url.as_ref().map(|u| json!(u)));
+    contextual.add(entity);
+    id
+}
+
+/// The document's licence and rights. A document without a licence of its
+/// own links to [`NO_LICENSE_ID`], which says so: RO-Crate readers would
+/// otherwise take the root's licence, which covers the records and the
+/// bundle, to cover the document too.
+fn describe_rights(
+    record: &Document,
+    contextual: &mut Contextual,
+    entity: &mut Map<String, Value>,
+) {
+    let license = match &record.license {
+        Some(license) => license_entity(license),
+        None => into_map(json!({
+            "@id": NO_LICENSE_ID,
+            "@type": "CreativeWork",
+            "name": "No licence recorded",
+            "description": "No licence is recorded for this document. The licence of the \
+                            collection covers its records and the bundle, not this document.",
+        })),
+    };
+    entity.insert(
+        "license".into(),
+        reference(license["@id"].as_str().expect("set above")),
+    );
+    contextual.add(license);
+    set(
+        entity,
+        COPYRIGHT_NOTICE,
+        record.rights.as_ref().map(|r| json!(r)),
     );
 }
 
@@ -275,7 +354,7 @@ fn review_entities(
         contested.summary.as_ref().map(|s| json!(s)),
     );
     if let Some(name) = &contested.assessed_by {
-        let id = ids.person(name, None);
+        let id = ids.person(name, None, None);
         contextual.add(into_map(
             json!({"@id": id, "@type": "Person", "name": name}),
         ));
@@ -286,7 +365,10 @@ fn review_entities(
         "datePublished",
         contested.assessed_on.map(|d| json!(d)),
     );
-    let works = contested.disputed_by.iter().map(|c| reference(ids.work(c)));
+    let works = contested
+        .disputed_by
+        .iter()
+        .map(|w| reference(&ids.work(w)));
     set(&mut review, "citation", one_or_many(works.collect()));
     contextual.add(review);
     Some(review_id)

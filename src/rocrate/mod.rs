@@ -90,6 +90,7 @@ id = "furr-2014"
 title = "The Continuing Revolution in Stalin-Era Soviet History"
 file = "furr talk.txt"
 language = "en"
+rights = "Third-party text: rights remain with its author."
 
 [document.provenance]
 authors = [
@@ -110,7 +111,8 @@ aspects = ["claims", "date"]
 summary = "Its theses run against the consensus of academic historiography <sic>."
 disputed_by = [
     "Matthew E. Lenoe, The Kirov Murder and Soviet History, Yale University Press, 2010",
-    "Timothy Snyder, Bloodlands: Europe Between Hitler and Stalin, Basic Books, 2010",
+    { citation = "Timothy Snyder, Bloodlands: Europe Between Hitler and Stalin, Basic Books, 2010", type = "book", url = "https://example.org/bloodlands" },
+    { citation = "A. Reviewer, A review, Journal 1 (2011)", type = "article", doi = "https://doi.org/10.1000/182" },
 ]
 assessed_by = "Ada Archivist"
 assessed_on = "2026-11-20"
@@ -119,15 +121,17 @@ assessed_on = "2026-11-20"
 id = "ueberblick"
 title = "Überblick"
 file = "notes/Überblick.md"
+license = "CC-BY-4.0"
 
 [document.provenance]
 authors = [
-    "Josiah Carberry",
+    { name = "Josiah Carberry", wikidata = "https://www.wikidata.org/wiki/Q1" },
     { name = "Erika Editor", role = "editor" },
     { name = "Tom Translator", role = "translator" },
 ]
 date = "193X"
 origin = "https://example.org/archive/item?id=7"
+venue = { name = "London", wikidata = "Q84", geonames = "https://www.geonames.org/2643743/london.html" }
 
 [document.contested]
 status = "uncontested"
@@ -153,6 +157,10 @@ event = "Public meeting of the CPGB-ML"
 id = "plain"
 title = "Plain"
 file = "plain.txt"
+license = "https://example.org/licence"
+
+[document.provenance]
+origin = { name = "Example archive, box 7", url = "https://example.org/archive", wikidata = "Q42" }
 "#;
 
     /// The bytes of the held documents, by record file.

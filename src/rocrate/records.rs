@@ -23,12 +23,14 @@ use strum::IntoEnumIterator;
 
 use super::document::relator_property;
 use super::ids::decode_path;
+use super::metadata::NO_LICENSE_ID;
 use super::read::{Graph, entity_id, has_type, ids, parse, text, values};
-use super::terms::{DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
+use super::terms::{COPYRIGHT_NOTICE, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
 use crate::bundle::DOCUMENTS_DIR;
-use crate::collection::values::Orcid;
+use crate::collection::values::{GeonamesId, License, Orcid, WikidataId};
 use crate::collection::{
-    Aspect, Author, Collection, CollectionInfo, Contested, Document, Provenance, Role,
+    Aspect, Author, Collection, CollectionInfo, Contested, DisputingWork, Document, NameOrTable,
+    Place, Provenance, Role, WorkType,
 };
 
 type Entity = Map<String, Value>;
@@ -144,6 +146,8 @@ impl<'a> Reader<'_, 'a> {
             media_type: optional(entity, "encodingFormat").map_err(in_document)?,
             language: optional(entity, "inLanguage").map_err(in_document)?,
             sha256: optional(entity, "sha256").map_err(in_document)?,
+            license: self.license(entity).map_err(in_document)?,
+            rights: text(entity, COPYRIGHT_NOTICE).map(str::to_string),
             provenance: self.provenance(entity).map_err(in_document)?,
             contested: self.contested(entity).map_err(in_document)?,
         })
@@ -158,20 +162,27 @@ impl<'a> Reader<'_, 'a> {
                     Some(_) => Some(Orcid::from_str(person_id)?),
                     None => None,
                 };
+                let same_as = same_as(person)?;
                 authors.push(Author {
                     name: required(person, "name")?.to_string(),
                     role,
                     orcid,
+                    wikidata: same_as.wikidata,
                 });
             }
         }
         let origin = match values(entity, "isBasedOn").as_slice() {
             [] => None,
-            [Value::String(origin)] => Some(origin.clone()),
-            [reference] => reference
-                .get("@id")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            [Value::String(origin)] => Some(Place::from_name(origin.clone())),
+            [_] => {
+                let source = self.linked_one(entity, "isBasedOn")?.ok_or("isBasedOn")?;
+                let id = entity_id(source);
+                if id.starts_with('#') {
+                    Some(place(source)?)
+                } else {
+                    Some(Place::from_name(id.to_string()))
+                }
+            }
             _ => return Err("isBasedOn has several values".into()),
         };
         Ok(Provenance {
@@ -179,11 +190,28 @@ impl<'a> Reader<'_, 'a> {
             date: optional(entity, "dateCreated")?,
             date_note: text(entity, DATE_NOTE).map(str::to_string),
             origin,
-            venue: self.linked_name(entity, "locationCreated")?,
+            venue: self
+                .linked_one(entity, "locationCreated")?
+                .map(place)
+                .transpose()?,
             event: self.linked_name(entity, "recordedAt")?,
             publisher: self.linked_name(entity, "publisher")?,
             context: text(entity, "description").map(str::to_string),
         })
+    }
+
+    /// The document's licence; `None` when it links to the statement that
+    /// none is recorded.
+    fn license(&self, entity: &Entity) -> Result<Option<License>, String> {
+        let license = self.linked_one(entity, "license")?.ok_or("no license")?;
+        if entity_id(license) == NO_LICENSE_ID {
+            return Ok(None);
+        }
+        let license = text(license, "identifier").unwrap_or(entity_id(license));
+        license
+            .parse()
+            .map(Some)
+            .map_err(|e| format!("license: {e}"))
     }
 
     fn contested(&self, entity: &Entity) -> Result<Contested, String> {
@@ -192,8 +220,8 @@ impl<'a> Reader<'_, 'a> {
             ..Contested::default()
         };
         for work in self.linked(entity, IS_DISPUTED_BY)? {
-            let citation = required(work, "name").map_err(|e| format!("{IS_DISPUTED_BY}: {e}"))?;
-            contested.disputed_by.push(citation.to_string());
+            let work = disputing_work(work).map_err(|e| format!("{IS_DISPUTED_BY}: {e}"))?;
+            contested.disputed_by.push(work);
         }
         let Some(review) = self.linked_one(entity, "review")? else {
             return Ok(contested);
@@ -209,6 +237,50 @@ impl<'a> Reader<'_, 'a> {
         contested.assessed_on = optional(review, "datePublished")?;
         Ok(contested)
     }
+}
+
+/// The Wikidata and GeoNames ids among an entity's `sameAs` links.
+struct SameAs {
+    wikidata: Option<WikidataId>,
+    geonames: Option<GeonamesId>,
+}
+
+fn same_as(entity: &Entity) -> Result<SameAs, String> {
+    let mut found = SameAs {
+        wikidata: None,
+        geonames: None,
+    };
+    for url in ids(entity, "sameAs") {
+        if url.starts_with("https://www.wikidata.org/") {
+            found.wikidata = Some(url.parse()?);
+        } else if url.starts_with("https://sws.geonames.org/") {
+            found.geonames = Some(url.parse()?);
+        }
+    }
+    Ok(found)
+}
+
+/// A venue or origin entity.
+fn place(entity: &Entity) -> Result<Place, String> {
+    let same_as = same_as(entity)?;
+    Ok(Place {
+        name: required(entity, "name")?.to_string(),
+        url: optional(entity, "url")?,
+        wikidata: same_as.wikidata,
+        geonames: same_as.geonames,
+    })
+}
+
+/// A disputing work entity: its type says its kind (`CreativeWork`: none
+/// given).
+fn disputing_work(entity: &Entity) -> Result<DisputingWork, String> {
+    let kind = WorkType::iter().find(|kind| has_type(entity, kind.schema_type()));
+    Ok(DisputingWork {
+        citation: required(entity, "name")?.to_string(),
+        kind,
+        doi: optional(entity, "identifier")?,
+        url: optional(entity, "url")?,
+    })
 }
 
 /// A property's text, which must be there.

@@ -3,8 +3,9 @@
 //!
 //! The RO-Crate 1.1 context maps every schema.org 10.0 term (to
 //! `http://schema.org/`), so `Claim`, `ClaimReview`, `reviewAspect`,
-//! `appearance` and `creativeWorkStatus` need no declaration; `sha256`
-//! (added to schema.org later), CiTO and the MARC relators do. Terms with no standard home are
+//! `appearance` and `creativeWorkStatus` need no declaration; `sha256` and
+//! `copyrightNotice` (added to schema.org later), CiTO and the MARC
+//! relators do. Terms with no standard home are
 //! ad-hoc terms in the corpack namespace, each also described in the graph
 //! as an `rdf:Property`, as RO-Crate 1.1 asks.
 
@@ -27,6 +28,9 @@ pub const IS_DISPUTED_BY: &str = "cito:isDisputedBy";
 /// The MARC code list for relators (Library of Congress), whose codes are
 /// RDF properties: `marcrel:spk` links a work to its speaker.
 pub const MARC_RELATORS: &str = "http://id.loc.gov/vocabulary/relators/";
+
+/// schema.org's `copyrightNotice`, newer than the RO-Crate 1.1 context.
+pub const COPYRIGHT_NOTICE: &str = "copyrightNotice";
 
 /// Where corpack's ad-hoc terms live.
 pub const CORPACK_NAMESPACE: &str = "https://w3id.org/ro/terms/corpack#";
@@ -89,6 +93,10 @@ pub fn ad_hoc_iri(term: &str) -> String {
 pub fn context() -> Value {
     let mut extension = Map::new();
     extension.insert("sha256".into(), json!("http://schema.org/sha256"));
+    extension.insert(
+        COPYRIGHT_NOTICE.into(),
+        json!("http://schema.org/copyrightNotice"),
+    );
     extension.insert("cito".into(), json!(CITO));
     extension.insert("marcrel".into(), json!(MARC_RELATORS));
     for term in AD_HOC_TERMS {
