@@ -1,6 +1,5 @@
 //! Reading `collection.toml`: parsing, and errors located by line and field.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -8,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::validate::rule_errors;
 use super::{COLLECTION_FILE, Collection, CollectionInfo, Document};
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
 
@@ -17,7 +17,8 @@ use crate::error::{IoContext, RecordError, RecordErrors, Result};
 #[schemars(title = "corpack collection.toml")]
 pub struct CollectionFile {
     /// The collection as a whole.
-    pub collection: CollectionInfo,
+    #[schemars(with = "CollectionInfo")]
+    pub collection: Spanned<CollectionInfo>,
     /// One `[[document]]` table per document.
     #[serde(default)]
     #[schemars(with = "Vec<Document>")]
@@ -34,6 +35,7 @@ pub struct LoadedCollection {
     /// The record file (`<dir>/collection.toml`).
     pub file: PathBuf,
     source: String,
+    collection_span: Range<usize>,
     document_spans: Vec<Range<usize>>,
 }
 
@@ -47,6 +49,18 @@ impl LoadedCollection {
             line: Some(line),
             column: Some(column),
             field: format!("document[{}].{field}", index + 1),
+            message,
+        }
+    }
+
+    /// An error about `field` of the `[collection]` table, located at it.
+    fn collection_error(&self, field: &str, message: String) -> RecordError {
+        let (line, column) = line_column(&self.source, self.collection_span.start);
+        RecordError {
+            file: self.file.clone(),
+            line: Some(line),
+            column: Some(column),
+            field: format!("collection.{field}"),
             message,
         }
     }
@@ -72,7 +86,7 @@ pub fn parse(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> 
     let document_spans = parsed.document.iter().map(Spanned::span).collect();
     let loaded = LoadedCollection {
         collection: Collection {
-            info: parsed.collection,
+            info: parsed.collection.get_ref().clone(),
             documents: parsed
                 .document
                 .into_iter()
@@ -82,48 +96,21 @@ pub fn parse(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> 
         dir: dir.to_path_buf(),
         file: file.to_path_buf(),
         source: source.to_string(),
+        collection_span: parsed.collection.span(),
         document_spans,
     };
-    let errors = cross_record_errors(&loaded);
+    let errors: Vec<RecordError> = rule_errors(&loaded.collection)
+        .into_iter()
+        .map(|error| match error.document {
+            Some(index) => loaded.document_error(index, &error.field, error.message),
+            None => loaded.collection_error(&error.field, error.message),
+        })
+        .collect();
     if errors.is_empty() {
         Ok(loaded)
     } else {
         Err(RecordErrors(errors).into())
     }
-}
-
-/// Errors no single value shows: ids and files used twice.
-fn cross_record_errors(loaded: &LoadedCollection) -> Vec<RecordError> {
-    let mut errors = Vec::new();
-    let mut ids = HashMap::new();
-    let mut files = HashMap::new();
-    for (index, document) in loaded.collection.documents.iter().enumerate() {
-        if let Some(first) = ids.insert(document.id.as_str(), index) {
-            ids.insert(document.id.as_str(), first);
-            errors.push(loaded.document_error(
-                index,
-                "id",
-                format!(
-                    "duplicate id `{}`: document[{}] already uses it",
-                    document.id,
-                    first + 1
-                ),
-            ));
-        }
-        if let Some(first) = files.insert(document.file.as_str(), index) {
-            files.insert(document.file.as_str(), first);
-            errors.push(loaded.document_error(
-                index,
-                "file",
-                format!(
-                    "file {:?} is already the file of document[{}]",
-                    document.file.as_str(),
-                    first + 1
-                ),
-            ));
-        }
-    }
-    errors
 }
 
 /// Turns serde's path into `document[2].provenance.date` (1-based indexes).

@@ -6,9 +6,12 @@
 
 mod load;
 mod locate;
+mod references;
+mod save;
+#[cfg(test)]
+pub(crate) mod testutil;
+mod validate;
 pub mod values;
-
-use std::fmt;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -16,9 +19,12 @@ use strum::{Display, EnumString, IntoStaticStr};
 
 pub use self::load::{CollectionFile, LoadedCollection, load, parse};
 pub use self::locate::{Located, Location, locate};
-use self::values::{
-    DocumentPath, IsoDate, LanguageTag, License, MediaType, Orcid, Sha256Hex, Slug,
+pub(crate) use self::references::NameOrTable;
+pub use self::references::{
+    Author, AuthorTable, DisputingWork, DisputingWorkTable, Place, PlaceTable, Role, WorkType,
 };
+pub use self::save::to_toml;
+use self::values::{DocumentPath, IsoDate, LanguageTag, License, MediaType, Sha256Hex, Slug};
 use crate::edtf::EdtfDate;
 
 /// The name of the record file inside a collection directory.
@@ -43,8 +49,8 @@ pub struct CollectionInfo {
     pub title: String,
     /// What the collection is.
     pub description: String,
-    /// Licence of the bundle's metadata (and of the documents where they
-    /// carry no licence of their own).
+    /// Licence of the records and of the bundle as a whole. It does not
+    /// cover the documents: each states its own (`license`, `rights`).
     pub license: License,
     /// The collection's date; used as the bag's Bagging-Date, so that the
     /// same collection always gives the same bundle.
@@ -81,11 +87,20 @@ pub struct Document {
     /// packed; lets a document be catalogued without being held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<Sha256Hex>,
+    /// The document's licence: an SPDX identifier or a URL. Without one,
+    /// no licence is stated for it: the collection's licence covers the
+    /// records and the bundle, not the documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<License>,
+    /// Who holds the rights, and on what terms the document may be used,
+    /// in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rights: Option<String>,
     /// Who made it, when, where, and where this copy came from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub provenance: Provenance,
     /// Whether the document is disputed, and how.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub contested: Contested,
 }
 
@@ -96,6 +111,10 @@ impl Document {
             .clone()
             .unwrap_or_else(|| MediaType::guess(self.file.as_str()))
     }
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// Provenance of a document.
@@ -111,12 +130,14 @@ pub struct Provenance {
     /// How the date is known (e.g. inferred, not printed in the text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_note: Option<String>,
-    /// Where this copy came from: a URL, archive, donor or periodical.
+    /// Where this copy came from: a URL, archive, donor or periodical; a
+    /// name, or a table with identifiers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
-    /// Where it was said, written or published.
+    pub origin: Option<Place>,
+    /// Where it was said, written or published; a name, or a table with
+    /// identifiers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub venue: Option<String>,
+    pub venue: Option<Place>,
     /// The event it records, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
@@ -126,115 +147,6 @@ pub struct Provenance {
     /// What the document is and why it is in the collection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
-}
-
-/// An author: a name, or a table with a role and identifiers.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-#[serde(untagged)]
-pub enum Author {
-    /// Just a name; the role is `author`.
-    Name(String),
-    /// A name with a role and identifiers.
-    Detailed(AuthorDetails),
-}
-
-impl Author {
-    /// The person's name.
-    pub fn name(&self) -> &str {
-        match self {
-            Author::Name(name) => name,
-            Author::Detailed(details) => &details.name,
-        }
-    }
-
-    /// The person's role (`author` unless given).
-    pub fn role(&self) -> Role {
-        match self {
-            Author::Name(_) => Role::Author,
-            Author::Detailed(details) => details.role.unwrap_or(Role::Author),
-        }
-    }
-
-    /// The ORCID iD, if given.
-    pub fn orcid(&self) -> Option<&Orcid> {
-        match self {
-            Author::Name(_) => None,
-            Author::Detailed(details) => details.orcid.as_ref(),
-        }
-    }
-}
-
-// A derived untagged enum would hide the inner error ("did not match any
-// variant"); dispatching on the TOML type keeps it, with its line.
-impl<'de> Deserialize<'de> for Author {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Author, D::Error> {
-        struct AuthorVisitor;
-
-        impl<'de> serde::de::Visitor<'de> for AuthorVisitor {
-            type Value = Author;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a name or a table { name, role, orcid }")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Author, E> {
-                Ok(Author::Name(name.to_string()))
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Author, A::Error> {
-                let details =
-                    AuthorDetails::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(Author::Detailed(details))
-            }
-        }
-
-        d.deserialize_any(AuthorVisitor)
-    }
-}
-
-/// An author given as a table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AuthorDetails {
-    /// The person's name as it should be cited.
-    pub name: String,
-    /// What the person did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<Role>,
-    /// ORCID iD, checked digit included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub orcid: Option<Orcid>,
-}
-
-/// What a person did for a document.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    Display,
-    EnumString,
-    IntoStaticStr,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum Role {
-    /// Wrote it.
-    Author,
-    /// Said it (a talk, an interview answer).
-    Speaker,
-    /// Edited it.
-    Editor,
-    /// Translated it.
-    Translator,
-    /// Transcribed it from speech or manuscript.
-    Transcriber,
-    /// Asked the questions of an interview.
-    Interviewer,
 }
 
 /// Whether, and how, a document is disputed.
@@ -250,9 +162,10 @@ pub struct Contested {
     /// The dispute in a few sentences, taking no side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    /// Citations of works that dispute it.
+    /// Works that dispute it: citations, or tables with a type and
+    /// identifiers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub disputed_by: Vec<String>,
+    pub disputed_by: Vec<DisputingWork>,
     /// Who assessed the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessed_by: Option<String>,

@@ -373,7 +373,7 @@ string_value!(
 );
 
 /// An ORCID iD, `0000-0002-1825-0097`, with a valid check digit.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Orcid(String);
 
 impl Orcid {
@@ -436,6 +436,222 @@ string_value!(
     "An ORCID iD (0000-0000-0000-000X or its https://orcid.org/ URL) with a valid check digit.",
     { "pattern": "^(https?://orcid\\.org/)?[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$" }
 );
+
+/// A Wikidata item id, `Q42` (`Q[1-9][0-9]*`); its
+/// `https://www.wikidata.org/wiki/Q42` and `http://www.wikidata.org/entity/Q42`
+/// forms are accepted and kept as the bare id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WikidataId(String);
+
+impl WikidataId {
+    /// The bare id, `Q42`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The item's page, `https://www.wikidata.org/wiki/Q42`.
+    pub fn url(&self) -> String {
+        format!("https://www.wikidata.org/wiki/{}", self.0)
+    }
+}
+
+impl FromStr for WikidataId {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<WikidataId, String> {
+        let bare = strip_any_prefix(
+            text,
+            &[
+                "https://www.wikidata.org/wiki/",
+                "http://www.wikidata.org/wiki/",
+                "https://www.wikidata.org/entity/",
+                "http://www.wikidata.org/entity/",
+            ],
+        );
+        let digits = bare.strip_prefix('Q').unwrap_or_default();
+        let valid = !digits.starts_with('0')
+            && !digits.is_empty()
+            && digits.len() <= 12
+            && digits.bytes().all(|b| b.is_ascii_digit());
+        if valid {
+            Ok(WikidataId(bare.to_string()))
+        } else {
+            Err(format!(
+                "invalid Wikidata id {text:?}: expected Q followed by digits, e.g. Q42, or its https://www.wikidata.org/wiki/ URL"
+            ))
+        }
+    }
+}
+
+string_value!(
+    WikidataId,
+    "A Wikidata item id (Q42) or its https://www.wikidata.org/wiki/ URL.",
+    { "pattern": "^((https?://www\\.wikidata\\.org/(wiki|entity)/)?Q[1-9][0-9]*)$" }
+);
+
+/// A GeoNames feature id, `2643743` (digits); its `https://www.geonames.org/2643743`
+/// (with or without a trailing `/name.html`) and `https://sws.geonames.org/2643743/`
+/// forms are accepted and kept as the bare id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GeonamesId(String);
+
+impl GeonamesId {
+    /// The bare id, `2643743`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The feature's linked-data IRI, `https://sws.geonames.org/2643743/`.
+    pub fn url(&self) -> String {
+        format!("https://sws.geonames.org/{}/", self.0)
+    }
+}
+
+impl FromStr for GeonamesId {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<GeonamesId, String> {
+        let rest = strip_any_prefix(
+            text,
+            &[
+                "https://www.geonames.org/",
+                "http://www.geonames.org/",
+                "https://geonames.org/",
+                "http://geonames.org/",
+                "https://sws.geonames.org/",
+                "http://sws.geonames.org/",
+            ],
+        );
+        let is_url = rest.len() != text.len();
+        let (digits, after) = match rest.split_once('/') {
+            Some((digits, after)) if is_url => (digits, after),
+            _ => (rest, ""),
+        };
+        let tail_ok = after.is_empty()
+            || (!after.contains('/') && after.ends_with(".html"))
+            || after == "about.rdf";
+        let valid = !digits.is_empty()
+            && !digits.starts_with('0')
+            && digits.len() <= 12
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && tail_ok;
+        if valid {
+            Ok(GeonamesId(digits.to_string()))
+        } else {
+            Err(format!(
+                "invalid GeoNames id {text:?}: expected its number, e.g. 2643743, or its https://www.geonames.org/ URL"
+            ))
+        }
+    }
+}
+
+string_value!(
+    GeonamesId,
+    "A GeoNames feature id (2643743) or its https://www.geonames.org/ or https://sws.geonames.org/ URL.",
+    { "pattern": "^((https?://(www\\.|sws\\.)?geonames\\.org/)?[1-9][0-9]*(/.*)?)$" }
+);
+
+/// A DOI, `10.1000/182`; its `https://doi.org/`, `http://dx.doi.org/` and
+/// `doi:` forms are accepted and kept as the bare DOI.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Doi(String);
+
+impl Doi {
+    /// The bare DOI, `10.1000/182`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The DOI's resolver URL, `https://doi.org/10.1000/182`.
+    pub fn url(&self) -> String {
+        format!("https://doi.org/{}", self.0)
+    }
+}
+
+impl FromStr for Doi {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Doi, String> {
+        let bare = strip_any_prefix(
+            text,
+            &[
+                "https://doi.org/",
+                "http://doi.org/",
+                "https://dx.doi.org/",
+                "http://dx.doi.org/",
+                "doi:",
+            ],
+        );
+        let valid = match bare.split_once('/') {
+            Some((prefix, suffix)) => {
+                let registrant = prefix.strip_prefix("10.").unwrap_or_default();
+                !registrant.is_empty()
+                    && registrant.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                    && !suffix.is_empty()
+                    && !suffix.chars().any(|c| c.is_whitespace() || c.is_control())
+            }
+            None => false,
+        };
+        if valid {
+            Ok(Doi(bare.to_string()))
+        } else {
+            Err(format!(
+                "invalid DOI {text:?}: expected 10.<registrant>/<suffix>, e.g. 10.1000/182, or its https://doi.org/ URL"
+            ))
+        }
+    }
+}
+
+string_value!(
+    Doi,
+    "A DOI (10.1000/182), or its https://doi.org/ URL or doi: form.",
+    { "pattern": "^((https?://(dx\\.)?doi\\.org/|doi:)?10\\.[0-9.]+/\\S+)$" }
+);
+
+/// An http(s) URL with no white space or control characters.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WebUrl(String);
+
+impl WebUrl {
+    /// The URL as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for WebUrl {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<WebUrl, String> {
+        let rest = strip_any_prefix(text, &["https://", "http://"]);
+        let host_ok =
+            rest.len() != text.len() && !rest.is_empty() && !rest.starts_with(['/', '?', '#']);
+        let chars_ok = text
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>\"{}|\\^`".contains(c));
+        if host_ok && chars_ok {
+            Ok(WebUrl(text.to_string()))
+        } else {
+            Err(format!(
+                "invalid URL {text:?}: expected an http:// or https:// URL without spaces"
+            ))
+        }
+    }
+}
+
+string_value!(
+    WebUrl,
+    "An http(s) URL without spaces.",
+    { "pattern": "^https?://[^\\s/?#][^\\s]*$" }
+);
+
+/// `text` without the first of `prefixes` it starts with.
+fn strip_any_prefix<'a>(text: &'a str, prefixes: &[&str]) -> &'a str {
+    prefixes
+        .iter()
+        .find_map(|prefix| text.strip_prefix(prefix))
+        .unwrap_or(text)
+}
 
 #[cfg(test)]
 mod tests {
@@ -562,5 +778,111 @@ mod tests {
         );
         assert!("0000-0002-1825-0098".parse::<Orcid>().is_err());
         assert!("0000000218250097".parse::<Orcid>().is_err());
+    }
+
+    #[test]
+    fn wikidata_ids() {
+        for (text, bare) in [
+            ("Q42", "Q42"),
+            ("https://www.wikidata.org/wiki/Q84", "Q84"),
+            ("http://www.wikidata.org/entity/Q1", "Q1"),
+        ] {
+            assert_eq!(text.parse::<WikidataId>().unwrap().as_str(), bare);
+        }
+        assert_eq!(
+            "Q84".parse::<WikidataId>().unwrap().url(),
+            "https://www.wikidata.org/wiki/Q84"
+        );
+        for bad in [
+            "",
+            "Q",
+            "Q0",
+            "Q042",
+            "q42",
+            "P31",
+            "42",
+            "Q4 2",
+            "https://example.org/Q42",
+        ] {
+            assert!(bad.parse::<WikidataId>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn geonames_ids() {
+        for text in [
+            "2643743",
+            "https://www.geonames.org/2643743",
+            "https://www.geonames.org/2643743/london.html",
+            "http://sws.geonames.org/2643743/",
+            "https://sws.geonames.org/2643743/about.rdf",
+        ] {
+            assert_eq!(
+                text.parse::<GeonamesId>().unwrap().as_str(),
+                "2643743",
+                "{text}"
+            );
+        }
+        assert_eq!(
+            "2643743".parse::<GeonamesId>().unwrap().url(),
+            "https://sws.geonames.org/2643743/"
+        );
+        for bad in [
+            "",
+            "0",
+            "02643743",
+            "London",
+            "2643743/",
+            "https://www.geonames.org/",
+            "https://www.geonames.org/x/2643743",
+        ] {
+            assert!(bad.parse::<GeonamesId>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn dois() {
+        for text in [
+            "10.1000/182",
+            "https://doi.org/10.1000/182",
+            "http://dx.doi.org/10.1000/182",
+            "doi:10.1000/182",
+        ] {
+            assert_eq!(
+                text.parse::<Doi>().unwrap().as_str(),
+                "10.1000/182",
+                "{text}"
+            );
+        }
+        assert_eq!(
+            "10.1000/182".parse::<Doi>().unwrap().url(),
+            "https://doi.org/10.1000/182"
+        );
+        for bad in [
+            "",
+            "10.1000",
+            "11.1000/182",
+            "10./x",
+            "10.1000/",
+            "10.1000/a b",
+        ] {
+            assert!(bad.parse::<Doi>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn web_urls() {
+        assert!("https://example.org/a?b=c#d".parse::<WebUrl>().is_ok());
+        for bad in [
+            "",
+            "example.org",
+            "ftp://example.org",
+            "https://",
+            "https:///x",
+            "https://a b",
+            "https://a\"b",
+        ] {
+            assert!(bad.parse::<WebUrl>().is_err(), "{bad:?} accepted");
+        }
     }
 }

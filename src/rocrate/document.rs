@@ -10,8 +10,8 @@
 //! | `language` | `inLanguage` |
 //! | `sha256` / the bytes | `sha256` (held: of the bytes, which matched any declared one; else declared) |
 //! | size of the bytes | `contentSize`, a string (held only) |
-//! | not held | `held: false` (ad-hoc) |
-//! | `provenance.authors` | `author`, `editor`, `translator`, `contributor` → `Person`, see [`role_property`] |
+//! | not held | `held: false` and `payloadPath` `documents/<file>` (ad-hoc) |
+//! | `provenance.authors` | `author`, `editor`, `translator`, `contributor` → `Person`, see [`role_property`]; and the MARC relator of the role, see [`relator_property`] |
 //! | `provenance.date` | `dateCreated` (EDTF, verbatim) and `dateCreatedInterval` (ad-hoc, ISO 8601 interval) |
 //! | `provenance.date_note` | `dateNote` (ad-hoc) |
 //! | `provenance.origin` | `isBasedOn`: `{"@id"}` of a `CreativeWork` if an http(s) URL, else text |
@@ -23,15 +23,23 @@
 //! | `contested.disputed_by` | `cito:isDisputedBy` → `CreativeWork` `#work-<slug>` named by the citation |
 //! | `contested.*` | `review` → `ClaimReview` `#review-<id>`, see [`review_entities`] |
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use super::ids::encode_path;
-use super::metadata::{Contextual, EntityIds, into_map, one_or_many, reference, set};
-use super::terms::{DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY};
+use super::metadata::{
+    Contextual, EntityIds, NO_LICENSE_ID, into_map, license_entity, one_or_many, reference, set,
+};
+use super::terms::{
+    COPYRIGHT_NOTICE, DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH,
+};
 use crate::bundle::PackedDocument;
-use crate::collection::{Document, Role, Status};
+use crate::collection::values::{GeonamesId, WikidataId};
+use crate::collection::{DisputingWork, Document, Place, Role, Status, WorkType};
 
-/// The properties people are linked by, in the order they are written.
+/// The schema.org properties people are linked by, in the order a
+/// summary lists them.
 pub(super) const PEOPLE_PROPERTIES: [&str; 4] = ["author", "editor", "translator", "contributor"];
 
 /// The `@id` of a catalogued document that is not held.
@@ -44,8 +52,8 @@ fn review_id(document: &Document) -> String {
     format!("#review-{}", document.id)
 }
 
-/// The schema.org property a role is linked by. schema.org has no speaker,
-/// transcriber or interviewer:
+/// The schema.org property a role is linked by, for generic tools.
+/// schema.org has no speaker, transcriber or interviewer:
 ///
 /// | role | property |
 /// |---|---|
@@ -53,12 +61,26 @@ fn review_id(document: &Document) -> String {
 /// | editor | `editor` |
 /// | translator | `translator` |
 /// | transcriber, interviewer | `contributor` |
-fn role_property(role: Role) -> &'static str {
+pub(super) fn role_property(role: Role) -> &'static str {
     match role {
         Role::Author | Role::Speaker => "author",
         Role::Editor => "editor",
         Role::Translator => "translator",
         Role::Transcriber | Role::Interviewer => "contributor",
+    }
+}
+
+/// The MARC relator property that states a role exactly (see
+/// [`super::terms::MARC_RELATORS`]): `aut`, `spk`, `edt`, `trl`, `trc`,
+/// `ivr`.
+pub(super) fn relator_property(role: Role) -> &'static str {
+    match role {
+        Role::Author => "marcrel:aut",
+        Role::Speaker => "marcrel:spk",
+        Role::Editor => "marcrel:edt",
+        Role::Translator => "marcrel:trl",
+        Role::Transcriber => "marcrel:trc",
+        Role::Interviewer => "marcrel:ivr",
     }
 }
 
@@ -81,6 +103,7 @@ pub(super) fn describe_document(
                 "@id": not_held_id(record),
                 "@type": "CreativeWork",
                 HELD: false,
+                PAYLOAD_PATH: document.crate_path(),
             }));
             set(
                 &mut entity,
@@ -98,18 +121,16 @@ pub(super) fn describe_document(
         "inLanguage",
         record.language.as_ref().map(|l| json!(l)),
     );
+    describe_rights(record, contextual, &mut entity);
     link_people(record, ids, contextual, &mut entity);
     describe_provenance(record, ids, contextual, &mut entity);
 
     let contested = &record.contested;
     entity.insert("creativeWorkStatus".into(), json!(contested.status));
-    let works = contested.disputed_by.iter().map(|citation| {
-        let id = ids.work(citation);
-        contextual.add(into_map(
-            json!({"@id": id, "@type": "CreativeWork", "name": citation}),
-        ));
-        reference(id)
-    });
+    let works = contested
+        .disputed_by
+        .iter()
+        .map(|work| reference(&describe_work(work, ids, contextual)));
     set(&mut entity, IS_DISPUTED_BY, one_or_many(works.collect()));
     let about = entity["@id"].as_str().expect("set above").to_string();
     if let Some(review) = review_entities(record, &about, ids, contextual) {
@@ -118,25 +139,38 @@ pub(super) fn describe_document(
     entity
 }
 
+/// Links each person twice: by the schema.org property of the role, which
+/// generic tools read, and by the MARC relator of the role, which says it
+/// exactly. Each property lists its people in record order.
 fn link_people(
     record: &Document,
     ids: &EntityIds,
     contextual: &mut Contextual,
     entity: &mut Map<String, Value>,
 ) {
-    for property in PEOPLE_PROPERTIES {
-        let mut people = Vec::new();
-        let authors = record.provenance.authors.iter();
-        for author in authors.filter(|a| role_property(a.role()) == property) {
-            let id = ids.person(author.name(), author.orcid());
-            contextual.add(into_map(
-                json!({"@id": id, "@type": "Person", "name": author.name()}),
-            ));
-            let person = reference(&id);
+    let mut linked: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for author in &record.provenance.authors {
+        let id = ids.person(
+            &author.name,
+            author.orcid.as_ref(),
+            author.wikidata.as_ref(),
+        );
+        let mut person = into_map(json!({"@id": id, "@type": "Person", "name": author.name}));
+        set(
+            &mut person,
+            "sameAs",
+            author.wikidata.as_ref().map(|w| reference(&w.url())),
+        );
+        contextual.add(person);
+        let person = reference(&id);
+        for property in [role_property(author.role), relator_property(author.role)] {
+            let people = linked.entry(property).or_default();
             if !people.contains(&person) {
-                people.push(person);
+                people.push(person.clone());
             }
         }
+    }
+    for (property, people) in linked {
         set(entity, property, one_or_many(people));
     }
 }
@@ -161,21 +195,27 @@ fn describe_provenance(
         provenance.date_note.as_ref().map(|n| json!(n)),
     );
     if let Some(origin) = &provenance.origin {
-        let based_on = if is_web_address(origin) {
+        let based_on = if origin.is_identified() {
+            let id = ids.origin(origin);
+            let mut source = into_map(json!({"@id": id, "@type": "CreativeWork"}));
+            identify(&mut source, origin);
+            contextual.add(source);
+            reference(id)
+        } else if is_web_address(&origin.name) {
             contextual.add(into_map(
-                json!({"@id": origin, "@type": "CreativeWork", "name": origin}),
+                json!({"@id": origin.name, "@type": "CreativeWork", "name": origin.name}),
             ));
-            reference(origin)
+            reference(&origin.name)
         } else {
-            json!(origin)
+            json!(origin.name)
         };
         entity.insert("isBasedOn".into(), based_on);
     }
-    let place = provenance.venue.as_deref().map(|venue| {
+    let place = provenance.venue.as_ref().map(|venue| {
         let id = ids.place(venue);
-        contextual.add(into_map(
-            json!({"@id": id, "@type": "Place", "name": venue}),
-        ));
+        let mut place = into_map(json!({"@id": id, "@type": "Place"}));
+        identify(&mut place, venue);
+        contextual.add(place);
         reference(id)
     });
     if let Some(event) = &provenance.event {
@@ -197,6 +237,68 @@ fn describe_provenance(
         entity,
         "description",
         provenance.context.as_ref().map(|c| json!(c)),
+    );
+}
+
+/// The name of a place or origin, its `url`, and its Wikidata and GeoNames
+/// ids as `sameAs` links.
+fn identify(entity: &mut Map<String, Value>, place: &Place) {
+    entity.insert("name".into(), json!(place.name));
+    set(entity, "url", place.url.as_ref().map(|u| json!(u)));
+    let same_as = [
+        place.wikidata.as_ref().map(WikidataId::url),
+        place.geonames.as_ref().map(GeonamesId::url),
+    ];
+    let same_as = same_as.into_iter().flatten().map(|url| reference(&url));
+    set(entity, "sameAs", one_or_many(same_as.collect()));
+}
+
+/// A disputing work as a contextual entity of its schema.org type
+/// (`CreativeWork` when the record gives none), named by its citation,
+/// with its DOI URL as `@id` and `identifier` when it has one; returns its
+/// id.
+fn describe_work(work: &DisputingWork, ids: &EntityIds, contextual: &mut Contextual) -> String {
+    let id = ids.work(work);
+    let kind = work.kind.map_or("CreativeWork", WorkType::schema_type);
+    let mut entity = into_map(json!({"@id": id, "@type": kind, "name": work.citation}));
+    set(
+        &mut entity,
+        "identifier",
+        work.doi.as_ref().map(|d| json!(d.url())),
+    );
+    set(&mut entity, "url", work.url.as_ref().map(|u| json!(u)));
+    contextual.add(entity);
+    id
+}
+
+/// The document's licence and rights. A document without a licence of its
+/// own links to [`NO_LICENSE_ID`], which says so: RO-Crate readers would
+/// otherwise take the root's licence, which covers the records and the
+/// bundle, to cover the document too.
+fn describe_rights(
+    record: &Document,
+    contextual: &mut Contextual,
+    entity: &mut Map<String, Value>,
+) {
+    let license = match &record.license {
+        Some(license) => license_entity(license),
+        None => into_map(json!({
+            "@id": NO_LICENSE_ID,
+            "@type": "CreativeWork",
+            "name": "No licence recorded",
+            "description": "No licence is recorded for this document. The licence of the \
+                            collection covers its records and the bundle, not this document.",
+        })),
+    };
+    entity.insert(
+        "license".into(),
+        reference(license["@id"].as_str().expect("set above")),
+    );
+    contextual.add(license);
+    set(
+        entity,
+        COPYRIGHT_NOTICE,
+        record.rights.as_ref().map(|r| json!(r)),
     );
 }
 
@@ -252,7 +354,7 @@ fn review_entities(
         contested.summary.as_ref().map(|s| json!(s)),
     );
     if let Some(name) = &contested.assessed_by {
-        let id = ids.person(name, None);
+        let id = ids.person(name, None, None);
         contextual.add(into_map(
             json!({"@id": id, "@type": "Person", "name": name}),
         ));
@@ -263,7 +365,10 @@ fn review_entities(
         "datePublished",
         contested.assessed_on.map(|d| json!(d)),
     );
-    let works = contested.disputed_by.iter().map(|c| reference(ids.work(c)));
+    let works = contested
+        .disputed_by
+        .iter()
+        .map(|w| reference(&ids.work(w)));
     set(&mut review, "citation", one_or_many(works.collect()));
     contextual.add(review);
     Some(review_id)

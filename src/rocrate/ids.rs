@@ -4,7 +4,7 @@
 //! Ids come from what the records say (ids, names, citation texts), never
 //! from positions, so reordering a collection does not rename its entities.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
@@ -48,39 +48,48 @@ pub fn decode_path(encoded: &str) -> Result<String, String> {
     String::from_utf8(decoded).map_err(|_| format!("{encoded:?} does not decode to UTF-8"))
 }
 
-/// Local ids (`#<kind>-<slug>`) for a set of names, one per distinct name.
+/// Local ids (`#<kind>-<slug>`) for a set of entities, each given as
+/// `(key, name)`: one id per distinct key, keyed by it.
 ///
-/// The slug keeps letters and digits (any script, lowercased) and turns
-/// every other run into `-`. Two names with the same slug (`J. Smith`,
-/// `J Smith`) must stay two entities, so each then gets the first 8 hex
-/// digits of its name's SHA-256 appended; so does a name with no letters
-/// or digits at all.
+/// The slug comes from the name: it keeps letters and digits (any script,
+/// lowercased) and turns every other run into `-`. Two keys with the same
+/// slug (`J. Smith` and `J Smith`, or one name with and without a Wikidata
+/// id) must stay two entities, so each then gets the first 8 hex digits of
+/// its key's SHA-256 appended; so does a name with no letters or digits.
 pub fn local_ids<'a>(
     kind: &str,
-    names: impl IntoIterator<Item = &'a str>,
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> BTreeMap<String, String> {
-    let names: BTreeSet<&str> = names.into_iter().collect();
+    let keys: BTreeMap<&str, &str> = entries.into_iter().collect();
     let mut by_slug: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for name in names {
-        by_slug.entry(slug(name)).or_default().push(name);
+    for (key, name) in keys {
+        by_slug.entry(slug(name)).or_default().push(key);
     }
     let mut ids = BTreeMap::new();
-    for (slug, names) in by_slug {
-        let shared = names.len() > 1 || slug.is_empty();
-        for name in names {
+    for (slug, keys) in by_slug {
+        let shared = keys.len() > 1 || slug.is_empty();
+        for key in keys {
             let mut local = slug.clone();
             if shared {
-                let hash = hex::encode(&Sha256::digest(name.as_bytes())[..4]);
+                let hash = hex::encode(&Sha256::digest(key.as_bytes())[..4]);
                 local = if slug.is_empty() {
                     hash
                 } else {
                     format!("{slug}-{hash}")
                 };
             }
-            ids.insert(name.to_string(), format!("#{kind}-{}", encode_path(&local)));
+            ids.insert(key.to_string(), format!("#{kind}-{}", encode_path(&local)));
         }
     }
     ids
+}
+
+/// [`local_ids`] of entities known by their name alone.
+pub fn local_ids_of_names<'a>(
+    kind: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, String> {
+    local_ids(kind, names.into_iter().map(|name| (name, name)))
 }
 
 /// Lowercase letters and digits of `name`, other runs as `-`, at most
@@ -128,7 +137,7 @@ mod tests {
 
     #[test]
     fn local_ids_come_from_names() {
-        let ids = local_ids(
+        let ids = local_ids_of_names(
             "person",
             [
                 "Grover Furr",
@@ -148,20 +157,31 @@ mod tests {
 
     #[test]
     fn names_sharing_a_slug_stay_apart() {
-        let ids = local_ids("person", ["J. Smith", "J Smith", "—"]);
+        let ids = local_ids_of_names("person", ["J. Smith", "J Smith", "—"]);
         assert_ne!(ids["J. Smith"], ids["J Smith"]);
         assert!(ids["J. Smith"].starts_with("#person-j-smith-"));
         assert_eq!(ids["J. Smith"].len(), "#person-j-smith-".len() + 8);
         assert!(ids["—"].starts_with("#person-") && ids["—"].len() == "#person-".len() + 8);
         // A name's id depends on the names sharing its slug, not on order.
-        assert_eq!(local_ids("person", ["—", "J Smith", "J. Smith"]), ids);
+        assert_eq!(
+            local_ids_of_names("person", ["—", "J Smith", "J. Smith"]),
+            ids
+        );
+    }
+
+    #[test]
+    fn one_name_under_two_keys_gets_two_ids() {
+        let ids = local_ids("person", [("Ada", "Ada"), ("Ada\u{1f}Q42", "Ada")]);
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids["Ada"], ids["Ada\u{1f}Q42"]);
+        assert!(ids["Ada"].starts_with("#person-ada-"));
     }
 
     #[test]
     fn long_names_are_cut() {
         let citation = "Matthew E. Lenoe, The Kirov Murder and Soviet History, Yale University \
                         Press, 2010";
-        let id = &local_ids("work", [citation])[citation];
+        let id = &local_ids_of_names("work", [citation])[citation];
         assert_eq!(
             id,
             "#work-matthew-e-lenoe-the-kirov-murder-and-soviet-history-yale-uni"

@@ -7,16 +7,16 @@
 //! entities in path order, then the contextual entities sorted by `@id`.
 //! Object keys come out sorted (serde_json's map is ordered by key).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
 use super::document::describe_document;
-use super::ids::local_ids;
+use super::ids::{local_ids, local_ids_of_names};
 use super::terms::{self, METADATA_ID, ROCRATE_SPEC, ROOT_ID};
 use crate::bundle::PackedDocument;
-use crate::collection::CollectionInfo;
-use crate::collection::values::Orcid;
+use crate::collection::values::{GeonamesId, License, Orcid, WebUrl, WikidataId};
+use crate::collection::{CollectionInfo, DisputingWork, Place};
 
 /// The text of `ro-crate-metadata.json`: pretty-printed, with a final newline.
 pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
@@ -77,12 +77,7 @@ fn root_entity(
     contextual: &mut Contextual,
 ) -> Map<String, Value> {
     let license_url = info.license.url();
-    contextual.add(into_map(json!({
-        "@id": license_url,
-        "@type": "CreativeWork",
-        "name": info.license.as_str(),
-        "identifier": info.license.as_str(),
-    })));
+    contextual.add(license_entity(&info.license));
     let mut root = into_map(json!({
         "@id": ROOT_ID,
         "@type": "Dataset",
@@ -104,7 +99,7 @@ fn root_entity(
         root.insert("author".into(), reference(id));
         root.insert("publisher".into(), reference(id));
     } else if let Some(name) = &info.contact_name {
-        let id = ids.person(name, None);
+        let id = ids.person(name, None, None);
         let mut person = into_map(json!({"@id": id, "@type": "Person", "name": name}));
         set(&mut person, "contactPoint", contact);
         contextual.add(person);
@@ -116,6 +111,20 @@ fn root_entity(
     root
 }
 
+/// The `@id` of the statement that a document has no licence recorded.
+pub(super) const NO_LICENSE_ID: &str = "#no-license-recorded";
+
+/// A licence as a contextual entity: its URL (the SPDX page of an SPDX id)
+/// as `@id`, and its SPDX id or URL as `name` and `identifier`.
+pub(super) fn license_entity(license: &License) -> Map<String, Value> {
+    into_map(json!({
+        "@id": license.url(),
+        "@type": "CreativeWork",
+        "name": license.as_str(),
+        "identifier": license.as_str(),
+    }))
+}
+
 /// The collection's contact as a `ContactPoint` entity, returning its id:
 /// `mailto:` the e-mail when there is one, else a local id from the name.
 fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<String> {
@@ -123,7 +132,7 @@ fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<S
     let email = info.contact_email.as_deref();
     let id = match (email, name) {
         (Some(email), _) => format!("mailto:{email}"),
-        (None, Some(name)) => local_ids("contact", [name]).remove(name)?,
+        (None, Some(name)) => local_ids_of_names("contact", [name]).remove(name)?,
         (None, None) => return None,
     };
     let mut entity = into_map(json!({"@id": id, "@type": "ContactPoint"}));
@@ -133,15 +142,19 @@ fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<S
     Some(id)
 }
 
-/// The ids of the people, organizations, places, events and disputing
-/// works of a collection, settled once so that every mention of one name
-/// gets one entity.
+/// The ids of the people, organizations, places, origins, events and
+/// disputing works of a collection, settled once so that every mention of
+/// one thing gets one entity.
+///
+/// A thing with an identifier the web resolves (an ORCID iD, a DOI) has it
+/// as its `@id`; anything else gets a local `#<kind>-<slug>` id from its
+/// name, told apart from others of the same name by its identifiers (see
+/// [`entity_key`]).
 pub(super) struct EntityIds {
-    /// ORCID URLs given for each name.
-    orcids_by_name: BTreeMap<String, BTreeSet<String>>,
     people: BTreeMap<String, String>,
     organizations: BTreeMap<String, String>,
     places: BTreeMap<String, String>,
+    origins: BTreeMap<String, String>,
     events: BTreeMap<String, String>,
     works: BTreeMap<String, String>,
 }
@@ -149,69 +162,78 @@ pub(super) struct EntityIds {
 impl EntityIds {
     fn new(info: &CollectionInfo, documents: &[&PackedDocument]) -> EntityIds {
         let records = || documents.iter().map(|d| &d.record);
-        let mut orcids_by_name: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for author in records().flat_map(|r| &r.provenance.authors) {
-            if let Some(orcid) = author.orcid() {
-                orcids_by_name
-                    .entry(author.name().to_string())
-                    .or_default()
-                    .insert(orcid.url());
+        let mut people: Vec<(String, &str)> = Vec::new();
+        for record in records() {
+            for author in record
+                .provenance
+                .authors
+                .iter()
+                .filter(|a| a.orcid.is_none())
+            {
+                people.push((
+                    person_key(&author.name, author.wikidata.as_ref()),
+                    &author.name,
+                ));
+            }
+            if let Some(name) = &record.contested.assessed_by {
+                people.push((person_key(name, None), name));
             }
         }
-        let mut ids = EntityIds {
-            orcids_by_name,
-            people: BTreeMap::new(),
-            organizations: local_ids(
+        if let Some(name) = &info.contact_name {
+            people.push((person_key(name, None), name));
+        }
+        let places: Vec<(String, &str)> = records()
+            .filter_map(|r| r.provenance.venue.as_ref())
+            .map(|place| (place_key(place), place.name.as_str()))
+            .collect();
+        let origins: Vec<(String, &str)> = records()
+            .filter_map(|r| r.provenance.origin.as_ref())
+            .filter(|origin| origin.is_identified())
+            .map(|origin| (place_key(origin), origin.name.as_str()))
+            .collect();
+        let works: Vec<(String, &str)> = records()
+            .flat_map(|r| &r.contested.disputed_by)
+            .filter(|work| work.doi.is_none())
+            .map(|work| (work_key(work), work.citation.as_str()))
+            .collect();
+        let keyed = |entries: &[(String, &str)]| -> Vec<(String, String)> {
+            entries
+                .iter()
+                .map(|(key, name)| (key.clone(), name.to_string()))
+                .collect()
+        };
+        EntityIds {
+            people: owned_local_ids("person", &keyed(&people)),
+            organizations: local_ids_of_names(
                 "organization",
                 info.source_organization
                     .as_deref()
                     .into_iter()
                     .chain(records().filter_map(|r| r.provenance.publisher.as_deref())),
             ),
-            places: local_ids(
-                "place",
-                records().filter_map(|r| r.provenance.venue.as_deref()),
-            ),
-            events: local_ids(
+            places: owned_local_ids("place", &keyed(&places)),
+            origins: owned_local_ids("origin", &keyed(&origins)),
+            events: local_ids_of_names(
                 "event",
                 records().filter_map(|r| r.provenance.event.as_deref()),
             ),
-            works: local_ids(
-                "work",
-                records().flat_map(|r| r.contested.disputed_by.iter().map(String::as_str)),
-            ),
-        };
-        let people: Vec<&str> = records()
-            .flat_map(|r| {
-                let authors = r.provenance.authors.iter();
-                let unidentified = authors.filter(|a| a.orcid().is_none()).map(|a| a.name());
-                unidentified.chain(r.contested.assessed_by.as_deref())
-            })
-            .chain(info.contact_name.as_deref())
-            .filter(|name| ids.unique_orcid(name).is_none())
-            .collect();
-        ids.people = local_ids("person", people);
-        ids
-    }
-
-    /// A person's id: the ORCID URL when the record gives one, or when the
-    /// record gives exactly one ORCID for that name elsewhere; else a local
-    /// `#person-…` id.
-    pub(super) fn person(&self, name: &str, orcid: Option<&Orcid>) -> String {
-        match orcid {
-            Some(orcid) => orcid.url(),
-            None => match self.unique_orcid(name) {
-                Some(url) => url.to_string(),
-                None => self.people[name].clone(),
-            },
+            works: owned_local_ids("work", &keyed(&works)),
         }
     }
 
-    fn unique_orcid(&self, name: &str) -> Option<&str> {
-        let orcids = self.orcids_by_name.get(name)?;
-        match orcids.len() {
-            1 => orcids.first().map(String::as_str),
-            _ => None,
+    /// A person's id: the ORCID URL when the record gives one, else a local
+    /// `#person-…` id. A name is never given an ORCID iD the record does
+    /// not state for it, so that reading the crate back gives the record as
+    /// written.
+    pub(super) fn person(
+        &self,
+        name: &str,
+        orcid: Option<&Orcid>,
+        wikidata: Option<&WikidataId>,
+    ) -> String {
+        match orcid {
+            Some(orcid) => orcid.url(),
+            None => self.people[&person_key(name, wikidata)].clone(),
         }
     }
 
@@ -219,17 +241,74 @@ impl EntityIds {
         &self.organizations[name]
     }
 
-    pub(super) fn place(&self, name: &str) -> &str {
-        &self.places[name]
+    pub(super) fn place(&self, place: &Place) -> &str {
+        &self.places[&place_key(place)]
+    }
+
+    /// The local id of an origin given with identifiers.
+    pub(super) fn origin(&self, origin: &Place) -> &str {
+        &self.origins[&place_key(origin)]
     }
 
     pub(super) fn event(&self, name: &str) -> &str {
         &self.events[name]
     }
 
-    pub(super) fn work(&self, citation: &str) -> &str {
-        &self.works[citation]
+    /// A work's id: its DOI URL, else a local `#work-…` id.
+    pub(super) fn work(&self, work: &DisputingWork) -> String {
+        match &work.doi {
+            Some(doi) => doi.url(),
+            None => self.works[&work_key(work)].clone(),
+        }
     }
+}
+
+/// What tells apart two entities of one name: the name alone when nothing
+/// else is given, else the name and each identifier, `\u{1f}`-separated.
+fn entity_key(name: &str, identifiers: &[Option<&str>]) -> String {
+    if identifiers.iter().all(Option::is_none) {
+        return name.to_string();
+    }
+    let mut key = name.to_string();
+    for identifier in identifiers {
+        key.push('\u{1f}');
+        key.push_str(identifier.unwrap_or_default());
+    }
+    key
+}
+
+fn person_key(name: &str, wikidata: Option<&WikidataId>) -> String {
+    entity_key(name, &[wikidata.map(WikidataId::as_str)])
+}
+
+fn place_key(place: &Place) -> String {
+    entity_key(
+        &place.name,
+        &[
+            place.url.as_ref().map(WebUrl::as_str),
+            place.wikidata.as_ref().map(WikidataId::as_str),
+            place.geonames.as_ref().map(GeonamesId::as_str),
+        ],
+    )
+}
+
+fn work_key(work: &DisputingWork) -> String {
+    entity_key(
+        &work.citation,
+        &[
+            work.kind.map(<&str>::from),
+            work.url.as_ref().map(WebUrl::as_str),
+        ],
+    )
+}
+
+fn owned_local_ids(kind: &str, entries: &[(String, String)]) -> BTreeMap<String, String> {
+    local_ids(
+        kind,
+        entries
+            .iter()
+            .map(|(key, name)| (key.as_str(), name.as_str())),
+    )
 }
 
 /// Contextual entities by `@id`: what several documents mention (a person,
@@ -309,6 +388,8 @@ pub(super) fn into_map(value: Value) -> Map<String, Value> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use serde_json::Value;
 
     use super::*;
@@ -339,6 +420,14 @@ mod tests {
         "contentSize",
         "contributor",
         "creativeWorkStatus",
+        "Book",
+        "Chapter",
+        "Report",
+        "ScholarlyArticle",
+        "Thesis",
+        "WebPage",
+        "sameAs",
+        "url",
         "dateCreated",
         "datePublished",
         "description",
@@ -521,14 +610,21 @@ mod tests {
         let orcid = "https://orcid.org/0000-0002-1825-0097";
         let talk = entity(&crate_json, "documents/furr%20talk.txt");
         assert_eq!(talk["author"]["@id"], "#person-grover-furr");
+        assert_eq!(talk["marcrel:spk"]["@id"], "#person-grover-furr");
         assert_eq!(talk["contributor"]["@id"], orcid);
-        // The same name without an ORCID elsewhere is the same person.
+        assert_eq!(talk["marcrel:trc"]["@id"], orcid);
+        // The same name without the ORCID iD is not given it: the record
+        // does not say they are one person.
         let overview = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
-        assert_eq!(overview["author"]["@id"], orcid);
+        assert_eq!(overview["author"]["@id"], "#person-josiah-carberry");
+        assert_eq!(overview["marcrel:aut"]["@id"], "#person-josiah-carberry");
         assert_eq!(overview["editor"]["@id"], "#person-erika-editor");
+        assert_eq!(overview["marcrel:edt"]["@id"], "#person-erika-editor");
         assert_eq!(overview["translator"]["@id"], "#person-tom-translator");
+        assert_eq!(overview["marcrel:trl"]["@id"], "#person-tom-translator");
         let letter = entity(&crate_json, "#document-lost-letter");
         assert_eq!(letter["contributor"]["@id"], "#person-ian-interviewer");
+        assert_eq!(letter["marcrel:ivr"]["@id"], "#person-ian-interviewer");
         assert_eq!(entity(&crate_json, orcid)["name"], "Josiah Carberry");
         let graph = crate_json["@graph"].as_array().unwrap();
         let adas = graph
@@ -567,13 +663,27 @@ mod tests {
         let talk = entity(&crate_json, "documents/furr%20talk.txt");
         assert_eq!(talk["creativeWorkStatus"], "contested");
         let disputing = talk["cito:isDisputedBy"].as_array().unwrap();
-        assert_eq!(disputing.len(), 2);
+        assert_eq!(disputing.len(), 3);
         let work = entity(&crate_json, disputing[0]["@id"].as_str().unwrap());
         assert_eq!(work["@type"], "CreativeWork");
         assert_eq!(
             work["name"],
             "Matthew E. Lenoe, The Kirov Murder and Soviet History, Yale University Press, 2010"
         );
+        let book = entity(&crate_json, disputing[1]["@id"].as_str().unwrap());
+        assert_eq!(book["@type"], "Book");
+        assert_eq!(book["url"], "https://example.org/bloodlands");
+        assert!(
+            book["@id"]
+                .as_str()
+                .unwrap()
+                .starts_with("#work-timothy-snyder")
+        );
+        // A work with a DOI is known by it.
+        assert_eq!(disputing[2]["@id"], "https://doi.org/10.1000/182");
+        let article = entity(&crate_json, "https://doi.org/10.1000/182");
+        assert_eq!(article["@type"], "ScholarlyArticle");
+        assert_eq!(article["identifier"], "https://doi.org/10.1000/182");
 
         let review = entity(&crate_json, "#review-furr-2014");
         assert_eq!(talk["review"]["@id"], "#review-furr-2014");
@@ -590,6 +700,69 @@ mod tests {
         // Nothing recorded, nothing reviewed.
         let plain = entity(&crate_json, "documents/plain.txt");
         assert!(plain.get("review").is_none());
+    }
+
+    #[test]
+    fn identifiers_become_same_as_links() {
+        let crate_json = sample_json();
+        let overview = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
+        let carberry = entity(&crate_json, overview["author"]["@id"].as_str().unwrap());
+        assert_eq!(carberry["name"], "Josiah Carberry");
+        assert_eq!(
+            carberry["sameAs"]["@id"],
+            "https://www.wikidata.org/wiki/Q1"
+        );
+        let london = entity(
+            &crate_json,
+            overview["locationCreated"]["@id"].as_str().unwrap(),
+        );
+        assert_eq!(london["@type"], "Place");
+        assert_eq!(
+            london["sameAs"],
+            json!([
+                {"@id": "https://www.wikidata.org/wiki/Q84"},
+                {"@id": "https://sws.geonames.org/2643743/"}
+            ])
+        );
+        let plain = entity(&crate_json, "documents/plain.txt");
+        let origin = entity(&crate_json, plain["isBasedOn"]["@id"].as_str().unwrap());
+        assert_eq!(origin["@type"], "CreativeWork");
+        assert_eq!(origin["name"], "Example archive, box 7");
+        assert_eq!(origin["url"], "https://example.org/archive");
+        assert_eq!(origin["sameAs"]["@id"], "https://www.wikidata.org/wiki/Q42");
+    }
+
+    #[test]
+    fn the_collection_licence_is_not_the_documents() {
+        let crate_json = sample_json();
+        let root = entity(&crate_json, "./");
+        assert_eq!(
+            root["license"]["@id"],
+            "https://spdx.org/licenses/CC-BY-4.0"
+        );
+        let overview = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
+        assert_eq!(
+            overview["license"]["@id"],
+            "https://spdx.org/licenses/CC-BY-4.0"
+        );
+        let plain = entity(&crate_json, "documents/plain.txt");
+        assert_eq!(plain["license"]["@id"], "https://example.org/licence");
+        assert_eq!(
+            entity(&crate_json, "https://example.org/licence")["identifier"],
+            "https://example.org/licence"
+        );
+        // No licence of its own: a statement that none is recorded, so that
+        // RO-Crate readers do not take the root's for it.
+        let talk = entity(&crate_json, "documents/furr%20talk.txt");
+        assert_eq!(talk["license"]["@id"], NO_LICENSE_ID);
+        assert_eq!(
+            entity(&crate_json, NO_LICENSE_ID)["name"],
+            "No licence recorded"
+        );
+        assert_eq!(
+            talk["copyrightNotice"],
+            "Third-party text: rights remain with its author."
+        );
     }
 
     #[test]

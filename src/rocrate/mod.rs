@@ -1,5 +1,7 @@
 //! The RO-Crate 1.1 payload description: `ro-crate-metadata.json` and
-//! `ro-crate-preview.html`, and reading the metadata back.
+//! `ro-crate-preview.html`, and reading the metadata back: as a summary of
+//! files and documents ([`read`]), or as the full records
+//! ([`read_collection`], the inverse of [`metadata_json`]).
 //!
 //! The bag's `data/` is the crate root. Held documents are `File` data
 //! entities under `documents/`, listed in the root's `hasPart`; documents
@@ -22,12 +24,13 @@
 //! | `document.language` | `inLanguage` | `dc:language` / `language` |
 //! | `document.sha256` | `sha256` (context extension: `http://schema.org/sha256`) | — |
 //! | held bytes | `contentSize` (string) | `dcterms:extent` / `sizes` |
-//! | not held | `held: false` (ad-hoc) | — |
+//! | not held | `held: false`, `payloadPath` `documents/<file>` (ad-hoc) | — |
 //! | `provenance.authors` (author, speaker) | `author` → `Person` | `dc:creator` / `creators` |
 //! | `provenance.authors` (editor) | `editor` → `Person` | `dc:contributor` / `contributors` (Editor) |
 //! | `provenance.authors` (translator) | `translator` → `Person` | `dc:contributor` / `contributors` (Other; Translator from 4.6) |
 //! | `provenance.authors` (transcriber, interviewer) | `contributor` → `Person` | `dc:contributor` / `contributors` (Other) |
-//! | ORCID | `Person` `@id` `https://orcid.org/…` | — / `nameIdentifiers` (ORCID) |
+//! | `provenance.authors` (every role) | also the MARC relator of the role: `marcrel:aut`, `spk`, `edt`, `trl`, `trc`, `ivr` → `Person` | — / `contributorType` |
+//! | ORCID | `Person` `@id` `https://orcid.org/…` (only where the record gives it) | — / `nameIdentifiers` (ORCID) |
 //! | `provenance.date` | `dateCreated` (EDTF) + `dateCreatedInterval` (ad-hoc, ISO 8601) | `dcterms:created` / `dates` (Created) |
 //! | `provenance.date_note` | `dateNote` (ad-hoc) | — / `dates.dateInformation` |
 //! | `provenance.origin` | `isBasedOn` (`@id` if an http(s) URL, else text) | `dc:source` / `relatedIdentifiers` (IsDerivedFrom) |
@@ -53,11 +56,13 @@ mod ids;
 mod metadata;
 mod preview;
 mod read;
+mod records;
 mod terms;
 
 pub use self::metadata::metadata_json;
 pub use self::preview::preview_html;
 pub use self::read::{CrateFile, CrateSummary, DocumentSummary, read};
+pub use self::records::read_collection;
 
 #[cfg(test)]
 mod testutil {
@@ -85,6 +90,7 @@ id = "furr-2014"
 title = "The Continuing Revolution in Stalin-Era Soviet History"
 file = "furr talk.txt"
 language = "en"
+rights = "Third-party text: rights remain with its author."
 
 [document.provenance]
 authors = [
@@ -105,7 +111,8 @@ aspects = ["claims", "date"]
 summary = "Its theses run against the consensus of academic historiography <sic>."
 disputed_by = [
     "Matthew E. Lenoe, The Kirov Murder and Soviet History, Yale University Press, 2010",
-    "Timothy Snyder, Bloodlands: Europe Between Hitler and Stalin, Basic Books, 2010",
+    { citation = "Timothy Snyder, Bloodlands: Europe Between Hitler and Stalin, Basic Books, 2010", type = "book", url = "https://example.org/bloodlands" },
+    { citation = "A. Reviewer, A review, Journal 1 (2011)", type = "article", doi = "https://doi.org/10.1000/182" },
 ]
 assessed_by = "Ada Archivist"
 assessed_on = "2026-11-20"
@@ -114,15 +121,17 @@ assessed_on = "2026-11-20"
 id = "ueberblick"
 title = "Überblick"
 file = "notes/Überblick.md"
+license = "CC-BY-4.0"
 
 [document.provenance]
 authors = [
-    "Josiah Carberry",
+    { name = "Josiah Carberry", wikidata = "https://www.wikidata.org/wiki/Q1" },
     { name = "Erika Editor", role = "editor" },
     { name = "Tom Translator", role = "translator" },
 ]
 date = "193X"
 origin = "https://example.org/archive/item?id=7"
+venue = { name = "London", wikidata = "Q84", geonames = "https://www.geonames.org/2643743/london.html" }
 
 [document.contested]
 status = "uncontested"
@@ -148,6 +157,10 @@ event = "Public meeting of the CPGB-ML"
 id = "plain"
 title = "Plain"
 file = "plain.txt"
+license = "https://example.org/licence"
+
+[document.provenance]
+origin = { name = "Example archive, box 7", url = "https://example.org/archive", wikidata = "Q42" }
 "#;
 
     /// The bytes of the held documents, by record file.

@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 use super::ids::encode_path;
 use crate::bundle::PackedDocument;
-use crate::collection::{CollectionInfo, Document, Status};
+use crate::collection::{CollectionInfo, DisputingWork, Document, Place, Status};
 
 const STYLE: &str = "\
 body{font-family:system-ui,sans-serif;line-height:1.45;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
@@ -59,12 +59,8 @@ fn write_collection(html: &mut String, info: &CollectionInfo) {
     html.push_str("<dl>\n");
     definition(html, "Identifier", &escape(info.id.as_str()));
     definition(html, "Date", &escape(&info.date.to_string()));
-    let license = format!(
-        "<a href=\"{}\">{}</a>",
-        escape(&info.license.url()),
-        escape(info.license.as_str())
-    );
-    definition(html, "Licence", &license);
+    let license = link(&info.license.url(), info.license.as_str());
+    definition(html, "Licence of the records and the bundle", &license);
     if let Some(organization) = &info.source_organization {
         definition(html, "Source organization", &escape(organization));
     }
@@ -146,12 +142,14 @@ fn write_document(html: &mut String, document: &PackedDocument) {
         ("Authors", Some(authors(record))),
         ("Date", provenance.date.as_ref().map(|_| date(record))),
         ("Date note", provenance.date_note.as_deref().map(escape)),
-        ("Origin", provenance.origin.as_deref().map(escape)),
-        ("Venue", provenance.venue.as_deref().map(escape)),
+        ("Origin", provenance.origin.as_ref().map(place)),
+        ("Venue", provenance.venue.as_ref().map(place)),
         ("Event", provenance.event.as_deref().map(escape)),
         ("Publisher", provenance.publisher.as_deref().map(escape)),
         ("Context", provenance.context.as_deref().map(escape)),
         ("Contested status", Some(status(record))),
+        ("Licence", Some(license(record))),
+        ("Rights", record.rights.as_deref().map(escape)),
         (
             "Language",
             record.language.as_ref().map(|l| escape(l.as_str())),
@@ -182,8 +180,8 @@ fn write_dispute(html: &mut String, record: &Document) {
     }
     if !contested.disputed_by.is_empty() {
         html.push_str("<p>Disputed by:</p>\n<ul>\n");
-        for citation in &contested.disputed_by {
-            let _ = writeln!(html, "<li>{}</li>", escape(citation));
+        for work in &contested.disputed_by {
+            let _ = writeln!(html, "<li>{}</li>", disputing_work(work));
         }
         html.push_str("</ul>\n");
     }
@@ -228,18 +226,76 @@ fn authors(record: &Document) -> String {
         .authors
         .iter()
         .map(|author| {
-            let name = match author.orcid() {
-                Some(orcid) => format!(
-                    "<a href=\"{}\">{}</a>",
-                    escape(&orcid.url()),
-                    escape(author.name())
-                ),
-                None => escape(author.name()),
+            let name = match &author.orcid {
+                Some(orcid) => link(&orcid.url(), &author.name),
+                None => escape(&author.name),
             };
-            format!("{name} ({})", author.role())
+            let wikidata = author.wikidata.as_ref().map(|w| ("Wikidata", w.url()));
+            format!("{name} ({}){}", author.role, links(wikidata))
         })
         .collect();
     authors.join("; ")
+}
+
+/// The document's licence, linked; or that none is recorded, which is not
+/// the collection's.
+fn license(record: &Document) -> String {
+    match &record.license {
+        Some(license) => link(&license.url(), license.as_str()),
+        None => "none recorded (the collection&#39;s licence covers the records, not this \
+                 document)"
+            .to_string(),
+    }
+}
+
+/// A place or origin: its name, linked to its URL, then its Wikidata and
+/// GeoNames links; escaped.
+fn place(place: &Place) -> String {
+    let name = match &place.url {
+        Some(url) => link(url.as_str(), &place.name),
+        None => escape(&place.name),
+    };
+    let identifiers = [
+        place.wikidata.as_ref().map(|w| ("Wikidata", w.url())),
+        place.geonames.as_ref().map(|g| ("GeoNames", g.url())),
+    ];
+    format!("{name}{}", links(identifiers.into_iter().flatten()))
+}
+
+/// A disputing work: its citation, its type, and its DOI and URL links;
+/// escaped.
+fn disputing_work(work: &DisputingWork) -> String {
+    let kind = work
+        .kind
+        .map(|k| format!(" <span class=\"quiet\">({k})</span>"));
+    let identifiers = [
+        work.doi.as_ref().map(|d| ("DOI", d.url())),
+        work.url.as_ref().map(|u| ("web", u.to_string())),
+    ];
+    format!(
+        "{}{}{}",
+        escape(&work.citation),
+        kind.unwrap_or_default(),
+        links(identifiers.into_iter().flatten())
+    )
+}
+
+/// `<a href="url">text</a>`, both escaped.
+fn link(url: &str, text: &str) -> String {
+    format!("<a href=\"{}\">{}</a>", escape(url), escape(text))
+}
+
+/// ` [<a>label</a>, …]` for the links given, or nothing.
+fn links(links: impl IntoIterator<Item = (&'static str, String)>) -> String {
+    let links: Vec<String> = links
+        .into_iter()
+        .map(|(label, url)| link(&url, label))
+        .collect();
+    if links.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", links.join(", "))
+    }
 }
 
 /// The EDTF date and the interval it means, escaped.
@@ -299,7 +355,12 @@ mod tests {
         record.title = hostile.into();
         record.provenance.context = Some(hostile.into());
         record.contested.summary = Some(hostile.into());
-        record.contested.disputed_by = vec![hostile.into()];
+        record.contested.disputed_by = vec![DisputingWork {
+            citation: hostile.into(),
+            kind: None,
+            doi: None,
+            url: None,
+        }];
         record.contested.assessed_by = Some(hostile.into());
         let html = preview_html(&info, &documents);
         assert!(!html.contains("<script"), "{html}");
@@ -329,7 +390,7 @@ mod tests {
     fn shows_the_collection_and_every_document() {
         let html = sample_html();
         for expected in [
-            "<dt>Licence</dt><dd><a href=\"https://spdx.org/licenses/CC-BY-4.0\">CC-BY-4.0</a></dd>",
+            "<dt>Licence of the records and the bundle</dt><dd><a href=\"https://spdx.org/licenses/CC-BY-4.0\">CC-BY-4.0</a></dd>",
             "<dt>Date</dt><dd>2026-11-25</dd>",
             "<a href=\"documents/notes/%C3%9Cberblick.md\">notes/Überblick.md</a>",
             "<td>catalogued, not held</td>",
@@ -360,6 +421,28 @@ mod tests {
             "This status was assessed by Ada Archivist on 2026-11-20.",
         ] {
             assert!(note.contains(expected), "missing {expected} in {note}");
+        }
+    }
+
+    #[test]
+    fn shows_licences_rights_and_identifiers() {
+        let html = sample_html();
+        for expected in [
+            "<dt>Licence</dt><dd>none recorded (the collection&#39;s licence covers the records, \
+             not this document)</dd>",
+            "<dt>Rights</dt><dd>Third-party text: rights remain with its author.</dd>",
+            "<dt>Licence</dt><dd><a href=\"https://example.org/licence\">https://example.org/licence</a></dd>",
+            "Josiah Carberry (author) [<a href=\"https://www.wikidata.org/wiki/Q1\">Wikidata</a>]",
+            "<dt>Venue</dt><dd>London [<a href=\"https://www.wikidata.org/wiki/Q84\">Wikidata</a>, \
+             <a href=\"https://sws.geonames.org/2643743/\">GeoNames</a>]</dd>",
+            "<dt>Origin</dt><dd><a href=\"https://example.org/archive\">Example archive, box 7</a> \
+             [<a href=\"https://www.wikidata.org/wiki/Q42\">Wikidata</a>]</dd>",
+            "<li>Timothy Snyder, Bloodlands: Europe Between Hitler and Stalin, Basic Books, 2010 \
+             <span class=\"quiet\">(book)</span> [<a href=\"https://example.org/bloodlands\">web</a>]</li>",
+            "<li>A. Reviewer, A review, Journal 1 (2011) <span class=\"quiet\">(article)</span> \
+             [<a href=\"https://doi.org/10.1000/182\">DOI</a>]</li>",
+        ] {
+            assert!(html.contains(expected), "missing {expected}");
         }
     }
 }

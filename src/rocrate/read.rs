@@ -75,36 +75,9 @@ impl DocumentSummary {
 
 /// Reads the text of an `ro-crate-metadata.json`.
 pub fn read(json: &str) -> Result<CrateSummary, String> {
-    let crate_json: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
-    let top = crate_json
-        .as_object()
-        .ok_or("not an RO-Crate: the JSON is not an object")?;
-    check_context(top)?;
-    let graph = Graph::new(top)?;
-
-    let descriptor = graph.get(METADATA_ID).ok_or(
-        "not an RO-Crate: no metadata descriptor (an entity with @id \"ro-crate-metadata.json\")",
-    )?;
-    let conforms_to = ids(descriptor, "conformsTo");
-    if !conforms_to
-        .iter()
-        .any(|id| id.trim_end_matches('/') == ROCRATE_SPEC)
-    {
-        return Err(format!(
-            "not an RO-Crate 1.1: the metadata descriptor conforms to {conforms_to:?}, \
-             not {ROCRATE_SPEC}"
-        ));
-    }
-    let root_id = match ids(descriptor, "about").as_slice() {
-        [id] => id.to_string(),
-        _ => return Err("the metadata descriptor has no single `about` root".into()),
-    };
-    let root = graph
-        .get(&root_id)
-        .ok_or_else(|| format!("the root {root_id:?} is not in the @graph"))?;
-    if !has_type(root, "Dataset") {
-        return Err(format!("the root {root_id:?} is not a Dataset"));
-    }
+    let crate_json = parse(json)?;
+    let graph = Graph::new(&crate_json)?;
+    let root = graph.root()?;
 
     let mut files = Vec::new();
     let mut file_paths = HashMap::new();
@@ -138,31 +111,37 @@ pub fn read(json: &str) -> Result<CrateSummary, String> {
     Ok(CrateSummary { files, documents })
 }
 
-fn check_context(top: &Map<String, Value>) -> Result<(), String> {
+/// Parses the JSON of a crate and checks that its `@context` is RO-Crate
+/// 1.1's.
+pub(super) fn parse(json: &str) -> Result<Value, String> {
+    let crate_json: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
+    let top = crate_json
+        .as_object()
+        .ok_or("not an RO-Crate: the JSON is not an object")?;
     let context = top.get("@context").ok_or("not an RO-Crate: no @context")?;
     let names_rocrate = match context {
         Value::String(url) => url == ROCRATE_CONTEXT,
         Value::Array(items) => items.iter().any(|i| i.as_str() == Some(ROCRATE_CONTEXT)),
         _ => false,
     };
-    if names_rocrate {
-        Ok(())
-    } else {
-        Err(format!(
+    if !names_rocrate {
+        return Err(format!(
             "not an RO-Crate 1.1: the @context does not name {ROCRATE_CONTEXT}"
-        ))
+        ));
     }
+    Ok(crate_json)
 }
 
 /// The `@graph`, with its entities found by `@id`.
-struct Graph<'a> {
-    entities: Vec<&'a Map<String, Value>>,
+pub(super) struct Graph<'a> {
+    pub(super) entities: Vec<&'a Map<String, Value>>,
     by_id: HashMap<&'a str, &'a Map<String, Value>>,
 }
 
 impl<'a> Graph<'a> {
-    fn new(top: &'a Map<String, Value>) -> Result<Graph<'a>, String> {
-        let items = top
+    /// The graph of a crate [`parse`] accepted.
+    pub(super) fn new(crate_json: &'a Value) -> Result<Graph<'a>, String> {
+        let items = crate_json
             .get("@graph")
             .and_then(Value::as_array)
             .ok_or("not an RO-Crate: no @graph array")?;
@@ -185,8 +164,37 @@ impl<'a> Graph<'a> {
         Ok(graph)
     }
 
-    fn get(&self, id: &str) -> Option<&'a Map<String, Value>> {
+    pub(super) fn get(&self, id: &str) -> Option<&'a Map<String, Value>> {
         self.by_id.get(id).copied()
+    }
+
+    /// The root data entity, found through a metadata descriptor that
+    /// conforms to RO-Crate 1.1.
+    pub(super) fn root(&self) -> Result<&'a Map<String, Value>, String> {
+        let descriptor = self.get(METADATA_ID).ok_or(
+            "not an RO-Crate: no metadata descriptor (an entity with @id \"ro-crate-metadata.json\")",
+        )?;
+        let conforms_to = ids(descriptor, "conformsTo");
+        if !conforms_to
+            .iter()
+            .any(|id| id.trim_end_matches('/') == ROCRATE_SPEC)
+        {
+            return Err(format!(
+                "not an RO-Crate 1.1: the metadata descriptor conforms to {conforms_to:?}, \
+                 not {ROCRATE_SPEC}"
+            ));
+        }
+        let root_id = match ids(descriptor, "about").as_slice() {
+            [id] => id.to_string(),
+            _ => return Err("the metadata descriptor has no single `about` root".into()),
+        };
+        let root = self
+            .get(&root_id)
+            .ok_or_else(|| format!("the root {root_id:?} is not in the @graph"))?;
+        if !has_type(root, "Dataset") {
+            return Err(format!("the root {root_id:?} is not a Dataset"));
+        }
+        Ok(root)
     }
 }
 
@@ -271,14 +279,14 @@ fn unknown(what: &str, word: &str) -> String {
     format!("unknown contested {what} {word:?}")
 }
 
-fn entity_id(entity: &Map<String, Value>) -> &str {
+pub(super) fn entity_id(entity: &Map<String, Value>) -> &str {
     entity["@id"]
         .as_str()
         .expect("Graph::new checked every @id")
 }
 
 /// A property's values: none, one, or the items of an array.
-fn values<'a>(entity: &'a Map<String, Value>, key: &str) -> Vec<&'a Value> {
+pub(super) fn values<'a>(entity: &'a Map<String, Value>, key: &str) -> Vec<&'a Value> {
     match entity.get(key) {
         None => Vec::new(),
         Some(Value::Array(items)) => items.iter().collect(),
@@ -287,24 +295,24 @@ fn values<'a>(entity: &'a Map<String, Value>, key: &str) -> Vec<&'a Value> {
 }
 
 /// The `@id`s a property refers to.
-fn ids<'a>(entity: &'a Map<String, Value>, key: &str) -> Vec<&'a str> {
+pub(super) fn ids<'a>(entity: &'a Map<String, Value>, key: &str) -> Vec<&'a str> {
     let referenced = values(entity, key).into_iter();
     referenced.filter_map(|v| v.get("@id")?.as_str()).collect()
 }
 
 /// A property's first text value.
-fn text<'a>(entity: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+pub(super) fn text<'a>(entity: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     values(entity, key).into_iter().find_map(Value::as_str)
 }
 
-fn has_type(entity: &Map<String, Value>, wanted: &str) -> bool {
+pub(super) fn has_type(entity: &Map<String, Value>, wanted: &str) -> bool {
     values(entity, "@type")
         .into_iter()
         .any(|t| t.as_str() == Some(wanted))
 }
 
 /// Whether an `@id` is an absolute URI (has a scheme), not a payload path.
-fn is_absolute(id: &str) -> bool {
+pub(super) fn is_absolute(id: &str) -> bool {
     match id.split_once(':') {
         Some((scheme, _)) => {
             let mut chars = scheme.chars();

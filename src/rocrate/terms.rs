@@ -3,8 +3,9 @@
 //!
 //! The RO-Crate 1.1 context maps every schema.org 10.0 term (to
 //! `http://schema.org/`), so `Claim`, `ClaimReview`, `reviewAspect`,
-//! `appearance` and `creativeWorkStatus` need no declaration; `sha256`
-//! (added to schema.org later) and CiTO do. Terms with no standard home are
+//! `appearance` and `creativeWorkStatus` need no declaration; `sha256` and
+//! `copyrightNotice` (added to schema.org later), CiTO and the MARC
+//! relators do. Terms with no standard home are
 //! ad-hoc terms in the corpack namespace, each also described in the graph
 //! as an `rdf:Property`, as RO-Crate 1.1 asks.
 
@@ -23,6 +24,13 @@ pub const ROOT_ID: &str = "./";
 pub const CITO: &str = "http://purl.org/spar/cito/";
 /// The compact IRI linking a document to a work that disputes it.
 pub const IS_DISPUTED_BY: &str = "cito:isDisputedBy";
+
+/// The MARC code list for relators (Library of Congress), whose codes are
+/// RDF properties: `marcrel:spk` links a work to its speaker.
+pub const MARC_RELATORS: &str = "http://id.loc.gov/vocabulary/relators/";
+
+/// schema.org's `copyrightNotice`, newer than the RO-Crate 1.1 context.
+pub const COPYRIGHT_NOTICE: &str = "copyrightNotice";
 
 /// Where corpack's ad-hoc terms live.
 pub const CORPACK_NAMESPACE: &str = "https://w3id.org/ro/terms/corpack#";
@@ -43,6 +51,8 @@ pub const HELD: &str = "held";
 pub const DATE_NOTE: &str = "dateNote";
 /// The ISO 8601 interval an EDTF `dateCreated` can mean.
 pub const DATE_CREATED_INTERVAL: &str = "dateCreatedInterval";
+/// Where the file of a catalogued work would be in the crate if held.
+pub const PAYLOAD_PATH: &str = "payloadPath";
 
 /// Every ad-hoc term corpack writes, sorted by term.
 pub const AD_HOC_TERMS: &[AdHocTerm] = &[
@@ -65,6 +75,13 @@ pub const AD_HOC_TERMS: &[AdHocTerm] = &[
         comment: "Whether the bytes of a catalogued work are part of this crate. false: the work \
                   is described (with its declared checksum) but its file is not in the payload.",
     },
+    AdHocTerm {
+        term: PAYLOAD_PATH,
+        label: "payload path",
+        comment: "The path, relative to the crate root, that the file of a catalogued work has \
+                  when it is held (held: false says it is not): the same work packed with its \
+                  file is the File entity with this path as its @id.",
+    },
 ];
 
 /// The IRI of an ad-hoc term.
@@ -76,7 +93,12 @@ pub fn ad_hoc_iri(term: &str) -> String {
 pub fn context() -> Value {
     let mut extension = Map::new();
     extension.insert("sha256".into(), json!("http://schema.org/sha256"));
+    extension.insert(
+        COPYRIGHT_NOTICE.into(),
+        json!("http://schema.org/copyrightNotice"),
+    );
     extension.insert("cito".into(), json!(CITO));
+    extension.insert("marcrel".into(), json!(MARC_RELATORS));
     for term in AD_HOC_TERMS {
         extension.insert(term.term.into(), json!(ad_hoc_iri(term.term)));
     }

@@ -111,7 +111,7 @@ fn the_seeds_exercise_the_record_model() {
 
     let roles: Vec<Role> = documents
         .iter()
-        .flat_map(|d| d.provenance.authors.iter().map(|a| a.role()))
+        .flat_map(|d| d.provenance.authors.iter().map(|a| a.role))
         .collect();
     for role in [
         Role::Author,
@@ -127,7 +127,7 @@ fn the_seeds_exercise_the_record_model() {
         documents
             .iter()
             .flat_map(|d| &d.provenance.authors)
-            .any(|a| a.orcid().is_some()),
+            .any(|a| a.orcid.is_some()),
         "no ORCID iD"
     );
 
@@ -163,8 +163,8 @@ fn the_talk_record_says_who_disputes_what() {
         .into_iter()
         .find(|d| d.file.as_str() == TALK_FILE)
         .expect("the talk's record");
-    assert_eq!(talk.provenance.authors[0].name(), "Grover Furr");
-    assert_eq!(talk.provenance.authors[0].role(), Role::Speaker);
+    assert_eq!(talk.provenance.authors[0].name, "Grover Furr");
+    assert_eq!(talk.provenance.authors[0].role, Role::Speaker);
     assert_eq!(
         talk.provenance.date.as_ref().unwrap().as_str(),
         "2014-06-20?"

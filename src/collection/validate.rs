@@ -1,0 +1,324 @@
+//! Rules no single value shows: empty text, names with stray white space,
+//! things listed twice, and identifiers that name two different things.
+//!
+//! `collection.toml` and the CSV importer both apply them, each locating
+//! the errors in its own file.
+
+use std::collections::HashMap;
+
+use super::{Collection, DisputingWork};
+
+/// What a rule found wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    /// The document (index in the collection), or `None` for the
+    /// `[collection]` table.
+    pub document: Option<usize>,
+    /// The field, as a path such as `provenance.authors[2].name`.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Every rule broken by `collection`, in record order.
+pub fn rule_errors(collection: &Collection) -> Vec<RuleError> {
+    let mut rules = Rules::default();
+    rules.collection(collection);
+    for (index, document) in collection.documents.iter().enumerate() {
+        rules.document(index, document);
+    }
+    rules.errors
+}
+
+#[derive(Default)]
+struct Rules<'c> {
+    errors: Vec<RuleError>,
+    /// Ids and files, and the document that first used each.
+    ids: HashMap<&'c str, usize>,
+    files: HashMap<&'c str, usize>,
+    /// Who each ORCID iD was first given to: (name, wikidata), document.
+    orcids: HashMap<&'c str, ((&'c str, Option<&'c str>), usize)>,
+    /// What each DOI was first given to, and in which document.
+    dois: HashMap<&'c str, (&'c DisputingWork, usize)>,
+    document: Option<usize>,
+}
+
+impl<'c> Rules<'c> {
+    fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(RuleError {
+            document: self.document,
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    /// Free text: anything but nothing.
+    fn text(&mut self, field: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.error(field, "is empty: leave the field out instead");
+        }
+    }
+
+    /// A name, title or citation: not empty, no white space at either end
+    /// (it would make two spellings of one name).
+    fn name(&mut self, field: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.error(field, "is empty: leave the field out instead");
+        } else if value.trim() != value {
+            self.error(field, format!("{value:?} starts or ends with white space"));
+        }
+    }
+
+    fn optional_text(&mut self, field: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.text(field, value);
+        }
+    }
+
+    fn optional_name(&mut self, field: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.name(field, value);
+        }
+    }
+
+    fn collection(&mut self, collection: &Collection) {
+        let info = &collection.info;
+        self.name("title", &info.title);
+        self.text("description", &info.description);
+        self.optional_name("source_organization", info.source_organization.as_deref());
+        self.optional_name("contact_name", info.contact_name.as_deref());
+        self.optional_name("contact_email", info.contact_email.as_deref());
+    }
+
+    fn document(&mut self, index: usize, document: &'c super::Document) {
+        self.document = Some(index);
+        if let Some(first) = self.ids.insert(document.id.as_str(), index) {
+            self.ids.insert(document.id.as_str(), first);
+            self.error(
+                "id",
+                format!(
+                    "duplicate id `{}`: document[{}] already uses it",
+                    document.id,
+                    first + 1
+                ),
+            );
+        }
+        if let Some(first) = self.files.insert(document.file.as_str(), index) {
+            self.files.insert(document.file.as_str(), first);
+            self.error(
+                "file",
+                format!(
+                    "file {:?} is already the file of document[{}]",
+                    document.file.as_str(),
+                    first + 1
+                ),
+            );
+        }
+        self.name("title", &document.title);
+        self.optional_text("rights", document.rights.as_deref());
+
+        let provenance = &document.provenance;
+        for (i, author) in provenance.authors.iter().enumerate() {
+            let field = format!("provenance.authors[{}]", i + 1);
+            self.name(&format!("{field}.name"), &author.name);
+            if provenance.authors[..i].contains(author) {
+                self.error(
+                    &field,
+                    format!("{:?} is listed twice as {}", author.name, author.role),
+                );
+            }
+            if let Some(orcid) = &author.orcid {
+                let who = (
+                    author.name.as_str(),
+                    author.wikidata.as_ref().map(|w| w.as_str()),
+                );
+                match self.orcids.get(orcid.as_str()).copied() {
+                    Some((first, document)) if first != who => self.error(
+                        &field,
+                        format!(
+                            "ORCID iD {orcid} is given to {:?}{} in document[{}]: one iD is \
+                             one person, so give it the same name and Wikidata id everywhere",
+                            first.0,
+                            first.1.map(|w| format!(" ({w})")).unwrap_or_default(),
+                            document + 1
+                        ),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        self.orcids.insert(orcid.as_str(), (who, index));
+                    }
+                }
+            }
+        }
+        self.optional_text("provenance.date_note", provenance.date_note.as_deref());
+        if let Some(origin) = &provenance.origin {
+            self.name("provenance.origin.name", &origin.name);
+        }
+        if let Some(venue) = &provenance.venue {
+            self.name("provenance.venue.name", &venue.name);
+        }
+        self.optional_name("provenance.event", provenance.event.as_deref());
+        self.optional_name("provenance.publisher", provenance.publisher.as_deref());
+        self.optional_text("provenance.context", provenance.context.as_deref());
+
+        let contested = &document.contested;
+        for (i, aspect) in contested.aspects.iter().enumerate() {
+            if contested.aspects[..i].contains(aspect) {
+                self.error(
+                    format!("contested.aspects[{}]", i + 1),
+                    format!("{aspect} is listed twice"),
+                );
+            }
+        }
+        self.optional_text("contested.summary", contested.summary.as_deref());
+        for (i, work) in contested.disputed_by.iter().enumerate() {
+            let field = format!("contested.disputed_by[{}]", i + 1);
+            self.name(&format!("{field}.citation"), &work.citation);
+            if contested.disputed_by[..i].contains(work) {
+                self.error(&field, format!("{:?} is listed twice", work.citation));
+            }
+            if let Some(doi) = &work.doi {
+                match self.dois.get(doi.as_str()).copied() {
+                    Some((first, document)) if first != work => self.error(
+                        &field,
+                        format!(
+                            "DOI {doi} is given to another citation, type or URL in \
+                             document[{}] ({:?}): one DOI is one work, so describe it the same \
+                             way everywhere",
+                            document + 1,
+                            first.citation
+                        ),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        self.dois.insert(doi.as_str(), (work, index));
+                    }
+                }
+            }
+        }
+        self.optional_name("contested.assessed_by", contested.assessed_by.as_deref());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collection::{Author, Role};
+
+    fn sample() -> Collection {
+        let source = r#"
+[collection]
+id = "c"
+title = "T"
+description = "D"
+license = "CC0-1.0"
+date = "2026-11-25"
+
+[[document]]
+id = "a"
+title = "A"
+file = "a.txt"
+[document.provenance]
+authors = [{ name = "Josiah Carberry", orcid = "0000-0002-1825-0097" }]
+[document.contested]
+disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
+
+[[document]]
+id = "b"
+title = "B"
+file = "b.txt"
+[document.provenance]
+authors = [{ name = "Josiah Carberry", role = "editor", orcid = "0000-0002-1825-0097" }]
+[document.contested]
+disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
+"#;
+        let (dir, file) = (std::path::Path::new("."), std::path::Path::new("c.toml"));
+        crate::collection::parse(source, dir, file)
+            .unwrap()
+            .collection
+    }
+
+    fn fields(errors: &[RuleError]) -> Vec<(Option<usize>, &str)> {
+        errors
+            .iter()
+            .map(|e| (e.document, e.field.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_consistent_collection_breaks_no_rule() {
+        assert_eq!(rule_errors(&sample()), []);
+    }
+
+    #[test]
+    fn empty_text_and_padded_names() {
+        let mut collection = sample();
+        collection.info.description = " \n".into();
+        collection.documents[0].title = " A".into();
+        collection.documents[1].rights = Some(String::new());
+        let errors = rule_errors(&collection);
+        assert_eq!(
+            fields(&errors),
+            [
+                (None, "description"),
+                (Some(0), "title"),
+                (Some(1), "rights")
+            ]
+        );
+        assert!(
+            errors[1].message.contains("white space"),
+            "{}",
+            errors[1].message
+        );
+    }
+
+    #[test]
+    fn things_listed_twice() {
+        let mut collection = sample();
+        let document = &mut collection.documents[0];
+        let author = document.provenance.authors[0].clone();
+        document.provenance.authors.push(author);
+        let work = document.contested.disputed_by[0].clone();
+        document.contested.disputed_by.push(work);
+        document.contested.aspects = vec![crate::collection::Aspect::Claims; 2];
+        collection.documents[1].id = collection.documents[0].id.clone();
+        collection.documents[1].file = collection.documents[0].file.clone();
+        assert_eq!(
+            fields(&rule_errors(&collection)),
+            [
+                (Some(0), "provenance.authors[2]"),
+                (Some(0), "contested.aspects[2]"),
+                (Some(0), "contested.disputed_by[2]"),
+                (Some(1), "id"),
+                (Some(1), "file"),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_identifier_is_one_thing() {
+        let mut collection = sample();
+        collection.documents[1].provenance.authors[0] = Author {
+            name: "J. Carberry".into(),
+            role: Role::Editor,
+            orcid: Some("0000-0002-1825-0097".parse().unwrap()),
+            wikidata: None,
+        };
+        collection.documents[1].contested.disputed_by[0].citation = "X (2010)".into();
+        let errors = rule_errors(&collection);
+        assert_eq!(
+            fields(&errors),
+            [
+                (Some(1), "provenance.authors[1]"),
+                (Some(1), "contested.disputed_by[1]")
+            ]
+        );
+        assert!(
+            errors[0]
+                .message
+                .contains("\"Josiah Carberry\" in document[1]"),
+            "{}",
+            errors[0].message
+        );
+    }
+}

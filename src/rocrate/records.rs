@@ -1,0 +1,450 @@
+//! Reading the records back: the [`Collection`] an `ro-crate-metadata.json`
+//! written by corpack describes, every field of every document, held or
+//! not. Exporters read bundles through this, so the crate is the one
+//! source of truth of a bundle.
+//!
+//! It is the inverse of [`super::metadata_json`], with two orders the
+//! crate does not keep (JSON-LD values are sets; corpack keeps the order of
+//! each JSON array, and no more):
+//!
+//! - documents come in file path order, as the bag stores them;
+//! - a document's people come grouped by role, in the order of
+//!   [`Role`] (author, speaker, editor, translator, transcriber,
+//!   interviewer), each role's people in record order.
+//!
+//! And it states what the crate states: a document's media type (given or
+//! guessed from its file name when packed) and, for a held document, the
+//! SHA-256 of the bytes (which any declared one matched).
+
+use std::str::FromStr;
+
+use serde_json::{Map, Value};
+use strum::IntoEnumIterator;
+
+use super::document::relator_property;
+use super::ids::decode_path;
+use super::metadata::NO_LICENSE_ID;
+use super::read::{Graph, entity_id, has_type, ids, parse, text, values};
+use super::terms::{COPYRIGHT_NOTICE, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
+use crate::bundle::DOCUMENTS_DIR;
+use crate::collection::values::{GeonamesId, License, Orcid, WikidataId};
+use crate::collection::{
+    Aspect, Author, Collection, CollectionInfo, Contested, DisputingWork, Document, NameOrTable,
+    Place, Provenance, Role, WorkType,
+};
+
+type Entity = Map<String, Value>;
+
+/// Reads the records of a crate corpack wrote (see the module docs for
+/// what comes back in which order).
+pub fn read_collection(json: &str) -> Result<Collection, String> {
+    let crate_json = parse(json)?;
+    let graph = Graph::new(&crate_json)?;
+    let root = graph.root()?;
+    let reader = Reader { graph: &graph };
+    let info = reader
+        .info(root)
+        .map_err(|e| format!("the root dataset: {e}"))?;
+
+    let mut documents = Vec::new();
+    for id in ids(root, "hasPart") {
+        let entity = reader.entity(id)?;
+        if has_type(entity, "File") && entity.contains_key("identifier") {
+            let path = decode_path(id).map_err(|e| format!("File @id {e}"))?;
+            documents.push(reader.document(entity, &path)?);
+        }
+    }
+    for id in ids(root, "mentions") {
+        let entity = reader.entity(id)?;
+        if entity.get(HELD) == Some(&Value::Bool(false)) {
+            let path = required(entity, PAYLOAD_PATH)
+                .map_err(|e| format!("catalogued document {id:?}: {e}"))?;
+            documents.push(reader.document(entity, path)?);
+        }
+    }
+    documents.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(Collection { info, documents })
+}
+
+struct Reader<'g, 'a> {
+    graph: &'g Graph<'a>,
+}
+
+impl<'a> Reader<'_, 'a> {
+    fn entity(&self, id: &str) -> Result<&'a Entity, String> {
+        self.graph
+            .get(id)
+            .ok_or_else(|| format!("{id:?} is referenced but not in the @graph"))
+    }
+
+    /// The entities a property of `entity` refers to.
+    fn linked(&self, entity: &Entity, key: &str) -> Result<Vec<&'a Entity>, String> {
+        ids(entity, key)
+            .into_iter()
+            .map(|id| self.entity(id))
+            .collect()
+    }
+
+    /// The one entity a property refers to, if any.
+    fn linked_one(&self, entity: &Entity, key: &str) -> Result<Option<&'a Entity>, String> {
+        match self.linked(entity, key)?.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(one)),
+            _ => Err(format!("{key} has several values")),
+        }
+    }
+
+    /// The `name` of the one entity a property refers to, if any.
+    fn linked_name(&self, entity: &Entity, key: &str) -> Result<Option<String>, String> {
+        self.linked_one(entity, key)?
+            .map(|linked| required(linked, "name").map(str::to_string))
+            .transpose()
+            .map_err(|e| format!("{key}: {e}"))
+    }
+
+    fn info(&self, root: &Entity) -> Result<CollectionInfo, String> {
+        let license = self.linked_one(root, "license")?.ok_or("no license")?;
+        let license = text(license, "identifier").unwrap_or(entity_id(license));
+        let organization = self
+            .linked_one(root, "author")?
+            .filter(|author| has_type(author, "Organization"));
+        let contact = match organization {
+            Some(organization) => self.linked_one(organization, "contactPoint")?,
+            None => match self.linked_one(root, "publisher")? {
+                Some(publisher) => self.linked_one(publisher, "contactPoint")?,
+                None => self.linked_one(root, "contactPoint")?,
+            },
+        };
+        Ok(CollectionInfo {
+            id: parsed(root, "identifier")?,
+            title: required(root, "name")?.to_string(),
+            description: required(root, "description")?.to_string(),
+            license: license.parse().map_err(|e| format!("license: {e}"))?,
+            date: parsed(root, "datePublished")?,
+            source_organization: organization
+                .map(|o| required(o, "name").map(str::to_string))
+                .transpose()?,
+            contact_name: contact.and_then(|c| text(c, "name")).map(str::to_string),
+            contact_email: contact.and_then(|c| text(c, "email")).map(str::to_string),
+        })
+    }
+
+    /// One document; `path` is its path in the crate, `documents/<file>`.
+    fn document(&self, entity: &Entity, path: &str) -> Result<Document, String> {
+        let id = text(entity, "identifier").unwrap_or(entity_id(entity));
+        let in_document = |e: String| format!("document {id:?}: {e}");
+        let file = path
+            .strip_prefix(DOCUMENTS_DIR.trim_start_matches("data/"))
+            .and_then(|file| file.strip_prefix('/'))
+            .ok_or_else(|| in_document(format!("{path:?} is not under documents/")))?;
+        Ok(Document {
+            id: parsed(entity, "identifier").map_err(in_document)?,
+            title: required(entity, "name").map_err(in_document)?.to_string(),
+            file: file
+                .parse()
+                .map_err(|e: String| in_document(format!("file: {e}")))?,
+            media_type: optional(entity, "encodingFormat").map_err(in_document)?,
+            language: optional(entity, "inLanguage").map_err(in_document)?,
+            sha256: optional(entity, "sha256").map_err(in_document)?,
+            license: self.license(entity).map_err(in_document)?,
+            rights: text(entity, COPYRIGHT_NOTICE).map(str::to_string),
+            provenance: self.provenance(entity).map_err(in_document)?,
+            contested: self.contested(entity).map_err(in_document)?,
+        })
+    }
+
+    fn provenance(&self, entity: &Entity) -> Result<Provenance, String> {
+        let mut authors = Vec::new();
+        for role in Role::iter() {
+            for person in self.linked(entity, relator_property(role))? {
+                let person_id = entity_id(person);
+                let orcid = match person_id.strip_prefix("https://orcid.org/") {
+                    Some(_) => Some(Orcid::from_str(person_id)?),
+                    None => None,
+                };
+                let same_as = same_as(person)?;
+                authors.push(Author {
+                    name: required(person, "name")?.to_string(),
+                    role,
+                    orcid,
+                    wikidata: same_as.wikidata,
+                });
+            }
+        }
+        let origin = match values(entity, "isBasedOn").as_slice() {
+            [] => None,
+            [Value::String(origin)] => Some(Place::from_name(origin.clone())),
+            [_] => {
+                let source = self.linked_one(entity, "isBasedOn")?.ok_or("isBasedOn")?;
+                let id = entity_id(source);
+                if id.starts_with('#') {
+                    Some(place(source)?)
+                } else {
+                    Some(Place::from_name(id.to_string()))
+                }
+            }
+            _ => return Err("isBasedOn has several values".into()),
+        };
+        Ok(Provenance {
+            authors,
+            date: optional(entity, "dateCreated")?,
+            date_note: text(entity, DATE_NOTE).map(str::to_string),
+            origin,
+            venue: self
+                .linked_one(entity, "locationCreated")?
+                .map(place)
+                .transpose()?,
+            event: self.linked_name(entity, "recordedAt")?,
+            publisher: self.linked_name(entity, "publisher")?,
+            context: text(entity, "description").map(str::to_string),
+        })
+    }
+
+    /// The document's licence; `None` when it links to the statement that
+    /// none is recorded.
+    fn license(&self, entity: &Entity) -> Result<Option<License>, String> {
+        let license = self.linked_one(entity, "license")?.ok_or("no license")?;
+        if entity_id(license) == NO_LICENSE_ID {
+            return Ok(None);
+        }
+        let license = text(license, "identifier").unwrap_or(entity_id(license));
+        license
+            .parse()
+            .map(Some)
+            .map_err(|e| format!("license: {e}"))
+    }
+
+    fn contested(&self, entity: &Entity) -> Result<Contested, String> {
+        let mut contested = Contested {
+            status: parsed(entity, "creativeWorkStatus")?,
+            ..Contested::default()
+        };
+        for work in self.linked(entity, IS_DISPUTED_BY)? {
+            let work = disputing_work(work).map_err(|e| format!("{IS_DISPUTED_BY}: {e}"))?;
+            contested.disputed_by.push(work);
+        }
+        let Some(review) = self.linked_one(entity, "review")? else {
+            return Ok(contested);
+        };
+        for word in values(review, "reviewAspect") {
+            let word = word.as_str().ok_or("reviewAspect is not text")?;
+            let aspect =
+                Aspect::from_str(word).map_err(|_| format!("unknown contested aspect {word:?}"))?;
+            contested.aspects.push(aspect);
+        }
+        contested.summary = text(review, "reviewBody").map(str::to_string);
+        contested.assessed_by = self.linked_name(review, "author")?;
+        contested.assessed_on = optional(review, "datePublished")?;
+        Ok(contested)
+    }
+}
+
+/// The Wikidata and GeoNames ids among an entity's `sameAs` links.
+struct SameAs {
+    wikidata: Option<WikidataId>,
+    geonames: Option<GeonamesId>,
+}
+
+fn same_as(entity: &Entity) -> Result<SameAs, String> {
+    let mut found = SameAs {
+        wikidata: None,
+        geonames: None,
+    };
+    for url in ids(entity, "sameAs") {
+        if url.starts_with("https://www.wikidata.org/") {
+            found.wikidata = Some(url.parse()?);
+        } else if url.starts_with("https://sws.geonames.org/") {
+            found.geonames = Some(url.parse()?);
+        }
+    }
+    Ok(found)
+}
+
+/// A venue or origin entity.
+fn place(entity: &Entity) -> Result<Place, String> {
+    let same_as = same_as(entity)?;
+    Ok(Place {
+        name: required(entity, "name")?.to_string(),
+        url: optional(entity, "url")?,
+        wikidata: same_as.wikidata,
+        geonames: same_as.geonames,
+    })
+}
+
+/// A disputing work entity: its type says its kind (`CreativeWork`: none
+/// given).
+fn disputing_work(entity: &Entity) -> Result<DisputingWork, String> {
+    let kind = WorkType::iter().find(|kind| has_type(entity, kind.schema_type()));
+    Ok(DisputingWork {
+        citation: required(entity, "name")?.to_string(),
+        kind,
+        doi: optional(entity, "identifier")?,
+        url: optional(entity, "url")?,
+    })
+}
+
+/// A property's text, which must be there.
+fn required<'a>(entity: &'a Entity, key: &str) -> Result<&'a str, String> {
+    text(entity, key).ok_or_else(|| format!("{:?} has no {key}", entity_id(entity)))
+}
+
+/// A property's text parsed as a record value, which must be there.
+fn parsed<T: FromStr<Err: std::fmt::Display>>(entity: &Entity, key: &str) -> Result<T, String> {
+    required(entity, key)?
+        .parse()
+        .map_err(|e| format!("{key}: {e}"))
+}
+
+/// A property's text parsed as a record value, if there.
+fn optional<T: FromStr<Err: std::fmt::Display>>(
+    entity: &Entity,
+    key: &str,
+) -> Result<Option<T>, String> {
+    text(entity, key)
+        .map(|t| t.parse().map_err(|e| format!("{key}: {e}")))
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+    use crate::bundle::{HeldFile, PackedDocument};
+    use crate::collection::testutil;
+    use crate::digest::Digests;
+    use crate::rocrate::metadata_json;
+    use crate::rocrate::testutil::sample;
+
+    /// The collection as packed: `held[i]` says whether document `i` is
+    /// held, with bytes whose SHA-256 its record then declares.
+    fn packed(collection: &mut Collection, held: &[bool]) -> Vec<PackedDocument> {
+        let mut packed = Vec::new();
+        for (document, &held) in collection.documents.iter_mut().zip(held.iter().cycle()) {
+            let held = held.then(|| {
+                let bytes = document.id.as_str().as_bytes();
+                let digests = Digests::of(bytes);
+                document.sha256 = Some(digests.sha256.parse().unwrap());
+                HeldFile {
+                    size: bytes.len() as u64,
+                    digests,
+                }
+            });
+            packed.push(PackedDocument {
+                record: document.clone(),
+                held,
+            });
+        }
+        packed
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn reads_back_every_record_held_or_not(
+            mut collection in testutil::collection(5),
+            held in proptest::collection::vec(any::<bool>(), 1..6),
+        ) {
+            let packed = packed(&mut collection, &held);
+            let json = metadata_json(&collection.info, &packed);
+            let read = read_collection(&json).map_err(TestCaseError::fail)?;
+            prop_assert_eq!(read, collection);
+        }
+    }
+
+    #[test]
+    fn states_what_the_crate_states() {
+        let (info, documents) = sample();
+        let read = read_collection(&metadata_json(&info, &documents)).unwrap();
+        assert_eq!(read.info, info);
+        let files: Vec<&str> = read.documents.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(
+            files,
+            [
+                "furr talk.txt",
+                "letters/lost letter.pdf",
+                "notes/Überblick.md",
+                "plain.txt"
+            ]
+        );
+        let by_id = |id: &str| {
+            let record = documents.iter().find(|d| d.record.id.as_str() == id);
+            let read = read.documents.iter().find(|d| d.id.as_str() == id);
+            (&record.unwrap().record, read.unwrap())
+        };
+        // A guessed media type and the SHA-256 of held bytes become explicit.
+        let (record, read_back) = by_id("plain");
+        assert_eq!(record.media_type, None);
+        assert_eq!(
+            read_back.media_type.as_ref().unwrap().as_str(),
+            "text/plain"
+        );
+        assert_eq!(record.sha256, None);
+        assert_eq!(
+            read_back.sha256.as_ref().unwrap().as_str(),
+            Digests::of(b"plain\n").sha256
+        );
+        // People come grouped by role; everything else as written.
+        let (record, read_back) = by_id("ueberblick");
+        let roles: Vec<Role> = read_back
+            .provenance
+            .authors
+            .iter()
+            .map(|a| a.role)
+            .collect();
+        assert_eq!(roles, [Role::Author, Role::Editor, Role::Translator]);
+        assert_eq!(read_back.provenance.origin, record.provenance.origin);
+        let (record, read_back) = by_id("furr-2014");
+        assert_eq!(read_back.provenance, record.provenance);
+        assert_eq!(read_back.contested, record.contested);
+        let (record, read_back) = by_id("lost-letter");
+        assert_eq!(read_back.sha256, record.sha256);
+        assert_eq!(read_back.provenance, record.provenance);
+    }
+
+    #[test]
+    fn a_crate_that_misses_a_record_field_is_an_error() {
+        let (info, documents) = sample();
+        let good: Value = serde_json::from_str(&metadata_json(&info, &documents)).unwrap();
+        let edit = |change: &dyn Fn(&mut Value)| {
+            let mut bad = good.clone();
+            change(&mut bad);
+            read_collection(&bad.to_string()).unwrap_err()
+        };
+        let entity_index = |id: &str| {
+            let graph = good["@graph"].as_array().unwrap();
+            graph.iter().position(|e| e["@id"] == id).unwrap()
+        };
+        let letter = entity_index("#document-lost-letter");
+        let talk = entity_index("documents/furr%20talk.txt");
+        for (error, expected) in [
+            (
+                edit(&|v| {
+                    drop(
+                        v["@graph"][letter]
+                            .as_object_mut()
+                            .unwrap()
+                            .remove("payloadPath"),
+                    )
+                }),
+                "has no payloadPath",
+            ),
+            (
+                edit(&|v| v["@graph"][talk]["dateCreated"] = json!("June 2014")),
+                "document \"furr-2014\": dateCreated: invalid EDTF date",
+            ),
+            (
+                edit(&|v| v["@graph"][talk]["locationCreated"] = json!({"@id": "#nowhere"})),
+                "\"#nowhere\" is referenced but not in the @graph",
+            ),
+            (
+                edit(&|v| drop(v["@graph"][1].as_object_mut().unwrap().remove("identifier"))),
+                "the root dataset: \"./\" has no identifier",
+            ),
+        ] {
+            assert!(error.contains(expected), "{error:?} lacks {expected:?}");
+        }
+    }
+}
