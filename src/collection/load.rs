@@ -53,6 +53,12 @@ impl LoadedCollection {
         }
     }
 
+    /// The 1-based line of the `[[document]]` header of the document at
+    /// `index`.
+    pub fn document_line(&self, index: usize) -> usize {
+        line_column(&self.source, self.document_spans[index].start).0
+    }
+
     /// An error about `field` of the `[collection]` table, located at it.
     fn collection_error(&self, field: &str, message: String) -> RecordError {
         let (line, column) = line_column(&self.source, self.collection_span.start);
