@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use corpack::edtf::EdtfDate;
 
 /// Package research corpora with provenance into reproducible BagIt +
 /// RO-Crate bundles, and verify bags.
@@ -25,9 +26,10 @@ pub enum Command {
     Pack(PackArgs),
     /// Verify a bag, zipped or not, without extracting it.
     Verify(VerifyArgs),
-    /// Check a collection's records and files without packing.
+    /// Check a collection's records and files without packing; warn about
+    /// gaps in provenance.
     Check(CheckArgs),
-    /// List the documents of a bundle.
+    /// List the documents of a bundle or collection, optionally filtered.
     Show(ShowArgs),
 }
 
@@ -89,7 +91,9 @@ pub struct CheckArgs {
     /// Also look for document files here (repeatable).
     #[arg(long = "source", value_name = "DIR")]
     pub sources: Vec<PathBuf>,
-    /// Treat documents that are catalogued but not held as errors.
+    /// Turn every warning into an error: documents catalogued but not
+    /// held, and gaps in provenance (no date, origin, licence or rights;
+    /// a dispute without aspects, summary, citations or assessor).
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
@@ -99,8 +103,20 @@ pub struct CheckArgs {
 /// `corpack show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A bundle (.zip) or a bag directory made by corpack.
-    pub bundle: PathBuf,
+    /// A bundle (.zip), a bag directory made by corpack, or a collection
+    /// directory (holding collection.toml).
+    pub source: PathBuf,
+    /// Only contested documents.
+    #[arg(long)]
+    pub contested: bool,
+    /// Only documents with a person whose name contains NAME (any case).
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// Only documents whose date can fall in this EDTF date or interval,
+    /// e.g. 1930/1939, 1937, 2000/.. (the widest readings must share a
+    /// day).
+    #[arg(long, value_name = "FROM/TO")]
+    pub date_range: Option<EdtfDate>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -15,6 +15,7 @@ use self::args::{CheckArgs, Cli, Command, CommonArgs, PackArgs, ShowArgs, Verify
 use self::progress::Bar;
 use corpack::finding::Severity;
 use corpack::pack::PackOptions;
+use corpack::show::ShowFilter;
 use corpack::verify::VerifyOptions;
 
 /// How a command ended, when it did not fail.
@@ -140,14 +141,15 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
             text.push_str(&format!("{warning}\n"));
         }
         let verdict = if report.valid { "valid" } else { "invalid" };
+        let strict_errors = count(&report.warnings, Severity::Error);
         text.push_str(&format!(
             "{verdict}: {} ({} documents: {} held, {} catalogued but not held; {} errors, {} warnings)\n",
             report.location.display(),
             report.documents,
             report.held,
             report.not_held,
-            report.errors.len(),
-            report.warnings.len(),
+            report.errors.len() + strict_errors,
+            report.warnings.len() - strict_errors,
         ));
         print_text(&text)?;
     }
@@ -155,12 +157,25 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
 }
 
 fn show(args: &ShowArgs) -> anyhow::Result<Outcome> {
-    let report = corpack::show::show(&args.bundle)
-        .with_context(|| format!("cannot show {}", args.bundle.display()))?;
+    let filter = ShowFilter {
+        contested: args.contested,
+        author: args.author.clone(),
+        date_range: args.date_range.clone(),
+    };
+    let report = corpack::show::show(&args.source, &filter)
+        .with_context(|| format!("cannot show {}", args.source.display()))?;
     if args.common.json {
         print_json(&report)?;
     } else {
-        print_text(&table::documents(&report.documents))?;
+        let mut text = table::documents(&report.documents);
+        if report.documents.len() < report.total {
+            text.push_str(&format!(
+                "{} of {} documents match\n",
+                report.documents.len(),
+                report.total
+            ));
+        }
+        print_text(&text)?;
     }
     Ok(Outcome::Success)
 }
