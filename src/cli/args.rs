@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use corpack::collection::values::{IsoDate, License, Slug};
 use corpack::edtf::EdtfDate;
 
 /// Package research corpora with provenance into reproducible BagIt +
@@ -31,6 +32,119 @@ pub enum Command {
     Check(CheckArgs),
     /// List the documents of a bundle or collection, optionally filtered.
     Show(ShowArgs),
+    /// Make a collection directory from a CSV file or a bag.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write the records of a collection or bundle in another format.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// `corpack import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A collection from a CSV file of records, one row per document
+    /// (Archivematica's metadata.csv form: filename, dc.* and corpack
+    /// columns; a row whose filename is `objects` describes the
+    /// collection). Nothing is written unless every row is good.
+    Csv(ImportCsvArgs),
+    /// A collection from a BagIt bag (a directory or a zip) made by another
+    /// tool: bag-info.txt fills the collection, each payload file becomes a
+    /// record to complete.
+    Bag(ImportBagArgs),
+}
+
+/// `corpack export …`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The records as a CSV file that `import csv` reads back. A bundle is
+    /// verified first; one that does not verify is refused (exit 1).
+    Csv(ExportCsvArgs),
+}
+
+/// Collection fields for an import; they win over what the source says.
+#[derive(Debug, Args)]
+pub struct CollectionFieldArgs {
+    /// collection.id (a slug).
+    #[arg(long, value_name = "SLUG")]
+    pub id: Option<Slug>,
+    /// collection.title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// collection.description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// collection.license: an SPDX id or a URL (of the records and the
+    /// bundle, not the documents).
+    #[arg(long, value_name = "LICENSE")]
+    pub license: Option<License>,
+    /// collection.date, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<IsoDate>,
+    /// collection.source_organization.
+    #[arg(long, value_name = "NAME")]
+    pub source_organization: Option<String>,
+    /// collection.contact_name.
+    #[arg(long, value_name = "NAME")]
+    pub contact_name: Option<String>,
+    /// collection.contact_email.
+    #[arg(long, value_name = "EMAIL")]
+    pub contact_email: Option<String>,
+}
+
+/// `corpack import csv`.
+#[derive(Debug, Args)]
+pub struct ImportCsvArgs {
+    /// The CSV file (UTF-8).
+    pub csv: PathBuf,
+    /// The collection directory to write (created if missing).
+    #[arg(short, long, value_name = "COLLECTION_DIR")]
+    pub output: PathBuf,
+    /// Copy the document files from here into the collection directory,
+    /// checking each declared sha256 and recording the computed one where
+    /// none is declared. A filename is looked up as written (objects/…),
+    /// then without objects/.
+    #[arg(long, value_name = "DIR")]
+    pub files: Option<PathBuf>,
+    #[command(flatten)]
+    pub fields: CollectionFieldArgs,
+    /// Replace an existing collection.toml and document files.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `corpack import bag`.
+#[derive(Debug, Args)]
+pub struct ImportBagArgs {
+    /// The bag: a directory or a zip.
+    pub bag: PathBuf,
+    /// The collection directory to write (created if missing).
+    #[arg(short, long, value_name = "COLLECTION_DIR")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub fields: CollectionFieldArgs,
+    /// Replace an existing collection.toml and document files.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `corpack export csv`.
+#[derive(Debug, Args)]
+pub struct ExportCsvArgs {
+    /// A collection directory, a bundle (.zip) or a bag directory.
+    pub source: PathBuf,
+    /// The CSV file to write.
+    #[arg(short, long, value_name = "FILE.csv")]
+    pub output: PathBuf,
+    /// Overwrite the CSV file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// Flags every command has.

@@ -2,6 +2,7 @@
 //! as one JSON document.
 
 pub mod args;
+mod import;
 mod progress;
 mod table;
 
@@ -11,7 +12,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 
-use self::args::{CheckArgs, Cli, Command, CommonArgs, PackArgs, ShowArgs, VerifyArgs};
+use self::args::{
+    CheckArgs, Cli, Command, CommonArgs, ExportCommand, ImportCommand, PackArgs, ShowArgs,
+    VerifyArgs,
+};
 use self::progress::Bar;
 use corpack::finding::Severity;
 use corpack::pack::PackOptions;
@@ -27,7 +31,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn from_valid(valid: bool) -> Outcome {
+    pub(crate) fn from_valid(valid: bool) -> Outcome {
         if valid {
             Outcome::Success
         } else {
@@ -46,6 +50,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Verify(args) => verify(args),
         Command::Check(args) => check(args),
         Command::Show(args) => show(args),
+        Command::Import(ImportCommand::Csv(args)) => import::csv(args),
+        Command::Import(ImportCommand::Bag(args)) => import::bag(args),
+        Command::Export(ExportCommand::Csv(args)) => import::export_csv(args),
     }
 }
 
@@ -60,6 +67,9 @@ fn common(cli: &Cli) -> &CommonArgs {
         Command::Verify(args) => &args.common,
         Command::Check(args) => &args.common,
         Command::Show(args) => &args.common,
+        Command::Import(ImportCommand::Csv(args)) => &args.common,
+        Command::Import(ImportCommand::Bag(args)) => &args.common,
+        Command::Export(ExportCommand::Csv(args)) => &args.common,
     }
 }
 
@@ -180,17 +190,17 @@ fn show(args: &ShowArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {
+pub(crate) fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
 }
 
-fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
     print_text(&text)
 }
 
-fn print_text(text: &str) -> io::Result<()> {
+pub(crate) fn print_text(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
