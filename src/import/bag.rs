@@ -8,23 +8,13 @@
 //! computed; its contested status is `unassessed`, and nothing else is
 //! recorded. The files are copied into the collection directory.
 //!
-//! `bag-info.txt` fills the `[collection]` table:
-//!
-//! | bag-info.txt | collection.toml |
-//! |---|---|
-//! | `External-Identifier` (when a valid slug; else the bag's name as a slug) | `id` |
-//! | `Title` (else the bag's name) | `title` |
-//! | `External-Description` (else `Internal-Sender-Description`) | `description` |
-//! | `Bagging-Date` | `date` |
-//! | `Source-Organization` | `source_organization` |
-//! | `Contact-Name`, `Contact-Email` | `contact_name`, `contact_email` |
-//!
-//! and is kept whole, every label and value as the bag had them, as a
-//! document of its own: `source-bag/bag-info.txt` (id `source-bag-info`).
-//! Its other labels (`Contact-Phone`, `Organization-Address`,
-//! `Bag-Group-Identifier`, `Internal-Sender-Identifier`, …) have no field
-//! in the records; they are not lost, and the description of that document
-//! lists them. The licence is never in a bag: `--license` gives it.
+//! `bag-info.txt` fills the `[collection]` table (`External-Identifier`,
+//! `Title`, `External-Description`, `Bagging-Date`, `Source-Organization`,
+//! `Contact-Name`, `Contact-Email`: the table is in `README.md`, under
+//! `import bag`), and is kept whole, every label and value as the bag had
+//! them, as a document of its own, `source-bag/bag-info.txt` (id
+//! `source-bag-info`): its other labels have no field in the records, and
+//! are not lost. The licence is never in a bag: `--license` gives it.
 
 use std::collections::BTreeSet;
 use std::path::Path;
