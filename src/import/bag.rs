@@ -16,7 +16,7 @@
 //! `source-bag-info`): its other labels have no field in the records, and
 //! are not lost. The licence is never in a bag: `--license` gives it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write_collection};
@@ -76,7 +76,7 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
         None => tagfile::TagFile::default(),
     };
     let manifest_name = manifest::manifest_name(Algorithm::Sha256);
-    let declared: Vec<(String, String)> = match decode(&manifest_name)? {
+    let declared: HashMap<String, String> = match decode(&manifest_name)? {
         Some(text) => {
             // BagIt 1.0 percent-encodes `%` in manifest paths; 0.9x did not.
             let parsed = manifest::parse(&text, Algorithm::Sha256, !version.starts_with("0."));
@@ -91,7 +91,7 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
                 .map(|(_, e)| (e.path, e.digest.to_ascii_lowercase()))
                 .collect()
         }
-        None => Vec::new(),
+        None => HashMap::new(),
     };
 
     let name = bag_name(bag);
@@ -123,7 +123,7 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
         });
         collection.documents.push(document);
     }
-    if let Some(text) = &bag_info_text {
+    if bag_info_text.is_some() {
         if collection
             .documents
             .iter()
@@ -137,9 +137,13 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
         collection
             .documents
             .push(bag_info_document(&bag_info, bag, &mut ids));
+        // The bytes as the bag has them, in its tag file encoding.
+        let bytes = store
+            .read_all("bag-info.txt")
+            .map_err(|e| invalid(format!("bag-info.txt: {e}")))?;
         incoming.push(IncomingFile {
             document: collection.documents.len() - 1,
-            from: Source::Text(text.as_bytes().to_vec()),
+            from: Source::Bytes(bytes),
         });
     }
     if let Some(error) = rule_errors(&collection).first() {
@@ -219,16 +223,12 @@ fn collection_fields(tags: &tagfile::TagFile, name: &str) -> CollectionFields {
 /// The record of a payload file, its id unique among `ids`.
 fn payload_document(
     file: &str,
-    declared: &[(String, String)],
+    declared: &HashMap<String, String>,
     bag_path: &str,
     ids: &mut BTreeSet<Slug>,
 ) -> Result<Document, String> {
     let title = file.rsplit('/').next().unwrap_or(file).to_string();
-    let sha256 = declared
-        .iter()
-        .find(|(path, _)| path == bag_path)
-        .map(|(_, digest)| digest.parse())
-        .transpose()?;
+    let sha256 = declared.get(bag_path).map(|d| d.parse()).transpose()?;
     Ok(Document {
         id: unique_id(&slug_of(file), ids),
         title,

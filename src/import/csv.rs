@@ -695,6 +695,26 @@ mod tests {
                 .map_err(|e| TestCaseError::fail(format!("{}\n{text}", RecordErrors(e))))?;
             prop_assert_eq!(parsed.collection, collection);
         }
+
+        /// Whatever the bytes, the parser gives records or located errors.
+        #[test]
+        fn any_bytes_are_records_or_errors(
+            header in proptest::sample::subsequence(
+                vec!["filename", "dc.title", "dc.creator", "dc.date", "venue", "sha256", "x"],
+                0..7,
+            ),
+            cells in proptest::collection::vec("[a-z0-9 |=,\"\n.~/?-]{0,12}", 0..20),
+        ) {
+            let mut text = header.join(",");
+            for (i, cell) in cells.iter().enumerate() {
+                text.push(if i % 4 == 0 { '\n' } else { ',' });
+                text.push_str(cell);
+            }
+            if let Err(errors) = parse(&text) {
+                prop_assert!(!errors.is_empty());
+                prop_assert!(errors.iter().all(|e| e.file == Path::new("m.csv")));
+            }
+        }
     }
 
     #[test]

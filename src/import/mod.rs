@@ -12,6 +12,7 @@ pub mod bag;
 pub mod csv;
 pub mod csv_format;
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -136,8 +137,8 @@ pub(crate) enum Source<'a> {
     Disk(PathBuf),
     /// A file of a bag (a directory or a zip), by its path in the bag.
     Bag(&'a dyn BagStore, String),
-    /// Bytes already read.
-    Text(Vec<u8>),
+    /// Bytes already in memory.
+    Bytes(Vec<u8>),
 }
 
 impl Source<'_> {
@@ -152,7 +153,7 @@ impl Source<'_> {
                 let at = store.location().join(path);
                 store.read_with(path, read).at(&at)
             }
-            Source::Text(bytes) => read(&mut bytes.as_slice()).at(Path::new("-")),
+            Source::Bytes(bytes) => read(&mut bytes.as_slice()).at(Path::new("(in memory)")),
         }
     }
 }
@@ -240,7 +241,7 @@ fn write_records(
         }
         staged.extend(copy);
     }
-    let held: Vec<usize> = files.iter().map(|f| f.document).collect();
+    let held: HashSet<usize> = files.iter().map(|f| f.document).collect();
     for (index, document) in collection.documents.iter().enumerate() {
         if !held.contains(&index) {
             report.not_held.push(document.id.to_string());
