@@ -2,6 +2,7 @@
 //! as one JSON document.
 
 pub mod args;
+mod import;
 mod progress;
 mod table;
 
@@ -11,10 +12,14 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 
-use self::args::{CheckArgs, Cli, Command, CommonArgs, PackArgs, ShowArgs, VerifyArgs};
+use self::args::{
+    CheckArgs, Cli, Command, CommonArgs, ExportCommand, ImportCommand, PackArgs, ShowArgs,
+    VerifyArgs,
+};
 use self::progress::Bar;
 use corpack::finding::Severity;
 use corpack::pack::PackOptions;
+use corpack::show::ShowFilter;
 use corpack::verify::VerifyOptions;
 
 /// How a command ended, when it did not fail.
@@ -26,7 +31,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn from_valid(valid: bool) -> Outcome {
+    pub(crate) fn from_valid(valid: bool) -> Outcome {
         if valid {
             Outcome::Success
         } else {
@@ -45,6 +50,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Verify(args) => verify(args),
         Command::Check(args) => check(args),
         Command::Show(args) => show(args),
+        Command::Import(ImportCommand::Csv(args)) => import::csv(args),
+        Command::Import(ImportCommand::Bag(args)) => import::bag(args),
+        Command::Export(ExportCommand::Csv(args)) => import::export_csv(args),
     }
 }
 
@@ -59,6 +67,9 @@ fn common(cli: &Cli) -> &CommonArgs {
         Command::Verify(args) => &args.common,
         Command::Check(args) => &args.common,
         Command::Show(args) => &args.common,
+        Command::Import(ImportCommand::Csv(args)) => &args.common,
+        Command::Import(ImportCommand::Bag(args)) => &args.common,
+        Command::Export(ExportCommand::Csv(args)) => &args.common,
     }
 }
 
@@ -140,14 +151,15 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
             text.push_str(&format!("{warning}\n"));
         }
         let verdict = if report.valid { "valid" } else { "invalid" };
+        let strict_errors = count(&report.warnings, Severity::Error);
         text.push_str(&format!(
             "{verdict}: {} ({} documents: {} held, {} catalogued but not held; {} errors, {} warnings)\n",
             report.location.display(),
             report.documents,
             report.held,
             report.not_held,
-            report.errors.len(),
-            report.warnings.len(),
+            report.errors.len() + strict_errors,
+            report.warnings.len() - strict_errors,
         ));
         print_text(&text)?;
     }
@@ -155,27 +167,40 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
 }
 
 fn show(args: &ShowArgs) -> anyhow::Result<Outcome> {
-    let report = corpack::show::show(&args.bundle)
-        .with_context(|| format!("cannot show {}", args.bundle.display()))?;
+    let filter = ShowFilter {
+        contested: args.contested,
+        author: args.author.clone(),
+        date_range: args.date_range.clone(),
+    };
+    let report = corpack::show::show(&args.source, &filter)
+        .with_context(|| format!("cannot show {}", args.source.display()))?;
     if args.common.json {
         print_json(&report)?;
     } else {
-        print_text(&table::documents(&report.documents))?;
+        let mut text = table::documents(&report.documents);
+        if report.documents.len() < report.total {
+            text.push_str(&format!(
+                "{} of {} documents match\n",
+                report.documents.len(),
+                report.total
+            ));
+        }
+        print_text(&text)?;
     }
     Ok(Outcome::Success)
 }
 
-fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {
+pub(crate) fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
 }
 
-fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
     print_text(&text)
 }
 
-fn print_text(text: &str) -> io::Result<()> {
+pub(crate) fn print_text(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()

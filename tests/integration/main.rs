@@ -2,6 +2,7 @@
 //! output with the external validators.
 
 mod check;
+mod import;
 mod manifests;
 mod pack;
 mod seeds;

@@ -1,0 +1,3 @@
+//! Writing a collection in other formats.
+
+pub mod csv;
