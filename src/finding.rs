@@ -10,6 +10,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use strum::{Display, EnumString, IntoStaticStr};
 
+use crate::ocfl::OcflCode;
+
 /// How bad a finding is.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Display, JsonSchema,
@@ -86,6 +88,19 @@ pub enum Code {
     /// A document is catalogued (its record and declared checksum are in
     /// the bundle) but its file was not found, so it is not held.
     DocumentNotHeld,
+    /// A requirement of the OCFL 1.1 specification, under its own code
+    /// (`E040`, `W004`), written as the specification writes it. These
+    /// codes parse as `OcflCode`.
+    #[serde(untagged)]
+    #[strum(transparent, default_with = "unparsed_ocfl_code")]
+    Ocfl(OcflCode),
+}
+
+/// The field strum's `EnumString` gives [`Code::Ocfl`] when it parses the
+/// variant's own name, `ocfl`, which names no requirement: the OCFL codes
+/// themselves parse as [`OcflCode`].
+fn unparsed_ocfl_code() -> OcflCode {
+    OcflCode::E001
 }
 
 /// One thing found wrong (or worth a warning) in a bag.

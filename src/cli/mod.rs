@@ -116,10 +116,13 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
                 report.files_checked, report.bytes_checked
             )
         };
+        let standard = match &report.ocfl_version {
+            Some(version) => format!("OCFL object {version}"),
+            None => format!("BagIt {}", report.bagit_version.as_deref().unwrap_or("?")),
+        };
         text.push_str(&format!(
-            "{verdict}: {} (BagIt {}; {checked}; {errors} errors, {warnings} warnings)\n",
+            "{verdict}: {} ({standard}; {checked}; {errors} errors, {warnings} warnings)\n",
             report.location.display(),
-            report.bagit_version.as_deref().unwrap_or("?"),
         ));
         print_text(&text)?;
     }

@@ -3,6 +3,7 @@
 
 mod check;
 mod manifests;
+mod ocfl;
 mod pack;
 mod seeds;
 mod show;
