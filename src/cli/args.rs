@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Package research corpora with provenance into reproducible BagIt +
 /// RO-Crate bundles, and verify bags.
@@ -29,6 +29,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List the documents of a bundle.
     Show(ShowArgs),
+    /// Export a bundle, once verified, in a repository's import format.
+    Export(ExportArgs),
 }
 
 /// Flags every command has.
@@ -103,4 +105,30 @@ pub struct ShowArgs {
     pub bundle: PathBuf,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// `corpack export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format to write.
+    pub format: ExportFormat,
+    /// A bundle (.zip) or a bag directory made by corpack.
+    pub bundle: PathBuf,
+    /// Where to write: a directory or a file, depending on the format.
+    #[arg(short, long, value_name = "DIR|FILE")]
+    pub output: PathBuf,
+    /// Replace the output if it exists. An OCFL object is never replaced:
+    /// exporting into one adds a version.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The formats of `corpack export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// An OCFL 1.1 object (a directory). Into an existing object of the
+    /// same collection, adds a version.
+    Ocfl,
 }

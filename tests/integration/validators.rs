@@ -180,9 +180,17 @@ impl Validators {
 
     /// `ocfl-validate.py OBJECT_DIR` (ocfl-py): exit 0 for a valid OCFL
     /// object (warnings allowed), 1 for an invalid one. Checks every digest.
+    /// A path that does not exist also exits 1 ("Bad path"), so a test of
+    /// an invalid object should look for the code in the output.
     pub fn ocfl_validate(&self, object_dir: &Path) -> Outcome {
+        self.ocfl_validate_all(&[object_dir])
+    }
+
+    /// [`Validators::ocfl_validate`] of several objects in one run: valid
+    /// when every one is.
+    pub fn ocfl_validate_all(&self, object_dirs: &[&Path]) -> Outcome {
         let mut command = Command::new(self.bin("ocfl-validate.py"));
-        command.arg(object_dir);
+        command.args(object_dirs);
         run(command)
     }
 
