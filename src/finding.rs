@@ -169,6 +169,20 @@ mod tests {
     }
 
     #[test]
+    fn ocfl_codes_are_written_as_the_specification_writes_them() {
+        let code = Code::Ocfl(OcflCode::E040);
+        assert_eq!(code.to_string(), "E040");
+        assert_eq!(<&str>::from(code), "E040");
+        assert_eq!(serde_json::to_string(&code).unwrap(), "\"E040\"");
+        let finding = crate::ocfl::finding(OcflCode::W004, "inventory.json", "uses sha256");
+        assert_eq!(finding.severity, Severity::Warning);
+        assert_eq!(
+            finding.to_string(),
+            "inventory.json: warning[W004]: uses sha256"
+        );
+    }
+
+    #[test]
     fn display_has_path_severity_code_and_message() {
         let finding = Finding::error(Code::PayloadFileMissing, "data/a.txt", "listed but absent");
         assert_eq!(

@@ -830,3 +830,101 @@ pub fn verify_report(
         findings: report.findings,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocfl::inventory::DigestMap;
+
+    fn codes(findings: &Findings) -> Vec<String> {
+        findings.0.iter().map(|f| f.code.to_string()).collect()
+    }
+
+    #[test]
+    fn sidecars_are_read_with_any_blank_between_digest_and_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let inventory = b"{}";
+        let digest = digest_bytes(DigestAlgorithm::Sha512, inventory);
+        let cases = [
+            (format!("{digest} inventory.json\n"), vec![]),
+            (format!("{}\tinventory.json", digest.to_uppercase()), vec![]),
+            (format!("{digest}  inventory.json\n"), vec![]),
+            (format!("{digest} inventory.jsn\n"), vec!["E061"]),
+            (digest.clone(), vec!["E061"]),
+            (
+                format!("{} inventory.json\n", "0".repeat(128)),
+                vec!["E060"],
+            ),
+        ];
+        for (text, expected) in cases {
+            std::fs::write(dir.path().join("inventory.json.sha512"), &text).unwrap();
+            let mut findings = Findings::default();
+            check_sidecar(dir.path(), "", Some("sha512"), inventory, &mut findings).unwrap();
+            assert_eq!(codes(&findings), expected, "{text:?}");
+        }
+        std::fs::remove_file(dir.path().join("inventory.json.sha512")).unwrap();
+        let mut findings = Findings::default();
+        check_sidecar(dir.path(), "", Some("sha512"), inventory, &mut findings).unwrap();
+        assert_eq!(codes(&findings), ["E058"]);
+    }
+
+    fn inventory(algorithm: DigestAlgorithm, files: &[(&str, &str, &str)]) -> (Inventory, Version) {
+        let mut manifest = DigestMap::new();
+        let mut state = DigestMap::new();
+        for (digest, content, logical) in files {
+            manifest.insert(digest.to_string(), vec![content.to_string()]);
+            state.insert(digest.to_string(), vec![logical.to_string()]);
+        }
+        let version = Version {
+            created: "2026-11-25T00:00:00Z".into(),
+            message: None,
+            state,
+            user: None,
+        };
+        let inventory = Inventory {
+            content_directory: None,
+            digest_algorithm: algorithm,
+            fixity: BTreeMap::new(),
+            head: VersionNum::FIRST,
+            id: "urn:x".into(),
+            manifest,
+            inventory_type: SpecVersion::V1_1.inventory_type(),
+            versions: BTreeMap::from([(VersionNum::FIRST, version.clone())]),
+        };
+        (inventory, version)
+    }
+
+    #[test]
+    fn states_compare_by_digest_or_across_algorithms_by_content_path() {
+        let (current, now) = inventory(
+            DigestAlgorithm::Sha512,
+            &[("aa", "v1/content/a", "a"), ("bb", "v1/content/b", "b")],
+        );
+        let (same, then) = inventory(
+            DigestAlgorithm::Sha512,
+            &[("AA", "v1/content/a", "a"), ("bb", "v1/content/b", "b")],
+        );
+        assert_eq!(state_difference(&same, &then, &current, &now), None);
+        let (swapped, then) = inventory(
+            DigestAlgorithm::Sha256,
+            &[("11", "v1/content/a", "a"), ("22", "v1/content/b", "b")],
+        );
+        assert_eq!(state_difference(&swapped, &then, &current, &now), None);
+        let (moved, then) = inventory(
+            DigestAlgorithm::Sha256,
+            &[("11", "v1/content/b", "a"), ("22", "v1/content/b", "c")],
+        );
+        let difference = state_difference(&moved, &then, &current, &now).unwrap();
+        assert_eq!(
+            difference,
+            "`a` has other content; `c` is only in the prior inventory; `b` is only in the root inventory"
+        );
+    }
+
+    #[test]
+    fn a_missing_root_is_an_error_not_a_finding() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        assert!(validate_object(&missing, true, &crate::progress::NoProgress).is_err());
+    }
+}
