@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use super::{VerifiedBundle, verified_bundle};
 use crate::collection::CollectionInfo;
-use crate::digest::DigestsHasher;
+use crate::digest::{Digests, DigestsHasher};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
 use crate::ocfl::inventory::{DigestMap, INVENTORY, sidecar_name, sidecar_text};
@@ -189,7 +189,15 @@ pub fn export(
         return Ok(report);
     }
     let inventory = version.finish(staged);
+    if existing.is_none() {
+        write_file(
+            &object_dir.join(OBJECT_DECLARATION),
+            format!("ocfl_object_{}\n", SpecVersion::V1_1.number()).as_bytes(),
+        )?;
+    }
     let sidecar = write_inventories(&build_root, &name, &inventory)?;
+    sync_dir(&build_root.join(&name))?;
+    sync_dir(&build_root)?;
     report.head = Some(name.clone());
     report.created = inventory.head_version().map(|v| v.created.clone());
     report.action = match target {
@@ -201,10 +209,6 @@ pub fn export(
             OcflAction::VersionAdded
         }
         Target::Create | Target::Replace => {
-            write_file(
-                &object_dir.join(OBJECT_DECLARATION),
-                format!("ocfl_object_{}\n", SpecVersion::V1_1.number()).as_bytes(),
-            )?;
             replace(&object_dir, object, &parent)?;
             OcflAction::Created
         }
@@ -404,19 +408,26 @@ impl Staged {
     }
 }
 
-/// One bag file copied into the content directory.
-struct Copied {
+/// One bag file, hashed.
+struct Hashed {
+    /// Its path in the bag.
+    source: String,
+    /// Its logical path: `<collection id>/<path in the bag>`.
     logical: String,
-    content: String,
+    /// Its digest with the object's algorithm.
     digest: String,
+    /// Its digest with the other algorithm, for the fixity block.
     other_digest: String,
     size: u64,
 }
 
-/// Copies every file of the bag to `content_dir` (whose path from the
-/// object root is `content_path`), under `<collection id>/`, hashing it on
-/// the way; then removes the copies whose content the object already has
-/// or that repeat an earlier file, keeping the first by path.
+/// Hashes every file of the bag, then copies into `content_dir` (whose
+/// path from the object root is `content_path`) the files whose content
+/// the object does not store yet: of files with the same content, the
+/// first by path. Each copy is hashed again on the way and must be the
+/// bytes hashed first. Nothing is written for content already stored, so
+/// a new version costs one read of the bundle, plus a read and a write of
+/// what is new.
 fn stage_content(
     bundle: &VerifiedBundle,
     content_dir: &Path,
@@ -432,22 +443,17 @@ fn stage_content(
     let top = bundle.collection.info.id.to_string();
     let files = bundle.store.files();
     progress.start(files.iter().map(|f| f.size).sum());
-    let copied: Vec<Copied> = files
+    let hashed: Vec<Hashed> = files
         .par_iter()
         .map(|file| {
-            let logical = format!("{top}/{}", file.path);
-            let target = content_dir.join(&logical);
-            let parent = target.parent().expect("a content file has a directory");
-            fs::create_dir_all(parent).at(parent)?;
-            let (size, sha256, sha512) = copy_hashing(bundle, &file.path, &target, progress)
-                .map_err(|error| Error::io(&target, error))?;
+            let (size, digests) = read_hashing(bundle, &file.path, None, progress)?;
             let (digest, other_digest) = match algorithm {
-                DigestAlgorithm::Sha256 => (sha256, sha512),
-                _ => (sha512, sha256),
+                DigestAlgorithm::Sha256 => (digests.sha256, digests.sha512),
+                _ => (digests.sha512, digests.sha256),
             };
-            Ok(Copied {
-                content: format!("{content_path}/{logical}"),
-                logical,
+            Ok(Hashed {
+                source: file.path.clone(),
+                logical: format!("{top}/{}", file.path),
                 digest,
                 other_digest,
                 size,
@@ -459,43 +465,71 @@ fn stage_content(
         manifest: DigestMap::new(),
         fixity_algorithm,
         fixity: DigestMap::new(),
-        files: copied.len() as u64,
+        files: hashed.len() as u64,
         added: 0,
         bytes_added: 0,
     };
-    for file in copied {
+    let mut new = Vec::new();
+    for file in hashed {
         staged
             .state
             .entry(file.digest.clone())
             .or_default()
             .push(file.logical.clone());
         if known.contains(&file.digest) || staged.manifest.contains_key(&file.digest) {
-            let path = content_dir.join(&file.logical);
-            fs::remove_file(&path).at(&path)?;
             continue;
         }
         staged.added += 1;
         staged.bytes_added += file.size;
+        let content = format!("{content_path}/{}", file.logical);
         staged
             .fixity
-            .insert(file.other_digest, vec![file.content.clone()]);
-        staged.manifest.insert(file.digest, vec![file.content]);
+            .insert(file.other_digest.clone(), vec![content.clone()]);
+        staged.manifest.insert(file.digest.clone(), vec![content]);
+        new.push(file);
     }
-    remove_empty_dirs(content_dir)?;
+    progress.start(staged.bytes_added);
+    new.par_iter()
+        .map(|file| {
+            let target = content_dir.join(&file.logical);
+            let parent = target.parent().expect("a content file has a directory");
+            fs::create_dir_all(parent).at(parent)?;
+            let (_, digests) = read_hashing(bundle, &file.source, Some(&target), progress)?;
+            let copied = match algorithm {
+                DigestAlgorithm::Sha256 => digests.sha256,
+                _ => digests.sha512,
+            };
+            if copied != file.digest {
+                return Err(Error::unreadable(
+                    bundle.store.location(),
+                    format!("{} changed during the export", file.source),
+                ));
+            }
+            Ok(())
+        })
+        .collect::<Result<Vec<()>>>()?;
+    let copies: Vec<PathBuf> = new.iter().map(|f| content_dir.join(&f.logical)).collect();
+    sync(&copies, content_dir)?;
     Ok(staged)
 }
 
-/// Copies a bag file to `target`, returning its size, SHA-256 and SHA-512.
-fn copy_hashing(
+/// Reads a bag file once, hashing it (SHA-256 and SHA-512) and, given a
+/// `target`, copying it there (not yet synced to disk: see [`sync`]).
+fn read_hashing(
     bundle: &VerifiedBundle,
     path: &str,
-    target: &Path,
+    target: Option<&Path>,
     progress: &dyn Progress,
-) -> io::Result<(u64, String, String)> {
-    let mut out = File::create(target)?;
+) -> Result<(u64, Digests)> {
+    let mut out = match target {
+        Some(target) => Some(File::create(target).at(target)?),
+        None => None,
+    };
     let mut hasher = DigestsHasher::new();
     let mut size = 0u64;
-    bundle.store.read_with(path, &mut |reader: &mut dyn Read| {
+    // A failed write is the target's error, not the bundle's.
+    let mut write_error = None;
+    let read = bundle.store.read_with(path, &mut |reader: &mut dyn Read| {
         let mut buffer = vec![0; 256 * 1024];
         loop {
             let n = match reader.read(&mut buffer) {
@@ -505,38 +539,66 @@ fn copy_hashing(
                 Err(error) => return Err(error),
             };
             hasher.update(&buffer[..n]);
-            out.write_all(&buffer[..n])?;
+            if let Some(out) = &mut out
+                && let Err(error) = out.write_all(&buffer[..n])
+            {
+                write_error = Some(error);
+                return Err(io::Error::other("the copy could not be written"));
+            }
             size += n as u64;
             progress.advance(n as u64);
         }
-    })?;
-    out.sync_all()?;
-    let digests = hasher.finish();
-    Ok((size, digests.sha256, digests.sha512))
+    });
+    if let (Some(error), Some(target)) = (write_error, target) {
+        return Err(Error::io(target, error));
+    }
+    read.map_err(|error| Error::unreadable(bundle.store.location(), format!("{path}: {error}")))?;
+    Ok((size, hasher.finish()))
 }
 
-/// Removes the directories under `dir` (and `dir` itself) left empty: an
-/// OCFL content directory has no empty directories (E024), and a version
-/// that stores no file has none (W003).
-fn remove_empty_dirs(dir: &Path) -> Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
+/// Flushes the files at `paths` to disk, and then their directories up to
+/// `root`, before they are renamed into the object. Many at once: each fsync waits
+/// on the device, and overlapping the waits lets the file system commit
+/// them together (4,008 small files took 4.5 s one after another here, and
+/// about 1 s on 16 threads).
+fn sync(paths: &[PathBuf], root: &Path) -> Result<()> {
+    const THREADS: usize = 16;
+    let dirs: BTreeSet<&Path> = paths
+        .iter()
+        .flat_map(|path| {
+            path.ancestors()
+                .skip(1)
+                .take_while(|dir| dir.starts_with(root))
+        })
+        .collect();
+    let chunk = paths.len().div_ceil(THREADS).max(1);
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || -> Result<()> {
+                    for path in part {
+                        File::open(path).and_then(|f| f.sync_all()).at(path)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .try_for_each(|thread| thread.join().expect("a sync thread does not panic"))
+    })?;
+    dirs.into_iter().try_for_each(sync_dir)
+}
+
+/// Flushes a directory's entries to disk. Best effort: where a directory
+/// cannot be opened as a file (Windows), the file system journals its
+/// entries itself.
+fn sync_dir(dir: &Path) -> Result<()> {
+    match File::open(dir) {
+        Ok(handle) => handle.sync_all().at(dir),
+        Err(_) => Ok(()),
     }
-    for entry in walkdir::WalkDir::new(dir).contents_first(true) {
-        let entry = entry.map_err(|error| {
-            let at = error.path().unwrap_or(dir).to_path_buf();
-            Error::io(at, error.into())
-        })?;
-        if entry.file_type().is_dir()
-            && fs::read_dir(entry.path())
-                .at(entry.path())?
-                .next()
-                .is_none()
-        {
-            fs::remove_dir(entry.path()).at(entry.path())?;
-        }
-    }
-    Ok(())
 }
 
 /// Writes the inventory and its sidecar in `build_root` and in its version
@@ -560,8 +622,10 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     file.sync_all().at(path)
 }
 
+/// Renames `from` to `to`, then flushes the directory entry.
 fn move_into(from: &Path, to: &Path) -> Result<()> {
-    fs::rename(from, to).at(to)
+    fs::rename(from, to).at(to)?;
+    sync_dir(&parent_dir(to))
 }
 
 /// Puts the directory `new` at `target`, replacing whatever is there: the
@@ -618,21 +682,6 @@ mod tests {
         fs::write(object.join(OBJECT_DECLARATION), "ocfl_object_1.1\n").unwrap();
         assert_eq!(Target::of(&object, false).unwrap(), Target::AddVersion);
         assert_eq!(Target::of(&object, true).unwrap(), Target::AddVersion);
-    }
-
-    #[test]
-    fn empty_directories_are_removed_bottom_up() {
-        let dir = tempfile::tempdir().unwrap();
-        let content = dir.path().join("content");
-        fs::create_dir_all(content.join("a/b/c")).unwrap();
-        fs::create_dir_all(content.join("d")).unwrap();
-        fs::write(content.join("d/x"), "x").unwrap();
-        remove_empty_dirs(&content).unwrap();
-        assert!(!content.join("a").exists());
-        assert!(content.join("d/x").exists());
-        fs::remove_file(content.join("d/x")).unwrap();
-        remove_empty_dirs(&content).unwrap();
-        assert!(!content.exists());
     }
 
     #[test]
