@@ -74,9 +74,10 @@ pub struct PackArgs {
 /// `corpack verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A bundle (.zip) or a bag directory.
+    /// A bundle (.zip), a bag directory or an OCFL object directory.
     pub bag: PathBuf,
-    /// Check only completeness and Payload-Oxum, not checksums.
+    /// Check only completeness and Payload-Oxum, not checksums (for an
+    /// OCFL object: everything but the digests).
     #[arg(long)]
     pub fast: bool,
     #[command(flatten)]

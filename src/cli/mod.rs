@@ -111,7 +111,9 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
         let errors = count(&report.findings, Severity::Error);
         let warnings = count(&report.findings, Severity::Warning);
         let verdict = if report.valid { "valid" } else { "invalid" };
-        let checked = if args.fast {
+        let checked = if args.fast && report.ocfl_version.is_some() {
+            "structure only, no digests".to_string()
+        } else if args.fast {
             "completeness and Payload-Oxum only".to_string()
         } else {
             format!(
