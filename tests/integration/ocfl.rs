@@ -229,7 +229,7 @@ fn pack(dir: &Dir, collection: &Path, name: &str) -> PathBuf {
 }
 
 /// `corpack export --json ocfl BUNDLE -o OBJECT [extra]`: the exit code and
-/// the report (`Null` when the command failed before reporting).
+/// the report (`{"error": ...}` when the command failed).
 fn export(bundle: &Path, object: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let output = corpack()
         .args(["export", "--json", "ocfl"])
@@ -346,6 +346,41 @@ fn a_bundle_exports_to_a_valid_object_holding_the_bag() {
             .all(|n| !n.to_string_lossy().starts_with(".corpack-")),
         "temporary files left: {names:?}"
     );
+}
+
+#[test]
+fn the_collection_contact_is_the_version_user() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let toml = collection.join("collection.toml");
+    let text = fs::read_to_string(&toml).unwrap().replace(
+        "date = \"2026-11-25\"\n",
+        "date = \"2026-11-25\"\ncontact_name = \"Ada Archivist\"\ncontact_email = \"ada@example.org\"\n",
+    );
+    fs::write(&toml, text).unwrap();
+    let bundle = pack(&dir, &collection, "c");
+    let object = dir.join("object");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let version = &inventory(&object)["versions"]["v1"];
+    assert_eq!(
+        version["user"],
+        serde_json::json!({"name": "Ada Archivist", "address": "mailto:ada@example.org"})
+    );
+    assert_eq!(
+        version["message"],
+        "corpack export of the bundle of collection sample dated 2026-11-25: 4 documents, 3 held"
+    );
+    // With an address, the object draws no warning at all.
+    assert_eq!(verify_valid(&object), BTreeSet::new());
+    validators().ocfl_validate(&object).assert_valid();
+    // An object is not a bundle.
+    let (status, report) = export(&object, &dir.join("again"), &[]);
+    assert_eq!(status, 2);
+    assert!(
+        report["error"].as_str().unwrap().contains("not a bundle"),
+        "{report}"
+    );
+    assert!(!dir.join("again").exists());
 }
 
 #[test]
