@@ -151,11 +151,6 @@ impl VersionNum {
             padding: self.padding,
         }
     }
-
-    /// Whether the name is zero-padded.
-    pub fn is_padded(self) -> bool {
-        self.padding > 0
-    }
 }
 
 impl Ord for VersionNum {

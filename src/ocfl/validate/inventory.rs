@@ -177,16 +177,16 @@ impl Checker<'_> {
             }
         };
         let algorithm = name.parse::<DigestAlgorithm>().ok();
-        match algorithm {
-            Some(DigestAlgorithm::Sha512) => {}
-            Some(DigestAlgorithm::Sha256) => self.add(
-                OcflCode::W004,
-                "`digestAlgorithm` is sha256; sha512 is recommended",
-            ),
-            _ => self.add(
+        if !algorithm.is_some_and(DigestAlgorithm::addresses_content) {
+            self.add(
                 OcflCode::E025,
                 format!("`digestAlgorithm` `{name}` is neither sha512 nor sha256"),
-            ),
+            );
+        } else if algorithm == Some(DigestAlgorithm::Sha256) {
+            self.add(
+                OcflCode::W004,
+                "`digestAlgorithm` is sha256; sha512 is recommended",
+            );
         }
         algorithm
     }
