@@ -46,6 +46,15 @@ pub enum Error {
     /// The output exists and overwriting was not requested.
     #[error("{}: already exists (pass --force to overwrite it)", .0.display())]
     OutputExists(PathBuf),
+    /// The output exists and cannot take this output: an OCFL object of
+    /// another collection, say. `--force` does not override it.
+    #[error("{}: {message}", path.display())]
+    OutputConflict {
+        /// The output.
+        path: PathBuf,
+        /// Why it cannot be written.
+        message: String,
+    },
     /// A bundle or bag could not be read as one at all.
     #[error("{}: {message}", path.display())]
     Unreadable {

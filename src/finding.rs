@@ -10,6 +10,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use strum::{Display, EnumString, IntoStaticStr};
 
+use crate::ocfl::OcflCode;
+
 /// How bad a finding is.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Display, JsonSchema,
@@ -104,6 +106,19 @@ pub enum Code {
     /// A record describes a dispute (aspects, summary or disputing works)
     /// but its status is not `contested`.
     DisputeNotContested,
+    /// A requirement of the OCFL 1.1 specification, under its own code
+    /// (`E040`, `W004`), written as the specification writes it. These
+    /// codes parse as `OcflCode`.
+    #[serde(untagged)]
+    #[strum(transparent, default_with = "unparsed_ocfl_code")]
+    Ocfl(OcflCode),
+}
+
+/// The field strum's `EnumString` gives [`Code::Ocfl`] when it parses the
+/// variant's own name, `ocfl`, which names no requirement: the OCFL codes
+/// themselves parse as [`OcflCode`].
+fn unparsed_ocfl_code() -> OcflCode {
+    OcflCode::E001
 }
 
 /// One thing found wrong (or worth a warning) in a bag.
@@ -169,6 +184,20 @@ mod tests {
         assert_eq!("unsafe-path".parse::<Code>().unwrap(), Code::UnsafePath);
         let json = serde_json::to_string(&Code::BagitTxtMissing).unwrap();
         assert_eq!(json, "\"bagit-txt-missing\"");
+    }
+
+    #[test]
+    fn ocfl_codes_are_written_as_the_specification_writes_them() {
+        let code = Code::Ocfl(OcflCode::E040);
+        assert_eq!(code.to_string(), "E040");
+        assert_eq!(<&str>::from(code), "E040");
+        assert_eq!(serde_json::to_string(&code).unwrap(), "\"E040\"");
+        let finding = crate::ocfl::finding(OcflCode::W004, "inventory.json", "uses sha256");
+        assert_eq!(finding.severity, Severity::Warning);
+        assert_eq!(
+            finding.to_string(),
+            "inventory.json: warning[W004]: uses sha256"
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod error;
 pub mod export;
 pub mod finding;
 pub mod import;
+pub mod ocfl;
 pub mod output;
 pub mod pack;
 pub mod progress;

@@ -8,6 +8,7 @@ use schemars::{JsonSchema, Schema};
 use crate::check::CheckReport;
 use crate::collection::CollectionFile;
 use crate::export::csv::ExportReport;
+use crate::export::ocfl::OcflExportReport;
 use crate::import::ImportReport;
 use crate::pack::PackReport;
 use crate::show::ShowReport;
@@ -23,6 +24,7 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("show-output.schema.json", text::<ShowReport>()),
         ("import-output.schema.json", text::<ImportReport>()),
         ("export-output.schema.json", text::<ExportReport>()),
+        ("export-ocfl-output.schema.json", text::<OcflExportReport>()),
     ]
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use corpack::collection::values::{IsoDate, License, Slug};
 use corpack::edtf::EdtfDate;
 
@@ -35,9 +35,9 @@ pub enum Command {
     /// Make a collection directory from a CSV file or a bag.
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Write the records of a collection or bundle in another format.
-    #[command(subcommand)]
-    Export(ExportCommand),
+    /// Export a bundle, once verified, in another format: the records as
+    /// CSV, or a repository's import format.
+    Export(ExportArgs),
 }
 
 /// `corpack import …`.
@@ -52,14 +52,6 @@ pub enum ImportCommand {
     /// tool: bag-info.txt fills the collection, each payload file becomes a
     /// record to complete.
     Bag(ImportBagArgs),
-}
-
-/// `corpack export …`.
-#[derive(Debug, Subcommand)]
-pub enum ExportCommand {
-    /// The records as a CSV file that `import csv` reads back. A bundle is
-    /// verified first; one that does not verify is refused (exit 1).
-    Csv(ExportCsvArgs),
 }
 
 /// Collection fields for an import; they win over what the source says.
@@ -132,21 +124,6 @@ pub struct ImportBagArgs {
     pub common: CommonArgs,
 }
 
-/// `corpack export csv`.
-#[derive(Debug, Args)]
-pub struct ExportCsvArgs {
-    /// A collection directory, a bundle (.zip) or a bag directory.
-    pub source: PathBuf,
-    /// The CSV file to write.
-    #[arg(short, long, value_name = "FILE.csv")]
-    pub output: PathBuf,
-    /// Overwrite the CSV file if it exists.
-    #[arg(long)]
-    pub force: bool,
-    #[command(flatten)]
-    pub common: CommonArgs,
-}
-
 /// Flags every command has.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
@@ -188,9 +165,10 @@ pub struct PackArgs {
 /// `corpack verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A bundle (.zip) or a bag directory.
+    /// A bundle (.zip), a bag directory or an OCFL object directory.
     pub bag: PathBuf,
-    /// Check only completeness and Payload-Oxum, not checksums.
+    /// Check only completeness and Payload-Oxum, not checksums (for an
+    /// OCFL object: everything but the digests).
     #[arg(long)]
     pub fast: bool,
     #[command(flatten)]
@@ -233,4 +211,33 @@ pub struct ShowArgs {
     pub date_range: Option<EdtfDate>,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// `corpack export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format to write.
+    pub format: ExportFormat,
+    /// A bundle (.zip) or a bag directory made by corpack; for `csv`, also
+    /// a collection directory.
+    pub bundle: PathBuf,
+    /// Where to write: a directory or a file, depending on the format.
+    #[arg(short, long, value_name = "DIR|FILE")]
+    pub output: PathBuf,
+    /// Replace the output if it exists. An OCFL object is never replaced:
+    /// exporting into one adds a version.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The formats of `corpack export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The records as a CSV file (a file) that `import csv` reads back.
+    Csv,
+    /// An OCFL 1.1 object (a directory). Into an existing object of the
+    /// same collection, adds a version.
+    Ocfl,
 }

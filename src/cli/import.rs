@@ -1,16 +1,13 @@
-//! `import csv`, `import bag` and `export csv`: run the library, print
-//! what was written.
+//! `import csv` and `import bag`: run the library, print what was
+//! written.
 
 use anyhow::Context;
-use corpack::export::csv::export_csv as export;
-use corpack::finding::Severity;
 use corpack::import::bag::{BagImportOptions, import_bag};
 use corpack::import::csv::{CsvImportOptions, import_csv};
 use corpack::import::{CollectionFields, ImportReport};
 
-use super::args::{CollectionFieldArgs, ExportCsvArgs, ImportBagArgs, ImportCsvArgs};
-use super::progress::Bar;
-use super::{Outcome, count, print_json, print_text};
+use super::args::{CollectionFieldArgs, ImportBagArgs, ImportCsvArgs};
+use super::{Outcome, print_json, print_text};
 
 fn fields(args: &CollectionFieldArgs) -> CollectionFields {
     CollectionFields {
@@ -61,35 +58,4 @@ fn print_import(report: &ImportReport, json: bool) -> anyhow::Result<Outcome> {
         ))?;
     }
     Ok(Outcome::Success)
-}
-
-pub fn export_csv(args: &ExportCsvArgs) -> anyhow::Result<Outcome> {
-    let bar = Bar::new("verifying", args.common.quiet || args.common.json);
-    let report = export(&args.source, &args.output, args.force, &bar);
-    bar.finish();
-    let report = report.with_context(|| format!("cannot export {}", args.source.display()))?;
-    if args.common.json {
-        print_json(&report)?;
-    } else {
-        let mut text = String::new();
-        for finding in &report.findings {
-            text.push_str(&format!("{finding}\n"));
-        }
-        if report.written {
-            text.push_str(&format!(
-                "exported {} documents of {} to {}\n",
-                report.documents,
-                report.source.display(),
-                report.output.display()
-            ));
-        } else {
-            text.push_str(&format!(
-                "refused: {} does not verify ({} errors); nothing written\n",
-                report.source.display(),
-                count(&report.findings, Severity::Error)
-            ));
-        }
-        print_text(&text)?;
-    }
-    Ok(Outcome::from_valid(report.written))
 }

@@ -2,6 +2,7 @@
 //! as one JSON document.
 
 pub mod args;
+mod export;
 mod import;
 mod progress;
 mod table;
@@ -13,8 +14,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use self::args::{
-    CheckArgs, Cli, Command, CommonArgs, ExportCommand, ImportCommand, PackArgs, ShowArgs,
-    VerifyArgs,
+    CheckArgs, Cli, Command, CommonArgs, ImportCommand, PackArgs, ShowArgs, VerifyArgs,
 };
 use self::progress::Bar;
 use corpack::finding::Severity;
@@ -52,7 +52,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Show(args) => show(args),
         Command::Import(ImportCommand::Csv(args)) => import::csv(args),
         Command::Import(ImportCommand::Bag(args)) => import::bag(args),
-        Command::Export(ExportCommand::Csv(args)) => import::export_csv(args),
+        Command::Export(args) => export::export(args),
     }
 }
 
@@ -69,7 +69,7 @@ fn common(cli: &Cli) -> &CommonArgs {
         Command::Show(args) => &args.common,
         Command::Import(ImportCommand::Csv(args)) => &args.common,
         Command::Import(ImportCommand::Bag(args)) => &args.common,
-        Command::Export(ExportCommand::Csv(args)) => &args.common,
+        Command::Export(args) => &args.common,
     }
 }
 
@@ -119,7 +119,9 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
         let errors = count(&report.findings, Severity::Error);
         let warnings = count(&report.findings, Severity::Warning);
         let verdict = if report.valid { "valid" } else { "invalid" };
-        let checked = if args.fast {
+        let checked = if args.fast && report.ocfl_version.is_some() {
+            "structure only, no digests".to_string()
+        } else if args.fast {
             "completeness and Payload-Oxum only".to_string()
         } else {
             format!(
@@ -127,10 +129,13 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
                 report.files_checked, report.bytes_checked
             )
         };
+        let standard = match &report.ocfl_version {
+            Some(version) => format!("OCFL object {version}"),
+            None => format!("BagIt {}", report.bagit_version.as_deref().unwrap_or("?")),
+        };
         text.push_str(&format!(
-            "{verdict}: {} (BagIt {}; {checked}; {errors} errors, {warnings} warnings)\n",
+            "{verdict}: {} ({standard}; {checked}; {errors} errors, {warnings} warnings)\n",
             report.location.display(),
-            report.bagit_version.as_deref().unwrap_or("?"),
         ));
         print_text(&text)?;
     }

@@ -37,6 +37,9 @@ impl Bar {
 
 impl Progress for Bar {
     fn start(&self, total_bytes: u64) {
+        // A command may go through phases (verify, then copy): each starts
+        // the bar over.
+        self.bar.set_position(0);
         self.bar.set_length(total_bytes);
     }
 

@@ -33,7 +33,12 @@ pub struct Report {
     /// The bag: a directory or a zip file.
     pub location: PathBuf,
     /// The `BagIt-Version` it declares, if readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bagit_version: Option<String>,
+    /// For an OCFL object root instead of a bag: the OCFL version it
+    /// declares (`1.1`), or `unknown`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocfl_version: Option<String>,
     /// Whether there is no error finding.
     pub valid: bool,
     /// Files whose checksums were computed.
@@ -46,6 +51,9 @@ pub struct Report {
 
 /// Verifies the bag at `path`: a directory or a zip.
 pub fn verify_path(path: &Path, options: VerifyOptions, progress: &dyn Progress) -> Result<Report> {
+    if crate::ocfl::is_object_root(path) {
+        return crate::ocfl::validate::verify_report(path, options, progress);
+    }
     let store = reader::open(path)?;
     Ok(verify(store.as_ref(), options, progress))
 }
@@ -56,6 +64,7 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
     let mut report = Report {
         location: store.location().to_path_buf(),
         bagit_version: None,
+        ocfl_version: None,
         valid: false,
         files_checked: 0,
         bytes_checked: 0,

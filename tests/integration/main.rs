@@ -4,6 +4,7 @@
 mod check;
 mod import;
 mod manifests;
+mod ocfl;
 mod pack;
 mod seeds;
 mod show;

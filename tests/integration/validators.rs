@@ -1,4 +1,5 @@
-//! The external validators (bagit-python, bdbag, rocrate-validator).
+//! The external validators (bagit-python, bdbag, rocrate-validator,
+//! ocfl-py).
 //!
 //! The validators live in a Python venv made by `scripts/setup-validators`
 //! (pinned by `scripts/validators-requirements.txt`); [`validators`] runs that
@@ -58,7 +59,7 @@ impl Outcome {
     }
 
     /// The validator rejected the input: exit code 1, its "invalid" code.
-    /// Any other failure (2 is a usage error for all three) is no verdict.
+    /// Any other failure (2 is a usage error for all of them) is no verdict.
     pub fn is_invalid(&self) -> bool {
         self.status.code() == Some(1)
     }
@@ -174,6 +175,22 @@ impl Validators {
                 .arg(profile);
         }
         command.arg(zip);
+        run(command)
+    }
+
+    /// `ocfl-validate.py OBJECT_DIR` (ocfl-py): exit 0 for a valid OCFL
+    /// object (warnings allowed), 1 for an invalid one. Checks every digest.
+    /// A path that does not exist also exits 1 ("Bad path"), so a test of
+    /// an invalid object should look for the code in the output.
+    pub fn ocfl_validate(&self, object_dir: &Path) -> Outcome {
+        self.ocfl_validate_all(&[object_dir])
+    }
+
+    /// [`Validators::ocfl_validate`] of several objects in one run: valid
+    /// when every one is.
+    pub fn ocfl_validate_all(&self, object_dirs: &[&Path]) -> Outcome {
+        let mut command = Command::new(self.bin("ocfl-validate.py"));
+        command.args(object_dirs);
         run(command)
     }
 
@@ -578,6 +595,19 @@ mod tests {
             validators().rocrate_validate(&write_crate(bad.path(), serde_json::json!({})));
         outcome.assert_invalid();
         assert!(outcome.to_string().contains("datePublished"), "{outcome}");
+    }
+
+    #[test]
+    fn ocfl_py_accepts_a_valid_object_and_rejects_a_broken_one() {
+        let Some(shared) = shared_dir() else { return };
+        let fixtures = shared.join("conformance/ocfl/1.1");
+        validators()
+            .ocfl_validate(&fixtures.join("good-objects/spec-ex-full"))
+            .assert_valid();
+        let outcome = validators()
+            .ocfl_validate(&fixtures.join("bad-objects/E092_content_file_digest_mismatch"));
+        outcome.assert_invalid();
+        assert!(outcome.output().contains("E092"), "{outcome}");
     }
 
     #[test]

@@ -1,0 +1,701 @@
+//! `export ocfl`: a verified bundle as a version of an OCFL 1.1 object.
+//!
+//! The object's logical state is the bundle unzipped: the bag in a
+//! directory named after the collection id (`<id>/bagit.txt`,
+//! `<id>/data/...`), so that any version, checked out, is a bag again. The
+//! object id is `urn:corpack:<collection id>`, a version's `created` the
+//! collection's date at midnight UTC, its `user` the collection's contact,
+//! and `fixity.sha256` repeats the bag's SHA-256 of every stored file.
+//!
+//! Exporting into an existing object of the same collection adds a version
+//! (`v2`, ...) whose `content/` holds only the files whose digests the
+//! object does not have yet; a bundle whose state is the head's adds
+//! nothing. The same bundles, exported in the same order, give the same
+//! bytes.
+//!
+//! Nothing is written in the object until it is complete beside it: a new
+//! object is built in a temporary directory and renamed into place; a new
+//! version is built aside, its directory renamed in, then the root
+//! inventory and last its sidecar (OCFL 1.1 §3.6) replaced by renames.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{VerifiedBundle, verified_bundle};
+use crate::collection::CollectionInfo;
+use crate::digest::{Digests, DigestsHasher};
+use crate::error::{Error, IoContext, Result};
+use crate::finding::Finding;
+use crate::ocfl::inventory::{DigestMap, INVENTORY, sidecar_name, sidecar_text};
+use crate::ocfl::validate::validate_object;
+use crate::ocfl::{
+    DigestAlgorithm, Inventory, OBJECT_DECLARATION, SpecVersion, User, Version, VersionNum,
+};
+use crate::output::TEMP_PREFIX;
+use crate::progress::{NoProgress, Progress};
+
+/// How to export.
+#[derive(Clone, Debug, Default)]
+pub struct OcflExportOptions {
+    /// Replace an output that exists and is not an OCFL object. An OCFL
+    /// object is never replaced: it gets a new version.
+    pub force: bool,
+}
+
+/// What an export did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum OcflAction {
+    /// A new object was written, with the bundle as `v1`.
+    Created,
+    /// The bundle was added to the object as a new version.
+    VersionAdded,
+    /// The object's head already holds this bundle: nothing was written.
+    Unchanged,
+    /// The bundle or the existing object is invalid: nothing was written
+    /// (the findings say why).
+    Refused,
+}
+
+/// The result of `corpack export ocfl`.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct OcflExportReport {
+    /// The bundle exported.
+    pub bundle: PathBuf,
+    /// The OCFL object root.
+    pub object: PathBuf,
+    /// What was done.
+    pub action: OcflAction,
+    /// The object id, `urn:corpack:<collection id>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The object's head version after the export (`v1`, `v2`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
+    /// The head version's `created`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// Files in the head version's state (the bag's files).
+    pub files: u64,
+    /// Files stored by this export (new content).
+    pub content_files_added: u64,
+    /// The bytes of the files stored by this export.
+    pub content_bytes_added: u64,
+    /// Files of the new version whose content the object already held, or
+    /// that repeat another file's, stored once.
+    pub deduplicated: u64,
+    /// The bundle's verification findings: its errors when refused,
+    /// otherwise its warnings, if any.
+    pub bundle_findings: Vec<Finding>,
+    /// The existing object's findings when it was refused for them.
+    pub object_findings: Vec<Finding>,
+}
+
+/// The OCFL object id of a collection.
+pub fn object_id(info: &CollectionInfo) -> String {
+    format!("urn:corpack:{}", info.id)
+}
+
+/// Exports the bundle (or bag directory) at `bundle` into the OCFL object
+/// at `object`: creates it, or adds a version to it.
+pub fn export(
+    bundle: &Path,
+    object: &Path,
+    options: &OcflExportOptions,
+    progress: &dyn Progress,
+) -> Result<OcflExportReport> {
+    let target = Target::of(object, options.force)?;
+    let mut report = OcflExportReport {
+        bundle: bundle.to_path_buf(),
+        object: object.to_path_buf(),
+        action: OcflAction::Refused,
+        id: None,
+        head: None,
+        created: None,
+        files: 0,
+        content_files_added: 0,
+        content_bytes_added: 0,
+        deduplicated: 0,
+        bundle_findings: Vec::new(),
+        object_findings: Vec::new(),
+    };
+    let verified = match verified_bundle(bundle, progress)? {
+        Ok(verified) => verified,
+        Err(invalid) => {
+            report.bundle_findings = invalid.findings;
+            return Ok(report);
+        }
+    };
+    report.bundle_findings = verified.report.findings.clone();
+    let id = object_id(&verified.collection.info);
+    report.id = Some(id.clone());
+    let existing = match target {
+        Target::AddVersion => {
+            let checked = validate_object(object, false, &NoProgress)?;
+            if !checked.is_valid() {
+                report.object_findings = checked.findings;
+                return Ok(report);
+            }
+            let inventory = checked
+                .inventory
+                .expect("a valid object has a root inventory");
+            check_same_collection(object, &inventory, &id, &verified.collection.info)?;
+            Some(inventory)
+        }
+        Target::Create | Target::Replace => None,
+    };
+    let parent = parent_dir(object);
+    let staging = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempdir_in(&parent)
+        .at(&parent)?;
+    let object_dir = staging.path().join("object");
+    let build_root = match &existing {
+        Some(_) => staging.path().to_path_buf(),
+        None => object_dir.clone(),
+    };
+    let version = new_version(existing.as_ref(), &verified, &id);
+    let name = version.number.to_string();
+    let staged = stage_content(
+        &verified,
+        &build_root
+            .join(&name)
+            .join(version.inventory.content_directory()),
+        &format!("{name}/{}", version.inventory.content_directory()),
+        version.algorithm,
+        &version.known,
+        progress,
+    )?;
+    report.files = staged.files;
+    report.content_files_added = staged.added;
+    report.content_bytes_added = staged.bytes_added;
+    report.deduplicated = staged.files - staged.added;
+    if let Some(inventory) = &existing
+        && inventory
+            .head_version()
+            .is_some_and(|head| head.logical_state() == staged.logical_state())
+    {
+        report.action = OcflAction::Unchanged;
+        report.head = Some(inventory.head.to_string());
+        report.created = inventory.head_version().map(|v| v.created.clone());
+        report.content_files_added = 0;
+        report.content_bytes_added = 0;
+        report.deduplicated = 0;
+        return Ok(report);
+    }
+    let inventory = version.finish(staged);
+    if existing.is_none() {
+        write_file(
+            &object_dir.join(OBJECT_DECLARATION),
+            format!("ocfl_object_{}\n", SpecVersion::V1_1.number()).as_bytes(),
+        )?;
+    }
+    let sidecar = write_inventories(&build_root, &name, &inventory)?;
+    sync_dir(&build_root.join(&name))?;
+    sync_dir(&build_root)?;
+    report.head = Some(name.clone());
+    report.created = inventory.head_version().map(|v| v.created.clone());
+    report.action = match target {
+        Target::AddVersion => {
+            // The version first, then the inventory, and its sidecar last.
+            for entry in [name.as_str(), INVENTORY, sidecar.as_str()] {
+                move_into(&build_root.join(entry), &object.join(entry))?;
+            }
+            OcflAction::VersionAdded
+        }
+        Target::Create | Target::Replace => {
+            replace(&object_dir, object, &parent)?;
+            OcflAction::Created
+        }
+    };
+    Ok(report)
+}
+
+/// What the output path is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    /// Nothing, or an empty directory: a new object.
+    Create,
+    /// Something else, to be replaced (`--force`).
+    Replace,
+    /// An OCFL object: a new version.
+    AddVersion,
+}
+
+impl Target {
+    fn of(object: &Path, force: bool) -> Result<Target> {
+        let Ok(metadata) = object.symlink_metadata() else {
+            return Ok(Target::Create);
+        };
+        if metadata.is_dir() {
+            let empty = fs::read_dir(object).at(object)?.next().is_none();
+            if empty {
+                return Ok(Target::Create);
+            }
+            if crate::ocfl::is_object_root(object) {
+                return Ok(Target::AddVersion);
+            }
+        }
+        if force {
+            Ok(Target::Replace)
+        } else {
+            Err(Error::OutputExists(object.to_path_buf()))
+        }
+    }
+}
+
+/// The object must be this collection's, and its head no newer than the
+/// bundle: a version's `created` is its collection's date.
+fn check_same_collection(
+    object: &Path,
+    inventory: &Inventory,
+    id: &str,
+    info: &CollectionInfo,
+) -> Result<()> {
+    if inventory.id != id {
+        return Err(Error::OutputConflict {
+            path: object.to_path_buf(),
+            message: format!(
+                "the OCFL object is `{}`, not `{id}`: it holds another collection (choose another output; an OCFL object is never replaced)",
+                inventory.id
+            ),
+        });
+    }
+    let head_date = inventory
+        .head_version()
+        .and_then(|v| chrono::DateTime::parse_from_rfc3339(&v.created).ok())
+        .map(|created| created.date_naive());
+    if let Some(head_date) = head_date
+        && info.date.date() < head_date
+    {
+        return Err(Error::OutputConflict {
+            path: object.to_path_buf(),
+            message: format!(
+                "the bundle's collection date {} is before the object's head version {} ({head_date}): export a newer bundle",
+                info.date, inventory.head
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The version being made.
+struct NewVersion {
+    number: VersionNum,
+    algorithm: DigestAlgorithm,
+    /// The object's inventory so far, or a fresh one.
+    inventory: Inventory,
+    /// The version block, without its state.
+    block: Version,
+    /// Digests (lowercase) whose content the object already stores.
+    known: BTreeSet<String>,
+}
+
+fn new_version(existing: Option<&Inventory>, bundle: &VerifiedBundle, id: &str) -> NewVersion {
+    let info = &bundle.collection.info;
+    let inventory = existing.cloned().unwrap_or_else(|| Inventory {
+        content_directory: None,
+        digest_algorithm: DigestAlgorithm::Sha512,
+        fixity: BTreeMap::new(),
+        head: VersionNum::FIRST,
+        id: id.to_string(),
+        manifest: DigestMap::new(),
+        inventory_type: SpecVersion::V1_1.inventory_type(),
+        versions: BTreeMap::new(),
+    });
+    let number = existing.map_or(VersionNum::FIRST, |inventory| inventory.head.next());
+    let known = inventory
+        .manifest
+        .keys()
+        .map(|digest| digest.to_ascii_lowercase())
+        .collect();
+    let held = bundle
+        .collection
+        .documents
+        .iter()
+        .filter(|document| {
+            bundle.store.contains(&format!(
+                "{}/{}",
+                crate::bundle::DOCUMENTS_DIR,
+                document.file
+            ))
+        })
+        .count();
+    let block = Version {
+        created: format!("{}T00:00:00Z", info.date),
+        message: Some(format!(
+            "corpack export of the bundle of collection {} dated {}: {} documents, {held} held",
+            info.id,
+            info.date,
+            bundle.collection.documents.len(),
+        )),
+        state: DigestMap::new(),
+        user: Some(User {
+            address: info
+                .contact_email
+                .as_ref()
+                .map(|email| format!("mailto:{email}")),
+            name: info
+                .contact_name
+                .clone()
+                .or_else(|| info.source_organization.clone())
+                .unwrap_or_else(|| "corpack".to_string()),
+        }),
+    };
+    NewVersion {
+        number,
+        algorithm: inventory.digest_algorithm,
+        inventory,
+        block,
+        known,
+    }
+}
+
+impl NewVersion {
+    /// The object's inventory with this version as head.
+    fn finish(self, staged: Staged) -> Inventory {
+        let mut inventory = self.inventory;
+        let mut block = self.block;
+        block.state = staged.state;
+        inventory.head = self.number;
+        inventory.versions.insert(self.number, block);
+        for (digest, paths) in staged.manifest {
+            inventory.manifest.entry(digest).or_default().extend(paths);
+        }
+        if !staged.fixity.is_empty() {
+            let fixity = inventory
+                .fixity
+                .entry(staged.fixity_algorithm.to_string())
+                .or_default();
+            for (digest, paths) in staged.fixity {
+                fixity.entry(digest).or_default().extend(paths);
+            }
+        }
+        inventory
+    }
+}
+
+/// What staging a version's content gave.
+struct Staged {
+    /// Digest → logical paths of every file of the bundle.
+    state: DigestMap,
+    /// Digest → content path of each file stored.
+    manifest: DigestMap,
+    /// The other algorithm of the two corpack computes.
+    fixity_algorithm: DigestAlgorithm,
+    /// Its digest → content path of each file stored.
+    fixity: DigestMap,
+    files: u64,
+    added: u64,
+    bytes_added: u64,
+}
+
+impl Staged {
+    /// Logical path → digest, as [`Version::logical_state`] gives it.
+    fn logical_state(&self) -> BTreeMap<&str, String> {
+        let mut paths = BTreeMap::new();
+        for (digest, logical_paths) in &self.state {
+            for path in logical_paths {
+                paths.insert(path.as_str(), digest.to_ascii_lowercase());
+            }
+        }
+        paths
+    }
+}
+
+/// One bag file, hashed.
+struct Hashed {
+    /// Its path in the bag.
+    source: String,
+    /// Its logical path: `<collection id>/<path in the bag>`.
+    logical: String,
+    /// Its digest with the object's algorithm.
+    digest: String,
+    /// Its digest with the other algorithm, for the fixity block.
+    other_digest: String,
+    size: u64,
+}
+
+/// Hashes every file of the bag, then copies into `content_dir` (whose
+/// path from the object root is `content_path`) the files whose content
+/// the object does not store yet: of files with the same content, the
+/// first by path. Each copy is hashed again on the way and must be the
+/// bytes hashed first. Nothing is written for content already stored, so
+/// a new version costs one read of the bundle, plus a read and a write of
+/// what is new.
+fn stage_content(
+    bundle: &VerifiedBundle,
+    content_dir: &Path,
+    content_path: &str,
+    algorithm: DigestAlgorithm,
+    known: &BTreeSet<String>,
+    progress: &dyn Progress,
+) -> Result<Staged> {
+    let fixity_algorithm = match algorithm {
+        DigestAlgorithm::Sha256 => DigestAlgorithm::Sha512,
+        _ => DigestAlgorithm::Sha256,
+    };
+    let top = bundle.collection.info.id.to_string();
+    let files = bundle.store.files();
+    progress.start(files.iter().map(|f| f.size).sum());
+    let hashed: Vec<Hashed> = files
+        .par_iter()
+        .map(|file| {
+            let (size, digests) = read_hashing(bundle, &file.path, None, progress)?;
+            let (digest, other_digest) = match algorithm {
+                DigestAlgorithm::Sha256 => (digests.sha256, digests.sha512),
+                _ => (digests.sha512, digests.sha256),
+            };
+            Ok(Hashed {
+                source: file.path.clone(),
+                logical: format!("{top}/{}", file.path),
+                digest,
+                other_digest,
+                size,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut staged = Staged {
+        state: DigestMap::new(),
+        manifest: DigestMap::new(),
+        fixity_algorithm,
+        fixity: DigestMap::new(),
+        files: hashed.len() as u64,
+        added: 0,
+        bytes_added: 0,
+    };
+    let mut new = Vec::new();
+    for file in hashed {
+        staged
+            .state
+            .entry(file.digest.clone())
+            .or_default()
+            .push(file.logical.clone());
+        if known.contains(&file.digest) || staged.manifest.contains_key(&file.digest) {
+            continue;
+        }
+        staged.added += 1;
+        staged.bytes_added += file.size;
+        let content = format!("{content_path}/{}", file.logical);
+        staged
+            .fixity
+            .insert(file.other_digest.clone(), vec![content.clone()]);
+        staged.manifest.insert(file.digest.clone(), vec![content]);
+        new.push(file);
+    }
+    progress.start(staged.bytes_added);
+    new.par_iter()
+        .map(|file| {
+            let target = content_dir.join(&file.logical);
+            let parent = target.parent().expect("a content file has a directory");
+            fs::create_dir_all(parent).at(parent)?;
+            let (_, digests) = read_hashing(bundle, &file.source, Some(&target), progress)?;
+            let copied = match algorithm {
+                DigestAlgorithm::Sha256 => digests.sha256,
+                _ => digests.sha512,
+            };
+            if copied != file.digest {
+                return Err(Error::unreadable(
+                    bundle.store.location(),
+                    format!("{} changed during the export", file.source),
+                ));
+            }
+            Ok(())
+        })
+        .collect::<Result<Vec<()>>>()?;
+    let copies: Vec<PathBuf> = new.iter().map(|f| content_dir.join(&f.logical)).collect();
+    sync(&copies, content_dir)?;
+    Ok(staged)
+}
+
+/// Reads a bag file once, hashing it (SHA-256 and SHA-512) and, given a
+/// `target`, copying it there (not yet synced to disk: see [`sync`]).
+fn read_hashing(
+    bundle: &VerifiedBundle,
+    path: &str,
+    target: Option<&Path>,
+    progress: &dyn Progress,
+) -> Result<(u64, Digests)> {
+    let mut out = match target {
+        Some(target) => Some(File::create(target).at(target)?),
+        None => None,
+    };
+    let mut hasher = DigestsHasher::new();
+    let mut size = 0u64;
+    // A failed write is the target's error, not the bundle's.
+    let mut write_error = None;
+    let read = bundle.store.read_with(path, &mut |reader: &mut dyn Read| {
+        let mut buffer = vec![0; 256 * 1024];
+        loop {
+            let n = match reader.read(&mut buffer) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            };
+            hasher.update(&buffer[..n]);
+            if let Some(out) = &mut out
+                && let Err(error) = out.write_all(&buffer[..n])
+            {
+                write_error = Some(error);
+                return Err(io::Error::other("the copy could not be written"));
+            }
+            size += n as u64;
+            progress.advance(n as u64);
+        }
+    });
+    if let (Some(error), Some(target)) = (write_error, target) {
+        return Err(Error::io(target, error));
+    }
+    read.map_err(|error| Error::unreadable(bundle.store.location(), format!("{path}: {error}")))?;
+    Ok((size, hasher.finish()))
+}
+
+/// Flushes the files at `paths` to disk, and then their directories up to
+/// `root`, before they are renamed into the object. Many at once: each fsync waits
+/// on the device, and overlapping the waits lets the file system commit
+/// them together (4,008 small files took 4.5 s one after another here, and
+/// about 1 s on 16 threads).
+fn sync(paths: &[PathBuf], root: &Path) -> Result<()> {
+    const THREADS: usize = 16;
+    let dirs: BTreeSet<&Path> = paths
+        .iter()
+        .flat_map(|path| {
+            path.ancestors()
+                .skip(1)
+                .take_while(|dir| dir.starts_with(root))
+        })
+        .collect();
+    let chunk = paths.len().div_ceil(THREADS).max(1);
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || -> Result<()> {
+                    for path in part {
+                        File::open(path).and_then(|f| f.sync_all()).at(path)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .try_for_each(|thread| thread.join().expect("a sync thread does not panic"))
+    })?;
+    dirs.into_iter().try_for_each(sync_dir)
+}
+
+/// Flushes a directory's entries to disk. Best effort: where a directory
+/// cannot be opened as a file (Windows), the file system journals its
+/// entries itself.
+fn sync_dir(dir: &Path) -> Result<()> {
+    match File::open(dir) {
+        Ok(handle) => handle.sync_all().at(dir),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Writes the inventory and its sidecar in `build_root` and in its version
+/// directory `name`; returns the sidecar's file name.
+fn write_inventories(build_root: &Path, name: &str, inventory: &Inventory) -> Result<String> {
+    let json = inventory.to_json();
+    let sidecar = sidecar_text(inventory.digest_algorithm, &json);
+    let sidecar_file = sidecar_name(inventory.digest_algorithm);
+    for dir in [build_root.join(name), build_root.to_path_buf()] {
+        write_file(&dir.join(INVENTORY), &json)?;
+        write_file(&dir.join(&sidecar_file), sidecar.as_bytes())?;
+    }
+    Ok(sidecar_file)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = path.parent().expect("written files have a directory");
+    fs::create_dir_all(parent).at(parent)?;
+    let mut file = File::create(path).at(path)?;
+    file.write_all(bytes).at(path)?;
+    file.sync_all().at(path)
+}
+
+/// Renames `from` to `to`, then flushes the directory entry.
+fn move_into(from: &Path, to: &Path) -> Result<()> {
+    fs::rename(from, to).at(to)?;
+    sync_dir(&parent_dir(to))
+}
+
+/// Puts the directory `new` at `target`, replacing whatever is there: the
+/// old one is renamed aside first and deleted last.
+fn replace(new: &Path, target: &Path, parent: &Path) -> Result<()> {
+    let Ok(metadata) = target.symlink_metadata() else {
+        return move_into(new, target);
+    };
+    if metadata.is_dir() && fs::read_dir(target).at(target)?.next().is_none() {
+        fs::remove_dir(target).at(target)?;
+        return move_into(new, target);
+    }
+    let aside = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempdir_in(parent)
+        .at(parent)?;
+    let old = aside.path().join("old");
+    fs::rename(target, &old).at(target)?;
+    if let Err(error) = fs::rename(new, target) {
+        let _ = fs::rename(&old, target);
+        return Err(Error::io(target, error));
+    }
+    Ok(())
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_classified_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let absent = dir.path().join("absent");
+        assert_eq!(Target::of(&absent, false).unwrap(), Target::Create);
+        let empty = dir.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert_eq!(Target::of(&empty, false).unwrap(), Target::Create);
+        let file = dir.path().join("file");
+        fs::write(&file, "x").unwrap();
+        assert!(matches!(
+            Target::of(&file, false),
+            Err(Error::OutputExists(_))
+        ));
+        assert_eq!(Target::of(&file, true).unwrap(), Target::Replace);
+        let object = dir.path().join("object");
+        fs::create_dir(&object).unwrap();
+        fs::write(object.join(OBJECT_DECLARATION), "ocfl_object_1.1\n").unwrap();
+        assert_eq!(Target::of(&object, false).unwrap(), Target::AddVersion);
+        assert_eq!(Target::of(&object, true).unwrap(), Target::AddVersion);
+    }
+
+    #[test]
+    fn a_directory_is_replaced_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("old.txt"), "old").unwrap();
+        let new = dir.path().join("new");
+        fs::create_dir(&new).unwrap();
+        fs::write(new.join("new.txt"), "new").unwrap();
+        replace(&new, &target, dir.path()).unwrap();
+        assert!(target.join("new.txt").exists() && !target.join("old.txt").exists());
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "nothing is left beside the target");
+    }
+}

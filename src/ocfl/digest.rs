@@ -1,0 +1,178 @@
+//! The digest algorithms an OCFL object may name: `sha512` and `sha256` for
+//! content addressing, and for fixity those of the specification's table
+//! plus extension 0001's.
+
+use std::io::{self, Read};
+
+use blake2::Blake2b;
+use blake2::digest::DynDigest;
+use blake2::digest::consts::{U20, U32, U48, U64};
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Sha256, Sha512, Sha512_256};
+use strum::{Display, EnumString, IntoStaticStr};
+
+/// A digest algorithm by its OCFL name.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Display, EnumString, IntoStaticStr,
+)]
+pub enum DigestAlgorithm {
+    /// MD5 (fixity only; insecure).
+    #[strum(serialize = "md5")]
+    Md5,
+    /// SHA-1 (fixity only; insecure).
+    #[strum(serialize = "sha1")]
+    Sha1,
+    /// SHA-256.
+    #[strum(serialize = "sha256")]
+    Sha256,
+    /// SHA-512, the default.
+    #[strum(serialize = "sha512")]
+    Sha512,
+    /// BLAKE2b with a 512-bit digest.
+    #[strum(serialize = "blake2b-512")]
+    Blake2b512,
+    /// BLAKE2b with a 160-bit digest (extension 0001).
+    #[strum(serialize = "blake2b-160")]
+    Blake2b160,
+    /// BLAKE2b with a 256-bit digest (extension 0001).
+    #[strum(serialize = "blake2b-256")]
+    Blake2b256,
+    /// BLAKE2b with a 384-bit digest (extension 0001).
+    #[strum(serialize = "blake2b-384")]
+    Blake2b384,
+    /// SHA-512/256 (extension 0001).
+    #[strum(serialize = "sha512/256")]
+    Sha512_256,
+}
+
+impl DigestAlgorithm {
+    /// Whether the specification allows it for content addressing (E025).
+    pub fn addresses_content(self) -> bool {
+        matches!(self, DigestAlgorithm::Sha512 | DigestAlgorithm::Sha256)
+    }
+
+    fn hasher(self) -> Box<dyn DynDigest + Send> {
+        match self {
+            DigestAlgorithm::Md5 => Box::new(Md5::default()),
+            DigestAlgorithm::Sha1 => Box::new(Sha1::default()),
+            DigestAlgorithm::Sha256 => Box::new(Sha256::default()),
+            DigestAlgorithm::Sha512 => Box::new(Sha512::default()),
+            DigestAlgorithm::Blake2b512 => Box::new(Blake2b::<U64>::default()),
+            DigestAlgorithm::Blake2b160 => Box::new(Blake2b::<U20>::default()),
+            DigestAlgorithm::Blake2b256 => Box::new(Blake2b::<U32>::default()),
+            DigestAlgorithm::Blake2b384 => Box::new(Blake2b::<U48>::default()),
+            DigestAlgorithm::Sha512_256 => Box::new(Sha512_256::default()),
+        }
+    }
+}
+
+/// Reads `reader` to its end once, hashing with every one of `algorithms`;
+/// `advance` is told of each chunk's length. Returns the size and the
+/// lowercase hex digests, in the order of `algorithms`.
+pub fn digest_reader(
+    reader: &mut dyn Read,
+    algorithms: &[DigestAlgorithm],
+    advance: &dyn Fn(u64),
+) -> io::Result<(u64, Vec<String>)> {
+    let mut hashers: Vec<_> = algorithms.iter().map(|a| a.hasher()).collect();
+    let mut buffer = vec![0; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        for hasher in &mut hashers {
+            hasher.update(&buffer[..n]);
+        }
+        size += n as u64;
+        advance(n as u64);
+    }
+    let digests = hashers
+        .into_iter()
+        .map(|hasher| hex::encode(hasher.finalize()))
+        .collect();
+    Ok((size, digests))
+}
+
+/// The digest of `bytes` in lowercase hex.
+pub fn digest_bytes(algorithm: DigestAlgorithm, bytes: &[u8]) -> String {
+    let mut hasher = algorithm.hasher();
+    hasher.update(bytes);
+    hex::encode(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_of_nothing_are_the_specifications_examples() {
+        // The zero-length examples of the OCFL 1.1 specification (§3.4) and
+        // extension 0001.
+        let starts = [
+            (DigestAlgorithm::Md5, "d41d8cd98f00b204e9800998ecf8427e"),
+            (
+                DigestAlgorithm::Sha1,
+                "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+            ),
+            (
+                DigestAlgorithm::Sha256,
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4",
+            ),
+            (
+                DigestAlgorithm::Sha512,
+                "cf83e1357eefb8bdf1542850d66d8007d620e405",
+            ),
+            (
+                DigestAlgorithm::Blake2b512,
+                "786a02f742015903c6c6fd852552d272912f4740",
+            ),
+            (
+                DigestAlgorithm::Blake2b160,
+                "3345524abf6bbe1809449224b5972c41790b6cf2",
+            ),
+            (
+                DigestAlgorithm::Blake2b256,
+                "0e5751c026e543b2e8ab2eb06099daa1d1e5df47",
+            ),
+            (
+                DigestAlgorithm::Blake2b384,
+                "b32811423377f52d7862286ee1a72ee540524380",
+            ),
+        ];
+        for (algorithm, start) in starts {
+            let digest = digest_bytes(algorithm, b"");
+            assert!(digest.starts_with(start), "{algorithm}: {digest}");
+        }
+    }
+
+    #[test]
+    fn one_read_gives_every_digest() {
+        let algorithms = [DigestAlgorithm::Sha512, DigestAlgorithm::Md5];
+        let advanced = std::sync::atomic::AtomicU64::new(0);
+        let (size, digests) = digest_reader(&mut &b"abc"[..], &algorithms, &|n| {
+            advanced.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        })
+        .unwrap();
+        assert_eq!(size, 3);
+        assert_eq!(advanced.into_inner(), 3);
+        assert_eq!(digests[0], digest_bytes(DigestAlgorithm::Sha512, b"abc"));
+        assert_eq!(digests[1], "900150983cd24fb0d6963f7d28e17f72");
+    }
+
+    #[test]
+    fn names_are_the_specifications() {
+        assert_eq!(
+            "blake2b-512".parse::<DigestAlgorithm>().unwrap(),
+            DigestAlgorithm::Blake2b512
+        );
+        assert_eq!(DigestAlgorithm::Sha512_256.to_string(), "sha512/256");
+        assert!("SHA512".parse::<DigestAlgorithm>().is_err());
+        assert!(DigestAlgorithm::Sha256.addresses_content());
+        assert!(!DigestAlgorithm::Md5.addresses_content());
+    }
+}

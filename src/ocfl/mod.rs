@@ -1,0 +1,168 @@
+//! OCFL 1.1 objects (the Oxford Common File Layout, <https://ocfl.io/1.1/spec/>):
+//! the inventory model, and validation of an object root with the
+//! specification's own error and warning codes.
+//!
+//! An object root holds the declaration `0=ocfl_object_1.1`, an
+//! `inventory.json` with its digest sidecar, and one directory per version
+//! (`v1`, `v2`, ...), each with a copy of the inventory of that time and a
+//! `content/` directory holding the files that version added. Files are
+//! content-addressed: the inventory's `manifest` maps digests to the files
+//! stored, and each version's `state` maps digests to the file names (the
+//! *logical paths*) the object has at that version.
+//!
+//! [`validate::validate_object`] judges a directory as an object;
+//! `crate::export::ocfl` writes them.
+
+mod code;
+pub mod digest;
+pub mod inventory;
+pub mod validate;
+
+use std::path::Path;
+
+pub use self::code::OcflCode;
+pub use self::digest::DigestAlgorithm;
+pub use self::inventory::{Inventory, User, Version, VersionNum};
+
+use crate::finding::{Code, Finding};
+
+/// The declaration file of an OCFL 1.1 object.
+pub const OBJECT_DECLARATION: &str = "0=ocfl_object_1.1";
+/// The prefix of every object declaration file name.
+const DECLARATION_PREFIX: &str = "0=ocfl_object_";
+
+/// A version of the OCFL specification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SpecVersion {
+    /// OCFL 1.0 (2020).
+    V1_0,
+    /// OCFL 1.1 (2022).
+    V1_1,
+}
+
+impl SpecVersion {
+    /// The version number as written, `1.1`.
+    pub fn number(self) -> &'static str {
+        match self {
+            SpecVersion::V1_0 => "1.0",
+            SpecVersion::V1_1 => "1.1",
+        }
+    }
+
+    /// The inventory `type` URI of this version.
+    pub fn inventory_type(self) -> String {
+        format!("https://ocfl.io/{}/spec/#inventory", self.number())
+    }
+
+    /// The version whose inventory `type` is `uri`.
+    pub fn from_inventory_type(uri: &str) -> Option<SpecVersion> {
+        [SpecVersion::V1_0, SpecVersion::V1_1]
+            .into_iter()
+            .find(|version| version.inventory_type() == uri)
+    }
+
+    /// The version a declaration file name (`0=ocfl_object_1.1`) names.
+    pub fn from_declaration(name: &str) -> Option<SpecVersion> {
+        let number = name.strip_prefix(DECLARATION_PREFIX)?;
+        [SpecVersion::V1_0, SpecVersion::V1_1]
+            .into_iter()
+            .find(|version| version.number() == number)
+    }
+}
+
+/// Whether `dir` should be judged as an OCFL object rather than a bag: a
+/// directory without `bagit.txt` that has an object declaration
+/// (`0=ocfl_object_…`) or an `inventory.json`, or that is empty (then it is
+/// neither, and the OCFL findings say what is missing).
+pub fn is_object_root(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let names: Vec<String> = entries
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    if names.iter().any(|name| name == "bagit.txt") {
+        return false;
+    }
+    names.is_empty()
+        || names
+            .iter()
+            .any(|name| name.starts_with(DECLARATION_PREFIX) || name == inventory::INVENTORY)
+}
+
+/// A finding about an OCFL object: errors for `E` codes, warnings for `W`
+/// codes; `path` is relative to the object root.
+pub fn finding(code: OcflCode, path: impl Into<String>, message: impl Into<String>) -> Finding {
+    Finding {
+        severity: code.severity(),
+        code: Code::Ocfl(code),
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// Whether `text` is a URI (RFC 3986): a scheme, a colon and more, with no
+/// spaces. The OCFL id and user address should be URIs (W005, W009).
+pub fn is_uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut scheme_chars = scheme.chars();
+    scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme_chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !text.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_have_a_scheme_and_no_spaces() {
+        for uri in [
+            "urn:corpack:seeds",
+            "ark:123/abc",
+            "mailto:a@example.org",
+            "https://orcid.org/0000-0002-1825-0097",
+            "info:a/b/cde-1",
+        ] {
+            assert!(is_uri(uri), "{uri}");
+        }
+        for text in [
+            "not_a_uri",
+            "1 Wonky Way, Wibblesville, WW",
+            ":x",
+            "a b:c",
+            "urn:",
+        ] {
+            assert!(!is_uri(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn spec_versions_by_declaration_and_type() {
+        assert_eq!(
+            SpecVersion::from_declaration(OBJECT_DECLARATION),
+            Some(SpecVersion::V1_1)
+        );
+        assert_eq!(
+            SpecVersion::from_inventory_type("https://ocfl.io/1.0/spec/#inventory"),
+            Some(SpecVersion::V1_0)
+        );
+        assert_eq!(SpecVersion::from_declaration("0=ocfl_object_2.0"), None);
+    }
+
+    #[test]
+    fn object_roots_are_told_from_bags() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(is_object_root(dir.path()), "an empty directory");
+        std::fs::write(dir.path().join("inventory.json"), "{}").unwrap();
+        assert!(is_object_root(dir.path()));
+        std::fs::write(dir.path().join("bagit.txt"), "").unwrap();
+        assert!(!is_object_root(dir.path()));
+        let file = dir.path().join("bagit.txt");
+        assert!(!is_object_root(&file), "a file");
+    }
+}

@@ -1,0 +1,224 @@
+//! The files of an object: walking the version directories' content
+//! directories, and checking every digest the inventories give for them,
+//! each file read once for all its algorithms, files in parallel.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::Findings;
+use crate::error::{Error, Result};
+use crate::ocfl::code::OcflCode;
+use crate::ocfl::digest::{DigestAlgorithm, digest_reader};
+use crate::progress::Progress;
+
+/// The files under one version's content directory: object-relative path
+/// → size. Empty directories (E024) and links (E090) are findings.
+pub fn walk(
+    root: &Path,
+    content_dir: &str,
+    findings: &mut Findings,
+) -> Result<BTreeMap<String, u64>> {
+    let mut files = BTreeMap::new();
+    let base = root.join(content_dir);
+    for entry in walkdir::WalkDir::new(&base)
+        .follow_links(false)
+        .min_depth(1)
+    {
+        let entry = entry.map_err(|error| {
+            let at = error.path().unwrap_or(&base).to_path_buf();
+            Error::io(at, error.into())
+        })?;
+        let relative = object_path(root, entry.path());
+        let kind = entry.file_type();
+        if kind.is_file() {
+            let size = entry
+                .metadata()
+                .map_err(|e| Error::io(entry.path(), e.into()))?
+                .len();
+            files.insert(relative, size);
+        } else if kind.is_dir() {
+            let empty = std::fs::read_dir(entry.path())
+                .map_err(|e| Error::io(entry.path(), e))?
+                .next()
+                .is_none();
+            if empty {
+                findings.add(
+                    OcflCode::E024,
+                    &relative,
+                    "an empty directory in a content directory",
+                );
+            }
+        } else {
+            findings.add(
+                OcflCode::E090,
+                &relative,
+                "a link or special file: an object holds only regular files and directories",
+            );
+        }
+    }
+    Ok(files)
+}
+
+/// `path` relative to the object root, `/`-separated.
+pub fn object_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A digest an inventory gives for a content file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Claim {
+    /// The algorithm.
+    pub algorithm: DigestAlgorithm,
+    /// The digest, lowercase.
+    pub digest: String,
+    /// The code of a mismatch: E092 for a manifest, E093 for fixity.
+    pub code: OcflCode,
+}
+
+/// Every claim on each file, with the inventories (and blocks) making it.
+pub type Claims = BTreeMap<String, BTreeMap<Claim, Vec<String>>>;
+
+/// How much was read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Read {
+    /// Files read.
+    pub files: u64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+/// Reads every file of `claims` (paths relative to `root`) once, and
+/// reports each claim its bytes contradict.
+pub fn check_digests(
+    root: &Path,
+    claims: &Claims,
+    sizes: &BTreeMap<String, u64>,
+    progress: &dyn Progress,
+    findings: &mut Findings,
+) -> Read {
+    let total = claims.keys().filter_map(|path| sizes.get(path)).sum();
+    progress.start(total);
+    let jobs: Vec<(&String, &BTreeMap<Claim, Vec<String>>)> = claims.iter().collect();
+    // Collected in path order, whatever the order of completion.
+    let results: Vec<(u64, Vec<crate::finding::Finding>)> = jobs
+        .par_iter()
+        .map(|(path, file_claims)| check_file(root, path, file_claims, progress))
+        .collect();
+    let mut read = Read::default();
+    for (bytes, file_findings) in results {
+        read.files += 1;
+        read.bytes += bytes;
+        findings.0.extend(file_findings);
+    }
+    read
+}
+
+fn check_file(
+    root: &Path,
+    path: &str,
+    claims: &BTreeMap<Claim, Vec<String>>,
+    progress: &dyn Progress,
+) -> (u64, Vec<crate::finding::Finding>) {
+    let mut findings = Findings::default();
+    let mut algorithms: Vec<DigestAlgorithm> = claims.keys().map(|c| c.algorithm).collect();
+    algorithms.dedup();
+    let digested = File::open(root.join(path))
+        .and_then(|mut file| digest_reader(&mut file, &algorithms, &|n| progress.advance(n)));
+    let (size, digests) = match digested {
+        Ok(result) => result,
+        Err(error) => {
+            findings.add(OcflCode::E092, path, format!("cannot be read: {error}"));
+            return (0, findings.0);
+        }
+    };
+    for (claim, sources) in claims {
+        let index = algorithms
+            .iter()
+            .position(|a| *a == claim.algorithm)
+            .expect("every claimed algorithm was computed");
+        let actual = &digests[index];
+        if *actual != claim.digest {
+            let block = if claim.code == OcflCode::E093 {
+                format!("the fixity block of {}", sources.join(", "))
+            } else {
+                format!("the manifest of {}", sources.join(", "))
+            };
+            findings.add(
+                claim.code,
+                path,
+                format!(
+                    "{} is {actual}, not {} as {block} says",
+                    claim.algorithm, claim.digest
+                ),
+            );
+        }
+    }
+    (size, findings.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocfl::digest::digest_bytes;
+    use crate::progress::NoProgress;
+
+    #[test]
+    fn walks_files_and_flags_empty_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("v1/content/a/empty")).unwrap();
+        std::fs::write(dir.path().join("v1/content/a/x.txt"), "x").unwrap();
+        let mut findings = Findings::default();
+        let files = walk(dir.path(), "v1/content", &mut findings).unwrap();
+        assert_eq!(
+            files.into_iter().collect::<Vec<_>>(),
+            [("v1/content/a/x.txt".to_string(), 1)]
+        );
+        assert_eq!(findings.0.len(), 1);
+        assert_eq!(findings.0[0].code.to_string(), "E024");
+        assert_eq!(findings.0[0].path, "v1/content/a/empty");
+    }
+
+    #[test]
+    fn reports_each_contradicted_claim_once_with_its_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("v1/content")).unwrap();
+        std::fs::write(dir.path().join("v1/content/x.txt"), "x").unwrap();
+        let path = "v1/content/x.txt".to_string();
+        let right = Claim {
+            algorithm: DigestAlgorithm::Sha512,
+            digest: digest_bytes(DigestAlgorithm::Sha512, b"x"),
+            code: OcflCode::E092,
+        };
+        let wrong = Claim {
+            algorithm: DigestAlgorithm::Md5,
+            digest: "0".repeat(32),
+            code: OcflCode::E093,
+        };
+        let mut claims = Claims::new();
+        let file_claims = claims.entry(path.clone()).or_default();
+        file_claims.insert(right, vec!["inventory.json".into()]);
+        file_claims.insert(
+            wrong,
+            vec!["inventory.json".into(), "v1/inventory.json".into()],
+        );
+        let sizes = BTreeMap::from([(path, 1)]);
+        let mut findings = Findings::default();
+        let read = check_digests(dir.path(), &claims, &sizes, &NoProgress, &mut findings);
+        assert_eq!((read.files, read.bytes), (1, 1));
+        assert_eq!(findings.0.len(), 1, "{:?}", findings.0);
+        assert_eq!(findings.0[0].code.to_string(), "E093");
+        assert!(
+            findings.0[0]
+                .message
+                .contains("inventory.json, v1/inventory.json")
+        );
+    }
+}

@@ -1,0 +1,804 @@
+//! OCFL: `corpack verify` of OCFL objects against the official OCFL 1.1
+//! fixtures (`../shared/conformance/ocfl/1.1`), and `corpack export ocfl`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::util::{Dir, corpack, sample_collection, shared_dir};
+use crate::validators::validators;
+
+/// The codes `corpack verify --json` finds in `path`, with its exit code.
+fn verdict(path: &Path) -> (i32, BTreeSet<String>) {
+    let output = corpack()
+        .args(["verify", "--json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}: {}{}",
+            path.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    assert!(report["ocfl_version"].is_string(), "{report}");
+    let codes = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    (output.status.code().unwrap(), codes)
+}
+
+/// The fixture objects of one kind (`good-objects`, ...), sorted by name.
+fn fixtures(shared: &Path, kind: &str) -> Vec<PathBuf> {
+    let dir = shared.join("conformance/ocfl/1.1").join(kind);
+    let mut objects: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    objects.sort();
+    objects
+}
+
+/// The codes a fixture's name gives: `E060_E064_root_inventory...` →
+/// E060, E064.
+fn named_codes(object: &Path) -> BTreeSet<String> {
+    let name = object.file_name().unwrap().to_str().unwrap();
+    name.split('_')
+        .take_while(|part| {
+            part.len() == 4
+                && (part.starts_with('E') || part.starts_with('W'))
+                && part[1..].bytes().all(|b| b.is_ascii_digit())
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn good_fixtures_are_valid_without_warnings() {
+    let Some(shared) = shared_dir() else { return };
+    let objects = fixtures(&shared, "good-objects");
+    assert_eq!(objects.len(), 12);
+    for object in objects {
+        assert_eq!(
+            verdict(&object),
+            (0, BTreeSet::new()),
+            "{}",
+            object.display()
+        );
+    }
+}
+
+#[test]
+fn warn_fixtures_are_valid_with_exactly_the_named_warnings() {
+    let Some(shared) = shared_dir() else { return };
+    let objects = fixtures(&shared, "warn-objects");
+    assert_eq!(objects.len(), 13);
+    for object in objects {
+        assert_eq!(
+            verdict(&object),
+            (0, named_codes(&object)),
+            "{}",
+            object.display()
+        );
+    }
+}
+
+#[test]
+fn bad_fixtures_are_invalid_with_every_named_error() {
+    let Some(shared) = shared_dir() else { return };
+    let objects = fixtures(&shared, "bad-objects");
+    assert_eq!(objects.len(), 55);
+    let scratch = Dir::new();
+    for object in objects {
+        let named = named_codes(&object);
+        assert!(!named.is_empty(), "{}", object.display());
+        // The empty object holds `.keep` so that git keeps it: judge a copy
+        // without it, the truly empty directory the fixture means.
+        let judged = if object.join(".keep").exists() {
+            let copy = scratch.join(object.file_name().unwrap().to_str().unwrap());
+            copy_tree(&object, &copy);
+            fs::remove_file(copy.join(".keep")).unwrap();
+            copy
+        } else {
+            object.clone()
+        };
+        let (status, codes) = verdict(&judged);
+        assert_eq!(status, 1, "{}: {codes:?}", object.display());
+        assert!(
+            named.is_subset(&codes),
+            "{}: named {named:?}, found {codes:?}",
+            object.display()
+        );
+    }
+}
+
+#[test]
+fn fast_verification_skips_the_digests() {
+    let Some(shared) = shared_dir() else { return };
+    let object = shared.join("conformance/ocfl/1.1/bad-objects/E092_content_file_digest_mismatch");
+    let (status, codes) = verdict(&object);
+    assert_eq!((status, codes.contains("E092")), (1, true));
+    corpack()
+        .args(["verify", "--fast"])
+        .arg(&object)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("valid: "))
+        .stdout(predicates::str::contains(
+            "OCFL object 1.1; structure only, no digests",
+        ));
+}
+
+#[test]
+fn text_output_names_each_finding_by_its_ocfl_code() {
+    let Some(shared) = shared_dir() else { return };
+    let object = shared.join("conformance/ocfl/1.1/bad-objects/E058_no_sidecar");
+    corpack()
+        .arg("verify")
+        .arg(&object)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "inventory.json.sha512: error[E058]: inventory.json has no sidecar",
+        ))
+        .stdout(predicates::str::contains("invalid: "));
+}
+
+#[test]
+fn an_ocfl_1_0_object_is_judged_by_its_own_version() {
+    let Some(shared) = shared_dir() else { return };
+    let dir = Dir::new();
+    let object = dir.join("object");
+    copy_tree(
+        &shared.join("conformance/ocfl/1.1/good-objects/spec-ex-full"),
+        &object,
+    );
+    fs::remove_file(object.join("0=ocfl_object_1.1")).unwrap();
+    fs::write(object.join("0=ocfl_object_1.0"), "ocfl_object_1.0\n").unwrap();
+    for dir in ["", "v1/", "v2/", "v3/"] {
+        let path = object.join(format!("{dir}inventory.json"));
+        let text = fs::read_to_string(&path).unwrap().replace(
+            "https://ocfl.io/1.1/spec/#inventory",
+            "https://ocfl.io/1.0/spec/#inventory",
+        );
+        fs::write(&path, &text).unwrap();
+        let digest = hex::encode(Sha512::digest(text.as_bytes()));
+        fs::write(
+            object.join(format!("{dir}inventory.json.sha512")),
+            format!("{digest} inventory.json\n"),
+        )
+        .unwrap();
+    }
+    validators().ocfl_validate(&object).assert_valid();
+    assert_eq!(verdict(&object), (0, BTreeSet::new()));
+    // A 1.0 inventory under a 1.1 declaration is not.
+    fs::rename(
+        object.join("0=ocfl_object_1.0"),
+        object.join("0=ocfl_object_1.1"),
+    )
+    .unwrap();
+    fs::write(object.join("0=ocfl_object_1.1"), "ocfl_object_1.1\n").unwrap();
+    let (status, codes) = verdict(&object);
+    assert_eq!(status, 1);
+    assert!(codes.contains("E038"), "{codes:?}");
+}
+
+#[test]
+fn an_empty_directory_is_neither_bag_nor_object() {
+    let dir = Dir::new();
+    let (status, codes) = verdict(dir.path());
+    assert_eq!(status, 1);
+    assert_eq!(codes, BTreeSet::from(["E003".into(), "E063".into()]));
+}
+
+// `corpack export ocfl`.
+
+/// Packs the collection in `collection` into `dir/<name>.zip`.
+fn pack(dir: &Dir, collection: &Path, name: &str) -> PathBuf {
+    let bundle = dir.join(&format!("{name}.zip"));
+    corpack()
+        .arg("pack")
+        .arg(collection)
+        .arg("-o")
+        .arg(&bundle)
+        .arg("--quiet")
+        .assert()
+        .success();
+    bundle
+}
+
+/// `corpack export --json ocfl BUNDLE -o OBJECT [extra]`: the exit code and
+/// the report (`{"error": ...}` when the command failed).
+fn export(bundle: &Path, object: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let output = corpack()
+        .args(["export", "--json", "ocfl"])
+        .arg(bundle)
+        .arg("-o")
+        .arg(object)
+        .args(extra)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    (output.status.code().unwrap(), report)
+}
+
+/// Every file under `dir`: relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).unwrap();
+            (
+                relative.to_string_lossy().into_owned(),
+                fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn inventory(object: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(object.join("inventory.json")).unwrap()).unwrap()
+}
+
+/// Writes the logical state of `version` of `object` into `into`, as an
+/// OCFL client would check it out.
+fn check_out(object: &Path, version: &str, into: &Path) {
+    let inventory = inventory(object);
+    let state = inventory["versions"][version]["state"].as_object().unwrap();
+    for (digest, logical_paths) in state {
+        let content = inventory["manifest"][digest][0].as_str().unwrap();
+        for logical in logical_paths.as_array().unwrap() {
+            let target = into.join(logical.as_str().unwrap());
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::copy(object.join(content), target).unwrap();
+        }
+    }
+}
+
+/// `corpack verify` of an object: valid, and its warning codes.
+fn verify_valid(object: &Path) -> BTreeSet<String> {
+    let (status, codes) = verdict(object);
+    assert_eq!(status, 0, "{}: {codes:?}", object.display());
+    codes
+}
+
+/// The sample collection again, later, with the letter changed.
+fn revise(collection: &Path) {
+    let toml = collection.join("collection.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    fs::write(&toml, text.replace("2026-11-25", "2026-12-01")).unwrap();
+    fs::write(collection.join("letter.txt"), "A revised letter.\n").unwrap();
+}
+
+#[test]
+fn a_bundle_exports_to_a_valid_object_holding_the_bag() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let object = dir.join("object");
+    let (status, report) = export(&bundle, &object, &[]);
+    assert_eq!(status, 0, "{report}");
+    assert_eq!(report["action"], "created");
+    assert_eq!(report["id"], "urn:corpack:sample");
+    assert_eq!(report["head"], "v1");
+    assert_eq!(
+        fs::read_to_string(object.join("0=ocfl_object_1.1")).unwrap(),
+        "ocfl_object_1.1\n"
+    );
+    let root = fs::read(object.join("inventory.json")).unwrap();
+    assert_eq!(fs::read(object.join("v1/inventory.json")).unwrap(), root);
+    let sidecar = fs::read_to_string(object.join("inventory.json.sha512")).unwrap();
+    assert_eq!(
+        sidecar,
+        format!("{} inventory.json\n", hex::encode(Sha512::digest(&root)))
+    );
+    let inventory = inventory(&object);
+    assert_eq!(inventory["type"], "https://ocfl.io/1.1/spec/#inventory");
+    assert_eq!(inventory["digestAlgorithm"], "sha512");
+    assert_eq!(
+        inventory["versions"]["v1"]["created"],
+        "2026-11-25T00:00:00Z"
+    );
+    assert_eq!(inventory["versions"]["v1"]["user"]["name"], "corpack");
+    // The fixity block repeats the bag's SHA-256 of each file.
+    let letter = object.join("v1/content/sample/data/documents/letter.txt");
+    let sha256 = hex::encode(Sha256::digest(fs::read(&letter).unwrap()));
+    assert_eq!(
+        inventory["fixity"]["sha256"][&sha256][0],
+        "v1/content/sample/data/documents/letter.txt"
+    );
+    validators().ocfl_validate(&object).assert_valid();
+    assert_eq!(verify_valid(&object), BTreeSet::from(["W008".into()]));
+    // The first version's content is the bag itself.
+    validators()
+        .bagit_validate(&object.join("v1/content/sample"))
+        .assert_valid();
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.to_string_lossy().starts_with(".corpack-")),
+        "temporary files left: {names:?}"
+    );
+}
+
+#[test]
+fn the_collection_contact_is_the_version_user() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let toml = collection.join("collection.toml");
+    let text = fs::read_to_string(&toml).unwrap().replace(
+        "date = \"2026-11-25\"\n",
+        "date = \"2026-11-25\"\ncontact_name = \"Ada Archivist\"\ncontact_email = \"ada@example.org\"\n",
+    );
+    fs::write(&toml, text).unwrap();
+    let bundle = pack(&dir, &collection, "c");
+    let object = dir.join("object");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let version = &inventory(&object)["versions"]["v1"];
+    assert_eq!(
+        version["user"],
+        serde_json::json!({"name": "Ada Archivist", "address": "mailto:ada@example.org"})
+    );
+    assert_eq!(
+        version["message"],
+        "corpack export of the bundle of collection sample dated 2026-11-25: 4 documents, 3 held"
+    );
+    // With an address, the object draws no warning at all.
+    assert_eq!(verify_valid(&object), BTreeSet::new());
+    validators().ocfl_validate(&object).assert_valid();
+    // An object is not a bundle.
+    let (status, report) = export(&object, &dir.join("again"), &[]);
+    assert_eq!(status, 2);
+    assert!(
+        report["error"].as_str().unwrap().contains("not a bundle"),
+        "{report}"
+    );
+    assert!(!dir.join("again").exists());
+}
+
+#[test]
+fn a_newer_bundle_adds_a_version_storing_only_new_content() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let first = pack(&dir, &collection, "first");
+    let object = dir.join("object");
+    assert_eq!(export(&first, &object, &[]).0, 0);
+    revise(&collection);
+    let second = pack(&dir, &collection, "second");
+    let (status, report) = export(&second, &object, &[]);
+    assert_eq!(status, 0, "{report}");
+    assert_eq!(report["action"], "version-added");
+    assert_eq!(report["head"], "v2");
+    assert_eq!(report["created"], "2026-12-01T00:00:00Z");
+    let stored: BTreeSet<String> = tree(&object.join("v2/content")).into_keys().collect();
+    assert!(
+        stored.contains("sample/data/documents/letter.txt"),
+        "{stored:?}"
+    );
+    assert!(stored.contains("sample/bag-info.txt"), "{stored:?}");
+    for unchanged in ["sample/bagit.txt", "sample/data/documents/with space.csv"] {
+        assert!(
+            !stored.contains(unchanged),
+            "{unchanged} stored again: {stored:?}"
+        );
+    }
+    assert_eq!(
+        report["deduplicated"].as_u64().unwrap() + report["content_files_added"].as_u64().unwrap(),
+        report["files"].as_u64().unwrap()
+    );
+    validators().ocfl_validate(&object).assert_valid();
+    verify_valid(&object);
+    // Each version, checked out, is the bag of its bundle.
+    for (version, bundle) in [("v1", &first), ("v2", &second)] {
+        let checked_out = dir.join(&format!("checkout-{version}"));
+        check_out(&object, version, &checked_out);
+        let unzipped = dir.join(&format!("unzipped-{version}"));
+        crate::util::unzip(bundle, &unzipped);
+        assert_eq!(tree(&checked_out), tree(&unzipped), "{version}");
+        validators()
+            .bagit_validate(&checked_out.join("sample"))
+            .assert_valid();
+    }
+    // An older bundle after a newer one is refused, and changes nothing.
+    let before = tree(&object);
+    let output = corpack()
+        .args(["export", "ocfl"])
+        .arg(&first)
+        .arg("-o")
+        .arg(&object)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("export a newer bundle"));
+    assert_eq!(tree(&object), before);
+}
+
+#[test]
+fn the_same_bundle_again_is_nothing_to_do() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let object = dir.join("object");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let before = tree(&object);
+    let (status, report) = export(&bundle, &object, &[]);
+    assert_eq!(
+        (status, &report["action"]),
+        (0, &"unchanged".into()),
+        "{report}"
+    );
+    assert_eq!(report["head"], "v1");
+    assert_eq!(tree(&object), before);
+    corpack()
+        .args(["export", "ocfl"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&object)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("nothing to do"));
+}
+
+#[test]
+fn exports_are_reproducible() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let first = pack(&dir, &collection, "first");
+    revise(&collection);
+    let second = pack(&dir, &collection, "second");
+    let objects = [dir.join("a"), dir.join("b")];
+    for object in &objects {
+        assert_eq!(export(&first, object, &[]).0, 0);
+        assert_eq!(export(&second, object, &[]).0, 0);
+    }
+    assert_eq!(tree(&objects[0]), tree(&objects[1]));
+}
+
+#[test]
+fn an_invalid_bundle_is_refused_and_nothing_is_written() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let bag = dir.join("bag");
+    crate::util::unzip(&bundle, &bag);
+    fs::write(bag.join("sample/data/documents/letter.txt"), "Forged.\n").unwrap();
+    let object = dir.join("object");
+    let (status, report) = export(&bag.join("sample"), &object, &[]);
+    assert_eq!(status, 1, "{report}");
+    assert_eq!(report["action"], "refused");
+    let codes: Vec<&str> = report["bundle_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"payload-digest-mismatch"), "{codes:?}");
+    assert!(!object.exists());
+    corpack()
+        .args(["export", "ocfl"])
+        .arg(bag.join("sample"))
+        .arg("-o")
+        .arg(&object)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("refused"))
+        .stdout(predicates::str::contains("payload-digest-mismatch"));
+}
+
+#[test]
+fn an_invalid_object_gets_no_version() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let first = pack(&dir, &collection, "first");
+    let object = dir.join("object");
+    assert_eq!(export(&first, &object, &[]).0, 0);
+    fs::remove_file(object.join("v1/inventory.json.sha512")).unwrap();
+    revise(&collection);
+    let second = pack(&dir, &collection, "second");
+    let (status, report) = export(&second, &object, &[]);
+    assert_eq!(status, 1, "{report}");
+    assert_eq!(report["action"], "refused");
+    let codes: Vec<&str> = report["object_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"E058"), "{codes:?}");
+    assert!(!object.join("v2").exists());
+}
+
+#[test]
+fn an_object_of_another_collection_is_never_touched() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let object = dir.join("object");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let other = dir.join("other");
+    fs::create_dir_all(&other).unwrap();
+    fs::write(other.join("a.txt"), "a\n").unwrap();
+    fs::write(
+        other.join("collection.toml"),
+        crate::util::COLLECTION_HEADER.replace("id = \"sample\"", "id = \"other\"")
+            + "\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n",
+    )
+    .unwrap();
+    let other_bundle = pack(&dir, &other, "other");
+    let before = tree(&object);
+    for extra in [&[][..], &["--force"][..]] {
+        let output = corpack()
+            .args(["export", "ocfl"])
+            .arg(&other_bundle)
+            .arg("-o")
+            .arg(&object)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("urn:corpack:sample"), "{stderr}");
+    }
+    assert_eq!(tree(&object), before);
+}
+
+#[test]
+fn an_existing_output_is_replaced_only_with_force() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let object = dir.create("object", "not an object");
+    let (status, _) = export(&bundle, &object, &[]);
+    assert_eq!(status, 2);
+    assert_eq!(fs::read(&object).unwrap(), b"not an object");
+    let (status, report) = export(&bundle, &object, &["--force"]);
+    assert_eq!(status, 0, "{report}");
+    verify_valid(&object);
+    // An empty directory is filled without --force.
+    let empty = dir.join("empty");
+    fs::create_dir(&empty).unwrap();
+    assert_eq!(export(&bundle, &empty, &[]).0, 0);
+    verify_valid(&empty);
+}
+
+#[test]
+fn the_seeds_export_to_valid_objects() {
+    let dir = Dir::new();
+    let seeds = crate::util::repo_root().join("seeds");
+    let object = dir.join("seeds-object");
+    let bundle = pack(&dir, &seeds, "seeds");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let mut objects = vec![object];
+    if let Some(shared) = shared_dir() {
+        // With the talk held, as a second version of the same object.
+        let held = dir.join("seeds-held.zip");
+        corpack()
+            .arg("pack")
+            .arg(&seeds)
+            .arg("--source")
+            .arg(shared.join("corpus"))
+            .arg("-o")
+            .arg(&held)
+            .arg("--quiet")
+            .assert()
+            .success();
+        let (status, report) = export(&held, &objects[0], &[]);
+        assert_eq!(
+            (status, &report["action"]),
+            (0, &"version-added".into()),
+            "{report}"
+        );
+        let fresh = dir.join("seeds-held-object");
+        assert_eq!(export(&held, &fresh, &[]).0, 0);
+        objects.push(fresh);
+    }
+    let paths: Vec<&Path> = objects.iter().map(PathBuf::as_path).collect();
+    validators().ocfl_validate_all(&paths).assert_valid();
+    for object in &objects {
+        verify_valid(object);
+    }
+}
+
+/// A generated document: its file, its bytes, and whether the collection
+/// holds it (otherwise it is catalogued with its declared checksum only).
+#[derive(Clone, Debug)]
+struct GeneratedDocument {
+    file: String,
+    bytes: String,
+    held: bool,
+}
+
+/// A generated collection: id, date and documents.
+#[derive(Clone, Debug)]
+struct GeneratedCollection {
+    id: String,
+    date: (u32, u32, u32),
+    documents: Vec<GeneratedDocument>,
+}
+
+impl GeneratedCollection {
+    /// Writes the collection into `dir` (emptied first).
+    fn write(&self, dir: &Path) {
+        let _ = fs::remove_dir_all(dir);
+        fs::create_dir_all(dir).unwrap();
+        let (year, month, day) = self.date;
+        let mut toml = format!(
+            "[collection]\nid = \"{}\"\ntitle = \"Generated\"\ndescription = \"A generated collection\"\nlicense = \"CC0-1.0\"\ndate = \"{year:04}-{month:02}-{day:02}\"\n",
+            self.id
+        );
+        for (index, document) in self.documents.iter().enumerate() {
+            toml.push_str(&format!(
+                "\n[[document]]\nid = \"d{index}\"\ntitle = \"Document {index}\"\nfile = \"{}\"\nsha256 = \"{}\"\n",
+                document.file,
+                hex::encode(Sha256::digest(document.bytes.as_bytes()))
+            ));
+            if document.held {
+                let path = dir.join(&document.file);
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(path, &document.bytes).unwrap();
+            }
+        }
+        fs::write(dir.join("collection.toml"), toml).unwrap();
+    }
+}
+
+mod generated {
+    //! Strategies for collections and their revisions, the features that
+    //! matter to an OCFL export: file names (nested, non-ASCII, spaces),
+    //! repeated contents, documents not held, and changes between bundles.
+
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::{GeneratedCollection, GeneratedDocument};
+
+    fn file() -> impl Strategy<Value = String> {
+        (
+            vec("[a-zЖé]{1,5}", 0..3),
+            "[A-Za-z0-9Жé_-]([A-Za-z0-9Жé _.-]{0,6}[A-Za-z0-9Жé_-])?",
+        )
+            .prop_map(|(dirs, name)| {
+                let mut path = dirs.join("/");
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path + &name + ".txt"
+            })
+    }
+
+    fn bytes() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec!["same\n", "другое\n", ""]).prop_map(str::to_string),
+            "[ -~\n]{0,40}",
+        ]
+    }
+
+    fn documents() -> impl Strategy<Value = Vec<GeneratedDocument>> {
+        vec((file(), bytes(), prop::bool::weighted(0.8)), 1..6).prop_map(|documents| {
+            let mut seen = std::collections::BTreeSet::new();
+            documents
+                .into_iter()
+                .filter(|(file, _, _)| seen.insert(file.to_lowercase()))
+                .map(|(file, bytes, held)| GeneratedDocument { file, bytes, held })
+                .collect()
+        })
+    }
+
+    /// A collection and a later revision of it: some documents changed,
+    /// some dropped, some added.
+    pub fn collection_and_revision()
+    -> impl Strategy<Value = (GeneratedCollection, GeneratedCollection)> {
+        (
+            "[a-z][a-z0-9]{0,5}(-[a-z0-9]{1,4})?",
+            (2000..2090u32, 1..=12u32, 1..=28u32),
+            documents(),
+            documents(),
+            vec((prop::bool::ANY, prop::bool::weighted(0.2), bytes()), 6),
+            1..400u32,
+        )
+            .prop_map(|(id, date, documents, added, changes, later)| {
+                let first = GeneratedCollection {
+                    id: id.clone(),
+                    date,
+                    documents: documents.clone(),
+                };
+                let mut revised: Vec<GeneratedDocument> = documents
+                    .into_iter()
+                    .zip(changes)
+                    .filter(|(_, (_, dropped, _))| !dropped)
+                    .map(|(mut document, (changed, _, bytes))| {
+                        if changed {
+                            document.bytes = bytes;
+                        }
+                        document
+                    })
+                    .collect();
+                for document in added {
+                    let clash = revised
+                        .iter()
+                        .any(|d| d.file.to_lowercase() == document.file.to_lowercase());
+                    if !clash {
+                        revised.push(document);
+                    }
+                }
+                let (year, month, day) = date;
+                let day_number = (year * 12 + month - 1) * 28 + day - 1 + later;
+                let date = (
+                    day_number / 336,
+                    day_number / 28 % 12 + 1,
+                    day_number % 28 + 1,
+                );
+                let second = GeneratedCollection {
+                    id,
+                    date,
+                    documents: revised,
+                };
+                (first, second)
+            })
+    }
+}
+
+proptest::proptest! {
+    // Each case runs ocfl-py once, on every object it made.
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 6,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn any_collection_and_its_revision_export_to_valid_ocfl(
+        pairs in proptest::collection::vec(generated::collection_and_revision(), 1..4)
+    ) {
+        let dir = Dir::new();
+        let mut objects = Vec::new();
+        for (index, (first, second)) in pairs.iter().enumerate() {
+            let collection = dir.join(&format!("collection-{index}"));
+            let object = dir.join(&format!("object-{index}"));
+            for (version, generated) in [("v1", first), ("v2", second)] {
+                generated.write(&collection);
+                let bundle = pack(&dir, &collection, &format!("{index}-{version}"));
+                let (status, report) = export(&bundle, &object, &[]);
+                proptest::prop_assert_eq!(status, 0, "{}", report);
+                proptest::prop_assert_eq!(&report["head"], version);
+                let checked_out = dir.join(&format!("checkout-{index}-{version}"));
+                check_out(&object, version, &checked_out);
+                let unzipped = dir.join(&format!("unzipped-{index}-{version}"));
+                crate::util::unzip(&bundle, &unzipped);
+                proptest::prop_assert_eq!(tree(&checked_out), tree(&unzipped));
+            }
+            let (status, codes) = verdict(&object);
+            proptest::prop_assert_eq!(status, 0, "{:?}", codes);
+            objects.push(object);
+        }
+        let paths: Vec<&Path> = objects.iter().map(PathBuf::as_path).collect();
+        let outcome = validators().ocfl_validate_all(&paths);
+        proptest::prop_assert!(outcome.is_valid(), "{}", outcome);
+    }
+}
