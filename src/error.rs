@@ -46,6 +46,10 @@ pub enum Error {
     /// The output exists and overwriting was not requested.
     #[error("{}: already exists (pass --force to overwrite it)", .0.display())]
     OutputExists(PathBuf),
+    /// A BagIt profile that cannot be used: malformed JSON, a missing or
+    /// mistyped field, or rules that contradict each other.
+    #[error("{0}")]
+    Profile(RecordError),
     /// A bundle or bag could not be read as one at all.
     #[error("{}: {message}", path.display())]
     Unreadable {

@@ -21,6 +21,7 @@ pub mod error;
 pub mod finding;
 pub mod output;
 pub mod pack;
+pub mod profile;
 pub mod progress;
 pub mod rocrate;
 pub mod schema;

@@ -77,6 +77,10 @@ pub struct VerifyArgs {
     /// Check only completeness and Payload-Oxum, not checksums.
     #[arg(long)]
     pub fast: bool,
+    /// Also check the bag against a BagIt profile (JSON, BagIt Profiles
+    /// 1.3.0), such as corpack's own, manifests/bagit-profile.json.
+    #[arg(long, value_name = "PROFILE.json")]
+    pub profile: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -4,6 +4,7 @@
 mod check;
 mod manifests;
 mod pack;
+mod profile;
 mod seeds;
 mod show;
 mod standards;
