@@ -18,6 +18,7 @@ pub mod collection;
 pub mod digest;
 pub mod edtf;
 pub mod error;
+pub mod export;
 pub mod finding;
 pub mod output;
 pub mod pack;

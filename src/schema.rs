@@ -7,6 +7,7 @@ use schemars::{JsonSchema, Schema};
 
 use crate::check::CheckReport;
 use crate::collection::CollectionFile;
+use crate::export::verified::ExportReport;
 use crate::pack::PackReport;
 use crate::show::ShowReport;
 use crate::verify::Report;
@@ -19,6 +20,7 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("verify-output.schema.json", text::<Report>()),
         ("check-output.schema.json", text::<CheckReport>()),
         ("show-output.schema.json", text::<ShowReport>()),
+        ("export-output.schema.json", text::<ExportReport>()),
     ]
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Package research corpora with provenance into reproducible BagIt +
 /// RO-Crate bundles, and verify bags.
@@ -29,6 +29,39 @@ pub enum Command {
     Check(CheckArgs),
     /// List the documents of a bundle.
     Show(ShowArgs),
+    /// Write a bundle in a repository's import format. The bundle is
+    /// verified first; one that does not verify is refused (exit 1).
+    Export(ExportArgs),
+}
+
+/// The formats `corpack export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// DSpace Simple Archive Format: saf/item_NNN/, saf.zip for `dspace
+    /// import -z`, and the registry file of corpack's local fields.
+    DspaceSaf,
+    /// DataCite 4.5 JSON: collection.json and documents/<id>.json.
+    Datacite,
+    /// InvenioRDM records for its REST API: collection.json and
+    /// documents/<id>.json.
+    Invenio,
+}
+
+/// `corpack export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format to write.
+    pub format: ExportFormat,
+    /// A bundle (.zip) or a bag directory made by corpack.
+    pub bundle: PathBuf,
+    /// The directory to write.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Replace the output directory if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// Flags every command has.

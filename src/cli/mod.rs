@@ -2,6 +2,7 @@
 //! as one JSON document.
 
 pub mod args;
+mod export;
 mod progress;
 mod table;
 
@@ -46,6 +47,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Verify(args) => verify(args),
         Command::Check(args) => check(args),
         Command::Show(args) => show(args),
+        Command::Export(args) => export::export(args),
     }
 }
 
@@ -60,6 +62,7 @@ fn common(cli: &Cli) -> &CommonArgs {
         Command::Verify(args) => &args.common,
         Command::Check(args) => &args.common,
         Command::Show(args) => &args.common,
+        Command::Export(args) => &args.common,
     }
 }
 
@@ -175,13 +178,13 @@ fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
 }
 
-fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
     print_text(&text)
 }
 
-fn print_text(text: &str) -> io::Result<()> {
+pub(crate) fn print_text(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
