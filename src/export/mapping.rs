@@ -33,14 +33,15 @@ pub struct PlainDate {
 
 impl PlainDate {
     /// The plain form of `date`; `None` for an open or unknown end
-    /// (`../1938`, `1938/`) or a year outside 0000–9999, which plain
-    /// ISO 8601 dates cannot say.
+    /// (`../1938`, `1938/`) or a year outside 0001–9999, which plain
+    /// dates cannot say (or, for 0000, not every system reads).
     pub fn of(date: &EdtfDate) -> Option<PlainDate> {
         let interval = date.interval();
         let (Bound::Day(first), Bound::Day(last)) = (interval.start, interval.end) else {
             return None;
         };
-        if !(0..=9999).contains(&first.year()) || !(0..=9999).contains(&last.year()) {
+        // Year 0000 (1 BC) is EDTF, but not every consumer's calendar has it.
+        if !(1..=9999).contains(&first.year()) || !(1..=9999).contains(&last.year()) {
             return None;
         }
         let whole_months = first.day() == 1 && is_last_of_month(last);
@@ -71,7 +72,7 @@ impl PlainDate {
 }
 
 fn is_last_of_month(day: CalendarDay) -> bool {
-    let year = i32::try_from(day.year()).expect("years were checked to be 0000-9999");
+    let year = i32::try_from(day.year()).expect("years were checked to be 0001-9999");
     NaiveDate::from_ymd_opt(year, day.month(), day.day() + 1).is_none()
 }
 
@@ -214,7 +215,8 @@ mod tests {
             ("2004-02-01/2005-02", Some("2004-02/2005-02")),
             ("2004-02-03/2005", Some("2004-02-03/2005-12-31")),
             ("1985-04-12T23:20:30Z", Some("1985-04-12")),
-            ("0000", Some("0000")),
+            ("0001", Some("0001")),
+            ("0000", None),
             ("../1938", None),
             ("1938/", None),
             ("-0044", None),

@@ -2,6 +2,9 @@
 //! output with the external validators.
 
 mod check;
+mod datacite;
+mod dspace;
+mod generated;
 mod manifests;
 mod pack;
 mod profile;
