@@ -338,3 +338,33 @@ fn work_resource_type(work_type: WorkType) -> &'static str {
         WorkType::Webpage => "Text",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_types_follow_the_media_type() {
+        for (media_type, general) in [
+            ("text/plain", "Text"),
+            ("application/pdf", "Text"),
+            ("audio/mpeg", "Sound"),
+            ("video/mp4", "Audiovisual"),
+            ("image/png", "Image"),
+        ] {
+            assert_eq!(resource_type_general(media_type), general);
+        }
+    }
+
+    #[test]
+    fn spdx_licences_carry_their_scheme_and_urls_do_not() {
+        let spdx = license_rights(&"CC-BY-4.0".parse().unwrap());
+        assert_eq!(spdx["rightsIdentifierScheme"], "SPDX");
+        assert_eq!(spdx["rightsUri"], "https://spdx.org/licenses/CC-BY-4.0");
+        let url = license_rights(&"https://example.org/l".parse().unwrap());
+        assert_eq!(
+            url,
+            json!({"rights": "https://example.org/l", "rightsUri": "https://example.org/l"})
+        );
+    }
+}
