@@ -11,11 +11,12 @@
 //! 1.3.1 (the library bdbag uses) does: `bag-info.txt` labels and the
 //! `BagIt-Profile-Identifier` value are compared case-sensitively, and
 //! `*` in a file pattern matches any characters, `/` included (fnmatch).
-//! It is stricter in four places, each a rule the specification states and
-//! bagit-profile skips: the bag's `BagIt-Profile-Identifier` must be the
-//! profile's own, every occurrence of a repeated element must have an
-//! allowed value, and `Fetch.txt-Required`, `Data-Empty` and the
-//! `Payload-Files-*` rules are checked.
+//! It is stricter where bagit-profile skips a rule the specification
+//! states: the bag's `BagIt-Profile-Identifier` must be the profile's own,
+//! every occurrence of a repeated element must have an allowed value, and
+//! `Fetch.txt-Required`, `Data-Empty` and the `Payload-Files-*` rules are
+//! checked. A profile whose `Serialization` is optional and that lists no
+//! `Accept-Serialization` accepts any serialization.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -819,5 +820,48 @@ mod tests {
             .unwrap()
             .check(&store);
         assert_eq!(codes(&findings), ["profile-bagit-version"]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        // Whatever the text, reading a profile gives a profile or an error
+        // that names the file.
+        #[test]
+        fn any_text_parses_or_errs(text in "\\PC{0,200}") {
+            if let Err(error) = Profile::parse(&text, Path::new("p.json")) {
+                proptest::prop_assert!(error.to_string().starts_with("p.json"));
+            }
+        }
+
+        // Exactly the required elements the bag lacks are reported missing.
+        #[test]
+        fn missing_required_elements_are_exactly_reported(
+            rules in proptest::collection::btree_map("[A-C]", proptest::prelude::any::<bool>(), 0..4),
+            present in proptest::collection::btree_set("[A-C]", 0..4),
+        ) {
+            let bag_info: serde_json::Map<String, serde_json::Value> = rules
+                .iter()
+                .map(|(label, required)| (label.clone(), serde_json::json!({"required": required})))
+                .collect();
+            let profile = profile(&serde_json::json!({"Bag-Info": bag_info}).to_string()).unwrap();
+            let mut info = String::from(INFO.1);
+            for label in &present {
+                info.push_str(&format!("{label}: x\n"));
+            }
+            let (_dir, store) = bag(&[BAGIT, ("bag-info.txt", &info)]);
+            let reported: Vec<String> = profile
+                .check(&store)
+                .iter()
+                .filter(|f| f.code == Code::ProfileBagInfoMissing)
+                .map(|f| f.message.split(' ').next().unwrap().to_string())
+                .collect();
+            let expected: Vec<String> = rules
+                .iter()
+                .filter(|(label, required)| **required && !present.contains(*label))
+                .map(|(label, _)| label.clone())
+                .collect();
+            proptest::prop_assert_eq!(reported, expected);
+        }
     }
 }

@@ -89,8 +89,8 @@ pub const LOCAL_FIELDS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// One metadata value: element, qualifier (`none` when unqualified), value.
-type Value = (&'static str, &'static str, String);
+/// One `dcvalue`: element, qualifier (`none` when unqualified), value.
+type DcValue = (&'static str, &'static str, String);
 
 /// Exports the bundle at `bundle` as a Simple Archive Format directory,
 /// its zip and the registry file, in the directory `output`.
@@ -188,7 +188,7 @@ fn write_item(bundle: &VerifiedBundle, document: &Document, dir: &Path) -> Resul
 /// its file, unless DSpace would read that name as one of the archive's
 /// own files or as a register line of `contents`; then `document-` goes
 /// before it.
-pub fn item_file_name(document: &Document) -> String {
+fn item_file_name(document: &Document) -> String {
     let base = document
         .file
         .as_str()
@@ -210,7 +210,7 @@ pub fn item_file_name(document: &Document) -> String {
     }
 }
 
-fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) -> Vec<Value> {
+fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) -> Vec<DcValue> {
     let provenance = &document.provenance;
     let mut values = vec![("title", "none", document.title.clone())];
     for (role, qualifier) in [
@@ -314,7 +314,7 @@ fn custody(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) -> S
     text
 }
 
-fn local_values(document: &Document) -> Vec<Value> {
+fn local_values(document: &Document) -> Vec<DcValue> {
     let contested = &document.contested;
     let mut values = vec![("provenance", "status", contested.status.to_string())];
     for aspect in &contested.aspects {
@@ -340,7 +340,7 @@ fn local_values(document: &Document) -> Vec<Value> {
 
 /// A SAF metadata file (`<dublin_core schema="…">`). DSpace trims values
 /// and drops empty ones, so empty values are left out here too.
-pub fn metadata_xml(schema: &str, values: &[Value]) -> String {
+fn metadata_xml(schema: &str, values: &[DcValue]) -> String {
     let mut xml =
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dublin_core schema=\"{schema}\">\n");
     for (element, qualifier, value) in values {
@@ -361,7 +361,7 @@ pub fn metadata_xml(schema: &str, values: &[Value]) -> String {
 /// `dspace registry-loader -metadata`. It names DSpace's own `local`
 /// schema and namespace, so loading it adds the fields and changes nothing
 /// else; fields that exist already are kept.
-pub fn registry_xml() -> String {
+fn registry_xml() -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dspace-dc-types>\n  <dspace-header>\n    <title>corpack: local fields for the provenance and contested status of items</title>\n  </dspace-header>\n",
     );
@@ -382,7 +382,7 @@ pub fn registry_xml() -> String {
 /// (control characters other than tab, line feed and carriage return, and
 /// U+FFFE, U+FFFF) become U+FFFD; a carriage return is kept as `&#13;`,
 /// which a parser would otherwise turn into a line feed.
-pub fn escape_xml(text: &str) -> String {
+fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
