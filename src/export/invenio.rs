@@ -12,7 +12,7 @@
 //! | authors, speakers | `creators` (`personal`, the whole name as `family_name`: corpack does not split names; ORCID as an `orcid` identifier); none: an organizational `:unav` |
 //! | editors / translators / transcribers, interviewers | `contributors` with role `editor` / `translator` / `other` |
 //! | `provenance.date` | `dates` `created`: the plain (EDTF level 0) date or interval, the EDTF and `date_note` as its `description` |
-//! | `context` | `description` |
+//! | `context` | `description` (as HTML: text escaped, line breaks `<br>`) |
 //! | `contested` | `additional_descriptions` `other`: the public note |
 //! | origin, venue, event, publisher | `additional_descriptions` `other`; venue also `locations` |
 //! | origin URL / `disputed_by` with a DOI or URL | `related_identifiers` `isderivedfrom` / `isreviewedby` |
@@ -75,7 +75,7 @@ pub fn collection_record(bundle: &VerifiedBundle) -> Value {
     let mut metadata = common(info);
     metadata.insert("resource_type".into(), json!({"id": "dataset"}));
     metadata.insert("title".into(), json!(info.title));
-    metadata.insert("description".into(), json!(info.description));
+    metadata.insert("description".into(), json!(html_text(&info.description)));
     let creator = match &info.source_organization {
         Some(name) => json!({"person_or_org": {"type": "organizational", "name": name}}),
         None => unavailable_creator(),
@@ -201,11 +201,11 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     metadata.insert("related_identifiers".into(), Value::Array(related));
 
     if let Some(context) = &provenance.context {
-        metadata.insert("description".into(), json!(context));
+        metadata.insert("description".into(), json!(html_text(context)));
     }
     let mut additional = Vec::new();
     if let Some(note) = contested_note(&document.contested) {
-        additional.push(json!({"description": note, "type": {"id": "other"}}));
+        additional.push(json!({"description": html_text(&note), "type": {"id": "other"}}));
     }
     let undated = provenance
         .date
@@ -224,7 +224,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         .collect();
     if !provenance_words.is_empty() {
         additional.push(json!({
-            "description": format!("Provenance. {}", provenance_words.join(" ")),
+            "description": html_text(&format!("Provenance. {}", provenance_words.join(" "))),
             "type": {"id": "other"},
         }));
     }
@@ -253,6 +253,16 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         metadata.insert("rights".into(), Value::Array(rights));
     }
     record(metadata, held.is_some())
+}
+
+/// Plain text as the HTML InvenioRDM takes (and sanitizes) in its
+/// descriptions: `&`, `<` and `>` escaped, so that `<sic>` stays text, and
+/// line breaks kept as `<br>`.
+fn html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', "<br>")
 }
 
 /// A record around its metadata: public, with files enabled or not.
@@ -318,6 +328,11 @@ pub fn iso_639_3(tag: &LanguageTag) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_are_text_inside_html() {
+        assert_eq!(html_text("a <sic> & b\nc"), "a &lt;sic&gt; &amp; b<br>c");
+    }
 
     #[test]
     fn languages_map_to_iso_639_3() {
