@@ -10,11 +10,13 @@ checked:
 
 - against InvenioRDM's record schema, records/record-v6.0.0.json, with its
   local:// references resolved in SCHEMAS;
-- for the fields the JSON schema leaves optional but InvenioRDM's REST API
-  requires of a draft to publish (its marshmallow schemas): resource_type,
-  title, publication_date, at least one creator, a family_name for a
-  personal creator or contributor and a name for an organizational one, and
-  a role for every contributor;
+- for what the JSON schema leaves open but InvenioRDM's REST API requires
+  of a draft to publish (its marshmallow schemas): resource_type, title,
+  publication_date, at least one creator, a family_name for a personal
+  creator or contributor and a name for an organizational one, a role for
+  every contributor, titles and descriptions of three characters or more,
+  rights with an id or a title (in the locale en), and wikidata or geonames
+  identifiers for locations;
 - that every vocabulary id (resource type, roles, date, description and
   relation types, languages) is in InvenioRDM's default vocabularies;
 - that publication_date and dates[].date are EDTF level 0 (a date or an
@@ -101,6 +103,23 @@ def problems(record, validator, vocab):
             yield f"metadata/{field}: required"
     if not metadata.get("creators"):
         yield "metadata/creators: at least one is required"
+    for field in ("title", "description"):
+        if field in metadata and len(metadata[field]) < 3:
+            yield f"metadata/{field}: shorter than 3 characters"
+    for index, description in enumerate(metadata.get("additional_descriptions", [])):
+        if len(description.get("description", "")) < 3:
+            yield f"metadata/additional_descriptions/{index}/description: shorter than 3 characters"
+    for index, rights in enumerate(metadata.get("rights", [])):
+        where = f"metadata/rights/{index}"
+        if bool(rights.get("id")) == bool(rights.get("title")):
+            yield f"{where}: needs an id or a title, not both"
+        for field in ("title", "description"):
+            if field in rights and list(rights[field]) != ["en"]:
+                yield f"{where}/{field}: one value, in a locale the instance has (en)"
+    for index, feature in enumerate(metadata.get("locations", {}).get("features", [])):
+        for identifier in feature.get("identifiers", []):
+            if identifier.get("scheme") not in ("wikidata", "geonames"):
+                yield f"metadata/locations/features/{index}: scheme {identifier.get('scheme')!r}"
     if not level0_ok(metadata.get("publication_date", "")):
         yield "metadata/publication_date: not EDTF level 0"
 

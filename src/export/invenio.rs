@@ -8,13 +8,13 @@
 //!
 //! | record | InvenioRDM `metadata` |
 //! |---|---|
-//! | `title` | `title` |
+//! | `title` | `title` (under three characters, InvenioRDM's minimum: followed by ` [<id>]`) |
 //! | authors, speakers | `creators` (`personal`, the whole name as `family_name`: corpack does not split names; ORCID as an `orcid` identifier); none: an organizational `:unav` |
 //! | editors / translators / transcribers, interviewers | `contributors` with role `editor` / `translator` / `other` |
 //! | `provenance.date` | `dates` `created`: the plain (EDTF level 0) date or interval, the EDTF and `date_note` as its `description` |
 //! | `context` | `description` (as HTML: text escaped, line breaks `<br>`) |
 //! | `contested` | `additional_descriptions` `other`: the public note |
-//! | origin, venue, event, publisher | `additional_descriptions` `other`; venue also `locations` |
+//! | origin, venue, event, publisher | `additional_descriptions` `other`; venue also `locations` (with its Wikidata and GeoNames ids) |
 //! | origin URL / `disputed_by` with a DOI or URL | `related_identifiers` `isderivedfrom` / `isreviewedby` |
 //! | the collection | `related_identifiers` `ispartof` (URN); the collection's record lists its documents as `haspart` |
 //! | URN | `identifiers` (`urn`) |
@@ -74,8 +74,19 @@ pub fn collection_record(bundle: &VerifiedBundle) -> Value {
     let info = &bundle.collection.info;
     let mut metadata = common(info);
     metadata.insert("resource_type".into(), json!({"id": "dataset"}));
-    metadata.insert("title".into(), json!(info.title));
-    metadata.insert("description".into(), json!(html_text(&info.description)));
+    metadata.insert(
+        "title".into(),
+        json!(at_least_three(&info.title, |t| format!(
+            "{t} [{}]",
+            info.id
+        ))),
+    );
+    metadata.insert(
+        "description".into(),
+        json!(html_text(&at_least_three(&info.description, |d| format!(
+            "Description: {d}"
+        )))),
+    );
     let creator = match &info.source_organization {
         Some(name) => json!({"person_or_org": {"type": "organizational", "name": name}}),
         None => unavailable_creator(),
@@ -123,7 +134,13 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         "resource_type".into(),
         json!({"id": resource_type(media_type.as_str())}),
     );
-    metadata.insert("title".into(), json!(document.title));
+    metadata.insert(
+        "title".into(),
+        json!(at_least_three(&document.title, |t| format!(
+            "{t} [{}]",
+            document.id
+        ))),
+    );
 
     let creators: Vec<Value> = provenance
         .authors
@@ -201,7 +218,8 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     metadata.insert("related_identifiers".into(), Value::Array(related));
 
     if let Some(context) = &provenance.context {
-        metadata.insert("description".into(), json!(html_text(context)));
+        let context = at_least_three(context, |c| format!("Context: {c}"));
+        metadata.insert("description".into(), json!(html_text(&context)));
     }
     let mut additional = Vec::new();
     if let Some(note) = contested_note(&document.contested) {
@@ -232,10 +250,18 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         metadata.insert("additional_descriptions".into(), Value::Array(additional));
     }
     if let Some(venue) = &provenance.venue {
-        metadata.insert(
-            "locations".into(),
-            json!({"features": [{"place": venue.name}]}),
-        );
+        let mut feature = json!({"place": venue.name});
+        let mut identifiers = Vec::new();
+        if let Some(wikidata) = &venue.wikidata {
+            identifiers.push(json!({"identifier": wikidata.as_str(), "scheme": "wikidata"}));
+        }
+        if let Some(geonames) = &venue.geonames {
+            identifiers.push(json!({"identifier": geonames.as_str(), "scheme": "geonames"}));
+        }
+        if !identifiers.is_empty() {
+            feature["identifiers"] = Value::Array(identifiers);
+        }
+        metadata.insert("locations".into(), json!({"features": [feature]}));
     }
     metadata.insert("formats".into(), json!([media_type.as_str()]));
     let held = bundle.held_size(document);
@@ -253,6 +279,16 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         metadata.insert("rights".into(), Value::Array(rights));
     }
     record(metadata, held.is_some())
+}
+
+/// `text`, or, when it is shorter than the three characters InvenioRDM
+/// requires of titles and descriptions, `lengthen(text)`.
+fn at_least_three(text: &str, lengthen: impl Fn(&str) -> String) -> String {
+    if text.trim().chars().count() < 3 {
+        lengthen(text.trim())
+    } else {
+        text.to_string()
+    }
 }
 
 /// Plain text as the HTML InvenioRDM takes (and sanitizes) in its
@@ -328,6 +364,13 @@ pub fn iso_639_3(tag: &LanguageTag) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_titles_and_descriptions_are_lengthened() {
+        assert_eq!(at_least_three("Ab", |t| format!("{t} [d]")), "Ab [d]");
+        assert_eq!(at_least_three("Abc", |t| format!("{t} [d]")), "Abc");
+        assert_eq!(at_least_three("Жж", |t| format!("{t} [d]")), "Жж [d]");
+    }
 
     #[test]
     fn descriptions_are_text_inside_html() {
