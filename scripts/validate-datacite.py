@@ -4,7 +4,8 @@
     validate-datacite.py DIR...
 
 Each record must pass the DataCite 4.5 JSON schema of the `datacite` package
-(schema45, the schema DataCite's own libraries use). That schema does not
+(schema45, the schema DataCite's own libraries use) and convert to DataCite
+XML with the same package (schema45.tostring). The schema does not
 check date formats, so dates are checked here against the forms the DataCite
 4.5 documentation gives for Date: YYYY, YYYY-MM, YYYY-MM-DD, or a range of
 two of them (RKMS-ISO8601, "start/end"), each a real calendar date.
@@ -47,6 +48,10 @@ def problems(record):
     for error in schema45.validator.iter_errors(record):
         path = "/".join(str(p) for p in error.absolute_path)
         yield f"{path}: {error.message}"
+    try:
+        schema45.tostring(record)
+    except Exception as error:  # any failure to convert is a finding
+        yield f"DataCite XML: cannot convert: {error!r}"
     for index, date in enumerate(record.get("dates", [])):
         value = date.get("date", "")
         if not date_ok(value):
