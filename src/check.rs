@@ -1,19 +1,25 @@
 //! `check`: a collection's records and files, judged without packing.
+//!
+//! Errors are what stops a pack: records that do not parse or break a rule,
+//! files not found. Warnings are what an archivist would want completed:
+//! provenance with gaps (no date, no origin, no licence or rights) and
+//! disputes recorded without their substance (no summary, no citations, no
+//! aspects, no assessor). `strict` makes every warning an error.
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::collection::{self, Location};
+use crate::collection::{self, Document, LoadedCollection, Location, Status};
 use crate::error::{Error, RecordError, RecordErrors, Result};
-use crate::finding::Finding;
+use crate::finding::{Code, Finding, Severity};
 
 /// The verdict on a collection.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CheckReport {
     /// The collection directory.
     pub location: PathBuf,
-    /// Whether there is no error.
+    /// Whether there is no error (with `--strict`, no warning either).
     pub valid: bool,
     /// Documents recorded (0 if the records could not be read).
     pub documents: usize,
@@ -23,7 +29,9 @@ pub struct CheckReport {
     pub not_held: usize,
     /// Errors, each naming its file, line and field.
     pub errors: Vec<RecordError>,
-    /// Warnings.
+    /// Warnings, each with a code, the document's file and a message that
+    /// names the record's line. With `--strict` they have the severity
+    /// `error` and make the collection invalid.
     pub warnings: Vec<Finding>,
 }
 
@@ -61,6 +69,214 @@ pub fn check(dir: &Path, sources: &[PathBuf], strict: bool) -> Result<CheckRepor
         }
         Err(RecordErrors(errors)) => report.errors = errors,
     }
-    report.valid = report.errors.is_empty();
+    report.warnings.extend(provenance_findings(&loaded));
+    if strict {
+        for warning in &mut report.warnings {
+            warning.severity = Severity::Error;
+        }
+    }
+    report.valid = report.errors.is_empty()
+        && report
+            .warnings
+            .iter()
+            .all(|w| w.severity == Severity::Warning);
     Ok(report)
+}
+
+/// Warnings about gaps in the records, document by document: each names
+/// the document's file as its path, and the record's line.
+pub fn provenance_findings(loaded: &LoadedCollection) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, document) in loaded.collection.documents.iter().enumerate() {
+        let place = format!(
+            "document `{}` ({}:{})",
+            document.id,
+            loaded.file.display(),
+            loaded.document_line(index)
+        );
+        for (code, what) in gaps(document) {
+            findings.push(Finding::warning(
+                code,
+                document.file.as_str(),
+                format!("{place}: {what}"),
+            ));
+        }
+    }
+    findings
+}
+
+/// What a record leaves out that an archivist would want, in field order.
+fn gaps(document: &Document) -> Vec<(Code, &'static str)> {
+    let provenance = &document.provenance;
+    let contested = &document.contested;
+    let mut gaps = Vec::new();
+    if document.license.is_none() && document.rights.is_none() {
+        gaps.push((
+            Code::DocumentNoLicense,
+            "no license or rights: the collection's licence covers the records, not the \
+             document, so say on what terms it may be used",
+        ));
+    }
+    if provenance.date.is_none() {
+        gaps.push((
+            Code::ProvenanceNoDate,
+            "no provenance.date: say when it was made; EDTF can say how unsure that is \
+             (1937~, 193X, 1936/1938)",
+        ));
+    }
+    if provenance.origin.is_none() {
+        gaps.push((
+            Code::ProvenanceNoOrigin,
+            "no provenance.origin: say where this copy came from",
+        ));
+    }
+    let describes_dispute = !contested.aspects.is_empty()
+        || contested.summary.is_some()
+        || !contested.disputed_by.is_empty();
+    match contested.status {
+        Status::Contested => {
+            if contested.aspects.is_empty() {
+                gaps.push((
+                    Code::ContestedNoAspects,
+                    "contested, but contested.aspects does not say what is disputed \
+                     (claims, authenticity, attribution, date)",
+                ));
+            }
+            if contested.summary.is_none() {
+                gaps.push((
+                    Code::ContestedNoSummary,
+                    "contested, but there is no contested.summary of the dispute",
+                ));
+            }
+            if contested.disputed_by.is_empty() {
+                gaps.push((
+                    Code::ContestedNoCitations,
+                    "contested, but contested.disputed_by cites no work that disputes it",
+                ));
+            }
+        }
+        Status::Uncontested | Status::Unassessed if describes_dispute => gaps.push((
+            Code::DisputeNotContested,
+            "contested.aspects, summary or disputed_by describe a dispute, but the status \
+             is not contested",
+        )),
+        Status::Uncontested | Status::Unassessed => {}
+    }
+    let assessed = contested.status != Status::Unassessed;
+    if assessed && (contested.assessed_by.is_none() || contested.assessed_on.is_none()) {
+        gaps.push((
+            Code::AssessmentIncomplete,
+            "the status is assessed, but contested.assessed_by or assessed_on does not say \
+             who assessed it, or when",
+        ));
+    }
+    gaps
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::collection::parse;
+
+    fn codes(source: &str) -> Vec<Code> {
+        let loaded = parse(source, Path::new("."), Path::new("collection.toml")).unwrap();
+        provenance_findings(&loaded)
+            .iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    const HEADER: &str = r#"[collection]
+id = "c"
+title = "T"
+description = "D"
+license = "CC0-1.0"
+date = "2026-11-25"
+"#;
+
+    #[test]
+    fn a_complete_record_has_no_gaps() {
+        let source = format!(
+            r#"{HEADER}
+[[document]]
+id = "a"
+title = "A"
+file = "a.txt"
+rights = "Public domain in its country of origin."
+[document.provenance]
+date = "1937~"
+origin = "A donor"
+[document.contested]
+status = "contested"
+aspects = ["date"]
+summary = "S"
+disputed_by = ["W"]
+assessed_by = "X"
+assessed_on = "2026-11-25"
+"#
+        );
+        assert_eq!(codes(&source), []);
+    }
+
+    #[test]
+    fn gaps_in_provenance_and_disputes() {
+        let source = format!(
+            r#"{HEADER}
+[[document]]
+id = "a"
+title = "A"
+file = "a.txt"
+[document.contested]
+status = "contested"
+
+[[document]]
+id = "b"
+title = "B"
+file = "b.txt"
+license = "CC0-1.0"
+[document.provenance]
+date = "1937"
+origin = "A donor"
+[document.contested]
+status = "uncontested"
+summary = "Some say otherwise."
+assessed_by = "X"
+"#
+        );
+        assert_eq!(
+            codes(&source),
+            [
+                Code::DocumentNoLicense,
+                Code::ProvenanceNoDate,
+                Code::ProvenanceNoOrigin,
+                Code::ContestedNoAspects,
+                Code::ContestedNoSummary,
+                Code::ContestedNoCitations,
+                Code::AssessmentIncomplete,
+                Code::DisputeNotContested,
+                Code::AssessmentIncomplete,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_finding_names_the_document_file_and_line() {
+        let source = format!(
+            "{HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"d/a.txt\"\nlicense = \"MIT\"\n[document.provenance]\ndate = \"1937\"\n"
+        );
+        let loaded = parse(&source, Path::new("."), Path::new("collection.toml")).unwrap();
+        let findings = provenance_findings(&loaded);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].path, "d/a.txt");
+        assert_eq!(findings[0].severity, Severity::Warning);
+        assert!(
+            findings[0]
+                .message
+                .starts_with("document `a` (collection.toml:8): no provenance.origin"),
+            "{}",
+            findings[0].message
+        );
+    }
 }

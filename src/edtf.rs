@@ -4,6 +4,14 @@
 //! (the record is the archivist's statement, so it is never rewritten) next
 //! to the parsed value.
 //!
+//! Normalized means: the text must be the date's canonical form, the one
+//! the parser writes back (`1985-04-12T23:20:30+00`, not `…-00`;
+//! `Y-17000`, not `Y-017000`), and an interval must not end before it
+//! starts. A date written another way is an error that gives the canonical
+//! form, so the record, the crate's `dateCreated` and any export all carry
+//! one spelling of each date, and a date is never rewritten behind the
+//! archivist's back.
+//!
 //! Generic tools do not read EDTF, so [`EdtfDate::interval`] also gives the
 //! widest span of calendar days a date can mean, which prints as a plain
 //! ISO 8601 interval (`1930-01-01/1939-12-31` for `193X`). The rules:
@@ -169,6 +177,22 @@ pub struct DateInterval {
     pub end: Bound,
 }
 
+impl DateInterval {
+    /// Whether the two intervals share a day. An open or unknown end has no
+    /// limit.
+    pub fn overlaps(&self, other: &DateInterval) -> bool {
+        let starts_before_other_ends = match (self.start, other.end) {
+            (Bound::Day(start), Bound::Day(end)) => start <= end,
+            _ => true,
+        };
+        let ends_after_other_starts = match (self.end, other.start) {
+            (Bound::Day(end), Bound::Day(start)) => end >= start,
+            _ => true,
+        };
+        starts_before_other_ends && ends_after_other_starts
+    }
+}
+
 /// `YYYY-MM-DD/YYYY-MM-DD`. An open or unknown end is written `..`, as
 /// ISO 8601-2 writes an open one: either way a reader can assume no limit,
 /// and a plain ISO 8601 reader does not know EDTF's empty end.
@@ -268,19 +292,41 @@ impl FromStr for EdtfDate {
     type Err = String;
 
     fn from_str(text: &str) -> Result<EdtfDate, String> {
-        match Edtf::parse(text) {
-            Ok(parsed) => Ok(EdtfDate {
-                text: text.to_string(),
-                parsed,
-            }),
-            Err(edtf::ParseError::OutOfRange) => Err(format!(
-                "invalid EDTF date {text:?}: a month, day or year is out of range"
-            )),
-            Err(_) => Err(format!(
-                "invalid EDTF date {text:?}: expected EDTF level 0 or 1, \
-                 e.g. 2014-06-20, 2014-06-20?, 1937~, 193X, 1936/1938"
-            )),
+        let parsed = match Edtf::parse(text) {
+            Ok(parsed) => parsed,
+            Err(edtf::ParseError::OutOfRange) => {
+                return Err(format!(
+                    "invalid EDTF date {text:?}: a month, day or year is out of range"
+                ));
+            }
+            Err(_) => {
+                return Err(format!(
+                    "invalid EDTF date {text:?}: expected EDTF level 0 or 1, \
+                     e.g. 2014-06-20, 2014-06-20?, 1937~, 193X, 1936/1938"
+                ));
+            }
+        };
+        let canonical = parsed.to_string();
+        if canonical != text {
+            return Err(format!(
+                "EDTF date {text:?} is not in canonical form: write {canonical:?}"
+            ));
         }
+        let date = EdtfDate {
+            text: canonical,
+            parsed,
+        };
+        if let DateInterval {
+            start: Bound::Day(start),
+            end: Bound::Day(end),
+        } = date.interval()
+            && start > end
+        {
+            return Err(format!(
+                "invalid EDTF date {text:?}: the interval ends ({end}) before it starts ({start})"
+            ));
+        }
+        Ok(date)
     }
 }
 
@@ -323,9 +369,83 @@ mod tests {
             "June 2014",
             "2014/06/20",
             "14-06-20",
+            " 2014",
+            "2014 ",
+            "201x",
+            "2014-06-20?~",
+            "../..",
+            "/",
+            "2014-XX-20",
         ] {
             assert!(bad.parse::<EdtfDate>().is_err(), "{bad:?} accepted");
         }
+    }
+
+    // Level 2 examples of the specification: corpack accepts levels 0 and
+    // 1 only, as the issue asks.
+    #[test]
+    fn rejects_level_2() {
+        for level_2 in [
+            "Y17E7",
+            "1950S2",
+            "2001-25",
+            "2001-41",
+            "{1667,1668,1670..1672}",
+            "[1760-12..]",
+            "2004?-06-11",
+            "?2004-06-~11",
+            "2004-(06)?-11",
+            "156X-12-25",
+            "15XX-12-XX",
+            "1XXX-XX",
+            "XXXX-12-XX",
+            "1984-1X",
+        ] {
+            assert!(level_2.parse::<EdtfDate>().is_err(), "{level_2:?} accepted");
+        }
+    }
+
+    #[test]
+    fn only_the_canonical_form_is_accepted() {
+        let error = "1985-04-12T23:20:30-00".parse::<EdtfDate>().unwrap_err();
+        assert!(
+            error.contains("write \"1985-04-12T23:20:30+00\""),
+            "{error}"
+        );
+        // The parser's canonical forms are accepted as they are.
+        for canonical in [
+            "1985-04-12T23:20:30+00",
+            "1985-04-12T23:20:30+04:30",
+            "Y-170000002",
+        ] {
+            assert_eq!(canonical.parse::<EdtfDate>().unwrap().as_str(), canonical);
+        }
+    }
+
+    #[test]
+    fn an_interval_cannot_end_before_it_starts() {
+        for bad in ["2008/1964", "2004-06-11/2004-06-10", "2001-24/2001-21"] {
+            let error = bad.parse::<EdtfDate>().unwrap_err();
+            assert!(error.contains("ends"), "{bad}: {error}");
+        }
+        // The widest readings may overlap: 2004-06-XX can be the 11th.
+        for good in ["2004-06-XX/2004-06-11", "2004-06/2004-06-03", "1964/1964"] {
+            assert!(good.parse::<EdtfDate>().is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn overlapping_intervals() {
+        let interval = |text: &str| text.parse::<EdtfDate>().unwrap().interval();
+        let thirties = interval("193X");
+        assert!(thirties.overlaps(&interval("1937~")));
+        assert!(thirties.overlaps(&interval("1939-12-31/1950")));
+        assert!(thirties.overlaps(&interval("../1930-01-01")));
+        assert!(thirties.overlaps(&interval("1935/")));
+        assert!(!thirties.overlaps(&interval("1940/..")));
+        assert!(!thirties.overlaps(&interval("/1929")));
+        assert!(!thirties.overlaps(&interval("2014-06-20?")));
+        assert!(interval("../1938").overlaps(&interval("1900/..")));
     }
 
     fn interval(text: &str) -> String {
@@ -454,6 +574,115 @@ mod tests {
                 let last = next.unwrap().pred_opt().unwrap();
                 let expected = format!("{year:04}-{month:02}-01/{}", last.format("%Y-%m-%d"));
                 assert_eq!(interval(&format!("{year:04}-{month:02}")), expected);
+            }
+        }
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// A level 0 or 1 date (no interval), in canonical form, with the
+        /// first and last days it can mean.
+        fn single_date() -> impl Strategy<Value = (String, CalendarDay, CalendarDay)> {
+            let qualifier = prop::sample::select(vec!["", "?", "~", "%"]);
+            let day_date = (-2000i64..=9999, 1u8..=12, 1u8..=31, qualifier.clone())
+                .prop_filter_map("a real day", |(year, month, day, q)| {
+                    (day <= days_in_month(year, month)).then(|| {
+                        let day = CalendarDay::new(year, month, day);
+                        (format!("{day}{q}"), day, day)
+                    })
+                });
+            let month_date = (0i64..=9999, 1u8..=12, qualifier.clone()).prop_map(|(y, m, q)| {
+                (
+                    format!("{y:04}-{m:02}{q}"),
+                    CalendarDay::first_of_month(y, m),
+                    CalendarDay::last_of_month(y, m),
+                )
+            });
+            let year_date = (0i64..=9999, qualifier.clone()).prop_map(|(y, q)| {
+                (
+                    format!("{y:04}{q}"),
+                    CalendarDay::new(y, 1, 1),
+                    CalendarDay::new(y, 12, 31),
+                )
+            });
+            let decade = (0i64..=999).prop_map(|d| {
+                (
+                    format!("{d:03}X"),
+                    CalendarDay::new(d * 10, 1, 1),
+                    CalendarDay::new(d * 10 + 9, 12, 31),
+                )
+            });
+            let season = (0i64..=9998, 21u8..=24, qualifier).prop_map(|(y, s, q)| {
+                let (first, last) = match s {
+                    21 => (
+                        CalendarDay::first_of_month(y, 3),
+                        CalendarDay::last_of_month(y, 5),
+                    ),
+                    22 => (
+                        CalendarDay::first_of_month(y, 6),
+                        CalendarDay::last_of_month(y, 8),
+                    ),
+                    23 => (
+                        CalendarDay::first_of_month(y, 9),
+                        CalendarDay::last_of_month(y, 11),
+                    ),
+                    _ => (
+                        CalendarDay::first_of_month(y, 12),
+                        CalendarDay::last_of_month(y + 1, 2),
+                    ),
+                };
+                (format!("{y:04}-{s}{q}"), first, last)
+            });
+            let unspecified_day = (0i64..=9999, 1u8..=12).prop_map(|(y, m)| {
+                (
+                    format!("{y:04}-{m:02}-XX"),
+                    CalendarDay::first_of_month(y, m),
+                    CalendarDay::last_of_month(y, m),
+                )
+            });
+            prop_oneof![
+                day_date,
+                month_date,
+                year_date,
+                decade,
+                season,
+                unspecified_day
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn any_date_parses_in_canonical_form_with_its_days((text, first, last) in single_date()) {
+                let date: EdtfDate = text.parse().map_err(TestCaseError::fail)?;
+                prop_assert_eq!(date.as_str(), text.as_str());
+                prop_assert_eq!(date.interval(), DateInterval { start: Bound::Day(first), end: Bound::Day(last) });
+            }
+
+            #[test]
+            fn an_interval_spans_its_ends(a in single_date(), b in single_date()) {
+                let (start, end) = if a.1 <= b.1 { (a, b) } else { (b, a) };
+                let text = format!("{}/{}", start.0, end.0);
+                let parsed = text.parse::<EdtfDate>();
+                if start.1 > end.2 {
+                    prop_assert!(parsed.is_err(), "{} accepted", text);
+                } else {
+                    let date = parsed.map_err(TestCaseError::fail)?;
+                    prop_assert_eq!(date.interval(), DateInterval { start: Bound::Day(start.1), end: Bound::Day(end.2) });
+                    let open = format!("../{}", end.0).parse::<EdtfDate>().map_err(TestCaseError::fail)?;
+                    prop_assert_eq!(open.interval().start, Bound::Open);
+                    let unknown = format!("{}/", start.0).parse::<EdtfDate>().map_err(TestCaseError::fail)?;
+                    prop_assert_eq!(unknown.interval().end, Bound::Unknown);
+                }
+            }
+
+            #[test]
+            fn any_text_is_a_date_or_an_error(text in "[0-9X?~%/.Y-]{0,12}") {
+                if let Ok(date) = text.parse::<EdtfDate>() {
+                    prop_assert_eq!(date.as_str(), text.as_str());
+                }
             }
         }
     }

@@ -86,6 +86,24 @@ pub enum Code {
     /// A document is catalogued (its record and declared checksum are in
     /// the bundle) but its file was not found, so it is not held.
     DocumentNotHeld,
+    /// A record does not say when the document was made.
+    ProvenanceNoDate,
+    /// A record does not say where this copy of the document came from.
+    ProvenanceNoOrigin,
+    /// A record states neither a licence nor rights for the document (the
+    /// collection's licence does not cover it).
+    DocumentNoLicense,
+    /// A contested document's record has no summary of the dispute.
+    ContestedNoSummary,
+    /// A contested document's record cites no work that disputes it.
+    ContestedNoCitations,
+    /// A contested document's record does not say what is disputed.
+    ContestedNoAspects,
+    /// A record gives a contested status but not who assessed it, or when.
+    AssessmentIncomplete,
+    /// A record describes a dispute (aspects, summary or disputing works)
+    /// but its status is not `contested`.
+    DisputeNotContested,
     /// The bag's `BagIt-Version` is not one the profile accepts.
     ProfileBagitVersion,
     /// The bag is a directory where the profile requires a serialization,

@@ -7,7 +7,9 @@ use schemars::{JsonSchema, Schema};
 
 use crate::check::CheckReport;
 use crate::collection::CollectionFile;
-use crate::export::verified::ExportReport;
+use crate::export::csv::ExportReport;
+use crate::export::verified::RepositoryExportReport;
+use crate::import::ImportReport;
 use crate::pack::PackReport;
 use crate::show::ShowReport;
 use crate::verify::Report;
@@ -20,7 +22,12 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("verify-output.schema.json", text::<Report>()),
         ("check-output.schema.json", text::<CheckReport>()),
         ("show-output.schema.json", text::<ShowReport>()),
+        ("import-output.schema.json", text::<ImportReport>()),
         ("export-output.schema.json", text::<ExportReport>()),
+        (
+            "export-repository-output.schema.json",
+            text::<RepositoryExportReport>(),
+        ),
     ]
 }
 

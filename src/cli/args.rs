@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use corpack::collection::values::{IsoDate, License, Slug};
+use corpack::edtf::EdtfDate;
 
 /// Package research corpora with provenance into reproducible BagIt +
 /// RO-Crate bundles, and verify bags.
@@ -25,39 +27,146 @@ pub enum Command {
     Pack(PackArgs),
     /// Verify a bag, zipped or not, without extracting it.
     Verify(VerifyArgs),
-    /// Check a collection's records and files without packing.
+    /// Check a collection's records and files without packing; warn about
+    /// gaps in provenance.
     Check(CheckArgs),
-    /// List the documents of a bundle.
+    /// List the documents of a bundle or collection, optionally filtered.
     Show(ShowArgs),
-    /// Write a bundle in a repository's import format. The bundle is
+    /// Make a collection directory from a CSV file or a bag.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write the records of a collection or bundle in another format.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// `corpack import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A collection from a CSV file of records, one row per document
+    /// (Archivematica's metadata.csv form: filename, dc.* and corpack
+    /// columns; a row whose filename is `objects` describes the
+    /// collection). Nothing is written unless every row is good.
+    Csv(ImportCsvArgs),
+    /// A collection from a BagIt bag (a directory or a zip) made by another
+    /// tool: bag-info.txt fills the collection, each payload file becomes a
+    /// record to complete.
+    Bag(ImportBagArgs),
+}
+
+/// `corpack export …`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The records as a CSV file that `import csv` reads back. A bundle is
     /// verified first; one that does not verify is refused (exit 1).
-    Export(ExportArgs),
-}
-
-/// The formats `corpack export` writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
+    Csv(ExportCsvArgs),
     /// DSpace Simple Archive Format: saf/item_NNN/, saf.zip for `dspace
-    /// import -z`, and the registry file of corpack's local fields.
-    DspaceSaf,
-    /// DataCite 4.5 JSON: collection.json and documents/<id>.json.
-    Datacite,
+    /// import -z`, and the registry file of corpack's local fields. The
+    /// bundle is verified first; one that does not verify is refused
+    /// (exit 1).
+    DspaceSaf(ExportRepositoryArgs),
+    /// DataCite 4.5 JSON records: collection.json and documents/<id>.json.
+    /// The bundle is verified first, as for dspace-saf.
+    Datacite(ExportRepositoryArgs),
     /// InvenioRDM records for its REST API: collection.json and
-    /// documents/<id>.json.
-    Invenio,
+    /// documents/<id>.json. The bundle is verified first, as for dspace-saf.
+    Invenio(ExportRepositoryArgs),
 }
 
-/// `corpack export`.
+/// `corpack export dspace-saf | datacite | invenio`.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// The format to write.
-    pub format: ExportFormat,
+pub struct ExportRepositoryArgs {
     /// A bundle (.zip) or a bag directory made by corpack.
     pub bundle: PathBuf,
     /// The directory to write.
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
     /// Replace the output directory if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Collection fields for an import; they win over what the source says.
+#[derive(Debug, Args)]
+pub struct CollectionFieldArgs {
+    /// collection.id (a slug).
+    #[arg(long, value_name = "SLUG")]
+    pub id: Option<Slug>,
+    /// collection.title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// collection.description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// collection.license: an SPDX id or a URL (of the records and the
+    /// bundle, not the documents).
+    #[arg(long, value_name = "LICENSE")]
+    pub license: Option<License>,
+    /// collection.date, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<IsoDate>,
+    /// collection.source_organization.
+    #[arg(long, value_name = "NAME")]
+    pub source_organization: Option<String>,
+    /// collection.contact_name.
+    #[arg(long, value_name = "NAME")]
+    pub contact_name: Option<String>,
+    /// collection.contact_email.
+    #[arg(long, value_name = "EMAIL")]
+    pub contact_email: Option<String>,
+}
+
+/// `corpack import csv`.
+#[derive(Debug, Args)]
+pub struct ImportCsvArgs {
+    /// The CSV file (UTF-8).
+    pub csv: PathBuf,
+    /// The collection directory to write (created if missing).
+    #[arg(short, long, value_name = "COLLECTION_DIR")]
+    pub output: PathBuf,
+    /// Copy the document files from here into the collection directory,
+    /// checking each declared sha256 and recording the computed one where
+    /// none is declared. A filename is looked up as written (objects/…),
+    /// then without objects/.
+    #[arg(long, value_name = "DIR")]
+    pub files: Option<PathBuf>,
+    #[command(flatten)]
+    pub fields: CollectionFieldArgs,
+    /// Replace an existing collection.toml and document files.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `corpack import bag`.
+#[derive(Debug, Args)]
+pub struct ImportBagArgs {
+    /// The bag: a directory or a zip.
+    pub bag: PathBuf,
+    /// The collection directory to write (created if missing).
+    #[arg(short, long, value_name = "COLLECTION_DIR")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub fields: CollectionFieldArgs,
+    /// Replace an existing collection.toml and document files.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `corpack export csv`.
+#[derive(Debug, Args)]
+pub struct ExportCsvArgs {
+    /// A collection directory, a bundle (.zip) or a bag directory.
+    pub source: PathBuf,
+    /// The CSV file to write.
+    #[arg(short, long, value_name = "FILE.csv")]
+    pub output: PathBuf,
+    /// Overwrite the CSV file if it exists.
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
@@ -126,7 +235,9 @@ pub struct CheckArgs {
     /// Also look for document files here (repeatable).
     #[arg(long = "source", value_name = "DIR")]
     pub sources: Vec<PathBuf>,
-    /// Treat documents that are catalogued but not held as errors.
+    /// Turn every warning into an error: documents catalogued but not
+    /// held, and gaps in provenance (no date, origin, licence or rights;
+    /// a dispute without aspects, summary, citations or assessor).
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
@@ -136,8 +247,20 @@ pub struct CheckArgs {
 /// `corpack show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A bundle (.zip) or a bag directory made by corpack.
-    pub bundle: PathBuf,
+    /// A bundle (.zip), a bag directory made by corpack, or a collection
+    /// directory (holding collection.toml).
+    pub source: PathBuf,
+    /// Only contested documents.
+    #[arg(long)]
+    pub contested: bool,
+    /// Only documents with a person whose name contains NAME (any case).
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// Only documents whose date can fall in this EDTF date or interval,
+    /// e.g. 1930/1939, 1937, 2000/.. (the widest readings must share a
+    /// day).
+    #[arg(long, value_name = "FROM/TO")]
+    pub date_range: Option<EdtfDate>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

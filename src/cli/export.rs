@@ -1,20 +1,23 @@
-//! `corpack export`: runs the exporter of the chosen format and prints
-//! what it wrote, or why the bundle was refused.
+//! `corpack export dspace-saf | datacite | invenio`: runs the exporter and
+//! prints what it wrote, or why the bundle was refused.
+
+use std::path::Path;
 
 use anyhow::Context;
 
-use super::args::{ExportArgs, ExportFormat};
+use super::args::ExportRepositoryArgs;
 use super::progress::Bar;
 use super::{Outcome, print_json, print_text};
+use corpack::export::verified::RepositoryExportReport;
+use corpack::progress::Progress;
 
-/// Runs `corpack export`.
-pub fn export(args: &ExportArgs) -> anyhow::Result<Outcome> {
+/// An exporter of `corpack::export`: bundle, output, force, progress.
+pub type Exporter =
+    fn(&Path, &Path, bool, &dyn Progress) -> corpack::Result<RepositoryExportReport>;
+
+/// Runs one of the repository exports.
+pub fn repository(run: Exporter, args: &ExportRepositoryArgs) -> anyhow::Result<Outcome> {
     let bar = Bar::new("verifying", args.common.quiet || args.common.json);
-    let run = match args.format {
-        ExportFormat::DspaceSaf => corpack::export::dspace::export,
-        ExportFormat::Datacite => corpack::export::datacite::export,
-        ExportFormat::Invenio => corpack::export::invenio::export,
-    };
     let report = run(&args.bundle, &args.output, args.force, &bar);
     bar.finish();
     let report = report.with_context(|| format!("cannot export {}", args.bundle.display()))?;

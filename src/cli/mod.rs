@@ -3,6 +3,7 @@
 
 pub mod args;
 mod export;
+mod import;
 mod progress;
 mod table;
 
@@ -12,11 +13,15 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 
-use self::args::{CheckArgs, Cli, Command, CommonArgs, PackArgs, ShowArgs, VerifyArgs};
+use self::args::{
+    CheckArgs, Cli, Command, CommonArgs, ExportCommand, ImportCommand, PackArgs, ShowArgs,
+    VerifyArgs,
+};
 use self::progress::Bar;
 use corpack::finding::Severity;
 use corpack::pack::PackOptions;
 use corpack::profile::Profile;
+use corpack::show::ShowFilter;
 use corpack::verify::VerifyOptions;
 
 /// How a command ended, when it did not fail.
@@ -28,7 +33,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn from_valid(valid: bool) -> Outcome {
+    pub(crate) fn from_valid(valid: bool) -> Outcome {
         if valid {
             Outcome::Success
         } else {
@@ -47,7 +52,18 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Verify(args) => verify(args),
         Command::Check(args) => check(args),
         Command::Show(args) => show(args),
-        Command::Export(args) => export::export(args),
+        Command::Import(ImportCommand::Csv(args)) => import::csv(args),
+        Command::Import(ImportCommand::Bag(args)) => import::bag(args),
+        Command::Export(ExportCommand::Csv(args)) => import::export_csv(args),
+        Command::Export(ExportCommand::DspaceSaf(args)) => {
+            export::repository(corpack::export::dspace::export, args)
+        }
+        Command::Export(ExportCommand::Datacite(args)) => {
+            export::repository(corpack::export::datacite::export, args)
+        }
+        Command::Export(ExportCommand::Invenio(args)) => {
+            export::repository(corpack::export::invenio::export, args)
+        }
     }
 }
 
@@ -62,7 +78,14 @@ fn common(cli: &Cli) -> &CommonArgs {
         Command::Verify(args) => &args.common,
         Command::Check(args) => &args.common,
         Command::Show(args) => &args.common,
-        Command::Export(args) => &args.common,
+        Command::Import(ImportCommand::Csv(args)) => &args.common,
+        Command::Import(ImportCommand::Bag(args)) => &args.common,
+        Command::Export(ExportCommand::Csv(args)) => &args.common,
+        Command::Export(
+            ExportCommand::DspaceSaf(args)
+            | ExportCommand::Datacite(args)
+            | ExportCommand::Invenio(args),
+        ) => &args.common,
     }
 }
 
@@ -149,14 +172,15 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
             text.push_str(&format!("{warning}\n"));
         }
         let verdict = if report.valid { "valid" } else { "invalid" };
+        let strict_errors = count(&report.warnings, Severity::Error);
         text.push_str(&format!(
             "{verdict}: {} ({} documents: {} held, {} catalogued but not held; {} errors, {} warnings)\n",
             report.location.display(),
             report.documents,
             report.held,
             report.not_held,
-            report.errors.len(),
-            report.warnings.len(),
+            report.errors.len() + strict_errors,
+            report.warnings.len() - strict_errors,
         ));
         print_text(&text)?;
     }
@@ -164,17 +188,30 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
 }
 
 fn show(args: &ShowArgs) -> anyhow::Result<Outcome> {
-    let report = corpack::show::show(&args.bundle)
-        .with_context(|| format!("cannot show {}", args.bundle.display()))?;
+    let filter = ShowFilter {
+        contested: args.contested,
+        author: args.author.clone(),
+        date_range: args.date_range.clone(),
+    };
+    let report = corpack::show::show(&args.source, &filter)
+        .with_context(|| format!("cannot show {}", args.source.display()))?;
     if args.common.json {
         print_json(&report)?;
     } else {
-        print_text(&table::documents(&report.documents))?;
+        let mut text = table::documents(&report.documents);
+        if report.documents.len() < report.total {
+            text.push_str(&format!(
+                "{} of {} documents match\n",
+                report.documents.len(),
+                report.total
+            ));
+        }
+        print_text(&text)?;
     }
     Ok(Outcome::Success)
 }
 
-fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {
+pub(crate) fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
 }
 

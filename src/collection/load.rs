@@ -1,6 +1,5 @@
 //! Reading `collection.toml`: parsing, and errors located by line and field.
 
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -34,16 +33,17 @@ pub struct LoadedCollection {
     pub dir: PathBuf,
     /// The record file (`<dir>/collection.toml`).
     pub file: PathBuf,
-    source: String,
-    collection_span: Range<usize>,
-    document_spans: Vec<Range<usize>>,
+    /// Line and column of the `[collection]` header.
+    collection_place: (usize, usize),
+    /// Line and column of each `[[document]]` header.
+    document_places: Vec<(usize, usize)>,
 }
 
 impl LoadedCollection {
     /// An error about `field` of the document at `index`, located at the
     /// document's `[[document]]` header.
     pub fn document_error(&self, index: usize, field: &str, message: String) -> RecordError {
-        let (line, column) = line_column(&self.source, self.document_spans[index].start);
+        let (line, column) = self.document_places[index];
         RecordError {
             file: self.file.clone(),
             line: Some(line),
@@ -53,9 +53,15 @@ impl LoadedCollection {
         }
     }
 
+    /// The 1-based line of the `[[document]]` header of the document at
+    /// `index`.
+    pub fn document_line(&self, index: usize) -> usize {
+        self.document_places[index].0
+    }
+
     /// An error about `field` of the `[collection]` table, located at it.
     fn collection_error(&self, field: &str, message: String) -> RecordError {
-        let (line, column) = line_column(&self.source, self.collection_span.start);
+        let (line, column) = self.collection_place;
         RecordError {
             file: self.file.clone(),
             line: Some(line),
@@ -83,7 +89,12 @@ pub fn parse(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> 
         toml::de::Deserializer::parse(source).map_err(|error| located(&error, String::new()))?;
     let parsed: CollectionFile = serde_path_to_error::deserialize(deserializer)
         .map_err(|error| located(error.inner(), field_path(error.path())))?;
-    let document_spans = parsed.document.iter().map(Spanned::span).collect();
+    let lines = LineIndex::new(source);
+    let document_places = parsed
+        .document
+        .iter()
+        .map(|document| lines.place(document.span().start))
+        .collect();
     let loaded = LoadedCollection {
         collection: Collection {
             info: parsed.collection.get_ref().clone(),
@@ -95,9 +106,8 @@ pub fn parse(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> 
         },
         dir: dir.to_path_buf(),
         file: file.to_path_buf(),
-        source: source.to_string(),
-        collection_span: parsed.collection.span(),
-        document_spans,
+        collection_place: lines.place(parsed.collection.span().start),
+        document_places,
     };
     let errors: Vec<RecordError> = rule_errors(&loaded.collection)
         .into_iter()
@@ -137,7 +147,7 @@ fn field_path(path: &serde_path_to_error::Path) -> String {
 fn toml_error(source: &str, file: &Path, error: &toml::de::Error, field: String) -> RecordError {
     let (line, column) = match error.span() {
         Some(span) => {
-            let (line, column) = line_column(source, span.start);
+            let (line, column) = LineIndex::new(source).place(span.start);
             (Some(line), Some(column))
         }
         None => (None, None),
@@ -151,12 +161,31 @@ fn toml_error(source: &str, file: &Path, error: &toml::de::Error, field: String)
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(source: &str, offset: usize) -> (usize, usize) {
-    let before = &source[..offset.min(source.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+/// Where each line of a text starts, to place byte offsets in it without
+/// counting lines from the start each time (a collection of 20,000
+/// documents has as many offsets to place).
+struct LineIndex<'a> {
+    source: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(source: &'a str) -> LineIndex<'a> {
+        let breaks = source.match_indices('\n').map(|(i, _)| i + 1);
+        LineIndex {
+            source,
+            line_starts: std::iter::once(0).chain(breaks).collect(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn place(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.source[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
 }
 
 #[cfg(test)]
@@ -231,6 +260,18 @@ date = "2014-06-20?"
         assert_eq!(errors[0].line, Some(16));
         assert_eq!(errors[0].field, "document[2].id");
         assert_eq!(errors[1].field, "document[2].file");
+    }
+
+    #[test]
+    fn offsets_are_placed_by_line_and_character() {
+        let lines = LineIndex::new("ab\nÜber x\n\nz");
+        assert_eq!(lines.place(0), (1, 1));
+        assert_eq!(lines.place(2), (1, 3));
+        assert_eq!(lines.place(3), (2, 1));
+        assert_eq!(lines.place(9), (2, 6), "Ü is two bytes, one character");
+        assert_eq!(lines.place(11), (3, 1));
+        assert_eq!(lines.place(12), (4, 1));
+        assert_eq!(lines.place(99), (4, 2));
     }
 
     #[test]

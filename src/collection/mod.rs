@@ -10,7 +10,7 @@ mod references;
 mod save;
 #[cfg(test)]
 pub(crate) mod testutil;
-mod validate;
+pub(crate) mod validate;
 pub mod values;
 
 use schemars::JsonSchema;

@@ -885,4 +885,66 @@ mod tests {
             assert!(bad.parse::<WebUrl>().is_err(), "{bad:?} accepted");
         }
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::collection::testutil;
+
+        proptest! {
+            #[test]
+            fn identifiers_read_the_same_in_every_form(
+                wikidata in testutil::wikidata(),
+                geonames in testutil::geonames(),
+                doi in testutil::doi(),
+                orcid in testutil::orcid(),
+            ) {
+                let q = wikidata.as_str();
+                for form in [q.to_string(), wikidata.url(), format!("http://www.wikidata.org/entity/{q}")] {
+                    prop_assert_eq!(form.parse::<WikidataId>(), Ok(wikidata.clone()));
+                }
+                let g = geonames.as_str();
+                for form in [g.to_string(), geonames.url(), format!("https://www.geonames.org/{g}/x.html")] {
+                    prop_assert_eq!(form.parse::<GeonamesId>(), Ok(geonames.clone()));
+                }
+                let d = doi.as_str();
+                for form in [d.to_string(), doi.url(), format!("doi:{d}"), format!("http://dx.doi.org/{d}")] {
+                    prop_assert_eq!(form.parse::<Doi>(), Ok(doi.clone()));
+                }
+                prop_assert_eq!(orcid.url().parse::<Orcid>(), Ok(orcid.clone()));
+            }
+
+            #[test]
+            fn a_changed_orcid_digit_is_caught(orcid in testutil::orcid(), position in 0usize..19, digit in 0u8..10) {
+                let mut bytes = orcid.as_str().as_bytes().to_vec();
+                prop_assume!(bytes[position] != b'-' && bytes[position] != b'0' + digit);
+                bytes[position] = b'0' + digit;
+                let changed = String::from_utf8(bytes).unwrap();
+                prop_assert!(changed.parse::<Orcid>().is_err(), "{} accepted", changed);
+            }
+
+            #[test]
+            fn any_text_is_a_value_or_an_error(text in "\\PC{0,40}") {
+                // Parsing never panics, and what parses keeps its meaning.
+                if let Ok(slug) = text.parse::<Slug>() {
+                    prop_assert_eq!(slug.as_str(), text.as_str());
+                }
+                if let Ok(path) = text.parse::<DocumentPath>() {
+                    prop_assert!(!path.as_str().split('/').any(|c| c == ".." || c.is_empty()));
+                }
+                let _ = text.parse::<LanguageTag>();
+                let _ = text.parse::<MediaType>();
+                let _ = text.parse::<IsoDate>();
+                let _ = text.parse::<License>();
+                let _ = text.parse::<Orcid>();
+                let _ = text.parse::<WikidataId>();
+                let _ = text.parse::<GeonamesId>();
+                let _ = text.parse::<Doi>();
+                if let Ok(url) = text.parse::<WebUrl>() {
+                    prop_assert!(!url.as_str().contains(char::is_whitespace));
+                }
+            }
+        }
+    }
 }

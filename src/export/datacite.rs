@@ -30,7 +30,7 @@ use serde_json::{Map, Value, json};
 use super::mapping::{
     PlainDate, collection_urn, contested_note, date_information, document_urn, provenance_note,
 };
-use super::verified::{self, ExportReport, Opened, VerifiedBundle};
+use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::License;
 use crate::collection::{Author, CollectionInfo, Document, Role, WorkType};
 use crate::error::Result;
@@ -52,10 +52,12 @@ pub fn export(
     output: &Path,
     force: bool,
     progress: &dyn Progress,
-) -> Result<ExportReport> {
+) -> Result<RepositoryExportReport> {
     let bundle = match verified::open(bundle, progress)? {
         Opened::Verified(bundle) => bundle,
-        Opened::Refused(report) => return Ok(ExportReport::refused(FORMAT, output, report)),
+        Opened::Refused(report) => {
+            return Ok(RepositoryExportReport::refused(FORMAT, output, report));
+        }
     };
     let mut records = vec![("collection.json".to_string(), collection_record(&bundle))];
     for document in &bundle.collection.documents {
@@ -65,7 +67,9 @@ pub fn export(
         ));
     }
     let files = verified::write_json_files(output, force, &records)?;
-    Ok(ExportReport::written(FORMAT, &bundle, output, files))
+    Ok(RepositoryExportReport::written(
+        FORMAT, &bundle, output, files,
+    ))
 }
 
 /// The record of the collection.

@@ -35,7 +35,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::mapping::{PlainDate, contested_note, document_urn, place_text, sentence};
-use super::verified::{self, ExportReport, Opened, VerifiedBundle};
+use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
 use crate::collection::{Document, Role};
 use crate::error::{IoContext, Result};
@@ -99,10 +99,12 @@ pub fn export(
     output: &Path,
     force: bool,
     progress: &dyn Progress,
-) -> Result<ExportReport> {
+) -> Result<RepositoryExportReport> {
     let bundle = match verified::open(bundle, progress)? {
         Opened::Verified(bundle) => bundle,
-        Opened::Refused(report) => return Ok(ExportReport::refused(FORMAT, output, report)),
+        Opened::Refused(report) => {
+            return Ok(RepositoryExportReport::refused(FORMAT, output, report));
+        }
     };
     let target = AtomicDir::create(output, force)?;
     let root = target.path();
@@ -128,7 +130,9 @@ pub fn export(
         .collect();
     files.push(SAF_ZIP.to_string());
     files.push(REGISTRY_FILE.to_string());
-    Ok(ExportReport::written(FORMAT, &bundle, output, files))
+    Ok(RepositoryExportReport::written(
+        FORMAT, &bundle, output, files,
+    ))
 }
 
 /// Writes one item directory; returns the names of its files.

@@ -89,7 +89,7 @@ impl VerifiedBundle {
 
 /// What an export did.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct ExportReport {
+pub struct RepositoryExportReport {
     /// The format written (`dspace-saf`, `datacite`, `invenio`).
     pub format: String,
     /// The bundle exported.
@@ -111,10 +111,10 @@ pub struct ExportReport {
     pub files: Vec<String>,
 }
 
-impl ExportReport {
+impl RepositoryExportReport {
     /// The report of a bundle refused because it did not verify.
-    pub fn refused(format: &str, output: &Path, report: Report) -> ExportReport {
-        ExportReport {
+    pub fn refused(format: &str, output: &Path, report: Report) -> RepositoryExportReport {
+        RepositoryExportReport {
             format: format.to_string(),
             bundle: report.location,
             output: output.to_path_buf(),
@@ -133,14 +133,14 @@ impl ExportReport {
         bundle: &VerifiedBundle,
         output: &Path,
         mut files: Vec<String>,
-    ) -> ExportReport {
+    ) -> RepositoryExportReport {
         let documents = &bundle.collection.documents;
         let held = documents
             .iter()
             .filter(|d| bundle.held_size(d).is_some())
             .count();
         files.sort();
-        ExportReport {
+        RepositoryExportReport {
             format: format.to_string(),
             bundle: bundle.location.clone(),
             output: output.to_path_buf(),

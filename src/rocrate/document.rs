@@ -2,26 +2,8 @@
 //! `#document-<id>` `CreativeWork` when it is only catalogued, and the
 //! contextual entities its provenance and contested status link to.
 //!
-//! | record | RO-Crate |
-//! |---|---|
-//! | `id` | `identifier` |
-//! | `title` | `name` |
-//! | `media_type` (or guessed) | `encodingFormat` |
-//! | `language` | `inLanguage` |
-//! | `sha256` / the bytes | `sha256` (held: of the bytes, which matched any declared one; else declared) |
-//! | size of the bytes | `contentSize`, a string (held only) |
-//! | not held | `held: false` and `payloadPath` `documents/<file>` (ad-hoc) |
-//! | `provenance.authors` | `author`, `editor`, `translator`, `contributor` → `Person`, see [`role_property`]; and the MARC relator of the role, see [`relator_property`] |
-//! | `provenance.date` | `dateCreated` (EDTF, verbatim) and `dateCreatedInterval` (ad-hoc, ISO 8601 interval) |
-//! | `provenance.date_note` | `dateNote` (ad-hoc) |
-//! | `provenance.origin` | `isBasedOn`: `{"@id"}` of a `CreativeWork` if an http(s) URL, else text |
-//! | `provenance.venue` | `locationCreated` → `Place` `#place-<slug>` |
-//! | `provenance.event` | `recordedAt` → `Event` `#event-<slug>`, its `location` the venue |
-//! | `provenance.publisher` | `publisher` → `Organization` `#organization-<slug>` |
-//! | `provenance.context` | `description` |
-//! | `contested.status` | `creativeWorkStatus`: `contested`, `uncontested` or `unassessed` |
-//! | `contested.disputed_by` | `cito:isDisputedBy` → `CreativeWork` `#work-<slug>` named by the citation |
-//! | `contested.*` | `review` → `ClaimReview` `#review-<id>`, see [`review_entities`] |
+//! Which term each field becomes is the table "Metadata mapping" in
+//! `README.md`; this module builds the entities it describes.
 
 use std::collections::BTreeMap;
 

@@ -519,6 +519,32 @@ mod tests {
         }
     }
 
+    /// The README's mapping table is the one description of the mapping:
+    /// every term the crate uses is in it, but the descriptor's.
+    #[test]
+    fn every_term_is_in_the_readme_mapping() {
+        let readme = include_str!("../../README.md");
+        let mapping = readme
+            .split_once("## Metadata mapping")
+            .expect("README has a Metadata mapping section")
+            .1;
+        let mut terms = BTreeSet::new();
+        terms_used(&sample_json()["@graph"], &mut terms);
+        let descriptor = [
+            "about",
+            "conformsTo",
+            "rdf:Property",
+            "rdfs:comment",
+            "rdfs:label",
+        ];
+        for term in terms.iter().filter(|t| !descriptor.contains(&t.as_str())) {
+            assert!(
+                mapping.contains(&format!("`{term}`")),
+                "{term} is not in the README's mapping table"
+            );
+        }
+    }
+
     #[test]
     fn output_is_deterministic_and_ignores_record_order() {
         let (info, mut documents) = sample();

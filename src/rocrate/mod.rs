@@ -6,44 +6,12 @@
 //! The bag's `data/` is the crate root. Held documents are `File` data
 //! entities under `documents/`, listed in the root's `hasPart`; documents
 //! catalogued but not held are `CreativeWork`s `#document-<id>` with
-//! `held: false`, listed in the root's `mentions`. The mapping:
+//! `held: false`, listed in the root's `mentions`.
 //!
-//! | collection.toml | RO-Crate 1.1 | Dublin Core / DataCite |
-//! |---|---|---|
-//! | `collection.id` | root `identifier` | `dc:identifier` / `alternateIdentifier` |
-//! | `collection.title` | root `name` | `dc:title` / `titles.title` |
-//! | `collection.description` | root `description` | `dc:description` / `descriptions` (Abstract) |
-//! | `collection.license` | root `license` → `CreativeWork` (name, identifier) | `dc:rights` / `rightsList` |
-//! | `collection.date` | root `datePublished` | `dcterms:issued` / `dates` (Issued), `publicationYear` |
-//! | `collection.source_organization` | root `author` and `publisher` → `Organization` | `dc:creator`, `dc:publisher` / `creators`, `publisher` |
-//! | `collection.contact_*` | `contactPoint` → `ContactPoint` of the publisher | — / `contributors` (ContactPerson) |
-//! | `document.id` | `identifier` | `dc:identifier` / `alternateIdentifier` |
-//! | `document.title` | `name` | `dc:title` / `titles.title` |
-//! | `document.file` | `@id` `documents/<file>`, percent-encoded | — |
-//! | `document.media_type` | `encodingFormat` | `dc:format` / `formats` |
-//! | `document.language` | `inLanguage` | `dc:language` / `language` |
-//! | `document.sha256` | `sha256` (context extension: `http://schema.org/sha256`) | — |
-//! | held bytes | `contentSize` (string) | `dcterms:extent` / `sizes` |
-//! | not held | `held: false`, `payloadPath` `documents/<file>` (ad-hoc) | — |
-//! | `provenance.authors` (author, speaker) | `author` → `Person` | `dc:creator` / `creators` |
-//! | `provenance.authors` (editor) | `editor` → `Person` | `dc:contributor` / `contributors` (Editor) |
-//! | `provenance.authors` (translator) | `translator` → `Person` | `dc:contributor` / `contributors` (Other; Translator from 4.6) |
-//! | `provenance.authors` (transcriber, interviewer) | `contributor` → `Person` | `dc:contributor` / `contributors` (Other) |
-//! | `provenance.authors` (every role) | also the MARC relator of the role: `marcrel:aut`, `spk`, `edt`, `trl`, `trc`, `ivr` → `Person` | — / `contributorType` |
-//! | ORCID | `Person` `@id` `https://orcid.org/…` (only where the record gives it) | — / `nameIdentifiers` (ORCID) |
-//! | `provenance.date` | `dateCreated` (EDTF) + `dateCreatedInterval` (ad-hoc, ISO 8601) | `dcterms:created` / `dates` (Created) |
-//! | `provenance.date_note` | `dateNote` (ad-hoc) | — / `dates.dateInformation` |
-//! | `provenance.origin` | `isBasedOn` (`@id` if an http(s) URL, else text) | `dc:source` / `relatedIdentifiers` (IsDerivedFrom) |
-//! | `provenance.venue` | `locationCreated` → `Place` | `dcterms:spatial` / `geoLocations.geoLocationPlace` |
-//! | `provenance.event` | `recordedAt` → `Event` (name, `location`) | — / `descriptions` (Other) |
-//! | `provenance.publisher` | `publisher` → `Organization` | `dc:publisher` / `publisher` |
-//! | `provenance.context` | `description` | `dc:description` / `descriptions` (Abstract) |
-//! | `contested.status` | `creativeWorkStatus` | — |
-//! | `contested.disputed_by` | `cito:isDisputedBy` → `CreativeWork`; review `citation` | — / `relatedIdentifiers` (IsReviewedBy) when they have identifiers |
-//! | `contested.aspects` | `ClaimReview` `reviewAspect` | — |
-//! | `contested.summary` | `ClaimReview` `reviewBody` | — / `descriptions` (Other) |
-//! | `contested.assessed_by` | `ClaimReview` `author` → `Person` | — |
-//! | `contested.assessed_on` | `ClaimReview` `datePublished` | — |
+//! The mapping of every record field to RO-Crate terms (and to Dublin Core
+//! and DataCite) is one table, in `README.md`, section "Metadata mapping";
+//! a test checks that every term the writer uses is in it. The modules
+//! `document` and `metadata` say how each entity is built.
 //!
 //! A contested document links by `review` to a `ClaimReview` `#review-<id>`
 //! whose `itemReviewed` is a `Claim` `#claim-<id>` that `appearance` ties

@@ -59,3 +59,84 @@ fn a_missing_collection_file_is_an_error() {
         .code(2)
         .stderr(contains("collection.toml"));
 }
+
+/// One document with gaps in its record: no licence, date or origin, and a
+/// contested status with nothing to say what is disputed.
+fn collection_with_gaps(dir: &Dir) -> std::path::PathBuf {
+    dir.create("c/a.txt", "A\n");
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n\
+             [document.contested]\nstatus = \"contested\"\n"
+        ),
+    );
+    dir.join("c")
+}
+
+#[test]
+fn gaps_in_provenance_are_warnings() {
+    let dir = Dir::new();
+    let collection = collection_with_gaps(&dir);
+    corpack()
+        .arg("check")
+        .arg(&collection)
+        .assert()
+        .success()
+        .stdout(
+            contains("a.txt: warning[provenance-no-origin]: document `a` (")
+                .and(contains("collection.toml:8): no provenance.origin"))
+                .and(contains("warning[provenance-no-date]"))
+                .and(contains("warning[document-no-license]"))
+                .and(contains("warning[contested-no-summary]"))
+                .and(contains("warning[contested-no-citations]"))
+                .and(contains("warning[contested-no-aspects]"))
+                .and(contains("warning[assessment-incomplete]"))
+                .and(contains("valid: ").and(contains("0 errors, 7 warnings"))),
+        );
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let dir = Dir::new();
+    let collection = collection_with_gaps(&dir);
+    corpack()
+        .args(["check", "--strict"])
+        .arg(&collection)
+        .assert()
+        .code(1)
+        .stdout(contains("a.txt: error[provenance-no-origin]").and(contains("invalid: ")));
+    let output = corpack()
+        .args(["check", "--strict", "--json"])
+        .arg(&collection)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 7);
+    assert!(warnings.iter().all(|w| w["severity"] == "error"));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w["code"] == "contested-no-citations")
+    );
+}
+
+#[test]
+fn the_seeds_have_no_gaps() {
+    let output = corpack()
+        .args(["check", "--json"])
+        .arg(crate::util::repo_root().join("seeds"))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["document-not-held"]);
+}

@@ -5,6 +5,7 @@ mod check;
 mod datacite;
 mod dspace;
 mod generated;
+mod import;
 mod manifests;
 mod pack;
 mod profile;

@@ -73,6 +73,10 @@ fn seed_files_are_nfc_lf_text_and_all_recorded() {
         if name == "collection.toml" || name == ".gitattributes" {
             continue;
         }
+        if name == "collection.csv" {
+            // The records again, as import csv reads them (see import.rs).
+            continue;
+        }
         assert!(
             recorded.contains(&name),
             "{name:?} is in seeds/ but not recorded"

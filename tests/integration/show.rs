@@ -58,3 +58,84 @@ fn a_bag_without_ro_crate_cannot_be_shown() {
         .code(2)
         .stderr(contains("ro-crate-metadata.json"));
 }
+
+#[test]
+fn filters_select_documents() {
+    let dir = Dir::new();
+    let bundle = dir.join("seeds.zip");
+    corpack()
+        .arg("pack")
+        .arg(repo_root().join("seeds"))
+        .arg("-o")
+        .arg(&bundle)
+        .arg("-q")
+        .assert()
+        .success();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let output = corpack()
+            .args(["show", "--json"])
+            .args(args)
+            .arg(&bundle)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["total"], 6);
+        let documents = report["documents"].as_array().unwrap();
+        let mut ids: Vec<String> = documents
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        ids(&["--contested"]),
+        ["furr-2014-continuing-revolution", "letter-1937"]
+    );
+    assert_eq!(ids(&["--author", "carberry"]), ["interview-shorthand"]);
+    // 193X, 1937~ and 1936/1938 can all fall in 1937.
+    assert_eq!(
+        ids(&["--date-range", "1937-03/1937-04"]),
+        ["archivist-note", "interview-shorthand", "letter-1937"]
+    );
+    assert_eq!(ids(&["--date-range", "2014/.."]).len(), 3);
+    assert_eq!(
+        ids(&["--contested", "--date-range", "../1999"]),
+        ["letter-1937"]
+    );
+    corpack()
+        .args(["show", "--contested", "--author", "furr"])
+        .arg(&bundle)
+        .assert()
+        .success()
+        .stdout(
+            contains("furr-2014-continuing-revolution").and(contains("1 of 6 documents match")),
+        );
+}
+
+#[test]
+fn a_collection_directory_can_be_shown() {
+    corpack()
+        .args(["show", "--contested"])
+        .arg(repo_root().join("seeds"))
+        .assert()
+        .success()
+        .stdout(
+            contains("furr-2014-continuing-revolution  not held  contested (claims)")
+                .and(contains(
+                    "letter-1937                      held      contested (attribution)",
+                ))
+                .and(contains("2 of 6 documents match")),
+        );
+}
+
+#[test]
+fn a_bad_date_range_is_a_usage_error() {
+    corpack()
+        .args(["show", "--date-range", "1930-1939"])
+        .arg(repo_root().join("seeds"))
+        .assert()
+        .code(2)
+        .stderr(contains("--date-range").and(contains("invalid EDTF date")));
+}

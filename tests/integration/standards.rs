@@ -49,3 +49,93 @@ fn rocrate_validator_accepts_the_seeds_payload() {
         .rocrate_validate(&bag.join("data"))
         .assert_valid();
 }
+
+/// A collection that uses every field of the record, every role and every
+/// kind of identifier, so that every mapping to the crate meets the
+/// validator.
+const EVERY_FIELD: &str = r#"
+[collection]
+id = "every-field"
+title = "Every field"
+description = "A collection that uses every field of the record."
+license = "CC-BY-4.0"
+date = "2026-11-25"
+source_organization = "Corpus Workshop"
+contact_name = "Ada Archivist"
+contact_email = "ada@example.org"
+
+[[document]]
+id = "talk"
+title = "A talk"
+file = "talk.txt"
+media_type = "text/plain"
+language = "en"
+rights = "Third-party text: rights remain with its author."
+
+[document.provenance]
+authors = [
+    { name = "A. Speaker", role = "speaker", wikidata = "Q42" },
+    { name = "Josiah Carberry", role = "transcriber", orcid = "0000-0002-1825-0097" },
+    { name = "I. Interviewer", role = "interviewer" },
+    "A. Author",
+    { name = "E. Editor", role = "editor" },
+    { name = "T. Translator", role = "translator" },
+]
+date = "2014-06-20?"
+date_note = "Inferred."
+origin = { name = "Example archive, box 7", url = "https://example.org/box7", wikidata = "Q1" }
+venue = { name = "London", wikidata = "Q84", geonames = "2643743" }
+event = "A public meeting"
+publisher = "A periodical"
+context = "Why it is here."
+
+[document.contested]
+status = "contested"
+aspects = ["claims", "date"]
+summary = "What is disputed."
+disputed_by = [
+    "A citation, 2010.",
+    { citation = "A book, 2010.", type = "book", url = "https://example.org/book" },
+    { citation = "An article, 2011.", type = "article", doi = "10.1000/182" },
+]
+assessed_by = "Ada Archivist"
+assessed_on = "2026-11-20"
+
+[[document]]
+id = "licensed"
+title = "Licensed"
+file = "notes/licensed.md"
+license = "CC0-1.0"
+
+[document.provenance]
+date = "193X"
+origin = "https://example.org/item?id=7"
+
+[[document]]
+id = "absent"
+title = "Catalogued, not held"
+file = "absent.pdf"
+sha256 = "972962436953c9ea6eecd3eed1bc013f6e43803f40ed42985ea46f3eb969bfa7"
+license = "https://example.org/licence"
+"#;
+
+#[test]
+fn rocrate_validator_accepts_every_field_of_the_record() {
+    let dir = Dir::new();
+    dir.create("c/collection.toml", EVERY_FIELD);
+    dir.create("c/talk.txt", "A talk.\n");
+    dir.create("c/notes/licensed.md", "# Licensed\n");
+    let bundle = dir.join("every.zip");
+    corpack()
+        .arg("pack")
+        .arg(dir.join("c"))
+        .arg("-o")
+        .arg(&bundle)
+        .arg("-q")
+        .assert()
+        .success();
+    unzip(&bundle, &dir.join("unzipped"));
+    validators()
+        .rocrate_validate(&dir.join("unzipped/every-field/data"))
+        .assert_valid();
+}

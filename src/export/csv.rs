@@ -1,0 +1,256 @@
+//! `export csv`: a collection, or the records of a bundle, as the CSV file
+//! `import csv` reads (see [`crate::import::csv`]), so that
+//! `import(export(x)) == x`.
+//!
+//! A bundle is verified first, and one that does not verify is refused:
+//! its records cannot be trusted. Its records are read from its RO-Crate
+//! metadata ([`crate::rocrate::read_collection`]), so they come in the
+//! order the crate keeps, media types and the checksums of held files
+//! explicit.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use strum::IntoEnumIterator;
+
+use crate::bundle::{ROCRATE_METADATA, reader};
+use crate::collection::{self, COLLECTION_FILE, Collection, Document, Role};
+use crate::error::{Error, IoContext, Result};
+use crate::finding::Finding;
+use crate::import::csv_format::{Column, OBJECTS_PREFIX, StructuredCell};
+use crate::import::make_readable;
+use crate::output::AtomicFile;
+use crate::progress::Progress;
+use crate::rocrate;
+use crate::verify::{self, VerifyOptions};
+
+/// What an export did.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct ExportReport {
+    /// The collection directory, bundle or bag exported.
+    pub source: PathBuf,
+    /// The CSV file.
+    pub output: PathBuf,
+    /// Whether it was written: false when the bundle does not verify.
+    pub written: bool,
+    /// Documents written.
+    pub documents: usize,
+    /// What verifying the bundle found (nothing for a collection).
+    pub findings: Vec<Finding>,
+}
+
+/// Writes the records of `source` (a collection directory, a bundle or a
+/// bag directory) to `output`, replacing it only with `force`.
+pub fn export_csv(
+    source: &Path,
+    output: &Path,
+    force: bool,
+    progress: &dyn Progress,
+) -> Result<ExportReport> {
+    let mut report = ExportReport {
+        source: source.to_path_buf(),
+        output: output.to_path_buf(),
+        written: false,
+        documents: 0,
+        findings: Vec::new(),
+    };
+    let target = AtomicFile::create(output, force)?;
+    let collection = if source.join(COLLECTION_FILE).is_file() {
+        collection::load(source)?.collection
+    } else {
+        let verified = verify::verify_path(source, VerifyOptions::default(), progress)?;
+        report.findings = verified.findings;
+        if !verified.valid {
+            return Ok(report);
+        }
+        bundle_records(source)?
+    };
+    let mut file = target.file()?;
+    file.write_all(to_csv(&collection).as_bytes()).at(output)?;
+    make_readable(&file, output)?;
+    target.commit()?;
+    report.written = true;
+    report.documents = collection.documents.len();
+    Ok(report)
+}
+
+fn bundle_records(source: &Path) -> Result<Collection> {
+    let store = reader::open(source)?;
+    let unreadable =
+        |message: String| Error::unreadable(source, format!("{ROCRATE_METADATA}: {message}"));
+    let bytes = store
+        .read_all(ROCRATE_METADATA)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8".into()))?;
+    rocrate::read_collection(&text).map_err(unreadable)
+}
+
+/// The CSV text of a collection: a header, the collection row, then one
+/// row per document. Columns nobody fills are left out, but `filename`,
+/// `dc.identifier`, `dc.title` and `contested.status`; repeatable ones
+/// repeat as often as the fullest row needs.
+pub fn to_csv(collection: &Collection) -> String {
+    let mut rows: Vec<Vec<(Column, String)>> = vec![collection_row(collection)];
+    rows.extend(collection.documents.iter().map(document_row));
+    let mut header: Vec<Column> = Vec::new();
+    for column in Column::iter() {
+        let counts = rows
+            .iter()
+            .map(|row| row.iter().filter(|(c, _)| *c == column).count());
+        let wanted = match column {
+            Column::Filename | Column::Identifier | Column::Title | Column::Status => {
+                counts.max().unwrap_or(0).max(1)
+            }
+            _ => counts.max().unwrap_or(0),
+        };
+        header.extend(std::iter::repeat_n(column, wanted));
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let names: Vec<&str> = header.iter().map(|c| c.header()).collect();
+    writer.write_record(&names).expect("writing to memory");
+    for row in rows {
+        let mut cells = vec![String::new(); header.len()];
+        let mut used = vec![false; header.len()];
+        for (column, text) in row {
+            let slot = (0..header.len())
+                .find(|&i| header[i] == column && !used[i])
+                .expect("the header has room for every cell");
+            used[slot] = true;
+            cells[slot] = text;
+        }
+        writer.write_record(&cells).expect("writing to memory");
+    }
+    String::from_utf8(writer.into_inner().expect("writing to memory"))
+        .expect("CSV of UTF-8 text is UTF-8")
+}
+
+fn collection_row(collection: &Collection) -> Vec<(Column, String)> {
+    let info = &collection.info;
+    let mut row = vec![
+        (Column::Filename, "objects".to_string()),
+        (Column::Identifier, info.id.to_string()),
+        (Column::Title, info.title.clone()),
+        (Column::Date, info.date.to_string()),
+        (Column::Description, info.description.clone()),
+        (Column::License, info.license.to_string()),
+    ];
+    let optional = [
+        (Column::Publisher, &info.source_organization),
+        (Column::ContactName, &info.contact_name),
+        (Column::ContactEmail, &info.contact_email),
+    ];
+    for (column, value) in optional {
+        if let Some(value) = value {
+            row.push((column, value.clone()));
+        }
+    }
+    row
+}
+
+fn document_row(document: &Document) -> Vec<(Column, String)> {
+    let provenance = &document.provenance;
+    let contested = &document.contested;
+    let mut row = vec![
+        (
+            Column::Filename,
+            format!("{OBJECTS_PREFIX}{}", document.file),
+        ),
+        (Column::Identifier, document.id.to_string()),
+        (Column::Title, document.title.clone()),
+    ];
+    for author in &provenance.authors {
+        let creator = matches!(author.role, Role::Author | Role::Speaker);
+        let mut parts = Vec::new();
+        if author.role != Role::Author {
+            parts.push(("role", author.role.to_string()));
+        }
+        if let Some(orcid) = &author.orcid {
+            parts.push(("orcid", orcid.to_string()));
+        }
+        if let Some(wikidata) = &author.wikidata {
+            parts.push(("wikidata", wikidata.to_string()));
+        }
+        let column = if creator {
+            Column::Creator
+        } else {
+            Column::Contributor
+        };
+        row.push((column, StructuredCell::write(&author.name, &parts)));
+    }
+    let mut push = |column: Column, value: Option<String>| {
+        if let Some(value) = value {
+            row.push((column, value));
+        }
+    };
+    push(
+        Column::Date,
+        provenance.date.as_ref().map(ToString::to_string),
+    );
+    push(Column::DateNote, provenance.date_note.clone());
+    push(
+        Column::Language,
+        document.language.as_ref().map(ToString::to_string),
+    );
+    push(
+        Column::Format,
+        document.media_type.as_ref().map(ToString::to_string),
+    );
+    push(Column::Source, provenance.origin.as_ref().map(place_cell));
+    push(Column::Venue, provenance.venue.as_ref().map(place_cell));
+    push(Column::Event, provenance.event.clone());
+    push(Column::Publisher, provenance.publisher.clone());
+    push(Column::Description, provenance.context.clone());
+    push(Column::Rights, document.rights.clone());
+    push(
+        Column::License,
+        document.license.as_ref().map(ToString::to_string),
+    );
+    push(
+        Column::Sha256,
+        document.sha256.as_ref().map(ToString::to_string),
+    );
+    push(Column::Status, Some(contested.status.to_string()));
+    let aspects: Vec<String> = contested.aspects.iter().map(ToString::to_string).collect();
+    push(
+        Column::Aspects,
+        (!aspects.is_empty()).then(|| aspects.join(", ")),
+    );
+    push(Column::Summary, contested.summary.clone());
+    for work in &contested.disputed_by {
+        let mut parts = Vec::new();
+        if let Some(kind) = work.kind {
+            parts.push(("type", kind.to_string()));
+        }
+        if let Some(doi) = &work.doi {
+            parts.push(("doi", doi.to_string()));
+        }
+        if let Some(url) = &work.url {
+            parts.push(("url", url.to_string()));
+        }
+        push(
+            Column::DisputedBy,
+            Some(StructuredCell::write(&work.citation, &parts)),
+        );
+    }
+    push(Column::AssessedBy, contested.assessed_by.clone());
+    push(
+        Column::AssessedOn,
+        contested.assessed_on.map(|d| d.to_string()),
+    );
+    row
+}
+
+fn place_cell(place: &collection::Place) -> String {
+    let mut parts = Vec::new();
+    if let Some(url) = &place.url {
+        parts.push(("url", url.to_string()));
+    }
+    if let Some(wikidata) = &place.wikidata {
+        parts.push(("wikidata", wikidata.to_string()));
+    }
+    if let Some(geonames) = &place.geonames {
+        parts.push(("geonames", geonames.to_string()));
+    }
+    StructuredCell::write(&place.name, &parts)
+}

@@ -1,0 +1,308 @@
+//! `import bag`: a collection from a BagIt bag another tool made, a
+//! directory or a zip, for the user to complete.
+//!
+//! Each payload file becomes a document: its file is its path under
+//! `data/`, its id made from that path, its title its file name, its
+//! SHA-256 the one the bag's `manifest-sha256.txt` gives (checked against
+//! the bytes as they are copied) or, without that manifest, the one
+//! computed; its contested status is `unassessed`, and nothing else is
+//! recorded. The files are copied into the collection directory.
+//!
+//! `bag-info.txt` fills the `[collection]` table (`External-Identifier`,
+//! `Title`, `External-Description`, `Bagging-Date`, `Source-Organization`,
+//! `Contact-Name`, `Contact-Email`: the table is in `README.md`, under
+//! `import bag`), and is kept whole, every label and value as the bag had
+//! them, as a document of its own, `source-bag/bag-info.txt` (id
+//! `source-bag-info`): its other labels have no field in the records, and
+//! are not lost. The licence is never in a bag: `--license` gives it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write_collection};
+use crate::bagit::{manifest, tagfile};
+use crate::bundle::reader::{self, BagStore};
+use crate::collection::validate::rule_errors;
+use crate::collection::values::{IsoDate, Slug};
+use crate::collection::{Collection, Document, Provenance};
+use crate::digest::Algorithm;
+use crate::error::{Error, Result};
+
+/// The file of the document that keeps the bag's `bag-info.txt`.
+pub const BAG_INFO_DOCUMENT: &str = "source-bag/bag-info.txt";
+
+/// The labels that fill a collection field.
+const MAPPED_LABELS: &[&str] = &[
+    "External-Identifier",
+    "Title",
+    "External-Description",
+    "Internal-Sender-Description",
+    "Bagging-Date",
+    "Source-Organization",
+    "Contact-Name",
+    "Contact-Email",
+];
+
+/// How to import.
+#[derive(Clone, Debug, Default)]
+pub struct BagImportOptions {
+    /// Collection fields that win over `bag-info.txt`.
+    pub fields: CollectionFields,
+    /// Replace an existing `collection.toml` and document files.
+    pub force: bool,
+}
+
+/// Reads the bag at `bag` (a directory or a zip) and writes the collection
+/// into `dir`.
+pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<ImportReport> {
+    let store = reader::open(bag)?;
+    let invalid = |message: String| Error::unreadable(bag, message);
+    let (version, encoding) = declaration(store.as_ref()).map_err(invalid)?;
+    let decode = |name: &str| -> Result<Option<String>> {
+        if !store.contains(name) {
+            return Ok(None);
+        }
+        let bytes = store
+            .read_all(name)
+            .map_err(|e| invalid(format!("{name}: {e}")))?;
+        tagfile::decode(&bytes, &encoding)
+            .map(Some)
+            .map_err(|e| invalid(format!("{name}: {e}")))
+    };
+    let bag_info_text = decode("bag-info.txt")?;
+    let bag_info = match &bag_info_text {
+        Some(text) => tagfile::parse(text)
+            .map_err(|e| invalid(format!("bag-info.txt: line {}: {}", e.line, e.message)))?,
+        None => tagfile::TagFile::default(),
+    };
+    let manifest_name = manifest::manifest_name(Algorithm::Sha256);
+    let declared: HashMap<String, String> = match decode(&manifest_name)? {
+        Some(text) => {
+            // BagIt 1.0 percent-encodes `%` in manifest paths; 0.9x did not.
+            let parsed = manifest::parse(&text, Algorithm::Sha256, !version.starts_with("0."));
+            if let Some(error) = parsed.errors.first() {
+                return Err(invalid(format!(
+                    "{manifest_name}: line {}: {}",
+                    error.line, error.message
+                )));
+            }
+            let entries = parsed.entries.into_iter();
+            entries
+                .map(|(_, e)| (e.path, e.digest.to_ascii_lowercase()))
+                .collect()
+        }
+        None => HashMap::new(),
+    };
+
+    let name = bag_name(bag);
+    let mut collection = Collection {
+        info: options
+            .fields
+            .clone()
+            .or(collection_fields(&bag_info, &name))
+            .into_info()
+            .map_err(|missing| {
+                invalid(format!(
+                    "bag-info.txt does not give the collection's {}: pass them as flags",
+                    missing.join(", ")
+                ))
+            })?,
+        documents: Vec::new(),
+    };
+    let mut incoming = Vec::new();
+    let mut ids = BTreeSet::new();
+    for stored in store.files() {
+        let Some(file) = stored.path.strip_prefix("data/") else {
+            continue;
+        };
+        let document = payload_document(file, &declared, &stored.path, &mut ids)
+            .map_err(|e| invalid(format!("{}: {e}", stored.path)))?;
+        incoming.push(IncomingFile {
+            document: collection.documents.len(),
+            from: Source::Bag(store.as_ref(), stored.path.clone()),
+        });
+        collection.documents.push(document);
+    }
+    if bag_info_text.is_some() {
+        if collection
+            .documents
+            .iter()
+            .any(|d| d.file.as_str() == BAG_INFO_DOCUMENT)
+        {
+            return Err(invalid(format!(
+                "the payload already has data/{BAG_INFO_DOCUMENT}, where the bag's bag-info.txt \
+                 would be kept"
+            )));
+        }
+        collection
+            .documents
+            .push(bag_info_document(&bag_info, bag, &mut ids));
+        // The bytes as the bag has them, in its tag file encoding.
+        let bytes = store
+            .read_all("bag-info.txt")
+            .map_err(|e| invalid(format!("bag-info.txt: {e}")))?;
+        incoming.push(IncomingFile {
+            document: collection.documents.len() - 1,
+            from: Source::Bytes(bytes),
+        });
+    }
+    if let Some(error) = rule_errors(&collection).first() {
+        return Err(invalid(format!("{}: {}", error.field, error.message)));
+    }
+    let files: Vec<String> = collection
+        .documents
+        .iter()
+        .map(|d| d.file.to_string())
+        .collect();
+    let comment = format!(
+        "Imported by corpack {} from the bag {}: one record per payload file, to complete.",
+        env!("CARGO_PKG_VERSION"),
+        bag.display()
+    );
+    write_collection(
+        dir,
+        collection,
+        &incoming,
+        options.force,
+        &comment,
+        |mismatch| {
+            invalid(format!(
+                "{manifest_name} gives sha256 {} for data/{}, but the file has {}",
+                mismatch.declared, files[mismatch.document], mismatch.actual
+            ))
+        },
+    )
+}
+
+/// `BagIt-Version` and `Tag-File-Character-Encoding` of `bagit.txt`.
+fn declaration(store: &dyn BagStore) -> Result<(String, String), String> {
+    let bytes = store
+        .read_all("bagit.txt")
+        .map_err(|e| format!("bagit.txt: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "bagit.txt: not UTF-8".to_string())?;
+    let tags =
+        tagfile::parse(&text).map_err(|e| format!("bagit.txt: line {}: {}", e.line, e.message))?;
+    let version = tags
+        .get("BagIt-Version")
+        .ok_or("bagit.txt: no BagIt-Version")?;
+    let encoding = tags.get("Tag-File-Character-Encoding").unwrap_or("UTF-8");
+    Ok((version.to_string(), encoding.to_string()))
+}
+
+/// The bag's name: its directory's, or its zip's without the extension.
+fn bag_name(bag: &Path) -> String {
+    let name = bag.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_else(|| "bag".into());
+    match name.strip_suffix(".zip") {
+        Some(stem) => stem.to_string(),
+        None => name,
+    }
+}
+
+/// What `bag-info.txt` says of the collection (see the module docs).
+fn collection_fields(tags: &tagfile::TagFile, name: &str) -> CollectionFields {
+    let text = |label: &str| tags.get(label).map(str::to_string);
+    let id = tags
+        .get("External-Identifier")
+        .and_then(|id| id.parse::<Slug>().ok())
+        .or_else(|| slug_of(name).parse().ok());
+    CollectionFields {
+        id,
+        title: text("Title").or_else(|| Some(name.to_string())),
+        description: text("External-Description").or_else(|| text("Internal-Sender-Description")),
+        license: None,
+        date: tags
+            .get("Bagging-Date")
+            .and_then(|d| d.parse::<IsoDate>().ok()),
+        source_organization: text("Source-Organization"),
+        contact_name: text("Contact-Name"),
+        contact_email: text("Contact-Email"),
+    }
+}
+
+/// The record of a payload file, its id unique among `ids`.
+fn payload_document(
+    file: &str,
+    declared: &HashMap<String, String>,
+    bag_path: &str,
+    ids: &mut BTreeSet<Slug>,
+) -> Result<Document, String> {
+    let title = file.rsplit('/').next().unwrap_or(file).to_string();
+    let sha256 = declared.get(bag_path).map(|d| d.parse()).transpose()?;
+    Ok(Document {
+        id: unique_id(&slug_of(file), ids),
+        title,
+        file: file.parse()?,
+        media_type: None,
+        language: None,
+        sha256,
+        license: None,
+        rights: None,
+        provenance: Provenance::default(),
+        contested: Default::default(),
+    })
+}
+
+/// `base`, or `base-2`, `base-3`… if taken (`document` if `base` is empty).
+fn unique_id(base: &str, ids: &mut BTreeSet<Slug>) -> Slug {
+    let base = if base.is_empty() { "document" } else { base };
+    let base: String = base.chars().take(90).collect();
+    let base = base.trim_end_matches('-');
+    let mut candidate = base.to_string();
+    let mut n = 1;
+    loop {
+        let slug: Slug = candidate.parse().expect("made of a-z, 0-9 and -");
+        if ids.insert(slug.clone()) {
+            return slug;
+        }
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+}
+
+/// The record of the document that keeps `bag-info.txt` whole.
+fn bag_info_document(tags: &tagfile::TagFile, bag: &Path, ids: &mut BTreeSet<Slug>) -> Document {
+    let mut others: Vec<&str> = tags
+        .elements
+        .iter()
+        .map(|(label, _)| label.as_str())
+        .filter(|label| !MAPPED_LABELS.iter().any(|m| m.eq_ignore_ascii_case(label)))
+        .collect();
+    others.dedup();
+    let others = if others.is_empty() {
+        "It has no other labels.".to_string()
+    } else {
+        format!(
+            "Its other labels have no field in the records and are kept only here: {}.",
+            others.join(", ")
+        )
+    };
+    Document {
+        id: unique_id("source-bag-info", ids),
+        title: "bag-info.txt of the bag this collection was imported from".into(),
+        file: BAG_INFO_DOCUMENT.parse().expect("a valid path"),
+        media_type: Some("text/plain".parse().expect("a valid media type")),
+        language: None,
+        sha256: None,
+        license: None,
+        rights: None,
+        provenance: Provenance {
+            origin: Some(crate::collection::Place {
+                name: format!("The bag {}", bag.display()),
+                url: None,
+                wikidata: None,
+                geonames: None,
+            }),
+            date: tags.get("Bagging-Date").and_then(|d| d.parse().ok()),
+            context: Some(format!(
+                "The bag's bag-info.txt, kept as it was. corpack filled the collection's id, \
+                 title, description, date, source organization and contact from its \
+                 External-Identifier, Title, External-Description (or \
+                 Internal-Sender-Description), Bagging-Date, Source-Organization, Contact-Name \
+                 and Contact-Email. {others}"
+            )),
+            ..Provenance::default()
+        },
+        contested: Default::default(),
+    }
+}

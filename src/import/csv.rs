@@ -1,0 +1,885 @@
+//! `import csv`: a collection from a spreadsheet of records, one row per
+//! document, in the form [`super::csv_format`] describes.
+//!
+//! Every bad cell is an error naming the file, the row (the header is row
+//! 1, as a spreadsheet numbers it), the column and the reason; all are
+//! reported together, and nothing is written unless every row is good.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use super::csv_format::{Column, OBJECTS_PREFIX, StructuredCell, is_collection_row};
+use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write_collection};
+use crate::collection::validate::rule_errors;
+use crate::collection::{
+    Aspect, Author, Collection, Contested, DisputingWork, Document, Place, Provenance, Role,
+};
+use crate::error::{IoContext, RecordError, RecordErrors, Result};
+
+/// How to import.
+#[derive(Clone, Debug, Default)]
+pub struct CsvImportOptions {
+    /// Where the document files are: each row's `filename` is looked up
+    /// there as written (`objects/…`), then without `objects/`. Found
+    /// files are copied into the collection directory.
+    pub files: Option<PathBuf>,
+    /// Collection fields that win over the CSV's collection row.
+    pub fields: CollectionFields,
+    /// Replace an existing `collection.toml` and document files.
+    pub force: bool,
+}
+
+/// The records of a CSV file, with where each document came from.
+#[derive(Clone, Debug)]
+pub struct ParsedCsv {
+    /// The collection.
+    pub collection: Collection,
+    /// The row of each document (the header is row 1).
+    pub rows: Vec<usize>,
+    /// Each document's `filename` as written.
+    pub filenames: Vec<String>,
+}
+
+/// Reads `csv_file` and writes the collection into `dir`.
+pub fn import_csv(csv_file: &Path, dir: &Path, options: &CsvImportOptions) -> Result<ImportReport> {
+    let bytes = std::fs::read(csv_file).at(csv_file)?;
+    let parsed = parse_csv(&bytes, csv_file, &options.fields)?;
+    let mut errors = Vec::new();
+    let mut incoming = Vec::new();
+    if let Some(files) = &options.files {
+        for (index, document) in parsed.collection.documents.iter().enumerate() {
+            let written = files.join(&parsed.filenames[index]);
+            let stripped = files.join(document.file.as_str());
+            match [written, stripped].into_iter().find(|p| p.is_file()) {
+                Some(from) => incoming.push(IncomingFile {
+                    document: index,
+                    from: Source::Disk(from),
+                }),
+                None if document.sha256.is_some() => {}
+                None => errors.push(cell_error(
+                    csv_file,
+                    parsed.rows[index],
+                    None,
+                    Column::Filename,
+                    format!(
+                        "{:?} is not in {} and the row declares no sha256, so it cannot be \
+                         catalogued without its bytes",
+                        parsed.filenames[index],
+                        files.display()
+                    ),
+                )),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(RecordErrors(errors).into());
+    }
+    let comment = format!(
+        "Imported by corpack {} from {}.",
+        env!("CARGO_PKG_VERSION"),
+        csv_file.display()
+    );
+    let rows = parsed.rows.clone();
+    write_collection(
+        dir,
+        parsed.collection,
+        &incoming,
+        options.force,
+        &comment,
+        |mismatch| {
+            let message = format!(
+                "declared {} but the file has {}",
+                mismatch.declared, mismatch.actual
+            );
+            RecordErrors(vec![cell_error(
+                csv_file,
+                rows[mismatch.document],
+                None,
+                Column::Sha256,
+                message,
+            )])
+            .into()
+        },
+    )
+}
+
+/// Parses the bytes of a CSV file (UTF-8, with or without a byte order
+/// mark). `file` names it in errors; `fields` win over its collection row.
+pub fn parse_csv(
+    bytes: &[u8],
+    file: &Path,
+    fields: &CollectionFields,
+) -> Result<ParsedCsv, RecordErrors> {
+    let whole = |message: String| {
+        RecordErrors(vec![RecordError {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            field: String::new(),
+            message,
+        }])
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        whole(format!(
+            "not UTF-8 (byte {}): save the spreadsheet as UTF-8 CSV",
+            e.valid_up_to()
+        ))
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(header)) => header,
+        Some(Err(error)) => return Err(whole(format!("row 1: {error}"))),
+        None => return Err(whole("empty: expected a header row".into())),
+    };
+    let columns = Columns::read(&header, file)?;
+    let mut sheet = Sheet {
+        file,
+        columns,
+        errors: Vec::new(),
+        collection_row: None,
+        documents: Vec::new(),
+    };
+    for (index, record) in records.enumerate() {
+        let row = index + 2;
+        match record {
+            Ok(record) => sheet.row(row, &record),
+            Err(error) => sheet.errors.push(cell_error(
+                file,
+                row,
+                None,
+                Column::Filename,
+                format!("not CSV: {error}"),
+            )),
+        }
+    }
+    sheet.finish(fields)
+}
+
+/// The header: which column each position holds.
+struct Columns {
+    by_position: Vec<Column>,
+}
+
+impl Columns {
+    fn read(header: &csv::StringRecord, file: &Path) -> Result<Columns, RecordErrors> {
+        let mut by_position = Vec::new();
+        let mut errors = Vec::new();
+        let error = |column: usize, field: &str, message: String| RecordError {
+            file: file.to_path_buf(),
+            line: Some(1),
+            column: Some(column),
+            field: field.to_string(),
+            message,
+        };
+        for (position, name) in header.iter().enumerate() {
+            let name = name.trim();
+            match Column::from_str(name) {
+                Ok(column) if !column.is_repeatable() && by_position.contains(&column) => {
+                    errors.push(error(
+                        position + 1,
+                        name,
+                        format!("{name} appears twice, but it is not repeatable"),
+                    ));
+                }
+                Ok(column) => by_position.push(column),
+                Err(_) => errors.push(error(
+                    position + 1,
+                    name,
+                    format!(
+                        "unknown column {name:?}: corpack has no field for it (columns: {})",
+                        Column::all_headers()
+                    ),
+                )),
+            }
+        }
+        for required in [Column::Filename, Column::Title] {
+            if !by_position.contains(&required) {
+                errors.push(error(
+                    1,
+                    required.header(),
+                    format!("no {} column", required.header()),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Columns { by_position })
+        } else {
+            Err(RecordErrors(errors))
+        }
+    }
+
+    /// The 1-based position of the first column of this kind.
+    fn position(&self, column: Column) -> Option<usize> {
+        self.by_position
+            .iter()
+            .position(|&c| c == column)
+            .map(|p| p + 1)
+    }
+}
+
+/// One row's non-empty cells, by column.
+struct Cells<'r> {
+    row: usize,
+    cells: Vec<(Column, usize, &'r str)>,
+}
+
+impl<'r> Cells<'r> {
+    fn all(&self, column: Column) -> impl Iterator<Item = (usize, &'r str)> + '_ {
+        self.cells
+            .iter()
+            .filter(move |(c, _, _)| *c == column)
+            .map(|(_, position, text)| (*position, *text))
+    }
+
+    fn one(&self, column: Column) -> Option<(usize, &'r str)> {
+        self.all(column).next()
+    }
+}
+
+struct Sheet<'f> {
+    file: &'f Path,
+    columns: Columns,
+    errors: Vec<RecordError>,
+    collection_row: Option<(usize, CollectionFields)>,
+    /// Each document with its row and its `filename` as written.
+    documents: Vec<(Document, usize, String)>,
+}
+
+impl Sheet<'_> {
+    fn error(&mut self, row: usize, position: usize, column: Column, message: String) {
+        let error = cell_error(self.file, row, Some(position), column, message);
+        self.errors.push(error);
+    }
+
+    /// A cell's value parsed, or an error about the cell.
+    fn parse<T: FromStr<Err: std::fmt::Display>>(
+        &mut self,
+        cells: &Cells,
+        column: Column,
+    ) -> Option<T> {
+        let (position, text) = cells.one(column)?;
+        match text.parse() {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.error(cells.row, position, column, error.to_string());
+                None
+            }
+        }
+    }
+
+    fn text(&self, cells: &Cells, column: Column) -> Option<String> {
+        cells.one(column).map(|(_, text)| text.to_string())
+    }
+
+    fn row(&mut self, row: usize, record: &csv::StringRecord) {
+        let mut cells = Cells {
+            row,
+            cells: Vec::new(),
+        };
+        for (position, text) in record.iter().enumerate() {
+            if text.trim().is_empty() {
+                continue;
+            }
+            match self.columns.by_position.get(position) {
+                Some(&column) => cells.cells.push((column, position + 1, text)),
+                None => self.errors.push(RecordError {
+                    file: self.file.to_path_buf(),
+                    line: Some(row),
+                    column: Some(position + 1),
+                    field: String::new(),
+                    message: format!("row {row} has a cell past the last column of the header"),
+                }),
+            }
+        }
+        if cells.cells.is_empty() {
+            return;
+        }
+        let Some((_, filename)) = cells.one(Column::Filename) else {
+            let position = self.columns.position(Column::Filename).unwrap_or(1);
+            self.error(
+                row,
+                position,
+                Column::Filename,
+                "empty: every row names its file".into(),
+            );
+            return;
+        };
+        if is_collection_row(filename) {
+            self.collection(cells);
+        } else {
+            self.document(cells, filename);
+        }
+    }
+
+    fn collection(&mut self, cells: Cells) {
+        for &(column, position, _) in &cells.cells {
+            if !column.for_collection() {
+                self.error(
+                    cells.row,
+                    position,
+                    column,
+                    "the collection row (filename objects) has no such field: leave it empty"
+                        .into(),
+                );
+            }
+        }
+        if let Some((first, _)) = &self.collection_row {
+            let message = format!("a second collection row: row {first} is one already");
+            let position = self.columns.position(Column::Filename).unwrap_or(1);
+            self.error(cells.row, position, Column::Filename, message);
+            return;
+        }
+        let fields = CollectionFields {
+            id: self.parse(&cells, Column::Identifier),
+            title: self.text(&cells, Column::Title),
+            description: self.text(&cells, Column::Description),
+            license: self.parse(&cells, Column::License),
+            date: self.parse(&cells, Column::Date),
+            source_organization: self.text(&cells, Column::Publisher),
+            contact_name: self.text(&cells, Column::ContactName),
+            contact_email: self.text(&cells, Column::ContactEmail),
+        };
+        self.collection_row = Some((cells.row, fields));
+    }
+
+    fn document(&mut self, cells: Cells, filename: &str) {
+        let row = cells.row;
+        for &(column, position, _) in &cells.cells {
+            if !column.for_documents() {
+                self.error(
+                    row,
+                    position,
+                    column,
+                    "only the collection row (filename objects) has this field".into(),
+                );
+            }
+        }
+        // The path as written: white space is part of a file name.
+        let written = filename;
+        let stripped = written.strip_prefix(OBJECTS_PREFIX).unwrap_or(written);
+        let position = cells.one(Column::Filename).map_or(1, |(p, _)| p);
+        let file = match stripped.parse() {
+            Ok(file) => Some(file),
+            Err(error) => {
+                self.error(row, position, Column::Filename, error);
+                None
+            }
+        };
+        let id = match cells.one(Column::Identifier) {
+            Some(_) => self.parse(&cells, Column::Identifier),
+            None => match slug_of(stripped).parse() {
+                Ok(id) => Some(id),
+                Err(error) => {
+                    let message =
+                        format!("no dc.identifier, and none can be made from it: {error}");
+                    self.error(row, position, Column::Filename, message);
+                    None
+                }
+            },
+        };
+        let title = self.text(&cells, Column::Title);
+        if title.is_none() {
+            let position = self.columns.position(Column::Title).unwrap_or(1);
+            self.error(
+                row,
+                position,
+                Column::Title,
+                "empty: every document has a title".into(),
+            );
+        }
+        let context = match (cells.one(Column::Description), cells.one(Column::Context)) {
+            (Some(_), Some((position, _))) => {
+                let message = "dc.description and context are one field: fill one".into();
+                self.error(row, position, Column::Context, message);
+                None
+            }
+            (Some((_, text)), None) | (None, Some((_, text))) => Some(text.to_string()),
+            (None, None) => None,
+        };
+        let mut authors = Vec::new();
+        for column in [Column::Creator, Column::Contributor] {
+            for (position, text) in cells.all(column).collect::<Vec<_>>() {
+                match person(text, column) {
+                    Ok(author) => authors.push(author),
+                    Err(error) => self.error(row, position, column, error),
+                }
+            }
+        }
+        let provenance = Provenance {
+            authors,
+            date: self.parse(&cells, Column::Date),
+            date_note: self.text(&cells, Column::DateNote),
+            origin: self.place(&cells, Column::Source),
+            venue: self.place(&cells, Column::Venue),
+            event: self.text(&cells, Column::Event),
+            publisher: self.text(&cells, Column::Publisher),
+            context,
+        };
+        let mut aspects = Vec::new();
+        if let Some((position, text)) = cells.one(Column::Aspects) {
+            for word in text.split(',').map(str::trim) {
+                match Aspect::from_str(word) {
+                    Ok(aspect) => aspects.push(aspect),
+                    Err(_) => self.error(
+                        row,
+                        position,
+                        Column::Aspects,
+                        format!(
+                            "unknown aspect {word:?}: expected claims, authenticity, attribution \
+                             or date, separated by commas"
+                        ),
+                    ),
+                }
+            }
+        }
+        let mut disputed_by = Vec::new();
+        for (position, text) in cells.all(Column::DisputedBy).collect::<Vec<_>>() {
+            match disputing_work(text) {
+                Ok(work) => disputed_by.push(work),
+                Err(error) => self.error(row, position, Column::DisputedBy, error),
+            }
+        }
+        let contested = Contested {
+            status: self.parse(&cells, Column::Status).unwrap_or_default(),
+            aspects,
+            summary: self.text(&cells, Column::Summary),
+            disputed_by,
+            assessed_by: self.text(&cells, Column::AssessedBy),
+            assessed_on: self.parse(&cells, Column::AssessedOn),
+        };
+        let media_type = self.parse(&cells, Column::Format);
+        let language = self.parse(&cells, Column::Language);
+        let sha256 = self.parse(&cells, Column::Sha256);
+        let license = self.parse(&cells, Column::License);
+        let rights = self.text(&cells, Column::Rights);
+        if let (Some(id), Some(title), Some(file)) = (id, title, file) {
+            let document = Document {
+                id,
+                title,
+                file,
+                media_type,
+                language,
+                sha256,
+                license,
+                rights,
+                provenance,
+                contested,
+            };
+            self.documents.push((document, row, written.to_string()));
+        }
+    }
+
+    fn place(&mut self, cells: &Cells, column: Column) -> Option<Place> {
+        let (position, text) = cells.one(column)?;
+        match place(text) {
+            Ok(place) => Some(place),
+            Err(error) => {
+                self.error(cells.row, position, column, error);
+                None
+            }
+        }
+    }
+
+    /// The collection, if every cell was good and it breaks no rule.
+    fn finish(mut self, fields: &CollectionFields) -> Result<ParsedCsv, RecordErrors> {
+        let (collection_row, from_csv) = self.collection_row.take().unwrap_or_default();
+        let info = match fields.clone().or(from_csv).into_info() {
+            Ok(info) => Some(info),
+            Err(missing) => {
+                self.errors.push(RecordError {
+                    file: self.file.to_path_buf(),
+                    line: (collection_row > 0).then_some(collection_row),
+                    column: None,
+                    field: "collection".into(),
+                    message: format!(
+                        "no collection {}: give them in a row whose filename is objects, or \
+                         with the flags",
+                        missing.join(", ")
+                    ),
+                });
+                None
+            }
+        };
+        if !self.errors.is_empty() {
+            self.errors.sort_by_key(|e| (e.line, e.column));
+            return Err(RecordErrors(self.errors));
+        }
+        let info = info.expect("no errors, so the fields are complete");
+        let mut collection = Collection {
+            info,
+            documents: Vec::new(),
+        };
+        let mut rows = Vec::new();
+        let mut filenames = Vec::new();
+        for (document, row, filename) in self.documents {
+            collection.documents.push(document);
+            rows.push(row);
+            filenames.push(filename);
+        }
+        let errors: Vec<RecordError> = rule_errors(&collection)
+            .into_iter()
+            .map(|error| {
+                let column = field_column(&error.field, error.document.is_none());
+                let row = error.document.map_or(collection_row, |index| rows[index]);
+                let position = self.columns.position(column);
+                let mut record = cell_error(self.file, row, position, column, error.message);
+                if row == 0 {
+                    record.line = None;
+                }
+                record
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(ParsedCsv {
+                collection,
+                rows,
+                filenames,
+            })
+        } else {
+            Err(RecordErrors(errors))
+        }
+    }
+}
+
+/// An error about a cell: file, row (as `line`), column, header.
+fn cell_error(
+    file: &Path,
+    row: usize,
+    position: Option<usize>,
+    column: Column,
+    message: String,
+) -> RecordError {
+    RecordError {
+        file: file.to_path_buf(),
+        line: Some(row),
+        column: position,
+        field: column.header().to_string(),
+        message: format!("row {row}: {message}"),
+    }
+}
+
+/// The column holding a record field (a path such as
+/// `provenance.authors[2].name`) in the CSV form.
+fn field_column(field: &str, collection_row: bool) -> Column {
+    let head = field.split(['[', '.']).next().unwrap_or_default();
+    let section = field.split('[').next().unwrap_or_default();
+    match (collection_row, head, section) {
+        (true, "title", _) => Column::Title,
+        (true, "description", _) => Column::Description,
+        (true, "source_organization", _) => Column::Publisher,
+        (true, "contact_name", _) => Column::ContactName,
+        (true, "contact_email", _) => Column::ContactEmail,
+        (_, "id", _) => Column::Identifier,
+        (_, "file", _) => Column::Filename,
+        (_, "title", _) => Column::Title,
+        (_, "rights", _) => Column::Rights,
+        (_, _, "provenance.authors") => Column::Creator,
+        (_, _, "provenance.date_note") => Column::DateNote,
+        (_, _, "provenance.origin.name") => Column::Source,
+        (_, _, "provenance.venue.name") => Column::Venue,
+        (_, _, "provenance.event") => Column::Event,
+        (_, _, "provenance.publisher") => Column::Publisher,
+        (_, _, "provenance.context") => Column::Description,
+        (_, _, "contested.aspects") => Column::Aspects,
+        (_, _, "contested.summary") => Column::Summary,
+        (_, _, "contested.disputed_by") => Column::DisputedBy,
+        (_, _, "contested.assessed_by") => Column::AssessedBy,
+        _ => Column::Filename,
+    }
+}
+
+/// A person cell. In `dc.creator` the role defaults to author; in
+/// `dc.contributor` it must be given.
+fn person(text: &str, column: Column) -> Result<Author, String> {
+    let cell = StructuredCell::parse(text, &["role", "orcid", "wikidata"])?;
+    let role = match (cell.get("role"), column) {
+        (Some(role), _) => Role::from_str(role).map_err(|_| {
+            format!(
+                "unknown role {role:?}: expected author, speaker, editor, translator, \
+                 transcriber or interviewer"
+            )
+        })?,
+        (None, Column::Creator) => Role::Author,
+        (None, _) => {
+            return Err(format!(
+                "{:?}: a dc.contributor needs a role (| role=editor, translator, transcriber or \
+                 interviewer)",
+                cell.name
+            ));
+        }
+    };
+    Ok(Author {
+        role,
+        orcid: cell.get("orcid").map(str::parse).transpose()?,
+        wikidata: cell.get("wikidata").map(str::parse).transpose()?,
+        name: cell.name,
+    })
+}
+
+fn place(text: &str) -> Result<Place, String> {
+    let cell = StructuredCell::parse(text, &["url", "wikidata", "geonames"])?;
+    Ok(Place {
+        url: cell.get("url").map(str::parse).transpose()?,
+        wikidata: cell.get("wikidata").map(str::parse).transpose()?,
+        geonames: cell.get("geonames").map(str::parse).transpose()?,
+        name: cell.name,
+    })
+}
+
+fn disputing_work(text: &str) -> Result<DisputingWork, String> {
+    let cell = StructuredCell::parse(text, &["type", "doi", "url"])?;
+    let kind = cell
+        .get("type")
+        .map(|kind| {
+            kind.parse().map_err(|_| {
+                format!(
+                    "unknown type {kind:?}: expected book, article, chapter, thesis, report or \
+                     webpage"
+                )
+            })
+        })
+        .transpose()?;
+    Ok(DisputingWork {
+        kind,
+        doi: cell.get("doi").map(str::parse).transpose()?,
+        url: cell.get("url").map(str::parse).transpose()?,
+        citation: cell.name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::collection::testutil;
+    use crate::export::csv::to_csv;
+
+    fn parse(text: &str) -> Result<ParsedCsv, Vec<RecordError>> {
+        parse_csv(
+            text.as_bytes(),
+            Path::new("m.csv"),
+            &CollectionFields::default(),
+        )
+        .map_err(|RecordErrors(errors)| errors)
+    }
+
+    /// Where an error is: row, column, header.
+    type Place = (usize, Option<usize>, String);
+
+    /// The place of each error, and the messages.
+    fn located(text: &str) -> (Vec<Place>, Vec<String>) {
+        let errors = parse(text).expect_err("the CSV has errors");
+        let places = errors
+            .iter()
+            .map(|e| (e.line.unwrap_or(0), e.column, e.field.clone()))
+            .collect();
+        (places, errors.iter().map(|e| e.message.clone()).collect())
+    }
+
+    const COLLECTION_ROW: &str = "objects,c,T,D,CC0-1.0,2026-11-25";
+    const HEADER: &str = "filename,dc.identifier,dc.title,dc.description,dcterms.license,dc.date";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn import_of_export_is_the_collection(collection in testutil::collection(5)) {
+            let text = to_csv(&collection);
+            let parsed = parse(&text)
+                .map_err(|e| TestCaseError::fail(format!("{}\n{text}", RecordErrors(e))))?;
+            prop_assert_eq!(parsed.collection, collection);
+        }
+
+        /// Whatever the bytes, the parser gives records or located errors.
+        #[test]
+        fn any_bytes_are_records_or_errors(
+            header in proptest::sample::subsequence(
+                vec!["filename", "dc.title", "dc.creator", "dc.date", "venue", "sha256", "x"],
+                0..7,
+            ),
+            cells in proptest::collection::vec("[a-z0-9 |=,\"\n.~/?-]{0,12}", 0..20),
+        ) {
+            let mut text = header.join(",");
+            for (i, cell) in cells.iter().enumerate() {
+                text.push(if i % 4 == 0 { '\n' } else { ',' });
+                text.push_str(cell);
+            }
+            if let Err(errors) = parse(&text) {
+                prop_assert!(!errors.is_empty());
+                prop_assert!(errors.iter().all(|e| e.file == Path::new("m.csv")));
+            }
+        }
+    }
+
+    #[test]
+    fn an_archivematica_sheet() {
+        let text = "\u{feff}filename,dc.title,dc.creator,dc.creator,dc.contributor,dc.date,dc.source,venue,contested.status,contested.aspects,contested.disputed_by,sha256\n\
+            objects/letters/a b.txt,A letter,Ann,Bob | orcid=0000-0002-1825-0097,Cy | role=translator,1937~,Box 7 | url=https://example.org/box7,London | geonames=2643743 | wikidata=Q84,contested,\"claims, date\",\"Lenoe, Kirov, 2010 | type=book\",\n\
+            ,,,,,,,,,,,\n";
+        let fields = CollectionFields {
+            id: Some("c".parse().unwrap()),
+            title: Some("T".into()),
+            description: Some("D".into()),
+            license: Some("CC0-1.0".parse().unwrap()),
+            date: Some("2026-11-25".parse().unwrap()),
+            ..CollectionFields::default()
+        };
+        let parsed = parse_csv(text.as_bytes(), Path::new("m.csv"), &fields).unwrap();
+        assert_eq!(parsed.rows, [2]);
+        assert_eq!(parsed.filenames, ["objects/letters/a b.txt"]);
+        let document = &parsed.collection.documents[0];
+        assert_eq!(document.file.as_str(), "letters/a b.txt");
+        assert_eq!(document.id.as_str(), "letters-a-b");
+        let authors = &document.provenance.authors;
+        assert_eq!(authors.len(), 3);
+        assert_eq!(
+            authors[1].orcid.as_ref().unwrap().as_str(),
+            "0000-0002-1825-0097"
+        );
+        assert_eq!(authors[2].role, Role::Translator);
+        let venue = document.provenance.venue.as_ref().unwrap();
+        assert_eq!(venue.geonames.as_ref().unwrap().as_str(), "2643743");
+        assert_eq!(document.contested.aspects, [Aspect::Claims, Aspect::Date]);
+        assert_eq!(
+            document.contested.disputed_by[0].citation,
+            "Lenoe, Kirov, 2010"
+        );
+    }
+
+    #[test]
+    fn the_collection_row_and_flags() {
+        let text = format!(
+            "{HEADER},dc.publisher,contact.email\n{COLLECTION_ROW},Org,a@example.org\nx.txt,,X,,,\n"
+        );
+        let parsed = parse(&text).unwrap();
+        let info = &parsed.collection.info;
+        assert_eq!(info.id.as_str(), "c");
+        assert_eq!(info.source_organization.as_deref(), Some("Org"));
+        assert_eq!(info.contact_email.as_deref(), Some("a@example.org"));
+        let flags = CollectionFields {
+            title: Some("From a flag".into()),
+            ..CollectionFields::default()
+        };
+        let parsed = parse_csv(text.as_bytes(), Path::new("m.csv"), &flags).unwrap();
+        assert_eq!(parsed.collection.info.title, "From a flag");
+        let (places, messages) = located("filename,dc.title\nx.txt,X\n");
+        assert_eq!(places, [(0, None, "collection".to_string())]);
+        assert!(messages[0].contains("no collection id (--id), title (--title), description (--description), license (--license), date (--date)"), "{}", messages[0]);
+    }
+
+    #[test]
+    fn bad_headers_are_row_1_errors() {
+        let (places, messages) = located("filename,dc.subject,dc.title,dc.date,dc.date\n");
+        assert_eq!(
+            places,
+            [
+                (1, Some(2), "dc.subject".to_string()),
+                (1, Some(5), "dc.date".to_string())
+            ]
+        );
+        assert!(messages[0].contains("unknown column \"dc.subject\""));
+        assert!(messages[1].contains("not repeatable"));
+        let (places, _) = located("dc.identifier\n");
+        assert_eq!(
+            places,
+            [
+                (1, Some(1), "filename".into()),
+                (1, Some(1), "dc.title".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported_with_row_and_column() {
+        let text = format!(
+            "{HEADER},dc.contributor,contested.aspects,sha256,venue\n{COLLECTION_ROW},,,,\n\
+             a.txt,Bad Id,A,,,1937-13,Ann,claims,,\n\
+             ../b.txt,b,B,,,,Bob | role=singer,gossip,123,London | geonames=x\n\
+             c.txt,c,,,,,,,,\n"
+        );
+        let (places, messages) = located(&text);
+        let expected: Vec<Place> = [
+            (3, 2, "dc.identifier"),
+            (3, 6, "dc.date"),
+            (3, 7, "dc.contributor"),
+            (4, 1, "filename"),
+            (4, 7, "dc.contributor"),
+            (4, 8, "contested.aspects"),
+            (4, 9, "sha256"),
+            (4, 10, "venue"),
+            (5, 3, "dc.title"),
+        ]
+        .iter()
+        .map(|(row, column, field)| (*row, Some(*column), field.to_string()))
+        .collect();
+        assert_eq!(places, expected);
+        for (message, expected) in messages.iter().zip([
+            "row 3: invalid slug",
+            "row 3: invalid EDTF date",
+            "row 3: \"Ann\": a dc.contributor needs a role",
+            "row 4: unsafe file path",
+            "row 4: unknown role \"singer\"",
+            "row 4: unknown aspect \"gossip\"",
+            "row 4: malformed sha256",
+            "row 4: invalid GeoNames id",
+            "row 5: empty: every document has a title",
+        ]) {
+            assert!(
+                message.starts_with(expected),
+                "{message:?} is not {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rules_across_rows_name_the_row() {
+        let text = format!("{HEADER}\n{COLLECTION_ROW}\na.txt,a,A\nb.txt,a,B\nc.txt,c, C\n");
+        let (places, messages) = located(&text);
+        assert_eq!(
+            places,
+            [
+                (4, Some(2), "dc.identifier".to_string()),
+                (5, Some(3), "dc.title".to_string())
+            ]
+        );
+        assert!(messages[0].contains("duplicate id `a`"), "{}", messages[0]);
+    }
+
+    #[test]
+    fn misplaced_and_doubled_fields() {
+        let text = format!(
+            "{HEADER},context,contact.name,venue\n{COLLECTION_ROW},,,London\n\
+             a.txt,a,A,Desc,,,Ctx,Ann,\nobjects/,c2,T2,D,CC0-1.0,2026-11-25,,,\n"
+        );
+        let (places, _) = located(&text);
+        assert_eq!(
+            places,
+            [
+                (2, Some(9), "venue".to_string()),
+                (3, Some(7), "context".to_string()),
+                (3, Some(8), "contact.name".to_string()),
+                (4, Some(1), "filename".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_or_csv() {
+        let error = parse_csv(
+            b"filename\n\xff\n",
+            Path::new("m.csv"),
+            &CollectionFields::default(),
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("not UTF-8 (byte 9)"), "{error}");
+        let (places, messages) = located(&format!("{HEADER}\n{COLLECTION_ROW},extra\n"));
+        assert_eq!(places, [(2, Some(7), String::new())]);
+        assert!(messages[0].contains("past the last column"));
+    }
+}

@@ -1,0 +1,455 @@
+//! `corpack import csv`, `import bag` and `export csv`: collections in
+//! and out of spreadsheets and other tools' bags.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use corpack::collection::{self, Collection};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::util::{Dir, corpack, repo_root, unzip};
+use crate::validators::validators;
+
+fn seeds_dir() -> PathBuf {
+    repo_root().join("seeds")
+}
+
+fn load(dir: &Path) -> Collection {
+    collection::load(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .collection
+}
+
+/// The flags that give every collection field, for CSV files without a
+/// collection row.
+const COLLECTION_FLAGS: &[&str] = &[
+    "--id",
+    "c",
+    "--title",
+    "T",
+    "--description",
+    "D",
+    "--license",
+    "CC0-1.0",
+    "--date",
+    "2026-11-25",
+];
+
+#[test]
+fn the_seed_csv_is_the_seed_collection() {
+    let dir = Dir::new();
+    let out = dir.join("imported");
+    corpack()
+        .args(["import", "csv"])
+        .arg(seeds_dir().join("collection.csv"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("imported 6 documents into").and(contains("0 files copied")));
+    assert_eq!(load(&out), load(&seeds_dir()));
+    let written = fs::read_to_string(out.join("collection.toml")).unwrap();
+    assert!(written.starts_with("# Imported by corpack "), "{written}");
+    // Without the files, check accepts it: every record declares a sha256.
+    corpack()
+        .arg("check")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("6 catalogued but not held"));
+}
+
+#[test]
+fn the_seed_csv_is_what_export_writes() {
+    let dir = Dir::new();
+    let exported = dir.join("collection.csv");
+    corpack()
+        .args(["export", "csv"])
+        .arg(seeds_dir())
+        .arg("-o")
+        .arg(&exported)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(&exported).unwrap(),
+        fs::read_to_string(seeds_dir().join("collection.csv")).unwrap(),
+        "seeds/collection.csv is stale: corpack export csv seeds -o seeds/collection.csv --force"
+    );
+}
+
+#[test]
+fn files_are_copied_and_checked() {
+    let dir = Dir::new();
+    let out = dir.join("imported");
+    let output = corpack()
+        .args(["import", "csv", "--json"])
+        .arg(seeds_dir().join("collection.csv"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--files")
+        .arg(seeds_dir())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["files_copied"], 5);
+    assert_eq!(report["checksums_recorded"], 0);
+    assert_eq!(
+        report["not_held"],
+        serde_json::json!(["furr-2014-continuing-revolution"])
+    );
+    assert_eq!(
+        fs::read(out.join("letter 1937.txt")).unwrap(),
+        fs::read(seeds_dir().join("letter 1937.txt")).unwrap()
+    );
+    corpack()
+        .arg("check")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("5 held, 1 catalogued but not held"));
+}
+
+#[test]
+fn a_missing_checksum_is_computed_and_recorded() {
+    let dir = Dir::new();
+    dir.create("files/objects/a.txt", "A\n");
+    let csv = dir.create("m.csv", "filename,dc.title\nobjects/a.txt,A\n");
+    corpack()
+        .args(["import", "csv"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(dir.join("c"))
+        .arg("--files")
+        .arg(dir.join("files"))
+        .assert()
+        .success()
+        .stdout(contains("1 files copied, 1 checksums recorded"));
+    let record = &load(&dir.join("c")).documents[0];
+    assert_eq!(record.id.as_str(), "a");
+    assert_eq!(
+        record.sha256.as_ref().unwrap().as_str(),
+        "06f961b802bc46ee168555f066d28f4f0e9afdf3f88174c1ee6f9de004fc30a0"
+    );
+}
+
+#[test]
+fn a_bad_cell_writes_nothing() {
+    let dir = Dir::new();
+    dir.create("files/a.txt", "A\n");
+    dir.create("files/b.txt", "B\n");
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.title,dc.date\na.txt,A,1937~\nb.txt,B,June 1937\n",
+    );
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "csv"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .arg("--files")
+        .arg(dir.join("files"))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "m.csv:3:3: dc.date: row 3: invalid EDTF date \"June 1937\"",
+        ));
+    assert!(!out.exists(), "nothing may be written");
+    let output = corpack()
+        .args(["import", "csv", "--json"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["records"][0]["line"], 3);
+    assert_eq!(report["records"][0]["column"], 3);
+    assert_eq!(report["records"][0]["field"], "dc.date");
+}
+
+#[test]
+fn a_wrong_checksum_writes_nothing() {
+    let dir = Dir::new();
+    dir.create("files/a.txt", "A\n");
+    dir.create("files/b.txt", "B\n");
+    let csv = dir.create(
+        "m.csv",
+        format!(
+            "filename,dc.title,sha256\na.txt,A,\nb.txt,B,{}\n",
+            "0".repeat(64)
+        ),
+    );
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "csv"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .arg("--files")
+        .arg(dir.join("files"))
+        .assert()
+        .code(2)
+        .stderr(contains("m.csv:3: sha256: row 3: declared 0000"));
+    assert!(!out.exists(), "nothing may be written");
+}
+
+#[test]
+fn an_existing_collection_is_kept_unless_forced() {
+    let dir = Dir::new();
+    let out = dir.join("c");
+    dir.create("c/collection.toml", "old");
+    let import = || {
+        let mut command = corpack();
+        command
+            .args(["import", "csv"])
+            .arg(seeds_dir().join("collection.csv"))
+            .arg("-o")
+            .arg(&out);
+        command
+    };
+    import()
+        .assert()
+        .code(2)
+        .stderr(contains("already exists (pass --force"));
+    assert_eq!(
+        fs::read_to_string(out.join("collection.toml")).unwrap(),
+        "old"
+    );
+    import().arg("--force").assert().success();
+    assert_eq!(load(&out), load(&seeds_dir()));
+}
+
+/// The seeds as the crate keeps them: documents by file, people grouped by
+/// role, media types explicit (see `rocrate::read_collection`).
+fn in_crate_order(mut collection: Collection) -> Collection {
+    collection.documents.sort_by(|a, b| a.file.cmp(&b.file));
+    for document in &mut collection.documents {
+        document.provenance.authors.sort_by_key(|a| a.role);
+        document.media_type = Some(document.media_type_or_guess());
+    }
+    collection
+}
+
+#[test]
+fn a_bundle_exports_its_records() {
+    let dir = Dir::new();
+    let bundle = dir.join("seeds.zip");
+    corpack()
+        .arg("pack")
+        .arg(seeds_dir())
+        .arg("-o")
+        .arg(&bundle)
+        .arg("-q")
+        .assert()
+        .success();
+    let csv = dir.join("seeds.csv");
+    corpack()
+        .args(["export", "csv"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&csv)
+        .arg("-q")
+        .assert()
+        .success()
+        .stdout(contains("exported 6 documents of"));
+    let out = dir.join("again");
+    corpack()
+        .args(["import", "csv"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(load(&out), in_crate_order(load(&seeds_dir())));
+}
+
+#[test]
+fn a_bundle_that_does_not_verify_is_refused() {
+    let dir = Dir::new();
+    let bundle = dir.join("seeds.zip");
+    corpack()
+        .arg("pack")
+        .arg(seeds_dir())
+        .arg("-o")
+        .arg(&bundle)
+        .arg("-q")
+        .assert()
+        .success();
+    unzip(&bundle, &dir.join("unzipped"));
+    let bag = dir.join("unzipped/soviet-historiography");
+    fs::write(bag.join("data/documents/reading-list.csv"), "changed\n").unwrap();
+    let csv = dir.join("out.csv");
+    corpack()
+        .args(["export", "csv", "-q"])
+        .arg(&bag)
+        .arg("-o")
+        .arg(&csv)
+        .assert()
+        .code(1)
+        .stdout(contains("payload-digest-mismatch").and(contains("refused: ")));
+    assert!(!csv.exists());
+}
+
+/// A bag made by bagit-python from two files, with bag-info fields.
+fn python_bag(dir: &Dir) -> PathBuf {
+    dir.create("bag/report.txt", "A report.\n");
+    dir.create("bag/scans/page 1.tif", "not really a TIFF\n");
+    let status = Command::new(validators().bin("bagit.py"))
+        .args([
+            "--quiet",
+            "--source-organization",
+            "Example Archive",
+            "--contact-name",
+            "Ada Archivist",
+            "--contact-phone",
+            "+1 555 0100",
+            "--external-description",
+            "Two files from a donor",
+            "--external-identifier",
+            "donor-2026-7",
+            "--sha256",
+        ])
+        .arg(dir.join("bag"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    dir.join("bag")
+}
+
+#[test]
+fn a_bag_from_another_tool_becomes_records_to_complete() {
+    let dir = Dir::new();
+    let bag = python_bag(&dir);
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("license (--license)"));
+    assert!(!out.join("collection.toml").exists());
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .arg("-o")
+        .arg(&out)
+        .args(["--license", "CC0-1.0"])
+        .assert()
+        .success()
+        .stdout(contains("imported 3 documents").and(contains("3 files copied")));
+    let collection = load(&out);
+    let info = &collection.info;
+    assert_eq!(info.id.as_str(), "donor-2026-7");
+    assert_eq!(info.title, "bag");
+    assert_eq!(info.description, "Two files from a donor");
+    assert_eq!(info.source_organization.as_deref(), Some("Example Archive"));
+    assert_eq!(info.contact_name.as_deref(), Some("Ada Archivist"));
+    let files: Vec<&str> = collection
+        .documents
+        .iter()
+        .map(|d| d.file.as_str())
+        .collect();
+    assert_eq!(
+        files,
+        ["report.txt", "scans/page 1.tif", "source-bag/bag-info.txt"]
+    );
+    let manifest = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    let report = &collection.documents[0];
+    assert_eq!(report.id.as_str(), "report");
+    assert!(manifest.contains(&format!(
+        "{}  data/report.txt",
+        report.sha256.as_ref().unwrap()
+    )));
+    assert_eq!(collection.documents[1].id.as_str(), "scans-page-1");
+    let kept = &collection.documents[2];
+    assert!(
+        kept.provenance
+            .context
+            .as_ref()
+            .unwrap()
+            .contains("Contact-Phone"),
+        "{kept:?}"
+    );
+    assert_eq!(
+        fs::read(out.join("source-bag/bag-info.txt")).unwrap(),
+        fs::read(bag.join("bag-info.txt")).unwrap()
+    );
+    // The records are there to complete: check warns, and packs.
+    corpack()
+        .arg("check")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("warning[provenance-no-date]"));
+    corpack()
+        .arg("pack")
+        .arg(&out)
+        .arg("-o")
+        .arg(dir.join("new.zip"))
+        .arg("-q")
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_zipped_bag_imports_and_a_corrupt_one_does_not() {
+    let dir = Dir::new();
+    let bundle = dir.join("seeds.zip");
+    corpack()
+        .arg("pack")
+        .arg(seeds_dir())
+        .arg("-o")
+        .arg(&bundle)
+        .arg("-q")
+        .assert()
+        .success();
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&out)
+        .args(["--license", "CC-BY-4.0"])
+        .assert()
+        .success();
+    let collection = load(&out);
+    assert_eq!(collection.info.id.as_str(), "soviet-historiography");
+    assert_eq!(
+        collection.info.title,
+        "Soviet historiography: corpack seed collection"
+    );
+    assert!(
+        collection
+            .documents
+            .iter()
+            .any(|d| d.file.as_str() == "documents/letter 1937.txt")
+    );
+
+    unzip(&bundle, &dir.join("unzipped"));
+    let bag = dir.join("unzipped/soviet-historiography");
+    fs::write(bag.join("data/documents/reading-list.csv"), "changed\n").unwrap();
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .arg("-o")
+        .arg(dir.join("d"))
+        .args(["--license", "CC-BY-4.0"])
+        .assert()
+        .code(2)
+        .stderr(
+            contains("manifest-sha256.txt gives sha256")
+                .and(contains("data/documents/reading-list.csv")),
+        );
+    assert!(!dir.join("d/collection.toml").exists());
+}
