@@ -12,7 +12,7 @@
 //! |---|---|
 //! | `title` | `titles` (with `lang`) |
 //! | authors, speakers | `creators` (`Personal`, ORCID and Wikidata `nameIdentifiers`); none: `:unav` |
-//! | editors / translators, transcribers, interviewers | `contributors` `Editor` / `Other` (4.5 has no Translator) |
+//! | editors / interviewers / translators, transcribers | `contributors` `Editor` / `DataCollector` / `Other` (4.5 has no Translator) |
 //! | `provenance.date` | `dates` `Created`: the plain date or range, the EDTF and `date_note` in `dateInformation` |
 //! | origin URL | `relatedIdentifiers` `IsDerivedFrom` (URL) |
 //! | `disputed_by` with a DOI or URL | `relatedIdentifiers` `IsReviewedBy` |
@@ -159,9 +159,8 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         .filter_map(|a| match a.role {
             Role::Author | Role::Speaker => None,
             Role::Editor => Some(person(a, Some("Editor"))),
-            Role::Translator | Role::Transcriber | Role::Interviewer => {
-                Some(person(a, Some("Other")))
-            }
+            Role::Interviewer => Some(person(a, Some("DataCollector"))),
+            Role::Translator | Role::Transcriber => Some(person(a, Some("Other"))),
         })
         .collect();
     if !contributors.is_empty() {

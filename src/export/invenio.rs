@@ -10,7 +10,7 @@
 //! |---|---|
 //! | `title` | `title` (under three characters, InvenioRDM's minimum: followed by ` [<id>]`) |
 //! | authors, speakers | `creators` (`personal`, the whole name as `family_name`: corpack does not split names; ORCID as an `orcid` identifier); none: an organizational `:unav` |
-//! | editors / translators / transcribers, interviewers | `contributors` with role `editor` / `translator` / `other` |
+//! | editors / translators / interviewers / transcribers | `contributors` with role `editor` / `translator` / `datacollector` / `other` |
 //! | `provenance.date` | `dates` `created`: the plain (EDTF level 0) date or interval, the EDTF and `date_note` as its `description` |
 //! | `context` | `description` (as HTML: text escaped, line breaks `<br>`) |
 //! | `contested` | `additional_descriptions` `other`: the public note |
@@ -166,7 +166,8 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
                 Role::Author | Role::Speaker => return None,
                 Role::Editor => "editor",
                 Role::Translator => "translator",
-                Role::Transcriber | Role::Interviewer => "other",
+                Role::Interviewer => "datacollector",
+                Role::Transcriber => "other",
             };
             Some(json!({"person_or_org": person(a), "role": {"id": role}}))
         })

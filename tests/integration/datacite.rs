@@ -154,7 +154,11 @@ file = "claim.txt"
 language = "de-CH"
 
 [document.provenance]
-authors = [{ name = "Ada Author", orcid = "0000-0002-1825-0097" }, { name = "Tom Translator", role = "translator" }]
+authors = [
+  { name = "Ada Author", orcid = "0000-0002-1825-0097" },
+  { name = "Tom Translator", role = "translator" },
+  { name = "Ian Interviewer", role = "interviewer" },
+]
 date = "193X"
 origin = { name = "Example archive", url = "https://example.org/archive" }
 
@@ -210,6 +214,10 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
         "https://orcid.org/0000-0002-1825-0097"
     );
     assert_eq!(record["contributors"][0]["contributorType"], "Other");
+    assert_eq!(
+        record["contributors"][1]["contributorType"],
+        "DataCollector"
+    );
 
     let record = read_json(&invenio.join("documents/claim.json"));
     let metadata = &record["metadata"];
@@ -224,6 +232,7 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
     assert_eq!(metadata["dates"][0]["date"], "1930/1939");
     assert_eq!(metadata["languages"][0]["id"], "deu");
     assert_eq!(metadata["contributors"][0]["role"]["id"], "translator");
+    assert_eq!(metadata["contributors"][1]["role"]["id"], "datacollector");
 }
 
 // Any valid collection exports to records both validators accept.
