@@ -108,12 +108,14 @@ pub fn export(
     };
     let target = AtomicDir::create(output, force)?;
     let root = target.path();
+    let saf = root.join(SAF_DIR);
+    fs::create_dir_all(&saf).at(&saf)?;
     let documents = &bundle.collection.documents;
     let width = documents.len().saturating_sub(1).to_string().len().max(3);
     let mut item_files = Vec::new();
     for (index, document) in documents.iter().enumerate() {
         let item = format!("item_{index:0width$}");
-        let dir = root.join(SAF_DIR).join(&item);
+        let dir = saf.join(&item);
         fs::create_dir_all(&dir).at(&dir)?;
         for file in write_item(&bundle, document, &dir)? {
             item_files.push(format!("{item}/{file}"));
