@@ -55,6 +55,10 @@ pub enum Error {
         /// Why it cannot be written.
         message: String,
     },
+    /// A BagIt profile that cannot be used: malformed JSON, a missing or
+    /// mistyped field, or rules that contradict each other.
+    #[error("{0}")]
+    Profile(RecordError),
     /// A bundle or bag could not be read as one at all.
     #[error("{}: {message}", path.display())]
     Unreadable {

@@ -106,6 +106,41 @@ pub enum Code {
     /// A record describes a dispute (aspects, summary or disputing works)
     /// but its status is not `contested`.
     DisputeNotContested,
+    /// The bag's `BagIt-Version` is not one the profile accepts.
+    ProfileBagitVersion,
+    /// The bag is a directory where the profile requires a serialization,
+    /// a file where it forbids one, or of a type it does not accept.
+    ProfileSerialization,
+    /// `bag-info.txt` does not name the profile in `BagIt-Profile-Identifier`.
+    ProfileIdentifier,
+    /// A `bag-info.txt` element the profile requires is absent.
+    ProfileBagInfoMissing,
+    /// A `bag-info.txt` value is not one of those the profile allows.
+    ProfileBagInfoValue,
+    /// A `bag-info.txt` element the profile says is not repeatable repeats.
+    ProfileBagInfoRepeated,
+    /// A payload manifest the profile requires is absent.
+    ProfileManifestMissing,
+    /// A payload manifest uses an algorithm the profile does not allow.
+    ProfileManifestNotAllowed,
+    /// A tag manifest the profile requires is absent.
+    ProfileTagManifestMissing,
+    /// A tag manifest uses an algorithm the profile does not allow.
+    ProfileTagManifestNotAllowed,
+    /// A tag file the profile requires is absent.
+    ProfileTagFileMissing,
+    /// A tag file is not among those the profile allows.
+    ProfileTagFileNotAllowed,
+    /// `fetch.txt` is present but the profile does not allow it.
+    ProfileFetchNotAllowed,
+    /// `fetch.txt` is absent but the profile requires it.
+    ProfileFetchMissing,
+    /// The profile requires an empty payload and it is not.
+    ProfileDataNotEmpty,
+    /// A payload file or directory the profile requires is absent.
+    ProfilePayloadFileMissing,
+    /// A payload file is not among those the profile allows.
+    ProfilePayloadFileNotAllowed,
     /// A requirement of the OCFL 1.1 specification, under its own code
     /// (`E040`, `W004`), written as the specification writes it. These
     /// codes parse as `OcflCode`.

@@ -24,6 +24,7 @@ pub mod import;
 pub mod ocfl;
 pub mod output;
 pub mod pack;
+pub mod profile;
 pub mod progress;
 pub mod rocrate;
 pub mod schema;

@@ -1,10 +1,10 @@
-//! Writing outputs atomically: into a temporary file beside the target,
-//! renamed into place only when complete.
+//! Writing outputs atomically: into a temporary file (or directory) beside
+//! the target, renamed into place only when complete.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use tempfile::NamedTempFile;
+use tempfile::{NamedTempFile, TempDir};
 
 use crate::error::{Error, IoContext, Result};
 
@@ -73,6 +73,82 @@ impl AtomicFile {
     }
 }
 
+/// An output directory being written. Dropped without
+/// [`AtomicDir::commit`], its temporary directory is removed and the target
+/// is untouched.
+pub struct AtomicDir {
+    temp: TempDir,
+    target: PathBuf,
+    dir: PathBuf,
+    overwrite: bool,
+}
+
+impl AtomicDir {
+    /// Starts writing the directory `target`. Fails at once if it exists
+    /// and `overwrite` is false.
+    pub fn create(target: &Path, overwrite: bool) -> Result<AtomicDir> {
+        if !overwrite && target.symlink_metadata().is_ok() {
+            return Err(Error::OutputExists(target.to_path_buf()));
+        }
+        let dir = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(".tmp")
+            .tempdir_in(&dir)
+            .at(&dir)?;
+        Ok(AtomicDir {
+            temp,
+            target: target.to_path_buf(),
+            dir,
+            overwrite,
+        })
+    }
+
+    /// The temporary directory to write into.
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Moves the complete directory into place. An existing target (only
+    /// with `overwrite`) is first renamed aside, then removed once the new
+    /// one is in place, so the target is never missing or half-written.
+    pub fn commit(self) -> Result<()> {
+        let target = self.target;
+        let existing = target.symlink_metadata().is_ok();
+        if existing && !self.overwrite {
+            return Err(Error::OutputExists(target));
+        }
+        let aside = if existing {
+            let aside = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .suffix(".old")
+                .tempdir_in(&self.dir)
+                .at(&self.dir)?
+                .keep();
+            // The placeholder is replaced by the old target.
+            std::fs::remove_dir(&aside).at(&aside)?;
+            std::fs::rename(&target, &aside).at(&target)?;
+            Some(aside)
+        } else {
+            None
+        };
+        let temp = self.temp.keep();
+        std::fs::rename(&temp, &target).at(&target)?;
+        if let Some(aside) = aside {
+            let removed = if aside.is_dir() {
+                std::fs::remove_dir_all(&aside)
+            } else {
+                std::fs::remove_file(&aside)
+            };
+            removed.at(&aside)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +182,32 @@ mod tests {
         out.file().unwrap().write_all(b"new").unwrap();
         out.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
+    }
+
+    #[test]
+    fn a_directory_appears_whole_and_replaces_only_with_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        {
+            let out = AtomicDir::create(&target, false).unwrap();
+            std::fs::write(out.path().join("half"), b"x").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let out = AtomicDir::create(&target, false).unwrap();
+        std::fs::write(out.path().join("a"), b"1").unwrap();
+        out.commit().unwrap();
+        assert!(matches!(
+            AtomicDir::create(&target, false),
+            Err(Error::OutputExists(_))
+        ));
+        let out = AtomicDir::create(&target, true).unwrap();
+        std::fs::write(out.path().join("b"), b"2").unwrap();
+        out.commit().unwrap();
+        let names: Vec<_> = std::fs::read_dir(&target)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["b"]);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

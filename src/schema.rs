@@ -9,6 +9,7 @@ use crate::check::CheckReport;
 use crate::collection::CollectionFile;
 use crate::export::csv::ExportReport;
 use crate::export::ocfl::OcflExportReport;
+use crate::export::verified::RepositoryExportReport;
 use crate::import::ImportReport;
 use crate::pack::PackReport;
 use crate::show::ShowReport;
@@ -25,6 +26,10 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("import-output.schema.json", text::<ImportReport>()),
         ("export-output.schema.json", text::<ExportReport>()),
         ("export-ocfl-output.schema.json", text::<OcflExportReport>()),
+        (
+            "export-repository-output.schema.json",
+            text::<RepositoryExportReport>(),
+        ),
     ]
 }
 

@@ -6,6 +6,7 @@ use crate::bagit::tagfile::TagFile;
 use crate::bagit::{BAGIT_TXT, PayloadOxum};
 use crate::collection::CollectionInfo;
 use crate::digest::{Algorithm, Digests};
+use crate::profile::{CORPACK_PROFILE_IDENTIFIER, PROFILE_IDENTIFIER_LABEL};
 
 /// The algorithms of corpack's manifests, strongest last.
 pub const ALGORITHMS: [Algorithm; 2] = [Algorithm::Sha256, Algorithm::Sha512];
@@ -22,6 +23,7 @@ pub fn software_agent() -> String {
 pub fn bag_info(info: &CollectionInfo, oxum: PayloadOxum) -> String {
     let mut tags = TagFile::default();
     tags.push("Bag-Software-Agent", &software_agent());
+    tags.push(PROFILE_IDENTIFIER_LABEL, CORPACK_PROFILE_IDENTIFIER);
     tags.push("Bagging-Date", &info.date.to_string());
     if let Some(name) = &info.contact_name {
         tags.push("Contact-Name", name);
@@ -108,6 +110,9 @@ source_organization = "Org""#,
         );
         assert!(text.contains("Bagging-Date: 2026-11-25\n"), "{text}");
         assert!(text.contains("Payload-Oxum: 10.2\n"));
+        assert!(text.contains(&format!(
+            "BagIt-Profile-Identifier: {CORPACK_PROFILE_IDENTIFIER}\n"
+        )));
         assert!(text.contains("External-Description: Two lines\n"));
         assert!(text.contains("Source-Organization: Org\n"));
         assert!(!text.contains("Contact-Name"));

@@ -171,6 +171,10 @@ pub struct VerifyArgs {
     /// OCFL object: everything but the digests).
     #[arg(long)]
     pub fast: bool,
+    /// Also check the bag against a BagIt profile (JSON, BagIt Profiles
+    /// 1.3.0), such as corpack's own, manifests/bagit-profile.json.
+    #[arg(long, value_name = "PROFILE.json")]
+    pub profile: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -240,4 +244,14 @@ pub enum ExportFormat {
     /// An OCFL 1.1 object (a directory). Into an existing object of the
     /// same collection, adds a version.
     Ocfl,
+    /// DSpace Simple Archive Format (a directory): saf/item_NNN/, saf.zip
+    /// for `dspace import -z`, and the registry file of corpack's local
+    /// fields.
+    DspaceSaf,
+    /// DataCite 4.5 JSON records (a directory): collection.json and
+    /// documents/<id>.json.
+    Datacite,
+    /// InvenioRDM records for its REST API (a directory): collection.json
+    /// and documents/<id>.json.
+    Invenio,
 }

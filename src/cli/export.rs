@@ -1,5 +1,7 @@
 //! `corpack export <FORMAT>`: runs the library's export and prints what it
-//! did.
+//! did, or why the bundle was refused.
+
+use std::path::Path;
 
 use anyhow::Context;
 
@@ -8,13 +10,19 @@ use super::progress::Bar;
 use super::{Outcome, count, print_json, print_text};
 use corpack::export::csv;
 use corpack::export::ocfl::{self, OcflAction, OcflExportOptions};
+use corpack::export::verified::RepositoryExportReport;
+use corpack::export::{datacite, dspace, invenio};
 use corpack::finding::Severity;
+use corpack::progress::Progress;
 
 /// Runs `corpack export`.
 pub fn export(args: &ExportArgs) -> anyhow::Result<Outcome> {
     match args.format {
         ExportFormat::Csv => export_csv(args),
         ExportFormat::Ocfl => export_ocfl(args),
+        ExportFormat::DspaceSaf => repository(dspace::export, args),
+        ExportFormat::Datacite => repository(datacite::export, args),
+        ExportFormat::Invenio => repository(invenio::export, args),
     }
 }
 
@@ -98,5 +106,47 @@ fn export_ocfl(args: &ExportArgs) -> anyhow::Result<Outcome> {
         Outcome::Invalid
     } else {
         Outcome::Success
+    })
+}
+
+/// An exporter of `corpack::export`: bundle, output, force, progress.
+type Exporter = fn(&Path, &Path, bool, &dyn Progress) -> corpack::Result<RepositoryExportReport>;
+
+/// Runs one of the repository exports.
+fn repository(run: Exporter, args: &ExportArgs) -> anyhow::Result<Outcome> {
+    let bar = Bar::new("verifying", args.common.quiet || args.common.json);
+    let report = run(&args.bundle, &args.output, args.force, &bar);
+    bar.finish();
+    let report = report.with_context(|| format!("cannot export {}", args.bundle.display()))?;
+    if args.common.json {
+        print_json(&report)?;
+    } else {
+        let mut text = String::new();
+        for finding in &report.findings {
+            text.push_str(&format!("{finding}\n"));
+        }
+        if report.exported {
+            text.push_str(&format!(
+                "exported {} as {} into {}: {} documents ({} held, {} metadata only), {} files\n",
+                report.bundle.display(),
+                report.format,
+                report.output.display(),
+                report.documents,
+                report.held,
+                report.not_held,
+                report.files.len(),
+            ));
+        } else {
+            text.push_str(&format!(
+                "refused: {} does not verify; nothing was written\n",
+                report.bundle.display()
+            ));
+        }
+        print_text(&text)?;
+    }
+    Ok(if report.exported {
+        Outcome::Success
+    } else {
+        Outcome::Invalid
     })
 }

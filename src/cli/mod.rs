@@ -19,6 +19,7 @@ use self::args::{
 use self::progress::Bar;
 use corpack::finding::Severity;
 use corpack::pack::PackOptions;
+use corpack::profile::Profile;
 use corpack::show::ShowFilter;
 use corpack::verify::VerifyOptions;
 
@@ -106,7 +107,12 @@ fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
 fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let bar = Bar::new("verifying", args.common.quiet || args.common.json);
     let options = VerifyOptions { fast: args.fast };
-    let report = corpack::verify::verify_path(&args.bag, options, &bar);
+    let report = match &args.profile {
+        Some(path) => Profile::load(path).and_then(|profile| {
+            corpack::profile::verify_with_profile(&args.bag, options, &profile, &bar)
+        }),
+        None => corpack::verify::verify_path(&args.bag, options, &bar),
+    };
     bar.finish();
     let report = report.with_context(|| format!("cannot verify {}", args.bag.display()))?;
     if args.common.json {

@@ -14,16 +14,14 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use strum::IntoEnumIterator;
 
-use crate::bundle::{ROCRATE_METADATA, reader};
+use super::verified::{self, Opened};
 use crate::collection::{self, COLLECTION_FILE, Collection, Document, Role};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 use crate::finding::Finding;
 use crate::import::csv_format::{Column, OBJECTS_PREFIX, StructuredCell};
 use crate::import::make_readable;
 use crate::output::AtomicFile;
 use crate::progress::Progress;
-use crate::rocrate;
-use crate::verify::{self, VerifyOptions};
 
 /// What an export did.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -59,12 +57,16 @@ pub fn export_csv(
     let collection = if source.join(COLLECTION_FILE).is_file() {
         collection::load(source)?.collection
     } else {
-        let verified = verify::verify_path(source, VerifyOptions::default(), progress)?;
-        report.findings = verified.findings;
-        if !verified.valid {
-            return Ok(report);
+        match verified::open(source, progress)? {
+            Opened::Verified(bundle) => {
+                report.findings = bundle.findings;
+                bundle.collection
+            }
+            Opened::Refused(invalid) => {
+                report.findings = invalid.findings;
+                return Ok(report);
+            }
         }
-        bundle_records(source)?
     };
     let mut file = target.file()?;
     file.write_all(to_csv(&collection).as_bytes()).at(output)?;
@@ -73,17 +75,6 @@ pub fn export_csv(
     report.written = true;
     report.documents = collection.documents.len();
     Ok(report)
-}
-
-fn bundle_records(source: &Path) -> Result<Collection> {
-    let store = reader::open(source)?;
-    let unreadable =
-        |message: String| Error::unreadable(source, format!("{ROCRATE_METADATA}: {message}"));
-    let bytes = store
-        .read_all(ROCRATE_METADATA)
-        .map_err(|e| unreadable(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8".into()))?;
-    rocrate::read_collection(&text).map_err(unreadable)
 }
 
 /// The CSV text of a collection: a header, the collection row, then one

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{VerifiedBundle, verified_bundle};
+use super::verified::{self, Opened, VerifiedBundle};
 use crate::collection::CollectionInfo;
 use crate::digest::{Digests, DigestsHasher};
 use crate::error::{Error, IoContext, Result};
@@ -124,14 +124,14 @@ pub fn export(
         bundle_findings: Vec::new(),
         object_findings: Vec::new(),
     };
-    let verified = match verified_bundle(bundle, progress)? {
-        Ok(verified) => verified,
-        Err(invalid) => {
+    let verified = match verified::open(bundle, progress)? {
+        Opened::Verified(verified) => verified,
+        Opened::Refused(invalid) => {
             report.bundle_findings = invalid.findings;
             return Ok(report);
         }
     };
-    report.bundle_findings = verified.report.findings.clone();
+    report.bundle_findings = verified.findings.clone();
     let id = object_id(&verified.collection.info);
     report.id = Some(id.clone());
     let existing = match target {

@@ -7,7 +7,7 @@
 //! [`Finding`]; only a bag that cannot be read at all is an [`Error`](crate::Error).
 
 mod crate_metadata;
-mod declaration;
+pub(crate) mod declaration;
 mod manifests;
 mod payload;
 

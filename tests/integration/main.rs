@@ -2,10 +2,14 @@
 //! output with the external validators.
 
 mod check;
+mod datacite;
+mod dspace;
+mod generated;
 mod import;
 mod manifests;
 mod ocfl;
 mod pack;
+mod profile;
 mod seeds;
 mod show;
 mod standards;

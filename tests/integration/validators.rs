@@ -1,5 +1,6 @@
 //! The external validators (bagit-python, bdbag, rocrate-validator,
-//! ocfl-py).
+//! ocfl-py, and the DataCite 4.5 and InvenioRDM record checks in
+//! `scripts/`).
 //!
 //! The validators live in a Python venv made by `scripts/setup-validators`
 //! (pinned by `scripts/validators-requirements.txt`); [`validators`] runs that
@@ -238,6 +239,33 @@ impl Validators {
             );
         }
         outcome
+    }
+}
+
+impl Validators {
+    /// `scripts/validate-datacite.py DIR…`: every `*.json` under the
+    /// directories against the DataCite 4.5 schema (datacite 1.4.1), dates
+    /// included.
+    pub fn datacite_validate(&self, dirs: &[&Path]) -> Outcome {
+        let mut command = Command::new(self.bin("python"));
+        command
+            .arg(repo_root().join("scripts/validate-datacite.py"))
+            .args(dirs);
+        run(command)
+    }
+
+    /// `scripts/validate-invenio.py SCHEMAS VOCABULARIES DIR…`: every
+    /// `*.json` under the directories against InvenioRDM's record schema,
+    /// required fields and default vocabularies.
+    pub fn invenio_validate(&self, dirs: &[&Path]) -> Outcome {
+        let invenio = self.venv.join("invenio");
+        let mut command = Command::new(self.bin("python"));
+        command
+            .arg(repo_root().join("scripts/validate-invenio.py"))
+            .arg(invenio.join("jsonschemas"))
+            .arg(invenio.join("vocabularies"))
+            .args(dirs);
+        run(command)
     }
 }
 

@@ -1,0 +1,373 @@
+//! DataCite Metadata Schema 4.5, as JSON: one record per document and one
+//! for the collection.
+//!
+//! The output directory holds `collection.json` and `documents/<id>.json`,
+//! each a record in DataCite's JSON form (the `attributes` of a DataCite
+//! REST API `dois` request). No record has a DOI: the repository mints
+//! them on registration. Until then a record is identified by its URN
+//! (`alternateIdentifiers`, type `URN`), and the collection and its
+//! documents point at each other by URN (`HasPart`, `IsPartOf`).
+//!
+//! | record | DataCite 4.5 |
+//! |---|---|
+//! | `title` | `titles` (with `lang`) |
+//! | authors, speakers | `creators` (`Personal`, ORCID and Wikidata `nameIdentifiers`); none: `:unav` |
+//! | editors / interviewers / translators, transcribers | `contributors` `Editor` / `DataCollector` / `Other` (4.5 has no Translator) |
+//! | `provenance.date` | `dates` `Created`: the plain date or range, the EDTF and `date_note` in `dateInformation` |
+//! | origin URL | `relatedIdentifiers` `IsDerivedFrom` (URL) |
+//! | `disputed_by` with a DOI or URL | `relatedIdentifiers` `IsReviewedBy` |
+//! | `contested` | `descriptions` `Other`: the public note |
+//! | `context` | `descriptions` `Abstract` |
+//! | origin, venue, event, publisher | `descriptions` `Other`; venue also `geoLocations.geoLocationPlace` |
+//! | `language`, `media_type`, size | `language`, `formats`, `sizes` |
+//! | `license`, `rights` | `rightsList` (SPDX identifiers with their scheme) |
+//! | collection `source_organization`, `date` | `publisher`, `publicationYear` (of every record) |
+
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use super::mapping::{
+    PlainDate, collection_urn, contested_note, date_information, document_urn, provenance_note,
+};
+use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
+use crate::collection::values::License;
+use crate::collection::{Author, CollectionInfo, Document, Role, WorkType};
+use crate::error::Result;
+use crate::progress::Progress;
+
+/// The format's name on the command line.
+pub const FORMAT: &str = "datacite";
+
+/// The `schemaVersion` of every record.
+pub const SCHEMA_VERSION: &str = "http://datacite.org/schema/kernel-4";
+
+/// DataCite's standard value for a mandatory property nobody can give.
+pub const UNAVAILABLE: &str = ":unav";
+
+/// Exports the bundle at `bundle` as DataCite records in the directory
+/// `output`.
+pub fn export(
+    bundle: &Path,
+    output: &Path,
+    force: bool,
+    progress: &dyn Progress,
+) -> Result<RepositoryExportReport> {
+    let bundle = match verified::open(bundle, progress)? {
+        Opened::Verified(bundle) => bundle,
+        Opened::Refused(report) => {
+            return Ok(RepositoryExportReport::refused(FORMAT, output, report));
+        }
+    };
+    let mut records = vec![("collection.json".to_string(), collection_record(&bundle))];
+    for document in &bundle.collection.documents {
+        records.push((
+            format!("documents/{}.json", document.id),
+            document_record(&bundle, document),
+        ));
+    }
+    let files = verified::write_json_files(output, force, &records)?;
+    Ok(RepositoryExportReport::written(
+        FORMAT, &bundle, output, files,
+    ))
+}
+
+/// The record of the collection.
+pub fn collection_record(bundle: &VerifiedBundle) -> Value {
+    let info = &bundle.collection.info;
+    let creator = match &info.source_organization {
+        Some(name) => json!({"name": name, "nameType": "Organizational"}),
+        None => json!({"name": UNAVAILABLE}),
+    };
+    let mut record = common(info);
+    record.insert(
+        "alternateIdentifiers".into(),
+        json!([{"alternateIdentifier": collection_urn(info), "alternateIdentifierType": "URN"}]),
+    );
+    record.insert("types".into(), json!({"resourceTypeGeneral": "Collection"}));
+    record.insert("titles".into(), json!([{"title": info.title}]));
+    record.insert("creators".into(), json!([creator]));
+    record.insert(
+        "descriptions".into(),
+        json!([{"description": info.description, "descriptionType": "Abstract"}]),
+    );
+    record.insert(
+        "dates".into(),
+        json!([{"date": info.date.to_string(), "dateType": "Issued"}]),
+    );
+    record.insert("rightsList".into(), json!([license_rights(&info.license)]));
+    if let Some(contact) = &info.contact_name {
+        record.insert(
+            "contributors".into(),
+            json!([{"name": contact, "nameType": "Personal", "contributorType": "ContactPerson"}]),
+        );
+    }
+    let parts: Vec<Value> = bundle
+        .collection
+        .documents
+        .iter()
+        .map(|d| {
+            json!({
+                "relatedIdentifier": document_urn(info, d),
+                "relatedIdentifierType": "URN",
+                "relationType": "HasPart",
+            })
+        })
+        .collect();
+    if !parts.is_empty() {
+        record.insert("relatedIdentifiers".into(), Value::Array(parts));
+    }
+    Value::Object(record)
+}
+
+/// The record of one document.
+pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
+    let info = &bundle.collection.info;
+    let provenance = &document.provenance;
+    let mut record = common(info);
+    record.insert(
+        "alternateIdentifiers".into(),
+        json!([{"alternateIdentifier": document_urn(info, document), "alternateIdentifierType": "URN"}]),
+    );
+    let media_type = document.media_type_or_guess();
+    record.insert(
+        "types".into(),
+        json!({"resourceTypeGeneral": resource_type_general(media_type.as_str())}),
+    );
+    let mut title = json!({"title": document.title});
+    if let Some(language) = &document.language {
+        title["lang"] = json!(language.as_str());
+        record.insert("language".into(), json!(language.as_str()));
+    }
+    record.insert("titles".into(), json!([title]));
+
+    let creators: Vec<Value> = provenance
+        .authors
+        .iter()
+        .filter(|a| matches!(a.role, Role::Author | Role::Speaker))
+        .map(|a| person(a, None))
+        .collect();
+    let creators = if creators.is_empty() {
+        vec![json!({"name": UNAVAILABLE})]
+    } else {
+        creators
+    };
+    record.insert("creators".into(), Value::Array(creators));
+    let contributors: Vec<Value> = provenance
+        .authors
+        .iter()
+        .filter_map(|a| match a.role {
+            Role::Author | Role::Speaker => None,
+            Role::Editor => Some(person(a, Some("Editor"))),
+            Role::Interviewer => Some(person(a, Some("DataCollector"))),
+            Role::Translator | Role::Transcriber => Some(person(a, Some("Other"))),
+        })
+        .collect();
+    if !contributors.is_empty() {
+        record.insert("contributors".into(), Value::Array(contributors));
+    }
+
+    if let Some(date) = &provenance.date
+        && let Some(plain) = PlainDate::of(date)
+    {
+        let mut created = json!({"date": plain.text(), "dateType": "Created"});
+        if let Some(information) = date_information(provenance) {
+            created["dateInformation"] = json!(information);
+        }
+        record.insert("dates".into(), json!([created]));
+    }
+
+    let mut related = vec![json!({
+        "relatedIdentifier": collection_urn(info),
+        "relatedIdentifierType": "URN",
+        "relationType": "IsPartOf",
+        "resourceTypeGeneral": "Collection",
+    })];
+    if let Some(url) = provenance.origin.as_ref().and_then(|o| o.url.as_ref()) {
+        related.push(json!({
+            "relatedIdentifier": url.as_str(),
+            "relatedIdentifierType": "URL",
+            "relationType": "IsDerivedFrom",
+        }));
+    }
+    for work in &document.contested.disputed_by {
+        let identifier = match (&work.doi, &work.url) {
+            (Some(doi), _) => Some((doi.as_str().to_string(), "DOI")),
+            (None, Some(url)) => Some((url.to_string(), "URL")),
+            (None, None) => None,
+        };
+        if let Some((identifier, kind)) = identifier {
+            let mut relation = json!({
+                "relatedIdentifier": identifier,
+                "relatedIdentifierType": kind,
+                "relationType": "IsReviewedBy",
+            });
+            if let Some(work_type) = work.kind {
+                relation["resourceTypeGeneral"] = json!(work_resource_type(work_type));
+            }
+            related.push(relation);
+        }
+    }
+    record.insert("relatedIdentifiers".into(), Value::Array(related));
+
+    let mut descriptions = Vec::new();
+    if let Some(context) = &provenance.context {
+        descriptions.push(json!({"description": context, "descriptionType": "Abstract"}));
+    }
+    if let Some(note) = contested_note(&document.contested) {
+        descriptions.push(json!({"description": note, "descriptionType": "Other"}));
+    }
+    let undated = provenance
+        .date
+        .as_ref()
+        .is_some_and(|d| PlainDate::of(d).is_none());
+    let date_words = if undated {
+        date_information(provenance).map(|t| format!("Date created: {t}"))
+    } else if provenance.date.is_none() {
+        provenance.date_note.clone()
+    } else {
+        None
+    };
+    let provenance_words: Vec<String> = [provenance_note(provenance), date_words]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !provenance_words.is_empty() {
+        descriptions.push(json!({
+            "description": format!("Provenance. {}", provenance_words.join(" ")),
+            "descriptionType": "Other",
+        }));
+    }
+    if !descriptions.is_empty() {
+        record.insert("descriptions".into(), Value::Array(descriptions));
+    }
+    if let Some(venue) = &provenance.venue {
+        record.insert(
+            "geoLocations".into(),
+            json!([{"geoLocationPlace": venue.name}]),
+        );
+    }
+
+    record.insert("formats".into(), json!([media_type.as_str()]));
+    if let Some(size) = bundle.held_size(document) {
+        record.insert("sizes".into(), json!([format!("{size} bytes")]));
+    }
+    let mut rights = Vec::new();
+    if let Some(license) = &document.license {
+        rights.push(license_rights(license));
+    }
+    if let Some(text) = &document.rights {
+        rights.push(json!({"rights": text}));
+    }
+    if !rights.is_empty() {
+        record.insert("rightsList".into(), Value::Array(rights));
+    }
+    Value::Object(record)
+}
+
+/// What every record has: the schema version, publisher and year.
+fn common(info: &CollectionInfo) -> Map<String, Value> {
+    let mut record = Map::new();
+    record.insert("schemaVersion".into(), json!(SCHEMA_VERSION));
+    let publisher = info.source_organization.as_deref().unwrap_or(UNAVAILABLE);
+    record.insert("publisher".into(), json!({"name": publisher}));
+    record.insert(
+        "publicationYear".into(),
+        json!(info.date.date().format("%Y").to_string()),
+    );
+    record
+}
+
+/// A person as a creator, or as a contributor of `contributor_type`.
+fn person(author: &Author, contributor_type: Option<&str>) -> Value {
+    let mut value = json!({"name": author.name, "nameType": "Personal"});
+    let mut identifiers = Vec::new();
+    if let Some(orcid) = &author.orcid {
+        identifiers.push(json!({
+            "nameIdentifier": orcid.url(),
+            "nameIdentifierScheme": "ORCID",
+            "schemeUri": "https://orcid.org",
+        }));
+    }
+    if let Some(wikidata) = &author.wikidata {
+        identifiers.push(json!({
+            "nameIdentifier": wikidata.url(),
+            "nameIdentifierScheme": "Wikidata",
+            "schemeUri": "https://www.wikidata.org/wiki/",
+        }));
+    }
+    if !identifiers.is_empty() {
+        value["nameIdentifiers"] = Value::Array(identifiers);
+    }
+    if let Some(kind) = contributor_type {
+        value["contributorType"] = json!(kind);
+    }
+    value
+}
+
+/// A licence as a `rightsList` entry: an SPDX identifier with its scheme,
+/// or a URL.
+fn license_rights(license: &License) -> Value {
+    if license.as_str().contains("://") {
+        json!({"rights": license.as_str(), "rightsUri": license.url()})
+    } else {
+        json!({
+            "rights": license.as_str(),
+            "rightsUri": license.url(),
+            "rightsIdentifier": license.as_str(),
+            "rightsIdentifierScheme": "SPDX",
+            "schemeUri": "https://spdx.org/licenses/",
+        })
+    }
+}
+
+/// The DataCite `resourceTypeGeneral` of a document, from its media type.
+pub fn resource_type_general(media_type: &str) -> &'static str {
+    match media_type.split('/').next().unwrap_or_default() {
+        "audio" => "Sound",
+        "video" => "Audiovisual",
+        "image" => "Image",
+        _ => "Text",
+    }
+}
+
+fn work_resource_type(work_type: WorkType) -> &'static str {
+    match work_type {
+        WorkType::Book => "Book",
+        WorkType::Article => "JournalArticle",
+        WorkType::Chapter => "BookChapter",
+        WorkType::Thesis => "Dissertation",
+        WorkType::Report => "Report",
+        WorkType::Webpage => "Text",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_types_follow_the_media_type() {
+        for (media_type, general) in [
+            ("text/plain", "Text"),
+            ("application/pdf", "Text"),
+            ("audio/mpeg", "Sound"),
+            ("video/mp4", "Audiovisual"),
+            ("image/png", "Image"),
+        ] {
+            assert_eq!(resource_type_general(media_type), general);
+        }
+    }
+
+    #[test]
+    fn spdx_licences_carry_their_scheme_and_urls_do_not() {
+        let spdx = license_rights(&"CC-BY-4.0".parse().unwrap());
+        assert_eq!(spdx["rightsIdentifierScheme"], "SPDX");
+        assert_eq!(spdx["rightsUri"], "https://spdx.org/licenses/CC-BY-4.0");
+        let url = license_rights(&"https://example.org/l".parse().unwrap());
+        assert_eq!(
+            url,
+            json!({"rights": "https://example.org/l", "rightsUri": "https://example.org/l"})
+        );
+    }
+}

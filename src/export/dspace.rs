@@ -1,0 +1,477 @@
+//! DSpace Simple Archive Format (SAF), for `dspace import`.
+//!
+//! The output directory holds:
+//!
+//! - `saf/item_NNN/`, one item per document, in file path order: its
+//!   `dublin_core.xml` (schema `dc`), `metadata_dcterms.xml`,
+//!   `metadata_local.xml`, a `contents` file, the document's file
+//!   (bundle `ORIGINAL`, primary) when the bundle holds it, and
+//!   `corpack-record.json`, the item's full record (bundle `METADATA`). A
+//!   document catalogued but not held is a metadata-only item.
+//! - `saf.zip`: the same items at the root of a zip, for `dspace import -z`.
+//! - `local-types-corpack.xml`: the metadata registry file that defines the
+//!   `local` fields below (`dspace registry-loader -metadata`).
+//!
+//! | record | DSpace field |
+//! |---|---|
+//! | `title` | `dc.title` |
+//! | authors, speakers / editors / translators, transcribers, interviewers | `dc.contributor.author` / `.editor` / `.other`; every role but author also `local.contributor.<role>` |
+//! | `provenance.date` | `dc.date.created`: the plain date, or the start of the span (`193X`: `1930`); the EDTF as written in `dc.coverage.temporal` |
+//! | `origin` | `dc.relation.ispartof` |
+//! | `venue`, `publisher` | `dc.publisher` |
+//! | `context`, `event`, `date_note` | `dc.description` |
+//! | `contested` | `dc.description` (a public note) and `local.provenance.status`, `local.provenance.aspect` |
+//! | custody: origin, and how the copy came into the bundle | `dcterms.provenance` |
+//! | `language`, `media_type`, size | `dc.language.iso`, `dc.format.mimetype`, `dc.format.extent` |
+//! | `license`, `rights` | `dc.rights.uri`, `dc.rights` |
+//! | URN | `dc.identifier.other` |
+//!
+//! `dc.description.provenance` is never written: DSpace appends its own
+//! accession notes there and hides the field from the public.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::json;
+
+use super::mapping::{PlainDate, contested_note, document_urn, place_text, sentence};
+use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
+use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
+use crate::collection::{Document, Role};
+use crate::error::{IoContext, Result};
+use crate::output::AtomicDir;
+use crate::progress::Progress;
+
+/// The format's name on the command line.
+pub const FORMAT: &str = "dspace-saf";
+/// The archive directory, relative to the output directory.
+pub const SAF_DIR: &str = "saf";
+/// The zip of the archive, relative to the output directory.
+pub const SAF_ZIP: &str = "saf.zip";
+/// The metadata registry file, relative to the output directory.
+pub const REGISTRY_FILE: &str = "local-types-corpack.xml";
+/// The file of an item's full record (bundle `METADATA`).
+pub const RECORD_FILE: &str = "corpack-record.json";
+/// The namespace of DSpace's `local` schema (`config/registries/local-types.xml`).
+pub const LOCAL_NAMESPACE: &str = "http://dspace.org/namespace/local/";
+
+/// The `local` fields corpack writes: element, qualifier, scope note.
+pub const LOCAL_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "provenance",
+        "status",
+        "Contested status of the item, as its corpack record states it: contested, uncontested or unassessed.",
+    ),
+    (
+        "provenance",
+        "aspect",
+        "What about the item is disputed: claims, authenticity, attribution or date (repeatable).",
+    ),
+    (
+        "contributor",
+        "speaker",
+        "A person who said the item (a talk, an interview answer).",
+    ),
+    (
+        "contributor",
+        "translator",
+        "A person who translated the item.",
+    ),
+    (
+        "contributor",
+        "transcriber",
+        "A person who transcribed the item from speech or manuscript.",
+    ),
+    (
+        "contributor",
+        "interviewer",
+        "A person who asked the questions of an interview.",
+    ),
+];
+
+/// One `dcvalue`: element, qualifier (`none` when unqualified), value.
+type DcValue = (&'static str, &'static str, String);
+
+/// Exports the bundle at `bundle` as a Simple Archive Format directory,
+/// its zip and the registry file, in the directory `output`.
+pub fn export(
+    bundle: &Path,
+    output: &Path,
+    force: bool,
+    progress: &dyn Progress,
+) -> Result<RepositoryExportReport> {
+    let bundle = match verified::open(bundle, progress)? {
+        Opened::Verified(bundle) => bundle,
+        Opened::Refused(report) => {
+            return Ok(RepositoryExportReport::refused(FORMAT, output, report));
+        }
+    };
+    let target = AtomicDir::create(output, force)?;
+    let root = target.path();
+    let saf = root.join(SAF_DIR);
+    fs::create_dir_all(&saf).at(&saf)?;
+    let documents = &bundle.collection.documents;
+    let width = documents.len().saturating_sub(1).to_string().len().max(3);
+    let mut item_files = Vec::new();
+    for (index, document) in documents.iter().enumerate() {
+        let item = format!("item_{index:0width$}");
+        let dir = saf.join(&item);
+        fs::create_dir_all(&dir).at(&dir)?;
+        for file in write_item(&bundle, document, &dir)? {
+            item_files.push(format!("{item}/{file}"));
+        }
+    }
+    item_files.sort();
+    write_zip(root, &item_files)?;
+    let registry = root.join(REGISTRY_FILE);
+    fs::write(&registry, registry_xml()).at(&registry)?;
+    target.commit()?;
+    let mut files: Vec<String> = item_files
+        .iter()
+        .map(|f| format!("{SAF_DIR}/{f}"))
+        .collect();
+    files.push(SAF_ZIP.to_string());
+    files.push(REGISTRY_FILE.to_string());
+    Ok(RepositoryExportReport::written(
+        FORMAT, &bundle, output, files,
+    ))
+}
+
+/// Writes one item directory; returns the names of its files.
+fn write_item(bundle: &VerifiedBundle, document: &Document, dir: &Path) -> Result<Vec<String>> {
+    let held = bundle.held_size(document);
+    let mut contents = String::new();
+    let mut files = Vec::new();
+    if held.is_some() {
+        let name = item_file_name(document);
+        bundle.copy_document(document, &dir.join(&name))?;
+        contents.push_str(&format!(
+            "{name}\tbundle:ORIGINAL\tprimary:true\tdescription:{}\n",
+            VerifiedBundle::bag_path(document)
+        ));
+        files.push(name);
+    }
+    contents.push_str(&format!(
+        "{RECORD_FILE}\tbundle:METADATA\tdescription:corpack record of this item: provenance and contested status (JSON)\n"
+    ));
+    let record = json!({
+        "collection": bundle.collection.info.id.as_str(),
+        "identifier": document_urn(&bundle.collection.info, document),
+        "held": held.is_some(),
+        "bag_path": VerifiedBundle::bag_path(document),
+        "record": document,
+    });
+    let mut record_text = serde_json::to_string_pretty(&record).expect("records serialize");
+    record_text.push('\n');
+    let texts = [
+        (
+            "dublin_core.xml",
+            metadata_xml("dc", &dc_values(bundle, document, held)),
+        ),
+        (
+            "metadata_dcterms.xml",
+            metadata_xml(
+                "dcterms",
+                &[("provenance", "none", custody(bundle, document, held))],
+            ),
+        ),
+        (
+            "metadata_local.xml",
+            metadata_xml("local", &local_values(document)),
+        ),
+        ("contents", contents),
+        (RECORD_FILE, record_text),
+    ];
+    for (name, text) in texts {
+        let path = dir.join(name);
+        fs::write(&path, text).at(&path)?;
+        files.push(name.to_string());
+    }
+    Ok(files)
+}
+
+/// The file name of a document in its item directory: the base name of
+/// its file, unless DSpace would read that name as one of the archive's
+/// own files or as a register line of `contents`; then `document-` goes
+/// before it.
+fn item_file_name(document: &Document) -> String {
+    let base = document
+        .file
+        .as_str()
+        .rsplit('/')
+        .next()
+        .expect("a path has a last component");
+    let reserved = matches!(
+        base,
+        "contents" | "dublin_core.xml" | "collections" | "handle" | "relationships" | RECORD_FILE
+    ) || (base.starts_with("metadata_")
+        && base.len() >= 13
+        && base.ends_with("xml"))
+        || base.trim().starts_with("-r ")
+        || base.trim() != base;
+    if reserved {
+        format!("document-{base}")
+    } else {
+        base.to_string()
+    }
+}
+
+fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) -> Vec<DcValue> {
+    let provenance = &document.provenance;
+    let mut values = vec![("title", "none", document.title.clone())];
+    for (role, qualifier) in [
+        (Role::Author, "author"),
+        (Role::Speaker, "author"),
+        (Role::Editor, "editor"),
+        (Role::Translator, "other"),
+        (Role::Transcriber, "other"),
+        (Role::Interviewer, "other"),
+    ] {
+        for author in provenance.authors.iter().filter(|a| a.role == role) {
+            values.push(("contributor", qualifier, author.name.clone()));
+        }
+    }
+    if let Some(date) = &provenance.date {
+        if let Some(plain) = PlainDate::of(date) {
+            values.push(("date", "created", plain.start));
+        }
+        values.push(("coverage", "temporal", date.as_str().to_string()));
+    }
+    if let Some(origin) = &provenance.origin {
+        values.push(("relation", "ispartof", place_text(origin)));
+    }
+    if let Some(publisher) = &provenance.publisher {
+        values.push(("publisher", "none", publisher.clone()));
+    }
+    if let Some(venue) = &provenance.venue {
+        values.push(("publisher", "none", place_text(venue)));
+    }
+    if let Some(context) = &provenance.context {
+        values.push(("description", "none", context.clone()));
+    }
+    if let Some(event) = &provenance.event {
+        values.push(("description", "none", format!("Event: {event}")));
+    }
+    if let Some(date) = &provenance.date {
+        let mut text = format!("Date created (EDTF): {}.", date.as_str());
+        if let Some(note) = &provenance.date_note {
+            text.push(' ');
+            text.push_str(note);
+        }
+        values.push(("description", "none", text));
+    } else if let Some(note) = &provenance.date_note {
+        values.push(("description", "none", note.clone()));
+    }
+    if let Some(note) = contested_note(&document.contested) {
+        values.push(("description", "none", note));
+    }
+    if let Some(language) = &document.language {
+        values.push(("language", "iso", language.to_string()));
+    }
+    values.push((
+        "format",
+        "mimetype",
+        document.media_type_or_guess().to_string(),
+    ));
+    if let Some(size) = held {
+        values.push(("format", "extent", format!("{size} bytes")));
+    }
+    if let Some(rights) = &document.rights {
+        values.push(("rights", "none", rights.clone()));
+    }
+    if let Some(license) = &document.license {
+        values.push(("rights", "uri", license.url()));
+    }
+    values.push((
+        "identifier",
+        "other",
+        document_urn(&bundle.collection.info, document),
+    ));
+    values
+}
+
+/// `dcterms.provenance`: where the copy came from and how it came into
+/// the bundle.
+fn custody(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) -> String {
+    let info = &bundle.collection.info;
+    let mut text = String::new();
+    if let Some(origin) = &document.provenance.origin {
+        text.push_str(&sentence(&format!(
+            "Origin of this copy: {}",
+            place_text(origin)
+        )));
+        text.push(' ');
+    }
+    let sha256 = document
+        .sha256
+        .as_ref()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default();
+    match held {
+        Some(size) => text.push_str(&format!(
+            "Packed by corpack into the bundle {} ({}) dated {}: the file {} ({size} bytes, SHA-256 {sha256}) is this item's ORIGINAL bitstream.",
+            info.id, info.title, info.date, VerifiedBundle::bag_path(document),
+        )),
+        None => text.push_str(&format!(
+            "Catalogued, not held, in the bundle {} ({}) dated {}: the bundle records this document and the SHA-256 its source declares ({sha256}), not its file.",
+            info.id, info.title, info.date,
+        )),
+    }
+    text
+}
+
+fn local_values(document: &Document) -> Vec<DcValue> {
+    let contested = &document.contested;
+    let mut values = vec![("provenance", "status", contested.status.to_string())];
+    for aspect in &contested.aspects {
+        values.push(("provenance", "aspect", aspect.to_string()));
+    }
+    for (role, qualifier) in [
+        (Role::Speaker, "speaker"),
+        (Role::Translator, "translator"),
+        (Role::Transcriber, "transcriber"),
+        (Role::Interviewer, "interviewer"),
+    ] {
+        for author in document
+            .provenance
+            .authors
+            .iter()
+            .filter(|a| a.role == role)
+        {
+            values.push(("contributor", qualifier, author.name.clone()));
+        }
+    }
+    values
+}
+
+/// A SAF metadata file (`<dublin_core schema="…">`). DSpace trims values
+/// and drops empty ones, so empty values are left out here too.
+fn metadata_xml(schema: &str, values: &[DcValue]) -> String {
+    let mut xml =
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dublin_core schema=\"{schema}\">\n");
+    for (element, qualifier, value) in values {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        xml.push_str(&format!(
+            "  <dcvalue element=\"{element}\" qualifier=\"{qualifier}\">{}</dcvalue>\n",
+            escape_xml(value)
+        ));
+    }
+    xml.push_str("</dublin_core>\n");
+    xml
+}
+
+/// The metadata registry file defining corpack's `local` fields, for
+/// `dspace registry-loader -metadata`. It names DSpace's own `local`
+/// schema and namespace, so loading it adds the fields and changes nothing
+/// else; fields that exist already are kept.
+fn registry_xml() -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dspace-dc-types>\n  <dspace-header>\n    <title>corpack: local fields for the provenance and contested status of items</title>\n  </dspace-header>\n",
+    );
+    xml.push_str(&format!(
+        "  <dc-schema>\n    <name>local</name>\n    <namespace>{LOCAL_NAMESPACE}</namespace>\n  </dc-schema>\n"
+    ));
+    for (element, qualifier, note) in LOCAL_FIELDS {
+        xml.push_str(&format!(
+            "  <dc-type>\n    <schema>local</schema>\n    <element>{element}</element>\n    <qualifier>{qualifier}</qualifier>\n    <scope_note>{}</scope_note>\n  </dc-type>\n",
+            escape_xml(note)
+        ));
+    }
+    xml.push_str("</dspace-dc-types>\n");
+    xml
+}
+
+/// Escapes text for XML 1.0 content. Characters XML 1.0 cannot hold at all
+/// (control characters other than tab, line feed and carriage return, and
+/// U+FFFE, U+FFFF) become U+FFFD; a carriage return is kept as `&#13;`,
+/// which a parser would otherwise turn into a line feed.
+fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
+            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Zips the item files (paths relative to `saf/`) into `saf.zip`, with
+/// corpack's reproducible zip writer.
+fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
+    let path = root.join(SAF_ZIP);
+    let file = fs::File::create(&path).at(&path)?;
+    let mut writer = ArchiveWriter::new(
+        file,
+        &path,
+        root,
+        WriteOptions {
+            threads: 1,
+            level: 6,
+        },
+    );
+    let sources: Vec<FileSource> = item_files
+        .iter()
+        .map(|name| FileSource {
+            name: name.clone(),
+            path: root.join(SAF_DIR).join(name),
+        })
+        .collect();
+    writer.add_files(&sources, &|_, _| Ok(()), &|_| {})?;
+    writer.finish()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(file: &str) -> Document {
+        toml::from_str(&format!("id = \"d\"\ntitle = \"T\"\nfile = \"{file}\"")).unwrap()
+    }
+
+    #[test]
+    fn reserved_names_get_a_prefix() {
+        for (file, name) in [
+            ("a/b.txt", "b.txt"),
+            ("contents", "document-contents"),
+            ("x/dublin_core.xml", "document-dublin_core.xml"),
+            ("metadata_notes.xml", "document-metadata_notes.xml"),
+            ("metadata_.xml", "document-metadata_.xml"),
+            ("metadata_xml", "metadata_xml"),
+            ("-r -s 1 -f x", "document--r -s 1 -f x"),
+            (" lead.txt", "document- lead.txt"),
+            ("corpack-record.json", "document-corpack-record.json"),
+        ] {
+            assert_eq!(item_file_name(&document(file)), name, "{file}");
+        }
+    }
+
+    #[test]
+    fn xml_text_is_escaped_and_always_well_formed() {
+        assert_eq!(
+            escape_xml("a & <b> \"c\"\r\n\t\u{1}\u{FFFF}é"),
+            "a &amp; &lt;b&gt; &quot;c&quot;&#13;\n\t\u{FFFD}\u{FFFD}é"
+        );
+        let xml = metadata_xml(
+            "dc",
+            &[
+                ("title", "none", " x ".into()),
+                ("title", "none", "  ".into()),
+            ],
+        );
+        assert_eq!(
+            xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dublin_core schema=\"dc\">\n  <dcvalue element=\"title\" qualifier=\"none\">x</dcvalue>\n</dublin_core>\n"
+        );
+    }
+}

@@ -1,0 +1,400 @@
+//! InvenioRDM records: the JSON its REST API takes to create a draft
+//! (`POST /api/records`), one per document and one for the collection.
+//!
+//! The output directory holds `collection.json` and `documents/<id>.json`.
+//! Vocabulary values are ids of InvenioRDM's default vocabularies
+//! (invenio-rdm-records fixtures): resource types, roles, date types,
+//! relation types, description types and ISO 639-3 languages.
+//!
+//! | record | InvenioRDM `metadata` |
+//! |---|---|
+//! | `title` | `title` (under three characters, InvenioRDM's minimum: followed by ` [<id>]`) |
+//! | authors, speakers | `creators` (`personal`, the whole name as `family_name`: corpack does not split names; ORCID as an `orcid` identifier); none: an organizational `:unav` |
+//! | editors / translators / interviewers / transcribers | `contributors` with role `editor` / `translator` / `datacollector` / `other` |
+//! | `provenance.date` | `dates` `created`: the plain (EDTF level 0) date or interval, the EDTF and `date_note` as its `description` |
+//! | `context` | `description` (as HTML: text escaped, line breaks `<br>`) |
+//! | `contested` | `additional_descriptions` `other`: the public note |
+//! | origin, venue, event, publisher | `additional_descriptions` `other`; venue also `locations` (with its Wikidata and GeoNames ids) |
+//! | origin URL / `disputed_by` with a DOI or URL | `related_identifiers` `isderivedfrom` / `isreviewedby` |
+//! | the collection | `related_identifiers` `ispartof` (URN); the collection's record lists its documents as `haspart` |
+//! | URN | `identifiers` (`urn`) |
+//! | `language` | `languages` (ISO 639-3 of the primary subtag) |
+//! | `media_type`, size | `formats`, `sizes` |
+//! | `license`, `rights` | `rights` (custom entries: title and link) |
+//! | collection `date`, `source_organization` | `publication_date`, `publisher` |
+//! | held or not | `files.enabled` |
+
+use std::path::Path;
+
+use isolang::Language;
+use serde_json::{Map, Value, json};
+
+use super::mapping::{
+    PlainDate, collection_urn, contested_note, date_information, document_urn, provenance_note,
+};
+use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
+use crate::collection::values::{LanguageTag, License};
+use crate::collection::{Author, CollectionInfo, Document, Role};
+use crate::error::Result;
+use crate::progress::Progress;
+
+/// The format's name on the command line.
+pub const FORMAT: &str = "invenio";
+
+/// The name given to a creator nobody can name (DataCite's standard value,
+/// which InvenioRDM passes on to DataCite).
+pub const UNAVAILABLE: &str = ":unav";
+
+/// Exports the bundle at `bundle` as InvenioRDM records in the directory
+/// `output`.
+pub fn export(
+    bundle: &Path,
+    output: &Path,
+    force: bool,
+    progress: &dyn Progress,
+) -> Result<RepositoryExportReport> {
+    let bundle = match verified::open(bundle, progress)? {
+        Opened::Verified(bundle) => bundle,
+        Opened::Refused(report) => {
+            return Ok(RepositoryExportReport::refused(FORMAT, output, report));
+        }
+    };
+    let mut records = vec![("collection.json".to_string(), collection_record(&bundle))];
+    for document in &bundle.collection.documents {
+        records.push((
+            format!("documents/{}.json", document.id),
+            document_record(&bundle, document),
+        ));
+    }
+    let files = verified::write_json_files(output, force, &records)?;
+    Ok(RepositoryExportReport::written(
+        FORMAT, &bundle, output, files,
+    ))
+}
+
+/// The record of the collection. Its files are enabled: the bundle itself
+/// is the file to upload to it.
+pub fn collection_record(bundle: &VerifiedBundle) -> Value {
+    let info = &bundle.collection.info;
+    let mut metadata = common(info);
+    metadata.insert("resource_type".into(), json!({"id": "dataset"}));
+    metadata.insert(
+        "title".into(),
+        json!(at_least_three(&info.title, |t| format!(
+            "{t} [{}]",
+            info.id
+        ))),
+    );
+    metadata.insert(
+        "description".into(),
+        json!(html_text(&at_least_three(&info.description, |d| format!(
+            "Description: {d}"
+        )))),
+    );
+    let creator = match &info.source_organization {
+        Some(name) => json!({"person_or_org": {"type": "organizational", "name": name}}),
+        None => unavailable_creator(),
+    };
+    metadata.insert("creators".into(), json!([creator]));
+    if let Some(contact) = &info.contact_name {
+        metadata.insert(
+            "contributors".into(),
+            json!([{
+                "person_or_org": {"type": "personal", "family_name": contact},
+                "role": {"id": "contactperson"},
+            }]),
+        );
+    }
+    metadata.insert(
+        "identifiers".into(),
+        json!([{"identifier": collection_urn(info), "scheme": "urn"}]),
+    );
+    metadata.insert("rights".into(), json!([license_rights(&info.license)]));
+    let parts: Vec<Value> = bundle
+        .collection
+        .documents
+        .iter()
+        .map(|d| {
+            json!({
+                "identifier": document_urn(info, d),
+                "scheme": "urn",
+                "relation_type": {"id": "haspart"},
+            })
+        })
+        .collect();
+    if !parts.is_empty() {
+        metadata.insert("related_identifiers".into(), Value::Array(parts));
+    }
+    record(metadata, true)
+}
+
+/// The record of one document; files are enabled when the bundle holds it.
+pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
+    let info = &bundle.collection.info;
+    let provenance = &document.provenance;
+    let media_type = document.media_type_or_guess();
+    let mut metadata = common(info);
+    metadata.insert(
+        "resource_type".into(),
+        json!({"id": resource_type(media_type.as_str())}),
+    );
+    metadata.insert(
+        "title".into(),
+        json!(at_least_three(&document.title, |t| format!(
+            "{t} [{}]",
+            document.id
+        ))),
+    );
+
+    let creators: Vec<Value> = provenance
+        .authors
+        .iter()
+        .filter(|a| matches!(a.role, Role::Author | Role::Speaker))
+        .map(|a| json!({"person_or_org": person(a)}))
+        .collect();
+    let creators = if creators.is_empty() {
+        vec![unavailable_creator()]
+    } else {
+        creators
+    };
+    metadata.insert("creators".into(), Value::Array(creators));
+    let contributors: Vec<Value> = provenance
+        .authors
+        .iter()
+        .filter_map(|a| {
+            let role = match a.role {
+                Role::Author | Role::Speaker => return None,
+                Role::Editor => "editor",
+                Role::Translator => "translator",
+                Role::Interviewer => "datacollector",
+                Role::Transcriber => "other",
+            };
+            Some(json!({"person_or_org": person(a), "role": {"id": role}}))
+        })
+        .collect();
+    if !contributors.is_empty() {
+        metadata.insert("contributors".into(), Value::Array(contributors));
+    }
+
+    if let Some(date) = &provenance.date
+        && let Some(plain) = PlainDate::of(date)
+    {
+        let mut created = json!({"date": plain.text(), "type": {"id": "created"}});
+        if let Some(information) = date_information(provenance) {
+            created["description"] = json!(information);
+        }
+        metadata.insert("dates".into(), json!([created]));
+    }
+    if let Some(language) = document.language.as_ref().and_then(iso_639_3) {
+        metadata.insert("languages".into(), json!([{"id": language}]));
+    }
+    metadata.insert(
+        "identifiers".into(),
+        json!([{"identifier": document_urn(info, document), "scheme": "urn"}]),
+    );
+
+    let mut related = vec![json!({
+        "identifier": collection_urn(info),
+        "scheme": "urn",
+        "relation_type": {"id": "ispartof"},
+        "resource_type": {"id": "dataset"},
+    })];
+    if let Some(url) = provenance.origin.as_ref().and_then(|o| o.url.as_ref()) {
+        related.push(json!({
+            "identifier": url.as_str(),
+            "scheme": "url",
+            "relation_type": {"id": "isderivedfrom"},
+        }));
+    }
+    for work in &document.contested.disputed_by {
+        let identifier = match (&work.doi, &work.url) {
+            (Some(doi), _) => Some((doi.as_str().to_string(), "doi")),
+            (None, Some(url)) => Some((url.to_string(), "url")),
+            (None, None) => None,
+        };
+        if let Some((identifier, scheme)) = identifier {
+            related.push(json!({
+                "identifier": identifier,
+                "scheme": scheme,
+                "relation_type": {"id": "isreviewedby"},
+            }));
+        }
+    }
+    metadata.insert("related_identifiers".into(), Value::Array(related));
+
+    if let Some(context) = &provenance.context {
+        let context = at_least_three(context, |c| format!("Context: {c}"));
+        metadata.insert("description".into(), json!(html_text(&context)));
+    }
+    let mut additional = Vec::new();
+    if let Some(note) = contested_note(&document.contested) {
+        additional.push(json!({"description": html_text(&note), "type": {"id": "other"}}));
+    }
+    let undated = provenance
+        .date
+        .as_ref()
+        .is_some_and(|d| PlainDate::of(d).is_none());
+    let date_words = if undated {
+        date_information(provenance).map(|t| format!("Date created: {t}"))
+    } else if provenance.date.is_none() {
+        provenance.date_note.clone()
+    } else {
+        None
+    };
+    let provenance_words: Vec<String> = [provenance_note(provenance), date_words]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !provenance_words.is_empty() {
+        additional.push(json!({
+            "description": html_text(&format!("Provenance. {}", provenance_words.join(" "))),
+            "type": {"id": "other"},
+        }));
+    }
+    if !additional.is_empty() {
+        metadata.insert("additional_descriptions".into(), Value::Array(additional));
+    }
+    if let Some(venue) = &provenance.venue {
+        let mut feature = json!({"place": venue.name});
+        let mut identifiers = Vec::new();
+        if let Some(wikidata) = &venue.wikidata {
+            identifiers.push(json!({"identifier": wikidata.as_str(), "scheme": "wikidata"}));
+        }
+        if let Some(geonames) = &venue.geonames {
+            identifiers.push(json!({"identifier": geonames.as_str(), "scheme": "geonames"}));
+        }
+        if !identifiers.is_empty() {
+            feature["identifiers"] = Value::Array(identifiers);
+        }
+        metadata.insert("locations".into(), json!({"features": [feature]}));
+    }
+    metadata.insert("formats".into(), json!([media_type.as_str()]));
+    let held = bundle.held_size(document);
+    if let Some(size) = held {
+        metadata.insert("sizes".into(), json!([format!("{size} bytes")]));
+    }
+    let mut rights = Vec::new();
+    if let Some(license) = &document.license {
+        rights.push(license_rights(license));
+    }
+    if let Some(text) = &document.rights {
+        rights.push(json!({"title": {"en": "Rights"}, "description": {"en": text}}));
+    }
+    if !rights.is_empty() {
+        metadata.insert("rights".into(), Value::Array(rights));
+    }
+    record(metadata, held.is_some())
+}
+
+/// `text`, or, when it is shorter than the three characters InvenioRDM
+/// requires of titles and descriptions, `lengthen(text)`.
+fn at_least_three(text: &str, lengthen: impl Fn(&str) -> String) -> String {
+    if text.trim().chars().count() < 3 {
+        lengthen(text.trim())
+    } else {
+        text.to_string()
+    }
+}
+
+/// Plain text as the HTML InvenioRDM takes (and sanitizes) in its
+/// descriptions: `&`, `<` and `>` escaped, so that `<sic>` stays text, and
+/// line breaks kept as `<br>`.
+fn html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', "<br>")
+}
+
+/// A record around its metadata: public, with files enabled or not.
+fn record(metadata: Map<String, Value>, files: bool) -> Value {
+    json!({
+        "access": {"record": "public", "files": "public"},
+        "files": {"enabled": files},
+        "metadata": metadata,
+    })
+}
+
+/// What every record's metadata has: publication date and publisher.
+fn common(info: &CollectionInfo) -> Map<String, Value> {
+    let mut metadata = Map::new();
+    metadata.insert("publication_date".into(), json!(info.date.to_string()));
+    if let Some(publisher) = &info.source_organization {
+        metadata.insert("publisher".into(), json!(publisher));
+    }
+    metadata
+}
+
+fn unavailable_creator() -> Value {
+    json!({"person_or_org": {"type": "organizational", "name": UNAVAILABLE}})
+}
+
+/// A person: InvenioRDM needs a family name; corpack keeps names whole, so
+/// the whole name is given as the family name.
+fn person(author: &Author) -> Value {
+    let mut value = json!({"type": "personal", "family_name": author.name});
+    if let Some(orcid) = &author.orcid {
+        value["identifiers"] = json!([{"identifier": orcid.as_str(), "scheme": "orcid"}]);
+    }
+    value
+}
+
+/// A licence as a custom `rights` entry.
+fn license_rights(license: &License) -> Value {
+    json!({"title": {"en": license.as_str()}, "link": license.url()})
+}
+
+/// The InvenioRDM resource type of a document, from its media type.
+pub fn resource_type(media_type: &str) -> &'static str {
+    match media_type.split('/').next().unwrap_or_default() {
+        "audio" => "audio",
+        "video" => "video",
+        "image" => "image",
+        _ => "publication",
+    }
+}
+
+/// The ISO 639-3 code of a BCP 47 tag's primary language subtag, which is
+/// what InvenioRDM's language vocabulary holds; `None` when it has none.
+pub fn iso_639_3(tag: &LanguageTag) -> Option<&'static str> {
+    let primary = tag.as_str().split('-').next()?.to_ascii_lowercase();
+    let language = match primary.len() {
+        2 => Language::from_639_1(&primary),
+        3 => Language::from_639_3(&primary),
+        _ => None,
+    };
+    language.map(|l| l.to_639_3())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_titles_and_descriptions_are_lengthened() {
+        assert_eq!(at_least_three("Ab", |t| format!("{t} [d]")), "Ab [d]");
+        assert_eq!(at_least_three("Abc", |t| format!("{t} [d]")), "Abc");
+        assert_eq!(at_least_three("Жж", |t| format!("{t} [d]")), "Жж [d]");
+    }
+
+    #[test]
+    fn descriptions_are_text_inside_html() {
+        assert_eq!(html_text("a <sic> & b\nc"), "a &lt;sic&gt; &amp; b<br>c");
+    }
+
+    #[test]
+    fn languages_map_to_iso_639_3() {
+        for (tag, expected) in [
+            ("en", Some("eng")),
+            ("de-CH", Some("deu")),
+            ("RU", Some("rus")),
+            ("gsw", Some("gsw")),
+            ("zh-Hant", Some("zho")),
+            ("x-private", None),
+            ("qaa", None),
+        ] {
+            let tag: LanguageTag = tag.parse().unwrap();
+            assert_eq!(iso_639_3(&tag), expected, "{tag}");
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! What the repository formats share: identifiers for records that have no
+//! DOI, plain dates for systems that do not read EDTF qualifiers, and the
+//! contested status and provenance said in words.
+
+use chrono::NaiveDate;
+
+use crate::collection::{Aspect, CollectionInfo, Contested, Document, Place, Provenance, Status};
+use crate::edtf::{Bound, CalendarDay, EdtfDate};
+
+/// The URN of a collection: `urn:corpack:<collection id>`. Records carry it
+/// as their identifier until a repository mints a DOI or handle.
+pub fn collection_urn(info: &CollectionInfo) -> String {
+    format!("urn:corpack:{}", info.id)
+}
+
+/// The URN of a document: `urn:corpack:<collection id>:<document id>`
+/// (ids are slugs, so `:` cannot be part of one).
+pub fn document_urn(info: &CollectionInfo, document: &Document) -> String {
+    format!("urn:corpack:{}:{}", info.id, document.id)
+}
+
+/// An EDTF date as plain ISO 8601 (EDTF level 0): the widest span the date
+/// can mean, each end written at the coarsest precision at which the span
+/// is whole: `1937~` is `1937`, `193X` is `1930/1939`, `2014-06-20?` is
+/// `2014-06-20`, the season `2001-21` is `2001-03/2001-05`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlainDate {
+    /// The first year, month or day.
+    pub start: String,
+    /// The last year, month or day (equal to `start` for a single one).
+    pub end: String,
+}
+
+impl PlainDate {
+    /// The plain form of `date`; `None` for an open or unknown end
+    /// (`../1938`, `1938/`) or a year outside 0001–9999, which plain
+    /// dates cannot say (or, for 0000, not every system reads).
+    pub fn of(date: &EdtfDate) -> Option<PlainDate> {
+        let interval = date.interval();
+        let (Bound::Day(first), Bound::Day(last)) = (interval.start, interval.end) else {
+            return None;
+        };
+        // Year 0000 (1 BC) is EDTF, but not every consumer's calendar has it.
+        if !(1..=9999).contains(&first.year()) || !(1..=9999).contains(&last.year()) {
+            return None;
+        }
+        let whole_months = first.day() == 1 && is_last_of_month(last);
+        let whole_years = whole_months && first.month() == 1 && last.month() == 12;
+        let write = |day: CalendarDay| {
+            if whole_years {
+                format!("{:04}", day.year())
+            } else if whole_months {
+                format!("{:04}-{:02}", day.year(), day.month())
+            } else {
+                format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+            }
+        };
+        Some(PlainDate {
+            start: write(first),
+            end: write(last),
+        })
+    }
+
+    /// `start`, or `start/end` when they differ.
+    pub fn text(&self) -> String {
+        if self.start == self.end {
+            self.start.clone()
+        } else {
+            format!("{}/{}", self.start, self.end)
+        }
+    }
+}
+
+fn is_last_of_month(day: CalendarDay) -> bool {
+    let year = i32::try_from(day.year()).expect("years were checked to be 0001-9999");
+    NaiveDate::from_ymd_opt(year, day.month(), day.day() + 1).is_none()
+}
+
+/// How a document's date is known, for the repository's date note: the
+/// EDTF as written, then the record's `date_note`.
+pub fn date_information(provenance: &Provenance) -> Option<String> {
+    let date = provenance.date.as_ref()?;
+    let mut text = format!("EDTF {}", date.as_str());
+    if PlainDate::of(date).is_none() {
+        text.push_str(" (an open-ended or out-of-range date; no plain ISO 8601 form)");
+    }
+    text.push('.');
+    if let Some(note) = &provenance.date_note {
+        text.push(' ');
+        text.push_str(note.trim());
+    }
+    Some(text)
+}
+
+/// The contested status as a public note, for readers: the status, what is
+/// disputed, the summary, the works that dispute it and who assessed it.
+/// `None` for an unassessed document with nothing to say.
+pub fn contested_note(contested: &Contested) -> Option<String> {
+    let mut parts = Vec::new();
+    let aspects: Vec<&str> = contested.aspects.iter().map(aspect_word).collect();
+    match (contested.status, aspects.is_empty()) {
+        (Status::Contested, false) => parts.push(format!(
+            "Contested status: contested (disputed: {}).",
+            aspects.join(", ")
+        )),
+        (status, _) => parts.push(format!("Contested status: {status}.")),
+    }
+    if let Some(summary) = &contested.summary {
+        parts.push(sentence(summary));
+    }
+    if !contested.disputed_by.is_empty() {
+        let works: Vec<String> = contested
+            .disputed_by
+            .iter()
+            .map(|work| {
+                let mut text = work.citation.trim().to_string();
+                if let Some(doi) = &work.doi {
+                    text.push_str(&format!(" <{}>", doi.url()));
+                } else if let Some(url) = &work.url {
+                    text.push_str(&format!(" <{url}>"));
+                }
+                text
+            })
+            .collect();
+        parts.push(sentence(&format!("Disputed by: {}", works.join("; "))));
+    }
+    match (&contested.assessed_by, &contested.assessed_on) {
+        (Some(who), Some(on)) => parts.push(format!("Assessed by {who} on {on}.")),
+        (Some(who), None) => parts.push(format!("Assessed by {who}.")),
+        (None, Some(on)) => parts.push(format!("Assessed on {on}.")),
+        (None, None) => {}
+    }
+    let unassessed_and_silent = contested.status == Status::Unassessed && parts.len() == 1;
+    (!unassessed_and_silent).then(|| parts.join(" "))
+}
+
+fn aspect_word(aspect: &Aspect) -> &'static str {
+    aspect.into()
+}
+
+/// A place in words: its name, then its identifiers' URLs.
+pub fn place_text(place: &Place) -> String {
+    let mut links = Vec::new();
+    if let Some(url) = &place.url {
+        links.push(url.to_string());
+    }
+    if let Some(wikidata) = &place.wikidata {
+        links.push(wikidata.url());
+    }
+    if let Some(geonames) = &place.geonames {
+        links.push(geonames.url());
+    }
+    if links.is_empty() {
+        place.name.clone()
+    } else {
+        format!("{} <{}>", place.name, links.join(", "))
+    }
+}
+
+/// The provenance a repository has no field for, in words: origin, venue,
+/// event and publisher.
+pub fn provenance_note(provenance: &Provenance) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(origin) = &provenance.origin {
+        parts.push(sentence(&format!(
+            "Origin of this copy: {}",
+            place_text(origin)
+        )));
+    }
+    if let Some(venue) = &provenance.venue {
+        parts.push(sentence(&format!("Venue: {}", place_text(venue))));
+    }
+    if let Some(event) = &provenance.event {
+        parts.push(sentence(&format!("Event: {}", event.trim())));
+    }
+    if let Some(publisher) = &provenance.publisher {
+        parts.push(sentence(&format!("Published by: {}", publisher.trim())));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// `text`, trimmed, ending with a full stop unless it ends with one (or
+/// with `!` or `?`) already.
+pub fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collection::DisputingWork;
+
+    fn plain(edtf: &str) -> Option<String> {
+        PlainDate::of(&edtf.parse().unwrap()).map(|p| p.text())
+    }
+
+    #[test]
+    fn plain_dates_keep_the_span_at_its_precision() {
+        for (edtf, expected) in [
+            ("2014-06-20?", Some("2014-06-20")),
+            ("2014-06-20", Some("2014-06-20")),
+            ("1937~", Some("1937")),
+            ("193X", Some("1930/1939")),
+            ("19XX", Some("1900/1999")),
+            ("2004-06-XX", Some("2004-06")),
+            ("2004-XX", Some("2004")),
+            ("2001-21", Some("2001-03/2001-05")),
+            ("2003-24", Some("2003-12/2004-02")),
+            ("1936/1938", Some("1936/1938")),
+            ("2004-02-01/2005-02", Some("2004-02/2005-02")),
+            ("2004-02-03/2005", Some("2004-02-03/2005-12-31")),
+            ("1985-04-12T23:20:30Z", Some("1985-04-12")),
+            ("0001", Some("0001")),
+            ("0000", None),
+            ("../1938", None),
+            ("1938/", None),
+            ("-0044", None),
+            ("Y170000002", None),
+        ] {
+            assert_eq!(plain(edtf).as_deref(), expected, "{edtf}");
+        }
+    }
+
+    #[test]
+    fn the_contested_note_says_everything_and_takes_no_side() {
+        let contested = Contested {
+            status: Status::Contested,
+            aspects: vec![Aspect::Claims, Aspect::Date],
+            summary: Some("Its theses are disputed.".into()),
+            disputed_by: vec![
+                DisputingWork {
+                    citation: "A. B., Title, 2010".into(),
+                    kind: None,
+                    doi: Some("10.1000/182".parse().unwrap()),
+                    url: None,
+                },
+                DisputingWork {
+                    citation: "C. D., Other".into(),
+                    kind: None,
+                    doi: None,
+                    url: None,
+                },
+            ],
+            assessed_by: Some("Ada".into()),
+            assessed_on: Some("2026-11-20".parse().unwrap()),
+        };
+        assert_eq!(
+            contested_note(&contested).unwrap(),
+            "Contested status: contested (disputed: claims, date). Its theses are disputed. \
+             Disputed by: A. B., Title, 2010 <https://doi.org/10.1000/182>; C. D., Other. \
+             Assessed by Ada on 2026-11-20."
+        );
+        assert_eq!(contested_note(&Contested::default()), None);
+        let uncontested = Contested {
+            status: Status::Uncontested,
+            ..Contested::default()
+        };
+        assert_eq!(
+            contested_note(&uncontested).unwrap(),
+            "Contested status: uncontested."
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! What every export starts from: a bundle that verifies, read back as its
+//! records, and what an export reports.
+//!
+//! A bundle that does not verify is refused, with the findings that say
+//! why: an export never carries a damaged bag into a repository.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::bundle::reader::{self, BagStore};
+use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
+use crate::collection::{Collection, Document};
+use crate::error::{Error, IoContext, Result};
+use crate::finding::Finding;
+use crate::progress::Progress;
+use crate::verify::{self, Report, VerifyOptions};
+
+/// A bundle that verified, with its records.
+pub struct VerifiedBundle {
+    /// Where it is.
+    pub location: PathBuf,
+    /// Its verification findings (warnings only).
+    pub findings: Vec<Finding>,
+    /// Its records, from `data/ro-crate-metadata.json`.
+    pub collection: Collection,
+    /// The bag, read in place.
+    pub store: Box<dyn BagStore>,
+}
+
+/// A bundle opened for export.
+pub enum Opened {
+    /// It verified.
+    Verified(VerifiedBundle),
+    /// It did not: the report says why.
+    Refused(Report),
+}
+
+/// Verifies the bundle (or bag directory) at `path` and, if it is valid,
+/// reads its records.
+pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
+    if crate::ocfl::is_object_root(path) {
+        return Err(Error::unreadable(
+            path,
+            "an OCFL object (or empty directory), not a bundle",
+        ));
+    }
+    let store = reader::open(path)?;
+    let report = verify::verify(store.as_ref(), VerifyOptions::default(), progress);
+    if !report.valid {
+        return Ok(Opened::Refused(report));
+    }
+    let unreadable =
+        |message: String| Error::unreadable(path, format!("{ROCRATE_METADATA}: {message}"));
+    let bytes = store
+        .read_all(ROCRATE_METADATA)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let json = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8".into()))?;
+    let collection = crate::rocrate::read_collection(&json).map_err(unreadable)?;
+    Ok(Opened::Verified(VerifiedBundle {
+        location: path.to_path_buf(),
+        findings: report.findings,
+        collection,
+        store,
+    }))
+}
+
+impl VerifiedBundle {
+    /// The path of a document's file in the bag.
+    pub fn bag_path(document: &Document) -> String {
+        format!("{DOCUMENTS_DIR}/{}", document.file)
+    }
+
+    /// The size of a document's file, if the bundle holds it.
+    pub fn held_size(&self, document: &Document) -> Option<u64> {
+        let path = VerifiedBundle::bag_path(document);
+        self.store
+            .files()
+            .binary_search_by(|f| f.path.as_str().cmp(&path))
+            .ok()
+            .map(|index| self.store.files()[index].size)
+    }
+
+    /// Copies a held document's bytes to the file `to`.
+    pub fn copy_document(&self, document: &Document, to: &Path) -> Result<()> {
+        let mut file = std::fs::File::create(to).at(to)?;
+        let path = VerifiedBundle::bag_path(document);
+        self.store
+            .read_with(&path, &mut |reader| io::copy(reader, &mut file).map(drop))
+            .map_err(|error| Error::unreadable(&self.location, format!("{path}: {error}")))?;
+        file.sync_all().at(to)
+    }
+}
+
+/// What an export did.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct RepositoryExportReport {
+    /// The format written (`dspace-saf`, `datacite`, `invenio`).
+    pub format: String,
+    /// The bundle exported.
+    pub bundle: PathBuf,
+    /// The output directory.
+    pub output: PathBuf,
+    /// Whether anything was written: false when the bundle did not verify.
+    pub exported: bool,
+    /// The bundle's verification findings: warnings, or the errors for
+    /// which it was refused.
+    pub findings: Vec<Finding>,
+    /// Documents exported.
+    pub documents: usize,
+    /// Of those, documents whose file went with them.
+    pub held: usize,
+    /// Of those, documents catalogued but not held (metadata only).
+    pub not_held: usize,
+    /// The files written, relative to the output directory, sorted.
+    pub files: Vec<String>,
+}
+
+impl RepositoryExportReport {
+    /// The report of a bundle refused because it did not verify.
+    pub fn refused(format: &str, output: &Path, report: Report) -> RepositoryExportReport {
+        RepositoryExportReport {
+            format: format.to_string(),
+            bundle: report.location,
+            output: output.to_path_buf(),
+            exported: false,
+            findings: report.findings,
+            documents: 0,
+            held: 0,
+            not_held: 0,
+            files: Vec::new(),
+        }
+    }
+
+    /// The report of an export of `bundle` that wrote `files`.
+    pub fn written(
+        format: &str,
+        bundle: &VerifiedBundle,
+        output: &Path,
+        mut files: Vec<String>,
+    ) -> RepositoryExportReport {
+        let documents = &bundle.collection.documents;
+        let held = documents
+            .iter()
+            .filter(|d| bundle.held_size(d).is_some())
+            .count();
+        files.sort();
+        RepositoryExportReport {
+            format: format.to_string(),
+            bundle: bundle.location.clone(),
+            output: output.to_path_buf(),
+            exported: true,
+            findings: bundle.findings.clone(),
+            documents: documents.len(),
+            held,
+            not_held: documents.len() - held,
+            files,
+        }
+    }
+}
+
+/// Writes JSON documents, `(path relative to the directory, value)`, into
+/// the directory `output`, atomically; returns the paths written.
+pub fn write_json_files(
+    output: &Path,
+    force: bool,
+    documents: &[(String, serde_json::Value)],
+) -> Result<Vec<String>> {
+    let target = crate::output::AtomicDir::create(output, force)?;
+    for (relative, value) in documents {
+        let path = target.path().join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).at(parent)?;
+        }
+        let mut text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+        text.push('\n');
+        std::fs::write(&path, text).at(&path)?;
+    }
+    target.commit()?;
+    Ok(documents.iter().map(|(path, _)| path.clone()).collect())
+}

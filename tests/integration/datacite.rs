@@ -1,0 +1,386 @@
+//! `corpack export datacite` and `corpack export invenio`: the records pass
+//! DataCite's 4.5 schema and InvenioRDM's record schema and vocabularies,
+//! for the seeds and for generated collections; they carry the EDTF date,
+//! the contested status and the disputing works; an invalid bundle is
+//! refused; the output is written whole, reproducibly.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::generated;
+use crate::util::{Dir, corpack, repo_root, sample_collection, shared_dir};
+use crate::validators::validators;
+
+/// Packs `collection` into `dir/<name>.zip`.
+fn pack(collection: &Path, bundle: &Path, sources: &[PathBuf]) {
+    let mut command = corpack();
+    command.arg("pack").arg(collection).arg("-o").arg(bundle);
+    for source in sources {
+        command.arg("--source").arg(source);
+    }
+    command.arg("--quiet").assert().success();
+}
+
+/// `corpack export FORMAT BUNDLE -o OUTPUT --json`, which must succeed.
+pub fn export(format: &str, bundle: &Path, output: &Path) -> Value {
+    let assert = corpack()
+        .args(["export", format])
+        .arg(bundle)
+        .arg("-o")
+        .arg(output)
+        .arg("--json")
+        .assert()
+        .success();
+    serde_json::from_slice(&assert.get_output().stdout).unwrap()
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The seeds bundle, holding the talk when the shared corpus is there.
+fn seeds_bundle(dir: &Dir) -> PathBuf {
+    let bundle = dir.join("seeds.zip");
+    let sources: Vec<PathBuf> = shared_dir().map(|s| s.join("corpus")).into_iter().collect();
+    pack(&repo_root().join("seeds"), &bundle, &sources);
+    bundle
+}
+
+const TALK: &str = "documents/furr-2014-continuing-revolution.json";
+
+#[test]
+fn the_seeds_export_to_valid_datacite_records() {
+    let dir = Dir::new();
+    let bundle = seeds_bundle(&dir);
+    let out = dir.join("datacite");
+    let report = export("datacite", &bundle, &out);
+    assert_eq!(report["exported"], true);
+    validators().datacite_validate(&[&out]).assert_valid();
+
+    let collection = read_json(&out.join("collection.json"));
+    let parts = collection["relatedIdentifiers"].as_array().unwrap();
+    assert_eq!(parts.len(), report["documents"].as_u64().unwrap() as usize);
+    assert!(parts.iter().all(|p| p["relationType"] == "HasPart"));
+    assert_eq!(collection["types"]["resourceTypeGeneral"], "Collection");
+
+    let talk = read_json(&out.join(TALK));
+    let created = &talk["dates"][0];
+    assert_eq!(created["date"], "2014-06-20");
+    assert_eq!(created["dateType"], "Created");
+    assert!(
+        created["dateInformation"]
+            .as_str()
+            .unwrap()
+            .starts_with("EDTF 2014-06-20?. Inferred, not printed"),
+        "{created}"
+    );
+    assert_eq!(
+        talk["relatedIdentifiers"][0],
+        serde_json::json!({
+            "relatedIdentifier": "urn:corpack:soviet-historiography",
+            "relatedIdentifierType": "URN",
+            "relationType": "IsPartOf",
+            "resourceTypeGeneral": "Collection",
+        })
+    );
+    let descriptions = talk["descriptions"].as_array().unwrap();
+    let contested = descriptions
+        .iter()
+        .find(|d| {
+            d["descriptionType"] == "Other"
+                && d["description"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Contested status: contested (disputed: claims).")
+        })
+        .expect("the contested note");
+    assert!(
+        contested["description"]
+            .as_str()
+            .unwrap()
+            .contains("Disputed by: Matthew E. Lenoe"),
+        "{contested}"
+    );
+    assert_eq!(talk["creators"][0]["name"], "Grover Furr");
+}
+
+#[test]
+fn the_seeds_export_to_valid_invenio_records() {
+    let dir = Dir::new();
+    let bundle = seeds_bundle(&dir);
+    let out = dir.join("invenio");
+    export("invenio", &bundle, &out);
+    validators().invenio_validate(&[&out]).assert_valid();
+    let talk = read_json(&out.join(TALK));
+    let metadata = &talk["metadata"];
+    assert_eq!(metadata["publication_date"], "2026-11-25");
+    assert_eq!(metadata["dates"][0]["date"], "2014-06-20");
+    assert_eq!(metadata["dates"][0]["type"]["id"], "created");
+    assert!(
+        metadata["dates"][0]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("EDTF 2014-06-20?.")
+    );
+    assert_eq!(metadata["languages"][0]["id"], "eng");
+    assert_eq!(
+        talk["files"]["enabled"],
+        shared_dir().is_some(),
+        "files are enabled when the bundle holds the talk"
+    );
+    let notes = metadata["additional_descriptions"].as_array().unwrap();
+    assert!(notes.iter().any(|n| {
+        n["type"]["id"] == "other"
+            && n["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Contested status: contested")
+    }));
+}
+
+const DISPUTED: &str = r#"[collection]
+id = "disputes"
+title = "Disputes"
+description = "A document with identified disputing works"
+license = "CC-BY-4.0"
+date = "2026-11-25"
+
+[[document]]
+id = "claim"
+title = "A claim"
+file = "claim.txt"
+language = "de-CH"
+
+[document.provenance]
+authors = [
+  { name = "Ada Author", orcid = "0000-0002-1825-0097" },
+  { name = "Tom Translator", role = "translator" },
+  { name = "Ian Interviewer", role = "interviewer" },
+]
+date = "193X"
+origin = { name = "Example archive", url = "https://example.org/archive" }
+
+[document.contested]
+status = "contested"
+aspects = ["attribution"]
+disputed_by = [
+  "A citation alone",
+  { citation = "A review", type = "article", doi = "https://doi.org/10.1000/182" },
+  { citation = "A web page", type = "webpage", url = "https://example.org/review" },
+]
+"#;
+
+#[test]
+fn disputing_works_with_identifiers_are_related_as_reviews() {
+    let dir = Dir::new();
+    dir.create("disputes/collection.toml", DISPUTED);
+    dir.create("disputes/claim.txt", "A claim.\n");
+    let bundle = dir.join("disputes.zip");
+    pack(&dir.join("disputes"), &bundle, &[]);
+    let datacite = dir.join("datacite");
+    let invenio = dir.join("invenio");
+    export("datacite", &bundle, &datacite);
+    export("invenio", &bundle, &invenio);
+    validators().datacite_validate(&[&datacite]).assert_valid();
+    validators().invenio_validate(&[&invenio]).assert_valid();
+
+    let record = read_json(&datacite.join("documents/claim.json"));
+    let related: Vec<(&str, &str, &str)> = record["relatedIdentifiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["relationType"].as_str().unwrap(),
+                r["relatedIdentifierType"].as_str().unwrap(),
+                r["relatedIdentifier"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            ("IsPartOf", "URN", "urn:corpack:disputes"),
+            ("IsDerivedFrom", "URL", "https://example.org/archive"),
+            ("IsReviewedBy", "DOI", "10.1000/182"),
+            ("IsReviewedBy", "URL", "https://example.org/review"),
+        ]
+    );
+    assert_eq!(record["dates"][0]["date"], "1930/1939");
+    assert_eq!(
+        record["creators"][0]["nameIdentifiers"][0]["nameIdentifier"],
+        "https://orcid.org/0000-0002-1825-0097"
+    );
+    assert_eq!(record["contributors"][0]["contributorType"], "Other");
+    assert_eq!(
+        record["contributors"][1]["contributorType"],
+        "DataCollector"
+    );
+
+    let record = read_json(&invenio.join("documents/claim.json"));
+    let metadata = &record["metadata"];
+    let reviews: Vec<&str> = metadata["related_identifiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["relation_type"]["id"] == "isreviewedby")
+        .map(|r| r["scheme"].as_str().unwrap())
+        .collect();
+    assert_eq!(reviews, ["doi", "url"]);
+    assert_eq!(metadata["dates"][0]["date"], "1930/1939");
+    assert_eq!(metadata["languages"][0]["id"], "deu");
+    assert_eq!(metadata["contributors"][0]["role"]["id"], "translator");
+    assert_eq!(metadata["contributors"][1]["role"]["id"], "datacollector");
+}
+
+// Any valid collection exports to records both validators accept.
+#[test]
+fn generated_collections_export_to_valid_records() {
+    let dir = Dir::new();
+    let bundles = generated::bundles(dir.path(), 12);
+    let mut datacite = Vec::new();
+    let mut invenio = Vec::new();
+    for bundle in &bundles {
+        let out = bundle.with_extension("datacite");
+        export("datacite", bundle, &out);
+        datacite.push(out);
+        let out = bundle.with_extension("invenio");
+        export("invenio", bundle, &out);
+        invenio.push(out);
+    }
+    let datacite: Vec<&Path> = datacite.iter().map(PathBuf::as_path).collect();
+    let invenio: Vec<&Path> = invenio.iter().map(PathBuf::as_path).collect();
+    validators().datacite_validate(&datacite).assert_valid();
+    validators().invenio_validate(&invenio).assert_valid();
+}
+
+#[test]
+fn the_validators_reject_broken_records() {
+    let dir = Dir::new();
+    let bundle = dir.join("sample.zip");
+    pack(&sample_collection(&dir, "sample"), &bundle, &[]);
+    let datacite = dir.join("datacite");
+    let invenio = dir.join("invenio");
+    export("datacite", &bundle, &datacite);
+    export("invenio", &bundle, &invenio);
+    let letter = datacite.join("documents/letter.json");
+    let mut record = read_json(&letter);
+    record["dates"][0]["date"] = "1937~".into();
+    fs::write(&letter, record.to_string()).unwrap();
+    let outcome = validators().datacite_validate(&[&datacite]);
+    outcome.assert_invalid();
+    assert!(outcome.stdout.contains("dates/0/date"), "{outcome}");
+
+    let letter = invenio.join("documents/letter.json");
+    let mut record = read_json(&letter);
+    record["metadata"]["resource_type"]["id"] = "letter".into();
+    fs::write(&letter, record.to_string()).unwrap();
+    let outcome = validators().invenio_validate(&[&invenio]);
+    outcome.assert_invalid();
+    assert!(outcome.stdout.contains("resource_types.yaml"), "{outcome}");
+}
+
+#[test]
+fn an_invalid_bundle_is_refused_and_nothing_is_written() {
+    let dir = Dir::new();
+    let bundle = dir.join("sample.zip");
+    pack(&sample_collection(&dir, "sample"), &bundle, &[]);
+    crate::util::unzip(&bundle, &dir.join("bag"));
+    let bag = dir.join("bag/sample");
+    fs::write(bag.join("data/documents/letter.txt"), "A forged letter.\n").unwrap();
+    for format in ["datacite", "invenio", "dspace-saf"] {
+        let out = dir.join(format);
+        let output = corpack()
+            .args(["export", format])
+            .arg(&bag)
+            .arg("-o")
+            .arg(&out)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["exported"], false);
+        assert!(
+            report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["code"] == "payload-digest-mismatch"),
+            "{report}"
+        );
+        assert!(!out.exists(), "{format}: nothing may be written");
+    }
+    let entries: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        entries.iter().all(|name| !name.starts_with(".corpack-")),
+        "{entries:?}"
+    );
+}
+
+#[test]
+fn an_existing_output_needs_force_and_is_then_replaced_whole() {
+    let dir = Dir::new();
+    let bundle = dir.join("sample.zip");
+    pack(&sample_collection(&dir, "sample"), &bundle, &[]);
+    let out = dir.join("out");
+    dir.create("out/stale.json", "{}");
+    let output = corpack()
+        .args(["export", "datacite"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--force"));
+    corpack()
+        .args(["export", "datacite"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&out)
+        .arg("--force")
+        .assert()
+        .success();
+    assert!(!out.join("stale.json").exists());
+    assert!(out.join("collection.json").exists());
+}
+
+/// Every file under `dir`, relative path and bytes, sorted.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (relative, fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn exports_are_reproducible() {
+    let dir = Dir::new();
+    let bundle = dir.join("sample.zip");
+    pack(&sample_collection(&dir, "sample"), &bundle, &[]);
+    for format in ["datacite", "invenio", "dspace-saf"] {
+        let first = dir.join(&format!("{format}-1"));
+        let second = dir.join(&format!("{format}-2"));
+        export(format, &bundle, &first);
+        export(format, &bundle, &second);
+        assert_eq!(tree(&first), tree(&second), "{format}");
+    }
+}

@@ -1,0 +1,471 @@
+//! `corpack export dspace-saf`, judged by a structural checker of the
+//! DSpace Simple Archive Format.
+//!
+//! DSpace has no SAF validator short of running `dspace import` on a
+//! DSpace instance, so [`check_archive`] follows what DSpace's importer
+//! (`ItemImportServiceImpl`, DSpace 7/8) reads: item directories, each with
+//! a `dublin_core.xml` and `metadata_<schema>.xml` files that parse as XML,
+//! whose root `dublin_core` names its schema and holds only `dcvalue`
+//! elements with an `element` and a `qualifier`; a `contents` file of
+//! TAB-separated lines naming files of the item, with `bundle:`,
+//! `primary:true` and `description:` options; every field in the DSpace
+//! registry (`dc` and `dcterms` as DSpace ships them, `local` as the
+//! registry file of the export defines it); no `dc.description.provenance`;
+//! and a zip whose entries are the items at its root (DSpace's unzip takes a
+//! single extra directory level as the archive root).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::datacite::{export, tree};
+use crate::generated;
+use crate::util::{Dir, corpack, repo_root, sample_collection, shared_dir};
+
+/// Fields of DSpace's `config/registries/dublin-core-types.xml` (`dc`), as
+/// `element.qualifier` (`none` unqualified): those an export may use.
+const DC_FIELDS: &[&str] = &[
+    "contributor.none",
+    "contributor.advisor",
+    "contributor.author",
+    "contributor.editor",
+    "contributor.illustrator",
+    "contributor.other",
+    "coverage.spatial",
+    "coverage.temporal",
+    "date.created",
+    "date.issued",
+    "description.none",
+    "description.abstract",
+    "format.none",
+    "format.extent",
+    "format.mimetype",
+    "identifier.other",
+    "identifier.uri",
+    "language.iso",
+    "publisher.none",
+    "relation.none",
+    "relation.ispartof",
+    "relation.uri",
+    "rights.none",
+    "rights.uri",
+    "title.none",
+    "title.alternative",
+    "type.none",
+];
+
+/// The `dcterms` fields of DSpace's `dcterms-types.xml` an export may use.
+const DCTERMS_FIELDS: &[&str] = &["provenance.none", "temporal.none", "created.none"];
+
+/// Every problem DSpace's importer would meet in the export at `out`.
+pub fn check_archive(out: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let local = match registry_fields(&out.join("local-types-corpack.xml")) {
+        Ok(fields) => fields,
+        Err(problem) => return vec![format!("local-types-corpack.xml: {problem}")],
+    };
+    let saf = out.join("saf");
+    let mut items: Vec<String> = fs::read_dir(&saf)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    items.sort();
+    for (index, item) in items.iter().enumerate() {
+        let width = items[0].len() - "item_".len();
+        if *item != format!("item_{index:0width$}") {
+            problems.push(format!("saf/{item}: expected item_{index:0width$}"));
+        }
+        for problem in check_item(&saf.join(item), &local) {
+            problems.push(format!("saf/{item}/{problem}"));
+        }
+    }
+    problems.extend(check_zip(out));
+    problems
+}
+
+/// The `local` fields a registry file defines, as `element.qualifier`.
+fn registry_fields(path: &Path) -> Result<BTreeSet<String>, String> {
+    let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let document = roxmltree::Document::parse(&text).map_err(|e| e.to_string())?;
+    let root = document.root_element();
+    if root.tag_name().name() != "dspace-dc-types" {
+        return Err("the root is not dspace-dc-types".into());
+    }
+    let child_text = |node: roxmltree::Node, name: &str| {
+        node.children()
+            .find(|c| c.has_tag_name(name))
+            .and_then(|c| c.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let schema = root
+        .children()
+        .find(|c| c.has_tag_name("dc-schema"))
+        .ok_or("no dc-schema")?;
+    if child_text(schema, "name") != "local"
+        || child_text(schema, "namespace") != "http://dspace.org/namespace/local/"
+    {
+        return Err("the schema is not DSpace's local schema and namespace".into());
+    }
+    let mut fields = BTreeSet::new();
+    for dc_type in root.children().filter(|c| c.has_tag_name("dc-type")) {
+        if child_text(dc_type, "schema") != "local" || child_text(dc_type, "scope_note").is_empty()
+        {
+            return Err("a dc-type without schema local or a scope note".into());
+        }
+        let qualifier = child_text(dc_type, "qualifier");
+        let qualifier = if qualifier.is_empty() {
+            "none".into()
+        } else {
+            qualifier
+        };
+        fields.insert(format!("{}.{qualifier}", child_text(dc_type, "element")));
+    }
+    Ok(fields)
+}
+
+/// Values of a metadata file, `(element.qualifier, value)`, or why DSpace
+/// could not load it.
+fn metadata_values(path: &Path, schema: &str) -> Result<Vec<(String, String)>, String> {
+    let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let document = roxmltree::Document::parse(&text).map_err(|e| format!("not XML: {e}"))?;
+    let root = document.root_element();
+    if root.tag_name().name() != "dublin_core" || root.attribute("schema") != Some(schema) {
+        return Err(format!("the root is not <dublin_core schema=\"{schema}\">"));
+    }
+    let mut values = Vec::new();
+    for node in root.children() {
+        if node.is_text() && node.text().unwrap().trim().is_empty() {
+            continue;
+        }
+        if !node.has_tag_name("dcvalue") {
+            return Err(format!("unexpected node {:?}", node.tag_name().name()));
+        }
+        let element = node.attribute("element").unwrap_or_default();
+        let qualifier = node
+            .attribute("qualifier")
+            .ok_or("a dcvalue has no qualifier")?;
+        if element.is_empty() || node.children().any(|c| c.is_element()) {
+            return Err("a dcvalue without element, or with child elements".into());
+        }
+        let value = node.text().unwrap_or_default();
+        if value.trim().is_empty() || value.trim() != value {
+            return Err(format!(
+                "{element}.{qualifier}: an empty or untrimmed value"
+            ));
+        }
+        let qualifier = if qualifier.is_empty() {
+            "none"
+        } else {
+            qualifier
+        };
+        values.push((format!("{element}.{qualifier}"), value.to_string()));
+    }
+    Ok(values)
+}
+
+fn check_item(item: &Path, local: &BTreeSet<String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut names = BTreeSet::new();
+    for entry in fs::read_dir(item).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        if !entry.file_type().unwrap().is_file() {
+            problems.push(format!("{name}: items hold files only"));
+        }
+        names.insert(name);
+    }
+    for name in ["dublin_core.xml", "contents"] {
+        if !names.contains(name) {
+            problems.push(format!("{name}: missing"));
+        }
+    }
+    let mut metadata_files = Vec::new();
+    for name in &names {
+        let schema = if name == "dublin_core.xml" {
+            "dc"
+        } else if let Some(schema) = name
+            .strip_prefix("metadata_")
+            .and_then(|rest| rest.strip_suffix(".xml"))
+        {
+            schema
+        } else {
+            continue;
+        };
+        metadata_files.push(name.clone());
+        let allowed = |field: &str| match schema {
+            "dc" => DC_FIELDS.contains(&field),
+            "dcterms" => DCTERMS_FIELDS.contains(&field),
+            "local" => local.contains(field),
+            _ => false,
+        };
+        match metadata_values(&item.join(name), schema) {
+            Ok(values) => {
+                for (field, _) in values {
+                    if schema == "dc" && field == "description.provenance" {
+                        problems.push(format!(
+                            "{name}: dc.description.provenance is DSpace's own, hidden field"
+                        ));
+                    } else if !allowed(&field) {
+                        problems.push(format!("{name}: {schema}.{field} is not a registry field"));
+                    }
+                }
+            }
+            Err(problem) => problems.push(format!("{name}: {problem}")),
+        }
+    }
+    let contents = fs::read_to_string(item.join("contents")).unwrap_or_default();
+    let mut listed = BTreeSet::new();
+    for (number, line) in contents.split('\n').enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = format!("contents line {}", number + 1);
+        if line.trim().starts_with("-r ") || line.contains('\r') {
+            problems.push(format!(
+                "{at}: would be read as a register line, or has a CR"
+            ));
+        }
+        let mut fields = line.split('\t');
+        let file = fields.next().unwrap();
+        if !names.contains(file) || metadata_files.contains(&file.to_string()) {
+            problems.push(format!("{at}: {file:?} is not a content file of the item"));
+        }
+        listed.insert(file.to_string());
+        let mut bundle = None;
+        for option in fields {
+            if let Some(name) = option.strip_prefix("bundle:") {
+                bundle = Some(name);
+            } else if option != "primary:true"
+                && !option.starts_with("description:")
+                && !option.starts_with("permissions:")
+            {
+                problems.push(format!("{at}: unknown option {option:?}"));
+            }
+        }
+        if !matches!(bundle, Some("ORIGINAL" | "METADATA")) {
+            problems.push(format!("{at}: bundle {bundle:?}"));
+        }
+    }
+    for name in &names {
+        let own = metadata_files.contains(name) || name == "contents";
+        if !own && !listed.contains(name) {
+            problems.push(format!("{name}: not listed in contents"));
+        }
+    }
+    problems
+}
+
+/// The zip holds exactly the files of `saf/`, items at its root.
+fn check_zip(out: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut archive = zip::ZipArchive::new(fs::File::open(out.join("saf.zip")).unwrap()).unwrap();
+    let mut zipped = Vec::new();
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        if name.split('/').count() != 2 {
+            problems.push(format!("saf.zip: {name}: not item/file"));
+        }
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        zipped.push((name, bytes));
+    }
+    zipped.sort();
+    if zipped != tree(&out.join("saf")) {
+        problems.push("saf.zip: differs from saf/".into());
+    }
+    problems
+}
+
+#[track_caller]
+fn assert_clean(out: &Path) {
+    let problems = check_archive(out);
+    assert!(
+        problems.is_empty(),
+        "{}:\n{}",
+        out.display(),
+        problems.join("\n")
+    );
+}
+
+/// The values of `field` (`schema.element[.qualifier]`) in an item.
+fn values(item: &Path, field: &str) -> Vec<String> {
+    let (schema, rest) = field.split_once('.').unwrap();
+    let rest = if rest.contains('.') {
+        rest.to_string()
+    } else {
+        format!("{rest}.none")
+    };
+    let file = if schema == "dc" {
+        "dublin_core.xml".to_string()
+    } else {
+        format!("metadata_{schema}.xml")
+    };
+    metadata_values(&item.join(file), schema)
+        .unwrap()
+        .into_iter()
+        .filter(|(f, _)| *f == rest)
+        .map(|(_, v)| v)
+        .collect()
+}
+
+/// The item directory of a document, found by its URN.
+fn item_of(out: &Path, document_id: &str) -> PathBuf {
+    let urn_end = format!(":{document_id}");
+    fs::read_dir(out.join("saf"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|item| {
+            values(item, "dc.identifier.other")
+                .iter()
+                .any(|v| v.ends_with(&urn_end))
+        })
+        .unwrap_or_else(|| panic!("no item for {document_id}"))
+}
+
+#[test]
+fn the_seeds_export_to_a_clean_archive_with_the_talk_s_provenance() {
+    let dir = Dir::new();
+    let bundle = dir.join("seeds.zip");
+    let mut pack = corpack();
+    pack.arg("pack")
+        .arg(repo_root().join("seeds"))
+        .arg("-o")
+        .arg(&bundle);
+    if let Some(shared) = shared_dir() {
+        pack.arg("--source").arg(shared.join("corpus"));
+    }
+    pack.arg("--quiet").assert().success();
+    let out = dir.join("saf-out");
+    let report = export("dspace-saf", &bundle, &out);
+    assert_eq!(report["exported"], true);
+    assert_clean(&out);
+
+    let talk = item_of(&out, "furr-2014-continuing-revolution");
+    assert_eq!(values(&talk, "dc.date.created"), ["2014-06-20"]);
+    assert_eq!(values(&talk, "dc.coverage.temporal"), ["2014-06-20?"]);
+    assert_eq!(values(&talk, "dc.contributor.author"), ["Grover Furr"]);
+    assert_eq!(values(&talk, "local.contributor.speaker"), ["Grover Furr"]);
+    assert_eq!(values(&talk, "local.provenance.status"), ["contested"]);
+    assert_eq!(values(&talk, "local.provenance.aspect"), ["claims"]);
+    assert_eq!(
+        values(&talk, "dc.publisher"),
+        ["Lucas Arms, Grays Inn Road, London"]
+    );
+    assert!(values(&talk, "dc.relation.ispartof")[0].starts_with("Serialized in a periodical"));
+    let descriptions = values(&talk, "dc.description");
+    assert!(
+        descriptions
+            .iter()
+            .any(|d| d.starts_with("Contested status: contested (disputed: claims).")),
+        "{descriptions:?}"
+    );
+    let custody = values(&talk, "dcterms.provenance");
+    let contents = fs::read_to_string(talk.join("contents")).unwrap();
+    if shared_dir().is_some() {
+        assert!(custody[0].contains("is this item's ORIGINAL bitstream"));
+        assert!(contents.starts_with(
+            "furr-2014-continuing-revolution.txt\tbundle:ORIGINAL\tprimary:true\tdescription:data/documents/furr-2014-continuing-revolution.txt\n"
+        ));
+    } else {
+        assert!(custody[0].contains("Catalogued, not held"), "{custody:?}");
+        assert!(
+            !contents.contains("ORIGINAL"),
+            "a metadata-only item: {contents}"
+        );
+    }
+    let record: serde_json::Value =
+        serde_json::from_slice(&fs::read(talk.join("corpack-record.json")).unwrap()).unwrap();
+    assert_eq!(record["record"]["contested"]["status"], "contested");
+}
+
+#[test]
+fn catalogued_documents_become_metadata_only_items() {
+    let dir = Dir::new();
+    let bundle = dir.join("sample.zip");
+    corpack()
+        .arg("pack")
+        .arg(sample_collection(&dir, "sample"))
+        .arg("-o")
+        .arg(&bundle)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let out = dir.join("out");
+    let report = export("dspace-saf", &bundle, &out);
+    assert_eq!(
+        (report["held"].as_u64(), report["not_held"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_clean(&out);
+    let absent = item_of(&out, "absent");
+    let files: BTreeSet<String> = fs::read_dir(&absent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!files.contains("absent.txt"), "{files:?}");
+    assert_eq!(
+        fs::read_to_string(absent.join("contents")).unwrap(),
+        "corpack-record.json\tbundle:METADATA\tdescription:corpack record of this item: provenance and contested status (JSON)\n"
+    );
+    let notes = item_of(&out, "notes");
+    assert!(notes.join("Überblick.md").is_file());
+    assert_eq!(values(&notes, "local.provenance.status"), ["unassessed"]);
+}
+
+// Any valid collection exports to an archive the checker finds clean:
+// reserved file names, XML metacharacters, control-free text and every
+// kind of date included.
+#[test]
+fn generated_collections_export_to_clean_archives() {
+    let dir = Dir::new();
+    for bundle in generated::bundles(dir.path(), 12) {
+        let out = bundle.with_extension("saf");
+        export("dspace-saf", &bundle, &out);
+        assert_clean(&out);
+    }
+}
+
+#[test]
+fn the_checker_finds_what_dspace_would_trip_on() {
+    let dir = Dir::new();
+    let bundle = dir.join("sample.zip");
+    corpack()
+        .arg("pack")
+        .arg(sample_collection(&dir, "sample"))
+        .arg("-o")
+        .arg(&bundle)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let out = dir.join("out");
+    export("dspace-saf", &bundle, &out);
+    let item = item_of(&out, "letter");
+    let dc = item.join("dublin_core.xml");
+    let text = fs::read_to_string(&dc).unwrap();
+    fs::write(
+        &dc,
+        text.replace(
+            "</dublin_core>",
+            "  <dcvalue element=\"description\" qualifier=\"provenance\">x</dcvalue>\n</dublin_core>",
+        ),
+    )
+    .unwrap();
+    fs::write(item.join("stray.txt"), "x").unwrap();
+    fs::write(
+        item.join("metadata_local.xml"),
+        "<dublin_core schema=\"local\"><dcvalue>",
+    )
+    .unwrap();
+    let problems = check_archive(&out).join("\n");
+    for expected in [
+        "dc.description.provenance is DSpace's own, hidden field",
+        "stray.txt: not listed in contents",
+        "metadata_local.xml: not XML",
+        "saf.zip: differs from saf/",
+    ] {
+        assert!(problems.contains(expected), "{expected}:\n{problems}");
+    }
+}
