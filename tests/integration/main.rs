@@ -2,8 +2,10 @@
 //! output with the external validators.
 
 mod check;
+mod conformance;
 mod manifests;
 mod pack;
+mod rfc8493;
 mod seeds;
 mod show;
 mod standards;

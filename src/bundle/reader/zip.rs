@@ -5,10 +5,11 @@
 //! when it cannot be read as one archive: no readable central directory
 //! (not a zip, truncated), duplicate names, a local header that disagrees
 //! with its central directory record, entries whose bytes overlap, hidden
-//! local headers, or no bag at its root or in one top-level directory. One
-//! bad entry is a finding (exit 1) and is never read: a name that could
-//! leave the bag or is not UTF-8, a link or device, encryption, a method
-//! other than stored or deflate, a declared size deflate cannot reach.
+//! local headers. One bad entry is a finding (exit 1) and is never read: a
+//! name that could leave the bag or is not UTF-8, a link or device,
+//! encryption, a method other than stored or deflate, a declared size
+//! deflate cannot reach. The bag is at the root of the zip if `bagit.txt`
+//! is there, else in the one top-level directory all entries share.
 //!
 //! Entries are inflated here, not by the `zip` crate, under explicit
 //! bounds: never more than one byte past the declared size, which is at
@@ -119,11 +120,7 @@ impl ZipBag {
                 encrypted: entry.encrypted(),
             });
         }
-        let prefix = bag_prefix(entries.iter().map(|e| e.name.as_str())).ok_or_else(|| {
-            unreadable(
-                "no bagit.txt at the root of the zip or in a single top-level directory".into(),
-            )
-        })?;
+        let prefix = bag_prefix(entries.iter().map(|e| e.name.as_str()));
         let mut listed = Vec::with_capacity(entries.len());
         for entry in entries {
             let Some(path) = entry.name.strip_prefix(&prefix) else {
@@ -270,21 +267,17 @@ fn refusal(entry: &Entry) -> Option<(Code, String)> {
 }
 
 /// The bag root inside a zip: the root itself if it has `bagit.txt`, else
-/// the one top-level directory every entry is in, if it has `bagit.txt`.
-fn bag_prefix<'a>(names: impl Iterator<Item = &'a str> + Clone) -> Option<String> {
+/// the one top-level directory every entry is in, else the root (whose
+/// missing `bagit.txt` verify then reports, as for a directory).
+fn bag_prefix<'a>(names: impl Iterator<Item = &'a str> + Clone) -> String {
     if names.clone().any(|name| name == "bagit.txt") {
-        return Some(String::new());
+        return String::new();
     }
-    let mut tops = names
-        .clone()
-        .map(|name| name.split_once('/').map(|(top, _)| top));
-    let top = tops.next()??;
-    if !tops.all(|t| t == Some(top)) {
-        return None;
+    let mut tops = names.map(|name| name.split_once('/').map(|(top, _)| top));
+    match tops.next() {
+        Some(Some(top)) if tops.all(|t| t == Some(top)) => format!("{top}/"),
+        _ => String::new(),
     }
-    let prefix = format!("{top}/");
-    let bagit = format!("{prefix}bagit.txt");
-    names.clone().any(|name| name == bagit).then_some(prefix)
 }
 
 impl BagStore for ZipBag {
@@ -475,11 +468,12 @@ mod tests {
     #[test]
     fn finds_the_bag_root_in_a_zip() {
         let prefix = |names: &[&str]| bag_prefix(names.iter().copied());
-        assert_eq!(prefix(&["bagit.txt", "data/a"]), Some(String::new()));
-        assert_eq!(prefix(&["b/bagit.txt", "b/data/a"]), Some("b/".into()));
-        assert_eq!(prefix(&["b/bagit.txt", "c/x"]), None);
-        assert_eq!(prefix(&["b/data/a"]), None);
-        assert_eq!(prefix(&[]), None);
+        assert_eq!(prefix(&["bagit.txt", "data/a"]), "");
+        assert_eq!(prefix(&["b/bagit.txt", "b/data/a"]), "b/");
+        assert_eq!(prefix(&["b/data/a"]), "b/");
+        assert_eq!(prefix(&["b/bagit.txt", "c/x"]), "");
+        assert_eq!(prefix(&["b/bagit.txt", "top-level-file"]), "");
+        assert_eq!(prefix(&[]), "");
     }
 
     fn read_entry(data: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
@@ -523,7 +517,10 @@ mod tests {
                 break error;
             }
         };
-        assert_eq!(super::super::read_error_finding("x", &error).code, Code::ZipBomb);
+        assert_eq!(
+            super::super::read_error_finding("x", &error).code,
+            Code::ZipBomb
+        );
         assert_eq!(endless.0, 1001);
     }
 }
