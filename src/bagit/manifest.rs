@@ -113,7 +113,8 @@ pub fn parse_line(
     algorithm: Algorithm,
     decode_percent: bool,
 ) -> Result<ParsedLine, String> {
-    let Some((digest, rest)) = line.split_once([' ', '\t']) else {
+    let separator = line.bytes().position(|b| b == b' ' || b == b'\t');
+    let Some((digest, rest)) = separator.map(|at| (&line[..at], &line[at + 1..])) else {
         return Err(format!("expected `<checksum> <path>`, found {line:?}"));
     };
     if digest.len() != algorithm.hex_len() || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {

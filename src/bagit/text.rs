@@ -205,7 +205,8 @@ impl<R: Read> Lines<R> {
     fn next_line(&mut self) -> Option<Result<String, TextError>> {
         loop {
             let pending = &self.text[self.start..];
-            if let Some(at) = pending.find(['\r', '\n']) {
+            let terminator = pending.bytes().position(|b| b == b'\r' || b == b'\n');
+            if let Some(at) = terminator {
                 // A CR ending the text read so far may be the first half
                 // of a CRLF: read on before deciding.
                 let cr_at_chunk_end = pending.as_bytes()[at] == b'\r' && at + 1 == pending.len();

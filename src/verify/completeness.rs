@@ -8,7 +8,7 @@ use super::fetch::Fetch;
 use super::findings::Findings;
 use super::manifests::Manifest;
 use crate::bundle::reader::BagStore;
-use crate::finding::{Code, Finding};
+use crate::finding::{Code, Finding, Severity};
 
 /// Checks what RFC 8493 §3 asks of a complete bag. `every_manifest`: every
 /// payload file must be listed in every payload manifest (BagIt 1.0);
@@ -30,31 +30,33 @@ pub fn check(
     let payload_manifests: Vec<&Manifest> = manifests.iter().filter(|m| !m.is_tag).collect();
     let to_fetch: HashSet<&str> = fetch.paths.iter().map(|(_, p)| p.as_str()).collect();
     check_fetch(store, &payload_manifests, fetch, findings);
-    let mut reported_missing = HashSet::new();
-    for manifest in manifests {
+    for (index, manifest) in manifests.iter().enumerate() {
+        let code = if manifest.is_tag {
+            Code::TagFileMissing
+        } else {
+            Code::PayloadFileMissing
+        };
         for path in manifest.entries.keys() {
+            let listed_before = |m: &Manifest| m.entries.contains_key(path);
             if store.contains(path)
-                || to_fetch.contains(path.as_str())
-                || !reported_missing.insert(path.as_str())
+                || to_fetch.contains(&**path)
+                || manifests[..index].iter().any(listed_before)
             {
                 continue;
             }
-            let code = if manifest.is_tag {
-                Code::TagFileMissing
-            } else {
-                Code::PayloadFileMissing
-            };
-            findings.push(Finding::error(
-                code,
-                path,
-                format!("listed in {} but absent from the bag", manifest.name),
-            ));
+            findings.push_with(Severity::Error, code, || {
+                Finding::error(
+                    code,
+                    &**path,
+                    format!("listed in {} but absent from the bag", manifest.name),
+                )
+            });
         }
     }
     for file in store.files().iter().filter(|f| f.path.starts_with("data/")) {
         let unlisted: Vec<&str> = payload_manifests
             .iter()
-            .filter(|m| !m.entries.contains_key(&file.path))
+            .filter(|m| !m.entries.contains_key(file.path.as_str()))
             .map(|m| m.name.as_str())
             .collect();
         let missing = if every_manifest {
@@ -87,7 +89,7 @@ fn check_fetch(
         }
         let unlisted: Vec<&str> = payload_manifests
             .iter()
-            .filter(|m| !m.entries.contains_key(path))
+            .filter(|m| !m.entries.contains_key(path.as_str()))
             .map(|m| m.name.as_str())
             .collect();
         if !unlisted.is_empty() {

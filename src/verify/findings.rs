@@ -21,17 +21,20 @@ pub struct Findings {
 impl Findings {
     /// Records a finding.
     pub fn push(&mut self, finding: Finding) {
-        let listed = self.listed.entry(finding.code).or_default();
+        self.push_with(finding.severity, finding.code, || finding);
+    }
+
+    /// Records a finding of `severity` and `code`, made by `make` only if
+    /// it is to be listed: a million more of one code cost a count.
+    pub fn push_with(&mut self, severity: Severity, code: Code, make: impl FnOnce() -> Finding) {
+        let listed = self.listed.entry(code).or_default();
         if *listed < MAX_PER_CODE {
             *listed += 1;
-            self.list.push(finding);
+            self.list.push(make());
             return;
         }
-        let (severity, count) = self
-            .unlisted
-            .entry(finding.code)
-            .or_insert((finding.severity, 0));
-        *severity = (*severity).max(finding.severity);
+        let (worst, count) = self.unlisted.entry(code).or_insert((severity, 0));
+        *worst = (*worst).max(severity);
         *count += 1;
     }
 

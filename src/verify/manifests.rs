@@ -25,9 +25,11 @@ pub struct Manifest {
     pub algorithm: Algorithm,
     /// Whether it is a tag manifest.
     pub is_tag: bool,
-    /// Path → expected digest, for the entries that can be used; a path
-    /// spelled in another normalization form than its file is the file's.
-    pub entries: BTreeMap<String, String>,
+    /// Path → expected digest (bytes, not hex: half the memory for
+    /// manifests of millions of lines), for the entries that can be used;
+    /// a path spelled in another normalization form than its file is the
+    /// file's.
+    pub entries: BTreeMap<Box<str>, Box<[u8]>>,
 }
 
 /// Every manifest of the bag, and whether any of them names a path that
@@ -267,13 +269,20 @@ impl Reading<'_> {
             ));
             path = stored.to_string();
         }
-        self.insert(number, path, parsed.entry.digest, findings);
+        let digest = hex::decode(&parsed.entry.digest).expect("parse_line checked the hex digits");
+        self.insert(number, path.into(), digest.into(), findings);
     }
 
     /// Adds an entry; a path listed again is a duplicate (RFC 8493 §2.1.3:
     /// every file "exactly once"), tolerated with a warning before 1.0 when
     /// the checksums agree.
-    fn insert(&mut self, number: usize, path: String, digest: String, findings: &mut Findings) {
+    fn insert(
+        &mut self,
+        number: usize,
+        path: Box<str>,
+        digest: Box<[u8]>,
+        findings: &mut Findings,
+    ) {
         let Some(first) = self.manifest.entries.get(&path) else {
             self.manifest.entries.insert(path, digest);
             return;
@@ -289,14 +298,12 @@ impl Reading<'_> {
         } else {
             "with different checksums"
         };
-        findings.push(Finding {
+        let name = &self.manifest.name;
+        findings.push_with(severity, Code::ManifestDuplicateEntry, || Finding {
             severity,
             code: Code::ManifestDuplicateEntry,
-            path,
-            message: format!(
-                "{} line {number} lists it again, {what}",
-                self.manifest.name
-            ),
+            path: path.into(),
+            message: format!("{name} line {number} lists it again, {what}"),
         });
     }
 }

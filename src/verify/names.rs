@@ -120,13 +120,14 @@ pub fn check_collisions(store: &dyn BagStore, findings: &mut Findings) {
 /// Payload manifest paths that differ only by case, when they are not both
 /// files of the bag (then [`check_collisions`] has said it).
 pub fn check_listed_case(store: &dyn BagStore, manifests: &[Manifest], findings: &mut Findings) {
-    let listed: BTreeSet<&str> = manifests
+    let listed = manifests
         .iter()
         .filter(|m| !m.is_tag)
-        .flat_map(|m| m.entries.keys().map(String::as_str))
-        .collect();
-    for_each_collision(listed.into_iter(), |first, other| {
-        if store.contains(first) && store.contains(other) {
+        .flat_map(|m| m.entries.keys().map(|path| &**path));
+    let mut reported = BTreeSet::new();
+    for_each_collision(listed, |first, other| {
+        let both_present = store.contains(first) && store.contains(other);
+        if first == other || both_present || !reported.insert(other) {
             return;
         }
         findings.push(Finding::warning(
@@ -146,7 +147,7 @@ pub fn check_system_files(store: &dyn BagStore, manifests: &[Manifest], findings
     let listed = manifests
         .iter()
         .filter(|m| !m.is_tag)
-        .flat_map(|m| m.entries.keys().map(String::as_str));
+        .flat_map(|m| m.entries.keys().map(|path| &**path));
     let clutter: BTreeSet<&str> = present
         .chain(listed)
         .filter(|path| path.starts_with("data/") && is_system_file(path))

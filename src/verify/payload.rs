@@ -25,7 +25,7 @@ pub struct Checked {
 }
 
 /// What one file should hash to: `(algorithm, digest, manifest name)`.
-type Expected<'a> = Vec<(Algorithm, &'a str, &'a str)>;
+type Expected<'a> = Vec<(Algorithm, &'a [u8], &'a str)>;
 
 /// Computes the checksums of every present, listed file and reports each
 /// one that differs from a manifest. The files in `sha256_wanted` are read
@@ -47,9 +47,9 @@ pub fn check_digests(
     for manifest in manifests {
         for (path, digest) in &manifest.entries {
             if readable(path) {
-                expected.entry(path.as_str()).or_default().push((
+                expected.entry(path).or_default().push((
                     manifest.algorithm,
-                    digest.as_str(),
+                    digest,
                     manifest.name.as_str(),
                 ));
             }
@@ -139,7 +139,8 @@ fn check_file(
             .find(|(a, _)| a == algorithm)
             .map(|(_, d)| d.as_str())
             .expect("every wanted algorithm was computed");
-        if computed != *digest {
+        let digest = hex::encode(digest);
+        if computed != digest {
             let code = if path.starts_with("data/") {
                 Code::PayloadDigestMismatch
             } else {
