@@ -3,8 +3,10 @@
 
 mod check;
 mod conformance;
+mod hostile;
 mod manifests;
 mod pack;
+mod rawzip;
 mod rfc8493;
 mod seeds;
 mod show;
