@@ -2,8 +2,8 @@
 //! be downloaded. corpack never downloads: a listed file that is absent
 //! makes the bag incomplete.
 
-use super::declaration::Declaration;
 use super::findings::Findings;
+use crate::bagit::declaration::Declaration;
 use crate::bagit::fetch;
 use crate::bagit::manifest::has_unencoded_percent;
 use crate::bagit::path::unsafe_reason;

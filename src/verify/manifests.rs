@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use super::declaration::Declaration;
 use super::findings::Findings;
 use super::names::Resolver;
+use crate::bagit::declaration::Declaration;
 use crate::bagit::manifest::{self, has_unencoded_percent};
 use crate::bagit::path::unsafe_reason;
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
