@@ -205,12 +205,14 @@ impl<R: Read> Lines<R> {
     fn next_line(&mut self) -> Option<Result<String, TextError>> {
         loop {
             let pending = &self.text[self.start..];
+            // After bytes that are not text, nothing more is read.
+            let no_more = self.at_end || self.not_text.is_some();
             let terminator = pending.bytes().position(|b| b == b'\r' || b == b'\n');
             if let Some(at) = terminator {
                 // A CR ending the text read so far may be the first half
                 // of a CRLF: read on before deciding.
                 let cr_at_chunk_end = pending.as_bytes()[at] == b'\r' && at + 1 == pending.len();
-                if !cr_at_chunk_end || self.at_end {
+                if !cr_at_chunk_end || no_more {
                     let skip = if pending[at..].starts_with("\r\n") {
                         2
                     } else {
@@ -220,7 +222,13 @@ impl<R: Read> Lines<R> {
                     self.start += at + skip;
                     return Some(Ok(line));
                 }
-            } else if self.at_end {
+            } else if no_more {
+                if let Some(message) = self.not_text.take() {
+                    return Some(Err(TextError::NotText {
+                        line: self.line + 1,
+                        message,
+                    }));
+                }
                 if pending.is_empty() {
                     return None;
                 }
@@ -232,12 +240,6 @@ impl<R: Read> Lines<R> {
                 return Some(Err(TextError::LineTooLong {
                     line: self.line + 1,
                     limit: self.max_line,
-                }));
-            }
-            if let Some(message) = self.not_text.take() {
-                return Some(Err(TextError::NotText {
-                    line: self.line + 1,
-                    message,
                 }));
             }
             if let Err(error) = self.fill() {
@@ -374,6 +376,16 @@ mod tests {
         assert_eq!(got[0], Ok("good".into()));
         assert_eq!(got[1], Err("line 2: is not text: not valid UTF-8".into()));
         assert_eq!(got.len(), 2);
+        let got = lines(b"good\n\xe2\x82", TextEncoding::UTF_8, 100);
+        assert_eq!(got[1], Err("line 2: is not text: not valid UTF-8".into()));
+        let got = lines(b"a\r\xff\nb\n", TextEncoding::UTF_8, 100);
+        assert_eq!(
+            got,
+            [
+                Ok("a".into()),
+                Err("line 2: is not text: not valid UTF-8".into())
+            ]
+        );
         let got = lines(b"a\nb\0c\n", TextEncoding::UTF_8, 100);
         assert_eq!(
             got[1],

@@ -17,7 +17,7 @@ use std::path::Path;
 
 pub use self::directory::DirectoryBag;
 pub use self::zip::{MAX_INFLATION_RATIO, ZipBag};
-use crate::error::{IoContext, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
 
 /// The most [`BagStore::read_all`] reads: it is for small files (tag files,
@@ -99,8 +99,13 @@ pub fn open(path: &Path) -> Result<Box<dyn BagStore>> {
     let metadata = path.metadata().at(path)?;
     if metadata.is_dir() {
         Ok(Box::new(DirectoryBag::open(path)?))
-    } else {
+    } else if metadata.is_file() {
         Ok(Box::new(ZipBag::open(path)?))
+    } else {
+        Err(Error::unreadable(
+            path,
+            "neither a directory nor a regular file (a FIFO or device is not read)",
+        ))
     }
 }
 
@@ -152,6 +157,19 @@ pub fn read_error_finding(path: &str, error: &io::Error) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_not_opened_as_a_bag() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("bag.zip");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(matches!(open(&fifo), Err(Error::Unreadable { .. })));
+    }
 
     #[test]
     fn read_errors_keep_the_code_of_the_damage() {
