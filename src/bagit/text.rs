@@ -235,8 +235,7 @@ impl<R: Read> Lines<R> {
                 let line = pending.to_string();
                 self.start = self.text.len();
                 return Some(Ok(line));
-            }
-            if pending.len() > self.max_line {
+            } else if pending.len() > self.max_line {
                 return Some(Err(TextError::LineTooLong {
                     line: self.line + 1,
                     limit: self.max_line,
@@ -410,5 +409,8 @@ mod tests {
         // The whole line was never held: one chunk past the limit at most.
         assert!(read.text.capacity() <= 2 * CHUNK_BYTES + 100);
         assert_eq!(lines(b"12345\n", TextEncoding::UTF_8, 4).len(), 1);
+        // A CR ending the first read is not counted in the line.
+        assert_eq!(Lines::new(&b"1234\r"[..], TextEncoding::UTF_8, 4).count(), 1);
+        assert!(Lines::new(&b"1234\r"[..], TextEncoding::UTF_8, 4).all(|l| l.is_ok()));
     }
 }
