@@ -19,6 +19,7 @@ pub mod digest;
 pub mod edtf;
 pub mod error;
 pub mod finding;
+pub mod fuzzing;
 pub mod output;
 pub mod pack;
 pub mod progress;
