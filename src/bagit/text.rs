@@ -410,7 +410,10 @@ mod tests {
         assert!(read.text.capacity() <= 2 * CHUNK_BYTES + 100);
         assert_eq!(lines(b"12345\n", TextEncoding::UTF_8, 4).len(), 1);
         // A CR ending the first read is not counted in the line.
-        assert_eq!(Lines::new(&b"1234\r"[..], TextEncoding::UTF_8, 4).count(), 1);
+        assert_eq!(
+            Lines::new(&b"1234\r"[..], TextEncoding::UTF_8, 4).count(),
+            1
+        );
         assert!(Lines::new(&b"1234\r"[..], TextEncoding::UTF_8, 4).all(|l| l.is_ok()));
     }
 }

@@ -136,51 +136,63 @@ pub fn read(
     manifests
 }
 
+/// Lines of one tolerated form: how many, and the first.
+#[derive(Debug, Default)]
+struct Seen {
+    count: usize,
+    first: usize,
+}
+
+impl Seen {
+    fn add(&mut self, line: usize) {
+        if self.count == 0 {
+            self.first = line;
+        }
+        self.count += 1;
+    }
+
+    /// "line 3", "12 lines, the first line 3"; `None` if there were none.
+    fn lines(&self) -> Option<String> {
+        match self.count {
+            0 => None,
+            1 => Some(format!("line {}", self.first)),
+            n => Some(format!("{n} lines, the first line {}", self.first)),
+        }
+    }
+}
+
 /// Tolerated forms, counted to be reported once per manifest.
 #[derive(Debug, Default)]
 struct Tally {
-    binary_markers: Vec<usize>,
-    dot_slash: Vec<usize>,
-    unencoded_percent: Vec<usize>,
+    binary_markers: Seen,
+    dot_slash: Seen,
+    unencoded_percent: Seen,
 }
 
 impl Tally {
     fn report(&self, manifest: &str, findings: &mut Findings) {
-        let lines = |numbers: &[usize]| match numbers {
-            [one] => format!("line {one}"),
-            [first, ..] => format!("{} lines, the first line {first}", numbers.len()),
-            [] => String::new(),
-        };
-        if !self.binary_markers.is_empty() {
-            findings.push(Finding::warning(
+        let forms = [
+            (
+                &self.binary_markers,
                 Code::Md5sumMarker,
-                manifest,
-                format!(
-                    "{}: `<checksum> *<path>`, the binary-mode form of md5sum; the * is not \
-                     taken as part of the path",
-                    lines(&self.binary_markers)
-                ),
-            ));
-        }
-        if !self.dot_slash.is_empty() {
-            findings.push(Finding::warning(
+                "`<checksum> *<path>`, the binary-mode form of md5sum; the * is not taken as \
+                 part of the path",
+            ),
+            (
+                &self.dot_slash,
                 Code::DotSlashPath,
-                manifest,
-                format!(
-                    "{}: the path starts with ./, which is read as the bag root",
-                    lines(&self.dot_slash)
-                ),
-            ));
-        }
-        if !self.unencoded_percent.is_empty() {
-            findings.push(Finding::warning(
+                "the path starts with ./, which is read as the bag root",
+            ),
+            (
+                &self.unencoded_percent,
                 Code::UnencodedPercent,
-                manifest,
-                format!(
-                    "{}: a % that BagIt 1.0 asks to be written %25 (read as a literal %)",
-                    lines(&self.unencoded_percent)
-                ),
-            ));
+                "a % that BagIt 1.0 asks to be written %25 (read as a literal %)",
+            ),
+        ];
+        for (seen, code, what) in forms {
+            if let Some(lines) = seen.lines() {
+                findings.push(Finding::warning(code, manifest, format!("{lines}: {what}")));
+            }
         }
     }
 }
@@ -207,19 +219,21 @@ impl Reading<'_> {
         let parsed = match manifest::parse_line(line, self.manifest.algorithm, rfc) {
             Ok(parsed) => parsed,
             Err(message) => {
-                findings.push(Finding::error(Code::ManifestLineInvalid, name, at(message)));
+                findings.push_with(Severity::Error, Code::ManifestLineInvalid, || {
+                    Finding::error(Code::ManifestLineInvalid, name, at(message))
+                });
                 return;
             }
         };
         if parsed.binary_marker {
-            self.tally.binary_markers.push(number);
+            self.tally.binary_markers.add(number);
         }
         if rfc && has_unencoded_percent(line) {
-            self.tally.unencoded_percent.push(number);
+            self.tally.unencoded_percent.add(number);
         }
         let mut path = parsed.entry.path;
         if let Some(rest) = path.strip_prefix("./") {
-            self.tally.dot_slash.push(number);
+            self.tally.dot_slash.add(number);
             path = rest.to_string();
         }
         if let Some(why) = unsafe_reason(&path) {
@@ -305,5 +319,31 @@ impl Reading<'_> {
             path: path.into(),
             message: format!("{name} line {number} lists it again, {what}"),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_manifests_are_named_at_the_root() {
+        assert!(is_tag_manifest("tagmanifest-sha256.txt"));
+        assert!(is_tag_manifest("tagmanifest-whatever.txt"));
+        assert!(!is_tag_manifest("data/tagmanifest-sha256.txt"));
+        assert!(!is_tag_manifest("manifest-sha256.txt"));
+        assert!(!is_tag_manifest("tagmanifest-sha256.txt.bak"));
+    }
+
+    #[test]
+    fn tolerated_forms_are_counted_not_kept() {
+        let mut seen = Seen::default();
+        assert_eq!(seen.lines(), None);
+        seen.add(7);
+        assert_eq!(seen.lines().as_deref(), Some("line 7"));
+        for line in 8..2_000_000 {
+            seen.add(line);
+        }
+        assert_eq!(seen.lines().as_deref(), Some("1999993 lines, the first line 7"));
     }
 }
