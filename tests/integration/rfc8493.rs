@@ -245,6 +245,29 @@ fn reserved_labels_are_found_whatever_their_case() {
 }
 
 #[test]
+fn package_info_is_bag_info_before_0_96() {
+    // Drafts 0.93 to 0.95 named bag-info.txt package-info.txt.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    fs::rename(bag.join("bag-info.txt"), bag.join("package-info.txt")).unwrap();
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 0.95\nTag-File-Character-Encoding: UTF-8\n",
+    );
+    assert_valid(&verify_json(&bag, &[]));
+    rewrite(&bag, "package-info.txt", "Payload-Oxum: 12.2\n");
+    assert_invalid(&verify_json(&bag, &[]), "payload-oxum-mismatch");
+    // From 0.96 it is only another tag file.
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 0.96\nTag-File-Character-Encoding: UTF-8\n",
+    );
+    assert_valid(&verify_json(&bag, &[]));
+}
+
+#[test]
 fn manifest_lines_are_a_checksum_white_space_and_a_path() {
     // §2.1.3: "checksum filepath", one or more spaces or tabs between,
     // hex in either case.
