@@ -344,6 +344,9 @@ mod tests {
         for line in 8..2_000_000 {
             seen.add(line);
         }
-        assert_eq!(seen.lines().as_deref(), Some("1999993 lines, the first line 7"));
+        assert_eq!(
+            seen.lines().as_deref(),
+            Some("1999993 lines, the first line 7")
+        );
     }
 }
