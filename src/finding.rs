@@ -71,8 +71,54 @@ pub enum Code {
     TagFileMissing,
     /// A tag file's checksum differs from its tag manifest's.
     TagDigestMismatch,
-    /// A listed file could not be read (I/O error, corrupt zip entry).
+    /// A listed file could not be read (an I/O error).
     FileUnreadable,
+    /// The bag has no payload directory `data/`.
+    PayloadDirMissing,
+    /// A payload manifest lists a path outside `data/`, or a tag manifest
+    /// lists a payload file or a tag manifest.
+    ManifestEntryMisplaced,
+    /// A manifest or `fetch.txt` path starts with `./` (tolerated).
+    DotSlashPath,
+    /// A manifest line marks its path with `*`, the binary-mode marker of
+    /// `md5sum`-style tools (tolerated; the `*` is not part of the path).
+    Md5sumMarker,
+    /// A path in a BagIt 1.0 bag has a `%` that is not written `%25`.
+    UnencodedPercent,
+    /// A `fetch.txt` line is not `URL LENGTH FILEPATH` for a payload file.
+    FetchLineInvalid,
+    /// A file listed in `fetch.txt` is absent: the bag is incomplete until
+    /// it is fetched (corpack never downloads).
+    FetchFileMissing,
+    /// A file listed in `fetch.txt` is not listed in every payload manifest.
+    FetchFileUnlisted,
+    /// Two files of the bag have names that are equal after Unicode
+    /// normalization (NFC) or case folding, so they cannot both exist on
+    /// macOS or Windows file systems.
+    NameCollision,
+    /// A manifest lists paths that differ only by case.
+    NameCaseVariant,
+    /// A manifest path matches a file only after Unicode normalization.
+    NameNormalization,
+    /// A file name is not valid UTF-8, so no manifest can name it.
+    NameNotUtf8,
+    /// A symbolic link, device, FIFO or socket: never followed nor read.
+    NotRegularFile,
+    /// Operating-system clutter in the payload (`.DS_Store`, `Thumbs.db`, …).
+    SystemFile,
+    /// An encrypted zip entry: its content cannot be verified.
+    ZipEntryEncrypted,
+    /// A zip entry compressed with a method other than stored or deflate.
+    ZipEntryUnsupported,
+    /// A zip entry whose data is damaged: wrong CRC-32, invalid compressed
+    /// data, or fewer bytes than its declared size.
+    ZipEntryCorrupt,
+    /// A zip entry that inflates past its declared size, or declares more
+    /// than deflate can produce from its compressed size.
+    ZipBomb,
+    /// A zip entry name with non-ASCII bytes but no UTF-8 flag, read as
+    /// UTF-8 when it is valid UTF-8 and as CP437 (the zip default) when not.
+    ZipNameEncoding,
     /// `Payload-Oxum` is malformed.
     PayloadOxumInvalid,
     /// `Payload-Oxum` disagrees with the payload.

@@ -20,6 +20,7 @@ pub mod edtf;
 pub mod error;
 pub mod export;
 pub mod finding;
+pub mod fuzzing;
 pub mod import;
 pub mod ocfl;
 pub mod output;

@@ -30,6 +30,7 @@ use crate::error::{Error, IoContext, RecordError, Result};
 use crate::finding::{Code, Finding, Severity};
 use crate::progress::Progress;
 use crate::verify::declaration;
+use crate::verify::findings::Findings;
 use crate::verify::{self, Report, VerifyOptions};
 
 /// The `bag-info.txt` label naming the profiles a bag conforms to.
@@ -268,7 +269,9 @@ impl Profile {
     /// be serialized (as a zip) when its location is a file.
     pub fn check(&self, store: &dyn BagStore) -> Vec<Finding> {
         let mut findings = Vec::new();
-        let mut scratch = Vec::new();
+        // verify reports what is wrong with the bag itself; the profile
+        // only needs what it declares.
+        let mut scratch = Findings::default();
         let declared = declaration::read(store, &mut scratch);
         self.check_serialization(store, &mut findings);
         if let Some(declared) = &declared

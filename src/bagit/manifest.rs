@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::text::split_lines;
 use crate::digest::Algorithm;
 
 /// The file name of the payload manifest for `algorithm`.
@@ -79,6 +80,65 @@ pub fn decode_path(path: &str, decode_percent: bool) -> String {
     decoded
 }
 
+/// Whether a path, as written in a manifest or `fetch.txt` of a BagIt 1.0
+/// bag, has a `%` that is not one of the escapes `%25`, `%0D`, `%0A`: RFC
+/// 8493 §2.1.3 asks writers to encode every `%`.
+pub fn has_unencoded_percent(path: &str) -> bool {
+    path.match_indices('%').any(|(at, _)| {
+        let escape = path.get(at..at + 3).unwrap_or("");
+        !["%25", "%0D", "%0A"]
+            .iter()
+            .any(|known| escape.eq_ignore_ascii_case(known))
+    })
+}
+
+/// One manifest line, read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedLine {
+    /// The checksum (lowercase) and the decoded path.
+    pub entry: ManifestEntry,
+    /// The line was `<checksum> *<path>`, the binary-mode form of `md5sum`
+    /// and its kin; the `*` is not part of the path.
+    pub binary_marker: bool,
+}
+
+/// Parses one line of a manifest for `algorithm`: the checksum, one or more
+/// spaces or tabs, and the path (RFC 8493 §2.1.3), percent-decoded as
+/// [`decode_path`] does. A single space followed by `*` is the binary-mode
+/// marker of `md5sum`-style tools, not part of the path: corpack and
+/// bagit-python separate with two spaces, so a tag file whose name starts
+/// with `*` is the one name this reading gets wrong.
+pub fn parse_line(
+    line: &str,
+    algorithm: Algorithm,
+    decode_percent: bool,
+) -> Result<ParsedLine, String> {
+    let separator = line.bytes().position(|b| b == b' ' || b == b'\t');
+    let Some((digest, rest)) = separator.map(|at| (&line[..at], &line[at + 1..])) else {
+        return Err(format!("expected `<checksum> <path>`, found {line:?}"));
+    };
+    if digest.len() != algorithm.hex_len() || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!(
+            "{digest:?} is not a {algorithm} checksum ({} hex digits)",
+            algorithm.hex_len()
+        ));
+    }
+    let (path, binary_marker) = match rest.strip_prefix('*') {
+        Some(path) if line.as_bytes()[digest.len()] == b' ' => (path, true),
+        _ => (rest.trim_start_matches([' ', '\t']), false),
+    };
+    if path.is_empty() {
+        return Err("the line has no path".into());
+    }
+    Ok(ParsedLine {
+        entry: ManifestEntry {
+            digest: digest.to_ascii_lowercase(),
+            path: decode_path(path, decode_percent),
+        },
+        binary_marker,
+    })
+}
+
 /// A manifest line that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineError {
@@ -97,44 +157,21 @@ pub struct ParsedManifest {
     pub errors: Vec<LineError>,
 }
 
-/// Parses a manifest's decoded text for `algorithm`. The checksum and the
-/// path are separated by one or more spaces or tabs.
+/// Parses a manifest's whole decoded text, line by line with
+/// [`parse_line`]; blank lines are skipped.
 pub fn parse(text: &str, algorithm: Algorithm, decode_percent: bool) -> ParsedManifest {
     let mut parsed = ParsedManifest::default();
-    for (index, line) in super::tagfile::split_lines(text).enumerate() {
-        let number = index + 1;
+    for (index, line) in split_lines(text).enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let error = |message: String| LineError {
-            line: number,
-            message,
-        };
-        let Some((digest, path)) = line.split_once([' ', '\t']) else {
-            parsed.errors.push(error(format!(
-                "expected `<checksum> <path>`, found {line:?}"
-            )));
-            continue;
-        };
-        let path = path.trim_start_matches([' ', '\t']);
-        if digest.len() != algorithm.hex_len() || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-            parsed.errors.push(error(format!(
-                "{digest:?} is not a {algorithm} checksum ({} hex digits)",
-                algorithm.hex_len()
-            )));
-            continue;
+        match parse_line(line, algorithm, decode_percent) {
+            Ok(read) => parsed.entries.push((index + 1, read.entry)),
+            Err(message) => parsed.errors.push(LineError {
+                line: index + 1,
+                message,
+            }),
         }
-        if path.is_empty() {
-            parsed.errors.push(error("the line has no path".into()));
-            continue;
-        }
-        parsed.entries.push((
-            number,
-            ManifestEntry {
-                digest: digest.to_ascii_lowercase(),
-                path: decode_path(path, decode_percent),
-            },
-        ));
     }
     parsed
 }
@@ -182,6 +219,37 @@ mod tests {
         assert_eq!(decode_path("data/%25", false), "data/%25");
         assert_eq!(decode_path("data/%25", true), "data/%");
         assert_eq!(decode_path("a%0d%0A", true), "a\r\n");
+    }
+
+    #[test]
+    fn md5sum_binary_markers_are_not_part_of_the_path() {
+        let md5 = "b1946ac92492d2347c6235b4d2611184";
+        let read = parse_line(&format!("{md5} *data/hello.txt"), Algorithm::Md5, true).unwrap();
+        assert!(read.binary_marker);
+        assert_eq!(read.entry.path, "data/hello.txt");
+        let read = parse_line(&format!("{md5}  *data/x"), Algorithm::Md5, true).unwrap();
+        assert!(!read.binary_marker);
+        assert_eq!(read.entry.path, "*data/x");
+        let read = parse_line(
+            &format!("{}\tdata/a b ", md5.to_uppercase()),
+            Algorithm::Md5,
+            true,
+        );
+        assert_eq!(
+            read.unwrap().entry,
+            ManifestEntry {
+                digest: md5.into(),
+                path: "data/a b ".into()
+            }
+        );
+    }
+
+    #[test]
+    fn finds_percent_signs_left_unencoded() {
+        assert!(!has_unencoded_percent("data/a%25b%0d%0A"));
+        assert!(has_unencoded_percent("data/100%.txt"));
+        assert!(has_unencoded_percent("data/%7Etest"));
+        assert!(has_unencoded_percent("data/%"));
     }
 
     #[test]

@@ -3,8 +3,12 @@
 //! This module knows the text formats; reading a whole bag and judging it
 //! is [`crate::verify`]'s job, writing one is [`crate::bundle`]'s.
 
+pub mod declaration;
+pub mod fetch;
 pub mod manifest;
+pub mod path;
 pub mod tagfile;
+pub mod text;
 
 use std::fmt;
 use std::str::FromStr;

@@ -2,6 +2,9 @@
 
 use std::fmt::Write;
 
+use super::text::TextEncoding;
+pub use super::text::split_lines;
+
 /// The elements of a tag file, in order; labels may repeat.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TagFile {
@@ -42,6 +45,59 @@ impl TagFile {
         }
         text
     }
+
+    /// Adds one line of the file. A line that starts with white space
+    /// continues the previous value; blank lines are skipped. With `strict`
+    /// (BagIt 1.0, RFC 8493 §2.2.2) an element is exactly a label, a colon,
+    /// one space or tab and the value; older versions allow any white space
+    /// around the colon. White space ending a value is dropped.
+    pub fn push_line(&mut self, line: &str, strict: bool) -> Result<(), String> {
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        if line.starts_with([' ', '\t']) {
+            let Some((_, value)) = self.elements.last_mut() else {
+                return Err("a continuation line comes before any label".into());
+            };
+            if !value.is_empty() {
+                value.push(' ');
+            }
+            value.push_str(line.trim());
+            return Ok(());
+        }
+        let (label, value) = parse_element(line, strict)?;
+        self.elements.push((label.to_string(), value.to_string()));
+        Ok(())
+    }
+}
+
+/// Splits `Label: value` into its label and value.
+fn parse_element(line: &str, strict: bool) -> Result<(&str, &str), String> {
+    let Some((label, value)) = line.split_once(':') else {
+        return Err(format!("expected `Label: value`, found {line:?}"));
+    };
+    if label.trim().is_empty() {
+        return Err(format!("the element has no label: {line:?}"));
+    }
+    if !strict {
+        return Ok((label.trim(), value.trim()));
+    }
+    if label.ends_with([' ', '\t']) {
+        return Err(format!(
+            "white space before the colon in {line:?} (allowed only before BagIt 1.0)"
+        ));
+    }
+    let value = match value.strip_prefix([' ', '\t']) {
+        Some(value) if value.starts_with([' ', '\t']) => {
+            return Err(format!(
+                "more than one space after the colon in {line:?} (allowed only before BagIt 1.0)"
+            ));
+        }
+        Some(value) => value,
+        None if value.is_empty() => value,
+        None => return Err(format!("no space after the colon in {line:?}")),
+    };
+    Ok((label, value.trim_end()))
 }
 
 /// A line of a tag file that is not an element.
@@ -53,42 +109,16 @@ pub struct TagFileError {
     pub message: String,
 }
 
-/// Parses a tag file's decoded text. Lines that start with white space
-/// continue the previous value (RFC 8493 §2.2.2); blank lines are skipped.
+/// Parses a tag file's decoded text, tolerating white space around the
+/// colon as readers of every BagIt version must.
 pub fn parse(text: &str) -> Result<TagFile, TagFileError> {
     let mut tags = TagFile::default();
     for (index, line) in split_lines(text).enumerate() {
-        let number = index + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        if line.starts_with([' ', '\t']) {
-            match tags.elements.last_mut() {
-                Some((_, value)) => {
-                    value.push(' ');
-                    value.push_str(line.trim());
-                }
-                None => {
-                    return Err(TagFileError {
-                        line: number,
-                        message: "a continuation line comes before any label".into(),
-                    });
-                }
-            }
-            continue;
-        }
-        match line.split_once(':') {
-            Some((label, value)) if !label.trim().is_empty() => {
-                tags.elements
-                    .push((label.trim().to_string(), value.trim().to_string()));
-            }
-            _ => {
-                return Err(TagFileError {
-                    line: number,
-                    message: format!("expected `Label: value`, found {line:?}"),
-                });
-            }
-        }
+        tags.push_line(line, false)
+            .map_err(|message| TagFileError {
+                line: index + 1,
+                message,
+            })?;
     }
     Ok(tags)
 }
@@ -97,51 +127,9 @@ pub fn parse(text: &str) -> Result<TagFile, TagFileError> {
 /// names. UTF-16 needs its byte-order mark; ISO-8859-1 maps each byte to the
 /// code point of the same value.
 pub fn decode(bytes: &[u8], encoding: &str) -> Result<String, String> {
-    let label = encoding.trim().to_ascii_lowercase();
-    match label.as_str() {
-        "utf-8" | "utf8" => {
-            String::from_utf8(bytes.to_vec()).map_err(|error| format!("not valid UTF-8: {error}"))
-        }
-        "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" => {
-            Ok(bytes.iter().map(|&b| char::from(b)).collect())
-        }
-        _ => {
-            let named = encoding_rs::Encoding::for_label(label.as_bytes())
-                .ok_or_else(|| format!("unknown Tag-File-Character-Encoding {encoding:?}"))?;
-            let (decoded, used, had_errors) = named.decode(bytes);
-            if had_errors {
-                return Err(format!("not valid {}", used.name()));
-            }
-            Ok(decoded.into_owned())
-        }
-    }
-}
-
-/// Splits on LF, CR or CRLF, the three line endings BagIt allows.
-pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        match rest.find(['\r', '\n']) {
-            Some(end) => {
-                let line = &rest[..end];
-                let skip = if rest[end..].starts_with("\r\n") {
-                    2
-                } else {
-                    1
-                };
-                rest = &rest[end + skip..];
-                Some(line)
-            }
-            None => {
-                let line = rest;
-                rest = "";
-                Some(line)
-            }
-        }
-    })
+    TextEncoding::for_label(encoding)
+        .ok_or_else(|| format!("unknown Tag-File-Character-Encoding {encoding:?}"))?
+        .decode(bytes)
 }
 
 #[cfg(test)]
@@ -168,6 +156,28 @@ mod tests {
         assert_eq!(parse("Good: yes\nno colon here\n").unwrap_err().line, 2);
         assert_eq!(parse("  leading continuation\n").unwrap_err().line, 1);
         assert!(parse(": empty label\n").is_err());
+    }
+
+    #[test]
+    fn bagit_1_0_allows_one_space_or_tab_after_the_colon_only() {
+        let strict = |line: &str| {
+            let mut tags = TagFile::default();
+            tags.push_line(line, true)
+                .map(|()| tags.elements[0].clone())
+        };
+        assert_eq!(
+            strict("Label: value").unwrap(),
+            ("Label".into(), "value".into())
+        );
+        assert_eq!(strict("Label:\tvalue ").unwrap().1, "value");
+        assert_eq!(strict("Label:").unwrap().1, "");
+        assert_eq!(strict("Two Words: v").unwrap().0, "Two Words");
+        for bad in ["Label : value", "Label:  value", "Label:value", " Label: v"] {
+            assert!(strict(bad).is_err(), "{bad:?} accepted");
+        }
+        let mut lenient = TagFile::default();
+        lenient.push_line("Label  :   value", false).unwrap();
+        assert_eq!(lenient.get("label"), Some("value"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use super::findings::Findings;
 use crate::bundle::reader::BagStore;
 use crate::bundle::{ROCRATE_METADATA, ROCRATE_PREVIEW};
 use crate::finding::{Code, Finding};
@@ -10,10 +11,7 @@ use crate::rocrate::{self, CrateFile};
 
 /// The files the metadata describes, or `None` (with a finding) if it
 /// cannot be read; `None` without a finding when the bag has no RO-Crate.
-pub fn described_files(
-    store: &dyn BagStore,
-    findings: &mut Vec<Finding>,
-) -> Option<Vec<CrateFile>> {
+pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<Vec<CrateFile>> {
     if !store.contains(ROCRATE_METADATA) {
         return None;
     }
@@ -45,7 +43,7 @@ pub fn check(
     store: &dyn BagStore,
     files: &[CrateFile],
     sha256: &BTreeMap<String, String>,
-    findings: &mut Vec<Finding>,
+    findings: &mut Findings,
 ) {
     let mismatch =
         |path: &str, message: String| Finding::error(Code::RocrateMismatch, path, message);

@@ -1,31 +1,24 @@
-//! The bag declaration (`bagit.txt`), `bag-info.txt` and `Payload-Oxum`.
+//! Reading the bag declaration (`bagit.txt`), `bag-info.txt` and
+//! `Payload-Oxum` from a bag.
 
+use std::io::Read;
+
+use super::findings::Findings;
 use crate::bagit::PayloadOxum;
-use crate::bagit::tagfile::{self, TagFile};
-use crate::bundle::reader::BagStore;
+use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration};
+use crate::bagit::tagfile::TagFile;
+use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
+use crate::bundle::reader::{BagStore, read_error_finding};
 use crate::finding::{Code, Finding};
 
-/// What `bagit.txt` declares.
-#[derive(Clone, Debug)]
-pub struct Declaration {
-    /// `BagIt-Version` as written.
-    pub version_text: String,
-    /// The version as (major, minor).
-    pub version: (u32, u32),
-    /// `Tag-File-Character-Encoding`.
-    pub encoding: String,
-}
+/// The most of `bag-info.txt` that is read.
+const BAG_INFO_LIMIT: usize = 16 << 20;
 
-impl Declaration {
-    /// Whether manifests percent-encode `%` as `%25` (BagIt 1.0 and later).
-    pub fn encodes_percent(&self) -> bool {
-        self.version >= (1, 0)
-    }
-}
-
-/// Reads and checks `bagit.txt` (RFC 8493 §2.1.1); `None` if it is absent
-/// or unusable, in which case nothing else can be judged.
-pub fn read(store: &dyn BagStore, findings: &mut Vec<Finding>) -> Option<Declaration> {
+/// Reads and checks `bagit.txt` (RFC 8493 §2.1.1): UTF-8 without a
+/// byte-order mark, exactly the two lines `BagIt-Version: M.N` and
+/// `Tag-File-Character-Encoding: ENCODING`, in that order. `None` if it is
+/// absent or unusable, in which case nothing else can be judged.
+pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration> {
     const PATH: &str = "bagit.txt";
     let invalid = |message: String| Finding::error(Code::BagitTxtInvalid, PATH, message);
     if !store.contains(PATH) {
@@ -36,62 +29,22 @@ pub fn read(store: &dyn BagStore, findings: &mut Vec<Finding>) -> Option<Declara
         ));
         return None;
     }
-    let bytes = match store.read_all(PATH) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            findings.push(invalid(format!("cannot be read: {error}")));
-            return None;
-        }
-    };
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        findings.push(invalid(
-            "starts with a byte-order mark, which bagit.txt must not have".into(),
-        ));
+    let mut bytes = Vec::new();
+    let read = store.read_with(PATH, &mut |reader| {
+        reader
+            .take(BAGIT_TXT_LIMIT + 1)
+            .read_to_end(&mut bytes)
+            .map(drop)
+    });
+    if let Err(error) = read {
+        findings.push(read_error_finding(PATH, &error));
         return None;
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(_) => {
-            findings.push(invalid("is not UTF-8".into()));
-            return None;
-        }
-    };
-    let tags = match tagfile::parse(&text) {
-        Ok(tags) => tags,
-        Err(error) => {
-            findings.push(invalid(format!("line {}: {}", error.line, error.message)));
-            return None;
-        }
-    };
-    let Some(version_text) = tags.get("BagIt-Version") else {
-        findings.push(invalid("has no BagIt-Version".into()));
-        return None;
-    };
-    let Some(version) = parse_version(version_text) else {
-        findings.push(invalid(format!(
-            "BagIt-Version {version_text:?} is not MAJOR.MINOR"
-        )));
-        return None;
-    };
-    let Some(encoding) = tags.get("Tag-File-Character-Encoding") else {
-        findings.push(invalid("has no Tag-File-Character-Encoding".into()));
-        return None;
-    };
-    Some(Declaration {
-        version_text: version_text.to_string(),
-        version,
-        encoding: encoding.to_string(),
-    })
-}
-
-fn parse_version(text: &str) -> Option<(u32, u32)> {
-    let (major, minor) = text.split_once('.')?;
-    let number = |part: &str| {
-        (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse().ok())
-            .flatten()
-    };
-    Some((number(major)?, number(minor)?))
+    let declaration = declaration::parse(&bytes);
+    if let Err(message) = &declaration {
+        findings.push(invalid(message.clone()));
+    }
+    declaration.ok()
 }
 
 /// Reads `bag-info.txt` (or `package-info.txt`, its name before 0.96), if
@@ -99,34 +52,70 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
 pub fn read_bag_info(
     store: &dyn BagStore,
     declaration: &Declaration,
-    findings: &mut Vec<Finding>,
+    findings: &mut Findings,
 ) -> Option<TagFile> {
-    let path = ["bag-info.txt", "package-info.txt"]
-        .into_iter()
-        .find(|p| store.contains(p))?;
-    let invalid = |message: String| Finding::error(Code::BagInfoInvalid, path, message);
-    let text = match store.read_all(path) {
-        Ok(bytes) => tagfile::decode(&bytes, &declaration.encoding),
-        Err(error) => Err(format!("cannot be read: {error}")),
+    let path = if store.contains("bag-info.txt") {
+        "bag-info.txt"
+    } else if declaration.version < (0, 96) && store.contains("package-info.txt") {
+        "package-info.txt"
+    } else {
+        return None;
     };
-    let parsed = text.and_then(|text| {
-        tagfile::parse(&text).map_err(|e| format!("line {}: {}", e.line, e.message))
-    });
-    match parsed {
-        Ok(tags) => Some(tags),
-        Err(message) => {
-            findings.push(invalid(message));
-            None
+    let mut tags = TagFile::default();
+    let mut problem = None;
+    let read = store.read_with(path, &mut |reader| {
+        let mut total = 0;
+        for line in Lines::new(reader, declaration.encoding, MAX_LINE_BYTES) {
+            let (number, line) = match line {
+                Ok(line) => line,
+                Err(TextError::Io(error)) => return Err(error),
+                Err(error) => {
+                    problem = Some(error.to_string());
+                    break;
+                }
+            };
+            total += line.len();
+            if total > BAG_INFO_LIMIT {
+                problem = Some(format!(
+                    "is longer than {BAG_INFO_LIMIT} bytes; the rest is not read"
+                ));
+                break;
+            }
+            if let Err(message) = tags.push_line(&line, declaration.is_rfc()) {
+                problem = Some(format!("line {number}: {message}"));
+                break;
+            }
         }
+        Ok(())
+    });
+    if let Err(error) = read {
+        findings.push(read_error_finding(path, &error));
+        return None;
     }
+    if let Some(message) = problem {
+        findings.push(Finding::error(Code::BagInfoInvalid, path, message));
+        return None;
+    }
+    Some(tags)
 }
 
-/// Compares `Payload-Oxum`, when given, with the payload.
-pub fn check_oxum(store: &dyn BagStore, bag_info: Option<&TagFile>, findings: &mut Vec<Finding>) {
-    let Some(declared) = bag_info.and_then(|tags| tags.get("Payload-Oxum")) else {
+/// Compares `Payload-Oxum`, when given, with the payload. The label is
+/// found whatever its case, as RFC 8493 §2.2.2 asks of reserved labels.
+pub fn check_oxum(store: &dyn BagStore, bag_info: Option<&TagFile>, findings: &mut Findings) {
+    let Some(tags) = bag_info else {
         return;
     };
-    let declared: PayloadOxum = match declared.parse() {
+    let mut values: Vec<&str> = tags.get_all("Payload-Oxum").collect();
+    values.dedup();
+    let declared = match values.as_slice() {
+        [] => return,
+        [one] => one.parse::<PayloadOxum>(),
+        _ => Err(format!(
+            "Payload-Oxum is given {} times with different values",
+            values.len()
+        )),
+    };
+    let declared = match declared {
         Ok(oxum) => oxum,
         Err(message) => {
             findings.push(Finding::error(
@@ -147,19 +136,5 @@ pub fn check_oxum(store: &dyn BagStore, bag_info: Option<&TagFile>, findings: &m
             "bag-info.txt",
             format!("Payload-Oxum is {declared} (octets.files) but the payload has {actual}"),
         ));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_are_major_dot_minor() {
-        assert_eq!(parse_version("1.0"), Some((1, 0)));
-        assert_eq!(parse_version("0.97"), Some((0, 97)));
-        for bad in [".97", "1", "1.", "a.b", "1.0.0", " 1.0"] {
-            assert_eq!(parse_version(bad), None, "{bad:?}");
-        }
     }
 }

@@ -1,23 +1,36 @@
 //! `verify`: judging a bag, zipped or not, without extracting it.
 //!
-//! The checks follow RFC 8493 §3: the bag declaration, the manifests and
-//! their paths, completeness (every payload file listed, every listed file
-//! present), `Payload-Oxum`, then validity (every checksum), and the RO-Crate
-//! metadata, when the payload has one, against the payload. Everything wrong is a
-//! [`Finding`]; only a bag that cannot be read at all is an [`Error`](crate::Error).
+//! The checks follow RFC 8493 §3: what the store found while listing the
+//! bag (names, links, zip entries it will not read), the bag declaration,
+//! `bag-info.txt`, the manifests and their paths, `fetch.txt`, names that
+//! collide across systems, completeness (every payload file listed, every
+//! listed file present), `Payload-Oxum`, then validity (every checksum), and
+//! the RO-Crate metadata, when the payload has one, against the payload.
+//! Everything wrong is a [`Finding`]; only a bag that cannot be read at all
+//! is an [`Error`](crate::Error).
+//!
+//! A bag whose manifests or `fetch.txt` name a path that could leave it
+//! (`../`, `/`, `~`, a drive letter, a backslash) is judged without reading
+//! any of its files: its paths are rejected before anything is opened.
 
+mod completeness;
 mod crate_metadata;
 pub(crate) mod declaration;
+mod fetch;
+pub(crate) mod findings;
 mod manifests;
+mod names;
 mod payload;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use self::findings::Findings;
+pub use self::findings::MAX_PER_CODE;
 use crate::bundle::reader::{self, BagStore};
 use crate::error::Result;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::progress::Progress;
 
 /// How much to check.
@@ -45,7 +58,8 @@ pub struct Report {
     pub files_checked: u64,
     /// Bytes read to compute them.
     pub bytes_checked: u64,
-    /// Everything found, errors and warnings, in the order found.
+    /// Everything found, errors and warnings, in the order found; at most
+    /// [`MAX_PER_CODE`] of one code, then one saying how many more.
     pub findings: Vec<Finding>,
 }
 
@@ -60,7 +74,7 @@ pub fn verify_path(path: &Path, options: VerifyOptions, progress: &dyn Progress)
 
 /// Verifies a bag.
 pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progress) -> Report {
-    let mut findings = Vec::new();
+    let mut findings = Findings::default();
     let mut report = Report {
         location: store.location().to_path_buf(),
         bagit_version: None,
@@ -70,27 +84,51 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
         bytes_checked: 0,
         findings: Vec::new(),
     };
+    for finding in store.findings() {
+        findings.push(finding.clone());
+    }
     if let Some(declaration) = declaration::read(store, &mut findings) {
         report.bagit_version = Some(declaration.version_text.clone());
         let bag_info = declaration::read_bag_info(store, &declaration, &mut findings);
-        let manifests = manifests::read(store, &declaration, &mut findings);
-        manifests::check_completeness(store, &manifests, &mut findings);
+        let resolver = names::Resolver::new(store);
+        let manifests = manifests::read(store, &declaration, &resolver, &mut findings);
+        let fetch = fetch::read(store, &declaration, &mut findings);
+        names::check_collisions(store, &mut findings);
+        names::check_listed_case(store, &manifests.list, &mut findings);
+        names::check_system_files(store, &manifests.list, &mut findings);
+        completeness::check(
+            store,
+            &manifests.list,
+            &fetch,
+            declaration.is_rfc(),
+            &mut findings,
+        );
         declaration::check_oxum(store, bag_info.as_ref(), &mut findings);
-        let described = crate_metadata::described_files(store, &mut findings);
-        let described = described.as_deref().unwrap_or_default();
+        let read_nothing = manifests.has_unsafe_path || fetch.has_unsafe_path;
+        let described = if read_nothing {
+            None
+        } else {
+            crate_metadata::described_files(store, &mut findings)
+        };
         let mut sha256 = Default::default();
-        if !options.fast {
-            let wanted: Vec<String> = described.iter().map(crate_metadata::bag_path).collect();
+        if !options.fast && !read_nothing {
+            let wanted: Vec<String> = described
+                .iter()
+                .flatten()
+                .map(crate_metadata::bag_path)
+                .collect();
             let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
             let checked =
-                payload::check_digests(store, &manifests, &wanted, progress, &mut findings);
+                payload::check_digests(store, &manifests.list, &wanted, progress, &mut findings);
             report.files_checked = checked.files;
             report.bytes_checked = checked.bytes;
             sha256 = checked.sha256;
         }
-        crate_metadata::check(store, described, &sha256, &mut findings);
+        if let Some(described) = &described {
+            crate_metadata::check(store, described, &sha256, &mut findings);
+        }
     }
-    report.valid = !findings.iter().any(|f| f.severity == Severity::Error);
-    report.findings = findings;
+    report.valid = !findings.has_error();
+    report.findings = findings.into_vec();
     report
 }

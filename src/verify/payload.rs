@@ -6,8 +6,9 @@ use std::io::{self, Read};
 
 use rayon::prelude::*;
 
+use super::findings::Findings;
 use super::manifests::Manifest;
-use crate::bundle::reader::BagStore;
+use crate::bundle::reader::{BagStore, read_error_finding};
 use crate::digest::{Algorithm, MultiHasher};
 use crate::finding::{Code, Finding};
 use crate::progress::Progress;
@@ -24,7 +25,7 @@ pub struct Checked {
 }
 
 /// What one file should hash to: `(algorithm, digest, manifest name)`.
-type Expected<'a> = Vec<(Algorithm, &'a str, &'a str)>;
+type Expected<'a> = Vec<(Algorithm, &'a [u8], &'a str)>;
 
 /// Computes the checksums of every present, listed file and reports each
 /// one that differs from a manifest. The files in `sha256_wanted` are read
@@ -34,20 +35,21 @@ pub fn check_digests(
     manifests: &[Manifest],
     sha256_wanted: &[&str],
     progress: &dyn Progress,
-    findings: &mut Vec<Finding>,
+    findings: &mut Findings,
 ) -> Checked {
+    let readable = |path: &str| store.file(path).is_some_and(|f| f.readable);
     let mut expected: BTreeMap<&str, Expected> = BTreeMap::new();
     for path in sha256_wanted {
-        if store.contains(path) {
+        if readable(path) {
             expected.entry(path).or_default();
         }
     }
     for manifest in manifests {
         for (path, digest) in &manifest.entries {
-            if store.contains(path) {
-                expected.entry(path.as_str()).or_default().push((
+            if readable(path) {
+                expected.entry(path).or_default().push((
                     manifest.algorithm,
-                    digest.as_str(),
+                    digest,
                     manifest.name.as_str(),
                 ));
             }
@@ -74,7 +76,9 @@ pub fn check_digests(
     };
     for ((path, _), result) in jobs.iter().zip(results) {
         checked.bytes += result.bytes;
-        findings.extend(result.findings);
+        for finding in result.findings {
+            findings.push(finding);
+        }
         if let Some(digest) = result.sha256 {
             checked.sha256.insert(path.to_string(), digest);
         }
@@ -121,11 +125,7 @@ fn check_file(
         }
     });
     if let Err(error) = result {
-        findings.push(Finding::error(
-            Code::FileUnreadable,
-            path,
-            format!("cannot be read: {error}"),
-        ));
+        findings.push(read_error_finding(path, &error));
         return FileResult {
             bytes: read,
             sha256: None,
@@ -139,7 +139,8 @@ fn check_file(
             .find(|(a, _)| a == algorithm)
             .map(|(_, d)| d.as_str())
             .expect("every wanted algorithm was computed");
-        if computed != *digest {
+        let digest = hex::encode(digest);
+        if computed != digest {
             let code = if path.starts_with("data/") {
                 Code::PayloadDigestMismatch
             } else {

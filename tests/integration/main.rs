@@ -2,14 +2,18 @@
 //! output with the external validators.
 
 mod check;
+mod conformance;
 mod datacite;
 mod dspace;
 mod generated;
+mod hostile;
 mod import;
 mod manifests;
 mod ocfl;
 mod pack;
 mod profile;
+mod rawzip;
+mod rfc8493;
 mod seeds;
 mod show;
 mod standards;

@@ -1,0 +1,162 @@
+//! The bag declaration, `bagit.txt` (RFC 8493 §2.1.1): UTF-8 without a
+//! byte-order mark, exactly the two lines `BagIt-Version: M.N` and
+//! `Tag-File-Character-Encoding: ENCODING`, in that order.
+
+use super::tagfile::TagFile;
+use super::text::{TextEncoding, split_lines};
+
+/// The BagIt versions corpack reads: the drafts 0.93 to 0.97 and RFC 8493.
+const KNOWN_VERSIONS: [(u32, u32); 6] = [(0, 93), (0, 94), (0, 95), (0, 96), (0, 97), (1, 0)];
+
+/// `bagit.txt` is two short lines; anything longer is not a declaration.
+pub const BAGIT_TXT_LIMIT: u64 = 1024;
+
+/// What `bagit.txt` declares.
+#[derive(Clone, Debug)]
+pub struct Declaration {
+    /// `BagIt-Version` as written.
+    pub version_text: String,
+    /// The version as (major, minor).
+    pub version: (u32, u32),
+    /// `Tag-File-Character-Encoding`.
+    pub encoding: TextEncoding,
+}
+
+impl Declaration {
+    /// Whether the bag follows RFC 8493 (BagIt 1.0): `%` is encoded as
+    /// `%25` in paths, tag files allow one space after the colon only, and
+    /// every payload file is listed in every payload manifest.
+    pub fn is_rfc(&self) -> bool {
+        self.version >= (1, 0)
+    }
+}
+
+/// Parses the bytes of `bagit.txt`; `Err` says what is wrong.
+pub fn parse(bytes: &[u8]) -> Result<Declaration, String> {
+    if bytes.len() as u64 > BAGIT_TXT_LIMIT {
+        return Err(format!(
+            "is longer than {BAGIT_TXT_LIMIT} bytes; a bag declaration is two short lines"
+        ));
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err("starts with a byte-order mark, which bagit.txt must not have".into());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| "is not UTF-8".to_string())?;
+    if text.contains('\0') {
+        return Err("is not text: it holds a NUL byte".into());
+    }
+    let lines: Vec<&str> = split_lines(text).collect();
+    let [version_line, encoding_line] = lines.as_slice() else {
+        return Err(format!(
+            "must be exactly two lines, BagIt-Version then Tag-File-Character-Encoding; it has {}",
+            lines.len()
+        ));
+    };
+    let element = |line: &str, strict: bool, label: &str| -> Result<String, String> {
+        let mut tags = TagFile::default();
+        tags.push_line(line, strict)?;
+        match tags.elements.first() {
+            Some((found, value)) if found.eq_ignore_ascii_case(label) => Ok(value.clone()),
+            _ => Err(format!("expected {label}, found {line:?}")),
+        }
+    };
+    let line_error = |number: usize| move |message: String| format!("line {number}: {message}");
+    // The version decides how strictly the lines are read, so it is read
+    // leniently first.
+    let version_text = element(version_line, false, "BagIt-Version").map_err(line_error(1))?;
+    let version = parse_version(&version_text)
+        .ok_or_else(|| format!("BagIt-Version {version_text:?} is not MAJOR.MINOR"))?;
+    if !KNOWN_VERSIONS.contains(&version) {
+        return Err(format!(
+            "BagIt-Version {version_text} is not one corpack knows (0.93 to 0.97, 1.0)"
+        ));
+    }
+    let strict = version >= (1, 0);
+    if strict {
+        element(version_line, true, "BagIt-Version").map_err(line_error(1))?;
+    }
+    let encoding_label =
+        element(encoding_line, strict, "Tag-File-Character-Encoding").map_err(line_error(2))?;
+    let encoding = TextEncoding::for_label(&encoding_label)
+        .ok_or_else(|| format!("unknown Tag-File-Character-Encoding {encoding_label:?}"))?;
+    Ok(Declaration {
+        version_text,
+        version,
+        encoding,
+    })
+}
+
+fn parse_version(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.split_once('.')?;
+    let number = |part: &str| {
+        (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    Some((number(major)?, number(minor)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_major_dot_minor() {
+        assert_eq!(parse_version("1.0"), Some((1, 0)));
+        assert_eq!(parse_version("0.97"), Some((0, 97)));
+        for bad in [".97", "1", "1.", "a.b", "1.0.0", " 1.0"] {
+            assert_eq!(parse_version(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_declaration_is_exactly_two_lines_in_order() {
+        let good = parse(b"BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8").unwrap();
+        assert_eq!((good.version, good.encoding), ((1, 0), TextEncoding::UTF_8));
+        let old = parse(b"BagIt-Version : 0.97\nTag-File-Character-Encoding :  ISO-8859-1\n");
+        assert_eq!(old.unwrap().encoding, TextEncoding::Latin1);
+        for (bad, why) in [
+            (&b"BagIt-Version: 1.0\n"[..], "exactly two lines"),
+            (
+                b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n\n",
+                "exactly two",
+            ),
+            (
+                b"Tag-File-Character-Encoding: UTF-8\nBagIt-Version: 1.0\n",
+                "expected BagIt",
+            ),
+            (
+                b"BagIt-Version : 1.0\nTag-File-Character-Encoding: UTF-8\n",
+                "before the colon",
+            ),
+            (
+                b"BagIt-Version: 1.0\nTag-File-Character-Encoding:  UTF-8\n",
+                "more than one",
+            ),
+            (
+                b"\xEF\xBB\xBFBagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+                "byte-order",
+            ),
+            (
+                b"BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n",
+                "not one corpack knows",
+            ),
+            (
+                b"BagIt-Version: 1.0\nTag-File-Character-Encoding: KLINGON\n",
+                "unknown",
+            ),
+            (
+                b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\xff\n",
+                "not UTF-8",
+            ),
+        ] {
+            let message = parse(bad).unwrap_err();
+            assert!(message.contains(why), "{bad:?}: {message}");
+        }
+        let long = format!(
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8{}",
+            " ".repeat(2000)
+        );
+        assert!(parse(long.as_bytes()).unwrap_err().contains("longer than"));
+    }
+}

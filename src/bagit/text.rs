@@ -1,0 +1,419 @@
+//! Tag files as text: decoded in the encoding `bagit.txt` declares and split
+//! into lines as they are read, so that memory is bounded by the longest
+//! line allowed, whatever the size of the file.
+
+use std::fmt;
+use std::io::{self, Read};
+
+use encoding_rs::{DecoderResult, Encoding};
+
+/// The longest line of a manifest, `fetch.txt` or `bag-info.txt` that is
+/// read: far beyond any real path (Linux allows 4 KiB), far below what could
+/// hurt. A longer line ends the reading of its file.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// How many bytes are read from the file at a time.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// An encoding tag files may be written in (`Tag-File-Character-Encoding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// ISO-8859-1: each byte is the code point of the same value. (The
+    /// WHATWG standard maps this label to windows-1252, which differs in
+    /// 0x80–0x9F, so it is decoded here.)
+    Latin1,
+    /// Any other encoding the WHATWG Encoding Standard knows: UTF-8, UTF-16
+    /// (with its byte-order mark deciding the byte order), Shift_JIS, …
+    Whatwg(&'static Encoding),
+}
+
+impl TextEncoding {
+    /// UTF-8, the encoding of `bagit.txt` and of every bag corpack writes.
+    pub const UTF_8: TextEncoding = TextEncoding::Whatwg(encoding_rs::UTF_8);
+
+    /// The encoding an IANA or WHATWG label names, if known.
+    pub fn for_label(label: &str) -> Option<TextEncoding> {
+        let label = label.trim().to_ascii_lowercase();
+        match label.as_str() {
+            "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1" => {
+                Some(TextEncoding::Latin1)
+            }
+            _ => Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg),
+        }
+    }
+
+    /// The encoding's name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Latin1 => "ISO-8859-1",
+            TextEncoding::Whatwg(encoding) => encoding.name(),
+        }
+    }
+
+    fn decoder(self) -> Decoder {
+        match self {
+            TextEncoding::Latin1 => Decoder::Latin1,
+            // UTF-16 needs its byte-order mark to know the byte order.
+            TextEncoding::Whatwg(encoding)
+                if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE =>
+            {
+                Decoder::Whatwg(encoding.new_decoder())
+            }
+            TextEncoding::Whatwg(encoding) => {
+                Decoder::Whatwg(encoding.new_decoder_with_bom_removal())
+            }
+        }
+    }
+
+    /// Decodes a whole (small) text; `Err` says why it is not text.
+    pub fn decode(self, bytes: &[u8]) -> Result<String, String> {
+        let mut text = String::new();
+        self.decoder().decode(bytes, true, &mut text)?;
+        Ok(text)
+    }
+}
+
+enum Decoder {
+    Latin1,
+    Whatwg(encoding_rs::Decoder),
+}
+
+impl Decoder {
+    /// Appends the text of `bytes` to `text`; `last` when they end the file.
+    fn decode(&mut self, bytes: &[u8], last: bool, text: &mut String) -> Result<(), String> {
+        match self {
+            Decoder::Latin1 => {
+                text.extend(bytes.iter().map(|&b| char::from(b)));
+                Ok(())
+            }
+            Decoder::Whatwg(decoder) => {
+                let mut rest = bytes;
+                loop {
+                    let room = decoder
+                        .max_utf8_buffer_length_without_replacement(rest.len())
+                        .ok_or("the text is too long to decode")?;
+                    text.reserve(room);
+                    let (result, read) =
+                        decoder.decode_to_string_without_replacement(rest, text, last);
+                    rest = &rest[read..];
+                    match result {
+                        DecoderResult::InputEmpty => return Ok(()),
+                        DecoderResult::OutputFull => continue,
+                        DecoderResult::Malformed(..) => {
+                            return Err(format!("not valid {}", decoder.encoding().name()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Why a tag file could not be read as lines of text.
+#[derive(Debug)]
+pub enum TextError {
+    /// Reading the file failed.
+    Io(io::Error),
+    /// The bytes are not text: not valid in the encoding, or a NUL byte.
+    NotText {
+        /// The 1-based line where it was found.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A line is longer than the limit; the file is not read further.
+    LineTooLong {
+        /// The 1-based number of the line.
+        line: usize,
+        /// The limit, in bytes of UTF-8.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for TextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TextError::Io(error) => write!(f, "cannot be read: {error}"),
+            TextError::NotText { line, message } => {
+                write!(f, "line {line}: is not text: {message}")
+            }
+            TextError::LineTooLong { line, limit } => write!(
+                f,
+                "line {line} is longer than {limit} bytes; the rest of the file is not read"
+            ),
+        }
+    }
+}
+
+/// The lines of a text file, decoded as they are read. Lines end with LF,
+/// CR or CRLF (RFC 8493 §2.2.2); the terminators are not part of the line.
+/// After the first error, the iterator ends.
+pub struct Lines<R> {
+    reader: R,
+    decoder: Decoder,
+    raw: Vec<u8>,
+    /// Decoded text not yet returned, from `start`.
+    text: String,
+    start: usize,
+    /// Lines returned so far.
+    line: usize,
+    max_line: usize,
+    at_end: bool,
+    /// Bytes that are not text, found after the text decoded before them.
+    not_text: Option<String>,
+    failed: bool,
+}
+
+impl<R: Read> Lines<R> {
+    /// Lines of `reader` in `encoding`, none longer than `max_line` bytes.
+    pub fn new(reader: R, encoding: TextEncoding, max_line: usize) -> Lines<R> {
+        Lines {
+            reader,
+            decoder: encoding.decoder(),
+            raw: vec![0; CHUNK_BYTES],
+            text: String::new(),
+            start: 0,
+            line: 0,
+            max_line,
+            at_end: false,
+            not_text: None,
+            failed: false,
+        }
+    }
+
+    /// Reads and decodes the next chunk, after dropping what was returned.
+    fn fill(&mut self) -> Result<(), TextError> {
+        self.text.drain(..self.start);
+        self.start = 0;
+        let read = loop {
+            match self.reader.read(&mut self.raw) {
+                Ok(n) => break n,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(TextError::Io(error)),
+            }
+        };
+        self.at_end = read == 0;
+        // The text before bad bytes is kept: its lines come first.
+        self.not_text = self
+            .decoder
+            .decode(&self.raw[..read], self.at_end, &mut self.text)
+            .err();
+        Ok(())
+    }
+
+    /// The next line, or `None` at the end of the file.
+    fn next_line(&mut self) -> Option<Result<String, TextError>> {
+        loop {
+            let pending = &self.text[self.start..];
+            // After bytes that are not text, nothing more is read.
+            let no_more = self.at_end || self.not_text.is_some();
+            let terminator = pending.bytes().position(|b| b == b'\r' || b == b'\n');
+            if let Some(at) = terminator {
+                // A CR ending the text read so far may be the first half
+                // of a CRLF: read on before deciding.
+                let cr_at_chunk_end = pending.as_bytes()[at] == b'\r' && at + 1 == pending.len();
+                if !cr_at_chunk_end || no_more {
+                    let skip = if pending[at..].starts_with("\r\n") {
+                        2
+                    } else {
+                        1
+                    };
+                    let line = pending[..at].to_string();
+                    self.start += at + skip;
+                    return Some(Ok(line));
+                }
+            } else if no_more {
+                if let Some(message) = self.not_text.take() {
+                    return Some(Err(TextError::NotText {
+                        line: self.line + 1,
+                        message,
+                    }));
+                }
+                if pending.is_empty() {
+                    return None;
+                }
+                let line = pending.to_string();
+                self.start = self.text.len();
+                return Some(Ok(line));
+            } else if pending.len() > self.max_line {
+                return Some(Err(TextError::LineTooLong {
+                    line: self.line + 1,
+                    limit: self.max_line,
+                }));
+            }
+            if let Err(error) = self.fill() {
+                return Some(Err(error));
+            }
+        }
+    }
+}
+
+impl<R: Read> Iterator for Lines<R> {
+    /// `(1-based line number, line)`.
+    type Item = Result<(usize, String), TextError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let result = match self.next_line()? {
+            Ok(line) if line.len() > self.max_line => Err(TextError::LineTooLong {
+                line: self.line + 1,
+                limit: self.max_line,
+            }),
+            Ok(line) if line.contains('\0') => Err(TextError::NotText {
+                line: self.line + 1,
+                message: "it holds a NUL byte".into(),
+            }),
+            Ok(line) => {
+                self.line += 1;
+                Ok((self.line, line))
+            }
+            Err(error) => Err(error),
+        };
+        self.failed = result.is_err();
+        Some(result)
+    }
+}
+
+/// Splits a whole text on LF, CR or CRLF, the three line endings BagIt
+/// allows.
+pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match rest.find(['\r', '\n']) {
+            Some(end) => {
+                let line = &rest[..end];
+                let skip = if rest[end..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                rest = &rest[end + skip..];
+                Some(line)
+            }
+            None => {
+                let line = rest;
+                rest = "";
+                Some(line)
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out one byte per call, to cut every chunk.
+    struct ByteByByte<'a>(&'a [u8]);
+
+    impl Read for ByteByByte<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            match (self.0.split_first(), buffer.first_mut()) {
+                (Some((&byte, rest)), Some(slot)) => {
+                    *slot = byte;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    fn lines(bytes: &[u8], encoding: TextEncoding, max: usize) -> Vec<Result<String, String>> {
+        let whole: Vec<_> = Lines::new(bytes, encoding, max)
+            .map(|r| r.map(|(_, l)| l).map_err(|e| e.to_string()))
+            .collect();
+        let cut: Vec<_> = Lines::new(ByteByByte(bytes), encoding, max)
+            .map(|r| r.map(|(_, l)| l).map_err(|e| e.to_string()))
+            .collect();
+        assert_eq!(whole, cut, "chunking changed the lines of {bytes:?}");
+        whole
+    }
+
+    fn ok(lines: &[&str]) -> Vec<Result<String, String>> {
+        lines.iter().map(|l| Ok(l.to_string())).collect()
+    }
+
+    #[test]
+    fn splits_on_lf_cr_and_crlf_across_chunks() {
+        let text = b"a\r\nb\rc\nd";
+        assert_eq!(
+            lines(text, TextEncoding::UTF_8, 100),
+            ok(&["a", "b", "c", "d"])
+        );
+        assert_eq!(lines(b"a\r", TextEncoding::UTF_8, 100), ok(&["a"]));
+        assert_eq!(lines(b"\n\n", TextEncoding::UTF_8, 100), ok(&["", ""]));
+        assert_eq!(lines(b"", TextEncoding::UTF_8, 100), ok(&[]));
+        let split: Vec<_> = split_lines("a\r\nb\rc\nd").collect();
+        assert_eq!(split, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn decodes_utf16_by_its_byte_order_mark_and_latin1_byte_by_byte() {
+        let utf16 = TextEncoding::for_label("UTF-16").unwrap();
+        assert_eq!(
+            lines(b"\xff\xfea\x00\n\x00b\x00", utf16, 100),
+            ok(&["a", "b"])
+        );
+        assert_eq!(
+            lines(b"\xfe\xff\x00a\x00\n\x00b", utf16, 100),
+            ok(&["a", "b"])
+        );
+        let latin1 = TextEncoding::for_label("ISO-8859-1").unwrap();
+        assert_eq!(lines(b"\xe9\x80", latin1, 100), ok(&["\u{e9}\u{80}"]));
+        assert_eq!(TextEncoding::for_label("nonsense-8"), None);
+    }
+
+    #[test]
+    fn what_is_not_text_ends_the_lines() {
+        let got = lines(b"good\n\xff\nafter", TextEncoding::UTF_8, 100);
+        assert_eq!(got[0], Ok("good".into()));
+        assert_eq!(got[1], Err("line 2: is not text: not valid UTF-8".into()));
+        assert_eq!(got.len(), 2);
+        let got = lines(b"good\n\xe2\x82", TextEncoding::UTF_8, 100);
+        assert_eq!(got[1], Err("line 2: is not text: not valid UTF-8".into()));
+        let got = lines(b"a\r\xff\nb\n", TextEncoding::UTF_8, 100);
+        assert_eq!(
+            got,
+            [
+                Ok("a".into()),
+                Err("line 2: is not text: not valid UTF-8".into())
+            ]
+        );
+        let got = lines(b"a\nb\0c\n", TextEncoding::UTF_8, 100);
+        assert_eq!(
+            got[1],
+            Err("line 2: is not text: it holds a NUL byte".into())
+        );
+    }
+
+    #[test]
+    fn a_long_line_ends_the_lines_without_being_held() {
+        let mut bytes = b"short\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', 10 * CHUNK_BYTES));
+        let mut read = Lines::new(bytes.as_slice(), TextEncoding::UTF_8, 100);
+        assert_eq!(read.next().unwrap().unwrap(), (1, "short".to_string()));
+        match read.next() {
+            Some(Err(TextError::LineTooLong {
+                line: 2,
+                limit: 100,
+            })) => {}
+            other => panic!("{other:?}"),
+        }
+        assert!(read.next().is_none());
+        // The whole line was never held: one chunk past the limit at most.
+        assert!(read.text.capacity() <= 2 * CHUNK_BYTES + 100);
+        assert_eq!(lines(b"12345\n", TextEncoding::UTF_8, 4).len(), 1);
+        // A CR ending the first read is not counted in the line.
+        assert_eq!(
+            Lines::new(&b"1234\r"[..], TextEncoding::UTF_8, 4).count(),
+            1
+        );
+        assert!(Lines::new(&b"1234\r"[..], TextEncoding::UTF_8, 4).all(|l| l.is_ok()));
+    }
+}

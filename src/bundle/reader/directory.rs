@@ -1,0 +1,250 @@
+//! A bag in a directory. Symbolic links are never followed: a link is a
+//! finding, not a file, whether it points inside the bag or outside it, and
+//! files are opened without following a link that replaced them since the
+//! listing.
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use super::{BagStore, StoredFile};
+use crate::bagit::path::unsafe_reason;
+use crate::error::{Error, Result};
+use crate::finding::{Code, Finding};
+
+/// A bag in a directory.
+pub struct DirectoryBag {
+    root: PathBuf,
+    files: Vec<StoredFile>,
+    dirs: HashSet<String>,
+    findings: Vec<Finding>,
+}
+
+impl DirectoryBag {
+    /// Lists the files under `root`. Only an unreadable `root` is an error;
+    /// what is wrong below it is a finding.
+    pub fn open(root: &Path) -> Result<DirectoryBag> {
+        let mut bag = DirectoryBag {
+            root: root.to_path_buf(),
+            files: Vec::new(),
+            dirs: HashSet::new(),
+            findings: Vec::new(),
+        };
+        let mut walk = walkdir::WalkDir::new(root).follow_links(false).into_iter();
+        while let Some(entry) = walk.next() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) if error.depth() == 0 => {
+                    let at = error.path().unwrap_or(root).to_path_buf();
+                    return Err(Error::io(at, error.into()));
+                }
+                Err(error) => {
+                    let path = error
+                        .path()
+                        .map(|p| bag.relative_lossy(p))
+                        .unwrap_or_default();
+                    bag.findings.push(Finding::error(
+                        Code::FileUnreadable,
+                        path,
+                        format!("cannot be listed: {}", io::Error::from(error)),
+                    ));
+                    continue;
+                }
+            };
+            if entry.depth() == 0 {
+                continue;
+            }
+            let file_type = entry.file_type();
+            let Some(path) = bag.relative(entry.path()) else {
+                if file_type.is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            };
+            if file_type.is_dir() {
+                bag.dirs.insert(path);
+            } else if file_type.is_file() {
+                match entry.metadata() {
+                    Ok(metadata) => bag.files.push(StoredFile {
+                        path,
+                        size: metadata.len(),
+                        readable: true,
+                    }),
+                    Err(error) => bag.findings.push(Finding::error(
+                        Code::FileUnreadable,
+                        path,
+                        format!("cannot be read: {}", io::Error::from(error)),
+                    )),
+                }
+            } else {
+                let what = match fs::read_link(entry.path()) {
+                    Ok(target) => format!(
+                        "a symbolic link (to {}); links are never followed",
+                        target.display()
+                    ),
+                    Err(_) => "not a regular file (a FIFO, socket or device)".to_string(),
+                };
+                bag.findings
+                    .push(Finding::error(Code::NotRegularFile, path, what));
+            }
+        }
+        bag.files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(bag)
+    }
+
+    /// The bag path of `path`, or `None` (with a finding) if its name is
+    /// not UTF-8 or cannot be used in a bag.
+    fn relative(&mut self, path: &Path) -> Option<String> {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        let Some(text) = relative.to_str() else {
+            self.findings.push(Finding::error(
+                Code::NameNotUtf8,
+                self.relative_lossy(path),
+                "the name is not valid UTF-8, so no manifest can name it",
+            ));
+            return None;
+        };
+        let text = text.replace(std::path::MAIN_SEPARATOR, "/");
+        if let Some(why) = unsafe_reason(&text) {
+            self.findings.push(Finding::error(
+                Code::UnsafePath,
+                &text,
+                format!("the name cannot be used in a bag: {why}"),
+            ));
+            return None;
+        }
+        Some(text)
+    }
+
+    /// The bag path of `path` for messages, with invalid UTF-8 replaced.
+    fn relative_lossy(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+impl BagStore for DirectoryBag {
+    fn location(&self) -> &Path {
+        &self.root
+    }
+
+    fn files(&self) -> &[StoredFile] {
+        &self.files
+    }
+
+    fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    fn is_dir(&self, path: &str) -> bool {
+        self.dirs.contains(path)
+    }
+
+    fn read_with(
+        &self,
+        path: &str,
+        read: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if !self.contains(path) {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{path:?} is not a file of the bag"),
+            ));
+        }
+        let mut file = open_regular(&self.root.join(path))?;
+        read(&mut file)
+    }
+}
+
+/// Opens a regular file for reading, refusing a symbolic link in its last
+/// component and anything that is not a regular file (without blocking on
+/// a FIFO).
+fn open_regular(path: &Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "no longer a regular file",
+        ));
+    }
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_files_and_directories_but_reads_only_listed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("data/empty")).unwrap();
+        fs::write(dir.path().join("data/a.txt"), "a").unwrap();
+        fs::write(dir.path().join("bagit.txt"), "b").unwrap();
+        let bag = DirectoryBag::open(dir.path()).unwrap();
+        let paths: Vec<_> = bag.files().iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["bagit.txt", "data/a.txt"]);
+        assert!(bag.is_dir("data") && bag.is_dir("data/empty") && !bag.is_dir("bagit.txt"));
+        assert_eq!(bag.read_all("data/a.txt").unwrap(), b"a");
+        for unlisted in ["data", "../x", "data/../bagit.txt", "missing"] {
+            let error = bag.read_all(unlisted).unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::NotFound, "{unlisted}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_odd_names_are_findings_not_files() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), "s").unwrap();
+        fs::create_dir_all(dir.path().join("data")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("data/link"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("data/dirlink")).unwrap();
+        let bad = std::ffi::OsStr::from_bytes(b"data/\xff.txt");
+        fs::write(dir.path().join(bad), "x").unwrap();
+        fs::write(dir.path().join("data/back\\slash"), "x").unwrap();
+        let bag = DirectoryBag::open(dir.path()).unwrap();
+        assert!(bag.files().is_empty(), "{:?}", bag.files());
+        let mut codes: Vec<_> = bag
+            .findings()
+            .iter()
+            .map(|f| (f.code, f.path.as_str()))
+            .collect();
+        codes.sort();
+        assert_eq!(
+            codes,
+            [
+                (Code::UnsafePath, "data/back\\slash"),
+                (Code::NameNotUtf8, "data/\u{fffd}.txt"),
+                (Code::NotRegularFile, "data/dirlink"),
+                (Code::NotRegularFile, "data/link"),
+            ]
+        );
+        assert!(bag.read_all("data/link").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_link_after_listing_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a"), "a").unwrap();
+        let bag = DirectoryBag::open(dir.path()).unwrap();
+        fs::remove_file(dir.path().join("a")).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", dir.path().join("a")).unwrap();
+        assert!(bag.read_all("a").is_err());
+    }
+}

@@ -1,0 +1,188 @@
+//! Reading a bag where it lies: a directory, or a zip read in place.
+//!
+//! [`BagStore`] hides the difference. Paths are relative to the bag root
+//! and `/`-separated, exactly as stored (no normalization): judging them
+//! against the manifests is verify's job. What cannot be a file of the bag
+//! at all (a name that could leave it, a name that is not UTF-8, a link, an
+//! encrypted zip entry, …) is reported by the store as a [`Finding`] when it
+//! is opened, and left out of [`BagStore::files`] or marked unreadable: no
+//! caller can read it by mistake.
+
+mod directory;
+mod zip;
+
+use std::fmt;
+use std::io::{self, Read};
+use std::path::Path;
+
+pub use self::directory::DirectoryBag;
+pub use self::zip::{MAX_INFLATION_RATIO, ZipBag};
+use crate::error::{Error, IoContext, Result};
+use crate::finding::{Code, Finding};
+
+/// The most [`BagStore::read_all`] reads: it is for small files (tag files,
+/// RO-Crate metadata), never for payload.
+pub const READ_ALL_LIMIT: u64 = 256 << 20;
+
+/// A file of a bag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredFile {
+    /// Path relative to the bag root, `/`-separated.
+    pub path: String,
+    /// Size in bytes, as the store declares it.
+    pub size: u64,
+    /// False when the store has already reported (in
+    /// [`BagStore::findings`]) why this file cannot be read: an encrypted
+    /// zip entry, an unsupported compression method, an impossible size.
+    pub readable: bool,
+}
+
+/// Something that holds a bag's files.
+pub trait BagStore: Sync {
+    /// The directory or zip file.
+    fn location(&self) -> &Path;
+
+    /// Every regular file of the bag that has a usable name, sorted by path.
+    fn files(&self) -> &[StoredFile];
+
+    /// What was found wrong while listing the bag.
+    fn findings(&self) -> &[Finding];
+
+    /// Whether the bag has a directory at `path` (no trailing `/`).
+    fn is_dir(&self, path: &str) -> bool;
+
+    /// Calls `read` with a reader of the file at `path`, one of
+    /// [`BagStore::files`]; any other path is `NotFound`. Damage found while
+    /// reading is an error carrying an [`EntryError`].
+    fn read_with(
+        &self,
+        path: &str,
+        read: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>,
+    ) -> io::Result<()>;
+
+    /// The whole content of a small file, at most [`READ_ALL_LIMIT`] bytes.
+    fn read_all(&self, path: &str) -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.read_with(path, &mut |reader| {
+            reader
+                .take(READ_ALL_LIMIT + 1)
+                .read_to_end(&mut bytes)
+                .map(drop)
+        })?;
+        if bytes.len() as u64 > READ_ALL_LIMIT {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("larger than {READ_ALL_LIMIT} bytes, too large to read whole"),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// The file at `path`, if the bag has it.
+    fn file(&self, path: &str) -> Option<&StoredFile> {
+        let files = self.files();
+        files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|at| &files[at])
+    }
+
+    /// Whether the bag has a file at `path`.
+    fn contains(&self, path: &str) -> bool {
+        self.file(path).is_some()
+    }
+}
+
+/// Opens the bag at `path`: a directory, or a zip holding the bag at its
+/// root or in a single top-level directory.
+pub fn open(path: &Path) -> Result<Box<dyn BagStore>> {
+    let metadata = path.metadata().at(path)?;
+    if metadata.is_dir() {
+        Ok(Box::new(DirectoryBag::open(path)?))
+    } else if metadata.is_file() {
+        Ok(Box::new(ZipBag::open(path)?))
+    } else {
+        Err(Error::unreadable(
+            path,
+            "neither a directory nor a regular file (a FIFO or device is not read)",
+        ))
+    }
+}
+
+/// Damage found while reading one file of a bag: carried inside the
+/// `io::Error` that [`BagStore::read_with`] returns, so that the finding
+/// gets its own code.
+#[derive(Debug)]
+pub struct EntryError {
+    /// The code of the finding.
+    pub code: Code,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl EntryError {
+    /// An `io::Error` carrying this damage.
+    pub fn into_io(code: Code, message: impl Into<String>) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            EntryError {
+                code,
+                message: message.into(),
+            },
+        )
+    }
+}
+
+impl fmt::Display for EntryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EntryError {}
+
+/// The finding for a failed read of `path`: the code of its
+/// [`EntryError`], or [`Code::FileUnreadable`] for an I/O error.
+pub fn read_error_finding(path: &str, error: &io::Error) -> Finding {
+    match error.get_ref().and_then(|e| e.downcast_ref::<EntryError>()) {
+        Some(damage) => Finding::error(damage.code, path, damage.message.clone()),
+        None => Finding::error(
+            Code::FileUnreadable,
+            path,
+            format!("cannot be read: {error}"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_not_opened_as_a_bag() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("bag.zip");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(matches!(open(&fifo), Err(Error::Unreadable { .. })));
+    }
+
+    #[test]
+    fn read_errors_keep_the_code_of_the_damage() {
+        let damage = EntryError::into_io(Code::ZipEntryCorrupt, "CRC-32 differs");
+        let finding = read_error_finding("data/a", &damage);
+        assert_eq!(
+            (finding.code, finding.message.as_str()),
+            (Code::ZipEntryCorrupt, "CRC-32 differs")
+        );
+        let plain = io::Error::other("disk on fire");
+        assert_eq!(
+            read_error_finding("data/a", &plain).code,
+            Code::FileUnreadable
+        );
+    }
+}

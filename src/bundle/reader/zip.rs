@@ -1,0 +1,526 @@
+//! A bag inside a zip file, read in place and distrusted.
+//!
+//! The `zip` crate parses the central directory; corpack then decides what
+//! to trust. The whole archive is refused ([`Error::Unreadable`], exit 2)
+//! when it cannot be read as one archive: no readable central directory
+//! (not a zip, truncated), duplicate names, a local header that disagrees
+//! with its central directory record, entries whose bytes overlap, hidden
+//! local headers. One bad entry is a finding (exit 1) and is never read: a
+//! name that could leave the bag or is not UTF-8, a link or device,
+//! encryption, a method other than stored or deflate, a declared size
+//! deflate cannot reach. The bag is at the root of the zip if `bagit.txt`
+//! is there, else in the one top-level directory all entries share.
+//!
+//! Entries are inflated here, not by the `zip` crate, under explicit
+//! bounds: never more than one byte past the declared size, which is at
+//! most [`MAX_INFLATION_RATIO`] times the compressed size; since entries
+//! cannot overlap, a whole verify inflates at most that ratio times the
+//! archive's size. The CRC-32 and the size are checked at the end of each
+//! entry. A zip inside the payload is payload: it is hashed, never opened.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ::zip::{CompressionMethod, System, ZipArchive};
+use flate2::bufread::DeflateDecoder;
+
+use super::{BagStore, EntryError, StoredFile};
+use crate::bagit::path::unsafe_reason;
+use crate::error::{Error, IoContext, Result};
+use crate::finding::{Code, Finding};
+
+/// The most bytes an entry may declare per compressed byte: deflate's own
+/// ceiling (a 258-byte match coded in two bits), so no honest entry is
+/// refused and no dishonest one is inflated beyond it.
+pub const MAX_INFLATION_RATIO: u64 = 1032;
+
+/// The general-purpose flag bit saying the name is UTF-8 (APPNOTE 4.4.4).
+const UTF8_NAME_FLAG: u16 = 1 << 11;
+
+/// A bag inside a zip file, read without extracting.
+pub struct ZipBag {
+    location: PathBuf,
+    archive: ZipArchive<SharedFile>,
+    /// Entry name prefix of the bag root: `""` or `"<top>/"`.
+    prefix: String,
+    files: Vec<StoredFile>,
+    /// Zip entry index of each file, in the order of `files`.
+    indexes: Vec<usize>,
+    dirs: HashSet<String>,
+    findings: Vec<Finding>,
+}
+
+/// A usable entry, before the bag root is known.
+struct Entry {
+    name: String,
+    index: usize,
+    size: u64,
+    compressed: u64,
+    method: CompressionMethod,
+    encrypted: bool,
+}
+
+impl ZipBag {
+    /// Reads the zip's central directory, checks the archive as a whole and
+    /// finds the bag in it.
+    pub fn open(location: &Path) -> Result<ZipBag> {
+        let file = File::open(location).at(location)?;
+        let unreadable = |message: String| Error::unreadable(location, message);
+        let mut archive = ZipArchive::new(SharedFile::new(file))
+            .map_err(|error| unreadable(format!("not a readable zip archive: {error}")))?;
+        archive
+            .validate_header_consistency()
+            .map_err(|error| unreadable(format!("the zip archive cannot be trusted: {error}")))?;
+        let mut findings = Vec::new();
+        let mut entries = Vec::new();
+        let mut dir_names = Vec::new();
+        for index in 0..archive.len() {
+            let entry = archive
+                .by_index_data(index)
+                .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
+            let Some(name) = entry_name(&entry, &mut findings) else {
+                continue;
+            };
+            let is_dir = name.ends_with('/') || unix_type(&entry) == Some(UNIX_DIR);
+            let trimmed = name.trim_end_matches('/');
+            if let Some(why) = unsafe_reason(trimmed) {
+                findings.push(Finding::error(
+                    Code::UnsafePath,
+                    &name,
+                    format!("zip entry name cannot be used in a bag: {why}; it is not read"),
+                ));
+                continue;
+            }
+            if is_dir {
+                dir_names.push(trimmed.to_string());
+                continue;
+            }
+            if let Some(kind) = unix_type(&entry).filter(|&t| t != UNIX_FILE) {
+                let what = if kind == UNIX_SYMLINK {
+                    "a symbolic link"
+                } else {
+                    "a device, FIFO or socket"
+                };
+                findings.push(Finding::error(
+                    Code::NotRegularFile,
+                    &name,
+                    format!("zip entry is {what}; it is never followed nor read"),
+                ));
+                continue;
+            }
+            entries.push(Entry {
+                name,
+                index,
+                size: entry.size(),
+                compressed: entry.compressed_size(),
+                method: entry.compression(),
+                encrypted: entry.encrypted(),
+            });
+        }
+        let prefix = bag_prefix(entries.iter().map(|e| e.name.as_str()));
+        let mut listed = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let Some(path) = entry.name.strip_prefix(&prefix) else {
+                continue;
+            };
+            let refusal = refusal(&entry);
+            if let Some((code, message)) = &refusal {
+                findings.push(Finding::error(*code, path, message.clone()));
+            }
+            let file = StoredFile {
+                path: path.to_string(),
+                size: entry.size,
+                readable: refusal.is_none(),
+            };
+            listed.push((file, entry.index));
+        }
+        listed.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        let (files, indexes): (Vec<StoredFile>, Vec<usize>) = listed.into_iter().unzip();
+        let mut dirs: HashSet<String> = dir_names
+            .iter()
+            .filter_map(|name| name.strip_prefix(&prefix).map(str::to_string))
+            .collect();
+        for file in &files {
+            let mut path = file.path.as_str();
+            while let Some((parent, _)) = path.rsplit_once('/') {
+                if !dirs.insert(parent.to_string()) {
+                    break;
+                }
+                path = parent;
+            }
+        }
+        Ok(ZipBag {
+            location: location.to_path_buf(),
+            archive,
+            prefix,
+            files,
+            indexes,
+            dirs,
+            findings,
+        })
+    }
+
+    /// The entry name prefix of the bag root, `""` or `"<top>/"`.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+}
+
+/// The entry's name, or `None` (with a finding) if it is flagged UTF-8 but
+/// is not. A non-ASCII name without the flag is, by the zip specification,
+/// CP437, but many tools write UTF-8 without setting the flag: it is read as
+/// UTF-8 when it is valid UTF-8 (CP437 text almost never is) and as CP437
+/// otherwise, with a warning either way.
+fn entry_name(
+    entry: &::zip::read::ZipFileEntry<'_>,
+    findings: &mut Vec<Finding>,
+) -> Option<String> {
+    let raw = entry.name_raw();
+    if raw.is_ascii() {
+        return Some(String::from_utf8_lossy(raw).into_owned());
+    }
+    let flagged = entry.flags().as_u16() & UTF8_NAME_FLAG != 0;
+    match (std::str::from_utf8(raw), flagged) {
+        (Ok(name), true) => Some(name.to_string()),
+        (Err(_), true) => {
+            findings.push(Finding::error(
+                Code::NameNotUtf8,
+                String::from_utf8_lossy(raw),
+                "zip entry name is flagged UTF-8 but is not valid UTF-8; it is not read",
+            ));
+            None
+        }
+        (Ok(name), false) => {
+            findings.push(Finding::warning(
+                Code::ZipNameEncoding,
+                name,
+                "zip entry name is not flagged UTF-8; read as UTF-8, which it is",
+            ));
+            Some(name.to_string())
+        }
+        (Err(_), false) => {
+            let name = entry.name().ok()?.into_owned();
+            findings.push(Finding::warning(
+                Code::ZipNameEncoding,
+                &name,
+                "zip entry name is neither flagged nor valid UTF-8; read as CP437, the zip default",
+            ));
+            Some(name)
+        }
+    }
+}
+
+const UNIX_TYPE_MASK: u32 = 0o170000;
+const UNIX_FILE: u32 = 0o100000;
+const UNIX_DIR: u32 = 0o040000;
+const UNIX_SYMLINK: u32 = 0o120000;
+
+/// The Unix file type of an entry made on Unix, if it records one.
+fn unix_type(entry: &::zip::read::ZipFileEntry<'_>) -> Option<u32> {
+    if entry.system() != System::Unix {
+        return None;
+    }
+    let kind = (entry.external_attributes() >> 16) & UNIX_TYPE_MASK;
+    (kind != 0).then_some(kind)
+}
+
+/// Why an entry must not be read, if it must not.
+fn refusal(entry: &Entry) -> Option<(Code, String)> {
+    if entry.encrypted {
+        return Some((
+            Code::ZipEntryEncrypted,
+            "zip entry is encrypted; its content cannot be verified".into(),
+        ));
+    }
+    match entry.method {
+        CompressionMethod::Stored if entry.size != entry.compressed => Some((
+            Code::ZipEntryCorrupt,
+            format!(
+                "stored zip entry declares {} bytes but holds {}",
+                entry.size, entry.compressed
+            ),
+        )),
+        CompressionMethod::Stored => None,
+        CompressionMethod::Deflated
+            if entry.size > entry.compressed.saturating_mul(MAX_INFLATION_RATIO) =>
+        {
+            Some((
+                Code::ZipBomb,
+                format!(
+                    "zip entry declares {} bytes from {} compressed bytes, more than deflate can \
+                     produce ({MAX_INFLATION_RATIO} to 1); it is not inflated",
+                    entry.size, entry.compressed
+                ),
+            ))
+        }
+        CompressionMethod::Deflated => None,
+        other => Some((
+            Code::ZipEntryUnsupported,
+            format!(
+                "zip entry is compressed with method {other}; corpack reads only stored and deflate"
+            ),
+        )),
+    }
+}
+
+/// The bag root inside a zip: the root itself if it has `bagit.txt`, else
+/// the one top-level directory every entry is in, else the root (whose
+/// missing `bagit.txt` verify then reports, as for a directory).
+fn bag_prefix<'a>(names: impl Iterator<Item = &'a str> + Clone) -> String {
+    if names.clone().any(|name| name == "bagit.txt") {
+        return String::new();
+    }
+    let mut tops = names.map(|name| name.split_once('/').map(|(top, _)| top));
+    match tops.next() {
+        Some(Some(top)) if tops.all(|t| t == Some(top)) => format!("{top}/"),
+        _ => String::new(),
+    }
+}
+
+impl BagStore for ZipBag {
+    fn location(&self) -> &Path {
+        &self.location
+    }
+
+    fn files(&self) -> &[StoredFile] {
+        &self.files
+    }
+
+    fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    fn is_dir(&self, path: &str) -> bool {
+        self.dirs.contains(path)
+    }
+
+    fn read_with(
+        &self,
+        path: &str,
+        read: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let position = self
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .map_err(|_| io::Error::new(io::ErrorKind::NotFound, format!("no entry {path:?}")))?;
+        let stored = &self.files[position];
+        if !stored.readable {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("zip entry {path:?} is not read (see its finding)"),
+            ));
+        }
+        let mut archive = self.archive.clone();
+        let raw = archive
+            .by_index_raw(self.indexes[position])
+            .map_err(|error| EntryError::into_io(Code::ZipEntryCorrupt, error.to_string()))?;
+        let crc = raw.crc32();
+        let method = raw.compression();
+        match method {
+            CompressionMethod::Deflated => {
+                let inflate = DeflateDecoder::new(BufReader::with_capacity(64 * 1024, raw));
+                read(&mut EntryReader::new(inflate, stored.size, crc))
+            }
+            _ => read(&mut EntryReader::new(raw, stored.size, crc)),
+        }
+    }
+}
+
+/// The content of one entry, checked against its declared size and CRC-32:
+/// reading stops with an error one byte past the declared size, and the end
+/// is an error unless both the size and the CRC-32 match.
+struct EntryReader<R> {
+    inner: R,
+    declared: u64,
+    produced: u64,
+    crc: crc32fast::Hasher,
+    expected_crc: u32,
+}
+
+impl<R: Read> EntryReader<R> {
+    fn new(inner: R, declared: u64, expected_crc: u32) -> EntryReader<R> {
+        EntryReader {
+            inner,
+            declared,
+            produced: 0,
+            crc: crc32fast::Hasher::new(),
+            expected_crc,
+        }
+    }
+}
+
+impl<R: Read> Read for EntryReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        if buffer.is_empty() {
+            return Ok(0);
+        }
+        // One byte past the declared size is enough to see a lie.
+        let room = self
+            .declared
+            .saturating_sub(self.produced)
+            .saturating_add(1);
+        let want = buffer
+            .len()
+            .min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buffer[..want]).map_err(|error| {
+            EntryError::into_io(
+                Code::ZipEntryCorrupt,
+                format!("zip entry data is damaged: {error}"),
+            )
+        })?;
+        self.produced += n as u64;
+        if self.produced > self.declared {
+            return Err(EntryError::into_io(
+                Code::ZipBomb,
+                format!(
+                    "zip entry inflates past its declared size of {} bytes; stopped there",
+                    self.declared
+                ),
+            ));
+        }
+        self.crc.update(&buffer[..n]);
+        if n == 0 {
+            if self.produced < self.declared {
+                return Err(EntryError::into_io(
+                    Code::ZipEntryCorrupt,
+                    format!(
+                        "zip entry ends after {} of its declared {} bytes",
+                        self.produced, self.declared
+                    ),
+                ));
+            }
+            let crc = self.crc.clone().finalize();
+            if crc != self.expected_crc {
+                return Err(EntryError::into_io(
+                    Code::ZipEntryCorrupt,
+                    format!(
+                        "zip entry CRC-32 is {crc:08x}, the archive declares {:08x}",
+                        self.expected_crc
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A file shared between threads, each clone reading at its own position.
+#[derive(Clone)]
+struct SharedFile {
+    file: Arc<File>,
+    position: u64,
+    len: u64,
+}
+
+impl SharedFile {
+    fn new(file: File) -> SharedFile {
+        let len = file.metadata().map_or(0, |m| m.len());
+        SharedFile {
+            file: Arc::new(file),
+            position: 0,
+            len,
+        }
+    }
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let n = read_at(&self.file, buffer, self.position)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SharedFile {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let position = match to {
+            SeekFrom::Start(offset) => Some(offset),
+            SeekFrom::End(delta) => self.len.checked_add_signed(delta),
+            SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
+        };
+        self.position = position.ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start of the file",
+            )
+        })?;
+        Ok(self.position)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buffer, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buffer, offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_bag_root_in_a_zip() {
+        let prefix = |names: &[&str]| bag_prefix(names.iter().copied());
+        assert_eq!(prefix(&["bagit.txt", "data/a"]), "");
+        assert_eq!(prefix(&["b/bagit.txt", "b/data/a"]), "b/");
+        assert_eq!(prefix(&["b/data/a"]), "b/");
+        assert_eq!(prefix(&["b/bagit.txt", "c/x"]), "");
+        assert_eq!(prefix(&["b/bagit.txt", "top-level-file"]), "");
+        assert_eq!(prefix(&[]), "");
+    }
+
+    fn read_entry(data: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        EntryReader::new(data, declared, crc)
+            .read_to_end(&mut out)
+            .map(|_| out)
+    }
+
+    fn code(result: io::Result<Vec<u8>>) -> Code {
+        let error = result.unwrap_err();
+        super::super::read_error_finding("x", &error).code
+    }
+
+    #[test]
+    fn entries_must_match_their_declared_size_and_crc() {
+        let crc = crc32fast::hash(b"hello");
+        assert_eq!(read_entry(b"hello", 5, crc).unwrap(), b"hello");
+        assert_eq!(code(read_entry(b"hello", 4, crc)), Code::ZipBomb);
+        assert_eq!(code(read_entry(b"hello", 6, crc)), Code::ZipEntryCorrupt);
+        assert_eq!(code(read_entry(b"hellO", 5, crc)), Code::ZipEntryCorrupt);
+        assert_eq!(read_entry(b"", 0, 0).unwrap(), b"");
+    }
+
+    #[test]
+    fn a_bomb_is_stopped_one_byte_past_its_declared_size() {
+        /// Endless zeros, counting how many were handed out.
+        struct Endless(u64);
+        impl Read for Endless {
+            fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+                buffer.fill(0);
+                self.0 += buffer.len() as u64;
+                Ok(buffer.len())
+            }
+        }
+        let mut endless = Endless(0);
+        let mut reader = EntryReader::new(&mut endless, 1000, 0);
+        let mut buffer = vec![0; 1 << 20];
+        let error = loop {
+            if let Err(error) = reader.read(&mut buffer) {
+                break error;
+            }
+        };
+        assert_eq!(
+            super::super::read_error_finding("x", &error).code,
+            Code::ZipBomb
+        );
+        assert_eq!(endless.0, 1001);
+    }
+}

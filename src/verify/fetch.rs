@@ -1,0 +1,122 @@
+//! `fetch.txt` (RFC 8493 §2.2.3): the payload files a "holey" bag says can
+//! be downloaded. corpack never downloads: a listed file that is absent
+//! makes the bag incomplete.
+
+use super::findings::Findings;
+use crate::bagit::declaration::Declaration;
+use crate::bagit::fetch;
+use crate::bagit::manifest::has_unencoded_percent;
+use crate::bagit::path::unsafe_reason;
+use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
+use crate::bundle::reader::{BagStore, read_error_finding};
+use crate::finding::{Code, Finding};
+
+/// The fetch file's name.
+pub const FETCH_TXT: &str = "fetch.txt";
+
+/// What `fetch.txt` lists.
+#[derive(Debug, Default)]
+pub struct Fetch {
+    /// The usable payload paths listed, with their line numbers.
+    pub paths: Vec<(usize, String)>,
+    /// Some line names an unsafe path: no file of the bag is to be read.
+    pub has_unsafe_path: bool,
+}
+
+/// Reads `fetch.txt`, if the bag has one.
+pub fn read(store: &dyn BagStore, declaration: &Declaration, findings: &mut Findings) -> Fetch {
+    let mut fetch = Fetch::default();
+    if !store.contains(FETCH_TXT) {
+        return fetch;
+    }
+    let mut text_error = None;
+    let read = store.read_with(FETCH_TXT, &mut |reader| {
+        for line in Lines::new(reader, declaration.encoding, MAX_LINE_BYTES) {
+            match line {
+                Ok((number, line)) => fetch.line(number, &line, declaration, findings),
+                Err(TextError::Io(error)) => return Err(error),
+                Err(error) => {
+                    text_error = Some(error);
+                    break;
+                }
+            }
+        }
+        Ok(())
+    });
+    if let Err(error) = read {
+        findings.push(read_error_finding(FETCH_TXT, &error));
+    }
+    if let Some(error) = text_error {
+        findings.push(Finding::error(
+            Code::FetchLineInvalid,
+            FETCH_TXT,
+            error.to_string(),
+        ));
+    }
+    fetch
+}
+
+impl Fetch {
+    fn line(
+        &mut self,
+        number: usize,
+        line: &str,
+        declaration: &Declaration,
+        findings: &mut Findings,
+    ) {
+        if line.trim().is_empty() {
+            return;
+        }
+        let at = |message: &str| format!("{FETCH_TXT} line {number}: {message}");
+        let entry = match fetch::parse_line(line, declaration.is_rfc()) {
+            Ok(entry) => entry,
+            Err(message) => {
+                findings.push(Finding::error(
+                    Code::FetchLineInvalid,
+                    FETCH_TXT,
+                    at(&message),
+                ));
+                return;
+            }
+        };
+        let raw_path = fetch::split_fields(line).map_or("", |(_, _, path)| path);
+        if declaration.is_rfc() && has_unencoded_percent(raw_path) {
+            findings.push(Finding::warning(
+                Code::UnencodedPercent,
+                &entry.path,
+                at("a % that BagIt 1.0 asks to be written %25 (read as a literal %)"),
+            ));
+        }
+        let path = match entry.path.strip_prefix("./") {
+            Some(rest) => {
+                findings.push(Finding::warning(
+                    Code::DotSlashPath,
+                    rest,
+                    at("the path starts with ./, which is read as the bag root"),
+                ));
+                rest.to_string()
+            }
+            None => entry.path,
+        };
+        if let Some(why) = unsafe_reason(&path) {
+            self.has_unsafe_path = true;
+            findings.push(Finding::error(
+                Code::UnsafePath,
+                &path,
+                at(&format!(
+                    "{why}; it is never opened, and no checksum of this bag is verified"
+                )),
+            ));
+            return;
+        }
+        if !path.starts_with("data/") {
+            findings.push(Finding::error(
+                Code::FetchLineInvalid,
+                &path,
+                at("fetch.txt lists payload files only, under data/"),
+            ));
+            return;
+        }
+        self.paths.push((number, path));
+    }
+}

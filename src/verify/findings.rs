@@ -1,0 +1,105 @@
+//! The findings of one verify, capped per code: a hostile bag with millions
+//! of bad lines gets a report of bounded size, not one as large as itself.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::finding::{Code, Finding, Severity};
+
+/// How many findings of one code are listed; the rest are counted in one
+/// closing finding of that code.
+pub const MAX_PER_CODE: usize = 1000;
+
+/// Findings as they are found.
+#[derive(Debug, Default)]
+pub struct Findings {
+    list: Vec<Finding>,
+    listed: HashMap<Code, usize>,
+    /// Findings not listed, by code: the worst severity and how many.
+    unlisted: BTreeMap<Code, (Severity, u64)>,
+}
+
+impl Findings {
+    /// Records a finding.
+    pub fn push(&mut self, finding: Finding) {
+        self.push_with(finding.severity, finding.code, || finding);
+    }
+
+    /// Records a finding of `severity` and `code`, made by `make` only if
+    /// it is to be listed: a million more of one code cost a count.
+    pub fn push_with(&mut self, severity: Severity, code: Code, make: impl FnOnce() -> Finding) {
+        let listed = self.listed.entry(code).or_default();
+        if *listed < MAX_PER_CODE {
+            *listed += 1;
+            self.list.push(make());
+            return;
+        }
+        let (worst, count) = self.unlisted.entry(code).or_insert((severity, 0));
+        *worst = (*worst).max(severity);
+        *count += 1;
+    }
+
+    /// Whether any finding, listed or not, is an error.
+    pub fn has_error(&self) -> bool {
+        self.list.iter().any(|f| f.severity == Severity::Error)
+            || self.unlisted.values().any(|(s, _)| *s == Severity::Error)
+    }
+
+    /// Every listed finding in the order found, then one per code that
+    /// had more than [`MAX_PER_CODE`], saying how many were left out.
+    pub fn into_vec(self) -> Vec<Finding> {
+        let mut list = self.list;
+        for (code, (severity, count)) in self.unlisted {
+            list.push(Finding {
+                severity,
+                code,
+                path: String::new(),
+                message: format!(
+                    "{count} more findings with this code are not listed (at most {MAX_PER_CODE} are)"
+                ),
+            });
+        }
+        list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_a_bounded_number_per_code_and_counts_the_rest() {
+        let mut findings = Findings::default();
+        for i in 0..MAX_PER_CODE + 5 {
+            findings.push(Finding::warning(Code::SystemFile, format!("data/{i}"), "w"));
+        }
+        findings.push(Finding::error(Code::PayloadFileMissing, "data/x", "e"));
+        assert!(findings.has_error());
+        let list = findings.into_vec();
+        assert_eq!(list.len(), MAX_PER_CODE + 2);
+        let last = list.last().unwrap();
+        assert_eq!(
+            (last.code, last.severity),
+            (Code::SystemFile, Severity::Warning)
+        );
+        assert!(last.message.starts_with("5 more"), "{}", last.message);
+    }
+
+    #[test]
+    fn an_unlisted_error_still_makes_the_bag_invalid() {
+        let mut findings = Findings::default();
+        for _ in 0..MAX_PER_CODE {
+            findings.push(Finding::warning(
+                Code::ManifestDuplicateEntry,
+                "data/a",
+                "w",
+            ));
+        }
+        assert!(!findings.has_error());
+        findings.push(Finding::error(Code::ManifestDuplicateEntry, "data/a", "e"));
+        assert!(findings.has_error());
+        assert_eq!(
+            findings.into_vec().last().unwrap().severity,
+            Severity::Error
+        );
+    }
+}

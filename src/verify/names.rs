@@ -1,0 +1,190 @@
+//! Names across systems: files whose names collide after Unicode
+//! normalization or case folding, manifest paths that match a file only
+//! after normalization, and operating-system clutter in the payload.
+//!
+//! macOS file systems normalize names and, like Windows ones, ignore case
+//! by default: two files whose names differ only there cannot both be
+//! extracted there, and a manifest written on one system may spell a name
+//! in the other normalization form. Names are compared by their NFC form,
+//! and for case by the lowercase of that form (close to what those file
+//! systems do, without their exact tables).
+
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasher, RandomState};
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::findings::Findings;
+use super::manifests::Manifest;
+use crate::bagit::path::is_system_file;
+use crate::bundle::reader::BagStore;
+use crate::finding::{Code, Finding};
+
+/// The NFC form of a name; ASCII names are their own.
+fn nfc(name: &str) -> Cow<'_, str> {
+    if name.is_ascii() {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(name.nfc().collect())
+    }
+}
+
+/// The form two names share when a case-insensitive, normalizing file
+/// system takes them for the same name.
+fn folded(name: &str) -> String {
+    nfc(name).to_lowercase()
+}
+
+/// Finds the stored file a manifest path means when it is spelled in
+/// another Unicode normalization form than the file's name.
+pub struct Resolver {
+    /// NFC form → stored path, for the non-ASCII stored paths.
+    by_nfc: HashMap<String, String>,
+}
+
+impl Resolver {
+    /// Indexes the files of `store`.
+    pub fn new(store: &dyn BagStore) -> Resolver {
+        let by_nfc = store
+            .files()
+            .iter()
+            .filter(|f| !f.path.is_ascii())
+            .map(|f| (nfc(&f.path).into_owned(), f.path.clone()))
+            .collect();
+        Resolver { by_nfc }
+    }
+
+    /// The stored path `path` means, if it is not stored under that exact
+    /// spelling but under another normalization form.
+    pub fn other_form<'a>(&'a self, store: &dyn BagStore, path: &str) -> Option<&'a str> {
+        if path.is_ascii() || store.contains(path) {
+            return None;
+        }
+        self.by_nfc.get(nfc(path).as_ref()).map(String::as_str)
+    }
+}
+
+/// Groups `names` by their folded form without holding every folded name:
+/// only a hash of each is kept, and names are compared when hashes meet.
+/// Calls `collide(first, other)` for each name that folds like an earlier
+/// one.
+fn for_each_collision<'a>(
+    names: impl Iterator<Item = &'a str>,
+    mut collide: impl FnMut(&'a str, &'a str),
+) {
+    let hasher = RandomState::new();
+    let mut by_hash: HashMap<u64, &'a str> = HashMap::new();
+    // Names whose hash met that of a different folded name: rare.
+    let mut by_key: HashMap<String, &'a str> = HashMap::new();
+    for name in names {
+        let key = folded(name);
+        match by_hash.entry(hasher.hash_one(&key)) {
+            Entry::Vacant(slot) => {
+                slot.insert(name);
+            }
+            Entry::Occupied(slot) if folded(slot.get()) == key => collide(slot.get(), name),
+            Entry::Occupied(_) => match by_key.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(name);
+                }
+                Entry::Occupied(slot) => collide(slot.get(), name),
+            },
+        }
+    }
+}
+
+/// Files of the bag whose names are the same name on macOS or Windows.
+pub fn check_collisions(store: &dyn BagStore, findings: &mut Findings) {
+    for_each_collision(
+        store.files().iter().map(|f| f.path.as_str()),
+        |first, other| {
+            let how = if nfc(first) == nfc(other) {
+                "in another Unicode normalization form"
+            } else {
+                "differing only by case"
+            };
+            findings.push(Finding::error(
+                Code::NameCollision,
+                other,
+                format!(
+                    "the bag also has {first:?}, the same name {how}: they cannot both exist on a \
+                 macOS or Windows file system"
+                ),
+            ));
+        },
+    );
+}
+
+/// Payload manifest paths that differ only by case, when they are not both
+/// files of the bag (then [`check_collisions`] has said it).
+pub fn check_listed_case(store: &dyn BagStore, manifests: &[Manifest], findings: &mut Findings) {
+    let listed = manifests
+        .iter()
+        .filter(|m| !m.is_tag)
+        .flat_map(|m| m.entries.keys().map(|path| &**path));
+    let mut reported = BTreeSet::new();
+    for_each_collision(listed, |first, other| {
+        let both_present = store.contains(first) && store.contains(other);
+        if first == other || both_present || !reported.insert(other) {
+            return;
+        }
+        findings.push(Finding::warning(
+            Code::NameCaseVariant,
+            other,
+            format!(
+                "listed beside {first:?}, a name differing only by case: a case-insensitive file \
+                 system (macOS, Windows) can hold only one of them"
+            ),
+        ));
+    });
+}
+
+/// Operating-system clutter in the payload, present or listed.
+pub fn check_system_files(store: &dyn BagStore, manifests: &[Manifest], findings: &mut Findings) {
+    let present = store.files().iter().map(|f| f.path.as_str());
+    let listed = manifests
+        .iter()
+        .filter(|m| !m.is_tag)
+        .flat_map(|m| m.entries.keys().map(|path| &**path));
+    let clutter: BTreeSet<&str> = present
+        .chain(listed)
+        .filter(|path| path.starts_with("data/") && is_system_file(path))
+        .collect();
+    for path in clutter {
+        findings.push(Finding::warning(
+            Code::SystemFile,
+            path,
+            "operating-system clutter (Finder, Explorer) in the payload, probably not meant to be \
+             part of it",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collisions(names: &[&'static str]) -> Vec<(&'static str, &'static str)> {
+        let mut found = Vec::new();
+        for_each_collision(names.iter().copied(), |a, b| found.push((a, b)));
+        found
+    }
+
+    #[test]
+    fn names_collide_by_normalization_or_case() {
+        let nfc_name = "data/Nu\u{f1}ez";
+        let nfd_name = "data/Nun\u{303}ez";
+        assert_eq!(collisions(&[nfc_name, nfd_name]), [(nfc_name, nfd_name)]);
+        assert_eq!(
+            collisions(&["data/a.txt", "data/A.TXT", "data/b"]),
+            [("data/a.txt", "data/A.TXT")]
+        );
+        assert_eq!(
+            collisions(&["data/\u{c9}t\u{e9}", "data/E\u{301}T\u{c9}"]).len(),
+            1
+        );
+        assert!(collisions(&["data/a", "data/b", "data/a/b"]).is_empty());
+    }
+}

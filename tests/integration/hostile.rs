@@ -1,0 +1,632 @@
+//! Hostile bundles and bag directories: each is rejected with a clear
+//! finding (exit 1) or, when the zip as a whole cannot be trusted, an error
+//! (exit 2); none crashes corpack, writes anything, or costs unbounded
+//! time or memory. The zips are made here, byte by byte where needed
+//! (`rawzip`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+
+use crate::conformance::Verdict;
+use crate::rawzip::{RawEntry, UTF8_FLAG, bag, deflate_zeros, sha256, zip, zip_with_aliases};
+use crate::rfc8493::{retag, write_bag};
+use crate::util::{Dir, corpack, sample_collection};
+use corpack::digest::Algorithm;
+
+/// Writes `entries` as `name` in `dir`.
+fn write_zip(dir: &Dir, name: &str, entries: &[RawEntry]) -> PathBuf {
+    dir.create(name, zip(entries))
+}
+
+/// Verifies `bag` with its working directory in an empty scratch
+/// directory, and checks that nothing was written there or beside `bag`.
+fn verify_writing_nothing(bag: &Path) -> Verdict {
+    let cwd = Dir::new();
+    let beside = bag.parent().unwrap();
+    let listing = |dir: &Path| -> Vec<PathBuf> {
+        let mut names: Vec<PathBuf> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing(beside);
+    let output = corpack()
+        .current_dir(cwd.path())
+        .args(["verify", "--json"])
+        .arg(bag)
+        .output()
+        .unwrap();
+    assert_eq!(
+        listing(beside),
+        before,
+        "verify wrote beside {}",
+        bag.display()
+    );
+    assert!(
+        listing(cwd.path()).is_empty(),
+        "verify wrote in its working directory"
+    );
+    Verdict {
+        code: output.status.code().expect("corpack exits, not killed"),
+        report: serde_json::from_slice(&output.stdout).unwrap(),
+    }
+}
+
+#[track_caller]
+fn assert_finding(verdict: &Verdict, code: &str, path: &str) {
+    assert_eq!(verdict.code, 1, "{:#?}", verdict.report);
+    assert!(
+        verdict.has_at(code, path),
+        "no {code} at {path}: {:#?}",
+        verdict.findings()
+    );
+}
+
+#[track_caller]
+fn assert_untrusted(verdict: &Verdict, words: &str) {
+    assert_eq!(verdict.code, 2, "{:#?}", verdict.report);
+    let error = verdict.report["error"].as_str().unwrap_or_default();
+    assert!(error.contains(words), "{words:?} not in {error:?}");
+}
+
+/// A bag whose payload is `data/a.txt` = "alpha", plus `extra` entries.
+fn alpha_bag(extra: Vec<RawEntry>) -> Vec<RawEntry> {
+    let mut entries = bag(vec![(
+        "data/a.txt",
+        b"alpha",
+        RawEntry::stored("bag/data/a.txt", b"alpha"),
+    )]);
+    entries.extend(extra);
+    entries
+}
+
+#[test]
+fn zip_names_that_could_leave_the_bag_are_rejected_unread() {
+    let dir = Dir::new();
+    for name in [
+        "bag/../evil.txt",
+        "../evil.txt",
+        "/etc/evil",
+        "C:/evil.txt",
+        "bag/data/back\\slash.txt",
+        "bag/data/..\\..\\evil.txt",
+        "bag/data//double",
+        "~/evil",
+    ] {
+        let zip = write_zip(
+            &dir,
+            "t.zip",
+            &alpha_bag(vec![RawEntry::stored(name, b"evil")]),
+        );
+        let verdict = verify_writing_nothing(&zip);
+        assert_finding(&verdict, "unsafe-path", name);
+    }
+}
+
+#[test]
+fn symlink_entries_are_never_followed() {
+    let dir = Dir::new();
+    let link = RawEntry {
+        unix_mode: Some(0o120777),
+        ..RawEntry::stored("bag/data/link", b"/etc/passwd")
+    };
+    let zip = write_zip(&dir, "t.zip", &alpha_bag(vec![link]));
+    assert_finding(
+        &verify_writing_nothing(&zip),
+        "not-regular-file",
+        "bag/data/link",
+    );
+}
+
+#[test]
+fn duplicate_names_make_the_zip_untrusted() {
+    let dir = Dir::new();
+    let zip = write_zip(
+        &dir,
+        "t.zip",
+        &alpha_bag(vec![RawEntry::stored("bag/data/a.txt", b"other")]),
+    );
+    assert_untrusted(&verify_writing_nothing(&zip), "duplicate");
+}
+
+#[test]
+fn local_headers_that_disagree_with_the_central_directory_make_it_untrusted() {
+    let dir = Dir::new();
+    let renamed = RawEntry {
+        local_name: Some(b"bag/data/b.txt".to_vec()),
+        ..RawEntry::stored("bag/data/a.txt", b"alpha")
+    };
+    let resized = RawEntry {
+        local_size: Some(4),
+        ..RawEntry::stored("bag/data/a.txt", b"alpha")
+    };
+    for entry in [renamed, resized] {
+        let entries = bag(vec![("data/a.txt", b"alpha", entry)]);
+        let zip = write_zip(&dir, "t.zip", &entries);
+        assert_untrusted(&verify_writing_nothing(&zip), "cannot be trusted");
+    }
+}
+
+#[test]
+fn entries_sharing_bytes_make_the_zip_untrusted() {
+    // Two central records for one local header and its data: the trick of
+    // overlapping-entry zip bombs.
+    let dir = Dir::new();
+    let entries = alpha_bag(vec![]);
+    let a_txt = entries.len() - 1;
+    let zip = dir.create(
+        "t.zip",
+        zip_with_aliases(&entries, &[(a_txt, "bag/data/b.txt")]),
+    );
+    assert_untrusted(&verify_writing_nothing(&zip), "cannot be trusted");
+}
+
+#[test]
+fn truncated_zips_are_unreadable_wherever_they_are_cut() {
+    let dir = Dir::new();
+    let whole = zip(&alpha_bag(vec![RawEntry::deflated(
+        "bag/data/b.txt",
+        &[7; 5000],
+    )]));
+    for cut in [0, 1, 30, whole.len() / 2, whole.len() - 23, whole.len() - 1] {
+        let zip = dir.create("t.zip", &whole[..cut]);
+        let verdict = verify_writing_nothing(&zip);
+        assert_eq!(verdict.code, 2, "cut at {cut}: {:#?}", verdict.report);
+    }
+}
+
+#[test]
+fn names_equal_after_normalization_or_case_folding_collide() {
+    let dir = Dir::new();
+    for (first, second) in [
+        ("bag/data/Nu\u{f1}ez", "bag/data/Nun\u{303}ez"),
+        ("bag/data/a.txt", "bag/data/A.TXT"),
+    ] {
+        let entries = bag(vec![
+            (&first[4..], b"x", RawEntry::stored(first, b"x")),
+            (&second[4..], b"x", RawEntry::stored(second, b"x")),
+        ]);
+        let zip = write_zip(&dir, "t.zip", &entries);
+        let verdict = verify_writing_nothing(&zip);
+        assert_eq!(verdict.code, 1, "{:#?}", verdict.findings());
+        assert!(
+            verdict.has("error", "name-collision"),
+            "{:#?}",
+            verdict.findings()
+        );
+    }
+    // The same in a directory.
+    let bag_dir = dir.join("dirbag");
+    let payload: Vec<(&str, &[u8])> = vec![("data/a.txt", b"x"), ("data/A.TXT", b"x")];
+    write_bag(&bag_dir, "1.0", &payload, &[Algorithm::Sha256]);
+    let verdict = verify_writing_nothing(&bag_dir);
+    assert!(
+        verdict.has("error", "name-collision"),
+        "{:#?}",
+        verdict.findings()
+    );
+}
+
+#[test]
+fn names_that_are_not_utf8() {
+    let dir = Dir::new();
+    // Flagged UTF-8 but not UTF-8: rejected.
+    let lying = RawEntry {
+        name: b"bag/data/\xff.txt".to_vec(),
+        flags: UTF8_FLAG,
+        ..RawEntry::stored("x", b"x")
+    };
+    let zip = write_zip(&dir, "t.zip", &alpha_bag(vec![lying]));
+    assert_finding(
+        &verify_writing_nothing(&zip),
+        "name-not-utf8",
+        "bag/data/\u{fffd}.txt",
+    );
+    // Unflagged, valid UTF-8: read as UTF-8, with a warning.
+    let utf8 = RawEntry {
+        flags: 0,
+        ..RawEntry::stored("bag/data/Überblick.txt", b"u")
+    };
+    let entries = bag(vec![("data/Überblick.txt", b"u", utf8)]);
+    let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
+    assert!(verdict.has_at("zip-name-encoding", "bag/data/Überblick.txt"));
+    // Unflagged, not UTF-8: CP437 (0x9A is Ü), with a warning.
+    let cp437 = RawEntry {
+        name: b"bag/data/\x9Abersicht.txt".to_vec(),
+        flags: 0,
+        ..RawEntry::stored("x", b"c")
+    };
+    let entries = bag(vec![("data/Übersicht.txt", b"c", cp437)]);
+    let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
+    assert!(verdict.has_at("zip-name-encoding", "bag/data/Übersicht.txt"));
+}
+
+#[test]
+fn encrypted_and_unsupported_entries_are_not_read() {
+    let dir = Dir::new();
+    for (entry, code) in [
+        (
+            RawEntry {
+                flags: 1,
+                ..RawEntry::stored("bag/data/a.txt", b"alpha")
+            },
+            "zip-entry-encrypted",
+        ),
+        (
+            RawEntry {
+                method: 12,
+                ..RawEntry::stored("bag/data/a.txt", b"alpha")
+            },
+            "zip-entry-unsupported",
+        ),
+    ] {
+        let entries = bag(vec![("data/a.txt", b"alpha", entry)]);
+        let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+        assert_finding(&verdict, code, "data/a.txt");
+        assert_eq!(verdict.count("bytes_checked"), 0, "the entry is not read");
+    }
+}
+
+#[test]
+fn damaged_entry_data_is_found() {
+    let dir = Dir::new();
+    let wrong_crc = RawEntry {
+        crc: 0xdead_beef,
+        ..RawEntry::deflated("bag/data/a.txt", b"alpha")
+    };
+    let short_stored = RawEntry {
+        size: 9,
+        ..RawEntry::stored("bag/data/a.txt", b"alpha")
+    };
+    let short_deflate = RawEntry {
+        size: 9,
+        ..RawEntry::deflated("bag/data/a.txt", b"alpha")
+    };
+    let garbage = RawEntry {
+        data: vec![0xff; 16],
+        ..RawEntry::deflated("bag/data/a.txt", b"alpha")
+    };
+    for entry in [wrong_crc, short_stored, short_deflate, garbage] {
+        let entries = bag(vec![("data/a.txt", b"alpha", entry)]);
+        let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+        assert_finding(&verdict, "zip-entry-corrupt", "data/a.txt");
+    }
+}
+
+#[test]
+fn a_bomb_declaring_1_kb_is_stopped_long_before_its_1_gb() {
+    let dir = Dir::new();
+    let bomb = RawEntry {
+        data: deflate_zeros(1 << 30),
+        method: 8,
+        size: 1024,
+        crc: crc32fast::hash(&[0; 1024]),
+        ..RawEntry::stored("bag/data/zeros", b"")
+    };
+    let entries = bag(vec![("data/zeros", &[0; 1024], bomb)]);
+    let zip = write_zip(&dir, "bomb.zip", &entries);
+    let (verdict, elapsed) = bounded_verify(&zip, 512);
+    assert_finding(&verdict, "zip-bomb", "data/zeros");
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+}
+
+#[test]
+fn a_size_beyond_what_deflate_can_produce_is_refused_unread() {
+    let dir = Dir::new();
+    let liar = RawEntry {
+        size: 4_000_000_000,
+        ..RawEntry::deflated("bag/data/a.txt", b"alpha")
+    };
+    let entries = bag(vec![("data/a.txt", b"alpha", liar)]);
+    let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+    assert_finding(&verdict, "zip-bomb", "data/a.txt");
+    assert_eq!(
+        verdict.count("bytes_checked"),
+        0,
+        "the entry is not inflated"
+    );
+}
+
+#[test]
+fn a_zip_bomb_inside_the_payload_is_payload() {
+    let dir = Dir::new();
+    let inner = zip(&[RawEntry {
+        data: deflate_zeros(1 << 28),
+        method: 8,
+        size: 1 << 28,
+        crc: 0,
+        ..RawEntry::stored("zeros", b"")
+    }]);
+    let entries = bag(vec![(
+        "data/inner.zip",
+        &inner,
+        RawEntry::stored("bag/data/inner.zip", &inner),
+    )]);
+    let zip = write_zip(&dir, "t.zip", &entries);
+    let (verdict, elapsed) = bounded_verify(&zip, 512);
+    assert_eq!((verdict.code, verdict.findings()), (0, vec![]));
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+}
+
+/// Runs `corpack verify --json` under a virtual-memory limit of
+/// `megabytes`; returns the verdict and the time it took.
+fn bounded_verify(bag: &Path, megabytes: u64) -> (Verdict, Duration) {
+    let binary = assert_cmd::cargo::cargo_bin("corpack");
+    let started = Instant::now();
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {}; exec \"$0\" verify --json \"$1\"",
+            megabytes * 1024
+        ))
+        .arg(binary)
+        .arg(bag)
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let verdict = Verdict {
+        code: output.status.code().expect("corpack exits, not killed"),
+        report,
+    };
+    (verdict, elapsed)
+}
+
+#[test]
+fn a_manifest_of_two_million_lines_verifies_in_bounded_memory() {
+    let dir = Dir::new();
+    let root = dir.join("bag");
+    write_bag(
+        &root,
+        "0.97",
+        &[("data/a.txt", b"alpha")],
+        &[Algorithm::Sha256],
+    );
+    // One real entry, then the same path two million times (tolerated with
+    // a warning before 1.0): every line is parsed and judged.
+    let line = format!("{}  data/a.txt\n", sha256(b"alpha"));
+    let mut text = String::with_capacity(line.len() * 2_000_001);
+    for _ in 0..=2_000_000 {
+        text.push_str(&line);
+    }
+    fs::write(root.join("manifest-sha256.txt"), text).unwrap();
+    retag(&root);
+    let (verdict, elapsed) = bounded_verify(&root, 512);
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
+    let findings = verdict.report["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len(),
+        corpack::verify::MAX_PER_CODE + 1,
+        "findings are capped"
+    );
+    let last = findings.last().unwrap()["message"].as_str().unwrap();
+    assert!(last.starts_with("1999000 more"), "{last}");
+    eprintln!("2,000,001-line manifest verified in {elapsed:?}");
+}
+
+#[test]
+fn a_manifest_of_two_million_distinct_lines_is_judged_in_bounded_memory() {
+    let dir = Dir::new();
+    let root = dir.join("bag");
+    write_bag(
+        &root,
+        "1.0",
+        &[("data/a.txt", b"alpha")],
+        &[Algorithm::Sha256],
+    );
+    let mut text = format!("{}  data/a.txt\n", sha256(b"alpha"));
+    let zeros = "0".repeat(64);
+    for i in 0..2_000_000 {
+        text.push_str(&format!("{zeros}  data/absent/{i:07}.txt\n"));
+    }
+    fs::write(root.join("manifest-sha256.txt"), text).unwrap();
+    retag(&root);
+    let (verdict, elapsed) = bounded_verify(&root, 1024);
+    assert_eq!(verdict.code, 1);
+    assert!(verdict.has("error", "payload-file-missing"));
+    eprintln!("2,000,001 distinct manifest lines judged in {elapsed:?}");
+}
+
+#[test]
+fn a_gigabyte_long_manifest_line_is_rejected_without_being_held() {
+    let dir = Dir::new();
+    let root = dir.join("bag");
+    write_bag(
+        &root,
+        "1.0",
+        &[("data/a.txt", b"alpha")],
+        &[Algorithm::Sha256],
+    );
+    // A sparse file: one line of a checksum and a 1 GiB path.
+    let manifest = root.join("manifest-sha256.txt");
+    let file = fs::OpenOptions::new().append(true).open(&manifest).unwrap();
+    use std::io::Write;
+    (&file)
+        .write_all(format!("{}  data/", "0".repeat(64)).as_bytes())
+        .unwrap();
+    file.set_len(1 << 30).unwrap();
+    // Without a tag manifest listing it, nothing hashes the gigabyte: the
+    // time measured is the line's rejection.
+    fs::remove_file(root.join("tagmanifest-sha256.txt")).unwrap();
+    let (verdict, elapsed) = bounded_verify(&root, 256);
+    assert_finding(&verdict, "manifest-line-invalid", "manifest-sha256.txt");
+    let message = verdict.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "manifest-line-invalid")
+        .unwrap()["message"]
+        .to_string();
+    assert!(message.contains("longer than"), "{message}");
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+}
+
+#[test]
+fn tag_files_that_are_not_text_are_findings() {
+    for (name, code) in [
+        ("bag-info.txt", "bag-info-invalid"),
+        ("manifest-sha256.txt", "manifest-line-invalid"),
+        ("fetch.txt", "fetch-line-invalid"),
+        ("bagit.txt", "bagit-txt-invalid"),
+    ] {
+        let dir = Dir::new();
+        let root = dir.join("bag");
+        write_bag(
+            &root,
+            "1.0",
+            &[("data/a.txt", b"alpha")],
+            &[Algorithm::Sha256],
+        );
+        fs::write(
+            root.join(name),
+            b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe\x00binary",
+        )
+        .unwrap();
+        let verdict = verify_writing_nothing(&root);
+        assert_finding(&verdict, code, name);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_fifos_and_odd_names_in_a_directory_are_findings_never_opened() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = Dir::new();
+    let root = dir.join("bag");
+    write_bag(
+        &root,
+        "1.0",
+        &[("data/a.txt", b"alpha")],
+        &[Algorithm::Sha256],
+    );
+    let outside = dir.create("outside/secret.txt", "secret");
+    std::os::unix::fs::symlink(&outside, root.join("data/link.txt")).unwrap();
+    // Opening a FIFO for reading blocks until a writer comes: a verify that
+    // opened one, inside the bag or named by `../`, would never finish.
+    let fifo_inside = root.join("data/pipe");
+    let fifo_outside = dir.join("pipe");
+    for fifo in [&fifo_inside, &fifo_outside] {
+        let status = Command::new("mkfifo").arg(fifo).status().unwrap();
+        assert!(status.success());
+    }
+    fs::write(
+        root.join(std::ffi::OsStr::from_bytes(b"data/\xff.txt")),
+        "x",
+    )
+    .unwrap();
+    let manifest = fs::read_to_string(root.join("manifest-sha256.txt")).unwrap();
+    let zeros = "0".repeat(64);
+    fs::write(
+        root.join("manifest-sha256.txt"),
+        format!("{manifest}{zeros}  data/link.txt\n{zeros}  data/pipe\n"),
+    )
+    .unwrap();
+    retag(&root);
+    let (verdict, elapsed) = bounded_verify(&root, 512);
+    assert!(elapsed < Duration::from_secs(20));
+    assert_finding(&verdict, "not-regular-file", "data/link.txt");
+    assert_finding(&verdict, "not-regular-file", "data/pipe");
+    assert_finding(&verdict, "name-not-utf8", "data/\u{fffd}.txt");
+    for unread in ["data/link.txt", "data/pipe"] {
+        assert!(
+            !verdict.has_at("payload-digest-mismatch", unread),
+            "{unread} was read: {:#?}",
+            verdict.findings()
+        );
+    }
+
+    fs::write(
+        root.join("manifest-sha256.txt"),
+        format!("{manifest}{zeros}  data/../../pipe\n"),
+    )
+    .unwrap();
+    retag(&root);
+    let (verdict, elapsed) = bounded_verify(&root, 512);
+    assert!(elapsed < Duration::from_secs(20));
+    assert_finding(&verdict, "unsafe-path", "data/../../pipe");
+}
+
+/// A packed bundle's bytes, to damage.
+fn packed_bundle() -> &'static [u8] {
+    static BUNDLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let dir = Dir::new();
+        let collection = sample_collection(&dir, "c");
+        let bundle = dir.join("b.zip");
+        corpack()
+            .arg("pack")
+            .arg(&collection)
+            .arg("-o")
+            .arg(&bundle)
+            .assert()
+            .success();
+        fs::read(bundle).unwrap()
+    })
+}
+
+/// Verifies `bytes` as a zip through the library's fuzzing harness: it
+/// may be unreadable or invalid, never a panic.
+fn verify_bytes(bytes: &[u8]) {
+    let dir = Dir::new();
+    corpack::fuzzing::zip_bundle(bytes, &dir.join("d.zip"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Flipped bytes anywhere in a real bundle never crash verify.
+    #[test]
+    fn damaged_bundles_never_crash(flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
+        let mut bytes = packed_bundle().to_vec();
+        for (at, value) in flips {
+            let at = at.index(bytes.len());
+            bytes[at] ^= value | 1;
+        }
+        verify_bytes(&bytes);
+    }
+
+    /// A real bundle cut anywhere never crashes verify.
+    #[test]
+    fn truncated_bundles_never_crash(cut in any::<prop::sample::Index>()) {
+        let bytes = packed_bundle();
+        verify_bytes(&bytes[..cut.index(bytes.len())]);
+    }
+}
+
+#[test]
+fn inputs_kept_from_fuzzing_never_crash() {
+    let regressions = crate::util::repo_root().join("fuzz/regressions");
+    let scratch = Dir::new();
+    let zip = scratch.join("input.zip");
+    let mut replayed = 0;
+    for target in ["tagfile", "manifest", "collection", "zip_bundle"] {
+        let inputs = fs::read_dir(regressions.join(target))
+            .unwrap_or_else(|e| panic!("fuzz/regressions/{target}: {e}"));
+        for input in inputs {
+            let bytes = fs::read(input.unwrap().path()).unwrap();
+            match target {
+                "tagfile" => corpack::fuzzing::tag_file(&bytes),
+                "manifest" => corpack::fuzzing::manifest_lines(&bytes),
+                "collection" => corpack::fuzzing::collection(&bytes),
+                _ => corpack::fuzzing::zip_bundle(&bytes, &zip),
+            }
+            replayed += 1;
+        }
+    }
+    assert!(replayed > 0);
+}

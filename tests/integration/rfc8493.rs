@@ -1,0 +1,532 @@
+//! RFC 8493's requirements that the conformance suite does not test, one
+//! rule at a time, on small bags built here: a valid bag is spoiled in one
+//! way and `corpack verify` must name that way.
+
+use std::fs;
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use corpack::bagit::manifest::encode_path;
+use corpack::digest::{Algorithm, MultiHasher};
+
+use crate::conformance::{Verdict, verify_json};
+use crate::util::Dir;
+
+/// The payload of the sample bags.
+const PAYLOAD: [(&str, &str); 2] = [("data/a.txt", "alpha\n"), ("data/sub/b.txt", "beta\n")];
+
+/// The hex digest of `bytes`.
+fn digest(algorithm: Algorithm, bytes: &[u8]) -> String {
+    let mut hasher = MultiHasher::new([algorithm]);
+    hasher.update(bytes);
+    hasher.finish().remove(0).1
+}
+
+/// A manifest of `files` (bag paths) read from `root`.
+fn manifest(root: &Path, algorithm: Algorithm, files: &[&str]) -> String {
+    files
+        .iter()
+        .map(|path| {
+            let bytes = fs::read(root.join(path)).unwrap();
+            format!("{}  {}\n", digest(algorithm, &bytes), encode_path(path))
+        })
+        .collect()
+}
+
+/// Writes a valid bag of `version` into `root`: `bagit.txt`,
+/// `bag-info.txt` with `Payload-Oxum`, the payload with a manifest per
+/// algorithm, and `tagmanifest-sha256.txt`.
+pub fn write_bag(root: &Path, version: &str, payload: &[(&str, &[u8])], algorithms: &[Algorithm]) {
+    fs::create_dir_all(root.join("data")).unwrap();
+    fs::write(
+        root.join("bagit.txt"),
+        format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8\n"),
+    )
+    .unwrap();
+    let mut octets = 0;
+    for (path, bytes) in payload {
+        let file = root.join(path);
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(file, bytes).unwrap();
+        octets += bytes.len();
+    }
+    fs::write(
+        root.join("bag-info.txt"),
+        format!(
+            "Payload-Oxum: {octets}.{}\nSource-Organization: tests\n",
+            payload.len()
+        ),
+    )
+    .unwrap();
+    let paths: Vec<&str> = payload.iter().map(|(p, _)| *p).collect();
+    for algorithm in algorithms {
+        fs::write(
+            root.join(format!("manifest-{algorithm}.txt")),
+            manifest(root, *algorithm, &paths),
+        )
+        .unwrap();
+    }
+    retag(root);
+}
+
+/// Rewrites `tagmanifest-sha256.txt` for the tag files at the bag root.
+pub fn retag(root: &Path) {
+    let mut tags: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".txt") && !name.starts_with("tagmanifest-"))
+        .collect();
+    tags.sort();
+    let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+    fs::write(
+        root.join("tagmanifest-sha256.txt"),
+        manifest(root, Algorithm::Sha256, &tags),
+    )
+    .unwrap();
+}
+
+/// A valid BagIt 1.0 bag of [`PAYLOAD`] with SHA-256 and SHA-512 manifests.
+fn sample(dir: &Dir) -> PathBuf {
+    let root = dir.join("bag");
+    let payload: Vec<(&str, &[u8])> = PAYLOAD.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    write_bag(
+        &root,
+        "1.0",
+        &payload,
+        &[Algorithm::Sha256, Algorithm::Sha512],
+    );
+    root
+}
+
+/// Overwrites a tag file and refreshes the tag manifest.
+fn rewrite(root: &Path, name: &str, text: impl AsRef<[u8]>) {
+    fs::write(root.join(name), text).unwrap();
+    retag(root);
+}
+
+#[track_caller]
+fn assert_valid(verdict: &Verdict) {
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
+    assert!(!verdict.has_error(), "{:#?}", verdict.findings());
+}
+
+#[track_caller]
+fn assert_invalid(verdict: &Verdict, code: &str) {
+    assert_eq!(verdict.code, 1, "{:#?}", verdict.findings());
+    assert!(
+        verdict.has("error", code),
+        "no {code}: {:#?}",
+        verdict.findings()
+    );
+}
+
+#[test]
+fn the_sample_bag_is_valid() {
+    let dir = Dir::new();
+    let verdict = verify_json(&sample(&dir), &[]);
+    assert_valid(&verdict);
+    assert!(verdict.findings().is_empty(), "{:#?}", verdict.findings());
+}
+
+#[test]
+fn bagit_txt_is_exactly_two_lines_with_a_version_and_a_known_encoding() {
+    // §2.1.1: "exactly two lines in this order", "M.N", UTF-8 without BOM.
+    for text in [
+        "BagIt-Version: 1.0\n",
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\nExtra: line\n",
+        "Tag-File-Character-Encoding: UTF-8\nBagIt-Version: 1.0\n",
+        "BagIt-Version: 1\nTag-File-Character-Encoding: UTF-8\n",
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: no-such-encoding\n",
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding:UTF-8\n",
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\x00\n",
+    ] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        rewrite(&bag, "bagit.txt", text);
+        assert_invalid(&verify_json(&bag, &[]), "bagit-txt-invalid");
+    }
+}
+
+#[test]
+fn tag_files_are_read_in_the_declared_encoding() {
+    // §2.1.1: Tag-File-Character-Encoding names the encoding of the other
+    // tag files: here UTF-16 with a byte-order mark and ISO-8859-1, with a
+    // non-ASCII payload name in the manifest.
+    let utf16 = |text: &str| -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    let latin1 = |text: &str| -> Vec<u8> { text.chars().map(|c| c as u8).collect() };
+    for (label, encode) in [
+        ("UTF-16", &utf16 as &dyn Fn(&str) -> Vec<u8>),
+        ("ISO-8859-1", &latin1),
+    ] {
+        let dir = Dir::new();
+        let bag = dir.join("bag");
+        write_bag(
+            &bag,
+            "1.0",
+            &[("data/café.txt", b"x")],
+            &[Algorithm::Sha256],
+        );
+        fs::write(
+            bag.join("bagit.txt"),
+            format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {label}\n"),
+        )
+        .unwrap();
+        for name in ["bag-info.txt", "manifest-sha256.txt"] {
+            let text = fs::read_to_string(bag.join(name)).unwrap();
+            fs::write(bag.join(name), encode(&text)).unwrap();
+        }
+        let tag_manifest = manifest(
+            &bag,
+            Algorithm::Sha256,
+            &["bag-info.txt", "bagit.txt", "manifest-sha256.txt"],
+        );
+        fs::write(bag.join("tagmanifest-sha256.txt"), encode(&tag_manifest)).unwrap();
+        assert_valid(&verify_json(&bag, &[]));
+        // The same bytes read as UTF-8 are not text.
+        fs::write(
+            bag.join("bagit.txt"),
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+        )
+        .unwrap();
+        let verdict = verify_json(&bag, &[]);
+        assert_eq!(verdict.code, 1, "{label}: {:#?}", verdict.findings());
+    }
+}
+
+#[test]
+fn bag_info_elements_in_1_0_have_one_space_after_the_colon() {
+    // §2.2.2: "a label, a colon, a single linear whitespace character";
+    // readers of older versions must accept more.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    rewrite(
+        &bag,
+        "bag-info.txt",
+        info.replace("Source-Organization: ", "Source-Organization :  "),
+    );
+    assert_invalid(&verify_json(&bag, &[]), "bag-info-invalid");
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+    );
+    assert_valid(&verify_json(&bag, &[]));
+    rewrite(
+        &bag,
+        "bag-info.txt",
+        b"Payload-Oxum: 11.2\n\xff\xfe binary\n",
+    );
+    assert_invalid(&verify_json(&bag, &[]), "bag-info-invalid");
+}
+
+#[test]
+fn reserved_labels_are_found_whatever_their_case() {
+    // §2.2.2: Payload-Oxum is read as `payload-oxum` too, and checked.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    rewrite(&bag, "bag-info.txt", "payload-oxum: 11.2\n");
+    assert_valid(&verify_json(&bag, &[]));
+    rewrite(&bag, "bag-info.txt", "PAYLOAD-OXUM: 12.2\n");
+    assert_invalid(&verify_json(&bag, &[]), "payload-oxum-mismatch");
+    rewrite(&bag, "bag-info.txt", "Payload-Oxum: 11\n");
+    assert_invalid(&verify_json(&bag, &[]), "payload-oxum-invalid");
+    rewrite(
+        &bag,
+        "bag-info.txt",
+        "Payload-Oxum: 11.2\nPayload-Oxum: 12.2\n",
+    );
+    assert_invalid(&verify_json(&bag, &[]), "payload-oxum-invalid");
+}
+
+#[test]
+fn package_info_is_bag_info_before_0_96() {
+    // Drafts 0.93 to 0.95 named bag-info.txt package-info.txt.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    fs::rename(bag.join("bag-info.txt"), bag.join("package-info.txt")).unwrap();
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 0.95\nTag-File-Character-Encoding: UTF-8\n",
+    );
+    assert_valid(&verify_json(&bag, &[]));
+    rewrite(&bag, "package-info.txt", "Payload-Oxum: 12.2\n");
+    assert_invalid(&verify_json(&bag, &[]), "payload-oxum-mismatch");
+    // From 0.96 it is only another tag file.
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 0.96\nTag-File-Character-Encoding: UTF-8\n",
+    );
+    assert_valid(&verify_json(&bag, &[]));
+}
+
+#[test]
+fn manifest_lines_are_a_checksum_white_space_and_a_path() {
+    // §2.1.3: "checksum filepath", one or more spaces or tabs between,
+    // hex in either case.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let text = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    let loose = text
+        .replacen("  data/a.txt", " \t data/a.txt", 1)
+        .to_uppercase();
+    let loose = loose
+        .replace("DATA/A.TXT", "data/a.txt")
+        .replace("DATA/SUB/B.TXT", "data/sub/b.txt");
+    rewrite(&bag, "manifest-sha256.txt", format!("{loose}\n"));
+    assert_valid(&verify_json(&bag, &[]));
+    for bad in [
+        text.replacen("  data/a.txt", "data/a.txt", 1),
+        text.replacen(&text[..64], &text[..63], 1),
+        format!("{text}{}  \n", "0".repeat(64)),
+        format!("{text}just-a-path\n"),
+    ] {
+        rewrite(&bag, "manifest-sha256.txt", &bad);
+        assert_invalid(&verify_json(&bag, &[]), "manifest-line-invalid");
+    }
+}
+
+#[test]
+fn every_payload_file_is_in_every_payload_manifest_from_1_0() {
+    // §3: "For BagIt 1.0, every payload file MUST be listed in every payload
+    // manifest"; older versions allowed one.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let text = fs::read_to_string(bag.join("manifest-sha512.txt")).unwrap();
+    let without_b: String = text
+        .lines()
+        .filter(|l| !l.ends_with("b.txt"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    rewrite(&bag, "manifest-sha512.txt", without_b);
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "payload-file-unlisted");
+    assert!(verdict.has_at("payload-file-unlisted", "data/sub/b.txt"));
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+    );
+    assert_valid(&verify_json(&bag, &[]));
+}
+
+#[test]
+fn manifests_list_files_in_their_own_part_of_the_bag() {
+    // §2.1.3: a payload manifest lists payload files only; §2.2.1: a tag
+    // manifest lists no payload file and no tag manifest; no manifest
+    // lists a directory.
+    let dir = Dir::new();
+    let first = sample(&dir);
+    let payload = fs::read_to_string(first.join("manifest-sha256.txt")).unwrap();
+    let tags = fs::read_to_string(first.join("tagmanifest-sha256.txt")).unwrap();
+    let zeros = "0".repeat(64);
+    for (name, text, path) in [
+        (
+            "manifest-sha256.txt",
+            format!("{payload}{zeros}  bagit.txt\n"),
+            "bagit.txt",
+        ),
+        (
+            "manifest-sha256.txt",
+            format!("{payload}{zeros}  data/sub\n"),
+            "data/sub",
+        ),
+        (
+            "tagmanifest-sha256.txt",
+            format!("{tags}{zeros}  data/a.txt\n"),
+            "data/a.txt",
+        ),
+        (
+            "tagmanifest-sha256.txt",
+            format!("{tags}{zeros}  tagmanifest-sha256.txt\n"),
+            "tagmanifest-sha256.txt",
+        ),
+    ] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        if name == "manifest-sha256.txt" {
+            rewrite(&bag, name, &text);
+        } else {
+            fs::write(bag.join(name), &text).unwrap();
+        }
+        let verdict = verify_json(&bag, &[]);
+        assert_invalid(&verdict, "manifest-entry-misplaced");
+        assert!(
+            verdict.has_at("manifest-entry-misplaced", path),
+            "{:#?}",
+            verdict.findings()
+        );
+    }
+}
+
+#[test]
+fn the_payload_directory_must_exist() {
+    // §2.1.2: the base directory MUST contain a "data" directory; an empty
+    // payload is fine.
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(&bag, "1.0", &[], &[Algorithm::Sha256]);
+    assert_valid(&verify_json(&bag, &[]));
+    fs::remove_dir(bag.join("data")).unwrap();
+    assert_invalid(&verify_json(&bag, &[]), "payload-dir-missing");
+}
+
+#[test]
+fn percent_encoding_follows_the_bag_version() {
+    // §2.1.3: CR, LF and % in a path are written %0D, %0A, %25 (1.0); a
+    // 0.97 bag decodes only %0D and %0A, so its %25 is literal.
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(
+        &bag,
+        "1.0",
+        &[("data/100%.txt", b"a"), ("data/line\nbreak", b"b")],
+        &[Algorithm::Sha256],
+    );
+    let text = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    assert!(text.contains("data/100%25.txt") && text.contains("data/line%0Abreak"));
+    assert_valid(&verify_json(&bag, &[]));
+
+    let old = dir.join("old");
+    write_bag(
+        &old,
+        "0.97",
+        &[("data/100%25.txt", b"a")],
+        &[Algorithm::Sha256],
+    );
+    // write_bag encoded the name as %2525; a 0.97 writer leaves it as is.
+    let text = fs::read_to_string(old.join("manifest-sha256.txt")).unwrap();
+    rewrite(&old, "manifest-sha256.txt", text.replace("%2525", "%25"));
+    assert_valid(&verify_json(&old, &[]));
+
+    // A 1.0 bag that left a % unencoded is read literally, with a warning.
+    let text = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    rewrite(
+        &bag,
+        "manifest-sha256.txt",
+        text.replace("100%25.txt", "100%.txt"),
+    );
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert!(
+        verdict.has("warning", "unencoded-percent"),
+        "{:#?}",
+        verdict.findings()
+    );
+}
+
+#[test]
+fn every_algorithm_of_bagit_python_is_checked_and_weak_ones_warned() {
+    let all = [
+        Algorithm::Md5,
+        Algorithm::Sha1,
+        Algorithm::Sha224,
+        Algorithm::Sha256,
+        Algorithm::Sha384,
+        Algorithm::Sha512,
+    ];
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(&bag, "1.0", &[("data/a.txt", b"alpha")], &all);
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert!(verdict.has_at("weak-algorithm", "manifest-md5.txt"));
+    assert!(verdict.has_at("weak-algorithm", "manifest-sha1.txt"));
+    assert_eq!(verdict.findings().len(), 2, "{:#?}", verdict.findings());
+    for algorithm in all {
+        let name = format!("manifest-{algorithm}.txt");
+        let text = fs::read_to_string(bag.join(&name)).unwrap();
+        let flipped = if text.starts_with('0') { "1" } else { "0" };
+        rewrite(&bag, &name, format!("{flipped}{}", &text[1..]));
+        let verdict = verify_json(&bag, &[]);
+        assert_invalid(&verdict, "payload-digest-mismatch");
+        rewrite(&bag, &name, text);
+    }
+}
+
+#[test]
+fn fetch_txt_is_checked_and_never_fetched() {
+    // §2.2.3: `URL LENGTH FILEPATH`, an absolute URL, a length or `-`, a
+    // payload path listed in every payload manifest. A listed file that is
+    // absent makes the bag incomplete; corpack never downloads it.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}/b.txt", listener.local_addr().unwrap());
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    rewrite(
+        &bag,
+        "fetch.txt",
+        format!("{url} 5 data/sub/b.txt\n{url} - data/a.txt\n"),
+    );
+    assert_valid(&verify_json(&bag, &[]));
+
+    fs::remove_file(bag.join("data/sub/b.txt")).unwrap();
+    let info = "Payload-Oxum: 6.1\n";
+    rewrite(&bag, "bag-info.txt", info);
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "fetch-file-missing");
+    assert!(verdict.has_at("fetch-file-missing", "data/sub/b.txt"));
+    assert!(
+        !verdict.has("error", "payload-file-missing"),
+        "{:#?}",
+        verdict.findings()
+    );
+    let mut probe = [0u8; 1];
+    match listener.accept() {
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+        Ok((mut stream, _)) => panic!("verify connected to {url}: {:?}", stream.read(&mut probe)),
+        Err(error) => panic!("{error}"),
+    }
+
+    for (line, code) in [
+        ("relative/url 5 data/a.txt", "fetch-line-invalid"),
+        ("http://x.org/a five data/a.txt", "fetch-line-invalid"),
+        ("http://x.org/a 5", "fetch-line-invalid"),
+        ("http://x.org/a 5 bag-info.txt", "fetch-line-invalid"),
+        ("http://x.org/a 5 data/unlisted.txt", "fetch-file-unlisted"),
+        ("http://x.org/a 5 ../outside.txt", "unsafe-path"),
+    ] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        rewrite(&bag, "fetch.txt", format!("{line}\n"));
+        assert_invalid(&verify_json(&bag, &[]), code);
+    }
+}
+
+#[test]
+fn fetch_paths_are_percent_decoded() {
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(
+        &bag,
+        "1.0",
+        &[("data/100%.txt", b"a")],
+        &[Algorithm::Sha256],
+    );
+    rewrite(
+        &bag,
+        "fetch.txt",
+        "https://x.org/100%25.txt 1 data/100%25.txt\n",
+    );
+    assert_valid(&verify_json(&bag, &[]));
+}
+
+#[test]
+fn fast_checks_completeness_and_oxum_only() {
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    fs::write(bag.join("data/a.txt"), "ALPHA\n").unwrap();
+    let verdict = verify_json(&bag, &["--fast"]);
+    assert_valid(&verdict);
+    assert_eq!(verdict.count("files_checked"), 0);
+    fs::write(bag.join("data/a.txt"), "ALPHA!\n").unwrap();
+    assert_invalid(&verify_json(&bag, &["--fast"]), "payload-oxum-mismatch");
+}
