@@ -104,6 +104,37 @@ pub enum Code {
     /// A record describes a dispute (aspects, summary or disputing works)
     /// but its status is not `contested`.
     DisputeNotContested,
+    /// Two document paths are equal after Unicode NFC normalization, so
+    /// they would be one entry of the bag (names policy, never allowed).
+    NfcCollision,
+    /// A path is both a document file and a directory of another document
+    /// (names policy, never allowed).
+    FileDirectoryCollision,
+    /// Two document paths (or their directories) are equal after Unicode
+    /// case folding: one overwrites the other on Windows and macOS.
+    CaseCollision,
+    /// A path component is a name Windows reserves for a device (`CON`,
+    /// `NUL`, `COM1`, ...), with or without an extension.
+    WindowsReserved,
+    /// A path component holds a character Windows forbids in names
+    /// (`<>:"|?*` or a control character).
+    WindowsChars,
+    /// A path component ends with a dot or a space, which Windows drops.
+    TrailingDotSpace,
+    /// A path component is over 255 bytes.
+    LongComponent,
+    /// A path inside the bag is over 240 characters (UTF-16 code units).
+    LongPath,
+    /// A name on disk is not valid UTF-8.
+    NonUtf8,
+    /// A file or directory in the collection directory that no record
+    /// references: it is not packed.
+    UnreferencedFile,
+    /// An operating system's own file (`.DS_Store`, `Thumbs.db`,
+    /// `desktop.ini`, `__MACOSX/`, ...), not referenced: it is not packed.
+    SystemFile,
+    /// An empty directory: a bag lists files only, so it is not packed.
+    EmptyDirectory,
 }
 
 /// One thing found wrong (or worth a warning) in a bag.
