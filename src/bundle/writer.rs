@@ -295,6 +295,10 @@ impl Run<'_> {
                 if self.failed.load(Ordering::Relaxed) {
                     return Ok(Err(Stopped));
                 }
+                // A file growing while read would otherwise be read forever.
+                if total + len as u64 > before.len() {
+                    return Err(changed_size(path, before.len(), total + len as u64));
+                }
                 let piece = &chunk[..len];
                 hasher.update(piece);
                 crc.update(piece);
@@ -639,4 +643,113 @@ fn write_all_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Result<()
         offset += n as u64;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    /// Writes `bytes` to `dir/name` with an old modification time, so that
+    /// any later write moves it even within the clock's granularity.
+    fn old_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        path
+    }
+
+    /// Archives the file at `path`, running `change` on it once, after its
+    /// first chunk is read.
+    fn archive_changing(dir: &Path, path: &Path, change: &(dyn Fn(&Path) + Sync)) -> Result<()> {
+        let out = tempfile::tempfile_in(dir).unwrap();
+        let options = WriteOptions {
+            threads: 1,
+            level: 6,
+        };
+        let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
+        let sources = [FileSource {
+            name: "b/f".into(),
+            path: path.to_path_buf(),
+        }];
+        let changed = AtomicBool::new(false);
+        let on_bytes = |_| {
+            if !changed.swap(true, Ordering::Relaxed) {
+                change(path);
+            }
+        };
+        writer.add_files(&sources, &|_, _| Ok(()), &on_bytes)?;
+        Ok(())
+    }
+
+    fn rewrite_first_byte(path: &Path) {
+        let file = File::options().write(true).open(path).unwrap();
+        write_all_at(&file, b"#", 0).unwrap();
+    }
+
+    fn append(path: &Path) {
+        let mut file = File::options().append(true).open(path).unwrap();
+        file.write_all(b"more").unwrap();
+    }
+
+    /// A file's name and bytes, a change made while it is read, and what
+    /// the error says.
+    type Case<'a> = (&'a str, &'a [u8], fn(&Path), &'a str);
+
+    #[test]
+    fn a_file_changed_while_read_fails_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "a line of text\n".repeat(300_000);
+        let noise: Vec<u8> = (0..3 * CHUNK as u64)
+            .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8)
+            .collect();
+        let cases: [Case; 5] = [
+            ("small", b"short\n", rewrite_first_byte, "modification time"),
+            (
+                "text",
+                text.as_bytes(),
+                rewrite_first_byte,
+                "modification time",
+            ),
+            ("noise", &noise, rewrite_first_byte, "modification time"),
+            ("text", text.as_bytes(), append, "were read"),
+            ("noise", &noise, append, "were read"),
+        ];
+        for (name, bytes, change, what) in cases {
+            let path = old_file(dir.path(), name, bytes);
+            let error = archive_changing(dir.path(), &path, &change).unwrap_err();
+            let message = error.to_string();
+            assert!(matches!(error, Error::SourceChanged { .. }), "{message}");
+            assert!(
+                message.starts_with(&path.display().to_string()),
+                "{message}"
+            );
+            assert!(message.contains(what), "{name}: {message}");
+        }
+        let path = old_file(dir.path(), "still", b"unchanged\n");
+        archive_changing(dir.path(), &path, &|_| {}).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_under_its_name_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = old_file(dir.path(), "f", b"first\n");
+        let replace = |path: &Path| {
+            let other = path.with_extension("new");
+            std::fs::write(&other, b"other\n").unwrap();
+            std::fs::rename(&other, path).unwrap();
+        };
+        // Unlinking the old file moves its status change time first.
+        let error = archive_changing(dir.path(), &path, &replace).unwrap_err();
+        assert!(matches!(error, Error::SourceChanged { .. }), "{error}");
+    }
 }

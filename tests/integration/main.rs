@@ -5,6 +5,7 @@ mod check;
 mod import;
 mod manifests;
 mod pack;
+mod safety;
 mod seeds;
 mod show;
 mod standards;
