@@ -122,7 +122,7 @@ fn write_archive(sources: &[FileSource], out: &std::path::Path, threads: usize) 
     };
     let mut writer = ArchiveWriter::new(file, out, dir, options);
     writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();
-    writer.finish().unwrap().metadata().unwrap().len()
+    writer.finish().unwrap().0.metadata().unwrap().len()
 }
 
 fn archive(c: &mut Criterion) {
@@ -164,6 +164,8 @@ fn verify(c: &mut Criterion) {
         strict: false,
         force: true,
         threads: 2,
+        allow: vec![],
+        recheck: true,
     };
     corpack::pack::pack(&collection, &bundle, &options, &NoProgress).unwrap();
     let mut group = c.benchmark_group("verify");

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::collection::{self, Document, LoadedCollection, Location, Status};
 use crate::error::{Error, RecordError, RecordErrors, Result};
 use crate::finding::{Code, Finding, Severity};
+use crate::names::{self, NameCheck, NamePolicy};
 
 /// The verdict on a collection.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -38,7 +39,14 @@ pub struct CheckReport {
 /// Checks the collection in `dir`, looking for files also in `sources`.
 /// Invalid records are reported, not returned as errors; only an I/O
 /// failure (no readable collection.toml) is an error.
-pub fn check(dir: &Path, sources: &[PathBuf], strict: bool) -> Result<CheckReport> {
+/// `allow` are the names policy's checks whose problems are only
+/// warnings, even with `strict`.
+pub fn check(
+    dir: &Path,
+    sources: &[PathBuf],
+    strict: bool,
+    allow: &[NameCheck],
+) -> Result<CheckReport> {
     let mut report = CheckReport {
         location: dir.to_path_buf(),
         valid: false,
@@ -57,6 +65,7 @@ pub fn check(dir: &Path, sources: &[PathBuf], strict: bool) -> Result<CheckRepor
         Err(error) => return Err(error),
     };
     report.documents = loaded.collection.documents.len();
+    let policy = NamePolicy::allowing(allow);
     match collection::locate(&loaded, sources, strict) {
         Ok(located) => {
             report.held = located
@@ -65,14 +74,24 @@ pub fn check(dir: &Path, sources: &[PathBuf], strict: bool) -> Result<CheckRepor
                 .filter(|l| matches!(l, Location::Held(_)))
                 .count();
             report.not_held = report.documents - report.held;
-            report.warnings = located.warnings;
+            report.warnings = located.warnings.clone();
+            report
+                .warnings
+                .extend(collection::scan(&loaded, &located, &policy, false));
         }
         Err(RecordErrors(errors)) => report.errors = errors,
     }
     report.warnings.extend(provenance_findings(&loaded));
+    report
+        .warnings
+        .extend(names::check_records(&loaded, &policy));
     if strict {
+        // The names policy decides its own severities: what is allowed
+        // stays a warning.
         for warning in &mut report.warnings {
-            warning.severity = Severity::Error;
+            if NameCheck::of_code(warning.code).is_none() {
+                warning.severity = Severity::Error;
+            }
         }
     }
     report.valid = report.errors.is_empty()

@@ -8,6 +8,8 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::finding::Finding;
+
 /// A specialized `Result` for corpack operations.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -42,6 +44,53 @@ pub enum Error {
         declared: String,
         /// The checksum of the bytes read.
         actual: String,
+    },
+    /// A source file changed while it was read, so what was read may not
+    /// be any one state of it.
+    #[error(
+        "{}: the file changed while it was packed ({what}); pack it again once it is \
+         no longer being written",
+        path.display()
+    )]
+    SourceChanged {
+        /// The source file.
+        path: PathBuf,
+        /// What differs between before and after the read.
+        what: String,
+    },
+    /// A bundle did not read back as it was written: the disk or file
+    /// system did not keep it. It was not put in place.
+    #[error(
+        "{}: reading the bundle back before putting it in place: {message}; the disk or file \
+         system did not keep what was written, so nothing was put in place",
+        path.display()
+    )]
+    WrittenBadly {
+        /// The bundle being written.
+        path: PathBuf,
+        /// What read back differently.
+        message: String,
+    },
+    /// The collection cannot be packed as it is: findings that are errors
+    /// (names policy, unreferenced files with `--strict`).
+    #[error("{}: {} problem(s) stop the pack:\n{}", dir.display(), findings.len(), list(findings))]
+    Refused {
+        /// The collection directory.
+        dir: PathBuf,
+        /// The findings, errors and warnings.
+        findings: Vec<Finding>,
+    },
+    /// The bundle would be written inside a directory it is packed from.
+    #[error(
+        "{}: the bundle would be written inside {}, which pack only reads; write it elsewhere",
+        output.display(),
+        source_dir.display()
+    )]
+    OutputInSource {
+        /// The bundle.
+        output: PathBuf,
+        /// The collection or `--source` directory holding it.
+        source_dir: PathBuf,
     },
     /// The output exists and overwriting was not requested.
     #[error("{}: already exists (pass --force to overwrite it)", .0.display())]
@@ -85,6 +134,12 @@ impl Error {
             message: message.into(),
         }
     }
+}
+
+/// One finding per line, indented.
+fn list(findings: &[Finding]) -> String {
+    let lines: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
+    lines.join("\n")
 }
 
 /// Attaches a path to `io::Error`s.

@@ -104,7 +104,9 @@ pub enum Code {
     NameNotUtf8,
     /// A symbolic link, device, FIFO or socket: never followed nor read.
     NotRegularFile,
-    /// Operating-system clutter in the payload (`.DS_Store`, `Thumbs.db`, …).
+    /// An operating system's own file (`.DS_Store`, `Thumbs.db`,
+    /// `desktop.ini`, `__MACOSX/`, …): in a bag's payload, clutter; in a
+    /// collection directory, not referenced and not packed.
     SystemFile,
     /// An encrypted zip entry: its content cannot be verified.
     ZipEntryEncrypted,
@@ -187,6 +189,34 @@ pub enum Code {
     ProfilePayloadFileMissing,
     /// A payload file is not among those the profile allows.
     ProfilePayloadFileNotAllowed,
+    /// Two document paths are equal after Unicode NFC normalization, so
+    /// they would be one entry of the bag (names policy, never allowed).
+    NfcCollision,
+    /// A path is both a document file and a directory of another document
+    /// (names policy, never allowed).
+    FileDirectoryCollision,
+    /// Two document paths (or their directories) are equal after Unicode
+    /// case folding: one overwrites the other on Windows and macOS.
+    CaseCollision,
+    /// A path component is a name Windows reserves for a device (`CON`,
+    /// `NUL`, `COM1`, ...), with or without an extension.
+    WindowsReserved,
+    /// A path component holds a character Windows forbids in names
+    /// (`<>:"|?*` or a control character).
+    WindowsChars,
+    /// A path component ends with a dot or a space, which Windows drops.
+    TrailingDotSpace,
+    /// A path component is over 255 bytes.
+    LongComponent,
+    /// A path inside the bag is over 240 characters (UTF-16 code units).
+    LongPath,
+    /// A name on disk is not valid UTF-8.
+    NonUtf8,
+    /// A file or directory in the collection directory that no record
+    /// references: it is not packed.
+    UnreferencedFile,
+    /// An empty directory: a bag lists files only, so it is not packed.
+    EmptyDirectory,
     /// A requirement of the OCFL 1.1 specification, under its own code
     /// (`E040`, `W004`), written as the specification writes it. These
     /// codes parse as `OcflCode`.

@@ -1,7 +1,18 @@
 //! Writing outputs atomically: into a temporary file (or directory) beside
 //! the target, renamed into place only when complete.
+//!
+//! A temporary file is named `.corpack-XXXXXX.tmp` ([`TEMP_PREFIX`],
+//! [`TEMP_SUFFIX`]) and holds an exclusive lock (`flock` on Unix,
+//! `LockFileEx` on Windows) for as long as it is written. A run killed
+//! before its rename (`SIGKILL`, a power cut) leaves its temporary file,
+//! unlocked: the next run into the same directory removes every such file
+//! whose lock it can take, and never one that another corpack still
+//! writes. A failed run removes its own at once.
+//!
+//! The output gets the permissions an ordinary new file would (`0666`
+//! less the umask); the rename is made durable by syncing the directory.
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use tempfile::{NamedTempFile, TempDir};
@@ -10,6 +21,8 @@ use crate::error::{Error, IoContext, Result};
 
 /// The prefix of corpack's temporary files, so they can be recognised.
 pub const TEMP_PREFIX: &str = ".corpack-";
+/// The suffix of corpack's temporary files.
+pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// An output file being written. Dropped without [`AtomicFile::commit`],
 /// its temporary file is removed and the target is untouched.
@@ -18,11 +31,13 @@ pub struct AtomicFile {
     target: PathBuf,
     dir: PathBuf,
     overwrite: bool,
+    removed_stale: Vec<PathBuf>,
 }
 
 impl AtomicFile {
     /// Starts writing `target`. Fails at once if it exists and `overwrite`
-    /// is false, before any work is done.
+    /// is false, before any work is done. Removes the temporary files
+    /// interrupted runs left in the target's directory.
     pub fn create(target: &Path, overwrite: bool) -> Result<AtomicFile> {
         if !overwrite && target.symlink_metadata().is_ok() {
             return Err(Error::OutputExists(target.to_path_buf()));
@@ -31,20 +46,34 @@ impl AtomicFile {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .at(&dir)?;
+        let removed_stale = remove_stale(&dir);
+        let temp = loop {
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+            #[cfg(unix)]
+            {
+                // What open(2) gives a new file: 0666 less the umask.
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(fs::Permissions::from_mode(0o666));
+            }
+            let temp = builder.tempfile_in(&dir).at(&dir)?;
+            // Blocks while a cleaner holds the lock: it then removed the
+            // file between its creation and this lock, and we start again.
+            temp.as_file().lock().at(temp.path())?;
+            if still_named(temp.as_file(), temp.path()) {
+                break temp;
+            }
+        };
         Ok(AtomicFile {
             temp,
             target: target.to_path_buf(),
             dir,
             overwrite,
+            removed_stale,
         })
     }
 
-    /// A handle on the temporary file.
+    /// A handle on the temporary file (sharing its lock).
     pub fn file(&self) -> Result<File> {
         self.temp.as_file().try_clone().at(self.temp.path())
     }
@@ -52,6 +81,16 @@ impl AtomicFile {
     /// The directory of the target (and of the temporary file).
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The temporary file's path.
+    pub fn temp_path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Stale temporary files of interrupted runs that were removed.
+    pub fn removed_stale(&self) -> &[PathBuf] {
+        &self.removed_stale
     }
 
     /// Moves the complete file into place.
@@ -64,7 +103,7 @@ impl AtomicFile {
             self.temp.persist_noclobber(&target)
         };
         match persisted {
-            Ok(_) => Ok(()),
+            Ok(_) => sync_dir(&self.dir),
             Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {
                 Err(Error::OutputExists(target))
             }
@@ -96,7 +135,7 @@ impl AtomicDir {
         };
         let temp = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
-            .suffix(".tmp")
+            .suffix(TEMP_SUFFIX)
             .tempdir_in(&dir)
             .at(&dir)?;
         Ok(AtomicDir {
@@ -149,10 +188,76 @@ impl AtomicDir {
     }
 }
 
+/// Removes the temporary files in `dir` that no running corpack holds;
+/// returns their paths. Best effort: what cannot be removed is left.
+fn remove_stale(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+        if !ours || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = File::open(&path) else {
+            continue;
+        };
+        if file.try_lock().is_err() {
+            continue;
+        }
+        // Holding the lock, so no writer can have it; the name must still
+        // be this file (not one a concurrent cleaner let be made anew).
+        if still_named(&file, &path) && fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn still_named(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), path.symlink_metadata()) {
+        (Ok(open), Ok(named)) => (open.dev(), open.ino()) == (named.dev(), named.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn still_named(_: &File, path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
+/// Makes a rename in `dir` durable.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir).and_then(|d| d.sync_all()).at(dir)
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_: &Path) -> Result<()> {
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Write;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
 
     #[test]
     fn nothing_is_left_unless_committed() {
@@ -162,7 +267,7 @@ mod tests {
             let out = AtomicFile::create(&target, false).unwrap();
             out.file().unwrap().write_all(b"half").unwrap();
         }
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert_eq!(names(dir.path()), Vec::<String>::new());
         let out = AtomicFile::create(&target, false).unwrap();
         out.file().unwrap().write_all(b"whole").unwrap();
         out.commit().unwrap();
@@ -209,5 +314,48 @@ mod tests {
             .collect();
         assert_eq!(names, ["b"]);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn stale_temporary_files_go_and_locked_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".corpack-stale1.tmp");
+        fs::write(&stale, b"left by a killed run").unwrap();
+        let busy = dir.path().join(".corpack-busy01.tmp");
+        fs::write(&busy, b"being written").unwrap();
+        let writer = File::open(&busy).unwrap();
+        writer.lock().unwrap();
+        fs::write(dir.path().join(".corpack-note.txt"), b"not ours").unwrap();
+
+        let out = AtomicFile::create(&dir.path().join("out.zip"), false).unwrap();
+        assert_eq!(out.removed_stale(), std::slice::from_ref(&stale));
+        assert!(out.temp_path().starts_with(dir.path()));
+        // The live temporary file is locked, so a second run keeps it.
+        let second = AtomicFile::create(&dir.path().join("other.zip"), false).unwrap();
+        assert_eq!(second.removed_stale(), Vec::<PathBuf>::new());
+        assert!(out.temp_path().exists());
+        out.commit().unwrap();
+        drop(second);
+        assert_eq!(
+            names(dir.path()),
+            [".corpack-busy01.tmp", ".corpack-note.txt", "out.zip"]
+        );
+        drop(writer);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_output_has_ordinary_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.zip");
+        AtomicFile::create(&target, false)
+            .unwrap()
+            .commit()
+            .unwrap();
+        let reference = dir.path().join("reference");
+        File::create(&reference).unwrap();
+        let mode = |p: &Path| p.metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&target), mode(&reference));
     }
 }

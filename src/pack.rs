@@ -1,20 +1,28 @@
 //! `pack`: a collection directory in, a reproducible bundle out.
 //!
-//! The bundle is written to a temporary file beside the target and renamed
-//! into place only when complete, so a failure leaves nothing behind.
+//! Everything is judged before anything is written: the records, each
+//! document's file (found, a regular file, links kept inside), the names
+//! policy, and what the collection directory holds that no record packs.
+//! The bundle is then written to a temporary file beside the target, read
+//! back and checked against what was read from the sources, and renamed
+//! into place only then, so a failure leaves nothing behind. The sources
+//! are only ever opened for reading.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::bagit::PayloadOxum;
+use crate::bundle::recheck::{self, Written};
 use crate::bundle::tags::{self, Listed};
-use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
+use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions, WrittenFile};
 use crate::bundle::{HeldFile, PackedDocument, ROCRATE_METADATA, ROCRATE_PREVIEW};
-use crate::collection::{self, Location};
+use crate::collection::{self, LoadedCollection, Location};
 use crate::digest::Digests;
 use crate::error::{Error, IoContext, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
+use crate::names::{self, NameCheck, NamePolicy};
 use crate::output::AtomicFile;
 use crate::progress::Progress;
 use crate::rocrate;
@@ -25,12 +33,17 @@ pub struct PackOptions {
     /// Extra directories to look for document files in, after the
     /// collection directory.
     pub sources: Vec<PathBuf>,
-    /// Make a document that is catalogued but not held an error.
+    /// Make a document that is catalogued but not held, and a file no
+    /// record references, an error.
     pub strict: bool,
     /// Replace an existing output file.
     pub force: bool,
     /// Worker threads.
     pub threads: usize,
+    /// Names policy checks whose problems are only warnings.
+    pub allow: Vec<NameCheck>,
+    /// Read the bundle back and check it before putting it in place.
+    pub recheck: bool,
 }
 
 /// The default deflate level: see BENCHMARKS.md for how it was chosen.
@@ -53,41 +66,119 @@ pub struct PackReport {
     pub payload_files: u64,
     /// Size of the bundle in bytes.
     pub bundle_size: u64,
-    /// Warnings (e.g. documents not held).
+    /// Whether the bundle was read back and checked before it was put in
+    /// place (false only with `--no-recheck`).
+    pub rechecked: bool,
+    /// Names policy checks allowed to warnings that found something;
+    /// `bag-info.txt` records them.
+    pub allowed: Vec<NameCheck>,
+    /// Temporary files of interrupted runs removed from the output's
+    /// directory.
+    pub removed_stale: Vec<PathBuf>,
+    /// Warnings (documents not held, unreferenced files, allowed names).
     pub warnings: Vec<Finding>,
 }
 
-/// Packs the collection in `collection_dir` into the bundle `output`.
-pub fn pack(
-    collection_dir: &Path,
-    output: &Path,
-    options: &PackOptions,
+/// A collection judged fit to pack: nothing but warnings was found.
+pub struct Prepared {
+    /// The records.
+    pub loaded: LoadedCollection,
+    /// Where each document's bytes are.
+    pub locations: Vec<Location>,
+    /// Warnings, in the order found.
+    pub warnings: Vec<Finding>,
+    /// The allowed checks that found something.
+    pub allowed: Vec<NameCheck>,
+}
+
+/// Loads and judges the collection in `dir`, writing nothing: fails on
+/// any record error or any finding that is an error.
+pub fn prepare(
+    dir: &Path,
+    sources: &[PathBuf],
+    strict: bool,
+    allow: &[NameCheck],
+) -> Result<Prepared> {
+    let loaded = collection::load(dir)?;
+    let located = collection::locate(&loaded, sources, strict)?;
+    let policy = NamePolicy::allowing(allow);
+    let mut findings = located.warnings.clone();
+    findings.extend(names::check_records(&loaded, &policy));
+    findings.extend(collection::scan(&loaded, &located, &policy, strict));
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        return Err(Error::Refused {
+            dir: dir.to_path_buf(),
+            findings,
+        });
+    }
+    Ok(Prepared {
+        allowed: names::allowances_used(&findings),
+        loaded,
+        locations: located.locations,
+        warnings: findings,
+    })
+}
+
+/// What [`build`] wrote.
+pub struct Built {
+    /// The archive file, flushed.
+    pub file: File,
+    /// Every entry in archive order, with the digests manifests list.
+    pub written: Vec<Written>,
+    /// Documents held.
+    pub held: usize,
+    /// Payload octets and files.
+    pub oxum: PayloadOxum,
+}
+
+/// Writes the bundle of `prepared` into the empty `file`, named `path` in
+/// errors; large compressed entries spill to unnamed files in `spill_dir`.
+pub fn build(
+    prepared: &Prepared,
+    file: File,
+    path: &Path,
+    spill_dir: &Path,
+    threads: usize,
     progress: &dyn Progress,
-) -> Result<PackReport> {
-    let loaded = collection::load(collection_dir)?;
-    let located = collection::locate(&loaded, &options.sources, options.strict)?;
-    let collection = &loaded.collection;
+) -> Result<Built> {
+    let collection = &prepared.loaded.collection;
     let bag = collection.info.id.as_str();
+    let mut packed: Vec<PackedDocument> = collection
+        .documents
+        .iter()
+        .map(|record| PackedDocument {
+            record: record.clone(),
+            held: None,
+            original_name: None,
+        })
+        .collect();
+    for (document, location) in packed.iter_mut().zip(&prepared.locations) {
+        let original = match location {
+            Location::Held(found) => found.name.as_str(),
+            Location::NotHeld => document.record.file.as_str(),
+        };
+        // The bag's name is the record's in NFC.
+        if original != names::nfc(document.record.file.as_str()) {
+            document.original_name = Some(original.to_string());
+        }
+    }
 
     // Held documents in archive order: by bag path, byte-wise.
-    let mut held: Vec<(usize, PathBuf)> = located
+    let mut held: Vec<(usize, &Path)> = prepared
         .locations
         .iter()
         .enumerate()
         .filter_map(|(index, location)| match location {
-            Location::Held(path) => Some((index, path.clone())),
+            Location::Held(found) => Some((index, found.target.as_path())),
             Location::NotHeld => None,
         })
         .collect();
-    held.sort_by(|a, b| {
-        let file = |i: usize| collection.documents[i].file.as_str().as_bytes();
-        file(a.0).cmp(file(b.0))
-    });
+    held.sort_by_cached_key(|(index, _)| packed[*index].bag_path());
     let sources: Vec<FileSource> = held
         .iter()
         .map(|(index, path)| FileSource {
-            name: format!("{bag}/data/documents/{}", collection.documents[*index].file),
-            path: path.clone(),
+            name: format!("{bag}/{}", packed[*index].bag_path()),
+            path: path.to_path_buf(),
         })
         .collect();
     let total: u64 = held
@@ -96,23 +187,22 @@ pub fn pack(
         .sum();
     progress.start(total);
 
-    let target = AtomicFile::create(output, options.force)?;
     let mut writer = ArchiveWriter::new(
-        target.file()?,
-        output,
-        target.dir(),
+        file,
+        path,
+        spill_dir,
         WriteOptions {
-            threads: options.threads,
+            threads,
             level: DEFLATE_LEVEL,
         },
     );
-    let check_declared = |i: usize, written: &crate::bundle::writer::WrittenFile| {
-        let (index, path) = &held[i];
-        let document = &collection.documents[*index];
+    let check_declared = |i: usize, written: &WrittenFile| {
+        let (index, path) = held[i];
+        let document = &collection.documents[index];
         match &document.sha256 {
             Some(declared) if declared.as_str() != written.digests.sha256 => {
                 Err(Error::ChecksumMismatch {
-                    path: path.clone(),
+                    path: path.to_path_buf(),
                     id: document.id.to_string(),
                     declared: declared.to_string(),
                     actual: written.digests.sha256.clone(),
@@ -121,17 +211,8 @@ pub fn pack(
             _ => Ok(()),
         }
     };
-    let written = writer.add_files(&sources, &check_declared, &|n| progress.advance(n))?;
-
-    let mut packed: Vec<PackedDocument> = collection
-        .documents
-        .iter()
-        .map(|record| PackedDocument {
-            record: record.clone(),
-            held: None,
-        })
-        .collect();
-    for ((index, _), file) in held.iter().zip(&written) {
+    let files = writer.add_files(&sources, &check_declared, &|n| progress.advance(n))?;
+    for ((index, _), file) in held.iter().zip(&files) {
         packed[*index].held = Some(HeldFile {
             size: file.size,
             digests: file.digests.clone(),
@@ -142,11 +223,8 @@ pub fn pack(
 
     let mut payload: Vec<(String, u64, Digests)> = held
         .iter()
-        .zip(&written)
-        .map(|((index, _), file)| {
-            let path = packed[*index].bag_path();
-            (path, file.size, file.digests.clone())
-        })
+        .zip(&files)
+        .map(|((index, _), file)| (packed[*index].bag_path(), file.size, file.digests.clone()))
         .collect();
     for (path, text) in [(ROCRATE_METADATA, &metadata), (ROCRATE_PREVIEW, &preview)] {
         payload.push((
@@ -161,23 +239,103 @@ pub fn pack(
         oxum.add(*size);
     }
     let listed: Vec<Listed> = payload.iter().map(|(p, _, d)| (p.as_str(), d)).collect();
-    let bag_info = tags::bag_info(&collection.info, oxum);
+    let bag_info = tags::bag_info(&collection.info, oxum, &prepared.allowed);
     for (name, text) in tags::tag_files(&listed, bag_info) {
         writer.add_bytes(&format!("{bag}/{name}"), text.as_bytes())?;
     }
-    let file = writer.finish()?;
-    let bundle_size = file.metadata().at(output)?.len();
-    drop(file);
+    let (file, entries) = writer.finish()?;
+    // Entries are the payload's documents and RO-Crate files, then tags.
+    let mut digests = payload.into_iter().map(|(_, _, digests)| Some(digests));
+    let written = entries
+        .into_iter()
+        .map(|entry| Written {
+            entry,
+            digests: digests.next().flatten(),
+        })
+        .collect();
+    Ok(Built {
+        file,
+        written,
+        held: held.len(),
+        oxum,
+    })
+}
+
+/// Packs the collection in `collection_dir` into the bundle `output`.
+pub fn pack(
+    collection_dir: &Path,
+    output: &Path,
+    options: &PackOptions,
+    progress: &dyn Progress,
+) -> Result<PackReport> {
+    let prepared = prepare(
+        collection_dir,
+        &options.sources,
+        options.strict,
+        &options.allow,
+    )?;
+    let read_only: Vec<&Path> = std::iter::once(collection_dir)
+        .chain(options.sources.iter().map(PathBuf::as_path))
+        .collect();
+    refuse_output_inside(output, &read_only)?;
+
+    let target = AtomicFile::create(output, options.force)?;
+    let built = build(
+        &prepared,
+        target.file()?,
+        output,
+        target.dir(),
+        options.threads,
+        progress,
+    )?;
+    if options.recheck {
+        recheck::recheck(
+            &built.file,
+            output,
+            &built.written,
+            options.threads,
+            progress,
+        )?;
+    }
+    let bundle_size = built.file.metadata().at(output)?.len();
+    drop(built.file);
+    let removed_stale = target.removed_stale().to_vec();
     target.commit()?;
 
+    let documents = prepared.loaded.collection.documents.len();
     Ok(PackReport {
         output: output.to_path_buf(),
-        collection: bag.to_string(),
-        held: held.len(),
-        not_held: collection.documents.len() - held.len(),
-        payload_octets: oxum.octets,
-        payload_files: oxum.files,
+        collection: prepared.loaded.collection.info.id.to_string(),
+        held: built.held,
+        not_held: documents - built.held,
+        payload_octets: built.oxum.octets,
+        payload_files: built.oxum.files,
         bundle_size,
-        warnings: located.warnings,
+        rechecked: options.recheck,
+        allowed: prepared.allowed,
+        removed_stale,
+        warnings: prepared.warnings,
     })
+}
+
+/// Fails if `output` would be written inside one of `dirs`, which pack
+/// only reads (its temporary file too would be made there).
+fn refuse_output_inside(output: &Path, dirs: &[&Path]) -> Result<()> {
+    let parent = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let Ok(parent) = parent.canonicalize() else {
+        // A missing directory fails when the output is created.
+        return Ok(());
+    };
+    for dir in dirs {
+        if dir.canonicalize().is_ok_and(|dir| parent.starts_with(dir)) {
+            return Err(Error::OutputInSource {
+                output: output.to_path_buf(),
+                source_dir: dir.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
 }

@@ -12,6 +12,7 @@ use crate::export::ocfl::OcflExportReport;
 use crate::export::verified::RepositoryExportReport;
 use crate::import::ImportReport;
 use crate::pack::PackReport;
+use crate::rebuild::AgainstReport;
 use crate::show::ShowReport;
 use crate::verify::Report;
 
@@ -21,6 +22,7 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ("collection.schema.json", text::<CollectionFile>()),
         ("pack-output.schema.json", text::<PackReport>()),
         ("verify-output.schema.json", text::<Report>()),
+        ("verify-against-output.schema.json", text::<AgainstReport>()),
         ("check-output.schema.json", text::<CheckReport>()),
         ("show-output.schema.json", text::<ShowReport>()),
         ("import-output.schema.json", text::<ImportReport>()),

@@ -10,12 +10,14 @@
 //! ```
 
 pub mod reader;
+pub mod recheck;
 pub mod tags;
 pub mod writer;
 pub mod zip;
 
 use crate::collection::Document;
 use crate::digest::Digests;
+use crate::names::nfc;
 
 /// The payload directory of the documents, relative to the bag root.
 pub const DOCUMENTS_DIR: &str = "data/documents";
@@ -32,6 +34,9 @@ pub struct PackedDocument {
     pub record: Document,
     /// The file's size and digests; `None` when catalogued but not held.
     pub held: Option<HeldFile>,
+    /// The file's name as found on disk (or, when not held, as the record
+    /// writes it), when it differs from the NFC name the bag uses.
+    pub original_name: Option<String>,
 }
 
 /// Size and digests of a document file that is in the bundle.
@@ -44,13 +49,14 @@ pub struct HeldFile {
 }
 
 impl PackedDocument {
-    /// The document's path relative to the bag root: `data/documents/<file>`.
+    /// The document's path relative to the bag root:
+    /// `data/documents/<file>`, in Unicode NFC.
     pub fn bag_path(&self) -> String {
-        format!("{DOCUMENTS_DIR}/{}", self.record.file)
+        format!("{DOCUMENTS_DIR}/{}", nfc(self.record.file.as_str()))
     }
 
-    /// The document's path relative to the RO-Crate root (`data/`).
+    /// The document's path relative to the RO-Crate root (`data/`), in NFC.
     pub fn crate_path(&self) -> String {
-        format!("documents/{}", self.record.file)
+        format!("documents/{}", nfc(self.record.file.as_str()))
     }
 }

@@ -6,6 +6,7 @@ use crate::bagit::tagfile::TagFile;
 use crate::bagit::{BAGIT_TXT, PayloadOxum};
 use crate::collection::CollectionInfo;
 use crate::digest::{Algorithm, Digests};
+use crate::names::{ALLOWED_TAG, NameCheck};
 use crate::profile::{CORPACK_PROFILE_IDENTIFIER, PROFILE_IDENTIFIER_LABEL};
 
 /// The algorithms of corpack's manifests, strongest last.
@@ -19,8 +20,9 @@ pub fn software_agent() -> String {
     )
 }
 
-/// The text of `bag-info.txt`.
-pub fn bag_info(info: &CollectionInfo, oxum: PayloadOxum) -> String {
+/// The text of `bag-info.txt`; `allowed` are the names policy's checks
+/// that were allowed to warnings (see [`ALLOWED_TAG`]).
+pub fn bag_info(info: &CollectionInfo, oxum: PayloadOxum, allowed: &[NameCheck]) -> String {
     let mut tags = TagFile::default();
     tags.push("Bag-Software-Agent", &software_agent());
     tags.push(PROFILE_IDENTIFIER_LABEL, CORPACK_PROFILE_IDENTIFIER);
@@ -30,6 +32,9 @@ pub fn bag_info(info: &CollectionInfo, oxum: PayloadOxum) -> String {
     }
     if let Some(email) = &info.contact_email {
         tags.push("Contact-Email", email);
+    }
+    for check in allowed {
+        tags.push(ALLOWED_TAG, check.into());
     }
     tags.push("External-Description", &info.description);
     tags.push("External-Identifier", info.id.as_str());
@@ -107,6 +112,7 @@ source_organization = "Org""#,
                 octets: 10,
                 files: 2,
             },
+            &[],
         );
         assert!(text.contains("Bagging-Date: 2026-11-25\n"), "{text}");
         assert!(text.contains("Payload-Oxum: 10.2\n"));
@@ -116,6 +122,22 @@ source_organization = "Org""#,
         assert!(text.contains("External-Description: Two lines\n"));
         assert!(text.contains("Source-Organization: Org\n"));
         assert!(!text.contains("Contact-Name"));
+        assert!(!text.contains(ALLOWED_TAG));
+    }
+
+    #[test]
+    fn bag_info_records_the_allowed_name_checks() {
+        let oxum = PayloadOxum::default();
+        let allowed = [NameCheck::CaseCollision, NameCheck::LongPath];
+        let text = bag_info(&info(), oxum, &allowed);
+        assert!(
+            text.contains(
+                "Corpack-Name-Check-Allowed: case-collision\n\
+                 Corpack-Name-Check-Allowed: long-path\n\
+                 External-Description:"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -7,12 +7,17 @@
 //! its own; large stored files stream straight to their place while other
 //! workers go on with the next files.
 //!
+//! A source file is checked before and after it is read: the bytes read
+//! must be as many as its size, and its size, modification time and status
+//! change time must not have moved, nor its name been given to another
+//! file; otherwise the archive fails naming the file.
+//!
 //! What makes the bytes reproducible: the compressor is always fed full
 //! [`CHUNK`]-sized pieces (zlib-rs output depends on how input is split), the
 //! store-or-deflate choice depends only on the bytes, and the zip records
 //! carry no time, owner or platform detail (see [`super::zip`]).
 
-use std::fs::File;
+use std::fs::{File, Metadata};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -156,8 +161,9 @@ impl ArchiveWriter {
         Ok(())
     }
 
-    /// Writes the central directory and returns the file, flushed to disk.
-    pub fn finish(self) -> Result<File> {
+    /// Writes the central directory and returns the file, flushed to disk,
+    /// with the entries it holds, in archive order.
+    pub fn finish(self) -> Result<(File, Vec<Entry>)> {
         let directory = central_directory(&self.entries, self.offset);
         let out = Output {
             file: &self.file,
@@ -167,7 +173,7 @@ impl ArchiveWriter {
         let end = self.offset + directory.len() as u64;
         self.file.set_len(end).at(&self.path)?;
         self.file.sync_all().at(&self.path)?;
-        Ok(self.file)
+        Ok((self.file, self.entries))
     }
 }
 
@@ -260,7 +266,7 @@ impl Run<'_> {
         let source = &self.files[index];
         let path = source.path.as_path();
         let mut file = File::open(path).at(path)?;
-        let expected_size = file.metadata().at(path)?.len();
+        let before = file.metadata().at(path)?;
         let mut hasher = DigestsHasher::new();
         let mut crc = crc32fast::Hasher::new();
         let mut chunk = vec![0; CHUNK];
@@ -270,7 +276,7 @@ impl Run<'_> {
         let single_chunk = first_len < CHUNK;
 
         let (method, data, uncompressed) = if !deflate && !single_chunk {
-            return self.stream_stored(index, file, chunk, expected_size);
+            return self.stream_stored(index, file, chunk, &before);
         } else if single_chunk {
             hasher.update(first);
             crc.update(first);
@@ -289,6 +295,10 @@ impl Run<'_> {
                 if self.failed.load(Ordering::Relaxed) {
                     return Ok(Err(Stopped));
                 }
+                // A file growing while read would otherwise be read forever.
+                if total + len as u64 > before.len() {
+                    return Err(changed_size(path, before.len(), total + len as u64));
+                }
                 let piece = &chunk[..len];
                 hasher.update(piece);
                 crc.update(piece);
@@ -299,7 +309,7 @@ impl Run<'_> {
             }
             (Method::Deflated, deflater.finish().at(path)?, total)
         };
-        check_size(path, expected_size, uncompressed)?;
+        check_unchanged(path, &file, &before, uncompressed)?;
         let written = WrittenFile {
             size: uncompressed,
             digests: hasher.finish(),
@@ -330,8 +340,9 @@ impl Run<'_> {
         index: usize,
         mut file: File,
         mut chunk: Vec<u8>,
-        size: u64,
+        before: &Metadata,
     ) -> Result<Result<(), Stopped>> {
+        let size = before.len();
         let source = &self.files[index];
         let path = source.path.as_path();
         let Ok(offset) = self.reserve(index, &source.name, size, size) else {
@@ -348,7 +359,7 @@ impl Run<'_> {
             }
             let piece = &chunk[..len];
             if total + len as u64 > size {
-                check_size(path, size, total + len as u64)?;
+                return Err(changed_size(path, size, total + len as u64));
             }
             hasher.update(piece);
             crc.update(piece);
@@ -357,7 +368,7 @@ impl Run<'_> {
             (self.on_bytes)(len as u64);
             len = read_full(&mut file, &mut chunk).at(path)?;
         }
-        check_size(path, size, total)?;
+        check_unchanged(path, &file, before, total)?;
         let written = WrittenFile {
             size,
             digests: hasher.finish(),
@@ -377,16 +388,68 @@ impl Run<'_> {
     }
 }
 
-fn check_size(path: &Path, expected: u64, read: u64) -> Result<()> {
-    if expected == read {
-        return Ok(());
+/// Fails unless `read` bytes are the file's size and the file, opened as
+/// `file` and described by `before` when opened, is still as it was: same
+/// size, modification and status change times, and still the file `path`
+/// names.
+fn check_unchanged(path: &Path, file: &File, before: &Metadata, read: u64) -> Result<()> {
+    if read != before.len() {
+        return Err(changed_size(path, before.len(), read));
     }
-    Err(Error::io(
-        path,
-        io::Error::other(format!(
-            "the file changed while it was packed: it had {expected} bytes, {read} were read"
-        )),
-    ))
+    let after = file.metadata().at(path)?;
+    let what = if after.len() != before.len() {
+        Some(format!(
+            "it had {} bytes, now {}",
+            before.len(),
+            after.len()
+        ))
+    } else if after.modified().ok() != before.modified().ok() {
+        Some("its modification time moved".to_string())
+    } else if status_changed(before, &after) {
+        Some("its status change time moved".to_string())
+    } else {
+        match path.metadata() {
+            Ok(now) if same_file(&now, &after) => None,
+            Ok(_) => Some("its name now names another file".to_string()),
+            Err(error) => Some(format!("it can no longer be found: {error}")),
+        }
+    };
+    match what {
+        None => Ok(()),
+        Some(what) => Err(Error::SourceChanged {
+            path: path.to_path_buf(),
+            what,
+        }),
+    }
+}
+
+fn changed_size(path: &Path, expected: u64, read: u64) -> Error {
+    Error::SourceChanged {
+        path: path.to_path_buf(),
+        what: format!("it had {expected} bytes, {read} were read"),
+    }
+}
+
+#[cfg(unix)]
+fn status_changed(before: &Metadata, after: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (before.ctime(), before.ctime_nsec()) != (after.ctime(), after.ctime_nsec())
+}
+
+#[cfg(not(unix))]
+fn status_changed(_: &Metadata, _: &Metadata) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
+    a.len() == b.len() && a.modified().ok() == b.modified().ok()
 }
 
 /// Whether deflate is worth running: a fast trial on the start of the data
@@ -580,4 +643,113 @@ fn write_all_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Result<()
         offset += n as u64;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    /// Writes `bytes` to `dir/name` with an old modification time, so that
+    /// any later write moves it even within the clock's granularity.
+    fn old_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        path
+    }
+
+    /// Archives the file at `path`, running `change` on it once, after its
+    /// first chunk is read.
+    fn archive_changing(dir: &Path, path: &Path, change: &(dyn Fn(&Path) + Sync)) -> Result<()> {
+        let out = tempfile::tempfile_in(dir).unwrap();
+        let options = WriteOptions {
+            threads: 1,
+            level: 6,
+        };
+        let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
+        let sources = [FileSource {
+            name: "b/f".into(),
+            path: path.to_path_buf(),
+        }];
+        let changed = AtomicBool::new(false);
+        let on_bytes = |_| {
+            if !changed.swap(true, Ordering::Relaxed) {
+                change(path);
+            }
+        };
+        writer.add_files(&sources, &|_, _| Ok(()), &on_bytes)?;
+        Ok(())
+    }
+
+    fn rewrite_first_byte(path: &Path) {
+        let file = File::options().write(true).open(path).unwrap();
+        write_all_at(&file, b"#", 0).unwrap();
+    }
+
+    fn append(path: &Path) {
+        let mut file = File::options().append(true).open(path).unwrap();
+        file.write_all(b"more").unwrap();
+    }
+
+    /// A file's name and bytes, a change made while it is read, and what
+    /// the error says.
+    type Case<'a> = (&'a str, &'a [u8], fn(&Path), &'a str);
+
+    #[test]
+    fn a_file_changed_while_read_fails_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "a line of text\n".repeat(300_000);
+        let noise: Vec<u8> = (0..3 * CHUNK as u64)
+            .map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8)
+            .collect();
+        let cases: [Case; 5] = [
+            ("small", b"short\n", rewrite_first_byte, "modification time"),
+            (
+                "text",
+                text.as_bytes(),
+                rewrite_first_byte,
+                "modification time",
+            ),
+            ("noise", &noise, rewrite_first_byte, "modification time"),
+            ("text", text.as_bytes(), append, "were read"),
+            ("noise", &noise, append, "were read"),
+        ];
+        for (name, bytes, change, what) in cases {
+            let path = old_file(dir.path(), name, bytes);
+            let error = archive_changing(dir.path(), &path, &change).unwrap_err();
+            let message = error.to_string();
+            assert!(matches!(error, Error::SourceChanged { .. }), "{message}");
+            assert!(
+                message.starts_with(&path.display().to_string()),
+                "{message}"
+            );
+            assert!(message.contains(what), "{name}: {message}");
+        }
+        let path = old_file(dir.path(), "still", b"unchanged\n");
+        archive_changing(dir.path(), &path, &|_| {}).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_under_its_name_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = old_file(dir.path(), "f", b"first\n");
+        let replace = |path: &Path| {
+            let other = path.with_extension("new");
+            std::fs::write(&other, b"other\n").unwrap();
+            std::fs::rename(&other, path).unwrap();
+        };
+        // Unlinking the old file moves its status change time first.
+        let error = archive_changing(dir.path(), &path, &replace).unwrap_err();
+        assert!(matches!(error, Error::SourceChanged { .. }), "{error}");
+    }
 }

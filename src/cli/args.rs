@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use corpack::collection::values::{IsoDate, License, Slug};
 use corpack::edtf::EdtfDate;
+use corpack::names::NameCheck;
 
 /// Package research corpora with provenance into reproducible BagIt +
 /// RO-Crate bundles, and verify bags.
@@ -148,7 +150,8 @@ pub struct PackArgs {
     #[arg(long = "source", value_name = "DIR")]
     pub sources: Vec<PathBuf>,
     /// Fail when a document's file is not found, even if its record
-    /// declares a checksum.
+    /// declares a checksum, or when the collection directory holds a file
+    /// no record references or an empty directory.
     #[arg(long)]
     pub strict: bool,
     /// Overwrite the bundle if it exists.
@@ -159,7 +162,35 @@ pub struct PackArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     #[command(flatten)]
+    pub allow: AllowArgs,
+    /// Do not read the bundle back before putting it in place. Unsafe: a
+    /// disk or file system that does not keep what was written then goes
+    /// unnoticed until the bundle is verified.
+    #[arg(long)]
+    pub no_recheck: bool,
+    #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// `--allow`: the names policy checks that only warn.
+#[derive(Debug, Args)]
+pub struct AllowArgs {
+    /// Make one names policy check a warning instead of an error
+    /// (repeatable); what is allowed and found is recorded in the bundle's
+    /// bag-info.txt. nfc-collision and file-directory-collision cannot be
+    /// allowed.
+    #[arg(
+        long = "allow",
+        value_name = "CHECK",
+        value_parser = name_check_parser(),
+    )]
+    pub checks: Vec<NameCheck>,
+}
+
+/// Parses the name of a check `--allow` accepts; `--help` lists them.
+fn name_check_parser() -> impl TypedValueParser<Value = NameCheck> {
+    PossibleValuesParser::new(NameCheck::allowable_names())
+        .map(|name| name.parse::<NameCheck>().expect("a possible value"))
 }
 
 /// `corpack verify`.
@@ -169,12 +200,33 @@ pub struct VerifyArgs {
     pub bag: PathBuf,
     /// Check only completeness and Payload-Oxum, not checksums (for an
     /// OCFL object: everything but the digests).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "against")]
     pub fast: bool,
     /// Also check the bag against a BagIt profile (JSON, BagIt Profiles
     /// 1.3.0), such as corpack's own, manifests/bagit-profile.json.
-    #[arg(long, value_name = "PROFILE.json")]
+    #[arg(long, value_name = "PROFILE.json", conflicts_with = "against")]
     pub profile: Option<PathBuf>,
+    /// Instead of checking the bag, rebuild the bundle from this
+    /// collection directory and report whether it is byte-identical, and
+    /// where it first differs (exit 1 if it differs).
+    #[arg(long, value_name = "COLLECTION_DIR")]
+    pub against: Option<PathBuf>,
+    /// With --against: the --source directories the bundle was packed
+    /// with (repeatable, in order).
+    #[arg(long = "source", value_name = "DIR", requires = "against")]
+    pub sources: Vec<PathBuf>,
+    /// With --against: allow a names policy check besides those the
+    /// bundle records (repeatable).
+    #[arg(
+        long = "allow",
+        value_name = "CHECK",
+        requires = "against",
+        value_parser = name_check_parser(),
+    )]
+    pub allow: Vec<NameCheck>,
+    /// With --against: worker threads for the rebuild.
+    #[arg(long, value_name = "N", requires = "against")]
+    pub threads: Option<usize>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -188,10 +240,14 @@ pub struct CheckArgs {
     #[arg(long = "source", value_name = "DIR")]
     pub sources: Vec<PathBuf>,
     /// Turn every warning into an error: documents catalogued but not
-    /// held, and gaps in provenance (no date, origin, licence or rights;
-    /// a dispute without aspects, summary, citations or assessor).
+    /// held, files no record references, empty directories, and gaps in
+    /// provenance (no date, origin, licence or rights; a dispute without
+    /// aspects, summary, citations or assessor). Allowed names policy
+    /// checks stay warnings.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub allow: AllowArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }

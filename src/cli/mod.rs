@@ -1,6 +1,7 @@
 //! The commands: each runs the library and prints its result, as text or
 //! as one JSON document.
 
+mod against;
 pub mod args;
 mod export;
 mod import;
@@ -80,6 +81,8 @@ fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
         strict: args.strict,
         force: args.force,
         threads: args.threads.unwrap_or_else(rayon::current_num_threads),
+        allow: args.allow.checks.clone(),
+        recheck: !args.no_recheck,
     };
     let bar = Bar::new("packing", args.common.quiet || args.common.json);
     let report = corpack::pack::pack(&args.collection, &args.output, &options, &bar);
@@ -90,6 +93,17 @@ fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
     } else {
         for warning in &report.warnings {
             eprintln!("{warning}");
+        }
+        for stale in &report.removed_stale {
+            eprintln!(
+                "removed {}, a temporary file an interrupted run left",
+                stale.display()
+            );
+        }
+        if !report.rechecked {
+            eprintln!(
+                "warning: --no-recheck: the bundle was not read back before it was put in place"
+            );
         }
         print_text(&format!(
             "packed {} into {}: {} documents held, {} catalogued but not held, {} payload files, {} bytes\n",
@@ -105,6 +119,9 @@ fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
 }
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
+    if let Some(collection) = &args.against {
+        return against::verify_against(args, collection);
+    }
     let bar = Bar::new("verifying", args.common.quiet || args.common.json);
     let options = VerifyOptions { fast: args.fast };
     let report = match &args.profile {
@@ -149,8 +166,13 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
 }
 
 fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
-    let report = corpack::check::check(&args.collection, &args.sources, args.strict)
-        .with_context(|| format!("cannot check {}", args.collection.display()))?;
+    let report = corpack::check::check(
+        &args.collection,
+        &args.sources,
+        args.strict,
+        &args.allow.checks,
+    )
+    .with_context(|| format!("cannot check {}", args.collection.display()))?;
     if args.common.json {
         print_json(&report)?;
     } else {
@@ -227,9 +249,17 @@ pub fn report_error(error: &anyhow::Error, json: bool) -> ExitCode {
                 _ => None,
             })
             .unwrap_or_default();
+        let findings = error
+            .chain()
+            .find_map(|cause| match cause.downcast_ref::<corpack::Error>() {
+                Some(corpack::Error::Refused { findings, .. }) => Some(findings.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
         let document = serde_json::json!({
             "error": format!("{error:#}"),
             "records": records,
+            "findings": findings,
         });
         if print_json(&document).is_err() {
             eprintln!("corpack: {error:#}");

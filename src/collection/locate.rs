@@ -1,20 +1,51 @@
 //! Finding each document's file: in the collection directory, then in each
 //! `--source` directory, in the order given.
+//!
+//! A record's path is looked up as written; when no file has that name, a
+//! name equal to it in Unicode NFC is taken instead, component by
+//! component, so a name written decomposed (NFD, as macOS made them) is
+//! found from a record written composed, and the other way round. A
+//! symbolic link is followed when its target is a regular file inside the
+//! directory it was found in; a link leading out of it, a broken link and a
+//! link loop are errors, and so is anything that is not a regular file.
+//! Only metadata is read here: nothing is opened for writing, ever.
 
+use std::fs::{self, FileType};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use super::LoadedCollection;
 use crate::error::{RecordError, RecordErrors};
 use crate::finding::{Code, Finding};
+use crate::names::nfc;
 
 /// Where a document's bytes are, if anywhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Location {
-    /// The file was found here.
-    Held(PathBuf),
+    /// The file was found.
+    Held(Found),
     /// Not found, but the record declares a checksum: the document is
     /// catalogued without its bytes.
     NotHeld,
+}
+
+/// A document file found on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// The directory it was found in: the collection's or a `--source`.
+    pub root: PathBuf,
+    /// Its path under `root` as it is on disk, `/`-separated: the record's
+    /// path, or one equal to it in NFC.
+    pub name: String,
+    /// The regular file to read, every symbolic link resolved.
+    pub target: PathBuf,
+}
+
+impl Found {
+    /// The path as found (`root/name`), before links are followed.
+    pub fn path(&self) -> PathBuf {
+        self.root.join(&self.name)
+    }
 }
 
 /// The location of every document, in record order, and warnings about
@@ -46,11 +77,17 @@ pub fn locate(
         let file = document.file.as_str();
         let found = places
             .iter()
-            .map(|place| place.join(file))
-            .find(|candidate| candidate.is_file());
-        if let Some(path) = found {
-            located.locations.push(Location::Held(path));
-            continue;
+            .find_map(|place| find_in(place, file).transpose());
+        match found {
+            Some(Ok(hit)) => {
+                located.locations.push(Location::Held(hit));
+                continue;
+            }
+            Some(Err(message)) => {
+                errors.push(loaded.document_error(index, "file", message));
+                continue;
+            }
+            None => {}
         }
         let looked_in = places
             .iter()
@@ -89,5 +126,214 @@ pub fn locate(
         Ok(located)
     } else {
         Err(RecordErrors(errors))
+    }
+}
+
+/// Looks for `file` under `root`: `Ok(None)` if nothing there has its name,
+/// `Err` (a message) if something does but cannot be packed.
+fn find_in(root: &Path, file: &str) -> Result<Option<Found>, String> {
+    let Some(name) = disk_name(root, file)? else {
+        return Ok(None);
+    };
+    let path = root.join(&name);
+    resolve(root, &path, name).map(Some)
+}
+
+/// The name under `root` that `file` means: itself if it exists, else the
+/// one name whose components are equal to its own in NFC.
+fn disk_name(root: &Path, file: &str) -> Result<Option<String>, String> {
+    if exists(&root.join(file)) {
+        return Ok(Some(file.to_string()));
+    }
+    let mut dir = root.to_path_buf();
+    let mut name = Vec::new();
+    for component in file.split('/') {
+        let exact = dir.join(component);
+        let chosen = if exists(&exact) {
+            component.to_string()
+        } else {
+            let wanted = nfc(component);
+            let Ok(entries) = fs::read_dir(&dir) else {
+                return Ok(None);
+            };
+            let mut matches: Vec<String> = entries
+                .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+                .filter(|candidate| nfc(candidate) == wanted)
+                .collect();
+            matches.sort();
+            match matches.len() {
+                0 => return Ok(None),
+                1 => matches.remove(0),
+                _ => {
+                    return Err(format!(
+                        "{file:?} is ambiguous: {} hold names {matches:?}, all equal to it \
+                         in Unicode NFC; rename all but one",
+                        dir.display()
+                    ));
+                }
+            }
+        };
+        dir.push(&chosen);
+        name.push(chosen);
+    }
+    Ok(Some(name.join("/")))
+}
+
+/// Whether anything (a file, a directory, a link, broken or not) has this
+/// path.
+fn exists(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
+/// Follows the links of `path` (found under `root`) and checks that it is
+/// a regular file inside `root`.
+fn resolve(root: &Path, path: &Path, name: String) -> Result<Found, String> {
+    let shown = path.display();
+    let target = fs::canonicalize(path).map_err(|error| match link_problem(&error) {
+        Some(problem) => format!("{shown} is {problem}"),
+        None => format!("{shown}: {error}"),
+    })?;
+    let inside = fs::canonicalize(root)
+        .map(|root| target.starts_with(root))
+        .map_err(|error| format!("{}: {error}", root.display()))?;
+    if !inside {
+        return Err(format!(
+            "{shown} is a symbolic link to {}, outside {}: only links to files inside the \
+             directory are followed",
+            target.display(),
+            root.display()
+        ));
+    }
+    let kind = fs::metadata(&target)
+        .map_err(|error| format!("{shown}: {error}"))?
+        .file_type();
+    if !kind.is_file() {
+        return Err(format!(
+            "{shown} is {}, not a regular file",
+            describe_kind(kind)
+        ));
+    }
+    Ok(Found {
+        root: root.to_path_buf(),
+        name,
+        target,
+    })
+}
+
+/// What is wrong with a path that cannot be resolved, if it is a link
+/// problem.
+fn link_problem(error: &io::Error) -> Option<&'static str> {
+    if error.kind() == io::ErrorKind::NotFound {
+        return Some("a broken symbolic link (its target does not exist)");
+    }
+    #[cfg(unix)]
+    if error.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+        return Some("a symbolic link loop");
+    }
+    None
+}
+
+/// "a directory", "a FIFO", ...: what a path is when it is not a file.
+fn describe_kind(kind: FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(root: &Path, file: &str) -> Result<Option<String>, String> {
+        find_in(root, file).map(|hit| hit.map(|found| found.name))
+    }
+
+    #[test]
+    fn names_equal_in_nfc_are_found_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let decomposed = "U\u{308}berblick/cafe\u{301}.txt";
+        fs::create_dir(dir.path().join("U\u{308}berblick")).unwrap();
+        fs::write(dir.path().join(decomposed), "x").unwrap();
+        fs::write(dir.path().join("\u{e9}t\u{e9}.txt"), "y").unwrap();
+        let composed = "\u{dc}berblick/caf\u{e9}.txt";
+        assert_eq!(found(dir.path(), composed), Ok(Some(decomposed.into())));
+        assert_eq!(found(dir.path(), decomposed), Ok(Some(decomposed.into())));
+        assert_eq!(
+            found(dir.path(), "e\u{301}te\u{301}.txt"),
+            Ok(Some("\u{e9}t\u{e9}.txt".into()))
+        );
+        assert_eq!(found(dir.path(), "absent.txt"), Ok(None));
+    }
+
+    #[test]
+    fn two_names_equal_in_nfc_are_ambiguous_unless_one_is_exact() {
+        let dir = tempfile::tempdir().unwrap();
+        // e, cedilla, acute: in canonical order, and as NFC writes it.
+        let ordered = "e\u{327}\u{301}";
+        let composed = "\u{229}\u{301}";
+        fs::write(dir.path().join(ordered), "x").unwrap();
+        fs::write(dir.path().join(composed), "y").unwrap();
+        assert_eq!(found(dir.path(), ordered), Ok(Some(ordered.into())));
+        assert_eq!(found(dir.path(), composed), Ok(Some(composed.into())));
+        let message = found(dir.path(), "e\u{301}\u{327}").unwrap_err();
+        assert!(message.contains("is ambiguous"), "{message}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_are_followed_and_others_refused() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("c");
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::write(root.join("sub/real.txt"), "x").unwrap();
+        fs::write(dir.path().join("outside.txt"), "o").unwrap();
+        symlink("sub/real.txt", root.join("inside")).unwrap();
+        symlink("../outside.txt", root.join("out")).unwrap();
+        symlink("nowhere", root.join("broken")).unwrap();
+        symlink("loop-b", root.join("loop-a")).unwrap();
+        symlink("loop-a", root.join("loop-b")).unwrap();
+        symlink("sub", root.join("dir")).unwrap();
+
+        let hit = find_in(&root, "inside").unwrap().unwrap();
+        assert_eq!(
+            hit.target,
+            fs::canonicalize(root.join("sub/real.txt")).unwrap()
+        );
+        assert_eq!(hit.name, "inside");
+        let error = |file| find_in(&root, file).unwrap_err();
+        assert!(error("out").contains("outside"), "{}", error("out"));
+        assert!(error("broken").contains("broken symbolic link"));
+        assert!(error("loop-a").contains("symbolic link loop"));
+        assert!(error("dir").contains("a directory, not a regular file"));
+        assert!(error("sub").contains("a directory"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_not_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::RUSR).unwrap();
+        let message = find_in(dir.path(), "pipe").unwrap_err();
+        assert!(
+            message.ends_with("is a FIFO (named pipe), not a regular file"),
+            "{message}"
+        );
     }
 }

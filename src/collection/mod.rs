@@ -8,6 +8,7 @@ mod load;
 mod locate;
 mod references;
 mod save;
+mod scan;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub(crate) mod validate;
@@ -18,12 +19,13 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
 pub use self::load::{CollectionFile, LoadedCollection, load, parse};
-pub use self::locate::{Located, Location, locate};
+pub use self::locate::{Found, Located, Location, locate};
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{
     Author, AuthorTable, DisputingWork, DisputingWorkTable, Place, PlaceTable, Role, WorkType,
 };
 pub use self::save::to_toml;
+pub use self::scan::{COLLECTION_CSV, scan};
 use self::values::{DocumentPath, IsoDate, LanguageTag, License, MediaType, Sha256Hex, Slug};
 use crate::edtf::EdtfDate;
 

@@ -96,6 +96,11 @@ pub(super) fn describe_document(
         }
     };
     entity.insert("name".into(), json!(record.title));
+    set(
+        &mut entity,
+        "alternateName",
+        document.original_name.as_ref().map(|n| json!(n)),
+    );
     entity.insert("identifier".into(), json!(record.id));
     entity.insert("encodingFormat".into(), json!(record.media_type_or_guess()));
     set(

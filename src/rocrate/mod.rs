@@ -154,7 +154,11 @@ origin = { name = "Example archive, box 7", url = "https://example.org/archive",
                     size: bytes.len() as u64,
                     digests: Digests::of(bytes),
                 });
-                PackedDocument { record, held }
+                PackedDocument {
+                    record,
+                    held,
+                    original_name: None,
+                }
             })
             .collect();
         (loaded.collection.info, documents)

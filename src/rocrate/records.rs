@@ -334,6 +334,7 @@ mod tests {
             packed.push(PackedDocument {
                 record: document.clone(),
                 held,
+                original_name: None,
             });
         }
         packed

@@ -14,6 +14,7 @@ mod pack;
 mod profile;
 mod rawzip;
 mod rfc8493;
+mod safety;
 mod seeds;
 mod show;
 mod standards;

@@ -70,7 +70,7 @@ fn seed_files_are_nfc_lf_text_and_all_recorded() {
         .collect();
     for entry in fs::read_dir(seeds_dir()).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
-        if name == "collection.toml" || name == ".gitattributes" {
+        if name == "collection.toml" {
             continue;
         }
         if name == "collection.csv" {

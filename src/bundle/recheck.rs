@@ -1,0 +1,301 @@
+//! Reading a bundle back before it is put in place: every entry must hold
+//! what was recorded when its source was read.
+//!
+//! The archive is parsed by the `zip` crate, a reader independent of the
+//! writer, after its pages are dropped from the operating system's cache
+//! (Linux), so what is read is what the disk kept. Each entry must have the
+//! recorded name, offset, sizes and CRC-32, decompress to exactly its size
+//! with that CRC-32, and, for the payload, to bytes with the recorded
+//! SHA-256 and SHA-512, which are what the manifests list.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use zip::ZipArchive;
+
+use super::writer::CHUNK;
+use super::zip::Entry;
+use crate::digest::{Digests, DigestsHasher};
+use crate::error::{Error, IoContext, Result};
+use crate::progress::Progress;
+
+/// An entry as written, with the digests of its bytes when they are
+/// listed in a manifest.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// The entry.
+    pub entry: Entry,
+    /// SHA-256 and SHA-512 of its uncompressed bytes, if recorded.
+    pub digests: Option<Digests>,
+}
+
+/// Reads the archive in `file` (named `path`) back and checks every entry
+/// against `written`, with `threads` readers.
+pub fn recheck(
+    file: &File,
+    path: &Path,
+    written: &[Written],
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<()> {
+    drop_cached_pages(file);
+    let len = file.metadata().at(path)?.len();
+    let reader = PositionalReader {
+        file,
+        position: 0,
+        len,
+    };
+    let archive = ZipArchive::new(reader)
+        .map_err(|error| bad(path, format!("it does not read back as a zip: {error}")))?;
+    if archive.len() != written.len() {
+        let message = format!(
+            "it reads back with {} entries, {} were written",
+            archive.len(),
+            written.len()
+        );
+        return Err(bad(path, message));
+    }
+    progress.start(written.iter().map(|w| w.entry.uncompressed_size).sum());
+    let next = AtomicUsize::new(0);
+    let first_error = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, written.len().max(1)) {
+            let mut archive = archive.clone();
+            let (next, first_error) = (&next, &first_error);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= written.len() {
+                        return;
+                    }
+                    if let Err(message) =
+                        check_entry(&mut archive, index, &written[index], progress)
+                    {
+                        let mut first = first_error.lock().expect("no reader panicked");
+                        first.get_or_insert((index, message));
+                        next.store(written.len(), Ordering::Relaxed);
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    match first_error.into_inner().expect("no reader panicked") {
+        None => Ok(()),
+        Some((index, message)) => {
+            let name = &written[index].entry.name;
+            Err(bad(path, format!("entry {name}: {message}")))
+        }
+    }
+}
+
+fn bad(path: &Path, message: String) -> Error {
+    Error::WrittenBadly {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+/// Checks one entry; the error says what differs.
+fn check_entry(
+    archive: &mut ZipArchive<PositionalReader>,
+    index: usize,
+    written: &Written,
+    progress: &dyn Progress,
+) -> Result<(), String> {
+    let expected = &written.entry;
+    let mut entry = archive.by_index(index).map_err(|e| e.to_string())?;
+    let name = entry.name().map_err(|e| e.to_string())?.to_string();
+    let facts = [
+        ("name", name != expected.name),
+        ("offset", entry.header_start() != expected.offset),
+        ("CRC-32", entry.crc32() != expected.crc32),
+        ("size", entry.size() != expected.uncompressed_size),
+        (
+            "compressed size",
+            entry.compressed_size() != expected.compressed_size,
+        ),
+    ];
+    if let Some((what, _)) = facts.iter().find(|(_, differs)| *differs) {
+        return Err(format!("its {what} reads back differently"));
+    }
+    let mut hasher = written.digests.as_ref().map(|_| DigestsHasher::new());
+    let mut buffer = vec![0; CHUNK];
+    let mut total = 0u64;
+    loop {
+        let n = match entry.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(format!("it does not read back: {error}")),
+        };
+        if let Some(hasher) = &mut hasher {
+            hasher.update(&buffer[..n]);
+        }
+        total += n as u64;
+        progress.advance(n as u64);
+    }
+    if total != expected.uncompressed_size {
+        return Err(format!(
+            "{total} bytes read back, {} were written",
+            expected.uncompressed_size
+        ));
+    }
+    if let (Some(hasher), Some(digests)) = (hasher, &written.digests)
+        && hasher.finish() != *digests
+    {
+        return Err("its bytes read back with other checksums than were read".into());
+    }
+    Ok(())
+}
+
+/// Asks the kernel to forget the file's cached pages (flushed already), so
+/// that reading it back reads the disk. Best effort: elsewhere a no-op.
+fn drop_cached_pages(file: &File) {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
+}
+
+/// A file read at positions of its own, so clones read in parallel.
+#[derive(Clone)]
+struct PositionalReader<'a> {
+    file: &'a File,
+    position: u64,
+    len: u64,
+}
+
+impl Read for PositionalReader<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let n = read_at(self.file, buffer, self.position)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for PositionalReader<'_> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let position = match to {
+            SeekFrom::Start(offset) => Some(offset),
+            SeekFrom::End(delta) => self.len.checked_add_signed(delta),
+            SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
+        };
+        self.position = position
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.position)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buffer, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buffer, offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
+    use crate::progress::NoProgress;
+
+    /// An archive of one compressible and one incompressible file, and
+    /// what was written.
+    fn archive(dir: &Path) -> (File, Vec<Written>) {
+        let text = "a line of text\n".repeat(10_000);
+        let noise: Vec<u8> = (0..3 * CHUNK as u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        std::fs::write(dir.join("text"), &text).unwrap();
+        std::fs::write(dir.join("noise"), &noise).unwrap();
+        let sources: Vec<FileSource> = ["text", "noise"]
+            .iter()
+            .map(|name| FileSource {
+                name: format!("b/{name}"),
+                path: dir.join(name),
+            })
+            .collect();
+        let out = tempfile::tempfile_in(dir).unwrap();
+        let options = WriteOptions {
+            threads: 2,
+            level: 6,
+        };
+        let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
+        let files = writer.add_files(&sources, &|_, _| Ok(()), &|_| {}).unwrap();
+        writer.add_bytes("b/tag.txt", b"tag\n").unwrap();
+        let (out, entries) = writer.finish().unwrap();
+        let mut digests: Vec<Option<Digests>> =
+            files.into_iter().map(|f| Some(f.digests)).collect();
+        digests.push(None);
+        let written = entries
+            .into_iter()
+            .zip(digests)
+            .map(|(entry, digests)| Written { entry, digests })
+            .collect();
+        (out, written)
+    }
+
+    fn flip(file: &File, offset: u64) {
+        let mut byte = [0];
+        read_at(file, &mut byte, offset).unwrap();
+        byte[0] ^= 0x20;
+        std::os::unix::fs::FileExt::write_all_at(file, &byte, offset).unwrap();
+    }
+
+    #[test]
+    fn a_sound_archive_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, written) = archive(dir.path());
+        recheck(&file, Path::new("out.zip"), &written, 2, &NoProgress).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_byte_changed_after_writing_is_caught_naming_the_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in 0..3 {
+            let (file, written) = archive(dir.path());
+            let e = &written[entry].entry;
+            let data = e.offset + 30 + e.name.len() as u64;
+            flip(&file, data + e.compressed_size / 2);
+            let error = recheck(&file, Path::new("out.zip"), &written, 2, &NoProgress)
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(&format!("entry {}", e.name)), "{error}");
+        }
+    }
+
+    #[test]
+    fn other_digests_than_recorded_are_caught() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, mut written) = archive(dir.path());
+        written[1].digests = Some(Digests::of(b"something else"));
+        let error = recheck(&file, Path::new("out.zip"), &written, 1, &NoProgress).unwrap_err();
+        assert!(error.to_string().contains("other checksums"), "{error}");
+    }
+
+    #[test]
+    fn a_truncated_archive_is_caught() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut file, written) = archive(dir.path());
+        let len = file.metadata().unwrap().len();
+        file.set_len(len - 10).unwrap();
+        file.flush().unwrap();
+        let error = recheck(&file, Path::new("out.zip"), &written, 1, &NoProgress).unwrap_err();
+        assert!(
+            error.to_string().contains("does not read back as a zip"),
+            "{error}"
+        );
+    }
+}

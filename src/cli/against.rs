@@ -1,0 +1,48 @@
+//! `corpack verify --against`: prints whether a bundle is what its
+//! collection makes.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::args::VerifyArgs;
+use super::progress::Bar;
+use super::{Outcome, print_json, print_text};
+use corpack::rebuild::AgainstOptions;
+
+/// Rebuilds the bundle `args.bag` from `collection` and compares.
+pub fn verify_against(args: &VerifyArgs, collection: &Path) -> anyhow::Result<Outcome> {
+    let options = AgainstOptions {
+        sources: args.sources.clone(),
+        allow: args.allow.clone(),
+        threads: args.threads.unwrap_or_else(rayon::current_num_threads),
+    };
+    let bar = Bar::new("rebuilding", args.common.quiet || args.common.json);
+    let report = corpack::rebuild::verify_against(collection, &args.bag, &options, &bar);
+    bar.finish();
+    let report = report.with_context(|| {
+        format!(
+            "cannot rebuild {} from {}",
+            args.bag.display(),
+            collection.display()
+        )
+    })?;
+    if args.common.json {
+        print_json(&report)?;
+    } else if let Some(difference) = &report.difference {
+        print_text(&format!(
+            "differs: {} is not what {} makes: {}\n",
+            report.bundle.display(),
+            report.collection.display(),
+            difference.message
+        ))?;
+    } else {
+        print_text(&format!(
+            "identical: {} is byte for byte what {} makes ({} bytes)\n",
+            report.bundle.display(),
+            report.collection.display(),
+            report.bundle_size
+        ))?;
+    }
+    Ok(Outcome::from_valid(report.identical))
+}

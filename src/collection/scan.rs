@@ -1,0 +1,332 @@
+//! What the collection directory holds besides its documents: nothing is
+//! left out without saying so.
+//!
+//! Every file no record references is a warning (`unreferenced-file`), an
+//! operating system's own file is named as such (`system-file`), and an
+//! empty directory is reported as skipped (`empty-directory`): a bag lists
+//! files only. With `strict` they are errors. A directory none of whose
+//! files is referenced is one finding, with its file count. The record
+//! files themselves (`collection.toml`, and `collection.csv`, the CSV form
+//! `export csv` writes beside it) are not reported. Names that are not
+//! UTF-8 are judged by the names policy (`non-utf8`), as are the targets of
+//! symbolic links that records reach through.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use super::{COLLECTION_FILE, LoadedCollection, Located, Location};
+use crate::finding::{Code, Finding};
+use crate::names::{NameCheck, NamePolicy};
+
+/// The CSV form of the records, written by `export csv` beside
+/// `collection.toml`.
+pub const COLLECTION_CSV: &str = "collection.csv";
+
+/// Names operating systems leave in directories, and what leaves them.
+const SYSTEM_FILES: [(&str, &str); 4] = [
+    (".DS_Store", "a macOS Finder file"),
+    ("Thumbs.db", "a Windows thumbnail cache"),
+    ("ehthumbs.db", "a Windows thumbnail cache"),
+    ("desktop.ini", "a Windows folder settings file"),
+];
+
+/// Directories operating systems make, and what makes them.
+const SYSTEM_DIRECTORIES: [(&str, &str); 6] = [
+    ("__MACOSX", "macOS resource forks from a zip"),
+    (".Spotlight-V100", "a macOS Spotlight index"),
+    (".Trashes", "a macOS volume's trash"),
+    (".fseventsd", "a macOS file event log"),
+    ("$RECYCLE.BIN", "a Windows volume's recycle bin"),
+    (
+        "System Volume Information",
+        "a Windows volume's system directory",
+    ),
+];
+
+/// What the directory of `loaded` holds that no record of `located`
+/// packs, and the names policy's verdict on names not in UTF-8.
+pub fn scan(
+    loaded: &LoadedCollection,
+    located: &Located,
+    policy: &NamePolicy,
+    strict: bool,
+) -> Vec<Finding> {
+    let root = loaded.dir.as_path();
+    let mut findings = link_target_findings(loaded, located, policy);
+    let referenced = referenced(root, located);
+    let ancestors: BTreeSet<&Path> = referenced.iter().flat_map(|p| p.ancestors()).collect();
+    let finding = |code, path: &Path, message: String| {
+        let path = shown(path);
+        if strict {
+            Finding::error(code, path, format!("{message} (--strict)"))
+        } else {
+            Finding::warning(code, path, message)
+        }
+    };
+    let mut walker = WalkDir::new(root)
+        .min_depth(1)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let at = error.path().unwrap_or(root);
+                let at = at.strip_prefix(root).unwrap_or(at);
+                let message = format!("cannot be read, so what it holds is not known: {error}");
+                findings.push(finding(Code::FileUnreadable, at, message));
+                continue;
+            }
+        };
+        let relative = entry.path().strip_prefix(root).expect("walked under root");
+        let is_dir = entry.file_type().is_dir();
+        let Some(name) = entry.file_name().to_str() else {
+            findings.push(non_utf8(policy, relative));
+            if is_dir {
+                walker.skip_current_dir();
+            }
+            continue;
+        };
+        let record_file = entry.depth() == 1 && [COLLECTION_FILE, COLLECTION_CSV].contains(&name);
+        if record_file || referenced.contains(relative) || ancestors.contains(relative) {
+            continue;
+        }
+        if !is_dir {
+            findings.push(match system_name(&SYSTEM_FILES, name) {
+                Some(what) => finding(
+                    Code::SystemFile,
+                    relative,
+                    format!("{what}, referenced by no record: it is not packed"),
+                ),
+                None => finding(
+                    Code::UnreferencedFile,
+                    relative,
+                    "referenced by no record in collection.toml: it is not packed".into(),
+                ),
+            });
+            continue;
+        }
+        walker.skip_current_dir();
+        let (files, unnamed) = contents(root, entry.path());
+        findings.extend(unnamed.iter().map(|path| non_utf8(policy, path)));
+        findings.push(if let Some(what) = system_name(&SYSTEM_DIRECTORIES, name) {
+            finding(
+                Code::SystemFile,
+                relative,
+                format!("{what} ({files} files), referenced by no record: it is not packed"),
+            )
+        } else if files == 0 {
+            finding(
+                Code::EmptyDirectory,
+                relative,
+                "an empty directory: a bag lists files only, so it is not packed".into(),
+            )
+        } else {
+            finding(
+                Code::UnreferencedFile,
+                relative,
+                format!(
+                    "a directory of {files} files, none referenced by a record in \
+                     collection.toml: it is not packed"
+                ),
+            )
+        });
+    }
+    findings
+}
+
+/// The paths under `root` (relative) that records pack: each as found, and
+/// the target of each link followed to a file inside `root`.
+fn referenced(root: &Path, located: &Located) -> BTreeSet<PathBuf> {
+    let canonical_root = root.canonicalize().ok();
+    let mut referenced = BTreeSet::new();
+    for location in &located.locations {
+        let Location::Held(found) = location else {
+            continue;
+        };
+        if found.root != root {
+            continue;
+        }
+        referenced.insert(PathBuf::from(&found.name));
+        if let Some(target) = canonical_root
+            .as_deref()
+            .and_then(|r| found.target.strip_prefix(r).ok())
+        {
+            referenced.insert(target.to_path_buf());
+        }
+    }
+    referenced
+}
+
+/// Findings about records reached through links to names not in UTF-8.
+fn link_target_findings(
+    loaded: &LoadedCollection,
+    located: &Located,
+    policy: &NamePolicy,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, location) in located.locations.iter().enumerate() {
+        let Location::Held(found) = location else {
+            continue;
+        };
+        if found.target.to_str().is_some() {
+            continue;
+        }
+        let document = &loaded.collection.documents[index];
+        let message = format!(
+            "document `{}` ({}:{}): {} is a link to {:?}, a name that is not UTF-8 (the bag \
+             keeps the record's name)",
+            document.id,
+            loaded.file.display(),
+            loaded.document_line(index),
+            found.path().display(),
+            found.target.as_os_str()
+        );
+        findings.push(policy.finding(NameCheck::NonUtf8, document.file.as_str(), message));
+    }
+    findings
+}
+
+fn non_utf8(policy: &NamePolicy, relative: &Path) -> Finding {
+    let message = format!(
+        "the name {:?} is not UTF-8, so no record can reference it and no bag can hold it",
+        relative.as_os_str()
+    );
+    policy.finding(NameCheck::NonUtf8, &shown(relative), message)
+}
+
+/// How many files a directory holds at any depth, and the names under it
+/// that are not UTF-8.
+fn contents(root: &Path, dir: &Path) -> (usize, Vec<PathBuf>) {
+    let mut files = 0;
+    let mut unnamed = Vec::new();
+    for entry in WalkDir::new(dir).min_depth(1).follow_links(false) {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_dir() {
+            files += 1;
+        }
+        if entry.file_name().to_str().is_none() {
+            let relative = entry.path().strip_prefix(root).expect("walked under root");
+            unnamed.push(relative.to_path_buf());
+        }
+    }
+    (files, unnamed)
+}
+
+/// What makes a file or directory of this name, if an operating system
+/// does (or it is a macOS AppleDouble `._` file).
+fn system_name(known: &[(&str, &'static str)], name: &str) -> Option<&'static str> {
+    if let Some((_, what)) = known.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        return Some(what);
+    }
+    (known == SYSTEM_FILES && name.starts_with("._")).then_some("a macOS AppleDouble file")
+}
+
+/// A relative path for a finding, `/`-separated (lossy if not UTF-8).
+fn shown(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+    use std::fs;
+
+    use super::*;
+    use crate::collection::{load, locate};
+    use crate::finding::Severity;
+
+    const RECORDS: &str = r#"[collection]
+id = "c"
+title = "T"
+description = "D"
+license = "CC0-1.0"
+date = "2026-11-25"
+
+[[document]]
+id = "a"
+title = "A"
+file = "docs/a.txt"
+"#;
+
+    fn scanned(dir: &Path, strict: bool) -> Vec<(Code, String)> {
+        let loaded = load(dir).unwrap();
+        let located = locate(&loaded, &[], false).unwrap();
+        scan(&loaded, &located, &NamePolicy::default(), strict)
+            .into_iter()
+            .map(|f| {
+                let expected = if strict {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                assert_eq!(f.severity, expected, "{f}");
+                (f.code, f.path)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unreferenced_system_and_empty_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join(COLLECTION_FILE), RECORDS).unwrap();
+        fs::write(root.join(COLLECTION_CSV), "").unwrap();
+        fs::create_dir_all(root.join("docs/empty/deeper")).unwrap();
+        fs::write(root.join("docs/a.txt"), "a").unwrap();
+        fs::write(root.join("docs/b.txt"), "b").unwrap();
+        fs::write(root.join("docs/.DS_Store"), "").unwrap();
+        fs::write(root.join("docs/._a.txt"), "").unwrap();
+        fs::create_dir_all(root.join("__MACOSX/docs")).unwrap();
+        fs::write(root.join("__MACOSX/docs/._a.txt"), "").unwrap();
+        fs::create_dir_all(root.join("old/x")).unwrap();
+        fs::write(root.join("old/x/1"), "").unwrap();
+        fs::write(root.join("old/2"), "").unwrap();
+        fs::write(root.join("THUMBS.DB"), "").unwrap();
+        let found = scanned(root, false);
+        assert_eq!(
+            found,
+            [
+                (Code::SystemFile, "THUMBS.DB".to_string()),
+                (Code::SystemFile, "__MACOSX".into()),
+                (Code::SystemFile, "docs/.DS_Store".into()),
+                (Code::SystemFile, "docs/._a.txt".into()),
+                (Code::UnreferencedFile, "docs/b.txt".into()),
+                (Code::EmptyDirectory, "docs/empty".into()),
+                (Code::UnreferencedFile, "old".into()),
+            ]
+        );
+        assert_eq!(scanned(root, true).len(), found.len());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn link_targets_are_referenced_and_names_not_in_utf8_are_errors() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join(COLLECTION_FILE), RECORDS).unwrap();
+        fs::create_dir(root.join("docs")).unwrap();
+        fs::write(root.join("real.txt"), "a").unwrap();
+        std::os::unix::fs::symlink("../real.txt", root.join("docs/a.txt")).unwrap();
+        assert_eq!(scanned(root, false), []);
+
+        fs::write(root.join(OsStr::from_bytes(b"bad\xff.txt")), "").unwrap();
+        let loaded = load(root).unwrap();
+        let located = locate(&loaded, &[], false).unwrap();
+        let findings = scan(&loaded, &located, &NamePolicy::default(), false);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, Code::NonUtf8);
+        assert_eq!(findings[0].severity, Severity::Error);
+        assert_eq!(findings[0].path, "bad\u{fffd}.txt");
+        let allowed = NamePolicy::allowing(&[NameCheck::NonUtf8]);
+        let findings = scan(&loaded, &located, &allowed, false);
+        assert_eq!(findings[0].severity, Severity::Warning);
+    }
+}

@@ -1,0 +1,703 @@
+//! What corpack guarantees about the source and the bundle (issue 8): the
+//! source is only read, names are portable, nothing is left out silently,
+//! and a pack that fails or is killed leaves nothing behind.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::util::{COLLECTION_HEADER, Dir, corpack, sample_collection, zip_names};
+
+/// A collection in `dir/c` with one document per `(id, file, bytes)`.
+fn make_collection(dir: &Dir, documents: &[(&str, &str, &[u8])]) -> PathBuf {
+    let mut toml = COLLECTION_HEADER.to_string();
+    for (id, file, bytes) in documents {
+        toml.push_str(&format!(
+            "\n[[document]]\nid = \"{id}\"\ntitle = \"T\"\nfile = \"{}\"\n",
+            file.replace('\\', "\\\\").replace('"', "\\\"")
+        ));
+        if !bytes.is_empty() {
+            dir.create(&format!("c/{file}"), bytes);
+        }
+    }
+    dir.create("c/collection.toml", toml);
+    dir.join("c")
+}
+
+fn pack(collection: &Path, out: &Path) -> assert_cmd::Command {
+    let mut command = corpack();
+    command.arg("pack").arg(collection).arg("-o").arg(out);
+    command
+}
+
+/// The entries of a directory: names besides each other.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn entry_text(zip: &Path, name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(fs::File::open(zip).unwrap()).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// Everything a pack must not change in a tree: names, kinds, bytes,
+/// link targets, permissions and modification times.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u32, i64, i64, Vec<u8>)> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let meta = e.path().symlink_metadata().unwrap();
+            let content = if meta.is_file() {
+                fs::read(e.path()).unwrap()
+            } else if meta.is_symlink() {
+                fs::read_link(e.path())
+                    .unwrap()
+                    .into_os_string()
+                    .into_encoded_bytes()
+            } else {
+                Vec::new()
+            };
+            let key = e.path().strip_prefix(root).unwrap().to_path_buf();
+            (key, (meta.mode(), meta.mtime(), meta.mtime_nsec(), content))
+        })
+        .collect()
+}
+
+fn make_read_only(root: &Path) {
+    let mut entries: Vec<_> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .collect();
+    // Children first: a directory loses its write bit last.
+    entries.reverse();
+    for entry in entries {
+        if entry.path_is_symlink() {
+            continue;
+        }
+        let mode = if entry.file_type().is_dir() {
+            0o555
+        } else {
+            0o444
+        };
+        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+fn make_writable(root: &Path) {
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        if !entry.path_is_symlink() {
+            fs::set_permissions(entry.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_read_only_source_packs_and_nothing_in_it_changes() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    symlink("letter.txt", collection.join("letter-link.txt")).unwrap();
+    fs::write(collection.join("cafe\u{301}.txt"), "decomposed\n").unwrap();
+    let records = fs::read_to_string(collection.join("collection.toml")).unwrap();
+    let records = format!(
+        "{records}\n[[document]]\nid = \"link\"\ntitle = \"L\"\nfile = \"letter-link.txt\"\n\
+         \n[[document]]\nid = \"cafe\"\ntitle = \"C\"\nfile = \"caf\u{e9}.txt\"\n\
+         \n[[document]]\nid = \"wrong\"\ntitle = \"W\"\nfile = \"letter.txt.copy\"\nsha256 = \"{}\"\n",
+        "00".repeat(32)
+    );
+    fs::write(collection.join("collection.toml"), records).unwrap();
+    fs::write(collection.join("letter.txt.copy"), "A letter.\n").unwrap();
+    make_read_only(&collection);
+    let before = snapshot(&collection);
+
+    // The declared checksum of one document is wrong: the pack fails after
+    // reading every file.
+    pack(&collection, &dir.join("out.zip"))
+        .assert()
+        .code(2)
+        .stderr(contains("declared sha256"));
+    assert_eq!(
+        snapshot(&collection),
+        before,
+        "a failed pack changed the source"
+    );
+    assert_eq!(listing(dir.path()), ["c"]);
+
+    make_writable(&collection);
+    let records = fs::read_to_string(collection.join("collection.toml")).unwrap();
+    let cut = records.find("\n[[document]]\nid = \"wrong\"").unwrap();
+    fs::write(collection.join("collection.toml"), &records[..cut]).unwrap();
+    fs::remove_file(collection.join("letter.txt.copy")).unwrap();
+    make_read_only(&collection);
+    let before = snapshot(&collection);
+    pack(&collection, &dir.join("out.zip")).assert().success();
+    assert_eq!(snapshot(&collection), before, "pack changed the source");
+    make_writable(&collection);
+}
+
+#[test]
+fn each_names_check_is_an_error_unless_allowed_and_then_recorded() {
+    let long_path = format!("{}/{}.txt", "d".repeat(120), "f".repeat(120));
+    for (check, file) in [
+        ("windows-reserved", "aux.txt"),
+        ("windows-chars", "why?.txt"),
+        ("trailing-dot-space", "notes./a.txt"),
+        ("long-path", long_path.as_str()),
+    ] {
+        let dir = Dir::new();
+        let collection = make_collection(&dir, &[("a", file, b"bytes\n")]);
+        let out = dir.join("out.zip");
+        pack(&collection, &out).assert().code(2).stderr(
+            contains(format!("error[{check}]"))
+                .and(contains("collection.toml:8"))
+                .and(contains(format!("--allow {check}"))),
+        );
+        assert_eq!(listing(dir.path()), ["c"], "{check}: something was written");
+        corpack()
+            .args(["check", "--json"])
+            .arg(&collection)
+            .assert()
+            .code(1)
+            .stdout(contains(format!("\"code\": \"{check}\"")));
+
+        pack(&collection, &out)
+            .args(["--allow", check])
+            .assert()
+            .success()
+            .stderr(contains(format!("warning[{check}]")));
+        let bag_info = entry_text(&out, "sample/bag-info.txt");
+        assert!(
+            bag_info.contains(&format!("Corpack-Name-Check-Allowed: {check}\n")),
+            "{bag_info}"
+        );
+        corpack().arg("verify").arg(&out).assert().success();
+    }
+}
+
+/// Linux file systems cannot hold a name over 255 bytes, so the record
+/// catalogues a document it does not hold.
+#[test]
+fn a_name_over_255_bytes_is_an_error() {
+    let dir = Dir::new();
+    let long_name = format!("{}.txt", "\u{44f}".repeat(126));
+    let collection = make_collection(&dir, &[("a", &long_name, b"")]);
+    let records = fs::read_to_string(collection.join("collection.toml")).unwrap();
+    let sha256 = "0".repeat(64);
+    fs::write(
+        collection.join("collection.toml"),
+        format!("{records}sha256 = \"{sha256}\"\n"),
+    )
+    .unwrap();
+    pack(&collection, &dir.join("out.zip"))
+        .assert()
+        .code(2)
+        .stderr(contains("error[long-component]").and(contains("a name of 256 bytes")));
+    assert_eq!(listing(dir.path()), ["c"]);
+}
+
+#[test]
+fn an_allowance_that_finds_nothing_leaves_the_bundle_unchanged() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    pack(&collection, &dir.join("a.zip")).assert().success();
+    pack(&collection, &dir.join("b.zip"))
+        .args(["--allow", "long-path"])
+        .assert()
+        .success();
+    assert!(fs::read(dir.join("a.zip")).unwrap() == fs::read(dir.join("b.zip")).unwrap());
+}
+
+#[test]
+fn collisions_in_case_and_normalization() {
+    let dir = Dir::new();
+    let collection = make_collection(
+        &dir,
+        &[("a", "Readme.txt", b"1\n"), ("b", "README.txt", b"2\n")],
+    );
+    pack(&collection, &dir.join("out.zip"))
+        .assert()
+        .code(2)
+        .stderr(contains("error[case-collision]").and(contains("differ only in case")));
+    pack(&collection, &dir.join("out.zip"))
+        .args(["--allow", "case-collision"])
+        .assert()
+        .success();
+
+    let dir = Dir::new();
+    let collection = make_collection(
+        &dir,
+        &[
+            ("a", "caf\u{e9}.txt", b"1\n"),
+            ("b", "cafe\u{301}.txt", b"2\n"),
+        ],
+    );
+    pack(&collection, &dir.join("out.zip"))
+        .assert()
+        .code(2)
+        .stderr(contains("error[nfc-collision]"));
+    // It cannot be allowed: the two would be one entry.
+    pack(&collection, &dir.join("out.zip"))
+        .args(["--allow", "nfc-collision"])
+        .assert()
+        .code(2)
+        .stderr(contains("invalid value 'nfc-collision'"));
+    assert_eq!(listing(dir.path()), ["c"]);
+}
+
+#[test]
+fn decomposed_names_on_disk_are_found_and_stored_in_nfc() {
+    let dir = Dir::new();
+    // The record is composed (NFC); the file on disk is decomposed (NFD).
+    let composed = "Notizen/\u{dc}berblick.md";
+    let decomposed = "Notizen/U\u{308}berblick.md";
+    let collection = make_collection(&dir, &[("n", composed, b"")]);
+    dir.create(&format!("c/{decomposed}"), "# notes\n");
+    let out = dir.join("out.zip");
+    pack(&collection, &out).assert().success();
+    let name = format!("sample/data/documents/{composed}");
+    assert!(zip_names(&out).contains(&name), "{:?}", zip_names(&out));
+    let manifest = entry_text(&out, "sample/manifest-sha256.txt");
+    assert!(manifest.contains(&format!("  data/documents/{composed}\n")));
+    let metadata = entry_text(&out, "sample/data/ro-crate-metadata.json");
+    assert!(
+        metadata.contains(&format!("\"alternateName\": \"{decomposed}\"")),
+        "the RO-Crate does not record the name on disk"
+    );
+    corpack().arg("verify").arg(&out).assert().success();
+
+    // The other way round: a decomposed record, a composed file.
+    let dir = Dir::new();
+    let collection = make_collection(&dir, &[("n", decomposed, b"")]);
+    dir.create(&format!("c/{composed}"), "# notes\n");
+    let out = dir.join("out.zip");
+    pack(&collection, &out).assert().success();
+    assert!(zip_names(&out).contains(&name));
+    let metadata = entry_text(&out, "sample/data/ro-crate-metadata.json");
+    assert!(!metadata.contains("alternateName"), "{metadata}");
+}
+
+#[test]
+fn a_link_inside_is_packed_as_its_target_and_others_are_errors() {
+    let dir = Dir::new();
+    let collection = make_collection(&dir, &[("a", "a.txt", b"")]);
+    dir.create("c/real/target.txt", "the target's bytes\n");
+    symlink("real/target.txt", collection.join("a.txt")).unwrap();
+    let out = dir.join("out.zip");
+    pack(&collection, &out).assert().success();
+    assert_eq!(
+        entry_text(&out, "sample/data/documents/a.txt"),
+        "the target's bytes\n"
+    );
+
+    dir.create("outside.txt", "not in the collection\n");
+    for (target, problem) in [
+        ("../outside.txt", "outside"),
+        ("nowhere.txt", "a broken symbolic link"),
+        ("a.txt", "a symbolic link loop"),
+        ("real", "a directory, not a regular file"),
+    ] {
+        fs::remove_file(collection.join("a.txt")).unwrap();
+        symlink(target, collection.join("a.txt")).unwrap();
+        pack(&collection, &dir.join("bad.zip"))
+            .assert()
+            .code(2)
+            .stderr(
+                contains("document[1].file")
+                    .and(contains(collection.join("a.txt").display().to_string()))
+                    .and(contains(problem)),
+            );
+        assert!(!dir.join("bad.zip").exists());
+    }
+}
+
+#[test]
+fn a_fifo_is_refused_without_being_opened() {
+    let dir = Dir::new();
+    let collection = make_collection(&dir, &[("a", "pipe", b"")]);
+    let status = Command::new("mkfifo")
+        .arg(collection.join("pipe"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    pack(&collection, &dir.join("out.zip"))
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(contains("is a FIFO (named pipe), not a regular file"));
+}
+
+#[test]
+fn unreferenced_files_are_listed_and_strict_refuses_them() {
+    let dir = Dir::new();
+    let collection = make_collection(&dir, &[("a", "a.txt", b"a\n")]);
+    dir.create("c/forgotten.txt", "not recorded\n");
+    dir.create("c/.DS_Store", "");
+    dir.create("c/__MACOSX/._a.txt", "");
+    fs::create_dir_all(collection.join("empty/inside")).unwrap();
+
+    let output = corpack()
+        .args(["check", "--json"])
+        .arg(&collection)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let scanned = ["unreferenced-file", "system-file", "empty-directory"];
+    let found: Vec<String> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| scanned.contains(&w["code"].as_str().unwrap()))
+        .map(|w| {
+            format!(
+                "{} {}",
+                w["code"].as_str().unwrap(),
+                w["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "system-file .DS_Store",
+            "system-file __MACOSX",
+            "empty-directory empty",
+            "unreferenced-file forgotten.txt",
+        ]
+    );
+
+    pack(&collection, &dir.join("out.zip"))
+        .assert()
+        .success()
+        .stderr(
+            contains("forgotten.txt: warning[unreferenced-file]")
+                .and(contains(
+                    ".DS_Store: warning[system-file]: a macOS Finder file",
+                ))
+                .and(contains("empty: warning[empty-directory]")),
+        );
+    fs::remove_file(dir.join("out.zip")).unwrap();
+    pack(&collection, &dir.join("out.zip"))
+        .arg("--strict")
+        .assert()
+        .code(2)
+        .stderr(
+            contains("forgotten.txt: error[unreferenced-file]")
+                .and(contains("empty: error[empty-directory]")),
+        );
+    assert!(!dir.join("out.zip").exists());
+}
+
+#[test]
+fn a_file_growing_while_packed_fails_the_pack_naming_it() {
+    let dir = Dir::new();
+    let collection = make_collection(&dir, &[("big", "growing.log", b"")]);
+    let path = collection.join("growing.log");
+    fs::write(&path, "x".repeat(8 << 20)).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (path, stop) = (path.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut file = fs::OpenOptions::new().append(true).open(path).unwrap();
+            // Bounded, so that a pack that read until the end could not
+            // fill the disk.
+            let line = b"another line of the log\n";
+            let mut written = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && written < 256 << 20 {
+                std::io::Write::write_all(&mut file, line).unwrap();
+                written += line.len();
+            }
+        })
+    };
+    let assert = pack(&collection, &dir.join("out.zip")).assert();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    let shown = path.canonicalize().unwrap().display().to_string();
+    assert
+        .code(2)
+        .stderr(contains(shown).and(contains("the file changed while it was packed")));
+    assert_eq!(listing(dir.path()), ["c"]);
+}
+
+#[test]
+fn the_output_may_not_go_inside_the_collection() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    pack(&collection, &collection.join("out.zip"))
+        .assert()
+        .code(2)
+        .stderr(contains("which pack only reads"));
+    assert!(!collection.join("out.zip").exists());
+}
+
+#[test]
+fn no_recheck_gives_the_same_bundle_and_says_so() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let output = pack(&collection, &dir.join("a.zip"))
+        .arg("--json")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["rechecked"], true);
+    let output = pack(&collection, &dir.join("b.zip"))
+        .args(["--json", "--no-recheck"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["rechecked"], false);
+    assert!(fs::read(dir.join("a.zip")).unwrap() == fs::read(dir.join("b.zip")).unwrap());
+}
+
+/// A collection of about `megabytes` MB: text that deflates and noise that
+/// is stored, in several files.
+fn large_collection(dir: &Dir, megabytes: usize) -> PathBuf {
+    let mut documents = Vec::new();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    for i in 0..megabytes / 4 {
+        let bytes: Vec<u8> = if i % 2 == 0 {
+            (0..4 << 20)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state as u8
+                })
+                .collect()
+        } else {
+            format!("line {i} of a long text\n")
+                .repeat(4 << 20 >> 5)
+                .into_bytes()
+        };
+        documents.push((format!("d{i}"), format!("part-{i:02}.dat"), bytes));
+    }
+    let documents: Vec<(&str, &str, &[u8])> = documents
+        .iter()
+        .map(|(id, file, bytes)| (id.as_str(), file.as_str(), bytes.as_slice()))
+        .collect();
+    make_collection(dir, &documents)
+}
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    listing(dir)
+        .into_iter()
+        .filter(|n| n.starts_with(".corpack-"))
+        .collect()
+}
+
+#[test]
+fn killing_pack_at_any_point_leaves_no_bundle_and_the_next_run_cleans_up() {
+    let dir = Dir::new();
+    let collection = large_collection(&dir, 48);
+    let out_dir = dir.join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("bundle.zip");
+    let binary = assert_cmd::cargo::cargo_bin("corpack");
+
+    // Kill when the temporary file first exists, then at growing sizes;
+    // each run removes the temporary file the run before it left.
+    let mut killed_at = Vec::new();
+    for threshold in [0u64, 2 << 20, 8 << 20, 16 << 20] {
+        let earlier = temp_files(&out_dir);
+        assert!(earlier.len() <= 1, "stale files pile up: {earlier:?}");
+        let mut child = Command::new(&binary)
+            .args(["pack", "--quiet", "--threads", "2", "-o"])
+            .arg(&out)
+            .arg(&collection)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let size = loop {
+            let size = temp_files(&out_dir)
+                .into_iter()
+                .filter(|name| !earlier.contains(name))
+                .filter_map(|name| out_dir.join(name).metadata().ok())
+                .map(|m| m.len())
+                .max();
+            if let Some(size) = size.filter(|s| *s >= threshold) {
+                break size;
+            }
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "pack ended before the kill"
+            );
+            assert!(start.elapsed() < Duration::from_secs(300), "pack is stuck");
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        child.kill().unwrap();
+        child.wait().unwrap();
+        killed_at.push(size);
+        assert!(
+            !out.exists(),
+            "a pack killed at {size} bytes left the bundle"
+        );
+        assert_eq!(
+            temp_files(&out_dir).len(),
+            1,
+            "SIGKILL leaves its temporary file"
+        );
+    }
+    assert!(killed_at.windows(2).all(|w| w[0] <= w[1]), "{killed_at:?}");
+
+    let output = corpack()
+        .args(["pack", "--json", "-o"])
+        .arg(&out)
+        .arg(&collection)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["removed_stale"].as_array().unwrap().len(), 1);
+    assert_eq!(listing(&out_dir), ["bundle.zip"]);
+    corpack().arg("verify").arg(&out).assert().success();
+}
+
+/// Runs `script` in `sh -c` with the corpack binary as `$0` and
+/// `collection` as `$1`; returns (exit status, stdout, stderr).
+fn shell(script: &str, collection: &Path) -> (Option<i32>, String, String) {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(assert_cmd::cargo::cargo_bin("corpack"))
+        .arg(collection)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_write_error_is_clear_and_leaves_no_temporary_file() {
+    let dir = Dir::new();
+    let collection = large_collection(&dir, 8);
+    let out_dir = dir.join("out");
+    fs::create_dir(&out_dir).unwrap();
+    // A file size limit of 2 MiB; SIGXFSZ ignored, so that writing past it
+    // fails with EFBIG instead of killing the process.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 4096; exec \"$0\" pack --quiet -o '{}' \"$1\"",
+        out_dir.join("out.zip").display()
+    );
+    let (code, _, stderr) = shell(&script, &collection);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("out.zip: File too large"), "{stderr}");
+    assert_eq!(listing(&out_dir), Vec::<String>::new());
+}
+
+#[test]
+fn a_full_disk_is_clear_and_leaves_no_temporary_file() {
+    let dir = Dir::new();
+    let collection = large_collection(&dir, 8);
+    // A 1 MiB tmpfs in a mount namespace of our own, gone when it ends.
+    let mount = dir.join("small");
+    fs::create_dir(&mount).unwrap();
+    let script = dir.create(
+        "full-disk.sh",
+        format!(
+            "mount -t tmpfs -o size=1m tmpfs '{m}' || exit 99\n\
+             \"$1\" pack --quiet -o '{m}/out.zip' \"$2\"\n\
+             echo \"exit=$?\"\n\
+             ls -A '{m}'\n",
+            m = mount.display()
+        ),
+    );
+    let command = format!("exec unshare -rm sh '{}' \"$0\" \"$1\"", script.display());
+    let (code, stdout, stderr) = shell(&command, &collection);
+    assert_eq!(code, Some(0), "unshare or mount failed: {stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert_eq!(stdout, "exit=2\n", "a temporary file was left: {stdout}");
+}
+
+#[test]
+fn verify_against_proves_a_bundle_is_what_its_collection_makes() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = dir.join("out.zip");
+    pack(&collection, &bundle).assert().success();
+    corpack()
+        .args(["verify", "--against"])
+        .arg(&collection)
+        .arg(&bundle)
+        .assert()
+        .success()
+        .stdout(contains("identical:"));
+    assert_eq!(listing(dir.path()), ["c", "out.zip"]);
+
+    dir.create("c/letter.txt", "A letter!\n");
+    let output = corpack()
+        .args(["verify", "--json", "--against"])
+        .arg(&collection)
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["identical"], false);
+    let difference = &report["difference"];
+    assert_eq!(difference["entry"], "sample/data/documents/letter.txt");
+    assert_eq!(difference["part"], "local-header");
+    corpack()
+        .args(["verify", "--against"])
+        .arg(&collection)
+        .arg(&bundle)
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "in the local header of entry sample/data/documents/letter.txt",
+        ));
+}
+
+#[test]
+fn verify_against_uses_the_sources_and_the_recorded_allowances() {
+    let dir = Dir::new();
+    let collection = make_collection(&dir, &[("a", "aux.txt", b"")]);
+    dir.create("elsewhere/aux.txt", "held elsewhere\n");
+    let bundle = dir.join("out.zip");
+    pack(&collection, &bundle)
+        .arg("--source")
+        .arg(dir.join("elsewhere"))
+        .args(["--allow", "windows-reserved"])
+        .assert()
+        .success();
+    corpack()
+        .args(["verify", "--against"])
+        .arg(&collection)
+        .arg(&bundle)
+        .arg("--source")
+        .arg(dir.join("elsewhere"))
+        .assert()
+        .success()
+        .stdout(contains("identical"));
+    // Without the source, the document is not found.
+    corpack()
+        .args(["verify", "--against"])
+        .arg(&collection)
+        .arg(&bundle)
+        .assert()
+        .code(2)
+        .stderr(contains("not found"));
+}
