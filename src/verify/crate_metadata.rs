@@ -51,7 +51,7 @@ pub fn check(
     for file in files {
         let path = bag_path(file);
         described.insert(path.clone());
-        let Some(stored) = store.files().iter().find(|f| f.path == path) else {
+        let Some(stored) = store.file(&path) else {
             findings.push(mismatch(
                 &path,
                 format!("{ROCRATE_METADATA} describes it, but it is absent"),
