@@ -58,11 +58,11 @@ pub enum Error {
         /// What differs between before and after the read.
         what: String,
     },
-    /// A bundle did not read back as it was written: the disk or file
-    /// system did not keep it. It was not put in place.
+    /// A bundle did not read back as it was written. It was not put in
+    /// place.
     #[error(
-        "{}: reading the bundle back before putting it in place: {message}; the disk or file \
-         system did not keep what was written, so nothing was put in place",
+        "{}: reading the bundle back before putting it in place: {message}; what was written \
+         is not what was read, so nothing was put in place",
         path.display()
     )]
     WrittenBadly {

@@ -164,8 +164,8 @@ pub struct PackArgs {
     #[command(flatten)]
     pub allow: AllowArgs,
     /// Do not read the bundle back before putting it in place. Unsafe: a
-    /// disk or file system that does not keep what was written then goes
-    /// unnoticed until the bundle is verified.
+    /// bundle whose bytes are not what was read (a fault in writing it)
+    /// then goes unnoticed until it is verified.
     #[arg(long)]
     pub no_recheck: bool,
     #[command(flatten)]
