@@ -19,7 +19,6 @@ use crate::collection::{self, COLLECTION_FILE, Collection, Document, Role};
 use crate::error::{IoContext, Result};
 use crate::finding::Finding;
 use crate::import::csv_format::{Column, OBJECTS_PREFIX, StructuredCell};
-use crate::import::make_readable;
 use crate::output::AtomicFile;
 use crate::progress::Progress;
 
@@ -70,7 +69,6 @@ pub fn export_csv(
     };
     let mut file = target.file()?;
     file.write_all(to_csv(&collection).as_bytes()).at(output)?;
-    make_readable(&file, output)?;
     target.commit()?;
     report.written = true;
     report.documents = collection.documents.len();

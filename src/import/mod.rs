@@ -253,7 +253,6 @@ fn write_records(
     toml_file
         .write_all(to_toml(&collection, comment).as_bytes())
         .at(record_file)?;
-    make_readable(&toml_file, record_file)?;
     for copy in staged {
         copy.commit()?;
     }
@@ -292,7 +291,6 @@ fn stage(from: &Source<'_>, target: &Path, force: bool) -> Result<(String, Optio
         }
     })?;
     let sha256 = hasher.finish_hex();
-    make_readable(&destination, target)?;
     if target.exists() {
         if sha256_of(target)? == sha256 {
             return Ok((sha256, None));
@@ -322,20 +320,6 @@ pub(crate) fn slug_of(file: &str) -> String {
     }
     let slug: String = slug.chars().take(100).collect();
     slug.trim_end_matches('-').to_string()
-}
-
-/// Gives a file written through [`AtomicFile`] (created private to its
-/// owner) the mode a file copied or written by hand has, `rw-r--r--`.
-pub(crate) fn make_readable(file: &File, path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))
-            .at(path)?;
-    }
-    #[cfg(not(unix))]
-    let _ = (file, path);
-    Ok(())
 }
 
 fn sha256_of(path: &Path) -> Result<String> {
