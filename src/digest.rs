@@ -153,13 +153,29 @@ impl MultiHasher {
 /// Buffers at least this long are worth spreading over threads.
 const PARALLEL_UPDATE_MIN: usize = 256 * 1024;
 
+/// Runs `a` and `b`, in parallel when a core may be free. Inside a rayon
+/// pool, `rayon::join` lets an idle worker steal `b` and costs nothing when
+/// none is idle. Outside one, a scoped thread: a rayon call from a thread
+/// of another pool would wake rayon's workers, which then spin competing
+/// with the caller's own threads for the cores.
+fn both(a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    if rayon::current_thread_index().is_some() {
+        rayon::join(a, b);
+    } else {
+        std::thread::scope(|scope| {
+            scope.spawn(b);
+            a();
+        });
+    }
+}
+
 fn update_parallel(hashers: &mut [(Algorithm, Hasher)], bytes: &[u8]) {
     match hashers {
         [] => {}
         [(_, only)] => only.update(bytes),
         _ => {
             let (left, right) = hashers.split_at_mut(hashers.len() / 2);
-            rayon::join(
+            both(
                 || update_parallel(left, bytes),
                 || update_parallel(right, bytes),
             );
@@ -220,7 +236,7 @@ impl DigestsHasher {
     pub fn update(&mut self, bytes: &[u8]) {
         if bytes.len() >= PARALLEL_UPDATE_MIN {
             let DigestsHasher { sha256, sha512 } = self;
-            rayon::join(|| sha256.update(bytes), || sha512.update(bytes));
+            both(|| sha256.update(bytes), || sha512.update(bytes));
         } else {
             self.sha256.update(bytes);
             self.sha512.update(bytes);

@@ -47,7 +47,7 @@ pub struct PackOptions {
 }
 
 /// The default deflate level: see BENCHMARKS.md for how it was chosen.
-pub const DEFLATE_LEVEL: u32 = 6;
+pub const DEFLATE_LEVEL: u32 = 2;
 
 /// What a pack did.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
@@ -218,31 +218,40 @@ pub fn build(
             digests: file.digests.clone(),
         });
     }
-    let metadata = rocrate::metadata_json(&collection.info, &packed);
-    let preview = rocrate::preview_html(&collection.info, &packed);
+    let (metadata, preview) = rayon::join(
+        || rocrate::metadata_json(&collection.info, &packed),
+        || rocrate::preview_html(&collection.info, &packed),
+    );
 
     let mut payload: Vec<(String, u64, Digests)> = held
         .iter()
         .zip(&files)
         .map(|((index, _), file)| (packed[*index].bag_path(), file.size, file.digests.clone()))
         .collect();
-    for (path, text) in [(ROCRATE_METADATA, &metadata), (ROCRATE_PREVIEW, &preview)] {
-        payload.push((
-            path.to_string(),
-            text.len() as u64,
-            Digests::of(text.as_bytes()),
-        ));
-        writer.add_bytes(&format!("{bag}/{path}"), text.as_bytes())?;
+    let crate_files = [(ROCRATE_METADATA, &metadata), (ROCRATE_PREVIEW, &preview)];
+    let (metadata_digests, preview_digests) = rayon::join(
+        || Digests::of(metadata.as_bytes()),
+        || Digests::of(preview.as_bytes()),
+    );
+    for ((path, text), digests) in crate_files.iter().zip([metadata_digests, preview_digests]) {
+        payload.push((path.to_string(), text.len() as u64, digests));
     }
+    let crate_entries: Vec<(String, &String)> = crate_files
+        .iter()
+        .map(|(path, text)| (format!("{bag}/{path}"), *text))
+        .collect();
+    writer.add_all_bytes(&crate_entries)?;
     let mut oxum = PayloadOxum::default();
     for (_, size, _) in &payload {
         oxum.add(*size);
     }
     let listed: Vec<Listed> = payload.iter().map(|(p, _, d)| (p.as_str(), d)).collect();
     let bag_info = tags::bag_info(&collection.info, oxum, &prepared.allowed);
-    for (name, text) in tags::tag_files(&listed, bag_info) {
-        writer.add_bytes(&format!("{bag}/{name}"), text.as_bytes())?;
-    }
+    let tag_entries: Vec<(String, String)> = tags::tag_files(&listed, bag_info)
+        .into_iter()
+        .map(|(name, text)| (format!("{bag}/{name}"), text))
+        .collect();
+    writer.add_all_bytes(&tag_entries)?;
     let (file, entries) = writer.finish()?;
     // Entries are the payload's documents and RO-Crate files, then tags.
     let mut digests = payload.into_iter().map(|(_, _, digests)| Some(digests));

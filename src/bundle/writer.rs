@@ -17,6 +17,7 @@
 //! store-or-deflate choice depends only on the bytes, and the zip records
 //! carry no time, owner or platform detail (see [`super::zip`]).
 
+use std::collections::BTreeMap;
 use std::fs::{File, Metadata};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use flate2::{Compress, Compression, FlushCompress, Status};
+use rayon::prelude::*;
 
 use super::zip::{Entry, Method, central_directory, local_header, local_header_len};
 use crate::digest::{Digests, DigestsHasher};
@@ -35,6 +37,10 @@ pub const CHUNK: usize = 1 << 20;
 const SAMPLE: usize = 64 << 10;
 /// Compressed data held in memory before it spills to a temporary file.
 const SPILL_AT: usize = 8 << 20;
+/// Memory that entries encoded before their turn may hold; past it, a
+/// worker waits for the turn of its entry. Small in unit tests, so that
+/// they reach the limit.
+const MAX_WAITING: usize = if cfg!(test) { 256 << 10 } else { 64 << 20 };
 
 /// How the archive is written.
 #[derive(Clone, Copy, Debug)]
@@ -112,6 +118,8 @@ impl ArchiveWriter {
             layout: Mutex::new(Layout {
                 next: 0,
                 offset: self.offset,
+                waiting: BTreeMap::new(),
+                waiting_bytes: 0,
             }),
             turn: Condvar::new(),
             failed: AtomicBool::new(false),
@@ -140,7 +148,34 @@ impl ArchiveWriter {
 
     /// Adds an entry from bytes in memory.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
-        let (method, data) = encode_in_memory(bytes, self.options.level);
+        self.add_all_bytes(&[(name, bytes)])
+    }
+
+    /// Adds entries from bytes in memory, in the order given, encoding
+    /// them in parallel.
+    pub fn add_all_bytes<N, B>(&mut self, items: &[(N, B)]) -> Result<()>
+    where
+        N: AsRef<str> + Sync,
+        B: AsRef<[u8]> + Sync,
+    {
+        let level = self.options.level;
+        let encoded: Vec<(Method, Vec<u8>)> = items
+            .par_iter()
+            .map(|(_, bytes)| encode_in_memory(bytes.as_ref(), level))
+            .collect();
+        for ((name, bytes), (method, data)) in items.iter().zip(encoded) {
+            self.write_bytes_entry(name.as_ref(), bytes.as_ref(), method, &data)?;
+        }
+        Ok(())
+    }
+
+    fn write_bytes_entry(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        method: Method,
+        data: &[u8],
+    ) -> Result<()> {
         let entry = Entry {
             name: name.to_string(),
             method,
@@ -155,7 +190,7 @@ impl ArchiveWriter {
         };
         let header = local_header(&entry);
         out.write_at(&header, self.offset)?;
-        out.write_at(&data, self.offset + header.len() as u64)?;
+        out.write_at(data, self.offset + header.len() as u64)?;
         self.offset += (header.len() + data.len()) as u64;
         self.entries.push(entry);
         Ok(())
@@ -179,10 +214,22 @@ impl ArchiveWriter {
 
 /// Where the next entry goes.
 struct Layout {
-    /// Index of the file whose turn it is to reserve its place.
+    /// Index of the file whose turn it is to be placed.
     next: usize,
     /// Where that file's entry will start.
     offset: u64,
+    /// Entries encoded before their turn, by index, so that their
+    /// workers go on with other files.
+    waiting: BTreeMap<usize, Encoded>,
+    /// The memory those entries hold.
+    waiting_bytes: usize,
+}
+
+/// A file read and encoded, its entry's offset not yet known.
+struct Encoded {
+    entry: Entry,
+    data: Compressed,
+    written: WrittenFile,
 }
 
 /// The shared state of one `add_files` call.
@@ -206,6 +253,11 @@ struct Stopped;
 
 impl Run<'_> {
     fn work(&self) {
+        // One read buffer and one compressor per worker: fresh ones per
+        // file cost more than reading a small file (zeroing, page faults,
+        // unmapping).
+        let mut chunk = vec![0; CHUNK];
+        let mut compress = Compress::new(Compression::new(self.options.level), false);
         loop {
             if self.failed.load(Ordering::Relaxed) {
                 return;
@@ -219,7 +271,9 @@ impl Run<'_> {
             if index >= self.files.len() {
                 return;
             }
-            match self.write_file(index) {
+            let written = self.write_file(index, &mut chunk, &mut compress);
+            compress.reset();
+            match written {
                 Ok(Ok(())) => {}
                 Ok(Err(Stopped)) => return,
                 Err(error) => {
@@ -239,15 +293,15 @@ impl Run<'_> {
         self.turn.notify_all();
     }
 
-    /// Waits for `index`'s turn and reserves room for its entry; returns
-    /// the offset of its local header.
+    /// Waits for `index`'s turn and reserves room for its stored entry of
+    /// `size` bytes; returns the offset of its local header, and the
+    /// entries after it that were waiting and are now placed.
     fn reserve(
         &self,
         index: usize,
         name: &str,
-        compressed: u64,
-        uncompressed: u64,
-    ) -> Result<u64, Stopped> {
+        size: u64,
+    ) -> Result<(u64, Vec<(usize, Encoded)>), Stopped> {
         let mut layout = self.layout.lock().expect("no worker panicked");
         while layout.next != index {
             if self.failed.load(Ordering::Relaxed) {
@@ -256,24 +310,32 @@ impl Run<'_> {
             layout = self.turn.wait(layout).expect("no worker panicked");
         }
         let offset = layout.offset;
-        layout.offset += local_header_len(name, compressed, uncompressed) + compressed;
+        layout.offset += local_header_len(name, size, size) + size;
         layout.next += 1;
         self.turn.notify_all();
-        Ok(offset)
+        Ok((offset, self.take_ready(&mut layout)))
     }
 
-    fn write_file(&self, index: usize) -> Result<Result<(), Stopped>> {
+    fn write_file(
+        &self,
+        index: usize,
+        chunk: &mut [u8],
+        compress: &mut Compress,
+    ) -> Result<Result<(), Stopped>> {
         let source = &self.files[index];
         let path = source.path.as_path();
         let mut file = File::open(path).at(path)?;
         let before = file.metadata().at(path)?;
         let mut hasher = DigestsHasher::new();
         let mut crc = crc32fast::Hasher::new();
-        let mut chunk = vec![0; CHUNK];
-        let first_len = read_full(&mut file, &mut chunk).at(path)?;
+        let first_len = read_full(&mut file, chunk).at(path)?;
         let first = &chunk[..first_len];
-        let deflate = worth_deflating(first);
         let single_chunk = first_len < CHUNK;
+        let deflate = if single_chunk {
+            !already_compressed(first)
+        } else {
+            worth_deflating(first)
+        };
 
         let (method, data, uncompressed) = if !deflate && !single_chunk {
             return self.stream_stored(index, file, chunk, &before);
@@ -282,13 +344,13 @@ impl Run<'_> {
             crc.update(first);
             (self.on_bytes)(first_len as u64);
             let (method, data) = if deflate {
-                encode_in_memory(first, self.options.level)
+                deflate_if_smaller(first, compress)
             } else {
                 (Method::Stored, first.to_vec())
             };
             (method, Compressed::Memory(data), first_len as u64)
         } else {
-            let mut deflater = Deflater::new(self.options.level, self.spill_dir);
+            let mut deflater = Deflater::new(compress, self.spill_dir);
             let mut total = 0u64;
             let mut len = first_len;
             while len > 0 {
@@ -305,7 +367,7 @@ impl Run<'_> {
                 deflater.feed(piece, false).at(path)?;
                 total += len as u64;
                 (self.on_bytes)(len as u64);
-                len = read_full(&mut file, &mut chunk).at(path)?;
+                len = read_full(&mut file, chunk).at(path)?;
             }
             (Method::Deflated, deflater.finish().at(path)?, total)
         };
@@ -315,23 +377,75 @@ impl Run<'_> {
             digests: hasher.finish(),
         };
         (self.on_file)(index, &written)?;
-        let compressed_size = data.len();
-        let Ok(offset) = self.reserve(index, &source.name, compressed_size, uncompressed) else {
-            return Ok(Err(Stopped));
-        };
         let entry = Entry {
             name: source.name.clone(),
             method,
             crc32: crc.finalize(),
-            compressed_size,
+            compressed_size: data.len(),
             uncompressed_size: uncompressed,
-            offset,
+            offset: 0,
         };
-        let header = local_header(&entry);
-        self.out.write_at(&header, offset)?;
-        data.write_to(&self.out, offset + header.len() as u64)?;
-        self.results.lock().expect("no worker panicked")[index] = Some((entry, written));
+        self.place(
+            index,
+            Encoded {
+                entry,
+                data,
+                written,
+            },
+        )
+    }
+
+    /// Queues an encoded entry, waiting first if too much memory is held
+    /// by entries whose turn has not come, and writes every entry whose
+    /// turn has.
+    fn place(&self, index: usize, encoded: Encoded) -> Result<Result<(), Stopped>> {
+        let held = encoded.data.memory_len();
+        let ready = {
+            let mut layout = self.layout.lock().expect("no worker panicked");
+            while index != layout.next && layout.waiting_bytes + held > MAX_WAITING {
+                if self.failed.load(Ordering::Relaxed) {
+                    return Ok(Err(Stopped));
+                }
+                layout = self.turn.wait(layout).expect("no worker panicked");
+            }
+            layout.waiting_bytes += held;
+            layout.waiting.insert(index, encoded);
+            self.take_ready(&mut layout)
+        };
+        self.write_ready(ready)?;
         Ok(Ok(()))
+    }
+
+    /// Gives the waiting entries whose turn has come their offsets.
+    fn take_ready(&self, layout: &mut Layout) -> Vec<(usize, Encoded)> {
+        let mut ready = Vec::new();
+        while let Some(mut encoded) = layout.waiting.remove(&layout.next) {
+            layout.waiting_bytes -= encoded.data.memory_len();
+            let entry = &mut encoded.entry;
+            entry.offset = layout.offset;
+            layout.offset +=
+                local_header_len(&entry.name, entry.compressed_size, entry.uncompressed_size)
+                    + entry.compressed_size;
+            ready.push((layout.next, encoded));
+            layout.next += 1;
+        }
+        if !ready.is_empty() {
+            self.turn.notify_all();
+        }
+        ready
+    }
+
+    fn write_ready(&self, ready: Vec<(usize, Encoded)>) -> Result<()> {
+        for (index, encoded) in ready {
+            let header = local_header(&encoded.entry);
+            self.out.write_at(&header, encoded.entry.offset)?;
+            encoded
+                .data
+                .write_to(&self.out, encoded.entry.offset + header.len() as u64)?;
+            self.results.lock().expect("no worker panicked")[index] =
+                Some((encoded.entry, encoded.written));
+        }
+        Ok(())
     }
 
     /// Streams a large incompressible file to its place in the archive.
@@ -339,15 +453,16 @@ impl Run<'_> {
         &self,
         index: usize,
         mut file: File,
-        mut chunk: Vec<u8>,
+        chunk: &mut [u8],
         before: &Metadata,
     ) -> Result<Result<(), Stopped>> {
         let size = before.len();
         let source = &self.files[index];
         let path = source.path.as_path();
-        let Ok(offset) = self.reserve(index, &source.name, size, size) else {
+        let Ok((offset, ready)) = self.reserve(index, &source.name, size) else {
             return Ok(Err(Stopped));
         };
+        self.write_ready(ready)?;
         let data_offset = offset + local_header_len(&source.name, size, size);
         let mut hasher = DigestsHasher::new();
         let mut crc = crc32fast::Hasher::new();
@@ -366,7 +481,7 @@ impl Run<'_> {
             self.out.write_at(piece, data_offset + total)?;
             total += len as u64;
             (self.on_bytes)(len as u64);
-            len = read_full(&mut file, &mut chunk).at(path)?;
+            len = read_full(&mut file, chunk).at(path)?;
         }
         check_unchanged(path, &file, before, total)?;
         let written = WrittenFile {
@@ -467,17 +582,49 @@ fn worth_deflating(data: &[u8]) -> bool {
     out.len() * 10 < sample.len() * 9
 }
 
-/// Encodes bytes held in memory: deflated if that makes them smaller.
+/// Whether the bytes start like a format that is compressed already
+/// (images, audio, video, archives), so deflating them would only cost
+/// time.
+fn already_compressed(bytes: &[u8]) -> bool {
+    const MAGIC: [&[u8]; 14] = [
+        b"\xFF\xD8\xFF",       // JPEG
+        b"\x89PNG\r\n\x1A\n",  // PNG
+        b"GIF8",               // GIF
+        b"PK\x03\x04",         // zip, docx, odt, epub, jar
+        b"\x1F\x8B",           // gzip
+        b"BZh",                // bzip2
+        b"\xFD7zXZ\x00",       // xz
+        b"\x28\xB5\x2F\xFD",   // zstd
+        b"7z\xBC\xAF\x27\x1C", // 7z
+        b"Rar!\x1A\x07",       // RAR
+        b"OggS",               // Ogg
+        b"ID3",                // MP3 with an ID3 tag
+        b"fLaC",               // FLAC
+        b"\x1A\x45\xDF\xA3",   // Matroska, WebM
+    ];
+    let webp = bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP";
+    // MP4, MOV, HEIC, JPEG 2000.
+    let iso_media = bytes.len() >= 12 && &bytes[4..8] == b"ftyp";
+    webp || iso_media || MAGIC.iter().any(|magic| bytes.starts_with(magic))
+}
+
+/// Encodes bytes held in memory: deflated if a trial says it is worth it
+/// and the result is smaller.
 fn encode_in_memory(bytes: &[u8], level: u32) -> (Method, Vec<u8>) {
     if !worth_deflating(bytes) {
         return (Method::Stored, bytes.to_vec());
     }
-    let mut compress = Compress::new(Compression::new(level), false);
+    deflate_if_smaller(bytes, &mut Compress::new(Compression::new(level), false))
+}
+
+/// Deflates bytes held in memory with a fresh (or reset) compressor, or
+/// stores them if that is not smaller.
+fn deflate_if_smaller(bytes: &[u8], compress: &mut Compress) -> (Method, Vec<u8>) {
     let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
     for piece in bytes.chunks(CHUNK) {
-        deflate_into(&mut compress, piece, &mut out, FlushCompress::None);
+        deflate_into(compress, piece, &mut out, FlushCompress::None);
     }
-    deflate_into(&mut compress, &[], &mut out, FlushCompress::Finish);
+    deflate_into(compress, &[], &mut out, FlushCompress::Finish);
     if out.len() >= bytes.len() {
         (Method::Stored, bytes.to_vec())
     } else {
@@ -519,6 +666,14 @@ enum Compressed {
 }
 
 impl Compressed {
+    /// The memory it holds.
+    fn memory_len(&self) -> usize {
+        match self {
+            Compressed::Memory(data) => data.len(),
+            Compressed::Spilled { .. } => 0,
+        }
+    }
+
     fn len(&self) -> u64 {
         match self {
             Compressed::Memory(data) => data.len() as u64,
@@ -550,16 +705,17 @@ impl Compressed {
 
 /// A streaming deflater whose output spills to disk past [`SPILL_AT`].
 struct Deflater<'a> {
-    compress: Compress,
+    compress: &'a mut Compress,
     out: Vec<u8>,
     spill: Option<(File, u64)>,
     spill_dir: &'a Path,
 }
 
 impl<'a> Deflater<'a> {
-    fn new(level: u32, spill_dir: &'a Path) -> Deflater<'a> {
+    /// A deflater using `compress`, fresh or reset.
+    fn new(compress: &'a mut Compress, spill_dir: &'a Path) -> Deflater<'a> {
         Deflater {
-            compress: Compress::new(Compression::new(level), false),
+            compress,
             out: Vec::new(),
             spill: None,
             spill_dir,
@@ -572,7 +728,7 @@ impl<'a> Deflater<'a> {
         } else {
             FlushCompress::None
         };
-        deflate_into(&mut self.compress, input, &mut self.out, flush);
+        deflate_into(self.compress, input, &mut self.out, flush);
         if self.out.len() >= SPILL_AT {
             let (file, len) = match &mut self.spill {
                 Some(spill) => spill,
@@ -651,6 +807,73 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
+
+    /// Files of many sizes and kinds (text, noise, empty, larger than a
+    /// chunk), so that workers finish them out of order.
+    fn mixed_files(dir: &Path) -> Vec<FileSource> {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..48)
+            .map(|i| {
+                let size = match i % 6 {
+                    0 => 0,
+                    1 => (next() % 2_000) as usize,
+                    2 => (next() % 200_000) as usize,
+                    3 => CHUNK + (next() % CHUNK as u64) as usize,
+                    _ => (next() % 600_000) as usize,
+                };
+                let bytes: Vec<u8> = if i % 2 == 0 {
+                    (0..size).map(|_| next() as u8).collect()
+                } else {
+                    format!("line {i}\n").bytes().cycle().take(size).collect()
+                };
+                let path = dir.join(format!("f{i}"));
+                std::fs::write(&path, bytes).unwrap();
+                FileSource {
+                    name: format!("b/f{i}"),
+                    path,
+                }
+            })
+            .collect()
+    }
+
+    fn archive_bytes(dir: &Path, sources: &[FileSource], threads: usize) -> Vec<u8> {
+        let out = tempfile::tempfile_in(dir).unwrap();
+        let options = WriteOptions { threads, level: 2 };
+        let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
+        writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();
+        writer.add_bytes("b/tag.txt", b"tag\n").unwrap();
+        let (mut out, _) = writer.finish().unwrap();
+        let mut bytes = Vec::new();
+        out.seek(SeekFrom::Start(0)).unwrap();
+        out.read_to_end(&mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn the_bytes_do_not_depend_on_the_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources = mixed_files(dir.path());
+        let one = archive_bytes(dir.path(), &sources, 1);
+        for threads in [2, 3, 8] {
+            let many = archive_bytes(dir.path(), &sources, threads);
+            assert!(one == many, "{threads} threads give other bytes than one");
+        }
+        let mut archive = zip::ZipArchive::new(io::Cursor::new(one)).unwrap();
+        assert_eq!(archive.len(), sources.len() + 1);
+        for (index, source) in sources.iter().enumerate() {
+            let mut entry = archive.by_index(index).unwrap();
+            assert_eq!(entry.name().unwrap(), source.name);
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            assert!(bytes == std::fs::read(&source.path).unwrap());
+        }
+    }
 
     /// Writes `bytes` to `dir/name` with an old modification time, so that
     /// any later write moves it even within the clock's granularity.
