@@ -30,7 +30,7 @@ use serde_json::{Map, Value, json};
 use super::mapping::{
     PlainDate, collection_urn, contested_note, date_information, document_urn, provenance_note,
 };
-use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
+use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::License;
 use crate::collection::{Author, CollectionInfo, Document, Role, WorkType};
 use crate::error::Result;
@@ -53,23 +53,15 @@ pub fn export(
     force: bool,
     progress: &dyn Progress,
 ) -> Result<RepositoryExportReport> {
-    let bundle = match verified::open(bundle, progress)? {
-        Opened::Verified(bundle) => bundle,
-        Opened::Refused(report) => {
-            return Ok(RepositoryExportReport::refused(FORMAT, output, report));
-        }
-    };
-    let mut records = vec![("collection.json".to_string(), collection_record(&bundle))];
-    for document in &bundle.collection.documents {
-        records.push((
-            format!("documents/{}.json", document.id),
-            document_record(&bundle, document),
-        ));
-    }
-    let files = verified::write_json_files(output, force, &records)?;
-    Ok(RepositoryExportReport::written(
-        FORMAT, &bundle, output, files,
-    ))
+    verified::export_json_records(
+        FORMAT,
+        bundle,
+        output,
+        force,
+        progress,
+        collection_record,
+        document_record,
+    )
 }
 
 /// The record of the collection.

@@ -161,9 +161,40 @@ impl RepositoryExportReport {
     }
 }
 
+/// Exports the bundle at `bundle` as one JSON record for the collection
+/// (`collection.json`) and one per document (`documents/<id>.json`) in the
+/// directory `output`, unless the bundle does not verify.
+pub fn export_json_records(
+    format: &str,
+    bundle: &Path,
+    output: &Path,
+    force: bool,
+    progress: &dyn Progress,
+    collection_record: fn(&VerifiedBundle) -> serde_json::Value,
+    document_record: fn(&VerifiedBundle, &Document) -> serde_json::Value,
+) -> Result<RepositoryExportReport> {
+    let bundle = match open(bundle, progress)? {
+        Opened::Verified(bundle) => bundle,
+        Opened::Refused(report) => {
+            return Ok(RepositoryExportReport::refused(format, output, report));
+        }
+    };
+    let mut records = vec![("collection.json".to_string(), collection_record(&bundle))];
+    for document in &bundle.collection.documents {
+        records.push((
+            format!("documents/{}.json", document.id),
+            document_record(&bundle, document),
+        ));
+    }
+    let files = write_json_files(output, force, &records)?;
+    Ok(RepositoryExportReport::written(
+        format, &bundle, output, files,
+    ))
+}
+
 /// Writes JSON documents, `(path relative to the directory, value)`, into
 /// the directory `output`, atomically; returns the paths written.
-pub fn write_json_files(
+fn write_json_files(
     output: &Path,
     force: bool,
     documents: &[(String, serde_json::Value)],
