@@ -119,6 +119,7 @@ fn write_archive(sources: &[FileSource], out: &std::path::Path, threads: usize) 
     let options = WriteOptions {
         threads,
         level: corpack::pack::DEFLATE_LEVEL,
+        whole_level: corpack::pack::WHOLE_DEFLATE_LEVEL,
     };
     let mut writer = ArchiveWriter::new(file, out, dir, options);
     writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();

@@ -50,6 +50,10 @@ pub struct PackOptions {
 /// The default deflate level: see BENCHMARKS.md for how it was chosen.
 pub const DEFLATE_LEVEL: u32 = 2;
 
+/// The default libdeflate level for data deflated in one piece (files up to
+/// a chunk, tag files): see BENCHMARKS.md.
+pub const WHOLE_DEFLATE_LEVEL: i32 = 1;
+
 /// What a pack did.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct PackReport {
@@ -195,6 +199,7 @@ pub fn build(
         WriteOptions {
             threads,
             level: DEFLATE_LEVEL,
+            whole_level: WHOLE_DEFLATE_LEVEL,
         },
     );
     let check_declared = |i: usize, written: &WrittenFile| {

@@ -205,6 +205,7 @@ mod tests {
         let options = WriteOptions {
             threads: 2,
             level: 6,
+            whole_level: 6,
         };
         let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
         writer.add_files(&sources, &|_, _| Ok(()), &|_| {}).unwrap();

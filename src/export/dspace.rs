@@ -417,6 +417,7 @@ fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
         WriteOptions {
             threads: 1,
             level: 6,
+            whole_level: 6,
         },
     );
     let sources: Vec<FileSource> = item_files
