@@ -1,5 +1,6 @@
 //! `manifests/` holds what corpack generates and must not drift: the JSON
-//! Schemas and the tag files and RO-Crate metadata of the seeds bundle.
+//! Schemas, and the tag files, RO-Crate metadata and SHA-256 of the seeds
+//! bundle.
 //! A difference fails; `CORPACK_BLESS=1 cargo test manifests` rewrites
 //! them after an intended change.
 
@@ -86,5 +87,12 @@ fn committed_seeds_manifests_are_current() {
             generated.push((file, bytes));
         }
     }
+    // The whole archive too: a new zlib-rs or libdeflate may deflate the
+    // same bytes differently, and the bundle would no longer be the same.
+    let sha256 = corpack::digest::Digests::of(&fs::read(&bundle).unwrap()).sha256;
+    generated.push((
+        "seeds.zip.sha256".to_string(),
+        format!("{sha256}  seeds.zip\n").into_bytes(),
+    ));
     check_committed(&repo_root().join("manifests/seeds"), &generated);
 }
