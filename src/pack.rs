@@ -8,6 +8,7 @@
 //! into place only then, so a failure leaves nothing behind. The sources
 //! are only ever opened for reading.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -18,8 +19,10 @@ use crate::bundle::recheck;
 use crate::bundle::tags::{self, Listed};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions, WrittenFile};
 use crate::bundle::zip::Entry;
-use crate::bundle::{HeldFile, PackedDocument, ROCRATE_METADATA, ROCRATE_PREVIEW};
-use crate::collection::{self, LoadedCollection, Location};
+use crate::bundle::{
+    self, HeldFile, PackedDocument, PackedDocuments, ROCRATE_METADATA, ROCRATE_PREVIEW,
+};
+use crate::collection::{self, Document, LoadedCollection, Location};
 use crate::digest::Digests;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Finding, Severity};
@@ -148,47 +151,45 @@ pub fn build(
 ) -> Result<Built> {
     let collection = &prepared.loaded.collection;
     let bag = collection.info.id.as_str();
-    let mut packed: Vec<PackedDocument> = collection
+    let original_names: Vec<Option<&str>> = collection
         .documents
         .iter()
-        .map(|record| PackedDocument {
-            record: record.clone(),
-            held: None,
-            original_name: None,
+        .zip(&prepared.locations)
+        .map(|(record, location)| {
+            let original = match location {
+                Location::Held(found) => found.name.as_str(),
+                Location::NotHeld => record.file.as_str(),
+            };
+            // The bag's name is the record's in NFC.
+            (original != names::nfc(record.file.as_str())).then_some(original)
         })
         .collect();
-    for (document, location) in packed.iter_mut().zip(&prepared.locations) {
-        let original = match location {
-            Location::Held(found) => found.name.as_str(),
-            Location::NotHeld => document.record.file.as_str(),
-        };
-        // The bag's name is the record's in NFC.
-        if original != names::nfc(document.record.file.as_str()) {
-            document.original_name = Some(original.to_string());
-        }
-    }
 
     // Held documents in archive order: by bag path, byte-wise.
-    let mut held: Vec<(usize, &Path)> = prepared
+    let mut held: Vec<(usize, String, &Path)> = prepared
         .locations
         .iter()
         .enumerate()
         .filter_map(|(index, location)| match location {
-            Location::Held(found) => Some((index, found.target.as_path())),
+            Location::Held(found) => Some((
+                index,
+                bundle::bag_path(collection.documents[index].file.as_str()),
+                found.target.as_path(),
+            )),
             Location::NotHeld => None,
         })
         .collect();
-    held.sort_by_cached_key(|(index, _)| packed[*index].bag_path());
+    held.sort_unstable_by(|a, b| a.1.cmp(&b.1));
     let sources: Vec<FileSource> = held
         .iter()
-        .map(|(index, path)| FileSource {
-            name: format!("{bag}/{}", packed[*index].bag_path()),
+        .map(|(_, bag_path, path)| FileSource {
+            name: format!("{bag}/{bag_path}"),
             path: path.to_path_buf(),
         })
         .collect();
     let total: u64 = held
         .iter()
-        .map(|(_, path)| path.metadata().map_or(0, |m| m.len()))
+        .map(|(_, _, path)| path.metadata().map_or(0, |m| m.len()))
         .sum();
     progress.start(total);
 
@@ -203,7 +204,7 @@ pub fn build(
         },
     );
     let check_declared = |i: usize, written: &WrittenFile| {
-        let (index, path) = held[i];
+        let (index, _, path) = held[i];
         let document = &collection.documents[index];
         match &document.sha256 {
             Some(declared) if declared.as_str() != written.digests.sha256 => {
@@ -218,31 +219,42 @@ pub fn build(
         }
     };
     let files = writer.add_files(&sources, &check_declared, &|n| progress.advance(n))?;
-    for ((index, _), file) in held.iter().zip(&files) {
-        packed[*index].held = Some(HeldFile {
+    let mut held_files: Vec<Option<HeldFile>> = vec![None; collection.documents.len()];
+    for ((index, _, _), file) in held.iter().zip(&files) {
+        held_files[*index] = Some(HeldFile {
             size: file.size,
             digests: file.digests.clone(),
         });
     }
+    let packed = Packed {
+        records: &collection.documents,
+        held: &held_files,
+        original_names: &original_names,
+    };
     let (metadata, preview) = rayon::join(
-        || rocrate::metadata_json(&collection.info, &packed),
-        || rocrate::preview_html(&collection.info, &packed),
+        || {
+            let mut text = Vec::new();
+            rocrate::write_metadata_json(&collection.info, &packed, &mut text).map(|()| text)
+        },
+        || {
+            let mut text = Vec::new();
+            rocrate::write_preview_html(&collection.info, &packed, &mut text).map(|()| text)
+        },
     );
+    let (metadata, preview) = (metadata.at(path)?, preview.at(path)?);
 
     let mut payload: Vec<(String, u64, Digests)> = held
         .iter()
         .zip(&files)
-        .map(|((index, _), file)| (packed[*index].bag_path(), file.size, file.digests.clone()))
+        .map(|((_, bag_path, _), file)| (bag_path.clone(), file.size, file.digests.clone()))
         .collect();
     let crate_files = [(ROCRATE_METADATA, &metadata), (ROCRATE_PREVIEW, &preview)];
-    let (metadata_digests, preview_digests) = rayon::join(
-        || Digests::of(metadata.as_bytes()),
-        || Digests::of(preview.as_bytes()),
-    );
+    let (metadata_digests, preview_digests) =
+        rayon::join(|| Digests::of(&metadata), || Digests::of(&preview));
     for ((path, text), digests) in crate_files.iter().zip([metadata_digests, preview_digests]) {
         payload.push((path.to_string(), text.len() as u64, digests));
     }
-    let crate_entries: Vec<(String, &String)> = crate_files
+    let crate_entries: Vec<(String, &Vec<u8>)> = crate_files
         .iter()
         .map(|(path, text)| (format!("{bag}/{path}"), *text))
         .collect();
@@ -344,4 +356,34 @@ fn refuse_output_inside(output: &Path, dirs: &[&Path]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The documents as packed, seen through the records and what the file
+/// phase found.
+struct Packed<'a> {
+    records: &'a [Document],
+    held: &'a [Option<HeldFile>],
+    original_names: &'a [Option<&'a str>],
+}
+
+impl PackedDocuments for Packed<'_> {
+    fn count(&self) -> usize {
+        self.records.len()
+    }
+
+    fn file(&self, index: usize) -> &str {
+        self.records[index].file.as_str()
+    }
+
+    fn is_held(&self, index: usize) -> bool {
+        self.held[index].is_some()
+    }
+
+    fn document(&self, index: usize) -> PackedDocument<'_> {
+        PackedDocument {
+            record: Cow::Borrowed(&self.records[index]),
+            held: self.held[index].as_ref().map(Cow::Borrowed),
+            original_name: self.original_names[index].map(Cow::Borrowed),
+        }
+    }
 }

@@ -15,6 +15,8 @@ pub mod tags;
 pub mod writer;
 pub mod zip;
 
+use std::borrow::Cow;
+
 use crate::collection::Document;
 use crate::digest::Digests;
 use crate::names::nfc;
@@ -28,15 +30,16 @@ pub const ROCRATE_PREVIEW: &str = "data/ro-crate-preview.html";
 
 /// A document as packed: its record and, when its file was found, the
 /// facts of the bytes that went into the bundle.
+/// Its parts are borrowed where they are kept elsewhere.
 #[derive(Clone, Debug, PartialEq)]
-pub struct PackedDocument {
+pub struct PackedDocument<'a> {
     /// The record from `collection.toml`.
-    pub record: Document,
+    pub record: Cow<'a, Document>,
     /// The file's size and digests; `None` when catalogued but not held.
-    pub held: Option<HeldFile>,
+    pub held: Option<Cow<'a, HeldFile>>,
     /// The file's name as found on disk (or, when not held, as the record
     /// writes it), when it differs from the NFC name the bag uses.
-    pub original_name: Option<String>,
+    pub original_name: Option<Cow<'a, str>>,
 }
 
 /// Size and digests of a document file that is in the bundle.
@@ -48,15 +51,68 @@ pub struct HeldFile {
     pub digests: Digests,
 }
 
-impl PackedDocument {
-    /// The document's path relative to the bag root:
-    /// `data/documents/<file>`, in Unicode NFC.
-    pub fn bag_path(&self) -> String {
-        format!("{DOCUMENTS_DIR}/{}", nfc(self.record.file.as_str()))
-    }
-
+impl PackedDocument<'_> {
     /// The document's path relative to the RO-Crate root (`data/`), in NFC.
     pub fn crate_path(&self) -> String {
-        format!("documents/{}", nfc(self.record.file.as_str()))
+        crate_path(self.record.file.as_str())
     }
+}
+
+/// The path relative to the bag root of the document whose record's file
+/// is `file`: `data/documents/<file>`, in Unicode NFC.
+pub fn bag_path(file: &str) -> String {
+    format!("{DOCUMENTS_DIR}/{}", nfc(file))
+}
+
+/// The path relative to the RO-Crate root (`data/`) of the document whose
+/// record's file is `file`, in NFC.
+pub fn crate_path(file: &str) -> String {
+    format!("documents/{}", nfc(file))
+}
+
+/// The documents of a bundle as packed, read by index as often as needed:
+/// in memory, or spilled to disk so that a large collection is not held.
+pub trait PackedDocuments: Sync {
+    /// How many documents there are.
+    fn count(&self) -> usize;
+
+    /// The record's file path of the document at `index`, as written.
+    fn file(&self, index: usize) -> &str;
+
+    /// Whether the document at `index` is held.
+    fn is_held(&self, index: usize) -> bool;
+
+    /// The document at `index`.
+    fn document(&self, index: usize) -> PackedDocument<'_>;
+}
+
+impl PackedDocuments for &[PackedDocument<'_>] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn file(&self, index: usize) -> &str {
+        self[index].record.file.as_str()
+    }
+
+    fn is_held(&self, index: usize) -> bool {
+        self[index].held.is_some()
+    }
+
+    fn document(&self, index: usize) -> PackedDocument<'_> {
+        let document = &self[index];
+        PackedDocument {
+            record: Cow::Borrowed(&document.record),
+            held: document.held.as_deref().map(Cow::Borrowed),
+            original_name: document.original_name.as_deref().map(Cow::Borrowed),
+        }
+    }
+}
+
+/// The indexes of `documents` in the order the RO-Crate lists them: by
+/// their records' file paths as written.
+pub fn crate_order(documents: &dyn PackedDocuments) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..documents.count()).collect();
+    order.sort_by(|&a, &b| documents.file(a).cmp(documents.file(b)));
+    order
 }

@@ -25,7 +25,7 @@ use crate::collection::{DisputingWork, Document, Place, Role, Status, WorkType};
 pub(super) const PEOPLE_PROPERTIES: [&str; 4] = ["author", "editor", "translator", "contributor"];
 
 /// The `@id` of a catalogued document that is not held.
-fn not_held_id(document: &Document) -> String {
+pub(super) fn not_held_id(document: &Document) -> String {
     format!("#document-{}", document.id)
 }
 

@@ -8,49 +8,140 @@
 //! Object keys come out sorted (serde_json's map is ordered by key).
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::document::describe_document;
-use super::ids::{local_ids, local_ids_of_names};
+use super::document::{describe_document, not_held_id};
+use super::ids::{encode_path, local_ids, local_ids_of_names};
+use super::pretty::{Container, write_at};
 use super::terms::{self, METADATA_ID, ROCRATE_SPEC, ROOT_ID};
-use crate::bundle::PackedDocument;
+use crate::bundle::{PackedDocument, PackedDocuments, crate_order, crate_path};
 use crate::collection::values::{GeonamesId, License, Orcid, WebUrl, WikidataId};
-use crate::collection::{CollectionInfo, DisputingWork, Place};
+use crate::collection::{CollectionInfo, DisputingWork, Document, Place};
 
 /// The text of `ro-crate-metadata.json`: pretty-printed, with a final newline.
 pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
-    let mut documents: Vec<&PackedDocument> = documents.iter().collect();
-    documents.sort_by(|a, b| a.record.file.cmp(&b.record.file));
-    let ids = EntityIds::new(info, &documents);
-    let mut contextual = Contextual::default();
+    let mut text = Vec::new();
+    write_metadata_json(info, &documents, &mut text).expect("writing to memory cannot fail");
+    String::from_utf8(text).expect("serde_json writes UTF-8")
+}
 
-    let mut data_entities = Vec::new();
-    let mut files = Vec::new();
-    let mut not_held = Vec::new();
-    for document in &documents {
-        let entity = describe_document(document, &ids, &mut contextual);
-        let reference = reference(entity["@id"].as_str().expect("documents have an @id"));
+/// Writes the text of `ro-crate-metadata.json` to `out`, a document at a
+/// time: what is held in memory is the contextual entities (people,
+/// places, works, licences, the documents catalogued but not held), not
+/// the data entities. `out` should be buffered.
+pub fn write_metadata_json(
+    info: &CollectionInfo,
+    documents: &dyn PackedDocuments,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let order = crate_order(documents);
+    let mut ids = EntityIdsBuilder::default();
+    for &index in &order {
+        ids.add(&documents.document(index).record);
+    }
+    let ids = ids.build(info);
+    let (held, not_held): (Vec<usize>, Vec<usize>) =
+        order.iter().partition(|&&index| documents.is_held(index));
+    let mut held_ids = held
+        .iter()
+        .map(|&index| encode_path(&crate_path(documents.file(index))));
+    let mut not_held_ids = not_held
+        .iter()
+        .map(|&index| not_held_id(&documents.document(index).record));
+
+    let mut top = Container::object(out, 0)?;
+    top.member("@context", &terms::context())?;
+    let depth = top.inner_depth();
+    let mut graph = Container::array(top.key("@graph")?, depth)?;
+    graph.element(&descriptor())?;
+    // The root's own contextual entities join the others after the
+    // documents', as they always have: merging is order-sensitive.
+    let mut root_contextual = Contextual::default();
+    let root = root_entity(info, &ids, &mut root_contextual);
+    let depth = graph.inner_depth();
+    let lists = [
+        References {
+            key: "hasPart",
+            count: held.len(),
+            ids: &mut held_ids,
+        },
+        References {
+            key: "mentions",
+            count: not_held.len(),
+            ids: &mut not_held_ids,
+        },
+    ];
+    write_root(graph.slot()?, depth, root, lists)?;
+    let mut contextual = Contextual::default();
+    for &index in &order {
+        let document = documents.document(index);
+        let entity = describe_document(&document, &ids, &mut contextual);
         if document.held.is_some() {
-            files.push(reference);
-            data_entities.push(Value::Object(entity));
+            graph.element(&entity)?;
         } else {
-            not_held.push(reference);
             contextual.add(entity);
         }
     }
-    let root = root_entity(info, files, not_held, &ids, &mut contextual);
+    for entity in root_contextual.0.into_values() {
+        contextual.add(entity);
+    }
     for entity in terms::ad_hoc_term_entities() {
         contextual.add(into_map(entity));
     }
+    for entity in contextual.0.values() {
+        graph.element(entity)?;
+    }
+    graph.close()?;
+    top.close()?;
+    out.write_all(b"\n")
+}
 
-    let mut graph = vec![descriptor(), Value::Object(root)];
-    graph.extend(data_entities);
-    graph.extend(contextual.into_sorted());
-    let crate_json = json!({ "@context": terms::context(), "@graph": graph });
-    let mut text = serde_json::to_string_pretty(&crate_json).expect("JSON values serialize");
-    text.push('\n');
-    text
+/// References to entities, written as the value of `key`: one reference,
+/// or an array of them, as [`one_or_many`] would make; none, no member.
+struct References<'a> {
+    key: &'static str,
+    count: usize,
+    ids: &'a mut dyn Iterator<Item = String>,
+}
+
+/// Writes the root dataset with the lists of references that
+/// [`root_entity`] leaves out, each where its key sorts among the others.
+fn write_root(
+    out: &mut dyn Write,
+    depth: usize,
+    mut root: Map<String, Value>,
+    lists: [References; 2],
+) -> io::Result<()> {
+    let mut lists: BTreeMap<&str, References> = lists
+        .into_iter()
+        .filter(|list| list.count > 0)
+        .map(|list| (list.key, list))
+        .collect();
+    for key in lists.keys() {
+        root.insert(key.to_string(), Value::Null);
+    }
+    let mut object = Container::object(out, depth)?;
+    for (key, value) in &root {
+        let Some(list) = lists.remove(key.as_str()) else {
+            object.member(key, value)?;
+            continue;
+        };
+        let depth = object.inner_depth();
+        let out = object.key(key)?;
+        if list.count == 1 {
+            let id = list.ids.next().expect("one id");
+            write_at(out, depth, &reference(&id))?;
+            continue;
+        }
+        let mut array = Container::array(out, depth)?;
+        for id in list.ids {
+            array.element(&reference(&id))?;
+        }
+        array.close()?;
+    }
+    object.close()
 }
 
 fn descriptor() -> Value {
@@ -62,8 +153,9 @@ fn descriptor() -> Value {
     })
 }
 
-/// The root dataset. It reaches held documents by `hasPart` and catalogued
-/// ones by `mentions`. The source organization made the collection, so it
+/// The root dataset, but for the `hasPart` that reaches held documents and
+/// the `mentions` that reaches catalogued ones ([`write_root`] streams
+/// those). The source organization made the collection, so it
 /// is both `author` and `publisher` (RO-Crate recommends both); the contact
 /// is a `ContactPoint` of that organization. With no organization, the
 /// contact person is the publisher: RO-Crate 1.1 asks for contact details
@@ -71,8 +163,6 @@ fn descriptor() -> Value {
 /// in schema.org. A lone e-mail goes on the dataset all the same.
 fn root_entity(
     info: &CollectionInfo,
-    files: Vec<Value>,
-    not_held: Vec<Value>,
     ids: &EntityIds,
     contextual: &mut Contextual,
 ) -> Map<String, Value> {
@@ -87,8 +177,6 @@ fn root_entity(
         "license": reference(&license_url),
         "identifier": info.id.as_str(),
     }));
-    set(&mut root, "hasPart", one_or_many(files));
-    set(&mut root, "mentions", one_or_many(not_held));
 
     let contact = contact_point(info, contextual).map(|id| reference(&id));
     if let Some(name) = &info.source_organization {
@@ -159,72 +247,90 @@ pub(super) struct EntityIds {
     works: BTreeMap<String, String>,
 }
 
-impl EntityIds {
-    fn new(info: &CollectionInfo, documents: &[&PackedDocument]) -> EntityIds {
-        let records = || documents.iter().map(|d| &d.record);
-        let mut people: Vec<(String, &str)> = Vec::new();
-        for record in records() {
-            for author in record
-                .provenance
-                .authors
-                .iter()
-                .filter(|a| a.orcid.is_none())
-            {
-                people.push((
-                    person_key(&author.name, author.wikidata.as_ref()),
-                    &author.name,
-                ));
-            }
-            if let Some(name) = &record.contested.assessed_by {
-                people.push((person_key(name, None), name));
-            }
-        }
-        if let Some(name) = &info.contact_name {
-            people.push((person_key(name, None), name));
-        }
-        let places: Vec<(String, &str)> = records()
-            .filter_map(|r| r.provenance.venue.as_ref())
-            .map(|place| (place_key(place), place.name.as_str()))
-            .collect();
-        let origins: Vec<(String, &str)> = records()
-            .filter_map(|r| r.provenance.origin.as_ref())
-            .filter(|origin| origin.is_identified())
-            .map(|origin| (place_key(origin), origin.name.as_str()))
-            .collect();
-        let works: Vec<(String, &str)> = records()
-            .flat_map(|r| &r.contested.disputed_by)
-            .filter(|work| work.doi.is_none())
-            .map(|work| (work_key(work), work.citation.as_str()))
-            .collect();
-        let keyed = |entries: &[(String, &str)]| -> Vec<(String, String)> {
-            entries
-                .iter()
-                .map(|(key, name)| (key.clone(), name.to_string()))
-                .collect()
+/// The keys and names of the entities documents link to, gathered a
+/// record at a time; each distinct key is kept once.
+#[derive(Default)]
+struct EntityIdsBuilder {
+    people: BTreeMap<String, String>,
+    organizations: BTreeMap<String, String>,
+    places: BTreeMap<String, String>,
+    origins: BTreeMap<String, String>,
+    events: BTreeMap<String, String>,
+    works: BTreeMap<String, String>,
+}
+
+impl EntityIdsBuilder {
+    fn add(&mut self, record: &Document) {
+        let keep = |map: &mut BTreeMap<String, String>, key: String, name: &str| {
+            map.entry(key).or_insert_with(|| name.to_string());
         };
-        EntityIds {
-            people: owned_local_ids("person", &keyed(&people)),
-            organizations: local_ids_of_names(
-                "organization",
-                info.source_organization
-                    .as_deref()
-                    .into_iter()
-                    .chain(records().filter_map(|r| r.provenance.publisher.as_deref())),
-            ),
-            places: owned_local_ids("place", &keyed(&places)),
-            origins: owned_local_ids("origin", &keyed(&origins)),
-            events: local_ids_of_names(
-                "event",
-                records().filter_map(|r| r.provenance.event.as_deref()),
-            ),
-            works: owned_local_ids("work", &keyed(&works)),
+        for author in record.provenance.authors.iter() {
+            if author.orcid.is_none() {
+                let key = person_key(&author.name, author.wikidata.as_ref());
+                keep(&mut self.people, key, &author.name);
+            }
+        }
+        if let Some(name) = &record.contested.assessed_by {
+            keep(&mut self.people, person_key(name, None), name);
+        }
+        if let Some(publisher) = &record.provenance.publisher {
+            keep(&mut self.organizations, publisher.clone(), publisher);
+        }
+        if let Some(place) = &record.provenance.venue {
+            keep(&mut self.places, place_key(place), &place.name);
+        }
+        if let Some(origin) = record
+            .provenance
+            .origin
+            .as_ref()
+            .filter(|o| o.is_identified())
+        {
+            keep(&mut self.origins, place_key(origin), &origin.name);
+        }
+        if let Some(event) = &record.provenance.event {
+            keep(&mut self.events, event.clone(), event);
+        }
+        for work in record
+            .contested
+            .disputed_by
+            .iter()
+            .filter(|w| w.doi.is_none())
+        {
+            keep(&mut self.works, work_key(work), &work.citation);
         }
     }
 
-    /// A person's id: the ORCID URL when the record gives one, else a local
-    /// `#person-…` id. A name is never given an ORCID iD the record does
-    /// not state for it, so that reading the crate back gives the record as
-    /// written.
+    fn build(mut self, info: &CollectionInfo) -> EntityIds {
+        if let Some(name) = &info.contact_name {
+            self.people
+                .entry(person_key(name, None))
+                .or_insert_with(|| name.clone());
+        }
+        if let Some(name) = &info.source_organization {
+            self.organizations
+                .entry(name.clone())
+                .or_insert_with(|| name.clone());
+        }
+        let ids = |kind: &str, entries: &BTreeMap<String, String>| {
+            local_ids(
+                kind,
+                entries
+                    .iter()
+                    .map(|(key, name)| (key.as_str(), name.as_str())),
+            )
+        };
+        EntityIds {
+            people: ids("person", &self.people),
+            organizations: ids("organization", &self.organizations),
+            places: ids("place", &self.places),
+            origins: ids("origin", &self.origins),
+            events: ids("event", &self.events),
+            works: ids("work", &self.works),
+        }
+    }
+}
+
+impl EntityIds {
     pub(super) fn person(
         &self,
         name: &str,
@@ -302,15 +408,6 @@ fn work_key(work: &DisputingWork) -> String {
     )
 }
 
-fn owned_local_ids(kind: &str, entries: &[(String, String)]) -> BTreeMap<String, String> {
-    local_ids(
-        kind,
-        entries
-            .iter()
-            .map(|(key, name)| (key.as_str(), name.as_str())),
-    )
-}
-
 /// Contextual entities by `@id`: what several documents mention (a person,
 /// a place) is described once.
 #[derive(Default)]
@@ -349,10 +446,6 @@ impl Contextual {
             }
             *old = one_or_many(values).expect("at least the old value");
         }
-    }
-
-    fn into_sorted(self) -> impl Iterator<Item = Value> {
-        self.0.into_values().map(Value::Object)
     }
 }
 

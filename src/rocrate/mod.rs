@@ -22,13 +22,14 @@
 mod document;
 mod ids;
 mod metadata;
+mod pretty;
 mod preview;
 mod read;
 mod records;
 mod terms;
 
-pub use self::metadata::metadata_json;
-pub use self::preview::preview_html;
+pub use self::metadata::{metadata_json, write_metadata_json};
+pub use self::preview::{preview_html, write_preview_html};
 pub use self::read::{CrateFile, CrateSummary, DocumentSummary, read};
 pub use self::records::read_collection;
 
@@ -36,6 +37,7 @@ pub use self::records::read_collection;
 mod testutil {
     //! A sample collection that uses every field of the record.
 
+    use std::borrow::Cow;
     use std::path::Path;
 
     use crate::bundle::{HeldFile, PackedDocument};
@@ -139,7 +141,7 @@ origin = { name = "Example archive, box 7", url = "https://example.org/archive",
     ];
 
     /// The sample's description and its documents as packed.
-    pub fn sample() -> (CollectionInfo, Vec<PackedDocument>) {
+    pub fn sample() -> (CollectionInfo, Vec<PackedDocument<'static>>) {
         let loaded = parse(SAMPLE, Path::new("."), Path::new("collection.toml"))
             .unwrap_or_else(|e| panic!("{e}"));
         let documents = loaded
@@ -150,12 +152,14 @@ origin = { name = "Example archive, box 7", url = "https://example.org/archive",
                 let bytes = HELD_FILES
                     .iter()
                     .find(|(file, _)| *file == record.file.as_str());
-                let held = bytes.map(|(_, bytes)| HeldFile {
-                    size: bytes.len() as u64,
-                    digests: Digests::of(bytes),
+                let held = bytes.map(|(_, bytes)| {
+                    Cow::Owned(HeldFile {
+                        size: bytes.len() as u64,
+                        digests: Digests::of(bytes),
+                    })
                 });
                 PackedDocument {
-                    record,
+                    record: Cow::Owned(record),
                     held,
                     original_name: None,
                 }

@@ -9,10 +9,11 @@
 //! The page is built in a `String`, which `write!` cannot fail on, so its
 //! results are dropped with `let _ =`.
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use super::ids::encode_path;
-use crate::bundle::PackedDocument;
+use crate::bundle::{PackedDocument, PackedDocuments, crate_order};
 use crate::collection::{CollectionInfo, DisputingWork, Document, Place, Status};
 
 const STYLE: &str = "\
@@ -30,8 +31,20 @@ section{border-top:1px solid #bbb;margin-top:1.5rem}
 
 /// The text of `ro-crate-preview.html`.
 pub fn preview_html(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
-    let mut documents: Vec<&PackedDocument> = documents.iter().collect();
-    documents.sort_by(|a, b| a.record.file.cmp(&b.record.file));
+    let mut html = Vec::new();
+    write_preview_html(info, &documents, &mut html).expect("writing to memory cannot fail");
+    String::from_utf8(html).expect("the page is built from UTF-8 text")
+}
+
+/// Writes the text of `ro-crate-preview.html` to `out` a document at a
+/// time: a table row for each, then a section for each. `out` should be
+/// buffered.
+pub fn write_preview_html(
+    info: &CollectionInfo,
+    documents: &dyn PackedDocuments,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let order = crate_order(documents);
     let mut html = String::new();
     let title = escape(&info.title);
     let _ = write!(
@@ -43,16 +56,29 @@ pub fn preview_html(info: &CollectionInfo, documents: &[PackedDocument]) -> Stri
         escape(&info.description)
     );
     write_collection(&mut html, info);
-    write_table(&mut html, &documents);
-    for document in &documents {
-        write_document(&mut html, document);
+    html.push_str(TABLE_HEAD);
+    for &index in &order {
+        write_row(&mut html, &documents.document(index));
+        flush(&mut html, out)?;
+    }
+    html.push_str("</tbody>\n</table>\n");
+    for &index in &order {
+        write_document(&mut html, &documents.document(index));
+        flush(&mut html, out)?;
     }
     html.push_str(
         "<p class=\"quiet\">The machine-readable description of this crate is \
          <a href=\"ro-crate-metadata.json\">ro-crate-metadata.json</a> (RO-Crate 1.1).</p>\n\
          </body>\n</html>\n",
     );
-    html
+    flush(&mut html, out)
+}
+
+/// Moves what `html` holds to `out`.
+fn flush(html: &mut String, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(html.as_bytes())?;
+    html.clear();
+    Ok(())
 }
 
 fn write_collection(html: &mut String, info: &CollectionInfo) {
@@ -76,50 +102,47 @@ fn write_collection(html: &mut String, info: &CollectionInfo) {
     html.push_str("</dl>\n");
 }
 
-fn write_table(html: &mut String, documents: &[&PackedDocument]) {
-    html.push_str(
-        "<h2>Documents</h2>\n<table>\n<thead><tr><th>Title</th><th>Authors</th><th>Date</th>\
-         <th>Contested status</th><th>In this crate</th><th>File and SHA-256</th></tr></thead>\n\
-         <tbody>\n",
-    );
-    for document in documents {
-        let record = &document.record;
-        let sha256 = match (&document.held, &record.sha256) {
-            (Some(held), _) => Some(escape(&held.digests.sha256)),
-            (None, Some(declared)) => Some(format!(
-                "{} <span class=\"quiet\">(declared)</span>",
-                escape(declared.as_str())
-            )),
-            (None, None) => None,
-        };
-        let file = match &document.held {
-            Some(_) => format!(
-                "<a href=\"{}\">{}</a>",
-                escape(&encode_path(&document.crate_path())),
-                escape(record.file.as_str())
-            ),
-            None => escape(record.file.as_str()),
-        };
-        let file = match sha256 {
-            Some(sha256) => format!("{file}<br><code>{sha256}</code>"),
-            None => file,
-        };
-        let held = match document.held {
-            Some(_) => "held",
-            None => "catalogued, not held",
-        };
-        let _ = writeln!(
-            html,
-            "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{held}</td>\
+const TABLE_HEAD: &str = "<h2>Documents</h2>\n<table>\n<thead><tr><th>Title</th><th>Authors</th>\
+    <th>Date</th><th>Contested status</th><th>In this crate</th><th>File and SHA-256</th></tr>\
+    </thead>\n<tbody>\n";
+
+/// A document's row in the table of documents.
+fn write_row(html: &mut String, document: &PackedDocument) {
+    let record = &document.record;
+    let sha256 = match (&document.held, &record.sha256) {
+        (Some(held), _) => Some(escape(&held.digests.sha256)),
+        (None, Some(declared)) => Some(format!(
+            "{} <span class=\"quiet\">(declared)</span>",
+            escape(declared.as_str())
+        )),
+        (None, None) => None,
+    };
+    let file = match &document.held {
+        Some(_) => format!(
+            "<a href=\"{}\">{}</a>",
+            escape(&encode_path(&document.crate_path())),
+            escape(record.file.as_str())
+        ),
+        None => escape(record.file.as_str()),
+    };
+    let file = match sha256 {
+        Some(sha256) => format!("{file}<br><code>{sha256}</code>"),
+        None => file,
+    };
+    let held = match document.held {
+        Some(_) => "held",
+        None => "catalogued, not held",
+    };
+    let _ = writeln!(
+        html,
+        "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{held}</td>\
              <td>{file}</td></tr>",
-            anchor(record),
-            escape(&record.title),
-            authors(record),
-            date(record),
-            record.contested.status,
-        );
-    }
-    html.push_str("</tbody>\n</table>\n");
+        anchor(record),
+        escape(&record.title),
+        authors(record),
+        date(record),
+        record.contested.status,
+    );
 }
 
 /// A document's section: its provenance and, when it is contested, the
@@ -351,7 +374,7 @@ mod tests {
         let hostile = "<script>alert('x')</script> & \"q\"";
         info.title = hostile.into();
         info.description = hostile.into();
-        let record = &mut documents[0].record;
+        let record = documents[0].record.to_mut();
         record.title = hostile.into();
         record.provenance.context = Some(hostile.into());
         record.contested.summary = Some(hostile.into());

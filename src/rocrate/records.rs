@@ -311,6 +311,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use std::borrow::Cow;
+
     use crate::bundle::{HeldFile, PackedDocument};
     use crate::collection::testutil;
     use crate::digest::Digests;
@@ -319,20 +321,20 @@ mod tests {
 
     /// The collection as packed: `held[i]` says whether document `i` is
     /// held, with bytes whose SHA-256 its record then declares.
-    fn packed(collection: &mut Collection, held: &[bool]) -> Vec<PackedDocument> {
+    fn packed(collection: &mut Collection, held: &[bool]) -> Vec<PackedDocument<'static>> {
         let mut packed = Vec::new();
         for (document, &held) in collection.documents.iter_mut().zip(held.iter().cycle()) {
             let held = held.then(|| {
                 let bytes = document.id.as_str().as_bytes();
                 let digests = Digests::of(bytes);
                 document.sha256 = Some(digests.sha256.parse().unwrap());
-                HeldFile {
+                Cow::Owned(HeldFile {
                     size: bytes.len() as u64,
                     digests,
-                }
+                })
             });
             packed.push(PackedDocument {
-                record: document.clone(),
+                record: Cow::Owned(document.clone()),
                 held,
                 original_name: None,
             });
