@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -231,45 +232,31 @@ pub fn build(
         held: &held_files,
         original_names: &original_names,
     };
-    let (metadata, preview) = rayon::join(
-        || {
-            let mut text = Vec::new();
-            rocrate::write_metadata_json(&collection.info, &packed, &mut text).map(|()| text)
-        },
-        || {
-            let mut text = Vec::new();
-            rocrate::write_preview_html(&collection.info, &packed, &mut text).map(|()| text)
-        },
-    );
-    let (metadata, preview) = (metadata.at(path)?, preview.at(path)?);
+    let write_metadata =
+        |out: &mut dyn io::Write| rocrate::write_metadata_json(&collection.info, &packed, out);
+    let write_preview =
+        |out: &mut dyn io::Write| rocrate::write_preview_html(&collection.info, &packed, out);
+    let crate_names = [ROCRATE_METADATA, ROCRATE_PREVIEW].map(|name| format!("{bag}/{name}"));
+    let crate_files = writer.add_streams(&[
+        (&crate_names[0], &write_metadata),
+        (&crate_names[1], &write_preview),
+    ])?;
 
     let mut payload: Vec<(String, u64, Digests)> = held
         .iter()
         .zip(&files)
         .map(|((_, bag_path, _), file)| (bag_path.clone(), file.size, file.digests.clone()))
         .collect();
-    let crate_files = [(ROCRATE_METADATA, &metadata), (ROCRATE_PREVIEW, &preview)];
-    let (metadata_digests, preview_digests) =
-        rayon::join(|| Digests::of(&metadata), || Digests::of(&preview));
-    for ((path, text), digests) in crate_files.iter().zip([metadata_digests, preview_digests]) {
-        payload.push((path.to_string(), text.len() as u64, digests));
+    for (path, file) in [ROCRATE_METADATA, ROCRATE_PREVIEW].iter().zip(crate_files) {
+        payload.push((path.to_string(), file.size, file.digests));
     }
-    let crate_entries: Vec<(String, &Vec<u8>)> = crate_files
-        .iter()
-        .map(|(path, text)| (format!("{bag}/{path}"), *text))
-        .collect();
-    writer.add_all_bytes(&crate_entries)?;
     let mut oxum = PayloadOxum::default();
     for (_, size, _) in &payload {
         oxum.add(*size);
     }
     let listed: Vec<Listed> = payload.iter().map(|(p, _, d)| (p.as_str(), d)).collect();
     let bag_info = tags::bag_info(&collection.info, oxum, &prepared.allowed);
-    let tag_entries: Vec<(String, String)> = tags::tag_files(&listed, bag_info)
-        .into_iter()
-        .map(|(name, text)| (format!("{bag}/{name}"), text))
-        .collect();
-    writer.add_all_bytes(&tag_entries)?;
+    tags::add_tag_files(&mut writer, bag, &listed, &bag_info)?;
     let (file, entries) = writer.finish()?;
     Ok(Built {
         file,

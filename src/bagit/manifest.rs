@@ -1,6 +1,6 @@
 //! Payload and tag manifests: `<checksum> <path>` lines.
 
-use std::fmt::Write;
+use std::io;
 
 use super::text::split_lines;
 use crate::digest::Algorithm;
@@ -24,17 +24,22 @@ pub struct ManifestEntry {
     pub path: String,
 }
 
-/// Writes a manifest: one line per entry, sorted by path, paths encoded as
-/// RFC 8493 §2.1.3 requires (`%` → `%25`, CR → `%0D`, LF → `%0A`).
+/// Writes a manifest: one line per entry, sorted by path (see
+/// [`write_line`]).
 pub fn write(entries: &[ManifestEntry]) -> String {
     let mut sorted: Vec<&ManifestEntry> = entries.iter().collect();
     sorted.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
-    let mut text = String::new();
+    let mut text = Vec::new();
     for entry in sorted {
-        writeln!(text, "{}  {}", entry.digest, encode_path(&entry.path))
-            .expect("writing to a String");
+        write_line(&mut text, &entry.digest, &entry.path).expect("writing to memory");
     }
-    text
+    String::from_utf8(text).expect("lines of UTF-8 text")
+}
+
+/// Writes one manifest line, its path encoded as RFC 8493 §2.1.3 requires
+/// (`%` → `%25`, CR → `%0D`, LF → `%0A`).
+pub fn write_line(out: &mut dyn io::Write, digest: &str, path: &str) -> io::Result<()> {
+    writeln!(out, "{digest}  {}", encode_path(path))
 }
 
 /// Percent-encodes the three characters a manifest path cannot hold.

@@ -1,11 +1,15 @@
 //! The tag files corpack writes: `bagit.txt`, `bag-info.txt`, manifests
 //! and tag manifests.
 
-use crate::bagit::manifest::{self, ManifestEntry, manifest_name, tagmanifest_name};
+use std::io::{self, Write};
+
+use super::writer::{ArchiveWriter, StreamWriter};
+use crate::bagit::manifest::{self, manifest_name, tagmanifest_name};
 use crate::bagit::tagfile::TagFile;
 use crate::bagit::{BAGIT_TXT, PayloadOxum};
 use crate::collection::CollectionInfo;
 use crate::digest::{Algorithm, Digests};
+use crate::error::Result;
 use crate::names::{ALLOWED_TAG, NameCheck};
 use crate::profile::{CORPACK_PROFILE_IDENTIFIER, PROFILE_IDENTIFIER_LABEL};
 
@@ -49,48 +53,80 @@ pub fn bag_info(info: &CollectionInfo, oxum: PayloadOxum, allowed: &[NameCheck])
 /// A file of the bag (path relative to the bag root) and its digests.
 pub type Listed<'a> = (&'a str, &'a Digests);
 
-/// The manifests of `files`, one `(file name, text)` per algorithm, using
-/// `name_of` to name them.
-fn manifests(files: &[Listed], name_of: fn(Algorithm) -> String) -> Vec<(String, String)> {
-    ALGORITHMS
-        .iter()
-        .map(|&algorithm| {
-            let entries: Vec<ManifestEntry> = files
-                .iter()
-                .map(|(path, digests)| ManifestEntry {
-                    digest: digests
-                        .get(algorithm)
-                        .expect("corpack records every algorithm it lists")
-                        .to_string(),
-                    path: path.to_string(),
-                })
-                .collect();
-            (name_of(algorithm), manifest::write(&entries))
-        })
-        .collect()
+/// Writes the manifest of `files` for `algorithm`; `files` are sorted by
+/// path, byte-wise, as manifests list them.
+fn write_manifest(out: &mut dyn Write, algorithm: Algorithm, files: &[Listed]) -> io::Result<()> {
+    for (path, digests) in files {
+        let digest = digests
+            .get(algorithm)
+            .expect("corpack records every algorithm it lists");
+        manifest::write_line(out, digest, path)?;
+    }
+    Ok(())
 }
 
-/// Every tag file of the bag, given its payload files and `bag-info.txt`,
-/// as `(name, text)` sorted by name.
-pub fn tag_files(payload: &[Listed], bag_info: String) -> Vec<(String, String)> {
-    let mut tags = vec![
-        ("bagit.txt".to_string(), BAGIT_TXT.to_string()),
-        ("bag-info.txt".to_string(), bag_info),
-    ];
-    tags.extend(manifests(payload, manifest_name));
-    let digests: Vec<(String, Digests)> = tags
+/// Adds every tag file to `writer`, under `<bag>/`, in name order:
+/// `bag-info.txt`, `bagit.txt` and the payload manifests of `payload`
+/// (sorted by path, byte-wise), then the tag manifests listing those. The
+/// manifests are written as streams, so they are never held whole.
+pub fn add_tag_files(
+    writer: &mut ArchiveWriter,
+    bag: &str,
+    payload: &[Listed],
+    bag_info: &str,
+) -> Result<()> {
+    assert!(
+        payload.is_sorted_by(|a, b| a.0.as_bytes() <= b.0.as_bytes()),
+        "payload files are listed in manifest order"
+    );
+    let bag_info_text = |out: &mut dyn Write| out.write_all(bag_info.as_bytes());
+    let bagit_text = |out: &mut dyn Write| out.write_all(BAGIT_TXT.as_bytes());
+    let manifests: Vec<_> = ALGORITHMS
         .iter()
-        .map(|(name, text)| (name.clone(), Digests::of(text.as_bytes())))
+        .map(|&algorithm| move |out: &mut dyn Write| write_manifest(out, algorithm, payload))
         .collect();
-    let listed: Vec<Listed> = digests.iter().map(|(n, d)| (n.as_str(), d)).collect();
-    tags.extend(manifests(&listed, tagmanifest_name));
-    tags.sort();
-    tags
+    let mut names = vec!["bag-info.txt".to_string(), "bagit.txt".to_string()];
+    names.extend(ALGORITHMS.map(manifest_name));
+    let mut first: Vec<(String, &StreamWriter)> = vec![
+        (format!("{bag}/{}", names[0]), &bag_info_text),
+        (format!("{bag}/{}", names[1]), &bagit_text),
+    ];
+    for (name, write) in names[2..].iter().zip(&manifests) {
+        first.push((format!("{bag}/{name}"), write));
+    }
+    let first: Vec<(&str, &StreamWriter)> = first.iter().map(|(n, w)| (n.as_str(), *w)).collect();
+    let written = writer.add_streams(&first)?;
+
+    let tags: Vec<Listed> = names
+        .iter()
+        .zip(&written)
+        .map(|(name, file)| (name.as_str(), &file.digests))
+        .collect();
+    let tags = tags.as_slice();
+    let tag_manifests: Vec<_> = ALGORITHMS
+        .iter()
+        .map(|&algorithm| move |out: &mut dyn Write| write_manifest(out, algorithm, tags))
+        .collect();
+    let names: Vec<String> = ALGORITHMS
+        .iter()
+        .map(|&algorithm| format!("{bag}/{}", tagmanifest_name(algorithm)))
+        .collect();
+    let second: Vec<(&str, &StreamWriter)> = names
+        .iter()
+        .zip(&tag_manifests)
+        .map(|(name, write)| (name.as_str(), write as &StreamWriter))
+        .collect();
+    writer.add_streams(&second)?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::io::Read;
+    use std::path::Path;
+
     use super::*;
+    use crate::bundle::writer::WriteOptions;
 
     fn info() -> CollectionInfo {
         toml::from_str(
@@ -142,23 +178,69 @@ source_organization = "Org""#,
 
     #[test]
     fn tag_manifests_cover_every_other_tag_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = WriteOptions {
+            threads: 1,
+            level: 2,
+            whole_level: 1,
+        };
+        let out = tempfile::tempfile_in(dir.path()).unwrap();
+        let mut writer = ArchiveWriter::new(out, Path::new("t.zip"), dir.path(), options);
         let digests = Digests::of(b"x");
-        let tags = tag_files(&[("data/x", &digests)], "Payload-Oxum: 1.1\n".into());
-        let names: Vec<&str> = tags.iter().map(|(n, _)| n.as_str()).collect();
+        add_tag_files(
+            &mut writer,
+            "b",
+            &[("data/x", &digests)],
+            "Payload-Oxum: 1.1\n",
+        )
+        .unwrap();
+        let (file, entries) = writer.finish().unwrap();
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(
             names,
             [
-                "bag-info.txt",
-                "bagit.txt",
-                "manifest-sha256.txt",
-                "manifest-sha512.txt",
-                "tagmanifest-sha256.txt",
-                "tagmanifest-sha512.txt"
+                "b/bag-info.txt",
+                "b/bagit.txt",
+                "b/manifest-sha256.txt",
+                "b/manifest-sha512.txt",
+                "b/tagmanifest-sha256.txt",
+                "b/tagmanifest-sha512.txt"
             ]
         );
-        let tagmanifest = &tags[4].1;
+        let mut archive = zip::ZipArchive::new(file).unwrap();
+        let mut text = |name: &str| {
+            let mut text = String::new();
+            archive
+                .by_name(name)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        };
+        let tagmanifest = text("b/tagmanifest-sha256.txt");
         assert_eq!(tagmanifest.lines().count(), 4);
         assert!(tagmanifest.contains("  manifest-sha512.txt\n"));
-        assert!(tags[2].1.ends_with("  data/x\n"));
+        let bagit = Digests::of(BAGIT_TXT.as_bytes()).sha256;
+        assert!(tagmanifest.contains(&format!("{bagit}  bagit.txt\n")));
+        assert_eq!(
+            text("b/manifest-sha256.txt"),
+            format!("{}  data/x\n", digests.sha256)
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "manifest order")]
+    fn payload_out_of_order_is_a_bug() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = WriteOptions {
+            threads: 1,
+            level: 2,
+            whole_level: 1,
+        };
+        let out = tempfile::tempfile_in(dir.path()).unwrap();
+        let mut writer = ArchiveWriter::new(out, Path::new("t.zip"), dir.path(), options);
+        let digests = Digests::of(b"x");
+        let payload = [("data/b", &digests), ("data/a", &digests)];
+        let _ = add_tag_files(&mut writer, "b", &payload, "");
     }
 }

@@ -44,6 +44,14 @@ pub struct Entry {
     pub offset: u64,
 }
 
+impl Entry {
+    /// The bytes the entry takes in the archive: local header and data.
+    pub fn archive_len(&self) -> u64 {
+        local_header_len(&self.name, self.compressed_size, self.uncompressed_size)
+            + self.compressed_size
+    }
+}
+
 const LOCAL_HEADER_SIGNATURE: u32 = 0x0403_4b50;
 const CENTRAL_HEADER_SIGNATURE: u32 = 0x0201_4b50;
 const END_SIGNATURE: u32 = 0x0605_4b50;

@@ -19,26 +19,29 @@
 
 use std::collections::BTreeMap;
 use std::fs::{File, Metadata};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
-use flate2::{Compress, Compression, FlushCompress, Status};
+use flate2::{Compress, Compression};
 use rayon::prelude::*;
 
+mod encode;
+mod output;
+mod source;
+mod stream;
+
+use self::encode::{Compressed, Deflater, WholeDeflater, already_compressed, worth_deflating};
+use self::output::Output;
+use self::source::{changed_size, check_unchanged, read_full};
+use self::stream::Levels;
 use super::zip::{Entry, Method, central_directory, local_header, local_header_len};
 use crate::digest::{Digests, DigestsHasher};
 use crate::error::{Error, IoContext, Result};
 
 /// The unit of reading and of feeding the compressor.
 pub const CHUNK: usize = 1 << 20;
-/// How much of a file's start is trial-compressed to choose store or deflate.
-const SAMPLE: usize = 64 << 10;
-/// Compressed data held in memory before it spills to a temporary file.
-const SPILL_AT: usize = 8 << 20;
-/// Bytes written between two requests to start writeback.
-const WRITEBACK_EVERY: u64 = 32 << 20;
 /// Memory that entries encoded before their turn may hold; past it, a
 /// worker waits for the turn of its entry. Small in unit tests, so that
 /// they reach the limit.
@@ -149,50 +152,35 @@ impl ArchiveWriter {
     }
 
     /// Adds an entry from bytes in memory.
-    pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
-        self.add_all_bytes(&[(name, bytes)])
+    pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<WrittenFile> {
+        let write = |out: &mut dyn io::Write| out.write_all(bytes);
+        let mut written = self.add_streams(&[(name, &write)])?;
+        Ok(written.remove(0))
     }
 
-    /// Adds entries from bytes in memory, in the order given, encoding
-    /// them in parallel.
-    pub fn add_all_bytes<N, B>(&mut self, items: &[(N, B)]) -> Result<()>
-    where
-        N: AsRef<str> + Sync,
-        B: AsRef<[u8]> + Sync,
-    {
-        let level = self.options.whole_level;
-        let encoded: Vec<(Method, Vec<u8>)> = items
-            .par_iter()
-            .map(|(_, bytes)| encode_in_memory(bytes.as_ref(), level))
-            .collect();
-        for ((name, bytes), (method, data)) in items.iter().zip(encoded) {
-            self.write_bytes_entry(name.as_ref(), bytes.as_ref(), method, &data)?;
-        }
-        Ok(())
-    }
-
-    fn write_bytes_entry(
-        &mut self,
-        name: &str,
-        bytes: &[u8],
-        method: Method,
-        data: &[u8],
-    ) -> Result<()> {
-        let entry = Entry {
-            name: name.to_string(),
-            method,
-            crc32: crc32fast::hash(bytes),
-            compressed_size: data.len() as u64,
-            uncompressed_size: bytes.len() as u64,
-            offset: self.offset,
+    /// Adds entries whose bytes the functions write (see [`stream`]),
+    /// encoding them in parallel, in the order given; returns what each
+    /// wrote.
+    pub fn add_streams(&mut self, items: &[(&str, &StreamWriter<'_>)]) -> Result<Vec<WrittenFile>> {
+        let levels = Levels {
+            whole: self.options.whole_level,
+            streamed: self.options.level,
         };
-        let out = Output::new(&self.file, &self.path);
-        let header = local_header(&entry);
-        out.write_at(&header, self.offset)?;
-        out.write_at(data, self.offset + header.len() as u64)?;
-        self.offset += (header.len() + data.len()) as u64;
-        self.entries.push(entry);
-        Ok(())
+        let spill_dir = self.spill_dir.as_path();
+        let encoded: Vec<io::Result<Encoded>> = items
+            .par_iter()
+            .map(|(name, write)| stream::encode_stream(name, levels, spill_dir, write))
+            .collect();
+        let mut written = Vec::with_capacity(items.len());
+        for encoded in encoded {
+            let mut encoded = encoded.at(&self.path)?;
+            encoded.entry.offset = self.offset;
+            self.offset += encoded.entry.archive_len();
+            let (entry, file) = encoded.write(&Output::new(&self.file, &self.path))?;
+            self.entries.push(entry);
+            written.push(file);
+        }
+        Ok(written)
     }
 
     /// Writes the central directory and returns the file, flushed to disk,
@@ -221,12 +209,26 @@ struct Layout {
     waiting_bytes: usize,
 }
 
-/// A file read and encoded, its entry's offset not yet known.
+/// An entry's bytes read and encoded, its offset not yet known.
 struct Encoded {
     entry: Entry,
     data: Compressed,
     written: WrittenFile,
 }
+
+impl Encoded {
+    /// Writes the local header and the data at the entry's offset.
+    fn write(self, out: &Output) -> Result<(Entry, WrittenFile)> {
+        let header = local_header(&self.entry);
+        out.write_at(&header, self.entry.offset)?;
+        self.data
+            .write_to(out, self.entry.offset + header.len() as u64)?;
+        Ok((self.entry, self.written))
+    }
+}
+
+/// Writes the bytes of a streamed entry (see [`ArchiveWriter::add_streams`]).
+pub type StreamWriter<'a> = dyn Fn(&mut dyn io::Write) -> io::Result<()> + Sync + 'a;
 
 /// The shared state of one `add_files` call.
 struct Run<'a> {
@@ -435,13 +437,8 @@ impl Run<'_> {
 
     fn write_ready(&self, ready: Vec<(usize, Encoded)>) -> Result<()> {
         for (index, encoded) in ready {
-            let header = local_header(&encoded.entry);
-            self.out.write_at(&header, encoded.entry.offset)?;
-            encoded
-                .data
-                .write_to(&self.out, encoded.entry.offset + header.len() as u64)?;
-            self.results.lock().expect("no worker panicked")[index] =
-                Some((encoded.entry, encoded.written));
+            let placed = encoded.write(&self.out)?;
+            self.results.lock().expect("no worker panicked")[index] = Some(placed);
         }
         Ok(())
     }
@@ -501,363 +498,9 @@ impl Run<'_> {
     }
 }
 
-/// Fails unless `read` bytes are the file's size and the file, opened as
-/// `file` and described by `before` when opened, is still as it was: same
-/// size, modification and status change times, and still the file `path`
-/// names.
-fn check_unchanged(path: &Path, file: &File, before: &Metadata, read: u64) -> Result<()> {
-    if read != before.len() {
-        return Err(changed_size(path, before.len(), read));
-    }
-    let after = file.metadata().at(path)?;
-    let what = if after.len() != before.len() {
-        Some(format!(
-            "it had {} bytes, now {}",
-            before.len(),
-            after.len()
-        ))
-    } else if after.modified().ok() != before.modified().ok() {
-        Some("its modification time moved".to_string())
-    } else if status_changed(before, &after) {
-        Some("its status change time moved".to_string())
-    } else {
-        match path.metadata() {
-            Ok(now) if same_file(&now, &after) => None,
-            Ok(_) => Some("its name now names another file".to_string()),
-            Err(error) => Some(format!("it can no longer be found: {error}")),
-        }
-    };
-    match what {
-        None => Ok(()),
-        Some(what) => Err(Error::SourceChanged {
-            path: path.to_path_buf(),
-            what,
-        }),
-    }
-}
-
-fn changed_size(path: &Path, expected: u64, read: u64) -> Error {
-    Error::SourceChanged {
-        path: path.to_path_buf(),
-        what: format!("it had {expected} bytes, {read} were read"),
-    }
-}
-
-#[cfg(unix)]
-fn status_changed(before: &Metadata, after: &Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    (before.ctime(), before.ctime_nsec()) != (after.ctime(), after.ctime_nsec())
-}
-
-#[cfg(not(unix))]
-fn status_changed(_: &Metadata, _: &Metadata) -> bool {
-    false
-}
-
-#[cfg(unix)]
-fn same_file(a: &Metadata, b: &Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    (a.dev(), a.ino()) == (b.dev(), b.ino())
-}
-
-#[cfg(not(unix))]
-fn same_file(a: &Metadata, b: &Metadata) -> bool {
-    a.len() == b.len() && a.modified().ok() == b.modified().ok()
-}
-
-/// Whether deflate is worth running: a fast trial on the start of the data
-/// must save at least a tenth.
-fn worth_deflating(data: &[u8]) -> bool {
-    let sample = &data[..data.len().min(SAMPLE)];
-    if sample.is_empty() {
-        return false;
-    }
-    let mut compress = Compress::new(Compression::fast(), false);
-    let mut out = Vec::with_capacity(sample.len() + 64);
-    compress
-        .compress_vec(sample, &mut out, FlushCompress::Finish)
-        .expect("deflate into a buffer with room");
-    out.len() * 10 < sample.len() * 9
-}
-
-/// Whether the bytes start like a format that is compressed already
-/// (images, audio, video, archives), so deflating them would only cost
-/// time.
-fn already_compressed(bytes: &[u8]) -> bool {
-    const MAGIC: [&[u8]; 14] = [
-        b"\xFF\xD8\xFF",       // JPEG
-        b"\x89PNG\r\n\x1A\n",  // PNG
-        b"GIF8",               // GIF
-        b"PK\x03\x04",         // zip, docx, odt, epub, jar
-        b"\x1F\x8B",           // gzip
-        b"BZh",                // bzip2
-        b"\xFD7zXZ\x00",       // xz
-        b"\x28\xB5\x2F\xFD",   // zstd
-        b"7z\xBC\xAF\x27\x1C", // 7z
-        b"Rar!\x1A\x07",       // RAR
-        b"OggS",               // Ogg
-        b"ID3",                // MP3 with an ID3 tag
-        b"fLaC",               // FLAC
-        b"\x1A\x45\xDF\xA3",   // Matroska, WebM
-    ];
-    let webp = bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP";
-    // MP4, MOV, HEIC, JPEG 2000.
-    let iso_media = bytes.len() >= 12 && &bytes[4..8] == b"ftyp";
-    webp || iso_media || MAGIC.iter().any(|magic| bytes.starts_with(magic))
-}
-
-/// Encodes bytes held in memory: deflated if a trial says it is worth it
-/// and the result is smaller.
-fn encode_in_memory(bytes: &[u8], level: i32) -> (Method, Vec<u8>) {
-    if !worth_deflating(bytes) {
-        return (Method::Stored, bytes.to_vec());
-    }
-    WholeDeflater::new(level).deflate_if_smaller(bytes)
-}
-
-/// Deflates data held whole in memory with libdeflate: on the
-/// `many-small` corpus's text at level 1, 1.5 times as fast as zlib-rs at
-/// level 2 for slightly smaller output (BENCHMARKS.md). Its output depends
-/// only on the bytes, the level and libdeflate's version (pinned by
-/// `Cargo.lock`); the output buffer always has room for the worst case,
-/// so that its size plays no part.
-struct WholeDeflater {
-    compressor: libdeflater::Compressor,
-    out: Vec<u8>,
-}
-
-impl WholeDeflater {
-    fn new(level: i32) -> WholeDeflater {
-        let level = libdeflater::CompressionLvl::new(level)
-            .unwrap_or_else(|_| panic!("deflate level {level} is not one of libdeflate's"));
-        WholeDeflater {
-            compressor: libdeflater::Compressor::new(level),
-            out: Vec::new(),
-        }
-    }
-
-    /// The bytes deflated, or stored if that is not smaller.
-    fn deflate_if_smaller(&mut self, bytes: &[u8]) -> (Method, Vec<u8>) {
-        let bound = self.compressor.deflate_compress_bound(bytes.len());
-        if self.out.len() < bound {
-            self.out.resize(bound, 0);
-        }
-        let len = self
-            .compressor
-            .deflate_compress(bytes, &mut self.out)
-            .expect("the bound leaves room");
-        if len >= bytes.len() {
-            (Method::Stored, bytes.to_vec())
-        } else {
-            (Method::Deflated, self.out[..len].to_vec())
-        }
-    }
-}
-
-/// Runs the compressor until it has taken all of `input` (and, when
-/// finishing, written its last block).
-fn deflate_into(
-    compress: &mut Compress,
-    mut input: &[u8],
-    out: &mut Vec<u8>,
-    flush: FlushCompress,
-) {
-    loop {
-        if out.capacity() - out.len() < 64 << 10 {
-            out.reserve(256 << 10);
-        }
-        let before = compress.total_in();
-        let status = compress
-            .compress_vec(input, out, flush)
-            .expect("deflate of in-memory data cannot fail");
-        input = &input[(compress.total_in() - before) as usize..];
-        let done = match flush {
-            FlushCompress::Finish => status == Status::StreamEnd,
-            _ => input.is_empty() && out.len() < out.capacity(),
-        };
-        if done {
-            return;
-        }
-    }
-}
-
-/// Compressed data of one entry: in memory, or spilled to a temporary file.
-enum Compressed {
-    Memory(Vec<u8>),
-    Spilled { file: File, len: u64 },
-}
-
-impl Compressed {
-    /// The memory it holds.
-    fn memory_len(&self) -> usize {
-        match self {
-            Compressed::Memory(data) => data.len(),
-            Compressed::Spilled { .. } => 0,
-        }
-    }
-
-    fn len(&self) -> u64 {
-        match self {
-            Compressed::Memory(data) => data.len() as u64,
-            Compressed::Spilled { len, .. } => *len,
-        }
-    }
-
-    fn write_to(self, out: &Output, offset: u64) -> Result<()> {
-        match self {
-            Compressed::Memory(data) => out.write_at(&data, offset),
-            Compressed::Spilled { mut file, len } => {
-                let spill_error = |error| Error::io(out.path, error);
-                file.seek(SeekFrom::Start(0)).map_err(spill_error)?;
-                let mut buffer = vec![0; CHUNK];
-                let mut done = 0;
-                while done < len {
-                    let n = read_full(&mut file, &mut buffer).map_err(spill_error)?;
-                    if n == 0 {
-                        return Err(spill_error(io::ErrorKind::UnexpectedEof.into()));
-                    }
-                    out.write_at(&buffer[..n], offset + done)?;
-                    done += n as u64;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-/// A streaming deflater whose output spills to disk past [`SPILL_AT`].
-struct Deflater<'a> {
-    compress: &'a mut Compress,
-    out: Vec<u8>,
-    spill: Option<(File, u64)>,
-    spill_dir: &'a Path,
-}
-
-impl<'a> Deflater<'a> {
-    /// A deflater using `compress`, fresh or reset.
-    fn new(compress: &'a mut Compress, spill_dir: &'a Path) -> Deflater<'a> {
-        Deflater {
-            compress,
-            out: Vec::new(),
-            spill: None,
-            spill_dir,
-        }
-    }
-
-    fn feed(&mut self, input: &[u8], last: bool) -> io::Result<()> {
-        let flush = if last {
-            FlushCompress::Finish
-        } else {
-            FlushCompress::None
-        };
-        deflate_into(self.compress, input, &mut self.out, flush);
-        if self.out.len() >= SPILL_AT {
-            let (file, len) = match &mut self.spill {
-                Some(spill) => spill,
-                None => self
-                    .spill
-                    .insert((tempfile::tempfile_in(self.spill_dir)?, 0)),
-            };
-            file.write_all(&self.out)?;
-            *len += self.out.len() as u64;
-            self.out.clear();
-        }
-        Ok(())
-    }
-
-    fn finish(mut self) -> io::Result<Compressed> {
-        self.feed(&[], true)?;
-        Ok(match self.spill {
-            None => Compressed::Memory(self.out),
-            Some((mut file, len)) => {
-                file.write_all(&self.out)?;
-                Compressed::Spilled {
-                    file,
-                    len: len + self.out.len() as u64,
-                }
-            }
-        })
-    }
-}
-
-/// Reads until `buffer` is full or the file ends; returns the bytes read.
-fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(filled)
-}
-
-/// The archive file, named for errors.
-struct Output<'a> {
-    file: &'a File,
-    path: &'a Path,
-    /// Bytes written since writeback was last started.
-    unsynced: AtomicU64,
-}
-
-impl<'a> Output<'a> {
-    fn new(file: &'a File, path: &'a Path) -> Output<'a> {
-        Output {
-            file,
-            path,
-            unsynced: AtomicU64::new(0),
-        }
-    }
-
-    fn write_at(&self, bytes: &[u8], offset: u64) -> Result<()> {
-        write_all_at(self.file, bytes, offset).at(self.path)?;
-        let len = bytes.len() as u64;
-        if self.unsynced.fetch_add(len, Ordering::Relaxed) + len >= WRITEBACK_EVERY {
-            self.unsynced.store(0, Ordering::Relaxed);
-            start_writeback(self.file);
-        }
-        Ok(())
-    }
-}
-
-/// Asks the kernel to start writing the archive's dirty pages to disk now,
-/// without waiting, so that the disk works while the workers hash and the
-/// final `fsync` has little left to wait for (0.8 s of a 3.8 s pack of the
-/// `few-large` corpus otherwise). Only a hint: errors are `fsync`'s to
-/// report.
-#[cfg(target_os = "linux")]
-fn start_writeback(file: &File) {
-    use std::os::fd::AsRawFd;
-    // SAFETY: a plain system call on an open descriptor; no memory passed.
-    unsafe {
-        libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn start_writeback(_: &File) {}
-
-#[cfg(unix)]
-fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    file.write_all_at(bytes, offset)
-}
-
-#[cfg(windows)]
-fn write_all_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !bytes.is_empty() {
-        let n = file.seek_write(bytes, offset)?;
-        bytes = &bytes[n..];
-        offset += n as u64;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
+    use std::io::{self, Read, Seek, SeekFrom, Write};
     use std::sync::atomic::AtomicBool;
     use std::time::{Duration, SystemTime};
 
@@ -975,7 +618,7 @@ mod tests {
 
     fn rewrite_first_byte(path: &Path) {
         let file = File::options().write(true).open(path).unwrap();
-        write_all_at(&file, b"#", 0).unwrap();
+        std::os::unix::fs::FileExt::write_all_at(&file, b"#", 0).unwrap();
     }
 
     fn append(path: &Path) {

@@ -1,0 +1,73 @@
+//! Writing the archive at given offsets, with writeback started as it goes.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{IoContext, Result};
+
+/// Bytes written between two requests to start writeback.
+const WRITEBACK_EVERY: u64 = 32 << 20;
+
+/// The archive file, named for errors.
+pub(super) struct Output<'a> {
+    file: &'a File,
+    pub(super) path: &'a Path,
+    /// Bytes written since writeback was last started.
+    unsynced: AtomicU64,
+}
+
+impl<'a> Output<'a> {
+    pub(super) fn new(file: &'a File, path: &'a Path) -> Output<'a> {
+        Output {
+            file,
+            path,
+            unsynced: AtomicU64::new(0),
+        }
+    }
+
+    pub(super) fn write_at(&self, bytes: &[u8], offset: u64) -> Result<()> {
+        write_all_at(self.file, bytes, offset).at(self.path)?;
+        let len = bytes.len() as u64;
+        if self.unsynced.fetch_add(len, Ordering::Relaxed) + len >= WRITEBACK_EVERY {
+            self.unsynced.store(0, Ordering::Relaxed);
+            start_writeback(self.file);
+        }
+        Ok(())
+    }
+}
+
+/// Asks the kernel to start writing the archive's dirty pages to disk now,
+/// without waiting, so that the disk works while the workers hash and the
+/// final `fsync` has little left to wait for (0.8 s of a 3.8 s pack of the
+/// `few-large` corpus otherwise). Only a hint: errors are `fsync`'s to
+/// report.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain system call on an open descriptor; no memory passed.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &File) {}
+
+#[cfg(unix)]
+fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.write_all_at(bytes, offset)
+}
+
+#[cfg(windows)]
+fn write_all_at(file: &File, mut bytes: &[u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !bytes.is_empty() {
+        let n = file.seek_write(bytes, offset)?;
+        bytes = &bytes[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
