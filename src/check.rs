@@ -64,7 +64,7 @@ pub fn check(
         }
         Err(error) => return Err(error),
     };
-    report.documents = loaded.collection.documents.len();
+    report.documents = loaded.records.len();
     let policy = NamePolicy::allowing(allow);
     match collection::locate(&loaded, sources, strict) {
         Ok(located) => {
@@ -81,7 +81,7 @@ pub fn check(
         }
         Err(RecordErrors(errors)) => report.errors = errors,
     }
-    report.warnings.extend(provenance_findings(&loaded));
+    report.warnings.extend(provenance_findings(&loaded)?);
     report
         .warnings
         .extend(names::check_records(&loaded, &policy));
@@ -104,16 +104,17 @@ pub fn check(
 
 /// Warnings about gaps in the records, document by document: each names
 /// the document's file as its path, and the record's line.
-pub fn provenance_findings(loaded: &LoadedCollection) -> Vec<Finding> {
+pub fn provenance_findings(loaded: &LoadedCollection) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
-    for (index, document) in loaded.collection.documents.iter().enumerate() {
+    for (index, document) in loaded.documents().enumerate() {
+        let document = document?;
         let place = format!(
             "document `{}` ({}:{})",
             document.id,
             loaded.file.display(),
             loaded.document_line(index)
         );
-        for (code, what) in gaps(document) {
+        for (code, what) in gaps(&document) {
             findings.push(Finding::warning(
                 code,
                 document.file.as_str(),
@@ -121,7 +122,7 @@ pub fn provenance_findings(loaded: &LoadedCollection) -> Vec<Finding> {
             ));
         }
     }
-    findings
+    Ok(findings)
 }
 
 /// What a record leaves out that an archivist would want, in field order.
@@ -202,6 +203,7 @@ mod tests {
     fn codes(source: &str) -> Vec<Code> {
         let loaded = parse(source, Path::new("."), Path::new("collection.toml")).unwrap();
         provenance_findings(&loaded)
+            .unwrap()
             .iter()
             .map(|f| f.code)
             .collect()
@@ -286,7 +288,7 @@ assessed_by = "X"
             "{HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"d/a.txt\"\nlicense = \"MIT\"\n[document.provenance]\ndate = \"1937\"\n"
         );
         let loaded = parse(&source, Path::new("."), Path::new("collection.toml")).unwrap();
-        let findings = provenance_findings(&loaded);
+        let findings = provenance_findings(&loaded).unwrap();
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].path, "d/a.txt");
         assert_eq!(findings[0].severity, Severity::Warning);

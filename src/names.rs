@@ -327,16 +327,17 @@ pub fn collisions(paths: &[&str]) -> Vec<Collision> {
 /// Checks every record's path against `policy`. Each finding's path is
 /// the record's file; its message names the record and its line.
 pub fn check_records(loaded: &LoadedCollection, policy: &NamePolicy) -> Vec<Finding> {
-    let documents = &loaded.collection.documents;
+    let records = &loaded.records;
     let place = |index: usize| RecordPlace { loaded, index };
     let mut findings = Vec::new();
-    for (index, document) in documents.iter().enumerate() {
-        for (check, what) in path_problems(&nfc(document.file.as_str())) {
+    for index in 0..records.len() {
+        let file = records.file(index);
+        for (check, what) in path_problems(&nfc(file)) {
             let message = format!("{}: {what}", place(index));
-            findings.push(policy.finding(check, document.file.as_str(), message));
+            findings.push(policy.finding(check, file, message));
         }
     }
-    let paths: Vec<&str> = documents.iter().map(|d| d.file.as_str()).collect();
+    let paths: Vec<&str> = (0..records.len()).map(|i| records.file(i)).collect();
     for collision in collisions(&paths) {
         let message = format!(
             "{} and {}: {}",
@@ -360,7 +361,7 @@ impl fmt::Display for RecordPlace<'_> {
         write!(
             f,
             "document `{}` ({}:{})",
-            self.loaded.collection.documents[self.index].id,
+            self.loaded.records.id(self.index),
             self.loaded.file.display(),
             self.loaded.document_line(self.index)
         )

@@ -23,7 +23,7 @@ use crate::bundle::zip::Entry;
 use crate::bundle::{
     self, HeldFile, PackedDocument, PackedDocuments, ROCRATE_METADATA, ROCRATE_PREVIEW,
 };
-use crate::collection::{self, Document, LoadedCollection, Location};
+use crate::collection::{self, LoadedCollection, Location, Records};
 use crate::digest::Digests;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Finding, Severity};
@@ -150,19 +150,21 @@ pub fn build(
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<Built> {
-    let collection = &prepared.loaded.collection;
-    let bag = collection.info.id.as_str();
-    let original_names: Vec<Option<&str>> = collection
-        .documents
+    let loaded = &prepared.loaded;
+    let records = &loaded.records;
+    let bag = loaded.info.id.as_str();
+    let original_names: Vec<Option<&str>> = prepared
+        .locations
         .iter()
-        .zip(&prepared.locations)
-        .map(|(record, location)| {
+        .enumerate()
+        .map(|(index, location)| {
+            let file = records.file(index);
             let original = match location {
                 Location::Held(found) => found.name.as_str(),
-                Location::NotHeld => record.file.as_str(),
+                Location::NotHeld => file,
             };
             // The bag's name is the record's in NFC.
-            (original != names::nfc(record.file.as_str())).then_some(original)
+            (original != names::nfc(file)).then_some(original)
         })
         .collect();
 
@@ -174,7 +176,7 @@ pub fn build(
         .filter_map(|(index, location)| match location {
             Location::Held(found) => Some((
                 index,
-                bundle::bag_path(collection.documents[index].file.as_str()),
+                bundle::bag_path(records.file(index)),
                 found.target.as_path(),
             )),
             Location::NotHeld => None,
@@ -206,7 +208,10 @@ pub fn build(
     );
     let check_declared = |i: usize, written: &WrittenFile| {
         let (index, _, path) = held[i];
-        let document = &collection.documents[index];
+        if !records.declares_sha256(index) {
+            return Ok(());
+        }
+        let document = loaded.document(index)?;
         match &document.sha256 {
             Some(declared) if declared.as_str() != written.digests.sha256 => {
                 Err(Error::ChecksumMismatch {
@@ -220,7 +225,7 @@ pub fn build(
         }
     };
     let files = writer.add_files(&sources, &check_declared, &|n| progress.advance(n))?;
-    let mut held_files: Vec<Option<HeldFile>> = vec![None; collection.documents.len()];
+    let mut held_files: Vec<Option<HeldFile>> = vec![None; records.len()];
     for ((index, _, _), file) in held.iter().zip(&files) {
         held_files[*index] = Some(HeldFile {
             size: file.size,
@@ -228,14 +233,14 @@ pub fn build(
         });
     }
     let packed = Packed {
-        records: &collection.documents,
+        records,
         held: &held_files,
         original_names: &original_names,
     };
     let write_metadata =
-        |out: &mut dyn io::Write| rocrate::write_metadata_json(&collection.info, &packed, out);
+        |out: &mut dyn io::Write| rocrate::write_metadata_json(&loaded.info, &packed, out);
     let write_preview =
-        |out: &mut dyn io::Write| rocrate::write_preview_html(&collection.info, &packed, out);
+        |out: &mut dyn io::Write| rocrate::write_preview_html(&loaded.info, &packed, out);
     let crate_names = [ROCRATE_METADATA, ROCRATE_PREVIEW].map(|name| format!("{bag}/{name}"));
     let crate_files = writer.add_streams(&[
         (&crate_names[0], &write_metadata),
@@ -255,7 +260,7 @@ pub fn build(
         oxum.add(*size);
     }
     let listed: Vec<Listed> = payload.iter().map(|(p, _, d)| (p.as_str(), d)).collect();
-    let bag_info = tags::bag_info(&collection.info, oxum, &prepared.allowed);
+    let bag_info = tags::bag_info(&loaded.info, oxum, &prepared.allowed);
     tags::add_tag_files(&mut writer, bag, &listed, &bag_info)?;
     let (file, entries) = writer.finish()?;
     Ok(Built {
@@ -307,10 +312,10 @@ pub fn pack(
     let removed_stale = target.removed_stale().to_vec();
     target.commit()?;
 
-    let documents = prepared.loaded.collection.documents.len();
+    let documents = prepared.loaded.records.len();
     Ok(PackReport {
         output: output.to_path_buf(),
-        collection: prepared.loaded.collection.info.id.to_string(),
+        collection: prepared.loaded.info.id.to_string(),
         held: built.held,
         not_held: documents - built.held,
         payload_octets: built.oxum.octets,
@@ -348,7 +353,7 @@ fn refuse_output_inside(output: &Path, dirs: &[&Path]) -> Result<()> {
 /// The documents as packed, seen through the records and what the file
 /// phase found.
 struct Packed<'a> {
-    records: &'a [Document],
+    records: &'a Records,
     held: &'a [Option<HeldFile>],
     original_names: &'a [Option<&'a str>],
 }
@@ -359,18 +364,18 @@ impl PackedDocuments for Packed<'_> {
     }
 
     fn file(&self, index: usize) -> &str {
-        self.records[index].file.as_str()
+        self.records.file(index)
     }
 
     fn is_held(&self, index: usize) -> bool {
         self.held[index].is_some()
     }
 
-    fn document(&self, index: usize) -> PackedDocument<'_> {
-        PackedDocument {
-            record: Cow::Borrowed(&self.records[index]),
+    fn document(&self, index: usize) -> io::Result<PackedDocument<'_>> {
+        Ok(PackedDocument {
+            record: Cow::Owned(self.records.get(index)?),
             held: self.held[index].as_ref().map(Cow::Borrowed),
             original_name: self.original_names[index].map(Cow::Borrowed),
-        }
+        })
     }
 }

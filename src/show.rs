@@ -101,10 +101,10 @@ fn bundle_documents(path: &Path) -> Result<Vec<DocumentSummary>> {
 /// collection directory.
 fn collection_documents(dir: &Path) -> Result<Vec<DocumentSummary>> {
     let loaded = collection::load(dir)?;
-    let documents = loaded.collection.documents.iter();
-    Ok(documents
-        .map(|d| summarize(d, dir.join(d.file.as_str()).is_file()))
-        .collect())
+    loaded
+        .documents()
+        .map(|d| d.map(|d| summarize(&d, dir.join(d.file.as_str()).is_file())))
+        .collect()
 }
 
 /// The summary of a record, as a bundle would give it.

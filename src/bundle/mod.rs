@@ -16,6 +16,7 @@ pub mod writer;
 pub mod zip;
 
 use std::borrow::Cow;
+use std::io;
 
 use crate::collection::Document;
 use crate::digest::Digests;
@@ -82,8 +83,8 @@ pub trait PackedDocuments: Sync {
     /// Whether the document at `index` is held.
     fn is_held(&self, index: usize) -> bool;
 
-    /// The document at `index`.
-    fn document(&self, index: usize) -> PackedDocument<'_>;
+    /// The document at `index`; reading it may fail where it is spilled.
+    fn document(&self, index: usize) -> io::Result<PackedDocument<'_>>;
 }
 
 impl PackedDocuments for &[PackedDocument<'_>] {
@@ -99,13 +100,13 @@ impl PackedDocuments for &[PackedDocument<'_>] {
         self[index].held.is_some()
     }
 
-    fn document(&self, index: usize) -> PackedDocument<'_> {
+    fn document(&self, index: usize) -> io::Result<PackedDocument<'_>> {
         let document = &self[index];
-        PackedDocument {
+        Ok(PackedDocument {
             record: Cow::Borrowed(&document.record),
             held: document.held.as_deref().map(Cow::Borrowed),
             original_name: document.original_name.as_deref().map(Cow::Borrowed),
-        }
+        })
     }
 }
 

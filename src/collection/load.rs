@@ -1,14 +1,31 @@
 //! Reading `collection.toml`: parsing, and errors located by line and field.
+//!
+//! The file is read a line at a time and split into its top-level tables
+//! (see [`super::segments`]). Each `[[document]]`, with its own tables, is
+//! parsed on its own, in parallel batches, checked against the rules that
+//! span records ([`Rules`]), and spilled to [`Records`], so that a
+//! collection of any size is never parsed or held whole. A file laid out
+//! otherwise than as a `[collection]` table and `[[document]]` tables
+//! (keys before the first table, other tables, a table twice) is parsed
+//! whole, so that TOML's own rules decide what it means.
+//!
+//! Either way the first error in the file stops the reading; the rules are
+//! applied once every record reads, and every rule broken is reported.
 
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::validate::rule_errors;
+use super::records::{Records, RecordsWriter};
+use super::segments::{Header, Line, Scanner};
+use super::validate::Rules;
 use super::{COLLECTION_FILE, Collection, CollectionInfo, Document};
-use crate::error::{IoContext, RecordError, RecordErrors, Result};
+use crate::error::{Error, IoContext, RecordError, RecordErrors, Result};
 
 /// The shape of `collection.toml`; its JSON Schema is the published one.
 #[derive(Deserialize, JsonSchema)]
@@ -24,26 +41,46 @@ pub struct CollectionFile {
     pub document: Vec<Spanned<Document>>,
 }
 
+/// One `[[document]]` table and its own tables, parsed alone.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentTable {
+    document: Vec<Spanned<Document>>,
+}
+
+/// The `[collection]` table, parsed alone.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CollectionTable {
+    collection: Spanned<CollectionInfo>,
+}
+
+/// A document and the line and column of its `[[document]]` header.
+type Placed = (Document, (usize, usize));
+
+/// How many `[[document]]` tables are parsed at once.
+const BATCH: usize = 1024;
+
 /// A collection read from disk, with what is needed to point at its records.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct LoadedCollection {
-    /// The records.
-    pub collection: Collection,
+    /// The `[collection]` table.
+    pub info: CollectionInfo,
+    /// The `[[document]]` records, in file order.
+    pub records: Records,
     /// The collection directory.
     pub dir: PathBuf,
     /// The record file (`<dir>/collection.toml`).
     pub file: PathBuf,
     /// Line and column of the `[collection]` header.
     collection_place: (usize, usize),
-    /// Line and column of each `[[document]]` header.
-    document_places: Vec<(usize, usize)>,
 }
 
 impl LoadedCollection {
     /// An error about `field` of the document at `index`, located at the
     /// document's `[[document]]` header.
     pub fn document_error(&self, index: usize, field: &str, message: String) -> RecordError {
-        let (line, column) = self.document_places[index];
+        let (line, column) = self.records.place(index);
         RecordError {
             file: self.file.clone(),
             line: Some(line),
@@ -56,7 +93,27 @@ impl LoadedCollection {
     /// The 1-based line of the `[[document]]` header of the document at
     /// `index`.
     pub fn document_line(&self, index: usize) -> usize {
-        self.document_places[index].0
+        self.records.place(index).0
+    }
+
+    /// The record at `index`.
+    pub fn document(&self, index: usize) -> Result<Document> {
+        self.records
+            .get(index)
+            .map_err(|error| records_error(&self.file, error))
+    }
+
+    /// Every record, in file order, each read back in turn.
+    pub fn documents(&self) -> impl Iterator<Item = Result<Document>> + '_ {
+        (0..self.records.len()).map(|index| self.document(index))
+    }
+
+    /// The whole collection, every record read back into memory.
+    pub fn to_collection(&self) -> Result<Collection> {
+        Ok(Collection {
+            info: self.info.clone(),
+            documents: self.documents().collect::<Result<_>>()?,
+        })
     }
 
     /// An error about `field` of the `[collection]` table, located at it.
@@ -72,44 +129,279 @@ impl LoadedCollection {
     }
 }
 
+/// An I/O error on the temporary file holding the records of `file`.
+fn records_error(file: &Path, error: io::Error) -> Error {
+    let message = format!("the temporary copy of its records: {error}");
+    Error::io(file, io::Error::new(error.kind(), message))
+}
+
 /// Reads and validates `<dir>/collection.toml`.
 pub fn load(dir: &Path) -> Result<LoadedCollection> {
     let file = dir.join(COLLECTION_FILE);
-    let source = std::fs::read_to_string(&file).at(&file)?;
-    parse(&source, dir, &file)
+    let reader = BufReader::with_capacity(1 << 20, File::open(&file).at(&file)?);
+    match read_split(reader, dir, &file)? {
+        Some(loaded) => Ok(loaded),
+        None => parse_whole(&std::fs::read_to_string(&file).at(&file)?, dir, &file),
+    }
 }
 
 /// Parses and validates the text of a record file. `file` is only used to
 /// name the file in errors.
 pub fn parse(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> {
+    match read_split(source.as_bytes(), dir, file)? {
+        Some(loaded) => Ok(loaded),
+        None => parse_whole(source, dir, file),
+    }
+}
+
+/// A top-level table of the file: its header's place, and its text from
+/// the header line on.
+struct Table {
+    header: Header,
+    line: usize,
+    text: String,
+}
+
+/// What reading a table at a time has gathered.
+struct Split<'a> {
+    file: &'a Path,
+    collection: Option<(CollectionInfo, (usize, usize))>,
+    pending: Vec<Table>,
+    records: RecordsWriter,
+    rules: Rules,
+    /// The first error in the file, which stops the reading.
+    error: Option<RecordError>,
+}
+
+impl Split<'_> {
+    /// Takes a table whose text is complete.
+    fn table(&mut self, table: Table) -> Result<()> {
+        match table.header {
+            Header::Document => {
+                self.pending.push(table);
+                if self.pending.len() == BATCH {
+                    self.parse_pending()?;
+                }
+            }
+            _ => match parse_table::<CollectionTable>(&table, self.file, 0) {
+                Ok(parsed) => {
+                    let place = table_place(&table, &parsed.collection);
+                    self.collection = Some((parsed.collection.into_inner(), place));
+                }
+                Err(error) => self.error = Some(error),
+            },
+        }
+        Ok(())
+    }
+
+    /// Parses the pending documents, in parallel, and keeps them in order
+    /// up to the first error.
+    fn parse_pending(&mut self) -> Result<()> {
+        let first = self.records.len();
+        let file = self.file;
+        let parsed: Vec<std::result::Result<Placed, RecordError>> = self
+            .pending
+            .par_iter()
+            .enumerate()
+            .map(|(i, table)| {
+                let parsed = parse_table::<DocumentTable>(table, file, first + i)?;
+                let document = parsed
+                    .document
+                    .into_iter()
+                    .next()
+                    .expect("one [[document]]");
+                let place = table_place(table, &document);
+                Ok((document.into_inner(), place))
+            })
+            .collect();
+        self.pending.clear();
+        for result in parsed {
+            let (document, place) = match result {
+                Ok(parsed) => parsed,
+                Err(error) => {
+                    self.error = Some(error);
+                    break;
+                }
+            };
+            self.rules.document(self.records.len(), &document);
+            self.records
+                .push(&document, place)
+                .map_err(|error| records_error(file, error))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a record file a top-level table at a time; `None` if it is not
+/// laid out as a `[collection]` table and `[[document]]` tables.
+fn read_split(
+    mut reader: impl BufRead,
+    dir: &Path,
+    file: &Path,
+) -> Result<Option<LoadedCollection>> {
+    let mut split = Split {
+        file,
+        collection: None,
+        pending: Vec::new(),
+        records: RecordsWriter::new().map_err(|error| records_error(file, error))?,
+        rules: Rules::default(),
+        error: None,
+    };
+    let mut scanner = Scanner::default();
+    let mut current: Option<Table> = None;
+    let mut collection_seen = false;
+    let mut line = String::new();
+    let mut number = 0;
+    while split.error.is_none() {
+        line.clear();
+        if reader.read_line(&mut line).at(file)? == 0 {
+            break;
+        }
+        number += 1;
+        let text = line.strip_suffix('\n').unwrap_or(&line);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        let header = match scanner.line(text) {
+            Line::Header(header) => header,
+            Line::Blank => {
+                if let Some(table) = &mut current {
+                    table.text.push_str(&line);
+                }
+                continue;
+            }
+            Line::Content => match &mut current {
+                Some(table) => {
+                    table.text.push_str(&line);
+                    continue;
+                }
+                None => return Ok(None),
+            },
+        };
+        let starts_table = match header {
+            Header::Document => true,
+            // A second [collection] is for TOML to report.
+            Header::Collection if !collection_seen => true,
+            Header::DocumentPart
+                if current
+                    .as_ref()
+                    .is_some_and(|t| t.header == Header::Document) =>
+            {
+                false
+            }
+            _ => return Ok(None),
+        };
+        if !starts_table {
+            current
+                .as_mut()
+                .expect("checked above")
+                .text
+                .push_str(&line);
+            continue;
+        }
+        if let Some(table) = current.take() {
+            split.table(table)?;
+        }
+        current = Some(Table {
+            header,
+            line: number,
+            text: line.clone(),
+        });
+        collection_seen |= header == Header::Collection;
+    }
+    if split.error.is_none() {
+        if let Some(table) = current.take() {
+            split.table(table)?;
+        }
+        split.parse_pending()?;
+    }
+    if let Some(error) = split.error {
+        return Err(RecordErrors(vec![error]).into());
+    }
+    let Some((info, collection_place)) = split.collection else {
+        return Ok(None);
+    };
+    let records = split
+        .records
+        .finish()
+        .map_err(|error| records_error(file, error))?;
+    checked(info, collection_place, records, split.rules, dir, file).map(Some)
+}
+
+/// Parses a table alone as a `T`; errors are located in the whole file.
+/// `first_document` is the index its first `[[document]]` has in the file.
+fn parse_table<T: serde::de::DeserializeOwned>(
+    table: &Table,
+    file: &Path,
+    first_document: usize,
+) -> std::result::Result<T, RecordError> {
+    let located = |error: &toml::de::Error, field: String| {
+        let mut error = toml_error(&table.text, file, error, field);
+        error.line = error.line.map(|line| line + table.line - 1);
+        error
+    };
+    let deserializer = toml::de::Deserializer::parse(&table.text)
+        .map_err(|error| located(&error, String::new()))?;
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| located(error.inner(), field_path(error.path(), first_document)))
+}
+
+/// Where a table's value starts in the whole file.
+fn table_place<T>(table: &Table, value: &Spanned<T>) -> (usize, usize) {
+    let (line, column) = LineIndex::new(&table.text).place(value.span().start);
+    (line + table.line - 1, column)
+}
+
+/// Parses a record file whole.
+fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> {
     let located = |error: &toml::de::Error, field: String| {
         RecordErrors(vec![toml_error(source, file, error, field)])
     };
     let deserializer =
         toml::de::Deserializer::parse(source).map_err(|error| located(&error, String::new()))?;
     let parsed: CollectionFile = serde_path_to_error::deserialize(deserializer)
-        .map_err(|error| located(error.inner(), field_path(error.path())))?;
+        .map_err(|error| located(error.inner(), field_path(error.path(), 0)))?;
     let lines = LineIndex::new(source);
-    let document_places = parsed
-        .document
-        .iter()
-        .map(|document| lines.place(document.span().start))
-        .collect();
+    let mut records = RecordsWriter::new().map_err(|error| records_error(file, error))?;
+    let mut rules = Rules::default();
+    for (index, document) in parsed.document.iter().enumerate() {
+        rules.document(index, document.get_ref());
+        records
+            .push(document.get_ref(), lines.place(document.span().start))
+            .map_err(|error| records_error(file, error))?;
+    }
+    let records = records
+        .finish()
+        .map_err(|error| records_error(file, error))?;
+    let collection_place = lines.place(parsed.collection.span().start);
+    checked(
+        parsed.collection.into_inner(),
+        collection_place,
+        records,
+        rules,
+        dir,
+        file,
+    )
+}
+
+/// The collection loaded, if it breaks none of the rules applied to its
+/// records as they were read.
+fn checked(
+    info: CollectionInfo,
+    collection_place: (usize, usize),
+    records: Records,
+    mut rules: Rules,
+    dir: &Path,
+    file: &Path,
+) -> Result<LoadedCollection> {
+    rules.collection(&info);
     let loaded = LoadedCollection {
-        collection: Collection {
-            info: parsed.collection.get_ref().clone(),
-            documents: parsed
-                .document
-                .into_iter()
-                .map(Spanned::into_inner)
-                .collect(),
-        },
+        info,
+        records,
         dir: dir.to_path_buf(),
         file: file.to_path_buf(),
-        collection_place: lines.place(parsed.collection.span().start),
-        document_places,
+        collection_place,
     };
-    let errors: Vec<RecordError> = rule_errors(&loaded.collection)
+    let errors: Vec<RecordError> = rules
+        .into_errors()
         .into_iter()
         .map(|error| match error.document {
             Some(index) => loaded.document_error(index, &error.field, error.message),
@@ -123,14 +415,19 @@ pub fn parse(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> 
     }
 }
 
-/// Turns serde's path into `document[2].provenance.date` (1-based indexes).
-fn field_path(path: &serde_path_to_error::Path) -> String {
+/// Turns serde's path into `document[2].provenance.date` (1-based indexes);
+/// the documents' indexes start at `first_document`.
+fn field_path(path: &serde_path_to_error::Path, first_document: usize) -> String {
     use serde_path_to_error::Segment;
 
     let mut field = String::new();
+    let mut offset = first_document;
     for segment in path.iter() {
         match segment {
-            Segment::Seq { index } => field.push_str(&format!("[{}]", index + 1)),
+            Segment::Seq { index } => {
+                field.push_str(&format!("[{}]", index + offset + 1));
+                offset = 0;
+            }
             Segment::Map { key } if key.starts_with("$__serde_spanned") => {}
             Segment::Map { key } | Segment::Enum { variant: key } => {
                 if !field.is_empty() {
@@ -190,8 +487,11 @@ impl<'a> LineIndex<'a> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::Error;
+    use crate::collection::{testutil, to_toml};
 
     const MINIMAL: &str = r#"[collection]
 id = "c"
@@ -219,7 +519,7 @@ date = "2014-06-20?"
     #[test]
     fn parses_a_minimal_collection() {
         let loaded = parse(MINIMAL, Path::new("."), Path::new("collection.toml")).unwrap();
-        let document = &loaded.collection.documents[0];
+        let document = &loaded.document(0).unwrap();
         assert_eq!(document.id.as_str(), "a");
         assert_eq!(
             document.provenance.date.as_ref().unwrap().as_str(),
@@ -272,6 +572,136 @@ date = "2014-06-20?"
         assert_eq!(lines.place(11), (3, 1));
         assert_eq!(lines.place(12), (4, 1));
         assert_eq!(lines.place(99), (4, 2));
+    }
+
+    fn whole_errors(source: &str) -> Vec<RecordError> {
+        match parse_whole(source, Path::new("."), Path::new("collection.toml")) {
+            Err(Error::Records(RecordErrors(errors))) => errors,
+            other => panic!("expected record errors, got {other:?}"),
+        }
+    }
+
+    /// `count` documents after MINIMAL's, the last with `last` added.
+    fn many(count: usize, last: &str) -> String {
+        let mut source = MINIMAL.to_string();
+        for i in 0..count {
+            source.push_str(&format!(
+                "\n[[document]]\nid = \"d{i}\"\ntitle = \"T\"\nfile = \"d{i}.txt\"\n"
+            ));
+        }
+        source + last
+    }
+
+    #[test]
+    fn an_error_in_a_later_batch_is_placed_in_the_whole_file() {
+        let source = many(2 * BATCH + 2, "[document.provenance]\ndate = \"1937-13\"\n");
+        let errors = errors(&source);
+        assert_eq!(errors, whole_errors(&source));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].field,
+            format!("document[{}].provenance.date", 2 * BATCH + 3)
+        );
+        assert_eq!(errors[0].line, Some(source.lines().count()));
+    }
+
+    #[test]
+    fn rule_errors_across_batches_are_those_of_the_whole_file() {
+        let source =
+            many(BATCH + 5, "") + "\n[[document]]\nid = \"d3\"\ntitle = \" T\"\nfile = \"a.txt\"\n";
+        let errors = errors(&source);
+        assert_eq!(errors, whole_errors(&source));
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let last = format!("document[{}]", BATCH + 7);
+        assert_eq!(
+            fields,
+            [
+                format!("{last}.id"),
+                format!("{last}.file"),
+                format!("{last}.title")
+            ]
+        );
+    }
+
+    #[test]
+    fn layouts_read_table_by_table() {
+        let (dir, file) = (Path::new("."), Path::new("collection.toml"));
+        let collection_last = format!(
+            "# documents first\n{}\n{}",
+            &MINIMAL[MINIMAL.find("[[document]]").unwrap()..],
+            &MINIMAL[..MINIMAL.find("[[document]]").unwrap()]
+        );
+        for source in [
+            MINIMAL.to_string(),
+            MINIMAL.replace('\n', "\r\n"),
+            collection_last,
+        ] {
+            let split = read_split(source.as_bytes(), dir, file)
+                .unwrap()
+                .expect("read by table");
+            let whole = parse_whole(&source, dir, file).unwrap();
+            assert_eq!(
+                split.to_collection().unwrap(),
+                whole.to_collection().unwrap()
+            );
+            assert_eq!(split.records.place(0), whole.records.place(0), "{source}");
+            assert_eq!(split.collection_place, whole.collection_place, "{source}");
+        }
+    }
+
+    #[test]
+    fn other_layouts_are_parsed_whole() {
+        let (dir, file) = (Path::new("."), Path::new("collection.toml"));
+        let header = &MINIMAL[..MINIMAL.find("[[document]]").unwrap()];
+        let inline =
+            format!("document = [{{ id = \"a\", title = \"A\", file = \"a.txt\" }}]\n{header}");
+        let twice = format!("{MINIMAL}\n{header}");
+        let other_table = format!("{MINIMAL}\n[collection.extra]\nx = 1\n");
+        for source in [inline.as_str(), twice.as_str(), other_table.as_str()] {
+            assert!(
+                read_split(source.as_bytes(), dir, file).unwrap().is_none(),
+                "{source}"
+            );
+        }
+        let loaded = parse(&inline, dir, file).unwrap();
+        assert_eq!(loaded.document(0).unwrap().id.as_str(), "a");
+        assert!(
+            errors(&twice)[0].message.contains("duplicate key"),
+            "{:?}",
+            errors(&twice)
+        );
+        assert!(
+            errors(&other_table)[0]
+                .message
+                .contains("unknown field `extra`")
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        #[test]
+        fn reading_table_by_table_gives_what_parsing_whole_gives(
+            collection in testutil::collection(6)
+        ) {
+            let text = to_toml(&collection, "made by a test");
+            let (dir, file) = (Path::new("."), Path::new("collection.toml"));
+            let split = read_split(text.as_bytes(), dir, file);
+            let whole = parse_whole(&text, dir, file);
+            match (split, whole) {
+                (Ok(Some(split)), Ok(whole)) => {
+                    prop_assert_eq!(split.to_collection().unwrap(), whole.to_collection().unwrap());
+                    for i in 0..whole.records.len() {
+                        prop_assert_eq!(split.records.place(i), whole.records.place(i));
+                    }
+                    prop_assert_eq!(split.collection_place, whole.collection_place);
+                }
+                (Err(split), Err(whole)) => prop_assert_eq!(split.to_string(), whole.to_string()),
+                // to_toml writes `document = []` for no documents.
+                (Ok(None), _) => prop_assert!(collection.documents.is_empty()),
+                (split, whole) => prop_assert!(false, "{split:?}\n{whole:?}\n{text}"),
+            }
+        }
     }
 
     #[test]

@@ -14,6 +14,8 @@ use std::fs::{self, FileType};
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::LoadedCollection;
 use crate::error::{RecordError, RecordErrors};
 use crate::finding::{Code, Finding};
@@ -73,11 +75,19 @@ pub fn locate(
     let places: Vec<&Path> = std::iter::once(loaded.dir.as_path())
         .chain(sources.iter().map(PathBuf::as_path))
         .collect();
-    for (index, document) in loaded.collection.documents.iter().enumerate() {
-        let file = document.file.as_str();
-        let found = places
-            .iter()
-            .find_map(|place| find_in(place, file).transpose());
+    let records = &loaded.records;
+    // Looking up a file is a few system calls: many at once, in order.
+    let found: Vec<Option<Result<Found, String>>> = (0..records.len())
+        .into_par_iter()
+        .map(|index| {
+            let file = records.file(index);
+            places
+                .iter()
+                .find_map(|place| find_in(place, file).transpose())
+        })
+        .collect();
+    for (index, found) in found.into_iter().enumerate() {
+        let file = records.file(index);
         match found {
             Some(Ok(hit)) => {
                 located.locations.push(Location::Held(hit));
@@ -94,7 +104,7 @@ pub fn locate(
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", ");
-        if document.sha256.is_none() {
+        if !records.declares_sha256(index) {
             errors.push(loaded.document_error(
                 index,
                 "file",
@@ -116,7 +126,7 @@ pub fn locate(
                 format!(
                     "document `{}`: file not found (looked in {looked_in}); it is catalogued \
                      with its declared sha256 but not held",
-                    document.id
+                    records.id(index)
                 ),
             ));
             located.locations.push(Location::NotHeld);

@@ -6,9 +6,11 @@
 
 mod load;
 mod locate;
+mod records;
 mod references;
 mod save;
 mod scan;
+mod segments;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub(crate) mod validate;
@@ -20,6 +22,7 @@ use strum::{Display, EnumString, IntoStaticStr};
 
 pub use self::load::{CollectionFile, LoadedCollection, load, parse};
 pub use self::locate::{Found, Located, Location, locate};
+pub use self::records::Records;
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{
     Author, AuthorTable, DisputingWork, DisputingWorkTable, Place, PlaceTable, Role, WorkType,

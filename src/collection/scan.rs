@@ -175,17 +175,16 @@ fn link_target_findings(
         if found.target.to_str().is_some() {
             continue;
         }
-        let document = &loaded.collection.documents[index];
         let message = format!(
             "document `{}` ({}:{}): {} is a link to {:?}, a name that is not UTF-8 (the bag \
              keeps the record's name)",
-            document.id,
+            loaded.records.id(index),
             loaded.file.display(),
             loaded.document_line(index),
             found.path().display(),
             found.target.as_os_str()
         );
-        findings.push(policy.finding(NameCheck::NonUtf8, document.file.as_str(), message));
+        findings.push(policy.finding(NameCheck::NonUtf8, loaded.records.file(index), message));
     }
     findings
 }

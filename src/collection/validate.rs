@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{Collection, DisputingWork};
+use super::{Collection, CollectionInfo, DisputingWork};
 
 /// What a rule found wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,30 +20,46 @@ pub struct RuleError {
     pub message: String,
 }
 
-/// Every rule broken by `collection`, in record order.
+/// Every rule broken by `collection`: the collection's, then each
+/// record's in record order.
 pub fn rule_errors(collection: &Collection) -> Vec<RuleError> {
     let mut rules = Rules::default();
-    rules.collection(collection);
+    rules.collection(&collection.info);
     for (index, document) in collection.documents.iter().enumerate() {
         rules.document(index, document);
     }
-    rules.errors
+    rules.into_errors()
 }
 
+/// The rules, applied a record at a time: what spans records is kept, so
+/// each record can be let go once it is checked. Ids and files are kept
+/// for every record; ORCID iDs and DOIs once each.
 #[derive(Default)]
-struct Rules<'c> {
+pub struct Rules {
     errors: Vec<RuleError>,
     /// Ids and files, and the document that first used each.
-    ids: HashMap<&'c str, usize>,
-    files: HashMap<&'c str, usize>,
+    ids: HashMap<Box<str>, usize>,
+    files: HashMap<Box<str>, usize>,
     /// Who each ORCID iD was first given to: (name, wikidata), document.
-    orcids: HashMap<&'c str, ((&'c str, Option<&'c str>), usize)>,
+    orcids: HashMap<Box<str>, (Person, usize)>,
     /// What each DOI was first given to, and in which document.
-    dois: HashMap<&'c str, (&'c DisputingWork, usize)>,
+    dois: HashMap<Box<str>, (DisputingWork, usize)>,
     document: Option<usize>,
 }
 
-impl<'c> Rules<'c> {
+/// A name and a Wikidata id.
+type Person = (String, Option<String>);
+
+impl Rules {
+    /// What was found: the collection's errors, then the records', in the
+    /// order they were checked.
+    pub fn into_errors(self) -> Vec<RuleError> {
+        let (mut errors, of_documents): (Vec<RuleError>, Vec<RuleError>) =
+            self.errors.into_iter().partition(|e| e.document.is_none());
+        errors.extend(of_documents);
+        errors
+    }
+
     fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.errors.push(RuleError {
             document: self.document,
@@ -81,8 +97,9 @@ impl<'c> Rules<'c> {
         }
     }
 
-    fn collection(&mut self, collection: &Collection) {
-        let info = &collection.info;
+    /// Checks the `[collection]` table.
+    pub fn collection(&mut self, info: &CollectionInfo) {
+        self.document = None;
         self.name("title", &info.title);
         self.text("description", &info.description);
         self.optional_name("source_organization", info.source_organization.as_deref());
@@ -90,10 +107,11 @@ impl<'c> Rules<'c> {
         self.optional_name("contact_email", info.contact_email.as_deref());
     }
 
-    fn document(&mut self, index: usize, document: &'c super::Document) {
+    /// Checks the record at `index`, given in record order.
+    pub fn document(&mut self, index: usize, document: &super::Document) {
         self.document = Some(index);
-        if let Some(first) = self.ids.insert(document.id.as_str(), index) {
-            self.ids.insert(document.id.as_str(), first);
+        if let Some(first) = self.ids.insert(document.id.as_str().into(), index) {
+            self.ids.insert(document.id.as_str().into(), first);
             self.error(
                 "id",
                 format!(
@@ -103,8 +121,8 @@ impl<'c> Rules<'c> {
                 ),
             );
         }
-        if let Some(first) = self.files.insert(document.file.as_str(), index) {
-            self.files.insert(document.file.as_str(), first);
+        if let Some(first) = self.files.insert(document.file.as_str().into(), index) {
+            self.files.insert(document.file.as_str().into(), first);
             self.error(
                 "file",
                 format!(
@@ -132,20 +150,29 @@ impl<'c> Rules<'c> {
                     author.name.as_str(),
                     author.wikidata.as_ref().map(|w| w.as_str()),
                 );
-                match self.orcids.get(orcid.as_str()).copied() {
-                    Some((first, document)) if first != who => self.error(
-                        &field,
-                        format!(
-                            "ORCID iD {orcid} is given to {:?}{} in document[{}]: one iD is \
+                let first = self
+                    .orcids
+                    .get(orcid.as_str())
+                    .map(|((name, wikidata), document)| {
+                        ((name.clone(), wikidata.clone()), *document)
+                    });
+                match first {
+                    Some((first, document)) if (first.0.as_str(), first.1.as_deref()) != who => {
+                        self.error(
+                            &field,
+                            format!(
+                                "ORCID iD {orcid} is given to {:?}{} in document[{}]: one iD is \
                              one person, so give it the same name and Wikidata id everywhere",
-                            first.0,
-                            first.1.map(|w| format!(" ({w})")).unwrap_or_default(),
-                            document + 1
-                        ),
-                    ),
+                                first.0,
+                                first.1.map(|w| format!(" ({w})")).unwrap_or_default(),
+                                document + 1
+                            ),
+                        )
+                    }
                     Some(_) => {}
                     None => {
-                        self.orcids.insert(orcid.as_str(), (who, index));
+                        let who = (who.0.to_string(), who.1.map(str::to_string));
+                        self.orcids.insert(orcid.as_str().into(), (who, index));
                     }
                 }
             }
@@ -178,8 +205,9 @@ impl<'c> Rules<'c> {
                 self.error(&field, format!("{:?} is listed twice", work.citation));
             }
             if let Some(doi) = &work.doi {
-                match self.dois.get(doi.as_str()).copied() {
-                    Some((first, document)) if first != work => self.error(
+                let first = self.dois.get(doi.as_str()).map(|(w, d)| (w.clone(), *d));
+                match first {
+                    Some((first, document)) if &first != work => self.error(
                         &field,
                         format!(
                             "DOI {doi} is given to another citation, type or URL in \
@@ -191,7 +219,7 @@ impl<'c> Rules<'c> {
                     ),
                     Some(_) => {}
                     None => {
-                        self.dois.insert(doi.as_str(), (work, index));
+                        self.dois.insert(doi.as_str().into(), (work.clone(), index));
                     }
                 }
             }
@@ -235,7 +263,8 @@ disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
         let (dir, file) = (std::path::Path::new("."), std::path::Path::new("c.toml"));
         crate::collection::parse(source, dir, file)
             .unwrap()
-            .collection
+            .to_collection()
+            .unwrap()
     }
 
     fn fields(errors: &[RuleError]) -> Vec<(Option<usize>, &str)> {

@@ -54,7 +54,7 @@ pub fn export_csv(
     };
     let target = AtomicFile::create(output, force)?;
     let collection = if source.join(COLLECTION_FILE).is_file() {
-        collection::load(source)?.collection
+        collection::load(source)?.to_collection()?
     } else {
         match verified::open(source, progress)? {
             Opened::Verified(bundle) => {

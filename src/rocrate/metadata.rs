@@ -39,7 +39,7 @@ pub fn write_metadata_json(
     let order = crate_order(documents);
     let mut ids = EntityIdsBuilder::default();
     for &index in &order {
-        ids.add(&documents.document(index).record);
+        ids.add(&documents.document(index)?.record);
     }
     let ids = ids.build(info);
     let (held, not_held): (Vec<usize>, Vec<usize>) =
@@ -47,9 +47,11 @@ pub fn write_metadata_json(
     let mut held_ids = held
         .iter()
         .map(|&index| encode_path(&crate_path(documents.file(index))));
-    let mut not_held_ids = not_held
+    let not_held_ids: Vec<String> = not_held
         .iter()
-        .map(|&index| not_held_id(&documents.document(index).record));
+        .map(|&index| Ok(not_held_id(&documents.document(index)?.record)))
+        .collect::<io::Result<_>>()?;
+    let mut not_held_ids = not_held_ids.into_iter();
 
     let mut top = Container::object(out, 0)?;
     top.member("@context", &terms::context())?;
@@ -76,7 +78,7 @@ pub fn write_metadata_json(
     write_root(graph.slot()?, depth, root, lists)?;
     let mut contextual = Contextual::default();
     for &index in &order {
-        let document = documents.document(index);
+        let document = documents.document(index)?;
         let entity = describe_document(&document, &ids, &mut contextual);
         if document.held.is_some() {
             graph.element(&entity)?;

@@ -144,8 +144,8 @@ origin = { name = "Example archive, box 7", url = "https://example.org/archive",
     pub fn sample() -> (CollectionInfo, Vec<PackedDocument<'static>>) {
         let loaded = parse(SAMPLE, Path::new("."), Path::new("collection.toml"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let documents = loaded
-            .collection
+        let collection = loaded.to_collection().unwrap();
+        let documents = collection
             .documents
             .into_iter()
             .map(|record| {
@@ -165,6 +165,6 @@ origin = { name = "Example archive, box 7", url = "https://example.org/archive",
                 }
             })
             .collect();
-        (loaded.collection.info, documents)
+        (collection.info, documents)
     }
 }

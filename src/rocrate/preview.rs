@@ -58,12 +58,12 @@ pub fn write_preview_html(
     write_collection(&mut html, info);
     html.push_str(TABLE_HEAD);
     for &index in &order {
-        write_row(&mut html, &documents.document(index));
+        write_row(&mut html, &documents.document(index)?);
         flush(&mut html, out)?;
     }
     html.push_str("</tbody>\n</table>\n");
     for &index in &order {
-        write_document(&mut html, &documents.document(index));
+        write_document(&mut html, &documents.document(index)?);
         flush(&mut html, out)?;
     }
     html.push_str(

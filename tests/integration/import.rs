@@ -18,8 +18,8 @@ fn seeds_dir() -> PathBuf {
 
 fn load(dir: &Path) -> Collection {
     collection::load(dir)
+        .and_then(|loaded| loaded.to_collection())
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .collection
 }
 
 /// The flags that give every collection field, for CSV files without a

@@ -20,8 +20,8 @@ fn seeds_dir() -> PathBuf {
 
 fn seeds() -> Collection {
     collection::load(&seeds_dir())
+        .and_then(|loaded| loaded.to_collection())
         .unwrap_or_else(|e| panic!("seeds/collection.toml: {e}"))
-        .collection
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -197,8 +197,8 @@ fn the_readme_example_is_the_seed_record() {
         .0;
     let readme_file = repo_root().join("README.md");
     let parsed = collection::parse(example, &seeds_dir(), &readme_file)
-        .unwrap_or_else(|e| panic!("README example: {e}"))
-        .collection;
+        .and_then(|loaded| loaded.to_collection())
+        .unwrap_or_else(|e| panic!("README example: {e}"));
     let seeds = seeds();
     assert_eq!(parsed.info, seeds.info);
     assert_eq!(parsed.documents.len(), 1);
