@@ -19,8 +19,9 @@
 //!
 //! Paths are judged in NFC, the form manifests and zip entries use.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 use strum::{Display, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
@@ -251,20 +252,34 @@ pub struct Collision {
     pub message: String,
 }
 
-/// One node of a path: the path itself (a file) or one of its directories.
+/// One node of a path: the path itself (a file) or one of its directories,
+/// as the first path to have it: the NFC form of `paths[index]`, cut at
+/// byte `end`.
+#[derive(Clone, Copy)]
 struct Node {
     index: usize,
-    nfc: String,
+    end: usize,
     is_file: bool,
+}
+
+/// A 64-bit hash of a folded name, the key of the nodes seen.
+fn key_hash(key: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Clashes between `paths` (as written): equal after NFC, a file that is
 /// another's directory, or equal after case folding (files or
 /// directories). Paths equal as written are the records' own business.
+///
+/// The nodes seen are kept by a hash of their folded names, a few dozen
+/// bytes each, and every hit is confirmed on the names themselves: a clash
+/// of hashes costs a look, never a finding.
 pub fn collisions(paths: &[&str]) -> Vec<Collision> {
     let mut found = Vec::new();
     let mut reported = BTreeSet::new();
-    let mut by_key: BTreeMap<String, Node> = BTreeMap::new();
+    let mut by_key: HashMap<u64, Node> = HashMap::new();
     for (index, path) in paths.iter().enumerate() {
         let path = nfc(path);
         let mut ends: Vec<usize> = path.match_indices('/').map(|(i, _)| i).collect();
@@ -272,34 +287,39 @@ pub fn collisions(paths: &[&str]) -> Vec<Collision> {
         for end in ends {
             let node = Node {
                 index,
-                nfc: path[..end].to_string(),
+                end,
                 is_file: end == path.len(),
             };
-            let key = folded(&node.nfc);
-            let Some(seen) = by_key.get(&key) else {
-                by_key.insert(key, node);
+            let name = &path[..end];
+            let key = folded(name);
+            let hash = key_hash(&key);
+            let Some(&seen) = by_key.get(&hash) else {
+                by_key.insert(hash, node);
                 continue;
             };
-            if seen.index == index || !reported.insert((seen.index, index)) {
+            if seen.index == index {
                 continue;
             }
-            let (check, what) = if seen.nfc != node.nfc {
-                let kind = |n: &Node| if n.is_file { "file" } else { "directory" };
+            let seen_path = nfc(paths[seen.index]);
+            let seen_name = &seen_path[..seen.end];
+            if folded(seen_name) != key {
+                continue;
+            }
+            let (check, what) = if seen_name != name {
+                let kind = |is_file: bool| if is_file { "file" } else { "directory" };
                 (
                     NameCheck::CaseCollision,
                     format!(
-                        "the {} {:?} and the {} {:?} differ only in case: a case-insensitive \
-                         file system (Windows, macOS) makes them one",
-                        kind(seen),
-                        seen.nfc,
-                        kind(&node),
-                        node.nfc
+                        "the {} {seen_name:?} and the {} {name:?} differ only in case: a \
+                         case-insensitive file system (Windows, macOS) makes them one",
+                        kind(seen.is_file),
+                        kind(node.is_file),
                     ),
                 )
             } else if seen.is_file != node.is_file {
                 (
                     NameCheck::FileDirectoryCollision,
-                    format!("{:?} is both a file and a directory", node.nfc),
+                    format!("{name:?} is both a file and a directory"),
                 )
             } else if seen.is_file {
                 (
@@ -313,12 +333,15 @@ pub fn collisions(paths: &[&str]) -> Vec<Collision> {
                 // Directories equal in NFC become one directory in the bag.
                 continue;
             };
-            found.push(Collision {
-                check,
-                first: seen.index,
-                second: index,
-                message: what,
-            });
+            // One finding per pair of paths, for the first node they clash on.
+            if reported.insert((seen.index, index)) {
+                found.push(Collision {
+                    check,
+                    first: seen.index,
+                    second: index,
+                    message: what,
+                });
+            }
         }
     }
     found
@@ -488,6 +511,15 @@ mod tests {
         // Directories equal in NFC are one directory in the bag.
         assert_eq!(clashes(&["\u{dc}/a", "U\u{308}/b"]), []);
         assert_eq!(clashes(&["a/b.txt", "a/c.txt", "b/a.txt"]), []);
+        // Sharing a directory does not hide a clash inside it.
+        assert_eq!(
+            clashes(&["d/readme.txt", "d/README.txt"]),
+            [(NameCheck::CaseCollision, 0, 1)]
+        );
+        assert_eq!(
+            clashes(&["d/caf\u{e9}", "d/cafe\u{301}"]),
+            [(NameCheck::NfcCollision, 0, 1)]
+        );
     }
 
     #[test]

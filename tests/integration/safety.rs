@@ -261,6 +261,21 @@ fn collisions_in_case_and_normalization() {
         .code(2)
         .stderr(contains("invalid value 'nfc-collision'"));
     assert_eq!(listing(dir.path()), ["c"]);
+
+    // Within one directory too: sharing it must not hide the clash.
+    let dir = Dir::new();
+    let collection = make_collection(
+        &dir,
+        &[
+            ("a", "d/caf\u{e9}.txt", b"1\n"),
+            ("b", "d/cafe\u{301}.txt", b"2\n"),
+        ],
+    );
+    pack(&collection, &dir.join("out.zip"))
+        .assert()
+        .code(2)
+        .stderr(contains("error[nfc-collision]"));
+    assert_eq!(listing(dir.path()), ["c"]);
 }
 
 #[test]
