@@ -96,7 +96,12 @@ fn deflate(c: &mut Criterion) {
 }
 
 /// Writes `count` files of `size` bytes into a fresh directory.
-fn files(dir: &std::path::Path, count: usize, size: usize, compressible: bool) -> Vec<FileSource> {
+fn files(
+    dir: &std::path::Path,
+    count: usize,
+    size: usize,
+    compressible: bool,
+) -> Vec<FileSource<'static>> {
     let data = sample(compressible, size);
     (0..count)
         .map(|i| {
@@ -107,7 +112,7 @@ fn files(dir: &std::path::Path, count: usize, size: usize, compressible: bool) -
                 .unwrap();
             FileSource {
                 name: format!("bag/data/f{i:05}"),
-                path,
+                path: path.into(),
             }
         })
         .collect()

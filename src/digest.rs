@@ -245,10 +245,59 @@ impl DigestsHasher {
 
     /// Both digests in lowercase hex.
     pub fn finish(self) -> Digests {
-        Digests {
-            sha256: hex::encode(self.sha256.finalize()),
-            sha512: hex::encode(self.sha512.finalize()),
+        self.finish_binary().to_hex()
+    }
+
+    /// Both digests in binary.
+    pub fn finish_binary(self) -> FileDigests {
+        FileDigests {
+            sha256: self.sha256.finalize().into(),
+            sha512: self.sha512.finalize().into(),
         }
+    }
+}
+
+/// Both digests in binary: 96 bytes and no allocation, for the tables of
+/// a large collection that hold them for every file. Hex is made only
+/// where it is written out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileDigests {
+    sha256: [u8; 32],
+    sha512: [u8; 64],
+}
+
+impl FileDigests {
+    /// Both digests of `bytes`.
+    pub fn of(bytes: &[u8]) -> FileDigests {
+        let mut hasher = DigestsHasher::new();
+        hasher.update(bytes);
+        hasher.finish_binary()
+    }
+
+    /// Both, in lowercase hex.
+    pub fn to_hex(&self) -> Digests {
+        Digests {
+            sha256: hex::encode(self.sha256),
+            sha512: hex::encode(self.sha512),
+        }
+    }
+
+    /// The SHA-256.
+    pub fn sha256(&self) -> &[u8; 32] {
+        &self.sha256
+    }
+
+    /// The digest for `algorithm` in lowercase hex, written into `buffer`,
+    /// if corpack records it.
+    pub fn hex_in<'b>(&self, algorithm: Algorithm, buffer: &'b mut [u8; 128]) -> Option<&'b str> {
+        let bytes: &[u8] = match algorithm {
+            Algorithm::Sha256 => &self.sha256,
+            Algorithm::Sha512 => &self.sha512,
+            _ => return None,
+        };
+        let hex = &mut buffer[..2 * bytes.len()];
+        hex::encode_to_slice(bytes, hex).expect("twice the length");
+        Some(std::str::from_utf8(hex).expect("hex digits"))
     }
 }
 
@@ -293,6 +342,18 @@ mod tests {
             pair.update(chunk);
         }
         assert_eq!(pair.finish(), digests);
+        let binary = FileDigests::of(&bytes);
+        assert_eq!(binary.to_hex(), digests);
+        let mut buffer = [0; 128];
+        assert_eq!(
+            binary.hex_in(Algorithm::Sha512, &mut buffer),
+            Some(digests.sha512.as_str())
+        );
+        assert_eq!(
+            binary.hex_in(Algorithm::Sha256, &mut buffer),
+            Some(digests.sha256.as_str())
+        );
+        assert_eq!(binary.hex_in(Algorithm::Md5, &mut buffer), None);
     }
 
     #[test]

@@ -24,7 +24,6 @@ use crate::bundle::{
     self, HeldFile, PackedDocument, PackedDocuments, ROCRATE_METADATA, ROCRATE_PREVIEW,
 };
 use crate::collection::{self, LoadedCollection, Location, Records};
-use crate::digest::Digests;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
@@ -153,46 +152,29 @@ pub fn build(
     let loaded = &prepared.loaded;
     let records = &loaded.records;
     let bag = loaded.info.id.as_str();
-    let original_names: Vec<Option<&str>> = prepared
-        .locations
-        .iter()
-        .enumerate()
-        .map(|(index, location)| {
-            let file = records.file(index);
-            let original = match location {
-                Location::Held(found) => found.name.as_str(),
-                Location::NotHeld => file,
-            };
-            // The bag's name is the record's in NFC.
-            (original != names::nfc(file)).then_some(original)
-        })
-        .collect();
 
-    // Held documents in archive order: by bag path, byte-wise.
-    let mut held: Vec<(usize, String, &Path)> = prepared
+    // Held documents in archive order: by entry name, byte-wise, which is
+    // by bag path, as every name starts with `<bag>/`.
+    let mut held: Vec<(usize, FileSource)> = prepared
         .locations
         .iter()
         .enumerate()
         .filter_map(|(index, location)| match location {
             Location::Held(found) => Some((
                 index,
-                bundle::bag_path(records.file(index)),
-                found.target.as_path(),
+                FileSource {
+                    name: format!("{bag}/{}", bundle::bag_path(records.file(index))),
+                    path: Cow::Borrowed(found.target.as_path()),
+                },
             )),
             Location::NotHeld => None,
         })
         .collect();
-    held.sort_unstable_by(|a, b| a.1.cmp(&b.1));
-    let sources: Vec<FileSource> = held
+    held.sort_unstable_by(|a, b| a.1.name.cmp(&b.1.name));
+    let (order, sources): (Vec<usize>, Vec<FileSource>) = held.into_iter().unzip();
+    let total: u64 = sources
         .iter()
-        .map(|(_, bag_path, path)| FileSource {
-            name: format!("{bag}/{bag_path}"),
-            path: path.to_path_buf(),
-        })
-        .collect();
-    let total: u64 = held
-        .iter()
-        .map(|(_, _, path)| path.metadata().map_or(0, |m| m.len()))
+        .map(|source| source.path.metadata().map_or(0, |m| m.len()))
         .sum();
     progress.start(total);
 
@@ -207,35 +189,32 @@ pub fn build(
         },
     );
     let check_declared = |i: usize, written: &WrittenFile| {
-        let (index, _, path) = held[i];
+        let index = order[i];
         if !records.declares_sha256(index) {
             return Ok(());
         }
         let document = loaded.document(index)?;
+        let actual = written.digests.to_hex().sha256;
         match &document.sha256 {
-            Some(declared) if declared.as_str() != written.digests.sha256 => {
-                Err(Error::ChecksumMismatch {
-                    path: path.to_path_buf(),
-                    id: document.id.to_string(),
-                    declared: declared.to_string(),
-                    actual: written.digests.sha256.clone(),
-                })
-            }
+            Some(declared) if declared.as_str() != actual => Err(Error::ChecksumMismatch {
+                path: sources[i].path.to_path_buf(),
+                id: document.id.to_string(),
+                declared: declared.to_string(),
+                actual,
+            }),
             _ => Ok(()),
         }
     };
     let files = writer.add_files(&sources, &check_declared, &|n| progress.advance(n))?;
-    let mut held_files: Vec<Option<HeldFile>> = vec![None; records.len()];
-    for ((index, _, _), file) in held.iter().zip(&files) {
-        held_files[*index] = Some(HeldFile {
-            size: file.size,
-            digests: file.digests.clone(),
-        });
+    let mut archive_place = vec![None; records.len()];
+    for (place, &index) in order.iter().enumerate() {
+        archive_place[index] = Some(place);
     }
     let packed = Packed {
         records,
-        held: &held_files,
-        original_names: &original_names,
+        locations: &prepared.locations,
+        files: &files,
+        archive_place: &archive_place,
     };
     let write_metadata =
         |out: &mut dyn io::Write| rocrate::write_metadata_json(&loaded.info, &packed, out);
@@ -247,26 +226,25 @@ pub fn build(
         (&crate_names[1], &write_preview),
     ])?;
 
-    let mut payload: Vec<(String, u64, Digests)> = held
+    // The payload in manifest order: the documents, then data/ro-crate-*.
+    let payload: Vec<(&str, &WrittenFile)> = sources
         .iter()
-        .zip(&files)
-        .map(|((_, bag_path, _), file)| (bag_path.clone(), file.size, file.digests.clone()))
+        .map(|source| &source.name[bag.len() + 1..])
+        .chain(crate_names.iter().map(|name| &name[bag.len() + 1..]))
+        .zip(files.iter().chain(&crate_files))
         .collect();
-    for (path, file) in [ROCRATE_METADATA, ROCRATE_PREVIEW].iter().zip(crate_files) {
-        payload.push((path.to_string(), file.size, file.digests));
-    }
     let mut oxum = PayloadOxum::default();
-    for (_, size, _) in &payload {
-        oxum.add(*size);
+    for (_, file) in &payload {
+        oxum.add(file.size);
     }
-    let listed: Vec<Listed> = payload.iter().map(|(p, _, d)| (p.as_str(), d)).collect();
+    let listed: Vec<Listed> = payload.iter().map(|(p, f)| (*p, &f.digests)).collect();
     let bag_info = tags::bag_info(&loaded.info, oxum, &prepared.allowed);
     tags::add_tag_files(&mut writer, bag, &listed, &bag_info)?;
     let (file, entries) = writer.finish()?;
     Ok(Built {
         file,
         entries,
-        held: held.len(),
+        held: order.len(),
         oxum,
     })
 }
@@ -350,12 +328,15 @@ fn refuse_output_inside(output: &Path, dirs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
-/// The documents as packed, seen through the records and what the file
-/// phase found.
+/// The documents as packed, seen through the records, where their files
+/// were found, and what the file phase read.
 struct Packed<'a> {
     records: &'a Records,
-    held: &'a [Option<HeldFile>],
-    original_names: &'a [Option<&'a str>],
+    locations: &'a [Location],
+    /// What was read of each held file, in archive order.
+    files: &'a [WrittenFile],
+    /// Each record's place in archive order, when it is held.
+    archive_place: &'a [Option<usize>],
 }
 
 impl PackedDocuments for Packed<'_> {
@@ -368,14 +349,27 @@ impl PackedDocuments for Packed<'_> {
     }
 
     fn is_held(&self, index: usize) -> bool {
-        self.held[index].is_some()
+        self.archive_place[index].is_some()
     }
 
     fn document(&self, index: usize) -> io::Result<PackedDocument<'_>> {
+        let file = self.records.file(index);
+        let original = match &self.locations[index] {
+            Location::Held(found) => found.name.as_str(),
+            Location::NotHeld => file,
+        };
+        let held = self.archive_place[index].map(|place| {
+            let written = &self.files[place];
+            Cow::Owned(HeldFile {
+                size: written.size,
+                digests: written.digests.to_hex(),
+            })
+        });
         Ok(PackedDocument {
             record: Cow::Owned(self.records.get(index)?),
-            held: self.held[index].as_ref().map(Cow::Borrowed),
-            original_name: self.original_names[index].map(Cow::Borrowed),
+            held,
+            // The bag's name is the record's in NFC.
+            original_name: (original != names::nfc(file)).then_some(Cow::Borrowed(original)),
         })
     }
 }

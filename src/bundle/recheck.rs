@@ -201,7 +201,7 @@ mod tests {
             .iter()
             .map(|name| FileSource {
                 name: format!("b/{name}"),
-                path: dir.join(name),
+                path: dir.join(name).into(),
             })
             .collect();
         let out = tempfile::tempfile_in(dir).unwrap();

@@ -8,7 +8,7 @@ use crate::bagit::manifest::{self, manifest_name, tagmanifest_name};
 use crate::bagit::tagfile::TagFile;
 use crate::bagit::{BAGIT_TXT, PayloadOxum};
 use crate::collection::CollectionInfo;
-use crate::digest::{Algorithm, Digests};
+use crate::digest::{Algorithm, FileDigests};
 use crate::error::Result;
 use crate::names::{ALLOWED_TAG, NameCheck};
 use crate::profile::{CORPACK_PROFILE_IDENTIFIER, PROFILE_IDENTIFIER_LABEL};
@@ -51,14 +51,15 @@ pub fn bag_info(info: &CollectionInfo, oxum: PayloadOxum, allowed: &[NameCheck])
 }
 
 /// A file of the bag (path relative to the bag root) and its digests.
-pub type Listed<'a> = (&'a str, &'a Digests);
+pub type Listed<'a> = (&'a str, &'a FileDigests);
 
 /// Writes the manifest of `files` for `algorithm`; `files` are sorted by
 /// path, byte-wise, as manifests list them.
 fn write_manifest(out: &mut dyn Write, algorithm: Algorithm, files: &[Listed]) -> io::Result<()> {
+    let mut hex = [0; 128];
     for (path, digests) in files {
         let digest = digests
-            .get(algorithm)
+            .hex_in(algorithm, &mut hex)
             .expect("corpack records every algorithm it lists");
         manifest::write_line(out, digest, path)?;
     }
@@ -186,7 +187,7 @@ source_organization = "Org""#,
         };
         let out = tempfile::tempfile_in(dir.path()).unwrap();
         let mut writer = ArchiveWriter::new(out, Path::new("t.zip"), dir.path(), options);
-        let digests = Digests::of(b"x");
+        let digests = FileDigests::of(b"x");
         add_tag_files(
             &mut writer,
             "b",
@@ -220,11 +221,11 @@ source_organization = "Org""#,
         let tagmanifest = text("b/tagmanifest-sha256.txt");
         assert_eq!(tagmanifest.lines().count(), 4);
         assert!(tagmanifest.contains("  manifest-sha512.txt\n"));
-        let bagit = Digests::of(BAGIT_TXT.as_bytes()).sha256;
+        let bagit = FileDigests::of(BAGIT_TXT.as_bytes()).to_hex().sha256;
         assert!(tagmanifest.contains(&format!("{bagit}  bagit.txt\n")));
         assert_eq!(
             text("b/manifest-sha256.txt"),
-            format!("{}  data/x\n", digests.sha256)
+            format!("{}  data/x\n", digests.to_hex().sha256)
         );
     }
 
@@ -239,7 +240,7 @@ source_organization = "Org""#,
         };
         let out = tempfile::tempfile_in(dir.path()).unwrap();
         let mut writer = ArchiveWriter::new(out, Path::new("t.zip"), dir.path(), options);
-        let digests = Digests::of(b"x");
+        let digests = FileDigests::of(b"x");
         let payload = [("data/b", &digests), ("data/a", &digests)];
         let _ = add_tag_files(&mut writer, "b", &payload, "");
     }

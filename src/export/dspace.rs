@@ -29,6 +29,7 @@
 //! `dc.description.provenance` is never written: DSpace appends its own
 //! accession notes there and hides the field from the public.
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::Path;
 
@@ -424,7 +425,7 @@ fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
         .iter()
         .map(|name| FileSource {
             name: name.clone(),
-            path: root.join(SAF_DIR).join(name),
+            path: Cow::Owned(root.join(SAF_DIR).join(name)),
         })
         .collect();
     writer.add_files(&sources, &|_, _| Ok(()), &|_| {})?;

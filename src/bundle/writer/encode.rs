@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 /// How much of a file's start is trial-compressed to choose store or deflate.
 pub(super) const SAMPLE: usize = 64 << 10;
 /// Compressed data held in memory before it spills to a temporary file.
-const SPILL_AT: usize = 8 << 20;
+const SPILL_AT: usize = 4 << 20;
 
 /// Whether deflate is worth running: a fast trial on the start of the data
 /// must save at least a tenth.
@@ -107,33 +107,6 @@ impl WholeDeflater {
     }
 }
 
-/// Runs the compressor until it has taken all of `input` (and, when
-/// finishing, written its last block).
-pub(super) fn deflate_into(
-    compress: &mut Compress,
-    mut input: &[u8],
-    out: &mut Vec<u8>,
-    flush: FlushCompress,
-) {
-    loop {
-        if out.capacity() - out.len() < 64 << 10 {
-            out.reserve(256 << 10);
-        }
-        let before = compress.total_in();
-        let status = compress
-            .compress_vec(input, out, flush)
-            .expect("deflate of in-memory data cannot fail");
-        input = &input[(compress.total_in() - before) as usize..];
-        let done = match flush {
-            FlushCompress::Finish => status == Status::StreamEnd,
-            _ => input.is_empty() && out.len() < out.capacity(),
-        };
-        if done {
-            return;
-        }
-    }
-}
-
 /// Compressed data of one entry: in memory, or spilled to a temporary file.
 pub(super) enum Compressed {
     /// Held in memory.
@@ -180,7 +153,8 @@ impl Compressed {
     }
 }
 
-/// A streaming deflater whose output spills to disk past [`SPILL_AT`].
+/// A streaming deflater whose output spills to disk past [`SPILL_AT`]: its
+/// buffer is allocated once, at that size, and never grows.
 pub(super) struct Deflater<'a> {
     compress: &'a mut Compress,
     out: Vec<u8>,
@@ -188,42 +162,68 @@ pub(super) struct Deflater<'a> {
     spill_dir: &'a Path,
 }
 
+/// Room the compressor is given to write into, at least.
+const ROOM: usize = 64 << 10;
+
 impl<'a> Deflater<'a> {
     /// A deflater using `compress`, fresh or reset.
     pub(super) fn new(compress: &'a mut Compress, spill_dir: &'a Path) -> Deflater<'a> {
         Deflater {
             compress,
-            out: Vec::new(),
+            out: Vec::with_capacity(SPILL_AT + ROOM),
             spill: None,
             spill_dir,
         }
     }
 
-    pub(super) fn feed(&mut self, input: &[u8], last: bool) -> io::Result<()> {
+    /// Compresses `input`; `last` finishes the stream.
+    pub(super) fn feed(&mut self, mut input: &[u8], last: bool) -> io::Result<()> {
         let flush = if last {
             FlushCompress::Finish
         } else {
             FlushCompress::None
         };
-        deflate_into(self.compress, input, &mut self.out, flush);
-        if self.out.len() >= SPILL_AT {
-            let (file, len) = match &mut self.spill {
-                Some(spill) => spill,
-                None => self
-                    .spill
-                    .insert((tempfile::tempfile_in(self.spill_dir)?, 0)),
+        loop {
+            if self.out.capacity() - self.out.len() < ROOM {
+                self.spill_out()?;
+            }
+            let before = self.compress.total_in();
+            let status = self
+                .compress
+                .compress_vec(input, &mut self.out, flush)
+                .expect("deflate of in-memory data cannot fail");
+            input = &input[(self.compress.total_in() - before) as usize..];
+            let done = match flush {
+                FlushCompress::Finish => status == Status::StreamEnd,
+                _ => input.is_empty() && self.out.len() < self.out.capacity(),
             };
-            file.write_all(&self.out)?;
-            *len += self.out.len() as u64;
-            self.out.clear();
+            if done {
+                return Ok(());
+            }
         }
+    }
+
+    /// Moves what the buffer holds to the spill file.
+    fn spill_out(&mut self) -> io::Result<()> {
+        let (file, len) = match &mut self.spill {
+            Some(spill) => spill,
+            None => self
+                .spill
+                .insert((tempfile::tempfile_in(self.spill_dir)?, 0)),
+        };
+        file.write_all(&self.out)?;
+        *len += self.out.len() as u64;
+        self.out.clear();
         Ok(())
     }
 
     pub(super) fn finish(mut self) -> io::Result<Compressed> {
         self.feed(&[], true)?;
         Ok(match self.spill {
-            None => Compressed::Memory(self.out),
+            None => {
+                self.out.shrink_to_fit();
+                Compressed::Memory(self.out)
+            }
             Some((mut file, len)) => {
                 file.write_all(&self.out)?;
                 Compressed::Spilled {

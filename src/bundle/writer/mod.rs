@@ -17,6 +17,7 @@
 //! store-or-deflate choice depends only on the bytes, and the zip records
 //! carry no time, owner or platform detail (see [`super::zip`]).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::{File, Metadata};
 use std::io;
@@ -37,7 +38,7 @@ use self::output::Output;
 use self::source::{changed_size, check_unchanged, read_full};
 use self::stream::Levels;
 use super::zip::{Entry, Method, central_directory, local_header, local_header_len};
-use crate::digest::{Digests, DigestsHasher};
+use crate::digest::{DigestsHasher, FileDigests};
 use crate::error::{Error, IoContext, Result};
 
 /// The unit of reading and of feeding the compressor.
@@ -61,11 +62,11 @@ pub struct WriteOptions {
 
 /// A file on disk to add to the archive.
 #[derive(Clone, Debug)]
-pub struct FileSource {
+pub struct FileSource<'a> {
     /// The entry name in the archive.
     pub name: String,
     /// Where the bytes are.
-    pub path: PathBuf,
+    pub path: Cow<'a, Path>,
 }
 
 /// What was read from a file while it was written.
@@ -74,7 +75,7 @@ pub struct WrittenFile {
     /// Bytes read.
     pub size: u64,
     /// Digests of those bytes.
-    pub digests: Digests,
+    pub digests: FileDigests,
 }
 
 /// A zip archive being written to a file.
@@ -232,7 +233,7 @@ pub type StreamWriter<'a> = dyn Fn(&mut dyn io::Write) -> io::Result<()> + Sync 
 
 /// The shared state of one `add_files` call.
 struct Run<'a> {
-    files: &'a [FileSource],
+    files: &'a [FileSource<'a>],
     out: Output<'a>,
     options: WriteOptions,
     spill_dir: &'a Path,
@@ -323,7 +324,7 @@ impl Run<'_> {
         whole: &mut WholeDeflater,
     ) -> Result<Result<(), Stopped>> {
         let source = &self.files[index];
-        let path = source.path.as_path();
+        let path: &Path = &source.path;
         let mut file = File::open(path).at(path)?;
         let before = file.metadata().at(path)?;
         let mut hasher = DigestsHasher::new();
@@ -374,7 +375,7 @@ impl Run<'_> {
         check_unchanged(path, &file, &before, uncompressed)?;
         let written = WrittenFile {
             size: uncompressed,
-            digests: hasher.finish(),
+            digests: hasher.finish_binary(),
         };
         (self.on_file)(index, &written)?;
         let entry = Entry {
@@ -453,7 +454,7 @@ impl Run<'_> {
     ) -> Result<Result<(), Stopped>> {
         let size = before.len();
         let source = &self.files[index];
-        let path = source.path.as_path();
+        let path: &Path = &source.path;
         let Ok((offset, ready)) = self.reserve(index, &source.name, size) else {
             return Ok(Err(Stopped));
         };
@@ -481,7 +482,7 @@ impl Run<'_> {
         check_unchanged(path, &file, before, total)?;
         let written = WrittenFile {
             size,
-            digests: hasher.finish(),
+            digests: hasher.finish_binary(),
         };
         (self.on_file)(index, &written)?;
         let entry = Entry {
@@ -508,7 +509,7 @@ mod tests {
 
     /// Files of many sizes and kinds (text, noise, empty, larger than a
     /// chunk), so that workers finish them out of order.
-    fn mixed_files(dir: &Path) -> Vec<FileSource> {
+    fn mixed_files(dir: &Path) -> Vec<FileSource<'static>> {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = move || {
             state ^= state << 13;
@@ -534,7 +535,7 @@ mod tests {
                 std::fs::write(&path, bytes).unwrap();
                 FileSource {
                     name: format!("b/f{i}"),
-                    path,
+                    path: path.into(),
                 }
             })
             .collect()
@@ -604,7 +605,7 @@ mod tests {
         let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
         let sources = [FileSource {
             name: "b/f".into(),
-            path: path.to_path_buf(),
+            path: path.into(),
         }];
         let changed = AtomicBool::new(false);
         let on_bytes = |_| {

@@ -80,7 +80,11 @@ impl Sink<'_> {
             self.crc.update(chunk);
             deflater.feed(chunk, false)?;
         }
-        self.pending.drain(..full);
+        // Less than a chunk is left: a buffer of the entry held whole
+        // would keep its size for nothing.
+        let mut rest = Vec::with_capacity(2 * CHUNK);
+        rest.extend_from_slice(&self.pending[full..]);
+        self.pending = rest;
         Ok(())
     }
 
@@ -109,7 +113,7 @@ impl Sink<'_> {
             data,
             written: WrittenFile {
                 size: self.size,
-                digests: self.hasher.finish(),
+                digests: self.hasher.finish_binary(),
             },
         })
     }
@@ -215,7 +219,7 @@ mod tests {
             assert_eq!(entry.uncompressed_size, len as u64);
             assert_eq!(entry.crc32, crc32fast::hash(&bytes));
             assert_eq!(written.size, len as u64);
-            assert_eq!(written.digests, crate::digest::Digests::of(&bytes));
+            assert_eq!(written.digests, crate::digest::FileDigests::of(&bytes));
             let mut inflated = Vec::new();
             flate2::read::DeflateDecoder::new(data.as_slice())
                 .read_to_end(&mut inflated)
