@@ -111,7 +111,8 @@ fn files(
                 .write_all(&data)
                 .unwrap();
             FileSource {
-                name: format!("bag/data/f{i:05}"),
+                name: format!("bag/data/f{i:05}").into(),
+                dir: std::path::Path::new(""),
                 path: path.into(),
             }
         })

@@ -17,13 +17,14 @@ use serde::Serialize;
 
 use crate::bagit::PayloadOxum;
 use crate::bundle::recheck;
-use crate::bundle::tags::{self, Listed};
+use crate::bundle::tags::{self, Listing};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions, WrittenFile};
 use crate::bundle::zip::Entry;
 use crate::bundle::{
     self, HeldFile, PackedDocument, PackedDocuments, ROCRATE_METADATA, ROCRATE_PREVIEW,
 };
-use crate::collection::{self, LoadedCollection, Location, Records};
+use crate::collection::{self, LoadedCollection, Located, Location, Records};
+use crate::digest::FileDigests;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
@@ -92,7 +93,7 @@ pub struct Prepared {
     /// The records.
     pub loaded: LoadedCollection,
     /// Where each document's bytes are.
-    pub locations: Vec<Location>,
+    pub located: Located,
     /// Warnings, in the order found.
     pub warnings: Vec<Finding>,
     /// The allowed checks that found something.
@@ -108,9 +109,9 @@ pub fn prepare(
     allow: &[NameCheck],
 ) -> Result<Prepared> {
     let loaded = collection::load(dir)?;
-    let located = collection::locate(&loaded, sources, strict)?;
+    let mut located = collection::locate(&loaded, sources, strict)?;
     let policy = NamePolicy::allowing(allow);
-    let mut findings = located.warnings.clone();
+    let mut findings = std::mem::take(&mut located.warnings);
     findings.extend(names::check_records(&loaded, &policy));
     findings.extend(collection::scan(&loaded, &located, &policy, strict));
     if findings.iter().any(|f| f.severity == Severity::Error) {
@@ -122,7 +123,7 @@ pub fn prepare(
     Ok(Prepared {
         allowed: names::allowances_used(&findings),
         loaded,
-        locations: located.locations,
+        located,
         warnings: findings,
     })
 }
@@ -156,17 +157,19 @@ pub fn build(
     // Held documents in archive order: by entry name, byte-wise, which is
     // by bag path, as every name starts with `<bag>/`.
     let mut held: Vec<(usize, FileSource)> = prepared
+        .located
         .locations
         .iter()
         .enumerate()
         .filter_map(|(index, location)| match location {
-            Location::Held(found) => Some((
-                index,
+            Location::Held(found) => Some((index, {
+                let (dir, path) = prepared.located.target(found, records.file(index));
                 FileSource {
-                    name: format!("{bag}/{}", bundle::bag_path(records.file(index))),
-                    path: Cow::Borrowed(found.target.as_path()),
-                },
-            )),
+                    name: format!("{bag}/{}", bundle::bag_path(records.file(index))).into(),
+                    dir,
+                    path: Cow::Borrowed(path),
+                }
+            })),
             Location::NotHeld => None,
         })
         .collect();
@@ -212,7 +215,7 @@ pub fn build(
     }
     let packed = Packed {
         records,
-        locations: &prepared.locations,
+        locations: &prepared.located.locations,
         files: &files,
         archive_place: &archive_place,
     };
@@ -226,20 +229,20 @@ pub fn build(
         (&crate_names[1], &write_preview),
     ])?;
 
-    // The payload in manifest order: the documents, then data/ro-crate-*.
-    let payload: Vec<(&str, &WrittenFile)> = sources
-        .iter()
-        .map(|source| &source.name[bag.len() + 1..])
-        .chain(crate_names.iter().map(|name| &name[bag.len() + 1..]))
-        .zip(files.iter().chain(&crate_files))
-        .collect();
+    let crate_files: Vec<(String, WrittenFile)> =
+        crate_names.into_iter().zip(crate_files).collect();
+    let payload = Payload {
+        bag,
+        documents: &sources,
+        files: &files,
+        crate_files: &crate_files,
+    };
     let mut oxum = PayloadOxum::default();
-    for (_, file) in &payload {
+    for file in files.iter().chain(crate_files.iter().map(|(_, file)| file)) {
         oxum.add(file.size);
     }
-    let listed: Vec<Listed> = payload.iter().map(|(p, f)| (*p, &f.digests)).collect();
     let bag_info = tags::bag_info(&loaded.info, oxum, &prepared.allowed);
-    tags::add_tag_files(&mut writer, bag, &listed, &bag_info)?;
+    tags::add_tag_files(&mut writer, bag, &payload, &bag_info)?;
     let (file, entries) = writer.finish()?;
     Ok(Built {
         file,
@@ -328,6 +331,29 @@ fn refuse_output_inside(output: &Path, dirs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
+/// The payload in manifest order: the documents, then `data/ro-crate-*`.
+struct Payload<'a> {
+    bag: &'a str,
+    documents: &'a [FileSource<'a>],
+    /// What was read of each document's file.
+    files: &'a [WrittenFile],
+    /// The RO-Crate files by entry name.
+    crate_files: &'a [(String, WrittenFile)],
+}
+
+impl Listing for Payload<'_> {
+    fn visit(&self, visit: &mut dyn FnMut(&str, &FileDigests) -> io::Result<()>) -> io::Result<()> {
+        let in_bag = self.bag.len() + 1;
+        for (source, file) in self.documents.iter().zip(self.files) {
+            visit(&source.name[in_bag..], &file.digests)?;
+        }
+        for (name, file) in self.crate_files {
+            visit(&name[in_bag..], &file.digests)?;
+        }
+        Ok(())
+    }
+}
+
 /// The documents as packed, seen through the records, where their files
 /// were found, and what the file phase read.
 struct Packed<'a> {
@@ -355,7 +381,7 @@ impl PackedDocuments for Packed<'_> {
     fn document(&self, index: usize) -> io::Result<PackedDocument<'_>> {
         let file = self.records.file(index);
         let original = match &self.locations[index] {
-            Location::Held(found) => found.name.as_str(),
+            Location::Held(found) => found.name(file),
             Location::NotHeld => file,
         };
         let held = self.archive_place[index].map(|place| {

@@ -116,7 +116,7 @@ pub fn verify_against(
         .entries
         .iter()
         .map(|e| Span {
-            name: e.name.clone(),
+            name: e.name.to_string(),
             offset: e.offset,
             header: local_header_len(&e.name, e.compressed_size, e.uncompressed_size),
             data: e.compressed_size,

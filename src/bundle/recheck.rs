@@ -109,7 +109,7 @@ fn check_entry(
     let mut entry = archive.by_index(index).map_err(|e| e.to_string())?;
     let name = entry.name().map_err(|e| e.to_string())?.to_string();
     let facts = [
-        ("name", name != expected.name),
+        ("name", *name != *expected.name),
         ("offset", entry.header_start() != expected.offset),
         ("CRC-32", entry.crc32() != expected.crc32),
         ("size", entry.size() != expected.uncompressed_size),
@@ -200,8 +200,9 @@ mod tests {
         let sources: Vec<FileSource> = ["text", "noise"]
             .iter()
             .map(|name| FileSource {
-                name: format!("b/{name}"),
-                path: dir.join(name).into(),
+                name: format!("b/{name}").into(),
+                dir,
+                path: Path::new(name).into(),
             })
             .collect();
         let out = tempfile::tempfile_in(dir).unwrap();

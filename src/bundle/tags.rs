@@ -53,17 +53,50 @@ pub fn bag_info(info: &CollectionInfo, oxum: PayloadOxum, allowed: &[NameCheck])
 /// A file of the bag (path relative to the bag root) and its digests.
 pub type Listed<'a> = (&'a str, &'a FileDigests);
 
-/// Writes the manifest of `files` for `algorithm`; `files` are sorted by
-/// path, byte-wise, as manifests list them.
-fn write_manifest(out: &mut dyn Write, algorithm: Algorithm, files: &[Listed]) -> io::Result<()> {
+/// The files a manifest lists, visited in manifest order (by path,
+/// byte-wise) rather than held in a list, as a large bag has many.
+pub trait Listing: Sync {
+    /// Calls `visit` with each file's path relative to the bag root and
+    /// its digests, in order.
+    fn visit(&self, visit: &mut dyn FnMut(&str, &FileDigests) -> io::Result<()>) -> io::Result<()>;
+}
+
+impl Listing for Vec<Listed<'_>> {
+    fn visit(&self, visit: &mut dyn FnMut(&str, &FileDigests) -> io::Result<()>) -> io::Result<()> {
+        for (path, digests) in self {
+            visit(path, digests)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the manifest of `files` for `algorithm`.
+fn write_manifest(
+    out: &mut dyn Write,
+    algorithm: Algorithm,
+    files: &dyn Listing,
+) -> io::Result<()> {
     let mut hex = [0; 128];
-    for (path, digests) in files {
+    files.visit(&mut |path, digests| {
         let digest = digests
             .hex_in(algorithm, &mut hex)
             .expect("corpack records every algorithm it lists");
-        manifest::write_line(out, digest, path)?;
-    }
-    Ok(())
+        manifest::write_line(out, digest, path)
+    })
+}
+
+/// Whether `files` come in manifest order.
+fn in_manifest_order(files: &dyn Listing) -> bool {
+    let mut last: Option<String> = None;
+    let mut ordered = true;
+    let _ = files.visit(&mut |path, _| {
+        ordered &= last
+            .as_deref()
+            .is_none_or(|last| last.as_bytes() <= path.as_bytes());
+        last = Some(path.to_string());
+        Ok(())
+    });
+    ordered
 }
 
 /// Adds every tag file to `writer`, under `<bag>/`, in name order:
@@ -73,11 +106,11 @@ fn write_manifest(out: &mut dyn Write, algorithm: Algorithm, files: &[Listed]) -
 pub fn add_tag_files(
     writer: &mut ArchiveWriter,
     bag: &str,
-    payload: &[Listed],
+    payload: &dyn Listing,
     bag_info: &str,
 ) -> Result<()> {
     assert!(
-        payload.is_sorted_by(|a, b| a.0.as_bytes() <= b.0.as_bytes()),
+        in_manifest_order(payload),
         "payload files are listed in manifest order"
     );
     let bag_info_text = |out: &mut dyn Write| out.write_all(bag_info.as_bytes());
@@ -103,7 +136,7 @@ pub fn add_tag_files(
         .zip(&written)
         .map(|(name, file)| (name.as_str(), &file.digests))
         .collect();
-    let tags = tags.as_slice();
+    let tags = &tags;
     let tag_manifests: Vec<_> = ALGORITHMS
         .iter()
         .map(|&algorithm| move |out: &mut dyn Write| write_manifest(out, algorithm, tags))
@@ -188,15 +221,10 @@ source_organization = "Org""#,
         let out = tempfile::tempfile_in(dir.path()).unwrap();
         let mut writer = ArchiveWriter::new(out, Path::new("t.zip"), dir.path(), options);
         let digests = FileDigests::of(b"x");
-        add_tag_files(
-            &mut writer,
-            "b",
-            &[("data/x", &digests)],
-            "Payload-Oxum: 1.1\n",
-        )
-        .unwrap();
+        let payload: Vec<Listed> = vec![("data/x", &digests)];
+        add_tag_files(&mut writer, "b", &payload, "Payload-Oxum: 1.1\n").unwrap();
         let (file, entries) = writer.finish().unwrap();
-        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<&str> = entries.iter().map(|e| &*e.name).collect();
         assert_eq!(
             names,
             [
@@ -241,7 +269,7 @@ source_organization = "Org""#,
         let out = tempfile::tempfile_in(dir.path()).unwrap();
         let mut writer = ArchiveWriter::new(out, Path::new("t.zip"), dir.path(), options);
         let digests = FileDigests::of(b"x");
-        let payload = [("data/b", &digests), ("data/a", &digests)];
+        let payload: Vec<Listed> = vec![("data/b", &digests), ("data/a", &digests)];
         let _ = add_tag_files(&mut writer, "b", &payload, "");
     }
 }

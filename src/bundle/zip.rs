@@ -9,6 +9,8 @@
 //! from [`local_header_len`] before the data exists, so several entries can
 //! be written at once at offsets that depend only on the entries before them.
 
+use std::sync::Arc;
+
 /// How an entry's data is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -30,8 +32,9 @@ impl Method {
 /// An entry as the central directory describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// The entry name, `/`-separated UTF-8.
-    pub name: String,
+    /// The entry name, `/`-separated UTF-8; shared, as a large archive has
+    /// many.
+    pub name: Arc<str>,
     /// How the data is stored.
     pub method: Method,
     /// CRC-32 of the uncompressed data.
@@ -247,7 +250,7 @@ mod tests {
                 }
             };
             let entry = Entry {
-                name: name.to_string(),
+                name: (*name).into(),
                 method: *method,
                 crc32: crc32fast::hash(data),
                 compressed_size: stored.len() as u64,

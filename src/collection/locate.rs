@@ -10,9 +10,11 @@
 //! link loop are errors, and so is anything that is not a regular file.
 //! Only metadata is read here: nothing is opened for writing, ever.
 
+use std::collections::HashMap;
 use std::fs::{self, FileType};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -31,22 +33,26 @@ pub enum Location {
     NotHeld,
 }
 
-/// A document file found on disk.
+/// A document file found on disk: only what differs from the record is
+/// kept, so that a large collection's locations take little memory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Found {
-    /// The directory it was found in: the collection's or a `--source`.
-    pub root: PathBuf,
-    /// Its path under `root` as it is on disk, `/`-separated: the record's
-    /// path, or one equal to it in NFC.
-    pub name: String,
-    /// The regular file to read, every symbolic link resolved.
-    pub target: PathBuf,
+    /// The directory it was found in, an index into [`Located::places`]:
+    /// the collection's (0), then each `--source` in order.
+    pub place: usize,
+    /// Its path under that directory as it is on disk, `/`-separated, when
+    /// that is not the record's path but one equal to it in NFC.
+    pub disk_name: Option<Box<str>>,
+    /// The regular file to read, when symbolic links lead to it; otherwise
+    /// it is the path as found.
+    pub link_target: Option<Box<Path>>,
 }
 
 impl Found {
-    /// The path as found (`root/name`), before links are followed.
-    pub fn path(&self) -> PathBuf {
-        self.root.join(&self.name)
+    /// Its path under its directory as it is on disk, given the record's
+    /// path `file`.
+    pub fn name<'a>(&'a self, file: &'a str) -> &'a str {
+        self.disk_name.as_deref().unwrap_or(file)
     }
 }
 
@@ -54,10 +60,30 @@ impl Found {
 /// documents that are catalogued but not held.
 #[derive(Clone, Debug)]
 pub struct Located {
+    /// The directories looked in: the collection's, then each `--source`.
+    pub places: Vec<PathBuf>,
     /// One location per document, in record order.
     pub locations: Vec<Location>,
     /// Warnings (documents not held).
     pub warnings: Vec<Finding>,
+}
+
+impl Located {
+    /// The path of a file as found (`<place>/<name>`), before links are
+    /// followed, given its record's path `file`.
+    pub fn path(&self, found: &Found, file: &str) -> PathBuf {
+        self.places[found.place].join(found.name(file))
+    }
+
+    /// The regular file to read, given its record's path `file`: a path
+    /// under a directory (the target of links is absolute, and the
+    /// directory then plays no part).
+    pub fn target<'a>(&'a self, found: &'a Found, file: &'a str) -> (&'a Path, &'a Path) {
+        match &found.link_target {
+            Some(target) => (Path::new(""), target),
+            None => (&self.places[found.place], Path::new(found.name(file))),
+        }
+    }
 }
 
 /// Looks for every document's file. A missing file is an error unless the
@@ -67,25 +93,35 @@ pub fn locate(
     sources: &[PathBuf],
     strict: bool,
 ) -> Result<Located, RecordErrors> {
-    let mut located = Located {
-        locations: Vec::new(),
-        warnings: Vec::new(),
-    };
-    let mut errors: Vec<RecordError> = Vec::new();
-    let places: Vec<&Path> = std::iter::once(loaded.dir.as_path())
-        .chain(sources.iter().map(PathBuf::as_path))
+    let places: Vec<PathBuf> = std::iter::once(loaded.dir.clone())
+        .chain(sources.iter().cloned())
         .collect();
+    let mut errors: Vec<RecordError> = Vec::new();
+    let roots: Vec<Root> = places.iter().map(|dir| Root::new(dir)).collect();
     let records = &loaded.records;
     // Looking up a file is a few system calls: many at once, in order.
     let found: Vec<Option<Result<Found, String>>> = (0..records.len())
         .into_par_iter()
         .map(|index| {
             let file = records.file(index);
-            places
-                .iter()
-                .find_map(|place| find_in(place, file).transpose())
+            roots.iter().enumerate().find_map(|(place, root)| {
+                root.find(file)
+                    .map(|hit| {
+                        hit.map(|(disk_name, link_target)| Found {
+                            place,
+                            disk_name,
+                            link_target,
+                        })
+                    })
+                    .transpose()
+            })
         })
         .collect();
+    let mut located = Located {
+        places,
+        locations: Vec::new(),
+        warnings: Vec::new(),
+    };
     for (index, found) in found.into_iter().enumerate() {
         let file = records.file(index);
         match found {
@@ -99,7 +135,8 @@ pub fn locate(
             }
             None => {}
         }
-        let looked_in = places
+        let looked_in = located
+            .places
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
@@ -139,21 +176,113 @@ pub fn locate(
     }
 }
 
-/// Looks for `file` under `root`: `Ok(None)` if nothing there has its name,
-/// `Err` (a message) if something does but cannot be packed.
-fn find_in(root: &Path, file: &str) -> Result<Option<Found>, String> {
-    let Some(name) = disk_name(root, file)? else {
-        return Ok(None);
-    };
-    let path = root.join(&name);
-    resolve(root, &path, name).map(Some)
+/// A directory files are looked for in, with the real paths of its
+/// directories as they are first needed.
+struct Root<'a> {
+    dir: &'a Path,
+    /// The directory's real path, every link resolved.
+    canonical: io::Result<PathBuf>,
+    /// For each directory under it (by path under it), whether it is
+    /// itself, with no link on the way.
+    plain_dirs: Mutex<HashMap<PathBuf, bool>>,
+}
+
+/// A file's name on disk when it is not the record's, and its target when
+/// links lead to it.
+type Hit = (Option<Box<str>>, Option<Box<Path>>);
+
+impl<'a> Root<'a> {
+    fn new(dir: &'a Path) -> Root<'a> {
+        Root {
+            dir,
+            canonical: fs::canonicalize(dir),
+            plain_dirs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Looks for `file`: `Ok(None)` if nothing here has its name, `Err` (a
+    /// message) if something does but cannot be packed.
+    fn find(&self, file: &str) -> Result<Option<Hit>, String> {
+        let Some((name, metadata)) = disk_name(self.dir, file)? else {
+            return Ok(None);
+        };
+        let path = self.dir.join(&name);
+        // A regular file whose directories are all plain is read where it
+        // is; anything else has its links followed and checked.
+        let plain_file = metadata.is_file()
+            && Path::new(&name)
+                .parent()
+                .is_none_or(|parent| self.is_plain_dir(parent));
+        let disk_name = (name != file).then(|| name.into_boxed_str());
+        if plain_file {
+            return Ok(Some((disk_name, None)));
+        }
+        let target = self.resolve(&path)?;
+        Ok(Some((disk_name, Some(target.into_boxed_path()))))
+    }
+
+    /// Whether the directory `relative` under the root is reached with no
+    /// link on the way.
+    fn is_plain_dir(&self, relative: &Path) -> bool {
+        if relative.as_os_str().is_empty() {
+            return true;
+        }
+        if let Some(&plain) = self
+            .plain_dirs
+            .lock()
+            .expect("no lookup panicked")
+            .get(relative)
+        {
+            return plain;
+        }
+        let plain = match (&self.canonical, fs::canonicalize(self.dir.join(relative))) {
+            (Ok(root), Ok(real)) => real == root.join(relative),
+            _ => false,
+        };
+        let mut plain_dirs = self.plain_dirs.lock().expect("no lookup panicked");
+        plain_dirs.insert(relative.to_path_buf(), plain);
+        plain
+    }
+
+    /// Follows the links of `path` (found under the root) and checks that
+    /// it is a regular file inside the root; returns its real path.
+    fn resolve(&self, path: &Path) -> Result<PathBuf, String> {
+        let shown = path.display();
+        let target = fs::canonicalize(path).map_err(|error| match link_problem(&error) {
+            Some(problem) => format!("{shown} is {problem}"),
+            None => format!("{shown}: {error}"),
+        })?;
+        let root = self
+            .canonical
+            .as_ref()
+            .map_err(|error| format!("{}: {error}", self.dir.display()))?;
+        if !target.starts_with(root) {
+            return Err(format!(
+                "{shown} is a symbolic link to {}, outside {}: only links to files inside the \
+                 directory are followed",
+                target.display(),
+                self.dir.display()
+            ));
+        }
+        let kind = fs::metadata(&target)
+            .map_err(|error| format!("{shown}: {error}"))?
+            .file_type();
+        if !kind.is_file() {
+            return Err(format!(
+                "{shown} is {}, not a regular file",
+                describe_kind(kind)
+            ));
+        }
+        Ok(target)
+    }
 }
 
 /// The name under `root` that `file` means: itself if it exists, else the
-/// one name whose components are equal to its own in NFC.
-fn disk_name(root: &Path, file: &str) -> Result<Option<String>, String> {
-    if exists(&root.join(file)) {
-        return Ok(Some(file.to_string()));
+/// one name whose components are equal to its own in NFC; with what it is
+/// (links not followed).
+fn disk_name(root: &Path, file: &str) -> Result<Option<(String, fs::Metadata)>, String> {
+    if let Ok(metadata) = root.join(file).symlink_metadata() {
+        return Ok(Some((file.to_string(), metadata)));
     }
     let mut dir = root.to_path_buf();
     let mut name = Vec::new();
@@ -186,48 +315,16 @@ fn disk_name(root: &Path, file: &str) -> Result<Option<String>, String> {
         dir.push(&chosen);
         name.push(chosen);
     }
-    Ok(Some(name.join("/")))
+    match dir.symlink_metadata() {
+        Ok(metadata) => Ok(Some((name.join("/"), metadata))),
+        Err(_) => Ok(None),
+    }
 }
 
 /// Whether anything (a file, a directory, a link, broken or not) has this
 /// path.
 fn exists(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
-}
-
-/// Follows the links of `path` (found under `root`) and checks that it is
-/// a regular file inside `root`.
-fn resolve(root: &Path, path: &Path, name: String) -> Result<Found, String> {
-    let shown = path.display();
-    let target = fs::canonicalize(path).map_err(|error| match link_problem(&error) {
-        Some(problem) => format!("{shown} is {problem}"),
-        None => format!("{shown}: {error}"),
-    })?;
-    let inside = fs::canonicalize(root)
-        .map(|root| target.starts_with(root))
-        .map_err(|error| format!("{}: {error}", root.display()))?;
-    if !inside {
-        return Err(format!(
-            "{shown} is a symbolic link to {}, outside {}: only links to files inside the \
-             directory are followed",
-            target.display(),
-            root.display()
-        ));
-    }
-    let kind = fs::metadata(&target)
-        .map_err(|error| format!("{shown}: {error}"))?
-        .file_type();
-    if !kind.is_file() {
-        return Err(format!(
-            "{shown} is {}, not a regular file",
-            describe_kind(kind)
-        ));
-    }
-    Ok(Found {
-        root: root.to_path_buf(),
-        name,
-        target,
-    })
 }
 
 /// What is wrong with a path that cannot be resolved, if it is a link
@@ -270,7 +367,8 @@ mod tests {
     use super::*;
 
     fn found(root: &Path, file: &str) -> Result<Option<String>, String> {
-        find_in(root, file).map(|hit| hit.map(|found| found.name))
+        let hit = Root::new(root).find(file)?;
+        Ok(hit.map(|(disk_name, _)| disk_name.map_or(file.to_string(), String::from)))
     }
 
     #[test]
@@ -320,13 +418,28 @@ mod tests {
         symlink("loop-a", root.join("loop-b")).unwrap();
         symlink("sub", root.join("dir")).unwrap();
 
-        let hit = find_in(&root, "inside").unwrap().unwrap();
+        let dir_root = Root::new(&root);
+        let (disk_name, target) = dir_root.find("inside").unwrap().unwrap();
         assert_eq!(
-            hit.target,
-            fs::canonicalize(root.join("sub/real.txt")).unwrap()
+            target.as_deref(),
+            Some(
+                fs::canonicalize(root.join("sub/real.txt"))
+                    .unwrap()
+                    .as_path()
+            )
         );
-        assert_eq!(hit.name, "inside");
-        let error = |file| find_in(&root, file).unwrap_err();
+        assert_eq!(disk_name, None);
+        assert_eq!(dir_root.find("sub/real.txt").unwrap(), Some((None, None)));
+        assert_eq!(
+            dir_root.find("dir/real.txt").unwrap().unwrap().1.as_deref(),
+            Some(
+                fs::canonicalize(root.join("sub/real.txt"))
+                    .unwrap()
+                    .as_path()
+            ),
+            "a file reached through a linked directory has its real path"
+        );
+        let error = |file| dir_root.find(file).unwrap_err();
         assert!(error("out").contains("outside"), "{}", error("out"));
         assert!(error("broken").contains("broken symbolic link"));
         assert!(error("loop-a").contains("symbolic link loop"));
@@ -340,7 +453,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("pipe");
         rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::RUSR).unwrap();
-        let message = find_in(dir.path(), "pipe").unwrap_err();
+        let message = Root::new(dir.path()).find("pipe").unwrap_err();
         assert!(
             message.ends_with("is a FIFO (named pipe), not a regular file"),
             "{message}"

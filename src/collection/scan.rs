@@ -11,7 +11,8 @@
 //! UTF-8 are judged by the names policy (`non-utf8`), as are the targets of
 //! symbolic links that records reach through.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -55,8 +56,11 @@ pub fn scan(
 ) -> Vec<Finding> {
     let root = loaded.dir.as_path();
     let mut findings = link_target_findings(loaded, located, policy);
-    let referenced = referenced(root, located);
-    let ancestors: BTreeSet<&Path> = referenced.iter().flat_map(|p| p.ancestors()).collect();
+    let referenced = referenced(loaded, located);
+    let ancestors: HashSet<&Path> = referenced
+        .iter()
+        .flat_map(|p| p.ancestors().skip(1))
+        .collect();
     let finding = |code, path: &Path, message: String| {
         let path = shown(path);
         if strict {
@@ -138,24 +142,28 @@ pub fn scan(
     findings
 }
 
-/// The paths under `root` (relative) that records pack: each as found, and
-/// the target of each link followed to a file inside `root`.
-fn referenced(root: &Path, located: &Located) -> BTreeSet<PathBuf> {
-    let canonical_root = root.canonicalize().ok();
-    let mut referenced = BTreeSet::new();
-    for location in &located.locations {
+/// The paths under the collection directory (relative) that records
+/// pack: each as found, and the target of each link followed to a file
+/// inside it.
+fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet<Cow<'a, Path>> {
+    let canonical_root = loaded.dir.canonicalize().ok();
+    let mut referenced = HashSet::new();
+    for (index, location) in located.locations.iter().enumerate() {
         let Location::Held(found) = location else {
             continue;
         };
-        if found.root != root {
+        if found.place != 0 {
             continue;
         }
-        referenced.insert(PathBuf::from(&found.name));
+        referenced.insert(Cow::Borrowed(Path::new(
+            found.name(loaded.records.file(index)),
+        )));
+        let target = found.link_target.as_deref();
         if let Some(target) = canonical_root
             .as_deref()
-            .and_then(|r| found.target.strip_prefix(r).ok())
+            .and_then(|root| target?.strip_prefix(root).ok())
         {
-            referenced.insert(target.to_path_buf());
+            referenced.insert(Cow::Owned(target.to_path_buf()));
         }
     }
     referenced
@@ -172,17 +180,21 @@ fn link_target_findings(
         let Location::Held(found) = location else {
             continue;
         };
-        if found.target.to_str().is_some() {
+        let Some(target) = found
+            .link_target
+            .as_deref()
+            .filter(|t| t.to_str().is_none())
+        else {
             continue;
-        }
+        };
         let message = format!(
             "document `{}` ({}:{}): {} is a link to {:?}, a name that is not UTF-8 (the bag \
              keeps the record's name)",
             loaded.records.id(index),
             loaded.file.display(),
             loaded.document_line(index),
-            found.path().display(),
-            found.target.as_os_str()
+            located.path(found, loaded.records.file(index)).display(),
+            target.as_os_str()
         );
         findings.push(policy.finding(NameCheck::NonUtf8, loaded.records.file(index), message));
     }

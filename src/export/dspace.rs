@@ -421,11 +421,13 @@ fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
             whole_level: 6,
         },
     );
+    let saf = root.join(SAF_DIR);
     let sources: Vec<FileSource> = item_files
         .iter()
         .map(|name| FileSource {
-            name: name.clone(),
-            path: Cow::Owned(root.join(SAF_DIR).join(name)),
+            name: name.as_str().into(),
+            dir: &saf,
+            path: Cow::Borrowed(Path::new(name)),
         })
         .collect();
     writer.add_files(&sources, &|_, _| Ok(()), &|_| {})?;

@@ -23,7 +23,7 @@ use std::fs::{File, Metadata};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use flate2::{Compress, Compression};
 use rayon::prelude::*;
@@ -64,8 +64,10 @@ pub struct WriteOptions {
 #[derive(Clone, Debug)]
 pub struct FileSource<'a> {
     /// The entry name in the archive.
-    pub name: String,
-    /// Where the bytes are.
+    pub name: Arc<str>,
+    /// The directory `path` is in, unless it is absolute.
+    pub dir: &'a Path,
+    /// Where the bytes are, under `dir`.
     pub path: Cow<'a, Path>,
 }
 
@@ -130,7 +132,10 @@ impl ArchiveWriter {
             turn: Condvar::new(),
             failed: AtomicBool::new(false),
             first_error: Mutex::new(None),
-            results: Mutex::new(vec![None; files.len()]),
+            results: Mutex::new(Results {
+                entries: vec![unplaced(); files.len()],
+                written: vec![unread(); files.len()],
+            }),
             next_file: Mutex::new(0),
         };
         let workers = self.options.threads.clamp(1, files.len().max(1));
@@ -142,14 +147,16 @@ impl ArchiveWriter {
         if let Some(error) = run.first_error.into_inner().expect("no worker panicked") {
             return Err(error);
         }
-        self.offset = run.layout.into_inner().expect("no worker panicked").offset;
-        let mut written = Vec::with_capacity(files.len());
-        for result in run.results.into_inner().expect("no worker panicked") {
-            let (entry, file) = result.expect("every file was written");
-            self.entries.push(entry);
-            written.push(file);
+        let layout = run.layout.into_inner().expect("no worker panicked");
+        assert_eq!(layout.next, files.len(), "every file was placed");
+        self.offset = layout.offset;
+        let results = run.results.into_inner().expect("no worker panicked");
+        if self.entries.is_empty() {
+            self.entries = results.entries;
+        } else {
+            self.entries.extend(results.entries);
         }
-        Ok(written)
+        Ok(results.written)
     }
 
     /// Adds an entry from bytes in memory.
@@ -243,8 +250,42 @@ struct Run<'a> {
     turn: Condvar,
     failed: AtomicBool,
     first_error: Mutex<Option<Error>>,
-    results: Mutex<Vec<Option<(Entry, WrittenFile)>>>,
+    results: Mutex<Results>,
     next_file: Mutex<usize>,
+}
+
+/// The entries and what was read of their files, by index, filled in as
+/// the entries are written: no second copy is made at the end.
+struct Results {
+    entries: Vec<Entry>,
+    written: Vec<WrittenFile>,
+}
+
+impl Results {
+    fn set(&mut self, index: usize, entry: Entry, written: WrittenFile) {
+        self.entries[index] = entry;
+        self.written[index] = written;
+    }
+}
+
+/// A place for an entry not written yet.
+fn unplaced() -> Entry {
+    Entry {
+        name: Arc::from(""),
+        method: Method::Stored,
+        crc32: 0,
+        compressed_size: 0,
+        uncompressed_size: 0,
+        offset: 0,
+    }
+}
+
+/// A place for a file not read yet.
+fn unread() -> WrittenFile {
+    WrittenFile {
+        size: 0,
+        digests: DigestsHasher::new().finish_binary(),
+    }
 }
 
 /// Why a worker stopped early without an error of its own.
@@ -324,7 +365,8 @@ impl Run<'_> {
         whole: &mut WholeDeflater,
     ) -> Result<Result<(), Stopped>> {
         let source = &self.files[index];
-        let path: &Path = &source.path;
+        let joined = source.dir.join(&source.path);
+        let path = joined.as_path();
         let mut file = File::open(path).at(path)?;
         let before = file.metadata().at(path)?;
         let mut hasher = DigestsHasher::new();
@@ -379,7 +421,7 @@ impl Run<'_> {
         };
         (self.on_file)(index, &written)?;
         let entry = Entry {
-            name: source.name.clone(),
+            name: Arc::clone(&source.name),
             method,
             crc32: crc.finalize(),
             compressed_size: data.len(),
@@ -438,8 +480,11 @@ impl Run<'_> {
 
     fn write_ready(&self, ready: Vec<(usize, Encoded)>) -> Result<()> {
         for (index, encoded) in ready {
-            let placed = encoded.write(&self.out)?;
-            self.results.lock().expect("no worker panicked")[index] = Some(placed);
+            let (entry, written) = encoded.write(&self.out)?;
+            self.results
+                .lock()
+                .expect("no worker panicked")
+                .set(index, entry, written);
         }
         Ok(())
     }
@@ -454,7 +499,8 @@ impl Run<'_> {
     ) -> Result<Result<(), Stopped>> {
         let size = before.len();
         let source = &self.files[index];
-        let path: &Path = &source.path;
+        let joined = source.dir.join(&source.path);
+        let path = joined.as_path();
         let Ok((offset, ready)) = self.reserve(index, &source.name, size) else {
             return Ok(Err(Stopped));
         };
@@ -486,7 +532,7 @@ impl Run<'_> {
         };
         (self.on_file)(index, &written)?;
         let entry = Entry {
-            name: source.name.clone(),
+            name: Arc::clone(&source.name),
             method: Method::Stored,
             crc32: crc.finalize(),
             compressed_size: size,
@@ -494,7 +540,10 @@ impl Run<'_> {
             offset,
         };
         self.out.write_at(&local_header(&entry), offset)?;
-        self.results.lock().expect("no worker panicked")[index] = Some((entry, written));
+        self.results
+            .lock()
+            .expect("no worker panicked")
+            .set(index, entry, written);
         Ok(Ok(()))
     }
 }
@@ -534,7 +583,8 @@ mod tests {
                 let path = dir.join(format!("f{i}"));
                 std::fs::write(&path, bytes).unwrap();
                 FileSource {
-                    name: format!("b/f{i}"),
+                    name: format!("b/f{i}").into(),
+                    dir: Path::new(""),
                     path: path.into(),
                 }
             })
@@ -571,7 +621,7 @@ mod tests {
         assert_eq!(archive.len(), sources.len() + 1);
         for (index, source) in sources.iter().enumerate() {
             let mut entry = archive.by_index(index).unwrap();
-            assert_eq!(entry.name().unwrap(), source.name);
+            assert_eq!(*entry.name().unwrap(), *source.name);
             let mut bytes = Vec::new();
             entry.read_to_end(&mut bytes).unwrap();
             assert!(bytes == std::fs::read(&source.path).unwrap());
@@ -605,6 +655,7 @@ mod tests {
         let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
         let sources = [FileSource {
             name: "b/f".into(),
+            dir: Path::new(""),
             path: path.into(),
         }];
         let changed = AtomicBool::new(false);

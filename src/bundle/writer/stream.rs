@@ -103,7 +103,7 @@ impl Sink<'_> {
         };
         Ok(Encoded {
             entry: Entry {
-                name: name.to_string(),
+                name: name.into(),
                 method,
                 crc32: self.crc.finalize(),
                 compressed_size: data.len(),
@@ -122,12 +122,19 @@ impl Sink<'_> {
 impl Write for Sink<'_> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.size += bytes.len() as u64;
-        self.pending.extend_from_slice(bytes);
         let limit = if self.deflater.is_some() {
             CHUNK
         } else {
             WHOLE_LIMIT + 1
         };
+        let needed = self.pending.len() + bytes.len();
+        if needed > self.pending.capacity() {
+            // Grow as a Vec does, by doubling, but not past the limit: an
+            // entry held whole to 8 MiB would otherwise hold 16.
+            let grown = (2 * self.pending.capacity()).min(limit).max(needed);
+            self.pending.reserve_exact(grown - self.pending.len());
+        }
+        self.pending.extend_from_slice(bytes);
         if self.pending.len() >= limit {
             self.consume_chunks()?;
         }
