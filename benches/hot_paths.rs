@@ -1,5 +1,7 @@
 //! The hot paths of pack and verify, one at a time: the two digests, the
-//! compressor, the archive writer over real files, and verify over a bundle.
+//! compressor, the archive writer over real files, loading the records and
+//! writing the RO-Crate metadata of a large collection, and verify over a
+//! bundle.
 //!
 //! `cargo bench` runs them; `scripts/bench` compares whole commands with
 //! other tools.
@@ -7,6 +9,7 @@
 use std::hint::black_box;
 use std::io::Write;
 
+use corpack::bundle::PackedDocument;
 use corpack::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
 use corpack::digest::{Algorithm, DigestsHasher, MultiHasher};
 use corpack::progress::NoProgress;
@@ -150,6 +153,65 @@ fn archive(c: &mut Criterion) {
     group.finish();
 }
 
+/// The text of a `collection.toml` of `count` documents, as
+/// `scripts/make-corpus` writes them.
+fn records(count: usize) -> String {
+    let mut toml = String::from(
+        "[collection]\nid = \"b\"\ntitle = \"B\"\ndescription = \"D\"\nlicense = \"CC0-1.0\"\ndate = \"2026-11-25\"\n",
+    );
+    for i in 0..count {
+        toml.push_str(&format!(
+            "\n[[document]]\nid = \"d{i:07}\"\ntitle = \"Document {i}\"\n\
+             file = \"d{:02}/f{i:07}.txt\"\nmedia_type = \"text/plain\"\nlanguage = \"en\"\n\
+             [document.provenance]\nauthors = [\"Author {}\"]\ndate = \"1937~\"\n\
+             origin = \"Benchmark corpus\"\n",
+            i % 50,
+            i % 97
+        ));
+    }
+    toml
+}
+
+fn records_and_metadata(c: &mut Criterion) {
+    let text = records(20_000);
+    let (dir, file) = (
+        std::path::Path::new("."),
+        std::path::Path::new("collection.toml"),
+    );
+    let mut group = c.benchmark_group("records");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(20_000));
+    group.bench_function("load 20,000 records", |b| {
+        b.iter(|| black_box(corpack::collection::parse(&text, dir, file).unwrap()))
+    });
+    let collection = corpack::collection::parse(&text, dir, file)
+        .unwrap()
+        .to_collection()
+        .unwrap();
+    let documents: Vec<PackedDocument> = collection
+        .documents
+        .iter()
+        .map(|record| PackedDocument {
+            record: std::borrow::Cow::Borrowed(record),
+            held: None,
+            original_name: None,
+        })
+        .collect();
+    group.bench_function("write the RO-Crate metadata of 20,000 documents", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            corpack::rocrate::write_metadata_json(
+                &collection.info,
+                &documents.as_slice(),
+                &mut out,
+            )
+            .unwrap();
+            black_box(out)
+        })
+    });
+    group.finish();
+}
+
 fn verify(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let collection = dir.path().join("c");
@@ -184,5 +246,12 @@ fn verify(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, digests, deflate, archive, verify);
+criterion_group!(
+    benches,
+    digests,
+    deflate,
+    archive,
+    records_and_metadata,
+    verify
+);
 criterion_main!(benches);
