@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::findings::Findings;
-use crate::bundle::reader::BagStore;
+use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{ROCRATE_METADATA, ROCRATE_PREVIEW};
 use crate::finding::{Code, Finding};
-use crate::rocrate::{self, CrateFile};
+use crate::rocrate::{self, CrateFile, ReadError};
 
 /// The files the metadata describes, or `None` (with a finding) if it
 /// cannot be read; `None` without a finding when the bag has no RO-Crate.
@@ -15,21 +15,20 @@ pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<
     if !store.contains(ROCRATE_METADATA) {
         return None;
     }
-    let text = match store.read_all(ROCRATE_METADATA) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| "not UTF-8".to_string()),
-        Err(error) => Err(format!("cannot be read: {error}")),
+    let read = reader::parse_with(store, ROCRATE_METADATA, |json| {
+        rocrate::read_files(json, |file| file)
+    });
+    let message = match read {
+        Ok(Ok(files)) => return Some(files),
+        Err(error) | Ok(Err(ReadError::Io(error))) => format!("cannot be read: {error}"),
+        Ok(Err(error)) => error.to_string(),
     };
-    match text.and_then(|text| rocrate::read(&text)) {
-        Ok(summary) => Some(summary.files),
-        Err(message) => {
-            findings.push(Finding::error(
-                Code::RocrateInvalid,
-                ROCRATE_METADATA,
-                message,
-            ));
-            None
-        }
-    }
+    findings.push(Finding::error(
+        Code::RocrateInvalid,
+        ROCRATE_METADATA,
+        message,
+    ));
+    None
 }
 
 /// The bag path (`data/…`) of a described file.

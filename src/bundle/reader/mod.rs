@@ -93,6 +93,23 @@ pub trait BagStore: Sync {
     }
 }
 
+/// What `parse` makes of the file at `path` in `store`, read as a stream;
+/// an error if the file cannot be opened.
+pub fn parse_with<T>(
+    store: &dyn BagStore,
+    path: &str,
+    parse: impl FnOnce(&mut dyn Read) -> T,
+) -> io::Result<T> {
+    let mut parse = Some(parse);
+    let mut parsed = None;
+    store.read_with(path, &mut |reader| {
+        let parse = parse.take().expect("read_with calls back once");
+        parsed = Some(parse(reader));
+        Ok(())
+    })?;
+    Ok(parsed.expect("read_with called back"))
+}
+
 /// Opens the bag at `path`: a directory, or a zip holding the bag at its
 /// root or in a single top-level directory.
 pub fn open(path: &Path) -> Result<Box<dyn BagStore>> {
