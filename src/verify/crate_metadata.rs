@@ -1,22 +1,81 @@
 //! The RO-Crate metadata against the payload: every `File` it describes is
 //! present, with the size and SHA-256 it states.
-
-use std::collections::{BTreeMap, HashSet};
+//!
+//! The crate is read as a stream ([`rocrate::read_files`]), and of each file
+//! it describes verify keeps 40 bytes until the payload is hashed: the
+//! stored file it is and the SHA-256 stated. Only a file that is absent,
+//! has another size, or whose SHA-256 is not written as corpack writes it
+//! is kept as read, path and all.
 
 use super::findings::Findings;
+use super::payload::Checked;
 use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{ROCRATE_METADATA, ROCRATE_PREVIEW};
 use crate::finding::{Code, Finding};
 use crate::rocrate::{self, CrateFile, ReadError};
 
+/// A file the metadata describes, as verify keeps it.
+#[derive(Debug)]
+pub enum DescribedFile {
+    /// A stored file whose size, if stated, agrees; its SHA-256 if stated
+    /// in lowercase hexadecimal, as corpack and `sha256sum` write it.
+    Stored {
+        /// Its index in [`BagStore::files`].
+        index: u32,
+        sha256: Option<[u8; 32]>,
+    },
+    /// Any other, as read, with its index in [`BagStore::files`] if stored.
+    AsRead(Box<(CrateFile, Option<usize>)>),
+}
+
+impl DescribedFile {
+    fn new(store: &dyn BagStore, file: CrateFile) -> DescribedFile {
+        let index = store.position(&bag_path(&file));
+        let stored = index.map(|index| &store.files()[index]);
+        let size_agrees = match (stored, file.content_size) {
+            (Some(stored), Some(size)) => stored.size == size,
+            (stored, _) => stored.is_some(),
+        };
+        let sha256 = file.sha256.as_deref().map(lowercase_sha256);
+        match (index.map(u32::try_from), sha256) {
+            (Some(Ok(index)), None | Some(Some(_))) if size_agrees => DescribedFile::Stored {
+                index,
+                sha256: sha256.flatten(),
+            },
+            _ => DescribedFile::AsRead(Box::new((file, index))),
+        }
+    }
+
+    /// The index of the stored file it is, if stored.
+    fn index(&self) -> Option<usize> {
+        match self {
+            DescribedFile::Stored { index, .. } => Some(*index as usize),
+            DescribedFile::AsRead(read) => read.1,
+        }
+    }
+}
+
+/// A SHA-256 digest written in lowercase hexadecimal, as bytes.
+fn lowercase_sha256(text: &str) -> Option<[u8; 32]> {
+    let mut digest = [0; 32];
+    let lowercase = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    hex::decode_to_slice(text, &mut digest).ok()?;
+    lowercase.then_some(digest)
+}
+
 /// The files the metadata describes, or `None` (with a finding) if it
 /// cannot be read; `None` without a finding when the bag has no RO-Crate.
-pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<Vec<CrateFile>> {
+pub fn described_files(
+    store: &dyn BagStore,
+    findings: &mut Findings,
+) -> Option<Vec<DescribedFile>> {
     if !store.contains(ROCRATE_METADATA) {
         return None;
     }
     let read = reader::parse_with(store, ROCRATE_METADATA, |json| {
-        rocrate::read_files(json, |file| file)
+        rocrate::read_files(json, |file| DescribedFile::new(store, file))
     });
     let message = match read {
         Ok(Ok(files)) => return Some(files),
@@ -31,26 +90,56 @@ pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<
     None
 }
 
+/// Whether each stored file (by index in [`BagStore::files`]) is described.
+pub fn described_set(store: &dyn BagStore, files: &[DescribedFile]) -> Vec<bool> {
+    let mut described = vec![false; store.files().len()];
+    for index in files.iter().filter_map(DescribedFile::index) {
+        described[index] = true;
+    }
+    described
+}
+
 /// The bag path (`data/…`) of a described file.
-pub fn bag_path(file: &CrateFile) -> String {
+fn bag_path(file: &CrateFile) -> String {
     format!("data/{}", file.path)
 }
 
-/// Compares the described files with the payload. `sha256` holds the
-/// digests computed for the described files (empty in a fast check).
+/// Compares the described files with the payload. `checked` holds the
+/// SHA-256 computed for the described files (none in a fast check).
 pub fn check(
     store: &dyn BagStore,
-    files: &[CrateFile],
-    sha256: &BTreeMap<String, String>,
+    files: &[DescribedFile],
+    checked: &Checked,
     findings: &mut Findings,
 ) {
     let mismatch =
         |path: &str, message: String| Finding::error(Code::RocrateMismatch, path, message);
-    let mut described = HashSet::new();
+    let differs = |path: &str, stated: &str, computed: &[u8; 32]| {
+        let computed = hex::encode(computed);
+        (stated != computed).then(|| {
+            mismatch(
+                path,
+                format!("{ROCRATE_METADATA} gives sha256 {stated}, the file has {computed}"),
+            )
+        })
+    };
     for file in files {
+        let (file, index) = match file {
+            DescribedFile::Stored { index, sha256 } => {
+                let index = *index as usize;
+                let stated = sha256.map(hex::encode);
+                let path = &store.files()[index].path;
+                if let (Some(stated), Some(computed)) = (stated, checked.sha256(index))
+                    && let Some(finding) = differs(path, &stated, computed)
+                {
+                    findings.push(finding);
+                }
+                continue;
+            }
+            DescribedFile::AsRead(read) => (&read.0, read.1),
+        };
         let path = bag_path(file);
-        described.insert(path.clone());
-        let Some(stored) = store.file(&path) else {
+        let Some(stored) = index.map(|index| &store.files()[index]) else {
             findings.push(mismatch(
                 &path,
                 format!("{ROCRATE_METADATA} describes it, but it is absent"),
@@ -66,25 +155,42 @@ pub fn check(
                 ),
             ));
         }
-        let computed = sha256.get(&path);
+        let computed = index.and_then(|index| checked.sha256(index));
         if let (Some(stated), Some(computed)) = (&file.sha256, computed)
-            && stated != computed
+            && let Some(finding) = differs(&path, stated, computed)
         {
-            findings.push(mismatch(
-                &path,
-                format!("{ROCRATE_METADATA} gives sha256 {stated}, the file has {computed}"),
-            ));
+            findings.push(finding);
         }
     }
-    for stored in store.files() {
+    let described = described_set(store, files);
+    for (stored, described) in store.files().iter().zip(described) {
         let path = stored.path.as_str();
         let is_crate_file = path == ROCRATE_METADATA || path == ROCRATE_PREVIEW;
-        if path.starts_with("data/") && !is_crate_file && !described.contains(path) {
+        if path.starts_with("data/") && !is_crate_file && !described {
             findings.push(Finding::warning(
                 Code::RocrateFileUndescribed,
                 path,
                 format!("payload file not described in {ROCRATE_METADATA}"),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_lowercase_sha256_digests_are_kept_as_bytes() {
+        let digest = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(
+            lowercase_sha256(digest).map(hex::encode).as_deref(),
+            Some(digest)
+        );
+        assert_eq!(lowercase_sha256(&digest.to_uppercase()), None);
+        assert_eq!(lowercase_sha256(&digest[2..]), None);
+        assert_eq!(lowercase_sha256(&format!("{digest}00")), None);
+        assert_eq!(lowercase_sha256("not hex"), None);
+        assert_eq!(size_of::<DescribedFile>(), 40);
     }
 }

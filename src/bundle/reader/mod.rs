@@ -78,13 +78,17 @@ pub trait BagStore: Sync {
         Ok(bytes)
     }
 
-    /// The file at `path`, if the bag has it.
-    fn file(&self, path: &str) -> Option<&StoredFile> {
-        let files = self.files();
-        files
+    /// The index in [`BagStore::files`] of the file at `path`, if the bag
+    /// has it.
+    fn position(&self, path: &str) -> Option<usize> {
+        self.files()
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .ok()
-            .map(|at| &files[at])
+    }
+
+    /// The file at `path`, if the bag has it.
+    fn file(&self, path: &str) -> Option<&StoredFile> {
+        self.position(path).map(|at| &self.files()[at])
     }
 
     /// Whether the bag has a file at `path`.
