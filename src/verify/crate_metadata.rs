@@ -3,12 +3,13 @@
 //!
 //! The crate is read as a stream ([`rocrate::read_files`]), and of each file
 //! it describes verify keeps 40 bytes until the payload is hashed: the
-//! stored file it is and the SHA-256 stated. Only a file that is absent,
-//! has another size, or whose SHA-256 is not written as corpack writes it
-//! is kept as read, path and all.
+//! stored file it is and the SHA-256 stated, compared while the file is
+//! hashed. Only a file that is absent, has another size, or whose SHA-256
+//! is not written as corpack writes it is kept as read, path and all. Each
+//! stored file costs 4 bytes more: which described file it is.
 
 use super::findings::Findings;
-use super::payload::Checked;
+use super::payload::{Checked, Sha256Wanted};
 use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{ROCRATE_METADATA, ROCRATE_PREVIEW};
 use crate::finding::{Code, Finding};
@@ -65,12 +66,59 @@ fn lowercase_sha256(text: &str) -> Option<[u8; 32]> {
     lowercase.then_some(digest)
 }
 
+/// The files the metadata describes.
+#[derive(Debug)]
+pub struct Described {
+    /// In graph order.
+    files: Vec<DescribedFile>,
+    /// For each stored file (by index in [`BagStore::files`]), which of
+    /// `files` it is, [`NOT_DESCRIBED`] or [`DESCRIBED_AGAIN`].
+    by_index: Vec<u32>,
+}
+
+/// In [`Described::by_index`]: no file describes it.
+const NOT_DESCRIBED: u32 = u32::MAX;
+/// In [`Described::by_index`]: several do (two `@id`s can decode to one
+/// path).
+const DESCRIBED_AGAIN: u32 = u32::MAX - 1;
+
+impl Described {
+    fn new(store: &dyn BagStore, files: Vec<DescribedFile>) -> Described {
+        let mut by_index = vec![NOT_DESCRIBED; store.files().len()];
+        for (at, file) in files.iter().enumerate() {
+            if let Some(index) = file.index() {
+                by_index[index] = match by_index[index] {
+                    NOT_DESCRIBED => u32::try_from(at).expect("a u32 per file"),
+                    _ => DESCRIBED_AGAIN,
+                };
+            }
+        }
+        Described { files, by_index }
+    }
+
+    /// What the crate wants of the SHA-256 of the stored file at `index`:
+    /// a digest that differs from the one stated.
+    pub fn sha256_wanted(&self, index: usize) -> Sha256Wanted {
+        let file = match self.by_index[index] {
+            NOT_DESCRIBED => return Sha256Wanted::Nothing,
+            DESCRIBED_AGAIN => return Sha256Wanted::Kept,
+            at => &self.files[at as usize],
+        };
+        match file {
+            DescribedFile::Stored {
+                sha256: Some(stated),
+                ..
+            } => Sha256Wanted::KeptUnless(*stated),
+            DescribedFile::Stored { sha256: None, .. } => Sha256Wanted::Read,
+            DescribedFile::AsRead(read) if read.0.sha256.is_some() => Sha256Wanted::Kept,
+            DescribedFile::AsRead(_) => Sha256Wanted::Read,
+        }
+    }
+}
+
 /// The files the metadata describes, or `None` (with a finding) if it
 /// cannot be read; `None` without a finding when the bag has no RO-Crate.
-pub fn described_files(
-    store: &dyn BagStore,
-    findings: &mut Findings,
-) -> Option<Vec<DescribedFile>> {
+pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<Described> {
     if !store.contains(ROCRATE_METADATA) {
         return None;
     }
@@ -78,7 +126,7 @@ pub fn described_files(
         rocrate::read_files(json, |file| DescribedFile::new(store, file))
     });
     let message = match read {
-        Ok(Ok(files)) => return Some(files),
+        Ok(Ok(files)) => return Some(Described::new(store, files)),
         Err(error) | Ok(Err(ReadError::Io(error))) => format!("cannot be read: {error}"),
         Ok(Err(error)) => error.to_string(),
     };
@@ -90,25 +138,17 @@ pub fn described_files(
     None
 }
 
-/// Whether each stored file (by index in [`BagStore::files`]) is described.
-pub fn described_set(store: &dyn BagStore, files: &[DescribedFile]) -> Vec<bool> {
-    let mut described = vec![false; store.files().len()];
-    for index in files.iter().filter_map(DescribedFile::index) {
-        described[index] = true;
-    }
-    described
-}
-
 /// The bag path (`data/…`) of a described file.
 fn bag_path(file: &CrateFile) -> String {
     format!("data/{}", file.path)
 }
 
 /// Compares the described files with the payload. `checked` holds the
-/// SHA-256 computed for the described files (none in a fast check).
+/// SHA-256 [`Described::sha256_wanted`] asked to be kept (none in a fast
+/// check).
 pub fn check(
     store: &dyn BagStore,
-    files: &[DescribedFile],
+    described: &Described,
     checked: &Checked,
     findings: &mut Findings,
 ) {
@@ -123,7 +163,7 @@ pub fn check(
             )
         })
     };
-    for file in files {
+    for file in &described.files {
         let (file, index) = match file {
             DescribedFile::Stored { index, sha256 } => {
                 let index = *index as usize;
@@ -162,11 +202,10 @@ pub fn check(
             findings.push(finding);
         }
     }
-    let described = described_set(store, files);
-    for (stored, described) in store.files().iter().zip(described) {
+    for (stored, at) in store.files().iter().zip(&described.by_index) {
         let path = stored.path.as_str();
         let is_crate_file = path == ROCRATE_METADATA || path == ROCRATE_PREVIEW;
-        if path.starts_with("data/") && !is_crate_file && !described {
+        if path.starts_with("data/") && !is_crate_file && *at == NOT_DESCRIBED {
             findings.push(Finding::warning(
                 Code::RocrateFileUndescribed,
                 path,

@@ -112,9 +112,17 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
         };
         let mut checked = payload::Checked::default();
         if !options.fast && !read_nothing {
-            let wanted = crate_metadata::described_set(store, described.as_deref().unwrap_or(&[]));
-            checked =
-                payload::check_digests(store, &manifests.list, &wanted, progress, &mut findings);
+            let sha256_wanted = |index| match &described {
+                Some(described) => described.sha256_wanted(index),
+                None => payload::Sha256Wanted::Nothing,
+            };
+            checked = payload::check_digests(
+                store,
+                &manifests.list,
+                &sha256_wanted,
+                progress,
+                &mut findings,
+            );
             report.files_checked = checked.files;
             report.bytes_checked = checked.bytes;
         }

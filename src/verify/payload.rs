@@ -12,21 +12,34 @@ use crate::digest::{Algorithm, MultiHasher};
 use crate::finding::{Code, Finding};
 use crate::progress::Progress;
 
-/// How much was read, and the SHA-256 of the files it was asked for.
+/// What is wanted of a file's SHA-256, besides what the manifests want.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sha256Wanted {
+    /// Nothing.
+    Nothing,
+    /// The file is read, listed in a manifest or not; its SHA-256 is not
+    /// kept.
+    Read,
+    /// Its SHA-256 is kept if it is not this.
+    KeptUnless([u8; 32]),
+    /// Its SHA-256 is kept.
+    Kept,
+}
+
+/// How much was read, and the SHA-256 kept.
 #[derive(Clone, Debug, Default)]
 pub struct Checked {
     /// Files read.
     pub files: u64,
     /// Bytes read.
     pub bytes: u64,
-    /// SHA-256 of each file asked for that could be read, by index in
+    /// The SHA-256 kept ([`Sha256Wanted`]), by index in
     /// [`BagStore::files`], sorted.
     pub sha256: Vec<(u32, [u8; 32])>,
 }
 
 impl Checked {
-    /// The SHA-256 of the stored file at `index`, if it was asked for and
-    /// read.
+    /// The SHA-256 of the stored file at `index`, if it was kept.
     pub fn sha256(&self, index: usize) -> Option<&[u8; 32]> {
         let at = self
             .sha256
@@ -37,23 +50,23 @@ impl Checked {
 }
 
 /// Computes the checksums of every present, listed file and reports each
-/// one that differs from a manifest. The files for which `sha256_wanted`
-/// (by index in [`BagStore::files`]) is true are read too, and their
-/// SHA-256 returned, in the same single read.
-///
-/// Files are read in parallel; what is kept per file is a digest for the
-/// files asked for, whatever is found wrong, and nothing else.
+/// one that differs from a manifest. Files are read whole once, in
+/// parallel, for every algorithm that concerns them: those of the
+/// manifests that list them and, as `sha256_wanted` says (by index in
+/// [`BagStore::files`]), SHA-256. What is kept of each file is whatever is
+/// found wrong and the SHA-256 wanted kept.
 pub fn check_digests(
     store: &dyn BagStore,
     manifests: &[Manifest],
-    sha256_wanted: &[bool],
+    sha256_wanted: &(dyn Fn(usize) -> Sha256Wanted + Sync),
     progress: &dyn Progress,
     findings: &mut Findings,
 ) -> Checked {
     let files = store.files();
-    let wanted = |index: usize| sha256_wanted.get(index).copied().unwrap_or(false);
     let is_job = |index: usize| {
-        files[index].readable && (wanted(index) || manifests.iter().any(|m| m.lists_stored(index)))
+        files[index].readable
+            && (sha256_wanted(index) != Sha256Wanted::Nothing
+                || manifests.iter().any(|m| m.lists_stored(index)))
     };
     let jobs = || {
         (0..files.len())
@@ -63,7 +76,8 @@ pub fn check_digests(
     progress.start(jobs().map(|index| files[index].size).sum());
     let mut read = jobs()
         .fold(Read::default, |mut read, index| {
-            let result = check_file(store, index, manifests, wanted(index), progress);
+            let wanted = sha256_wanted(index);
+            let result = check_file(store, index, manifests, wanted, progress);
             read.add(index, result);
             read
         })
@@ -123,12 +137,12 @@ thread_local! {
 }
 
 /// Reads one file once for all the algorithms of the manifests that list
-/// it (and SHA-256 if asked).
+/// it, and SHA-256 as wanted.
 fn check_file(
     store: &dyn BagStore,
     index: usize,
     manifests: &[Manifest],
-    also_sha256: bool,
+    sha256_wanted: Sha256Wanted,
     progress: &dyn Progress,
 ) -> FileResult {
     let path = store.files()[index].path.as_str();
@@ -136,7 +150,12 @@ fn check_file(
         .iter()
         .filter_map(|m| Some((m.algorithm, m.digest(index)?, m.name.as_str())));
     let mut algorithms: Vec<Algorithm> = wanted.clone().map(|(a, _, _)| a).collect();
-    if also_sha256 {
+    let keep_sha256 = match sha256_wanted {
+        Sha256Wanted::Nothing | Sha256Wanted::Read => None,
+        Sha256Wanted::KeptUnless(digest) => Some(Some(digest)),
+        Sha256Wanted::Kept => Some(None),
+    };
+    if keep_sha256.is_some() {
         algorithms.push(Algorithm::Sha256);
     }
     algorithms.sort();
@@ -187,10 +206,11 @@ fn check_file(
             ));
         }
     }
-    let sha256 = actual
-        .into_iter()
-        .find(|(a, _)| also_sha256 && *a == Algorithm::Sha256)
-        .map(|(_, digest)| digest.try_into().expect("SHA-256 has 32 bytes"));
+    let sha256 = keep_sha256.and_then(|unless| {
+        let (_, digest) = actual.into_iter().find(|(a, _)| *a == Algorithm::Sha256)?;
+        let digest: [u8; 32] = digest.try_into().expect("SHA-256 has 32 bytes");
+        (unless != Some(digest)).then_some(digest)
+    });
     FileResult {
         bytes: read,
         sha256,

@@ -271,7 +271,11 @@ fn ro_crate_mismatches_are_reported_in_graph_order() {
     notes["sha256"] = json!(notes_sha256.to_uppercase());
     table["contentSize"] = json!("999");
     let absent = json!({"@id": "documents/absent.txt", "@type": "File"});
-    graph.extend([absent, table, letter, notes]);
+    // The letter again, under another spelling of its path, rightly.
+    let letter_sha256 = Digests::of(b"A letter.\n").sha256;
+    let letter_again =
+        json!({"@id": "documents/%6Cetter.txt", "@type": "File", "sha256": letter_sha256});
+    graph.extend([absent, table, letter_again, letter, notes]);
     fs::write(&metadata, crate_json.to_string()).unwrap();
     rehash_manifests(&bag);
     let output = corpack()
@@ -287,7 +291,6 @@ fn ro_crate_mismatches_are_reported_in_graph_order() {
         .filter(|f| f["code"] == "rocrate-mismatch")
         .map(|f| (f["path"].as_str().unwrap(), f["message"].as_str().unwrap()))
         .collect();
-    let letter_sha256 = Digests::of(b"A letter.\n").sha256;
     let zeros = "0".repeat(64);
     let notes_upper = notes_sha256.to_uppercase();
     assert_eq!(
