@@ -81,7 +81,10 @@ impl ZipBag {
     pub fn open(location: &Path) -> Result<ZipBag> {
         let file = File::open(location).at(location)?;
         let unreadable = |message: String| Error::unreadable(location, message);
-        let mut archive = ZipArchive::new(SharedFile::new(file))
+        // The zip crate reads the central directory and the local headers
+        // a few bytes at a time: buffered, not one system call each.
+        let buffered = BufReader::with_capacity(4096, SharedFile::new(file));
+        let mut archive = ZipArchive::new(buffered)
             .map_err(|error| unreadable(format!("not a readable zip archive: {error}")))?;
         archive
             .validate_header_consistency()
@@ -179,7 +182,7 @@ impl ZipBag {
         }
         Ok(ZipBag {
             location: location.to_path_buf(),
-            file: archive.into_inner(),
+            file: archive.into_inner().into_inner(),
             prefix,
             files,
             data,
