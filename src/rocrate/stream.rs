@@ -7,7 +7,7 @@
 //!
 //! Keys that come twice in one object count as in a `Value`: the last one.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -66,13 +66,16 @@ pub(super) fn walk(
     properties: &[&str],
     sink: &mut dyn GraphSink,
 ) -> Result<Option<Top>, Broken> {
-    let mut input = BufReader::with_capacity(64 * 1024, Checked::new(reader));
-    let mut json = serde_json::Deserializer::from_reader(&mut input);
+    let mut checked = Checked::new(reader);
+    // The parser owns its buffer: only then does std hand it each byte
+    // from the buffer directly. What it buffered has been checked.
+    let input = BufReader::with_capacity(64 * 1024, &mut checked);
+    let mut json = serde_json::Deserializer::from_reader(input);
     let walked = TopSeed { properties, sink }
         .deserialize(&mut json)
         .and_then(|top| json.end().map(|()| top));
-    let rest = drain(&mut input);
-    let checked = input.into_inner();
+    drop(json);
+    let rest = io::copy(&mut checked, &mut io::sink());
     if let Some(error) = checked.io_error {
         return Err(Broken::Io(error));
     }
@@ -81,20 +84,6 @@ pub(super) fn walk(
         return Err(Broken::NotUtf8);
     }
     walked.map_err(Broken::NotJson)
-}
-
-fn drain(input: &mut impl BufRead) -> io::Result<()> {
-    loop {
-        let n = match input.fill_buf() {
-            Ok(bytes) => bytes.len(),
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        if n == 0 {
-            return Ok(());
-        }
-        input.consume(n);
-    }
 }
 
 /// A reader that remembers its first error and whether its bytes are
