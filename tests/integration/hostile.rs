@@ -614,7 +614,7 @@ fn inputs_kept_from_fuzzing_never_crash() {
     let scratch = Dir::new();
     let zip = scratch.join("input.zip");
     let mut replayed = 0;
-    for target in ["tagfile", "manifest", "collection", "zip_bundle"] {
+    for target in ["tagfile", "manifest", "collection", "rocrate", "zip_bundle"] {
         let inputs = fs::read_dir(regressions.join(target))
             .unwrap_or_else(|e| panic!("fuzz/regressions/{target}: {e}"));
         for input in inputs {
@@ -623,6 +623,7 @@ fn inputs_kept_from_fuzzing_never_crash() {
                 "tagfile" => corpack::fuzzing::tag_file(&bytes),
                 "manifest" => corpack::fuzzing::manifest_lines(&bytes),
                 "collection" => corpack::fuzzing::collection(&bytes),
+                "rocrate" => corpack::fuzzing::rocrate(&bytes),
                 _ => corpack::fuzzing::zip_bundle(&bytes, &zip),
             }
             replayed += 1;
