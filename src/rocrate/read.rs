@@ -152,11 +152,11 @@ struct Walk<T, K> {
     /// Whether documents are summarized, not only checked.
     summarize: bool,
     keep: K,
-    graph: Graph<T>,
+    graph: KeptGraph<T>,
 }
 
 /// What is kept of the `@graph` until its end.
-struct Graph<T> {
+struct KeptGraph<T> {
     /// Elements seen.
     count: usize,
     /// The first element that is not an entity with an `@id`; none is
@@ -180,9 +180,9 @@ struct Graph<T> {
     names: HashMap<usize, String>,
 }
 
-impl<T> Default for Graph<T> {
-    fn default() -> Graph<T> {
-        Graph {
+impl<T> Default for KeptGraph<T> {
+    fn default() -> KeptGraph<T> {
+        KeptGraph {
             count: 0,
             broken: None,
             ids: IdList::default(),
@@ -234,7 +234,7 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
         Walk {
             summarize,
             keep,
-            graph: Graph::default(),
+            graph: KeptGraph::default(),
         }
     }
 
@@ -307,7 +307,7 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
 
 impl<T, K: FnMut(CrateFile) -> T> GraphSink for Walk<T, K> {
     fn begin(&mut self) {
-        self.graph = Graph::default();
+        self.graph = KeptGraph::default();
     }
 
     fn element(&mut self, element: Element) {

@@ -6,6 +6,10 @@
 //! and dropped, so the stream accepts exactly the JSON `serde_json` does.
 //!
 //! Keys that come twice in one object count as in a `Value`: the last one.
+//!
+//! What is held at a time is one entity's properties asked for and the
+//! longest string so far (the parser's scratch space), whatever the length
+//! of the crate.
 
 use std::io::{self, BufReader, Read};
 

@@ -35,7 +35,7 @@ pub struct Checked {
     pub bytes: u64,
     /// The SHA-256 kept ([`Sha256Wanted`]), by index in
     /// [`BagStore::files`], sorted.
-    pub sha256: Vec<(u32, [u8; 32])>,
+    sha256: Vec<(u32, [u8; 32])>,
 }
 
 impl Checked {
@@ -150,6 +150,7 @@ fn check_file(
         .iter()
         .filter_map(|m| Some((m.algorithm, m.digest(index)?, m.name.as_str())));
     let mut algorithms: Vec<Algorithm> = wanted.clone().map(|(a, _, _)| a).collect();
+    // `Some` when SHA-256 is to be kept: always, or unless it is a digest.
     let keep_sha256 = match sha256_wanted {
         Sha256Wanted::Nothing | Sha256Wanted::Read => None,
         Sha256Wanted::KeptUnless(digest) => Some(Some(digest)),
