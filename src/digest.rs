@@ -105,13 +105,18 @@ impl Hasher {
 
     /// The digest in lowercase hex.
     pub fn finish_hex(self) -> String {
+        hex::encode(self.finish())
+    }
+
+    /// The digest.
+    pub fn finish(self) -> Vec<u8> {
         match self {
-            Hasher::Md5(h) => hex::encode(h.finalize()),
-            Hasher::Sha1(h) => hex::encode(h.finalize()),
-            Hasher::Sha224(h) => hex::encode(h.finalize()),
-            Hasher::Sha256(h) => hex::encode(h.finalize()),
-            Hasher::Sha384(h) => hex::encode(h.finalize()),
-            Hasher::Sha512(h) => hex::encode(h.finalize()),
+            Hasher::Md5(h) => h.finalize().to_vec(),
+            Hasher::Sha1(h) => h.finalize().to_vec(),
+            Hasher::Sha224(h) => h.finalize().to_vec(),
+            Hasher::Sha256(h) => h.finalize().to_vec(),
+            Hasher::Sha384(h) => h.finalize().to_vec(),
+            Hasher::Sha512(h) => h.finalize().to_vec(),
         }
     }
 }
@@ -146,6 +151,14 @@ impl MultiHasher {
         self.hashers
             .into_iter()
             .map(|(algorithm, hasher)| (algorithm, hasher.finish_hex()))
+            .collect()
+    }
+
+    /// The digests, in the order of the algorithms given.
+    pub fn finish_bytes(self) -> Vec<(Algorithm, Vec<u8>)> {
+        self.hashers
+            .into_iter()
+            .map(|(algorithm, hasher)| (algorithm, hasher.finish()))
             .collect()
     }
 }
@@ -361,7 +374,10 @@ mod tests {
         for algorithm in Algorithm::iter() {
             let mut multi = MultiHasher::new([algorithm]);
             multi.update(b"x");
-            assert_eq!(multi.finish()[0].1.len(), algorithm.hex_len());
+            let bytes = multi.clone().finish_bytes().remove(0).1;
+            let hex = multi.finish().remove(0).1;
+            assert_eq!(hex.len(), algorithm.hex_len());
+            assert_eq!(hex::encode(bytes), hex);
         }
     }
 }

@@ -4,6 +4,7 @@
 //! cargo-fuzz targets in `fuzz/` are these functions, and the integration
 //! tests replay the inputs kept in `fuzz/regressions/` through them.
 
+use std::io::{self, Read};
 use std::path::Path;
 
 use crate::bagit::tagfile::{self, TagFile};
@@ -12,6 +13,7 @@ use crate::bagit::{declaration, fetch, manifest, path};
 use crate::digest::Algorithm;
 use crate::finding::Severity;
 use crate::progress::NoProgress;
+use crate::rocrate;
 use crate::verify::{VerifyOptions, verify_path};
 
 /// Tag files: the first byte picks an encoding, strictness and a small
@@ -111,6 +113,34 @@ pub fn collection(bytes: &[u8]) {
     };
     let dir = Path::new("/nonexistent-collection");
     let _ = crate::collection::parse(text, dir, &dir.join("collection.toml"));
+}
+
+/// `ro-crate-metadata.json`, streamed: any bytes give a summary or an
+/// error, the same whatever the pieces the stream comes in (the first
+/// byte picks their size), and [`rocrate::read_files`] gives the same
+/// files or the same error.
+pub fn rocrate(bytes: &[u8]) {
+    let whole = rocrate::read(bytes).map_err(|e| e.to_string());
+    let size = 1 + usize::from(bytes.first().copied().unwrap_or(0) % 16);
+    let in_pieces = rocrate::read(Pieces { bytes, size }).map_err(|e| e.to_string());
+    assert_eq!(in_pieces, whole, "read in pieces of {size} bytes");
+    let files = rocrate::read_files(bytes, |file| file).map_err(|e| e.to_string());
+    assert_eq!(files, whole.map(|summary| summary.files));
+}
+
+/// Bytes read at most `size` at a time.
+struct Pieces<'a> {
+    bytes: &'a [u8],
+    size: usize,
+}
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let n = self.size.min(buffer.len()).min(self.bytes.len());
+        buffer[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
 }
 
 /// The zip bundle reader and verify: `bytes` written to `scratch` and

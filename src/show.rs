@@ -10,7 +10,7 @@ use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
 use crate::collection::{self, COLLECTION_FILE, Document, Status};
 use crate::edtf::EdtfDate;
 use crate::error::{Error, Result};
-use crate::rocrate::{self, DocumentSummary};
+use crate::rocrate::{self, DocumentSummary, ReadError};
 
 /// Which documents to show; every filter given must match.
 #[derive(Clone, Debug, Default)]
@@ -87,13 +87,10 @@ pub fn show(path: &Path, filter: &ShowFilter) -> Result<ShowReport> {
 
 fn bundle_documents(path: &Path) -> Result<Vec<DocumentSummary>> {
     let store = reader::open(path)?;
-    let bytes = store
-        .read_all(ROCRATE_METADATA)
+    let summary = reader::parse_with(store.as_ref(), ROCRATE_METADATA, |json| rocrate::read(json))
+        .map_err(ReadError::Io)
+        .flatten()
         .map_err(|error| Error::unreadable(path, format!("{ROCRATE_METADATA}: {error}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::unreadable(path, format!("{ROCRATE_METADATA}: not UTF-8")))?;
-    let summary = rocrate::read(&text)
-        .map_err(|message| Error::unreadable(path, format!("{ROCRATE_METADATA}: {message}")))?;
     Ok(summary.documents)
 }
 

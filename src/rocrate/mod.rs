@@ -20,17 +20,20 @@
 //! no verdict (`reviewRating`) stated.
 
 mod document;
+mod graph;
+mod id_list;
 mod ids;
 mod metadata;
 mod pretty;
 mod preview;
 mod read;
 mod records;
+mod stream;
 mod terms;
 
 pub use self::metadata::{metadata_json, write_metadata_json};
 pub use self::preview::{preview_html, write_preview_html};
-pub use self::read::{CrateFile, CrateSummary, DocumentSummary, read};
+pub use self::read::{CrateFile, CrateSummary, DocumentSummary, ReadError, read, read_files};
 pub use self::records::read_collection;
 
 #[cfg(test)]

@@ -1,20 +1,33 @@
 //! Reading `ro-crate-metadata.json` back, for `show` and `verify`.
 //!
-//! The reader checks what makes JSON an RO-Crate 1.1 (a `@graph`, the 1.1
-//! context, a metadata descriptor conforming to 1.1 whose `about` is a
-//! `Dataset`) and summarizes the payload files and the documents. It takes
-//! single values and arrays alike, as JSON-LD allows, so it also reads
-//! crates corpack did not write; there, files that are not documents are
-//! listed as files only.
+//! The reader checks what makes JSON an RO-Crate 1.1 (see [`super::graph`])
+//! and summarizes the payload files and the documents. It takes single
+//! values and arrays alike, as JSON-LD allows, so it also reads crates
+//! corpack did not write; there, files that are not documents are listed as
+//! files only.
+//!
+//! The crate streams past ([`super::stream`]): neither its text nor a
+//! `Value` of its graph is held, only one entity at a time. Entities may
+//! come in any order (the root after its files), so an index is kept until
+//! the end: every `@id`, for duplicates and lookups (its text and 8 bytes,
+//! 8 more while sorted at the end), the root's `hasPart` and `mentions`
+//! (the same per reference), and the files. [`read`] keeps every document;
+//! [`read_files`], for `verify`, only those that may be wrong (an unknown
+//! status, a review) and of each file what its caller makes of it.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Read};
 use std::str::FromStr;
 
 use serde_json::{Map, Value};
 
 use super::document::PEOPLE_PROPERTIES;
+use super::graph::{Invalid, check_context, find_root, has_type, ids, text, values};
+use super::id_list::{IdIndex, IdList};
 use super::ids::decode_path;
-use super::terms::{DATE_CREATED_INTERVAL, HELD, METADATA_ID, ROCRATE_CONTEXT, ROCRATE_SPEC};
+use super::stream::{self, Broken, Element, GraphSink, Top};
+use super::terms::{DATE_CREATED_INTERVAL, HELD, METADATA_ID};
 use crate::collection::values::DocumentPath;
 use crate::collection::{Aspect, Status};
 
@@ -73,133 +86,456 @@ impl DocumentSummary {
     }
 }
 
-/// Reads the text of an `ro-crate-metadata.json`.
-pub fn read(json: &str) -> Result<CrateSummary, String> {
-    let crate_json = parse(json)?;
-    let graph = Graph::new(&crate_json)?;
-    let root = graph.root()?;
+/// Why an `ro-crate-metadata.json` is not read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Its bytes could not be read.
+    Io(io::Error),
+    /// It is not UTF-8.
+    NotUtf8,
+    /// It is not JSON, not an RO-Crate 1.1, or says what cannot be (a path
+    /// leaving the crate, an unknown contested status, …).
+    Invalid(String),
+}
 
-    let mut files = Vec::new();
-    let mut file_paths = HashMap::new();
-    for entity in &graph.entities {
-        let id = entity_id(entity);
-        if has_type(entity, "File") && !is_absolute(id) && !id.starts_with('#') {
-            let file = read_file(entity)?;
-            file_paths.insert(id, file.path.clone());
-            files.push(file);
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(error) => error.fmt(f),
+            ReadError::NotUtf8 => f.write_str("not UTF-8"),
+            ReadError::Invalid(message) => f.write_str(message),
         }
     }
+}
 
-    let mut documents = Vec::new();
-    // References to entities the graph does not describe name no document.
-    for id in ids(root, "hasPart") {
-        let Some(entity) = graph.get(id) else {
-            continue;
-        };
-        if let (Some(path), Some(_)) = (file_paths.get(id), text(entity, "identifier")) {
-            documents.push(read_document(entity, &graph, Some(path.clone()))?);
-        }
-    }
-    for id in ids(root, "mentions") {
-        let Some(entity) = graph.get(id) else {
-            continue;
-        };
-        if entity.get(HELD) == Some(&Value::Bool(false)) {
-            documents.push(read_document(entity, &graph, None)?);
-        }
-    }
+impl std::error::Error for ReadError {}
+
+/// Reads an `ro-crate-metadata.json`: its files and its documents.
+pub fn read(json: impl Read) -> Result<CrateSummary, ReadError> {
+    let (files, documents) = Walk::new(true, |file| file).run(json)?;
     Ok(CrateSummary { files, documents })
 }
 
-/// Parses the JSON of a crate and checks that its `@context` is RO-Crate
-/// 1.1's.
-pub(super) fn parse(json: &str) -> Result<Value, String> {
-    let crate_json: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
-    let top = crate_json
-        .as_object()
-        .ok_or("not an RO-Crate: the JSON is not an object")?;
-    let context = top.get("@context").ok_or("not an RO-Crate: no @context")?;
-    let names_rocrate = match context {
-        Value::String(url) => url == ROCRATE_CONTEXT,
-        Value::Array(items) => items.iter().any(|i| i.as_str() == Some(ROCRATE_CONTEXT)),
-        _ => false,
-    };
-    if !names_rocrate {
-        return Err(format!(
-            "not an RO-Crate 1.1: the @context does not name {ROCRATE_CONTEXT}"
-        ));
-    }
-    Ok(crate_json)
+/// Reads the payload files an `ro-crate-metadata.json` describes, in graph
+/// order, each made into what `keep` makes of it as it comes; nothing else
+/// is kept. The crate is checked as [`read`] checks it, documents included:
+/// on an error, what `keep` was given is dropped.
+pub fn read_files<T>(
+    json: impl Read,
+    keep: impl FnMut(CrateFile) -> T,
+) -> Result<Vec<T>, ReadError> {
+    let (files, _) = Walk::new(false, keep).run(json)?;
+    Ok(files)
 }
 
-/// The `@graph`, with its entities found by `@id`.
-pub(super) struct Graph<'a> {
-    pub(super) entities: Vec<&'a Map<String, Value>>,
-    by_id: HashMap<&'a str, &'a Map<String, Value>>,
+/// The properties every reading asks for: what makes a crate, its files,
+/// and what can make a document wrong.
+const CHECKED: [&str; 11] = [
+    "@id",
+    "@type",
+    "about",
+    "conformsTo",
+    "contentSize",
+    "creativeWorkStatus",
+    "identifier",
+    HELD,
+    "review",
+    "reviewAspect",
+    "sha256",
+];
+
+/// What a document's summary says besides (and its people).
+const SUMMARIZED: [&str; 3] = ["name", "dateCreated", DATE_CREATED_INTERVAL];
+
+/// One reading of a crate.
+struct Walk<T, K> {
+    /// Whether documents are summarized, not only checked.
+    summarize: bool,
+    keep: K,
+    graph: KeptGraph<T>,
 }
 
-impl<'a> Graph<'a> {
-    /// The graph of a crate [`parse`] accepted.
-    pub(super) fn new(crate_json: &'a Value) -> Result<Graph<'a>, String> {
-        let items = crate_json
-            .get("@graph")
-            .and_then(Value::as_array)
-            .ok_or("not an RO-Crate: no @graph array")?;
-        let mut graph = Graph {
-            entities: Vec::with_capacity(items.len()),
-            by_id: HashMap::with_capacity(items.len()),
-        };
-        for (index, item) in items.iter().enumerate() {
-            let entity = item
-                .as_object()
-                .ok_or_else(|| format!("@graph[{index}] is not an object"))?;
-            let Some(id) = entity.get("@id").and_then(Value::as_str) else {
-                return Err(format!("@graph[{index}] has no @id"));
-            };
-            if graph.by_id.insert(id, entity).is_some() {
-                return Err(format!("@graph has two entities with @id {id:?}"));
-            }
-            graph.entities.push(entity);
+/// What is kept of the `@graph` until its end.
+struct KeptGraph<T> {
+    /// Elements seen.
+    count: usize,
+    /// The first element that is not an entity with an `@id`; none is
+    /// looked at after it.
+    broken: Option<Invalid>,
+    /// The `@id` of each element before it.
+    ids: IdList,
+    /// The metadata descriptor's `conformsTo` and `about` ids.
+    descriptor: Option<(Vec<String>, Vec<String>)>,
+    /// The datasets that may be the root.
+    datasets: Vec<Dataset>,
+    files: Vec<T>,
+    /// The first file that cannot be read; no file is kept after it.
+    file_error: Option<String>,
+    /// Entities that may be documents, by position.
+    candidates: HashMap<usize, Candidate>,
+    /// The `reviewAspect`s of entities, by position (the first unknown
+    /// word, if any).
+    aspects: HashMap<usize, Result<Vec<Aspect>, String>>,
+    /// The `name` of entities, by position (only when summarizing).
+    names: HashMap<usize, String>,
+}
+
+impl<T> Default for KeptGraph<T> {
+    fn default() -> KeptGraph<T> {
+        KeptGraph {
+            count: 0,
+            broken: None,
+            ids: IdList::default(),
+            descriptor: None,
+            datasets: Vec::new(),
+            files: Vec::new(),
+            file_error: None,
+            candidates: HashMap::new(),
+            aspects: HashMap::new(),
+            names: HashMap::new(),
         }
-        Ok(graph)
+    }
+}
+
+struct Dataset {
+    position: usize,
+    has_part: IdList,
+    mentions: IdList,
+}
+
+/// An entity that is a document if the root lists it: in `hasPart` when
+/// it is a payload `File` with an `identifier`, in `mentions` when it is
+/// `held: false`.
+struct Candidate {
+    id: String,
+    /// Its path, when it is a payload `File` with an `identifier`.
+    held_file: Option<String>,
+    /// `held: false`.
+    catalogued: bool,
+    identifier: Option<String>,
+    /// `creativeWorkStatus`, or the word that is none.
+    status: Option<Result<Status, String>>,
+    /// The `@id`s of its reviews.
+    reviews: Vec<String>,
+    title: Option<String>,
+    date: Option<String>,
+    date_interval: Option<String>,
+    people: Vec<Person>,
+}
+
+/// One of a document's people: a name, or the entity that has it.
+enum Person {
+    Name(String),
+    Entity(String),
+}
+
+impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
+    fn new(summarize: bool, keep: K) -> Walk<T, K> {
+        Walk {
+            summarize,
+            keep,
+            graph: KeptGraph::default(),
+        }
     }
 
-    pub(super) fn get(&self, id: &str) -> Option<&'a Map<String, Value>> {
-        self.by_id.get(id).copied()
+    fn run(mut self, json: impl Read) -> Result<(Vec<T>, Vec<DocumentSummary>), ReadError> {
+        let mut properties = CHECKED.to_vec();
+        if self.summarize {
+            properties.extend(SUMMARIZED);
+            properties.extend(PEOPLE_PROPERTIES);
+        }
+        let top = stream::walk(json, &properties, &mut self).map_err(|broken| match broken {
+            Broken::Io(error) => ReadError::Io(error),
+            Broken::NotUtf8 => ReadError::NotUtf8,
+            Broken::NotJson(error) => ReadError::Invalid(format!("not JSON: {error}")),
+        })?;
+        self.finish(top).map_err(ReadError::Invalid)
     }
 
-    /// The root data entity, found through a metadata descriptor that
-    /// conforms to RO-Crate 1.1.
-    pub(super) fn root(&self) -> Result<&'a Map<String, Value>, String> {
-        let descriptor = self.get(METADATA_ID).ok_or(
-            "not an RO-Crate: no metadata descriptor (an entity with @id \"ro-crate-metadata.json\")",
+    /// Judges the crate as a whole, once it has streamed past.
+    fn finish(self, top: Option<Top>) -> Result<(Vec<T>, Vec<DocumentSummary>), String> {
+        let top = top.ok_or(Invalid::NotAnObject)?;
+        check_context(top.context.as_ref())?;
+        if top.graph_is_array != Some(true) {
+            return Err(Invalid::NoGraph.into());
+        }
+        let mut graph = self.graph;
+        let index = graph.ids.into_index();
+        // Every id kept comes before the broken element, if any.
+        if let Some(repeat) = index.first_repeat() {
+            return Err(Invalid::DuplicateId(index.get(repeat).to_string()).into());
+        }
+        if let Some(broken) = graph.broken {
+            return Err(broken.into());
+        }
+        let descriptor = graph
+            .descriptor
+            .as_ref()
+            .map(|(conforms_to, about)| (as_strs(conforms_to), as_strs(about)));
+        let root_id = find_root(
+            descriptor
+                .as_ref()
+                .map(|(c, a)| (c.as_slice(), a.as_slice())),
+            |id| {
+                let position = index.position(id)?;
+                Some(graph.datasets.iter().any(|d| d.position == position))
+            },
         )?;
-        let conforms_to = ids(descriptor, "conformsTo");
-        if !conforms_to
+        if let Some(error) = graph.file_error {
+            return Err(error);
+        }
+        let root_position = index.position(&root_id).expect("find_root found it");
+        let at = graph
+            .datasets
             .iter()
-            .any(|id| id.trim_end_matches('/') == ROCRATE_SPEC)
-        {
-            return Err(format!(
-                "not an RO-Crate 1.1: the metadata descriptor conforms to {conforms_to:?}, \
-                 not {ROCRATE_SPEC}"
-            ));
-        }
-        let root_id = match ids(descriptor, "about").as_slice() {
-            [id] => id.to_string(),
-            _ => return Err("the metadata descriptor has no single `about` root".into()),
+            .position(|d| d.position == root_position);
+        let root = graph
+            .datasets
+            .swap_remove(at.expect("find_root found a dataset"));
+        let documents = Documents {
+            index: &index,
+            candidates: &graph.candidates,
+            aspects: &graph.aspects,
+            names: &graph.names,
         };
-        let root = self
-            .get(&root_id)
-            .ok_or_else(|| format!("the root {root_id:?} is not in the @graph"))?;
-        if !has_type(root, "Dataset") {
-            return Err(format!("the root {root_id:?} is not a Dataset"));
+        if !self.summarize && !documents.may_be_wrong() {
+            return Ok((graph.files, Vec::new()));
         }
-        Ok(root)
+        Ok((graph.files, documents.read(&root)?))
     }
 }
 
-fn read_file(entity: &Map<String, Value>) -> Result<CrateFile, String> {
-    let id = entity_id(entity);
+impl<T, K: FnMut(CrateFile) -> T> GraphSink for Walk<T, K> {
+    fn begin(&mut self) {
+        self.graph = KeptGraph::default();
+    }
+
+    fn element(&mut self, element: Element) {
+        let graph = &mut self.graph;
+        let position = graph.count;
+        graph.count += 1;
+        if graph.broken.is_some() {
+            return;
+        }
+        let Element::Entity(entity) = element else {
+            graph.broken = Some(Invalid::ElementNotAnObject(position));
+            return;
+        };
+        let properties = &entity.properties;
+        let Some(id) = properties.get("@id").and_then(Value::as_str) else {
+            graph.broken = Some(Invalid::ElementWithoutId(position));
+            return;
+        };
+        graph.ids.push(id);
+        if id == METADATA_ID {
+            let owned = |key| {
+                ids(properties, key)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect()
+            };
+            graph.descriptor = Some((owned("conformsTo"), owned("about")));
+        }
+        let may_be_root = match &graph.descriptor {
+            Some((_, about)) => about.len() == 1 && about[0] == id,
+            None => true,
+        };
+        if may_be_root && has_type(properties, "Dataset") {
+            graph.datasets.push(Dataset {
+                position,
+                has_part: entity.has_part,
+                mentions: entity.mentions,
+            });
+        }
+        let is_payload_file =
+            has_type(properties, "File") && !is_absolute(id) && !id.starts_with('#');
+        let mut file_path = None;
+        if is_payload_file && graph.file_error.is_none() {
+            match read_file(id, properties) {
+                Ok(file) => {
+                    file_path = Some(file.path.clone());
+                    graph.files.push((self.keep)(file));
+                }
+                Err(error) => {
+                    graph.file_error = Some(error);
+                    graph.files = Vec::new();
+                }
+            }
+        }
+        let identifier = text(properties, "identifier");
+        let held_file = file_path.filter(|_| identifier.is_some());
+        let catalogued = properties.get(HELD) == Some(&Value::Bool(false));
+        if held_file.is_some() || catalogued {
+            let candidate = Candidate::new(id, properties, held_file, catalogued);
+            let may_be_wrong = matches!(candidate.status, Some(Err(_)))
+                || (catalogued && candidate.identifier.is_none())
+                || !candidate.reviews.is_empty();
+            if self.summarize || may_be_wrong {
+                graph.candidates.insert(position, candidate);
+            }
+        }
+        if let Some(aspects) = review_aspects(properties)
+            && (self.summarize || aspects.is_err())
+        {
+            graph.aspects.insert(position, aspects);
+        }
+        if self.summarize
+            && let Some(name) = text(properties, "name")
+        {
+            graph.names.insert(position, name.to_string());
+        }
+    }
+}
+
+impl Candidate {
+    fn new(
+        id: &str,
+        entity: &Map<String, Value>,
+        held_file: Option<String>,
+        catalogued: bool,
+    ) -> Candidate {
+        let owned = |key| text(entity, key).map(str::to_string);
+        let mut people = Vec::new();
+        for property in PEOPLE_PROPERTIES {
+            for value in values(entity, property) {
+                let person = match value {
+                    Value::String(name) => Some(Person::Name(name.clone())),
+                    _ => value
+                        .get("@id")
+                        .and_then(Value::as_str)
+                        .map(|id| Person::Entity(id.to_string())),
+                };
+                people.extend(person);
+            }
+        }
+        Candidate {
+            id: id.to_string(),
+            held_file,
+            catalogued,
+            identifier: owned("identifier"),
+            status: text(entity, "creativeWorkStatus")
+                .map(|word| Status::from_str(word).map_err(|_| word.to_string())),
+            reviews: ids(entity, "review")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            title: owned("name"),
+            date: owned("dateCreated"),
+            date_interval: owned(DATE_CREATED_INTERVAL),
+            people,
+        }
+    }
+}
+
+/// The aspects an entity's `reviewAspect` names, or the first word that is
+/// none; `None` if it names nothing.
+fn review_aspects(entity: &Map<String, Value>) -> Option<Result<Vec<Aspect>, String>> {
+    let words: Vec<&str> = values(entity, "reviewAspect")
+        .into_iter()
+        .filter_map(Value::as_str)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some(
+        words
+            .into_iter()
+            .map(|word| Aspect::from_str(word).map_err(|_| word.to_string()))
+            .collect(),
+    )
+}
+
+/// The documents of a graph, once it has streamed past.
+struct Documents<'g> {
+    index: &'g IdIndex,
+    candidates: &'g HashMap<usize, Candidate>,
+    aspects: &'g HashMap<usize, Result<Vec<Aspect>, String>>,
+    names: &'g HashMap<usize, String>,
+}
+
+impl Documents<'_> {
+    /// Whether some document can be wrong: cheaper to know than to read
+    /// them.
+    fn may_be_wrong(&self) -> bool {
+        let bad_review = !self.aspects.is_empty();
+        self.candidates.values().any(|c| {
+            matches!(c.status, Some(Err(_)))
+                || (c.catalogued && c.identifier.is_none())
+                || (bad_review && !c.reviews.is_empty())
+        })
+    }
+
+    /// The documents `root` lists: `File`s it has as parts that carry an
+    /// `identifier`, then entities it mentions with `held: false`; each
+    /// group in its order. References to entities the graph does not
+    /// describe name no document.
+    fn read(&self, root: &Dataset) -> Result<Vec<DocumentSummary>, String> {
+        let mut documents = Vec::new();
+        for id in root.has_part.iter() {
+            if let Some(candidate) = self.candidate(id)
+                && let Some(path) = &candidate.held_file
+            {
+                documents.push(self.summary(candidate, Some(path.clone()))?);
+            }
+        }
+        for id in root.mentions.iter() {
+            if let Some(candidate) = self.candidate(id)
+                && candidate.catalogued
+            {
+                documents.push(self.summary(candidate, None)?);
+            }
+        }
+        Ok(documents)
+    }
+
+    fn candidate(&self, id: &str) -> Option<&Candidate> {
+        self.candidates.get(&self.index.position(id)?)
+    }
+
+    fn summary(
+        &self,
+        candidate: &Candidate,
+        file: Option<String>,
+    ) -> Result<DocumentSummary, String> {
+        let in_document = |e: String| format!("document {:?}: {e}", candidate.id);
+        let authors = candidate.people.iter().filter_map(|person| match person {
+            Person::Name(name) => Some(name.clone()),
+            Person::Entity(id) => self.names.get(&self.index.position(id)?).cloned(),
+        });
+        let authors = authors.collect();
+        let status = match &candidate.status {
+            Some(Err(word)) => return Err(in_document(unknown("status", word))),
+            Some(Ok(status)) => Some(*status),
+            None => None,
+        };
+        let mut aspects = Vec::new();
+        for review in &candidate.reviews {
+            let Some(position) = self.index.position(review) else {
+                continue;
+            };
+            match self.aspects.get(&position) {
+                Some(Ok(named)) => aspects.extend(named),
+                Some(Err(word)) => return Err(in_document(unknown("aspect", word))),
+                None => {}
+            }
+        }
+        Ok(DocumentSummary {
+            id: candidate
+                .identifier
+                .clone()
+                .ok_or_else(|| in_document("no identifier".into()))?,
+            title: candidate.title.clone(),
+            authors,
+            date: candidate.date.clone(),
+            date_interval: candidate.date_interval.clone(),
+            status,
+            aspects,
+            file,
+        })
+    }
+}
+
+fn read_file(id: &str, entity: &Map<String, Value>) -> Result<CrateFile, String> {
     let path = decode_path(id).map_err(|e| format!("File @id {e}"))?;
     DocumentPath::from_str(&path).map_err(|e| format!("File @id {id:?}: {e}"))?;
     let content_size = match entity.get("contentSize") {
@@ -221,98 +557,16 @@ fn read_file(entity: &Map<String, Value>) -> Result<CrateFile, String> {
     })
 }
 
-fn read_document(
-    entity: &Map<String, Value>,
-    graph: &Graph<'_>,
-    file: Option<String>,
-) -> Result<DocumentSummary, String> {
-    let id = entity_id(entity);
-    let in_document = |e: String| format!("document {id:?}: {e}");
-    let mut authors = Vec::new();
-    for property in PEOPLE_PROPERTIES {
-        for value in values(entity, property) {
-            let name = match value {
-                Value::String(name) => Some(name.as_str()),
-                _ => value
-                    .get("@id")
-                    .and_then(Value::as_str)
-                    .and_then(|person| graph.get(person))
-                    .and_then(|person| text(person, "name")),
-            };
-            if let Some(name) = name {
-                authors.push(name.to_string());
-            }
-        }
-    }
-    let status = text(entity, "creativeWorkStatus")
-        .map(|word| Status::from_str(word).map_err(|_| in_document(unknown("status", word))))
-        .transpose()?;
-    let mut aspects = Vec::new();
-    for review in ids(entity, "review")
-        .into_iter()
-        .filter_map(|r| graph.get(r))
-    {
-        for word in values(review, "reviewAspect")
-            .into_iter()
-            .filter_map(Value::as_str)
-        {
-            let aspect =
-                Aspect::from_str(word).map_err(|_| in_document(unknown("aspect", word)))?;
-            aspects.push(aspect);
-        }
-    }
-    Ok(DocumentSummary {
-        id: text(entity, "identifier")
-            .ok_or_else(|| in_document("no identifier".into()))?
-            .to_string(),
-        title: text(entity, "name").map(str::to_string),
-        authors,
-        date: text(entity, "dateCreated").map(str::to_string),
-        date_interval: text(entity, DATE_CREATED_INTERVAL).map(str::to_string),
-        status,
-        aspects,
-        file,
-    })
+fn as_strs(ids: &[String]) -> Vec<&str> {
+    ids.iter().map(String::as_str).collect()
 }
 
 fn unknown(what: &str, word: &str) -> String {
     format!("unknown contested {what} {word:?}")
 }
 
-pub(super) fn entity_id(entity: &Map<String, Value>) -> &str {
-    entity["@id"]
-        .as_str()
-        .expect("Graph::new checked every @id")
-}
-
-/// A property's values: none, one, or the items of an array.
-pub(super) fn values<'a>(entity: &'a Map<String, Value>, key: &str) -> Vec<&'a Value> {
-    match entity.get(key) {
-        None => Vec::new(),
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(value) => vec![value],
-    }
-}
-
-/// The `@id`s a property refers to.
-pub(super) fn ids<'a>(entity: &'a Map<String, Value>, key: &str) -> Vec<&'a str> {
-    let referenced = values(entity, key).into_iter();
-    referenced.filter_map(|v| v.get("@id")?.as_str()).collect()
-}
-
-/// A property's first text value.
-pub(super) fn text<'a>(entity: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    values(entity, key).into_iter().find_map(Value::as_str)
-}
-
-pub(super) fn has_type(entity: &Map<String, Value>, wanted: &str) -> bool {
-    values(entity, "@type")
-        .into_iter()
-        .any(|t| t.as_str() == Some(wanted))
-}
-
 /// Whether an `@id` is an absolute URI (has a scheme), not a payload path.
-pub(super) fn is_absolute(id: &str) -> bool {
+fn is_absolute(id: &str) -> bool {
     match id.split_once(':') {
         Some((scheme, _)) => {
             let mut chars = scheme.chars();
@@ -334,7 +588,8 @@ mod tests {
     #[test]
     fn reads_what_metadata_json_writes() {
         let (info, documents) = sample();
-        let summary = read(&metadata_json(&info, &documents)).unwrap_or_else(|e| panic!("{e}"));
+        let summary =
+            read(metadata_json(&info, &documents).as_bytes()).unwrap_or_else(|e| panic!("{e}"));
 
         let paths: Vec<&str> = summary.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
@@ -406,7 +661,7 @@ mod tests {
                 {"@id": "https://example.org/x.pdf", "@type": "File"},
             ]
         });
-        let summary = read(&crate_json.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let summary = read(crate_json.to_string().as_bytes()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             summary.files,
             [
@@ -491,12 +746,488 @@ mod tests {
             ),
         ];
         for (json, expected) in cases {
-            match read(&json) {
+            match read(json.as_bytes()) {
                 Ok(_) => panic!("accepted, expected {expected:?}"),
-                Err(message) => {
+                Err(error) => {
+                    let message = error.to_string();
                     assert!(message.contains(expected), "{message:?} lacks {expected:?}")
                 }
             }
         }
+    }
+
+    #[test]
+    fn reads_entities_in_any_order() {
+        let (info, documents) = sample();
+        let json = metadata_json(&info, &documents);
+        let in_order = read(json.as_bytes()).unwrap();
+        // The files first, the root and the metadata descriptor last.
+        let mut crate_json: Value = serde_json::from_str(&json).unwrap();
+        crate_json["@graph"].as_array_mut().unwrap().reverse();
+        let reversed = read(crate_json.to_string().as_bytes()).unwrap();
+        assert_eq!(reversed.documents, in_order.documents);
+        let mut files = in_order.files;
+        files.reverse();
+        assert_eq!(reversed.files, files);
+    }
+
+    #[test]
+    fn a_key_given_twice_counts_as_its_last() {
+        let crate_json = json!({
+            "@context": "https://w3id.org/ro/crate/1.1/context",
+            "@graph": [
+                {"@id": "ro-crate-metadata.json", "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"},
+                 "about": {"@id": "./"}},
+                {"@id": "./", "@type": "Dataset"},
+                {"@id": "a.txt", "@type": "File", "contentSize": "12 kB", "contentSize": 3},
+            ]
+        })
+        .to_string();
+        let earlier = r#"{"@graph": [{"@id": "b.txt", "@type": "File"}], "@context": 5, "#;
+        let json = format!("{earlier}{}", &crate_json[1..]);
+        let files = read(json.as_bytes()).unwrap().files;
+        assert_eq!(
+            files,
+            [CrateFile {
+                path: "a.txt".into(),
+                sha256: None,
+                content_size: Some(3)
+            }]
+        );
+        let later = format!(
+            "{}, \"@graph\": {{}}}}",
+            &crate_json[..crate_json.len() - 1]
+        );
+        let error = read(later.as_bytes()).unwrap_err().to_string();
+        assert_eq!(error, "not an RO-Crate: no @graph array");
+    }
+
+    #[test]
+    fn read_files_keeps_what_it_is_given_and_checks_the_documents() {
+        let (info, documents) = sample();
+        let json = metadata_json(&info, &documents);
+        let sizes = read_files(json.as_bytes(), |file| file.content_size).unwrap();
+        assert_eq!(sizes, [Some(26), Some(13), Some(6)]);
+        let bad = json.replace("\"contested\"", "\"disputed\"");
+        let error = read_files(bad.as_bytes(), |file| file).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "document \"documents/furr%20talk.txt\": unknown contested status \"disputed\""
+        );
+    }
+
+    /// Reads what it is given a byte at a time, then fails if told to.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        then_fail: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            match self.bytes.split_first() {
+                Some((first, rest)) if !buffer.is_empty() => {
+                    buffer[0] = *first;
+                    self.bytes = rest;
+                    Ok(1)
+                }
+                _ if self.then_fail => Err(io::Error::other("CRC-32 differs")),
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn a_read_error_is_reported_before_what_was_read() {
+        let (info, documents) = sample();
+        let json = metadata_json(&info, &documents);
+        let trickle = |bytes, then_fail| Trickle { bytes, then_fail };
+        let whole = read(trickle(json.as_bytes(), false)).unwrap();
+        assert_eq!(whole, read(json.as_bytes()).unwrap());
+        let failed = read(trickle(json.as_bytes(), true)).unwrap_err();
+        assert!(matches!(&failed, ReadError::Io(e) if e.to_string() == "CRC-32 differs"));
+        // Even when the bytes read are neither a crate nor UTF-8.
+        let cut = trickle(&json.as_bytes()[..json.find('Ü').unwrap() + 1], true);
+        assert!(matches!(read(cut), Err(ReadError::Io(_))));
+        let cut = trickle(&json.as_bytes()[..json.find('Ü').unwrap() + 1], false);
+        assert!(matches!(read(cut), Err(ReadError::NotUtf8)));
+    }
+}
+
+/// The streaming reader against the reader it replaced, which parsed the
+/// whole crate into a `Value` first: on crates mutated every way that
+/// matters, both give the same summary or the same error.
+#[cfg(test)]
+mod equivalence {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::super::graph::{Graph, entity_id, parse};
+    use super::*;
+    use crate::rocrate::metadata_json;
+    use crate::rocrate::testutil::sample;
+
+    /// The reader before it streamed, as it was.
+    fn read_whole(json: &[u8]) -> Result<CrateSummary, String> {
+        let json = std::str::from_utf8(json).map_err(|_| "not UTF-8".to_string())?;
+        let crate_json = parse(json)?;
+        let graph = Graph::new(&crate_json)?;
+        let root = graph.root()?;
+        let mut files = Vec::new();
+        let mut file_paths = HashMap::new();
+        for entity in crate_json["@graph"].as_array().unwrap() {
+            let entity = entity.as_object().unwrap();
+            let id = entity_id(entity);
+            if has_type(entity, "File") && !is_absolute(id) && !id.starts_with('#') {
+                let file = read_file(id, entity)?;
+                file_paths.insert(id, file.path.clone());
+                files.push(file);
+            }
+        }
+        let mut documents = Vec::new();
+        for id in ids(root, "hasPart") {
+            let Some(entity) = graph.get(id) else {
+                continue;
+            };
+            if let (Some(path), Some(_)) = (file_paths.get(id), text(entity, "identifier")) {
+                documents.push(read_document(entity, &graph, Some(path.clone()))?);
+            }
+        }
+        for id in ids(root, "mentions") {
+            let Some(entity) = graph.get(id) else {
+                continue;
+            };
+            if entity.get(HELD) == Some(&Value::Bool(false)) {
+                documents.push(read_document(entity, &graph, None)?);
+            }
+        }
+        Ok(CrateSummary { files, documents })
+    }
+
+    fn read_document(
+        entity: &Map<String, Value>,
+        graph: &Graph<'_>,
+        file: Option<String>,
+    ) -> Result<DocumentSummary, String> {
+        let id = entity_id(entity);
+        let in_document = |e: String| format!("document {id:?}: {e}");
+        let mut authors = Vec::new();
+        for property in PEOPLE_PROPERTIES {
+            for value in values(entity, property) {
+                let name = match value {
+                    Value::String(name) => Some(name.as_str()),
+                    _ => value
+                        .get("@id")
+                        .and_then(Value::as_str)
+                        .and_then(|person| graph.get(person))
+                        .and_then(|person| text(person, "name")),
+                };
+                authors.extend(name.map(str::to_string));
+            }
+        }
+        let status = text(entity, "creativeWorkStatus")
+            .map(|word| Status::from_str(word).map_err(|_| in_document(unknown("status", word))))
+            .transpose()?;
+        let mut aspects = Vec::new();
+        for review in ids(entity, "review")
+            .into_iter()
+            .filter_map(|r| graph.get(r))
+        {
+            for word in values(review, "reviewAspect")
+                .into_iter()
+                .filter_map(Value::as_str)
+            {
+                let aspect =
+                    Aspect::from_str(word).map_err(|_| in_document(unknown("aspect", word)))?;
+                aspects.push(aspect);
+            }
+        }
+        Ok(DocumentSummary {
+            id: text(entity, "identifier")
+                .ok_or_else(|| in_document("no identifier".into()))?
+                .to_string(),
+            title: text(entity, "name").map(str::to_string),
+            authors,
+            date: text(entity, "dateCreated").map(str::to_string),
+            date_interval: text(entity, DATE_CREATED_INTERVAL).map(str::to_string),
+            status,
+            aspects,
+            file,
+        })
+    }
+
+    /// Checks that both readers, and [`read_files`], agree on `json`.
+    fn agree(json: &[u8]) -> Result<(), TestCaseError> {
+        let whole = read_whole(json).map_err(|e| unplaced(&e));
+        let streamed = read(json).map_err(|e| unplaced(&e.to_string()));
+        prop_assert_eq!(&streamed, &whole, "{}", String::from_utf8_lossy(json));
+        let files = read_files(json, |file| file).map_err(|e| unplaced(&e.to_string()));
+        prop_assert_eq!(files, whole.map(|summary| summary.files));
+        Ok(())
+    }
+
+    /// The one message that differs: `serde_json` places a number out of
+    /// range at its last byte in a text, at the byte after it in a stream.
+    fn unplaced(message: &str) -> String {
+        match message.split_once(" at line ") {
+            Some((what, _)) if what == "not JSON: number out of range" => what.to_string(),
+            _ => message.to_string(),
+        }
+    }
+
+    /// One change to a crate's graph, at entity `at` (modulo its length).
+    #[derive(Clone, Debug)]
+    enum Change {
+        /// Moves an entity to the end (the root, the descriptor, a file).
+        ToEnd(usize),
+        Swap(usize, usize),
+        CopyTo(usize, usize),
+        Set(usize, &'static str, Value),
+        Remove(usize, &'static str),
+        Replace(usize, Value),
+        /// Adds a reference from one entity to another's `@id`.
+        Refer(usize, &'static str, usize),
+        SetTop(&'static str, Value),
+    }
+
+    fn change() -> impl Strategy<Value = Change> {
+        let at = 0..32usize;
+        let property = prop::sample::select(vec![
+            "@id",
+            "@type",
+            "about",
+            "conformsTo",
+            "contentSize",
+            "creativeWorkStatus",
+            "identifier",
+            "held",
+            "review",
+            "reviewAspect",
+            "sha256",
+            "name",
+            "author",
+            "hasPart",
+            "mentions",
+        ]);
+        let value = prop::sample::select(vec![
+            json!("File"),
+            json!(["File", "Dataset"]),
+            json!("Dataset"),
+            json!(false),
+            json!(true),
+            json!(12),
+            json!("12"),
+            json!("12 kB"),
+            json!([1, 2]),
+            json!(null),
+            json!({}),
+            json!("disputed"),
+            json!("contested"),
+            json!(["claims", "bogus"]),
+            json!(["date"]),
+            json!("../../etc/passwd"),
+            json!("a%zz"),
+            json!("https://example.org/x"),
+            json!("#local"),
+            json!("documents/new%20file.txt"),
+            json!({"@id": "./"}),
+            json!([{"@id": "./"}, {"@id": "#x"}]),
+            json!({"@id": "https://w3id.org/ro/crate/1.1/"}),
+            json!({"@id": "https://w3id.org/ro/crate/1.2"}),
+            json!([{"@id": 5}, "plain", {"@id": "#review-furr-2014"}]),
+            json!(["https://w3id.org/ro/crate/1.1/context", {"x": "y"}]),
+            json!("https://w3id.org/ro/crate/1.2/context"),
+            json!(1e300),
+            json!(-3),
+        ]);
+        // Weighted so that most crates stay crates and get as far as their
+        // files and documents.
+        prop_oneof![
+            3 => at.clone().prop_map(Change::ToEnd),
+            2 => (at.clone(), at.clone()).prop_map(|(a, b)| Change::Swap(a, b)),
+            1 => (at.clone(), at.clone()).prop_map(|(a, b)| Change::CopyTo(a, b)),
+            8 => (at.clone(), property.clone(), value.clone())
+                .prop_map(|(a, p, v)| Change::Set(a, p, v)),
+            3 => (at.clone(), property).prop_map(|(a, p)| Change::Remove(a, p)),
+            1 => (at.clone(), value.clone()).prop_map(|(a, v)| Change::Replace(a, v)),
+            4 => (
+                at.clone(),
+                prop::sample::select(vec!["review", "author", "hasPart", "mentions"]),
+                at
+            )
+                .prop_map(|(a, p, b)| Change::Refer(a, p, b)),
+            1 => (prop::sample::select(vec!["@context", "@graph"]), value)
+                .prop_map(|(k, v)| Change::SetTop(k, v)),
+        ]
+    }
+
+    fn apply(crate_json: &mut Value, change: &Change) {
+        let graph = crate_json["@graph"].as_array_mut();
+        let Some(graph) = graph.filter(|g| !g.is_empty()) else {
+            return;
+        };
+        let n = graph.len();
+        match change {
+            Change::ToEnd(a) => {
+                let entity = graph.remove(a % n);
+                graph.push(entity);
+            }
+            Change::Swap(a, b) => graph.swap(a % n, b % n),
+            Change::CopyTo(a, b) => graph.insert(b % n, graph[a % n].clone()),
+            Change::Set(a, key, value) => {
+                if let Some(entity) = graph[a % n].as_object_mut() {
+                    entity.insert(key.to_string(), value.clone());
+                }
+            }
+            Change::Remove(a, key) => {
+                if let Some(entity) = graph[a % n].as_object_mut() {
+                    entity.remove(*key);
+                }
+            }
+            Change::Replace(a, value) => graph[a % n] = value.clone(),
+            Change::Refer(a, key, b) => {
+                let id = graph[b % n].get("@id").cloned().unwrap_or(json!("#none"));
+                if let Some(entity) = graph[a % n].as_object_mut() {
+                    let mut refs = match entity.remove(*key) {
+                        Some(Value::Array(items)) => items,
+                        Some(one) => vec![one],
+                        None => Vec::new(),
+                    };
+                    refs.push(json!({ "@id": id }));
+                    entity.insert(key.to_string(), Value::Array(refs));
+                }
+            }
+            Change::SetTop(key, value) => crate_json[*key] = value.clone(),
+        }
+    }
+
+    /// Changes to the text: cut, a byte that is not UTF-8, keys given
+    /// twice, a number out of range.
+    #[derive(Clone, Debug)]
+    enum Edit {
+        None,
+        Cut(usize),
+        Insert(usize, &'static [u8]),
+        GraphAgainFirst,
+        GraphAgainLast(&'static str),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let bytes: &[&'static [u8]] = &[b"\xff", b"\xc3", b" 1e400 ", b"\\ud800", b"]", b"\""];
+        prop_oneof![
+            8 => Just(Edit::None),
+            1 => (0..100_000usize).prop_map(Edit::Cut),
+            1 => (0..100_000usize, prop::sample::select(bytes.to_vec()))
+                .prop_map(|(at, b)| Edit::Insert(at, b)),
+            1 => Just(Edit::GraphAgainFirst),
+            1 => prop::sample::select(vec!["5", "[]", "[{\"@id\": \"x\"}]"])
+                .prop_map(Edit::GraphAgainLast),
+        ]
+    }
+
+    fn edited(json: String, edit: &Edit) -> Vec<u8> {
+        let mut bytes = json.into_bytes();
+        match edit {
+            Edit::None => {}
+            Edit::Cut(at) => bytes.truncate(at % bytes.len()),
+            Edit::Insert(at, inserted) => {
+                let at = at % bytes.len();
+                bytes.splice(at..at, inserted.iter().copied());
+            }
+            Edit::GraphAgainFirst => {
+                bytes.splice(1..1, *b"\"@graph\": [{\"@id\": \"first\"}], ");
+            }
+            Edit::GraphAgainLast(value) => {
+                let end = bytes.len() - 1;
+                bytes.splice(end..end, format!(", \"@graph\": {value}").into_bytes());
+            }
+        }
+        bytes
+    }
+
+    fn sample_crate() -> Value {
+        let (info, documents) = sample();
+        serde_json::from_str(&metadata_json(&info, &documents)).unwrap()
+    }
+
+    /// A crate of few entities, so that changes hit documents often.
+    fn small_crate() -> Value {
+        json!({
+            "@context": "https://w3id.org/ro/crate/1.1/context",
+            "@graph": [
+                {"@id": "ro-crate-metadata.json", "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"},
+                 "about": {"@id": "./"}},
+                {"@id": "./", "@type": "Dataset",
+                 "hasPart": [{"@id": "a.txt"}, {"@id": "b%20c.txt"}, {"@id": "#gone"}],
+                 "mentions": [{"@id": "#document-d"}]},
+                {"@id": "a.txt", "@type": "File", "identifier": "a", "sha256": "00",
+                 "contentSize": "3", "creativeWorkStatus": "contested",
+                 "review": {"@id": "#review-a"}, "author": [{"@id": "#p"}, "Plain"]},
+                {"@id": "#review-a", "@type": "ClaimReview", "reviewAspect": ["claims", "date"]},
+                {"@id": "#p", "@type": "Person", "name": "P. Erson"},
+                {"@id": "b%20c.txt", "@type": ["File"], "contentSize": 4},
+                {"@id": "#document-d", "@type": "CreativeWork", "held": false, "identifier": "d",
+                 "name": "D", "dateCreated": "2001"},
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn streams_to_what_the_whole_graph_gives(
+            small in any::<bool>(),
+            changes in prop::collection::vec(change(), 0..6),
+            edit in edit(),
+            pretty in any::<bool>(),
+        ) {
+            let mut crate_json = if small { small_crate() } else { sample_crate() };
+            for change in &changes {
+                apply(&mut crate_json, change);
+            }
+            let json = if pretty {
+                serde_json::to_string_pretty(&crate_json).unwrap()
+            } else {
+                crate_json.to_string()
+            };
+            agree(&edited(json, &edit))?;
+        }
+    }
+
+    #[test]
+    fn agrees_on_json_that_is_not_a_crate() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b" ",
+            b"{",
+            b"[]",
+            b"[1, {\"@graph\": []}]",
+            b"\"text\"",
+            b"null",
+            b"{} {}",
+            b"{}\n\n x",
+            b"{\"@context\": \"https://w3id.org/ro/crate/1.1/context\", \"@graph\": [1e400]}",
+            b"{\"@graph\": [], \"x\": \"\\ud800\"}",
+            b"{\"@graph\": [], \"x\": \"\\u00e9\\ud83d\\ude00\"}",
+            b"{\"@context\": [\"https://w3id.org/ro/crate/1.1/context\"], \"@graph\": {}}",
+            b"{\"x\": \"\xe2\x82\"}",
+            b"{\"x\": \"\xe2\x82\xac\"}\xe2",
+        ];
+        for json in cases {
+            agree(json).unwrap();
+        }
+        let out_of_range = b"{\"@graph\": [1e400]}";
+        let placed = |e: String| e.rsplit_once(' ').map(|(_, column)| column.to_string());
+        assert_eq!(placed(read_whole(out_of_range).unwrap_err()).unwrap(), "17");
+        assert_eq!(
+            placed(read(&out_of_range[..]).unwrap_err().to_string()).unwrap(),
+            "18"
+        );
+        let deep = format!(
+            "{{\"@graph\": [{{\"x\": {}{}}}]}}",
+            "[".repeat(130),
+            "]".repeat(130)
+        );
+        agree(deep.as_bytes()).unwrap();
     }
 }

@@ -22,9 +22,9 @@ use serde_json::{Map, Value};
 use strum::IntoEnumIterator;
 
 use super::document::relator_property;
+use super::graph::{Graph, entity_id, has_type, ids, parse, text, values};
 use super::ids::decode_path;
 use super::metadata::NO_LICENSE_ID;
-use super::read::{Graph, entity_id, has_type, ids, parse, text, values};
 use super::terms::{COPYRIGHT_NOTICE, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
 use crate::bundle::DOCUMENTS_DIR;
 use crate::collection::values::{GeonamesId, License, Orcid, WikidataId};

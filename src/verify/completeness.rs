@@ -36,27 +36,25 @@ pub fn check(
         } else {
             Code::PayloadFileMissing
         };
-        for path in manifest.entries.keys() {
-            let listed_before = |m: &Manifest| m.entries.contains_key(path);
-            if store.contains(path)
-                || to_fetch.contains(&**path)
-                || manifests[..index].iter().any(listed_before)
-            {
+        for path in manifest.absent_paths() {
+            let listed_before = |m: &Manifest| m.lists(store, path);
+            if to_fetch.contains(path) || manifests[..index].iter().any(listed_before) {
                 continue;
             }
             findings.push_with(Severity::Error, code, || {
                 Finding::error(
                     code,
-                    &**path,
+                    path,
                     format!("listed in {} but absent from the bag", manifest.name),
                 )
             });
         }
     }
-    for file in store.files().iter().filter(|f| f.path.starts_with("data/")) {
+    let stored = store.files().iter().enumerate();
+    for (index, file) in stored.filter(|(_, f)| f.path.starts_with("data/")) {
         let unlisted: Vec<&str> = payload_manifests
             .iter()
-            .filter(|m| !m.entries.contains_key(file.path.as_str()))
+            .filter(|m| !m.lists_stored(index))
             .map(|m| m.name.as_str())
             .collect();
         let missing = if every_manifest {
@@ -89,7 +87,7 @@ fn check_fetch(
         }
         let unlisted: Vec<&str> = payload_manifests
             .iter()
-            .filter(|m| !m.entries.contains_key(path.as_str()))
+            .filter(|m| !m.lists(store, path))
             .map(|m| m.name.as_str())
             .collect();
         if !unlisted.is_empty() {

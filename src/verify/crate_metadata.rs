@@ -1,57 +1,185 @@
 //! The RO-Crate metadata against the payload: every `File` it describes is
 //! present, with the size and SHA-256 it states.
-
-use std::collections::{BTreeMap, HashSet};
+//!
+//! The crate is read as a stream ([`rocrate::read_files`]), and of each file
+//! it describes verify keeps 40 bytes until the payload is hashed: the
+//! stored file it is and the SHA-256 stated, compared while the file is
+//! hashed. Only a file that is absent, has another size, or whose SHA-256
+//! is not written as corpack writes it is kept as read, path and all. Each
+//! stored file costs 4 bytes more: which described file it is.
 
 use super::findings::Findings;
-use crate::bundle::reader::BagStore;
+use super::payload::{Checked, Sha256Wanted};
+use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{ROCRATE_METADATA, ROCRATE_PREVIEW};
 use crate::finding::{Code, Finding};
-use crate::rocrate::{self, CrateFile};
+use crate::rocrate::{self, CrateFile, ReadError};
 
-/// The files the metadata describes, or `None` (with a finding) if it
-/// cannot be read; `None` without a finding when the bag has no RO-Crate.
-pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<Vec<CrateFile>> {
-    if !store.contains(ROCRATE_METADATA) {
-        return None;
+/// A file the metadata describes, as verify keeps it.
+#[derive(Debug)]
+pub enum DescribedFile {
+    /// A stored file whose size, if stated, agrees; its SHA-256 if stated
+    /// in lowercase hexadecimal, as corpack and `sha256sum` write it.
+    Stored {
+        /// Its index in [`BagStore::files`].
+        index: u32,
+        sha256: Option<[u8; 32]>,
+    },
+    /// Any other, as read, with its index in [`BagStore::files`] if stored.
+    AsRead(Box<(CrateFile, Option<usize>)>),
+}
+
+impl DescribedFile {
+    fn new(store: &dyn BagStore, file: CrateFile) -> DescribedFile {
+        let index = store.position(&bag_path(&file));
+        let stored = index.map(|index| &store.files()[index]);
+        let size_agrees = match (stored, file.content_size) {
+            (Some(stored), Some(size)) => stored.size == size,
+            (stored, _) => stored.is_some(),
+        };
+        let sha256 = file.sha256.as_deref().map(lowercase_sha256);
+        match (index.map(u32::try_from), sha256) {
+            (Some(Ok(index)), None | Some(Some(_))) if size_agrees => DescribedFile::Stored {
+                index,
+                sha256: sha256.flatten(),
+            },
+            _ => DescribedFile::AsRead(Box::new((file, index))),
+        }
     }
-    let text = match store.read_all(ROCRATE_METADATA) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| "not UTF-8".to_string()),
-        Err(error) => Err(format!("cannot be read: {error}")),
-    };
-    match text.and_then(|text| rocrate::read(&text)) {
-        Ok(summary) => Some(summary.files),
-        Err(message) => {
-            findings.push(Finding::error(
-                Code::RocrateInvalid,
-                ROCRATE_METADATA,
-                message,
-            ));
-            None
+
+    /// The index of the stored file it is, if stored.
+    fn index(&self) -> Option<usize> {
+        match self {
+            DescribedFile::Stored { index, .. } => Some(*index as usize),
+            DescribedFile::AsRead(read) => read.1,
         }
     }
 }
 
+/// A SHA-256 digest written in lowercase hexadecimal, as bytes.
+fn lowercase_sha256(text: &str) -> Option<[u8; 32]> {
+    let mut digest = [0; 32];
+    let lowercase = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    hex::decode_to_slice(text, &mut digest).ok()?;
+    lowercase.then_some(digest)
+}
+
+/// The files the metadata describes.
+#[derive(Debug)]
+pub struct Described {
+    /// In graph order.
+    files: Vec<DescribedFile>,
+    /// For each stored file (by index in [`BagStore::files`]), which of
+    /// `files` it is, [`NOT_DESCRIBED`] or [`DESCRIBED_AGAIN`].
+    by_index: Vec<u32>,
+}
+
+/// In [`Described::by_index`]: no file describes it.
+const NOT_DESCRIBED: u32 = u32::MAX;
+/// In [`Described::by_index`]: several do (two `@id`s can decode to one
+/// path).
+const DESCRIBED_AGAIN: u32 = u32::MAX - 1;
+
+impl Described {
+    fn new(store: &dyn BagStore, files: Vec<DescribedFile>) -> Described {
+        let mut by_index = vec![NOT_DESCRIBED; store.files().len()];
+        for (at, file) in files.iter().enumerate() {
+            if let Some(index) = file.index() {
+                by_index[index] = match by_index[index] {
+                    NOT_DESCRIBED => u32::try_from(at).expect("a u32 per file"),
+                    _ => DESCRIBED_AGAIN,
+                };
+            }
+        }
+        Described { files, by_index }
+    }
+
+    /// What the crate wants of the SHA-256 of the stored file at `index`:
+    /// a digest that differs from the one stated.
+    pub fn sha256_wanted(&self, index: usize) -> Sha256Wanted {
+        let file = match self.by_index[index] {
+            NOT_DESCRIBED => return Sha256Wanted::Nothing,
+            DESCRIBED_AGAIN => return Sha256Wanted::Kept,
+            at => &self.files[at as usize],
+        };
+        match file {
+            DescribedFile::Stored {
+                sha256: Some(stated),
+                ..
+            } => Sha256Wanted::KeptUnless(*stated),
+            DescribedFile::Stored { sha256: None, .. } => Sha256Wanted::Read,
+            DescribedFile::AsRead(read) if read.0.sha256.is_some() => Sha256Wanted::Kept,
+            DescribedFile::AsRead(_) => Sha256Wanted::Read,
+        }
+    }
+}
+
+/// The files the metadata describes, or `None` (with a finding) if it
+/// cannot be read; `None` without a finding when the bag has no RO-Crate.
+pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<Described> {
+    if !store.contains(ROCRATE_METADATA) {
+        return None;
+    }
+    let read = reader::parse_with(store, ROCRATE_METADATA, |json| {
+        rocrate::read_files(json, |file| DescribedFile::new(store, file))
+    });
+    let message = match read {
+        Ok(Ok(files)) => return Some(Described::new(store, files)),
+        Err(error) | Ok(Err(ReadError::Io(error))) => format!("cannot be read: {error}"),
+        Ok(Err(error)) => error.to_string(),
+    };
+    findings.push(Finding::error(
+        Code::RocrateInvalid,
+        ROCRATE_METADATA,
+        message,
+    ));
+    None
+}
+
 /// The bag path (`data/…`) of a described file.
-pub fn bag_path(file: &CrateFile) -> String {
+fn bag_path(file: &CrateFile) -> String {
     format!("data/{}", file.path)
 }
 
-/// Compares the described files with the payload. `sha256` holds the
-/// digests computed for the described files (empty in a fast check).
+/// Compares the described files with the payload. `checked` holds the
+/// SHA-256 [`Described::sha256_wanted`] asked to be kept (none in a fast
+/// check).
 pub fn check(
     store: &dyn BagStore,
-    files: &[CrateFile],
-    sha256: &BTreeMap<String, String>,
+    described: &Described,
+    checked: &Checked,
     findings: &mut Findings,
 ) {
     let mismatch =
         |path: &str, message: String| Finding::error(Code::RocrateMismatch, path, message);
-    let mut described = HashSet::new();
-    for file in files {
+    let differs = |path: &str, stated: &str, computed: &[u8; 32]| {
+        let computed = hex::encode(computed);
+        (stated != computed).then(|| {
+            mismatch(
+                path,
+                format!("{ROCRATE_METADATA} gives sha256 {stated}, the file has {computed}"),
+            )
+        })
+    };
+    for file in &described.files {
+        let (file, index) = match file {
+            DescribedFile::Stored { index, sha256 } => {
+                let index = *index as usize;
+                let stated = sha256.map(hex::encode);
+                let path = &store.files()[index].path;
+                if let (Some(stated), Some(computed)) = (stated, checked.sha256(index))
+                    && let Some(finding) = differs(path, &stated, computed)
+                {
+                    findings.push(finding);
+                }
+                continue;
+            }
+            DescribedFile::AsRead(read) => (&read.0, read.1),
+        };
         let path = bag_path(file);
-        described.insert(path.clone());
-        let Some(stored) = store.file(&path) else {
+        let Some(stored) = index.map(|index| &store.files()[index]) else {
             findings.push(mismatch(
                 &path,
                 format!("{ROCRATE_METADATA} describes it, but it is absent"),
@@ -67,25 +195,41 @@ pub fn check(
                 ),
             ));
         }
-        let computed = sha256.get(&path);
+        let computed = index.and_then(|index| checked.sha256(index));
         if let (Some(stated), Some(computed)) = (&file.sha256, computed)
-            && stated != computed
+            && let Some(finding) = differs(&path, stated, computed)
         {
-            findings.push(mismatch(
-                &path,
-                format!("{ROCRATE_METADATA} gives sha256 {stated}, the file has {computed}"),
-            ));
+            findings.push(finding);
         }
     }
-    for stored in store.files() {
+    for (stored, at) in store.files().iter().zip(&described.by_index) {
         let path = stored.path.as_str();
         let is_crate_file = path == ROCRATE_METADATA || path == ROCRATE_PREVIEW;
-        if path.starts_with("data/") && !is_crate_file && !described.contains(path) {
+        if path.starts_with("data/") && !is_crate_file && *at == NOT_DESCRIBED {
             findings.push(Finding::warning(
                 Code::RocrateFileUndescribed,
                 path,
                 format!("payload file not described in {ROCRATE_METADATA}"),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_lowercase_sha256_digests_are_kept_as_bytes() {
+        let digest = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(
+            lowercase_sha256(digest).map(hex::encode).as_deref(),
+            Some(digest)
+        );
+        assert_eq!(lowercase_sha256(&digest.to_uppercase()), None);
+        assert_eq!(lowercase_sha256(&digest[2..]), None);
+        assert_eq!(lowercase_sha256(&format!("{digest}00")), None);
+        assert_eq!(lowercase_sha256("not hex"), None);
+        assert_eq!(size_of::<DescribedFile>(), 40);
     }
 }

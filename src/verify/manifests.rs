@@ -2,7 +2,10 @@
 //!
 //! Manifests are read line by line, so a manifest of millions of lines
 //! needs memory for its entries only, and a line longer than
-//! [`MAX_LINE_BYTES`] ends its reading.
+//! [`MAX_LINE_BYTES`] ends its reading. An entry for a file the bag stores
+//! costs its digest in bytes (32 for SHA-256) and 4 bytes more per stored
+//! file and manifest; only entries for paths the bag lacks keep their
+//! path.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +19,8 @@ use crate::bundle::reader::{BagStore, read_error_finding};
 use crate::digest::Algorithm;
 use crate::finding::{Code, Finding, Severity};
 
-/// One manifest of the bag.
+/// One manifest of the bag: the entries that can be used, a path spelled
+/// in another normalization form than its file being the file's.
 #[derive(Clone, Debug)]
 pub struct Manifest {
     /// Its file name, e.g. `manifest-sha256.txt`.
@@ -25,11 +29,88 @@ pub struct Manifest {
     pub algorithm: Algorithm,
     /// Whether it is a tag manifest.
     pub is_tag: bool,
-    /// Path → expected digest (bytes, not hex: half the memory for
-    /// manifests of millions of lines), for the entries that can be used;
-    /// a path spelled in another normalization form than its file is the
-    /// file's.
-    pub entries: BTreeMap<Box<str>, Box<[u8]>>,
+    /// For each stored file (by its index in [`BagStore::files`]), which
+    /// digest of `digests` is its, or [`NOT_LISTED`].
+    listed: Vec<u32>,
+    /// The expected digests of the stored files listed, as bytes, one
+    /// after another.
+    digests: Vec<u8>,
+    /// Paths listed that the bag does not store → expected digest.
+    absent: BTreeMap<Box<str>, Box<[u8]>>,
+}
+
+/// In [`Manifest::listed`]: the manifest does not list the file.
+const NOT_LISTED: u32 = u32::MAX;
+
+impl Manifest {
+    fn new(name: &str, algorithm: Algorithm, is_tag: bool, stored_files: usize) -> Manifest {
+        Manifest {
+            name: name.to_string(),
+            algorithm,
+            is_tag,
+            listed: vec![NOT_LISTED; stored_files],
+            digests: Vec::new(),
+            absent: BTreeMap::new(),
+        }
+    }
+
+    /// The expected digest of the stored file at `index`, if listed.
+    pub fn digest(&self, index: usize) -> Option<&[u8]> {
+        let at = usize::try_from(*self.listed.get(index)?).ok()?;
+        let len = self.algorithm.hex_len() / 2;
+        self.digests.get(at * len..(at + 1) * len)
+    }
+
+    /// Whether the stored file at `index` is listed.
+    pub fn lists_stored(&self, index: usize) -> bool {
+        self.listed.get(index).is_some_and(|&at| at != NOT_LISTED)
+    }
+
+    /// Whether `path` is listed, stored or not.
+    pub fn lists(&self, store: &dyn BagStore, path: &str) -> bool {
+        match store.position(path) {
+            Some(index) => self.lists_stored(index),
+            None => self.absent.contains_key(path),
+        }
+    }
+
+    /// The paths listed that the bag does not store, sorted.
+    pub fn absent_paths(&self) -> impl Iterator<Item = &str> {
+        self.absent.keys().map(|path| &**path)
+    }
+
+    /// Every path listed, sorted.
+    pub fn paths<'a>(&'a self, store: &'a dyn BagStore) -> impl Iterator<Item = &'a str> {
+        let stored = (store.files().iter().zip(&self.listed))
+            .filter(|(_, at)| **at != NOT_LISTED)
+            .map(|(file, _)| file.path.as_str());
+        let mut stored = stored.peekable();
+        let mut absent = self.absent_paths().peekable();
+        std::iter::from_fn(move || match (stored.peek(), absent.peek()) {
+            (Some(a), Some(b)) if b < a => absent.next(),
+            (Some(_), _) => stored.next(),
+            (None, _) => absent.next(),
+        })
+    }
+
+    /// Adds an entry; if `path` is listed already, keeps the first and
+    /// returns whether the digests agree.
+    fn insert(&mut self, store: &dyn BagStore, path: &str, digest: &[u8]) -> Option<bool> {
+        let Some(index) = store.position(path) else {
+            if let Some(first) = self.absent.get(path) {
+                return Some(**first == *digest);
+            }
+            self.absent.insert(path.into(), digest.into());
+            return None;
+        };
+        if let Some(first) = self.digest(index) {
+            return Some(first == digest);
+        }
+        let len = self.algorithm.hex_len() / 2;
+        self.listed[index] = u32::try_from(self.digests.len() / len).expect("a u32 per file");
+        self.digests.extend_from_slice(digest);
+        None
+    }
 }
 
 /// Every manifest of the bag, and whether any of them names a path that
@@ -89,12 +170,7 @@ pub fn read(
             store,
             declaration,
             resolver,
-            manifest: Manifest {
-                name: name.to_string(),
-                algorithm,
-                is_tag,
-                entries: BTreeMap::new(),
-            },
+            manifest: Manifest::new(name, algorithm, is_tag, store.files().len()),
             tally: Tally::default(),
             has_unsafe_path: false,
         };
@@ -283,25 +359,19 @@ impl Reading<'_> {
             ));
             path = stored.to_string();
         }
-        let digest = hex::decode(&parsed.entry.digest).expect("parse_line checked the hex digits");
-        self.insert(number, path.into(), digest.into(), findings);
+        let mut digest = [0; 64];
+        let digest = &mut digest[..parsed.entry.digest.len() / 2];
+        hex::decode_to_slice(&parsed.entry.digest, digest).expect("parse_line checked the digits");
+        self.insert(number, path, digest, findings);
     }
 
     /// Adds an entry; a path listed again is a duplicate (RFC 8493 §2.1.3:
     /// every file "exactly once"), tolerated with a warning before 1.0 when
     /// the checksums agree.
-    fn insert(
-        &mut self,
-        number: usize,
-        path: Box<str>,
-        digest: Box<[u8]>,
-        findings: &mut Findings,
-    ) {
-        let Some(first) = self.manifest.entries.get(&path) else {
-            self.manifest.entries.insert(path, digest);
+    fn insert(&mut self, number: usize, path: String, digest: &[u8], findings: &mut Findings) {
+        let Some(same) = self.manifest.insert(self.store, &path, digest) else {
             return;
         };
-        let same = *first == digest;
         let severity = if same && !self.declaration.is_rfc() {
             Severity::Warning
         } else {
@@ -316,7 +386,7 @@ impl Reading<'_> {
         findings.push_with(severity, Code::ManifestDuplicateEntry, || Finding {
             severity,
             code: Code::ManifestDuplicateEntry,
-            path: path.into(),
+            path,
             message: format!("{name} line {number} lists it again, {what}"),
         });
     }
@@ -324,7 +394,67 @@ impl Reading<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::io;
+    use std::path::Path;
+
     use super::*;
+    use crate::bundle::reader::StoredFile;
+
+    /// A bag of files that are listed, never read.
+    struct Listing(Vec<StoredFile>);
+
+    impl BagStore for Listing {
+        fn location(&self) -> &Path {
+            Path::new("bag")
+        }
+        fn files(&self) -> &[StoredFile] {
+            &self.0
+        }
+        fn findings(&self) -> &[Finding] {
+            &[]
+        }
+        fn is_dir(&self, _: &str) -> bool {
+            false
+        }
+        fn read_with(
+            &self,
+            _: &str,
+            _: &mut dyn FnMut(&mut dyn io::Read) -> io::Result<()>,
+        ) -> io::Result<()> {
+            Err(io::ErrorKind::NotFound.into())
+        }
+    }
+
+    #[test]
+    fn entries_are_kept_by_stored_file_and_come_back_sorted() {
+        let stored = ["data/b", "data/d", "manifest-sha256.txt"].map(|path| StoredFile {
+            path: path.into(),
+            size: 1,
+            readable: true,
+        });
+        let store = Listing(stored.to_vec());
+        let mut manifest = Manifest::new("manifest-sha256.txt", Algorithm::Sha256, false, 3);
+        for (path, byte) in [("data/d", 1), ("data/a", 2), ("data/c", 3), ("data/b", 4)] {
+            assert_eq!(manifest.insert(&store, path, &[byte; 32]), None);
+        }
+        assert_eq!(manifest.insert(&store, "data/d", &[1; 32]), Some(true));
+        assert_eq!(manifest.insert(&store, "data/d", &[9; 32]), Some(false));
+        assert_eq!(manifest.insert(&store, "data/a", &[9; 32]), Some(false));
+        let paths: Vec<&str> = manifest.paths(&store).collect();
+        assert_eq!(paths, ["data/a", "data/b", "data/c", "data/d"]);
+        assert_eq!(
+            manifest.absent_paths().collect::<Vec<_>>(),
+            ["data/a", "data/c"]
+        );
+        assert_eq!(manifest.digest(0), Some(&[4; 32][..]));
+        assert_eq!(manifest.digest(1), Some(&[1; 32][..]));
+        assert_eq!(manifest.digest(2), None);
+        assert!(manifest.lists_stored(1) && !manifest.lists_stored(2));
+        assert!(manifest.lists(&store, "data/c") && manifest.lists(&store, "data/b"));
+        assert!(
+            !manifest.lists(&store, "data/x") && !manifest.lists(&store, "manifest-sha256.txt")
+        );
+    }
 
     #[test]
     fn tag_manifests_are_named_at_the_root() {

@@ -110,22 +110,24 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
         } else {
             crate_metadata::described_files(store, &mut findings)
         };
-        let mut sha256 = Default::default();
+        let mut checked = payload::Checked::default();
         if !options.fast && !read_nothing {
-            let wanted: Vec<String> = described
-                .iter()
-                .flatten()
-                .map(crate_metadata::bag_path)
-                .collect();
-            let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
-            let checked =
-                payload::check_digests(store, &manifests.list, &wanted, progress, &mut findings);
+            let sha256_wanted = |index| match &described {
+                Some(described) => described.sha256_wanted(index),
+                None => payload::Sha256Wanted::Nothing,
+            };
+            checked = payload::check_digests(
+                store,
+                &manifests.list,
+                &sha256_wanted,
+                progress,
+                &mut findings,
+            );
             report.files_checked = checked.files;
             report.bytes_checked = checked.bytes;
-            sha256 = checked.sha256;
         }
         if let Some(described) = &described {
-            crate_metadata::check(store, described, &sha256, &mut findings);
+            crate_metadata::check(store, described, &checked, &mut findings);
         }
     }
     report.valid = !findings.has_error();

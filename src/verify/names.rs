@@ -123,7 +123,7 @@ pub fn check_listed_case(store: &dyn BagStore, manifests: &[Manifest], findings:
     let listed = manifests
         .iter()
         .filter(|m| !m.is_tag)
-        .flat_map(|m| m.entries.keys().map(|path| &**path));
+        .flat_map(|m| m.paths(store));
     let mut reported = BTreeSet::new();
     for_each_collision(listed, |first, other| {
         let both_present = store.contains(first) && store.contains(other);
@@ -147,7 +147,7 @@ pub fn check_system_files(store: &dyn BagStore, manifests: &[Manifest], findings
     let listed = manifests
         .iter()
         .filter(|m| !m.is_tag)
-        .flat_map(|m| m.entries.keys().map(|path| &**path));
+        .flat_map(|m| m.absent_paths());
     let clutter: BTreeSet<&str> = present
         .chain(listed)
         .filter(|path| path.starts_with("data/") && is_system_file(path))

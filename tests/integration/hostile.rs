@@ -614,7 +614,7 @@ fn inputs_kept_from_fuzzing_never_crash() {
     let scratch = Dir::new();
     let zip = scratch.join("input.zip");
     let mut replayed = 0;
-    for target in ["tagfile", "manifest", "collection", "zip_bundle"] {
+    for target in ["tagfile", "manifest", "collection", "rocrate", "zip_bundle"] {
         let inputs = fs::read_dir(regressions.join(target))
             .unwrap_or_else(|e| panic!("fuzz/regressions/{target}: {e}"));
         for input in inputs {
@@ -623,10 +623,56 @@ fn inputs_kept_from_fuzzing_never_crash() {
                 "tagfile" => corpack::fuzzing::tag_file(&bytes),
                 "manifest" => corpack::fuzzing::manifest_lines(&bytes),
                 "collection" => corpack::fuzzing::collection(&bytes),
+                "rocrate" => corpack::fuzzing::rocrate(&bytes),
                 _ => corpack::fuzzing::zip_bundle(&bytes, &zip),
             }
             replayed += 1;
         }
     }
     assert!(replayed > 0);
+}
+
+#[test]
+fn a_large_crate_is_streamed_in_bounded_memory() {
+    let dir = Dir::new();
+    let root = dir.join("bag");
+    write_bag(
+        &root,
+        "1.0",
+        &[("data/a.txt", b"alpha")],
+        &[Algorithm::Sha256],
+    );
+    // 60 MB of notes, then a file the payload lacks, so that a finding
+    // shows the crate was read to its end. Read whole, into a `Value`, it
+    // took more than twice its size, more than the limit.
+    let note = "x".repeat(300_000);
+    let path = root.join("data/ro-crate-metadata.json");
+    let mut json = std::io::BufWriter::new(fs::File::create(path).unwrap());
+    use std::io::Write;
+    write!(
+        json,
+        r#"{{"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": [
+        {{"@id": "ro-crate-metadata.json", "conformsTo": {{"@id": "https://w3id.org/ro/crate/1.1"}},
+          "about": {{"@id": "./"}}}},
+        {{"@id": "./", "@type": "Dataset", "hasPart": [{{"@id": "a.txt"}}, {{"@id": "absent.txt"}}]}},
+        {{"@id": "a.txt", "@type": "File", "contentSize": 5}}"#
+    )
+    .unwrap();
+    for i in 0..200 {
+        write!(
+            json,
+            r##", {{"@id": "#note-{i}", "description": "{note}"}}"##
+        )
+        .unwrap();
+    }
+    write!(json, r#", {{"@id": "absent.txt", "@type": "File"}}]}}"#).unwrap();
+    json.into_inner().unwrap().sync_all().unwrap();
+    let (verdict, elapsed) = bounded_verify(&root, 128);
+    assert_finding(&verdict, "rocrate-mismatch", "data/absent.txt");
+    assert!(
+        !verdict.has("error", "rocrate-invalid"),
+        "{:#?}",
+        verdict.findings()
+    );
+    eprintln!("a 60 MB crate verified in {elapsed:?}");
 }

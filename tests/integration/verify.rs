@@ -249,6 +249,77 @@ fn ro_crate_metadata_that_disagrees_with_the_payload_is_found() {
     );
 }
 
+#[test]
+fn ro_crate_mismatches_are_reported_in_graph_order() {
+    use corpack::digest::Digests;
+    use serde_json::{Value, json};
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    let metadata = bag.join("data/ro-crate-metadata.json");
+    let mut crate_json: Value =
+        serde_json::from_str(&fs::read_to_string(&metadata).unwrap()).unwrap();
+    let graph = crate_json["@graph"].as_array_mut().unwrap();
+    let mut take = |id: &str| {
+        let at = graph.iter().position(|e| e["@id"] == id).unwrap();
+        graph.remove(at)
+    };
+    let mut letter = take("documents/letter.txt");
+    let mut notes = take("documents/notes/%C3%9Cberblick.md");
+    let mut table = take("documents/with%20space.csv");
+    letter["sha256"] = json!("0".repeat(64));
+    let notes_sha256 = notes["sha256"].as_str().unwrap().to_string();
+    notes["sha256"] = json!(notes_sha256.to_uppercase());
+    table["contentSize"] = json!("999");
+    let absent = json!({"@id": "documents/absent.txt", "@type": "File"});
+    // The letter again, under another spelling of its path, rightly.
+    let letter_sha256 = Digests::of(b"A letter.\n").sha256;
+    let letter_again =
+        json!({"@id": "documents/%6Cetter.txt", "@type": "File", "sha256": letter_sha256});
+    graph.extend([absent, table, letter_again, letter, notes]);
+    fs::write(&metadata, crate_json.to_string()).unwrap();
+    rehash_manifests(&bag);
+    let output = corpack()
+        .args(["verify", "--json"])
+        .arg(&bag)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mismatches: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "rocrate-mismatch")
+        .map(|f| (f["path"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    let zeros = "0".repeat(64);
+    let notes_upper = notes_sha256.to_uppercase();
+    assert_eq!(
+        mismatches,
+        [
+            (
+                "data/documents/absent.txt",
+                "data/ro-crate-metadata.json describes it, but it is absent"
+            ),
+            (
+                "data/documents/with space.csv",
+                "data/ro-crate-metadata.json gives contentSize 999, the file has 8 bytes"
+            ),
+            (
+                "data/documents/letter.txt",
+                &*format!(
+                    "data/ro-crate-metadata.json gives sha256 {zeros}, the file has {letter_sha256}"
+                )
+            ),
+            (
+                "data/documents/notes/Überblick.md",
+                &*format!(
+                    "data/ro-crate-metadata.json gives sha256 {notes_upper}, the file has {notes_sha256}"
+                )
+            ),
+        ]
+    );
+}
+
 /// Rewrites every manifest and tag manifest of a corpack bag from the files.
 fn rehash_manifests(bag: &Path) {
     use corpack::digest::Digests;

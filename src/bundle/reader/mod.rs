@@ -78,19 +78,40 @@ pub trait BagStore: Sync {
         Ok(bytes)
     }
 
-    /// The file at `path`, if the bag has it.
-    fn file(&self, path: &str) -> Option<&StoredFile> {
-        let files = self.files();
-        files
+    /// The index in [`BagStore::files`] of the file at `path`, if the bag
+    /// has it.
+    fn position(&self, path: &str) -> Option<usize> {
+        self.files()
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .ok()
-            .map(|at| &files[at])
+    }
+
+    /// The file at `path`, if the bag has it.
+    fn file(&self, path: &str) -> Option<&StoredFile> {
+        self.position(path).map(|at| &self.files()[at])
     }
 
     /// Whether the bag has a file at `path`.
     fn contains(&self, path: &str) -> bool {
         self.file(path).is_some()
     }
+}
+
+/// What `parse` makes of the file at `path` in `store`, read as a stream;
+/// an error if the file cannot be opened.
+pub fn parse_with<T>(
+    store: &dyn BagStore,
+    path: &str,
+    parse: impl FnOnce(&mut dyn Read) -> T,
+) -> io::Result<T> {
+    let mut parse = Some(parse);
+    let mut parsed = None;
+    store.read_with(path, &mut |reader| {
+        let parse = parse.take().expect("read_with calls back once");
+        parsed = Some(parse(reader));
+        Ok(())
+    })?;
+    Ok(parsed.expect("read_with called back"))
 }
 
 /// Opens the bag at `path`: a directory, or a zip holding the bag at its

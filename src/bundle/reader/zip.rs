@@ -41,24 +41,36 @@ pub const MAX_INFLATION_RATIO: u64 = 1032;
 const UTF8_NAME_FLAG: u16 = 1 << 11;
 
 /// A bag inside a zip file, read without extracting.
+///
+/// Once opened, the `zip` crate's index of the archive (a few hundred bytes
+/// per entry) is dropped: each file keeps its [`StoredFile`] and where its
+/// data is, 24 bytes.
 pub struct ZipBag {
     location: PathBuf,
-    archive: ZipArchive<SharedFile>,
+    file: SharedFile,
     /// Entry name prefix of the bag root: `""` or `"<top>/"`.
     prefix: String,
     files: Vec<StoredFile>,
-    /// Zip entry index of each file, in the order of `files`.
-    indexes: Vec<usize>,
+    /// Where the data of each file is, in the order of `files`.
+    data: Vec<EntryData>,
     dirs: HashSet<String>,
     findings: Vec<Finding>,
+}
+
+/// Where an entry's data is in the archive, and how to check it.
+#[derive(Clone, Copy, Debug)]
+struct EntryData {
+    start: u64,
+    compressed: u64,
+    crc: u32,
+    deflated: bool,
 }
 
 /// A usable entry, before the bag root is known.
 struct Entry {
     name: String,
-    index: usize,
     size: u64,
-    compressed: u64,
+    data: EntryData,
     method: CompressionMethod,
     encrypted: bool,
 }
@@ -69,7 +81,10 @@ impl ZipBag {
     pub fn open(location: &Path) -> Result<ZipBag> {
         let file = File::open(location).at(location)?;
         let unreadable = |message: String| Error::unreadable(location, message);
-        let mut archive = ZipArchive::new(SharedFile::new(file))
+        // The zip crate reads the central directory and the local headers
+        // a few bytes at a time: buffered, not one system call each.
+        let buffered = BufReader::with_capacity(4096, SharedFile::new(file));
+        let mut archive = ZipArchive::new(buffered)
             .map_err(|error| unreadable(format!("not a readable zip archive: {error}")))?;
         archive
             .validate_header_consistency()
@@ -111,13 +126,26 @@ impl ZipBag {
                 ));
                 continue;
             }
+            let (size, method, encrypted) = (entry.size(), entry.compression(), entry.encrypted());
+            // `validate_header_consistency` read every local header, so
+            // where the data starts is known, and its end checked.
+            let raw = archive.by_index_raw(index);
+            let data = raw.ok().and_then(|raw| {
+                Some(EntryData {
+                    start: raw.data_start()?,
+                    compressed: raw.compressed_size(),
+                    crc: raw.crc32(),
+                    deflated: method == CompressionMethod::Deflated,
+                })
+            });
+            let data = data
+                .ok_or_else(|| unreadable(format!("zip entry {index}: its data is not found")))?;
             entries.push(Entry {
                 name,
-                index,
-                size: entry.size(),
-                compressed: entry.compressed_size(),
-                method: entry.compression(),
-                encrypted: entry.encrypted(),
+                size,
+                data,
+                method,
+                encrypted,
             });
         }
         let prefix = bag_prefix(entries.iter().map(|e| e.name.as_str()));
@@ -135,10 +163,10 @@ impl ZipBag {
                 size: entry.size,
                 readable: refusal.is_none(),
             };
-            listed.push((file, entry.index));
+            listed.push((file, entry.data));
         }
         listed.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-        let (files, indexes): (Vec<StoredFile>, Vec<usize>) = listed.into_iter().unzip();
+        let (files, data): (Vec<StoredFile>, Vec<EntryData>) = listed.into_iter().unzip();
         let mut dirs: HashSet<String> = dir_names
             .iter()
             .filter_map(|name| name.strip_prefix(&prefix).map(str::to_string))
@@ -154,10 +182,10 @@ impl ZipBag {
         }
         Ok(ZipBag {
             location: location.to_path_buf(),
-            archive,
+            file: archive.into_inner().into_inner(),
             prefix,
             files,
-            indexes,
+            data,
             dirs,
             findings,
         })
@@ -236,23 +264,23 @@ fn refusal(entry: &Entry) -> Option<(Code, String)> {
         ));
     }
     match entry.method {
-        CompressionMethod::Stored if entry.size != entry.compressed => Some((
+        CompressionMethod::Stored if entry.size != entry.data.compressed => Some((
             Code::ZipEntryCorrupt,
             format!(
                 "stored zip entry declares {} bytes but holds {}",
-                entry.size, entry.compressed
+                entry.size, entry.data.compressed
             ),
         )),
         CompressionMethod::Stored => None,
         CompressionMethod::Deflated
-            if entry.size > entry.compressed.saturating_mul(MAX_INFLATION_RATIO) =>
+            if entry.size > entry.data.compressed.saturating_mul(MAX_INFLATION_RATIO) =>
         {
             Some((
                 Code::ZipBomb,
                 format!(
                     "zip entry declares {} bytes from {} compressed bytes, more than deflate can \
                      produce ({MAX_INFLATION_RATIO} to 1); it is not inflated",
-                    entry.size, entry.compressed
+                    entry.size, entry.data.compressed
                 ),
             ))
         }
@@ -313,27 +341,22 @@ impl BagStore for ZipBag {
                 format!("zip entry {path:?} is not read (see its finding)"),
             ));
         }
-        let mut archive = self.archive.clone();
-        let raw = archive
-            .by_index_raw(self.indexes[position])
-            .map_err(|error| EntryError::into_io(Code::ZipEntryCorrupt, error.to_string()))?;
-        let crc = raw.crc32();
-        let method = raw.compression();
-        match method {
-            CompressionMethod::Deflated
-                if stored.size <= WHOLE_INFLATE_LIMIT
-                    && raw.compressed_size() <= 2 * WHOLE_INFLATE_LIMIT =>
-            {
-                WHOLE_INFLATE.with_borrow_mut(|whole| {
-                    let inflated = whole.inflate(raw, stored.size)?;
-                    read(&mut EntryReader::new(inflated, stored.size, crc))
-                })
-            }
-            CompressionMethod::Deflated => {
-                let inflate = DeflateDecoder::new(BufReader::with_capacity(64 * 1024, raw));
-                read(&mut EntryReader::new(inflate, stored.size, crc))
-            }
-            _ => read(&mut EntryReader::new(raw, stored.size, crc)),
+        let data = self.data[position];
+        let mut file = self.file.clone();
+        file.position = data.start;
+        let raw = file.take(data.compressed);
+        let crc = data.crc;
+        if !data.deflated {
+            return read(&mut EntryReader::new(raw, stored.size, crc));
+        }
+        if stored.size <= WHOLE_INFLATE_LIMIT && data.compressed <= 2 * WHOLE_INFLATE_LIMIT {
+            WHOLE_INFLATE.with_borrow_mut(|whole| {
+                let inflated = whole.inflate(raw, stored.size)?;
+                read(&mut EntryReader::new(inflated, stored.size, crc))
+            })
+        } else {
+            let inflate = DeflateDecoder::new(BufReader::with_capacity(64 * 1024, raw));
+            read(&mut EntryReader::new(inflate, stored.size, crc))
         }
     }
 }

@@ -166,9 +166,11 @@ impl ArchiveWriter {
         Ok(written.remove(0))
     }
 
-    /// Adds entries whose bytes the functions write (see [`stream`]),
-    /// encoding them in parallel, in the order given; returns what each
-    /// wrote.
+    /// Adds entries whose bytes the functions write, encoding them in
+    /// parallel, in the order given; returns what each wrote. An entry is
+    /// held whole up to 8 MiB, and past that compressed as it is written,
+    /// its compressed data spilling to disk, so that it is never held
+    /// whole.
     pub fn add_streams(&mut self, items: &[(&str, &StreamWriter<'_>)]) -> Result<Vec<WrittenFile>> {
         let levels = Levels {
             whole: self.options.whole_level,
