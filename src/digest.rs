@@ -295,11 +295,6 @@ impl FileDigests {
         }
     }
 
-    /// The SHA-256.
-    pub fn sha256(&self) -> &[u8; 32] {
-        &self.sha256
-    }
-
     /// The digest for `algorithm` in lowercase hex, written into `buffer`,
     /// if corpack records it.
     pub fn hex_in<'b>(&self, algorithm: Algorithm, buffer: &'b mut [u8; 128]) -> Option<&'b str> {

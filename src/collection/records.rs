@@ -50,11 +50,6 @@ impl Records {
         serde_json::from_slice(&bytes).map_err(io::Error::other)
     }
 
-    /// Every record, in record order.
-    pub fn iter(&self) -> impl Iterator<Item = io::Result<Document>> + '_ {
-        (0..self.len()).map(|index| self.get(index))
-    }
-
     /// The id of the record at `index`.
     pub fn id(&self, index: usize) -> &str {
         &self.index[index].id

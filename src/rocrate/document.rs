@@ -142,13 +142,15 @@ fn link_people(
             author.orcid.as_ref(),
             author.wikidata.as_ref(),
         );
-        let mut person = into_map(json!({"@id": id, "@type": "Person", "name": author.name}));
-        set(
-            &mut person,
-            "sameAs",
-            author.wikidata.as_ref().map(|w| reference(&w.url())),
-        );
-        contextual.add(person);
+        contextual.add_once("person", &id, || {
+            let mut person = into_map(json!({"@id": id, "@type": "Person", "name": author.name}));
+            set(
+                &mut person,
+                "sameAs",
+                author.wikidata.as_ref().map(|w| reference(&w.url())),
+            );
+            person
+        });
         let person = reference(&id);
         for property in [role_property(author.role), relator_property(author.role)] {
             let people = linked.entry(property).or_default();
@@ -184,14 +186,16 @@ fn describe_provenance(
     if let Some(origin) = &provenance.origin {
         let based_on = if origin.is_identified() {
             let id = ids.origin(origin);
-            let mut source = into_map(json!({"@id": id, "@type": "CreativeWork"}));
-            identify(&mut source, origin);
-            contextual.add(source);
+            contextual.add_once("origin", id, || {
+                let mut source = into_map(json!({"@id": id, "@type": "CreativeWork"}));
+                identify(&mut source, origin);
+                source
+            });
             reference(id)
         } else if is_web_address(&origin.name) {
-            contextual.add(into_map(
-                json!({"@id": origin.name, "@type": "CreativeWork", "name": origin.name}),
-            ));
+            contextual.add_once("web origin", &origin.name, || {
+                into_map(json!({"@id": origin.name, "@type": "CreativeWork", "name": origin.name}))
+            });
             reference(&origin.name)
         } else {
             json!(origin.name)
@@ -200,9 +204,11 @@ fn describe_provenance(
     }
     let place = provenance.venue.as_ref().map(|venue| {
         let id = ids.place(venue);
-        let mut place = into_map(json!({"@id": id, "@type": "Place"}));
-        identify(&mut place, venue);
-        contextual.add(place);
+        contextual.add_once("place", id, || {
+            let mut place = into_map(json!({"@id": id, "@type": "Place"}));
+            identify(&mut place, venue);
+            place
+        });
         reference(id)
     });
     if let Some(event) = &provenance.event {
@@ -215,9 +221,9 @@ fn describe_provenance(
     set(entity, "locationCreated", place);
     if let Some(publisher) = &provenance.publisher {
         let id = ids.organization(publisher);
-        contextual.add(into_map(
-            json!({"@id": id, "@type": "Organization", "name": publisher}),
-        ));
+        contextual.add_once("publisher", id, || {
+            into_map(json!({"@id": id, "@type": "Organization", "name": publisher}))
+        });
         entity.insert("publisher".into(), reference(id));
     }
     set(
@@ -246,15 +252,17 @@ fn identify(entity: &mut Map<String, Value>, place: &Place) {
 /// id.
 fn describe_work(work: &DisputingWork, ids: &EntityIds, contextual: &mut Contextual) -> String {
     let id = ids.work(work);
-    let kind = work.kind.map_or("CreativeWork", WorkType::schema_type);
-    let mut entity = into_map(json!({"@id": id, "@type": kind, "name": work.citation}));
-    set(
-        &mut entity,
-        "identifier",
-        work.doi.as_ref().map(|d| json!(d.url())),
-    );
-    set(&mut entity, "url", work.url.as_ref().map(|u| json!(u)));
-    contextual.add(entity);
+    contextual.add_once("work", &id, || {
+        let kind = work.kind.map_or("CreativeWork", WorkType::schema_type);
+        let mut entity = into_map(json!({"@id": id, "@type": kind, "name": work.citation}));
+        set(
+            &mut entity,
+            "identifier",
+            work.doi.as_ref().map(|d| json!(d.url())),
+        );
+        set(&mut entity, "url", work.url.as_ref().map(|u| json!(u)));
+        entity
+    });
     id
 }
 
@@ -267,7 +275,13 @@ fn describe_rights(
     contextual: &mut Contextual,
     entity: &mut Map<String, Value>,
 ) {
-    let license = match &record.license {
+    // Keyed by the licence as written: an SPDX id and its URL share an @id
+    // but not a name.
+    let (license_id, written) = match &record.license {
+        Some(license) => (license.url(), license.as_str()),
+        None => (NO_LICENSE_ID.to_string(), NO_LICENSE_ID),
+    };
+    contextual.add_once("license", written, || match &record.license {
         Some(license) => license_entity(license),
         None => into_map(json!({
             "@id": NO_LICENSE_ID,
@@ -276,12 +290,8 @@ fn describe_rights(
             "description": "No licence is recorded for this document. The licence of the \
                             collection covers its records and the bundle, not this document.",
         })),
-    };
-    entity.insert(
-        "license".into(),
-        reference(license["@id"].as_str().expect("set above")),
-    );
-    contextual.add(license);
+    });
+    entity.insert("license".into(), reference(&license_id));
     set(
         entity,
         COPYRIGHT_NOTICE,
@@ -342,9 +352,9 @@ fn review_entities(
     );
     if let Some(name) = &contested.assessed_by {
         let id = ids.person(name, None, None);
-        contextual.add(into_map(
-            json!({"@id": id, "@type": "Person", "name": name}),
-        ));
+        contextual.add_once("person", &id, || {
+            into_map(json!({"@id": id, "@type": "Person", "name": name}))
+        });
         review.insert("author".into(), reference(&id));
     }
     set(

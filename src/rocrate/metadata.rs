@@ -7,7 +7,7 @@
 //! entities in path order, then the contextual entities sorted by `@id`.
 //! Object keys come out sorted (serde_json's map is ordered by key).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
@@ -86,13 +86,13 @@ pub fn write_metadata_json(
             contextual.add(entity);
         }
     }
-    for entity in root_contextual.0.into_values() {
+    for entity in root_contextual.entities.into_values() {
         contextual.add(entity);
     }
     for entity in terms::ad_hoc_term_entities() {
         contextual.add(into_map(entity));
     }
-    for entity in contextual.0.values() {
+    for entity in contextual.entities.values() {
         graph.element(entity)?;
     }
     graph.close()?;
@@ -412,10 +412,31 @@ fn work_key(work: &DisputingWork) -> String {
 
 /// Contextual entities by `@id`: what several documents mention (a person,
 /// a place) is described once.
+/// The contextual entities, by `@id`; two entities with one `@id` are
+/// merged into one.
 #[derive(Default)]
-pub(super) struct Contextual(BTreeMap<String, Map<String, Value>>);
+pub(super) struct Contextual {
+    entities: BTreeMap<String, Map<String, Value>>,
+    /// The kinds and ids [`Contextual::add_once`] has added.
+    added: HashSet<(&'static str, String)>,
+}
 
 impl Contextual {
+    /// Adds the entity `make` makes, once per `kind` and `id`: for an entity
+    /// that is a function of its kind and id (a person, a place, a work),
+    /// a second copy would merge into nothing new, so it is not even made.
+    /// Most documents of a large collection link to the same few.
+    pub(super) fn add_once(
+        &mut self,
+        kind: &'static str,
+        id: &str,
+        make: impl FnOnce() -> Map<String, Value>,
+    ) {
+        if self.added.insert((kind, id.to_string())) {
+            self.add(make());
+        }
+    }
+
     /// Adds an entity, merging it into one with the same `@id`: a property
     /// given different values (an event held at two venues) keeps them all,
     /// in the order met.
@@ -424,8 +445,8 @@ impl Contextual {
             .as_str()
             .expect("entities have an @id")
             .to_string();
-        let Some(existing) = self.0.get_mut(&id) else {
-            self.0.insert(id, entity);
+        let Some(existing) = self.entities.get_mut(&id) else {
+            self.entities.insert(id, entity);
             return;
         };
         for (key, value) in entity {
@@ -917,5 +938,25 @@ mod tests {
         let root = entity(&crate_json, "./");
         assert!(root.get("publisher").is_none());
         assert_eq!(root["contactPoint"]["@id"], "mailto:ada@example.org");
+    }
+
+    #[test]
+    fn an_entity_added_once_per_kind_still_merges_with_other_kinds() {
+        let made = std::cell::Cell::new(0);
+        let person = || {
+            made.set(made.get() + 1);
+            into_map(json!({"@id": "#x", "@type": "Person", "name": "X"}))
+        };
+        let mut contextual = Contextual::default();
+        contextual.add_once("person", "#x", person);
+        contextual.add_once("person", "#x", person);
+        assert_eq!(made.get(), 1, "the second copy is not made");
+        contextual.add_once("work", "#x", || {
+            into_map(json!({"@id": "#x", "@type": "Book", "name": "X"}))
+        });
+        assert_eq!(
+            Value::Object(contextual.entities["#x"].clone()),
+            json!({"@id": "#x", "@type": ["Person", "Book"], "name": "X"})
+        );
     }
 }
