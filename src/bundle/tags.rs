@@ -210,16 +210,20 @@ source_organization = "Org""#,
         );
     }
 
-    #[test]
-    fn tag_manifests_cover_every_other_tag_file() {
-        let dir = tempfile::tempdir().unwrap();
+    fn writer(dir: &Path) -> ArchiveWriter {
         let options = WriteOptions {
             threads: 1,
             level: 2,
             whole_level: 1,
         };
-        let out = tempfile::tempfile_in(dir.path()).unwrap();
-        let mut writer = ArchiveWriter::new(out, Path::new("t.zip"), dir.path(), options);
+        let out = tempfile::tempfile_in(dir).unwrap();
+        ArchiveWriter::new(out, Path::new("t.zip"), dir, options)
+    }
+
+    #[test]
+    fn tag_manifests_cover_every_other_tag_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = writer(dir.path());
         let digests = FileDigests::of(b"x");
         let payload: Vec<Listed> = vec![("data/x", &digests)];
         add_tag_files(&mut writer, "b", &payload, "Payload-Oxum: 1.1\n").unwrap();
@@ -261,13 +265,7 @@ source_organization = "Org""#,
     #[should_panic(expected = "manifest order")]
     fn payload_out_of_order_is_a_bug() {
         let dir = tempfile::tempdir().unwrap();
-        let options = WriteOptions {
-            threads: 1,
-            level: 2,
-            whole_level: 1,
-        };
-        let out = tempfile::tempfile_in(dir.path()).unwrap();
-        let mut writer = ArchiveWriter::new(out, Path::new("t.zip"), dir.path(), options);
+        let mut writer = writer(dir.path());
         let digests = FileDigests::of(b"x");
         let payload: Vec<Listed> = vec![("data/b", &digests), ("data/a", &digests)];
         let _ = add_tag_files(&mut writer, "b", &payload, "");

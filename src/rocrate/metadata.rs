@@ -240,26 +240,23 @@ fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<S
 /// as its `@id`; anything else gets a local `#<kind>-<slug>` id from its
 /// name, told apart from others of the same name by its identifiers (see
 /// [`entity_key`]).
-pub(super) struct EntityIds {
-    people: BTreeMap<String, String>,
-    organizations: BTreeMap<String, String>,
-    places: BTreeMap<String, String>,
-    origins: BTreeMap<String, String>,
-    events: BTreeMap<String, String>,
-    works: BTreeMap<String, String>,
+pub(super) struct EntityIds(PerKind<BTreeMap<String, String>>);
+
+/// One of something for each kind of entity documents link to.
+#[derive(Default)]
+struct PerKind<T> {
+    people: T,
+    organizations: T,
+    places: T,
+    origins: T,
+    events: T,
+    works: T,
 }
 
 /// The keys and names of the entities documents link to, gathered a
 /// record at a time; each distinct key is kept once.
 #[derive(Default)]
-struct EntityIdsBuilder {
-    people: BTreeMap<String, String>,
-    organizations: BTreeMap<String, String>,
-    places: BTreeMap<String, String>,
-    origins: BTreeMap<String, String>,
-    events: BTreeMap<String, String>,
-    works: BTreeMap<String, String>,
-}
+struct EntityIdsBuilder(PerKind<BTreeMap<String, String>>);
 
 impl EntityIdsBuilder {
     fn add(&mut self, record: &Document) {
@@ -269,17 +266,17 @@ impl EntityIdsBuilder {
         for author in record.provenance.authors.iter() {
             if author.orcid.is_none() {
                 let key = person_key(&author.name, author.wikidata.as_ref());
-                keep(&mut self.people, key, &author.name);
+                keep(&mut self.0.people, key, &author.name);
             }
         }
         if let Some(name) = &record.contested.assessed_by {
-            keep(&mut self.people, person_key(name, None), name);
+            keep(&mut self.0.people, person_key(name, None), name);
         }
         if let Some(publisher) = &record.provenance.publisher {
-            keep(&mut self.organizations, publisher.clone(), publisher);
+            keep(&mut self.0.organizations, publisher.clone(), publisher);
         }
         if let Some(place) = &record.provenance.venue {
-            keep(&mut self.places, place_key(place), &place.name);
+            keep(&mut self.0.places, place_key(place), &place.name);
         }
         if let Some(origin) = record
             .provenance
@@ -287,10 +284,10 @@ impl EntityIdsBuilder {
             .as_ref()
             .filter(|o| o.is_identified())
         {
-            keep(&mut self.origins, place_key(origin), &origin.name);
+            keep(&mut self.0.origins, place_key(origin), &origin.name);
         }
         if let Some(event) = &record.provenance.event {
-            keep(&mut self.events, event.clone(), event);
+            keep(&mut self.0.events, event.clone(), event);
         }
         for work in record
             .contested
@@ -298,18 +295,20 @@ impl EntityIdsBuilder {
             .iter()
             .filter(|w| w.doi.is_none())
         {
-            keep(&mut self.works, work_key(work), &work.citation);
+            keep(&mut self.0.works, work_key(work), &work.citation);
         }
     }
 
     fn build(mut self, info: &CollectionInfo) -> EntityIds {
         if let Some(name) = &info.contact_name {
-            self.people
+            self.0
+                .people
                 .entry(person_key(name, None))
                 .or_insert_with(|| name.clone());
         }
         if let Some(name) = &info.source_organization {
-            self.organizations
+            self.0
+                .organizations
                 .entry(name.clone())
                 .or_insert_with(|| name.clone());
         }
@@ -321,14 +320,15 @@ impl EntityIdsBuilder {
                     .map(|(key, name)| (key.as_str(), name.as_str())),
             )
         };
-        EntityIds {
-            people: ids("person", &self.people),
-            organizations: ids("organization", &self.organizations),
-            places: ids("place", &self.places),
-            origins: ids("origin", &self.origins),
-            events: ids("event", &self.events),
-            works: ids("work", &self.works),
-        }
+        let names = &self.0;
+        EntityIds(PerKind {
+            people: ids("person", &names.people),
+            organizations: ids("organization", &names.organizations),
+            places: ids("place", &names.places),
+            origins: ids("origin", &names.origins),
+            events: ids("event", &names.events),
+            works: ids("work", &names.works),
+        })
     }
 }
 
@@ -341,32 +341,32 @@ impl EntityIds {
     ) -> String {
         match orcid {
             Some(orcid) => orcid.url(),
-            None => self.people[&person_key(name, wikidata)].clone(),
+            None => self.0.people[&person_key(name, wikidata)].clone(),
         }
     }
 
     pub(super) fn organization(&self, name: &str) -> &str {
-        &self.organizations[name]
+        &self.0.organizations[name]
     }
 
     pub(super) fn place(&self, place: &Place) -> &str {
-        &self.places[&place_key(place)]
+        &self.0.places[&place_key(place)]
     }
 
     /// The local id of an origin given with identifiers.
     pub(super) fn origin(&self, origin: &Place) -> &str {
-        &self.origins[&place_key(origin)]
+        &self.0.origins[&place_key(origin)]
     }
 
     pub(super) fn event(&self, name: &str) -> &str {
-        &self.events[name]
+        &self.0.events[name]
     }
 
     /// A work's id: its DOI URL, else a local `#work-…` id.
     pub(super) fn work(&self, work: &DisputingWork) -> String {
         match &work.doi {
             Some(doi) => doi.url(),
-            None => self.works[&work_key(work)].clone(),
+            None => self.0.works[&work_key(work)].clone(),
         }
     }
 }
