@@ -106,13 +106,31 @@ pub fn manifest_lines(bytes: &[u8]) {
     }
 }
 
-/// `collection.toml`: any text is a collection or a located error.
+/// `collection.toml`: any text is a collection or a located error, and
+/// reading it a table at a time agrees with parsing it whole: what one
+/// accepts the other accepts, with the same records at the same lines.
 pub fn collection(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
     let dir = Path::new("/nonexistent-collection");
-    let _ = crate::collection::parse(text, dir, &dir.join("collection.toml"));
+    let file = dir.join("collection.toml");
+    let (split, whole) = crate::collection::parse_both_ways(text, dir, &file);
+    match (split, whole) {
+        (Some(Ok(split)), Ok(whole)) => {
+            let records = |loaded: &crate::collection::LoadedCollection| {
+                let places: Vec<_> = (0..loaded.records.len())
+                    .map(|i| loaded.records.place(i))
+                    .collect();
+                (loaded.to_collection().expect("records read back"), places)
+            };
+            assert_eq!(records(&split), records(&whole));
+        }
+        (Some(Ok(_)), Err(error)) => panic!("read by table, but whole: {error}"),
+        (Some(Err(error)), Ok(_)) => panic!("parsed whole, but by table: {error}"),
+        // Not laid out by tables (parsed whole), or an error both ways.
+        (None, _) | (Some(Err(_)), Err(_)) => {}
+    }
 }
 
 /// `ro-crate-metadata.json`, streamed: any bytes give a summary or an

@@ -154,6 +154,18 @@ pub fn parse(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> 
     }
 }
 
+/// `source` read a table at a time (`None` if it is not laid out so) and
+/// parsed whole, for the fuzz target that checks they agree.
+#[doc(hidden)]
+pub fn parse_both_ways(
+    source: &str,
+    dir: &Path,
+    file: &Path,
+) -> (Option<Result<LoadedCollection>>, Result<LoadedCollection>) {
+    let split = read_split(source.as_bytes(), dir, file).transpose();
+    (split, parse_whole(source, dir, file))
+}
+
 /// A top-level table of the file: its header's place, and its text from
 /// the header line on.
 struct Table {
@@ -263,8 +275,14 @@ fn read_split(
         let header = match scanner.line(text) {
             Line::Header(header) => header,
             Line::Blank => {
-                if let Some(table) = &mut current {
-                    table.text.push_str(&line);
+                match &mut current {
+                    Some(table) => table.text.push_str(&line),
+                    // A comment before the first table is not parsed with
+                    // any: one TOML would refuse is left for it to report.
+                    None if text.contains(|c: char| c.is_ascii_control() && c != '\t') => {
+                        return Ok(None);
+                    }
+                    None => {}
                 }
                 continue;
             }
@@ -526,6 +544,15 @@ date = "2014-06-20?"
             "2014-06-20?"
         );
         assert_eq!(document.contested.status, super::super::Status::Unassessed);
+    }
+
+    #[test]
+    fn a_control_character_in_a_leading_comment_is_refused() {
+        let source = format!("# a comment\u{7}\n{MINIMAL}");
+        let errors = errors(&source);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, Some(1));
+        assert!(errors[0].message.contains("comment"), "{}", errors[0]);
     }
 
     #[test]

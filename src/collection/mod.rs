@@ -20,7 +20,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
-pub use self::load::{CollectionFile, LoadedCollection, load, parse};
+pub use self::load::{CollectionFile, LoadedCollection, load, parse, parse_both_ways};
 pub use self::locate::{Found, Located, Location, locate};
 pub use self::records::Records;
 pub(crate) use self::references::NameOrTable;
