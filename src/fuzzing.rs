@@ -136,9 +136,13 @@ pub fn collection(bytes: &[u8]) {
 /// `ro-crate-metadata.json`, streamed: any bytes give a summary or an
 /// error, the same whatever the pieces the stream comes in (the first
 /// byte picks their size), and [`rocrate::read_files`] gives the same
-/// files or the same error.
+/// files or the same error. Only well-formed JSON gives a summary.
 pub fn rocrate(bytes: &[u8]) {
     let whole = rocrate::read(bytes).map_err(|e| e.to_string());
+    if whole.is_ok() {
+        let json = serde_json::from_slice::<serde_json::Value>(bytes);
+        assert!(json.is_ok(), "a summary of malformed JSON: {json:?}");
+    }
     let size = 1 + usize::from(bytes.first().copied().unwrap_or(0) % 16);
     let in_pieces = rocrate::read(Pieces { bytes, size }).map_err(|e| e.to_string());
     assert_eq!(in_pieces, whole, "read in pieces of {size} bytes");

@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use flate2::read::DeflateDecoder;
 use zip::{CompressionMethod, ZipArchive};
 
+use super::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use super::writer::CHUNK;
 use super::zip::{Entry, Method};
 use crate::error::{Error, IoContext, Result};
@@ -64,8 +65,6 @@ pub fn recheck(
             let mut archive = archive.clone();
             let (next, first_error) = (&next, &first_error);
             scope.spawn(move || {
-                // One set of buffers per reader: fresh ones per entry were
-                // zeroed each time, 9% of a many-small pack's CPU.
                 let mut buffers = Buffers::default();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
@@ -100,25 +99,17 @@ fn bad(path: &Path, message: String) -> Error {
     }
 }
 
-/// Entries of at most this many bytes are inflated in one piece by
-/// libdeflate, about twice as fast as zlib-rs streaming them; larger ones
-/// stream.
-const WHOLE_INFLATE_LIMIT: u64 = 1 << 20;
-
-/// A reader's decompressor and buffers, kept from entry to entry.
+/// A reader's inflater and read buffer, kept from entry to entry.
 struct Buffers {
-    decompressor: libdeflater::Decompressor,
-    compressed: Vec<u8>,
-    /// Grown, never shrunk: zeroing it again for each entry would cost.
-    data: Vec<u8>,
+    whole: WholeInflater,
+    chunk: Vec<u8>,
 }
 
 impl Default for Buffers {
     fn default() -> Self {
         Buffers {
-            decompressor: libdeflater::Decompressor::new(),
-            compressed: Vec::new(),
-            data: vec![0; CHUNK],
+            whole: WholeInflater::default(),
+            chunk: vec![0; CHUNK],
         }
     }
 }
@@ -156,22 +147,16 @@ fn check_entry(
     let mut crc = crc32fast::Hasher::new();
     let size = expected.uncompressed_size;
     let total = if method == Method::Deflated && size <= WHOLE_INFLATE_LIMIT {
-        buffers.compressed.clear();
-        entry
-            .read_to_end(&mut buffers.compressed)
-            .map_err(unreadable)?;
-        let size = size as usize;
-        if buffers.data.len() < size {
-            buffers.data.resize(size, 0);
-        }
-        let out = &mut buffers.data[..size];
         let inflated = buffers
-            .decompressor
-            .deflate_decompress(&buffers.compressed, out)
-            .map_err(|error| format!("it does not inflate to {size} bytes: {error}"))?;
-        crc.update(&out[..inflated]);
-        progress.advance(inflated as u64);
-        inflated as u64
+            .whole
+            .inflate(&mut entry, size)
+            .map_err(|error| match error {
+                InflateError::Read(error) => unreadable(error),
+                InflateError::BadData => "it does not inflate: invalid deflate data".to_string(),
+            })?;
+        crc.update(inflated);
+        progress.advance(inflated.len() as u64);
+        inflated.len() as u64
     } else if method == Method::Deflated {
         read_through(&mut DeflateDecoder::new(entry), &mut crc, buffers, progress)
             .map_err(unreadable)?
@@ -194,7 +179,7 @@ fn read_through(
     buffers: &mut Buffers,
     progress: &dyn Progress,
 ) -> io::Result<u64> {
-    let buffer = &mut buffers.data[..CHUNK];
+    let buffer = &mut buffers.chunk[..];
     let mut total = 0;
     loop {
         let n = match data.read(buffer) {

@@ -29,6 +29,7 @@ use flate2::bufread::DeflateDecoder;
 
 use super::{BagStore, EntryError, StoredFile};
 use crate::bagit::path::unsafe_reason;
+use crate::bundle::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
 
@@ -351,7 +352,7 @@ impl BagStore for ZipBag {
         }
         if stored.size <= WHOLE_INFLATE_LIMIT && data.compressed <= 2 * WHOLE_INFLATE_LIMIT {
             WHOLE_INFLATE.with_borrow_mut(|whole| {
-                let inflated = whole.inflate(raw, stored.size)?;
+                let inflated = whole.inflate(raw, stored.size).map_err(not_inflated)?;
                 read(&mut EntryReader::new(inflated, stored.size, crc))
             })
         } else {
@@ -361,48 +362,16 @@ impl BagStore for ZipBag {
     }
 }
 
-/// Entries declaring at most this many bytes are inflated in one piece by
-/// libdeflate, 1.5 times as fast as streaming them through zlib-rs on the
-/// `many-small` corpus (BENCHMARKS.md); larger ones stream.
-const WHOLE_INFLATE_LIMIT: u64 = 1 << 20;
-
 thread_local! {
     /// Each reading thread's decompressor and buffers for small entries.
     static WHOLE_INFLATE: std::cell::RefCell<WholeInflater> =
         std::cell::RefCell::new(WholeInflater::default());
 }
 
-#[derive(Default)]
-struct WholeInflater {
-    decompressor: libdeflater::Decompressor,
-    compressed: Vec<u8>,
-    inflated: Vec<u8>,
-}
-
-impl WholeInflater {
-    /// Inflates an entry of `declared` bytes into room for one byte more,
-    /// so that [`EntryReader`] sees the same overlong, short or damaged
-    /// content it would see streamed.
-    fn inflate(&mut self, mut raw: impl Read, declared: u64) -> io::Result<&[u8]> {
-        self.compressed.clear();
-        raw.read_to_end(&mut self.compressed)
-            .map_err(|error| damaged(&error))?;
-        let room = usize::try_from(declared + 1).expect("below the limit");
-        // Grown only, never shrunk: zeroing it again per entry would cost.
-        if self.inflated.len() < room {
-            self.inflated.resize(room, 0);
-        }
-        let produced = match self
-            .decompressor
-            .deflate_decompress(&self.compressed, &mut self.inflated[..room])
-        {
-            Ok(produced) => produced,
-            Err(libdeflater::DecompressionError::InsufficientSpace) => room,
-            Err(libdeflater::DecompressionError::BadData) => {
-                return Err(damaged(&"invalid deflate data"));
-            }
-        };
-        Ok(&self.inflated[..produced])
+fn not_inflated(error: InflateError) -> io::Error {
+    match error {
+        InflateError::Read(error) => damaged(&error),
+        InflateError::BadData => damaged(&"invalid deflate data"),
     }
 }
 
@@ -611,7 +580,7 @@ mod tests {
     /// An entry inflated whole, then checked as a streamed one would be.
     fn inflate_whole(compressed: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
         let mut whole = WholeInflater::default();
-        let inflated = whole.inflate(compressed, declared)?;
+        let inflated = whole.inflate(compressed, declared).map_err(not_inflated)?;
         read_entry(inflated, declared, crc)
     }
 
