@@ -1,6 +1,7 @@
 # The project's two commands (see README.md):
 #   make seeds   build corpack and pack + verify the seed collection
-#   make test    set up the external validators, then fmt, clippy and tests,
+#   make test    set up the external validators, then fmt, clippy (also
+#                without the default openssl feature) and tests,
 #                and fmt and clippy of the fuzz targets (built, not run)
 # and `make validators`, the set-up alone.
 
@@ -22,6 +23,7 @@ seeds:
 test: validators
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
+	$(CARGO) clippy --lib --no-default-features --locked -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --locked
 	$(CARGO) test --locked
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check

@@ -6,7 +6,11 @@
 
 use md5::Md5;
 use sha1::Sha1;
-use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+use sha2::{Digest, Sha224, Sha256, Sha384};
+
+pub use self::sha512::Sha512;
+
+mod sha512;
 use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 
 /// A checksum algorithm, named as in BagIt manifest file names.
@@ -265,7 +269,7 @@ impl DigestsHasher {
     pub fn finish_binary(self) -> FileDigests {
         FileDigests {
             sha256: self.sha256.finalize().into(),
-            sha512: self.sha512.finalize().into(),
+            sha512: self.sha512.finalize(),
         }
     }
 }
