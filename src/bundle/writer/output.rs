@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::io;
 use std::path::Path;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{IoContext, Result};
@@ -16,6 +17,10 @@ pub(super) struct Output<'a> {
     pub(super) path: &'a Path,
     /// Bytes written since writeback was last started.
     unsynced: AtomicU64,
+    /// Held while writing: two threads writing one file at once wait for
+    /// each other in the kernel (ext4's inode lock), spinning on the CPU the
+    /// other workers hash with; waiting here, they sleep.
+    writing: Mutex<()>,
 }
 
 impl<'a> Output<'a> {
@@ -24,11 +29,15 @@ impl<'a> Output<'a> {
             file,
             path,
             unsynced: AtomicU64::new(0),
+            writing: Mutex::new(()),
         }
     }
 
     pub(super) fn write_at(&self, bytes: &[u8], offset: u64) -> Result<()> {
-        write_all_at(self.file, bytes, offset).at(self.path)?;
+        {
+            let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+            write_all_at(self.file, bytes, offset).at(self.path)?;
+        }
         let len = bytes.len() as u64;
         if self.unsynced.fetch_add(len, Ordering::Relaxed) + len >= WRITEBACK_EVERY {
             self.unsynced.store(0, Ordering::Relaxed);
