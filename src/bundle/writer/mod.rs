@@ -30,6 +30,7 @@ use rayon::prelude::*;
 
 mod encode;
 mod output;
+mod prefetch;
 mod source;
 mod stream;
 
@@ -143,6 +144,9 @@ impl ArchiveWriter {
             for _ in 0..workers {
                 scope.spawn(|| run.work());
             }
+            scope.spawn(|| {
+                prefetch::read_ahead(files, &run.next_file, &run.failed, CHUNK as u64);
+            });
         });
         if let Some(error) = run.first_error.into_inner().expect("no worker panicked") {
             return Err(error);
