@@ -7,11 +7,11 @@
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384};
+use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 
 pub use self::sha512::Sha512;
 
 mod sha512;
-use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 
 /// A checksum algorithm, named as in BagIt manifest file names.
 #[derive(

@@ -72,6 +72,13 @@ pub struct FileSource<'a> {
     pub path: Cow<'a, Path>,
 }
 
+impl FileSource<'_> {
+    /// The file's path: `path` under `dir`.
+    pub fn full_path(&self) -> PathBuf {
+        self.dir.join(&self.path)
+    }
+}
+
 /// What was read from a file while it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WrittenFile {
@@ -371,7 +378,7 @@ impl Run<'_> {
         whole: &mut WholeDeflater,
     ) -> Result<Result<(), Stopped>> {
         let source = &self.files[index];
-        let joined = source.dir.join(&source.path);
+        let joined = source.full_path();
         let path = joined.as_path();
         let mut file = File::open(path).at(path)?;
         let before = file.metadata().at(path)?;
@@ -387,7 +394,7 @@ impl Run<'_> {
         };
 
         let (method, data, uncompressed) = if !deflate && !single_chunk {
-            return self.stream_stored(index, file, chunk, &before);
+            return self.stream_stored(index, path, file, chunk, &before);
         } else if single_chunk {
             hasher.update(first);
             crc.update(first);
@@ -499,14 +506,13 @@ impl Run<'_> {
     fn stream_stored(
         &self,
         index: usize,
+        path: &Path,
         mut file: File,
         chunk: &mut [u8],
         before: &Metadata,
     ) -> Result<Result<(), Stopped>> {
         let size = before.len();
         let source = &self.files[index];
-        let joined = source.dir.join(&source.path);
-        let path = joined.as_path();
         let Ok((offset, ready)) = self.reserve(index, &source.name, size) else {
             return Ok(Err(Stopped));
         };

@@ -37,7 +37,7 @@ pub(super) fn read_ahead(
             continue;
         }
         let source = &files[index];
-        advise(&source.dir.join(&source.path), first_chunk);
+        advise(&source.full_path(), first_chunk);
         index += 1;
     }
 }
