@@ -132,7 +132,7 @@ fn write_archive(sources: &[FileSource], out: &std::path::Path, threads: usize) 
     };
     let mut writer = ArchiveWriter::new(file, out, dir, options);
     writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();
-    writer.finish().unwrap().0.metadata().unwrap().len()
+    writer.finish().unwrap().file.metadata().unwrap().len()
 }
 
 fn archive(c: &mut Criterion) {

@@ -18,8 +18,7 @@ use serde::Serialize;
 use crate::bagit::PayloadOxum;
 use crate::bundle::recheck;
 use crate::bundle::tags::{self, Listing};
-use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions, WrittenFile};
-use crate::bundle::zip::Entry;
+use crate::bundle::writer::{ArchiveWriter, FileSource, Finished, WriteOptions, WrittenFile};
 use crate::bundle::{
     self, HeldFile, PackedDocument, PackedDocuments, ROCRATE_METADATA, ROCRATE_PREVIEW,
 };
@@ -130,10 +129,8 @@ pub fn prepare(
 
 /// What [`build`] wrote.
 pub struct Built {
-    /// The archive file, flushed.
-    pub file: File,
-    /// Every entry in archive order.
-    pub entries: Vec<Entry>,
+    /// The archive, flushed.
+    pub archive: Finished,
     /// Documents held.
     pub held: usize,
     /// Payload octets and files.
@@ -243,10 +240,8 @@ pub fn build(
     }
     let bag_info = tags::bag_info(&loaded.info, oxum, &prepared.allowed);
     tags::add_tag_files(&mut writer, bag, &payload, &bag_info)?;
-    let (file, entries) = writer.finish()?;
     Ok(Built {
-        file,
-        entries,
+        archive: writer.finish()?,
         held: order.len(),
         oxum,
     })
@@ -280,16 +275,10 @@ pub fn pack(
         progress,
     )?;
     if options.recheck {
-        recheck::recheck(
-            &built.file,
-            output,
-            &built.entries,
-            options.threads,
-            progress,
-        )?;
+        recheck::recheck(&built.archive, output, options.threads, progress)?;
     }
-    let bundle_size = built.file.metadata().at(output)?.len();
-    drop(built.file);
+    let bundle_size = built.archive.file.metadata().at(output)?.len();
+    drop(built.archive);
     let removed_stale = target.removed_stale().to_vec();
     target.commit()?;
 

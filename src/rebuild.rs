@@ -107,12 +107,13 @@ pub fn verify_against(
         options.threads,
         progress,
     )?;
-    let rebuilt_size = built.file.metadata().at(&scratch)?.len();
+    let rebuilt_size = built.archive.file.metadata().at(&scratch)?.len();
     let original = File::open(bundle).at(bundle)?;
     let bundle_size = original.metadata().at(bundle)?.len();
-    let first =
-        first_difference(original, &built.file).map_err(|error| Error::io(bundle, error))?;
+    let first = first_difference(original, &built.archive.file)
+        .map_err(|error| Error::io(bundle, error))?;
     let entries: Vec<Span> = built
+        .archive
         .entries
         .iter()
         .map(|e| Span {

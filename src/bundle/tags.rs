@@ -227,8 +227,8 @@ source_organization = "Org""#,
         let digests = FileDigests::of(b"x");
         let payload: Vec<Listed> = vec![("data/x", &digests)];
         add_tag_files(&mut writer, "b", &payload, "Payload-Oxum: 1.1\n").unwrap();
-        let (file, entries) = writer.finish().unwrap();
-        let names: Vec<&str> = entries.iter().map(|e| &*e.name).collect();
+        let finished = writer.finish().unwrap();
+        let names: Vec<&str> = finished.entries.iter().map(|e| &*e.name).collect();
         assert_eq!(
             names,
             [
@@ -240,7 +240,7 @@ source_organization = "Org""#,
                 "b/tagmanifest-sha512.txt"
             ]
         );
-        let mut archive = zip::ZipArchive::new(file).unwrap();
+        let mut archive = zip::ZipArchive::new(finished.file).unwrap();
         let mut text = |name: &str| {
             let mut text = String::new();
             archive

@@ -5,7 +5,8 @@
 //! the archive depends only on the entries before it, so a worker writes its
 //! entry at an offset it reserves once every earlier entry has reserved
 //! its own; large stored files stream straight to their place while other
-//! workers go on with the next files.
+//! workers go on with the next files, each chunk read back as soon as it is
+//! written and dropped from the page cache once on disk.
 //!
 //! A source file is checked before and after it is read: the bytes read
 //! must be as many as its size, and its size, modification time and status
@@ -44,6 +45,14 @@ use crate::error::{Error, IoContext, Result};
 
 /// The unit of reading and of feeding the compressor.
 pub const CHUNK: usize = 1 << 20;
+/// How much of a large stored entry stays in the page cache behind the
+/// bytes being written: older bytes, read back, are dropped from it (see
+/// [`Output::forget`]). Small in unit tests, so that they drop some.
+const KEEP_BEHIND: u64 = if cfg!(test) {
+    2 * CHUNK as u64
+} else {
+    64 << 20
+};
 /// Memory that entries encoded before their turn may hold; past it, a
 /// worker waits for the turn of its entry. Small in unit tests, so that
 /// they reach the limit.
@@ -93,6 +102,8 @@ pub struct ArchiveWriter {
     file: File,
     path: PathBuf,
     entries: Vec<Entry>,
+    /// By entry, whether its data was read back as it was written.
+    read_back: Vec<bool>,
     offset: u64,
     options: WriteOptions,
     spill_dir: PathBuf,
@@ -107,6 +118,7 @@ impl ArchiveWriter {
             file,
             path: path.to_path_buf(),
             entries: Vec::new(),
+            read_back: Vec::new(),
             offset: 0,
             options,
             spill_dir: spill_dir.to_path_buf(),
@@ -143,6 +155,7 @@ impl ArchiveWriter {
             results: Mutex::new(Results {
                 entries: vec![unplaced(); files.len()],
                 written: vec![unread(); files.len()],
+                read_back: vec![false; files.len()],
             }),
             next_file: Mutex::new(0),
         };
@@ -164,8 +177,10 @@ impl ArchiveWriter {
         let results = run.results.into_inner().expect("no worker panicked");
         if self.entries.is_empty() {
             self.entries = results.entries;
+            self.read_back = results.read_back;
         } else {
             self.entries.extend(results.entries);
+            self.read_back.extend(results.read_back);
         }
         Ok(results.written)
     }
@@ -199,22 +214,39 @@ impl ArchiveWriter {
             self.offset += encoded.entry.archive_len();
             let (entry, file) = encoded.write(&Output::new(&self.file, &self.path))?;
             self.entries.push(entry);
+            self.read_back.push(false);
             written.push(file);
         }
         Ok(written)
     }
 
-    /// Writes the central directory and returns the file, flushed to disk,
-    /// with the entries it holds, in archive order.
-    pub fn finish(self) -> Result<(File, Vec<Entry>)> {
+    /// Writes the central directory and returns the archive, flushed to
+    /// disk.
+    pub fn finish(self) -> Result<Finished> {
         let directory = central_directory(&self.entries, self.offset);
         let out = Output::new(&self.file, &self.path);
         out.write_at(&directory, self.offset)?;
         let end = self.offset + directory.len() as u64;
         self.file.set_len(end).at(&self.path)?;
         self.file.sync_all().at(&self.path)?;
-        Ok((self.file, self.entries))
+        Ok(Finished {
+            file: self.file,
+            entries: self.entries,
+            read_back: self.read_back,
+        })
     }
+}
+
+/// A finished archive.
+pub struct Finished {
+    /// The file, flushed to disk.
+    pub file: File,
+    /// The entries it holds, in archive order.
+    pub entries: Vec<Entry>,
+    /// By entry, whether the writer read its data back as it was written,
+    /// comparing its CRC-32 with the one recorded: large stored files,
+    /// whose pages are then dropped from the page cache.
+    pub read_back: Vec<bool>,
 }
 
 /// Where the next entry goes.
@@ -272,12 +304,14 @@ struct Run<'a> {
 struct Results {
     entries: Vec<Entry>,
     written: Vec<WrittenFile>,
+    read_back: Vec<bool>,
 }
 
 impl Results {
-    fn set(&mut self, index: usize, entry: Entry, written: WrittenFile) {
+    fn set(&mut self, index: usize, entry: Entry, written: WrittenFile, read_back: bool) {
         self.entries[index] = entry;
         self.written[index] = written;
+        self.read_back[index] = read_back;
     }
 }
 
@@ -309,7 +343,7 @@ impl Run<'_> {
         // One read buffer and one compressor per worker: fresh ones per
         // file cost more than reading a small file (zeroing, page faults,
         // unmapping).
-        let mut chunk = vec![0; CHUNK];
+        let mut buffers = [vec![0; CHUNK], vec![0; CHUNK]];
         let mut compress = Compress::new(Compression::new(self.options.level), false);
         let mut whole = WholeDeflater::new(self.options.whole_level);
         loop {
@@ -325,7 +359,7 @@ impl Run<'_> {
             if index >= self.files.len() {
                 return;
             }
-            let written = self.write_file(index, &mut chunk, &mut compress, &mut whole);
+            let written = self.write_file(index, &mut buffers, &mut compress, &mut whole);
             compress.reset();
             match written {
                 Ok(Ok(())) => {}
@@ -373,10 +407,11 @@ impl Run<'_> {
     fn write_file(
         &self,
         index: usize,
-        chunk: &mut [u8],
+        buffers: &mut [Vec<u8>; 2],
         compress: &mut Compress,
         whole: &mut WholeDeflater,
     ) -> Result<Result<(), Stopped>> {
+        let [chunk, back] = buffers;
         let source = &self.files[index];
         let joined = source.full_path();
         let path = joined.as_path();
@@ -394,7 +429,7 @@ impl Run<'_> {
         };
 
         let (method, data, uncompressed) = if !deflate && !single_chunk {
-            return self.stream_stored(index, path, file, chunk, &before);
+            return self.stream_stored(index, path, file, [chunk, back], &before);
         } else if single_chunk {
             hasher.update(first);
             crc.update(first);
@@ -497,18 +532,20 @@ impl Run<'_> {
             self.results
                 .lock()
                 .expect("no worker panicked")
-                .set(index, entry, written);
+                .set(index, entry, written, false);
         }
         Ok(())
     }
 
-    /// Streams a large incompressible file to its place in the archive.
+    /// Streams a large incompressible file to its place in the archive,
+    /// reading each chunk back once written, and dropping what was read
+    /// back [`KEEP_BEHIND`] bytes ago from the page cache.
     fn stream_stored(
         &self,
         index: usize,
         path: &Path,
         mut file: File,
-        chunk: &mut [u8],
+        [chunk, back]: [&mut Vec<u8>; 2],
         before: &Metadata,
     ) -> Result<Result<(), Stopped>> {
         let size = before.len();
@@ -520,7 +557,9 @@ impl Run<'_> {
         let data_offset = offset + local_header_len(&source.name, size, size);
         let mut hasher = DigestsHasher::new();
         let mut crc = crc32fast::Hasher::new();
+        let mut read_back = crc32fast::Hasher::new();
         let mut total = 0u64;
+        let mut forgotten = 0u64;
         let mut len = CHUNK;
         while len > 0 {
             if self.failed.load(Ordering::Relaxed) {
@@ -533,11 +572,30 @@ impl Run<'_> {
             hasher.update(piece);
             crc.update(piece);
             self.out.write_at(piece, data_offset + total)?;
+            self.out
+                .read_exact_at(&mut back[..len], data_offset + total)?;
+            read_back.update(&back[..len]);
             total += len as u64;
+            if total - forgotten >= 2 * KEEP_BEHIND {
+                let keep_from = total - KEEP_BEHIND;
+                self.out
+                    .forget(data_offset + forgotten..data_offset + keep_from);
+                forgotten = keep_from;
+            }
             (self.on_bytes)(len as u64);
             len = read_full(&mut file, chunk).at(path)?;
         }
         check_unchanged(path, &file, before, total)?;
+        let crc32 = crc.finalize();
+        if read_back.finalize() != crc32 {
+            return Err(Error::WrittenBadly {
+                path: self.out.path.to_path_buf(),
+                message: format!(
+                    "entry {}: its data reads back with another CRC-32 than was written",
+                    source.name
+                ),
+            });
+        }
         let written = WrittenFile {
             size,
             digests: hasher.finish_binary(),
@@ -546,7 +604,7 @@ impl Run<'_> {
         let entry = Entry {
             name: Arc::clone(&source.name),
             method: Method::Stored,
-            crc32: crc.finalize(),
+            crc32,
             compressed_size: size,
             uncompressed_size: size,
             offset,
@@ -555,7 +613,7 @@ impl Run<'_> {
         self.results
             .lock()
             .expect("no worker panicked")
-            .set(index, entry, written);
+            .set(index, entry, written, true);
         Ok(Ok(()))
     }
 }
@@ -569,7 +627,8 @@ mod tests {
     use super::*;
 
     /// Files of many sizes and kinds (text, noise, empty, larger than a
-    /// chunk), so that workers finish them out of order.
+    /// chunk, noise long enough to be dropped from the page cache behind
+    /// the writer), so that workers finish them out of order.
     fn mixed_files(dir: &Path) -> Vec<FileSource<'static>> {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = move || {
@@ -585,6 +644,7 @@ mod tests {
                     1 => (next() % 2_000) as usize,
                     2 => (next() % 200_000) as usize,
                     3 => CHUNK + (next() % CHUNK as u64) as usize,
+                    4 if i % 12 == 4 => 5 * CHUNK + (next() % CHUNK as u64) as usize,
                     _ => (next() % 600_000) as usize,
                 };
                 let bytes: Vec<u8> = if i % 2 == 0 {
@@ -613,7 +673,7 @@ mod tests {
         let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
         writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();
         writer.add_bytes("b/tag.txt", b"tag\n").unwrap();
-        let (mut out, _) = writer.finish().unwrap();
+        let mut out = writer.finish().unwrap().file;
         let mut bytes = Vec::new();
         out.seek(SeekFrom::Start(0)).unwrap();
         out.read_to_end(&mut bytes).unwrap();

@@ -1,7 +1,9 @@
-//! Writing the archive at given offsets, with writeback started as it goes.
+//! Writing the archive at given offsets, with writeback started as it goes,
+//! and reading back what was written.
 
 use std::fs::File;
 use std::io;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,7 +47,46 @@ impl<'a> Output<'a> {
         }
         Ok(())
     }
+
+    /// Reads back `buffer.len()` bytes at `offset`.
+    pub(super) fn read_exact_at(&self, buffer: &mut [u8], offset: u64) -> Result<()> {
+        read_exact_at(self.file, buffer, offset).at(self.path)
+    }
+
+    /// Waits until the archive's bytes in `range` are on disk, then drops
+    /// them from the page cache. A bundle holds a copy of its payload, and
+    /// each new page the copy takes may cost more than the copy itself: a
+    /// virtual machine whose host reclaims the guest's free memory faults
+    /// every page in again (17 s of system time for a 2 GiB `dd` here, 0.4 s
+    /// when the pages were freed a moment before). Pages dropped as the
+    /// archive is written are the ones its next bytes go to. Only a hint:
+    /// errors are `fsync`'s to report.
+    pub(super) fn forget(&self, range: Range<u64>) {
+        forget(self.file, range);
+    }
 }
+
+#[cfg(target_os = "linux")]
+fn forget(file: &File, range: Range<u64>) {
+    use std::os::fd::AsRawFd;
+    let Some(len) = std::num::NonZeroU64::new(range.end.saturating_sub(range.start)) else {
+        return;
+    };
+    let (Ok(start), Ok(signed_len)) = (i64::try_from(range.start), i64::try_from(len.get())) else {
+        return;
+    };
+    let wait = libc::SYNC_FILE_RANGE_WAIT_BEFORE
+        | libc::SYNC_FILE_RANGE_WRITE
+        | libc::SYNC_FILE_RANGE_WAIT_AFTER;
+    // SAFETY: a plain system call on an open descriptor; no memory passed.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), start, signed_len, wait);
+    }
+    let _ = rustix::fs::fadvise(file, range.start, Some(len), rustix::fs::Advice::DontNeed);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn forget(_: &File, _: Range<u64>) {}
 
 /// Asks the kernel to start writing the archive's dirty pages to disk now,
 /// without waiting, so that the disk works while the workers hash and the
@@ -68,6 +109,27 @@ fn start_writeback(_: &File) {}
 fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     file.write_all_at(bytes, offset)
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buffer, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buffer.is_empty() {
+        match file.seek_read(buffer, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buffer = &mut buffer[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(windows)]
