@@ -26,6 +26,7 @@ pub mod names;
 pub mod ocfl;
 pub mod output;
 pub mod pack;
+mod positional;
 pub mod profile;
 pub mod progress;
 pub mod rebuild;

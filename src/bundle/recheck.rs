@@ -38,6 +38,7 @@ use super::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use super::writer::{CHUNK, Finished};
 use super::zip::{Entry, Method, local_header_len};
 use crate::error::{Error, IoContext, Result};
+use crate::positional::read_at;
 use crate::progress::Progress;
 
 /// Reads the archive `finished` (named `path`) back and checks every entry against
@@ -260,16 +261,6 @@ impl Seek for PositionalReader<'_> {
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
         Ok(self.position)
     }
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::unix::fs::FileExt::read_at(file, buffer, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::windows::fs::FileExt::seek_read(file, buffer, offset)
 }
 
 #[cfg(test)]

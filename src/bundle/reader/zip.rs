@@ -32,6 +32,7 @@ use crate::bagit::path::unsafe_reason;
 use crate::bundle::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
+use crate::positional::read_at;
 
 /// The most bytes an entry may declare per compressed byte: deflate's own
 /// ceiling (a 258-byte match coded in two bits), so no honest entry is
@@ -500,16 +501,6 @@ impl Seek for SharedFile {
         })?;
         Ok(self.position)
     }
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::unix::fs::FileExt::read_at(file, buffer, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::windows::fs::FileExt::seek_read(file, buffer, offset)
 }
 
 #[cfg(test)]
