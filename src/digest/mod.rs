@@ -255,9 +255,16 @@ impl DigestsHasher {
             let DigestsHasher { sha256, sha512 } = self;
             both(|| sha256.update(bytes), || sha512.update(bytes));
         } else {
-            self.sha256.update(bytes);
-            self.sha512.update(bytes);
+            self.update_here(bytes);
         }
+    }
+
+    /// Feeds bytes to both on this thread alone, for a caller whose other
+    /// threads keep every core busy: a second thread per buffer would only
+    /// add switching.
+    pub fn update_here(&mut self, bytes: &[u8]) {
+        self.sha256.update(bytes);
+        self.sha512.update(bytes);
     }
 
     /// Both digests in lowercase hex.
@@ -354,6 +361,9 @@ mod tests {
             pair.update(chunk);
         }
         assert_eq!(pair.finish(), digests);
+        let mut here = DigestsHasher::new();
+        here.update_here(&bytes);
+        assert_eq!(here.finish(), digests);
         let binary = FileDigests::of(&bytes);
         assert_eq!(binary.to_hex(), digests);
         let mut buffer = [0; 128];

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::fs::{File, Metadata};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use flate2::{Compress, Compression};
@@ -136,6 +136,8 @@ impl ArchiveWriter {
         on_file: &(dyn Fn(usize, &WrittenFile) -> Result<()> + Sync),
         on_bytes: &(dyn Fn(u64) + Sync),
     ) -> Result<Vec<WrittenFile>> {
+        let threads = self.options.threads.max(1);
+        let workers = threads.min(files.len().max(1));
         let run = Run {
             files,
             out: Output::new(&self.file, &self.path),
@@ -158,8 +160,8 @@ impl ArchiveWriter {
                 read_back: vec![false; files.len()],
             }),
             next_file: Mutex::new(0),
+            spare_threads: AtomicUsize::new(threads - workers),
         };
-        let workers = self.options.threads.clamp(1, files.len().max(1));
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|| run.work());
@@ -297,6 +299,9 @@ struct Run<'a> {
     first_error: Mutex<Option<Error>>,
     results: Mutex<Results>,
     next_file: Mutex<usize>,
+    /// Threads of [`WriteOptions::threads`] with no file to work on: while
+    /// there are none, a worker hashes both digests itself.
+    spare_threads: AtomicUsize,
 }
 
 /// The entries and what was read of their files, by index, filled in as
@@ -340,6 +345,11 @@ struct Stopped;
 
 impl Run<'_> {
     fn work(&self) {
+        self.work_on_files();
+        self.spare_threads.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn work_on_files(&self) {
         // One read buffer and one compressor per worker: fresh ones per
         // file cost more than reading a small file (zeroing, page faults,
         // unmapping).
@@ -369,6 +379,16 @@ impl Run<'_> {
                     return;
                 }
             }
+        }
+    }
+
+    /// Feeds `piece` to both digests, on a second thread if one is spare:
+    /// so does the last large file, once the others are done.
+    fn hash(&self, hasher: &mut DigestsHasher, piece: &[u8]) {
+        if self.spare_threads.load(Ordering::Relaxed) > 0 {
+            hasher.update(piece);
+        } else {
+            hasher.update_here(piece);
         }
     }
 
@@ -431,7 +451,7 @@ impl Run<'_> {
         let (method, data, uncompressed) = if !deflate && !single_chunk {
             return self.stream_stored(index, path, file, [chunk, back], &before);
         } else if single_chunk {
-            hasher.update(first);
+            self.hash(&mut hasher, first);
             crc.update(first);
             (self.on_bytes)(first_len as u64);
             let (method, data) = if deflate {
@@ -453,7 +473,7 @@ impl Run<'_> {
                     return Err(changed_size(path, before.len(), total + len as u64));
                 }
                 let piece = &chunk[..len];
-                hasher.update(piece);
+                self.hash(&mut hasher, piece);
                 crc.update(piece);
                 deflater.feed(piece, false).at(path)?;
                 total += len as u64;
@@ -569,7 +589,7 @@ impl Run<'_> {
             if total + len as u64 > size {
                 return Err(changed_size(path, size, total + len as u64));
             }
-            hasher.update(piece);
+            self.hash(&mut hasher, piece);
             crc.update(piece);
             self.out.write_at(piece, data_offset + total)?;
             self.out
