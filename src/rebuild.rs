@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::bagit::tagfile;
-use crate::bundle::zip::local_header_len;
 use crate::error::{Error, IoContext, Result};
 use crate::names::{ALLOWED_TAG, NameCheck};
 use crate::pack;
@@ -119,7 +118,7 @@ pub fn verify_against(
         .map(|e| Span {
             name: e.name.to_string(),
             offset: e.offset,
-            header: local_header_len(&e.name, e.compressed_size, e.uncompressed_size),
+            header: e.header_len(),
             data: e.compressed_size,
         })
         .collect();

@@ -36,13 +36,13 @@ use zip::{CompressionMethod, ZipArchive};
 
 use super::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use super::writer::{CHUNK, Finished};
-use super::zip::{Entry, Method, local_header_len};
+use super::zip::{Entry, Method};
 use crate::error::{Error, IoContext, Result};
 use crate::positional::read_at;
 use crate::progress::Progress;
 
-/// Reads the archive `finished` (named `path`) back and checks every entry against
-/// what was written, with `threads` readers.
+/// Reads the archive `finished` (named `path`) back and checks every
+/// entry against what was written, with `threads` readers.
 pub fn recheck(
     finished: &Finished,
     path: &Path,
@@ -151,12 +151,7 @@ fn check_record<'a, 'r>(
         CompressionMethod::Deflated => Method::Deflated,
         other => return Err(format!("it reads back with the method {other}")),
     };
-    let data_start = expected.offset
-        + local_header_len(
-            &expected.name,
-            expected.compressed_size,
-            expected.uncompressed_size,
-        );
+    let data_start = expected.offset + expected.header_len();
     let facts = [
         ("name", *name != *expected.name),
         ("method", method != expected.method),

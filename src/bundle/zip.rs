@@ -48,10 +48,14 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The length of the entry's local header.
+    pub fn header_len(&self) -> u64 {
+        local_header_len(&self.name, self.compressed_size, self.uncompressed_size)
+    }
+
     /// The bytes the entry takes in the archive: local header and data.
     pub fn archive_len(&self) -> u64 {
-        local_header_len(&self.name, self.compressed_size, self.uncompressed_size)
-            + self.compressed_size
+        self.header_len() + self.compressed_size
     }
 }
 

@@ -534,9 +534,7 @@ impl Run<'_> {
             layout.waiting_bytes -= encoded.data.memory_len();
             let entry = &mut encoded.entry;
             entry.offset = layout.offset;
-            layout.offset +=
-                local_header_len(&entry.name, entry.compressed_size, entry.uncompressed_size)
-                    + entry.compressed_size;
+            layout.offset += entry.archive_len();
             ready.push((layout.next, encoded));
             layout.next += 1;
         }
