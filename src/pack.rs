@@ -172,9 +172,10 @@ pub fn build(
         .collect();
     held.sort_unstable_by(|a, b| a.1.name.cmp(&b.1.name));
     let (order, sources): (Vec<usize>, Vec<FileSource>) = held.into_iter().unzip();
+    // Sources are relative to their directory, not to the working one.
     let total: u64 = sources
         .iter()
-        .map(|source| source.path.metadata().map_or(0, |m| m.len()))
+        .map(|source| source.full_path().metadata().map_or(0, |m| m.len()))
         .sum();
     progress.start(total);
 
@@ -386,5 +387,56 @@ impl PackedDocuments for Packed<'_> {
             // The bag's name is the record's in NFC.
             original_name: (original != names::nfc(file)).then_some(Cow::Borrowed(original)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// Records what a pack reports: each start's total and the bytes
+    /// advanced since.
+    #[derive(Default)]
+    struct Recorded(Mutex<Vec<(u64, u64)>>);
+
+    impl Progress for Recorded {
+        fn start(&self, total_bytes: u64) {
+            self.0.lock().unwrap().push((total_bytes, 0));
+        }
+        fn advance(&self, bytes: u64) {
+            self.0.lock().unwrap().last_mut().unwrap().1 += bytes;
+        }
+    }
+
+    #[test]
+    fn progress_totals_are_the_bytes_each_phase_advances() {
+        // The seeds are not in the working directory, so a size looked up
+        // relative to it would be missing.
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let out = tempfile::tempdir().unwrap();
+        let options = PackOptions {
+            sources: Vec::new(),
+            strict: false,
+            force: false,
+            threads: 2,
+            allow: Vec::new(),
+            recheck: true,
+        };
+        let progress = Recorded::default();
+        let report = pack(&seeds, &out.path().join("seeds.zip"), &options, &progress).unwrap();
+        let phases = progress.0.into_inner().unwrap();
+        let [(files_total, files_done), (recheck_total, recheck_done)] = phases[..] else {
+            panic!("two phases, the files and the read-back: {phases:?}");
+        };
+        assert!(files_total > 0);
+        assert_eq!(files_total, files_done);
+        assert!(
+            recheck_total > files_total,
+            "it reads back the metadata too"
+        );
+        assert_eq!(recheck_total, recheck_done);
+        assert!(recheck_total <= report.payload_octets + report.bundle_size);
     }
 }
