@@ -37,7 +37,7 @@ mod stream;
 
 use self::encode::{Compressed, Deflater, WholeDeflater, already_compressed, worth_deflating};
 use self::output::Output;
-use self::source::{changed_size, check_unchanged, read_full};
+use self::source::{changed_size, check_unchanged, read_full, read_start};
 use self::stream::Levels;
 use super::zip::{Entry, Method, central_directory, local_header, local_header_len};
 use crate::digest::{DigestsHasher, FileDigests};
@@ -161,13 +161,17 @@ impl ArchiveWriter {
             }),
             next_file: Mutex::new(0),
             spare_threads: AtomicUsize::new(threads - workers),
+            last_miss: AtomicUsize::new(0),
         };
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|| run.work());
             }
             scope.spawn(|| {
-                prefetch::read_ahead(files, &run.next_file, &run.failed, CHUNK as u64);
+                let taken = || *run.next_file.lock().expect("no worker panicked");
+                prefetch::read_ahead(files, &taken, &run.last_miss, &run.failed, &|file| {
+                    prefetch::advise(&file.full_path(), CHUNK as u64)
+                });
             });
         });
         if let Some(error) = run.first_error.into_inner().expect("no worker panicked") {
@@ -302,6 +306,9 @@ struct Run<'a> {
     /// Threads of [`WriteOptions::threads`] with no file to work on: while
     /// there are none, a worker hashes both digests itself.
     spare_threads: AtomicUsize,
+    /// One past the index of the last file whose start a worker did not
+    /// find in the page cache: the read-ahead works while that is recent.
+    last_miss: AtomicUsize,
 }
 
 /// The entries and what was read of their files, by index, filled in as
@@ -439,7 +446,10 @@ impl Run<'_> {
         let before = file.metadata().at(path)?;
         let mut hasher = DigestsHasher::new();
         let mut crc = crc32fast::Hasher::new();
-        let first_len = read_full(&mut file, chunk).at(path)?;
+        let (first_len, cached) = read_start(&mut file, chunk, before.len()).at(path)?;
+        if !cached {
+            self.last_miss.fetch_max(index + 1, Ordering::Relaxed);
+        }
         let first = &chunk[..first_len];
         let single_chunk = first_len < CHUNK;
         let deflate = if single_chunk {
