@@ -19,6 +19,7 @@
 //!
 //! Paths are judged in NFC, the form manifests and zip entries use.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -163,17 +164,21 @@ pub fn allowances_used(findings: &[Finding]) -> Vec<NameCheck> {
 }
 
 /// `text` in Unicode Normalization Form C.
-pub fn nfc(text: &str) -> String {
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    // ASCII is NFC, and checked many bytes at a time.
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
     match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => text.to_string(),
-        _ => text.nfc().collect(),
+        IsNormalized::Yes => Cow::Borrowed(text),
+        _ => Cow::Owned(text.nfc().collect()),
     }
 }
 
 /// The key under which two names are "the same" on a case-insensitive
 /// file system: NFC, Unicode full case folding, NFC again.
 fn folded(text: &str) -> String {
-    nfc(&UniCase::unicode(nfc(text)).to_folded_case())
+    nfc(&UniCase::unicode(nfc(text)).to_folded_case()).into_owned()
 }
 
 /// Device names Windows reserves, with or without an extension.
