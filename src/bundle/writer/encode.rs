@@ -91,6 +91,12 @@ impl WholeDeflater {
 
     /// The bytes deflated, or stored if that is not smaller.
     pub(super) fn deflate_if_smaller(&mut self, bytes: &[u8]) -> (Method, Vec<u8>) {
+        let (method, data) = self.deflate_or_store(bytes);
+        (method, data.to_vec())
+    }
+
+    /// The bytes deflated, or themselves if that is not smaller.
+    pub(super) fn deflate_or_store<'a>(&'a mut self, bytes: &'a [u8]) -> (Method, &'a [u8]) {
         let bound = self.compressor.deflate_compress_bound(bytes.len());
         if self.out.len() < bound {
             self.out.resize(bound, 0);
@@ -100,9 +106,9 @@ impl WholeDeflater {
             .deflate_compress(bytes, &mut self.out)
             .expect("the bound leaves room");
         if len >= bytes.len() {
-            (Method::Stored, bytes.to_vec())
+            (Method::Stored, bytes)
         } else {
-            (Method::Deflated, self.out[..len].to_vec())
+            (Method::Deflated, &self.out[..len])
         }
     }
 }
@@ -131,10 +137,13 @@ impl Compressed {
         }
     }
 
-    pub(super) fn write_to(self, out: &Output, offset: u64) -> Result<()> {
+    /// Writes `header` at `offset` and the data after it.
+    pub(super) fn write_after(self, header: &[u8], out: &Output, offset: u64) -> Result<()> {
         match self {
-            Compressed::Memory(data) => out.write_at(&data, offset),
+            Compressed::Memory(data) => out.write_two_at(header, &data, offset),
             Compressed::Spilled { mut file, len } => {
+                out.write_at(header, offset)?;
+                let offset = offset + header.len() as u64;
                 let spill_error = |error| Error::io(out.path, error);
                 file.seek(SeekFrom::Start(0)).map_err(spill_error)?;
                 let mut buffer = vec![0; CHUNK];

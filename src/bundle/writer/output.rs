@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{IoContext, Result};
-use crate::positional::{read_exact_at, write_all_at};
+use crate::positional::{read_exact_at, write_two_at};
 
 /// Bytes written between two requests to start writeback.
 const WRITEBACK_EVERY: u64 = 32 << 20;
@@ -36,11 +36,17 @@ impl<'a> Output<'a> {
     }
 
     pub(super) fn write_at(&self, bytes: &[u8], offset: u64) -> Result<()> {
+        self.write_two_at(bytes, &[], offset)
+    }
+
+    /// Writes `first` and then `second` at `offset`: an entry's header and
+    /// its data.
+    pub(super) fn write_two_at(&self, first: &[u8], second: &[u8], offset: u64) -> Result<()> {
         {
             let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
-            write_all_at(self.file, bytes, offset).at(self.path)?;
+            write_two_at(self.file, first, second, offset).at(self.path)?;
         }
-        let len = bytes.len() as u64;
+        let len = (first.len() + second.len()) as u64;
         if self.unsynced.fetch_add(len, Ordering::Relaxed) + len >= WRITEBACK_EVERY {
             self.unsynced.store(0, Ordering::Relaxed);
             start_writeback(self.file);
