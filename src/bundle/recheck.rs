@@ -237,8 +237,10 @@ struct PositionalReader<'a> {
     file: &'a File,
     position: u64,
     len: u64,
-    /// Bytes of the file from `buffered_at`.
+    /// Room for a page; its first `buffered` bytes are the file's from
+    /// `buffered_at`.
     buffer: Vec<u8>,
+    buffered: usize,
     buffered_at: u64,
 }
 
@@ -251,7 +253,8 @@ impl<'a> PositionalReader<'a> {
             file,
             position: 0,
             len,
-            buffer: Vec::with_capacity(PAGE),
+            buffer: vec![0; PAGE],
+            buffered: 0,
             buffered_at: 0,
         }
     }
@@ -259,7 +262,7 @@ impl<'a> PositionalReader<'a> {
     /// The buffered bytes from the position on, if it is within them.
     fn buffered(&self) -> &[u8] {
         match self.position.checked_sub(self.buffered_at) {
-            Some(skip) if skip < self.buffer.len() as u64 => &self.buffer[skip as usize..],
+            Some(skip) if skip < self.buffered as u64 => &self.buffer[skip as usize..self.buffered],
             _ => &[],
         }
     }
@@ -273,9 +276,7 @@ impl Read for PositionalReader<'_> {
                 self.position += n as u64;
                 return Ok(n);
             }
-            self.buffer.resize(PAGE, 0);
-            let n = read_at(self.file, &mut self.buffer, self.position)?;
-            self.buffer.truncate(n);
+            self.buffered = read_at(self.file, &mut self.buffer, self.position)?;
             self.buffered_at = self.position;
         }
         let buffered = self.buffered();
