@@ -531,8 +531,9 @@ impl Run<'_> {
 
     /// Writes an entry whose data is borrowed at once if its turn has come,
     /// with no copy; otherwise copies the data and queues it (see
-    /// [`Run::place`]). Two workers taking files in turn find their turn
-    /// come about half the time.
+    /// [`Run::place`]). With two workers, a third of the files of the
+    /// `many-small` benchmark corpus found their turn come (13,228 and
+    /// 13,986 of 40,000 in two packs); with one, every file does.
     fn place_borrowed(
         &self,
         index: usize,
