@@ -422,11 +422,18 @@ impl Run<'_> {
             }
             layout = self.turn.wait(layout).expect("no worker panicked");
         }
+        Ok(self.take_turn(&mut layout, local_header_len(name, size, size) + size))
+    }
+
+    /// Gives the entry whose turn has come, `len` bytes long in the
+    /// archive, its place and passes the turn on; returns its offset and
+    /// the entries after it that were waiting and are now placed.
+    fn take_turn(&self, layout: &mut Layout, len: u64) -> (u64, Vec<(usize, Encoded)>) {
         let offset = layout.offset;
-        layout.offset += local_header_len(name, size, size) + size;
+        layout.offset += len;
         layout.next += 1;
         self.turn.notify_all();
-        Ok((offset, self.take_ready(&mut layout)))
+        (offset, self.take_ready(layout))
     }
 
     fn write_file(
@@ -458,32 +465,15 @@ impl Run<'_> {
 
         if !deflate && !single_chunk {
             return self.stream_stored(index, path, file, [chunk, back], &before);
-        } else if single_chunk {
+        }
+        // A file of one chunk stays in `chunk` until it is encoded; a larger
+        // one is deflated as it is read.
+        let (uncompressed, streamed) = if single_chunk {
             self.hash(&mut hasher, first);
             crc.update(first);
             (self.on_bytes)(first_len as u64);
-            check_unchanged(path, &file, &before, first_len as u64)?;
-            let written = WrittenFile {
-                size: first_len as u64,
-                digests: hasher.finish_binary(),
-            };
-            (self.on_file)(index, &written)?;
-            let (method, data) = if deflate {
-                whole.deflate_or_store(first)
-            } else {
-                (Method::Stored, first)
-            };
-            let entry = Entry {
-                name: Arc::clone(&source.name),
-                method,
-                crc32: crc.finalize(),
-                compressed_size: data.len() as u64,
-                uncompressed_size: first_len as u64,
-                offset: 0,
-            };
-            return self.place_borrowed(index, entry, written, data);
-        }
-        let (method, data, uncompressed) = {
+            (first_len as u64, None)
+        } else {
             let mut deflater = Deflater::new(compress, self.spill_dir);
             let mut total = 0u64;
             let mut len = first_len;
@@ -503,7 +493,7 @@ impl Run<'_> {
                 (self.on_bytes)(len as u64);
                 len = read_full(&mut file, chunk).at(path)?;
             }
-            (Method::Deflated, deflater.finish().at(path)?, total)
+            (total, Some(deflater.finish().at(path)?))
         };
         check_unchanged(path, &file, &before, uncompressed)?;
         let written = WrittenFile {
@@ -511,22 +501,36 @@ impl Run<'_> {
             digests: hasher.finish_binary(),
         };
         (self.on_file)(index, &written)?;
-        let entry = Entry {
+        let entry = |method, compressed_size| Entry {
             name: Arc::clone(&source.name),
             method,
             crc32: crc.finalize(),
-            compressed_size: data.len(),
+            compressed_size,
             uncompressed_size: uncompressed,
             offset: 0,
         };
-        self.place(
-            index,
-            Encoded {
-                entry,
-                data,
-                written,
-            },
-        )
+        match streamed {
+            None => {
+                let first = &chunk[..first_len];
+                let (method, data) = if deflate {
+                    whole.deflate_or_store(first)
+                } else {
+                    (Method::Stored, first)
+                };
+                self.place_borrowed(index, entry(method, data.len() as u64), written, data)
+            }
+            Some(data) => {
+                let entry = entry(Method::Deflated, data.len());
+                self.place(
+                    index,
+                    Encoded {
+                        entry,
+                        data,
+                        written,
+                    },
+                )
+            }
+        }
     }
 
     /// Writes an entry whose data is borrowed at once if its turn has come,
@@ -555,11 +559,9 @@ impl Run<'_> {
                     },
                 );
             }
-            entry.offset = layout.offset;
-            layout.offset += entry.archive_len();
-            layout.next += 1;
-            self.turn.notify_all();
-            self.take_ready(&mut layout)
+            let (offset, ready) = self.take_turn(&mut layout, entry.archive_len());
+            entry.offset = offset;
+            ready
         };
         self.out
             .write_two_at(&local_header(&entry), data, entry.offset)?;
