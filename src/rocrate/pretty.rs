@@ -31,8 +31,9 @@ pub(super) fn write_at(
     depth: usize,
     value: &impl Serialize,
 ) -> io::Result<()> {
-    let mut indented = Indented { out, depth };
-    serde_json::to_writer_pretty(&mut indented, value).map_err(io::Error::from)
+    let mut indented = io::BufWriter::with_capacity(8192, Indented { out, depth });
+    serde_json::to_writer_pretty(&mut indented, value).map_err(io::Error::from)?;
+    indented.flush()
 }
 
 /// Indents every line after the first by `depth` levels.
