@@ -247,7 +247,7 @@ impl<'a> Deflater<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pack::DEFLATE_LEVEL;
+    use crate::pack::{DEFLATE_LEVEL, WHOLE_DEFLATE_LEVEL};
 
     /// `data` deflated in one stream by `compress`, as a worker deflates a
     /// file larger than a chunk.
@@ -294,6 +294,18 @@ mod tests {
             data in proptest::collection::vec(proptest::sample::select(vec![0u8, 0x81, 0xb0]), 0..600),
         ) {
             proptest::prop_assert!(reset_deflates_as_fresh(DEFLATE_LEVEL, &before, &data));
+        }
+
+        /// libdeflate, which deflates small files, is reused the same way.
+        #[test]
+        fn a_reused_whole_deflater_deflates_as_a_fresh_one(
+            before in proptest::collection::vec(proptest::sample::select(vec![0u8, 0x81, 0xb0]), 0..3000),
+            data in proptest::collection::vec(proptest::sample::select(vec![0u8, 0x81, 0xb0]), 0..600),
+        ) {
+            let fresh = WholeDeflater::new(WHOLE_DEFLATE_LEVEL).deflate_if_smaller(&data);
+            let mut reused = WholeDeflater::new(WHOLE_DEFLATE_LEVEL);
+            reused.deflate_if_smaller(&before);
+            proptest::prop_assert_eq!(reused.deflate_if_smaller(&data), fresh);
         }
     }
 }
