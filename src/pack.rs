@@ -13,7 +13,6 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::bagit::PayloadOxum;
@@ -183,10 +182,14 @@ pub fn build(
         .collect();
     held.sort_unstable_by(|a, b| a.1.name.cmp(&b.1.name));
     let (order, sources): (Vec<usize>, Vec<FileSource>) = held.into_iter().unzip();
-    // Sources are relative to their directory, not to the working one.
-    let total: u64 = sources
-        .par_iter()
-        .map(|source| source.full_path().metadata().map_or(0, |m| m.len()))
+    let total: u64 = prepared
+        .located
+        .locations
+        .iter()
+        .filter_map(|location| match location {
+            Location::Held(found) => Some(found.size),
+            Location::NotHeld => None,
+        })
         .sum();
     progress.start(total);
 

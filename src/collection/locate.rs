@@ -46,6 +46,9 @@ pub struct Found {
     /// The regular file to read, when symbolic links lead to it; otherwise
     /// it is the path as found.
     pub link_target: Option<Box<Path>>,
+    /// Its size when it was found, for a progress bar's total: the size
+    /// that counts is the one read.
+    pub size: u64,
 }
 
 impl Found {
@@ -107,10 +110,11 @@ pub fn locate(
             roots.iter().enumerate().find_map(|(place, root)| {
                 root.find(file)
                     .map(|hit| {
-                        hit.map(|(disk_name, link_target)| Found {
+                        hit.map(|(disk_name, link_target, size)| Found {
                             place,
                             disk_name,
                             link_target,
+                            size,
                         })
                     })
                     .transpose()
@@ -187,9 +191,9 @@ struct Root<'a> {
     plain_dirs: Mutex<HashMap<PathBuf, bool>>,
 }
 
-/// A file's name on disk when it is not the record's, and its target when
-/// links lead to it.
-type Hit = (Option<Box<str>>, Option<Box<Path>>);
+/// A file's name on disk when it is not the record's, its target when
+/// links lead to it, and its size.
+type Hit = (Option<Box<str>>, Option<Box<Path>>, u64);
 
 impl<'a> Root<'a> {
     fn new(dir: &'a Path) -> Root<'a> {
@@ -215,10 +219,10 @@ impl<'a> Root<'a> {
                 .is_none_or(|parent| self.is_plain_dir(parent));
         let disk_name = (name != file).then(|| name.into_boxed_str());
         if plain_file {
-            return Ok(Some((disk_name, None)));
+            return Ok(Some((disk_name, None, metadata.len())));
         }
-        let target = self.resolve(&path)?;
-        Ok(Some((disk_name, Some(target.into_boxed_path()))))
+        let (target, size) = self.resolve(&path)?;
+        Ok(Some((disk_name, Some(target.into_boxed_path()), size)))
     }
 
     /// Whether the directory `relative` under the root is reached with no
@@ -245,8 +249,9 @@ impl<'a> Root<'a> {
     }
 
     /// Follows the links of `path` (found under the root) and checks that
-    /// it is a regular file inside the root; returns its real path.
-    fn resolve(&self, path: &Path) -> Result<PathBuf, String> {
+    /// it is a regular file inside the root; returns its real path and
+    /// its size.
+    fn resolve(&self, path: &Path) -> Result<(PathBuf, u64), String> {
         let shown = path.display();
         let target = fs::canonicalize(path).map_err(|error| match link_problem(&error) {
             Some(problem) => format!("{shown} is {problem}"),
@@ -264,16 +269,14 @@ impl<'a> Root<'a> {
                 self.dir.display()
             ));
         }
-        let kind = fs::metadata(&target)
-            .map_err(|error| format!("{shown}: {error}"))?
-            .file_type();
-        if !kind.is_file() {
+        let metadata = fs::metadata(&target).map_err(|error| format!("{shown}: {error}"))?;
+        if !metadata.is_file() {
             return Err(format!(
                 "{shown} is {}, not a regular file",
-                describe_kind(kind)
+                describe_kind(metadata.file_type())
             ));
         }
-        Ok(target)
+        Ok((target, metadata.len()))
     }
 }
 
@@ -368,7 +371,7 @@ mod tests {
 
     fn found(root: &Path, file: &str) -> Result<Option<String>, String> {
         let hit = Root::new(root).find(file)?;
-        Ok(hit.map(|(disk_name, _)| disk_name.map_or(file.to_string(), String::from)))
+        Ok(hit.map(|(disk_name, _, _)| disk_name.map_or(file.to_string(), String::from)))
     }
 
     #[test]
@@ -419,7 +422,9 @@ mod tests {
         symlink("sub", root.join("dir")).unwrap();
 
         let dir_root = Root::new(&root);
-        let (disk_name, target) = dir_root.find("inside").unwrap().unwrap();
+        let (disk_name, target, size) = dir_root.find("inside").unwrap().unwrap();
+        // The size is the target's, not the link's.
+        assert_eq!(size, 1);
         assert_eq!(
             target.as_deref(),
             Some(
@@ -429,7 +434,10 @@ mod tests {
             )
         );
         assert_eq!(disk_name, None);
-        assert_eq!(dir_root.find("sub/real.txt").unwrap(), Some((None, None)));
+        assert_eq!(
+            dir_root.find("sub/real.txt").unwrap(),
+            Some((None, None, 1))
+        );
         assert_eq!(
             dir_root.find("dir/real.txt").unwrap().unwrap().1.as_deref(),
             Some(
