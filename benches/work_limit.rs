@@ -85,15 +85,16 @@ impl Worker {
         let mut file = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let mut digests = DigestsHasher::new();
         let mut crc = crc32fast::Hasher::new();
-        let mut first = true;
+        // pack deflates a file of up to one chunk in one piece.
+        let whole = file.metadata().is_ok_and(|m| m.len() <= CHUNK as u64);
         self.streamed.reset();
         loop {
             let filled = fill(&mut file, &mut self.buffer, path);
             let chunk = &self.buffer[..filled];
             digests.update_here(chunk);
             crc.update(chunk);
-            let last = filled < CHUNK;
-            if deflate && first && last {
+            let last = whole || filled < CHUNK;
+            if deflate && whole {
                 let n = self.whole.deflate_compress(chunk, &mut self.out);
                 let n = n.expect("room for the deflated file");
                 let back = self
@@ -124,7 +125,6 @@ impl Worker {
                 }
                 black_box(&self.out);
             }
-            first = false;
             if last {
                 break;
             }
