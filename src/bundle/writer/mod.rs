@@ -268,6 +268,17 @@ struct Layout {
     waiting_bytes: usize,
 }
 
+impl Layout {
+    /// Places the entry whose turn it is, `len` bytes long in the archive:
+    /// returns its offset and passes the turn to the next file.
+    fn advance(&mut self, len: u64) -> u64 {
+        let offset = self.offset;
+        self.offset += len;
+        self.next += 1;
+        offset
+    }
+}
+
 /// An entry's bytes read and encoded, its offset not yet known.
 struct Encoded {
     entry: Entry,
@@ -429,9 +440,7 @@ impl Run<'_> {
     /// archive, its place and passes the turn on; returns its offset and
     /// the entries after it that were waiting and are now placed.
     fn take_turn(&self, layout: &mut Layout, len: u64) -> (u64, Vec<(usize, Encoded)>) {
-        let offset = layout.offset;
-        layout.offset += len;
-        layout.next += 1;
+        let offset = layout.advance(len);
         self.turn.notify_all();
         (offset, self.take_ready(layout))
     }
@@ -599,11 +608,9 @@ impl Run<'_> {
         let mut ready = Vec::new();
         while let Some(mut encoded) = layout.waiting.remove(&layout.next) {
             layout.waiting_bytes -= encoded.data.memory_len();
-            let entry = &mut encoded.entry;
-            entry.offset = layout.offset;
-            layout.offset += entry.archive_len();
-            ready.push((layout.next, encoded));
-            layout.next += 1;
+            let index = layout.next;
+            encoded.entry.offset = layout.advance(encoded.entry.archive_len());
+            ready.push((index, encoded));
         }
         if !ready.is_empty() {
             self.turn.notify_all();
