@@ -86,6 +86,17 @@ pub trait PackedDocuments: Sync {
 
     /// The document at `index`; reading it may fail where it is spilled.
     fn document(&self, index: usize) -> io::Result<PackedDocument<'_>>;
+
+    /// The documents at `indexes`, in that order: what [`document`] gives
+    /// for each, read together where that is cheaper.
+    ///
+    /// [`document`]: PackedDocuments::document
+    fn documents<'a>(
+        &'a self,
+        indexes: &'a [usize],
+    ) -> Box<dyn Iterator<Item = io::Result<PackedDocument<'a>>> + 'a> {
+        Box::new(indexes.iter().map(|&index| self.document(index)))
+    }
 }
 
 impl PackedDocuments for &[PackedDocument<'_>] {

@@ -21,7 +21,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::records::{Records, RecordsWriter};
+use super::records::{Records, RecordsWriter, ReorderedSpill};
 use super::segments::{Header, Line, Scanner};
 use super::validate::Rules;
 use super::{COLLECTION_FILE, Collection, CollectionInfo, Document};
@@ -100,6 +100,14 @@ impl LoadedCollection {
     pub fn document(&self, index: usize) -> Result<Document> {
         self.records
             .get(index)
+            .map_err(|error| records_error(&self.file, error))
+    }
+
+    /// The records' spill rewritten in the order of their files (see
+    /// [`Records::reorder_by_file`]).
+    pub fn reorder_by_file(&self) -> Result<Option<ReorderedSpill>> {
+        self.records
+            .reorder_by_file()
             .map_err(|error| records_error(&self.file, error))
     }
 

@@ -22,7 +22,7 @@ use strum::{Display, EnumString, IntoStaticStr};
 
 pub use self::load::{CollectionFile, LoadedCollection, load, parse, parse_both_ways};
 pub use self::locate::{Found, Located, Location, locate};
-pub use self::records::Records;
+pub use self::records::{Records, RecordsInOrder, ReorderedSpill};
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{
     Author, AuthorTable, DisputingWork, DisputingWorkTable, Place, PlaceTable, Role, WorkType,

@@ -3,12 +3,22 @@
 //! when wanted. What stays in memory is an index of a few dozen bytes per
 //! record (its place in the file, its line, its id and its file), so that
 //! a collection of any size loads in bounded memory.
+//!
+//! Records wanted one after another in some order are read through
+//! [`Records::in_order`], which reads each run of records that lie end to
+//! end in the file with one call: the records of a collection listed in
+//! path order, read in path order, come in reads of up to [`WINDOW`].
+//! The spill of records listed in another order can be rewritten in path
+//! order ([`Records::reorder_by_file`]).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use super::Document;
 use crate::positional::read_exact_at;
+
+/// The most [`RecordsInOrder`] reads at once, unless one record is longer.
+const WINDOW: u64 = 1 << 20;
 
 /// What is kept in memory of one record.
 #[derive(Debug)]
@@ -51,6 +61,53 @@ impl Records {
         serde_json::from_slice(&bytes).map_err(io::Error::other)
     }
 
+    /// The records at `indexes`, in that order.
+    pub fn in_order<'a>(&'a self, indexes: &'a [usize]) -> RecordsInOrder<'a> {
+        RecordsInOrder {
+            records: self,
+            indexes: indexes.iter(),
+            window: Vec::new(),
+            window_start: 0,
+        }
+    }
+
+    /// The spill rewritten with the records in the byte-wise order of
+    /// their files, for [`Records::use_spill`]; `None` if it is in that
+    /// order already. It reads the records but not the index, so it can
+    /// run while others read the records.
+    pub fn reorder_by_file(&self) -> io::Result<Option<ReorderedSpill>> {
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.sort_by(|&a, &b| self.file(a).cmp(self.file(b)));
+        let in_order = order
+            .windows(2)
+            .all(|pair| self.index[pair[0]].offset < self.index[pair[1]].offset);
+        if in_order {
+            return Ok(None);
+        }
+        let mut spill = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+        let mut offsets = vec![0; self.len()];
+        let mut offset = 0;
+        let mut bytes = Vec::new();
+        for &index in &order {
+            let entry = &self.index[index];
+            bytes.resize(entry.len as usize, 0);
+            read_exact_at(&self.spill, &mut bytes, entry.offset)?;
+            spill.write_all(&bytes)?;
+            offsets[index] = offset;
+            offset += u64::from(entry.len);
+        }
+        let spill = spill.into_inner().map_err(io::IntoInnerError::into_error)?;
+        Ok(Some(ReorderedSpill { spill, offsets }))
+    }
+
+    /// Reads the records from `reordered` from now on.
+    pub fn use_spill(&mut self, reordered: ReorderedSpill) {
+        for (entry, offset) in self.index.iter_mut().zip(reordered.offsets) {
+            entry.offset = offset;
+        }
+        self.spill = reordered.spill;
+    }
+
     /// The id of the record at `index`.
     pub fn id(&self, index: usize) -> &str {
         &self.index[index].id
@@ -70,6 +127,66 @@ impl Records {
     pub fn place(&self, index: usize) -> (usize, usize) {
         let entry = &self.index[index];
         (entry.line as usize, entry.column as usize)
+    }
+}
+
+/// The records' spill rewritten in another order, and where each record
+/// now starts in it, by index.
+pub struct ReorderedSpill {
+    spill: File,
+    offsets: Vec<u64>,
+}
+
+/// The records at given indexes, in their order (see [`Records::in_order`]).
+pub struct RecordsInOrder<'a> {
+    records: &'a Records,
+    indexes: std::slice::Iter<'a, usize>,
+    /// Bytes of the spill read last, from `window_start` on.
+    window: Vec<u8>,
+    window_start: u64,
+}
+
+impl RecordsInOrder<'_> {
+    /// Reads the run of records that starts with `first` and goes on with
+    /// the indexes still to come, as far as they lie end to end in the
+    /// spill, up to [`WINDOW`].
+    fn read_run(&mut self, first: &Indexed) -> io::Result<()> {
+        let start = first.offset;
+        let mut end = start + u64::from(first.len);
+        for &next in self.indexes.as_slice() {
+            let next = &self.records.index[next];
+            let next_end = next.offset + u64::from(next.len);
+            if next.offset != end || next_end - start > WINDOW {
+                break;
+            }
+            end = next_end;
+        }
+        let len = usize::try_from(end - start).map_err(io::Error::other)?;
+        self.window.resize(len, 0);
+        self.window_start = start;
+        read_exact_at(&self.records.spill, &mut self.window, start)
+    }
+}
+
+impl Iterator for RecordsInOrder<'_> {
+    type Item = io::Result<Document>;
+
+    fn next(&mut self) -> Option<io::Result<Document>> {
+        let records = self.records;
+        let entry = &records.index[*self.indexes.next()?];
+        let window_end = self.window_start + self.window.len() as u64;
+        let end = entry.offset + u64::from(entry.len);
+        let in_window = self.window_start <= entry.offset && end <= window_end;
+        if !in_window && let Err(error) = self.read_run(entry) {
+            return Some(Err(error));
+        }
+        let at = (entry.offset - self.window_start) as usize;
+        let bytes = &self.window[at..at + entry.len as usize];
+        Some(serde_json::from_slice(bytes).map_err(io::Error::other))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.indexes.size_hint()
     }
 }
 
@@ -124,5 +241,88 @@ impl RecordsWriter {
             spill,
             index: self.index,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    use super::*;
+    use crate::collection::testutil::collection;
+
+    fn written(documents: &[Document]) -> Records {
+        let mut writer = RecordsWriter::new().unwrap();
+        for (line, document) in documents.iter().enumerate() {
+            writer.push(document, (line + 1, 1)).unwrap();
+        }
+        writer.finish().unwrap()
+    }
+
+    /// Documents in any order, as a collection may list them.
+    fn listed() -> impl Strategy<Value = Vec<Document>> {
+        collection(12).prop_flat_map(|collection| Just(collection.documents).prop_shuffle())
+    }
+
+    /// Whether the spill holds the records in the order of their files.
+    fn spilled_by_file(records: &Records) -> bool {
+        let mut order: Vec<&Indexed> = records.index.iter().collect();
+        order.sort_by(|a, b| a.file.cmp(&b.file));
+        order.windows(2).all(|pair| pair[0].offset < pair[1].offset)
+    }
+
+    proptest! {
+        #[test]
+        fn records_in_any_order_read_as_one_at_a_time(
+            documents in listed(),
+            picks in vec(any::<Index>(), 0..30),
+        ) {
+            let records = written(&documents);
+            let indexes: Vec<usize> = match documents.len() {
+                0 => Vec::new(),
+                len => picks.iter().map(|pick| pick.index(len)).collect(),
+            };
+            let read: Vec<Document> = records.in_order(&indexes).map(Result::unwrap).collect();
+            let expected: Vec<Document> = indexes.iter().map(|&i| documents[i].clone()).collect();
+            prop_assert_eq!(read, expected);
+        }
+
+        #[test]
+        fn reordering_by_file_keeps_each_record_at_its_index(documents in listed()) {
+            let mut records = written(&documents);
+            if let Some(reordered) = records.reorder_by_file().unwrap() {
+                records.use_spill(reordered);
+            }
+            for (index, document) in documents.iter().enumerate() {
+                prop_assert_eq!(&records.get(index).unwrap(), document);
+                prop_assert_eq!(records.file(index), document.file.as_str());
+            }
+            prop_assert!(spilled_by_file(&records));
+            prop_assert!(records.reorder_by_file().unwrap().is_none());
+        }
+    }
+
+    #[test]
+    fn runs_longer_than_the_window_and_records_longer_than_it_read_whole() {
+        let template: Document = toml::from_str("id = \"a\"\ntitle = \"A\"\nfile = \"a\"").unwrap();
+        // Five records of 300 KiB lie end to end over more than a window,
+        // and one is longer than a window.
+        let documents: Vec<Document> = [300 << 10, 300 << 10, 300 << 10, 3 << 20, 300 << 10, 10]
+            .iter()
+            .enumerate()
+            .map(|(n, &len)| Document {
+                title: "t".repeat(len),
+                file: format!("f{n}").parse().unwrap(),
+                ..template.clone()
+            })
+            .collect();
+        let records = written(&documents);
+        let all: Vec<usize> = (0..documents.len()).collect();
+        let read: Vec<Document> = records.in_order(&all).map(Result::unwrap).collect();
+        assert_eq!(read, documents);
+        assert!(spilled_by_file(&records));
+        assert!(records.reorder_by_file().unwrap().is_none());
     }
 }

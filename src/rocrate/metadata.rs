@@ -38,8 +38,8 @@ pub fn write_metadata_json(
 ) -> io::Result<()> {
     let order = crate_order(documents);
     let mut ids = EntityIdsBuilder::default();
-    for &index in &order {
-        ids.add(&documents.document(index)?.record);
+    for document in documents.documents(&order) {
+        ids.add(&document?.record);
     }
     let ids = ids.build(info);
     let (held, not_held): (Vec<usize>, Vec<usize>) =
@@ -77,8 +77,8 @@ pub fn write_metadata_json(
     ];
     write_root(graph.slot()?, depth, root, lists)?;
     let mut contextual = Contextual::default();
-    for &index in &order {
-        let document = documents.document(index)?;
+    for document in documents.documents(&order) {
+        let document = document?;
         let entity = describe_document(&document, &ids, &mut contextual);
         if document.held.is_some() {
             graph.element(&entity)?;

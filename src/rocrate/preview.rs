@@ -57,13 +57,13 @@ pub fn write_preview_html(
     );
     write_collection(&mut html, info);
     html.push_str(TABLE_HEAD);
-    for &index in &order {
-        write_row(&mut html, &documents.document(index)?);
+    for document in documents.documents(&order) {
+        write_row(&mut html, &document?);
         flush(&mut html, out)?;
     }
     html.push_str("</tbody>\n</table>\n");
-    for &index in &order {
-        write_document(&mut html, &documents.document(index)?);
+    for document in documents.documents(&order) {
+        write_document(&mut html, &document?);
         flush(&mut html, out)?;
     }
     html.push_str(
