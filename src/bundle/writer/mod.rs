@@ -386,7 +386,11 @@ impl Run<'_> {
                 return;
             }
             let written = self.write_file(index, &mut buffers, &mut compress, &mut whole);
-            compress.reset();
+            // Most files are deflated whole by libdeflate: clearing the
+            // compressor's tables after each was 2.5% of the files phase.
+            if compress.total_in() > 0 || compress.total_out() > 0 {
+                compress.reset();
+            }
             match written {
                 Ok(Ok(())) => {}
                 Ok(Err(Stopped)) => return,
