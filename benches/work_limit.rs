@@ -10,8 +10,9 @@
 //! benchmark's corpora is of that kind.
 //!
 //! usage: work_limit LIST, where LIST holds `D<path>` or `S<path>` for each
-//! file, NUL-terminated: D for deflated, S for stored. Without a LIST, as
-//! under a bare `cargo bench`, it says so and does nothing.
+//! file, NUL-terminated: D for deflated, S for stored. A bare `cargo bench`
+//! leaves it out (`bench = false`); without a LIST it says so and does
+//! nothing.
 
 use std::fs::File;
 use std::hint::black_box;
