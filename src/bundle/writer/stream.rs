@@ -80,11 +80,16 @@ impl Sink<'_> {
             self.crc.update(chunk);
             deflater.feed(chunk, false)?;
         }
-        // Less than a chunk is left: a buffer of the entry held whole
-        // would keep its size for nothing.
-        let mut rest = Vec::with_capacity(2 * CHUNK);
-        rest.extend_from_slice(&self.pending[full..]);
-        self.pending = rest;
+        // Less than a chunk is left. It moves to the front of the buffer,
+        // unless that held the entry whole and would keep its size for
+        // nothing.
+        if self.pending.capacity() > 2 * CHUNK {
+            let mut rest = Vec::with_capacity(2 * CHUNK);
+            rest.extend_from_slice(&self.pending[full..]);
+            self.pending = rest;
+        } else {
+            self.pending.drain(..full);
+        }
         Ok(())
     }
 
