@@ -187,6 +187,9 @@ struct Split<'a> {
     file: &'a Path,
     collection: Option<(CollectionInfo, (usize, usize))>,
     pending: Vec<Table>,
+    /// The pending documents parsed, kept from batch to batch: a fresh
+    /// vector of a batch's documents is a fresh mapping of memory.
+    parsed: Vec<std::result::Result<Placed, RecordError>>,
     records: RecordsWriter,
     rules: Rules,
     /// The first error in the file, which stops the reading.
@@ -219,8 +222,7 @@ impl Split<'_> {
     fn parse_pending(&mut self) -> Result<()> {
         let first = self.records.len();
         let file = self.file;
-        let parsed: Vec<std::result::Result<Placed, RecordError>> = self
-            .pending
+        self.pending
             .par_iter()
             .enumerate()
             .map(|(i, table)| {
@@ -233,9 +235,9 @@ impl Split<'_> {
                 let place = table_place(table, &document);
                 Ok((document.into_inner(), place))
             })
-            .collect();
+            .collect_into_vec(&mut self.parsed);
         self.pending.clear();
-        for result in parsed {
+        for result in self.parsed.drain(..) {
             let (document, place) = match result {
                 Ok(parsed) => parsed,
                 Err(error) => {
@@ -263,6 +265,7 @@ fn read_split(
         file,
         collection: None,
         pending: Vec::new(),
+        parsed: Vec::new(),
         records: RecordsWriter::new().map_err(|error| records_error(file, error))?,
         rules: Rules::default(),
         error: None,
