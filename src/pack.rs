@@ -116,7 +116,10 @@ pub fn prepare(
         || {
             rayon::join(
                 || names::check_records(&loaded, &policy),
-                || loaded.reorder_by_file(),
+                || {
+                    let records = &loaded.records;
+                    loaded.reorder(&bundle::crate_order_of(records.len(), |i| records.file(i)))
+                },
             )
         },
         || -> Result<_> {

@@ -125,7 +125,13 @@ impl PackedDocuments for &[PackedDocument<'_>] {
 /// The indexes of `documents` in the order the RO-Crate lists them: by
 /// their records' file paths as written.
 pub fn crate_order(documents: &dyn PackedDocuments) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..documents.count()).collect();
-    order.sort_by(|&a, &b| documents.file(a).cmp(documents.file(b)));
+    crate_order_of(documents.count(), |index| documents.file(index))
+}
+
+/// The indexes of `count` records whose file paths, as written, `file`
+/// gives, in the order the RO-Crate lists them (see [`crate_order`]).
+pub fn crate_order_of<'a>(count: usize, file: impl Fn(usize) -> &'a str) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by(|&a, &b| file(a).cmp(file(b)));
     order
 }

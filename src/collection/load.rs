@@ -103,11 +103,10 @@ impl LoadedCollection {
             .map_err(|error| records_error(&self.file, error))
     }
 
-    /// The records' spill rewritten in the order of their files (see
-    /// [`Records::reorder_by_file`]).
-    pub fn reorder_by_file(&self) -> Result<Option<ReorderedSpill>> {
+    /// The records' spill rewritten in `order` (see [`Records::reorder`]).
+    pub fn reorder(&self, order: &[usize]) -> Result<Option<ReorderedSpill>> {
         self.records
-            .reorder_by_file()
+            .reorder(order)
             .map_err(|error| records_error(&self.file, error))
     }
 

@@ -8,8 +8,8 @@
 //! [`Records::in_order`], which reads each run of records that lie end to
 //! end in the file with one call: the records of a collection listed in
 //! path order, read in path order, come in reads of up to [`WINDOW`].
-//! The spill of records listed in another order can be rewritten in path
-//! order ([`Records::reorder_by_file`]).
+//! The spill of records listed in another order can be rewritten in the
+//! order they are wanted in ([`Records::reorder`]).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -71,13 +71,12 @@ impl Records {
         }
     }
 
-    /// The spill rewritten with the records in the byte-wise order of
-    /// their files, for [`Records::use_spill`]; `None` if it is in that
+    /// The spill rewritten with the records in `order`, a permutation of
+    /// their indexes, for [`Records::use_spill`]; `None` if it is in that
     /// order already. It reads the records but not the index, so it can
     /// run while others read the records.
-    pub fn reorder_by_file(&self) -> io::Result<Option<ReorderedSpill>> {
-        let mut order: Vec<usize> = (0..self.len()).collect();
-        order.sort_by(|&a, &b| self.file(a).cmp(self.file(b)));
+    pub fn reorder(&self, order: &[usize]) -> io::Result<Option<ReorderedSpill>> {
+        assert_eq!(order.len(), self.len(), "an order of every record");
         let in_order = order
             .windows(2)
             .all(|pair| self.index[pair[0]].offset < self.index[pair[1]].offset);
@@ -88,7 +87,7 @@ impl Records {
         let mut offsets = vec![0; self.len()];
         let mut offset = 0;
         let mut bytes = Vec::new();
-        for &index in &order {
+        for &index in order {
             let entry = &self.index[index];
             bytes.resize(entry.len as usize, 0);
             read_exact_at(&self.spill, &mut bytes, entry.offset)?;
@@ -266,11 +265,19 @@ mod tests {
         collection(12).prop_flat_map(|collection| Just(collection.documents).prop_shuffle())
     }
 
-    /// Whether the spill holds the records in the order of their files.
-    fn spilled_by_file(records: &Records) -> bool {
-        let mut order: Vec<&Indexed> = records.index.iter().collect();
-        order.sort_by(|a, b| a.file.cmp(&b.file));
-        order.windows(2).all(|pair| pair[0].offset < pair[1].offset)
+    /// Documents as a collection may list them, and an order to want them in.
+    fn listed_and_wanted() -> impl Strategy<Value = (Vec<Document>, Vec<usize>)> {
+        listed().prop_flat_map(|documents| {
+            let order: Vec<usize> = (0..documents.len()).collect();
+            (Just(documents), Just(order).prop_shuffle())
+        })
+    }
+
+    /// Whether the spill holds the records in `order`.
+    fn spilled_in(records: &Records, order: &[usize]) -> bool {
+        order
+            .windows(2)
+            .all(|pair| records.index[pair[0]].offset < records.index[pair[1]].offset)
     }
 
     proptest! {
@@ -290,17 +297,17 @@ mod tests {
         }
 
         #[test]
-        fn reordering_by_file_keeps_each_record_at_its_index(documents in listed()) {
+        fn reordering_keeps_each_record_at_its_index((documents, order) in listed_and_wanted()) {
             let mut records = written(&documents);
-            if let Some(reordered) = records.reorder_by_file().unwrap() {
+            if let Some(reordered) = records.reorder(&order).unwrap() {
                 records.use_spill(reordered);
             }
             for (index, document) in documents.iter().enumerate() {
                 prop_assert_eq!(&records.get(index).unwrap(), document);
                 prop_assert_eq!(records.file(index), document.file.as_str());
             }
-            prop_assert!(spilled_by_file(&records));
-            prop_assert!(records.reorder_by_file().unwrap().is_none());
+            prop_assert!(spilled_in(&records, &order));
+            prop_assert!(records.reorder(&order).unwrap().is_none());
         }
     }
 
@@ -322,7 +329,7 @@ mod tests {
         let all: Vec<usize> = (0..documents.len()).collect();
         let read: Vec<Document> = records.in_order(&all).map(Result::unwrap).collect();
         assert_eq!(read, documents);
-        assert!(spilled_by_file(&records));
-        assert!(records.reorder_by_file().unwrap().is_none());
+        assert!(spilled_in(&records, &all));
+        assert!(records.reorder(&all).unwrap().is_none());
     }
 }
