@@ -113,26 +113,16 @@ fn the_same_collection_gives_the_same_bytes() {
     assert!(a == b, "two packs of the same collection differ");
 }
 
-/// The collection at `collection` with its `[[document]]` tables ordered
-/// by `file`, or the reverse, written to `dir/name`.
-fn with_records_sorted(dir: &Dir, collection: &std::path::Path, name: &str, reverse: bool) {
-    let copy = dir.join(name);
-    for entry in walkdir::WalkDir::new(collection) {
-        let entry = entry.unwrap();
-        let target = copy.join(entry.path().strip_prefix(collection).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    let text = fs::read_to_string(collection.join("collection.toml")).unwrap();
+/// The sample collection, written to `dir/name` with its `[[document]]`
+/// tables ordered by `file`, or the reverse.
+fn sample_with_records_sorted(dir: &Dir, name: &str, reverse: bool) {
+    let collection = sample_collection(dir, name).join("collection.toml");
+    let text = fs::read_to_string(&collection).unwrap();
     let mut tables: Vec<&str> = text.split("\n[[document]]\n").collect();
     let header = tables.remove(0);
-    let file_of = |table: &str| {
-        let line = table.lines().find(|l| l.starts_with("file = ")).unwrap();
-        line.to_string()
-    };
+    fn file_of(table: &str) -> &str {
+        table.lines().find(|l| l.starts_with("file = ")).unwrap()
+    }
     tables.sort_by_key(|table| file_of(table));
     if reverse {
         tables.reverse();
@@ -141,17 +131,17 @@ fn with_records_sorted(dir: &Dir, collection: &std::path::Path, name: &str, reve
         .iter()
         .map(|table| format!("\n[[document]]\n{}", table.trim_end()) + "\n")
         .collect();
-    fs::write(copy.join("collection.toml"), format!("{header}{body}")).unwrap();
+    fs::write(collection, format!("{header}{body}")).unwrap();
 }
 
 #[test]
 fn the_order_of_the_records_does_not_change_the_bytes() {
     let dir = Dir::new();
-    let collection = sample_collection(&dir, "c");
+    sample_collection(&dir, "c");
     // In path order the records are read as they were spilled; in the
     // reverse order pack first rewrites its copy of them in path order.
-    with_records_sorted(&dir, &collection, "sorted", false);
-    with_records_sorted(&dir, &collection, "reversed", true);
+    sample_with_records_sorted(&dir, "sorted", false);
+    sample_with_records_sorted(&dir, "reversed", true);
     let bundles: Vec<Vec<u8>> = ["c", "sorted", "reversed"]
         .iter()
         .map(|name| {
