@@ -5,12 +5,12 @@
 //! to the parsed value.
 //!
 //! Normalized means: the text must be the date's canonical form, the one
-//! the parser writes back (`1985-04-12T23:20:30+00`, not `…-00`;
-//! `Y-17000`, not `Y-017000`), and an interval must not end before it
-//! starts. A date written another way is an error that gives the canonical
-//! form, so the record, the crate's `dateCreated` and any export all carry
-//! one spelling of each date, and a date is never rewritten behind the
-//! archivist's back.
+//! the parser writes back (`1985-04-12T23:20:30+00`, not `…-00`), and an
+//! interval must not end before it starts. A date written another way is an
+//! error that gives the canonical form, so the record, the crate's
+//! `dateCreated` and any export all carry the same spelling of each date,
+//! and a date is never rewritten behind the archivist's back. Offsets keep
+//! the form written (`Z`, `+00`, `+00:00`), as the parser does.
 //!
 //! Generic tools do not read EDTF, so [`EdtfDate::interval`] also gives the
 //! widest span of calendar days a date can mean, which prints as a plain
@@ -42,6 +42,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use edtf::TzOffset;
 use edtf::level_1::{Date, Edtf, Precision, Season, Terminal};
 
 use crate::collection::values::string_value;
@@ -288,6 +289,21 @@ fn days_in_month(year: i64, month: u8) -> u8 {
     }
 }
 
+/// The text the parser writes for `parsed`, except that an offset of less
+/// than an hour west of UTC keeps its minus sign: `edtf` 0.2 takes the sign
+/// from the hours, so it writes `-00:30` as `+00:30`, another time.
+fn canonical_text(parsed: &Edtf) -> String {
+    let mut text = parsed.to_string();
+    if let Edtf::DateTime(date_time) = parsed
+        && let TzOffset::Minutes(minutes) = date_time.offset()
+        && (-59..0).contains(&minutes)
+    {
+        let sign = text.len() - "+00:00".len();
+        text.replace_range(sign..=sign, "-");
+    }
+    text
+}
+
 impl FromStr for EdtfDate {
     type Err = String;
 
@@ -306,7 +322,7 @@ impl FromStr for EdtfDate {
                 ));
             }
         };
-        let canonical = parsed.to_string();
+        let canonical = canonical_text(&parsed);
         if canonical != text {
             return Err(format!(
                 "EDTF date {text:?} is not in canonical form: write {canonical:?}"
@@ -416,6 +432,9 @@ mod tests {
         for canonical in [
             "1985-04-12T23:20:30+00",
             "1985-04-12T23:20:30+04:30",
+            "1985-04-12T23:20:30-04:30",
+            "1985-04-12T23:20:30-00:30",
+            "1985-04-12T23:20:30+00:30",
             "Y-170000002",
         ] {
             assert_eq!(canonical.parse::<EdtfDate>().unwrap().as_str(), canonical);
