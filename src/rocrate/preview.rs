@@ -1,6 +1,9 @@
 //! Writing `ro-crate-preview.html`: the crate for people, one page with no
-//! scripts and nothing fetched from elsewhere (its style is inline), so it
-//! reads the same offline in twenty years.
+//! code to run and nothing fetched from elsewhere (its style is inline), so
+//! it reads the same offline in twenty years. Its head holds a copy of the
+//! crate's JSON-LD in a `script` element of type `application/ld+json`, data
+//! that no browser runs, as RO-Crate 1.1 requires of the page (section
+//! "RO-Crate Website").
 //!
 //! Every record text is escaped: titles, summaries and citations are user
 //! text. The wording reports the record ("recorded as contested", "disputed
@@ -13,6 +16,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::ids::encode_path;
+use super::metadata::write_metadata_json;
 use crate::bundle::{PackedDocument, PackedDocuments, crate_order};
 use crate::collection::{CollectionInfo, DisputingWork, Document, Place, Status};
 
@@ -51,8 +55,14 @@ pub fn write_preview_html(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n\
-         <p>{}</p>\n",
+         <title>{title}</title>\n<style>\n{STYLE}</style>\n\
+         <script type=\"application/ld+json\">\n"
+    );
+    flush(&mut html, out)?;
+    write_metadata_json(info, documents, &mut ScriptText(out))?;
+    let _ = write!(
+        html,
+        "</script>\n</head>\n<body>\n<h1>{title}</h1>\n<p>{}</p>\n",
         escape(&info.description)
     );
     write_collection(&mut html, info);
@@ -72,6 +82,28 @@ pub fn write_preview_html(
          </body>\n</html>\n",
     );
     flush(&mut html, out)
+}
+
+/// JSON as the text of a `script` element: every `<` written as `\u003c`,
+/// the same JSON, so that no text of a record can end the element
+/// (`</script>`) or open a comment (`<!--`). In JSON a `<` can only be
+/// inside a string, where the escape means the same character.
+struct ScriptText<'a>(&'a mut dyn Write);
+
+impl Write for ScriptText<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        for (i, piece) in bytes.split(|&b| b == b'<').enumerate() {
+            if i > 0 {
+                self.0.write_all(b"\\u003c")?;
+            }
+            self.0.write_all(piece)?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// Moves what `html` holds to `out`.
@@ -386,13 +418,40 @@ mod tests {
         }];
         record.contested.assessed_by = Some(hostile.into());
         let html = preview_html(&info, &documents);
-        assert!(!html.contains("<script"), "{html}");
-        assert!(!html.contains("'x'"));
+        let (page, json) = split_script(&html);
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(!page.contains("'x'"));
+        assert!(!json.contains('<'), "{json}");
         let escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;";
         // Page title and heading, description, table row and section
         // heading, context, summary, citation, assessor in the note and in
         // the status row.
         assert_eq!(html.matches(escaped).count(), 10, "{html}");
+    }
+
+    /// The page without its script element, and the element's text.
+    fn split_script(html: &str) -> (String, &str) {
+        let open = "<script type=\"application/ld+json\">\n";
+        let start = html.find(open).expect("a script element") + open.len();
+        let end = start + html[start..].find("</script>").expect("its end");
+        let page = format!("{}{}", &html[..start], &html[end..]);
+        (page, &html[start..end])
+    }
+
+    #[test]
+    fn the_head_holds_a_copy_of_the_json_ld() {
+        let (mut info, documents) = sample();
+        info.description = "ends </script><!-- here".into();
+        let html = preview_html(&info, &documents);
+        let (page, json) = split_script(&html);
+        let head_end = page.find("</head>").expect("a head");
+        assert!(page.find("<script").expect("in the page") < head_end);
+        assert!(!json.contains('<'), "{json}");
+        let copy: serde_json::Value = serde_json::from_str(json).unwrap();
+        let metadata = crate::rocrate::metadata_json(&info, &documents);
+        let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+        assert_eq!(copy, metadata);
+        assert_eq!(copy["@graph"][1]["description"], "ends </script><!-- here");
     }
 
     #[test]
@@ -401,7 +460,8 @@ mod tests {
         assert!(html.starts_with("<!DOCTYPE html>\n"));
         assert!(html.contains("<meta charset=\"utf-8\">"));
         assert!(html.contains("<style>"));
-        for external in ["<script", "<link", "src=", "@import", "url("] {
+        assert_eq!(html.matches("<script").count(), 1);
+        for external in ["<link", "src=", "@import", "url("] {
             assert!(!html.contains(external), "{external}");
         }
         let (info, mut documents) = sample();
