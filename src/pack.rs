@@ -245,8 +245,9 @@ pub fn build(
     };
     let write_metadata =
         |out: &mut dyn io::Write| rocrate::write_metadata_json(&loaded.info, &packed, out);
-    let write_preview =
-        |out: &mut dyn io::Write| rocrate::write_preview_html(&loaded.info, &packed, out);
+    let write_preview = |out: &mut dyn io::Write| {
+        rocrate::write_preview_html_in_parallel(&loaded.info, &packed, spill_dir, out)
+    };
     let crate_names = [ROCRATE_METADATA, ROCRATE_PREVIEW].map(|name| format!("{bag}/{name}"));
     let crate_files = writer.add_streams(&[
         (&crate_names[0], &write_metadata),

@@ -13,7 +13,8 @@
 //! results are dropped with `let _ =`.
 
 use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
+use std::path::Path;
 
 use super::ids::encode_path;
 use super::metadata::write_metadata_json;
@@ -41,14 +42,51 @@ pub fn preview_html(info: &CollectionInfo, documents: &[PackedDocument]) -> Stri
 }
 
 /// Writes the text of `ro-crate-preview.html` to `out` a document at a
-/// time: a table row for each, then a section for each. `out` should be
-/// buffered.
+/// time: the crate's JSON-LD, then a table row for each document, then a
+/// section for each. `out` should be buffered.
 pub fn write_preview_html(
     info: &CollectionInfo,
     documents: &dyn PackedDocuments,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let order = crate_order(documents);
+    write_head(info, documents, out)?;
+    write_documents(documents, out)
+}
+
+/// Writes what [`write_preview_html`] writes, making the tables of
+/// documents on a second thread, into an unnamed file in `spill_dir`,
+/// while this one writes the head with its copy of the JSON-LD: the copy
+/// costs as much as `ro-crate-metadata.json` itself, which another thread
+/// writes at the same time.
+pub fn write_preview_html_in_parallel(
+    info: &CollectionInfo,
+    documents: &dyn PackedDocuments,
+    spill_dir: &Path,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut tables = tempfile::tempfile_in(spill_dir)?;
+    std::thread::scope(|scope| {
+        let written = scope.spawn(|| {
+            let mut spill = io::BufWriter::new(&tables);
+            write_documents(documents, &mut spill)?;
+            spill.flush()
+        });
+        let head = write_head(info, documents, out);
+        let written = written.join().expect("the preview's tables did not panic");
+        head.and(written)
+    })?;
+    tables.seek(SeekFrom::Start(0))?;
+    io::copy(&mut tables, out)?;
+    Ok(())
+}
+
+/// The page up to its tables: the head, with the JSON-LD, and the
+/// collection.
+fn write_head(
+    info: &CollectionInfo,
+    documents: &dyn PackedDocuments,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut html = String::new();
     let title = escape(&info.title);
     let _ = write!(
@@ -66,7 +104,13 @@ pub fn write_preview_html(
         escape(&info.description)
     );
     write_collection(&mut html, info);
-    html.push_str(TABLE_HEAD);
+    flush(&mut html, out)
+}
+
+/// The rest of the page: the table of documents, then a section for each.
+fn write_documents(documents: &dyn PackedDocuments, out: &mut dyn Write) -> io::Result<()> {
+    let order = crate_order(documents);
+    let mut html = String::from(TABLE_HEAD);
     for document in documents.documents(&order) {
         write_row(&mut html, &document?);
         flush(&mut html, out)?;
@@ -452,6 +496,16 @@ mod tests {
         let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
         assert_eq!(copy, metadata);
         assert_eq!(copy["@graph"][1]["description"], "ends </script><!-- here");
+    }
+
+    #[test]
+    fn written_in_parallel_it_is_the_same_page() {
+        let (info, documents) = sample();
+        let spill_dir = tempfile::tempdir().unwrap();
+        let mut html = Vec::new();
+        write_preview_html_in_parallel(&info, &documents.as_slice(), spill_dir.path(), &mut html)
+            .unwrap();
+        assert_eq!(String::from_utf8(html).unwrap(), sample_html());
     }
 
     #[test]
