@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -243,10 +244,22 @@ pub fn build(
         files: &files,
         archive_place: &archive_place,
     };
-    let write_metadata =
-        |out: &mut dyn io::Write| rocrate::write_metadata_json(&loaded.info, &packed, out);
+    // The preview's head holds a copy of the metadata, which is made once
+    // and passed through a pipe to the preview's thread, as it is written.
+    let (copy_from, copy_to) = io::pipe().at(path)?;
+    let copy_from = Mutex::new(Some(copy_from));
+    let copy_to = Mutex::new(Some(copy_to));
+    let write_metadata = |out: &mut dyn io::Write| {
+        let copy = copy_to.lock().expect("no writer panicked").take();
+        // The pretty printer writes a few bytes at a time.
+        let copy = copy.map(|pipe| io::BufWriter::with_capacity(PIPE_BUFFER, pipe));
+        let mut tee = Tee { out, copy };
+        rocrate::write_metadata_json(&loaded.info, &packed, &mut tee)
+    };
     let write_preview = |out: &mut dyn io::Write| {
-        rocrate::write_preview_html_in_parallel(&loaded.info, &packed, spill_dir, out)
+        let copy = copy_from.lock().expect("no writer panicked").take();
+        let mut json = copy.ok_or_else(|| io::Error::other("the preview is written once"))?;
+        rocrate::write_preview_html_copying(&loaded.info, &packed, &mut json, spill_dir, out)
     };
     let crate_names = [ROCRATE_METADATA, ROCRATE_PREVIEW].map(|name| format!("{bag}/{name}"));
     let crate_files = writer.add_streams(&[
@@ -373,6 +386,32 @@ impl Listing for Payload<'_> {
 
 /// The documents as packed, seen through the records, where their files
 /// were found, and what the file phase read.
+/// The size of a Linux pipe's buffer.
+const PIPE_BUFFER: usize = 64 << 10;
+
+/// Writes to `out`, and to `copy` while it takes what it is given: if the
+/// reader of the copy fails, the error is the reader's to report.
+struct Tee<'a, W> {
+    out: &'a mut dyn io::Write,
+    copy: Option<W>,
+}
+
+impl<W: io::Write> io::Write for Tee<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        if let Some(copy) = &mut self.copy
+            && copy.write_all(&bytes[..written]).is_err()
+        {
+            self.copy = None;
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 struct Packed<'a> {
     records: &'a Records,
     locations: &'a [Location],
@@ -439,9 +478,24 @@ impl Packed<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
+    use std::io::Write;
 
     use super::*;
+
+    #[test]
+    fn a_tee_goes_on_writing_when_its_copy_fails() {
+        let (reader, writer) = io::pipe().unwrap();
+        let mut out = Vec::new();
+        let mut tee = Tee {
+            out: &mut out,
+            copy: Some(writer),
+        };
+        tee.write_all(b"first ").unwrap();
+        drop(reader);
+        tee.write_all(b"second").unwrap();
+        assert!(tee.copy.is_none());
+        assert_eq!(out, b"first second");
+    }
 
     /// Records what a pack reports: each start's total and the bytes
     /// advanced since.

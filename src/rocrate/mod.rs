@@ -32,7 +32,7 @@ mod stream;
 mod terms;
 
 pub use self::metadata::{metadata_json, write_metadata_json};
-pub use self::preview::{preview_html, write_preview_html, write_preview_html_in_parallel};
+pub use self::preview::{preview_html, write_preview_html, write_preview_html_copying};
 pub use self::read::{CrateFile, CrateSummary, DocumentSummary, ReadError, read, read_files};
 pub use self::records::read_collection;
 

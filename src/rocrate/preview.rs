@@ -13,7 +13,7 @@
 //! results are dropped with `let _ =`.
 
 use std::fmt::Write as _;
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use super::ids::encode_path;
@@ -49,18 +49,19 @@ pub fn write_preview_html(
     documents: &dyn PackedDocuments,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    write_head(info, documents, out)?;
+    let mut json = |out: &mut dyn Write| write_metadata_json(info, documents, out);
+    write_head(info, &mut json, out)?;
     write_documents(documents, out)
 }
 
-/// Writes what [`write_preview_html`] writes, making the tables of
-/// documents on a second thread, into an unnamed file in `spill_dir`,
-/// while this one writes the head with its copy of the JSON-LD: the copy
-/// costs as much as `ro-crate-metadata.json` itself, which another thread
-/// writes at the same time.
-pub fn write_preview_html_in_parallel(
+/// Writes what [`write_preview_html`] writes, with the copy of the JSON-LD
+/// read from `metadata_json`, the text of `ro-crate-metadata.json` (as
+/// another thread writes it, say), while the tables of documents are made
+/// on a second thread, into an unnamed file in `spill_dir`, to follow.
+pub fn write_preview_html_copying(
     info: &CollectionInfo,
     documents: &dyn PackedDocuments,
+    metadata_json: &mut dyn Read,
     spill_dir: &Path,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -71,7 +72,8 @@ pub fn write_preview_html_in_parallel(
             write_documents(documents, &mut spill)?;
             spill.flush()
         });
-        let head = write_head(info, documents, out);
+        let mut json = |out: &mut dyn Write| io::copy(metadata_json, out).map(drop);
+        let head = write_head(info, &mut json, out);
         let written = written.join().expect("the preview's tables did not panic");
         head.and(written)
     })?;
@@ -80,11 +82,11 @@ pub fn write_preview_html_in_parallel(
     Ok(())
 }
 
-/// The page up to its tables: the head, with the JSON-LD, and the
-/// collection.
+/// The page up to its tables: the head, with the JSON-LD that `json`
+/// writes, and the collection.
 fn write_head(
     info: &CollectionInfo,
-    documents: &dyn PackedDocuments,
+    json: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut html = String::new();
@@ -97,7 +99,7 @@ fn write_head(
          <script type=\"application/ld+json\">\n"
     );
     flush(&mut html, out)?;
-    write_metadata_json(info, documents, &mut ScriptText(out))?;
+    json(&mut ScriptText(out))?;
     let _ = write!(
         html,
         "</script>\n</head>\n<body>\n<h1>{title}</h1>\n<p>{}</p>\n",
@@ -499,12 +501,19 @@ mod tests {
     }
 
     #[test]
-    fn written_in_parallel_it_is_the_same_page() {
+    fn copying_the_metadata_it_is_the_same_page() {
         let (info, documents) = sample();
+        let metadata = crate::rocrate::metadata_json(&info, &documents);
         let spill_dir = tempfile::tempdir().unwrap();
         let mut html = Vec::new();
-        write_preview_html_in_parallel(&info, &documents.as_slice(), spill_dir.path(), &mut html)
-            .unwrap();
+        write_preview_html_copying(
+            &info,
+            &documents.as_slice(),
+            &mut metadata.as_bytes(),
+            spill_dir.path(),
+            &mut html,
+        )
+        .unwrap();
         assert_eq!(String::from_utf8(html).unwrap(), sample_html());
     }
 

@@ -27,7 +27,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use flate2::{Compress, Compression};
-use rayon::prelude::*;
 
 mod encode;
 mod output;
@@ -198,21 +197,30 @@ impl ArchiveWriter {
         Ok(written.remove(0))
     }
 
-    /// Adds entries whose bytes the functions write, encoding them in
-    /// parallel, in the order given; returns what each wrote. An entry is
-    /// held whole up to 8 MiB, and past that compressed as it is written,
-    /// its compressed data spilling to disk, so that it is never held
-    /// whole.
+    /// Adds entries whose bytes the functions write, encoding them at the
+    /// same time, each on a thread of its own (so one may wait for what
+    /// another writes), in the order given; returns what each wrote. An
+    /// entry is held whole up to 8 MiB, and past that compressed as it is
+    /// written, its compressed data spilling to disk, so that it is never
+    /// held whole.
     pub fn add_streams(&mut self, items: &[(&str, &StreamWriter<'_>)]) -> Result<Vec<WrittenFile>> {
         let levels = Levels {
             whole: self.options.whole_level,
             streamed: self.options.level,
         };
         let spill_dir = self.spill_dir.as_path();
-        let encoded: Vec<io::Result<Encoded>> = items
-            .par_iter()
-            .map(|(name, write)| stream::encode_stream(name, levels, spill_dir, write))
-            .collect();
+        let encoded: Vec<io::Result<Encoded>> = std::thread::scope(|scope| {
+            let threads: Vec<_> = items
+                .iter()
+                .map(|(name, write)| {
+                    scope.spawn(move || stream::encode_stream(name, levels, spill_dir, write))
+                })
+                .collect();
+            threads
+                .into_iter()
+                .map(|thread| thread.join().expect("an entry's writer did not panic"))
+                .collect()
+        });
         let mut written = Vec::with_capacity(items.len());
         for encoded in encoded {
             let mut encoded = encoded.at(&self.path)?;
