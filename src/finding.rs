@@ -61,6 +61,11 @@ pub enum Code {
     UnsafePath,
     /// A manifest uses an algorithm that is no longer collision resistant.
     WeakAlgorithm,
+    /// A manifest uses an algorithm corpack cannot compute: its lines,
+    /// paths and completeness are checked, its checksums are not verified
+    /// (a warning). When every payload manifest is such, no checksum of the
+    /// payload can be verified and the bag cannot be shown valid (an error).
+    AlgorithmUnsupported,
     /// A file listed in a payload manifest is absent.
     PayloadFileMissing,
     /// A payload file is not listed in a payload manifest.

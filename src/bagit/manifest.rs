@@ -107,6 +107,12 @@ pub struct ParsedLine {
     pub binary_marker: bool,
 }
 
+/// The most hex digits a checksum of an algorithm corpack does not support
+/// may have: 512 bits, as SHA-512, SHA3-512 and BLAKE2b-512 give. Verify
+/// keeps every checksum a manifest lists, so without a bound a hostile
+/// manifest could make it keep a megabyte per line.
+pub const MAX_UNSUPPORTED_HEX_LEN: usize = 128;
+
 /// Parses one line of a manifest for `algorithm`: the checksum, one or more
 /// spaces or tabs, and the path (RFC 8493 §2.1.3), percent-decoded as
 /// [`decode_path`] does. A single space followed by `*` is the binary-mode
@@ -118,16 +124,48 @@ pub fn parse_line(
     algorithm: Algorithm,
     decode_percent: bool,
 ) -> Result<ParsedLine, String> {
+    parse_line_with(line, decode_percent, |digest| {
+        if digest.len() == algorithm.hex_len() && is_hex(digest) {
+            return Ok(());
+        }
+        Err(format!(
+            "{digest:?} is not a {algorithm} checksum ({} hex digits)",
+            algorithm.hex_len()
+        ))
+    })
+}
+
+/// Parses one line of a manifest whose algorithm corpack does not support,
+/// as [`parse_line`] does; not knowing the algorithm, it takes as checksum
+/// any even number of hex digits up to [`MAX_UNSUPPORTED_HEX_LEN`].
+pub fn parse_line_unsupported(line: &str, decode_percent: bool) -> Result<ParsedLine, String> {
+    parse_line_with(line, decode_percent, |digest| {
+        let fits = (2..=MAX_UNSUPPORTED_HEX_LEN).contains(&digest.len()) && digest.len() % 2 == 0;
+        if fits && is_hex(digest) {
+            return Ok(());
+        }
+        Err(format!(
+            "{digest:?} is not a checksum (an even number of hex digits, at most \
+             {MAX_UNSUPPORTED_HEX_LEN})"
+        ))
+    })
+}
+
+fn is_hex(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Parses one line, `check_digest` judging its checksum as written.
+fn parse_line_with(
+    line: &str,
+    decode_percent: bool,
+    check_digest: impl FnOnce(&str) -> Result<(), String>,
+) -> Result<ParsedLine, String> {
     let separator = line.bytes().position(|b| b == b' ' || b == b'\t');
     let Some((digest, rest)) = separator.map(|at| (&line[..at], &line[at + 1..])) else {
         return Err(format!("expected `<checksum> <path>`, found {line:?}"));
     };
-    if digest.len() != algorithm.hex_len() || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(format!(
-            "{digest:?} is not a {algorithm} checksum ({} hex digits)",
-            algorithm.hex_len()
-        ));
-    }
+    check_digest(digest)?;
     let (path, binary_marker) = match rest.strip_prefix('*') {
         Some(path) if line.as_bytes()[digest.len()] == b' ' => (path, true),
         _ => (rest.trim_start_matches([' ', '\t']), false),
@@ -247,6 +285,33 @@ mod tests {
                 path: "data/a b ".into()
             }
         );
+    }
+
+    #[test]
+    fn lines_of_an_unsupported_algorithm_hold_any_hex_checksum() {
+        let blake2b512 = "ab".repeat(64);
+        let read = parse_line_unsupported(&format!("{blake2b512}  data/100%25"), true).unwrap();
+        assert_eq!(read.entry.digest, blake2b512);
+        assert_eq!(read.entry.path, "data/100%");
+        let read = parse_line_unsupported("ABCD *data/a", true).unwrap();
+        assert_eq!(
+            (read.entry.digest.as_str(), read.binary_marker),
+            ("abcd", true)
+        );
+        let too_long = "0".repeat(MAX_UNSUPPORTED_HEX_LEN + 2);
+        for bad in [
+            "this is not a manifest".to_string(),
+            "../../etc/passwd".to_string(),
+            "abc  data/odd-length".to_string(),
+            "  abcd data/leading-space".to_string(),
+            "abcd  ".to_string(),
+            format!("{too_long}  data/a"),
+        ] {
+            assert!(
+                parse_line_unsupported(&bad, true).is_err(),
+                "{bad:?} accepted"
+            );
+        }
     }
 
     #[test]

@@ -25,13 +25,18 @@ use crate::finding::{Code, Finding, Severity};
 pub struct Manifest {
     /// Its file name, e.g. `manifest-sha256.txt`.
     pub name: String,
-    /// Its algorithm.
-    pub algorithm: Algorithm,
+    /// Its algorithm, or `None` for one corpack does not support: its
+    /// lines, paths and completeness are checked, its checksums are not.
+    pub algorithm: Option<Algorithm>,
     /// Whether it is a tag manifest.
     pub is_tag: bool,
     /// For each stored file (by its index in [`BagStore::files`]), which
     /// digest of `digests` is its, or [`NOT_LISTED`].
     listed: Vec<u32>,
+    /// The length of a digest in bytes: the algorithm's, or for one
+    /// corpack does not support, that of the first checksum read (0 until
+    /// then).
+    digest_len: usize,
     /// The expected digests of the stored files listed, as bytes, one
     /// after another.
     digests: Vec<u8>,
@@ -43,12 +48,18 @@ pub struct Manifest {
 const NOT_LISTED: u32 = u32::MAX;
 
 impl Manifest {
-    fn new(name: &str, algorithm: Algorithm, is_tag: bool, stored_files: usize) -> Manifest {
+    fn new(
+        name: &str,
+        algorithm: Option<Algorithm>,
+        is_tag: bool,
+        stored_files: usize,
+    ) -> Manifest {
         Manifest {
             name: name.to_string(),
             algorithm,
             is_tag,
             listed: vec![NOT_LISTED; stored_files],
+            digest_len: algorithm.map_or(0, |a| a.hex_len() / 2),
             digests: Vec::new(),
             absent: BTreeMap::new(),
         }
@@ -56,9 +67,34 @@ impl Manifest {
 
     /// The expected digest of the stored file at `index`, if listed.
     pub fn digest(&self, index: usize) -> Option<&[u8]> {
-        let at = usize::try_from(*self.listed.get(index)?).ok()?;
-        let len = self.algorithm.hex_len() / 2;
+        let at = *self.listed.get(index)?;
+        // Not left to the range check: a manifest of an unsupported
+        // algorithm has digests of length 0 until its first is read.
+        if at == NOT_LISTED {
+            return None;
+        }
+        let at = usize::try_from(at).ok()?;
+        let len = self.digest_len;
         self.digests.get(at * len..(at + 1) * len)
+    }
+
+    /// Checks that `digest`, read from a manifest of an algorithm corpack
+    /// does not support, is as long as the first one read: every checksum
+    /// of one algorithm has the same length.
+    fn check_unsupported_len(&mut self, digest: &str) -> Result<(), String> {
+        let len = digest.len() / 2;
+        if self.digest_len == 0 {
+            self.digest_len = len;
+        }
+        if len == self.digest_len {
+            return Ok(());
+        }
+        Err(format!(
+            "{digest:?} has {} hex digits where the first checksum of this manifest has {}: \
+             checksums of one algorithm all have the same length",
+            digest.len(),
+            2 * self.digest_len
+        ))
     }
 
     /// Whether the stored file at `index` is listed.
@@ -106,7 +142,7 @@ impl Manifest {
         if let Some(first) = self.digest(index) {
             return Some(first == digest);
         }
-        let len = self.algorithm.hex_len() / 2;
+        let len = self.digest_len;
         self.listed[index] = u32::try_from(self.digests.len() / len).expect("a u32 per file");
         self.digests.extend_from_slice(digest);
         None
@@ -117,7 +153,7 @@ impl Manifest {
 /// could leave the bag.
 #[derive(Debug, Default)]
 pub struct Manifests {
-    /// The manifests with a known algorithm.
+    /// Every manifest, whatever its algorithm.
     pub list: Vec<Manifest>,
     /// Some line names an unsafe path: no file of the bag is to be read.
     pub has_unsafe_path: bool,
@@ -151,20 +187,26 @@ pub fn read(
         let Some(algorithm_name) = algorithm_name.strip_suffix(".txt") else {
             continue;
         };
-        let Ok(algorithm) = algorithm_name.parse::<Algorithm>() else {
-            findings.push(Finding::warning(
-                Code::ManifestLineInvalid,
+        let algorithm = algorithm_name.parse::<Algorithm>().ok();
+        match algorithm {
+            None => findings.push(Finding::warning(
+                Code::AlgorithmUnsupported,
                 name,
-                format!("unsupported algorithm {algorithm_name:?}: this manifest is not checked"),
-            ));
-            continue;
-        };
-        if algorithm.is_weak() {
-            findings.push(Finding::warning(
-                Code::WeakAlgorithm,
-                name,
-                format!("{algorithm} is no longer collision resistant; prefer sha256 or sha512"),
-            ));
+                format!(
+                    "corpack does not support the algorithm {algorithm_name:?}: the lines and \
+                     paths of this manifest are checked, its checksums are not verified"
+                ),
+            )),
+            Some(algorithm) if algorithm.is_weak() => {
+                findings.push(Finding::warning(
+                    Code::WeakAlgorithm,
+                    name,
+                    format!(
+                        "{algorithm} is no longer collision resistant; prefer sha256 or sha512"
+                    ),
+                ));
+            }
+            Some(_) => {}
         }
         let mut reading = Reading {
             store,
@@ -202,11 +244,21 @@ pub fn read(
         manifests.has_unsafe_path |= reading.has_unsafe_path;
         manifests.list.push(reading.manifest);
     }
-    if !manifests.list.iter().any(|m| !m.is_tag) {
+    let mut payload_manifests = manifests.list.iter().filter(|m| !m.is_tag).peekable();
+    if payload_manifests.peek().is_none() {
         findings.push(Finding::error(
             Code::ManifestMissing,
             "",
-            "the bag has no payload manifest (manifest-<algorithm>.txt) that corpack can check",
+            "the bag has no payload manifest (manifest-<algorithm>.txt)",
+        ));
+    } else if payload_manifests.all(|m| m.algorithm.is_none()) {
+        // RFC 8493 §3: a valid bag is one whose every checksum has been
+        // verified; here not one checksum of the payload can be.
+        findings.push(Finding::error(
+            Code::AlgorithmUnsupported,
+            "",
+            "no payload manifest has an algorithm corpack supports: no checksum of the payload \
+             can be verified, so the bag cannot be shown valid",
         ));
     }
     manifests
@@ -289,10 +341,17 @@ impl Reading<'_> {
         if line.trim().is_empty() {
             return;
         }
+        let rfc = self.declaration.is_rfc();
+        let parsed = match self.manifest.algorithm {
+            Some(algorithm) => manifest::parse_line(line, algorithm, rfc),
+            None => manifest::parse_line_unsupported(line, rfc).and_then(|parsed| {
+                self.manifest.check_unsupported_len(&parsed.entry.digest)?;
+                Ok(parsed)
+            }),
+        };
         let name = self.manifest.name.as_str();
         let at = |message: String| format!("{name} line {number}: {message}");
-        let rfc = self.declaration.is_rfc();
-        let parsed = match manifest::parse_line(line, self.manifest.algorithm, rfc) {
+        let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(message) => {
                 findings.push_with(Severity::Error, Code::ManifestLineInvalid, || {
@@ -394,46 +453,24 @@ impl Reading<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::io;
-    use std::path::Path;
-
     use super::*;
-    use crate::bundle::reader::StoredFile;
+    use crate::verify::testutil::{Memory, read_manifests};
 
-    /// A bag of files that are listed, never read.
-    struct Listing(Vec<StoredFile>);
-
-    impl BagStore for Listing {
-        fn location(&self) -> &Path {
-            Path::new("bag")
-        }
-        fn files(&self) -> &[StoredFile] {
-            &self.0
-        }
-        fn findings(&self) -> &[Finding] {
-            &[]
-        }
-        fn is_dir(&self, _: &str) -> bool {
-            false
-        }
-        fn read_with(
-            &self,
-            _: &str,
-            _: &mut dyn FnMut(&mut dyn io::Read) -> io::Result<()>,
-        ) -> io::Result<()> {
-            Err(io::ErrorKind::NotFound.into())
-        }
+    /// `(severity, code, path)` of each finding.
+    fn codes(findings: &[Finding]) -> Vec<(Severity, Code, &str)> {
+        (findings.iter())
+            .map(|f| (f.severity, f.code, f.path.as_str()))
+            .collect()
     }
 
     #[test]
     fn entries_are_kept_by_stored_file_and_come_back_sorted() {
-        let stored = ["data/b", "data/d", "manifest-sha256.txt"].map(|path| StoredFile {
-            path: path.into(),
-            size: 1,
-            readable: true,
-        });
-        let store = Listing(stored.to_vec());
-        let mut manifest = Manifest::new("manifest-sha256.txt", Algorithm::Sha256, false, 3);
+        let store = Memory::new(&[
+            ("data/b", b"b"),
+            ("data/d", b"d"),
+            ("manifest-sha256.txt", b""),
+        ]);
+        let mut manifest = Manifest::new("manifest-sha256.txt", Some(Algorithm::Sha256), false, 3);
         for (path, byte) in [("data/d", 1), ("data/a", 2), ("data/c", 3), ("data/b", 4)] {
             assert_eq!(manifest.insert(&store, path, &[byte; 32]), None);
         }
@@ -453,6 +490,63 @@ mod tests {
         assert!(manifest.lists(&store, "data/c") && manifest.lists(&store, "data/b"));
         assert!(
             !manifest.lists(&store, "data/x") && !manifest.lists(&store, "manifest-sha256.txt")
+        );
+    }
+
+    #[test]
+    fn a_manifest_of_an_unsupported_algorithm_is_read_like_any_other() {
+        let blake2b512 = "ab".repeat(64);
+        let text = format!(
+            "{blake2b512}  data/a\n{blake2b512}  data/missing\nnot a manifest line\n\
+             {blake2b512}  ../../etc/passwd\n{}  data/a\n{blake2b512}  data/a\n",
+            "cd".repeat(32)
+        );
+        let store = Memory::new(&[
+            ("data/a", b"a"),
+            ("manifest-blake2b512.txt", text.as_bytes()),
+        ]);
+        let (manifests, findings) = read_manifests(&store);
+        let manifest = &manifests.list[0];
+        assert_eq!(manifest.algorithm, None);
+        assert_eq!(manifest.digest(0), Some(&[0xab; 64][..]));
+        let unread = Manifest::new("manifest-blake2b512.txt", None, false, 2);
+        assert_eq!(unread.digest(0), None);
+        assert!(manifest.lists(&store, "data/a") && manifest.lists(&store, "data/missing"));
+        assert!(manifests.has_unsafe_path);
+        let name = "manifest-blake2b512.txt";
+        assert_eq!(
+            codes(&findings),
+            [
+                (Severity::Warning, Code::AlgorithmUnsupported, name),
+                (Severity::Error, Code::ManifestLineInvalid, name),
+                (Severity::Error, Code::UnsafePath, "../../etc/passwd"),
+                (Severity::Error, Code::ManifestLineInvalid, name),
+                (Severity::Error, Code::ManifestDuplicateEntry, "data/a"),
+                (Severity::Error, Code::AlgorithmUnsupported, ""),
+            ]
+        );
+        assert!(findings[3].message.contains("same length"), "{findings:?}");
+        // Beside a manifest whose checksums can be verified, only the
+        // warning remains.
+        let sha256 = format!("{}  data/a\n", "00".repeat(32));
+        let store = Memory::new(&[
+            ("data/a", b"a"),
+            (
+                "manifest-blake2b512.txt",
+                format!("{blake2b512}  data/a\n").as_bytes(),
+            ),
+            ("manifest-sha256.txt", sha256.as_bytes()),
+        ]);
+        let (manifests, findings) = read_manifests(&store);
+        let algorithms: Vec<_> = manifests.list.iter().map(|m| m.algorithm).collect();
+        assert_eq!(algorithms, [None, Some(Algorithm::Sha256)]);
+        assert_eq!(
+            codes(&findings),
+            [(
+                Severity::Warning,
+                Code::AlgorithmUnsupported,
+                "manifest-blake2b512.txt"
+            )]
         );
     }
 

@@ -21,6 +21,8 @@ pub(crate) mod findings;
 mod manifests;
 mod names;
 mod payload;
+#[cfg(test)]
+mod testutil;
 
 use std::path::{Path, PathBuf};
 

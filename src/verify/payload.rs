@@ -52,7 +52,8 @@ impl Checked {
 /// Computes the checksums of every present, listed file and reports each
 /// one that differs from a manifest. Files are read whole once, in
 /// parallel, for every algorithm that concerns them: those of the
-/// manifests that list them and, as `sha256_wanted` says (by index in
+/// manifests that list them (but those corpack does not support, whose
+/// checksums cannot be computed) and, as `sha256_wanted` says (by index in
 /// [`BagStore::files`]), SHA-256. What is kept of each file is whatever is
 /// found wrong and the SHA-256 wanted kept.
 pub fn check_digests(
@@ -66,7 +67,9 @@ pub fn check_digests(
     let is_job = |index: usize| {
         files[index].readable
             && (sha256_wanted(index) != Sha256Wanted::Nothing
-                || manifests.iter().any(|m| m.lists_stored(index)))
+                || manifests
+                    .iter()
+                    .any(|m| m.algorithm.is_some() && m.lists_stored(index)))
     };
     let jobs = || {
         (0..files.len())
@@ -148,7 +151,7 @@ fn check_file(
     let path = store.files()[index].path.as_str();
     let wanted = manifests
         .iter()
-        .filter_map(|m| Some((m.algorithm, m.digest(index)?, m.name.as_str())));
+        .filter_map(|m| Some((m.algorithm?, m.digest(index)?, m.name.as_str())));
     let mut algorithms: Vec<Algorithm> = wanted.clone().map(|(a, _, _)| a).collect();
     // `Some` when SHA-256 is to be kept: always, or unless it is a digest.
     let keep_sha256 = match sha256_wanted {

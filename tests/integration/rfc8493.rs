@@ -452,6 +452,67 @@ fn every_algorithm_of_bagit_python_is_checked_and_weak_ones_warned() {
 }
 
 #[test]
+fn a_manifest_of_an_unsupported_algorithm_is_checked_but_for_its_checksums() {
+    // §2.1.3 and §3 hold for every manifest, whatever its algorithm: its
+    // lines are `checksum filepath`, its paths stay in the bag, what it
+    // lists is present, and (1.0) it lists every payload file. Only the
+    // checksums cannot be compared.
+    let blake2b512 = "0".repeat(128);
+    let line = |path: &str| format!("{blake2b512}  {path}\n");
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let complete = format!("{}{}", line("data/a.txt"), line("data/sub/b.txt"));
+    rewrite(&bag, "manifest-blake2b512.txt", &complete);
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert!(
+        verdict.has_at("algorithm-unsupported", "manifest-blake2b512.txt"),
+        "{:#?}",
+        verdict.findings()
+    );
+    for (name, text, code) in [
+        (
+            "manifest-blake2b512.txt",
+            "this is not a manifest\n../../etc/passwd\n".to_string(),
+            "manifest-line-invalid",
+        ),
+        (
+            "manifest-blake2b512.txt",
+            format!("{complete}{}", line("data/missing.txt")),
+            "payload-file-missing",
+        ),
+        (
+            "manifest-blake2b512.txt",
+            format!("{complete}{}", line("../../etc/passwd")),
+            "unsafe-path",
+        ),
+        (
+            "manifest-blake2b512.txt",
+            line("data/a.txt"),
+            "payload-file-unlisted",
+        ),
+        (
+            "tagmanifest-blake2b512.txt",
+            line("missing-tag.txt"),
+            "tag-file-missing",
+        ),
+    ] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        rewrite(&bag, name, &text);
+        assert_invalid(&verify_json(&bag, &[]), code);
+    }
+    // With no other payload manifest, not one checksum of the payload can
+    // be verified: the bag cannot be shown valid.
+    fs::remove_file(bag.join("manifest-sha256.txt")).unwrap();
+    fs::remove_file(bag.join("manifest-sha512.txt")).unwrap();
+    retag(&bag);
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "algorithm-unsupported");
+    assert!(verdict.has_at("algorithm-unsupported", ""));
+}
+
+#[test]
 fn fetch_txt_is_checked_and_never_fetched() {
     // §2.2.3: `URL LENGTH FILEPATH`, an absolute URL, a length or `-`, a
     // payload path listed in every payload manifest. A listed file that is
