@@ -74,6 +74,9 @@ pub enum Code {
     PayloadDigestMismatch,
     /// A file listed in a tag manifest is absent.
     TagFileMissing,
+    /// A payload manifest is not listed in a tag manifest, which must list
+    /// every payload manifest (an error from BagIt 1.0, a warning before).
+    PayloadManifestUnlisted,
     /// A tag file's checksum differs from its tag manifest's.
     TagDigestMismatch,
     /// A listed file could not be read (an I/O error).

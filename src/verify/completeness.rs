@@ -1,6 +1,7 @@
 //! Completeness (RFC 8493 §3): the payload directory exists, every listed
 //! file is present, every payload file is listed, and `fetch.txt` agrees
-//! with the payload manifests.
+//! with the payload manifests; and every tag manifest lists every payload
+//! manifest (§2.2.1).
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -10,14 +11,15 @@ use super::manifests::Manifest;
 use crate::bundle::reader::BagStore;
 use crate::finding::{Code, Finding, Severity};
 
-/// Checks what RFC 8493 §3 asks of a complete bag. `every_manifest`: every
-/// payload file must be listed in every payload manifest (BagIt 1.0);
-/// before, one manifest was enough.
+/// Checks what RFC 8493 §3 asks of a complete bag, and that the tag
+/// manifests cover the payload manifests. `rfc`: the bag is BagIt 1.0,
+/// whose every payload file must be listed in every payload manifest
+/// (before, one manifest was enough).
 pub fn check(
     store: &dyn BagStore,
     manifests: &[Manifest],
     fetch: &Fetch,
-    every_manifest: bool,
+    rfc: bool,
     findings: &mut Findings,
 ) {
     if !store.is_dir("data") {
@@ -30,6 +32,7 @@ pub fn check(
     let payload_manifests: Vec<&Manifest> = manifests.iter().filter(|m| !m.is_tag).collect();
     let to_fetch: HashSet<&str> = fetch.paths.iter().map(|(_, p)| p.as_str()).collect();
     check_fetch(store, &payload_manifests, fetch, findings);
+    check_tag_manifests(store, manifests, rfc, findings);
     for (index, manifest) in manifests.iter().enumerate() {
         let code = if manifest.is_tag {
             Code::TagFileMissing
@@ -57,7 +60,7 @@ pub fn check(
             .filter(|m| !m.lists_stored(index))
             .map(|m| m.name.as_str())
             .collect();
-        let missing = if every_manifest {
+        let missing = if rfc {
             !unlisted.is_empty()
         } else {
             unlisted.len() == payload_manifests.len() && !unlisted.is_empty()
@@ -68,6 +71,40 @@ pub fn check(
                 &file.path,
                 format!("payload file not listed in {}", unlisted.join(", ")),
             ));
+        }
+    }
+}
+
+/// Each tag manifest must list every payload manifest (RFC 8493 §2.2.1),
+/// so that the payload manifests are not changed unseen with the payload.
+/// RFC 8493 is BagIt 1.0: in a bag of an earlier draft, an omission is a
+/// warning.
+fn check_tag_manifests(
+    store: &dyn BagStore,
+    manifests: &[Manifest],
+    rfc: bool,
+    findings: &mut Findings,
+) {
+    let severity = if rfc {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    for payload_manifest in manifests.iter().filter(|m| !m.is_tag) {
+        let unlisted: Vec<&str> = (manifests.iter())
+            .filter(|m| m.is_tag && !m.lists(store, &payload_manifest.name))
+            .map(|m| m.name.as_str())
+            .collect();
+        if !unlisted.is_empty() {
+            findings.push(Finding {
+                severity,
+                code: Code::PayloadManifestUnlisted,
+                path: payload_manifest.name.clone(),
+                message: format!(
+                    "payload manifest not listed in {}, which must list every payload manifest",
+                    unlisted.join(", ")
+                ),
+            });
         }
     }
 }
@@ -109,6 +146,54 @@ fn check_fetch(
                      without it (corpack never downloads)"
                 ),
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::testutil::{Memory, read_manifests};
+
+    #[test]
+    fn every_tag_manifest_lists_every_payload_manifest() {
+        let sha256 = |path: &str| format!("{}  {path}\n", "00".repeat(32));
+        let md5 = |path: &str| format!("{}  {path}\n", "00".repeat(16));
+        let payload = sha256("data/a");
+        let payload_md5 = md5("data/a");
+        let omits_md5 = sha256("manifest-sha256.txt");
+        let lists_both = format!("{}{}", md5("manifest-md5.txt"), md5("manifest-sha256.txt"));
+        let store = Memory::new(&[
+            ("data/a", b"a"),
+            ("manifest-md5.txt", payload_md5.as_bytes()),
+            ("manifest-sha256.txt", payload.as_bytes()),
+            ("tagmanifest-md5.txt", lists_both.as_bytes()),
+            ("tagmanifest-sha256.txt", omits_md5.as_bytes()),
+        ]);
+        let (manifests, _) = read_manifests(&store);
+        for (rfc, severity) in [(true, Severity::Error), (false, Severity::Warning)] {
+            let mut findings = Findings::default();
+            check(
+                &store,
+                &manifests.list,
+                &Fetch::default(),
+                rfc,
+                &mut findings,
+            );
+            let found: Vec<_> = (findings.into_vec().into_iter())
+                .filter(|f| f.code == Code::PayloadManifestUnlisted)
+                .map(|f| (f.severity, f.path, f.message))
+                .collect();
+            assert_eq!(
+                found,
+                [(
+                    severity,
+                    "manifest-md5.txt".to_string(),
+                    "payload manifest not listed in tagmanifest-sha256.txt, which must list every \
+                     payload manifest"
+                        .to_string()
+                )]
+            );
         }
     }
 }

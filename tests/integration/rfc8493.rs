@@ -367,6 +367,38 @@ fn manifests_list_files_in_their_own_part_of_the_bag() {
 }
 
 #[test]
+fn every_tag_manifest_lists_every_payload_manifest_from_1_0() {
+    // §2.2.1: "Each tag manifest MUST list every payload manifest."
+    let omit_sha512 = |bag: &Path| {
+        let path = bag.join("tagmanifest-sha256.txt");
+        let tags = fs::read_to_string(&path).unwrap();
+        let kept: String = tags
+            .lines()
+            .filter(|l| !l.ends_with("manifest-sha512.txt"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        fs::write(path, kept).unwrap();
+    };
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    omit_sha512(&bag);
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "payload-manifest-unlisted");
+    assert!(verdict.has_at("payload-manifest-unlisted", "manifest-sha512.txt"));
+    assert_eq!(verdict.findings().len(), 1, "{:#?}", verdict.findings());
+    // Before 1.0, a warning.
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+    );
+    omit_sha512(&bag);
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert!(verdict.has("warning", "payload-manifest-unlisted"));
+}
+
+#[test]
 fn the_payload_directory_must_exist() {
     // §2.1.2: the base directory MUST contain a "data" directory; an empty
     // payload is fine.
