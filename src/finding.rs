@@ -129,7 +129,7 @@ pub enum Code {
     /// A zip entry name with non-ASCII bytes but no UTF-8 flag, read as
     /// UTF-8 when it is valid UTF-8 and as CP437 (the zip default) when not.
     ZipNameEncoding,
-    /// `Payload-Oxum` is malformed.
+    /// `Payload-Oxum` is malformed, or given more than once.
     PayloadOxumInvalid,
     /// `Payload-Oxum` disagrees with the payload.
     PayloadOxumMismatch,

@@ -9,7 +9,7 @@ use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration};
 use crate::bagit::tagfile::TagFile;
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
 use crate::bundle::reader::{BagStore, read_error_finding};
-use crate::finding::{Code, Finding};
+use crate::finding::{Code, Finding, Severity};
 
 /// The most of `bag-info.txt` that is read.
 const BAG_INFO_LIMIT: usize = 16 << 20;
@@ -101,28 +101,57 @@ pub fn read_bag_info(
 
 /// Compares `Payload-Oxum`, when given, with the payload. The label is
 /// found whatever its case, as RFC 8493 §2.2.2 asks of reserved labels.
-pub fn check_oxum(store: &dyn BagStore, bag_info: Option<&TagFile>, findings: &mut Findings) {
+/// It "MUST NOT be present more than once" (§2.2.2). RFC 8493 is BagIt
+/// 1.0: in a bag of an earlier draft, one value given again, which leaves
+/// no doubt, is a warning, as a manifest entry listed again with the same
+/// checksum is.
+pub fn check_oxum(
+    store: &dyn BagStore,
+    bag_info: Option<&TagFile>,
+    rfc: bool,
+    findings: &mut Findings,
+) {
     let Some(tags) = bag_info else {
         return;
     };
-    let mut values: Vec<&str> = tags.get_all("Payload-Oxum").collect();
-    values.dedup();
-    let declared = match values.as_slice() {
-        [] => return,
-        [one] => one.parse::<PayloadOxum>(),
-        _ => Err(format!(
-            "Payload-Oxum is given {} times with different values",
-            values.len()
-        )),
+    let values: Vec<&str> = tags.get_all("Payload-Oxum").collect();
+    let Some(&first) = values.first() else {
+        return;
     };
-    let declared = match declared {
+    let invalid = |severity, message| Finding {
+        severity,
+        code: Code::PayloadOxumInvalid,
+        path: "bag-info.txt".into(),
+        message,
+    };
+    if values.len() > 1 {
+        let mut distinct = values.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let severity = if distinct.len() == 1 && !rfc {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        let how = match distinct.as_slice() {
+            [one] => format!("each time {one:?}"),
+            _ => format!("with {} different values", distinct.len()),
+        };
+        findings.push(invalid(
+            severity,
+            format!(
+                "Payload-Oxum is given {} times, {how}; it must be given at most once",
+                values.len()
+            ),
+        ));
+        if distinct.len() > 1 {
+            return;
+        }
+    }
+    let declared = match first.parse::<PayloadOxum>() {
         Ok(oxum) => oxum,
         Err(message) => {
-            findings.push(Finding::error(
-                Code::PayloadOxumInvalid,
-                "bag-info.txt",
-                message,
-            ));
+            findings.push(invalid(Severity::Error, message));
             return;
         }
     };
@@ -136,5 +165,64 @@ pub fn check_oxum(store: &dyn BagStore, bag_info: Option<&TagFile>, findings: &m
             "bag-info.txt",
             format!("Payload-Oxum is {declared} (octets.files) but the payload has {actual}"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::testutil::Memory;
+
+    /// `(severity, code, message)` of what `check_oxum` finds for a
+    /// `bag-info.txt` giving `values`, in a bag of 6 bytes in one file.
+    fn oxum_findings(values: &[&str], rfc: bool) -> Vec<(Severity, Code, String)> {
+        let store = Memory::new(&[("data/a", b"hello\n")]);
+        let mut tags = TagFile::default();
+        for value in values {
+            tags.push("Payload-Oxum", value);
+        }
+        let mut findings = Findings::default();
+        check_oxum(&store, Some(&tags), rfc, &mut findings);
+        (findings.into_vec().into_iter())
+            .map(|f| (f.severity, f.code, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn payload_oxum_is_given_at_most_once() {
+        let given_twice =
+            "Payload-Oxum is given 2 times, each time \"6.1\"; it must be given at most once";
+        assert_eq!(
+            oxum_findings(&["6.1", "6.1"], true),
+            [(
+                Severity::Error,
+                Code::PayloadOxumInvalid,
+                given_twice.into()
+            )]
+        );
+        assert_eq!(
+            oxum_findings(&["6.1", "6.1"], false),
+            [(
+                Severity::Warning,
+                Code::PayloadOxumInvalid,
+                given_twice.into()
+            )]
+        );
+        let twice_wrong = oxum_findings(&["7.1", "7.1"], true);
+        assert_eq!(twice_wrong[1].1, Code::PayloadOxumMismatch);
+        for rfc in [true, false] {
+            assert_eq!(
+                oxum_findings(&["6.1", "7.1", "6.1"], rfc),
+                [(
+                    Severity::Error,
+                    Code::PayloadOxumInvalid,
+                    "Payload-Oxum is given 3 times, with 2 different values; it must be given \
+                     at most once"
+                        .into()
+                )]
+            );
+        }
+        assert!(oxum_findings(&["6.1"], true).is_empty());
+        assert!(oxum_findings(&[], true).is_empty());
     }
 }

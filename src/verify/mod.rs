@@ -105,7 +105,12 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
             declaration.is_rfc(),
             &mut findings,
         );
-        declaration::check_oxum(store, bag_info.as_ref(), &mut findings);
+        declaration::check_oxum(
+            store,
+            bag_info.as_ref(),
+            declaration.is_rfc(),
+            &mut findings,
+        );
         let read_nothing = manifests.has_unsafe_path || fetch.has_unsafe_path;
         let described = if read_nothing {
             None

@@ -245,6 +245,44 @@ fn reserved_labels_are_found_whatever_their_case() {
 }
 
 #[test]
+fn payload_oxum_is_given_at_most_once() {
+    // §2.2.2: Payload-Oxum "MUST NOT be present more than once", whether
+    // or not the values agree.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let twice = "Payload-Oxum: 11.2\nPayload-Oxum: 11.2\n";
+    rewrite(&bag, "bag-info.txt", twice);
+    assert_invalid(&verify_json(&bag, &[]), "payload-oxum-invalid");
+    rewrite(
+        &bag,
+        "bag-info.txt",
+        "Payload-Oxum: 11.2\nPayload-Oxum: 12.2\nPayload-Oxum: 11.2\n",
+    );
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "payload-oxum-invalid");
+    let messages: Vec<&str> = verdict.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["Payload-Oxum is given 3 times, with 2 different values; it must be given at most once"]
+    );
+    // Before 1.0, one value given again is a warning.
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+    );
+    rewrite(&bag, "bag-info.txt", twice);
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert!(verdict.has("warning", "payload-oxum-invalid"));
+}
+
+#[test]
 fn package_info_is_bag_info_before_0_96() {
     // Drafts 0.93 to 0.95 named bag-info.txt package-info.txt.
     let dir = Dir::new();
