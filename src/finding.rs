@@ -51,6 +51,10 @@ pub enum Code {
     BagitTxtInvalid,
     /// `bag-info.txt` (or `package-info.txt`) cannot be parsed.
     BagInfoInvalid,
+    /// A tag file (a manifest, `bag-info.txt`, `fetch.txt`) begins with a
+    /// byte-order mark though `bagit.txt` declares UTF-8 (the mark is not
+    /// read as part of the first line).
+    ByteOrderMark,
     /// The bag has no payload manifest.
     ManifestMissing,
     /// A manifest line is not `<checksum> <path>`.

@@ -3,7 +3,7 @@
 //! `Tag-File-Character-Encoding: ENCODING`, in that order.
 
 use super::tagfile::TagFile;
-use super::text::{TextEncoding, split_lines};
+use super::text::{TextEncoding, UTF8_BOM, split_lines};
 
 /// The BagIt versions corpack reads: the drafts 0.93 to 0.97 and RFC 8493.
 const KNOWN_VERSIONS: [(u32, u32); 6] = [(0, 93), (0, 94), (0, 95), (0, 96), (0, 97), (1, 0)];
@@ -38,7 +38,7 @@ pub fn parse(bytes: &[u8]) -> Result<Declaration, String> {
             "is longer than {BAGIT_TXT_LIMIT} bytes; a bag declaration is two short lines"
         ));
     }
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
+    if bytes.starts_with(&UTF8_BOM) {
         return Err("starts with a byte-order mark, which bagit.txt must not have".into());
     }
     let text = std::str::from_utf8(bytes).map_err(|_| "is not UTF-8".to_string())?;

@@ -15,6 +15,9 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// How many bytes are read from the file at a time.
 const CHUNK_BYTES: usize = 64 * 1024;
 
+/// The byte-order mark of UTF-8, U+FEFF encoded.
+pub const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
 /// An encoding tag files may be written in (`Tag-File-Character-Encoding`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TextEncoding {
@@ -162,6 +165,10 @@ pub struct Lines<R> {
     /// Bytes that are not text, found after the text decoded before them.
     not_text: Option<String>,
     failed: bool,
+    /// Whether the text is UTF-8, whose decoder drops a byte-order mark.
+    is_utf8: bool,
+    /// The first bytes of the file, as many as a UTF-8 byte-order mark has.
+    head: Vec<u8>,
 }
 
 impl<R: Read> Lines<R> {
@@ -178,7 +185,16 @@ impl<R: Read> Lines<R> {
             at_end: false,
             not_text: None,
             failed: false,
+            is_utf8: encoding == TextEncoding::UTF_8,
+            head: Vec::with_capacity(UTF8_BOM.len()),
         }
+    }
+
+    /// Whether the text is UTF-8 and began with a byte-order mark, which is
+    /// not part of the first line: RFC 8493 §2.3 forbids it in tag files.
+    /// Known once a line has been read.
+    pub fn began_with_utf8_bom(&self) -> bool {
+        self.is_utf8 && self.head == UTF8_BOM
     }
 
     /// Reads and decodes the next chunk, after dropping what was returned.
@@ -193,6 +209,8 @@ impl<R: Read> Lines<R> {
             }
         };
         self.at_end = read == 0;
+        let wanted = UTF8_BOM.len() - self.head.len();
+        self.head.extend_from_slice(&self.raw[..read.min(wanted)]);
         // The text before bad bytes is kept: its lines come first.
         self.not_text = self
             .decoder
@@ -367,6 +385,31 @@ mod tests {
         let latin1 = TextEncoding::for_label("ISO-8859-1").unwrap();
         assert_eq!(lines(b"\xe9\x80", latin1, 100), ok(&["\u{e9}\u{80}"]));
         assert_eq!(TextEncoding::for_label("nonsense-8"), None);
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_is_not_text_but_is_known() {
+        let began_with_bom = |bytes: &[u8], encoding| {
+            let mut read = Lines::new(ByteByByte(bytes), encoding, 100);
+            let first = read.next().map(|line| line.unwrap().1);
+            (first, read.began_with_utf8_bom())
+        };
+        let utf8 = TextEncoding::UTF_8;
+        assert_eq!(
+            began_with_bom(b"\xEF\xBB\xBFa\nb\n", utf8),
+            (Some("a".into()), true)
+        );
+        assert_eq!(began_with_bom(b"\xEF\xBB\xBF", utf8), (None, true));
+        assert_eq!(
+            began_with_bom(b"a\xEF\xBB\xBF\n", utf8),
+            (Some("a\u{feff}".into()), false)
+        );
+        assert_eq!(began_with_bom(b"ab\n", utf8), (Some("ab".into()), false));
+        let utf16 = TextEncoding::for_label("UTF-16").unwrap();
+        assert_eq!(
+            began_with_bom(b"\xff\xfea\x00", utf16),
+            (Some("a".into()), false)
+        );
     }
 
     #[test]

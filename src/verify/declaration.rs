@@ -63,9 +63,11 @@ pub fn read_bag_info(
     };
     let mut tags = TagFile::default();
     let mut problem = None;
+    let mut began_with_bom = false;
     let read = store.read_with(path, &mut |reader| {
         let mut total = 0;
-        for line in Lines::new(reader, declaration.encoding, MAX_LINE_BYTES) {
+        let mut lines = Lines::new(reader, declaration.encoding, MAX_LINE_BYTES);
+        for line in &mut lines {
             let (number, line) = match line {
                 Ok(line) => line,
                 Err(TextError::Io(error)) => return Err(error),
@@ -86,8 +88,12 @@ pub fn read_bag_info(
                 break;
             }
         }
+        began_with_bom = lines.began_with_utf8_bom();
         Ok(())
     });
+    if began_with_bom {
+        findings.push(byte_order_mark(path, declaration));
+    }
     if let Err(error) = read {
         findings.push(read_error_finding(path, &error));
         return None;
@@ -97,6 +103,27 @@ pub fn read_bag_info(
         return None;
     }
     Some(tags)
+}
+
+/// The finding for a tag file `path` that begins with a UTF-8 byte-order
+/// mark, which its reading dropped. RFC 8493 §2.3: "when "bagit.txt"
+/// specifies UTF-8 the tag files MUST NOT begin with a byte-order mark
+/// (BOM)". RFC 8493 is BagIt 1.0: in a bag of an earlier draft, a
+/// warning.
+pub fn byte_order_mark(path: &str, declaration: &Declaration) -> Finding {
+    let severity = if declaration.is_rfc() {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    Finding {
+        severity,
+        code: Code::ByteOrderMark,
+        path: path.into(),
+        message: "begins with a byte-order mark, which a tag file must not have when bagit.txt \
+                  declares UTF-8 (it is not read as part of the first line)"
+            .into(),
+    }
 }
 
 /// Compares `Payload-Oxum`, when given, with the payload. The label is
@@ -186,6 +213,25 @@ mod tests {
         (findings.into_vec().into_iter())
             .map(|f| (f.severity, f.code, f.message))
             .collect()
+    }
+
+    #[test]
+    fn a_byte_order_mark_starting_bag_info_is_found_and_skipped() {
+        let store = Memory::new(&[("bag-info.txt", b"\xEF\xBB\xBFPayload-Oxum: 6.1\n")]);
+        for (version, severity) in [("1.0", Severity::Error), ("0.97", Severity::Warning)] {
+            let bagit_txt = format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8");
+            let declaration = declaration::parse(bagit_txt.as_bytes()).unwrap();
+            let mut findings = Findings::default();
+            let tags = read_bag_info(&store, &declaration, &mut findings).unwrap();
+            assert_eq!(tags.get("Payload-Oxum"), Some("6.1"));
+            let found: Vec<_> = (findings.into_vec().into_iter())
+                .map(|f| (f.severity, f.code, f.path))
+                .collect();
+            assert_eq!(
+                found,
+                [(severity, Code::ByteOrderMark, "bag-info.txt".to_string())]
+            );
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! be downloaded. corpack never downloads: a listed file that is absent
 //! makes the bag incomplete.
 
+use super::declaration::byte_order_mark;
 use super::findings::Findings;
 use crate::bagit::declaration::Declaration;
 use crate::bagit::fetch;
@@ -30,8 +31,10 @@ pub fn read(store: &dyn BagStore, declaration: &Declaration, findings: &mut Find
         return fetch;
     }
     let mut text_error = None;
+    let mut began_with_bom = false;
     let read = store.read_with(FETCH_TXT, &mut |reader| {
-        for line in Lines::new(reader, declaration.encoding, MAX_LINE_BYTES) {
+        let mut lines = Lines::new(reader, declaration.encoding, MAX_LINE_BYTES);
+        for line in &mut lines {
             match line {
                 Ok((number, line)) => fetch.line(number, &line, declaration, findings),
                 Err(TextError::Io(error)) => return Err(error),
@@ -41,8 +44,12 @@ pub fn read(store: &dyn BagStore, declaration: &Declaration, findings: &mut Find
                 }
             }
         }
+        began_with_bom = lines.began_with_utf8_bom();
         Ok(())
     });
+    if began_with_bom {
+        findings.push(byte_order_mark(FETCH_TXT, declaration));
+    }
     if let Err(error) = read {
         findings.push(read_error_finding(FETCH_TXT, &error));
     }

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use super::declaration::byte_order_mark;
 use super::findings::Findings;
 use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
@@ -217,8 +218,10 @@ pub fn read(
             has_unsafe_path: false,
         };
         let mut text_error = None;
+        let mut began_with_bom = false;
         let read = store.read_with(name, &mut |reader| {
-            for line in Lines::new(reader, declaration.encoding, MAX_LINE_BYTES) {
+            let mut lines = Lines::new(reader, declaration.encoding, MAX_LINE_BYTES);
+            for line in &mut lines {
                 match line {
                     Ok((number, line)) => reading.line(number, &line, findings),
                     Err(TextError::Io(error)) => return Err(error),
@@ -228,8 +231,12 @@ pub fn read(
                     }
                 }
             }
+            began_with_bom = lines.began_with_utf8_bom();
             Ok(())
         });
+        if began_with_bom {
+            findings.push(byte_order_mark(name, declaration));
+        }
         if let Err(error) = read {
             findings.push(read_error_finding(name, &error));
         }

@@ -199,6 +199,40 @@ fn tag_files_are_read_in_the_declared_encoding() {
 }
 
 #[test]
+fn tag_files_in_utf_8_do_not_begin_with_a_byte_order_mark() {
+    // §2.3: "when "bagit.txt" specifies UTF-8 the tag files MUST NOT begin
+    // with a byte-order mark (BOM)". The mark is not read as text: it is
+    // the only thing wrong.
+    for name in [
+        "manifest-sha256.txt",
+        "bag-info.txt",
+        "fetch.txt",
+        "tagmanifest-sha256.txt",
+    ] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        rewrite(
+            &bag,
+            "fetch.txt",
+            "https://example.org/b 5 data/sub/b.txt\n",
+        );
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(fs::read(bag.join(name)).unwrap());
+        if name.starts_with("tagmanifest-") {
+            fs::write(bag.join(name), bytes).unwrap();
+        } else {
+            rewrite(&bag, name, bytes);
+        }
+        let verdict = verify_json(&bag, &[]);
+        assert_eq!(verdict.code, 1, "{name}");
+        assert_eq!(
+            verdict.findings(),
+            [("error".into(), "byte-order-mark".into(), name.into())]
+        );
+    }
+}
+
+#[test]
 fn bag_info_elements_in_1_0_have_one_space_after_the_colon() {
     // §2.2.2: "a label, a colon, a single linear whitespace character";
     // readers of older versions must accept more.
