@@ -106,7 +106,7 @@ pub enum Code {
     FetchFileUnlisted,
     /// Two files of the bag have names that are equal after Unicode
     /// normalization (NFC) or case folding, so they cannot both exist on
-    /// macOS or Windows file systems.
+    /// macOS or Windows file systems (a warning: the bag is still valid).
     NameCollision,
     /// A manifest lists paths that differ only by case.
     NameCaseVariant,

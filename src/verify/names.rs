@@ -95,7 +95,14 @@ fn for_each_collision<'a>(
     }
 }
 
-/// Files of the bag whose names are the same name on macOS or Windows.
+/// Files of the bag whose names are the same name on macOS or Windows: a
+/// warning, for the bag is complete and valid where it lies. The
+/// recommendations on filename normalization of RFC 8493 (non-normative)
+/// concern making bags: implementations "SHOULD discourage the creation of
+/// bags containing files which differ only in case" and "SHOULD prevent the
+/// creation of bags containing files which differ only in normalization
+/// form". pack refuses such names; verify, judging a bag already made,
+/// warns.
 pub fn check_collisions(store: &dyn BagStore, findings: &mut Findings) {
     for_each_collision(
         store.files().iter().map(|f| f.path.as_str()),
@@ -105,7 +112,7 @@ pub fn check_collisions(store: &dyn BagStore, findings: &mut Findings) {
             } else {
                 "differing only by case"
             };
-            findings.push(Finding::error(
+            findings.push(Finding::warning(
                 Code::NameCollision,
                 other,
                 format!(
@@ -165,6 +172,8 @@ pub fn check_system_files(store: &dyn BagStore, manifests: &[Manifest], findings
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Severity;
+    use crate::verify::testutil::Memory;
 
     fn collisions(names: &[&'static str]) -> Vec<(&'static str, &'static str)> {
         let mut found = Vec::new();
@@ -186,5 +195,31 @@ mod tests {
             1
         );
         assert!(collisions(&["data/a", "data/b", "data/a/b"]).is_empty());
+    }
+
+    #[test]
+    fn colliding_files_of_a_bag_are_warned_about() {
+        let store = Memory::new(&[
+            ("data/A.TXT", b"x"),
+            ("data/Nun\u{303}ez", b"x"),
+            ("data/Nu\u{f1}ez", b"x"),
+            ("data/a.txt", b"x"),
+        ]);
+        let mut findings = Findings::default();
+        check_collisions(&store, &mut findings);
+        let found: Vec<_> = (findings.into_vec().into_iter())
+            .map(|f| (f.severity, f.code, f.path))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Severity::Warning,
+                    Code::NameCollision,
+                    "data/Nu\u{f1}ez".into()
+                ),
+                (Severity::Warning, Code::NameCollision, "data/a.txt".into()),
+            ]
+        );
     }
 }

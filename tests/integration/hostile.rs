@@ -182,7 +182,9 @@ fn truncated_zips_are_unreadable_wherever_they_are_cut() {
 }
 
 #[test]
-fn names_equal_after_normalization_or_case_folding_collide() {
+fn names_equal_after_normalization_or_case_folding_are_warned_about() {
+    // RFC 8493 only discourages making such bags: one already made is
+    // complete and valid where it lies.
     let dir = Dir::new();
     for (first, second) in [
         ("bag/data/Nu\u{f1}ez", "bag/data/Nun\u{303}ez"),
@@ -194,9 +196,9 @@ fn names_equal_after_normalization_or_case_folding_collide() {
         ]);
         let zip = write_zip(&dir, "t.zip", &entries);
         let verdict = verify_writing_nothing(&zip);
-        assert_eq!(verdict.code, 1, "{:#?}", verdict.findings());
+        assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
         assert!(
-            verdict.has("error", "name-collision"),
+            verdict.has("warning", "name-collision"),
             "{:#?}",
             verdict.findings()
         );
@@ -206,10 +208,14 @@ fn names_equal_after_normalization_or_case_folding_collide() {
     let payload: Vec<(&str, &[u8])> = vec![("data/a.txt", b"x"), ("data/A.TXT", b"x")];
     write_bag(&bag_dir, "1.0", &payload, &[Algorithm::Sha256]);
     let verdict = verify_writing_nothing(&bag_dir);
-    assert!(
-        verdict.has("error", "name-collision"),
-        "{:#?}",
-        verdict.findings()
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
+    assert_eq!(
+        verdict.findings(),
+        [(
+            "warning".into(),
+            "name-collision".into(),
+            "data/a.txt".into()
+        )]
     );
 }
 
