@@ -11,19 +11,35 @@ use sha2::{Digest, Sha256};
 /// The longest slug kept from a name before an id is made of it.
 const SLUG_MAX_CHARS: usize = 60;
 
-/// A `/`-separated path as a URI reference: every byte but RFC 3986's
-/// unreserved characters and `/` is percent-encoded (UTF-8, uppercase hex),
-/// as Python's `urllib.parse.quote` does, so `a b/Ü.md` is `a%20b/%C3%9C.md`.
+/// A `/`-separated path as an IRI reference (RFC 3987): an ASCII character
+/// other than RFC 3986's unreserved ones and `/` is percent-encoded (UTF-8,
+/// uppercase hex), as is a character no IRI path may hold; other characters
+/// are kept, as RO-Crate 1.1 prefers ("Encoding file paths": `面试.mp4`
+/// rather than `%E9%9D%A2%E8%AF%95.mp4`). So `a b/Ü.md` is `a%20b/Ü.md`.
 pub fn encode_path(path: &str) -> String {
     let mut encoded = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            encoded.push(char::from(byte));
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() || "-._~/".contains(c) || in_iri(c) {
+            encoded.push(c);
         } else {
-            encoded.push_str(&format!("%{byte:02X}"));
+            let mut utf8 = [0; 4];
+            for byte in c.encode_utf8(&mut utf8).bytes() {
+                encoded.push_str(&format!("%{byte:02X}"));
+            }
         }
     }
     encoded
+}
+
+/// Whether `c` is one of RFC 3987's `ucschar`, the characters beyond ASCII
+/// an IRI path may hold: not controls, private use, surrogates or
+/// noncharacters.
+fn in_iri(c: char) -> bool {
+    let c = u32::from(c);
+    matches!(c, 0xA0..=0xD7FF | 0xF900..=0xFDCF | 0xFDF0..=0xFFEF)
+        || (0x10000..=0xEFFFD).contains(&c)
+            && c & 0xFFFF <= 0xFFFD
+            && !(0xE0000..=0xE0FFF).contains(&c)
 }
 
 /// Undoes percent-encoding: `%20` → space, UTF-8 sequences → characters.
@@ -122,7 +138,16 @@ mod tests {
         let cases = [
             ("documents/a.txt", "documents/a.txt"),
             ("documents/a b.txt", "documents/a%20b.txt"),
-            ("documents/Überblick.md", "documents/%C3%9Cberblick.md"),
+            ("documents/Überblick.md", "documents/Überblick.md"),
+            ("documents/面试.mp4", "documents/面试.mp4"),
+            (
+                "documents/\u{85}\u{FFFE}\u{E000}.txt",
+                "documents/%C2%85%EF%BF%BE%EE%80%80.txt",
+            ),
+            (
+                "documents/\u{10FFFF}\u{E0001}😀.txt",
+                "documents/%F4%8F%BF%BF%F3%A0%80%81😀.txt",
+            ),
             ("documents/x#1?.txt", "documents/x%231%3F.txt"),
             ("documents/100%.txt", "documents/100%25.txt"),
         ];

@@ -686,7 +686,7 @@ mod tests {
                 "ro-crate-metadata.json",
                 "./",
                 "documents/furr%20talk.txt",
-                "documents/notes/%C3%9Cberblick.md",
+                "documents/notes/Überblick.md",
                 "documents/plain.txt",
             ]
         );
@@ -722,7 +722,7 @@ mod tests {
     #[test]
     fn held_and_catalogued_documents() {
         let crate_json = sample_json();
-        let held = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
+        let held = entity(&crate_json, "documents/notes/Überblick.md");
         assert_eq!(held["@type"], "File");
         assert_eq!(held["identifier"], "ueberblick");
         assert_eq!(held["contentSize"], "13");
@@ -757,7 +757,7 @@ mod tests {
         assert_eq!(talk["marcrel:trc"]["@id"], orcid);
         // The same name without the ORCID iD is not given it: the record
         // does not say they are one person.
-        let overview = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
+        let overview = entity(&crate_json, "documents/notes/Überblick.md");
         assert_eq!(overview["author"]["@id"], "#person-josiah-carberry");
         assert_eq!(overview["marcrel:aut"]["@id"], "#person-josiah-carberry");
         assert_eq!(overview["editor"]["@id"], "#person-erika-editor");
@@ -847,7 +847,7 @@ mod tests {
     #[test]
     fn identifiers_become_same_as_links() {
         let crate_json = sample_json();
-        let overview = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
+        let overview = entity(&crate_json, "documents/notes/Überblick.md");
         let carberry = entity(&crate_json, overview["author"]["@id"].as_str().unwrap());
         assert_eq!(carberry["name"], "Josiah Carberry");
         assert_eq!(
@@ -882,7 +882,7 @@ mod tests {
             root["license"]["@id"],
             "https://spdx.org/licenses/CC-BY-4.0"
         );
-        let overview = entity(&crate_json, "documents/notes/%C3%9Cberblick.md");
+        let overview = entity(&crate_json, "documents/notes/Überblick.md");
         assert_eq!(
             overview["license"]["@id"],
             "https://spdx.org/licenses/CC-BY-4.0"

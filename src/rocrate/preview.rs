@@ -538,7 +538,7 @@ mod tests {
         for expected in [
             "<dt>Licence of the records and the bundle</dt><dd><a href=\"https://spdx.org/licenses/CC-BY-4.0\">CC-BY-4.0</a></dd>",
             "<dt>Date</dt><dd>2026-11-25</dd>",
-            "<a href=\"documents/notes/%C3%9Cberblick.md\">notes/Überblick.md</a>",
+            "<a href=\"documents/notes/Überblick.md\">notes/Überblick.md</a>",
             "<td>catalogued, not held</td>",
             "972962436953c9ea6eecd3eed1bc013f6e43803f40ed42985ea46f3eb969bfa7 \
              <span class=\"quiet\">(declared)</span>",

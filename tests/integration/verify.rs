@@ -264,7 +264,7 @@ fn ro_crate_mismatches_are_reported_in_graph_order() {
         graph.remove(at)
     };
     let mut letter = take("documents/letter.txt");
-    let mut notes = take("documents/notes/%C3%9Cberblick.md");
+    let mut notes = take("documents/notes/Überblick.md");
     let mut table = take("documents/with%20space.csv");
     letter["sha256"] = json!("0".repeat(64));
     let notes_sha256 = notes["sha256"].as_str().unwrap().to_string();
