@@ -341,6 +341,12 @@ impl License {
         }
     }
 
+    /// The licence's full name in the SPDX licence list, when it is an
+    /// identifier on the list.
+    pub fn spdx_name(&self) -> Option<&'static str> {
+        spdx::license_id(&self.0).map(|id| id.full_name)
+    }
+
     fn is_url(&self) -> bool {
         self.0.starts_with("https://") || self.0.starts_with("http://")
     }

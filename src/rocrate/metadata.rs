@@ -205,13 +205,23 @@ fn root_entity(
 pub(super) const NO_LICENSE_ID: &str = "#no-license-recorded";
 
 /// A licence as a contextual entity: its URL (the SPDX page of an SPDX id)
-/// as `@id`, and its SPDX id or URL as `name` and `identifier`.
+/// as `@id`, its SPDX id or URL as `identifier`, and the name and
+/// description RO-Crate 1.1 asks of the root's licence ("Root Data Entity":
+/// it SHOULD link to a contextual entity with both): the full name from the
+/// SPDX licence list when it is there, else the id or URL.
 pub(super) fn license_entity(license: &License) -> Map<String, Value> {
+    let id = license.as_str();
+    let (name, description) = match license.spdx_name() {
+        Some(name) => (name, format!("{name} (SPDX licence identifier {id}).")),
+        None if id.contains(':') => (id, format!("The licence published at {id}.")),
+        None => (id, format!("The licence identified as {id}.")),
+    };
     into_map(json!({
         "@id": license.url(),
         "@type": "CreativeWork",
-        "name": license.as_str(),
-        "identifier": license.as_str(),
+        "name": name,
+        "description": description,
+        "identifier": id,
     }))
 }
 
@@ -872,6 +882,34 @@ mod tests {
         assert_eq!(origin["name"], "Example archive, box 7");
         assert_eq!(origin["url"], "https://example.org/archive");
         assert_eq!(origin["sameAs"]["@id"], "https://www.wikidata.org/wiki/Q42");
+    }
+
+    #[test]
+    fn a_licence_has_a_name_and_a_description() {
+        let entity = |text: &str| license_entity(&text.parse().unwrap());
+        let spdx = entity("CC-BY-4.0");
+        assert_eq!(spdx["@id"], "https://spdx.org/licenses/CC-BY-4.0");
+        assert_eq!(
+            spdx["name"],
+            "Creative Commons Attribution 4.0 International"
+        );
+        assert_eq!(
+            spdx["description"],
+            "Creative Commons Attribution 4.0 International (SPDX licence identifier CC-BY-4.0)."
+        );
+        assert_eq!(spdx["identifier"], "CC-BY-4.0");
+        let url = entity("https://example.org/terms");
+        assert_eq!(url["name"], "https://example.org/terms");
+        assert_eq!(
+            url["description"],
+            "The licence published at https://example.org/terms."
+        );
+        let unlisted = entity("LicenseRef-archive-terms");
+        assert_eq!(unlisted["name"], "LicenseRef-archive-terms");
+        assert_eq!(
+            unlisted["description"],
+            "The licence identified as LicenseRef-archive-terms."
+        );
     }
 
     #[test]
