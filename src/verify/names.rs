@@ -107,17 +107,19 @@ pub fn check_collisions(store: &dyn BagStore, findings: &mut Findings) {
     for_each_collision(
         store.files().iter().map(|f| f.path.as_str()),
         |first, other| {
-            let how = if nfc(first) == nfc(other) {
-                "in another Unicode normalization form"
+            // macOS file systems do not tell normalization forms apart;
+            // NTFS does, but neither tells case apart by default.
+            let (how, systems) = if nfc(first) == nfc(other) {
+                ("in another Unicode normalization form", "macOS")
             } else {
-                "differing only by case"
+                ("differing only by case", "macOS or Windows")
             };
             findings.push(Finding::warning(
                 Code::NameCollision,
                 other,
                 format!(
                     "the bag also has {first:?}, the same name {how}: they cannot both exist on a \
-                 macOS or Windows file system"
+                     {systems} file system"
                 ),
             ));
         },
@@ -207,8 +209,9 @@ mod tests {
         ]);
         let mut findings = Findings::default();
         check_collisions(&store, &mut findings);
-        let found: Vec<_> = (findings.into_vec().into_iter())
-            .map(|f| (f.severity, f.code, f.path))
+        let findings = findings.into_vec();
+        let found: Vec<_> = (findings.iter())
+            .map(|f| (f.severity, f.code, f.path.clone()))
             .collect();
         assert_eq!(
             found,
@@ -220,6 +223,12 @@ mod tests {
                 ),
                 (Severity::Warning, Code::NameCollision, "data/a.txt".into()),
             ]
+        );
+        assert!(findings[0].message.ends_with("on a macOS file system"));
+        assert!(
+            findings[1]
+                .message
+                .ends_with("on a macOS or Windows file system")
         );
     }
 }
