@@ -384,8 +384,6 @@ impl Listing for Payload<'_> {
     }
 }
 
-/// The documents as packed, seen through the records, where their files
-/// were found, and what the file phase read.
 /// The size of a Linux pipe's buffer.
 const PIPE_BUFFER: usize = 64 << 10;
 
@@ -412,6 +410,8 @@ impl<W: io::Write> io::Write for Tee<'_, W> {
     }
 }
 
+/// The documents as packed, seen through the records, where their files
+/// were found, and what the file phase read.
 struct Packed<'a> {
     records: &'a Records,
     locations: &'a [Location],
