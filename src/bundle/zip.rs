@@ -3,7 +3,7 @@
 //! Only what a bundle needs: stored and deflated entries, UTF-8 names, Zip64
 //! where sizes, offsets or the entry count require it, and nothing that
 //! depends on the machine or the clock: every entry has the DOS time
-//! 1980-01-01 00:00, Unix mode 0644, no extra field but Zip64's, no comment.
+//! 1980-02-01 00:00, Unix mode 0644, no extra field but Zip64's, no comment.
 //!
 //! Entries are laid out by the caller: it learns each local header's length
 //! from [`local_header_len`] before the data exists, so several entries can
@@ -67,8 +67,12 @@ const ZIP64_LOCATOR_SIGNATURE: u32 = 0x0706_4b50;
 const ZIP64_EXTRA_ID: u16 = 0x0001;
 /// General purpose flag bit 11: the name is UTF-8.
 const FLAG_UTF8: u16 = 1 << 11;
-/// 1980-01-01 in MS-DOS date format; the time is 00:00:00 (zero).
-const DOS_DATE_1980: u16 = (1 << 5) | 1;
+/// 1980-02-01 in MS-DOS date format; the time is 00:00:00 (zero). A DOS
+/// time is local time, so 1980-01-01 00:00 read east of UTC is a moment of
+/// 1979, which Python's `zipfile` then refuses to zip again ("ZIP does not
+/// support timestamps before 1980"); Gradle's reproducible archives take
+/// 1980-02-01 for the same reason.
+const FIXED_DOS_DATE: u16 = (2 << 5) | 1;
 /// Version 2.0: deflate; 4.5: Zip64.
 const VERSION_DEFLATE: u16 = 20;
 const VERSION_ZIP64: u16 = 45;
@@ -114,7 +118,7 @@ pub fn local_header(entry: &Entry) -> Vec<u8> {
     put_u16(&mut out, FLAG_UTF8);
     put_u16(&mut out, entry.method.code());
     put_u16(&mut out, 0);
-    put_u16(&mut out, DOS_DATE_1980);
+    put_u16(&mut out, FIXED_DOS_DATE);
     put_u32(&mut out, entry.crc32);
     if zip64 {
         put_u32(&mut out, U32_LIMIT as u32);
@@ -196,7 +200,7 @@ fn central_header(out: &mut Vec<u8>, entry: &Entry) {
     put_u16(out, FLAG_UTF8);
     put_u16(out, entry.method.code());
     put_u16(out, 0);
-    put_u16(out, DOS_DATE_1980);
+    put_u16(out, FIXED_DOS_DATE);
     put_u32(out, entry.crc32);
     let (compressed, uncompressed) = if big_sizes {
         (U32_LIMIT, U32_LIMIT)
@@ -287,6 +291,15 @@ mod tests {
         assert_eq!(zip.len(), 3);
         let mut file = zip.by_name("bag/data/Überblick.md").unwrap();
         assert_eq!(file.unix_mode(), Some(0o100_644));
+        let time = file.last_modified().expect("a time");
+        let time = (
+            time.year(),
+            time.month(),
+            time.day(),
+            time.hour(),
+            time.minute(),
+        );
+        assert_eq!(time, (1980, 2, 1, 0, 0));
         let mut read = String::new();
         file.read_to_string(&mut read).unwrap();
         assert_eq!(read, text);
