@@ -18,6 +18,12 @@ pub(super) const SAMPLE: usize = 64 << 10;
 /// Compressed data held in memory before it spills to a temporary file.
 const SPILL_AT: usize = 4 << 20;
 
+/// The trial's zlib-rs level. Level 1 (`deflate_quick`) codes with fixed
+/// Huffman tables only, so it found no saving in text of few distinct
+/// characters and few repeats, such as hex digests or base64, which deflate
+/// at level 2 shrinks by a fifth to a half: a SHA-512 manifest was stored.
+const TRIAL_LEVEL: u32 = 2;
+
 /// Whether deflate is worth running: a fast trial on the start of the data
 /// must save at least a tenth.
 pub(super) fn worth_deflating(data: &[u8]) -> bool {
@@ -25,7 +31,7 @@ pub(super) fn worth_deflating(data: &[u8]) -> bool {
     if sample.is_empty() {
         return false;
     }
-    let mut compress = Compress::new(Compression::fast(), false);
+    let mut compress = Compress::new(Compression::new(TRIAL_LEVEL), false);
     let mut out = Vec::with_capacity(sample.len() + 64);
     compress
         .compress_vec(sample, &mut out, FlushCompress::Finish)
@@ -248,6 +254,38 @@ impl<'a> Deflater<'a> {
 mod tests {
     use super::*;
     use crate::pack::{DEFLATE_LEVEL, WHOLE_DEFLATE_LEVEL};
+
+    /// `len` bytes that do not compress (xorshift).
+    fn noise(len: usize) -> Vec<u8> {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 56) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn text_of_few_characters_is_worth_deflating_and_noise_is_not() {
+        let bytes = noise(48 << 10);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let manifest: String = hex
+            .as_bytes()
+            .chunks(128)
+            .enumerate()
+            .map(|(i, digest)| format!("{}  data/f{i}.txt\n", std::str::from_utf8(digest).unwrap()))
+            .collect();
+        const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let base64: Vec<u8> = bytes.iter().map(|b| BASE64[usize::from(b & 63)]).collect();
+        assert!(worth_deflating(manifest.as_bytes()));
+        assert!(worth_deflating(hex.as_bytes()));
+        assert!(worth_deflating(&base64));
+        assert!(!worth_deflating(&bytes));
+        assert!(!worth_deflating(b""));
+    }
 
     /// `data` deflated in one stream by `compress`, as a worker deflates a
     /// file larger than a chunk.
