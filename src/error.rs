@@ -92,6 +92,19 @@ pub enum Error {
         /// The collection or `--source` directory holding it.
         source_dir: PathBuf,
     },
+    /// The output is the input, holds it, or lies inside it.
+    #[error(
+        "{}: the output would replace {}, or be written inside it, which is only read; \
+         write it elsewhere",
+        output.display(),
+        input.display()
+    )]
+    OutputOverInput {
+        /// The output asked for.
+        output: PathBuf,
+        /// The file or directory read.
+        input: PathBuf,
+    },
     /// The output exists and overwriting was not requested.
     #[error("{}: already exists (pass --force to overwrite it)", .0.display())]
     OutputExists(PathBuf),

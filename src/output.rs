@@ -112,6 +112,42 @@ impl AtomicFile {
     }
 }
 
+/// Fails if writing `output` could destroy `input`, which the command only
+/// reads: if it is the same file or directory, a directory holding it
+/// (which `--force` would replace), or a place inside it.
+pub fn refuse_to_replace(output: &Path, input: &Path) -> Result<()> {
+    let refused = || Error::OutputOverInput {
+        output: output.to_path_buf(),
+        input: input.to_path_buf(),
+    };
+    // A missing input fails when it is read.
+    let Ok(read) = input.canonicalize() else {
+        return Ok(());
+    };
+    let written = match output.canonicalize() {
+        Ok(written) => written,
+        Err(_) => {
+            let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+                return Err(refused());
+            };
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            // A missing parent fails when the output is created.
+            let Ok(parent) = parent.canonicalize() else {
+                return Ok(());
+            };
+            parent.join(name)
+        }
+    };
+    if read.starts_with(&written) || written.starts_with(&read) {
+        return Err(refused());
+    }
+    Ok(())
+}
+
 /// An output directory being written. Dropped without
 /// [`AtomicDir::commit`], its temporary directory is removed and the target
 /// is untouched.
@@ -249,6 +285,29 @@ fn sync_dir(_: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn an_output_may_not_replace_what_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let bundle = dir.path().join("bundle.zip");
+        fs::write(&bundle, b"zip").unwrap();
+        let bag = dir.path().join("bag");
+        fs::create_dir(&bag).unwrap();
+        let refused = |output: &Path, input: &Path| {
+            matches!(
+                refuse_to_replace(output, input),
+                Err(Error::OutputOverInput { .. })
+            )
+        };
+        assert!(refused(&bundle, &bundle));
+        assert!(refused(&dir.path().join("./bundle.zip"), &bundle));
+        assert!(refused(dir.path(), &bundle));
+        assert!(refused(&bag, &bag));
+        assert!(refused(&bag.join("export"), &bag));
+        assert!(!refused(&dir.path().join("out"), &bundle));
+        assert!(!refused(&dir.path().join("out"), &bag));
+        assert!(!refused(&dir.path().join("bundle.zip.csv"), &bundle));
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)

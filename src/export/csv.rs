@@ -19,7 +19,7 @@ use crate::collection::{self, COLLECTION_FILE, Collection, Document, Role};
 use crate::error::{IoContext, Result};
 use crate::finding::Finding;
 use crate::import::csv_format::{Column, OBJECTS_PREFIX, StructuredCell};
-use crate::output::AtomicFile;
+use crate::output::{AtomicFile, refuse_to_replace};
 use crate::progress::Progress;
 
 /// What an export did.
@@ -52,6 +52,7 @@ pub fn export_csv(
         documents: 0,
         findings: Vec::new(),
     };
+    refuse_to_replace(output, source)?;
     let target = AtomicFile::create(output, force)?;
     let collection = if source.join(COLLECTION_FILE).is_file() {
         collection::load(source)?.to_collection()?

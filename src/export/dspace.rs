@@ -40,7 +40,7 @@ use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
 use crate::collection::{Document, Role};
 use crate::error::{IoContext, Result};
-use crate::output::AtomicDir;
+use crate::output::{AtomicDir, refuse_to_replace};
 use crate::progress::Progress;
 
 /// The format's name on the command line.
@@ -101,6 +101,7 @@ pub fn export(
     force: bool,
     progress: &dyn Progress,
 ) -> Result<RepositoryExportReport> {
+    refuse_to_replace(output, bundle)?;
     let bundle = match verified::open(bundle, progress)? {
         Opened::Verified(bundle) => bundle,
         Opened::Refused(report) => {

@@ -15,6 +15,7 @@ use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
 use crate::collection::{Collection, Document};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
+use crate::output::refuse_to_replace;
 use crate::progress::Progress;
 use crate::verify::{self, Report, VerifyOptions};
 
@@ -173,6 +174,7 @@ pub fn export_json_records(
     collection_record: fn(&VerifiedBundle) -> serde_json::Value,
     document_record: fn(&VerifiedBundle, &Document) -> serde_json::Value,
 ) -> Result<RepositoryExportReport> {
+    refuse_to_replace(output, bundle)?;
     let bundle = match open(bundle, progress)? {
         Opened::Verified(bundle) => bundle,
         Opened::Refused(report) => {

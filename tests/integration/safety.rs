@@ -465,6 +465,29 @@ fn the_output_may_not_go_inside_the_collection() {
 }
 
 #[test]
+fn an_export_may_not_replace_its_bundle_even_with_force() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = dir.join("b.zip");
+    pack(&collection, &bundle).assert().success();
+    let before = fs::read(&bundle).unwrap();
+    for format in ["csv", "datacite", "invenio", "dspace-saf"] {
+        for output in [bundle.clone(), dir.join(".")] {
+            corpack()
+                .args(["export", format])
+                .arg(&bundle)
+                .arg("-o")
+                .arg(&output)
+                .arg("--force")
+                .assert()
+                .code(2)
+                .stderr(contains("which is only read"));
+            assert_eq!(fs::read(&bundle).unwrap(), before, "{format}");
+        }
+    }
+}
+
+#[test]
 fn no_recheck_gives_the_same_bundle_and_says_so() {
     let dir = Dir::new();
     let collection = sample_collection(&dir, "c");
