@@ -56,6 +56,7 @@ pub fn check(
         errors: Vec::new(),
         warnings: Vec::new(),
     };
+    collection::require_dirs(sources)?;
     let loaded = match collection::load(dir) {
         Ok(loaded) => loaded,
         Err(Error::Records(RecordErrors(errors))) => {

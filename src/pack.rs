@@ -108,6 +108,7 @@ pub fn prepare(
     strict: bool,
     allow: &[NameCheck],
 ) -> Result<Prepared> {
+    collection::require_dirs(sources)?;
     let mut loaded = collection::load(dir)?;
     let policy = NamePolicy::allowing(allow);
     // The names are checked while the files are looked for, and the

@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::LoadedCollection;
-use crate::error::{RecordError, RecordErrors};
+use crate::error::{Error, IoContext, RecordError, RecordErrors, Result};
 use crate::finding::{Code, Finding};
 use crate::names::nfc;
 
@@ -87,6 +87,20 @@ impl Located {
             None => (&self.places[found.place], Path::new(found.name(file))),
         }
     }
+}
+
+/// Fails unless every directory of `dirs` is one: a mistyped `--source`
+/// would otherwise leave its documents catalogued without their files, and
+/// say nothing.
+pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
+    for dir in dirs {
+        let metadata = fs::metadata(dir).at(dir)?;
+        if !metadata.is_dir() {
+            let error = io::Error::new(io::ErrorKind::NotADirectory, "not a directory");
+            return Err(Error::io(dir, error));
+        }
+    }
+    Ok(())
 }
 
 /// Looks for every document's file. A missing file is an error unless the

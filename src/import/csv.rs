@@ -13,6 +13,7 @@ use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write
 use crate::collection::validate::rule_errors;
 use crate::collection::{
     Aspect, Author, Collection, Contested, DisputingWork, Document, Place, Provenance, Role,
+    require_dirs,
 };
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
 
@@ -42,6 +43,7 @@ pub struct ParsedCsv {
 
 /// Reads `csv_file` and writes the collection into `dir`.
 pub fn import_csv(csv_file: &Path, dir: &Path, options: &CsvImportOptions) -> Result<ImportReport> {
+    require_dirs(options.files.as_slice())?;
     let bytes = std::fs::read(csv_file).at(csv_file)?;
     let parsed = parse_csv(&bytes, csv_file, &options.fields)?;
     let mut errors = Vec::new();

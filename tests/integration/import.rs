@@ -9,12 +9,8 @@ use corpack::collection::{self, Collection};
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::util::{Dir, corpack, repo_root, unzip};
+use crate::util::{Dir, corpack, seeds_dir, unzip};
 use crate::validators::validators;
-
-fn seeds_dir() -> PathBuf {
-    repo_root().join("seeds")
-}
 
 fn load(dir: &Path) -> Collection {
     collection::load(dir)

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::util::{COLLECTION_HEADER, Dir, corpack, sample_collection, zip_names};
+use crate::util::{COLLECTION_HEADER, Dir, corpack, sample_collection, seeds_dir, zip_names};
 
 /// A collection in `dir/c` with one document per `(id, file, bytes)`.
 fn make_collection(dir: &Dir, documents: &[(&str, &str, &[u8])]) -> PathBuf {
@@ -462,6 +462,41 @@ fn the_output_may_not_go_inside_the_collection() {
         .code(2)
         .stderr(contains("which pack only reads"));
     assert!(!collection.join("out.zip").exists());
+}
+
+#[test]
+fn a_source_or_files_directory_that_is_not_one_is_an_error() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let file = dir.create("not-a-dir", "x");
+    for source in [dir.join("no-such-dir"), file] {
+        pack(&collection, &dir.join("b.zip"))
+            .arg("--source")
+            .arg(&source)
+            .assert()
+            .code(2)
+            .stderr(contains(source.display().to_string()));
+        corpack()
+            .arg("check")
+            .arg(&collection)
+            .arg("--source")
+            .arg(&source)
+            .assert()
+            .code(2)
+            .stderr(contains(source.display().to_string()));
+        corpack()
+            .args(["import", "csv"])
+            .arg(seeds_dir().join("collection.csv"))
+            .arg("-o")
+            .arg(dir.join("imported"))
+            .arg("--files")
+            .arg(&source)
+            .assert()
+            .code(2)
+            .stderr(contains(source.display().to_string()));
+    }
+    assert!(!dir.join("b.zip").exists());
+    assert!(!dir.join("imported").exists());
 }
 
 #[test]

@@ -3,20 +3,15 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::PathBuf;
 
 use corpack::collection::{self, Aspect, Collection, Role, Status};
 use sha2::{Digest, Sha256};
 use unicode_normalization::is_nfc;
 
-use crate::util::{repo_root, shared_dir};
+use crate::util::{repo_root, seeds_dir, shared_dir};
 
 /// The real talk: third-party, recorded in `seeds/` but never held there.
 const TALK_FILE: &str = "furr-2014-continuing-revolution.txt";
-
-fn seeds_dir() -> PathBuf {
-    repo_root().join("seeds")
-}
 
 fn seeds() -> Collection {
     collection::load(&seeds_dir())

@@ -10,6 +10,11 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The seed collection, `seeds/`.
+pub fn seeds_dir() -> PathBuf {
+    repo_root().join("seeds")
+}
+
 /// The project's shared folder, `../shared` beside the repository, or `None`
 /// when it is missing: a test that needs it then returns early, having
 /// printed why. With the environment variable `CI` set, a missing shared
