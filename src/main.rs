@@ -14,6 +14,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
+            // A script that asked for JSON gets JSON, even for a bad command line.
+            if error.use_stderr() && std::env::args_os().any(|arg| arg == "--json") {
+                let message = error.render().to_string();
+                return cli::report_error(&anyhow::anyhow!("{}", message.trim_end()), true);
+            }
             let _ = error.print();
             return ExitCode::from(if error.use_stderr() {
                 cli::EXIT_ERROR

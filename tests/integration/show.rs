@@ -139,3 +139,22 @@ fn a_bad_date_range_is_a_usage_error() {
         .code(2)
         .stderr(contains("--date-range").and(contains("invalid EDTF date")));
 }
+
+#[test]
+fn with_json_a_usage_error_is_a_json_document() {
+    let seeds = repo_root().join("seeds");
+    let seeds = seeds.to_str().unwrap();
+    for args in [
+        &["show", "--date-range", "1937-13", "--json", seeds][..],
+        &["pack", "--json", seeds],
+        &["verify", "--json"],
+        &["export", "xml", "b.zip", "-o", "out", "--json"],
+    ] {
+        let output = corpack().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let error = document["error"].as_str().unwrap();
+        assert!(error.starts_with("error: "), "{error}");
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
+}
