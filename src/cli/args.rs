@@ -176,9 +176,9 @@ pub struct PackArgs {
 #[derive(Debug, Args)]
 pub struct AllowArgs {
     /// Make one names policy check a warning instead of an error
-    /// (repeatable); what is allowed and found is recorded in the bundle's
-    /// bag-info.txt. nfc-collision and file-directory-collision cannot be
-    /// allowed.
+    /// (repeatable); when packing, what is allowed and found is recorded in
+    /// the bundle's bag-info.txt. nfc-collision and file-directory-collision
+    /// cannot be allowed.
     #[arg(
         long = "allow",
         value_name = "CHECK",
