@@ -292,8 +292,10 @@ struct NewVersion {
     inventory: Inventory,
     /// The version block, without its state.
     block: Version,
-    /// Digests (lowercase) whose content the object already stores.
-    known: BTreeSet<String>,
+    /// Digests whose content the object already stores: lowercase → the
+    /// manifest's key as written, which the new state must repeat exactly
+    /// (E050), whatever its case (§3.4 compares digests ignoring case).
+    known: BTreeMap<String, String>,
 }
 
 fn new_version(existing: Option<&Inventory>, bundle: &VerifiedBundle, id: &str) -> NewVersion {
@@ -312,7 +314,7 @@ fn new_version(existing: Option<&Inventory>, bundle: &VerifiedBundle, id: &str) 
     let known = inventory
         .manifest
         .keys()
-        .map(|digest| digest.to_ascii_lowercase())
+        .map(|digest| (digest.to_ascii_lowercase(), digest.clone()))
         .collect();
     let held = bundle
         .collection
@@ -364,19 +366,33 @@ impl NewVersion {
         block.state = staged.state;
         inventory.head = self.number;
         inventory.versions.insert(self.number, block);
-        for (digest, paths) in staged.manifest {
-            inventory.manifest.entry(digest).or_default().extend(paths);
-        }
+        merge_digests(&mut inventory.manifest, staged.manifest);
         if !staged.fixity.is_empty() {
             let fixity = inventory
                 .fixity
                 .entry(staged.fixity_algorithm.to_string())
                 .or_default();
-            for (digest, paths) in staged.fixity {
-                fixity.entry(digest).or_default().extend(paths);
-            }
+            merge_digests(fixity, staged.fixity);
         }
         inventory
+    }
+}
+
+/// Adds the paths of `additions` to `map`, each under the key `map` already
+/// has for its digest in whatever case: one digest written in two cases is
+/// a duplicate (E096, E097), and objects written by others may use upper
+/// case (§3.4).
+fn merge_digests(map: &mut DigestMap, additions: DigestMap) {
+    let spelled: BTreeMap<String, String> = map
+        .keys()
+        .map(|key| (key.to_ascii_lowercase(), key.clone()))
+        .collect();
+    for (digest, paths) in additions {
+        let key = spelled
+            .get(&digest.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or(digest);
+        map.entry(key).or_default().extend(paths);
     }
 }
 
@@ -433,7 +449,7 @@ fn stage_content(
     content_dir: &Path,
     content_path: &str,
     algorithm: DigestAlgorithm,
-    known: &BTreeSet<String>,
+    known: &BTreeMap<String, String>,
     progress: &dyn Progress,
 ) -> Result<Staged> {
     let fixity_algorithm = match algorithm {
@@ -471,12 +487,13 @@ fn stage_content(
     };
     let mut new = Vec::new();
     for file in hashed {
+        let state_key = known.get(&file.digest).unwrap_or(&file.digest);
         staged
             .state
-            .entry(file.digest.clone())
+            .entry(state_key.clone())
             .or_default()
             .push(file.logical.clone());
-        if known.contains(&file.digest) || staged.manifest.contains_key(&file.digest) {
+        if known.contains_key(&file.digest) || staged.manifest.contains_key(&file.digest) {
             continue;
         }
         staged.added += 1;
@@ -661,6 +678,122 @@ fn parent_dir(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pack::{PackOptions, pack};
+
+    /// The seeds, dated `date`, packed into `dir/<date>.zip`.
+    fn seeds_bundle(dir: &Path, date: &str) -> PathBuf {
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let collection = dir.join(format!("seeds-{date}"));
+        fs::create_dir_all(&collection).unwrap();
+        for entry in fs::read_dir(&seeds).unwrap() {
+            let entry = entry.unwrap();
+            fs::copy(entry.path(), collection.join(entry.file_name())).unwrap();
+        }
+        let toml = collection.join("collection.toml");
+        let text = fs::read_to_string(&toml).unwrap().replacen(
+            "date = \"2026-11-25\"",
+            &format!("date = \"{date}\""),
+            1,
+        );
+        fs::write(&toml, text).unwrap();
+        let bundle = dir.join(format!("{date}.zip"));
+        let options = PackOptions {
+            sources: Vec::new(),
+            strict: false,
+            force: false,
+            threads: 2,
+            allow: Vec::new(),
+            recheck: false,
+        };
+        pack(&collection, &bundle, &options, &NoProgress).unwrap();
+        bundle
+    }
+
+    /// Rewrites every inventory of `object` through `edit`, and its sidecar.
+    fn edit_inventories(object: &Path, edit: impl Fn(&mut serde_json::Value)) {
+        let mut dirs = vec![object.to_path_buf()];
+        for entry in fs::read_dir(object).unwrap() {
+            let path = entry.unwrap().path();
+            if path.join(INVENTORY).is_file() {
+                dirs.push(path);
+            }
+        }
+        for dir in dirs {
+            let path = dir.join(INVENTORY);
+            let mut inventory = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+            edit(&mut inventory);
+            let json = serde_json::to_vec_pretty(&inventory).unwrap();
+            fs::write(&path, &json).unwrap();
+            let algorithm = DigestAlgorithm::Sha512;
+            fs::write(
+                dir.join(sidecar_name(algorithm)),
+                sidecar_text(algorithm, &json),
+            )
+            .unwrap();
+        }
+    }
+
+    /// Writes every digest of an inventory in upper case, as
+    /// `minimal_uppercase_digests` of the official fixtures does.
+    fn uppercase_digests(inventory: &mut serde_json::Value) {
+        fn uppercase_keys(map: &mut serde_json::Value) {
+            let keys = std::mem::take(map.as_object_mut().unwrap());
+            *map = keys
+                .into_iter()
+                .map(|(digest, paths)| (digest.to_ascii_uppercase(), paths))
+                .collect();
+        }
+        uppercase_keys(&mut inventory["manifest"]);
+        for block in inventory["fixity"].as_object_mut().unwrap().values_mut() {
+            uppercase_keys(block);
+        }
+        for version in inventory["versions"].as_object_mut().unwrap().values_mut() {
+            uppercase_keys(&mut version["state"]);
+        }
+    }
+
+    #[test]
+    fn a_new_version_spells_known_digests_as_the_manifest_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let object = dir.path().join("object");
+        let options = OcflExportOptions::default();
+        let first = seeds_bundle(dir.path(), "2026-11-25");
+        export(&first, &object, &options, &NoProgress).unwrap();
+        edit_inventories(&object, uppercase_digests);
+        let second = seeds_bundle(dir.path(), "2026-12-01");
+        let report = export(&second, &object, &options, &NoProgress).unwrap();
+        assert_eq!(report.action, OcflAction::VersionAdded);
+        assert!(report.deduplicated > 0, "{report:?}");
+        let checked = validate_object(&object, true, &NoProgress).unwrap();
+        assert!(checked.is_valid(), "{:?}", checked.findings);
+        let inventory = checked.inventory.unwrap();
+        let state = &inventory.head_version().unwrap().state;
+        let reused: Vec<&String> = state
+            .keys()
+            .filter(|digest| digest.bytes().any(|b| b.is_ascii_uppercase()))
+            .collect();
+        assert!(!reused.is_empty(), "{state:?}");
+    }
+
+    #[test]
+    fn merged_digests_keep_the_spelling_already_there() {
+        let mut map = DigestMap::from([("AB12".to_string(), vec!["v1/content/a".to_string()])]);
+        let additions = DigestMap::from([
+            ("ab12".to_string(), vec!["v2/content/a".to_string()]),
+            ("cd34".to_string(), vec!["v2/content/c".to_string()]),
+        ]);
+        merge_digests(&mut map, additions);
+        assert_eq!(
+            map,
+            DigestMap::from([
+                (
+                    "AB12".to_string(),
+                    vec!["v1/content/a".to_string(), "v2/content/a".to_string()]
+                ),
+                ("cd34".to_string(), vec!["v2/content/c".to_string()]),
+            ])
+        );
+    }
 
     #[test]
     fn targets_are_classified_before_any_work() {

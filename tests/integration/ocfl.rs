@@ -440,6 +440,84 @@ fn a_newer_bundle_adds_a_version_storing_only_new_content() {
     assert_eq!(tree(&object), before);
 }
 
+/// Rewrites every inventory of `object` through `edit`, and its sidecar.
+fn edit_inventories(object: &Path, edit: impl Fn(&mut serde_json::Value)) {
+    let mut dirs = vec![object.to_path_buf()];
+    for entry in fs::read_dir(object).unwrap() {
+        let path = entry.unwrap().path();
+        if path.join("inventory.json").is_file() {
+            dirs.push(path);
+        }
+    }
+    for dir in dirs {
+        let path = dir.join("inventory.json");
+        let mut inventory = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        edit(&mut inventory);
+        let json = serde_json::to_vec_pretty(&inventory).unwrap();
+        fs::write(&path, &json).unwrap();
+        fs::write(
+            dir.join("inventory.json.sha512"),
+            format!("{} inventory.json\n", hex::encode(Sha512::digest(&json))),
+        )
+        .unwrap();
+    }
+}
+
+/// Writes every digest of an inventory in upper case, as the official
+/// fixture `good-objects/minimal_uppercase_digests` does.
+fn uppercase_digests(inventory: &mut serde_json::Value) {
+    fn uppercase_keys(map: &mut serde_json::Value) {
+        let keys = std::mem::take(map.as_object_mut().unwrap());
+        *map = keys
+            .into_iter()
+            .map(|(digest, paths)| (digest.to_ascii_uppercase(), paths))
+            .collect();
+    }
+    uppercase_keys(&mut inventory["manifest"]);
+    for block in inventory["fixity"].as_object_mut().unwrap().values_mut() {
+        uppercase_keys(block);
+    }
+    for version in inventory["versions"].as_object_mut().unwrap().values_mut() {
+        uppercase_keys(&mut version["state"]);
+    }
+}
+
+#[test]
+fn a_version_of_an_object_with_uppercase_digests_spells_them_so() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let first = pack(&dir, &collection, "first");
+    let object = dir.join("object");
+    assert_eq!(export(&first, &object, &[]).0, 0);
+    edit_inventories(&object, uppercase_digests);
+    verify_valid(&object);
+    revise(&collection);
+    let second = pack(&dir, &collection, "second");
+    let (status, report) = export(&second, &object, &[]);
+    assert_eq!(
+        (status, &report["action"]),
+        (0, &"version-added".into()),
+        "{report}"
+    );
+    validators().ocfl_validate(&object).assert_valid();
+    verify_valid(&object);
+    // The unchanged bagit.txt is the manifest's key, as written there.
+    let inventory = inventory(&object);
+    let state = inventory["versions"]["v2"]["state"].as_object().unwrap();
+    let (digest, _) = state
+        .iter()
+        .find(|(_, paths)| {
+            paths
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p == "sample/bagit.txt")
+        })
+        .unwrap();
+    assert_eq!(digest, &digest.to_ascii_uppercase());
+    assert!(inventory["manifest"].get(digest).is_some(), "{digest}");
+}
+
 #[test]
 fn the_same_bundle_again_is_nothing_to_do() {
     let dir = Dir::new();
