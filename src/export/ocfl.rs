@@ -149,6 +149,10 @@ pub fn export(
         }
         Target::Create | Target::Replace => None,
     };
+    let number = match &existing {
+        Some(inventory) => next_version(object, inventory)?,
+        None => VersionNum::FIRST,
+    };
     let parent = parent_dir(object);
     let staging = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -159,7 +163,7 @@ pub fn export(
         Some(_) => staging.path().to_path_buf(),
         None => object_dir.clone(),
     };
-    let version = new_version(existing.as_ref(), &verified, &id);
+    let version = new_version(existing.as_ref(), number, &verified, &id);
     let name = version.number.to_string();
     let staged = stage_content(
         &verified,
@@ -298,7 +302,23 @@ struct NewVersion {
     known: BTreeMap<String, String>,
 }
 
-fn new_version(existing: Option<&Inventory>, bundle: &VerifiedBundle, id: &str) -> NewVersion {
+/// The name of the version after the object's head, if it has one.
+fn next_version(object: &Path, inventory: &Inventory) -> Result<VersionNum> {
+    inventory.head.next().ok_or_else(|| Error::OutputConflict {
+        path: object.to_path_buf(),
+        message: format!(
+            "the OCFL object `{}` names its versions zero-padded to {} digits, and its head {} is the last such name: another version would break the naming its first version set (OCFL 1.1 §3.3, E011-E013); nothing was written",
+            inventory.id, inventory.head.padding, inventory.head
+        ),
+    })
+}
+
+fn new_version(
+    existing: Option<&Inventory>,
+    number: VersionNum,
+    bundle: &VerifiedBundle,
+    id: &str,
+) -> NewVersion {
     let info = &bundle.collection.info;
     let inventory = existing.cloned().unwrap_or_else(|| Inventory {
         content_directory: None,
@@ -310,7 +330,6 @@ fn new_version(existing: Option<&Inventory>, bundle: &VerifiedBundle, id: &str) 
         inventory_type: SpecVersion::V1_1.inventory_type(),
         versions: BTreeMap::new(),
     });
-    let number = existing.map_or(VersionNum::FIRST, |inventory| inventory.head.next());
     let known = inventory
         .manifest
         .keys()
@@ -773,6 +792,58 @@ mod tests {
             .filter(|digest| digest.bytes().any(|b| b.is_ascii_uppercase()))
             .collect();
         assert!(!reused.is_empty(), "{state:?}");
+    }
+
+    /// Every file under `dir`: relative path → bytes.
+    fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|entry| entry.unwrap())
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| {
+                let relative = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+                (relative, fs::read(entry.path()).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_zero_padded_object_gets_no_version_its_names_cannot_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let object = dir.path().join("object");
+        let options = OcflExportOptions::default();
+        for day in 1..=9 {
+            let bundle = seeds_bundle(dir.path(), &format!("2026-12-0{day}"));
+            export(&bundle, &object, &options, &NoProgress).unwrap();
+        }
+        // v1...v9 renamed v01...v09, as an object that pads to two digits.
+        edit_inventories(&object, |inventory| {
+            let mut text = inventory.to_string();
+            for n in 1..=9 {
+                text = text
+                    .replace(&format!("\"v{n}/"), &format!("\"v0{n}/"))
+                    .replace(&format!("\"v{n}\""), &format!("\"v0{n}\""));
+            }
+            *inventory = serde_json::from_str(&text).unwrap();
+        });
+        for n in 1..=9 {
+            fs::rename(object.join(format!("v{n}")), object.join(format!("v0{n}"))).unwrap();
+        }
+        let checked = validate_object(&object, false, &NoProgress).unwrap();
+        assert!(checked.is_valid(), "{:?}", checked.findings);
+        let before = tree(dir.path());
+        let bundle = seeds_bundle(dir.path(), "2026-12-10");
+        let error = export(&bundle, &object, &options, &NoProgress).unwrap_err();
+        assert!(
+            matches!(&error, Error::OutputConflict { path, .. } if path == &object),
+            "{error}"
+        );
+        assert!(error.to_string().contains("v09 is the last"), "{error}");
+        let mut after = tree(dir.path());
+        after.retain(|path, _| {
+            !path.starts_with("seeds-2026-12-10") && path != Path::new("2026-12-10.zip")
+        });
+        assert_eq!(after, before, "nothing was written");
     }
 
     #[test]

@@ -144,12 +144,16 @@ impl VersionNum {
         padding: 0,
     };
 
-    /// The version after this one, named the same way.
-    pub fn next(self) -> VersionNum {
-        VersionNum {
-            number: self.number + 1,
+    /// The version after this one, named the same way; `None` when no such
+    /// name exists: a zero-padded name keeps its leading zero (E011) and
+    /// its width (E012, E013), so `v09` is the last of width 2.
+    pub fn next(self) -> Option<VersionNum> {
+        let number = self.number.checked_add(1)?;
+        let fits = self.padding == 0 || number.to_string().len() < self.padding;
+        fits.then_some(VersionNum {
+            number,
             padding: self.padding,
-        }
+        })
     }
 }
 
@@ -343,7 +347,11 @@ mod tests {
         assert_eq!(v("v1").unwrap(), VersionNum::FIRST);
         assert_eq!(v("v012").unwrap().to_string(), "v012");
         assert_eq!(v("v012").unwrap().number, 12);
-        assert_eq!(v("v09").unwrap().next().to_string(), "v10");
+        assert_eq!(v("v9").unwrap().next().unwrap().to_string(), "v10");
+        assert_eq!(v("v08").unwrap().next().unwrap().to_string(), "v09");
+        assert_eq!(v("v09").unwrap().next(), None, "v10 has no leading zero");
+        assert_eq!(v("v0999").unwrap().next(), None);
+        assert_eq!(v(&format!("v{}", u32::MAX)).unwrap().next(), None);
         assert_eq!(v("1").unwrap_err().0, OcflCode::E104);
         assert_eq!(v("v").unwrap_err().0, OcflCode::E104);
         assert_eq!(v("v1a").unwrap_err().0, OcflCode::E104);

@@ -519,6 +519,57 @@ fn a_version_of_an_object_with_uppercase_digests_spells_them_so() {
 }
 
 #[test]
+fn a_zero_padded_object_that_is_full_is_refused() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let object = dir.join("object");
+    let toml = collection.join("collection.toml");
+    let dated = |day: u32| {
+        let text = fs::read_to_string(&toml).unwrap();
+        let (before, after) = text.split_once("date = \"").unwrap();
+        fs::write(
+            &toml,
+            format!("{before}date = \"2026-12-{day:02}{}", &after[10..]),
+        )
+        .unwrap();
+        pack(&dir, &collection, &format!("day-{day}"))
+    };
+    for day in 1..=9 {
+        assert_eq!(export(&dated(day), &object, &[]).0, 0);
+    }
+    // v1...v9 renamed v01...v09, as an object that pads to two digits.
+    edit_inventories(&object, |inventory| {
+        let mut text = inventory.to_string();
+        for n in 1..=9 {
+            text = text
+                .replace(&format!("\"v{n}/"), &format!("\"v0{n}/"))
+                .replace(&format!("\"v{n}\""), &format!("\"v0{n}\""));
+        }
+        *inventory = serde_json::from_str(&text).unwrap();
+    });
+    for n in 1..=9 {
+        fs::rename(object.join(format!("v{n}")), object.join(format!("v0{n}"))).unwrap();
+    }
+    validators().ocfl_validate(&object).assert_valid();
+    let bundle = dated(10);
+    let before = tree(dir.path());
+    let output = corpack()
+        .args(["export", "ocfl"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&object)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&object.display().to_string()), "{stderr}");
+    assert!(stderr.contains("urn:corpack:sample"), "{stderr}");
+    assert!(stderr.contains("zero-padded to 2 digits"), "{stderr}");
+    assert_eq!(tree(dir.path()), before, "nothing was written");
+    validators().ocfl_validate(&object).assert_valid();
+}
+
+#[test]
 fn the_same_bundle_again_is_nothing_to_do() {
     let dir = Dir::new();
     let collection = sample_collection(&dir, "c");
