@@ -284,8 +284,9 @@ pub struct ExportArgs {
     /// Where to write: a directory or a file, depending on the format.
     #[arg(short, long, value_name = "DIR|FILE")]
     pub output: PathBuf,
-    /// Replace the output if it exists. An OCFL object is never replaced:
-    /// exporting into one adds a version.
+    /// Replace the output if it exists. OCFL data is never replaced: an
+    /// export into an object adds a version, and a storage root or a
+    /// directory holding objects is refused.
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]

@@ -34,7 +34,8 @@ use crate::finding::Finding;
 use crate::ocfl::inventory::{DigestMap, INVENTORY, sidecar_name, sidecar_text};
 use crate::ocfl::validate::validate_object;
 use crate::ocfl::{
-    DigestAlgorithm, Inventory, OBJECT_DECLARATION, SpecVersion, User, Version, VersionNum,
+    Declared, DigestAlgorithm, Inventory, OBJECT_DECLARATION, SpecVersion, User, Version,
+    VersionNum,
 };
 use crate::output::TEMP_PREFIX;
 use crate::progress::{NoProgress, Progress};
@@ -42,8 +43,9 @@ use crate::progress::{NoProgress, Progress};
 /// How to export.
 #[derive(Clone, Debug, Default)]
 pub struct OcflExportOptions {
-    /// Replace an output that exists and is not an OCFL object. An OCFL
-    /// object is never replaced: it gets a new version.
+    /// Replace an output that exists and is not OCFL data. An OCFL object
+    /// is never replaced: it gets a new version. A storage root, or a
+    /// directory holding objects, is refused.
     pub force: bool,
 }
 
@@ -232,17 +234,41 @@ enum Target {
 }
 
 impl Target {
+    /// What `object` is, before any work. Refused whatever `force` says: a
+    /// storage root, a place inside an object or among a storage root's
+    /// own files, and, to be replaced, a directory holding OCFL data. An
+    /// object is never replaced: it gets a version.
     fn of(object: &Path, force: bool) -> Result<Target> {
+        check_place(object)?;
         let Ok(metadata) = object.symlink_metadata() else {
             return Ok(Target::Create);
         };
         if metadata.is_dir() {
+            match crate::ocfl::declared(object) {
+                Some(Declared::StorageRoot) => {
+                    return Err(conflict(
+                        object,
+                        "is an OCFL storage root (it has a `0=ocfl_…` declaration), which is never replaced, even with --force: export into an object path inside it (OCFL 1.1 §4.1)",
+                    ));
+                }
+                Some(Declared::Object) => return Ok(Target::AddVersion),
+                None => {}
+            }
             let empty = fs::read_dir(object).at(object)?.next().is_none();
             if empty {
                 return Ok(Target::Create);
             }
             if crate::ocfl::is_object_root(object) {
                 return Ok(Target::AddVersion);
+            }
+            if force && let Some(held) = ocfl_data_within(object)? {
+                return Err(conflict(
+                    object,
+                    &format!(
+                        "holds OCFL data ({}), which --force never deletes: choose another output",
+                        held.display()
+                    ),
+                ));
             }
         }
         if force {
@@ -251,6 +277,87 @@ impl Target {
             Err(Error::OutputExists(object.to_path_buf()))
         }
     }
+}
+
+fn conflict(object: &Path, message: &str) -> Error {
+    Error::OutputConflict {
+        path: object.to_path_buf(),
+        message: message.to_string(),
+    }
+}
+
+/// Refuses an output inside an OCFL object, or among a storage root's own
+/// files: either would make the object or the storage root invalid.
+fn check_place(object: &Path) -> Result<()> {
+    let path = resolved(object)?;
+    let mut below = path.file_name();
+    for dir in path.ancestors().skip(1) {
+        match crate::ocfl::declared(dir) {
+            Some(Declared::Object) => {
+                return Err(conflict(
+                    object,
+                    &format!(
+                        "lies inside the OCFL object {}, which holds nothing but what OCFL specifies (OCFL 1.1 §3.1 E001, §3.3 E015, §3.3.1 E023): choose an output outside it",
+                        dir.display()
+                    ),
+                ));
+            }
+            Some(Declared::StorageRoot) if below.is_some_and(is_storage_root_own) => {
+                return Err(conflict(
+                    object,
+                    &format!(
+                        "is among the OCFL storage root {}'s own files (its declaration, layout and extensions; OCFL 1.1 §4.1 E088, §4.4 E112): choose an object path in its storage hierarchy",
+                        dir.display()
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        below = dir.file_name();
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its existing directories resolved (symbolic
+/// links, `..`) and the rest as written: where it would be written.
+fn resolved(path: &Path) -> Result<PathBuf> {
+    let absolute = std::path::absolute(path).at(path)?;
+    let mut rest = Vec::new();
+    let mut existing = absolute.as_path();
+    while let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) {
+        rest.push(name);
+        existing = parent;
+        if let Ok(canonical) = existing.canonicalize() {
+            return Ok(rest
+                .iter()
+                .rev()
+                .fold(canonical, |path, name| path.join(name)));
+        }
+    }
+    Ok(existing.canonicalize().unwrap_or(absolute))
+}
+
+/// Whether `name`, directly in a storage root, is one of the root's own
+/// files rather than its storage hierarchy: its declaration, a copy of the
+/// specification, `ocfl_layout.json` and `extensions` (§4.1, §4.4).
+fn is_storage_root_own(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name == "extensions"
+        || name == "ocfl_layout.json"
+        || name.starts_with("0=")
+        || (name.starts_with("ocfl_") && name.ends_with(".md"))
+}
+
+/// The first OCFL object or storage root under `dir`, relative to it.
+fn ocfl_data_within(dir: &Path) -> Result<Option<PathBuf>> {
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(|error| Error::io(dir, error.into()))?;
+        if entry.file_type().is_dir() && crate::ocfl::declared(entry.path()).is_some() {
+            let held = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            return Ok(Some(held.to_path_buf()));
+        }
+    }
+    Ok(None)
 }
 
 /// The object must be this collection's, and its head no newer than the
@@ -886,6 +993,54 @@ mod tests {
         fs::write(object.join(OBJECT_DECLARATION), "ocfl_object_1.1\n").unwrap();
         assert_eq!(Target::of(&object, false).unwrap(), Target::AddVersion);
         assert_eq!(Target::of(&object, true).unwrap(), Target::AddVersion);
+    }
+
+    #[test]
+    fn ocfl_data_is_never_replaced_nor_written_into() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        let object = root.join("ab/object");
+        fs::create_dir_all(object.join("v1/content")).unwrap();
+        fs::create_dir_all(root.join("extensions")).unwrap();
+        fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+        fs::write(root.join("ocfl_layout.json"), "{}").unwrap();
+        fs::write(object.join(OBJECT_DECLARATION), "ocfl_object_1.1\n").unwrap();
+        let conflict = |path: &Path, force: bool| {
+            matches!(Target::of(path, force), Err(Error::OutputConflict { .. }))
+        };
+        for refused in [
+            root.clone(),
+            root.join("extensions/x"),
+            root.join("ocfl_layout.json"),
+            root.join("0=ocfl_1.1"),
+            root.join("ocfl_1.1.md"),
+            object.join("v1"),
+            object.join("v1/content/new"),
+            object.join("new"),
+            object.join("new/../new"),
+        ] {
+            for force in [false, true] {
+                assert!(conflict(&refused, force), "{} {force}", refused.display());
+            }
+        }
+        // A directory holding objects is not replaced, not even with --force.
+        assert!(matches!(
+            Target::of(&root.join("ab"), false),
+            Err(Error::OutputExists(_))
+        ));
+        assert!(conflict(&root.join("ab"), true));
+        // The storage hierarchy is where objects go.
+        assert_eq!(Target::of(&root.join("cd"), false).unwrap(), Target::Create);
+        assert_eq!(
+            Target::of(&root.join("ab/../ab/object"), true).unwrap(),
+            Target::AddVersion
+        );
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&object, &link).unwrap();
+            assert!(conflict(&link.join("v1/new"), true));
+        }
     }
 
     #[test]

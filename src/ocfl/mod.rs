@@ -30,6 +30,9 @@ use crate::finding::{Code, Finding};
 pub const OBJECT_DECLARATION: &str = "0=ocfl_object_1.1";
 /// The prefix of every object declaration file name.
 const DECLARATION_PREFIX: &str = "0=ocfl_object_";
+/// The prefix of every OCFL declaration file name: an object's, or a
+/// storage root's (`0=ocfl_1.1`, §4.2).
+const ANY_DECLARATION_PREFIX: &str = "0=ocfl_";
 
 /// A version of the OCFL specification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,6 +92,32 @@ pub fn is_object_root(dir: &Path) -> bool {
         || names
             .iter()
             .any(|name| name.starts_with(DECLARATION_PREFIX) || name == inventory::INVENTORY)
+}
+
+/// What a directory declares itself to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Declared {
+    /// An object root: it has `0=ocfl_object_…` (§3.2).
+    Object,
+    /// A storage root: it has `0=ocfl_…`, not an object's (§4.2).
+    StorageRoot,
+}
+
+/// What `dir` declares itself to be by its OCFL declaration files, if it
+/// has any: a storage root when it has a storage root's, even beside an
+/// object's. A directory that cannot be read declares nothing.
+pub fn declared(dir: &Path) -> Option<Declared> {
+    let mut declared = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(DECLARATION_PREFIX) {
+            declared = Some(Declared::Object);
+        } else if name.starts_with(ANY_DECLARATION_PREFIX) {
+            return Some(Declared::StorageRoot);
+        }
+    }
+    declared
 }
 
 /// A finding about an OCFL object: errors for `E` codes, warnings for `W`
@@ -152,6 +181,17 @@ mod tests {
             Some(SpecVersion::V1_0)
         );
         assert_eq!(SpecVersion::from_declaration("0=ocfl_object_2.0"), None);
+    }
+
+    #[test]
+    fn declarations_tell_objects_from_storage_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(declared(dir.path()), None);
+        assert_eq!(declared(&dir.path().join("absent")), None);
+        std::fs::write(dir.path().join("0=ocfl_object_1.0"), "").unwrap();
+        assert_eq!(declared(dir.path()), Some(Declared::Object));
+        std::fs::write(dir.path().join("0=ocfl_1.1"), "").unwrap();
+        assert_eq!(declared(dir.path()), Some(Declared::StorageRoot));
     }
 
     #[test]

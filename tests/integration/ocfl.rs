@@ -718,6 +718,42 @@ fn an_existing_output_is_replaced_only_with_force() {
 }
 
 #[test]
+fn ocfl_data_is_never_replaced_nor_written_into() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let holder = dir.join("holder");
+    let root = holder.join("root");
+    fs::create_dir_all(root.join("extensions")).unwrap();
+    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    let object = root.join("sample");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let before = tree(dir.path());
+    for (output, why) in [
+        (&root, "is an OCFL storage root"),
+        (&root.join("extensions/x"), "storage root"),
+        (&root.join("ocfl_layout.json"), "storage root"),
+        (&object.join("v1/content/x"), "lies inside the OCFL object"),
+        (&object.join("x"), "lies inside the OCFL object"),
+        (&holder, "holds OCFL data"),
+    ] {
+        let output = corpack()
+            .args(["export", "ocfl"])
+            .arg(&bundle)
+            .arg("-o")
+            .arg(output)
+            .arg("--force")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(why), "{stderr}");
+    }
+    assert_eq!(tree(dir.path()), before);
+    validators().ocfl_validate(&object).assert_valid();
+}
+
+#[test]
 fn the_seeds_export_to_valid_objects() {
     let dir = Dir::new();
     let seeds = crate::util::repo_root().join("seeds");
