@@ -257,7 +257,7 @@ fn remove_stale(dir: &Path) -> Vec<PathBuf> {
 
 /// Whether `path` still names the open `file`.
 #[cfg(unix)]
-fn still_named(file: &File, path: &Path) -> bool {
+pub(crate) fn still_named(file: &File, path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (file.metadata(), path.symlink_metadata()) {
         (Ok(open), Ok(named)) => (open.dev(), open.ino()) == (named.dev(), named.ino()),
@@ -266,7 +266,7 @@ fn still_named(file: &File, path: &Path) -> bool {
 }
 
 #[cfg(not(unix))]
-fn still_named(_: &File, path: &Path) -> bool {
+pub(crate) fn still_named(_: &File, path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }
 

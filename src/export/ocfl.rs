@@ -16,7 +16,10 @@
 //! Nothing is written in the object until it is complete beside it: a new
 //! object is built in a temporary directory and renamed into place; a new
 //! version is built aside, its directory renamed in, then the root
-//! inventory and last its sidecar (OCFL 1.1 §3.6) replaced by renames.
+//! inventory and last its sidecar (OCFL 1.1 §3.6) replaced by renames. The
+//! temporary directory is outside any storage root where it can be (see
+//! `staging_parent`), and the next export removes those interrupted
+//! ones left.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
@@ -37,7 +40,7 @@ use crate::ocfl::{
     Declared, DigestAlgorithm, Inventory, OBJECT_DECLARATION, SpecVersion, User, Version,
     VersionNum,
 };
-use crate::output::TEMP_PREFIX;
+use crate::output::{TEMP_PREFIX, still_named};
 use crate::progress::{NoProgress, Progress};
 
 /// How to export.
@@ -155,11 +158,7 @@ pub fn export(
         Some(inventory) => next_version(object, inventory)?,
         None => VersionNum::FIRST,
     };
-    let parent = parent_dir(object);
-    let staging = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempdir_in(&parent)
-        .at(&parent)?;
+    let staging = Staging::new_in(&staging_parent(object)?)?;
     let object_dir = staging.path().join("object");
     let build_root = match &existing {
         Some(_) => staging.path().to_path_buf(),
@@ -215,7 +214,7 @@ pub fn export(
             OcflAction::VersionAdded
         }
         Target::Create | Target::Replace => {
-            replace(&object_dir, object, &parent)?;
+            replace(&object_dir, object, &staging.path().join("old"))?;
             OcflAction::Created
         }
     };
@@ -772,8 +771,8 @@ fn move_into(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// Puts the directory `new` at `target`, replacing whatever is there: the
-/// old one is renamed aside first and deleted last.
-fn replace(new: &Path, target: &Path, parent: &Path) -> Result<()> {
+/// old one is renamed to `aside` first and deleted last.
+fn replace(new: &Path, target: &Path, aside: &Path) -> Result<()> {
     let Ok(metadata) = target.symlink_metadata() else {
         return move_into(new, target);
     };
@@ -781,17 +780,121 @@ fn replace(new: &Path, target: &Path, parent: &Path) -> Result<()> {
         fs::remove_dir(target).at(target)?;
         return move_into(new, target);
     }
-    let aside = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempdir_in(parent)
-        .at(parent)?;
-    let old = aside.path().join("old");
-    fs::rename(target, &old).at(target)?;
+    fs::rename(target, aside).at(target)?;
     if let Err(error) = fs::rename(new, target) {
-        let _ = fs::rename(&old, target);
+        let _ = fs::rename(aside, target);
         return Err(Error::io(target, error));
     }
-    Ok(())
+    sync_dir(&parent_dir(target))?;
+    if metadata.is_dir() {
+        fs::remove_dir_all(aside).at(aside)
+    } else {
+        fs::remove_file(aside).at(aside)
+    }
+}
+
+/// The suffix of a directory an export builds in.
+const STAGING_SUFFIX: &str = ".ocfl";
+/// The file in it that a running export holds locked.
+const STAGING_LOCK: &str = "lock";
+
+/// A directory to build a new object or version in, named
+/// `.corpack-XXXXXX.ocfl`, holding the file `lock`, locked for as long as
+/// the export runs. Dropped, it is removed.
+struct Staging {
+    /// Held, never read. Closed (unlocked) before `dir` is removed: fields
+    /// drop in order.
+    _lock: File,
+    dir: tempfile::TempDir,
+}
+
+impl Staging {
+    /// Makes one in `parent`, first removing those interrupted exports left
+    /// there: any whose lock no running export holds.
+    fn new_in(parent: &Path) -> Result<Staging> {
+        remove_stale_staging(parent);
+        loop {
+            let dir = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .suffix(STAGING_SUFFIX)
+                .tempdir_in(parent)
+                .at(parent)?;
+            let lock_path = dir.path().join(STAGING_LOCK);
+            let lock = File::create(&lock_path).at(&lock_path)?;
+            lock.lock().at(&lock_path)?;
+            // Another export's cleaning may have taken it between its
+            // creation and this lock: then make another.
+            if still_named(&lock, &lock_path) {
+                return Ok(Staging { _lock: lock, dir });
+            }
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Removes the build directories in `dir` that interrupted exports left
+/// (killed, or the power cut): those whose lock can be taken. Best effort:
+/// what cannot be removed is left for the next time.
+fn remove_stale_staging(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let ours = name
+            .to_str()
+            .is_some_and(|name| name.starts_with(TEMP_PREFIX) && name.ends_with(STAGING_SUFFIX));
+        if !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let lock_path = entry.path().join(STAGING_LOCK);
+        let Ok(lock) = File::open(&lock_path) else {
+            continue;
+        };
+        if lock.try_lock().is_ok() && still_named(&lock, &lock_path) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The directory to build in. A build an interrupted export leaves must
+/// break nothing, and the finished build is renamed into place, so it must
+/// be on the object's file system: beside the outermost storage root the
+/// object is in, where a stray directory is in no storage root (OCFL 1.1
+/// §4.1 E072, E073, E088; §4.3 E084), or else beside the object, outside it
+/// (§3.1 E001). A storage root that is a file system of its own has no
+/// such place: then the build is beside the object, inside the root, and
+/// the next export there removes what an interrupted one left.
+fn staging_parent(object: &Path) -> Result<PathBuf> {
+    let path = resolved(object)?;
+    let beside = parent_dir(&path);
+    let outside_roots = beside
+        .ancestors()
+        .filter(|dir| crate::ocfl::declared(dir) == Some(Declared::StorageRoot))
+        .last()
+        .and_then(Path::parent);
+    Ok(match outside_roots {
+        Some(outside) if same_file_system(outside, &beside) => outside.to_path_buf(),
+        _ => beside,
+    })
+}
+
+#[cfg(unix)]
+fn same_file_system(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (a.metadata(), b.metadata()) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+/// Without a device number to compare, the build stays beside the object.
+#[cfg(not(unix))]
+fn same_file_system(_: &Path, _: &Path) -> bool {
+    false
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
@@ -1044,6 +1147,40 @@ mod tests {
     }
 
     #[test]
+    fn builds_are_made_outside_storage_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().canonicalize().unwrap();
+        let root = outside.join("root");
+        fs::create_dir_all(root.join("ab")).unwrap();
+        let object = root.join("ab/object");
+        assert_eq!(staging_parent(&object).unwrap(), root.join("ab"));
+        fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+        assert_eq!(staging_parent(&object).unwrap(), outside);
+        assert_eq!(staging_parent(&root.join("top")).unwrap(), outside);
+    }
+
+    #[test]
+    fn builds_interrupted_exports_left_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let killed = dir.path().join(".corpack-killed.ocfl");
+        fs::create_dir_all(killed.join("v2/content")).unwrap();
+        fs::write(killed.join(STAGING_LOCK), "").unwrap();
+        let running = dir.path().join(".corpack-running.ocfl");
+        fs::create_dir(&running).unwrap();
+        let held = File::create(running.join(STAGING_LOCK)).unwrap();
+        held.lock().unwrap();
+        let not_ours = dir.path().join(".corpack-other");
+        fs::create_dir(&not_ours).unwrap();
+        let staging = Staging::new_in(dir.path()).unwrap();
+        assert!(!killed.exists());
+        assert!(running.exists() && not_ours.exists());
+        let made = staging.path().to_path_buf();
+        assert!(made.join(STAGING_LOCK).is_file());
+        drop(staging);
+        assert!(!made.exists());
+    }
+
+    #[test]
     fn a_directory_is_replaced_whole() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("target");
@@ -1052,7 +1189,7 @@ mod tests {
         let new = dir.path().join("new");
         fs::create_dir(&new).unwrap();
         fs::write(new.join("new.txt"), "new").unwrap();
-        replace(&new, &target, dir.path()).unwrap();
+        replace(&new, &target, &dir.path().join("aside")).unwrap();
         assert!(target.join("new.txt").exists() && !target.join("old.txt").exists());
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "nothing is left beside the target");

@@ -753,6 +753,61 @@ fn ocfl_data_is_never_replaced_nor_written_into() {
     validators().ocfl_validate(&object).assert_valid();
 }
 
+/// The entries under `dir`, at any depth, named like corpack's temporary
+/// files.
+fn leftovers(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(".corpack-"))
+        .map(|entry| entry.into_path())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_export_leaves_the_storage_root_valid() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let holder = dir.join("holder");
+    let root = holder.join("root");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    let object = root.join("sample");
+    assert_eq!(export(&pack(&dir, &collection, "first"), &object, &[]).0, 0);
+    revise(&collection);
+    // Large enough to be still building when it is killed.
+    fs::write(collection.join("letter.txt"), vec![b'x'; 24 << 20]).unwrap();
+    let second = pack(&dir, &collection, "second");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_corpack"))
+        .args(["export", "ocfl"])
+        .arg(&second)
+        .arg("-o")
+        .arg(&object)
+        .arg("--quiet")
+        .spawn()
+        .unwrap();
+    while leftovers(&holder).is_empty() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the export ended before it was killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // What the killed export left is beside the storage root, not in it.
+    assert_eq!(leftovers(&root), Vec::<PathBuf>::new());
+    assert_eq!(leftovers(&holder).len(), 1);
+    assert_eq!(inventory(&object)["head"], "v1");
+    validators().ocfl_validate(&object).assert_valid();
+    // The next export removes it.
+    let (status, report) = export(&second, &object, &[]);
+    assert_eq!((status, &report["head"]), (0, &"v2".into()), "{report}");
+    assert_eq!(leftovers(&holder), Vec::<PathBuf>::new());
+    validators().ocfl_validate(&object).assert_valid();
+}
+
 #[test]
 fn the_seeds_export_to_valid_objects() {
     let dir = Dir::new();
