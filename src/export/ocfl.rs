@@ -40,7 +40,7 @@ use crate::ocfl::{
     Declared, DigestAlgorithm, Inventory, OBJECT_DECLARATION, SpecVersion, User, Version,
     VersionNum,
 };
-use crate::output::{TEMP_PREFIX, still_named};
+use crate::output::{TEMP_PREFIX, refuse_to_replace, still_named};
 use crate::progress::{NoProgress, Progress};
 
 /// How to export.
@@ -114,6 +114,7 @@ pub fn export(
     options: &OcflExportOptions,
     progress: &dyn Progress,
 ) -> Result<OcflExportReport> {
+    refuse_to_replace(object, bundle)?;
     let target = Target::of(object, options.force)?;
     let mut report = OcflExportReport {
         bundle: bundle.to_path_buf(),

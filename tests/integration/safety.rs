@@ -506,7 +506,7 @@ fn an_export_may_not_replace_its_bundle_even_with_force() {
     let bundle = dir.join("b.zip");
     pack(&collection, &bundle).assert().success();
     let before = fs::read(&bundle).unwrap();
-    for format in ["csv", "datacite", "invenio", "dspace-saf"] {
+    for format in ["csv", "datacite", "invenio", "dspace-saf", "ocfl"] {
         for output in [bundle.clone(), dir.join(".")] {
             corpack()
                 .args(["export", format])
