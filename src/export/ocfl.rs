@@ -963,48 +963,6 @@ mod tests {
         }
     }
 
-    /// Writes every digest of an inventory in upper case, as
-    /// `minimal_uppercase_digests` of the official fixtures does.
-    fn uppercase_digests(inventory: &mut serde_json::Value) {
-        fn uppercase_keys(map: &mut serde_json::Value) {
-            let keys = std::mem::take(map.as_object_mut().unwrap());
-            *map = keys
-                .into_iter()
-                .map(|(digest, paths)| (digest.to_ascii_uppercase(), paths))
-                .collect();
-        }
-        uppercase_keys(&mut inventory["manifest"]);
-        for block in inventory["fixity"].as_object_mut().unwrap().values_mut() {
-            uppercase_keys(block);
-        }
-        for version in inventory["versions"].as_object_mut().unwrap().values_mut() {
-            uppercase_keys(&mut version["state"]);
-        }
-    }
-
-    #[test]
-    fn a_new_version_spells_known_digests_as_the_manifest_does() {
-        let dir = tempfile::tempdir().unwrap();
-        let object = dir.path().join("object");
-        let options = OcflExportOptions::default();
-        let first = seeds_bundle(dir.path(), "2026-11-25");
-        export(&first, &object, &options, &NoProgress).unwrap();
-        edit_inventories(&object, uppercase_digests);
-        let second = seeds_bundle(dir.path(), "2026-12-01");
-        let report = export(&second, &object, &options, &NoProgress).unwrap();
-        assert_eq!(report.action, OcflAction::VersionAdded);
-        assert!(report.deduplicated > 0, "{report:?}");
-        let checked = validate_object(&object, true, &NoProgress).unwrap();
-        assert!(checked.is_valid(), "{:?}", checked.findings);
-        let inventory = checked.inventory.unwrap();
-        let state = &inventory.head_version().unwrap().state;
-        let reused: Vec<&String> = state
-            .keys()
-            .filter(|digest| digest.bytes().any(|b| b.is_ascii_uppercase()))
-            .collect();
-        assert!(!reused.is_empty(), "{state:?}");
-    }
-
     /// Every file under `dir`: relative path → bytes.
     fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         walkdir::WalkDir::new(dir)
