@@ -30,21 +30,6 @@ pub enum Error {
     /// One or more records of a collection are invalid.
     #[error("{0}")]
     Records(RecordErrors),
-    /// A document's bytes do not match the checksum its record declares.
-    #[error(
-        "{}: document `{id}`: declared sha256 {declared} but the file has {actual}",
-        path.display()
-    )]
-    ChecksumMismatch {
-        /// The document file.
-        path: PathBuf,
-        /// The document id.
-        id: String,
-        /// The checksum declared by the record.
-        declared: String,
-        /// The checksum of the bytes read.
-        actual: String,
-    },
     /// A source file changed while it was read, so what was read may not
     /// be any one state of it.
     #[error(

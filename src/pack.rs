@@ -25,7 +25,7 @@ use crate::bundle::{
 };
 use crate::collection::{self, Document, LoadedCollection, Located, Location, Records};
 use crate::digest::FileDigests;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, IoContext, RecordErrors, Result};
 use crate::finding::{Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
 use crate::output::AtomicFile;
@@ -225,12 +225,14 @@ pub fn build(
         let document = loaded.document(index)?;
         let actual = written.digests.to_hex().sha256;
         match &document.sha256 {
-            Some(declared) if declared.as_str() != actual => Err(Error::ChecksumMismatch {
-                path: sources[i].path.to_path_buf(),
-                id: document.id.to_string(),
-                declared: declared.to_string(),
-                actual,
-            }),
+            Some(declared) if declared.as_str() != actual => {
+                let message = format!(
+                    "declared sha256 {declared} but the file {} has {actual}",
+                    sources[i].path.display()
+                );
+                let error = loaded.document_error(index, "sha256", message);
+                Err(Error::Records(RecordErrors(vec![error])))
+            }
             _ => Ok(()),
         }
     };

@@ -317,7 +317,12 @@ fn fixity_on_ingest_refuses_a_changed_document() {
         .arg(dir.join("out.zip"))
         .assert()
         .code(2)
-        .stderr(contains("letter.txt").and(contains(format!("declared sha256 {wrong}"))));
+        .stderr(
+            contains("collection.toml:")
+                .and(contains(".sha256: declared sha256"))
+                .and(contains(format!("declared sha256 {wrong} but the file")))
+                .and(contains("letter.txt")),
+        );
     assert!(!dir.join("out.zip").exists());
 }
 
