@@ -39,6 +39,11 @@ impl AtomicFile {
     /// is false, before any work is done. Removes the temporary files
     /// interrupted runs left in the target's directory.
     pub fn create(target: &Path, overwrite: bool) -> Result<AtomicFile> {
+        // A file is not put in place of a directory, `--force` or not.
+        if target.is_dir() {
+            let error = std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory");
+            return Err(Error::io(target, error));
+        }
         if !overwrite && target.symlink_metadata().is_ok() {
             return Err(Error::OutputExists(target.to_path_buf()));
         }
@@ -285,6 +290,15 @@ fn sync_dir(_: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn a_file_output_may_not_be_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        for overwrite in [false, true] {
+            let error = AtomicFile::create(dir.path(), overwrite).err().unwrap();
+            assert!(error.to_string().ends_with("is a directory"), "{error}");
+        }
+    }
 
     #[test]
     fn an_output_may_not_replace_what_is_read() {
