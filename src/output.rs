@@ -7,7 +7,9 @@
 //! before its rename (`SIGKILL`, a power cut) leaves its temporary file,
 //! unlocked: the next run into the same directory removes every such file
 //! whose lock it can take, and never one that another corpack still
-//! writes. A failed run removes its own at once.
+//! writes. A failed run removes its own at once. A temporary directory has
+//! the same name and, on Unix, the same lock, taken on the directory
+//! itself, and the next directory output beside it removes it likewise.
 //!
 //! The output gets the permissions an ordinary new file would (`0666`
 //! less the umask); the rename is made durable by syncing the directory.
@@ -158,6 +160,8 @@ pub fn refuse_to_replace(output: &Path, input: &Path) -> Result<()> {
 /// is untouched.
 pub struct AtomicDir {
     temp: TempDir,
+    /// The temporary directory, open and locked while it is written.
+    _lock: Option<File>,
     target: PathBuf,
     dir: PathBuf,
     overwrite: bool,
@@ -174,13 +178,16 @@ impl AtomicDir {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        remove_stale(&dir);
         let temp = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .tempdir_in(&dir)
             .at(&dir)?;
+        let lock = lock_dir(temp.path());
         Ok(AtomicDir {
             temp,
+            _lock: lock,
             target: target.to_path_buf(),
             dir,
             overwrite,
@@ -240,7 +247,10 @@ fn remove_stale(dir: &Path) -> Vec<PathBuf> {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
         let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
-        if !ours || !entry.file_type().is_ok_and(|t| t.is_file()) {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if !ours || !(kind.is_file() || cfg!(unix) && kind.is_dir()) {
             continue;
         }
         let path = entry.path();
@@ -252,12 +262,29 @@ fn remove_stale(dir: &Path) -> Vec<PathBuf> {
         }
         // Holding the lock, so no writer can have it; the name must still
         // be this file (not one a concurrent cleaner let be made anew).
-        if still_named(&file, &path) && fs::remove_file(&path).is_ok() {
+        if !still_named(&file, &path) {
+            continue;
+        }
+        let removed_it = if kind.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        if removed_it.is_ok() {
             removed.push(path);
         }
     }
     removed.sort();
     removed
+}
+
+/// Opens and locks the directory `path`, as a temporary file is locked, so
+/// that a cleaner leaves it alone while it is written. Only a guard: on
+/// systems that cannot open a directory, none.
+fn lock_dir(path: &Path) -> Option<File> {
+    let dir = File::open(path).ok()?;
+    dir.try_lock().ok()?;
+    Some(dir)
 }
 
 /// Whether `path` still names the open `file`.
@@ -387,6 +414,25 @@ mod tests {
             .collect();
         assert_eq!(names, ["b"]);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stale_temporary_directories_go_and_those_being_written_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".corpack-stale2.tmp");
+        fs::create_dir_all(stale.join("saf/item_000")).unwrap();
+        fs::write(stale.join("saf/item_000/contents"), b"left by a killed run").unwrap();
+        let first = AtomicDir::create(&dir.path().join("first"), false).unwrap();
+        assert!(!stale.exists());
+        // A second export beside a live one leaves the live one alone.
+        let second = AtomicDir::create(&dir.path().join("second"), false).unwrap();
+        assert!(first.path().exists());
+        fs::write(first.path().join("done"), b"").unwrap();
+        first.commit().unwrap();
+        drop(second);
+        assert_eq!(names(dir.path()), ["first"]);
+        assert!(dir.path().join("first/done").exists());
     }
 
     #[test]
