@@ -565,6 +565,7 @@ fn a_zero_padded_object_that_is_full_is_refused() {
     assert!(stderr.contains(&object.display().to_string()), "{stderr}");
     assert!(stderr.contains("urn:corpack:sample"), "{stderr}");
     assert!(stderr.contains("zero-padded to 2 digits"), "{stderr}");
+    assert!(stderr.contains("v09 is the last"), "{stderr}");
     assert_eq!(tree(dir.path()), before, "nothing was written");
     validators().ocfl_validate(&object).assert_valid();
 }
