@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::fetch::Fetch;
-use super::findings::Findings;
+use super::findings::{Findings, rfc_rule};
 use super::manifests::Manifest;
 use crate::bundle::reader::BagStore;
 use crate::finding::{Code, Finding, Severity};
@@ -85,11 +85,7 @@ fn check_tag_manifests(
     rfc: bool,
     findings: &mut Findings,
 ) {
-    let severity = if rfc {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
+    let severity = rfc_rule(rfc);
     for payload_manifest in manifests.iter().filter(|m| !m.is_tag) {
         let unlisted: Vec<&str> = (manifests.iter())
             .filter(|m| m.is_tag && !m.lists(store, &payload_manifest.name))

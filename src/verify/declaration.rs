@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use super::findings::Findings;
+use super::findings::{Findings, rfc_rule};
 use crate::bagit::PayloadOxum;
 use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration};
 use crate::bagit::tagfile::TagFile;
@@ -111,13 +111,8 @@ pub fn read_bag_info(
 /// (BOM)". RFC 8493 is BagIt 1.0: in a bag of an earlier draft, a
 /// warning.
 pub fn byte_order_mark(path: &str, declaration: &Declaration) -> Finding {
-    let severity = if declaration.is_rfc() {
-        Severity::Error
-    } else {
-        Severity::Warning
-    };
     Finding {
-        severity,
+        severity: rfc_rule(declaration.is_rfc()),
         code: Code::ByteOrderMark,
         path: path.into(),
         message: "begins with a byte-order mark, which a tag file must not have when bagit.txt \
@@ -155,8 +150,8 @@ pub fn check_oxum(
         let mut distinct = values.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        let severity = if distinct.len() == 1 && !rfc {
-            Severity::Warning
+        let severity = if distinct.len() == 1 {
+            rfc_rule(rfc)
         } else {
             Severity::Error
         };

@@ -9,6 +9,17 @@ use crate::finding::{Code, Finding, Severity};
 /// closing finding of that code.
 pub const MAX_PER_CODE: usize = 1000;
 
+/// The severity of breaking a rule RFC 8493 sets: an error in a bag that
+/// follows it (BagIt 1.0, `rfc`), a warning in a bag of an earlier draft,
+/// which may not have had the rule.
+pub fn rfc_rule(rfc: bool) -> Severity {
+    if rfc {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
 /// Findings as they are found.
 #[derive(Debug, Default)]
 pub struct Findings {

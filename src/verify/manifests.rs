@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::declaration::byte_order_mark;
-use super::findings::Findings;
+use super::findings::{Findings, rfc_rule};
 use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
 use crate::bagit::manifest::{self, has_unencoded_percent};
@@ -438,8 +438,8 @@ impl Reading<'_> {
         let Some(same) = self.manifest.insert(self.store, &path, digest) else {
             return;
         };
-        let severity = if same && !self.declaration.is_rfc() {
-            Severity::Warning
+        let severity = if same {
+            rfc_rule(self.declaration.is_rfc())
         } else {
             Severity::Error
         };
