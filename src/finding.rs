@@ -70,6 +70,12 @@ pub enum Code {
     /// (a warning). When every payload manifest is such, no checksum of the
     /// payload can be verified and the bag cannot be shown valid (an error).
     AlgorithmUnsupported,
+    /// A manifest's file name spells its algorithm otherwise than RFC 8493
+    /// §2.4 requires, lower case with letters and digits only
+    /// (`manifest-SHA256.txt`, `tagmanifest-sha-512.txt`): an error from
+    /// BagIt 1.0, a warning before. The algorithm is read from the
+    /// normalized name, so its checksums are verified all the same.
+    AlgorithmNameNotNormalized,
     /// A file listed in a payload manifest is absent.
     PayloadFileMissing,
     /// A payload file is not listed in a payload manifest.

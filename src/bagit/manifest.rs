@@ -15,6 +15,16 @@ pub fn tagmanifest_name(algorithm: Algorithm) -> String {
     format!("tagmanifest-{algorithm}.txt")
 }
 
+/// An algorithm's name as a manifest's file name must spell it (RFC 8493
+/// §2.4): "lowercasing the common name of the algorithm and removing all
+/// non-alphanumeric characters" (`SHA-256` → `sha256`).
+pub fn normalize_algorithm_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// One manifest line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ManifestEntry {
@@ -311,6 +321,20 @@ mod tests {
                 parse_line_unsupported(&bad, true).is_err(),
                 "{bad:?} accepted"
             );
+        }
+    }
+
+    #[test]
+    fn algorithm_names_are_normalized_lower_case_letters_and_digits() {
+        for (name, normalized) in [
+            ("sha256", "sha256"),
+            ("SHA256", "sha256"),
+            ("SHA-512", "sha512"),
+            ("Sha_1", "sha1"),
+            ("blake2b-512", "blake2b512"),
+            ("", ""),
+        ] {
+            assert_eq!(normalize_algorithm_name(name), normalized, "{name:?}");
         }
     }
 

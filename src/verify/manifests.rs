@@ -188,7 +188,20 @@ pub fn read(
         let Some(algorithm_name) = algorithm_name.strip_suffix(".txt") else {
             continue;
         };
-        let algorithm = algorithm_name.parse::<Algorithm>().ok();
+        let normalized = manifest::normalize_algorithm_name(algorithm_name);
+        // Read from the normalized name: `manifest-SHA256.txt` breaks a rule
+        // of naming, but leaves no doubt which checksums it holds, and
+        // whether the bytes are intact is worth knowing all the same.
+        let algorithm = normalized.parse::<Algorithm>().ok();
+        if normalized != algorithm_name {
+            findings.push(not_normalized(
+                name,
+                algorithm_name,
+                &normalized,
+                algorithm,
+                declaration,
+            ));
+        }
         match algorithm {
             None => findings.push(Finding::warning(
                 Code::AlgorithmUnsupported,
@@ -269,6 +282,35 @@ pub fn read(
         ));
     }
     manifests
+}
+
+/// The finding for the manifest `name`, whose algorithm is spelled
+/// `algorithm_name` where RFC 8493 §2.4 says it "MUST be normalized" as
+/// `normalized`. RFC 8493 is BagIt 1.0: in a bag of an earlier draft, a
+/// warning.
+fn not_normalized(
+    name: &str,
+    algorithm_name: &str,
+    normalized: &str,
+    algorithm: Option<Algorithm>,
+    declaration: &Declaration,
+) -> Finding {
+    let prefix = name
+        .strip_suffix(&format!("{algorithm_name}.txt"))
+        .unwrap_or_default();
+    let verified = match algorithm {
+        Some(algorithm) => format!("; its checksums are verified as {algorithm}"),
+        None => String::new(),
+    };
+    Finding {
+        severity: rfc_rule(declaration.is_rfc()),
+        code: Code::AlgorithmNameNotNormalized,
+        path: name.into(),
+        message: format!(
+            "the algorithm is named {algorithm_name:?}, which a manifest's name must write in \
+             lower case with letters and digits only: {prefix}{normalized}.txt{verified}"
+        ),
+    }
 }
 
 /// Lines of one tolerated form: how many, and the first.
@@ -461,6 +503,7 @@ impl Reading<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bagit::declaration;
     use crate::verify::testutil::{Memory, read_manifests};
 
     /// `(severity, code, path)` of each finding.
@@ -555,6 +598,69 @@ mod tests {
                 "manifest-blake2b512.txt"
             )]
         );
+    }
+
+    #[test]
+    fn an_algorithm_name_not_normalized_is_found_and_its_checksums_kept() {
+        let sha256 = format!("{}  data/a\n", "00".repeat(32));
+        let sha512 = format!("{}  manifest-SHA256.txt\n", "11".repeat(64));
+        let blake2b512 = format!("{}  data/a\n", "22".repeat(64));
+        let store = Memory::new(&[
+            ("data/a", b"a"),
+            ("manifest-BLAKE2b512.txt", blake2b512.as_bytes()),
+            ("manifest-SHA256.txt", sha256.as_bytes()),
+            ("tagmanifest-sha-512.txt", sha512.as_bytes()),
+        ]);
+        let (manifests, findings) = read_manifests(&store);
+        let algorithms: Vec<_> = manifests.list.iter().map(|m| m.algorithm).collect();
+        assert_eq!(
+            algorithms,
+            [None, Some(Algorithm::Sha256), Some(Algorithm::Sha512)]
+        );
+        assert_eq!(manifests.list[1].digest(0), Some(&[0; 32][..]));
+        assert_eq!(
+            codes(&findings),
+            [
+                (
+                    Severity::Error,
+                    Code::AlgorithmNameNotNormalized,
+                    "manifest-BLAKE2b512.txt"
+                ),
+                (
+                    Severity::Warning,
+                    Code::AlgorithmUnsupported,
+                    "manifest-BLAKE2b512.txt"
+                ),
+                (
+                    Severity::Error,
+                    Code::AlgorithmNameNotNormalized,
+                    "manifest-SHA256.txt"
+                ),
+                (
+                    Severity::Error,
+                    Code::AlgorithmNameNotNormalized,
+                    "tagmanifest-sha-512.txt"
+                ),
+            ]
+        );
+        assert_eq!(
+            findings[2].message,
+            "the algorithm is named \"SHA256\", which a manifest's name must write in lower case \
+             with letters and digits only: manifest-sha256.txt; its checksums are verified as \
+             sha256"
+        );
+        assert!(findings[0].message.ends_with("manifest-blake2b512.txt"));
+        // Before BagIt 1.0 (RFC 8493), a warning.
+        let declaration =
+            declaration::parse(b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n")
+                .unwrap();
+        let mut findings = Findings::default();
+        read(&store, &declaration, &Resolver::new(&store), &mut findings);
+        let severities: Vec<_> = (findings.into_vec().into_iter())
+            .filter(|f| f.code == Code::AlgorithmNameNotNormalized)
+            .map(|f| f.severity)
+            .collect();
+        assert_eq!(severities, [Severity::Warning; 3]);
     }
 
     #[test]

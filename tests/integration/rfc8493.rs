@@ -617,6 +617,47 @@ fn a_manifest_of_an_unsupported_algorithm_is_checked_but_for_its_checksums() {
 }
 
 #[test]
+fn manifest_names_write_the_algorithm_normalized() {
+    // §2.4: the algorithm's name "MUST be normalized for use in the
+    // manifest's filename by lowercasing the common name of the algorithm
+    // and removing all non-alphanumeric characters". The name leaves no
+    // doubt which algorithm it is: the checksums are verified all the same.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    fs::remove_file(bag.join("manifest-sha512.txt")).unwrap();
+    fs::rename(
+        bag.join("manifest-sha256.txt"),
+        bag.join("manifest-SHA256.txt"),
+    )
+    .unwrap();
+    retag(&bag);
+    let verdict = verify_json(&bag, &[]);
+    assert_eq!(verdict.code, 1);
+    assert_eq!(
+        verdict.findings(),
+        [(
+            "error".into(),
+            "algorithm-name-not-normalized".into(),
+            "manifest-SHA256.txt".into()
+        )]
+    );
+    assert_eq!(verdict.count("files_checked"), 5);
+    fs::write(bag.join("data/a.txt"), "alphA\n").unwrap();
+    let verdict = verify_json(&bag, &[]);
+    assert!(verdict.has_at("payload-digest-mismatch", "data/a.txt"));
+    fs::write(bag.join("data/a.txt"), "alpha\n").unwrap();
+    // Before 1.0 (RFC 8493), a warning.
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+    );
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert!(verdict.has("warning", "algorithm-name-not-normalized"));
+}
+
+#[test]
 fn fetch_txt_is_checked_and_never_fetched() {
     // §2.2.3: `URL LENGTH FILEPATH`, an absolute URL, a length or `-`, a
     // payload path listed in every payload manifest. A listed file that is
