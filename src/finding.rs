@@ -51,6 +51,11 @@ pub enum Code {
     BagitTxtInvalid,
     /// `bag-info.txt` (or `package-info.txt`) cannot be parsed.
     BagInfoInvalid,
+    /// `bag-info.txt` gives more than once a reserved element that RFC
+    /// 8493 §2.2.2 says "SHOULD NOT be repeated" (`Bagging-Date`,
+    /// `Bag-Size`, `Bag-Group-Identifier`, `Bag-Count`): a warning.
+    /// `Payload-Oxum`, which "MUST NOT" be, is `payload-oxum-invalid`.
+    BagInfoRepeated,
     /// A tag file (a manifest, `bag-info.txt`, `fetch.txt`) begins with a
     /// byte-order mark though `bagit.txt` declares UTF-8 (the mark is not
     /// read as part of the first line).

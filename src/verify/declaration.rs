@@ -102,7 +102,51 @@ pub fn read_bag_info(
         findings.push(Finding::error(Code::BagInfoInvalid, path, message));
         return None;
     }
+    check_repeated(path, &tags, findings);
     Some(tags)
+}
+
+/// The reserved elements of which RFC 8493 §2.2.2 says "This metadata
+/// element SHOULD NOT be repeated". Payload-Oxum, which "MUST NOT be
+/// present more than once", is [`check_oxum`]'s.
+const NOT_REPEATED: [&str; 4] = [
+    "Bagging-Date",
+    "Bag-Size",
+    "Bag-Group-Identifier",
+    "Bag-Count",
+];
+
+/// Warns of each element of [`NOT_REPEATED`] that `tags`, read from
+/// `path`, gives more than once: a SHOULD NOT, a warning in any version.
+fn check_repeated(path: &str, tags: &TagFile, findings: &mut Findings) {
+    for label in NOT_REPEATED {
+        let values: Vec<&str> = tags.get_all(label).collect();
+        if let Some((_, given)) = repetition(label, &values) {
+            findings.push(Finding::warning(
+                Code::BagInfoRepeated,
+                path,
+                format!("{given}; it should be given at most once"),
+            ));
+        }
+    }
+}
+
+/// For `label` given `values`, if more than one: how many different values
+/// there are, and "`label` is given N times, each time …" (or "with K
+/// different values").
+fn repetition(label: &str, values: &[&str]) -> Option<(usize, String)> {
+    if values.len() < 2 {
+        return None;
+    }
+    let mut distinct = values.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let how = match distinct.as_slice() {
+        [one] => format!("each time {one:?}"),
+        _ => format!("with {} different values", distinct.len()),
+    };
+    let given = format!("{label} is given {} times, {how}", values.len());
+    Some((distinct.len(), given))
 }
 
 /// The finding for a tag file `path` that begins with a UTF-8 byte-order
@@ -146,27 +190,17 @@ pub fn check_oxum(
         path: "bag-info.txt".into(),
         message,
     };
-    if values.len() > 1 {
-        let mut distinct = values.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let severity = if distinct.len() == 1 {
+    if let Some((distinct, given)) = repetition("Payload-Oxum", &values) {
+        let severity = if distinct == 1 {
             rfc_rule(rfc)
         } else {
             Severity::Error
         };
-        let how = match distinct.as_slice() {
-            [one] => format!("each time {one:?}"),
-            _ => format!("with {} different values", distinct.len()),
-        };
         findings.push(invalid(
             severity,
-            format!(
-                "Payload-Oxum is given {} times, {how}; it must be given at most once",
-                values.len()
-            ),
+            format!("{given}; it must be given at most once"),
         ));
-        if distinct.len() > 1 {
+        if distinct > 1 {
             return;
         }
     }
@@ -225,6 +259,44 @@ mod tests {
             assert_eq!(
                 found,
                 [(severity, Code::ByteOrderMark, "bag-info.txt".to_string())]
+            );
+        }
+    }
+
+    #[test]
+    fn reserved_elements_that_should_not_repeat_are_warned_of() {
+        let bag_info = "Bagging-Date: 2024-01-01\nbagging-date: 2024-01-02\nBag-Size: 1 KB\n\
+                        BAG-SIZE: 1 KB\nBag-Count: 1 of 2\nBag-Group-Identifier: g\n\
+                        Contact-Name: A\nContact-Name: B\n";
+        let store = Memory::new(&[("bag-info.txt", bag_info.as_bytes())]);
+        for version in ["1.0", "0.97"] {
+            let bagit_txt = format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8");
+            let declaration = declaration::parse(bagit_txt.as_bytes()).unwrap();
+            let mut findings = Findings::default();
+            read_bag_info(&store, &declaration, &mut findings).unwrap();
+            let found: Vec<_> = (findings.into_vec().into_iter())
+                .map(|f| (f.severity, f.code, f.path, f.message))
+                .collect();
+            let warning = |message: &str| {
+                (
+                    Severity::Warning,
+                    Code::BagInfoRepeated,
+                    "bag-info.txt".to_string(),
+                    message.to_string(),
+                )
+            };
+            assert_eq!(
+                found,
+                [
+                    warning(
+                        "Bagging-Date is given 2 times, with 2 different values; it should be \
+                         given at most once"
+                    ),
+                    warning(
+                        "Bag-Size is given 2 times, each time \"1 KB\"; it should be given at \
+                         most once"
+                    ),
+                ]
             );
         }
     }

@@ -317,6 +317,47 @@ fn payload_oxum_is_given_at_most_once() {
 }
 
 #[test]
+fn reserved_elements_that_should_not_repeat_are_warned_of() {
+    // §2.2.2: of Bagging-Date, Bag-Size, Bag-Group-Identifier and
+    // Bag-Count, "This metadata element SHOULD NOT be repeated"; other
+    // elements "MAY be repeated".
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    rewrite(
+        &bag,
+        "bag-info.txt",
+        "Payload-Oxum: 11.2\nContact-Name: A\nContact-Name: B\n",
+    );
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert!(verdict.findings().is_empty(), "{:#?}", verdict.findings());
+    for element in [
+        "Bagging-Date: 2024-01-01",
+        "Bag-Size: 11 B",
+        "Bag-Group-Identifier: g",
+        "Bag-Count: 1 of 2",
+    ] {
+        let again = element.to_lowercase();
+        rewrite(
+            &bag,
+            "bag-info.txt",
+            format!("Payload-Oxum: 11.2\n{element}\n{again}\n"),
+        );
+        let verdict = verify_json(&bag, &[]);
+        assert_valid(&verdict);
+        assert_eq!(
+            verdict.findings(),
+            [(
+                "warning".into(),
+                "bag-info-repeated".into(),
+                "bag-info.txt".into()
+            )],
+            "{element}"
+        );
+    }
+}
+
+#[test]
 fn package_info_is_bag_info_before_0_96() {
     // Drafts 0.93 to 0.95 named bag-info.txt package-info.txt.
     let dir = Dir::new();
