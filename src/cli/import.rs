@@ -47,6 +47,9 @@ fn print_import(report: &ImportReport, json: bool) -> anyhow::Result<Outcome> {
     if json {
         print_json(report)?;
     } else {
+        for warning in &report.warnings {
+            eprintln!("{warning}");
+        }
         print_text(&format!(
             "imported {} documents into {}: {} files copied, {} checksums recorded, {} \
              catalogued without their file\n",

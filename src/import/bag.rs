@@ -15,11 +15,18 @@
 //! them, as a document of its own, `source-bag/bag-info.txt` (id
 //! `source-bag-info`): its other labels have no field in the records, and
 //! are not lost. The licence is never in a bag: `--license` gives it.
+//!
+//! The bag is not verified: what stops an import is what leaves the records
+//! in doubt (a line that cannot be read, a checksum the bytes do not
+//! match). A tag file that begins with a UTF-8 byte-order mark, which RFC
+//! 8493 forbids but which changes nothing of its text, is read without it
+//! and reported in [`ImportReport::warnings`].
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write_collection};
+use crate::bagit::text::{TextEncoding, UTF8_BOM};
 use crate::bagit::{manifest, tagfile};
 use crate::bundle::reader::{self, BagStore};
 use crate::collection::validate::rule_errors;
@@ -27,6 +34,7 @@ use crate::collection::values::{IsoDate, Slug};
 use crate::collection::{Collection, Document, Provenance};
 use crate::digest::Algorithm;
 use crate::error::{Error, Result};
+use crate::finding::{Code, Finding};
 
 /// The file of the document that keeps the bag's `bag-info.txt`.
 pub const BAG_INFO_DOCUMENT: &str = "source-bag/bag-info.txt";
@@ -57,14 +65,20 @@ pub struct BagImportOptions {
 pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<ImportReport> {
     let store = reader::open(bag)?;
     let invalid = |message: String| Error::unreadable(bag, message);
-    let (version, encoding) = declaration(store.as_ref()).map_err(invalid)?;
-    let decode = |name: &str| -> Result<Option<String>> {
+    let mut warnings = Vec::new();
+    let (version, encoding) = declaration(store.as_ref(), &mut warnings).map_err(invalid)?;
+    let is_utf8 = TextEncoding::for_label(&encoding) == Some(TextEncoding::UTF_8);
+    let mut decode = |name: &str| -> Result<Option<String>> {
         if !store.contains(name) {
             return Ok(None);
         }
         let bytes = store
             .read_all(name)
             .map_err(|e| invalid(format!("{name}: {e}")))?;
+        // Decoding drops the mark: it must not go unsaid.
+        if is_utf8 && bytes.starts_with(&UTF8_BOM) {
+            warnings.push(byte_order_mark(name));
+        }
         tagfile::decode(&bytes, &encoding)
             .map(Some)
             .map_err(|e| invalid(format!("{name}: {e}")))
@@ -159,7 +173,7 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
         env!("CARGO_PKG_VERSION"),
         bag.display()
     );
-    write_collection(
+    let mut report = write_collection(
         dir,
         collection,
         &incoming,
@@ -171,14 +185,38 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
                 mismatch.declared, files[mismatch.document], mismatch.actual
             ))
         },
+    )?;
+    report.warnings = warnings;
+    Ok(report)
+}
+
+/// The warning for the tag file `name`, read without the UTF-8 byte-order
+/// mark it begins with. RFC 8493 forbids the mark (§2.1.1 in `bagit.txt`,
+/// §2.3 in the other tag files when `bagit.txt` declares UTF-8), and
+/// verify says so, but it leaves no doubt about the text: the bag is
+/// imported, and told about.
+fn byte_order_mark(name: &str) -> Finding {
+    Finding::warning(
+        Code::ByteOrderMark,
+        name,
+        "begins with a byte-order mark, which RFC 8493 forbids in a tag file declared UTF-8; \
+         it was read without the mark",
     )
 }
 
-/// `BagIt-Version` and `Tag-File-Character-Encoding` of `bagit.txt`.
-fn declaration(store: &dyn BagStore) -> Result<(String, String), String> {
-    let bytes = store
+/// `BagIt-Version` and `Tag-File-Character-Encoding` of `bagit.txt`; a
+/// byte-order mark it begins with is added to `warnings`.
+fn declaration(
+    store: &dyn BagStore,
+    warnings: &mut Vec<Finding>,
+) -> Result<(String, String), String> {
+    let mut bytes = store
         .read_all("bagit.txt")
         .map_err(|e| format!("bagit.txt: {e}"))?;
+    if bytes.starts_with(&UTF8_BOM) {
+        warnings.push(byte_order_mark("bagit.txt"));
+        bytes.drain(..UTF8_BOM.len());
+    }
     let text = String::from_utf8(bytes).map_err(|_| "bagit.txt: not UTF-8".to_string())?;
     let tags =
         tagfile::parse(&text).map_err(|e| format!("bagit.txt: line {}: {}", e.line, e.message))?;

@@ -24,6 +24,7 @@ use crate::collection::values::{IsoDate, License, Sha256Hex, Slug};
 use crate::collection::{COLLECTION_FILE, Collection, CollectionInfo, to_toml};
 use crate::digest::Algorithm;
 use crate::error::{Error, IoContext, Result};
+use crate::finding::Finding;
 use crate::output::AtomicFile;
 
 /// Collection fields given on the command line. They win over what the
@@ -121,6 +122,9 @@ pub struct ImportReport {
     /// Ids of the documents recorded without their file (catalogued, with
     /// the checksum the source declares).
     pub not_held: Vec<String>,
+    /// What is wrong with the source but did not stop the import (a tag
+    /// file of a bag that begins with a byte-order mark).
+    pub warnings: Vec<Finding>,
 }
 
 /// A document file to bring into the collection directory.
@@ -219,6 +223,7 @@ fn write_records(
         files_copied: 0,
         checksums_recorded: 0,
         not_held: Vec::new(),
+        warnings: Vec::new(),
     };
     let mut staged = Vec::new();
     for incoming in files {

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use corpack::collection::{self, Collection};
+use corpack::digest::Algorithm;
 use predicates::prelude::*;
 use predicates::str::contains;
 
+use crate::rfc8493::write_bag;
 use crate::util::{Dir, corpack, seeds_dir, unzip};
 use crate::validators::validators;
 
@@ -448,4 +450,59 @@ fn a_zipped_bag_imports_and_a_corrupt_one_does_not() {
                 .and(contains("data/documents/reading-list.csv")),
         );
     assert!(!dir.join("d/collection.toml").exists());
+}
+
+#[test]
+fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
+    // RFC 8493 forbids the mark (§2.1.1, §2.3) and verify reports it, but
+    // it changes nothing of the text: the import goes on, and says so.
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(
+        &bag,
+        "1.0",
+        &[("data/a.txt", b"alpha\n")],
+        &[Algorithm::Sha256],
+    );
+    fs::write(
+        bag.join("bag-info.txt"),
+        "\u{feff}External-Identifier: donor-7\nExternal-Description: D\nBagging-Date: 2026-11-25\n",
+    )
+    .unwrap();
+    for name in ["bagit.txt", "manifest-sha256.txt"] {
+        let text = fs::read_to_string(bag.join(name)).unwrap();
+        fs::write(bag.join(name), format!("\u{feff}{text}")).unwrap();
+    }
+    let import = |out: &str, json: bool| {
+        let mut command = corpack();
+        command.args(["import", "bag"]).arg(&bag).arg("-o");
+        command.arg(dir.join(out)).args(["--license", "CC0-1.0"]);
+        if json {
+            command.arg("--json");
+        }
+        command.assert().success()
+    };
+    let output = import("json", true).get_output().stdout.clone();
+    let report: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let warnings: Vec<(&str, &str, &str)> = (report["warnings"].as_array().unwrap().iter())
+        .map(|w| {
+            let text = |key: &str| w[key].as_str().unwrap();
+            (text("severity"), text("code"), text("path"))
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            ("warning", "byte-order-mark", "bagit.txt"),
+            ("warning", "byte-order-mark", "bag-info.txt"),
+            ("warning", "byte-order-mark", "manifest-sha256.txt"),
+        ]
+    );
+    // Read without the mark: the first label of bag-info.txt and the first
+    // checksum of the manifest (only bag-info.txt's is computed).
+    assert_eq!(load(&dir.join("json")).info.id.as_str(), "donor-7");
+    assert_eq!(report["checksums_recorded"], 1);
+    import("text", false).stderr(contains(
+        "bag-info.txt: warning[byte-order-mark]: begins with a byte-order mark",
+    ));
 }
