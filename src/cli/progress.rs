@@ -2,31 +2,40 @@
 
 use std::io::IsTerminal;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use corpack::progress::Progress;
 
 /// Draws progress on stderr when it is a terminal and not silenced.
 pub struct Bar {
     bar: ProgressBar,
+    /// The style once the work ahead is known: a bar, the bytes done of
+    /// the total, the rate and the time left.
+    measured: ProgressStyle,
 }
 
 impl Bar {
     /// A bar for `verb` ("packing", "verifying"); hidden unless stderr is a
     /// terminal and `quiet` is off.
     pub fn new(verb: &str, quiet: bool) -> Bar {
-        let bar = if quiet || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
+        let target = if quiet || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
         } else {
-            ProgressBar::new(0)
+            ProgressDrawTarget::stderr()
         };
-        let template = format!(
+        Bar::with_target(verb, target)
+    }
+
+    /// A bar for `verb` drawn on `target`. Until [`Progress::start`] gives
+    /// the total it has no length and shows a spinner and the bytes done:
+    /// a bar of length 0 is drawn full, `0 B/0 B`, as if all were done.
+    fn with_target(verb: &str, target: ProgressDrawTarget) -> Bar {
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(style(&format!("{verb} {{spinner}} {{bytes}}")));
+        let measured = style(&format!(
             "{verb} [{{bar:30}}] {{bytes}}/{{total_bytes}} {{binary_bytes_per_sec}} ETA {{eta}}"
-        );
-        if let Ok(style) = ProgressStyle::with_template(&template) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        Bar { bar }
+        ));
+        Bar { bar, measured }
     }
 
     /// Removes the bar from the terminal.
@@ -35,15 +44,127 @@ impl Bar {
     }
 }
 
+/// The style of `template`, whose only fields are indicatif's own.
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .expect("a template of known fields")
+        .progress_chars("=> ")
+}
+
 impl Progress for Bar {
     fn start(&self, total_bytes: u64) {
         // A command may go through phases (verify, then copy): each starts
-        // the bar over.
-        self.bar.set_position(0);
-        self.bar.set_length(total_bytes);
+        // the bar over. Length and position change in one update, so that
+        // no frame shows the new position against the old length.
+        self.bar.set_style(self.measured.clone());
+        self.bar.update(|state| {
+            state.set_len(total_bytes);
+            state.set_pos(0);
+        });
     }
 
     fn advance(&self, bytes: u64) {
         self.bar.inc(bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+    use std::sync::{Arc, Mutex};
+
+    use indicatif::TermLike;
+
+    use super::*;
+
+    /// A terminal that keeps each frame drawn on it, as text.
+    #[derive(Clone, Debug, Default)]
+    struct Screen {
+        line: Arc<Mutex<String>>,
+        frames: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Screen {
+        fn frames(&self) -> Vec<String> {
+            self.frames.lock().unwrap().clone()
+        }
+    }
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            120
+        }
+        fn move_cursor_up(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, text: &str) -> io::Result<()> {
+            self.write_str(text)
+        }
+        fn write_str(&self, text: &str) -> io::Result<()> {
+            self.line.lock().unwrap().push_str(text);
+            Ok(())
+        }
+        fn clear_line(&self) -> io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> io::Result<()> {
+            let line = std::mem::take(&mut *self.line.lock().unwrap());
+            if !line.trim().is_empty() {
+                self.frames.lock().unwrap().push(line.trim().to_string());
+            }
+            Ok(())
+        }
+    }
+
+    /// Each frame up to the total, without the rate and time left, which
+    /// depend on the clock; a frame drawn again is listed once.
+    fn drawn(screen: &Screen) -> Vec<String> {
+        let mut frames: Vec<String> = (screen.frames().iter())
+            .map(|frame| match frame.split_once('/') {
+                Some((done, total)) => {
+                    let total: Vec<&str> = total.split(' ').take(2).collect();
+                    format!("{done}/{}", total.join(" "))
+                }
+                None => frame.clone(),
+            })
+            .collect();
+        frames.dedup();
+        frames
+    }
+
+    #[test]
+    fn no_frame_shows_a_total_before_it_is_known() {
+        let screen = Screen::default();
+        let bar = Bar::with_target(
+            "verifying",
+            ProgressDrawTarget::term_like(Box::new(screen.clone())),
+        );
+        bar.bar.force_draw();
+        bar.start(2048);
+        bar.advance(1024);
+        bar.bar.force_draw();
+        // The next phase: no frame of it shows the last one's total.
+        bar.start(100);
+        bar.finish();
+        let empty = " ".repeat(30);
+        let half = format!("{}>{}", "=".repeat(15), " ".repeat(14));
+        assert_eq!(
+            drawn(&screen),
+            [
+                "verifying ⠁ 0 B".to_string(),
+                format!("verifying [{empty}] 0 B/2.00 KiB"),
+                format!("verifying [{half}] 1.00 KiB/2.00 KiB"),
+                format!("verifying [{empty}] 0 B/100 B"),
+            ]
+        );
     }
 }
