@@ -796,69 +796,141 @@ fn replace(new: &Path, target: &Path, aside: &Path) -> Result<()> {
 
 /// The suffix of a directory an export builds in.
 const STAGING_SUFFIX: &str = ".ocfl";
-/// The file in it that a running export holds locked.
-const STAGING_LOCK: &str = "lock";
+/// The suffix of its lock file, beside it: the directory's name and `.lock`.
+const LOCK_SUFFIX: &str = ".lock";
+/// The lock file that earlier corpacks kept inside their build directory.
+const INNER_LOCK: &str = "lock";
 
-/// A directory to build a new object or version in, named
-/// `.corpack-XXXXXX.ocfl`, holding the file `lock`, locked for as long as
-/// the export runs. Dropped, it is removed.
+/// A directory to build a new object or version in, `.corpack-XXXXXX.ocfl`,
+/// and beside it its lock file, `.corpack-XXXXXX.ocfl.lock`, locked for as
+/// long as the export runs. The lock file is made and locked before the
+/// directory and removed after it, so that a build directory without one
+/// is no running export's: a lock inside the directory would leave it
+/// unmarked between its creation and the lock's. Dropped, both are removed.
 struct Staging {
-    /// Held, never read. Closed (unlocked) before `dir` is removed: fields
-    /// drop in order.
+    dir: PathBuf,
+    lock_path: PathBuf,
+    /// Held, never read; closed (unlocked) once `drop` removed both.
     _lock: File,
-    dir: tempfile::TempDir,
 }
 
 impl Staging {
     /// Makes one in `parent`, first removing those interrupted exports left
-    /// there: any whose lock no running export holds.
+    /// there.
     fn new_in(parent: &Path) -> Result<Staging> {
         remove_stale_staging(parent);
         loop {
-            let dir = tempfile::Builder::new()
+            let (lock, lock_path) = tempfile::Builder::new()
                 .prefix(TEMP_PREFIX)
-                .suffix(STAGING_SUFFIX)
-                .tempdir_in(parent)
-                .at(parent)?;
-            let lock_path = dir.path().join(STAGING_LOCK);
-            let lock = File::create(&lock_path).at(&lock_path)?;
-            lock.lock().at(&lock_path)?;
+                .suffix(&format!("{STAGING_SUFFIX}{LOCK_SUFFIX}"))
+                .tempfile_in(parent)
+                .at(parent)?
+                .keep()
+                .map_err(|error| Error::io(parent, error.error))?;
+            if let Err(error) = lock.lock() {
+                let _ = fs::remove_file(&lock_path);
+                return Err(Error::io(&lock_path, error));
+            }
             // Another export's cleaning may have taken it between its
-            // creation and this lock: then make another.
-            if still_named(&lock, &lock_path) {
-                return Ok(Staging { _lock: lock, dir });
+            // creation and this lock, and removed it: then make another.
+            if !still_named(&lock, &lock_path) {
+                continue;
+            }
+            let dir = lock_path.with_extension("");
+            match fs::create_dir(&dir) {
+                Ok(()) => {
+                    return Ok(Staging {
+                        dir,
+                        lock_path,
+                        _lock: lock,
+                    });
+                }
+                // An earlier corpack's build of the same name: take another.
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                    let _ = fs::remove_file(&lock_path);
+                }
+                Err(error) => {
+                    let _ = fs::remove_file(&lock_path);
+                    return Err(Error::io(&dir, error));
+                }
             }
         }
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        &self.dir
     }
 }
 
-/// Removes the build directories in `dir` that interrupted exports left
-/// (killed, or the power cut): those whose lock can be taken. Best effort:
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // The lock file last, so that the directory is never without it.
+        let _ = fs::remove_dir_all(&self.dir);
+        let _ = fs::remove_file(&self.lock_path);
+    }
+}
+
+/// Removes what interrupted exports (killed, or the power cut) left in
+/// `parent`: each lock file no running export holds, with its build
+/// directory, and each build directory without a lock file. Best effort:
 /// what cannot be removed is left for the next time.
-fn remove_stale_staging(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
+fn remove_stale_staging(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let ours = name
-            .to_str()
-            .is_some_and(|name| name.starts_with(TEMP_PREFIX) && name.ends_with(STAGING_SUFFIX));
-        if !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
-            continue;
-        }
-        let lock_path = entry.path().join(STAGING_LOCK);
-        let Ok(lock) = File::open(&lock_path) else {
+        let Some(name) = name.to_str() else {
             continue;
         };
-        if lock.try_lock().is_ok() && still_named(&lock, &lock_path) {
-            let _ = fs::remove_dir_all(entry.path());
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let path = entry.path();
+        let ours = |suffix: &str| name.starts_with(TEMP_PREFIX) && name.ends_with(suffix);
+        let taken = if kind.is_file() && ours(&format!("{STAGING_SUFFIX}{LOCK_SUFFIX}")) {
+            take_stale_lock(&path).map(|lock| (lock, path))
+        } else if kind.is_dir() && ours(STAGING_SUFFIX) {
+            claim_unlocked(&path)
+        } else {
+            None
+        };
+        if let Some((_lock, lock_path)) = taken {
+            let _ = fs::remove_dir_all(lock_path.with_extension(""));
+            let _ = fs::remove_file(&lock_path);
         }
     }
+}
+
+/// The lock file at `lock_path`, locked, if no running export holds it.
+fn take_stale_lock(lock_path: &Path) -> Option<File> {
+    locked(File::open(lock_path).ok()?, lock_path)
+}
+
+/// `lock`, opened at `lock_path`, once locked, if it can be and the path
+/// still names it (another cleaner may have removed it meanwhile).
+fn locked(lock: File, lock_path: &Path) -> Option<File> {
+    (lock.try_lock().is_ok() && still_named(&lock, lock_path)).then_some(lock)
+}
+
+/// A lock file made and locked for the build directory `dir`, which has
+/// none: an export makes the lock file first, so none is making `dir`, and
+/// making the lock file (which fails if it exists) claims `dir` against
+/// other cleaners. Not if `dir` is an earlier corpack's build, locked
+/// inside.
+fn claim_unlocked(dir: &Path) -> Option<(File, PathBuf)> {
+    if File::open(dir.join(INNER_LOCK)).is_ok_and(|inner| inner.try_lock().is_err()) {
+        return None;
+    }
+    let mut lock_path = dir.as_os_str().to_owned();
+    lock_path.push(LOCK_SUFFIX);
+    let lock_path = PathBuf::from(lock_path);
+    let lock = File::options()
+        .write(true)
+        .create_new(true)
+        .open(&lock_path)
+        .ok()?;
+    Some((locked(lock, &lock_path)?, lock_path))
 }
 
 /// The directory to build in. A build an interrupted export leaves must
@@ -1015,22 +1087,52 @@ mod tests {
     #[test]
     fn builds_interrupted_exports_left_are_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let killed = dir.path().join(".corpack-killed.ocfl");
-        fs::create_dir_all(killed.join("v2/content")).unwrap();
-        fs::write(killed.join(STAGING_LOCK), "").unwrap();
-        let running = dir.path().join(".corpack-running.ocfl");
-        fs::create_dir(&running).unwrap();
-        let held = File::create(running.join(STAGING_LOCK)).unwrap();
+        let at = |name: &str| dir.path().join(name);
+        // Killed while building: the directory and its lock, unlocked.
+        fs::create_dir_all(at(".corpack-killed.ocfl/v2/content")).unwrap();
+        fs::write(at(".corpack-killed.ocfl.lock"), "").unwrap();
+        // Killed before making its directory: the lock alone.
+        fs::write(at(".corpack-early1.ocfl.lock"), "").unwrap();
+        // A directory without a lock file, as earlier corpacks left one when
+        // killed between making it and making the lock inside.
+        fs::create_dir_all(at(".corpack-nolock.ocfl/object/v1")).unwrap();
+        // Running: its lock is held.
+        fs::create_dir(at(".corpack-running.ocfl")).unwrap();
+        let held = File::create(at(".corpack-running.ocfl.lock")).unwrap();
         held.lock().unwrap();
-        let not_ours = dir.path().join(".corpack-other");
-        fs::create_dir(&not_ours).unwrap();
+        // Earlier corpacks' builds, running (the lock inside is held) and killed.
+        fs::create_dir(at(".corpack-older1.ocfl")).unwrap();
+        let older = File::create(at(".corpack-older1.ocfl/lock")).unwrap();
+        older.lock().unwrap();
+        fs::create_dir(at(".corpack-older2.ocfl")).unwrap();
+        fs::write(at(".corpack-older2.ocfl/lock"), "").unwrap();
+        fs::create_dir(at(".corpack-other")).unwrap();
         let staging = Staging::new_in(dir.path()).unwrap();
-        assert!(!killed.exists());
-        assert!(running.exists() && not_ours.exists());
         let made = staging.path().to_path_buf();
-        assert!(made.join(STAGING_LOCK).is_file());
+        let mut lock = made.clone().into_os_string();
+        lock.push(".lock");
+        let lock = PathBuf::from(lock);
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| !made.ends_with(name) && !lock.ends_with(name))
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ".corpack-older1.ocfl",
+                ".corpack-other",
+                ".corpack-running.ocfl",
+                ".corpack-running.ocfl.lock"
+            ]
+        );
+        // The new build is locked, so another export's cleaning keeps it.
+        assert!(File::open(&lock).unwrap().try_lock().is_err());
+        remove_stale_staging(dir.path());
+        assert!(made.is_dir() && lock.is_file());
         drop(staging);
-        assert!(!made.exists());
+        assert!(!made.exists() && !lock.exists());
     }
 
     #[test]
