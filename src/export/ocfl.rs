@@ -18,7 +18,7 @@
 //! version is built aside, its directory renamed in, then the root
 //! inventory and last its sidecar (OCFL 1.1 §3.6) replaced by renames. The
 //! temporary directory is outside any storage root where it can be (see
-//! `staging_parent`), and the next export removes those interrupted
+//! `staging_places`), and the next export removes those interrupted
 //! ones left.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -159,7 +159,7 @@ pub fn export(
         Some(inventory) => next_version(object, inventory)?,
         None => VersionNum::FIRST,
     };
-    let staging = Staging::new_in(&staging_parent(object)?)?;
+    let staging = Staging::new(&staging_places(object)?)?;
     let object_dir = staging.path().join("object");
     let build_root = match &existing {
         Some(_) => staging.path().to_path_buf(),
@@ -800,6 +800,38 @@ const STAGING_SUFFIX: &str = ".ocfl";
 const LOCK_SUFFIX: &str = ".lock";
 /// The lock file that earlier corpacks kept inside their build directory.
 const INNER_LOCK: &str = "lock";
+/// The storage root extension directory builds are made in where they can
+/// be made nowhere outside the root (see [`staging_places`]).
+const STAGING_EXTENSION: &str = "corpack-staging";
+
+/// A directory builds may be made in.
+struct Place {
+    dir: PathBuf,
+    /// The directories an export makes for `dir` when they are missing, and
+    /// removes when it leaves them empty, innermost first: a storage root
+    /// extension's directory and `extensions` (an empty directory has no
+    /// place in a storage root, §4.1 E073).
+    made: Vec<PathBuf>,
+}
+
+impl Place {
+    fn existing(dir: &Path) -> Place {
+        Place {
+            dir: dir.to_path_buf(),
+            made: Vec::new(),
+        }
+    }
+
+    /// The storage root `root`'s extension directory for builds.
+    fn extension_of(root: &Path) -> Place {
+        let extensions = root.join("extensions");
+        let dir = extensions.join(STAGING_EXTENSION);
+        Place {
+            dir: dir.clone(),
+            made: vec![dir, extensions],
+        }
+    }
+}
 
 /// A directory to build a new object or version in, `.corpack-XXXXXX.ocfl`,
 /// and beside it its lock file, `.corpack-XXXXXX.ocfl.lock`, locked for as
@@ -812,21 +844,49 @@ struct Staging {
     lock_path: PathBuf,
     /// Held, never read; closed (unlocked) once `drop` removed both.
     _lock: File,
+    /// The place's [`Place::made`].
+    made: Vec<PathBuf>,
 }
 
 impl Staging {
-    /// Makes one in `parent`, first removing those interrupted exports left
+    /// Makes one in the first of `places` where the export may write: a
+    /// place refused (permission denied, a read-only file system) is
+    /// passed over for the next.
+    fn new(places: &[Place]) -> Result<Staging> {
+        let mut refused = None;
+        for place in places {
+            match Staging::new_in(place) {
+                Err(error) if is_refusal(&error) => refused = Some(error),
+                made => return made,
+            }
+        }
+        Err(refused.expect("there is a place to build: beside the object"))
+    }
+
+    /// Makes one in `place`, first removing those interrupted exports left
     /// there.
-    fn new_in(parent: &Path) -> Result<Staging> {
+    fn new_in(place: &Place) -> Result<Staging> {
+        let parent = &place.dir;
         remove_stale_staging(parent);
         loop {
-            let (lock, lock_path) = tempfile::Builder::new()
+            if !place.made.is_empty() {
+                fs::create_dir_all(parent).at(parent)?;
+            }
+            let (lock, lock_path) = match tempfile::Builder::new()
                 .prefix(TEMP_PREFIX)
                 .suffix(&format!("{STAGING_SUFFIX}{LOCK_SUFFIX}"))
                 .tempfile_in(parent)
-                .at(parent)?
-                .keep()
-                .map_err(|error| Error::io(parent, error.error))?;
+            {
+                // Another export, ending, removed the directory it left
+                // empty: make it again.
+                Err(error) if error.kind() == io::ErrorKind::NotFound && !place.made.is_empty() => {
+                    continue;
+                }
+                made => made
+                    .at(parent)?
+                    .keep()
+                    .map_err(|error| Error::io(parent, error.error))?,
+            };
             if let Err(error) = lock.lock() {
                 let _ = fs::remove_file(&lock_path);
                 return Err(Error::io(&lock_path, error));
@@ -843,6 +903,7 @@ impl Staging {
                         dir,
                         lock_path,
                         _lock: lock,
+                        made: place.made.clone(),
                     });
                 }
                 // An earlier corpack's build of the same name: take another.
@@ -867,7 +928,23 @@ impl Drop for Staging {
         // The lock file last, so that the directory is never without it.
         let _ = fs::remove_dir_all(&self.dir);
         let _ = fs::remove_file(&self.lock_path);
+        // Only if empty: another export may be building there.
+        for dir in &self.made {
+            let _ = fs::remove_dir(dir);
+        }
     }
+}
+
+/// Whether `error` is the file system refusing a write there, rather than
+/// failing: another place may do.
+fn is_refusal(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Io { error, .. } if matches!(
+            error.kind(),
+            io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+        )
+    )
 }
 
 /// Removes what interrupted exports (killed, or the power cut) left in
@@ -933,26 +1010,41 @@ fn claim_unlocked(dir: &Path) -> Option<(File, PathBuf)> {
     Some((locked(lock, &lock_path)?, lock_path))
 }
 
-/// The directory to build in. A build an interrupted export leaves must
-/// break nothing, and the finished build is renamed into place, so it must
-/// be on the object's file system: beside the outermost storage root the
-/// object is in, where a stray directory is in no storage root (OCFL 1.1
-/// §4.1 E072, E073, E088; §4.3 E084), or else beside the object, outside it
-/// (§3.1 E001). A storage root that is a file system of its own has no
-/// such place: then the build is beside the object, inside the root, and
-/// the next export there removes what an interrupted one left.
-fn staging_parent(object: &Path) -> Result<PathBuf> {
+/// Where builds may be made, best first. A build an interrupted export
+/// leaves must break nothing, and the finished build is renamed into
+/// place, so it must be on the object's file system. Beside the outermost
+/// storage root the object is in, a stray build is in no storage root
+/// (OCFL 1.1 §4.1 E072, E073, E088; §4.3 E084). Where that is another file
+/// system or cannot be written, the root's storage root extension
+/// directory `extensions/corpack-staging` may hold anything (§4.4; an
+/// unregistered name is only a warning, W016). Then beside the object,
+/// outside it (§3.1 E001) but in the storage hierarchy, until the next
+/// export there removes it; last the system's temporary directory, when it
+/// is on the object's file system.
+fn staging_places(object: &Path) -> Result<Vec<Place>> {
     let path = resolved(object)?;
     let beside = parent_dir(&path);
-    let outside_roots = beside
+    let root = beside
         .ancestors()
         .filter(|dir| crate::ocfl::declared(dir) == Some(Declared::StorageRoot))
-        .last()
-        .and_then(Path::parent);
-    Ok(match outside_roots {
-        Some(outside) if same_file_system(outside, &beside) => outside.to_path_buf(),
-        _ => beside,
-    })
+        .last();
+    let mut places = Vec::new();
+    if let Some(root) = root {
+        if let Some(outside) = root.parent()
+            && same_file_system(outside, &beside)
+        {
+            places.push(Place::existing(outside));
+        }
+        if same_file_system(root, &beside) {
+            places.push(Place::extension_of(root));
+        }
+    }
+    places.push(Place::existing(&beside));
+    let temp = std::env::temp_dir();
+    if temp != beside && same_file_system(&temp, &beside) {
+        places.push(Place::existing(&temp));
+    }
+    Ok(places)
 }
 
 #[cfg(unix)]
@@ -1078,10 +1170,50 @@ mod tests {
         let root = outside.join("root");
         fs::create_dir_all(root.join("ab")).unwrap();
         let object = root.join("ab/object");
-        assert_eq!(staging_parent(&object).unwrap(), root.join("ab"));
+        let dirs = |object: &Path| -> Vec<PathBuf> {
+            let places = staging_places(object).unwrap();
+            // The system's temporary directory comes last, when it is on
+            // the same file system.
+            let temp = std::env::temp_dir();
+            assert_eq!(
+                places.last().unwrap().dir == temp,
+                same_file_system(&temp, &outside)
+            );
+            (places.into_iter().map(|place| place.dir))
+                .filter(|dir| *dir != temp)
+                .collect()
+        };
+        assert_eq!(dirs(&object), [root.join("ab")]);
         fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
-        assert_eq!(staging_parent(&object).unwrap(), outside);
-        assert_eq!(staging_parent(&root.join("top")).unwrap(), outside);
+        let extension = root.join("extensions/corpack-staging");
+        assert_eq!(
+            dirs(&object),
+            [outside.clone(), extension.clone(), root.join("ab")]
+        );
+        assert_eq!(dirs(&root.join("top")), [outside, extension, root]);
+    }
+
+    #[test]
+    fn a_build_in_a_storage_root_extension_leaves_no_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        fs::create_dir(&root).unwrap();
+        let staging = Staging::new_in(&Place::extension_of(&root)).unwrap();
+        assert!(
+            staging
+                .path()
+                .starts_with(root.join("extensions/corpack-staging"))
+        );
+        let second = Staging::new_in(&Place::extension_of(&root)).unwrap();
+        drop(staging);
+        assert!(second.path().is_dir());
+        drop(second);
+        assert_eq!(fs::read_dir(&root).unwrap().count(), 0);
+        // Another extension's directory stays, and so does `extensions`.
+        fs::create_dir_all(root.join("extensions/0000-other")).unwrap();
+        drop(Staging::new_in(&Place::extension_of(&root)).unwrap());
+        assert!(root.join("extensions/0000-other").is_dir());
+        assert!(!root.join("extensions/corpack-staging").exists());
     }
 
     #[test]
@@ -1107,7 +1239,7 @@ mod tests {
         fs::create_dir(at(".corpack-older2.ocfl")).unwrap();
         fs::write(at(".corpack-older2.ocfl/lock"), "").unwrap();
         fs::create_dir(at(".corpack-other")).unwrap();
-        let staging = Staging::new_in(dir.path()).unwrap();
+        let staging = Staging::new_in(&Place::existing(dir.path())).unwrap();
         let made = staging.path().to_path_buf();
         let mut lock = made.clone().into_os_string();
         lock.push(".lock");

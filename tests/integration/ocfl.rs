@@ -814,6 +814,126 @@ fn a_killed_export_leaves_the_storage_root_valid() {
     validators().ocfl_validate(&object).assert_valid();
 }
 
+/// A directory made unwritable, until dropped: by its mode, or, where that
+/// is not enough (root ignores modes), by `chattr +i`. Panics if neither
+/// works, so that no test passes without having tried what it claims.
+#[cfg(unix)]
+struct Unwritable {
+    dir: PathBuf,
+    immutable: bool,
+}
+
+#[cfg(unix)]
+impl Unwritable {
+    fn new(dir: &Path) -> Unwritable {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
+        let mut unwritable = Unwritable {
+            dir: dir.to_path_buf(),
+            immutable: false,
+        };
+        if unwritable.is_writable() {
+            let chattr = std::process::Command::new("chattr")
+                .arg("+i")
+                .arg(dir)
+                .output();
+            unwritable.immutable = true;
+            assert!(
+                !unwritable.is_writable(),
+                "{} stays writable: its mode is ignored (running as root?) and `chattr +i` \
+                 gave {chattr:?}; it needs e2fsprogs' chattr, CAP_LINUX_IMMUTABLE and a file \
+                 system with the immutable flag (ext4, xfs, btrfs): point TMPDIR at one",
+                dir.display()
+            );
+        }
+        unwritable
+    }
+
+    fn is_writable(&self) -> bool {
+        let probe = self.dir.join("probe");
+        let made = fs::create_dir(&probe).is_ok();
+        let _ = fs::remove_dir(&probe);
+        made
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Unwritable {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.immutable {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(&self.dir)
+                .status();
+        }
+        let _ = fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o755));
+    }
+}
+
+/// The names in `dir`, sorted.
+#[cfg(unix)]
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn an_export_builds_where_it_may_write() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let first = pack(&dir, &collection, "first");
+    revise(&collection);
+    let second = pack(&dir, &collection, "second");
+    // The directory holding the storage root cannot be written: the build
+    // goes into the root's extensions/, and leaves nothing there.
+    let holder = dir.join("holder");
+    let root = holder.join("root");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    let object = root.join("sample");
+    {
+        let _unwritable = Unwritable::new(&holder);
+        for (bundle, head) in [(&first, "v1"), (&second, "v2")] {
+            let (status, report) = export(bundle, &object, &[]);
+            assert_eq!((status, &report["head"]), (0, &head.into()), "{report}");
+            assert_eq!(names(&root), ["0=ocfl_1.1", "sample"]);
+            assert_eq!(names(&holder), ["root"]);
+        }
+    }
+    validators().ocfl_validate(&root).assert_valid();
+    // An object in no storage root, whose directory cannot be written, gets
+    // its version built in the system's temporary directory.
+    let plain_holder = dir.join("plain");
+    fs::create_dir(&plain_holder).unwrap();
+    let plain = plain_holder.join("sample");
+    assert_eq!(export(&first, &plain, &[]).0, 0);
+    let temp = dir.join("tmp");
+    fs::create_dir(&temp).unwrap();
+    let _unwritable = Unwritable::new(&plain_holder);
+    let output = corpack()
+        .env("TMPDIR", &temp)
+        .args(["export", "--json", "ocfl"])
+        .arg(&second)
+        .arg("-o")
+        .arg(&plain)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (output.status.code(), &report["head"]),
+        (Some(0), &"v2".into()),
+        "{report}"
+    );
+    assert_eq!(names(&temp), Vec::<String>::new());
+    validators().ocfl_validate(&plain).assert_valid();
+}
+
 #[test]
 fn the_seeds_export_to_valid_objects() {
     let dir = Dir::new();
