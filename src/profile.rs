@@ -24,6 +24,7 @@ use std::path::Path;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 
+use crate::bagit::manifest::normalize_algorithm_name;
 use crate::bagit::tagfile::TagFile;
 use crate::bundle::reader::{self, BagStore};
 use crate::error::{Error, IoContext, RecordError, Result};
@@ -410,13 +411,22 @@ impl Profile {
             ),
         ];
         for (prefix, kind, required, allowed, missing_code, not_allowed_code) in kinds {
-            let present: Vec<&str> = store
+            // Each manifest's algorithm as verify reads it: from its name
+            // normalized (`manifest-SHA256.txt` holds sha256 checksums; the
+            // spelling is verify's algorithm-name-not-normalized).
+            let present: Vec<(String, &str)> = store
                 .files()
                 .iter()
-                .filter_map(|f| f.path.strip_prefix(prefix)?.strip_suffix(".txt"))
-                .filter(|algorithm| !algorithm.contains('/'))
+                .filter_map(|f| {
+                    let algorithm = f.path.strip_prefix(prefix)?.strip_suffix(".txt")?;
+                    (!algorithm.contains('/'))
+                        .then(|| (normalize_algorithm_name(algorithm), f.path.as_str()))
+                })
                 .collect();
-            for algorithm in required.iter().filter(|a| !present.contains(&a.as_str())) {
+            for algorithm in required
+                .iter()
+                .filter(|a| !present.iter().any(|(present, _)| present == *a))
+            {
                 findings.push(error(
                     missing_code,
                     format!("{prefix}{algorithm}.txt"),
@@ -424,10 +434,10 @@ impl Profile {
                 ));
             }
             if let Some(allowed) = allowed {
-                for algorithm in present.iter().filter(|a| !allowed.iter().any(|x| x == *a)) {
+                for (algorithm, path) in present.iter().filter(|(a, _)| !allowed.contains(a)) {
                     findings.push(error(
                         not_allowed_code,
-                        format!("{prefix}{algorithm}.txt"),
+                        *path,
                         format!(
                             "the profile allows only {} {kind}s, not {algorithm}",
                             allowed.join(", ")
@@ -763,6 +773,27 @@ mod tests {
         );
         assert_eq!(findings[0].path, "manifest-sha512.txt");
         assert_eq!(findings[1].path, "manifest-md5.txt");
+    }
+
+    #[test]
+    fn manifest_algorithms_are_read_from_their_normalized_names() {
+        let rules = r#"{"Manifests-Required": ["sha256"], "Manifests-Allowed": ["sha256"],
+            "Tag-Manifests-Required": ["sha512"], "Tag-Manifests-Allowed": ["sha512"]}"#;
+        let (_dir, store) = bag(&[
+            BAGIT,
+            INFO,
+            ("manifest-SHA256.txt", ""),
+            ("tagmanifest-SHA-512.txt", ""),
+        ]);
+        assert_eq!(profile(rules).unwrap().check(&store), []);
+        let rules = r#"{"Manifests-Allowed": ["sha512"]}"#;
+        let findings = profile(rules).unwrap().check(&store);
+        assert_eq!(codes(&findings), ["profile-manifest-not-allowed"]);
+        assert_eq!(findings[0].path, "manifest-SHA256.txt");
+        assert_eq!(
+            findings[0].message,
+            "the profile allows only sha512 payload manifests, not sha256"
+        );
     }
 
     #[test]
