@@ -291,6 +291,7 @@ impl Profile {
         let bag_info = declared
             .as_ref()
             .and_then(|d| declaration::read_bag_info(store, d, &mut scratch))
+            .map(|bag_info| bag_info.tags)
             .unwrap_or_default();
         self.check_bag_info(&bag_info, &mut findings);
         self.check_manifests(store, &mut findings);

@@ -47,13 +47,20 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
     declaration.ok()
 }
 
+/// A bag's `bag-info.txt`, or `package-info.txt`, read.
+pub struct BagInfo {
+    /// Which of the two the bag has, for findings about it.
+    pub path: &'static str,
+    pub tags: TagFile,
+}
+
 /// Reads `bag-info.txt` (or `package-info.txt`, its name before 0.96), if
 /// present: both are optional.
 pub fn read_bag_info(
     store: &dyn BagStore,
     declaration: &Declaration,
     findings: &mut Findings,
-) -> Option<TagFile> {
+) -> Option<BagInfo> {
     let path = if store.contains("bag-info.txt") {
         "bag-info.txt"
     } else if declaration.version < (0, 96) && store.contains("package-info.txt") {
@@ -103,7 +110,7 @@ pub fn read_bag_info(
         return None;
     }
     check_repeated(path, &tags, findings);
-    Some(tags)
+    Some(BagInfo { path, tags })
 }
 
 /// The reserved elements of which RFC 8493 §2.2.2 says "This metadata
@@ -173,11 +180,11 @@ pub fn byte_order_mark(path: &str, declaration: &Declaration) -> Finding {
 /// checksum is.
 pub fn check_oxum(
     store: &dyn BagStore,
-    bag_info: Option<&TagFile>,
+    bag_info: Option<&BagInfo>,
     rfc: bool,
     findings: &mut Findings,
 ) {
-    let Some(tags) = bag_info else {
+    let Some(BagInfo { path, tags }) = bag_info else {
         return;
     };
     let values: Vec<&str> = tags.get_all("Payload-Oxum").collect();
@@ -187,7 +194,7 @@ pub fn check_oxum(
     let invalid = |severity, message| Finding {
         severity,
         code: Code::PayloadOxumInvalid,
-        path: "bag-info.txt".into(),
+        path: path.to_string(),
         message,
     };
     if let Some((distinct, given)) = repetition("Payload-Oxum", &values) {
@@ -218,7 +225,7 @@ pub fn check_oxum(
     if declared != actual {
         findings.push(Finding::error(
             Code::PayloadOxumMismatch,
-            "bag-info.txt",
+            *path,
             format!("Payload-Oxum is {declared} (octets.files) but the payload has {actual}"),
         ));
     }
@@ -237,8 +244,12 @@ mod tests {
         for value in values {
             tags.push("Payload-Oxum", value);
         }
+        let bag_info = BagInfo {
+            path: "bag-info.txt",
+            tags,
+        };
         let mut findings = Findings::default();
-        check_oxum(&store, Some(&tags), rfc, &mut findings);
+        check_oxum(&store, Some(&bag_info), rfc, &mut findings);
         (findings.into_vec().into_iter())
             .map(|f| (f.severity, f.code, f.message))
             .collect()
@@ -251,8 +262,8 @@ mod tests {
             let bagit_txt = format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8");
             let declaration = declaration::parse(bagit_txt.as_bytes()).unwrap();
             let mut findings = Findings::default();
-            let tags = read_bag_info(&store, &declaration, &mut findings).unwrap();
-            assert_eq!(tags.get("Payload-Oxum"), Some("6.1"));
+            let bag_info = read_bag_info(&store, &declaration, &mut findings).unwrap();
+            assert_eq!(bag_info.tags.get("Payload-Oxum"), Some("6.1"));
             let found: Vec<_> = (findings.into_vec().into_iter())
                 .map(|f| (f.severity, f.code, f.path))
                 .collect();
@@ -337,5 +348,28 @@ mod tests {
         }
         assert!(oxum_findings(&["6.1"], true).is_empty());
         assert!(oxum_findings(&[], true).is_empty());
+    }
+
+    #[test]
+    fn payload_oxum_findings_name_the_file_the_bag_has() {
+        let bagit_txt = b"BagIt-Version: 0.95\nTag-File-Character-Encoding: UTF-8";
+        let declaration = declaration::parse(bagit_txt).unwrap();
+        for (oxum, code) in [
+            ("7.1", Code::PayloadOxumMismatch),
+            ("x", Code::PayloadOxumInvalid),
+        ] {
+            let package_info = format!("Payload-Oxum: {oxum}\n");
+            let store = Memory::new(&[
+                ("package-info.txt", package_info.as_bytes()),
+                ("data/a", b"hello\n"),
+            ]);
+            let mut findings = Findings::default();
+            let bag_info = read_bag_info(&store, &declaration, &mut findings);
+            check_oxum(&store, bag_info.as_ref(), false, &mut findings);
+            let found: Vec<_> = (findings.into_vec().into_iter())
+                .map(|f| (f.code, f.path))
+                .collect();
+            assert_eq!(found, [(code, "package-info.txt".to_string())]);
+        }
     }
 }
