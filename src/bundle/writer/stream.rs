@@ -265,7 +265,11 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             let letter = b'a' + (state % 26) as u8;
-            text.push(if state.is_multiple_of(7) { b' ' } else { letter });
+            text.push(if state.is_multiple_of(7) {
+                b' '
+            } else {
+                letter
+            });
         }
         text
     }
