@@ -1,6 +1,7 @@
 //! `corpack verify --against`: prints whether a bundle is what its
 //! collection makes.
 
+use std::num::NonZeroUsize;
 use std::path::Path;
 
 use anyhow::Context;
@@ -15,7 +16,9 @@ pub fn verify_against(args: &VerifyArgs, collection: &Path) -> anyhow::Result<Ou
     let options = AgainstOptions {
         sources: args.sources.clone(),
         allow: args.allow.clone(),
-        threads: args.threads.unwrap_or_else(rayon::current_num_threads),
+        threads: args
+            .threads
+            .map_or_else(rayon::current_num_threads, NonZeroUsize::get),
     };
     let bar = Bar::new("rebuilding", args.common.quiet || args.common.json);
     let report = corpack::rebuild::verify_against(collection, &args.bag, &options, &bar);

@@ -1,5 +1,6 @@
 //! Command-line arguments. Doc comments here are the `--help` text.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -157,10 +158,10 @@ pub struct PackArgs {
     /// Overwrite the bundle if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Worker threads (default: one per CPU). The bundle's bytes do not
-    /// depend on it.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads, 1 or more (default: one per CPU). The bundle's
+    /// bytes do not depend on it.
+    #[arg(long, value_name = "N", value_parser = thread_count)]
+    pub threads: Option<NonZeroUsize>,
     #[command(flatten)]
     pub allow: AllowArgs,
     /// Do not read the bundle back before putting it in place. Unsafe: a
@@ -191,6 +192,13 @@ pub struct AllowArgs {
 fn name_check_parser() -> impl TypedValueParser<Value = NameCheck> {
     PossibleValuesParser::new(NameCheck::allowable_names())
         .map(|name| name.parse::<NameCheck>().expect("a possible value"))
+}
+
+/// Parses `--threads`: no thread would do no work.
+fn thread_count(value: &str) -> Result<NonZeroUsize, String> {
+    value
+        .parse()
+        .map_err(|_| "expected a whole number of threads, 1 or more".to_string())
 }
 
 /// `corpack verify`.
@@ -224,9 +232,9 @@ pub struct VerifyArgs {
         value_parser = name_check_parser(),
     )]
     pub allow: Vec<NameCheck>,
-    /// With --against: worker threads for the rebuild.
-    #[arg(long, value_name = "N", requires = "against")]
-    pub threads: Option<usize>,
+    /// With --against: worker threads for the rebuild, 1 or more.
+    #[arg(long, value_name = "N", requires = "against", value_parser = thread_count)]
+    pub threads: Option<NonZeroUsize>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

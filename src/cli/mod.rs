@@ -9,6 +9,7 @@ mod progress;
 mod table;
 
 use std::io::{self, Write};
+use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -80,7 +81,9 @@ fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
         sources: args.sources.clone(),
         strict: args.strict,
         force: args.force,
-        threads: args.threads.unwrap_or_else(rayon::current_num_threads),
+        threads: args
+            .threads
+            .map_or_else(rayon::current_num_threads, NonZeroUsize::get),
         allow: args.allow.checks.clone(),
         recheck: !args.no_recheck,
     };

@@ -58,6 +58,43 @@ fn json_output_describes_the_pack() {
     assert_eq!(report["warnings"][0]["code"], "document-not-held");
 }
 
+#[test]
+fn zero_threads_is_a_usage_error() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = dir.join("out.zip");
+    corpack()
+        .arg("pack")
+        .arg(&collection)
+        .arg("-o")
+        .arg(&bundle)
+        .args(["--threads", "1", "--quiet"])
+        .assert()
+        .success();
+    let refused = dir.join("refused.zip");
+    let (collection, bundle, refused) = (
+        collection.to_str().unwrap(),
+        bundle.to_str().unwrap(),
+        refused.to_str().unwrap(),
+    );
+    for args in [
+        &["pack", collection, "-o", refused, "--threads", "0"][..],
+        &["verify", "--against", collection, "--threads", "0", bundle],
+    ] {
+        corpack()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(contains("invalid value '0' for '--threads <N>'"));
+        let output = corpack().args(args).arg("--json").output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let error = document["error"].as_str().unwrap();
+        assert!(error.contains("'--threads <N>'"), "{error}");
+    }
+    assert!(!dir.join("refused.zip").exists());
+}
+
 /// Packs `collection` with extra shell set-up and returns the bundle bytes.
 fn pack_with(
     collection: &std::path::Path,
