@@ -8,6 +8,10 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
+use serde::Serialize;
+use strum::{Display, IntoStaticStr};
+
 use crate::finding::Finding;
 
 /// A specialized `Result` for corpack operations.
@@ -116,7 +120,97 @@ pub enum Error {
     },
 }
 
+/// The stable code of an error, for scripts: the `--json` document of a
+/// command that failed carries it. Each kind of error has its own, and a
+/// command line that cannot be parsed is `usage`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema, Display, IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// A command line that cannot be parsed, or a flag's value that is
+    /// refused (`--threads 0`).
+    Usage,
+    /// Reading or writing a file or directory failed, or writing the
+    /// command's output did.
+    Io,
+    /// Records that do not parse or break a rule: `records` lists them.
+    RecordInvalid,
+    /// A source file changed while it was packed.
+    SourceChanged,
+    /// The bundle did not read back as it was written, so it was not put
+    /// in place.
+    ReadBackMismatch,
+    /// The collection cannot be packed as it is: `findings` says why.
+    CollectionRefused,
+    /// The bundle would be written inside a directory it is packed from.
+    OutputInSource,
+    /// The output is the input, holds it or lies inside it.
+    OutputOverInput,
+    /// The output exists and `--force` was not given.
+    OutputExists,
+    /// The output exists and cannot take this output, `--force` or not
+    /// (an OCFL object of another collection).
+    OutputConflict,
+    /// A BagIt profile that cannot be used.
+    ProfileInvalid,
+    /// A bundle or bag that cannot be read as one.
+    Unreadable,
+}
+
 impl Error {
+    /// The error's stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Records(_) => ErrorCode::RecordInvalid,
+            Error::SourceChanged { .. } => ErrorCode::SourceChanged,
+            Error::WrittenBadly { .. } => ErrorCode::ReadBackMismatch,
+            Error::Refused { .. } => ErrorCode::CollectionRefused,
+            Error::OutputInSource { .. } => ErrorCode::OutputInSource,
+            Error::OutputOverInput { .. } => ErrorCode::OutputOverInput,
+            Error::OutputExists(_) => ErrorCode::OutputExists,
+            Error::OutputConflict { .. } => ErrorCode::OutputConflict,
+            Error::Profile(_) => ErrorCode::ProfileInvalid,
+            Error::Unreadable { .. } => ErrorCode::Unreadable,
+        }
+    }
+
+    /// The file or directory the error is about. Record errors name one
+    /// when they are all in the same file.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Error::Io { path, .. }
+            | Error::SourceChanged { path, .. }
+            | Error::WrittenBadly { path, .. }
+            | Error::OutputExists(path)
+            | Error::OutputConflict { path, .. }
+            | Error::Unreadable { path, .. } => Some(path),
+            Error::Refused { dir, .. } => Some(dir),
+            Error::OutputInSource { output, .. } | Error::OutputOverInput { output, .. } => {
+                Some(output)
+            }
+            Error::Profile(error) => Some(&error.file),
+            Error::Records(RecordErrors(errors)) => {
+                let file = &errors.first()?.file;
+                errors
+                    .iter()
+                    .all(|e| &e.file == file)
+                    .then_some(file.as_path())
+            }
+        }
+    }
+
+    /// The one field of a record or profile the error is about, if it is
+    /// about one.
+    pub fn record(&self) -> Option<&RecordError> {
+        match self {
+            Error::Profile(error) => Some(error),
+            Error::Records(RecordErrors(errors)) if errors.len() == 1 => errors.first(),
+            _ => None,
+        }
+    }
+
     /// An I/O error about `path`.
     pub fn io(path: impl Into<PathBuf>, error: io::Error) -> Error {
         Error::Io {
@@ -152,8 +246,74 @@ impl<T> IoContext<T> for io::Result<T> {
     }
 }
 
+/// The `--json` document of a command that failed.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ErrorReport {
+    /// What went wrong, for a person, with what the command was doing.
+    pub error: String,
+    /// The stable code, for scripts.
+    pub code: ErrorCode,
+    /// The file or directory the error is about, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
+    /// 1-based line in `path`, when the error is about one place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column in `path`, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// The field, as a path such as `document[2].provenance.date`, when the
+    /// error is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Every record error, each with its file, line and field (code
+    /// `record-invalid`).
+    pub records: Vec<RecordError>,
+    /// The findings that stopped the command (code `collection-refused`).
+    pub findings: Vec<Finding>,
+}
+
+impl ErrorReport {
+    /// The report of `error`, described for a person by `message` (which
+    /// says what the command was doing, and the error).
+    pub fn new(message: String, error: &Error) -> ErrorReport {
+        let record = error.record();
+        ErrorReport {
+            error: message,
+            code: error.code(),
+            path: error.path().map(Path::to_path_buf),
+            line: record.and_then(|r| r.line),
+            column: record.and_then(|r| r.column),
+            field: record.map(|r| r.field.clone()).filter(|f| !f.is_empty()),
+            records: match error {
+                Error::Records(RecordErrors(errors)) => errors.clone(),
+                _ => Vec::new(),
+            },
+            findings: match error {
+                Error::Refused { findings, .. } => findings.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// The report of a failure that is no [`Error`]: a command line that
+    /// cannot be parsed, or output that cannot be written.
+    pub fn without_error(message: String, code: ErrorCode) -> ErrorReport {
+        ErrorReport {
+            error: message,
+            code,
+            path: None,
+            line: None,
+            column: None,
+            field: None,
+            records: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+}
+
 /// One invalid field of a record, located in its source file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct RecordError {
     /// The file holding the record (e.g. `collection.toml`).
     pub file: PathBuf,
@@ -209,6 +369,32 @@ impl From<RecordErrors> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_places_one_record_error_and_names_the_file_of_several() {
+        let error = |line| RecordError {
+            file: PathBuf::from("collection.toml"),
+            line: Some(line),
+            column: Some(1),
+            field: "document[1].id".into(),
+            message: "invalid slug".into(),
+        };
+        let one = ErrorReport::new("one".into(), &Error::Records(RecordErrors(vec![error(9)])));
+        assert_eq!(one.code, ErrorCode::RecordInvalid);
+        assert_eq!(one.path.as_deref(), Some(Path::new("collection.toml")));
+        assert_eq!(
+            (one.line, one.field.as_deref()),
+            (Some(9), Some("document[1].id"))
+        );
+        let two = Error::Records(RecordErrors(vec![error(9), error(14)]));
+        let two = ErrorReport::new("two".into(), &two);
+        assert_eq!(two.path.as_deref(), Some(Path::new("collection.toml")));
+        assert_eq!((two.line, two.field.as_deref()), (None, None));
+        assert_eq!(two.records.len(), 2);
+        let json = serde_json::to_value(&two).unwrap();
+        assert_eq!(json["code"], "record-invalid");
+        assert!(json.get("line").is_none(), "absent, not null: {json}");
+    }
 
     #[test]
     fn record_error_names_file_line_and_field() {

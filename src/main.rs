@@ -16,8 +16,7 @@ fn main() -> ExitCode {
         Err(error) => {
             // A script that asked for JSON gets JSON, even for a bad command line.
             if error.use_stderr() && std::env::args_os().any(|arg| arg == "--json") {
-                let message = error.render().to_string();
-                return cli::report_error(&anyhow::anyhow!("{}", message.trim_end()), true);
+                return cli::report_usage_error(error.render().to_string().trim_end());
             }
             let _ = error.print();
             return ExitCode::from(if error.use_stderr() {

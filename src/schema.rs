@@ -7,6 +7,7 @@ use schemars::{JsonSchema, Schema};
 
 use crate::check::CheckReport;
 use crate::collection::CollectionFile;
+use crate::error::ErrorReport;
 use crate::export::csv::ExportReport;
 use crate::export::ocfl::OcflExportReport;
 use crate::export::verified::RepositoryExportReport;
@@ -32,6 +33,7 @@ pub fn schemas() -> Vec<(&'static str, String)> {
             "export-repository-output.schema.json",
             text::<RepositoryExportReport>(),
         ),
+        ("error-output.schema.json", text::<ErrorReport>()),
     ]
 }
 

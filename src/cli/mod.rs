@@ -19,6 +19,7 @@ use self::args::{
     CheckArgs, Cli, Command, CommonArgs, ImportCommand, PackArgs, ShowArgs, VerifyArgs,
 };
 use self::progress::Bar;
+use corpack::error::{ErrorCode, ErrorReport};
 use corpack::finding::Severity;
 use corpack::pack::PackOptions;
 use corpack::profile::Profile;
@@ -244,33 +245,35 @@ pub(crate) fn print_text(text: &str) -> io::Result<()> {
 
 /// Prints a failure: text on stderr, or a JSON document on stdout.
 pub fn report_error(error: &anyhow::Error, json: bool) -> ExitCode {
+    let message = format!("{error:#}");
     if json {
-        let records = error
+        let report = match error
             .chain()
-            .find_map(|cause| match cause.downcast_ref::<corpack::Error>() {
-                Some(corpack::Error::Records(records)) => Some(records.0.clone()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        let findings = error
-            .chain()
-            .find_map(|cause| match cause.downcast_ref::<corpack::Error>() {
-                Some(corpack::Error::Refused { findings, .. }) => Some(findings.clone()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        let document = serde_json::json!({
-            "error": format!("{error:#}"),
-            "records": records,
-            "findings": findings,
-        });
-        if print_json(&document).is_err() {
-            eprintln!("corpack: {error:#}");
-        }
+            .find_map(|c| c.downcast_ref::<corpack::Error>())
+        {
+            Some(cause) => ErrorReport::new(message, cause),
+            // What fails outside the library is writing the output.
+            None => ErrorReport::without_error(message, ErrorCode::Io),
+        };
+        print_error_report(&report);
     } else {
-        eprintln!("corpack: {error:#}");
+        eprintln!("corpack: {message}");
     }
     ExitCode::from(EXIT_ERROR)
+}
+
+/// Prints a command line that cannot be parsed, as a JSON document: the
+/// caller asked for JSON.
+pub fn report_usage_error(message: &str) -> ExitCode {
+    let report = ErrorReport::without_error(message.to_string(), ErrorCode::Usage);
+    print_error_report(&report);
+    ExitCode::from(EXIT_ERROR)
+}
+
+fn print_error_report(report: &ErrorReport) {
+    if print_json(report).is_err() {
+        eprintln!("corpack: {}", report.error);
+    }
 }
 
 /// Whether an error is only a closed stdout (e.g. piped into `head`).

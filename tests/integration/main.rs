@@ -5,6 +5,7 @@ mod check;
 mod conformance;
 mod datacite;
 mod dspace;
+mod errors;
 mod generated;
 mod hostile;
 mod import;

@@ -1,0 +1,116 @@
+//! The `--json` document of a command that fails: a stable code, and the
+//! file, line and field where the error has them.
+
+use std::path::Path;
+
+use crate::util::{COLLECTION_HEADER, Dir, corpack, sample_collection};
+
+/// Runs corpack with `args` and `--json`; it must fail with exit 2 and
+/// print one JSON document, and nothing on stderr.
+fn error_document(args: &[&Path]) -> serde_json::Value {
+    let output = corpack().args(args).arg("--json").output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    assert!(output.stderr.is_empty(), "{args:?}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_record_error_has_its_code_file_line_and_field() {
+    let dir = Dir::new();
+    let collection = dir.join("c");
+    let record_file = dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"Bad Id\"\ntitle = \"X\"\nfile = \"x.txt\"\n"
+        ),
+    );
+    let document = error_document(&[
+        "pack".as_ref(),
+        &collection,
+        "-o".as_ref(),
+        &dir.join("out.zip"),
+    ]);
+    assert_eq!(document["code"], "record-invalid");
+    assert_eq!(document["path"], record_file.to_str().unwrap());
+    assert_eq!(document["line"], 9);
+    assert_eq!(document["field"], "document[1].id");
+    assert_eq!(document["records"][0]["field"], "document[1].id");
+}
+
+#[test]
+fn an_io_error_has_its_code_and_path() {
+    let dir = Dir::new();
+    let document = error_document(&[
+        "pack".as_ref(),
+        &dir.join("missing"),
+        "-o".as_ref(),
+        &dir.join("out.zip"),
+    ]);
+    assert_eq!(document["code"], "io");
+    let record_file = dir.join("missing/collection.toml");
+    assert_eq!(document["path"], record_file.to_str().unwrap());
+    assert!(document.get("line").is_none(), "{document}");
+    assert_eq!(document["records"], serde_json::json!([]));
+}
+
+#[test]
+fn an_existing_output_has_its_code_and_path() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = dir.create("out.zip", "not replaced without --force");
+    let document = error_document(&["pack".as_ref(), &collection, "-o".as_ref(), &bundle]);
+    assert_eq!(document["code"], "output-exists");
+    assert_eq!(document["path"], bundle.to_str().unwrap());
+}
+
+#[test]
+fn a_refused_collection_has_its_code_and_findings() {
+    let dir = Dir::new();
+    dir.create("c/aux.txt", "a name Windows reserves");
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"aux\"\ntitle = \"X\"\nfile = \"aux.txt\"\n"
+        ),
+    );
+    let collection = dir.join("c");
+    let document = error_document(&[
+        "pack".as_ref(),
+        &collection,
+        "-o".as_ref(),
+        &dir.join("out.zip"),
+    ]);
+    assert_eq!(document["code"], "collection-refused");
+    assert_eq!(document["path"], collection.to_str().unwrap());
+    assert_eq!(document["findings"][0]["code"], "windows-reserved");
+    assert_eq!(document["findings"][0]["path"], "aux.txt");
+}
+
+#[test]
+fn a_bad_profile_has_its_code_file_line_and_field() {
+    let dir = Dir::new();
+    let profile = dir.create(
+        "profile.json",
+        "{\n  \"BagIt-Profile-Info\": {\n    \"BagIt-Profile-Identifier\": 7\n  }\n}\n",
+    );
+    let document = error_document(&[
+        "verify".as_ref(),
+        "--profile".as_ref(),
+        &profile,
+        &crate::util::seeds_dir(),
+    ]);
+    assert_eq!(document["code"], "profile-invalid");
+    assert_eq!(document["path"], profile.to_str().unwrap());
+    assert_eq!(document["line"], 3);
+    assert_eq!(
+        document["field"],
+        "BagIt-Profile-Info.BagIt-Profile-Identifier"
+    );
+}
+
+#[test]
+fn a_usage_error_has_its_code() {
+    let document = error_document(&["pack".as_ref(), "--threads".as_ref(), "0".as_ref()]);
+    assert_eq!(document["code"], "usage");
+    assert!(document["error"].as_str().unwrap().starts_with("error: "));
+}
