@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::collection::{self, Document, LoadedCollection, Location, Status};
-use crate::error::{Error, RecordError, RecordErrors, Result};
+use crate::collection::{self, Document, LoadedCollection, Location, PartlyLoaded, Status};
+use crate::error::{RecordError, Result};
 use crate::finding::{Code, Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
 
@@ -22,13 +22,16 @@ pub struct CheckReport {
     pub location: PathBuf,
     /// Whether there is no error (with `--strict`, no warning either).
     pub valid: bool,
-    /// Documents recorded (0 if the records could not be read).
+    /// Documents whose records read (0 if the `[collection]` table does
+    /// not).
     pub documents: usize,
     /// Documents whose file was found.
     pub held: usize,
     /// Documents catalogued without their file.
     pub not_held: usize,
-    /// Errors, each naming its file, line and field.
+    /// Every error, each naming its file, line and field: the records that
+    /// do not read or break a rule, in file order, then the documents whose
+    /// file cannot be packed.
     pub errors: Vec<RecordError>,
     /// Warnings, each with a code, the document's file and a message that
     /// names the record's line. With `--strict` they have the severity
@@ -37,8 +40,9 @@ pub struct CheckReport {
 }
 
 /// Checks the collection in `dir`, looking for files also in `sources`.
-/// Invalid records are reported, not returned as errors; only an I/O
-/// failure (no readable collection.toml) is an error.
+/// Invalid records are reported, not returned as errors, and every check
+/// is made of the records that read; only an I/O failure (no readable
+/// collection.toml) is an error.
 /// `allow` are the names policy's checks whose problems are only
 /// warnings, even with `strict`.
 pub fn check(
@@ -47,41 +51,32 @@ pub fn check(
     strict: bool,
     allow: &[NameCheck],
 ) -> Result<CheckReport> {
+    collection::require_dirs(sources)?;
+    let PartlyLoaded { loaded, errors } = collection::load_partly(dir)?;
     let mut report = CheckReport {
         location: dir.to_path_buf(),
         valid: false,
         documents: 0,
         held: 0,
         not_held: 0,
-        errors: Vec::new(),
+        errors,
         warnings: Vec::new(),
     };
-    collection::require_dirs(sources)?;
-    let loaded = match collection::load(dir) {
-        Ok(loaded) => loaded,
-        Err(Error::Records(RecordErrors(errors))) => {
-            report.errors = errors;
-            return Ok(report);
-        }
-        Err(error) => return Err(error),
+    let Some(loaded) = loaded else {
+        return Ok(report);
     };
     report.documents = loaded.records.len();
     let policy = NamePolicy::allowing(allow);
-    match collection::locate(&loaded, sources, strict) {
-        Ok(located) => {
-            report.held = located
-                .locations
-                .iter()
-                .filter(|l| matches!(l, Location::Held(_)))
-                .count();
-            report.not_held = report.documents - report.held;
-            report.warnings = located.warnings.clone();
-            report
-                .warnings
-                .extend(collection::scan(&loaded, &located, &policy, false));
-        }
-        Err(RecordErrors(errors)) => report.errors = errors,
-    }
+    let (located, unpackable) = collection::locate_all(&loaded, sources, strict);
+    report.errors.extend(unpackable);
+    let count =
+        |wanted: fn(&Location) -> bool| located.locations.iter().filter(|l| wanted(l)).count();
+    report.held = count(|l| matches!(l, Location::Held(_)));
+    report.not_held = count(|l| matches!(l, Location::NotHeld));
+    report.warnings = located.warnings.clone();
+    report
+        .warnings
+        .extend(collection::scan(&loaded, &located, &policy, false));
     report.warnings.extend(provenance_findings(&loaded)?);
     report
         .warnings

@@ -191,7 +191,7 @@ pub fn build(
                     path: Cow::Borrowed(path),
                 }
             })),
-            Location::NotHeld => None,
+            Location::NotHeld | Location::Unpackable => None,
         })
         .collect();
     held.sort_unstable_by(|a, b| a.1.name.cmp(&b.1.name));
@@ -202,7 +202,7 @@ pub fn build(
         .iter()
         .filter_map(|location| match location {
             Location::Held(found) => Some(found.size),
-            Location::NotHeld => None,
+            Location::NotHeld | Location::Unpackable => None,
         })
         .sum();
     progress.start(total);
@@ -461,7 +461,7 @@ impl Packed<'_> {
         let file = self.records.file(index);
         let original = match &self.locations[index] {
             Location::Held(found) => found.name(file),
-            Location::NotHeld => file,
+            Location::NotHeld | Location::Unpackable => file,
         };
         let held = self.archive_place[index].map(|place| {
             let written = &self.files[place];

@@ -9,8 +9,10 @@
 //! (keys before the first table, other tables, a table twice) is parsed
 //! whole, so that TOML's own rules decide what it means.
 //!
-//! Either way the first error in the file stops the reading; the rules are
-//! applied once every record reads, and every rule broken is reported.
+//! Read a table at a time, a table that does not read is an error, and the
+//! reading goes on: the rules are applied to every record that reads, and
+//! every error is reported, in file order, so that one `check` shows them
+//! all. Parsed whole, the first error TOML finds is the only one.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
@@ -72,22 +74,17 @@ pub struct LoadedCollection {
     pub dir: PathBuf,
     /// The record file (`<dir>/collection.toml`).
     pub file: PathBuf,
-    /// Line and column of the `[collection]` header.
-    collection_place: (usize, usize),
+    /// The files named by the `[[document]]` tables that did not read, as
+    /// far as they can be made out: they are not files that no record
+    /// references.
+    pub(super) unread_files: Vec<Box<str>>,
 }
 
 impl LoadedCollection {
     /// An error about `field` of the document at `index`, located at the
     /// document's `[[document]]` header.
     pub fn document_error(&self, index: usize, field: &str, message: String) -> RecordError {
-        let (line, column) = self.records.place(index);
-        RecordError {
-            file: self.file.clone(),
-            line: Some(line),
-            column: Some(column),
-            field: format!("document[{}].{field}", index + 1),
-            message,
-        }
+        document_error(&self.file, &self.records, index, field, message)
     }
 
     /// The 1-based line of the `[[document]]` header of the document at
@@ -122,16 +119,54 @@ impl LoadedCollection {
             documents: self.documents().collect::<Result<_>>()?,
         })
     }
+}
 
-    /// An error about `field` of the `[collection]` table, located at it.
-    fn collection_error(&self, field: &str, message: String) -> RecordError {
-        let (line, column) = self.collection_place;
-        RecordError {
-            file: self.file.clone(),
-            line: Some(line),
-            column: Some(column),
-            field: format!("collection.{field}"),
-            message,
+/// An error about `field` of the record at `index` of `records`, read from
+/// `file`, located at its `[[document]]` header.
+fn document_error(
+    file: &Path,
+    records: &Records,
+    index: usize,
+    field: &str,
+    message: String,
+) -> RecordError {
+    let (line, column) = records.place(index);
+    RecordError {
+        file: file.to_path_buf(),
+        line: Some(line),
+        column: Some(column),
+        field: format!("document[{}].{field}", records.number(index)),
+        message,
+    }
+}
+
+/// A record file read as far as it reads: the collection with the records
+/// that read, and every error found.
+#[derive(Debug)]
+pub struct PartlyLoaded {
+    /// The collection, without the records that did not read; none when
+    /// its `[collection]` table does not read (nor, for a file that is not
+    /// laid out a table at a time, when anything in it does not).
+    pub loaded: Option<LoadedCollection>,
+    /// Every error, in file order: each table that does not read, and each
+    /// rule the records that read break.
+    pub errors: Vec<RecordError>,
+}
+
+impl PartlyLoaded {
+    /// The collection, if it has no error.
+    pub fn whole(self) -> Result<LoadedCollection> {
+        match self.loaded {
+            Some(loaded) if self.errors.is_empty() => Ok(loaded),
+            _ => Err(RecordErrors(self.errors).into()),
+        }
+    }
+
+    /// Nothing loaded, for `errors`.
+    fn failed(errors: Vec<RecordError>) -> PartlyLoaded {
+        PartlyLoaded {
+            loaded: None,
+            errors,
         }
     }
 }
@@ -144,10 +179,16 @@ fn records_error(file: &Path, error: io::Error) -> Error {
 
 /// Reads and validates `<dir>/collection.toml`.
 pub fn load(dir: &Path) -> Result<LoadedCollection> {
+    load_partly(dir)?.whole()
+}
+
+/// Reads and validates `<dir>/collection.toml` as far as it reads, and
+/// finds every error; only an I/O error is an `Err`.
+pub fn load_partly(dir: &Path) -> Result<PartlyLoaded> {
     let file = dir.join(COLLECTION_FILE);
     let reader = BufReader::with_capacity(1 << 20, File::open(&file).at(&file)?);
     match read_split(reader, dir, &file)? {
-        Some(loaded) => Ok(loaded),
+        Some(read) => Ok(read),
         None => parse_whole(&std::fs::read_to_string(&file).at(&file)?, dir, &file),
     }
 }
@@ -155,10 +196,11 @@ pub fn load(dir: &Path) -> Result<LoadedCollection> {
 /// Parses and validates the text of a record file. `file` is only used to
 /// name the file in errors.
 pub fn parse(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> {
-    match read_split(source.as_bytes(), dir, file)? {
-        Some(loaded) => Ok(loaded),
-        None => parse_whole(source, dir, file),
-    }
+    let read = match read_split(source.as_bytes(), dir, file)? {
+        Some(read) => read,
+        None => parse_whole(source, dir, file)?,
+    };
+    read.whole()
 }
 
 /// `source` read a table at a time (`None` if it is not laid out so) and
@@ -169,8 +211,11 @@ pub fn parse_both_ways(
     dir: &Path,
     file: &Path,
 ) -> (Option<Result<LoadedCollection>>, Result<LoadedCollection>) {
-    let split = read_split(source.as_bytes(), dir, file).transpose();
-    (split, parse_whole(source, dir, file))
+    let split = read_split(source.as_bytes(), dir, file)
+        .transpose()
+        .map(|read| read.and_then(PartlyLoaded::whole));
+    let whole = parse_whole(source, dir, file).and_then(PartlyLoaded::whole);
+    (split, whole)
 }
 
 /// A top-level table of the file: its header's place, and its text from
@@ -186,13 +231,17 @@ struct Split<'a> {
     file: &'a Path,
     collection: Option<(CollectionInfo, (usize, usize))>,
     pending: Vec<Table>,
+    /// How many `[[document]]` tables came before the pending ones.
+    documents_before_pending: usize,
     /// The pending documents parsed, kept from batch to batch: a fresh
     /// vector of a batch's documents is a fresh mapping of memory.
     parsed: Vec<std::result::Result<Placed, RecordError>>,
     records: RecordsWriter,
     rules: Rules,
-    /// The first error in the file, which stops the reading.
-    error: Option<RecordError>,
+    /// The tables that did not read, one error each.
+    errors: Vec<RecordError>,
+    /// The files those of them that are `[[document]]` tables name.
+    unread_files: Vec<Box<str>>,
 }
 
 impl Split<'_> {
@@ -210,16 +259,16 @@ impl Split<'_> {
                     let place = table_place(&table, &parsed.collection);
                     self.collection = Some((parsed.collection.into_inner(), place));
                 }
-                Err(error) => self.error = Some(error),
+                Err(error) => self.errors.push(error),
             },
         }
         Ok(())
     }
 
-    /// Parses the pending documents, in parallel, and keeps them in order
-    /// up to the first error.
+    /// Parses the pending documents, in parallel, and keeps in order those
+    /// that read, and the errors of those that do not.
     fn parse_pending(&mut self) -> Result<()> {
-        let first = self.records.len();
+        let first = self.documents_before_pending;
         let file = self.file;
         self.pending
             .par_iter()
@@ -235,46 +284,54 @@ impl Split<'_> {
                 Ok((document.into_inner(), place))
             })
             .collect_into_vec(&mut self.parsed);
-        self.pending.clear();
-        for result in self.parsed.drain(..) {
-            let (document, place) = match result {
-                Ok(parsed) => parsed,
-                Err(error) => {
-                    self.error = Some(error);
-                    break;
+        self.documents_before_pending += self.pending.len();
+        let tables = self.pending.drain(..).zip(self.parsed.drain(..));
+        for (index, (table, result)) in (first..).zip(tables) {
+            match result {
+                Ok((document, place)) => {
+                    self.rules.document(index, &document);
+                    self.records
+                        .push(&document, index + 1, place)
+                        .map_err(|error| records_error(file, error))?;
                 }
-            };
-            self.rules.document(self.records.len(), &document);
-            self.records
-                .push(&document, place)
-                .map_err(|error| records_error(file, error))?;
+                Err(error) => {
+                    self.errors.push(error);
+                    self.unread_files.extend(file_of_unread(&table));
+                }
+            }
         }
         Ok(())
     }
 }
 
+/// The `file` of a `[[document]]` table that does not read as a record,
+/// if it reads as TOML.
+fn file_of_unread(table: &Table) -> Option<Box<str>> {
+    let parsed: toml::Table = table.text.parse().ok()?;
+    let document = parsed.get("document")?.as_array()?.first()?;
+    Some(document.get("file")?.as_str()?.into())
+}
+
 /// Reads a record file a top-level table at a time; `None` if it is not
 /// laid out as a `[collection]` table and `[[document]]` tables.
-fn read_split(
-    mut reader: impl BufRead,
-    dir: &Path,
-    file: &Path,
-) -> Result<Option<LoadedCollection>> {
+fn read_split(mut reader: impl BufRead, dir: &Path, file: &Path) -> Result<Option<PartlyLoaded>> {
     let mut split = Split {
         file,
         collection: None,
         pending: Vec::new(),
+        documents_before_pending: 0,
         parsed: Vec::new(),
         records: RecordsWriter::new().map_err(|error| records_error(file, error))?,
         rules: Rules::default(),
-        error: None,
+        errors: Vec::new(),
+        unread_files: Vec::new(),
     };
     let mut scanner = Scanner::default();
     let mut current: Option<Table> = None;
     let mut collection_seen = false;
     let mut line = String::new();
     let mut number = 0;
-    while split.error.is_none() {
+    loop {
         line.clear();
         if reader.read_line(&mut line).at(file)? == 0 {
             break;
@@ -335,23 +392,29 @@ fn read_split(
         });
         collection_seen |= header == Header::Collection;
     }
-    if split.error.is_none() {
-        if let Some(table) = current.take() {
-            split.table(table)?;
-        }
-        split.parse_pending()?;
-    }
-    if let Some(error) = split.error {
-        return Err(RecordErrors(vec![error]).into());
-    }
-    let Some((info, collection_place)) = split.collection else {
+    if !collection_seen {
         return Ok(None);
-    };
+    }
+    if let Some(table) = current.take() {
+        split.table(table)?;
+    }
+    split.parse_pending()?;
     let records = split
         .records
         .finish()
         .map_err(|error| records_error(file, error))?;
-    checked(info, collection_place, records, split.rules, dir, file).map(Some)
+    let mut read = checked(
+        split.collection,
+        records,
+        split.rules,
+        split.errors,
+        dir,
+        file,
+    );
+    if let Some(loaded) = &mut read.loaded {
+        loaded.unread_files = split.unread_files;
+    }
+    Ok(Some(read))
 }
 
 /// Parses a table alone as a `T`; errors are located in the whole file.
@@ -379,67 +442,100 @@ fn table_place<T>(table: &Table, value: &Spanned<T>) -> (usize, usize) {
 }
 
 /// Parses a record file whole.
-fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<LoadedCollection> {
-    let located = |error: &toml::de::Error, field: String| {
-        RecordErrors(vec![toml_error(source, file, error, field)])
+fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
+    let failed = |error: &toml::de::Error, field: String| {
+        PartlyLoaded::failed(vec![toml_error(source, file, error, field)])
     };
-    let deserializer =
-        toml::de::Deserializer::parse(source).map_err(|error| located(&error, String::new()))?;
-    let parsed: CollectionFile = serde_path_to_error::deserialize(deserializer)
-        .map_err(|error| located(error.inner(), field_path(error.path(), 0)))?;
+    let deserializer = match toml::de::Deserializer::parse(source) {
+        Ok(deserializer) => deserializer,
+        Err(error) => return Ok(failed(&error, String::new())),
+    };
+    let parsed: CollectionFile = match serde_path_to_error::deserialize(deserializer) {
+        Ok(parsed) => parsed,
+        Err(error) => return Ok(failed(error.inner(), field_path(error.path(), 0))),
+    };
     let lines = LineIndex::new(source);
     let mut records = RecordsWriter::new().map_err(|error| records_error(file, error))?;
     let mut rules = Rules::default();
     for (index, document) in parsed.document.iter().enumerate() {
         rules.document(index, document.get_ref());
         records
-            .push(document.get_ref(), lines.place(document.span().start))
+            .push(
+                document.get_ref(),
+                index + 1,
+                lines.place(document.span().start),
+            )
             .map_err(|error| records_error(file, error))?;
     }
     let records = records
         .finish()
         .map_err(|error| records_error(file, error))?;
     let collection_place = lines.place(parsed.collection.span().start);
-    checked(
-        parsed.collection.into_inner(),
-        collection_place,
+    Ok(checked(
+        Some((parsed.collection.into_inner(), collection_place)),
         records,
         rules,
+        Vec::new(),
         dir,
         file,
-    )
+    ))
 }
 
-/// The collection loaded, if it breaks none of the rules applied to its
-/// records as they were read.
+/// The collection, if its table read, with the records that read; the
+/// `errors` of the tables that did not, and every rule broken by the
+/// records that read and the collection's table.
 fn checked(
-    info: CollectionInfo,
-    collection_place: (usize, usize),
+    collection: Option<(CollectionInfo, (usize, usize))>,
     records: Records,
     mut rules: Rules,
+    mut errors: Vec<RecordError>,
     dir: &Path,
     file: &Path,
-) -> Result<LoadedCollection> {
-    rules.collection(&info);
-    let loaded = LoadedCollection {
-        info,
-        records,
-        dir: dir.to_path_buf(),
+) -> PartlyLoaded {
+    if let Some((info, _)) = &collection {
+        rules.collection(info);
+    }
+    for error in rules.into_errors() {
+        errors.push(match (error.document, &collection) {
+            (Some(index), _) => {
+                let index = records
+                    .with_number(index + 1)
+                    .expect("the rules judge records that read");
+                document_error(file, &records, index, &error.field, error.message)
+            }
+            (None, Some((_, place))) => collection_error(file, *place, &error.field, error.message),
+            (None, None) => unreachable!("the collection's rules judge a table that read"),
+        });
+    }
+    // In file order: a record's rule errors are placed at its header, in
+    // the order the rules found them.
+    errors.sort_by_key(|error| error.line);
+    PartlyLoaded {
+        loaded: collection.map(|(info, _)| LoadedCollection {
+            info,
+            records,
+            dir: dir.to_path_buf(),
+            file: file.to_path_buf(),
+            unread_files: Vec::new(),
+        }),
+        errors,
+    }
+}
+
+/// An error about `field` of the `[collection]` table of `file`, located
+/// at its header, `place`.
+fn collection_error(
+    file: &Path,
+    place: (usize, usize),
+    field: &str,
+    message: String,
+) -> RecordError {
+    RecordError {
         file: file.to_path_buf(),
-        collection_place,
-    };
-    let errors: Vec<RecordError> = rules
-        .into_errors()
-        .into_iter()
-        .map(|error| match error.document {
-            Some(index) => loaded.document_error(index, &error.field, error.message),
-            None => loaded.collection_error(&error.field, error.message),
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(loaded)
-    } else {
-        Err(RecordErrors(errors).into())
+        line: Some(place.0),
+        column: Some(place.1),
+        field: format!("collection.{field}"),
+        message,
     }
 }
 
@@ -612,7 +708,8 @@ date = "2014-06-20?"
     }
 
     fn whole_errors(source: &str) -> Vec<RecordError> {
-        match parse_whole(source, Path::new("."), Path::new("collection.toml")) {
+        let whole = parse_whole(source, Path::new("."), Path::new("collection.toml"));
+        match whole.and_then(PartlyLoaded::whole) {
             Err(Error::Records(RecordErrors(errors))) => errors,
             other => panic!("expected record errors, got {other:?}"),
         }
@@ -661,6 +758,59 @@ date = "2014-06-20?"
     }
 
     #[test]
+    fn every_table_that_does_not_read_is_reported_with_the_rules_the_others_break() {
+        let document = |id: &str, file: &str, extra: &str| {
+            format!("\n[[document]]\nid = \"{id}\"\ntitle = \"T\"\nfile = \"{file}\"\n{extra}")
+        };
+        let mut source = MINIMAL.replace("2014-06-20?", "2014-13-20");
+        source += &document("b", "b.txt", "");
+        source += &document("b", "c.txt", "");
+        for i in 0..BATCH {
+            source += &document(&format!("d{i}"), &format!("d{i}.txt"), "");
+        }
+        source += &document("late", "late.txt", "titel = \"T\"\n");
+        source += &document("last", "b.txt", "");
+        let read = parse_partly(&source);
+        let fields: Vec<&str> = read.errors.iter().map(|e| e.field.as_str()).collect();
+        let (late, last) = (BATCH + 4, BATCH + 5);
+        assert_eq!(
+            fields,
+            [
+                "document[1].provenance.date".to_string(),
+                "document[3].id".into(),
+                format!("document[{late}].titel"),
+                format!("document[{last}].file"),
+            ]
+        );
+        let lines: Vec<Option<usize>> = read.errors.iter().map(|e| e.line).collect();
+        assert!(lines.is_sorted(), "{lines:?}");
+        let loaded = read.loaded.expect("the collection reads");
+        assert_eq!(loaded.records.len(), last - 2);
+        let error = loaded.document_error(loaded.records.len() - 1, "file", String::new());
+        assert_eq!(error.field, format!("document[{last}].file"));
+        assert_eq!(errors(&source), read.errors);
+        // Parsed whole, the first error is the only one.
+        assert_eq!(whole_errors(&source), read.errors[..1]);
+    }
+
+    fn parse_partly(source: &str) -> PartlyLoaded {
+        let (dir, file) = (Path::new("."), Path::new("collection.toml"));
+        read_split(source.as_bytes(), dir, file)
+            .unwrap()
+            .expect("read by table")
+    }
+
+    #[test]
+    fn a_collection_table_that_does_not_read_leaves_the_documents_judged() {
+        let source = MINIMAL.replace("date = \"2026-11-25\"", "date = \"2026-13-25\"")
+            + "\n[[document]]\nid = \"a\"\ntitle = \"B\"\nfile = \"b.txt\"\n";
+        let read = parse_partly(&source);
+        assert!(read.loaded.is_none());
+        let fields: Vec<&str> = read.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["collection.date", "document[2].id"]);
+    }
+
+    #[test]
     fn layouts_read_table_by_table() {
         let (dir, file) = (Path::new("."), Path::new("collection.toml"));
         let collection_last = format!(
@@ -675,14 +825,21 @@ date = "2014-06-20?"
         ] {
             let split = read_split(source.as_bytes(), dir, file)
                 .unwrap()
-                .expect("read by table");
-            let whole = parse_whole(&source, dir, file).unwrap();
+                .expect("read by table")
+                .whole()
+                .unwrap();
+            let whole = parse_whole(&source, dir, file).unwrap().whole().unwrap();
             assert_eq!(
                 split.to_collection().unwrap(),
                 whole.to_collection().unwrap()
             );
             assert_eq!(split.records.place(0), whole.records.place(0), "{source}");
-            assert_eq!(split.collection_place, whole.collection_place, "{source}");
+            // The collection's own errors are placed at its table.
+            let blank = source.replace("description = \"D\"", "description = \" \"");
+            let split = read_split(blank.as_bytes(), dir, file).unwrap().unwrap();
+            let whole = parse_whole(&blank, dir, file).unwrap();
+            assert_eq!(split.errors.len(), 1, "{blank}");
+            assert_eq!(split.errors, whole.errors, "{blank}");
         }
     }
 
@@ -723,15 +880,15 @@ date = "2014-06-20?"
         ) {
             let text = to_toml(&collection, "made by a test");
             let (dir, file) = (Path::new("."), Path::new("collection.toml"));
-            let split = read_split(text.as_bytes(), dir, file);
-            let whole = parse_whole(&text, dir, file);
+            let split = read_split(text.as_bytes(), dir, file)
+                .and_then(|read| read.map(PartlyLoaded::whole).transpose());
+            let whole = parse_whole(&text, dir, file).and_then(PartlyLoaded::whole);
             match (split, whole) {
                 (Ok(Some(split)), Ok(whole)) => {
                     prop_assert_eq!(split.to_collection().unwrap(), whole.to_collection().unwrap());
                     for i in 0..whole.records.len() {
                         prop_assert_eq!(split.records.place(i), whole.records.place(i));
                     }
-                    prop_assert_eq!(split.collection_place, whole.collection_place);
                 }
                 (Err(split), Err(whole)) => prop_assert_eq!(split.to_string(), whole.to_string()),
                 // to_toml writes `document = []` for no documents.

@@ -31,6 +31,10 @@ pub enum Location {
     /// Not found, but the record declares a checksum: the document is
     /// catalogued without its bytes.
     NotHeld,
+    /// Neither: not found though the record declares no checksum (or
+    /// `strict` requires every file), or found but not a regular file
+    /// inside its directory. An error says which.
+    Unpackable,
 }
 
 /// A document file found on disk: only what differs from the record is
@@ -110,6 +114,21 @@ pub fn locate(
     sources: &[PathBuf],
     strict: bool,
 ) -> Result<Located, RecordErrors> {
+    let (located, errors) = locate_all(loaded, sources, strict);
+    if errors.is_empty() {
+        Ok(located)
+    } else {
+        Err(RecordErrors(errors))
+    }
+}
+
+/// Looks for every document's file, as [`locate`] does, and goes on past
+/// the errors: each document they are about is [`Location::Unpackable`].
+pub fn locate_all(
+    loaded: &LoadedCollection,
+    sources: &[PathBuf],
+    strict: bool,
+) -> (Located, Vec<RecordError>) {
     let places: Vec<PathBuf> = std::iter::once(loaded.dir.clone())
         .chain(sources.iter().cloned())
         .collect();
@@ -149,6 +168,7 @@ pub fn locate(
             }
             Some(Err(message)) => {
                 errors.push(loaded.document_error(index, "file", message));
+                located.locations.push(Location::Unpackable);
                 continue;
             }
             None => {}
@@ -168,12 +188,14 @@ pub fn locate(
                      sha256, so it cannot be catalogued without its bytes"
                 ),
             ));
+            located.locations.push(Location::Unpackable);
         } else if strict {
             errors.push(loaded.document_error(
                 index,
                 "file",
                 format!("{file:?} not found (looked in {looked_in}); --strict requires every file"),
             ));
+            located.locations.push(Location::Unpackable);
         } else {
             located.warnings.push(Finding::warning(
                 Code::DocumentNotHeld,
@@ -187,11 +209,7 @@ pub fn locate(
             located.locations.push(Location::NotHeld);
         }
     }
-    if errors.is_empty() {
-        Ok(located)
-    } else {
-        Err(RecordErrors(errors))
-    }
+    (located, errors)
 }
 
 /// A directory files are looked for in, with the real paths of its

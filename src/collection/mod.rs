@@ -20,8 +20,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
-pub use self::load::{CollectionFile, LoadedCollection, load, parse, parse_both_ways};
-pub use self::locate::{Found, Located, Location, locate, require_dirs};
+pub use self::load::{
+    CollectionFile, LoadedCollection, PartlyLoaded, load, load_partly, parse, parse_both_ways,
+};
+pub use self::locate::{Found, Located, Location, locate, locate_all, require_dirs};
 pub use self::records::{Records, RecordsInOrder, ReorderedSpill};
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{

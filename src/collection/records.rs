@@ -26,6 +26,9 @@ struct Indexed {
     /// Where its JSON starts in the spill file, and its length.
     offset: u64,
     len: u32,
+    /// Its 1-based place among the file's `[[document]]` tables, which
+    /// counts those that did not read.
+    number: u32,
     /// Line and column of its `[[document]]` header.
     line: u32,
     column: u32,
@@ -122,6 +125,22 @@ impl Records {
         self.index[index].declares_sha256
     }
 
+    /// The 1-based place of the record at `index` among the file's
+    /// `[[document]]` tables: `index + 1`, unless tables before it did not
+    /// read.
+    pub fn number(&self, index: usize) -> usize {
+        self.index[index].number as usize
+    }
+
+    /// The index of the record that is the file's `number`th
+    /// `[[document]]` table, if that one read.
+    pub fn with_number(&self, number: usize) -> Option<usize> {
+        let index = self
+            .index
+            .partition_point(|entry| (entry.number as usize) < number);
+        (self.index.get(index)?.number as usize == number).then_some(index)
+    }
+
     /// The 1-based line and column of the record's `[[document]]` header.
     pub fn place(&self, index: usize) -> (usize, usize) {
         let entry = &self.index[index];
@@ -207,19 +226,21 @@ impl RecordsWriter {
         })
     }
 
-    /// How many records have been written.
-    pub fn len(&self) -> usize {
-        self.index.len()
-    }
-
-    /// Adds the next record, whose header is at `place` (line, column).
-    pub fn push(&mut self, document: &Document, place: (usize, usize)) -> io::Result<()> {
+    /// Adds the next record, the file's `number`th `[[document]]` table,
+    /// whose header is at `place` (line, column).
+    pub fn push(
+        &mut self,
+        document: &Document,
+        number: usize,
+        place: (usize, usize),
+    ) -> io::Result<()> {
         let json = serde_json::to_vec(document).map_err(io::Error::other)?;
         self.spill.write_all(&json)?;
         let too_large = || io::Error::other("a record of more than 4 GiB");
         self.index.push(Indexed {
             offset: self.offset,
             len: u32::try_from(json.len()).map_err(|_| too_large())?,
+            number: u32::try_from(number).map_err(|_| too_large())?,
             line: u32::try_from(place.0).map_err(|_| too_large())?,
             column: u32::try_from(place.1).map_err(|_| too_large())?,
             declares_sha256: document.sha256.is_some(),
@@ -254,8 +275,8 @@ mod tests {
 
     fn written(documents: &[Document]) -> Records {
         let mut writer = RecordsWriter::new().unwrap();
-        for (line, document) in documents.iter().enumerate() {
-            writer.push(document, (line + 1, 1)).unwrap();
+        for (index, document) in documents.iter().enumerate() {
+            writer.push(document, index + 1, (index + 1, 1)).unwrap();
         }
         writer.finish().unwrap()
     }

@@ -144,10 +144,14 @@ pub fn scan(
 
 /// The paths under the collection directory (relative) that records
 /// pack: each as found, and the target of each link followed to a file
-/// inside it.
+/// inside it; and those named by records that did not read.
 fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet<Cow<'a, Path>> {
     let canonical_root = loaded.dir.canonicalize().ok();
-    let mut referenced = HashSet::new();
+    let mut referenced: HashSet<Cow<'a, Path>> = loaded
+        .unread_files
+        .iter()
+        .map(|file| Cow::Borrowed(Path::new(&**file)))
+        .collect();
     for (index, location) in located.locations.iter().enumerate() {
         let Location::Held(found) = location else {
             continue;

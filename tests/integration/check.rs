@@ -140,3 +140,97 @@ fn the_seeds_have_no_gaps() {
         .collect();
     assert_eq!(codes, ["document-not-held"]);
 }
+
+#[test]
+fn check_reports_every_record_error_at_once() {
+    let dir = Dir::new();
+    for file in ["a.txt", "b.txt", "c.txt", "stray.txt"] {
+        dir.create(&format!("c/{file}"), "text\n");
+    }
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}
+[[document]]
+id = \"a\"
+title = \"A\"
+file = \"a.txt\"
+[document.provenance]
+date = \"1937-13\"
+
+[[document]]
+id = \"b\"
+title = \"B\"
+file = \"b.txt\"
+
+[[document]]
+id = \"b\"
+title = \"B again\"
+file = \"c.txt\"
+
+[[document]]
+id = \"d\"
+title = \" D\"
+file = \"d.txt\"
+sha256 = \"{}\"
+",
+            "ab".repeat(32)
+        ),
+    );
+    let output = corpack()
+        .args(["check", "--strict", "--json"])
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let errors: Vec<(&str, u64, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap(),
+                e["line"].as_u64().unwrap(),
+                e["field"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let record_file = dir.join("c/collection.toml");
+    let record_file = record_file.to_str().unwrap();
+    assert_eq!(
+        errors,
+        [
+            (record_file, 13, "document[1].provenance.date"),
+            (record_file, 20, "document[3].id"),
+            (record_file, 25, "document[4].title"),
+            (record_file, 25, "document[4].file"),
+        ]
+    );
+    assert_eq!(
+        (report["documents"].as_u64(), report["held"].as_u64()),
+        (Some(3), Some(2))
+    );
+    let unreferenced: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "unreferenced-file")
+        .map(|w| w["path"].as_str().unwrap())
+        .collect();
+    // a.txt is the file of the record that does not read, not a file no
+    // record references.
+    assert_eq!(unreferenced, ["stray.txt"]);
+    corpack()
+        .args(["check", "--strict"])
+        .arg(dir.join("c"))
+        .assert()
+        .code(1)
+        .stdout(
+            contains("document[1].provenance.date")
+                .and(contains("duplicate id `b`"))
+                .and(contains("document[4].title"))
+                .and(contains("--strict requires every file"))
+                .and(contains("stray.txt: error[unreferenced-file]")),
+        );
+}
