@@ -26,6 +26,10 @@ fn main() -> ExitCode {
             });
         }
     };
+    if let Err(error) = cli::signals::remove_temporaries_on_signals() {
+        let error = anyhow::Error::new(error).context("cannot watch for SIGINT and SIGTERM");
+        return cli::report_error(&error, cli::wants_json(&cli));
+    }
     match cli::run(&cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => ExitCode::from(1),

@@ -13,9 +13,14 @@
 //!
 //! The output gets the permissions an ordinary new file would (`0666`
 //! less the umask); the rename is made durable by syncing the directory.
+//!
+//! Every temporary output being written, these and the OCFL export's build
+//! directory, is on a list, so that a run interrupted by a signal removes
+//! them before it exits ([`remove_temporaries`]).
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tempfile::{NamedTempFile, TempDir};
 
@@ -34,6 +39,8 @@ pub struct AtomicFile {
     dir: PathBuf,
     overwrite: bool,
     removed_stale: Vec<PathBuf>,
+    /// Leaves the list after `temp` is removed: fields drop in order.
+    _listed: Temporary,
 }
 
 impl AtomicFile {
@@ -54,7 +61,7 @@ impl AtomicFile {
             _ => PathBuf::from("."),
         };
         let removed_stale = remove_stale(&dir);
-        let temp = loop {
+        let (temp, listed) = loop {
             let mut builder = tempfile::Builder::new();
             builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
             #[cfg(unix)]
@@ -63,12 +70,16 @@ impl AtomicFile {
                 use std::os::unix::fs::PermissionsExt;
                 builder.permissions(fs::Permissions::from_mode(0o666));
             }
-            let temp = builder.tempfile_in(&dir).at(&dir)?;
+            let (temp, listed) = Temporary::make(|| {
+                let temp = builder.tempfile_in(&dir).at(&dir)?;
+                let path = temp.path().to_path_buf();
+                Ok((temp, path))
+            })?;
             // Blocks while a cleaner holds the lock: it then removed the
             // file between its creation and this lock, and we start again.
             temp.as_file().lock().at(temp.path())?;
             if still_named(temp.as_file(), temp.path()) {
-                break temp;
+                break (temp, listed);
             }
         };
         Ok(AtomicFile {
@@ -77,6 +88,7 @@ impl AtomicFile {
             dir,
             overwrite,
             removed_stale,
+            _listed: listed,
         })
     }
 
@@ -104,11 +116,13 @@ impl AtomicFile {
     pub fn commit(self) -> Result<()> {
         self.temp.as_file().sync_all().at(self.temp.path())?;
         let target = self.target;
-        let persisted = if self.overwrite {
-            self.temp.persist(&target)
-        } else {
-            self.temp.persist_noclobber(&target)
-        };
+        let persisted = uninterrupted(|| {
+            if self.overwrite {
+                self.temp.persist(&target)
+            } else {
+                self.temp.persist_noclobber(&target)
+            }
+        });
         match persisted {
             Ok(_) => sync_dir(&self.dir),
             Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -165,6 +179,8 @@ pub struct AtomicDir {
     target: PathBuf,
     dir: PathBuf,
     overwrite: bool,
+    /// Leaves the list after `temp` is removed.
+    _listed: Temporary,
 }
 
 impl AtomicDir {
@@ -179,11 +195,15 @@ impl AtomicDir {
             _ => PathBuf::from("."),
         };
         remove_stale(&dir);
-        let temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .tempdir_in(&dir)
-            .at(&dir)?;
+        let (temp, listed) = Temporary::make(|| {
+            let temp = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .suffix(TEMP_SUFFIX)
+                .tempdir_in(&dir)
+                .at(&dir)?;
+            let path = temp.path().to_path_buf();
+            Ok((temp, path))
+        })?;
         let lock = lock_dir(temp.path());
         Ok(AtomicDir {
             temp,
@@ -191,6 +211,7 @@ impl AtomicDir {
             target: target.to_path_buf(),
             dir,
             overwrite,
+            _listed: listed,
         })
     }
 
@@ -201,39 +222,131 @@ impl AtomicDir {
 
     /// Moves the complete directory into place. An existing target (only
     /// with `overwrite`) is first renamed aside, then removed once the new
-    /// one is in place, so the target is never missing or half-written.
+    /// one is in place, so the target is never missing or half-written,
+    /// nor left aside by an interruption.
     pub fn commit(self) -> Result<()> {
-        let target = self.target;
-        let existing = target.symlink_metadata().is_ok();
-        if existing && !self.overwrite {
-            return Err(Error::OutputExists(target));
-        }
-        let aside = if existing {
-            let aside = tempfile::Builder::new()
-                .prefix(TEMP_PREFIX)
-                .suffix(".old")
-                .tempdir_in(&self.dir)
-                .at(&self.dir)?
-                .keep();
-            // The placeholder is replaced by the old target.
-            std::fs::remove_dir(&aside).at(&aside)?;
-            std::fs::rename(&target, &aside).at(&target)?;
-            Some(aside)
-        } else {
-            None
-        };
-        let temp = self.temp.keep();
-        std::fs::rename(&temp, &target).at(&target)?;
-        if let Some(aside) = aside {
-            let removed = if aside.is_dir() {
-                std::fs::remove_dir_all(&aside)
+        // The lock and the listing go once the renames are done: leaving the
+        // list while it is held would wait for ever.
+        let AtomicDir {
+            temp,
+            _lock,
+            target,
+            dir,
+            overwrite,
+            _listed,
+        } = self;
+        uninterrupted(|| {
+            let existing = target.symlink_metadata().is_ok();
+            if existing && !overwrite {
+                return Err(Error::OutputExists(target));
+            }
+            let aside = if existing {
+                let aside = tempfile::Builder::new()
+                    .prefix(TEMP_PREFIX)
+                    .suffix(".old")
+                    .tempdir_in(&dir)
+                    .at(&dir)?
+                    .keep();
+                // The placeholder is replaced by the old target.
+                std::fs::remove_dir(&aside).at(&aside)?;
+                std::fs::rename(&target, &aside).at(&target)?;
+                Some(aside)
             } else {
-                std::fs::remove_file(&aside)
+                None
             };
-            removed.at(&aside)?;
-        }
-        Ok(())
+            let temp = temp.keep();
+            std::fs::rename(&temp, &target).at(&target)?;
+            if let Some(aside) = aside {
+                let removed = if aside.is_dir() {
+                    std::fs::remove_dir_all(&aside)
+                } else {
+                    std::fs::remove_file(&aside)
+                };
+                removed.at(&aside)?;
+            }
+            Ok(())
+        })
     }
+}
+
+/// The temporary outputs being written, each with an id to leave the list
+/// by.
+struct Temporaries {
+    next_id: u64,
+    listed: Vec<(u64, PathBuf)>,
+}
+
+/// The list of the temporary outputs of this process. Whoever holds it can
+/// neither make one nor put one in place.
+static TEMPORARIES: Mutex<Temporaries> = Mutex::new(Temporaries {
+    next_id: 0,
+    listed: Vec::new(),
+});
+
+fn temporaries() -> MutexGuard<'static, Temporaries> {
+    // Each change to the list is one push or one removal: a panic while it
+    // was held left it whole.
+    TEMPORARIES.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A temporary output on the list. Dropped, it leaves the list: its owner
+/// removes it from disk first (or has put it in place).
+pub(crate) struct Temporary {
+    id: u64,
+}
+
+impl Temporary {
+    /// Makes a temporary output with `make`, which gives it and its path,
+    /// and lists the path in the same step, so that an interruption never
+    /// finds one made but not listed.
+    pub(crate) fn make<T>(make: impl FnOnce() -> Result<(T, PathBuf)>) -> Result<(T, Temporary)> {
+        let mut list = temporaries();
+        let (made, path) = make()?;
+        let id = list.next_id;
+        list.next_id += 1;
+        list.listed.push((id, path));
+        Ok((made, Temporary { id }))
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        temporaries().listed.retain(|(id, _)| *id != self.id);
+    }
+}
+
+/// Runs `put_in_place`, the renames that put an output in place, with no
+/// interruption between them: a signal's clean-up waits until they are
+/// done, and then finds the temporary output gone.
+pub(crate) fn uninterrupted<T>(put_in_place: impl FnOnce() -> T) -> T {
+    let _list = temporaries();
+    put_in_place()
+}
+
+/// What [`remove_temporaries`] returns: while it is held, no temporary
+/// output is made, and none is put in place.
+pub struct Interrupted {
+    _list: MutexGuard<'static, Temporaries>,
+}
+
+/// Removes every temporary output this process is writing (files, and
+/// directories with what they hold), for a run that ends on a signal:
+/// hold the result until the process exits, so that the threads still
+/// working make no other. Best effort: what cannot be removed is left for
+/// the next run beside it.
+pub fn remove_temporaries() -> Interrupted {
+    let list = temporaries();
+    // Newest first: an OCFL build directory before the lock file beside it,
+    // made before it to mark it as a running export's.
+    for (_, path) in list.listed.iter().rev() {
+        let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
+        let _ = if is_dir {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        };
+    }
+    Interrupted { _list: list }
 }
 
 /// Removes the temporary files in `dir` that no running corpack holds;

@@ -13,7 +13,9 @@ use corpack::names::NameCheck;
 /// RO-Crate bundles, and verify bags.
 ///
 /// Exit status: 0 = success (warnings allowed), 1 = invalid (a bag or
-/// collection with errors; findings are printed), 2 = usage or I/O error.
+/// collection with errors; findings are printed), 2 = usage or I/O error,
+/// 130 and 143 = interrupted by SIGINT or SIGTERM (temporary outputs
+/// removed).
 #[derive(Debug, Parser)]
 #[command(name = "corpack", version, max_term_width = 100)]
 pub struct Cli {

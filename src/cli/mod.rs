@@ -6,6 +6,7 @@ pub mod args;
 mod export;
 mod import;
 mod progress;
+pub mod signals;
 mod table;
 
 use std::io::{self, Write};
@@ -252,7 +253,8 @@ pub fn report_error(error: &anyhow::Error, json: bool) -> ExitCode {
             .find_map(|c| c.downcast_ref::<corpack::Error>())
         {
             Some(cause) => ErrorReport::new(message, cause),
-            // What fails outside the library is writing the output.
+            // Outside the library only I/O fails: writing the output, or
+            // setting up the signal handlers.
             None => ErrorReport::without_error(message, ErrorCode::Io),
         };
         print_error_report(&report);

@@ -40,7 +40,7 @@ use crate::ocfl::{
     Declared, DigestAlgorithm, Inventory, OBJECT_DECLARATION, SpecVersion, User, Version,
     VersionNum,
 };
-use crate::output::{TEMP_PREFIX, refuse_to_replace, still_named};
+use crate::output::{TEMP_PREFIX, Temporary, refuse_to_replace, still_named, uninterrupted};
 use crate::progress::{NoProgress, Progress};
 
 /// How to export.
@@ -206,19 +206,23 @@ pub fn export(
     sync_dir(&build_root)?;
     report.head = Some(name.clone());
     report.created = inventory.head_version().map(|v| v.created.clone());
-    report.action = match target {
-        Target::AddVersion => {
-            // The version first, then the inventory, and its sidecar last.
-            for entry in [name.as_str(), INVENTORY, sidecar.as_str()] {
-                move_into(&build_root.join(entry), &object.join(entry))?;
+    // A signal waits for the renames: an object is never left with a
+    // version its inventory does not list.
+    report.action = uninterrupted(|| -> Result<OcflAction> {
+        Ok(match target {
+            Target::AddVersion => {
+                // The version first, then the inventory, and its sidecar last.
+                for entry in [name.as_str(), INVENTORY, sidecar.as_str()] {
+                    move_into(&build_root.join(entry), &object.join(entry))?;
+                }
+                OcflAction::VersionAdded
             }
-            OcflAction::VersionAdded
-        }
-        Target::Create | Target::Replace => {
-            replace(&object_dir, object, &staging.path().join("old"))?;
-            OcflAction::Created
-        }
-    };
+            Target::Create | Target::Replace => {
+                replace(&object_dir, object, &staging.path().join("old"))?;
+                OcflAction::Created
+            }
+        })
+    })?;
     Ok(report)
 }
 
@@ -838,7 +842,9 @@ impl Place {
 /// long as the export runs. The lock file is made and locked before the
 /// directory and removed after it, so that a build directory without one
 /// is no running export's: a lock inside the directory would leave it
-/// unmarked between its creation and the lock's. Dropped, both are removed.
+/// unmarked between its creation and the lock's. Dropped, both are removed;
+/// a signal removes them too (not the place's directories it made, which
+/// another export may be using).
 struct Staging {
     dir: PathBuf,
     lock_path: PathBuf,
@@ -846,6 +852,8 @@ struct Staging {
     _lock: File,
     /// The place's [`Place::made`].
     made: Vec<PathBuf>,
+    /// Leave the list of temporary outputs once `drop` removed both.
+    _listed: [Temporary; 2],
 }
 
 impl Staging {
@@ -872,20 +880,25 @@ impl Staging {
             if !place.made.is_empty() {
                 fs::create_dir_all(parent).at(parent)?;
             }
-            let (lock, lock_path) = match tempfile::Builder::new()
-                .prefix(TEMP_PREFIX)
-                .suffix(&format!("{STAGING_SUFFIX}{LOCK_SUFFIX}"))
-                .tempfile_in(parent)
-            {
-                // Another export, ending, removed the directory it left
-                // empty: make it again.
-                Err(error) if error.kind() == io::ErrorKind::NotFound && !place.made.is_empty() => {
-                    continue;
-                }
-                made => made
+            let made = Temporary::make(|| {
+                let (lock, lock_path) = tempfile::Builder::new()
+                    .prefix(TEMP_PREFIX)
+                    .suffix(&format!("{STAGING_SUFFIX}{LOCK_SUFFIX}"))
+                    .tempfile_in(parent)
                     .at(parent)?
                     .keep()
-                    .map_err(|error| Error::io(parent, error.error))?,
+                    .map_err(|error| Error::io(parent, error.error))?;
+                Ok(((lock, lock_path.clone()), lock_path))
+            });
+            let ((lock, lock_path), lock_listed) = match made {
+                // Another export, ending, removed the directory it left
+                // empty: make it again.
+                Err(Error::Io { error, .. })
+                    if error.kind() == io::ErrorKind::NotFound && !place.made.is_empty() =>
+                {
+                    continue;
+                }
+                made => made?,
             };
             if let Err(error) = lock.lock() {
                 let _ = fs::remove_file(&lock_path);
@@ -897,22 +910,23 @@ impl Staging {
                 continue;
             }
             let dir = lock_path.with_extension("");
-            match fs::create_dir(&dir) {
-                Ok(()) => {
+            match Temporary::make(|| fs::create_dir(&dir).at(&dir).map(|()| ((), dir.clone()))) {
+                Ok(((), dir_listed)) => {
                     return Ok(Staging {
                         dir,
                         lock_path,
                         _lock: lock,
                         made: place.made.clone(),
+                        _listed: [lock_listed, dir_listed],
                     });
                 }
                 // An earlier corpack's build of the same name: take another.
-                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                Err(Error::Io { error, .. }) if error.kind() == io::ErrorKind::AlreadyExists => {
                     let _ = fs::remove_file(&lock_path);
                 }
                 Err(error) => {
                     let _ = fs::remove_file(&lock_path);
-                    return Err(Error::io(&dir, error));
+                    return Err(error);
                 }
             }
         }

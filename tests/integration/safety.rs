@@ -646,6 +646,66 @@ fn killing_pack_at_any_point_leaves_no_bundle_and_the_next_run_cleans_up() {
     corpack().arg("verify").arg(&out).assert().success();
 }
 
+/// Starts corpack with `args`, waits until a temporary output whose name
+/// ends with `suffix` exists in `dir`, sends it `signal`, and returns its
+/// exit status.
+fn signal_once_writing(args: &[&Path], dir: &Path, suffix: &str, signal: i32) -> Option<i32> {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("corpack"))
+        .args(args)
+        .arg("--quiet")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !temp_files(dir).iter().any(|name| name.ends_with(suffix)) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "{args:?} ended before the signal"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "{args:?} is stuck"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) only sends a signal, to the child started above,
+    // which has not been waited for, so the pid is still its own.
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    child.wait().unwrap().code()
+}
+
+#[test]
+fn sigint_and_sigterm_leave_no_temporary_output_and_exit_128_plus_the_signal() {
+    let dir = Dir::new();
+    let collection = large_collection(&dir, 48);
+    let out_dir = dir.join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let bundle = out_dir.join("bundle.zip");
+    let packing: [&Path; 4] = ["pack".as_ref(), &collection, "-o".as_ref(), &bundle];
+    for (signal, status) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
+        let code = signal_once_writing(&packing, &out_dir, ".tmp", signal);
+        assert_eq!(listing(&out_dir), Vec::<String>::new(), "signal {signal}");
+        assert_eq!(code, Some(status), "signal {signal}");
+    }
+
+    // An OCFL export's build directory goes too.
+    let bundle = dir.join("bundle.zip");
+    pack(&collection, &bundle).arg("--quiet").assert().success();
+    let object = out_dir.join("object");
+    let exporting: [&Path; 5] = [
+        "export".as_ref(),
+        "ocfl".as_ref(),
+        &bundle,
+        "-o".as_ref(),
+        &object,
+    ];
+    let code = signal_once_writing(&exporting, &out_dir, ".ocfl", libc::SIGTERM);
+    assert_eq!(listing(&out_dir), Vec::<String>::new());
+    assert_eq!(code, Some(143));
+}
+
 /// Runs `script` in `sh -c` with the corpack binary as `$0` and
 /// `collection` as `$1`; returns (exit status, stdout, stderr).
 fn shell(script: &str, collection: &Path) -> (Option<i32>, String, String) {
