@@ -411,7 +411,13 @@ fn escape_xml(text: &str) -> String {
 /// corpack's reproducible zip writer.
 fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
     let path = root.join(SAF_ZIP);
-    let file = fs::File::create(&path).at(&path)?;
+    // Read too: the writer reads large stored entries back as it writes.
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .at(&path)?;
     let mut writer = ArchiveWriter::new(
         file,
         &path,

@@ -415,6 +415,40 @@ fn catalogued_documents_become_metadata_only_items() {
     assert_eq!(values(&notes, "local.provenance.status"), ["unassessed"]);
 }
 
+// The archive writer reads a large stored entry back as it writes it, so
+// saf.zip must be open for reading too.
+#[test]
+fn a_large_incompressible_document_exports() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "sample");
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let noise: Vec<u8> = (0..3 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 56) as u8
+        })
+        .collect();
+    fs::write(collection.join("with space.csv"), &noise).unwrap();
+    let bundle = dir.join("sample.zip");
+    corpack()
+        .arg("pack")
+        .arg(&collection)
+        .arg("-o")
+        .arg(&bundle)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let out = dir.join("out");
+    export("dspace-saf", &bundle, &out);
+    assert_clean(&out);
+    assert_eq!(
+        fs::read(item_of(&out, "table").join("with space.csv")).unwrap(),
+        noise
+    );
+}
+
 // Any valid collection exports to an archive the checker finds clean:
 // reserved file names, XML metacharacters, control-free text and every
 // kind of date included.

@@ -110,8 +110,9 @@ pub struct ArchiveWriter {
 }
 
 impl ArchiveWriter {
-    /// Starts an archive in `file`, which must be empty; `path` names it in
-    /// errors. Compressed data too large for memory spills to unnamed
+    /// Starts an archive in `file`, which must be empty and open for
+    /// reading too (large stored entries are read back as they are
+    /// written); `path` names it in errors. Compressed data too large for memory spills to unnamed
     /// temporary files in `spill_dir`.
     pub fn new(file: File, path: &Path, spill_dir: &Path, options: WriteOptions) -> ArchiveWriter {
         ArchiveWriter {
