@@ -19,6 +19,7 @@
 //! them before it exits ([`remove_temporaries`]).
 
 use std::fs::{self, File};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -236,37 +237,59 @@ impl AtomicDir {
             _listed,
         } = self;
         uninterrupted(|| {
-            let existing = target.symlink_metadata().is_ok();
-            if existing && !overwrite {
-                return Err(Error::OutputExists(target));
-            }
-            let aside = if existing {
-                let aside = tempfile::Builder::new()
-                    .prefix(TEMP_PREFIX)
-                    .suffix(".old")
-                    .tempdir_in(&dir)
-                    .at(&dir)?
-                    .keep();
-                // The placeholder is replaced by the old target.
-                std::fs::remove_dir(&aside).at(&aside)?;
-                std::fs::rename(&target, &aside).at(&target)?;
-                Some(aside)
-            } else {
-                None
-            };
-            let temp = temp.keep();
-            std::fs::rename(&temp, &target).at(&target)?;
-            if let Some(aside) = aside {
-                let removed = if aside.is_dir() {
-                    std::fs::remove_dir_all(&aside)
-                } else {
-                    std::fs::remove_file(&aside)
-                };
-                removed.at(&aside)?;
-            }
-            Ok(())
+            put_dir_in_place(temp, &target, &dir, overwrite, &|from, to| {
+                std::fs::rename(from, to)
+            })
         })
     }
+}
+
+/// Renames the directory `temp` to `target` in `dir`, an existing target
+/// (only with `overwrite`) first renamed aside and removed once the new one
+/// is in place. Should the last rename fail, the old target is put back and
+/// `temp` removed. `rename` is `std::fs::rename`, but for tests.
+fn put_dir_in_place(
+    temp: TempDir,
+    target: &Path,
+    dir: &Path,
+    overwrite: bool,
+    rename: &dyn Fn(&Path, &Path) -> io::Result<()>,
+) -> Result<()> {
+    let existing = target.symlink_metadata().is_ok();
+    if existing && !overwrite {
+        return Err(Error::OutputExists(target.to_path_buf()));
+    }
+    let aside = if existing {
+        let aside = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(".old")
+            .tempdir_in(dir)
+            .at(dir)?
+            .keep();
+        // The placeholder is replaced by the old target.
+        std::fs::remove_dir(&aside).at(&aside)?;
+        rename(target, &aside).at(target)?;
+        Some(aside)
+    } else {
+        None
+    };
+    if let Err(error) = rename(temp.path(), target) {
+        if let Some(aside) = &aside {
+            let _ = rename(aside, target);
+        }
+        return Err(Error::io(target, error));
+    }
+    // It is the target now: dropped, it would be removed.
+    let _ = temp.keep();
+    if let Some(aside) = aside {
+        let removed = if aside.is_dir() {
+            std::fs::remove_dir_all(&aside)
+        } else {
+            std::fs::remove_file(&aside)
+        };
+        removed.at(&aside)?;
+    }
+    Ok(())
 }
 
 /// The temporary outputs being written, each with an id to leave the list
@@ -527,6 +550,35 @@ mod tests {
             .collect();
         assert_eq!(names, ["b"]);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_rename_into_place_puts_the_old_target_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old"), b"kept").unwrap();
+        let temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempdir_in(dir.path())
+            .unwrap();
+        std::fs::write(temp.path().join("new"), b"lost").unwrap();
+        let refuse_the_new = |from: &Path, to: &Path| {
+            if from.to_string_lossy().ends_with(TEMP_SUFFIX) {
+                Err(io::Error::other("no room"))
+            } else {
+                std::fs::rename(from, to)
+            }
+        };
+        let error = put_dir_in_place(temp, &target, dir.path(), true, &refuse_the_new);
+        assert!(error.unwrap_err().to_string().contains("no room"));
+        assert_eq!(std::fs::read(target.join("old")).unwrap(), b"kept");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out"], "nothing is left beside it");
     }
 
     #[cfg(unix)]
