@@ -16,8 +16,7 @@ use crate::error::{Error, Result};
 /// How much of a file's start is trial-compressed to choose store or deflate.
 pub(super) const SAMPLE: usize = 64 << 10;
 /// Compressed data held in memory before it spills to a temporary file.
-/// Small in unit tests, so that they spill.
-const SPILL_AT: usize = if cfg!(test) { 256 << 10 } else { 4 << 20 };
+const SPILL_AT: usize = 4 << 20;
 
 /// The trial's zlib-rs level. Level 1 (`deflate_quick`) codes with fixed
 /// Huffman tables only, so it found no saving in text of few distinct
@@ -169,9 +168,10 @@ impl Compressed {
     }
 }
 
-/// Compressed bytes held in a buffer allocated once, at [`SPILL_AT`], that
-/// never grows: past it they spill to an unnamed temporary file.
-pub(super) struct SpillBuffer<'a> {
+/// A streaming deflater whose output spills to disk past [`SPILL_AT`]: its
+/// buffer is allocated once, at that size, and never grows.
+pub(super) struct Deflater<'a> {
+    compress: &'a mut Compress,
     out: Vec<u8>,
     spill: Option<(File, u64)>,
     spill_dir: &'a Path,
@@ -180,55 +180,60 @@ pub(super) struct SpillBuffer<'a> {
 /// Room the compressor is given to write into, at least.
 const ROOM: usize = 64 << 10;
 
-impl<'a> SpillBuffer<'a> {
-    pub(super) fn new(spill_dir: &'a Path) -> SpillBuffer<'a> {
-        SpillBuffer {
+impl<'a> Deflater<'a> {
+    /// A deflater using `compress`, fresh or reset.
+    pub(super) fn new(compress: &'a mut Compress, spill_dir: &'a Path) -> Deflater<'a> {
+        Deflater {
+            compress,
             out: Vec::with_capacity(SPILL_AT + ROOM),
             spill: None,
             spill_dir,
         }
     }
 
-    /// The buffer, with at least [`ROOM`] bytes to spare.
-    fn room(&mut self) -> io::Result<&mut Vec<u8>> {
-        if self.out.capacity() - self.out.len() < ROOM {
-            self.spill_out()?;
+    /// Compresses `input`; `last` finishes the stream.
+    pub(super) fn feed(&mut self, mut input: &[u8], last: bool) -> io::Result<()> {
+        let flush = if last {
+            FlushCompress::Finish
+        } else {
+            FlushCompress::None
+        };
+        loop {
+            if self.out.capacity() - self.out.len() < ROOM {
+                self.spill_out()?;
+            }
+            let before = self.compress.total_in();
+            let status = self
+                .compress
+                .compress_vec(input, &mut self.out, flush)
+                .expect("deflate of in-memory data cannot fail");
+            input = &input[(self.compress.total_in() - before) as usize..];
+            let done = match flush {
+                FlushCompress::Finish => status == Status::StreamEnd,
+                _ => input.is_empty() && self.out.len() < self.out.capacity(),
+            };
+            if done {
+                return Ok(());
+            }
         }
-        Ok(&mut self.out)
-    }
-
-    /// Appends `bytes`.
-    pub(super) fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if self.out.capacity() - self.out.len() < bytes.len() {
-            self.spill_out()?;
-        }
-        if self.out.capacity() < bytes.len() {
-            return self.spill_file()?.write_all(bytes);
-        }
-        self.out.extend_from_slice(bytes);
-        Ok(())
-    }
-
-    /// The spill file, made on first use, and its length so far.
-    fn spill_file(&mut self) -> io::Result<&mut File> {
-        if self.spill.is_none() {
-            self.spill = Some((tempfile::tempfile_in(self.spill_dir)?, 0));
-        }
-        Ok(&mut self.spill.as_mut().expect("made above").0)
     }
 
     /// Moves what the buffer holds to the spill file.
     fn spill_out(&mut self) -> io::Result<()> {
-        let held = std::mem::take(&mut self.out);
-        self.spill_file()?.write_all(&held)?;
-        let (_, len) = self.spill.as_mut().expect("made by spill_file");
-        *len += held.len() as u64;
-        self.out = held;
+        let (file, len) = match &mut self.spill {
+            Some(spill) => spill,
+            None => self
+                .spill
+                .insert((tempfile::tempfile_in(self.spill_dir)?, 0)),
+        };
+        file.write_all(&self.out)?;
+        *len += self.out.len() as u64;
         self.out.clear();
         Ok(())
     }
 
     pub(super) fn finish(mut self) -> io::Result<Compressed> {
+        self.feed(&[], true)?;
         Ok(match self.spill {
             None => {
                 self.out.shrink_to_fit();
@@ -242,61 +247,6 @@ impl<'a> SpillBuffer<'a> {
                 }
             }
         })
-    }
-}
-
-/// A streaming deflater whose output spills to disk past [`SPILL_AT`].
-pub(super) struct Deflater<'a> {
-    compress: &'a mut Compress,
-    out: SpillBuffer<'a>,
-}
-
-impl<'a> Deflater<'a> {
-    /// A deflater using `compress`, fresh or reset.
-    pub(super) fn new(compress: &'a mut Compress, spill_dir: &'a Path) -> Deflater<'a> {
-        Deflater {
-            compress,
-            out: SpillBuffer::new(spill_dir),
-        }
-    }
-
-    /// Compresses `input`; `last` finishes the stream.
-    pub(super) fn feed(&mut self, input: &[u8], last: bool) -> io::Result<()> {
-        let flush = if last {
-            FlushCompress::Finish
-        } else {
-            FlushCompress::None
-        };
-        deflate_into(self.compress, input, flush, &mut self.out)
-    }
-
-    pub(super) fn finish(mut self) -> io::Result<Compressed> {
-        self.feed(&[], true)?;
-        self.out.finish()
-    }
-}
-
-/// Compresses `input` with `compress`, flushing as `flush` says, into `out`.
-fn deflate_into(
-    compress: &mut Compress,
-    mut input: &[u8],
-    flush: FlushCompress,
-    out: &mut SpillBuffer<'_>,
-) -> io::Result<()> {
-    loop {
-        let buffer = out.room()?;
-        let before = compress.total_in();
-        let status = compress
-            .compress_vec(input, buffer, flush)
-            .expect("deflate of in-memory data cannot fail");
-        input = &input[(compress.total_in() - before) as usize..];
-        let done = match flush {
-            FlushCompress::Finish => status == Status::StreamEnd,
-            _ => input.is_empty() && buffer.len() < buffer.capacity(),
-        };
-        if done {
-            return Ok(());
-        }
     }
 }
 

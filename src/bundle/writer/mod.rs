@@ -30,7 +30,6 @@ use flate2::{Compress, Compression};
 
 mod encode;
 mod output;
-mod pieces;
 mod prefetch;
 mod source;
 mod stream;
@@ -38,7 +37,7 @@ mod stream;
 use self::encode::{Compressed, Deflater, WholeDeflater, already_compressed, worth_deflating};
 use self::output::Output;
 use self::source::{changed_size, check_unchanged, read_full, read_start};
-use self::stream::StreamOptions;
+use self::stream::Levels;
 use super::zip::{Entry, Method, central_directory, local_header, local_header_len};
 use crate::digest::{DigestsHasher, FileDigests};
 use crate::error::{Error, IoContext, Result};
@@ -206,17 +205,16 @@ impl ArchiveWriter {
     /// written, its compressed data spilling to disk, so that it is never
     /// held whole.
     pub fn add_streams(&mut self, items: &[(&str, &StreamWriter<'_>)]) -> Result<Vec<WrittenFile>> {
-        let options = StreamOptions {
-            whole_level: self.options.whole_level,
-            level: self.options.level,
-            threads: self.options.threads,
+        let levels = Levels {
+            whole: self.options.whole_level,
+            streamed: self.options.level,
         };
         let spill_dir = self.spill_dir.as_path();
         let encoded: Vec<io::Result<Encoded>> = std::thread::scope(|scope| {
             let threads: Vec<_> = items
                 .iter()
                 .map(|(name, write)| {
-                    scope.spawn(move || stream::encode_stream(name, options, spill_dir, write))
+                    scope.spawn(move || stream::encode_stream(name, levels, spill_dir, write))
                 })
                 .collect();
             threads

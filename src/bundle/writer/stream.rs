@@ -3,18 +3,17 @@
 //! a large collection is too large to hold whole.
 //!
 //! An entry is held whole while it is small, and then encoded as bytes in
-//! memory are (see [`encode_in_memory`]); past [`WHOLE_LIMIT`] it is cut
-//! into full [`CHUNK`] pieces, deflated on their own by threads beside the
-//! writing one (see [`super::pieces`]), whose output spills to disk as it
-//! grows. Either way the encoding depends on the bytes alone, not on how
-//! they were written nor on the threads.
+//! memory are (see [`encode_in_memory`]); past [`WHOLE_LIMIT`] it is fed to
+//! a streaming compressor in full [`CHUNK`] pieces, whose output spills to
+//! disk as it grows. Either way the encoding depends on the bytes alone,
+//! not on how they were written.
 
 use std::io::{self, Write};
 use std::path::Path;
-use std::thread::Scope;
 
-use super::encode::{Compressed, encode_in_memory};
-use super::pieces::Pieces;
+use flate2::{Compress, Compression};
+
+use super::encode::{Compressed, Deflater, encode_in_memory};
 use super::{CHUNK, Encoded, StreamWriter, WrittenFile};
 use crate::bundle::zip::{Entry, Method};
 use crate::digest::DigestsHasher;
@@ -23,66 +22,63 @@ use crate::digest::DigestsHasher;
 /// stream entries without writing many megabytes.
 const WHOLE_LIMIT: usize = if cfg!(test) { 2 * CHUNK } else { 8 * CHUNK };
 
-/// How entries are encoded.
+/// Levels of the two encodings.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct StreamOptions {
+pub(super) struct Levels {
     /// libdeflate's level, for an entry held whole.
-    pub whole_level: i32,
-    /// zlib-rs's level, for the pieces of an entry streamed.
-    pub level: u32,
-    /// Threads compressing the pieces of an entry streamed.
-    pub threads: usize,
+    pub whole: i32,
+    /// zlib-rs's level, for an entry streamed.
+    pub streamed: u32,
 }
 
 /// Encodes as the entry `name` the bytes `write` writes; compressed data
 /// spills to unnamed files in `spill_dir`.
 pub(super) fn encode_stream(
     name: &str,
-    options: StreamOptions,
+    levels: Levels,
     spill_dir: &Path,
     write: &StreamWriter<'_>,
 ) -> io::Result<Encoded> {
-    std::thread::scope(|scope| {
-        let mut sink = Sink {
-            pending: Vec::new(),
-            pieces: None,
-            scope,
-            options,
-            spill_dir,
-            size: 0,
-        };
-        // An error drops the sink, whose pieces' threads then end.
-        write(&mut sink)?;
-        sink.finish(name)
-    })
+    let mut compress = Compress::new(Compression::new(levels.streamed), false);
+    let mut sink = Sink {
+        pending: Vec::new(),
+        compress: Some(&mut compress),
+        deflater: None,
+        spill_dir,
+        hasher: DigestsHasher::new(),
+        crc: crc32fast::Hasher::new(),
+        size: 0,
+    };
+    write(&mut sink)?;
+    sink.finish(name, levels.whole)
 }
 
-struct Sink<'scope, 'env> {
+struct Sink<'a> {
     /// Bytes written and not yet consumed: the whole entry so far while
     /// it is held whole, less than a chunk once it streams.
     pending: Vec<u8>,
-    /// The threads encoding the entry, once it outgrows [`WHOLE_LIMIT`].
-    pieces: Option<Pieces<'scope>>,
-    scope: &'scope Scope<'scope, 'env>,
-    options: StreamOptions,
-    spill_dir: &'scope Path,
+    /// The compressor, until the entry outgrows [`WHOLE_LIMIT`]...
+    compress: Option<&'a mut Compress>,
+    /// ...and then the stream it compresses.
+    deflater: Option<Deflater<'a>>,
+    spill_dir: &'a Path,
+    hasher: DigestsHasher,
+    crc: crc32fast::Hasher,
     size: u64,
 }
 
-impl Sink<'_, '_> {
-    /// Sends the full chunks of `pending` to be encoded.
+impl Sink<'_> {
+    /// Hashes and compresses the full chunks of `pending`.
     fn consume_chunks(&mut self) -> io::Result<()> {
-        let pieces = self.pieces.get_or_insert_with(|| {
-            Pieces::start(
-                self.scope,
-                self.options.level,
-                self.options.threads,
-                self.spill_dir,
-            )
-        });
+        if let Some(compress) = self.compress.take() {
+            self.deflater = Some(Deflater::new(compress, self.spill_dir));
+        }
+        let deflater = self.deflater.as_mut().expect("made from the compressor");
         let full = self.pending.len() / CHUNK * CHUNK;
         for chunk in self.pending[..full].chunks_exact(CHUNK) {
-            pieces.send(chunk)?;
+            self.hasher.update(chunk);
+            self.crc.update(chunk);
+            deflater.feed(chunk, false)?;
         }
         // Less than a chunk is left. It moves to the front of the buffer,
         // unless that held the entry whole and would keep its size for
@@ -97,26 +93,24 @@ impl Sink<'_, '_> {
         Ok(())
     }
 
-    fn finish(mut self, name: &str) -> io::Result<Encoded> {
-        let (method, data, digests, crc) = match self.pieces.take() {
+    fn finish(mut self, name: &str, whole_level: i32) -> io::Result<Encoded> {
+        self.hasher.update(&self.pending);
+        self.crc.update(&self.pending);
+        let (method, data) = match self.deflater.take() {
             None => {
-                let mut digests = DigestsHasher::new();
-                digests.update(&self.pending);
-                let crc = crc32fast::hash(&self.pending);
-                let (method, data) = encode_in_memory(&self.pending, self.options.whole_level);
-                (method, Compressed::Memory(data), digests, crc)
+                let (method, data) = encode_in_memory(&self.pending, whole_level);
+                (method, Compressed::Memory(data))
             }
-            Some(pieces) => {
-                let (data, hashed) = pieces.finish(&self.pending)?;
-                let crc = hashed.crc.finalize();
-                (Method::Deflated, data, hashed.digests, crc)
+            Some(mut deflater) => {
+                deflater.feed(&self.pending, true)?;
+                (Method::Deflated, deflater.finish()?)
             }
         };
         Ok(Encoded {
             entry: Entry {
                 name: name.into(),
                 method,
-                crc32: crc,
+                crc32: self.crc.finalize(),
                 compressed_size: data.len(),
                 uncompressed_size: self.size,
                 offset: 0,
@@ -124,16 +118,16 @@ impl Sink<'_, '_> {
             data,
             written: WrittenFile {
                 size: self.size,
-                digests: digests.finish_binary(),
+                digests: self.hasher.finish_binary(),
             },
         })
     }
 }
 
-impl Write for Sink<'_, '_> {
+impl Write for Sink<'_> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.size += bytes.len() as u64;
-        let limit = if self.pieces.is_some() {
+        let limit = if self.deflater.is_some() {
             CHUNK
         } else {
             WHOLE_LIMIT + 1
@@ -163,10 +157,9 @@ mod tests {
 
     use super::*;
 
-    const OPTIONS: StreamOptions = StreamOptions {
-        whole_level: 1,
-        level: 2,
-        threads: 2,
+    const LEVELS: Levels = Levels {
+        whole: 1,
+        streamed: 2,
     };
 
     /// Text that compresses, `len` bytes of it.
@@ -185,15 +178,6 @@ mod tests {
 
     /// Encodes `bytes`, written in pieces of `piece` bytes.
     fn encode(bytes: &[u8], piece: usize) -> (Entry, Vec<u8>, WrittenFile) {
-        encode_with(bytes, piece, OPTIONS)
-    }
-
-    /// Encodes `bytes`, written in pieces of `piece` bytes, with `options`.
-    fn encode_with(
-        bytes: &[u8],
-        piece: usize,
-        options: StreamOptions,
-    ) -> (Entry, Vec<u8>, WrittenFile) {
         let dir = tempfile::tempdir().unwrap();
         let write = |out: &mut dyn Write| {
             for part in bytes.chunks(piece) {
@@ -201,7 +185,7 @@ mod tests {
             }
             Ok(())
         };
-        let encoded = encode_stream("e", options, dir.path(), &write).unwrap();
+        let encoded = encode_stream("e", LEVELS, dir.path(), &write).unwrap();
         let data = match encoded.data {
             Compressed::Memory(data) => data,
             Compressed::Spilled { mut file, .. } => {
@@ -253,60 +237,6 @@ mod tests {
                 .read_to_end(&mut inflated)
                 .unwrap();
             assert!(inflated == bytes, "{len} bytes inflate back");
-        }
-    }
-
-    /// Text that compresses less, as prose does: words of random letters.
-    fn prose(len: usize) -> Vec<u8> {
-        let mut state = 0x2545_F491_4F6C_DD1D_u64;
-        let mut text = Vec::with_capacity(len);
-        while text.len() < len {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let letter = b'a' + (state % 26) as u8;
-            text.push(if state.is_multiple_of(7) {
-                b' '
-            } else {
-                letter
-            });
-        }
-        text
-    }
-
-    #[test]
-    fn the_bytes_do_not_depend_on_the_threads_compressing_them() {
-        let bytes = prose(WHOLE_LIMIT + 5 * CHUNK + 17);
-        let reference = encode_with(&bytes, 4096, OPTIONS);
-        for threads in [1, 3, 8] {
-            let options = StreamOptions { threads, ..OPTIONS };
-            assert_eq!(
-                encode_with(&bytes, 4096, options),
-                reference,
-                "{threads} threads"
-            );
-        }
-        let (entry, data, _) = reference;
-        assert!(data.len() > 1 << 20, "the pieces spilled to disk");
-        let mut inflated = Vec::new();
-        flate2::read::DeflateDecoder::new(data.as_slice())
-            .read_to_end(&mut inflated)
-            .unwrap();
-        assert!(inflated == bytes);
-        assert_eq!(entry.crc32, crc32fast::hash(&bytes));
-    }
-
-    #[test]
-    fn a_failing_writer_stops_the_threads_encoding_its_entry() {
-        let dir = tempfile::tempdir().unwrap();
-        let bytes = text(WHOLE_LIMIT + 3 * CHUNK);
-        let write = |out: &mut dyn Write| {
-            out.write_all(&bytes)?;
-            Err(io::Error::other("the writer failed"))
-        };
-        match encode_stream("e", OPTIONS, dir.path(), &write) {
-            Err(error) => assert_eq!(error.to_string(), "the writer failed"),
-            Ok(_) => panic!("a failed writer gave an entry"),
         }
     }
 }
