@@ -293,7 +293,13 @@ impl Profile {
             .and_then(|d| declaration::read_bag_info(store, d, &mut scratch))
             .map(|bag_info| bag_info.tags)
             .unwrap_or_default();
-        self.check_bag_info(&bag_info, &mut findings);
+        // Findings name the file the bag has, even one that could not be
+        // read; a bag that has neither, bag-info.txt.
+        let bag_info_path = declared
+            .as_ref()
+            .and_then(|d| declaration::bag_info_path(store, d))
+            .unwrap_or("bag-info.txt");
+        self.check_bag_info(&bag_info, bag_info_path, &mut findings);
         self.check_manifests(store, &mut findings);
         self.check_tag_files(store, &mut findings);
         self.check_fetch(store, &mut findings);
@@ -329,8 +335,8 @@ impl Profile {
         }
     }
 
-    fn check_bag_info(&self, bag_info: &TagFile, findings: &mut Vec<Finding>) {
-        const PATH: &str = "bag-info.txt";
+    /// Checks the bag-info elements read from `path`, which findings name.
+    fn check_bag_info(&self, bag_info: &TagFile, path: &str, findings: &mut Vec<Finding>) {
         let values_of = |label: &str| -> Vec<&str> {
             bag_info
                 .elements
@@ -348,7 +354,7 @@ impl Profile {
             };
             findings.push(error(
                 Code::ProfileIdentifier,
-                PATH,
+                path,
                 format!(
                     "{found}, not this profile's identifier {} (compared case-sensitively)",
                     self.info.identifier
@@ -360,14 +366,14 @@ impl Profile {
             if rule.required && values.is_empty() {
                 findings.push(error(
                     Code::ProfileBagInfoMissing,
-                    PATH,
+                    path,
                     format!("{label} is required by the profile and absent"),
                 ));
             }
             if !rule.repeatable && values.len() > 1 {
                 findings.push(error(
                     Code::ProfileBagInfoRepeated,
-                    PATH,
+                    path,
                     format!(
                         "{label} occurs {} times; the profile says it is not repeatable",
                         values.len()
@@ -381,7 +387,7 @@ impl Profile {
                 {
                     findings.push(error(
                         Code::ProfileBagInfoValue,
-                        PATH,
+                        path,
                         format!(
                             "{label} is {value:?}, not one of the values the profile allows ({})",
                             rule.values.join(", ")
@@ -751,6 +757,39 @@ mod tests {
                 "profile-bag-info-value"
             ]
         );
+    }
+
+    #[test]
+    fn bag_info_findings_name_the_file_the_bag_has() {
+        let rules = r#"{"Accept-BagIt-Version": ["0.95"],
+            "Bag-Info": {"Contact-Name": {"required": true}}}"#;
+        let bagit = (
+            "bagit.txt",
+            "BagIt-Version: 0.95\nTag-File-Character-Encoding: UTF-8\n",
+        );
+        let package_info = (
+            "package-info.txt",
+            "BagIt-Profile-Identifier: https://example.org/other.json\n",
+        );
+        let found = |files: &[(&str, &str)]| {
+            let (_dir, store) = bag(files);
+            let findings = profile(rules).unwrap().check(&store);
+            findings
+                .iter()
+                .map(|f| (f.code.to_string(), f.path.clone()))
+                .collect::<Vec<_>>()
+        };
+        let expected = |path: &str| {
+            vec![
+                ("profile-identifier".to_string(), path.to_string()),
+                ("profile-bag-info-missing".to_string(), path.to_string()),
+            ]
+        };
+        assert_eq!(found(&[bagit, package_info]), expected("package-info.txt"));
+        // One that cannot be read is named all the same.
+        let unreadable = ("package-info.txt", "no separator\n");
+        assert_eq!(found(&[bagit, unreadable]), expected("package-info.txt"));
+        assert_eq!(found(&[bagit]), expected("bag-info.txt"));
     }
 
     #[test]

@@ -54,6 +54,19 @@ pub struct BagInfo {
     pub tags: TagFile,
 }
 
+/// Which file of the bag holds its bag-info elements: `bag-info.txt`, or
+/// `package-info.txt`, its name before 0.96; `None` if it has neither
+/// (both are optional).
+pub fn bag_info_path(store: &dyn BagStore, declaration: &Declaration) -> Option<&'static str> {
+    if store.contains("bag-info.txt") {
+        Some("bag-info.txt")
+    } else if declaration.version < (0, 96) && store.contains("package-info.txt") {
+        Some("package-info.txt")
+    } else {
+        None
+    }
+}
+
 /// Reads `bag-info.txt` (or `package-info.txt`, its name before 0.96), if
 /// present: both are optional.
 pub fn read_bag_info(
@@ -61,13 +74,7 @@ pub fn read_bag_info(
     declaration: &Declaration,
     findings: &mut Findings,
 ) -> Option<BagInfo> {
-    let path = if store.contains("bag-info.txt") {
-        "bag-info.txt"
-    } else if declaration.version < (0, 96) && store.contains("package-info.txt") {
-        "package-info.txt"
-    } else {
-        return None;
-    };
+    let path = bag_info_path(store, declaration)?;
     let mut tags = TagFile::default();
     let mut problem = None;
     let mut began_with_bom = false;
