@@ -10,6 +10,9 @@
 //! writes. A failed run removes its own at once. A temporary directory has
 //! the same name and, on Unix, the same lock, taken on the directory
 //! itself, and the next directory output beside it removes it likewise.
+//! Another run may remove a new temporary file or directory before its
+//! lock is taken: the lock is taken before anything is written, and the
+//! file or directory is made anew if its name no longer names it.
 //!
 //! The output gets the permissions an ordinary new file would (`0666`
 //! less the umask); the rename is made durable by syncing the directory.
@@ -175,8 +178,8 @@ pub fn refuse_to_replace(output: &Path, input: &Path) -> Result<()> {
 /// is untouched.
 pub struct AtomicDir {
     temp: TempDir,
-    /// The temporary directory, open and locked while it is written.
-    _lock: Option<File>,
+    /// Held while the temporary directory is written (see [`lock_dir`]).
+    _lock: DirLock,
     target: PathBuf,
     dir: PathBuf,
     overwrite: bool,
@@ -196,16 +199,16 @@ impl AtomicDir {
             _ => PathBuf::from("."),
         };
         remove_stale(&dir);
-        let (temp, listed) = Temporary::make(|| {
-            let temp = tempfile::Builder::new()
-                .prefix(TEMP_PREFIX)
-                .suffix(TEMP_SUFFIX)
-                .tempdir_in(&dir)
-                .at(&dir)?;
-            let path = temp.path().to_path_buf();
-            Ok((temp, path))
-        })?;
-        let lock = lock_dir(temp.path());
+        let (temp, lock, listed) = loop {
+            let (temp, listed) = Temporary::make(|| {
+                let temp = make_temp_dir(&dir)?;
+                let path = temp.path().to_path_buf();
+                Ok((temp, path))
+            })?;
+            if let Some((temp, lock)) = lock_temp_dir(temp)? {
+                break (temp, lock, listed);
+            }
+        };
         Ok(AtomicDir {
             temp,
             _lock: lock,
@@ -414,13 +417,57 @@ fn remove_stale(dir: &Path) -> Vec<PathBuf> {
     removed
 }
 
-/// Opens and locks the directory `path`, as a temporary file is locked, so
-/// that a cleaner leaves it alone while it is written. Only a guard: on
-/// systems that cannot open a directory, none.
-fn lock_dir(path: &Path) -> Option<File> {
-    let dir = File::open(path).ok()?;
-    dir.try_lock().ok()?;
-    Some(dir)
+/// A new temporary directory in `dir`, not yet locked.
+fn make_temp_dir(dir: &Path) -> Result<TempDir> {
+    tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempdir_in(dir)
+        .at(dir)
+}
+
+/// The temporary directory `temp` with its lock taken; `None` if another
+/// run's cleaner removed it after it was made, before it could be locked.
+fn lock_temp_dir(temp: TempDir) -> Result<Option<(TempDir, DirLock)>> {
+    match lock_dir(temp.path()).at(temp.path())? {
+        Some(lock) => Ok(Some((temp, lock))),
+        None => {
+            // The name is no longer this run's: whatever it may name now
+            // is left alone.
+            let _ = temp.keep();
+            Ok(None)
+        }
+    }
+}
+
+/// The lock of a temporary directory: on Unix the directory itself, open
+/// and locked as a temporary file is, so that a cleaner leaves it alone.
+#[cfg(unix)]
+type DirLock = File;
+
+/// Elsewhere a directory cannot be opened to be locked, and cleaners
+/// leave directories alone (see [`remove_stale`]).
+#[cfg(not(unix))]
+type DirLock = ();
+
+/// Opens and locks the directory `path`; `None` if it is gone, or is no
+/// longer the directory opened once the lock is held.
+#[cfg(unix)]
+fn lock_dir(path: &Path) -> std::io::Result<Option<DirLock>> {
+    let dir = match File::open(path) {
+        Ok(dir) => dir,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    // Blocks while a cleaner holds the lock: it is then removing the
+    // directory, which the name no longer names once it is done.
+    dir.lock()?;
+    Ok(still_named(&dir, path).then_some(dir))
+}
+
+#[cfg(not(unix))]
+fn lock_dir(_: &Path) -> std::io::Result<Option<DirLock>> {
+    Ok(Some(()))
 }
 
 /// Whether `path` still names the open `file`.
@@ -598,6 +645,31 @@ mod tests {
         drop(second);
         assert_eq!(names(dir.path()), ["first"]);
         assert!(dir.path().join("first/done").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_temporary_directory_removed_before_its_lock_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        // Another run's cleaner comes between the making and the lock.
+        let temp = make_temp_dir(dir.path()).unwrap();
+        assert_eq!(remove_stale(dir.path()), [temp.path()]);
+        assert!(lock_temp_dir(temp).unwrap().is_none());
+        // Or it holds the lock, removing the directory, when the lock is
+        // wanted: the lock waits for it, then finds the directory gone.
+        let temp = make_temp_dir(dir.path()).unwrap();
+        let cleaner = File::open(temp.path()).unwrap();
+        cleaner.lock().unwrap();
+        let path = temp.path().to_path_buf();
+        let locking = std::thread::spawn(move || lock_temp_dir(temp).unwrap().is_none());
+        fs::remove_dir(&path).unwrap();
+        drop(cleaner);
+        assert!(locking.join().unwrap());
+        // What create gives is there and locked: a cleaner leaves it alone.
+        let out = AtomicDir::create(&dir.path().join("out"), false).unwrap();
+        assert!(out.path().is_dir());
+        assert_eq!(remove_stale(dir.path()), Vec::<PathBuf>::new());
+        assert!(out.path().is_dir());
     }
 
     #[test]
