@@ -271,7 +271,8 @@ pub struct ShowArgs {
     /// Only contested documents.
     #[arg(long)]
     pub contested: bool,
-    /// Only documents with a person whose name contains NAME (any case).
+    /// Only documents with a person or organization whose name contains
+    /// NAME (any case).
     #[arg(long, value_name = "NAME")]
     pub author: Option<String>,
     /// Only documents whose date can fall in this EDTF date or interval,

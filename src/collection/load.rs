@@ -676,6 +676,31 @@ date = "2014-06-20?"
     }
 
     #[test]
+    fn an_author_s_type_names_line_and_field() {
+        let with_authors = |authors: &str| {
+            MINIMAL.replace(
+                "[document.provenance]\n",
+                &format!("[document.provenance]\nauthors = [\n  {authors},\n]\n"),
+            )
+        };
+        let error = &errors(&with_authors(r#"{ name = "A board", type = "board" }"#))[0];
+        assert_eq!(error.line, Some(15));
+        assert_eq!(error.field, "document[1].provenance.authors[1].type");
+        assert!(error.message.contains("unknown variant `board`"), "{error}");
+        let organization_with_orcid =
+            r#"{ name = "A board", type = "organization", orcid = "0000-0002-1825-0097" }"#;
+        let errors = errors(&with_authors(organization_with_orcid));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, Some(8), "the [[document]] header");
+        assert_eq!(errors[0].field, "document[1].provenance.authors[1].orcid");
+        assert!(
+            errors[0].message.contains("is an organization"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
     fn an_unknown_key_names_line_and_field() {
         let source = MINIMAL.replace("title = \"A\"", "titel = \"A\"");
         let error = &errors(&source)[0];

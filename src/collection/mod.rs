@@ -27,7 +27,8 @@ pub use self::locate::{Found, Located, Location, locate, locate_all, require_dir
 pub use self::records::{Records, RecordsInOrder, ReorderedSpill};
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{
-    Author, AuthorTable, DisputingWork, DisputingWorkTable, Place, PlaceTable, Role, WorkType,
+    Author, AuthorTable, AuthorType, DisputingWork, DisputingWorkTable, Place, PlaceTable, Role,
+    WorkType,
 };
 pub use self::save::to_toml;
 pub use self::scan::{COLLECTION_CSV, scan};
@@ -128,7 +129,8 @@ fn is_default<T: Default + PartialEq>(value: &T) -> bool {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
-    /// Authors, speakers and other contributors.
+    /// The people and organizations credited: authors, speakers and other
+    /// contributors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<Author>,
     /// When the document was made, in EDTF.

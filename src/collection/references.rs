@@ -114,31 +114,44 @@ macro_rules! name_or_table {
     };
 }
 
-/// A person credited with a document, in a role.
+/// A person or an organization credited with a document, in a role.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Author {
-    /// The person's name as it should be cited.
+    /// The name as it should be cited.
     pub name: String,
-    /// What the person did.
+    /// Whether it is a person or an organization.
+    pub kind: AuthorType,
+    /// What the person or organization did.
     pub role: Role,
-    /// ORCID iD, check digit verified.
+    /// ORCID iD, check digit verified; a person's only: loading refuses
+    /// one given to an organization.
     pub orcid: Option<Orcid>,
-    /// Wikidata item of the person.
+    /// Wikidata item of the person or organization.
     pub wikidata: Option<WikidataId>,
 }
 
 /// An author written as a table.
 #[derive(Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "AuthorTable")]
+#[schemars(
+    title = "AuthorTable",
+    extend(
+        "if" = { "properties": { "type": { "const": "organization" } }, "required": ["type"] },
+        "then" = { "not": { "required": ["orcid"] } }
+    )
+)]
 pub struct AuthorTable {
-    /// The person's name as it should be cited.
+    /// The name as it should be cited.
     pub name: String,
-    /// What the person did (default `author`).
+    /// `person` (the default) or `organization`: a committee, an agency, an
+    /// editorial board.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<AuthorType>,
+    /// What the person or organization did (default `author`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// ORCID iD (`0000-0000-0000-000X` or its `https://orcid.org/` URL), check
-    /// digit verified.
+    /// digit verified; a person's only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orcid: Option<Orcid>,
     /// Wikidata item (`Q42` or its `https://www.wikidata.org/wiki/` URL).
@@ -148,11 +161,12 @@ pub struct AuthorTable {
 
 impl NameOrTable for Author {
     type Table = AuthorTable;
-    const EXPECTING: &'static str = "a name or a table { name, role, orcid, wikidata }";
+    const EXPECTING: &'static str = "a name or a table { name, type, role, orcid, wikidata }";
 
     fn from_name(name: String) -> Author {
         Author {
             name,
+            kind: AuthorType::Person,
             role: Role::Author,
             orcid: None,
             wikidata: None,
@@ -162,6 +176,7 @@ impl NameOrTable for Author {
     fn from_table(table: AuthorTable) -> Author {
         Author {
             name: table.name,
+            kind: table.kind.unwrap_or(AuthorType::Person),
             role: table.role.unwrap_or(Role::Author),
             orcid: table.orcid,
             wikidata: table.wikidata,
@@ -169,13 +184,17 @@ impl NameOrTable for Author {
     }
 
     fn as_name(&self) -> Option<&str> {
-        let plain = self.role == Role::Author && self.orcid.is_none() && self.wikidata.is_none();
+        let plain = self.kind == AuthorType::Person
+            && self.role == Role::Author
+            && self.orcid.is_none()
+            && self.wikidata.is_none();
         plain.then_some(&self.name)
     }
 
     fn to_table(&self) -> AuthorTable {
         AuthorTable {
             name: self.name.clone(),
+            kind: (self.kind != AuthorType::Person).then_some(self.kind),
             role: (self.role != Role::Author).then_some(self.role),
             orcid: self.orcid.clone(),
             wikidata: self.wikidata.clone(),
@@ -185,8 +204,46 @@ impl NameOrTable for Author {
 
 name_or_table!(
     Author,
-    "A person: a name (role author), or a table { name, role, orcid, wikidata }."
+    "A person or an organization: a name (a person, role author), or a table { name, type, \
+     role, orcid, wikidata }."
 );
+
+/// Whether an author is a person or an organization; each is a schema.org
+/// type.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    Display,
+    EnumString,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum AuthorType {
+    /// A person (`Person`), what an author is unless said otherwise.
+    Person,
+    /// An organization, such as a committee, an agency or a newspaper's
+    /// editorial board (`Organization`).
+    Organization,
+}
+
+impl AuthorType {
+    /// The schema.org type of the author.
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            AuthorType::Person => "Person",
+            AuthorType::Organization => "Organization",
+        }
+    }
+}
 
 /// A place, or any named thing with optional identifiers: a venue, or the
 /// origin of a copy (an archive, a periodical, a donor).
@@ -461,6 +518,28 @@ mod tests {
         );
         let again: Holder = toml::from_str(&toml::to_string(&holder).unwrap()).unwrap();
         assert_eq!(again, holder);
+    }
+
+    #[test]
+    fn an_organization_writes_a_table_with_its_type() {
+        let holder: Holder = toml::from_str(
+            r#"authors = [{ name = "Editorial board", type = "organization" }, { name = "Ada", type = "person" }]"#,
+        )
+        .unwrap();
+        assert_eq!(holder.authors[0].kind, AuthorType::Organization);
+        assert_eq!(holder.authors[0].role, Role::Author);
+        assert_eq!(holder.authors[1], Author::from_name("Ada".into()));
+        assert_eq!(
+            toml::to_string(&holder).unwrap(),
+            "authors = [{ name = \"Editorial board\", type = \"organization\" }, \"Ada\"]\n"
+        );
+        let error = toml::from_str::<Holder>(r#"authors = [{ name = "A", type = "group" }]"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("unknown variant `group`, expected `person` or `organization`"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use super::values::{
     Slug, WebUrl, WikidataId,
 };
 use super::{
-    Aspect, Author, Collection, CollectionInfo, Contested, DisputingWork, Document, Place,
-    Provenance, Role, Status, WorkType,
+    Aspect, Author, AuthorType, Collection, CollectionInfo, Contested, DisputingWork, Document,
+    Place, Provenance, Role, Status, WorkType,
 };
 use crate::edtf::EdtfDate;
 
@@ -132,15 +132,22 @@ pub fn doi() -> impl Strategy<Value = Doi> {
     "10\\.[0-9]{4,5}/[a-z0-9.()/-]{1,10}".prop_map(|s| s.parse().unwrap())
 }
 
+/// A person, with or without an ORCID iD, or an organization, which has
+/// none.
 fn author() -> impl Strategy<Value = Author> {
+    let kind_and_orcid = prop_oneof![
+        3 => option::weighted(0.3, orcid()).prop_map(|orcid| (AuthorType::Person, orcid)),
+        1 => Just((AuthorType::Organization, None)),
+    ];
     (
         name(),
+        kind_and_orcid,
         role(),
-        option::weighted(0.3, orcid()),
         option::weighted(0.3, wikidata()),
     )
-        .prop_map(|(name, role, orcid, wikidata)| Author {
+        .prop_map(|(name, (kind, orcid), role, wikidata)| Author {
             name,
+            kind,
             role,
             orcid,
             wikidata,

@@ -1,12 +1,13 @@
 //! Rules no single value shows: empty text, names with stray white space,
-//! things listed twice, and identifiers that name two different things.
+//! things listed twice, identifiers that name two different things, and an
+//! organization given an ORCID iD, which only people have.
 //!
 //! `collection.toml` and the CSV importer both apply them, each locating
 //! the errors in its own file.
 
 use std::collections::HashMap;
 
-use super::{Collection, CollectionInfo, DisputingWork};
+use super::{AuthorType, Collection, CollectionInfo, DisputingWork};
 
 /// What a rule found wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,7 +146,18 @@ impl Rules {
                     format!("{:?} is listed twice as {}", author.name, author.role),
                 );
             }
-            if let Some(orcid) = &author.orcid {
+            let organization = author.kind == AuthorType::Organization;
+            if organization && author.orcid.is_some() {
+                self.error(
+                    format!("{field}.orcid"),
+                    format!(
+                        "{:?} is an organization, and an ORCID iD identifies a person: leave \
+                         orcid out (a Wikidata id can identify an organization)",
+                        author.name
+                    ),
+                );
+            }
+            if let Some(orcid) = author.orcid.as_ref().filter(|_| !organization) {
                 let who = (
                     author.name.as_str(),
                     author.wikidata.as_ref().map(|w| w.as_str()),
@@ -231,7 +243,7 @@ impl Rules {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collection::{Author, Role};
+    use crate::collection::{Author, AuthorType, Role};
 
     fn sample() -> Collection {
         let source = r#"
@@ -329,6 +341,7 @@ disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
         let mut collection = sample();
         collection.documents[1].provenance.authors[0] = Author {
             name: "J. Carberry".into(),
+            kind: AuthorType::Person,
             role: Role::Editor,
             orcid: Some("0000-0002-1825-0097".parse().unwrap()),
             wikidata: None,
@@ -349,5 +362,24 @@ disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
             "{}",
             errors[0].message
         );
+    }
+
+    #[test]
+    fn an_organization_has_no_orcid() {
+        let mut collection = sample();
+        let author = &mut collection.documents[1].provenance.authors[0];
+        author.kind = AuthorType::Organization;
+        let errors = rule_errors(&collection);
+        assert_eq!(fields(&errors), [(Some(1), "provenance.authors[1].orcid")]);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("\"Josiah Carberry\" is an organization, and an ORCID iD"),
+            "{}",
+            errors[0].message
+        );
+        // Without the iD it is another author than the person of that name.
+        collection.documents[1].provenance.authors[0].orcid = None;
+        assert_eq!(rule_errors(&collection), []);
     }
 }

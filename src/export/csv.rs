@@ -15,7 +15,7 @@ use serde::Serialize;
 use strum::IntoEnumIterator;
 
 use super::verified::{self, Opened};
-use crate::collection::{self, COLLECTION_FILE, Collection, Document, Role};
+use crate::collection::{self, AuthorType, COLLECTION_FILE, Collection, Document, Role};
 use crate::error::{IoContext, Result};
 use crate::finding::Finding;
 use crate::import::csv_format::{Column, OBJECTS_PREFIX, StructuredCell};
@@ -152,6 +152,9 @@ fn document_row(document: &Document) -> Vec<(Column, String)> {
     for author in &provenance.authors {
         let creator = matches!(author.role, Role::Author | Role::Speaker);
         let mut parts = Vec::new();
+        if author.kind != AuthorType::Person {
+            parts.push(("type", author.kind.to_string()));
+        }
         if author.role != Role::Author {
             parts.push(("role", author.role.to_string()));
         }

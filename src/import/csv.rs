@@ -12,8 +12,8 @@ use super::csv_format::{Column, OBJECTS_PREFIX, StructuredCell, is_collection_ro
 use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write_collection};
 use crate::collection::validate::rule_errors;
 use crate::collection::{
-    Aspect, Author, Collection, Contested, DisputingWork, Document, Place, Provenance, Role,
-    require_dirs,
+    Aspect, Author, AuthorType, Collection, Contested, DisputingWork, Document, Place, Provenance,
+    Role, require_dirs,
 };
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
 
@@ -595,10 +595,15 @@ fn field_column(field: &str, collection_row: bool) -> Column {
     }
 }
 
-/// A person cell. In `dc.creator` the role defaults to author; in
-/// `dc.contributor` it must be given.
+/// A person (or organization) cell. In `dc.creator` the role defaults to
+/// author; in `dc.contributor` it must be given.
 fn person(text: &str, column: Column) -> Result<Author, String> {
-    let cell = StructuredCell::parse(text, &["role", "orcid", "wikidata"])?;
+    let cell = StructuredCell::parse(text, &["type", "role", "orcid", "wikidata"])?;
+    let kind = match cell.get("type") {
+        Some(kind) => AuthorType::from_str(kind)
+            .map_err(|_| format!("unknown type {kind:?}: expected person or organization"))?,
+        None => AuthorType::Person,
+    };
     let role = match (cell.get("role"), column) {
         (Some(role), _) => Role::from_str(role).map_err(|_| {
             format!(
@@ -616,6 +621,7 @@ fn person(text: &str, column: Column) -> Result<Author, String> {
         }
     };
     Ok(Author {
+        kind,
         role,
         orcid: cell.get("orcid").map(str::parse).transpose()?,
         wikidata: cell.get("wikidata").map(str::parse).transpose()?,
@@ -837,6 +843,46 @@ mod tests {
                 "{message:?} is not {expected:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_organization_is_a_person_cell_of_type_organization() {
+        let header = format!("{HEADER},dc.creator,dc.contributor");
+        let text = format!(
+            "{header}\n{COLLECTION_ROW},,\n\
+             a.txt,a,A,,,,UNESCO | type=organization | wikidata=Q7809,Board | type=organization | role=editor\n"
+        );
+        let authors = &parse(&text).unwrap().collection.documents[0]
+            .provenance
+            .authors;
+        let kinds: Vec<(AuthorType, Role)> = authors.iter().map(|a| (a.kind, a.role)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (AuthorType::Organization, Role::Author),
+                (AuthorType::Organization, Role::Editor)
+            ]
+        );
+        let (places, messages) = located(&format!(
+            "{header}\n{COLLECTION_ROW},,\na.txt,a,A,,,,Board | type=board,\n"
+        ));
+        assert_eq!(places, [(3, Some(7), "dc.creator".to_string())]);
+        assert!(
+            messages[0]
+                .starts_with("row 3: unknown type \"board\": expected person or organization"),
+            "{}",
+            messages[0]
+        );
+        let (places, messages) = located(&format!(
+            "{header}\n{COLLECTION_ROW},,\n\
+             a.txt,a,A,,,,Board | type=organization | orcid=0000-0002-1825-0097,\n"
+        ));
+        assert_eq!(places, [(3, Some(7), "dc.creator".to_string())]);
+        assert!(
+            messages[0].contains("is an organization"),
+            "{}",
+            messages[0]
+        );
     }
 
     #[test]

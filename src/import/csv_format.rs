@@ -1,6 +1,6 @@
 //! The CSV form of a collection, shared by `import csv` and `export csv`:
-//! its columns, and the syntax of cells that hold a person, a place or a
-//! work.
+//! its columns, and the syntax of cells that hold a person (or an
+//! organization), a place or a work.
 //!
 //! It follows Archivematica's `metadata.csv`: a header row, a `filename`
 //! column (a leading `objects/` is dropped), Dublin Core columns `dc.*`,
@@ -9,11 +9,12 @@
 //! whose `filename` is `objects` (or `objects/`) describes the collection
 //! as a whole, as Archivematica's row for a directory describes it.
 //!
-//! A cell that holds a person, place or work is its name, then optional
-//! `key=value` parts, each after a `|`:
+//! A cell that holds a person or organization, place or work is its name,
+//! then optional `key=value` parts, each after a `|`:
 //!
 //! ```text
 //! Josiah Carberry | role=transcriber | orcid=0000-0002-1825-0097
+//! UNESCO | type=organization | role=editor | wikidata=Q7809
 //! Lucas Arms, Grays Inn Road, London | geonames=2643743
 //! Timothy Snyder, Bloodlands, 2010 | type=book | doi=10.1000/182
 //! ```
@@ -45,11 +46,11 @@ pub enum Column {
     /// The title, of the document or the collection.
     #[strum(serialize = "dc.title")]
     Title,
-    /// A person who made it (roles author and speaker).
+    /// A person or organization who made it (roles author and speaker).
     #[strum(serialize = "dc.creator")]
     Creator,
-    /// A person who contributed (roles editor, translator, transcriber,
-    /// interviewer).
+    /// A person or organization who contributed (roles editor,
+    /// translator, transcriber, interviewer).
     #[strum(serialize = "dc.contributor")]
     Contributor,
     /// `provenance.date` (EDTF); the collection's date (YYYY-MM-DD) in the

@@ -18,7 +18,7 @@ use super::terms::{
 };
 use crate::bundle::PackedDocument;
 use crate::collection::values::{GeonamesId, WikidataId};
-use crate::collection::{DisputingWork, Document, Place, Role, Status, WorkType};
+use crate::collection::{AuthorType, DisputingWork, Document, Place, Role, Status, WorkType};
 
 /// The schema.org properties people are linked by, in the order a
 /// summary lists them.
@@ -126,9 +126,9 @@ pub(super) fn describe_document(
     entity
 }
 
-/// Links each person twice: by the schema.org property of the role, which
-/// generic tools read, and by the MARC relator of the role, which says it
-/// exactly. Each property lists its people in record order.
+/// Links each person or organization twice: by the schema.org property of
+/// the role, which generic tools read, and by the MARC relator of the role,
+/// which says it exactly. Each property lists its people in record order.
 fn link_people(
     record: &Document,
     ids: &EntityIds,
@@ -137,25 +137,28 @@ fn link_people(
 ) {
     let mut linked: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
     for author in &record.provenance.authors {
-        let id = ids.person(
-            &author.name,
-            author.orcid.as_ref(),
-            author.wikidata.as_ref(),
-        );
-        contextual.add_once("person", &id, || {
-            let mut person = into_map(json!({"@id": id, "@type": "Person", "name": author.name}));
-            set(
-                &mut person,
-                "sameAs",
-                author.wikidata.as_ref().map(|w| reference(&w.url())),
-            );
-            person
+        let wikidata = author.wikidata.as_ref();
+        let (kind, id) = match author.kind {
+            AuthorType::Person => (
+                "person",
+                ids.person(&author.name, author.orcid.as_ref(), wikidata),
+            ),
+            AuthorType::Organization => (
+                "organization",
+                ids.organization(&author.name, wikidata).to_string(),
+            ),
+        };
+        contextual.add_once(kind, &id, || {
+            let schema_type = author.kind.schema_type();
+            let mut agent = into_map(json!({"@id": id, "@type": schema_type, "name": author.name}));
+            set(&mut agent, "sameAs", wikidata.map(|w| reference(&w.url())));
+            agent
         });
-        let person = reference(&id);
+        let agent = reference(&id);
         for property in [role_property(author.role), relator_property(author.role)] {
             let people = linked.entry(property).or_default();
-            if !people.contains(&person) {
-                people.push(person.clone());
+            if !people.contains(&agent) {
+                people.push(agent.clone());
             }
         }
     }
@@ -220,7 +223,7 @@ fn describe_provenance(
     }
     set(entity, "locationCreated", place);
     if let Some(publisher) = &provenance.publisher {
-        let id = ids.organization(publisher);
+        let id = ids.organization(publisher, None);
         contextual.add_once("publisher", id, || {
             into_map(json!({"@id": id, "@type": "Organization", "name": publisher}))
         });

@@ -18,7 +18,7 @@ use super::pretty::{Container, write_at};
 use super::terms::{self, METADATA_ID, ROCRATE_SPEC, ROOT_ID};
 use crate::bundle::{PackedDocument, PackedDocuments, crate_order, crate_path};
 use crate::collection::values::{GeonamesId, License, Orcid, WebUrl, WikidataId};
-use crate::collection::{CollectionInfo, DisputingWork, Document, Place};
+use crate::collection::{AuthorType, CollectionInfo, DisputingWork, Document, Place};
 
 /// The text of `ro-crate-metadata.json`: pretty-printed, with a final newline.
 pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
@@ -182,7 +182,7 @@ fn root_entity(
 
     let contact = contact_point(info, contextual).map(|id| reference(&id));
     if let Some(name) = &info.source_organization {
-        let id = ids.organization(name);
+        let id = ids.organization(name, None);
         let mut organization = into_map(json!({"@id": id, "@type": "Organization", "name": name}));
         set(&mut organization, "contactPoint", contact);
         contextual.add(organization);
@@ -274,13 +274,17 @@ impl EntityIdsBuilder {
             map.entry(key).or_insert_with(|| name.to_string());
         };
         for author in record.provenance.authors.iter() {
-            if author.orcid.is_none() {
-                let key = person_key(&author.name, author.wikidata.as_ref());
-                keep(&mut self.0.people, key, &author.name);
+            let key = agent_key(&author.name, author.wikidata.as_ref());
+            match author.kind {
+                AuthorType::Organization => keep(&mut self.0.organizations, key, &author.name),
+                AuthorType::Person if author.orcid.is_none() => {
+                    keep(&mut self.0.people, key, &author.name)
+                }
+                AuthorType::Person => {}
             }
         }
         if let Some(name) = &record.contested.assessed_by {
-            keep(&mut self.0.people, person_key(name, None), name);
+            keep(&mut self.0.people, agent_key(name, None), name);
         }
         if let Some(publisher) = &record.provenance.publisher {
             keep(&mut self.0.organizations, publisher.clone(), publisher);
@@ -313,7 +317,7 @@ impl EntityIdsBuilder {
         if let Some(name) = &info.contact_name {
             self.0
                 .people
-                .entry(person_key(name, None))
+                .entry(agent_key(name, None))
                 .or_insert_with(|| name.clone());
         }
         if let Some(name) = &info.source_organization {
@@ -351,12 +355,15 @@ impl EntityIds {
     ) -> String {
         match orcid {
             Some(orcid) => orcid.url(),
-            None => self.0.people[&person_key(name, wikidata)].clone(),
+            None => self.0.people[&agent_key(name, wikidata)].clone(),
         }
     }
 
-    pub(super) fn organization(&self, name: &str) -> &str {
-        &self.0.organizations[name]
+    /// An organization's local id. One named alike as a publisher, as the
+    /// source organization and as an author without a Wikidata id is one
+    /// entity.
+    pub(super) fn organization(&self, name: &str, wikidata: Option<&WikidataId>) -> &str {
+        &self.0.organizations[&agent_key(name, wikidata)]
     }
 
     pub(super) fn place(&self, place: &Place) -> &str {
@@ -395,7 +402,8 @@ fn entity_key(name: &str, identifiers: &[Option<&str>]) -> String {
     key
 }
 
-fn person_key(name: &str, wikidata: Option<&WikidataId>) -> String {
+/// The key of a person or organization.
+fn agent_key(name: &str, wikidata: Option<&WikidataId>) -> String {
     entity_key(name, &[wikidata.map(WikidataId::as_str)])
 }
 
@@ -784,6 +792,28 @@ mod tests {
             .filter(|e| e["name"] == "Ada Archivist")
             .count();
         assert_eq!(adas, 2, "one Person and one ContactPoint");
+    }
+
+    #[test]
+    fn organizations_are_organization_entities() {
+        let crate_json = sample_json();
+        let plain = entity(&crate_json, "documents/plain.txt");
+        // Named as the source organization, without a Wikidata id: the
+        // root's author and publisher, one entity.
+        let workshop = "#organization-corpus-workshop";
+        assert_eq!(plain["author"]["@id"], workshop);
+        assert_eq!(plain["marcrel:aut"]["@id"], workshop);
+        assert_eq!(entity(&crate_json, "./")["author"]["@id"], workshop);
+        assert_eq!(entity(&crate_json, workshop)["@type"], "Organization");
+        let united_nations = entity(&crate_json, plain["editor"]["@id"].as_str().unwrap());
+        assert_eq!(united_nations["@id"], "#organization-united-nations");
+        assert_eq!(plain["marcrel:edt"], plain["editor"]);
+        assert_eq!(united_nations["@type"], "Organization");
+        assert_eq!(united_nations["name"], "United Nations");
+        assert_eq!(
+            united_nations["sameAs"]["@id"],
+            "https://www.wikidata.org/wiki/Q1065"
+        );
     }
 
     #[test]

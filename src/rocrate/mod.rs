@@ -133,6 +133,10 @@ file = "plain.txt"
 license = "https://example.org/licence"
 
 [document.provenance]
+authors = [
+    { name = "Corpus Workshop", type = "organization" },
+    { name = "United Nations", type = "organization", role = "editor", wikidata = "Q1065" },
+]
 origin = { name = "Example archive, box 7", url = "https://example.org/archive", wikidata = "Q42" }
 "#;
 

@@ -19,7 +19,7 @@ use std::path::Path;
 use super::ids::encode_path;
 use super::metadata::write_metadata_json;
 use crate::bundle::{PackedDocument, PackedDocuments, crate_order};
-use crate::collection::{CollectionInfo, DisputingWork, Document, Place, Status};
+use crate::collection::{AuthorType, CollectionInfo, DisputingWork, Document, Place, Status};
 
 const STYLE: &str = "\
 body{font-family:system-ui,sans-serif;line-height:1.45;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
@@ -320,7 +320,8 @@ fn anchor(record: &Document) -> String {
     format!("document-{}", record.id)
 }
 
-/// Names with their roles and ORCID links, escaped.
+/// Names with their roles (and "organization" for one), ORCID and
+/// Wikidata links, escaped.
 fn authors(record: &Document) -> String {
     let authors: Vec<String> = record
         .provenance
@@ -331,8 +332,12 @@ fn authors(record: &Document) -> String {
                 Some(orcid) => link(&orcid.url(), &author.name),
                 None => escape(&author.name),
             };
+            let kind = match author.kind {
+                AuthorType::Person => "",
+                AuthorType::Organization => ", organization",
+            };
             let wikidata = author.wikidata.as_ref().map(|w| ("Wikidata", w.url()));
-            format!("{name} ({}){}", author.role, links(wikidata))
+            format!("{name} ({}{kind}){}", author.role, links(wikidata))
         })
         .collect();
     authors.join("; ")
@@ -579,6 +584,8 @@ mod tests {
             "<dt>Rights</dt><dd>Third-party text: rights remain with its author.</dd>",
             "<dt>Licence</dt><dd><a href=\"https://example.org/licence\">https://example.org/licence</a></dd>",
             "Josiah Carberry (author) [<a href=\"https://www.wikidata.org/wiki/Q1\">Wikidata</a>]",
+            "<dt>Authors</dt><dd>Corpus Workshop (author, organization); United Nations (editor, \
+             organization) [<a href=\"https://www.wikidata.org/wiki/Q1065\">Wikidata</a>]</dd>",
             "<dt>Venue</dt><dd>London [<a href=\"https://www.wikidata.org/wiki/Q84\">Wikidata</a>, \
              <a href=\"https://sws.geonames.org/2643743/\">GeoNames</a>]</dd>",
             "<dt>Origin</dt><dd><a href=\"https://example.org/archive\">Example archive, box 7</a> \

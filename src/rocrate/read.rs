@@ -632,6 +632,10 @@ mod tests {
             Some("documents/notes/Überblick.md")
         );
         assert_eq!(summary.documents[2].id, "plain");
+        assert_eq!(
+            summary.documents[2].authors,
+            ["Corpus Workshop", "United Nations"]
+        );
         assert_eq!(summary.documents[2].status, Some(Status::Unassessed));
 
         let letter = &summary.documents[3];

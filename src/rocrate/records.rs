@@ -29,8 +29,8 @@ use super::terms::{COPYRIGHT_NOTICE, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PA
 use crate::bundle::DOCUMENTS_DIR;
 use crate::collection::values::{GeonamesId, License, Orcid, WikidataId};
 use crate::collection::{
-    Aspect, Author, Collection, CollectionInfo, Contested, DisputingWork, Document, NameOrTable,
-    Place, Provenance, Role, WorkType,
+    Aspect, Author, AuthorType, Collection, CollectionInfo, Contested, DisputingWork, Document,
+    NameOrTable, Place, Provenance, Role, WorkType,
 };
 
 type Entity = Map<String, Value>;
@@ -156,15 +156,26 @@ impl<'a> Reader<'_, 'a> {
     fn provenance(&self, entity: &Entity) -> Result<Provenance, String> {
         let mut authors = Vec::new();
         for role in Role::iter() {
-            for person in self.linked(entity, relator_property(role))? {
-                let person_id = entity_id(person);
-                let orcid = match person_id.strip_prefix("https://orcid.org/") {
-                    Some(_) => Some(Orcid::from_str(person_id)?),
+            for agent in self.linked(entity, relator_property(role))? {
+                let agent_id = entity_id(agent);
+                let kind = if has_type(agent, "Organization") {
+                    AuthorType::Organization
+                } else {
+                    AuthorType::Person
+                };
+                let orcid = match agent_id.strip_prefix("https://orcid.org/") {
+                    Some(_) if kind == AuthorType::Organization => {
+                        return Err(format!(
+                            "{agent_id:?} is an Organization, and an ORCID iD identifies a person"
+                        ));
+                    }
+                    Some(_) => Some(Orcid::from_str(agent_id)?),
                     None => None,
                 };
-                let same_as = same_as(person)?;
+                let same_as = same_as(agent)?;
                 authors.push(Author {
-                    name: required(person, "name")?.to_string(),
+                    name: required(agent, "name")?.to_string(),
+                    kind,
                     role,
                     orcid,
                     wikidata: same_as.wikidata,
@@ -379,6 +390,7 @@ mod tests {
         };
         // A guessed media type and the SHA-256 of held bytes become explicit.
         let (record, read_back) = by_id("plain");
+        assert_eq!(read_back.provenance, record.provenance, "organizations");
         assert_eq!(record.media_type, None);
         assert_eq!(
             read_back.media_type.as_ref().unwrap().as_str(),
@@ -445,6 +457,14 @@ mod tests {
             (
                 edit(&|v| drop(v["@graph"][1].as_object_mut().unwrap().remove("identifier"))),
                 "the root dataset: \"./\" has no identifier",
+            ),
+            (
+                edit(&|v| {
+                    let carberry = entity_index("https://orcid.org/0000-0002-1825-0097");
+                    v["@graph"][carberry]["@type"] = json!("Organization");
+                }),
+                "document \"furr-2014\": \"https://orcid.org/0000-0002-1825-0097\" is an \
+                 Organization, and an ORCID iD identifies a person",
             ),
         ] {
             assert!(error.contains(expected), "{error:?} lacks {expected:?}");

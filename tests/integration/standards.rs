@@ -80,6 +80,8 @@ authors = [
     "A. Author",
     { name = "E. Editor", role = "editor" },
     { name = "T. Translator", role = "translator" },
+    { name = "An editorial board", type = "organization", role = "editor", wikidata = "Q2" },
+    { name = "Corpus Workshop", type = "organization" },
 ]
 date = "2014-06-20?"
 date_note = "Inferred."
