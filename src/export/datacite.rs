@@ -11,7 +11,7 @@
 //! | record | DataCite 4.5 |
 //! |---|---|
 //! | `title` | `titles` (with `lang`) |
-//! | authors, speakers | `creators` (`Personal`, ORCID and Wikidata `nameIdentifiers`); none: `:unav` |
+//! | authors, speakers | `creators` (`Personal`, or `Organizational` for an organization; ORCID and Wikidata `nameIdentifiers`); none: `:unav` |
 //! | editors / interviewers / translators, transcribers | `contributors` `Editor` / `DataCollector` / `Other` (4.5 has no Translator) |
 //! | `provenance.date` | `dates` `Created`: the plain date or range, the EDTF and `date_note` in `dateInformation` |
 //! | origin URL | `relatedIdentifiers` `IsDerivedFrom` (URL) |
@@ -32,7 +32,7 @@ use super::mapping::{
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::License;
-use crate::collection::{Author, CollectionInfo, Document, Role, WorkType};
+use crate::collection::{Author, AuthorType, CollectionInfo, Document, Role, WorkType};
 use crate::error::Result;
 use crate::progress::Progress;
 
@@ -137,7 +137,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         .authors
         .iter()
         .filter(|a| matches!(a.role, Role::Author | Role::Speaker))
-        .map(|a| person(a, None))
+        .map(|a| creator_or_contributor(a, None))
         .collect();
     let creators = if creators.is_empty() {
         vec![json!({"name": UNAVAILABLE})]
@@ -150,9 +150,9 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         .iter()
         .filter_map(|a| match a.role {
             Role::Author | Role::Speaker => None,
-            Role::Editor => Some(person(a, Some("Editor"))),
-            Role::Interviewer => Some(person(a, Some("DataCollector"))),
-            Role::Translator | Role::Transcriber => Some(person(a, Some("Other"))),
+            Role::Editor => Some(creator_or_contributor(a, Some("Editor"))),
+            Role::Interviewer => Some(creator_or_contributor(a, Some("DataCollector"))),
+            Role::Translator | Role::Transcriber => Some(creator_or_contributor(a, Some("Other"))),
         })
         .collect();
     if !contributors.is_empty() {
@@ -270,9 +270,15 @@ fn common(info: &CollectionInfo) -> Map<String, Value> {
     record
 }
 
-/// A person as a creator, or as a contributor of `contributor_type`.
-fn person(author: &Author, contributor_type: Option<&str>) -> Value {
-    let mut value = json!({"name": author.name, "nameType": "Personal"});
+/// A person or organization as a creator, or as a contributor of
+/// `contributor_type`. The name is given whole, never split into given and
+/// family names: corpack keeps names as written.
+fn creator_or_contributor(author: &Author, contributor_type: Option<&str>) -> Value {
+    let name_type = match author.kind {
+        AuthorType::Person => "Personal",
+        AuthorType::Organization => "Organizational",
+    };
+    let mut value = json!({"name": author.name, "nameType": name_type});
     let mut identifiers = Vec::new();
     if let Some(orcid) = &author.orcid {
         identifiers.push(json!({

@@ -9,7 +9,7 @@
 //! | record | InvenioRDM `metadata` |
 //! |---|---|
 //! | `title` | `title` (under three characters, InvenioRDM's minimum: followed by ` [<id>]`) |
-//! | authors, speakers | `creators` (`personal`, the whole name as `family_name`: corpack does not split names; ORCID as an `orcid` identifier); none: an organizational `:unav` |
+//! | authors, speakers | `creators` (`personal`, the whole name as `family_name`: corpack does not split names; ORCID as an `orcid` identifier; an organization `organizational` with its `name`); none: an organizational `:unav` |
 //! | editors / translators / interviewers / transcribers | `contributors` with role `editor` / `translator` / `datacollector` / `other` |
 //! | `provenance.date` | `dates` `created`: the plain (EDTF level 0) date or interval, the EDTF and `date_note` as its `description` |
 //! | `context` | `description` (as HTML: text escaped, line breaks `<br>`) |
@@ -34,7 +34,7 @@ use super::mapping::{
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::{LanguageTag, License};
-use crate::collection::{Author, CollectionInfo, Document, Role};
+use crate::collection::{Author, AuthorType, CollectionInfo, Document, Role};
 use crate::error::Result;
 use crate::progress::Progress;
 
@@ -142,7 +142,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         .authors
         .iter()
         .filter(|a| matches!(a.role, Role::Author | Role::Speaker))
-        .map(|a| json!({"person_or_org": person(a)}))
+        .map(|a| json!({"person_or_org": person_or_org(a)}))
         .collect();
     let creators = if creators.is_empty() {
         vec![unavailable_creator()]
@@ -161,7 +161,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
                 Role::Interviewer => "datacollector",
                 Role::Transcriber => "other",
             };
-            Some(json!({"person_or_org": person(a), "role": {"id": role}}))
+            Some(json!({"person_or_org": person_or_org(a), "role": {"id": role}}))
         })
         .collect();
     if !contributors.is_empty() {
@@ -321,9 +321,13 @@ fn unavailable_creator() -> Value {
     json!({"person_or_org": {"type": "organizational", "name": UNAVAILABLE}})
 }
 
-/// A person: InvenioRDM needs a family name; corpack keeps names whole, so
-/// the whole name is given as the family name.
-fn person(author: &Author) -> Value {
+/// A person or organization. InvenioRDM needs a person's family name;
+/// corpack keeps names whole, so the whole name is given as the family
+/// name. An organization has a name only: InvenioRDM takes no Wikidata id.
+fn person_or_org(author: &Author) -> Value {
+    if author.kind == AuthorType::Organization {
+        return json!({"type": "organizational", "name": author.name});
+    }
     let mut value = json!({"type": "personal", "family_name": author.name});
     if let Some(orcid) = &author.orcid {
         value["identifiers"] = json!([{"identifier": orcid.as_str(), "scheme": "orcid"}]);

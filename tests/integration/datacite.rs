@@ -1,7 +1,8 @@
 //! `corpack export datacite` and `corpack export invenio`: the records pass
 //! DataCite's 4.5 schema and InvenioRDM's record schema and vocabularies,
 //! for the seeds and for generated collections; they carry the EDTF date,
-//! the contested status and the disputing works; an invalid bundle is
+//! the contested status, the disputing works and organizations as
+//! organizations; an invalid bundle is
 //! refused; the output is written whole, reproducibly.
 
 use std::fs;
@@ -156,8 +157,10 @@ language = "de-CH"
 [document.provenance]
 authors = [
   { name = "Ada Author", orcid = "0000-0002-1825-0097" },
+  { name = "United Nations", type = "organization", wikidata = "Q1065" },
   { name = "Tom Translator", role = "translator" },
   { name = "Ian Interviewer", role = "interviewer" },
+  { name = "An editorial board", type = "organization", role = "editor" },
 ]
 date = "193X"
 origin = { name = "Example archive", url = "https://example.org/archive" }
@@ -213,10 +216,40 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
         record["creators"][0]["nameIdentifiers"][0]["nameIdentifier"],
         "https://orcid.org/0000-0002-1825-0097"
     );
-    assert_eq!(record["contributors"][0]["contributorType"], "Other");
+    assert_eq!(record["creators"][0]["nameType"], "Personal");
+    // An organization: the whole name, Organizational, no given and
+    // family names.
     assert_eq!(
-        record["contributors"][1]["contributorType"],
-        "DataCollector"
+        record["creators"][1],
+        serde_json::json!({
+            "name": "United Nations",
+            "nameType": "Organizational",
+            "nameIdentifiers": [{
+                "nameIdentifier": "https://www.wikidata.org/wiki/Q1065",
+                "nameIdentifierScheme": "Wikidata",
+                "schemeUri": "https://www.wikidata.org/wiki/",
+            }],
+        })
+    );
+    let contributors: Vec<(&str, &str, &str)> = record["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["nameType"].as_str().unwrap(),
+                c["contributorType"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        contributors,
+        [
+            ("An editorial board", "Organizational", "Editor"),
+            ("Tom Translator", "Personal", "Other"),
+            ("Ian Interviewer", "Personal", "DataCollector"),
+        ]
     );
 
     let record = read_json(&invenio.join("documents/claim.json"));
@@ -231,8 +264,19 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
     assert_eq!(reviews, ["doi", "url"]);
     assert_eq!(metadata["dates"][0]["date"], "1930/1939");
     assert_eq!(metadata["languages"][0]["id"], "deu");
-    assert_eq!(metadata["contributors"][0]["role"]["id"], "translator");
-    assert_eq!(metadata["contributors"][1]["role"]["id"], "datacollector");
+    assert_eq!(
+        metadata["creators"][1],
+        serde_json::json!({"person_or_org": {"type": "organizational", "name": "United Nations"}})
+    );
+    assert_eq!(
+        metadata["contributors"][0],
+        serde_json::json!({
+            "person_or_org": {"type": "organizational", "name": "An editorial board"},
+            "role": {"id": "editor"},
+        })
+    );
+    assert_eq!(metadata["contributors"][1]["role"]["id"], "translator");
+    assert_eq!(metadata["contributors"][2]["role"]["id"], "datacollector");
 }
 
 // Any valid collection exports to records both validators accept.

@@ -27,7 +27,9 @@ pub struct GenDocument {
     language: Option<&'static str>,
     license: Option<&'static str>,
     rights: Option<String>,
-    authors: Vec<(String, &'static str, bool)>,
+    /// Name, role, and who: [`PERSON`], [`ORCID_PERSON`] or
+    /// [`ORGANIZATION`].
+    authors: Vec<(String, &'static str, u8)>,
     date: Option<&'static str>,
     date_note: Option<String>,
     origin: Option<(String, bool)>,
@@ -99,9 +101,20 @@ const ROLES: &[&str] = &[
 ];
 const ASPECTS: &[&str] = &["claims", "authenticity", "attribution", "date"];
 
+/// A person named by the record alone.
+const PERSON: u8 = 0;
+/// A person with an ORCID iD.
+const ORCID_PERSON: u8 = 1;
+/// An organization.
+const ORGANIZATION: u8 = 2;
+
 fn document() -> impl Strategy<Value = GenDocument> {
     let who = vec(
-        (text(), proptest::sample::select(ROLES), any::<bool>()),
+        (
+            text(),
+            proptest::sample::select(ROLES),
+            PERSON..=ORGANIZATION,
+        ),
         0..4,
     );
     (
@@ -250,25 +263,30 @@ impl GenDocument {
             }
         }
         toml.push_str("[document.provenance]\n");
-        // A person is listed once per role.
+        // A person or organization is listed once per role.
         let mut seen = std::collections::BTreeSet::new();
         let authors: Vec<String> = self
             .authors
             .iter()
-            .filter(|(name, role, orcid)| {
-                let name = if *orcid { "Josiah Carberry" } else { name };
-                seen.insert((name.to_string(), *role))
+            .filter(|(name, role, who)| {
+                let name = if *who == ORCID_PERSON {
+                    "Josiah Carberry"
+                } else {
+                    name
+                };
+                seen.insert((name.to_string(), *role, *who))
             })
-            .map(|(name, role, orcid)| {
+            .map(|(name, role, who)| match *who {
                 // One ORCID iD is one person, with one name everywhere: the
                 // iD of ORCID's test person, Josiah Carberry.
-                if *orcid {
-                    format!(
-                        "{{ name = \"Josiah Carberry\", role = \"{role}\", orcid = \"0000-0002-1825-0097\" }}"
-                    )
-                } else {
-                    format!("{{ name = {}, role = \"{role}\" }}", quoted(name))
-                }
+                ORCID_PERSON => format!(
+                    "{{ name = \"Josiah Carberry\", role = \"{role}\", orcid = \"0000-0002-1825-0097\" }}"
+                ),
+                ORGANIZATION => format!(
+                    "{{ name = {}, type = \"organization\", role = \"{role}\" }}",
+                    quoted(name)
+                ),
+                _ => format!("{{ name = {}, role = \"{role}\" }}", quoted(name)),
             })
             .collect();
         toml.push_str(&format!("authors = [{}]\n", authors.join(", ")));
