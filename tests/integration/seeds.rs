@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 
-use corpack::collection::{self, Aspect, Collection, Role, Status};
+use corpack::collection::{self, Aspect, AuthorType, Collection, Role, Status};
 use sha2::{Digest, Sha256};
 use unicode_normalization::is_nfc;
 
@@ -128,6 +128,25 @@ fn the_seeds_exercise_the_record_model() {
             .flat_map(|d| &d.provenance.authors)
             .any(|a| a.orcid.is_some()),
         "no ORCID iD"
+    );
+    // The maintainers are a group, and the collection's source
+    // organization: an organization author, in two roles.
+    let maintainers: Vec<(AuthorType, Role)> = documents
+        .iter()
+        .flat_map(|d| &d.provenance.authors)
+        .filter(|a| a.name == "corpack maintainers")
+        .map(|a| (a.kind, a.role))
+        .collect();
+    assert_eq!(
+        maintainers,
+        [
+            (AuthorType::Organization, Role::Author),
+            (AuthorType::Organization, Role::Editor)
+        ]
+    );
+    assert_eq!(
+        collection.info.source_organization.as_deref(),
+        Some("corpack maintainers")
     );
 
     let files: Vec<&str> = documents.iter().map(|d| d.file.as_str()).collect();
