@@ -73,7 +73,7 @@ fn the_seed_csv_is_what_export_writes() {
     assert_eq!(
         fs::read_to_string(&exported).unwrap(),
         fs::read_to_string(seeds_dir().join("collection.csv")).unwrap(),
-        "seeds/collection.csv is stale: corpack export csv seeds -o seeds/collection.csv --force"
+        "seeds/collection.csv is stale: corpack export csv seeds -o target/collection.csv --force && mv target/collection.csv seeds/"
     );
 }
 
