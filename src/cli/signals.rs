@@ -4,7 +4,9 @@
 //! handled, ends it at once.
 //!
 //! The signal handlers only write to a pipe (signal-hook's `Signals`) and
-//! set a flag; the removal runs on a thread of its own.
+//! set a flag; the removal runs on a thread of its own. A signal ignored
+//! when corpack starts stays ignored: a shell starts background jobs with
+//! SIGINT ignored, so that a Ctrl-C meant for another command spares them.
 
 use std::io;
 
@@ -18,14 +20,21 @@ pub fn remove_temporaries_on_signals() -> io::Result<()> {
     use signal_hook::flag;
     use signal_hook::iterator::Signals;
 
+    let watched: Vec<i32> = [SIGINT, SIGTERM]
+        .into_iter()
+        .filter(|&signal| !ignored(signal))
+        .collect();
+    if watched.is_empty() {
+        return Ok(());
+    }
     let signalled = Arc::new(AtomicBool::new(false));
-    for signal in [SIGINT, SIGTERM] {
+    for &signal in &watched {
         // The shutdown first, so that it is armed by the first signal and
         // fires on the second.
         flag::register_conditional_shutdown(signal, 128 + signal, Arc::clone(&signalled))?;
         flag::register(signal, Arc::clone(&signalled))?;
     }
-    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let mut signals = Signals::new(&watched)?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -36,6 +45,17 @@ pub fn remove_temporaries_on_signals() -> io::Result<()> {
             }
         })?;
     Ok(())
+}
+
+/// Whether `signal` is ignored now.
+#[cfg(unix)]
+fn ignored(signal: i32) -> bool {
+    let mut action = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+    // SAFETY: with no new action, sigaction(2) only writes the current one
+    // into `action`, which has room for it.
+    let read = unsafe { libc::sigaction(signal, std::ptr::null(), action.as_mut_ptr()) };
+    // SAFETY: zeroed is a valid `sigaction`, and a successful call filled it.
+    read == 0 && unsafe { action.assume_init() }.sa_sigaction == libc::SIG_IGN
 }
 
 /// Elsewhere the system's default ends the process, and the next run

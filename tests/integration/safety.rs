@@ -648,15 +648,33 @@ fn killing_pack_at_any_point_leaves_no_bundle_and_the_next_run_cleans_up() {
 
 /// Starts corpack with `args`, waits until a temporary output whose name
 /// ends with `suffix` exists in `dir`, sends it `signal`, and returns its
-/// exit status.
-fn signal_once_writing(args: &[&Path], dir: &Path, suffix: &str, signal: i32) -> Option<i32> {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("corpack"))
+/// exit status. corpack starts with the signals `ignored` ignored.
+fn signal_once_writing(
+    args: &[&Path],
+    dir: &Path,
+    suffix: &str,
+    signal: i32,
+    ignored: &'static [i32],
+) -> Option<i32> {
+    use std::os::unix::process::CommandExt;
+
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("corpack"));
+    command
         .args(args)
         .arg("--quiet")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    // SAFETY: signal(2) is async-signal-safe, so it may run between fork
+    // and exec.
+    unsafe {
+        command.pre_exec(move || {
+            for &signal in ignored {
+                libc::signal(signal, libc::SIG_IGN);
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().unwrap();
     let start = Instant::now();
     while !temp_files(dir).iter().any(|name| name.ends_with(suffix)) {
         assert!(
@@ -685,7 +703,7 @@ fn sigint_and_sigterm_leave_no_temporary_output_and_exit_128_plus_the_signal() {
     let bundle = out_dir.join("bundle.zip");
     let packing: [&Path; 4] = ["pack".as_ref(), &collection, "-o".as_ref(), &bundle];
     for (signal, status) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
-        let code = signal_once_writing(&packing, &out_dir, ".tmp", signal);
+        let code = signal_once_writing(&packing, &out_dir, ".tmp", signal, &[]);
         assert_eq!(listing(&out_dir), Vec::<String>::new(), "signal {signal}");
         assert_eq!(code, Some(status), "signal {signal}");
     }
@@ -701,9 +719,24 @@ fn sigint_and_sigterm_leave_no_temporary_output_and_exit_128_plus_the_signal() {
         "-o".as_ref(),
         &object,
     ];
-    let code = signal_once_writing(&exporting, &out_dir, ".ocfl", libc::SIGTERM);
+    let code = signal_once_writing(&exporting, &out_dir, ".ocfl", libc::SIGTERM, &[]);
     assert_eq!(listing(&out_dir), Vec::<String>::new());
     assert_eq!(code, Some(143));
+}
+
+/// A shell starts a background job with SIGINT ignored, so that a Ctrl-C
+/// meant for the foreground does not end it: corpack leaves it so.
+#[test]
+fn a_signal_ignored_when_corpack_starts_stays_ignored() {
+    let dir = Dir::new();
+    let collection = large_collection(&dir, 48);
+    let out_dir = dir.join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let bundle = out_dir.join("bundle.zip");
+    let packing: [&Path; 4] = ["pack".as_ref(), &collection, "-o".as_ref(), &bundle];
+    let code = signal_once_writing(&packing, &out_dir, ".tmp", libc::SIGINT, &[libc::SIGINT]);
+    assert_eq!(code, Some(0));
+    assert_eq!(listing(&out_dir), ["bundle.zip"]);
 }
 
 /// Runs `script` in `sh -c` with the corpack binary as `$0` and
