@@ -648,7 +648,9 @@ fn killing_pack_at_any_point_leaves_no_bundle_and_the_next_run_cleans_up() {
 
 /// Starts corpack with `args`, waits until a temporary output whose name
 /// ends with `suffix` exists in `dir`, sends it `signal`, and returns its
-/// exit status. corpack starts with the signals `ignored` ignored.
+/// exit status. corpack starts with the signals `ignored` ignored, and
+/// SIGINT and SIGTERM otherwise at their defaults, whatever the tests
+/// inherited (a shell starts background jobs with SIGINT ignored).
 fn signal_once_writing(
     args: &[&Path],
     dir: &Path,
@@ -668,8 +670,13 @@ fn signal_once_writing(
     // and exec.
     unsafe {
         command.pre_exec(move || {
-            for &signal in ignored {
-                libc::signal(signal, libc::SIG_IGN);
+            for signal in [libc::SIGINT, libc::SIGTERM] {
+                let disposition = if ignored.contains(&signal) {
+                    libc::SIG_IGN
+                } else {
+                    libc::SIG_DFL
+                };
+                libc::signal(signal, disposition);
             }
             Ok(())
         });
