@@ -24,7 +24,7 @@ use std::path::Path;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 
-use crate::bagit::manifest::normalize_algorithm_name;
+use crate::bagit::manifest::{ManifestFileName, normalize_algorithm_name};
 use crate::bagit::tagfile::TagFile;
 use crate::bundle::reader::{self, BagStore};
 use crate::error::{Error, IoContext, RecordError, Result};
@@ -425,9 +425,9 @@ impl Profile {
                 .files()
                 .iter()
                 .filter_map(|f| {
-                    let algorithm = f.path.strip_prefix(prefix)?.strip_suffix(".txt")?;
-                    (!algorithm.contains('/'))
-                        .then(|| (normalize_algorithm_name(algorithm), f.path.as_str()))
+                    let name =
+                        ManifestFileName::parse(&f.path).filter(|_| f.path.starts_with(prefix))?;
+                    Some((normalize_algorithm_name(name.algorithm), f.path.as_str()))
                 })
                 .collect();
             for algorithm in required
@@ -582,9 +582,7 @@ fn is_other_tag_file(path: &str) -> bool {
         return false;
     }
     let defined = matches!(path, "bagit.txt" | "bag-info.txt" | "fetch.txt")
-        || ((path.starts_with("manifest-") || path.starts_with("tagmanifest-"))
-            && path.ends_with(".txt")
-            && !path.contains('/'));
+        || ManifestFileName::parse(path).is_some();
     !defined
 }
 

@@ -15,6 +15,33 @@ pub fn tagmanifest_name(algorithm: Algorithm) -> String {
     format!("tagmanifest-{algorithm}.txt")
 }
 
+/// The name of a manifest at the bag root, `manifest-<algorithm>.txt` or
+/// `tagmanifest-<algorithm>.txt`, taken apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManifestFileName<'a> {
+    /// Whether it is a tag manifest's.
+    pub tag: bool,
+    /// The algorithm as the name spells it.
+    pub algorithm: &'a str,
+}
+
+impl ManifestFileName<'_> {
+    /// `path`'s parts, if it names a manifest at the bag root.
+    pub fn parse(path: &str) -> Option<ManifestFileName<'_>> {
+        if path.contains('/') {
+            return None;
+        }
+        let (tag, rest) = match path.strip_prefix("tagmanifest-") {
+            Some(rest) => (true, rest),
+            None => (false, path.strip_prefix("manifest-")?),
+        };
+        Some(ManifestFileName {
+            tag,
+            algorithm: rest.strip_suffix(".txt")?,
+        })
+    }
+}
+
 /// An algorithm's name as a manifest's file name must spell it (RFC 8493
 /// §2.4): "lowercasing the common name of the algorithm and removing all
 /// non-alphanumeric characters" (`SHA-256` → `sha256`).
@@ -322,6 +349,16 @@ mod tests {
                 "{bad:?} accepted"
             );
         }
+    }
+
+    #[test]
+    fn manifest_file_names_are_taken_apart_at_the_bag_root_only() {
+        let parse = |path| ManifestFileName::parse(path).map(|n| (n.tag, n.algorithm));
+        assert_eq!(parse("manifest-sha256.txt"), Some((false, "sha256")));
+        assert_eq!(parse("tagmanifest-SHA-512.txt"), Some((true, "SHA-512")));
+        assert_eq!(parse("data/manifest-sha256.txt"), None);
+        assert_eq!(parse("manifest-sha256.txt.bak"), None);
+        assert_eq!(parse("bag-info.txt"), None);
     }
 
     #[test]

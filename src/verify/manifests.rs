@@ -13,7 +13,7 @@ use super::declaration::byte_order_mark;
 use super::findings::{Findings, rfc_rule};
 use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
-use crate::bagit::manifest::{self, has_unencoded_percent};
+use crate::bagit::manifest::{self, ManifestFileName, has_unencoded_percent};
 use crate::bagit::path::unsafe_reason;
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
 use crate::bundle::reader::{BagStore, read_error_finding};
@@ -162,7 +162,7 @@ pub struct Manifests {
 
 /// Whether `name` (at the bag root) is a tag manifest's.
 pub fn is_tag_manifest(name: &str) -> bool {
-    name.starts_with("tagmanifest-") && name.ends_with(".txt") && !name.contains('/')
+    ManifestFileName::parse(name).is_some_and(|name| name.tag)
 }
 
 /// Reads every `manifest-*.txt` and `tagmanifest-*.txt` at the bag root.
@@ -175,17 +175,11 @@ pub fn read(
     let mut manifests = Manifests::default();
     for file in store.files() {
         let name = file.path.as_str();
-        if name.contains('/') {
-            continue;
-        }
-        let (is_tag, algorithm_name) = if let Some(rest) = name.strip_prefix("tagmanifest-") {
-            (true, rest)
-        } else if let Some(rest) = name.strip_prefix("manifest-") {
-            (false, rest)
-        } else {
-            continue;
-        };
-        let Some(algorithm_name) = algorithm_name.strip_suffix(".txt") else {
+        let Some(ManifestFileName {
+            tag: is_tag,
+            algorithm: algorithm_name,
+        }) = ManifestFileName::parse(name)
+        else {
             continue;
         };
         let normalized = manifest::normalize_algorithm_name(algorithm_name);
