@@ -74,11 +74,10 @@ impl AtomicFile {
                 use std::os::unix::fs::PermissionsExt;
                 builder.permissions(fs::Permissions::from_mode(0o666));
             }
-            let (temp, listed) = Temporary::make(|| {
-                let temp = builder.tempfile_in(&dir).at(&dir)?;
-                let path = temp.path().to_path_buf();
-                Ok((temp, path))
-            })?;
+            let (temp, listed) = Temporary::make(
+                || builder.tempfile_in(&dir).at(&dir),
+                |temp| temp.path().to_path_buf(),
+            )?;
             // Blocks while a cleaner holds the lock: it then removed the
             // file between its creation and this lock, and we start again.
             temp.as_file().lock().at(temp.path())?;
@@ -200,11 +199,8 @@ impl AtomicDir {
         };
         remove_stale(&dir);
         let (temp, lock, listed) = loop {
-            let (temp, listed) = Temporary::make(|| {
-                let temp = make_temp_dir(&dir)?;
-                let path = temp.path().to_path_buf();
-                Ok((temp, path))
-            })?;
+            let (temp, listed) =
+                Temporary::make(|| make_temp_dir(&dir), |temp| temp.path().to_path_buf())?;
             if let Some((temp, lock)) = lock_temp_dir(temp)? {
                 break (temp, lock, listed);
             }
@@ -285,12 +281,7 @@ fn put_dir_in_place(
     // It is the target now: dropped, it would be removed.
     let _ = temp.keep();
     if let Some(aside) = aside {
-        let removed = if aside.is_dir() {
-            std::fs::remove_dir_all(&aside)
-        } else {
-            std::fs::remove_file(&aside)
-        };
-        removed.at(&aside)?;
+        remove_path(&aside, aside.is_dir()).at(&aside)?;
     }
     Ok(())
 }
@@ -322,15 +313,18 @@ pub(crate) struct Temporary {
 }
 
 impl Temporary {
-    /// Makes a temporary output with `make`, which gives it and its path,
-    /// and lists the path in the same step, so that an interruption never
-    /// finds one made but not listed.
-    pub(crate) fn make<T>(make: impl FnOnce() -> Result<(T, PathBuf)>) -> Result<(T, Temporary)> {
+    /// Makes a temporary output with `make`, and lists the path `path_of`
+    /// gives of it in the same step, so that an interruption never finds
+    /// one made but not listed.
+    pub(crate) fn make<T>(
+        make: impl FnOnce() -> Result<T>,
+        path_of: impl FnOnce(&T) -> PathBuf,
+    ) -> Result<(T, Temporary)> {
         let mut list = temporaries();
-        let (made, path) = make()?;
+        let made = make()?;
         let id = list.next_id;
         list.next_id += 1;
-        list.listed.push((id, path));
+        list.listed.push((id, path_of(&made)));
         Ok((made, Temporary { id }))
     }
 }
@@ -365,12 +359,7 @@ pub fn remove_temporaries() -> Interrupted {
     // Newest first: an OCFL build directory before the lock file beside it,
     // made before it to mark it as a running export's.
     for (_, path) in list.listed.iter().rev() {
-        let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
-        let _ = if is_dir {
-            fs::remove_dir_all(path)
-        } else {
-            fs::remove_file(path)
-        };
+        let _ = remove_path(path, path.symlink_metadata().is_ok_and(|m| m.is_dir()));
     }
     Interrupted { _list: list }
 }
@@ -404,17 +393,21 @@ fn remove_stale(dir: &Path) -> Vec<PathBuf> {
         if !still_named(&file, &path) {
             continue;
         }
-        let removed_it = if kind.is_dir() {
-            fs::remove_dir_all(&path)
-        } else {
-            fs::remove_file(&path)
-        };
-        if removed_it.is_ok() {
+        if remove_path(&path, kind.is_dir()).is_ok() {
             removed.push(path);
         }
     }
     removed.sort();
     removed
+}
+
+/// Removes `path`: a directory with all it holds if `is_dir`, else a file.
+pub(crate) fn remove_path(path: &Path, is_dir: bool) -> io::Result<()> {
+    if is_dir {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
 }
 
 /// A new temporary directory in `dir`, not yet locked.
@@ -605,11 +598,7 @@ mod tests {
         let target = dir.path().join("out");
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("old"), b"kept").unwrap();
-        let temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .tempdir_in(dir.path())
-            .unwrap();
+        let temp = make_temp_dir(dir.path()).unwrap();
         std::fs::write(temp.path().join("new"), b"lost").unwrap();
         let refuse_the_new = |from: &Path, to: &Path| {
             if from.to_string_lossy().ends_with(TEMP_SUFFIX) {

@@ -40,7 +40,9 @@ use crate::ocfl::{
     Declared, DigestAlgorithm, Inventory, OBJECT_DECLARATION, SpecVersion, User, Version,
     VersionNum,
 };
-use crate::output::{TEMP_PREFIX, Temporary, refuse_to_replace, still_named, uninterrupted};
+use crate::output::{
+    TEMP_PREFIX, Temporary, refuse_to_replace, remove_path, still_named, uninterrupted,
+};
 use crate::progress::{NoProgress, Progress};
 
 /// How to export.
@@ -791,11 +793,7 @@ fn replace(new: &Path, target: &Path, aside: &Path) -> Result<()> {
         return Err(Error::io(target, error));
     }
     sync_dir(&parent_dir(target))?;
-    if metadata.is_dir() {
-        fs::remove_dir_all(aside).at(aside)
-    } else {
-        fs::remove_file(aside).at(aside)
-    }
+    remove_path(aside, metadata.is_dir()).at(aside)
 }
 
 /// The suffix of a directory an export builds in.
@@ -880,16 +878,18 @@ impl Staging {
             if !place.made.is_empty() {
                 fs::create_dir_all(parent).at(parent)?;
             }
-            let made = Temporary::make(|| {
-                let (lock, lock_path) = tempfile::Builder::new()
-                    .prefix(TEMP_PREFIX)
-                    .suffix(&format!("{STAGING_SUFFIX}{LOCK_SUFFIX}"))
-                    .tempfile_in(parent)
-                    .at(parent)?
-                    .keep()
-                    .map_err(|error| Error::io(parent, error.error))?;
-                Ok(((lock, lock_path.clone()), lock_path))
-            });
+            let made = Temporary::make(
+                || {
+                    tempfile::Builder::new()
+                        .prefix(TEMP_PREFIX)
+                        .suffix(&format!("{STAGING_SUFFIX}{LOCK_SUFFIX}"))
+                        .tempfile_in(parent)
+                        .at(parent)?
+                        .keep()
+                        .map_err(|error| Error::io(parent, error.error))
+                },
+                |(_, lock_path)| lock_path.clone(),
+            );
             let ((lock, lock_path), lock_listed) = match made {
                 // Another export, ending, removed the directory it left
                 // empty: make it again.
@@ -910,7 +910,7 @@ impl Staging {
                 continue;
             }
             let dir = lock_path.with_extension("");
-            match Temporary::make(|| fs::create_dir(&dir).at(&dir).map(|()| ((), dir.clone()))) {
+            match Temporary::make(|| fs::create_dir(&dir).at(&dir), |()| dir.clone()) {
                 Ok(((), dir_listed)) => {
                     return Ok(Staging {
                         dir,
