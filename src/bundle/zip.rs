@@ -169,11 +169,13 @@ pub fn central_directory(entries: &[Entry], offset: u64) -> Vec<u8> {
     put_u32(&mut out, END_SIGNATURE);
     put_u16(&mut out, 0);
     put_u16(&mut out, 0);
-    let short_count = if zip64 { U16_LIMIT } else { entries.len() } as u16;
+    // Only a field too small for its value holds the -1 that sends a
+    // reader to the Zip64 record (APPNOTE 4.4.1.4); the others keep theirs.
+    let short_count = entries.len().min(U16_LIMIT) as u16;
     put_u16(&mut out, short_count);
     put_u16(&mut out, short_count);
     put_u32(&mut out, size.min(U32_LIMIT) as u32);
-    put_u32(&mut out, if zip64 { U32_LIMIT } else { offset } as u32);
+    put_u32(&mut out, offset.min(U32_LIMIT) as u32);
     put_u16(&mut out, 0);
     out
 }
@@ -312,7 +314,12 @@ mod tests {
             .iter()
             .map(|n| (n.as_str(), &b""[..], Method::Stored))
             .collect();
-        let zip = zip::ZipArchive::new(Cursor::new(archive(&files))).unwrap();
+        let bytes = archive(&files);
+        let end = &bytes[bytes.len() - 22..];
+        assert_eq!(&end[8..12], &[0xFF; 4], "the entry counts overflow");
+        assert_ne!(&end[12..16], &[0xFF; 4], "the directory's size fits");
+        assert_ne!(&end[16..20], &[0xFF; 4], "the directory's offset fits");
+        let zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         assert_eq!(zip.len(), 70_000);
     }
 
