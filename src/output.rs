@@ -478,14 +478,24 @@ pub(crate) fn still_named(_: &File, path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }
 
-/// Makes a rename in `dir` durable.
+/// Makes the renames in `dir` durable. A directory that cannot be opened
+/// or synced is an error: the output is in place, but a power cut could
+/// still undo it. Not when the file system says it cannot sync a directory
+/// at all (`EINVAL` from Linux's CIFS, `EBADF` from NetBSD; coreutils and
+/// Dovecot let both pass too): there is nothing more to wait for.
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir).and_then(|d| d.sync_all()).at(dir)
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    let handle = File::open(dir).at(dir)?;
+    match handle.sync_all() {
+        Err(error) if matches!(error.raw_os_error(), Some(libc::EINVAL | libc::EBADF)) => Ok(()),
+        synced => synced.at(dir),
+    }
 }
 
+/// Elsewhere (Windows) a directory cannot be opened as a file to be
+/// synced, and the file system journals its entries itself.
 #[cfg(not(unix))]
-fn sync_dir(_: &Path) -> Result<()> {
+pub(crate) fn sync_dir(_: &Path) -> Result<()> {
     Ok(())
 }
 
@@ -686,6 +696,21 @@ mod tests {
             [".corpack-busy01.tmp", ".corpack-note.txt", "out.zip"]
         );
         drop(writer);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_that_cannot_be_synced_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        sync_dir(dir.path()).unwrap();
+        let missing = dir.path().join("missing");
+        let error = sync_dir(&missing).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with(&missing.display().to_string()),
+            "{error}"
+        );
     }
 
     #[cfg(unix)]

@@ -41,7 +41,7 @@ use crate::ocfl::{
     VersionNum,
 };
 use crate::output::{
-    TEMP_PREFIX, Temporary, refuse_to_replace, remove_path, still_named, uninterrupted,
+    TEMP_PREFIX, Temporary, refuse_to_replace, remove_path, still_named, sync_dir, uninterrupted,
 };
 use crate::progress::{NoProgress, Progress};
 
@@ -738,16 +738,6 @@ fn sync(paths: &[PathBuf], root: &Path) -> Result<()> {
             .try_for_each(|thread| thread.join().expect("a sync thread does not panic"))
     })?;
     dirs.into_iter().try_for_each(sync_dir)
-}
-
-/// Flushes a directory's entries to disk. Best effort: where a directory
-/// cannot be opened as a file (Windows), the file system journals its
-/// entries itself.
-fn sync_dir(dir: &Path) -> Result<()> {
-    match File::open(dir) {
-        Ok(handle) => handle.sync_all().at(dir),
-        Err(_) => Ok(()),
-    }
 }
 
 /// Writes the inventory and its sidecar in `build_root` and in its version
