@@ -60,10 +60,7 @@ impl AtomicFile {
         if !overwrite && target.symlink_metadata().is_ok() {
             return Err(Error::OutputExists(target.to_path_buf()));
         }
-        let dir = match target.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = parent_dir(target);
         let removed_stale = remove_stale(&dir);
         let (temp, listed) = loop {
             let mut builder = tempfile::Builder::new();
@@ -193,10 +190,7 @@ impl AtomicDir {
         if !overwrite && target.symlink_metadata().is_ok() {
             return Err(Error::OutputExists(target.to_path_buf()));
         }
-        let dir = match target.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = parent_dir(target);
         remove_stale(&dir);
         let (temp, lock, listed) = loop {
             let (temp, listed) =
@@ -221,9 +215,9 @@ impl AtomicDir {
     }
 
     /// Moves the complete directory into place. An existing target (only
-    /// with `overwrite`) is first renamed aside, then removed once the new
-    /// one is in place, so the target is never missing or half-written,
-    /// nor left aside by an interruption.
+    /// with `overwrite`) is first renamed aside, and removed once the new
+    /// one is in place and their directory synced, so the target is never
+    /// missing or half-written, nor left aside by an interruption.
     pub fn commit(self) -> Result<()> {
         // The lock and the listing go once the renames are done: leaving the
         // list while it is held would wait for ever.
@@ -235,55 +229,113 @@ impl AtomicDir {
             overwrite,
             _listed,
         } = self;
+        // Once it is the target, dropping it must not remove it; should it
+        // not get there, put_dir_in_place removes it.
+        let new = temp.keep();
         uninterrupted(|| {
-            put_dir_in_place(temp, &target, &dir, overwrite, &|from, to| {
-                std::fs::rename(from, to)
+            put_dir_in_place(&new, &target, || {
+                if !overwrite {
+                    return Err(Error::OutputExists(target.clone()));
+                }
+                reserve_aside(&dir)
             })
         })
     }
 }
 
-/// Renames the directory `temp` to `target` in `dir`, an existing target
-/// (only with `overwrite`) first renamed aside and removed once the new one
-/// is in place. Should the last rename fail, the old target is put back and
-/// `temp` removed. `rename` is `std::fs::rename`, but for tests.
-fn put_dir_in_place(
-    temp: TempDir,
+/// A free name in `dir` to rename an old target to, `.corpack-XXXXXX.old`:
+/// not `.tmp`, which another run's cleaner would take for a stale
+/// temporary directory, unlocked, and remove while it is needed.
+fn reserve_aside(dir: &Path) -> Result<PathBuf> {
+    let aside = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(".old")
+        .tempdir_in(dir)
+        .at(dir)?
+        .keep();
+    // The placeholder is replaced by the old target.
+    fs::remove_dir(&aside).at(&aside)?;
+    Ok(aside)
+}
+
+/// Renames the directory `new` to `target`, and syncs their directory so
+/// that it stays there. Whatever is at `target` is first renamed to the
+/// path `aside` gives, asked for only if there is something (an error
+/// from it is returned), and removed only once the new one is in place for
+/// good: the target is never missing or half-written. Should `new` not get
+/// in place, the old target is put back and `new` removed.
+pub(crate) fn put_dir_in_place(
+    new: &Path,
     target: &Path,
-    dir: &Path,
-    overwrite: bool,
-    rename: &dyn Fn(&Path, &Path) -> io::Result<()>,
+    aside: impl FnOnce() -> Result<PathBuf>,
 ) -> Result<()> {
-    let existing = target.symlink_metadata().is_ok();
-    if existing && !overwrite {
-        return Err(Error::OutputExists(target.to_path_buf()));
+    put_dir_in_place_by(
+        new,
+        target,
+        aside,
+        &|from, to| fs::rename(from, to),
+        &sync_dir,
+    )
+}
+
+/// [`put_dir_in_place`], renaming with `rename` and syncing with `sync`:
+/// `fs::rename` and [`sync_dir`], but for tests.
+fn put_dir_in_place_by(
+    new: &Path,
+    target: &Path,
+    aside: impl FnOnce() -> Result<PathBuf>,
+    rename: &dyn Fn(&Path, &Path) -> io::Result<()>,
+    sync: &dyn Fn(&Path) -> Result<()>,
+) -> Result<()> {
+    let old_is_dir = target.symlink_metadata().ok().map(|old| old.is_dir());
+    let aside = match rename_in(new, target, old_is_dir.is_some(), aside, rename) {
+        Ok(aside) => aside,
+        Err(error) => {
+            let _ = remove_path(new, true);
+            return Err(error);
+        }
+    };
+    // Until the renames are durable, a power cut could bring the old target
+    // back: it stays aside till then.
+    sync(&parent_dir(target))?;
+    if let (Some(aside), Some(is_dir)) = (aside, old_is_dir) {
+        remove_path(&aside, is_dir).at(&aside)?;
     }
+    Ok(())
+}
+
+/// The renames of [`put_dir_in_place_by`]: the old target (if `existing`)
+/// aside, then `new` in, or the old target back. Returns where the old
+/// target is.
+fn rename_in(
+    new: &Path,
+    target: &Path,
+    existing: bool,
+    aside: impl FnOnce() -> Result<PathBuf>,
+    rename: &dyn Fn(&Path, &Path) -> io::Result<()>,
+) -> Result<Option<PathBuf>> {
     let aside = if existing {
-        let aside = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(".old")
-            .tempdir_in(dir)
-            .at(dir)?
-            .keep();
-        // The placeholder is replaced by the old target.
-        std::fs::remove_dir(&aside).at(&aside)?;
+        let aside = aside()?;
         rename(target, &aside).at(target)?;
         Some(aside)
     } else {
         None
     };
-    if let Err(error) = rename(temp.path(), target) {
+    if let Err(error) = rename(new, target) {
         if let Some(aside) = &aside {
             let _ = rename(aside, target);
         }
         return Err(Error::io(target, error));
     }
-    // It is the target now: dropped, it would be removed.
-    let _ = temp.keep();
-    if let Some(aside) = aside {
-        remove_path(&aside, aside.is_dir()).at(&aside)?;
+    Ok(aside)
+}
+
+/// The directory `path` is in: `.` for a bare name.
+pub(crate) fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
     }
-    Ok(())
 }
 
 /// The temporary outputs being written, each with an id to leave the list
@@ -608,16 +660,17 @@ mod tests {
         let target = dir.path().join("out");
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("old"), b"kept").unwrap();
-        let temp = make_temp_dir(dir.path()).unwrap();
-        std::fs::write(temp.path().join("new"), b"lost").unwrap();
+        let new = make_temp_dir(dir.path()).unwrap().keep();
+        std::fs::write(new.join("new"), b"lost").unwrap();
         let refuse_the_new = |from: &Path, to: &Path| {
-            if from.to_string_lossy().ends_with(TEMP_SUFFIX) {
+            if from == new {
                 Err(io::Error::other("no room"))
             } else {
                 std::fs::rename(from, to)
             }
         };
-        let error = put_dir_in_place(temp, &target, dir.path(), true, &refuse_the_new);
+        let aside = || reserve_aside(dir.path());
+        let error = put_dir_in_place_by(&new, &target, aside, &refuse_the_new, &sync_dir);
         assert!(error.unwrap_err().to_string().contains("no room"));
         assert_eq!(std::fs::read(target.join("old")).unwrap(), b"kept");
         let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -625,6 +678,67 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out"], "nothing is left beside it");
+    }
+
+    #[test]
+    fn a_directory_is_synced_in_place_before_the_old_one_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let aside = dir.path().join("aside");
+        let name = |path: &Path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            if path == dir.path() {
+                ".".to_string()
+            } else if name.ends_with(TEMP_SUFFIX) {
+                "new".to_string()
+            } else {
+                name.into_owned()
+            }
+        };
+        let log = std::cell::RefCell::new(Vec::new());
+        let rename = |from: &Path, to: &Path| {
+            let line = format!("rename {} {}", name(from), name(to));
+            log.borrow_mut().push(line);
+            fs::rename(from, to)
+        };
+        let sync = |synced: &Path| {
+            let old = if aside.exists() { "the old" } else { "nothing" };
+            let line = format!("sync {} with {old} aside", name(synced));
+            log.borrow_mut().push(line);
+            sync_dir(synced)
+        };
+        let put = |sync: &dyn Fn(&Path) -> Result<()>| {
+            let new = make_temp_dir(dir.path()).unwrap().keep();
+            fs::write(new.join("new"), b"new").unwrap();
+            let put = put_dir_in_place_by(&new, &target, || Ok(aside.clone()), &rename, sync);
+            (put, log.take())
+        };
+
+        let (put_new, done) = put(&sync);
+        put_new.unwrap();
+        assert_eq!(done, ["rename new out", "sync . with nothing aside"]);
+
+        fs::rename(target.join("new"), target.join("old")).unwrap();
+        let (put_new, done) = put(&sync);
+        put_new.unwrap();
+        assert_eq!(
+            done,
+            [
+                "rename out aside",
+                "rename new out",
+                "sync . with the old aside"
+            ]
+        );
+        assert_eq!(names(dir.path()), ["out"]);
+        assert_eq!(names(&target), ["new"]);
+
+        // Not synced, the new target may not last: the old one is kept.
+        fs::rename(target.join("new"), target.join("old")).unwrap();
+        let failing = |_: &Path| Err(Error::io(dir.path(), io::Error::other("no sync")));
+        let (put_new, _) = put(&failing);
+        assert!(put_new.unwrap_err().to_string().contains("no sync"));
+        assert_eq!(names(&target), ["new"]);
+        assert_eq!(names(&aside), ["old"]);
     }
 
     #[cfg(unix)]

@@ -41,7 +41,8 @@ use crate::ocfl::{
     VersionNum,
 };
 use crate::output::{
-    TEMP_PREFIX, Temporary, refuse_to_replace, remove_path, still_named, sync_dir, uninterrupted,
+    TEMP_PREFIX, Temporary, parent_dir, put_dir_in_place, refuse_to_replace, still_named, sync_dir,
+    uninterrupted,
 };
 use crate::progress::{NoProgress, Progress};
 
@@ -768,22 +769,18 @@ fn move_into(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// Puts the directory `new` at `target`, replacing whatever is there: the
-/// old one is renamed to `aside` first and deleted last.
+/// old one is renamed to `aside` first and deleted last. An empty directory
+/// there, a place made ready for a new object ([`Target::Create`]), is
+/// only removed: renaming a directory into another, the build directory,
+/// needs write permission on it (to change its `..`), which removing it
+/// does not.
 fn replace(new: &Path, target: &Path, aside: &Path) -> Result<()> {
-    let Ok(metadata) = target.symlink_metadata() else {
-        return move_into(new, target);
-    };
-    if metadata.is_dir() && fs::read_dir(target).at(target)?.next().is_none() {
+    if target.symlink_metadata().is_ok_and(|old| old.is_dir())
+        && fs::read_dir(target).at(target)?.next().is_none()
+    {
         fs::remove_dir(target).at(target)?;
-        return move_into(new, target);
     }
-    fs::rename(target, aside).at(target)?;
-    if let Err(error) = fs::rename(new, target) {
-        let _ = fs::rename(aside, target);
-        return Err(Error::io(target, error));
-    }
-    sync_dir(&parent_dir(target))?;
-    remove_path(aside, metadata.is_dir()).at(aside)
+    put_dir_in_place(new, target, || Ok(aside.to_path_buf()))
 }
 
 /// The suffix of a directory an export builds in.
@@ -1064,13 +1061,6 @@ fn same_file_system(a: &Path, b: &Path) -> bool {
 #[cfg(not(unix))]
 fn same_file_system(_: &Path, _: &Path) -> bool {
     false
-}
-
-fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }
 
 #[cfg(test)]
