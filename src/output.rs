@@ -63,22 +63,9 @@ impl AtomicFile {
         let dir = parent_dir(target);
         let removed_stale = remove_stale(&dir);
         let (temp, listed) = loop {
-            let mut builder = tempfile::Builder::new();
-            builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-            #[cfg(unix)]
-            {
-                // What open(2) gives a new file: 0666 less the umask.
-                use std::os::unix::fs::PermissionsExt;
-                builder.permissions(fs::Permissions::from_mode(0o666));
-            }
-            let (temp, listed) = Temporary::make(
-                || builder.tempfile_in(&dir).at(&dir),
-                |temp| temp.path().to_path_buf(),
-            )?;
-            // Blocks while a cleaner holds the lock: it then removed the
-            // file between its creation and this lock, and we start again.
-            temp.as_file().lock().at(temp.path())?;
-            if still_named(temp.as_file(), temp.path()) {
+            let (temp, listed) =
+                Temporary::make(|| make_temp_file(&dir), |temp| temp.path().to_path_buf())?;
+            if let Some(temp) = lock_temp_file(temp)? {
                 break (temp, listed);
             }
         };
@@ -462,6 +449,33 @@ pub(crate) fn remove_path(path: &Path, is_dir: bool) -> io::Result<()> {
     }
 }
 
+/// A new temporary file in `dir`, not yet locked.
+fn make_temp_file(dir: &Path) -> Result<NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        // What open(2) gives a new file: 0666 less the umask.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir).at(dir)
+}
+
+/// The temporary file `temp` with its lock taken; `None` if another run's
+/// cleaner removed it after it was made, before it could be locked.
+fn lock_temp_file(temp: NamedTempFile) -> Result<Option<NamedTempFile>> {
+    // Blocks while a cleaner holds the lock: it is then removing the file.
+    temp.as_file().lock().at(temp.path())?;
+    if still_named(temp.as_file(), temp.path()) {
+        return Ok(Some(temp));
+    }
+    // The name is no longer this run's: another may have made a file of
+    // that name since, which dropping `temp` would remove.
+    let _ = temp.keep();
+    Ok(None)
+}
+
 /// A new temporary directory in `dir`, not yet locked.
 fn make_temp_dir(dir: &Path) -> Result<TempDir> {
     tempfile::Builder::new()
@@ -783,6 +797,20 @@ mod tests {
         assert!(out.path().is_dir());
         assert_eq!(remove_stale(dir.path()), Vec::<PathBuf>::new());
         assert!(out.path().is_dir());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_temporary_file_removed_before_its_lock_leaves_its_name_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        // Another run's cleaner comes between the making and the lock, and
+        // a third run makes a file of the same name.
+        let temp = make_temp_file(dir.path()).unwrap();
+        let path = temp.path().to_path_buf();
+        assert_eq!(remove_stale(dir.path()), [path.as_path()]);
+        fs::write(&path, b"another run's").unwrap();
+        assert!(lock_temp_file(temp).unwrap().is_none());
+        assert_eq!(fs::read(&path).unwrap(), b"another run's");
     }
 
     #[test]
