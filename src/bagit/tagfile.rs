@@ -2,7 +2,6 @@
 
 use std::fmt::Write;
 
-use super::text::TextEncoding;
 pub use super::text::split_lines;
 
 /// The elements of a tag file, in order; labels may repeat.
@@ -123,15 +122,6 @@ pub fn parse(text: &str) -> Result<TagFile, TagFileError> {
     Ok(tags)
 }
 
-/// Decodes a tag file's bytes in the encoding `Tag-File-Character-Encoding`
-/// names. UTF-16 needs its byte-order mark; ISO-8859-1 maps each byte to the
-/// code point of the same value.
-pub fn decode(bytes: &[u8], encoding: &str) -> Result<String, String> {
-    TextEncoding::for_label(encoding)
-        .ok_or_else(|| format!("unknown Tag-File-Character-Encoding {encoding:?}"))?
-        .decode(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,16 +168,6 @@ mod tests {
         let mut lenient = TagFile::default();
         lenient.push_line("Label  :   value", false).unwrap();
         assert_eq!(lenient.get("label"), Some("value"));
-    }
-
-    #[test]
-    fn decodes_the_encodings_bagit_names() {
-        assert_eq!(decode("é".as_bytes(), "UTF-8").unwrap(), "é");
-        assert!(decode(&[0xff], "UTF-8").is_err());
-        assert_eq!(decode(&[0xe9, 0x80], "ISO-8859-1").unwrap(), "\u{e9}\u{80}");
-        assert_eq!(decode(&[0xff, 0xfe, b'a', 0], "UTF-16").unwrap(), "a");
-        assert_eq!(decode(&[0xfe, 0xff, 0, b'a'], "UTF-16").unwrap(), "a");
-        assert!(decode(b"x", "EBCDIC-nonsense").is_err());
     }
 
     #[test]

@@ -388,6 +388,16 @@ mod tests {
     }
 
     #[test]
+    fn decodes_a_whole_text_in_the_encodings_bagit_names() {
+        let decode = |bytes: &[u8], label| TextEncoding::for_label(label).unwrap().decode(bytes);
+        assert_eq!(decode("é".as_bytes(), "UTF-8").unwrap(), "é");
+        assert!(decode(&[0xff], "UTF-8").is_err());
+        assert_eq!(decode(&[0xe9, 0x80], "ISO-8859-1").unwrap(), "\u{e9}\u{80}");
+        assert_eq!(decode(&[0xff, 0xfe, b'a', 0], "UTF-16").unwrap(), "a");
+        assert_eq!(decode(&[0xfe, 0xff, 0, b'a'], "UTF-16").unwrap(), "a");
+    }
+
+    #[test]
     fn a_utf8_byte_order_mark_is_not_text_but_is_known() {
         let began_with_bom = |bytes: &[u8], encoding| {
             let mut read = Lines::new(ByteByByte(bytes), encoding, 100);

@@ -17,15 +17,17 @@
 //! are not lost. The licence is never in a bag: `--license` gives it.
 //!
 //! The bag is not verified: what stops an import is what leaves the records
-//! in doubt (a line that cannot be read, a checksum the bytes do not
-//! match). A tag file that begins with a UTF-8 byte-order mark, which RFC
-//! 8493 forbids but which changes nothing of its text, is read without it
-//! and reported in [`ImportReport::warnings`].
+//! in doubt (a `bagit.txt` that verify could not read either, a line that
+//! cannot be read, a checksum the bytes do not match). A tag file that
+//! begins with a UTF-8 byte-order mark, which RFC 8493 forbids but which
+//! changes nothing of its text, is read without it and reported in
+//! [`ImportReport::warnings`].
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write_collection};
+use crate::bagit::declaration::{self, Declaration};
 use crate::bagit::text::{TextEncoding, UTF8_BOM};
 use crate::bagit::{manifest, tagfile};
 use crate::bundle::reader::{self, BagStore};
@@ -34,7 +36,8 @@ use crate::collection::values::{IsoDate, Slug};
 use crate::collection::{Collection, Document, Provenance};
 use crate::digest::Algorithm;
 use crate::error::{Error, Result};
-use crate::finding::{Code, Finding};
+use crate::finding::{Finding, Severity};
+use crate::verify::declaration::byte_order_mark;
 
 /// The file of the document that keeps the bag's `bag-info.txt`.
 pub const BAG_INFO_DOCUMENT: &str = "source-bag/bag-info.txt";
@@ -66,8 +69,8 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
     let store = reader::open(bag)?;
     let invalid = |message: String| Error::unreadable(bag, message);
     let mut warnings = Vec::new();
-    let (version, encoding) = declaration(store.as_ref(), &mut warnings).map_err(invalid)?;
-    let is_utf8 = TextEncoding::for_label(&encoding) == Some(TextEncoding::UTF_8);
+    let declaration = read_declaration(store.as_ref(), &mut warnings).map_err(invalid)?;
+    let is_utf8 = declaration.encoding == TextEncoding::UTF_8;
     let mut decode = |name: &str| -> Result<Option<String>> {
         if !store.contains(name) {
             return Ok(None);
@@ -77,9 +80,9 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
             .map_err(|e| invalid(format!("{name}: {e}")))?;
         // Decoding drops the mark: it must not go unsaid.
         if is_utf8 && bytes.starts_with(&UTF8_BOM) {
-            warnings.push(byte_order_mark(name));
+            warnings.push(byte_order_mark(name, Severity::Warning));
         }
-        tagfile::decode(&bytes, &encoding)
+        (declaration.encoding.decode(&bytes))
             .map(Some)
             .map_err(|e| invalid(format!("{name}: {e}")))
     };
@@ -93,7 +96,7 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
     let declared: HashMap<String, String> = match decode(&manifest_name)? {
         Some(text) => {
             // BagIt 1.0 percent-encodes `%` in manifest paths; 0.9x did not.
-            let parsed = manifest::parse(&text, Algorithm::Sha256, !version.starts_with("0."));
+            let parsed = manifest::parse(&text, Algorithm::Sha256, declaration.is_rfc());
             if let Some(error) = parsed.errors.first() {
                 return Err(invalid(format!(
                     "{manifest_name}: line {}: {}",
@@ -190,41 +193,24 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
     Ok(report)
 }
 
-/// The warning for the tag file `name`, read without the UTF-8 byte-order
-/// mark it begins with. RFC 8493 forbids the mark (§2.1.1 in `bagit.txt`,
-/// §2.3 in the other tag files when `bagit.txt` declares UTF-8), and
-/// verify says so, but it leaves no doubt about the text: the bag is
-/// imported, and told about.
-fn byte_order_mark(name: &str) -> Finding {
-    Finding::warning(
-        Code::ByteOrderMark,
-        name,
-        "begins with a byte-order mark, which RFC 8493 forbids in a tag file declared UTF-8; \
-         it was read without the mark",
-    )
-}
-
-/// `BagIt-Version` and `Tag-File-Character-Encoding` of `bagit.txt`; a
-/// byte-order mark it begins with is added to `warnings`.
-fn declaration(
+/// What `bagit.txt` declares, read as verify reads it but for a UTF-8
+/// byte-order mark at its start, which RFC 8493 forbids (§2.1.1) but which
+/// leaves no doubt about the text: it is dropped, and added to `warnings`.
+fn read_declaration(
     store: &dyn BagStore,
     warnings: &mut Vec<Finding>,
-) -> Result<(String, String), String> {
-    let mut bytes = store
+) -> Result<Declaration, String> {
+    let bytes = store
         .read_all("bagit.txt")
         .map_err(|e| format!("bagit.txt: {e}"))?;
-    if bytes.starts_with(&UTF8_BOM) {
-        warnings.push(byte_order_mark("bagit.txt"));
-        bytes.drain(..UTF8_BOM.len());
-    }
-    let text = String::from_utf8(bytes).map_err(|_| "bagit.txt: not UTF-8".to_string())?;
-    let tags =
-        tagfile::parse(&text).map_err(|e| format!("bagit.txt: line {}: {}", e.line, e.message))?;
-    let version = tags
-        .get("BagIt-Version")
-        .ok_or("bagit.txt: no BagIt-Version")?;
-    let encoding = tags.get("Tag-File-Character-Encoding").unwrap_or("UTF-8");
-    Ok((version.to_string(), encoding.to_string()))
+    let text = match bytes.strip_prefix(&UTF8_BOM) {
+        Some(text) => {
+            warnings.push(byte_order_mark("bagit.txt", Severity::Warning));
+            text
+        }
+        None => &bytes,
+    };
+    declaration::parse(text).map_err(|e| format!("bagit.txt: {e}"))
 }
 
 /// The bag's name: its directory's, or its zip's without the extension.

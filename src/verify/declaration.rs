@@ -106,7 +106,7 @@ pub fn read_bag_info(
         Ok(())
     });
     if began_with_bom {
-        findings.push(byte_order_mark(path, declaration));
+        findings.push(byte_order_mark(path, rfc_rule(declaration.is_rfc())));
     }
     if let Err(error) = read {
         findings.push(read_error_finding(path, &error));
@@ -164,17 +164,17 @@ fn repetition(label: &str, values: &[&str]) -> Option<(usize, String)> {
 }
 
 /// The finding for a tag file `path` that begins with a UTF-8 byte-order
-/// mark, which its reading dropped. RFC 8493 §2.3: "when "bagit.txt"
-/// specifies UTF-8 the tag files MUST NOT begin with a byte-order mark
-/// (BOM)". RFC 8493 is BagIt 1.0: in a bag of an earlier draft, a
-/// warning.
-pub fn byte_order_mark(path: &str, declaration: &Declaration) -> Finding {
+/// mark, which its reading dropped. RFC 8493 forbids the mark in
+/// `bagit.txt` (§2.1.1) and, "when "bagit.txt" specifies UTF-8", in the
+/// other tag files (§2.3). Verify judges it by the bag's version
+/// ([`rfc_rule`]); import, which judges no bag, warns of it.
+pub fn byte_order_mark(path: &str, severity: Severity) -> Finding {
     Finding {
-        severity: rfc_rule(declaration.is_rfc()),
+        severity,
         code: Code::ByteOrderMark,
         path: path.into(),
-        message: "begins with a byte-order mark, which a tag file must not have when bagit.txt \
-                  declares UTF-8 (it is not read as part of the first line)"
+        message: "begins with a byte-order mark, which RFC 8493 forbids in a tag file in UTF-8; \
+                  it is read without the mark"
             .into(),
     }
 }

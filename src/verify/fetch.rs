@@ -3,7 +3,7 @@
 //! makes the bag incomplete.
 
 use super::declaration::byte_order_mark;
-use super::findings::Findings;
+use super::findings::{Findings, rfc_rule};
 use crate::bagit::declaration::Declaration;
 use crate::bagit::fetch;
 use crate::bagit::manifest::has_unencoded_percent;
@@ -48,7 +48,7 @@ pub fn read(store: &dyn BagStore, declaration: &Declaration, findings: &mut Find
         Ok(())
     });
     if began_with_bom {
-        findings.push(byte_order_mark(FETCH_TXT, declaration));
+        findings.push(byte_order_mark(FETCH_TXT, rfc_rule(declaration.is_rfc())));
     }
     if let Err(error) = read {
         findings.push(read_error_finding(FETCH_TXT, &error));

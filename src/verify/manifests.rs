@@ -242,7 +242,7 @@ pub fn read(
             Ok(())
         });
         if began_with_bom {
-            findings.push(byte_order_mark(name, declaration));
+            findings.push(byte_order_mark(name, rfc_rule(declaration.is_rfc())));
         }
         if let Err(error) = read {
             findings.push(read_error_finding(name, &error));

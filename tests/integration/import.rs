@@ -452,11 +452,8 @@ fn a_zipped_bag_imports_and_a_corrupt_one_does_not() {
     assert!(!dir.join("d/collection.toml").exists());
 }
 
-#[test]
-fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
-    // RFC 8493 forbids the mark (§2.1.1, §2.3) and verify reports it, but
-    // it changes nothing of the text: the import goes on, and says so.
-    let dir = Dir::new();
+/// A BagIt 1.0 bag `bag` in `dir`, of one file, `data/a.txt`.
+fn one_file_bag(dir: &Dir) -> PathBuf {
     let bag = dir.join("bag");
     write_bag(
         &bag,
@@ -464,6 +461,15 @@ fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
         &[("data/a.txt", b"alpha\n")],
         &[Algorithm::Sha256],
     );
+    bag
+}
+
+#[test]
+fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
+    // RFC 8493 forbids the mark (§2.1.1, §2.3) and verify reports it, but
+    // it changes nothing of the text: the import goes on, and says so.
+    let dir = Dir::new();
+    let bag = one_file_bag(&dir);
     fs::write(
         bag.join("bag-info.txt"),
         "\u{feff}External-Identifier: donor-7\nExternal-Description: D\nBagging-Date: 2026-11-25\n",
@@ -505,4 +511,37 @@ fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
     import("text", false).stderr(contains(
         "bag-info.txt: warning[byte-order-mark]: begins with a byte-order mark",
     ));
+}
+
+#[test]
+fn a_bag_declaration_verify_cannot_read_stops_the_import() {
+    // bagit.txt is read as verify reads it, a byte-order mark aside: a
+    // version corpack does not know leaves the manifest's paths in doubt
+    // (1.0 percent-encodes them, the drafts did not), and a declaration
+    // without its encoding leaves the text of the other tag files in doubt.
+    let dir = Dir::new();
+    let bag = one_file_bag(&dir);
+    let out = dir.join("c");
+    for (declaration, why) in [
+        (
+            "BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n",
+            "bagit.txt: BagIt-Version 2.0 is not one corpack knows",
+        ),
+        (
+            "BagIt-Version: 1.0\n",
+            "bagit.txt: must be exactly two lines",
+        ),
+    ] {
+        fs::write(bag.join("bagit.txt"), declaration).unwrap();
+        corpack()
+            .args(["import", "bag"])
+            .arg(&bag)
+            .args(COLLECTION_FLAGS)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(contains(why));
+        assert!(!out.exists(), "{declaration:?}");
+    }
 }
