@@ -10,7 +10,9 @@
 //! writes. A failed run removes its own at once. A temporary directory has
 //! the same name and, on Unix, the same lock, taken on the directory
 //! itself, and the next directory output beside it removes it likewise.
-//! Another run may remove a new temporary file or directory before its
+//! New files for a directory that exists are written into such a
+//! temporary directory inside it, then moved into place together
+//! ([`AtomicFiles`]). Another run may remove a new temporary file or directory before its
 //! lock is taken: the lock is taken before anything is written, and the
 //! file or directory is made anew if its name no longer names it.
 //!
@@ -52,11 +54,7 @@ impl AtomicFile {
     /// is false, before any work is done. Removes the temporary files
     /// interrupted runs left in the target's directory.
     pub fn create(target: &Path, overwrite: bool) -> Result<AtomicFile> {
-        // A file is not put in place of a directory, `--force` or not.
-        if target.is_dir() {
-            let error = std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory");
-            return Err(Error::io(target, error));
-        }
+        refuse_directory(target)?;
         if !overwrite && target.symlink_metadata().is_ok() {
             return Err(Error::OutputExists(target.to_path_buf()));
         }
@@ -120,6 +118,16 @@ impl AtomicFile {
     }
 }
 
+/// Fails if `target`, where a file is to be put, is a directory: a file is
+/// not put in place of one, `--force` or not.
+pub fn refuse_directory(target: &Path) -> Result<()> {
+    if target.is_dir() {
+        let error = io::Error::new(io::ErrorKind::IsADirectory, "is a directory");
+        return Err(Error::io(target, error));
+    }
+    Ok(())
+}
+
 /// Fails if writing `output` could destroy `input`, which the command only
 /// reads: if it is the same file or directory, a directory holding it
 /// (which `--force` would replace), or a place inside it.
@@ -178,6 +186,12 @@ impl AtomicDir {
             return Err(Error::OutputExists(target.to_path_buf()));
         }
         let dir = parent_dir(target);
+        AtomicDir::make_in(dir, target, overwrite)
+    }
+
+    /// Makes the temporary directory for `target` in `dir`, after removing
+    /// those interrupted runs left there.
+    fn make_in(dir: PathBuf, target: &Path, overwrite: bool) -> Result<AtomicDir> {
         remove_stale(&dir);
         let (temp, lock, listed) = loop {
             let (temp, listed) =
@@ -322,6 +336,55 @@ pub(crate) fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
+    }
+}
+
+/// New files for an existing directory, written into a temporary directory
+/// inside it (so on the same file system) and moved into place together by
+/// [`AtomicFiles::commit`]. Dropped without it, the temporary directory is
+/// removed and the directory is untouched.
+pub struct AtomicFiles {
+    staging: AtomicDir,
+}
+
+impl AtomicFiles {
+    /// Starts writing files into the existing directory `target`. Removes
+    /// the temporary files and directories interrupted runs left in it.
+    pub fn create(target: &Path) -> Result<AtomicFiles> {
+        let staging = AtomicDir::make_in(target.to_path_buf(), target, false)?;
+        Ok(AtomicFiles { staging })
+    }
+
+    /// The temporary directory to write into.
+    pub fn path(&self) -> &Path {
+        self.staging.path()
+    }
+
+    /// Moves each of `files`, paths under [`AtomicFiles::path`], in order,
+    /// to the same path under the target, replacing a file there and making
+    /// the directories it needs, with no interruption between them: a
+    /// signal's clean-up finds either none moved or all. An error stops the
+    /// moves at the file it names, those before it left in place: put last
+    /// the file that makes the others count.
+    pub fn commit(self, files: &[&str]) -> Result<()> {
+        let AtomicDir {
+            temp,
+            _lock,
+            target,
+            _listed,
+            ..
+        } = self.staging;
+        let moved = uninterrupted(|| {
+            files.iter().try_for_each(|file| {
+                let to = target.join(file);
+                let parent = to.parent().expect("a path under the target");
+                fs::create_dir_all(parent).at(parent)?;
+                fs::rename(temp.path().join(file), &to).at(&to)
+            })
+        });
+        // With what was not moved, before the lock and the listing go.
+        drop(temp);
+        moved
     }
 }
 
@@ -666,6 +729,28 @@ mod tests {
             .collect();
         assert_eq!(names, ["b"]);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn files_move_into_an_existing_directory_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("kept"), b"mine").unwrap();
+        fs::write(dir.path().join("a"), b"old").unwrap();
+        {
+            let out = AtomicFiles::create(dir.path()).unwrap();
+            fs::write(out.path().join("half"), b"x").unwrap();
+        }
+        assert_eq!(names(dir.path()), ["a", "kept"]);
+        let out = AtomicFiles::create(dir.path()).unwrap();
+        fs::create_dir(out.path().join("sub")).unwrap();
+        fs::write(out.path().join("sub/b"), b"new").unwrap();
+        fs::write(out.path().join("a"), b"new").unwrap();
+        fs::write(out.path().join("left"), b"not listed").unwrap();
+        out.commit(&["sub/b", "a"]).unwrap();
+        assert_eq!(names(dir.path()), ["a", "kept", "sub"]);
+        assert_eq!(fs::read(dir.path().join("a")).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("sub/b")).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("kept")).unwrap(), b"mine");
     }
 
     #[test]
