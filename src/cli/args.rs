@@ -94,7 +94,8 @@ pub struct CollectionFieldArgs {
 pub struct ImportCsvArgs {
     /// The CSV file (UTF-8).
     pub csv: PathBuf,
-    /// The collection directory to write (created if missing).
+    /// The collection directory to write: made if missing (in a directory
+    /// that exists), else added to.
     #[arg(short, long, value_name = "COLLECTION_DIR")]
     pub output: PathBuf,
     /// Copy the document files from here into the collection directory,
@@ -117,7 +118,8 @@ pub struct ImportCsvArgs {
 pub struct ImportBagArgs {
     /// The bag: a directory or a zip.
     pub bag: PathBuf,
-    /// The collection directory to write (created if missing).
+    /// The collection directory to write: made if missing (in a directory
+    /// that exists), else added to.
     #[arg(short, long, value_name = "COLLECTION_DIR")]
     pub output: PathBuf,
     #[command(flatten)]

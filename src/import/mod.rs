@@ -3,10 +3,12 @@
 //!
 //! Both build the whole collection in memory, check it by the same rules
 //! as `collection.toml`, and copy or hash every file, before anything is
-//! written: copies go to temporary files beside their targets, and only
-//! when every row is good are they renamed into place and
-//! `collection.toml` written (last), so a failed import leaves no
-//! `collection.toml` and no partly written file.
+//! put in place. A new collection directory is written beside its target
+//! under a temporary name and renamed into place when complete; into an
+//! existing one, the files are written into a temporary directory inside
+//! it, then moved into place together, `collection.toml` last. Either way
+//! the temporary directory is on [`crate::output`]'s list, so a failed
+//! import, or one a signal interrupts, leaves nothing behind.
 
 pub mod bag;
 pub mod csv;
@@ -25,7 +27,7 @@ use crate::collection::{COLLECTION_FILE, Collection, CollectionInfo, to_toml};
 use crate::digest::Algorithm;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
-use crate::output::AtomicFile;
+use crate::output::{AtomicDir, AtomicFiles, refuse_directory};
 
 /// Collection fields given on the command line. They win over what the
 /// source says.
@@ -146,6 +148,17 @@ pub(crate) enum Source<'a> {
 }
 
 impl Source<'_> {
+    /// The SHA-256 of the bytes, written to `copy` too if given, as they
+    /// are read.
+    fn digest(&self, mut copy: Option<&mut File>) -> Result<String> {
+        let mut sha256 = None;
+        self.read_with(&mut |reader| {
+            sha256 = Some(digest(reader, copy.as_deref_mut())?);
+            Ok(())
+        })?;
+        Ok(sha256.expect("set by a read that succeeded"))
+    }
+
     /// Calls `read` with a reader of the bytes.
     fn read_with(&self, read: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>) -> Result<()> {
         match self {
@@ -172,6 +185,48 @@ pub(crate) struct Mismatch {
     pub actual: String,
 }
 
+/// Where an import writes: a new collection directory, written whole
+/// beside its target and renamed into place, or an existing one, into
+/// which what is written is moved at the end.
+enum Output {
+    New(AtomicDir),
+    Existing(AtomicFiles),
+}
+
+impl Output {
+    /// Starts writing the collection directory `dir`.
+    fn create(dir: &Path) -> Result<Output> {
+        match dir.symlink_metadata() {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                AtomicDir::create(dir, false).map(Output::New)
+            }
+            _ if dir.is_dir() => AtomicFiles::create(dir).map(Output::Existing),
+            Ok(_) => {
+                let error = io::Error::new(io::ErrorKind::NotADirectory, "is not a directory");
+                Err(Error::io(dir, error))
+            }
+            Err(error) => Err(Error::io(dir, error)),
+        }
+    }
+
+    /// The temporary directory, laid out as the collection directory.
+    fn path(&self) -> &Path {
+        match self {
+            Output::New(dir) => dir.path(),
+            Output::Existing(files) => files.path(),
+        }
+    }
+
+    /// Puts what was written in place: `files`, paths under
+    /// [`Output::path`], the last of which makes the others count.
+    fn commit(self, files: &[&str]) -> Result<()> {
+        match self {
+            Output::New(dir) => dir.commit(),
+            Output::Existing(existing) => existing.commit(files),
+        }
+    }
+}
+
 /// Copies `files` into `dir` (each under its document's `file`), checking
 /// the checksum each record declares and recording it where none is, then
 /// writes `collection.toml` with `comment` at its top. A declared checksum
@@ -180,7 +235,7 @@ pub(crate) struct Mismatch {
 /// existing document file with other bytes, is an error.
 pub(crate) fn write_collection(
     dir: &Path,
-    collection: Collection,
+    mut collection: Collection,
     files: &[IncomingFile<'_>],
     force: bool,
     comment: &str,
@@ -190,33 +245,7 @@ pub(crate) fn write_collection(
     if !force && record_file.exists() {
         return Err(Error::OutputExists(record_file));
     }
-    let created = !dir.exists();
-    std::fs::create_dir_all(dir).at(dir)?;
-    let written = write_records(
-        dir,
-        &record_file,
-        collection,
-        files,
-        force,
-        comment,
-        mismatch,
-    );
-    if written.is_err() && created {
-        // Only the directories made for the files staged can be in it.
-        let _ = std::fs::remove_dir_all(dir);
-    }
-    written
-}
-
-fn write_records(
-    dir: &Path,
-    record_file: &Path,
-    mut collection: Collection,
-    files: &[IncomingFile<'_>],
-    force: bool,
-    comment: &str,
-    mismatch: impl Fn(Mismatch) -> Error,
-) -> Result<ImportReport> {
+    let output = Output::create(dir)?;
     let mut report = ImportReport {
         collection: dir.to_path_buf(),
         documents: collection.documents.len(),
@@ -225,11 +254,12 @@ fn write_records(
         not_held: Vec::new(),
         warnings: Vec::new(),
     };
-    let mut staged = Vec::new();
+    let mut copied = Vec::new();
     for incoming in files {
         let document = &mut collection.documents[incoming.document];
-        let target = dir.join(document.file.as_str());
-        let (sha256, copy) = stage(&incoming.from, &target, force)?;
+        let file = document.file.as_str();
+        let staged = output.path().join(file);
+        let (sha256, copy) = stage(&incoming.from, dir, file, &staged, force)?;
         match &document.sha256 {
             Some(declared) if declared.as_str() != sha256 => {
                 return Err(mismatch(Mismatch {
@@ -244,7 +274,9 @@ fn write_records(
                 report.checksums_recorded += 1;
             }
         }
-        staged.extend(copy);
+        if copy {
+            copied.push(incoming.document);
+        }
     }
     let held: HashSet<usize> = files.iter().map(|f| f.document).collect();
     for (index, document) in collection.documents.iter().enumerate() {
@@ -252,59 +284,72 @@ fn write_records(
             report.not_held.push(document.id.to_string());
         }
     }
-    report.files_copied = staged.len();
-    let toml = AtomicFile::create(record_file, force)?;
-    let mut toml_file = toml.file()?;
-    toml_file
-        .write_all(to_toml(&collection, comment).as_bytes())
-        .at(record_file)?;
-    for copy in staged {
-        copy.commit()?;
-    }
-    toml.commit()?;
+    report.files_copied = copied.len();
+    let toml = output.path().join(COLLECTION_FILE);
+    write_synced(&toml, to_toml(&collection, comment).as_bytes())?;
+    let mut put_in_place: Vec<&str> = (copied.iter())
+        .map(|&index| collection.documents[index].file.as_str())
+        .collect();
+    put_in_place.push(COLLECTION_FILE);
+    output.commit(&put_in_place)?;
     Ok(report)
 }
 
-/// Hashes `from` and, unless it is `target` itself or `target` already
-/// holds the same bytes, copies it to a temporary file beside `target`.
-fn stage(from: &Source<'_>, target: &Path, force: bool) -> Result<(String, Option<AtomicFile>)> {
+/// Hashes `from` and, unless it is the file `file` of the collection
+/// directory `dir` itself or that file already holds the same bytes,
+/// copies it to `staged`; says whether it did. Fails, before anything is
+/// copied, if the file could not be put in place in `dir`.
+fn stage(
+    from: &Source<'_>,
+    dir: &Path,
+    file: &str,
+    staged: &Path,
+    force: bool,
+) -> Result<(String, bool)> {
+    let target = dir.join(file);
+    refuse_directory(&target)?;
+    // Where the collection directory exists, a directory the file goes in
+    // may be there as something else; the move into place would fail.
+    for ancestor in target.ancestors().skip(1).take_while(|a| *a != dir) {
+        if ancestor.symlink_metadata().is_ok() && !ancestor.is_dir() {
+            let error = io::Error::new(io::ErrorKind::NotADirectory, "is not a directory");
+            return Err(Error::io(ancestor, error));
+        }
+    }
     if let Source::Disk(path) = from {
         let same_file = match (path.canonicalize(), target.canonicalize()) {
             (Ok(a), Ok(b)) => a == b,
             _ => false,
         };
         if same_file {
-            return Ok((sha256_of(path)?, None));
+            return Ok((from.digest(None)?, false));
         }
     }
-    let parent = target
+    let parent = staged
         .parent()
-        .expect("a file under the collection directory");
+        .expect("a file under the temporary directory");
     std::fs::create_dir_all(parent).at(parent)?;
-    let copy = AtomicFile::create(target, true)?;
-    let mut destination = copy.file()?;
-    let mut hasher = Algorithm::Sha256.hasher();
-    from.read_with(&mut |reader| {
-        let mut buffer = vec![0; 256 * 1024];
-        loop {
-            let read = reader.read(&mut buffer)?;
-            if read == 0 {
-                return Ok(());
-            }
-            hasher.update(&buffer[..read]);
-            destination.write_all(&buffer[..read])?;
-        }
-    })?;
-    let sha256 = hasher.finish_hex();
+    let mut copy = File::create(staged).at(staged)?;
+    let sha256 = from.digest(Some(&mut copy))?;
+    copy.sync_all().at(staged)?;
     if target.exists() {
-        if sha256_of(target)? == sha256 {
-            return Ok((sha256, None));
+        let mut existing = File::open(&target).at(&target)?;
+        if digest(&mut existing, None).at(&target)? == sha256 {
+            std::fs::remove_file(staged).at(staged)?;
+            return Ok((sha256, false));
         }
         if !force {
-            return Err(Error::OutputExists(target.to_path_buf()));
+            return Err(Error::OutputExists(target));
         }
     }
-    Ok((sha256, Some(copy)))
+    Ok((sha256, true))
+}
+
+/// Writes `bytes` to the new file `path`, and syncs it.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = File::create(path).at(path)?;
+    file.write_all(bytes).at(path)?;
+    file.sync_all().at(path)
 }
 
 /// A document id made from a file path: its letters and digits,
@@ -327,15 +372,19 @@ pub(crate) fn slug_of(file: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-fn sha256_of(path: &Path) -> Result<String> {
-    let mut file = File::open(path).at(path)?;
+/// The SHA-256 of what `reader` gives, to its end, written to `copy` too
+/// if given.
+fn digest(reader: &mut dyn Read, mut copy: Option<&mut File>) -> io::Result<String> {
     let mut hasher = Algorithm::Sha256.hasher();
     let mut buffer = vec![0; 256 * 1024];
     loop {
-        let read = file.read(&mut buffer).at(path)?;
+        let read = reader.read(&mut buffer)?;
         if read == 0 {
             return Ok(hasher.finish_hex());
         }
         hasher.update(&buffer[..read]);
+        if let Some(copy) = copy.as_deref_mut() {
+            copy.write_all(&buffer[..read])?;
+        }
     }
 }

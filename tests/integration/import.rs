@@ -11,7 +11,7 @@ use predicates::prelude::*;
 use predicates::str::contains;
 
 use crate::rfc8493::write_bag;
-use crate::util::{Dir, corpack, seeds_dir, unzip};
+use crate::util::{COLLECTION_FLAGS, Dir, corpack, listing, seeds_dir, unzip};
 use crate::validators::validators;
 
 fn load(dir: &Path) -> Collection {
@@ -20,20 +20,19 @@ fn load(dir: &Path) -> Collection {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
-/// The flags that give every collection field, for CSV files without a
-/// collection row.
-const COLLECTION_FLAGS: &[&str] = &[
-    "--id",
-    "c",
-    "--title",
-    "T",
-    "--description",
-    "D",
-    "--license",
-    "CC0-1.0",
-    "--date",
-    "2026-11-25",
-];
+/// `corpack import csv CSV -o OUT --files FILES`, with every collection
+/// field given by flags.
+fn import_csv(csv: &Path, out: &Path, files: &Path) -> assert_cmd::assert::Assert {
+    corpack()
+        .args(["import", "csv"])
+        .arg(csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(out)
+        .arg("--files")
+        .arg(files)
+        .assert()
+}
 
 #[test]
 fn the_seed_csv_is_the_seed_collection() {
@@ -115,15 +114,7 @@ fn a_missing_checksum_is_computed_and_recorded() {
     let dir = Dir::new();
     dir.create("files/objects/a.txt", "A\n");
     let csv = dir.create("m.csv", "filename,dc.title\nobjects/a.txt,A\n");
-    corpack()
-        .args(["import", "csv"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(dir.join("c"))
-        .arg("--files")
-        .arg(dir.join("files"))
-        .assert()
+    import_csv(&csv, &dir.join("c"), &dir.join("files"))
         .success()
         .stdout(contains("1 files copied, 1 checksums recorded"));
     let record = &load(&dir.join("c")).documents[0];
@@ -144,15 +135,7 @@ fn a_bad_cell_writes_nothing() {
         "filename,dc.title,dc.date\na.txt,A,1937~\nb.txt,B,June 1937\n",
     );
     let out = dir.join("c");
-    corpack()
-        .args(["import", "csv"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .arg("--files")
-        .arg(dir.join("files"))
-        .assert()
+    import_csv(&csv, &out, &dir.join("files"))
         .code(2)
         .stderr(contains(
             "m.csv:3:3: dc.date: row 3: invalid EDTF date \"June 1937\"",
@@ -186,18 +169,52 @@ fn a_wrong_checksum_writes_nothing() {
         ),
     );
     let out = dir.join("c");
-    corpack()
-        .args(["import", "csv"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .arg("--files")
-        .arg(dir.join("files"))
-        .assert()
+    import_csv(&csv, &out, &dir.join("files"))
         .code(2)
         .stderr(contains("m.csv:3: sha256: row 3: declared 0000"));
     assert!(!out.exists(), "nothing may be written");
+}
+
+#[test]
+fn an_import_into_an_existing_directory_adds_to_it_or_changes_nothing() {
+    let dir = Dir::new();
+    dir.create("files/sub/a.txt", "A\n");
+    dir.create("files/sub/b.txt", "B\n");
+    let out = dir.join("c");
+    dir.create("c/notes.txt", "mine\n");
+    let import = |b_sha256: &str| {
+        let csv = dir.create(
+            "m.csv",
+            format!("filename,dc.title,sha256\nsub/a.txt,A,\nsub/b.txt,B,{b_sha256}\n"),
+        );
+        import_csv(&csv, &out, &dir.join("files"))
+    };
+    // The second file's checksum is wrong: nothing of the first is left,
+    // not even the directory it was to go in.
+    import(&"0".repeat(64))
+        .code(2)
+        .stderr(contains("m.csv:3: sha256: row 3: declared 0000"));
+    assert_eq!(listing(&out), ["notes.txt"]);
+    import("")
+        .success()
+        .stdout(contains("2 files copied, 2 checksums recorded"));
+    assert_eq!(listing(&out), ["collection.toml", "notes.txt", "sub"]);
+    assert_eq!(listing(&out.join("sub")), ["a.txt", "b.txt"]);
+
+    // Files already in the directory are hashed where they are.
+    let csv = dir.create("a.csv", "filename,dc.title\nsub/a.txt,A\n");
+    let in_place = dir.join("files");
+    import_csv(&csv, &in_place, &in_place)
+        .success()
+        .stdout(contains("0 files copied, 1 checksums recorded"));
+    assert_eq!(listing(&in_place), ["collection.toml", "sub"]);
+
+    // A new directory is made in one that exists, as pack and export make
+    // their outputs.
+    import_csv(&csv, &dir.join("missing/c"), &in_place)
+        .code(2)
+        .stderr(contains("missing"));
+    assert!(!dir.join("missing").exists());
 }
 
 #[test]

@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::util::{COLLECTION_HEADER, Dir, corpack, sample_collection, seeds_dir, zip_names};
+use crate::util::{
+    COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, listing, sample_collection, seeds_dir,
+    zip_names,
+};
 
 /// A collection in `dir/c` with one document per `(id, file, bytes)`.
 fn make_collection(dir: &Dir, documents: &[(&str, &str, &[u8])]) -> PathBuf {
@@ -35,16 +38,6 @@ fn pack(collection: &Path, out: &Path) -> assert_cmd::Command {
     let mut command = corpack();
     command.arg("pack").arg(collection).arg("-o").arg(out);
     command
-}
-
-/// The entries of a directory: names besides each other.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn entry_text(zip: &Path, name: &str) -> String {
@@ -647,7 +640,7 @@ fn killing_pack_at_any_point_leaves_no_bundle_and_the_next_run_cleans_up() {
 }
 
 /// Starts corpack with `args`, waits until a temporary output whose name
-/// ends with `suffix` exists in `dir`, sends it `signal`, and returns its
+/// ends with `suffix` exists in `dir` or below, sends it `signal`, and returns its
 /// exit status. corpack starts with the signals `ignored` ignored, and
 /// SIGINT and SIGTERM otherwise at their defaults, whatever the tests
 /// inherited (a shell starts background jobs with SIGINT ignored).
@@ -683,7 +676,16 @@ fn signal_once_writing(
     }
     let mut child = command.spawn().unwrap();
     let start = Instant::now();
-    while !temp_files(dir).iter().any(|name| name.ends_with(suffix)) {
+    let writing = || {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .any(|entry| {
+                let name = entry.file_name().to_string_lossy();
+                name.starts_with(".corpack-") && name.ends_with(suffix)
+            })
+    };
+    while !writing() {
         assert!(
             child.try_wait().unwrap().is_none(),
             "{args:?} ended before the signal"
@@ -729,6 +731,35 @@ fn sigint_and_sigterm_leave_no_temporary_output_and_exit_128_plus_the_signal() {
     let code = signal_once_writing(&exporting, &out_dir, ".ocfl", libc::SIGTERM, &[]);
     assert_eq!(listing(&out_dir), Vec::<String>::new());
     assert_eq!(code, Some(143));
+}
+
+/// An import interrupted leaves no trace: not the collection directory it
+/// was making, nor, in one that exists, a file or a directory it made.
+#[test]
+fn sigint_and_sigterm_leave_no_trace_of_an_import() {
+    let dir = Dir::new();
+    large_collection(&dir, 48);
+    let mut rows = String::from("filename,dc.title\n");
+    for part in 0..12 {
+        rows.push_str(&format!("c/part-{part:02}.dat,Part {part}\n"));
+    }
+    let csv = dir.create("m.csv", rows);
+    let out_dir = dir.join("out");
+    let existing = dir.create("out/existing/notes.txt", "kept\n");
+    let existing = existing.parent().unwrap();
+    for (collection, signal, status) in [
+        (out_dir.join("new"), libc::SIGINT, 130),
+        (existing.to_path_buf(), libc::SIGTERM, 143),
+    ] {
+        let mut importing: Vec<&Path> = ["import", "csv"].map(Path::new).to_vec();
+        importing.extend([&csv, Path::new("-o"), &collection]);
+        importing.extend([Path::new("--files"), dir.path()]);
+        importing.extend(COLLECTION_FLAGS.iter().map(Path::new));
+        let code = signal_once_writing(&importing, &out_dir, ".tmp", signal, &[]);
+        assert_eq!(code, Some(status), "signal {signal}");
+        assert_eq!(listing(&out_dir), ["existing"], "signal {signal}");
+        assert_eq!(listing(existing), ["notes.txt"], "signal {signal}");
+    }
 }
 
 /// A shell starts a background job with SIGINT ignored, so that a Ctrl-C

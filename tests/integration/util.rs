@@ -88,6 +88,16 @@ impl Dir {
     }
 }
 
+/// The names in a directory, sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// The `[collection]` table of sample collections.
 pub const COLLECTION_HEADER: &str = r#"[collection]
 id = "sample"
@@ -96,6 +106,21 @@ description = "Documents for tests"
 license = "CC-BY-4.0"
 date = "2026-11-25"
 "#;
+
+/// The flags that give every collection field, for imports whose source
+/// gives none.
+pub const COLLECTION_FLAGS: &[&str] = &[
+    "--id",
+    "c",
+    "--title",
+    "T",
+    "--description",
+    "D",
+    "--license",
+    "CC0-1.0",
+    "--date",
+    "2026-11-25",
+];
 
 /// Writes a small collection (three held documents, one catalogued but not
 /// held) into `dir/name/` and returns its path.
