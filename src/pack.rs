@@ -484,6 +484,7 @@ mod tests {
     use std::io::Write;
 
     use super::*;
+    use crate::progress::testutil::Recorded;
 
     #[test]
     fn a_tee_goes_on_writing_when_its_copy_fails() {
@@ -498,20 +499,6 @@ mod tests {
         tee.write_all(b"second").unwrap();
         assert!(tee.copy.is_none());
         assert_eq!(out, b"first second");
-    }
-
-    /// Records what a pack reports: each start's total and the bytes
-    /// advanced since.
-    #[derive(Default)]
-    struct Recorded(Mutex<Vec<(u64, u64)>>);
-
-    impl Progress for Recorded {
-        fn start(&self, total_bytes: u64) {
-            self.0.lock().unwrap().push((total_bytes, 0));
-        }
-        fn advance(&self, bytes: u64) {
-            self.0.lock().unwrap().last_mut().unwrap().1 += bytes;
-        }
     }
 
     #[test]
@@ -530,7 +517,7 @@ mod tests {
         };
         let progress = Recorded::default();
         let report = pack(&seeds, &out.path().join("seeds.zip"), &options, &progress).unwrap();
-        let phases = progress.0.into_inner().unwrap();
+        let phases = progress.phases();
         let [(files_total, files_done), (recheck_total, recheck_done)] = phases[..] else {
             panic!("two phases, the files and the read-back: {phases:?}");
         };

@@ -19,3 +19,31 @@ impl Progress for NoProgress {
     fn start(&self, _total_bytes: u64) {}
     fn advance(&self, _bytes: u64) {}
 }
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use std::sync::Mutex;
+
+    use super::Progress;
+
+    /// Records what a command reports: each start's total and the bytes
+    /// advanced since.
+    #[derive(Default)]
+    pub(crate) struct Recorded(Mutex<Vec<(u64, u64)>>);
+
+    impl Recorded {
+        /// `(total, bytes advanced)` of each phase, in order.
+        pub(crate) fn phases(self) -> Vec<(u64, u64)> {
+            self.0.into_inner().unwrap()
+        }
+    }
+
+    impl Progress for Recorded {
+        fn start(&self, total_bytes: u64) {
+            self.0.lock().unwrap().push((total_bytes, 0));
+        }
+        fn advance(&self, bytes: u64) {
+            self.0.lock().unwrap().last_mut().unwrap().1 += bytes;
+        }
+    }
+}

@@ -1,12 +1,15 @@
 //! `import csv` and `import bag`: run the library, print what was
 //! written.
 
+use std::path::Path;
+
 use anyhow::Context;
 use corpack::import::bag::{BagImportOptions, import_bag};
 use corpack::import::csv::{CsvImportOptions, import_csv};
 use corpack::import::{CollectionFields, ImportReport};
 
-use super::args::{CollectionFieldArgs, ImportBagArgs, ImportCsvArgs};
+use super::args::{CollectionFieldArgs, CommonArgs, ImportBagArgs, ImportCsvArgs};
+use super::progress::Bar;
 use super::{Outcome, print_json, print_text};
 
 fn fields(args: &CollectionFieldArgs) -> CollectionFields {
@@ -28,9 +31,9 @@ pub fn csv(args: &ImportCsvArgs) -> anyhow::Result<Outcome> {
         fields: fields(&args.fields),
         force: args.force,
     };
-    let report = import_csv(&args.csv, &args.output, &options)
-        .with_context(|| format!("cannot import {}", args.csv.display()))?;
-    print_import(&report, args.common.json)
+    import(&args.csv, &args.common, |bar| {
+        import_csv(&args.csv, &args.output, &options, bar)
+    })
 }
 
 pub fn bag(args: &ImportBagArgs) -> anyhow::Result<Outcome> {
@@ -38,14 +41,24 @@ pub fn bag(args: &ImportBagArgs) -> anyhow::Result<Outcome> {
         fields: fields(&args.fields),
         force: args.force,
     };
-    let report = import_bag(&args.bag, &args.output, &options)
-        .with_context(|| format!("cannot import {}", args.bag.display()))?;
-    print_import(&report, args.common.json)
+    import(&args.bag, &args.common, |bar| {
+        import_bag(&args.bag, &args.output, &options, bar)
+    })
 }
 
-fn print_import(report: &ImportReport, json: bool) -> anyhow::Result<Outcome> {
-    if json {
-        print_json(report)?;
+/// Runs an import of `source`, with a progress bar, and prints what it
+/// wrote.
+fn import(
+    source: &Path,
+    common: &CommonArgs,
+    run: impl FnOnce(&Bar) -> corpack::Result<ImportReport>,
+) -> anyhow::Result<Outcome> {
+    let bar = Bar::new("importing", common.quiet || common.json);
+    let report = run(&bar);
+    bar.finish();
+    let report = report.with_context(|| format!("cannot import {}", source.display()))?;
+    if common.json {
+        print_json(&report)?;
     } else {
         for warning in &report.warnings {
             eprintln!("{warning}");

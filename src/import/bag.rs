@@ -37,6 +37,7 @@ use crate::collection::{Collection, Document, Provenance};
 use crate::digest::Algorithm;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Severity};
+use crate::progress::Progress;
 use crate::verify::declaration::byte_order_mark;
 
 /// The file of the document that keeps the bag's `bag-info.txt`.
@@ -64,8 +65,13 @@ pub struct BagImportOptions {
 }
 
 /// Reads the bag at `bag` (a directory or a zip) and writes the collection
-/// into `dir`.
-pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<ImportReport> {
+/// into `dir`; `progress` follows the bytes of the files copied.
+pub fn import_bag(
+    bag: &Path,
+    dir: &Path,
+    options: &BagImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
     let store = reader::open(bag)?;
     let invalid = |message: String| Error::unreadable(bag, message);
     let mut warnings = Vec::new();
@@ -182,6 +188,7 @@ pub fn import_bag(bag: &Path, dir: &Path, options: &BagImportOptions) -> Result<
         &incoming,
         options.force,
         &comment,
+        progress,
         |mismatch| {
             invalid(format!(
                 "{manifest_name} gives sha256 {} for data/{}, but the file has {}",

@@ -16,6 +16,7 @@ use crate::collection::{
     Role, require_dirs,
 };
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
+use crate::progress::Progress;
 
 /// How to import.
 #[derive(Clone, Debug, Default)]
@@ -41,8 +42,14 @@ pub struct ParsedCsv {
     pub filenames: Vec<String>,
 }
 
-/// Reads `csv_file` and writes the collection into `dir`.
-pub fn import_csv(csv_file: &Path, dir: &Path, options: &CsvImportOptions) -> Result<ImportReport> {
+/// Reads `csv_file` and writes the collection into `dir`; `progress`
+/// follows the bytes of the document files copied or hashed.
+pub fn import_csv(
+    csv_file: &Path,
+    dir: &Path,
+    options: &CsvImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
     require_dirs(options.files.as_slice())?;
     let bytes = std::fs::read(csv_file).at(csv_file)?;
     let parsed = parse_csv(&bytes, csv_file, &options.fields)?;
@@ -88,6 +95,7 @@ pub fn import_csv(csv_file: &Path, dir: &Path, options: &CsvImportOptions) -> Re
         &incoming,
         options.force,
         &comment,
+        progress,
         |mismatch| {
             let message = format!(
                 "declared {} but the file has {}",
@@ -667,6 +675,7 @@ mod tests {
     use super::*;
     use crate::collection::testutil;
     use crate::export::csv::to_csv;
+    use crate::progress::testutil::Recorded;
 
     fn parse(text: &str) -> Result<ParsedCsv, Vec<RecordError>> {
         parse_csv(
@@ -675,6 +684,38 @@ mod tests {
             &CollectionFields::default(),
         )
         .map_err(|RecordErrors(errors)| errors)
+    }
+
+    /// Every field a collection must have, as flags give them.
+    fn every_field() -> CollectionFields {
+        CollectionFields {
+            id: Some("c".parse().unwrap()),
+            title: Some("T".into()),
+            description: Some("D".into()),
+            license: Some("CC0-1.0".parse().unwrap()),
+            date: Some("2026-11-25".parse().unwrap()),
+            ..CollectionFields::default()
+        }
+    }
+
+    #[test]
+    fn progress_follows_the_bytes_of_the_files_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = dir.path().join("files");
+        std::fs::create_dir_all(files.join("sub")).unwrap();
+        std::fs::write(files.join("a.txt"), "alpha\n").unwrap();
+        std::fs::write(files.join("sub/b.txt"), "beta\n").unwrap();
+        let csv = dir.path().join("m.csv");
+        std::fs::write(&csv, "filename,dc.title\na.txt,A\nsub/b.txt,B\n").unwrap();
+        let options = CsvImportOptions {
+            files: Some(files),
+            fields: every_field(),
+            force: false,
+        };
+        let progress = Recorded::default();
+        let report = import_csv(&csv, &dir.path().join("c"), &options, &progress).unwrap();
+        assert_eq!(report.files_copied, 2);
+        assert_eq!(progress.phases(), [(11, 11)]);
     }
 
     /// Where an error is: row, column, header.
@@ -730,15 +771,7 @@ mod tests {
         let text = "\u{feff}filename,dc.title,dc.creator,dc.creator,dc.contributor,dc.date,dc.source,venue,contested.status,contested.aspects,contested.disputed_by,sha256\n\
             objects/letters/a b.txt,A letter,Ann,Bob | orcid=0000-0002-1825-0097,Cy | role=translator,1937~,Box 7 | url=https://example.org/box7,London | geonames=2643743 | wikidata=Q84,contested,\"claims, date\",\"Lenoe, Kirov, 2010 | type=book\",\n\
             ,,,,,,,,,,,\n";
-        let fields = CollectionFields {
-            id: Some("c".parse().unwrap()),
-            title: Some("T".into()),
-            description: Some("D".into()),
-            license: Some("CC0-1.0".parse().unwrap()),
-            date: Some("2026-11-25".parse().unwrap()),
-            ..CollectionFields::default()
-        };
-        let parsed = parse_csv(text.as_bytes(), Path::new("m.csv"), &fields).unwrap();
+        let parsed = parse_csv(text.as_bytes(), Path::new("m.csv"), &every_field()).unwrap();
         assert_eq!(parsed.rows, [2]);
         assert_eq!(parsed.filenames, ["objects/letters/a b.txt"]);
         let document = &parsed.collection.documents[0];

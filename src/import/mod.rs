@@ -28,6 +28,7 @@ use crate::digest::Algorithm;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
 use crate::output::{AtomicDir, AtomicFiles, refuse_directory};
+use crate::progress::{NoProgress, Progress};
 
 /// Collection fields given on the command line. They win over what the
 /// source says.
@@ -148,12 +149,22 @@ pub(crate) enum Source<'a> {
 }
 
 impl Source<'_> {
+    /// How many bytes there are, for the progress; 0 if unknown, in which
+    /// case reading them fails.
+    fn size(&self) -> u64 {
+        match self {
+            Source::Disk(path) => path.metadata().map_or(0, |m| m.len()),
+            Source::Bag(store, path) => store.file(path).map_or(0, |f| f.size),
+            Source::Bytes(bytes) => bytes.len() as u64,
+        }
+    }
+
     /// The SHA-256 of the bytes, written to `copy` too if given, as they
     /// are read.
-    fn digest(&self, mut copy: Option<&mut File>) -> Result<String> {
+    fn digest(&self, mut copy: Option<&mut File>, progress: &dyn Progress) -> Result<String> {
         let mut sha256 = None;
         self.read_with(&mut |reader| {
-            sha256 = Some(digest(reader, copy.as_deref_mut())?);
+            sha256 = Some(digest(reader, copy.as_deref_mut(), progress)?);
             Ok(())
         })?;
         Ok(sha256.expect("set by a read that succeeded"))
@@ -229,16 +240,18 @@ impl Output {
 
 /// Copies `files` into `dir` (each under its document's `file`), checking
 /// the checksum each record declares and recording it where none is, then
-/// writes `collection.toml` with `comment` at its top. A declared checksum
-/// the bytes do not match is handed to `mismatch` for an error, and nothing
-/// is written. Without `force`, an existing `collection.toml`, or an
-/// existing document file with other bytes, is an error.
+/// writes `collection.toml` with `comment` at its top; `progress` follows
+/// the bytes read. A declared checksum the bytes do not match is handed to
+/// `mismatch` for an error, and nothing is written. Without `force`, an
+/// existing `collection.toml`, or an existing document file with other
+/// bytes, is an error.
 pub(crate) fn write_collection(
     dir: &Path,
     mut collection: Collection,
     files: &[IncomingFile<'_>],
     force: bool,
     comment: &str,
+    progress: &dyn Progress,
     mismatch: impl Fn(Mismatch) -> Error,
 ) -> Result<ImportReport> {
     let record_file = dir.join(COLLECTION_FILE);
@@ -254,12 +267,13 @@ pub(crate) fn write_collection(
         not_held: Vec::new(),
         warnings: Vec::new(),
     };
+    progress.start(files.iter().map(|f| f.from.size()).sum());
     let mut copied = Vec::new();
     for incoming in files {
         let document = &mut collection.documents[incoming.document];
         let file = document.file.as_str();
         let staged = output.path().join(file);
-        let (sha256, copy) = stage(&incoming.from, dir, file, &staged, force)?;
+        let (sha256, copy) = stage(&incoming.from, dir, file, &staged, force, progress)?;
         match &document.sha256 {
             Some(declared) if declared.as_str() != sha256 => {
                 return Err(mismatch(Mismatch {
@@ -305,6 +319,7 @@ fn stage(
     file: &str,
     staged: &Path,
     force: bool,
+    progress: &dyn Progress,
 ) -> Result<(String, bool)> {
     let target = dir.join(file);
     refuse_directory(&target)?;
@@ -322,7 +337,7 @@ fn stage(
             _ => false,
         };
         if same_file {
-            return Ok((from.digest(None)?, false));
+            return Ok((from.digest(None, progress)?, false));
         }
     }
     let parent = staged
@@ -330,11 +345,11 @@ fn stage(
         .expect("a file under the temporary directory");
     std::fs::create_dir_all(parent).at(parent)?;
     let mut copy = File::create(staged).at(staged)?;
-    let sha256 = from.digest(Some(&mut copy))?;
+    let sha256 = from.digest(Some(&mut copy), progress)?;
     copy.sync_all().at(staged)?;
     if target.exists() {
         let mut existing = File::open(&target).at(&target)?;
-        if digest(&mut existing, None).at(&target)? == sha256 {
+        if digest(&mut existing, None, &NoProgress).at(&target)? == sha256 {
             std::fs::remove_file(staged).at(staged)?;
             return Ok((sha256, false));
         }
@@ -373,8 +388,12 @@ pub(crate) fn slug_of(file: &str) -> String {
 }
 
 /// The SHA-256 of what `reader` gives, to its end, written to `copy` too
-/// if given.
-fn digest(reader: &mut dyn Read, mut copy: Option<&mut File>) -> io::Result<String> {
+/// if given; `progress` advances as it is read.
+fn digest(
+    reader: &mut dyn Read,
+    mut copy: Option<&mut File>,
+    progress: &dyn Progress,
+) -> io::Result<String> {
     let mut hasher = Algorithm::Sha256.hasher();
     let mut buffer = vec![0; 256 * 1024];
     loop {
@@ -386,5 +405,6 @@ fn digest(reader: &mut dyn Read, mut copy: Option<&mut File>) -> io::Result<Stri
         if let Some(copy) = copy.as_deref_mut() {
             copy.write_all(&buffer[..read])?;
         }
+        progress.advance(read as u64);
     }
 }

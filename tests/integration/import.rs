@@ -11,7 +11,9 @@ use predicates::prelude::*;
 use predicates::str::contains;
 
 use crate::rfc8493::write_bag;
-use crate::util::{COLLECTION_FLAGS, Dir, corpack, listing, seeds_dir, unzip};
+use crate::util::{
+    COLLECTION_FLAGS, Dir, corpack, listing, seeds_dir, stderr_on_a_terminal, unzip,
+};
 use crate::validators::validators;
 
 fn load(dir: &Path) -> Collection {
@@ -215,6 +217,32 @@ fn an_import_into_an_existing_directory_adds_to_it_or_changes_nothing() {
         .code(2)
         .stderr(contains("missing"));
     assert!(!dir.join("missing").exists());
+}
+
+#[test]
+fn import_draws_its_progress_on_a_terminal_only() {
+    // As pack and verify do: a bar on stderr when it is a terminal, unless
+    // --quiet; none when stderr is piped.
+    let dir = Dir::new();
+    let import = |out: &str| {
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin("corpack"));
+        command
+            .args(["import", "csv"])
+            .arg(seeds_dir().join("collection.csv"))
+            .arg("-o")
+            .arg(dir.join(out))
+            .arg("--files")
+            .arg(seeds_dir());
+        command
+    };
+    let drawn = stderr_on_a_terminal(&mut import("drawn"));
+    assert!(drawn.contains("importing ["), "{drawn:?}");
+    assert!(drawn.contains("KiB"), "{drawn:?}");
+    let quiet = stderr_on_a_terminal(import("quiet").arg("--quiet"));
+    assert_eq!(quiet, "");
+    let piped = import("piped").output().unwrap();
+    assert!(piped.status.success());
+    assert_eq!(String::from_utf8_lossy(&piped.stderr), "");
 }
 
 #[test]

@@ -98,6 +98,50 @@ pub fn listing(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Runs `command`, which must succeed, with its stderr a terminal (a
+/// pseudo-terminal 100 columns wide); returns what it wrote there.
+pub fn stderr_on_a_terminal(command: &mut std::process::Command) -> String {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::process::Stdio;
+
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize {
+        ws_row: 24,
+        ws_col: 100,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty(3) opens two file descriptors and writes them where
+    // it is told; the name and the terminal settings may be null.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both were just opened, and nothing else owns them.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    // Read as it is written, so that a full terminal never stops corpack.
+    let reader = std::thread::spawn(move || {
+        let mut drawn = Vec::new();
+        // Once every end of the terminal is closed, reading fails (EIO),
+        // with all that was drawn read.
+        let _ = std::fs::File::from(master).read_to_end(&mut drawn);
+        drawn
+    });
+    command.stdout(Stdio::null()).stderr(Stdio::from(slave));
+    let status = command.status().unwrap();
+    // The command's end of the terminal goes, for the reading to end.
+    command.stderr(Stdio::null());
+    assert!(status.success(), "{status}");
+    String::from_utf8_lossy(&reader.join().unwrap()).into_owned()
+}
+
 /// The `[collection]` table of sample collections.
 pub const COLLECTION_HEADER: &str = r#"[collection]
 id = "sample"
