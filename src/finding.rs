@@ -150,7 +150,9 @@ pub enum Code {
     PayloadOxumMismatch,
     /// `data/ro-crate-metadata.json` is absent.
     RocrateMissing,
-    /// `data/ro-crate-metadata.json` does not parse as an RO-Crate.
+    /// `data/ro-crate-metadata.json` does not parse as an RO-Crate 1.1 (an
+    /// error), or is an RO-Crate of another version, which is not checked
+    /// (a warning).
     RocrateInvalid,
     /// The RO-Crate metadata disagrees with the payload.
     RocrateMismatch,

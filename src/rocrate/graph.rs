@@ -18,7 +18,11 @@ use super::terms::{METADATA_ID, ROCRATE_CONTEXT, ROCRATE_SPEC};
 pub(super) enum Invalid {
     NotAnObject,
     NoContext,
-    OtherContext,
+    /// The `@context` does not name RO-Crate 1.1's; `other_version`: it
+    /// names another RO-Crate version's (`…/crate/1.2/context`).
+    OtherContext {
+        other_version: bool,
+    },
     NoGraph,
     ElementNotAnObject(usize),
     ElementWithoutId(usize),
@@ -35,7 +39,7 @@ impl fmt::Display for Invalid {
         match self {
             Invalid::NotAnObject => f.write_str("not an RO-Crate: the JSON is not an object"),
             Invalid::NoContext => f.write_str("not an RO-Crate: no @context"),
-            Invalid::OtherContext => write!(
+            Invalid::OtherContext { .. } => write!(
                 f,
                 "not an RO-Crate 1.1: the @context does not name {ROCRATE_CONTEXT}"
             ),
@@ -58,6 +62,26 @@ impl fmt::Display for Invalid {
     }
 }
 
+/// The beginning of every RO-Crate specification's permalink, whatever its
+/// version: `https://w3id.org/ro/crate/1.2`, `…/1.2/context`.
+const ROCRATE_PERMALINKS: &str = "https://w3id.org/ro/crate/";
+
+impl Invalid {
+    /// Whether the JSON is an RO-Crate of another version than 1.1: its
+    /// `@context`, or its metadata descriptor's `conformsTo`, names another
+    /// version of the specification. Such a crate is not wrong, only not
+    /// one corpack reads.
+    pub(super) fn is_other_version(&self) -> bool {
+        match self {
+            Invalid::OtherContext { other_version } => *other_version,
+            Invalid::NotConforming(conforms_to) => conforms_to
+                .iter()
+                .any(|id| id.starts_with(ROCRATE_PERMALINKS)),
+            _ => false,
+        }
+    }
+}
+
 impl From<Invalid> for String {
     fn from(invalid: Invalid) -> String {
         invalid.to_string()
@@ -66,12 +90,18 @@ impl From<Invalid> for String {
 
 /// Whether a crate's `@context` (`None`: it has none) names RO-Crate 1.1's.
 pub(super) fn check_context(context: Option<&Value>) -> Result<(), Invalid> {
-    let names_rocrate = match context.ok_or(Invalid::NoContext)? {
-        Value::String(url) => url == ROCRATE_CONTEXT,
-        Value::Array(items) => items.iter().any(|i| i.as_str() == Some(ROCRATE_CONTEXT)),
-        _ => false,
+    let urls: Vec<&str> = match context.ok_or(Invalid::NoContext)? {
+        Value::String(url) => vec![url],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
     };
-    names_rocrate.then_some(()).ok_or(Invalid::OtherContext)
+    if urls.contains(&ROCRATE_CONTEXT) {
+        return Ok(());
+    }
+    let other_version = urls
+        .iter()
+        .any(|url| url.starts_with(ROCRATE_PERMALINKS) && url.ends_with("/context"));
+    Err(Invalid::OtherContext { other_version })
 }
 
 /// The `@id` of the root data entity, found through the metadata

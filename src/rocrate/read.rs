@@ -96,6 +96,19 @@ pub enum ReadError {
     /// It is not JSON, not an RO-Crate 1.1, or says what cannot be (a path
     /// leaving the crate, an unknown contested status, …).
     Invalid(String),
+    /// It is an RO-Crate of another version (its `@context` or metadata
+    /// descriptor names, say, RO-Crate 1.2's), which corpack does not read.
+    OtherVersion(String),
+}
+
+impl From<Invalid> for ReadError {
+    fn from(invalid: Invalid) -> ReadError {
+        if invalid.is_other_version() {
+            ReadError::OtherVersion(invalid.to_string())
+        } else {
+            ReadError::Invalid(invalid.to_string())
+        }
+    }
 }
 
 impl fmt::Display for ReadError {
@@ -103,7 +116,7 @@ impl fmt::Display for ReadError {
         match self {
             ReadError::Io(error) => error.fmt(f),
             ReadError::NotUtf8 => f.write_str("not UTF-8"),
-            ReadError::Invalid(message) => f.write_str(message),
+            ReadError::Invalid(message) | ReadError::OtherVersion(message) => f.write_str(message),
         }
     }
 }
@@ -249,11 +262,11 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
             Broken::NotUtf8 => ReadError::NotUtf8,
             Broken::NotJson(error) => ReadError::Invalid(format!("not JSON: {error}")),
         })?;
-        self.finish(top).map_err(ReadError::Invalid)
+        self.finish(top)
     }
 
     /// Judges the crate as a whole, once it has streamed past.
-    fn finish(self, top: Option<Top>) -> Result<(Vec<T>, Vec<DocumentSummary>), String> {
+    fn finish(self, top: Option<Top>) -> Result<(Vec<T>, Vec<DocumentSummary>), ReadError> {
         let top = top.ok_or(Invalid::NotAnObject)?;
         check_context(top.context.as_ref())?;
         if top.graph_is_array != Some(true) {
@@ -282,7 +295,7 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
             },
         )?;
         if let Some(error) = graph.file_error {
-            return Err(error);
+            return Err(ReadError::Invalid(error));
         }
         let root_position = index.position(&root_id).expect("find_root found it");
         let at = graph
@@ -301,7 +314,8 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
         if !self.summarize && !documents.may_be_wrong() {
             return Ok((graph.files, Vec::new()));
         }
-        Ok((graph.files, documents.read(&root)?))
+        let documents = documents.read(&root).map_err(ReadError::Invalid)?;
+        Ok((graph.files, documents))
     }
 }
 
@@ -684,6 +698,38 @@ mod tests {
         assert_eq!(summary.documents.len(), 1);
         assert_eq!(summary.documents[0].authors, ["P. Erson", "Plain Name"]);
         assert_eq!(summary.documents[0].status, None);
+    }
+
+    #[test]
+    fn another_version_of_rocrate_is_told_apart_from_what_is_no_crate() {
+        let (info, documents) = sample();
+        let json = metadata_json(&info, &documents);
+        let edit = |change: &dyn Fn(&mut Value)| {
+            let mut crate_json: Value = serde_json::from_str(&json).unwrap();
+            change(&mut crate_json);
+            read(crate_json.to_string().as_bytes())
+        };
+        let rocrate_1_2 = json!({"@id": "https://w3id.org/ro/crate/1.2"});
+        for other_version in [
+            edit(&|v| v["@context"] = json!("https://w3id.org/ro/crate/1.2/context")),
+            edit(&|v| v["@context"] = json!(["https://w3id.org/ro/crate/1.0/context", {"x": "y"}])),
+            edit(&|v| v["@graph"][0]["conformsTo"] = rocrate_1_2.clone()),
+        ] {
+            assert!(
+                matches!(other_version, Err(ReadError::OtherVersion(_))),
+                "{other_version:?}"
+            );
+        }
+        for not_a_crate in [
+            edit(&|v| v["@context"] = json!("https://schema.org/")),
+            edit(&|v| v["@graph"][0]["conformsTo"] = json!({"@id": "https://example.org/x"})),
+            edit(&|v| drop(v.as_object_mut().unwrap().remove("@context"))),
+        ] {
+            assert!(
+                matches!(not_a_crate, Err(ReadError::Invalid(_))),
+                "{not_a_crate:?}"
+            );
+        }
     }
 
     #[test]

@@ -127,6 +127,21 @@ pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<
     });
     let message = match read {
         Ok(Ok(files)) => return Some(Described::new(store, files)),
+        // Another version of RO-Crate is not an error of the bag (RFC 8493
+        // leaves the payload's meaning to it), only a crate corpack does
+        // not read: the bags of other tools are valid whatever version
+        // their crate is (ro-crate-py writes 1.2 by default).
+        Ok(Err(ReadError::OtherVersion(message))) => {
+            findings.push(Finding::warning(
+                Code::RocrateInvalid,
+                ROCRATE_METADATA,
+                format!(
+                    "{message}: corpack reads RO-Crate 1.1 only, so the metadata is not \
+                     compared with the payload"
+                ),
+            ));
+            return None;
+        }
         Err(error) | Ok(Err(ReadError::Io(error))) => format!("cannot be read: {error}"),
         Ok(Err(error)) => error.to_string(),
     };

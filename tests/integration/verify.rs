@@ -339,3 +339,61 @@ fn rehash_manifests(bag: &Path) {
     rewrite("tagmanifest-sha256.txt", |d| &d.sha256);
     rewrite("tagmanifest-sha512.txt", |d| &d.sha512);
 }
+
+/// A bag another tool made, whose payload is the RO-Crate `crate_json`
+/// describing `a.txt`.
+fn foreign_crate_bag(dir: &Dir, crate_json: &serde_json::Value) -> PathBuf {
+    use corpack::digest::Algorithm;
+    let root = dir.join("bag");
+    let metadata = crate_json.to_string();
+    crate::rfc8493::write_bag(
+        &root,
+        "1.0",
+        &[
+            ("data/a.txt", b"hello"),
+            ("data/ro-crate-metadata.json", metadata.as_bytes()),
+        ],
+        &[Algorithm::Sha256],
+    );
+    root
+}
+
+/// A crate of `version`, as ro-crate-py writes it, whose file `a.txt` has
+/// the `contentSize` given.
+fn foreign_crate(version: &str, content_size: &str) -> serde_json::Value {
+    serde_json::json!({
+        "@context": format!("https://w3id.org/ro/crate/{version}/context"),
+        "@graph": [
+            {"@id": "./", "@type": "Dataset", "name": "x", "description": "y",
+             "datePublished": "2024-01-01", "hasPart": [{"@id": "a.txt"}]},
+            {"@id": "ro-crate-metadata.json", "@type": "CreativeWork",
+             "about": {"@id": "./"},
+             "conformsTo": {"@id": format!("https://w3id.org/ro/crate/{version}")}},
+            {"@id": "a.txt", "@type": "File", "name": "A", "contentSize": content_size},
+        ]
+    })
+}
+
+#[test]
+fn a_bag_holding_an_rocrate_of_another_version_is_valid() {
+    // RFC 8493 §3 judges a bag without knowing what its payload means, and
+    // ro-crate-py writes RO-Crate 1.2 by default: such a bag is valid, its
+    // crate left unchecked with a warning (corpack reads RO-Crate 1.1).
+    for version in ["1.2", "1.0"] {
+        let dir = Dir::new();
+        let bag = foreign_crate_bag(&dir, &foreign_crate(version, "999"));
+        let verdict = crate::conformance::verify_json(&bag, &[]);
+        assert_eq!(verdict.code, 0, "{version}: {:#?}", verdict.findings());
+        assert!(
+            verdict.has("warning", "rocrate-invalid"),
+            "{version}: {:#?}",
+            verdict.findings()
+        );
+    }
+    // An RO-Crate 1.1 is still compared with the payload.
+    let dir = Dir::new();
+    let bag = foreign_crate_bag(&dir, &foreign_crate("1.1", "999"));
+    let verdict = crate::conformance::verify_json(&bag, &[]);
+    assert_eq!(verdict.code, 1, "{:#?}", verdict.findings());
+    assert!(verdict.has("error", "rocrate-mismatch"));
+}
