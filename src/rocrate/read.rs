@@ -52,7 +52,9 @@ pub struct CrateFile {
     pub path: String,
     /// The `sha256` property, if any.
     pub sha256: Option<String>,
-    /// The `contentSize` property, in bytes, if any.
+    /// The `contentSize` property, if it is a number of bytes (a JSON
+    /// number or a string of digits); any other text, such as `"12 kB"`,
+    /// is not compared with the file.
     pub content_size: Option<u64>,
 }
 
@@ -552,18 +554,16 @@ impl Documents<'_> {
 fn read_file(id: &str, entity: &Map<String, Value>) -> Result<CrateFile, String> {
     let path = decode_path(id).map_err(|e| format!("File @id {e}"))?;
     DocumentPath::from_str(&path).map_err(|e| format!("File @id {id:?}: {e}"))?;
+    // schema.org's contentSize is text, "File size in (mega/kilo) bytes":
+    // `"12 kB"` is as valid as corpack's `"12000"`, and only a number of
+    // bytes can be compared with the file.
     let content_size = match entity.get("contentSize") {
-        None => None,
         Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.parse().ok(),
-        Some(_) => None,
+        Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            s.parse().ok()
+        }
+        _ => None,
     };
-    if entity.contains_key("contentSize") && content_size.is_none() {
-        return Err(format!(
-            "File {id:?}: contentSize {} is not a number of bytes",
-            entity["contentSize"]
-        ));
-    }
     Ok(CrateFile {
         path,
         sha256: text(entity, "sha256").map(str::to_string),
@@ -661,7 +661,8 @@ mod tests {
     }
 
     /// A small crate someone else might write: single values, a numeric
-    /// size, a file that is not a document, a web-based file.
+    /// size, a size in schema.org's other words, a file that is not a
+    /// document, a web-based file.
     #[test]
     fn reads_single_values_and_foreign_files() {
         let crate_json = json!({
@@ -674,7 +675,7 @@ mod tests {
                     {"@id": "missing.txt"}]},
                 {"@id": "a%20b.csv", "@type": "File", "contentSize": 12},
                 {"@id": "doc.txt", "@type": ["File", "ScholarlyArticle"], "identifier": "d1",
-                 "author": [{"@id": "#p"}, "Plain Name"]},
+                 "contentSize": "2 kB", "author": [{"@id": "#p"}, "Plain Name"]},
                 {"@id": "#p", "@type": "Person", "name": "P. Erson"},
                 {"@id": "https://example.org/x.pdf", "@type": "File"},
             ]
@@ -785,10 +786,6 @@ mod tests {
             (
                 edit(&|v| v["@graph"][2]["@id"] = json!("../../etc/passwd")),
                 "unsafe file path",
-            ),
-            (
-                edit(&|v| v["@graph"][2]["contentSize"] = json!("12 kB")),
-                "not a number of bytes",
             ),
             (
                 edit(&|v| v["@graph"][2]["creativeWorkStatus"] = json!("disputed")),

@@ -397,3 +397,16 @@ fn a_bag_holding_an_rocrate_of_another_version_is_valid() {
     assert_eq!(verdict.code, 1, "{:#?}", verdict.findings());
     assert!(verdict.has("error", "rocrate-mismatch"));
 }
+
+#[test]
+fn a_content_size_in_other_words_than_bytes_is_not_an_error() {
+    // schema.org's contentSize is text, "File size in (mega/kilo) bytes":
+    // RO-Crate 1.1 takes "5 B" or "12 kB" as well as "5".
+    for size in ["5 B", "0.005 kB", "5"] {
+        let dir = Dir::new();
+        let bag = foreign_crate_bag(&dir, &foreign_crate("1.1", size));
+        let verdict = crate::conformance::verify_json(&bag, &[]);
+        assert_eq!(verdict.code, 0, "{size}: {:#?}", verdict.findings());
+        assert!(!verdict.has("warning", "rocrate-invalid"), "{size}");
+    }
+}
