@@ -27,7 +27,7 @@ use super::graph::{Invalid, check_context, find_root, has_type, ids, text, value
 use super::id_list::{IdIndex, IdList};
 use super::ids::decode_path;
 use super::stream::{self, Broken, Element, GraphSink, Top};
-use super::terms::{DATE_CREATED_INTERVAL, HELD, METADATA_ID};
+use super::terms::{CORPACK_NAMESPACE, DATE_CREATED_INTERVAL, HELD, METADATA_ID};
 use crate::collection::values::DocumentPath;
 use crate::collection::{Aspect, Status};
 
@@ -312,6 +312,7 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
             candidates: &graph.candidates,
             aspects: &graph.aspects,
             names: &graph.names,
+            corpack_terms: uses_corpack_terms(top.context.as_ref()),
         };
         if !self.summarize && !documents.may_be_wrong() {
             return Ok((graph.files, Vec::new()));
@@ -467,15 +468,39 @@ struct Documents<'g> {
     candidates: &'g HashMap<usize, Candidate>,
     aspects: &'g HashMap<usize, Result<Vec<Aspect>, String>>,
     names: &'g HashMap<usize, String>,
+    /// Whether the `@context` defines corpack's terms, as every crate
+    /// corpack writes does. Only then are `creativeWorkStatus` and
+    /// `reviewAspect` corpack's words: schema.org leaves them free text
+    /// ("Draft", "Published"), which in another crate says nothing of a
+    /// dispute and is no error.
+    corpack_terms: bool,
+}
+
+/// Whether a crate's `@context` maps some term into corpack's namespace.
+fn uses_corpack_terms(context: Option<&Value>) -> bool {
+    let is_corpack_iri = |value: &Value| {
+        let iri = value.get("@id").unwrap_or(value);
+        iri.as_str()
+            .is_some_and(|iri| iri.starts_with(CORPACK_NAMESPACE))
+    };
+    let definitions = |value: &Value| match value {
+        Value::Object(terms) => terms.values().any(is_corpack_iri),
+        _ => false,
+    };
+    match context {
+        Some(Value::Array(items)) => items.iter().any(definitions),
+        Some(other) => definitions(other),
+        None => false,
+    }
 }
 
 impl Documents<'_> {
     /// Whether some document can be wrong: cheaper to know than to read
     /// them.
     fn may_be_wrong(&self) -> bool {
-        let bad_review = !self.aspects.is_empty();
+        let bad_review = self.corpack_terms && !self.aspects.is_empty();
         self.candidates.values().any(|c| {
-            matches!(c.status, Some(Err(_)))
+            (self.corpack_terms && matches!(c.status, Some(Err(_))))
                 || (c.catalogued && c.identifier.is_none())
                 || (bad_review && !c.reviews.is_empty())
         })
@@ -520,9 +545,11 @@ impl Documents<'_> {
         });
         let authors = authors.collect();
         let status = match &candidate.status {
-            Some(Err(word)) => return Err(in_document(unknown("status", word))),
+            Some(Err(word)) if self.corpack_terms => {
+                return Err(in_document(unknown("status", word)));
+            }
             Some(Ok(status)) => Some(*status),
-            None => None,
+            Some(Err(_)) | None => None,
         };
         let mut aspects = Vec::new();
         for review in &candidate.reviews {
@@ -531,8 +558,10 @@ impl Documents<'_> {
             };
             match self.aspects.get(&position) {
                 Some(Ok(named)) => aspects.extend(named),
-                Some(Err(word)) => return Err(in_document(unknown("aspect", word))),
-                None => {}
+                Some(Err(word)) if self.corpack_terms => {
+                    return Err(in_document(unknown("aspect", word)));
+                }
+                Some(Err(_)) | None => {}
             }
         }
         Ok(DocumentSummary {
@@ -661,8 +690,9 @@ mod tests {
     }
 
     /// A small crate someone else might write: single values, a numeric
-    /// size, a size in schema.org's other words, a file that is not a
-    /// document, a web-based file.
+    /// size, a size in schema.org's other words, a status and a review
+    /// aspect in schema.org's sense (free text, not corpack's words), a
+    /// file that is not a document, a web-based file.
     #[test]
     fn reads_single_values_and_foreign_files() {
         let crate_json = json!({
@@ -675,7 +705,9 @@ mod tests {
                     {"@id": "missing.txt"}]},
                 {"@id": "a%20b.csv", "@type": "File", "contentSize": 12},
                 {"@id": "doc.txt", "@type": ["File", "ScholarlyArticle"], "identifier": "d1",
-                 "contentSize": "2 kB", "author": [{"@id": "#p"}, "Plain Name"]},
+                 "contentSize": "2 kB", "creativeWorkStatus": "Published",
+                 "review": {"@id": "#r"}, "author": [{"@id": "#p"}, "Plain Name"]},
+                {"@id": "#r", "@type": "Review", "reviewAspect": "Quality"},
                 {"@id": "#p", "@type": "Person", "name": "P. Erson"},
                 {"@id": "https://example.org/x.pdf", "@type": "File"},
             ]
@@ -699,6 +731,9 @@ mod tests {
         assert_eq!(summary.documents.len(), 1);
         assert_eq!(summary.documents[0].authors, ["P. Erson", "Plain Name"]);
         assert_eq!(summary.documents[0].status, None);
+        assert!(summary.documents[0].aspects.is_empty());
+        let files = read_files(crate_json.to_string().as_bytes(), |file| file).unwrap();
+        assert_eq!(files, summary.files);
     }
 
     #[test]
@@ -930,13 +965,15 @@ mod equivalence {
                 files.push(file);
             }
         }
+        let corpack_terms = uses_corpack_terms(crate_json.get("@context"));
         let mut documents = Vec::new();
         for id in ids(root, "hasPart") {
             let Some(entity) = graph.get(id) else {
                 continue;
             };
             if let (Some(path), Some(_)) = (file_paths.get(id), text(entity, "identifier")) {
-                documents.push(read_document(entity, &graph, Some(path.clone()))?);
+                let file = Some(path.clone());
+                documents.push(read_document(entity, &graph, file, corpack_terms)?);
             }
         }
         for id in ids(root, "mentions") {
@@ -944,16 +981,19 @@ mod equivalence {
                 continue;
             };
             if entity.get(HELD) == Some(&Value::Bool(false)) {
-                documents.push(read_document(entity, &graph, None)?);
+                documents.push(read_document(entity, &graph, None, corpack_terms)?);
             }
         }
         Ok(CrateSummary { files, documents })
     }
 
+    /// A document; without `corpack_terms`, a status or a review's aspect
+    /// that is not corpack's word is none.
     fn read_document(
         entity: &Map<String, Value>,
         graph: &Graph<'_>,
         file: Option<String>,
+        corpack_terms: bool,
     ) -> Result<DocumentSummary, String> {
         let id = entity_id(entity);
         let in_document = |e: String| format!("document {id:?}: {e}");
@@ -971,22 +1011,36 @@ mod equivalence {
                 authors.extend(name.map(str::to_string));
             }
         }
-        let status = text(entity, "creativeWorkStatus")
-            .map(|word| Status::from_str(word).map_err(|_| in_document(unknown("status", word))))
-            .transpose()?;
+        let status = match text(entity, "creativeWorkStatus").map(|w| (w, Status::from_str(w))) {
+            Some((word, Err(_))) if corpack_terms => {
+                return Err(in_document(unknown("status", word)));
+            }
+            Some((_, status)) => status.ok(),
+            None => None,
+        };
         let mut aspects = Vec::new();
         for review in ids(entity, "review")
             .into_iter()
             .filter_map(|r| graph.get(r))
         {
+            let mut named = Vec::new();
             for word in values(review, "reviewAspect")
                 .into_iter()
                 .filter_map(Value::as_str)
             {
-                let aspect =
-                    Aspect::from_str(word).map_err(|_| in_document(unknown("aspect", word)))?;
-                aspects.push(aspect);
+                match Aspect::from_str(word) {
+                    Ok(aspect) => named.push(aspect),
+                    Err(_) if corpack_terms => {
+                        return Err(in_document(unknown("aspect", word)));
+                    }
+                    // A review naming another word names no aspect.
+                    Err(_) => {
+                        named.clear();
+                        break;
+                    }
+                }
             }
+            aspects.extend(named);
         }
         Ok(DocumentSummary {
             id: text(entity, "identifier")

@@ -410,3 +410,27 @@ fn a_content_size_in_other_words_than_bytes_is_not_an_error() {
         assert!(!verdict.has("warning", "rocrate-invalid"), "{size}");
     }
 }
+
+#[test]
+fn a_status_in_schema_org_s_sense_is_not_an_error_in_another_tool_s_crate() {
+    // schema.org's creativeWorkStatus is free text ("Draft", "Published"),
+    // as is reviewAspect: only a crate using corpack's terms means by them
+    // a contested status, and only there is another word an error.
+    let mut crate_json = foreign_crate("1.1", "5");
+    crate_json["@graph"][2]["identifier"] = serde_json::json!("a-1");
+    crate_json["@graph"][2]["creativeWorkStatus"] = serde_json::json!("Published");
+    let dir = Dir::new();
+    let bag = foreign_crate_bag(&dir, &crate_json);
+    let verdict = crate::conformance::verify_json(&bag, &[]);
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
+    // With corpack's terms in its @context, the same word is an error.
+    crate_json["@context"] = serde_json::json!([
+        "https://w3id.org/ro/crate/1.1/context",
+        {"held": "https://w3id.org/ro/terms/corpack#held"}
+    ]);
+    let dir = Dir::new();
+    let bag = foreign_crate_bag(&dir, &crate_json);
+    let verdict = crate::conformance::verify_json(&bag, &[]);
+    assert_eq!(verdict.code, 1, "{:#?}", verdict.findings());
+    assert!(verdict.has("error", "rocrate-invalid"));
+}
