@@ -231,6 +231,10 @@ pub enum Code {
     WindowsChars,
     /// A path component ends with a dot or a space, which Windows drops.
     TrailingDotSpace,
+    /// A path component holds a `%`: the manifests write it `%25`, as
+    /// RFC 8493 §2.1.3 requires, which bagit-python and bdbag do not
+    /// decode, so they find the file missing.
+    PercentSign,
     /// A path component is over 255 bytes.
     LongComponent,
     /// A path inside the bag is over 240 characters (UTF-16 code units).

@@ -13,6 +13,7 @@
 //! | `windows-reserved` | `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`, `LPT0`–`LPT9` (and `¹²³`), with any extension | yes |
 //! | `windows-chars` | `<>:"\|?*` or a control character | yes |
 //! | `trailing-dot-space` | a component ending in `.` or space | yes |
+//! | `percent-sign` | a `%`, written `%25` in manifests, which bagit-python and bdbag do not decode | yes |
 //! | `long-component` | a component over 255 bytes (UTF-8) | yes |
 //! | `long-path` | `data/documents/<file>` over 240 UTF-16 code units | yes |
 //! | `non-utf8` | a name on disk that is not UTF-8 | yes |
@@ -76,6 +77,8 @@ pub enum NameCheck {
     WindowsChars,
     /// A trailing dot or space.
     TrailingDotSpace,
+    /// A `%`, which bagit-python and bdbag misread.
+    PercentSign,
     /// A component over 255 bytes.
     LongComponent,
     /// A bag path over 240 characters.
@@ -94,6 +97,7 @@ impl NameCheck {
             NameCheck::WindowsReserved => Code::WindowsReserved,
             NameCheck::WindowsChars => Code::WindowsChars,
             NameCheck::TrailingDotSpace => Code::TrailingDotSpace,
+            NameCheck::PercentSign => Code::PercentSign,
             NameCheck::LongComponent => Code::LongComponent,
             NameCheck::LongPath => Code::LongPath,
             NameCheck::NonUtf8 => Code::NonUtf8,
@@ -218,6 +222,15 @@ pub fn path_problems(path: &str) -> Vec<(NameCheck, String)> {
             problems.push((
                 NameCheck::TrailingDotSpace,
                 format!("{component:?} ends with a dot or a space, which Windows drops"),
+            ));
+        }
+        if component.contains('%') {
+            problems.push((
+                NameCheck::PercentSign,
+                format!(
+                    "{component:?} holds a `%`, which the manifests write `%25` (RFC 8493 \
+                     §2.1.3); bagit-python and bdbag do not decode it and find the file missing"
+                ),
             ));
         }
         if component.len() > MAX_COMPONENT_BYTES {
@@ -417,6 +430,7 @@ mod tests {
                 "windows-reserved",
                 "windows-chars",
                 "trailing-dot-space",
+                "percent-sign",
                 "long-component",
                 "long-path",
                 "non-utf8"
@@ -426,7 +440,7 @@ mod tests {
             assert_eq!(check.code().to_string(), check.to_string());
             assert_eq!(NameCheck::of_code(check.code()), Some(check));
         }
-        assert_eq!(NameCheck::allowable_names().len(), 7);
+        assert_eq!(NameCheck::allowable_names().len(), 8);
     }
 
     #[test]
@@ -460,6 +474,7 @@ mod tests {
         assert_eq!(checks("x\u{1}y"), [NameCheck::WindowsChars]);
         assert_eq!(checks("dir./a"), [NameCheck::TrailingDotSpace]);
         assert_eq!(checks("a/b "), [NameCheck::TrailingDotSpace]);
+        assert_eq!(checks("100% sure/a"), [NameCheck::PercentSign]);
         assert_eq!(checks("a b.c"), []);
     }
 

@@ -154,6 +154,7 @@ fn each_names_check_is_an_error_unless_allowed_and_then_recorded() {
         ("windows-reserved", "aux.txt"),
         ("windows-chars", "why?.txt"),
         ("trailing-dot-space", "notes./a.txt"),
+        ("percent-sign", "100% sure.txt"),
         ("long-path", long_path.as_str()),
     ] {
         let dir = Dir::new();
