@@ -13,6 +13,10 @@
 //! reading goes on: the rules are applied to every record that reads, and
 //! every error is reported, in file order, so that one `check` shows them
 //! all. Parsed whole, the first error TOML finds is the only one.
+//!
+//! An error is placed at the value of the field it is about (see
+//! [`super::places`]): a value that does not read where TOML says, a rule
+//! broken at the value the rule is about.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
@@ -22,10 +26,12 @@ use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
+use toml::de::DeTable;
 
-use super::records::{Records, RecordsWriter, ReorderedSpill};
+use super::places::field_span;
+use super::records::{RecordPlaces, Records, RecordsWriter, ReorderedSpill};
 use super::segments::{Header, Line, Scanner};
-use super::validate::Rules;
+use super::validate::{RuleError, Rules};
 use super::{COLLECTION_FILE, Collection, CollectionInfo, Document};
 use crate::error::{Error, IoContext, RecordError, RecordErrors, Result};
 
@@ -57,8 +63,8 @@ struct CollectionTable {
     collection: Spanned<CollectionInfo>,
 }
 
-/// A document and the line and column of its `[[document]]` header.
-type Placed = (Document, (usize, usize));
+/// A document and where it is.
+type Placed = (Document, RecordPlaces);
 
 /// How many `[[document]]` tables are parsed at once.
 const BATCH: usize = 1024;
@@ -82,7 +88,7 @@ pub struct LoadedCollection {
 
 impl LoadedCollection {
     /// An error about `field` of the document at `index`, located at the
-    /// document's `[[document]]` header.
+    /// value of its `file` or `sha256`, else at its `[[document]]` header.
     pub fn document_error(&self, index: usize, field: &str, message: String) -> RecordError {
         document_error(&self.file, &self.records, index, field, message)
     }
@@ -122,7 +128,8 @@ impl LoadedCollection {
 }
 
 /// An error about `field` of the record at `index` of `records`, read from
-/// `file`, located at its `[[document]]` header.
+/// `file`, located at the value of its `file` or `sha256`, else at its
+/// `[[document]]` header.
 fn document_error(
     file: &Path,
     records: &Records,
@@ -130,7 +137,7 @@ fn document_error(
     field: &str,
     message: String,
 ) -> RecordError {
-    let (line, column) = records.place(index);
+    let (line, column) = records.field_place(index, field);
     RecordError {
         file: file.to_path_buf(),
         line: Some(line),
@@ -229,7 +236,7 @@ struct Table {
 /// What reading a table at a time has gathered.
 struct Split<'a> {
     file: &'a Path,
-    collection: Option<(CollectionInfo, (usize, usize))>,
+    collection: Option<CollectionInfo>,
     pending: Vec<Table>,
     /// How many `[[document]]` tables came before the pending ones.
     documents_before_pending: usize,
@@ -254,10 +261,24 @@ impl Split<'_> {
                     self.parse_pending()?;
                 }
             }
-            _ => match parse_table::<CollectionTable>(&table, self.file, 0) {
-                Ok(parsed) => {
-                    let place = table_place(&table, &parsed.collection);
-                    self.collection = Some((parsed.collection.into_inner(), place));
+            _ => match parse_table::<CollectionTable, _>(&table, self.file, 0, |_| ()) {
+                Ok((parsed, ())) => {
+                    let lines = LineIndex::starting_at(&table.text, table.line);
+                    let place = lines.place(parsed.collection.span().start);
+                    let info = parsed.collection.into_inner();
+                    let broken = self.rules.collection(&info);
+                    if !broken.is_empty() {
+                        let root = parse_again(&table.text);
+                        let table = LocatedTable {
+                            root: root.as_ref(),
+                            lines: &lines,
+                            path: "collection".into(),
+                            place,
+                        };
+                        self.errors
+                            .extend(table.rule_errors(self.file, None, broken));
+                    }
+                    self.collection = Some(info);
                 }
                 Err(error) => self.errors.push(error),
             },
@@ -274,24 +295,39 @@ impl Split<'_> {
             .par_iter()
             .enumerate()
             .map(|(i, table)| {
-                let parsed = parse_table::<DocumentTable>(table, file, first + i)?;
+                let (parsed, spans) =
+                    parse_table::<DocumentTable, _>(table, file, first + i, |root| {
+                        FieldSpans::of(root, "document[1]")
+                    })?;
                 let document = parsed
                     .document
                     .into_iter()
                     .next()
                     .expect("one [[document]]");
-                let place = table_place(table, &document);
-                Ok((document.into_inner(), place))
+                let lines = LineIndex::starting_at(&table.text, table.line);
+                let places = record_places(&spans, &lines, &document);
+                Ok((document.into_inner(), places))
             })
             .collect_into_vec(&mut self.parsed);
         self.documents_before_pending += self.pending.len();
         let tables = self.pending.drain(..).zip(self.parsed.drain(..));
         for (index, (table, result)) in (first..).zip(tables) {
             match result {
-                Ok((document, place)) => {
-                    self.rules.document(index, &document);
+                Ok((document, places)) => {
+                    let broken = self.rules.document(index, &document);
+                    if !broken.is_empty() {
+                        let root = parse_again(&table.text);
+                        let located = LocatedTable {
+                            root: root.as_ref(),
+                            lines: &LineIndex::starting_at(&table.text, table.line),
+                            path: "document[1]".into(),
+                            place: places.header,
+                        };
+                        self.errors
+                            .extend(located.rule_errors(file, Some(index + 1), broken));
+                    }
                     self.records
-                        .push(&document, index + 1, place)
+                        .push(&document, index + 1, places)
                         .map_err(|error| records_error(file, error))?;
                 }
                 Err(error) => {
@@ -403,42 +439,123 @@ fn read_split(mut reader: impl BufRead, dir: &Path, file: &Path) -> Result<Optio
         .records
         .finish()
         .map_err(|error| records_error(file, error))?;
-    let mut read = checked(
-        split.collection,
-        records,
-        split.rules,
-        split.errors,
-        dir,
-        file,
-    );
+    let mut read = checked(split.collection, records, split.errors, dir, file);
     if let Some(loaded) = &mut read.loaded {
         loaded.unread_files = split.unread_files;
     }
     Ok(Some(read))
 }
 
-/// Parses a table alone as a `T`; errors are located in the whole file.
-/// `first_document` is the index its first `[[document]]` has in the file.
-fn parse_table<T: serde::de::DeserializeOwned>(
+/// Parses a table alone as a `T`, with what `spans` finds in its TOML;
+/// errors are located in the whole file. `first_document` is the index its
+/// first `[[document]]` has in the file.
+fn parse_table<T: serde::de::DeserializeOwned, S>(
     table: &Table,
     file: &Path,
     first_document: usize,
-) -> std::result::Result<T, RecordError> {
+    spans: impl FnOnce(&DeTable<'_>) -> S,
+) -> std::result::Result<(T, S), RecordError> {
     let located = |error: &toml::de::Error, field: String| {
         let mut error = toml_error(&table.text, file, error, field);
         error.line = error.line.map(|line| line + table.line - 1);
         error
     };
-    let deserializer = toml::de::Deserializer::parse(&table.text)
-        .map_err(|error| located(&error, String::new()))?;
-    serde_path_to_error::deserialize(deserializer)
-        .map_err(|error| located(error.inner(), field_path(error.path(), first_document)))
+    let root = DeTable::parse(&table.text).map_err(|error| located(&error, String::new()))?;
+    let spans = spans(root.get_ref());
+    let deserializer = toml::de::Deserializer::from(root);
+    let parsed = serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| located(error.inner(), field_path(error.path(), first_document)))?;
+    Ok((parsed, spans))
 }
 
-/// Where a table's value starts in the whole file.
-fn table_place<T>(table: &Table, value: &Spanned<T>) -> (usize, usize) {
-    let (line, column) = LineIndex::new(&table.text).place(value.span().start);
-    (line + table.line - 1, column)
+/// The text of a table that read, parsed again to locate the rules it
+/// breaks; `None` would leave them at its header.
+fn parse_again(text: &str) -> Option<DeTable<'_>> {
+    DeTable::parse(text).ok().map(Spanned::into_inner)
+}
+
+/// The spans of the fields of a record that errors found after loading are
+/// about.
+struct FieldSpans {
+    file: Option<std::ops::Range<usize>>,
+    sha256: Option<std::ops::Range<usize>>,
+}
+
+impl FieldSpans {
+    /// The spans of the fields of the record at `path` (`document[N]`) in
+    /// `root`.
+    fn of(root: &DeTable<'_>, path: &str) -> FieldSpans {
+        FieldSpans {
+            file: field_span(root, &format!("{path}.file")),
+            sha256: field_span(root, &format!("{path}.sha256")),
+        }
+    }
+}
+
+/// Where the record `document` is: its header, and its fields' `spans`,
+/// placed by `lines`.
+fn record_places(
+    spans: &FieldSpans,
+    lines: &LineIndex<'_>,
+    document: &Spanned<Document>,
+) -> RecordPlaces {
+    let header = lines.place(document.span().start);
+    let place = |span: &Option<std::ops::Range<usize>>| {
+        span.as_ref().map_or(header, |span| lines.place(span.start))
+    };
+    RecordPlaces {
+        header,
+        file: place(&spans.file),
+        sha256: document
+            .get_ref()
+            .sha256
+            .as_ref()
+            .map(|_| place(&spans.sha256)),
+    }
+}
+
+/// A table that read, with what locates the rules it breaks.
+struct LocatedTable<'a> {
+    /// The TOML holding it, if it parsed again.
+    root: Option<&'a DeTable<'a>>,
+    /// Places offsets in the TOML as lines and columns of the file.
+    lines: &'a LineIndex<'a>,
+    /// Its path in `root`: `collection`, or `document[N]`.
+    path: String,
+    /// Its header's place in the file.
+    place: (usize, usize),
+}
+
+impl LocatedTable<'_> {
+    /// The rules `broken`, each located at the value it is about, in the
+    /// record that is the file's `number`th `[[document]]`, or in the
+    /// `[collection]`.
+    fn rule_errors(
+        &self,
+        file: &Path,
+        number: Option<usize>,
+        broken: Vec<RuleError>,
+    ) -> Vec<RecordError> {
+        broken
+            .into_iter()
+            .map(|error| {
+                let span = self
+                    .root
+                    .and_then(|root| field_span(root, &format!("{}.{}", self.path, error.field)));
+                let (line, column) = span.map_or(self.place, |span| self.lines.place(span.start));
+                RecordError {
+                    file: file.to_path_buf(),
+                    line: Some(line),
+                    column: Some(column),
+                    field: match number {
+                        Some(number) => format!("document[{number}].{}", error.field),
+                        None => format!("collection.{}", error.field),
+                    },
+                    message: error.message,
+                }
+            })
+            .collect()
+    }
 }
 
 /// Parses a record file whole.
@@ -446,72 +563,84 @@ fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
     let failed = |error: &toml::de::Error, field: String| {
         PartlyLoaded::failed(vec![toml_error(source, file, error, field)])
     };
-    let deserializer = match toml::de::Deserializer::parse(source) {
-        Ok(deserializer) => deserializer,
+    let root = match DeTable::parse(source) {
+        Ok(root) => root,
         Err(error) => return Ok(failed(&error, String::new())),
     };
+    let documents = root
+        .get_ref()
+        .get("document")
+        .and_then(|documents| documents.get_ref().as_array())
+        .map_or(0, |documents| documents.len());
+    let spans: Vec<FieldSpans> = (1..=documents)
+        .map(|number| FieldSpans::of(root.get_ref(), &format!("document[{number}]")))
+        .collect();
+    let deserializer = toml::de::Deserializer::from(root);
     let parsed: CollectionFile = match serde_path_to_error::deserialize(deserializer) {
         Ok(parsed) => parsed,
         Err(error) => return Ok(failed(error.inner(), field_path(error.path(), 0))),
     };
     let lines = LineIndex::new(source);
-    let mut records = RecordsWriter::new().map_err(|error| records_error(file, error))?;
+    // Parsed again, once, if a rule is broken: to locate it.
+    let mut again = None;
+    let mut errors = Vec::new();
     let mut rules = Rules::default();
-    for (index, document) in parsed.document.iter().enumerate() {
-        rules.document(index, document.get_ref());
+    let collection_place = lines.place(parsed.collection.span().start);
+    let broken = rules.collection(parsed.collection.get_ref());
+    if !broken.is_empty() {
+        let root = again.get_or_insert_with(|| parse_again(source));
+        let table = LocatedTable {
+            root: root.as_ref(),
+            lines: &lines,
+            path: "collection".into(),
+            place: collection_place,
+        };
+        errors.extend(table.rule_errors(file, None, broken));
+    }
+    let mut records = RecordsWriter::new().map_err(|error| records_error(file, error))?;
+    for (index, (document, spans)) in parsed.document.iter().zip(&spans).enumerate() {
+        let places = record_places(spans, &lines, document);
+        let broken = rules.document(index, document.get_ref());
+        if !broken.is_empty() {
+            let root = again.get_or_insert_with(|| parse_again(source));
+            let table = LocatedTable {
+                root: root.as_ref(),
+                lines: &lines,
+                path: format!("document[{}]", index + 1),
+                place: places.header,
+            };
+            errors.extend(table.rule_errors(file, Some(index + 1), broken));
+        }
         records
-            .push(
-                document.get_ref(),
-                index + 1,
-                lines.place(document.span().start),
-            )
+            .push(document.get_ref(), index + 1, places)
             .map_err(|error| records_error(file, error))?;
     }
     let records = records
         .finish()
         .map_err(|error| records_error(file, error))?;
-    let collection_place = lines.place(parsed.collection.span().start);
     Ok(checked(
-        Some((parsed.collection.into_inner(), collection_place)),
+        Some(parsed.collection.into_inner()),
         records,
-        rules,
-        Vec::new(),
+        errors,
         dir,
         file,
     ))
 }
 
-/// The collection, if its table read, with the records that read; the
-/// `errors` of the tables that did not, and every rule broken by the
-/// records that read and the collection's table.
+/// The collection, if its table read, with the records that read, and
+/// every error: of the tables that did not read, and of the rules broken
+/// by those that did.
 fn checked(
-    collection: Option<(CollectionInfo, (usize, usize))>,
+    collection: Option<CollectionInfo>,
     records: Records,
-    mut rules: Rules,
     mut errors: Vec<RecordError>,
     dir: &Path,
     file: &Path,
 ) -> PartlyLoaded {
-    if let Some((info, _)) = &collection {
-        rules.collection(info);
-    }
-    for error in rules.into_errors() {
-        errors.push(match (error.document, &collection) {
-            (Some(index), _) => {
-                let index = records
-                    .with_number(index + 1)
-                    .expect("the rules judge records that read");
-                document_error(file, &records, index, &error.field, error.message)
-            }
-            (None, Some((_, place))) => collection_error(file, *place, &error.field, error.message),
-            (None, None) => unreachable!("the collection's rules judge a table that read"),
-        });
-    }
-    // In file order: a record's rule errors are placed at its header, in
-    // the order the rules found them.
+    // In file order; errors on one line in the order they were found.
     errors.sort_by_key(|error| error.line);
     PartlyLoaded {
-        loaded: collection.map(|(info, _)| LoadedCollection {
+        loaded: collection.map(|info| LoadedCollection {
             info,
             records,
             dir: dir.to_path_buf(),
@@ -519,23 +648,6 @@ fn checked(
             unread_files: Vec::new(),
         }),
         errors,
-    }
-}
-
-/// An error about `field` of the `[collection]` table of `file`, located
-/// at its header, `place`.
-fn collection_error(
-    file: &Path,
-    place: (usize, usize),
-    field: &str,
-    message: String,
-) -> RecordError {
-    RecordError {
-        file: file.to_path_buf(),
-        line: Some(place.0),
-        column: Some(place.1),
-        field: format!("collection.{field}"),
-        message,
     }
 }
 
@@ -588,14 +700,22 @@ fn toml_error(source: &str, file: &Path, error: &toml::de::Error, field: String)
 struct LineIndex<'a> {
     source: &'a str,
     line_starts: Vec<usize>,
+    /// The line of the file the text starts on.
+    first_line: usize,
 }
 
 impl<'a> LineIndex<'a> {
     fn new(source: &'a str) -> LineIndex<'a> {
+        LineIndex::starting_at(source, 1)
+    }
+
+    /// The lines of a text that starts on line `first_line` of its file.
+    fn starting_at(source: &'a str, first_line: usize) -> LineIndex<'a> {
         let breaks = source.match_indices('\n').map(|(i, _)| i + 1);
         LineIndex {
             source,
             line_starts: std::iter::once(0).chain(breaks).collect(),
+            first_line,
         }
     }
 
@@ -605,7 +725,7 @@ impl<'a> LineIndex<'a> {
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let line_start = self.line_starts[line - 1];
         let column = self.source[line_start..offset].chars().count() + 1;
-        (line, column)
+        (line + self.first_line - 1, column)
     }
 }
 
@@ -691,13 +811,44 @@ date = "2014-06-20?"
             r#"{ name = "A board", type = "organization", orcid = "0000-0002-1825-0097" }"#;
         let errors = errors(&with_authors(organization_with_orcid));
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].line, Some(8), "the [[document]] header");
+        assert_eq!(
+            (errors[0].line, errors[0].column),
+            (Some(15), Some(54)),
+            "the orcid's value"
+        );
         assert_eq!(errors[0].field, "document[1].provenance.authors[1].orcid");
         assert!(
             errors[0].message.contains("is an organization"),
             "{}",
             errors[0]
         );
+    }
+
+    #[test]
+    fn a_rule_is_placed_at_the_value_it_is_about() {
+        let source = format!(
+            "{MINIMAL}authors = [\"Ada\", \" Ada\"]\n\n[[document]]\nid = \"b\"\ntitle = \"B\"\n\
+             file = \"a.txt\"\n\n[[document.provenance.authors]]\nname = \"Board\"\n\
+             type = \"organization\"\norcid = \"0000-0002-1825-0097\"\n\n\
+             [[document.provenance.authors]]\nname = \"Board\"\ntype = \"organization\"\n\
+             orcid = \"0000-0002-1825-0097\"\n"
+        );
+        let errors = errors(&source);
+        let places: Vec<(Option<usize>, Option<usize>, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.column, e.field.as_str()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (Some(15), Some(19), "document[1].provenance.authors[2].name"),
+                (Some(20), Some(8), "document[2].file"),
+                (Some(25), Some(9), "document[2].provenance.authors[1].orcid"),
+                (Some(27), Some(1), "document[2].provenance.authors[2]"),
+                (Some(30), Some(9), "document[2].provenance.authors[2].orcid"),
+            ]
+        );
+        assert_eq!(whole_errors(&source), errors);
     }
 
     #[test]
@@ -715,8 +866,9 @@ date = "2014-06-20?"
             format!("{MINIMAL}\n[[document]]\nid = \"a\"\ntitle = \"B\"\nfile = \"a.txt\"\n");
         let errors = errors(&source);
         assert_eq!(errors.len(), 2);
-        assert_eq!(errors[0].line, Some(16));
+        assert_eq!((errors[0].line, errors[0].column), (Some(17), Some(6)));
         assert_eq!(errors[0].field, "document[2].id");
+        assert_eq!(errors[1].line, Some(19));
         assert_eq!(errors[1].field, "document[2].file");
     }
 
@@ -776,8 +928,8 @@ date = "2014-06-20?"
             fields,
             [
                 format!("{last}.id"),
-                format!("{last}.file"),
-                format!("{last}.title")
+                format!("{last}.title"),
+                format!("{last}.file")
             ]
         );
     }
@@ -859,7 +1011,7 @@ date = "2014-06-20?"
                 whole.to_collection().unwrap()
             );
             assert_eq!(split.records.place(0), whole.records.place(0), "{source}");
-            // The collection's own errors are placed at its table.
+            // The collection's own errors are placed at their values.
             let blank = source.replace("description = \"D\"", "description = \" \"");
             let split = read_split(blank.as_bytes(), dir, file).unwrap().unwrap();
             let whole = parse_whole(&blank, dir, file).unwrap();

@@ -6,6 +6,7 @@
 
 mod load;
 mod locate;
+mod places;
 mod records;
 mod references;
 mod save;

@@ -30,10 +30,11 @@ struct Indexed {
     /// counts those that did not read.
     number: u32,
     /// Line and column of its `[[document]]` header.
-    line: u32,
-    column: u32,
-    /// Whether the record declares a `sha256`.
-    declares_sha256: bool,
+    header: [u32; 2],
+    /// Line and column of its `file`, and of its `sha256` if it declares
+    /// one: errors found after loading are about them.
+    file_place: [u32; 2],
+    sha256_place: Option<[u32; 2]>,
     id: Box<str>,
     file: Box<str>,
 }
@@ -122,7 +123,7 @@ impl Records {
 
     /// Whether the record at `index` declares a `sha256`.
     pub fn declares_sha256(&self, index: usize) -> bool {
-        self.index[index].declares_sha256
+        self.index[index].sha256_place.is_some()
     }
 
     /// The 1-based place of the record at `index` among the file's
@@ -132,20 +133,48 @@ impl Records {
         self.index[index].number as usize
     }
 
-    /// The index of the record that is the file's `number`th
-    /// `[[document]]` table, if that one read.
-    pub fn with_number(&self, number: usize) -> Option<usize> {
-        let index = self
-            .index
-            .partition_point(|entry| (entry.number as usize) < number);
-        (self.index.get(index)?.number as usize == number).then_some(index)
-    }
-
     /// The 1-based line and column of the record's `[[document]]` header.
     pub fn place(&self, index: usize) -> (usize, usize) {
-        let entry = &self.index[index];
-        (entry.line as usize, entry.column as usize)
+        unpack(self.index[index].header)
     }
+
+    /// The 1-based line and column of `field` of the record at `index`:
+    /// of the value of its `file` or `sha256`, else of its header.
+    pub fn field_place(&self, index: usize, field: &str) -> (usize, usize) {
+        let entry = &self.index[index];
+        match field {
+            "file" => unpack(entry.file_place),
+            "sha256" => unpack(entry.sha256_place.unwrap_or(entry.header)),
+            _ => unpack(entry.header),
+        }
+    }
+}
+
+/// Where a record is in its file, as 1-based lines and columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordPlaces {
+    /// Its `[[document]]` header.
+    pub header: (usize, usize),
+    /// The value of its `file`.
+    pub file: (usize, usize),
+    /// The value of its `sha256`, if it declares one.
+    pub sha256: Option<(usize, usize)>,
+}
+
+impl RecordPlaces {
+    /// Every field placed at the header.
+    #[cfg(test)]
+    pub fn at_header(header: (usize, usize), document: &Document) -> RecordPlaces {
+        RecordPlaces {
+            header,
+            file: header,
+            sha256: document.sha256.as_ref().map(|_| header),
+        }
+    }
+}
+
+fn unpack([line, column]: [u32; 2]) -> (usize, usize) {
+    (line as usize, column as usize)
 }
 
 /// The records' spill rewritten in another order, and where each record
@@ -227,23 +256,30 @@ impl RecordsWriter {
     }
 
     /// Adds the next record, the file's `number`th `[[document]]` table,
-    /// whose header is at `place` (line, column).
+    /// found at `places`. A record that declares a `sha256` has its place.
     pub fn push(
         &mut self,
         document: &Document,
         number: usize,
-        place: (usize, usize),
+        places: RecordPlaces,
     ) -> io::Result<()> {
         let json = serde_json::to_vec(document).map_err(io::Error::other)?;
         self.spill.write_all(&json)?;
         let too_large = || io::Error::other("a record of more than 4 GiB");
+        let pack = |(line, column): (usize, usize)| -> io::Result<[u32; 2]> {
+            Ok([
+                u32::try_from(line).map_err(|_| too_large())?,
+                u32::try_from(column).map_err(|_| too_large())?,
+            ])
+        };
+        debug_assert_eq!(document.sha256.is_some(), places.sha256.is_some());
         self.index.push(Indexed {
             offset: self.offset,
             len: u32::try_from(json.len()).map_err(|_| too_large())?,
             number: u32::try_from(number).map_err(|_| too_large())?,
-            line: u32::try_from(place.0).map_err(|_| too_large())?,
-            column: u32::try_from(place.1).map_err(|_| too_large())?,
-            declares_sha256: document.sha256.is_some(),
+            header: pack(places.header)?,
+            file_place: pack(places.file)?,
+            sha256_place: places.sha256.map(pack).transpose()?,
             id: document.id.as_str().into(),
             file: document.file.as_str().into(),
         });
@@ -276,7 +312,8 @@ mod tests {
     fn written(documents: &[Document]) -> Records {
         let mut writer = RecordsWriter::new().unwrap();
         for (index, document) in documents.iter().enumerate() {
-            writer.push(document, index + 1, (index + 1, 1)).unwrap();
+            let places = RecordPlaces::at_header((index + 1, 1), document);
+            writer.push(document, index + 1, places).unwrap();
         }
         writer.finish().unwrap()
     }

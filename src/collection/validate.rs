@@ -25,18 +25,20 @@ pub struct RuleError {
 /// record's in record order.
 pub fn rule_errors(collection: &Collection) -> Vec<RuleError> {
     let mut rules = Rules::default();
-    rules.collection(&collection.info);
+    let mut errors = rules.collection(&collection.info);
     for (index, document) in collection.documents.iter().enumerate() {
-        rules.document(index, document);
+        errors.extend(rules.document(index, document));
     }
-    rules.into_errors()
+    errors
 }
 
 /// The rules, applied a record at a time: what spans records is kept, so
-/// each record can be let go once it is checked. Ids and files are kept
-/// for every record; ORCID iDs and DOIs once each.
+/// each record can be let go once it is checked, and its errors located
+/// while its text is at hand. Ids and files are kept for every record;
+/// ORCID iDs and DOIs once each.
 #[derive(Default)]
 pub struct Rules {
+    /// The errors of the table being checked.
     errors: Vec<RuleError>,
     /// Ids and files, and the document that first used each.
     ids: HashMap<Box<str>, usize>,
@@ -52,15 +54,6 @@ pub struct Rules {
 type Person = (String, Option<String>);
 
 impl Rules {
-    /// What was found: the collection's errors, then the records', in the
-    /// order they were checked.
-    pub fn into_errors(self) -> Vec<RuleError> {
-        let (mut errors, of_documents): (Vec<RuleError>, Vec<RuleError>) =
-            self.errors.into_iter().partition(|e| e.document.is_none());
-        errors.extend(of_documents);
-        errors
-    }
-
     fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.errors.push(RuleError {
             document: self.document,
@@ -98,18 +91,20 @@ impl Rules {
         }
     }
 
-    /// Checks the `[collection]` table.
-    pub fn collection(&mut self, info: &CollectionInfo) {
+    /// Checks the `[collection]` table; returns the rules it breaks.
+    pub fn collection(&mut self, info: &CollectionInfo) -> Vec<RuleError> {
         self.document = None;
         self.name("title", &info.title);
         self.text("description", &info.description);
         self.optional_name("source_organization", info.source_organization.as_deref());
         self.optional_name("contact_name", info.contact_name.as_deref());
         self.optional_name("contact_email", info.contact_email.as_deref());
+        std::mem::take(&mut self.errors)
     }
 
-    /// Checks the record at `index`, given in record order.
-    pub fn document(&mut self, index: usize, document: &super::Document) {
+    /// Checks the record at `index`, given in record order; returns the
+    /// rules it breaks, alone or with the records checked before it.
+    pub fn document(&mut self, index: usize, document: &super::Document) -> Vec<RuleError> {
         self.document = Some(index);
         if let Some(first) = self.ids.insert(document.id.as_str().into(), index) {
             self.ids.insert(document.id.as_str().into(), first);
@@ -237,6 +232,7 @@ impl Rules {
             }
         }
         self.optional_name("contested.assessed_by", contested.assessed_by.as_deref());
+        std::mem::take(&mut self.errors)
     }
 }
 

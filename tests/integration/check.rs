@@ -202,9 +202,9 @@ sha256 = \"{}\"
         errors,
         [
             (record_file, 13, "document[1].provenance.date"),
-            (record_file, 20, "document[3].id"),
-            (record_file, 25, "document[4].title"),
-            (record_file, 25, "document[4].file"),
+            (record_file, 21, "document[3].id"),
+            (record_file, 27, "document[4].title"),
+            (record_file, 28, "document[4].file"),
         ]
     );
     assert_eq!(
@@ -233,4 +233,74 @@ sha256 = \"{}\"
                 .and(contains("--strict requires every file"))
                 .and(contains("stray.txt: error[unreferenced-file]")),
         );
+}
+
+#[test]
+fn an_error_found_once_a_record_reads_points_at_the_value_it_is_about() {
+    let dir = Dir::new();
+    dir.create("c/b.txt", "text\n");
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}
+[[document]]
+id = \"a\"
+title = \"A\"
+file = \"a.txt\"
+
+[[document.provenance.authors]]
+name = \"Editorial board\"
+type = \"organization\"
+orcid = \"0000-0002-1825-0097\"
+
+[[document]]
+id = \"b\"
+title = \"B\"
+file = \"b.txt\"
+[document.provenance]
+authors = [
+  \"Ann\",
+  \"Ann\",
+]
+"
+        ),
+    );
+    let output = corpack()
+        .args(["check", "--json"])
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let errors: Vec<(u64, u64, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["column"].as_u64().unwrap(),
+                e["field"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The organization's orcid, the second "Ann", and the file not found:
+    // not the [[document]] headers (lines 8 and 18).
+    assert_eq!(
+        errors,
+        [
+            (16, 9, "document[1].provenance.authors[1].orcid"),
+            (25, 3, "document[2].provenance.authors[2]"),
+            (11, 8, "document[1].file"),
+        ]
+    );
+    corpack()
+        .arg("check")
+        .arg(dir.join("c"))
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "collection.toml:16:9: document[1].provenance.authors[1].orcid: \"Editorial board\" \
+             is an organization",
+        ));
 }

@@ -38,6 +38,32 @@ fn a_record_error_has_its_code_file_line_and_field() {
 }
 
 #[test]
+fn a_checksum_that_differs_is_placed_at_its_sha256() {
+    let dir = Dir::new();
+    dir.create("c/a.txt", "a\n");
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n\
+             sha256 = \"{}\"\n",
+            "0".repeat(64)
+        ),
+    );
+    let document = error_document(&[
+        "pack".as_ref(),
+        &dir.join("c"),
+        "-o".as_ref(),
+        &dir.join("out.zip"),
+    ]);
+    assert_eq!(document["code"], "record-invalid");
+    assert_eq!(
+        (&document["line"], &document["column"]),
+        (&12.into(), &10.into())
+    );
+    assert_eq!(document["field"], "document[1].sha256");
+}
+
+#[test]
 fn an_io_error_has_its_code_and_path() {
     let dir = Dir::new();
     let document = error_document(&[

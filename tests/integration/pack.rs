@@ -256,7 +256,7 @@ fn a_missing_file_without_checksum_is_an_error() {
         .assert()
         .code(2)
         .stderr(
-            contains("collection.toml:8:1: document[1].file").and(contains("declares no sha256")),
+            contains("collection.toml:11:8: document[1].file").and(contains("declares no sha256")),
         );
     assert!(!dir.join("out.zip").exists());
 }
@@ -306,7 +306,7 @@ fn record_errors_name_file_line_and_field() {
     );
     assert_record_error(
         "\n[[document]]\nid = \"a\"\ntitle = \"B\"\nfile = \"b.txt\"\n",
-        13,
+        14,
         "document[2].id",
         "duplicate id",
     );
