@@ -12,7 +12,8 @@
 //! Read a table at a time, a table that does not read is an error, and the
 //! reading goes on: the rules are applied to every record that reads, and
 //! every error is reported, in file order, so that one `check` shows them
-//! all. Parsed whole, the first error TOML finds is the only one.
+//! all. Parsed whole, a syntax error stops the parser, and is the only
+//! error; past the syntax, each table is read on its own all the same.
 //!
 //! An error is placed at the value of the field it is about (see
 //! [`super::places`]): a value that does not read where TOML says, a rule
@@ -26,7 +27,7 @@ use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
-use toml::de::DeTable;
+use toml::de::{DeArray, DeTable, DeValue};
 
 use super::places::field_span;
 use super::records::{RecordPlaces, Records, RecordsWriter, ReorderedSpill};
@@ -152,8 +153,7 @@ fn document_error(
 #[derive(Debug)]
 pub struct PartlyLoaded {
     /// The collection, without the records that did not read; none when
-    /// its `[collection]` table does not read (nor, for a file that is not
-    /// laid out a table at a time, when anything in it does not).
+    /// its `[collection]` table does not read, or the file is not TOML.
     pub loaded: Option<LoadedCollection>,
     /// Every error, in file order: each table that does not read, and each
     /// rule the records that read break.
@@ -297,7 +297,8 @@ impl Split<'_> {
             .map(|(i, table)| {
                 let (parsed, spans) =
                     parse_table::<DocumentTable, _>(table, file, first + i, |root| {
-                        FieldSpans::of(root, "document[1]")
+                        let document = root.get("document").and_then(|d| d.get_ref().get(0));
+                        FieldSpans::of(document.and_then(|d| d.get_ref().as_table()))
                     })?;
                 let document = parsed
                     .document
@@ -482,12 +483,12 @@ struct FieldSpans {
 }
 
 impl FieldSpans {
-    /// The spans of the fields of the record at `path` (`document[N]`) in
-    /// `root`.
-    fn of(root: &DeTable<'_>, path: &str) -> FieldSpans {
+    /// The spans of the fields of the `[[document]]` table `record`.
+    fn of(record: Option<&DeTable<'_>>) -> FieldSpans {
+        let span = |field: &str| Some(record?.get(field)?.span());
         FieldSpans {
-            file: field_span(root, &format!("{path}.file")),
-            sha256: field_span(root, &format!("{path}.sha256")),
+            file: span("file"),
+            sha256: span("sha256"),
         }
     }
 }
@@ -558,55 +559,118 @@ impl LocatedTable<'_> {
     }
 }
 
-/// Parses a record file whole.
+/// Parses a record file whole: its TOML at once (a syntax error is the
+/// only error: the parser stops at it), then each table on its own, so
+/// that every table that does not read is reported, and the rules are
+/// applied to those that do, as when it is read a table at a time.
 fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
-    let failed = |error: &toml::de::Error, field: String| {
-        PartlyLoaded::failed(vec![toml_error(source, file, error, field)])
-    };
     let root = match DeTable::parse(source) {
-        Ok(root) => root,
-        Err(error) => return Ok(failed(&error, String::new())),
-    };
-    let documents = root
-        .get_ref()
-        .get("document")
-        .and_then(|documents| documents.get_ref().as_array())
-        .map_or(0, |documents| documents.len());
-    let spans: Vec<FieldSpans> = (1..=documents)
-        .map(|number| FieldSpans::of(root.get_ref(), &format!("document[{number}]")))
-        .collect();
-    let deserializer = toml::de::Deserializer::from(root);
-    let parsed: CollectionFile = match serde_path_to_error::deserialize(deserializer) {
-        Ok(parsed) => parsed,
-        Err(error) => return Ok(failed(error.inner(), field_path(error.path(), 0))),
+        Ok(root) => root.into_inner(),
+        Err(error) => {
+            let error = toml_error(source, file, &error, String::new());
+            return Ok(PartlyLoaded::failed(vec![error]));
+        }
     };
     let lines = LineIndex::new(source);
+    let mut errors = Vec::new();
+    let mut collection = None;
+    let mut documents = None;
+    for (key, value) in root {
+        match key.get_ref().as_ref() {
+            "collection" => collection = Some(value),
+            "document" => documents = Some(value),
+            other => {
+                let (line, column) = lines.place(key.span().start);
+                errors.push(RecordError {
+                    file: file.to_path_buf(),
+                    line: Some(line),
+                    column: Some(column),
+                    field: other.to_string(),
+                    message: format!(
+                        "unknown field `{other}`, expected `collection` or `document`"
+                    ),
+                });
+            }
+        }
+    }
     // Parsed again, once, if a rule is broken: to locate it.
     let mut again = None;
-    let mut errors = Vec::new();
     let mut rules = Rules::default();
-    let collection_place = lines.place(parsed.collection.span().start);
-    let broken = rules.collection(parsed.collection.get_ref());
-    if !broken.is_empty() {
-        let root = again.get_or_insert_with(|| parse_again(source));
-        let table = LocatedTable {
-            root: root.as_ref(),
-            lines: &lines,
-            path: "collection".into(),
-            place: collection_place,
-        };
-        errors.extend(table.rule_errors(file, None, broken));
-    }
+    let info = match collection {
+        Some(value) => {
+            match deserialize_value::<Spanned<CollectionInfo>>(value, source, file, "collection") {
+                Ok(info) => {
+                    let broken = rules.collection(info.get_ref());
+                    if !broken.is_empty() {
+                        let root = again.get_or_insert_with(|| parse_again(source));
+                        let table = LocatedTable {
+                            root: root.as_ref(),
+                            lines: &lines,
+                            path: "collection".into(),
+                            place: lines.place(info.span().start),
+                        };
+                        errors.extend(table.rule_errors(file, None, broken));
+                    }
+                    Some(info.into_inner())
+                }
+                Err(error) => {
+                    errors.push(error);
+                    None
+                }
+            }
+        }
+        None => {
+            errors.push(RecordError {
+                file: file.to_path_buf(),
+                line: Some(1),
+                column: Some(1),
+                field: String::new(),
+                message: "missing field `collection`".into(),
+            });
+            None
+        }
+    };
     let mut records = RecordsWriter::new().map_err(|error| records_error(file, error))?;
-    for (index, (document, spans)) in parsed.document.iter().zip(&spans).enumerate() {
-        let places = record_places(spans, &lines, document);
+    let mut unread_files = Vec::new();
+    let documents = documents.map(|value| {
+        let span = value.span();
+        match value.into_inner() {
+            DeValue::Array(documents) => documents,
+            other => {
+                // Not an array of tables: serde says what it is instead.
+                let value = Spanned::new(span, other);
+                errors.extend(
+                    deserialize_value::<Vec<Spanned<Document>>>(value, source, file, "document")
+                        .err(),
+                );
+                DeArray::new()
+            }
+        }
+    });
+    for (index, value) in documents.into_iter().flatten().enumerate() {
+        let path = format!("document[{}]", index + 1);
+        let spans = FieldSpans::of(value.get_ref().as_table());
+        let named = value
+            .get_ref()
+            .get("file")
+            .and_then(|f| f.get_ref().as_str());
+        let named: Option<Box<str>> = named.map(Into::into);
+        let document = match deserialize_value::<Spanned<Document>>(value, source, file, &path) {
+            Ok(document) => document,
+            Err(error) => {
+                errors.push(error);
+                unread_files.extend(named);
+                continue;
+            }
+        };
+        let places = record_places(&spans, &lines, &document);
         let broken = rules.document(index, document.get_ref());
         if !broken.is_empty() {
             let root = again.get_or_insert_with(|| parse_again(source));
             let table = LocatedTable {
                 root: root.as_ref(),
                 lines: &lines,
-                path: format!("document[{}]", index + 1),
+                path,
                 place: places.header,
             };
             errors.extend(table.rule_errors(file, Some(index + 1), broken));
@@ -618,13 +682,29 @@ fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
     let records = records
         .finish()
         .map_err(|error| records_error(file, error))?;
-    Ok(checked(
-        Some(parsed.collection.into_inner()),
-        records,
-        errors,
-        dir,
-        file,
-    ))
+    let mut read = checked(info, records, errors, dir, file);
+    if let Some(loaded) = &mut read.loaded {
+        loaded.unread_files = unread_files;
+    }
+    Ok(read)
+}
+
+/// Deserializes a value of the file at `path` (`collection`,
+/// `document[N]`) as a `T`; errors are located in `source`.
+fn deserialize_value<T: serde::de::DeserializeOwned>(
+    value: Spanned<DeValue<'_>>,
+    source: &str,
+    file: &Path,
+    path: &str,
+) -> std::result::Result<T, RecordError> {
+    let deserializer = toml::de::ValueDeserializer::from(value);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let field = match field_path(error.path(), 0) {
+            inner if inner.is_empty() => path.to_string(),
+            inner => format!("{path}.{inner}"),
+        };
+        toml_error(source, file, error.inner(), field)
+    })
 }
 
 /// The collection, if its table read, with the records that read, and
@@ -966,8 +1046,7 @@ date = "2014-06-20?"
         let error = loaded.document_error(loaded.records.len() - 1, "file", String::new());
         assert_eq!(error.field, format!("document[{last}].file"));
         assert_eq!(errors(&source), read.errors);
-        // Parsed whole, the first error is the only one.
-        assert_eq!(whole_errors(&source), read.errors[..1]);
+        assert_eq!(whole_errors(&source), read.errors);
     }
 
     fn parse_partly(source: &str) -> PartlyLoaded {
@@ -1045,6 +1124,49 @@ date = "2014-06-20?"
             errors(&other_table)[0]
                 .message
                 .contains("unknown field `extra`")
+        );
+    }
+
+    #[test]
+    fn parsed_whole_every_table_that_does_not_read_is_reported() {
+        let header = &MINIMAL[..MINIMAL.find("[[document]]").unwrap()];
+        // Keys before the first table: parsed whole.
+        let source = format!(
+            "extra = 1\ndocument = [\n  {{ id = \"a\", title = \"A\", file = \"a.txt\" }},\n  \
+             {{ id = \"b\", titel = \"B\", file = \"b.txt\" }},\n  \
+             {{ id = \"a\", title = \"C\", file = \"c.txt\" }},\n  \
+             {{ id = \"d\", title = \"D\", file = \"d.txt\", sha256 = \"abc\" }},\n]\n{header}"
+        );
+        let (dir, file) = (Path::new("."), Path::new("collection.toml"));
+        assert!(read_split(source.as_bytes(), dir, file).unwrap().is_none());
+        let read = parse_whole(&source, dir, file).unwrap();
+        let places: Vec<(Option<usize>, &str)> = read
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (Some(1), "extra"),
+                (Some(4), "document[2].titel"),
+                (Some(5), "document[3].id"),
+                (Some(6), "document[4].sha256"),
+            ]
+        );
+        let loaded = read.loaded.expect("the collection reads");
+        assert_eq!(loaded.records.len(), 2);
+        assert_eq!(loaded.unread_files, ["b.txt".into(), "d.txt".into()]);
+        // What does not read at all is still one error.
+        let broken = source.replace("extra = 1", "extra = ");
+        assert_eq!(whole_errors(&broken).len(), 1);
+        let no_collection = whole_errors("document = 1\n");
+        let fields: Vec<&str> = no_collection.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["", "document"]);
+        assert!(
+            no_collection[1].message.contains("expected a sequence"),
+            "{}",
+            no_collection[1]
         );
     }
 

@@ -304,3 +304,46 @@ authors = [
              is an organization",
         ));
 }
+
+#[test]
+fn a_file_parsed_whole_has_every_table_that_does_not_read_reported() {
+    let dir = Dir::new();
+    dir.create("c/a.txt", "text\n");
+    // Documents before the [collection] table, as an inline array: not
+    // laid out a table at a time, so parsed whole.
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "document = [
+  {{ id = \"a\", title = \"A\", file = \"a.txt\" }},
+  {{ id = \"b\", titel = \"B\", file = \"b.txt\" }},
+  {{ id = \"c\", title = \"C\", file = \"c.txt\", colour = \"red\" }},
+  {{ id = \"a\", title = \"D\", file = \"d.txt\" }},
+]
+{COLLECTION_HEADER}"
+        ),
+    );
+    let output = corpack()
+        .args(["check", "--json"])
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let errors: Vec<(u64, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (3, "document[2].titel"),
+            (4, "document[3].colour"),
+            (5, "document[4].id"),
+            (5, "document[4].file"),
+        ]
+    );
+    assert_eq!(report["documents"], 2);
+}
