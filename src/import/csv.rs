@@ -256,8 +256,46 @@ struct Sheet<'f> {
     columns: Columns,
     errors: Vec<RecordError>,
     collection_row: Option<(usize, CollectionFields)>,
-    /// Each document with its row and its `filename` as written.
-    documents: Vec<(Document, usize, String)>,
+    /// Each document with its row, its `filename` as written, and the
+    /// cells of its values that one of several columns holds.
+    documents: Vec<(Document, usize, String, ValueCells)>,
+}
+
+/// Which cell of a row holds each value of a document that one of several
+/// columns can hold, so that a rule it breaks names that column: an author
+/// is in one of the `dc.creator` or `dc.contributor` columns, a disputing
+/// work in one of the `contested.disputed_by` columns, the context in
+/// `dc.description` or `context`.
+#[derive(Default)]
+struct ValueCells {
+    /// The column and position of each author, in order.
+    authors: Vec<(Column, usize)>,
+    /// The position of each disputing work, in order.
+    disputed_by: Vec<usize>,
+    context: Option<(Column, usize)>,
+}
+
+impl ValueCells {
+    /// The column and position of the cell holding `field` (a path such
+    /// as `provenance.authors[2].name`), if one of several columns can.
+    fn of(&self, field: &str) -> Option<(Column, usize)> {
+        let index = |list: &str| -> Option<usize> {
+            let rest = field.strip_prefix(list)?.strip_prefix('[')?;
+            let number: usize = rest.split(']').next()?.parse().ok()?;
+            number.checked_sub(1)
+        };
+        if let Some(index) = index("provenance.authors") {
+            return self.authors.get(index).copied();
+        }
+        if let Some(index) = index("contested.disputed_by") {
+            let position = self.disputed_by.get(index)?;
+            return Some((Column::DisputedBy, *position));
+        }
+        if field == "provenance.context" {
+            return self.context;
+        }
+        None
+    }
 }
 
 impl Sheet<'_> {
@@ -402,20 +440,31 @@ impl Sheet<'_> {
                 "empty: every document has a title".into(),
             );
         }
+        let mut value_cells = ValueCells::default();
         let context = match (cells.one(Column::Description), cells.one(Column::Context)) {
             (Some(_), Some((position, _))) => {
                 let message = "dc.description and context are one field: fill one".into();
                 self.error(row, position, Column::Context, message);
                 None
             }
-            (Some((_, text)), None) | (None, Some((_, text))) => Some(text.to_string()),
+            (Some((position, text)), None) => {
+                value_cells.context = Some((Column::Description, position));
+                Some(text.to_string())
+            }
+            (None, Some((position, text))) => {
+                value_cells.context = Some((Column::Context, position));
+                Some(text.to_string())
+            }
             (None, None) => None,
         };
         let mut authors = Vec::new();
         for column in [Column::Creator, Column::Contributor] {
             for (position, text) in cells.all(column).collect::<Vec<_>>() {
                 match person(text, column) {
-                    Ok(author) => authors.push(author),
+                    Ok(author) => {
+                        authors.push(author);
+                        value_cells.authors.push((column, position));
+                    }
                     Err(error) => self.error(row, position, column, error),
                 }
             }
@@ -450,7 +499,10 @@ impl Sheet<'_> {
         let mut disputed_by = Vec::new();
         for (position, text) in cells.all(Column::DisputedBy).collect::<Vec<_>>() {
             match disputing_work(text) {
-                Ok(work) => disputed_by.push(work),
+                Ok(work) => {
+                    disputed_by.push(work);
+                    value_cells.disputed_by.push(position);
+                }
                 Err(error) => self.error(row, position, Column::DisputedBy, error),
             }
         }
@@ -480,7 +532,8 @@ impl Sheet<'_> {
                 provenance,
                 contested,
             };
-            self.documents.push((document, row, written.to_string()));
+            let filename = written.to_string();
+            self.documents.push((document, row, filename, value_cells));
         }
     }
 
@@ -526,17 +579,27 @@ impl Sheet<'_> {
         };
         let mut rows = Vec::new();
         let mut filenames = Vec::new();
-        for (document, row, filename) in self.documents {
+        let mut value_cells = Vec::new();
+        for (document, row, filename, cells) in self.documents {
             collection.documents.push(document);
             rows.push(row);
             filenames.push(filename);
+            value_cells.push(cells);
         }
         let errors: Vec<RecordError> = rule_errors(&collection)
             .into_iter()
             .map(|error| {
-                let column = field_column(&error.field, error.document.is_none());
+                let cell = error
+                    .document
+                    .and_then(|index| value_cells[index].of(&error.field));
+                let (column, position) = match cell {
+                    Some((column, position)) => (column, Some(position)),
+                    None => {
+                        let column = field_column(&error.field, error.document.is_none());
+                        (column, self.columns.position(column))
+                    }
+                };
                 let row = error.document.map_or(collection_row, |index| rows[index]);
-                let position = self.columns.position(column);
                 let mut record = cell_error(self.file, row, position, column, error.message);
                 if row == 0 {
                     record.line = None;
@@ -574,7 +637,8 @@ fn cell_error(
 }
 
 /// The column holding a record field (a path such as
-/// `provenance.authors[2].name`) in the CSV form.
+/// `provenance.authors[2].name`) in the CSV form; of the columns that can
+/// hold an author, the first (a row's [`ValueCells`] tell which holds it).
 fn field_column(field: &str, collection_row: bool) -> Column {
     let head = field.split(['[', '.']).next().unwrap_or_default();
     let section = field.split('[').next().unwrap_or_default();
@@ -916,6 +980,37 @@ mod tests {
             "{}",
             messages[0]
         );
+    }
+
+    #[test]
+    fn a_rule_names_the_column_of_the_value_that_breaks_it() {
+        let header = format!(
+            "{HEADER},dc.creator,dc.creator,dc.contributor,contested.disputed_by,\
+             contested.disputed_by,context"
+        );
+        let text = format!(
+            "{header}\n{COLLECTION_ROW},,,,,,\n\
+             a.txt,a,A,,,,Ann,Ann,Board | type=organization | role=editor | \
+             orcid=0000-0002-1825-0097,W,W,C\n\
+             b.txt,b,B,,,,,,,Z | doi=10.1000/182,Y | doi=10.1000/182,\n"
+        );
+        let (places, messages) = located(&text);
+        assert_eq!(
+            places,
+            [
+                (3, Some(8), "dc.creator".to_string()),
+                (3, Some(9), "dc.contributor".to_string()),
+                (3, Some(11), "contested.disputed_by".to_string()),
+                (4, Some(11), "contested.disputed_by".to_string()),
+            ]
+        );
+        assert!(messages[0].contains("listed twice"), "{}", messages[0]);
+        assert!(
+            messages[1].contains("is an organization"),
+            "{}",
+            messages[1]
+        );
+        assert!(messages[3].contains("DOI 10.1000/182"), "{}", messages[3]);
     }
 
     #[test]

@@ -159,6 +159,56 @@ fn a_bad_cell_writes_nothing() {
 }
 
 #[test]
+fn a_rule_broken_by_a_cell_names_that_cell_s_column() {
+    let dir = Dir::new();
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.title,dc.creator,dc.contributor,contested.disputed_by,contested.disputed_by\n\
+         a.txt,A,Ann,Board | type=organization | role=editor | orcid=0000-0002-1825-0097,W,W\n",
+    );
+    let out = dir.join("c");
+    let output = corpack()
+        .args(["import", "csv", "--json"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let cells: Vec<(u64, u64, &str)> = report["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["column"].as_u64().unwrap(),
+                r["field"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // Not the first column that can hold an author, or a work.
+    assert_eq!(
+        cells,
+        [(2, 4, "dc.contributor"), (2, 6, "contested.disputed_by")]
+    );
+    corpack()
+        .args(["import", "csv"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "m.csv:2:4: dc.contributor: row 2: \"Board\" is an organization",
+        ));
+    assert!(!out.exists(), "nothing may be written");
+}
+
+#[test]
 fn a_wrong_checksum_writes_nothing() {
     let dir = Dir::new();
     dir.create("files/a.txt", "A\n");
