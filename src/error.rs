@@ -121,8 +121,9 @@ pub enum Error {
 }
 
 /// The stable code of an error, for scripts: the `--json` document of a
-/// command that failed carries it. Each kind of error has its own, and a
-/// command line that cannot be parsed is `usage`.
+/// command that failed carries it, and so does its text (`error[io]: …`).
+/// Each kind of error has its own, and a command line that cannot be
+/// parsed is `usage`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema, Display, IntoStaticStr)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]

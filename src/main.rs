@@ -14,16 +14,14 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            // A script that asked for JSON gets JSON, even for a bad command line.
-            if error.use_stderr() && std::env::args_os().any(|arg| arg == "--json") {
-                return cli::report_usage_error(error.render().to_string().trim_end());
+            if !error.use_stderr() {
+                // --help or --version.
+                let _ = error.print();
+                return ExitCode::SUCCESS;
             }
-            let _ = error.print();
-            return ExitCode::from(if error.use_stderr() {
-                cli::EXIT_ERROR
-            } else {
-                0
-            });
+            // A script that asked for JSON gets JSON, even for a bad command line.
+            let json = std::env::args_os().any(|arg| arg == "--json");
+            return cli::report_usage_error(&error, json);
         }
     };
     if let Err(error) = cli::signals::remove_temporaries_on_signals() {

@@ -244,38 +244,58 @@ pub(crate) fn print_text(text: &str) -> io::Result<()> {
     stdout.flush()
 }
 
-/// Prints a failure: text on stderr, or a JSON document on stdout.
+/// Prints a failure: text on stderr, `corpack: error[<code>]: <message>`
+/// as a finding is `<path>: <severity>[<code>]: <message>`, or a JSON
+/// document on stdout.
 pub fn report_error(error: &anyhow::Error, json: bool) -> ExitCode {
     let message = format!("{error:#}");
+    let cause = error
+        .chain()
+        .find_map(|c| c.downcast_ref::<corpack::Error>());
+    let report = match cause {
+        Some(cause) => ErrorReport::new(message, cause),
+        // Outside the library only I/O fails: writing the output, or
+        // setting up the signal handlers.
+        None => ErrorReport::without_error(message, ErrorCode::Io),
+    };
     if json {
-        let report = match error
-            .chain()
-            .find_map(|c| c.downcast_ref::<corpack::Error>())
-        {
-            Some(cause) => ErrorReport::new(message, cause),
-            // Outside the library only I/O fails: writing the output, or
-            // setting up the signal handlers.
-            None => ErrorReport::without_error(message, ErrorCode::Io),
-        };
         print_error_report(&report);
     } else {
-        eprintln!("corpack: {message}");
+        eprintln!("{}", text_error(&report));
     }
     ExitCode::from(EXIT_ERROR)
 }
 
-/// Prints a command line that cannot be parsed, as a JSON document: the
-/// caller asked for JSON.
-pub fn report_usage_error(message: &str) -> ExitCode {
-    let report = ErrorReport::without_error(message.to_string(), ErrorCode::Usage);
-    print_error_report(&report);
+/// Prints a command line that cannot be parsed: as clap writes it, its
+/// leading `error:` given the code (`error[usage]:`; the help that a
+/// command line missing its command gets has none), or as a JSON document
+/// when the command line asks for JSON.
+pub fn report_usage_error(error: &clap::Error, json: bool) -> ExitCode {
+    let plain = error.render().to_string();
+    if json {
+        let message = plain.trim_end().to_string();
+        print_error_report(&ErrorReport::without_error(message, ErrorCode::Usage));
+    } else {
+        // The same text with clap's styles, which anstream keeps for a
+        // terminal that shows them.
+        let mut text = error.render().ansi().to_string();
+        if plain.starts_with("error:") {
+            text = text.replacen("error:", &format!("error[{}]:", ErrorCode::Usage), 1);
+        }
+        anstream::eprint!("{text}");
+    }
     ExitCode::from(EXIT_ERROR)
 }
 
 fn print_error_report(report: &ErrorReport) {
     if print_json(report).is_err() {
-        eprintln!("corpack: {}", report.error);
+        eprintln!("{}", text_error(report));
     }
+}
+
+/// A failure as text.
+fn text_error(report: &ErrorReport) -> String {
+    format!("corpack: error[{}]: {}", report.code, report.error)
 }
 
 /// Whether an error is only a closed stdout (e.g. piped into `head`).

@@ -140,3 +140,53 @@ fn a_usage_error_has_its_code() {
     assert_eq!(document["code"], "usage");
     assert!(document["error"].as_str().unwrap().starts_with("error: "));
 }
+
+/// Runs corpack with `args`, without `--json`: it must fail with exit 2,
+/// print nothing on stdout, and give its error on stderr.
+fn error_text(args: &[&Path]) -> String {
+    let output = corpack().args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    assert!(output.stdout.is_empty(), "{args:?}");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn a_text_error_shows_its_code_as_a_finding_shows_its_own() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = dir.create("out.zip", "not replaced without --force");
+    let text = error_text(&["pack".as_ref(), &collection, "-o".as_ref(), &bundle]);
+    let expected = format!(
+        "corpack: error[output-exists]: cannot pack {}: {}: already exists",
+        collection.display(),
+        bundle.display()
+    );
+    assert!(text.starts_with(&expected), "{text}");
+    let missing = dir.join("missing");
+    let text = error_text(&["check".as_ref(), &missing]);
+    assert!(
+        text.starts_with("corpack: error[io]: cannot check "),
+        "{text}"
+    );
+    dir.create(
+        "bad/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"Bad Id\"\ntitle = \"X\"\nfile = \"x.txt\"\n"
+        ),
+    );
+    let out = dir.join("bad.zip");
+    let text = error_text(&["pack".as_ref(), &dir.join("bad"), "-o".as_ref(), &out]);
+    assert!(
+        text.starts_with("corpack: error[record-invalid]: cannot pack "),
+        "{text}"
+    );
+    assert!(
+        text.contains("collection.toml:9:6: document[1].id: invalid slug"),
+        "{text}"
+    );
+    let text = error_text(&["pack".as_ref(), "--threads".as_ref(), "0".as_ref()]);
+    assert!(
+        text.starts_with("error[usage]: invalid value '0'"),
+        "{text}"
+    );
+}
