@@ -28,8 +28,8 @@ pub use self::locate::{Found, Located, Location, locate, locate_all, require_dir
 pub use self::records::{Records, RecordsInOrder, ReorderedSpill};
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{
-    Author, AuthorTable, AuthorType, DisputingWork, DisputingWorkTable, Place, PlaceTable, Role,
-    WorkType,
+    Assessor, AssessorTable, Author, AuthorTable, AuthorType, DisputingWork, DisputingWorkTable,
+    Place, PlaceTable, Role, WorkType,
 };
 pub use self::save::to_toml;
 pub use self::scan::{COLLECTION_CSV, scan};
@@ -176,9 +176,10 @@ pub struct Contested {
     /// identifiers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disputed_by: Vec<DisputingWork>,
-    /// Who assessed the status.
+    /// Who assessed the status: a person, or an organization (a table
+    /// with `type = "organization"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assessed_by: Option<String>,
+    pub assessed_by: Option<Assessor>,
     /// When the status was assessed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessed_on: Option<IsoDate>,

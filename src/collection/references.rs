@@ -1,5 +1,6 @@
 //! Values written as a string or as a table: people credited with a
-//! document, places, and works that dispute it.
+//! document, who assessed whether it is disputed, places, and works that
+//! dispute it.
 //!
 //! Each has one Rust value per meaning: `"Ada"`, `{ name = "Ada" }` and
 //! `{ name = "Ada", role = "author" }` all read as the same [`Author`],
@@ -208,8 +209,65 @@ name_or_table!(
      role, orcid, wikidata }."
 );
 
-/// Whether an author is a person or an organization; each is a schema.org
-/// type.
+/// Who assessed whether a document is disputed: a person, or an
+/// organization (a project's maintainers, an editorial board).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Assessor {
+    /// The name as it should be cited.
+    pub name: String,
+    /// Whether it is a person or an organization.
+    pub kind: AuthorType,
+}
+
+/// An assessor written as a table.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "AssessorTable")]
+pub struct AssessorTable {
+    /// The name as it should be cited.
+    pub name: String,
+    /// `person` (the default) or `organization`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<AuthorType>,
+}
+
+impl NameOrTable for Assessor {
+    type Table = AssessorTable;
+    const EXPECTING: &'static str = "a name or a table { name, type }";
+
+    fn from_name(name: String) -> Assessor {
+        Assessor {
+            name,
+            kind: AuthorType::Person,
+        }
+    }
+
+    fn from_table(table: AssessorTable) -> Assessor {
+        Assessor {
+            name: table.name,
+            kind: table.kind.unwrap_or(AuthorType::Person),
+        }
+    }
+
+    fn as_name(&self) -> Option<&str> {
+        (self.kind == AuthorType::Person).then_some(&self.name)
+    }
+
+    fn to_table(&self) -> AssessorTable {
+        AssessorTable {
+            name: self.name.clone(),
+            kind: (self.kind != AuthorType::Person).then_some(self.kind),
+        }
+    }
+}
+
+name_or_table!(
+    Assessor,
+    "A person or an organization: a name (a person), or a table { name, type }."
+);
+
+/// Whether an author or an assessor is a person or an organization; each
+/// is a schema.org type.
 #[derive(
     Clone,
     Copy,
@@ -540,6 +598,28 @@ mod tests {
             error.contains("unknown variant `group`, expected `person` or `organization`"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn an_assessor_is_a_person_unless_said_otherwise() {
+        #[derive(Debug, Deserialize, Serialize, PartialEq)]
+        struct Assessors {
+            by: Vec<Assessor>,
+        }
+        let assessors: Assessors = toml::from_str(
+            r#"by = ["Ada", { name = "Ada", type = "person" }, { name = "Board", type = "organization" }]"#,
+        )
+        .unwrap();
+        assert_eq!(assessors.by[0], assessors.by[1]);
+        assert_eq!(assessors.by[2].kind, AuthorType::Organization);
+        assert_eq!(
+            toml::to_string(&assessors).unwrap(),
+            "by = [\"Ada\", \"Ada\", { name = \"Board\", type = \"organization\" }]\n"
+        );
+        let error = toml::from_str::<Assessors>(r#"by = [{ name = "A", role = "editor" }]"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unknown field `role`"), "{error}");
     }
 
     #[test]

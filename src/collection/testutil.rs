@@ -13,8 +13,8 @@ use super::values::{
     Slug, WebUrl, WikidataId,
 };
 use super::{
-    Aspect, Author, AuthorType, Collection, CollectionInfo, Contested, DisputingWork, Document,
-    Place, Provenance, Role, Status, WorkType,
+    Aspect, Assessor, Author, AuthorType, Collection, CollectionInfo, Contested, DisputingWork,
+    Document, Place, Provenance, Role, Status, WorkType,
 };
 use crate::edtf::EdtfDate;
 
@@ -154,6 +154,11 @@ fn author() -> impl Strategy<Value = Author> {
         })
 }
 
+fn assessor() -> impl Strategy<Value = Assessor> {
+    let kind = prop_oneof![3 => Just(AuthorType::Person), 1 => Just(AuthorType::Organization)];
+    (name(), kind).prop_map(|(name, kind)| Assessor { name, kind })
+}
+
 fn place_with(name: impl Strategy<Value = String>) -> impl Strategy<Value = Place> {
     (
         name,
@@ -249,7 +254,7 @@ fn contested() -> impl Strategy<Value = Contested> {
         vec(aspect, 0..3),
         option::of(text()),
         vec(disputing_work(), 0..3),
-        option::of(name()),
+        option::of(assessor()),
         option::of(iso_date()),
     )
         .prop_map(

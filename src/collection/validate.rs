@@ -231,7 +231,9 @@ impl Rules {
                 }
             }
         }
-        self.optional_name("contested.assessed_by", contested.assessed_by.as_deref());
+        if let Some(assessor) = &contested.assessed_by {
+            self.name("contested.assessed_by.name", &assessor.name);
+        }
         std::mem::take(&mut self.errors)
     }
 }

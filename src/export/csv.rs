@@ -226,7 +226,16 @@ fn document_row(document: &Document) -> Vec<(Column, String)> {
             Some(StructuredCell::write(&work.citation, &parts)),
         );
     }
-    push(Column::AssessedBy, contested.assessed_by.clone());
+    push(
+        Column::AssessedBy,
+        contested.assessed_by.as_ref().map(|assessor| {
+            let mut parts = Vec::new();
+            if assessor.kind != AuthorType::Person {
+                parts.push(("type", assessor.kind.to_string()));
+            }
+            StructuredCell::write(&assessor.name, &parts)
+        }),
+    );
     push(
         Column::AssessedOn,
         contested.assessed_on.map(|d| d.to_string()),

@@ -125,8 +125,8 @@ pub fn contested_note(contested: &Contested) -> Option<String> {
         parts.push(sentence(&format!("Disputed by: {}", works.join("; "))));
     }
     match (&contested.assessed_by, &contested.assessed_on) {
-        (Some(who), Some(on)) => parts.push(format!("Assessed by {who} on {on}.")),
-        (Some(who), None) => parts.push(format!("Assessed by {who}.")),
+        (Some(who), Some(on)) => parts.push(format!("Assessed by {} on {on}.", who.name)),
+        (Some(who), None) => parts.push(format!("Assessed by {}.", who.name)),
         (None, Some(on)) => parts.push(format!("Assessed on {on}.")),
         (None, None) => {}
     }
@@ -193,7 +193,7 @@ pub fn sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collection::DisputingWork;
+    use crate::collection::{Assessor, AuthorType, DisputingWork};
 
     fn plain(edtf: &str) -> Option<String> {
         PlainDate::of(&edtf.parse().unwrap()).map(|p| p.text())
@@ -246,7 +246,10 @@ mod tests {
                     url: None,
                 },
             ],
-            assessed_by: Some("Ada".into()),
+            assessed_by: Some(Assessor {
+                name: "Ada".into(),
+                kind: AuthorType::Person,
+            }),
             assessed_on: Some("2026-11-20".parse().unwrap()),
         };
         assert_eq!(

@@ -12,8 +12,8 @@ use super::csv_format::{Column, OBJECTS_PREFIX, StructuredCell, is_collection_ro
 use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write_collection};
 use crate::collection::validate::rule_errors;
 use crate::collection::{
-    Aspect, Author, AuthorType, Collection, Contested, DisputingWork, Document, Place, Provenance,
-    Role, require_dirs,
+    Aspect, Assessor, Author, AuthorType, Collection, Contested, DisputingWork, Document, Place,
+    Provenance, Role, require_dirs,
 };
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
 use crate::progress::Progress;
@@ -511,7 +511,7 @@ impl Sheet<'_> {
             aspects,
             summary: self.text(&cells, Column::Summary),
             disputed_by,
-            assessed_by: self.text(&cells, Column::AssessedBy),
+            assessed_by: self.assessor(&cells),
             assessed_on: self.parse(&cells, Column::AssessedOn),
         };
         let media_type = self.parse(&cells, Column::Format);
@@ -534,6 +534,17 @@ impl Sheet<'_> {
             };
             let filename = written.to_string();
             self.documents.push((document, row, filename, value_cells));
+        }
+    }
+
+    fn assessor(&mut self, cells: &Cells) -> Option<Assessor> {
+        let (position, text) = cells.one(Column::AssessedBy)?;
+        match assessor(text) {
+            Ok(assessor) => Some(assessor),
+            Err(error) => {
+                self.error(cells.row, position, Column::AssessedBy, error);
+                None
+            }
         }
     }
 
@@ -662,7 +673,7 @@ fn field_column(field: &str, collection_row: bool) -> Column {
         (_, _, "contested.aspects") => Column::Aspects,
         (_, _, "contested.summary") => Column::Summary,
         (_, _, "contested.disputed_by") => Column::DisputedBy,
-        (_, _, "contested.assessed_by") => Column::AssessedBy,
+        (_, _, "contested.assessed_by.name") => Column::AssessedBy,
         _ => Column::Filename,
     }
 }
@@ -671,11 +682,7 @@ fn field_column(field: &str, collection_row: bool) -> Column {
 /// author; in `dc.contributor` it must be given.
 fn person(text: &str, column: Column) -> Result<Author, String> {
     let cell = StructuredCell::parse(text, &["type", "role", "orcid", "wikidata"])?;
-    let kind = match cell.get("type") {
-        Some(kind) => AuthorType::from_str(kind)
-            .map_err(|_| format!("unknown type {kind:?}: expected person or organization"))?,
-        None => AuthorType::Person,
-    };
+    let kind = author_type(cell.get("type"))?;
     let role = match (cell.get("role"), column) {
         (Some(role), _) => Role::from_str(role).map_err(|_| {
             format!(
@@ -699,6 +706,24 @@ fn person(text: &str, column: Column) -> Result<Author, String> {
         wikidata: cell.get("wikidata").map(str::parse).transpose()?,
         name: cell.name,
     })
+}
+
+/// An assessor cell: a person unless its `type` says otherwise.
+fn assessor(text: &str) -> Result<Assessor, String> {
+    let cell = StructuredCell::parse(text, &["type"])?;
+    Ok(Assessor {
+        kind: author_type(cell.get("type"))?,
+        name: cell.name,
+    })
+}
+
+/// The `type` of a person cell; a person when it is not given.
+fn author_type(kind: Option<&str>) -> Result<AuthorType, String> {
+    match kind {
+        Some(kind) => AuthorType::from_str(kind)
+            .map_err(|_| format!("unknown type {kind:?}: expected person or organization")),
+        None => Ok(AuthorType::Person),
+    }
 }
 
 fn place(text: &str) -> Result<Place, String> {

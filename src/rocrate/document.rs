@@ -306,7 +306,9 @@ fn describe_rights(
 /// a `ClaimReview` (`#review-<id>`) whose `itemReviewed` is a `Claim`
 /// (`#claim-<id>`) that `appearance` ties to the document. The review
 /// carries the aspects (`reviewAspect`), the summary (`reviewBody`), who
-/// assessed it (`author`, a `Person`), when (`datePublished`) and the
+/// assessed it (`author`, a `Person` or an `Organization`: the entity of
+/// an author of that name and type without identifiers, if there is one),
+/// when (`datePublished`) and the
 /// disputing works (`citation`); it has no `reviewRating`, as corpack
 /// records who disputes what, not a verdict. Written when the document is
 /// contested or anything about an assessment is recorded; returns its id.
@@ -353,10 +355,17 @@ fn review_entities(
         "reviewBody",
         contested.summary.as_ref().map(|s| json!(s)),
     );
-    if let Some(name) = &contested.assessed_by {
-        let id = ids.person(name, None, None);
-        contextual.add_once("person", &id, || {
-            into_map(json!({"@id": id, "@type": "Person", "name": name}))
+    if let Some(assessor) = &contested.assessed_by {
+        let (kind, id) = match assessor.kind {
+            AuthorType::Person => ("person", ids.person(&assessor.name, None, None)),
+            AuthorType::Organization => (
+                "organization",
+                ids.organization(&assessor.name, None).to_string(),
+            ),
+        };
+        contextual.add_once(kind, &id, || {
+            let schema_type = assessor.kind.schema_type();
+            into_map(json!({"@id": id, "@type": schema_type, "name": assessor.name}))
         });
         review.insert("author".into(), reference(&id));
     }

@@ -283,8 +283,12 @@ impl EntityIdsBuilder {
                 AuthorType::Person => {}
             }
         }
-        if let Some(name) = &record.contested.assessed_by {
-            keep(&mut self.0.people, agent_key(name, None), name);
+        if let Some(assessor) = &record.contested.assessed_by {
+            let kind = match assessor.kind {
+                AuthorType::Person => &mut self.0.people,
+                AuthorType::Organization => &mut self.0.organizations,
+            };
+            keep(kind, agent_key(&assessor.name, None), &assessor.name);
         }
         if let Some(publisher) = &record.provenance.publisher {
             keep(&mut self.0.organizations, publisher.clone(), publisher);

@@ -304,8 +304,8 @@ fn status(record: &Document) -> String {
 fn assessed(record: &Document) -> Option<String> {
     let contested = &record.contested;
     match (&contested.assessed_by, &contested.assessed_on) {
-        (Some(by), Some(on)) => Some(format!("assessed by {} on {on}", escape(by))),
-        (Some(by), None) => Some(format!("assessed by {}", escape(by))),
+        (Some(by), Some(on)) => Some(format!("assessed by {} on {on}", escape(&by.name))),
+        (Some(by), None) => Some(format!("assessed by {}", escape(&by.name))),
         (None, Some(on)) => Some(format!("assessed on {on}")),
         (None, None) => None,
     }
@@ -436,6 +436,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collection::Assessor;
     use crate::rocrate::testutil::sample;
 
     fn sample_html() -> String {
@@ -467,7 +468,10 @@ mod tests {
             doi: None,
             url: None,
         }];
-        record.contested.assessed_by = Some(hostile.into());
+        record.contested.assessed_by = Some(Assessor {
+            name: hostile.into(),
+            kind: AuthorType::Organization,
+        });
         let html = preview_html(&info, &documents);
         let (page, json) = split_script(&html);
         assert!(!page.contains("<script>"), "{page}");

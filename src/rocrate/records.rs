@@ -29,8 +29,8 @@ use super::terms::{COPYRIGHT_NOTICE, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PA
 use crate::bundle::DOCUMENTS_DIR;
 use crate::collection::values::{GeonamesId, License, Orcid, WikidataId};
 use crate::collection::{
-    Aspect, Author, AuthorType, Collection, CollectionInfo, Contested, DisputingWork, Document,
-    NameOrTable, Place, Provenance, Role, WorkType,
+    Aspect, Assessor, Author, AuthorType, Collection, CollectionInfo, Contested, DisputingWork,
+    Document, NameOrTable, Place, Provenance, Role, WorkType,
 };
 
 type Entity = Map<String, Value>;
@@ -244,7 +244,19 @@ impl<'a> Reader<'_, 'a> {
             contested.aspects.push(aspect);
         }
         contested.summary = text(review, "reviewBody").map(str::to_string);
-        contested.assessed_by = self.linked_name(review, "author")?;
+        contested.assessed_by = match self.linked_one(review, "author")? {
+            Some(assessor) => Some(Assessor {
+                name: required(assessor, "name")
+                    .map_err(|e| format!("author: {e}"))?
+                    .to_string(),
+                kind: if has_type(assessor, "Organization") {
+                    AuthorType::Organization
+                } else {
+                    AuthorType::Person
+                },
+            }),
+            None => None,
+        };
         contested.assessed_on = optional(review, "datePublished")?;
         Ok(contested)
     }

@@ -41,7 +41,8 @@ pub struct GenDocument {
     aspects: Vec<&'static str>,
     summary: Option<String>,
     disputed_by: Vec<(String, u8)>,
-    assessed_by: Option<String>,
+    /// Name, and whether it is an organization.
+    assessed_by: Option<(String, bool)>,
 }
 
 /// One generated collection.
@@ -142,7 +143,7 @@ fn document() -> impl Strategy<Value = GenDocument> {
             proptest::sample::subsequence(ASPECTS, 0..=4),
             option::of(text()),
             vec((text(), 0..3u8), 0..3),
-            option::of(text()),
+            option::of((text(), any::<bool>())),
         ),
     )
         .prop_map(
@@ -339,14 +340,18 @@ impl GenDocument {
             })
             .collect();
         toml.push_str(&format!("disputed_by = [{}]\n", works.join(", ")));
-        let optional = [
-            ("summary", &self.summary),
-            ("assessed_by", &self.assessed_by),
-        ];
-        for (key, value) in optional {
-            if let Some(value) = value {
-                toml.push_str(&format!("{key} = {}\n", quoted(value)));
+        if let Some(summary) = &self.summary {
+            toml.push_str(&format!("summary = {}\n", quoted(summary)));
+        }
+        match &self.assessed_by {
+            Some((name, true)) => toml.push_str(&format!(
+                "assessed_by = {{ name = {}, type = \"organization\" }}\n",
+                quoted(name)
+            )),
+            Some((name, false)) => {
+                toml.push_str(&format!("assessed_by = {}\n", quoted(name)));
             }
+            None => {}
         }
         toml
     }

@@ -1,6 +1,7 @@
 //! `corpack pack`: output, reproducibility, fixity on ingest, record errors.
 
 use std::fs;
+use std::io::Read;
 use std::time::{Duration, SystemTime};
 
 use predicates::prelude::*;
@@ -401,4 +402,60 @@ fn the_seed_talk_is_held_with_its_source_and_checked() {
             "declared sha256 972962436953c9ea6eecd3eed1bc013f6e43803f40ed42985ea46f3eb969bfa7",
         ));
     assert!(!dir.join("bad.zip").exists());
+}
+
+#[test]
+fn an_organization_assessor_is_the_organization_of_its_name() {
+    let dir = Dir::new();
+    dir.create("c/a.txt", "a\n");
+    dir.create(
+        "c/collection.toml",
+        "[collection]\nid = \"c\"\ntitle = \"T\"\ndescription = \"D\"\nlicense = \"CC0-1.0\"\n\
+         date = \"2026-11-25\"\nsource_organization = \"Corpus Workshop\"\n\n\
+         [[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n\
+         [document.provenance]\nauthors = [{ name = \"Corpus Workshop\", type = \"organization\" }]\n\
+         [document.contested]\nstatus = \"uncontested\"\n\
+         assessed_by = { name = \"Corpus Workshop\", type = \"organization\" }\n",
+    );
+    let bundle = dir.join("c.zip");
+    corpack()
+        .arg("pack")
+        .arg(dir.join("c"))
+        .arg("-o")
+        .arg(&bundle)
+        .arg("-q")
+        .assert()
+        .success();
+    let mut archive = zip::ZipArchive::new(fs::File::open(&bundle).unwrap()).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name("c/data/ro-crate-metadata.json")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    let metadata: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let graph = metadata["@graph"].as_array().unwrap();
+    // The source organization, the author and the assessor: one entity.
+    let named: Vec<&serde_json::Value> = graph
+        .iter()
+        .filter(|e| e["name"] == "Corpus Workshop")
+        .collect();
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert_eq!(named[0]["@type"], "Organization");
+    let review = graph.iter().find(|e| e["@id"] == "#review-a").unwrap();
+    assert_eq!(review["author"]["@id"], named[0]["@id"]);
+    // It reads back as the organization it is.
+    let exported = dir.join("c.csv");
+    corpack()
+        .args(["export", "csv"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&exported)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(&exported).unwrap();
+    assert!(
+        csv.contains(",uncontested,Corpus Workshop | type=organization\n"),
+        "{csv}"
+    );
 }

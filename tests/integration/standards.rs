@@ -113,6 +113,11 @@ license = "CC0-1.0"
 date = "193X"
 origin = "https://example.org/item?id=7"
 
+[document.contested]
+status = "uncontested"
+assessed_by = { name = "Corpus Workshop", type = "organization" }
+assessed_on = "2026-11-20"
+
 [[document]]
 id = "absent"
 title = "Catalogued, not held"
