@@ -191,9 +191,11 @@ fn the_talk_record_says_who_disputes_what() {
     assert_eq!(talk.contested.status, Status::Contested);
     assert_eq!(talk.contested.aspects, [Aspect::Claims]);
     assert_eq!(talk.contested.disputed_by.len(), 4);
+    // The maintainers assessed it, as the organization they are.
+    let assessor = talk.contested.assessed_by.as_ref().expect("an assessor");
     assert_eq!(
-        talk.contested.assessed_by.as_ref().map(|a| a.name.as_str()),
-        Some("corpack maintainers")
+        (assessor.name.as_str(), assessor.kind),
+        ("corpack maintainers", AuthorType::Organization)
     );
 }
 
