@@ -328,20 +328,32 @@ pub struct RecordError {
     pub message: String,
 }
 
-impl fmt::Display for RecordError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+impl RecordError {
+    /// Where it is, `file:line:column`, as far as known.
+    pub fn place(&self) -> String {
+        let mut place = self.file.display().to_string();
         if let Some(line) = self.line {
-            write!(f, ":{line}")?;
+            place.push_str(&format!(":{line}"));
             if let Some(column) = self.column {
-                write!(f, ":{column}")?;
+                place.push_str(&format!(":{column}"));
             }
         }
+        place
+    }
+
+    /// What is wrong, after the field it is about.
+    pub fn what(&self) -> String {
         if self.field.is_empty() {
-            write!(f, ": {}", self.message)
+            self.message.clone()
         } else {
-            write!(f, ": {}: {}", self.field, self.message)
+            format!("{}: {}", self.field, self.message)
         }
+    }
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.place(), self.what())
     }
 }
 

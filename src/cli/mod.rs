@@ -182,8 +182,11 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
         print_json(&report)?;
     } else {
         let mut text = String::new();
+        // Tagged as findings are; pack's fatal error tags its list once.
+        let code = ErrorCode::RecordInvalid;
         for error in &report.errors {
-            text.push_str(&format!("{error}\n"));
+            let (place, what) = (error.place(), error.what());
+            text.push_str(&format!("{place}: error[{code}]: {what}\n"));
         }
         for warning in &report.warnings {
             text.push_str(&format!("{warning}\n"));

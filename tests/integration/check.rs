@@ -300,8 +300,8 @@ authors = [
         .assert()
         .code(1)
         .stdout(contains(
-            "collection.toml:16:9: document[1].provenance.authors[1].orcid: \"Editorial board\" \
-             is an organization",
+            "collection.toml:16:9: error[record-invalid]: document[1].provenance.authors[1].orcid: \
+             \"Editorial board\" is an organization",
         ));
 }
 
