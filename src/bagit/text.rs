@@ -38,7 +38,9 @@ impl TextEncoding {
     pub fn for_label(label: &str) -> Option<TextEncoding> {
         let label = label.trim().to_ascii_lowercase();
         match label.as_str() {
-            "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1" => {
+            // IANA's names and aliases of ISO-8859-1, and common spellings.
+            "iso-8859-1" | "iso_8859-1:1987" | "iso-ir-100" | "iso_8859-1" | "latin1" | "l1"
+            | "ibm819" | "cp819" | "csisolatin1" | "iso8859-1" | "latin-1" => {
                 Some(TextEncoding::Latin1)
             }
             _ => Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg),
@@ -384,6 +386,15 @@ mod tests {
         );
         let latin1 = TextEncoding::for_label("ISO-8859-1").unwrap();
         assert_eq!(lines(b"\xe9\x80", latin1, 100), ok(&["\u{e9}\u{80}"]));
+        for alias in [
+            "ISO_8859-1:1987",
+            "iso-ir-100",
+            "IBM819",
+            "CP819",
+            "csISOLatin1",
+        ] {
+            assert_eq!(TextEncoding::for_label(alias), Some(latin1), "{alias}");
+        }
         assert_eq!(TextEncoding::for_label("nonsense-8"), None);
     }
 
