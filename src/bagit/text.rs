@@ -43,6 +43,10 @@ impl TextEncoding {
             | "ibm819" | "cp819" | "csisolatin1" | "iso8859-1" | "latin-1" => {
                 Some(TextEncoding::Latin1)
             }
+            // Without a byte-order mark, UTF-16 is big-endian (RFC 2781
+            // §4.3); the WHATWG's "utf-16" is little-endian. The decoder
+            // follows a mark either way.
+            "utf-16" => Some(TextEncoding::Whatwg(encoding_rs::UTF_16BE)),
             _ => Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg),
         }
     }
@@ -384,6 +388,9 @@ mod tests {
             lines(b"\xfe\xff\x00a\x00\n\x00b", utf16, 100),
             ok(&["a", "b"])
         );
+        assert_eq!(lines(b"\x00a\x00\n\x00b", utf16, 100), ok(&["a", "b"]));
+        let utf16le = TextEncoding::for_label("UTF-16LE").unwrap();
+        assert_eq!(lines(b"a\x00\n\x00b\x00", utf16le, 100), ok(&["a", "b"]));
         let latin1 = TextEncoding::for_label("ISO-8859-1").unwrap();
         assert_eq!(lines(b"\xe9\x80", latin1, 100), ok(&["\u{e9}\u{80}"]));
         for alias in [
