@@ -1,8 +1,9 @@
 //! Checksums: the algorithms BagIt names, and hashing one read into several.
 //!
-//! corpack writes SHA-256 and SHA-512 manifests. It reads bags with any
-//! algorithm bagit-python knows; MD5 and SHA-1 are accepted but flagged as
-//! weak by verify.
+//! corpack writes SHA-256 and SHA-512 manifests. It verifies the checksums
+//! of the algorithms below (MD5 and SHA-1 accepted but flagged as weak);
+//! a manifest of any other algorithm (`blake2b512`, …) is read, and
+//! its checksums are left unverified (`algorithm-unsupported`).
 
 use md5::Md5;
 use sha1::Sha1;
