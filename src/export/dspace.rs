@@ -15,7 +15,7 @@
 //! | record | DSpace field |
 //! |---|---|
 //! | `title` | `dc.title` |
-//! | authors, speakers / editors / translators, transcribers, interviewers | `dc.contributor.author` / `.editor` / `.other`; every role but author also `local.contributor.<role>` |
+//! | authors, speakers / editors / translators, transcribers, interviewers | `dc.contributor.author` / `.editor` / `.other`; speakers, translators, transcribers and interviewers also `local.contributor.<role>` |
 //! | `provenance.date` | `dc.date.created`: the plain date, or the start of the span (`193X`: `1930`); the EDTF as written in `dc.coverage.temporal` |
 //! | `origin` | `dc.relation.ispartof` |
 //! | `venue`, `publisher` | `dc.publisher` |
