@@ -1,10 +1,14 @@
 //! `check`: a collection's records and files, judged without packing.
 //!
 //! Errors are what stops a pack: records that do not parse or break a rule,
-//! files not found. Warnings are what an archivist would want completed:
-//! provenance with gaps (no date, no origin, no licence or rights) and
-//! disputes recorded without their substance (no summary, no citations, no
-//! aspects, no assessor). `strict` makes every warning an error.
+//! files that cannot be packed (not found, a link leading out, not a
+//! regular file), names the names policy refuses. Warnings are what a pack
+//! leaves out (documents catalogued but not held, files no record packs)
+//! and what an archivist would want completed: provenance with gaps (no
+//! date, no origin, no licence or rights) and disputes recorded without
+//! their substance (no summary, no citations, no aspects, no assessor) or
+//! under another status. `strict` makes every warning an error, except the
+//! names policy's checks allowed with `--allow`.
 
 use std::path::{Path, PathBuf};
 
