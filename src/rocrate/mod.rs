@@ -13,11 +13,12 @@
 //! a test checks that every term the writer uses is in it. The modules
 //! `document` and `metadata` say how each entity is built.
 //!
-//! A contested document links by `review` to a `ClaimReview` `#review-<id>`
-//! whose `itemReviewed` is a `Claim` `#claim-<id>` that `appearance` ties
-//! back to the document: generic schema.org tools see that claims in it are
-//! reviewed, by whom, on which points, and which works dispute them, with
-//! no verdict (`reviewRating`) stated.
+//! A document that is contested, or whose assessment is recorded, links by
+//! `review` to a `ClaimReview` `#review-<id>` whose `itemReviewed` is a
+//! `Claim` `#claim-<id>` that `appearance` ties back to the document:
+//! generic schema.org tools see that claims in it are reviewed, by whom, on
+//! which points, and which works dispute them, with no verdict
+//! (`reviewRating`) stated.
 
 mod document;
 mod graph;
