@@ -1,5 +1,7 @@
 //! The RO-Crate metadata against the payload: every `File` it describes is
-//! present, with the size and SHA-256 it states.
+//! present, with the size (when stated as a number of bytes, not as
+//! schema.org's other words for it, `12 kB`) and SHA-256 it states. A crate
+//! of another RO-Crate version than 1.1 is not compared at all: a warning.
 //!
 //! The crate is read as a stream ([`rocrate::read_files`]), and of each file
 //! it describes verify keeps 40 bytes until the payload is hashed: the
