@@ -144,11 +144,24 @@ impl NamePolicy {
 
     /// A finding of `check` at `path`: an error, or a warning if allowed.
     pub fn finding(&self, check: NameCheck, path: &str, message: String) -> Finding {
+        self.finding_allowing_to(check, path, message, "pack it anyway")
+    }
+
+    /// A finding of `check` at `path`, whose error says what allowing the
+    /// check would do instead (`allowing`, as in "--allow … would pack it
+    /// anyway").
+    pub fn finding_allowing_to(
+        &self,
+        check: NameCheck,
+        path: &str,
+        message: String,
+        allowing: &str,
+    ) -> Finding {
         if self.allowed.contains(&check) {
             let message = format!("{message} (allowed by --allow {check})");
             Finding::warning(check.code(), path, message)
         } else if check.allowable() {
-            let message = format!("{message} (--allow {check} would pack it anyway)");
+            let message = format!("{message} (--allow {check} would {allowing})");
             Finding::error(check.code(), path, message)
         } else {
             Finding::error(check.code(), path, message)

@@ -210,7 +210,13 @@ fn non_utf8(policy: &NamePolicy, relative: &Path) -> Finding {
         "the name {:?} is not UTF-8, so no record can reference it and no bag can hold it",
         relative.as_os_str()
     );
-    policy.finding(NameCheck::NonUtf8, &shown(relative), message)
+    // The file itself is never packed: allowed, it is only left out.
+    policy.finding_allowing_to(
+        NameCheck::NonUtf8,
+        &shown(relative),
+        message,
+        "pack the rest without it",
+    )
 }
 
 /// How many files a directory holds at any depth, and the names under it
@@ -340,6 +346,13 @@ file = "docs/a.txt"
         assert_eq!(findings[0].code, Code::NonUtf8);
         assert_eq!(findings[0].severity, Severity::Error);
         assert_eq!(findings[0].path, "bad\u{fffd}.txt");
+        assert!(
+            findings[0]
+                .message
+                .ends_with("(--allow non-utf8 would pack the rest without it)"),
+            "{}",
+            findings[0].message
+        );
         let allowed = NamePolicy::allowing(&[NameCheck::NonUtf8]);
         let findings = scan(&loaded, &located, &allowed, false);
         assert_eq!(findings[0].severity, Severity::Warning);
