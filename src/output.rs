@@ -9,7 +9,8 @@
 //! whose lock it can take, and never one that another corpack still
 //! writes. A failed run removes its own at once. A temporary directory has
 //! the same name and, on Unix, the same lock, taken on the directory
-//! itself, and the next directory output beside it removes it likewise.
+//! itself, and the next output beside it, a file or a directory, removes
+//! it likewise.
 //! New files for a directory that exists are written into such a
 //! temporary directory inside it, then moved into place together
 //! ([`AtomicFiles`]). Another run may remove a new temporary file or directory before its
