@@ -7,7 +7,8 @@
 //! files only. With `strict` they are errors. A directory none of whose
 //! files is referenced is one finding, with its file count. The record
 //! files themselves (`collection.toml`, and `collection.csv`, the CSV form
-//! `export csv` writes beside it) are not reported. Names that are not
+//! of the records kept beside it, as `seeds/` keeps its `export csv`) are
+//! not reported. Names that are not
 //! UTF-8 are judged by the names policy (`non-utf8`), as are the targets of
 //! symbolic links that records reach through.
 
@@ -21,8 +22,9 @@ use super::{COLLECTION_FILE, LoadedCollection, Located, Location};
 use crate::finding::{Code, Finding};
 use crate::names::{NameCheck, NamePolicy};
 
-/// The CSV form of the records, written by `export csv` beside
-/// `collection.toml`.
+/// The CSV form of the records, kept beside `collection.toml` (`export
+/// csv` writes it elsewhere, as it never writes inside the collection it
+/// reads).
 pub const COLLECTION_CSV: &str = "collection.csv";
 
 /// Names operating systems leave in directories, and what leaves them.
