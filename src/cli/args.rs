@@ -155,8 +155,9 @@ pub struct PackArgs {
     #[arg(long = "source", value_name = "DIR")]
     pub sources: Vec<PathBuf>,
     /// Fail when a document's file is not found, even if its record
-    /// declares a checksum, or when the collection directory holds a file
-    /// no record references or an empty directory.
+    /// declares a checksum, or when the collection directory holds what no
+    /// record packs: a file no record references, a system file
+    /// (`.DS_Store`, `Thumbs.db`, …) or an empty directory.
     #[arg(long)]
     pub strict: bool,
     /// Overwrite the bundle if it exists.
@@ -252,10 +253,11 @@ pub struct CheckArgs {
     #[arg(long = "source", value_name = "DIR")]
     pub sources: Vec<PathBuf>,
     /// Turn every warning into an error: documents catalogued but not
-    /// held, files no record references, empty directories, and gaps in
-    /// provenance (no date, origin, licence or rights; a dispute without
-    /// aspects, summary, citations or assessor). Allowed names policy
-    /// checks stay warnings.
+    /// held, files no record references, system files, empty directories,
+    /// and gaps in provenance (no date, origin, licence or rights; a
+    /// dispute without aspects, summary, citations or assessor; a dispute
+    /// described under a status other than contested). Allowed names
+    /// policy checks stay warnings.
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
