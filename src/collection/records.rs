@@ -13,6 +13,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::num::NonZeroU16;
 
 use super::Document;
 use crate::positional::read_exact_at;
@@ -31,12 +32,47 @@ struct Indexed {
     number: u32,
     /// Line and column of its `[[document]]` header.
     header: [u32; 2],
-    /// Line and column of its `file`, and of its `sha256` if it declares
-    /// one: errors found after loading are about them.
-    file_place: [u32; 2],
-    sha256_place: Option<[u32; 2]>,
+    /// Where its `file` is, and its `sha256` if it declares one: errors
+    /// found after loading are about them.
+    file_place: NearPlace,
+    sha256_place: Option<NearPlace>,
     id: Box<str>,
     file: Box<str>,
+}
+
+/// A field's place near its record's header, in 4 bytes, which keep the
+/// index at 64 bytes a record: lines after the header, and column. A place
+/// too far for them is given as the header's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct NearPlace {
+    lines_after: u16,
+    column: NonZeroU16,
+}
+
+impl NearPlace {
+    const AT_HEADER: NearPlace = NearPlace {
+        lines_after: u16::MAX,
+        column: NonZeroU16::MAX,
+    };
+
+    fn new(header: (usize, usize), (line, column): (usize, usize)) -> NearPlace {
+        let near = line
+            .checked_sub(header.0)
+            .and_then(|after| u16::try_from(after).ok())
+            .zip(u16::try_from(column).ok().and_then(NonZeroU16::new));
+        near.map_or(NearPlace::AT_HEADER, |(lines_after, column)| NearPlace {
+            lines_after,
+            column,
+        })
+    }
+
+    fn place(self, header: [u32; 2]) -> (usize, usize) {
+        if self == NearPlace::AT_HEADER {
+            return unpack(header);
+        }
+        let line = header[0] as usize + usize::from(self.lines_after);
+        (line, usize::from(self.column.get()))
+    }
 }
 
 /// The records, in record order.
@@ -143,8 +179,10 @@ impl Records {
     pub fn field_place(&self, index: usize, field: &str) -> (usize, usize) {
         let entry = &self.index[index];
         match field {
-            "file" => unpack(entry.file_place),
-            "sha256" => unpack(entry.sha256_place.unwrap_or(entry.header)),
+            "file" => entry.file_place.place(entry.header),
+            "sha256" => entry
+                .sha256_place
+                .map_or(unpack(entry.header), |near| near.place(entry.header)),
             _ => unpack(entry.header),
         }
     }
@@ -278,8 +316,10 @@ impl RecordsWriter {
             len: u32::try_from(json.len()).map_err(|_| too_large())?,
             number: u32::try_from(number).map_err(|_| too_large())?,
             header: pack(places.header)?,
-            file_place: pack(places.file)?,
-            sha256_place: places.sha256.map(pack).transpose()?,
+            file_place: NearPlace::new(places.header, places.file),
+            sha256_place: places
+                .sha256
+                .map(|place| NearPlace::new(places.header, place)),
             id: document.id.as_str().into(),
             file: document.file.as_str().into(),
         });
@@ -307,6 +347,22 @@ mod tests {
     use proptest::sample::Index;
 
     use super::*;
+
+    #[test]
+    fn a_record_takes_64_bytes_of_the_index() {
+        assert_eq!(std::mem::size_of::<Indexed>(), 64);
+    }
+
+    #[test]
+    fn a_field_near_its_header_keeps_its_place_and_one_far_gets_the_header() {
+        let header = (70_000, 3);
+        for near in [(70_000, 9), (70_004, 1), (70_000 + 65_534, 65_535)] {
+            assert_eq!(NearPlace::new(header, near).place([70_000, 3]), near);
+        }
+        for far in [(70_000 + 65_536, 1), (70_001, 65_536), (69_999, 5)] {
+            assert_eq!(NearPlace::new(header, far).place([70_000, 3]), header);
+        }
+    }
     use crate::collection::testutil::collection;
 
     fn written(documents: &[Document]) -> Records {
