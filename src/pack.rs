@@ -433,6 +433,10 @@ impl PackedDocuments for Packed<'_> {
         self.records.file(index)
     }
 
+    fn id(&self, index: usize) -> &str {
+        self.records.id(index)
+    }
+
     fn is_held(&self, index: usize) -> bool {
         self.archive_place[index].is_some()
     }

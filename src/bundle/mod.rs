@@ -81,6 +81,9 @@ pub trait PackedDocuments: Sync {
     /// The record's file path of the document at `index`, as written.
     fn file(&self, index: usize) -> &str;
 
+    /// The record id of the document at `index`.
+    fn id(&self, index: usize) -> &str;
+
     /// Whether the document at `index` is held.
     fn is_held(&self, index: usize) -> bool;
 
@@ -106,6 +109,10 @@ impl PackedDocuments for &[PackedDocument<'_>] {
 
     fn file(&self, index: usize) -> &str {
         self[index].record.file.as_str()
+    }
+
+    fn id(&self, index: usize) -> &str {
+        self[index].record.id.as_str()
     }
 
     fn is_held(&self, index: usize) -> bool {

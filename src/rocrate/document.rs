@@ -24,9 +24,10 @@ use crate::collection::{AuthorType, DisputingWork, Document, Place, Role, Status
 /// summary lists them.
 pub(super) const PEOPLE_PROPERTIES: [&str; 4] = ["author", "editor", "translator", "contributor"];
 
-/// The `@id` of a catalogued document that is not held.
-pub(super) fn not_held_id(document: &Document) -> String {
-    format!("#document-{}", document.id)
+/// The `@id` of a catalogued document that is not held, whose record id
+/// is `id`.
+pub(super) fn not_held_id(id: &str) -> String {
+    format!("#document-{id}")
 }
 
 /// The `@id` of a document's `ClaimReview`.
@@ -82,7 +83,7 @@ pub(super) fn describe_document(
         })),
         None => {
             let mut entity = into_map(json!({
-                "@id": not_held_id(record),
+                "@id": not_held_id(record.id.as_str()),
                 "@type": "CreativeWork",
                 HELD: false,
                 PAYLOAD_PATH: document.crate_path(),

@@ -44,14 +44,8 @@ pub fn write_metadata_json(
     let ids = ids.build(info);
     let (held, not_held): (Vec<usize>, Vec<usize>) =
         order.iter().partition(|&&index| documents.is_held(index));
-    let mut held_ids = held
-        .iter()
-        .map(|&index| encode_path(&crate_path(documents.file(index))));
-    let not_held_ids: Vec<String> = not_held
-        .iter()
-        .map(|&index| Ok(not_held_id(&documents.document(index)?.record)))
-        .collect::<io::Result<_>>()?;
-    let mut not_held_ids = not_held_ids.into_iter();
+    let mut held_ids = held.iter().map(|&index| document_id(documents, index));
+    let mut not_held_ids = not_held.iter().map(|&index| document_id(documents, index));
 
     let mut top = Container::object(out, 0)?;
     top.member("@context", &terms::context())?;
@@ -98,6 +92,16 @@ pub fn write_metadata_json(
     graph.close()?;
     top.close()?;
     out.write_all(b"\n")
+}
+
+/// The `@id` of the document at `index`: the path of its file when it is
+/// held, else its `#document-<id>`.
+fn document_id(documents: &dyn PackedDocuments, index: usize) -> String {
+    if documents.is_held(index) {
+        encode_path(&crate_path(documents.file(index)))
+    } else {
+        not_held_id(documents.id(index))
+    }
 }
 
 /// References to entities, written as the value of `key`: one reference,
