@@ -17,7 +17,10 @@
 //!
 //! An error is placed at the value of the field it is about (see
 //! [`super::places`]): a value that does not read where TOML says, a rule
-//! broken at the value the rule is about.
+//! broken at the value the rule is about. A record may name a document
+//! that a later record describes (one that disputes it): the error that no
+//! record has that id is placed while the record's text is at hand, and
+//! kept aside until every record is read, to be dropped if one has it.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
@@ -245,10 +248,42 @@ struct Split<'a> {
     parsed: Vec<std::result::Result<Placed, RecordError>>,
     records: RecordsWriter,
     rules: Rules,
-    /// The tables that did not read, one error each.
-    errors: Vec<RecordError>,
+    /// The tables that did not read, one error each, and the rules
+    /// broken by those that did.
+    errors: Errors,
     /// The files those of them that are `[[document]]` tables name.
     unread_files: Vec<Box<str>>,
+}
+
+/// The errors found so far: those that stand, and those about a document
+/// named before its record is read, which stand if no record has its id
+/// (see [`Rules`]).
+#[derive(Default)]
+struct Errors {
+    standing: Vec<RecordError>,
+    /// Each with the id it awaits.
+    awaiting: Vec<(String, RecordError)>,
+}
+
+impl Errors {
+    fn push(&mut self, error: RecordError) {
+        self.standing.push(error);
+    }
+
+    /// Every error that stands once `rules` has checked every record.
+    fn finish(self, rules: &Rules) -> Vec<RecordError> {
+        let awaiting = self.awaiting.into_iter();
+        let standing = awaiting.filter(|(id, _)| !rules.is_there(id));
+        let mut errors = self.standing;
+        errors.extend(standing.map(|(_, error)| error));
+        errors
+    }
+}
+
+impl Extend<RecordError> for Errors {
+    fn extend<I: IntoIterator<Item = RecordError>>(&mut self, errors: I) {
+        self.standing.extend(errors);
+    }
 }
 
 impl Split<'_> {
@@ -275,8 +310,7 @@ impl Split<'_> {
                             path: "collection".into(),
                             place,
                         };
-                        self.errors
-                            .extend(table.rule_errors(self.file, None, broken));
+                        table.rule_errors(self.file, None, broken, &mut self.errors);
                     }
                     self.collection = Some(info);
                 }
@@ -324,8 +358,7 @@ impl Split<'_> {
                             path: "document[1]".into(),
                             place: places.header,
                         };
-                        self.errors
-                            .extend(located.rule_errors(file, Some(index + 1), broken));
+                        located.rule_errors(file, Some(index + 1), broken, &mut self.errors);
                     }
                     self.records
                         .push(&document, index + 1, places)
@@ -333,7 +366,11 @@ impl Split<'_> {
                 }
                 Err(error) => {
                     self.errors.push(error);
-                    self.unread_files.extend(file_of_unread(&table));
+                    let (id, unread_file) = made_out(&table);
+                    if let Some(id) = id {
+                        self.rules.unread(&id);
+                    }
+                    self.unread_files.extend(unread_file);
                 }
             }
         }
@@ -341,12 +378,15 @@ impl Split<'_> {
     }
 }
 
-/// The `file` of a `[[document]]` table that does not read as a record,
-/// if it reads as TOML.
-fn file_of_unread(table: &Table) -> Option<Box<str>> {
-    let parsed: toml::Table = table.text.parse().ok()?;
-    let document = parsed.get("document")?.as_array()?.first()?;
-    Some(document.get("file")?.as_str()?.into())
+/// The `id` and `file` of a `[[document]]` table that does not read as a
+/// record, as far as it reads as TOML.
+fn made_out(table: &Table) -> (Option<Box<str>>, Option<Box<str>>) {
+    let parsed: Option<toml::Table> = table.text.parse().ok();
+    let document = parsed
+        .as_ref()
+        .and_then(|parsed| parsed.get("document")?.as_array()?.first());
+    let text = |key: &str| Some(document?.get(key)?.as_str()?.into());
+    (text("id"), text("file"))
 }
 
 /// Reads a record file a top-level table at a time; `None` if it is not
@@ -360,7 +400,7 @@ fn read_split(mut reader: impl BufRead, dir: &Path, file: &Path) -> Result<Optio
         parsed: Vec::new(),
         records: RecordsWriter::new().map_err(|error| records_error(file, error))?,
         rules: Rules::default(),
-        errors: Vec::new(),
+        errors: Errors::default(),
         unread_files: Vec::new(),
     };
     let mut scanner = Scanner::default();
@@ -440,7 +480,8 @@ fn read_split(mut reader: impl BufRead, dir: &Path, file: &Path) -> Result<Optio
         .records
         .finish()
         .map_err(|error| records_error(file, error))?;
-    let mut read = checked(split.collection, records, split.errors, dir, file);
+    let errors = split.errors.finish(&split.rules);
+    let mut read = checked(split.collection, records, errors, dir, file);
     if let Some(loaded) = &mut read.loaded {
         loaded.unread_files = split.unread_files;
     }
@@ -528,34 +569,36 @@ struct LocatedTable<'a> {
 }
 
 impl LocatedTable<'_> {
-    /// The rules `broken`, each located at the value it is about, in the
-    /// record that is the file's `number`th `[[document]]`, or in the
-    /// `[collection]`.
+    /// Adds to `errors` the rules `broken`, each located at the value it
+    /// is about, in the record that is the file's `number`th
+    /// `[[document]]`, or in the `[collection]`.
     fn rule_errors(
         &self,
         file: &Path,
         number: Option<usize>,
         broken: Vec<RuleError>,
-    ) -> Vec<RecordError> {
-        broken
-            .into_iter()
-            .map(|error| {
-                let span = self
-                    .root
-                    .and_then(|root| field_span(root, &format!("{}.{}", self.path, error.field)));
-                let (line, column) = span.map_or(self.place, |span| self.lines.place(span.start));
-                RecordError {
-                    file: file.to_path_buf(),
-                    line: Some(line),
-                    column: Some(column),
-                    field: match number {
-                        Some(number) => format!("document[{number}].{}", error.field),
-                        None => format!("collection.{}", error.field),
-                    },
-                    message: error.message,
-                }
-            })
-            .collect()
+        errors: &mut Errors,
+    ) {
+        for error in broken {
+            let span = self
+                .root
+                .and_then(|root| field_span(root, &format!("{}.{}", self.path, error.field)));
+            let (line, column) = span.map_or(self.place, |span| self.lines.place(span.start));
+            let located = RecordError {
+                file: file.to_path_buf(),
+                line: Some(line),
+                column: Some(column),
+                field: match number {
+                    Some(number) => format!("document[{number}].{}", error.field),
+                    None => format!("collection.{}", error.field),
+                },
+                message: error.message,
+            };
+            match error.awaiting {
+                Some(id) => errors.awaiting.push((id, located)),
+                None => errors.push(located),
+            }
+        }
     }
 }
 
@@ -572,7 +615,7 @@ fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
         }
     };
     let lines = LineIndex::new(source);
-    let mut errors = Vec::new();
+    let mut errors = Errors::default();
     let mut collection = None;
     let mut documents = None;
     for (key, value) in root {
@@ -609,7 +652,7 @@ fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
                             path: "collection".into(),
                             place: lines.place(info.span().start),
                         };
-                        errors.extend(table.rule_errors(file, None, broken));
+                        table.rule_errors(file, None, broken, &mut errors);
                     }
                     Some(info.into_inner())
                 }
@@ -650,16 +693,18 @@ fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
     for (index, value) in documents.into_iter().flatten().enumerate() {
         let path = format!("document[{}]", index + 1);
         let spans = FieldSpans::of(value.get_ref().as_table());
-        let named = value
-            .get_ref()
-            .get("file")
-            .and_then(|f| f.get_ref().as_str());
-        let named: Option<Box<str>> = named.map(Into::into);
+        let named = |key: &str| -> Option<Box<str>> {
+            Some(value.get_ref().get(key)?.get_ref().as_str()?.into())
+        };
+        let (id, named_file) = (named("id"), named("file"));
         let document = match deserialize_value::<Spanned<Document>>(value, source, file, &path) {
             Ok(document) => document,
             Err(error) => {
                 errors.push(error);
-                unread_files.extend(named);
+                if let Some(id) = id {
+                    rules.unread(&id);
+                }
+                unread_files.extend(named_file);
                 continue;
             }
         };
@@ -673,7 +718,7 @@ fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
                 path,
                 place: places.header,
             };
-            errors.extend(table.rule_errors(file, Some(index + 1), broken));
+            table.rule_errors(file, Some(index + 1), broken, &mut errors);
         }
         records
             .push(document.get_ref(), index + 1, places)
@@ -682,7 +727,7 @@ fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
     let records = records
         .finish()
         .map_err(|error| records_error(file, error))?;
-    let mut read = checked(info, records, errors, dir, file);
+    let mut read = checked(info, records, errors.finish(&rules), dir, file);
     if let Some(loaded) = &mut read.loaded {
         loaded.unread_files = unread_files;
     }
@@ -950,6 +995,54 @@ date = "2014-06-20?"
         assert_eq!(errors[0].field, "document[2].id");
         assert_eq!(errors[1].line, Some(19));
         assert_eq!(errors[1].field, "document[2].file");
+    }
+
+    #[test]
+    fn a_disputing_document_is_one_of_the_others_wherever_its_record_is() {
+        // a names b, read after it (in a later batch), a document no record
+        // has, and itself; b's table does not read, but has its id.
+        let source = many(
+            BATCH + 1,
+            "\n[[document]]\nid = \"b\"\ntitel = \"B\"\nfile = \"b.txt\"\n",
+        )
+        .replace(
+            "[document.provenance]\n",
+            "[document.contested]\ndisputed_by = [\n  { document = \"b\" },\n  \
+             { document = \"nowhere\" },\n  { document = \"a\", citation = \"A\" },\n]\n\
+             [document.provenance]\n",
+        );
+        let found = errors(&source);
+        let places: Vec<(Option<usize>, Option<usize>, &str)> = found
+            .iter()
+            .map(|e| (e.line, e.column, e.field.as_str()))
+            .collect();
+        let last = format!("document[{}].titel", BATCH + 3);
+        assert_eq!(
+            places,
+            [
+                (
+                    Some(16),
+                    Some(16),
+                    "document[1].contested.disputed_by[2].document"
+                ),
+                (
+                    Some(17),
+                    Some(16),
+                    "document[1].contested.disputed_by[3].document"
+                ),
+                (Some(source.lines().count() - 1), Some(1), last.as_str()),
+            ]
+        );
+        assert_eq!(
+            found[0].message,
+            "no document of the collection has the id `nowhere`"
+        );
+        assert!(found[1].message.contains("own id"), "{}", found[1]);
+        assert_eq!(whole_errors(&source), found);
+        // Once b reads, only what a names wrongly is wrong.
+        let fixed = source.replace("titel = \"B\"", "title = \"B\"");
+        assert_eq!(errors(&fixed), found[..2]);
+        assert_eq!(whole_errors(&fixed), found[..2]);
     }
 
     #[test]

@@ -28,8 +28,8 @@ pub use self::locate::{Found, Located, Location, locate, locate_all, require_dir
 pub use self::records::{Records, RecordsInOrder, ReorderedSpill};
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{
-    Assessor, AssessorTable, Author, AuthorTable, AuthorType, DisputingWork, DisputingWorkTable,
-    Place, PlaceTable, Role, WorkType,
+    Assessor, AssessorTable, Author, AuthorTable, AuthorType, CitedWork, DisputingWork,
+    DisputingWorkTable, Place, PlaceTable, Role, WorkType,
 };
 pub use self::save::to_toml;
 pub use self::scan::{COLLECTION_CSV, scan};
@@ -172,8 +172,8 @@ pub struct Contested {
     /// The dispute in a few sentences, taking no side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    /// Works that dispute it: citations, or tables with a type and
-    /// identifiers.
+    /// Works that dispute it: citations, tables with a type and
+    /// identifiers, or other documents of the collection by their ids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disputed_by: Vec<DisputingWork>,
     /// Who assessed the status: a person, or an organization (a table

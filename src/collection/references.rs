@@ -15,7 +15,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
-use super::values::{Doi, GeonamesId, Orcid, WebUrl, WikidataId};
+use super::values::{Doi, GeonamesId, Orcid, Slug, WebUrl, WikidataId};
 
 /// A type written as a plain name or as a table of details.
 pub(crate) trait NameOrTable: Sized {
@@ -26,8 +26,9 @@ pub(crate) trait NameOrTable: Sized {
 
     /// The value a plain name stands for.
     fn from_name(name: String) -> Self;
-    /// The value a table stands for.
-    fn from_table(table: Self::Table) -> Self;
+    /// The value a table stands for, or why it stands for none (a table
+    /// whose fields do not go together).
+    fn from_table(table: Self::Table) -> Result<Self, String>;
     /// The plain name, when it says everything the value holds.
     fn as_name(&self) -> Option<&str>;
     /// The table form.
@@ -57,7 +58,7 @@ where
 
         fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
             let table = T::Table::deserialize(MapAccessDeserializer::new(map))?;
-            Ok(T::from_table(table))
+            T::from_table(table).map_err(serde::de::Error::custom)
         }
     }
 
@@ -174,14 +175,14 @@ impl NameOrTable for Author {
         }
     }
 
-    fn from_table(table: AuthorTable) -> Author {
-        Author {
+    fn from_table(table: AuthorTable) -> Result<Author, String> {
+        Ok(Author {
             name: table.name,
             kind: table.kind.unwrap_or(AuthorType::Person),
             role: table.role.unwrap_or(Role::Author),
             orcid: table.orcid,
             wikidata: table.wikidata,
-        }
+        })
     }
 
     fn as_name(&self) -> Option<&str> {
@@ -242,11 +243,11 @@ impl NameOrTable for Assessor {
         }
     }
 
-    fn from_table(table: AssessorTable) -> Assessor {
-        Assessor {
+    fn from_table(table: AssessorTable) -> Result<Assessor, String> {
+        Ok(Assessor {
             name: table.name,
             kind: table.kind.unwrap_or(AuthorType::Person),
-        }
+        })
     }
 
     fn as_name(&self) -> Option<&str> {
@@ -355,13 +356,13 @@ impl NameOrTable for Place {
         }
     }
 
-    fn from_table(table: PlaceTable) -> Place {
-        Place {
+    fn from_table(table: PlaceTable) -> Result<Place, String> {
+        Ok(Place {
             name: table.name,
             url: table.url,
             wikidata: table.wikidata,
             geonames: table.geonames,
-        }
+        })
     }
 
     fn as_name(&self) -> Option<&str> {
@@ -383,10 +384,37 @@ name_or_table!(
     "A name, or a table { name, url, wikidata, geonames }."
 );
 
-/// A work that disputes a document: its citation, and what it is and where
-/// it can be found when known.
+/// A work that disputes a document: a work known by its citation, or
+/// another document of the collection, known by its record.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DisputingWork {
+pub enum DisputingWork {
+    /// A work outside the collection.
+    Cited(CitedWork),
+    /// A document of the same collection (a rebuttal packed beside the
+    /// speech it disputes): its own record describes it.
+    Document {
+        /// Its record id.
+        id: Slug,
+        /// How it should be cited, when the record wants more than its
+        /// title.
+        citation: Option<String>,
+    },
+}
+
+impl DisputingWork {
+    /// The citation, as written.
+    pub fn citation(&self) -> Option<&str> {
+        match self {
+            DisputingWork::Cited(work) => Some(&work.citation),
+            DisputingWork::Document { citation, .. } => citation.as_deref(),
+        }
+    }
+}
+
+/// A work outside the collection that disputes a document: its citation,
+/// and what it is and where it can be found when known.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CitedWork {
     /// The bibliographic citation, as it should be printed.
     pub citation: String,
     /// What kind of work it is.
@@ -397,13 +425,25 @@ pub struct DisputingWork {
     pub url: Option<WebUrl>,
 }
 
-/// A disputing work written as a table.
+/// A disputing work written as a table: a work cited `{ citation, type,
+/// doi, url }`, or a document of the collection `{ document, citation }`.
 #[derive(Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "DisputingWorkTable")]
+#[schemars(
+    title = "DisputingWorkTable",
+    extend(
+        "anyOf" = [{ "required": ["citation"] }, { "required": ["document"] }],
+        "if" = { "required": ["document"] },
+        "then" = { "not": { "anyOf": [
+            { "required": ["type"] }, { "required": ["doi"] }, { "required": ["url"] }
+        ] } }
+    )
+)]
 pub struct DisputingWorkTable {
-    /// The bibliographic citation, as it should be printed.
-    pub citation: String,
+    /// The bibliographic citation, as it should be printed; for a
+    /// document of the collection, optional (its title stands for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
     /// What kind of work it is.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<WorkType>,
@@ -413,48 +453,86 @@ pub struct DisputingWorkTable {
     /// A web page of it (http or https).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<WebUrl>,
+    /// The id of the document of this collection that disputes it; its
+    /// own record says what it is, so `type`, `doi` and `url` are left
+    /// out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Slug>,
 }
 
 impl NameOrTable for DisputingWork {
     type Table = DisputingWorkTable;
-    const EXPECTING: &'static str = "a citation or a table { citation, type, doi, url }";
+    const EXPECTING: &'static str =
+        "a citation or a table { citation, type, doi, url } or { document, citation }";
 
     fn from_name(citation: String) -> DisputingWork {
-        DisputingWork {
+        DisputingWork::Cited(CitedWork {
             citation,
             kind: None,
             doi: None,
             url: None,
-        }
+        })
     }
 
-    fn from_table(table: DisputingWorkTable) -> DisputingWork {
-        DisputingWork {
-            citation: table.citation,
-            kind: table.kind,
-            doi: table.doi,
-            url: table.url,
+    fn from_table(table: DisputingWorkTable) -> Result<DisputingWork, String> {
+        match (table.document, table.citation) {
+            (Some(id), citation) => {
+                if table.kind.is_some() || table.doi.is_some() || table.url.is_some() {
+                    return Err(format!(
+                        "`{id}` is a document of this collection, which its own record \
+                         describes: leave out type, doi and url"
+                    ));
+                }
+                Ok(DisputingWork::Document { id, citation })
+            }
+            (None, Some(citation)) => Ok(DisputingWork::Cited(CitedWork {
+                citation,
+                kind: table.kind,
+                doi: table.doi,
+                url: table.url,
+            })),
+            (None, None) => Err(
+                "missing field `citation`: a disputing work is cited, or is the `document` of \
+                 this collection (its id) that disputes"
+                    .into(),
+            ),
         }
     }
 
     fn as_name(&self) -> Option<&str> {
-        let plain = self.kind.is_none() && self.doi.is_none() && self.url.is_none();
-        plain.then_some(&self.citation)
+        match self {
+            DisputingWork::Cited(work) => {
+                let plain = work.kind.is_none() && work.doi.is_none() && work.url.is_none();
+                plain.then_some(&work.citation)
+            }
+            DisputingWork::Document { .. } => None,
+        }
     }
 
     fn to_table(&self) -> DisputingWorkTable {
-        DisputingWorkTable {
-            citation: self.citation.clone(),
-            kind: self.kind,
-            doi: self.doi.clone(),
-            url: self.url.clone(),
+        match self {
+            DisputingWork::Cited(work) => DisputingWorkTable {
+                citation: Some(work.citation.clone()),
+                kind: work.kind,
+                doi: work.doi.clone(),
+                url: work.url.clone(),
+                document: None,
+            },
+            DisputingWork::Document { id, citation } => DisputingWorkTable {
+                citation: citation.clone(),
+                kind: None,
+                doi: None,
+                url: None,
+                document: Some(id.clone()),
+            },
         }
     }
 }
 
 name_or_table!(
     DisputingWork,
-    "A citation, or a table { citation, type, doi, url }."
+    "A citation, or a table { citation, type, doi, url }, or a document of the collection: a \
+     table { document, citation } (citation optional)."
 );
 
 /// What kind of work a disputing work is; each is a schema.org type.
@@ -636,11 +714,11 @@ works = ["A. B., Title, 2010", { citation = "A. B., Title, 2010", type = "book",
         .unwrap();
         assert_eq!(record.venues[0], record.venues[1]);
         assert_eq!(record.venues[2].wikidata.as_ref().unwrap().as_str(), "Q84");
-        assert_eq!(record.works[1].kind, Some(WorkType::Book));
-        assert_eq!(
-            record.works[1].doi.as_ref().unwrap().as_str(),
-            "10.1000/182"
-        );
+        let DisputingWork::Cited(book) = &record.works[1] else {
+            panic!("{:?} is not a cited work", record.works[1]);
+        };
+        assert_eq!(book.kind, Some(WorkType::Book));
+        assert_eq!(book.doi.as_ref().unwrap().as_str(), "10.1000/182");
         let text = toml::to_string(&record).unwrap();
         assert!(
             text.starts_with("venues = [\"London\", \"London\", {"),
@@ -653,6 +731,44 @@ works = ["A. B., Title, 2010", { citation = "A. B., Title, 2010", type = "book",
         .unwrap_err()
         .to_string();
         assert!(error.contains("invalid GeoNames id"), "{error}");
+    }
+
+    #[test]
+    fn a_document_of_the_collection_disputes_by_its_id() {
+        #[derive(Debug, Deserialize, Serialize, PartialEq)]
+        struct Works {
+            by: Vec<DisputingWork>,
+        }
+        let works: Works = toml::from_str(
+            r#"by = [{ document = "rebuttal-1938" }, { citation = "Letter, 1938", document = "letter" }]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            works.by,
+            [
+                DisputingWork::Document {
+                    id: "rebuttal-1938".parse().unwrap(),
+                    citation: None
+                },
+                DisputingWork::Document {
+                    id: "letter".parse().unwrap(),
+                    citation: Some("Letter, 1938".into())
+                },
+            ]
+        );
+        let text = toml::to_string(&works).unwrap();
+        assert_eq!(toml::from_str::<Works>(&text).unwrap(), works, "{text}");
+        for (bad, expected) in [
+            (
+                r#"by = [{ document = "a", doi = "10.1000/182" }]"#,
+                "its own record describes: leave out type, doi and url",
+            ),
+            (r#"by = [{ type = "book" }]"#, "missing field `citation`"),
+            (r#"by = [{ document = "A B" }]"#, "invalid slug"),
+        ] {
+            let error = toml::from_str::<Works>(bad).unwrap_err().to_string();
+            assert!(error.contains(expected), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -13,8 +13,8 @@ use super::values::{
     Slug, WebUrl, WikidataId,
 };
 use super::{
-    Aspect, Assessor, Author, AuthorType, Collection, CollectionInfo, Contested, DisputingWork,
-    Document, Place, Provenance, Role, Status, WorkType,
+    Aspect, Assessor, Author, AuthorType, CitedWork, Collection, CollectionInfo, Contested,
+    DisputingWork, Document, Place, Provenance, Role, Status, WorkType,
 };
 use crate::edtf::EdtfDate;
 
@@ -182,7 +182,17 @@ fn origin() -> impl Strategy<Value = Place> {
     ])
 }
 
+/// A cited work, or a document of the collection: its id here is a
+/// stand-in, which [`make_valid`] makes the id of another document.
 fn disputing_work() -> impl Strategy<Value = DisputingWork> {
+    prop_oneof![
+        3 => cited_work().prop_map(DisputingWork::Cited),
+        1 => (slug(), option::of(name()))
+            .prop_map(|(id, citation)| DisputingWork::Document { id, citation }),
+    ]
+}
+
+fn cited_work() -> impl Strategy<Value = CitedWork> {
     let kind = prop::sample::select(vec![
         WorkType::Book,
         WorkType::Article,
@@ -197,7 +207,7 @@ fn disputing_work() -> impl Strategy<Value = DisputingWork> {
         option::weighted(0.3, doi()),
         option::weighted(0.3, web_url()),
     )
-        .prop_map(|(citation, kind, doi, url)| DisputingWork {
+        .prop_map(|(citation, kind, doi, url)| CitedWork {
             citation,
             kind,
             doi,
@@ -262,7 +272,10 @@ fn contested() -> impl Strategy<Value = Contested> {
                 let mut seen = BTreeSet::new();
                 aspects.retain(|a| seen.insert(*a));
                 let mut seen = BTreeSet::new();
-                disputed_by.retain(|w| seen.insert(w.citation.clone()));
+                disputed_by.retain(|w| match w {
+                    DisputingWork::Cited(w) => seen.insert(w.citation.clone()),
+                    DisputingWork::Document { .. } => true,
+                });
                 Contested {
                     status,
                     aspects,
@@ -338,7 +351,9 @@ pub fn collection(max_documents: usize) -> impl Strategy<Value = Collection> {
 
 /// Follows the rules of [`super::validate`]: drops documents whose id or
 /// file is taken, gives every ORCID iD one person and every DOI one work,
-/// and lists nobody twice; sorts by file.
+/// makes each document of the collection that disputes another one of the
+/// others (dropped when there is none), cited one way, and lists nobody
+/// twice; sorts by file.
 fn make_valid(collection: &mut Collection) {
     let mut ids = BTreeSet::new();
     let mut files = BTreeSet::new();
@@ -347,7 +362,9 @@ fn make_valid(collection: &mut Collection) {
         .retain(|d| ids.insert(d.id.clone()) && files.insert(d.file.clone()));
     collection.documents.sort_by(|a, b| a.file.cmp(&b.file));
     let mut people: BTreeMap<Orcid, (String, Option<WikidataId>)> = BTreeMap::new();
-    let mut works: BTreeMap<Doi, DisputingWork> = BTreeMap::new();
+    let mut works: BTreeMap<Doi, CitedWork> = BTreeMap::new();
+    let ids: Vec<Slug> = collection.documents.iter().map(|d| d.id.clone()).collect();
+    let mut citations: BTreeMap<Slug, Option<String>> = BTreeMap::new();
     for document in &mut collection.documents {
         for author in &mut document.provenance.authors {
             if let Some(orcid) = &author.orcid {
@@ -362,15 +379,33 @@ fn make_valid(collection: &mut Collection) {
             .provenance
             .authors
             .retain(|a| seen.insert(a.clone()));
-        for work in &mut document.contested.disputed_by {
-            if let Some(doi) = &work.doi {
-                *work = works.entry(doi.clone()).or_insert(work.clone()).clone();
-            }
+        let others: Vec<&Slug> = ids.iter().filter(|id| **id != document.id).collect();
+        let disputed_by = std::mem::take(&mut document.contested.disputed_by);
+        for work in disputed_by {
+            let work = match work {
+                DisputingWork::Cited(work) => DisputingWork::Cited(match &work.doi {
+                    Some(doi) => works.entry(doi.clone()).or_insert(work).clone(),
+                    None => work,
+                }),
+                DisputingWork::Document { id, citation } if !others.is_empty() => {
+                    let id = others[id.as_str().len() % others.len()].clone();
+                    let citation = citations.entry(id.clone()).or_insert(citation).clone();
+                    DisputingWork::Document { id, citation }
+                }
+                DisputingWork::Document { .. } => continue,
+            };
+            document.contested.disputed_by.push(work);
         }
         let mut seen = BTreeSet::new();
-        document
-            .contested
-            .disputed_by
-            .retain(|w| seen.insert(w.clone()));
+        document.contested.disputed_by.retain(|w| {
+            let key = match w {
+                DisputingWork::Document { id, .. } => DisputingWork::Document {
+                    id: id.clone(),
+                    citation: None,
+                },
+                cited => cited.clone(),
+            };
+            seen.insert(key)
+        });
     }
 }

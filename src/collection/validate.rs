@@ -1,13 +1,15 @@
 //! Rules no single value shows: empty text, names with stray white space,
-//! things listed twice, identifiers that name two different things, and an
-//! organization given an ORCID iD, which only people have.
+//! things listed twice, identifiers that name two different things, an
+//! organization given an ORCID iD, which only people have, and a document
+//! disputed by a document of the collection that is not there, or is
+//! itself.
 //!
 //! `collection.toml` and the CSV importer both apply them, each locating
 //! the errors in its own file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::{AuthorType, Collection, CollectionInfo, DisputingWork};
+use super::{AuthorType, CitedWork, Collection, CollectionInfo, DisputingWork};
 
 /// What a rule found wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +21,10 @@ pub struct RuleError {
     pub field: String,
     /// What is wrong.
     pub message: String,
+    /// The id of a document of the collection that the field names and
+    /// no record checked before it has: the error stands only if no
+    /// record checked after it has it either (see [`Rules::stands`]).
+    pub awaiting: Option<String>,
 }
 
 /// Every rule broken by `collection`: the collection's, then each
@@ -29,13 +35,20 @@ pub fn rule_errors(collection: &Collection) -> Vec<RuleError> {
     for (index, document) in collection.documents.iter().enumerate() {
         errors.extend(rules.document(index, document));
     }
+    errors.retain(|error| rules.stands(error));
     errors
 }
 
 /// The rules, applied a record at a time: what spans records is kept, so
 /// each record can be let go once it is checked, and its errors located
 /// while its text is at hand. Ids and files are kept for every record;
-/// ORCID iDs and DOIs once each.
+/// ORCID iDs, DOIs and the documents that dispute others once each.
+///
+/// A record may name a document of the collection that a later record
+/// describes: the error that no record has its id is returned all the
+/// same, located with the others, and marked as awaiting that id; once
+/// every record is checked, [`Rules::stands`] says whether it still
+/// holds.
 #[derive(Default)]
 pub struct Rules {
     /// The errors of the table being checked.
@@ -46,7 +59,13 @@ pub struct Rules {
     /// Who each ORCID iD was first given to: (name, wikidata), document.
     orcids: HashMap<Box<str>, (Person, usize)>,
     /// What each DOI was first given to, and in which document.
-    dois: HashMap<Box<str>, (DisputingWork, usize)>,
+    dois: HashMap<Box<str>, (CitedWork, usize)>,
+    /// How each document that disputes another was first cited, and in
+    /// which document.
+    disputing: HashMap<Box<str>, (Option<String>, usize)>,
+    /// The ids of the records that did not read, as far as they can be made
+    /// out: a reference to one is not to a document that is not there.
+    unread_ids: HashSet<Box<str>>,
     document: Option<usize>,
 }
 
@@ -55,11 +74,37 @@ type Person = (String, Option<String>);
 
 impl Rules {
     fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.push(field.into(), message.into(), None);
+    }
+
+    fn push(&mut self, field: String, message: String, awaiting: Option<String>) {
         self.errors.push(RuleError {
             document: self.document,
-            field: field.into(),
-            message: message.into(),
+            field,
+            message,
+            awaiting,
         });
+    }
+
+    /// Whether `error` holds once every record is checked: it awaits no
+    /// id, or none of the records has the id it awaits.
+    pub fn stands(&self, error: &RuleError) -> bool {
+        error
+            .awaiting
+            .as_deref()
+            .is_none_or(|id| !self.is_there(id))
+    }
+
+    /// Whether a record checked so far has the id `id`, or a record with
+    /// that id did not read.
+    pub fn is_there(&self, id: &str) -> bool {
+        self.ids.contains_key(id) || self.unread_ids.contains(id)
+    }
+
+    /// Notes the id of a record that did not read, so that no reference to
+    /// it is reported: the record's own error says what is wrong.
+    pub fn unread(&mut self, id: &str) {
+        self.unread_ids.insert(id.into());
     }
 
     /// Free text: anything but nothing.
@@ -207,27 +252,24 @@ impl Rules {
         self.optional_text("contested.summary", contested.summary.as_deref());
         for (i, work) in contested.disputed_by.iter().enumerate() {
             let field = format!("contested.disputed_by[{}]", i + 1);
-            self.name(&format!("{field}.citation"), &work.citation);
-            if contested.disputed_by[..i].contains(work) {
-                self.error(&field, format!("{:?} is listed twice", work.citation));
-            }
-            if let Some(doi) = &work.doi {
-                let first = self.dois.get(doi.as_str()).map(|(w, d)| (w.clone(), *d));
-                match first {
-                    Some((first, document)) if &first != work => self.error(
-                        &field,
-                        format!(
-                            "DOI {doi} is given to another citation, type or URL in \
-                             document[{}] ({:?}): one DOI is one work, so describe it the same \
-                             way everywhere",
-                            document + 1,
-                            first.citation
-                        ),
-                    ),
-                    Some(_) => {}
-                    None => {
-                        self.dois.insert(doi.as_str().into(), (work.clone(), index));
+            let twice = contested.disputed_by[..i]
+                .iter()
+                .any(|earlier| same_work(earlier, work));
+            match work {
+                DisputingWork::Cited(work) => {
+                    self.cited_work(index, &field, work);
+                    if twice {
+                        let message = format!("{:?} is listed twice", work.citation);
+                        self.error(&field, message);
                     }
+                }
+                // The first listing is checked; a second says no more.
+                DisputingWork::Document { id, .. } if twice => {
+                    self.error(&field, format!("document `{id}` is listed twice"));
+                }
+                DisputingWork::Document { id, citation } => {
+                    let (id, citation) = (id.as_str(), citation.as_deref());
+                    self.disputing_document(index, document, &field, id, citation);
                 }
             }
         }
@@ -235,6 +277,95 @@ impl Rules {
             self.name("contested.assessed_by.name", &assessor.name);
         }
         std::mem::take(&mut self.errors)
+    }
+
+    /// A work cited in the record at `index`: its citation, and its DOI,
+    /// which names one work wherever it is given.
+    fn cited_work(&mut self, index: usize, field: &str, work: &CitedWork) {
+        self.name(&format!("{field}.citation"), &work.citation);
+        let Some(doi) = &work.doi else {
+            return;
+        };
+        let first = self.dois.get(doi.as_str()).map(|(w, d)| (w.clone(), *d));
+        match first {
+            Some((first, document)) if &first != work => self.error(
+                field,
+                format!(
+                    "DOI {doi} is given to another citation, type or URL in document[{}] ({:?}): \
+                     one DOI is one work, so describe it the same way everywhere",
+                    document + 1,
+                    first.citation
+                ),
+            ),
+            Some(_) => {}
+            None => {
+                self.dois.insert(doi.as_str().into(), (work.clone(), index));
+            }
+        }
+    }
+
+    /// A document of the collection that disputes `disputed`, the record
+    /// at `index`: another record, one of the records checked so far or
+    /// (the error awaits it) of those to come, cited the same way
+    /// wherever it disputes, as in the crate it is one entity.
+    fn disputing_document(
+        &mut self,
+        index: usize,
+        disputed: &super::Document,
+        field: &str,
+        id: &str,
+        citation: Option<&str>,
+    ) {
+        if let Some(citation) = citation {
+            self.name(&format!("{field}.citation"), citation);
+        }
+        let at_id = format!("{field}.document");
+        if id == disputed.id.as_str() {
+            self.error(
+                &at_id,
+                format!(
+                    "`{id}` is this document's own id: a document does not dispute itself; \
+                     name the document of the collection that disputes it"
+                ),
+            );
+            return;
+        }
+        if !self.is_there(id) {
+            let message = format!("no document of the collection has the id `{id}`");
+            self.push(at_id, message, Some(id.to_string()));
+        }
+        let first = self.disputing.get(id).map(|(c, d)| (c.clone(), *d));
+        match first {
+            Some((first, document)) if first.as_deref() != citation => {
+                let cited = match &first {
+                    Some(first) => format!("cited as {first:?}"),
+                    None => "named without a citation".into(),
+                };
+                self.error(
+                    field,
+                    format!(
+                        "document `{id}` is {cited} in document[{}]: in the crate it is one \
+                         entity, so cite it the same way wherever it disputes (or leave the \
+                         citation out everywhere)",
+                        document + 1
+                    ),
+                );
+            }
+            Some(_) => {}
+            None => {
+                let citation = citation.map(str::to_string);
+                self.disputing.insert(id.into(), (citation, index));
+            }
+        }
+    }
+}
+
+/// Whether two disputing works are one: the same work cited the same way,
+/// or the same document of the collection however it is cited.
+fn same_work(a: &DisputingWork, b: &DisputingWork) -> bool {
+    match (a, b) {
+        (DisputingWork::Document { id: a, .. }, DisputingWork::Document { id: b, .. }) => a == b,
+        (a, b) => a == b,
     }
 }
 
@@ -344,7 +475,11 @@ disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
             orcid: Some("0000-0002-1825-0097".parse().unwrap()),
             wikidata: None,
         };
-        collection.documents[1].contested.disputed_by[0].citation = "X (2010)".into();
+        let DisputingWork::Cited(work) = &mut collection.documents[1].contested.disputed_by[0]
+        else {
+            panic!("the sample cites a work");
+        };
+        work.citation = "X (2010)".into();
         let errors = rule_errors(&collection);
         assert_eq!(
             fields(&errors),
@@ -379,5 +514,78 @@ disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
         // Without the iD it is another author than the person of that name.
         collection.documents[1].provenance.authors[0].orcid = None;
         assert_eq!(rule_errors(&collection), []);
+    }
+
+    /// `document` disputed by the documents of the collection `ids`, each
+    /// with its citation.
+    fn disputed_by(ids: &[(&str, Option<&str>)]) -> Vec<DisputingWork> {
+        ids.iter()
+            .map(|(id, citation)| DisputingWork::Document {
+                id: id.parse().unwrap(),
+                citation: citation.map(str::to_string),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_document_of_the_collection_that_disputes_is_another_that_is_there() {
+        let mut collection = sample();
+        // b, after a, and a, before b: both are there.
+        collection.documents[0].contested.disputed_by = disputed_by(&[("b", None)]);
+        collection.documents[1].contested.disputed_by = disputed_by(&[("a", Some("A, 2010"))]);
+        assert_eq!(rule_errors(&collection), []);
+        let mut third = collection.documents[1].clone();
+        third.id = "c".parse().unwrap();
+        third.file = "c.txt".parse().unwrap();
+        third.contested.disputed_by = disputed_by(&[("b", Some("B")), ("a", Some("A, 2010"))]);
+        collection.documents.push(third);
+        collection.documents[0].contested.disputed_by =
+            disputed_by(&[("a", None), ("gone", None), ("b", None), ("b", None)]);
+        collection.documents[1].contested.disputed_by =
+            disputed_by(&[("a", Some("A, 2010")), ("gone", None)]);
+        let errors = rule_errors(&collection);
+        assert_eq!(
+            fields(&errors),
+            [
+                (Some(0), "contested.disputed_by[1].document"),
+                (Some(0), "contested.disputed_by[2].document"),
+                (Some(0), "contested.disputed_by[4]"),
+                (Some(1), "contested.disputed_by[2].document"),
+                (Some(2), "contested.disputed_by[1]"),
+            ]
+        );
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages[0].starts_with("`a` is this document's own id"),
+            "{messages:?}"
+        );
+        assert_eq!(
+            messages[1],
+            "no document of the collection has the id `gone`"
+        );
+        assert_eq!(messages[2], "document `b` is listed twice");
+        assert!(
+            messages[4].starts_with("document `b` is named without a citation in document[1]"),
+            "{messages:?}"
+        );
+        // An id no record checked so far has awaits the records to come.
+        assert_eq!(errors[1].awaiting.as_deref(), Some("gone"));
+        assert_eq!(errors[0].awaiting, None);
+    }
+
+    #[test]
+    fn a_document_named_before_its_record_is_checked_awaits_it() {
+        let collection = sample();
+        let mut rules = Rules::default();
+        rules.collection(&collection.info);
+        let mut first = collection.documents[0].clone();
+        first.contested.disputed_by = disputed_by(&[("b", None), ("c", None)]);
+        let errors = rules.document(0, &first);
+        assert_eq!(fields(&errors).len(), 2);
+        assert!(errors.iter().all(|e| e.awaiting.is_some()));
+        rules.document(1, &collection.documents[1]);
+        rules.unread("c");
+        assert!(!rules.stands(&errors[0]), "b is read after a");
+        assert!(!rules.stands(&errors[1]), "c did not read, but is there");
     }
 }

@@ -15,7 +15,9 @@ use serde::Serialize;
 use strum::IntoEnumIterator;
 
 use super::verified::{self, Opened};
-use crate::collection::{self, AuthorType, COLLECTION_FILE, Collection, Document, Role};
+use crate::collection::{
+    self, AuthorType, COLLECTION_FILE, Collection, DisputingWork, Document, Role,
+};
 use crate::error::{IoContext, Result};
 use crate::finding::Finding;
 use crate::import::csv_format::{Column, OBJECTS_PREFIX, StructuredCell};
@@ -211,20 +213,26 @@ fn document_row(document: &Document) -> Vec<(Column, String)> {
     );
     push(Column::Summary, contested.summary.clone());
     for work in &contested.disputed_by {
-        let mut parts = Vec::new();
-        if let Some(kind) = work.kind {
-            parts.push(("type", kind.to_string()));
-        }
-        if let Some(doi) = &work.doi {
-            parts.push(("doi", doi.to_string()));
-        }
-        if let Some(url) = &work.url {
-            parts.push(("url", url.to_string()));
-        }
-        push(
-            Column::DisputedBy,
-            Some(StructuredCell::write(&work.citation, &parts)),
-        );
+        let cell = match work {
+            DisputingWork::Cited(work) => {
+                let mut parts = Vec::new();
+                if let Some(kind) = work.kind {
+                    parts.push(("type", kind.to_string()));
+                }
+                if let Some(doi) = &work.doi {
+                    parts.push(("doi", doi.to_string()));
+                }
+                if let Some(url) = &work.url {
+                    parts.push(("url", url.to_string()));
+                }
+                StructuredCell::write(&work.citation, &parts)
+            }
+            DisputingWork::Document { id, citation } => StructuredCell::write(
+                citation.as_deref().unwrap_or_default(),
+                &[("document", id.to_string())],
+            ),
+        };
+        push(Column::DisputedBy, Some(cell));
     }
     push(
         Column::AssessedBy,

@@ -15,7 +15,7 @@
 //! | editors / interviewers / translators, transcribers | `contributors` `Editor` / `DataCollector` / `Other` (4.5 has no Translator) |
 //! | `provenance.date` | `dates` `Created`: the plain date or range, the EDTF and `date_note` in `dateInformation` |
 //! | origin URL | `relatedIdentifiers` `IsDerivedFrom` (URL) |
-//! | `disputed_by` with a DOI or URL | `relatedIdentifiers` `IsReviewedBy` |
+//! | `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `relatedIdentifiers` `IsReviewedBy` |
 //! | `contested` | `descriptions` `Other`: the public note |
 //! | `context` | `descriptions` `Abstract` |
 //! | origin, venue, event, publisher | `descriptions` `Other`; venue also `geoLocations.geoLocationPlace` |
@@ -32,7 +32,9 @@ use super::mapping::{
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::License;
-use crate::collection::{Author, AuthorType, CollectionInfo, Document, Role, WorkType};
+use crate::collection::{
+    Author, AuthorType, CollectionInfo, DisputingWork, Document, Role, WorkType,
+};
 use crate::error::Result;
 use crate::progress::Progress;
 
@@ -100,7 +102,7 @@ pub fn collection_record(bundle: &VerifiedBundle) -> Value {
         .iter()
         .map(|d| {
             json!({
-                "relatedIdentifier": document_urn(info, d),
+                "relatedIdentifier": document_urn(info, &d.id),
                 "relatedIdentifierType": "URN",
                 "relationType": "HasPart",
             })
@@ -119,7 +121,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     let mut record = common(info);
     record.insert(
         "alternateIdentifiers".into(),
-        json!([{"alternateIdentifier": document_urn(info, document), "alternateIdentifierType": "URN"}]),
+        json!([{"alternateIdentifier": document_urn(info, &document.id), "alternateIdentifierType": "URN"}]),
     );
     let media_type = document.media_type_or_guess();
     record.insert(
@@ -183,10 +185,22 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         }));
     }
     for work in &document.contested.disputed_by {
-        let identifier = match (&work.doi, &work.url) {
-            (Some(doi), _) => Some((doi.as_str().to_string(), "DOI")),
-            (None, Some(url)) => Some((url.to_string(), "URL")),
-            (None, None) => None,
+        let (identifier, resource_type) = match work {
+            DisputingWork::Cited(work) => {
+                let identifier = match (&work.doi, &work.url) {
+                    (Some(doi), _) => Some((doi.as_str().to_string(), "DOI")),
+                    (None, Some(url)) => Some((url.to_string(), "URL")),
+                    (None, None) => None,
+                };
+                (identifier, work.kind.map(work_resource_type))
+            }
+            // A document of the collection is identified as its own
+            // record is, by its URN.
+            DisputingWork::Document { id, .. } => {
+                let media_type = bundle.document(id).map(Document::media_type_or_guess);
+                let resource_type = media_type.map(|m| resource_type_general(m.as_str()));
+                (Some((document_urn(info, id), "URN")), resource_type)
+            }
         };
         if let Some((identifier, kind)) = identifier {
             let mut relation = json!({
@@ -194,8 +208,8 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
                 "relatedIdentifierType": kind,
                 "relationType": "IsReviewedBy",
             });
-            if let Some(work_type) = work.kind {
-                relation["resourceTypeGeneral"] = json!(work_resource_type(work_type));
+            if let Some(resource_type) = resource_type {
+                relation["resourceTypeGeneral"] = json!(resource_type);
             }
             related.push(relation);
         }
@@ -206,7 +220,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     if let Some(context) = &provenance.context {
         descriptions.push(json!({"description": context, "descriptionType": "Abstract"}));
     }
-    if let Some(note) = contested_note(&document.contested) {
+    if let Some(note) = contested_note(info, &document.contested, |id| bundle.document(id)) {
         descriptions.push(json!({"description": note, "descriptionType": "Other"}));
     }
     let undated = provenance

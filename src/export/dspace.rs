@@ -158,7 +158,7 @@ fn write_item(bundle: &VerifiedBundle, document: &Document, dir: &Path) -> Resul
     ));
     let record = json!({
         "collection": bundle.collection.info.id.as_str(),
-        "identifier": document_urn(&bundle.collection.info, document),
+        "identifier": document_urn(&bundle.collection.info, &document.id),
         "held": held.is_some(),
         "bag_path": VerifiedBundle::bag_path(document),
         "record": document,
@@ -264,7 +264,9 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
     } else if let Some(note) = &provenance.date_note {
         values.push(("description", "none", note.clone()));
     }
-    if let Some(note) = contested_note(&document.contested) {
+    if let Some(note) = contested_note(&bundle.collection.info, &document.contested, |id| {
+        bundle.document(id)
+    }) {
         values.push(("description", "none", note));
     }
     if let Some(language) = &document.language {
@@ -287,7 +289,7 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
     values.push((
         "identifier",
         "other",
-        document_urn(&bundle.collection.info, document),
+        document_urn(&bundle.collection.info, &document.id),
     ));
     values
 }

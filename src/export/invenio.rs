@@ -15,7 +15,7 @@
 //! | `context` | `description` (as HTML: text escaped, line breaks `<br>`) |
 //! | `contested` | `additional_descriptions` `other`: the public note |
 //! | origin, venue, event, publisher | `additional_descriptions` `other`; venue also `locations` (with its Wikidata and GeoNames ids) |
-//! | origin URL / `disputed_by` with a DOI or URL | `related_identifiers` `isderivedfrom` / `isreviewedby` |
+//! | origin URL / `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `related_identifiers` `isderivedfrom` / `isreviewedby` |
 //! | the collection | `related_identifiers` `ispartof` (URN); the collection's record lists its documents as `haspart` |
 //! | URN | `identifiers` (`urn`) |
 //! | `language` | `languages` (ISO 639-3 of the primary subtag) |
@@ -34,7 +34,7 @@ use super::mapping::{
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::{LanguageTag, License};
-use crate::collection::{Author, AuthorType, CollectionInfo, Document, Role};
+use crate::collection::{Author, AuthorType, CollectionInfo, DisputingWork, Document, Role};
 use crate::error::Result;
 use crate::progress::Progress;
 
@@ -108,7 +108,7 @@ pub fn collection_record(bundle: &VerifiedBundle) -> Value {
         .iter()
         .map(|d| {
             json!({
-                "identifier": document_urn(info, d),
+                "identifier": document_urn(info, &d.id),
                 "scheme": "urn",
                 "relation_type": {"id": "haspart"},
             })
@@ -182,7 +182,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     }
     metadata.insert(
         "identifiers".into(),
-        json!([{"identifier": document_urn(info, document), "scheme": "urn"}]),
+        json!([{"identifier": document_urn(info, &document.id), "scheme": "urn"}]),
     );
 
     let mut related = vec![json!({
@@ -199,17 +199,32 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         }));
     }
     for work in &document.contested.disputed_by {
-        let identifier = match (&work.doi, &work.url) {
-            (Some(doi), _) => Some((doi.as_str().to_string(), "doi")),
-            (None, Some(url)) => Some((url.to_string(), "url")),
-            (None, None) => None,
+        let (identifier, disputing) = match work {
+            DisputingWork::Cited(work) => {
+                let identifier = match (&work.doi, &work.url) {
+                    (Some(doi), _) => Some((doi.as_str().to_string(), "doi")),
+                    (None, Some(url)) => Some((url.to_string(), "url")),
+                    (None, None) => None,
+                };
+                (identifier, None)
+            }
+            // A document of the collection is identified as its own
+            // record is, by its URN.
+            DisputingWork::Document { id, .. } => {
+                (Some((document_urn(info, id), "urn")), bundle.document(id))
+            }
         };
         if let Some((identifier, scheme)) = identifier {
-            related.push(json!({
+            let mut relation = json!({
                 "identifier": identifier,
                 "scheme": scheme,
                 "relation_type": {"id": "isreviewedby"},
-            }));
+            });
+            if let Some(disputing) = disputing {
+                let media_type = disputing.media_type_or_guess();
+                relation["resource_type"] = json!({"id": resource_type(media_type.as_str())});
+            }
+            related.push(relation);
         }
     }
     metadata.insert("related_identifiers".into(), Value::Array(related));
@@ -219,7 +234,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         metadata.insert("description".into(), json!(html_text(&context)));
     }
     let mut additional = Vec::new();
-    if let Some(note) = contested_note(&document.contested) {
+    if let Some(note) = contested_note(info, &document.contested, |id| bundle.document(id)) {
         additional.push(json!({"description": html_text(&note), "type": {"id": "other"}}));
     }
     let undated = provenance

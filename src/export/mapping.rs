@@ -4,7 +4,10 @@
 
 use chrono::NaiveDate;
 
-use crate::collection::{Aspect, CollectionInfo, Contested, Document, Place, Provenance, Status};
+use crate::collection::values::Slug;
+use crate::collection::{
+    Aspect, CollectionInfo, Contested, DisputingWork, Document, Place, Provenance, Status,
+};
 use crate::edtf::{Bound, CalendarDay, EdtfDate};
 
 /// The URN of a collection: `urn:corpack:<collection id>`. Records carry it
@@ -13,10 +16,11 @@ pub fn collection_urn(info: &CollectionInfo) -> String {
     format!("urn:corpack:{}", info.id)
 }
 
-/// The URN of a document: `urn:corpack:<collection id>:<document id>`
-/// (ids are slugs, so `:` cannot be part of one).
-pub fn document_urn(info: &CollectionInfo, document: &Document) -> String {
-    format!("urn:corpack:{}:{}", info.id, document.id)
+/// The URN of the document whose record id is `id`:
+/// `urn:corpack:<collection id>:<document id>` (ids are slugs, so `:`
+/// cannot be part of one).
+pub fn document_urn(info: &CollectionInfo, id: &Slug) -> String {
+    format!("urn:corpack:{}:{id}", info.id)
 }
 
 /// An EDTF date as plain ISO 8601 (EDTF level 0): the widest span the date
@@ -94,8 +98,14 @@ pub fn date_information(provenance: &Provenance) -> Option<String> {
 
 /// The contested status as a public note, for readers: the status, what is
 /// disputed, the summary, the works that dispute it and who assessed it.
+/// A document of the collection that disputes it (`document` finds its
+/// record by id) is named by its citation, else its title, and its URN.
 /// `None` for an unassessed document with nothing to say.
-pub fn contested_note(contested: &Contested) -> Option<String> {
+pub fn contested_note<'a>(
+    info: &CollectionInfo,
+    contested: &Contested,
+    document: impl Fn(&Slug) -> Option<&'a Document>,
+) -> Option<String> {
     let mut parts = Vec::new();
     let aspects: Vec<&str> = contested.aspects.iter().map(aspect_word).collect();
     match (contested.status, aspects.is_empty()) {
@@ -112,14 +122,22 @@ pub fn contested_note(contested: &Contested) -> Option<String> {
         let works: Vec<String> = contested
             .disputed_by
             .iter()
-            .map(|work| {
-                let mut text = work.citation.trim().to_string();
-                if let Some(doi) = &work.doi {
-                    text.push_str(&format!(" <{}>", doi.url()));
-                } else if let Some(url) = &work.url {
-                    text.push_str(&format!(" <{url}>"));
+            .map(|work| match work {
+                DisputingWork::Cited(work) => {
+                    let mut text = work.citation.trim().to_string();
+                    if let Some(doi) = &work.doi {
+                        text.push_str(&format!(" <{}>", doi.url()));
+                    } else if let Some(url) = &work.url {
+                        text.push_str(&format!(" <{url}>"));
+                    }
+                    text
                 }
-                text
+                DisputingWork::Document { id, citation } => {
+                    let title = || document(id).map(|d| d.title.as_str());
+                    let name = citation.as_deref().or_else(title);
+                    let name = name.unwrap_or(id.as_str()).trim();
+                    format!("{name} <{}>", document_urn(info, id))
+                }
             })
             .collect();
         parts.push(sentence(&format!("Disputed by: {}", works.join("; "))));
@@ -193,7 +211,7 @@ pub fn sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collection::{Assessor, AuthorType, DisputingWork};
+    use crate::collection::{Assessor, AuthorType, CitedWork};
 
     fn plain(edtf: &str) -> Option<String> {
         PlainDate::of(&edtf.parse().unwrap()).map(|p| p.text())
@@ -228,22 +246,38 @@ mod tests {
 
     #[test]
     fn the_contested_note_says_everything_and_takes_no_side() {
+        let info: CollectionInfo = toml::from_str(
+            "id = \"c\"\ntitle = \"T\"\ndescription = \"D\"\nlicense = \"CC0-1.0\"\n\
+             date = \"2026-11-25\"",
+        )
+        .unwrap();
+        let rebuttal: Document =
+            toml::from_str("id = \"rebuttal\"\ntitle = \"A rebuttal\"\nfile = \"r.txt\"").unwrap();
+        let document = |id: &Slug| (*id == rebuttal.id).then_some(&rebuttal);
         let contested = Contested {
             status: Status::Contested,
             aspects: vec![Aspect::Claims, Aspect::Date],
             summary: Some("Its theses are disputed.".into()),
             disputed_by: vec![
-                DisputingWork {
+                DisputingWork::Cited(CitedWork {
                     citation: "A. B., Title, 2010".into(),
                     kind: None,
                     doi: Some("10.1000/182".parse().unwrap()),
                     url: None,
-                },
-                DisputingWork {
+                }),
+                DisputingWork::Cited(CitedWork {
                     citation: "C. D., Other".into(),
                     kind: None,
                     doi: None,
                     url: None,
+                }),
+                DisputingWork::Document {
+                    id: rebuttal.id.clone(),
+                    citation: None,
+                },
+                DisputingWork::Document {
+                    id: rebuttal.id.clone(),
+                    citation: Some("E. F., A letter, 1938".into()),
                 },
             ],
             assessed_by: Some(Assessor {
@@ -253,18 +287,19 @@ mod tests {
             assessed_on: Some("2026-11-20".parse().unwrap()),
         };
         assert_eq!(
-            contested_note(&contested).unwrap(),
+            contested_note(&info, &contested, document).unwrap(),
             "Contested status: contested (disputed: claims, date). Its theses are disputed. \
-             Disputed by: A. B., Title, 2010 <https://doi.org/10.1000/182>; C. D., Other. \
+             Disputed by: A. B., Title, 2010 <https://doi.org/10.1000/182>; C. D., Other; \
+             A rebuttal <urn:corpack:c:rebuttal>; E. F., A letter, 1938 <urn:corpack:c:rebuttal>. \
              Assessed by Ada on 2026-11-20."
         );
-        assert_eq!(contested_note(&Contested::default()), None);
+        assert_eq!(contested_note(&info, &Contested::default(), document), None);
         let uncontested = Contested {
             status: Status::Uncontested,
             ..Contested::default()
         };
         assert_eq!(
-            contested_note(&uncontested).unwrap(),
+            contested_note(&info, &uncontested, document).unwrap(),
             "Contested status: uncontested."
         );
     }

@@ -4,6 +4,7 @@
 //! A bundle that does not verify is refused, with the findings that say
 //! why: an export never carries a damaged bag into a repository.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,7 @@ use serde::Serialize;
 
 use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
+use crate::collection::values::Slug;
 use crate::collection::{Collection, Document};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
@@ -29,6 +31,8 @@ pub struct VerifiedBundle {
     pub collection: Collection,
     /// The bag, read in place.
     pub store: Box<dyn BagStore>,
+    /// The index of each record in `collection.documents`, by its id.
+    by_id: HashMap<String, usize>,
 }
 
 /// A bundle opened for export.
@@ -60,15 +64,28 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
         .map_err(|e| unreadable(e.to_string()))?;
     let json = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8".into()))?;
     let collection = crate::rocrate::read_collection(&json).map_err(unreadable)?;
+    let by_id = collection
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(index, document)| (document.id.to_string(), index))
+        .collect();
     Ok(Opened::Verified(VerifiedBundle {
         location: path.to_path_buf(),
         findings: report.findings,
         collection,
         store,
+        by_id,
     }))
 }
 
 impl VerifiedBundle {
+    /// The record whose id is `id`: a document that disputes another is
+    /// named by it.
+    pub fn document(&self, id: &Slug) -> Option<&Document> {
+        Some(&self.collection.documents[*self.by_id.get(id.as_str())?])
+    }
+
     /// The path of a document's file in the bag.
     pub fn bag_path(document: &Document) -> String {
         format!("{DOCUMENTS_DIR}/{}", document.file)

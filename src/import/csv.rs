@@ -12,8 +12,8 @@ use super::csv_format::{Column, OBJECTS_PREFIX, StructuredCell, is_collection_ro
 use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write_collection};
 use crate::collection::validate::rule_errors;
 use crate::collection::{
-    Aspect, Assessor, Author, AuthorType, Collection, Contested, DisputingWork, Document, Place,
-    Provenance, Role, require_dirs,
+    Aspect, Assessor, Author, AuthorType, Collection, Contested, DisputingWork, DisputingWorkTable,
+    Document, NameOrTable, Place, Provenance, Role, require_dirs,
 };
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
 use crate::progress::Progress;
@@ -736,8 +736,16 @@ fn place(text: &str) -> Result<Place, String> {
     })
 }
 
+/// A work cell: a citation with its `type`, `doi` and `url`, or a
+/// document of the collection, `document=<id>`, with or without a citation.
 fn disputing_work(text: &str) -> Result<DisputingWork, String> {
-    let cell = StructuredCell::parse(text, &["type", "doi", "url"])?;
+    let cell = StructuredCell::parse_unnamed(text, &["type", "doi", "url", "document"])?;
+    let document = cell.get("document").map(str::parse).transpose()?;
+    if cell.name.is_empty() && document.is_none() {
+        return Err(format!(
+            "{text:?} has no citation before its first | (nor a document=<id> of the collection)"
+        ));
+    }
     let kind = cell
         .get("type")
         .map(|kind| {
@@ -749,11 +757,12 @@ fn disputing_work(text: &str) -> Result<DisputingWork, String> {
             })
         })
         .transpose()?;
-    Ok(DisputingWork {
+    DisputingWork::from_table(DisputingWorkTable {
         kind,
         doi: cell.get("doi").map(str::parse).transpose()?,
         url: cell.get("url").map(str::parse).transpose()?,
-        citation: cell.name,
+        document,
+        citation: (!cell.name.is_empty()).then_some(cell.name),
     })
 }
 
@@ -877,8 +886,8 @@ mod tests {
         assert_eq!(venue.geonames.as_ref().unwrap().as_str(), "2643743");
         assert_eq!(document.contested.aspects, [Aspect::Claims, Aspect::Date]);
         assert_eq!(
-            document.contested.disputed_by[0].citation,
-            "Lenoe, Kirov, 2010"
+            document.contested.disputed_by[0].citation(),
+            Some("Lenoe, Kirov, 2010")
         );
     }
 
@@ -1036,6 +1045,47 @@ mod tests {
             messages[1]
         );
         assert!(messages[3].contains("DOI 10.1000/182"), "{}", messages[3]);
+    }
+
+    #[test]
+    fn a_document_of_the_collection_disputes_by_its_id() {
+        let header = format!("{HEADER},contested.disputed_by,contested.disputed_by");
+        let text = format!(
+            "{header}\n{COLLECTION_ROW},,\n\
+             a.txt,a,A,,,,| document=b,\"Letter, 1938 | document=c\"\n\
+             b.txt,b,B,,,,| document=nowhere,| document=b\n\
+             c.txt,c,C,,,,,\n"
+        );
+        let (places, messages) = located(&text);
+        assert_eq!(
+            places,
+            [
+                (4, Some(7), "contested.disputed_by".to_string()),
+                (4, Some(8), "contested.disputed_by".to_string()),
+            ]
+        );
+        assert!(messages[0].contains("id `nowhere`"), "{}", messages[0]);
+        assert!(messages[1].contains("own id"), "{}", messages[1]);
+        let good = text.replace("| document=nowhere,| document=b", ",");
+        let parsed = parse(&good).unwrap();
+        assert_eq!(
+            parsed.collection.documents[0].contested.disputed_by[1],
+            DisputingWork::Document {
+                id: "c".parse().unwrap(),
+                citation: Some("Letter, 1938".into())
+            }
+        );
+        for (cell, expected) in [
+            ("| type=book", "no citation before its first |"),
+            (
+                "| document=c | doi=10.1000/182",
+                "leave out type, doi and url",
+            ),
+            ("| document=C", "invalid slug"),
+        ] {
+            let (_, messages) = located(&good.replace("| document=b", cell));
+            assert!(messages[0].contains(expected), "{cell}: {messages:?}");
+        }
     }
 
     #[test]

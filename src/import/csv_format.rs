@@ -17,7 +17,12 @@
 //! UNESCO | type=organization | role=editor | wikidata=Q7809
 //! Lucas Arms, Grays Inn Road, London | geonames=2643743
 //! Timothy Snyder, Bloodlands, 2010 | type=book | doi=10.1000/182
+//! Letter to the editor, 12 March 1938 | document=rebuttal-1938
+//! | document=rebuttal-1938
 //! ```
+//!
+//! A work that is a document of the collection may go without a citation:
+//! its cell is its `document` part alone.
 //!
 //! White space around parts is dropped; a `|` or `\` inside a name is
 //! written `\|` or `\\` (another `\` stands for itself).
@@ -176,11 +181,18 @@ pub struct StructuredCell {
 impl StructuredCell {
     /// Reads a cell; `keys` are the keys it may have.
     pub fn parse(cell: &str, keys: &[&str]) -> Result<StructuredCell, String> {
-        let mut pieces = split_unescaped(cell).into_iter();
-        let name = pieces.next().unwrap_or_default();
-        if name.is_empty() {
+        let parsed = StructuredCell::parse_unnamed(cell, keys)?;
+        if parsed.name.is_empty() {
             return Err(format!("{cell:?} has no name before its first |"));
         }
+        Ok(parsed)
+    }
+
+    /// Reads a cell that may have no name, only parts; `keys` are the keys
+    /// it may have.
+    pub fn parse_unnamed(cell: &str, keys: &[&str]) -> Result<StructuredCell, String> {
+        let mut pieces = split_unescaped(cell).into_iter();
+        let name = pieces.next().unwrap_or_default();
         let mut parts: Vec<(String, String)> = Vec::new();
         for piece in pieces {
             let Some((key, value)) = piece.split_once('=') else {
@@ -210,11 +222,12 @@ impl StructuredCell {
     }
 
     /// The cell's text: the name, then ` | key=value` for each part, with
-    /// `|` and `\` escaped.
+    /// `|` and `\` escaped; with no name, `| key=value` first.
     pub fn write(name: &str, parts: &[(&str, String)]) -> String {
         let mut cell = escape(name);
         for (key, value) in parts {
-            cell.push_str(&format!(" | {key}={}", escape(value)));
+            let separator = if cell.is_empty() { "| " } else { " | " };
+            cell.push_str(&format!("{separator}{key}={}", escape(value)));
         }
         cell
     }
@@ -289,6 +302,17 @@ mod tests {
             let error = StructuredCell::parse(bad, &["role"]).unwrap_err();
             assert!(error.contains(expected), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn a_cell_without_a_name_is_its_parts() {
+        let text = StructuredCell::write("", &[("document", "rebuttal-1938".into())]);
+        assert_eq!(text, "| document=rebuttal-1938");
+        let cell = StructuredCell::parse_unnamed(&text, &["document"]).unwrap();
+        assert_eq!(cell.name, "");
+        assert_eq!(cell.get("document"), Some("rebuttal-1938"));
+        let error = StructuredCell::parse(&text, &["document"]).unwrap_err();
+        assert!(error.contains("no name"), "{error}");
     }
 
     proptest! {

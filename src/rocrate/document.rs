@@ -1,6 +1,8 @@
 //! One document's description: a `File` data entity when it is held, a
 //! `#document-<id>` `CreativeWork` when it is only catalogued, and the
-//! contextual entities its provenance and contested status link to.
+//! contextual entities its provenance and contested status link to. A
+//! document disputed by another of the collection links to that one's
+//! entity.
 //!
 //! Which term each field becomes is the table "Metadata mapping" in
 //! `README.md`; this module builds the entities it describes.
@@ -14,11 +16,14 @@ use super::metadata::{
     Contextual, EntityIds, NO_LICENSE_ID, into_map, license_entity, one_or_many, reference, set,
 };
 use super::terms::{
-    COPYRIGHT_NOTICE, DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH,
+    COPYRIGHT_NOTICE, CREDIT_TEXT, DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY,
+    PAYLOAD_PATH,
 };
 use crate::bundle::PackedDocument;
 use crate::collection::values::{GeonamesId, WikidataId};
-use crate::collection::{AuthorType, DisputingWork, Document, Place, Role, Status, WorkType};
+use crate::collection::{
+    AuthorType, CitedWork, DisputingWork, Document, Place, Role, Status, WorkType,
+};
 
 /// The schema.org properties people are linked by, in the order a
 /// summary lists them.
@@ -99,6 +104,11 @@ pub(super) fn describe_document(
     entity.insert("name".into(), json!(record.title));
     set(
         &mut entity,
+        CREDIT_TEXT,
+        ids.citation_of(record.id.as_str()).map(|c| json!(c)),
+    );
+    set(
+        &mut entity,
         "alternateName",
         document.original_name.as_ref().map(|n| json!(n)),
     );
@@ -115,10 +125,12 @@ pub(super) fn describe_document(
 
     let contested = &record.contested;
     entity.insert("creativeWorkStatus".into(), json!(contested.status));
-    let works = contested
-        .disputed_by
-        .iter()
-        .map(|work| reference(&describe_work(work, ids, contextual)));
+    let works = contested.disputed_by.iter().map(|work| {
+        if let DisputingWork::Cited(work) = work {
+            describe_work(work, ids, contextual);
+        }
+        reference(&ids.disputing(work))
+    });
     set(&mut entity, IS_DISPUTED_BY, one_or_many(works.collect()));
     let about = entity["@id"].as_str().expect("set above").to_string();
     if let Some(review) = review_entities(record, &about, ids, contextual) {
@@ -250,11 +262,12 @@ fn identify(entity: &mut Map<String, Value>, place: &Place) {
     set(entity, "sameAs", one_or_many(same_as.collect()));
 }
 
-/// A disputing work as a contextual entity of its schema.org type
+/// A cited work as a contextual entity of its schema.org type
 /// (`CreativeWork` when the record gives none), named by its citation,
-/// with its DOI URL as `@id` and `identifier` when it has one; returns its
-/// id.
-fn describe_work(work: &DisputingWork, ids: &EntityIds, contextual: &mut Contextual) -> String {
+/// with its DOI URL as `@id` and `identifier` when it has one. (A document
+/// of the collection is its own entity, which names it and which its
+/// citation, if any, credits: see [`describe_document`].)
+fn describe_work(work: &CitedWork, ids: &EntityIds, contextual: &mut Contextual) {
     let id = ids.work(work);
     contextual.add_once("work", &id, || {
         let kind = work.kind.map_or("CreativeWork", WorkType::schema_type);
@@ -267,7 +280,6 @@ fn describe_work(work: &DisputingWork, ids: &EntityIds, contextual: &mut Context
         set(&mut entity, "url", work.url.as_ref().map(|u| json!(u)));
         entity
     });
-    id
 }
 
 /// The document's licence and rights. A document without a licence of its
@@ -378,7 +390,7 @@ fn review_entities(
     let works = contested
         .disputed_by
         .iter()
-        .map(|w| reference(&ids.work(w)));
+        .map(|w| reference(&ids.disputing(w)));
     set(&mut review, "citation", one_or_many(works.collect()));
     contextual.add(review);
     Some(review_id)

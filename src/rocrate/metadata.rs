@@ -7,7 +7,7 @@
 //! entities in path order, then the contextual entities sorted by `@id`.
 //! Object keys come out sorted (serde_json's map is ordered by key).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
@@ -18,7 +18,7 @@ use super::pretty::{Container, write_at};
 use super::terms::{self, METADATA_ID, ROCRATE_SPEC, ROOT_ID};
 use crate::bundle::{PackedDocument, PackedDocuments, crate_order, crate_path};
 use crate::collection::values::{GeonamesId, License, Orcid, WebUrl, WikidataId};
-use crate::collection::{AuthorType, CollectionInfo, DisputingWork, Document, Place};
+use crate::collection::{AuthorType, CitedWork, CollectionInfo, DisputingWork, Document, Place};
 
 /// The text of `ro-crate-metadata.json`: pretty-printed, with a final newline.
 pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
@@ -41,7 +41,7 @@ pub fn write_metadata_json(
     for document in documents.documents(&order) {
         ids.add(&document?.record);
     }
-    let ids = ids.build(info);
+    let ids = ids.build(info, documents)?;
     let (held, not_held): (Vec<usize>, Vec<usize>) =
         order.iter().partition(|&&index| documents.is_held(index));
     let mut held_ids = held.iter().map(|&index| document_id(documents, index));
@@ -253,8 +253,20 @@ fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<S
 /// A thing with an identifier the web resolves (an ORCID iD, a DOI) has it
 /// as its `@id`; anything else gets a local `#<kind>-<slug>` id from its
 /// name, told apart from others of the same name by its identifiers (see
-/// [`entity_key`]).
-pub(super) struct EntityIds(PerKind<BTreeMap<String, String>>);
+/// [`entity_key`]). A document of the collection that disputes another is
+/// its own entity, which the other links to.
+pub(super) struct EntityIds {
+    local: PerKind<BTreeMap<String, String>>,
+    /// The documents that dispute others, by record id.
+    disputing: HashMap<String, DisputingDocument>,
+}
+
+/// A document that disputes others: its entity, and the citation the
+/// records that name it give.
+struct DisputingDocument {
+    id: String,
+    citation: Option<String>,
+}
 
 /// One of something for each kind of entity documents link to.
 #[derive(Default)]
@@ -270,7 +282,12 @@ struct PerKind<T> {
 /// The keys and names of the entities documents link to, gathered a
 /// record at a time; each distinct key is kept once.
 #[derive(Default)]
-struct EntityIdsBuilder(PerKind<BTreeMap<String, String>>);
+struct EntityIdsBuilder {
+    names: PerKind<BTreeMap<String, String>>,
+    /// The record id of each document that disputes another, and its
+    /// citation (one wherever it is named: a rule of the records).
+    disputing: BTreeMap<String, Option<String>>,
+}
 
 impl EntityIdsBuilder {
     fn add(&mut self, record: &Document) {
@@ -280,25 +297,25 @@ impl EntityIdsBuilder {
         for author in record.provenance.authors.iter() {
             let key = agent_key(&author.name, author.wikidata.as_ref());
             match author.kind {
-                AuthorType::Organization => keep(&mut self.0.organizations, key, &author.name),
+                AuthorType::Organization => keep(&mut self.names.organizations, key, &author.name),
                 AuthorType::Person if author.orcid.is_none() => {
-                    keep(&mut self.0.people, key, &author.name)
+                    keep(&mut self.names.people, key, &author.name)
                 }
                 AuthorType::Person => {}
             }
         }
         if let Some(assessor) = &record.contested.assessed_by {
             let kind = match assessor.kind {
-                AuthorType::Person => &mut self.0.people,
-                AuthorType::Organization => &mut self.0.organizations,
+                AuthorType::Person => &mut self.names.people,
+                AuthorType::Organization => &mut self.names.organizations,
             };
             keep(kind, agent_key(&assessor.name, None), &assessor.name);
         }
         if let Some(publisher) = &record.provenance.publisher {
-            keep(&mut self.0.organizations, publisher.clone(), publisher);
+            keep(&mut self.names.organizations, publisher.clone(), publisher);
         }
         if let Some(place) = &record.provenance.venue {
-            keep(&mut self.0.places, place_key(place), &place.name);
+            keep(&mut self.names.places, place_key(place), &place.name);
         }
         if let Some(origin) = record
             .provenance
@@ -306,30 +323,40 @@ impl EntityIdsBuilder {
             .as_ref()
             .filter(|o| o.is_identified())
         {
-            keep(&mut self.0.origins, place_key(origin), &origin.name);
+            keep(&mut self.names.origins, place_key(origin), &origin.name);
         }
         if let Some(event) = &record.provenance.event {
-            keep(&mut self.0.events, event.clone(), event);
+            keep(&mut self.names.events, event.clone(), event);
         }
-        for work in record
-            .contested
-            .disputed_by
-            .iter()
-            .filter(|w| w.doi.is_none())
-        {
-            keep(&mut self.0.works, work_key(work), &work.citation);
+        for work in &record.contested.disputed_by {
+            match work {
+                DisputingWork::Cited(work) if work.doi.is_none() => {
+                    keep(&mut self.names.works, work_key(work), &work.citation);
+                }
+                DisputingWork::Cited(_) => {}
+                DisputingWork::Document { id, citation } => {
+                    let entry = self.disputing.entry(id.to_string());
+                    entry.or_insert_with(|| citation.clone());
+                }
+            }
         }
     }
 
-    fn build(mut self, info: &CollectionInfo) -> EntityIds {
+    /// The ids, once every record of `documents` is added; an error if a
+    /// record names a document that disputes it that is not among them.
+    fn build(
+        mut self,
+        info: &CollectionInfo,
+        documents: &dyn PackedDocuments,
+    ) -> io::Result<EntityIds> {
         if let Some(name) = &info.contact_name {
-            self.0
+            self.names
                 .people
                 .entry(agent_key(name, None))
                 .or_insert_with(|| name.clone());
         }
         if let Some(name) = &info.source_organization {
-            self.0
+            self.names
                 .organizations
                 .entry(name.clone())
                 .or_insert_with(|| name.clone());
@@ -342,15 +369,38 @@ impl EntityIdsBuilder {
                     .map(|(key, name)| (key.as_str(), name.as_str())),
             )
         };
-        let names = &self.0;
-        EntityIds(PerKind {
+        let names = &self.names;
+        let local = PerKind {
             people: ids("person", &names.people),
             organizations: ids("organization", &names.organizations),
             places: ids("place", &names.places),
             origins: ids("origin", &names.origins),
             events: ids("event", &names.events),
             works: ids("work", &names.works),
-        })
+        };
+        // Found by their record ids, which the documents' index has
+        // without reading the records again.
+        let mut disputing = HashMap::new();
+        for index in 0..documents.count() {
+            let id = documents.id(index);
+            let Some(citation) = self.disputing.remove(id) else {
+                continue;
+            };
+            let document = DisputingDocument {
+                id: document_id(documents, index),
+                citation,
+            };
+            disputing.insert(id.to_string(), document);
+        }
+        if let Some(id) = self.disputing.keys().next() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "a record is disputed by the document `{id}`, which is not in the collection"
+                ),
+            ));
+        }
+        Ok(EntityIds { local, disputing })
     }
 }
 
@@ -363,7 +413,7 @@ impl EntityIds {
     ) -> String {
         match orcid {
             Some(orcid) => orcid.url(),
-            None => self.0.people[&agent_key(name, wikidata)].clone(),
+            None => self.local.people[&agent_key(name, wikidata)].clone(),
         }
     }
 
@@ -371,28 +421,43 @@ impl EntityIds {
     /// source organization and as an author without a Wikidata id is one
     /// entity.
     pub(super) fn organization(&self, name: &str, wikidata: Option<&WikidataId>) -> &str {
-        &self.0.organizations[&agent_key(name, wikidata)]
+        &self.local.organizations[&agent_key(name, wikidata)]
     }
 
     pub(super) fn place(&self, place: &Place) -> &str {
-        &self.0.places[&place_key(place)]
+        &self.local.places[&place_key(place)]
     }
 
     /// The local id of an origin given with identifiers.
     pub(super) fn origin(&self, origin: &Place) -> &str {
-        &self.0.origins[&place_key(origin)]
+        &self.local.origins[&place_key(origin)]
     }
 
     pub(super) fn event(&self, name: &str) -> &str {
-        &self.0.events[name]
+        &self.local.events[name]
     }
 
-    /// A work's id: its DOI URL, else a local `#work-…` id.
-    pub(super) fn work(&self, work: &DisputingWork) -> String {
+    /// A cited work's id: its DOI URL, else a local `#work-…` id.
+    pub(super) fn work(&self, work: &CitedWork) -> String {
         match &work.doi {
             Some(doi) => doi.url(),
-            None => self.0.works[&work_key(work)].clone(),
+            None => self.local.works[&work_key(work)].clone(),
         }
+    }
+
+    /// The id of a disputing work: a cited work's (see [`EntityIds::work`]),
+    /// or the entity of a document of the collection.
+    pub(super) fn disputing(&self, work: &DisputingWork) -> String {
+        match work {
+            DisputingWork::Cited(work) => self.work(work),
+            DisputingWork::Document { id, .. } => self.disputing[id.as_str()].id.clone(),
+        }
+    }
+
+    /// How the records that name the document `id` as disputing another
+    /// cite it, if they do.
+    pub(super) fn citation_of(&self, id: &str) -> Option<&str> {
+        self.disputing.get(id)?.citation.as_deref()
     }
 }
 
@@ -426,7 +491,7 @@ fn place_key(place: &Place) -> String {
     )
 }
 
-fn work_key(work: &DisputingWork) -> String {
+fn work_key(work: &CitedWork) -> String {
     entity_key(
         &work.citation,
         &[
@@ -888,8 +953,38 @@ mod tests {
         assert_eq!(claim["appearance"]["@id"], "documents/furr%20talk.txt");
 
         // Nothing recorded, nothing reviewed.
+        let letter = entity(&crate_json, "#document-lost-letter");
+        assert!(letter.get("review").is_none());
+    }
+
+    #[test]
+    fn a_document_of_the_collection_disputes_as_its_own_entity() {
+        let crate_json = sample_json();
         let plain = entity(&crate_json, "documents/plain.txt");
-        assert!(plain.get("review").is_none());
+        // The held document's File and the catalogued one's entity, not
+        // works made for them.
+        let disputing = json!([
+            {"@id": "documents/notes/Überblick.md"},
+            {"@id": "#document-lost-letter"},
+        ]);
+        assert_eq!(plain["cito:isDisputedBy"], disputing);
+        let review = entity(&crate_json, "#review-plain");
+        assert_eq!(review["citation"], disputing);
+        let overview = entity(&crate_json, "documents/notes/Überblick.md");
+        assert_eq!(overview["@type"], "File");
+        assert!(
+            overview.get("creditText").is_none(),
+            "named without a citation"
+        );
+        let letter = entity(&crate_json, "#document-lost-letter");
+        assert_eq!(letter["creditText"], "A letter & its answer, 2001");
+        let graph = crate_json["@graph"].as_array().unwrap();
+        assert!(
+            graph
+                .iter()
+                .all(|e| !e["@id"].as_str().unwrap().starts_with("#work-a-letter")),
+            "no work is made for a document"
+        );
     }
 
     #[test]

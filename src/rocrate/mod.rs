@@ -139,6 +139,13 @@ authors = [
     { name = "United Nations", type = "organization", role = "editor", wikidata = "Q1065" },
 ]
 origin = { name = "Example archive, box 7", url = "https://example.org/archive", wikidata = "Q42" }
+
+[document.contested]
+status = "contested"
+disputed_by = [
+    { document = "ueberblick" },
+    { citation = "A letter & its answer, 2001", document = "lost-letter" },
+]
 "#;
 
     /// The bytes of the held documents, by record file.

@@ -12,6 +12,7 @@
 //! The page is built in a `String`, which `write!` cannot fail on, so its
 //! results are dropped with `let _ =`.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -113,13 +114,17 @@ fn write_head(
 fn write_documents(documents: &dyn PackedDocuments, out: &mut dyn Write) -> io::Result<()> {
     let order = crate_order(documents);
     let mut html = String::from(TABLE_HEAD);
+    let mut titles = Titles::default();
     for document in documents.documents(&order) {
-        write_row(&mut html, &document?);
+        let document = document?;
+        write_row(&mut html, &document);
+        titles.want(&document.record);
         flush(&mut html, out)?;
     }
     html.push_str("</tbody>\n</table>\n");
+    titles.read(documents)?;
     for document in documents.documents(&order) {
-        write_document(&mut html, &document?);
+        write_document(&mut html, &document?, &titles);
         flush(&mut html, out)?;
     }
     html.push_str(
@@ -149,6 +154,37 @@ impl Write for ScriptText<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush()
+    }
+}
+
+/// The titles of the documents that dispute others and that the records
+/// name without a citation: their links in a dispute show them.
+#[derive(Default)]
+struct Titles(HashMap<String, Option<String>>);
+
+impl Titles {
+    /// Notes the documents `record` names without a citation.
+    fn want(&mut self, record: &Document) {
+        for work in &record.contested.disputed_by {
+            if let DisputingWork::Document { id, citation: None } = work {
+                self.0.insert(id.to_string(), None);
+            }
+        }
+    }
+
+    /// Reads the titles wanted, the records found by their ids.
+    fn read(&mut self, documents: &dyn PackedDocuments) -> io::Result<()> {
+        for index in 0..documents.count() {
+            if let Some(title) = self.0.get_mut(documents.id(index)) {
+                *title = Some(documents.document(index)?.record.title.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// The title of the document `id`, if wanted and found.
+    fn of(&self, id: &str) -> Option<&str> {
+        self.0.get(id)?.as_deref()
     }
 }
 
@@ -215,7 +251,7 @@ fn write_row(html: &mut String, document: &PackedDocument) {
         html,
         "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{held}</td>\
              <td>{file}</td></tr>",
-        anchor(record),
+        anchor(record.id.as_str()),
         escape(&record.title),
         authors(record),
         date(record),
@@ -225,17 +261,17 @@ fn write_row(html: &mut String, document: &PackedDocument) {
 
 /// A document's section: its provenance and, when it is contested, the
 /// dispute as recorded.
-fn write_document(html: &mut String, document: &PackedDocument) {
+fn write_document(html: &mut String, document: &PackedDocument, titles: &Titles) {
     let record = &document.record;
     let _ = write!(
         html,
         "<section id=\"{}\">\n<h3>{}</h3>\n<p class=\"quiet\">Record <code>{}</code></p>\n",
-        anchor(record),
+        anchor(record.id.as_str()),
         escape(&record.title),
         escape(record.id.as_str())
     );
     if record.contested.status == Status::Contested {
-        write_dispute(html, record);
+        write_dispute(html, record, titles);
     }
     html.push_str("<dl>\n");
     let provenance = &record.provenance;
@@ -268,7 +304,7 @@ fn write_document(html: &mut String, document: &PackedDocument) {
     html.push_str("</dl>\n</section>\n");
 }
 
-fn write_dispute(html: &mut String, record: &Document) {
+fn write_dispute(html: &mut String, record: &Document, titles: &Titles) {
     let contested = &record.contested;
     html.push_str("<div class=\"note\">\n<p><strong>Recorded as contested.</strong>");
     if !contested.aspects.is_empty() {
@@ -282,7 +318,7 @@ fn write_dispute(html: &mut String, record: &Document) {
     if !contested.disputed_by.is_empty() {
         html.push_str("<p>Disputed by:</p>\n<ul>\n");
         for work in &contested.disputed_by {
-            let _ = writeln!(html, "<li>{}</li>", disputing_work(work));
+            let _ = writeln!(html, "<li>{}</li>", disputing_work(work, titles));
         }
         html.push_str("</ul>\n");
     }
@@ -315,9 +351,10 @@ fn definition(html: &mut String, term: &str, value: &str) {
     let _ = writeln!(html, "<dt>{term}</dt><dd>{value}</dd>");
 }
 
-/// The id of a document's section; record ids are slugs, safe as they are.
-fn anchor(record: &Document) -> String {
-    format!("document-{}", record.id)
+/// The id of the section of the document whose record id is `id`; record
+/// ids are slugs, safe as they are.
+fn anchor(id: &str) -> String {
+    format!("document-{id}")
 }
 
 /// Names with their roles (and "organization" for one), ORCID and
@@ -368,9 +405,21 @@ fn place(place: &Place) -> String {
     format!("{name}{}", links(identifiers.into_iter().flatten()))
 }
 
-/// A disputing work: its citation, its type, and its DOI and URL links;
-/// escaped.
-fn disputing_work(work: &DisputingWork) -> String {
+/// A disputing work, escaped: a cited work's citation, its type, and its
+/// DOI and URL links; a document of the collection, a link to its section
+/// named by its citation, else its title.
+fn disputing_work(work: &DisputingWork, titles: &Titles) -> String {
+    let work = match work {
+        DisputingWork::Cited(work) => work,
+        DisputingWork::Document { id, citation } => {
+            let id = id.as_str();
+            let name = citation.as_deref().or_else(|| titles.of(id)).unwrap_or(id);
+            return format!(
+                "{} <span class=\"quiet\">(a document of this collection)</span>",
+                link(&format!("#{}", anchor(id)), name)
+            );
+        }
+    };
     let kind = work
         .kind
         .map(|k| format!(" <span class=\"quiet\">({k})</span>"));
@@ -436,7 +485,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collection::Assessor;
+    use crate::collection::{Assessor, CitedWork};
     use crate::rocrate::testutil::sample;
 
     fn sample_html() -> String {
@@ -453,6 +502,22 @@ mod tests {
     }
 
     #[test]
+    fn a_document_of_the_collection_that_disputes_links_to_its_section() {
+        let html = sample_html();
+        let section = &html[html.find("<section id=\"document-plain\">").unwrap()..];
+        let note = &section[..section.find("</div>").unwrap()];
+        for expected in [
+            // Named by its title, without a citation; by its citation, with.
+            "<li><a href=\"#document-ueberblick\">Überblick</a> <span class=\"quiet\">(a \
+             document of this collection)</span></li>",
+            "<li><a href=\"#document-lost-letter\">A letter &amp; its answer, 2001</a>",
+        ] {
+            assert!(note.contains(expected), "missing {expected} in {note}");
+        }
+        assert!(html.contains("<section id=\"document-ueberblick\">"));
+    }
+
+    #[test]
     fn record_text_is_escaped_everywhere() {
         let (mut info, mut documents) = sample();
         let hostile = "<script>alert('x')</script> & \"q\"";
@@ -462,12 +527,12 @@ mod tests {
         record.title = hostile.into();
         record.provenance.context = Some(hostile.into());
         record.contested.summary = Some(hostile.into());
-        record.contested.disputed_by = vec![DisputingWork {
+        record.contested.disputed_by = vec![DisputingWork::Cited(CitedWork {
             citation: hostile.into(),
             kind: None,
             doi: None,
             url: None,
-        }];
+        })];
         record.contested.assessed_by = Some(Assessor {
             name: hostile.into(),
             kind: AuthorType::Organization,
@@ -565,7 +630,7 @@ mod tests {
     #[test]
     fn only_contested_documents_carry_a_note() {
         let html = sample_html();
-        assert_eq!(html.matches("<div class=\"note\">").count(), 1);
+        assert_eq!(html.matches("<div class=\"note\">").count(), 2);
         let note = &html[html.find("<div class=\"note\">").unwrap()..];
         let note = &note[..note.find("</div>").unwrap()];
         for expected in [

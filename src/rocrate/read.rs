@@ -679,7 +679,7 @@ mod tests {
             summary.documents[2].authors,
             ["Corpus Workshop", "United Nations"]
         );
-        assert_eq!(summary.documents[2].status, Some(Status::Unassessed));
+        assert_eq!(summary.documents[2].status, Some(Status::Contested));
 
         let letter = &summary.documents[3];
         assert_eq!(letter.id, "lost-letter");

@@ -25,12 +25,12 @@ use super::document::relator_property;
 use super::graph::{Graph, entity_id, has_type, ids, parse, text, values};
 use super::ids::decode_path;
 use super::metadata::NO_LICENSE_ID;
-use super::terms::{COPYRIGHT_NOTICE, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
+use super::terms::{COPYRIGHT_NOTICE, CREDIT_TEXT, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
 use crate::bundle::DOCUMENTS_DIR;
 use crate::collection::values::{GeonamesId, License, Orcid, WikidataId};
 use crate::collection::{
-    Aspect, Assessor, Author, AuthorType, Collection, CollectionInfo, Contested, DisputingWork,
-    Document, NameOrTable, Place, Provenance, Role, WorkType,
+    Aspect, Assessor, Author, AuthorType, CitedWork, Collection, CollectionInfo, Contested,
+    DisputingWork, Document, NameOrTable, Place, Provenance, Role, WorkType,
 };
 
 type Entity = Map<String, Value>;
@@ -294,16 +294,24 @@ fn place(entity: &Entity) -> Result<Place, String> {
     })
 }
 
-/// A disputing work entity: its type says its kind (`CreativeWork`: none
-/// given).
+/// A disputing work entity: a document of the crate (a `File`, or an
+/// entity catalogued with `held: false`), by its `identifier`, cited by
+/// its `creditText` if it has one; else a cited work, whose type says its
+/// kind (`CreativeWork`: none given).
 fn disputing_work(entity: &Entity) -> Result<DisputingWork, String> {
+    if has_type(entity, "File") || entity.get(HELD) == Some(&Value::Bool(false)) {
+        return Ok(DisputingWork::Document {
+            id: parsed(entity, "identifier")?,
+            citation: text(entity, CREDIT_TEXT).map(str::to_string),
+        });
+    }
     let kind = WorkType::iter().find(|kind| has_type(entity, kind.schema_type()));
-    Ok(DisputingWork {
+    Ok(DisputingWork::Cited(CitedWork {
         citation: required(entity, "name")?.to_string(),
         kind,
         doi: optional(entity, "identifier")?,
         url: optional(entity, "url")?,
-    })
+    }))
 }
 
 /// A property's text, which must be there.

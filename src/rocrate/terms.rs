@@ -3,9 +3,9 @@
 //!
 //! The RO-Crate 1.1 context maps every schema.org 10.0 term (to
 //! `http://schema.org/`), so `Claim`, `ClaimReview`, `reviewAspect`,
-//! `appearance` and `creativeWorkStatus` need no declaration; `sha256` and
-//! `copyrightNotice` (added to schema.org later), CiTO and the MARC
-//! relators do. Terms with no standard home are
+//! `appearance` and `creativeWorkStatus` need no declaration; `sha256`,
+//! `copyrightNotice` and `creditText` (added to schema.org later), CiTO and
+//! the MARC relators do. Terms with no standard home are
 //! ad-hoc terms in the corpack namespace, each also described in the graph
 //! as an `rdf:Property`, as RO-Crate 1.1 asks.
 
@@ -31,6 +31,10 @@ pub const MARC_RELATORS: &str = "http://id.loc.gov/vocabulary/relators/";
 
 /// schema.org's `copyrightNotice`, newer than the RO-Crate 1.1 context.
 pub const COPYRIGHT_NOTICE: &str = "copyrightNotice";
+
+/// schema.org's `creditText`, newer than the RO-Crate 1.1 context: how a
+/// document of the collection is cited where it disputes another.
+pub const CREDIT_TEXT: &str = "creditText";
 
 /// Where corpack's ad-hoc terms live.
 pub const CORPACK_NAMESPACE: &str = "https://w3id.org/ro/terms/corpack#";
@@ -97,6 +101,7 @@ pub fn context() -> Value {
         COPYRIGHT_NOTICE.into(),
         json!("http://schema.org/copyrightNotice"),
     );
+    extension.insert(CREDIT_TEXT.into(), json!("http://schema.org/creditText"));
     extension.insert("cito".into(), json!(CITO));
     extension.insert("marcrel".into(), json!(MARC_RELATORS));
     for term in AD_HOC_TERMS {

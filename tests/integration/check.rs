@@ -347,3 +347,110 @@ fn a_file_parsed_whole_has_every_table_that_does_not_read_reported() {
     );
     assert_eq!(report["documents"], 2);
 }
+
+#[test]
+fn every_document_named_as_disputing_that_is_not_another_of_the_collection_is_reported() {
+    let dir = Dir::new();
+    for file in ["speech.txt", "rebuttal.txt", "letter.txt"] {
+        dir.create(&format!("c/{file}"), "text\n");
+    }
+    // The speech names the rebuttal, whose record comes after it, and
+    // with it itself and a document no record has; the letter names one
+    // too, and a rebuttal with a DOI, which its record does not have.
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}
+[[document]]
+id = \"speech-1938\"
+title = \"A speech\"
+file = \"speech.txt\"
+[document.contested]
+status = \"contested\"
+disputed_by = [
+  {{ document = \"rebuttal-1938\" }},
+  {{ document = \"speech-1938\" }},
+  {{ document = \"rebutal-1938\", citation = \"A letter\" }},
+]
+
+[[document]]
+id = \"letter\"
+title = \"A letter\"
+file = \"letter.txt\"
+[document.contested]
+disputed_by = [{{ document = \"reply\" }}]
+
+[[document]]
+id = \"rebuttal-1938\"
+title = \"A rebuttal\"
+file = \"rebuttal.txt\"
+[document.contested]
+disputed_by = [{{ document = \"letter\", doi = \"10.1000/182\" }}]
+"
+        ),
+    );
+    let output = corpack()
+        .args(["check", "--json"])
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let errors: Vec<(&str, u64, u64, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap(),
+                e["line"].as_u64().unwrap(),
+                e["column"].as_u64().unwrap(),
+                e["field"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let record_file = dir.join("c/collection.toml");
+    let record_file = record_file.to_str().unwrap();
+    assert_eq!(
+        errors,
+        [
+            (
+                record_file,
+                16,
+                16,
+                "document[1].contested.disputed_by[2].document"
+            ),
+            (
+                record_file,
+                17,
+                16,
+                "document[1].contested.disputed_by[3].document"
+            ),
+            (
+                record_file,
+                25,
+                29,
+                "document[2].contested.disputed_by[1].document"
+            ),
+            (record_file, 32, 16, "document[3].contested.disputed_by[1]"),
+        ]
+    );
+    corpack()
+        .arg("check")
+        .arg(dir.join("c"))
+        .assert()
+        .code(1)
+        .stdout(
+            contains(
+                "collection.toml:16:16: document[1].contested.disputed_by[2].document: \
+                 `speech-1938` is this document's own id",
+            )
+            .and(contains(
+                "collection.toml:17:16: document[1].contested.disputed_by[3].document: no \
+                 document of the collection has the id `rebutal-1938`",
+            ))
+            .and(contains("no document of the collection has the id `reply`"))
+            .and(contains("leave out type, doi and url"))
+            .and(contains("`rebuttal-1938`").not()),
+        );
+}

@@ -172,7 +172,13 @@ disputed_by = [
   "A citation alone",
   { citation = "A review", type = "article", doi = "https://doi.org/10.1000/182" },
   { citation = "A web page", type = "webpage", url = "https://example.org/review" },
+  { document = "answer" },
 ]
+
+[[document]]
+id = "answer"
+title = "An answer in the same collection"
+file = "answer.txt"
 "#;
 
 #[test]
@@ -180,6 +186,7 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
     let dir = Dir::new();
     dir.create("disputes/collection.toml", DISPUTED);
     dir.create("disputes/claim.txt", "A claim.\n");
+    dir.create("disputes/answer.txt", "An answer.\n");
     let bundle = dir.join("disputes.zip");
     pack(&dir.join("disputes"), &bundle, &[]);
     let datacite = dir.join("datacite");
@@ -209,7 +216,18 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
             ("IsDerivedFrom", "URL", "https://example.org/archive"),
             ("IsReviewedBy", "DOI", "10.1000/182"),
             ("IsReviewedBy", "URL", "https://example.org/review"),
+            // A document of the collection, as its own record is known.
+            ("IsReviewedBy", "URN", "urn:corpack:disputes:answer"),
         ]
+    );
+    assert_eq!(
+        record["relatedIdentifiers"][4]["resourceTypeGeneral"],
+        "Text"
+    );
+    let note = record["descriptions"][0]["description"].as_str().unwrap();
+    assert!(
+        note.contains("An answer in the same collection <urn:corpack:disputes:answer>"),
+        "{note}"
     );
     assert_eq!(record["dates"][0]["date"], "1930/1939");
     assert_eq!(
@@ -261,7 +279,7 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
         .filter(|r| r["relation_type"]["id"] == "isreviewedby")
         .map(|r| r["scheme"].as_str().unwrap())
         .collect();
-    assert_eq!(reviews, ["doi", "url"]);
+    assert_eq!(reviews, ["doi", "url", "urn"]);
     assert_eq!(metadata["dates"][0]["date"], "1930/1939");
     assert_eq!(metadata["languages"][0]["id"], "deu");
     assert_eq!(

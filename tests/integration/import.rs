@@ -12,7 +12,8 @@ use predicates::str::contains;
 
 use crate::rfc8493::write_bag;
 use crate::util::{
-    COLLECTION_FLAGS, Dir, corpack, listing, seeds_dir, stderr_on_a_terminal, unzip,
+    COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, listing, seeds_dir, stderr_on_a_terminal,
+    unzip,
 };
 use crate::validators::validators;
 
@@ -332,28 +333,29 @@ fn in_crate_order(mut collection: Collection) -> Collection {
     collection
 }
 
-#[test]
-fn a_bundle_exports_its_records() {
-    let dir = Dir::new();
-    let bundle = dir.join("seeds.zip");
+/// Packs the collection `collection` into a bundle, exports it as CSV and
+/// imports that into a new collection: what the export said, the CSV's
+/// text and the new collection's directory.
+fn through_csv(dir: &Dir, collection: &Path) -> (String, String, PathBuf) {
+    let bundle = dir.join("bundle.zip");
     corpack()
         .arg("pack")
-        .arg(seeds_dir())
+        .arg(collection)
         .arg("-o")
         .arg(&bundle)
         .arg("-q")
         .assert()
         .success();
-    let csv = dir.join("seeds.csv");
-    corpack()
+    let csv = dir.join("exported.csv");
+    let exported = corpack()
         .args(["export", "csv"])
         .arg(&bundle)
         .arg("-o")
         .arg(&csv)
         .arg("-q")
         .assert()
-        .success()
-        .stdout(contains("exported 6 documents of"));
+        .success();
+    let said = String::from_utf8(exported.get_output().stdout.clone()).unwrap();
     let out = dir.join("again");
     corpack()
         .args(["import", "csv"])
@@ -362,7 +364,67 @@ fn a_bundle_exports_its_records() {
         .arg(&out)
         .assert()
         .success();
+    (said, fs::read_to_string(&csv).unwrap(), out)
+}
+
+#[test]
+fn a_bundle_exports_its_records() {
+    let dir = Dir::new();
+    let (said, _, out) = through_csv(&dir, &seeds_dir());
+    assert!(said.contains("exported 6 documents of"), "{said}");
     assert_eq!(load(&out), in_crate_order(load(&seeds_dir())));
+}
+
+#[test]
+fn a_document_that_disputes_another_goes_out_to_csv_and_back() {
+    let dir = Dir::new();
+    dir.create("c/speech.txt", "A speech.\n");
+    dir.create("c/rebuttal.txt", "A rebuttal.\n");
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}
+[[document]]
+id = \"speech\"
+title = \"A speech\"
+file = \"speech.txt\"
+[document.contested]
+status = \"contested\"
+disputed_by = [
+  {{ document = \"rebuttal\" }},
+  {{ document = \"letter\", citation = \"A letter | its answer, 1938\" }},
+]
+
+[[document]]
+id = \"rebuttal\"
+title = \"A rebuttal\"
+file = \"rebuttal.txt\"
+
+[[document]]
+id = \"letter\"
+title = \"A letter\"
+file = \"letter.txt\"
+sha256 = \"{}\"
+",
+            "ab".repeat(32)
+        ),
+    );
+    let (_, text, out) = through_csv(&dir, &dir.join("c"));
+    assert!(text.contains(",| document=rebuttal,"), "{text}");
+    assert!(
+        text.contains(r"A letter \| its answer, 1938 | document=letter"),
+        "{text}"
+    );
+    // The crate states the SHA-256 of held bytes; the disputes are as
+    // recorded.
+    let disputes = |collection: Collection| -> Vec<_> {
+        let documents = collection.documents.into_iter();
+        documents.map(|d| (d.id, d.contested)).collect()
+    };
+    assert_eq!(
+        disputes(load(&out)),
+        disputes(in_crate_order(load(&dir.join("c"))))
+    );
 }
 
 #[test]

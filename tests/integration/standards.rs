@@ -99,6 +99,8 @@ disputed_by = [
     "A citation, 2010.",
     { citation = "A book, 2010.", type = "book", url = "https://example.org/book" },
     { citation = "An article, 2011.", type = "article", doi = "10.1000/182" },
+    { document = "licensed" },
+    { document = "absent", citation = "An answer, catalogued, 2015." },
 ]
 assessed_by = "Ada Archivist"
 assessed_on = "2026-11-20"
