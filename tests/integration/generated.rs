@@ -40,6 +40,8 @@ pub struct GenDocument {
     status: &'static str,
     aspects: Vec<&'static str>,
     summary: Option<String>,
+    /// Citation and kind: cited alone, with a DOI, with a URL, or another
+    /// document of the collection (see [`GenDocument::toml`]).
     disputed_by: Vec<(String, u8)>,
     /// Name, and whether it is an organization.
     assessed_by: Option<(String, bool)>,
@@ -142,7 +144,7 @@ fn document() -> impl Strategy<Value = GenDocument> {
             proptest::sample::select(&["contested", "uncontested", "unassessed"][..]),
             proptest::sample::subsequence(ASPECTS, 0..=4),
             option::of(text()),
-            vec((text(), 0..3u8), 0..3),
+            vec((text(), 0..4u8), 0..3),
             option::of((text(), any::<bool>())),
         ),
     )
@@ -228,8 +230,9 @@ impl GenCollection {
         if let Some(name) = &self.contact_name {
             toml.push_str(&format!("contact_name = {}\n", quoted(name)));
         }
+        let count = self.documents.len();
         for (index, document) in self.documents.iter().enumerate() {
-            toml.push_str(&document.toml(dir, index));
+            toml.push_str(&document.toml(dir, index, count));
         }
         std::fs::create_dir_all(dir).unwrap();
         std::fs::write(dir.join("collection.toml"), toml).unwrap();
@@ -237,7 +240,8 @@ impl GenCollection {
 }
 
 impl GenDocument {
-    fn toml(&self, dir: &Path, index: usize) -> String {
+    /// The `[[document]]` table of the document at `index` of `count`.
+    fn toml(&self, dir: &Path, index: usize, count: usize) -> String {
         let bytes = format!("document {index}: {}\n", self.title);
         let mut toml = format!(
             "\n[[document]]\nid = \"d{index}\"\ntitle = {}\nfile = {}\n",
@@ -322,21 +326,36 @@ impl GenDocument {
         ));
         let aspects: Vec<String> = self.aspects.iter().map(|a| format!("\"{a}\"")).collect();
         toml.push_str(&format!("aspects = [{}]\n", aspects.join(", ")));
+        let mut disputing = std::collections::BTreeSet::new();
         let works: Vec<String> = self
             .disputed_by
             .iter()
             .enumerate()
-            .map(|(work, (citation, kind))| match kind {
-                0 => quoted(citation),
+            .filter_map(|(work, (citation, kind))| match kind {
+                0 => Some(quoted(citation)),
                 // One DOI or URL is one work: each is its own.
-                1 => format!(
+                1 => Some(format!(
                     "{{ citation = {}, type = \"article\", doi = \"10.1000/d{index}.{work}\" }}",
                     quoted(citation)
-                ),
-                _ => format!(
+                )),
+                2 => Some(format!(
                     "{{ citation = {}, type = \"webpage\", url = \"https://example.org/review/d{index}/{work}\" }}",
                     quoted(citation)
-                ),
+                )),
+                // Another document, each once, cited one way wherever it
+                // disputes: by a citation of its own when its number is
+                // even, else by its title.
+                _ => {
+                    let other = (index + 1 + work) % count;
+                    if other == index || !disputing.insert(other) {
+                        return None;
+                    }
+                    Some(if other.is_multiple_of(2) {
+                        format!("{{ document = \"d{other}\", citation = \"Document <{other}> & co\" }}")
+                    } else {
+                        format!("{{ document = \"d{other}\" }}")
+                    })
+                }
             })
             .collect();
         toml.push_str(&format!("disputed_by = [{}]\n", works.join(", ")));
