@@ -442,11 +442,13 @@ disputed_by = [{{ document = \"letter\", doi = \"10.1000/182\" }}]
         .code(1)
         .stdout(
             contains(
-                "collection.toml:16:16: document[1].contested.disputed_by[2].document: \
+                "collection.toml:16:16: error[record-invalid]: \
+                 document[1].contested.disputed_by[2].document: \
                  `speech-1938` is this document's own id",
             )
             .and(contains(
-                "collection.toml:17:16: document[1].contested.disputed_by[3].document: no \
+                "collection.toml:17:16: error[record-invalid]: \
+                 document[1].contested.disputed_by[3].document: no \
                  document of the collection has the id `rebutal-1938`",
             ))
             .and(contains("no document of the collection has the id `reply`"))
