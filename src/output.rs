@@ -18,7 +18,9 @@
 //! file or directory is made anew if its name no longer names it.
 //!
 //! The output gets the permissions an ordinary new file would (`0666`
-//! less the umask); the rename is made durable by syncing the directory.
+//! less the umask). It is synced before it is renamed, a directory with
+//! all it holds, and the rename is made durable by syncing the directory
+//! it is in.
 //!
 //! Every temporary output being written, these and the OCFL export's build
 //! directory, is on a list, so that a run interrupted by a signal removes
@@ -216,11 +218,22 @@ impl AtomicDir {
         self.temp.path()
     }
 
-    /// Moves the complete directory into place. An existing target (only
-    /// with `overwrite`) is first renamed aside, and removed once the new
-    /// one is in place and their directory synced, so the target is never
-    /// missing or half-written, nor left aside by an interruption.
+    /// Moves the complete directory into place, once all it holds is on
+    /// disk. An existing target (only with `overwrite`) is first renamed
+    /// aside, and removed once the new one is in place and their directory
+    /// synced, so the target is never missing or half-written, nor left
+    /// aside by an interruption.
     pub fn commit(self) -> Result<()> {
+        self.commit_by(&sync_tree)
+    }
+
+    /// [`AtomicDir::commit`], syncing the directory with `sync_tree`:
+    /// [`sync_tree`], but for tests.
+    fn commit_by(self, sync_tree: &dyn Fn(&Path) -> Result<()>) -> Result<()> {
+        // Without it, the rename could reach the disk before what the
+        // directory holds: a power cut would leave a target of empty or
+        // short files.
+        sync_tree(self.temp.path())?;
         // The lock and the listing go once the renames are done: leaving the
         // list while it is held would wait for ever.
         let AtomicDir {
@@ -608,6 +621,63 @@ pub(crate) fn still_named(_: &File, path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }
 
+/// How many files or directories are synced at once. Each fsync waits on
+/// the device, and overlapping the waits lets the file system commit them
+/// together (4,008 small files took 4.5 s one after another here, and
+/// about 1 s on 16 threads).
+const SYNC_THREADS: usize = 16;
+
+/// Syncs one file or directory: [`sync_file`] or [`sync_dir`], or a test's.
+type SyncOne<'a> = dyn Fn(&Path) -> Result<()> + Sync + 'a;
+
+/// Flushes the directory `root` and all it holds to disk, every file and
+/// directory, before it is renamed into place: the rename is made durable
+/// when their directory is synced, and after a power cut the files it
+/// brings must be whole. Symbolic links are entries of their directory,
+/// synced with it.
+pub(crate) fn sync_tree(root: &Path) -> Result<()> {
+    sync_tree_by(root, &sync_file, &sync_dir)
+}
+
+/// [`sync_tree`], syncing files with `sync_file` and directories with
+/// `sync_dir`.
+fn sync_tree_by(root: &Path, sync_file: &SyncOne, sync_dir: &SyncOne) -> Result<()> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.map_err(|error| {
+            let path = error.path().unwrap_or(root).to_path_buf();
+            Error::io(path, error.into())
+        })?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    sync_each(&files, sync_file)?;
+    sync_each(&dirs, sync_dir)
+}
+
+/// Syncs each of `paths` with `sync`, [`SYNC_THREADS`] at a time.
+fn sync_each(paths: &[PathBuf], sync: &SyncOne) -> Result<()> {
+    let chunk = paths.len().div_ceil(SYNC_THREADS).max(1);
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().try_for_each(|path| sync(path))))
+            .collect();
+        threads
+            .into_iter()
+            .try_for_each(|thread| thread.join().expect("a sync thread does not panic"))
+    })
+}
+
+/// Flushes the file `path` to disk.
+fn sync_file(path: &Path) -> Result<()> {
+    File::open(path).and_then(|file| file.sync_all()).at(path)
+}
+
 /// Makes the renames in `dir` durable. A directory that cannot be opened
 /// or synced is an error: the output is in place, but a power cut could
 /// still undo it. Not when the file system says it cannot sync a directory
@@ -839,6 +909,68 @@ mod tests {
         assert!(put_new.unwrap_err().to_string().contains("no sync"));
         assert_eq!(names(&target), ["new"]);
         assert_eq!(names(&aside), ["old"]);
+    }
+
+    #[test]
+    fn a_directory_is_synced_whole_before_it_is_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let out = AtomicDir::create(&target, false).unwrap();
+        fs::write(out.path().join("a"), b"1").unwrap();
+        let temp = out.path().to_path_buf();
+        let synced = std::cell::RefCell::new(Vec::new());
+        let sync = |path: &Path| {
+            assert!(!target.exists(), "synced before the rename");
+            synced.borrow_mut().push(path.to_path_buf());
+            sync_tree(path)
+        };
+        out.commit_by(&sync).unwrap();
+        assert_eq!(synced.take(), [temp]);
+        assert_eq!(fs::read(target.join("a")).unwrap(), b"1");
+
+        // Not on disk, it does not go in place.
+        let out = AtomicDir::create(&target, true).unwrap();
+        fs::write(out.path().join("b"), b"2").unwrap();
+        let failing = |path: &Path| Err(Error::io(path, io::Error::other("no sync")));
+        let error = out.commit_by(&failing).unwrap_err();
+        assert!(error.to_string().contains("no sync"), "{error}");
+        assert_eq!(names(dir.path()), ["out"]);
+        assert_eq!(names(&target), ["a"]);
+    }
+
+    #[test]
+    fn a_tree_sync_syncs_every_file_and_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        fs::create_dir_all(root.join("saf/item_0")).unwrap();
+        fs::create_dir_all(root.join("saf/empty")).unwrap();
+        fs::write(root.join("registry.xml"), b"r").unwrap();
+        fs::write(root.join("saf/item_0/contents"), b"c").unwrap();
+        fs::write(root.join("saf/item_0/doc.txt"), b"d").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("registry.xml", root.join("link")).unwrap();
+        let files = Mutex::new(Vec::new());
+        let dirs = Mutex::new(Vec::new());
+        let record = |synced: &Mutex<Vec<String>>, path: &Path| {
+            let relative = path.strip_prefix(&root).unwrap().to_string_lossy();
+            synced.lock().unwrap().push(relative.into_owned());
+            Ok(())
+        };
+        sync_tree_by(&root, &|path| record(&files, path), &|path| {
+            record(&dirs, path)
+        })
+        .unwrap();
+        let sorted = |synced: Mutex<Vec<String>>| {
+            let mut synced = synced.into_inner().unwrap();
+            synced.sort();
+            synced
+        };
+        assert_eq!(
+            sorted(files),
+            ["registry.xml", "saf/item_0/contents", "saf/item_0/doc.txt"]
+        );
+        assert_eq!(sorted(dirs), ["", "saf", "saf/empty", "saf/item_0"]);
+        assert!(sync_tree(&root).is_ok());
     }
 
     #[cfg(unix)]

@@ -21,7 +21,7 @@
 //! `staging_places`), and the next export removes those interrupted
 //! ones left.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -42,7 +42,7 @@ use crate::ocfl::{
 };
 use crate::output::{
     TEMP_PREFIX, Temporary, parent_dir, put_dir_in_place, refuse_to_replace, still_named, sync_dir,
-    uninterrupted,
+    sync_tree, uninterrupted,
 };
 use crate::progress::{NoProgress, Progress};
 
@@ -205,8 +205,7 @@ pub fn export(
         )?;
     }
     let sidecar = write_inventories(&build_root, &name, &inventory)?;
-    sync_dir(&build_root.join(&name))?;
-    sync_dir(&build_root)?;
+    sync_tree(&build_root)?;
     report.head = Some(name.clone());
     report.created = inventory.head_version().map(|v| v.created.clone());
     // A signal waits for the renames: an object is never left with a
@@ -658,13 +657,12 @@ fn stage_content(
             Ok(())
         })
         .collect::<Result<Vec<()>>>()?;
-    let copies: Vec<PathBuf> = new.iter().map(|f| content_dir.join(&f.logical)).collect();
-    sync(&copies, content_dir)?;
     Ok(staged)
 }
 
 /// Reads a bag file once, hashing it (SHA-256 and SHA-512) and, given a
-/// `target`, copying it there (not yet synced to disk: see [`sync`]).
+/// `target`, copying it there (not yet synced to disk: the build is, as a
+/// whole, before it goes into the object).
 fn read_hashing(
     bundle: &VerifiedBundle,
     path: &str,
@@ -706,41 +704,6 @@ fn read_hashing(
     Ok((size, hasher.finish()))
 }
 
-/// Flushes the files at `paths` to disk, and then their directories up to
-/// `root`, before they are renamed into the object. Many at once: each fsync waits
-/// on the device, and overlapping the waits lets the file system commit
-/// them together (4,008 small files took 4.5 s one after another here, and
-/// about 1 s on 16 threads).
-fn sync(paths: &[PathBuf], root: &Path) -> Result<()> {
-    const THREADS: usize = 16;
-    let dirs: BTreeSet<&Path> = paths
-        .iter()
-        .flat_map(|path| {
-            path.ancestors()
-                .skip(1)
-                .take_while(|dir| dir.starts_with(root))
-        })
-        .collect();
-    let chunk = paths.len().div_ceil(THREADS).max(1);
-    std::thread::scope(|scope| {
-        let threads: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || -> Result<()> {
-                    for path in part {
-                        File::open(path).and_then(|f| f.sync_all()).at(path)?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        threads
-            .into_iter()
-            .try_for_each(|thread| thread.join().expect("a sync thread does not panic"))
-    })?;
-    dirs.into_iter().try_for_each(sync_dir)
-}
-
 /// Writes the inventory and its sidecar in `build_root` and in its version
 /// directory `name`; returns the sidecar's file name.
 fn write_inventories(build_root: &Path, name: &str, inventory: &Inventory) -> Result<String> {
@@ -757,9 +720,7 @@ fn write_inventories(build_root: &Path, name: &str, inventory: &Inventory) -> Re
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let parent = path.parent().expect("written files have a directory");
     fs::create_dir_all(parent).at(parent)?;
-    let mut file = File::create(path).at(path)?;
-    file.write_all(bytes).at(path)?;
-    file.sync_all().at(path)
+    fs::write(path, bytes).at(path)
 }
 
 /// Renames `from` to `to`, then flushes the directory entry.

@@ -101,14 +101,14 @@ impl VerifiedBundle {
             .map(|index| self.store.files()[index].size)
     }
 
-    /// Copies a held document's bytes to the file `to`.
+    /// Copies a held document's bytes to the file `to` (not synced to
+    /// disk: the output directory is, as a whole, when it is committed).
     pub fn copy_document(&self, document: &Document, to: &Path) -> Result<()> {
         let mut file = std::fs::File::create(to).at(to)?;
         let path = VerifiedBundle::bag_path(document);
         self.store
             .read_with(&path, &mut |reader| io::copy(reader, &mut file).map(drop))
-            .map_err(|error| Error::unreadable(&self.location, format!("{path}: {error}")))?;
-        file.sync_all().at(to)
+            .map_err(|error| Error::unreadable(&self.location, format!("{path}: {error}")))
     }
 }
 
