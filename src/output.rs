@@ -278,23 +278,19 @@ fn reserve_aside(dir: &Path) -> Result<PathBuf> {
 /// path `aside` gives, asked for only if there is something (an error
 /// from it is returned), and removed only once the new one is in place for
 /// good: the target is never missing or half-written. Should `new` not get
-/// in place, the old target is put back and `new` removed.
+/// in place, the old target is put back and `new` removed. Nothing is
+/// renamed over: what is made at `target` meanwhile stays, and `new` does
+/// not go in ([`Error::OutputExists`] if nothing was there before).
 pub(crate) fn put_dir_in_place(
     new: &Path,
     target: &Path,
     aside: impl FnOnce() -> Result<PathBuf>,
 ) -> Result<()> {
-    put_dir_in_place_by(
-        new,
-        target,
-        aside,
-        &|from, to| fs::rename(from, to),
-        &sync_dir,
-    )
+    put_dir_in_place_by(new, target, aside, &rename_noreplace, &sync_dir)
 }
 
 /// [`put_dir_in_place`], renaming with `rename` and syncing with `sync`:
-/// `fs::rename` and [`sync_dir`], but for tests.
+/// [`rename_noreplace`] and [`sync_dir`], but for tests.
 fn put_dir_in_place_by(
     new: &Path,
     target: &Path,
@@ -339,10 +335,36 @@ fn rename_in(
     if let Err(error) = rename(new, target) {
         if let Some(aside) = &aside {
             let _ = rename(aside, target);
+        } else if error.kind() == io::ErrorKind::AlreadyExists {
+            // Made since it was looked for.
+            return Err(Error::OutputExists(target.to_path_buf()));
         }
         return Err(Error::io(target, error));
     }
     Ok(aside)
+}
+
+/// Renames `from` to `to`, unless something is at `to`: then it fails with
+/// `AlreadyExists`, where rename(2) would replace a file or an empty
+/// directory. In one step where the system can (`renameat2` with
+/// `RENAME_NOREPLACE` on Linux, `renameatx_np` with `RENAME_EXCL` on
+/// Apple's); elsewhere, or where the file system cannot (`EINVAL`, or
+/// `ENOSYS` from a kernel before 3.15), `to` is looked for first, which
+/// leaves a moment for another to make it.
+fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            Err(Errno::INVAL | Errno::NOSYS) => {}
+            renamed => return renamed.map_err(io::Error::from),
+        }
+    }
+    if to.symlink_metadata().is_ok() {
+        return Err(io::ErrorKind::AlreadyExists.into());
+    }
+    fs::rename(from, to)
 }
 
 /// The directory `path` is in: `.` for a bare name.
@@ -848,6 +870,27 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out"], "nothing is left beside it");
+    }
+
+    #[test]
+    fn an_empty_directory_made_at_the_target_before_the_rename_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let new = make_temp_dir(dir.path()).unwrap().keep();
+        fs::write(new.join("new"), b"new").unwrap();
+        // Another makes it after it was found absent: rename(2) would
+        // replace it.
+        let another_comes_first = |from: &Path, to: &Path| {
+            if from == new {
+                fs::create_dir(to)?;
+            }
+            rename_noreplace(from, to)
+        };
+        let absent = || -> Result<PathBuf> { panic!("the target was absent") };
+        let put = put_dir_in_place_by(&new, &target, absent, &another_comes_first, &sync_dir);
+        assert!(matches!(put, Err(Error::OutputExists(_))), "{put:?}");
+        assert_eq!(names(dir.path()), ["out"], "the new one is removed");
+        assert_eq!(names(&target), Vec::<String>::new());
     }
 
     #[test]
