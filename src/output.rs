@@ -17,6 +17,12 @@
 //! lock is taken: the lock is taken before anything is written, and the
 //! file or directory is made anew if its name no longer names it.
 //!
+//! An old target that a directory output replaces is renamed aside first,
+//! to `.corpack-XXXXXX-<target>.old` ([`ASIDE_SUFFIX`]), and locked the
+//! same way until it is removed. One that an interruption left is removed
+//! likewise, once something is at its target again: never while it is all
+//! there is of its target.
+//!
 //! The output gets the permissions an ordinary new file would (`0666`
 //! less the umask). It is synced before it is renamed, a directory with
 //! all it holds, and the rename is made durable by syncing the directory
@@ -39,6 +45,11 @@ use crate::error::{Error, IoContext, Result};
 pub const TEMP_PREFIX: &str = ".corpack-";
 /// The suffix of corpack's temporary files.
 pub const TEMP_SUFFIX: &str = ".tmp";
+/// The suffix of an old target renamed aside to be replaced:
+/// `.corpack-XXXXXX-<target's name>.old`.
+pub const ASIDE_SUFFIX: &str = ".old";
+/// The length of the random part of corpack's temporary names.
+const RANDOM_LEN: usize = 6;
 
 /// An output file being written. Dropped without [`AtomicFile::commit`],
 /// its temporary file is removed and the target is untouched.
@@ -175,7 +186,6 @@ pub struct AtomicDir {
     /// Held while the temporary directory is written (see [`lock_dir`]).
     _lock: DirLock,
     target: PathBuf,
-    dir: PathBuf,
     overwrite: bool,
     /// Leaves the list after `temp` is removed.
     _listed: Temporary,
@@ -207,7 +217,6 @@ impl AtomicDir {
             temp,
             _lock: lock,
             target: target.to_path_buf(),
-            dir,
             overwrite,
             _listed: listed,
         })
@@ -240,7 +249,6 @@ impl AtomicDir {
             temp,
             _lock,
             target,
-            dir,
             overwrite,
             _listed,
         } = self;
@@ -252,32 +260,50 @@ impl AtomicDir {
                 if !overwrite {
                     return Err(Error::OutputExists(target.clone()));
                 }
-                reserve_aside(&dir)
+                reserve_aside(&target)
             })
         })
     }
 }
 
-/// A free name in `dir` to rename an old target to, `.corpack-XXXXXX.old`:
-/// not `.tmp`, which another run's cleaner would take for a stale
-/// temporary directory, unlocked, and remove while it is needed.
-fn reserve_aside(dir: &Path) -> Result<PathBuf> {
-    let aside = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(".old")
-        .tempdir_in(dir)
-        .at(dir)?
-        .keep();
-    // The placeholder is replaced by the old target.
-    fs::remove_dir(&aside).at(&aside)?;
-    Ok(aside)
+/// A free name beside `target` to rename it to, to be replaced:
+/// `.corpack-XXXXXX-<target's name>.old`, which says whose it is, so that
+/// a cleaner leaves it while its target is missing (see [`remove_stale`]).
+/// A name too long for that is `.corpack-XXXXXX.old`, which no cleaner
+/// removes.
+fn reserve_aside(target: &Path) -> Result<PathBuf> {
+    let dir = parent_dir(target);
+    let placeholder = |suffix: &std::ffi::OsStr| {
+        tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .rand_bytes(RANDOM_LEN)
+            .suffix(suffix)
+            .tempdir_in(&dir)
+    };
+    let mut named = std::ffi::OsString::from("-");
+    named.push(target.file_name().unwrap_or_default());
+    named.push(ASIDE_SUFFIX);
+    let made = match placeholder(&named) {
+        Err(error) if error.kind() == io::ErrorKind::InvalidFilename => {
+            placeholder(ASIDE_SUFFIX.as_ref())
+        }
+        made => made,
+    };
+    let aside = made.at(&dir)?.keep();
+    // The name is reserved: the old target takes it. A cleaner may have
+    // removed the placeholder already, its target being there.
+    match fs::remove_dir(&aside) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(Error::io(&aside, error)),
+        _ => Ok(aside),
+    }
 }
 
 /// Renames the directory `new` to `target`, and syncs their directory so
 /// that it stays there. Whatever is at `target` is first renamed to the
 /// path `aside` gives, asked for only if there is something (an error
 /// from it is returned), and removed only once the new one is in place for
-/// good: the target is never missing or half-written. Should `new` not get
+/// good, locked till then so that no cleaner removes it: the target is
+/// never missing or half-written. Should `new` not get
 /// in place, the old target is put back and `new` removed. Nothing is
 /// renamed over: what is made at `target` meanwhile stays, and `new` does
 /// not go in ([`Error::OutputExists`] if nothing was there before).
@@ -298,8 +324,8 @@ fn put_dir_in_place_by(
     rename: &dyn Fn(&Path, &Path) -> io::Result<()>,
     sync: &dyn Fn(&Path) -> Result<()>,
 ) -> Result<()> {
-    let old_is_dir = target.symlink_metadata().ok().map(|old| old.is_dir());
-    let aside = match rename_in(new, target, old_is_dir.is_some(), aside, rename) {
+    let old = lock_old(target)?;
+    let aside = match rename_in(new, target, old.is_some(), aside, rename) {
         Ok(aside) => aside,
         Err(error) => {
             let _ = remove_path(new, true);
@@ -309,10 +335,41 @@ fn put_dir_in_place_by(
     // Until the renames are durable, a power cut could bring the old target
     // back: it stays aside till then.
     sync(&parent_dir(target))?;
-    if let (Some(aside), Some(is_dir)) = (aside, old_is_dir) {
-        remove_path(&aside, is_dir).at(&aside)?;
+    if let (Some(aside), Some(old)) = (aside, old) {
+        remove_path(&aside, old.is_dir).at(&aside)?;
     }
     Ok(())
+}
+
+/// A target about to be renamed aside.
+struct Old {
+    is_dir: bool,
+    /// Held until it is removed or put back, so that no cleaner removes
+    /// it meanwhile; `None` for what no cleaner removes (see [`lockable`]).
+    _lock: Option<File>,
+}
+
+/// What is at `target`, locked (see [`Old`]); `None` if nothing is.
+fn lock_old(target: &Path) -> Result<Option<Old>> {
+    loop {
+        let Ok(metadata) = target.symlink_metadata() else {
+            return Ok(None);
+        };
+        let is_dir = metadata.is_dir();
+        if !lockable(metadata.file_type()) {
+            return Ok(Some(Old {
+                is_dir,
+                _lock: None,
+            }));
+        }
+        if let Some(lock) = lock_named(target).at(target)? {
+            return Ok(Some(Old {
+                is_dir,
+                _lock: Some(lock),
+            }));
+        }
+        // Renamed or removed since it was looked at: look again.
+    }
 }
 
 /// The renames of [`put_dir_in_place_by`]: the old target (if `existing`)
@@ -333,11 +390,20 @@ fn rename_in(
         None
     };
     if let Err(error) = rename(new, target) {
-        if let Some(aside) = &aside {
-            let _ = rename(aside, target);
-        } else if error.kind() == io::ErrorKind::AlreadyExists {
-            // Made since it was looked for.
-            return Err(Error::OutputExists(target.to_path_buf()));
+        let Some(aside) = aside else {
+            if error.kind() == io::ErrorKind::AlreadyExists {
+                // Made since it was looked for.
+                return Err(Error::OutputExists(target.to_path_buf()));
+            }
+            return Err(Error::io(target, error));
+        };
+        if let Err(put_back) = rename(&aside, target) {
+            let message = format!(
+                "{error}; the old {} could not be put back ({put_back}) and is now at {}",
+                target.display(),
+                aside.display()
+            );
+            return Err(Error::io(target, io::Error::new(error.kind(), message)));
         }
         return Err(Error::io(target, error));
     }
@@ -502,21 +568,25 @@ pub fn remove_temporaries() -> Interrupted {
     Interrupted { _list: list }
 }
 
-/// Removes the temporary files in `dir` that no running corpack holds;
-/// returns their paths. Best effort: what cannot be removed is left.
+/// Removes the temporary files in `dir` that no running corpack holds, and
+/// the old targets renamed aside that none holds and whose target is there
+/// again; returns their paths. Best effort: what cannot be removed is left.
 fn remove_stale(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut removed = Vec::new();
+    let mut synced = false;
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+        let Some(stale) = Stale::named(name) else {
+            continue;
+        };
         let Ok(kind) = entry.file_type() else {
             continue;
         };
-        if !ours || !(kind.is_file() || cfg!(unix) && kind.is_dir()) {
+        if !lockable(kind) {
             continue;
         }
         let path = entry.path();
@@ -531,12 +601,52 @@ fn remove_stale(dir: &Path) -> Vec<PathBuf> {
         if !still_named(&file, &path) {
             continue;
         }
+        if let Stale::Aside { target } = stale {
+            // Its target's rename may not be on disk yet, if the run that
+            // made it was cut short before syncing: it is synced first.
+            if dir.join(target).symlink_metadata().is_err() || !synced && sync_dir(dir).is_err() {
+                continue;
+            }
+            synced = true;
+        }
         if remove_path(&path, kind.is_dir()).is_ok() {
             removed.push(path);
         }
     }
     removed.sort();
     removed
+}
+
+/// What a name of corpack's that a cleaner may remove is.
+#[derive(Debug, PartialEq)]
+enum Stale<'a> {
+    /// A temporary output: `.corpack-XXXXXX.tmp`.
+    Temporary,
+    /// An old target renamed aside: `.corpack-XXXXXX-<target>.old`.
+    Aside { target: &'a str },
+}
+
+impl Stale<'_> {
+    /// What `name` is; `None` if none of these (an old target whose name
+    /// does not say its target is left alone).
+    fn named(name: &str) -> Option<Stale<'_>> {
+        let rest = name.strip_prefix(TEMP_PREFIX)?;
+        if rest.ends_with(TEMP_SUFFIX) {
+            return Some(Stale::Temporary);
+        }
+        let target = rest
+            .strip_suffix(ASIDE_SUFFIX)?
+            .get(RANDOM_LEN..)?
+            .strip_prefix('-')?;
+        (!target.is_empty()).then_some(Stale::Aside { target })
+    }
+}
+
+/// Whether a file of this kind can be locked, and so be removed by a
+/// cleaner: a file, or on Unix a directory (elsewhere one cannot be opened
+/// to be locked).
+fn lockable(kind: fs::FileType) -> bool {
+    kind.is_file() || cfg!(unix) && kind.is_dir()
 }
 
 /// Removes `path`: a directory with all it holds if `is_dir`, else a file.
@@ -611,21 +721,29 @@ type DirLock = ();
 /// Opens and locks the directory `path`; `None` if it is gone, or is no
 /// longer the directory opened once the lock is held.
 #[cfg(unix)]
-fn lock_dir(path: &Path) -> std::io::Result<Option<DirLock>> {
-    let dir = match File::open(path) {
-        Ok(dir) => dir,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(error),
-    };
-    // Blocks while a cleaner holds the lock: it is then removing the
-    // directory, which the name no longer names once it is done.
-    dir.lock()?;
-    Ok(still_named(&dir, path).then_some(dir))
+fn lock_dir(path: &Path) -> io::Result<Option<DirLock>> {
+    lock_named(path)
 }
 
 #[cfg(not(unix))]
-fn lock_dir(_: &Path) -> std::io::Result<Option<DirLock>> {
+fn lock_dir(_: &Path) -> io::Result<Option<DirLock>> {
     Ok(Some(()))
+}
+
+/// Opens and locks `path`, a file or a directory that is [`lockable`];
+/// `None` if it is gone, or is no longer the one opened once the lock is
+/// held.
+fn lock_named(path: &Path) -> io::Result<Option<File>> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    // Blocks while another holds the lock: a cleaner removing it, which
+    // the name no longer names once it is done, or another run putting its
+    // output in its place.
+    file.lock()?;
+    Ok(still_named(&file, path).then_some(file))
 }
 
 /// Whether `path` still names the open `file`.
@@ -1014,6 +1132,109 @@ mod tests {
         );
         assert_eq!(sorted(dirs), ["", "saf", "saf/empty", "saf/item_0"]);
         assert!(sync_tree(&root).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn old_targets_left_aside_go_once_their_target_is_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        // A run cut short once its new target was in place.
+        fs::create_dir(at("out")).unwrap();
+        fs::create_dir_all(at(".corpack-abc123-out.old/saf")).unwrap();
+        fs::write(at(".corpack-abc123-out.old/saf/old"), b"old").unwrap();
+        // One cut short before, or whose old target could not be put back:
+        // it is all there is of its target.
+        fs::write(at(".corpack-abc124-gone.old"), b"the only one").unwrap();
+        // A name too long to say its target.
+        fs::create_dir(at(".corpack-abc125.old")).unwrap();
+        // Another run putting its output in place.
+        fs::create_dir(at(".corpack-abc126-out.old")).unwrap();
+        let running = File::open(at(".corpack-abc126-out.old")).unwrap();
+        running.lock().unwrap();
+
+        assert_eq!(remove_stale(dir.path()), [at(".corpack-abc123-out.old")]);
+        assert_eq!(
+            names(dir.path()),
+            [
+                ".corpack-abc124-gone.old",
+                ".corpack-abc125.old",
+                ".corpack-abc126-out.old",
+                "out"
+            ]
+        );
+        drop(running);
+        assert_eq!(remove_stale(dir.path()), [at(".corpack-abc126-out.old")]);
+        assert_eq!(
+            Stale::named(".corpack-abc123-out.tmp.old"),
+            Some(Stale::Aside { target: "out.tmp" })
+        );
+        let long = reserve_aside(&at(&"x".repeat(250))).unwrap();
+        let long = long.file_name().unwrap().to_str().unwrap();
+        assert_eq!(long.len(), ".corpack-abc123.old".len(), "{long}");
+        assert_eq!(Stale::named(long), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_old_target_aside_is_kept_from_cleaners_until_it_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        fs::create_dir(&target).unwrap();
+        let put = |sync: &dyn Fn(&Path) -> Result<()>| {
+            let new = make_temp_dir(dir.path()).unwrap().keep();
+            fs::write(new.join("new"), b"new").unwrap();
+            let aside = || reserve_aside(&target);
+            put_dir_in_place_by(&new, &target, aside, &rename_noreplace, sync)
+        };
+        // Another run's cleaner comes once the new target is in, the old
+        // one aside, before the renames are synced.
+        let cleaner_comes = |synced: &Path| {
+            assert_eq!(names(dir.path()).len(), 2, "the old one is aside");
+            assert_eq!(remove_stale(dir.path()), Vec::<PathBuf>::new());
+            sync_dir(synced)
+        };
+        put(&cleaner_comes).unwrap();
+        assert_eq!(names(dir.path()), ["out"]);
+
+        // Not synced, the old one is left aside: the next cleaner takes it.
+        let failing = |_: &Path| Err(Error::io(dir.path(), io::Error::other("no sync")));
+        put(&failing).unwrap_err();
+        let left = names(dir.path());
+        assert!(
+            left[0].ends_with("-out.old") && left[1] == "out",
+            "{left:?}"
+        );
+        assert_eq!(remove_stale(dir.path()), [dir.path().join(&left[0])]);
+        assert_eq!(names(dir.path()), ["out"]);
+    }
+
+    #[test]
+    fn an_old_target_not_put_back_is_named_in_the_error_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("old"), b"kept").unwrap();
+        let new = make_temp_dir(dir.path()).unwrap().keep();
+        // Neither the new one goes in, nor the old one back.
+        let nothing_in = |from: &Path, to: &Path| {
+            if to == target {
+                Err(io::Error::other("no room"))
+            } else {
+                rename_noreplace(from, to)
+            }
+        };
+        let aside = || reserve_aside(&target);
+        let put = put_dir_in_place_by(&new, &target, aside, &nothing_in, &sync_dir);
+        let error = put.unwrap_err().to_string();
+        let left = names(dir.path());
+        assert_eq!(left.len(), 1, "{left:?}");
+        let aside = dir.path().join(&left[0]);
+        assert!(error.contains(&aside.display().to_string()), "{error}");
+        assert_eq!(fs::read(aside.join("old")).unwrap(), b"kept");
+        // Its target missing, it is all there is of it.
+        assert_eq!(remove_stale(dir.path()), Vec::<PathBuf>::new());
+        assert!(aside.exists());
     }
 
     #[cfg(unix)]
