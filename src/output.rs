@@ -32,6 +32,7 @@
 //! directory, is on a list, so that a run interrupted by a signal removes
 //! them before it exits ([`remove_temporaries`]).
 
+use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -467,8 +468,20 @@ impl AtomicFiles {
     /// the directories it needs, with no interruption between them: a
     /// signal's clean-up finds either none moved or all. An error stops the
     /// moves at the file it names, those before it left in place: put last
-    /// the file that makes the others count.
+    /// the file that makes the others count. The files are on disk before
+    /// they move, and the moves once they are made.
     pub fn commit(self, files: &[&str]) -> Result<()> {
+        self.commit_by(files, &sync_tree, &sync_dir)
+    }
+
+    /// [`AtomicFiles::commit`] with [`sync_tree`] and [`sync_dir`], but for
+    /// tests.
+    fn commit_by(
+        self,
+        files: &[&str],
+        sync_tree: &dyn Fn(&Path) -> Result<()>,
+        sync_dir: &dyn Fn(&Path) -> Result<()>,
+    ) -> Result<()> {
         let AtomicDir {
             temp,
             _lock,
@@ -476,17 +489,25 @@ impl AtomicFiles {
             _listed,
             ..
         } = self.staging;
-        let moved = uninterrupted(|| {
+        sync_tree(temp.path())?;
+        let mut moved_into = BTreeSet::new();
+        let moved: Result<()> = uninterrupted(|| {
             files.iter().try_for_each(|file| {
                 let to = target.join(file);
                 let parent = to.parent().expect("a path under the target");
                 fs::create_dir_all(parent).at(parent)?;
-                fs::rename(temp.path().join(file), &to).at(&to)
+                fs::rename(temp.path().join(file), &to).at(&to)?;
+                // The directories made for it are entries of theirs too.
+                let made = parent.ancestors().take_while(|dir| *dir != target);
+                moved_into.extend(made.map(Path::to_path_buf));
+                moved_into.insert(target.clone());
+                Ok(())
             })
         });
         // With what was not moved, before the lock and the listing go.
         drop(temp);
-        moved
+        moved?;
+        moved_into.iter().try_for_each(|dir| sync_dir(dir))
     }
 }
 
@@ -1097,6 +1118,48 @@ mod tests {
         assert!(error.to_string().contains("no sync"), "{error}");
         assert_eq!(names(dir.path()), ["out"]);
         assert_eq!(names(&target), ["a"]);
+    }
+
+    #[test]
+    fn files_are_on_disk_before_they_move_and_their_moves_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("c");
+        fs::create_dir_all(target.join("old")).unwrap();
+        let out = AtomicFiles::create(&target).unwrap();
+        fs::create_dir_all(out.path().join("new/deeper")).unwrap();
+        fs::create_dir_all(out.path().join("old")).unwrap();
+        fs::write(out.path().join("new/deeper/a"), b"1").unwrap();
+        fs::write(out.path().join("old/b"), b"2").unwrap();
+        fs::write(out.path().join("collection.toml"), b"3").unwrap();
+        let temp = out.path().to_path_buf();
+        let trees = std::cell::RefCell::new(Vec::new());
+        let dirs = std::cell::RefCell::new(Vec::new());
+        let sync_tree = |path: &Path| {
+            assert!(
+                !target.join("collection.toml").exists(),
+                "synced after a move"
+            );
+            trees.borrow_mut().push(path.to_path_buf());
+            Ok(())
+        };
+        let sync_dir = |path: &Path| {
+            assert!(
+                target.join("collection.toml").exists(),
+                "synced before the moves"
+            );
+            dirs.borrow_mut()
+                .push(path.strip_prefix(&target).unwrap().to_path_buf());
+            Ok(())
+        };
+        let files = ["new/deeper/a", "old/b", "collection.toml"];
+        out.commit_by(&files, &sync_tree, &sync_dir).unwrap();
+        assert_eq!(trees.take(), [temp]);
+        let dirs: Vec<String> = dirs
+            .take()
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect();
+        assert_eq!(dirs, ["", "new", "new/deeper", "old"]);
     }
 
     #[test]

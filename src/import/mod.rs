@@ -300,7 +300,7 @@ pub(crate) fn write_collection(
     }
     report.files_copied = copied.len();
     let toml = output.path().join(COLLECTION_FILE);
-    write_synced(&toml, to_toml(&collection, comment).as_bytes())?;
+    std::fs::write(&toml, to_toml(&collection, comment)).at(&toml)?;
     let mut put_in_place: Vec<&str> = (copied.iter())
         .map(|&index| collection.documents[index].file.as_str())
         .collect();
@@ -346,7 +346,6 @@ fn stage(
     std::fs::create_dir_all(parent).at(parent)?;
     let mut copy = File::create(staged).at(staged)?;
     let sha256 = from.digest(Some(&mut copy), progress)?;
-    copy.sync_all().at(staged)?;
     if target.exists() {
         let mut existing = File::open(&target).at(&target)?;
         if digest(&mut existing, None, &NoProgress).at(&target)? == sha256 {
@@ -358,13 +357,6 @@ fn stage(
         }
     }
     Ok((sha256, true))
-}
-
-/// Writes `bytes` to the new file `path`, and syncs it.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = File::create(path).at(path)?;
-    file.write_all(bytes).at(path)?;
-    file.sync_all().at(path)
 }
 
 /// A document id made from a file path: its letters and digits,
