@@ -363,7 +363,28 @@ fn check_sidecar(
         return Ok(());
     };
     let relative = format!("{dir}{INVENTORY}.{name}");
+    // The name comes from the inventory: one that cannot end a file name
+    // (`sha512/256`, a NUL) names no sidecar, and with a `/` it would lead
+    // out of the object (`x/../../../etc/passwd`), whose text E061 shows.
+    if name.contains(['/', '\\', '\0']) {
+        findings.add(
+            OcflCode::E058,
+            &relative,
+            format!(
+                "{dir}{INVENTORY} can have no sidecar: its digest algorithm {name:?} cannot end a file name"
+            ),
+        );
+        return Ok(());
+    }
     let path = root.join(&relative);
+    if path.is_dir() {
+        findings.add(
+            OcflCode::E058,
+            &relative,
+            format!("the sidecar of {dir}{INVENTORY} is a directory, not a file"),
+        );
+        return Ok(());
+    }
     let text = match std::fs::read(&path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -866,6 +887,22 @@ mod tests {
         let mut findings = Findings::default();
         check_sidecar(dir.path(), "", Some("sha512"), inventory, &mut findings).unwrap();
         assert_eq!(codes(&findings), ["E058"]);
+    }
+
+    #[test]
+    fn a_sidecar_is_a_file_in_the_object_named_by_the_algorithm() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("object");
+        std::fs::create_dir_all(root.join("inventory.json.x")).unwrap();
+        std::fs::create_dir_all(root.join("inventory.json.sha512")).unwrap();
+        std::fs::write(dir.path().join("secret"), "TOPSECRET\n").unwrap();
+        for name in ["x/../../secret", "sha\0", "sha512/256", "sha512"] {
+            let mut findings = Findings::default();
+            check_sidecar(&root, "", Some(name), b"{}", &mut findings)
+                .unwrap_or_else(|e| panic!("{name:?}: {e}"));
+            assert_eq!(codes(&findings), ["E058"], "{name:?}");
+            assert!(!findings.0[0].message.contains("TOPSECRET"), "{name:?}");
+        }
     }
 
     fn inventory(algorithm: DigestAlgorithm, files: &[(&str, &str, &str)]) -> (Inventory, Version) {
