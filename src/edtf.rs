@@ -322,6 +322,23 @@ impl FromStr for EdtfDate {
                 ));
             }
         };
+        // `edtf` 0.2 reads a season with an unspecified day (`2004-23-XX`),
+        // which no level has: a season has no days.
+        let dates = match parsed {
+            Edtf::Date(date) => [Some(date), None],
+            Edtf::Interval(from, to) => [Some(from), Some(to)],
+            Edtf::IntervalFrom(date, _) | Edtf::IntervalTo(_, date) => [Some(date), None],
+            Edtf::DateTime(_) | Edtf::YYear(_) => [None, None],
+        };
+        if dates
+            .into_iter()
+            .flatten()
+            .any(|date| matches!(date.precision(), Precision::DayOfMonth(_, month) if month > 12))
+        {
+            return Err(format!(
+                "invalid EDTF date {text:?}: a season (21 to 24) has no days, known or not"
+            ));
+        }
         let canonical = canonical_text(&parsed);
         if canonical != text {
             return Err(format!(
@@ -392,6 +409,8 @@ mod tests {
             "../..",
             "/",
             "2014-XX-20",
+            "2004-23-XX",
+            "2004-21-XX/2005",
         ] {
             assert!(bad.parse::<EdtfDate>().is_err(), "{bad:?} accepted");
         }
