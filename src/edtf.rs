@@ -292,7 +292,7 @@ fn days_in_month(year: i64, month: u8) -> u8 {
 /// The text the parser writes for `parsed`, except that an offset of less
 /// than an hour west of UTC keeps its minus sign: `edtf` 0.2 takes the sign
 /// from the hours, so it writes `-00:30` as `+00:30`, another time.
-fn canonical_text(parsed: &Edtf) -> String {
+pub(crate) fn canonical_text(parsed: &Edtf) -> String {
     let mut text = parsed.to_string();
     if let Edtf::DateTime(date_time) = parsed
         && let TzOffset::Minutes(minutes) = date_time.offset()

@@ -620,7 +620,21 @@ fn inputs_kept_from_fuzzing_never_crash() {
     let scratch = Dir::new();
     let zip = scratch.join("input.zip");
     let mut replayed = 0;
-    for target in ["tagfile", "manifest", "collection", "rocrate", "zip_bundle"] {
+    let targets = [
+        "tagfile",
+        "manifest",
+        "collection",
+        "rocrate",
+        "zip_bundle",
+        "csv_import",
+        "ocfl_inventory",
+        "ocfl_object",
+        "profile",
+        "edtf",
+        "bag_import",
+        "rocrate_records",
+    ];
+    for target in targets {
         let inputs = fs::read_dir(regressions.join(target))
             .unwrap_or_else(|e| panic!("fuzz/regressions/{target}: {e}"));
         for input in inputs {
@@ -630,7 +644,15 @@ fn inputs_kept_from_fuzzing_never_crash() {
                 "manifest" => corpack::fuzzing::manifest_lines(&bytes),
                 "collection" => corpack::fuzzing::collection(&bytes),
                 "rocrate" => corpack::fuzzing::rocrate(&bytes),
-                _ => corpack::fuzzing::zip_bundle(&bytes, &zip),
+                "zip_bundle" => corpack::fuzzing::zip_bundle(&bytes, &zip),
+                "csv_import" => corpack::fuzzing::csv_import(&bytes),
+                "ocfl_inventory" => corpack::fuzzing::ocfl_inventory(&bytes),
+                "ocfl_object" => corpack::fuzzing::ocfl_object(&bytes, scratch.path()),
+                "profile" => corpack::fuzzing::profile(&bytes, scratch.path()),
+                "edtf" => corpack::fuzzing::edtf(&bytes),
+                "bag_import" => corpack::fuzzing::bag_import(&bytes, scratch.path()),
+                "rocrate_records" => corpack::fuzzing::rocrate_records(&bytes),
+                _ => unreachable!("{target}"),
             }
             replayed += 1;
         }

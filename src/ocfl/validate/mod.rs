@@ -11,7 +11,7 @@
 //! that cannot be read at all is an [`Error`].
 
 mod content;
-mod inventory;
+pub(crate) mod inventory;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
