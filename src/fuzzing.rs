@@ -6,6 +6,7 @@
 
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::bagit::tagfile::{self, TagFile};
 use crate::bagit::text::{Lines, TextEncoding, TextError, split_lines};
@@ -15,6 +16,26 @@ use crate::finding::Severity;
 use crate::progress::NoProgress;
 use crate::rocrate;
 use crate::verify::{VerifyOptions, verify_path};
+
+/// A scratch directory for the targets that need files, one per process,
+/// in memory when `/dev/shm` exists. (A static is not dropped: the
+/// directory outlives the fuzzer, in a temporary directory.)
+pub fn scratch_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
+        tempfile::Builder::new()
+            .prefix("corpack-fuzz-")
+            .tempdir_in(dir)
+            .expect("a scratch directory")
+    })
+    .path()
+}
 
 /// Tag files: the first byte picks an encoding, strictness and a small
 /// line limit; the rest is read as lines and `Label: value` elements.
