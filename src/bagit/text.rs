@@ -25,6 +25,10 @@ pub enum TextEncoding {
     /// WHATWG standard maps this label to windows-1252, which differs in
     /// 0x80–0x9F, so it is decoded here.)
     Latin1,
+    /// US-ASCII: bytes up to 0x7F, each its code point; any other byte is
+    /// not text. (The WHATWG standard maps this label to windows-1252 too,
+    /// which would read every byte.)
+    Ascii,
     /// Any other encoding the WHATWG Encoding Standard knows: UTF-8, UTF-16
     /// (with its byte-order mark deciding the byte order), Shift_JIS, …
     Whatwg(&'static Encoding),
@@ -43,6 +47,11 @@ impl TextEncoding {
             | "ibm819" | "cp819" | "csisolatin1" | "iso8859-1" | "latin-1" => {
                 Some(TextEncoding::Latin1)
             }
+            // IANA's names and aliases of US-ASCII.
+            "us-ascii" | "ascii" | "us" | "ansi_x3.4-1968" | "ansi_x3.4-1986" | "iso-ir-6"
+            | "iso_646.irv:1991" | "iso646-us" | "ibm367" | "cp367" | "csascii" => {
+                Some(TextEncoding::Ascii)
+            }
             // Without a byte-order mark, UTF-16 is big-endian (RFC 2781
             // §4.3); the WHATWG's "utf-16" is little-endian. The decoder
             // follows a mark either way.
@@ -55,6 +64,7 @@ impl TextEncoding {
     pub fn name(self) -> &'static str {
         match self {
             TextEncoding::Latin1 => "ISO-8859-1",
+            TextEncoding::Ascii => "US-ASCII",
             TextEncoding::Whatwg(encoding) => encoding.name(),
         }
     }
@@ -62,6 +72,7 @@ impl TextEncoding {
     fn decoder(self) -> Decoder {
         match self {
             TextEncoding::Latin1 => Decoder::Latin1,
+            TextEncoding::Ascii => Decoder::Ascii,
             // UTF-16 needs its byte-order mark to know the byte order.
             TextEncoding::Whatwg(encoding)
                 if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE =>
@@ -84,6 +95,7 @@ impl TextEncoding {
 
 enum Decoder {
     Latin1,
+    Ascii,
     Whatwg(encoding_rs::Decoder),
 }
 
@@ -94,6 +106,16 @@ impl Decoder {
             Decoder::Latin1 => {
                 text.extend(bytes.iter().map(|&b| char::from(b)));
                 Ok(())
+            }
+            Decoder::Ascii => {
+                // Like the WHATWG decoders, keep the text before a bad byte.
+                let valid = bytes.iter().position(|b| !b.is_ascii());
+                let ascii = &bytes[..valid.unwrap_or(bytes.len())];
+                text.extend(ascii.iter().map(|&b| char::from(b)));
+                match valid {
+                    Some(_) => Err("not valid US-ASCII".into()),
+                    None => Ok(()),
+                }
             }
             Decoder::Whatwg(decoder) => {
                 let mut rest = bytes;
@@ -403,6 +425,24 @@ mod tests {
             assert_eq!(TextEncoding::for_label(alias), Some(latin1), "{alias}");
         }
         assert_eq!(TextEncoding::for_label("nonsense-8"), None);
+    }
+
+    #[test]
+    fn us_ascii_reads_only_ascii_bytes() {
+        let ascii = TextEncoding::for_label("US-ASCII").unwrap();
+        assert_eq!(ascii.name(), "US-ASCII");
+        for alias in ["ascii", "ANSI_X3.4-1968", "iso-ir-6", "IBM367", "csASCII"] {
+            assert_eq!(TextEncoding::for_label(alias), Some(ascii), "{alias}");
+        }
+        assert_eq!(lines(b"a\nb\x7f", ascii, 100), ok(&["a", "b\x7f"]));
+        assert_eq!(
+            lines(b"a\n\xe9\n", ascii, 100),
+            [
+                Ok("a".into()),
+                Err("line 2: is not text: not valid US-ASCII".into())
+            ]
+        );
+        assert!(ascii.decode(b"caf\xe9").is_err());
     }
 
     #[test]

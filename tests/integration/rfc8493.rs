@@ -199,6 +199,37 @@ fn tag_files_are_read_in_the_declared_encoding() {
 }
 
 #[test]
+fn tag_files_in_us_ascii_hold_only_ascii_bytes() {
+    // US-ASCII is a 7-bit encoding: a byte above 0x7F is not text in it,
+    // though the WHATWG table reads the label as windows-1252.
+    for (name, valid) in [("data/cafe.txt", true), ("data/caf\u{e9}.txt", false)] {
+        let dir = Dir::new();
+        let bag = dir.join("bag");
+        write_bag(&bag, "1.0", &[(name, b"x")], &[Algorithm::Sha256]);
+        fs::write(
+            bag.join("bagit.txt"),
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: US-ASCII\n",
+        )
+        .unwrap();
+        let text = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+        let latin1: Vec<u8> = text.chars().map(|c| c as u8).collect();
+        fs::write(bag.join("manifest-sha256.txt"), latin1).unwrap();
+        let tag_manifest = manifest(
+            &bag,
+            Algorithm::Sha256,
+            &["bag-info.txt", "bagit.txt", "manifest-sha256.txt"],
+        );
+        fs::write(bag.join("tagmanifest-sha256.txt"), tag_manifest).unwrap();
+        let verdict = verify_json(&bag, &[]);
+        if valid {
+            assert_valid(&verdict);
+        } else {
+            assert_eq!(verdict.code, 1, "{name}: {:#?}", verdict.findings());
+        }
+    }
+}
+
+#[test]
 fn tag_files_in_utf_8_do_not_begin_with_a_byte_order_mark() {
     // §2.3: "when "bagit.txt" specifies UTF-8 the tag files MUST NOT begin
     // with a byte-order mark (BOM)". The mark is not read as text: it is
