@@ -301,7 +301,7 @@ impl Profile {
             .unwrap_or("bag-info.txt");
         self.check_bag_info(&bag_info, bag_info_path, &mut findings);
         self.check_manifests(store, &mut findings);
-        self.check_tag_files(store, &mut findings);
+        self.check_tag_files(store, bag_info_path, &mut findings);
         self.check_fetch(store, &mut findings);
         self.check_payload(store, &mut findings);
         findings
@@ -455,7 +455,14 @@ impl Profile {
         }
     }
 
-    fn check_tag_files(&self, store: &dyn BagStore, findings: &mut Vec<Finding>) {
+    /// `bag_info_path` is the bag's `bag-info.txt`, or the
+    /// `package-info.txt` of a bag before 0.96, which is not another tag file.
+    fn check_tag_files(
+        &self,
+        store: &dyn BagStore,
+        bag_info_path: &str,
+        findings: &mut Vec<Finding>,
+    ) {
         for path in &self.tag_files_required {
             if !store.contains(path) {
                 findings.push(error(
@@ -469,7 +476,11 @@ impl Profile {
             return;
         };
         let matchers = compile(allowed).expect("patterns were compiled when the profile was read");
-        for file in store.files().iter().filter(|f| is_other_tag_file(&f.path)) {
+        let others = store
+            .files()
+            .iter()
+            .filter(|f| f.path != bag_info_path && is_other_tag_file(&f.path));
+        for file in others {
             if !matches_any(&matchers, &file.path) {
                 findings.push(error(
                     Code::ProfileTagFileNotAllowed,
@@ -788,6 +799,28 @@ mod tests {
         let unreadable = ("package-info.txt", "no separator\n");
         assert_eq!(found(&[bagit, unreadable]), expected("package-info.txt"));
         assert_eq!(found(&[bagit]), expected("bag-info.txt"));
+    }
+
+    #[test]
+    fn an_old_bags_package_info_is_not_another_tag_file() {
+        let rules = r#"{"Accept-BagIt-Version": ["0.95"], "Tag-Files-Allowed": []}"#;
+        let bagit = (
+            "bagit.txt",
+            "BagIt-Version: 0.95\nTag-File-Character-Encoding: UTF-8\n",
+        );
+        let package_info = ("package-info.txt", "Contact-Name: A\n");
+        let not_allowed = |files: &[(&str, &str)]| {
+            let (_dir, store) = bag(files);
+            let findings = profile(rules).unwrap().check(&store);
+            findings
+                .iter()
+                .filter(|f| f.code == Code::ProfileTagFileNotAllowed)
+                .map(|f| f.path.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(not_allowed(&[bagit, package_info]), Vec::<String>::new());
+        let other = ("notes.txt", "x\n");
+        assert_eq!(not_allowed(&[bagit, package_info, other]), ["notes.txt"]);
     }
 
     #[test]
