@@ -11,7 +11,7 @@ use std::io::Write;
 
 use corpack::bundle::PackedDocument;
 use corpack::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
-use corpack::digest::{Algorithm, DigestsHasher, MultiHasher};
+use corpack::digest::{Algorithm, DigestsHasher, LANES, MultiHasher, Sha512, Sha512Lanes};
 use corpack::progress::NoProgress;
 use corpack::verify::{VerifyOptions, verify_path};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -69,6 +69,33 @@ fn digests(c: &mut Criterion) {
                 hasher.update(chunk);
             }
             black_box(hasher.finish())
+        })
+    });
+    group.bench_function("sha512, one stream", |b| {
+        b.iter(|| {
+            let mut hasher = Sha512::new();
+            for chunk in data.chunks(MIB) {
+                hasher.update(chunk);
+            }
+            black_box(hasher.finalize())
+        })
+    });
+    group.bench_function("sha512, eight streams side by side", |b| {
+        let streams: Vec<&[u8]> = data.chunks(data.len() / LANES).collect();
+        b.iter(|| {
+            let mut hasher = Sha512Lanes::new(LANES);
+            for at in (0..streams[0].len()).step_by(MIB) {
+                let chunks: Vec<&[u8]> = streams
+                    .iter()
+                    .map(|s| &s[at..(at + MIB).min(s.len())])
+                    .collect();
+                hasher.update(&chunks);
+            }
+            black_box(
+                (0..LANES)
+                    .map(|lane| hasher.finish_stream(lane))
+                    .collect::<Vec<_>>(),
+            )
         })
     });
     group.finish();

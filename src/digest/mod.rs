@@ -10,8 +10,10 @@ use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384};
 use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 
+pub use self::lanes::{LANES, Sha512Lanes};
 pub use self::sha512::Sha512;
 
+mod lanes;
 mod sha512;
 
 /// A checksum algorithm, named as in BagIt manifest file names.
