@@ -57,6 +57,10 @@ impl BagStore for Memory {
         let at = self.position(path).ok_or(io::ErrorKind::NotFound)?;
         read(&mut self.bytes[at].as_slice())
     }
+    fn stream(&self, path: &str) -> io::Result<Box<dyn io::Read + Send + '_>> {
+        let at = self.position(path).ok_or(io::ErrorKind::NotFound)?;
+        Ok(Box::new(self.bytes[at].as_slice()))
+    }
 }
 
 /// Reads the manifests of `store`, a BagIt 1.0 bag.

@@ -276,6 +276,11 @@ impl BagStore for Recording {
         self.opened.lock().unwrap().push(path.to_string());
         self.bag.read_with(path, read)
     }
+
+    fn stream(&self, path: &str) -> io::Result<Box<dyn Read + Send + '_>> {
+        self.opened.lock().unwrap().push(path.to_string());
+        self.bag.stream(path)
+    }
 }
 
 #[test]

@@ -150,14 +150,17 @@ impl BagStore for DirectoryBag {
         path: &str,
         read: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>,
     ) -> io::Result<()> {
+        read(&mut self.stream(path)?)
+    }
+
+    fn stream(&self, path: &str) -> io::Result<Box<dyn Read + Send + '_>> {
         if !self.contains(path) {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!("{path:?} is not a file of the bag"),
             ));
         }
-        let mut file = open_regular(&self.root.join(path))?;
-        read(&mut file)
+        Ok(Box::new(open_regular(&self.root.join(path))?))
     }
 }
 

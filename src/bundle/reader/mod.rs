@@ -60,6 +60,12 @@ pub trait BagStore: Sync {
         read: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>,
     ) -> io::Result<()>;
 
+    /// A reader of the file at `path`, as [`BagStore::read_with`] gives,
+    /// that can be held beside others and read from any thread: for
+    /// reading large files side by side. (`read_with` may be faster for a
+    /// small file.)
+    fn stream(&self, path: &str) -> io::Result<Box<dyn Read + Send + '_>>;
+
     /// The whole content of a small file, at most [`READ_ALL_LIMIT`] bytes.
     fn read_all(&self, path: &str) -> io::Result<Vec<u8>> {
         let mut bytes = Vec::new();

@@ -20,7 +20,7 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Take};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -332,6 +332,29 @@ impl BagStore for ZipBag {
         path: &str,
         read: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>,
     ) -> io::Result<()> {
+        let (stored, data, raw) = self.entry(path)?;
+        if data.deflated
+            && stored.size <= WHOLE_INFLATE_LIMIT
+            && data.compressed <= 2 * WHOLE_INFLATE_LIMIT
+        {
+            WHOLE_INFLATE.with_borrow_mut(|whole| {
+                let inflated = whole.inflate(raw, stored.size).map_err(not_inflated)?;
+                read(&mut EntryReader::new(inflated, stored.size, data.crc))
+            })
+        } else {
+            read(&mut ZipBag::stream_of(stored, data, raw))
+        }
+    }
+
+    fn stream(&self, path: &str) -> io::Result<Box<dyn Read + Send + '_>> {
+        let (stored, data, raw) = self.entry(path)?;
+        Ok(Box::new(ZipBag::stream_of(stored, data, raw)))
+    }
+}
+
+impl ZipBag {
+    /// The entry at `path`, where its data is, and a reader of its raw data.
+    fn entry(&self, path: &str) -> io::Result<(&StoredFile, EntryData, Take<SharedFile>)> {
         let position = self
             .files
             .binary_search_by(|f| f.path.as_str().cmp(path))
@@ -346,20 +369,24 @@ impl BagStore for ZipBag {
         let data = self.data[position];
         let mut file = self.file.clone();
         file.position = data.start;
-        let raw = file.take(data.compressed);
-        let crc = data.crc;
-        if !data.deflated {
-            return read(&mut EntryReader::new(raw, stored.size, crc));
-        }
-        if stored.size <= WHOLE_INFLATE_LIMIT && data.compressed <= 2 * WHOLE_INFLATE_LIMIT {
-            WHOLE_INFLATE.with_borrow_mut(|whole| {
-                let inflated = whole.inflate(raw, stored.size).map_err(not_inflated)?;
-                read(&mut EntryReader::new(inflated, stored.size, crc))
-            })
+        Ok((stored, data, file.take(data.compressed)))
+    }
+
+    /// The content of an entry, streamed: read as stored, or inflated.
+    fn stream_of(
+        stored: &StoredFile,
+        data: EntryData,
+        raw: Take<SharedFile>,
+    ) -> EntryReader<Box<dyn Read + Send>> {
+        let content: Box<dyn Read + Send> = if data.deflated {
+            Box::new(DeflateDecoder::new(BufReader::with_capacity(
+                64 * 1024,
+                raw,
+            )))
         } else {
-            let inflate = DeflateDecoder::new(BufReader::with_capacity(64 * 1024, raw));
-            read(&mut EntryReader::new(inflate, stored.size, crc))
-        }
+            Box::new(raw)
+        };
+        EntryReader::new(content, stored.size, data.crc)
     }
 }
 
