@@ -21,6 +21,7 @@
 //! | `venue`, `publisher` | `dc.publisher` |
 //! | `context`, `event`, `date_note` | `dc.description` |
 //! | `contested` | `dc.description` (a public note) and `local.provenance.status`, `local.provenance.aspect` |
+//! | `contested.disputed_by` | `dc.relation`: each work's citation (a document of the collection's citation, else its title); `dc.relation.uri`: its DOI's URL, else its URL, and a document of the collection's URN |
 //! | custody: origin, and how the copy came into the bundle | `dcterms.provenance` |
 //! | `language`, `media_type`, size | `dc.language.iso`, `dc.format.mimetype`, `dc.format.extent` |
 //! | `license`, `rights` | `dc.rights.uri`, `dc.rights` |
@@ -35,7 +36,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::mapping::{PlainDate, contested_note, document_urn, place_text, sentence};
+use super::mapping::{CitedAs, PlainDate, contested_note, document_urn, place_text, sentence};
 use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
 use crate::collection::{Document, Role};
@@ -241,6 +242,13 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
     }
     if let Some(origin) = &provenance.origin {
         values.push(("relation", "ispartof", place_text(origin)));
+    }
+    for work in &document.contested.disputed_by {
+        let cited = CitedAs::of(&bundle.collection.info, work, |id| bundle.document(id));
+        values.push(("relation", "none", cited.name));
+        if let Some(uri) = cited.uri {
+            values.push(("relation", "uri", uri));
+        }
     }
     if let Some(publisher) = &provenance.publisher {
         values.push(("publisher", "none", publisher.clone()));

@@ -122,21 +122,11 @@ pub fn contested_note<'a>(
         let works: Vec<String> = contested
             .disputed_by
             .iter()
-            .map(|work| match work {
-                DisputingWork::Cited(work) => {
-                    let mut text = work.citation.trim().to_string();
-                    if let Some(doi) = &work.doi {
-                        text.push_str(&format!(" <{}>", doi.url()));
-                    } else if let Some(url) = &work.url {
-                        text.push_str(&format!(" <{url}>"));
-                    }
-                    text
-                }
-                DisputingWork::Document { id, citation } => {
-                    let title = || document(id).map(|d| d.title.as_str());
-                    let name = citation.as_deref().or_else(title);
-                    let name = name.unwrap_or(id.as_str()).trim();
-                    format!("{name} <{}>", document_urn(info, id))
+            .map(|work| {
+                let cited = CitedAs::of(info, work, &document);
+                match cited.uri {
+                    Some(uri) => format!("{} <{uri}>", cited.name),
+                    None => cited.name,
                 }
             })
             .collect();
@@ -150,6 +140,46 @@ pub fn contested_note<'a>(
     }
     let unassessed_and_silent = contested.status == Status::Unassessed && parts.len() == 1;
     (!unassessed_and_silent).then(|| parts.join(" "))
+}
+
+/// A disputing work as the repository formats name it: by its citation
+/// (a document of the collection by its citation, else its title, else its
+/// id) and its URI, if it has one (a DOI's URL, else its URL; a document
+/// of the collection's URN).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CitedAs {
+    /// The citation, trimmed.
+    pub name: String,
+    /// The URI that identifies or locates it.
+    pub uri: Option<String>,
+}
+
+impl CitedAs {
+    /// How `work` is named; `document` finds the record of a document of
+    /// the collection by its id.
+    pub fn of<'a>(
+        info: &CollectionInfo,
+        work: &DisputingWork,
+        document: impl Fn(&Slug) -> Option<&'a Document>,
+    ) -> CitedAs {
+        match work {
+            DisputingWork::Cited(work) => CitedAs {
+                name: work.citation.trim().to_string(),
+                uri: match (&work.doi, &work.url) {
+                    (Some(doi), _) => Some(doi.url()),
+                    (None, url) => url.as_ref().map(ToString::to_string),
+                },
+            },
+            DisputingWork::Document { id, citation } => {
+                let title = || document(id).map(|d| d.title.as_str());
+                let name = citation.as_deref().or_else(title);
+                CitedAs {
+                    name: name.unwrap_or(id.as_str()).trim().to_string(),
+                    uri: Some(document_urn(info, id)),
+                }
+            }
+        }
+    }
 }
 
 fn aspect_word(aspect: &Aspect) -> &'static str {

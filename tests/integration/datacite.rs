@@ -141,7 +141,9 @@ fn the_seeds_export_to_valid_invenio_records() {
     }));
 }
 
-const DISPUTED: &str = r#"[collection]
+/// A collection whose document is disputed by works of every kind: a
+/// citation alone, a DOI, a URL, a document of the collection.
+pub const DISPUTED: &str = r#"[collection]
 id = "disputes"
 title = "Disputes"
 description = "A document with identified disputing works"

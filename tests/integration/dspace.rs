@@ -19,7 +19,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::datacite::{export, tree};
+use crate::datacite::{DISPUTED, export, tree};
 use crate::generated;
 use crate::util::{Dir, corpack, repo_root, sample_collection, shared_dir};
 
@@ -379,6 +379,62 @@ fn the_seeds_export_to_a_clean_archive_with_the_talk_s_provenance() {
     let record: serde_json::Value =
         serde_json::from_slice(&fs::read(talk.join("corpack-record.json")).unwrap()).unwrap();
     assert_eq!(record["record"]["contested"]["status"], "contested");
+    let relations = values(&talk, "dc.relation");
+    assert_eq!(relations.len(), 4, "{relations:?}");
+    assert!(relations[0].starts_with("Matthew E. Lenoe, The Kirov Murder"));
+    assert_eq!(values(&talk, "dc.relation.uri"), Vec::<String>::new());
+    let letter = item_of(&out, "letter-1937");
+    assert_eq!(
+        values(&letter, "dc.relation"),
+        ["Archivist's note, this collection (fiction)"]
+    );
+    assert_eq!(
+        values(&letter, "dc.relation.uri"),
+        ["urn:corpack:soviet-historiography:archivist-note"]
+    );
+}
+
+// As the README's mapping says: Dublin Core's relation, each work by its
+// citation, its DOI or URL (or a document's URN) beside it.
+#[test]
+fn disputing_works_are_relations() {
+    let dir = Dir::new();
+    dir.create("disputes/collection.toml", DISPUTED);
+    dir.create("disputes/claim.txt", "A claim.\n");
+    dir.create("disputes/answer.txt", "An answer.\n");
+    let bundle = dir.join("disputes.zip");
+    corpack()
+        .arg("pack")
+        .arg(dir.join("disputes"))
+        .arg("-o")
+        .arg(&bundle)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let out = dir.join("out");
+    export("dspace-saf", &bundle, &out);
+    assert_clean(&out);
+    let claim = item_of(&out, "claim");
+    assert_eq!(
+        values(&claim, "dc.relation"),
+        [
+            "A citation alone",
+            "A review",
+            "A web page",
+            "An answer in the same collection"
+        ]
+    );
+    assert_eq!(
+        values(&claim, "dc.relation.uri"),
+        [
+            "https://doi.org/10.1000/182",
+            "https://example.org/review",
+            "urn:corpack:disputes:answer"
+        ]
+    );
+    let answer = item_of(&out, "answer");
+    assert_eq!(values(&answer, "dc.relation"), Vec::<String>::new());
+    assert_eq!(values(&answer, "dc.relation.uri"), Vec::<String>::new());
 }
 
 #[test]
