@@ -684,7 +684,8 @@ pub fn rocrate_records(bytes: &[u8]) {
             original_name: None,
         })
         .collect();
-    let json = rocrate::metadata_json(&collection.info, &packed);
+    let json = rocrate::metadata_json(&collection.info, &packed)
+        .unwrap_or_else(|e| panic!("records that keep the rules are described: {e}"));
     let again = rocrate::read_collection(&json)
         .unwrap_or_else(|e| panic!("corpack's crate of the records does not read: {e}\n{json}"));
     let mut expected = collection.clone();

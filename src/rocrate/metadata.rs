@@ -20,17 +20,23 @@ use crate::bundle::{PackedDocument, PackedDocuments, crate_order, crate_path};
 use crate::collection::values::{GeonamesId, License, Orcid, WebUrl, WikidataId};
 use crate::collection::{AuthorType, CitedWork, CollectionInfo, DisputingWork, Document, Place};
 
-/// The text of `ro-crate-metadata.json`: pretty-printed, with a final newline.
-pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
+/// The text of `ro-crate-metadata.json`: pretty-printed, with a final
+/// newline. Fails as [`write_metadata_json`] does on records it cannot
+/// describe; writing to memory cannot fail otherwise.
+pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> io::Result<String> {
     let mut text = Vec::new();
-    write_metadata_json(info, &documents, &mut text).expect("writing to memory cannot fail");
-    String::from_utf8(text).expect("serde_json writes UTF-8")
+    write_metadata_json(info, &documents, &mut text)?;
+    Ok(String::from_utf8(text).expect("serde_json writes UTF-8"))
 }
 
 /// Writes the text of `ro-crate-metadata.json` to `out`, a document at a
 /// time: what is held in memory is the contextual entities (people,
 /// places, works, licences, the documents catalogued but not held), not
 /// the data entities. `out` should be buffered.
+///
+/// Records that break the collection's rules may not be described: one
+/// disputed by a document that is not among `documents` is an error of
+/// kind [`io::ErrorKind::InvalidInput`], before anything is written.
 pub fn write_metadata_json(
     info: &CollectionInfo,
     documents: &dyn PackedDocuments,
@@ -663,7 +669,7 @@ mod tests {
 
     fn sample_json() -> Value {
         let (info, documents) = sample();
-        serde_json::from_str(&metadata_json(&info, &documents)).unwrap()
+        serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap()
     }
 
     fn entity<'a>(crate_json: &'a Value, id: &str) -> &'a Value {
@@ -755,11 +761,11 @@ mod tests {
     #[test]
     fn output_is_deterministic_and_ignores_record_order() {
         let (info, mut documents) = sample();
-        let text = metadata_json(&info, &documents);
+        let text = metadata_json(&info, &documents).unwrap();
         assert!(text.ends_with("}\n"));
-        assert_eq!(metadata_json(&info, &documents), text);
+        assert_eq!(metadata_json(&info, &documents).unwrap(), text);
         documents.reverse();
-        assert_eq!(metadata_json(&info, &documents), text);
+        assert_eq!(metadata_json(&info, &documents).unwrap(), text);
     }
 
     #[test]
@@ -1097,7 +1103,8 @@ mod tests {
     fn contact_without_organization_is_the_publisher() {
         let (mut info, documents) = sample();
         info.source_organization = None;
-        let crate_json: Value = serde_json::from_str(&metadata_json(&info, &documents)).unwrap();
+        let crate_json: Value =
+            serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap();
         let root = entity(&crate_json, "./");
         assert_eq!(root["publisher"]["@id"], "#person-ada-archivist");
         assert!(root.get("author").is_none());
@@ -1105,10 +1112,38 @@ mod tests {
         assert_eq!(person["contactPoint"]["@id"], "mailto:ada@example.org");
 
         info.contact_name = None;
-        let crate_json: Value = serde_json::from_str(&metadata_json(&info, &documents)).unwrap();
+        let crate_json: Value =
+            serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap();
         let root = entity(&crate_json, "./");
         assert!(root.get("publisher").is_none());
         assert_eq!(root["contactPoint"]["@id"], "mailto:ada@example.org");
+    }
+
+    // Records that did not pass the collection's rules are the caller's
+    // mistake, not a reason for the library to panic.
+    #[test]
+    fn records_that_break_the_rules_are_an_error_or_written_never_a_panic() {
+        let (info, documents) = sample();
+        let without_ueberblick: Vec<_> = (documents.iter())
+            .filter(|d| d.record.id.as_str() != "ueberblick")
+            .cloned()
+            .collect();
+        let error = metadata_json(&info, &without_ueberblick).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("`ueberblick`"), "{error}");
+        let error = super::super::preview_html(&info, &without_ueberblick).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+
+        let mut broken = documents.clone();
+        let plain = broken.iter_mut().find(|d| d.record.id.as_str() == "plain");
+        let plain = plain.unwrap().record.to_mut();
+        let own_id = plain.id.clone();
+        (plain.contested.disputed_by).push(DisputingWork::Document {
+            id: own_id,
+            citation: None,
+        });
+        broken.push(documents[0].clone());
+        metadata_json(&info, &broken).unwrap();
     }
 
     #[test]

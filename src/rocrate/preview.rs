@@ -35,11 +35,12 @@ section{border-top:1px solid #bbb;margin-top:1.5rem}
 .quiet{color:#555;font-size:.9em}
 ";
 
-/// The text of `ro-crate-preview.html`.
-pub fn preview_html(info: &CollectionInfo, documents: &[PackedDocument]) -> String {
+/// The text of `ro-crate-preview.html`. Fails, as
+/// [`super::metadata_json`] does, on records it cannot describe.
+pub fn preview_html(info: &CollectionInfo, documents: &[PackedDocument]) -> io::Result<String> {
     let mut html = Vec::new();
-    write_preview_html(info, &documents, &mut html).expect("writing to memory cannot fail");
-    String::from_utf8(html).expect("the page is built from UTF-8 text")
+    write_preview_html(info, &documents, &mut html)?;
+    Ok(String::from_utf8(html).expect("the page is built from UTF-8 text"))
 }
 
 /// Writes the text of `ro-crate-preview.html` to `out` a document at a
@@ -490,7 +491,7 @@ mod tests {
 
     fn sample_html() -> String {
         let (info, documents) = sample();
-        preview_html(&info, &documents)
+        preview_html(&info, &documents).unwrap()
     }
 
     #[test]
@@ -537,7 +538,7 @@ mod tests {
             name: hostile.into(),
             kind: AuthorType::Organization,
         });
-        let html = preview_html(&info, &documents);
+        let html = preview_html(&info, &documents).unwrap();
         let (page, json) = split_script(&html);
         assert!(!page.contains("<script>"), "{page}");
         assert!(!page.contains("'x'"));
@@ -562,13 +563,13 @@ mod tests {
     fn the_head_holds_a_copy_of_the_json_ld() {
         let (mut info, documents) = sample();
         info.description = "ends </script><!-- here".into();
-        let html = preview_html(&info, &documents);
+        let html = preview_html(&info, &documents).unwrap();
         let (page, json) = split_script(&html);
         let head_end = page.find("</head>").expect("a head");
         assert!(page.find("<script").expect("in the page") < head_end);
         assert!(!json.contains('<'), "{json}");
         let copy: serde_json::Value = serde_json::from_str(json).unwrap();
-        let metadata = crate::rocrate::metadata_json(&info, &documents);
+        let metadata = crate::rocrate::metadata_json(&info, &documents).unwrap();
         let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
         assert_eq!(copy, metadata);
         assert_eq!(copy["@graph"][1]["description"], "ends </script><!-- here");
@@ -577,7 +578,7 @@ mod tests {
     #[test]
     fn copying_the_metadata_it_is_the_same_page() {
         let (info, documents) = sample();
-        let metadata = crate::rocrate::metadata_json(&info, &documents);
+        let metadata = crate::rocrate::metadata_json(&info, &documents).unwrap();
         let spill_dir = tempfile::tempdir().unwrap();
         let mut html = Vec::new();
         write_preview_html_copying(
@@ -603,7 +604,7 @@ mod tests {
         }
         let (info, mut documents) = sample();
         documents.reverse();
-        assert_eq!(preview_html(&info, &documents), html);
+        assert_eq!(preview_html(&info, &documents).unwrap(), html);
     }
 
     #[test]

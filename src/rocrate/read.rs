@@ -631,8 +631,8 @@ mod tests {
     #[test]
     fn reads_what_metadata_json_writes() {
         let (info, documents) = sample();
-        let summary =
-            read(metadata_json(&info, &documents).as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let summary = read(metadata_json(&info, &documents).unwrap().as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
 
         let paths: Vec<&str> = summary.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
@@ -739,7 +739,7 @@ mod tests {
     #[test]
     fn another_version_of_rocrate_is_told_apart_from_what_is_no_crate() {
         let (info, documents) = sample();
-        let json = metadata_json(&info, &documents);
+        let json = metadata_json(&info, &documents).unwrap();
         let edit = |change: &dyn Fn(&mut Value)| {
             let mut crate_json: Value = serde_json::from_str(&json).unwrap();
             change(&mut crate_json);
@@ -771,7 +771,7 @@ mod tests {
     #[test]
     fn rejects_what_is_not_an_rocrate_1_1() {
         let (info, documents) = sample();
-        let good: Value = serde_json::from_str(&metadata_json(&info, &documents)).unwrap();
+        let good: Value = serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap();
         let edit = |change: &dyn Fn(&mut Value)| {
             let mut bad = good.clone();
             change(&mut bad);
@@ -841,7 +841,7 @@ mod tests {
     #[test]
     fn reads_entities_in_any_order() {
         let (info, documents) = sample();
-        let json = metadata_json(&info, &documents);
+        let json = metadata_json(&info, &documents).unwrap();
         let in_order = read(json.as_bytes()).unwrap();
         // The files first, the root and the metadata descriptor last.
         let mut crate_json: Value = serde_json::from_str(&json).unwrap();
@@ -887,7 +887,7 @@ mod tests {
     #[test]
     fn read_files_keeps_what_it_is_given_and_checks_the_documents() {
         let (info, documents) = sample();
-        let json = metadata_json(&info, &documents);
+        let json = metadata_json(&info, &documents).unwrap();
         let sizes = read_files(json.as_bytes(), |file| file.content_size).unwrap();
         assert_eq!(sizes, [Some(26), Some(13), Some(6)]);
         let bad = json.replace("\"contested\"", "\"disputed\"");
@@ -921,7 +921,7 @@ mod tests {
     #[test]
     fn a_read_error_is_reported_before_what_was_read() {
         let (info, documents) = sample();
-        let json = metadata_json(&info, &documents);
+        let json = metadata_json(&info, &documents).unwrap();
         let trickle = |bytes, then_fail| Trickle { bytes, then_fail };
         let whole = read(trickle(json.as_bytes(), false)).unwrap();
         assert_eq!(whole, read(json.as_bytes()).unwrap());
@@ -1247,7 +1247,7 @@ mod equivalence {
 
     fn sample_crate() -> Value {
         let (info, documents) = sample();
-        serde_json::from_str(&metadata_json(&info, &documents)).unwrap()
+        serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap()
     }
 
     /// A crate of few entities, so that changes hit documents often.

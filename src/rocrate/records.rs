@@ -382,7 +382,7 @@ mod tests {
             held in proptest::collection::vec(any::<bool>(), 1..6),
         ) {
             let packed = packed(&mut collection, &held);
-            let json = metadata_json(&collection.info, &packed);
+            let json = metadata_json(&collection.info, &packed).unwrap();
             let read = read_collection(&json).map_err(TestCaseError::fail)?;
             prop_assert_eq!(read, collection);
         }
@@ -391,7 +391,7 @@ mod tests {
     #[test]
     fn states_what_the_crate_states() {
         let (info, documents) = sample();
-        let read = read_collection(&metadata_json(&info, &documents)).unwrap();
+        let read = read_collection(&metadata_json(&info, &documents).unwrap()).unwrap();
         assert_eq!(read.info, info);
         let files: Vec<&str> = read.documents.iter().map(|d| d.file.as_str()).collect();
         assert_eq!(
@@ -442,7 +442,7 @@ mod tests {
     #[test]
     fn a_crate_that_misses_a_record_field_is_an_error() {
         let (info, documents) = sample();
-        let good: Value = serde_json::from_str(&metadata_json(&info, &documents)).unwrap();
+        let good: Value = serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap();
         let edit = |change: &dyn Fn(&mut Value)| {
             let mut bad = good.clone();
             change(&mut bad);
