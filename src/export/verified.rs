@@ -5,7 +5,7 @@
 //! why: an export never carries a damaged bag into a repository.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -103,12 +103,67 @@ impl VerifiedBundle {
 
     /// Copies a held document's bytes to the file `to` (not synced to
     /// disk: the output directory is, as a whole, when it is committed).
+    /// An error reading names the bundle and the entry; one writing (a
+    /// full disk, say), the file `to`.
     pub fn copy_document(&self, document: &Document, to: &Path) -> Result<()> {
-        let mut file = std::fs::File::create(to).at(to)?;
+        let mut out = WriteErrorKept {
+            out: std::fs::File::create(to).at(to)?,
+            error: None,
+        };
         let path = VerifiedBundle::bag_path(document);
-        self.store
-            .read_with(&path, &mut |reader| io::copy(reader, &mut file).map(drop))
-            .map_err(|error| Error::unreadable(&self.location, format!("{path}: {error}")))
+        let copied = self
+            .store
+            .read_with(&path, &mut |reader| io::copy(reader, &mut out).map(drop));
+        copy_error(copied, out.error, &self.location, &path, to)
+    }
+}
+
+/// A writer that keeps the error of a failed write, so that a copy's error
+/// can be told to be the output's, not the input's.
+struct WriteErrorKept<W> {
+    out: W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> WriteErrorKept<W> {
+    fn keep<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        result.map_err(|error| {
+            // The copy tries again after an interrupted write.
+            if error.kind() == io::ErrorKind::Interrupted {
+                return error;
+            }
+            let passed_on = io::Error::new(error.kind(), error.to_string());
+            self.error = Some(error);
+            passed_on
+        })
+    }
+}
+
+impl<W: Write> Write for WriteErrorKept<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(bytes);
+        self.keep(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let flushed = self.out.flush();
+        self.keep(flushed)
+    }
+}
+
+/// The error of a copy of the entry `path` of the bundle at `bundle` to
+/// the file `to`: the output's if a write failed, else the bundle's.
+fn copy_error(
+    copied: io::Result<()>,
+    write_error: Option<io::Error>,
+    bundle: &Path,
+    path: &str,
+    to: &Path,
+) -> Result<()> {
+    match (copied, write_error) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(error)) => Err(Error::io(to, error)),
+        (Err(error), None) => Err(Error::unreadable(bundle, format!("{path}: {error}"))),
     }
 }
 
@@ -230,4 +285,60 @@ fn write_json_files(
     }
     target.commit()?;
     Ok(documents.iter().map(|(path, _)| path.clone()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose writes fail as a full disk's do.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from(io::ErrorKind::StorageFull))
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A reader whose reads fail, as a damaged entry's do.
+    struct Damaged;
+
+    impl io::Read for Damaged {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::new(io::ErrorKind::InvalidData, "CRC-32 differs"))
+        }
+    }
+
+    fn copy(reader: &mut dyn io::Read, out: impl Write) -> Result<()> {
+        let mut out = WriteErrorKept { out, error: None };
+        let copied = io::copy(reader, &mut out).map(drop);
+        copy_error(
+            copied,
+            out.error,
+            Path::new("b.zip"),
+            "data/documents/a.txt",
+            Path::new("out/a.txt"),
+        )
+    }
+
+    #[test]
+    fn a_failed_write_names_the_output_and_a_failed_read_the_bundle() {
+        let error = copy(&mut &b"bytes"[..], Full).unwrap_err();
+        assert_eq!(error.path(), Some(Path::new("out/a.txt")), "{error}");
+        assert!(matches!(error, Error::Io { .. }), "{error:?}");
+
+        let error = copy(&mut Damaged, Vec::new()).unwrap_err();
+        assert_eq!(error.path(), Some(Path::new("b.zip")), "{error}");
+        assert!(
+            error.to_string().contains("data/documents/a.txt"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("CRC-32 differs"), "{error}");
+
+        copy(&mut &b"bytes"[..], Vec::new()).unwrap();
+    }
 }

@@ -505,6 +505,56 @@ fn a_large_incompressible_document_exports() {
     );
 }
 
+// A write that fails is the output's error, not the bundle's: corpack runs
+// with a file size limit, which fails a write as a full disk does
+// (SIGXFSZ ignored, the write fails with EFBIG).
+#[cfg(unix)]
+#[test]
+fn a_failed_write_names_the_output_not_the_bundle() {
+    use std::os::unix::process::CommandExt;
+
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "sample");
+    fs::write(collection.join("with space.csv"), vec![b'x'; 2 << 20]).unwrap();
+    let bundle = dir.join("sample.zip");
+    corpack()
+        .arg("pack")
+        .arg(&collection)
+        .arg("-o")
+        .arg(&bundle)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("corpack"));
+    command
+        .args(["export", "dspace-saf"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(dir.join("out"));
+    // SAFETY: signal(2) and setrlimit(2) are async-signal-safe, so they
+    // may run between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 1 << 20,
+                rlim_max: 1 << 20,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("error[io]"), "{stderr}");
+    assert!(stderr.contains("/item_003/with space.csv: "), "{stderr}");
+    assert!(!stderr.contains("data/documents/"), "{stderr}");
+    assert!(!dir.join("out").exists());
+}
+
 // Any valid collection exports to an archive the checker finds clean:
 // reserved file names, XML metacharacters, control-free text and every
 // kind of date included.
