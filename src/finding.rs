@@ -152,7 +152,8 @@ pub enum Code {
     RocrateMissing,
     /// `data/ro-crate-metadata.json` does not parse as an RO-Crate 1.1 (an
     /// error), or is an RO-Crate of another version, which is not checked
-    /// (a warning).
+    /// (a warning); for an export, also records in it that break a rule of
+    /// `collection.toml` (an error).
     RocrateInvalid,
     /// The RO-Crate metadata disagrees with the payload.
     RocrateMismatch,

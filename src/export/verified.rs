@@ -2,7 +2,12 @@
 //! records, and what an export reports.
 //!
 //! A bundle that does not verify is refused, with the findings that say
-//! why: an export never carries a damaged bag into a repository.
+//! why: an export never carries a damaged bag into a repository. So is one
+//! whose records break a rule `collection.toml` is held to (two documents
+//! with one id, a document disputed by one that is not there or by
+//! itself, …): `pack` writes none, but a bag edited by hand can hold one.
+//! `verify` does not judge records: it streams the crate in bounded
+//! memory, and the rules span every record.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -13,10 +18,11 @@ use serde::Serialize;
 
 use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
+use crate::collection::validate::rule_errors;
 use crate::collection::values::Slug;
 use crate::collection::{Collection, Document};
 use crate::error::{Error, IoContext, Result};
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 use crate::output::refuse_to_replace;
 use crate::progress::Progress;
 use crate::verify::{self, Report, VerifyOptions};
@@ -64,6 +70,13 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
         .map_err(|e| unreadable(e.to_string()))?;
     let json = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8".into()))?;
     let collection = crate::rocrate::read_collection(&json).map_err(unreadable)?;
+    let broken = broken_rules(&collection);
+    if !broken.is_empty() {
+        let mut report = report;
+        report.valid = false;
+        report.findings.extend(broken);
+        return Ok(Opened::Refused(report));
+    }
     let by_id = collection
         .documents
         .iter()
@@ -77,6 +90,33 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
         store,
         by_id,
     }))
+}
+
+/// The rules of `collection.toml` that the records of a crate break, as
+/// findings on the crate: documents are numbered as the crate is read, in
+/// file path order.
+fn broken_rules(collection: &Collection) -> Vec<Finding> {
+    rule_errors(collection)
+        .into_iter()
+        .map(|error| {
+            let record = match error.document {
+                Some(index) => {
+                    let document = &collection.documents[index];
+                    let file = VerifiedBundle::bag_path(document);
+                    format!("document[{}] (`{}`, {file})", index + 1, document.id)
+                }
+                None => "the collection".to_string(),
+            };
+            Finding::error(
+                Code::RocrateInvalid,
+                ROCRATE_METADATA,
+                format!(
+                    "{record}: {}: {}; documents are numbered in file path order",
+                    error.field, error.message
+                ),
+            )
+        })
+        .collect()
 }
 
 impl VerifiedBundle {

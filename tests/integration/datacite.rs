@@ -387,6 +387,78 @@ fn an_invalid_bundle_is_refused_and_nothing_is_written() {
     );
 }
 
+// A bag edited by hand so that its records break the rules of
+// collection.toml verifies (verify does not judge records), but no export
+// takes it: each refuses it with the rule's finding.
+#[test]
+fn records_that_break_the_collection_s_rules_are_refused() {
+    type Edit = fn(&mut Value);
+    let edits: [(&str, Edit); 3] = [
+        ("duplicate id `claim`", |graph| {
+            entity(graph, "documents/answer.txt")["identifier"] = "claim".into();
+        }),
+        (
+            "no document of the collection has the id `answer`",
+            |graph| {
+                let root = entity(graph, "./");
+                let parts = root["hasPart"].as_array_mut().unwrap();
+                parts.retain(|part| part["@id"] != "documents/answer.txt");
+            },
+        ),
+        ("`claim` is this document's own id", |graph| {
+            entity(graph, "documents/claim.txt")["cito:isDisputedBy"] =
+                serde_json::json!({"@id": "documents/claim.txt"});
+        }),
+    ];
+    for (message, edit) in edits {
+        let dir = Dir::new();
+        dir.create("disputes/collection.toml", DISPUTED);
+        dir.create("disputes/claim.txt", "A claim.\n");
+        dir.create("disputes/answer.txt", "An answer.\n");
+        let bundle = dir.join("disputes.zip");
+        pack(&dir.join("disputes"), &bundle, &[]);
+        crate::util::unzip(&bundle, &dir.join("bag"));
+        let bag = dir.join("bag/disputes");
+        let metadata = bag.join("data/ro-crate-metadata.json");
+        let mut crate_json = read_json(&metadata);
+        edit(&mut crate_json["@graph"]);
+        fs::write(&metadata, crate_json.to_string()).unwrap();
+        crate::verify::rehash_manifests(&bag);
+        corpack().arg("verify").arg(&bag).assert().success();
+        for format in ["datacite", "invenio", "dspace-saf", "csv", "ocfl"] {
+            let out = dir.join(format);
+            let output = corpack()
+                .args(["export", format])
+                .arg(&bag)
+                .arg("-o")
+                .arg(&out)
+                .arg("--json")
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(output.status.code(), Some(1), "{format}: {stdout}");
+            let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+            let findings = (report.get("findings"))
+                .or_else(|| report.get("bundle_findings"))
+                .and_then(Value::as_array)
+                .unwrap_or_else(|| panic!("{format}: {report}"));
+            assert!(
+                findings.iter().any(|f| f["code"] == "rocrate-invalid"
+                    && f["path"] == "data/ro-crate-metadata.json"
+                    && f["message"].as_str().unwrap().contains(message)),
+                "{format}: {message}: {report}"
+            );
+            assert!(!out.exists(), "{format}: nothing may be written");
+        }
+    }
+}
+
+/// The entity of a crate's `@graph` whose `@id` is `id`.
+fn entity<'a>(graph: &'a mut Value, id: &str) -> &'a mut Value {
+    let graph = graph.as_array_mut().unwrap();
+    graph.iter_mut().find(|e| e["@id"] == id).unwrap()
+}
+
 #[test]
 fn an_existing_output_needs_force_and_is_then_replaced_whole() {
     let dir = Dir::new();

@@ -320,9 +320,26 @@ fn ro_crate_mismatches_are_reported_in_graph_order() {
     );
 }
 
-/// Rewrites every manifest and tag manifest of a corpack bag from the files.
-fn rehash_manifests(bag: &Path) {
+/// Rewrites every manifest and tag manifest of a corpack bag from the files,
+/// and its Payload-Oxum from the payload.
+pub fn rehash_manifests(bag: &Path) {
     use corpack::digest::Digests;
+    let payload = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    let (mut octets, mut count) = (0, 0);
+    for line in payload.lines() {
+        let (_, file) = line.split_once("  ").unwrap();
+        octets += fs::metadata(bag.join(file)).unwrap().len();
+        count += 1;
+    }
+    let bag_info = bag.join("bag-info.txt");
+    let text = fs::read_to_string(&bag_info).unwrap();
+    let lines: Vec<String> = (text.lines())
+        .map(|line| match line.starts_with("Payload-Oxum:") {
+            true => format!("Payload-Oxum: {octets}.{count}"),
+            false => line.to_string(),
+        })
+        .collect();
+    fs::write(&bag_info, lines.join("\n") + "\n").unwrap();
     let rewrite = |manifest: &str, algorithm: fn(&Digests) -> &str| {
         let path = bag.join(manifest);
         let text = fs::read_to_string(&path).unwrap();
