@@ -418,7 +418,8 @@ fn escape_xml(text: &str) -> String {
 }
 
 /// Zips the item files (paths relative to `saf/`) into `saf.zip`, with
-/// corpack's reproducible zip writer.
+/// corpack's reproducible zip writer. The zip is not synced here: the
+/// output directory is, whole, before it is put in place.
 fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
     let path = root.join(SAF_ZIP);
     // Read too: the writer reads large stored entries back as it writes.
@@ -448,7 +449,7 @@ fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
         })
         .collect();
     writer.add_files(&sources, &|_, _| Ok(()), &|_| {})?;
-    writer.finish()?;
+    writer.finish_unsynced()?;
     Ok(())
 }
 

@@ -238,12 +238,21 @@ impl ArchiveWriter {
     /// Writes the central directory and returns the archive, flushed to
     /// disk.
     pub fn finish(self) -> Result<Finished> {
+        let path = self.path.clone();
+        let finished = self.finish_unsynced()?;
+        finished.file.sync_all().at(&path)?;
+        Ok(finished)
+    }
+
+    /// Writes the central directory and returns the archive, not yet
+    /// flushed to disk: for an archive synced later with the directory it
+    /// is written in.
+    pub fn finish_unsynced(self) -> Result<Finished> {
         let directory = central_directory(&self.entries, self.offset);
         let out = Output::new(&self.file, &self.path);
         out.write_at(&directory, self.offset)?;
         let end = self.offset + directory.len() as u64;
         self.file.set_len(end).at(&self.path)?;
-        self.file.sync_all().at(&self.path)?;
         Ok(Finished {
             file: self.file,
             entries: self.entries,
@@ -254,7 +263,7 @@ impl ArchiveWriter {
 
 /// A finished archive.
 pub struct Finished {
-    /// The file, flushed to disk.
+    /// The file, flushed to disk unless it was finished unsynced.
     pub file: File,
     /// The entries it holds, in archive order.
     pub entries: Vec<Entry>,
