@@ -207,7 +207,7 @@ pub fn zip_bundle(bytes: &[u8], scratch: &Path) {
 
 /// `import csv` of a CSV catalogue, with no collection flags and with
 /// every required one: any bytes give records or errors, each error in
-/// the file, at a row and column the text has, and an error at a cell
+/// the file, at a line and column the text has, and an error at a cell
 /// names that cell's header. Records, exported with `export csv`, import
 /// back the same, people creators first (author, speaker) as the two
 /// columns hold them. And the cell syntax: a name and a value (the text
@@ -246,13 +246,19 @@ pub fn csv_import(bytes: &[u8]) {
         };
         let collection = &parsed.collection;
         let count = collection.documents.len();
-        assert_eq!((parsed.rows.len(), parsed.filenames.len()), (count, count));
+        assert_eq!((parsed.lines.len(), parsed.filenames.len()), (count, count));
         assert!(
-            parsed.rows.windows(2).all(|w| w[0] < w[1]),
-            "rows {:?} out of order",
-            parsed.rows
+            parsed.lines.windows(2).all(|w| w[0] < w[1]),
+            "lines {:?} out of order",
+            parsed.lines
         );
-        assert!(parsed.rows.iter().all(|&row| row >= 2 && row <= sheet.rows));
+        assert!(
+            (parsed.lines.iter()).all(|&line| line > sheet.header_line && line <= sheet.lines),
+            "lines {:?} past the header's {} and the file's {}",
+            parsed.lines,
+            sheet.header_line,
+            sheet.lines
+        );
         let text = crate::export::csv::to_csv(collection);
         let again = parse_csv(text.as_bytes(), file, &CollectionFields::default())
             .unwrap_or_else(|e| panic!("the export of an import does not import: {e}\n{text}"));
@@ -282,10 +288,12 @@ fn cell_round_trip(text: &str) {
     assert_eq!(read.parts, [("url".to_string(), value.to_string())]);
 }
 
-/// The shape of a CSV file as `import csv` reads it: how many rows (the
-/// header is row 1), and the header's cells.
+/// The shape of a CSV file as `import csv` reads it: how many lines (a
+/// `\n`, a `\r\n` or a lone `\r` ends one), the line of the header (the
+/// first that is not blank), and the header's cells.
 struct Sheet {
-    rows: usize,
+    lines: usize,
+    header_line: usize,
     widest: usize,
     header: Vec<String>,
 }
@@ -293,35 +301,47 @@ struct Sheet {
 impl Sheet {
     fn read(bytes: &[u8]) -> Sheet {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let line_ends = |bytes: &[u8]| {
+            let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+            let ends = bytes.iter().filter(|&&b| b == b'\r' || b == b'\n').count();
+            ends - crlf
+        };
+        let blank = bytes
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
         let mut sheet = Sheet {
-            rows: 0,
+            lines: 1 + line_ends(bytes),
+            header_line: 1 + line_ends(&bytes[..blank]),
             widest: 0,
             header: Vec::new(),
         };
+        let mut first = true;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_reader(bytes);
         for record in reader.records() {
-            sheet.rows += 1;
             if let Ok(record) = record {
                 sheet.widest = sheet.widest.max(record.len());
-                if sheet.rows == 1 {
+                if first {
                     sheet.header = record.iter().map(|cell| cell.trim().to_string()).collect();
                 }
             }
+            first = false;
         }
         sheet
     }
 
-    /// An error is at a row and column of the sheet; one at a cell of a
+    /// An error is at a line and column of the sheet; one at a cell of a
     /// row below the header names that cell's header.
     fn assert_located(&self, error: &crate::error::RecordError) {
-        if let Some(row) = error.line {
+        if let Some(line) = error.line {
             assert!(
-                (1..=self.rows).contains(&row),
-                "row {row} of {}: {error}",
-                self.rows
+                (self.header_line..=self.lines).contains(&line),
+                "line {line}, not from the header's {} to the file's {}: {error}",
+                self.header_line,
+                self.lines
             );
         }
         if let Some(column) = error.column {
@@ -331,7 +351,7 @@ impl Sheet {
                 self.widest
             );
             let header = self.header.get(column - 1);
-            if error.line > Some(1) && !error.field.is_empty() {
+            if error.line > Some(self.header_line) && !error.field.is_empty() {
                 assert_eq!(header, Some(&error.field), "{error}");
             }
         }

@@ -1,9 +1,10 @@
 //! `import csv`: a collection from a spreadsheet of records, one row per
 //! document, in the form [`super::csv_format`] describes.
 //!
-//! Every bad cell is an error naming the file, the row (the header is row
-//! 1, as a spreadsheet numbers it), the column and the reason; all are
-//! reported together, and nothing is written unless every row is good.
+//! Every bad cell is an error naming the file, the line its row starts on
+//! (as the file numbers them: blank lines and line breaks in cells count),
+//! the column and the reason; all are reported together, and nothing is
+//! written unless every row is good.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -36,8 +37,8 @@ pub struct CsvImportOptions {
 pub struct ParsedCsv {
     /// The collection.
     pub collection: Collection,
-    /// The row of each document (the header is row 1).
-    pub rows: Vec<usize>,
+    /// The line of the file each document's row starts on.
+    pub lines: Vec<usize>,
     /// Each document's `filename` as written.
     pub filenames: Vec<String>,
 }
@@ -67,7 +68,7 @@ pub fn import_csv(
                 None if document.sha256.is_some() => {}
                 None => errors.push(cell_error(
                     csv_file,
-                    parsed.rows[index],
+                    parsed.lines[index],
                     None,
                     Column::Filename,
                     format!(
@@ -88,7 +89,7 @@ pub fn import_csv(
         env!("CARGO_PKG_VERSION"),
         csv_file.display()
     );
-    let rows = parsed.rows.clone();
+    let lines = parsed.lines.clone();
     write_collection(
         dir,
         parsed.collection,
@@ -103,7 +104,7 @@ pub fn import_csv(
             );
             RecordErrors(vec![cell_error(
                 csv_file,
-                rows[mismatch.document],
+                lines[mismatch.document],
                 None,
                 Column::Sha256,
                 message,
@@ -140,13 +141,21 @@ pub fn parse_csv(
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    let mut lines = RecordLines {
+        text: text.as_bytes(),
+        counted: 0,
+        line: 1,
+    };
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(header)) => header,
-        Some(Err(error)) => return Err(whole(format!("row 1: {error}"))),
+        Some(Err(error)) => {
+            let line = lines.of(error.position());
+            return Err(whole(format!("line {line}: {error}")));
+        }
         None => return Err(whole("empty: expected a header row".into())),
     };
-    let columns = Columns::read(&header, file)?;
+    let columns = Columns::read(&header, lines.of(header.position()), file)?;
     let mut sheet = Sheet {
         file,
         columns,
@@ -154,13 +163,12 @@ pub fn parse_csv(
         collection_row: None,
         documents: Vec::new(),
     };
-    for (index, record) in records.enumerate() {
-        let row = index + 2;
+    for record in records {
         match record {
-            Ok(record) => sheet.row(row, &record),
+            Ok(record) => sheet.row(lines.of(record.position()), &record),
             Err(error) => sheet.errors.push(cell_error(
                 file,
-                row,
+                lines.of(error.position()),
                 None,
                 Column::Filename,
                 format!("not CSV: {error}"),
@@ -170,18 +178,54 @@ pub fn parse_csv(
     sheet.finish(fields)
 }
 
+/// The line of the file each record starts on, counted as the records are
+/// read, in order. The csv crate places a record where the reader stood
+/// before it skipped the blank lines ahead of it (and the `\n` of the
+/// `\r\n` ending the record before), and counts `\n`s only, though a lone
+/// `\r` ends a line, and a record, too.
+struct RecordLines<'t> {
+    text: &'t [u8],
+    /// How many bytes are counted, and the line they end on.
+    counted: usize,
+    line: usize,
+}
+
+impl RecordLines<'_> {
+    /// The line of the record read from `position` on (without one, the
+    /// line counted to).
+    fn of(&mut self, position: Option<&csv::Position>) -> usize {
+        let from = position
+            .map_or(self.counted, |p| {
+                usize::try_from(p.byte()).unwrap_or(usize::MAX)
+            })
+            .clamp(self.counted, self.text.len());
+        let ends = |b: &u8| matches!(b, b'\r' | b'\n');
+        let start = from + self.text[from..].iter().take_while(|b| ends(b)).count();
+        for at in self.counted..start {
+            let ends_line = match self.text[at] {
+                b'\n' => true,
+                b'\r' => self.text.get(at + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            self.line += usize::from(ends_line);
+        }
+        self.counted = start;
+        self.line
+    }
+}
+
 /// The header: which column each position holds.
 struct Columns {
     by_position: Vec<Column>,
 }
 
 impl Columns {
-    fn read(header: &csv::StringRecord, file: &Path) -> Result<Columns, RecordErrors> {
+    fn read(header: &csv::StringRecord, line: usize, file: &Path) -> Result<Columns, RecordErrors> {
         let mut by_position = Vec::new();
         let mut errors = Vec::new();
         let error = |column: usize, field: &str, message: String| RecordError {
             file: file.to_path_buf(),
-            line: Some(1),
+            line: Some(line),
             column: Some(column),
             field: field.to_string(),
             message,
@@ -234,7 +278,8 @@ impl Columns {
 
 /// One row's non-empty cells, by column.
 struct Cells<'r> {
-    row: usize,
+    /// The line the row starts on.
+    line: usize,
     cells: Vec<(Column, usize, &'r str)>,
 }
 
@@ -256,7 +301,7 @@ struct Sheet<'f> {
     columns: Columns,
     errors: Vec<RecordError>,
     collection_row: Option<(usize, CollectionFields)>,
-    /// Each document with its row, its `filename` as written, and the
+    /// Each document with its row's line, its `filename` as written, and the
     /// cells of its values that one of several columns holds.
     documents: Vec<(Document, usize, String, ValueCells)>,
 }
@@ -299,8 +344,8 @@ impl ValueCells {
 }
 
 impl Sheet<'_> {
-    fn error(&mut self, row: usize, position: usize, column: Column, message: String) {
-        let error = cell_error(self.file, row, Some(position), column, message);
+    fn error(&mut self, line: usize, position: usize, column: Column, message: String) {
+        let error = cell_error(self.file, line, Some(position), column, message);
         self.errors.push(error);
     }
 
@@ -314,7 +359,7 @@ impl Sheet<'_> {
         match text.parse() {
             Ok(value) => Some(value),
             Err(error) => {
-                self.error(cells.row, position, column, error.to_string());
+                self.error(cells.line, position, column, error.to_string());
                 None
             }
         }
@@ -324,9 +369,10 @@ impl Sheet<'_> {
         cells.one(column).map(|(_, text)| text.to_string())
     }
 
-    fn row(&mut self, row: usize, record: &csv::StringRecord) {
+    /// Reads the row starting on `line`.
+    fn row(&mut self, line: usize, record: &csv::StringRecord) {
         let mut cells = Cells {
-            row,
+            line,
             cells: Vec::new(),
         };
         for (position, text) in record.iter().enumerate() {
@@ -337,10 +383,10 @@ impl Sheet<'_> {
                 Some(&column) => cells.cells.push((column, position + 1, text)),
                 None => self.errors.push(RecordError {
                     file: self.file.to_path_buf(),
-                    line: Some(row),
+                    line: Some(line),
                     column: Some(position + 1),
                     field: String::new(),
-                    message: format!("row {row} has a cell past the last column of the header"),
+                    message: "a cell past the last column of the header".into(),
                 }),
             }
         }
@@ -350,7 +396,7 @@ impl Sheet<'_> {
         let Some((_, filename)) = cells.one(Column::Filename) else {
             let position = self.columns.position(Column::Filename).unwrap_or(1);
             self.error(
-                row,
+                line,
                 position,
                 Column::Filename,
                 "empty: every row names its file".into(),
@@ -368,7 +414,7 @@ impl Sheet<'_> {
         for &(column, position, _) in &cells.cells {
             if !column.for_collection() {
                 self.error(
-                    cells.row,
+                    cells.line,
                     position,
                     column,
                     "the collection row (filename objects) has no such field: leave it empty"
@@ -377,9 +423,9 @@ impl Sheet<'_> {
             }
         }
         if let Some((first, _)) = &self.collection_row {
-            let message = format!("a second collection row: row {first} is one already");
+            let message = format!("a second collection row: the row on line {first} is one");
             let position = self.columns.position(Column::Filename).unwrap_or(1);
-            self.error(cells.row, position, Column::Filename, message);
+            self.error(cells.line, position, Column::Filename, message);
             return;
         }
         let fields = CollectionFields {
@@ -392,15 +438,15 @@ impl Sheet<'_> {
             contact_name: self.text(&cells, Column::ContactName),
             contact_email: self.text(&cells, Column::ContactEmail),
         };
-        self.collection_row = Some((cells.row, fields));
+        self.collection_row = Some((cells.line, fields));
     }
 
     fn document(&mut self, cells: Cells, filename: &str) {
-        let row = cells.row;
+        let line = cells.line;
         for &(column, position, _) in &cells.cells {
             if !column.for_documents() {
                 self.error(
-                    row,
+                    line,
                     position,
                     column,
                     "only the collection row (filename objects) has this field".into(),
@@ -414,7 +460,7 @@ impl Sheet<'_> {
         let file = match stripped.parse() {
             Ok(file) => Some(file),
             Err(error) => {
-                self.error(row, position, Column::Filename, error);
+                self.error(line, position, Column::Filename, error);
                 None
             }
         };
@@ -425,7 +471,7 @@ impl Sheet<'_> {
                 Err(error) => {
                     let message =
                         format!("no dc.identifier, and none can be made from it: {error}");
-                    self.error(row, position, Column::Filename, message);
+                    self.error(line, position, Column::Filename, message);
                     None
                 }
             },
@@ -434,7 +480,7 @@ impl Sheet<'_> {
         if title.is_none() {
             let position = self.columns.position(Column::Title).unwrap_or(1);
             self.error(
-                row,
+                line,
                 position,
                 Column::Title,
                 "empty: every document has a title".into(),
@@ -444,7 +490,7 @@ impl Sheet<'_> {
         let context = match (cells.one(Column::Description), cells.one(Column::Context)) {
             (Some(_), Some((position, _))) => {
                 let message = "dc.description and context are one field: fill one".into();
-                self.error(row, position, Column::Context, message);
+                self.error(line, position, Column::Context, message);
                 None
             }
             (Some((position, text)), None) => {
@@ -465,7 +511,7 @@ impl Sheet<'_> {
                         authors.push(author);
                         value_cells.authors.push((column, position));
                     }
-                    Err(error) => self.error(row, position, column, error),
+                    Err(error) => self.error(line, position, column, error),
                 }
             }
         }
@@ -485,7 +531,7 @@ impl Sheet<'_> {
                 match Aspect::from_str(word) {
                     Ok(aspect) => aspects.push(aspect),
                     Err(_) => self.error(
-                        row,
+                        line,
                         position,
                         Column::Aspects,
                         format!(
@@ -503,7 +549,7 @@ impl Sheet<'_> {
                     disputed_by.push(work);
                     value_cells.disputed_by.push(position);
                 }
-                Err(error) => self.error(row, position, Column::DisputedBy, error),
+                Err(error) => self.error(line, position, Column::DisputedBy, error),
             }
         }
         let contested = Contested {
@@ -533,7 +579,7 @@ impl Sheet<'_> {
                 contested,
             };
             let filename = written.to_string();
-            self.documents.push((document, row, filename, value_cells));
+            self.documents.push((document, line, filename, value_cells));
         }
     }
 
@@ -542,7 +588,7 @@ impl Sheet<'_> {
         match assessor(text) {
             Ok(assessor) => Some(assessor),
             Err(error) => {
-                self.error(cells.row, position, Column::AssessedBy, error);
+                self.error(cells.line, position, Column::AssessedBy, error);
                 None
             }
         }
@@ -553,7 +599,7 @@ impl Sheet<'_> {
         match place(text) {
             Ok(place) => Some(place),
             Err(error) => {
-                self.error(cells.row, position, column, error);
+                self.error(cells.line, position, column, error);
                 None
             }
         }
@@ -561,13 +607,13 @@ impl Sheet<'_> {
 
     /// The collection, if every cell was good and it breaks no rule.
     fn finish(mut self, fields: &CollectionFields) -> Result<ParsedCsv, RecordErrors> {
-        let (collection_row, from_csv) = self.collection_row.take().unwrap_or_default();
+        let (collection_line, from_csv) = self.collection_row.take().unwrap_or_default();
         let info = match fields.clone().or(from_csv).into_info() {
             Ok(info) => Some(info),
             Err(missing) => {
                 self.errors.push(RecordError {
                     file: self.file.to_path_buf(),
-                    line: (collection_row > 0).then_some(collection_row),
+                    line: (collection_line > 0).then_some(collection_line),
                     column: None,
                     field: "collection".into(),
                     message: format!(
@@ -588,12 +634,12 @@ impl Sheet<'_> {
             info,
             documents: Vec::new(),
         };
-        let mut rows = Vec::new();
+        let mut lines = Vec::new();
         let mut filenames = Vec::new();
         let mut value_cells = Vec::new();
-        for (document, row, filename, cells) in self.documents {
+        for (document, line, filename, cells) in self.documents {
             collection.documents.push(document);
-            rows.push(row);
+            lines.push(line);
             filenames.push(filename);
             value_cells.push(cells);
         }
@@ -610,9 +656,9 @@ impl Sheet<'_> {
                         (column, self.columns.position(column))
                     }
                 };
-                let row = error.document.map_or(collection_row, |index| rows[index]);
-                let mut record = cell_error(self.file, row, position, column, error.message);
-                if row == 0 {
+                let line = error.document.map_or(collection_line, |index| lines[index]);
+                let mut record = cell_error(self.file, line, position, column, error.message);
+                if line == 0 {
                     record.line = None;
                 }
                 record
@@ -621,7 +667,7 @@ impl Sheet<'_> {
         if errors.is_empty() {
             Ok(ParsedCsv {
                 collection,
-                rows,
+                lines,
                 filenames,
             })
         } else {
@@ -630,20 +676,21 @@ impl Sheet<'_> {
     }
 }
 
-/// An error about a cell: file, row (as `line`), column, header.
+/// An error about a cell: file, the line its row starts on, column,
+/// header.
 fn cell_error(
     file: &Path,
-    row: usize,
+    line: usize,
     position: Option<usize>,
     column: Column,
     message: String,
 ) -> RecordError {
     RecordError {
         file: file.to_path_buf(),
-        line: Some(row),
+        line: Some(line),
         column: position,
         field: column.header().to_string(),
-        message: format!("row {row}: {message}"),
+        message,
     }
 }
 
@@ -816,7 +863,7 @@ mod tests {
         assert_eq!(progress.phases(), [(11, 11)]);
     }
 
-    /// Where an error is: row, column, header.
+    /// Where an error is: line, column, header.
     type Place = (usize, Option<usize>, String);
 
     /// The place of each error, and the messages.
@@ -870,7 +917,7 @@ mod tests {
             objects/letters/a b.txt,A letter,Ann,Bob | orcid=0000-0002-1825-0097,Cy | role=translator,1937~,Box 7 | url=https://example.org/box7,London | geonames=2643743 | wikidata=Q84,contested,\"claims, date\",\"Lenoe, Kirov, 2010 | type=book\",\n\
             ,,,,,,,,,,,\n";
         let parsed = parse_csv(text.as_bytes(), Path::new("m.csv"), &every_field()).unwrap();
-        assert_eq!(parsed.rows, [2]);
+        assert_eq!(parsed.lines, [2]);
         assert_eq!(parsed.filenames, ["objects/letters/a b.txt"]);
         let document = &parsed.collection.documents[0];
         assert_eq!(document.file.as_str(), "letters/a b.txt");
@@ -913,7 +960,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_headers_are_row_1_errors() {
+    fn bad_headers_are_errors_on_the_header_s_line() {
         let (places, messages) = located("filename,dc.subject,dc.title,dc.date,dc.date\n");
         assert_eq!(
             places,
@@ -935,7 +982,7 @@ mod tests {
     }
 
     #[test]
-    fn every_bad_cell_is_reported_with_row_and_column() {
+    fn every_bad_cell_is_reported_with_line_and_column() {
         let text = format!(
             "{HEADER},dc.contributor,contested.aspects,sha256,venue\n{COLLECTION_ROW},,,,\n\
              a.txt,Bad Id,A,,,1937-13,Ann,claims,,\n\
@@ -959,20 +1006,44 @@ mod tests {
         .collect();
         assert_eq!(places, expected);
         for (message, expected) in messages.iter().zip([
-            "row 3: invalid slug",
-            "row 3: invalid EDTF date",
-            "row 3: \"Ann\": a dc.contributor needs a role",
-            "row 4: unsafe file path",
-            "row 4: unknown role \"singer\"",
-            "row 4: unknown aspect \"gossip\"",
-            "row 4: malformed sha256",
-            "row 4: invalid GeoNames id",
-            "row 5: empty: every document has a title",
+            "invalid slug",
+            "invalid EDTF date",
+            "\"Ann\": a dc.contributor needs a role",
+            "unsafe file path",
+            "unknown role \"singer\"",
+            "unknown aspect \"gossip\"",
+            "malformed sha256",
+            "invalid GeoNames id",
+            "empty: every document has a title",
         ]) {
             assert!(
                 message.starts_with(expected),
                 "{message:?} is not {expected:?}"
             );
+        }
+    }
+
+    #[test]
+    fn an_error_names_the_line_its_record_starts_on() {
+        // Blank lines, a cell holding a line break, and each line end a
+        // spreadsheet may write: records are not lines.
+        let template = format!(
+            "\n{HEADER}\n\n{COLLECTION_ROW}\n\
+             a.txt,a,\"A\nletter\",,,1937-13\n\nb.txt,b,B,,,June\n"
+        );
+        for end in ["\n", "\r\n", "\r"] {
+            let (places, messages) = located(&template.replace('\n', end));
+            assert_eq!(
+                places,
+                [
+                    (5, Some(6), "dc.date".to_string()),
+                    (8, Some(6), "dc.date".to_string()),
+                ],
+                "{end:?}"
+            );
+            assert!(messages[0].starts_with("invalid EDTF date"), "{messages:?}");
+            let (places, _) = located(&format!("{end}{end}filename,dc.title,dc.subject{end}"));
+            assert_eq!(places, [(3, Some(3), "dc.subject".to_string())], "{end:?}");
         }
     }
 
@@ -999,8 +1070,7 @@ mod tests {
         ));
         assert_eq!(places, [(3, Some(7), "dc.creator".to_string())]);
         assert!(
-            messages[0]
-                .starts_with("row 3: unknown type \"board\": expected person or organization"),
+            messages[0].starts_with("unknown type \"board\": expected person or organization"),
             "{}",
             messages[0]
         );
@@ -1089,7 +1159,7 @@ mod tests {
     }
 
     #[test]
-    fn rules_across_rows_name_the_row() {
+    fn rules_across_rows_name_the_line() {
         let text = format!("{HEADER}\n{COLLECTION_ROW}\na.txt,a,A\nb.txt,a,B\nc.txt,c, C\n");
         let (places, messages) = located(&text);
         assert_eq!(

@@ -141,7 +141,7 @@ fn a_bad_cell_writes_nothing() {
     import_csv(&csv, &out, &dir.join("files"))
         .code(2)
         .stderr(contains(
-            "m.csv:3:3: dc.date: row 3: invalid EDTF date \"June 1937\"",
+            "m.csv:3:3: dc.date: invalid EDTF date \"June 1937\"",
         ));
     assert!(!out.exists(), "nothing may be written");
     let output = corpack()
@@ -157,6 +157,41 @@ fn a_bad_cell_writes_nothing() {
     assert_eq!(report["records"][0]["line"], 3);
     assert_eq!(report["records"][0]["column"], 3);
     assert_eq!(report["records"][0]["field"], "dc.date");
+}
+
+#[test]
+fn an_error_names_the_line_of_the_file_its_row_starts_on() {
+    let dir = Dir::new();
+    // After a blank line and a title on two lines, the third row starts on
+    // line 5 (as an editor numbers lines, however they end).
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.title,dc.date\r\n\r\na.txt,\"A\r\nletter\",1937~\r\nb.txt,B,June 1937\r\n",
+    );
+    let import = |json: bool| {
+        let mut command = corpack();
+        command
+            .args(["import", "csv"])
+            .arg(&csv)
+            .args(COLLECTION_FLAGS);
+        if json {
+            command.arg("--json");
+        }
+        command.arg("-o").arg(dir.join("c")).assert().code(2)
+    };
+    import(false).stderr(contains(
+        "m.csv:5:3: dc.date: invalid EDTF date \"June 1937\"",
+    ));
+    let output = import(true).get_output().stdout.clone();
+    let report: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(
+        (&report["line"], &report["column"], &report["field"]),
+        (
+            &serde_json::json!(5),
+            &serde_json::json!(3),
+            &serde_json::json!("dc.date")
+        )
+    );
 }
 
 #[test]
@@ -204,7 +239,7 @@ fn a_rule_broken_by_a_cell_names_that_cell_s_column() {
         .assert()
         .code(2)
         .stderr(contains(
-            "m.csv:2:4: dc.contributor: row 2: \"Board\" is an organization",
+            "m.csv:2:4: dc.contributor: \"Board\" is an organization",
         ));
     assert!(!out.exists(), "nothing may be written");
 }
@@ -224,7 +259,7 @@ fn a_wrong_checksum_writes_nothing() {
     let out = dir.join("c");
     import_csv(&csv, &out, &dir.join("files"))
         .code(2)
-        .stderr(contains("m.csv:3: sha256: row 3: declared 0000"));
+        .stderr(contains("m.csv:3: sha256: declared 0000"));
     assert!(!out.exists(), "nothing may be written");
 }
 
@@ -246,7 +281,7 @@ fn an_import_into_an_existing_directory_adds_to_it_or_changes_nothing() {
     // not even the directory it was to go in.
     import(&"0".repeat(64))
         .code(2)
-        .stderr(contains("m.csv:3: sha256: row 3: declared 0000"));
+        .stderr(contains("m.csv:3: sha256: declared 0000"));
     assert_eq!(listing(&out), ["notes.txt"]);
     import("")
         .success()
