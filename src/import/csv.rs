@@ -41,6 +41,10 @@ pub struct ParsedCsv {
     pub lines: Vec<usize>,
     /// Each document's `filename` as written.
     pub filenames: Vec<String>,
+    /// The column of `filename` (1-based).
+    pub filename_column: usize,
+    /// The column of `sha256`, if there is one.
+    pub sha256_column: Option<usize>,
 }
 
 /// Reads `csv_file` and writes the collection into `dir`; `progress`
@@ -69,7 +73,7 @@ pub fn import_csv(
                 None => errors.push(cell_error(
                     csv_file,
                     parsed.lines[index],
-                    None,
+                    Some(parsed.filename_column),
                     Column::Filename,
                     format!(
                         "{:?} is not in {} and the row declares no sha256, so it cannot be \
@@ -90,6 +94,7 @@ pub fn import_csv(
         csv_file.display()
     );
     let lines = parsed.lines.clone();
+    let sha256_column = parsed.sha256_column;
     write_collection(
         dir,
         parsed.collection,
@@ -105,7 +110,7 @@ pub fn import_csv(
             RecordErrors(vec![cell_error(
                 csv_file,
                 lines[mismatch.document],
-                None,
+                sha256_column,
                 Column::Sha256,
                 message,
             )])
@@ -669,6 +674,9 @@ impl Sheet<'_> {
                 collection,
                 lines,
                 filenames,
+                filename_column: (self.columns.position(Column::Filename))
+                    .expect("the header has a filename column"),
+                sha256_column: self.columns.position(Column::Sha256),
             })
         } else {
             Err(RecordErrors(errors))

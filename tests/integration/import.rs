@@ -259,7 +259,46 @@ fn a_wrong_checksum_writes_nothing() {
     let out = dir.join("c");
     import_csv(&csv, &out, &dir.join("files"))
         .code(2)
-        .stderr(contains("m.csv:3: sha256: declared 0000"));
+        .stderr(contains("m.csv:3:3: sha256: declared 0000"));
+    assert!(!out.exists(), "nothing may be written");
+}
+
+#[test]
+fn a_file_not_found_is_an_error_at_its_filename_cell() {
+    let dir = Dir::new();
+    dir.create("files/c.txt", "C\n");
+    // b.txt is catalogued without its file: its row declares a sha256.
+    let csv = dir.create(
+        "m.csv",
+        format!(
+            "dc.title,filename,sha256\nA,a.txt,\nB,b.txt,{}\nC,c.txt,\n",
+            "0".repeat(64)
+        ),
+    );
+    let out = dir.join("c");
+    let output = corpack()
+        .args(["import", "csv", "--json"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .arg("--files")
+        .arg(dir.join("files"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (&report["line"], &report["column"], &report["field"]),
+        (
+            &serde_json::json!(2),
+            &serde_json::json!(2),
+            &serde_json::json!("filename")
+        )
+    );
+    import_csv(&csv, &out, &dir.join("files"))
+        .code(2)
+        .stderr(contains("m.csv:2:2: filename: \"a.txt\" is not in"));
     assert!(!out.exists(), "nothing may be written");
 }
 
@@ -281,7 +320,7 @@ fn an_import_into_an_existing_directory_adds_to_it_or_changes_nothing() {
     // not even the directory it was to go in.
     import(&"0".repeat(64))
         .code(2)
-        .stderr(contains("m.csv:3: sha256: declared 0000"));
+        .stderr(contains("m.csv:3:3: sha256: declared 0000"));
     assert_eq!(listing(&out), ["notes.txt"]);
     import("")
         .success()
