@@ -159,30 +159,93 @@ impl Source<'_> {
         }
     }
 
-    /// The SHA-256 of the bytes, written to `copy` too if given, as they
-    /// are read.
-    fn digest(&self, mut copy: Option<&mut File>, progress: &dyn Progress) -> Result<String> {
+    /// Where the bytes are, for a person: a path on disk or in a bag.
+    fn location(&self) -> PathBuf {
+        match self {
+            Source::Disk(path) => path.clone(),
+            Source::Bag(store, path) => store.location().join(path),
+            Source::Bytes(_) => PathBuf::from("(in memory)"),
+        }
+    }
+
+    /// The SHA-256 of the bytes, as they are read.
+    fn digest(&self, progress: &dyn Progress) -> Result<String> {
         let mut sha256 = None;
         self.read_with(&mut |reader| {
-            sha256 = Some(digest(reader, copy.as_deref_mut(), progress)?);
+            sha256 = Some(digest(reader, None, progress)?);
             Ok(())
         })?;
         Ok(sha256.expect("set by a read that succeeded"))
     }
 
+    /// The SHA-256 of the bytes, written to `file` as they are read. A
+    /// failed write is an error about `destination`, the path the copy is
+    /// to have, naming where the bytes came from; a failed read is about
+    /// where they came from.
+    fn copy(&self, file: &mut File, destination: &Path, progress: &dyn Progress) -> Result<String> {
+        let mut sha256 = None;
+        let mut write_error = None;
+        let read = self.read_with(&mut |reader| {
+            let mut copy = ErrorKeepingWriter {
+                writer: &mut *file,
+                error: &mut write_error,
+            };
+            sha256 = Some(digest(reader, Some(&mut copy), progress)?);
+            Ok(())
+        });
+        if let Some(error) = write_error {
+            return Err(self.copy_error(destination, error));
+        }
+        read?;
+        Ok(sha256.expect("set by a read that succeeded"))
+    }
+
+    /// An error writing the copy of these bytes to `destination`.
+    fn copy_error(&self, destination: &Path, error: io::Error) -> Error {
+        let message = format!("copying {}: {error}", self.location().display());
+        Error::io(destination, io::Error::new(error.kind(), message))
+    }
+
     /// Calls `read` with a reader of the bytes.
     fn read_with(&self, read: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>) -> Result<()> {
-        match self {
-            Source::Disk(path) => {
-                let mut file = File::open(path).at(path)?;
-                read(&mut file).at(path)
-            }
-            Source::Bag(store, path) => {
-                let at = store.location().join(path);
-                store.read_with(path, read).at(&at)
-            }
-            Source::Bytes(bytes) => read(&mut bytes.as_slice()).at(Path::new("(in memory)")),
+        let result = match self {
+            Source::Disk(path) => match File::open(path) {
+                Ok(mut file) => read(&mut file),
+                Err(error) => Err(error),
+            },
+            Source::Bag(store, path) => store.read_with(path, read),
+            Source::Bytes(bytes) => read(&mut bytes.as_slice()),
+        };
+        result.at(&self.location())
+    }
+}
+
+/// A writer that keeps its first error, so that a failed write is told
+/// from a failed read where both end the same read.
+struct ErrorKeepingWriter<'a> {
+    writer: &'a mut dyn Write,
+    error: &'a mut Option<io::Error>,
+}
+
+impl Write for ErrorKeepingWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.writer.write(bytes).map_err(|error| self.keep(error))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush().map_err(|error| self.keep(error))
+    }
+}
+
+impl ErrorKeepingWriter<'_> {
+    fn keep(&mut self, error: io::Error) -> io::Error {
+        // Tried again by `write_all`: no failure yet.
+        if error.kind() == io::ErrorKind::Interrupted {
+            return error;
         }
+        let kept = io::Error::new(error.kind(), "the copy could not be written");
+        self.error.get_or_insert(error);
+        kept
     }
 }
 
@@ -312,7 +375,9 @@ pub(crate) fn write_collection(
 /// Hashes `from` and, unless it is the file `file` of the collection
 /// directory `dir` itself or that file already holds the same bytes,
 /// copies it to `staged`; says whether it did. Fails, before anything is
-/// copied, if the file could not be put in place in `dir`.
+/// copied, if the file could not be put in place in `dir`; a copy that
+/// cannot be written is an error about its place in `dir`, since `staged`
+/// is a temporary name.
 fn stage(
     from: &Source<'_>,
     dir: &Path,
@@ -337,15 +402,15 @@ fn stage(
             _ => false,
         };
         if same_file {
-            return Ok((from.digest(None, progress)?, false));
+            return Ok((from.digest(progress)?, false));
         }
     }
     let parent = staged
         .parent()
         .expect("a file under the temporary directory");
-    std::fs::create_dir_all(parent).at(parent)?;
-    let mut copy = File::create(staged).at(staged)?;
-    let sha256 = from.digest(Some(&mut copy), progress)?;
+    std::fs::create_dir_all(parent).map_err(|error| from.copy_error(&target, error))?;
+    let mut copy = File::create(staged).map_err(|error| from.copy_error(&target, error))?;
+    let sha256 = from.copy(&mut copy, &target, progress)?;
     if target.exists() {
         let mut existing = File::open(&target).at(&target)?;
         if digest(&mut existing, None, &NoProgress).at(&target)? == sha256 {
@@ -383,7 +448,7 @@ pub(crate) fn slug_of(file: &str) -> String {
 /// if given; `progress` advances as it is read.
 fn digest(
     reader: &mut dyn Read,
-    mut copy: Option<&mut File>,
+    mut copy: Option<&mut dyn Write>,
     progress: &dyn Progress,
 ) -> io::Result<String> {
     let mut hasher = Algorithm::Sha256.hasher();
@@ -398,5 +463,37 @@ fn digest(
             copy.write_all(&buffer[..read])?;
         }
         progress.advance(read as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_copy_that_cannot_be_written_is_an_error_about_its_destination() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("files/a.txt");
+        std::fs::create_dir_all(source.parent().unwrap()).unwrap();
+        std::fs::write(&source, "A\n").unwrap();
+        let collection = dir.path().join("c");
+        std::fs::create_dir(&collection).unwrap();
+        // Every write to /dev/full fails, as on a full disk.
+        let staged = dir.path().join("staged");
+        std::os::unix::fs::symlink("/dev/full", &staged).unwrap();
+        let from = Source::Disk(source.clone());
+        let error = stage(&from, &collection, "a.txt", &staged, false, &NoProgress).unwrap_err();
+        assert_eq!(error.path(), Some(collection.join("a.txt").as_path()));
+        let copying = format!("copying {}: ", source.display());
+        assert!(error.to_string().contains(&copying), "{error}");
+        // Nor can a copy be made where a file is in the way of its
+        // directory.
+        let in_the_way = dir.path().join("in the way");
+        std::fs::write(&in_the_way, "").unwrap();
+        let staged = in_the_way.join("a.txt");
+        let error = stage(&from, &collection, "a.txt", &staged, false, &NoProgress).unwrap_err();
+        assert_eq!(error.path(), Some(collection.join("a.txt").as_path()));
+        assert!(error.to_string().contains(&copying), "{error}");
     }
 }
