@@ -65,12 +65,14 @@ fn import(
         }
         print_text(&format!(
             "imported {} documents into {}: {} files copied, {} checksums recorded, {} \
-             catalogued without their file\n",
+             catalogued without their file, {} with neither file nor sha256 (pack must find \
+             their files)\n",
             report.documents,
             report.collection.display(),
             report.files_copied,
             report.checksums_recorded,
             report.not_held.len(),
+            report.files_needed.len(),
         ))?;
     }
     Ok(Outcome::Success)

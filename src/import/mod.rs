@@ -122,9 +122,14 @@ pub struct ImportReport {
     /// Documents whose checksum the import computed and recorded, as the
     /// source declared none.
     pub checksums_recorded: usize,
-    /// Ids of the documents recorded without their file (catalogued, with
-    /// the checksum the source declares).
+    /// Ids of the documents recorded without their file and with the
+    /// checksum the source declares: catalogued, not held, as `check` and
+    /// `pack` count them until their file is put in the collection.
     pub not_held: Vec<String>,
+    /// Ids of the documents recorded with neither their file nor a
+    /// checksum (an import without `--files`): not catalogued, so `pack`
+    /// must find their files, in the collection directory or a `--source`.
+    pub files_needed: Vec<String>,
     /// What is wrong with the source but did not stop the import (a tag
     /// file of a bag that begins with a byte-order mark).
     pub warnings: Vec<Finding>,
@@ -328,6 +333,7 @@ pub(crate) fn write_collection(
         files_copied: 0,
         checksums_recorded: 0,
         not_held: Vec::new(),
+        files_needed: Vec::new(),
         warnings: Vec::new(),
     };
     progress.start(files.iter().map(|f| f.from.size()).sum());
@@ -357,8 +363,13 @@ pub(crate) fn write_collection(
     }
     let held: HashSet<usize> = files.iter().map(|f| f.document).collect();
     for (index, document) in collection.documents.iter().enumerate() {
-        if !held.contains(&index) {
-            report.not_held.push(document.id.to_string());
+        if held.contains(&index) {
+            continue;
+        }
+        let id = document.id.to_string();
+        match document.sha256 {
+            Some(_) => report.not_held.push(id),
+            None => report.files_needed.push(id),
         }
     }
     report.files_copied = copied.len();

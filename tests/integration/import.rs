@@ -80,6 +80,51 @@ fn the_seed_csv_is_what_export_writes() {
 }
 
 #[test]
+fn without_files_only_a_row_with_a_sha256_is_catalogued() {
+    let dir = Dir::new();
+    let csv = dir.create(
+        "m.csv",
+        format!(
+            "filename,dc.title,sha256\na.txt,A,\nb.txt,B,{}\n",
+            "0".repeat(64)
+        ),
+    );
+    let out = dir.join("c");
+    let import = |json: bool| {
+        let mut command = corpack();
+        command
+            .args(["import", "csv"])
+            .arg(&csv)
+            .args(COLLECTION_FLAGS);
+        if json {
+            command.arg("--json");
+        }
+        command
+            .arg("-o")
+            .arg(&out)
+            .arg("--force")
+            .assert()
+            .success()
+    };
+    let output = import(true).get_output().stdout.clone();
+    let report: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(
+        (&report["not_held"], &report["files_needed"]),
+        (&serde_json::json!(["b"]), &serde_json::json!(["a"]))
+    );
+    import(false).stdout(contains(
+        "1 catalogued without their file, 1 with neither file nor sha256",
+    ));
+    // As check counts them: a.txt is not catalogued, but missing.
+    corpack()
+        .arg("check")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(contains("0 held, 1 catalogued but not held"));
+}
+
+#[test]
 fn files_are_copied_and_checked() {
     let dir = Dir::new();
     let out = dir.join("imported");
