@@ -31,7 +31,10 @@ pub struct CheckReport {
     pub documents: usize,
     /// Documents whose file was found.
     pub held: usize,
-    /// Documents catalogued without their file.
+    /// Documents catalogued without their file, `--strict` or not (it
+    /// makes each an error too). A document whose file cannot be packed
+    /// at all (not found with no declared sha256, or not a regular file in
+    /// its directory) is in neither count; an error names it.
     pub not_held: usize,
     /// Every error, each naming its file, line and field: the records that
     /// do not read or break a rule, in file order, then the documents whose
@@ -71,8 +74,8 @@ pub fn check(
     };
     report.documents = loaded.records.len();
     let policy = NamePolicy::allowing(allow);
-    let (located, unpackable) = collection::locate_all(&loaded, sources, strict);
-    report.errors.extend(unpackable);
+    let (located, file_errors) = collection::locate_all(&loaded, sources, strict);
+    report.errors.extend(file_errors);
     let count =
         |wanted: fn(&Location) -> bool| located.locations.iter().filter(|l| wanted(l)).count();
     report.held = count(|l| matches!(l, Location::Held(_)));

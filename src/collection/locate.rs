@@ -29,11 +29,11 @@ pub enum Location {
     /// The file was found.
     Held(Found),
     /// Not found, but the record declares a checksum: the document is
-    /// catalogued without its bytes.
+    /// catalogued without its bytes (and, where `strict` requires every
+    /// file, an error says so).
     NotHeld,
-    /// Neither: not found though the record declares no checksum (or
-    /// `strict` requires every file), or found but not a regular file
-    /// inside its directory. An error says which.
+    /// Neither: not found though the record declares no checksum, or found
+    /// but not a regular file inside its directory. An error says which.
     Unpackable,
 }
 
@@ -123,7 +123,9 @@ pub fn locate(
 }
 
 /// Looks for every document's file, as [`locate`] does, and goes on past
-/// the errors: each document they are about is [`Location::Unpackable`].
+/// the errors: each document they are about is [`Location::Unpackable`],
+/// except one not held that `strict` alone makes an error, which is still
+/// [`Location::NotHeld`].
 pub fn locate_all(
     loaded: &LoadedCollection,
     sources: &[PathBuf],
@@ -195,7 +197,7 @@ pub fn locate_all(
                 "file",
                 format!("{file:?} not found (looked in {looked_in}); --strict requires every file"),
             ));
-            located.locations.push(Location::Unpackable);
+            located.locations.push(Location::NotHeld);
         } else {
             located.warnings.push(Finding::warning(
                 Code::DocumentNotHeld,

@@ -20,6 +20,23 @@ fn a_good_collection_checks_with_warnings() {
 }
 
 #[test]
+fn strict_counts_a_document_not_held_as_it_is_without_strict() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    // An error now, but still a document catalogued without its file.
+    corpack()
+        .args(["check", "--strict"])
+        .arg(&collection)
+        .assert()
+        .code(1)
+        .stdout(
+            contains("\"absent.txt\" not found")
+                .and(contains("--strict requires every file"))
+                .and(contains("4 documents: 3 held, 1 catalogued but not held")),
+        );
+}
+
+#[test]
 fn bad_records_make_check_invalid() {
     let dir = Dir::new();
     dir.create(
@@ -207,9 +224,14 @@ sha256 = \"{}\"
             (record_file, 28, "document[4].file"),
         ]
     );
+    // d.txt is not held; a.txt's record does not read.
     assert_eq!(
-        (report["documents"].as_u64(), report["held"].as_u64()),
-        (Some(3), Some(2))
+        (&report["documents"], &report["held"], &report["not_held"]),
+        (
+            &serde_json::json!(3),
+            &serde_json::json!(2),
+            &serde_json::json!(1)
+        )
     );
     let unreferenced: Vec<&str> = report["warnings"]
         .as_array()
