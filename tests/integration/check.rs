@@ -1,9 +1,31 @@
 //! `corpack check`: records and files judged without packing.
 
+use std::path::Path;
+
 use predicates::prelude::*;
 use predicates::str::contains;
 
 use crate::util::{COLLECTION_HEADER, Dir, corpack, sample_collection};
+
+/// Where each error of a `check --json` report is, as the text places
+/// it: `file:line:column: field`, the file's path under `dir`.
+fn error_places(report: &serde_json::Value, dir: &Dir) -> Vec<String> {
+    let errors = report["errors"].as_array().expect("a list of errors");
+    errors
+        .iter()
+        .map(|error| {
+            let file = Path::new(error["file"].as_str().expect("a file"));
+            let file = file.strip_prefix(dir.path()).unwrap_or(file);
+            let mut place = file.display().to_string();
+            for number in [&error["line"], &error["column"]] {
+                if let Some(number) = number.as_u64() {
+                    place.push_str(&format!(":{number}"));
+                }
+            }
+            format!("{place}: {}", error["field"].as_str().expect("a field"))
+        })
+        .collect()
+}
 
 #[test]
 fn a_good_collection_checks_with_warnings() {
@@ -201,27 +223,13 @@ sha256 = \"{}\"
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let errors: Vec<(&str, u64, &str)> = report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["file"].as_str().unwrap(),
-                e["line"].as_u64().unwrap(),
-                e["field"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    let record_file = dir.join("c/collection.toml");
-    let record_file = record_file.to_str().unwrap();
     assert_eq!(
-        errors,
+        error_places(&report, &dir),
         [
-            (record_file, 13, "document[1].provenance.date"),
-            (record_file, 21, "document[3].id"),
-            (record_file, 27, "document[4].title"),
-            (record_file, 28, "document[4].file"),
+            "c/collection.toml:13:8: document[1].provenance.date",
+            "c/collection.toml:21:6: document[3].id",
+            "c/collection.toml:27:9: document[4].title",
+            "c/collection.toml:28:8: document[4].file",
         ]
     );
     // d.txt is not held; a.txt's record does not read.
@@ -294,26 +302,14 @@ authors = [
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let errors: Vec<(u64, u64, &str)> = report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["line"].as_u64().unwrap(),
-                e["column"].as_u64().unwrap(),
-                e["field"].as_str().unwrap(),
-            )
-        })
-        .collect();
     // The organization's orcid, the second "Ann", and the file not found:
     // not the [[document]] headers (lines 8 and 18).
     assert_eq!(
-        errors,
+        error_places(&report, &dir),
         [
-            (16, 9, "document[1].provenance.authors[1].orcid"),
-            (25, 3, "document[2].provenance.authors[2]"),
-            (11, 8, "document[1].file"),
+            "c/collection.toml:16:9: document[1].provenance.authors[1].orcid",
+            "c/collection.toml:25:3: document[2].provenance.authors[2]",
+            "c/collection.toml:11:8: document[1].file",
         ]
     );
     corpack()
@@ -352,19 +348,13 @@ fn a_file_parsed_whole_has_every_table_that_does_not_read_reported() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let errors: Vec<(u64, &str)> = report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        errors,
+        error_places(&report, &dir),
         [
-            (3, "document[2].titel"),
-            (4, "document[3].colour"),
-            (5, "document[4].id"),
-            (5, "document[4].file"),
+            "c/collection.toml:3:15: document[2].titel",
+            "c/collection.toml:4:44: document[3].colour",
+            "c/collection.toml:5:10: document[4].id",
+            "c/collection.toml:5:35: document[4].file",
         ]
     );
     assert_eq!(report["documents"], 2);
@@ -418,43 +408,13 @@ disputed_by = [{{ document = \"letter\", doi = \"10.1000/182\" }}]
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let errors: Vec<(&str, u64, u64, &str)> = report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["file"].as_str().unwrap(),
-                e["line"].as_u64().unwrap(),
-                e["column"].as_u64().unwrap(),
-                e["field"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    let record_file = dir.join("c/collection.toml");
-    let record_file = record_file.to_str().unwrap();
     assert_eq!(
-        errors,
+        error_places(&report, &dir),
         [
-            (
-                record_file,
-                16,
-                16,
-                "document[1].contested.disputed_by[2].document"
-            ),
-            (
-                record_file,
-                17,
-                16,
-                "document[1].contested.disputed_by[3].document"
-            ),
-            (
-                record_file,
-                25,
-                29,
-                "document[2].contested.disputed_by[1].document"
-            ),
-            (record_file, 32, 16, "document[3].contested.disputed_by[1]"),
+            "c/collection.toml:16:16: document[1].contested.disputed_by[2].document",
+            "c/collection.toml:17:16: document[1].contested.disputed_by[3].document",
+            "c/collection.toml:25:29: document[2].contested.disputed_by[1].document",
+            "c/collection.toml:32:16: document[3].contested.disputed_by[1]",
         ]
     );
     corpack()
