@@ -98,7 +98,8 @@ pub enum Error {
     #[error("{}: already exists (pass --force to overwrite it)", .0.display())]
     OutputExists(PathBuf),
     /// The output exists and cannot take this output: an OCFL object of
-    /// another collection, say. `--force` does not override it.
+    /// another collection, say, or what another program made there while
+    /// corpack wrote it. `--force` does not override it.
     #[error("{}: {message}", path.display())]
     OutputConflict {
         /// The output.
@@ -151,7 +152,8 @@ pub enum ErrorCode {
     /// The output exists and `--force` was not given.
     OutputExists,
     /// The output exists and cannot take this output, `--force` or not
-    /// (an OCFL object of another collection).
+    /// (an OCFL object of another collection), or another program made it
+    /// while corpack wrote it.
     OutputConflict,
     /// A BagIt profile that cannot be used.
     ProfileInvalid,

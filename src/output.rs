@@ -126,7 +126,7 @@ impl AtomicFile {
         match persisted {
             Ok(_) => sync_dir(&self.dir),
             Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {
-                Err(Error::OutputExists(target))
+                Err(appeared_meanwhile(&target))
             }
             Err(error) => Err(Error::io(target, error.error)),
         }
@@ -259,7 +259,7 @@ impl AtomicDir {
         uninterrupted(|| {
             put_dir_in_place(&new, &target, || {
                 if !overwrite {
-                    return Err(Error::OutputExists(target.clone()));
+                    return Err(appeared_meanwhile(&target));
                 }
                 reserve_aside(&target)
             })
@@ -307,7 +307,7 @@ fn reserve_aside(target: &Path) -> Result<PathBuf> {
 /// never missing or half-written. Should `new` not get
 /// in place, the old target is put back and `new` removed. Nothing is
 /// renamed over: what is made at `target` meanwhile stays, and `new` does
-/// not go in ([`Error::OutputExists`] if nothing was there before).
+/// not go in ([`appeared_meanwhile`] if nothing was there before).
 pub(crate) fn put_dir_in_place(
     new: &Path,
     target: &Path,
@@ -393,8 +393,7 @@ fn rename_in(
     if let Err(error) = rename(new, target) {
         let Some(aside) = aside else {
             if error.kind() == io::ErrorKind::AlreadyExists {
-                // Made since it was looked for.
-                return Err(Error::OutputExists(target.to_path_buf()));
+                return Err(appeared_meanwhile(target));
             }
             return Err(Error::io(target, error));
         };
@@ -409,6 +408,16 @@ fn rename_in(
         return Err(Error::io(target, error));
     }
     Ok(aside)
+}
+
+/// The error for `target`, found absent, where something was made before
+/// the output could be renamed there: it is left as it is, `--force` or
+/// not, which replaces only what was there when corpack looked.
+pub(crate) fn appeared_meanwhile(target: &Path) -> Error {
+    Error::OutputConflict {
+        path: target.to_path_buf(),
+        message: "was made by another program while corpack wrote the output, after corpack found nothing there, and was left as it is: nothing was written".to_string(),
+    }
 }
 
 /// Renames `from` to `to`, unless something is at `to`: then it fails with
@@ -937,6 +946,23 @@ mod tests {
     }
 
     #[test]
+    fn a_target_made_while_the_output_is_written_is_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out.zip");
+        let out = AtomicFile::create(&file, false).unwrap();
+        fs::write(&file, b"another's").unwrap();
+        let error = out.commit().unwrap_err();
+        assert!(matches!(error, Error::OutputConflict { .. }), "{error:?}");
+        assert_eq!(fs::read(&file).unwrap(), b"another's");
+        let target = dir.path().join("out");
+        let out = AtomicDir::create(&target, false).unwrap();
+        fs::create_dir(&target).unwrap();
+        let error = out.commit().unwrap_err().to_string();
+        assert!(error.contains("was made by another program"), "{error}");
+        assert_eq!(names(dir.path()), ["out", "out.zip"]);
+    }
+
+    #[test]
     fn a_directory_appears_whole_and_replaces_only_with_overwrite() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
@@ -1027,7 +1053,15 @@ mod tests {
         };
         let absent = || -> Result<PathBuf> { panic!("the target was absent") };
         let put = put_dir_in_place_by(&new, &target, absent, &another_comes_first, &sync_dir);
-        assert!(matches!(put, Err(Error::OutputExists(_))), "{put:?}");
+        // Not "pass --force": with it too, what was made meanwhile stays.
+        let error = put.unwrap_err();
+        assert!(matches!(error, Error::OutputConflict { .. }), "{error:?}");
+        assert!(
+            error
+                .to_string()
+                .contains("was made by another program while corpack wrote the output"),
+            "{error}"
+        );
         assert_eq!(names(dir.path()), ["out"], "the new one is removed");
         assert_eq!(names(&target), Vec::<String>::new());
     }
