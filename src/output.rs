@@ -18,7 +18,9 @@
 //! file or directory is made anew if its name no longer names it.
 //!
 //! An old target that a directory output replaces is renamed aside first,
-//! to `.corpack-XXXXXX-<target>.old` ([`ASIDE_SUFFIX`]), and locked the
+//! to `.corpack-XXXXXX-<target>.old` ([`ASIDE_SUFFIX`]; for a target's
+//! name that is not UTF-8 or too long for that, `.corpack-XXXXXX=<the
+//! first 32 hexadecimal digits of its SHA-256>.old`), and locked the
 //! same way until it is removed. One that an interruption left is removed
 //! likewise, once something is at its target again: never while it is all
 //! there is of its target.
@@ -270,25 +272,25 @@ impl AtomicDir {
 /// A free name beside `target` to rename it to, to be replaced:
 /// `.corpack-XXXXXX-<target's name>.old`, which says whose it is, so that
 /// a cleaner leaves it while its target is missing (see [`remove_stale`]).
-/// A name too long for that is `.corpack-XXXXXX.old`, which no cleaner
-/// removes.
+/// A name that is not UTF-8, or too long for that, is said by its digest:
+/// `.corpack-XXXXXX=<digest>.old` (see [`name_digest`]).
 fn reserve_aside(target: &Path) -> Result<PathBuf> {
     let dir = parent_dir(target);
-    let placeholder = |suffix: &std::ffi::OsStr| {
+    let placeholder = |suffix: &str| {
         tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .rand_bytes(RANDOM_LEN)
             .suffix(suffix)
             .tempdir_in(&dir)
     };
-    let mut named = std::ffi::OsString::from("-");
-    named.push(target.file_name().unwrap_or_default());
-    named.push(ASIDE_SUFFIX);
-    let made = match placeholder(&named) {
-        Err(error) if error.kind() == io::ErrorKind::InvalidFilename => {
-            placeholder(ASIDE_SUFFIX.as_ref())
-        }
-        made => made,
+    let name = target.file_name().unwrap_or_default();
+    let by_digest = || placeholder(&format!("={}{ASIDE_SUFFIX}", name_digest(name)));
+    let made = match name.to_str() {
+        Some(name) => match placeholder(&format!("-{name}{ASIDE_SUFFIX}")) {
+            Err(error) if error.kind() == io::ErrorKind::InvalidFilename => by_digest(),
+            made => made,
+        },
+        None => by_digest(),
     };
     let aside = made.at(&dir)?.keep();
     // The name is reserved: the old target takes it. A cleaner may have
@@ -297,6 +299,20 @@ fn reserve_aside(target: &Path) -> Result<PathBuf> {
         Err(error) if error.kind() != io::ErrorKind::NotFound => Err(Error::io(&aside, error)),
         _ => Ok(aside),
     }
+}
+
+/// How many hexadecimal digits of a name's SHA-256 an old target's name
+/// holds when it cannot hold the name itself: 128 bits, so that no other
+/// name in the directory has them.
+const NAME_DIGEST_LEN: usize = 32;
+
+/// The first [`NAME_DIGEST_LEN`] hexadecimal digits of the SHA-256 of the
+/// file name `name`, as the system spells it.
+fn name_digest(name: &std::ffi::OsStr) -> String {
+    use sha2::{Digest, Sha256};
+    let mut digest = hex::encode(Sha256::digest(name.as_encoded_bytes()));
+    digest.truncate(NAME_DIGEST_LEN);
+    digest
 }
 
 /// Renames the directory `new` to `target`, and syncs their directory so
@@ -607,6 +623,9 @@ fn remove_stale(dir: &Path) -> Vec<PathBuf> {
     };
     let mut removed = Vec::new();
     let mut synced = false;
+    // The digests of the names in `dir`, made once an old target named by
+    // its target's digest is found.
+    let mut digests = None;
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
@@ -631,10 +650,19 @@ fn remove_stale(dir: &Path) -> Vec<PathBuf> {
         if !still_named(&file, &path) {
             continue;
         }
-        if let Stale::Aside { target } = stale {
+        let target_there = match stale {
+            Stale::Temporary => None,
+            Stale::Aside { target } => Some(dir.join(target).symlink_metadata().is_ok()),
+            Stale::AsideByDigest { digest } => Some(
+                digests
+                    .get_or_insert_with(|| names_digests(dir))
+                    .contains(digest),
+            ),
+        };
+        if let Some(there) = target_there {
             // Its target's rename may not be on disk yet, if the run that
             // made it was cut short before syncing: it is synced first.
-            if dir.join(target).symlink_metadata().is_err() || !synced && sync_dir(dir).is_err() {
+            if !there || !synced && sync_dir(dir).is_err() {
                 continue;
             }
             synced = true;
@@ -647,6 +675,17 @@ fn remove_stale(dir: &Path) -> Vec<PathBuf> {
     removed
 }
 
+/// The [`name_digest`] of every name in `dir`.
+fn names_digests(dir: &Path) -> BTreeSet<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return BTreeSet::new();
+    };
+    entries
+        .flatten()
+        .map(|entry| name_digest(&entry.file_name()))
+        .collect()
+}
+
 /// What a name of corpack's that a cleaner may remove is.
 #[derive(Debug, PartialEq)]
 enum Stale<'a> {
@@ -654,21 +693,31 @@ enum Stale<'a> {
     Temporary,
     /// An old target renamed aside: `.corpack-XXXXXX-<target>.old`.
     Aside { target: &'a str },
+    /// An old target renamed aside, whose name is not UTF-8 or is too long
+    /// to be said whole: `.corpack-XXXXXX=<digest>.old`, with its name's
+    /// [`name_digest`].
+    AsideByDigest { digest: &'a str },
 }
 
 impl Stale<'_> {
-    /// What `name` is; `None` if none of these (an old target whose name
-    /// does not say its target is left alone).
+    /// What `name` is; `None` if none of these (an old target that earlier
+    /// corpacks named `.corpack-XXXXXX.old`, which does not say its
+    /// target, is left alone).
     fn named(name: &str) -> Option<Stale<'_>> {
         let rest = name.strip_prefix(TEMP_PREFIX)?;
         if rest.ends_with(TEMP_SUFFIX) {
             return Some(Stale::Temporary);
         }
-        let target = rest
-            .strip_suffix(ASIDE_SUFFIX)?
-            .get(RANDOM_LEN..)?
-            .strip_prefix('-')?;
-        (!target.is_empty()).then_some(Stale::Aside { target })
+        let said = rest.strip_suffix(ASIDE_SUFFIX)?.get(RANDOM_LEN..)?;
+        if let Some(target) = said.strip_prefix('-') {
+            return (!target.is_empty()).then_some(Stale::Aside { target });
+        }
+        let digest = said.strip_prefix('=')?;
+        let is_digest = digest.len() == NAME_DIGEST_LEN
+            && digest
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        is_digest.then_some(Stale::AsideByDigest { digest })
     }
 }
 
@@ -1243,7 +1292,7 @@ mod tests {
         // One cut short before, or whose old target could not be put back:
         // it is all there is of its target.
         fs::write(at(".corpack-abc124-gone.old"), b"the only one").unwrap();
-        // A name too long to say its target.
+        // Earlier corpacks' name for one too long to say its target.
         fs::create_dir(at(".corpack-abc125.old")).unwrap();
         // Another run putting its output in place.
         fs::create_dir(at(".corpack-abc126-out.old")).unwrap();
@@ -1266,10 +1315,31 @@ mod tests {
             Stale::named(".corpack-abc123-out.tmp.old"),
             Some(Stale::Aside { target: "out.tmp" })
         );
-        let long = reserve_aside(&at(&"x".repeat(250))).unwrap();
-        let long = long.file_name().unwrap().to_str().unwrap();
-        assert_eq!(long.len(), ".corpack-abc123.old".len(), "{long}");
-        assert_eq!(Stale::named(long), None);
+        assert_eq!(Stale::named(".corpack-abc123=0123.old"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn old_targets_whose_names_cannot_be_said_are_named_by_digest_and_go_too() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let long = dir.path().join("x".repeat(250));
+        let not_utf8 = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+        for target in [long, not_utf8] {
+            let aside = reserve_aside(&target).unwrap();
+            fs::create_dir(&aside).unwrap();
+            let name = aside.file_name().unwrap().to_str().unwrap();
+            let digest = name_digest(target.file_name().unwrap());
+            assert_eq!(
+                Stale::named(name),
+                Some(Stale::AsideByDigest { digest: &digest })
+            );
+            // Left while it is all there is of its target.
+            assert_eq!(remove_stale(dir.path()), Vec::<PathBuf>::new());
+            fs::create_dir(&target).unwrap();
+            assert_eq!(remove_stale(dir.path()), [aside]);
+            fs::remove_dir(&target).unwrap();
+        }
     }
 
     #[cfg(unix)]
