@@ -443,7 +443,7 @@ pub(crate) fn appeared_meanwhile(target: &Path) -> Error {
 /// Apple's); elsewhere, or where the file system cannot (`EINVAL`, or
 /// `ENOSYS` from a kernel before 3.15), `to` is looked for first, which
 /// leaves a moment for another to make it.
-fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};

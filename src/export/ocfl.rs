@@ -19,7 +19,8 @@
 //! inventory and last its sidecar (OCFL 1.1 §3.6) replaced by renames. The
 //! temporary directory is outside any storage root where it can be (see
 //! `staging_places`), and the next export removes those interrupted
-//! ones left.
+//! ones left. The version directory goes in only where nothing is:
+//! another export's is never replaced.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -41,8 +42,8 @@ use crate::ocfl::{
     VersionNum,
 };
 use crate::output::{
-    TEMP_PREFIX, Temporary, parent_dir, put_dir_in_place, refuse_to_replace, still_named, sync_dir,
-    sync_tree, uninterrupted,
+    TEMP_PREFIX, Temporary, parent_dir, put_dir_in_place, refuse_to_replace, rename_noreplace,
+    still_named, sync_dir, sync_tree, uninterrupted,
 };
 use crate::progress::{NoProgress, Progress};
 
@@ -214,7 +215,8 @@ pub fn export(
         Ok(match target {
             Target::AddVersion => {
                 // The version first, then the inventory, and its sidecar last.
-                for entry in [name.as_str(), INVENTORY, sidecar.as_str()] {
+                move_version_into(&build_root.join(&name), &object.join(&name))?;
+                for entry in [INVENTORY, sidecar.as_str()] {
                     move_into(&build_root.join(entry), &object.join(entry))?;
                 }
                 OcflAction::VersionAdded
@@ -723,9 +725,26 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).at(path)
 }
 
-/// Renames `from` to `to`, then flushes the directory entry.
+/// Renames `from` to `to`, replacing it, then flushes the directory entry.
 fn move_into(from: &Path, to: &Path) -> Result<()> {
     fs::rename(from, to).at(to)?;
+    sync_dir(&parent_dir(to))
+}
+
+/// Renames the version directory `from` to `to`, in the object, then
+/// flushes the directory entry. Never over what is there: rename(2) would
+/// replace an empty directory, which another export may have made
+/// meanwhile.
+fn move_version_into(from: &Path, to: &Path) -> Result<()> {
+    match rename_noreplace(from, to) {
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(conflict(
+                to,
+                "was made in the object while this export built its version there (another export?), and was left as it is: nothing was written",
+            ));
+        }
+        renamed => renamed.at(to)?,
+    }
     sync_dir(&parent_dir(to))
 }
 
@@ -1220,6 +1239,20 @@ mod tests {
         assert!(made.is_dir() && lock.is_file());
         drop(staging);
         assert!(!made.exists() && !lock.exists());
+    }
+
+    #[test]
+    fn a_version_directory_made_meanwhile_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let object = dir.path().join("object");
+        // Another export's, made while this one built its v2.
+        fs::create_dir_all(object.join("v2")).unwrap();
+        let build = dir.path().join("build");
+        fs::create_dir_all(build.join("v2/content")).unwrap();
+        let error = move_version_into(&build.join("v2"), &object.join("v2")).unwrap_err();
+        assert!(matches!(error, Error::OutputConflict { .. }), "{error}");
+        assert_eq!(fs::read_dir(object.join("v2")).unwrap().count(), 0);
+        assert!(build.join("v2/content").is_dir());
     }
 
     #[test]
