@@ -42,8 +42,8 @@ use crate::ocfl::{
     VersionNum,
 };
 use crate::output::{
-    TEMP_PREFIX, Temporary, parent_dir, put_dir_in_place, refuse_to_replace, rename_noreplace,
-    still_named, sync_dir, sync_tree, uninterrupted,
+    TEMP_PREFIX, Temporary, appeared_meanwhile, parent_dir, put_dir_in_place, refuse_to_replace,
+    rename_noreplace, still_named, sync_dir, sync_tree, uninterrupted,
 };
 use crate::progress::{NoProgress, Progress};
 
@@ -222,7 +222,8 @@ pub fn export(
                 OcflAction::VersionAdded
             }
             Target::Create | Target::Replace => {
-                replace(&object_dir, object, &staging.path().join("old"))?;
+                let aside = staging.path().join("old");
+                replace(&object_dir, object, &aside, target == Target::Replace)?;
                 OcflAction::Created
             }
         })
@@ -748,19 +749,26 @@ fn move_version_into(from: &Path, to: &Path) -> Result<()> {
     sync_dir(&parent_dir(to))
 }
 
-/// Puts the directory `new` at `target`, replacing whatever is there: the
-/// old one is renamed to `aside` first and deleted last. An empty directory
-/// there, a place made ready for a new object ([`Target::Create`]), is
-/// only removed: renaming a directory into another, the build directory,
-/// needs write permission on it (to change its `..`), which removing it
-/// does not.
-fn replace(new: &Path, target: &Path, aside: &Path) -> Result<()> {
+/// Puts the directory `new` at `target`. What is there is replaced only if
+/// `replacing` (else it was made meanwhile and is left): the old one is
+/// renamed to `aside` first and deleted last. An empty directory there, a
+/// place made ready for a new object ([`Target::Create`]), is only
+/// removed: renaming a directory into another, the build directory, needs
+/// write permission on it (to change its `..`), which removing it does
+/// not.
+fn replace(new: &Path, target: &Path, aside: &Path, replacing: bool) -> Result<()> {
     if target.symlink_metadata().is_ok_and(|old| old.is_dir())
         && fs::read_dir(target).at(target)?.next().is_none()
     {
         fs::remove_dir(target).at(target)?;
     }
-    put_dir_in_place(new, target, || Ok(aside.to_path_buf()))
+    put_dir_in_place(new, target, || {
+        if replacing {
+            Ok(aside.to_path_buf())
+        } else {
+            Err(appeared_meanwhile(target))
+        }
+    })
 }
 
 /// The suffix of a directory an export builds in.
@@ -1256,6 +1264,19 @@ mod tests {
     }
 
     #[test]
+    fn an_output_made_meanwhile_is_replaced_only_when_replacing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        fs::write(&target, "another's").unwrap();
+        let new = dir.path().join("new");
+        fs::create_dir(&new).unwrap();
+        let aside = dir.path().join("aside");
+        let error = replace(&new, &target, &aside, false).unwrap_err();
+        assert!(matches!(error, Error::OutputConflict { .. }), "{error}");
+        assert_eq!(fs::read(&target).unwrap(), b"another's");
+    }
+
+    #[test]
     fn a_directory_is_replaced_whole() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("target");
@@ -1264,7 +1285,7 @@ mod tests {
         let new = dir.path().join("new");
         fs::create_dir(&new).unwrap();
         fs::write(new.join("new.txt"), "new").unwrap();
-        replace(&new, &target, &dir.path().join("aside")).unwrap();
+        replace(&new, &target, &dir.path().join("aside"), true).unwrap();
         assert!(target.join("new.txt").exists() && !target.join("old.txt").exists());
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "nothing is left beside the target");
