@@ -19,8 +19,9 @@
 //! inventory and last its sidecar (OCFL 1.1 §3.6) replaced by renames. The
 //! temporary directory is outside any storage root where it can be (see
 //! `staging_places`), and the next export removes those interrupted
-//! ones left. The version directory goes in only where nothing is:
-//! another export's is never replaced.
+//! ones left, but not while one holds the only copy of an output that
+//! `--force` was replacing (see `holds_a_lone_old`). The version directory
+//! goes in only where nothing is: another export's is never replaced.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -206,7 +207,10 @@ pub fn export(
         )?;
     }
     let sidecar = write_inventories(&build_root, &name, &inventory)?;
-    sync_tree(&build_root)?;
+    if target == Target::Replace {
+        write_old_target(staging.path(), object)?;
+    }
+    sync_tree(staging.path())?;
     report.head = Some(name.clone());
     report.created = inventory.head_version().map(|v| v.created.clone());
     // A signal waits for the renames: an object is never left with a
@@ -222,7 +226,7 @@ pub fn export(
                 OcflAction::VersionAdded
             }
             Target::Create | Target::Replace => {
-                let aside = staging.path().join("old");
+                let aside = staging.path().join(OLD);
                 replace(&object_dir, object, &aside, target == Target::Replace)?;
                 OcflAction::Created
             }
@@ -771,6 +775,50 @@ fn replace(new: &Path, target: &Path, aside: &Path, replacing: bool) -> Result<(
     })
 }
 
+/// Where in a build directory the output a `--force` export replaces is
+/// renamed, until the new object is in its place for good.
+const OLD: &str = "old";
+/// The file in a build directory that holds the path of the output its
+/// [`OLD`] was, written before it is renamed there.
+const OLD_TARGET: &str = "old-target";
+
+/// Writes in the build directory `dir` the path of `target`, the output its
+/// [`OLD`] will be: while nothing is there again, it is all there is of
+/// that output, and no cleaner removes it (see [`holds_a_lone_old`]).
+fn write_old_target(dir: &Path, target: &Path) -> Result<()> {
+    let target = resolved(target)?;
+    write_file(&dir.join(OLD_TARGET), target.as_os_str().as_encoded_bytes())
+}
+
+/// Whether the build directory `dir` holds an output an export replacing
+/// it renamed there, and whose path ([`OLD_TARGET`]) nothing is at: one
+/// killed between its renames, or one whose old output could not be put
+/// back. An old output whose path is not known is kept too. One whose
+/// path something is at again goes, once that is on disk.
+fn holds_a_lone_old(dir: &Path) -> bool {
+    if dir.join(OLD).symlink_metadata().is_err() {
+        return false;
+    }
+    let Some(target) = fs::read(dir.join(OLD_TARGET)).ok().and_then(path_of) else {
+        return true;
+    };
+    target.symlink_metadata().is_err() || sync_dir(&parent_dir(&target)).is_err()
+}
+
+/// The path whose [`std::ffi::OsStr::as_encoded_bytes`] are `bytes`.
+#[cfg(unix)]
+fn path_of(bytes: Vec<u8>) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStringExt;
+    Some(PathBuf::from(std::ffi::OsString::from_vec(bytes)))
+}
+
+/// Elsewhere only a path in UTF-8 is read back; another's old output is
+/// kept.
+#[cfg(not(unix))]
+fn path_of(bytes: Vec<u8>) -> Option<PathBuf> {
+    String::from_utf8(bytes).ok().map(PathBuf::from)
+}
+
 /// The suffix of a directory an export builds in.
 const STAGING_SUFFIX: &str = ".ocfl";
 /// The suffix of its lock file, beside it: the directory's name and `.lock`.
@@ -914,6 +962,11 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        // An old output not put back is left with the build, for the next
+        // cleaner to keep till something is at its path again.
+        if holds_a_lone_old(&self.dir) {
+            return;
+        }
         // The lock file last, so that the directory is never without it.
         let _ = fs::remove_dir_all(&self.dir);
         let _ = fs::remove_file(&self.lock_path);
@@ -938,8 +991,9 @@ fn is_refusal(error: &Error) -> bool {
 
 /// Removes what interrupted exports (killed, or the power cut) left in
 /// `parent`: each lock file no running export holds, with its build
-/// directory, and each build directory without a lock file. Best effort:
-/// what cannot be removed is left for the next time.
+/// directory, and each build directory without a lock file; not one that
+/// holds the only copy of an output it replaces ([`holds_a_lone_old`]).
+/// Best effort: what cannot be removed is left for the next time.
 fn remove_stale_staging(parent: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -962,7 +1016,11 @@ fn remove_stale_staging(parent: &Path) {
             None
         };
         if let Some((_lock, lock_path)) = taken {
-            let _ = fs::remove_dir_all(lock_path.with_extension(""));
+            let dir = lock_path.with_extension("");
+            if holds_a_lone_old(&dir) {
+                continue;
+            }
+            let _ = fs::remove_dir_all(dir);
             let _ = fs::remove_file(&lock_path);
         }
     }
@@ -1247,6 +1305,48 @@ mod tests {
         assert!(made.is_dir() && lock.is_file());
         drop(staging);
         assert!(!made.exists() && !lock.exists());
+    }
+
+    #[test]
+    fn an_old_output_a_killed_replace_left_stays_while_its_target_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        let target = at("out");
+        // Killed between the renames of a --force replace: the old output
+        // is in the build, nothing at its target.
+        fs::create_dir_all(at(".corpack-killed.ocfl/old")).unwrap();
+        fs::write(at(".corpack-killed.ocfl/old/kept"), "old").unwrap();
+        write_old_target(&at(".corpack-killed.ocfl"), &target).unwrap();
+        fs::write(at(".corpack-killed.ocfl.lock"), "").unwrap();
+        remove_stale_staging(dir.path());
+        assert_eq!(
+            fs::read(at(".corpack-killed.ocfl/old/kept")).unwrap(),
+            b"old"
+        );
+        // Once something is at its target again, it goes.
+        fs::create_dir(&target).unwrap();
+        remove_stale_staging(dir.path());
+        assert!(!at(".corpack-killed.ocfl").exists());
+        assert!(!at(".corpack-killed.ocfl.lock").exists());
+    }
+
+    #[test]
+    fn an_old_output_not_put_back_stays_with_its_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let staging = Staging::new_in(&Place::existing(dir.path())).unwrap();
+        let build = staging.path().to_path_buf();
+        write_old_target(&build, &target).unwrap();
+        fs::write(build.join(OLD), "the only copy").unwrap();
+        drop(staging);
+        assert_eq!(fs::read(build.join(OLD)).unwrap(), b"the only copy");
+        // Another export's cleaning keeps it too, and takes it once
+        // something is at its path again.
+        remove_stale_staging(dir.path());
+        assert!(build.join(OLD).exists());
+        fs::write(&target, "new").unwrap();
+        remove_stale_staging(dir.path());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
