@@ -6,7 +6,6 @@
 
 use std::io::{self, Read};
 use std::path::Path;
-use std::sync::OnceLock;
 
 use crate::bagit::tagfile::{self, TagFile};
 use crate::bagit::text::{Lines, TextEncoding, TextError, split_lines};
@@ -17,24 +16,21 @@ use crate::progress::NoProgress;
 use crate::rocrate;
 use crate::verify::{VerifyOptions, verify_path};
 
-/// A scratch directory for the targets that need files, one per process,
-/// in memory when `/dev/shm` exists. (A static is not dropped: the
-/// directory outlives the fuzzer, in a temporary directory.)
-pub fn scratch_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let shm = Path::new("/dev/shm");
-        let dir = if shm.is_dir() {
-            shm.to_path_buf()
-        } else {
-            std::env::temp_dir()
-        };
-        tempfile::Builder::new()
-            .prefix("corpack-fuzz-")
-            .tempdir_in(dir)
-            .expect("a scratch directory")
-    })
-    .path()
+/// A new scratch directory for a target that needs files, in memory when
+/// `/dev/shm` exists, and removed when dropped: a target makes one for each
+/// input, so that the fuzzer leaves none behind (one per process, kept in
+/// a static, which is never dropped, outlived every run).
+pub fn scratch_dir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    };
+    tempfile::Builder::new()
+        .prefix("corpack-fuzz-")
+        .tempdir_in(dir)
+        .expect("a scratch directory")
 }
 
 /// Tag files: the first byte picks an encoding, strictness and a small
@@ -539,7 +535,8 @@ pub fn edtf(bytes: &[u8]) {
 
 /// A BagIt profile's JSON: any text is a profile or an error naming the
 /// file, at a line and column the text has. A profile is checked against
-/// a small bag, the one in `scratch` (written when missing): every
+/// a small bag, the one in `scratch` (written when missing, so that a
+/// scratch directory kept between inputs holds it once): every
 /// finding is a `profile-*` error.
 pub fn profile(bytes: &[u8], scratch: &Path) {
     use crate::error::Error;
@@ -721,4 +718,18 @@ fn sha256_hex(bytes: &[u8]) -> String {
     let mut hasher = Algorithm::Sha256.hasher();
     hasher.update(bytes);
     hasher.finish_hex()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scratch_directory_goes_when_dropped() {
+        let scratch = scratch_dir();
+        let path = scratch.path().to_path_buf();
+        zip_bundle(b"PK", &path.join("bundle.zip"));
+        drop(scratch);
+        assert!(!path.exists());
+    }
 }

@@ -5,4 +5,8 @@
 
 use corpack::fuzzing::scratch_dir;
 
-libfuzzer_sys::fuzz_target!(|bytes: &[u8]| corpack::fuzzing::profile(bytes, scratch_dir()));
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| {
+    // Removed once the input is done with.
+    let scratch = scratch_dir();
+    corpack::fuzzing::profile(bytes, scratch.path());
+});

@@ -4,7 +4,8 @@
 
 use corpack::fuzzing::scratch_dir;
 
-libfuzzer_sys::fuzz_target!(|bytes: &[u8]| corpack::fuzzing::zip_bundle(
-    bytes,
-    &scratch_dir().join("bundle.zip")
-));
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| {
+    // Removed once the input is done with.
+    let scratch = scratch_dir();
+    corpack::fuzzing::zip_bundle(bytes, &scratch.path().join("bundle.zip"));
+});
