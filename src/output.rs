@@ -17,11 +17,14 @@
 //! lock is taken: the lock is taken before anything is written, and the
 //! file or directory is made anew if its name no longer names it.
 //!
-//! An old target that a directory output replaces is renamed aside first,
-//! to `.corpack-XXXXXX-<target>.old` ([`ASIDE_SUFFIX`]; for a target's
-//! name that is not UTF-8 or too long for that, `.corpack-XXXXXX=<the
-//! first 32 hexadecimal digits of its SHA-256>.old`), and locked the
-//! same way until it is removed. One that an interruption left is removed
+//! An old target that a directory output replaces is locked the same way
+//! until it is removed. Where the file system can, the new one is swapped
+//! in for it in one step, and it is removed from the new one's temporary
+//! name (one an interruption leaves there is a stale temporary output).
+//! Elsewhere it is renamed aside first, to `.corpack-XXXXXX-<target>.old`
+//! ([`ASIDE_SUFFIX`]; for a target's name that is not UTF-8 or too long
+//! for that, `.corpack-XXXXXX=<the first 32 hexadecimal digits of its
+//! SHA-256>.old`). One that an interruption left aside is removed
 //! likewise, once something is at its target again: never while it is all
 //! there is of its target.
 //!
@@ -258,14 +261,7 @@ impl AtomicDir {
         // Once it is the target, dropping it must not remove it; should it
         // not get there, put_dir_in_place removes it.
         let new = temp.keep();
-        uninterrupted(|| {
-            put_dir_in_place(&new, &target, || {
-                if !overwrite {
-                    return Err(appeared_meanwhile(&target));
-                }
-                reserve_aside(&target)
-            })
-        })
+        uninterrupted(|| put_dir_in_place(&new, &target, overwrite, || reserve_aside(&target)))
     }
 }
 
@@ -316,33 +312,69 @@ fn name_digest(name: &std::ffi::OsStr) -> String {
 }
 
 /// Renames the directory `new` to `target`, and syncs their directory so
-/// that it stays there. Whatever is at `target` is first renamed to the
-/// path `aside` gives, asked for only if there is something (an error
-/// from it is returned), and removed only once the new one is in place for
-/// good, locked till then so that no cleaner removes it: the target is
-/// never missing or half-written. Should `new` not get
-/// in place, the old target is put back and `new` removed. Nothing is
-/// renamed over: what is made at `target` meanwhile stays, and `new` does
-/// not go in ([`appeared_meanwhile`] if nothing was there before).
+/// that it stays there. Whatever is at `target` is replaced only if
+/// `replacing` (else it was made since it was found absent), locked till
+/// it is removed so that no cleaner removes it, and removed only once the
+/// new one is in place for good: the target is never half-written, nor
+/// left aside by an interruption. Where the file system can, the two are
+/// swapped in one step ([`exchange`]), and the target is never missing;
+/// elsewhere the old one is first renamed to the path `aside` gives. Should
+/// `new` not get in place, the old target is put back and `new` removed.
+/// Nothing is renamed over: what is made at `target` meanwhile stays, and
+/// `new` does not go in ([`appeared_meanwhile`]).
 pub(crate) fn put_dir_in_place(
     new: &Path,
     target: &Path,
+    replacing: bool,
     aside: impl FnOnce() -> Result<PathBuf>,
 ) -> Result<()> {
-    put_dir_in_place_by(new, target, aside, &rename_noreplace, &sync_dir)
+    let renames = Renames {
+        exchange: &exchange,
+        rename: &rename_noreplace,
+    };
+    put_dir_in_place_by(new, target, replacing, aside, &renames, &sync_dir)
 }
 
-/// [`put_dir_in_place`], renaming with `rename` and syncing with `sync`:
-/// [`rename_noreplace`] and [`sync_dir`], but for tests.
+/// How [`put_dir_in_place_by`] renames: [`exchange`] and
+/// [`rename_noreplace`], but for tests.
+struct Renames<'a> {
+    exchange: &'a dyn Fn(&Path, &Path) -> io::Result<bool>,
+    rename: &'a dyn Fn(&Path, &Path) -> io::Result<()>,
+}
+
+/// [`put_dir_in_place`], renaming with `renames` and syncing with `sync`
+/// ([`sync_dir`], but for tests).
 fn put_dir_in_place_by(
     new: &Path,
     target: &Path,
+    replacing: bool,
     aside: impl FnOnce() -> Result<PathBuf>,
-    rename: &dyn Fn(&Path, &Path) -> io::Result<()>,
+    renames: &Renames,
     sync: &dyn Fn(&Path) -> Result<()>,
 ) -> Result<()> {
     let old = lock_old(target)?;
-    let aside = match rename_in(new, target, old.is_some(), aside, rename) {
+    if let Some(old) = &old {
+        let swapped = if replacing {
+            (renames.exchange)(new, target).at(target)
+        } else {
+            Err(appeared_meanwhile(target))
+        };
+        match swapped {
+            Ok(true) => {
+                // Until the swap is durable, a power cut could undo it: the
+                // old target stays till then, at the new one's temporary
+                // name, which a cleaner removes once it is unlocked.
+                sync(&parent_dir(target))?;
+                return remove_path(new, old.is_dir).at(new);
+            }
+            Ok(false) => {}
+            Err(error) => {
+                let _ = remove_path(new, true);
+                return Err(error);
+            }
+        }
+    }
+    let aside = match rename_in(new, target, old.is_some(), aside, renames.rename) {
         Ok(aside) => aside,
         Err(error) => {
             let _ = remove_path(new, true);
@@ -389,8 +421,9 @@ fn lock_old(target: &Path) -> Result<Option<Old>> {
     }
 }
 
-/// The renames of [`put_dir_in_place_by`]: the old target (if `existing`)
-/// aside, then `new` in, or the old target back. Returns where the old
+/// The renames of [`put_dir_in_place_by`] where the old target and the new
+/// cannot be swapped: the old target (if `existing`) aside, then `new` in,
+/// or the old target back. Returns where the old
 /// target is.
 fn rename_in(
     new: &Path,
@@ -457,6 +490,28 @@ pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
         return Err(io::ErrorKind::AlreadyExists.into());
     }
     fs::rename(from, to)
+}
+
+/// Swaps `a` and `b`, both there, in one step (`renameat2` with
+/// `RENAME_EXCHANGE` on Linux, `renameatx_np` with `RENAME_SWAP` on
+/// Apple's); `Ok(false)` where the file system or the kernel cannot
+/// (`EINVAL`, `ENOSYS` before Linux 3.15, `ENOTSUP`).
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    let cannot = [Errno::INVAL, Errno::NOSYS, Errno::NOTSUP, Errno::OPNOTSUPP];
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(error) if cannot.contains(&error) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Elsewhere nothing is swapped in one step.
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 /// The directory `path` is in: `.` for a bare name.
@@ -955,6 +1010,15 @@ mod tests {
         assert!(!refused(&dir.path().join("bundle.zip.csv"), &bundle));
     }
 
+    /// Renames made with `rename`, and no swap, as where the file system
+    /// cannot.
+    fn renaming<'a>(rename: &'a dyn Fn(&Path, &Path) -> io::Result<()>) -> Renames<'a> {
+        Renames {
+            exchange: &|_, _| Ok(false),
+            rename,
+        }
+    }
+
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
@@ -1076,7 +1140,14 @@ mod tests {
             }
         };
         let aside = || reserve_aside(dir.path());
-        let error = put_dir_in_place_by(&new, &target, aside, &refuse_the_new, &sync_dir);
+        let error = put_dir_in_place_by(
+            &new,
+            &target,
+            true,
+            aside,
+            &renaming(&refuse_the_new),
+            &sync_dir,
+        );
         assert!(error.unwrap_err().to_string().contains("no room"));
         assert_eq!(std::fs::read(target.join("old")).unwrap(), b"kept");
         let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -1101,7 +1172,14 @@ mod tests {
             rename_noreplace(from, to)
         };
         let absent = || -> Result<PathBuf> { panic!("the target was absent") };
-        let put = put_dir_in_place_by(&new, &target, absent, &another_comes_first, &sync_dir);
+        let put = put_dir_in_place_by(
+            &new,
+            &target,
+            true,
+            absent,
+            &renaming(&another_comes_first),
+            &sync_dir,
+        );
         // Not "pass --force": with it too, what was made meanwhile stays.
         let error = put.unwrap_err();
         assert!(matches!(error, Error::OutputConflict { .. }), "{error:?}");
@@ -1145,7 +1223,14 @@ mod tests {
         let put = |sync: &dyn Fn(&Path) -> Result<()>| {
             let new = make_temp_dir(dir.path()).unwrap().keep();
             fs::write(new.join("new"), b"new").unwrap();
-            let put = put_dir_in_place_by(&new, &target, || Ok(aside.clone()), &rename, sync);
+            let put = put_dir_in_place_by(
+                &new,
+                &target,
+                true,
+                || Ok(aside.clone()),
+                &renaming(&rename),
+                sync,
+            );
             (put, log.take())
         };
 
@@ -1352,7 +1437,14 @@ mod tests {
             let new = make_temp_dir(dir.path()).unwrap().keep();
             fs::write(new.join("new"), b"new").unwrap();
             let aside = || reserve_aside(&target);
-            put_dir_in_place_by(&new, &target, aside, &rename_noreplace, sync)
+            put_dir_in_place_by(
+                &new,
+                &target,
+                true,
+                aside,
+                &renaming(&rename_noreplace),
+                sync,
+            )
         };
         // Another run's cleaner comes once the new target is in, the old
         // one aside, before the renames are synced.
@@ -1376,6 +1468,64 @@ mod tests {
         assert_eq!(names(dir.path()), ["out"]);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn an_old_target_swapped_out_is_kept_from_cleaners_until_it_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        fs::create_dir(&target).unwrap();
+        // The system's swap, or one made of renames where it has none.
+        let swap = |a: &Path, b: &Path| {
+            if !exchange(a, b)? {
+                let between = a.with_extension("swapping");
+                fs::rename(a, &between)?;
+                fs::rename(b, a)?;
+                fs::rename(&between, b)?;
+            }
+            Ok(true)
+        };
+        let renames = Renames {
+            exchange: &swap,
+            rename: &|_, _| panic!("swapped, not renamed"),
+        };
+        let put = |replacing: bool, sync: &dyn Fn(&Path) -> Result<()>| {
+            let new = make_temp_dir(dir.path()).unwrap().keep();
+            fs::write(new.join("new"), b"new").unwrap();
+            let aside = || -> Result<PathBuf> { panic!("nothing is renamed aside") };
+            put_dir_in_place_by(&new, &target, replacing, aside, &renames, sync)
+        };
+        // Another run's cleaner comes once the two are swapped, before
+        // the swap is synced: the old one, at the temporary name, is
+        // locked.
+        let cleaner_comes = |synced: &Path| {
+            assert_eq!(names(dir.path()).len(), 2, "the old one is there");
+            assert_eq!(remove_stale(dir.path()), Vec::<PathBuf>::new());
+            sync_dir(synced)
+        };
+        put(true, &cleaner_comes).unwrap();
+        assert_eq!(names(dir.path()), ["out"]);
+        assert_eq!(names(&target), ["new"]);
+
+        // Not synced, the old one is left at the temporary name: the next
+        // cleaner takes it, the target being whole.
+        fs::rename(target.join("new"), target.join("old")).unwrap();
+        let failing = |_: &Path| Err(Error::io(dir.path(), io::Error::other("no sync")));
+        put(true, &failing).unwrap_err();
+        let left = names(dir.path());
+        assert!(
+            left[0].ends_with(TEMP_SUFFIX) && left[1] == "out",
+            "{left:?}"
+        );
+        assert_eq!(names(&dir.path().join(&left[0])), ["old"]);
+        assert_eq!(remove_stale(dir.path()), [dir.path().join(&left[0])]);
+        assert_eq!(names(&target), ["new"]);
+
+        // Not replacing, what is there was made meanwhile: it stays.
+        let error = put(false, &sync_dir).unwrap_err();
+        assert!(matches!(error, Error::OutputConflict { .. }), "{error:?}");
+        assert_eq!(names(dir.path()), ["out"]);
+    }
+
     #[test]
     fn an_old_target_not_put_back_is_named_in_the_error_and_kept() {
         let dir = tempfile::tempdir().unwrap();
@@ -1392,7 +1542,14 @@ mod tests {
             }
         };
         let aside = || reserve_aside(&target);
-        let put = put_dir_in_place_by(&new, &target, aside, &nothing_in, &sync_dir);
+        let put = put_dir_in_place_by(
+            &new,
+            &target,
+            true,
+            aside,
+            &renaming(&nothing_in),
+            &sync_dir,
+        );
         let error = put.unwrap_err().to_string();
         let left = names(dir.path());
         assert_eq!(left.len(), 1, "{left:?}");

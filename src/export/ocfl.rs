@@ -43,8 +43,8 @@ use crate::ocfl::{
     VersionNum,
 };
 use crate::output::{
-    TEMP_PREFIX, Temporary, appeared_meanwhile, parent_dir, put_dir_in_place, refuse_to_replace,
-    rename_noreplace, still_named, sync_dir, sync_tree, uninterrupted,
+    TEMP_PREFIX, Temporary, parent_dir, put_dir_in_place, refuse_to_replace, rename_noreplace,
+    still_named, sync_dir, sync_tree, uninterrupted,
 };
 use crate::progress::{NoProgress, Progress};
 
@@ -755,28 +755,24 @@ fn move_version_into(from: &Path, to: &Path) -> Result<()> {
 
 /// Puts the directory `new` at `target`. What is there is replaced only if
 /// `replacing` (else it was made meanwhile and is left): the old one is
-/// renamed to `aside` first and deleted last. An empty directory there, a
-/// place made ready for a new object ([`Target::Create`]), is only
-/// removed: renaming a directory into another, the build directory, needs
-/// write permission on it (to change its `..`), which removing it does
-/// not.
+/// swapped with `new`, or where the file system cannot, renamed to `aside`
+/// first, and deleted last (see [`put_dir_in_place`]). An empty directory
+/// there, a place made ready for a new object ([`Target::Create`]), is
+/// only removed: renaming a directory into another, the build directory,
+/// needs write permission on it (to change its `..`), which removing it
+/// does not.
 fn replace(new: &Path, target: &Path, aside: &Path, replacing: bool) -> Result<()> {
     if target.symlink_metadata().is_ok_and(|old| old.is_dir())
         && fs::read_dir(target).at(target)?.next().is_none()
     {
         fs::remove_dir(target).at(target)?;
     }
-    put_dir_in_place(new, target, || {
-        if replacing {
-            Ok(aside.to_path_buf())
-        } else {
-            Err(appeared_meanwhile(target))
-        }
-    })
+    put_dir_in_place(new, target, replacing, || Ok(aside.to_path_buf()))
 }
 
 /// Where in a build directory the output a `--force` export replaces is
-/// renamed, until the new object is in its place for good.
+/// renamed, where it cannot be swapped with the new object, until that is
+/// in its place for good.
 const OLD: &str = "old";
 /// The file in a build directory that holds the path of the output its
 /// [`OLD`] was, written before it is renamed there.
