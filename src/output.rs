@@ -648,6 +648,14 @@ pub(crate) fn uninterrupted<T>(put_in_place: impl FnOnce() -> T) -> T {
     put_in_place()
 }
 
+/// Makes the directory `path`, and those above it, inside a temporary
+/// output, unless a signal is ending the run: its clean-up removes the
+/// temporary output, and a directory made after would bring it back.
+pub(crate) fn create_dirs_in_temporary(path: &Path) -> io::Result<()> {
+    let _list = temporaries();
+    fs::create_dir_all(path)
+}
+
 /// What [`remove_temporaries`] returns: while it is held, no temporary
 /// output is made, and none is put in place.
 pub struct Interrupted {
@@ -664,7 +672,14 @@ pub fn remove_temporaries() -> Interrupted {
     // Newest first: an OCFL build directory before the lock file beside it,
     // made before it to mark it as a running export's.
     for (_, path) in list.listed.iter().rev() {
-        let _ = remove_path(path, path.symlink_metadata().is_ok_and(|m| m.is_dir()));
+        let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
+        // Threads still writing can add a file to a directory while it is
+        // removed (none can make a directory); a few tries outrun them.
+        for _ in 0..if is_dir { 5 } else { 1 } {
+            if remove_path(path, is_dir).is_ok() {
+                break;
+            }
+        }
     }
     Interrupted { _list: list }
 }

@@ -41,7 +41,7 @@ use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
 use crate::collection::{Document, Role};
 use crate::error::{IoContext, Result};
-use crate::output::{AtomicDir, refuse_to_replace};
+use crate::output::{AtomicDir, create_dirs_in_temporary, refuse_to_replace};
 use crate::progress::Progress;
 
 /// The format's name on the command line.
@@ -112,14 +112,14 @@ pub fn export(
     let target = AtomicDir::create(output, force)?;
     let root = target.path();
     let saf = root.join(SAF_DIR);
-    fs::create_dir_all(&saf).at(&saf)?;
+    create_dirs_in_temporary(&saf).at(&saf)?;
     let documents = &bundle.collection.documents;
     let width = documents.len().saturating_sub(1).to_string().len().max(3);
     let mut item_files = Vec::new();
     for (index, document) in documents.iter().enumerate() {
         let item = format!("item_{index:0width$}");
         let dir = saf.join(&item);
-        fs::create_dir_all(&dir).at(&dir)?;
+        create_dirs_in_temporary(&dir).at(&dir)?;
         for file in write_item(&bundle, document, &dir)? {
             item_files.push(format!("{item}/{file}"));
         }

@@ -43,8 +43,8 @@ use crate::ocfl::{
     VersionNum,
 };
 use crate::output::{
-    TEMP_PREFIX, Temporary, parent_dir, put_dir_in_place, refuse_to_replace, rename_noreplace,
-    still_named, sync_dir, sync_tree, uninterrupted,
+    TEMP_PREFIX, Temporary, create_dirs_in_temporary, parent_dir, put_dir_in_place,
+    refuse_to_replace, rename_noreplace, still_named, sync_dir, sync_tree, uninterrupted,
 };
 use crate::progress::{NoProgress, Progress};
 
@@ -649,7 +649,7 @@ fn stage_content(
         .map(|file| {
             let target = content_dir.join(&file.logical);
             let parent = target.parent().expect("a content file has a directory");
-            fs::create_dir_all(parent).at(parent)?;
+            create_dirs_in_temporary(parent).at(parent)?;
             let (_, digests) = read_hashing(bundle, &file.source, Some(&target), progress)?;
             let copied = match algorithm {
                 DigestAlgorithm::Sha256 => digests.sha256,

@@ -27,7 +27,7 @@ use crate::collection::{COLLECTION_FILE, Collection, CollectionInfo, to_toml};
 use crate::digest::Algorithm;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
-use crate::output::{AtomicDir, AtomicFiles, refuse_directory};
+use crate::output::{AtomicDir, AtomicFiles, create_dirs_in_temporary, refuse_directory};
 use crate::progress::{NoProgress, Progress};
 
 /// Collection fields given on the command line. They win over what the
@@ -419,7 +419,7 @@ fn stage(
     let parent = staged
         .parent()
         .expect("a file under the temporary directory");
-    std::fs::create_dir_all(parent).map_err(|error| from.copy_error(&target, error))?;
+    create_dirs_in_temporary(parent).map_err(|error| from.copy_error(&target, error))?;
     let mut copy = File::create(staged).map_err(|error| from.copy_error(&target, error))?;
     let sha256 = from.copy(&mut copy, &target, progress)?;
     if target.exists() {

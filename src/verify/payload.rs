@@ -428,7 +428,9 @@ mod tests {
         let files: Vec<(String, Vec<u8>)> = (0..LANES + 2)
             .map(|i| {
                 let size = sizes[i % sizes.len()] + i;
-                let bytes = (0..size).map(|j| (j * 31 + i * 7 + j / 4096) as u8).collect();
+                let bytes = (0..size)
+                    .map(|j| (j * 31 + i * 7 + j / 4096) as u8)
+                    .collect();
                 (format!("data/f{i:02}"), bytes)
             })
             .chain([("data/small".to_string(), b"small\n".to_vec())])
