@@ -66,24 +66,22 @@ pub fn check_digests(
     findings: &mut Findings,
 ) -> Checked {
     let files = store.files();
-    let jobs: Vec<FileJob> = (0..files.len())
-        .into_par_iter()
-        .filter_map(|index| FileJob::new(store, index, manifests, sha256_wanted(index)))
+    // Jobs are made as they are needed, not held: verify's memory must
+    // not grow by a job's size per file.
+    let job = |index: usize| FileJob::new(store, index, manifests, sha256_wanted(index));
+    let jobs = || (0..files.len()).into_par_iter().filter_map(job);
+    progress.start(jobs().map(|job| files[job.index].size).sum());
+    let mut beside: Vec<usize> = jobs()
+        .filter(|job| job.goes_side_by_side(files))
+        .map(|job| job.index)
         .collect();
-    progress.start(jobs.iter().map(|job| files[job.index].size).sum());
-    let (side_by_side, mut one_by_one): (Vec<FileJob>, Vec<FileJob>) = jobs
-        .into_iter()
-        .partition(|job| job.goes_side_by_side(files));
-    let side_by_side = if side_by_side.len() >= SIDE_BY_SIDE_MIN_FILES {
-        side_by_side
-    } else {
-        one_by_one.extend(side_by_side);
-        Vec::new()
-    };
-    let (mut read, beside) = rayon::join(
+    if beside.len() < SIDE_BY_SIDE_MIN_FILES {
+        beside.clear();
+    }
+    let (mut read, read_beside) = rayon::join(
         || {
-            one_by_one
-                .into_par_iter()
+            jobs()
+                .filter(|job| beside.binary_search(&job.index).is_err())
                 .fold(Read::default, |mut read, job| {
                     let index = job.index;
                     read.add(index, check_file(store, job, progress));
@@ -91,9 +89,15 @@ pub fn check_digests(
                 })
                 .reduce(Read::default, Read::join)
         },
-        || check_side_by_side(store, side_by_side, progress),
+        || {
+            check_side_by_side(
+                store,
+                beside.iter().filter_map(|&index| job(index)),
+                progress,
+            )
+        },
     );
-    read = read.join(beside);
+    read = read.join(read_beside);
     read.findings.sort_by_key(|(index, _)| *index);
     read.sha256.sort_by_key(|(index, _)| *index);
     for (_, finding) in read.findings {
@@ -330,9 +334,12 @@ impl Lane<'_> {
 /// parallel, then hashed: SHA-512 of all of them on one core, side by
 /// side, the other algorithms beside it. A lane whose file ends takes the
 /// next file.
-fn check_side_by_side(store: &dyn BagStore, jobs: Vec<FileJob>, progress: &dyn Progress) -> Read {
+fn check_side_by_side<'a>(
+    store: &'a dyn BagStore,
+    mut queue: impl Iterator<Item = FileJob<'a>>,
+    progress: &dyn Progress,
+) -> Read {
     let mut read = Read::default();
-    let mut queue = jobs.into_iter();
     let mut lanes: Vec<Option<Lane>> = (0..LANES).map(|_| None).collect();
     let mut sha512 = Sha512Lanes::new(LANES);
     let mut spare_buffers: Vec<Vec<u8>> = Vec::new();
