@@ -595,7 +595,8 @@ impl AtomicFiles {
 /// by.
 struct Temporaries {
     next_id: u64,
-    listed: Vec<(u64, PathBuf)>,
+    /// Each output's id, its path, and whether the clean-up must leave it.
+    listed: Vec<(u64, PathBuf, KeepIf)>,
 }
 
 /// The list of the temporary outputs of this process. Whoever holds it can
@@ -625,18 +626,29 @@ impl Temporary {
         make: impl FnOnce() -> Result<T>,
         path_of: impl FnOnce(&T) -> PathBuf,
     ) -> Result<(T, Temporary)> {
+        Temporary::make_kept_if(make, path_of, |_| false)
+    }
+
+    /// [`Temporary::make`], for an output that a signal's clean-up must
+    /// leave when `keep` says so of its path: one that came to hold the
+    /// only copy of an old output.
+    pub(crate) fn make_kept_if<T>(
+        make: impl FnOnce() -> Result<T>,
+        path_of: impl FnOnce(&T) -> PathBuf,
+        keep: KeepIf,
+    ) -> Result<(T, Temporary)> {
         let mut list = temporaries();
         let made = make()?;
         let id = list.next_id;
         list.next_id += 1;
-        list.listed.push((id, path_of(&made)));
+        list.listed.push((id, path_of(&made), keep));
         Ok((made, Temporary { id }))
     }
 }
 
 impl Drop for Temporary {
     fn drop(&mut self) {
-        temporaries().listed.retain(|(id, _)| *id != self.id);
+        temporaries().listed.retain(|(id, _, _)| *id != self.id);
     }
 }
 
@@ -656,6 +668,9 @@ pub(crate) fn create_dirs_in_temporary(path: &Path) -> io::Result<()> {
     fs::create_dir_all(path)
 }
 
+/// Whether a signal's clean-up must leave the temporary output at a path.
+pub(crate) type KeepIf = fn(&Path) -> bool;
+
 /// What [`remove_temporaries`] returns: while it is held, no temporary
 /// output is made, and none is put in place.
 pub struct Interrupted {
@@ -669,9 +684,18 @@ pub struct Interrupted {
 /// the next run beside it.
 pub fn remove_temporaries() -> Interrupted {
     let list = temporaries();
+    remove_listed(&list.listed);
+    Interrupted { _list: list }
+}
+
+/// Removes the outputs `listed`, but those to keep.
+fn remove_listed(listed: &[(u64, PathBuf, KeepIf)]) {
     // Newest first: an OCFL build directory before the lock file beside it,
     // made before it to mark it as a running export's.
-    for (_, path) in list.listed.iter().rev() {
+    for (_, path, keep) in listed.iter().rev() {
+        if keep(path) {
+            continue;
+        }
         let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
         // Threads still writing can add a file to a directory while it is
         // removed (none can make a directory); a few tries outrun them.
@@ -681,7 +705,6 @@ pub fn remove_temporaries() -> Interrupted {
             }
         }
     }
-    Interrupted { _list: list }
 }
 
 /// Removes the temporary files in `dir` that no running corpack holds, and
@@ -992,6 +1015,25 @@ pub(crate) fn sync_dir(_: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn a_signals_clean_up_leaves_what_must_be_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let [file, build, kept] = ["out.tmp", "build", "kept"].map(|name| dir.path().join(name));
+        fs::write(&file, b"x").unwrap();
+        for made in [&build, &kept] {
+            fs::create_dir_all(made.join("old")).unwrap();
+        }
+        let holds_old: KeepIf = |path| path.ends_with("kept") && path.join("old").exists();
+        let listed = [
+            (0, file.clone(), (|_| false) as KeepIf),
+            (1, build.clone(), holds_old),
+            (2, kept.clone(), holds_old),
+        ];
+        remove_listed(&listed);
+        assert!(!file.exists() && !build.exists());
+        assert!(kept.join("old").is_dir());
+    }
 
     #[test]
     fn a_file_output_may_not_be_a_directory() {

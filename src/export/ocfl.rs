@@ -897,7 +897,9 @@ impl Staging {
             if !place.made.is_empty() {
                 fs::create_dir_all(parent).at(parent)?;
             }
-            let made = Temporary::make(
+            // A signal's clean-up leaves a build holding the only copy of
+            // an old object, and its lock file.
+            let made = Temporary::make_kept_if(
                 || {
                     tempfile::Builder::new()
                         .prefix(TEMP_PREFIX)
@@ -908,6 +910,7 @@ impl Staging {
                         .map_err(|error| Error::io(parent, error.error))
                 },
                 |(_, lock_path)| lock_path.clone(),
+                |lock_path| holds_a_lone_old(&lock_path.with_extension("")),
             );
             let ((lock, lock_path), lock_listed) = match made {
                 // Another export, ending, removed the directory it left
@@ -929,7 +932,8 @@ impl Staging {
                 continue;
             }
             let dir = lock_path.with_extension("");
-            match Temporary::make(|| fs::create_dir(&dir).at(&dir), |()| dir.clone()) {
+            let made_dir = || fs::create_dir(&dir).at(&dir);
+            match Temporary::make_kept_if(made_dir, |()| dir.clone(), holds_a_lone_old) {
                 Ok(((), dir_listed)) => {
                     return Ok(Staging {
                         dir,
