@@ -181,7 +181,15 @@ impl<W: Write> WriteErrorKept<W> {
 
 impl<W: Write> Write for WriteErrorKept<W> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let written = self.out.write(bytes);
+        // A write that takes nothing fails the copy (`WriteZero`): it is
+        // the output's error too.
+        let written = match self.out.write(bytes) {
+            Ok(0) if !bytes.is_empty() => Err(io::Error::new(
+                io::ErrorKind::WriteZero,
+                "the output took no bytes",
+            )),
+            written => written,
+        };
         self.keep(written)
     }
 
@@ -378,6 +386,10 @@ mod tests {
             "{error}"
         );
         assert!(error.to_string().contains("CRC-32 differs"), "{error}");
+
+        // A writer that takes nothing fails as one that is full.
+        let error = copy(&mut &b"bytes"[..], &mut [0u8; 2][..]).unwrap_err();
+        assert_eq!(error.path(), Some(Path::new("out/a.txt")), "{error}");
 
         copy(&mut &b"bytes"[..], Vec::new()).unwrap();
     }
