@@ -78,26 +78,18 @@ pub fn check_digests(
     if beside.len() < SIDE_BY_SIDE_MIN_FILES {
         beside.clear();
     }
-    let (mut read, read_beside) = rayon::join(
-        || {
-            jobs()
-                .filter(|job| beside.binary_search(&job.index).is_err())
-                .fold(Read::default, |mut read, job| {
-                    let index = job.index;
-                    read.add(index, check_file(store, job, progress));
-                    read
-                })
-                .reduce(Read::default, Read::join)
-        },
-        || {
-            check_side_by_side(
-                store,
-                beside.iter().filter_map(|&index| job(index)),
-                progress,
-            )
-        },
-    );
-    read = read.join(read_beside);
+    // One after the other, not side by side: a thread waiting for its
+    // part of one would take up files of the other, and hold up the lanes.
+    let read = jobs()
+        .filter(|job| beside.binary_search(&job.index).is_err())
+        .fold(Read::default, |mut read, job| {
+            let index = job.index;
+            read.add(index, check_file(store, job, progress));
+            read
+        })
+        .reduce(Read::default, Read::join);
+    let beside = beside.iter().filter_map(|&index| job(index));
+    let mut read = read.join(check_side_by_side(store, beside, progress));
     read.findings.sort_by_key(|(index, _)| *index);
     read.sha256.sort_by_key(|(index, _)| *index);
     for (_, finding) in read.findings {
@@ -269,19 +261,22 @@ thread_local! {
 fn check_file(store: &dyn BagStore, job: FileJob, progress: &dyn Progress) -> FileResult {
     let mut hasher = MultiHasher::new(job.algorithms.iter().copied());
     let mut read = 0u64;
+    // Taken, not borrowed: while the digests wait for each other, this
+    // thread may check another file.
+    let mut buffer = BUFFER.take();
+    buffer.resize(CHUNK, 0);
     let result = store.read_with(job.path, &mut |reader: &mut dyn io::Read| {
-        BUFFER.with_borrow_mut(|buffer| {
-            loop {
-                let n = match read_some(reader, buffer)? {
-                    0 => return Ok(()),
-                    n => n,
-                };
-                hasher.update(&buffer[..n]);
-                read += n as u64;
-                progress.advance(n as u64);
-            }
-        })
+        loop {
+            let n = match read_some(reader, &mut buffer)? {
+                0 => return Ok(()),
+                n => n,
+            };
+            hasher.update(&buffer[..n]);
+            read += n as u64;
+            progress.advance(n as u64);
+        }
     });
+    BUFFER.set(buffer);
     job.conclude(read, result.map(|()| hasher.finish_bytes()))
 }
 

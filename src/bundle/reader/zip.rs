@@ -337,10 +337,15 @@ impl BagStore for ZipBag {
             && stored.size <= WHOLE_INFLATE_LIMIT
             && data.compressed <= 2 * WHOLE_INFLATE_LIMIT
         {
-            WHOLE_INFLATE.with_borrow_mut(|whole| {
-                let inflated = whole.inflate(raw, stored.size).map_err(not_inflated)?;
-                read(&mut EntryReader::new(inflated, stored.size, data.crc))
-            })
+            // Taken, not borrowed: `read` may wait for other threads, and
+            // this one read another entry meanwhile.
+            let mut whole = WHOLE_INFLATE.take().unwrap_or_default();
+            let result = match whole.inflate(raw, stored.size) {
+                Ok(inflated) => read(&mut EntryReader::new(inflated, stored.size, data.crc)),
+                Err(error) => Err(not_inflated(error)),
+            };
+            WHOLE_INFLATE.set(Some(whole));
+            result
         } else {
             read(&mut ZipBag::stream_of(stored, data, raw))
         }
@@ -392,8 +397,8 @@ impl ZipBag {
 
 thread_local! {
     /// Each reading thread's decompressor and buffers for small entries.
-    static WHOLE_INFLATE: std::cell::RefCell<WholeInflater> =
-        std::cell::RefCell::new(WholeInflater::default());
+    static WHOLE_INFLATE: std::cell::RefCell<Option<WholeInflater>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 fn not_inflated(error: InflateError) -> io::Error {
