@@ -365,7 +365,10 @@ fn put_dir_in_place_by(
                 // old target stays till then, at the new one's temporary
                 // name, which a cleaner removes once it is unlocked.
                 sync(&parent_dir(target))?;
-                return remove_path(new, old.is_dir).at(new);
+                // The output is in place: an old one that cannot be removed
+                // is a stale temporary, which the next run beside removes.
+                let _ = remove_path(new, old.is_dir);
+                return Ok(());
             }
             Ok(false) => {}
             Err(error) => {
@@ -459,9 +462,10 @@ fn rename_in(
     Ok(aside)
 }
 
-/// The error for `target`, found absent, where something was made before
-/// the output could be renamed there: it is left as it is, `--force` or
-/// not, which replaces only what was there when corpack looked.
+/// The error for `target`, found absent when corpack last looked (with
+/// `--force`, as it put the output in place; without, when it started),
+/// where something was made before the output could be renamed there: it
+/// is left as it is.
 pub(crate) fn appeared_meanwhile(target: &Path) -> Error {
     Error::OutputConflict {
         path: target.to_path_buf(),
@@ -1575,6 +1579,20 @@ mod tests {
         );
         assert_eq!(names(&dir.path().join(&left[0])), ["old"]);
         assert_eq!(remove_stale(dir.path()), [dir.path().join(&left[0])]);
+        assert_eq!(names(&target), ["new"]);
+
+        // Once the new one is in place, an old one that cannot be removed
+        // (here, gone already) is no error.
+        let old_gone = |synced: &Path| {
+            for name in names(dir.path()) {
+                if name.ends_with(TEMP_SUFFIX) {
+                    fs::remove_dir_all(dir.path().join(name)).unwrap();
+                }
+            }
+            sync_dir(synced)
+        };
+        put(true, &old_gone).unwrap();
+        assert_eq!(names(dir.path()), ["out"]);
         assert_eq!(names(&target), ["new"]);
 
         // Not replacing, what is there was made meanwhile: it stays.
