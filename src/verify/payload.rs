@@ -422,6 +422,78 @@ mod tests {
     use crate::verify::testutil::Memory;
     use crate::verify::{VerifyOptions, verify};
 
+    /// A bag whose readers check a file of `other` on the same thread at
+    /// their first read, as rayon may have a thread do while it waits for
+    /// digests.
+    struct Nesting<'a> {
+        bag: Memory,
+        other: &'a Memory,
+    }
+
+    struct NestingReader<'a, 'b> {
+        reader: &'a mut dyn io::Read,
+        other: &'b Memory,
+        nested: Option<FileResult>,
+    }
+
+    impl io::Read for NestingReader<'_, '_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            if self.nested.is_none() {
+                let job = FileJob::new(self.other, 0, &[], Sha256Wanted::Kept).unwrap();
+                self.nested = Some(check_file(self.other, job, &NoProgress));
+            }
+            self.reader.read(buffer)
+        }
+    }
+
+    impl BagStore for Nesting<'_> {
+        fn location(&self) -> &std::path::Path {
+            self.bag.location()
+        }
+        fn files(&self) -> &[StoredFile] {
+            self.bag.files()
+        }
+        fn findings(&self) -> &[Finding] {
+            self.bag.findings()
+        }
+        fn is_dir(&self, path: &str) -> bool {
+            self.bag.is_dir(path)
+        }
+        fn read_with(
+            &self,
+            path: &str,
+            read: &mut dyn FnMut(&mut dyn io::Read) -> io::Result<()>,
+        ) -> io::Result<()> {
+            self.bag.read_with(path, &mut |reader| {
+                let mut nesting = NestingReader {
+                    reader,
+                    other: self.other,
+                    nested: None,
+                };
+                read(&mut nesting)?;
+                let nested = nesting.nested.expect("read");
+                assert!(nested.findings.is_empty() && nested.sha256.is_some());
+                Ok(())
+            })
+        }
+        fn stream(&self, path: &str) -> io::Result<Box<dyn io::Read + Send + '_>> {
+            self.bag.stream(path)
+        }
+    }
+
+    #[test]
+    fn a_file_checked_while_another_is_read_on_the_same_thread() {
+        let other = Memory::new(&[("data/other", b"other\n")]);
+        let store = Nesting {
+            bag: Memory::new(&[("data/a", b"a\n")]),
+            other: &other,
+        };
+        let job = FileJob::new(&store, 0, &[], Sha256Wanted::Kept).unwrap();
+        let result = check_file(&store, job, &NoProgress);
+        assert!(result.findings.is_empty(), "{:?}", result.findings);
+        assert_eq!(result.bytes, 2);
+    }
+
     #[test]
     fn large_files_read_side_by_side_are_each_checked() {
         // More large files than lanes, of different sizes, so that lanes

@@ -600,6 +600,37 @@ mod tests {
         assert_eq!(endless.0, 1001);
     }
 
+    #[test]
+    fn a_small_entry_read_while_another_is_read_on_the_same_thread() {
+        // As rayon may have a thread that waits for digests read another
+        // file: the inflater of small entries is not held borrowed.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.zip");
+        let options = crate::bundle::writer::WriteOptions {
+            threads: 1,
+            level: 6,
+            whole_level: 6,
+        };
+        let file = File::create(&path).unwrap();
+        let mut writer =
+            crate::bundle::writer::ArchiveWriter::new(file, &path, dir.path(), options);
+        let text = |c: &str| c.repeat(4000).into_bytes();
+        writer.add_bytes("bagit.txt", &text("a")).unwrap();
+        writer.add_bytes("data/b", &text("b")).unwrap();
+        writer.finish().unwrap();
+        let bag = ZipBag::open(&path).unwrap();
+        let mut inner = Vec::new();
+        let mut outer = Vec::new();
+        bag.read_with("bagit.txt", &mut |reader| {
+            bag.read_with("data/b", &mut |nested| {
+                nested.read_to_end(&mut inner).map(drop)
+            })?;
+            reader.read_to_end(&mut outer).map(drop)
+        })
+        .unwrap();
+        assert_eq!((outer, inner), (text("a"), text("b")));
+    }
+
     /// An entry inflated whole, then checked as a streamed one would be.
     fn inflate_whole(compressed: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
         let mut whole = WholeInflater::default();
