@@ -78,18 +78,29 @@ pub fn check_digests(
     if beside.len() < SIDE_BY_SIDE_MIN_FILES {
         beside.clear();
     }
-    // One after the other, not side by side: a thread waiting for its
-    // part of one would take up files of the other, and hold up the lanes.
-    let read = jobs()
-        .filter(|job| beside.binary_search(&job.index).is_err())
-        .fold(Read::default, |mut read, job| {
-            let index = job.index;
-            read.add(index, check_file(store, job, progress));
-            read
-        })
-        .reduce(Read::default, Read::join);
-    let beside = beside.iter().filter_map(|&index| job(index));
-    let mut read = read.join(check_side_by_side(store, beside, progress));
+    // Side by side: a thread waiting in one may take up files of the
+    // other, which the buffers taken, not borrowed, allow. One after the
+    // other was 6-8% slower on many-small (alternated `verify` runs).
+    let (read, read_beside) = rayon::join(
+        || {
+            jobs()
+                .filter(|job| beside.binary_search(&job.index).is_err())
+                .fold(Read::default, |mut read, job| {
+                    let index = job.index;
+                    read.add(index, check_file(store, job, progress));
+                    read
+                })
+                .reduce(Read::default, Read::join)
+        },
+        || {
+            check_side_by_side(
+                store,
+                beside.iter().filter_map(|&index| job(index)),
+                progress,
+            )
+        },
+    );
+    let mut read = read.join(read_beside);
     read.findings.sort_by_key(|(index, _)| *index);
     read.sha256.sort_by_key(|(index, _)| *index);
     for (_, finding) in read.findings {
