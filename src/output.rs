@@ -1,5 +1,7 @@
 //! Writing outputs atomically: into a temporary file (or directory) beside
-//! the target, renamed into place only when complete.
+//! the target, renamed into place only when complete. A target another
+//! program makes after corpack found none there is left as it is
+//! ([`Error::OutputConflict`]).
 //!
 //! A temporary file is named `.corpack-XXXXXX.tmp` ([`TEMP_PREFIX`],
 //! [`TEMP_SUFFIX`]) and holds an exclusive lock (`flock` on Unix,
@@ -234,10 +236,12 @@ impl AtomicDir {
     }
 
     /// Moves the complete directory into place, once all it holds is on
-    /// disk. An existing target (only with `overwrite`) is first renamed
-    /// aside, and removed once the new one is in place and their directory
-    /// synced, so the target is never missing or half-written, nor left
-    /// aside by an interruption.
+    /// disk. An existing target (only with `overwrite`) is swapped with it
+    /// in one step where the file system can, else first renamed aside,
+    /// and removed once the new one is in place and their directory
+    /// synced, so the target is never half-written, nor left aside by an
+    /// interruption; what another program makes at the target meanwhile
+    /// is left as it is ([`Error::OutputConflict`]).
     pub fn commit(self) -> Result<()> {
         self.commit_by(&sync_tree)
     }

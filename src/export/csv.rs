@@ -2,8 +2,9 @@
 //! `import csv` reads (see [`crate::import::csv`]), so that
 //! `import(export(x)) == x`.
 //!
-//! A bundle is verified first, and one that does not verify is refused:
-//! its records cannot be trusted. Its records are read from its RO-Crate
+//! A bundle is verified first, and one that does not verify, or whose
+//! records break a rule of `collection.toml`, is refused: its records
+//! cannot be trusted. Its records are read from its RO-Crate
 //! metadata ([`crate::rocrate::read_collection`]), so they come in the
 //! order the crate keeps, media types and the checksums of held files
 //! explicit.

@@ -1,7 +1,8 @@
 //! Writing a collection or bundle in other formats: CSV, and the import
 //! formats of repositories (OCFL, DSpace, DataCite, InvenioRDM). Every
 //! export from a bundle verifies it in full first and writes nothing for an
-//! invalid one ([`verified::open`]).
+//! invalid one, nor for one whose records break a rule of
+//! `collection.toml` ([`verified::open`]).
 
 pub mod csv;
 pub mod datacite;

@@ -1,5 +1,6 @@
 //! Validity: every listed file's checksums, each file read once for all
-//! its algorithms, files in parallel.
+//! its algorithms, files in parallel; large files whose SHA-512 is wanted
+//! are read side by side, their SHA-512s hashed together ([`Sha512Lanes`]).
 
 use std::io;
 
