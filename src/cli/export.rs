@@ -47,7 +47,7 @@ fn export_csv(args: &ExportArgs) -> anyhow::Result<Outcome> {
             ));
         } else {
             text.push_str(&format!(
-                "refused: {} does not verify ({} errors); nothing written\n",
+                "refused: {} has {} errors (above); nothing was written\n",
                 report.source.display(),
                 count(&report.findings, Severity::Error)
             ));
@@ -93,7 +93,7 @@ fn export_ocfl(args: &ExportArgs) -> anyhow::Result<Outcome> {
                 "nothing to do: the head {head} of the OCFL object {id} in {object} already holds this bundle\n"
             ),
             OcflAction::Refused if report.object_findings.is_empty() => format!(
-                "refused: {} is not a valid bundle; nothing was written\n",
+                "refused: {} has errors (above); nothing was written\n",
                 report.bundle.display()
             ),
             OcflAction::Refused => format!(
@@ -138,8 +138,9 @@ fn repository(run: Exporter, args: &ExportArgs) -> anyhow::Result<Outcome> {
             ));
         } else {
             text.push_str(&format!(
-                "refused: {} does not verify; nothing was written\n",
-                report.bundle.display()
+                "refused: {} has {} errors (above); nothing was written\n",
+                report.bundle.display(),
+                count(&report.findings, Severity::Error)
             ));
         }
         print_text(&text)?;

@@ -449,6 +449,21 @@ fn records_that_break_the_collection_s_rules_are_refused() {
                 "{format}: {message}: {report}"
             );
             assert!(!out.exists(), "{format}: nothing may be written");
+            // verify calls the bag valid: the text does not say otherwise.
+            let text = corpack()
+                .args(["export", format])
+                .arg(&bag)
+                .arg("-o")
+                .arg(&out)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&text.stdout);
+            assert!(
+                stdout.contains("refused: ")
+                    && stdout.contains("errors (above); nothing was written")
+                    && !stdout.contains("does not verify"),
+                "{format}: {stdout}"
+            );
         }
     }
 }
