@@ -346,6 +346,18 @@ fn the_validators_reject_broken_records() {
     assert!(outcome.stdout.contains("resource_types.yaml"), "{outcome}");
 }
 
+/// `corpack export <format> <bag> -o <out>`, with `extra` arguments.
+fn run_export(format: &str, bag: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    corpack()
+        .args(["export", format])
+        .arg(bag)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn an_invalid_bundle_is_refused_and_nothing_is_written() {
     let dir = Dir::new();
@@ -356,14 +368,7 @@ fn an_invalid_bundle_is_refused_and_nothing_is_written() {
     fs::write(bag.join("data/documents/letter.txt"), "A forged letter.\n").unwrap();
     for format in ["datacite", "invenio", "dspace-saf"] {
         let out = dir.join(format);
-        let output = corpack()
-            .args(["export", format])
-            .arg(&bag)
-            .arg("-o")
-            .arg(&out)
-            .arg("--json")
-            .output()
-            .unwrap();
+        let output = run_export(format, &bag, &out, &["--json"]);
         assert_eq!(output.status.code(), Some(1), "{format}");
         let report: Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(report["exported"], false);
@@ -427,14 +432,7 @@ fn records_that_break_the_collection_s_rules_are_refused() {
         corpack().arg("verify").arg(&bag).assert().success();
         for format in ["datacite", "invenio", "dspace-saf", "csv", "ocfl"] {
             let out = dir.join(format);
-            let output = corpack()
-                .args(["export", format])
-                .arg(&bag)
-                .arg("-o")
-                .arg(&out)
-                .arg("--json")
-                .output()
-                .unwrap();
+            let output = run_export(format, &bag, &out, &["--json"]);
             let stdout = String::from_utf8_lossy(&output.stdout);
             assert_eq!(output.status.code(), Some(1), "{format}: {stdout}");
             let report: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -450,13 +448,7 @@ fn records_that_break_the_collection_s_rules_are_refused() {
             );
             assert!(!out.exists(), "{format}: nothing may be written");
             // verify calls the bag valid: the text does not say otherwise.
-            let text = corpack()
-                .args(["export", format])
-                .arg(&bag)
-                .arg("-o")
-                .arg(&out)
-                .output()
-                .unwrap();
+            let text = run_export(format, &bag, &out, &[]);
             let stdout = String::from_utf8_lossy(&text.stdout);
             assert!(
                 stdout.contains("refused: ")
