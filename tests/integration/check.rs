@@ -27,6 +27,18 @@ fn error_places(report: &serde_json::Value, dir: &Dir) -> Vec<String> {
         .collect()
 }
 
+/// The `--json` report of `check` on `dir/c`, which must find it invalid
+/// (exit 1).
+fn invalid_check_report(dir: &Dir) -> serde_json::Value {
+    let output = corpack()
+        .args(["check", "--json"])
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 #[test]
 fn a_good_collection_checks_with_warnings() {
     let dir = Dir::new();
@@ -295,13 +307,7 @@ authors = [
 "
         ),
     );
-    let output = corpack()
-        .args(["check", "--json"])
-        .arg(dir.join("c"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = invalid_check_report(&dir);
     // The organization's orcid, the second "Ann", and the file not found:
     // not the [[document]] headers (lines 8 and 18).
     assert_eq!(
@@ -341,13 +347,7 @@ fn a_file_parsed_whole_has_every_table_that_does_not_read_reported() {
 {COLLECTION_HEADER}"
         ),
     );
-    let output = corpack()
-        .args(["check", "--json"])
-        .arg(dir.join("c"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = invalid_check_report(&dir);
     assert_eq!(
         error_places(&report, &dir),
         [
@@ -401,13 +401,7 @@ disputed_by = [{{ document = \"letter\", doi = \"10.1000/182\" }}]
 "
         ),
     );
-    let output = corpack()
-        .args(["check", "--json"])
-        .arg(dir.join("c"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = invalid_check_report(&dir);
     assert_eq!(
         error_places(&report, &dir),
         [

@@ -11,18 +11,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::generated;
-use crate::util::{Dir, corpack, repo_root, sample_collection, shared_dir};
+use crate::util::{Dir, corpack, pack, repo_root, sample_collection, shared_dir};
 use crate::validators::validators;
-
-/// Packs `collection` into `dir/<name>.zip`.
-fn pack(collection: &Path, bundle: &Path, sources: &[PathBuf]) {
-    let mut command = corpack();
-    command.arg("pack").arg(collection).arg("-o").arg(bundle);
-    for source in sources {
-        command.arg("--source").arg(source);
-    }
-    command.arg("--quiet").assert().success();
-}
 
 /// `corpack export FORMAT BUNDLE -o OUTPUT --json`, which must succeed.
 pub fn export(format: &str, bundle: &Path, output: &Path) -> Value {

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use crate::datacite::{DISPUTED, export, tree};
 use crate::generated;
-use crate::util::{Dir, corpack, repo_root, sample_collection, shared_dir};
+use crate::util::{Dir, corpack, pack, repo_root, sample_collection, shared_dir};
 
 /// Fields of DSpace's `config/registries/dublin-core-types.xml` (`dc`), as
 /// `element.qualifier` (`none` unqualified): those an export may use.
@@ -403,14 +403,7 @@ fn disputing_works_are_relations() {
     dir.create("disputes/claim.txt", "A claim.\n");
     dir.create("disputes/answer.txt", "An answer.\n");
     let bundle = dir.join("disputes.zip");
-    corpack()
-        .arg("pack")
-        .arg(dir.join("disputes"))
-        .arg("-o")
-        .arg(&bundle)
-        .arg("--quiet")
-        .assert()
-        .success();
+    pack(&dir.join("disputes"), &bundle, &[]);
     let out = dir.join("out");
     export("dspace-saf", &bundle, &out);
     assert_clean(&out);
@@ -441,14 +434,7 @@ fn disputing_works_are_relations() {
 fn catalogued_documents_become_metadata_only_items() {
     let dir = Dir::new();
     let bundle = dir.join("sample.zip");
-    corpack()
-        .arg("pack")
-        .arg(sample_collection(&dir, "sample"))
-        .arg("-o")
-        .arg(&bundle)
-        .arg("--quiet")
-        .assert()
-        .success();
+    pack(&sample_collection(&dir, "sample"), &bundle, &[]);
     let out = dir.join("out");
     let report = export("dspace-saf", &bundle, &out);
     assert_eq!(
@@ -488,14 +474,7 @@ fn a_large_incompressible_document_exports() {
         .collect();
     fs::write(collection.join("with space.csv"), &noise).unwrap();
     let bundle = dir.join("sample.zip");
-    corpack()
-        .arg("pack")
-        .arg(&collection)
-        .arg("-o")
-        .arg(&bundle)
-        .arg("--quiet")
-        .assert()
-        .success();
+    pack(&collection, &bundle, &[]);
     let out = dir.join("out");
     export("dspace-saf", &bundle, &out);
     assert_clean(&out);
@@ -517,14 +496,7 @@ fn a_failed_write_names_the_output_not_the_bundle() {
     let collection = sample_collection(&dir, "sample");
     fs::write(collection.join("with space.csv"), vec![b'x'; 2 << 20]).unwrap();
     let bundle = dir.join("sample.zip");
-    corpack()
-        .arg("pack")
-        .arg(&collection)
-        .arg("-o")
-        .arg(&bundle)
-        .arg("--quiet")
-        .assert()
-        .success();
+    pack(&collection, &bundle, &[]);
     let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("corpack"));
     command
         .args(["export", "dspace-saf"])
@@ -572,14 +544,7 @@ fn generated_collections_export_to_clean_archives() {
 fn the_checker_finds_what_dspace_would_trip_on() {
     let dir = Dir::new();
     let bundle = dir.join("sample.zip");
-    corpack()
-        .arg("pack")
-        .arg(sample_collection(&dir, "sample"))
-        .arg("-o")
-        .arg(&bundle)
-        .arg("--quiet")
-        .assert()
-        .success();
+    pack(&sample_collection(&dir, "sample"), &bundle, &[]);
     let out = dir.join("out");
     export("dspace-saf", &bundle, &out);
     let item = item_of(&out, "letter");

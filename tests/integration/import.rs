@@ -37,6 +37,24 @@ fn import_csv(csv: &Path, out: &Path, files: &Path) -> assert_cmd::assert::Asser
         .assert()
 }
 
+/// The `--json` report of an `import csv` of `csv` into `out` (with
+/// `--files` if given) that fails on its records (exit 2).
+fn failed_import_report(csv: &Path, out: &Path, files: Option<&Path>) -> serde_json::Value {
+    let mut command = corpack();
+    command
+        .args(["import", "csv", "--json"])
+        .arg(csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(out);
+    if let Some(files) = files {
+        command.arg("--files").arg(files);
+    }
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 #[test]
 fn the_seed_csv_is_the_seed_collection() {
     let dir = Dir::new();
@@ -189,16 +207,7 @@ fn a_bad_cell_writes_nothing() {
             "m.csv:3:3: dc.date: invalid EDTF date \"June 1937\"",
         ));
     assert!(!out.exists(), "nothing may be written");
-    let output = corpack()
-        .args(["import", "csv", "--json"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = failed_import_report(&csv, &out, None);
     assert_eq!(report["records"][0]["line"], 3);
     assert_eq!(report["records"][0]["column"], 3);
     assert_eq!(report["records"][0]["field"], "dc.date");
@@ -213,22 +222,18 @@ fn an_error_names_the_line_of_the_file_its_row_starts_on() {
         "m.csv",
         "filename,dc.title,dc.date\r\n\r\na.txt,\"A\r\nletter\",1937~\r\nb.txt,B,June 1937\r\n",
     );
-    let import = |json: bool| {
-        let mut command = corpack();
-        command
-            .args(["import", "csv"])
-            .arg(&csv)
-            .args(COLLECTION_FLAGS);
-        if json {
-            command.arg("--json");
-        }
-        command.arg("-o").arg(dir.join("c")).assert().code(2)
-    };
-    import(false).stderr(contains(
-        "m.csv:5:3: dc.date: invalid EDTF date \"June 1937\"",
-    ));
-    let output = import(true).get_output().stdout.clone();
-    let report: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    corpack()
+        .args(["import", "csv"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(dir.join("c"))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "m.csv:5:3: dc.date: invalid EDTF date \"June 1937\"",
+        ));
+    let report = failed_import_report(&csv, &dir.join("c"), None);
     assert_eq!(
         (&report["line"], &report["column"], &report["field"]),
         (
@@ -248,16 +253,7 @@ fn a_rule_broken_by_a_cell_names_that_cell_s_column() {
          a.txt,A,Ann,Board | type=organization | role=editor | orcid=0000-0002-1825-0097,W,W\n",
     );
     let out = dir.join("c");
-    let output = corpack()
-        .args(["import", "csv", "--json"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = failed_import_report(&csv, &out, None);
     let cells: Vec<(u64, u64, &str)> = report["records"]
         .as_array()
         .unwrap()
@@ -321,18 +317,7 @@ fn a_file_not_found_is_an_error_at_its_filename_cell() {
         ),
     );
     let out = dir.join("c");
-    let output = corpack()
-        .args(["import", "csv", "--json"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .arg("--files")
-        .arg(dir.join("files"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = failed_import_report(&csv, &out, Some(&dir.join("files")));
     assert_eq!(
         (&report["line"], &report["column"], &report["field"]),
         (

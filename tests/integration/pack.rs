@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime};
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::util::{COLLECTION_HEADER, Dir, corpack, sample_collection, shared_dir, zip_names};
+use crate::util::{
+    COLLECTION_HEADER, Dir, corpack, pack, sample_collection, shared_dir, zip_names,
+};
 
 #[test]
 fn packs_a_collection_into_a_bag_in_a_zip() {
@@ -418,14 +420,7 @@ fn an_organization_assessor_is_the_organization_of_its_name() {
          assessed_by = { name = \"Corpus Workshop\", type = \"organization\" }\n",
     );
     let bundle = dir.join("c.zip");
-    corpack()
-        .arg("pack")
-        .arg(dir.join("c"))
-        .arg("-o")
-        .arg(&bundle)
-        .arg("-q")
-        .assert()
-        .success();
+    pack(&dir.join("c"), &bundle, &[]);
     let mut archive = zip::ZipArchive::new(fs::File::open(&bundle).unwrap()).unwrap();
     let mut text = String::new();
     archive

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256, Sha512};
 use zip::write::SimpleFileOptions;
 
-use crate::util::{Dir, corpack, repo_root, sample_collection, shared_dir};
+use crate::util::{Dir, corpack, pack, repo_root, sample_collection, shared_dir};
 use crate::validators::validators;
 
 fn own_profile() -> PathBuf {
@@ -44,15 +44,6 @@ fn profile_codes(codes: &[String]) -> Vec<&str> {
         .map(String::as_str)
         .filter(|c| c.starts_with("profile-"))
         .collect()
-}
-
-fn pack(collection: &Path, bundle: &Path, sources: &[PathBuf]) {
-    let mut command = corpack();
-    command.arg("pack").arg(collection).arg("-o").arg(bundle);
-    for source in sources {
-        command.arg("--source").arg(source);
-    }
-    command.arg("--quiet").assert().success();
 }
 
 #[test]

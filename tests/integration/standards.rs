@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::util::{Dir, corpack, repo_root, shared_dir, unzip};
+use crate::util::{Dir, corpack, pack, repo_root, shared_dir, unzip};
 use crate::validators::validators;
 
 /// Packs `seeds/` (holding the talk when `../shared` is there) and returns
@@ -135,14 +135,7 @@ fn rocrate_validator_accepts_every_field_of_the_record() {
     dir.create("c/talk.txt", "A talk.\n");
     dir.create("c/notes/licensed.md", "# Licensed\n");
     let bundle = dir.join("every.zip");
-    corpack()
-        .arg("pack")
-        .arg(dir.join("c"))
-        .arg("-o")
-        .arg(&bundle)
-        .arg("-q")
-        .assert()
-        .success();
+    pack(&dir.join("c"), &bundle, &[]);
     unzip(&bundle, &dir.join("unzipped"));
     validators()
         .rocrate_validate(&dir.join("unzipped/every-field/data"))

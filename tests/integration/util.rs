@@ -56,6 +56,17 @@ pub fn corpack() -> Command {
     command
 }
 
+/// Packs `collection` into `bundle`, with `--source` for each of
+/// `sources`; the pack must succeed.
+pub fn pack(collection: &Path, bundle: &Path, sources: &[PathBuf]) {
+    let mut command = corpack();
+    command.arg("pack").arg(collection).arg("-o").arg(bundle);
+    for source in sources {
+        command.arg("--source").arg(source);
+    }
+    command.arg("--quiet").assert().success();
+}
+
 /// A scratch directory, removed when dropped.
 pub struct Dir {
     dir: tempfile::TempDir,
