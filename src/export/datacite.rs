@@ -28,7 +28,8 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    PlainDate, collection_urn, contested_note, date_information, document_urn, provenance_note,
+    DisputingId, PlainDate, collection_urn, contested_note, date_information, document_urn,
+    provenance_note,
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::License;
@@ -185,22 +186,16 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         }));
     }
     for work in &document.contested.disputed_by {
-        let (identifier, resource_type) = match work {
-            DisputingWork::Cited(work) => {
-                let identifier = match (&work.doi, &work.url) {
-                    (Some(doi), _) => Some((doi.as_str().to_string(), "DOI")),
-                    (None, Some(url)) => Some((url.to_string(), "URL")),
-                    (None, None) => None,
-                };
-                (identifier, work.kind.map(work_resource_type))
-            }
-            // A document of the collection is identified as its own
-            // record is, by its URN.
-            DisputingWork::Document { id, .. } => {
-                let media_type = bundle.document(id).map(Document::media_type_or_guess);
-                let resource_type = media_type.map(|m| resource_type_general(m.as_str()));
-                (Some((document_urn(info, id), "URN")), resource_type)
-            }
+        let identifier = DisputingId::of(info, work).map(|id| match id {
+            DisputingId::Doi(doi) => (doi.as_str().to_string(), "DOI"),
+            DisputingId::Url(url) => (url.to_string(), "URL"),
+            DisputingId::Urn(urn) => (urn, "URN"),
+        });
+        let resource_type = match work {
+            DisputingWork::Cited(work) => work.kind.map(work_resource_type),
+            DisputingWork::Document { id, .. } => bundle
+                .document(id)
+                .map(|d| resource_type_general(d.media_type_or_guess().as_str())),
         };
         if let Some((identifier, kind)) = identifier {
             let mut relation = json!({

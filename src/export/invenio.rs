@@ -30,7 +30,8 @@ use isolang::Language;
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    PlainDate, collection_urn, contested_note, date_information, document_urn, provenance_note,
+    DisputingId, PlainDate, collection_urn, contested_note, date_information, document_urn,
+    provenance_note,
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::{LanguageTag, License};
@@ -199,20 +200,14 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         }));
     }
     for work in &document.contested.disputed_by {
-        let (identifier, disputing) = match work {
-            DisputingWork::Cited(work) => {
-                let identifier = match (&work.doi, &work.url) {
-                    (Some(doi), _) => Some((doi.as_str().to_string(), "doi")),
-                    (None, Some(url)) => Some((url.to_string(), "url")),
-                    (None, None) => None,
-                };
-                (identifier, None)
-            }
-            // A document of the collection is identified as its own
-            // record is, by its URN.
-            DisputingWork::Document { id, .. } => {
-                (Some((document_urn(info, id), "urn")), bundle.document(id))
-            }
+        let identifier = DisputingId::of(info, work).map(|id| match id {
+            DisputingId::Doi(doi) => (doi.as_str().to_string(), "doi"),
+            DisputingId::Url(url) => (url.to_string(), "url"),
+            DisputingId::Urn(urn) => (urn, "urn"),
+        });
+        let disputing = match work {
+            DisputingWork::Cited(_) => None,
+            DisputingWork::Document { id, .. } => bundle.document(id),
         };
         if let Some((identifier, scheme)) = identifier {
             let mut relation = json!({

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::collection::values::Slug;
+use crate::collection::values::{Doi, Slug, WebUrl};
 use crate::collection::{
     Aspect, CollectionInfo, Contested, DisputingWork, Document, Place, Provenance, Status,
 };
@@ -162,22 +162,51 @@ impl CitedAs {
         work: &DisputingWork,
         document: impl Fn(&Slug) -> Option<&'a Document>,
     ) -> CitedAs {
-        match work {
-            DisputingWork::Cited(work) => CitedAs {
-                name: work.citation.trim().to_string(),
-                uri: match (&work.doi, &work.url) {
-                    (Some(doi), _) => Some(doi.url()),
-                    (None, url) => url.as_ref().map(ToString::to_string),
-                },
-            },
+        let name = match work {
+            DisputingWork::Cited(work) => work.citation.as_str(),
             DisputingWork::Document { id, citation } => {
                 let title = || document(id).map(|d| d.title.as_str());
-                let name = citation.as_deref().or_else(title);
-                CitedAs {
-                    name: name.unwrap_or(id.as_str()).trim().to_string(),
-                    uri: Some(document_urn(info, id)),
-                }
+                citation.as_deref().or_else(title).unwrap_or(id.as_str())
             }
+        };
+        CitedAs {
+            name: name.trim().to_string(),
+            uri: DisputingId::of(info, work).map(DisputingId::uri),
+        }
+    }
+}
+
+/// What identifies a disputing work: its DOI, else its URL; a document of
+/// the collection, its URN. A work cited in words alone has none.
+pub enum DisputingId<'a> {
+    /// A DOI.
+    Doi(&'a Doi),
+    /// A URL.
+    Url(&'a WebUrl),
+    /// A document of the collection's URN.
+    Urn(String),
+}
+
+impl<'a> DisputingId<'a> {
+    /// The identifier of `work`, a work disputing a document of `info`'s
+    /// collection.
+    pub fn of(info: &CollectionInfo, work: &'a DisputingWork) -> Option<DisputingId<'a>> {
+        match work {
+            DisputingWork::Cited(work) => match (&work.doi, &work.url) {
+                (Some(doi), _) => Some(DisputingId::Doi(doi)),
+                (None, Some(url)) => Some(DisputingId::Url(url)),
+                (None, None) => None,
+            },
+            DisputingWork::Document { id, .. } => Some(DisputingId::Urn(document_urn(info, id))),
+        }
+    }
+
+    /// The identifier as a URI: a DOI as its `https://doi.org/` URL.
+    pub fn uri(self) -> String {
+        match self {
+            DisputingId::Doi(doi) => doi.url(),
+            DisputingId::Url(url) => url.to_string(),
+            DisputingId::Urn(urn) => urn,
         }
     }
 }
