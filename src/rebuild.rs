@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::bagit::tagfile;
+use crate::bundle::read_full;
 use crate::error::{Error, IoContext, Result};
 use crate::names::{ALLOWED_TAG, NameCheck};
 use crate::pack;
@@ -194,19 +195,6 @@ fn first_difference(a: File, b: &File) -> io::Result<Option<u64>> {
         }
         offset += n as u64;
     }
-}
-
-fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match reader.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(filled)
 }
 
 /// An entry's place in the rebuilt archive.

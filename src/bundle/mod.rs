@@ -60,6 +60,20 @@ impl PackedDocument<'_> {
     }
 }
 
+/// Reads until `buffer` is full or the reader ends; returns the bytes read.
+pub(crate) fn read_full(reader: &mut impl io::Read, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match reader.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(filled)
+}
+
 /// The path relative to the bag root of the document whose record's file
 /// is `file`: `data/documents/<file>`, in Unicode NFC.
 pub fn bag_path(file: &str) -> String {

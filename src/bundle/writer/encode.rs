@@ -9,7 +9,7 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 
 use super::CHUNK;
 use super::output::Output;
-use super::source::read_full;
+use crate::bundle::read_full;
 use crate::bundle::zip::Method;
 use crate::error::{Error, Result};
 

@@ -36,8 +36,9 @@ mod stream;
 
 use self::encode::{Compressed, Deflater, WholeDeflater, already_compressed, worth_deflating};
 use self::output::Output;
-use self::source::{changed_size, check_unchanged, read_full, read_start};
+use self::source::{changed_size, check_unchanged, read_start};
 use self::stream::Levels;
+use super::read_full;
 use super::zip::{Entry, Method, central_directory, local_header, local_header_len};
 use crate::digest::{DigestsHasher, FileDigests};
 use crate::error::{Error, IoContext, Result};

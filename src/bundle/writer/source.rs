@@ -2,9 +2,10 @@
 //! was when opened.
 
 use std::fs::{File, Metadata};
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 
+use crate::bundle::read_full;
 use crate::error::{Error, IoContext, Result};
 
 /// Fails unless `read` bytes are the file's size and the file, opened as
@@ -120,20 +121,6 @@ fn read_cached(file: &mut File, buffer: &mut [u8]) -> usize {
 #[cfg(not(target_os = "linux"))]
 fn read_cached(_: &mut File, _: &mut [u8]) -> usize {
     0
-}
-
-/// Reads until `buffer` is full or the file ends; returns the bytes read.
-pub(super) fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(filled)
 }
 
 #[cfg(test)]
