@@ -33,7 +33,7 @@ impl Sha512Lanes {
     /// `count` fresh hashes, at most [`LANES`].
     pub fn new(count: usize) -> Sha512Lanes {
         assert!(count <= LANES, "{count} streams, at most {LANES}");
-        if side_by_side_supported() {
+        if Sha512Lanes::side_by_side() {
             Sha512Lanes(Streams::SideBySide(Box::new(SideBySide::new(count))))
         } else {
             Sha512Lanes(Streams::OneByOne(
@@ -67,18 +67,11 @@ impl Sha512Lanes {
     /// Whether streams are hashed side by side here, faster than one by
     /// one; if not, hashing files one at a time spreads better over cores.
     pub fn side_by_side() -> bool {
-        side_by_side_supported()
+        #[cfg(target_arch = "x86_64")]
+        return std::arch::is_x86_feature_detected!("avx512f");
+        #[cfg(not(target_arch = "x86_64"))]
+        false
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-fn side_by_side_supported() -> bool {
-    std::arch::is_x86_feature_detected!("avx512f")
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn side_by_side_supported() -> bool {
-    false
 }
 
 /// The streams' states, and the part of a block each has been given.
