@@ -134,11 +134,7 @@ impl VerifiedBundle {
     /// The size of a document's file, if the bundle holds it.
     pub fn held_size(&self, document: &Document) -> Option<u64> {
         let path = VerifiedBundle::bag_path(document);
-        self.store
-            .files()
-            .binary_search_by(|f| f.path.as_str().cmp(&path))
-            .ok()
-            .map(|index| self.store.files()[index].size)
+        self.store.file(&path).map(|file| file.size)
     }
 
     /// Copies a held document's bytes to the file `to` (not synced to

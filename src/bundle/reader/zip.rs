@@ -361,9 +361,8 @@ impl ZipBag {
     /// The entry at `path`, where its data is, and a reader of its raw data.
     fn entry(&self, path: &str) -> io::Result<(&StoredFile, EntryData, Take<SharedFile>)> {
         let position = self
-            .files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .map_err(|_| io::Error::new(io::ErrorKind::NotFound, format!("no entry {path:?}")))?;
+            .position(path)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("no entry {path:?}")))?;
         let stored = &self.files[position];
         if !stored.readable {
             return Err(io::Error::new(
