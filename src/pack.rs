@@ -217,13 +217,13 @@ pub fn build(
             whole_level: WHOLE_DEFLATE_LEVEL,
         },
     );
-    let check_declared = |i: usize, written: &WrittenFile| {
+    let check_declared = |i: usize, sha256: &[u8; 32]| {
         let index = order[i];
         if !records.declares_sha256(index) {
             return Ok(());
         }
         let document = loaded.document(index)?;
-        let actual = written.digests.to_hex().sha256;
+        let actual = hex::encode(sha256);
         match &document.sha256 {
             Some(declared) if declared.as_str() != actual => {
                 let message = format!(

@@ -10,9 +10,11 @@ use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384};
 use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 
+pub use self::batch::Sha512Batch;
 pub use self::lanes::{LANES, Sha512Lanes};
 pub use self::sha512::Sha512;
 
+mod batch;
 mod lanes;
 mod sha512;
 
@@ -294,6 +296,16 @@ pub struct FileDigests {
 }
 
 impl FileDigests {
+    /// The two digests, computed apart.
+    pub fn new(sha256: [u8; 32], sha512: [u8; 64]) -> FileDigests {
+        FileDigests { sha256, sha512 }
+    }
+
+    /// The SHA-256 in binary.
+    pub fn sha256(&self) -> &[u8; 32] {
+        &self.sha256
+    }
+
     /// Both digests of `bytes`.
     pub fn of(bytes: &[u8]) -> FileDigests {
         let mut hasher = DigestsHasher::new();

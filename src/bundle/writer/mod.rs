@@ -1,7 +1,9 @@
 //! Writing a zip archive from files, in parallel, with reproducible bytes.
 //!
 //! Each file is read once; the same chunks feed SHA-256, SHA-512, CRC-32 and
-//! the compressor. Workers take files in archive order. A file's place in
+//! the compressor. A file of less than one chunk is copied for its SHA-512,
+//! which each worker computes for eight such files side by side
+//! ([`Sha512Batch`]). Workers take files in archive order. A file's place in
 //! the archive depends only on the entries before it, so a worker writes its
 //! entry at an offset it reserves once every earlier entry has reserved
 //! its own; large stored files stream straight to their place while other
@@ -27,6 +29,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use flate2::{Compress, Compression};
+use sha2::{Digest, Sha256};
 
 mod encode;
 mod output;
@@ -40,7 +43,7 @@ use self::source::{changed_size, check_unchanged, read_start};
 use self::stream::Levels;
 use super::read_full;
 use super::zip::{Entry, Method, central_directory, local_header, local_header_len};
-use crate::digest::{DigestsHasher, FileDigests};
+use crate::digest::{DigestsHasher, FileDigests, Sha512Batch};
 use crate::error::{Error, IoContext, Result};
 
 /// The unit of reading and of feeding the compressor.
@@ -128,13 +131,13 @@ impl ArchiveWriter {
 
     /// Adds files as entries, in the order given, reading each once.
     ///
-    /// `on_file` is called with each file's index and facts as soon as it
-    /// has been read, and may fail to stop the whole archive (a checksum
+    /// `on_file` is called with each file's index and SHA-256 as soon as
+    /// it has been read, and may fail to stop the whole archive (a checksum
     /// that does not match, say). `on_bytes` reports progress.
     pub fn add_files(
         &mut self,
         files: &[FileSource],
-        on_file: &(dyn Fn(usize, &WrittenFile) -> Result<()> + Sync),
+        on_file: &(dyn Fn(usize, &[u8; 32]) -> Result<()> + Sync),
         on_bytes: &(dyn Fn(u64) + Sync),
     ) -> Result<Vec<WrittenFile>> {
         let threads = self.options.threads.max(1);
@@ -211,7 +214,7 @@ impl ArchiveWriter {
             streamed: self.options.level,
         };
         let spill_dir = self.spill_dir.as_path();
-        let encoded: Vec<io::Result<Encoded>> = std::thread::scope(|scope| {
+        let encoded: Vec<io::Result<(Encoded, WrittenFile)>> = std::thread::scope(|scope| {
             let threads: Vec<_> = items
                 .iter()
                 .map(|(name, write)| {
@@ -225,10 +228,10 @@ impl ArchiveWriter {
         });
         let mut written = Vec::with_capacity(items.len());
         for encoded in encoded {
-            let mut encoded = encoded.at(&self.path)?;
+            let (mut encoded, file) = encoded.at(&self.path)?;
             encoded.entry.offset = self.offset;
             self.offset += encoded.entry.archive_len();
-            let (entry, file) = encoded.write(&Output::new(&self.file, &self.path))?;
+            let entry = encoded.write(&Output::new(&self.file, &self.path))?;
             self.entries.push(entry);
             self.read_back.push(false);
             written.push(file);
@@ -302,15 +305,14 @@ impl Layout {
 struct Encoded {
     entry: Entry,
     data: Compressed,
-    written: WrittenFile,
 }
 
 impl Encoded {
     /// Writes the local header and the data at the entry's offset.
-    fn write(self, out: &Output) -> Result<(Entry, WrittenFile)> {
+    fn write(self, out: &Output) -> Result<Entry> {
         let header = local_header(&self.entry);
         self.data.write_after(&header, out, self.entry.offset)?;
-        Ok((self.entry, self.written))
+        Ok(self.entry)
     }
 }
 
@@ -323,7 +325,7 @@ struct Run<'a> {
     out: Output<'a>,
     options: WriteOptions,
     spill_dir: &'a Path,
-    on_file: &'a (dyn Fn(usize, &WrittenFile) -> Result<()> + Sync),
+    on_file: &'a (dyn Fn(usize, &[u8; 32]) -> Result<()> + Sync),
     on_bytes: &'a (dyn Fn(u64) + Sync),
     layout: Mutex<Layout>,
     turn: Condvar,
@@ -339,8 +341,10 @@ struct Run<'a> {
     last_miss: AtomicUsize,
 }
 
-/// The entries and what was read of their files, by index, filled in as
-/// the entries are written: no second copy is made at the end.
+/// The entries and what was read of their files, by index: an entry is
+/// filled in as it is written, what was read of a file by the worker that
+/// read it, its SHA-512 perhaps later (see [`Sha512Batch`]). No second
+/// copy is made at the end.
 struct Results {
     entries: Vec<Entry>,
     written: Vec<WrittenFile>,
@@ -348,9 +352,8 @@ struct Results {
 }
 
 impl Results {
-    fn set(&mut self, index: usize, entry: Entry, written: WrittenFile, read_back: bool) {
+    fn place(&mut self, index: usize, entry: Entry, read_back: bool) {
         self.entries[index] = entry;
-        self.written[index] = written;
         self.read_back[index] = read_back;
     }
 }
@@ -375,6 +378,14 @@ fn unread() -> WrittenFile {
     }
 }
 
+/// What a worker keeps from one file to the next.
+struct Parts<'w> {
+    buffers: &'w mut [Vec<u8>; 2],
+    compress: &'w mut Compress,
+    whole: &'w mut WholeDeflater,
+    batch: &'w mut Sha512Batch<usize>,
+}
+
 /// Why a worker stopped early without an error of its own.
 struct Stopped;
 
@@ -391,6 +402,7 @@ impl Run<'_> {
         let mut buffers = [vec![0; CHUNK], vec![0; CHUNK]];
         let mut compress = Compress::new(Compression::new(self.options.level), false);
         let mut whole = WholeDeflater::new(self.options.whole_level);
+        let mut batch = Sha512Batch::new();
         loop {
             if self.failed.load(Ordering::Relaxed) {
                 return;
@@ -402,9 +414,16 @@ impl Run<'_> {
                 index
             };
             if index >= self.files.len() {
+                batch.finish(&mut |index, sha512| self.set_sha512(index, sha512));
                 return;
             }
-            let written = self.write_file(index, &mut buffers, &mut compress, &mut whole);
+            let parts = Parts {
+                buffers: &mut buffers,
+                compress: &mut compress,
+                whole: &mut whole,
+                batch: &mut batch,
+            };
+            let written = self.write_file(index, parts);
             // Most files are deflated whole by libdeflate: clearing the
             // compressor's tables after each was 2.5% of the files phase.
             if compress.total_in() > 0 || compress.total_out() > 0 {
@@ -429,6 +448,18 @@ impl Run<'_> {
         } else {
             hasher.update_here(piece);
         }
+    }
+
+    /// Records what was read of file `index`, before its entry is placed.
+    fn record(&self, index: usize, written: WrittenFile) {
+        self.results.lock().expect("no worker panicked").written[index] = written;
+    }
+
+    /// Completes the digests of file `index`, recorded without its SHA-512.
+    fn set_sha512(&self, index: usize, sha512: [u8; 64]) {
+        let mut results = self.results.lock().expect("no worker panicked");
+        let digests = &mut results.written[index].digests;
+        *digests = FileDigests::new(*digests.sha256(), sha512);
     }
 
     fn fail(&self, error: Error) {
@@ -468,20 +499,13 @@ impl Run<'_> {
         (offset, self.take_ready(layout))
     }
 
-    fn write_file(
-        &self,
-        index: usize,
-        buffers: &mut [Vec<u8>; 2],
-        compress: &mut Compress,
-        whole: &mut WholeDeflater,
-    ) -> Result<Result<(), Stopped>> {
-        let [chunk, back] = buffers;
+    fn write_file(&self, index: usize, parts: Parts<'_>) -> Result<Result<(), Stopped>> {
+        let [chunk, back] = parts.buffers;
         let source = &self.files[index];
         let joined = source.full_path();
         let path = joined.as_path();
         let mut file = File::open(path).at(path)?;
         let before = file.metadata().at(path)?;
-        let mut hasher = DigestsHasher::new();
         let mut crc = crc32fast::Hasher::new();
         let (first_len, cached) = read_start(&mut file, chunk, before.len()).at(path)?;
         if !cached {
@@ -498,15 +522,17 @@ impl Run<'_> {
         if !deflate && !single_chunk {
             return self.stream_stored(index, path, file, [chunk, back], &before);
         }
-        // A file of one chunk stays in `chunk` until it is encoded; a larger
-        // one is deflated as it is read.
-        let (uncompressed, streamed) = if single_chunk {
-            self.hash(&mut hasher, first);
+        // A file of one chunk stays in `chunk` until it is encoded, its
+        // SHA-512 left to the batch; a larger one is deflated as it is read.
+        let (uncompressed, streamed, sha256) = if single_chunk {
+            let sha256: [u8; 32] = Sha256::digest(first).into();
             crc.update(first);
             (self.on_bytes)(first_len as u64);
-            (first_len as u64, None)
+            check_unchanged(path, &file, &before, first_len as u64)?;
+            (first_len as u64, None, sha256)
         } else {
-            let mut deflater = Deflater::new(compress, self.spill_dir);
+            let mut hasher = DigestsHasher::new();
+            let mut deflater = Deflater::new(parts.compress, self.spill_dir);
             let mut total = 0u64;
             let mut len = first_len;
             while len > 0 {
@@ -525,14 +551,19 @@ impl Run<'_> {
                 (self.on_bytes)(len as u64);
                 len = read_full(&mut file, chunk).at(path)?;
             }
-            (total, Some(deflater.finish().at(path)?))
+            check_unchanged(path, &file, &before, total)?;
+            let digests = hasher.finish_binary();
+            let sha256 = *digests.sha256();
+            self.record(
+                index,
+                WrittenFile {
+                    size: total,
+                    digests,
+                },
+            );
+            (total, Some(deflater.finish().at(path)?), sha256)
         };
-        check_unchanged(path, &file, &before, uncompressed)?;
-        let written = WrittenFile {
-            size: uncompressed,
-            digests: hasher.finish_binary(),
-        };
-        (self.on_file)(index, &written)?;
+        (self.on_file)(index, &sha256)?;
         let entry = |method, compressed_size| Entry {
             name: Arc::clone(&source.name),
             method,
@@ -544,23 +575,26 @@ impl Run<'_> {
         match streamed {
             None => {
                 let first = &chunk[..first_len];
+                self.record(
+                    index,
+                    WrittenFile {
+                        size: uncompressed,
+                        digests: FileDigests::new(sha256, [0; 64]),
+                    },
+                );
+                parts.batch.add(index, first, &mut |index, sha512| {
+                    self.set_sha512(index, sha512)
+                });
                 let (method, data) = if deflate {
-                    whole.deflate_or_store(first)
+                    parts.whole.deflate_or_store(first)
                 } else {
                     (Method::Stored, first)
                 };
-                self.place_borrowed(index, entry(method, data.len() as u64), written, data)
+                self.place_borrowed(index, entry(method, data.len() as u64), data)
             }
             Some(data) => {
                 let entry = entry(Method::Deflated, data.len());
-                self.place(
-                    index,
-                    Encoded {
-                        entry,
-                        data,
-                        written,
-                    },
-                )
+                self.place(index, Encoded { entry, data })
             }
         }
     }
@@ -574,7 +608,6 @@ impl Run<'_> {
         &self,
         index: usize,
         mut entry: Entry,
-        written: WrittenFile,
         data: &[u8],
     ) -> Result<Result<(), Stopped>> {
         let ready = {
@@ -582,14 +615,7 @@ impl Run<'_> {
             if layout.next != index {
                 drop(layout);
                 let data = Compressed::Memory(data.to_vec());
-                return self.place(
-                    index,
-                    Encoded {
-                        entry,
-                        data,
-                        written,
-                    },
-                );
+                return self.place(index, Encoded { entry, data });
             }
             let (offset, ready) = self.take_turn(&mut layout, entry.archive_len());
             entry.offset = offset;
@@ -600,7 +626,7 @@ impl Run<'_> {
         self.results
             .lock()
             .expect("no worker panicked")
-            .set(index, entry, written, false);
+            .place(index, entry, false);
         self.write_ready(ready)?;
         Ok(Ok(()))
     }
@@ -643,11 +669,11 @@ impl Run<'_> {
 
     fn write_ready(&self, ready: Vec<(usize, Encoded)>) -> Result<()> {
         for (index, encoded) in ready {
-            let (entry, written) = encoded.write(&self.out)?;
+            let entry = encoded.write(&self.out)?;
             self.results
                 .lock()
                 .expect("no worker panicked")
-                .set(index, entry, written, false);
+                .place(index, entry, false);
         }
         Ok(())
     }
@@ -711,11 +737,9 @@ impl Run<'_> {
                 ),
             });
         }
-        let written = WrittenFile {
-            size,
-            digests: hasher.finish_binary(),
-        };
-        (self.on_file)(index, &written)?;
+        let digests = hasher.finish_binary();
+        (self.on_file)(index, digests.sha256())?;
+        self.record(index, WrittenFile { size, digests });
         let entry = Entry {
             name: Arc::clone(&source.name),
             method: Method::Stored,
@@ -728,7 +752,7 @@ impl Run<'_> {
         self.results
             .lock()
             .expect("no worker panicked")
-            .set(index, entry, written, true);
+            .place(index, entry, true);
         Ok(Ok(()))
     }
 }

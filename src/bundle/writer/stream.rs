@@ -38,7 +38,7 @@ pub(super) fn encode_stream(
     levels: Levels,
     spill_dir: &Path,
     write: &StreamWriter<'_>,
-) -> io::Result<Encoded> {
+) -> io::Result<(Encoded, WrittenFile)> {
     let mut compress = Compress::new(Compression::new(levels.streamed), false);
     let mut sink = Sink {
         pending: Vec::new(),
@@ -93,7 +93,7 @@ impl Sink<'_> {
         Ok(())
     }
 
-    fn finish(mut self, name: &str, whole_level: i32) -> io::Result<Encoded> {
+    fn finish(mut self, name: &str, whole_level: i32) -> io::Result<(Encoded, WrittenFile)> {
         self.hasher.update(&self.pending);
         self.crc.update(&self.pending);
         let (method, data) = match self.deflater.take() {
@@ -106,21 +106,19 @@ impl Sink<'_> {
                 (Method::Deflated, deflater.finish()?)
             }
         };
-        Ok(Encoded {
-            entry: Entry {
-                name: name.into(),
-                method,
-                crc32: self.crc.finalize(),
-                compressed_size: data.len(),
-                uncompressed_size: self.size,
-                offset: 0,
-            },
-            data,
-            written: WrittenFile {
-                size: self.size,
-                digests: self.hasher.finish_binary(),
-            },
-        })
+        let entry = Entry {
+            name: name.into(),
+            method,
+            crc32: self.crc.finalize(),
+            compressed_size: data.len(),
+            uncompressed_size: self.size,
+            offset: 0,
+        };
+        let written = WrittenFile {
+            size: self.size,
+            digests: self.hasher.finish_binary(),
+        };
+        Ok((Encoded { entry, data }, written))
     }
 }
 
@@ -185,7 +183,7 @@ mod tests {
             }
             Ok(())
         };
-        let encoded = encode_stream("e", LEVELS, dir.path(), &write).unwrap();
+        let (encoded, written) = encode_stream("e", LEVELS, dir.path(), &write).unwrap();
         let data = match encoded.data {
             Compressed::Memory(data) => data,
             Compressed::Spilled { mut file, .. } => {
@@ -196,7 +194,7 @@ mod tests {
                 data
             }
         };
-        (encoded.entry, data, encoded.written)
+        (encoded.entry, data, written)
     }
 
     #[test]
