@@ -839,6 +839,34 @@ mod tests {
         }
     }
 
+    /// Each file's digests are its own, whichever worker read it and
+    /// whenever its SHA-512 was finished, with any number of workers.
+    #[test]
+    fn every_file_gets_its_own_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources = mixed_files(dir.path());
+        for threads in [1, 2, 3, 8] {
+            let out = tempfile::tempfile_in(dir.path()).unwrap();
+            let options = WriteOptions {
+                threads,
+                level: 2,
+                whole_level: 1,
+            };
+            let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir.path(), options);
+            let written = writer.add_files(&sources, &|_, _| Ok(()), &|_| {}).unwrap();
+            for (source, written) in sources.iter().zip(&written) {
+                let bytes = std::fs::read(&source.path).unwrap();
+                assert_eq!(written.size, bytes.len() as u64);
+                let expected = FileDigests::of(&bytes);
+                assert!(
+                    written.digests == expected,
+                    "{} ({threads} threads)",
+                    source.name
+                );
+            }
+        }
+    }
+
     /// Writes `bytes` to `dir/name` with an old modification time, so that
     /// any later write moves it even within the clock's granularity.
     fn old_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
