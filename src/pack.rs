@@ -19,7 +19,9 @@ use serde::Serialize;
 use crate::bagit::PayloadOxum;
 use crate::bundle::recheck;
 use crate::bundle::tags::{self, Listing};
-use crate::bundle::writer::{ArchiveWriter, FileSource, Finished, WriteOptions, WrittenFile};
+use crate::bundle::writer::{
+    ArchiveWriter, FileSource, Finished, StreamWriter, WriteOptions, Written, WrittenFile,
+};
 use crate::bundle::{
     self, HeldFile, PackedDocument, PackedDocuments, ROCRATE_METADATA, ROCRATE_PREVIEW,
 };
@@ -159,16 +161,23 @@ pub struct Built {
     pub held: usize,
     /// Payload octets and files.
     pub oxum: PayloadOxum,
+    /// How many entries, from the first, had their data read back while
+    /// the RO-Crate was made (see [`recheck::recheck_written`]).
+    pub data_checked: usize,
 }
 
 /// Writes the bundle of `prepared` into the empty `file`, named `path` in
 /// errors; large compressed entries spill to unnamed files in `spill_dir`.
+/// With `read_back`, the documents' entries are read back while the
+/// RO-Crate is made, on cores it leaves idle; [`recheck::recheck`] of the
+/// result does the rest.
 pub fn build(
     prepared: &Prepared,
     file: File,
     path: &Path,
     spill_dir: &Path,
     threads: usize,
+    read_back: bool,
     progress: &dyn Progress,
 ) -> Result<Built> {
     let loaded = &prepared.loaded;
@@ -265,10 +274,21 @@ pub fn build(
         rocrate::write_preview_html_copying(&loaded.info, &packed, &mut json, spill_dir, out)
     };
     let crate_names = [ROCRATE_METADATA, ROCRATE_PREVIEW].map(|name| format!("{bag}/{name}"));
-    let crate_files = writer.add_streams(&[
+    let crate_streams: [(&str, &StreamWriter); 2] = [
         (&crate_names[0], &write_metadata),
         (&crate_names[1], &write_preview),
-    ])?;
+    ];
+    let crate_files = if read_back {
+        // One reader: the RO-Crate's writers leave about half a core idle,
+        // waiting for each other. Two readers took more, lengthening
+        // the writers' longest thread as much as they saved: packs of
+        // many-small took 3.81 s (median of eight) against 3.63 s with one
+        // and 3.83 s with none.
+        let documents = |written: Written| recheck::recheck_written(written, path, 1, progress);
+        writer.add_streams_beside(&crate_streams, &documents)?
+    } else {
+        writer.add_streams(&crate_streams)?
+    };
 
     let crate_files: Vec<(String, WrittenFile)> =
         crate_names.into_iter().zip(crate_files).collect();
@@ -288,6 +308,7 @@ pub fn build(
         archive: writer.finish()?,
         held: order.len(),
         oxum,
+        data_checked: if read_back { sources.len() } else { 0 },
     })
 }
 
@@ -316,10 +337,18 @@ pub fn pack(
         output,
         target.dir(),
         options.threads,
+        options.recheck,
         progress,
     )?;
     if options.recheck {
-        recheck::recheck(&built.archive, output, options.threads, progress)?;
+        let data_checked = built.data_checked;
+        recheck::recheck(
+            &built.archive,
+            output,
+            options.threads,
+            data_checked,
+            progress,
+        )?;
     }
     let bundle_size = built.archive.file.metadata().at(output)?.len();
     drop(built.archive);
@@ -522,16 +551,21 @@ mod tests {
         let progress = Recorded::default();
         let report = pack(&seeds, &out.path().join("seeds.zip"), &options, &progress).unwrap();
         let phases = progress.phases();
-        let [(files_total, files_done), (recheck_total, recheck_done)] = phases[..] else {
-            panic!("two phases, the files and the read-back: {phases:?}");
+        let [
+            (files_total, files_done),
+            (documents_total, documents_done),
+            (rest_total, rest_done),
+        ] = phases[..]
+        else {
+            panic!("three phases, the files and the read-back of them and of the rest: {phases:?}");
         };
         assert!(files_total > 0);
         assert_eq!(files_total, files_done);
-        assert!(
-            recheck_total > files_total,
-            "it reads back the metadata too"
-        );
-        assert_eq!(recheck_total, recheck_done);
-        assert!(recheck_total <= report.payload_octets + report.bundle_size);
+        assert!(documents_total > 0);
+        assert!(documents_total <= files_total);
+        assert_eq!(documents_total, documents_done);
+        assert!(rest_total > 0, "it reads back the metadata too");
+        assert_eq!(rest_total, rest_done);
+        assert!(documents_total + rest_total <= report.payload_octets + report.bundle_size);
     }
 }

@@ -105,6 +105,7 @@ pub fn verify_against(
         Path::new("the rebuilt bundle"),
         &scratch,
         options.threads,
+        false,
         progress,
     )?;
     let rebuilt_size = built.archive.file.metadata().at(&scratch)?.len();

@@ -11,6 +11,12 @@
 //! hashed. The read-back guards against the writer and the I/O, not
 //! against an adversary, who could not alter the file in between anyway.
 //!
+//! `pack` reads the documents' entries back early, where the writer placed
+//! them, while the RO-Crate is made after them ([`recheck_written`]); the
+//! finished archive is then parsed as above, and those entries' records
+//! checked there, so their data must be where it was read. No write goes
+//! before the end of what was read back (the writer refuses it).
+//!
 //! Large stored files are the exception: the writer reads each chunk back
 //! as soon as it is written, while it is still in the page cache, and
 //! compares the CRC-32 of what it read with the recorded one (see
@@ -35,18 +41,21 @@ use zip::read::ZipFile;
 use zip::{CompressionMethod, ZipArchive};
 
 use super::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
-use super::writer::{CHUNK, Finished};
+use super::writer::{CHUNK, Finished, Written};
 use super::zip::{Entry, Method};
 use crate::error::{Error, IoContext, Result};
 use crate::positional::read_at;
 use crate::progress::Progress;
 
 /// Reads the archive `finished` (named `path`) back and checks every
-/// entry against what was written, with `threads` readers.
+/// entry against what was written, with `threads` readers. The data of
+/// the first `data_checked` entries was checked already, by
+/// [`recheck_written`]: only their records are.
 pub fn recheck(
     finished: &Finished,
     path: &Path,
     threads: usize,
+    data_checked: usize,
     progress: &dyn Progress,
 ) -> Result<()> {
     let (file, written) = (&finished.file, &finished.entries);
@@ -62,50 +71,108 @@ pub fn recheck(
         );
         return Err(bad(path, message));
     }
-    let to_read = |index: usize| !finished.read_back[index];
+    let to_read = |index: usize| index >= data_checked && !finished.read_back[index];
+    start(progress, written, to_read);
+    let failed = check_each(
+        written.len(),
+        threads,
+        || (archive.clone(), Buffers::default()),
+        |(archive, buffers), index| {
+            let expected = &written[index];
+            let entry = check_record(archive, index, expected)?;
+            if to_read(index) {
+                check_data(entry, expected, buffers, progress)
+            } else {
+                Ok(())
+            }
+        },
+    );
+    named(path, written, failed)
+}
+
+/// Checks the data of the entries of an archive not yet finished, found
+/// where the writer placed them: the readers inflate them while the
+/// entries that follow are made. [`recheck`] then checks, in the finished
+/// archive, that they are where they were read.
+pub fn recheck_written(
+    written: Written<'_>,
+    path: &Path,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let entries = written.entries;
+    let reader = PositionalReader::new(written.file, 0);
+    let to_read = |index: usize| !written.read_back[index];
+    start(progress, entries, to_read);
+    let failed = check_each(
+        entries.len(),
+        threads,
+        || (reader.clone(), Buffers::default()),
+        |(reader, buffers), index| {
+            if !to_read(index) {
+                return Ok(());
+            }
+            let expected = &entries[index];
+            let data_start = expected.offset + expected.header_len();
+            reader
+                .seek(SeekFrom::Start(data_start))
+                .map_err(|error| format!("it does not read back: {error}"))?;
+            let data = reader.take(expected.compressed_size);
+            check_data(data, expected, buffers, progress)
+        },
+    );
+    named(path, entries, failed)
+}
+
+/// Starts the progress over the sizes of the entries `to_read`.
+fn start(progress: &dyn Progress, entries: &[Entry], to_read: impl Fn(usize) -> bool) {
     progress.start(
-        written
-            .iter()
-            .enumerate()
+        (entries.iter().enumerate())
             .filter(|(index, _)| to_read(*index))
             .map(|(_, entry)| entry.uncompressed_size)
             .sum(),
     );
+}
+
+/// Runs `check` on every index below `count` with `threads` readers, each
+/// with a `state` of its own; the first failure stops the others and is
+/// returned with its index.
+fn check_each<S>(
+    count: usize,
+    threads: usize,
+    state: impl Fn() -> S + Sync,
+    check: impl Fn(&mut S, usize) -> Result<(), String> + Sync,
+) -> Option<(usize, String)> {
     let next = AtomicUsize::new(0);
     let first_error = Mutex::new(None);
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, written.len().max(1)) {
-            let mut archive = archive.clone();
-            let (next, first_error) = (&next, &first_error);
-            scope.spawn(move || {
-                let mut buffers = Buffers::default();
+        for _ in 0..threads.clamp(1, count.max(1)) {
+            scope.spawn(|| {
+                let mut state = state();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    if index >= written.len() {
+                    if index >= count {
                         return;
                     }
-                    let expected = &written[index];
-                    let checked = check_record(&mut archive, index, expected).and_then(|entry| {
-                        if to_read(index) {
-                            check_data(entry, expected, &mut buffers, progress)
-                        } else {
-                            Ok(())
-                        }
-                    });
-                    if let Err(message) = checked {
+                    if let Err(message) = check(&mut state, index) {
                         let mut first = first_error.lock().expect("no reader panicked");
                         first.get_or_insert((index, message));
-                        next.store(written.len(), Ordering::Relaxed);
+                        next.store(count, Ordering::Relaxed);
                         return;
                     }
                 }
             });
         }
     });
-    match first_error.into_inner().expect("no reader panicked") {
+    first_error.into_inner().expect("no reader panicked")
+}
+
+/// The error of a failed check, naming the archive and the entry.
+fn named(path: &Path, entries: &[Entry], failed: Option<(usize, String)>) -> Result<()> {
+    match failed {
         None => Ok(()),
         Some((index, message)) => {
-            let name = &written[index].name;
+            let name = &entries[index].name;
             Err(bad(path, format!("entry {name}: {message}")))
         }
     }
@@ -168,7 +235,7 @@ fn check_record<'a, 'r>(
 
 /// Reads one entry's data through its CRC-32; the error says what differs.
 fn check_data(
-    mut entry: ZipFile<'_, PositionalReader<'_>>,
+    mut entry: impl Read,
     expected: &Entry,
     buffers: &mut Buffers,
     progress: &dyn Progress,
@@ -311,6 +378,27 @@ mod tests {
     /// An archive of one compressible and one incompressible file, and
     /// what was written.
     fn archive(dir: &Path) -> Finished {
+        let mut writer = writer(dir);
+        writer
+            .add_files(&sources(dir), &|_, _| Ok(()), &|_| {})
+            .unwrap();
+        writer.add_bytes("b/tag.txt", b"tag\n").unwrap();
+        writer.finish().unwrap()
+    }
+
+    fn writer(dir: &Path) -> ArchiveWriter {
+        let out = tempfile::tempfile_in(dir).unwrap();
+        let options = WriteOptions {
+            threads: 2,
+            level: 6,
+            whole_level: 6,
+        };
+        ArchiveWriter::new(out, Path::new("out.zip"), dir, options)
+    }
+
+    /// Makes the files of the archive: one compressible, one incompressible
+    /// and larger than a chunk, one longer than inflated whole.
+    fn sources(dir: &Path) -> Vec<FileSource<'_>> {
         let text = "a line of text\n".repeat(10_000);
         // Incompressible and longer than a chunk: stored, streamed and
         // read back by the writer.
@@ -328,24 +416,14 @@ mod tests {
         std::fs::write(dir.join("text"), &text).unwrap();
         std::fs::write(dir.join("noise"), &noise).unwrap();
         std::fs::write(dir.join("long"), &long_text).unwrap();
-        let sources: Vec<FileSource> = ["text", "noise", "long"]
+        ["text", "noise", "long"]
             .iter()
             .map(|name| FileSource {
                 name: format!("b/{name}").into(),
                 dir,
                 path: Path::new(name).into(),
             })
-            .collect();
-        let out = tempfile::tempfile_in(dir).unwrap();
-        let options = WriteOptions {
-            threads: 2,
-            level: 6,
-            whole_level: 6,
-        };
-        let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
-        writer.add_files(&sources, &|_, _| Ok(()), &|_| {}).unwrap();
-        writer.add_bytes("b/tag.txt", b"tag\n").unwrap();
-        writer.finish().unwrap()
+            .collect()
     }
 
     fn flip(file: &File, offset: u64) {
@@ -356,7 +434,7 @@ mod tests {
     }
 
     fn recheck_of(finished: &Finished) -> Result<()> {
-        recheck(finished, Path::new("out.zip"), 2, &NoProgress)
+        recheck(finished, Path::new("out.zip"), 2, 0, &NoProgress)
     }
 
     #[test]
@@ -404,6 +482,43 @@ mod tests {
         let error = recheck_of(&finished).unwrap_err().to_string();
         assert!(error.contains("entry b/noise"), "{error}");
         assert!(error.contains("data offset reads back"), "{error}");
+    }
+
+    /// The entries of `archive`'s files, read back beside a tag file being
+    /// made after `spoil` was done to them.
+    fn read_back_beside(dir: &Path, spoil: &(dyn Fn(Written) + Sync)) -> Result<()> {
+        let mut writer = writer(dir);
+        writer
+            .add_files(&sources(dir), &|_, _| Ok(()), &|_| {})
+            .unwrap();
+        let tag = |out: &mut dyn Write| out.write_all(b"tag\n");
+        let beside = |written: Written| {
+            spoil(written);
+            recheck_written(written, Path::new("out.zip"), 1, &NoProgress)
+        };
+        writer.add_streams_beside(&[("b/tag.txt", &tag)], &beside)?;
+        let finished = writer.finish()?;
+        recheck(&finished, Path::new("out.zip"), 2, 3, &NoProgress)
+    }
+
+    #[test]
+    fn entries_read_back_before_the_archive_is_finished_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        read_back_beside(dir.path(), &|_| {}).unwrap();
+        for entry in [0, 2] {
+            let spoil = |written: Written| {
+                let e = &written.entries[entry];
+                flip(
+                    written.file,
+                    e.offset + e.header_len() + e.compressed_size / 2,
+                );
+            };
+            let error = read_back_beside(dir.path(), &spoil)
+                .unwrap_err()
+                .to_string();
+            let name = ["b/text", "b/noise", "b/long"][entry];
+            assert!(error.contains(&format!("entry {name}:")), "{error}");
+        }
     }
 
     #[test]

@@ -108,6 +108,8 @@ pub struct ArchiveWriter {
     /// By entry, whether its data was read back as it was written.
     read_back: Vec<bool>,
     offset: u64,
+    /// No write may go before this: what is before was read back.
+    floor: u64,
     options: WriteOptions,
     spill_dir: PathBuf,
 }
@@ -124,6 +126,7 @@ impl ArchiveWriter {
             entries: Vec::new(),
             read_back: Vec::new(),
             offset: 0,
+            floor: 0,
             options,
             spill_dir: spill_dir.to_path_buf(),
         }
@@ -144,7 +147,7 @@ impl ArchiveWriter {
         let workers = threads.min(files.len().max(1));
         let run = Run {
             files,
-            out: Output::new(&self.file, &self.path),
+            out: Output::new(&self.file, &self.path, self.floor),
             options: self.options,
             spill_dir: &self.spill_dir,
             on_file,
@@ -209,29 +212,52 @@ impl ArchiveWriter {
     /// written, its compressed data spilling to disk, so that it is never
     /// held whole.
     pub fn add_streams(&mut self, items: &[(&str, &StreamWriter<'_>)]) -> Result<Vec<WrittenFile>> {
+        self.add_streams_beside(items, &|_| Ok(()))
+    }
+
+    /// [`ArchiveWriter::add_streams`], running `beside` on the archive as
+    /// written so far while the entries are encoded, before they are
+    /// written: the work of reading back the entries written so far can
+    /// fill the cores the encoders leave idle. No later write goes before
+    /// the end of what `beside` was shown: it would be an error.
+    pub fn add_streams_beside(
+        &mut self,
+        items: &[(&str, &StreamWriter<'_>)],
+        beside: &(dyn Fn(Written<'_>) -> Result<()> + Sync),
+    ) -> Result<Vec<WrittenFile>> {
         let levels = Levels {
             whole: self.options.whole_level,
             streamed: self.options.level,
         };
         let spill_dir = self.spill_dir.as_path();
-        let encoded: Vec<io::Result<(Encoded, WrittenFile)>> = std::thread::scope(|scope| {
-            let threads: Vec<_> = items
-                .iter()
-                .map(|(name, write)| {
-                    scope.spawn(move || stream::encode_stream(name, levels, spill_dir, write))
-                })
-                .collect();
-            threads
-                .into_iter()
-                .map(|thread| thread.join().expect("an entry's writer did not panic"))
-                .collect()
-        });
+        let so_far = Written {
+            file: &self.file,
+            entries: &self.entries,
+            read_back: &self.read_back,
+        };
+        let (encoded, beside): (Vec<io::Result<(Encoded, WrittenFile)>>, _) =
+            std::thread::scope(|scope| {
+                let threads: Vec<_> = items
+                    .iter()
+                    .map(|(name, write)| {
+                        scope.spawn(move || stream::encode_stream(name, levels, spill_dir, write))
+                    })
+                    .collect();
+                let beside = beside(so_far);
+                let encoded = threads
+                    .into_iter()
+                    .map(|thread| thread.join().expect("an entry's writer did not panic"))
+                    .collect();
+                (encoded, beside)
+            });
+        beside?;
+        self.floor = self.offset;
         let mut written = Vec::with_capacity(items.len());
         for encoded in encoded {
             let (mut encoded, file) = encoded.at(&self.path)?;
             encoded.entry.offset = self.offset;
             self.offset += encoded.entry.archive_len();
-            let entry = encoded.write(&Output::new(&self.file, &self.path))?;
+            let entry = encoded.write(&Output::new(&self.file, &self.path, self.floor))?;
             self.entries.push(entry);
             self.read_back.push(false);
             written.push(file);
@@ -253,7 +279,7 @@ impl ArchiveWriter {
     /// is written in.
     pub fn finish_unsynced(self) -> Result<Finished> {
         let directory = central_directory(&self.entries, self.offset);
-        let out = Output::new(&self.file, &self.path);
+        let out = Output::new(&self.file, &self.path, self.floor);
         out.write_at(&directory, self.offset)?;
         let end = self.offset + directory.len() as u64;
         self.file.set_len(end).at(&self.path)?;
@@ -263,6 +289,18 @@ impl ArchiveWriter {
             read_back: self.read_back,
         })
     }
+}
+
+/// An archive as written so far.
+#[derive(Clone, Copy)]
+pub struct Written<'a> {
+    /// Its file.
+    pub file: &'a File,
+    /// Its entries, in archive order.
+    pub entries: &'a [Entry],
+    /// By entry, whether the writer read its data back as it was written
+    /// (see [`Finished::read_back`]).
+    pub read_back: &'a [bool],
 }
 
 /// A finished archive.

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::error::{IoContext, Result};
+use crate::error::{Error, IoContext, Result};
 use crate::positional::{read_exact_at, write_two_at};
 
 /// Bytes written between two requests to start writeback.
@@ -17,6 +17,9 @@ const WRITEBACK_EVERY: u64 = 32 << 20;
 pub(super) struct Output<'a> {
     file: &'a File,
     pub(super) path: &'a Path,
+    /// No write may go before this offset: the archive up to it was read
+    /// back.
+    floor: u64,
     /// Bytes written since writeback was last started.
     unsynced: AtomicU64,
     /// Held while writing: two threads writing one file at once wait for
@@ -26,10 +29,11 @@ pub(super) struct Output<'a> {
 }
 
 impl<'a> Output<'a> {
-    pub(super) fn new(file: &'a File, path: &'a Path) -> Output<'a> {
+    pub(super) fn new(file: &'a File, path: &'a Path, floor: u64) -> Output<'a> {
         Output {
             file,
             path,
+            floor,
             unsynced: AtomicU64::new(0),
             writing: Mutex::new(()),
         }
@@ -42,6 +46,15 @@ impl<'a> Output<'a> {
     /// Writes `first` and then `second` at `offset`: an entry's header and
     /// its data.
     pub(super) fn write_two_at(&self, first: &[u8], second: &[u8], offset: u64) -> Result<()> {
+        if offset < self.floor {
+            return Err(Error::WrittenBadly {
+                path: self.path.to_path_buf(),
+                message: format!(
+                    "a write at offset {offset} would change what was read back, before {}",
+                    self.floor
+                ),
+            });
+        }
         {
             let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
             write_two_at(self.file, first, second, offset).at(self.path)?;
@@ -110,3 +123,18 @@ fn start_writeback(file: &File) {
 
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_: &File) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_written_before_the_floor() {
+        let file = tempfile::tempfile().unwrap();
+        let out = Output::new(&file, Path::new("out.zip"), 100);
+        let error = out.write_at(b"x", 99).unwrap_err().to_string();
+        assert!(error.contains("would change what was read back"), "{error}");
+        out.write_at(b"x", 100).unwrap();
+        assert_eq!(file.metadata().unwrap().len(), 101);
+    }
+}
