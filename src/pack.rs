@@ -341,14 +341,8 @@ pub fn pack(
         progress,
     )?;
     if options.recheck {
-        let data_checked = built.data_checked;
-        recheck::recheck(
-            &built.archive,
-            output,
-            options.threads,
-            data_checked,
-            progress,
-        )?;
+        let (threads, data_checked) = (options.threads, built.data_checked);
+        recheck::recheck(&built.archive, output, threads, data_checked, progress)?;
     }
     let bundle_size = built.archive.file.metadata().at(output)?.len();
     drop(built.archive);
