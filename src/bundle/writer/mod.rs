@@ -8,7 +8,8 @@
 //! entry at an offset it reserves once every earlier entry has reserved
 //! its own; large stored files stream straight to their place while other
 //! workers go on with the next files, each chunk read back as soon as it is
-//! written and dropped from the page cache once on disk.
+//! written and dropped from the page cache once on disk, and several of
+//! them side by side where SHA-512 is hashed so (see `stored.rs`).
 //!
 //! A source file is checked before and after it is read: the bytes read
 //! must be as many as its size, and its size, modification time and status
@@ -35,6 +36,7 @@ mod encode;
 mod output;
 mod prefetch;
 mod source;
+mod stored;
 mod stream;
 
 use self::encode::{Compressed, Deflater, WholeDeflater, already_compressed, worth_deflating};
@@ -167,6 +169,7 @@ impl ArchiveWriter {
                 read_back: vec![false; files.len()],
             }),
             next_file: Mutex::new(0),
+            workers,
             spare_threads: AtomicUsize::new(threads - workers),
             last_miss: AtomicUsize::new(0),
         };
@@ -371,6 +374,8 @@ struct Run<'a> {
     first_error: Mutex<Option<Error>>,
     results: Mutex<Results>,
     next_file: Mutex<usize>,
+    /// How many workers take files.
+    workers: usize,
     /// Threads of [`WriteOptions::threads`] with no file to work on: while
     /// there are none, a worker hashes both digests itself.
     spare_threads: AtomicUsize,
@@ -416,6 +421,21 @@ fn unread() -> WrittenFile {
     }
 }
 
+/// A file opened, its start read.
+struct Started {
+    index: usize,
+    path: PathBuf,
+    file: File,
+    before: Metadata,
+    first_len: usize,
+}
+
+/// Whether a file starting with `first` (up to a chunk) is larger than a
+/// chunk and not worth deflating: such a file streams to its place stored.
+fn streams_stored(first: &[u8]) -> bool {
+    first.len() == CHUNK && !worth_deflating(first)
+}
+
 /// What a worker keeps from one file to the next.
 struct Parts<'w> {
     buffers: &'w mut [Vec<u8>; 2],
@@ -445,29 +465,17 @@ impl Run<'_> {
             if self.failed.load(Ordering::Relaxed) {
                 return;
             }
-            let index = {
-                let mut next = self.next_file.lock().expect("no worker panicked");
-                let index = *next;
-                *next += 1;
-                index
-            };
-            if index >= self.files.len() {
+            let Some(index) = self.claim() else {
                 batch.finish(&mut |index, sha512| self.set_sha512(index, sha512));
                 return;
-            }
+            };
             let parts = Parts {
                 buffers: &mut buffers,
                 compress: &mut compress,
                 whole: &mut whole,
                 batch: &mut batch,
             };
-            let written = self.write_file(index, parts);
-            // Most files are deflated whole by libdeflate: clearing the
-            // compressor's tables after each was 2.5% of the files phase.
-            if compress.total_in() > 0 || compress.total_out() > 0 {
-                compress.reset();
-            }
-            match written {
+            match self.write_file(index, parts) {
                 Ok(Ok(())) => {}
                 Ok(Err(Stopped)) => return,
                 Err(error) => {
@@ -537,29 +545,82 @@ impl Run<'_> {
         (offset, self.take_ready(layout))
     }
 
-    fn write_file(&self, index: usize, parts: Parts<'_>) -> Result<Result<(), Stopped>> {
-        let [chunk, back] = parts.buffers;
-        let source = &self.files[index];
-        let joined = source.full_path();
-        let path = joined.as_path();
-        let mut file = File::open(path).at(path)?;
-        let before = file.metadata().at(path)?;
-        let mut crc = crc32fast::Hasher::new();
-        let (first_len, cached) = read_start(&mut file, chunk, before.len()).at(path)?;
+    /// The index of the next file no worker has taken, if any is left.
+    fn claim(&self) -> Option<usize> {
+        let mut next = self.next_file.lock().expect("no worker panicked");
+        let index = *next;
+        *next += 1;
+        (index < self.files.len()).then_some(index)
+    }
+
+    /// Opens file `index` and reads its start into `chunk`.
+    fn start(&self, index: usize, chunk: &mut [u8]) -> Result<Started> {
+        let path = self.files[index].full_path();
+        let mut file = File::open(&path).at(&path)?;
+        let before = file.metadata().at(&path)?;
+        let (first_len, cached) = read_start(&mut file, chunk, before.len()).at(&path)?;
         if !cached {
             self.last_miss.fetch_max(index + 1, Ordering::Relaxed);
         }
+        Ok(Started {
+            index,
+            path,
+            file,
+            before,
+            first_len,
+        })
+    }
+
+    fn write_file(&self, index: usize, parts: Parts<'_>) -> Result<Result<(), Stopped>> {
+        let started = self.start(index, &mut parts.buffers[0])?;
+        if streams_stored(&parts.buffers[0][..started.first_len]) {
+            self.write_stored(started, parts)
+        } else {
+            let [chunk, _] = parts.buffers;
+            self.write_started(started, chunk, parts.compress, parts.whole, parts.batch)
+        }
+    }
+
+    /// Encodes and places a file whose start is in `chunk` and which does
+    /// not stream stored.
+    fn write_started(
+        &self,
+        started: Started,
+        chunk: &mut [u8],
+        compress: &mut Compress,
+        whole: &mut WholeDeflater,
+        batch: &mut Sha512Batch<usize>,
+    ) -> Result<Result<(), Stopped>> {
+        let written = self.encode_started(started, chunk, compress, whole, batch);
+        // Most files are deflated whole by libdeflate: clearing the
+        // compressor's tables after each was 2.5% of the files phase.
+        if compress.total_in() > 0 || compress.total_out() > 0 {
+            compress.reset();
+        }
+        written
+    }
+
+    fn encode_started(
+        &self,
+        started: Started,
+        chunk: &mut [u8],
+        compress: &mut Compress,
+        whole: &mut WholeDeflater,
+        batch: &mut Sha512Batch<usize>,
+    ) -> Result<Result<(), Stopped>> {
+        let Started {
+            index,
+            path,
+            mut file,
+            before,
+            first_len,
+        } = started;
+        let path = path.as_path();
+        let source = &self.files[index];
+        let mut crc = crc32fast::Hasher::new();
         let first = &chunk[..first_len];
         let single_chunk = first_len < CHUNK;
-        let deflate = if single_chunk {
-            !already_compressed(first)
-        } else {
-            worth_deflating(first)
-        };
-
-        if !deflate && !single_chunk {
-            return self.stream_stored(index, path, file, [chunk, back], &before);
-        }
+        let deflate = !single_chunk || !already_compressed(first);
         // A file of one chunk stays in `chunk` until it is encoded, its
         // SHA-512 left to the batch; a larger one is deflated as it is read.
         let (uncompressed, streamed, sha256) = if single_chunk {
@@ -570,7 +631,7 @@ impl Run<'_> {
             (first_len as u64, None, sha256)
         } else {
             let mut hasher = DigestsHasher::new();
-            let mut deflater = Deflater::new(parts.compress, self.spill_dir);
+            let mut deflater = Deflater::new(compress, self.spill_dir);
             let mut total = 0u64;
             let mut len = first_len;
             while len > 0 {
@@ -620,11 +681,11 @@ impl Run<'_> {
                         digests: FileDigests::new(sha256, [0; 64]),
                     },
                 );
-                parts.batch.add(index, first, &mut |index, sha512| {
+                batch.add(index, first, &mut |index, sha512| {
                     self.set_sha512(index, sha512)
                 });
                 let (method, data) = if deflate {
-                    parts.whole.deflate_or_store(first)
+                    whole.deflate_or_store(first)
                 } else {
                     (Method::Stored, first)
                 };
@@ -714,84 +775,6 @@ impl Run<'_> {
                 .place(index, entry, false);
         }
         Ok(())
-    }
-
-    /// Streams a large incompressible file to its place in the archive,
-    /// reading each chunk back once written, and dropping what was read
-    /// back [`KEEP_BEHIND`] bytes ago from the page cache.
-    fn stream_stored(
-        &self,
-        index: usize,
-        path: &Path,
-        mut file: File,
-        [chunk, back]: [&mut Vec<u8>; 2],
-        before: &Metadata,
-    ) -> Result<Result<(), Stopped>> {
-        let size = before.len();
-        let source = &self.files[index];
-        let Ok((offset, ready)) = self.reserve(index, &source.name, size) else {
-            return Ok(Err(Stopped));
-        };
-        self.write_ready(ready)?;
-        let data_offset = offset + local_header_len(&source.name, size, size);
-        let mut hasher = DigestsHasher::new();
-        let mut crc = crc32fast::Hasher::new();
-        let mut read_back = crc32fast::Hasher::new();
-        let mut total = 0u64;
-        let mut forgotten = 0u64;
-        let mut len = CHUNK;
-        while len > 0 {
-            if self.failed.load(Ordering::Relaxed) {
-                return Ok(Err(Stopped));
-            }
-            let piece = &chunk[..len];
-            if total + len as u64 > size {
-                return Err(changed_size(path, size, total + len as u64));
-            }
-            self.hash(&mut hasher, piece);
-            crc.update(piece);
-            self.out.write_at(piece, data_offset + total)?;
-            self.out
-                .read_exact_at(&mut back[..len], data_offset + total)?;
-            read_back.update(&back[..len]);
-            total += len as u64;
-            if total - forgotten >= 2 * KEEP_BEHIND {
-                let keep_from = total - KEEP_BEHIND;
-                self.out
-                    .forget(data_offset + forgotten..data_offset + keep_from);
-                forgotten = keep_from;
-            }
-            (self.on_bytes)(len as u64);
-            len = read_full(&mut file, chunk).at(path)?;
-        }
-        check_unchanged(path, &file, before, total)?;
-        let crc32 = crc.finalize();
-        if read_back.finalize() != crc32 {
-            return Err(Error::WrittenBadly {
-                path: self.out.path.to_path_buf(),
-                message: format!(
-                    "entry {}: its data reads back with another CRC-32 than was written",
-                    source.name
-                ),
-            });
-        }
-        let digests = hasher.finish_binary();
-        (self.on_file)(index, digests.sha256())?;
-        self.record(index, WrittenFile { size, digests });
-        let entry = Entry {
-            name: Arc::clone(&source.name),
-            method: Method::Stored,
-            crc32,
-            compressed_size: size,
-            uncompressed_size: size,
-            offset,
-        };
-        self.out.write_at(&local_header(&entry), offset)?;
-        self.results
-            .lock()
-            .expect("no worker panicked")
-            .place(index, entry, true);
-        Ok(Ok(()))
     }
 }
 
@@ -902,6 +885,95 @@ mod tests {
                     source.name
                 );
             }
+        }
+    }
+
+    /// Large stored files in a row, of different lengths, with files that
+    /// do not stream stored among them: taken side by side by a worker.
+    fn stored_in_a_row(dir: &Path) -> Vec<FileSource<'static>> {
+        let noise = |seed: u64, len: usize| -> Vec<u8> {
+            let mut state = seed | 1;
+            (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 24) as u8
+                })
+                .collect()
+        };
+        let text = |len: usize| "some text\n".bytes().cycle().take(len).collect::<Vec<u8>>();
+        let files = [
+            noise(1, 5 * CHUNK / 2),
+            noise(2, CHUNK + 7),
+            text(3 * CHUNK / 2),
+            noise(3, 3 * CHUNK + 1),
+            noise(4, 2 * CHUNK),
+            text(100),
+            noise(5, 4 * CHUNK + 3),
+            noise(6, CHUNK),
+            noise(7, 2 * CHUNK + 5),
+            noise(8, 3 * CHUNK / 2),
+        ];
+        files
+            .into_iter()
+            .enumerate()
+            .map(|(i, bytes)| {
+                let path = dir.join(format!("s{i}"));
+                std::fs::write(&path, bytes).unwrap();
+                FileSource {
+                    name: format!("b/s{i}").into(),
+                    dir: Path::new(""),
+                    path: path.into(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn large_stored_files_side_by_side_are_written_and_hashed_as_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources = stored_in_a_row(dir.path());
+        let one = archive_bytes(dir.path(), &sources, 1);
+        for threads in [2, 3, 8] {
+            let many = archive_bytes(dir.path(), &sources, threads);
+            assert!(one == many, "{threads} threads give other bytes than one");
+        }
+        let mut archive = zip::ZipArchive::new(io::Cursor::new(one)).unwrap();
+        for (index, source) in sources.iter().enumerate() {
+            let mut entry = archive.by_index(index).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            assert!(
+                bytes == std::fs::read(&source.path).unwrap(),
+                "{}",
+                source.name
+            );
+        }
+        for threads in [1, 2, 3] {
+            let out = tempfile::tempfile_in(dir.path()).unwrap();
+            let options = WriteOptions {
+                threads,
+                level: 2,
+                whole_level: 1,
+            };
+            let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir.path(), options);
+            let written = writer.add_files(&sources, &|_, _| Ok(()), &|_| {}).unwrap();
+            for (source, written) in sources.iter().zip(&written) {
+                let bytes = std::fs::read(&source.path).unwrap();
+                let expected = FileDigests::of(&bytes);
+                assert!(
+                    written.digests == expected,
+                    "{} ({threads} threads)",
+                    source.name
+                );
+            }
+            let finished = writer.finish().unwrap();
+            let read_back: Vec<bool> = finished.read_back;
+            assert_eq!(
+                read_back,
+                [true, true, false, true, true, false, true, true, true, true]
+            );
         }
     }
 
