@@ -823,14 +823,18 @@ mod tests {
             .collect()
     }
 
-    fn archive_bytes(dir: &Path, sources: &[FileSource], threads: usize) -> Vec<u8> {
+    fn writer(dir: &Path, threads: usize) -> ArchiveWriter {
         let out = tempfile::tempfile_in(dir).unwrap();
         let options = WriteOptions {
             threads,
             level: 2,
             whole_level: 1,
         };
-        let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
+        ArchiveWriter::new(out, Path::new("out.zip"), dir, options)
+    }
+
+    fn archive_bytes(dir: &Path, sources: &[FileSource], threads: usize) -> Vec<u8> {
+        let mut writer = writer(dir, threads);
         writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();
         writer.add_bytes("b/tag.txt", b"tag\n").unwrap();
         let mut out = writer.finish().unwrap().file;
@@ -840,13 +844,12 @@ mod tests {
         bytes
     }
 
-    #[test]
-    fn the_bytes_do_not_depend_on_the_thread_count() {
-        let dir = tempfile::tempdir().unwrap();
-        let sources = mixed_files(dir.path());
-        let one = archive_bytes(dir.path(), &sources, 1);
+    /// Archives `sources` with 1, 2, 3 and 8 threads: the bytes are the
+    /// same, and each entry holds its file.
+    fn assert_the_threads_make_no_difference(dir: &Path, sources: &[FileSource]) {
+        let one = archive_bytes(dir, sources, 1);
         for threads in [2, 3, 8] {
-            let many = archive_bytes(dir.path(), &sources, threads);
+            let many = archive_bytes(dir, sources, threads);
             assert!(one == many, "{threads} threads give other bytes than one");
         }
         let mut archive = zip::ZipArchive::new(io::Cursor::new(one)).unwrap();
@@ -856,35 +859,45 @@ mod tests {
             assert_eq!(*entry.name().unwrap(), *source.name);
             let mut bytes = Vec::new();
             entry.read_to_end(&mut bytes).unwrap();
-            assert!(bytes == std::fs::read(&source.path).unwrap());
+            assert!(
+                bytes == std::fs::read(&source.path).unwrap(),
+                "{}",
+                source.name
+            );
         }
     }
 
-    /// Each file's digests are its own, whichever worker read it and
-    /// whenever its SHA-512 was finished, with any number of workers.
+    /// Adds `sources` with `threads` workers, checking that each file's
+    /// size and digests are its own, whichever worker read it and whenever
+    /// its SHA-512 was finished; the archive finished.
+    fn finished_with_own_digests(dir: &Path, sources: &[FileSource], threads: usize) -> Finished {
+        let mut writer = writer(dir, threads);
+        let written = writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();
+        for (source, written) in sources.iter().zip(&written) {
+            let bytes = std::fs::read(&source.path).unwrap();
+            assert_eq!(written.size, bytes.len() as u64);
+            let expected = FileDigests::of(&bytes);
+            assert!(
+                written.digests == expected,
+                "{} ({threads} threads)",
+                source.name
+            );
+        }
+        writer.finish().unwrap()
+    }
+
+    #[test]
+    fn the_bytes_do_not_depend_on_the_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_the_threads_make_no_difference(dir.path(), &mixed_files(dir.path()));
+    }
+
     #[test]
     fn every_file_gets_its_own_digests() {
         let dir = tempfile::tempdir().unwrap();
         let sources = mixed_files(dir.path());
         for threads in [1, 2, 3, 8] {
-            let out = tempfile::tempfile_in(dir.path()).unwrap();
-            let options = WriteOptions {
-                threads,
-                level: 2,
-                whole_level: 1,
-            };
-            let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir.path(), options);
-            let written = writer.add_files(&sources, &|_, _| Ok(()), &|_| {}).unwrap();
-            for (source, written) in sources.iter().zip(&written) {
-                let bytes = std::fs::read(&source.path).unwrap();
-                assert_eq!(written.size, bytes.len() as u64);
-                let expected = FileDigests::of(&bytes);
-                assert!(
-                    written.digests == expected,
-                    "{} ({threads} threads)",
-                    source.name
-                );
-            }
+            finished_with_own_digests(dir.path(), &sources, threads);
         }
     }
 
@@ -934,44 +947,11 @@ mod tests {
     fn large_stored_files_side_by_side_are_written_and_hashed_as_one_by_one() {
         let dir = tempfile::tempdir().unwrap();
         let sources = stored_in_a_row(dir.path());
-        let one = archive_bytes(dir.path(), &sources, 1);
-        for threads in [2, 3, 8] {
-            let many = archive_bytes(dir.path(), &sources, threads);
-            assert!(one == many, "{threads} threads give other bytes than one");
-        }
-        let mut archive = zip::ZipArchive::new(io::Cursor::new(one)).unwrap();
-        for (index, source) in sources.iter().enumerate() {
-            let mut entry = archive.by_index(index).unwrap();
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).unwrap();
-            assert!(
-                bytes == std::fs::read(&source.path).unwrap(),
-                "{}",
-                source.name
-            );
-        }
+        assert_the_threads_make_no_difference(dir.path(), &sources);
         for threads in [1, 2, 3] {
-            let out = tempfile::tempfile_in(dir.path()).unwrap();
-            let options = WriteOptions {
-                threads,
-                level: 2,
-                whole_level: 1,
-            };
-            let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir.path(), options);
-            let written = writer.add_files(&sources, &|_, _| Ok(()), &|_| {}).unwrap();
-            for (source, written) in sources.iter().zip(&written) {
-                let bytes = std::fs::read(&source.path).unwrap();
-                let expected = FileDigests::of(&bytes);
-                assert!(
-                    written.digests == expected,
-                    "{} ({threads} threads)",
-                    source.name
-                );
-            }
-            let finished = writer.finish().unwrap();
-            let read_back: Vec<bool> = finished.read_back;
+            let finished = finished_with_own_digests(dir.path(), &sources, threads);
             assert_eq!(
-                read_back,
+                finished.read_back,
                 [true, true, false, true, true, false, true, true, true, true]
             );
         }
