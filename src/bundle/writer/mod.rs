@@ -439,9 +439,14 @@ fn streams_stored(first: &[u8]) -> bool {
 /// What a worker keeps from one file to the next.
 struct Parts<'w> {
     buffers: &'w mut [Vec<u8>; 2],
-    compress: &'w mut Compress,
-    whole: &'w mut WholeDeflater,
-    batch: &'w mut Sha512Batch<usize>,
+    encoders: &'w mut Encoders,
+}
+
+/// A worker's compressors and SHA-512 batch.
+struct Encoders {
+    compress: Compress,
+    whole: WholeDeflater,
+    batch: Sha512Batch<usize>,
 }
 
 /// Why a worker stopped early without an error of its own.
@@ -458,22 +463,22 @@ impl Run<'_> {
         // file cost more than reading a small file (zeroing, page faults,
         // unmapping).
         let mut buffers = [vec![0; CHUNK], vec![0; CHUNK]];
-        let mut compress = Compress::new(Compression::new(self.options.level), false);
-        let mut whole = WholeDeflater::new(self.options.whole_level);
-        let mut batch = Sha512Batch::new();
+        let mut encoders = Encoders {
+            compress: Compress::new(Compression::new(self.options.level), false),
+            whole: WholeDeflater::new(self.options.whole_level),
+            batch: Sha512Batch::new(),
+        };
         loop {
             if self.failed.load(Ordering::Relaxed) {
                 return;
             }
             let Some(index) = self.claim() else {
-                batch.finish(&mut |index, sha512| self.set_sha512(index, sha512));
+                (encoders.batch).finish(&mut |index, sha512| self.set_sha512(index, sha512));
                 return;
             };
             let parts = Parts {
                 buffers: &mut buffers,
-                compress: &mut compress,
-                whole: &mut whole,
-                batch: &mut batch,
+                encoders: &mut encoders,
             };
             match self.write_file(index, parts) {
                 Ok(Ok(())) => {}
@@ -577,7 +582,7 @@ impl Run<'_> {
             self.write_stored(started, parts)
         } else {
             let [chunk, _] = parts.buffers;
-            self.write_started(started, chunk, parts.compress, parts.whole, parts.batch)
+            self.write_started(started, chunk, parts.encoders)
         }
     }
 
@@ -587,13 +592,12 @@ impl Run<'_> {
         &self,
         started: Started,
         chunk: &mut [u8],
-        compress: &mut Compress,
-        whole: &mut WholeDeflater,
-        batch: &mut Sha512Batch<usize>,
+        encoders: &mut Encoders,
     ) -> Result<Result<(), Stopped>> {
-        let written = self.encode_started(started, chunk, compress, whole, batch);
+        let written = self.encode_started(started, chunk, encoders);
         // Most files are deflated whole by libdeflate: clearing the
         // compressor's tables after each was 2.5% of the files phase.
+        let compress = &mut encoders.compress;
         if compress.total_in() > 0 || compress.total_out() > 0 {
             compress.reset();
         }
@@ -604,10 +608,13 @@ impl Run<'_> {
         &self,
         started: Started,
         chunk: &mut [u8],
-        compress: &mut Compress,
-        whole: &mut WholeDeflater,
-        batch: &mut Sha512Batch<usize>,
+        encoders: &mut Encoders,
     ) -> Result<Result<(), Stopped>> {
+        let Encoders {
+            compress,
+            whole,
+            batch,
+        } = encoders;
         let Started {
             index,
             path,
@@ -797,21 +804,31 @@ mod tests {
             state ^= state << 17;
             state
         };
-        (0..48)
-            .map(|i| {
-                let size = match i % 6 {
-                    0 => 0,
-                    1 => (next() % 2_000) as usize,
-                    2 => (next() % 200_000) as usize,
-                    3 => CHUNK + (next() % CHUNK as u64) as usize,
-                    4 if i % 12 == 4 => 5 * CHUNK + (next() % CHUNK as u64) as usize,
-                    _ => (next() % 600_000) as usize,
-                };
-                let bytes: Vec<u8> = if i % 2 == 0 {
-                    (0..size).map(|_| next() as u8).collect()
-                } else {
-                    format!("line {i}\n").bytes().cycle().take(size).collect()
-                };
+        let files = (0..48).map(|i| {
+            let size = match i % 6 {
+                0 => 0,
+                1 => (next() % 2_000) as usize,
+                2 => (next() % 200_000) as usize,
+                3 => CHUNK + (next() % CHUNK as u64) as usize,
+                4 if i % 12 == 4 => 5 * CHUNK + (next() % CHUNK as u64) as usize,
+                _ => (next() % 600_000) as usize,
+            };
+            if i % 2 == 0 {
+                (0..size).map(|_| next() as u8).collect()
+            } else {
+                format!("line {i}\n").bytes().cycle().take(size).collect()
+            }
+        });
+        written_as_files(dir, files)
+    }
+
+    /// Writes each of `files` to `dir/f<i>`, the source of entry `b/f<i>`.
+    fn written_as_files(
+        dir: &Path,
+        files: impl IntoIterator<Item = Vec<u8>>,
+    ) -> Vec<FileSource<'static>> {
+        (files.into_iter().enumerate())
+            .map(|(i, bytes)| {
                 let path = dir.join(format!("f{i}"));
                 std::fs::write(&path, bytes).unwrap();
                 FileSource {
@@ -928,19 +945,7 @@ mod tests {
             noise(7, 2 * CHUNK + 5),
             noise(8, 3 * CHUNK / 2),
         ];
-        files
-            .into_iter()
-            .enumerate()
-            .map(|(i, bytes)| {
-                let path = dir.join(format!("s{i}"));
-                std::fs::write(&path, bytes).unwrap();
-                FileSource {
-                    name: format!("b/s{i}").into(),
-                    dir: Path::new(""),
-                    path: path.into(),
-                }
-            })
-            .collect()
+        written_as_files(dir, files)
     }
 
     #[test]

@@ -79,13 +79,7 @@ impl Run<'_> {
             } else {
                 // Its turn comes once the streams before it are placed,
                 // which they are: it is encoded now.
-                let written = self.write_started(
-                    started,
-                    &mut chunk,
-                    parts.compress,
-                    parts.whole,
-                    parts.batch,
-                )?;
+                let written = self.write_started(started, &mut chunk, parts.encoders)?;
                 if let Err(Stopped) = written {
                     return Ok(Err(Stopped));
                 }
