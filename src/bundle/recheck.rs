@@ -101,7 +101,8 @@ pub fn recheck_written(
     progress: &dyn Progress,
 ) -> Result<()> {
     let entries = written.entries;
-    let reader = PositionalReader::new(written.file, 0);
+    let len = written.file.metadata().at(path)?.len();
+    let reader = PositionalReader::new(written.file, len);
     let to_read = |index: usize| !written.read_back[index];
     start(progress, entries, to_read);
     let failed = check_each(

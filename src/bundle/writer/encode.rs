@@ -252,25 +252,13 @@ impl<'a> Deflater<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::noise;
     use super::*;
     use crate::pack::{DEFLATE_LEVEL, WHOLE_DEFLATE_LEVEL};
 
-    /// `len` bytes that do not compress (xorshift).
-    fn noise(len: usize) -> Vec<u8> {
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        (0..len)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state >> 56) as u8
-            })
-            .collect()
-    }
-
     #[test]
     fn text_of_few_characters_is_worth_deflating_and_noise_is_not() {
-        let bytes = noise(48 << 10);
+        let bytes = noise(0x9E37_79B9_7F4A_7C15, 48 << 10);
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let manifest: String = hex
             .as_bytes()

@@ -594,22 +594,6 @@ impl Run<'_> {
         chunk: &mut [u8],
         encoders: &mut Encoders,
     ) -> Result<Result<(), Stopped>> {
-        let written = self.encode_started(started, chunk, encoders);
-        // Most files are deflated whole by libdeflate: clearing the
-        // compressor's tables after each was 2.5% of the files phase.
-        let compress = &mut encoders.compress;
-        if compress.total_in() > 0 || compress.total_out() > 0 {
-            compress.reset();
-        }
-        written
-    }
-
-    fn encode_started(
-        &self,
-        started: Started,
-        chunk: &mut [u8],
-        encoders: &mut Encoders,
-    ) -> Result<Result<(), Stopped>> {
         let Encoders {
             compress,
             whole,
@@ -629,14 +613,22 @@ impl Run<'_> {
         let single_chunk = first_len < CHUNK;
         let deflate = !single_chunk || !already_compressed(first);
         // A file of one chunk stays in `chunk` until it is encoded, its
-        // SHA-512 left to the batch; a larger one is deflated as it is read.
-        let (uncompressed, streamed, sha256) = if single_chunk {
+        // SHA-512 left to the batch (zero until then); a larger one is
+        // deflated as it is read.
+        let (uncompressed, streamed, digests) = if single_chunk {
             let sha256: [u8; 32] = Sha256::digest(first).into();
             crc.update(first);
             (self.on_bytes)(first_len as u64);
             check_unchanged(path, &file, &before, first_len as u64)?;
-            (first_len as u64, None, sha256)
+            let digests = FileDigests::new(sha256, [0; 64]);
+            (first_len as u64, None, digests)
         } else {
+            // Most files are deflated whole by libdeflate: the compressor
+            // is reset only before it is used again, as clearing its tables
+            // after each file was 2.5% of the files phase.
+            if compress.total_in() > 0 || compress.total_out() > 0 {
+                compress.reset();
+            }
             let mut hasher = DigestsHasher::new();
             let mut deflater = Deflater::new(compress, self.spill_dir);
             let mut total = 0u64;
@@ -658,18 +650,15 @@ impl Run<'_> {
                 len = read_full(&mut file, chunk).at(path)?;
             }
             check_unchanged(path, &file, &before, total)?;
-            let digests = hasher.finish_binary();
-            let sha256 = *digests.sha256();
-            self.record(
-                index,
-                WrittenFile {
-                    size: total,
-                    digests,
-                },
-            );
-            (total, Some(deflater.finish().at(path)?), sha256)
+            (
+                total,
+                Some(deflater.finish().at(path)?),
+                hasher.finish_binary(),
+            )
         };
-        (self.on_file)(index, &sha256)?;
+        (self.on_file)(index, digests.sha256())?;
+        let size = uncompressed;
+        self.record(index, WrittenFile { size, digests });
         let entry = |method, compressed_size| Entry {
             name: Arc::clone(&source.name),
             method,
@@ -681,13 +670,6 @@ impl Run<'_> {
         match streamed {
             None => {
                 let first = &chunk[..first_len];
-                self.record(
-                    index,
-                    WrittenFile {
-                        size: uncompressed,
-                        digests: FileDigests::new(sha256, [0; 64]),
-                    },
-                );
                 batch.add(index, first, &mut |index, sha512| {
                     self.set_sha512(index, sha512)
                 });
@@ -918,20 +900,22 @@ mod tests {
         }
     }
 
+    /// `len` bytes that do not compress (xorshift from `seed`).
+    pub(super) fn noise(seed: u64, len: usize) -> Vec<u8> {
+        let mut state = seed | 1;
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 56) as u8
+            })
+            .collect()
+    }
+
     /// Large stored files in a row, of different lengths, with files that
     /// do not stream stored among them: taken side by side by a worker.
     fn stored_in_a_row(dir: &Path) -> Vec<FileSource<'static>> {
-        let noise = |seed: u64, len: usize| -> Vec<u8> {
-            let mut state = seed | 1;
-            (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (state >> 24) as u8
-                })
-                .collect()
-        };
         let text = |len: usize| "some text\n".bytes().cycle().take(len).collect::<Vec<u8>>();
         let files = [
             noise(1, 5 * CHUNK / 2),

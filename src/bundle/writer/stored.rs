@@ -177,13 +177,13 @@ impl Run<'_> {
         }
         stream.crc.update(piece);
         let name = &self.files[stream.started.index].name;
-        let data_offset = stream.offset + local_header_len(name, size, size) + stream.total;
-        self.out.write_at(piece, data_offset)?;
-        self.out.read_exact_at(&mut back[..len], data_offset)?;
+        let data_start = stream.offset + local_header_len(name, size, size);
+        self.out.write_at(piece, data_start + stream.total)?;
+        self.out
+            .read_exact_at(&mut back[..len], data_start + stream.total)?;
         stream.read_back.update(&back[..len]);
         stream.total += len as u64;
         if stream.total - stream.forgotten >= 2 * KEEP_BEHIND {
-            let data_start = stream.offset + local_header_len(name, size, size);
             let keep_from = stream.total - KEEP_BEHIND;
             self.out
                 .forget(data_start + stream.forgotten..data_start + keep_from);
