@@ -4,6 +4,7 @@
 //! the bag's root, `/`-separated) and a message. Printing is the front end's
 //! job; tools and tests match on the code.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use schemars::JsonSchema;
@@ -300,21 +301,60 @@ impl Finding {
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = if self.path.is_empty() {
-            "."
+            Cow::Borrowed(".")
         } else {
-            &self.path
+            escape_controls(&self.path)
         };
         write!(
             f,
             "{path}: {}[{}]: {}",
-            self.severity, self.code, self.message
+            self.severity,
+            self.code,
+            escape_controls(&self.message)
         )
     }
+}
+
+/// `text` with its control characters escaped (`\n`, `\u{1b}`): a path
+/// comes from the bundle or the disk, and its line breaks or terminal
+/// escape sequences must not reach the terminal as they are.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let finding = Finding::error(
+            Code::PayloadFileUnlisted,
+            "data/\u{1b}[31mred\rx.txt",
+            "named \"\u{1b}[31mred\rx.txt\"",
+        );
+        assert_eq!(
+            finding.to_string(),
+            "data/\\u{1b}[31mred\\rx.txt: error[payload-file-unlisted]: \
+             named \"\\u{1b}[31mred\\rx.txt\""
+        );
+        let plain = Finding::warning(Code::PayloadFileUnlisted, "data/é.txt", "fine");
+        assert_eq!(
+            plain.to_string(),
+            "data/é.txt: warning[payload-file-unlisted]: fine"
+        );
+    }
 
     #[test]
     fn codes_are_kebab_case_both_ways() {

@@ -21,7 +21,7 @@ use self::args::{
 };
 use self::progress::Bar;
 use corpack::error::{ErrorCode, ErrorReport};
-use corpack::finding::Severity;
+use corpack::finding::{Severity, escape_controls};
 use corpack::pack::PackOptions;
 use corpack::profile::Profile;
 use corpack::show::ShowFilter;
@@ -296,9 +296,11 @@ fn print_error_report(report: &ErrorReport) {
     }
 }
 
-/// A failure as text.
+/// A failure as text, its lines' control characters escaped (it may name
+/// what an untrusted bundle holds).
 fn text_error(report: &ErrorReport) -> String {
-    format!("corpack: error[{}]: {}", report.code, report.error)
+    let lines: Vec<_> = report.error.split('\n').map(escape_controls).collect();
+    format!("corpack: error[{}]: {}", report.code, lines.join("\n"))
 }
 
 /// Whether an error is only a closed stdout (e.g. piped into `head`).

@@ -1,9 +1,12 @@
 //! Plain-text tables for people.
 
+use corpack::finding::escape_controls;
 use corpack::rocrate::DocumentSummary;
 
 /// One line per document: whether it is held, its contested status, date,
-/// authors and title, in aligned columns.
+/// authors and title, in aligned columns. Control characters, which a
+/// hand-made bundle's records may hold, are shown escaped: a line break
+/// would break the table, an escape sequence would reach the terminal.
 pub fn documents(documents: &[DocumentSummary]) -> String {
     let header = ["ID", "HELD", "STATUS", "DATE", "AUTHORS", "TITLE"].map(String::from);
     let mut rows = vec![header];
@@ -16,23 +19,26 @@ pub fn documents(documents: &[DocumentSummary]) -> String {
             }
             None => "-".to_string(),
         };
-        rows.push([
-            document.id.clone(),
-            if document.is_held() {
-                "held"
-            } else {
-                "not held"
-            }
-            .to_string(),
-            status,
-            document.date.clone().unwrap_or_else(|| "-".into()),
-            if document.authors.is_empty() {
-                "-".into()
-            } else {
-                document.authors.join("; ")
-            },
-            document.title.clone().unwrap_or_default(),
-        ]);
+        rows.push(
+            [
+                document.id.clone(),
+                if document.is_held() {
+                    "held"
+                } else {
+                    "not held"
+                }
+                .to_string(),
+                status,
+                document.date.clone().unwrap_or_else(|| "-".into()),
+                if document.authors.is_empty() {
+                    "-".into()
+                } else {
+                    document.authors.join("; ")
+                },
+                document.title.clone().unwrap_or_default(),
+            ]
+            .map(|cell| escape_controls(&cell).into_owned()),
+        );
     }
     let columns = rows[0].len();
     let widths: Vec<usize> = (0..columns)

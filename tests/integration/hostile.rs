@@ -136,6 +136,36 @@ fn duplicate_names_make_the_zip_untrusted() {
 }
 
 #[test]
+fn names_with_control_characters_reach_the_terminal_escaped() {
+    let dir = Dir::new();
+    let name = "bag/data/\u{1b}[31mred\rx.txt";
+    let listed = write_zip(
+        &dir,
+        "listed.zip",
+        &alpha_bag(vec![RawEntry::stored(name, b"evil")]),
+    );
+    // An error names the path it was given.
+    let missing = dir.path().join("\u{1b}[31mred\rx.zip");
+    for (zip, code) in [(&listed, 1), (&missing, 2)] {
+        let output = corpack().arg("verify").arg(zip).output().unwrap();
+        assert_eq!(output.status.code(), Some(code));
+        let text =
+            String::from_utf8(output.stdout).unwrap() + str::from_utf8(&output.stderr).unwrap();
+        assert!(
+            text.contains("\\u{1b}[31mred\\rx."),
+            "the name is not shown escaped: {text:?}"
+        );
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\r'),
+            "a control character reached the terminal: {text:?}"
+        );
+    }
+    // JSON keeps the name as it is, escaped by JSON's own rules.
+    let verdict = verify_writing_nothing(&listed);
+    assert_finding(&verdict, "payload-file-unlisted", &name["bag/".len()..]);
+}
+
+#[test]
 fn local_headers_that_disagree_with_the_central_directory_make_it_untrusted() {
     let dir = Dir::new();
     let renamed = RawEntry {

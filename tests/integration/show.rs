@@ -131,6 +131,38 @@ fn a_collection_directory_can_be_shown() {
 }
 
 #[test]
+fn control_characters_in_records_are_shown_escaped() {
+    let dir = Dir::new();
+    dir.create("c/a.txt", "text\n");
+    dir.create(
+        "c/collection.toml",
+        r#"[collection]
+id = "c"
+title = "C"
+description = "A title with an escape sequence and a line break."
+license = "CC0-1.0"
+date = "2026-12-05"
+
+[[document]]
+id = "a"
+title = "\u001b[31mred\nsecond line"
+file = "a.txt"
+media_type = "text/plain"
+[document.provenance]
+authors = ["A"]
+date = "1937"
+origin = "x"
+"#,
+    );
+    let output = corpack().arg("show").arg(dir.join("c")).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("\\u{1b}[31mred\\nsecond line"), "{text:?}");
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert_eq!(text.lines().count(), 2, "{text:?}");
+}
+
+#[test]
 fn a_bad_date_range_is_a_usage_error() {
     corpack()
         .args(["show", "--date-range", "1930-1939"])
