@@ -1,0 +1,345 @@
+//! Directory outputs: a new directory written into a locked temporary
+//! directory beside its target and put in its place ([`AtomicDir`]), and new
+//! files for a directory that exists, written into a temporary directory
+//! inside it and moved into place together ([`AtomicFiles`]).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
+
+use super::lock::{DirLock, lock_dir};
+use super::replace::{put_dir_in_place, reserve_aside};
+use super::stale::remove_stale;
+use super::sync::{sync_dir, sync_tree};
+use super::temporaries::{Temporary, uninterrupted};
+use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir};
+use crate::error::{Error, IoContext, Result};
+
+/// An output directory being written. Dropped without
+/// [`AtomicDir::commit`], its temporary directory is removed and the target
+/// is untouched.
+pub struct AtomicDir {
+    temp: TempDir,
+    /// Held while the temporary directory is written (see [`lock_dir`]).
+    _lock: DirLock,
+    target: PathBuf,
+    overwrite: bool,
+    /// Leaves the list after `temp` is removed.
+    _listed: Temporary,
+}
+
+impl AtomicDir {
+    /// Starts writing the directory `target`. Fails at once if it exists
+    /// and `overwrite` is false.
+    pub fn create(target: &Path, overwrite: bool) -> Result<AtomicDir> {
+        if !overwrite && target.symlink_metadata().is_ok() {
+            return Err(Error::OutputExists(target.to_path_buf()));
+        }
+        let dir = parent_dir(target);
+        AtomicDir::make_in(dir, target, overwrite)
+    }
+
+    /// Makes the temporary directory for `target` in `dir`, after removing
+    /// those interrupted runs left there.
+    fn make_in(dir: PathBuf, target: &Path, overwrite: bool) -> Result<AtomicDir> {
+        remove_stale(&dir);
+        let (temp, lock, listed) = loop {
+            let (temp, listed) =
+                Temporary::make(|| make_temp_dir(&dir), |temp| temp.path().to_path_buf())?;
+            if let Some((temp, lock)) = lock_temp_dir(temp)? {
+                break (temp, lock, listed);
+            }
+        };
+        Ok(AtomicDir {
+            temp,
+            _lock: lock,
+            target: target.to_path_buf(),
+            overwrite,
+            _listed: listed,
+        })
+    }
+
+    /// The temporary directory to write into.
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Moves the complete directory into place, once all it holds is on
+    /// disk. An existing target (only with `overwrite`) is swapped with it
+    /// in one step where the file system can, else first renamed aside,
+    /// and removed once the new one is in place and their directory
+    /// synced, so the target is never half-written, nor left aside by an
+    /// interruption; what another program makes at the target meanwhile
+    /// is left as it is ([`Error::OutputConflict`]).
+    pub fn commit(self) -> Result<()> {
+        self.commit_by(&sync_tree)
+    }
+
+    /// [`AtomicDir::commit`], syncing the directory with `sync_tree`:
+    /// [`sync_tree`], but for tests.
+    fn commit_by(self, sync_tree: &dyn Fn(&Path) -> Result<()>) -> Result<()> {
+        // Without it, the rename could reach the disk before what the
+        // directory holds: a power cut would leave a target of empty or
+        // short files.
+        sync_tree(self.temp.path())?;
+        // The lock and the listing go once the renames are done: leaving the
+        // list while it is held would wait for ever.
+        let AtomicDir {
+            temp,
+            _lock,
+            target,
+            overwrite,
+            _listed,
+        } = self;
+        // Once it is the target, dropping it must not remove it; should it
+        // not get there, put_dir_in_place removes it.
+        let new = temp.keep();
+        uninterrupted(|| put_dir_in_place(&new, &target, overwrite, || reserve_aside(&target)))
+    }
+}
+
+/// New files for an existing directory, written into a temporary directory
+/// inside it (so on the same file system) and moved into place together by
+/// [`AtomicFiles::commit`]. Dropped without it, the temporary directory is
+/// removed and the directory is untouched.
+pub struct AtomicFiles {
+    staging: AtomicDir,
+}
+
+impl AtomicFiles {
+    /// Starts writing files into the existing directory `target`. Removes
+    /// the temporary files and directories interrupted runs left in it.
+    pub fn create(target: &Path) -> Result<AtomicFiles> {
+        let staging = AtomicDir::make_in(target.to_path_buf(), target, false)?;
+        Ok(AtomicFiles { staging })
+    }
+
+    /// The temporary directory to write into.
+    pub fn path(&self) -> &Path {
+        self.staging.path()
+    }
+
+    /// Moves each of `files`, paths under [`AtomicFiles::path`], in order,
+    /// to the same path under the target, replacing a file there and making
+    /// the directories it needs, with no interruption between them: a
+    /// signal's clean-up finds either none moved or all. An error stops the
+    /// moves at the file it names, those before it left in place: put last
+    /// the file that makes the others count. The files are on disk before
+    /// they move, and the moves once they are made.
+    pub fn commit(self, files: &[&str]) -> Result<()> {
+        self.commit_by(files, &sync_tree, &sync_dir)
+    }
+
+    /// [`AtomicFiles::commit`] with [`sync_tree`] and [`sync_dir`], but for
+    /// tests.
+    fn commit_by(
+        self,
+        files: &[&str],
+        sync_tree: &dyn Fn(&Path) -> Result<()>,
+        sync_dir: &dyn Fn(&Path) -> Result<()>,
+    ) -> Result<()> {
+        let AtomicDir {
+            temp,
+            _lock,
+            target,
+            _listed,
+            ..
+        } = self.staging;
+        sync_tree(temp.path())?;
+        let mut moved_into = BTreeSet::new();
+        let moved: Result<()> = uninterrupted(|| {
+            files.iter().try_for_each(|file| {
+                let to = target.join(file);
+                let parent = to.parent().expect("a path under the target");
+                fs::create_dir_all(parent).at(parent)?;
+                fs::rename(temp.path().join(file), &to).at(&to)?;
+                // The directories made for it are entries of theirs too.
+                let made = parent.ancestors().take_while(|dir| *dir != target);
+                moved_into.extend(made.map(Path::to_path_buf));
+                moved_into.insert(target.clone());
+                Ok(())
+            })
+        });
+        // With what was not moved, before the lock and the listing go.
+        drop(temp);
+        moved?;
+        moved_into.iter().try_for_each(|dir| sync_dir(dir))
+    }
+}
+
+/// A new temporary directory in `dir`, not yet locked.
+pub(super) fn make_temp_dir(dir: &Path) -> Result<TempDir> {
+    tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempdir_in(dir)
+        .at(dir)
+}
+
+/// The temporary directory `temp` with its lock taken; `None` if another
+/// run's cleaner removed it after it was made, before it could be locked.
+fn lock_temp_dir(temp: TempDir) -> Result<Option<(TempDir, DirLock)>> {
+    match lock_dir(temp.path()).at(temp.path())? {
+        Some(lock) => Ok(Some((temp, lock))),
+        None => {
+            // The name is no longer this run's: whatever it may name now
+            // is left alone.
+            let _ = temp.keep();
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+    use std::io;
+
+    use super::*;
+    use crate::output::testutil::names;
+
+    #[test]
+    fn a_directory_appears_whole_and_replaces_only_with_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        {
+            let out = AtomicDir::create(&target, false).unwrap();
+            std::fs::write(out.path().join("half"), b"x").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let out = AtomicDir::create(&target, false).unwrap();
+        std::fs::write(out.path().join("a"), b"1").unwrap();
+        out.commit().unwrap();
+        assert!(matches!(
+            AtomicDir::create(&target, false),
+            Err(Error::OutputExists(_))
+        ));
+        let out = AtomicDir::create(&target, true).unwrap();
+        std::fs::write(out.path().join("b"), b"2").unwrap();
+        out.commit().unwrap();
+        let names: Vec<_> = std::fs::read_dir(&target)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["b"]);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn files_move_into_an_existing_directory_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("kept"), b"mine").unwrap();
+        fs::write(dir.path().join("a"), b"old").unwrap();
+        {
+            let out = AtomicFiles::create(dir.path()).unwrap();
+            fs::write(out.path().join("half"), b"x").unwrap();
+        }
+        assert_eq!(names(dir.path()), ["a", "kept"]);
+        let out = AtomicFiles::create(dir.path()).unwrap();
+        fs::create_dir(out.path().join("sub")).unwrap();
+        fs::write(out.path().join("sub/b"), b"new").unwrap();
+        fs::write(out.path().join("a"), b"new").unwrap();
+        fs::write(out.path().join("left"), b"not listed").unwrap();
+        out.commit(&["sub/b", "a"]).unwrap();
+        assert_eq!(names(dir.path()), ["a", "kept", "sub"]);
+        assert_eq!(fs::read(dir.path().join("a")).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("sub/b")).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("kept")).unwrap(), b"mine");
+    }
+
+    #[test]
+    fn a_directory_is_synced_whole_before_it_is_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let out = AtomicDir::create(&target, false).unwrap();
+        fs::write(out.path().join("a"), b"1").unwrap();
+        let temp = out.path().to_path_buf();
+        let synced = std::cell::RefCell::new(Vec::new());
+        let sync = |path: &Path| {
+            assert!(!target.exists(), "synced before the rename");
+            synced.borrow_mut().push(path.to_path_buf());
+            sync_tree(path)
+        };
+        out.commit_by(&sync).unwrap();
+        assert_eq!(synced.take(), [temp]);
+        assert_eq!(fs::read(target.join("a")).unwrap(), b"1");
+
+        // Not on disk, it does not go in place.
+        let out = AtomicDir::create(&target, true).unwrap();
+        fs::write(out.path().join("b"), b"2").unwrap();
+        let failing = |path: &Path| Err(Error::io(path, io::Error::other("no sync")));
+        let error = out.commit_by(&failing).unwrap_err();
+        assert!(error.to_string().contains("no sync"), "{error}");
+        assert_eq!(names(dir.path()), ["out"]);
+        assert_eq!(names(&target), ["a"]);
+    }
+
+    #[test]
+    fn files_are_on_disk_before_they_move_and_their_moves_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("c");
+        fs::create_dir_all(target.join("old")).unwrap();
+        let out = AtomicFiles::create(&target).unwrap();
+        fs::create_dir_all(out.path().join("new/deeper")).unwrap();
+        fs::create_dir_all(out.path().join("old")).unwrap();
+        fs::write(out.path().join("new/deeper/a"), b"1").unwrap();
+        fs::write(out.path().join("old/b"), b"2").unwrap();
+        fs::write(out.path().join("collection.toml"), b"3").unwrap();
+        let temp = out.path().to_path_buf();
+        let trees = std::cell::RefCell::new(Vec::new());
+        let dirs = std::cell::RefCell::new(Vec::new());
+        let sync_tree = |path: &Path| {
+            assert!(
+                !target.join("collection.toml").exists(),
+                "synced after a move"
+            );
+            trees.borrow_mut().push(path.to_path_buf());
+            Ok(())
+        };
+        let sync_dir = |path: &Path| {
+            assert!(
+                target.join("collection.toml").exists(),
+                "synced before the moves"
+            );
+            dirs.borrow_mut()
+                .push(path.strip_prefix(&target).unwrap().to_path_buf());
+            Ok(())
+        };
+        let files = ["new/deeper/a", "old/b", "collection.toml"];
+        out.commit_by(&files, &sync_tree, &sync_dir).unwrap();
+        assert_eq!(trees.take(), [temp]);
+        let dirs: Vec<String> = dirs
+            .take()
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect();
+        assert_eq!(dirs, ["", "new", "new/deeper", "old"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_temporary_directory_removed_before_its_lock_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        // Another run's cleaner comes between the making and the lock.
+        let temp = make_temp_dir(dir.path()).unwrap();
+        assert_eq!(remove_stale(dir.path()), [temp.path()]);
+        assert!(lock_temp_dir(temp).unwrap().is_none());
+        // Or it holds the lock, removing the directory, when the lock is
+        // wanted: the lock waits for it, then finds the directory gone.
+        let temp = make_temp_dir(dir.path()).unwrap();
+        let cleaner = File::open(temp.path()).unwrap();
+        cleaner.lock().unwrap();
+        let path = temp.path().to_path_buf();
+        let locking = std::thread::spawn(move || lock_temp_dir(temp).unwrap().is_none());
+        fs::remove_dir(&path).unwrap();
+        drop(cleaner);
+        assert!(locking.join().unwrap());
+        // What create gives is there and locked: a cleaner leaves it alone.
+        let out = AtomicDir::create(&dir.path().join("out"), false).unwrap();
+        assert!(out.path().is_dir());
+        assert_eq!(remove_stale(dir.path()), Vec::<PathBuf>::new());
+        assert!(out.path().is_dir());
+    }
+}
