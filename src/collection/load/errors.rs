@@ -1,0 +1,238 @@
+//! Placing what reading `collection.toml` finds by line, column and field:
+//! the errors of tables that do not read, the rules broken by those that do
+//! (at the value each is about), and the places of a record's fields that
+//! errors found after loading are about.
+
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::DeTable;
+
+use crate::collection::Document;
+use crate::collection::places::field_span;
+use crate::collection::records::RecordPlaces;
+use crate::collection::validate::{RuleError, Rules};
+use crate::error::RecordError;
+
+/// The errors found so far: those that stand, and those about a document
+/// named before its record is read, which stand if no record has its id
+/// (see [`Rules`]).
+#[derive(Default)]
+pub(super) struct Errors {
+    standing: Vec<RecordError>,
+    /// Each with the id it awaits.
+    awaiting: Vec<(String, RecordError)>,
+}
+
+impl Errors {
+    pub(super) fn push(&mut self, error: RecordError) {
+        self.standing.push(error);
+    }
+
+    /// Every error that stands once `rules` has checked every record.
+    pub(super) fn finish(self, rules: &Rules) -> Vec<RecordError> {
+        let awaiting = self.awaiting.into_iter();
+        let standing = awaiting.filter(|(id, _)| !rules.is_there(id));
+        let mut errors = self.standing;
+        errors.extend(standing.map(|(_, error)| error));
+        errors
+    }
+}
+
+impl Extend<RecordError> for Errors {
+    fn extend<I: IntoIterator<Item = RecordError>>(&mut self, errors: I) {
+        self.standing.extend(errors);
+    }
+}
+
+/// The text of a table that read, parsed again to locate the rules it
+/// breaks; `None` would leave them at its header.
+pub(super) fn parse_again(text: &str) -> Option<DeTable<'_>> {
+    DeTable::parse(text).ok().map(Spanned::into_inner)
+}
+
+/// The spans of the fields of a record that errors found after loading are
+/// about.
+pub(super) struct FieldSpans {
+    file: Option<std::ops::Range<usize>>,
+    sha256: Option<std::ops::Range<usize>>,
+}
+
+impl FieldSpans {
+    /// The spans of the fields of the `[[document]]` table `record`.
+    pub(super) fn of(record: Option<&DeTable<'_>>) -> FieldSpans {
+        let span = |field: &str| Some(record?.get(field)?.span());
+        FieldSpans {
+            file: span("file"),
+            sha256: span("sha256"),
+        }
+    }
+}
+
+/// Where the record `document` is: its header, and its fields' `spans`,
+/// placed by `lines`.
+pub(super) fn record_places(
+    spans: &FieldSpans,
+    lines: &LineIndex<'_>,
+    document: &Spanned<Document>,
+) -> RecordPlaces {
+    let header = lines.place(document.span().start);
+    let place = |span: &Option<std::ops::Range<usize>>| {
+        span.as_ref().map_or(header, |span| lines.place(span.start))
+    };
+    RecordPlaces {
+        header,
+        file: place(&spans.file),
+        sha256: document
+            .get_ref()
+            .sha256
+            .as_ref()
+            .map(|_| place(&spans.sha256)),
+    }
+}
+
+/// A table that read, with what locates the rules it breaks.
+pub(super) struct LocatedTable<'a> {
+    /// The TOML holding it, if it parsed again.
+    pub(super) root: Option<&'a DeTable<'a>>,
+    /// Places offsets in the TOML as lines and columns of the file.
+    pub(super) lines: &'a LineIndex<'a>,
+    /// Its path in `root`: `collection`, or `document[N]`.
+    pub(super) path: String,
+    /// Its header's place in the file.
+    pub(super) place: (usize, usize),
+}
+
+impl LocatedTable<'_> {
+    /// Adds to `errors` the rules `broken`, each located at the value it
+    /// is about, in the record that is the file's `number`th
+    /// `[[document]]`, or in the `[collection]`.
+    pub(super) fn rule_errors(
+        &self,
+        file: &Path,
+        number: Option<usize>,
+        broken: Vec<RuleError>,
+        errors: &mut Errors,
+    ) {
+        for error in broken {
+            let span = self
+                .root
+                .and_then(|root| field_span(root, &format!("{}.{}", self.path, error.field)));
+            let (line, column) = span.map_or(self.place, |span| self.lines.place(span.start));
+            let located = RecordError {
+                file: file.to_path_buf(),
+                line: Some(line),
+                column: Some(column),
+                field: match number {
+                    Some(number) => format!("document[{number}].{}", error.field),
+                    None => format!("collection.{}", error.field),
+                },
+                message: error.message,
+            };
+            match error.awaiting {
+                Some(id) => errors.awaiting.push((id, located)),
+                None => errors.push(located),
+            }
+        }
+    }
+}
+
+/// Turns serde's path into `document[2].provenance.date` (1-based indexes);
+/// the documents' indexes start at `first_document`.
+pub(super) fn field_path(path: &serde_path_to_error::Path, first_document: usize) -> String {
+    use serde_path_to_error::Segment;
+
+    let mut field = String::new();
+    let mut offset = first_document;
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                field.push_str(&format!("[{}]", index + offset + 1));
+                offset = 0;
+            }
+            Segment::Map { key } if key.starts_with("$__serde_spanned") => {}
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !field.is_empty() {
+                    field.push('.');
+                }
+                field.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    field
+}
+
+pub(super) fn toml_error(
+    source: &str,
+    file: &Path,
+    error: &toml::de::Error,
+    field: String,
+) -> RecordError {
+    let (line, column) = match error.span() {
+        Some(span) => {
+            let (line, column) = LineIndex::new(source).place(span.start);
+            (Some(line), Some(column))
+        }
+        None => (None, None),
+    };
+    RecordError {
+        file: file.to_path_buf(),
+        line,
+        column,
+        field,
+        message: error.message().trim_end().to_string(),
+    }
+}
+
+/// Where each line of a text starts, to place byte offsets in it without
+/// counting lines from the start each time (a collection of 20,000
+/// documents has as many offsets to place).
+pub(super) struct LineIndex<'a> {
+    source: &'a str,
+    line_starts: Vec<usize>,
+    /// The line of the file the text starts on.
+    first_line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(super) fn new(source: &'a str) -> LineIndex<'a> {
+        LineIndex::starting_at(source, 1)
+    }
+
+    /// The lines of a text that starts on line `first_line` of its file.
+    pub(super) fn starting_at(source: &'a str, first_line: usize) -> LineIndex<'a> {
+        let breaks = source.match_indices('\n').map(|(i, _)| i + 1);
+        LineIndex {
+            source,
+            line_starts: std::iter::once(0).chain(breaks).collect(),
+            first_line,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub(super) fn place(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.source[line_start..offset].chars().count() + 1;
+        (line + self.first_line - 1, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_are_placed_by_line_and_character() {
+        let lines = LineIndex::new("ab\nÜber x\n\nz");
+        assert_eq!(lines.place(0), (1, 1));
+        assert_eq!(lines.place(2), (1, 3));
+        assert_eq!(lines.place(3), (2, 1));
+        assert_eq!(lines.place(9), (2, 6), "Ü is two bytes, one character");
+        assert_eq!(lines.place(11), (3, 1));
+        assert_eq!(lines.place(12), (4, 1));
+        assert_eq!(lines.place(99), (4, 2));
+    }
+}
