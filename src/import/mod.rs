@@ -373,8 +373,10 @@ pub(crate) fn write_collection(
         }
     }
     report.files_copied = copied.len();
+    // An error about the file the archivist asked for, not its temporary
+    // name.
     let toml = output.path().join(COLLECTION_FILE);
-    std::fs::write(&toml, to_toml(&collection, comment)).at(&toml)?;
+    std::fs::write(&toml, to_toml(&collection, comment)).at(&record_file)?;
     let mut put_in_place: Vec<&str> = (copied.iter())
         .map(|&index| collection.documents[index].file.as_str())
         .collect();

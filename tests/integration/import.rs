@@ -12,8 +12,8 @@ use predicates::str::contains;
 
 use crate::rfc8493::write_bag;
 use crate::util::{
-    COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, listing, seeds_dir, stderr_on_a_terminal,
-    unzip,
+    COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, listing, seeds_dir, shell,
+    stderr_on_a_terminal, unzip,
 };
 use crate::validators::validators;
 
@@ -424,6 +424,29 @@ fn an_existing_collection_is_kept_unless_forced() {
     );
     import().arg("--force").assert().success();
     assert_eq!(load(&out), load(&seeds_dir()));
+}
+
+#[test]
+fn a_collection_toml_that_cannot_be_written_is_an_error_about_its_destination() {
+    let dir = Dir::new();
+    let csv = seeds_dir().join("collection.csv");
+    let existing = dir.join("existing");
+    fs::create_dir(&existing).unwrap();
+    // A new directory is written beside its target, into an existing one
+    // inside it: neither temporary name is what the archivist asked for.
+    for out in [dir.join("new"), existing.clone()] {
+        // A file size limit of 512 bytes, less than collection.toml;
+        // SIGXFSZ ignored, so that the write fails with EFBIG instead of
+        // killing the process.
+        let script = "trap '' XFSZ; ulimit -f 1; exec \"$0\" import csv \"$1\" -o \"$2\"";
+        let (code, _, stderr) = shell(script, &[&csv, &out]);
+        assert_eq!(code, Some(2), "{stderr}");
+        let named = format!("{}: File too large", out.join("collection.toml").display());
+        assert!(stderr.contains(&named), "{stderr}");
+        assert!(!stderr.contains(".corpack-"), "{stderr}");
+    }
+    assert_eq!(listing(dir.path()), ["existing"]);
+    assert_eq!(listing(&existing), Vec::<String>::new());
 }
 
 /// The seeds as the crate keeps them: documents by file, people grouped by

@@ -15,7 +15,7 @@ use predicates::str::contains;
 
 use crate::util::{
     COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, listing, sample_collection, seeds_dir,
-    zip_names,
+    shell, zip_names,
 };
 
 /// A collection in `dir/c` with one document per `(id, file, bytes)`.
@@ -778,23 +778,6 @@ fn a_signal_ignored_when_corpack_starts_stays_ignored() {
     assert_eq!(listing(&out_dir), ["bundle.zip"]);
 }
 
-/// Runs `script` in `sh -c` with the corpack binary as `$0` and
-/// `collection` as `$1`; returns (exit status, stdout, stderr).
-fn shell(script: &str, collection: &Path) -> (Option<i32>, String, String) {
-    let output = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg(assert_cmd::cargo::cargo_bin("corpack"))
-        .arg(collection)
-        .output()
-        .unwrap();
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn a_write_error_is_clear_and_leaves_no_temporary_file() {
     let dir = Dir::new();
@@ -807,7 +790,7 @@ fn a_write_error_is_clear_and_leaves_no_temporary_file() {
         "trap '' XFSZ; ulimit -f 4096; exec \"$0\" pack --quiet -o '{}' \"$1\"",
         out_dir.join("out.zip").display()
     );
-    let (code, _, stderr) = shell(&script, &collection);
+    let (code, _, stderr) = shell(&script, &[&collection]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("out.zip: File too large"), "{stderr}");
     assert_eq!(listing(&out_dir), Vec::<String>::new());
@@ -831,7 +814,7 @@ fn a_full_disk_is_clear_and_leaves_no_temporary_file() {
         ),
     );
     let command = format!("exec unshare -rm sh '{}' \"$0\" \"$1\"", script.display());
-    let (code, stdout, stderr) = shell(&command, &collection);
+    let (code, stdout, stderr) = shell(&command, &[&collection]);
     assert_eq!(code, Some(0), "unshare or mount failed: {stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
     assert_eq!(stdout, "exit=2\n", "a temporary file was left: {stdout}");

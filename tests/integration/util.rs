@@ -99,6 +99,25 @@ impl Dir {
     }
 }
 
+/// Runs `script` in `sh -c` with the corpack binary as `$0` and `args` as
+/// `$1`, `$2`, …; returns (exit status, stdout, stderr).
+pub fn shell(script: &str, args: &[&Path]) -> (Option<i32>, String, String) {
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(assert_cmd::cargo::cargo_bin("corpack"))
+        .args(args)
+        .env_remove("TZ")
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// The names in a directory, sorted.
 pub fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
