@@ -6,7 +6,9 @@
 //! put in place. A new collection directory is written beside its target
 //! under a temporary name and renamed into place when complete; into an
 //! existing one, the files are written into a temporary directory inside
-//! it, then moved into place together, `collection.toml` last. Either way
+//! it, then moved into place together, `collection.toml` last: a move that
+//! fails undoes those before it, and without `--force` what another
+//! program made meanwhile at a file's place stays. Either way
 //! the temporary directory is on [`crate::output`]'s list, so a failed
 //! import, or one a signal interrupts, leaves nothing behind.
 
@@ -297,11 +299,14 @@ impl Output {
     }
 
     /// Puts what was written in place: `files`, paths under
-    /// [`Output::path`], the last of which makes the others count.
-    fn commit(self, files: &[&str]) -> Result<()> {
+    /// [`Output::path`], the last of which makes the others count. What is
+    /// at their places in an existing directory is replaced only if
+    /// `replace`; else, made since it was found absent, it stays and none
+    /// are put in place.
+    fn commit(self, files: &[&str], replace: bool) -> Result<()> {
         match self {
             Output::New(dir) => dir.commit(),
-            Output::Existing(existing) => existing.commit(files),
+            Output::Existing(existing) => existing.commit(files, replace),
         }
     }
 }
@@ -312,7 +317,8 @@ impl Output {
 /// the bytes read. A declared checksum the bytes do not match is handed to
 /// `mismatch` for an error, and nothing is written. Without `force`, an
 /// existing `collection.toml`, or an existing document file with other
-/// bytes, is an error.
+/// bytes, is an error, and so is one made there meanwhile, which is left
+/// as it is; nothing is put in place unless all is.
 pub(crate) fn write_collection(
     dir: &Path,
     mut collection: Collection,
@@ -381,7 +387,7 @@ pub(crate) fn write_collection(
         .map(|&index| collection.documents[index].file.as_str())
         .collect();
     put_in_place.push(COLLECTION_FILE);
-    output.commit(&put_in_place)?;
+    output.commit(&put_in_place, force)?;
     Ok(report)
 }
 

@@ -3,14 +3,14 @@
 //! files for a directory that exists, written into a temporary directory
 //! inside it and moved into place together ([`AtomicFiles`]).
 
-use std::collections::BTreeSet;
-use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 
 use super::lock::{DirLock, lock_dir};
-use super::replace::{put_dir_in_place, reserve_aside};
+use super::moves::Moves;
+use super::replace::{put_dir_in_place, rename_noreplace, reserve_aside};
 use super::stale::remove_stale;
 use super::sync::{sync_dir, sync_tree};
 use super::temporaries::{Temporary, uninterrupted};
@@ -101,9 +101,9 @@ impl AtomicDir {
 }
 
 /// New files for an existing directory, written into a temporary directory
-/// inside it (so on the same file system) and moved into place together by
-/// [`AtomicFiles::commit`]. Dropped without it, the temporary directory is
-/// removed and the directory is untouched.
+/// inside it (so on the same file system) and moved into place together,
+/// all or none, by [`AtomicFiles::commit`]. Dropped without it, the
+/// temporary directory is removed and the directory is untouched.
 pub struct AtomicFiles {
     staging: AtomicDir,
 }
@@ -122,21 +122,29 @@ impl AtomicFiles {
     }
 
     /// Moves each of `files`, paths under [`AtomicFiles::path`], in order,
-    /// to the same path under the target, replacing a file there and making
-    /// the directories it needs, with no interruption between them: a
-    /// signal's clean-up finds either none moved or all. An error stops the
-    /// moves at the file it names, those before it left in place: put last
-    /// the file that makes the others count. The files are on disk before
-    /// they move, and the moves once they are made.
-    pub fn commit(self, files: &[&str]) -> Result<()> {
-        self.commit_by(files, &sync_tree, &sync_dir)
+    /// to the same path under the target, making the directories it needs,
+    /// with no interruption between them: a signal's clean-up finds either
+    /// none moved or all. What is at a file's place is replaced only if
+    /// `replace` (and never a directory); else, made there since it was
+    /// found absent, it stays and nothing is moved ([`Error::OutputConflict`]).
+    /// All or nothing: a move that fails undoes those before it, the files
+    /// moved removed, those they replaced put back and the directories made
+    /// for them removed, and the error names the file that failed. Put last
+    /// the file that makes the others count, as a power cut may still leave
+    /// only those before it. The files are on disk before they move, and the
+    /// moves once they are made.
+    pub fn commit(self, files: &[&str], replace: bool) -> Result<()> {
+        self.commit_by(files, replace, &rename_noreplace, &sync_tree, &sync_dir)
     }
 
-    /// [`AtomicFiles::commit`] with [`sync_tree`] and [`sync_dir`], but for
-    /// tests.
+    /// [`AtomicFiles::commit`], moving each file into place with
+    /// `move_in`, [`rename_noreplace`], and syncing with [`sync_tree`] and
+    /// [`sync_dir`], but for tests.
     fn commit_by(
         self,
         files: &[&str],
+        replace: bool,
+        move_in: &dyn Fn(&Path, &Path) -> io::Result<()>,
         sync_tree: &dyn Fn(&Path) -> Result<()>,
         sync_dir: &dyn Fn(&Path) -> Result<()>,
     ) -> Result<()> {
@@ -148,24 +156,21 @@ impl AtomicFiles {
             ..
         } = self.staging;
         sync_tree(temp.path())?;
-        let mut moved_into = BTreeSet::new();
+        let mut moves = Moves::new(&target, replace);
         let moved: Result<()> = uninterrupted(|| {
-            files.iter().try_for_each(|file| {
-                let to = target.join(file);
-                let parent = to.parent().expect("a path under the target");
-                fs::create_dir_all(parent).at(parent)?;
-                fs::rename(temp.path().join(file), &to).at(&to)?;
-                // The directories made for it are entries of theirs too.
-                let made = parent.ancestors().take_while(|dir| *dir != target);
-                moved_into.extend(made.map(Path::to_path_buf));
-                moved_into.insert(target.clone());
-                Ok(())
-            })
+            for file in files {
+                if let Err(error) = moves.move_in(&temp.path().join(file), file, move_in) {
+                    return Err(moves.undo(error));
+                }
+            }
+            Ok(())
         });
         // With what was not moved, before the lock and the listing go.
         drop(temp);
         moved?;
-        moved_into.iter().try_for_each(|dir| sync_dir(dir))
+        moves.sync(sync_dir)?;
+        moves.remove_replaced();
+        Ok(())
     }
 }
 
@@ -194,7 +199,7 @@ fn lock_temp_dir(temp: TempDir) -> Result<Option<(TempDir, DirLock)>> {
 
 #[cfg(test)]
 mod tests {
-    use std::fs::File;
+    use std::fs::{self, File};
     use std::io;
 
     use super::*;
@@ -242,11 +247,93 @@ mod tests {
         fs::write(out.path().join("sub/b"), b"new").unwrap();
         fs::write(out.path().join("a"), b"new").unwrap();
         fs::write(out.path().join("left"), b"not listed").unwrap();
-        out.commit(&["sub/b", "a"]).unwrap();
+        out.commit(&["sub/b", "a"], true).unwrap();
         assert_eq!(names(dir.path()), ["a", "kept", "sub"]);
         assert_eq!(fs::read(dir.path().join("a")).unwrap(), b"new");
         assert_eq!(fs::read(dir.path().join("sub/b")).unwrap(), b"new");
         assert_eq!(fs::read(dir.path().join("kept")).unwrap(), b"mine");
+    }
+
+    /// Stages `files` (path, bytes) for `dir`.
+    fn staged(dir: &Path, files: &[(&str, &[u8])]) -> AtomicFiles {
+        let out = AtomicFiles::create(dir).unwrap();
+        for (file, bytes) in files {
+            let path = out.path().join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, bytes).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn a_file_made_at_its_place_meanwhile_stays_and_none_move() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("kept"), b"mine").unwrap();
+        let out = staged(dir.path(), &[("sub/a", b"1"), ("b", b"2"), ("c", b"3")]);
+        // After the import found no b, as the moves begin.
+        let made_meanwhile = |temp: &Path| {
+            fs::write(dir.path().join("b"), b"theirs").unwrap();
+            sync_tree(temp)
+        };
+        let files = ["sub/a", "b", "c"];
+        let error = out
+            .commit_by(&files, false, &rename_noreplace, &made_meanwhile, &sync_dir)
+            .unwrap_err();
+        assert!(matches!(error, Error::OutputConflict { .. }), "{error:?}");
+        assert_eq!(error.path(), Some(dir.path().join("b").as_path()));
+        assert_eq!(names(dir.path()), ["b", "kept"]);
+        assert_eq!(fs::read(dir.path().join("b")).unwrap(), b"theirs");
+    }
+
+    #[test]
+    fn a_failed_move_undoes_those_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a"), b"old").unwrap();
+        fs::write(dir.path().join("kept"), b"mine").unwrap();
+        let out = staged(dir.path(), &[("a", b"new"), ("sub/b", b"2"), ("c", b"3")]);
+        let no_room_for_c = |from: &Path, to: &Path| {
+            if to.ends_with("c") {
+                return Err(io::Error::other("no room"));
+            }
+            rename_noreplace(from, to)
+        };
+        let files = ["a", "sub/b", "c"];
+        let error = out
+            .commit_by(&files, true, &no_room_for_c, &sync_tree, &sync_dir)
+            .unwrap_err();
+        assert_eq!(error.path(), Some(dir.path().join("c").as_path()));
+        assert!(error.to_string().contains("no room"), "{error}");
+        assert_eq!(names(dir.path()), ["a", "kept"]);
+        assert_eq!(fs::read(dir.path().join("a")).unwrap(), b"old");
+    }
+
+    #[test]
+    fn an_old_file_not_put_back_is_named_in_the_error_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a"), b"old").unwrap();
+        let out = staged(dir.path(), &[("a", b"new"), ("b", b"2")]);
+        // Another program puts a directory at a before b's move fails.
+        let a_taken = |from: &Path, to: &Path| {
+            if to.ends_with("b") {
+                fs::remove_file(dir.path().join("a")).unwrap();
+                fs::create_dir_all(dir.path().join("a/theirs")).unwrap();
+                return Err(io::Error::other("no room"));
+            }
+            rename_noreplace(from, to)
+        };
+        let error = out
+            .commit_by(&["a", "b"], true, &a_taken, &sync_tree, &sync_dir)
+            .unwrap_err();
+        assert_eq!(error.path(), Some(dir.path().join("a").as_path()));
+        let aside: Vec<String> = (names(dir.path()).into_iter())
+            .filter(|name| name.ends_with("-a.old"))
+            .collect();
+        assert_eq!(aside.len(), 1, "{aside:?}");
+        let aside = dir.path().join(&aside[0]);
+        assert_eq!(fs::read(&aside).unwrap(), b"old");
+        let said = error.to_string();
+        assert!(said.contains(&aside.display().to_string()), "{said}");
+        assert!(said.contains("no room"), "{said}");
     }
 
     #[test]
@@ -308,7 +395,8 @@ mod tests {
             Ok(())
         };
         let files = ["new/deeper/a", "old/b", "collection.toml"];
-        out.commit_by(&files, &sync_tree, &sync_dir).unwrap();
+        out.commit_by(&files, false, &rename_noreplace, &sync_tree, &sync_dir)
+            .unwrap();
         assert_eq!(trees.take(), [temp]);
         let dirs: Vec<String> = dirs
             .take()

@@ -14,8 +14,9 @@
 //! itself, and the next output beside it, a file or a directory, removes
 //! it likewise.
 //! New files for a directory that exists are written into such a
-//! temporary directory inside it, then moved into place together
-//! ([`AtomicFiles`]). Another run may remove a new temporary file or directory before its
+//! temporary directory inside it, then moved into place together, all or
+//! none: a move that fails undoes those before it ([`AtomicFiles`]).
+//! Another run may remove a new temporary file or directory before its
 //! lock is taken: the lock is taken before anything is written, and the
 //! file or directory is made anew if its name no longer names it.
 //!
@@ -42,6 +43,7 @@
 mod dir;
 mod file;
 mod lock;
+mod moves;
 mod replace;
 mod stale;
 mod sync;

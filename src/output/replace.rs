@@ -96,15 +96,15 @@ fn put_dir_in_place_by(
 }
 
 /// A target about to be renamed aside.
-struct Old {
-    is_dir: bool,
+pub(super) struct Old {
+    pub(super) is_dir: bool,
     /// Held until it is removed or put back, so that no cleaner removes
     /// it meanwhile; `None` for what no cleaner removes (see [`lockable`]).
     _lock: Option<File>,
 }
 
 /// What is at `target`, locked (see [`Old`]); `None` if nothing is.
-fn lock_old(target: &Path) -> Result<Option<Old>> {
+pub(super) fn lock_old(target: &Path) -> Result<Option<Old>> {
     loop {
         let Ok(metadata) = target.symlink_metadata() else {
             return Ok(None);

@@ -1,6 +1,7 @@
 //! `corpack import csv`, `import bag` and `export csv`: collections in
 //! and out of spreadsheets and other tools' bags.
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -447,6 +448,71 @@ fn a_collection_toml_that_cannot_be_written_is_an_error_about_its_destination() 
     }
     assert_eq!(listing(dir.path()), ["existing"]);
     assert_eq!(listing(&existing), Vec::<String>::new());
+}
+
+/// `import csv` of `a.txt`, then `m/b.txt`, into `out` (with `--force` if
+/// `force`), `out/m` being a file system of its own (a tmpfs, in a mount
+/// namespace gone when corpack ends): `b.txt` cannot be moved there from
+/// the temporary directory inside `out` (EXDEV), after `a.txt` was.
+/// Returns the exit status and stderr.
+fn import_across_a_mount(dir: &Dir, out: &Path, force: bool) -> (Option<i32>, String) {
+    dir.create("files/a.txt", "A\n");
+    dir.create("files/m/b.txt", "B\n");
+    let csv = dir.create("m.csv", "filename,dc.title\na.txt,A\nm/b.txt,B\n");
+    let script = dir.create(
+        "across-a-mount.sh",
+        "corpack=\"$1\"; out=\"$2\"; shift 2\n\
+         mount -t tmpfs tmpfs \"$out/m\" || exit 99\n\
+         exec \"$corpack\" \"$@\"\n",
+    );
+    let mut args: Vec<OsString> = vec![out.into(), "import".into(), "csv".into(), csv.into()];
+    args.extend(COLLECTION_FLAGS.iter().map(OsString::from));
+    args.extend([
+        "-o".into(),
+        out.into(),
+        "--files".into(),
+        dir.join("files").into(),
+    ]);
+    if force {
+        args.push("--force".into());
+    }
+    let command = format!("exec unshare -rm sh '{}' \"$0\" \"$@\"", script.display());
+    let (code, _, stderr) = shell(&command, &args);
+    assert_ne!(code, Some(99), "unshare or mount failed: {stderr}");
+    (code, stderr)
+}
+
+#[test]
+fn a_move_into_an_existing_directory_that_fails_undoes_those_before_it() {
+    let dir = Dir::new();
+    let out = dir.join("c");
+    dir.create("c/notes.txt", "mine\n");
+    fs::create_dir(out.join("m")).unwrap();
+    let failed_at_b = format!(
+        "{}: Invalid cross-device link",
+        out.join("m/b.txt").display()
+    );
+    let (code, stderr) = import_across_a_mount(&dir, &out, false);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains(&failed_at_b), "{stderr}");
+    assert_eq!(listing(&out), ["m", "notes.txt"]);
+
+    // With --force, what the moves before it replaced is put back.
+    dir.create("c/a.txt", "old a\n");
+    dir.create("c/collection.toml", "old\n");
+    let (code, stderr) = import_across_a_mount(&dir, &out, true);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains(&failed_at_b), "{stderr}");
+    assert_eq!(
+        listing(&out),
+        ["a.txt", "collection.toml", "m", "notes.txt"]
+    );
+    assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "old a\n");
+    assert_eq!(
+        fs::read_to_string(out.join("collection.toml")).unwrap(),
+        "old\n"
+    );
+    assert_eq!(listing(&out.join("m")), Vec::<String>::new());
 }
 
 /// The seeds as the crate keeps them: documents by file, people grouped by

@@ -1,5 +1,6 @@
 //! Test helpers: scratch directories, the corpack binary, sample collections.
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -101,7 +102,7 @@ impl Dir {
 
 /// Runs `script` in `sh -c` with the corpack binary as `$0` and `args` as
 /// `$1`, `$2`, …; returns (exit status, stdout, stderr).
-pub fn shell(script: &str, args: &[&Path]) -> (Option<i32>, String, String) {
+pub fn shell(script: &str, args: &[impl AsRef<OsStr>]) -> (Option<i32>, String, String) {
     let output = std::process::Command::new("sh")
         .arg("-c")
         .arg(script)
