@@ -83,7 +83,7 @@ impl AtomicDir {
         // Without it, the rename could reach the disk before what the
         // directory holds: a power cut would leave a target of empty or
         // short files.
-        sync_tree(self.temp.path())?;
+        sync_tree(self.temp.path()).map_err(|e| at_target(e, self.temp.path(), &self.target))?;
         // The lock and the listing go once the renames are done: leaving the
         // list while it is held would wait for ever.
         let AtomicDir {
@@ -155,7 +155,7 @@ impl AtomicFiles {
             _listed,
             ..
         } = self.staging;
-        sync_tree(temp.path())?;
+        sync_tree(temp.path()).map_err(|e| at_target(e, temp.path(), &target))?;
         let mut moves = Moves::new(&target, replace);
         let moved: Result<()> = uninterrupted(|| {
             for file in files {
@@ -171,6 +171,20 @@ impl AtomicFiles {
         moves.sync(sync_dir)?;
         moves.remove_replaced();
         Ok(())
+    }
+}
+
+/// `error`, if about a path under the temporary directory `temp`, made
+/// about the same path under `target`, the one asked for: a write error
+/// that a sync reports is the output's.
+fn at_target(error: Error, temp: &Path, target: &Path) -> Error {
+    match error {
+        Error::Io { path, error } => match path.strip_prefix(temp) {
+            Ok(under) if under.as_os_str().is_empty() => Error::io(target, error),
+            Ok(under) => Error::io(target.join(under), error),
+            Err(_) => Error::io(path, error),
+        },
+        other => other,
     }
 }
 
@@ -308,6 +322,18 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_cannot_be_synced_is_an_error_about_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = staged(dir.path(), &[("sub/a", b"1")]);
+        let failing = |temp: &Path| Err(Error::io(temp.join("sub/a"), io::Error::other("no sync")));
+        let error = out
+            .commit_by(&["sub/a"], false, &rename_noreplace, &failing, &sync_dir)
+            .unwrap_err();
+        assert_eq!(error.path(), Some(dir.path().join("sub/a").as_path()));
+        assert_eq!(names(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
     fn an_old_file_not_put_back_is_named_in_the_error_and_kept() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("a"), b"old").unwrap();
@@ -356,9 +382,11 @@ mod tests {
         // Not on disk, it does not go in place.
         let out = AtomicDir::create(&target, true).unwrap();
         fs::write(out.path().join("b"), b"2").unwrap();
-        let failing = |path: &Path| Err(Error::io(path, io::Error::other("no sync")));
+        let failing = |path: &Path| Err(Error::io(path.join("b"), io::Error::other("no sync")));
         let error = out.commit_by(&failing).unwrap_err();
         assert!(error.to_string().contains("no sync"), "{error}");
+        // About the output, not its temporary name.
+        assert_eq!(error.path(), Some(target.join("b").as_path()));
         assert_eq!(names(dir.path()), ["out"]);
         assert_eq!(names(&target), ["a"]);
     }
