@@ -179,16 +179,15 @@ pub(crate) fn appeared_meanwhile(target: &Path) -> Error {
 /// `AlreadyExists`, where rename(2) would replace a file or an empty
 /// directory. In one step where the system can (`renameat2` with
 /// `RENAME_NOREPLACE` on Linux, `renameatx_np` with `RENAME_EXCL` on
-/// Apple's); elsewhere, or where the file system cannot (`EINVAL`, or
-/// `ENOSYS` from a kernel before 3.15), `to` is looked for first, which
-/// leaves a moment for another to make it.
+/// Apple's); elsewhere, or where the file system cannot (see
+/// [`cannot_in_one_step`]), `to` is looked for first, which leaves a
+/// moment for another to make it.
 pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
-        use rustix::io::Errno;
         match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
-            Err(Errno::INVAL | Errno::NOSYS) => {}
+            Err(error) if cannot_in_one_step(error) => {}
             renamed => return renamed.map_err(io::Error::from),
         }
     }
@@ -198,18 +197,26 @@ pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     fs::rename(from, to)
 }
 
+/// Whether a rename with flags failed only because the kernel or the file
+/// system cannot do it in one step: `EINVAL`, `ENOSYS` (Linux before
+/// 3.15), or `ENOTSUP`/`EOPNOTSUPP` (macOS on a file system without it,
+/// such as exFAT or SMB).
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn cannot_in_one_step(error: rustix::io::Errno) -> bool {
+    use rustix::io::Errno;
+    [Errno::INVAL, Errno::NOSYS, Errno::NOTSUP, Errno::OPNOTSUPP].contains(&error)
+}
+
 /// Swaps `a` and `b`, both there, in one step (`renameat2` with
 /// `RENAME_EXCHANGE` on Linux, `renameatx_np` with `RENAME_SWAP` on
-/// Apple's); `Ok(false)` where the file system or the kernel cannot
-/// (`EINVAL`, `ENOSYS` before Linux 3.15, `ENOTSUP`).
+/// Apple's); `Ok(false)` where the file system or the kernel cannot (see
+/// [`cannot_in_one_step`]).
 #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
-    use rustix::io::Errno;
-    let cannot = [Errno::INVAL, Errno::NOSYS, Errno::NOTSUP, Errno::OPNOTSUPP];
     match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
         Ok(()) => Ok(true),
-        Err(error) if cannot.contains(&error) => Ok(false),
+        Err(error) if cannot_in_one_step(error) => Ok(false),
         Err(error) => Err(error.into()),
     }
 }
@@ -274,6 +281,18 @@ mod tests {
     use crate::output::dir::make_temp_dir;
     use crate::output::stale::remove_stale;
     use crate::output::testutil::names;
+
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    #[test]
+    fn only_a_rename_the_system_cannot_do_in_one_step_falls_back() {
+        use rustix::io::Errno;
+        for cannot in [Errno::INVAL, Errno::NOSYS, Errno::NOTSUP, Errno::OPNOTSUPP] {
+            assert!(cannot_in_one_step(cannot), "{cannot:?}");
+        }
+        for failed in [Errno::EXIST, Errno::NOENT, Errno::XDEV, Errno::ACCESS] {
+            assert!(!cannot_in_one_step(failed), "{failed:?}");
+        }
+    }
 
     /// Renames made with `rename`, and no swap, as where the file system
     /// cannot.
