@@ -1,0 +1,100 @@
+//! The header row: which column each position holds.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use crate::error::{RecordError, RecordErrors};
+use crate::import::csv_format::Column;
+
+/// The header: which column each position holds.
+pub(super) struct Columns {
+    pub(super) by_position: Vec<Column>,
+}
+
+impl Columns {
+    pub(super) fn read(
+        header: &csv::StringRecord,
+        line: usize,
+        file: &Path,
+    ) -> Result<Columns, RecordErrors> {
+        let mut by_position = Vec::new();
+        let mut errors = Vec::new();
+        let error = |column: usize, field: &str, message: String| RecordError {
+            file: file.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
+            field: field.to_string(),
+            message,
+        };
+        for (position, name) in header.iter().enumerate() {
+            let name = name.trim();
+            match Column::from_str(name) {
+                Ok(column) if !column.is_repeatable() && by_position.contains(&column) => {
+                    errors.push(error(
+                        position + 1,
+                        name,
+                        format!("{name} appears twice, but it is not repeatable"),
+                    ));
+                }
+                Ok(column) => by_position.push(column),
+                Err(_) => errors.push(error(
+                    position + 1,
+                    name,
+                    format!(
+                        "unknown column {name:?}: corpack has no field for it (columns: {})",
+                        Column::all_headers()
+                    ),
+                )),
+            }
+        }
+        for required in [Column::Filename, Column::Title] {
+            if !by_position.contains(&required) {
+                errors.push(error(
+                    1,
+                    required.header(),
+                    format!("no {} column", required.header()),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Columns { by_position })
+        } else {
+            Err(RecordErrors(errors))
+        }
+    }
+
+    /// The 1-based position of the first column of this kind.
+    pub(super) fn position(&self, column: Column) -> Option<usize> {
+        self.by_position
+            .iter()
+            .position(|&c| c == column)
+            .map(|p| p + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::import::csv::testutil::located;
+
+    #[test]
+    fn bad_headers_are_errors_on_the_header_s_line() {
+        let (places, messages) = located("filename,dc.subject,dc.title,dc.date,dc.date\n");
+        assert_eq!(
+            places,
+            [
+                (1, Some(2), "dc.subject".to_string()),
+                (1, Some(5), "dc.date".to_string())
+            ]
+        );
+        assert!(messages[0].contains("unknown column \"dc.subject\""));
+        assert!(messages[1].contains("not repeatable"));
+        let (places, _) = located("dc.identifier\n");
+        assert_eq!(
+            places,
+            [
+                (1, Some(1), "filename".into()),
+                (1, Some(1), "dc.title".into())
+            ]
+        );
+    }
+}

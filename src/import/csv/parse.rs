@@ -1,0 +1,160 @@
+//! Parsing a CSV file's bytes: UTF-8 with or without a byte order mark,
+//! the header, then each record, read as a row at the line it starts on.
+
+use std::path::Path;
+
+use super::columns::Columns;
+use super::lines::RecordLines;
+use super::sheet::Sheet;
+use super::{ParsedCsv, cell_error};
+use crate::error::{RecordError, RecordErrors};
+use crate::import::CollectionFields;
+use crate::import::csv_format::Column;
+
+/// Parses the bytes of a CSV file (UTF-8, with or without a byte order
+/// mark). `file` names it in errors; `fields` win over its collection row.
+pub fn parse_csv(
+    bytes: &[u8],
+    file: &Path,
+    fields: &CollectionFields,
+) -> Result<ParsedCsv, RecordErrors> {
+    let whole = |message: String| {
+        RecordErrors(vec![RecordError {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            field: String::new(),
+            message,
+        }])
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        whole(format!(
+            "not UTF-8 (byte {}): save the spreadsheet as UTF-8 CSV",
+            e.valid_up_to()
+        ))
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut lines = RecordLines {
+        text: text.as_bytes(),
+        counted: 0,
+        line: 1,
+    };
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(header)) => header,
+        Some(Err(error)) => {
+            let line = lines.of(error.position());
+            return Err(whole(format!("line {line}: {error}")));
+        }
+        None => return Err(whole("empty: expected a header row".into())),
+    };
+    let columns = Columns::read(&header, lines.of(header.position()), file)?;
+    let mut sheet = Sheet {
+        file,
+        columns,
+        errors: Vec::new(),
+        collection_row: None,
+        documents: Vec::new(),
+    };
+    for record in records {
+        match record {
+            Ok(record) => sheet.row(lines.of(record.position()), &record),
+            Err(error) => sheet.errors.push(cell_error(
+                file,
+                lines.of(error.position()),
+                None,
+                Column::Filename,
+                format!("not CSV: {error}"),
+            )),
+        }
+    }
+    sheet.finish(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::collection::testutil;
+    use crate::collection::{Aspect, Role};
+    use crate::export::csv::to_csv;
+    use crate::import::csv::testutil::{COLLECTION_ROW, HEADER, every_field, located, parse};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn import_of_export_is_the_collection(collection in testutil::collection(5)) {
+            let text = to_csv(&collection);
+            let parsed = parse(&text)
+                .map_err(|e| TestCaseError::fail(format!("{}\n{text}", RecordErrors(e))))?;
+            prop_assert_eq!(parsed.collection, collection);
+        }
+
+        /// Whatever the bytes, the parser gives records or located errors.
+        #[test]
+        fn any_bytes_are_records_or_errors(
+            header in proptest::sample::subsequence(
+                vec!["filename", "dc.title", "dc.creator", "dc.date", "venue", "sha256", "x"],
+                0..7,
+            ),
+            cells in proptest::collection::vec("[a-z0-9 |=,\"\n.~/?-]{0,12}", 0..20),
+        ) {
+            let mut text = header.join(",");
+            for (i, cell) in cells.iter().enumerate() {
+                text.push(if i % 4 == 0 { '\n' } else { ',' });
+                text.push_str(cell);
+            }
+            if let Err(errors) = parse(&text) {
+                prop_assert!(!errors.is_empty());
+                prop_assert!(errors.iter().all(|e| e.file == Path::new("m.csv")));
+            }
+        }
+    }
+
+    #[test]
+    fn an_archivematica_sheet() {
+        let text = "\u{feff}filename,dc.title,dc.creator,dc.creator,dc.contributor,dc.date,dc.source,venue,contested.status,contested.aspects,contested.disputed_by,sha256\n\
+            objects/letters/a b.txt,A letter,Ann,Bob | orcid=0000-0002-1825-0097,Cy | role=translator,1937~,Box 7 | url=https://example.org/box7,London | geonames=2643743 | wikidata=Q84,contested,\"claims, date\",\"Lenoe, Kirov, 2010 | type=book\",\n\
+            ,,,,,,,,,,,\n";
+        let parsed = parse_csv(text.as_bytes(), Path::new("m.csv"), &every_field()).unwrap();
+        assert_eq!(parsed.lines, [2]);
+        assert_eq!(parsed.filenames, ["objects/letters/a b.txt"]);
+        let document = &parsed.collection.documents[0];
+        assert_eq!(document.file.as_str(), "letters/a b.txt");
+        assert_eq!(document.id.as_str(), "letters-a-b");
+        let authors = &document.provenance.authors;
+        assert_eq!(authors.len(), 3);
+        assert_eq!(
+            authors[1].orcid.as_ref().unwrap().as_str(),
+            "0000-0002-1825-0097"
+        );
+        assert_eq!(authors[2].role, Role::Translator);
+        let venue = document.provenance.venue.as_ref().unwrap();
+        assert_eq!(venue.geonames.as_ref().unwrap().as_str(), "2643743");
+        assert_eq!(document.contested.aspects, [Aspect::Claims, Aspect::Date]);
+        assert_eq!(
+            document.contested.disputed_by[0].citation(),
+            Some("Lenoe, Kirov, 2010")
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_or_csv() {
+        let error = parse_csv(
+            b"filename\n\xff\n",
+            Path::new("m.csv"),
+            &CollectionFields::default(),
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("not UTF-8 (byte 9)"), "{error}");
+        let (places, messages) = located(&format!("{HEADER}\n{COLLECTION_ROW},extra\n"));
+        assert_eq!(places, [(2, Some(7), String::new())]);
+        assert!(messages[0].contains("past the last column"));
+    }
+}
