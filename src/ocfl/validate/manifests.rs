@@ -1,0 +1,133 @@
+//! The content files against every manifest, and the digests the
+//! inventories, manifests and fixity, give for them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Findings;
+use super::content::{Claim, Claims};
+use super::prior::PriorInventory;
+use super::versions::Object;
+use crate::ocfl::code::OcflCode;
+use crate::ocfl::digest::DigestAlgorithm;
+use crate::ocfl::inventory::{INVENTORY, Inventory, VersionNum};
+
+impl Object<'_> {
+    /// Every content file is in the root manifest and in the manifest of
+    /// every version inventory from its version on (E023); every manifest
+    /// path exists (E092).
+    pub(super) fn check_manifests(
+        &self,
+        priors: &[PriorInventory],
+        sizes: &BTreeMap<String, u64>,
+        findings: &mut Findings,
+    ) {
+        let listed = |inventory: &Inventory| -> BTreeSet<String> {
+            inventory.manifest.values().flatten().cloned().collect()
+        };
+        let root_listed = listed(self.inventory);
+        for path in sizes.keys() {
+            if !root_listed.contains(path) {
+                findings.add(
+                    OcflCode::E023,
+                    path,
+                    "not in the manifest of inventory.json",
+                );
+            }
+        }
+        for path in &root_listed {
+            if !sizes.contains_key(path) {
+                findings.add(
+                    OcflCode::E092,
+                    path,
+                    "in the manifest of inventory.json, but there is no such file",
+                );
+            }
+        }
+        for (algorithm, block) in &self.inventory.fixity {
+            for path in block.values().flatten() {
+                if root_listed.contains(path) && !sizes.contains_key(path) {
+                    findings.add(
+                        OcflCode::E093,
+                        path,
+                        format!("`fixity.{algorithm}` of inventory.json gives a digest, but there is no such file"),
+                    );
+                }
+            }
+        }
+        for prior in priors {
+            let prior_listed = listed(&prior.inventory);
+            for path in sizes.keys() {
+                let version = path
+                    .split_once('/')
+                    .and_then(|(v, _)| v.parse::<VersionNum>().ok());
+                let up_to_prior = version.is_some_and(|v| v.number <= prior.number.number);
+                if up_to_prior && !prior_listed.contains(path) {
+                    findings.add(
+                        OcflCode::E023,
+                        path,
+                        format!("not in the manifest of {}", prior.path),
+                    );
+                }
+            }
+            for path in &prior_listed {
+                if !sizes.contains_key(path) && !root_listed.contains(path) {
+                    findings.add(
+                        OcflCode::E092,
+                        path,
+                        format!(
+                            "in the manifest of {}, but there is no such file",
+                            prior.path
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Every digest the inventories give for files that exist.
+    pub(super) fn claims(
+        &self,
+        priors: &[PriorInventory],
+        sizes: &BTreeMap<String, u64>,
+    ) -> Claims {
+        let mut claims = Claims::new();
+        let mut add = |inventory: &Inventory, source: &str| {
+            let mut blocks = vec![(
+                inventory.digest_algorithm,
+                &inventory.manifest,
+                OcflCode::E092,
+            )];
+            for (name, block) in &inventory.fixity {
+                // Algorithms outside the specification and extension 0001
+                // are ignored, as the specification requires (E028).
+                if let Ok(algorithm) = name.parse::<DigestAlgorithm>() {
+                    blocks.push((algorithm, block, OcflCode::E093));
+                }
+            }
+            for (algorithm, block, code) in blocks {
+                for (digest, paths) in block {
+                    for path in paths.iter().filter(|p| sizes.contains_key(*p)) {
+                        let claim = Claim {
+                            algorithm,
+                            digest: digest.to_ascii_lowercase(),
+                            code,
+                        };
+                        let sources = claims
+                            .entry(path.clone())
+                            .or_default()
+                            .entry(claim)
+                            .or_default();
+                        if !sources.iter().any(|s| s == source) {
+                            sources.push(source.to_string());
+                        }
+                    }
+                }
+            }
+        };
+        add(self.inventory, INVENTORY);
+        for prior in priors {
+            add(&prior.inventory, &prior.path);
+        }
+        claims
+    }
+}

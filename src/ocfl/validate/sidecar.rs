@@ -1,0 +1,133 @@
+//! An inventory's sidecar, `inventory.json.<algorithm>` (§3.6): a file
+//! reading `DIGEST inventory.json`, the inventory's digest.
+
+use std::path::Path;
+
+use super::Findings;
+use crate::error::{Error, Result};
+use crate::ocfl::code::OcflCode;
+use crate::ocfl::digest::{DigestAlgorithm, digest_bytes};
+use crate::ocfl::inventory::INVENTORY;
+
+/// Checks the sidecar of the inventory `inventory_bytes` in `dir` (`""` or
+/// `"v1/"`), named after the algorithm `algorithm_name` (§3.6).
+pub(super) fn check_sidecar(
+    root: &Path,
+    dir: &str,
+    algorithm_name: Option<&str>,
+    inventory_bytes: &[u8],
+    findings: &mut Findings,
+) -> Result<()> {
+    let Some(name) = algorithm_name else {
+        return Ok(());
+    };
+    let relative = format!("{dir}{INVENTORY}.{name}");
+    // The name comes from the inventory: one that cannot end a file name
+    // (`sha512/256`, a NUL) names no sidecar, and with a `/` it would lead
+    // out of the object (`x/../../../etc/passwd`), whose text E061 shows.
+    if name.contains(['/', '\\', '\0']) {
+        findings.add(
+            OcflCode::E058,
+            &relative,
+            format!(
+                "{dir}{INVENTORY} can have no sidecar: its digest algorithm {name:?} cannot end a file name"
+            ),
+        );
+        return Ok(());
+    }
+    let path = root.join(&relative);
+    if path.is_dir() {
+        findings.add(
+            OcflCode::E058,
+            &relative,
+            format!("the sidecar of {dir}{INVENTORY} is a directory, not a file"),
+        );
+        return Ok(());
+    }
+    let text = match std::fs::read(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            findings.add(
+                OcflCode::E058,
+                &relative,
+                format!("{dir}{INVENTORY} has no sidecar {relative}"),
+            );
+            return Ok(());
+        }
+        Err(error) => return Err(Error::io(path, error)),
+    };
+    let text = String::from_utf8_lossy(&text);
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let [digest, INVENTORY] = fields.as_slice() else {
+        findings.add(
+            OcflCode::E061,
+            &relative,
+            format!("reads {text:?}, not `DIGEST inventory.json`"),
+        );
+        return Ok(());
+    };
+    if let Ok(algorithm) = name.parse::<DigestAlgorithm>() {
+        let actual = digest_bytes(algorithm, inventory_bytes);
+        if !actual.eq_ignore_ascii_case(digest) {
+            findings.add(
+                OcflCode::E060,
+                &relative,
+                format!("gives {name} {digest}, but {dir}{INVENTORY} has {actual}"),
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(findings: &Findings) -> Vec<String> {
+        findings.0.iter().map(|f| f.code.to_string()).collect()
+    }
+
+    #[test]
+    fn sidecars_are_read_with_any_blank_between_digest_and_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let inventory = b"{}";
+        let digest = digest_bytes(DigestAlgorithm::Sha512, inventory);
+        let cases = [
+            (format!("{digest} inventory.json\n"), vec![]),
+            (format!("{}\tinventory.json", digest.to_uppercase()), vec![]),
+            (format!("{digest}  inventory.json\n"), vec![]),
+            (format!("{digest} inventory.jsn\n"), vec!["E061"]),
+            (digest.clone(), vec!["E061"]),
+            (
+                format!("{} inventory.json\n", "0".repeat(128)),
+                vec!["E060"],
+            ),
+        ];
+        for (text, expected) in cases {
+            std::fs::write(dir.path().join("inventory.json.sha512"), &text).unwrap();
+            let mut findings = Findings::default();
+            check_sidecar(dir.path(), "", Some("sha512"), inventory, &mut findings).unwrap();
+            assert_eq!(codes(&findings), expected, "{text:?}");
+        }
+        std::fs::remove_file(dir.path().join("inventory.json.sha512")).unwrap();
+        let mut findings = Findings::default();
+        check_sidecar(dir.path(), "", Some("sha512"), inventory, &mut findings).unwrap();
+        assert_eq!(codes(&findings), ["E058"]);
+    }
+
+    #[test]
+    fn a_sidecar_is_a_file_in_the_object_named_by_the_algorithm() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("object");
+        std::fs::create_dir_all(root.join("inventory.json.x")).unwrap();
+        std::fs::create_dir_all(root.join("inventory.json.sha512")).unwrap();
+        std::fs::write(dir.path().join("secret"), "TOPSECRET\n").unwrap();
+        for name in ["x/../../secret", "sha\0", "sha512/256", "sha512"] {
+            let mut findings = Findings::default();
+            check_sidecar(&root, "", Some(name), b"{}", &mut findings)
+                .unwrap_or_else(|e| panic!("{name:?}: {e}"));
+            assert_eq!(codes(&findings), ["E058"], "{name:?}");
+            assert!(!findings.0[0].message.contains("TOPSECRET"), "{name:?}");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The version directories: each the inventory lists is there and holds
+//! only its inventory, the sidecar and the content directory; its own
+//! inventory; then the content files against the manifests, and their
+//! digests.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::entries::{Entry, Kind, list};
+use super::inventory::Parsed;
+use super::prior::PriorInventory;
+use super::sidecar::check_sidecar;
+use super::{Findings, content, inventory};
+use crate::error::{IoContext, Result};
+use crate::ocfl::SpecVersion;
+use crate::ocfl::code::OcflCode;
+use crate::ocfl::inventory::{INVENTORY, Inventory, VersionNum};
+use crate::progress::Progress;
+
+/// An object whose root inventory could be read.
+pub(super) struct Object<'a> {
+    pub(super) root: &'a Path,
+    pub(super) inventory: &'a Inventory,
+    pub(super) root_bytes: &'a [u8],
+    pub(super) root_spec: Option<SpecVersion>,
+}
+
+impl Object<'_> {
+    /// Checks every version directory and the content files, and returns
+    /// how much was read to check digests.
+    pub(super) fn check_versions(
+        &self,
+        root_entries: &[Entry],
+        check_digests: bool,
+        progress: &dyn Progress,
+        findings: &mut Findings,
+    ) -> Result<content::Read> {
+        let content_directory = self.inventory.content_directory();
+        let mut sizes = BTreeMap::new();
+        let mut priors = Vec::new();
+        let mut specs = Vec::new();
+        for number in self.inventory.versions.keys() {
+            let name = number.to_string();
+            if !root_entries
+                .iter()
+                .any(|e| e.name == name && e.kind == Kind::Dir)
+            {
+                findings.add(
+                    OcflCode::E010,
+                    &name,
+                    format!("version {name} is in the inventory but has no directory"),
+                );
+                continue;
+            }
+            let dir = self.root.join(&name);
+            let entries = list(&dir)?;
+            let own = self.version_inventory(*number, &entries, findings)?;
+            if let Some((spec, prior)) = own {
+                specs.push((*number, spec));
+                priors.extend(prior);
+            }
+            for entry in &entries {
+                let path = format!("{name}/{}", entry.name);
+                match entry.kind {
+                    Kind::Dir if entry.name == content_directory => {
+                        let files = content::walk(self.root, &path, findings)?;
+                        if files.is_empty() {
+                            findings.add(
+                                OcflCode::W003,
+                                &path,
+                                "a content directory without files",
+                            );
+                        }
+                        sizes.extend(files);
+                    }
+                    Kind::Dir => findings.add(
+                        OcflCode::W002,
+                        &path,
+                        format!(
+                            "a directory other than the content directory `{content_directory}` (ignored)"
+                        ),
+                    ),
+                    Kind::File if entry.name == INVENTORY || entry.name.starts_with("inventory.json.") => {}
+                    _ => findings.add(
+                        OcflCode::E015,
+                        &path,
+                        "a version directory may hold only its inventory, the sidecar and the content directory",
+                    ),
+                }
+            }
+        }
+        for pair in specs.windows(2) {
+            if pair[1].1 < pair[0].1 {
+                findings.add(
+                    OcflCode::E103,
+                    &format!("{}/{INVENTORY}", pair[1].0),
+                    format!(
+                        "conforms to OCFL {}, earlier than OCFL {} of version {}",
+                        pair[1].1.number(),
+                        pair[0].1.number(),
+                        pair[0].0
+                    ),
+                );
+            }
+        }
+        self.check_manifests(&priors, &sizes, findings);
+        if !check_digests {
+            return Ok(content::Read::default());
+        }
+        let claims = self.claims(&priors, &sizes);
+        Ok(content::check_digests(
+            self.root, &claims, &sizes, progress, findings,
+        ))
+    }
+
+    /// Checks the inventory in version directory `number`, if it has one:
+    /// returns the OCFL version its type names, and the inventory itself
+    /// when it is not the root inventory's copy.
+    fn version_inventory(
+        &self,
+        number: VersionNum,
+        entries: &[Entry],
+        findings: &mut Findings,
+    ) -> Result<Option<(SpecVersion, Option<PriorInventory>)>> {
+        let dir = format!("{number}/");
+        let path = format!("{dir}{INVENTORY}");
+        if !entries
+            .iter()
+            .any(|e| e.name == INVENTORY && e.kind == Kind::File)
+        {
+            findings.add(
+                OcflCode::W010,
+                &path,
+                format!("version directory {number} has no inventory"),
+            );
+            return Ok(None);
+        }
+        let bytes = std::fs::read(self.root.join(&path)).at(&self.root.join(&path))?;
+        if number == self.inventory.head && bytes == self.root_bytes {
+            let name = self.inventory.digest_algorithm.to_string();
+            check_sidecar(self.root, &dir, Some(&name), &bytes, findings)?;
+            return Ok(self.root_spec.map(|spec| (spec, None)));
+        }
+        if number == self.inventory.head {
+            findings.add(
+                OcflCode::E064,
+                &path,
+                "the inventory of the head version differs from the root inventory",
+            );
+        }
+        let Parsed {
+            inventory,
+            spec,
+            digest_algorithm_name,
+        } = inventory::parse(&bytes, &path, findings);
+        check_sidecar(
+            self.root,
+            &dir,
+            digest_algorithm_name.as_deref(),
+            &bytes,
+            findings,
+        )?;
+        let Some(inventory) = inventory else {
+            return Ok(spec.map(|spec| (spec, None)));
+        };
+        self.compare(number, &path, &inventory, findings);
+        Ok(spec.map(|spec| {
+            (
+                spec,
+                Some(PriorInventory {
+                    number,
+                    path,
+                    inventory,
+                }),
+            )
+        }))
+    }
+}
