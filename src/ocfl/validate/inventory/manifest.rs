@@ -1,0 +1,185 @@
+//! The manifest and the fixity blocks (digest to content paths), and
+//! their agreement with the versions' states.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use super::{Checker, string_array};
+use crate::ocfl::code::OcflCode;
+use crate::ocfl::inventory::{DigestMap, Inventory, VersionNum, path_conflicts, path_problem};
+
+impl Checker<'_> {
+    /// A manifest-like map (digest → content paths): the manifest, or one
+    /// algorithm's fixity block.
+    pub(super) fn digest_map(
+        &mut self,
+        object: &Map<String, Value>,
+        key: &str,
+        not_object: OcflCode,
+        bad_entry: OcflCode,
+    ) -> Option<DigestMap> {
+        let entries = match object.get(key) {
+            None => {
+                self.add(OcflCode::E041, format!("no `{key}`"));
+                return None;
+            }
+            Some(Value::Object(entries)) => entries,
+            Some(other) => {
+                self.add(
+                    not_object,
+                    format!("`{key}` must be a JSON object, not {other}"),
+                );
+                return None;
+            }
+        };
+        self.content_paths(key, entries, bad_entry, OcflCode::E096)
+    }
+
+    fn content_paths(
+        &mut self,
+        what: &str,
+        entries: &Map<String, Value>,
+        bad_entry: OcflCode,
+        duplicate_digest: OcflCode,
+    ) -> Option<DigestMap> {
+        let mut map = DigestMap::new();
+        let mut lowercase = BTreeMap::new();
+        for (digest, paths) in entries {
+            let Some(paths) = string_array(paths) else {
+                self.add(
+                    bad_entry,
+                    format!("`{what}`: the value of {digest} must be an array of content paths"),
+                );
+                continue;
+            };
+            if let Some(other) = lowercase.insert(digest.to_ascii_lowercase(), digest) {
+                self.add(
+                    duplicate_digest,
+                    format!("`{what}` lists the digest {digest} twice (also as {other})"),
+                );
+            }
+            for path in &paths {
+                if let Some((code, message)) = path_problem(path, false) {
+                    self.add(code, format!("`{what}`: content path {message}"));
+                }
+            }
+            map.insert(digest.clone(), paths);
+        }
+        // Conflicts matter where content paths name files: the manifest. A
+        // path twice in a fixity block is the duplicate digest above.
+        if what == "manifest" {
+            for (path, why) in path_conflicts(map.values().flatten().map(String::as_str)) {
+                self.add(
+                    OcflCode::E101,
+                    format!("`{what}`: content path `{path}` {why}"),
+                );
+            }
+        }
+        Some(map)
+    }
+
+    pub(super) fn fixity(&mut self, object: &Map<String, Value>) -> BTreeMap<String, DigestMap> {
+        let mut fixity = BTreeMap::new();
+        let blocks = match object.get("fixity") {
+            None => return fixity,
+            Some(Value::Object(blocks)) => blocks,
+            Some(other) => {
+                self.add(
+                    OcflCode::E111,
+                    format!("`fixity` must be a JSON object, not {other}"),
+                );
+                return fixity;
+            }
+        };
+        for (algorithm, block) in blocks {
+            let what = format!("fixity.{algorithm}");
+            let Value::Object(entries) = block else {
+                self.add(
+                    OcflCode::E057,
+                    format!("`{what}` must be a JSON object of digests, not {block}"),
+                );
+                continue;
+            };
+            if let Some(map) = self.content_paths(&what, entries, OcflCode::E057, OcflCode::E097) {
+                fixity.insert(algorithm.clone(), map);
+            }
+        }
+        fixity
+    }
+
+    /// Manifest, states and versions agree: every content path in a version
+    /// directory's content directory (E042), every state digest in the
+    /// manifest exactly (E050), every manifest digest in some state (E107).
+    pub(super) fn manifest_against_versions(&mut self, inventory: &Inventory) {
+        let content_directory = inventory.content_directory();
+        for path in inventory.manifest.values().flatten() {
+            let in_content = path.split_once('/').is_some_and(|(version, rest)| {
+                version
+                    .parse::<VersionNum>()
+                    .is_ok_and(|number| inventory.versions.contains_key(&number))
+                    && rest
+                        .strip_prefix(content_directory)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            });
+            if !in_content {
+                self.add(
+                    OcflCode::E042,
+                    format!(
+                        "the content path `{path}` is not in the `{content_directory}` directory of a version"
+                    ),
+                );
+            }
+        }
+        let mut used = BTreeSet::new();
+        for (number, version) in &inventory.versions {
+            for digest in version.state.keys() {
+                used.insert(digest.as_str());
+                if !inventory.manifest.contains_key(digest) {
+                    let near = inventory
+                        .manifest
+                        .keys()
+                        .find(|key| key.eq_ignore_ascii_case(digest));
+                    let hint = if near.is_some() {
+                        " (the manifest has it in another case; the match must be exact)"
+                    } else {
+                        ""
+                    };
+                    self.add(
+                        OcflCode::E050,
+                        format!("version {number}: the state digest {digest} is not in the manifest{hint}"),
+                    );
+                }
+            }
+        }
+        for digest in inventory.manifest.keys() {
+            if !used.contains(digest.as_str()) {
+                self.add(
+                    OcflCode::E107,
+                    format!("the manifest digest {digest} is in the state of no version"),
+                );
+            }
+        }
+    }
+
+    /// Fixity content paths must be in the manifest: a fixity digest of a
+    /// file the object does not hold can match nothing (E093).
+    pub(super) fn fixity_paths(&mut self, inventory: &Inventory) {
+        let manifest_paths: BTreeSet<&str> = inventory
+            .manifest
+            .values()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        for (algorithm, block) in &inventory.fixity {
+            for path in block.values().flatten() {
+                if !manifest_paths.contains(path.as_str()) {
+                    self.add(
+                        OcflCode::E093,
+                        format!("`fixity.{algorithm}` gives a digest of `{path}`, which is not in the manifest"),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! The `versions` blocks: their names as one sequence, and each version's
+//! `created`, `state`, `message` and `user`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::{Checker, string_array};
+use crate::ocfl::code::OcflCode;
+use crate::ocfl::inventory::{DigestMap, User, Version, VersionNum, path_conflicts, path_problem};
+use crate::ocfl::is_uri;
+
+/// The keys a version block may have (E102).
+const VERSION_KEYS: [&str; 4] = ["created", "state", "message", "user"];
+/// The keys a user block may have (E102).
+const USER_KEYS: [&str; 2] = ["name", "address"];
+
+impl Checker<'_> {
+    pub(super) fn versions(
+        &mut self,
+        object: &Map<String, Value>,
+    ) -> Option<BTreeMap<VersionNum, Version>> {
+        let blocks = match object.get("versions") {
+            None => {
+                self.add(OcflCode::E041, "no `versions`");
+                return None;
+            }
+            Some(Value::Object(blocks)) => blocks,
+            Some(other) => {
+                self.add(
+                    OcflCode::E045,
+                    format!("`versions` must be a JSON object, not {other}"),
+                );
+                return None;
+            }
+        };
+        if blocks.is_empty() {
+            self.add(
+                OcflCode::E008,
+                "`versions` is empty: the object has no version",
+            );
+        }
+        let mut versions = BTreeMap::new();
+        for (name, block) in blocks {
+            let number = match name.parse::<VersionNum>() {
+                Ok(number) => number,
+                Err((code, message)) => {
+                    self.add(code, format!("`versions`: {message}"));
+                    continue;
+                }
+            };
+            if let Some(version) = self.version(name, block) {
+                versions.insert(number, version);
+            }
+        }
+        self.version_sequence(&versions);
+        Some(versions)
+    }
+
+    /// The names of the versions: a sequence from 1 without gaps (E009,
+    /// E010), named the same way (E011, E012, E013), unpadded (W001).
+    fn version_sequence(&mut self, versions: &BTreeMap<VersionNum, Version>) {
+        let numbers: Vec<VersionNum> = versions.keys().copied().collect();
+        let Some(first) = numbers.first() else { return };
+        if first.number != 1 {
+            self.add(
+                OcflCode::E009,
+                format!("the first version is {first}, not version 1"),
+            );
+        }
+        for pair in numbers.windows(2) {
+            if pair[1].number != pair[0].number + 1 {
+                self.add(
+                    OcflCode::E010,
+                    format!("versions skip from {} to {}", pair[0], pair[1]),
+                );
+            }
+        }
+        let width = first.padding;
+        for number in &numbers[1..] {
+            let length = number.to_string().len() - 1;
+            if width > 0 && number.padding == 0 && length == width {
+                self.add(
+                    OcflCode::E011,
+                    format!(
+                        "{number} is not zero-padded like {first}: zero-padded names must start with v0, so {width} digits end at v{}",
+                        "9".repeat(width - 1)
+                    ),
+                );
+                self.add(
+                    OcflCode::E013,
+                    format!(
+                        "{number} does not follow the naming of the earlier versions ({first})"
+                    ),
+                );
+            } else if number.padding != width {
+                self.add(
+                    OcflCode::E012,
+                    format!("{number} and {first} are not named the same way"),
+                );
+            }
+        }
+        if width > 0 {
+            self.add(
+                OcflCode::W001,
+                format!("version names are zero-padded ({first}); v1, v2, ... are recommended"),
+            );
+        }
+    }
+
+    fn version(&mut self, name: &str, block: &Value) -> Option<Version> {
+        let Value::Object(block) = block else {
+            self.add(
+                OcflCode::E047,
+                format!("version {name} must be a JSON object, not {block}"),
+            );
+            return None;
+        };
+        self.unknown_keys(block, &VERSION_KEYS, &format!("version {name}"));
+        let created = match block.get("created") {
+            None => {
+                self.add(OcflCode::E048, format!("version {name} has no `created`"));
+                None
+            }
+            Some(Value::String(created)) if is_rfc3339_to_seconds(created) => Some(created.clone()),
+            Some(other) => {
+                self.add(
+                    OcflCode::E049,
+                    format!(
+                        "version {name}: `created` {other} is not an RFC 3339 date-time with seconds and a time zone"
+                    ),
+                );
+                None
+            }
+        };
+        let state = match block.get("state") {
+            None => {
+                self.add(OcflCode::E048, format!("version {name} has no `state`"));
+                None
+            }
+            Some(state) => self.state(name, state),
+        };
+        let message = match block.get("message") {
+            None => None,
+            Some(Value::String(message)) => Some(message.clone()),
+            Some(other) => {
+                self.add(
+                    OcflCode::E094,
+                    format!("version {name}: `message` must be a string, not {other}"),
+                );
+                None
+            }
+        };
+        let user = block.get("user").and_then(|user| self.user(name, user));
+        let missing: Vec<&str> = ["message", "user"]
+            .into_iter()
+            .filter(|key| !block.contains_key(*key))
+            .collect();
+        if !missing.is_empty() {
+            self.add(
+                OcflCode::W007,
+                format!("version {name} has no `{}`", missing.join("` and no `")),
+            );
+        }
+        Some(Version {
+            created: created.unwrap_or_default(),
+            message,
+            state: state.unwrap_or_default(),
+            user,
+        })
+    }
+
+    fn state(&mut self, name: &str, state: &Value) -> Option<DigestMap> {
+        let Value::Object(entries) = state else {
+            self.add(
+                OcflCode::E050,
+                format!("version {name}: `state` must be a JSON object of digests, not {state}"),
+            );
+            return None;
+        };
+        let mut map = DigestMap::new();
+        for (digest, paths) in entries {
+            let Some(paths) = string_array(paths) else {
+                self.add(
+                    OcflCode::E050,
+                    format!(
+                        "version {name}: the state of {digest} must be an array of logical paths"
+                    ),
+                );
+                continue;
+            };
+            for path in &paths {
+                if let Some((code, message)) = path_problem(path, true) {
+                    self.add(code, format!("version {name}: logical path {message}"));
+                }
+            }
+            map.insert(digest.clone(), paths);
+        }
+        for (path, why) in path_conflicts(map.values().flatten().map(String::as_str)) {
+            self.add(
+                OcflCode::E095,
+                format!("version {name}: logical path `{path}` {why}"),
+            );
+        }
+        Some(map)
+    }
+
+    fn user(&mut self, name: &str, user: &Value) -> Option<User> {
+        let Value::Object(fields) = user else {
+            self.add(
+                OcflCode::E054,
+                format!("version {name}: `user` must be a JSON object, not {user}"),
+            );
+            return None;
+        };
+        self.unknown_keys(fields, &USER_KEYS, &format!("version {name}'s user"));
+        let Some(Value::String(user_name)) = fields.get("name") else {
+            self.add(
+                OcflCode::E054,
+                format!("version {name}: `user` has no string `name`"),
+            );
+            return None;
+        };
+        let address = match fields.get("address") {
+            None => {
+                self.add(
+                    OcflCode::W008,
+                    format!("version {name}: `user` has no `address`"),
+                );
+                None
+            }
+            Some(Value::String(address)) => {
+                if !is_uri(address) {
+                    self.add(
+                        OcflCode::W009,
+                        format!("version {name}: the user address `{address}` is not a URI"),
+                    );
+                }
+                Some(address.clone())
+            }
+            Some(other) => {
+                self.add(
+                    OcflCode::W009,
+                    format!("version {name}: the user address {other} is not a URI"),
+                );
+                None
+            }
+        };
+        Some(User {
+            address,
+            name: user_name.clone(),
+        })
+    }
+}
+
+/// RFC 3339 `date-time`: a date, `T`, a time to the second (optional
+/// fraction) and a time zone (`Z` or an offset).
+fn is_rfc3339_to_seconds(text: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(text).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::ocfl::validate::inventory::testutil::{codes, valid};
+
+    #[test]
+    fn version_names_must_form_one_sequence() {
+        let block = valid()["versions"]["v1"].clone();
+        let with_versions = |names: &[&str]| {
+            let mut json = valid();
+            json["versions"] = json!({});
+            for name in names {
+                json["versions"][*name] = block.clone();
+            }
+            json["head"] = json!(names.last().unwrap());
+            json["manifest"]["ab"] = json!([format!("{}/content/a.txt", names[0])]);
+            codes(&json)
+        };
+        assert_eq!(with_versions(&["v1", "v2", "v3"]), Vec::<String>::new());
+        assert!(with_versions(&["v2"]).contains(&"E009".to_string()));
+        assert!(with_versions(&["v1", "v3"]).contains(&"E010".to_string()));
+        assert!(with_versions(&["v1", "v02"]).contains(&"E012".to_string()));
+        let padded = with_versions(&["v01", "v02"]);
+        assert_eq!(padded, ["W001"]);
+        let overflow = with_versions(&[
+            "v01", "v02", "v03", "v04", "v05", "v06", "v07", "v08", "v09", "v10",
+        ]);
+        assert!(overflow.contains(&"E011".to_string()), "{overflow:?}");
+    }
+}
