@@ -1,12 +1,12 @@
 //! Validating an OCFL object root against the OCFL 1.1 specification (§3),
 //! reporting what is wrong as findings with the specification's codes.
 //!
-//! The checks: the object root's entries (E001, E046, E067, W013), the
-//! declaration (E003, E007), the root inventory (§3.5, checked on its own
+//! The checks: the object root's entries (E001, E046, E067, E090, W013),
+//! the declaration (E003, E006, E007), the root inventory (§3.5, checked on its own
 //! by the `inventory` module) and its sidecar (E058, E060, E061), then each version
 //! directory: its entries (E015, W002), its inventory against the root one
 //! (E037, E040, E019, E064, E066, E103, W010, W011), its content files
-//! against every manifest (E023, E024, E092), and finally every digest the
+//! against every manifest (E023, E024, E090, E092), and finally every digest the
 //! inventories give, manifest and fixity (E092, E093). Only an object root
 //! that cannot be read at all is an [`Error`].
 //!
