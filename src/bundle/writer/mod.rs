@@ -3,10 +3,11 @@
 //! Each file is read once; the same chunks feed SHA-256, SHA-512, CRC-32 and
 //! the compressor. A file of less than one chunk is copied for its SHA-512,
 //! which each worker computes for eight such files side by side
-//! ([`Sha512Batch`]). Workers take files in archive order. A file's place in
-//! the archive depends only on the entries before it, so a worker writes its
-//! entry at an offset it reserves once every earlier entry has reserved
-//! its own; large stored files stream straight to their place while other
+//! ([`Sha512Batch`](crate::digest::Sha512Batch)). Workers take files in
+//! archive order (see `worker.rs`). A file's place in the archive depends
+//! only on the entries before it, so a worker writes its entry at an offset
+//! it reserves once every earlier entry has reserved its own (see
+//! `placing.rs`); large stored files stream straight to their place while other
 //! workers go on with the next files, each chunk read back as soon as it is
 //! written and dropped from the page cache once on disk, and several of
 //! them side by side where SHA-512 is hashed so (see `stored.rs`).
@@ -23,29 +24,26 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fs::{File, Metadata};
+use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Condvar, Mutex};
-
-use flate2::{Compress, Compression};
-use sha2::{Digest, Sha256};
 
 mod encode;
 mod output;
+mod placing;
 mod prefetch;
 mod source;
 mod stored;
 mod stream;
+mod worker;
 
-use self::encode::{Compressed, Deflater, WholeDeflater, already_compressed, worth_deflating};
 use self::output::Output;
-use self::source::{changed_size, check_unchanged, read_start};
+use self::placing::{Encoded, Layout};
 use self::stream::Levels;
-use super::read_full;
-use super::zip::{Entry, Method, central_directory, local_header, local_header_len};
-use crate::digest::{DigestsHasher, FileDigests, Sha512Batch};
+use super::zip::{Entry, Method, central_directory};
+use crate::digest::{DigestsHasher, FileDigests};
 use crate::error::{Error, IoContext, Result};
 
 /// The unit of reading and of feeding the compressor.
@@ -58,10 +56,6 @@ const KEEP_BEHIND: u64 = if cfg!(test) {
 } else {
     64 << 20
 };
-/// Memory that entries encoded before their turn may hold; past it, a
-/// worker waits for the turn of its entry. Small in unit tests, so that
-/// they reach the limit.
-const MAX_WAITING: usize = if cfg!(test) { 256 << 10 } else { 64 << 20 };
 
 /// How the archive is written.
 #[derive(Clone, Copy, Debug)]
@@ -318,45 +312,6 @@ pub struct Finished {
     pub read_back: Vec<bool>,
 }
 
-/// Where the next entry goes.
-struct Layout {
-    /// Index of the file whose turn it is to be placed.
-    next: usize,
-    /// Where that file's entry will start.
-    offset: u64,
-    /// Entries encoded before their turn, by index, so that their
-    /// workers go on with other files.
-    waiting: BTreeMap<usize, Encoded>,
-    /// The memory those entries hold.
-    waiting_bytes: usize,
-}
-
-impl Layout {
-    /// Places the entry whose turn it is, `len` bytes long in the archive:
-    /// returns its offset and passes the turn to the next file.
-    fn advance(&mut self, len: u64) -> u64 {
-        let offset = self.offset;
-        self.offset += len;
-        self.next += 1;
-        offset
-    }
-}
-
-/// An entry's bytes read and encoded, its offset not yet known.
-struct Encoded {
-    entry: Entry,
-    data: Compressed,
-}
-
-impl Encoded {
-    /// Writes the local header and the data at the entry's offset.
-    fn write(self, out: &Output) -> Result<Entry> {
-        let header = local_header(&self.entry);
-        self.data.write_after(&header, out, self.entry.offset)?;
-        Ok(self.entry)
-    }
-}
-
 /// Writes the bytes of a streamed entry (see [`ArchiveWriter::add_streams`]).
 pub type StreamWriter<'a> = dyn Fn(&mut dyn io::Write) -> io::Result<()> + Sync + 'a;
 
@@ -386,8 +341,9 @@ struct Run<'a> {
 
 /// The entries and what was read of their files, by index: an entry is
 /// filled in as it is written, what was read of a file by the worker that
-/// read it, its SHA-512 perhaps later (see [`Sha512Batch`]). No second
-/// copy is made at the end.
+/// read it, its SHA-512 perhaps later (see
+/// [`Sha512Batch`](crate::digest::Sha512Batch)). No second copy is made at
+/// the end.
 struct Results {
     entries: Vec<Entry>,
     written: Vec<WrittenFile>,
@@ -421,356 +377,10 @@ fn unread() -> WrittenFile {
     }
 }
 
-/// A file opened, its start read.
-struct Started {
-    index: usize,
-    path: PathBuf,
-    file: File,
-    before: Metadata,
-    first_len: usize,
-}
-
-/// Whether a file starting with `first` (up to a chunk) is larger than a
-/// chunk and not worth deflating: such a file streams to its place stored.
-fn streams_stored(first: &[u8]) -> bool {
-    first.len() == CHUNK && !worth_deflating(first)
-}
-
-/// What a worker keeps from one file to the next.
-struct Parts<'w> {
-    buffers: &'w mut [Vec<u8>; 2],
-    encoders: &'w mut Encoders,
-}
-
-/// A worker's compressors and SHA-512 batch.
-struct Encoders {
-    compress: Compress,
-    whole: WholeDeflater,
-    batch: Sha512Batch<usize>,
-}
-
-/// Why a worker stopped early without an error of its own.
-struct Stopped;
-
-impl Run<'_> {
-    fn work(&self) {
-        self.work_on_files();
-        self.spare_threads.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn work_on_files(&self) {
-        // One read buffer and one compressor per worker: fresh ones per
-        // file cost more than reading a small file (zeroing, page faults,
-        // unmapping).
-        let mut buffers = [vec![0; CHUNK], vec![0; CHUNK]];
-        let mut encoders = Encoders {
-            compress: Compress::new(Compression::new(self.options.level), false),
-            whole: WholeDeflater::new(self.options.whole_level),
-            batch: Sha512Batch::new(),
-        };
-        loop {
-            if self.failed.load(Ordering::Relaxed) {
-                return;
-            }
-            let Some(index) = self.claim() else {
-                (encoders.batch).finish(&mut |index, sha512| self.set_sha512(index, sha512));
-                return;
-            };
-            let parts = Parts {
-                buffers: &mut buffers,
-                encoders: &mut encoders,
-            };
-            match self.write_file(index, parts) {
-                Ok(Ok(())) => {}
-                Ok(Err(Stopped)) => return,
-                Err(error) => {
-                    self.fail(error);
-                    return;
-                }
-            }
-        }
-    }
-
-    /// Feeds `piece` to both digests, on a second thread if one is spare:
-    /// so does the last large file, once the others are done.
-    fn hash(&self, hasher: &mut DigestsHasher, piece: &[u8]) {
-        if self.spare_threads.load(Ordering::Relaxed) > 0 {
-            hasher.update(piece);
-        } else {
-            hasher.update_here(piece);
-        }
-    }
-
-    /// Records what was read of file `index`, before its entry is placed.
-    fn record(&self, index: usize, written: WrittenFile) {
-        self.results.lock().expect("no worker panicked").written[index] = written;
-    }
-
-    /// Completes the digests of file `index`, recorded without its SHA-512.
-    fn set_sha512(&self, index: usize, sha512: [u8; 64]) {
-        let mut results = self.results.lock().expect("no worker panicked");
-        let digests = &mut results.written[index].digests;
-        *digests = FileDigests::new(*digests.sha256(), sha512);
-    }
-
-    fn fail(&self, error: Error) {
-        let mut first = self.first_error.lock().expect("no worker panicked");
-        first.get_or_insert(error);
-        self.failed.store(true, Ordering::Relaxed);
-        // Wake workers waiting for a turn that will never come.
-        let _layout = self.layout.lock().expect("no worker panicked");
-        self.turn.notify_all();
-    }
-
-    /// Waits for `index`'s turn and reserves room for its stored entry of
-    /// `size` bytes; returns the offset of its local header, and the
-    /// entries after it that were waiting and are now placed.
-    fn reserve(
-        &self,
-        index: usize,
-        name: &str,
-        size: u64,
-    ) -> Result<(u64, Vec<(usize, Encoded)>), Stopped> {
-        let mut layout = self.layout.lock().expect("no worker panicked");
-        while layout.next != index {
-            if self.failed.load(Ordering::Relaxed) {
-                return Err(Stopped);
-            }
-            layout = self.turn.wait(layout).expect("no worker panicked");
-        }
-        Ok(self.take_turn(&mut layout, local_header_len(name, size, size) + size))
-    }
-
-    /// Gives the entry whose turn has come, `len` bytes long in the
-    /// archive, its place and passes the turn on; returns its offset and
-    /// the entries after it that were waiting and are now placed.
-    fn take_turn(&self, layout: &mut Layout, len: u64) -> (u64, Vec<(usize, Encoded)>) {
-        let offset = layout.advance(len);
-        self.turn.notify_all();
-        (offset, self.take_ready(layout))
-    }
-
-    /// The index of the next file no worker has taken, if any is left.
-    fn claim(&self) -> Option<usize> {
-        let mut next = self.next_file.lock().expect("no worker panicked");
-        let index = *next;
-        *next += 1;
-        (index < self.files.len()).then_some(index)
-    }
-
-    /// Opens file `index` and reads its start into `chunk`.
-    fn start(&self, index: usize, chunk: &mut [u8]) -> Result<Started> {
-        let path = self.files[index].full_path();
-        let mut file = File::open(&path).at(&path)?;
-        let before = file.metadata().at(&path)?;
-        let (first_len, cached) = read_start(&mut file, chunk, before.len()).at(&path)?;
-        if !cached {
-            self.last_miss.fetch_max(index + 1, Ordering::Relaxed);
-        }
-        Ok(Started {
-            index,
-            path,
-            file,
-            before,
-            first_len,
-        })
-    }
-
-    fn write_file(&self, index: usize, parts: Parts<'_>) -> Result<Result<(), Stopped>> {
-        let started = self.start(index, &mut parts.buffers[0])?;
-        if streams_stored(&parts.buffers[0][..started.first_len]) {
-            self.write_stored(started, parts)
-        } else {
-            let [chunk, _] = parts.buffers;
-            self.write_started(started, chunk, parts.encoders)
-        }
-    }
-
-    /// Encodes and places a file whose start is in `chunk` and which does
-    /// not stream stored.
-    fn write_started(
-        &self,
-        started: Started,
-        chunk: &mut [u8],
-        encoders: &mut Encoders,
-    ) -> Result<Result<(), Stopped>> {
-        let Encoders {
-            compress,
-            whole,
-            batch,
-        } = encoders;
-        let Started {
-            index,
-            path,
-            mut file,
-            before,
-            first_len,
-        } = started;
-        let path = path.as_path();
-        let source = &self.files[index];
-        let mut crc = crc32fast::Hasher::new();
-        let first = &chunk[..first_len];
-        let single_chunk = first_len < CHUNK;
-        let deflate = !single_chunk || !already_compressed(first);
-        // A file of one chunk stays in `chunk` until it is encoded, its
-        // SHA-512 left to the batch (zero until then); a larger one is
-        // deflated as it is read.
-        let (uncompressed, streamed, digests) = if single_chunk {
-            let sha256: [u8; 32] = Sha256::digest(first).into();
-            crc.update(first);
-            (self.on_bytes)(first_len as u64);
-            check_unchanged(path, &file, &before, first_len as u64)?;
-            let digests = FileDigests::new(sha256, [0; 64]);
-            (first_len as u64, None, digests)
-        } else {
-            // Most files are deflated whole by libdeflate: the compressor
-            // is reset only before it is used again, as clearing its tables
-            // after each file was 2.5% of the files phase.
-            if compress.total_in() > 0 || compress.total_out() > 0 {
-                compress.reset();
-            }
-            let mut hasher = DigestsHasher::new();
-            let mut deflater = Deflater::new(compress, self.spill_dir);
-            let mut total = 0u64;
-            let mut len = first_len;
-            while len > 0 {
-                if self.failed.load(Ordering::Relaxed) {
-                    return Ok(Err(Stopped));
-                }
-                // A file growing while read would otherwise be read forever.
-                if total + len as u64 > before.len() {
-                    return Err(changed_size(path, before.len(), total + len as u64));
-                }
-                let piece = &chunk[..len];
-                self.hash(&mut hasher, piece);
-                crc.update(piece);
-                deflater.feed(piece, false).at(path)?;
-                total += len as u64;
-                (self.on_bytes)(len as u64);
-                len = read_full(&mut file, chunk).at(path)?;
-            }
-            check_unchanged(path, &file, &before, total)?;
-            (
-                total,
-                Some(deflater.finish().at(path)?),
-                hasher.finish_binary(),
-            )
-        };
-        (self.on_file)(index, digests.sha256())?;
-        let size = uncompressed;
-        self.record(index, WrittenFile { size, digests });
-        let entry = |method, compressed_size| Entry {
-            name: Arc::clone(&source.name),
-            method,
-            crc32: crc.finalize(),
-            compressed_size,
-            uncompressed_size: uncompressed,
-            offset: 0,
-        };
-        match streamed {
-            None => {
-                let first = &chunk[..first_len];
-                batch.add(index, first, &mut |index, sha512| {
-                    self.set_sha512(index, sha512)
-                });
-                let (method, data) = if deflate {
-                    whole.deflate_or_store(first)
-                } else {
-                    (Method::Stored, first)
-                };
-                self.place_borrowed(index, entry(method, data.len() as u64), data)
-            }
-            Some(data) => {
-                let entry = entry(Method::Deflated, data.len());
-                self.place(index, Encoded { entry, data })
-            }
-        }
-    }
-
-    /// Writes an entry whose data is borrowed at once if its turn has come,
-    /// with no copy; otherwise copies the data and queues it (see
-    /// [`Run::place`]). With two workers, a third of the files of the
-    /// `many-small` benchmark corpus found their turn come (13,228 and
-    /// 13,986 of 40,000 in two packs); with one, every file does.
-    fn place_borrowed(
-        &self,
-        index: usize,
-        mut entry: Entry,
-        data: &[u8],
-    ) -> Result<Result<(), Stopped>> {
-        let ready = {
-            let mut layout = self.layout.lock().expect("no worker panicked");
-            if layout.next != index {
-                drop(layout);
-                let data = Compressed::Memory(data.to_vec());
-                return self.place(index, Encoded { entry, data });
-            }
-            let (offset, ready) = self.take_turn(&mut layout, entry.archive_len());
-            entry.offset = offset;
-            ready
-        };
-        self.out
-            .write_two_at(&local_header(&entry), data, entry.offset)?;
-        self.results
-            .lock()
-            .expect("no worker panicked")
-            .place(index, entry, false);
-        self.write_ready(ready)?;
-        Ok(Ok(()))
-    }
-
-    /// Queues an encoded entry, waiting first if too much memory is held
-    /// by entries whose turn has not come, and writes every entry whose
-    /// turn has.
-    fn place(&self, index: usize, encoded: Encoded) -> Result<Result<(), Stopped>> {
-        let held = encoded.data.memory_len();
-        let ready = {
-            let mut layout = self.layout.lock().expect("no worker panicked");
-            while index != layout.next && layout.waiting_bytes + held > MAX_WAITING {
-                if self.failed.load(Ordering::Relaxed) {
-                    return Ok(Err(Stopped));
-                }
-                layout = self.turn.wait(layout).expect("no worker panicked");
-            }
-            layout.waiting_bytes += held;
-            layout.waiting.insert(index, encoded);
-            self.take_ready(&mut layout)
-        };
-        self.write_ready(ready)?;
-        Ok(Ok(()))
-    }
-
-    /// Gives the waiting entries whose turn has come their offsets.
-    fn take_ready(&self, layout: &mut Layout) -> Vec<(usize, Encoded)> {
-        let mut ready = Vec::new();
-        while let Some(mut encoded) = layout.waiting.remove(&layout.next) {
-            layout.waiting_bytes -= encoded.data.memory_len();
-            let index = layout.next;
-            encoded.entry.offset = layout.advance(encoded.entry.archive_len());
-            ready.push((index, encoded));
-        }
-        if !ready.is_empty() {
-            self.turn.notify_all();
-        }
-        ready
-    }
-
-    fn write_ready(&self, ready: Vec<(usize, Encoded)>) -> Result<()> {
-        for (index, encoded) in ready {
-            let entry = encoded.write(&self.out)?;
-            self.results
-                .lock()
-                .expect("no worker panicked")
-                .place(index, entry, false);
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::{self, Read, Seek, SeekFrom, Write};
-    use std::sync::atomic::AtomicBool;
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::{Duration, SystemTime};
 
     use super::*;

@@ -16,11 +16,10 @@ use std::sync::atomic::Ordering;
 use sha2::{Digest, Sha256};
 
 use super::source::{changed_size, check_unchanged};
-use super::{
-    CHUNK, KEEP_BEHIND, Parts, Run, Started, Stopped, WrittenFile, local_header_len, streams_stored,
-};
+use super::worker::{Parts, Started, Stopped, streams_stored};
+use super::{CHUNK, KEEP_BEHIND, Run, WrittenFile};
 use crate::bundle::read_full;
-use crate::bundle::zip::{Entry, Method, local_header};
+use crate::bundle::zip::{Entry, Method, local_header, local_header_len};
 use crate::digest::{DigestsHasher, FileDigests, LANES, Sha512Lanes};
 use crate::error::{Error, IoContext, Result};
 

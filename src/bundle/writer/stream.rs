@@ -14,7 +14,8 @@ use std::path::Path;
 use flate2::{Compress, Compression};
 
 use super::encode::{Compressed, Deflater, encode_in_memory};
-use super::{CHUNK, Encoded, StreamWriter, WrittenFile};
+use super::placing::Encoded;
+use super::{CHUNK, StreamWriter, WrittenFile};
 use crate::bundle::zip::{Entry, Method};
 use crate::digest::DigestsHasher;
 
