@@ -321,8 +321,10 @@ pub struct RecordError {
     /// The file holding the record (e.g. `collection.toml`).
     pub file: PathBuf,
     /// 1-based line of the field, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     /// 1-based column of the field, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
     /// The field, as a path such as `document[2].provenance.date`.
     pub field: String,

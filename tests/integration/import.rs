@@ -215,6 +215,29 @@ fn a_bad_cell_writes_nothing() {
 }
 
 #[test]
+fn a_record_error_at_no_line_has_none_in_json_rather_than_null() {
+    // The schema (manifests/schema/error-output.schema.json) has a record
+    // error's `line` and `column` integers when known: left out otherwise.
+    let dir = Dir::new();
+    let csv = dir.create("m.csv", "filename,dc.title\na.txt,A\n");
+    let output = corpack()
+        .args(["import", "csv", "--json"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let record = report["records"][0].as_object().unwrap();
+    assert_eq!(record["field"], "collection");
+    assert!(
+        !record.contains_key("line") && !record.contains_key("column"),
+        "{record:?}"
+    );
+}
+
+#[test]
 fn an_error_names_the_line_of_the_file_its_row_starts_on() {
     let dir = Dir::new();
     // After a blank line and a title on two lines, the third row starts on

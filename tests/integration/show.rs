@@ -190,3 +190,42 @@ fn with_json_a_usage_error_is_a_json_document() {
         assert!(output.stderr.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn an_undated_document_has_no_date_in_json_rather_than_null() {
+    // The schema (manifests/schema/show-output.schema.json) has `date`,
+    // `date_interval`, `title` and `status` strings when present: absent
+    // values are left out, never null.
+    let dir = Dir::new();
+    dir.create(
+        "c/collection.toml",
+        "[collection]\nid = \"c\"\ntitle = \"T\"\ndescription = \"D\"\n\
+         license = \"CC0-1.0\"\ndate = \"2026-11-25\"\n\n\
+         [[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n",
+    );
+    dir.create("c/a.txt", "A\n");
+    let bundle = dir.join("c.zip");
+    corpack()
+        .arg("pack")
+        .arg(dir.join("c"))
+        .arg("-o")
+        .arg(&bundle)
+        .arg("-q")
+        .assert()
+        .success();
+    for location in [dir.join("c"), bundle] {
+        let output = corpack()
+            .args(["show", "--json"])
+            .arg(&location)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let document = report["documents"][0].as_object().unwrap();
+        assert_eq!(document["id"], "a");
+        for (key, value) in document {
+            assert!(!value.is_null(), "{key} is null in {document:?}");
+        }
+        assert!(!document.contains_key("date"), "{document:?}");
+    }
+}

@@ -58,15 +58,19 @@ pub struct DocumentSummary {
     /// The record id (`identifier`).
     pub id: String,
     /// The title (`name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The names of its authors, editors, translators and contributors, in
     /// that order (the record's `provenance.authors`, whatever their role).
     pub authors: Vec<String>,
     /// The date as written, in EDTF (`dateCreated`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The ISO 8601 interval the date can mean (`dateCreatedInterval`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_interval: Option<String>,
     /// The contested status (`creativeWorkStatus`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// What is disputed (`reviewAspect` of its `review`).
     pub aspects: Vec<Aspect>,
