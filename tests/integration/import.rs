@@ -238,6 +238,32 @@ fn a_record_error_at_no_line_has_none_in_json_rather_than_null() {
 }
 
 #[test]
+fn a_quoted_cell_never_closed_is_an_error_not_the_rest_of_the_file() {
+    let dir = Dir::new();
+    // The csv crate reads an open quote to the end of the file: the rows
+    // after it would become one title, and be lost without a word.
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.title\na.txt,A\nb.txt,\"B, left open\nc.txt,C\nd.txt,D",
+    );
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "csv"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("m.csv:3:2: dc.title: not CSV: ").and(contains("never closed")));
+    assert!(!out.exists(), "nothing may be written");
+    let report = failed_import_report(&csv, &out, None);
+    assert_eq!(report["records"][0]["line"], 3);
+    assert_eq!(report["records"][0]["column"], 2);
+    assert_eq!(report["records"][0]["field"], "dc.title");
+}
+
+#[test]
 fn an_error_names_the_line_of_the_file_its_row_starts_on() {
     let dir = Dir::new();
     // After a blank line and a title on two lines, the third row starts on

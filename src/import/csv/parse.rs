@@ -43,7 +43,8 @@ pub fn parse_csv(
         counted: 0,
         line: 1,
     };
-    let mut records = reader.records();
+    let unclosed = unclosed_quote(text.as_bytes());
+    let mut records = reader.records().peekable();
     let header = match records.next() {
         Some(Ok(header)) => header,
         Some(Err(error)) => {
@@ -52,6 +53,13 @@ pub fn parse_csv(
         }
         None => return Err(whole("empty: expected a header row".into())),
     };
+    if let (Some(position), None) = (unclosed, records.peek()) {
+        let line = lines.of(header.position());
+        return Err(whole(format!(
+            "line {line}: not CSV: {}",
+            never_closed(position)
+        )));
+    }
     let columns = Columns::read(&header, lines.of(header.position()), file)?;
     let mut sheet = Sheet {
         file,
@@ -60,9 +68,20 @@ pub fn parse_csv(
         collection_row: None,
         documents: Vec::new(),
     };
-    for record in records {
+    while let Some(record) = records.next() {
         match record {
-            Ok(record) => sheet.row(lines.of(record.position()), &record),
+            Ok(record) => match unclosed.filter(|_| records.peek().is_none()) {
+                // The last record: an open quote took the rest of the file.
+                Some(position) => sheet.errors.push(RecordError {
+                    file: file.to_path_buf(),
+                    line: Some(lines.of(record.position())),
+                    column: Some(position + 1),
+                    field: (sheet.columns.by_position.get(position))
+                        .map_or_else(String::new, |c| c.header().to_string()),
+                    message: format!("not CSV: {}", never_closed(position)),
+                }),
+                None => sheet.row(lines.of(record.position()), &record),
+            },
             Err(error) => sheet.errors.push(cell_error(
                 file,
                 lines.of(error.position()),
@@ -73,6 +92,49 @@ pub fn parse_csv(
         }
     }
     sheet.finish(fields)
+}
+
+/// The position in its record (0-based) of a quoted cell that the text
+/// leaves open at its end, if there is one. The csv crate reads such a cell
+/// to the end of the file without a word, rows and all, so this follows
+/// its reading (RFC 4180 with a `"` in an unquoted cell, or after a closing
+/// one, taken as text) to find it.
+fn unclosed_quote(text: &[u8]) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::CellStart;
+    let mut position = 0;
+    for &byte in text {
+        state = match (state, byte) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::CellStart | State::QuoteInQuoted, b'"') => State::Quoted,
+            (_, b',') => {
+                position += 1;
+                State::CellStart
+            }
+            (_, b'\r' | b'\n') => {
+                position = 0;
+                State::CellStart
+            }
+            (_, _) => State::Unquoted,
+        };
+    }
+    matches!(state, State::Quoted).then_some(position)
+}
+
+/// Why a record whose cell at `position` is never closed is refused.
+fn never_closed(position: usize) -> String {
+    format!(
+        "the quoted cell {} of this row is never closed: a `\"` is missing, \
+         and the rest of the file would be read into it",
+        position + 1
+    )
 }
 
 #[cfg(test)]
@@ -142,6 +204,28 @@ mod tests {
             document.contested.disputed_by[0].citation(),
             Some("Lenoe, Kirov, 2010")
         );
+    }
+
+    #[test]
+    fn a_quoted_cell_left_open_is_found_where_its_row_starts() {
+        assert_eq!(unclosed_quote(b"a,\"b\"\"\n\"c\n\"d"), Some(0));
+        assert_eq!(unclosed_quote(b"a,\"b\"\"\"\nc,\"d"), Some(1));
+        for closed in [
+            &b"a,\"b\nc\",d\n"[..],
+            b"a,b\"c,\"d\"\"\"\r\n",
+            b"a,\"b\"c\"d,e",
+            b"",
+        ] {
+            assert_eq!(unclosed_quote(closed), None, "{closed:?}");
+        }
+        let (places, messages) = located(&format!(
+            "{HEADER}\n{COLLECTION_ROW}\na.txt,a,\"A\n\nb.txt,b,B,,,1937\n"
+        ));
+        assert_eq!(places, [(3, Some(3), "dc.title".to_string())]);
+        assert!(messages[0].contains("never closed"), "{messages:?}");
+        let error = parse("filename,\"dc.title\na.txt,A\n").unwrap_err();
+        assert_eq!(error.len(), 1);
+        assert!(error[0].message.starts_with("line 1: not CSV"), "{error:?}");
     }
 
     #[test]
