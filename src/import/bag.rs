@@ -2,7 +2,8 @@
 //! directory or a zip, for the user to complete.
 //!
 //! Each payload file becomes a document: its file is its path under
-//! `data/`, its id made from that path, its title its file name, its
+//! `data/`, its id made from that path, its title its file name (without
+//! white space at its ends; a name of white space only, its id), its
 //! SHA-256 the one the bag's `manifest-sha256.txt` gives (checked against
 //! the bytes as they are copied) or, without that manifest, the one
 //! computed; its contested status is `unassessed`, and nothing else is
@@ -258,10 +259,16 @@ fn payload_document(
     bag_path: &str,
     ids: &mut BTreeSet<Slug>,
 ) -> Result<Document, String> {
-    let title = file.rsplit('/').next().unwrap_or(file).to_string();
+    // A title may not start or end with white space, which a file's name
+    // may: the name without it, else (white space only) the id.
+    let id = unique_id(&slug_of(file), ids);
+    let title = match file.rsplit('/').next().unwrap_or(file).trim() {
+        "" => id.as_str().to_string(),
+        name => name.to_string(),
+    };
     let sha256 = declared.get(bag_path).map(|d| d.parse()).transpose()?;
     Ok(Document {
-        id: unique_id(&slug_of(file), ids),
+        id,
         title,
         file: file.parse()?,
         media_type: None,

@@ -944,3 +944,45 @@ fn a_bag_declaration_verify_cannot_read_stops_the_import() {
         assert!(!out.exists(), "{declaration:?}");
     }
 }
+
+#[test]
+fn a_payload_file_named_with_white_space_at_its_ends_imports() {
+    // A valid bag may hold such names (macOS and Linux make them); the
+    // title, the file's name, may not start or end with white space, so
+    // it is the name without it, and a name of white space only gives the
+    // document's id.
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(
+        &bag,
+        "1.0",
+        &[
+            ("data/notes. ", b"trailing\n"),
+            ("data/ lead/ draft .txt", b"both\n"),
+            ("data/ ", b"blank\n"),
+        ],
+        &[Algorithm::Sha256],
+    );
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let collection = load(&out);
+    let records: Vec<(&str, &str, &str)> = (collection.documents.iter())
+        .filter(|d| d.id.as_str() != "source-bag-info")
+        .map(|d| (d.file.as_str(), d.id.as_str(), d.title.as_str()))
+        .collect();
+    assert_eq!(
+        records,
+        [
+            (" ", "document", "document"),
+            (" lead/ draft .txt", "lead-draft", "draft .txt"),
+            ("notes. ", "notes", "notes."),
+        ]
+    );
+}
