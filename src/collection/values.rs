@@ -632,23 +632,32 @@ impl FromStr for WebUrl {
         let rest = strip_any_prefix(text, &["https://", "http://"]);
         let host_ok =
             rest.len() != text.len() && !rest.is_empty() && !rest.starts_with(['/', '?', '#']);
-        let chars_ok = text
-            .chars()
-            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>\"{}|\\^`".contains(c));
-        if host_ok && chars_ok {
-            Ok(WebUrl(text.to_string()))
-        } else {
-            Err(format!(
-                "invalid URL {text:?}: expected an http:// or https:// URL without spaces"
-            ))
+        if !host_ok {
+            return Err(format!(
+                "invalid URL {text:?}: expected an http:// or https:// URL"
+            ));
+        }
+        let not_in_url = |c: char| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c);
+        match text.chars().find(|&c| not_in_url(c)) {
+            None => Ok(WebUrl(text.to_string())),
+            Some(c) => {
+                let mut utf8 = [0; 4];
+                let encoded: String = (c.encode_utf8(&mut utf8).bytes())
+                    .map(|b| format!("%{b:02X}"))
+                    .collect();
+                Err(format!(
+                    "invalid URL {text:?}: {c:?} may not be written in a URL \
+                     (white space, control characters and <>\"{{}}|\\^`): write it {encoded}"
+                ))
+            }
         }
     }
 }
 
 string_value!(
     WebUrl,
-    "An http(s) URL without spaces.",
-    { "pattern": "^https?://[^\\s/?#][^\\s]*$" }
+    "An http(s) URL without white space, control characters or any of <>\"{}|\\^` (percent-encode them).",
+    { "pattern": "^https?://[^\\s\\x00-\\x1f\\x7f-\\x9f<>\"{}|\\\\^`/?#][^\\s\\x00-\\x1f\\x7f-\\x9f<>\"{}|\\\\^`]*$" }
 );
 
 /// `text` without the first of `prefixes` it starts with.
@@ -890,6 +899,15 @@ mod tests {
         ] {
             assert!(bad.parse::<WebUrl>().is_err(), "{bad:?} accepted");
         }
+        // The error says what is wrong with a URL that is one but for a
+        // character, and how to write it.
+        let error = "https://example.org/?a=b|c".parse::<WebUrl>().unwrap_err();
+        assert!(
+            error.contains("'|' may not be written") && error.ends_with("write it %7C"),
+            "{error}"
+        );
+        let error = "https://example.org/a b".parse::<WebUrl>().unwrap_err();
+        assert!(error.ends_with("write it %20"), "{error}");
     }
 
     mod properties {
