@@ -1,0 +1,301 @@
+//! The ids of the contextual entities documents link to (people,
+//! organizations, places, origins, events, disputing works), settled before
+//! anything is written.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+
+use super::document_id;
+use crate::bundle::PackedDocuments;
+use crate::collection::values::{GeonamesId, Orcid, WebUrl, WikidataId};
+use crate::collection::{AuthorType, CitedWork, CollectionInfo, DisputingWork, Document, Place};
+use crate::rocrate::ids::local_ids;
+
+/// The ids of the people, organizations, places, origins, events and
+/// disputing works of a collection, settled once so that every mention of
+/// one thing gets one entity.
+///
+/// A thing with an identifier the web resolves (an ORCID iD, a DOI) has it
+/// as its `@id`; anything else gets a local `#<kind>-<slug>` id from its
+/// name, told apart from others of the same name by its identifiers (see
+/// [`entity_key`]). A document of the collection that disputes another is
+/// its own entity, which the other links to.
+pub(crate) struct EntityIds {
+    local: PerKind<BTreeMap<String, String>>,
+    /// The documents that dispute others, by record id.
+    disputing: HashMap<String, DisputingDocument>,
+}
+
+/// A document that disputes others: its entity, and the citation the
+/// records that name it give.
+struct DisputingDocument {
+    id: String,
+    citation: Option<String>,
+}
+
+/// One of something for each kind of entity documents link to.
+#[derive(Default)]
+struct PerKind<T> {
+    people: T,
+    organizations: T,
+    places: T,
+    origins: T,
+    events: T,
+    works: T,
+}
+
+/// The keys and names of the entities documents link to, gathered a
+/// record at a time; each distinct key is kept once.
+#[derive(Default)]
+pub(super) struct EntityIdsBuilder {
+    names: PerKind<BTreeMap<String, String>>,
+    /// The record id of each document that disputes another, and its
+    /// citation (one wherever it is named: a rule of the records).
+    disputing: BTreeMap<String, Option<String>>,
+}
+
+impl EntityIdsBuilder {
+    pub(super) fn add(&mut self, record: &Document) {
+        let keep = |map: &mut BTreeMap<String, String>, key: String, name: &str| {
+            map.entry(key).or_insert_with(|| name.to_string());
+        };
+        for author in record.provenance.authors.iter() {
+            let key = agent_key(&author.name, author.wikidata.as_ref());
+            match author.kind {
+                AuthorType::Organization => keep(&mut self.names.organizations, key, &author.name),
+                AuthorType::Person if author.orcid.is_none() => {
+                    keep(&mut self.names.people, key, &author.name)
+                }
+                AuthorType::Person => {}
+            }
+        }
+        if let Some(assessor) = &record.contested.assessed_by {
+            let kind = match assessor.kind {
+                AuthorType::Person => &mut self.names.people,
+                AuthorType::Organization => &mut self.names.organizations,
+            };
+            keep(kind, agent_key(&assessor.name, None), &assessor.name);
+        }
+        if let Some(publisher) = &record.provenance.publisher {
+            keep(&mut self.names.organizations, publisher.clone(), publisher);
+        }
+        if let Some(place) = &record.provenance.venue {
+            keep(&mut self.names.places, place_key(place), &place.name);
+        }
+        if let Some(origin) = record
+            .provenance
+            .origin
+            .as_ref()
+            .filter(|o| o.is_identified())
+        {
+            keep(&mut self.names.origins, place_key(origin), &origin.name);
+        }
+        if let Some(event) = &record.provenance.event {
+            keep(&mut self.names.events, event.clone(), event);
+        }
+        for work in &record.contested.disputed_by {
+            match work {
+                DisputingWork::Cited(work) if work.doi.is_none() => {
+                    keep(&mut self.names.works, work_key(work), &work.citation);
+                }
+                DisputingWork::Cited(_) => {}
+                DisputingWork::Document { id, citation } => {
+                    let entry = self.disputing.entry(id.to_string());
+                    entry.or_insert_with(|| citation.clone());
+                }
+            }
+        }
+    }
+
+    /// The ids, once every record of `documents` is added; an error if a
+    /// record names a document that disputes it that is not among them.
+    pub(super) fn build(
+        mut self,
+        info: &CollectionInfo,
+        documents: &dyn PackedDocuments,
+    ) -> io::Result<EntityIds> {
+        if let Some(name) = &info.contact_name {
+            self.names
+                .people
+                .entry(agent_key(name, None))
+                .or_insert_with(|| name.clone());
+        }
+        if let Some(name) = &info.source_organization {
+            self.names
+                .organizations
+                .entry(name.clone())
+                .or_insert_with(|| name.clone());
+        }
+        let ids = |kind: &str, entries: &BTreeMap<String, String>| {
+            local_ids(
+                kind,
+                entries
+                    .iter()
+                    .map(|(key, name)| (key.as_str(), name.as_str())),
+            )
+        };
+        let names = &self.names;
+        let local = PerKind {
+            people: ids("person", &names.people),
+            organizations: ids("organization", &names.organizations),
+            places: ids("place", &names.places),
+            origins: ids("origin", &names.origins),
+            events: ids("event", &names.events),
+            works: ids("work", &names.works),
+        };
+        // Found by their record ids, which the documents' index has
+        // without reading the records again.
+        let mut disputing = HashMap::new();
+        for index in 0..documents.count() {
+            let id = documents.id(index);
+            let Some(citation) = self.disputing.remove(id) else {
+                continue;
+            };
+            let document = DisputingDocument {
+                id: document_id(documents, index),
+                citation,
+            };
+            disputing.insert(id.to_string(), document);
+        }
+        if let Some(id) = self.disputing.keys().next() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "a record is disputed by the document `{id}`, which is not in the collection"
+                ),
+            ));
+        }
+        Ok(EntityIds { local, disputing })
+    }
+}
+
+impl EntityIds {
+    pub(crate) fn person(
+        &self,
+        name: &str,
+        orcid: Option<&Orcid>,
+        wikidata: Option<&WikidataId>,
+    ) -> String {
+        match orcid {
+            Some(orcid) => orcid.url(),
+            None => self.local.people[&agent_key(name, wikidata)].clone(),
+        }
+    }
+
+    /// An organization's local id. One named alike as a publisher, as the
+    /// source organization and as an author without a Wikidata id is one
+    /// entity.
+    pub(crate) fn organization(&self, name: &str, wikidata: Option<&WikidataId>) -> &str {
+        &self.local.organizations[&agent_key(name, wikidata)]
+    }
+
+    pub(crate) fn place(&self, place: &Place) -> &str {
+        &self.local.places[&place_key(place)]
+    }
+
+    /// The local id of an origin given with identifiers.
+    pub(crate) fn origin(&self, origin: &Place) -> &str {
+        &self.local.origins[&place_key(origin)]
+    }
+
+    pub(crate) fn event(&self, name: &str) -> &str {
+        &self.local.events[name]
+    }
+
+    /// A cited work's id: its DOI URL, else a local `#work-…` id.
+    pub(crate) fn work(&self, work: &CitedWork) -> String {
+        match &work.doi {
+            Some(doi) => doi.url(),
+            None => self.local.works[&work_key(work)].clone(),
+        }
+    }
+
+    /// The id of a disputing work: a cited work's (see [`EntityIds::work`]),
+    /// or the entity of a document of the collection.
+    pub(crate) fn disputing(&self, work: &DisputingWork) -> String {
+        match work {
+            DisputingWork::Cited(work) => self.work(work),
+            DisputingWork::Document { id, .. } => self.disputing[id.as_str()].id.clone(),
+        }
+    }
+
+    /// How the records that name the document `id` as disputing another
+    /// cite it, if they do.
+    pub(crate) fn citation_of(&self, id: &str) -> Option<&str> {
+        self.disputing.get(id)?.citation.as_deref()
+    }
+}
+
+/// What tells apart two entities of one name: the name alone when nothing
+/// else is given, else the name and each identifier, `\u{1f}`-separated.
+fn entity_key(name: &str, identifiers: &[Option<&str>]) -> String {
+    if identifiers.iter().all(Option::is_none) {
+        return name.to_string();
+    }
+    let mut key = name.to_string();
+    for identifier in identifiers {
+        key.push('\u{1f}');
+        key.push_str(identifier.unwrap_or_default());
+    }
+    key
+}
+
+/// The key of a person or organization.
+fn agent_key(name: &str, wikidata: Option<&WikidataId>) -> String {
+    entity_key(name, &[wikidata.map(WikidataId::as_str)])
+}
+
+fn place_key(place: &Place) -> String {
+    entity_key(
+        &place.name,
+        &[
+            place.url.as_ref().map(WebUrl::as_str),
+            place.wikidata.as_ref().map(WikidataId::as_str),
+            place.geonames.as_ref().map(GeonamesId::as_str),
+        ],
+    )
+}
+
+fn work_key(work: &CitedWork) -> String {
+    entity_key(
+        &work.citation,
+        &[
+            work.kind.map(<&str>::from),
+            work.url.as_ref().map(WebUrl::as_str),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rocrate::testutil::sample;
+    use crate::rocrate::{metadata_json, preview_html};
+
+    // Records that did not pass the collection's rules are the caller's
+    // mistake, not a reason for the library to panic.
+    #[test]
+    fn records_that_break_the_rules_are_an_error_or_written_never_a_panic() {
+        let (info, documents) = sample();
+        let without_ueberblick: Vec<_> = (documents.iter())
+            .filter(|d| d.record.id.as_str() != "ueberblick")
+            .cloned()
+            .collect();
+        let error = metadata_json(&info, &without_ueberblick).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("`ueberblick`"), "{error}");
+        let error = preview_html(&info, &without_ueberblick).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+
+        let mut broken = documents.clone();
+        let plain = broken.iter_mut().find(|d| d.record.id.as_str() == "plain");
+        let plain = plain.unwrap().record.to_mut();
+        let own_id = plain.id.clone();
+        (plain.contested.disputed_by).push(DisputingWork::Document {
+            id: own_id,
+            citation: None,
+        });
+        broken.push(documents[0].clone());
+        metadata_json(&info, &broken).unwrap();
+    }
+}

@@ -1,0 +1,132 @@
+//! The root dataset, but for its lists of documents: the collection's
+//! description, its licence, its source organization and its contact.
+
+use serde_json::{Map, Value, json};
+
+use super::contextual::Contextual;
+use super::entity_ids::EntityIds;
+use super::json::{into_map, reference, set};
+use crate::collection::CollectionInfo;
+use crate::collection::values::License;
+use crate::rocrate::ids::local_ids_of_names;
+use crate::rocrate::terms::ROOT_ID;
+
+/// The root dataset, but for the `hasPart` that reaches held documents and
+/// the `mentions` that reaches catalogued ones ([`super::write_root`]
+/// streams those). The source organization made the collection, so it
+/// is both `author` and `publisher` (RO-Crate recommends both); the contact
+/// is a `ContactPoint` of that organization. With no organization, the
+/// contact person is the publisher: RO-Crate 1.1 asks for contact details
+/// through a `publisher` or `author`, as `Dataset` has no `contactPoint`
+/// in schema.org. A lone e-mail goes on the dataset all the same.
+pub(super) fn root_entity(
+    info: &CollectionInfo,
+    ids: &EntityIds,
+    contextual: &mut Contextual,
+) -> Map<String, Value> {
+    let license_url = info.license.url();
+    contextual.add(license_entity(&info.license));
+    let mut root = into_map(json!({
+        "@id": ROOT_ID,
+        "@type": "Dataset",
+        "name": info.title,
+        "description": info.description,
+        "datePublished": info.date.to_string(),
+        "license": reference(&license_url),
+        "identifier": info.id.as_str(),
+    }));
+
+    let contact = contact_point(info, contextual).map(|id| reference(&id));
+    if let Some(name) = &info.source_organization {
+        let id = ids.organization(name, None);
+        let mut organization = into_map(json!({"@id": id, "@type": "Organization", "name": name}));
+        set(&mut organization, "contactPoint", contact);
+        contextual.add(organization);
+        root.insert("author".into(), reference(id));
+        root.insert("publisher".into(), reference(id));
+    } else if let Some(name) = &info.contact_name {
+        let id = ids.person(name, None, None);
+        let mut person = into_map(json!({"@id": id, "@type": "Person", "name": name}));
+        set(&mut person, "contactPoint", contact);
+        contextual.add(person);
+        root.insert("publisher".into(), reference(&id));
+    } else {
+        // Only an e-mail: nobody to hang it on but the dataset itself.
+        set(&mut root, "contactPoint", contact);
+    }
+    root
+}
+
+/// The `@id` of the statement that a document has no licence recorded.
+pub(crate) const NO_LICENSE_ID: &str = "#no-license-recorded";
+
+/// A licence as a contextual entity: its URL (the SPDX page of an SPDX id)
+/// as `@id`, its SPDX id or URL as `identifier`, and the name and
+/// description RO-Crate 1.1 asks of the root's licence ("Root Data Entity":
+/// it SHOULD link to a contextual entity with both): the full name from the
+/// SPDX licence list when it is there, else the id or URL.
+pub(crate) fn license_entity(license: &License) -> Map<String, Value> {
+    let id = license.as_str();
+    let (name, description) = match license.spdx_name() {
+        Some(name) => (name, format!("{name} (SPDX licence identifier {id}).")),
+        None if id.contains(':') => (id, format!("The licence published at {id}.")),
+        None => (id, format!("The licence identified as {id}.")),
+    };
+    into_map(json!({
+        "@id": license.url(),
+        "@type": "CreativeWork",
+        "name": name,
+        "description": description,
+        "identifier": id,
+    }))
+}
+
+/// The collection's contact as a `ContactPoint` entity, returning its id:
+/// `mailto:` the e-mail when there is one, else a local id from the name.
+fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<String> {
+    let name = info.contact_name.as_deref();
+    let email = info.contact_email.as_deref();
+    let id = match (email, name) {
+        (Some(email), _) => format!("mailto:{email}"),
+        (None, Some(name)) => local_ids_of_names("contact", [name]).remove(name)?,
+        (None, None) => return None,
+    };
+    let mut entity = into_map(json!({"@id": id, "@type": "ContactPoint"}));
+    set(&mut entity, "name", name.map(Value::from));
+    set(&mut entity, "email", email.map(Value::from));
+    contextual.add(entity);
+    Some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_licence_has_a_name_and_a_description() {
+        let entity = |text: &str| license_entity(&text.parse().unwrap());
+        let spdx = entity("CC-BY-4.0");
+        assert_eq!(spdx["@id"], "https://spdx.org/licenses/CC-BY-4.0");
+        assert_eq!(
+            spdx["name"],
+            "Creative Commons Attribution 4.0 International"
+        );
+        assert_eq!(
+            spdx["description"],
+            "Creative Commons Attribution 4.0 International (SPDX licence identifier CC-BY-4.0)."
+        );
+        assert_eq!(spdx["identifier"], "CC-BY-4.0");
+        let url = entity("https://example.org/terms");
+        assert_eq!(url["name"], "https://example.org/terms");
+        assert_eq!(
+            url["description"],
+            "The licence published at https://example.org/terms."
+        );
+        let unlisted = entity("LicenseRef-archive-terms");
+        assert_eq!(unlisted["name"], "LicenseRef-archive-terms");
+        assert_eq!(
+            unlisted["description"],
+            "The licence identified as LicenseRef-archive-terms."
+        );
+    }
+}
