@@ -8,9 +8,7 @@ use serde_json::{Map, Value};
 use super::json::one_or_many;
 
 /// Contextual entities by `@id`: what several documents mention (a person,
-/// a place) is described once.
-/// The contextual entities, by `@id`; two entities with one `@id` are
-/// merged into one.
+/// a place) is described once, two entities with one `@id` merged into one.
 #[derive(Default)]
 pub(crate) struct Contextual {
     pub(super) entities: BTreeMap<String, Map<String, Value>>,
