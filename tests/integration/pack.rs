@@ -454,3 +454,35 @@ fn an_organization_assessor_is_the_organization_of_its_name() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_collection_toml_with_crlf_line_ends_gives_the_same_bytes() {
+    // As a Windows checkout with git's core.autocrlf writes it, multi-line
+    // strings and all.
+    let dir = Dir::new();
+    let bundles: Vec<Vec<u8>> = ["\n", "\r\n"]
+        .iter()
+        .map(|line_end| {
+            let name = format!("c{}", line_end.len());
+            let records = sample_collection(&dir, &name).join("collection.toml");
+            let text = fs::read_to_string(&records).unwrap().replace(
+                "file = \"letter.txt\"\n",
+                "file = \"letter.txt\"\nrights = \"\"\"\nFirst line,\nsecond line.\"\"\"\n",
+            );
+            fs::write(&records, text.replace('\n', line_end)).unwrap();
+            let out = dir.join(&format!("{name}.zip"));
+            corpack()
+                .args(["pack", "-q"])
+                .arg(dir.join(&name))
+                .arg("-o")
+                .arg(&out)
+                .assert()
+                .success();
+            fs::read(out).unwrap()
+        })
+        .collect();
+    assert!(
+        bundles[0] == bundles[1],
+        "CRLF line ends changed the bundle"
+    );
+}

@@ -8,7 +8,8 @@
 //! whole ([`split`]). A file laid out otherwise than as a `[collection]`
 //! table and `[[document]]` tables (keys before the first table, other
 //! tables, a table twice) is parsed whole ([`whole`]), so that TOML's own
-//! rules decide what it means.
+//! rules decide what it means. Either way, CRLF line ends are read as LF,
+//! in multi-line strings too.
 //!
 //! Read a table at a time, a table that does not read is an error, and the
 //! reading goes on: the rules are applied to every record that reads, and
@@ -163,6 +164,15 @@ impl PartlyLoaded {
     }
 }
 
+/// `line`, ending in CRLF, made to end in LF. A multi-line string keeps
+/// the newlines it is written with, which TOML lets a parser normalize:
+/// without this, a collection checked out with Windows line ends (git's
+/// `core.autocrlf`) would make another bundle.
+fn crlf_to_lf(line: &mut String) {
+    line.truncate(line.len() - "\r\n".len());
+    line.push('\n');
+}
+
 /// An I/O error on the temporary file holding the records of `file`.
 fn records_error(file: &Path, error: io::Error) -> Error {
     let message = format!("the temporary copy of its records: {error}");
@@ -276,6 +286,26 @@ date = "2014-06-20?"
             "2014-06-20?"
         );
         assert_eq!(document.contested.status, super::super::Status::Unassessed);
+    }
+
+    #[test]
+    fn crlf_line_ends_are_read_as_lf_in_multi_line_strings_too() {
+        let lf = MINIMAL
+            .replace(
+                "description = \"D\"",
+                "description = \"\"\"\nOne\ntwo\"\"\"",
+            )
+            .replace(
+                "file = \"a.txt\"\n",
+                "file = \"a.txt\"\nrights = '''\nthree\nfour'''\n",
+            );
+        let crlf = lf.replace('\n', "\r\n");
+        let (split, whole) = parse_both_ways(&crlf, Path::new("."), Path::new("collection.toml"));
+        for loaded in [split.expect("laid out in tables").unwrap(), whole.unwrap()] {
+            assert_eq!(loaded.info.description, "One\ntwo");
+            let document = loaded.document(0).unwrap();
+            assert_eq!(document.rights.as_deref(), Some("three\nfour"));
+        }
     }
 
     #[test]

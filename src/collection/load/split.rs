@@ -13,7 +13,7 @@ use toml::de::DeTable;
 use super::errors::{
     Errors, FieldSpans, LineIndex, LocatedTable, field_path, parse_again, record_places, toml_error,
 };
-use super::{PartlyLoaded, checked, records_error};
+use super::{PartlyLoaded, checked, crlf_to_lf, records_error};
 use crate::collection::records::{RecordPlaces, RecordsWriter};
 use crate::collection::segments::{Header, Line, Scanner};
 use crate::collection::validate::Rules;
@@ -199,8 +199,10 @@ pub(super) fn read_split(
             break;
         }
         number += 1;
+        if line.ends_with("\r\n") {
+            crlf_to_lf(&mut line);
+        }
         let text = line.strip_suffix('\n').unwrap_or(&line);
-        let text = text.strip_suffix('\r').unwrap_or(text);
         let header = match scanner.line(text) {
             Line::Header(header) => header,
             Line::Blank => {

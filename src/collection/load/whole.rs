@@ -21,6 +21,7 @@ use crate::error::{RecordError, Result};
 /// that every table that does not read is reported, and the rules are
 /// applied to those that do, as when it is read a table at a time.
 pub(super) fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<PartlyLoaded> {
+    let source = &source.replace("\r\n", "\n");
     let root = match DeTable::parse(source) {
         Ok(root) => root.into_inner(),
         Err(error) => {
