@@ -22,6 +22,8 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::bundle::reader::BagStore;
 use crate::collection::values::{IsoDate, License, Sha256Hex, Slug};
@@ -445,14 +447,17 @@ fn stage(
 
 /// A document id made from a file path: its letters and digits,
 /// lowercased, other runs as `-`, without the extension
-/// (`scans/Page 1.tif` → `scans-page-1`); at most 100 characters.
+/// (`scans/Page 1.tif` → `scans-page-1`); at most 100 characters. Accents
+/// are dropped (`Café été` → `cafe-ete`), whichever Unicode form the name
+/// is in.
 pub(crate) fn slug_of(file: &str) -> String {
     let stem = match file.rsplit_once('.') {
         Some((stem, extension)) if !extension.contains('/') => stem,
         _ => file,
     };
     let mut slug = String::new();
-    for c in stem.chars().flat_map(char::to_lowercase) {
+    let letters = stem.nfd().filter(|&c| !is_combining_mark(c));
+    for c in letters.flat_map(char::to_lowercase) {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -488,6 +493,16 @@ fn digest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_from_a_file_name_drops_accents_in_either_unicode_form() {
+        assert_eq!(slug_of("scans/Page 1.tif"), "scans-page-1");
+        assert_eq!(slug_of("Café été.txt"), "cafe-ete");
+        let decomposed: String = "naïve café.txt".nfd().collect();
+        assert_eq!(slug_of(&decomposed), "naive-cafe");
+        assert_eq!(slug_of("naïve café.txt"), "naive-cafe");
+        assert_eq!(slug_of("заметка.txt"), "");
+    }
 
     #[cfg(target_os = "linux")]
     #[test]
