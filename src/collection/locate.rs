@@ -317,7 +317,7 @@ impl<'a> Root<'a> {
 /// The name under `root` that `file` means: itself if it exists, else the
 /// one name whose components are equal to its own in NFC; with what it is
 /// (links not followed).
-fn disk_name(root: &Path, file: &str) -> Result<Option<(String, fs::Metadata)>, String> {
+pub(crate) fn disk_name(root: &Path, file: &str) -> Result<Option<(String, fs::Metadata)>, String> {
     if let Ok(metadata) = root.join(file).symlink_metadata() {
         return Ok(Some((file.to_string(), metadata)));
     }

@@ -193,6 +193,22 @@ fn a_missing_checksum_is_computed_and_recorded() {
 }
 
 #[test]
+fn a_file_named_in_another_unicode_form_than_its_row_is_found() {
+    // A transfer made on macOS: the name on disk decomposed (NFD), the
+    // spreadsheet's composed (NFC), as pack would find it.
+    let dir = Dir::new();
+    dir.create("files/objects/Cafe\u{301}.txt", "A\n");
+    let csv = dir.create("m.csv", "filename,dc.title\nobjects/Caf\u{e9}.txt,A\n");
+    import_csv(&csv, &dir.join("c"), &dir.join("files"))
+        .success()
+        .stdout(contains("1 files copied"));
+    let record = &load(&dir.join("c")).documents[0];
+    assert_eq!(record.id.as_str(), "cafe");
+    assert_eq!(record.file.as_str(), "Caf\u{e9}.txt");
+    corpack().arg("check").arg(dir.join("c")).assert().success();
+}
+
+#[test]
 fn a_bad_cell_writes_nothing() {
     let dir = Dir::new();
     dir.create("files/a.txt", "A\n");

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use super::csv_format::Column;
 use super::{CollectionFields, ImportReport, IncomingFile, Source, write_collection};
-use crate::collection::{Collection, require_dirs};
+use crate::collection::{Collection, disk_name, require_dirs};
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
 use crate::progress::Progress;
 
@@ -58,6 +58,25 @@ pub struct ParsedCsv {
     pub sha256_column: Option<usize>,
 }
 
+/// The first of `names` that is a file in `files`, as written or, as
+/// `pack` finds it, by its name in Unicode NFC (a transfer made on macOS
+/// may hold its names decomposed); an error if a name is ambiguous.
+fn find_file(files: &Path, names: [&str; 2]) -> std::result::Result<Option<PathBuf>, String> {
+    for name in names {
+        let written = files.join(name);
+        if written.is_file() {
+            return Ok(Some(written));
+        }
+        if let Some((disk_name, _)) = disk_name(files, name)? {
+            let found = files.join(disk_name);
+            if found.is_file() {
+                return Ok(Some(found));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// Reads `csv_file` and writes the collection into `dir`; `progress`
 /// follows the bytes of the document files copied or hashed.
 pub fn import_csv(
@@ -73,26 +92,29 @@ pub fn import_csv(
     let mut incoming = Vec::new();
     if let Some(files) = &options.files {
         for (index, document) in parsed.collection.documents.iter().enumerate() {
-            let written = files.join(&parsed.filenames[index]);
-            let stripped = files.join(document.file.as_str());
-            match [written, stripped].into_iter().find(|p| p.is_file()) {
-                Some(from) => incoming.push(IncomingFile {
-                    document: index,
-                    from: Source::Disk(from),
-                }),
-                None if document.sha256.is_some() => {}
-                None => errors.push(cell_error(
+            let names = [parsed.filenames[index].as_str(), document.file.as_str()];
+            let error = |message| {
+                cell_error(
                     csv_file,
                     parsed.lines[index],
                     Some(parsed.filename_column),
                     Column::Filename,
-                    format!(
-                        "{:?} is not in {} and the row declares no sha256, so it cannot be \
-                         catalogued without its bytes",
-                        parsed.filenames[index],
-                        files.display()
-                    ),
-                )),
+                    message,
+                )
+            };
+            match find_file(files, names) {
+                Ok(Some(from)) => incoming.push(IncomingFile {
+                    document: index,
+                    from: Source::Disk(from),
+                }),
+                Ok(None) if document.sha256.is_some() => {}
+                Ok(None) => errors.push(error(format!(
+                    "{:?} is not in {} and the row declares no sha256, so it cannot be \
+                     catalogued without its bytes",
+                    parsed.filenames[index],
+                    files.display()
+                ))),
+                Err(ambiguous) => errors.push(error(ambiguous)),
             }
         }
     }
