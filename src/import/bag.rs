@@ -126,8 +126,13 @@ pub fn import_bag(
             .or(collection_fields(&bag_info, &name))
             .into_info()
             .map_err(|missing| {
+                let (them, flags) = if missing.len() == 1 {
+                    ("it", "a flag")
+                } else {
+                    ("them", "flags")
+                };
                 invalid(format!(
-                    "bag-info.txt does not give the collection's {}: pass them as flags",
+                    "bag-info.txt does not give the collection's {}: pass {them} as {flags}",
                     missing.join(", ")
                 ))
             })?,

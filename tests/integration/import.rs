@@ -251,6 +251,21 @@ fn a_record_error_at_no_line_has_none_in_json_rather_than_null() {
         !record.contains_key("line") && !record.contains_key("column"),
         "{record:?}"
     );
+    let message = record["message"].as_str().unwrap();
+    assert!(message.contains("give them in a row"), "{message}");
+    // With every field but one given, it is named alone.
+    let all_but_the_id = &COLLECTION_FLAGS[2..];
+    corpack()
+        .args(["import", "csv"])
+        .arg(&csv)
+        .args(all_but_the_id)
+        .arg("-o")
+        .arg(dir.join("c"))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "no collection id (--id): give it in a row whose filename is objects, or with the flag",
+        ));
 }
 
 #[test]
@@ -750,7 +765,9 @@ fn a_bag_from_another_tool_becomes_records_to_complete() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(contains("license (--license)"));
+        .stderr(contains(
+            "the collection's license (--license): pass it as a flag",
+        ));
     assert!(!out.join("collection.toml").exists());
     corpack()
         .args(["import", "bag"])

@@ -60,9 +60,11 @@ impl Sheet<'_> {
                     column: None,
                     field: "collection".into(),
                     message: format!(
-                        "no collection {}: give them in a row whose filename is objects, or \
-                         with the flags",
-                        missing.join(", ")
+                        "no collection {}: give {} in a row whose filename is objects, or \
+                         with the {}",
+                        missing.join(", "),
+                        if missing.len() == 1 { "it" } else { "them" },
+                        if missing.len() == 1 { "flag" } else { "flags" },
                     ),
                 });
                 None
