@@ -36,7 +36,7 @@ use crate::collection::validate::rule_errors;
 use crate::collection::values::{IsoDate, Slug};
 use crate::collection::{Collection, Document, Provenance};
 use crate::digest::Algorithm;
-use crate::error::{Error, Result};
+use crate::error::{Error, RecordError, RecordErrors, Result};
 use crate::finding::{Finding, Severity};
 use crate::progress::Progress;
 use crate::verify::declaration::byte_order_mark;
@@ -131,10 +131,17 @@ pub fn import_bag(
                 } else {
                     ("them", "flags")
                 };
-                invalid(format!(
-                    "bag-info.txt does not give the collection's {}: pass {them} as {flags}",
-                    missing.join(", ")
-                ))
+                // The bag reads: what is missing is a record's field.
+                Error::Records(RecordErrors(vec![RecordError {
+                    file: bag.join("bag-info.txt"),
+                    line: None,
+                    column: None,
+                    field: "collection".into(),
+                    message: format!(
+                        "bag-info.txt does not give the collection's {}: pass {them} as {flags}",
+                        missing.join(", ")
+                    ),
+                }]))
             })?,
         documents: Vec::new(),
     };

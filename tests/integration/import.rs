@@ -765,9 +765,13 @@ fn a_bag_from_another_tool_becomes_records_to_complete() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(contains(
-            "the collection's license (--license): pass it as a flag",
-        ));
+        .stderr(
+            contains("error[record-invalid]")
+                .and(contains("collection: bag-info.txt does not give"))
+                .and(contains(
+                    "the collection's license (--license): pass it as a flag",
+                )),
+        );
     assert!(!out.join("collection.toml").exists());
     corpack()
         .args(["import", "bag"])
