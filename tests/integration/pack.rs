@@ -174,6 +174,20 @@ fn sample_with_records_sorted(dir: &Dir, name: &str, reverse: bool) {
     fs::write(collection, format!("{header}{body}")).unwrap();
 }
 
+/// The bytes of the bundle of the collection `dir/name`, packed into
+/// `dir/name.zip`.
+fn packed(dir: &Dir, name: &str) -> Vec<u8> {
+    let out = dir.join(&format!("{name}.zip"));
+    corpack()
+        .args(["pack", "-q"])
+        .arg(dir.join(name))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    fs::read(out).unwrap()
+}
+
 #[test]
 fn the_order_of_the_records_does_not_change_the_bytes() {
     let dir = Dir::new();
@@ -184,17 +198,7 @@ fn the_order_of_the_records_does_not_change_the_bytes() {
     sample_with_records_sorted(&dir, "reversed", true);
     let bundles: Vec<Vec<u8>> = ["c", "sorted", "reversed"]
         .iter()
-        .map(|name| {
-            let out = dir.join(&format!("{name}.zip"));
-            corpack()
-                .args(["pack", "-q"])
-                .arg(dir.join(name))
-                .arg("-o")
-                .arg(&out)
-                .assert()
-                .success();
-            fs::read(out).unwrap()
-        })
+        .map(|name| packed(&dir, name))
         .collect();
     assert!(bundles[0] == bundles[1], "records in path order differ");
     assert!(
@@ -470,15 +474,7 @@ fn a_collection_toml_with_crlf_line_ends_gives_the_same_bytes() {
                 "file = \"letter.txt\"\nrights = \"\"\"\nFirst line,\nsecond line.\"\"\"\n",
             );
             fs::write(&records, text.replace('\n', line_end)).unwrap();
-            let out = dir.join(&format!("{name}.zip"));
-            corpack()
-                .args(["pack", "-q"])
-                .arg(dir.join(&name))
-                .arg("-o")
-                .arg(&out)
-                .assert()
-                .success();
-            fs::read(out).unwrap()
+            packed(&dir, &name)
         })
         .collect();
     assert!(
