@@ -642,6 +642,44 @@ fn an_invalid_bundle_is_refused_and_nothing_is_written() {
         .stdout(predicates::str::contains("payload-digest-mismatch"));
 }
 
+/// Rewrites the inventory in `dir` (an object or a version directory)
+/// through `edit`, and its sidecar.
+fn edit_inventory(dir: &Path, edit: impl Fn(&mut serde_json::Value)) {
+    let path = dir.join("inventory.json");
+    let mut inventory = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    edit(&mut inventory);
+    let json = serde_json::to_vec_pretty(&inventory).unwrap();
+    fs::write(&path, &json).unwrap();
+    fs::write(
+        dir.join("inventory.json.sha512"),
+        format!("{} inventory.json\n", hex::encode(Sha512::digest(&json))),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_content_directory_set_after_the_first_version_is_e019() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let first = pack(&dir, &collection, "first");
+    let object = dir.join("object");
+    assert_eq!(export(&first, &object, &[]).0, 0);
+    revise(&collection);
+    let second = pack(&dir, &collection, "second");
+    assert_eq!(export(&second, &object, &[]).0, 0);
+    // `content` is the default, but OCFL 1.1 §3.3.1: if contentDirectory
+    // is set, it must be set in the first version (E019); v1's is not.
+    for inventory in [object.clone(), object.join("v2")] {
+        edit_inventory(&inventory, |inventory| {
+            inventory["contentDirectory"] = "content".into();
+        });
+    }
+    validators().ocfl_validate(&object).assert_invalid();
+    let (status, codes) = verdict(&object);
+    assert_eq!(status, 1, "{codes:?}");
+    assert!(codes.contains("E019"), "{codes:?}");
+}
+
 #[test]
 fn an_invalid_object_gets_no_version() {
     let dir = Dir::new();

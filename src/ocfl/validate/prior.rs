@@ -17,8 +17,9 @@ pub(super) struct PriorInventory {
 
 impl Object<'_> {
     /// A version directory's inventory against the root inventory: same id
-    /// (E037), its own version as head (E040), the same content directory
-    /// (E019), and the same states (E066) and metadata (W011).
+    /// (E037), its own version as head (E040), the same content directory,
+    /// set in the first version if anywhere (E019), and the same states
+    /// (E066) and metadata (W011).
     pub(super) fn compare(
         &self,
         number: VersionNum,
@@ -47,7 +48,19 @@ impl Object<'_> {
                 ),
             );
         }
-        if prior.content_directory() != current.content_directory() {
+        if number.number == 1
+            && prior.content_directory.is_none()
+            && current.content_directory.is_some()
+        {
+            findings.add(
+                OcflCode::E019,
+                path,
+                format!(
+                    "contentDirectory is set in the root inventory (`{}`) but not in the first version's",
+                    current.content_directory()
+                ),
+            );
+        } else if prior.content_directory() != current.content_directory() {
             findings.add(
                 OcflCode::E019,
                 path,
