@@ -681,6 +681,33 @@ fn a_content_directory_set_after_the_first_version_is_e019() {
 }
 
 #[test]
+fn a_sidecar_of_another_algorithm_in_a_version_directory_is_e015() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let first = pack(&dir, &collection, "first");
+    let object = dir.join("object");
+    assert_eq!(export(&first, &object, &[]).0, 0);
+    revise(&collection);
+    let second = pack(&dir, &collection, "second");
+    assert_eq!(export(&second, &object, &[]).0, 0);
+    // v1's inventory is SHA-512: its sidecar is inventory.json.sha512, and
+    // a version directory holds nothing else but the content directory.
+    for version in ["v1", "v2"] {
+        let dir = object.join(version);
+        fs::copy(
+            dir.join("inventory.json.sha512"),
+            dir.join("inventory.json.sha256"),
+        )
+        .unwrap();
+        validators().ocfl_validate(&object).assert_invalid();
+        let (status, codes) = verdict(&object);
+        assert_eq!(status, 1, "{version}: {codes:?}");
+        assert!(codes.contains("E015"), "{version}: {codes:?}");
+        fs::remove_file(dir.join("inventory.json.sha256")).unwrap();
+    }
+}
+
+#[test]
 fn an_invalid_object_gets_no_version() {
     let dir = Dir::new();
     let collection = sample_collection(&dir, "c");

@@ -54,7 +54,8 @@ impl Object<'_> {
             }
             let dir = self.root.join(&name);
             let entries = list(&dir)?;
-            let own = self.version_inventory(*number, &entries, findings)?;
+            let mut sidecar = None;
+            let own = self.version_inventory(*number, &entries, &mut sidecar, findings)?;
             if let Some((spec, prior)) = own {
                 specs.push((*number, spec));
                 priors.extend(prior);
@@ -80,7 +81,12 @@ impl Object<'_> {
                             "a directory other than the content directory `{content_directory}` (ignored)"
                         ),
                     ),
-                    Kind::File if entry.name == INVENTORY || entry.name.starts_with("inventory.json.") => {}
+                    Kind::File if entry.name == INVENTORY => {}
+                    // The sidecar of the inventory's algorithm; any when
+                    // that is not known (E058, E061 say what is wrong).
+                    Kind::File
+                        if entry.name.starts_with("inventory.json.")
+                            && sidecar.as_ref().is_none_or(|s| *s == entry.name) => {}
                     _ => findings.add(
                         OcflCode::E015,
                         &path,
@@ -115,11 +121,13 @@ impl Object<'_> {
 
     /// Checks the inventory in version directory `number`, if it has one:
     /// returns the OCFL version its type names, and the inventory itself
-    /// when it is not the root inventory's copy.
+    /// when it is not the root inventory's copy; `sidecar` is set to the
+    /// name of its sidecar when its digest algorithm is known.
     fn version_inventory(
         &self,
         number: VersionNum,
         entries: &[Entry],
+        sidecar: &mut Option<String>,
         findings: &mut Findings,
     ) -> Result<Option<(SpecVersion, Option<PriorInventory>)>> {
         let dir = format!("{number}/");
@@ -138,6 +146,7 @@ impl Object<'_> {
         let bytes = std::fs::read(self.root.join(&path)).at(&self.root.join(&path))?;
         if number == self.inventory.head && bytes == self.root_bytes {
             let name = self.inventory.digest_algorithm.to_string();
+            *sidecar = Some(format!("{INVENTORY}.{name}"));
             check_sidecar(self.root, &dir, Some(&name), &bytes, findings)?;
             return Ok(self.root_spec.map(|spec| (spec, None)));
         }
@@ -153,6 +162,9 @@ impl Object<'_> {
             spec,
             digest_algorithm_name,
         } = inventory::parse(&bytes, &path, findings);
+        *sidecar = digest_algorithm_name
+            .as_ref()
+            .map(|name| format!("{INVENTORY}.{name}"));
         check_sidecar(
             self.root,
             &dir,
