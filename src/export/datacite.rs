@@ -29,7 +29,7 @@ use serde_json::{Map, Value, json};
 
 use super::mapping::{
     DisputingId, PlainDate, collection_urn, contested_note, date_information, document_urn,
-    provenance_note,
+    origin_url, provenance_note,
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::License;
@@ -178,7 +178,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         "relationType": "IsPartOf",
         "resourceTypeGeneral": "Collection",
     })];
-    if let Some(url) = provenance.origin.as_ref().and_then(|o| o.url.as_ref()) {
+    if let Some(url) = provenance.origin.as_ref().and_then(origin_url) {
         related.push(json!({
             "relatedIdentifier": url.as_str(),
             "relatedIdentifierType": "URL",

@@ -31,7 +31,7 @@ use serde_json::{Map, Value, json};
 
 use super::mapping::{
     DisputingId, PlainDate, collection_urn, contested_note, date_information, document_urn,
-    provenance_note,
+    origin_url, provenance_note,
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::{LanguageTag, License};
@@ -192,7 +192,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         "relation_type": {"id": "ispartof"},
         "resource_type": {"id": "dataset"},
     })];
-    if let Some(url) = provenance.origin.as_ref().and_then(|o| o.url.as_ref()) {
+    if let Some(url) = provenance.origin.as_ref().and_then(origin_url) {
         related.push(json!({
             "identifier": url.as_str(),
             "scheme": "url",

@@ -234,6 +234,16 @@ pub fn place_text(place: &Place) -> String {
     }
 }
 
+/// Where the origin of a copy is on the web: its `url`, else its name when
+/// that is a URL, as the crate links it (`isBasedOn` `{"@id": URL}`).
+pub fn origin_url(origin: &Place) -> Option<WebUrl> {
+    match &origin.url {
+        Some(url) => Some(url.clone()),
+        None if origin.is_identified() => None,
+        None => origin.name.parse().ok(),
+    }
+}
+
 /// The provenance a repository has no field for, in words: origin, venue,
 /// event and publisher.
 pub fn provenance_note(provenance: &Provenance) -> Option<String> {

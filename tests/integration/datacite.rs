@@ -291,6 +291,65 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
 
 // Any valid collection exports to records both validators accept.
 #[test]
+fn an_origin_written_as_a_url_is_related_as_derived_from() {
+    let dir = Dir::new();
+    dir.create(
+        "origin/collection.toml",
+        DISPUTED.replace(
+            r#"origin = { name = "Example archive", url = "https://example.org/archive" }"#,
+            r#"origin = "https://example.org/archive/item-1""#,
+        ),
+    );
+    dir.create("origin/claim.txt", "A claim.\n");
+    dir.create("origin/answer.txt", "An answer.\n");
+    let bundle = dir.join("origin.zip");
+    pack(&dir.join("origin"), &bundle, &[]);
+    let (datacite, invenio) = (dir.join("datacite"), dir.join("invenio"));
+    export("datacite", &bundle, &datacite);
+    export("invenio", &bundle, &invenio);
+    validators().datacite_validate(&[&datacite]).assert_valid();
+    validators().invenio_validate(&[&invenio]).assert_valid();
+    // The crate links it as a URL ({"@id": URL}); so do the records.
+    let record = read_json(&datacite.join("documents/claim.json"));
+    assert_eq!(
+        record["relatedIdentifiers"][1],
+        serde_json::json!({
+            "relatedIdentifier": "https://example.org/archive/item-1",
+            "relatedIdentifierType": "URL",
+            "relationType": "IsDerivedFrom",
+        })
+    );
+    let record = read_json(&invenio.join("documents/claim.json"));
+    assert_eq!(
+        record["metadata"]["related_identifiers"][1],
+        serde_json::json!({
+            "identifier": "https://example.org/archive/item-1",
+            "scheme": "url",
+            "relation_type": {"id": "isderivedfrom"},
+        })
+    );
+    // An origin in words is not a URL.
+    let text = dir.join("text");
+    dir.create(
+        "text/collection.toml",
+        DISPUTED.replace(
+            r#"origin = { name = "Example archive", url = "https://example.org/archive" }"#,
+            r#"origin = "https://example.org/archive, box 3""#,
+        ),
+    );
+    dir.create("text/claim.txt", "A claim.\n");
+    dir.create("text/answer.txt", "An answer.\n");
+    pack(&text, &dir.join("text.zip"), &[]);
+    let out = dir.join("text-datacite");
+    export("datacite", &dir.join("text.zip"), &out);
+    let record = read_json(&out.join("documents/claim.json"));
+    assert_eq!(
+        record["relatedIdentifiers"][1]["relationType"],
+        "IsReviewedBy"
+    );
+}
+
+#[test]
 fn generated_collections_export_to_valid_records() {
     let dir = Dir::new();
     let bundles = generated::bundles(dir.path(), 12);
