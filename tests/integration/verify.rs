@@ -451,3 +451,55 @@ fn a_status_in_schema_org_s_sense_is_not_an_error_in_another_tool_s_crate() {
     assert_eq!(verdict.code, 1, "{:#?}", verdict.findings());
     assert!(verdict.has("error", "rocrate-invalid"));
 }
+
+/// `zip` with Zip64 end records it did not need (every field of the end
+/// record holds its value, none the -1 that calls for them) inserted
+/// before the end record.
+fn with_unneeded_zip64_end(zip: &[u8]) -> Vec<u8> {
+    let end = zip.len() - 22;
+    let field = |at: usize, len: usize| {
+        let mut bytes = [0; 8];
+        bytes[..len].copy_from_slice(&zip[end + at..end + at + len]);
+        u64::from_le_bytes(bytes)
+    };
+    let (count, size, offset) = (field(10, 2), field(12, 4), field(16, 4));
+    let mut out = zip[..end].to_vec();
+    out.extend_from_slice(&0x0606_4b50u32.to_le_bytes());
+    out.extend_from_slice(&44u64.to_le_bytes());
+    out.extend_from_slice(&[45, 3, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    for value in [count, count, size, offset] {
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+    out.extend_from_slice(&0x0706_4b50u32.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&(end as u64).to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(&zip[end..]);
+    out
+}
+
+#[test]
+fn a_zip_with_zip64_end_records_it_did_not_need_verifies() {
+    use crate::rawzip::{RawEntry, sha256, zip};
+    // The Zip64 end record and its locator take 76 bytes, as does a central
+    // header with a name of 30 bytes: a search for where the central
+    // directory starts, counting back its size from the end record, finds
+    // the second header there and read the archive from the wrong place.
+    for top in ["bag-with-a-long-name", "bag"] {
+        let bagit = format!("{top}/bagit.txt");
+        let entries = [
+            RawEntry::stored(
+                &bagit,
+                b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+            ),
+            RawEntry::stored(
+                &format!("{top}/manifest-sha256.txt"),
+                format!("{}  data/a.txt\n", sha256(b"alpha")).as_bytes(),
+            ),
+            RawEntry::deflated(&format!("{top}/data/a.txt"), b"alpha"),
+        ];
+        let dir = Dir::new();
+        let path = dir.create("z64.zip", with_unneeded_zip64_end(&zip(&entries)));
+        assert_eq!(verdict(&path), (0, vec![]), "{bagit}");
+    }
+}

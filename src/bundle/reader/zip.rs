@@ -24,6 +24,7 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom, Take};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use ::zip::read::{ArchiveOffset, Config};
 use ::zip::{CompressionMethod, System, ZipArchive};
 use flate2::bufread::DeflateDecoder;
 
@@ -85,8 +86,19 @@ impl ZipBag {
         let unreadable = |message: String| Error::unreadable(location, message);
         // The zip crate reads the central directory and the local headers
         // a few bytes at a time: buffered, not one system call each.
-        let buffered = BufReader::with_capacity(4096, SharedFile::new(file));
-        let mut archive = ZipArchive::new(buffered)
+        let shared = SharedFile::new(file);
+        let open = |archive_offset| {
+            let buffered = BufReader::with_capacity(4096, shared.clone());
+            ZipArchive::with_config(Config { archive_offset }, buffered)
+        };
+        // The crate looks for where the archive starts in the file (after
+        // a self-extracting stub, say) by counting the central directory's
+        // size back from the end record, and can land on another central
+        // header: Zip64 end records in between take 76 bytes, as a header
+        // with a name of 30 does. The archive is then read again from the
+        // start of the file, where its offsets count from.
+        let mut archive = open(ArchiveOffset::Detect)
+            .or_else(|error| open(ArchiveOffset::Known(0)).map_err(|_| error))
             .map_err(|error| unreadable(format!("not a readable zip archive: {error}")))?;
         archive
             .validate_header_consistency()
