@@ -479,6 +479,26 @@ fn with_unneeded_zip64_end(zip: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+fn a_tarred_bag_is_unreadable_with_a_hint_to_unpack_it() {
+    let dir = Dir::new();
+    let mut tar = vec![0u8; 1024];
+    tar[..8].copy_from_slice(b"bag/data");
+    tar[257..263].copy_from_slice(b"ustar\0");
+    let gzip = [&[0x1f, 0x8b, 8, 0][..], &[0; 16]].concat();
+    for (name, bytes, hint) in [
+        ("b.tgz", gzip, "it is gzip-compressed (a .tgz?): unpack it"),
+        ("b.tar", tar, "it is a tar archive: unpack it"),
+    ] {
+        corpack()
+            .arg("verify")
+            .arg(dir.create(name, bytes))
+            .assert()
+            .code(2)
+            .stderr(contains("error[unreadable]").and(contains(hint)));
+    }
+}
+
+#[test]
 fn a_zip_with_zip64_end_records_it_did_not_need_verifies() {
     use crate::rawzip::{RawEntry, sha256, zip};
     // The Zip64 end record and its locator take 76 bytes, as does a central

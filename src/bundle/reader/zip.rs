@@ -78,6 +78,24 @@ struct Entry {
     encrypted: bool,
 }
 
+/// What to do with a file that is another kind of archive than a zip, by
+/// its first bytes: a bag tarred (`bdbag --archiver tgz` or `tar`) is to
+/// be unpacked first.
+fn other_archive(file: &SharedFile) -> Option<&'static str> {
+    let mut start = [0; 262];
+    let mut reader = file.clone();
+    reader.seek(SeekFrom::Start(0)).ok()?;
+    let read = crate::bundle::read_full(&mut reader, &mut start).ok()?;
+    let start = &start[..read];
+    if start.starts_with(&[0x1f, 0x8b]) {
+        Some("; it is gzip-compressed (a .tgz?): unpack it and verify the directory")
+    } else if start.get(257..262) == Some(b"ustar") {
+        Some("; it is a tar archive: unpack it and verify the directory")
+    } else {
+        None
+    }
+}
+
 impl ZipBag {
     /// Reads the zip's central directory, checks the archive as a whole and
     /// finds the bag in it.
@@ -99,7 +117,10 @@ impl ZipBag {
         // start of the file, where its offsets count from.
         let mut archive = open(ArchiveOffset::Detect)
             .or_else(|error| open(ArchiveOffset::Known(0)).map_err(|_| error))
-            .map_err(|error| unreadable(format!("not a readable zip archive: {error}")))?;
+            .map_err(|error| {
+                let hint = other_archive(&shared).unwrap_or_default();
+                unreadable(format!("not a readable zip archive: {error}{hint}"))
+            })?;
         archive
             .validate_header_consistency()
             .map_err(|error| unreadable(format!("the zip archive cannot be trusted: {error}")))?;
