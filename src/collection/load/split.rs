@@ -203,6 +203,7 @@ pub(super) fn read_split(
             crlf_to_lf(&mut line);
         }
         let text = line.strip_suffix('\n').unwrap_or(&line);
+        let text = text.strip_suffix('\r').unwrap_or(text);
         let header = match scanner.line(text) {
             Line::Header(header) => header,
             Line::Blank => {
