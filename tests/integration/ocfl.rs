@@ -450,16 +450,7 @@ fn edit_inventories(object: &Path, edit: impl Fn(&mut serde_json::Value)) {
         }
     }
     for dir in dirs {
-        let path = dir.join("inventory.json");
-        let mut inventory = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
-        edit(&mut inventory);
-        let json = serde_json::to_vec_pretty(&inventory).unwrap();
-        fs::write(&path, &json).unwrap();
-        fs::write(
-            dir.join("inventory.json.sha512"),
-            format!("{} inventory.json\n", hex::encode(Sha512::digest(&json))),
-        )
-        .unwrap();
+        edit_inventory(&dir, &edit);
     }
 }
 
@@ -657,16 +648,23 @@ fn edit_inventory(dir: &Path, edit: impl Fn(&mut serde_json::Value)) {
     .unwrap();
 }
 
-#[test]
-fn a_content_directory_set_after_the_first_version_is_e019() {
-    let dir = Dir::new();
-    let collection = sample_collection(&dir, "c");
-    let first = pack(&dir, &collection, "first");
+/// An object exported from the sample collection in `dir`, then from a
+/// revision of it: v1 and v2.
+fn two_version_object(dir: &Dir) -> PathBuf {
+    let collection = sample_collection(dir, "c");
+    let first = pack(dir, &collection, "first");
     let object = dir.join("object");
     assert_eq!(export(&first, &object, &[]).0, 0);
     revise(&collection);
-    let second = pack(&dir, &collection, "second");
+    let second = pack(dir, &collection, "second");
     assert_eq!(export(&second, &object, &[]).0, 0);
+    object
+}
+
+#[test]
+fn a_content_directory_set_after_the_first_version_is_e019() {
+    let dir = Dir::new();
+    let object = two_version_object(&dir);
     // `content` is the default, but OCFL 1.1 §3.3.1: if contentDirectory
     // is set, it must be set in the first version (E019); v1's is not.
     for inventory in [object.clone(), object.join("v2")] {
@@ -683,13 +681,7 @@ fn a_content_directory_set_after_the_first_version_is_e019() {
 #[test]
 fn a_sidecar_of_another_algorithm_in_a_version_directory_is_e015() {
     let dir = Dir::new();
-    let collection = sample_collection(&dir, "c");
-    let first = pack(&dir, &collection, "first");
-    let object = dir.join("object");
-    assert_eq!(export(&first, &object, &[]).0, 0);
-    revise(&collection);
-    let second = pack(&dir, &collection, "second");
-    assert_eq!(export(&second, &object, &[]).0, 0);
+    let object = two_version_object(&dir);
     // v1's inventory is SHA-512: its sidecar is inventory.json.sha512, and
     // a version directory holds nothing else but the content directory.
     for version in ["v1", "v2"] {
