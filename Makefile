@@ -25,6 +25,7 @@ test: validators
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 	$(CARGO) clippy --lib --no-default-features --locked -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --locked
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --document-private-items --locked
 	$(CARGO) test --locked
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) clippy --manifest-path fuzz/Cargo.toml --no-default-features --locked \

@@ -1,7 +1,7 @@
 //! What makes JSON an RO-Crate 1.1 (an object whose `@context` names the
 //! 1.1 context, a `@graph` of entities with distinct `@id`s, a metadata
 //! descriptor conforming to 1.1 whose `about` is a `Dataset`), shared by
-//! the two readers: [`super::read`] streams the graph, and [`Graph`] holds
+//! the two readers: [`super::read()`] streams the graph, and [`Graph`] holds
 //! it whole for [`super::read_collection`], which needs every entity.
 //! Both say what is wrong with the same [`Invalid`].
 

@@ -1,6 +1,6 @@
 //! The RO-Crate 1.1 payload description: `ro-crate-metadata.json` and
 //! `ro-crate-preview.html`, and reading the metadata back: as a summary of
-//! files and documents ([`read`]), or as the full records
+//! files and documents ([`read()`]), or as the full records
 //! ([`read_collection`], the inverse of [`metadata_json`]).
 //!
 //! The bag's `data/` is the crate root. Held documents are `File` data
