@@ -344,7 +344,32 @@ impl License {
     /// The licence's full name in the SPDX licence list, when it is an
     /// identifier on the list.
     pub fn spdx_name(&self) -> Option<&'static str> {
-        spdx::license_id(&self.0).map(|id| id.full_name)
+        self.spdx_entry().map(|entry| entry.full_name)
+    }
+
+    /// The licence as an SPDX identifier: when it is, as written, one
+    /// identifier on the SPDX licence list. An expression such as
+    /// `CC-BY-4.0+` (4.0 or any later version) or a `LicenseRef-` of the
+    /// collection's own is not one.
+    pub fn spdx_id(&self) -> Option<&str> {
+        self.spdx_entry().map(|_| self.as_str())
+    }
+
+    /// A page that states the licence: the URL itself, or the SPDX list's
+    /// page of an identifier on the list. None for any other text, whose
+    /// page under spdx.org would not exist.
+    pub fn page(&self) -> Option<String> {
+        (self.is_url() || self.spdx_entry().is_some()).then(|| self.url())
+    }
+
+    // Looked up as written: `spdx::license_id` strips a trailing `+`, and
+    // would take `CC-BY-4.0+` for CC-BY-4.0.
+    fn spdx_entry(&self) -> Option<&'static spdx::License> {
+        let list = spdx::identifiers::LICENSES;
+        let index = list
+            .binary_search_by(|entry| entry.name.cmp(&self.0))
+            .ok()?;
+        Some(&list[index])
     }
 
     fn is_url(&self) -> bool {
@@ -778,6 +803,26 @@ mod tests {
         let url = "https://example.org/licence";
         assert_eq!(url.parse::<License>().unwrap().url(), url);
         assert!("All rights reserved".parse::<License>().is_err());
+    }
+
+    #[test]
+    fn only_an_identifier_on_the_spdx_list_has_an_spdx_page() {
+        let license = |text: &str| text.parse::<License>().unwrap();
+        for listed in ["CC-BY-4.0", "GPL-2.0+"] {
+            assert_eq!(license(listed).spdx_id(), Some(listed));
+            assert_eq!(
+                license(listed).page().unwrap(),
+                format!("https://spdx.org/licenses/{listed}")
+            );
+        }
+        let url = "https://example.org/licence";
+        assert_eq!(license(url).spdx_id(), None);
+        assert_eq!(license(url).page().unwrap(), url);
+        for unlisted in ["CC-BY-4.0+", "LicenseRef-archive-terms", "cc-by-4.0"] {
+            assert_eq!(license(unlisted).spdx_id(), None, "{unlisted}");
+            assert_eq!(license(unlisted).spdx_name(), None, "{unlisted}");
+            assert_eq!(license(unlisted).page(), None, "{unlisted}");
+        }
     }
 
     #[test]

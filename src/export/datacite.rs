@@ -20,7 +20,7 @@
 //! | `context` | `descriptions` `Abstract` |
 //! | origin, venue, event, publisher | `descriptions` `Other`; venue also `geoLocations.geoLocationPlace` |
 //! | `language`, `media_type`, size | `language`, `formats`, `sizes` |
-//! | `license`, `rights` | `rightsList` (SPDX identifiers with their scheme) |
+//! | `license`, `rights` | `rightsList` (identifiers on the SPDX list with their scheme) |
 //! | collection `source_organization`, `date` | `publisher`, `publicationYear` (of every record) |
 
 use std::path::Path;
@@ -312,20 +312,20 @@ fn creator_or_contributor(author: &Author, contributor_type: Option<&str>) -> Va
     value
 }
 
-/// A licence as a `rightsList` entry: an SPDX identifier with its scheme,
-/// or a URL.
+/// A licence as a `rightsList` entry: an identifier on the SPDX licence
+/// list with its scheme, a URL as such, and any other text (an SPDX
+/// expression such as `CC-BY-4.0+`, a `LicenseRef-`) in words alone.
 fn license_rights(license: &License) -> Value {
-    if license.as_str().contains("://") {
-        json!({"rights": license.as_str(), "rightsUri": license.url()})
-    } else {
-        json!({
-            "rights": license.as_str(),
-            "rightsUri": license.url(),
-            "rightsIdentifier": license.as_str(),
-            "rightsIdentifierScheme": "SPDX",
-            "schemeUri": "https://spdx.org/licenses/",
-        })
+    let mut rights = json!({"rights": license.as_str()});
+    if let Some(page) = license.page() {
+        rights["rightsUri"] = json!(page);
     }
+    if let Some(id) = license.spdx_id() {
+        rights["rightsIdentifier"] = json!(id);
+        rights["rightsIdentifierScheme"] = json!("SPDX");
+        rights["schemeUri"] = json!("https://spdx.org/licenses/");
+    }
+    rights
 }
 
 /// The DataCite `resourceTypeGeneral` of a document, from its media type.
@@ -376,5 +376,7 @@ mod tests {
             url,
             json!({"rights": "https://example.org/l", "rightsUri": "https://example.org/l"})
         );
+        let expression = license_rights(&"CC-BY-4.0+".parse().unwrap());
+        assert_eq!(expression, json!({"rights": "CC-BY-4.0+"}));
     }
 }

@@ -292,7 +292,10 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
         values.push(("rights", "none", rights.clone()));
     }
     if let Some(license) = &document.license {
-        values.push(("rights", "uri", license.url()));
+        match license.page() {
+            Some(page) => values.push(("rights", "uri", page)),
+            None => values.push(("rights", "none", license.as_str().to_string())),
+        }
     }
     values.push((
         "identifier",

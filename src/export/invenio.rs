@@ -345,9 +345,14 @@ fn person_or_org(author: &Author) -> Value {
     value
 }
 
-/// A licence as a custom `rights` entry.
+/// A licence as a custom `rights` entry, linked to its page when it has
+/// one.
 fn license_rights(license: &License) -> Value {
-    json!({"title": {"en": license.as_str()}, "link": license.url()})
+    let mut rights = json!({"title": {"en": license.as_str()}});
+    if let Some(page) = license.page() {
+        rights["link"] = json!(page);
+    }
+    rights
 }
 
 /// The InvenioRDM resource type of a document, from its media type.

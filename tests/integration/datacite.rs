@@ -349,6 +349,77 @@ fn an_origin_written_as_a_url_is_related_as_derived_from() {
     );
 }
 
+/// The seeds' [`DISPUTED`] collection, its claim licensed `CC-BY-4.0+` (an
+/// SPDX expression: 4.0 or any later version) and its answer under
+/// terms of its own (`LicenseRef-archive-terms`), packed.
+pub fn licence_expressions_bundle(dir: &Dir) -> PathBuf {
+    dir.create(
+        "licences/collection.toml",
+        DISPUTED
+            .replace(
+                "language = \"de-CH\"\n",
+                "language = \"de-CH\"\nlicense = \"CC-BY-4.0+\"\n",
+            )
+            .replace(
+                "file = \"answer.txt\"\n",
+                "file = \"answer.txt\"\nlicense = \"LicenseRef-archive-terms\"\n",
+            ),
+    );
+    dir.create("licences/claim.txt", "A claim.\n");
+    dir.create("licences/answer.txt", "An answer.\n");
+    let bundle = dir.join("licences.zip");
+    pack(&dir.join("licences"), &bundle, &[]);
+    bundle
+}
+
+#[test]
+fn only_a_licence_on_the_spdx_list_is_an_spdx_identifier() {
+    let dir = Dir::new();
+    let bundle = licence_expressions_bundle(&dir);
+    let (datacite, invenio) = (dir.join("datacite"), dir.join("invenio"));
+    export("datacite", &bundle, &datacite);
+    export("invenio", &bundle, &invenio);
+    validators().datacite_validate(&[&datacite]).assert_valid();
+    validators().invenio_validate(&[&invenio]).assert_valid();
+    let rights = |out: &Path, record: &str, key: &str| {
+        let record = read_json(&out.join(record));
+        record.pointer(key).unwrap().clone()
+    };
+    // The collection's CC-BY-4.0 is an identifier on the list.
+    assert_eq!(
+        rights(&datacite, "collection.json", "/rightsList"),
+        serde_json::json!([{
+            "rights": "CC-BY-4.0",
+            "rightsUri": "https://spdx.org/licenses/CC-BY-4.0",
+            "rightsIdentifier": "CC-BY-4.0",
+            "rightsIdentifierScheme": "SPDX",
+            "schemeUri": "https://spdx.org/licenses/",
+        }])
+    );
+    // An expression and a licence of the collection's own are stated in
+    // words, with no SPDX identifier and no spdx.org address, which would
+    // not resolve.
+    assert_eq!(
+        rights(&datacite, "documents/claim.json", "/rightsList"),
+        serde_json::json!([{"rights": "CC-BY-4.0+"}])
+    );
+    assert_eq!(
+        rights(&datacite, "documents/answer.json", "/rightsList"),
+        serde_json::json!([{"rights": "LicenseRef-archive-terms"}])
+    );
+    assert_eq!(
+        rights(&invenio, "documents/claim.json", "/metadata/rights"),
+        serde_json::json!([{"title": {"en": "CC-BY-4.0+"}}])
+    );
+    assert_eq!(
+        rights(&invenio, "collection.json", "/metadata/rights"),
+        serde_json::json!([{
+            "title": {"en": "CC-BY-4.0"},
+            "link": "https://spdx.org/licenses/CC-BY-4.0",
+        }])
+    );
+}
+
 #[test]
 fn generated_collections_export_to_valid_records() {
     let dir = Dir::new();

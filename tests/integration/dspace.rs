@@ -19,7 +19,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::datacite::{DISPUTED, export, tree};
+use crate::datacite::{DISPUTED, export, licence_expressions_bundle, tree};
 use crate::generated;
 use crate::util::{Dir, corpack, pack, repo_root, sample_collection, shared_dir};
 
@@ -428,6 +428,20 @@ fn disputing_works_are_relations() {
     let answer = item_of(&out, "answer");
     assert_eq!(values(&answer, "dc.relation"), Vec::<String>::new());
     assert_eq!(values(&answer, "dc.relation.uri"), Vec::<String>::new());
+}
+
+#[test]
+fn a_licence_not_on_the_spdx_list_is_rights_text_not_a_uri() {
+    let dir = Dir::new();
+    let bundle = licence_expressions_bundle(&dir);
+    let out = dir.join("out");
+    export("dspace-saf", &bundle, &out);
+    assert_clean(&out);
+    let claim = item_of(&out, "claim");
+    assert_eq!(values(&claim, "dc.rights.uri"), Vec::<String>::new());
+    assert_eq!(values(&claim, "dc.rights"), ["CC-BY-4.0+"]);
+    let answer = item_of(&out, "answer");
+    assert_eq!(values(&answer, "dc.rights"), ["LicenseRef-archive-terms"]);
 }
 
 #[test]

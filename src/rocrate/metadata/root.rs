@@ -128,5 +128,13 @@ mod tests {
             unlisted["description"],
             "The licence identified as LicenseRef-archive-terms."
         );
+        // An expression (4.0 or any later version) is not the licence it
+        // starts with.
+        let later = entity("CC-BY-4.0+");
+        assert_eq!(later["name"], "CC-BY-4.0+");
+        assert_eq!(
+            later["description"],
+            "The licence identified as CC-BY-4.0+."
+        );
     }
 }
