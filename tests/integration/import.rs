@@ -295,6 +295,33 @@ fn a_quoted_cell_never_closed_is_an_error_not_the_rest_of_the_file() {
 }
 
 #[test]
+fn a_quote_inside_a_quoted_cell_not_doubled_is_an_error() {
+    let dir = Dir::new();
+    // RFC 4180 writes a quote in a quoted cell doubled; the csv crate, like
+    // Python's non-strict csv, would read this title as `quoted"`.
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.title\na.txt,A\nb.txt,\"quo\"ted\"\nc.txt,\"said \"\"no\"\"\"\n",
+    );
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "csv"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("m.csv:3:2: dc.title: not CSV: ").and(contains("\"\"")));
+    assert!(!out.exists(), "nothing may be written");
+    let report = failed_import_report(&csv, &out, None);
+    assert_eq!(report["records"].as_array().unwrap().len(), 1);
+    assert_eq!(report["records"][0]["line"], 3);
+    assert_eq!(report["records"][0]["column"], 2);
+    assert_eq!(report["records"][0]["field"], "dc.title");
+}
+
+#[test]
 fn an_error_names_the_line_of_the_file_its_row_starts_on() {
     let dir = Dir::new();
     // After a blank line and a title on two lines, the third row starts on

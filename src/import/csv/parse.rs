@@ -43,7 +43,8 @@ pub fn parse_csv(
         counted: 0,
         line: 1,
     };
-    let unclosed = unclosed_quote(text.as_bytes());
+    let faults = quote_faults(text.as_bytes());
+    let mut closed_early = faults.text_after_close.iter().copied().peekable();
     let mut records = reader.records().peekable();
     let header = match records.next() {
         Some(Ok(header)) => header,
@@ -53,12 +54,15 @@ pub fn parse_csv(
         }
         None => return Err(whole("empty: expected a header row".into())),
     };
-    if let (Some(position), None) = (unclosed, records.peek()) {
+    let header_end = start_of(records.peek(), text.len());
+    let header_fault = match (faults.unclosed, records.peek()) {
+        (Some(position), None) => Some(never_closed(position)),
+        _ => (closed_early.next_if(|&(at, _)| at < header_end))
+            .map(|(_, position)| text_after_close(position)),
+    };
+    if let Some(fault) = header_fault {
         let line = lines.of(header.position());
-        return Err(whole(format!(
-            "line {line}: not CSV: {}",
-            never_closed(position)
-        )));
+        return Err(whole(format!("line {line}: not CSV: {fault}")));
     }
     let columns = Columns::read(&header, lines.of(header.position()), file)?;
     let mut sheet = Sheet {
@@ -69,19 +73,37 @@ pub fn parse_csv(
         documents: Vec::new(),
     };
     while let Some(record) = records.next() {
+        let end = start_of(records.peek(), text.len());
+        let mut cells_closed_early = Vec::new();
+        while let Some((_, position)) = closed_early.next_if(|&(at, _)| at < end) {
+            cells_closed_early.push(position);
+        }
         match record {
-            Ok(record) => match unclosed.filter(|_| records.peek().is_none()) {
-                // The last record: an open quote took the rest of the file.
-                Some(position) => sheet.errors.push(RecordError {
+            Ok(record) => {
+                let line = lines.of(record.position());
+                let not_csv = |position: usize, reason: String| RecordError {
                     file: file.to_path_buf(),
-                    line: Some(lines.of(record.position())),
+                    line: Some(line),
                     column: Some(position + 1),
                     field: (sheet.columns.by_position.get(position))
                         .map_or_else(String::new, |c| c.header().to_string()),
-                    message: format!("not CSV: {}", never_closed(position)),
-                }),
-                None => sheet.row(lines.of(record.position()), &record),
-            },
+                    message: format!("not CSV: {reason}"),
+                };
+                match faults.unclosed.filter(|_| records.peek().is_none()) {
+                    // The last record: an open quote took the rest of the file.
+                    Some(position) => {
+                        let error = not_csv(position, never_closed(position));
+                        sheet.errors.push(error);
+                    }
+                    None => {
+                        let errors: Vec<RecordError> = (cells_closed_early.into_iter())
+                            .map(|position| not_csv(position, text_after_close(position)))
+                            .collect();
+                        sheet.errors.extend(errors);
+                        sheet.row(line, &record);
+                    }
+                }
+            }
             Err(error) => sheet.errors.push(cell_error(
                 file,
                 lines.of(error.position()),
@@ -94,12 +116,36 @@ pub fn parse_csv(
     sheet.finish(fields)
 }
 
-/// The position in its record (0-based) of a quoted cell that the text
-/// leaves open at its end, if there is one. The csv crate reads such a cell
-/// to the end of the file without a word, rows and all, so this follows
-/// its reading (RFC 4180 with a `"` in an unquoted cell, or after a closing
-/// one, taken as text) to find it.
-fn unclosed_quote(text: &[u8]) -> Option<usize> {
+/// The byte the record `next` starts at (where the reader stood before
+/// it), or `end` without one.
+fn start_of(next: Option<&csv::Result<csv::StringRecord>>, end: usize) -> usize {
+    let position = match next {
+        Some(Ok(record)) => record.position(),
+        Some(Err(error)) => error.position(),
+        None => None,
+    };
+    position.map_or(end, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+}
+
+/// Where quoted cells break RFC 4180 in ways the csv crate reads without a
+/// word.
+struct QuoteFaults {
+    /// The position in its record (0-based) of a quoted cell that the text
+    /// leaves open at its end: the crate reads it to the end of the file,
+    /// rows and all.
+    unclosed: Option<usize>,
+    /// Each quoted cell with text after its closing quote, as the byte the
+    /// text starts at and the cell's position in its record: a `"` inside
+    /// the cell that was not doubled, which the crate reads as the end of
+    /// the quoting and keeps (`"quo"ted"` reads `quoted"`).
+    text_after_close: Vec<(usize, usize)>,
+}
+
+/// Finds the [`QuoteFaults`] of `text`, following the csv crate's reading
+/// (RFC 4180 with a `"` in an unquoted cell, or after a closing one,
+/// taken as text). A `"` in a cell that does not start with one is left
+/// alone: it is text, and nothing is ambiguous.
+fn quote_faults(text: &[u8]) -> QuoteFaults {
     #[derive(Clone, Copy)]
     enum State {
         CellStart,
@@ -109,7 +155,8 @@ fn unclosed_quote(text: &[u8]) -> Option<usize> {
     }
     let mut state = State::CellStart;
     let mut position = 0;
-    for &byte in text {
+    let mut text_after_close = Vec::new();
+    for (at, &byte) in text.iter().enumerate() {
         state = match (state, byte) {
             (State::Quoted, b'"') => State::QuoteInQuoted,
             (State::Quoted, _) => State::Quoted,
@@ -122,10 +169,17 @@ fn unclosed_quote(text: &[u8]) -> Option<usize> {
                 position = 0;
                 State::CellStart
             }
+            (State::QuoteInQuoted, _) => {
+                text_after_close.push((at, position));
+                State::Unquoted
+            }
             (_, _) => State::Unquoted,
         };
     }
-    matches!(state, State::Quoted).then_some(position)
+    QuoteFaults {
+        unclosed: matches!(state, State::Quoted).then_some(position),
+        text_after_close,
+    }
 }
 
 /// Why a record whose cell at `position` is never closed is refused.
@@ -133,6 +187,16 @@ fn never_closed(position: usize) -> String {
     format!(
         "the quoted cell {} of this row is never closed: a `\"` is missing, \
          and the rest of the file would be read into it",
+        position + 1
+    )
+}
+
+/// Why a record whose cell at `position` has text after its closing quote
+/// is refused.
+fn text_after_close(position: usize) -> String {
+    format!(
+        "the quoted cell {} of this row has text after its closing `\"`: \
+         a `\"` inside a quoted cell is written twice, `\"\"` (RFC 4180)",
         position + 1
     )
 }
@@ -208,6 +272,7 @@ mod tests {
 
     #[test]
     fn a_quoted_cell_left_open_is_found_where_its_row_starts() {
+        let unclosed_quote = |text: &[u8]| quote_faults(text).unclosed;
         assert_eq!(unclosed_quote(b"a,\"b\"\"\n\"c\n\"d"), Some(0));
         assert_eq!(unclosed_quote(b"a,\"b\"\"\"\nc,\"d"), Some(1));
         for closed in [
@@ -224,6 +289,29 @@ mod tests {
         assert_eq!(places, [(3, Some(3), "dc.title".to_string())]);
         assert!(messages[0].contains("never closed"), "{messages:?}");
         let error = parse("filename,\"dc.title\na.txt,A\n").unwrap_err();
+        assert_eq!(error.len(), 1);
+        assert!(error[0].message.starts_with("line 1: not CSV"), "{error:?}");
+    }
+
+    #[test]
+    fn text_after_the_closing_quote_of_a_cell_is_found_in_its_cell() {
+        let (places, messages) = located(&format!(
+            "{HEADER}\n{COLLECTION_ROW}\n\
+             a.txt,a,\"quo\"ted\",,,1937\n\
+             b.txt,b,\"B\nover two lines\",\"x\" ,,1937\n\
+             c.txt,c,\"said \"\"no\"\"\",a\"b,,1937\n"
+        ));
+        assert_eq!(
+            places,
+            [
+                (3, Some(3), "dc.title".to_string()),
+                (4, Some(4), "dc.description".to_string()),
+            ]
+        );
+        assert!(messages[0].starts_with("not CSV: "), "{messages:?}");
+        assert!(messages[0].contains("quoted cell 3"), "{messages:?}");
+        // In the header, the file is refused at its line.
+        let error = parse("filename,\"dc\".title\na.txt,A\n").unwrap_err();
         assert_eq!(error.len(), 1);
         assert!(error[0].message.starts_with("line 1: not CSV"), "{error:?}");
     }
