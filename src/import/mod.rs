@@ -397,8 +397,8 @@ pub(crate) fn write_collection(
 /// directory `dir` itself or that file already holds the same bytes,
 /// copies it to `staged`; says whether it did. Fails, before anything is
 /// copied, if the file could not be put in place in `dir`; a copy that
-/// cannot be written is an error about its place in `dir`, since `staged`
-/// is a temporary name.
+/// cannot be written, or not removed when not needed, is an error about
+/// its place in `dir`, since `staged` is a temporary name.
 fn stage(
     from: &Source<'_>,
     dir: &Path,
@@ -435,7 +435,13 @@ fn stage(
     if target.exists() {
         let mut existing = File::open(&target).at(&target)?;
         if digest(&mut existing, None, &NoProgress).at(&target)? == sha256 {
-            std::fs::remove_file(staged).at(staged)?;
+            std::fs::remove_file(staged).map_err(|error| {
+                let message = format!(
+                    "removing the copy of {} made for it, whose bytes it already holds: {error}",
+                    from.location().display()
+                );
+                Error::io(&target, io::Error::new(error.kind(), message))
+            })?;
             return Ok((sha256, false));
         }
         if !force {
@@ -529,5 +535,27 @@ mod tests {
         let error = stage(&from, &collection, "a.txt", &staged, false, &NoProgress).unwrap_err();
         assert_eq!(error.path(), Some(collection.join("a.txt").as_path()));
         assert!(error.to_string().contains(&copying), "{error}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_copy_not_needed_that_cannot_be_removed_is_an_error_about_its_place() {
+        use std::os::fd::AsRawFd;
+
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("a.txt");
+        std::fs::write(&source, "A\n").unwrap();
+        let collection = dir.path().join("c");
+        std::fs::create_dir(&collection).unwrap();
+        std::fs::write(collection.join("a.txt"), "A\n").unwrap();
+        // A copy made through /proc/self/fd, which refuses to unlink it.
+        let open = tempfile::tempfile().unwrap();
+        let staged = PathBuf::from(format!("/proc/self/fd/{}", open.as_raw_fd()));
+        let from = Source::Disk(source.clone());
+        let error = stage(&from, &collection, "a.txt", &staged, false, &NoProgress).unwrap_err();
+        assert_eq!(error.path(), Some(collection.join("a.txt").as_path()));
+        let message = error.to_string();
+        assert!(message.contains(&source.display().to_string()), "{message}");
+        assert!(!message.contains("/proc/self/fd"), "{message}");
     }
 }
