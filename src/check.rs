@@ -27,15 +27,17 @@ pub struct CheckReport {
     /// Whether there is no error (with `--strict`, no warning either).
     pub valid: bool,
     /// Documents whose records read (0 if the `[collection]` table does
-    /// not).
+    /// not): `held`, `not_held` and `not_packable` add up to it.
     pub documents: usize,
     /// Documents whose file was found.
     pub held: usize,
     /// Documents catalogued without their file, `--strict` or not (it
-    /// makes each an error too). A document whose file cannot be packed
-    /// at all (not found with no declared sha256, or not a regular file in
-    /// its directory) is in neither count; an error names it.
+    /// makes each an error too).
     pub not_held: usize,
+    /// Documents whose file cannot be packed at all (not found with no
+    /// declared sha256, or not a regular file in its directory); an error
+    /// names each.
+    pub not_packable: usize,
     /// Every error, each naming its file, line and field: the records that
     /// do not read or break a rule, in file order, then the documents whose
     /// file cannot be packed.
@@ -66,6 +68,7 @@ pub fn check(
         documents: 0,
         held: 0,
         not_held: 0,
+        not_packable: 0,
         errors,
         warnings: Vec::new(),
     };
@@ -80,6 +83,7 @@ pub fn check(
         |wanted: fn(&Location) -> bool| located.locations.iter().filter(|l| wanted(l)).count();
     report.held = count(|l| matches!(l, Location::Held(_)));
     report.not_held = count(|l| matches!(l, Location::NotHeld));
+    report.not_packable = count(|l| matches!(l, Location::Unpackable));
     report.warnings = located.warnings.clone();
     report
         .warnings

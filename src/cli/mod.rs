@@ -194,11 +194,12 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let verdict = if report.valid { "valid" } else { "invalid" };
         let strict_errors = count(&report.warnings, Severity::Error);
         text.push_str(&format!(
-            "{verdict}: {} ({} documents: {} held, {} catalogued but not held; {} errors, {} warnings)\n",
+            "{verdict}: {} ({} documents: {} held, {} catalogued but not held, {} whose file cannot be packed; {} errors, {} warnings)\n",
             report.location.display(),
             report.documents,
             report.held,
             report.not_held,
+            report.not_packable,
             report.errors.len() + strict_errors,
             report.warnings.len() - strict_errors,
         ));

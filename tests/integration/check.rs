@@ -71,6 +71,45 @@ fn strict_counts_a_document_not_held_as_it_is_without_strict() {
 }
 
 #[test]
+fn a_document_whose_file_cannot_be_packed_is_counted_as_such() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    // Found but a directory, and not found with no sha256 declared: a
+    // pack would stop at either.
+    dir.create("c/a directory/inside.txt", "text\n");
+    let records = dir.join("c/collection.toml");
+    let mut text = std::fs::read_to_string(&records).unwrap();
+    text.push_str(
+        "\n[[document]]\nid = \"folder\"\ntitle = \"Folder\"\nfile = \"a directory\"\n\
+         \n[[document]]\nid = \"lost\"\ntitle = \"Lost\"\nfile = \"lost.txt\"\n",
+    );
+    std::fs::write(&records, text).unwrap();
+    for strict in [false, true] {
+        let mut command = corpack();
+        command.args(["check", "--json"]);
+        if strict {
+            command.arg("--strict");
+        }
+        let output = command.arg(&collection).output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let counts: Vec<u64> = ["documents", "held", "not_held", "not_packable"]
+            .iter()
+            .map(|count| report[count].as_u64().unwrap())
+            .collect();
+        assert_eq!(counts, [6, 3, 1, 2], "strict: {strict}");
+        let mut command = corpack();
+        command.arg("check");
+        if strict {
+            command.arg("--strict");
+        }
+        command.arg(&collection).assert().code(1).stdout(contains(
+            "6 documents: 3 held, 1 catalogued but not held, 2 whose file cannot be packed;",
+        ));
+    }
+}
+
+#[test]
 fn bad_records_make_check_invalid() {
     let dir = Dir::new();
     dir.create(
