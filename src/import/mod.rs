@@ -335,6 +335,9 @@ pub(crate) fn write_collection(
         return Err(Error::OutputExists(record_file));
     }
     let output = Output::create(dir)?;
+    if let Output::Existing(existing) = &output {
+        existing.remove_stale_beside(collection.documents.iter().map(|d| d.file.as_str()));
+    }
     let mut report = ImportReport {
         collection: dir.to_path_buf(),
         documents: collection.documents.len(),

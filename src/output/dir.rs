@@ -3,6 +3,7 @@
 //! files for a directory that exists, written into a temporary directory
 //! inside it and moved into place together ([`AtomicFiles`]).
 
+use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -119,6 +120,23 @@ impl AtomicFiles {
     /// The temporary directory to write into.
     pub fn path(&self) -> &Path {
         self.staging.path()
+    }
+
+    /// Removes what interrupted runs left in the directories below the
+    /// target that `files` (paths under it) are in, as
+    /// [`AtomicFiles::create`] does in the target itself: a commit cut
+    /// short leaves the old files it set aside beside their places, in
+    /// those directories. Best effort, and the same rules: only corpack's
+    /// names, none another run holds, and an old file only once something
+    /// is at its place again.
+    pub fn remove_stale_beside<'f>(&self, files: impl IntoIterator<Item = &'f str>) {
+        let dirs: BTreeSet<&Path> = (files.into_iter())
+            .filter_map(|file| Path::new(file).parent())
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .collect();
+        for dir in dirs {
+            remove_stale(&self.staging.target.join(dir));
+        }
     }
 
     /// Moves each of `files`, paths under [`AtomicFiles::path`], in order,
@@ -277,6 +295,44 @@ mod tests {
             fs::write(path, bytes).unwrap();
         }
         out
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn old_files_set_aside_in_the_directories_of_the_files_go_once_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        for (name, text) in [
+            ("sub/deeper/a.txt", "new a"),
+            ("sub/deeper/.corpack-abc123-a.txt.old", "old a"),
+            ("sub/deeper/.corpack-abc124-gone.old", "all there is of it"),
+            ("sub/deeper/.corpack-abc125-busy.old", "being set aside"),
+            ("sub/deeper/busy", "new busy"),
+            ("sub/.corpack-abc126-b.txt.old", "old b"),
+            ("sub/b.txt", "new b"),
+            ("elsewhere/.corpack-abc127-c.old", "old c"),
+            ("elsewhere/c", "new c"),
+        ] {
+            fs::create_dir_all(at(name).parent().unwrap()).unwrap();
+            fs::write(at(name), text).unwrap();
+        }
+        let running = fs::File::open(at("sub/deeper/.corpack-abc125-busy.old")).unwrap();
+        running.lock().unwrap();
+        let out = AtomicFiles::create(dir.path()).unwrap();
+        out.remove_stale_beside(["sub/deeper/a.txt", "sub/deeper/other", "sub/b.txt", "top"]);
+        assert_eq!(
+            names(&at("sub/deeper")),
+            [
+                ".corpack-abc124-gone.old",
+                ".corpack-abc125-busy.old",
+                "a.txt",
+                "busy"
+            ]
+        );
+        assert_eq!(names(&at("sub")), ["b.txt", "deeper"]);
+        // Not the directory of a file the import puts in place.
+        assert_eq!(names(&at("elsewhere")), [".corpack-abc127-c.old", "c"]);
+        drop(running);
     }
 
     #[test]

@@ -29,7 +29,9 @@
 //! for that, `.corpack-XXXXXX=<the first 32 hexadecimal digits of its
 //! SHA-256>.old`). One that an interruption left aside is removed
 //! likewise, once something is at its target again: never while it is all
-//! there is of its target.
+//! there is of its target. [`AtomicFiles`] sets aside what its files
+//! replace in their own directories, below the target: those are cleaned
+//! when asked ([`AtomicFiles::remove_stale_beside`]).
 //!
 //! The output gets the permissions an ordinary new file would (`0666`
 //! less the umask). It is synced before it is renamed, a directory with

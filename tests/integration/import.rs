@@ -483,6 +483,36 @@ fn an_import_into_an_existing_directory_adds_to_it_or_changes_nothing() {
 }
 
 #[test]
+fn old_files_a_killed_import_left_aside_in_a_subdirectory_are_removed() {
+    let dir = Dir::new();
+    dir.create("files/sub/a.txt", "A\n");
+    let out = dir.join("c");
+    // What a run killed mid-move leaves: the new a.txt in place, the old
+    // one aside beside it. Beside them, an old file whose place is empty
+    // (all there is of it), and names corpack does not make.
+    dir.create("c/sub/a.txt", "A\n");
+    dir.create("c/sub/.corpack-abc123-a.txt.old", "the old a\n");
+    dir.create("c/sub/.corpack-abc124-gone.txt.old", "all there is\n");
+    dir.create("c/sub/.corpack-notes.old", "mine\n");
+    dir.create(
+        "c/other/.corpack-abc125-x.old",
+        "not a document's directory\n",
+    );
+    dir.create("c/other/x", "x\n");
+    let csv = dir.create("m.csv", "filename,dc.title\nsub/a.txt,A\n");
+    import_csv(&csv, &out, &dir.join("files")).success();
+    assert_eq!(
+        listing(&out.join("sub")),
+        [
+            ".corpack-abc124-gone.txt.old",
+            ".corpack-notes.old",
+            "a.txt"
+        ]
+    );
+    assert_eq!(listing(&out.join("other")), [".corpack-abc125-x.old", "x"]);
+}
+
+#[test]
 fn import_draws_its_progress_on_a_terminal_only() {
     // As pack and verify do: a bar on stderr when it is a terminal, unless
     // --quiet; none when stderr is piped.
