@@ -332,13 +332,12 @@ impl License {
         &self.0
     }
 
-    /// A URL for the licence: the URL itself, or the SPDX licence page.
-    pub fn url(&self) -> String {
-        if self.is_url() {
-            self.0.clone()
-        } else {
-            format!("https://spdx.org/licenses/{}", self.0)
-        }
+    /// The licence's `@id` in an RO-Crate: its page ([`License::page`]),
+    /// or, when it has none, a local id, `#license-<text>`: an address
+    /// under spdx.org that does not exist would not identify it.
+    pub fn crate_id(&self) -> String {
+        self.page()
+            .unwrap_or_else(|| format!("#license-{}", self.0))
     }
 
     /// The licence's full name in the SPDX licence list, when it is an
@@ -359,7 +358,11 @@ impl License {
     /// page of an identifier on the list. None for any other text, whose
     /// page under spdx.org would not exist.
     pub fn page(&self) -> Option<String> {
-        (self.is_url() || self.spdx_entry().is_some()).then(|| self.url())
+        if self.is_url() {
+            Some(self.0.clone())
+        } else {
+            (self.spdx_entry().is_some()).then(|| format!("https://spdx.org/licenses/{}", self.0))
+        }
     }
 
     // Looked up as written: `spdx::license_id` strips a trailing `+`, and
@@ -796,12 +799,14 @@ mod tests {
 
     #[test]
     fn licenses() {
+        let license = |text: &str| text.parse::<License>().unwrap();
         assert_eq!(
-            "CC-BY-4.0".parse::<License>().unwrap().url(),
+            license("CC-BY-4.0").crate_id(),
             "https://spdx.org/licenses/CC-BY-4.0"
         );
         let url = "https://example.org/licence";
-        assert_eq!(url.parse::<License>().unwrap().url(), url);
+        assert_eq!(license(url).crate_id(), url);
+        assert_eq!(license("CC-BY-4.0+").crate_id(), "#license-CC-BY-4.0+");
         assert!("All rights reserved".parse::<License>().is_err());
     }
 

@@ -294,7 +294,7 @@ fn describe_rights(
     // Keyed by the licence as written: an SPDX id and its URL share an @id
     // but not a name.
     let (license_id, written) = match &record.license {
-        Some(license) => (license.url(), license.as_str()),
+        Some(license) => (license.crate_id(), license.as_str()),
         None => (NO_LICENSE_ID.to_string(), NO_LICENSE_ID),
     };
     contextual.add_once("license", written, || match &record.license {

@@ -141,3 +141,30 @@ fn rocrate_validator_accepts_every_field_of_the_record() {
         .rocrate_validate(&dir.join("unzipped/every-field/data"))
         .assert_valid();
 }
+
+#[test]
+fn a_licence_with_no_page_has_a_local_id_that_the_validator_accepts() {
+    let dir = Dir::new();
+    let bundle = crate::datacite::licence_expressions_bundle(&dir);
+    unzip(&bundle, &dir.join("unzipped"));
+    let data = dir.join("unzipped/disputes/data");
+    let metadata = std::fs::read_to_string(data.join("ro-crate-metadata.json")).unwrap();
+    let graph: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+    let ids: Vec<&str> = graph["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entity| entity["@type"] == "CreativeWork" && entity.get("identifier").is_some())
+        .map(|entity| entity["@id"].as_str().unwrap())
+        .collect();
+    for id in ["#license-CC-BY-4.0+", "#license-LicenseRef-archive-terms"] {
+        assert!(ids.contains(&id), "{id} not in {ids:?}");
+    }
+    assert!(!metadata.contains("spdx.org/licenses/CC-BY-4.0+"));
+    let preview = std::fs::read_to_string(data.join("ro-crate-preview.html")).unwrap();
+    assert!(
+        !preview.contains("spdx.org/licenses/LicenseRef"),
+        "{preview}"
+    );
+    validators().rocrate_validate(&data).assert_valid();
+}

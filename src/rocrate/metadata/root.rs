@@ -24,7 +24,7 @@ pub(super) fn root_entity(
     ids: &EntityIds,
     contextual: &mut Contextual,
 ) -> Map<String, Value> {
-    let license_url = info.license.url();
+    let license_id = info.license.crate_id();
     contextual.add(license_entity(&info.license));
     let mut root = into_map(json!({
         "@id": ROOT_ID,
@@ -32,7 +32,7 @@ pub(super) fn root_entity(
         "name": info.title,
         "description": info.description,
         "datePublished": info.date.to_string(),
-        "license": reference(&license_url),
+        "license": reference(&license_id),
         "identifier": info.id.as_str(),
     }));
 
@@ -60,8 +60,9 @@ pub(super) fn root_entity(
 /// The `@id` of the statement that a document has no licence recorded.
 pub(crate) const NO_LICENSE_ID: &str = "#no-license-recorded";
 
-/// A licence as a contextual entity: its URL (the SPDX page of an SPDX id)
-/// as `@id`, its SPDX id or URL as `identifier`, and the name and
+/// A licence as a contextual entity: its page (a URL, or the SPDX page of
+/// an id on the SPDX list) as `@id`, else a local id
+/// ([`License::crate_id`]), the licence as written as `identifier`, and the name and
 /// description RO-Crate 1.1 asks of the root's licence ("Root Data Entity":
 /// it SHOULD link to a contextual entity with both): the full name from the
 /// SPDX licence list when it is there, else the id or URL.
@@ -73,7 +74,7 @@ pub(crate) fn license_entity(license: &License) -> Map<String, Value> {
         None => (id, format!("The licence identified as {id}.")),
     };
     into_map(json!({
-        "@id": license.url(),
+        "@id": license.crate_id(),
         "@type": "CreativeWork",
         "name": name,
         "description": description,

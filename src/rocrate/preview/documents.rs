@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::dispute::{Titles, status, write_dispute};
 use super::flush;
-use super::html::{definition, escape, link, links};
+use super::html::{definition, escape, license_link, link, links};
 use crate::bundle::{PackedDocument, PackedDocuments, crate_order};
 use crate::collection::{AuthorType, Document, Place, Status};
 use crate::rocrate::ids::encode_path;
@@ -160,7 +160,7 @@ fn authors(record: &Document) -> String {
 /// the collection's.
 fn license(record: &Document) -> String {
     match &record.license {
-        Some(license) => link(&license.url(), license.as_str()),
+        Some(license) => license_link(license),
         None => "none recorded (the collection&#39;s licence covers the records, not this \
                  document)"
             .to_string(),

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::flush;
-use super::html::{definition, escape, link};
+use super::html::{definition, escape, license_link};
 use crate::collection::CollectionInfo;
 
 const STYLE: &str = "\
@@ -74,7 +74,7 @@ fn write_collection(html: &mut String, info: &CollectionInfo) {
     html.push_str("<dl>\n");
     definition(html, "Identifier", &escape(info.id.as_str()));
     definition(html, "Date", &escape(&info.date.to_string()));
-    let license = link(&info.license.url(), info.license.as_str());
+    let license = license_link(&info.license);
     definition(html, "Licence of the records and the bundle", &license);
     if let Some(organization) = &info.source_organization {
         definition(html, "Source organization", &escape(organization));

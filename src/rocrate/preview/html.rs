@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use crate::collection::values::License;
+
 pub(super) fn definition(html: &mut String, term: &str, value: &str) {
     let _ = writeln!(html, "<dt>{term}</dt><dd>{value}</dd>");
 }
@@ -9,6 +11,15 @@ pub(super) fn definition(html: &mut String, term: &str, value: &str) {
 /// `<a href="url">text</a>`, both escaped.
 pub(super) fn link(url: &str, text: &str) -> String {
     format!("<a href=\"{}\">{}</a>", escape(url), escape(text))
+}
+
+/// The licence as written, linked to the page that states it when there is
+/// one.
+pub(super) fn license_link(license: &License) -> String {
+    match license.page() {
+        Some(page) => link(&page, license.as_str()),
+        None => escape(license.as_str()),
+    }
 }
 
 /// ` [<a>label</a>, …]` for the links given, or nothing.
