@@ -237,6 +237,11 @@ pub enum Code {
     /// RFC 8493 §2.1.3 requires, which bagit-python and bdbag do not
     /// decode, so they find the file missing.
     PercentSign,
+    /// A path ends with white space other than a space (U+00A0, U+3000,
+    /// ...) or holds a line or paragraph separator (U+2028, U+2029):
+    /// bagit-python and bdbag strip the one from the manifest line and break
+    /// the line at the other, so they find the file missing.
+    UnicodeWhiteSpace,
     /// A path component is over 255 bytes.
     LongComponent,
     /// A path inside the bag is over 240 characters (UTF-16 code units).

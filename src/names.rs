@@ -14,6 +14,7 @@
 //! | `windows-chars` | `<>:"\|?*` or a control character | yes |
 //! | `trailing-dot-space` | a component ending in `.` or space | yes |
 //! | `percent-sign` | a `%`, written `%25` in manifests, which bagit-python and bdbag do not decode | yes |
+//! | `unicode-white-space` | a path ending in white space other than a space (U+00A0, U+3000, …), or a line or paragraph separator (U+2028, U+2029): bagit-python and bdbag strip the one from a manifest line and break the line at the other | yes |
 //! | `long-component` | a component over 255 bytes (UTF-8) | yes |
 //! | `long-path` | `data/documents/<file>` over 240 UTF-16 code units | yes |
 //! | `non-utf8` | a name on disk that is not UTF-8 | yes |
@@ -79,6 +80,9 @@ pub enum NameCheck {
     TrailingDotSpace,
     /// A `%`, which bagit-python and bdbag misread.
     PercentSign,
+    /// White space ending a path, or a line separator, which bagit-python
+    /// and bdbag misread.
+    UnicodeWhiteSpace,
     /// A component over 255 bytes.
     LongComponent,
     /// A bag path over 240 characters.
@@ -98,6 +102,7 @@ impl NameCheck {
             NameCheck::WindowsChars => Code::WindowsChars,
             NameCheck::TrailingDotSpace => Code::TrailingDotSpace,
             NameCheck::PercentSign => Code::PercentSign,
+            NameCheck::UnicodeWhiteSpace => Code::UnicodeWhiteSpace,
             NameCheck::LongComponent => Code::LongComponent,
             NameCheck::LongPath => Code::LongPath,
             NameCheck::NonUtf8 => Code::NonUtf8,
@@ -208,6 +213,31 @@ const WINDOWS_RESERVED: [&str; 30] = [
 /// Characters Windows forbids in names (besides `/`, `\` and controls).
 const WINDOWS_FORBIDDEN: &str = "<>:\"|?*";
 
+/// Unicode's line and paragraph separators, at which Python's text reading
+/// (bagit-python's, bdbag's) ends a line.
+const LINE_SEPARATORS: [char; 2] = ['\u{2028}', '\u{2029}'];
+
+/// What bagit-python and bdbag misread in a manifest line naming `path`:
+/// they read the line as Python text, stripped of the white space at its
+/// ends (Unicode's, as Rust's `char::is_whitespace`, not only ASCII) and
+/// broken at a line separator. A space and control characters are left to
+/// `trailing-dot-space` and `windows-chars`.
+fn python_line_problem(path: &str) -> Option<String> {
+    if let Some(separator) = path.chars().find(|c| LINE_SEPARATORS.contains(c)) {
+        return Some(format!(
+            "{path:?} holds {separator:?}, a line separator: bagit-python and bdbag break the \
+             manifest line there and find the file missing"
+        ));
+    }
+    let last = path.chars().next_back()?;
+    (last.is_whitespace() && last != ' ' && !last.is_control()).then(|| {
+        format!(
+            "{path:?} ends with {last:?}, white space that bagit-python and bdbag strip from \
+             the manifest line, so they find the file missing"
+        )
+    })
+}
+
 /// The problems of one path (NFC, relative to `data/documents/`) taken
 /// alone, as `(check, what is wrong)`.
 pub fn path_problems(path: &str) -> Vec<(NameCheck, String)> {
@@ -255,6 +285,9 @@ pub fn path_problems(path: &str) -> Vec<(NameCheck, String)> {
                 ),
             ));
         }
+    }
+    if let Some(what) = python_line_problem(path) {
+        problems.push((NameCheck::UnicodeWhiteSpace, what));
     }
     let bag_path = format!("{DOCUMENTS_DIR}/{path}");
     let length = bag_path.encode_utf16().count();
@@ -444,6 +477,7 @@ mod tests {
                 "windows-chars",
                 "trailing-dot-space",
                 "percent-sign",
+                "unicode-white-space",
                 "long-component",
                 "long-path",
                 "non-utf8"
@@ -453,7 +487,7 @@ mod tests {
             assert_eq!(check.code().to_string(), check.to_string());
             assert_eq!(NameCheck::of_code(check.code()), Some(check));
         }
-        assert_eq!(NameCheck::allowable_names().len(), 8);
+        assert_eq!(NameCheck::allowable_names().len(), 9);
     }
 
     #[test]
@@ -489,6 +523,19 @@ mod tests {
         assert_eq!(checks("a/b "), [NameCheck::TrailingDotSpace]);
         assert_eq!(checks("100% sure/a"), [NameCheck::PercentSign]);
         assert_eq!(checks("a b.c"), []);
+    }
+
+    #[test]
+    fn white_space_python_strips_or_breaks_lines_at() {
+        for bad in ["a\u{a0}", "d/b.txt\u{3000}", "a\u{2028}b", "d\u{2029}/b"] {
+            assert_eq!(checks(bad), [NameCheck::UnicodeWhiteSpace], "{bad:?}");
+        }
+        // Only the end of the line is stripped; a zero-width no-break space
+        // is no white space.
+        for good in ["\u{a0}a", "d\u{a0}/b", "a\u{3000}b", "a\u{feff}"] {
+            assert_eq!(checks(good), [], "{good:?}");
+        }
+        assert_eq!(checks("a "), [NameCheck::TrailingDotSpace]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod errors;
 mod generated;
 mod hostile;
 mod import;
+mod interop;
 mod manifests;
 mod ocfl;
 mod pack;

@@ -155,6 +155,8 @@ fn each_names_check_is_an_error_unless_allowed_and_then_recorded() {
         ("windows-chars", "why?.txt"),
         ("trailing-dot-space", "notes./a.txt"),
         ("percent-sign", "100% sure.txt"),
+        ("unicode-white-space", "note\u{a0}"),
+        ("unicode-white-space", "first\u{2028}second.txt"),
         ("long-path", long_path.as_str()),
     ] {
         let dir = Dir::new();

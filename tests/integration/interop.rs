@@ -1,0 +1,103 @@
+//! Collections of odd but valid values, packed and exported, and judged by
+//! the external tools an archive would run on them: what corpack accepts,
+//! those tools must read.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::util::{COLLECTION_HEADER, Dir, corpack, unzip};
+use crate::validators::validators;
+
+/// Writes a collection `dir/c` of one held document per file name, and
+/// returns its path.
+fn collection_of_files(dir: &Dir, files: &[&str]) -> PathBuf {
+    let mut toml = COLLECTION_HEADER.to_string();
+    for (index, file) in files.iter().enumerate() {
+        dir.create(&format!("c/{file}"), format!("document {index}\n"));
+        let file = file.replace('\\', "\\\\").replace('"', "\\\"");
+        toml.push_str(&format!(
+            "\n[[document]]\nid = \"d{index}\"\ntitle = \"T\"\nfile = \"{file}\"\n"
+        ));
+    }
+    dir.create("c/collection.toml", toml);
+    dir.join("c")
+}
+
+/// Packs `collection` with `flags` into `dir/out.zip` and unzips it into
+/// `dir/unzipped`; returns the bundle and the bag directory.
+fn pack_and_unzip(dir: &Dir, collection: &Path, flags: &[&str]) -> (PathBuf, PathBuf) {
+    let bundle = dir.join("out.zip");
+    corpack()
+        .arg("pack")
+        .arg(collection)
+        .arg("-o")
+        .arg(&bundle)
+        .args(flags)
+        .arg("--quiet")
+        .assert()
+        .success();
+    unzip(&bundle, &dir.join("unzipped"));
+    (bundle, dir.join("unzipped/sample"))
+}
+
+#[test]
+fn bagit_python_and_bdbag_read_every_odd_name_the_names_policy_accepts() {
+    let dir = Dir::new();
+    let collection = collection_of_files(
+        &dir,
+        &[
+            "empty/a/b/c/d/e/f/g/h/i/deep name.txt",
+            "Cafe\u{301} e\u{301}te\u{301}.txt",
+            "hash#amp&plus+[1]@x;y=z'q.txt",
+            "\u{a0}leading no-break space.txt",
+            "no-break space at a directory's end\u{a0}/a.txt",
+            "inner\u{a0}no-break\u{3000}spaces.txt",
+            "ends with a zero-width no-break space\u{feff}",
+            "emoji \u{1f600}.md",
+            "\u{5e2}\u{5d1}\u{5e8}\u{5d9}\u{5ea}.txt",
+            "-leading-dash",
+            "spaces  two.txt",
+        ],
+    );
+    fs::write(collection.join("empty/a/b/c/d/e/f/g/h/i/deep name.txt"), "").unwrap();
+    let (bundle, bag) = pack_and_unzip(&dir, &collection, &[]);
+    validators().bagit_validate(&bag).assert_valid();
+    validators().bdbag_validate(&bundle).assert_valid();
+    validators()
+        .rocrate_validate(&bag.join("data"))
+        .assert_valid();
+}
+
+/// bagit-python (and bdbag, built on it) reads a manifest as Python text:
+/// it strips white space from the ends of each line, the Unicode white
+/// space too, and breaks lines at U+2028 and U+2029. A name ending in such
+/// white space, or holding such a separator, is then missing to it, though
+/// the bag is valid: the names policy refuses it unless allowed.
+#[test]
+fn names_bagit_python_misreads_are_refused_unless_allowed() {
+    for file in [
+        "no-break space\u{a0}",
+        "ideographic space.txt\u{3000}",
+        "line\u{2028}separator.txt",
+        "paragraph\u{2029}separator.txt",
+    ] {
+        let dir = Dir::new();
+        let collection = collection_of_files(&dir, &[file]);
+        corpack()
+            .arg("pack")
+            .arg(&collection)
+            .arg("-o")
+            .arg(dir.join("refused.zip"))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("error[unicode-white-space]"));
+        let (bundle, bag) = pack_and_unzip(&dir, &collection, &["--allow", "unicode-white-space"]);
+        corpack().arg("verify").arg(&bundle).assert().success();
+        let outcome = validators().bagit_validate(&bag);
+        outcome.assert_invalid();
+        assert!(
+            outcome.output().contains("not found"),
+            "{file:?}: {outcome}"
+        );
+    }
+}
