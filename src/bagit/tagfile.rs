@@ -30,9 +30,15 @@ impl TagFile {
     }
 
     /// Appends an element. Line breaks and runs of white space in the value
-    /// become single spaces, so the element stays one line.
+    /// become single spaces, so the element stays one line, also to readers
+    /// in Python (bagit-python, bdbag), which end a line at U+001C to U+001E
+    /// as well and take U+001F for white space.
     pub fn push(&mut self, label: &str, value: &str) {
-        let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = value
+            .split(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+            .filter(|word| !word.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         self.elements.push((label.to_string(), value));
     }
 
@@ -175,6 +181,9 @@ mod tests {
         let mut tags = TagFile::default();
         tags.push("External-Description", "two\nlines  here");
         assert_eq!(tags.to_text(), "External-Description: two lines here\n");
+        let mut tags = TagFile::default();
+        tags.push("Title", "a\u{1c}b\u{1d} c\u{1e}d\u{1f}e\u{2028}f");
+        assert_eq!(tags.to_text(), "Title: a b c d e f\n");
         assert_eq!(parse(&tags.to_text()).unwrap(), tags);
     }
 }

@@ -101,3 +101,44 @@ fn names_bagit_python_misreads_are_refused_unless_allowed() {
         );
     }
 }
+
+/// Collection fields with the information separators U+001C to U+001F,
+/// which Python counts as white space and (but U+001F) as line ends, and
+/// a line separator: as TOML escapes.
+const SEPARATED: &str = r#"[collection]
+id = "sample"
+title = "Title\u001Cfile\u001Dgroup\u001Erecord\u001Funit\u2028line"
+description = "Description\u001Cfile\u001Dgroup\u001Erecord\u001Funit"
+license = "CC0-1.0"
+date = "2026-11-25"
+source_organization = "Organization\u001Cfile"
+contact_name = "Contact\u001Efile"
+
+[[document]]
+id = "a"
+title = "A\u000Bvertical tab\u000Cform feed\u001Cfile"
+file = "a.txt"
+license = "CC0-1.0"
+
+[document.provenance]
+authors = ["An\u001Fauthor"]
+context = "Context\u0007bell\u001Bescape"
+"#;
+
+/// bagit-python reads `bag-info.txt` a line at a time as Python text, in
+/// which U+001C to U+001E end a line: a value holding one would be cut in
+/// two and the bag refused.
+#[test]
+fn bag_info_reads_in_bagit_python_and_bdbag_whatever_the_collection_fields_hold() {
+    let dir = Dir::new();
+    dir.create("c/collection.toml", SEPARATED);
+    dir.create("c/a.txt", "a\n");
+    let (bundle, bag) = pack_and_unzip(&dir, &dir.join("c"), &[]);
+    validators().bagit_validate(&bag).assert_valid();
+    validators().bdbag_validate(&bundle).assert_valid();
+    let bag_info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    assert!(
+        bag_info.contains("Title: Title file group record unit line\n"),
+        "{bag_info}"
+    );
+}
