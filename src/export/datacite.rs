@@ -22,6 +22,10 @@
 //! | `language`, `media_type`, size | `language`, `formats`, `sizes` |
 //! | `license`, `rights` | `rightsList` (identifiers on the SPDX list with their scheme) |
 //! | collection `source_organization`, `date` | `publisher`, `publicationYear` (of every record) |
+//!
+//! DataCite keeps its records as XML: a character XML 1.0 cannot hold (a
+//! control character other than tab, line feed and carriage return) is
+//! written U+FFFD in every string, as in the DSpace export.
 
 use std::path::Path;
 
@@ -29,7 +33,7 @@ use serde_json::{Map, Value, json};
 
 use super::mapping::{
     DisputingId, PlainDate, collection_urn, contested_note, date_information, document_urn,
-    origin_url, provenance_note,
+    is_xml_char, origin_url, provenance_note,
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::License;
@@ -112,7 +116,7 @@ pub fn collection_record(bundle: &VerifiedBundle) -> Value {
     if !parts.is_empty() {
         record.insert("relatedIdentifiers".into(), Value::Array(parts));
     }
-    Value::Object(record)
+    xml_compatible(Value::Object(record))
 }
 
 /// The record of one document.
@@ -263,7 +267,27 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     if !rights.is_empty() {
         record.insert("rightsList".into(), Value::Array(rights));
     }
-    Value::Object(record)
+    xml_compatible(Value::Object(record))
+}
+
+/// `record` with every character XML 1.0 cannot hold, in every string,
+/// replaced by U+FFFD: DataCite converts the record to XML.
+fn xml_compatible(record: Value) -> Value {
+    match record {
+        Value::String(text) if !text.chars().all(is_xml_char) => Value::String(
+            text.chars()
+                .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
+                .collect(),
+        ),
+        Value::Array(values) => Value::Array(values.into_iter().map(xml_compatible).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(key, value)| (key, xml_compatible(value)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// What every record has: the schema version, publisher and year.

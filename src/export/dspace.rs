@@ -36,7 +36,9 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::mapping::{CitedAs, PlainDate, contested_note, document_urn, place_text, sentence};
+use super::mapping::{
+    CitedAs, PlainDate, contested_note, document_urn, is_xml_char, place_text, sentence,
+};
 use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
 use crate::collection::{Document, Role};
@@ -412,9 +414,8 @@ fn escape_xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\r' => out.push_str("&#13;"),
-            '\t' | '\n' => out.push(c),
-            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
         }
     }
     out

@@ -10,6 +10,12 @@ use crate::collection::{
 };
 use crate::edtf::{Bound, CalendarDay, EdtfDate};
 
+/// Whether XML 1.0 can hold `c` at all: not the control characters but tab,
+/// line feed and carriage return, nor U+FFFE and U+FFFF.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
 /// The URN of a collection: `urn:corpack:<collection id>`. Records carry it
 /// as their identifier until a repository mints a DOI or handle.
 pub fn collection_urn(info: &CollectionInfo) -> String {

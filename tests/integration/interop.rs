@@ -142,3 +142,28 @@ fn bag_info_reads_in_bagit_python_and_bdbag_whatever_the_collection_fields_hold(
         "{bag_info}"
     );
 }
+
+/// DataCite keeps its records as XML, which cannot hold most control
+/// characters: the records must convert.
+#[test]
+fn datacite_records_convert_to_xml_whatever_the_text_holds() {
+    let dir = Dir::new();
+    dir.create("c/collection.toml", SEPARATED);
+    dir.create("c/a.txt", "a\n");
+    let (bundle, _) = pack_and_unzip(&dir, &dir.join("c"), &[]);
+    let out = dir.join("datacite");
+    corpack()
+        .args(["export", "datacite"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    validators().datacite_validate(&[&out]).assert_valid();
+    let record = fs::read_to_string(out.join("documents/a.json")).unwrap();
+    assert!(
+        record.contains("A\u{fffd}vertical tab\u{fffd}form feed\u{fffd}file"),
+        "{record}"
+    );
+}
