@@ -107,21 +107,34 @@ impl Rules {
         self.unread_ids.insert(id.into());
     }
 
-    /// Free text: anything but nothing.
+    /// Free text: anything but nothing, or a NUL.
     fn text(&mut self, field: &str, value: &str) {
         if value.trim().is_empty() {
             self.error(field, "is empty: leave the field out instead");
+        } else if value.contains('\0') {
+            self.nul(field);
         }
     }
 
     /// A name, title or citation: not empty, no white space at either end
-    /// (it would make two spellings of one name).
+    /// (it would make two spellings of one name), no NUL.
     fn name(&mut self, field: &str, value: &str) {
         if value.trim().is_empty() {
             self.error(field, "is empty: leave the field out instead");
         } else if value.trim() != value {
             self.error(field, format!("{value:?} starts or ends with white space"));
+        } else if value.contains('\0') {
+            self.nul(field);
         }
+    }
+
+    /// Text holding a NUL can be no tag file's (`bag-info.txt` would not be
+    /// text), nor XML's, nor most databases'.
+    fn nul(&mut self, field: &str) {
+        self.error(
+            field,
+            "holds a NUL character (U+0000), which bag-info.txt, XML and databases cannot hold",
+        );
     }
 
     fn optional_text(&mut self, field: &str, value: Option<&str>) {
@@ -440,6 +453,16 @@ disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
             "{}",
             errors[1].message
         );
+    }
+
+    #[test]
+    fn text_and_names_holding_a_nul() {
+        let mut collection = sample();
+        collection.info.description = "a\0b".into();
+        collection.documents[0].title = "A\0".into();
+        let errors = rule_errors(&collection);
+        assert_eq!(fields(&errors), [(None, "description"), (Some(0), "title")]);
+        assert!(errors[1].message.contains("NUL"), "{}", errors[1].message);
     }
 
     #[test]

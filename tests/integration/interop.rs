@@ -5,6 +5,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use predicates::prelude::*;
+use predicates::str::contains;
+
 use crate::util::{COLLECTION_HEADER, Dir, corpack, unzip};
 use crate::validators::validators;
 
@@ -90,7 +93,7 @@ fn names_bagit_python_misreads_are_refused_unless_allowed() {
             .arg(dir.join("refused.zip"))
             .assert()
             .code(2)
-            .stderr(predicates::str::contains("error[unicode-white-space]"));
+            .stderr(contains("error[unicode-white-space]"));
         let (bundle, bag) = pack_and_unzip(&dir, &collection, &["--allow", "unicode-white-space"]);
         corpack().arg("verify").arg(&bundle).assert().success();
         let outcome = validators().bagit_validate(&bag);
@@ -166,4 +169,32 @@ fn datacite_records_convert_to_xml_whatever_the_text_holds() {
         record.contains("A\u{fffd}vertical tab\u{fffd}form feed\u{fffd}file"),
         "{record}"
     );
+}
+
+/// A NUL character makes no text for BagIt (`bag-info.txt` would not be
+/// text, and `verify` would refuse the bag), XML or a database: a record
+/// holding one is refused, at its field.
+#[test]
+fn a_nul_character_in_the_records_is_a_record_error() {
+    let dir = Dir::new();
+    let toml = SEPARATED
+        .replace("title = \"Title", "title = \"Title\\u0000")
+        .replace("context = \"Context", "context = \"Context\\u0000");
+    dir.create("c/collection.toml", toml);
+    dir.create("c/a.txt", "a\n");
+    corpack()
+        .arg("pack")
+        .arg(dir.join("c"))
+        .arg("-o")
+        .arg(dir.join("out.zip"))
+        .assert()
+        .code(2)
+        .stderr(
+            contains("collection.toml:3:9: collection.title: holds a NUL")
+                .and(contains(
+                    "collection.toml:18:11: document[1].provenance.context: holds a NUL",
+                ))
+                .and(contains("U+0000")),
+        );
+    assert!(!dir.join("out.zip").exists());
 }
