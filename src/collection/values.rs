@@ -831,6 +831,18 @@ mod tests {
     }
 
     #[test]
+    fn spdx_names_are_of_the_id_as_written() {
+        let name = |id: &str| id.parse::<License>().unwrap().spdx_name();
+        assert_eq!(name("MIT"), Some("MIT License"));
+        assert_eq!(
+            name("GPL-2.0+"),
+            Some("GNU General Public License v2.0 or later")
+        );
+        assert_eq!(name("MIT+"), None);
+        assert_eq!(name("mit"), None);
+    }
+
+    #[test]
     fn orcid_check_digit() {
         assert!("0000-0002-1825-0097".parse::<Orcid>().is_ok());
         assert!("0000-0002-1694-233X".parse::<Orcid>().is_ok());

@@ -198,3 +198,47 @@ fn a_nul_character_in_the_records_is_a_record_error() {
         );
     assert!(!dir.join("out.zip").exists());
 }
+
+/// The licence entities of the crate packed from `dir/c`, by the licence
+/// as written (`identifier`).
+fn licence_entities(dir: &Dir) -> serde_json::Map<String, serde_json::Value> {
+    let (_, bag) = pack_and_unzip(dir, &dir.join("c"), &[]);
+    let crate_json = fs::read_to_string(bag.join("data/ro-crate-metadata.json")).unwrap();
+    let graph: serde_json::Value = serde_json::from_str(&crate_json).unwrap();
+    graph["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entity| entity["@type"] == "CreativeWork")
+        .filter_map(|entity| Some((entity["identifier"].as_str()?.to_string(), entity.clone())))
+        .collect()
+}
+
+/// An SPDX id with a `+` ("or any later version") is named as the SPDX
+/// licence list names that id, not as the id without its `+`, which for
+/// GPL-2.0 is "only" and so says the opposite.
+#[test]
+fn a_licence_id_with_a_plus_is_not_named_as_the_id_without_it() {
+    let dir = Dir::new();
+    let mut toml = COLLECTION_HEADER.to_string();
+    for (index, license) in ["GPL-2.0+", "LGPL-2.1+", "MIT+", "GPL-2.0"]
+        .iter()
+        .enumerate()
+    {
+        dir.create(&format!("c/{index}.txt"), "a\n");
+        toml.push_str(&format!(
+            "\n[[document]]\nid = \"d{index}\"\ntitle = \"T\"\nfile = \"{index}.txt\"\nlicense = \"{license}\"\n"
+        ));
+    }
+    dir.create("c/collection.toml", toml);
+    let licences = licence_entities(&dir);
+    let name = |id: &str| licences[id]["name"].clone();
+    assert_eq!(name("GPL-2.0+"), "GNU General Public License v2.0 or later");
+    assert_eq!(
+        name("LGPL-2.1+"),
+        "GNU Lesser General Public License v2.1 or later"
+    );
+    assert_eq!(name("GPL-2.0"), "GNU General Public License v2.0 only");
+    // Not on the list: named by its id, as any other id the list lacks.
+    assert_eq!(name("MIT+"), "MIT+");
+}
