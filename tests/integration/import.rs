@@ -393,6 +393,27 @@ fn a_rule_broken_by_a_cell_names_that_cell_s_column() {
     assert!(!out.exists(), "nothing may be written");
 }
 
+/// A spreadsheet program saves columns that were formatted but never
+/// filled as empty cells under an empty header: they hold nothing to lose.
+/// A value under no header is an error at its cell.
+#[test]
+fn empty_columns_without_a_header_are_left_out() {
+    let dir = Dir::new();
+    dir.create("t/objects/a.txt", "a\n");
+    let csv = dir.create(
+        "metadata.csv",
+        "filename,,dc.title,, \nobjects/a.txt,,A,,\n",
+    );
+    import_csv(&csv, &dir.join("c"), &dir.join("t")).success();
+    assert_eq!(load(&dir.join("c")).documents[0].title, "A");
+
+    let csv = dir.create("metadata.csv", "filename,,dc.title\nobjects/a.txt,lost,A\n");
+    import_csv(&csv, &dir.join("d"), &dir.join("t"))
+        .code(2)
+        .stderr(contains("metadata.csv:2:2: ").and(contains("without a header")));
+    assert!(!dir.join("d").exists());
+}
+
 #[test]
 fn a_wrong_checksum_writes_nothing() {
     let dir = Dir::new();

@@ -6,9 +6,11 @@ use std::str::FromStr;
 use crate::error::{RecordError, RecordErrors};
 use crate::import::csv_format::Column;
 
-/// The header: which column each position holds.
+/// The header: which column each position holds. A column whose header
+/// is empty, as a spreadsheet program saves a column formatted but never
+/// filled, holds none: a value in it is an error of its row.
 pub(super) struct Columns {
-    pub(super) by_position: Vec<Column>,
+    pub(super) by_position: Vec<Option<Column>>,
 }
 
 impl Columns {
@@ -28,15 +30,19 @@ impl Columns {
         };
         for (position, name) in header.iter().enumerate() {
             let name = name.trim();
+            if name.is_empty() {
+                by_position.push(None);
+                continue;
+            }
             match Column::from_str(name) {
-                Ok(column) if !column.is_repeatable() && by_position.contains(&column) => {
+                Ok(column) if !column.is_repeatable() && by_position.contains(&Some(column)) => {
                     errors.push(error(
                         position + 1,
                         name,
                         format!("{name} appears twice, but it is not repeatable"),
                     ));
                 }
-                Ok(column) => by_position.push(column),
+                Ok(column) => by_position.push(Some(column)),
                 Err(_) => errors.push(error(
                     position + 1,
                     name,
@@ -48,7 +54,7 @@ impl Columns {
             }
         }
         for required in [Column::Filename, Column::Title] {
-            if !by_position.contains(&required) {
+            if !by_position.contains(&Some(required)) {
                 errors.push(error(
                     1,
                     required.header(),
@@ -67,7 +73,7 @@ impl Columns {
     pub(super) fn position(&self, column: Column) -> Option<usize> {
         self.by_position
             .iter()
-            .position(|&c| c == column)
+            .position(|&c| c == Some(column))
             .map(|p| p + 1)
     }
 }
@@ -88,6 +94,9 @@ mod tests {
         );
         assert!(messages[0].contains("unknown column \"dc.subject\""));
         assert!(messages[1].contains("not repeatable"));
+        // Columns without a header are left out, not unknown.
+        let (places, _) = located("filename,,dc.title, ,dc.subject\n");
+        assert_eq!(places, [(1, Some(5), "dc.subject".to_string())]);
         let (places, _) = located("dc.identifier\n");
         assert_eq!(
             places,

@@ -81,16 +81,21 @@ impl Sheet<'_> {
             if text.trim().is_empty() {
                 continue;
             }
-            match self.columns.by_position.get(position) {
-                Some(&column) => cells.cells.push((column, position + 1, text)),
-                None => self.errors.push(RecordError {
-                    file: self.file.to_path_buf(),
-                    line: Some(line),
-                    column: Some(position + 1),
-                    field: String::new(),
-                    message: "a cell past the last column of the header".into(),
-                }),
-            }
+            let message = match self.columns.by_position.get(position) {
+                Some(&Some(column)) => {
+                    cells.cells.push((column, position + 1, text));
+                    continue;
+                }
+                Some(None) => "a cell in a column without a header",
+                None => "a cell past the last column of the header",
+            };
+            self.errors.push(RecordError {
+                file: self.file.to_path_buf(),
+                line: Some(line),
+                column: Some(position + 1),
+                field: String::new(),
+                message: message.into(),
+            });
         }
         if cells.cells.is_empty() {
             return;
