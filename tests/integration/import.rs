@@ -393,6 +393,22 @@ fn a_rule_broken_by_a_cell_names_that_cell_s_column() {
     assert!(!out.exists(), "nothing may be written");
 }
 
+#[test]
+fn an_unknown_status_says_which_statuses_there_are() {
+    let dir = Dir::new();
+    dir.create("t/objects/a.txt", "a\n");
+    let csv = dir.create(
+        "metadata.csv",
+        "filename,dc.title,contested.status\nobjects/a.txt,A,disputed\n",
+    );
+    import_csv(&csv, &dir.join("c"), &dir.join("t"))
+        .code(2)
+        .stderr(contains(
+            "metadata.csv:2:3: contested.status: unknown status \"disputed\": expected \
+             unassessed, uncontested or contested",
+        ));
+}
+
 /// A spreadsheet program saves columns that were formatted but never
 /// filled as empty cells under an empty header: they hold nothing to lose.
 /// A value under no header is an error at its cell.

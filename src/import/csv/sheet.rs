@@ -8,7 +8,7 @@ use super::cell_error;
 use super::cells::{assessor, disputing_work, person, place};
 use super::columns::Columns;
 use super::rules::ValueCells;
-use crate::collection::{Aspect, Assessor, Contested, Document, Place, Provenance};
+use crate::collection::{Aspect, Assessor, Contested, Document, Place, Provenance, Status};
 use crate::error::RecordError;
 use crate::import::csv_format::{Column, OBJECTS_PREFIX, is_collection_row};
 use crate::import::{CollectionFields, slug_of};
@@ -259,8 +259,22 @@ impl Sheet<'_> {
                 Err(error) => self.error(line, position, Column::DisputedBy, error),
             }
         }
+        let mut status = Status::default();
+        if let Some((position, text)) = cells.one(Column::Status) {
+            match Status::from_str(text) {
+                Ok(parsed) => status = parsed,
+                Err(_) => self.error(
+                    line,
+                    position,
+                    Column::Status,
+                    format!(
+                        "unknown status {text:?}: expected unassessed, uncontested or contested"
+                    ),
+                ),
+            }
+        }
         let contested = Contested {
-            status: self.parse(&cells, Column::Status).unwrap_or_default(),
+            status,
             aspects,
             summary: self.text(&cells, Column::Summary),
             disputed_by,
