@@ -242,3 +242,22 @@ fn a_licence_id_with_a_plus_is_not_named_as_the_id_without_it() {
     // Not on the list: named by its id, as any other id the list lacks.
     assert_eq!(name("MIT+"), "MIT+");
 }
+
+/// RO-Crate 1.1 asks for a valid HTML 5 preview, and HTML 5 makes a parse
+/// error of every control character but white space, and of the
+/// noncharacters (U+FDD0 to U+FDEF, U+FFFE, U+FFFF, …), in the text and in
+/// the copy of the JSON-LD alike.
+#[test]
+fn the_preview_is_html_5_whatever_the_records_hold() {
+    let dir = Dir::new();
+    let toml = SEPARATED.replace(
+        "title = \"A\\u000B",
+        "title = \"A\\u0085next line\\u007Fdelete\\u009Fcontrol\\uFDD0\\uFFFF\\U0010FFFE",
+    );
+    dir.create("c/collection.toml", toml);
+    dir.create("c/a.txt", "a\n");
+    let (_, bag) = pack_and_unzip(&dir, &dir.join("c"), &[]);
+    validators()
+        .html5_validate(&bag.join("data/ro-crate-preview.html"))
+        .assert_valid();
+}

@@ -269,6 +269,22 @@ impl Validators {
     }
 }
 
+impl Validators {
+    /// Parses an HTML file with html5rdf (html5lib's parser, installed with
+    /// rdflib), which lists the HTML 5 parse errors; valid when there are
+    /// none, each printed on a line otherwise.
+    pub fn html5_validate(&self, file: &Path) -> Outcome {
+        const SCRIPT: &str = "import sys, html5rdf\n\
+            parser = html5rdf.HTMLParser(strict=False)\n\
+            parser.parse(open(sys.argv[1], 'rb').read())\n\
+            for position, code, data in parser.errors: print(position, code, data)\n\
+            sys.exit(1 if parser.errors else 0)\n";
+        let mut command = Command::new(self.bin("python"));
+        command.args(["-c", SCRIPT]).arg(file);
+        run(command)
+    }
+}
+
 /// Why a rocrate-validator run could not judge the crate, if it could not.
 fn context_unavailable(outcome: &Outcome) -> Option<&'static str> {
     // Its log is wrapped to the console width and coloured: compare words.

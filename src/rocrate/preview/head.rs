@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::flush;
-use super::html::{definition, escape, license_link};
+use super::html::{definition, escape, is_forbidden, license_link};
 use crate::collection::CollectionInfo;
 
 const STYLE: &str = "\
@@ -38,7 +38,9 @@ pub(super) fn write_head(
          <script type=\"application/ld+json\">\n"
     );
     flush(&mut html, out)?;
-    json(&mut ScriptText(out))?;
+    let mut script = ScriptText::new(out);
+    json(&mut script)?;
+    script.finish()?;
     let _ = write!(
         html,
         "</script>\n</head>\n<body>\n<h1>{title}</h1>\n<p>{}</p>\n",
@@ -50,23 +52,73 @@ pub(super) fn write_head(
 
 /// JSON as the text of a `script` element: every `<` written as `\u003c`,
 /// the same JSON, so that no text of a record can end the element
-/// (`</script>`) or open a comment (`<!--`). In JSON a `<` can only be
-/// inside a string, where the escape means the same character.
-struct ScriptText<'a>(&'a mut dyn Write);
+/// (`</script>`) or open a comment (`<!--`); and every character HTML 5
+/// forbids in a document (see [`is_forbidden`]) written as its JSON escape
+/// too, as serde_json writes U+007F to U+009F and the noncharacters as they
+/// are. In JSON these can only be inside a string, where the escape means
+/// the same character. The JSON comes in pieces that may cut a character:
+/// its first bytes wait for the rest.
+struct ScriptText<'a> {
+    out: &'a mut dyn Write,
+    /// The bytes of a character cut at the end of the last piece.
+    cut: Vec<u8>,
+}
+
+impl<'a> ScriptText<'a> {
+    fn new(out: &'a mut dyn Write) -> ScriptText<'a> {
+        ScriptText {
+            out,
+            cut: Vec::new(),
+        }
+    }
+
+    /// Fails if the JSON ended in the middle of a character.
+    fn finish(self) -> io::Result<()> {
+        if self.cut.is_empty() {
+            Ok(())
+        } else {
+            let why = "the crate's JSON-LD ends in the middle of a character";
+            Err(io::Error::new(io::ErrorKind::InvalidData, why))
+        }
+    }
+
+    fn write_text(&mut self, text: &str) -> io::Result<()> {
+        let mut plain = 0;
+        for (at, c) in text.char_indices() {
+            if c == '<' || is_forbidden(c) {
+                self.out.write_all(&text.as_bytes()[plain..at])?;
+                let mut units = [0; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(self.out, "\\u{unit:04x}")?;
+                }
+                plain = at + c.len_utf8();
+            }
+        }
+        self.out.write_all(&text.as_bytes()[plain..])
+    }
+}
 
 impl Write for ScriptText<'_> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        for (i, piece) in bytes.split(|&b| b == b'<').enumerate() {
-            if i > 0 {
-                self.0.write_all(b"\\u003c")?;
+        self.cut.extend_from_slice(bytes);
+        let pending = std::mem::take(&mut self.cut);
+        let whole = match std::str::from_utf8(&pending) {
+            Ok(text) => text.len(),
+            // Cut at the end: keep the start of the character for later.
+            Err(error) if error.error_len().is_none() => error.valid_up_to(),
+            Err(error) => {
+                let why = format!("the crate's JSON-LD is not UTF-8: {error}");
+                return Err(io::Error::new(io::ErrorKind::InvalidData, why));
             }
-            self.0.write_all(piece)?;
-        }
+        };
+        let text = std::str::from_utf8(&pending[..whole]).expect("checked UTF-8");
+        self.write_text(text)?;
+        self.cut = pending[whole..].to_vec();
         Ok(bytes.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.out.flush()
     }
 }
 
@@ -89,4 +141,41 @@ fn write_collection(html: &mut String, info: &CollectionInfo) {
         definition(html, "Contact", &contact);
     }
     html.push_str("</dl>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `ScriptText` writes of `json` given in pieces of `size` bytes.
+    fn script_text(json: &str, size: usize) -> String {
+        let mut out = Vec::new();
+        let mut script = ScriptText::new(&mut out);
+        for piece in json.as_bytes().chunks(size) {
+            script.write_all(piece).unwrap();
+        }
+        script.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn script_text_escapes_what_html_forbids_wherever_the_pieces_are_cut() {
+        let json = "{\"a\": \"</script>\u{85}é\u{7f}\u{fdd0}\u{10fffe}ok\"}";
+        let escaped = "{\"a\": \"\\u003c/script>\\u0085é\\u007f\\ufdd0\\udbff\\udffeok\"}";
+        for size in 1..=json.len() {
+            assert_eq!(script_text(json, size), escaped, "pieces of {size} bytes");
+        }
+        let parsed: serde_json::Value = serde_json::from_str(escaped).unwrap();
+        assert_eq!(parsed["a"], json[7..json.len() - 2]);
+    }
+
+    #[test]
+    fn script_text_refuses_json_that_is_not_utf8() {
+        let mut out = Vec::new();
+        let mut script = ScriptText::new(&mut out);
+        assert!(script.write_all(b"{\"a\": \"\xff\"}").is_err());
+        let mut script = ScriptText::new(&mut out);
+        script.write_all(b"\"\xc3").unwrap();
+        assert!(script.finish().is_err());
+    }
 }
