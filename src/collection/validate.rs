@@ -10,6 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{AuthorType, CitedWork, Collection, CollectionInfo, DisputingWork};
+use crate::bagit::text::MAX_LINE_BYTES;
 
 /// What a rule found wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,7 +158,48 @@ impl Rules {
         self.optional_name("source_organization", info.source_organization.as_deref());
         self.optional_name("contact_name", info.contact_name.as_deref());
         self.optional_name("contact_email", info.contact_email.as_deref());
+        let bag_info = [
+            ("title", "Title", Some(&info.title)),
+            (
+                "description",
+                "External-Description",
+                Some(&info.description),
+            ),
+            (
+                "source_organization",
+                "Source-Organization",
+                info.source_organization.as_ref(),
+            ),
+            ("contact_name", "Contact-Name", info.contact_name.as_ref()),
+            (
+                "contact_email",
+                "Contact-Email",
+                info.contact_email.as_ref(),
+            ),
+        ];
+        for (field, label, value) in bag_info {
+            if let Some(value) = value {
+                self.bag_info_line(field, label, value);
+            }
+        }
         std::mem::take(&mut self.errors)
+    }
+
+    /// A field `bag-info.txt` holds as `label: value` on one line, which
+    /// `verify` reads only up to [`MAX_LINE_BYTES`].
+    fn bag_info_line(&mut self, field: &str, label: &str, value: &str) {
+        let length = label.len() + ": ".len() + value.len();
+        if length > MAX_LINE_BYTES {
+            self.error(
+                field,
+                format!(
+                    "is {} bytes long: bag-info.txt holds it as {label} on one line, and a line \
+                     over 1 MiB is not read (verify would refuse the bag); put the long text \
+                     in a document",
+                    value.len()
+                ),
+            );
+        }
     }
 
     /// Checks the record at `index`, given in record order; returns the
@@ -463,6 +505,22 @@ disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
         let errors = rule_errors(&collection);
         assert_eq!(fields(&errors), [(None, "description"), (Some(0), "title")]);
         assert!(errors[1].message.contains("NUL"), "{}", errors[1].message);
+    }
+
+    #[test]
+    fn a_collection_field_too_long_for_a_bag_info_line() {
+        let mut collection = sample();
+        let room = MAX_LINE_BYTES - "External-Description: ".len();
+        collection.info.description = "d".repeat(room);
+        assert_eq!(rule_errors(&collection), []);
+        collection.info.description.push('d');
+        collection.info.contact_email = Some("e".repeat(MAX_LINE_BYTES));
+        let errors = rule_errors(&collection);
+        assert_eq!(
+            fields(&errors),
+            [(None, "description"), (None, "contact_email")]
+        );
+        assert!(errors[0].message.contains("1 MiB"), "{}", errors[0].message);
     }
 
     #[test]

@@ -261,3 +261,37 @@ fn the_preview_is_html_5_whatever_the_records_hold() {
         .html5_validate(&bag.join("data/ro-crate-preview.html"))
         .assert_valid();
 }
+
+/// `bag-info.txt` holds each collection field on one line, and `verify`
+/// reads no line over 1 MiB: a field too long for that is a record error,
+/// where the pack made a bag its own `verify` refused.
+#[test]
+fn a_collection_field_too_long_for_a_bag_info_line_is_a_record_error() {
+    let dir = Dir::new();
+    let description = "word ".repeat(220_000);
+    let toml = COLLECTION_HEADER.replace(
+        "description = \"Documents for tests\"",
+        &format!("description = \"{}\"", description.trim_end()),
+    );
+    dir.create("c/collection.toml", toml);
+    corpack()
+        .arg("pack")
+        .arg(dir.join("c"))
+        .arg("-o")
+        .arg(dir.join("out.zip"))
+        .assert()
+        .code(2)
+        .stderr(contains("collection.toml:4:15: collection.description: ").and(contains("1 MiB")));
+    assert!(!dir.join("out.zip").exists());
+
+    let fits = COLLECTION_HEADER.replace(
+        "description = \"Documents for tests\"",
+        &format!(
+            "description = \"{}\"",
+            "w".repeat(1_048_576 - "External-Description: ".len())
+        ),
+    );
+    dir.create("c/collection.toml", fits);
+    let (bundle, _) = pack_and_unzip(&dir, &dir.join("c"), &[]);
+    corpack().arg("verify").arg(&bundle).assert().success();
+}
