@@ -18,7 +18,7 @@
 //! | origin URL / `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `related_identifiers` `isderivedfrom` / `isreviewedby` |
 //! | the collection | `related_identifiers` `ispartof` (URN); the collection's record lists its documents as `haspart` |
 //! | URN | `identifiers` (`urn`) |
-//! | `language` | `languages` (ISO 639-3 of the primary subtag) |
+//! | `language` | `languages` (ISO 639-3 of the primary subtag, or of its preferred value when deprecated) |
 //! | `media_type`, size | `formats`, `sizes` |
 //! | `license`, `rights` | `rights` (custom entries: title and link) |
 //! | collection `date`, `source_organization` | `publication_date`, `publisher` |
@@ -365,10 +365,25 @@ pub fn resource_type(media_type: &str) -> &'static str {
     }
 }
 
-/// The ISO 639-3 code of a BCP 47 tag's primary language subtag, which is
-/// what InvenioRDM's language vocabulary holds; `None` when it has none.
+/// The ISO 639-1 codes ISO withdrew that BCP 47 keeps as deprecated
+/// language subtags, with the code its registry prefers to each.
+const DEPRECATED_639_1: [(&str, &str); 5] = [
+    ("in", "id"),
+    ("iw", "he"),
+    ("ji", "yi"),
+    ("jw", "jv"),
+    ("mo", "ro"),
+];
+
+/// The ISO 639-3 code of a BCP 47 tag's primary language subtag (a
+/// deprecated one's preferred value), which is what InvenioRDM's language
+/// vocabulary holds; `None` when it has none.
 pub fn iso_639_3(tag: &LanguageTag) -> Option<&'static str> {
     let primary = tag.as_str().split('-').next()?.to_ascii_lowercase();
+    let primary = match DEPRECATED_639_1.iter().find(|(old, _)| *old == primary) {
+        Some((_, preferred)) => (*preferred).to_string(),
+        None => primary,
+    };
     let language = match primary.len() {
         2 => Language::from_639_1(&primary),
         3 => Language::from_639_3(&primary),
@@ -401,6 +416,8 @@ mod tests {
             ("RU", Some("rus")),
             ("gsw", Some("gsw")),
             ("zh-Hant", Some("zho")),
+            ("iw", Some("heb")),
+            ("MO-md", Some("ron")),
             ("x-private", None),
             ("qaa", None),
         ] {

@@ -295,3 +295,41 @@ fn a_collection_field_too_long_for_a_bag_info_line_is_a_record_error() {
     let (bundle, _) = pack_and_unzip(&dir, &dir.join("c"), &[]);
     corpack().arg("verify").arg(&bundle).assert().success();
 }
+
+/// BCP 47 keeps the ISO 639-1 codes ISO withdrew (`iw`, `in`, `ji`, `jw`,
+/// `mo`) as deprecated subtags with a preferred value: their language has
+/// an ISO 639-3 code, which the InvenioRDM record gives.
+#[test]
+fn a_deprecated_language_subtag_keeps_its_language_in_invenio() {
+    let dir = Dir::new();
+    let mut toml = COLLECTION_HEADER.to_string();
+    for (index, language) in ["iw", "in-ID", "ji", "jw", "mo"].iter().enumerate() {
+        dir.create(&format!("c/{index}.txt"), "a\n");
+        toml.push_str(&format!(
+            "\n[[document]]\nid = \"d{index}\"\ntitle = \"Title\"\nfile = \"{index}.txt\"\nlanguage = \"{language}\"\n"
+        ));
+    }
+    dir.create("c/collection.toml", toml);
+    let (bundle, _) = pack_and_unzip(&dir, &dir.join("c"), &[]);
+    let out = dir.join("invenio");
+    corpack()
+        .args(["export", "invenio"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    validators().invenio_validate(&[&out]).assert_valid();
+    for (index, expected) in ["heb", "ind", "yid", "jav", "ron"].iter().enumerate() {
+        let record: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(out.join(format!("documents/d{index}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            record["metadata"]["languages"],
+            serde_json::json!([{"id": expected}]),
+            "d{index}"
+        );
+    }
+}
