@@ -231,9 +231,10 @@ pub fn check_oxum(
     }
     // The files whose names the store could not use are not among its
     // files: their findings say so, and the payload cannot be counted.
+    let prefix = store.unusable_name_prefix();
     let uncounted = store.findings().iter().any(|finding| {
-        matches!(finding.code, Code::UnsafePath | Code::NameNotUtf8)
-            && finding.path.starts_with("data/")
+        let path = finding.path.strip_prefix(prefix).unwrap_or(&finding.path);
+        matches!(finding.code, Code::UnsafePath | Code::NameNotUtf8) && path.starts_with("data/")
     });
     if declared != actual && !uncounted {
         findings.push(Finding::error(

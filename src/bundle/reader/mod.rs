@@ -48,6 +48,13 @@ pub trait BagStore: Sync {
     /// What was found wrong while listing the bag.
     fn findings(&self) -> &[Finding];
 
+    /// What the names in [`BagStore::findings`] of entries left out for
+    /// their names hold before the bag root: a zip's `"<top>/"` (or `""`),
+    /// as the entry is named whole; `""` for a directory.
+    fn unusable_name_prefix(&self) -> &str {
+        ""
+    }
+
     /// Whether the bag has a directory at `path` (no trailing `/`).
     fn is_dir(&self, path: &str) -> bool;
 

@@ -225,11 +225,6 @@ impl ZipBag {
             findings,
         })
     }
-
-    /// The entry name prefix of the bag root, `""` or `"<top>/"`.
-    pub fn prefix(&self) -> &str {
-        &self.prefix
-    }
 }
 
 /// The entry's name, or `None` (with a finding) if it is flagged UTF-8 but
@@ -354,6 +349,10 @@ impl BagStore for ZipBag {
 
     fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    fn unusable_name_prefix(&self) -> &str {
+        &self.prefix
     }
 
     fn is_dir(&self, path: &str) -> bool {
