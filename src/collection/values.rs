@@ -322,7 +322,8 @@ string_value!(
     { "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }
 );
 
-/// A licence: an SPDX identifier (`CC-BY-4.0`) or an http(s) URL.
+/// A licence: an SPDX identifier (`CC-BY-4.0`) or an http(s) URL, as
+/// [`WebUrl`] has it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct License(String);
 
@@ -389,8 +390,13 @@ impl FromStr for License {
             && text
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'+');
-        let url_like = license.is_url() && !text.contains(char::is_whitespace);
-        if spdx_like || url_like {
+        if spdx_like {
+            Ok(license)
+        } else if license.is_url() {
+            // As any URL of the records: it is the crate's `@id` of the
+            // licence and DataCite's `rightsUri`.
+            text.parse::<WebUrl>()
+                .map_err(|error| format!("invalid license: {error}"))?;
             Ok(license)
         } else {
             Err(format!(
@@ -402,7 +408,7 @@ impl FromStr for License {
 
 string_value!(
     License,
-    "An SPDX licence identifier (e.g. CC-BY-4.0) or an http(s) URL.",
+    "An SPDX licence identifier (e.g. CC-BY-4.0) or an http(s) URL without white space, control characters or any of <>\"{}|\\^`.",
     { "minLength": 1 }
 );
 
@@ -808,6 +814,13 @@ mod tests {
         assert_eq!(license(url).crate_id(), url);
         assert_eq!(license("CC-BY-4.0+").crate_id(), "#license-CC-BY-4.0+");
         assert!("All rights reserved".parse::<License>().is_err());
+        for not_a_url in [
+            "https://example.org/a<b>",
+            "https://example.org/a\u{1}",
+            "https://",
+        ] {
+            assert!(not_a_url.parse::<License>().is_err(), "{not_a_url:?}");
+        }
     }
 
     #[test]

@@ -333,3 +333,26 @@ fn a_deprecated_language_subtag_keeps_its_language_in_invenio() {
         );
     }
 }
+
+/// A licence URL is the licence's `@id` in the crate, DataCite's
+/// `rightsUri` and the preview's link: written with a character no URL may
+/// hold (RFC 3986), it would be none of them, as no other URL of the
+/// records may be; it is a record error at the field.
+#[test]
+fn a_licence_url_holding_what_no_url_may_hold_is_a_record_error() {
+    for url in [
+        "https://example.org/terms?a=<b>",
+        "https://example.org/a\\u0001b",
+        "https://",
+    ] {
+        let dir = Dir::new();
+        let toml = COLLECTION_HEADER.replace("\"CC-BY-4.0\"", &format!("\"{url}\""));
+        dir.create("c/collection.toml", toml);
+        corpack()
+            .arg("check")
+            .arg(dir.join("c"))
+            .assert()
+            .code(1)
+            .stdout(contains("collection.license: invalid license"));
+    }
+}
