@@ -24,8 +24,9 @@
 //! | collection `source_organization`, `date` | `publisher`, `publicationYear` (of every record) |
 //!
 //! DataCite keeps its records as XML: a character XML 1.0 cannot hold (a
-//! control character other than tab, line feed and carriage return) is
-//! written U+FFFD in every string, as in the DSpace export.
+//! control character other than tab, line feed and carriage return,
+//! U+FFFE, U+FFFF) is written U+FFFD in every string, as in the DSpace
+//! export.
 
 use std::path::Path;
 
