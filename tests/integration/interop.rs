@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use predicates::str::contains;
 
+use crate::datacite::export;
 use crate::util::{COLLECTION_HEADER, Dir, corpack, unzip};
 use crate::validators::validators;
 
@@ -155,14 +156,7 @@ fn datacite_records_convert_to_xml_whatever_the_text_holds() {
     dir.create("c/a.txt", "a\n");
     let (bundle, _) = pack_and_unzip(&dir, &dir.join("c"), &[]);
     let out = dir.join("datacite");
-    corpack()
-        .args(["export", "datacite"])
-        .arg(&bundle)
-        .arg("-o")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    export("datacite", &bundle, &out);
     validators().datacite_validate(&[&out]).assert_valid();
     let record = fs::read_to_string(out.join("documents/a.json")).unwrap();
     assert!(
@@ -312,14 +306,7 @@ fn a_deprecated_language_subtag_keeps_its_language_in_invenio() {
     dir.create("c/collection.toml", toml);
     let (bundle, _) = pack_and_unzip(&dir, &dir.join("c"), &[]);
     let out = dir.join("invenio");
-    corpack()
-        .args(["export", "invenio"])
-        .arg(&bundle)
-        .arg("-o")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    export("invenio", &bundle, &out);
     validators().invenio_validate(&[&out]).assert_valid();
     for (index, expected) in ["heb", "ind", "yid", "jav", "ron"].iter().enumerate() {
         let record: serde_json::Value = serde_json::from_str(
