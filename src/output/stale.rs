@@ -101,11 +101,19 @@ impl Stale<'_> {
     /// corpacks named `.corpack-XXXXXX.old`, which does not say its
     /// target, is left alone).
     fn named(name: &str) -> Option<Stale<'_>> {
+        // Exactly the names corpack makes, random part and all: a cleaner
+        // also looks in the directories of the documents, whose own files
+        // a looser pattern (a user's `.corpack-notes.tmp`) could take.
         let rest = name.strip_prefix(TEMP_PREFIX)?;
-        if rest.ends_with(TEMP_SUFFIX) {
+        let random = rest.get(..RANDOM_LEN)?;
+        if !random.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let said = &rest[RANDOM_LEN..];
+        if said == TEMP_SUFFIX {
             return Some(Stale::Temporary);
         }
-        let said = rest.strip_suffix(ASIDE_SUFFIX)?.get(RANDOM_LEN..)?;
+        let said = said.strip_suffix(ASIDE_SUFFIX)?;
         if let Some(target) = said.strip_prefix('-') {
             return (!target.is_empty()).then_some(Stale::Aside { target });
         }
@@ -161,6 +169,9 @@ mod tests {
             Some(Stale::Aside { target: "out.tmp" })
         );
         assert_eq!(Stale::named(".corpack-abc123=0123.old"), None);
+        assert_eq!(Stale::named(".corpack-ab!123-out.old"), None);
+        assert_eq!(Stale::named(".corpack-abc123.tmp"), Some(Stale::Temporary));
+        assert_eq!(Stale::named(".corpack-abc1234.tmp"), None);
     }
 
     #[cfg(unix)]
@@ -197,6 +208,13 @@ mod tests {
         let writer = File::open(&busy).unwrap();
         writer.lock().unwrap();
         fs::write(dir.path().join(".corpack-note.txt"), b"not ours").unwrap();
+        for mine in [
+            ".corpack-my-notes.tmp",
+            ".corpack-ab.tmp",
+            ".corpack-abc12!.tmp",
+        ] {
+            fs::write(dir.path().join(mine), b"not ours either").unwrap();
+        }
 
         let out = AtomicFile::create(&dir.path().join("out.zip"), false).unwrap();
         assert_eq!(out.removed_stale(), std::slice::from_ref(&stale));
@@ -209,7 +227,14 @@ mod tests {
         drop(second);
         assert_eq!(
             names(dir.path()),
-            [".corpack-busy01.tmp", ".corpack-note.txt", "out.zip"]
+            [
+                ".corpack-ab.tmp",
+                ".corpack-abc12!.tmp",
+                ".corpack-busy01.tmp",
+                ".corpack-my-notes.tmp",
+                ".corpack-note.txt",
+                "out.zip"
+            ]
         );
         drop(writer);
     }
