@@ -60,12 +60,14 @@ pub enum Error {
         /// What read back differently.
         message: String,
     },
-    /// The collection cannot be packed as it is: findings that are errors
-    /// (names policy, unreferenced files with `--strict`).
-    #[error("{}: {} problem(s) stop the pack:\n{}", dir.display(), findings.len(), list(findings))]
+    /// The collection cannot be packed as it is, or a bag imported: findings
+    /// that are errors (names policy, unreferenced files with `--strict`).
+    #[error("{}: {} problem(s) stop the {stopped}:\n{}", dir.display(), findings.len(), list(findings))]
     Refused {
-        /// The collection directory.
+        /// The collection directory, or the bag imported.
         dir: PathBuf,
+        /// What they stop: `pack` or `import`.
+        stopped: &'static str,
         /// The findings, errors and warnings.
         findings: Vec<Finding>,
     },
@@ -143,7 +145,8 @@ pub enum ErrorCode {
     /// The bundle did not read back as it was written, so it was not put
     /// in place.
     ReadBackMismatch,
-    /// The collection cannot be packed as it is: `findings` says why.
+    /// The collection cannot be packed as it is, or a bag imported as a
+    /// collection: `findings` says why.
     CollectionRefused,
     /// The bundle would be written inside a directory it is packed from.
     OutputInSource,

@@ -615,10 +615,13 @@ fn write_profiled_bag(bag: &Path) {
 /// them; each file holds its own path, and paths that cannot be made are
 /// left out), and after it its `bagit.txt` (BagIt 1.0, UTF-8 without it).
 /// The import, given a licence (a bag has none), fails or writes a
-/// collection that `check` finds no error in, every document held.
+/// collection that `check` finds no error in, every document held; one
+/// refused for names the policy can allow, and nothing written, imports
+/// with those checks allowed, and `check` with them finds no error.
 pub fn bag_import(bytes: &[u8], scratch: &Path) {
     use crate::import::CollectionFields;
     use crate::import::bag::{BagImportOptions, import_bag};
+    use crate::names::NameCheck;
 
     let bag = scratch.join("bag");
     let imported = scratch.join("imported");
@@ -654,17 +657,32 @@ pub fn bag_import(bytes: &[u8], scratch: &Path) {
             let _ = std::fs::write(&file, path.as_bytes());
         }
     }
-    let options = BagImportOptions {
+    let mut options = BagImportOptions {
         fields: CollectionFields {
             license: Some("CC0-1.0".parse().expect("a licence")),
             ..CollectionFields::default()
         },
         force: false,
+        allow: Vec::new(),
     };
-    let Ok(report) = import_bag(&bag, &imported, &options, &NoProgress) else {
-        return;
+    let report = match import_bag(&bag, &imported, &options, &NoProgress) {
+        Ok(report) => report,
+        // Names the policy refuses, and nothing written: allowed, they import.
+        Err(crate::Error::Refused { findings, .. }) => {
+            assert!(!imported.join("collection.toml").exists());
+            let checks: Option<Vec<NameCheck>> = (findings.iter())
+                .map(|f| NameCheck::of_code(f.code).filter(|c| c.allowable()))
+                .collect();
+            let Some(checks) = checks else {
+                return;
+            };
+            options.allow = checks;
+            import_bag(&bag, &imported, &options, &NoProgress)
+                .unwrap_or_else(|e| panic!("refused for its names only, allowed: {e}"))
+        }
+        Err(_) => return,
     };
-    let checked = crate::check::check(&imported, &[], false, &[])
+    let checked = crate::check::check(&imported, &[], false, &options.allow)
         .unwrap_or_else(|e| panic!("the imported collection cannot be checked: {e}"));
     assert!(
         checked.errors.is_empty(),

@@ -142,6 +142,7 @@ pub fn prepare(
     if findings.iter().any(|f| f.severity == Severity::Error) {
         return Err(Error::Refused {
             dir: dir.to_path_buf(),
+            stopped: "pack",
             findings,
         });
     }

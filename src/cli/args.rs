@@ -128,6 +128,8 @@ pub struct ImportBagArgs {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
+    pub allow: AllowArgs,
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 
@@ -183,7 +185,8 @@ pub struct PackArgs {
 pub struct AllowArgs {
     /// Make one names policy check a warning instead of an error
     /// (repeatable); when packing, what is allowed and found is recorded in
-    /// the bundle's bag-info.txt. nfc-collision and file-directory-collision
+    /// the bundle's bag-info.txt; a bag imported with it needs it to be
+    /// checked and packed too. nfc-collision and file-directory-collision
     /// cannot be allowed.
     #[arg(
         long = "allow",

@@ -40,6 +40,7 @@ pub fn bag(args: &ImportBagArgs) -> anyhow::Result<Outcome> {
     let options = BagImportOptions {
         fields: fields(&args.fields),
         force: args.force,
+        allow: args.allow.checks.clone(),
     };
     import(&args.bag, &args.common, |bar| {
         import_bag(&args.bag, &args.output, &options, bar)

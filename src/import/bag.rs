@@ -17,6 +17,12 @@
 //! `source-bag-info`): its other labels have no field in the records, and
 //! are not lost. The licence is never in a bag: `--license` gives it.
 //!
+//! A payload file whose name the names policy refuses (`q?.txt`, `CON.txt`,
+//! a name ending in a dot) stops the import before anything is written,
+//! each named with its check, as pack would refuse it: renaming it would
+//! lose which file of the bag it is. `--allow <CHECK>` imports it, with a
+//! warning that `check` and `pack` need the same flag.
+//!
 //! The bag is not verified: what stops an import is what leaves the records
 //! in doubt (a `bagit.txt` that verify could not read either, a line that
 //! cannot be read, a checksum the bytes do not match). A tag file that
@@ -38,6 +44,7 @@ use crate::collection::{Collection, Document, Provenance};
 use crate::digest::Algorithm;
 use crate::error::{Error, RecordError, RecordErrors, Result};
 use crate::finding::{Finding, Severity};
+use crate::names::{self, NameCheck, NamePolicy};
 use crate::progress::Progress;
 use crate::verify::declaration::byte_order_mark;
 
@@ -63,6 +70,8 @@ pub struct BagImportOptions {
     pub fields: CollectionFields,
     /// Replace an existing `collection.toml` and document files.
     pub force: bool,
+    /// The names policy checks whose problems only warn.
+    pub allow: Vec<NameCheck>,
 }
 
 /// Reads the bag at `bag` (a directory or a zip) and writes the collection
@@ -185,6 +194,15 @@ pub fn import_bag(
     if let Some(error) = rule_errors(&collection).first() {
         return Err(invalid(format!("{}: {}", error.field, error.message)));
     }
+    let names = name_findings(&collection.documents, &NamePolicy::allowing(&options.allow));
+    if names.iter().any(|f| f.severity == Severity::Error) {
+        return Err(Error::Refused {
+            dir: bag.to_path_buf(),
+            stopped: "import",
+            findings: names,
+        });
+    }
+    warnings.extend(names);
     let files: Vec<String> = collection
         .documents
         .iter()
@@ -231,6 +249,42 @@ fn read_declaration(
         None => &bytes,
     };
     declaration::parse(text).map_err(|e| format!("bagit.txt: {e}"))
+}
+
+/// What the names policy finds in the files of `documents`, each at its
+/// path in the bag (`data/…`); an allowed one says that check and pack
+/// need the same `--allow`.
+fn name_findings(documents: &[Document], policy: &NamePolicy) -> Vec<Finding> {
+    let files: Vec<&str> = documents.iter().map(|d| d.file.as_str()).collect();
+    let finding = |check: NameCheck, file: &str, what: String| {
+        let mut finding = policy.finding_allowing_to(
+            check,
+            &format!("data/{file}"),
+            what,
+            "import it anyway, and check and pack would need it too",
+        );
+        if finding.severity == Severity::Warning {
+            finding.message = format!(
+                "{}: check and pack need --allow {check} too",
+                finding.message
+            );
+        }
+        finding
+    };
+    let mut findings = Vec::new();
+    for file in &files {
+        for (check, what) in names::path_problems(&names::nfc(file)) {
+            findings.push(finding(check, file, what));
+        }
+    }
+    for collision in names::collisions(&files) {
+        findings.push(finding(
+            collision.check,
+            files[collision.second],
+            collision.message,
+        ));
+    }
+    findings
 }
 
 /// The bag's name: its directory's, or its zip's without the extension.

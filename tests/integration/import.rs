@@ -1081,7 +1081,8 @@ fn a_payload_file_named_with_white_space_at_its_ends_imports() {
     // A valid bag may hold such names (macOS and Linux make them); the
     // title, the file's name, may not start or end with white space, so
     // it is the name without it, and a name of white space only gives the
-    // document's id.
+    // document's id. A name ending in a space is one the names policy
+    // refuses, as pack does, unless allowed.
     let dir = Dir::new();
     let bag = dir.join("bag");
     write_bag(
@@ -1099,6 +1100,7 @@ fn a_payload_file_named_with_white_space_at_its_ends_imports() {
         .args(["import", "bag"])
         .arg(&bag)
         .args(COLLECTION_FLAGS)
+        .args(["--allow", "trailing-dot-space"])
         .arg("-o")
         .arg(&out)
         .assert()
@@ -1116,4 +1118,80 @@ fn a_payload_file_named_with_white_space_at_its_ends_imports() {
             ("notes. ", "notes", "notes."),
         ]
     );
+}
+
+#[test]
+fn a_payload_name_the_names_policy_refuses_stops_the_import_unless_allowed() {
+    // Renaming a file would lose which file of the bag it is: the import
+    // refuses it as pack would, before writing anything, naming each file
+    // and its check; allowed, it imports, and check and pack need the
+    // same --allow.
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(
+        &bag,
+        "1.0",
+        &[
+            ("data/q?.txt", b"question\n"),
+            ("data/CON.txt", b"device\n"),
+            ("data/trail dot.", b"dot\n"),
+            ("data/nbsp\u{a0}", b"no-break space\n"),
+            ("data/plain.txt", b"plain\n"),
+        ],
+        &[Algorithm::Sha256],
+    );
+    let out = dir.join("c");
+    let import = |allow: &[&str]| {
+        let mut command = corpack();
+        command
+            .args(["import", "bag"])
+            .arg(&bag)
+            .args(COLLECTION_FLAGS);
+        for check in allow {
+            command.args(["--allow", check]);
+        }
+        command.arg("-o").arg(&out).assert()
+    };
+    let refused = import(&[]).code(2).get_output().stderr.clone();
+    let refused = String::from_utf8(refused).unwrap();
+    assert!(
+        refused.contains("4 problem(s) stop the import"),
+        "{refused}"
+    );
+    for (file, check) in [
+        ("data/q?.txt", "windows-chars"),
+        ("data/CON.txt", "windows-reserved"),
+        ("data/trail dot.", "trailing-dot-space"),
+        ("data/nbsp\u{a0}", "unicode-white-space"),
+    ] {
+        assert!(
+            refused.contains(&format!("{file}: error[{check}]")),
+            "{file}: {refused}"
+        );
+    }
+    assert!(refused.contains("--allow windows-chars would import it anyway"));
+    assert!(!out.exists());
+
+    let allow = [
+        "windows-chars",
+        "windows-reserved",
+        "trailing-dot-space",
+        "unicode-white-space",
+    ];
+    import(&allow).success().stderr(
+        contains("data/q?.txt: warning[windows-chars]")
+            .and(contains("check and pack need --allow windows-chars too")),
+    );
+    corpack()
+        .arg("check")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(contains("error[windows-reserved]"));
+    let mut check = corpack();
+    check.arg("check").arg(&out);
+    for name in allow {
+        check.args(["--allow", name]);
+    }
+    check.assert().success();
 }
