@@ -14,7 +14,7 @@
 //! | authors, speakers | `creators` (`Personal`, or `Organizational` for an organization; ORCID and Wikidata `nameIdentifiers`); none: `:unav` |
 //! | editors / interviewers / translators, transcribers | `contributors` `Editor` / `DataCollector` / `Other` (4.5 has no Translator) |
 //! | `provenance.date` | `dates` `Created`: the plain date or range, the EDTF and `date_note` in `dateInformation` |
-//! | origin URL | `relatedIdentifiers` `IsDerivedFrom` (URL) |
+//! | origin URL, or DOI (`doi:` or a `doi.org` URL) | `relatedIdentifiers` `IsDerivedFrom` (URL, or DOI) |
 //! | `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `relatedIdentifiers` `IsReviewedBy` |
 //! | `contested` | `descriptions` `Other`: the public note |
 //! | `context` | `descriptions` `Abstract` |
@@ -33,8 +33,8 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    DisputingId, PlainDate, collection_urn, contested_note, date_information, document_urn,
-    is_xml_char, origin_url, provenance_note,
+    DisputingId, OriginId, PlainDate, collection_urn, contested_note, date_information,
+    document_urn, is_xml_char, origin_id, provenance_note,
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::License;
@@ -183,10 +183,14 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         "relationType": "IsPartOf",
         "resourceTypeGeneral": "Collection",
     })];
-    if let Some(url) = provenance.origin.as_ref().and_then(origin_url) {
+    if let Some(origin) = provenance.origin.as_ref().and_then(origin_id) {
+        let (identifier, kind) = match &origin {
+            OriginId::Doi(doi) => (doi.as_str(), "DOI"),
+            OriginId::Url(url) => (url.as_str(), "URL"),
+        };
         related.push(json!({
-            "relatedIdentifier": url.as_str(),
-            "relatedIdentifierType": "URL",
+            "relatedIdentifier": identifier,
+            "relatedIdentifierType": kind,
             "relationType": "IsDerivedFrom",
         }));
     }

@@ -15,7 +15,7 @@
 //! | `context` | `description` (as HTML: text escaped, line breaks `<br>`) |
 //! | `contested` | `additional_descriptions` `other`: the public note |
 //! | origin, venue, event, publisher | `additional_descriptions` `other`; venue also `locations` (with its Wikidata and GeoNames ids) |
-//! | origin URL / `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `related_identifiers` `isderivedfrom` / `isreviewedby` |
+//! | origin URL or DOI (`doi:` or a `doi.org` URL) / `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `related_identifiers` `isderivedfrom` / `isreviewedby` |
 //! | the collection | `related_identifiers` `ispartof` (URN); the collection's record lists its documents as `haspart` |
 //! | URN | `identifiers` (`urn`) |
 //! | `language` | `languages` (ISO 639-3 of the primary subtag, or of its preferred value when deprecated) |
@@ -30,8 +30,8 @@ use isolang::Language;
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    DisputingId, PlainDate, collection_urn, contested_note, date_information, document_urn,
-    origin_url, provenance_note,
+    DisputingId, OriginId, PlainDate, collection_urn, contested_note, date_information,
+    document_urn, origin_id, provenance_note,
 };
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::{LanguageTag, License};
@@ -192,10 +192,14 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         "relation_type": {"id": "ispartof"},
         "resource_type": {"id": "dataset"},
     })];
-    if let Some(url) = provenance.origin.as_ref().and_then(origin_url) {
+    if let Some(origin) = provenance.origin.as_ref().and_then(origin_id) {
+        let (identifier, scheme) = match &origin {
+            OriginId::Doi(doi) => (doi.as_str(), "doi"),
+            OriginId::Url(url) => (url.as_str(), "url"),
+        };
         related.push(json!({
-            "identifier": url.as_str(),
-            "scheme": "url",
+            "identifier": identifier,
+            "scheme": scheme,
             "relation_type": {"id": "isderivedfrom"},
         }));
     }

@@ -240,13 +240,30 @@ pub fn place_text(place: &Place) -> String {
     }
 }
 
-/// Where the origin of a copy is on the web: its `url`, else its name when
-/// that is a URL, as the crate links it (`isBasedOn` `{"@id": URL}`).
-pub fn origin_url(origin: &Place) -> Option<WebUrl> {
-    match &origin.url {
-        Some(url) => Some(url.clone()),
-        None if origin.is_identified() => None,
-        None => origin.name.parse().ok(),
+/// What identifies the origin of a copy on the web.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OriginId {
+    /// A DOI, written as one (`doi:10.1234/x`) or as its resolver URL
+    /// (`https://doi.org/10.1234/x`, `http://dx.doi.org/…`).
+    Doi(Doi),
+    /// Any other URL.
+    Url(WebUrl),
+}
+
+/// What identifies the origin of a copy: its `url`, else its name when
+/// that is a URL, as the crate links it (`isBasedOn` `{"@id": URL}`), or
+/// a DOI's `doi:` form. A DOI in any of these forms is a DOI.
+pub fn origin_id(origin: &Place) -> Option<OriginId> {
+    let text = match &origin.url {
+        Some(url) => url.as_str(),
+        None if origin.is_identified() => return None,
+        None => origin.name.as_str(),
+    };
+    // Only a DOI written with its prefix: a bare 10.1234/x names nothing
+    // the crate links.
+    match text.parse::<Doi>() {
+        Ok(doi) if doi.as_str() != text => Some(OriginId::Doi(doi)),
+        _ => text.parse().ok().map(OriginId::Url),
     }
 }
 

@@ -349,6 +349,64 @@ fn an_origin_written_as_a_url_is_related_as_derived_from() {
     );
 }
 
+#[test]
+fn an_origin_written_as_a_doi_is_related_as_a_doi() {
+    // A DOI's resolver URL or doi: form is a DOI, which both formats have
+    // a type for; only its bare form is the identifier.
+    let dir = Dir::new();
+    let origins = [
+        r#"origin = "https://doi.org/10.1234/x""#,
+        r#"origin = "doi:10.1234/x""#,
+        r#"origin = { name = "A journal", url = "http://dx.doi.org/10.1234/x" }"#,
+    ];
+    let mut exported = Vec::new();
+    for (n, origin) in origins.iter().enumerate() {
+        let collection = dir.join(&format!("doi-{n}"));
+        dir.create(
+            &format!("doi-{n}/collection.toml"),
+            DISPUTED.replace(
+                r#"origin = { name = "Example archive", url = "https://example.org/archive" }"#,
+                origin,
+            ),
+        );
+        dir.create(&format!("doi-{n}/claim.txt"), "A claim.\n");
+        dir.create(&format!("doi-{n}/answer.txt"), "An answer.\n");
+        let bundle = dir.join(&format!("doi-{n}.zip"));
+        pack(&collection, &bundle, &[]);
+        let (datacite, invenio) = (
+            dir.join(&format!("datacite-{n}")),
+            dir.join(&format!("invenio-{n}")),
+        );
+        export("datacite", &bundle, &datacite);
+        export("invenio", &bundle, &invenio);
+        let record = read_json(&datacite.join("documents/claim.json"));
+        assert_eq!(
+            record["relatedIdentifiers"][1],
+            serde_json::json!({
+                "relatedIdentifier": "10.1234/x",
+                "relatedIdentifierType": "DOI",
+                "relationType": "IsDerivedFrom",
+            }),
+            "{origin}"
+        );
+        let record = read_json(&invenio.join("documents/claim.json"));
+        assert_eq!(
+            record["metadata"]["related_identifiers"][1],
+            serde_json::json!({
+                "identifier": "10.1234/x",
+                "scheme": "doi",
+                "relation_type": {"id": "isderivedfrom"},
+            }),
+            "{origin}"
+        );
+        exported.push((datacite, invenio));
+    }
+    let datacite: Vec<&Path> = exported.iter().map(|(d, _)| d.as_path()).collect();
+    let invenio: Vec<&Path> = exported.iter().map(|(_, i)| i.as_path()).collect();
+    validators().datacite_validate(&datacite).assert_valid();
+    validators().invenio_validate(&invenio).assert_valid();
+}
+
 /// The seeds' [`DISPUTED`] collection, its claim licensed `CC-BY-4.0+` (an
 /// SPDX expression: 4.0 or any later version) and its answer under
 /// terms of its own (`LicenseRef-archive-terms`), packed.
