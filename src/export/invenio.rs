@@ -18,7 +18,7 @@
 //! | origin URL or DOI (`doi:` or a `doi.org` URL) / `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `related_identifiers` `isderivedfrom` / `isreviewedby` |
 //! | the collection | `related_identifiers` `ispartof` (URN); the collection's record lists its documents as `haspart` |
 //! | URN | `identifiers` (`urn`) |
-//! | `language` | `languages` (ISO 639-3 of the primary subtag, or of its preferred value when deprecated) |
+//! | `language` | `languages` (ISO 639-3 of the primary subtag, or of its preferred value when deprecated; a grandfathered tag's preferred value's, none without one) |
 //! | `media_type`, size | `formats`, `sizes` |
 //! | `license`, `rights` | `rights` (custom entries: title and link) |
 //! | collection `date`, `source_organization` | `publication_date`, `publisher` |
@@ -379,11 +379,50 @@ const DEPRECATED_639_1: [(&str, &str); 5] = [
     ("mo", "ro"),
 ];
 
+/// The tags BCP 47 grandfathered (RFC 5646 §2.2.8; the IANA language
+/// subtag registry's `Type: grandfathered`), each a whole tag, with the
+/// primary language subtag of the registry's `Preferred-Value` for it;
+/// `None` for those it gives none (`i-default`, `zh-min`, …), which name no
+/// one language.
+const GRANDFATHERED: [(&str, Option<&str>); 26] = [
+    ("art-lojban", Some("jbo")),
+    ("cel-gaulish", None),
+    ("en-gb-oed", Some("en")),
+    ("i-ami", Some("ami")),
+    ("i-bnn", Some("bnn")),
+    ("i-default", None),
+    ("i-enochian", None),
+    ("i-hak", Some("hak")),
+    ("i-klingon", Some("tlh")),
+    ("i-lux", Some("lb")),
+    ("i-mingo", None),
+    ("i-navajo", Some("nv")),
+    ("i-pwn", Some("pwn")),
+    ("i-tao", Some("tao")),
+    ("i-tay", Some("tay")),
+    ("i-tsu", Some("tsu")),
+    ("no-bok", Some("nb")),
+    ("no-nyn", Some("nn")),
+    ("sgn-be-fr", Some("sfb")),
+    ("sgn-be-nl", Some("vgt")),
+    ("sgn-ch-de", Some("sgg")),
+    ("zh-guoyu", Some("cmn")),
+    ("zh-hakka", Some("hak")),
+    ("zh-min", None),
+    ("zh-min-nan", Some("nan")),
+    ("zh-xiang", Some("hsn")),
+];
+
 /// The ISO 639-3 code of a BCP 47 tag's primary language subtag (a
-/// deprecated one's preferred value), which is what InvenioRDM's language
-/// vocabulary holds; `None` when it has none.
+/// deprecated one's preferred value; a grandfathered tag's preferred
+/// value's), which is what InvenioRDM's language vocabulary holds; `None`
+/// when it has none.
 pub fn iso_639_3(tag: &LanguageTag) -> Option<&'static str> {
-    let primary = tag.as_str().split('-').next()?.to_ascii_lowercase();
+    let whole = tag.as_str().to_ascii_lowercase();
+    let primary = match GRANDFATHERED.iter().find(|(old, _)| *old == whole) {
+        Some((_, preferred)) => (*preferred)?.to_string(),
+        None => whole.split('-').next()?.to_string(),
+    };
     let primary = match DEPRECATED_639_1.iter().find(|(old, _)| *old == primary) {
         Some((_, preferred)) => (*preferred).to_string(),
         None => primary,
@@ -424,6 +463,18 @@ mod tests {
             ("MO-md", Some("ron")),
             ("x-private", None),
             ("qaa", None),
+            // Grandfathered: the preferred value's, or none.
+            ("i-klingon", Some("tlh")),
+            ("art-lojban", Some("jbo")),
+            ("zh-min-nan", Some("nan")),
+            ("ZH-GUOYU", Some("cmn")),
+            ("no-nyn", Some("nno")),
+            ("i-lux", Some("ltz")),
+            ("sgn-CH-DE", Some("sgg")),
+            ("en-GB-oed", Some("eng")),
+            ("zh-min", None),
+            ("i-default", None),
+            ("cel-gaulish", None),
         ] {
             let tag: LanguageTag = tag.parse().unwrap();
             assert_eq!(iso_639_3(&tag), expected, "{tag}");
