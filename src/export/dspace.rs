@@ -12,6 +12,9 @@
 //! - `local-types-corpack.xml`: the metadata registry file that defines the
 //!   `local` fields below (`dspace registry-loader -metadata`).
 //!
+//! A bundle with no document is refused (`record-invalid`), and nothing
+//! written: there is no item to import.
+//!
 //! | record | DSpace field |
 //! |---|---|
 //! | `title` | `dc.title` |
@@ -42,7 +45,7 @@ use super::mapping::{
 use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
 use crate::collection::{Document, Role};
-use crate::error::{IoContext, Result};
+use crate::error::{Error, IoContext, RecordError, RecordErrors, Result};
 use crate::output::{AtomicDir, create_dirs_in_temporary, refuse_to_replace};
 use crate::progress::Progress;
 
@@ -111,6 +114,9 @@ pub fn export(
             return Ok(RepositoryExportReport::refused(FORMAT, output, report));
         }
     };
+    if bundle.collection.documents.is_empty() {
+        return Err(no_items(&bundle));
+    }
     let target = AtomicDir::create(output, force)?;
     let root = target.path();
     let saf = root.join(SAF_DIR);
@@ -140,6 +146,20 @@ pub fn export(
     Ok(RepositoryExportReport::written(
         FORMAT, &bundle, output, files,
     ))
+}
+
+/// The error of a bundle with no document: an archive of no item would
+/// import nothing, and its zip would be empty, which `unzip -t` refuses.
+fn no_items(bundle: &VerifiedBundle) -> Error {
+    Error::Records(RecordErrors(vec![RecordError {
+        file: bundle.location.clone(),
+        line: None,
+        column: None,
+        field: "document".into(),
+        message: "the collection has no documents, so a Simple Archive Format archive of it \
+                  would hold no item to import; nothing was written"
+            .into(),
+    }]))
 }
 
 /// Writes one item directory; returns the names of its files.

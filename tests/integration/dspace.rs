@@ -19,6 +19,9 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use predicates::prelude::*;
+use predicates::str::contains;
+
 use crate::datacite::{DISPUTED, export, licence_expressions_bundle, tree};
 use crate::generated;
 use crate::util::{Dir, corpack, pack, repo_root, sample_collection, shared_dir};
@@ -539,6 +542,30 @@ fn a_failed_write_names_the_output_not_the_bundle() {
     assert!(stderr.contains("/item_003/with space.csv: "), "{stderr}");
     assert!(!stderr.contains("data/documents/"), "{stderr}");
     assert!(!dir.join("out").exists());
+}
+
+#[test]
+fn a_collection_of_no_document_is_refused_not_an_empty_archive() {
+    // Its saf.zip would be an empty zip, which `unzip -t` refuses, of no
+    // item to import: the archivist is told, and nothing is written.
+    let dir = Dir::new();
+    dir.create(
+        "empty/collection.toml",
+        "[collection]\nid = \"empty\"\ntitle = \"Empty\"\ndescription = \"No documents yet\"\n\
+         license = \"CC0-1.0\"\ndate = \"2026-01-01\"\n",
+    );
+    let bundle = dir.join("empty.zip");
+    pack(&dir.join("empty"), &bundle, &[]);
+    let out = dir.join("out");
+    corpack()
+        .args(["export", "dspace-saf"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("error[record-invalid]").and(contains("the collection has no documents")));
+    assert!(!out.exists());
 }
 
 // Any valid collection exports to an archive the checker finds clean:
