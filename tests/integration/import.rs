@@ -38,6 +38,17 @@ fn import_csv(csv: &Path, out: &Path, files: &Path) -> assert_cmd::assert::Asser
         .assert()
 }
 
+/// `import csv` of `csv` into `out`, without `--files`: the catalogue only.
+fn import_catalogue(csv: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    corpack()
+        .args(["import", "csv"])
+        .arg(csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(out)
+        .assert()
+}
+
 /// The `--json` report of an `import csv` of `csv` into `out` (with
 /// `--files` if given) that fails on its records (exit 2).
 fn failed_import_report(csv: &Path, out: &Path, files: Option<&Path>) -> serde_json::Value {
@@ -278,13 +289,7 @@ fn a_quoted_cell_never_closed_is_an_error_not_the_rest_of_the_file() {
         "filename,dc.title\na.txt,A\nb.txt,\"B, left open\nc.txt,C\nd.txt,D",
     );
     let out = dir.join("c");
-    corpack()
-        .args(["import", "csv"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    import_catalogue(&csv, &out)
         .code(2)
         .stderr(contains("m.csv:3:2: dc.title: not CSV: ").and(contains("never closed")));
     assert!(!out.exists(), "nothing may be written");
@@ -304,13 +309,7 @@ fn a_quote_inside_a_quoted_cell_not_doubled_is_an_error() {
         "filename,dc.title\na.txt,A\nb.txt,\"quo\"ted\"\nc.txt,\"said \"\"no\"\"\"\n",
     );
     let out = dir.join("c");
-    corpack()
-        .args(["import", "csv"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    import_catalogue(&csv, &out)
         .code(2)
         .stderr(contains("m.csv:3:2: dc.title: not CSV: ").and(contains("\"\"")));
     assert!(!out.exists(), "nothing may be written");
@@ -379,17 +378,9 @@ fn a_rule_broken_by_a_cell_names_that_cell_s_column() {
         cells,
         [(2, 4, "dc.contributor"), (2, 6, "contested.disputed_by")]
     );
-    corpack()
-        .args(["import", "csv"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(2)
-        .stderr(contains(
-            "m.csv:2:4: dc.contributor: \"Board\" is an organization",
-        ));
+    import_catalogue(&csv, &out).code(2).stderr(contains(
+        "m.csv:2:4: dc.contributor: \"Board\" is an organization",
+    ));
     assert!(!out.exists(), "nothing may be written");
 }
 
