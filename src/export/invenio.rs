@@ -18,7 +18,7 @@
 //! | origin URL or DOI (`doi:` or a `doi.org` URL) / `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `related_identifiers` `isderivedfrom` / `isreviewedby` |
 //! | the collection | `related_identifiers` `ispartof` (URN); the collection's record lists its documents as `haspart` |
 //! | URN | `identifiers` (`urn`) |
-//! | `language` | `languages` (ISO 639-3 of the primary subtag, or of its preferred value when deprecated; a grandfathered tag's preferred value's, none without one) |
+//! | `language` | `languages` (ISO 639-3 of the extended language subtag (`zh-yue` → `yue`), else of the primary subtag, or of its preferred value when deprecated; a grandfathered tag's preferred value's, none without one) |
 //! | `media_type`, size | `formats`, `sizes` |
 //! | `license`, `rights` | `rights` (custom entries: title and link) |
 //! | collection `date`, `source_organization` | `publication_date`, `publisher` |
@@ -413,15 +413,21 @@ const GRANDFATHERED: [(&str, Option<&str>); 26] = [
     ("zh-xiang", Some("hsn")),
 ];
 
-/// The ISO 639-3 code of a BCP 47 tag's primary language subtag (a
+/// The ISO 639-3 code of a BCP 47 tag's language, which is what
+/// InvenioRDM's language vocabulary holds: its extended language subtag's
+/// when ISO 639-3 knows it, else its primary language subtag's (a
 /// deprecated one's preferred value; a grandfathered tag's preferred
-/// value's), which is what InvenioRDM's language vocabulary holds; `None`
-/// when it has none.
+/// value's); `None` when it has none.
 pub fn iso_639_3(tag: &LanguageTag) -> Option<&'static str> {
     let whole = tag.as_str().to_ascii_lowercase();
     let primary = match GRANDFATHERED.iter().find(|(old, _)| *old == whole) {
         Some((_, preferred)) => (*preferred)?.to_string(),
-        None => whole.split('-').next()?.to_string(),
+        None => {
+            if let Some(language) = extended_language(&whole) {
+                return Some(language.to_639_3());
+            }
+            whole.split('-').next()?.to_string()
+        }
     };
     let primary = match DEPRECATED_639_1.iter().find(|(old, _)| *old == primary) {
         Some((_, preferred)) => (*preferred).to_string(),
@@ -433,6 +439,24 @@ pub fn iso_639_3(tag: &LanguageTag) -> Option<&'static str> {
         _ => None,
     };
     language.map(|l| l.to_639_3())
+}
+
+/// The language of a tag's extended language subtag, three letters right
+/// after a primary subtag of two or three (RFC 5646 §2.2.2: `zh-yue`,
+/// `sgn-ase`), which is the language the tag names, when ISO 639-3 knows
+/// it: every extlang of the IANA registry is an ISO 639-3 code.
+fn extended_language(tag: &str) -> Option<Language> {
+    let mut subtags = tag.split('-');
+    let primary = subtags.next()?;
+    let extlang = subtags.next()?;
+    let shaped = (2..=3).contains(&primary.len())
+        && extlang.len() == 3
+        && extlang.bytes().all(|b| b.is_ascii_alphabetic());
+    if shaped {
+        Language::from_639_3(extlang)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -475,6 +499,14 @@ mod tests {
             ("zh-min", None),
             ("i-default", None),
             ("cel-gaulish", None),
+            // An extended language subtag is the language (RFC 5646
+            // §2.2.2); one ISO 639-3 does not know leaves the primary's.
+            ("zh-yue", Some("yue")),
+            ("zh-cmn-Hans", Some("cmn")),
+            ("ZH-YUE-HK", Some("yue")),
+            ("sgn-ase", Some("ase")),
+            ("ar-aao", Some("aao")),
+            ("zh-qqq", Some("zho")),
         ] {
             let tag: LanguageTag = tag.parse().unwrap();
             assert_eq!(iso_639_3(&tag), expected, "{tag}");

@@ -290,14 +290,13 @@ fn a_collection_field_too_long_for_a_bag_info_line_is_a_record_error() {
     corpack().arg("verify").arg(&bundle).assert().success();
 }
 
-/// BCP 47 keeps the ISO 639-1 codes ISO withdrew (`iw`, `in`, `ji`, `jw`,
-/// `mo`) as deprecated subtags with a preferred value: their language has
-/// an ISO 639-3 code, which the InvenioRDM record gives.
-#[test]
-fn a_deprecated_language_subtag_keeps_its_language_in_invenio() {
+/// The InvenioRDM record's `languages` of documents in each language
+/// given, packed and exported, after the InvenioRDM validator, which checks
+/// them against its language vocabulary, found the records valid.
+fn invenio_languages(languages: &[&str]) -> Vec<serde_json::Value> {
     let dir = Dir::new();
     let mut toml = COLLECTION_HEADER.to_string();
-    for (index, language) in ["iw", "in-ID", "ji", "jw", "mo"].iter().enumerate() {
+    for (index, language) in languages.iter().enumerate() {
         dir.create(&format!("c/{index}.txt"), "a\n");
         toml.push_str(&format!(
             "\n[[document]]\nid = \"d{index}\"\ntitle = \"Title\"\nfile = \"{index}.txt\"\nlanguage = \"{language}\"\n"
@@ -308,16 +307,48 @@ fn a_deprecated_language_subtag_keeps_its_language_in_invenio() {
     let out = dir.join("invenio");
     export("invenio", &bundle, &out);
     validators().invenio_validate(&[&out]).assert_valid();
-    for (index, expected) in ["heb", "ind", "yid", "jav", "ron"].iter().enumerate() {
-        let record: serde_json::Value = serde_json::from_str(
-            &fs::read_to_string(out.join(format!("documents/d{index}.json"))).unwrap(),
-        )
-        .unwrap();
-        assert_eq!(
-            record["metadata"]["languages"],
-            serde_json::json!([{"id": expected}]),
-            "d{index}"
-        );
+    (0..languages.len())
+        .map(|index| {
+            let record: serde_json::Value = serde_json::from_str(
+                &fs::read_to_string(out.join(format!("documents/d{index}.json"))).unwrap(),
+            )
+            .unwrap();
+            record["metadata"]["languages"].clone()
+        })
+        .collect()
+}
+
+/// BCP 47 keeps the ISO 639-1 codes ISO withdrew (`iw`, `in`, `ji`, `jw`,
+/// `mo`) as deprecated subtags with a preferred value: their language has
+/// an ISO 639-3 code, which the InvenioRDM record gives.
+#[test]
+fn a_deprecated_language_subtag_keeps_its_language_in_invenio() {
+    let languages = invenio_languages(&["iw", "in-ID", "ji", "jw", "mo"]);
+    for (language, expected) in languages.iter().zip(["heb", "ind", "yid", "jav", "ron"]) {
+        assert_eq!(language, &serde_json::json!([{"id": expected}]));
+    }
+}
+
+/// A grandfathered tag's preferred value and an extended language subtag
+/// (RFC 5646 §2.2.2: `zh-yue` is Cantonese, not Chinese) are languages of
+/// their own, each with an ISO 639-3 id InvenioRDM's vocabulary holds.
+#[test]
+fn grandfathered_tags_and_extended_language_subtags_keep_their_language_in_invenio() {
+    let tags = [
+        "i-klingon",
+        "art-lojban",
+        "zh-min-nan",
+        "zh-yue",
+        "zh-cmn-Hans",
+        "sgn-ase",
+    ];
+    let languages = invenio_languages(&tags);
+    for ((tag, language), expected) in tags
+        .iter()
+        .zip(&languages)
+        .zip(["tlh", "jbo", "nan", "yue", "cmn", "ase"])
+    {
+        assert_eq!(language, &serde_json::json!([{"id": expected}]), "{tag}");
     }
 }
 
