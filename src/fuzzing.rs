@@ -677,8 +677,18 @@ pub fn bag_import(bytes: &[u8], scratch: &Path) {
                 return;
             };
             options.allow = checks;
-            import_bag(&bag, &imported, &options, &NoProgress)
-                .unwrap_or_else(|e| panic!("refused for its names only, allowed: {e}"))
+            // The names are checked first: allowed, the bag may still fail
+            // for something else, but never again for its names.
+            match import_bag(&bag, &imported, &options, &NoProgress) {
+                Ok(report) => report,
+                Err(error @ crate::Error::Refused { .. }) => {
+                    panic!("refused again with its names allowed: {error}")
+                }
+                Err(_) => {
+                    assert!(!imported.join("collection.toml").exists());
+                    return;
+                }
+            }
         }
         Err(_) => return,
     };
