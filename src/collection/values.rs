@@ -4,8 +4,10 @@
 //! a `Collection` that exists is a collection whose values are all well
 //! formed. In TOML and JSON they are plain strings.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
@@ -323,12 +325,15 @@ string_value!(
 );
 
 /// A licence: an SPDX identifier (`CC-BY-4.0`) or an http(s) URL, as
-/// [`WebUrl`] has it.
+/// [`WebUrl`] has it. An identifier on the SPDX licence list is kept as
+/// the list spells it, whatever case it was written in: SPDX identifiers
+/// match case-insensitively, and one spelling of each keeps the crate's
+/// licence entities one per licence.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct License(String);
 
 impl License {
-    /// The licence as written.
+    /// The licence as written, an SPDX identifier as the list spells it.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -347,8 +352,8 @@ impl License {
         self.spdx_entry().map(|entry| entry.full_name)
     }
 
-    /// The licence as an SPDX identifier: when it is, as written, one
-    /// identifier on the SPDX licence list. An expression such as
+    /// The licence as an SPDX identifier: when it is one identifier on the
+    /// SPDX licence list. An expression such as
     /// `CC-BY-4.0+` (4.0 or any later version) or a `LicenseRef-` of the
     /// collection's own is not one.
     pub fn spdx_id(&self) -> Option<&str> {
@@ -381,6 +386,19 @@ impl License {
     }
 }
 
+/// The SPDX licence list's spelling of the identifier `text`, in whatever
+/// case it is written; `+` is part of it (`GPL-2.0+` is on the list,
+/// `CC-BY-4.0+` is not).
+fn spdx_spelling(text: &str) -> Option<&'static str> {
+    static BY_LOWER_CASE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    let by_lower_case = BY_LOWER_CASE.get_or_init(|| {
+        (spdx::identifiers::LICENSES.iter())
+            .map(|entry| (entry.name.to_ascii_lowercase(), entry.name))
+            .collect()
+    });
+    by_lower_case.get(&text.to_ascii_lowercase()).copied()
+}
+
 impl FromStr for License {
     type Err = String;
 
@@ -391,7 +409,7 @@ impl FromStr for License {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'+');
         if spdx_like {
-            Ok(license)
+            Ok(License(spdx_spelling(text).unwrap_or(text).to_string()))
         } else if license.is_url() {
             // As any URL of the records: it is the crate's `@id` of the
             // licence and DataCite's `rightsUri`.
@@ -836,7 +854,7 @@ mod tests {
         let url = "https://example.org/licence";
         assert_eq!(license(url).spdx_id(), None);
         assert_eq!(license(url).page().unwrap(), url);
-        for unlisted in ["CC-BY-4.0+", "LicenseRef-archive-terms", "cc-by-4.0"] {
+        for unlisted in ["CC-BY-4.0+", "LicenseRef-archive-terms", "cc-by-4.0+"] {
             assert_eq!(license(unlisted).spdx_id(), None, "{unlisted}");
             assert_eq!(license(unlisted).spdx_name(), None, "{unlisted}");
             assert_eq!(license(unlisted).page(), None, "{unlisted}");
@@ -852,7 +870,27 @@ mod tests {
             Some("GNU General Public License v2.0 or later")
         );
         assert_eq!(name("MIT+"), None);
-        assert_eq!(name("mit"), None);
+    }
+
+    #[test]
+    fn an_spdx_identifier_in_any_case_is_the_lists_spelling() {
+        let license = |text: &str| text.parse::<License>().unwrap();
+        for (written, listed) in [
+            ("cc-by-4.0", "CC-BY-4.0"),
+            ("mit", "MIT"),
+            ("gpl-2.0+", "GPL-2.0+"),
+            ("CC0-1.0", "CC0-1.0"),
+        ] {
+            assert_eq!(license(written).as_str(), listed);
+            assert_eq!(license(written).spdx_id(), Some(listed));
+        }
+        for unlisted in [
+            "cc-by-4.0+",
+            "LicenseRef-Archive",
+            "https://example.org/MIT",
+        ] {
+            assert_eq!(license(unlisted).as_str(), unlisted);
+        }
     }
 
     #[test]

@@ -407,13 +407,16 @@ fn an_origin_written_as_a_doi_is_related_as_a_doi() {
     validators().invenio_validate(&invenio).assert_valid();
 }
 
-/// The seeds' [`DISPUTED`] collection, its claim licensed `CC-BY-4.0+` (an
-/// SPDX expression: 4.0 or any later version) and its answer under
-/// terms of its own (`LicenseRef-archive-terms`), packed.
+/// The seeds' [`DISPUTED`] collection, licensed `cc-by-4.0` (CC-BY-4.0,
+/// as SPDX identifiers match in any case), its claim licensed
+/// `CC-BY-4.0+` (an SPDX expression: 4.0 or any later version) and its
+/// answer under terms of its own (`LicenseRef-archive-terms`), packed.
 pub fn licence_expressions_bundle(dir: &Dir) -> PathBuf {
+    assert!(DISPUTED.contains("license = \"CC-BY-4.0\"\n"));
     dir.create(
         "licences/collection.toml",
         DISPUTED
+            .replace("license = \"CC-BY-4.0\"\n", "license = \"cc-by-4.0\"\n")
             .replace(
                 "language = \"de-CH\"\n",
                 "language = \"de-CH\"\nlicense = \"CC-BY-4.0+\"\n",
@@ -443,7 +446,8 @@ fn only_a_licence_on_the_spdx_list_is_an_spdx_identifier() {
         let record = read_json(&out.join(record));
         record.pointer(key).unwrap().clone()
     };
-    // The collection's CC-BY-4.0 is an identifier on the list.
+    // The collection's cc-by-4.0 is an identifier on the list, spelt as
+    // the list spells it.
     assert_eq!(
         rights(&datacite, "collection.json", "/rightsList"),
         serde_json::json!([{
