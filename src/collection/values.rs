@@ -390,9 +390,13 @@ impl License {
 /// case it is written; `+` is part of it (`GPL-2.0+` is on the list,
 /// `CC-BY-4.0+` is not).
 fn spdx_spelling(text: &str) -> Option<&'static str> {
+    let list = spdx::identifiers::LICENSES;
+    if let Ok(index) = list.binary_search_by(|entry| entry.name.cmp(text)) {
+        return Some(list[index].name);
+    }
     static BY_LOWER_CASE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     let by_lower_case = BY_LOWER_CASE.get_or_init(|| {
-        (spdx::identifiers::LICENSES.iter())
+        (list.iter())
             .map(|entry| (entry.name.to_ascii_lowercase(), entry.name))
             .collect()
     });
