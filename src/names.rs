@@ -220,8 +220,8 @@ const LINE_SEPARATORS: [char; 2] = ['\u{2028}', '\u{2029}'];
 /// What bagit-python and bdbag misread in a manifest line naming `path`:
 /// they read the line as Python text, stripped of the white space at its
 /// ends (Unicode's, as Rust's `char::is_whitespace`, not only ASCII) and
-/// broken at a line separator. A space and control characters are left to
-/// `trailing-dot-space` and `windows-chars`.
+/// broken at a line separator. A space is left to `trailing-dot-space`;
+/// control characters never get here, as the path rules refuse them.
 fn python_line_problem(path: &str) -> Option<String> {
     if let Some(separator) = path.chars().find(|c| LINE_SEPARATORS.contains(c)) {
         return Some(format!(

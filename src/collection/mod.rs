@@ -200,6 +200,7 @@ pub struct Contested {
     Display,
     EnumString,
     IntoStaticStr,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::str::FromStr;
 
+use strum::IntoEnumIterator;
+
 use super::cell_error;
 use super::cells::{assessor, disputing_work, person, place};
 use super::columns::Columns;
@@ -267,9 +269,7 @@ impl Sheet<'_> {
                     line,
                     position,
                     Column::Status,
-                    format!(
-                        "unknown status {text:?}: expected unassessed, uncontested or contested"
-                    ),
+                    format!("unknown status {text:?}: expected {}", status_words()),
                 ),
             }
         }
@@ -324,6 +324,16 @@ impl Sheet<'_> {
                 None
             }
         }
+    }
+}
+
+/// The statuses there are, in words: `unassessed, uncontested or contested`.
+fn status_words() -> String {
+    let statuses: Vec<&str> = Status::iter().map(<&str>::from).collect();
+    match statuses.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
