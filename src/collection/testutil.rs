@@ -61,8 +61,10 @@ pub fn license() -> impl Strategy<Value = License> {
         "CC-BY-4.0",
         "CC0-1.0",
         "MIT",
-        // The same licence in other case: one entity in a crate.
+        // The same licence in other case, and as its SPDX page: one entity
+        // in a crate.
         "mit",
+        "https://spdx.org/licenses/MIT",
         "https://rightsstatements.org/vocab/InC/1.0/",
     ])
     .prop_map(|s| s.parse().unwrap())

@@ -419,7 +419,14 @@ impl FromStr for License {
             // licence and DataCite's `rightsUri`.
             text.parse::<WebUrl>()
                 .map_err(|error| format!("invalid license: {error}"))?;
-            Ok(license)
+            // The SPDX page of a listed licence is that licence: read as its
+            // id, it is one entity in the crate with the id written as such.
+            let page_of = ["https://spdx.org/licenses/", "http://spdx.org/licenses/"]
+                .iter()
+                .find_map(|page| text.strip_prefix(page))
+                .map(|id| id.strip_suffix(".html").unwrap_or(id))
+                .and_then(spdx_spelling);
+            Ok(page_of.map_or(license, |id| License(id.to_string())))
         } else {
             Err(format!(
                 "invalid license {text:?}: expected an SPDX identifier such as CC-BY-4.0 or an http(s) URL"
@@ -894,6 +901,20 @@ mod tests {
             "https://example.org/MIT",
         ] {
             assert_eq!(license(unlisted).as_str(), unlisted);
+        }
+        // A listed licence's SPDX page is that licence.
+        for page in [
+            "https://spdx.org/licenses/CC-BY-4.0",
+            "http://spdx.org/licenses/cc-by-4.0.html",
+        ] {
+            assert_eq!(license(page).as_str(), "CC-BY-4.0");
+        }
+        for other in [
+            "https://spdx.org/licenses/CC-BY-4.0+",
+            "https://spdx.org/licenses/",
+            "https://spdx.org/licenses/preview/",
+        ] {
+            assert_eq!(license(other).as_str(), other);
         }
     }
 
