@@ -83,18 +83,33 @@ impl<'a> ScriptText<'a> {
     }
 
     fn write_text(&mut self, text: &str) -> io::Result<()> {
+        let bytes = text.as_bytes();
         let mut plain = 0;
-        for (at, c) in text.char_indices() {
+        let mut at = 0;
+        while at < bytes.len() {
+            // Only these bytes start `<` or a character HTML 5 forbids: the
+            // ASCII controls and DEL, and the lead bytes of U+0080 to U+009F
+            // (0xC2), U+FDD0 to U+FFFF (0xEF) and the other planes (0xF0 and
+            // up). None is a continuation byte, so each starts a character;
+            // the rest of the text, nearly all of it, is passed over a byte
+            // at a time.
+            let byte = bytes[at];
+            if !(byte == b'<' || byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte >= 0xEF) {
+                at += 1;
+                continue;
+            }
+            let c = text[at..].chars().next().expect("a character starts here");
             if c == '<' || is_forbidden(c) {
-                self.out.write_all(&text.as_bytes()[plain..at])?;
+                self.out.write_all(&bytes[plain..at])?;
                 let mut units = [0; 2];
                 for unit in c.encode_utf16(&mut units) {
                     write!(self.out, "\\u{unit:04x}")?;
                 }
                 plain = at + c.len_utf8();
             }
+            at += c.len_utf8();
         }
-        self.out.write_all(&text.as_bytes()[plain..])
+        self.out.write_all(&bytes[plain..])
     }
 }
 
