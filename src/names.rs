@@ -411,30 +411,62 @@ pub fn collisions(paths: &[&str]) -> Vec<Collision> {
     found
 }
 
+/// What the names policy finds among a set of paths, at one of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathProblem {
+    /// The check it breaks.
+    pub check: NameCheck,
+    /// Index of the path it is found at.
+    pub path: usize,
+    /// Index of the earlier path it clashes with, if it is a clash.
+    pub clashes_with: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The problems of `paths`: each path's alone ([`path_problems`], of its
+/// NFC form), in order, then the clashes between them ([`collisions`]).
+pub fn problems(paths: &[&str]) -> Vec<PathProblem> {
+    let alone = paths.iter().enumerate().flat_map(|(index, path)| {
+        path_problems(&nfc(path))
+            .into_iter()
+            .map(move |(check, message)| PathProblem {
+                check,
+                path: index,
+                clashes_with: None,
+                message,
+            })
+    });
+    let clashes = collisions(paths).into_iter().map(|collision| PathProblem {
+        check: collision.check,
+        path: collision.second,
+        clashes_with: Some(collision.first),
+        message: collision.message,
+    });
+    alone.chain(clashes).collect()
+}
+
 /// Checks every record's path against `policy`. Each finding's path is
 /// the record's file; its message names the record and its line.
 pub fn check_records(loaded: &LoadedCollection, policy: &NamePolicy) -> Vec<Finding> {
     let records = &loaded.records;
     let place = |index: usize| RecordPlace { loaded, index };
-    let mut findings = Vec::new();
-    for index in 0..records.len() {
-        let file = records.file(index);
-        for (check, what) in path_problems(&nfc(file)) {
-            let message = format!("{}: {what}", place(index));
-            findings.push(policy.finding(check, file, message));
-        }
-    }
     let paths: Vec<&str> = (0..records.len()).map(|i| records.file(i)).collect();
-    for collision in collisions(&paths) {
-        let message = format!(
-            "{} and {}: {}",
-            place(collision.first),
-            place(collision.second),
-            collision.message
-        );
-        findings.push(policy.finding(collision.check, paths[collision.second], message));
-    }
-    findings
+    problems(&paths)
+        .into_iter()
+        .map(|problem| {
+            let message = match problem.clashes_with {
+                None => format!("{}: {}", place(problem.path), problem.message),
+                Some(first) => format!(
+                    "{} and {}: {}",
+                    place(first),
+                    place(problem.path),
+                    problem.message
+                ),
+            };
+            policy.finding(problem.check, paths[problem.path], message)
+        })
+        .collect()
 }
 
 /// "document `id` (collection.toml:LINE)", naming a record in messages.

@@ -271,20 +271,10 @@ fn name_findings(documents: &[Document], policy: &NamePolicy) -> Vec<Finding> {
         }
         finding
     };
-    let mut findings = Vec::new();
-    for file in &files {
-        for (check, what) in names::path_problems(&names::nfc(file)) {
-            findings.push(finding(check, file, what));
-        }
-    }
-    for collision in names::collisions(&files) {
-        findings.push(finding(
-            collision.check,
-            files[collision.second],
-            collision.message,
-        ));
-    }
-    findings
+    names::problems(&files)
+        .into_iter()
+        .map(|problem| finding(problem.check, files[problem.path], problem.message))
+        .collect()
 }
 
 /// The bag's name: its directory's, or its zip's without the extension.
