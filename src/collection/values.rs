@@ -421,10 +421,12 @@ impl FromStr for License {
                 .map_err(|error| format!("invalid license: {error}"))?;
             // The SPDX page of a listed licence is that licence: read as its
             // id, it is one entity in the crate with the id written as such.
-            let page_of = ["https://spdx.org/licenses/", "http://spdx.org/licenses/"]
-                .iter()
-                .find_map(|page| text.strip_prefix(page))
-                .map(|id| id.strip_suffix(".html").unwrap_or(id))
+            let id = strip_any_prefix(
+                text,
+                &["https://spdx.org/licenses/", "http://spdx.org/licenses/"],
+            );
+            let page_of = (id != text)
+                .then(|| id.strip_suffix(".html").unwrap_or(id))
                 .and_then(spdx_spelling);
             Ok(page_of.map_or(license, |id| License(id.to_string())))
         } else {
