@@ -167,7 +167,11 @@ string_value!(
     { "minLength": 1 }
 );
 
-/// A BCP 47 language tag such as `en`, `ru` or `de-CH` (syntax check only).
+/// A BCP 47 language tag such as `en`, `ru` or `de-CH`, kept as written:
+/// well formed (RFC 5646 §2.1) and valid (§2.2.9), every subtag in the
+/// IANA Language Subtag Registry that the `language-tags` crate carries, no
+/// variant or extension twice, and an extended language subtag only after
+/// its registered prefix (§3.1.8: `zh-yue`, not `en-yue`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LanguageTag(String);
 
@@ -182,22 +186,21 @@ impl FromStr for LanguageTag {
     type Err = String;
 
     fn from_str(text: &str) -> Result<LanguageTag, String> {
-        let mut subtags = text.split('-');
-        let primary = subtags.next().unwrap_or_default();
-        let primary_ok = (2..=8).contains(&primary.len())
-            && primary.bytes().all(|b| b.is_ascii_alphabetic())
-            || primary.eq_ignore_ascii_case("x")
-            || primary.eq_ignore_ascii_case("i");
-        let rest_ok = subtags
-            .clone()
-            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
-        let singleton_last = primary.len() == 1 && subtags.next().is_none();
-        if !primary_ok || !rest_ok || singleton_last {
-            return Err(format!(
-                "invalid language tag {text:?}: expected a BCP 47 tag such as en, ru or de-CH"
-            ));
+        let tag = language_tags::LanguageTag::parse(text).map_err(|e| {
+            format!(
+                "invalid language tag {text:?}: {e}; expected a BCP 47 tag such as en, ru or de-CH"
+            )
+        })?;
+        match tag.validate() {
+            // The registry's variant prefixes are recommendations: a tag
+            // that does not follow them is still valid (RFC 5646 §2.2.9).
+            Ok(()) | Err(language_tags::ValidationError::WrongVariantPrefix) => {
+                Ok(LanguageTag(text.to_string()))
+            }
+            Err(e) => Err(format!(
+                "invalid language tag {text:?}: {e}; expected a BCP 47 tag such as en, ru or de-CH"
+            )),
         }
-        Ok(LanguageTag(text.to_string()))
     }
 }
 
@@ -789,7 +792,25 @@ mod tests {
 
     #[test]
     fn language_tags() {
-        for good in ["en", "ru", "de-CH", "zh-Hant-TW", "x-private", "sr-Latn"] {
+        for good in [
+            "en",
+            "ru",
+            "de-CH",
+            "zh-Hant-TW",
+            "x-private",
+            "sr-Latn",
+            "EN-us",
+            "zh-yue",
+            "i-klingon",
+            "es-419",
+            "de-CH-1901",
+            "en-u-ca-gregory",
+            "qaa",
+            "en-QX",
+            // A variant after a prefix the registry does not list is not
+            // recommended, but valid (RFC 5646 §2.2.9).
+            "en-rozaj",
+        ] {
             assert!(good.parse::<LanguageTag>().is_ok(), "{good:?} rejected");
         }
         for bad in [
@@ -800,6 +821,19 @@ mod tests {
             "en-",
             "x",
             "toolongtag9",
+            "en-a",
+            "en-US-US",
+            // Well formed, but not in the IANA registry.
+            "english",
+            "eng",
+            "xx",
+            "en-Abcd",
+            "en-AB",
+            "de-1234x",
+            // An extended language subtag only after its prefix.
+            "en-yue",
+            "de-1996-1996",
+            "en-a-bbb-a-ccc",
         ] {
             assert!(bad.parse::<LanguageTag>().is_err(), "{bad:?} accepted");
         }
