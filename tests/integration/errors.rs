@@ -38,6 +38,34 @@ fn a_record_error_has_its_code_file_line_and_field() {
 }
 
 #[test]
+fn a_language_tag_outside_the_registry_is_a_record_error_at_its_field() {
+    let dir = Dir::new();
+    let collection = dir.join("c");
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"X\"\nfile = \"x.txt\"\nlanguage = \"english\"\n"
+        ),
+    );
+    dir.create("c/x.txt", "x");
+    let document = error_document(&[
+        "pack".as_ref(),
+        &collection,
+        "-o".as_ref(),
+        &dir.join("out.zip"),
+    ]);
+    assert_eq!(document["code"], "record-invalid");
+    assert_eq!(document["line"], 12);
+    assert_eq!(document["field"], "document[1].language");
+    let message = document["records"][0]["message"].as_str().unwrap();
+    assert!(message.contains("\"english\""), "{message}");
+    assert!(
+        message.contains("IANA Language Subtag Registry"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_checksum_that_differs_is_placed_at_its_sha256() {
     let dir = Dir::new();
     dir.create("c/a.txt", "a\n");
