@@ -27,26 +27,25 @@ pub fn software_agent() -> String {
 /// The text of `bag-info.txt`; `allowed` are the names policy's checks
 /// that were allowed to warnings (see [`ALLOWED_TAG`]).
 pub fn bag_info(info: &CollectionInfo, oxum: PayloadOxum, allowed: &[NameCheck]) -> String {
+    let agent = software_agent();
+    let date = info.date.to_string();
+    let oxum = oxum.to_string();
+    let mut lines = vec![
+        ("Bag-Software-Agent", agent.as_str()),
+        (PROFILE_IDENTIFIER_LABEL, CORPACK_PROFILE_IDENTIFIER),
+        ("Bagging-Date", &date),
+        ("External-Identifier", info.id.as_str()),
+        ("Payload-Oxum", &oxum),
+    ];
+    lines.extend(allowed.iter().map(|check| (ALLOWED_TAG, check.into())));
+    let from_records = info.bag_info_fields().into_iter();
+    lines.extend(from_records.filter_map(|(_, label, value)| Some((label, value?))));
+    // By label, byte-wise; a stable sort keeps the allowed checks in order.
+    lines.sort_by_key(|&(label, _)| label);
     let mut tags = TagFile::default();
-    tags.push("Bag-Software-Agent", &software_agent());
-    tags.push(PROFILE_IDENTIFIER_LABEL, CORPACK_PROFILE_IDENTIFIER);
-    tags.push("Bagging-Date", &info.date.to_string());
-    if let Some(name) = &info.contact_name {
-        tags.push("Contact-Name", name);
+    for (label, value) in lines {
+        tags.push(label, value);
     }
-    if let Some(email) = &info.contact_email {
-        tags.push("Contact-Email", email);
-    }
-    for check in allowed {
-        tags.push(ALLOWED_TAG, check.into());
-    }
-    tags.push("External-Description", &info.description);
-    tags.push("External-Identifier", info.id.as_str());
-    tags.push("Payload-Oxum", &oxum.to_string());
-    if let Some(organization) = &info.source_organization {
-        tags.push("Source-Organization", organization);
-    }
-    tags.push("Title", &info.title);
     tags.to_text()
 }
 
@@ -208,6 +207,19 @@ source_organization = "Org""#,
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn bag_info_labels_are_in_byte_order() {
+        let mut info = info();
+        info.contact_name = Some("N".into());
+        info.contact_email = Some("n@example.org".into());
+        let text = bag_info(&info, PayloadOxum::default(), &[NameCheck::LongPath]);
+        let labels: Vec<&str> = text.lines().map(|l| l.split(':').next().unwrap()).collect();
+        let mut sorted = labels.clone();
+        sorted.sort();
+        assert_eq!(labels, sorted);
+        assert_eq!(labels.len(), 11, "{text}");
     }
 
     fn writer(dir: &Path) -> ArchiveWriter {

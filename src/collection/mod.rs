@@ -76,6 +76,34 @@ pub struct CollectionInfo {
     pub contact_email: Option<String>,
 }
 
+impl CollectionInfo {
+    /// The fields `bag-info.txt` holds as they are written, in the
+    /// records' order, each as its field in the records, its label and its
+    /// value: the one list that the tag file's writer and the records'
+    /// check of its line length both read.
+    pub fn bag_info_fields(&self) -> [(&'static str, &'static str, Option<&str>); 5] {
+        [
+            ("title", "Title", Some(&self.title)),
+            (
+                "description",
+                "External-Description",
+                Some(&self.description),
+            ),
+            (
+                "source_organization",
+                "Source-Organization",
+                self.source_organization.as_deref(),
+            ),
+            ("contact_name", "Contact-Name", self.contact_name.as_deref()),
+            (
+                "contact_email",
+                "Contact-Email",
+                self.contact_email.as_deref(),
+            ),
+        ]
+    }
+}
+
 /// The record of one document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

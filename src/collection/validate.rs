@@ -158,26 +158,7 @@ impl Rules {
         self.optional_name("source_organization", info.source_organization.as_deref());
         self.optional_name("contact_name", info.contact_name.as_deref());
         self.optional_name("contact_email", info.contact_email.as_deref());
-        let bag_info = [
-            ("title", "Title", Some(&info.title)),
-            (
-                "description",
-                "External-Description",
-                Some(&info.description),
-            ),
-            (
-                "source_organization",
-                "Source-Organization",
-                info.source_organization.as_ref(),
-            ),
-            ("contact_name", "Contact-Name", info.contact_name.as_ref()),
-            (
-                "contact_email",
-                "Contact-Email",
-                info.contact_email.as_ref(),
-            ),
-        ];
-        for (field, label, value) in bag_info {
+        for (field, label, value) in info.bag_info_fields() {
             if let Some(value) = value {
                 self.bag_info_line(field, label, value);
             }
