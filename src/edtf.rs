@@ -12,6 +12,10 @@
 //! and a date is never rewritten behind the archivist's back. Offsets keep
 //! the form written (`Z`, `+00`, `+00:00`), as the parser does.
 //!
+//! Unspecified digits go in a single date only (`193X`, `2004-06-XX`): in
+//! an interval's ends (`2004-06-XX/2004-07-03`) they are level 2, which the
+//! specification says, though the parser reads them.
+//!
 //! Generic tools do not read EDTF, so [`EdtfDate::interval`] also gives the
 //! widest span of calendar days a date can mean, which prints as a plain
 //! ISO 8601 interval (`1930-01-01/1939-12-31` for `193X`). The rules:
@@ -269,6 +273,19 @@ fn masked_years(
     }
 }
 
+/// Whether the date has an `X`: `193X`, `19XX`, `2004-XX`, `2004-XX-XX`,
+/// `2004-06-XX`.
+fn has_unspecified_digits(date: Date) -> bool {
+    matches!(
+        date.precision(),
+        Precision::Century(_)
+            | Precision::Decade(_)
+            | Precision::MonthOfYear(_)
+            | Precision::DayOfYear(_)
+            | Precision::DayOfMonth(..)
+    )
+}
+
 fn terminal_bound(terminal: Terminal) -> Bound {
     match terminal {
         Terminal::Open => Bound::Open,
@@ -322,21 +339,30 @@ impl FromStr for EdtfDate {
                 ));
             }
         };
+        let (dates, is_interval) = match parsed {
+            Edtf::Date(date) => ([Some(date), None], false),
+            Edtf::Interval(from, to) => ([Some(from), Some(to)], true),
+            Edtf::IntervalFrom(date, _) | Edtf::IntervalTo(_, date) => ([Some(date), None], true),
+            Edtf::DateTime(_) | Edtf::YYear(_) => ([None, None], false),
+        };
+        let mut dates = dates.into_iter().flatten();
         // `edtf` 0.2 reads a season with an unspecified day (`2004-23-XX`),
         // which no level has: a season has no days.
-        let dates = match parsed {
-            Edtf::Date(date) => [Some(date), None],
-            Edtf::Interval(from, to) => [Some(from), Some(to)],
-            Edtf::IntervalFrom(date, _) | Edtf::IntervalTo(_, date) => [Some(date), None],
-            Edtf::DateTime(_) | Edtf::YYear(_) => [None, None],
-        };
         if dates
-            .into_iter()
-            .flatten()
+            .clone()
             .any(|date| matches!(date.precision(), Precision::DayOfMonth(_, month) if month > 12))
         {
             return Err(format!(
                 "invalid EDTF date {text:?}: a season (21 to 24) has no days, known or not"
+            ));
+        }
+        // `edtf` 0.2 also reads unspecified digits in an interval's ends,
+        // which the specification puts at level 2 (its example is
+        // `2004-06-XX/2004-07-03`).
+        if is_interval && dates.any(has_unspecified_digits) {
+            return Err(format!(
+                "invalid EDTF date {text:?}: unspecified digits (X) in an interval \
+                 are EDTF level 2; write the interval's ends in full (2004-06/2004-07-03)"
             ));
         }
         let canonical = canonical_text(&parsed);
@@ -435,6 +461,16 @@ mod tests {
             "1XXX-XX",
             "XXXX-12-XX",
             "1984-1X",
+            // Unspecified digits in an interval are level 2 ("portions of a
+            // date within an interval may be designated as ... unspecified").
+            "2004-06-XX/2004-07-03",
+            "193X/1945",
+            "1936/194X",
+            "2004-XX/2005",
+            "2004-XX-XX/..",
+            "../19XX",
+            "/2004-06-XX",
+            "2004-06-XX?/2004-07-03",
         ] {
             assert!(level_2.parse::<EdtfDate>().is_err(), "{level_2:?} accepted");
         }
@@ -466,8 +502,8 @@ mod tests {
             let error = bad.parse::<EdtfDate>().unwrap_err();
             assert!(error.contains("ends"), "{bad}: {error}");
         }
-        // The widest readings may overlap: 2004-06-XX can be the 11th.
-        for good in ["2004-06-XX/2004-06-11", "2004-06/2004-06-03", "1964/1964"] {
+        // The widest readings may overlap: 2004-06 can be the 3rd.
+        for good in ["2004-06/2004-06-03", "2004-06-03/2004-06", "1964/1964"] {
             assert!(good.parse::<EdtfDate>().is_ok(), "{good}");
         }
     }
@@ -558,7 +594,6 @@ mod tests {
             ("/1985-04-12", "../1985-04-12"),
             ("/1985-04", "../1985-04-30"),
             ("/1985", "../1985-12-31"),
-            ("2004-06-XX/2004-07-03", "2004-06-01/2004-07-03"),
             ("1984~/2004-06", "1984-01-01/2004-06-30"),
             ("1984/2004-06~", "1984-01-01/2004-06-30"),
             ("1984~/2004~", "1984-01-01/2004-12-31"),
@@ -621,9 +656,10 @@ mod tests {
 
         use super::*;
 
-        /// A level 0 or 1 date (no interval), in canonical form, with the
-        /// first and last days it can mean.
-        fn single_date() -> impl Strategy<Value = (String, CalendarDay, CalendarDay)> {
+        /// A level 0 or 1 date with no unspecified digits, which can end an
+        /// interval, in canonical form, with the first and last days it can
+        /// mean.
+        fn specified_date() -> impl Strategy<Value = (String, CalendarDay, CalendarDay)> {
             let qualifier = prop::sample::select(vec!["", "?", "~", "%"]);
             let day_date = (-2000i64..=9999, 1u8..=12, 1u8..=31, qualifier.clone())
                 .prop_filter_map("a real day", |(year, month, day, q)| {
@@ -644,13 +680,6 @@ mod tests {
                     format!("{y:04}{q}"),
                     CalendarDay::new(y, 1, 1),
                     CalendarDay::new(y, 12, 31),
-                )
-            });
-            let decade = (0i64..=999).prop_map(|d| {
-                (
-                    format!("{d:03}X"),
-                    CalendarDay::new(d * 10, 1, 1),
-                    CalendarDay::new(d * 10 + 9, 12, 31),
                 )
             });
             let season = (0i64..=9998, 21u8..=24, qualifier).prop_map(|(y, s, q)| {
@@ -674,6 +703,19 @@ mod tests {
                 };
                 (format!("{y:04}-{s}{q}"), first, last)
             });
+            prop_oneof![day_date, month_date, year_date, season]
+        }
+
+        /// A level 0 or 1 date (no interval), in canonical form, with the
+        /// first and last days it can mean.
+        fn single_date() -> impl Strategy<Value = (String, CalendarDay, CalendarDay)> {
+            let decade = (0i64..=999).prop_map(|d| {
+                (
+                    format!("{d:03}X"),
+                    CalendarDay::new(d * 10, 1, 1),
+                    CalendarDay::new(d * 10 + 9, 12, 31),
+                )
+            });
             let unspecified_day = (0i64..=9999, 1u8..=12).prop_map(|(y, m)| {
                 (
                     format!("{y:04}-{m:02}-XX"),
@@ -681,14 +723,7 @@ mod tests {
                     CalendarDay::last_of_month(y, m),
                 )
             });
-            prop_oneof![
-                day_date,
-                month_date,
-                year_date,
-                decade,
-                season,
-                unspecified_day
-            ]
+            prop_oneof![specified_date(), decade, unspecified_day]
         }
 
         proptest! {
@@ -700,7 +735,7 @@ mod tests {
             }
 
             #[test]
-            fn an_interval_spans_its_ends(a in single_date(), b in single_date()) {
+            fn an_interval_spans_its_ends(a in specified_date(), b in specified_date()) {
                 let (start, end) = if a.1 <= b.1 { (a, b) } else { (b, a) };
                 let text = format!("{}/{}", start.0, end.0);
                 let parsed = text.parse::<EdtfDate>();
