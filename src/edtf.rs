@@ -329,7 +329,8 @@ impl FromStr for EdtfDate {
             Ok(parsed) => parsed,
             Err(edtf::ParseError::OutOfRange) => {
                 return Err(format!(
-                    "invalid EDTF date {text:?}: a month, day or year is out of range"
+                    "invalid EDTF date {text:?}: a month, day, year, time of day or time zone \
+                     offset is out of range"
                 ));
             }
             Err(_) => {
@@ -439,6 +440,19 @@ mod tests {
             "2004-21-XX/2005",
         ] {
             assert!(bad.parse::<EdtfDate>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn an_error_out_of_range_names_the_time_too() {
+        for (bad, named) in [
+            ("2003-02-29", "day"),
+            ("1985-04-12T25:00:00", "time of day"),
+            ("1985-04-12T24:00:00", "time of day"),
+            ("1985-04-12T23:20:30+24", "offset"),
+        ] {
+            let error = bad.parse::<EdtfDate>().unwrap_err();
+            assert!(error.contains(named), "{bad}: {error}");
         }
     }
 
