@@ -142,9 +142,12 @@ pub enum Code {
     /// A zip entry that inflates past its declared size, or declares more
     /// than deflate can produce from its compressed size.
     ZipBomb,
-    /// A zip entry name with non-ASCII bytes but no UTF-8 flag, read as
-    /// UTF-8 when it is valid UTF-8 and as CP437 (the zip default) when not.
-    ZipNameEncoding,
+    /// A zip entry name with non-ASCII bytes, not flagged UTF-8 and with
+    /// no Info-ZIP Unicode Path field that names it, read as IBM Code Page
+    /// 437, as the zip specification says (a warning: the tool that made
+    /// the zip may have meant another encoding, and then the manifests do
+    /// not name the file).
+    ZipNameCp437,
     /// `Payload-Oxum` is malformed, or given more than once.
     PayloadOxumInvalid,
     /// `Payload-Oxum` disagrees with the payload.

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 
 use crate::conformance::Verdict;
-use crate::rawzip::{RawEntry, UTF8_FLAG, bag, deflate_zeros, sha256, zip, zip_with_aliases};
+use crate::rawzip::{
+    RawEntry, UTF8_FLAG, bag, deflate_zeros, sha256, unicode_path, zip, zip_with_aliases,
+};
 use crate::rfc8493::{retag, write_bag};
 use crate::util::{Dir, corpack, sample_collection};
 use corpack::digest::Algorithm;
@@ -176,7 +178,16 @@ fn local_headers_that_disagree_with_the_central_directory_make_it_untrusted() {
         local_size: Some(4),
         ..RawEntry::stored("bag/data/a.txt", b"alpha")
     };
-    for entry in [renamed, resized] {
+    // The same name bytes, which a Unicode Path field renames in the local
+    // header alone.
+    let cp437 = b"bag/data/\x9Abersicht.txt";
+    let renamed_by_field = RawEntry {
+        name: cp437.to_vec(),
+        flags: 0,
+        local_extra: Some(unicode_path(crc32fast::hash(cp437), "bag/data/a.txt")),
+        ..RawEntry::stored("x", b"alpha")
+    };
+    for entry in [renamed, resized, renamed_by_field] {
         let entries = bag(vec![("data/a.txt", b"alpha", entry)]);
         let zip = write_zip(&dir, "t.zip", &entries);
         assert_untrusted(&verify_writing_nothing(&zip), "cannot be trusted");
@@ -264,25 +275,76 @@ fn names_that_are_not_utf8() {
         "name-not-utf8",
         "bag/data/\u{fffd}.txt",
     );
-    // Unflagged, valid UTF-8: read as UTF-8, with a warning.
-    let utf8 = RawEntry {
+}
+
+/// A zip entry name not flagged UTF-8 is IBM Code Page 437 (APPNOTE
+/// 4.4.4 bit 11, Appendix D), as Python's zipfile and so bdbag read it,
+/// unless an Info-ZIP Unicode Path field whose CRC-32 matches the name
+/// gives its UTF-8 (APPNOTE 4.6.9): the manifests are compared with that
+/// name.
+#[test]
+fn unflagged_names_are_cp437_unless_a_unicode_path_field_names_them() {
+    let dir = Dir::new();
+    let unflagged = |name: &[u8], extra: Vec<u8>| RawEntry {
+        name: name.to_vec(),
         flags: 0,
-        ..RawEntry::stored("bag/data/Überblick.txt", b"u")
-    };
-    let entries = bag(vec![("data/Überblick.txt", b"u", utf8)]);
-    let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
-    assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
-    assert!(verdict.has_at("zip-name-encoding", "bag/data/Überblick.txt"));
-    // Unflagged, not UTF-8: CP437 (0x9A is Ü), with a warning.
-    let cp437 = RawEntry {
-        name: b"bag/data/\x9Abersicht.txt".to_vec(),
-        flags: 0,
+        extra,
         ..RawEntry::stored("x", b"c")
     };
+    // 0x9A is Ü in CP437: the name is Übersicht.txt, with a warning.
+    let cp437 = unflagged(b"bag/data/\x9Abersicht.txt", Vec::new());
     let entries = bag(vec![("data/Übersicht.txt", b"c", cp437)]);
     let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
     assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
-    assert!(verdict.has_at("zip-name-encoding", "bag/data/Übersicht.txt"));
+    assert_eq!(
+        verdict.findings(),
+        [(
+            "warning".into(),
+            "zip-name-cp437".into(),
+            "bag/data/Übersicht.txt".into()
+        )]
+    );
+    // UTF-8 bytes unflagged are CP437 too (C3 9C is ├£), whatever the
+    // tool that wrote them meant: the manifest naming Überblick.txt does
+    // not find the file, as bdbag would not after extracting it.
+    let utf8 = unflagged("bag/data/Überblick.txt".as_bytes(), Vec::new());
+    for (listed, code) in [("data/Überblick.txt", 1), ("data/├£berblick.txt", 0)] {
+        let entries = bag(vec![(listed, b"c", utf8.clone())]);
+        let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+        assert_eq!(verdict.code, code, "{listed}: {:#?}", verdict.findings());
+        assert!(
+            verdict.has_at("zip-name-cp437", "bag/data/├£berblick.txt"),
+            "{:#?}",
+            verdict.findings()
+        );
+    }
+    // A Unicode Path field whose CRC-32 is the header name's gives the
+    // name, as Info-ZIP's zip writes it: no warning.
+    for header in [
+        &b"bag/data/\x9Aberblick.txt"[..],
+        "bag/data/Überblick.txt".as_bytes(),
+    ] {
+        let field = unicode_path(crc32fast::hash(header), "bag/data/Überblick.txt");
+        let entries = bag(vec![("data/Überblick.txt", b"c", unflagged(header, field))]);
+        let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+        assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
+        assert_eq!(verdict.findings(), []);
+    }
+    // One whose CRC-32 is another name's is ignored (APPNOTE 4.6.9).
+    let stale = unicode_path(crc32fast::hash(b"other"), "bag/data/Überblick.txt");
+    let entries = bag(vec![(
+        "data/Übersicht.txt",
+        b"c",
+        unflagged(b"bag/data/\x9Abersicht.txt", stale),
+    )]);
+    let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
+    assert!(verdict.has_at("zip-name-cp437", "bag/data/Übersicht.txt"));
+    // An ASCII name is the same read either way: no warning.
+    let ascii = unflagged(b"bag/data/plain.txt", Vec::new());
+    let entries = bag(vec![("data/plain.txt", b"c", ascii)]);
+    let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+    assert_eq!((verdict.code, verdict.findings()), (0, vec![]));
 }
 
 #[test]

@@ -29,6 +29,10 @@ pub struct RawEntry {
     pub local_name: Option<Vec<u8>>,
     /// A local-header uncompressed size differing from the central one.
     pub local_size: Option<u32>,
+    /// The extra field, in both headers.
+    pub extra: Vec<u8>,
+    /// A local-header extra field differing from the central one.
+    pub local_extra: Option<Vec<u8>>,
 }
 
 /// The UTF-8 name flag.
@@ -47,6 +51,8 @@ impl RawEntry {
             unix_mode: Some(0o100644),
             local_name: None,
             local_size: None,
+            extra: Vec::new(),
+            local_extra: None,
         }
     }
 
@@ -68,6 +74,18 @@ impl RawEntry {
             ..RawEntry::stored(name, b"")
         }
     }
+}
+
+/// An Info-ZIP Unicode Path extra field (0x7075, APPNOTE 4.6.9) giving
+/// `name` for a header name whose CRC-32 is `crc`.
+pub fn unicode_path(crc: u32, name: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    u16le(&mut out, 0x7075);
+    u16le(&mut out, 5 + name.len() as u16);
+    out.push(1);
+    u32le(&mut out, crc);
+    out.extend_from_slice(name.as_bytes());
+    out
 }
 
 fn u16le(out: &mut Vec<u8>, value: u16) {
@@ -92,6 +110,7 @@ pub fn zip_with_aliases(entries: &[RawEntry], aliases: &[(usize, &str)]) -> Vec<
     for entry in entries {
         offsets.push(out.len() as u32);
         let name = entry.local_name.as_ref().unwrap_or(&entry.name);
+        let extra = entry.local_extra.as_ref().unwrap_or(&entry.extra);
         u32le(&mut out, 0x0403_4b50);
         u16le(&mut out, 20);
         u16le(&mut out, entry.flags);
@@ -102,8 +121,9 @@ pub fn zip_with_aliases(entries: &[RawEntry], aliases: &[(usize, &str)]) -> Vec<
         u32le(&mut out, entry.data.len() as u32);
         u32le(&mut out, entry.local_size.unwrap_or(entry.size));
         u16le(&mut out, name.len() as u16);
-        u16le(&mut out, 0);
+        u16le(&mut out, extra.len() as u16);
         out.extend_from_slice(name);
+        out.extend_from_slice(extra);
         out.extend_from_slice(&entry.data);
     }
     let directory_start = out.len() as u32;
@@ -139,13 +159,14 @@ pub fn zip_with_aliases(entries: &[RawEntry], aliases: &[(usize, &str)]) -> Vec<
         u32le(&mut out, entry.data.len() as u32);
         u32le(&mut out, entry.size);
         u16le(&mut out, entry.name.len() as u16);
-        u16le(&mut out, 0); // extra
+        u16le(&mut out, entry.extra.len() as u16);
         u16le(&mut out, 0); // comment
         u16le(&mut out, 0); // disk
         u16le(&mut out, 0); // internal attributes
         u32le(&mut out, entry.unix_mode.map_or(0, |mode| mode << 16));
         u32le(&mut out, offset);
         out.extend_from_slice(&entry.name);
+        out.extend_from_slice(&entry.extra);
     }
     let directory_size = out.len() as u32 - directory_start;
     u32le(&mut out, 0x0605_4b50);

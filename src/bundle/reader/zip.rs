@@ -228,47 +228,48 @@ impl ZipBag {
 }
 
 /// The entry's name, or `None` (with a finding) if it is flagged UTF-8 but
-/// is not. A non-ASCII name without the flag is, by the zip specification,
-/// CP437, but many tools write UTF-8 without setting the flag: it is read as
-/// UTF-8 when it is valid UTF-8 (CP437 text almost never is) and as CP437
-/// otherwise, with a warning either way.
+/// is not. Unflagged, it is IBM Code Page 437 (APPNOTE 4.4.4 bit 11 and
+/// Appendix D), as Python's `zipfile`, and so bdbag, reads it: the same as
+/// ASCII, and with a warning when not ASCII, as the tool that made the zip
+/// may have meant another encoding. The `zip` crate has already taken the
+/// name of an Info-ZIP Unicode Path field whose CRC-32 matches the
+/// header's name (APPNOTE 4.6.9) and flagged the entry UTF-8.
 fn entry_name(
     entry: &::zip::read::ZipFileEntry<'_>,
     findings: &mut Vec<Finding>,
 ) -> Option<String> {
     let raw = entry.name_raw();
-    if raw.is_ascii() {
-        return Some(String::from_utf8_lossy(raw).into_owned());
-    }
     let flagged = entry.flags().as_u16() & UTF8_NAME_FLAG != 0;
-    match (std::str::from_utf8(raw), flagged) {
-        (Ok(name), true) => Some(name.to_string()),
-        (Err(_), true) => {
-            findings.push(Finding::error(
-                Code::NameNotUtf8,
-                String::from_utf8_lossy(raw),
-                "zip entry name is flagged UTF-8 but is not valid UTF-8; it is not read",
-            ));
-            None
-        }
-        (Ok(name), false) => {
-            findings.push(Finding::warning(
-                Code::ZipNameEncoding,
-                name,
-                "zip entry name is not flagged UTF-8; read as UTF-8, which it is",
-            ));
-            Some(name.to_string())
-        }
-        (Err(_), false) => {
-            let name = entry.name().ok()?.into_owned();
-            findings.push(Finding::warning(
-                Code::ZipNameEncoding,
-                &name,
-                "zip entry name is neither flagged nor valid UTF-8; read as CP437, the zip default",
-            ));
-            Some(name)
-        }
+    if raw.is_ascii() || flagged {
+        return match std::str::from_utf8(raw) {
+            Ok(name) => Some(name.to_string()),
+            Err(_) => {
+                findings.push(Finding::error(
+                    Code::NameNotUtf8,
+                    String::from_utf8_lossy(raw),
+                    "zip entry name is flagged UTF-8 but is not valid UTF-8; it is not read",
+                ));
+                None
+            }
+        };
     }
+    let name = oem_cp::decode_string_complete_table(raw, &oem_cp::code_table::DECODING_TABLE_CP437);
+    let as_utf8 = match std::str::from_utf8(raw) {
+        Ok(utf8) => format!(
+            "; as UTF-8, which a tool not setting the flag may have meant, it would be {utf8:?}: \
+             zip the bag again with a tool that sets it"
+        ),
+        Err(_) => String::new(),
+    };
+    findings.push(Finding::warning(
+        Code::ZipNameCp437,
+        &name,
+        format!(
+            "zip entry name is not flagged UTF-8, so it is read as IBM Code Page 437, as the \
+             zip specification says{as_utf8}"
+        ),
+    ));
+    Some(name)
 }
 
 const UNIX_TYPE_MASK: u32 = 0o170000;
