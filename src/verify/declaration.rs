@@ -8,7 +8,7 @@ use crate::bagit::PayloadOxum;
 use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration};
 use crate::bagit::tagfile::TagFile;
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
-use crate::bundle::reader::{BagStore, read_error_finding};
+use crate::bundle::reader::{BagStore, InPayload, read_error_finding};
 use crate::finding::{Code, Finding, Severity};
 
 /// The most of `bag-info.txt` that is read.
@@ -225,22 +225,53 @@ pub fn check_oxum(
             return;
         }
     };
-    let mut actual = PayloadOxum::default();
+    // The payload is the files listed under data/ and those left out for
+    // their names (their findings say why), whose sizes are known: those
+    // surely under data/ count, those whose names may be read as under
+    // data/ may count.
+    let mut least = PayloadOxum::default();
     for file in store.files().iter().filter(|f| f.path.starts_with("data/")) {
-        actual.add(file.size);
+        least.add(file.size);
     }
-    // The files whose names the store could not use are not among its
-    // files: their findings say so, and the payload cannot be counted.
-    let prefix = store.unusable_name_prefix();
-    let uncounted = store.findings().iter().any(|finding| {
-        let path = finding.path.strip_prefix(prefix).unwrap_or(&finding.path);
-        matches!(finding.code, Code::UnsafePath | Code::NameNotUtf8) && path.starts_with("data/")
-    });
-    if declared != actual && !uncounted {
+    let mut most = least;
+    let (mut unusable, mut perhaps) = (0, 0);
+    for file in store.unusable_files() {
+        match file.in_payload {
+            InPayload::Yes => {
+                least.add(file.size);
+                most.add(file.size);
+                unusable += 1;
+            }
+            InPayload::Perhaps => {
+                most.add(file.size);
+                unusable += 1;
+                perhaps += 1;
+            }
+            InPayload::No => {}
+        }
+    }
+    let possible = (least.octets..=most.octets).contains(&declared.octets)
+        && (least.files..=most.files).contains(&declared.files);
+    if !possible {
+        let actual = if perhaps == 0 {
+            least.to_string()
+        } else {
+            format!("from {least} to {most}")
+        };
+        let counted = match (unusable, perhaps) {
+            (0, _) => String::new(),
+            (_, 0) => format!(", counting the files whose names cannot be used ({unusable})"),
+            _ => format!(
+                ", counting the files whose names cannot be used ({unusable}, {perhaps} of them \
+                 perhaps not payload)"
+            ),
+        };
         findings.push(Finding::error(
             Code::PayloadOxumMismatch,
             *path,
-            format!("Payload-Oxum is {declared} (octets.files) but the payload has {actual}"),
+            format!(
+                "Payload-Oxum is {declared} (octets.files) but the payload has {actual}{counted}"
+            ),
         ));
     }
 }
@@ -253,7 +284,15 @@ mod tests {
     /// `(severity, code, message)` of what `check_oxum` finds for a
     /// `bag-info.txt` giving `values`, in a bag of 6 bytes in one file.
     fn oxum_findings(values: &[&str], rfc: bool) -> Vec<(Severity, Code, String)> {
-        let store = Memory::new(&[("data/a", b"hello\n")]);
+        oxum_findings_in(&Memory::new(&[("data/a", b"hello\n")]), values, rfc)
+    }
+
+    /// What `check_oxum` finds, as [`oxum_findings`], in `store`.
+    fn oxum_findings_in(
+        store: &Memory,
+        values: &[&str],
+        rfc: bool,
+    ) -> Vec<(Severity, Code, String)> {
         let mut tags = TagFile::default();
         for value in values {
             tags.push("Payload-Oxum", value);
@@ -263,7 +302,7 @@ mod tests {
             tags,
         };
         let mut findings = Findings::default();
-        check_oxum(&store, Some(&bag_info), rfc, &mut findings);
+        check_oxum(store, Some(&bag_info), rfc, &mut findings);
         (findings.into_vec().into_iter())
             .map(|f| (f.severity, f.code, f.message))
             .collect()
@@ -362,6 +401,35 @@ mod tests {
         }
         assert!(oxum_findings(&["6.1"], true).is_empty());
         assert!(oxum_findings(&[], true).is_empty());
+    }
+
+    #[test]
+    fn files_left_out_for_their_names_count_in_payload_oxum_surely_or_perhaps() {
+        use crate::bundle::reader::UnusableFile;
+
+        let unusable = |size, in_payload| UnusableFile { size, in_payload };
+        let store = Memory::new(&[("data/a", b"hello\n")]).with_unusable(&[
+            unusable(4, InPayload::Yes),
+            unusable(10, InPayload::Perhaps),
+            unusable(100, InPayload::No),
+        ]);
+        let mismatch = |oxum: &str| {
+            let findings = oxum_findings_in(&store, &[oxum], true);
+            assert!(findings.iter().all(|f| f.1 == Code::PayloadOxumMismatch));
+            findings.first().map(|f| f.2.clone())
+        };
+        // 10.2 for sure, 20.3 at most.
+        for possible in ["10.2", "20.3", "15.2", "10.3"] {
+            assert_eq!(mismatch(possible), None, "{possible}");
+        }
+        for impossible in ["6.1", "9.2", "10.1", "21.3", "10.4", "110.3"] {
+            assert!(mismatch(impossible).is_some(), "{impossible}");
+        }
+        assert_eq!(
+            mismatch("9.2").unwrap(),
+            "Payload-Oxum is 9.2 (octets.files) but the payload has from 10.2 to 20.3, counting \
+             the files whose names cannot be used (2, 1 of them perhaps not payload)"
+        );
     }
 
     #[test]

@@ -8,13 +8,14 @@ use super::findings::Findings;
 use super::manifests::{self, Manifests};
 use super::names::Resolver;
 use crate::bagit::{BAGIT_TXT, declaration};
-use crate::bundle::reader::{BagStore, StoredFile};
+use crate::bundle::reader::{BagStore, StoredFile, UnusableFile};
 use crate::finding::Finding;
 
 /// A bag held in memory: its files, sorted by path, and their bytes.
 pub struct Memory {
     files: Vec<StoredFile>,
     bytes: Vec<Vec<u8>>,
+    unusable: Vec<UnusableFile>,
 }
 
 impl Memory {
@@ -31,13 +32,24 @@ impl Memory {
                 })
                 .collect(),
             bytes: files.iter().map(|(_, bytes)| bytes.to_vec()).collect(),
+            unusable: Vec::new(),
         }
+    }
+
+    /// The same bag, with files left out for their names.
+    pub fn with_unusable(self, unusable: &[UnusableFile]) -> Memory {
+        let unusable = unusable.to_vec();
+        Memory { unusable, ..self }
     }
 }
 
 impl BagStore for Memory {
     fn location(&self) -> &Path {
         Path::new("bag")
+    }
+
+    fn unusable_files(&self) -> &[UnusableFile] {
+        &self.unusable
     }
     fn files(&self) -> &[StoredFile] {
         &self.files

@@ -52,6 +52,10 @@ fn verdict(bag: &Path) -> (i32, Vec<(String, String)>) {
     (output.status.code().unwrap(), findings)
 }
 
+fn has_code(findings: &[(String, String)], code: &str) -> bool {
+    findings.iter().any(|(c, _)| c == code)
+}
+
 fn has(findings: &[(String, String)], code: &str, path: &str) -> bool {
     findings.iter().any(|(c, p)| c == code && p == path)
 }
@@ -525,11 +529,15 @@ fn a_zip_with_zip64_end_records_it_did_not_need_verifies() {
 }
 
 /// A payload file whose name cannot be used in a bag (a backslash, as
-/// bagit-python writes it on Linux) is reported and never read; the
-/// Payload-Oxum that counts it is not called wrong for that.
+/// bagit-python writes it on Linux; not UTF-8, a directory's name too) is
+/// reported and never read; the Payload-Oxum that counts it is not called
+/// wrong for that, and one wrong for other reasons still is: the file's
+/// size is known, from the file system or the zip's central directory.
 #[test]
-fn a_file_of_an_unusable_name_does_not_make_payload_oxum_wrong() {
-    use crate::rawzip::{RawEntry, zip};
+fn a_file_of_an_unusable_name_is_counted_in_payload_oxum() {
+    use std::os::unix::ffi::OsStrExt;
+
+    use crate::rawzip::{RawEntry, UTF8_FLAG, zip};
 
     let dir = Dir::new();
     let root = dir.join("bag");
@@ -539,32 +547,49 @@ fn a_file_of_an_unusable_name_does_not_make_payload_oxum_wrong() {
         &[("data/a.txt", b"a\n"), ("data/back\\slash.txt", b"b\n")],
         &[corpack::digest::Algorithm::Sha256],
     );
-    // The same bag zipped under a top directory, as bundles are: the
-    // zip's finding names the entry, "bag/data/back\slash.txt".
-    let mut entries = Vec::new();
-    for sub in ["", "data/"] {
-        for entry in fs::read_dir(root.join(sub)).unwrap() {
+    let not_utf8 = root
+        .join("data")
+        .join(std::ffi::OsStr::from_bytes(b"d\xff"));
+    fs::create_dir(&not_utf8).unwrap();
+    fs::write(not_utf8.join("c.txt"), b"cc\n").unwrap();
+    // Two files of 2 bytes and one of 3; one wrong thing each.
+    for (oxum, wrong) in [("7.3", false), ("7.8", true), ("9.3", true), ("2.1", true)] {
+        fs::write(root.join("bag-info.txt"), format!("Payload-Oxum: {oxum}\n")).unwrap();
+        crate::rfc8493::retag(&root);
+        // The same bag zipped under a top directory, as bundles are: the
+        // zip's findings name the entries whole, "bag/data/back\slash.txt".
+        let mut entries = Vec::new();
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
             let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_file() {
-                let name = format!("bag/{sub}{}", entry.file_name().to_str().unwrap());
-                entries.push(RawEntry::stored(&name, &fs::read(entry.path()).unwrap()));
+            if entry.file_type().is_file() {
+                let relative = entry.path().strip_prefix(&root).unwrap();
+                let mut name = b"bag/".to_vec();
+                name.extend_from_slice(relative.as_os_str().as_bytes());
+                // Flagged UTF-8, which d\xff is not.
+                entries.push(RawEntry {
+                    flags: if name.is_ascii() { 0 } else { UTF8_FLAG },
+                    name,
+                    ..RawEntry::stored("x", &fs::read(entry.path()).unwrap())
+                });
             }
         }
-    }
-    let zipped = dir.create("bag.zip", zip(&entries));
-    for bag in [root, zipped] {
-        let (code, findings) = verdict(&bag);
-        assert_eq!(code, 1);
-        assert!(
-            findings.iter().any(|(code, path)| code == "unsafe-path"
-                && path.ends_with("data/back\\slash.txt")),
-            "{findings:?}"
-        );
-        assert!(
-            !findings
-                .iter()
-                .any(|(code, _)| code == "payload-oxum-mismatch"),
-            "{bag:?}: {findings:?}"
-        );
+        let zipped = dir.create("bag.zip", zip(&entries));
+        for bag in [&root, &zipped] {
+            let (code, findings) = verdict(bag);
+            assert_eq!(code, 1);
+            assert!(
+                findings
+                    .iter()
+                    .any(|(code, path)| code == "unsafe-path"
+                        && path.ends_with("data/back\\slash.txt")),
+                "{findings:?}"
+            );
+            assert!(has_code(&findings, "name-not-utf8"), "{findings:?}");
+            assert_eq!(
+                has_code(&findings, "payload-oxum-mismatch"),
+                wrong,
+                "{oxum} in {bag:?}: {findings:?}"
+            );
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::{BagStore, StoredFile};
+use super::{BagStore, InPayload, StoredFile, UnusableFile};
 use crate::bagit::path::unsafe_reason;
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding};
@@ -17,6 +17,7 @@ use crate::finding::{Code, Finding};
 pub struct DirectoryBag {
     root: PathBuf,
     files: Vec<StoredFile>,
+    unusable: Vec<UnusableFile>,
     dirs: HashSet<String>,
     findings: Vec<Finding>,
 }
@@ -28,11 +29,12 @@ impl DirectoryBag {
         let mut bag = DirectoryBag {
             root: root.to_path_buf(),
             files: Vec::new(),
+            unusable: Vec::new(),
             dirs: HashSet::new(),
             findings: Vec::new(),
         };
-        let mut walk = walkdir::WalkDir::new(root).follow_links(false).into_iter();
-        while let Some(entry) = walk.next() {
+        let mut unusable_dir: Option<PathBuf> = None;
+        for entry in walkdir::WalkDir::new(root).follow_links(false) {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) if error.depth() == 0 => {
@@ -56,26 +58,34 @@ impl DirectoryBag {
                 continue;
             }
             let file_type = entry.file_type();
+            // What is under a directory whose name cannot be used has its
+            // finding; its files are only counted, for Payload-Oxum.
+            if unusable_dir
+                .as_ref()
+                .is_some_and(|dir| entry.path().starts_with(dir))
+            {
+                if file_type.is_file() {
+                    bag.count_unusable(&entry);
+                }
+                continue;
+            }
             let Some(path) = bag.relative(entry.path()) else {
                 if file_type.is_dir() {
-                    walk.skip_current_dir();
+                    unusable_dir = Some(entry.path().to_path_buf());
+                } else if file_type.is_file() {
+                    bag.count_unusable(&entry);
                 }
                 continue;
             };
             if file_type.is_dir() {
                 bag.dirs.insert(path);
             } else if file_type.is_file() {
-                match entry.metadata() {
-                    Ok(metadata) => bag.files.push(StoredFile {
+                if let Some(size) = bag.size(&entry) {
+                    bag.files.push(StoredFile {
                         path,
-                        size: metadata.len(),
+                        size,
                         readable: true,
-                    }),
-                    Err(error) => bag.findings.push(Finding::error(
-                        Code::FileUnreadable,
-                        path,
-                        format!("cannot be read: {}", io::Error::from(error)),
-                    )),
+                    });
                 }
             } else {
                 let what = match fs::read_link(entry.path()) {
@@ -117,6 +127,35 @@ impl DirectoryBag {
         Some(text)
     }
 
+    /// The size of the regular file `entry`, or `None` (with a finding) if
+    /// it cannot be read.
+    fn size(&mut self, entry: &walkdir::DirEntry) -> Option<u64> {
+        match entry.metadata() {
+            Ok(metadata) => Some(metadata.len()),
+            Err(error) => {
+                self.findings.push(Finding::error(
+                    Code::FileUnreadable,
+                    self.relative_lossy(entry.path()),
+                    format!("cannot be read: {}", io::Error::from(error)),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Counts the regular file `entry`, whose name, or a directory's above
+    /// it, cannot be used.
+    fn count_unusable(&mut self, entry: &walkdir::DirEntry) {
+        let in_payload = if self.relative_lossy(entry.path()).starts_with("data/") {
+            InPayload::Yes
+        } else {
+            InPayload::No
+        };
+        if let Some(size) = self.size(entry) {
+            self.unusable.push(UnusableFile { size, in_payload });
+        }
+    }
+
     /// The bag path of `path` for messages, with invalid UTF-8 replaced.
     fn relative_lossy(&self, path: &Path) -> String {
         let relative = path.strip_prefix(&self.root).unwrap_or(path);
@@ -139,6 +178,10 @@ impl BagStore for DirectoryBag {
 
     fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    fn unusable_files(&self) -> &[UnusableFile] {
+        &self.unusable
     }
 
     fn is_dir(&self, path: &str) -> bool {

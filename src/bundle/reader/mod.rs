@@ -6,7 +6,8 @@
 //! at all (a name that could leave it, a name that is not UTF-8, a link, an
 //! encrypted zip entry, …) is reported by the store as a [`Finding`] when it
 //! is opened, and left out of [`BagStore::files`] or marked unreadable: no
-//! caller can read it by mistake.
+//! caller can read it by mistake. A regular file left out for its name is
+//! still counted, for Payload-Oxum ([`BagStore::unusable_files`]).
 
 mod directory;
 mod zip;
@@ -37,6 +38,29 @@ pub struct StoredFile {
     pub readable: bool,
 }
 
+/// A regular file left out of [`BagStore::files`] for its name, which a
+/// finding of the store gives: what Payload-Oxum needs of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnusableFile {
+    /// Size in bytes, as the store declares it.
+    pub size: u64,
+    /// Whether it is a payload file.
+    pub in_payload: InPayload,
+}
+
+/// Whether a file is in the payload, as far as its name tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InPayload {
+    /// It is under `data/`.
+    Yes,
+    /// It is not.
+    No,
+    /// It is under `data/` by one reading of its name and not by another:
+    /// a zip entry named `data\x` (a backslash is a separator on Windows),
+    /// or with `..`, or outside the bag's top directory.
+    Perhaps,
+}
+
 /// Something that holds a bag's files.
 pub trait BagStore: Sync {
     /// The directory or zip file.
@@ -48,11 +72,10 @@ pub trait BagStore: Sync {
     /// What was found wrong while listing the bag.
     fn findings(&self) -> &[Finding];
 
-    /// What the names in [`BagStore::findings`] of entries left out for
-    /// their names hold before the bag root: a zip's `"<top>/"` (or `""`),
-    /// as the entry is named whole; `""` for a directory.
-    fn unusable_name_prefix(&self) -> &str {
-        ""
+    /// The regular files left out of [`BagStore::files`] for their names
+    /// (each has its finding).
+    fn unusable_files(&self) -> &[UnusableFile] {
+        &[]
     }
 
     /// Whether the bag has a directory at `path` (no trailing `/`).

@@ -28,7 +28,7 @@ use ::zip::read::{ArchiveOffset, Config};
 use ::zip::{CompressionMethod, System, ZipArchive};
 use flate2::bufread::DeflateDecoder;
 
-use super::{BagStore, EntryError, StoredFile};
+use super::{BagStore, EntryError, InPayload, StoredFile, UnusableFile};
 use crate::bagit::path::unsafe_reason;
 use crate::bundle::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
@@ -51,9 +51,8 @@ const UTF8_NAME_FLAG: u16 = 1 << 11;
 pub struct ZipBag {
     location: PathBuf,
     file: SharedFile,
-    /// Entry name prefix of the bag root: `""` or `"<top>/"`.
-    prefix: String,
     files: Vec<StoredFile>,
+    unusable: Vec<UnusableFile>,
     /// Where the data of each file is, in the order of `files`.
     data: Vec<EntryData>,
     dirs: HashSet<String>,
@@ -127,11 +126,20 @@ impl ZipBag {
         let mut findings = Vec::new();
         let mut entries = Vec::new();
         let mut dir_names = Vec::new();
+        let mut left_out = Vec::new();
         for index in 0..archive.len() {
             let entry = archive
                 .by_index_data(index)
                 .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
+            // An entry left out for its name is counted, for Payload-Oxum,
+            // if it is a regular file, as a usable one would be.
+            let regular = !entry.name_raw().ends_with(b"/")
+                && unix_type(&entry).is_none_or(|kind| kind == UNIX_FILE);
             let Some(name) = entry_name(&entry, &mut findings) else {
+                if regular {
+                    let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+                    left_out.push((name, entry.size()));
+                }
                 continue;
             };
             let is_dir = name.ends_with('/') || unix_type(&entry) == Some(UNIX_DIR);
@@ -142,6 +150,9 @@ impl ZipBag {
                     &name,
                     format!("zip entry name cannot be used in a bag: {why}; it is not read"),
                 ));
+                if regular {
+                    left_out.push((name, entry.size()));
+                }
                 continue;
             }
             if is_dir {
@@ -184,6 +195,13 @@ impl ZipBag {
             });
         }
         let prefix = bag_prefix(entries.iter().map(|e| e.name.as_str()));
+        let unusable = left_out
+            .iter()
+            .map(|(name, size)| UnusableFile {
+                size: *size,
+                in_payload: in_payload(name, &prefix),
+            })
+            .collect();
         let mut listed = Vec::with_capacity(entries.len());
         for entry in entries {
             let Some(path) = entry.name.strip_prefix(&prefix) else {
@@ -218,8 +236,8 @@ impl ZipBag {
         Ok(ZipBag {
             location: location.to_path_buf(),
             file: archive.into_inner().into_inner(),
-            prefix,
             files,
+            unusable,
             data,
             dirs,
             findings,
@@ -325,6 +343,26 @@ fn refusal(entry: &Entry) -> Option<(Code, String)> {
     }
 }
 
+/// Whether the entry `name`, left out for its name, is a payload file of
+/// the bag at `prefix`: surely if it is under `data/` whether a backslash
+/// is a separator or not, and has no `..`; perhaps if either reading, or
+/// resolving `..`, may put it there.
+fn in_payload(name: &str, prefix: &str) -> InPayload {
+    let Some(path) = name.strip_prefix(prefix) else {
+        return InPayload::Perhaps;
+    };
+    let mut components = path.split(['/', '\\']);
+    if components.clone().any(|component| component == "..") {
+        InPayload::Perhaps
+    } else if path.starts_with("data/") {
+        InPayload::Yes
+    } else if components.find(|c| !c.is_empty() && *c != ".") == Some("data") {
+        InPayload::Perhaps
+    } else {
+        InPayload::No
+    }
+}
+
 /// The bag root inside a zip: the root itself if it has `bagit.txt`, else
 /// the one top-level directory every entry is in, else the root (whose
 /// missing `bagit.txt` verify then reports, as for a directory).
@@ -352,8 +390,8 @@ impl BagStore for ZipBag {
         &self.findings
     }
 
-    fn unusable_name_prefix(&self) -> &str {
-        &self.prefix
+    fn unusable_files(&self) -> &[UnusableFile] {
+        &self.unusable
     }
 
     fn is_dir(&self, path: &str) -> bool {
@@ -582,6 +620,29 @@ mod tests {
         assert_eq!(prefix(&["b/bagit.txt", "c/x"]), "");
         assert_eq!(prefix(&["b/bagit.txt", "top-level-file"]), "");
         assert_eq!(prefix(&[]), "");
+    }
+
+    #[test]
+    fn entries_left_out_for_their_names_are_payload_surely_or_perhaps() {
+        use InPayload::{No, Perhaps, Yes};
+
+        for (name, expected) in [
+            ("b/data/back\\slash.txt", Yes),
+            ("b/data/\u{fffd}.txt", Yes),
+            ("b/data//x", Yes),
+            ("b/data\\x", Perhaps),
+            ("b/data/../x", Perhaps),
+            ("b/../b/data/x", Perhaps),
+            ("/b/data/x", Perhaps),
+            ("b\\data\\x", Perhaps),
+            ("b/back\\slash.txt", No),
+            ("b/x/../../data/x", Perhaps),
+        ] {
+            assert_eq!(in_payload(name, "b/"), expected, "{name}");
+        }
+        assert_eq!(in_payload("/data/x", ""), Perhaps);
+        assert_eq!(in_payload("/etc/passwd", ""), No);
+        assert_eq!(in_payload("C:/data/x", ""), No);
     }
 
     fn read_entry(data: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
