@@ -135,6 +135,15 @@ fn duplicate_names_make_the_zip_untrusted() {
         &alpha_bag(vec![RawEntry::stored("bag/data/a.txt", b"other")]),
     );
     assert_untrusted(&verify_writing_nothing(&zip), "duplicate");
+    // Names of other bytes, one UTF-8, one CP437, that read the same.
+    let cp437 = RawEntry {
+        name: b"bag/data/\x9Abersicht.txt".to_vec(),
+        flags: 0,
+        ..RawEntry::stored("x", b"other")
+    };
+    let utf8 = RawEntry::stored("bag/data/Übersicht.txt", b"one");
+    let zip = write_zip(&dir, "t.zip", &alpha_bag(vec![utf8, cp437]));
+    assert_untrusted(&verify_writing_nothing(&zip), "duplicate");
 }
 
 #[test]

@@ -127,6 +127,7 @@ impl ZipBag {
         let mut entries = Vec::new();
         let mut dir_names = Vec::new();
         let mut left_out = Vec::new();
+        let mut non_ascii_names = HashSet::new();
         for index in 0..archive.len() {
             let entry = archive
                 .by_index_data(index)
@@ -142,6 +143,14 @@ impl ZipBag {
                 }
                 continue;
             };
+            // The zip crate refuses names of the same bytes; names of other
+            // bytes, not ASCII, can read the same: one UTF-8, one CP437.
+            if !name.is_ascii() && !non_ascii_names.insert(name.clone()) {
+                return Err(unreadable(format!(
+                    "the zip archive cannot be trusted: duplicate entry name {name:?}, read from \
+                     names of different bytes (UTF-8, CP437 or a Unicode Path field)"
+                )));
+            }
             let is_dir = name.ends_with('/') || unix_type(&entry) == Some(UNIX_DIR);
             let trimmed = name.trim_end_matches('/');
             if let Some(why) = unsafe_reason(trimmed) {
