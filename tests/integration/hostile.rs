@@ -196,7 +196,13 @@ fn local_headers_that_disagree_with_the_central_directory_make_it_untrusted() {
         local_extra: Some(unicode_path(crc32fast::hash(cp437), "bag/data/a.txt")),
         ..RawEntry::stored("x", b"alpha")
     };
-    for entry in [renamed, resized, renamed_by_field] {
+    // The same name bytes, UTF-8 in one header and CP437 in the other, as
+    // Python's zipfile refuses them.
+    let reflagged = RawEntry {
+        local_flags: Some(0),
+        ..RawEntry::stored("bag/data/Übersicht.txt", b"alpha")
+    };
+    for entry in [renamed, resized, renamed_by_field, reflagged] {
         let entries = bag(vec![("data/a.txt", b"alpha", entry)]);
         let zip = write_zip(&dir, "t.zip", &entries);
         assert_untrusted(&verify_writing_nothing(&zip), "cannot be trusted");

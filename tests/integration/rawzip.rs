@@ -33,6 +33,8 @@ pub struct RawEntry {
     pub extra: Vec<u8>,
     /// A local-header extra field differing from the central one.
     pub local_extra: Option<Vec<u8>>,
+    /// Local-header flags differing from the central ones.
+    pub local_flags: Option<u16>,
 }
 
 /// The UTF-8 name flag.
@@ -53,6 +55,7 @@ impl RawEntry {
             local_size: None,
             extra: Vec::new(),
             local_extra: None,
+            local_flags: None,
         }
     }
 
@@ -113,7 +116,7 @@ pub fn zip_with_aliases(entries: &[RawEntry], aliases: &[(usize, &str)]) -> Vec<
         let extra = entry.local_extra.as_ref().unwrap_or(&entry.extra);
         u32le(&mut out, 0x0403_4b50);
         u16le(&mut out, 20);
-        u16le(&mut out, entry.flags);
+        u16le(&mut out, entry.local_flags.unwrap_or(entry.flags));
         u16le(&mut out, entry.method);
         u16le(&mut out, 0); // time
         u16le(&mut out, 0x21); // date: 1980-01-01

@@ -33,7 +33,7 @@ use crate::bagit::path::unsafe_reason;
 use crate::bundle::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
-use crate::positional::read_at;
+use crate::positional::{read_at, read_exact_at};
 
 /// The most bytes an entry may declare per compressed byte: deflate's own
 /// ceiling (a 258-byte match coded in two bits), so no honest entry is
@@ -136,6 +136,15 @@ impl ZipBag {
             // if it is a regular file, as a usable one would be.
             let regular = !entry.name_raw().ends_with(b"/")
                 && unix_type(&entry).is_none_or(|kind| kind == UNIX_FILE);
+            let agrees = name_flag_agrees(&shared.file, &entry)
+                .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
+            if !agrees {
+                let name = String::from_utf8_lossy(entry.name_raw());
+                return Err(unreadable(format!(
+                    "the zip archive cannot be trusted: the local header and central directory \
+                     record of {name:?} disagree on whether its name is UTF-8"
+                )));
+            }
             let Some(name) = entry_name(&entry, &mut findings) else {
                 if regular {
                     let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
@@ -297,6 +306,31 @@ fn entry_name(
         ),
     ));
     Some(name)
+}
+
+/// Whether the local header of `entry` says, as its central directory
+/// record does, whether the name is UTF-8 (general purpose bit 11), or its
+/// name is ASCII, the same either way: names of the same bytes read as
+/// UTF-8 by one and as CP437 by the other are two names, which Python's
+/// `zipfile` refuses. The `zip` crate compares the names' bytes and their
+/// Unicode Path fields, not this flag.
+fn name_flag_agrees(file: &File, entry: &::zip::read::ZipFileEntry<'_>) -> io::Result<bool> {
+    // An ASCII name, once any Unicode Path field is applied, has no bytes
+    // the flag changes: no header needs reading again.
+    if entry.name_raw().is_ascii() {
+        return Ok(true);
+    }
+    let flag = |bytes: &[u8]| u16::from_le_bytes([bytes[0], bytes[1]]) & UTF8_NAME_FLAG;
+    let mut central = [0; 2];
+    read_exact_at(file, &mut central, entry.central_header_start() + 8)?;
+    let mut local = [0; 30];
+    read_exact_at(file, &mut local, entry.header_start())?;
+    if flag(&central) == flag(&local[6..8]) {
+        return Ok(true);
+    }
+    let mut name = vec![0; usize::from(u16::from_le_bytes([local[26], local[27]]))];
+    read_exact_at(file, &mut name, entry.header_start() + 30)?;
+    Ok(name.is_ascii())
 }
 
 const UNIX_TYPE_MASK: u32 = 0o170000;
