@@ -374,3 +374,50 @@ fn a_licence_url_holding_what_no_url_may_hold_is_a_record_error() {
             .stdout(contains("collection.license: invalid license"));
     }
 }
+
+/// A zip entry name not flagged UTF-8 is CP437 to Python's zipfile, so to
+/// bdbag, as to corpack: they agree on which bag it makes valid, and a
+/// name whose two headers disagree on the flag is refused by both.
+#[test]
+fn corpack_and_bdbag_read_zip_names_not_flagged_utf8_alike() {
+    use crate::rawzip::{RawEntry, bag, zip};
+
+    let dir = Dir::new();
+    let unflagged = |name: &[u8]| RawEntry {
+        name: name.to_vec(),
+        flags: 0,
+        ..RawEntry::stored("x", b"c")
+    };
+    let utf8_bytes = "bag/data/Überblick.txt".as_bytes();
+    let cases = [
+        // 0x9A is Ü in CP437.
+        (
+            "data/Übersicht.txt",
+            unflagged(b"bag/data/\x9Abersicht.txt"),
+            0,
+        ),
+        // UTF-8 bytes read as CP437: C3 9C is ├£.
+        ("data/Überblick.txt", unflagged(utf8_bytes), 1),
+        ("data/├£berblick.txt", unflagged(utf8_bytes), 0),
+        (
+            "data/Überblick.txt",
+            RawEntry {
+                local_flags: Some(0),
+                ..RawEntry::stored("bag/data/Überblick.txt", b"c")
+            },
+            2,
+        ),
+    ];
+    for (listed, entry, expected) in cases {
+        let zip = dir.create("t.zip", zip(&bag(vec![(listed, b"c", entry)])));
+        let status = corpack().arg("verify").arg(&zip).output().unwrap().status;
+        assert_eq!(status.code(), Some(expected), "{listed}");
+        let bdbag = validators().bdbag_validate(&zip);
+        assert_eq!(
+            bdbag.is_valid(),
+            expected == 0,
+            "{listed}: {}",
+            bdbag.output()
+        );
+    }
+}
