@@ -57,8 +57,13 @@ pub(super) fn check_sidecar(
         Err(error) => return Err(Error::io(path, error)),
     };
     let text = String::from_utf8_lossy(&text);
-    let fields: Vec<&str> = text.split_whitespace().collect();
-    let [digest, INVENTORY] = fields.as_slice() else {
+    // §3.6: the digest, spaces or tabs, the name; what follows the name
+    // (the line end) is not judged.
+    let line = text.trim_end();
+    let fields = line
+        .split_once([' ', '\t'])
+        .map(|(digest, name)| (digest, name.trim_start_matches([' ', '\t'])));
+    let Some((digest, INVENTORY)) = fields.filter(|(digest, _)| !digest.is_empty()) else {
         findings.add(
             OcflCode::E061,
             &relative,
@@ -98,6 +103,9 @@ mod tests {
             (format!("{digest}  inventory.json\n"), vec![]),
             (format!("{digest} inventory.jsn\n"), vec!["E061"]),
             (digest.clone(), vec!["E061"]),
+            // Spaces or tabs between the two, and nothing before the digest.
+            (format!(" {digest} inventory.json\n"), vec!["E061"]),
+            (format!("{digest}\ninventory.json\n"), vec!["E061"]),
             (
                 format!("{} inventory.json\n", "0".repeat(128)),
                 vec!["E060"],
