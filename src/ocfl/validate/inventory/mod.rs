@@ -168,6 +168,22 @@ mod tests {
     }
 
     #[test]
+    fn what_the_specification_allows_has_no_finding() {
+        let cases = [
+            // RFC 3339 §5.6: `T` and `Z` may be lower case; §5.7: a leap
+            // second is 23:59:60 in UTC, whatever the offset.
+            ("/versions/v1/created", json!("2026-11-25t00:00:00z")),
+            ("/versions/v1/created", json!("2016-12-31T23:59:60Z")),
+            ("/versions/v1/created", json!("2017-01-01T05:29:60+05:30")),
+        ];
+        for (pointer, value) in cases {
+            let mut json = valid();
+            set(&mut json, pointer, Some(value));
+            assert_eq!(codes(&json), Vec::<String>::new(), "{json}");
+        }
+    }
+
+    #[test]
     fn each_broken_rule_gives_its_code() {
         let block = valid()["versions"]["v1"].clone();
         let v1 = "/versions/v1";
@@ -198,6 +214,19 @@ mod tests {
                 "/versions/v1/created",
                 Some(json!("2026-11-25T00:00Z")),
             ),
+            // RFC 3339's grammar has `T` (or `t`) between date and time, not
+            // the space its note lets applications read; a leap second is
+            // 23:59:60 in UTC.
+            (
+                "E049",
+                "/versions/v1/created",
+                Some(json!("2026-11-25 00:00:00Z")),
+            ),
+            (
+                "E049",
+                "/versions/v1/created",
+                Some(json!("2026-11-25T12:00:60Z")),
+            ),
             ("E050", "/versions/v1/state", Some(json!({"AB": ["a.txt"]}))),
             ("E107", "/manifest/cd", Some(json!(["v1/content/b.txt"]))),
             ("E096", "/manifest/AB", Some(json!(["v1/content/b.txt"]))),
@@ -219,6 +248,7 @@ mod tests {
                 "/versions/v1/user",
                 Some(json!({"address": "mailto:a@b"})),
             ),
+            ("E054", "/versions/v1/user/address", Some(json!(1))),
             ("W008", "/versions/v1/user", Some(json!({"name": "n"}))),
             (
                 "W009",

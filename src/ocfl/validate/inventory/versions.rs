@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Timelike;
 use serde_json::{Map, Value};
 
 use super::{Checker, string_array};
@@ -240,8 +241,8 @@ impl Checker<'_> {
             }
             Some(other) => {
                 self.add(
-                    OcflCode::W009,
-                    format!("version {name}: the user address {other} is not a URI"),
+                    OcflCode::E054,
+                    format!("version {name}: the user address must be a string, not {other}"),
                 );
                 None
             }
@@ -253,10 +254,19 @@ impl Checker<'_> {
     }
 }
 
-/// RFC 3339 `date-time`: a date, `T`, a time to the second (optional
-/// fraction) and a time zone (`Z` or an offset).
+/// RFC 3339 `date-time` (§5.6): a date, `T`, a time to the second
+/// (optional fraction) and a time zone (`Z` or an offset); `t` and `z` may
+/// be lower case. chrono also reads the space that §5.6's note lets
+/// applications write, which is not the grammar's, and a leap second at any
+/// minute, where §5.7 has it only at 23:59:60 UTC.
 fn is_rfc3339_to_seconds(text: &str) -> bool {
-    chrono::DateTime::parse_from_rfc3339(text).is_ok()
+    let Ok(datetime) = chrono::DateTime::parse_from_rfc3339(text) else {
+        return false;
+    };
+    let time = datetime.naive_utc().time();
+    let leap_second = time.nanosecond() >= 1_000_000_000;
+    matches!(text.as_bytes().get(10), Some(b'T' | b't'))
+        && (!leap_second || (time.hour(), time.minute()) == (23, 59))
 }
 
 #[cfg(test)]
