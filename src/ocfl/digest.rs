@@ -1,6 +1,6 @@
 //! The digest algorithms an OCFL object may name: `sha512` and `sha256` for
 //! content addressing, and for fixity those of the specification's table
-//! plus extension 0001's.
+//! plus extension 0001's (0009's, less `size`).
 
 use std::io::{self, Read};
 
@@ -65,6 +65,13 @@ impl DigestAlgorithm {
             DigestAlgorithm::Sha512_256 => Box::new(Sha512_256::default()),
         }
     }
+}
+
+/// Whether `name` is in the fixity vocabulary (§3.5.4, E056): the
+/// specification's table or extension 0009's, which is extension 0001's
+/// with `size`, the one name corpack does not compute (ignored, E028).
+pub fn is_fixity_name(name: &str) -> bool {
+    name == "size" || name.parse::<DigestAlgorithm>().is_ok()
 }
 
 /// Reads `reader` to its end once, hashing with every one of `algorithms`;

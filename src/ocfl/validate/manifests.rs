@@ -98,8 +98,9 @@ impl Object<'_> {
                 OcflCode::E092,
             )];
             for (name, block) in &inventory.fixity {
-                // Algorithms outside the specification and extension 0001
-                // are ignored, as the specification requires (E028).
+                // A registered algorithm corpack does not compute (`size`)
+                // is ignored, as the specification requires (E028); an
+                // unregistered one is the inventory's finding (E056).
                 if let Ok(algorithm) = name.parse::<DigestAlgorithm>() {
                     blocks.push((algorithm, block, OcflCode::E093));
                 }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{Checker, string_array};
 use crate::ocfl::code::OcflCode;
+use crate::ocfl::digest::is_fixity_name;
 use crate::ocfl::inventory::{DigestMap, Inventory, VersionNum, path_conflicts, path_problem};
 
 impl Checker<'_> {
@@ -94,6 +95,12 @@ impl Checker<'_> {
         };
         for (algorithm, block) in blocks {
             let what = format!("fixity.{algorithm}");
+            if !is_fixity_name(algorithm) {
+                self.add(
+                    OcflCode::E056,
+                    format!("`{what}`: {algorithm:?} is no digest algorithm of the specification or extension 0009"),
+                );
+            }
             let Value::Object(entries) = block else {
                 self.add(
                     OcflCode::E057,

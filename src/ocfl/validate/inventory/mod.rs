@@ -175,6 +175,12 @@ mod tests {
             ("/versions/v1/created", json!("2026-11-25t00:00:00z")),
             ("/versions/v1/created", json!("2016-12-31T23:59:60Z")),
             ("/versions/v1/created", json!("2017-01-01T05:29:60+05:30")),
+            // Fixity algorithms of extension 0009's table, supported or not.
+            (
+                "/fixity",
+                json!({"blake2b-160": {"aa": ["v1/content/a.txt"]}}),
+            ),
+            ("/fixity", json!({"size": {"0": ["v1/content/a.txt"]}})),
         ];
         for (pointer, value) in cases {
             let mut json = valid();
@@ -258,6 +264,11 @@ mod tests {
             ("E047", v1, Some(json!("a version"))),
             ("E111", "/fixity", Some(json!([]))),
             ("E057", "/fixity", Some(json!({"md5": []}))),
+            (
+                "E056",
+                "/fixity",
+                Some(json!({"foo512": {"aa": ["v1/content/a.txt"]}})),
+            ),
             (
                 "E097",
                 "/fixity",
