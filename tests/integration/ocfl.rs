@@ -205,6 +205,47 @@ fn an_ocfl_1_0_object_is_judged_by_its_own_version() {
 }
 
 #[test]
+fn what_ocfl_py_and_the_specification_reject_is_invalid() {
+    let Some(shared) = shared_dir() else { return };
+    let dir = Dir::new();
+    let fixture = shared.join("conformance/ocfl/1.1/good-objects/spec-ex-full");
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 3] = [
+        // §3.5.4: no algorithm of the specification or extension 0009.
+        ("E056", |inventory| {
+            inventory["fixity"]["foo512"] = serde_json::json!({"ab": ["v1/content/image.tiff"]});
+        }),
+        // RFC 3339's grammar has `T` between date and time.
+        ("E049", |inventory| {
+            inventory["versions"]["v1"]["created"] = "2018-01-01 01:01:01Z".into();
+        }),
+        ("E054", |inventory| {
+            inventory["versions"]["v1"]["user"]["address"] = 1.into();
+        }),
+    ];
+    for (code, edit) in edits {
+        let object = dir.join(code);
+        copy_tree(&fixture, &object);
+        edit_inventory(&object, edit);
+        edit_inventory(&object.join("v3"), edit);
+        validators().ocfl_validate(&object).assert_invalid();
+        let (status, codes) = verdict(&object);
+        assert_eq!(status, 1, "{code}: {codes:?}");
+        assert!(codes.contains(code), "{code}: {codes:?}");
+    }
+    // §3.6: nothing before the digest.
+    let object = dir.join("E061");
+    copy_tree(&fixture, &object);
+    let sidecar = object.join("inventory.json.sha512");
+    let text = fs::read_to_string(&sidecar).unwrap();
+    fs::write(&sidecar, format!(" {text}")).unwrap();
+    validators().ocfl_validate(&object).assert_invalid();
+    let (status, codes) = verdict(&object);
+    assert_eq!(status, 1, "{codes:?}");
+    assert!(codes.contains("E061"), "{codes:?}");
+}
+
+#[test]
 fn an_empty_directory_is_neither_bag_nor_object() {
     let dir = Dir::new();
     let (status, codes) = verdict(dir.path());
