@@ -17,6 +17,7 @@ impl Checker<'_> {
         &mut self,
         object: &Map<String, Value>,
         key: &str,
+        algorithm: Option<&str>,
         not_object: OcflCode,
         bad_entry: OcflCode,
     ) -> Option<DigestMap> {
@@ -34,19 +35,28 @@ impl Checker<'_> {
                 return None;
             }
         };
-        self.content_paths(key, entries, bad_entry, OcflCode::E096)
+        self.content_paths(key, entries, algorithm, bad_entry, OcflCode::E096)
     }
 
     fn content_paths(
         &mut self,
         what: &str,
         entries: &Map<String, Value>,
+        algorithm: Option<&str>,
         bad_entry: OcflCode,
         duplicate_digest: OcflCode,
     ) -> Option<DigestMap> {
         let mut map = DigestMap::new();
         let mut lowercase = BTreeMap::new();
+        let hex_code = algorithm.and_then(hex_encoding_code);
         for (digest, paths) in entries {
+            let hex = !digest.is_empty() && digest.bytes().all(|b| b.is_ascii_hexdigit());
+            if let Some(code) = hex_code.filter(|_| !hex) {
+                self.add(
+                    code,
+                    format!("`{what}`: the digest {digest:?} is not hex-encoded"),
+                );
+            }
             let Some(paths) = string_array(paths) else {
                 self.add(
                     bad_entry,
@@ -108,7 +118,13 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            if let Some(map) = self.content_paths(&what, entries, OcflCode::E057, OcflCode::E097) {
+            if let Some(map) = self.content_paths(
+                &what,
+                entries,
+                Some(algorithm),
+                OcflCode::E057,
+                OcflCode::E097,
+            ) {
                 fixity.insert(algorithm.clone(), map);
             }
         }
@@ -188,5 +204,17 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+}
+
+/// The code of the specification's requirement that digests of
+/// `algorithm` be hex-encoded (§3.4), for the algorithms that have one.
+fn hex_encoding_code(algorithm: &str) -> Option<OcflCode> {
+    match algorithm {
+        "sha1" => Some(OcflCode::E029),
+        "sha256" => Some(OcflCode::E030),
+        "sha512" => Some(OcflCode::E031),
+        "blake2b-512" => Some(OcflCode::E032),
+        _ => None,
     }
 }

@@ -79,7 +79,13 @@ pub fn parse(bytes: &[u8], path: &str, findings: &mut Findings) -> Parsed {
     let content_directory = check.content_directory(&object);
     let versions = check.versions(&object);
     let head = check.head(&object, versions.as_ref());
-    let manifest = check.digest_map(&object, "manifest", OcflCode::E106, OcflCode::E092);
+    let manifest = check.digest_map(
+        &object,
+        "manifest",
+        parsed.digest_algorithm_name.as_deref(),
+        OcflCode::E106,
+        OcflCode::E092,
+    );
     let fixity = check.fixity(&object);
     let (Some(algorithm), Some(versions), Some(manifest)) = (algorithm, versions, manifest) else {
         return parsed;
@@ -236,6 +242,13 @@ mod tests {
             ("E050", "/versions/v1/state", Some(json!({"AB": ["a.txt"]}))),
             ("E107", "/manifest/cd", Some(json!(["v1/content/b.txt"]))),
             ("E096", "/manifest/AB", Some(json!(["v1/content/b.txt"]))),
+            // §3.4: the specification's algorithms are hex-encoded.
+            ("E031", "/manifest/zz", Some(json!(["v1/content/b.txt"]))),
+            (
+                "E029",
+                "/fixity",
+                Some(json!({"sha1": {"a-b": ["v1/content/a.txt"]}})),
+            ),
             (
                 "E101",
                 content,
