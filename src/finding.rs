@@ -129,8 +129,9 @@ pub enum Code {
     /// A symbolic link, device, FIFO or socket: never followed nor read.
     NotRegularFile,
     /// An operating system's own file (`.DS_Store`, `Thumbs.db`,
-    /// `desktop.ini`, `__MACOSX/`, …): in a bag's payload, clutter; in a
-    /// collection directory, not referenced and not packed.
+    /// `desktop.ini`, `__MACOSX/`, …): in a bag's payload, clutter; beside
+    /// the bag's directory in a zip, left out of the bag; in a collection
+    /// directory, not referenced and not packed.
     SystemFile,
     /// An encrypted zip entry: its content cannot be verified.
     ZipEntryEncrypted,

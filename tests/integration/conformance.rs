@@ -358,7 +358,7 @@ fn zipped_bags_get_the_same_verdicts_as_directories() {
         } else {
             String::new()
         };
-        zip_directory(&bag, &top, &zip);
+        zip_directory(&bag, &top, &[], &zip);
         let plain = verify_json(&bag, &[]);
         let zipped = verify_json(&zip, &[]);
         let codes = |v: &Verdict| {
@@ -381,8 +381,9 @@ fn zipped_bags_get_the_same_verdicts_as_directories() {
 }
 
 /// Zips the bag directory `bag`, its entry names prefixed with `top`
-/// (`""` for a bag at the root of the zip, or `"name/"`).
-fn zip_directory(bag: &Path, top: &str, zip: &Path) {
+/// (`""` for a bag at the root of the zip, or `"name/"`), then the entries
+/// `extra` (name and content) as they are named.
+pub fn zip_directory(bag: &Path, top: &str, extra: &[(&str, &[u8])], zip: &Path) {
     let mut writer = ::zip::ZipWriter::new(fs::File::create(zip).unwrap());
     let options = ::zip::write::SimpleFileOptions::default();
     for entry in walkdir::WalkDir::new(bag).min_depth(1).sort_by_file_name() {
@@ -395,6 +396,10 @@ fn zip_directory(bag: &Path, top: &str, zip: &Path) {
             writer.start_file(name, options).unwrap();
             std::io::copy(&mut fs::File::open(entry.path()).unwrap(), &mut writer).unwrap();
         }
+    }
+    for (name, bytes) in extra {
+        writer.start_file(*name, options).unwrap();
+        std::io::Write::write_all(&mut writer, bytes).unwrap();
     }
     writer.finish().unwrap();
 }

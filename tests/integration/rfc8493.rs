@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use corpack::bagit::manifest::encode_path;
 use corpack::digest::{Algorithm, MultiHasher};
 
-use crate::conformance::{Verdict, verify_json};
+use crate::conformance::{Verdict, verify_json, zip_directory};
 use crate::util::Dir;
 
 /// The payload of the sample bags.
@@ -807,4 +807,33 @@ fn fast_checks_completeness_and_oxum_only() {
     assert_eq!(verdict.count("files_checked"), 0);
     fs::write(bag.join("data/a.txt"), "ALPHA!\n").unwrap();
     assert_invalid(&verify_json(&bag, &["--fast"]), "payload-oxum-mismatch");
+}
+
+#[test]
+fn a_zip_holds_one_bag_directory_beside_operating_system_clutter() {
+    // macOS Finder zips a folder `bag` as `bag/…` and `__MACOSX/bag/._…`:
+    // the clutter beside the bag's directory is not part of the bag and
+    // does not hide it.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let zip = dir.join("bag.zip");
+    for (clutter, top) in [
+        ("__MACOSX/bag/._a.txt", "__MACOSX"),
+        (".DS_Store", ".DS_Store"),
+        ("._bag", "._bag"),
+    ] {
+        zip_directory(&bag, "bag/", &[(clutter, b"x")], &zip);
+        let verdict = verify_json(&zip, &[]);
+        assert_valid(&verdict);
+        assert_eq!(
+            verdict.findings(),
+            [("warning".into(), "system-file".into(), top.into())],
+            "{clutter}"
+        );
+    }
+    // Anything else beside it: the zip does not hold one bag directory.
+    for other in ["other/x.txt", "README.txt"] {
+        zip_directory(&bag, "bag/", &[(other, b"x")], &zip);
+        assert_invalid(&verify_json(&zip, &[]), "bagit-txt-missing");
+    }
 }

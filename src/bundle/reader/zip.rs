@@ -18,7 +18,7 @@
 //! archive's size. The CRC-32 and the size are checked at the end of each
 //! entry. A zip inside the payload is payload: it is hashed, never opened.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Take};
 use std::path::{Path, PathBuf};
@@ -29,7 +29,7 @@ use ::zip::{CompressionMethod, System, ZipArchive};
 use flate2::bufread::DeflateDecoder;
 
 use super::{BagStore, EntryError, InPayload, StoredFile, UnusableFile};
-use crate::bagit::path::unsafe_reason;
+use crate::bagit::path::{is_system_file, unsafe_reason};
 use crate::bundle::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
@@ -221,8 +221,13 @@ impl ZipBag {
             })
             .collect();
         let mut listed = Vec::with_capacity(entries.len());
+        // Entries outside the bag's directory, all clutter: count by name.
+        let mut clutter: BTreeMap<String, usize> = BTreeMap::new();
         for entry in entries {
             let Some(path) = entry.name.strip_prefix(&prefix) else {
+                *clutter
+                    .entry(top_level(&entry.name).to_string())
+                    .or_default() += 1;
                 continue;
             };
             let refusal = refusal(&entry);
@@ -235,6 +240,16 @@ impl ZipBag {
                 readable: refusal.is_none(),
             };
             listed.push((file, entry.data));
+        }
+        for (top, count) in clutter {
+            findings.push(Finding::warning(
+                Code::SystemFile,
+                top,
+                format!(
+                    "operating-system clutter (Finder, Explorer) beside the bag's directory in \
+                     the zip, {count} entries; not part of the bag"
+                ),
+            ));
         }
         listed.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         let (files, data): (Vec<StoredFile>, Vec<EntryData>) = listed.into_iter().unzip();
@@ -408,16 +423,26 @@ fn in_payload(name: &str, prefix: &str) -> InPayload {
 
 /// The bag root inside a zip: the root itself if it has `bagit.txt`, else
 /// the one top-level directory every entry is in, else the root (whose
-/// missing `bagit.txt` verify then reports, as for a directory).
+/// missing `bagit.txt` verify then reports, as for a directory). Entries
+/// that are operating-system clutter at the top level (`__MACOSX/`,
+/// `.DS_Store`, `._bag`), which Finder and Explorer add when they zip a
+/// folder, are not counted.
 fn bag_prefix<'a>(names: impl Iterator<Item = &'a str> + Clone) -> String {
     if names.clone().any(|name| name == "bagit.txt") {
         return String::new();
     }
-    let mut tops = names.map(|name| name.split_once('/').map(|(top, _)| top));
+    let mut tops = names
+        .filter(|name| !is_system_file(top_level(name)))
+        .map(|name| name.split_once('/').map(|(top, _)| top));
     match tops.next() {
         Some(Some(top)) if tops.all(|t| t == Some(top)) => format!("{top}/"),
         _ => String::new(),
     }
+}
+
+/// The first component of an entry name.
+fn top_level(name: &str) -> &str {
+    name.split_once('/').map_or(name, |(top, _)| top)
 }
 
 impl BagStore for ZipBag {
@@ -662,6 +687,10 @@ mod tests {
         assert_eq!(prefix(&["b/data/a"]), "b/");
         assert_eq!(prefix(&["b/bagit.txt", "c/x"]), "");
         assert_eq!(prefix(&["b/bagit.txt", "top-level-file"]), "");
+        assert_eq!(
+            prefix(&["b/bagit.txt", "__MACOSX/b/._x", ".DS_Store"]),
+            "b/"
+        );
         assert_eq!(prefix(&[]), "");
     }
 
