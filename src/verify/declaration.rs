@@ -55,16 +55,16 @@ pub struct BagInfo {
 }
 
 /// Which file of the bag holds its bag-info elements: `bag-info.txt`, or
-/// `package-info.txt`, its name before 0.96; `None` if it has neither
-/// (both are optional).
+/// before 0.96 `package-info.txt`, its name then, where a `bag-info.txt`
+/// beside it is only another tag file; `None` if it has neither (both are
+/// optional).
 pub fn bag_info_path(store: &dyn BagStore, declaration: &Declaration) -> Option<&'static str> {
-    if store.contains("bag-info.txt") {
-        Some("bag-info.txt")
-    } else if declaration.version < (0, 96) && store.contains("package-info.txt") {
-        Some("package-info.txt")
+    let names: &[&'static str] = if declaration.version < (0, 96) {
+        &["package-info.txt", "bag-info.txt"]
     } else {
-        None
-    }
+        &["bag-info.txt"]
+    };
+    names.iter().copied().find(|name| store.contains(name))
 }
 
 /// Reads `bag-info.txt` (or `package-info.txt`, its name before 0.96), if

@@ -402,6 +402,13 @@ fn package_info_is_bag_info_before_0_96() {
     assert_valid(&verify_json(&bag, &[]));
     rewrite(&bag, "package-info.txt", "Payload-Oxum: 12.2\n");
     assert_invalid(&verify_json(&bag, &[]), "payload-oxum-mismatch");
+    // A bag-info.txt beside it is only another tag file.
+    rewrite(&bag, "bag-info.txt", "Payload-Oxum: 11.2\n");
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "payload-oxum-mismatch");
+    assert!(verdict.has_at("payload-oxum-mismatch", "package-info.txt"));
+    fs::remove_file(bag.join("bag-info.txt")).unwrap();
+    retag(&bag);
     // From 0.96 it is only another tag file.
     rewrite(
         &bag,
