@@ -2,9 +2,10 @@
 //!
 //! corpack writes SHA-256 and SHA-512 manifests. It verifies the checksums
 //! of the algorithms below (MD5 and SHA-1 accepted but flagged as weak);
-//! a manifest of any other algorithm (`blake2b512`, …) is read, and
+//! a manifest of any other algorithm (`blake3`, …) is read, and
 //! its checksums are left unverified (`algorithm-unsupported`).
 
+use blake2::Blake2b512;
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384};
@@ -49,6 +50,11 @@ pub enum Algorithm {
     Sha384,
     /// SHA-512.
     Sha512,
+    /// BLAKE2b-512, also read from `blake2b`, the name bagit-python gives
+    /// it (Python's `hashlib.blake2b`, whose digest is 512 bits).
+    #[strum(to_string = "blake2b512", serialize = "blake2b")]
+    #[serde(rename = "blake2b512")]
+    Blake2b512,
 }
 
 impl Algorithm {
@@ -60,7 +66,7 @@ impl Algorithm {
             Algorithm::Sha224 => 56,
             Algorithm::Sha256 => 64,
             Algorithm::Sha384 => 96,
-            Algorithm::Sha512 => 128,
+            Algorithm::Sha512 | Algorithm::Blake2b512 => 128,
         }
     }
 
@@ -78,6 +84,7 @@ impl Algorithm {
             Algorithm::Sha256 => Hasher::Sha256(Sha256::new()),
             Algorithm::Sha384 => Hasher::Sha384(Sha384::new()),
             Algorithm::Sha512 => Hasher::Sha512(Sha512::new()),
+            Algorithm::Blake2b512 => Hasher::Blake2b512(Blake2b512::new()),
         }
     }
 }
@@ -97,6 +104,8 @@ pub enum Hasher {
     Sha384(Sha384),
     /// SHA-512.
     Sha512(Sha512),
+    /// BLAKE2b-512.
+    Blake2b512(Blake2b512),
 }
 
 impl Hasher {
@@ -109,6 +118,7 @@ impl Hasher {
             Hasher::Sha256(h) => h.update(bytes),
             Hasher::Sha384(h) => h.update(bytes),
             Hasher::Sha512(h) => h.update(bytes),
+            Hasher::Blake2b512(h) => h.update(bytes),
         }
     }
 
@@ -126,6 +136,7 @@ impl Hasher {
             Hasher::Sha256(h) => h.finalize().to_vec(),
             Hasher::Sha384(h) => h.finalize().to_vec(),
             Hasher::Sha512(h) => h.finalize().to_vec(),
+            Hasher::Blake2b512(h) => h.finalize().to_vec(),
         }
     }
 }

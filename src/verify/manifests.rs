@@ -539,25 +539,22 @@ mod tests {
 
     #[test]
     fn a_manifest_of_an_unsupported_algorithm_is_read_like_any_other() {
-        let blake2b512 = "ab".repeat(64);
+        let blake3 = "ab".repeat(32);
         let text = format!(
-            "{blake2b512}  data/a\n{blake2b512}  data/missing\nnot a manifest line\n\
-             {blake2b512}  ../../etc/passwd\n{}  data/a\n{blake2b512}  data/a\n",
-            "cd".repeat(32)
+            "{blake3}  data/a\n{blake3}  data/missing\nnot a manifest line\n\
+             {blake3}  ../../etc/passwd\n{}  data/a\n{blake3}  data/a\n",
+            "cd".repeat(64)
         );
-        let store = Memory::new(&[
-            ("data/a", b"a"),
-            ("manifest-blake2b512.txt", text.as_bytes()),
-        ]);
+        let store = Memory::new(&[("data/a", b"a"), ("manifest-blake3.txt", text.as_bytes())]);
         let (manifests, findings) = read_manifests(&store);
         let manifest = &manifests.list[0];
         assert_eq!(manifest.algorithm, None);
-        assert_eq!(manifest.digest(0), Some(&[0xab; 64][..]));
-        let unread = Manifest::new("manifest-blake2b512.txt", None, false, 2);
+        assert_eq!(manifest.digest(0), Some(&[0xab; 32][..]));
+        let unread = Manifest::new("manifest-blake3.txt", None, false, 2);
         assert_eq!(unread.digest(0), None);
         assert!(manifest.lists(&store, "data/a") && manifest.lists(&store, "data/missing"));
         assert!(manifests.has_unsafe_path);
-        let name = "manifest-blake2b512.txt";
+        let name = "manifest-blake3.txt";
         assert_eq!(
             codes(&findings),
             [
@@ -576,8 +573,8 @@ mod tests {
         let store = Memory::new(&[
             ("data/a", b"a"),
             (
-                "manifest-blake2b512.txt",
-                format!("{blake2b512}  data/a\n").as_bytes(),
+                "manifest-blake3.txt",
+                format!("{blake3}  data/a\n").as_bytes(),
             ),
             ("manifest-sha256.txt", sha256.as_bytes()),
         ]);
@@ -589,7 +586,7 @@ mod tests {
             [(
                 Severity::Warning,
                 Code::AlgorithmUnsupported,
-                "manifest-blake2b512.txt"
+                "manifest-blake3.txt"
             )]
         );
     }
@@ -598,10 +595,10 @@ mod tests {
     fn an_algorithm_name_not_normalized_is_found_and_its_checksums_kept() {
         let sha256 = format!("{}  data/a\n", "00".repeat(32));
         let sha512 = format!("{}  manifest-SHA256.txt\n", "11".repeat(64));
-        let blake2b512 = format!("{}  data/a\n", "22".repeat(64));
+        let blake3 = format!("{}  data/a\n", "22".repeat(32));
         let store = Memory::new(&[
             ("data/a", b"a"),
-            ("manifest-BLAKE2b512.txt", blake2b512.as_bytes()),
+            ("manifest-BLAKE3.txt", blake3.as_bytes()),
             ("manifest-SHA256.txt", sha256.as_bytes()),
             ("tagmanifest-sha-512.txt", sha512.as_bytes()),
         ]);
@@ -618,12 +615,12 @@ mod tests {
                 (
                     Severity::Error,
                     Code::AlgorithmNameNotNormalized,
-                    "manifest-BLAKE2b512.txt"
+                    "manifest-BLAKE3.txt"
                 ),
                 (
                     Severity::Warning,
                     Code::AlgorithmUnsupported,
-                    "manifest-BLAKE2b512.txt"
+                    "manifest-BLAKE3.txt"
                 ),
                 (
                     Severity::Error,
@@ -643,7 +640,7 @@ mod tests {
              with letters and digits only: manifest-sha256.txt; its checksums are verified as \
              sha256"
         );
-        assert!(findings[0].message.ends_with("manifest-blake2b512.txt"));
+        assert!(findings[0].message.ends_with("manifest-blake3.txt"));
         // Before BagIt 1.0 (RFC 8493), a warning.
         let declaration =
             declaration::parse(b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n")

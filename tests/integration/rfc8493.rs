@@ -635,47 +635,75 @@ fn every_algorithm_of_bagit_python_is_checked_and_weak_ones_warned() {
 }
 
 #[test]
+fn blake2b_manifests_are_verified() {
+    // BLAKE2b-512, normalized `blake2b512` (§2.4), or `blake2b` as
+    // bagit-python names hashlib's, whose digest is BLAKE2b-512's: §3 calls
+    // a bag valid once every checksum of every manifest has been verified.
+    use blake2::{Blake2b512, Digest};
+    for name in ["manifest-blake2b512.txt", "manifest-blake2b.txt"] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        let text: String = PAYLOAD
+            .iter()
+            .map(|(path, content)| {
+                let digest = hex::encode(Blake2b512::digest(content.as_bytes()));
+                format!("{digest}  {path}\n")
+            })
+            .collect();
+        rewrite(&bag, name, &text);
+        let verdict = verify_json(&bag, &[]);
+        assert_valid(&verdict);
+        assert!(verdict.findings().is_empty(), "{:#?}", verdict.findings());
+        let flipped = if text.starts_with('0') { "1" } else { "0" };
+        rewrite(&bag, name, format!("{flipped}{}", &text[1..]));
+        let verdict = verify_json(&bag, &[]);
+        assert_invalid(&verdict, "payload-digest-mismatch");
+        assert!(verdict.has_at("payload-digest-mismatch", "data/a.txt"));
+    }
+}
+
+#[test]
 fn a_manifest_of_an_unsupported_algorithm_is_checked_but_for_its_checksums() {
     // §2.1.3 and §3 hold for every manifest, whatever its algorithm: its
     // lines are `checksum filepath`, its paths stay in the bag, what it
     // lists is present, and (1.0) it lists every payload file. Only the
     // checksums cannot be compared.
-    let blake2b512 = "0".repeat(128);
-    let line = |path: &str| format!("{blake2b512}  {path}\n");
+    let blake3 = "0".repeat(64);
+    let line = |path: &str| format!("{blake3}  {path}\n");
     let dir = Dir::new();
     let bag = sample(&dir);
     let complete = format!("{}{}", line("data/a.txt"), line("data/sub/b.txt"));
-    rewrite(&bag, "manifest-blake2b512.txt", &complete);
+    rewrite(&bag, "manifest-blake3.txt", &complete);
     let verdict = verify_json(&bag, &[]);
     assert_valid(&verdict);
     assert!(
-        verdict.has_at("algorithm-unsupported", "manifest-blake2b512.txt"),
+        verdict.has_at("algorithm-unsupported", "manifest-blake3.txt"),
         "{:#?}",
         verdict.findings()
     );
     for (name, text, code) in [
         (
-            "manifest-blake2b512.txt",
+            "manifest-blake3.txt",
             "this is not a manifest\n../../etc/passwd\n".to_string(),
             "manifest-line-invalid",
         ),
         (
-            "manifest-blake2b512.txt",
+            "manifest-blake3.txt",
             format!("{complete}{}", line("data/missing.txt")),
             "payload-file-missing",
         ),
         (
-            "manifest-blake2b512.txt",
+            "manifest-blake3.txt",
             format!("{complete}{}", line("../../etc/passwd")),
             "unsafe-path",
         ),
         (
-            "manifest-blake2b512.txt",
+            "manifest-blake3.txt",
             line("data/a.txt"),
             "payload-file-unlisted",
         ),
         (
-            "tagmanifest-blake2b512.txt",
+            "tagmanifest-blake3.txt",
             line("missing-tag.txt"),
             "tag-file-missing",
         ),
