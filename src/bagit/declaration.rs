@@ -56,7 +56,9 @@ pub fn parse(bytes: &[u8]) -> Result<Declaration, String> {
         let mut tags = TagFile::default();
         tags.push_line(line, strict)?;
         match tags.elements.first() {
-            Some((found, value)) if found.eq_ignore_ascii_case(label) => Ok(value.clone()),
+            // The labels are written as §2.1.1 writes them: only
+            // bag-info.txt's reserved names are case-insensitive (§2.2.2).
+            Some((found, value)) if found == label => Ok(value.clone()),
             _ => Err(format!("expected {label}, found {line:?}")),
         }
     };
@@ -123,6 +125,10 @@ mod tests {
             ),
             (
                 b"Tag-File-Character-Encoding: UTF-8\nBagIt-Version: 1.0\n",
+                "expected BagIt",
+            ),
+            (
+                b"bagit-version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
                 "expected BagIt",
             ),
             (

@@ -140,6 +140,11 @@ fn bagit_txt_is_exactly_two_lines_with_a_version_and_a_known_encoding() {
         "BagIt-Version: 1.0\nTag-File-Character-Encoding: no-such-encoding\n",
         "BagIt-Version: 1.0\nTag-File-Character-Encoding:UTF-8\n",
         "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\x00\n",
+        // The labels are the RFC's, letter for letter: only bag-info.txt's
+        // reserved names are case-insensitive (§2.2.2).
+        "bagit-version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+        "BagIt-Version: 1.0\nTAG-FILE-CHARACTER-ENCODING: UTF-8\n",
+        "BAGIT-VERSION: 0.97\nTag-File-Character-Encoding: UTF-8\n",
     ] {
         let dir = Dir::new();
         let bag = sample(&dir);
