@@ -25,7 +25,9 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
         findings.push(Finding::error(
             Code::BagitTxtMissing,
             PATH,
-            "the bag has no bagit.txt",
+            store
+                .no_bag_directory()
+                .unwrap_or("the bag has no bagit.txt"),
         ));
         return None;
     }

@@ -871,9 +871,21 @@ fn a_zip_holds_one_bag_directory_beside_operating_system_clutter() {
             "{clutter}"
         );
     }
-    // Anything else beside it: the zip does not hold one bag directory.
-    for other in ["other/x.txt", "README.txt"] {
+    // Anything else beside it: the zip does not hold one bag directory,
+    // and the finding says so.
+    for (other, tops) in [
+        ("other/x.txt", "bag, other"),
+        ("README.txt", "README.txt, bag"),
+    ] {
         zip_directory(&bag, "bag/", &[(other, b"x")], &zip);
-        assert_invalid(&verify_json(&zip, &[]), "bagit-txt-missing");
+        let verdict = verify_json(&zip, &[]);
+        assert_invalid(&verdict, "bagit-txt-missing");
+        assert_eq!(
+            verdict.report["findings"][0]["message"],
+            format!(
+                "the zip has no bagit.txt at its root, and its entries are not all in one \
+                 top-level directory: {tops}"
+            )
+        );
     }
 }

@@ -78,6 +78,13 @@ pub trait BagStore: Sync {
         &[]
     }
 
+    /// Why the store holds no bag directory, when it knows more than that
+    /// `bagit.txt` is absent: a zip whose entries are in several top-level
+    /// directories.
+    fn no_bag_directory(&self) -> Option<&str> {
+        None
+    }
+
     /// Whether the bag has a directory at `path` (no trailing `/`).
     fn is_dir(&self, path: &str) -> bool;
 

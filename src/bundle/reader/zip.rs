@@ -18,7 +18,7 @@
 //! archive's size. The CRC-32 and the size are checked at the end of each
 //! entry. A zip inside the payload is payload: it is hashed, never opened.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Take};
 use std::path::{Path, PathBuf};
@@ -57,6 +57,9 @@ pub struct ZipBag {
     data: Vec<EntryData>,
     dirs: HashSet<String>,
     findings: Vec<Finding>,
+    /// Why no bag directory was found, when the zip has no `bagit.txt` at
+    /// its root and its entries are in several top-level directories.
+    no_bag_directory: Option<String>,
 }
 
 /// Where an entry's data is in the archive, and how to check it.
@@ -220,6 +223,7 @@ impl ZipBag {
                 in_payload: in_payload(name, &prefix),
             })
             .collect();
+        let no_bag_directory = no_bag_directory(&prefix, &entries);
         let mut listed = Vec::with_capacity(entries.len());
         // Entries outside the bag's directory, all clutter: count by name.
         let mut clutter: BTreeMap<String, usize> = BTreeMap::new();
@@ -274,6 +278,7 @@ impl ZipBag {
             data,
             dirs,
             findings,
+            no_bag_directory,
         })
     }
 }
@@ -440,6 +445,27 @@ fn bag_prefix<'a>(names: impl Iterator<Item = &'a str> + Clone) -> String {
     }
 }
 
+/// Why the zip holds no bag directory, when the bag is looked for at its
+/// root (`prefix` is empty), which has no `bagit.txt`, because its entries,
+/// clutter aside, are not all in one top-level directory.
+fn no_bag_directory(prefix: &str, entries: &[Entry]) -> Option<String> {
+    if !prefix.is_empty() || entries.iter().any(|e| e.name == "bagit.txt") {
+        return None;
+    }
+    let tops: BTreeSet<&str> = entries
+        .iter()
+        .map(|e| top_level(&e.name))
+        .filter(|top| !is_system_file(top))
+        .collect();
+    (tops.len() > 1).then(|| {
+        format!(
+            "the zip has no bagit.txt at its root, and its entries are not all in one top-level \
+             directory: {}",
+            tops.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
 /// The first component of an entry name.
 fn top_level(name: &str) -> &str {
     name.split_once('/').map_or(name, |(top, _)| top)
@@ -460,6 +486,10 @@ impl BagStore for ZipBag {
 
     fn unusable_files(&self) -> &[UnusableFile] {
         &self.unusable
+    }
+
+    fn no_bag_directory(&self) -> Option<&str> {
+        self.no_bag_directory.as_deref()
     }
 
     fn is_dir(&self, path: &str) -> bool {
