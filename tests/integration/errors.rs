@@ -218,3 +218,128 @@ fn a_text_error_shows_its_code_as_a_finding_shows_its_own() {
         "{text}"
     );
 }
+
+/// The first record error `pack --json` and `check --json` report for a
+/// `collection.toml` of `bytes`, which must be refused (exit 2) and found
+/// invalid (exit 1), with nothing written: each as `line:column: field`,
+/// and the message.
+fn first_record_error(bytes: &[u8]) -> (String, String) {
+    let dir = Dir::new();
+    dir.create("c/collection.toml", bytes);
+    dir.create("c/x.txt", "x");
+    dir.create("out/keep", "");
+    let document = error_document(&[
+        "pack".as_ref(),
+        &dir.join("c"),
+        "-o".as_ref(),
+        &dir.join("out/bundle.zip"),
+    ]);
+    assert_eq!(document["code"], "record-invalid", "{document}");
+    assert_eq!(crate::util::listing(&dir.join("out")), ["keep"]);
+    let output = corpack()
+        .args(["check", "--json"])
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{document}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let checked = &report["errors"][0];
+    for key in ["line", "column", "field", "message"] {
+        assert_eq!(checked[key], document["records"][0][key], "{key}");
+    }
+    let record = &document["records"][0];
+    let place = format!(
+        "{}:{}: {}",
+        record["line"],
+        record["column"],
+        record["field"].as_str().unwrap()
+    );
+    (place, record["message"].as_str().unwrap().into())
+}
+
+#[test]
+fn a_record_file_not_utf8_is_a_record_error_at_its_line_and_column() {
+    let split = [
+        COLLECTION_HEADER.as_bytes(),
+        b"\n[[document]]\nid = \"a\"\ntitle = \"Caf\xe9\"\nfile = \"x.txt\"\n",
+    ]
+    .concat();
+    let (place, message) = first_record_error(&split);
+    assert_eq!(place, "10:13: ");
+    assert!(message.contains("not UTF-8"), "{message}");
+    assert!(message.contains("0xE9"), "{message}");
+    // Keys before the first table: the file is parsed whole.
+    let whole = b"collection = { id = \"c\", title = \"T\", description = \"D\", \
+        license = \"CC-BY-4.0\", date = \"2026-11-25\" }\n\n[[document]]\nid = \"a\"\n\
+        title = \"\xff\"\nfile = \"x.txt\"\n";
+    let (place, message) = first_record_error(whole);
+    assert_eq!(place, "5:10: ");
+    assert!(message.contains("0xFF"), "{message}");
+}
+
+#[test]
+fn a_missing_field_is_the_field_at_its_table() {
+    let document = format!("{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\nfile = \"x.txt\"\n");
+    let (place, message) = first_record_error(document.as_bytes());
+    assert_eq!(place, "8:1: document[1].title");
+    assert_eq!(message, "missing field `title`");
+    let collection = COLLECTION_HEADER.replace("date = \"2026-11-25\"\n", "");
+    let (place, _) = first_record_error(collection.as_bytes());
+    assert_eq!(place, "1:1: collection.date");
+    let author = format!(
+        "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"x.txt\"\n\
+         [document.provenance]\nauthors = [{{ role = \"editor\" }}]\n"
+    );
+    let (place, _) = first_record_error(author.as_bytes());
+    assert_eq!(place, "13:12: document[1].provenance.authors[1].name");
+    let work = format!(
+        "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"x.txt\"\n\
+         [document.contested]\ndisputed_by = [{{ type = \"book\" }}]\n"
+    );
+    let (place, message) = first_record_error(work.as_bytes());
+    assert_eq!(
+        place,
+        "13:16: document[1].contested.disputed_by[1].citation"
+    );
+    assert!(
+        message.starts_with("missing field `citation`: "),
+        "{message}"
+    );
+    let (place, _) = first_record_error(b"[[document]]\nid = \"a\"\n");
+    assert_eq!(place, "1:1: collection");
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_named_in_toml_terms() {
+    let record = |value: &str| {
+        let text = format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = {value}\nfile = \"x.txt\"\n"
+        );
+        first_record_error(text.as_bytes())
+    };
+    let (place, message) = record("2014-06-20");
+    assert_eq!(place, "10:9: document[1].title");
+    assert!(message.contains("write it in quotes"), "{message}");
+    assert!(message.contains("\"2014-06-20\""), "{message}");
+    let (_, message) = record("[\"A\"]");
+    assert_eq!(message, "invalid type: array, expected a string");
+    let (_, message) = record("{ name = \"A\" }");
+    assert_eq!(message, "invalid type: table, expected a string");
+    let (place, message) = first_record_error(
+        COLLECTION_HEADER
+            .replace("[collection]", "[[collection]]")
+            .as_bytes(),
+    );
+    assert_eq!(place, "1:1: collection");
+    assert!(message.contains("[collection]"), "{message}");
+}
+
+#[test]
+fn a_duplicate_key_is_named() {
+    let text = format!(
+        "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\ntitle = \"B\"\nfile = \"x.txt\"\n"
+    );
+    let (place, message) = first_record_error(text.as_bytes());
+    assert_eq!(place, "11:1: document[1].title");
+    assert!(message.contains("`title`"), "{message}");
+}

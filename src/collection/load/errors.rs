@@ -163,13 +163,44 @@ pub(super) fn field_path(path: &serde_path_to_error::Path, first_document: usize
     field
 }
 
+/// A TOML error in `source`, a text holding the file's `[[document]]`
+/// tables from the `first_document`th on (0-based), about `field`, in
+/// words an archivist reads: a field missing or given twice is named, and
+/// a value of the wrong type is called as TOML calls it.
 pub(super) fn toml_error(
     source: &str,
     file: &Path,
     error: &toml::de::Error,
-    field: String,
+    mut field: String,
+    first_document: usize,
 ) -> RecordError {
-    let (line, column) = match error.span() {
+    let span = error.span();
+    let at = span.clone().and_then(|span| source.get(span));
+    let mut message = error.message().trim_end().to_string();
+    if let Some((missing, _)) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+    {
+        field = joined(&field, missing);
+    } else if let (Some(span), Some(key), "duplicate key") = (&span, at, message.as_str()) {
+        let key = key.trim_matches(['"', '\'']);
+        field = duplicate_field(source, span.start, key, first_document);
+        message = format!("duplicate key `{key}`: a key or table is given once in its table");
+    } else if let Some(date) = at.filter(|at| at.parse::<toml::value::Datetime>().is_ok()) {
+        message = message.replacen(
+            "invalid type: map",
+            &format!("invalid type: the TOML date {date}"),
+            1,
+        );
+        if message.ends_with("expected a string") {
+            message.push_str(&format!(": write it in quotes, \"{date}\""));
+        }
+    }
+    let message = message
+        .replace("invalid type: sequence", "invalid type: array")
+        .replace("invalid type: map", "invalid type: table")
+        .replace("expected a sequence", "expected an array");
+    let (line, column) = match span {
         Some(span) => {
             let (line, column) = LineIndex::new(source).place(span.start);
             (Some(line), Some(column))
@@ -181,8 +212,74 @@ pub(super) fn toml_error(
         line,
         column,
         field,
-        message: error.message().trim_end().to_string(),
+        message,
     }
+}
+
+/// `inner` under the field `outer` (`document[1]` and `title`, or `[2]`).
+pub(super) fn joined(outer: &str, inner: &str) -> String {
+    match inner {
+        _ if outer.is_empty() => inner.to_string(),
+        "" => outer.to_string(),
+        _ if inner.starts_with('[') => format!("{outer}{inner}"),
+        _ => format!("{outer}.{inner}"),
+    }
+}
+
+/// The field of `key`, given twice at `offset` of `source`: the key under
+/// the last table header before it, or the header it is in, a
+/// `[[document]]` being `document[N]` (counted on from `first_document`).
+fn duplicate_field(source: &str, offset: usize, key: &str, first_document: usize) -> String {
+    let line_end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |end| offset + end);
+    let mut documents = first_document;
+    let mut table = String::new();
+    let mut on_header = false;
+    for line in source[..line_end].lines().map(str::trim_start) {
+        on_header = line.starts_with('[');
+        if on_header {
+            let name = line.split(']').next().unwrap_or_default();
+            let name = name.trim_start_matches('[').trim();
+            documents += usize::from(line.starts_with("[[") && name == "document");
+            table = match name.strip_prefix("document") {
+                Some(rest) if rest.is_empty() || rest.starts_with('.') => {
+                    format!("document[{documents}]{rest}")
+                }
+                _ => name.to_string(),
+            };
+        }
+    }
+    if on_header {
+        table
+    } else {
+        joined(&table, key)
+    }
+}
+
+/// `bytes`, the text of `file` from its line `first_line` on, as UTF-8; or
+/// the error at its first byte that is not.
+pub(super) fn utf8_text(
+    bytes: Vec<u8>,
+    file: &Path,
+    first_line: usize,
+) -> std::result::Result<String, RecordError> {
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        let before = std::str::from_utf8(&bytes[..valid]).expect("valid up to here");
+        let (line, column) = LineIndex::starting_at(before, first_line).place(valid);
+        RecordError {
+            file: file.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
+            field: String::new(),
+            message: format!(
+                "not UTF-8 (byte 0x{:02X} is not a character here): save the file as UTF-8",
+                bytes[valid]
+            ),
+        }
+    })
 }
 
 /// Where each line of a text starts, to place byte offsets in it without

@@ -36,6 +36,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use self::errors::utf8_text;
 use self::split::read_split;
 use self::whole::parse_whole;
 use super::records::{Records, ReorderedSpill};
@@ -168,9 +169,9 @@ impl PartlyLoaded {
 /// the newlines it is written with, which TOML lets a parser normalize:
 /// without this, a collection checked out with Windows line ends (git's
 /// `core.autocrlf`) would make another bundle.
-fn crlf_to_lf(line: &mut String) {
-    line.truncate(line.len() - "\r\n".len());
-    line.push('\n');
+fn crlf_to_lf(line: &mut Vec<u8>) {
+    line.truncate(line.len() - b"\r\n".len());
+    line.push(b'\n');
 }
 
 /// An I/O error on the temporary file holding the records of `file`.
@@ -191,7 +192,10 @@ pub fn load_partly(dir: &Path) -> Result<PartlyLoaded> {
     let reader = BufReader::with_capacity(1 << 20, File::open(&file).at(&file)?);
     match read_split(reader, dir, &file)? {
         Some(read) => Ok(read),
-        None => parse_whole(&std::fs::read_to_string(&file).at(&file)?, dir, &file),
+        None => match utf8_text(std::fs::read(&file).at(&file)?, &file, 1) {
+            Ok(source) => parse_whole(&source, dir, &file),
+            Err(error) => Ok(PartlyLoaded::failed(vec![error])),
+        },
     }
 }
 
@@ -654,9 +658,9 @@ date = "2014-06-20?"
         assert_eq!(whole_errors(&broken).len(), 1);
         let no_collection = whole_errors("document = 1\n");
         let fields: Vec<&str> = no_collection.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["", "document"]);
+        assert_eq!(fields, ["collection", "document"]);
         assert!(
-            no_collection[1].message.contains("expected a sequence"),
+            no_collection[1].message.contains("expected an array"),
             "{}",
             no_collection[1]
         );

@@ -11,7 +11,8 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use super::errors::{
-    Errors, FieldSpans, LineIndex, LocatedTable, field_path, parse_again, record_places, toml_error,
+    Errors, FieldSpans, LineIndex, LocatedTable, field_path, parse_again, record_places,
+    toml_error, utf8_text,
 };
 use super::{PartlyLoaded, checked, crlf_to_lf, records_error};
 use crate::collection::records::{RecordPlaces, RecordsWriter};
@@ -191,24 +192,31 @@ pub(super) fn read_split(
     let mut scanner = Scanner::default();
     let mut current: Option<Table> = None;
     let mut collection_seen = false;
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     let mut number = 0;
     loop {
-        line.clear();
-        if reader.read_line(&mut line).at(file)? == 0 {
+        bytes.clear();
+        if reader.read_until(b'\n', &mut bytes).at(file)? == 0 {
             break;
         }
         number += 1;
-        if line.ends_with("\r\n") {
-            crlf_to_lf(&mut line);
+        if bytes.ends_with(b"\r\n") {
+            crlf_to_lf(&mut bytes);
         }
-        let text = line.strip_suffix('\n').unwrap_or(&line);
+        let line = match std::str::from_utf8(&bytes) {
+            Ok(line) => line,
+            Err(_) => {
+                let error = utf8_text(std::mem::take(&mut bytes), file, number).unwrap_err();
+                return Ok(Some(PartlyLoaded::failed(vec![error])));
+            }
+        };
+        let text = line.strip_suffix('\n').unwrap_or(line);
         let text = text.strip_suffix('\r').unwrap_or(text);
         let header = match scanner.line(text) {
             Line::Header(header) => header,
             Line::Blank => {
                 match &mut current {
-                    Some(table) => table.text.push_str(&line),
+                    Some(table) => table.text.push_str(line),
                     // A comment before the first table is not parsed with
                     // any: one TOML would refuse is left for it to report.
                     None if text.contains(|c: char| c.is_ascii_control() && c != '\t') => {
@@ -220,7 +228,7 @@ pub(super) fn read_split(
             }
             Line::Content => match &mut current {
                 Some(table) => {
-                    table.text.push_str(&line);
+                    table.text.push_str(line);
                     continue;
                 }
                 None => return Ok(None),
@@ -240,11 +248,7 @@ pub(super) fn read_split(
             _ => return Ok(None),
         };
         if !starts_table {
-            current
-                .as_mut()
-                .expect("checked above")
-                .text
-                .push_str(&line);
+            current.as_mut().expect("checked above").text.push_str(line);
             continue;
         }
         if let Some(table) = current.take() {
@@ -253,7 +257,7 @@ pub(super) fn read_split(
         current = Some(Table {
             header,
             line: number,
-            text: line.clone(),
+            text: line.to_string(),
         });
         collection_seen |= header == Header::Collection;
     }
@@ -286,7 +290,7 @@ fn parse_table<T: serde::de::DeserializeOwned, S>(
     spans: impl FnOnce(&DeTable<'_>) -> S,
 ) -> std::result::Result<(T, S), RecordError> {
     let located = |error: &toml::de::Error, field: String| {
-        let mut error = toml_error(&table.text, file, error, field);
+        let mut error = toml_error(&table.text, file, error, field, first_document);
         error.line = error.line.map(|line| line + table.line - 1);
         error
     };

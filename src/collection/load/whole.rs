@@ -8,7 +8,8 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use super::errors::{
-    Errors, FieldSpans, LineIndex, LocatedTable, field_path, parse_again, record_places, toml_error,
+    Errors, FieldSpans, LineIndex, LocatedTable, field_path, joined, parse_again, record_places,
+    toml_error,
 };
 use super::{PartlyLoaded, checked, records_error};
 use crate::collection::records::RecordsWriter;
@@ -25,7 +26,7 @@ pub(super) fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<Partl
     let root = match DeTable::parse(source) {
         Ok(root) => root.into_inner(),
         Err(error) => {
-            let error = toml_error(source, file, &error, String::new());
+            let error = toml_error(source, file, &error, String::new(), 0);
             return Ok(PartlyLoaded::failed(vec![error]));
         }
     };
@@ -55,6 +56,19 @@ pub(super) fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<Partl
     let mut again = None;
     let mut rules = Rules::default();
     let info = match collection {
+        Some(value) if value.get_ref().is_array() => {
+            let (line, column) = lines.place(value.span().start);
+            errors.push(RecordError {
+                file: file.to_path_buf(),
+                line: Some(line),
+                column: Some(column),
+                field: "collection".into(),
+                message: "`[[collection]]` is a list of collections: a collection is one \
+                          `[collection]` table"
+                    .into(),
+            });
+            None
+        }
         Some(value) => {
             match deserialize_value::<Spanned<CollectionInfo>>(value, source, file, "collection") {
                 Ok(info) => {
@@ -82,7 +96,7 @@ pub(super) fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<Partl
                 file: file.to_path_buf(),
                 line: Some(1),
                 column: Some(1),
-                field: String::new(),
+                field: "collection".into(),
                 message: "missing field `collection`".into(),
             });
             None
@@ -159,10 +173,7 @@ fn deserialize_value<T: serde::de::DeserializeOwned>(
 ) -> std::result::Result<T, RecordError> {
     let deserializer = toml::de::ValueDeserializer::from(value);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let field = match field_path(error.path(), 0) {
-            inner if inner.is_empty() => path.to_string(),
-            inner => format!("{path}.{inner}"),
-        };
-        toml_error(source, file, error.inner(), field)
+        let field = joined(path, &field_path(error.path(), 0));
+        toml_error(source, file, error.inner(), field, 0)
     })
 }
