@@ -241,6 +241,74 @@ fn a_bad_cell_writes_nothing() {
     assert_eq!(report["records"][0]["field"], "dc.date");
 }
 
+/// The records of the `--json` report of an `import csv` of `csv`, with
+/// no flags, that fails on them (exit 2) and writes nothing.
+fn failed_import_records(dir: &Dir, csv: &Path) -> Vec<serde_json::Value> {
+    let out = dir.join("c");
+    let output = corpack()
+        .args(["import", "csv", "--json"])
+        .arg(csv)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!out.exists(), "nothing may be written");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["records"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_bad_collection_cell_is_its_one_error_not_also_a_field_missing() {
+    let dir = Dir::new();
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.identifier,dc.title,dc.description,dcterms.license,dc.date,sha256\n\
+         objects,c,T,D,CC BY,2026,\n\
+         a.txt,a,A,,,,0000000000000000000000000000000000000000000000000000000000000000\n",
+    );
+    let records = failed_import_records(&dir, &csv);
+    let places: Vec<_> = records
+        .iter()
+        .map(|r| (r["line"].clone(), r["column"].clone(), r["field"].clone()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (2.into(), 5.into(), "dcterms.license".into()),
+            (2.into(), 6.into(), "dc.date".into())
+        ]
+    );
+    // A field that is missing as well is still said to be.
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.identifier,dc.title,dc.description,dc.date\nobjects,c,T,D,2026\n",
+    );
+    let records = failed_import_records(&dir, &csv);
+    let fields: Vec<_> = records.iter().map(|r| r["field"].clone()).collect();
+    assert_eq!(fields, ["collection", "dc.date"]);
+    let message = records[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("no collection license (--license):"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_csv_not_utf8_is_an_error_at_its_line_and_column() {
+    let dir = Dir::new();
+    let csv = dir.create("m.csv", b"filename,dc.title\na.txt,A\nb.txt,Caf\xe9\n");
+    let records = failed_import_records(&dir, &csv);
+    let place = (
+        &records[0]["line"],
+        &records[0]["column"],
+        &records[0]["field"],
+    );
+    assert_eq!(place, (&3.into(), &2.into(), &"dc.title".into()));
+    let message = records[0]["message"].as_str().unwrap();
+    assert!(message.contains("not UTF-8"), "{message}");
+}
+
 #[test]
 fn a_record_error_at_no_line_has_none_in_json_rather_than_null() {
     // The schema (manifests/schema/error-output.schema.json) has a record

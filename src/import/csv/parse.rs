@@ -28,12 +28,7 @@ pub fn parse_csv(
         }])
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        whole(format!(
-            "not UTF-8 (byte {}): save the spreadsheet as UTF-8 CSV",
-            e.valid_up_to()
-        ))
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), file))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -114,6 +109,52 @@ pub fn parse_csv(
         }
     }
     sheet.finish(fields)
+}
+
+/// The error of `bytes`, UTF-8 up to `valid`, at the row and cell of the
+/// first byte that is not.
+fn not_utf8(bytes: &[u8], valid: usize, file: &Path) -> RecordErrors {
+    let before = std::str::from_utf8(&bytes[..valid]).expect("UTF-8 up to here");
+    // Read with a character in the byte's place, the last record is the
+    // row the byte is in, and its last cell the byte's.
+    let text = format!("{before}\u{FFFD}");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut lines = RecordLines {
+        text: text.as_bytes(),
+        counted: 0,
+        line: 1,
+    };
+    let mut header: Option<csv::StringRecord> = None;
+    let (mut line, mut cell, mut in_header) = (1, None, false);
+    for record in reader.records() {
+        in_header = header.is_none();
+        (line, cell) = match record {
+            Ok(record) => {
+                let place = (lines.of(record.position()), Some(record.len()));
+                header.get_or_insert(record);
+                place
+            }
+            Err(error) => (lines.of(error.position()), None),
+        };
+    }
+    let field = match (&header, cell) {
+        (Some(header), Some(cell)) if !in_header => header.get(cell - 1).unwrap_or_default(),
+        _ => "",
+    };
+    RecordErrors(vec![RecordError {
+        file: file.to_path_buf(),
+        line: Some(line),
+        column: cell,
+        field: field.to_string(),
+        message: format!(
+            "not UTF-8 (byte 0x{:02X} is not a character here): save the spreadsheet as \
+             UTF-8 CSV",
+            bytes[valid]
+        ),
+    }])
 }
 
 /// The byte the record `next` starts at (where the reader stood before
@@ -324,7 +365,12 @@ mod tests {
             &CollectionFields::default(),
         )
         .unwrap_err();
-        assert!(error.to_string().contains("not UTF-8 (byte 9)"), "{error}");
+        assert_eq!((error.0[0].line, error.0[0].column), (Some(2), Some(1)));
+        assert_eq!(error.0[0].field, "filename");
+        assert!(
+            error.to_string().contains("not UTF-8 (byte 0xFF"),
+            "{error}"
+        );
         let (places, messages) = located(&format!("{HEADER}\n{COLLECTION_ROW},extra\n"));
         assert_eq!(places, [(2, Some(7), String::new())]);
         assert!(messages[0].contains("past the last column"));

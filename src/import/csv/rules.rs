@@ -48,12 +48,36 @@ impl ValueCells {
 }
 
 impl Sheet<'_> {
+    /// Whether the collection row, on `line`, has a bad cell for `field`,
+    /// a collection field as `CollectionFields::into_info` names it.
+    fn is_bad_collection_cell(&self, line: usize, field: &str) -> bool {
+        let column = match field.split(' ').next() {
+            Some("id") => Column::Identifier,
+            Some("license") => Column::License,
+            Some("date") => Column::Date,
+            _ => return false,
+        };
+        let header = column.header();
+        (self.errors.iter()).any(|error| error.line == Some(line) && error.field == header)
+    }
+
+    /// The errors found, in the order of their cells.
+    fn sorted_errors(mut self) -> RecordErrors {
+        self.errors.sort_by_key(|e| (e.line, e.column));
+        RecordErrors(self.errors)
+    }
+
     /// The collection, if every cell was good and it breaks no rule.
     pub(super) fn finish(mut self, fields: &CollectionFields) -> Result<ParsedCsv, RecordErrors> {
         let (collection_line, from_csv) = self.collection_row.take().unwrap_or_default();
         let info = match fields.clone().or(from_csv).into_info() {
             Ok(info) => Some(info),
-            Err(missing) => {
+            Err(mut missing) => {
+                // A field whose cell is bad is not missing: its cell's error says why.
+                missing.retain(|field| !self.is_bad_collection_cell(collection_line, field));
+                if missing.is_empty() {
+                    return Err(self.sorted_errors());
+                }
                 self.errors.push(RecordError {
                     file: self.file.to_path_buf(),
                     line: (collection_line > 0).then_some(collection_line),
@@ -71,8 +95,7 @@ impl Sheet<'_> {
             }
         };
         if !self.errors.is_empty() {
-            self.errors.sort_by_key(|e| (e.line, e.column));
-            return Err(RecordErrors(self.errors));
+            return Err(self.sorted_errors());
         }
         let info = info.expect("no errors, so the fields are complete");
         let mut collection = Collection {
