@@ -336,6 +336,24 @@ pub struct RecordError {
 }
 
 impl RecordError {
+    /// The error of `bytes`, a text of `file` from its line `first_line`
+    /// on that is UTF-8 up to `valid`, at the line and column of the first
+    /// byte that is not.
+    pub(crate) fn not_utf8(file: &Path, bytes: &[u8], valid: usize, first_line: usize) -> Self {
+        let before = String::from_utf8_lossy(&bytes[..valid]);
+        let (line, column) = line_and_column(&before, before.len());
+        RecordError {
+            file: file.to_path_buf(),
+            line: Some(line + first_line - 1),
+            column: Some(column),
+            field: String::new(),
+            message: format!(
+                "not UTF-8 (byte 0x{:02X} is not a character here): save the file as UTF-8",
+                bytes[valid]
+            ),
+        }
+    }
+
     /// Where it is, `file:line:column`, as far as known.
     pub fn place(&self) -> String {
         let mut place = self.file.display().to_string();
@@ -362,6 +380,15 @@ impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.place(), self.what())
     }
+}
+
+/// The 1-based line and column (in characters) of a byte `offset` of
+/// `text`.
+pub(crate) fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |end| end + 1);
+    let line = before.matches('\n').count() + 1;
+    (line, before[line_start..].chars().count() + 1)
 }
 
 /// A non-empty list of record errors, reported together.

@@ -297,6 +297,10 @@ struct Sheet {
 impl Sheet {
     fn read(bytes: &[u8]) -> Sheet {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // A row holding a byte that is not UTF-8 is a row all the same: the
+        // error says which.
+        let text = String::from_utf8_lossy(bytes);
+        let bytes = text.as_bytes();
         let line_ends = |bytes: &[u8]| {
             let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
             let ends = bytes.iter().filter(|&&b| b == b'\r' || b == b'\n').count();

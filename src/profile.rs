@@ -27,7 +27,7 @@ use serde::Deserialize;
 use crate::bagit::manifest::{ManifestFileName, normalize_algorithm_name};
 use crate::bagit::tagfile::TagFile;
 use crate::bundle::reader::{self, BagStore};
-use crate::error::{Error, IoContext, RecordError, Result};
+use crate::error::{Error, IoContext, RecordError, Result, line_and_column};
 use crate::finding::{Code, Finding, Severity};
 use crate::progress::Progress;
 use crate::verify::declaration;
@@ -161,12 +161,18 @@ pub enum Serialization {
 impl Profile {
     /// Reads a profile from the JSON file at `path`.
     pub fn load(path: &Path) -> Result<Profile> {
-        let text = std::fs::read_to_string(path).at(path)?;
-        Profile::parse(&text, path)
+        let bytes = std::fs::read(path).at(path)?;
+        let text = std::str::from_utf8(&bytes).map_err(|error| {
+            Error::Profile(RecordError::not_utf8(path, &bytes, error.valid_up_to(), 1))
+        })?;
+        Profile::parse(text, path)
     }
 
     /// Parses a profile's JSON; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Profile> {
+        // RFC 8259 lets a parser ignore a byte order mark, which some
+        // editors write.
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let profile: Profile =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -180,10 +186,11 @@ impl Profile {
                 })
             })?;
         profile.check_itself().map_err(|(field, message)| {
+            let (line, column) = key_place(text, field).unzip();
             Error::Profile(RecordError {
                 file: path.to_path_buf(),
-                line: None,
-                column: None,
+                line,
+                column,
                 field: field.to_string(),
                 message,
             })
@@ -621,6 +628,17 @@ fn field_name(path: &str) -> String {
     }
 }
 
+/// The line and column of the member `key` of the profile's object: the
+/// first `"key"` followed by a colon, not inside a string (the keys
+/// checked are the profile's own, which name no Bag-Info tag).
+fn key_place(text: &str, key: &str) -> Option<(usize, usize)> {
+    let quoted = format!("\"{key}\"");
+    let at = text.match_indices(&quoted).map(|(at, _)| at).find(|&at| {
+        !text[..at].ends_with('\\') && text[at + quoted.len()..].trim_start().starts_with(':')
+    })?;
+    Some(line_and_column(text, at))
+}
+
 /// serde_json's message without its trailing " at line L column C", which
 /// the error carries as fields.
 fn strip_position(message: &str) -> String {
@@ -721,7 +739,7 @@ mod tests {
             .to_string();
         assert_eq!(
             error,
-            "p.json: Accept-BagIt-Version: lists no version; at least one is required"
+            "p.json:1:2: Accept-BagIt-Version: lists no version; at least one is required"
         );
         for (extra, field) in [
             (
@@ -740,7 +758,14 @@ mod tests {
             (r#"{"Tag-Files-Allowed": ["a[b"]}"#, "Tag-Files-Allowed"),
         ] {
             let error = profile(extra).unwrap_err().to_string();
-            assert!(error.starts_with(&format!("p.json: {field}: ")), "{error}");
+            // At the member, when the profile has it.
+            let place = if extra.contains(&format!("\"{field}\"")) {
+                "p.json:1:"
+            } else {
+                "p.json: "
+            };
+            assert!(error.starts_with(place), "{error}");
+            assert!(error.contains(&format!(" {field}: ")), "{error}");
         }
     }
 

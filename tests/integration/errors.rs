@@ -343,3 +343,66 @@ fn a_duplicate_key_is_named() {
     assert_eq!(place, "11:1: document[1].title");
     assert!(message.contains("`title`"), "{message}");
 }
+
+/// The text of corpack's own BagIt profile.
+fn corpack_profile() -> String {
+    std::fs::read_to_string(crate::util::repo_root().join("manifests/bagit-profile.json")).unwrap()
+}
+
+/// The error document of `verify --profile` with a profile of `bytes`.
+fn profile_error(bytes: &[u8]) -> serde_json::Value {
+    let dir = Dir::new();
+    let profile = dir.create("profile.json", bytes);
+    let document = error_document(&[
+        "verify".as_ref(),
+        "--profile".as_ref(),
+        &profile,
+        &crate::util::seeds_dir(),
+    ]);
+    assert_eq!(document["code"], "profile-invalid", "{document}");
+    assert_eq!(document["path"], profile.to_str().unwrap());
+    document
+}
+
+#[test]
+fn a_profile_not_utf8_is_refused_at_its_line_and_column() {
+    let document = profile_error(
+        b"{\n  \"BagIt-Profile-Info\": {\n    \"Source-Organization\": \"Caf\xe9\"\n",
+    );
+    assert_eq!(
+        (&document["line"], &document["column"]),
+        (&3.into(), &32.into())
+    );
+    assert!(
+        document["error"].as_str().unwrap().contains("not UTF-8"),
+        "{document}"
+    );
+}
+
+#[test]
+fn a_profile_that_contradicts_itself_is_refused_at_the_field() {
+    let profile = corpack_profile().replace(
+        "\"Accept-BagIt-Version\": [\"1.0\"]",
+        "\"Accept-BagIt-Version\": []",
+    );
+    let document = profile_error(profile.as_bytes());
+    assert_eq!(document["field"], "Accept-BagIt-Version");
+    assert_eq!(
+        (&document["line"], &document["column"]),
+        (&55.into(), &3.into())
+    );
+}
+
+#[test]
+fn a_profile_with_a_byte_order_mark_is_read() {
+    let dir = Dir::new();
+    let with_bom = dir.create("profile.json", format!("\u{FEFF}{}", corpack_profile()));
+    let bundle = dir.join("seeds.zip");
+    crate::util::pack(&crate::util::seeds_dir(), &bundle, &[]);
+    corpack()
+        .args(["verify", "--profile"])
+        .arg(&with_bom)
+        .arg(&bundle)
+        .assert()
+        .success();
+}

@@ -266,19 +266,7 @@ pub(super) fn utf8_text(
 ) -> std::result::Result<String, RecordError> {
     String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
-        let bytes = error.as_bytes();
-        let before = std::str::from_utf8(&bytes[..valid]).expect("valid up to here");
-        let (line, column) = LineIndex::starting_at(before, first_line).place(valid);
-        RecordError {
-            file: file.to_path_buf(),
-            line: Some(line),
-            column: Some(column),
-            field: String::new(),
-            message: format!(
-                "not UTF-8 (byte 0x{:02X} is not a character here): save the file as UTF-8",
-                bytes[valid]
-            ),
-        }
+        RecordError::not_utf8(file, error.as_bytes(), valid, first_line)
     })
 }
 
