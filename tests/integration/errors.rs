@@ -331,7 +331,28 @@ fn a_value_of_the_wrong_type_is_named_in_toml_terms() {
             .as_bytes(),
     );
     assert_eq!(place, "1:1: collection");
-    assert!(message.contains("[collection]"), "{message}");
+    assert!(message.contains("write `[collection]`"), "{message}");
+}
+
+#[test]
+fn a_table_written_as_a_list_of_tables_or_the_other_way_round_is_named() {
+    let record = |tables: &str| {
+        let text =
+            format!("{COLLECTION_HEADER}\n{tables}id = \"a\"\ntitle = \"A\"\nfile = \"x.txt\"\n");
+        first_record_error(text.as_bytes())
+    };
+    let (place, message) = record("[document]\n");
+    assert_eq!(place, "8:1: document");
+    assert!(
+        message.contains("write `[[document]]`, once for each"),
+        "{message}"
+    );
+    let (place, message) = record("[[document]]\n[[document.provenance]]\ndate = \"1937\"\n");
+    assert_eq!(place, "9:1: document[1].provenance");
+    assert!(
+        message.contains("write `[document.provenance]`"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -186,6 +186,33 @@ pub(super) fn toml_error(
         let key = key.trim_matches(['"', '\'']);
         field = duplicate_field(source, span.start, key, first_document);
         message = format!("duplicate key `{key}`: a key or table is given once in its table");
+    } else if let Some(header) = span
+        .as_ref()
+        .and_then(|span| table_header(source, span.start))
+        .filter(|header| {
+            // A table (the header's) where another value is expected: an
+            // inline array on a line of its own is no header.
+            message.starts_with("invalid type: map")
+                && (header.starts_with("[[") || message.ends_with("expected a sequence"))
+        })
+    {
+        // A table written as a list of tables, or the other way round.
+        let name = header.trim_matches(['[', ']']).trim();
+        message = if header.starts_with("[[") {
+            field.truncate(
+                field
+                    .rfind('[')
+                    .filter(|_| field.ends_with(']'))
+                    .unwrap_or(field.len()),
+            );
+            format!(
+                "`{header}` makes a list of tables, where one table is expected: write `[{name}]`"
+            )
+        } else {
+            format!(
+                "`{header}` is one table, where a list of tables is expected: write `[[{name}]]`, once for each"
+            )
+        };
     } else if let Some(date) = at.filter(|at| at.parse::<toml::value::Datetime>().is_ok()) {
         message = message.replacen(
             "invalid type: map",
@@ -214,6 +241,22 @@ pub(super) fn toml_error(
         field,
         message,
     }
+}
+
+/// The table header (`[name]` or `[[name]]`) at `offset` of `source`, if
+/// a line starts with one there (a value would follow a key).
+fn table_header(source: &str, offset: usize) -> Option<&str> {
+    let line_start = source[..offset].rfind('\n').map_or(0, |end| end + 1);
+    if !source[line_start..offset].trim().is_empty() {
+        return None;
+    }
+    let text = &source[offset..];
+    let end = if text.starts_with("[[") {
+        text.find("]]")? + 2
+    } else {
+        text.strip_prefix('[')?.find(']')? + 2
+    };
+    Some(&text[..end])
 }
 
 /// `inner` under the field `outer` (`document[1]` and `title`, or `[2]`).

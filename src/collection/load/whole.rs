@@ -56,19 +56,6 @@ pub(super) fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<Partl
     let mut again = None;
     let mut rules = Rules::default();
     let info = match collection {
-        Some(value) if value.get_ref().is_array() => {
-            let (line, column) = lines.place(value.span().start);
-            errors.push(RecordError {
-                file: file.to_path_buf(),
-                line: Some(line),
-                column: Some(column),
-                field: "collection".into(),
-                message: "`[[collection]]` is a list of collections: a collection is one \
-                          `[collection]` table"
-                    .into(),
-            });
-            None
-        }
         Some(value) => {
             match deserialize_value::<Spanned<CollectionInfo>>(value, source, file, "collection") {
                 Ok(info) => {
