@@ -471,3 +471,24 @@ disputed_by = [{{ document = \"letter\", doi = \"10.1000/182\" }}]
             .and(contains("`rebuttal-1938`").not()),
         );
 }
+
+#[test]
+fn the_file_of_a_record_that_is_not_toml_is_not_taken_for_one_no_record_references() {
+    let dir = Dir::new();
+    dir.create("c/a.txt", "a");
+    dir.create("c/b.txt", "b");
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n\
+             rights = \"never closed\n\n[[document]]\nid = \"b\"\ntitle = \"B\"\nfile = 'b.txt'\n\
+             rights = \"never closed\n"
+        ),
+    );
+    let report = invalid_check_report(&dir);
+    assert_eq!(
+        error_places(&report, &dir),
+        ["c/collection.toml:12:23: ", "c/collection.toml:18:23: "]
+    );
+    assert_eq!(report["warnings"], serde_json::json!([]));
+}

@@ -161,14 +161,33 @@ impl Split<'_> {
 }
 
 /// The `id` and `file` of a `[[document]]` table that does not read as a
-/// record, as far as it reads as TOML.
+/// record, as far as it reads as TOML, or, if it is not TOML, as far as
+/// they are written on lines of their own.
 fn made_out(table: &Table) -> (Option<Box<str>>, Option<Box<str>>) {
     let parsed: Option<toml::Table> = table.text.parse().ok();
     let document = parsed
         .as_ref()
         .and_then(|parsed| parsed.get("document")?.as_array()?.first());
-    let text = |key: &str| Some(document?.get(key)?.as_str()?.into());
+    let text = |key: &str| match &parsed {
+        Some(_) => Some(document?.get(key)?.as_str()?.into()),
+        None => written(&table.text, key),
+    };
     (text("id"), text("file"))
+}
+
+/// The value of `key` written as a one-line string without escapes on a
+/// line of its own (`file = "a.txt"`) among the `[[document]]` table's own
+/// lines of `text`.
+fn written(text: &str, key: &str) -> Option<Box<str>> {
+    let own_lines = text.lines().skip(1).map(str::trim);
+    let own_lines = own_lines.take_while(|line| !line.starts_with('['));
+    let value = own_lines
+        .filter_map(|line| line.strip_prefix(key)?.trim_start().strip_prefix('='))
+        .next()?
+        .trim();
+    let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let (inner, _) = value[1..].split_once(quote)?;
+    (quote == '\'' || !inner.contains('\\')).then(|| inner.into())
 }
 
 /// Reads a record file a top-level table at a time; `None` if it is not
