@@ -105,7 +105,13 @@ fn make_temp_file(dir: &Path) -> Result<NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    builder.tempfile_in(dir).at(dir)
+    builder.tempfile_in(dir).map_err(|error| {
+        // The error names the directory; tempfile's message adds the
+        // temporary file's name, which is no concern of the user's.
+        let message = error.to_string();
+        let message = message.split(" at path ").next().unwrap_or_default();
+        Error::io(dir, std::io::Error::new(error.kind(), message))
+    })
 }
 
 /// The temporary file `temp` with its lock taken; `None` if another run's

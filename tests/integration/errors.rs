@@ -427,3 +427,21 @@ fn a_profile_with_a_byte_order_mark_is_read() {
         .assert()
         .success();
 }
+
+#[test]
+fn an_output_in_a_directory_that_does_not_exist_names_the_directory_not_a_temporary_file() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = dir.join("missing/out.zip");
+    let document = error_document(&["pack".as_ref(), &collection, "-o".as_ref(), &bundle]);
+    assert_eq!(document["code"], "io");
+    // The directory is what is missing.
+    assert_eq!(document["path"], dir.join("missing").to_str().unwrap());
+    let message = document["error"].as_str().unwrap();
+    assert!(!message.contains(".corpack-"), "{message}");
+    assert!(
+        message.ends_with("No such file or directory (os error 2)"),
+        "{message}"
+    );
+    assert_eq!(crate::util::listing(dir.path()), ["c"]);
+}
