@@ -15,7 +15,7 @@ use super::replace::{put_dir_in_place, rename_noreplace, reserve_aside};
 use super::stale::remove_stale;
 use super::sync::{sync_dir, sync_tree};
 use super::temporaries::{Temporary, uninterrupted};
-use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir};
+use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir, temporary_error};
 use crate::error::{Error, IoContext, Result};
 
 /// An output directory being written. Dropped without
@@ -212,7 +212,7 @@ pub(super) fn make_temp_dir(dir: &Path) -> Result<TempDir> {
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempdir_in(dir)
-        .at(dir)
+        .map_err(|error| temporary_error(dir, error))
 }
 
 /// The temporary directory `temp` with its lock taken; `None` if another

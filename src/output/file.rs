@@ -11,7 +11,7 @@ use super::replace::appeared_meanwhile;
 use super::stale::remove_stale;
 use super::sync::sync_dir;
 use super::temporaries::{Temporary, uninterrupted};
-use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir, refuse_directory};
+use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir, refuse_directory, temporary_error};
 use crate::error::{Error, IoContext, Result};
 
 /// An output file being written. Dropped without [`AtomicFile::commit`],
@@ -105,13 +105,9 @@ fn make_temp_file(dir: &Path) -> Result<NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    builder.tempfile_in(dir).map_err(|error| {
-        // The error names the directory; tempfile's message adds the
-        // temporary file's name, which is no concern of the user's.
-        let message = error.to_string();
-        let message = message.split(" at path ").next().unwrap_or_default();
-        Error::io(dir, std::io::Error::new(error.kind(), message))
-    })
+    builder
+        .tempfile_in(dir)
+        .map_err(|error| temporary_error(dir, error))
 }
 
 /// The temporary file `temp` with its lock taken; `None` if another run's

@@ -123,6 +123,15 @@ pub fn refuse_to_replace(output: &Path, input: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The error of making a temporary file or directory in `dir`, naming
+/// `dir`: tempfile's message also names the temporary file, which is no
+/// concern of the user's.
+pub(crate) fn temporary_error(dir: &Path, error: io::Error) -> Error {
+    let message = error.to_string();
+    let message = message.split(" at path ").next().unwrap_or_default();
+    Error::io(dir, io::Error::new(error.kind(), message))
+}
+
 /// The directory `path` is in: `.` for a bare name.
 pub(crate) fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::lock::{lock_named, lockable};
 use super::sync::sync_dir;
-use super::{ASIDE_SUFFIX, RANDOM_LEN, TEMP_PREFIX, parent_dir, remove_path};
+use super::{ASIDE_SUFFIX, RANDOM_LEN, TEMP_PREFIX, parent_dir, remove_path, temporary_error};
 use crate::error::{Error, IoContext, Result};
 
 /// Renames the directory `new` to `target`, and syncs their directory so
@@ -251,7 +251,7 @@ pub(super) fn reserve_aside(target: &Path) -> Result<PathBuf> {
         },
         None => by_digest(),
     };
-    let aside = made.at(&dir)?.keep();
+    let aside = made.map_err(|error| temporary_error(&dir, error))?.keep();
     // The name is reserved: the old target takes it. A cleaner may have
     // removed the placeholder already, its target being there.
     match fs::remove_dir(&aside) {

@@ -443,5 +443,16 @@ fn an_output_in_a_directory_that_does_not_exist_names_the_directory_not_a_tempor
         message.ends_with("No such file or directory (os error 2)"),
         "{message}"
     );
+    let csv = crate::util::seeds_dir().join("collection.csv");
+    let imported = dir.join("missing/imported");
+    let document = error_document(&[
+        "import".as_ref(),
+        "csv".as_ref(),
+        &csv,
+        "-o".as_ref(),
+        &imported,
+    ]);
+    let message = document["error"].as_str().unwrap();
+    assert!(!message.contains(".corpack-"), "{message}");
     assert_eq!(crate::util::listing(dir.path()), ["c"]);
 }

@@ -10,7 +10,7 @@ use super::renames::holds_a_lone_old;
 use super::target::resolved;
 use crate::error::{Error, IoContext, Result};
 use crate::ocfl::Declared;
-use crate::output::{TEMP_PREFIX, Temporary, parent_dir, still_named};
+use crate::output::{TEMP_PREFIX, Temporary, parent_dir, still_named, temporary_error};
 
 /// The suffix of a directory an export builds in.
 const STAGING_SUFFIX: &str = ".ocfl";
@@ -102,7 +102,7 @@ impl Staging {
                         .prefix(TEMP_PREFIX)
                         .suffix(&format!("{STAGING_SUFFIX}{LOCK_SUFFIX}"))
                         .tempfile_in(parent)
-                        .at(parent)?
+                        .map_err(|error| temporary_error(parent, error))?
                         .keep()
                         .map_err(|error| Error::io(parent, error.error))
                 },
