@@ -173,6 +173,7 @@ impl Profile {
         // RFC 8259 lets a parser ignore a byte order mark, which some
         // editors write.
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        not_an_object(text, path)?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let profile: Profile =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -182,7 +183,7 @@ impl Profile {
                     line: Some(inner.line()),
                     column: Some(inner.column()),
                     field: field_name(&error.path().to_string()),
-                    message: strip_position(&inner.to_string()),
+                    message: json_terms(&strip_position(&inner.to_string())),
                 })
             })?;
         profile.check_itself().map_err(|(field, message)| {
@@ -637,6 +638,45 @@ fn key_place(text: &str, key: &str) -> Option<(usize, usize)> {
         !text[..at].ends_with('\\') && text[at + quoted.len()..].trim_start().starts_with(':')
     })?;
     Some(line_and_column(text, at))
+}
+
+/// An error if `text` holds a JSON value other than an object, which a
+/// profile is: serde would name a field of a struct read from an array.
+fn not_an_object(text: &str, path: &Path) -> Result<()> {
+    let start = text.len() - text.trim_start().len();
+    let kind = match text[start..].chars().next() {
+        Some('[') => "an array",
+        Some('"') => "a string",
+        Some('t' | 'f') => "a boolean",
+        Some('n') => "null",
+        Some('-' | '0'..='9') => "a number",
+        _ => return Ok(()),
+    };
+    let (line, column) = line_and_column(text, start);
+    Err(Error::Profile(RecordError {
+        file: path.to_path_buf(),
+        line: Some(line),
+        column: Some(column),
+        field: String::new(),
+        message: format!("a profile is a JSON object, {{ ... }}: this is {kind}"),
+    }))
+}
+
+/// serde's message in JSON's words: an object, not a struct or a map; an
+/// array, not a sequence.
+fn json_terms(message: &str) -> String {
+    let message = message
+        .replace("a sequence", "an array")
+        .replace("sequence,", "array,")
+        .replace("a map", "an object")
+        .replace("map,", "object,");
+    match message.split_once("expected struct ") {
+        Some((before, after)) => {
+            let rest = after.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+            format!("{before}expected an object{rest}")
+        }
+        None => message,
+    }
 }
 
 /// serde_json's message without its trailing " at line L column C", which

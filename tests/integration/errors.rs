@@ -456,3 +456,39 @@ fn an_output_in_a_directory_that_does_not_exist_names_the_directory_not_a_tempor
     assert!(!message.contains(".corpack-"), "{message}");
     assert_eq!(crate::util::listing(dir.path()), ["c"]);
 }
+
+#[test]
+fn a_profile_value_of_the_wrong_type_is_named_in_json_terms() {
+    let profile = corpack_profile();
+    let document = profile_error(
+        profile
+            .replacen("\"Bag-Info\": {", "\"Bag-Info\": [], \"X\": {", 1)
+            .as_bytes(),
+    );
+    assert_eq!(document["field"], "Bag-Info");
+    let message = document["error"].as_str().unwrap();
+    assert!(
+        message.ends_with("Bag-Info: invalid type: array, expected an object"),
+        "{message}"
+    );
+    let document = profile_error(
+        profile
+            .replacen("\"Bagging-Date\": {", "\"Bagging-Date\": true, \"X\": {", 1)
+            .as_bytes(),
+    );
+    let message = document["error"].as_str().unwrap();
+    assert!(
+        message.ends_with("invalid type: boolean `true`, expected an object"),
+        "{message}"
+    );
+    let document = profile_error(b"\n [1]\n");
+    assert_eq!(
+        (&document["line"], &document["column"]),
+        (&2.into(), &2.into())
+    );
+    let message = document["error"].as_str().unwrap();
+    assert!(
+        message.ends_with("a profile is a JSON object, { ... }: this is an array"),
+        "{message}"
+    );
+}
