@@ -333,13 +333,13 @@ fn record_errors_name_file_line_and_field() {
         "[document.contested]\nstatus = \"disputed\"\n",
         13,
         "document[1].contested.status",
-        "unknown variant",
+        "unknown value `disputed`, expected one of",
     );
     assert_record_error(
         "[document.contested]\naspects = [\"tone\"]\n",
         13,
         "document[1].contested.aspects",
-        "unknown variant",
+        "unknown value `tone`",
     );
 }
 

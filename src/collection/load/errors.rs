@@ -226,7 +226,8 @@ pub(super) fn toml_error(
     let message = message
         .replace("invalid type: sequence", "invalid type: array")
         .replace("invalid type: map", "invalid type: table")
-        .replace("expected a sequence", "expected an array");
+        .replace("expected a sequence", "expected an array")
+        .replace("unknown variant", "unknown value");
     let (line, column) = match span {
         Some(span) => {
             let (line, column) = LineIndex::new(source).place(span.start);

@@ -346,7 +346,7 @@ date = "2014-06-20?"
         let error = &errors(&with_authors(r#"{ name = "A board", type = "board" }"#))[0];
         assert_eq!(error.line, Some(15));
         assert_eq!(error.field, "document[1].provenance.authors[1].type");
-        assert!(error.message.contains("unknown variant `board`"), "{error}");
+        assert!(error.message.contains("unknown value `board`"), "{error}");
         let organization_with_orcid =
             r#"{ name = "A board", type = "organization", orcid = "0000-0002-1825-0097" }"#;
         let errors = errors(&with_authors(organization_with_orcid));
