@@ -295,6 +295,33 @@ fn a_bad_collection_cell_is_its_one_error_not_also_a_field_missing() {
 }
 
 #[test]
+fn a_duplicate_id_made_from_file_names_is_placed_at_the_filename_cell() {
+    let dir = Dir::new();
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.title,sha256\n\
+         objects/Letter 1.txt,A,0000000000000000000000000000000000000000000000000000000000000000\n\
+         objects/letter-1.txt,B,0000000000000000000000000000000000000000000000000000000000000000\n",
+    );
+    let out = dir.join("c");
+    let output = corpack()
+        .args(["import", "csv", "--json"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let record = &report["records"][0];
+    let place = (&record["line"], &record["column"], &record["field"]);
+    assert_eq!(place, (&3.into(), &1.into(), &"filename".into()));
+    let message = record["message"].as_str().unwrap();
+    assert!(message.contains("made from the filename"), "{message}");
+}
+
+#[test]
 fn a_csv_not_utf8_is_an_error_at_its_line_and_column() {
     let dir = Dir::new();
     let csv = dir.create("m.csv", b"filename,dc.title\na.txt,A\nb.txt,Caf\xe9\n");

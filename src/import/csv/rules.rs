@@ -117,15 +117,24 @@ impl Sheet<'_> {
                 let cell = error
                     .document
                     .and_then(|index| value_cells[index].of(&error.field));
+                let mut message = error.message;
                 let (column, position) = match cell {
                     Some((column, position)) => (column, Some(position)),
-                    None => {
-                        let column = field_column(&error.field, error.document.is_none());
-                        (column, self.columns.position(column))
-                    }
+                    None => match field_column(&error.field, error.document.is_none()) {
+                        // No dc.identifier column: the id is the filename's.
+                        Column::Identifier
+                            if self.columns.position(Column::Identifier).is_none() =>
+                        {
+                            message.push_str(
+                                " (the id is made from the filename: give a dc.identifier)",
+                            );
+                            (Column::Filename, self.columns.position(Column::Filename))
+                        }
+                        column => (column, self.columns.position(column)),
+                    },
                 };
                 let line = error.document.map_or(collection_line, |index| lines[index]);
-                let mut record = cell_error(self.file, line, position, column, error.message);
+                let mut record = cell_error(self.file, line, position, column, message);
                 if line == 0 {
                     record.line = None;
                 }
