@@ -347,6 +347,10 @@ fn a_table_written_as_a_list_of_tables_or_the_other_way_round_is_named() {
         message.contains("write `[[document]]`, once for each"),
         "{message}"
     );
+    let (place, message) =
+        record("[document]\nid = \"b\"\ntitle = \"B\"\nfile = \"x.txt\"\n\n[[document]]\n");
+    assert_eq!(place, "13:3: document");
+    assert!(message.contains("but `[document]` on line 8"), "{message}");
     let (place, message) = record("[[document]]\n[[document.provenance]]\ndate = \"1937\"\n");
     assert_eq!(place, "9:1: document[1].provenance");
     assert!(

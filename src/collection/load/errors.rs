@@ -185,7 +185,16 @@ pub(super) fn toml_error(
     } else if let (Some(span), Some(key), "duplicate key") = (&span, at, message.as_str()) {
         let key = key.trim_matches(['"', '\'']);
         field = duplicate_field(source, span.start, key, first_document);
-        message = format!("duplicate key `{key}`: a key or table is given once in its table");
+        message = match single_table_before(source, span.start) {
+            Some((name, line)) => {
+                field = name.to_string();
+                format!(
+                    "`[[{name}]]` here, but `[{name}]` on line {line}: a list of tables is \
+                     written `[[{name}]]` each time"
+                )
+            }
+            None => format!("duplicate key `{key}`: a key or table is given once in its table"),
+        };
     } else if let Some(header) = span
         .as_ref()
         .and_then(|span| table_header(source, span.start))
@@ -242,6 +251,18 @@ pub(super) fn toml_error(
         field,
         message,
     }
+}
+
+/// The name of the `[[name]]` header on the line of `offset`, and the line
+/// of a `[name]` header before it, if there is one (TOML then takes the
+/// list of tables for a key given twice).
+fn single_table_before(source: &str, offset: usize) -> Option<(&str, usize)> {
+    let line_start = source[..offset].rfind('\n').map_or(0, |end| end + 1);
+    let header = source[line_start..].lines().next()?.trim();
+    let name = header.strip_prefix("[[")?.split("]]").next()?.trim();
+    let single = format!("[{name}]");
+    let line = (source[..line_start].lines()).position(|line| line.trim() == single)?;
+    Some((name, line + 1))
 }
 
 /// The table header (`[name]` or `[[name]]`) at `offset` of `source`, if
