@@ -622,6 +622,9 @@ fn matches_any(matchers: &[GlobMatcher], path: &str) -> bool {
 
 /// The field a serde path names; `.` is the whole document.
 fn field_name(path: &str) -> String {
+    // `?` stands for a member whose name was not yet read (a syntax error
+    // after the last one): the field is the object holding it.
+    let path = path.trim_end_matches('?').trim_end_matches('.');
     if path == "." {
         String::new()
     } else {

@@ -496,3 +496,15 @@ fn a_profile_value_of_the_wrong_type_is_named_in_json_terms() {
         "{message}"
     );
 }
+
+#[test]
+fn a_profile_syntax_error_names_the_member_it_is_in_without_a_placeholder() {
+    let profile = corpack_profile().replacen("\"required\": true,", "\"required\": true", 1);
+    let document = profile_error(profile.as_bytes());
+    assert_eq!(document["field"], "Bag-Info.Bag-Software-Agent");
+    let message = document["error"].as_str().unwrap();
+    assert!(
+        message.ends_with("Bag-Info.Bag-Software-Agent: expected `,` or `}`"),
+        "{message}"
+    );
+}
