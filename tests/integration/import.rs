@@ -303,17 +303,7 @@ fn a_duplicate_id_made_from_file_names_is_placed_at_the_filename_cell() {
          objects/Letter 1.txt,A,0000000000000000000000000000000000000000000000000000000000000000\n\
          objects/letter-1.txt,B,0000000000000000000000000000000000000000000000000000000000000000\n",
     );
-    let out = dir.join("c");
-    let output = corpack()
-        .args(["import", "csv", "--json"])
-        .arg(&csv)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = failed_import_report(&csv, &dir.join("c"), None);
     let record = &report["records"][0];
     let place = (&record["line"], &record["column"], &record["field"]);
     assert_eq!(place, (&3.into(), &1.into(), &"filename".into()));

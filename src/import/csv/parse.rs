@@ -29,15 +29,7 @@ pub fn parse_csv(
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), file))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut lines = RecordLines {
-        text: text.as_bytes(),
-        counted: 0,
-        line: 1,
-    };
+    let (mut reader, mut lines) = records_of(text);
     let faults = quote_faults(text.as_bytes());
     let mut closed_early = faults.text_after_close.iter().copied().peekable();
     let mut records = reader.records().peekable();
@@ -111,6 +103,20 @@ pub fn parse_csv(
     sheet.finish(fields)
 }
 
+/// A reader of the records of `text`, and their lines.
+fn records_of(text: &str) -> (csv::Reader<&[u8]>, RecordLines<'_>) {
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let lines = RecordLines {
+        text: text.as_bytes(),
+        counted: 0,
+        line: 1,
+    };
+    (reader, lines)
+}
+
 /// The error of `bytes`, UTF-8 up to `valid`, at the row and cell of the
 /// first byte that is not.
 fn not_utf8(bytes: &[u8], valid: usize, file: &Path) -> RecordErrors {
@@ -118,15 +124,7 @@ fn not_utf8(bytes: &[u8], valid: usize, file: &Path) -> RecordErrors {
     // Read with a character in the byte's place, the last record is the
     // row the byte is in, and its last cell the byte's.
     let text = format!("{before}\u{FFFD}");
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut lines = RecordLines {
-        text: text.as_bytes(),
-        counted: 0,
-        line: 1,
-    };
+    let (mut reader, mut lines) = records_of(&text);
     let mut header: Option<csv::StringRecord> = None;
     let (mut line, mut cell, mut in_header) = (1, None, false);
     for record in reader.records() {
