@@ -321,6 +321,18 @@ pub(crate) fn canonical_text(parsed: &Edtf) -> String {
     text
 }
 
+/// Whether `text` is a `Y` year (level 1 allows any number of digits)
+/// whose digits the `edtf` crate, holding years in an `i64`, cannot read.
+fn is_year_beyond_i64(text: &str) -> bool {
+    let Some(digits) = text.strip_prefix('Y') else {
+        return false;
+    };
+    let digits = digits.strip_prefix('-').unwrap_or(digits);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits.parse::<i64>().is_err()
+}
+
 impl FromStr for EdtfDate {
     type Err = String;
 
@@ -331,6 +343,12 @@ impl FromStr for EdtfDate {
                 return Err(format!(
                     "invalid EDTF date {text:?}: a month, day, year, time of day or time zone \
                      offset is out of range"
+                ));
+            }
+            Err(_) if is_year_beyond_i64(text) => {
+                return Err(format!(
+                    "EDTF date {text:?}: a year beyond ±{} is not supported",
+                    i64::MAX
                 ));
             }
             Err(_) => {
@@ -450,6 +468,8 @@ mod tests {
             ("1985-04-12T25:00:00", "time of day"),
             ("1985-04-12T24:00:00", "time of day"),
             ("1985-04-12T23:20:30+24", "offset"),
+            ("Y1000000000000000000000", "beyond"),
+            ("Y-99999999999999999999", "beyond"),
         ] {
             let error = bad.parse::<EdtfDate>().unwrap_err();
             assert!(error.contains(named), "{bad}: {error}");
