@@ -888,4 +888,14 @@ fn a_zip_holds_one_bag_directory_beside_operating_system_clutter() {
             )
         );
     }
+    // A bag at the zip's root that lacks bagit.txt is that bag, not
+    // entries in several directories.
+    fs::remove_file(bag.join("bagit.txt")).unwrap();
+    zip_directory(&bag, "", &[], &zip);
+    let verdict = verify_json(&zip, &[]);
+    assert_invalid(&verdict, "bagit-txt-missing");
+    assert_eq!(
+        verdict.report["findings"][0]["message"],
+        "the bag has no bagit.txt"
+    );
 }

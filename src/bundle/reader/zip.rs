@@ -447,9 +447,16 @@ fn bag_prefix<'a>(names: impl Iterator<Item = &'a str> + Clone) -> String {
 
 /// Why the zip holds no bag directory, when the bag is looked for at its
 /// root (`prefix` is empty), which has no `bagit.txt`, because its entries,
-/// clutter aside, are not all in one top-level directory.
+/// clutter aside, are not all in one top-level directory, though one of
+/// them has a `bagit.txt`. A zip with none is a bag at the root that lacks
+/// it.
 fn no_bag_directory(prefix: &str, entries: &[Entry]) -> Option<String> {
-    if !prefix.is_empty() || entries.iter().any(|e| e.name == "bagit.txt") {
+    let at_root = || entries.iter().any(|e| e.name == "bagit.txt");
+    let in_directory = || {
+        let in_top = |name: &str| name.split_once('/').is_some_and(|(_, n)| n == "bagit.txt");
+        entries.iter().any(|e| in_top(&e.name))
+    };
+    if !prefix.is_empty() || at_root() || !in_directory() {
         return None;
     }
     let tops: BTreeSet<&str> = entries
