@@ -407,19 +407,26 @@ fn refusal(entry: &Entry) -> Option<(Code, String)> {
 }
 
 /// Whether the entry `name`, left out for its name, is a payload file of
-/// the bag at `prefix`: surely if it is under `data/` whether a backslash
-/// is a separator or not, and has no `..`; perhaps if either reading, or
-/// resolving `..`, may put it there.
+/// the bag at `prefix`: surely if it is under `data/` as written; perhaps
+/// if it has a `..`, which may lead anywhere, or is under `data/` once a
+/// backslash is read as a separator and leading separators, empty and `.`
+/// components are dropped (`/b/data/x`, `b\data\x`).
 fn in_payload(name: &str, prefix: &str) -> InPayload {
-    let Some(path) = name.strip_prefix(prefix) else {
+    let components = || name.split(['/', '\\']);
+    if components().any(|component| component == "..") {
         return InPayload::Perhaps;
-    };
-    let mut components = path.split(['/', '\\']);
-    if components.clone().any(|component| component == "..") {
-        InPayload::Perhaps
-    } else if path.starts_with("data/") {
-        InPayload::Yes
-    } else if components.find(|c| !c.is_empty() && *c != ".") == Some("data") {
+    }
+    if name
+        .strip_prefix(prefix)
+        .is_some_and(|path| path.starts_with("data/"))
+    {
+        return InPayload::Yes;
+    }
+    let mut read = components().filter(|c| !c.is_empty() && *c != ".");
+    let in_bag = prefix
+        .split_terminator('/')
+        .all(|top| read.next() == Some(top));
+    if in_bag && read.next() == Some("data") && read.next().is_some() {
         InPayload::Perhaps
     } else {
         InPayload::No
@@ -750,8 +757,16 @@ mod tests {
             assert_eq!(in_payload(name, "b/"), expected, "{name}");
         }
         assert_eq!(in_payload("/data/x", ""), Perhaps);
-        assert_eq!(in_payload("/etc/passwd", ""), No);
-        assert_eq!(in_payload("C:/data/x", ""), No);
+        // Outside the bag's directory by every reading.
+        for name in [
+            "/etc/passwd",
+            "C:/data/x",
+            "c/data/x\\y",
+            "__MACOSX/b/data/._x\\y",
+        ] {
+            assert_eq!(in_payload(name, "b/"), No, "{name}");
+            assert_eq!(in_payload(name, ""), No, "{name}");
+        }
     }
 
     fn read_entry(data: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
