@@ -3,13 +3,15 @@
 //! The `zip` crate parses the central directory; corpack then decides what
 //! to trust. The whole archive is refused ([`Error::Unreadable`], exit 2)
 //! when it cannot be read as one archive: no readable central directory
-//! (not a zip, truncated), duplicate names, a local header that disagrees
-//! with its central directory record, entries whose bytes overlap, hidden
-//! local headers. One bad entry is a finding (exit 1) and is never read: a
-//! name that could leave the bag or is not UTF-8, a link or device,
+//! (not a zip, truncated), duplicate names (as decoded, UTF-8 or CP437), a
+//! local header that disagrees with its central directory record (on the
+//! UTF-8 flag too), entries whose bytes overlap, hidden local headers. One
+//! bad entry is a finding (exit 1) and is never read: a name that could
+//! leave the bag or is flagged UTF-8 and is not, a link or device,
 //! encryption, a method other than stored or deflate, a declared size
 //! deflate cannot reach. The bag is at the root of the zip if `bagit.txt`
-//! is there, else in the one top-level directory all entries share.
+//! is there, else in the one top-level directory all entries share but the
+//! clutter Finder and Explorer add beside it.
 //!
 //! Entries are inflated here, not by the `zip` crate, under explicit
 //! bounds: never more than one byte past the declared size, which is at
