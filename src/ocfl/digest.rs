@@ -1,6 +1,6 @@
 //! The digest algorithms an OCFL object may name: `sha512` and `sha256` for
 //! content addressing, and for fixity those of the specification's table
-//! plus extension 0001's (0009's, less `size`).
+//! plus extension 0001's; and 0009's `size`, which is no digest.
 
 use std::io::{self, Read};
 
@@ -67,11 +67,22 @@ impl DigestAlgorithm {
     }
 }
 
+/// Extension 0009's `size`: a file's size in bytes, checked against the
+/// size the file system gives rather than computed.
+pub const SIZE: &str = "size";
+
 /// Whether `name` is in the fixity vocabulary (§3.5.4, E056): the
 /// specification's table or extension 0009's, which is extension 0001's
-/// with `size`, the one name corpack does not compute (ignored, E028).
+/// with `size`.
 pub fn is_fixity_name(name: &str) -> bool {
-    name == "size" || name.parse::<DigestAlgorithm>().is_ok()
+    name == SIZE || name.parse::<DigestAlgorithm>().is_ok()
+}
+
+/// Whether `value` is of the form extension 0009 gives `size`: a decimal
+/// number with no padding (`0` for an empty file).
+pub fn is_size_value(value: &str) -> bool {
+    let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    digits && (value == "0" || !value.starts_with('0'))
 }
 
 /// Reads `reader` to its end once, hashing with every one of `algorithms`;
@@ -181,5 +192,15 @@ mod tests {
         assert!("SHA512".parse::<DigestAlgorithm>().is_err());
         assert!(DigestAlgorithm::Sha256.addresses_content());
         assert!(!DigestAlgorithm::Md5.addresses_content());
+    }
+
+    #[test]
+    fn sizes_are_unpadded_decimal_numbers() {
+        for value in ["0", "7", "2021", "99999999999999999999999"] {
+            assert!(is_size_value(value), "{value}");
+        }
+        for value in ["", "00", "0272", "+1", "-1", "1e3", "0x10", " 1", "1.0"] {
+            assert!(!is_size_value(value), "{value}");
+        }
     }
 }

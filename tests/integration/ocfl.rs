@@ -245,6 +245,57 @@ fn what_ocfl_py_and_the_specification_reject_is_invalid() {
     assert!(codes.contains("E061"), "{codes:?}");
 }
 
+/// The codes `corpack verify --fast --json` finds in `path`, with its exit
+/// code.
+fn fast_verdict(path: &Path) -> (i32, BTreeSet<String>) {
+    let output = corpack()
+        .args(["verify", "--fast", "--json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    (output.status.code().unwrap(), codes)
+}
+
+#[test]
+fn size_fixity_values_are_checked_even_without_digests() {
+    let Some(shared) = shared_dir() else { return };
+    let dir = Dir::new();
+    let fixture = shared.join("conformance/ocfl/1.1/good-objects/spec-ex-full");
+    // Extension 0009: `size` is the size in bytes, in decimal, unpadded.
+    let cases: [(&str, &str, Option<&str>); 4] = [
+        ("right", "2021", None),
+        ("wrong", "2020", Some("E093")),
+        ("padded", "02021", Some("E057")),
+        ("signed", "+2021", Some("E057")),
+    ];
+    for (name, image_size, code) in cases {
+        let object = dir.join(name);
+        copy_tree(&fixture, &object);
+        let edit = |inventory: &mut serde_json::Value| {
+            inventory["fixity"]["size"] = serde_json::json!({
+                "0": ["v1/content/empty.txt"],
+                "272": ["v1/content/foo/bar.xml", "v2/content/foo/bar.xml"],
+                image_size: ["v1/content/image.tiff"],
+            });
+        };
+        edit_inventory(&object, edit);
+        edit_inventory(&object.join("v3"), edit);
+        let expected = match code {
+            None => (0, BTreeSet::new()),
+            Some(code) => (1, BTreeSet::from([code.to_string()])),
+        };
+        assert_eq!(verdict(&object), expected, "{name}");
+        assert_eq!(fast_verdict(&object), expected, "{name} --fast");
+    }
+}
+
 #[test]
 fn an_empty_directory_is_neither_bag_nor_object() {
     let dir = Dir::new();

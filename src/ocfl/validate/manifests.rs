@@ -1,5 +1,5 @@
-//! The content files against every manifest, and the digests the
-//! inventories, manifests and fixity, give for them.
+//! The content files against every manifest, and the digests (and sizes)
+//! the inventories, manifests and fixity, give for them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,7 +8,7 @@ use super::content::{Claim, Claims};
 use super::prior::PriorInventory;
 use super::versions::Object;
 use crate::ocfl::code::OcflCode;
-use crate::ocfl::digest::DigestAlgorithm;
+use crate::ocfl::digest::{DigestAlgorithm, SIZE, is_size_value};
 use crate::ocfl::inventory::{INVENTORY, Inventory, VersionNum};
 
 impl Object<'_> {
@@ -84,6 +84,49 @@ impl Object<'_> {
         }
     }
 
+    /// Every `size` the inventories' fixity blocks give for files that
+    /// exist is their size (E093). It needs no reading, so it is checked
+    /// whether digests are or not; a value not of the form extension 0009
+    /// gives is the inventory's finding (E057).
+    pub(super) fn check_size_fixity(
+        &self,
+        priors: &[PriorInventory],
+        sizes: &BTreeMap<String, u64>,
+        findings: &mut Findings,
+    ) {
+        let mut claims: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+        let inventories = std::iter::once((self.inventory, INVENTORY))
+            .chain(priors.iter().map(|p| (&p.inventory, p.path.as_str())));
+        for (inventory, source) in inventories {
+            let Some(block) = inventory.fixity.get(SIZE) else {
+                continue;
+            };
+            for (value, paths) in block.iter().filter(|(v, _)| is_size_value(v)) {
+                for path in paths {
+                    let sources = claims.entry((path, value)).or_default();
+                    if !sources.contains(&source) {
+                        sources.push(source);
+                    }
+                }
+            }
+        }
+        for ((path, value), sources) in claims {
+            let Some(size) = sizes.get(path) else {
+                continue;
+            };
+            if size.to_string() != value {
+                findings.add(
+                    OcflCode::E093,
+                    path,
+                    format!(
+                        "size is {size}, not {value} as the fixity block of {} says",
+                        sources.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
     /// Every digest the inventories give for files that exist.
     pub(super) fn claims(
         &self,
@@ -98,9 +141,8 @@ impl Object<'_> {
                 OcflCode::E092,
             )];
             for (name, block) in &inventory.fixity {
-                // A registered algorithm corpack does not compute (`size`)
-                // is ignored, as the specification requires (E028); an
-                // unregistered one is the inventory's finding (E056).
+                // `size` is no digest (check_size_fixity); an unregistered
+                // name is the inventory's finding (E056).
                 if let Ok(algorithm) = name.parse::<DigestAlgorithm>() {
                     blocks.push((algorithm, block, OcflCode::E093));
                 }

@@ -110,6 +110,7 @@ impl Object<'_> {
             }
         }
         self.check_manifests(&priors, &sizes, findings);
+        self.check_size_fixity(&priors, &sizes, findings);
         if !check_digests {
             return Ok(content::Read::default());
         }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{Checker, string_array};
 use crate::ocfl::code::OcflCode;
-use crate::ocfl::digest::is_fixity_name;
+use crate::ocfl::digest::{SIZE, is_fixity_name, is_size_value};
 use crate::ocfl::inventory::{DigestMap, Inventory, VersionNum, path_conflicts, path_problem};
 
 impl Checker<'_> {
@@ -118,6 +118,14 @@ impl Checker<'_> {
                 );
                 continue;
             };
+            if algorithm == SIZE {
+                for value in entries.keys().filter(|v| !is_size_value(v)) {
+                    self.add(
+                        OcflCode::E057,
+                        format!("`{what}`: {value:?} is no size: extension 0009 gives a decimal number of bytes, unpadded"),
+                    );
+                }
+            }
             if let Some(map) = self.content_paths(
                 &what,
                 entries,
