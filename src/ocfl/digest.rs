@@ -52,6 +52,11 @@ impl DigestAlgorithm {
         matches!(self, DigestAlgorithm::Sha512 | DigestAlgorithm::Sha256)
     }
 
+    /// How many hex digits its digests have.
+    pub fn hex_length(self) -> usize {
+        self.hasher().output_size() * 2
+    }
+
     fn hasher(self) -> Box<dyn DynDigest + Send> {
         match self {
             DigestAlgorithm::Md5 => Box::new(Md5::default()),
@@ -192,6 +197,8 @@ mod tests {
         assert!("SHA512".parse::<DigestAlgorithm>().is_err());
         assert!(DigestAlgorithm::Sha256.addresses_content());
         assert!(!DigestAlgorithm::Md5.addresses_content());
+        assert_eq!(DigestAlgorithm::Sha512.hex_length(), 128);
+        assert_eq!(DigestAlgorithm::Blake2b160.hex_length(), 40);
     }
 
     #[test]

@@ -297,6 +297,30 @@ fn size_fixity_values_are_checked_even_without_digests() {
 }
 
 #[test]
+fn a_digest_of_the_wrong_length_is_found_without_digests() {
+    let Some(shared) = shared_dir() else { return };
+    let dir = Dir::new();
+    let object = dir.join("object");
+    copy_tree(
+        &shared.join("conformance/ocfl/1.1/good-objects/spec-ex-full"),
+        &object,
+    );
+    // §3.4: a SHA-1 digest is 40 hex digits; 39 are none.
+    let edit = |inventory: &mut serde_json::Value| {
+        let block = inventory["fixity"]["sha1"].as_object_mut().unwrap();
+        let digest = "b9c7ccc6154974288132b63c15db8d2750716b49";
+        let paths = block.remove(digest).unwrap();
+        block.insert(digest[1..].to_string(), paths);
+    };
+    edit_inventory(&object, edit);
+    edit_inventory(&object.join("v3"), edit);
+    validators().ocfl_validate(&object).assert_invalid();
+    let expected = (1, BTreeSet::from(["E029".to_string()]));
+    assert_eq!(fast_verdict(&object), expected);
+    assert_eq!(verdict(&object).0, 1);
+}
+
+#[test]
 fn an_empty_directory_is_neither_bag_nor_object() {
     let dir = Dir::new();
     let (status, codes) = verdict(dir.path());

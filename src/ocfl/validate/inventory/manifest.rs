@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{Checker, string_array};
 use crate::ocfl::code::OcflCode;
-use crate::ocfl::digest::{SIZE, is_fixity_name, is_size_value};
+use crate::ocfl::digest::{DigestAlgorithm, SIZE, is_fixity_name, is_size_value};
 use crate::ocfl::inventory::{DigestMap, Inventory, VersionNum, path_conflicts, path_problem};
 
 impl Checker<'_> {
@@ -48,14 +48,25 @@ impl Checker<'_> {
     ) -> Option<DigestMap> {
         let mut map = DigestMap::new();
         let mut lowercase = BTreeMap::new();
-        let hex_code = algorithm.and_then(hex_encoding_code);
+        let hex_form = algorithm.and_then(hex_form);
         for (digest, paths) in entries {
-            let hex = !digest.is_empty() && digest.bytes().all(|b| b.is_ascii_hexdigit());
-            if let Some(code) = hex_code.filter(|_| !hex) {
-                self.add(
-                    code,
-                    format!("`{what}`: the digest {digest:?} is not hex-encoded"),
-                );
+            if let Some((code, algorithm)) = hex_form {
+                let hex = digest.bytes().all(|b| b.is_ascii_hexdigit());
+                let length = algorithm.hex_length();
+                if !hex {
+                    self.add(
+                        code,
+                        format!("`{what}`: the digest {digest:?} is not hex-encoded"),
+                    );
+                } else if digest.len() != length {
+                    self.add(
+                        code,
+                        format!(
+                            "`{what}`: the digest {digest:?} has {} hex digits, where {algorithm} has {length}",
+                            digest.len()
+                        ),
+                    );
+                }
             }
             let Some(paths) = string_array(paths) else {
                 self.add(
@@ -216,13 +227,15 @@ impl Checker<'_> {
 }
 
 /// The code of the specification's requirement that digests of
-/// `algorithm` be hex-encoded (§3.4), for the algorithms that have one.
-fn hex_encoding_code(algorithm: &str) -> Option<OcflCode> {
-    match algorithm {
-        "sha1" => Some(OcflCode::E029),
-        "sha256" => Some(OcflCode::E030),
-        "sha512" => Some(OcflCode::E031),
-        "blake2b-512" => Some(OcflCode::E032),
-        _ => None,
-    }
+/// `algorithm` be its digests hex-encoded (§3.4), so of its hex length,
+/// for the algorithms that have one.
+fn hex_form(algorithm: &str) -> Option<(OcflCode, DigestAlgorithm)> {
+    let code = match algorithm {
+        "sha1" => OcflCode::E029,
+        "sha256" => OcflCode::E030,
+        "sha512" => OcflCode::E031,
+        "blake2b-512" => OcflCode::E032,
+        _ => return None,
+    };
+    Some((code, algorithm.parse().ok()?))
 }

@@ -140,7 +140,7 @@ fn string_array(value: &Value) -> Option<Vec<String>> {
 mod tests {
     use serde_json::json;
 
-    use super::testutil::{codes, valid};
+    use super::testutil::{DIGEST, codes, valid};
     use super::*;
 
     #[test]
@@ -199,8 +199,11 @@ mod tests {
     fn each_broken_rule_gives_its_code() {
         let block = valid()["versions"]["v1"].clone();
         let v1 = "/versions/v1";
-        let state = "/versions/v1/state/ab";
-        let content = "/manifest/ab";
+        let state = &format!("/versions/v1/state/{DIGEST}");
+        let content = &format!("/manifest/{DIGEST}");
+        let upper = DIGEST.to_ascii_uppercase();
+        let other = format!("/manifest/{}", "c".repeat(128));
+        let short_manifest_digest = format!("/manifest/{}", "a".repeat(126));
         let cases = [
             ("E033", "", Some(json!([1]))),
             ("E036", "/id", None),
@@ -239,15 +242,44 @@ mod tests {
                 "/versions/v1/created",
                 Some(json!("2026-11-25T12:00:60Z")),
             ),
-            ("E050", "/versions/v1/state", Some(json!({"AB": ["a.txt"]}))),
-            ("E107", "/manifest/cd", Some(json!(["v1/content/b.txt"]))),
-            ("E096", "/manifest/AB", Some(json!(["v1/content/b.txt"]))),
+            (
+                "E050",
+                "/versions/v1/state",
+                Some(json!({&upper: ["a.txt"]})),
+            ),
+            ("E107", &other, Some(json!(["v1/content/b.txt"]))),
+            (
+                "E096",
+                &format!("/manifest/{upper}"),
+                Some(json!(["v1/content/b.txt"])),
+            ),
             // §3.4: the specification's algorithms are hex-encoded.
             ("E031", "/manifest/zz", Some(json!(["v1/content/b.txt"]))),
             (
                 "E029",
                 "/fixity",
                 Some(json!({"sha1": {"a-b": ["v1/content/a.txt"]}})),
+            ),
+            // And of their length: 126 hex digits are no SHA-512 digest.
+            (
+                "E031",
+                &short_manifest_digest,
+                Some(json!(["v1/content/b.txt"])),
+            ),
+            (
+                "E029",
+                "/fixity",
+                Some(json!({"sha1": {"a".repeat(39): ["v1/content/a.txt"]}})),
+            ),
+            (
+                "E030",
+                "/fixity",
+                Some(json!({"sha256": {"a".repeat(63): ["v1/content/a.txt"]}})),
+            ),
+            (
+                "E032",
+                "/fixity",
+                Some(json!({"blake2b-512": {"a".repeat(130): ["v1/content/a.txt"]}})),
             ),
             (
                 "E101",

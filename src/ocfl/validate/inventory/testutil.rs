@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::parse;
 use crate::ocfl::validate::Findings;
 
-const DIGEST: &str = "ab";
+/// The SHA-512 digest of an empty file.
+pub(super) const DIGEST: &str = "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e";
 
 pub(super) fn valid() -> Value {
     json!({

@@ -273,7 +273,7 @@ fn is_rfc3339_to_seconds(text: &str) -> bool {
 mod tests {
     use serde_json::json;
 
-    use crate::ocfl::validate::inventory::testutil::{codes, valid};
+    use crate::ocfl::validate::inventory::testutil::{DIGEST, codes, valid};
 
     #[test]
     fn version_names_must_form_one_sequence() {
@@ -285,7 +285,7 @@ mod tests {
                 json["versions"][*name] = block.clone();
             }
             json["head"] = json!(names.last().unwrap());
-            json["manifest"]["ab"] = json!([format!("{}/content/a.txt", names[0])]);
+            json["manifest"][DIGEST] = json!([format!("{}/content/a.txt", names[0])]);
             codes(&json)
         };
         assert_eq!(with_versions(&["v1", "v2", "v3"]), Vec::<String>::new());
