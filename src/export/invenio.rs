@@ -369,94 +369,31 @@ pub fn resource_type(media_type: &str) -> &'static str {
     }
 }
 
-/// The ISO 639-1 codes ISO withdrew that BCP 47 keeps as deprecated
-/// language subtags, with the code its registry prefers to each.
-const DEPRECATED_639_1: [(&str, &str); 5] = [
-    ("in", "id"),
-    ("iw", "he"),
-    ("ji", "yi"),
-    ("jw", "jv"),
-    ("mo", "ro"),
-];
-
-/// The tags BCP 47 grandfathered (RFC 5646 §2.2.8; the IANA language
-/// subtag registry's `Type: grandfathered`), each a whole tag, with the
-/// primary language subtag of the registry's `Preferred-Value` for it;
-/// `None` for those it gives none (`i-default`, `zh-min`, …), which name no
-/// one language.
-const GRANDFATHERED: [(&str, Option<&str>); 26] = [
-    ("art-lojban", Some("jbo")),
-    ("cel-gaulish", None),
-    ("en-gb-oed", Some("en")),
-    ("i-ami", Some("ami")),
-    ("i-bnn", Some("bnn")),
-    ("i-default", None),
-    ("i-enochian", None),
-    ("i-hak", Some("hak")),
-    ("i-klingon", Some("tlh")),
-    ("i-lux", Some("lb")),
-    ("i-mingo", None),
-    ("i-navajo", Some("nv")),
-    ("i-pwn", Some("pwn")),
-    ("i-tao", Some("tao")),
-    ("i-tay", Some("tay")),
-    ("i-tsu", Some("tsu")),
-    ("no-bok", Some("nb")),
-    ("no-nyn", Some("nn")),
-    ("sgn-be-fr", Some("sfb")),
-    ("sgn-be-nl", Some("vgt")),
-    ("sgn-ch-de", Some("sgg")),
-    ("zh-guoyu", Some("cmn")),
-    ("zh-hakka", Some("hak")),
-    ("zh-min", None),
-    ("zh-min-nan", Some("nan")),
-    ("zh-xiang", Some("hsn")),
-];
-
 /// The ISO 639-3 code of a BCP 47 tag's language, which is what
-/// InvenioRDM's language vocabulary holds: its extended language subtag's
-/// when ISO 639-3 knows it, else its primary language subtag's (a
-/// deprecated one's preferred value; a grandfathered tag's preferred
-/// value's); `None` when it has none.
+/// InvenioRDM's language vocabulary holds: the primary language subtag of
+/// the tag in its canonical form (RFC 5646 §4.5, from the IANA registry the
+/// `language-tags` crate carries), which is a grandfathered or redundant
+/// tag's preferred value's (`i-klingon` is `tlh`, `sgn-US` is `ase`), an
+/// extended language subtag's preferred value (`zh-yue` is `yue`) and a
+/// deprecated subtag's replacement (`iw` is `he`). An extended language
+/// ISO 639-3 has since retired (`ar-ajp`) falls back to the language the
+/// tag is written with (`ara`). `None` when neither is an ISO 639 language
+/// (`qaa`, private use) or the registry gives no preferred value
+/// (`i-default`, `zh-min`).
 pub fn iso_639_3(tag: &LanguageTag) -> Option<&'static str> {
-    let whole = tag.as_str().to_ascii_lowercase();
-    let primary = match GRANDFATHERED.iter().find(|(old, _)| *old == whole) {
-        Some((_, preferred)) => (*preferred)?.to_string(),
-        None => {
-            if let Some(language) = extended_language(&whole) {
-                return Some(language.to_639_3());
-            }
-            whole.split('-').next()?.to_string()
-        }
-    };
-    let primary = match DEPRECATED_639_1.iter().find(|(old, _)| *old == primary) {
-        Some((_, preferred)) => (*preferred).to_string(),
-        None => primary,
-    };
-    let language = match primary.len() {
-        2 => Language::from_639_1(&primary),
-        3 => Language::from_639_3(&primary),
-        _ => None,
-    };
-    language.map(|l| l.to_639_3())
+    let written = language_tags::LanguageTag::parse(tag.as_str()).ok()?;
+    let canonical = written.canonicalize().ok()?;
+    iso_639(canonical.primary_language())
+        .or_else(|| iso_639(written.primary_language()))
+        .map(|language| language.to_639_3())
 }
 
-/// The language of a tag's extended language subtag, three letters right
-/// after a primary subtag of two or three (RFC 5646 §2.2.2: `zh-yue`,
-/// `sgn-ase`), which is the language the tag names, when ISO 639-3 knows
-/// it: every extlang of the IANA registry is an ISO 639-3 code, and a
-/// [`LanguageTag`] holds one only after its registered prefix.
-fn extended_language(tag: &str) -> Option<Language> {
-    let mut subtags = tag.split('-');
-    let primary = subtags.next()?;
-    let extlang = subtags.next()?;
-    let shaped = (2..=3).contains(&primary.len())
-        && extlang.len() == 3
-        && extlang.bytes().all(|b| b.is_ascii_alphabetic());
-    if shaped {
-        Language::from_639_3(extlang)
-    } else {
-        None
+/// The language of an ISO 639-1 or ISO 639-3 code.
+fn iso_639(code: &str) -> Option<Language> {
+    match code.len() {
+        2 => Language::from_639_1(code),
+        3 => Language::from_639_3(code),
+        _ => None,
     }
 }
 
@@ -507,6 +444,15 @@ mod tests {
             ("ZH-YUE-HK", Some("yue")),
             ("sgn-ase", Some("ase")),
             ("ar-aao", Some("aao")),
+            // The registry's preferred values where none was looked up:
+            // a redundant tag's, a deprecated three-letter subtag's.
+            ("sgn-US", Some("ase")),
+            ("sgn-BR", Some("bzs")),
+            ("drh", Some("khk")),
+            ("tnf", Some("prs")),
+            // An extended language ISO 639-3 retired: the tag's language.
+            ("ar-ajp", Some("ara")),
+            ("sgn-lsg", None),
         ] {
             let tag: LanguageTag = tag.parse().unwrap();
             assert_eq!(iso_639_3(&tag), expected, "{tag}");
