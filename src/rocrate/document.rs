@@ -20,7 +20,7 @@ use super::terms::{
     PAYLOAD_PATH,
 };
 use crate::bundle::PackedDocument;
-use crate::collection::values::{GeonamesId, WikidataId};
+use crate::collection::values::{Doi, GeonamesId, WikidataId};
 use crate::collection::{
     AuthorType, CitedWork, DisputingWork, Document, Place, Role, Status, WorkType,
 };
@@ -213,6 +213,14 @@ fn describe_provenance(
                 into_map(json!({"@id": origin.name, "@type": "CreativeWork", "name": origin.name}))
             });
             reference(&origin.name)
+        } else if let Some(doi) = doi_name(&origin.name) {
+            let url = doi.url();
+            contextual.add_once("doi origin", &url, || {
+                into_map(json!({
+                    "@id": url, "@type": "CreativeWork", "name": origin.name, "identifier": url
+                }))
+            });
+            reference(&url)
         } else {
             json!(origin.name)
         };
@@ -394,6 +402,18 @@ fn review_entities(
     set(&mut review, "citation", one_or_many(works.collect()));
     contextual.add(review);
     Some(review_id)
+}
+
+/// The DOI a name is when it is one in its `doi:` form, as the DataCite
+/// and InvenioRDM exports read an origin (`origin_id`), and its URL can be
+/// an `@id`: the crate links such an origin by that URL, and reads the name
+/// back from the entity.
+pub(super) fn doi_name(name: &str) -> Option<Doi> {
+    if !name.starts_with("doi:") {
+        return None;
+    }
+    let doi: Doi = name.parse().ok()?;
+    is_web_address(&doi.url()).then_some(doi)
 }
 
 /// Whether an origin is an http(s) URL that can be an `@id`.

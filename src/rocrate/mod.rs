@@ -124,6 +124,7 @@ authors = [
     { name = "Ian Interviewer", role = "interviewer" },
 ]
 date = "2001-24"
+origin = "doi:10.1000/lost-letter"
 venue = "Lucas Arms, Grays Inn Road, London"
 event = "Public meeting of the CPGB-ML"
 

@@ -21,7 +21,7 @@ use std::str::FromStr;
 use serde_json::{Map, Value};
 use strum::IntoEnumIterator;
 
-use super::document::relator_property;
+use super::document::{doi_name, relator_property};
 use super::graph::{Graph, entity_id, has_type, ids, parse, text, values};
 use super::ids::decode_path;
 use super::metadata::NO_LICENSE_ID;
@@ -191,7 +191,10 @@ impl<'a> Reader<'_, 'a> {
                 if id.starts_with('#') {
                     Some(place(source)?)
                 } else {
-                    Some(Place::from_name(id.to_string()))
+                    // A DOI written `doi:` is linked by its URL, named as
+                    // written.
+                    let written = names(source).find(|name| is_doi_form_of(name, id));
+                    Some(Place::from_name(written.unwrap_or(id).to_string()))
                 }
             }
             _ => return Err("isBasedOn has several values".into()),
@@ -306,12 +309,29 @@ fn disputing_work(entity: &Entity) -> Result<DisputingWork, String> {
         });
     }
     let kind = WorkType::iter().find(|kind| has_type(entity, kind.schema_type()));
+    // An origin written as the same DOI's `doi:` form names the entity too.
+    let id = entity_id(entity);
+    let citation = match names(entity).find(|name| !is_doi_form_of(name, id)) {
+        Some(citation) => citation,
+        None => required(entity, "name")?,
+    };
     Ok(DisputingWork::Cited(CitedWork {
-        citation: required(entity, "name")?.to_string(),
+        citation: citation.to_string(),
         kind,
         doi: optional(entity, "identifier")?,
         url: optional(entity, "url")?,
     }))
+}
+
+/// An entity's names, in the order given.
+fn names(entity: &Entity) -> impl Iterator<Item = &str> {
+    values(entity, "name").into_iter().filter_map(Value::as_str)
+}
+
+/// Whether a name is the `doi:` form of the DOI whose URL is `id`, which
+/// an origin written so is linked by and named.
+fn is_doi_form_of(name: &str, id: &str) -> bool {
+    doi_name(name).is_some_and(|doi| doi.url() == id)
 }
 
 /// A property's text, which must be there.
@@ -343,6 +363,7 @@ mod tests {
 
     use super::*;
     use std::borrow::Cow;
+    use std::path::Path;
 
     use crate::bundle::{HeldFile, PackedDocument};
     use crate::collection::testutil;
@@ -385,6 +406,48 @@ mod tests {
             let json = metadata_json(&collection.info, &packed).unwrap();
             let read = read_collection(&json).map_err(TestCaseError::fail)?;
             prop_assert_eq!(read, collection);
+        }
+    }
+
+    #[test]
+    fn a_doi_origin_and_a_cited_work_of_that_doi_share_an_entity() {
+        // The copy's entity comes before the speech's, then after it.
+        for copy in ["a copy.txt", "c copy.txt"] {
+            let toml = format!(
+                r#"
+[collection]
+id = "shared"
+title = "Shared"
+description = "A DOI both an origin and a disputing work."
+license = "CC-BY-4.0"
+date = "2026-01-01"
+
+[[document]]
+id = "copy"
+title = "A copy"
+file = "{copy}"
+media_type = "text/plain"
+[document.provenance]
+origin = "doi:10.1000/182"
+
+[[document]]
+id = "speech"
+title = "A speech"
+file = "b speech.txt"
+media_type = "text/plain"
+[document.contested]
+status = "contested"
+disputed_by = [{{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182" }}]
+"#
+            );
+            let loaded = crate::collection::parse(&toml, Path::new("."), Path::new("c.toml"));
+            let mut collection = loaded.unwrap().to_collection().unwrap();
+            let packed = packed(&mut collection, &[false]);
+            let json = metadata_json(&collection.info, &packed).unwrap();
+            collection
+                .documents
+                .sort_by(|a, b| a.file.as_str().cmp(b.file.as_str()));
+            assert_eq!(read_collection(&json).unwrap(), collection, "{copy}");
         }
     }
 

@@ -871,6 +871,28 @@ sha256 = \"{}\"
 }
 
 #[test]
+fn a_doi_origin_goes_out_to_csv_and_back_as_written() {
+    let dir = Dir::new();
+    dir.create("c/letter.txt", "A letter.\n");
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}
+[[document]]
+id = \"letter\"
+title = \"A letter\"
+file = \"letter.txt\"
+[document.provenance]
+origin = \"doi:10.1000/182\"
+"
+        ),
+    );
+    let (_, _, out) = through_csv(&dir, &dir.join("c"));
+    let origin = load(&out).documents[0].provenance.origin.clone().unwrap();
+    assert_eq!(origin.name, "doi:10.1000/182");
+}
+
+#[test]
 fn a_bundle_that_does_not_verify_is_refused() {
     let dir = Dir::new();
     let bundle = dir.join("seeds.zip");

@@ -126,6 +126,9 @@ title = "Catalogued, not held"
 file = "absent.pdf"
 sha256 = "972962436953c9ea6eecd3eed1bc013f6e43803f40ed42985ea46f3eb969bfa7"
 license = "https://example.org/licence"
+
+[document.provenance]
+origin = "doi:10.1000/182"
 "#;
 
 #[test]

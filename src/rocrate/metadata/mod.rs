@@ -472,6 +472,18 @@ mod tests {
     }
 
     #[test]
+    fn a_doi_origin_links_its_doi_url() {
+        let crate_json = sample_json();
+        let letter = entity(&crate_json, "#document-lost-letter");
+        let url = "https://doi.org/10.1000/lost-letter";
+        assert_eq!(letter["isBasedOn"], json!({"@id": url}));
+        let origin = entity(&crate_json, url);
+        assert_eq!(origin["@type"], "CreativeWork");
+        assert_eq!(origin["name"], "doi:10.1000/lost-letter");
+        assert_eq!(origin["identifier"], url);
+    }
+
+    #[test]
     fn provenance_links_places_events_and_publishers() {
         let crate_json = sample_json();
         let talk = entity(&crate_json, "documents/furr%20talk.txt");
