@@ -870,6 +870,11 @@ fn a_zip_holds_one_bag_directory_beside_operating_system_clutter() {
             [("warning".into(), "system-file".into(), top.into())],
             "{clutter}"
         );
+        assert_eq!(
+            verdict.report["findings"][0]["message"],
+            "operating-system clutter (Finder, Explorer) beside the bag's directory in the zip, \
+             1 entry; not part of the bag"
+        );
     }
     // Anything else beside it: the zip does not hold one bag directory,
     // and the finding says so.

@@ -248,12 +248,13 @@ impl ZipBag {
             listed.push((file, entry.data));
         }
         for (top, count) in clutter {
+            let entries = if count == 1 { "entry" } else { "entries" };
             findings.push(Finding::warning(
                 Code::SystemFile,
                 top,
                 format!(
                     "operating-system clutter (Finder, Explorer) beside the bag's directory in \
-                     the zip, {count} entries; not part of the bag"
+                     the zip, {count} {entries}; not part of the bag"
                 ),
             ));
         }
