@@ -231,7 +231,7 @@ pub fn check_oxum(
     // their names (their findings say why), whose sizes are known: those
     // surely under data/ count, those whose names may be read as under
     // data/ may count.
-    let mut least = PayloadOxum::default();
+    let mut least = PayloadTally::default();
     for file in store.files().iter().filter(|f| f.path.starts_with("data/")) {
         least.add(file.size);
     }
@@ -259,13 +259,14 @@ pub fn check_oxum(
     // are; their octets then lie between those of as many of the smallest
     // and of the largest: a bound (exact when one file is perhaps payload),
     // so an Oxum some choice makes right is never called wrong.
+    let octets = |sizes: &[u64]| sizes.iter().map(|&size| u128::from(size)).sum::<u128>();
     let possible = (declared.files.checked_sub(least.files))
         .and_then(|chosen| usize::try_from(chosen).ok())
         .filter(|&chosen| chosen <= perhaps.len())
         .is_some_and(|chosen| {
-            let smallest: u64 = perhaps[..chosen].iter().sum();
-            let largest: u64 = perhaps[perhaps.len() - chosen..].iter().sum();
-            (least.octets + smallest..=least.octets + largest).contains(&declared.octets)
+            let smallest = least.octets + octets(&perhaps[..chosen]);
+            let largest = least.octets + octets(&perhaps[perhaps.len() - chosen..]);
+            (smallest..=largest).contains(&u128::from(declared.octets))
         });
     if !possible {
         let actual = if perhaps.is_empty() {
@@ -288,6 +289,28 @@ pub fn check_oxum(
                 "Payload-Oxum is {declared} (octets.files) but the payload has {actual}{counted}"
             ),
         ));
+    }
+}
+
+/// The octets and files of a payload as counted, exact: the sizes of a
+/// zip's entries are what its central directory declares, and a hostile
+/// one can declare sizes whose sum no `u64` holds.
+#[derive(Clone, Copy, Default)]
+struct PayloadTally {
+    octets: u128,
+    files: u64,
+}
+
+impl PayloadTally {
+    fn add(&mut self, size: u64) {
+        self.octets += u128::from(size);
+        self.files += 1;
+    }
+}
+
+impl std::fmt::Display for PayloadTally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.octets, self.files)
     }
 }
 

@@ -448,6 +448,40 @@ fn a_size_beyond_what_deflate_can_produce_is_refused_unread() {
     );
 }
 
+/// A Zip64 extended information field (0x0001, APPNOTE 4.5.3) giving the
+/// uncompressed size of an entry whose headers say 0xFFFFFFFF.
+fn zip64_size(size: u64) -> Vec<u8> {
+    let mut field = vec![0x01, 0x00, 0x08, 0x00];
+    field.extend_from_slice(&size.to_le_bytes());
+    field
+}
+
+#[test]
+fn payload_sizes_summing_past_u64_are_not_wrapped() {
+    let dir = Dir::new();
+    // 2^63 + 5 twice is 10 once wrapped: the Oxum 10.2 would pass.
+    let huge = |name: &str| RawEntry {
+        size: u32::MAX,
+        extra: zip64_size((1 << 63) + 5),
+        ..RawEntry::deflated(name, b"alpha")
+    };
+    let mut entries = bag(vec![
+        ("data/a.txt", b"alpha", huge("bag/data/a.txt")),
+        ("data/b.txt", b"alpha", huge("bag/data/b.txt")),
+    ]);
+    entries.push(RawEntry::stored(
+        "bag/bag-info.txt",
+        b"Payload-Oxum: 10.2\n",
+    ));
+    let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+    assert_finding(&verdict, "payload-oxum-mismatch", "bag-info.txt");
+    let messages = verdict.report["findings"].to_string();
+    assert!(
+        messages.contains("18446744073709551626.2"),
+        "the payload's octets are not 2^64 + 10: {messages}"
+    );
+}
+
 #[test]
 fn a_zip_bomb_inside_the_payload_is_payload() {
     let dir = Dir::new();
