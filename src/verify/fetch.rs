@@ -4,6 +4,7 @@
 
 use super::declaration::byte_order_mark;
 use super::findings::{Findings, rfc_rule};
+use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
 use crate::bagit::fetch;
 use crate::bagit::manifest::has_unencoded_percent;
@@ -24,8 +25,15 @@ pub struct Fetch {
     pub has_unsafe_path: bool,
 }
 
-/// Reads `fetch.txt`, if the bag has one.
-pub fn read(store: &dyn BagStore, declaration: &Declaration, findings: &mut Findings) -> Fetch {
+/// Reads `fetch.txt`, if the bag has one. A path spelled in another
+/// Unicode normalization form than a stored file's or a manifest's is
+/// that path, with a warning, as a manifest path is that file's.
+pub fn read(
+    store: &dyn BagStore,
+    declaration: &Declaration,
+    resolver: &Resolver,
+    findings: &mut Findings,
+) -> Fetch {
     let mut fetch = Fetch::default();
     if !store.contains(FETCH_TXT) {
         return fetch;
@@ -47,6 +55,19 @@ pub fn read(store: &dyn BagStore, declaration: &Declaration, findings: &mut Find
         began_with_bom = lines.began_with_utf8_bom();
         Ok(())
     });
+    for (number, path) in &mut fetch.paths {
+        if let Some(meant) = resolver.other_form(store, path) {
+            findings.push(Finding::warning(
+                Code::NameNormalization,
+                meant,
+                format!(
+                    "{FETCH_TXT} line {number}: listed as {path:?}, the same name in another \
+                     Unicode normalization form"
+                ),
+            ));
+            *path = meant.to_string();
+        }
+    }
     if began_with_bom {
         findings.push(byte_order_mark(FETCH_TXT, rfc_rule(declaration.is_rfc())));
     }

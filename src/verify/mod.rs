@@ -94,7 +94,8 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
         let bag_info = declaration::read_bag_info(store, &declaration, &mut findings);
         let resolver = names::Resolver::new(store);
         let manifests = manifests::read(store, &declaration, &resolver, &mut findings);
-        let fetch = fetch::read(store, &declaration, &mut findings);
+        let resolver = resolver.with_listed(&manifests.list);
+        let fetch = fetch::read(store, &declaration, &resolver, &mut findings);
         names::check_collisions(store, &mut findings);
         names::check_listed_case(store, &manifests.list, &mut findings);
         names::check_system_files(store, &manifests.list, &mut findings);

@@ -38,9 +38,11 @@ fn folded(name: &str) -> String {
 }
 
 /// Finds the stored file a manifest path means when it is spelled in
-/// another Unicode normalization form than the file's name.
+/// another Unicode normalization form than the file's name; once the
+/// manifests are read, also the path they list, stored or not, that a
+/// `fetch.txt` path so spelled means.
 pub struct Resolver {
-    /// NFC form → stored path, for the non-ASCII stored paths.
+    /// NFC form → stored path (or path listed), for the non-ASCII ones.
     by_nfc: HashMap<String, String>,
 }
 
@@ -62,7 +64,20 @@ impl Resolver {
         if path.is_ascii() || store.contains(path) {
             return None;
         }
-        self.by_nfc.get(nfc(path).as_ref()).map(String::as_str)
+        (self.by_nfc.get(nfc(path).as_ref()))
+            .map(String::as_str)
+            .filter(|&other| other != path)
+    }
+
+    /// Also indexes the non-ASCII paths `manifests` list that the bag does
+    /// not store (a holey bag's, to be fetched); a stored file's name
+    /// keeps its place.
+    pub fn with_listed(mut self, manifests: &[Manifest]) -> Resolver {
+        let absent = manifests.iter().flat_map(Manifest::absent_paths);
+        for path in absent.filter(|path| !path.is_ascii()) {
+            (self.by_nfc.entry(nfc(path).into_owned())).or_insert_with(|| path.to_string());
+        }
+        self
     }
 }
 

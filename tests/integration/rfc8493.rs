@@ -820,6 +820,41 @@ fn fetch_txt_is_checked_and_never_fetched() {
 }
 
 #[test]
+fn a_fetch_path_in_another_normalization_form_is_the_listed_path() {
+    // As a manifest path spelled in the other form than its file's name
+    // is that file, with a warning, so is a fetch.txt path, whether its
+    // file is stored or still to be fetched.
+    let (nfc, nfd) = ("data/Nu\u{f1}ez.txt", "data/Nun\u{303}ez.txt");
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(
+        &bag,
+        "1.0",
+        &[("data/a.txt", b"alpha\n"), (nfc, b"x")],
+        &[Algorithm::Sha256],
+    );
+    rewrite(&bag, "fetch.txt", format!("http://x.org/n 1 {nfd}\n"));
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert!(
+        verdict.has_at("name-normalization", nfc),
+        "{:#?}",
+        verdict.findings()
+    );
+
+    fs::remove_file(bag.join(nfc)).unwrap();
+    rewrite(&bag, "bag-info.txt", "Payload-Oxum: 6.1\n");
+    let verdict = verify_json(&bag, &[]);
+    assert_eq!(
+        verdict.findings(),
+        [
+            ("warning".into(), "name-normalization".into(), nfc.into()),
+            ("error".into(), "fetch-file-missing".into(), nfc.into()),
+        ],
+    );
+}
+
+#[test]
 fn fetch_paths_are_percent_decoded() {
     let dir = Dir::new();
     let bag = dir.join("bag");
