@@ -133,6 +133,7 @@ impl ZipBag {
         let mut dir_names = Vec::new();
         let mut left_out = Vec::new();
         let mut non_ascii_names = HashSet::new();
+        let mut header_flags = HeaderFlags::new(&shared.file, &archive);
         for index in 0..archive.len() {
             let entry = archive
                 .by_index_data(index)
@@ -141,7 +142,8 @@ impl ZipBag {
             // if it is a regular file, as a usable one would be.
             let regular = !entry.name_raw().ends_with(b"/")
                 && unix_type(&entry).is_none_or(|kind| kind == UNIX_FILE);
-            let agrees = name_flag_agrees(&shared.file, &entry)
+            let agrees = header_flags
+                .agree(&entry)
                 .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
             if !agrees {
                 let name = String::from_utf8_lossy(entry.name_raw());
@@ -331,29 +333,110 @@ fn entry_name(
     Some(name)
 }
 
-/// Whether the local header of `entry` says, as its central directory
-/// record does, whether the name is UTF-8 (general purpose bit 11), or its
-/// name is ASCII, the same either way: names of the same bytes read as
-/// UTF-8 by one and as CP437 by the other are two names, which Python's
-/// `zipfile` refuses. The `zip` crate compares the names' bytes and their
-/// Unicode Path fields, not this flag.
-fn name_flag_agrees(file: &File, entry: &::zip::read::ZipFileEntry<'_>) -> io::Result<bool> {
-    // An ASCII name, once any Unicode Path field is applied, has no bytes
-    // the flag changes: no header needs reading again.
-    if entry.name_raw().is_ascii() {
-        return Ok(true);
+/// The most bytes one read of nearby headers takes.
+const HEADER_RUN_BYTES: u64 = 64 << 10;
+
+/// The UTF-8 flags (general purpose bit 11) of the two headers of the
+/// entries whose names are not ASCII, which the `zip` crate does not keep.
+/// Their offsets are known before the first is asked for, so one read
+/// takes a run of them: a run of central directory records, a run of the
+/// local headers of small entries, where a read each was thousands.
+struct HeaderFlags<'a> {
+    file: &'a File,
+    central: HeaderRuns<'a>,
+    local: HeaderRuns<'a>,
+}
+
+impl<'a> HeaderFlags<'a> {
+    /// Notes where the headers of the entries of non-ASCII names are.
+    fn new<R: Read + Seek>(file: &'a File, archive: &ZipArchive<R>) -> HeaderFlags<'a> {
+        let (mut central, mut local) = (Vec::new(), Vec::new());
+        for index in 0..archive.len() {
+            if let Ok(entry) = archive.by_index_data(index)
+                && !entry.name_raw().is_ascii()
+            {
+                central.push(entry.central_header_start() + 8);
+                local.push(entry.header_start());
+            }
+        }
+        HeaderFlags {
+            file,
+            central: HeaderRuns::new(file, central, 2),
+            local: HeaderRuns::new(file, local, 30),
+        }
     }
-    let flag = |bytes: &[u8]| u16::from_le_bytes([bytes[0], bytes[1]]) & UTF8_NAME_FLAG;
-    let mut central = [0; 2];
-    read_exact_at(file, &mut central, entry.central_header_start() + 8)?;
-    let mut local = [0; 30];
-    read_exact_at(file, &mut local, entry.header_start())?;
-    if flag(&central) == flag(&local[6..8]) {
-        return Ok(true);
+
+    /// Whether the local header of `entry` says, as its central directory
+    /// record does, whether the name is UTF-8, or its name is ASCII, the
+    /// same either way: names of the same bytes read as UTF-8 by one and
+    /// as CP437 by the other are two names, which Python's `zipfile`
+    /// refuses. The `zip` crate compares the names' bytes and their
+    /// Unicode Path fields, not this flag.
+    fn agree(&mut self, entry: &::zip::read::ZipFileEntry<'_>) -> io::Result<bool> {
+        // An ASCII name, once any Unicode Path field is applied, has no
+        // bytes the flag changes: no header needs reading again.
+        if entry.name_raw().is_ascii() {
+            return Ok(true);
+        }
+        let flag = |bytes: &[u8]| u16::from_le_bytes([bytes[0], bytes[1]]) & UTF8_NAME_FLAG;
+        let central = flag(self.central.read(entry.central_header_start() + 8)?);
+        let local = self.local.read(entry.header_start())?;
+        if central == flag(&local[6..8]) {
+            return Ok(true);
+        }
+        let mut name = vec![0; usize::from(u16::from_le_bytes([local[26], local[27]]))];
+        read_exact_at(self.file, &mut name, entry.header_start() + 30)?;
+        Ok(name.is_ascii())
     }
-    let mut name = vec![0; usize::from(u16::from_le_bytes([local[26], local[27]]))];
-    read_exact_at(file, &mut name, entry.header_start() + 30)?;
-    Ok(name.is_ascii())
+}
+
+/// Headers of `len` bytes at offsets given beforehand, in the order they
+/// will be asked for, read a run at a time: from the one asked, those that
+/// follow it in the file within [`HEADER_RUN_BYTES`].
+struct HeaderRuns<'a> {
+    file: &'a File,
+    offsets: Vec<u64>,
+    len: usize,
+    /// The first offset not yet asked for.
+    next: usize,
+    /// Where `bytes` were read from.
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl<'a> HeaderRuns<'a> {
+    fn new(file: &'a File, offsets: Vec<u64>, len: usize) -> HeaderRuns<'a> {
+        HeaderRuns {
+            file,
+            offsets,
+            len,
+            next: 0,
+            start: 0,
+            bytes: Vec::new(),
+        }
+    }
+
+    /// The `len` bytes at `at`.
+    fn read(&mut self, at: u64) -> io::Result<&[u8]> {
+        let len = self.len as u64;
+        let held = at >= self.start && at + len <= self.start + self.bytes.len() as u64;
+        if !held {
+            let asked = self.offsets[self.next..].iter().position(|&o| o == at);
+            self.next += asked.map_or(0, |asked| asked + 1);
+            let mut end = at + len;
+            for &offset in &self.offsets[self.next..] {
+                if offset + len < end || offset + len - at > HEADER_RUN_BYTES {
+                    break;
+                }
+                end = offset + len;
+            }
+            self.bytes.resize((end - at) as usize, 0);
+            read_exact_at(self.file, &mut self.bytes, at)?;
+            self.start = at;
+        }
+        let from = (at - self.start) as usize;
+        Ok(&self.bytes[from..from + self.len])
+    }
 }
 
 const UNIX_TYPE_MASK: u32 = 0o170000;
@@ -770,6 +853,22 @@ mod tests {
             assert_eq!(in_payload(name, "b/"), No, "{name}");
             assert_eq!(in_payload(name, ""), No, "{name}");
         }
+    }
+
+    #[test]
+    fn header_runs_give_the_bytes_asked_for_in_any_order() {
+        use std::io::Write;
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&bytes).unwrap();
+        // Close together, far apart (past a run), backwards, repeated.
+        let offsets = vec![10, 40, 70, 100_000, 199_970, 5, 100_000, 150_000];
+        let mut runs = HeaderRuns::new(&file, offsets.clone(), 30);
+        for at in offsets {
+            let from = at as usize;
+            assert_eq!(runs.read(at).unwrap(), &bytes[from..from + 30], "at {at}");
+        }
+        assert!(runs.read(199_990).is_err(), "past the end");
     }
 
     fn read_entry(data: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
