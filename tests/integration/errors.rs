@@ -14,6 +14,16 @@ fn error_document(args: &[&Path]) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
+/// [`error_document`] of a pack of `collection` into `out.zip` in `dir`.
+fn pack_error(dir: &Dir, collection: &Path) -> serde_json::Value {
+    error_document(&[
+        "pack".as_ref(),
+        collection,
+        "-o".as_ref(),
+        &dir.join("out.zip"),
+    ])
+}
+
 #[test]
 fn a_record_error_has_its_code_file_line_and_field() {
     let dir = Dir::new();
@@ -24,12 +34,7 @@ fn a_record_error_has_its_code_file_line_and_field() {
             "{COLLECTION_HEADER}\n[[document]]\nid = \"Bad Id\"\ntitle = \"X\"\nfile = \"x.txt\"\n"
         ),
     );
-    let document = error_document(&[
-        "pack".as_ref(),
-        &collection,
-        "-o".as_ref(),
-        &dir.join("out.zip"),
-    ]);
+    let document = pack_error(&dir, &collection);
     assert_eq!(document["code"], "record-invalid");
     assert_eq!(document["path"], record_file.to_str().unwrap());
     assert_eq!(document["line"], 9);
@@ -48,12 +53,7 @@ fn a_language_tag_outside_the_registry_is_a_record_error_at_its_field() {
         ),
     );
     dir.create("c/x.txt", "x");
-    let document = error_document(&[
-        "pack".as_ref(),
-        &collection,
-        "-o".as_ref(),
-        &dir.join("out.zip"),
-    ]);
+    let document = pack_error(&dir, &collection);
     assert_eq!(document["code"], "record-invalid");
     assert_eq!(document["line"], 12);
     assert_eq!(document["field"], "document[1].language");
@@ -77,12 +77,7 @@ fn a_checksum_that_differs_is_placed_at_its_sha256() {
             "0".repeat(64)
         ),
     );
-    let document = error_document(&[
-        "pack".as_ref(),
-        &dir.join("c"),
-        "-o".as_ref(),
-        &dir.join("out.zip"),
-    ]);
+    let document = pack_error(&dir, &dir.join("c"));
     assert_eq!(document["code"], "record-invalid");
     assert_eq!(
         (&document["line"], &document["column"]),
@@ -94,12 +89,7 @@ fn a_checksum_that_differs_is_placed_at_its_sha256() {
 #[test]
 fn an_io_error_has_its_code_and_path() {
     let dir = Dir::new();
-    let document = error_document(&[
-        "pack".as_ref(),
-        &dir.join("missing"),
-        "-o".as_ref(),
-        &dir.join("out.zip"),
-    ]);
+    let document = pack_error(&dir, &dir.join("missing"));
     assert_eq!(document["code"], "io");
     let record_file = dir.join("missing/collection.toml");
     assert_eq!(document["path"], record_file.to_str().unwrap());
@@ -128,12 +118,7 @@ fn a_refused_collection_has_its_code_and_findings() {
         ),
     );
     let collection = dir.join("c");
-    let document = error_document(&[
-        "pack".as_ref(),
-        &collection,
-        "-o".as_ref(),
-        &dir.join("out.zip"),
-    ]);
+    let document = pack_error(&dir, &collection);
     assert_eq!(document["code"], "collection-refused");
     assert_eq!(document["path"], collection.to_str().unwrap());
     assert_eq!(document["findings"][0]["code"], "windows-reserved");
