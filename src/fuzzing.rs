@@ -443,7 +443,14 @@ pub fn ocfl_object(bytes: &[u8], scratch: &Path) {
     }
     if let Some(inventory) = &parsed.inventory {
         let paths = inventory.manifest.values().flatten().take(16);
-        for path in paths.filter(|path| is_plain_relative(path)) {
+        // A content path under a name that begins as a declaration's
+        // (`0=ocfl_object_.x/a`) would make a second declaration, and the
+        // object's version unknown: it is left out, as one that cannot be
+        // made is.
+        let made = |path: &&String| {
+            is_plain_relative(path) && !path.starts_with(crate::ocfl::DECLARATION_PREFIX)
+        };
+        for path in paths.filter(made) {
             let file = root.join(path);
             let parent = file.parent().expect("a path in the object root");
             // What cannot be made (a file where a directory would be)

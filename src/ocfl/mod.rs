@@ -29,7 +29,7 @@ use crate::finding::{Code, Finding};
 /// The declaration file of an OCFL 1.1 object.
 pub const OBJECT_DECLARATION: &str = "0=ocfl_object_1.1";
 /// The prefix of every object declaration file name.
-const DECLARATION_PREFIX: &str = "0=ocfl_object_";
+pub(crate) const DECLARATION_PREFIX: &str = "0=ocfl_object_";
 /// The prefix of every OCFL declaration file name: an object's, or a
 /// storage root's (`0=ocfl_1.1`, §4.2).
 const ANY_DECLARATION_PREFIX: &str = "0=ocfl_";
