@@ -138,8 +138,9 @@ fn not_utf8(bytes: &[u8], valid: usize, file: &Path) -> RecordErrors {
             Err(error) => (lines.of(error.position()), None),
         };
     }
+    // The header's name as the columns read it: trimmed.
     let field = match (&header, cell) {
-        (Some(header), Some(cell)) if !in_header => header.get(cell - 1).unwrap_or_default(),
+        (Some(header), Some(cell)) if !in_header => header.get(cell - 1).unwrap_or_default().trim(),
         _ => "",
     };
     RecordErrors(vec![RecordError {
