@@ -341,10 +341,10 @@ impl RecordError {
     /// byte that is not.
     pub(crate) fn not_utf8(file: &Path, bytes: &[u8], valid: usize, first_line: usize) -> Self {
         let before = String::from_utf8_lossy(&bytes[..valid]);
-        let (line, column) = line_and_column(&before, before.len());
+        let (line, column) = LineIndex::starting_at(&before, first_line).place(before.len());
         RecordError {
             file: file.to_path_buf(),
-            line: Some(line + first_line - 1),
+            line: Some(line),
             column: Some(column),
             field: String::new(),
             message: format!(
@@ -382,13 +382,39 @@ impl fmt::Display for RecordError {
     }
 }
 
-/// The 1-based line and column (in characters) of a byte `offset` of
-/// `text`.
-pub(crate) fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |end| end + 1);
-    let line = before.matches('\n').count() + 1;
-    (line, before[line_start..].chars().count() + 1)
+/// Where each line of a text starts, to place byte offsets in it without
+/// counting lines from the start each time (a collection of 20,000
+/// documents has as many offsets to place).
+pub(crate) struct LineIndex<'a> {
+    source: &'a str,
+    line_starts: Vec<usize>,
+    /// The line of the file the text starts on.
+    first_line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(source: &'a str) -> LineIndex<'a> {
+        LineIndex::starting_at(source, 1)
+    }
+
+    /// The lines of a text that starts on line `first_line` of its file.
+    pub(crate) fn starting_at(source: &'a str, first_line: usize) -> LineIndex<'a> {
+        let breaks = source.match_indices('\n').map(|(i, _)| i + 1);
+        LineIndex {
+            source,
+            line_starts: std::iter::once(0).chain(breaks).collect(),
+            first_line,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub(crate) fn place(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.source[line_start..offset].chars().count() + 1;
+        (line + self.first_line - 1, column)
+    }
 }
 
 /// A non-empty list of record errors, reported together.
@@ -416,6 +442,18 @@ impl From<RecordErrors> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_are_placed_by_line_and_character() {
+        let lines = LineIndex::new("ab\nÜber x\n\nz");
+        assert_eq!(lines.place(0), (1, 1));
+        assert_eq!(lines.place(2), (1, 3));
+        assert_eq!(lines.place(3), (2, 1));
+        assert_eq!(lines.place(9), (2, 6), "Ü is two bytes, one character");
+        assert_eq!(lines.place(11), (3, 1));
+        assert_eq!(lines.place(12), (4, 1));
+        assert_eq!(lines.place(99), (4, 2));
+    }
 
     #[test]
     fn a_report_places_one_record_error_and_names_the_file_of_several() {

@@ -27,7 +27,7 @@ use serde::Deserialize;
 use crate::bagit::manifest::{ManifestFileName, normalize_algorithm_name};
 use crate::bagit::tagfile::TagFile;
 use crate::bundle::reader::{self, BagStore};
-use crate::error::{Error, IoContext, RecordError, Result, line_and_column};
+use crate::error::{Error, IoContext, LineIndex, RecordError, Result};
 use crate::finding::{Code, Finding, Severity};
 use crate::progress::Progress;
 use crate::verify::declaration;
@@ -640,7 +640,7 @@ fn key_place(text: &str, key: &str) -> Option<(usize, usize)> {
     let at = text.match_indices(&quoted).map(|(at, _)| at).find(|&at| {
         !text[..at].ends_with('\\') && text[at + quoted.len()..].trim_start().starts_with(':')
     })?;
-    Some(line_and_column(text, at))
+    Some(LineIndex::new(text).place(at))
 }
 
 /// An error if `text` holds a JSON value other than an object, which a
@@ -655,7 +655,7 @@ fn not_an_object(text: &str, path: &Path) -> Result<()> {
         Some('-' | '0'..='9') => "a number",
         _ => return Ok(()),
     };
-    let (line, column) = line_and_column(text, start);
+    let (line, column) = LineIndex::new(text).place(start);
     Err(Error::Profile(RecordError {
         file: path.to_path_buf(),
         line: Some(line),

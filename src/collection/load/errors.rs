@@ -12,7 +12,7 @@ use crate::collection::Document;
 use crate::collection::places::field_span;
 use crate::collection::records::RecordPlaces;
 use crate::collection::validate::{RuleError, Rules};
-use crate::error::RecordError;
+use crate::error::{LineIndex, RecordError};
 
 /// The errors found so far: those that stand, and those about a document
 /// named before its record is read, which stand if no record has its id
@@ -333,56 +333,4 @@ pub(super) fn utf8_text(
         let valid = error.utf8_error().valid_up_to();
         RecordError::not_utf8(file, error.as_bytes(), valid, first_line)
     })
-}
-
-/// Where each line of a text starts, to place byte offsets in it without
-/// counting lines from the start each time (a collection of 20,000
-/// documents has as many offsets to place).
-pub(super) struct LineIndex<'a> {
-    source: &'a str,
-    line_starts: Vec<usize>,
-    /// The line of the file the text starts on.
-    first_line: usize,
-}
-
-impl<'a> LineIndex<'a> {
-    pub(super) fn new(source: &'a str) -> LineIndex<'a> {
-        LineIndex::starting_at(source, 1)
-    }
-
-    /// The lines of a text that starts on line `first_line` of its file.
-    pub(super) fn starting_at(source: &'a str, first_line: usize) -> LineIndex<'a> {
-        let breaks = source.match_indices('\n').map(|(i, _)| i + 1);
-        LineIndex {
-            source,
-            line_starts: std::iter::once(0).chain(breaks).collect(),
-            first_line,
-        }
-    }
-
-    /// 1-based line and column (in characters) of a byte offset.
-    pub(super) fn place(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.source.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let line_start = self.line_starts[line - 1];
-        let column = self.source[line_start..offset].chars().count() + 1;
-        (line + self.first_line - 1, column)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn offsets_are_placed_by_line_and_character() {
-        let lines = LineIndex::new("ab\nÜber x\n\nz");
-        assert_eq!(lines.place(0), (1, 1));
-        assert_eq!(lines.place(2), (1, 3));
-        assert_eq!(lines.place(3), (2, 1));
-        assert_eq!(lines.place(9), (2, 6), "Ü is two bytes, one character");
-        assert_eq!(lines.place(11), (3, 1));
-        assert_eq!(lines.place(12), (4, 1));
-        assert_eq!(lines.place(99), (4, 2));
-    }
 }

@@ -11,14 +11,14 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use super::errors::{
-    Errors, FieldSpans, LineIndex, LocatedTable, field_path, parse_again, record_places,
-    toml_error, utf8_text,
+    Errors, FieldSpans, LocatedTable, field_path, parse_again, record_places, toml_error, utf8_text,
 };
 use super::{PartlyLoaded, checked, crlf_to_lf, records_error};
 use crate::collection::records::{RecordPlaces, RecordsWriter};
 use crate::collection::segments::{Header, Line, Scanner};
 use crate::collection::validate::Rules;
 use crate::collection::{CollectionInfo, Document};
+use crate::error::LineIndex;
 use crate::error::{IoContext, RecordError, Result};
 
 /// One `[[document]]` table and its own tables, parsed alone.

@@ -8,13 +8,13 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use super::errors::{
-    Errors, FieldSpans, LineIndex, LocatedTable, field_path, joined, parse_again, record_places,
-    toml_error,
+    Errors, FieldSpans, LocatedTable, field_path, joined, parse_again, record_places, toml_error,
 };
 use super::{PartlyLoaded, checked, records_error};
 use crate::collection::records::RecordsWriter;
 use crate::collection::validate::Rules;
 use crate::collection::{CollectionInfo, Document};
+use crate::error::LineIndex;
 use crate::error::{RecordError, Result};
 
 /// Parses a record file whole: its TOML at once (a syntax error is the
