@@ -157,8 +157,9 @@ fn write_archive(sources: &[FileSource], out: &std::path::Path, threads: usize) 
         level: corpack::pack::DEFLATE_LEVEL,
         whole_level: corpack::pack::WHOLE_DEFLATE_LEVEL,
     };
-    let mut writer = ArchiveWriter::new(file, out, dir, options);
-    writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();
+    let mut writer = ArchiveWriter::new(file, out, dir, options).unwrap();
+    let sources = sources.to_vec();
+    writer.add_files(&sources, &|_, _| Ok(()), &|_| {}).unwrap();
     writer.finish().unwrap().file.metadata().unwrap().len()
 }
 

@@ -20,7 +20,8 @@ use crate::bagit::PayloadOxum;
 use crate::bundle::recheck;
 use crate::bundle::tags::{self, Listing};
 use crate::bundle::writer::{
-    ArchiveWriter, FileSource, Finished, StreamWriter, WriteOptions, Written, WrittenFile,
+    ArchiveWriter, FileSource, FileSources, Finished, StreamWriter, WriteOptions, Written,
+    WrittenFile, WrittenFiles,
 };
 use crate::bundle::{
     self, HeldFile, PackedDocument, PackedDocuments, ROCRATE_METADATA, ROCRATE_PREVIEW,
@@ -185,27 +186,7 @@ pub fn build(
     let records = &loaded.records;
     let bag = loaded.info.id.as_str();
 
-    // Held documents in archive order: by entry name, byte-wise, which is
-    // by bag path, as every name starts with `<bag>/`.
-    let mut held: Vec<(usize, FileSource)> = prepared
-        .located
-        .locations
-        .iter()
-        .enumerate()
-        .filter_map(|(index, location)| match location {
-            Location::Held(found) => Some((index, {
-                let (dir, path) = prepared.located.target(found, records.file(index));
-                FileSource {
-                    name: format!("{bag}/{}", bundle::bag_path(records.file(index))).into(),
-                    dir,
-                    path: Cow::Borrowed(path),
-                }
-            })),
-            Location::NotHeld | Location::Unpackable => None,
-        })
-        .collect();
-    held.sort_unstable_by(|a, b| a.1.name.cmp(&b.1.name));
-    let (order, sources): (Vec<usize>, Vec<FileSource>) = held.into_iter().unzip();
+    let sources = HeldSources::of(bag, records, &prepared.located);
     let total: u64 = prepared
         .located
         .locations
@@ -226,9 +207,9 @@ pub fn build(
             level: DEFLATE_LEVEL,
             whole_level: WHOLE_DEFLATE_LEVEL,
         },
-    );
+    )?;
     let check_declared = |i: usize, sha256: &[u8; 32]| {
-        let index = order[i];
+        let index = sources.order[i] as usize;
         if !records.declares_sha256(index) {
             return Ok(());
         }
@@ -238,7 +219,7 @@ pub fn build(
             Some(declared) if declared.as_str() != actual => {
                 let message = format!(
                     "declared sha256 {declared} but the file {} has {actual}",
-                    sources[i].path.display()
+                    sources.source(i).path.display()
                 );
                 let error = loaded.document_error(index, "sha256", message);
                 Err(Error::Records(RecordErrors(vec![error])))
@@ -247,9 +228,9 @@ pub fn build(
         }
     };
     let files = writer.add_files(&sources, &check_declared, &|n| progress.advance(n))?;
-    let mut archive_place = vec![None; records.len()];
-    for (place, &index) in order.iter().enumerate() {
-        archive_place[index] = Some(place);
+    let mut archive_place = vec![NOT_HELD; records.len()];
+    for (place, &index) in sources.order.iter().enumerate() {
+        archive_place[index as usize] = place as u32;
     }
     let packed = Packed {
         records,
@@ -295,21 +276,23 @@ pub fn build(
         crate_names.into_iter().zip(crate_files).collect();
     let payload = Payload {
         bag,
-        documents: &sources,
         files: &files,
         crate_files: &crate_files,
     };
     let mut oxum = PayloadOxum::default();
-    for file in files.iter().chain(crate_files.iter().map(|(_, file)| file)) {
+    for file in files.iter() {
+        oxum.add(file.at(spill_dir)?.1.size);
+    }
+    for (_, file) in &crate_files {
         oxum.add(file.size);
     }
     let bag_info = tags::bag_info(&loaded.info, oxum, &prepared.allowed);
     tags::add_tag_files(&mut writer, bag, &payload, &bag_info)?;
     Ok(Built {
         archive: writer.finish()?,
-        held: order.len(),
+        held: sources.order.len(),
         oxum,
-        data_checked: if read_back { sources.len() } else { 0 },
+        data_checked: if read_back { sources.order.len() } else { 0 },
     })
 }
 
@@ -391,9 +374,8 @@ fn refuse_output_inside(output: &Path, dirs: &[&Path]) -> Result<()> {
 /// The payload in manifest order: the documents, then `data/ro-crate-*`.
 struct Payload<'a> {
     bag: &'a str,
-    documents: &'a [FileSource<'a>],
-    /// What was read of each document's file.
-    files: &'a [WrittenFile],
+    /// What was read of each document's file, with its entry's name.
+    files: &'a WrittenFiles,
     /// The RO-Crate files by entry name.
     crate_files: &'a [(String, WrittenFile)],
 }
@@ -401,8 +383,9 @@ struct Payload<'a> {
 impl Listing for Payload<'_> {
     fn visit(&self, visit: &mut dyn FnMut(&str, &FileDigests) -> io::Result<()>) -> io::Result<()> {
         let in_bag = self.bag.len() + 1;
-        for (source, file) in self.documents.iter().zip(self.files) {
-            visit(&source.name[in_bag..], &file.digests)?;
+        for file in self.files.iter() {
+            let (name, file) = file?;
+            visit(&name[in_bag..], &file.digests)?;
         }
         for (name, file) in self.crate_files {
             visit(&name[in_bag..], &file.digests)?;
@@ -437,15 +420,74 @@ impl<W: io::Write> io::Write for Tee<'_, W> {
     }
 }
 
+/// The archive place of a document not held.
+const NOT_HELD: u32 = u32::MAX;
+
+/// The held documents' files, in archive order: by entry name, byte-wise,
+/// which is by the record's path in NFC, as every name starts with
+/// `<bag>/data/documents/`. Each is made when the writer asks for it.
+struct HeldSources<'a> {
+    bag: &'a str,
+    records: &'a Records,
+    located: &'a Located,
+    /// The records of the held documents, in archive order.
+    order: Vec<u32>,
+}
+
+impl<'a> HeldSources<'a> {
+    fn of(bag: &'a str, records: &'a Records, located: &'a Located) -> HeldSources<'a> {
+        let mut order: Vec<u32> = (located.locations.iter().enumerate())
+            .filter(|(_, location)| matches!(location, Location::Held(_)))
+            .map(|(index, _)| u32::try_from(index).expect("fewer than 2^32 records"))
+            .collect();
+        let file = |index: &u32| records.file(*index as usize);
+        if order
+            .iter()
+            .all(|index| matches!(names::nfc(file(index)), Cow::Borrowed(_)))
+        {
+            order.sort_unstable_by(|a, b| file(a).cmp(file(b)));
+        } else {
+            order.sort_by_cached_key(|index| names::nfc(file(index)).into_owned());
+        }
+        HeldSources {
+            bag,
+            records,
+            located,
+            order,
+        }
+    }
+}
+
+impl FileSources for HeldSources<'_> {
+    fn count(&self) -> usize {
+        self.order.len()
+    }
+
+    fn source(&self, place: usize) -> FileSource<'_> {
+        let index = self.order[place] as usize;
+        let Location::Held(found) = &self.located.locations[index] else {
+            unreachable!("only held documents have a place");
+        };
+        let file = self.records.file(index);
+        let (dir, path) = self.located.target(found, file);
+        FileSource {
+            name: format!("{}/{}", self.bag, bundle::bag_path(file)).into(),
+            dir,
+            path: Cow::Borrowed(path),
+        }
+    }
+}
+
 /// The documents as packed, seen through the records, where their files
 /// were found, and what the file phase read.
 struct Packed<'a> {
     records: &'a Records,
     locations: &'a [Location],
     /// What was read of each held file, in archive order.
-    files: &'a [WrittenFile],
-    /// Each record's place in archive order, when it is held.
-    archive_place: &'a [Option<usize>],
+    files: &'a WrittenFiles,
+    /// Each record's place in archive order, [`NOT_HELD`] when it is not
+    /// held.
+    archive_place: &'a [u32],
 }
 
 impl PackedDocuments for Packed<'_> {
@@ -462,11 +504,11 @@ impl PackedDocuments for Packed<'_> {
     }
 
     fn is_held(&self, index: usize) -> bool {
-        self.archive_place[index].is_some()
+        self.archive_place[index] != NOT_HELD
     }
 
     fn document(&self, index: usize) -> io::Result<PackedDocument<'_>> {
-        Ok(self.packed(index, self.records.get(index)?))
+        self.packed(index, self.records.get(index)?)
     }
 
     fn documents<'a>(
@@ -478,32 +520,35 @@ impl PackedDocuments for Packed<'_> {
             indexes
                 .iter()
                 .zip(records)
-                .map(|(&index, record)| Ok(self.packed(index, record?))),
+                .map(|(&index, record)| self.packed(index, record?)),
         )
     }
 }
 
 impl Packed<'_> {
     /// The document at `index`, whose record is `record`.
-    fn packed(&self, index: usize, record: Document) -> PackedDocument<'_> {
+    fn packed(&self, index: usize, record: Document) -> io::Result<PackedDocument<'_>> {
         let file = self.records.file(index);
         let original = match &self.locations[index] {
             Location::Held(found) => found.name(file),
             Location::NotHeld | Location::Unpackable => file,
         };
-        let held = self.archive_place[index].map(|place| {
-            let written = &self.files[place];
-            Cow::Owned(HeldFile {
-                size: written.size,
-                digests: written.digests.to_hex(),
-            })
-        });
-        PackedDocument {
+        let held = match self.archive_place[index] {
+            NOT_HELD => None,
+            place => {
+                let written = self.files.get(place as usize)?;
+                Some(Cow::Owned(HeldFile {
+                    size: written.size,
+                    digests: written.digests.to_hex(),
+                }))
+            }
+        };
+        Ok(PackedDocument {
             record: Cow::Owned(record),
             held,
             // The bag's name is the record's in NFC.
             original_name: (original != names::nfc(file)).then_some(Cow::Borrowed(original)),
-        }
+        })
     }
 }
 

@@ -113,17 +113,17 @@ pub fn verify_against(
     let bundle_size = original.metadata().at(bundle)?.len();
     let first = first_difference(original, &built.archive.file)
         .map_err(|error| Error::io(bundle, error))?;
-    let entries: Vec<Span> = built
-        .archive
-        .entries
-        .iter()
-        .map(|e| Span {
-            name: e.name.to_string(),
-            offset: e.offset,
-            header: e.header_len(),
-            data: e.compressed_size,
+    let entries: Vec<Span> = (built.archive.entries.iter_from(0))
+        .map(|e| {
+            e.map(|e| Span {
+                offset: e.entry.offset,
+                header: e.entry.header_len(),
+                data: e.entry.compressed_size,
+                name: e.entry.name.to_string(),
+            })
         })
-        .collect();
+        .collect::<io::Result<_>>()
+        .at(&scratch)?;
     let difference = first.map(|offset| place(offset, &entries, bundle_size, rebuilt_size));
     Ok(AgainstReport {
         bundle: bundle.to_path_buf(),

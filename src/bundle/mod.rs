@@ -9,6 +9,7 @@
 //! data/documents/<file of each held document>
 //! ```
 
+mod central;
 mod inflate;
 pub mod reader;
 pub mod recheck;

@@ -229,7 +229,7 @@ source_organization = "Org""#,
             whole_level: 1,
         };
         let out = tempfile::tempfile_in(dir).unwrap();
-        ArchiveWriter::new(out, Path::new("t.zip"), dir, options)
+        ArchiveWriter::new(out, Path::new("t.zip"), dir, options).unwrap()
     }
 
     #[test]
@@ -240,7 +240,9 @@ source_organization = "Org""#,
         let payload: Vec<Listed> = vec![("data/x", &digests)];
         add_tag_files(&mut writer, "b", &payload, "Payload-Oxum: 1.1\n").unwrap();
         let finished = writer.finish().unwrap();
-        let names: Vec<&str> = finished.entries.iter().map(|e| &*e.name).collect();
+        let names: Vec<String> = (finished.entries.iter_from(0))
+            .map(|e| e.unwrap().entry.name.to_string())
+            .collect();
         assert_eq!(
             names,
             [

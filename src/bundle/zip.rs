@@ -141,14 +141,22 @@ pub fn local_header(entry: &Entry) -> Vec<u8> {
 
 /// The central directory and end records for `entries`, which start at
 /// `offset` in the archive.
+#[cfg(test)]
 pub fn central_directory(entries: &[Entry], offset: u64) -> Vec<u8> {
     let mut out = Vec::new();
     for entry in entries {
         central_header(&mut out, entry);
     }
     let size = out.len() as u64;
-    let count = entries.len() as u64;
-    let zip64 = offset >= U32_LIMIT || size >= U32_LIMIT || entries.len() >= U16_LIMIT;
+    out.extend(end_records(entries.len(), size, offset));
+    out
+}
+
+/// The end records of a central directory of `count` entries, `size`
+/// bytes long, starting at `offset` in the archive.
+pub fn end_records(count: usize, size: u64, offset: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let zip64 = offset >= U32_LIMIT || size >= U32_LIMIT || count >= U16_LIMIT;
     if zip64 {
         let zip64_end_offset = offset + size;
         put_u32(&mut out, ZIP64_END_SIGNATURE);
@@ -157,8 +165,8 @@ pub fn central_directory(entries: &[Entry], offset: u64) -> Vec<u8> {
         put_u16(&mut out, VERSION_ZIP64);
         put_u32(&mut out, 0);
         put_u32(&mut out, 0);
-        put_u64(&mut out, count);
-        put_u64(&mut out, count);
+        put_u64(&mut out, count as u64);
+        put_u64(&mut out, count as u64);
         put_u64(&mut out, size);
         put_u64(&mut out, offset);
         put_u32(&mut out, ZIP64_LOCATOR_SIGNATURE);
@@ -171,7 +179,7 @@ pub fn central_directory(entries: &[Entry], offset: u64) -> Vec<u8> {
     put_u16(&mut out, 0);
     // Only a field too small for its value holds the -1 that sends a
     // reader to the Zip64 record (APPNOTE 4.4.1.4); the others keep theirs.
-    let short_count = entries.len().min(U16_LIMIT) as u16;
+    let short_count = count.min(U16_LIMIT) as u16;
     put_u16(&mut out, short_count);
     put_u16(&mut out, short_count);
     put_u32(&mut out, size.min(U32_LIMIT) as u32);
@@ -180,7 +188,8 @@ pub fn central_directory(entries: &[Entry], offset: u64) -> Vec<u8> {
     out
 }
 
-fn central_header(out: &mut Vec<u8>, entry: &Entry) {
+/// Appends the central directory header of `entry` to `out`.
+pub fn central_header(out: &mut Vec<u8>, entry: &Entry) {
     let big_sizes = sizes_need_zip64(entry.compressed_size, entry.uncompressed_size);
     let big_offset = entry.offset >= U32_LIMIT;
     let mut extra = Vec::new();

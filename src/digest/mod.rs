@@ -317,6 +317,11 @@ impl FileDigests {
         &self.sha256
     }
 
+    /// The SHA-512 in binary.
+    pub fn sha512(&self) -> &[u8; 64] {
+        &self.sha512
+    }
+
     /// Both digests of `bytes`.
     pub fn of(bytes: &[u8]) -> FileDigests {
         let mut hasher = DigestsHasher::new();

@@ -462,7 +462,7 @@ fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
             level: 6,
             whole_level: 6,
         },
-    );
+    )?;
     let saf = root.join(SAF_DIR);
     let sources: Vec<FileSource> = item_files
         .iter()

@@ -932,7 +932,7 @@ mod tests {
         };
         let file = File::create(&path).unwrap();
         let mut writer =
-            crate::bundle::writer::ArchiveWriter::new(file, &path, dir.path(), options);
+            crate::bundle::writer::ArchiveWriter::new(file, &path, dir.path(), options).unwrap();
         let text = |c: &str| c.repeat(4000).into_bytes();
         writer.add_bytes("bagit.txt", &text("a")).unwrap();
         writer.add_bytes("data/b", &text("b")).unwrap();

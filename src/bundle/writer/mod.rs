@@ -23,7 +23,7 @@
 //! carry no time, owner or platform detail (see [`super::zip`]).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -37,13 +37,16 @@ mod prefetch;
 mod source;
 mod stored;
 mod stream;
+mod table;
 mod worker;
+
+pub use self::table::{EntryTable, TableEntry};
 
 use self::output::Output;
 use self::placing::{Encoded, Layout};
 use self::stream::Levels;
-use super::zip::{Entry, Method, central_directory};
-use crate::digest::{DigestsHasher, FileDigests};
+use super::zip::{Entry, central_header, end_records};
+use crate::digest::FileDigests;
 use crate::error::{Error, IoContext, Result};
 
 /// The unit of reading and of feeding the compressor.
@@ -87,6 +90,68 @@ impl FileSource<'_> {
     }
 }
 
+/// The files to add to an archive, in archive order, each made when it is
+/// asked for: a large collection's are not all held at once.
+pub trait FileSources: Sync {
+    /// How many there are.
+    fn count(&self) -> usize;
+
+    /// The file at `index`.
+    fn source(&self, index: usize) -> FileSource<'_>;
+}
+
+impl FileSources for Vec<FileSource<'_>> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn source(&self, index: usize) -> FileSource<'_> {
+        self[index].clone()
+    }
+}
+
+impl<const N: usize> FileSources for [FileSource<'_>; N] {
+    fn count(&self) -> usize {
+        N
+    }
+
+    fn source(&self, index: usize) -> FileSource<'_> {
+        self[index].clone()
+    }
+}
+
+/// What was read of the files one [`ArchiveWriter::add_files`] added, in
+/// the order given, read from the archive's [`EntryTable`].
+pub struct WrittenFiles {
+    table: Arc<EntryTable>,
+    first: usize,
+    count: usize,
+}
+
+impl WrittenFiles {
+    /// How many files.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// What was read of file `index`.
+    pub fn get(&self, index: usize) -> io::Result<WrittenFile> {
+        assert!(index < self.count, "file {index} of {}", self.count);
+        Ok(self.table.get(self.first + index)?.written)
+    }
+
+    /// What was read of each file, in order, with its entry's name.
+    pub fn iter(&self) -> impl Iterator<Item = io::Result<(Arc<str>, WrittenFile)>> + '_ {
+        (self.table.iter_from(self.first).take(self.count))
+            .map(|entry| entry.map(|entry| (entry.entry.name, entry.written)))
+    }
+}
+
 /// What was read from a file while it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WrittenFile {
@@ -100,9 +165,7 @@ pub struct WrittenFile {
 pub struct ArchiveWriter {
     file: File,
     path: PathBuf,
-    entries: Vec<Entry>,
-    /// By entry, whether its data was read back as it was written.
-    read_back: Vec<bool>,
+    entries: Arc<EntryTable>,
     offset: u64,
     /// No write may go before this: what is before was read back.
     floor: u64,
@@ -113,19 +176,24 @@ pub struct ArchiveWriter {
 impl ArchiveWriter {
     /// Starts an archive in `file`, which must be empty and open for
     /// reading too (large stored entries are read back as they are
-    /// written); `path` names it in errors. Compressed data too large for memory spills to unnamed
-    /// temporary files in `spill_dir`.
-    pub fn new(file: File, path: &Path, spill_dir: &Path, options: WriteOptions) -> ArchiveWriter {
-        ArchiveWriter {
+    /// written); `path` names it in errors. Compressed data too large for
+    /// memory, and the table of entries, spill to unnamed temporary files
+    /// in `spill_dir`.
+    pub fn new(
+        file: File,
+        path: &Path,
+        spill_dir: &Path,
+        options: WriteOptions,
+    ) -> Result<ArchiveWriter> {
+        Ok(ArchiveWriter {
             file,
             path: path.to_path_buf(),
-            entries: Vec::new(),
-            read_back: Vec::new(),
+            entries: Arc::new(EntryTable::new(spill_dir).at(spill_dir)?),
             offset: 0,
             floor: 0,
             options,
             spill_dir: spill_dir.to_path_buf(),
-        }
+        })
     }
 
     /// Adds files as entries, in the order given, reading each once.
@@ -135,12 +203,13 @@ impl ArchiveWriter {
     /// that does not match, say). `on_bytes` reports progress.
     pub fn add_files(
         &mut self,
-        files: &[FileSource],
+        files: &dyn FileSources,
         on_file: &(dyn Fn(usize, &[u8; 32]) -> Result<()> + Sync),
         on_bytes: &(dyn Fn(u64) + Sync),
-    ) -> Result<Vec<WrittenFile>> {
+    ) -> Result<WrittenFiles> {
         let threads = self.options.threads.max(1);
-        let workers = threads.min(files.len().max(1));
+        let workers = threads.min(files.count().max(1));
+        let first = self.entries.len();
         let run = Run {
             files,
             out: Output::new(&self.file, &self.path, self.floor),
@@ -158,9 +227,10 @@ impl ArchiveWriter {
             failed: AtomicBool::new(false),
             first_error: Mutex::new(None),
             results: Mutex::new(Results {
-                entries: vec![unplaced(); files.len()],
-                written: vec![unread(); files.len()],
-                read_back: vec![false; files.len()],
+                table: &self.entries,
+                first: 0,
+                pending: VecDeque::new(),
+                failed: None,
             }),
             next_file: Mutex::new(0),
             workers,
@@ -182,17 +252,19 @@ impl ArchiveWriter {
             return Err(error);
         }
         let layout = run.layout.into_inner().expect("no worker panicked");
-        assert_eq!(layout.next, files.len(), "every file was placed");
+        assert_eq!(layout.next, files.count(), "every file was placed");
         self.offset = layout.offset;
         let results = run.results.into_inner().expect("no worker panicked");
-        if self.entries.is_empty() {
-            self.entries = results.entries;
-            self.read_back = results.read_back;
-        } else {
-            self.entries.extend(results.entries);
-            self.read_back.extend(results.read_back);
+        assert!(results.pending.is_empty(), "every file was recorded");
+        if let Some(error) = results.failed {
+            return Err(error).at(&self.spill_dir);
         }
-        Ok(results.written)
+        self.entries.flush().at(&self.spill_dir)?;
+        Ok(WrittenFiles {
+            table: Arc::clone(&self.entries),
+            first,
+            count: files.count(),
+        })
     }
 
     /// Adds an entry from bytes in memory.
@@ -230,7 +302,6 @@ impl ArchiveWriter {
         let so_far = Written {
             file: &self.file,
             entries: &self.entries,
-            read_back: &self.read_back,
         };
         let (encoded, beside): (Vec<io::Result<(Encoded, WrittenFile)>>, _) =
             std::thread::scope(|scope| {
@@ -255,10 +326,12 @@ impl ArchiveWriter {
             encoded.entry.offset = self.offset;
             self.offset += encoded.entry.archive_len();
             let entry = encoded.write(&Output::new(&self.file, &self.path, self.floor))?;
-            self.entries.push(entry);
-            self.read_back.push(false);
+            self.entries
+                .push(&entry, &file, false)
+                .at(&self.spill_dir)?;
             written.push(file);
         }
+        self.entries.flush().at(&self.spill_dir)?;
         Ok(written)
     }
 
@@ -275,15 +348,27 @@ impl ArchiveWriter {
     /// flushed to disk: for an archive synced later with the directory it
     /// is written in.
     pub fn finish_unsynced(self) -> Result<Finished> {
-        let directory = central_directory(&self.entries, self.offset);
         let out = Output::new(&self.file, &self.path, self.floor);
-        out.write_at(&directory, self.offset)?;
-        let end = self.offset + directory.len() as u64;
+        // Written a piece at a time: a large archive's directory is many
+        // megabytes.
+        let mut end = self.offset;
+        let mut piece = Vec::with_capacity(CHUNK + 4096);
+        for entry in self.entries.iter_from(0) {
+            central_header(&mut piece, &entry.at(&self.spill_dir)?.entry);
+            if piece.len() >= CHUNK {
+                out.write_at(&piece, end)?;
+                end += piece.len() as u64;
+                piece.clear();
+            }
+        }
+        let size = end + piece.len() as u64 - self.offset;
+        piece.extend(end_records(self.entries.len(), size, self.offset));
+        out.write_at(&piece, end)?;
+        end += piece.len() as u64;
         self.file.set_len(end).at(&self.path)?;
         Ok(Finished {
             file: self.file,
             entries: self.entries,
-            read_back: self.read_back,
         })
     }
 }
@@ -293,23 +378,20 @@ impl ArchiveWriter {
 pub struct Written<'a> {
     /// Its file.
     pub file: &'a File,
-    /// Its entries, in archive order.
-    pub entries: &'a [Entry],
-    /// By entry, whether the writer read its data back as it was written
-    /// (see [`Finished::read_back`]).
-    pub read_back: &'a [bool],
+    /// Its entries, in archive order, and whether the writer read the data
+    /// of each back as it was written (see [`Finished::entries`]).
+    pub entries: &'a EntryTable,
 }
 
 /// A finished archive.
 pub struct Finished {
     /// The file, flushed to disk unless it was finished unsynced.
     pub file: File,
-    /// The entries it holds, in archive order.
-    pub entries: Vec<Entry>,
-    /// By entry, whether the writer read its data back as it was written,
-    /// comparing its CRC-32 with the one recorded: large stored files,
-    /// whose pages are then dropped from the page cache.
-    pub read_back: Vec<bool>,
+    /// The entries it holds, in archive order, each with whether the
+    /// writer read its data back as it was written, comparing its CRC-32
+    /// with the one recorded: large stored files, whose pages are then
+    /// dropped from the page cache.
+    pub entries: Arc<EntryTable>,
 }
 
 /// Writes the bytes of a streamed entry (see [`ArchiveWriter::add_streams`]).
@@ -317,7 +399,7 @@ pub type StreamWriter<'a> = dyn Fn(&mut dyn io::Write) -> io::Result<()> + Sync 
 
 /// The shared state of one `add_files` call.
 struct Run<'a> {
-    files: &'a [FileSource<'a>],
+    files: &'a dyn FileSources,
     out: Output<'a>,
     options: WriteOptions,
     spill_dir: &'a Path,
@@ -327,7 +409,7 @@ struct Run<'a> {
     turn: Condvar,
     failed: AtomicBool,
     first_error: Mutex<Option<Error>>,
-    results: Mutex<Results>,
+    results: Mutex<Results<'a>>,
     next_file: Mutex<usize>,
     /// How many workers take files.
     workers: usize,
@@ -339,41 +421,80 @@ struct Run<'a> {
     last_miss: AtomicUsize,
 }
 
-/// The entries and what was read of their files, by index: an entry is
-/// filled in as it is written, what was read of a file by the worker that
-/// read it, its SHA-512 perhaps later (see
-/// [`Sha512Batch`](crate::digest::Sha512Batch)). No second copy is made at
+/// What is known of the files not yet in the entry table, by index: an
+/// entry is filled in as it is written, what was read of a file by the
+/// worker that read it, its SHA-512 perhaps later (see
+/// [`Sha512Batch`](crate::digest::Sha512Batch)). A file goes to the table
+/// once all three are known and every file before it has gone: files are
+/// taken in order, so few wait. A failure to write the table is kept for
 /// the end.
-struct Results {
-    entries: Vec<Entry>,
-    written: Vec<WrittenFile>,
-    read_back: Vec<bool>,
+struct Results<'a> {
+    table: &'a EntryTable,
+    /// The index of the file `pending` starts with.
+    first: usize,
+    pending: VecDeque<Pending>,
+    failed: Option<io::Error>,
 }
 
-impl Results {
+#[derive(Default)]
+struct Pending {
+    written: Option<WrittenFile>,
+    /// Whether the SHA-512 of `written` is still to come.
+    sha512_later: bool,
+    /// The entry as placed, and whether its data was read back.
+    placed: Option<(Entry, bool)>,
+}
+
+impl Pending {
+    fn is_complete(&self) -> bool {
+        self.written.is_some() && !self.sha512_later && self.placed.is_some()
+    }
+}
+
+impl Results<'_> {
+    fn slot(&mut self, index: usize) -> &mut Pending {
+        let at = index - self.first;
+        if self.pending.len() <= at {
+            self.pending.resize_with(at + 1, Pending::default);
+        }
+        &mut self.pending[at]
+    }
+
+    /// Records what was read of file `index`; its SHA-512 is zero and to
+    /// come when `sha512_later`.
+    fn record(&mut self, index: usize, written: WrittenFile, sha512_later: bool) {
+        let slot = self.slot(index);
+        slot.written = Some(written);
+        slot.sha512_later = sha512_later;
+        self.move_complete();
+    }
+
+    fn set_sha512(&mut self, index: usize, sha512: [u8; 64]) {
+        let slot = self.slot(index);
+        let written = slot.written.as_mut().expect("recorded before its SHA-512");
+        written.digests = FileDigests::new(*written.digests.sha256(), sha512);
+        slot.sha512_later = false;
+        self.move_complete();
+    }
+
     fn place(&mut self, index: usize, entry: Entry, read_back: bool) {
-        self.entries[index] = entry;
-        self.read_back[index] = read_back;
+        self.slot(index).placed = Some((entry, read_back));
+        self.move_complete();
     }
-}
 
-/// A place for an entry not written yet.
-fn unplaced() -> Entry {
-    Entry {
-        name: Arc::from(""),
-        method: Method::Stored,
-        crc32: 0,
-        compressed_size: 0,
-        uncompressed_size: 0,
-        offset: 0,
-    }
-}
-
-/// A place for a file not read yet.
-fn unread() -> WrittenFile {
-    WrittenFile {
-        size: 0,
-        digests: DigestsHasher::new().finish_binary(),
+    /// Moves the complete files at the front to the table.
+    fn move_complete(&mut self) {
+        while self.pending.front().is_some_and(Pending::is_complete) {
+            let pending = self.pending.pop_front().expect("a front");
+            let (entry, read_back) = pending.placed.expect("complete");
+            let written = pending.written.expect("complete");
+            if self.failed.is_none()
+                && let Err(error) = self.table.push(&entry, &written, read_back)
+            {
+                self.failed = Some(error);
+            }
+            self.first += 1;
+        }
     }
 }
 
@@ -439,12 +560,14 @@ mod tests {
             level: 2,
             whole_level: 1,
         };
-        ArchiveWriter::new(out, Path::new("out.zip"), dir, options)
+        ArchiveWriter::new(out, Path::new("out.zip"), dir, options).unwrap()
     }
 
     fn archive_bytes(dir: &Path, sources: &[FileSource], threads: usize) -> Vec<u8> {
         let mut writer = writer(dir, threads);
-        writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();
+        writer
+            .add_files(&sources.to_vec(), &|_, _| Ok(()), &|_| {})
+            .unwrap();
         writer.add_bytes("b/tag.txt", b"tag\n").unwrap();
         let mut out = writer.finish().unwrap().file;
         let mut bytes = Vec::new();
@@ -481,8 +604,13 @@ mod tests {
     /// its SHA-512 was finished; the archive finished.
     fn finished_with_own_digests(dir: &Path, sources: &[FileSource], threads: usize) -> Finished {
         let mut writer = writer(dir, threads);
-        let written = writer.add_files(sources, &|_, _| Ok(()), &|_| {}).unwrap();
-        for (source, written) in sources.iter().zip(&written) {
+        let written = writer
+            .add_files(&sources.to_vec(), &|_, _| Ok(()), &|_| {})
+            .unwrap();
+        assert_eq!(written.len(), sources.len());
+        for (source, written) in sources.iter().zip(written.iter()) {
+            let (name, written) = written.unwrap();
+            assert_eq!(name, source.name);
             let bytes = std::fs::read(&source.path).unwrap();
             assert_eq!(written.size, bytes.len() as u64);
             let expected = FileDigests::of(&bytes);
@@ -549,8 +677,11 @@ mod tests {
         assert_the_threads_make_no_difference(dir.path(), &sources);
         for threads in [1, 2, 3] {
             let finished = finished_with_own_digests(dir.path(), &sources, threads);
+            let read_back: Vec<bool> = (finished.entries.iter_from(0))
+                .map(|entry| entry.unwrap().read_back)
+                .collect();
             assert_eq!(
-                finished.read_back,
+                read_back,
                 [true, true, false, true, true, false, true, true, true, true]
             );
         }
@@ -580,7 +711,7 @@ mod tests {
             level: 6,
             whole_level: 6,
         };
-        let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options);
+        let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options)?;
         let sources = [FileSource {
             name: "b/f".into(),
             dir: Path::new(""),

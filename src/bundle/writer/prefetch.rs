@@ -15,7 +15,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::FileSource;
+use super::{FileSource, FileSources};
 
 /// How many files ahead of the next one a worker takes.
 const AHEAD: usize = 64;
@@ -31,16 +31,16 @@ const PAUSE: Duration = Duration::from_millis(1);
 /// past the index of that file; at the start the files count as cold),
 /// until every file is taken or `stop`.
 pub(super) fn read_ahead(
-    files: &[FileSource],
+    files: &dyn FileSources,
     taken: &dyn Fn() -> usize,
     last_miss: &AtomicUsize,
     stop: &AtomicBool,
     advise: &dyn Fn(&FileSource),
 ) {
     let mut index = 0;
-    while index < files.len() && !stop.load(Ordering::Relaxed) {
+    while index < files.count() && !stop.load(Ordering::Relaxed) {
         let taken = taken();
-        if taken >= files.len() {
+        if taken >= files.count() {
             return;
         }
         index = index.max(taken);
@@ -49,7 +49,7 @@ pub(super) fn read_ahead(
             std::thread::sleep(PAUSE);
             continue;
         }
-        advise(&files[index]);
+        advise(&files.source(index));
         index += 1;
     }
 }

@@ -28,8 +28,8 @@ use crate::error::{Error, IoContext, Result};
 const MIN_SIDE_BY_SIDE: usize = 3;
 
 /// A large stored file on its way to its reserved place.
-struct Stream {
-    started: Started,
+struct Stream<'a> {
+    started: Started<'a>,
     /// The bytes read and not yet written.
     chunk: Vec<u8>,
     len: usize,
@@ -48,12 +48,12 @@ enum Hashing {
     InLane(Sha256),
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
     /// Streams the stored file `started`, whose start is in the first
     /// buffer, with the files taken beside it.
     pub(super) fn write_stored(
         &self,
-        started: Started,
+        started: Started<'a>,
         parts: Parts<'_>,
     ) -> Result<Result<(), Stopped>> {
         // Each worker's share of the lanes, so that each has as many.
@@ -95,9 +95,13 @@ impl Run<'_> {
     }
 
     /// Waits for the turn of the file `started` and reserves its place.
-    fn reserve_stream(&self, started: Started, chunk: Vec<u8>) -> Result<Result<Stream, Stopped>> {
+    fn reserve_stream(
+        &self,
+        started: Started<'a>,
+        chunk: Vec<u8>,
+    ) -> Result<Result<Stream<'a>, Stopped>> {
         let size = started.before.len();
-        let name = &self.files[started.index].name;
+        let name = &started.source.name;
         let Ok((offset, ready)) = self.reserve(started.index, name, size) else {
             return Ok(Err(Stopped));
         };
@@ -175,7 +179,7 @@ impl Run<'_> {
             Hashing::InLane(sha256) => sha256.update(piece),
         }
         stream.crc.update(piece);
-        let name = &self.files[stream.started.index].name;
+        let name = &stream.started.source.name;
         let data_start = stream.offset + local_header_len(name, size, size);
         self.out.write_at(piece, data_start + stream.total)?;
         self.out
@@ -197,6 +201,7 @@ impl Run<'_> {
     fn finish_stream(&self, stream: &mut Stream, sha512: Option<[u8; 64]>) -> Result<()> {
         let Started {
             index,
+            ref source,
             ref path,
             ref file,
             ref before,
@@ -204,7 +209,7 @@ impl Run<'_> {
         } = stream.started;
         let size = before.len();
         check_unchanged(path, file, before, stream.total)?;
-        let name = &self.files[index].name;
+        let name = &source.name;
         let crc32 = mem::take(&mut stream.crc).finalize();
         if mem::take(&mut stream.read_back).finalize() != crc32 {
             return Err(Error::WrittenBadly {
@@ -223,7 +228,7 @@ impl Run<'_> {
             _ => unreachable!("a lane's stream is given its SHA-512, and only it"),
         };
         (self.on_file)(index, digests.sha256())?;
-        self.record(index, WrittenFile { size, digests });
+        self.record(index, WrittenFile { size, digests }, false);
         let entry = Entry {
             name: Arc::clone(name),
             method: Method::Stored,
@@ -241,7 +246,7 @@ impl Run<'_> {
     }
 }
 
-impl Stream {
+impl Stream<'_> {
     /// Reads the next chunk; how many bytes it had, none at the end.
     fn read_next(&mut self) -> Result<usize> {
         let path = &self.started.path;

@@ -12,15 +12,16 @@ use sha2::{Digest, Sha256};
 use super::encode::{Deflater, WholeDeflater, already_compressed, worth_deflating};
 use super::placing::Encoded;
 use super::source::{changed_size, check_unchanged, read_start};
-use super::{CHUNK, Run, WrittenFile};
+use super::{CHUNK, FileSource, Run, WrittenFile};
 use crate::bundle::read_full;
 use crate::bundle::zip::{Entry, Method};
 use crate::digest::{DigestsHasher, FileDigests, Sha512Batch};
 use crate::error::{Error, IoContext, Result};
 
 /// A file opened, its start read.
-pub(super) struct Started {
+pub(super) struct Started<'a> {
     pub(super) index: usize,
+    pub(super) source: FileSource<'a>,
     pub(super) path: PathBuf,
     pub(super) file: File,
     pub(super) before: Metadata,
@@ -49,7 +50,7 @@ pub(super) struct Encoders {
 /// Why a worker stopped early without an error of its own.
 pub(super) struct Stopped;
 
-impl Run<'_> {
+impl<'a> Run<'a> {
     pub(super) fn work(&self) {
         self.work_on_files();
         self.spare_threads.fetch_add(1, Ordering::Relaxed);
@@ -98,16 +99,17 @@ impl Run<'_> {
         }
     }
 
-    /// Records what was read of file `index`, before its entry is placed.
-    pub(super) fn record(&self, index: usize, written: WrittenFile) {
-        self.results.lock().expect("no worker panicked").written[index] = written;
+    /// Records what was read of file `index`, before its entry is placed;
+    /// its SHA-512 is to come when `sha512_later`.
+    pub(super) fn record(&self, index: usize, written: WrittenFile, sha512_later: bool) {
+        let mut results = self.results.lock().expect("no worker panicked");
+        results.record(index, written, sha512_later);
     }
 
     /// Completes the digests of file `index`, recorded without its SHA-512.
     fn set_sha512(&self, index: usize, sha512: [u8; 64]) {
         let mut results = self.results.lock().expect("no worker panicked");
-        let digests = &mut results.written[index].digests;
-        *digests = FileDigests::new(*digests.sha256(), sha512);
+        results.set_sha512(index, sha512);
     }
 
     fn fail(&self, error: Error) {
@@ -124,12 +126,13 @@ impl Run<'_> {
         let mut next = self.next_file.lock().expect("no worker panicked");
         let index = *next;
         *next += 1;
-        (index < self.files.len()).then_some(index)
+        (index < self.files.count()).then_some(index)
     }
 
     /// Opens file `index` and reads its start into `chunk`.
-    pub(super) fn start(&self, index: usize, chunk: &mut [u8]) -> Result<Started> {
-        let path = self.files[index].full_path();
+    pub(super) fn start(&self, index: usize, chunk: &mut [u8]) -> Result<Started<'a>> {
+        let source = self.files.source(index);
+        let path = source.full_path();
         let mut file = File::open(&path).at(&path)?;
         let before = file.metadata().at(&path)?;
         let (first_len, cached) = read_start(&mut file, chunk, before.len()).at(&path)?;
@@ -138,6 +141,7 @@ impl Run<'_> {
         }
         Ok(Started {
             index,
+            source,
             path,
             file,
             before,
@@ -159,7 +163,7 @@ impl Run<'_> {
     /// not stream stored.
     pub(super) fn write_started(
         &self,
-        started: Started,
+        started: Started<'a>,
         chunk: &mut [u8],
         encoders: &mut Encoders,
     ) -> Result<Result<(), Stopped>> {
@@ -170,13 +174,13 @@ impl Run<'_> {
         } = encoders;
         let Started {
             index,
+            source,
             path,
             mut file,
             before,
             first_len,
         } = started;
         let path = path.as_path();
-        let source = &self.files[index];
         let mut crc = crc32fast::Hasher::new();
         let first = &chunk[..first_len];
         let single_chunk = first_len < CHUNK;
@@ -227,7 +231,7 @@ impl Run<'_> {
         };
         (self.on_file)(index, digests.sha256())?;
         let size = uncompressed;
-        self.record(index, WrittenFile { size, digests });
+        self.record(index, WrittenFile { size, digests }, streamed.is_none());
         let entry = |method, compressed_size| Entry {
             name: Arc::clone(&source.name),
             method,

@@ -1,0 +1,312 @@
+//! Reading a zip archive's central directory one record at a time, so
+//! that the records of a large archive are never all held (APPNOTE 6.3.10,
+//! 4.3.12 to 4.3.16).
+//!
+//! Only for archives corpack wrote itself, read back before they are put
+//! in place: the end record must be the file's last 22 bytes (no comment),
+//! on one disk. `verify`, which reads any zip, uses the `zip` crate.
+
+use std::fs::File;
+use std::io;
+
+use crate::positional::read_exact_at;
+
+const CENTRAL_SIGNATURE: u32 = 0x0201_4b50;
+const END_SIGNATURE: u32 = 0x0605_4b50;
+const ZIP64_END_SIGNATURE: u32 = 0x0606_4b50;
+const ZIP64_LOCATOR_SIGNATURE: u32 = 0x0706_4b50;
+const LOCAL_SIGNATURE: u32 = 0x0403_4b50;
+const ZIP64_EXTRA_ID: u16 = 0x0001;
+const END_LEN: u64 = 22;
+const LOCATOR_LEN: u64 = 20;
+const CENTRAL_FIXED: usize = 46;
+/// How much of the directory is read at once.
+const WINDOW: usize = 1 << 20;
+
+/// Where the central directory is, as the end records say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Directory {
+    /// How many entries it lists.
+    pub count: u64,
+    /// Where it starts.
+    pub offset: u64,
+    /// How long it is.
+    pub size: u64,
+}
+
+/// One central directory record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CentralRecord {
+    /// The name, as stored.
+    pub name: Vec<u8>,
+    /// The compression method's code.
+    pub method: u16,
+    /// CRC-32 of the uncompressed data.
+    pub crc32: u32,
+    /// Size of the stored data.
+    pub compressed_size: u64,
+    /// Size of the uncompressed data.
+    pub uncompressed_size: u64,
+    /// Where the entry's local header is.
+    pub offset: u64,
+}
+
+/// Reads the end records of `file`, `len` bytes long.
+pub fn directory(file: &File, len: u64) -> Result<Directory, String> {
+    let end_at = len
+        .checked_sub(END_LEN)
+        .ok_or("it is too short for an end record")?;
+    let mut end = [0; END_LEN as usize];
+    read_exact_at(file, &mut end, end_at).map_err(unread)?;
+    if u32_at(&end, 0) != END_SIGNATURE {
+        return Err("its last 22 bytes are not an end record".to_string());
+    }
+    let short_count = u16_at(&end, 10);
+    let mut directory = Directory {
+        count: u64::from(short_count),
+        size: u64::from(u32_at(&end, 12)),
+        offset: u64::from(u32_at(&end, 16)),
+    };
+    let mut directory_end = end_at;
+    if short_count == u16::MAX
+        || directory.size == u64::from(u32::MAX)
+        || directory.offset == u64::from(u32::MAX)
+    {
+        let locator_at = end_at
+            .checked_sub(LOCATOR_LEN)
+            .ok_or("it is too short for a Zip64 locator")?;
+        let mut locator = [0; LOCATOR_LEN as usize];
+        read_exact_at(file, &mut locator, locator_at).map_err(unread)?;
+        if u32_at(&locator, 0) != ZIP64_LOCATOR_SIGNATURE {
+            return Err("its Zip64 end locator is missing".to_string());
+        }
+        let zip64_at = u64_at(&locator, 8);
+        let mut zip64 = [0; 56];
+        read_exact_at(file, &mut zip64, zip64_at).map_err(unread)?;
+        if u32_at(&zip64, 0) != ZIP64_END_SIGNATURE {
+            return Err("its Zip64 end record is not where its locator says".to_string());
+        }
+        directory = Directory {
+            count: u64_at(&zip64, 32),
+            size: u64_at(&zip64, 40),
+            offset: u64_at(&zip64, 48),
+        };
+        directory_end = zip64_at;
+    }
+    if directory.offset.checked_add(directory.size) != Some(directory_end) {
+        return Err("its central directory does not end where its end records start".to_string());
+    }
+    Ok(directory)
+}
+
+/// The records of `directory` in `file`, in order.
+pub fn records(file: &File, directory: Directory) -> CentralRecords<'_> {
+    CentralRecords {
+        file,
+        at: directory.offset,
+        end: directory.offset + directory.size,
+        left: directory.count,
+        window: Vec::new(),
+        start: 0,
+    }
+}
+
+/// An iterator over central directory records (see [`records`]).
+pub struct CentralRecords<'a> {
+    file: &'a File,
+    /// Where the next record starts in the file.
+    at: u64,
+    end: u64,
+    left: u64,
+    /// Bytes of the file from `at - start` on.
+    window: Vec<u8>,
+    /// Where the next record starts in `window`.
+    start: usize,
+}
+
+impl CentralRecords<'_> {
+    /// The next `len` bytes of the directory, read into the window if
+    /// they are not in it.
+    fn bytes(&mut self, len: usize) -> Result<&[u8], String> {
+        if self.at + len as u64 > self.end {
+            return Err("a record runs past the central directory's end".to_string());
+        }
+        if self.window.len() - self.start < len {
+            let want = (len.max(WINDOW) as u64).min(self.end - self.at) as usize;
+            self.window.resize(want, 0);
+            read_exact_at(self.file, &mut self.window, self.at).map_err(unread)?;
+            self.start = 0;
+        }
+        Ok(&self.window[self.start..self.start + len])
+    }
+
+    fn next_record(&mut self) -> Result<CentralRecord, String> {
+        let fixed = self.bytes(CENTRAL_FIXED)?;
+        if u32_at(fixed, 0) != CENTRAL_SIGNATURE {
+            return Err("a central directory record has no signature".to_string());
+        }
+        let (method, crc32) = (u16_at(fixed, 10), u32_at(fixed, 16));
+        let mut compressed_size = u64::from(u32_at(fixed, 20));
+        let mut uncompressed_size = u64::from(u32_at(fixed, 24));
+        let name_len = usize::from(u16_at(fixed, 28));
+        let extra_len = usize::from(u16_at(fixed, 30));
+        let comment_len = usize::from(u16_at(fixed, 32));
+        let mut offset = u64::from(u32_at(fixed, 42));
+        let len = CENTRAL_FIXED + name_len + extra_len + comment_len;
+        let record = self.bytes(len)?;
+        let name = record[CENTRAL_FIXED..CENTRAL_FIXED + name_len].to_vec();
+        let mut extra = &record[CENTRAL_FIXED + name_len..CENTRAL_FIXED + name_len + extra_len];
+        while extra.len() >= 4 {
+            let (id, size) = (u16_at(extra, 0), usize::from(u16_at(extra, 2)));
+            let data = extra
+                .get(4..4 + size)
+                .ok_or("an extra field runs past its record")?;
+            if id == ZIP64_EXTRA_ID {
+                let mut values = data.chunks_exact(8).map(|value| u64_at(value, 0));
+                let mut from_zip64 = |field: &mut u64| {
+                    if *field == u64::from(u32::MAX) {
+                        *field = values.next().ok_or("a Zip64 extra field is short")?;
+                    }
+                    Ok::<_, &str>(())
+                };
+                from_zip64(&mut uncompressed_size)?;
+                from_zip64(&mut compressed_size)?;
+                from_zip64(&mut offset)?;
+            }
+            extra = &extra[4 + size..];
+        }
+        self.start += len;
+        self.at += len as u64;
+        Ok(CentralRecord {
+            name,
+            method,
+            crc32,
+            compressed_size,
+            uncompressed_size,
+            offset,
+        })
+    }
+}
+
+impl Iterator for CentralRecords<'_> {
+    type Item = Result<CentralRecord, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return (self.at != self.end)
+                .then(|| Err("the central directory is longer than its records".to_string()));
+        }
+        self.left -= 1;
+        let record = self.next_record();
+        if record.is_err() {
+            self.left = 0;
+            self.at = self.end;
+        }
+        Some(record)
+    }
+}
+
+/// Where the data of the entry whose local header is at `offset` starts,
+/// read from that header.
+pub fn data_start(file: &File, offset: u64) -> Result<u64, String> {
+    let mut header = [0; 30];
+    read_exact_at(file, &mut header, offset).map_err(unread)?;
+    if u32_at(&header, 0) != LOCAL_SIGNATURE {
+        return Err("its local header has no signature".to_string());
+    }
+    let lengths = u64::from(u16_at(&header, 26)) + u64::from(u16_at(&header, 28));
+    Ok(offset + 30 + lengths)
+}
+
+fn unread(error: io::Error) -> String {
+    format!("it does not read back: {error}")
+}
+
+fn u16_at(bytes: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([bytes[at], bytes[at + 1]])
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::bundle::zip::{Entry, Method, central_directory, local_header};
+
+    /// A file holding an archive of `count` entries named `d/<i>`, each of
+    /// `data`, stored.
+    fn archive(count: usize, data: &[u8]) -> (File, Vec<Entry>) {
+        let mut bytes = Vec::new();
+        let mut entries = Vec::new();
+        for i in 0..count {
+            let entry = Entry {
+                name: format!("d/{i}").into(),
+                method: Method::Stored,
+                crc32: crc32fast::hash(data),
+                compressed_size: data.len() as u64,
+                uncompressed_size: data.len() as u64,
+                offset: bytes.len() as u64,
+            };
+            bytes.extend(local_header(&entry));
+            bytes.extend_from_slice(data);
+            entries.push(entry);
+        }
+        let offset = bytes.len() as u64;
+        bytes.extend(central_directory(&entries, offset));
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&bytes).unwrap();
+        (file, entries)
+    }
+
+    fn read_all(file: &File) -> Result<Vec<CentralRecord>, String> {
+        let len = file.metadata().unwrap().len();
+        records(file, directory(file, len)?).collect()
+    }
+
+    #[test]
+    fn records_read_back_as_written_with_zip64_end_records() {
+        // More entries than 16 bits count: the count is in the Zip64 record.
+        let (file, entries) = archive(70_000, b"some data");
+        let records = read_all(&file).unwrap();
+        assert_eq!(records.len(), entries.len());
+        for (record, entry) in records.iter().zip(&entries) {
+            assert_eq!(record.name, entry.name.as_bytes());
+            assert_eq!(record.offset, entry.offset);
+            assert_eq!(record.crc32, entry.crc32);
+            assert_eq!(record.method, 0);
+            assert_eq!(record.uncompressed_size, 9);
+            assert_eq!(
+                data_start(&file, entry.offset).unwrap(),
+                entry.offset + entry.header_len()
+            );
+        }
+    }
+
+    #[test]
+    fn damaged_end_records_and_directories_are_errors() {
+        let (file, _) = archive(3, b"x");
+        let len = file.metadata().unwrap().len();
+        let spoil = |at: u64| {
+            let mut byte = [0];
+            read_exact_at(&file, &mut byte, at).unwrap();
+            std::os::unix::fs::FileExt::write_all_at(&file, &[byte[0] ^ 1], at).unwrap();
+        };
+        // The directory's size, then the second record's signature.
+        spoil(len - 10);
+        assert!(read_all(&file).unwrap_err().contains("end records"));
+        spoil(len - 10);
+        let second = directory(&file, len).unwrap().offset + 46 + 3;
+        spoil(second);
+        assert!(read_all(&file).unwrap_err().contains("no signature"));
+        file.set_len(len - 1).unwrap();
+        assert!(read_all(&file).unwrap_err().contains("end record"));
+    }
+}
