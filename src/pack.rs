@@ -464,17 +464,31 @@ impl FileSources for HeldSources<'_> {
     }
 
     fn source(&self, place: usize) -> FileSource<'_> {
+        let (file, dir, path) = self.held(place);
+        FileSource {
+            name: format!("{}/{}", self.bag, bundle::bag_path(file)).into(),
+            dir,
+            path: Cow::Borrowed(path),
+        }
+    }
+
+    fn path(&self, place: usize) -> PathBuf {
+        let (_, dir, path) = self.held(place);
+        dir.join(path)
+    }
+}
+
+impl HeldSources<'_> {
+    /// The record's path of the document at `place`, and the directory and
+    /// path of its file.
+    fn held(&self, place: usize) -> (&str, &Path, &Path) {
         let index = self.order[place] as usize;
         let Location::Held(found) = &self.located.locations[index] else {
             unreachable!("only held documents have a place");
         };
         let file = self.records.file(index);
         let (dir, path) = self.located.target(found, file);
-        FileSource {
-            name: format!("{}/{}", self.bag, bundle::bag_path(file)).into(),
-            dir,
-            path: Cow::Borrowed(path),
-        }
+        (file, dir, path)
     }
 }
 

@@ -98,6 +98,12 @@ pub trait FileSources: Sync {
 
     /// The file at `index`.
     fn source(&self, index: usize) -> FileSource<'_>;
+
+    /// Where the bytes of the file at `index` are: its source's
+    /// [`FileSource::full_path`], perhaps made without its name.
+    fn path(&self, index: usize) -> PathBuf {
+        self.source(index).full_path()
+    }
 }
 
 impl FileSources for Vec<FileSource<'_>> {
@@ -142,7 +148,7 @@ impl WrittenFiles {
     /// What was read of file `index`.
     pub fn get(&self, index: usize) -> io::Result<WrittenFile> {
         assert!(index < self.count, "file {index} of {}", self.count);
-        Ok(self.table.get(self.first + index)?.written)
+        self.table.written(self.first + index)
     }
 
     /// What was read of each file, in order, with its entry's name.
@@ -243,8 +249,8 @@ impl ArchiveWriter {
             }
             scope.spawn(|| {
                 let taken = || *run.next_file.lock().expect("no worker panicked");
-                prefetch::read_ahead(files, &taken, &run.last_miss, &run.failed, &|file| {
-                    prefetch::advise(&file.full_path(), CHUNK as u64)
+                prefetch::read_ahead(files, &taken, &run.last_miss, &run.failed, &|path| {
+                    prefetch::advise(path, CHUNK as u64)
                 });
             });
         });

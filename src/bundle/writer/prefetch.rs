@@ -12,10 +12,11 @@
 //! ahead only while a worker has lately found a file's start missing from
 //! the page cache (see [`super::source::read_start`]).
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::{FileSource, FileSources};
+use super::FileSources;
 
 /// How many files ahead of the next one a worker takes.
 const AHEAD: usize = 64;
@@ -35,7 +36,7 @@ pub(super) fn read_ahead(
     taken: &dyn Fn() -> usize,
     last_miss: &AtomicUsize,
     stop: &AtomicBool,
-    advise: &dyn Fn(&FileSource),
+    advise: &dyn Fn(&Path),
 ) {
     let mut index = 0;
     while index < files.count() && !stop.load(Ordering::Relaxed) {
@@ -49,7 +50,7 @@ pub(super) fn read_ahead(
             std::thread::sleep(PAUSE);
             continue;
         }
-        advise(&files.source(index));
+        advise(&files.path(index));
         index += 1;
     }
 }
@@ -69,10 +70,10 @@ pub(super) fn advise(_: &std::path::Path, _: u64) {}
 #[cfg(test)]
 mod tests {
     use std::borrow::Cow;
-    use std::path::Path;
     use std::sync::Mutex;
 
     use super::*;
+    use crate::bundle::writer::FileSource;
 
     /// Runs `read_ahead` over `count` files on a thread while `steps`
     /// move the workers on (the next file to take, and one past the last
@@ -83,7 +84,7 @@ mod tests {
             .iter()
             .map(|name| FileSource {
                 name: name.as_str().into(),
-                dir: Path::new("."),
+                dir: Path::new(""),
                 path: Cow::Borrowed(Path::new(name)),
             })
             .collect();
@@ -91,8 +92,8 @@ mod tests {
         let (last_miss, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
         let advised = Mutex::new(Vec::new());
         let taken = || *next_file.lock().unwrap();
-        let advise = |file: &FileSource| {
-            let index = file.name.parse::<usize>().unwrap();
+        let advise = |path: &Path| {
+            let index = path.to_str().unwrap().parse::<usize>().unwrap();
             advised.lock().unwrap().push(index);
         };
         std::thread::scope(|scope| {

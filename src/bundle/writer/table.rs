@@ -135,6 +135,13 @@ impl EntryTable {
         Ok(block.entry(index))
     }
 
+    /// What was read of the source of the entry at `index`: [`Self::get`]
+    /// without making the name.
+    pub fn written(&self, index: usize) -> io::Result<WrittenFile> {
+        let block = self.block_of(index)?;
+        Ok(written(block.row(index)))
+    }
+
     /// Replaces the entry at `index` (flushed) with one of a name as long.
     #[cfg(test)]
     pub fn set(&self, index: usize, entry: &Entry) -> io::Result<()> {
@@ -208,14 +215,17 @@ impl Block {
         index >= self.first && index < self.first + self.rows.len() / ROW
     }
 
+    fn row(&self, index: usize) -> &[u8] {
+        &self.rows[(index - self.first) * ROW..][..ROW]
+    }
+
     fn entry(&self, index: usize) -> TableEntry {
-        let row = &self.rows[(index - self.first) * ROW..][..ROW];
+        let row = self.row(index);
         let u64_at = |at: usize| u64::from_le_bytes(row[at..at + 8].try_into().expect("8 bytes"));
         let name_len = usize::from(u16::from_le_bytes([row[110], row[111]]));
         let name_at = (u64_at(128) - self.names_at) as usize;
         let name = std::str::from_utf8(&self.names[name_at..name_at + name_len])
             .expect("the table holds the names it was given");
-        let size = u64_at(0);
         TableEntry {
             entry: Entry {
                 name: Arc::from(name),
@@ -226,18 +236,23 @@ impl Block {
                 },
                 crc32: u32::from_le_bytes(row[104..108].try_into().expect("4 bytes")),
                 compressed_size: u64_at(112),
-                uncompressed_size: size,
+                uncompressed_size: u64_at(0),
                 offset: u64_at(120),
             },
-            written: WrittenFile {
-                size,
-                digests: FileDigests::new(
-                    row[8..40].try_into().expect("32 bytes"),
-                    row[40..104].try_into().expect("64 bytes"),
-                ),
-            },
+            written: written(row),
             read_back: row[109] != 0,
         }
+    }
+}
+
+/// What was read of the source of the entry whose row is `row`.
+fn written(row: &[u8]) -> WrittenFile {
+    WrittenFile {
+        size: u64::from_le_bytes(row[0..8].try_into().expect("8 bytes")),
+        digests: FileDigests::new(
+            row[8..40].try_into().expect("32 bytes"),
+            row[40..104].try_into().expect("64 bytes"),
+        ),
     }
 }
 
