@@ -41,25 +41,67 @@ pub enum Location {
 /// kept, so that a large collection's locations take little memory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Found {
-    /// The directory it was found in, an index into [`Located::places`]:
-    /// the collection's (0), then each `--source` in order.
-    pub place: usize,
-    /// Its path under that directory as it is on disk, `/`-separated, when
-    /// that is not the record's path but one equal to it in NFC.
-    pub disk_name: Option<Box<str>>,
-    /// The regular file to read, when symbolic links lead to it; otherwise
-    /// it is the path as found.
-    pub link_target: Option<Box<Path>>,
     /// Its size when it was found, for a progress bar's total: the size
     /// that counts is the one read.
     pub size: u64,
+    place: u32,
+    /// Set for the few files found under another name or through links:
+    /// 32 bytes a location rather than 56.
+    unusual: Option<Box<Unusual>>,
+}
+
+/// What only some found files have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Unusual {
+    disk_name: Option<Box<str>>,
+    link_target: Option<Box<Path>>,
 }
 
 impl Found {
+    /// A file found in the directory `place` (see [`Found::place`]), under
+    /// `disk_name` if that is not the record's path, through links to
+    /// `link_target`, `size` bytes long.
+    pub fn new(
+        place: usize,
+        disk_name: Option<Box<str>>,
+        link_target: Option<Box<Path>>,
+        size: u64,
+    ) -> Found {
+        let unusual = (disk_name.is_some() || link_target.is_some()).then(|| {
+            Box::new(Unusual {
+                disk_name,
+                link_target,
+            })
+        });
+        Found {
+            size,
+            place: u32::try_from(place).expect("fewer than 2^32 source directories"),
+            unusual,
+        }
+    }
+
+    /// The directory it was found in, an index into [`Located::places`]:
+    /// the collection's (0), then each `--source` in order.
+    pub fn place(&self) -> usize {
+        self.place as usize
+    }
+
+    /// Its path under that directory as it is on disk, `/`-separated, when
+    /// that is not the record's path but one equal to it in NFC.
+    pub fn disk_name(&self) -> Option<&str> {
+        self.unusual.as_ref()?.disk_name.as_deref()
+    }
+
+    /// The regular file to read, when symbolic links lead to it; otherwise
+    /// it is the path as found.
+    pub fn link_target(&self) -> Option<&Path> {
+        self.unusual.as_ref()?.link_target.as_deref()
+    }
+
     /// Its path under its directory as it is on disk, given the record's
     /// path `file`.
     pub fn name<'a>(&'a self, file: &'a str) -> &'a str {
-        self.disk_name.as_deref().unwrap_or(file)
+        self.disk_name().unwrap_or(file)
     }
 }
 
@@ -79,16 +121,16 @@ impl Located {
     /// The path of a file as found (`<place>/<name>`), before links are
     /// followed, given its record's path `file`.
     pub fn path(&self, found: &Found, file: &str) -> PathBuf {
-        self.places[found.place].join(found.name(file))
+        self.places[found.place()].join(found.name(file))
     }
 
     /// The regular file to read, given its record's path `file`: a path
     /// under a directory (the target of links is absolute, and the
     /// directory then plays no part).
     pub fn target<'a>(&'a self, found: &'a Found, file: &'a str) -> (&'a Path, &'a Path) {
-        match &found.link_target {
+        match found.link_target() {
             Some(target) => (Path::new(""), target),
-            None => (&self.places[found.place], Path::new(found.name(file))),
+            None => (&self.places[found.place()], Path::new(found.name(file))),
         }
     }
 }
@@ -145,11 +187,8 @@ pub fn locate_all(
             roots.iter().enumerate().find_map(|(place, root)| {
                 root.find(file)
                     .map(|hit| {
-                        hit.map(|(disk_name, link_target, size)| Found {
-                            place,
-                            disk_name,
-                            link_target,
-                            size,
+                        hit.map(|(disk_name, link_target, size)| {
+                            Found::new(place, disk_name, link_target, size)
                         })
                     })
                     .transpose()
@@ -402,6 +441,24 @@ fn describe_kind(kind: FileType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_location_takes_32_bytes_and_keeps_what_is_unusual() {
+        assert_eq!(std::mem::size_of::<Location>(), 32);
+        let plain = Found::new(1, None, None, 7);
+        assert_eq!(
+            (plain.place(), plain.name("a.txt"), plain.link_target()),
+            (1, "a.txt", None)
+        );
+        let linked = Found::new(
+            0,
+            Some("a\u{301}.txt".into()),
+            Some(Path::new("/t").into()),
+            7,
+        );
+        assert_eq!(linked.name("á.txt"), "a\u{301}.txt");
+        assert_eq!(linked.link_target(), Some(Path::new("/t")));
+    }
 
     fn found(root: &Path, file: &str) -> Result<Option<String>, String> {
         let hit = Root::new(root).find(file)?;

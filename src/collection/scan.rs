@@ -158,13 +158,13 @@ fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet
         let Location::Held(found) = location else {
             continue;
         };
-        if found.place != 0 {
+        if found.place() != 0 {
             continue;
         }
         referenced.insert(Cow::Borrowed(Path::new(
             found.name(loaded.records.file(index)),
         )));
-        let target = found.link_target.as_deref();
+        let target = found.link_target();
         if let Some(target) = canonical_root
             .as_deref()
             .and_then(|root| target?.strip_prefix(root).ok())
@@ -186,11 +186,7 @@ fn link_target_findings(
         let Location::Held(found) = location else {
             continue;
         };
-        let Some(target) = found
-            .link_target
-            .as_deref()
-            .filter(|t| t.to_str().is_none())
-        else {
+        let Some(target) = found.link_target().filter(|t| t.to_str().is_none()) else {
             continue;
         };
         let message = format!(
