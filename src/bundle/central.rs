@@ -19,6 +19,7 @@ const LOCAL_SIGNATURE: u32 = 0x0403_4b50;
 const ZIP64_EXTRA_ID: u16 = 0x0001;
 const END_LEN: u64 = 22;
 const LOCATOR_LEN: u64 = 20;
+const ZIP64_END_LEN: u64 = 56;
 const CENTRAL_FIXED: usize = 46;
 /// How much of the directory is read at once.
 const WINDOW: usize = 1 << 20;
@@ -62,15 +63,21 @@ pub fn directory(file: &File, len: u64) -> Result<Directory, String> {
         return Err("its last 22 bytes are not an end record".to_string());
     }
     let short_count = u16_at(&end, 10);
-    let mut directory = Directory {
+    written_as_one_disk(
+        "end record",
+        u32_at(&end, 4) != 0 || u16_at(&end, 20) != 0,
+        u16_at(&end, 8) != short_count,
+    )?;
+    let short = Directory {
         count: u64::from(short_count),
         size: u64::from(u32_at(&end, 12)),
         offset: u64::from(u32_at(&end, 16)),
     };
+    let mut directory = short;
     let mut directory_end = end_at;
-    if short_count == u16::MAX
-        || directory.size == u64::from(u32::MAX)
-        || directory.offset == u64::from(u32::MAX)
+    if short.count == u64::from(u16::MAX)
+        || short.size == u64::from(u32::MAX)
+        || short.offset == u64::from(u32::MAX)
     {
         let locator_at = end_at
             .checked_sub(LOCATOR_LEN)
@@ -80,23 +87,59 @@ pub fn directory(file: &File, len: u64) -> Result<Directory, String> {
         if u32_at(&locator, 0) != ZIP64_LOCATOR_SIGNATURE {
             return Err("its Zip64 end locator is missing".to_string());
         }
+        let locator_disks = u32_at(&locator, 4) != 0 || u32_at(&locator, 16) != 1;
+        written_as_one_disk("Zip64 end locator", locator_disks, false)?;
         let zip64_at = u64_at(&locator, 8);
-        let mut zip64 = [0; 56];
+        let mut zip64 = [0; ZIP64_END_LEN as usize];
         read_exact_at(file, &mut zip64, zip64_at).map_err(unread)?;
-        if u32_at(&zip64, 0) != ZIP64_END_SIGNATURE {
+        // Its size leaves out its signature and the size itself.
+        if u32_at(&zip64, 0) != ZIP64_END_SIGNATURE
+            || u64_at(&zip64, 4) != ZIP64_END_LEN - 12
+            || zip64_at.checked_add(ZIP64_END_LEN) != Some(locator_at)
+        {
             return Err("its Zip64 end record is not where its locator says".to_string());
         }
+        written_as_one_disk(
+            "Zip64 end record",
+            u64_at(&zip64, 16) != 0,
+            u64_at(&zip64, 24) != u64_at(&zip64, 32),
+        )?;
         directory = Directory {
             count: u64_at(&zip64, 32),
             size: u64_at(&zip64, 40),
             offset: u64_at(&zip64, 48),
         };
         directory_end = zip64_at;
+        // A field of the end record too small for its value holds -1; the
+        // others keep theirs.
+        let keeps = |short: u64, max: u64, value: u64| short == max || short == value;
+        if !(keeps(short.count, u64::from(u16::MAX), directory.count)
+            && keeps(short.size, u64::from(u32::MAX), directory.size)
+            && keeps(short.offset, u64::from(u32::MAX), directory.offset))
+        {
+            return Err("its end record and its Zip64 end record disagree".to_string());
+        }
     }
     if directory.offset.checked_add(directory.size) != Some(directory_end) {
         return Err("its central directory does not end where its end records start".to_string());
     }
     Ok(directory)
+}
+
+/// Whether the end record `record` is as corpack writes it, of an archive
+/// on one disk with no comment: the error says what it holds otherwise.
+fn written_as_one_disk(record: &str, other_disks: bool, counts_differ: bool) -> Result<(), String> {
+    if other_disks {
+        return Err(format!(
+            "its {record} says there are other disks or a comment"
+        ));
+    }
+    if counts_differ {
+        return Err(format!(
+            "its {record} counts other entries on its disk than in all"
+        ));
+    }
+    Ok(())
 }
 
 /// The records of `directory` in `file`, in order.
@@ -308,5 +351,47 @@ mod tests {
         assert!(read_all(&file).unwrap_err().contains("no signature"));
         file.set_len(len - 1).unwrap();
         assert!(read_all(&file).unwrap_err().contains("end record"));
+    }
+
+    /// Flips a bit of each byte of `file` in `range`, one at a time: the
+    /// end records no longer read.
+    fn each_flip_is_an_error(file: &File, range: std::ops::Range<u64>) {
+        let len = file.metadata().unwrap().len();
+        let flip = |at: u64| {
+            let mut byte = [0];
+            read_exact_at(file, &mut byte, at).unwrap();
+            std::os::unix::fs::FileExt::write_all_at(file, &[byte[0] ^ 1], at).unwrap();
+        };
+        for at in range {
+            flip(at);
+            assert!(
+                directory(file, len).is_err(),
+                "byte {} from the end",
+                len - at
+            );
+            flip(at);
+        }
+        directory(file, len).unwrap();
+    }
+
+    #[test]
+    fn what_the_end_records_hold_of_one_disk_and_no_comment_is_checked() {
+        // The disk numbers, the count on this disk, the comment's length.
+        let (file, _) = archive(3, b"x");
+        let end = file.metadata().unwrap().len() - END_LEN;
+        each_flip_is_an_error(&file, end + 4..end + 10);
+        each_flip_is_an_error(&file, end + 20..end + 22);
+        // With Zip64: the end record's fields that keep their values, the
+        // locator's disk numbers, the Zip64 record's size, disk numbers
+        // and counts.
+        let (file, _) = archive(70_000, b"x");
+        let end = file.metadata().unwrap().len() - END_LEN;
+        each_flip_is_an_error(&file, end + 4..end + 22);
+        let locator = end - LOCATOR_LEN;
+        each_flip_is_an_error(&file, locator + 4..locator + 8);
+        each_flip_is_an_error(&file, locator + 16..locator + 20);
+        let zip64 = locator - ZIP64_END_LEN;
+        each_flip_is_an_error(&file, zip64 + 4..zip64 + 12);
+        each_flip_is_an_error(&file, zip64 + 16..zip64 + 56);
     }
 }
