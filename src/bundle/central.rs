@@ -11,6 +11,8 @@ use std::io;
 
 use crate::positional::read_exact_at;
 
+// The format's numbers again, not those of `zip.rs`: the read-back checks
+// the writer, so it shares none of its code.
 const CENTRAL_SIGNATURE: u32 = 0x0201_4b50;
 const END_SIGNATURE: u32 = 0x0605_4b50;
 const ZIP64_END_SIGNATURE: u32 = 0x0606_4b50;
