@@ -281,7 +281,7 @@ pub fn build(
     };
     let mut oxum = PayloadOxum::default();
     for file in files.iter() {
-        oxum.add(file.at(spill_dir)?.1.size);
+        oxum.add(file.at(path)?.1.size);
     }
     for (_, file) in &crate_files {
         oxum.add(file.size);

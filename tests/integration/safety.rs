@@ -799,6 +799,30 @@ fn a_write_error_is_clear_and_leaves_no_temporary_file() {
 }
 
 #[test]
+fn a_write_error_in_the_entry_table_names_the_bundle() {
+    let dir = Dir::new();
+    let files: Vec<(String, String)> = (0..450)
+        .map(|i| (format!("d{i}"), format!("f{i:04}.txt")))
+        .collect();
+    let documents: Vec<(&str, &str, &[u8])> = (files.iter())
+        .map(|(id, file)| (id.as_str(), file.as_str(), &b"x"[..]))
+        .collect();
+    let collection = make_collection(&dir, &documents);
+    let out_dir = dir.join("out");
+    fs::create_dir(&out_dir).unwrap();
+    // 40 KiB: the bundle (about 26 KiB) and the records' spill fit, the
+    // entry table's first 55 KiB of rows do not.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 80; exec \"$0\" pack --quiet -o '{}' \"$1\"",
+        out_dir.join("out.zip").display()
+    );
+    let (code, _, stderr) = shell(&script, &[&collection]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("out.zip: File too large"), "{stderr}");
+    assert_eq!(listing(&out_dir), Vec::<String>::new());
+}
+
+#[test]
 fn a_full_disk_is_clear_and_leaves_no_temporary_file() {
     let dir = Dir::new();
     let collection = large_collection(&dir, 8);

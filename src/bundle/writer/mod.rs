@@ -184,7 +184,8 @@ impl ArchiveWriter {
     /// reading too (large stored entries are read back as they are
     /// written); `path` names it in errors. Compressed data too large for
     /// memory, and the table of entries, spill to unnamed temporary files
-    /// in `spill_dir`.
+    /// in `spill_dir`; `path` names their errors too, as the README says a
+    /// write error names the bundle.
     pub fn new(
         file: File,
         path: &Path,
@@ -194,7 +195,7 @@ impl ArchiveWriter {
         Ok(ArchiveWriter {
             file,
             path: path.to_path_buf(),
-            entries: Arc::new(EntryTable::new(spill_dir).at(spill_dir)?),
+            entries: Arc::new(EntryTable::new(spill_dir).at(path)?),
             offset: 0,
             floor: 0,
             options,
@@ -263,9 +264,9 @@ impl ArchiveWriter {
         let results = run.results.into_inner().expect("no worker panicked");
         assert!(results.pending.is_empty(), "every file was recorded");
         if let Some(error) = results.failed {
-            return Err(error).at(&self.spill_dir);
+            return Err(error).at(&self.path);
         }
-        self.entries.flush().at(&self.spill_dir)?;
+        self.entries.flush().at(&self.path)?;
         Ok(WrittenFiles {
             table: Arc::clone(&self.entries),
             first,
@@ -332,12 +333,10 @@ impl ArchiveWriter {
             encoded.entry.offset = self.offset;
             self.offset += encoded.entry.archive_len();
             let entry = encoded.write(&Output::new(&self.file, &self.path, self.floor))?;
-            self.entries
-                .push(&entry, &file, false)
-                .at(&self.spill_dir)?;
+            self.entries.push(&entry, &file, false).at(&self.path)?;
             written.push(file);
         }
-        self.entries.flush().at(&self.spill_dir)?;
+        self.entries.flush().at(&self.path)?;
         Ok(written)
     }
 
@@ -360,7 +359,7 @@ impl ArchiveWriter {
         let mut end = self.offset;
         let mut piece = Vec::with_capacity(CHUNK + 4096);
         for entry in self.entries.iter_from(0) {
-            central_header(&mut piece, &entry.at(&self.spill_dir)?.entry);
+            central_header(&mut piece, &entry.at(&self.path)?.entry);
             if piece.len() >= CHUNK {
                 out.write_at(&piece, end)?;
                 end += piece.len() as u64;
