@@ -84,6 +84,14 @@ impl<K: Copy> Sha512Batch<K> {
         }
     }
 
+    /// Whether the buffer of `key` is being hashed.
+    pub fn holds(&self, key: K) -> bool
+    where
+        K: PartialEq,
+    {
+        self.slots.iter().flatten().any(|slot| slot.key == key)
+    }
+
     /// Finishes every buffer added, giving their digests to `done`.
     pub fn finish(&mut self, done: &mut impl FnMut(K, [u8; 64])) {
         while self.slots.iter().any(Option::is_some) {

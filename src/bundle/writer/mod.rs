@@ -60,6 +60,13 @@ const KEEP_BEHIND: u64 = if cfg!(test) {
     64 << 20
 };
 
+/// How many files may wait to go to the entry table, the first of them
+/// for its SHA-512, before the worker whose batch holds it finishes the
+/// batch: otherwise a small file waits until its worker has had seven
+/// more, and before large files that can be every file after it, each
+/// waiting in memory. Small in unit tests, so that they reach it.
+const MAX_WAITING_FILES: usize = if cfg!(test) { 8 } else { 4096 };
+
 /// How the archive is written.
 #[derive(Clone, Copy, Debug)]
 pub struct WriteOptions {
@@ -626,6 +633,28 @@ mod tests {
             );
         }
         writer.finish().unwrap()
+    }
+
+    /// A small file then only large ones: the small file's SHA-512 waits
+    /// in its worker's batch, and the files after it must not all wait in
+    /// memory with it for the table.
+    #[test]
+    fn few_files_wait_for_a_small_one_before_large_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = std::iter::once(b"small".to_vec())
+            .chain((1..40).map(|seed| noise(seed, CHUNK + 1)))
+            .collect::<Vec<_>>();
+        let sources = written_as_files(dir.path(), files);
+        let mut writer = writer(dir.path(), 2);
+        let table = Arc::clone(&writer.entries);
+        let most_waiting = AtomicUsize::new(0);
+        let on_file = |index: usize, _: &[u8; 32]| {
+            most_waiting.fetch_max(index - table.len(), Ordering::Relaxed);
+            Ok(())
+        };
+        writer.add_files(&sources, &on_file, &|_| {}).unwrap();
+        let most_waiting = most_waiting.into_inner();
+        assert!(most_waiting <= 2 * MAX_WAITING_FILES, "{most_waiting}");
     }
 
     #[test]

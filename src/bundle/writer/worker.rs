@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use super::encode::{Deflater, WholeDeflater, already_compressed, worth_deflating};
 use super::placing::Encoded;
 use super::source::{changed_size, check_unchanged, read_start};
-use super::{CHUNK, FileSource, Run, WrittenFile};
+use super::{CHUNK, FileSource, MAX_WAITING_FILES, Run, WrittenFile};
 use crate::bundle::read_full;
 use crate::bundle::zip::{Entry, Method};
 use crate::digest::{DigestsHasher, FileDigests, Sha512Batch};
@@ -79,7 +79,15 @@ impl<'a> Run<'a> {
                 encoders: &mut encoders,
             };
             match self.write_file(index, parts) {
-                Ok(Ok(())) => {}
+                Ok(Ok(())) => {
+                    if self
+                        .long_wait_for()
+                        .is_some_and(|first| encoders.batch.holds(first))
+                    {
+                        (encoders.batch)
+                            .finish(&mut |index, sha512| self.set_sha512(index, sha512));
+                    }
+                }
                 Ok(Err(Stopped)) => return,
                 Err(error) => {
                     self.fail(error);
@@ -104,6 +112,13 @@ impl<'a> Run<'a> {
     pub(super) fn record(&self, index: usize, written: WrittenFile, sha512_later: bool) {
         let mut results = self.results.lock().expect("no worker panicked");
         results.record(index, written, sha512_later);
+    }
+
+    /// The file the others wait for to go to the entry table, when more
+    /// than [`MAX_WAITING_FILES`] wait.
+    fn long_wait_for(&self) -> Option<usize> {
+        let results = self.results.lock().expect("no worker panicked");
+        (results.pending.len() > MAX_WAITING_FILES).then_some(results.first)
     }
 
     /// Completes the digests of file `index`, recorded without its SHA-512.
