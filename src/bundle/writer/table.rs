@@ -3,7 +3,10 @@
 //! memory does not grow with the number of entries.
 //!
 //! Each entry is a row of [`ROW`] bytes (sizes, digests, CRC-32, method,
-//! offset and where its name is) in one file, its name in another. Rows are
+//! offset and where its name is) in one file, its name in another. A row
+//! ends with the CRC-32 of its name and then of itself, checked when read:
+//! the digests go from here to the manifests, and nothing reads them back
+//! from there. Rows are
 //! appended in archive order through a buffer; they are read back a block
 //! at a time, and the last few blocks are kept, as the readers go through
 //! the entries in order or nearly: the central directory, the manifests,
@@ -20,7 +23,10 @@ use crate::digest::FileDigests;
 use crate::positional::{read_exact_at, write_two_at};
 
 /// The bytes of one row.
-const ROW: usize = 136;
+const ROW: usize = 144;
+/// Where a row's CRC-32 of its name is; the CRC-32 of all before its end
+/// follows.
+const NAME_CRC: usize = 136;
 /// Rows read at once.
 const BLOCK: usize = 512;
 /// Blocks kept: a reader per RO-Crate file and per read-back thread.
@@ -190,12 +196,31 @@ impl EntryTable {
         let count = BLOCK.min(len - first);
         let mut rows = vec![0; count * ROW];
         read_exact_at(&self.rows, &mut rows, (first * ROW) as u64)?;
+        let changed = |index: usize| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("entry {index} of the table of entries changed on disk since written"),
+            )
+        };
+        if let Some(bad) = (0..count).find(|&i| !row_intact(&rows[i * ROW..][..ROW])) {
+            return Err(changed(first + bad));
+        }
         let name_at = |row: &[u8]| u64::from_le_bytes(row[128..136].try_into().expect("8 bytes"));
         let name_len = |row: &[u8]| u64::from(u16::from_le_bytes([row[110], row[111]]));
         let names_at = name_at(&rows);
         let last = &rows[(count - 1) * ROW..];
         let mut names = vec![0; (name_at(last) + name_len(last) - names_at) as usize];
         read_exact_at(&self.names, &mut names, names_at)?;
+        let name_crc = |row: &[u8]| u32::from_le_bytes(row[NAME_CRC..][..4].try_into().expect("4"));
+        let bad_name = (0..count).find(|&i| {
+            let row = &rows[i * ROW..][..ROW];
+            let at = (name_at(row) - names_at) as usize;
+            let name = &names[at..at + name_len(row) as usize];
+            crc32fast::hash(name) != name_crc(row)
+        });
+        if let Some(bad) = bad_name {
+            return Err(changed(first + bad));
+        }
         let block = Arc::new(Block {
             first,
             rows,
@@ -274,7 +299,17 @@ fn encode(entry: &Entry, written: &WrittenFile, read_back: bool, name_at: u64) -
     row[112..120].copy_from_slice(&entry.compressed_size.to_le_bytes());
     row[120..128].copy_from_slice(&entry.offset.to_le_bytes());
     row[128..136].copy_from_slice(&name_at.to_le_bytes());
+    row[NAME_CRC..NAME_CRC + 4]
+        .copy_from_slice(&crc32fast::hash(entry.name.as_bytes()).to_le_bytes());
+    let crc = crc32fast::hash(&row[..ROW - 4]);
+    row[ROW - 4..].copy_from_slice(&crc.to_le_bytes());
     row
+}
+
+/// Whether `row` ends with the CRC-32 of the rest.
+fn row_intact(row: &[u8]) -> bool {
+    let (rest, crc) = row.split_at(ROW - 4);
+    crc32fast::hash(rest).to_le_bytes() == crc
 }
 
 #[cfg(test)]
@@ -330,6 +365,35 @@ mod tests {
         }
         assert_eq!(table.iter_from(count - 2).count(), 2);
         assert!(table.get(count).is_err());
+    }
+
+    /// Every byte of a row or of its name changed on disk after it was
+    /// written is an error when read: the digests go to the manifests, and
+    /// nothing else reads them back.
+    #[test]
+    fn a_row_or_name_changed_on_disk_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = EntryTable::new(dir.path()).unwrap();
+        let (entry, written) = entry(5);
+        table.push(&entry, &written, true).unwrap();
+        table.flush().unwrap();
+        let flip = |file: &File, at: u64| {
+            let mut byte = [0];
+            read_exact_at(file, &mut byte, at).unwrap();
+            write_two_at(file, &[byte[0] ^ 1], &[], at).unwrap();
+            table.kept.lock().unwrap().clear();
+        };
+        let name_len = entry.name.len() as u64;
+        for (file, len) in [(&table.rows, ROW as u64), (&table.names, name_len)] {
+            for at in 0..len {
+                flip(file, at);
+                let error = table.get(0).unwrap_err();
+                assert!(error.to_string().contains("entry 0"), "{error}");
+                assert!(table.written(0).is_err());
+                flip(file, at);
+            }
+        }
+        assert_eq!(table.get(0).unwrap().written, written);
     }
 
     #[test]
