@@ -293,6 +293,16 @@ impl Iterator for RecordsInOrder<'_> {
     }
 }
 
+/// `value`, which the index keeps in 32 bits; `what` of a record names
+/// it if it does not fit.
+fn in_32_bits(value: usize, what: &str) -> io::Result<u32> {
+    u32::try_from(value).map_err(|_| {
+        io::Error::other(format!(
+            "a record's {what} ({value}) is past 4,294,967,295, the most corpack indexes"
+        ))
+    })
+}
+
 /// Records being written.
 pub struct RecordsWriter {
     spill: BufWriter<File>,
@@ -323,26 +333,25 @@ impl RecordsWriter {
     ) -> io::Result<()> {
         let json = serde_json::to_vec(document).map_err(io::Error::other)?;
         self.spill.write_all(&json)?;
-        let too_large = || io::Error::other("a record of more than 4 GiB");
         let pack = |(line, column): (usize, usize)| -> io::Result<[u32; 2]> {
             Ok([
-                u32::try_from(line).map_err(|_| too_large())?,
-                u32::try_from(column).map_err(|_| too_large())?,
+                in_32_bits(line, "line number")?,
+                in_32_bits(column, "column")?,
             ])
         };
         debug_assert_eq!(document.sha256.is_some(), places.sha256.is_some());
         self.index.push(Indexed {
             offset: self.offset,
-            len: u32::try_from(json.len()).map_err(|_| too_large())?,
-            number: u32::try_from(number).map_err(|_| too_large())?,
+            len: in_32_bits(json.len(), "length as JSON")?,
+            number: in_32_bits(number, "number")?,
             header: pack(places.header)?,
             file_place: NearPlace::new(places.header, places.file),
             sha256_place: places
                 .sha256
                 .map(|place| NearPlace::new(places.header, place)),
             names_at: self.names.len() as u64,
-            id_len: u32::try_from(document.id.as_str().len()).map_err(|_| too_large())?,
-            file_len: u32::try_from(document.file.as_str().len()).map_err(|_| too_large())?,
+            id_len: in_32_bits(document.id.as_str().len(), "id's length")?,
+            file_len: in_32_bits(document.file.as_str().len(), "file's length")?,
         });
         self.names.push_str(document.id.as_str());
         self.names.push_str(document.file.as_str());
@@ -371,6 +380,16 @@ mod tests {
     use proptest::sample::Index;
 
     use super::*;
+
+    #[test]
+    fn a_value_past_32_bits_is_named_with_the_limit() {
+        assert_eq!(in_32_bits(u32::MAX as usize, "number").unwrap(), u32::MAX);
+        let error = in_32_bits(u32::MAX as usize + 1, "line number").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "a record's line number (4294967296) is past 4,294,967,295, the most corpack indexes"
+        );
+    }
 
     #[test]
     fn a_record_takes_48_bytes_of_the_index() {
