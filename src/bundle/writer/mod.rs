@@ -657,6 +657,27 @@ mod tests {
         assert!(most_waiting <= 2 * MAX_WAITING_FILES, "{most_waiting}");
     }
 
+    /// A failure to write the entry table stops the workers: the files
+    /// left are neither read nor compressed before it is reported.
+    #[test]
+    fn a_failure_to_write_the_table_stops_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources = written_as_files(dir.path(), (0..3_000).map(|i| vec![b'x'; i % 7]));
+        let mut writer = writer(dir.path(), 2);
+        writer.entries = Arc::new(EntryTable::unwritable(dir.path()));
+        let files_done = AtomicUsize::new(0);
+        let on_file = |_: usize, _: &[u8; 32]| {
+            files_done.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        };
+        let Err(error) = writer.add_files(&sources, &on_file, &|_| {}) else {
+            panic!("the table was written");
+        };
+        assert!(error.to_string().starts_with("out.zip: "), "{error}");
+        let files_done = files_done.into_inner();
+        assert!(files_done < 1_000, "{files_done} files done");
+    }
+
     #[test]
     fn the_bytes_do_not_depend_on_the_thread_count() {
         let dir = tempfile::tempdir().unwrap();

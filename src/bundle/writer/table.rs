@@ -89,6 +89,15 @@ impl EntryTable {
         })
     }
 
+    /// A table whose rows cannot be written, opened only for reading.
+    #[cfg(test)]
+    pub fn unwritable(dir: &Path) -> EntryTable {
+        let rows = tempfile::NamedTempFile::new_in(dir).unwrap();
+        let mut table = EntryTable::new(dir).unwrap();
+        table.rows = File::open(rows.path()).unwrap();
+        table
+    }
+
     /// How many entries there are.
     pub fn len(&self) -> usize {
         self.state.lock().expect("no writer panicked").len

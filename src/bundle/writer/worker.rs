@@ -80,6 +80,10 @@ impl<'a> Run<'a> {
             };
             match self.write_file(index, parts) {
                 Ok(Ok(())) => {
+                    if let Some(error) = self.table_failure() {
+                        self.fail(error);
+                        return;
+                    }
                     if self
                         .long_wait_for()
                         .is_some_and(|first| encoders.batch.holds(first))
@@ -112,6 +116,14 @@ impl<'a> Run<'a> {
     pub(super) fn record(&self, index: usize, written: WrittenFile, sha512_later: bool) {
         let mut results = self.results.lock().expect("no worker panicked");
         results.record(index, written, sha512_later);
+    }
+
+    /// A failure to write the entry table, named as the bundle's: the
+    /// files left are not worth reading once the table cannot hold them.
+    fn table_failure(&self) -> Option<Error> {
+        let mut results = self.results.lock().expect("no worker panicked");
+        let error = results.failed.take()?;
+        Some(Error::io(self.out.path, error))
     }
 
     /// The file the others wait for to go to the entry table, when more
