@@ -786,16 +786,23 @@ fn a_write_error_is_clear_and_leaves_no_temporary_file() {
     let collection = large_collection(&dir, 8);
     let out_dir = dir.join("out");
     fs::create_dir(&out_dir).unwrap();
-    // A file size limit of 2 MiB; SIGXFSZ ignored, so that writing past it
-    // fails with EFBIG instead of killing the process.
+    // 2 MiB.
+    pack_fails_past_file_size(&collection, &out_dir, 4096);
+}
+
+/// Packs `collection` into `out_dir/out.zip` under a file size limit of
+/// `blocks` of 512 bytes, with SIGXFSZ ignored so that writing past it
+/// fails with EFBIG instead of killing the process: the error names the
+/// bundle and nothing is left.
+fn pack_fails_past_file_size(collection: &Path, out_dir: &Path, blocks: u32) {
     let script = format!(
-        "trap '' XFSZ; ulimit -f 4096; exec \"$0\" pack --quiet -o '{}' \"$1\"",
+        "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" pack --quiet -o '{}' \"$1\"",
         out_dir.join("out.zip").display()
     );
-    let (code, _, stderr) = shell(&script, &[&collection]);
+    let (code, _, stderr) = shell(&script, &[collection]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("out.zip: File too large"), "{stderr}");
-    assert_eq!(listing(&out_dir), Vec::<String>::new());
+    assert_eq!(listing(out_dir), Vec::<String>::new());
 }
 
 #[test]
@@ -811,15 +818,8 @@ fn a_write_error_in_the_entry_table_names_the_bundle() {
     let out_dir = dir.join("out");
     fs::create_dir(&out_dir).unwrap();
     // 40 KiB: the bundle (about 26 KiB) and the records' spill fit, the
-    // entry table's first 55 KiB of rows do not.
-    let script = format!(
-        "trap '' XFSZ; ulimit -f 80; exec \"$0\" pack --quiet -o '{}' \"$1\"",
-        out_dir.join("out.zip").display()
-    );
-    let (code, _, stderr) = shell(&script, &[&collection]);
-    assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("out.zip: File too large"), "{stderr}");
-    assert_eq!(listing(&out_dir), Vec::<String>::new());
+    // entry table's first write (about 50 KiB of rows) does not.
+    pack_fails_past_file_size(&collection, &out_dir, 80);
 }
 
 #[test]
