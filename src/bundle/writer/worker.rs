@@ -79,19 +79,18 @@ impl<'a> Run<'a> {
                 encoders: &mut encoders,
             };
             match self.write_file(index, parts) {
-                Ok(Ok(())) => {
-                    if let Some(error) = self.table_failure() {
+                Ok(Ok(())) => match self.table_after_file() {
+                    Err(error) => {
                         self.fail(error);
                         return;
                     }
-                    if self
-                        .long_wait_for()
-                        .is_some_and(|first| encoders.batch.holds(first))
-                    {
-                        (encoders.batch)
-                            .finish(&mut |index, sha512| self.set_sha512(index, sha512));
+                    Ok(waited_for) => {
+                        if waited_for.is_some_and(|first| encoders.batch.holds(first)) {
+                            (encoders.batch)
+                                .finish(&mut |index, sha512| self.set_sha512(index, sha512));
+                        }
                     }
-                }
+                },
                 Ok(Err(Stopped)) => return,
                 Err(error) => {
                     self.fail(error);
@@ -118,19 +117,17 @@ impl<'a> Run<'a> {
         results.record(index, written, sha512_later);
     }
 
-    /// A failure to write the entry table, named as the bundle's: the
-    /// files left are not worth reading once the table cannot hold them.
-    fn table_failure(&self) -> Option<Error> {
+    /// What a worker learns of the entry table after each file: a failure
+    /// to write it, named as the bundle's (the files left are not worth
+    /// reading once the table cannot hold them), or else the file the
+    /// others wait for to go to it, when more than [`MAX_WAITING_FILES`]
+    /// wait.
+    fn table_after_file(&self) -> Result<Option<usize>> {
         let mut results = self.results.lock().expect("no worker panicked");
-        let error = results.failed.take()?;
-        Some(Error::io(self.out.path, error))
-    }
-
-    /// The file the others wait for to go to the entry table, when more
-    /// than [`MAX_WAITING_FILES`] wait.
-    fn long_wait_for(&self) -> Option<usize> {
-        let results = self.results.lock().expect("no worker panicked");
-        (results.pending.len() > MAX_WAITING_FILES).then_some(results.first)
+        if let Some(error) = results.failed.take() {
+            return Err(Error::io(self.out.path, error));
+        }
+        Ok((results.pending.len() > MAX_WAITING_FILES).then_some(results.first))
     }
 
     /// Completes the digests of file `index`, recorded without its SHA-512.
