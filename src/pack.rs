@@ -280,8 +280,8 @@ pub fn build(
         crate_files: &crate_files,
     };
     let mut oxum = PayloadOxum::default();
-    for file in files.iter() {
-        oxum.add(file.at(path)?.1.size);
+    for place in 0..files.len() {
+        oxum.add(files.get(place).at(path)?.size);
     }
     for (_, file) in &crate_files {
         oxum.add(file.size);
