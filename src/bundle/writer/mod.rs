@@ -123,16 +123,6 @@ impl FileSources for Vec<FileSource<'_>> {
     }
 }
 
-impl<const N: usize> FileSources for [FileSource<'_>; N] {
-    fn count(&self) -> usize {
-        N
-    }
-
-    fn source(&self, index: usize) -> FileSource<'_> {
-        self[index].clone()
-    }
-}
-
 /// What was read of the files one [`ArchiveWriter::add_files`] added, in
 /// the order given, read from the archive's [`EntryTable`].
 pub struct WrittenFiles {
@@ -438,8 +428,8 @@ struct Run<'a> {
 /// worker that read it, its SHA-512 perhaps later (see
 /// [`Sha512Batch`](crate::digest::Sha512Batch)). A file goes to the table
 /// once all three are known and every file before it has gone: files are
-/// taken in order, so few wait. A failure to write the table is kept for
-/// the end.
+/// taken in order, so few wait. A failure to write the table is kept
+/// until a worker takes it, after its file, or the files end.
 struct Results<'a> {
     table: &'a EntryTable,
     /// The index of the file `pending` starts with.
@@ -767,7 +757,7 @@ mod tests {
             whole_level: 6,
         };
         let mut writer = ArchiveWriter::new(out, Path::new("out.zip"), dir, options)?;
-        let sources = [FileSource {
+        let sources = vec![FileSource {
             name: "b/f".into(),
             dir: Path::new(""),
             path: path.into(),

@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn stops_when_told() {
-        let files = [FileSource {
+        let files = vec![FileSource {
             name: "0".into(),
             dir: Path::new("."),
             path: Cow::Borrowed(Path::new("0")),
