@@ -161,7 +161,7 @@ impl EntryTable {
     #[cfg(test)]
     pub fn set(&self, index: usize, entry: &Entry) -> io::Result<()> {
         let old = self.get(index)?;
-        let at = u64::from_le_bytes(self.row(index)?[128..136].try_into().unwrap());
+        let at = name_at(&self.row(index)?);
         assert_eq!(entry.name.len(), old.entry.name.len());
         let row = encode(entry, &old.written, old.read_back, at);
         write_two_at(&self.rows, &row, &[], (index * ROW) as u64)?;
@@ -214,28 +214,24 @@ impl EntryTable {
         if let Some(bad) = (0..count).find(|&i| !row_intact(&rows[i * ROW..][..ROW])) {
             return Err(changed(first + bad));
         }
-        let name_at = |row: &[u8]| u64::from_le_bytes(row[128..136].try_into().expect("8 bytes"));
-        let name_len = |row: &[u8]| u64::from(u16::from_le_bytes([row[110], row[111]]));
         let names_at = name_at(&rows);
         let last = &rows[(count - 1) * ROW..];
-        let mut names = vec![0; (name_at(last) + name_len(last) - names_at) as usize];
+        let mut names = vec![0; (name_at(last) + name_len(last) as u64 - names_at) as usize];
         read_exact_at(&self.names, &mut names, names_at)?;
-        let name_crc = |row: &[u8]| u32::from_le_bytes(row[NAME_CRC..][..4].try_into().expect("4"));
-        let bad_name = (0..count).find(|&i| {
-            let row = &rows[i * ROW..][..ROW];
-            let at = (name_at(row) - names_at) as usize;
-            let name = &names[at..at + name_len(row) as usize];
-            crc32fast::hash(name) != name_crc(row)
-        });
-        if let Some(bad) = bad_name {
-            return Err(changed(first + bad));
-        }
-        let block = Arc::new(Block {
+        let block = Block {
             first,
             rows,
             names_at,
             names,
-        });
+        };
+        let name_crc = |row: &[u8]| u32::from_le_bytes(row[NAME_CRC..][..4].try_into().expect("4"));
+        let mut indexes = first..first + count;
+        if let Some(bad) =
+            indexes.find(|&i| crc32fast::hash(block.name(i)) != name_crc(block.row(i)))
+        {
+            return Err(changed(bad));
+        }
+        let block = Arc::new(block);
         if kept.len() == KEPT_BLOCKS {
             kept.remove(0);
         }
@@ -253,13 +249,18 @@ impl Block {
         &self.rows[(index - self.first) * ROW..][..ROW]
     }
 
+    /// The name of the entry at `index`, as written.
+    fn name(&self, index: usize) -> &[u8] {
+        let row = self.row(index);
+        let at = (name_at(row) - self.names_at) as usize;
+        &self.names[at..at + name_len(row)]
+    }
+
     fn entry(&self, index: usize) -> TableEntry {
         let row = self.row(index);
         let u64_at = |at: usize| u64::from_le_bytes(row[at..at + 8].try_into().expect("8 bytes"));
-        let name_len = usize::from(u16::from_le_bytes([row[110], row[111]]));
-        let name_at = (u64_at(128) - self.names_at) as usize;
-        let name = std::str::from_utf8(&self.names[name_at..name_at + name_len])
-            .expect("the table holds the names it was given");
+        let name =
+            std::str::from_utf8(self.name(index)).expect("the table holds the names it was given");
         TableEntry {
             entry: Entry {
                 name: Arc::from(name),
@@ -277,6 +278,16 @@ impl Block {
             read_back: row[109] != 0,
         }
     }
+}
+
+/// Where the name of the entry whose row is `row` starts in the names file.
+fn name_at(row: &[u8]) -> u64 {
+    u64::from_le_bytes(row[128..136].try_into().expect("8 bytes"))
+}
+
+/// How long the name of the entry whose row is `row` is.
+fn name_len(row: &[u8]) -> usize {
+    usize::from(u16::from_le_bytes([row[110], row[111]]))
 }
 
 /// What was read of the source of the entry whose row is `row`.
