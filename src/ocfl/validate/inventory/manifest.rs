@@ -48,11 +48,13 @@ impl Checker<'_> {
     ) -> Option<DigestMap> {
         let mut map = DigestMap::new();
         let mut lowercase = BTreeMap::new();
-        let hex_form = algorithm.and_then(hex_form);
+        // Its length once: a hasher is made to tell it.
+        let hex_form = algorithm
+            .and_then(hex_form)
+            .map(|(code, algorithm)| (code, algorithm, algorithm.hex_length()));
         for (digest, paths) in entries {
-            if let Some((code, algorithm)) = hex_form {
+            if let Some((code, algorithm, length)) = hex_form {
                 let hex = digest.bytes().all(|b| b.is_ascii_hexdigit());
-                let length = algorithm.hex_length();
                 if !hex {
                     self.add(
                         code,
