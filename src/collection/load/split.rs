@@ -11,7 +11,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use super::errors::{
-    Errors, FieldSpans, LocatedTable, field_path, parse_again, record_places, toml_error, utf8_text,
+    Errors, FieldSpans, LocatedTable, field_path, parse_again, record_places, toml_error,
 };
 use super::{PartlyLoaded, checked, crlf_to_lf, records_error};
 use crate::collection::records::{RecordPlaces, RecordsWriter};
@@ -224,8 +224,8 @@ pub(super) fn read_split(
         }
         let line = match std::str::from_utf8(&bytes) {
             Ok(line) => line,
-            Err(_) => {
-                let error = utf8_text(std::mem::take(&mut bytes), file, number).unwrap_err();
+            Err(error) => {
+                let error = RecordError::not_utf8(file, &bytes, error.valid_up_to(), number);
                 return Ok(Some(PartlyLoaded::failed(vec![error])));
             }
         };
