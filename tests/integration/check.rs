@@ -29,7 +29,7 @@ fn error_places(report: &serde_json::Value, dir: &Dir) -> Vec<String> {
 
 /// The `--json` report of `check` on `dir/c`, which must find it invalid
 /// (exit 1).
-fn invalid_check_report(dir: &Dir) -> serde_json::Value {
+pub(crate) fn invalid_check_report(dir: &Dir) -> serde_json::Value {
     let output = corpack()
         .args(["check", "--json"])
         .arg(dir.join("c"))

@@ -221,13 +221,7 @@ fn first_record_error(bytes: &[u8]) -> (String, String) {
     ]);
     assert_eq!(document["code"], "record-invalid", "{document}");
     assert_eq!(crate::util::listing(&dir.join("out")), ["keep"]);
-    let output = corpack()
-        .args(["check", "--json"])
-        .arg(dir.join("c"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{document}");
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = crate::check::invalid_check_report(&dir);
     let checked = &report["errors"][0];
     for key in ["line", "column", "field", "message"] {
         assert_eq!(checked[key], document["records"][0][key], "{key}");
