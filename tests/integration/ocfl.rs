@@ -225,9 +225,7 @@ fn an_ocfl_1_0_object_is_judged_by_its_own_version() {
 
 #[test]
 fn what_ocfl_py_and_the_specification_reject_is_invalid() {
-    let Some(shared) = shared_dir() else { return };
     let dir = Dir::new();
-    let fixture = shared.join("conformance/ocfl/1.1/good-objects/spec-ex-full");
     type Edit = fn(&mut serde_json::Value);
     let edits: [(&str, Edit); 3] = [
         // §3.5.4: no algorithm of the specification or extension 0009.
@@ -243,18 +241,19 @@ fn what_ocfl_py_and_the_specification_reject_is_invalid() {
         }),
     ];
     for (code, edit) in edits {
-        let object = dir.join(code);
-        copy_tree(&fixture, &object);
-        edit_inventory(&object, edit);
-        edit_inventory(&object.join("v3"), edit);
+        let Some(object) = spec_ex_full(&dir, code) else {
+            return;
+        };
+        edit_spec_ex_full_inventory(&object, edit);
         validators().ocfl_validate(&object).assert_invalid();
         let (status, codes) = verdict(&object);
         assert_eq!(status, 1, "{code}: {codes:?}");
         assert!(codes.contains(code), "{code}: {codes:?}");
     }
     // §3.6: nothing before the digest.
-    let object = dir.join("E061");
-    copy_tree(&fixture, &object);
+    let Some(object) = spec_ex_full(&dir, "E061") else {
+        return;
+    };
     let sidecar = object.join("inventory.json.sha512");
     let text = fs::read_to_string(&sidecar).unwrap();
     fs::write(&sidecar, format!(" {text}")).unwrap();
@@ -285,8 +284,7 @@ fn size_fixity_values_are_checked_even_without_digests() {
                 image_size: ["v1/content/image.tiff"],
             });
         };
-        edit_inventory(&object, edit);
-        edit_inventory(&object.join("v3"), edit);
+        edit_spec_ex_full_inventory(&object, edit);
         let expected = match code {
             None => (0, BTreeSet::new()),
             Some(code) => (1, BTreeSet::from([code.to_string()])),
@@ -309,8 +307,7 @@ fn a_digest_of_the_wrong_length_is_found_without_digests() {
         let paths = block.remove(digest).unwrap();
         block.insert(digest[1..].to_string(), paths);
     };
-    edit_inventory(&object, edit);
-    edit_inventory(&object.join("v3"), edit);
+    edit_spec_ex_full_inventory(&object, edit);
     validators().ocfl_validate(&object).assert_invalid();
     let expected = (1, BTreeSet::from(["E029".to_string()]));
     assert_eq!(fast_verdict(&object), expected);
@@ -744,6 +741,13 @@ fn an_invalid_bundle_is_refused_and_nothing_is_written() {
         .code(1)
         .stdout(predicates::str::contains("refused"))
         .stdout(predicates::str::contains("payload-digest-mismatch"));
+}
+
+/// Rewrites the inventory of `object`, a copy of spec-ex-full, through
+/// `edit`, and its copy in the head version, v3.
+fn edit_spec_ex_full_inventory(object: &Path, edit: impl Fn(&mut serde_json::Value)) {
+    edit_inventory(object, &edit);
+    edit_inventory(&object.join("v3"), &edit);
 }
 
 /// Rewrites the inventory in `dir` (an object or a version directory)
