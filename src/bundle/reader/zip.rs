@@ -219,6 +219,10 @@ impl ZipBag {
                 encrypted,
             });
         }
+        // The crate's index (a few hundred bytes an entry) goes before the
+        // files' list is made from the entries: never both at once.
+        drop(header_flags);
+        drop(archive);
         let prefix = bag_prefix(entries.iter().map(|e| e.name.as_str()));
         let unusable = left_out
             .iter()
@@ -232,18 +236,22 @@ impl ZipBag {
         // Entries outside the bag's directory, all clutter: count by name.
         let mut clutter: BTreeMap<String, usize> = BTreeMap::new();
         for entry in entries {
-            let Some(path) = entry.name.strip_prefix(&prefix) else {
+            if !entry.name.starts_with(&prefix) {
                 *clutter
                     .entry(top_level(&entry.name).to_string())
                     .or_default() += 1;
                 continue;
-            };
+            }
             let refusal = refusal(&entry);
+            // The name becomes the path in place: no second copy of every
+            // name while the entries are turned into files.
+            let mut path = entry.name;
+            path.drain(..prefix.len());
             if let Some((code, message)) = &refusal {
-                findings.push(Finding::error(*code, path, message.clone()));
+                findings.push(Finding::error(*code, &path, message.clone()));
             }
             let file = StoredFile {
-                path: path.to_string(),
+                path,
                 size: entry.size,
                 readable: refusal.is_none(),
             };
@@ -277,7 +285,7 @@ impl ZipBag {
         }
         Ok(ZipBag {
             location: location.to_path_buf(),
-            file: archive.into_inner().into_inner(),
+            file: shared,
             files,
             unusable,
             data,
