@@ -201,6 +201,61 @@ pub fn zip_bundle(bytes: &[u8], scratch: &Path) {
     }
 }
 
+/// A zip's central directory as pack's read-back reads it, record by
+/// record: `bytes` written to `scratch`. End records that read place the
+/// directory within the file, ending where they start: 22 bytes before
+/// the end, or 98 with the Zip64 ones. Its records, each taking at least
+/// its 46 fixed bytes and its name, are no more than it counts, and come
+/// to an end: at the first error, or after all of them. A local header
+/// that reads lies in the file, and its data starts after it, past at
+/// most a name and an extra field.
+pub fn central_directory(bytes: &[u8], scratch: &Path) {
+    use crate::bundle::central;
+
+    std::fs::write(scratch, bytes).expect("the scratch file can be written");
+    let file = std::fs::File::open(scratch).expect("the scratch file opens");
+    let len = bytes.len() as u64;
+    let Ok(directory) = central::directory(&file, len) else {
+        return;
+    };
+    let end = directory.offset.checked_add(directory.size);
+    assert!(
+        end == len.checked_sub(22) || end == len.checked_sub(98),
+        "{directory:?} in a file of {len} bytes"
+    );
+    let mut records = central::records(&file, directory);
+    // How many records were read, and the fewest bytes they take.
+    let (mut read, mut least_bytes) = (0_u64, 0_u64);
+    while let Some(record) = records.next() {
+        let Ok(record) = record else {
+            assert!(records.next().is_none(), "records after an error");
+            return;
+        };
+        read += 1;
+        least_bytes += 46 + record.name.len() as u64;
+        assert!(read <= directory.count, "more records than {directory:?}");
+        assert!(least_bytes <= directory.size, "records past {directory:?}");
+        let Ok(data_start) = central::data_start(&file, record.offset) else {
+            continue;
+        };
+        let header = usize::try_from(record.offset)
+            .ok()
+            .and_then(|at| bytes.get(at..at.checked_add(30)?));
+        assert!(
+            header.is_some_and(|header| header.starts_with(b"PK\x03\x04")),
+            "a local header read at {} of {len} bytes",
+            record.offset
+        );
+        let after_header = record.offset + 30;
+        assert!(
+            (after_header..=after_header + 2 * u64::from(u16::MAX)).contains(&data_start),
+            "data at {data_start} of the header at {}",
+            record.offset
+        );
+    }
+    assert_eq!(read, directory.count, "the records ended early");
+}
+
 /// `import csv` of a CSV catalogue, with no collection flags and with
 /// every required one: any bytes give records or errors, each error in
 /// the file, at a line and column the text has, and an error at a cell

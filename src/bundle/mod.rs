@@ -9,7 +9,7 @@
 //! data/documents/<file of each held document>
 //! ```
 
-mod central;
+pub(crate) mod central;
 mod inflate;
 pub mod reader;
 pub mod recheck;
