@@ -238,7 +238,10 @@ impl Iterator for CentralRecords<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.left == 0 {
-            return (self.at != self.end)
+            let longer = self.at != self.end;
+            // Said once: the records end after an error.
+            self.at = self.end;
+            return longer
                 .then(|| Err("the central directory is longer than its records".to_string()));
         }
         self.left -= 1;
@@ -353,6 +356,19 @@ mod tests {
         assert!(read_all(&file).unwrap_err().contains("no signature"));
         file.set_len(len - 1).unwrap();
         assert!(read_all(&file).unwrap_err().contains("end record"));
+    }
+
+    #[test]
+    fn a_directory_longer_than_its_records_is_one_error_and_then_the_end() {
+        // The end record counts one of the two records in the directory.
+        let (file, _) = archive(2, b"x");
+        let len = file.metadata().unwrap().len();
+        std::os::unix::fs::FileExt::write_all_at(&file, &[1, 0, 1, 0], len - END_LEN + 8).unwrap();
+        let mut records = records(&file, directory(&file, len).unwrap());
+        assert!(records.next().unwrap().is_ok());
+        let error = records.next().unwrap().unwrap_err();
+        assert!(error.contains("longer than its records"), "{error}");
+        assert!(records.next().is_none());
     }
 
     /// Flips a bit of each byte of `file` in `range`, one at a time: the
