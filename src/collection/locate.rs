@@ -363,29 +363,16 @@ pub(crate) fn disk_name(root: &Path, file: &str) -> Result<Option<(String, fs::M
     let mut dir = root.to_path_buf();
     let mut name = Vec::new();
     for component in file.split('/') {
-        let exact = dir.join(component);
-        let chosen = if exists(&exact) {
-            component.to_string()
-        } else {
-            let wanted = nfc(component);
-            let Ok(entries) = fs::read_dir(&dir) else {
-                return Ok(None);
-            };
-            let mut matches: Vec<String> = entries
-                .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-                .filter(|candidate| nfc(candidate) == wanted)
-                .collect();
-            matches.sort();
-            match matches.len() {
-                0 => return Ok(None),
-                1 => matches.remove(0),
-                _ => {
-                    return Err(format!(
-                        "{file:?} is ambiguous: {} hold names {matches:?}, all equal to it \
-                         in Unicode NFC; rename all but one",
-                        dir.display()
-                    ));
-                }
+        let mut matches = names_meaning(&dir, component);
+        let chosen = match matches.len() {
+            0 => return Ok(None),
+            1 => matches.remove(0),
+            _ => {
+                return Err(format!(
+                    "{file:?} is ambiguous: {} hold names {matches:?}, all equal to it \
+                     in Unicode NFC; rename all but one",
+                    dir.display()
+                ));
             }
         };
         dir.push(&chosen);
@@ -395,6 +382,48 @@ pub(crate) fn disk_name(root: &Path, file: &str) -> Result<Option<(String, fs::M
         Ok(metadata) => Ok(Some((name.join("/"), metadata))),
         Err(_) => Ok(None),
     }
+}
+
+/// Every path under `root` that `file` names, whether or not it can be
+/// packed: the one [`disk_name`] finds, or each of those that make it
+/// ambiguous; none if nothing has its name.
+pub(crate) fn named_paths(root: &Path, file: &str) -> Vec<String> {
+    let mut paths = vec![String::new()];
+    for component in file.split('/') {
+        paths = paths
+            .into_iter()
+            .flat_map(|parent| {
+                names_meaning(&root.join(&parent), component)
+                    .into_iter()
+                    .map(move |name| {
+                        if parent.is_empty() {
+                            name
+                        } else {
+                            format!("{parent}/{name}")
+                        }
+                    })
+            })
+            .collect();
+    }
+    paths
+}
+
+/// The names in `dir` that the path component `component` means: itself
+/// if it exists, else those equal to it in NFC, sorted.
+fn names_meaning(dir: &Path, component: &str) -> Vec<String> {
+    if exists(&dir.join(component)) {
+        return vec![component.to_string()];
+    }
+    let wanted = nfc(component);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut matches: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|candidate| nfc(candidate) == wanted)
+        .collect();
+    matches.sort();
+    matches
 }
 
 /// Whether anything (a file, a directory, a link, broken or not) has this

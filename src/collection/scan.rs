@@ -8,9 +8,11 @@
 //! files is referenced is one finding, with its file count. The record
 //! files themselves (`collection.toml`, and `collection.csv`, the CSV form
 //! of the records kept beside it, as `seeds/` keeps its `export csv`) are
-//! not reported. Names that are not
-//! UTF-8 are judged by the names policy (`non-utf8`), as are the targets of
-//! symbolic links that records reach through.
+//! not reported, nor is what a record names that cannot be packed (a link
+//! leading out, a FIFO, a directory and all it holds): its record's error
+//! is about it. Names that are not UTF-8 are judged by the names policy
+//! (`non-utf8`), as are the targets of symbolic links that records reach
+//! through.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -18,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::locate::named_paths;
 use super::{COLLECTION_FILE, LoadedCollection, Located, Location};
 use crate::finding::{Code, Finding};
 use crate::names::{NameCheck, NamePolicy};
@@ -96,8 +99,16 @@ pub fn scan(
             }
             continue;
         };
+        if ancestors.contains(relative) {
+            continue;
+        }
         let record_file = entry.depth() == 1 && [COLLECTION_FILE, COLLECTION_CSV].contains(&name);
-        if record_file || referenced.contains(relative) || ancestors.contains(relative) {
+        if record_file || referenced.contains(relative) {
+            // A directory a record names is that record's error, with all
+            // it holds.
+            if is_dir {
+                walker.skip_current_dir();
+            }
             continue;
         }
         if !is_dir {
@@ -145,8 +156,10 @@ pub fn scan(
 }
 
 /// The paths under the collection directory (relative) that records
-/// pack: each as found, and the target of each link followed to a file
-/// inside it; and those named by records that did not read.
+/// name: each file packed as found, and the target of each link followed
+/// to a file inside it; what a record names that cannot be packed (a link
+/// leading out, a directory, ...), which its record's error is about; and
+/// the files named by records that did not read.
 fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet<Cow<'a, Path>> {
     let canonical_root = loaded.dir.canonicalize().ok();
     let mut referenced: HashSet<Cow<'a, Path>> = loaded
@@ -155,8 +168,14 @@ fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet
         .map(|file| Cow::Borrowed(Path::new(&**file)))
         .collect();
     for (index, location) in located.locations.iter().enumerate() {
-        let Location::Held(found) = location else {
-            continue;
+        let found = match location {
+            Location::Held(found) => found,
+            Location::Unpackable => {
+                let named = named_paths(&loaded.dir, loaded.records.file(index));
+                referenced.extend(named.into_iter().map(|path| Cow::Owned(path.into())));
+                continue;
+            }
+            Location::NotHeld => continue,
         };
         if found.place() != 0 {
             continue;
@@ -258,7 +277,7 @@ mod tests {
     use std::fs;
 
     use super::*;
-    use crate::collection::{load, locate};
+    use crate::collection::{load, locate, locate_all};
     use crate::finding::Severity;
 
     const RECORDS: &str = r#"[collection]
@@ -322,6 +341,69 @@ file = "docs/a.txt"
             ]
         );
         assert_eq!(scanned(root, true).len(), found.len());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_a_record_names_is_referenced_though_it_cannot_be_packed() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("c");
+        let mut records = RECORDS.replace("docs/a.txt", "held.txt");
+        let named = [
+            "out.txt",
+            "broken.txt",
+            "loop.txt",
+            "pipe",
+            "folder",
+            "sub/folder",
+            "sub/deeper/caf\u{e9}.txt",
+            "e\u{301}\u{327}.txt",
+        ];
+        for (index, file) in named.iter().enumerate() {
+            records.push_str(&format!(
+                "\n[[document]]\nid = \"d{index}\"\ntitle = \"D\"\nfile = \"{file}\"\n"
+            ));
+        }
+        fs::create_dir_all(root.join("sub/folder/inner")).unwrap();
+        fs::create_dir_all(root.join("sub/deeper")).unwrap();
+        fs::create_dir(root.join("folder")).unwrap();
+        fs::write(root.join(COLLECTION_FILE), records).unwrap();
+        fs::write(root.join("held.txt"), "h").unwrap();
+        fs::write(root.join("folder/one.txt"), "1").unwrap();
+        fs::write(root.join("sub/folder/inner/two.txt"), "2").unwrap();
+        fs::write(dir.path().join("outside.txt"), "o").unwrap();
+        symlink("../outside.txt", root.join("out.txt")).unwrap();
+        symlink("nowhere", root.join("broken.txt")).unwrap();
+        symlink("loop.txt", root.join("loop.txt")).unwrap();
+        rustix::fs::mkfifoat(rustix::fs::CWD, root.join("pipe"), rustix::fs::Mode::RUSR).unwrap();
+        // Under its NFD name, as macOS made it.
+        symlink("nowhere", root.join("sub/deeper/cafe\u{301}.txt")).unwrap();
+        // Two names equal to the record's in NFC, neither of them it.
+        fs::write(root.join("e\u{327}\u{301}.txt"), "x").unwrap();
+        fs::write(root.join("\u{229}\u{301}.txt"), "y").unwrap();
+        // Genuinely referenced by nothing, beside each of them.
+        fs::write(root.join("stray.txt"), "s").unwrap();
+        fs::write(root.join("sub/stray.txt"), "s").unwrap();
+        fs::write(root.join("sub/deeper/stray.txt"), "s").unwrap();
+        symlink("nowhere", root.join("sub/deeper/cafe.txt")).unwrap();
+
+        let loaded = load(&root).unwrap();
+        let (located, errors) = locate_all(&loaded, &[], false);
+        assert_eq!(errors.len(), named.len(), "{errors:?}");
+        let found: Vec<(Code, String)> = scan(&loaded, &located, &NamePolicy::default(), false)
+            .into_iter()
+            .map(|f| (f.code, f.path))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Code::UnreferencedFile, "stray.txt".to_string()),
+                (Code::UnreferencedFile, "sub/deeper/cafe.txt".into()),
+                (Code::UnreferencedFile, "sub/deeper/stray.txt".into()),
+                (Code::UnreferencedFile, "sub/stray.txt".into()),
+            ]
+        );
     }
 
     #[cfg(unix)]

@@ -492,3 +492,44 @@ fn the_file_of_a_record_that_is_not_toml_is_not_taken_for_one_no_record_referenc
     );
     assert_eq!(report["warnings"], serde_json::json!([]));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_a_record_names_is_not_also_one_no_record_references_when_it_cannot_be_packed() {
+    let dir = Dir::new();
+    dir.create("outside.txt", "o");
+    dir.create("c/stray.txt", "s");
+    dir.create(
+        "c/collection.toml",
+        format!("{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n"),
+    );
+    std::os::unix::fs::symlink(dir.join("outside.txt"), dir.join("c/a.txt")).unwrap();
+    for strict in [false, true] {
+        let mut command = corpack();
+        command.args(["check", "--json"]);
+        if strict {
+            command.arg("--strict");
+        }
+        let output = command.arg(dir.join("c")).output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            error_places(&report, &dir),
+            ["c/collection.toml:11:8: document[1].file"]
+        );
+        let unreferenced: Vec<&str> = report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["code"] == "unreferenced-file")
+            .map(|w| w["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(unreferenced, ["stray.txt"], "strict: {strict}");
+    }
+    corpack()
+        .arg("check")
+        .arg(dir.join("c"))
+        .assert()
+        .code(1)
+        .stdout(contains("outside").and(contains("a.txt: warning[unreferenced-file]").not()));
+}
