@@ -1,6 +1,6 @@
 //! Names across systems: files whose names collide after Unicode
 //! normalization or case folding, manifest paths that match a file only
-//! after normalization, and operating-system clutter in the payload.
+//! after normalization, and operating-system clutter in the bag.
 //!
 //! macOS file systems normalize names and, like Windows ones, ignore case
 //! by default: two files whose names differ only there cannot both be
@@ -165,24 +165,29 @@ pub fn check_listed_case(store: &dyn BagStore, manifests: &[Manifest], findings:
     });
 }
 
-/// Operating-system clutter in the payload, present or listed.
+/// Operating-system clutter in the bag: in the payload, present or
+/// listed, and beside the tag files (which RFC 8493 allows, so it is only
+/// warned about there too).
 pub fn check_system_files(store: &dyn BagStore, manifests: &[Manifest], findings: &mut Findings) {
     let present = store.files().iter().map(|f| f.path.as_str());
     let listed = manifests
         .iter()
         .filter(|m| !m.is_tag)
-        .flat_map(|m| m.absent_paths());
+        .flat_map(|m| m.absent_paths())
+        .filter(|path| path.starts_with("data/"));
     let clutter: BTreeSet<&str> = present
         .chain(listed)
-        .filter(|path| path.starts_with("data/") && is_system_file(path))
+        .filter(|path| is_system_file(path))
         .collect();
     for path in clutter {
-        findings.push(Finding::warning(
-            Code::SystemFile,
-            path,
+        let message = if path.starts_with("data/") {
             "operating-system clutter (Finder, Explorer) in the payload, probably not meant to be \
-             part of it",
-        ));
+             part of it"
+        } else {
+            "operating-system clutter (Finder, Explorer) beside the bag's tag files, probably not \
+             meant to be part of the bag"
+        };
+        findings.push(Finding::warning(Code::SystemFile, path, message));
     }
 }
 
@@ -244,6 +249,46 @@ mod tests {
             findings[1]
                 .message
                 .ends_with("on a macOS or Windows file system")
+        );
+    }
+
+    #[test]
+    fn clutter_is_warned_about_in_the_payload_and_beside_the_tag_files() {
+        let store = Memory::new(&[
+            ("bagit.txt", b"x"),
+            (".DS_Store", b"x"),
+            ("metadata/Thumbs.db", b"x"),
+            ("metadata/notes.txt", b"x"),
+            ("data/a.txt", b"x"),
+            ("data/._a.txt", b"x"),
+        ]);
+        let mut findings = Findings::default();
+        check_system_files(&store, &[], &mut findings);
+        let found: Vec<_> = (findings.into_vec().into_iter())
+            .map(|f| {
+                (
+                    f.severity,
+                    f.code,
+                    f.path,
+                    f.message.ends_with("part of the bag"),
+                )
+            })
+            .collect();
+        let warning = |path: &str, beside_tags| {
+            (
+                Severity::Warning,
+                Code::SystemFile,
+                path.to_string(),
+                beside_tags,
+            )
+        };
+        assert_eq!(
+            found,
+            [
+                warning(".DS_Store", true),
+                warning("data/._a.txt", false),
+                warning("metadata/Thumbs.db", true),
+            ]
         );
     }
 }

@@ -885,6 +885,47 @@ fn fast_checks_completeness_and_oxum_only() {
 }
 
 #[test]
+fn clutter_beside_the_tag_files_is_warned_about_in_a_directory_and_in_a_zip() {
+    // RFC 8493 §2 lets a bag hold other files than the tag files beside
+    // them, and tag manifests need not list them (as bagit-python checks
+    // only the files they list): operating-system clutter there is a
+    // warning, as in the payload, and nothing else.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    fs::write(bag.join(".DS_Store"), "x").unwrap();
+    fs::create_dir(bag.join("metadata")).unwrap();
+    fs::write(bag.join("metadata/Thumbs.db"), "x").unwrap();
+    let zip = dir.join("bag.zip");
+    for top in [None, Some(""), Some("bag/")] {
+        let verdict = match top {
+            None => verify_json(&bag, &[]),
+            Some(top) => {
+                zip_directory(&bag, top, &[], &zip);
+                verify_json(&zip, &[])
+            }
+        };
+        assert_valid(&verdict);
+        assert_eq!(
+            verdict.findings(),
+            [
+                ("warning".into(), "system-file".into(), ".DS_Store".into()),
+                (
+                    "warning".into(),
+                    "system-file".into(),
+                    "metadata/Thumbs.db".into()
+                ),
+            ],
+            "{top:?}"
+        );
+        assert_eq!(
+            verdict.report["findings"][0]["message"],
+            "operating-system clutter (Finder, Explorer) beside the bag's tag files, probably \
+             not meant to be part of the bag"
+        );
+    }
+}
+
+#[test]
 fn a_zip_holds_one_bag_directory_beside_operating_system_clutter() {
     // macOS Finder zips a folder `bag` as `bag/…` and `__MACOSX/bag/._…`:
     // the clutter beside the bag's directory is not part of the bag and
