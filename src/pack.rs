@@ -31,7 +31,7 @@ use crate::digest::FileDigests;
 use crate::error::{Error, IoContext, RecordErrors, Result};
 use crate::finding::{Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
-use crate::output::AtomicFile;
+use crate::output::{self, AtomicFile};
 use crate::progress::Progress;
 use crate::rocrate;
 
@@ -350,18 +350,36 @@ pub fn pack(
 }
 
 /// Fails if `output` would be written inside one of `dirs`, which pack
-/// only reads (its temporary file too would be made there).
+/// only reads (its temporary file too would be made there), or is one of
+/// them or holds one. Where `output` is, is worked out from its nearest
+/// directory that exists, so that an output in directories not made yet is
+/// refused as well, before anything is made.
 fn refuse_output_inside(output: &Path, dirs: &[&Path]) -> Result<()> {
-    let parent = match output.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
+    // A directory there (a file is never put in its place) is judged by
+    // its real path; otherwise the file is written into its parent, and a
+    // link at its name is replaced, not followed.
+    let written = match output.canonicalize() {
+        Ok(real) if real.is_dir() => Some(real),
+        _ => match output.file_name() {
+            Some(name) => output::real_path(&output::parent_dir(output)).map(|p| p.join(name)),
+            None => output::real_path(output),
+        },
     };
-    let Ok(parent) = parent.canonicalize() else {
-        // A missing directory fails when the output is created.
+    // No directory above it can be found: it fails when made.
+    let Some(written) = written else {
         return Ok(());
     };
     for dir in dirs {
-        if dir.canonicalize().is_ok_and(|dir| parent.starts_with(dir)) {
+        let Ok(read) = dir.canonicalize() else {
+            continue;
+        };
+        if read.starts_with(&written) {
+            return Err(Error::OutputOverInput {
+                output: output.to_path_buf(),
+                input: dir.to_path_buf(),
+            });
+        }
+        if written.starts_with(&read) {
             return Err(Error::OutputInSource {
                 output: output.to_path_buf(),
                 source_dir: dir.to_path_buf(),

@@ -55,7 +55,7 @@ mod testutil;
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -105,13 +105,8 @@ pub fn refuse_to_replace(output: &Path, input: &Path) -> Result<()> {
             let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
                 return Err(refused());
             };
-            let parent = if parent.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                parent
-            };
-            // A missing parent fails when the output is created.
-            let Ok(parent) = parent.canonicalize() else {
+            // No directory above it can be found: it fails when made.
+            let Some(parent) = real_path(parent) else {
                 return Ok(());
             };
             parent.join(name)
@@ -121,6 +116,37 @@ pub fn refuse_to_replace(output: &Path, input: &Path) -> Result<()> {
         return Err(refused());
     }
     Ok(())
+}
+
+/// Where `path` is, or would be once the directories it names were made:
+/// the real path of its nearest ancestor that exists (`.` for a relative
+/// path with none), every link resolved, then the rest of it, read as it
+/// is written; a `..` there takes off the name before it, a directory that
+/// does not exist and so cannot be a link. `None` when not even that
+/// ancestor can be resolved.
+pub(crate) fn real_path(path: &Path) -> Option<PathBuf> {
+    for ancestor in path.ancestors() {
+        let at = if ancestor.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            ancestor
+        };
+        let Ok(mut real) = at.canonicalize() else {
+            continue;
+        };
+        let rest = path.strip_prefix(ancestor).expect("one of its ancestors");
+        for component in rest.components() {
+            match component {
+                Component::ParentDir => {
+                    real.pop();
+                }
+                Component::Normal(name) => real.push(name),
+                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            }
+        }
+        return Some(real);
+    }
+    None
 }
 
 /// The error of making a temporary file or directory in `dir`, naming
@@ -175,6 +201,30 @@ mod tests {
         assert!(!refused(&dir.path().join("out"), &bundle));
         assert!(!refused(&dir.path().join("out"), &bag));
         assert!(!refused(&dir.path().join("bundle.zip.csv"), &bundle));
+        // Inside it, in directories not made yet.
+        assert!(refused(&bag.join("new/deeper/export"), &bag));
+        assert!(refused(&bag.join("new/../export"), &bag));
+        assert!(!refused(&bag.join("new/../../out"), &bag));
+    }
+
+    #[test]
+    fn a_real_path_resolves_what_exists_and_reads_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        fs::create_dir(dir.path().join("a")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("a", dir.path().join("link")).unwrap();
+        let resolved = |path: &str| real_path(&dir.path().join(path)).unwrap();
+        assert_eq!(resolved("a"), real.join("a"));
+        assert_eq!(resolved("a/new/x"), real.join("a/new/x"));
+        assert_eq!(resolved("a/new/../x"), real.join("a/x"));
+        assert_eq!(resolved("a/new/../../x"), real.join("x"));
+        assert_eq!(resolved("a/.."), real);
+        #[cfg(unix)]
+        assert_eq!(resolved("link/new/x"), real.join("a/new/x"));
+        let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
+        assert_eq!(real_path(Path::new("new.zip")), Some(cwd.join("new.zip")));
+        assert_eq!(real_path(Path::new("")), Some(cwd));
     }
 
     #[test]

@@ -461,6 +461,54 @@ fn the_output_may_not_go_inside_the_collection() {
 }
 
 #[test]
+fn an_output_in_or_over_what_pack_reads_has_its_code_whether_its_directory_exists_or_not() {
+    let dir = Dir::new();
+    sample_collection(&dir, "c");
+    dir.create("src/x.txt", "x");
+    let tree = || -> Vec<PathBuf> {
+        walkdir::WalkDir::new(dir.path())
+            .sort_by_file_name()
+            .into_iter()
+            .map(|entry| entry.unwrap().into_path())
+            .collect()
+    };
+    let before = tree();
+    let in_source = "output-in-source";
+    let over_input = "output-over-input";
+    // (run in, collection, output, code), each with and without --force.
+    let cases = [
+        ("", "c", "c/sub/x.zip", in_source),
+        ("", "c", "c/sub/deeper/../x.zip", in_source),
+        ("", "c", "src/sub/x.zip", in_source),
+        ("", "c", "c", over_input),
+        ("", "c", "c/", over_input),
+        ("", "c", "src", over_input),
+        ("", "c", ".", over_input),
+        ("", "c", "c/..", over_input),
+        ("c", ".", ".", over_input),
+        ("c", ".", "..", over_input),
+        ("c", ".", "sub/x.zip", in_source),
+    ];
+    for (run_in, collection, output, code) in cases {
+        for force in [false, true] {
+            let mut command = corpack();
+            command
+                .current_dir(dir.join(run_in))
+                .args(["pack", collection, "-o", output, "--source"])
+                .arg(dir.join("src"));
+            if force {
+                command.arg("--force");
+            }
+            command
+                .assert()
+                .code(2)
+                .stderr(contains(format!("error[{code}]")));
+        }
+    }
+    assert_eq!(tree(), before);
+}
+
+#[test]
 fn a_source_or_files_directory_that_is_not_one_is_an_error() {
     let dir = Dir::new();
     let collection = sample_collection(&dir, "c");
