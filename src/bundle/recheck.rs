@@ -72,18 +72,24 @@ pub fn recheck(
         );
         return Err(bad(path, message));
     }
+    let to_read = |index: usize, read_back: bool| index >= data_checked && !read_back;
+    // The progress's total is summed as the records are checked: the
+    // writer's table is gone over once for both.
+    let mut total = 0;
     let records = central::records(file, directory).enumerate();
     let failed = records
         .map(|(index, record)| {
             let record = record.map_err(|error| (index, error))?;
             let expected = table_entry(written, index).map_err(|error| (index, error))?;
-            check_record(&record, &expected.entry).map_err(|error| (index, error))
+            check_record(&record, &expected.entry).map_err(|error| (index, error))?;
+            if to_read(index, expected.read_back) {
+                total += expected.entry.uncompressed_size;
+            }
+            Ok(())
         })
         .find_map(Result::err);
     named(path, written, failed)?;
-
-    let to_read = |index: usize, read_back: bool| index >= data_checked && !read_back;
-    start(progress, path, written, to_read)?;
+    progress.start(total);
     let reader = PositionalReader::new(file, len);
     let failed = check_each(
         written.len(),
