@@ -83,7 +83,7 @@ pub fn check(
         |wanted: fn(&Location) -> bool| located.locations.iter().filter(|l| wanted(l)).count();
     report.held = count(|l| matches!(l, Location::Held(_)));
     report.not_held = count(|l| matches!(l, Location::NotHeld));
-    report.not_packable = count(|l| matches!(l, Location::Unpackable));
+    report.not_packable = count(|l| matches!(l, Location::Unpackable { .. }));
     report.warnings = located.warnings.clone();
     report
         .warnings

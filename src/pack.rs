@@ -193,7 +193,7 @@ pub fn build(
         .iter()
         .filter_map(|location| match location {
             Location::Held(found) => Some(found.size),
-            Location::NotHeld | Location::Unpackable => None,
+            Location::NotHeld | Location::Unpackable { .. } => None,
         })
         .sum();
     progress.start(total);
@@ -563,7 +563,7 @@ impl Packed<'_> {
         let file = self.records.file(index);
         let original = match &self.locations[index] {
             Location::Held(found) => found.name(file),
-            Location::NotHeld | Location::Unpackable => file,
+            Location::NotHeld | Location::Unpackable { .. } => file,
         };
         let held = match self.archive_place[index] {
             NOT_HELD => None,

@@ -34,7 +34,11 @@ pub enum Location {
     NotHeld,
     /// Neither: not found though the record declares no checksum, or found
     /// but not a regular file inside its directory. An error says which.
-    Unpackable,
+    Unpackable {
+        /// Whether what the error is about is in the collection directory
+        /// (not in a `--source` one, and not missing).
+        in_collection: bool,
+    },
 }
 
 /// A document file found on disk: only what differs from the record is
@@ -180,7 +184,7 @@ pub fn locate_all(
     let roots: Vec<Root> = places.iter().map(|dir| Root::new(dir)).collect();
     let records = &loaded.records;
     // Looking up a file is a few system calls: many at once, in order.
-    let found: Vec<Option<Result<Found, String>>> = (0..records.len())
+    let found: Vec<Option<Result<Found, (usize, String)>>> = (0..records.len())
         .into_par_iter()
         .map(|index| {
             let file = records.file(index);
@@ -191,6 +195,7 @@ pub fn locate_all(
                             Found::new(place, disk_name, link_target, size)
                         })
                     })
+                    .map_err(|message| (place, message))
                     .transpose()
             })
         })
@@ -207,9 +212,11 @@ pub fn locate_all(
                 located.locations.push(Location::Held(hit));
                 continue;
             }
-            Some(Err(message)) => {
+            Some(Err((place, message))) => {
                 errors.push(loaded.document_error(index, "file", message));
-                located.locations.push(Location::Unpackable);
+                located.locations.push(Location::Unpackable {
+                    in_collection: place == 0,
+                });
                 continue;
             }
             None => {}
@@ -229,7 +236,9 @@ pub fn locate_all(
                      sha256, so it cannot be catalogued without its bytes"
                 ),
             ));
-            located.locations.push(Location::Unpackable);
+            located.locations.push(Location::Unpackable {
+                in_collection: false,
+            });
         } else if strict {
             errors.push(loaded.document_error(
                 index,

@@ -170,12 +170,20 @@ fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet
     for (index, location) in located.locations.iter().enumerate() {
         let found = match location {
             Location::Held(found) => found,
-            Location::Unpackable => {
+            // Nothing in the collection directory has the name of a file
+            // not found, or found only in a --source directory: looking for
+            // names equal to it in NFC would read a directory for each.
+            Location::Unpackable {
+                in_collection: false,
+            }
+            | Location::NotHeld => continue,
+            Location::Unpackable {
+                in_collection: true,
+            } => {
                 let named = named_paths(&loaded.dir, loaded.records.file(index));
                 referenced.extend(named.into_iter().map(|path| Cow::Owned(path.into())));
                 continue;
             }
-            Location::NotHeld => continue,
         };
         if found.place() != 0 {
             continue;
@@ -403,6 +411,39 @@ file = "docs/a.txt"
                 (Code::UnreferencedFile, "sub/deeper/stray.txt".into()),
                 (Code::UnreferencedFile, "sub/stray.txt".into()),
             ]
+        );
+    }
+
+    /// Scan looks again, names equal in NFC too, only for what a record
+    /// names that is in the collection directory: for each file not found
+    /// it read the directory it would be in, 10,000 files not found in a
+    /// directory of 10,000 a check of 40 seconds more.
+    #[cfg(unix)]
+    #[test]
+    fn only_what_is_in_the_collection_directory_is_looked_for_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("c");
+        let source = dir.path().join("s");
+        fs::create_dir_all(root.join("docs")).unwrap();
+        fs::create_dir(&source).unwrap();
+        let mut records = RECORDS.to_string();
+        for (index, file) in ["docs/missing.txt", "out.txt", "s.txt"].iter().enumerate() {
+            records.push_str(&format!(
+                "\n[[document]]\nid = \"d{index}\"\ntitle = \"D\"\nfile = \"{file}\"\n"
+            ));
+        }
+        fs::write(root.join(COLLECTION_FILE), records).unwrap();
+        fs::write(root.join("docs/a.txt"), "a").unwrap();
+        fs::write(dir.path().join("outside.txt"), "o").unwrap();
+        std::os::unix::fs::symlink("../outside.txt", root.join("out.txt")).unwrap();
+        std::os::unix::fs::symlink("../outside.txt", source.join("s.txt")).unwrap();
+        let loaded = load(&root).unwrap();
+        let (located, errors) = locate_all(&loaded, std::slice::from_ref(&source), false);
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        let unpackable = |in_collection| Location::Unpackable { in_collection };
+        assert_eq!(
+            located.locations[1..],
+            [unpackable(false), unpackable(true), unpackable(false)]
         );
     }
 
