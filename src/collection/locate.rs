@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fs::{self, FileType};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -271,6 +271,7 @@ struct Root<'a> {
     /// For each directory under it (by path under it), whether it is
     /// itself, with no link on the way.
     plain_dirs: Mutex<HashMap<PathBuf, bool>>,
+    listings: Listings,
 }
 
 /// A file's name on disk when it is not the record's, its target when
@@ -283,13 +284,14 @@ impl<'a> Root<'a> {
             dir,
             canonical: fs::canonicalize(dir),
             plain_dirs: Mutex::new(HashMap::new()),
+            listings: Listings::default(),
         }
     }
 
     /// Looks for `file`: `Ok(None)` if nothing here has its name, `Err` (a
     /// message) if something does but cannot be packed.
     fn find(&self, file: &str) -> Result<Option<Hit>, String> {
-        let Some((name, metadata)) = disk_name(self.dir, file)? else {
+        let Some((name, metadata)) = disk_name(self.dir, file, &self.listings)? else {
             return Ok(None);
         };
         let path = self.dir.join(&name);
@@ -365,14 +367,18 @@ impl<'a> Root<'a> {
 /// The name under `root` that `file` means: itself if it exists, else the
 /// one name whose components are equal to its own in NFC; with what it is
 /// (links not followed).
-pub(crate) fn disk_name(root: &Path, file: &str) -> Result<Option<(String, fs::Metadata)>, String> {
+pub(crate) fn disk_name(
+    root: &Path,
+    file: &str,
+    listings: &Listings,
+) -> Result<Option<(String, fs::Metadata)>, String> {
     if let Ok(metadata) = root.join(file).symlink_metadata() {
         return Ok(Some((file.to_string(), metadata)));
     }
     let mut dir = root.to_path_buf();
     let mut name = Vec::new();
     for component in file.split('/') {
-        let mut matches = names_meaning(&dir, component);
+        let mut matches = listings.names_meaning(&dir, component);
         let chosen = match matches.len() {
             0 => return Ok(None),
             1 => matches.remove(0),
@@ -396,13 +402,13 @@ pub(crate) fn disk_name(root: &Path, file: &str) -> Result<Option<(String, fs::M
 /// Every path under `root` that `file` names, whether or not it can be
 /// packed: the one [`disk_name`] finds, or each of those that make it
 /// ambiguous; none if nothing has its name.
-pub(crate) fn named_paths(root: &Path, file: &str) -> Vec<String> {
+pub(crate) fn named_paths(root: &Path, file: &str, listings: &Listings) -> Vec<String> {
     let mut paths = vec![String::new()];
     for component in file.split('/') {
         paths = paths
             .into_iter()
             .flat_map(|parent| {
-                names_meaning(&root.join(&parent), component)
+                (listings.names_meaning(&root.join(&parent), component))
                     .into_iter()
                     .map(move |name| {
                         if parent.is_empty() {
@@ -417,22 +423,50 @@ pub(crate) fn named_paths(root: &Path, file: &str) -> Vec<String> {
     paths
 }
 
-/// The names in `dir` that the path component `component` means: itself
-/// if it exists, else those equal to it in NFC, sorted.
-fn names_meaning(dir: &Path, component: &str) -> Vec<String> {
-    if exists(&dir.join(component)) {
-        return vec![component.to_string()];
+/// The names of the directories a name was missing from, by their NFC
+/// form: each directory is read once, however many records name files it
+/// lacks (a collection cataloguing thousands of documents it does not
+/// hold read its directory once for each of them).
+#[derive(Default)]
+pub(crate) struct Listings(Mutex<HashMap<PathBuf, Arc<Listing>>>);
+
+/// A directory's names, by their NFC form, sorted.
+type Listing = HashMap<String, Vec<String>>;
+
+impl Listings {
+    /// The names in `dir` that the path component `component` means:
+    /// itself if it exists, else those equal to it in NFC, sorted.
+    fn names_meaning(&self, dir: &Path, component: &str) -> Vec<String> {
+        if exists(&dir.join(component)) {
+            return vec![component.to_string()];
+        }
+        let listing = self.listing(dir);
+        listing
+            .get(nfc(component).as_ref())
+            .cloned()
+            .unwrap_or_default()
     }
-    let wanted = nfc(component);
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut matches: Vec<String> = entries
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|candidate| nfc(candidate) == wanted)
-        .collect();
-    matches.sort();
-    matches
+
+    fn listing(&self, dir: &Path) -> Arc<Listing> {
+        if let Some(listing) = self.0.lock().expect("no lookup panicked").get(dir) {
+            return Arc::clone(listing);
+        }
+        let mut listing = Listing::new();
+        let names = fs::read_dir(dir).into_iter().flatten();
+        for name in names.filter_map(|entry| entry.ok()?.file_name().into_string().ok()) {
+            listing
+                .entry(nfc(&name).into_owned())
+                .or_default()
+                .push(name);
+        }
+        for names in listing.values_mut() {
+            names.sort();
+        }
+        let listing = Arc::new(listing);
+        let mut listings = self.0.lock().expect("no lookup panicked");
+        listings.insert(dir.to_path_buf(), Arc::clone(&listing));
+        listing
+    }
 }
 
 /// Whether anything (a file, a directory, a link, broken or not) has this
@@ -479,6 +513,34 @@ fn describe_kind(kind: FileType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_is_listed_once_however_many_names_it_lacks() {
+        let dir = tempfile::tempdir().unwrap();
+        let composed = "caf\u{e9}.txt";
+        let listings = Listings::default();
+        assert!(listings.names_meaning(dir.path(), composed).is_empty());
+        // Made after the directory was listed: not seen by these listings.
+        fs::write(dir.path().join("cafe\u{301}.txt"), "1").unwrap();
+        assert!(listings.names_meaning(dir.path(), composed).is_empty());
+        assert_eq!(
+            Listings::default().names_meaning(dir.path(), composed),
+            ["cafe\u{301}.txt"]
+        );
+        // Names equal in NFC all come back, sorted; a name that exists is
+        // itself.
+        fs::write(dir.path().join("e\u{327}\u{301}.txt"), "2").unwrap();
+        fs::write(dir.path().join("e\u{301}\u{327}.txt"), "3").unwrap();
+        let nfc_form = "\u{229}\u{301}.txt";
+        assert_eq!(
+            Listings::default().names_meaning(dir.path(), nfc_form),
+            ["e\u{301}\u{327}.txt", "e\u{327}\u{301}.txt"]
+        );
+        assert_eq!(
+            Listings::default().names_meaning(dir.path(), "e\u{327}\u{301}.txt"),
+            ["e\u{327}\u{301}.txt"]
+        );
+    }
 
     #[test]
     fn a_location_takes_32_bytes_and_keeps_what_is_unusual() {

@@ -24,8 +24,8 @@ use strum::{Display, EnumString, IntoStaticStr};
 pub use self::load::{
     CollectionFile, LoadedCollection, PartlyLoaded, load, load_partly, parse, parse_both_ways,
 };
-pub(crate) use self::locate::disk_name;
 pub use self::locate::{Found, Located, Location, locate, locate_all, require_dirs};
+pub(crate) use self::locate::{Listings, disk_name};
 pub use self::records::{Records, RecordsInOrder, ReorderedSpill};
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::locate::named_paths;
+use super::locate::{Listings, named_paths};
 use super::{COLLECTION_FILE, LoadedCollection, Located, Location};
 use crate::finding::{Code, Finding};
 use crate::names::{NameCheck, NamePolicy};
@@ -167,6 +167,7 @@ fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet
         .iter()
         .map(|file| Cow::Borrowed(Path::new(&**file)))
         .collect();
+    let listings = Listings::default();
     for (index, location) in located.locations.iter().enumerate() {
         let found = match location {
             Location::Held(found) => found,
@@ -180,7 +181,7 @@ fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet
             Location::Unpackable {
                 in_collection: true,
             } => {
-                let named = named_paths(&loaded.dir, loaded.records.file(index));
+                let named = named_paths(&loaded.dir, loaded.records.file(index), &listings);
                 referenced.extend(named.into_iter().map(|path| Cow::Owned(path.into())));
                 continue;
             }

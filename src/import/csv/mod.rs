@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use super::csv_format::Column;
 use super::{CollectionFields, ImportReport, IncomingFile, Source, write_collection};
-use crate::collection::{Collection, disk_name, require_dirs};
+use crate::collection::{Collection, Listings, disk_name, require_dirs};
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
 use crate::progress::Progress;
 
@@ -61,13 +61,17 @@ pub struct ParsedCsv {
 /// The first of `names` that is a file in `files`, as written or, as
 /// `pack` finds it, by its name in Unicode NFC (a transfer made on macOS
 /// may hold its names decomposed); an error if a name is ambiguous.
-fn find_file(files: &Path, names: [&str; 2]) -> std::result::Result<Option<PathBuf>, String> {
+fn find_file(
+    files: &Path,
+    names: [&str; 2],
+    listings: &Listings,
+) -> std::result::Result<Option<PathBuf>, String> {
     for name in names {
         let written = files.join(name);
         if written.is_file() {
             return Ok(Some(written));
         }
-        if let Some((disk_name, _)) = disk_name(files, name)? {
+        if let Some((disk_name, _)) = disk_name(files, name, listings)? {
             let found = files.join(disk_name);
             if found.is_file() {
                 return Ok(Some(found));
@@ -91,6 +95,7 @@ pub fn import_csv(
     let mut errors = Vec::new();
     let mut incoming = Vec::new();
     if let Some(files) = &options.files {
+        let listings = Listings::default();
         for (index, document) in parsed.collection.documents.iter().enumerate() {
             let names = [parsed.filenames[index].as_str(), document.file.as_str()];
             let error = |message| {
@@ -102,7 +107,7 @@ pub fn import_csv(
                     message,
                 )
             };
-            match find_file(files, names) {
+            match find_file(files, names, &listings) {
                 Ok(Some(from)) => incoming.push(IncomingFile {
                     document: index,
                     from: Source::Disk(from),
