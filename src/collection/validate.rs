@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{AuthorType, CitedWork, Collection, CollectionInfo, DisputingWork};
+use super::{Author, AuthorType, CitedWork, Collection, CollectionInfo, DisputingWork};
 use crate::bagit::text::MAX_LINE_BYTES;
 
 /// What a rule found wrong.
@@ -213,10 +213,13 @@ impl Rules {
         self.optional_text("rights", document.rights.as_deref());
 
         let provenance = &document.provenance;
+        // The authors and works seen before, in sets: looking through the
+        // list before each took time quadratic in their number.
+        let mut authors_before: HashSet<&Author> = HashSet::new();
         for (i, author) in provenance.authors.iter().enumerate() {
             let field = format!("provenance.authors[{}]", i + 1);
             self.name(&format!("{field}.name"), &author.name);
-            if provenance.authors[..i].contains(author) {
+            if !authors_before.insert(author) {
                 self.error(
                     &field,
                     format!("{:?} is listed twice as {}", author.name, author.role),
@@ -286,11 +289,10 @@ impl Rules {
             }
         }
         self.optional_text("contested.summary", contested.summary.as_deref());
+        let mut works_before: HashSet<WorkKey> = HashSet::new();
         for (i, work) in contested.disputed_by.iter().enumerate() {
             let field = format!("contested.disputed_by[{}]", i + 1);
-            let twice = contested.disputed_by[..i]
-                .iter()
-                .any(|earlier| same_work(earlier, work));
+            let twice = !works_before.insert(work_key(work));
             match work {
                 DisputingWork::Cited(work) => {
                     self.cited_work(index, &field, work);
@@ -396,19 +398,25 @@ impl Rules {
     }
 }
 
-/// Whether two disputing works are one: the same work cited the same way,
+/// What makes two disputing works one: the same work cited the same way,
 /// or the same document of the collection however it is cited.
-fn same_work(a: &DisputingWork, b: &DisputingWork) -> bool {
-    match (a, b) {
-        (DisputingWork::Document { id: a, .. }, DisputingWork::Document { id: b, .. }) => a == b,
-        (a, b) => a == b,
+#[derive(PartialEq, Eq, Hash)]
+enum WorkKey<'a> {
+    Cited(&'a CitedWork),
+    Document(&'a str),
+}
+
+fn work_key(work: &DisputingWork) -> WorkKey<'_> {
+    match work {
+        DisputingWork::Cited(work) => WorkKey::Cited(work),
+        DisputingWork::Document { id, .. } => WorkKey::Document(id.as_str()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collection::{Author, AuthorType, Role};
+    use crate::collection::{AuthorType, Role};
 
     fn sample() -> Collection {
         let source = r#"
@@ -576,6 +584,47 @@ disputed_by = [{ citation = "X, 2010", doi = "10.1000/182" }]
         // Without the iD it is another author than the person of that name.
         collection.documents[1].provenance.authors[0].orcid = None;
         assert_eq!(rule_errors(&collection), []);
+    }
+
+    #[test]
+    fn an_author_or_a_work_listed_again_is_an_error_each_time_after_the_first() {
+        let mut collection = sample();
+        let josiah = collection.documents[0].provenance.authors[0].clone();
+        let mut other = josiah.clone();
+        other.name = "Another".into();
+        other.orcid = None;
+        let mut editor = josiah.clone();
+        editor.role = Role::Editor;
+        let document = &mut collection.documents[0];
+        document.provenance.authors = vec![
+            josiah.clone(),
+            other.clone(),
+            josiah.clone(),
+            editor,
+            other,
+            josiah,
+        ];
+        let cited = document.contested.disputed_by[0].clone();
+        let DisputingWork::Cited(mut retyped) = cited.clone() else {
+            panic!("a cited work")
+        };
+        retyped.doi = None;
+        document.contested.disputed_by = vec![cited.clone(), DisputingWork::Cited(retyped), cited];
+        document
+            .contested
+            .disputed_by
+            .extend(disputed_by(&[("b", Some("B")), ("b", None)]));
+        let errors = rule_errors(&collection);
+        assert_eq!(
+            fields(&errors),
+            [
+                (Some(0), "provenance.authors[3]"),
+                (Some(0), "provenance.authors[5]"),
+                (Some(0), "provenance.authors[6]"),
+                (Some(0), "contested.disputed_by[3]"),
+                (Some(0), "contested.disputed_by[5]"),
+            ]
+        );
     }
 
     /// `document` disputed by the documents of the collection `ids`, each

@@ -7,7 +7,7 @@
 //! Which term each field becomes is the table "Metadata mapping" in
 //! `README.md`; this module builds the entities it describes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -149,6 +149,9 @@ fn link_people(
     entity: &mut Map<String, Value>,
 ) {
     let mut linked: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    // What is linked already, by property and id: looking through the
+    // list for each author took time quadratic in their number.
+    let mut seen: HashSet<(&str, String)> = HashSet::new();
     for author in &record.provenance.authors {
         let wikidata = author.wikidata.as_ref();
         let (kind, id) = match author.kind {
@@ -167,11 +170,9 @@ fn link_people(
             set(&mut agent, "sameAs", wikidata.map(|w| reference(&w.url())));
             agent
         });
-        let agent = reference(&id);
         for property in [role_property(author.role), relator_property(author.role)] {
-            let people = linked.entry(property).or_default();
-            if !people.contains(&agent) {
-                people.push(agent.clone());
+            if seen.insert((property, id.clone())) {
+                linked.entry(property).or_default().push(reference(&id));
             }
         }
     }
