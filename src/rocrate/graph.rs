@@ -1,13 +1,18 @@
 //! What makes JSON an RO-Crate 1.1 (an object whose `@context` names the
 //! 1.1 context, a `@graph` of entities with distinct `@id`s, a metadata
 //! descriptor conforming to 1.1 whose `about` is a `Dataset`), shared by
-//! the two readers: [`super::read()`] streams the graph, and [`Graph`] holds
-//! it whole for [`super::read_collection`], which needs every entity.
+//! the two readers: [`super::read()`] streams the graph, and [`Graph`] keeps
+//! it whole, as text, for [`super::read_collection`], which needs every
+//! entity.
 //! Both say what is wrong with the same [`Invalid`].
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::terms::{METADATA_ID, ROCRATE_CONTEXT, ROCRATE_SPEC};
@@ -130,58 +135,159 @@ pub(super) fn find_root(
     }
 }
 
-/// Parses the JSON of a crate and checks that its `@context` is RO-Crate
-/// 1.1's.
-pub(super) fn parse(json: &str) -> Result<Value, String> {
-    let crate_json: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
-    let top = crate_json.as_object().ok_or(Invalid::NotAnObject)?;
-    check_context(top.get("@context"))?;
-    Ok(crate_json)
-}
-
-/// The `@graph`, with its entities found by `@id`.
+/// The `@graph` of a crate, its entities found by `@id`. Each is kept as
+/// its JSON text and parsed when asked for: a `Value` of a whole graph
+/// takes about seven times the memory of its text.
 pub(super) struct Graph<'a> {
-    by_id: HashMap<&'a str, &'a Map<String, Value>>,
+    by_id: HashMap<String, &'a RawValue>,
 }
 
 impl<'a> Graph<'a> {
-    /// The graph of a crate [`parse`] accepted.
-    pub(super) fn new(crate_json: &'a Value) -> Result<Graph<'a>, String> {
-        let items = crate_json
+    /// Reads the JSON of a crate, which must be an object whose
+    /// `@context` is RO-Crate 1.1's, with a `@graph` of objects with
+    /// distinct `@id`s.
+    pub(super) fn parse(json: &'a str) -> Result<Graph<'a>, String> {
+        // Checked whole first, so that a crate is judged JSON or not as a
+        // `Value` would judge it, and every entity then parses.
+        serde_json::from_str::<Checked>(json).map_err(|e| format!("not JSON: {e}"))?;
+        let top: HashMap<String, &RawValue> =
+            serde_json::from_str(json).map_err(|_| Invalid::NotAnObject)?;
+        let context = top.get("@context").map(|raw| parse_checked::<Value>(raw));
+        check_context(context.as_ref())?;
+        let items: Vec<&RawValue> = top
             .get("@graph")
-            .and_then(Value::as_array)
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
             .ok_or(Invalid::NoGraph)?;
-        let mut graph = Graph {
-            by_id: HashMap::with_capacity(items.len()),
-        };
-        for (index, item) in items.iter().enumerate() {
-            let entity = item.as_object().ok_or(Invalid::ElementNotAnObject(index))?;
-            let Some(id) = entity.get("@id").and_then(Value::as_str) else {
-                return Err(Invalid::ElementWithoutId(index).into());
+        let mut by_id = HashMap::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            let EntityId(id) =
+                serde_json::from_str(item.get()).map_err(|_| Invalid::ElementNotAnObject(index))?;
+            let id = id.ok_or(Invalid::ElementWithoutId(index))?;
+            match by_id.entry(id) {
+                Entry::Occupied(entry) => {
+                    return Err(Invalid::DuplicateId(entry.key().clone()).into());
+                }
+                Entry::Vacant(entry) => entry.insert(item),
             };
-            if graph.by_id.insert(id, entity).is_some() {
-                return Err(Invalid::DuplicateId(id.to_string()).into());
-            }
         }
-        Ok(graph)
+        Ok(Graph { by_id })
     }
 
-    pub(super) fn get(&self, id: &str) -> Option<&'a Map<String, Value>> {
-        self.by_id.get(id).copied()
+    /// The entity of `@id` `id`, parsed.
+    pub(super) fn get(&self, id: &str) -> Option<Map<String, Value>> {
+        self.by_id.get(id).map(|raw| parse_checked(raw))
     }
 
     /// The root data entity, found through a metadata descriptor that
     /// conforms to RO-Crate 1.1.
-    pub(super) fn root(&self) -> Result<&'a Map<String, Value>, String> {
+    pub(super) fn root(&self) -> Result<Map<String, Value>, String> {
         let descriptor = self.get(METADATA_ID);
-        let descriptor_ids = descriptor.map(|d| (ids(d, "conformsTo"), ids(d, "about")));
+        let descriptor_ids = descriptor
+            .as_ref()
+            .map(|d| (ids(d, "conformsTo"), ids(d, "about")));
         let root_id = find_root(
             descriptor_ids
                 .as_ref()
                 .map(|(conforms_to, about)| (conforms_to.as_slice(), about.as_slice())),
-            |id| self.get(id).map(|root| has_type(root, "Dataset")),
+            |id| self.get(id).map(|root| has_type(&root, "Dataset")),
         )?;
         Ok(self.get(&root_id).expect("find_root found it"))
+    }
+}
+
+/// Parses a part of a crate [`Graph::parse`] checked as JSON, which cannot
+/// fail: the part nests less deeply than the whole did.
+fn parse_checked<T: DeserializeOwned>(raw: &RawValue) -> T {
+    serde_json::from_str(raw.get()).expect("Graph::parse checked the crate as JSON")
+}
+
+/// Any JSON, read as a [`Value`] would read it (numbers in range, strings
+/// with their escapes decoded, nesting within `serde_json`'s limit) and
+/// kept as nothing.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Checked, D::Error> {
+        deserializer.deserialize_any(CheckedVisitor)
+    }
+}
+
+struct CheckedVisitor;
+
+impl<'de> Visitor<'de> for CheckedVisitor {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+}
+
+/// An entity's `@id` (`None`: it has none, or not as text), read without
+/// the rest of it; the last given counts, as in a [`Map`].
+struct EntityId(Option<String>);
+
+impl<'de> Deserialize<'de> for EntityId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<EntityId, D::Error> {
+        deserializer.deserialize_map(EntityIdVisitor)
+    }
+}
+
+struct EntityIdVisitor;
+
+impl<'de> Visitor<'de> for EntityIdVisitor {
+    type Value = EntityId;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EntityId, A::Error> {
+        let mut id = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "@id" {
+                id = match map.next_value::<Value>()? {
+                    Value::String(text) => Some(text),
+                    _ => None,
+                };
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(EntityId(id))
     }
 }
 
@@ -215,4 +321,82 @@ pub(super) fn has_type(entity: &Map<String, Value>, wanted: &str) -> bool {
     values(entity, "@type")
         .into_iter()
         .any(|t| t.as_str() == Some(wanted))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The error `serde_json` gives reading `json` as `T`, if any.
+    fn error_as<T: DeserializeOwned>(json: &str) -> Option<String> {
+        serde_json::from_str::<T>(json).err().map(|e| e.to_string())
+    }
+
+    proptest! {
+        /// `Checked` takes what a `Value` takes and refuses the rest with
+        /// the same error, on texts near JSON: escapes, surrogates,
+        /// numbers out of range, nesting.
+        #[test]
+        fn checked_judges_json_as_a_value_does(
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "[", "]", "{", "}", ",", ":", "\"a\"", "\"\\ud800\"", "\"\\udc00\"",
+                "\"\\ud83d\\ude00\"", "\"\\x\"", "\"\\u12\"", "1e400", "-0", "01", "1.5e3",
+                "18446744073709551616", "true", "nul", "null", " ", "\"\u{1}\"",
+            ]), 0..24)
+        ) {
+            let json = pieces.concat();
+            prop_assert_eq!(error_as::<Checked>(&json), error_as::<Value>(&json), "{}", json);
+        }
+    }
+
+    #[test]
+    fn checked_refuses_what_a_value_refuses_beyond_the_nesting_limit() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let error = error_as::<Checked>(&deep).expect("refused");
+        assert_eq!(Some(error.clone()), error_as::<Value>(&deep));
+        assert!(error.starts_with("recursion limit exceeded"), "{error}");
+    }
+
+    /// A crate whose entity `#bad` is `bad`, referenced by nothing.
+    fn crate_with(bad: &str) -> String {
+        format!(
+            r##"{{"@context": "{ROCRATE_CONTEXT}", "@graph": [
+                {{"@id": "{METADATA_ID}", "conformsTo": {{"@id": "{ROCRATE_SPEC}"}},
+                  "about": {{"@id": "./"}}}},
+                {{"@id": "./", "@type": "Dataset"}},
+                {{"@id": "#bad", "name": {bad}}}]}}"##
+        )
+    }
+
+    #[test]
+    fn an_entity_nothing_refers_to_is_checked_as_json_too() {
+        let good = crate_with("\"fine\"");
+        let graph = Graph::parse(&good).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(graph.get("#bad").unwrap()["name"], "fine");
+        assert!(graph.root().is_ok());
+        for bad in [
+            "\"\\ud800\"".to_string(),
+            "1e400".to_string(),
+            format!("{}{}", "[".repeat(130), "]".repeat(130)),
+        ] {
+            let error = Graph::parse(&crate_with(&bad)).err().expect("refused");
+            assert!(error.starts_with("not JSON: "), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_key_given_twice_counts_as_its_last() {
+        let json = crate_with("1").replacen(
+            r#""@context""#,
+            r#""@graph": 5, "@context": 7, "@context""#,
+            1,
+        );
+        assert!(Graph::parse(&json).is_ok());
+        let twice = crate_with("1").replace(r##""@id": "#bad""##, r##""@id": "#x", "@id": "#y""##);
+        let graph = Graph::parse(&twice).unwrap();
+        assert!(graph.get("#x").is_none());
+        assert_eq!(graph.get("#y").unwrap()["@id"], "#y");
+    }
 }

@@ -105,7 +105,10 @@ pub trait BagStore: Sync {
 
     /// The whole content of a small file, at most [`READ_ALL_LIMIT`] bytes.
     fn read_all(&self, path: &str) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
+        // Sized from the size declared, so that a large file (an RO-Crate
+        // of many documents) is not copied as it grows.
+        let declared = self.file(path).map_or(0, |file| file.size);
+        let mut bytes = Vec::with_capacity(declared.min(READ_ALL_LIMIT + 1) as usize);
         self.read_with(path, &mut |reader| {
             reader
                 .take(READ_ALL_LIMIT + 1)

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::super::graph::{Graph, entity_id, has_type, ids, parse, text, values};
+use super::super::graph::{Graph, entity_id, has_type, ids, text, values};
 use super::documents::{unknown, uses_corpack_terms};
 use super::walk::{is_absolute, read_file};
 use super::*;
@@ -20,8 +20,8 @@ use crate::rocrate::testutil::sample;
 /// The reader before it streamed, as it was.
 fn read_whole(json: &[u8]) -> Result<CrateSummary, String> {
     let json = std::str::from_utf8(json).map_err(|_| "not UTF-8".to_string())?;
-    let crate_json = parse(json)?;
-    let graph = Graph::new(&crate_json)?;
+    let graph = Graph::parse(json)?;
+    let crate_json: Value = serde_json::from_str(json).expect("Graph::parse checked it");
     let root = graph.root()?;
     let mut files = Vec::new();
     let mut file_paths = HashMap::new();
@@ -36,21 +36,21 @@ fn read_whole(json: &[u8]) -> Result<CrateSummary, String> {
     }
     let corpack_terms = uses_corpack_terms(crate_json.get("@context"));
     let mut documents = Vec::new();
-    for id in ids(root, "hasPart") {
+    for id in ids(&root, "hasPart") {
         let Some(entity) = graph.get(id) else {
             continue;
         };
-        if let (Some(path), Some(_)) = (file_paths.get(id), text(entity, "identifier")) {
+        if let (Some(path), Some(_)) = (file_paths.get(id), text(&entity, "identifier")) {
             let file = Some(path.clone());
-            documents.push(read_document(entity, &graph, file, corpack_terms)?);
+            documents.push(read_document(&entity, &graph, file, corpack_terms)?);
         }
     }
-    for id in ids(root, "mentions") {
+    for id in ids(&root, "mentions") {
         let Some(entity) = graph.get(id) else {
             continue;
         };
         if entity.get(HELD) == Some(&Value::Bool(false)) {
-            documents.push(read_document(entity, &graph, None, corpack_terms)?);
+            documents.push(read_document(&entity, &graph, None, corpack_terms)?);
         }
     }
     Ok(CrateSummary { files, documents })
@@ -70,14 +70,14 @@ fn read_document(
     for property in PEOPLE_PROPERTIES {
         for value in values(entity, property) {
             let name = match value {
-                Value::String(name) => Some(name.as_str()),
+                Value::String(name) => Some(name.clone()),
                 _ => value
                     .get("@id")
                     .and_then(Value::as_str)
                     .and_then(|person| graph.get(person))
-                    .and_then(|person| text(person, "name")),
+                    .and_then(|person| text(&person, "name").map(str::to_string)),
             };
-            authors.extend(name.map(str::to_string));
+            authors.extend(name);
         }
     }
     let status = match text(entity, "creativeWorkStatus").map(|w| (w, Status::from_str(w))) {
@@ -93,7 +93,7 @@ fn read_document(
         .filter_map(|r| graph.get(r))
     {
         let mut named = Vec::new();
-        for word in values(review, "reviewAspect")
+        for word in values(&review, "reviewAspect")
             .into_iter()
             .filter_map(Value::as_str)
         {
