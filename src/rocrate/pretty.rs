@@ -109,6 +109,17 @@ impl<'a> Container<'a> {
         write_at(self.slot()?, depth, value)
     }
 
+    /// Writes an array element given as the text `serde_json` pretty-prints
+    /// for it alone: what [`Container::element`] writes for that value.
+    pub(super) fn element_pretty(&mut self, text: &str) -> io::Result<()> {
+        let depth = self.inner_depth();
+        Indented {
+            out: self.slot()?,
+            depth,
+        }
+        .write_all(text.as_bytes())
+    }
+
     /// Writes an object member's key and returns the output its value
     /// goes to, at [`Container::inner_depth`].
     pub(super) fn key(&mut self, key: &str) -> io::Result<&mut dyn Write> {
@@ -150,7 +161,8 @@ mod tests {
 
     #[test]
     fn pieces_make_what_the_whole_would() {
-        let whole = serde_json::to_string_pretty(&json!({ "top": [sample(), sample()] })).unwrap();
+        let whole = serde_json::to_string_pretty(&json!({ "top": [sample(), sample(), sample()] }))
+            .unwrap();
         let mut out = Vec::new();
         let mut top = Container::object(&mut out, 0).unwrap();
         let depth = top.inner_depth();
@@ -162,6 +174,8 @@ mod tests {
             object.member(key, value).unwrap();
         }
         object.close().unwrap();
+        let alone = serde_json::to_string_pretty(&sample()).unwrap();
+        list.element_pretty(&alone).unwrap();
         list.close().unwrap();
         top.close().unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), whole);

@@ -1,6 +1,7 @@
 //! The contextual entities, gathered as documents are described and
 //! merged by `@id`.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -9,9 +10,14 @@ use super::json::one_or_many;
 
 /// Contextual entities by `@id`: what several documents mention (a person,
 /// a place) is described once, two entities with one `@id` merged into one.
+///
+/// They wait for the end of the crate, so each is kept as its pretty JSON
+/// text, as `serde_json::to_string_pretty` writes it alone: a `Map` takes
+/// several times that, and a collection with rich records has several
+/// contextual entities per document (its claim, its review, its people).
 #[derive(Default)]
 pub(crate) struct Contextual {
-    pub(super) entities: BTreeMap<String, Map<String, Value>>,
+    entities: BTreeMap<String, String>,
     /// The kinds and ids [`Contextual::add_once`] has added.
     added: HashSet<(&'static str, String)>,
 }
@@ -40,30 +46,60 @@ impl Contextual {
             .as_str()
             .expect("entities have an @id")
             .to_string();
-        let Some(existing) = self.entities.get_mut(&id) else {
-            self.entities.insert(id, entity);
-            return;
-        };
-        for (key, value) in entity {
-            let Some(old) = existing.get_mut(&key) else {
-                existing.insert(key, value);
-                continue;
-            };
-            let mut values = match old.take() {
-                Value::Array(values) => values,
-                single => vec![single],
-            };
-            let new = match value {
-                Value::Array(values) => values,
-                single => vec![single],
-            };
-            for value in new {
-                if !values.contains(&value) {
-                    values.push(value);
-                }
+        match self.entities.entry(id) {
+            Entry::Vacant(entry) => {
+                entry.insert(pretty(&entity));
             }
-            *old = one_or_many(values).expect("at least the old value");
+            Entry::Occupied(mut entry) => {
+                let mut existing = serde_json::from_str(entry.get())
+                    .expect("the text of an entity as serde_json wrote it");
+                merge(&mut existing, entity);
+                entry.insert(pretty(&existing));
+            }
         }
+    }
+
+    /// Adds the entities of `other`, as [`Contextual::add`] would each.
+    pub(crate) fn add_all(&mut self, other: Contextual) {
+        for text in other.entities.into_values() {
+            self.add(
+                serde_json::from_str(&text).expect("the text of an entity as serde_json wrote it"),
+            );
+        }
+    }
+
+    /// Each entity's pretty JSON text, by `@id`.
+    pub(crate) fn texts(&self) -> impl Iterator<Item = &str> {
+        self.entities.values().map(String::as_str)
+    }
+}
+
+fn pretty(entity: &Map<String, Value>) -> String {
+    serde_json::to_string_pretty(entity).expect("a Map of strings serializes")
+}
+
+/// Merges `entity` into `existing`: each value of a property both have
+/// that `existing` lacks is added after its own.
+fn merge(existing: &mut Map<String, Value>, entity: Map<String, Value>) {
+    for (key, value) in entity {
+        let Some(old) = existing.get_mut(&key) else {
+            existing.insert(key, value);
+            continue;
+        };
+        let mut values = match old.take() {
+            Value::Array(values) => values,
+            single => vec![single],
+        };
+        let new = match value {
+            Value::Array(values) => values,
+            single => vec![single],
+        };
+        for value in new {
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+        *old = one_or_many(values).expect("at least the old value");
     }
 }
 
@@ -88,9 +124,8 @@ mod tests {
         contextual.add_once("work", "#x", || {
             into_map(json!({"@id": "#x", "@type": "Book", "name": "X"}))
         });
-        assert_eq!(
-            Value::Object(contextual.entities["#x"].clone()),
-            json!({"@id": "#x", "@type": ["Person", "Book"], "name": "X"})
-        );
+        let texts: Vec<&str> = contextual.texts().collect();
+        let merged = json!({"@id": "#x", "@type": ["Person", "Book"], "name": "X"});
+        assert_eq!(texts, [serde_json::to_string_pretty(&merged).unwrap()]);
     }
 }

@@ -96,14 +96,12 @@ pub fn write_metadata_json(
             contextual.add(entity);
         }
     }
-    for entity in root_contextual.entities.into_values() {
-        contextual.add(entity);
-    }
+    contextual.add_all(root_contextual);
     for entity in terms::ad_hoc_term_entities() {
         contextual.add(into_map(entity));
     }
-    for entity in contextual.entities.values() {
-        graph.element(entity)?;
+    for text in contextual.texts() {
+        graph.element_pretty(text)?;
     }
     graph.close()?;
     top.close()?;
