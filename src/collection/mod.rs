@@ -32,7 +32,7 @@ pub use self::references::{
     Assessor, AssessorTable, Author, AuthorTable, AuthorType, CitedWork, DisputingWork,
     DisputingWorkTable, Place, PlaceTable, Role, WorkType,
 };
-pub use self::save::to_toml;
+pub use self::save::{to_toml, write_toml};
 pub use self::scan::{COLLECTION_CSV, scan};
 use self::values::{DocumentPath, IsoDate, LanguageTag, License, MediaType, Sha256Hex, Slug};
 use crate::edtf::EdtfDate;

@@ -1,6 +1,8 @@
 //! Writing `collection.toml`: the text of a collection, which reads back as
 //! the same collection.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use super::{Collection, CollectionInfo, Document};
@@ -28,43 +30,50 @@ struct DocumentTableOut<'a> {
 /// saying where it came from (`# …`, may be empty). Values are written in
 /// their shortest form: a person with no role or identifiers as a name.
 pub fn to_toml(collection: &Collection, comment: &str) -> String {
-    let body = body(collection);
-    let mut text = String::new();
-    for line in comment.lines() {
-        text.push_str("# ");
-        text.push_str(line);
-        text.push('\n');
-    }
-    if !text.is_empty() {
-        text.push('\n');
-    }
-    text.push_str(&body);
-    text
+    let mut text = Vec::new();
+    write_toml(collection, comment, &mut text).expect("a Vec takes every write");
+    String::from_utf8(text).expect("TOML is UTF-8")
 }
 
-/// The records as TOML, as `toml` writes the whole file, a table at a
-/// time: its serializer puts each subtable (`[document.provenance]`, …) in
-/// place by inserting it into the text written so far, which moves all
-/// that follows, so a whole file of many documents with subtables took
-/// time quadratic in their number.
-fn body(collection: &Collection) -> String {
+/// Writes what [`to_toml`] makes to `out` a table at a time, so that the
+/// text of a large collection is never held whole. `out` should be
+/// buffered.
+///
+/// `toml`'s serializer writes the whole file by inserting each subtable
+/// (`[document.provenance]`, …) into the text written so far, which moves
+/// all that follows: time quadratic in the documents. Each table alone is
+/// the same text.
+pub fn write_toml(collection: &Collection, comment: &str, out: &mut dyn Write) -> io::Result<()> {
+    for line in comment.lines() {
+        writeln!(out, "# {line}")?;
+    }
+    if comment.lines().next().is_some() {
+        writeln!(out)?;
+    }
     if collection.documents.is_empty() {
         // `document = []`, as the whole file is written.
-        return pretty(&CollectionFileOut {
+        return out.write_all(
+            pretty(&CollectionFileOut {
+                collection: &collection.info,
+                document: &[],
+            })
+            .as_bytes(),
+        );
+    }
+    out.write_all(
+        pretty(&CollectionTableOut {
             collection: &collection.info,
-            document: &[],
-        });
-    }
-    let mut body = pretty(&CollectionTableOut {
-        collection: &collection.info,
-    });
+        })
+        .as_bytes(),
+    )?;
     for document in &collection.documents {
-        body.push('\n');
-        body.push_str(&pretty(&DocumentTableOut {
+        out.write_all(b"\n")?;
+        let table = DocumentTableOut {
             document: std::slice::from_ref(document),
-        }));
+        };
+        out.write_all(pretty(&table).as_bytes())?;
     }
-    body
+    Ok(())
 }
 
 fn pretty(value: &impl Serialize) -> String {
@@ -99,7 +108,7 @@ mod tests {
                 collection: &collection.info,
                 document: &collection.documents,
             });
-            prop_assert_eq!(body(&collection), whole);
+            prop_assert_eq!(to_toml(&collection, ""), whole);
         }
     }
 

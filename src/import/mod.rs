@@ -27,7 +27,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::bundle::reader::BagStore;
 use crate::collection::values::{IsoDate, License, Sha256Hex, Slug};
-use crate::collection::{COLLECTION_FILE, Collection, CollectionInfo, to_toml};
+use crate::collection::{COLLECTION_FILE, Collection, CollectionInfo, write_toml};
 use crate::digest::Algorithm;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
@@ -387,7 +387,10 @@ pub(crate) fn write_collection(
     // An error about the file the archivist asked for, not its temporary
     // name.
     let toml = output.path().join(COLLECTION_FILE);
-    std::fs::write(&toml, to_toml(&collection, comment)).at(&record_file)?;
+    let mut out = io::BufWriter::new(File::create(&toml).at(&record_file)?);
+    write_toml(&collection, comment, &mut out)
+        .and_then(|()| out.flush())
+        .at(&record_file)?;
     let mut put_in_place: Vec<&str> = (copied.iter())
         .map(|&index| collection.documents[index].file.as_str())
         .collect();
