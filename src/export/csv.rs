@@ -10,7 +10,7 @@
 //! explicit.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -72,8 +72,7 @@ pub fn export_csv(
             }
         }
     };
-    let mut file = target.file()?;
-    file.write_all(to_csv(&collection).as_bytes()).at(output)?;
+    write_csv(&collection, target.file()?).at(output)?;
     target.commit()?;
     report.written = true;
     report.documents = collection.documents.len();
@@ -85,24 +84,43 @@ pub fn export_csv(
 /// `dc.identifier`, `dc.title` and `contested.status`; repeatable ones
 /// repeat as often as the fullest row needs.
 pub fn to_csv(collection: &Collection) -> String {
-    let mut rows: Vec<Vec<(Column, String)>> = vec![collection_row(collection)];
-    rows.extend(collection.documents.iter().map(document_row));
+    let mut text = Vec::new();
+    write_csv(collection, &mut text).expect("writing to memory");
+    String::from_utf8(text).expect("CSV of UTF-8 text is UTF-8")
+}
+
+/// Writes [`to_csv`]'s text to `out` a row at a time: the rows are made
+/// once to size the header, then again to be written, so that one is held
+/// at a time, not all of them and the whole text (5.5 MiB of heap for
+/// 10,000 documents).
+pub fn write_csv(collection: &Collection, out: impl Write) -> io::Result<()> {
+    let rows = || {
+        std::iter::once(collection_row(collection))
+            .chain(collection.documents.iter().map(document_row))
+    };
+    let mut most: BTreeMap<Column, usize> = BTreeMap::new();
+    for row in rows() {
+        let mut counts: BTreeMap<Column, usize> = BTreeMap::new();
+        for (column, _) in &row {
+            *counts.entry(*column).or_default() += 1;
+        }
+        for (column, count) in counts {
+            let most = most.entry(column).or_default();
+            *most = (*most).max(count);
+        }
+    }
     let mut header: Vec<Column> = Vec::new();
     for column in Column::iter() {
-        let counts = rows
-            .iter()
-            .map(|row| row.iter().filter(|(c, _)| *c == column).count());
+        let count = most.get(&column).copied().unwrap_or(0);
         let wanted = match column {
-            Column::Filename | Column::Identifier | Column::Title | Column::Status => {
-                counts.max().unwrap_or(0).max(1)
-            }
-            _ => counts.max().unwrap_or(0),
+            Column::Filename | Column::Identifier | Column::Title | Column::Status => count.max(1),
+            _ => count,
         };
         header.extend(std::iter::repeat_n(column, wanted));
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::Writer::from_writer(out);
     let names: Vec<&str> = header.iter().map(|c| c.header()).collect();
-    writer.write_record(&names).expect("writing to memory");
+    writer.write_record(&names)?;
     // Where each column's cells start: the header holds a column's repeats
     // side by side. Looking through the header for each cell took time
     // quadratic in a row's repeats (a document of thousands of authors).
@@ -110,7 +128,7 @@ pub fn to_csv(collection: &Collection) -> String {
     for (i, &column) in header.iter().enumerate() {
         first.entry(column).or_insert(i);
     }
-    for row in rows {
+    for row in rows() {
         let mut cells = vec![String::new(); header.len()];
         let mut next = first.clone();
         for (column, text) in row {
@@ -121,10 +139,9 @@ pub fn to_csv(collection: &Collection) -> String {
             cells[*slot] = text;
             *slot += 1;
         }
-        writer.write_record(&cells).expect("writing to memory");
+        writer.write_record(&cells)?;
     }
-    String::from_utf8(writer.into_inner().expect("writing to memory"))
-        .expect("CSV of UTF-8 text is UTF-8")
+    writer.flush()
 }
 
 fn collection_row(collection: &Collection) -> Vec<(Column, String)> {

@@ -13,8 +13,8 @@ use predicates::str::contains;
 
 use crate::rfc8493::write_bag;
 use crate::util::{
-    COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, listing, seeds_dir, shell,
-    stderr_on_a_terminal, unzip,
+    COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, listing, pack, sample_collection, seeds_dir,
+    shell, stderr_on_a_terminal, unzip,
 };
 use crate::validators::validators;
 
@@ -107,6 +107,32 @@ fn the_seed_csv_is_what_export_writes() {
         fs::read_to_string(seeds_dir().join("collection.csv")).unwrap(),
         "seeds/collection.csv is stale: corpack export csv seeds -o target/collection.csv --force && mv target/collection.csv seeds/"
     );
+}
+
+// The CSV is written a row at a time into its temporary file: a write that
+// fails (a full disk) fails the export naming the CSV, and leaves nothing
+// beside the bundle.
+#[cfg(unix)]
+#[test]
+fn a_csv_that_cannot_be_written_leaves_no_output() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "sample");
+    let bundle = dir.join("sample.zip");
+    pack(&collection, &bundle, &[]);
+    fs::remove_dir_all(&collection).unwrap();
+    let out = dir.join("out.csv");
+    let args = [
+        "export".as_ref(),
+        "csv".as_ref(),
+        bundle.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ];
+    let (code, stderr) = crate::util::corpack_with_file_size_limit(64, &args);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("error[io]"), "{stderr}");
+    assert!(stderr.contains(&format!("{}: ", out.display())), "{stderr}");
+    assert_eq!(listing(dir.path()), ["sample.zip"]);
 }
 
 #[test]

@@ -57,6 +57,38 @@ pub fn corpack() -> Command {
     command
 }
 
+/// Runs corpack with `args` and its files limited to `limit` bytes, so that
+/// a write past it fails as on a full disk (`SIGXFSZ` ignored, the write
+/// fails with `EFBIG`); returns its exit code and its stderr.
+#[cfg(unix)]
+pub fn corpack_with_file_size_limit(
+    limit: u64,
+    args: &[impl AsRef<OsStr>],
+) -> (Option<i32>, String) {
+    use std::os::unix::process::CommandExt;
+
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("corpack"));
+    command.args(args);
+    // SAFETY: signal(2) and setrlimit(2) are async-signal-safe, so they
+    // may run between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stderr)
+}
+
 /// Packs `collection` into `bundle`, with `--source` for each of
 /// `sources`; the pack must succeed.
 pub fn pack(collection: &Path, bundle: &Path, sources: &[PathBuf]) {
