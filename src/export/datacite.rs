@@ -36,7 +36,8 @@ use super::mapping::{
     DisputingId, OriginId, PlainDate, collection_urn, contested_note, date_information,
     document_urn, is_xml_char, origin_id, provenance_note,
 };
-use super::verified::{self, RepositoryExportReport, VerifiedBundle};
+use super::records;
+use super::verified::{RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::License;
 use crate::collection::{
     Author, AuthorType, CollectionInfo, DisputingWork, Document, Role, WorkType,
@@ -61,7 +62,7 @@ pub fn export(
     force: bool,
     progress: &dyn Progress,
 ) -> Result<RepositoryExportReport> {
-    verified::export_json_records(
+    records::export_json_records(
         FORMAT,
         bundle,
         output,

@@ -33,7 +33,8 @@ use super::mapping::{
     DisputingId, OriginId, PlainDate, collection_urn, contested_note, date_information,
     document_urn, origin_id, provenance_note,
 };
-use super::verified::{self, RepositoryExportReport, VerifiedBundle};
+use super::records;
+use super::verified::{RepositoryExportReport, VerifiedBundle};
 use crate::collection::values::{LanguageTag, License};
 use crate::collection::{Author, AuthorType, CollectionInfo, DisputingWork, Document, Role};
 use crate::error::Result;
@@ -54,7 +55,7 @@ pub fn export(
     force: bool,
     progress: &dyn Progress,
 ) -> Result<RepositoryExportReport> {
-    verified::export_json_records(
+    records::export_json_records(
         FORMAT,
         bundle,
         output,

@@ -10,4 +10,5 @@ pub mod dspace;
 pub mod invenio;
 pub mod mapping;
 pub mod ocfl;
+pub mod records;
 pub mod verified;

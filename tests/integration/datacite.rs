@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::generated;
-use crate::util::{Dir, corpack, pack, repo_root, sample_collection, shared_dir};
+use crate::util::{
+    COLLECTION_HEADER, Dir, corpack, listing, pack, repo_root, sample_collection, shared_dir,
+};
 use crate::validators::validators;
 
 /// `corpack export FORMAT BUNDLE -o OUTPUT --json`, which must succeed.
@@ -40,6 +42,43 @@ fn seeds_bundle(dir: &Dir) -> PathBuf {
 }
 
 const TALK: &str = "documents/furr-2014-continuing-revolution.json";
+
+// Records are written as they are made: one that cannot be written (a full
+// disk), after others were, fails the export naming it, and leaves nothing
+// beside the bundle, not even the records written before it.
+#[cfg(unix)]
+#[test]
+fn a_record_that_cannot_be_written_leaves_no_output() {
+    let dir = Dir::new();
+    dir.create("c/a.txt", "A.\n");
+    dir.create("c/b.txt", "B.\n");
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n\n\
+             [[document]]\nid = \"b\"\ntitle = \"{}\"\nfile = \"b.txt\"\n",
+            "A long title".repeat(600)
+        ),
+    );
+    let bundle = dir.join("c.zip");
+    pack(&dir.join("c"), &bundle, &[]);
+    fs::remove_dir_all(dir.join("c")).unwrap();
+    let out = dir.join("out");
+    for format in ["datacite", "invenio"] {
+        let args: [&std::ffi::OsStr; 5] = [
+            "export".as_ref(),
+            format.as_ref(),
+            bundle.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ];
+        let (code, stderr) = crate::util::corpack_with_file_size_limit(4096, &args);
+        assert_eq!(code, Some(2), "{format}: {stderr}");
+        assert!(stderr.contains("error[io]"), "{format}: {stderr}");
+        assert!(stderr.contains("/documents/b.json: "), "{format}: {stderr}");
+        assert_eq!(listing(dir.path()), ["c.zip"], "{format}");
+    }
+}
 
 #[test]
 fn the_seeds_export_to_valid_datacite_records() {

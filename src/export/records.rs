@@ -1,0 +1,69 @@
+//! The exports of one JSON record per document and one for the collection
+//! (DataCite, InvenioRDM), each record written as soon as it is made.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
+use crate::collection::Document;
+use crate::error::{IoContext, Result};
+use crate::output::{AtomicDir, refuse_to_replace};
+use crate::progress::Progress;
+
+/// Exports the bundle at `bundle` as one JSON record for the collection
+/// (`collection.json`) and one per document (`documents/<id>.json`) in the
+/// directory `output`, unless the bundle does not verify. The directory is
+/// written whole beside `output` and put in its place
+/// ([`AtomicDir`]); a record is written as soon as it is made, so that one
+/// is held at a time (all made first, the records of 40,000 documents
+/// took 154 MiB for DataCite and 297 MiB for InvenioRDM).
+pub fn export_json_records(
+    format: &str,
+    bundle: &Path,
+    output: &Path,
+    force: bool,
+    progress: &dyn Progress,
+    collection_record: fn(&VerifiedBundle) -> serde_json::Value,
+    document_record: fn(&VerifiedBundle, &Document) -> serde_json::Value,
+) -> Result<RepositoryExportReport> {
+    refuse_to_replace(output, bundle)?;
+    let bundle = match verified::open(bundle, progress)? {
+        Opened::Verified(bundle) => bundle,
+        Opened::Refused(report) => {
+            return Ok(RepositoryExportReport::refused(format, output, report));
+        }
+    };
+    let target = AtomicDir::create(output, force)?;
+    let mut files = vec!["collection.json".to_string()];
+    write_json(&target.path().join(&files[0]), &collection_record(&bundle))?;
+    if !bundle.collection.documents.is_empty() {
+        let documents = target.path().join("documents");
+        fs::create_dir_all(&documents).at(&documents)?;
+    }
+    for document in &bundle.collection.documents {
+        let relative = format!("documents/{}.json", document.id);
+        write_json(
+            &target.path().join(&relative),
+            &document_record(&bundle, document),
+        )?;
+        files.push(relative);
+    }
+    target.commit()?;
+    Ok(RepositoryExportReport::written(
+        format, &bundle, output, files,
+    ))
+}
+
+/// Writes `value` to the new file `path` as pretty JSON and a line feed.
+fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
+    let mut out = BufWriter::new(File::create(path).at(path)?);
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .at(path)?;
+    out.write_all(b"\n").at(path)?;
+    out.into_inner()
+        .map_err(|error| error.into_error())
+        .at(path)
+        .map(drop)
+}
