@@ -13,7 +13,7 @@ use super::lock::{DirLock, lock_dir};
 use super::moves::Moves;
 use super::replace::{put_dir_in_place, rename_noreplace, reserve_aside};
 use super::stale::remove_stale;
-use super::sync::{sync_dir, sync_tree};
+use super::sync::{TreeSync, sync_dir};
 use super::temporaries::{Temporary, uninterrupted};
 use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir, temporary_error};
 use crate::error::{Error, IoContext, Result};
@@ -27,6 +27,8 @@ pub struct AtomicDir {
     _lock: DirLock,
     target: PathBuf,
     overwrite: bool,
+    /// Flushes the directory to disk before it is put in place.
+    tree_sync: TreeSync,
     /// Leaves the list after `temp` is removed.
     _listed: Temporary,
 }
@@ -53,11 +55,14 @@ impl AtomicDir {
                 break (temp, lock, listed);
             }
         };
+        // Before anything is written in it.
+        let tree_sync = TreeSync::begin(temp.path());
         Ok(AtomicDir {
             temp,
             _lock: lock,
             target: target.to_path_buf(),
             overwrite,
+            tree_sync,
             _listed: listed,
         })
     }
@@ -74,12 +79,13 @@ impl AtomicDir {
     /// synced, so the target is never half-written, nor left aside by an
     /// interruption; what another program makes at the target meanwhile
     /// is left as it is ([`Error::OutputConflict`]).
-    pub fn commit(self) -> Result<()> {
-        self.commit_by(&sync_tree)
+    pub fn commit(mut self) -> Result<()> {
+        let tree_sync = std::mem::take(&mut self.tree_sync);
+        self.commit_by(&|root| tree_sync.sync(root))
     }
 
-    /// [`AtomicDir::commit`], syncing the directory with `sync_tree`:
-    /// [`sync_tree`], but for tests.
+    /// [`AtomicDir::commit`], syncing the directory with `sync_tree`: its
+    /// [`TreeSync`], but for tests.
     fn commit_by(self, sync_tree: &dyn Fn(&Path) -> Result<()>) -> Result<()> {
         // Without it, the rename could reach the disk before what the
         // directory holds: a power cut would leave a target of empty or
@@ -93,6 +99,7 @@ impl AtomicDir {
             target,
             overwrite,
             _listed,
+            ..
         } = self;
         // Once it is the target, dropping it must not remove it; should it
         // not get there, put_dir_in_place removes it.
@@ -151,13 +158,15 @@ impl AtomicFiles {
     /// the file that makes the others count, as a power cut may still leave
     /// only those before it. The files are on disk before they move, and the
     /// moves once they are made.
-    pub fn commit(self, files: &[&str], replace: bool) -> Result<()> {
+    pub fn commit(mut self, files: &[&str], replace: bool) -> Result<()> {
+        let tree_sync = std::mem::take(&mut self.staging.tree_sync);
+        let sync_tree = |root: &Path| tree_sync.sync(root);
         self.commit_by(files, replace, &rename_noreplace, &sync_tree, &sync_dir)
     }
 
     /// [`AtomicFiles::commit`], moving each file into place with
-    /// `move_in`, [`rename_noreplace`], and syncing with [`sync_tree`] and
-    /// [`sync_dir`], but for tests.
+    /// `move_in`, [`rename_noreplace`], and syncing with `sync_tree`, its
+    /// [`TreeSync`], and [`sync_dir`], but for tests.
     fn commit_by(
         self,
         files: &[&str],
@@ -234,6 +243,7 @@ mod tests {
     use std::fs::{self, File};
     use std::io;
 
+    use super::super::sync::sync_tree;
     use super::*;
     use crate::output::testutil::names;
 

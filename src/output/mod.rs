@@ -63,7 +63,7 @@ pub use self::dir::{AtomicDir, AtomicFiles};
 pub use self::file::AtomicFile;
 pub(crate) use self::lock::still_named;
 pub(crate) use self::replace::{put_dir_in_place, rename_noreplace};
-pub(crate) use self::sync::{sync_dir, sync_tree};
+pub(crate) use self::sync::{TreeSync, sync_dir};
 pub use self::temporaries::{Interrupted, remove_temporaries};
 pub(crate) use self::temporaries::{Temporary, create_dirs_in_temporary, uninterrupted};
 

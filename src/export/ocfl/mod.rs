@@ -46,7 +46,7 @@ use crate::finding::Finding;
 use crate::ocfl::inventory::INVENTORY;
 use crate::ocfl::validate::validate_object;
 use crate::ocfl::{OBJECT_DECLARATION, SpecVersion, VersionNum};
-use crate::output::{refuse_to_replace, sync_tree, uninterrupted};
+use crate::output::{TreeSync, refuse_to_replace, uninterrupted};
 use crate::progress::{NoProgress, Progress};
 
 /// How to export.
@@ -166,6 +166,8 @@ pub fn export(
         None => VersionNum::FIRST,
     };
     let staging = Staging::new(&staging_places(object)?)?;
+    // Before anything is built in it.
+    let tree_sync = TreeSync::begin(staging.path());
     let object_dir = staging.path().join("object");
     let build_root = match &existing {
         Some(_) => staging.path().to_path_buf(),
@@ -211,7 +213,7 @@ pub fn export(
     if target == Target::Replace {
         write_old_target(staging.path(), object)?;
     }
-    sync_tree(staging.path())?;
+    tree_sync.sync(staging.path())?;
     report.head = Some(name.clone());
     report.created = inventory.head_version().map(|v| v.created.clone());
     // A signal waits for the renames: an object is never left with a
