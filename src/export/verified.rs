@@ -23,7 +23,6 @@ use crate::collection::values::Slug;
 use crate::collection::{Collection, Document};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
-use crate::output::refuse_to_replace;
 use crate::progress::Progress;
 use crate::verify::{self, Report, VerifyOptions};
 
@@ -276,59 +275,6 @@ impl RepositoryExportReport {
             files,
         }
     }
-}
-
-/// Exports the bundle at `bundle` as one JSON record for the collection
-/// (`collection.json`) and one per document (`documents/<id>.json`) in the
-/// directory `output`, unless the bundle does not verify.
-pub fn export_json_records(
-    format: &str,
-    bundle: &Path,
-    output: &Path,
-    force: bool,
-    progress: &dyn Progress,
-    collection_record: fn(&VerifiedBundle) -> serde_json::Value,
-    document_record: fn(&VerifiedBundle, &Document) -> serde_json::Value,
-) -> Result<RepositoryExportReport> {
-    refuse_to_replace(output, bundle)?;
-    let bundle = match open(bundle, progress)? {
-        Opened::Verified(bundle) => bundle,
-        Opened::Refused(report) => {
-            return Ok(RepositoryExportReport::refused(format, output, report));
-        }
-    };
-    let mut records = vec![("collection.json".to_string(), collection_record(&bundle))];
-    for document in &bundle.collection.documents {
-        records.push((
-            format!("documents/{}.json", document.id),
-            document_record(&bundle, document),
-        ));
-    }
-    let files = write_json_files(output, force, &records)?;
-    Ok(RepositoryExportReport::written(
-        format, &bundle, output, files,
-    ))
-}
-
-/// Writes JSON documents, `(path relative to the directory, value)`, into
-/// the directory `output`, atomically; returns the paths written.
-fn write_json_files(
-    output: &Path,
-    force: bool,
-    documents: &[(String, serde_json::Value)],
-) -> Result<Vec<String>> {
-    let target = crate::output::AtomicDir::create(output, force)?;
-    for (relative, value) in documents {
-        let path = target.path().join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).at(parent)?;
-        }
-        let mut text = serde_json::to_string_pretty(value).expect("JSON values serialize");
-        text.push('\n');
-        std::fs::write(&path, text).at(&path)?;
-    }
-    target.commit()?;
-    Ok(documents.iter().map(|(path, _)| path.clone()).collect())
 }
 
 #[cfg(test)]
