@@ -27,6 +27,8 @@
 use std::path::Path;
 
 use isolang::Language;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
@@ -68,7 +70,7 @@ pub fn export(
 
 /// The record of the collection. Its files are enabled: the bundle itself
 /// is the file to upload to it.
-pub fn collection_record(bundle: &VerifiedBundle) -> Value {
+pub(crate) fn collection_record(bundle: &VerifiedBundle) -> Record<WithMember<Vec<Part>>> {
     let info = &bundle.collection.info;
     let mut metadata = common(info);
     metadata.insert("resource_type".into(), json!({"id": "dataset"}));
@@ -104,26 +106,74 @@ pub fn collection_record(bundle: &VerifiedBundle) -> Value {
         json!([{"identifier": collection_urn(info), "scheme": "urn"}]),
     );
     metadata.insert("rights".into(), json!([license_rights(&info.license)]));
-    let parts: Vec<Value> = bundle
+    let parts: Vec<Part> = bundle
         .collection
         .documents
         .iter()
-        .map(|d| {
-            json!({
-                "identifier": document_urn(info, &d.id),
-                "scheme": "urn",
-                "relation_type": {"id": "haspart"},
-            })
+        .map(|d| Part {
+            identifier: document_urn(info, &d.id),
+            relation_type: HAS_PART,
+            scheme: "urn",
         })
         .collect();
-    if !parts.is_empty() {
-        metadata.insert("related_identifiers".into(), Value::Array(parts));
-    }
+    let metadata = WithMember {
+        object: metadata,
+        key: "related_identifiers",
+        value: (!parts.is_empty()).then_some(parts),
+    };
     record(metadata, true)
 }
 
+/// A document of the collection in its record's `related_identifiers`.
+/// Typed rather than a `Value`, whose two `Map`s take some 1.3 KB: a
+/// collection of 40,000 documents held 80 MB of them. Its fields are in
+/// the order of a `Map`'s keys, which is how the record is written.
+#[derive(Serialize)]
+pub(crate) struct Part {
+    identifier: String,
+    relation_type: RelationType,
+    scheme: &'static str,
+}
+
+/// How a [`Part`] relates to the collection.
+#[derive(Serialize)]
+pub(crate) struct RelationType {
+    id: &'static str,
+}
+
+const HAS_PART: RelationType = RelationType { id: "haspart" };
+
+/// A JSON object and one member more, if it has a value, written where
+/// its key sorts among the others', as a `Map` writes its keys.
+pub(crate) struct WithMember<T> {
+    object: Map<String, Value>,
+    key: &'static str,
+    value: Option<T>,
+}
+
+impl<T: Serialize> Serialize for WithMember<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        let mut member = self.value.as_ref().map(|value| (self.key, value));
+        for (key, value) in &self.object {
+            if let Some((member_key, member_value)) = member.filter(|(k, _)| *k < key.as_str()) {
+                map.serialize_entry(member_key, member_value)?;
+                member = None;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        if let Some((member_key, member_value)) = member {
+            map.serialize_entry(member_key, member_value)?;
+        }
+        map.end()
+    }
+}
+
 /// The record of one document; files are enabled when the bundle holds it.
-pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
+pub(crate) fn document_record(
+    bundle: &VerifiedBundle,
+    document: &Document,
+) -> Record<Map<String, Value>> {
     let info = &bundle.collection.info;
     let provenance = &document.provenance;
     let media_type = document.media_type_or_guess();
@@ -314,12 +364,37 @@ fn html_text(text: &str) -> String {
 }
 
 /// A record around its metadata: public, with files enabled or not.
-fn record(metadata: Map<String, Value>, files: bool) -> Value {
-    json!({
-        "access": {"record": "public", "files": "public"},
-        "files": {"enabled": files},
-        "metadata": metadata,
-    })
+fn record<M: Serialize>(metadata: M, files: bool) -> Record<M> {
+    Record {
+        access: Access {
+            files: "public",
+            record: "public",
+        },
+        files: Files { enabled: files },
+        metadata,
+    }
+}
+
+/// An InvenioRDM record. Its fields, and theirs, are in the order of a
+/// `Map`'s keys, in which the records were first written.
+#[derive(Serialize)]
+pub(crate) struct Record<M> {
+    access: Access,
+    files: Files,
+    metadata: M,
+}
+
+/// Who may see a [`Record`] and its files.
+#[derive(Serialize)]
+pub(crate) struct Access {
+    files: &'static str,
+    record: &'static str,
+}
+
+/// Whether a [`Record`] has files.
+#[derive(Serialize)]
+pub(crate) struct Files {
+    enabled: bool,
 }
 
 /// What every record's metadata has: publication date and publisher.
@@ -401,6 +476,38 @@ fn iso_639(code: &str) -> Option<Language> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_is_written_where_a_map_would_put_it() {
+        let object = |keys: &[&str]| -> Map<String, Value> {
+            keys.iter().map(|k| (k.to_string(), json!(k))).collect()
+        };
+        for keys in [
+            &[][..],
+            &["a"],
+            &["s"],
+            &["z"],
+            &["a", "s", "z"],
+            &["a", "b"],
+        ] {
+            for value in [None, Some(vec![1, 2])] {
+                let with = WithMember {
+                    object: object(keys),
+                    key: "r",
+                    value: value.clone(),
+                };
+                let mut map = object(keys);
+                if let Some(value) = value {
+                    map.insert("r".into(), json!(value));
+                }
+                assert_eq!(
+                    serde_json::to_string_pretty(&with).unwrap(),
+                    serde_json::to_string_pretty(&map).unwrap(),
+                    "{keys:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn short_titles_and_descriptions_are_lengthened() {

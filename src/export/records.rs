@@ -5,6 +5,8 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+use serde::Serialize;
+
 use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
 use crate::collection::Document;
 use crate::error::{IoContext, Result};
@@ -18,14 +20,14 @@ use crate::progress::Progress;
 /// ([`AtomicDir`]); a record is written as soon as it is made, so that one
 /// is held at a time (all made first, the records of 40,000 documents
 /// took 154 MiB for DataCite and 297 MiB for InvenioRDM).
-pub fn export_json_records(
+pub fn export_json_records<C: Serialize, D: Serialize>(
     format: &str,
     bundle: &Path,
     output: &Path,
     force: bool,
     progress: &dyn Progress,
-    collection_record: fn(&VerifiedBundle) -> serde_json::Value,
-    document_record: fn(&VerifiedBundle, &Document) -> serde_json::Value,
+    collection_record: fn(&VerifiedBundle) -> C,
+    document_record: fn(&VerifiedBundle, &Document) -> D,
 ) -> Result<RepositoryExportReport> {
     refuse_to_replace(output, bundle)?;
     let bundle = match verified::open(bundle, progress)? {
@@ -56,7 +58,7 @@ pub fn export_json_records(
 }
 
 /// Writes `value` to the new file `path` as pretty JSON and a line feed.
-fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
+fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
     let mut out = BufWriter::new(File::create(path).at(path)?);
     serde_json::to_writer_pretty(&mut out, value)
         .map_err(std::io::Error::from)
