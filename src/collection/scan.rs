@@ -162,12 +162,18 @@ pub fn scan(
 /// the files named by records that did not read.
 fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet<Cow<'a, Path>> {
     let canonical_root = loaded.dir.canonicalize().ok();
-    let mut referenced: HashSet<Cow<'a, Path>> = loaded
-        .unread_files
-        .iter()
-        .map(|file| Cow::Borrowed(Path::new(&**file)))
-        .collect();
     let listings = Listings::default();
+    let mut referenced: HashSet<Cow<'a, Path>> = HashSet::new();
+    for file in &loaded.unread_files {
+        referenced.insert(Cow::Borrowed(Path::new(&**file)));
+        // Under another Unicode form too, as a record that reads is found;
+        // a path with an empty component (`/etc`, `a//b`) names nothing
+        // inside.
+        if !file.split('/').any(str::is_empty) {
+            let named = named_paths(&loaded.dir, file, &listings);
+            referenced.extend(named.into_iter().map(|path| Cow::Owned(path.into())));
+        }
+    }
     for (index, location) in located.locations.iter().enumerate() {
         let found = match location {
             Location::Held(found) => found,
@@ -350,6 +356,30 @@ file = "docs/a.txt"
             ]
         );
         assert_eq!(scanned(root, true).len(), found.len());
+    }
+
+    #[test]
+    fn the_file_of_a_record_that_does_not_read_is_referenced_in_any_unicode_form() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let unread = "\n[[document]]\nid = \"b\"\ntitle = \"B\"\nfile = \"caf\u{e9}.txt\"\n\
+                      [document.provenance]\ndate = \"1937-13\"\n";
+        fs::write(root.join(COLLECTION_FILE), format!("{RECORDS}{unread}")).unwrap();
+        fs::create_dir_all(root.join("docs")).unwrap();
+        fs::write(root.join("docs/a.txt"), "a").unwrap();
+        // Under its NFD name, as macOS made it.
+        fs::write(root.join("cafe\u{301}.txt"), "b").unwrap();
+        fs::write(root.join("stray.txt"), "c").unwrap();
+        let loaded = crate::collection::load_partly(root)
+            .unwrap()
+            .loaded
+            .unwrap();
+        let (located, _) = locate_all(&loaded, &[], false);
+        let found: Vec<(Code, String)> = scan(&loaded, &located, &NamePolicy::default(), false)
+            .into_iter()
+            .map(|f| (f.code, f.path))
+            .collect();
+        assert_eq!(found, [(Code::UnreferencedFile, "stray.txt".to_string())]);
     }
 
     #[cfg(unix)]
