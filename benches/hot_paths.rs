@@ -231,6 +231,7 @@ fn records_and_metadata(c: &mut Criterion) {
             corpack::rocrate::write_metadata_json(
                 &collection.info,
                 &documents.as_slice(),
+                None,
                 &mut out,
             )
             .unwrap();

@@ -248,7 +248,7 @@ pub fn build(
         // The pretty printer writes a few bytes at a time.
         let copy = copy.map(|pipe| io::BufWriter::with_capacity(PIPE_BUFFER, pipe));
         let mut tee = Tee { out, copy };
-        rocrate::write_metadata_json(&loaded.info, &packed, &mut tee)
+        rocrate::write_metadata_json(&loaded.info, &packed, Some(spill_dir), &mut tee)
     };
     let write_preview = |out: &mut dyn io::Write| {
         let copy = copy_from.lock().expect("no writer panicked").take();

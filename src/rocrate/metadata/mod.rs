@@ -14,6 +14,7 @@ mod root;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
@@ -35,14 +36,16 @@ use crate::collection::CollectionInfo;
 /// describe; writing to memory cannot fail otherwise.
 pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> io::Result<String> {
     let mut text = Vec::new();
-    write_metadata_json(info, &documents, &mut text)?;
+    write_metadata_json(info, &documents, None, &mut text)?;
     Ok(String::from_utf8(text).expect("serde_json writes UTF-8"))
 }
 
 /// Writes the text of `ro-crate-metadata.json` to `out`, a document at a
-/// time: what is held in memory is the contextual entities (people,
+/// time: what is held until the end is the contextual entities (people,
 /// places, works, licences, the documents catalogued but not held), not
-/// the data entities. `out` should be buffered.
+/// the data entities, and with a `spill_dir` only their `@id`s and places
+/// in memory, their texts in an unnamed file there. `out` should be
+/// buffered.
 ///
 /// Records that break the collection's rules may not be described: one
 /// disputed by a document that is not among `documents` is an error of
@@ -50,6 +53,7 @@ pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> io:
 pub fn write_metadata_json(
     info: &CollectionInfo,
     documents: &dyn PackedDocuments,
+    spill_dir: Option<&Path>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let order = crate_order(documents);
@@ -86,7 +90,10 @@ pub fn write_metadata_json(
         },
     ];
     write_root(graph.slot()?, depth, root, lists)?;
-    let mut contextual = Contextual::default();
+    let mut contextual = match spill_dir {
+        Some(dir) => Contextual::spilled_in(dir)?,
+        None => Contextual::default(),
+    };
     for document in documents.documents(&order) {
         let document = document?;
         let entity = describe_document(&document, &ids, &mut contextual);
@@ -96,13 +103,11 @@ pub fn write_metadata_json(
             contextual.add(entity);
         }
     }
-    contextual.add_all(root_contextual);
+    contextual.add_all(root_contextual)?;
     for entity in terms::ad_hoc_term_entities() {
         contextual.add(into_map(entity));
     }
-    for text in contextual.texts() {
-        graph.element_pretty(text)?;
-    }
+    contextual.write_each(&mut |text| graph.element_pretty(text))?;
     graph.close()?;
     top.close()?;
     out.write_all(b"\n")

@@ -42,7 +42,7 @@ pub fn write_preview_html(
     documents: &dyn PackedDocuments,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut json = |out: &mut dyn Write| write_metadata_json(info, documents, out);
+    let mut json = |out: &mut dyn Write| write_metadata_json(info, documents, None, out);
     write_head(info, &mut json, out)?;
     write_documents(documents, out)
 }
