@@ -185,13 +185,18 @@ impl<'a> Graph<'a> {
         let descriptor_ids = descriptor
             .as_ref()
             .map(|d| (ids(d, "conformsTo"), ids(d, "about")));
-        let root_id = find_root(
+        // Parsed once: the root lists every file, the largest entity.
+        let mut root = None;
+        find_root(
             descriptor_ids
                 .as_ref()
                 .map(|(conforms_to, about)| (conforms_to.as_slice(), about.as_slice())),
-            |id| self.get(id).map(|root| has_type(&root, "Dataset")),
+            |id| {
+                let is_dataset = has_type(root.insert(self.get(id)?), "Dataset");
+                Some(is_dataset)
+            },
         )?;
-        Ok(self.get(&root_id).expect("find_root found it"))
+        Ok(root.expect("find_root found it"))
     }
 }
 
