@@ -155,8 +155,7 @@ impl Contextual {
                 let Ok(text) = self.texts.read(*entry.get(), &mut buffer) else {
                     return;
                 };
-                let mut existing = serde_json::from_str(text)
-                    .expect("the text of an entity as serde_json wrote it");
+                let mut existing = parse(text);
                 merge(&mut existing, entity);
                 entry.insert(self.texts.append(&pretty(&existing)));
             }
@@ -166,9 +165,7 @@ impl Contextual {
     /// Adds the entities of `other`, as [`Contextual::add`] would each.
     pub(crate) fn add_all(&mut self, mut other: Contextual) -> io::Result<()> {
         other.write_each(&mut |text| {
-            self.add(
-                serde_json::from_str(text).expect("the text of an entity as serde_json wrote it"),
-            );
+            self.add(parse(text));
             Ok(())
         })
     }
@@ -188,6 +185,11 @@ impl Contextual {
 
 fn pretty(entity: &Map<String, Value>) -> String {
     serde_json::to_string_pretty(entity).expect("a Map of strings serializes")
+}
+
+/// The entity whose text [`pretty`] wrote.
+fn parse(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).expect("the text of an entity as serde_json wrote it")
 }
 
 /// Merges `entity` into `existing`: each value of a property both have
