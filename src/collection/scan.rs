@@ -325,6 +325,14 @@ file = "docs/a.txt"
             .collect()
     }
 
+    /// What `scan` finds with the default names policy, by code and path.
+    fn codes_and_paths(loaded: &LoadedCollection, located: &Located) -> Vec<(Code, String)> {
+        scan(loaded, located, &NamePolicy::default(), false)
+            .into_iter()
+            .map(|f| (f.code, f.path))
+            .collect()
+    }
+
     #[test]
     fn unreferenced_system_and_empty_are_named() {
         let dir = tempfile::tempdir().unwrap();
@@ -375,10 +383,7 @@ file = "docs/a.txt"
             .loaded
             .unwrap();
         let (located, _) = locate_all(&loaded, &[], false);
-        let found: Vec<(Code, String)> = scan(&loaded, &located, &NamePolicy::default(), false)
-            .into_iter()
-            .map(|f| (f.code, f.path))
-            .collect();
+        let found = codes_and_paths(&loaded, &located);
         assert_eq!(found, [(Code::UnreferencedFile, "stray.txt".to_string())]);
     }
 
@@ -430,10 +435,7 @@ file = "docs/a.txt"
         let loaded = load(&root).unwrap();
         let (located, errors) = locate_all(&loaded, &[], false);
         assert_eq!(errors.len(), named.len(), "{errors:?}");
-        let found: Vec<(Code, String)> = scan(&loaded, &located, &NamePolicy::default(), false)
-            .into_iter()
-            .map(|f| (f.code, f.path))
-            .collect();
+        let found = codes_and_paths(&loaded, &located);
         assert_eq!(
             found,
             [
