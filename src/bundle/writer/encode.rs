@@ -16,7 +16,8 @@ use crate::error::{Error, Result};
 /// How much of a file's start is trial-compressed to choose store or deflate.
 pub(super) const SAMPLE: usize = 64 << 10;
 /// Compressed data held in memory before it spills to a temporary file.
-const SPILL_AT: usize = 4 << 20;
+/// Small in unit tests, so that files of a few chunks spill.
+const SPILL_AT: usize = if cfg!(test) { 64 << 10 } else { 4 << 20 };
 
 /// The trial's zlib-rs level. Level 1 (`deflate_quick`) codes with fixed
 /// Huffman tables only, so it found no saving in text of few distinct
@@ -134,6 +135,11 @@ impl Compressed {
             Compressed::Memory(data) => data.len(),
             Compressed::Spilled { .. } => 0,
         }
+    }
+
+    /// Whether it holds a file open.
+    pub(super) fn holds_file(&self) -> bool {
+        matches!(self, Compressed::Spilled { .. })
     }
 
     pub(super) fn len(&self) -> u64 {

@@ -226,6 +226,7 @@ impl ArchiveWriter {
                 offset: self.offset,
                 waiting: BTreeMap::new(),
                 waiting_bytes: 0,
+                waiting_spills: 0,
             }),
             turn: Condvar::new(),
             failed: AtomicBool::new(false),
@@ -645,6 +646,35 @@ mod tests {
         writer.add_files(&sources, &on_file, &|_| {}).unwrap();
         let most_waiting = most_waiting.into_inner();
         assert!(most_waiting <= 2 * MAX_WAITING_FILES, "{most_waiting}");
+    }
+
+    /// A large file that deflates, then files that each spill their
+    /// compressed data to a file: while the first deflates, the others
+    /// wait in turn with at most a few spill files open.
+    #[test]
+    fn few_spill_files_are_open_behind_a_large_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // Hex digits deflate by about half: a file of a few chunks of them
+        // spills (see `SPILL_AT`).
+        let hex = |seed, len: usize| hex::encode(noise(seed, len / 2)).into_bytes();
+        let files = std::iter::once(hex(1, 16 * CHUNK))
+            .chain((2..24).map(|seed| hex(seed, CHUNK + 4096)))
+            .collect::<Vec<_>>();
+        let sources = written_as_files(dir.path(), files);
+        let threads = 2;
+        let mut writer = writer(dir.path(), threads);
+        let table = Arc::clone(&writer.entries);
+        let most_waiting = AtomicUsize::new(0);
+        let on_file = |index: usize, _: &[u8; 32]| {
+            most_waiting.fetch_max(index - table.len(), Ordering::Relaxed);
+            Ok(())
+        };
+        writer.add_files(&sources, &on_file, &|_| {}).unwrap();
+        let most_waiting = most_waiting.into_inner();
+        assert!(
+            most_waiting <= placing::MAX_WAITING_SPILLS + 2 * threads,
+            "{most_waiting}"
+        );
     }
 
     /// A failure to write the entry table stops the workers: the files
