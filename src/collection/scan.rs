@@ -9,8 +9,8 @@
 //! files themselves (`collection.toml`, and `collection.csv`, the CSV form
 //! of the records kept beside it, as `seeds/` keeps its `export csv`) are
 //! not reported, nor is what a record names that cannot be packed (a link
-//! leading out, a FIFO, a directory and all it holds): its record's error
-//! is about it. Names that are not UTF-8 are judged by the names policy
+//! leading out, a FIFO, a directory and all it holds), nor what a link it
+//! names leads to inside: its record's error is about it. Names that are not UTF-8 are judged by the names policy
 //! (`non-utf8`), as are the targets of symbolic links that records reach
 //! through.
 
@@ -158,8 +158,9 @@ pub fn scan(
 /// The paths under the collection directory (relative) that records
 /// name: each file packed as found, and the target of each link followed
 /// to a file inside it; what a record names that cannot be packed (a link
-/// leading out, a directory, ...), which its record's error is about; and
-/// the files named by records that did not read.
+/// leading out, a directory, ...), and what such a link leads to inside,
+/// which its record's error is about; and the files named by records that
+/// did not read.
 fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet<Cow<'a, Path>> {
     let canonical_root = loaded.dir.canonicalize().ok();
     let listings = Listings::default();
@@ -188,7 +189,21 @@ fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet
                 in_collection: true,
             } => {
                 let named = named_paths(&loaded.dir, loaded.records.file(index), &listings);
-                referenced.extend(named.into_iter().map(|path| Cow::Owned(path.into())));
+                for path in named {
+                    // What a link leads to inside (a FIFO, a directory and
+                    // all it holds) is that record's error too.
+                    let full = loaded.dir.join(&path);
+                    let target = (full.symlink_metadata().ok())
+                        .filter(|metadata| metadata.file_type().is_symlink())
+                        .and_then(|_| full.canonicalize().ok());
+                    if let Some(target) = canonical_root
+                        .as_deref()
+                        .and_then(|root| target?.strip_prefix(root).ok().map(Path::to_path_buf))
+                    {
+                        referenced.insert(Cow::Owned(target));
+                    }
+                    referenced.insert(Cow::Owned(path.into()));
+                }
                 continue;
             }
         };
@@ -403,6 +418,8 @@ file = "docs/a.txt"
             "sub/folder",
             "sub/deeper/caf\u{e9}.txt",
             "e\u{301}\u{327}.txt",
+            "to-pipe.txt",
+            "to-folder.txt",
         ];
         for (index, file) in named.iter().enumerate() {
             records.push_str(&format!(
@@ -420,6 +437,15 @@ file = "docs/a.txt"
         symlink("../outside.txt", root.join("out.txt")).unwrap();
         symlink("nowhere", root.join("broken.txt")).unwrap();
         symlink("loop.txt", root.join("loop.txt")).unwrap();
+        // Links to what cannot be packed, whose targets are the records'
+        // errors and not unreferenced files.
+        fs::create_dir_all(root.join("fifos")).unwrap();
+        fs::create_dir_all(root.join("linked/inner")).unwrap();
+        fs::write(root.join("linked/inner/three.txt"), "3").unwrap();
+        let fifo = root.join("fifos/other-pipe");
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::RUSR).unwrap();
+        symlink("fifos/other-pipe", root.join("to-pipe.txt")).unwrap();
+        symlink("linked", root.join("to-folder.txt")).unwrap();
         rustix::fs::mkfifoat(rustix::fs::CWD, root.join("pipe"), rustix::fs::Mode::RUSR).unwrap();
         // Under its NFD name, as macOS made it.
         symlink("nowhere", root.join("sub/deeper/cafe\u{301}.txt")).unwrap();
