@@ -351,22 +351,10 @@ pub fn pack(
 
 /// Fails if `output` would be written inside one of `dirs`, which pack
 /// only reads (its temporary file too would be made there), or is one of
-/// them or holds one. Where `output` is, is worked out from its nearest
-/// directory that exists, so that an output in directories not made yet is
-/// refused as well, before anything is made.
+/// them or holds one (see [`output::written_path`]).
 fn refuse_output_inside(output: &Path, dirs: &[&Path]) -> Result<()> {
-    // A directory there (a file is never put in its place) is judged by
-    // its real path; otherwise the file is written into its parent, and a
-    // link at its name is replaced, not followed.
-    let written = match output.canonicalize() {
-        Ok(real) if real.is_dir() => Some(real),
-        _ => match output.file_name() {
-            Some(name) => output::real_path(&output::parent_dir(output)).map(|p| p.join(name)),
-            None => output::real_path(output),
-        },
-    };
     // No directory above it can be found: it fails when made.
-    let Some(written) = written else {
+    let Some(written) = output::written_path(output) else {
         return Ok(());
     };
     for dir in dirs {

@@ -91,31 +91,37 @@ pub fn refuse_directory(target: &Path) -> Result<()> {
 /// reads: if it is the same file or directory, a directory holding it
 /// (which `--force` would replace), or a place inside it.
 pub fn refuse_to_replace(output: &Path, input: &Path) -> Result<()> {
-    let refused = || Error::OutputOverInput {
-        output: output.to_path_buf(),
-        input: input.to_path_buf(),
-    };
     // A missing input fails when it is read.
     let Ok(read) = input.canonicalize() else {
         return Ok(());
     };
-    let written = match output.canonicalize() {
-        Ok(written) => written,
-        Err(_) => {
-            let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
-                return Err(refused());
-            };
-            // No directory above it can be found: it fails when made.
-            let Some(parent) = real_path(parent) else {
-                return Ok(());
-            };
-            parent.join(name)
-        }
+    // No directory above it can be found: it fails when made.
+    let Some(written) = written_path(output) else {
+        return Ok(());
     };
     if read.starts_with(&written) || written.starts_with(&read) {
-        return Err(refused());
+        return Err(Error::OutputOverInput {
+            output: output.to_path_buf(),
+            input: input.to_path_buf(),
+        });
     }
     Ok(())
+}
+
+/// Where writing `output` puts what is written, worked out from its
+/// nearest directory that exists, so that an output in directories not
+/// made yet is judged before anything is made. A directory there (a file
+/// is never put in its place) is judged by its real path; otherwise the
+/// output goes into its parent, and a link at its name is replaced, not
+/// followed. `None` when no directory above it can be found.
+pub(crate) fn written_path(output: &Path) -> Option<PathBuf> {
+    match output.canonicalize() {
+        Ok(real) if real.is_dir() => Some(real),
+        _ => match output.file_name() {
+            Some(name) => real_path(&parent_dir(output)).map(|parent| parent.join(name)),
+            None => real_path(output),
+        },
+    }
 }
 
 /// Where `path` is, or would be once the directories it names were made:
@@ -205,6 +211,16 @@ mod tests {
         assert!(refused(&bag.join("new/deeper/export"), &bag));
         assert!(refused(&bag.join("new/../export"), &bag));
         assert!(!refused(&bag.join("new/../../out"), &bag));
+        // A link at the output's name is replaced, not followed.
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.csv");
+            std::os::unix::fs::symlink("bundle.zip", &link).unwrap();
+            assert!(!refused(&link, &bundle));
+            let bag_link = dir.path().join("bag-link");
+            std::os::unix::fs::symlink("bag", &bag_link).unwrap();
+            assert!(refused(&bag_link, &bag));
+        }
     }
 
     #[test]
