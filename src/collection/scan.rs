@@ -10,9 +10,9 @@
 //! of the records kept beside it, as `seeds/` keeps its `export csv`) are
 //! not reported, nor is what a record names that cannot be packed (a link
 //! leading out, a FIFO, a directory and all it holds), nor what a link it
-//! names leads to inside: its record's error is about it. Names that are not UTF-8 are judged by the names policy
-//! (`non-utf8`), as are the targets of symbolic links that records reach
-//! through.
+//! names leads to inside: its record's error is about it. Names that are
+//! not UTF-8 are judged by the names policy (`non-utf8`), as are the
+//! targets of symbolic links that records reach through.
 
 use std::borrow::Cow;
 use std::collections::HashSet;

@@ -20,8 +20,8 @@ use crate::error::Result;
 /// worker waits for the turn of its entry. Behind a large file that
 /// deflates, the workers with small files reach it: at 64 MiB, a pack of
 /// 10,000 small files after a 300 MiB text peaked at 95 MiB, and at 16 MiB
-/// at 42 MiB, in 7.9 s rather than 6.8 s. Small in unit tests, so that they
-/// reach the limit.
+/// at 42 MiB, in 6.5-8.2 s against 6.7-7.0 s. Small in unit tests, so that
+/// they reach the limit.
 const MAX_WAITING: usize = if cfg!(test) { 256 << 10 } else { 16 << 20 };
 
 /// How many entries encoded before their turn may each hold a spill file
