@@ -629,22 +629,28 @@ mod tests {
     /// A small file then only large ones: the small file's SHA-512 waits
     /// in its worker's batch, and the files after it must not all wait in
     /// memory with it for the table.
-    #[test]
-    fn few_files_wait_for_a_small_one_before_large_ones() {
+    /// Adds `files` with `threads` workers; returns the most files read
+    /// and not yet in the entry table at once.
+    fn most_read_ahead_of_the_table(files: Vec<Vec<u8>>, threads: usize) -> usize {
         let dir = tempfile::tempdir().unwrap();
-        let files = std::iter::once(b"small".to_vec())
-            .chain((1..40).map(|seed| noise(seed, CHUNK + 1)))
-            .collect::<Vec<_>>();
         let sources = written_as_files(dir.path(), files);
-        let mut writer = writer(dir.path(), 2);
+        let mut writer = writer(dir.path(), threads);
         let table = Arc::clone(&writer.entries);
-        let most_waiting = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
         let on_file = |index: usize, _: &[u8; 32]| {
-            most_waiting.fetch_max(index - table.len(), Ordering::Relaxed);
+            most.fetch_max(index - table.len(), Ordering::Relaxed);
             Ok(())
         };
         writer.add_files(&sources, &on_file, &|_| {}).unwrap();
-        let most_waiting = most_waiting.into_inner();
+        most.into_inner()
+    }
+
+    #[test]
+    fn few_files_wait_for_a_small_one_before_large_ones() {
+        let files = std::iter::once(b"small".to_vec())
+            .chain((1..40).map(|seed| noise(seed, CHUNK + 1)))
+            .collect();
+        let most_waiting = most_read_ahead_of_the_table(files, 2);
         assert!(most_waiting <= 2 * MAX_WAITING_FILES, "{most_waiting}");
     }
 
@@ -653,24 +659,14 @@ mod tests {
     /// wait in turn with at most a few spill files open.
     #[test]
     fn few_spill_files_are_open_behind_a_large_file() {
-        let dir = tempfile::tempdir().unwrap();
         // Hex digits deflate by about half: a file of a few chunks of them
         // spills (see `SPILL_AT`).
         let hex = |seed, len: usize| hex::encode(noise(seed, len / 2)).into_bytes();
         let files = std::iter::once(hex(1, 16 * CHUNK))
             .chain((2..24).map(|seed| hex(seed, CHUNK + 4096)))
-            .collect::<Vec<_>>();
-        let sources = written_as_files(dir.path(), files);
+            .collect();
         let threads = 2;
-        let mut writer = writer(dir.path(), threads);
-        let table = Arc::clone(&writer.entries);
-        let most_waiting = AtomicUsize::new(0);
-        let on_file = |index: usize, _: &[u8; 32]| {
-            most_waiting.fetch_max(index - table.len(), Ordering::Relaxed);
-            Ok(())
-        };
-        writer.add_files(&sources, &on_file, &|_| {}).unwrap();
-        let most_waiting = most_waiting.into_inner();
+        let most_waiting = most_read_ahead_of_the_table(files, threads);
         assert!(
             most_waiting <= placing::MAX_WAITING_SPILLS + 2 * threads,
             "{most_waiting}"
