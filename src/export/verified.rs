@@ -68,14 +68,25 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
         .read_all(ROCRATE_METADATA)
         .map_err(|e| unreadable(e.to_string()))?;
     let json = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8".into()))?;
-    let collection = crate::rocrate::read_collection(&json).map_err(unreadable)?;
-    let broken = broken_rules(&collection);
-    if !broken.is_empty() {
+    // Records that do not read as corpack's, like records that break the
+    // rules of collection.toml, are the bundle's fault, not a failure to
+    // read it: findings, and the export refused (exit status 1).
+    let (collection, broken) = match crate::rocrate::read_collection(&json) {
+        Ok(collection) => {
+            let broken = broken_rules(&collection);
+            (Some(collection), broken)
+        }
+        Err(message) => {
+            let unread = Finding::error(Code::RocrateInvalid, ROCRATE_METADATA, message);
+            (None, vec![unread])
+        }
+    };
+    let Some(collection) = collection.filter(|_| broken.is_empty()) else {
         let mut report = report;
         report.valid = false;
         report.findings.extend(broken);
         return Ok(Opened::Refused(report));
-    }
+    };
     let by_id = collection
         .documents
         .iter()

@@ -614,12 +614,19 @@ fn an_invalid_bundle_is_refused_and_nothing_is_written() {
 }
 
 // A bag edited by hand so that its records break the rules of
-// collection.toml verifies (verify does not judge records), but no export
-// takes it: each refuses it with the rule's finding.
+// collection.toml, or do not read as records, verifies (verify does not
+// judge records), but no export takes it: each refuses it with a finding
+// on the crate, exit status 1, as for any bundle that is not valid.
 #[test]
 fn records_that_break_the_collection_s_rules_are_refused() {
     type Edit = fn(&mut Value);
-    let edits: [(&str, Edit); 3] = [
+    let edits: [(&str, Edit); 4] = [
+        (
+            "document \"claim\": dateCreated: invalid EDTF date \"not-a-date\"",
+            |graph| {
+                entity(graph, "documents/claim.txt")["dateCreated"] = "not-a-date".into();
+            },
+        ),
         ("duplicate id `claim`", |graph| {
             entity(graph, "documents/answer.txt")["identifier"] = "claim".into();
         }),
