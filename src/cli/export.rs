@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::args::{ExportArgs, ExportFormat};
 use super::progress::Bar;
-use super::{Outcome, count, print_json, print_text};
+use super::{Outcome, count, counted, print_json, print_text};
 use corpack::export::csv;
 use corpack::export::ocfl::{self, OcflAction, OcflExportOptions};
 use corpack::export::verified::RepositoryExportReport;
@@ -40,16 +40,16 @@ fn export_csv(args: &ExportArgs) -> anyhow::Result<Outcome> {
         }
         if report.written {
             text.push_str(&format!(
-                "exported {} documents of {} to {}\n",
-                report.documents,
+                "exported {} of {} to {}\n",
+                counted(report.documents as u64, "document"),
                 report.source.display(),
                 report.output.display()
             ));
         } else {
             text.push_str(&format!(
-                "refused: {} has {} errors (above); nothing was written\n",
+                "refused: {} has {} (above); nothing was written\n",
                 report.source.display(),
-                count(&report.findings, Severity::Error)
+                counted(count(&report.findings, Severity::Error) as u64, "error")
             ));
         }
         print_text(&text)?;
@@ -82,19 +82,23 @@ fn export_ocfl(args: &ExportArgs) -> anyhow::Result<Outcome> {
         let object = report.object.display();
         text.push_str(&match report.action {
             OcflAction::Created => format!(
-                "created the OCFL object {id} in {object}: {head} holds {} files\n",
-                report.files
+                "created the OCFL object {id} in {object}: {head} holds {}\n",
+                counted(report.files as u64, "file")
             ),
             OcflAction::VersionAdded => format!(
-                "added {head} to the OCFL object {id} in {object}: {} files, {} new ({} bytes), {} already stored\n",
-                report.files, report.content_files_added, report.content_bytes_added, report.deduplicated
+                "added {head} to the OCFL object {id} in {object}: {}, {} new ({}), {} already stored\n",
+                counted(report.files as u64, "file"),
+                report.content_files_added,
+                counted(report.content_bytes_added, "byte"),
+                report.deduplicated
             ),
             OcflAction::Unchanged => format!(
                 "nothing to do: the head {head} of the OCFL object {id} in {object} already holds this bundle\n"
             ),
             OcflAction::Refused if report.object_findings.is_empty() => format!(
-                "refused: {} has errors (above); nothing was written\n",
-                report.bundle.display()
+                "refused: {} has {} (above); nothing was written\n",
+                report.bundle.display(),
+                counted(count(&report.bundle_findings, Severity::Error) as u64, "error")
             ),
             OcflAction::Refused => format!(
                 "refused: {object} is not a valid OCFL object; nothing was written\n"
@@ -127,20 +131,20 @@ fn repository(run: Exporter, args: &ExportArgs) -> anyhow::Result<Outcome> {
         }
         if report.exported {
             text.push_str(&format!(
-                "exported {} as {} into {}: {} documents ({} held, {} metadata only), {} files\n",
+                "exported {} as {} into {}: {} ({} held, {} metadata only), {}\n",
                 report.bundle.display(),
                 report.format,
                 report.output.display(),
-                report.documents,
+                counted(report.documents as u64, "document"),
                 report.held,
                 report.not_held,
-                report.files.len(),
+                counted(report.files.len() as u64, "file"),
             ));
         } else {
             text.push_str(&format!(
-                "refused: {} has {} errors (above); nothing was written\n",
+                "refused: {} has {} (above); nothing was written\n",
                 report.bundle.display(),
-                count(&report.findings, Severity::Error)
+                counted(count(&report.findings, Severity::Error) as u64, "error")
             ));
         }
         print_text(&text)?;

@@ -10,7 +10,7 @@ use corpack::import::{CollectionFields, ImportReport};
 
 use super::args::{CollectionFieldArgs, CommonArgs, ImportBagArgs, ImportCsvArgs};
 use super::progress::Bar;
-use super::{Outcome, print_json, print_text};
+use super::{Outcome, counted, print_json, print_text};
 
 fn fields(args: &CollectionFieldArgs) -> CollectionFields {
     CollectionFields {
@@ -65,13 +65,13 @@ fn import(
             eprintln!("{warning}");
         }
         print_text(&format!(
-            "imported {} documents into {}: {} files copied, {} checksums recorded, {} \
+            "imported {} into {}: {} copied, {} recorded, {} \
              catalogued without their file, {} with neither file nor sha256 (pack must find \
              their files)\n",
-            report.documents,
+            counted(report.documents as u64, "document"),
             report.collection.display(),
-            report.files_copied,
-            report.checksums_recorded,
+            counted(report.files_copied as u64, "file"),
+            counted(report.checksums_recorded as u64, "checksum"),
             report.not_held.len(),
             report.files_needed.len(),
         ))?;

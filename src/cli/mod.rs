@@ -111,13 +111,13 @@ fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
             );
         }
         print_text(&format!(
-            "packed {} into {}: {} documents held, {} catalogued but not held, {} payload files, {} bytes\n",
+            "packed {} into {}: {} held, {} catalogued but not held, {}, {}\n",
             report.collection,
             report.output.display(),
-            report.held,
+            counted(report.held as u64, "document"),
             report.not_held,
-            report.payload_files,
-            report.bundle_size,
+            counted(report.payload_files as u64, "payload file"),
+            counted(report.bundle_size, "byte"),
         ))?;
     }
     Ok(Outcome::Success)
@@ -153,8 +153,9 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
             "completeness and Payload-Oxum only".to_string()
         } else {
             format!(
-                "{} files, {} bytes checked",
-                report.files_checked, report.bytes_checked
+                "{}, {} checked",
+                counted(report.files_checked, "file"),
+                counted(report.bytes_checked, "byte")
             )
         };
         let standard = match &report.ocfl_version {
@@ -162,8 +163,10 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
             None => format!("BagIt {}", report.bagit_version.as_deref().unwrap_or("?")),
         };
         text.push_str(&format!(
-            "{verdict}: {} ({standard}; {checked}; {errors} errors, {warnings} warnings)\n",
+            "{verdict}: {} ({standard}; {checked}; {}, {})\n",
             report.location.display(),
+            counted(errors as u64, "error"),
+            counted(warnings as u64, "warning"),
         ));
         print_text(&text)?;
     }
@@ -194,14 +197,14 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let verdict = if report.valid { "valid" } else { "invalid" };
         let strict_errors = count(&report.warnings, Severity::Error);
         text.push_str(&format!(
-            "{verdict}: {} ({} documents: {} held, {} catalogued but not held, {} whose file cannot be packed; {} errors, {} warnings)\n",
+            "{verdict}: {} ({}: {} held, {} catalogued but not held, {} whose file cannot be packed; {}, {})\n",
             report.location.display(),
-            report.documents,
+            counted(report.documents as u64, "document"),
             report.held,
             report.not_held,
             report.not_packable,
-            report.errors.len() + strict_errors,
-            report.warnings.len() - strict_errors,
+            counted((report.errors.len() + strict_errors) as u64, "error"),
+            counted((report.warnings.len() - strict_errors) as u64, "warning"),
         ));
         print_text(&text)?;
     }
@@ -222,9 +225,9 @@ fn show(args: &ShowArgs) -> anyhow::Result<Outcome> {
         let mut text = table::documents(&report.documents);
         if report.documents.len() < report.total {
             text.push_str(&format!(
-                "{} of {} documents match\n",
+                "{} of {} match\n",
                 report.documents.len(),
-                report.total
+                counted(report.total as u64, "document")
             ));
         }
         print_text(&text)?;
@@ -234,6 +237,13 @@ fn show(args: &ShowArgs) -> anyhow::Result<Outcome> {
 
 pub(crate) fn count(findings: &[corpack::finding::Finding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
+}
+
+/// `number` and `noun`, its plural unless `number` is 1: "1 error",
+/// "2 errors", "0 errors".
+pub(crate) fn counted(number: u64, noun: &str) -> String {
+    let plural = if number == 1 { "" } else { "s" };
+    format!("{number} {noun}{plural}")
 }
 
 pub(crate) fn print_json<T: Serialize>(value: &T) -> io::Result<()> {

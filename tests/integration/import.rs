@@ -220,7 +220,7 @@ fn a_missing_checksum_is_computed_and_recorded() {
     let csv = dir.create("m.csv", "filename,dc.title\nobjects/a.txt,A\n");
     import_csv(&csv, &dir.join("c"), &dir.join("files"))
         .success()
-        .stdout(contains("1 files copied, 1 checksums recorded"));
+        .stdout(contains("1 file copied, 1 checksum recorded"));
     let record = &load(&dir.join("c")).documents[0];
     assert_eq!(record.id.as_str(), "a");
     assert_eq!(
@@ -238,7 +238,7 @@ fn a_file_named_in_another_unicode_form_than_its_row_is_found() {
     let csv = dir.create("m.csv", "filename,dc.title\nobjects/Caf\u{e9}.txt,A\n");
     import_csv(&csv, &dir.join("c"), &dir.join("files"))
         .success()
-        .stdout(contains("1 files copied"));
+        .stdout(contains("1 file copied"));
     let record = &load(&dir.join("c")).documents[0];
     assert_eq!(record.id.as_str(), "cafe");
     assert_eq!(record.file.as_str(), "Caf\u{e9}.txt");
@@ -610,7 +610,7 @@ fn an_import_into_an_existing_directory_adds_to_it_or_changes_nothing() {
     let in_place = dir.join("files");
     import_csv(&csv, &in_place, &in_place)
         .success()
-        .stdout(contains("0 files copied, 1 checksums recorded"));
+        .stdout(contains("0 files copied, 1 checksum recorded"));
     assert_eq!(listing(&in_place), ["collection.toml", "sub"]);
 
     // A new directory is made in one that exists, as pack and export make
