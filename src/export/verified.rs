@@ -68,24 +68,14 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
         .read_all(ROCRATE_METADATA)
         .map_err(|e| unreadable(e.to_string()))?;
     let json = String::from_utf8(bytes).map_err(|_| unreadable("not UTF-8".into()))?;
-    // Records that do not read as corpack's, like records that break the
-    // rules of collection.toml, are the bundle's fault, not a failure to
-    // read it: findings, and the export refused (exit status 1).
-    let (collection, broken) = match crate::rocrate::read_collection(&json) {
-        Ok(collection) => {
-            let broken = broken_rules(&collection);
-            (Some(collection), broken)
+    let collection = match exportable_records(&json) {
+        Ok(collection) => collection,
+        Err(findings) => {
+            let mut report = report;
+            report.valid = false;
+            report.findings.extend(findings);
+            return Ok(Opened::Refused(report));
         }
-        Err(message) => {
-            let unread = Finding::error(Code::RocrateInvalid, ROCRATE_METADATA, message);
-            (None, vec![unread])
-        }
-    };
-    let Some(collection) = collection.filter(|_| broken.is_empty()) else {
-        let mut report = report;
-        report.valid = false;
-        report.findings.extend(broken);
-        return Ok(Opened::Refused(report));
     };
     let by_id = collection
         .documents
@@ -100,6 +90,26 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
         store,
         by_id,
     }))
+}
+
+/// The records of the crate `json`, or the findings that refuse them:
+/// records that do not read as corpack's, like records that break the
+/// rules of `collection.toml`, are the bundle's fault, not a failure to
+/// read it, and refuse the export as a bundle that does not verify does.
+fn exportable_records(json: &str) -> std::result::Result<Collection, Vec<Finding>> {
+    let collection = crate::rocrate::read_collection(json).map_err(|message| {
+        vec![Finding::error(
+            Code::RocrateInvalid,
+            ROCRATE_METADATA,
+            message,
+        )]
+    })?;
+    let broken = broken_rules(&collection);
+    if broken.is_empty() {
+        Ok(collection)
+    } else {
+        Err(broken)
+    }
 }
 
 /// The rules of `collection.toml` that the records of a crate break, as
