@@ -2,16 +2,17 @@
 //! alone, and compressed data that spills to disk when it grows large.
 
 use std::fs::File;
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 
 use super::CHUNK;
 use super::output::Output;
-use crate::bundle::read_full;
 use crate::bundle::zip::Method;
 use crate::error::{Error, Result};
+use crate::positional::read_exact_at;
 
 /// How much of a file's start is trial-compressed to choose store or deflate.
 pub(super) const SAMPLE: usize = 64 << 10;
@@ -126,6 +127,10 @@ pub(super) enum Compressed {
     Memory(Vec<u8>),
     /// Spilled to an unnamed temporary file of `len` bytes.
     Spilled { file: File, len: u64 },
+    /// Moved, while its entry waited for its turn, to `len` bytes at `at`
+    /// in an unnamed temporary file other entries share (see
+    /// `placing::Overflow`).
+    Overflowed { file: Arc<File>, at: u64, len: u64 },
 }
 
 impl Compressed {
@@ -133,11 +138,11 @@ impl Compressed {
     pub(super) fn memory_len(&self) -> usize {
         match self {
             Compressed::Memory(data) => data.len(),
-            Compressed::Spilled { .. } => 0,
+            Compressed::Spilled { .. } | Compressed::Overflowed { .. } => 0,
         }
     }
 
-    /// Whether it holds a file open.
+    /// Whether it holds a file open of its own.
     pub(super) fn holds_file(&self) -> bool {
         matches!(self, Compressed::Spilled { .. })
     }
@@ -145,7 +150,7 @@ impl Compressed {
     pub(super) fn len(&self) -> u64 {
         match self {
             Compressed::Memory(data) => data.len() as u64,
-            Compressed::Spilled { len, .. } => *len,
+            Compressed::Spilled { len, .. } | Compressed::Overflowed { len, .. } => *len,
         }
     }
 
@@ -153,25 +158,35 @@ impl Compressed {
     pub(super) fn write_after(self, header: &[u8], out: &Output, offset: u64) -> Result<()> {
         match self {
             Compressed::Memory(data) => out.write_two_at(header, &data, offset),
-            Compressed::Spilled { mut file, len } => {
-                out.write_at(header, offset)?;
-                let offset = offset + header.len() as u64;
-                let spill_error = |error| Error::io(out.path, error);
-                file.seek(SeekFrom::Start(0)).map_err(spill_error)?;
-                let mut buffer = vec![0; CHUNK];
-                let mut done = 0;
-                while done < len {
-                    let n = read_full(&mut file, &mut buffer).map_err(spill_error)?;
-                    if n == 0 {
-                        return Err(spill_error(io::ErrorKind::UnexpectedEof.into()));
-                    }
-                    out.write_at(&buffer[..n], offset + done)?;
-                    done += n as u64;
-                }
-                Ok(())
+            Compressed::Spilled { file, len } => copy_after(header, &file, 0, len, out, offset),
+            Compressed::Overflowed { file, at, len } => {
+                copy_after(header, &file, at, len, out, offset)
             }
         }
     }
+}
+
+/// Writes `header` at `offset` and after it the `len` bytes at `at` in
+/// `file`, a chunk at a time.
+fn copy_after(
+    header: &[u8],
+    file: &File,
+    at: u64,
+    len: u64,
+    out: &Output,
+    offset: u64,
+) -> Result<()> {
+    out.write_at(header, offset)?;
+    let offset = offset + header.len() as u64;
+    let mut buffer = vec![0; CHUNK.min(usize::try_from(len).unwrap_or(CHUNK))];
+    let mut done = 0;
+    while done < len {
+        let piece = &mut buffer[..CHUNK.min(usize::try_from(len - done).unwrap_or(CHUNK))];
+        read_exact_at(file, piece, at + done).map_err(|error| Error::io(out.path, error))?;
+        out.write_at(piece, offset + done)?;
+        done += piece.len() as u64;
+    }
+    Ok(())
 }
 
 /// A streaming deflater whose output spills to disk past [`SPILL_AT`]: its
@@ -289,7 +304,9 @@ mod tests {
         deflater.feed(data, true).unwrap();
         match deflater.finish().unwrap() {
             Compressed::Memory(bytes) => bytes,
-            Compressed::Spilled { .. } => panic!("a small stream spilled"),
+            Compressed::Spilled { .. } | Compressed::Overflowed { .. } => {
+                panic!("a small stream spilled")
+            }
         }
     }
 

@@ -43,7 +43,7 @@ mod worker;
 pub use self::table::{EntryTable, TableEntry};
 
 use self::output::Output;
-use self::placing::{Encoded, Layout};
+use self::placing::{Encoded, Layout, Overflow};
 use self::stream::Levels;
 use super::zip::{Entry, central_header, end_records};
 use crate::digest::FileDigests;
@@ -229,6 +229,7 @@ impl ArchiveWriter {
                 waiting_spills: 0,
             }),
             turn: Condvar::new(),
+            overflow: Overflow::new(&self.spill_dir),
             failed: AtomicBool::new(false),
             first_error: Mutex::new(None),
             results: Mutex::new(Results {
@@ -410,6 +411,7 @@ struct Run<'a> {
     on_bytes: &'a (dyn Fn(u64) + Sync),
     layout: Mutex<Layout>,
     turn: Condvar,
+    overflow: Overflow<'a>,
     failed: AtomicBool,
     first_error: Mutex<Option<Error>>,
     results: Mutex<Results<'a>>,
@@ -669,6 +671,27 @@ mod tests {
         let most_waiting = most_read_ahead_of_the_table(files, threads);
         assert!(
             most_waiting <= placing::MAX_WAITING_SPILLS + 2 * threads,
+            "{most_waiting}"
+        );
+    }
+
+    /// A large file that deflates, then many small ones: while the first
+    /// deflates, the others run ahead past the memory the queue may hold
+    /// (their data waits in the overflow file), up to the most entries
+    /// that may wait.
+    #[test]
+    fn small_files_run_ahead_of_a_large_one_in_bounded_memory() {
+        let hex = |seed, len: usize| hex::encode(noise(seed, len / 2)).into_bytes();
+        let files = std::iter::once(hex(1, 24 * CHUNK))
+            .chain((2..120).map(|seed| hex(seed, 96 << 10)))
+            .collect();
+        let threads = 2;
+        let most_waiting = most_read_ahead_of_the_table(files, threads);
+        // The memory holds about five of the small files' 48 KiB deflated,
+        // and the table lags behind by a batch of SHA-512s: had they waited
+        // for memory, 15 would have run ahead.
+        assert!(
+            (32..=placing::MAX_WAITING_ENTRIES + 2 * threads).contains(&most_waiting),
             "{most_waiting}"
         );
     }

@@ -2,27 +2,39 @@
 //!
 //! A file's place depends only on the entries before it, so an entry is
 //! placed once every earlier one has been: a worker whose entry's turn has
-//! not come queues it, up to [`MAX_WAITING`] bytes held and
-//! [`MAX_WAITING_SPILLS`] files open, and whichever worker places an entry
-//! writes those queued after it whose turn it gives.
+//! not come queues it and goes on, and whichever worker places an entry
+//! writes those queued after it whose turn it gives. The queue holds at
+//! most [`MAX_WAITING`] bytes in memory, the rest of its entries' data
+//! waiting in one file ([`Overflow`]), at most [`MAX_WAITING_SPILLS`]
+//! files of entries that spilled, and at most [`MAX_WAITING_ENTRIES`]
+//! entries; past the last two, a worker waits for its entry's turn.
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io;
+use std::path::Path;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 
 use super::Run;
 use super::encode::Compressed;
 use super::output::Output;
 use super::worker::Stopped;
 use crate::bundle::zip::{Entry, local_header, local_header_len};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::positional::write_two_at;
 
-/// Memory that entries encoded before their turn may hold; past it, a
-/// worker waits for the turn of its entry. Behind a large file that
-/// deflates, the workers with small files reach it: at 64 MiB, a pack of
-/// 10,000 small files after a 300 MiB text peaked at 95 MiB, and at 16 MiB
-/// at 42 MiB, in 6.5-8.2 s against 6.7-7.0 s. Small in unit tests, so that
-/// they reach the limit.
+/// Memory that entries encoded before their turn may hold; past it, their
+/// data waits in the [`Overflow`] file. Behind a large file that deflates,
+/// the workers with small files reach it: when it was 64 MiB and a worker
+/// waited past it, a pack of 10,000 small files after a 300 MiB text
+/// peaked at 95 MiB. Small in unit tests, so that they reach the limit.
 const MAX_WAITING: usize = if cfg!(test) { 256 << 10 } else { 16 << 20 };
+
+/// How many entries may wait for their turn at once (about 150 bytes of
+/// memory each, their data aside); past it, a worker waits for the turn of
+/// its entry. Small in unit tests, so that they reach the limit.
+pub(super) const MAX_WAITING_ENTRIES: usize = if cfg!(test) { 64 } else { 4096 };
 
 /// How many entries encoded before their turn may each hold a spill file
 /// open; past it, a worker waits for the turn of its entry. Entries that
@@ -44,6 +56,47 @@ pub(super) struct Layout {
     pub(super) waiting_bytes: usize,
     /// How many of them hold a spill file.
     pub(super) waiting_spills: usize,
+}
+
+/// Where entries waiting for their turn keep their compressed data once
+/// [`MAX_WAITING`] bytes are held in memory: one unnamed file beside the
+/// bundle, made when first needed and shared, so that a worker goes on
+/// with its next file rather than leave a core idle behind a file that
+/// takes long to deflate. Its bytes are written once more and read back
+/// once; the file is gone when the files are written.
+pub(super) struct Overflow<'a> {
+    spill_dir: &'a Path,
+    /// The file and its length.
+    file: Mutex<Option<(Arc<File>, u64)>>,
+}
+
+impl<'a> Overflow<'a> {
+    pub(super) fn new(spill_dir: &'a Path) -> Overflow<'a> {
+        Overflow {
+            spill_dir,
+            file: Mutex::new(None),
+        }
+    }
+
+    /// Moves `data` to the file.
+    fn keep(&self, data: &[u8]) -> io::Result<Compressed> {
+        let (file, at) = {
+            let mut slot = self.file.lock().expect("no worker panicked");
+            let (file, end) = match &mut *slot {
+                Some(made) => made,
+                None => slot.insert((Arc::new(tempfile::tempfile_in(self.spill_dir)?), 0)),
+            };
+            let at = *end;
+            *end += data.len() as u64;
+            (Arc::clone(file), at)
+        };
+        write_two_at(&file, data, &[], at)?;
+        Ok(Compressed::Overflowed {
+            file,
+            at,
+            len: data.len() as u64,
+        })
+    }
 }
 
 impl Layout {
@@ -133,17 +186,26 @@ impl Run<'_> {
         Ok(Ok(()))
     }
 
-    /// Queues an encoded entry, waiting first if too much memory or too
-    /// many files are held by entries whose turn has not come, and writes
-    /// every entry whose turn has.
-    pub(super) fn place(&self, index: usize, encoded: Encoded) -> Result<Result<(), Stopped>> {
+    /// Queues an encoded entry, its data moved to the [`Overflow`] file if
+    /// too much memory is held by entries whose turn has not come, waiting
+    /// first if too many entries or spill files are; and writes every entry
+    /// whose turn has come.
+    pub(super) fn place(&self, index: usize, mut encoded: Encoded) -> Result<Result<(), Stopped>> {
+        let over_memory = {
+            let layout = self.layout.lock().expect("no worker panicked");
+            index != layout.next && layout.waiting_bytes + encoded.data.memory_len() > MAX_WAITING
+        };
+        if over_memory && let Compressed::Memory(data) = &encoded.data {
+            encoded.data = (self.overflow.keep(data)).map_err(|e| Error::io(self.out.path, e))?;
+        }
         let held = encoded.data.memory_len();
         let spills = usize::from(encoded.data.holds_file());
         let ready = {
             let mut layout = self.layout.lock().expect("no worker panicked");
             while index != layout.next
                 && (layout.waiting_bytes + held > MAX_WAITING
-                    || layout.waiting_spills + spills > MAX_WAITING_SPILLS)
+                    || layout.waiting_spills + spills > MAX_WAITING_SPILLS
+                    || layout.waiting.len() >= MAX_WAITING_ENTRIES)
             {
                 if self.failed.load(Ordering::Relaxed) {
                     return Ok(Err(Stopped));

@@ -194,6 +194,7 @@ mod tests {
                 file.read_to_end(&mut data).unwrap();
                 data
             }
+            Compressed::Overflowed { .. } => panic!("only entries waiting for a turn overflow"),
         };
         (encoded.entry, data, written)
     }
