@@ -42,11 +42,11 @@ use serde_json::json;
 use super::mapping::{
     CitedAs, PlainDate, contested_note, document_urn, is_xml_char, place_text, sentence,
 };
-use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
+use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
 use crate::collection::{Document, Role};
 use crate::error::{Error, IoContext, RecordError, RecordErrors, Result};
-use crate::output::{AtomicDir, create_dirs_in_temporary, refuse_to_replace};
+use crate::output::{AtomicDir, create_dirs_in_temporary};
 use crate::progress::Progress;
 
 /// The format's name on the command line.
@@ -107,12 +107,9 @@ pub fn export(
     force: bool,
     progress: &dyn Progress,
 ) -> Result<RepositoryExportReport> {
-    refuse_to_replace(output, bundle)?;
-    let bundle = match verified::open(bundle, progress)? {
-        Opened::Verified(bundle) => bundle,
-        Opened::Refused(report) => {
-            return Ok(RepositoryExportReport::refused(FORMAT, output, report));
-        }
+    let bundle = match verified::open_for_export(FORMAT, bundle, output, progress)? {
+        Ok(bundle) => bundle,
+        Err(refused) => return Ok(refused),
     };
     if bundle.collection.documents.is_empty() {
         return Err(no_items(&bundle));

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::verified::{self, Opened, RepositoryExportReport, VerifiedBundle};
+use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::Document;
 use crate::error::{IoContext, Result};
-use crate::output::{AtomicDir, refuse_to_replace};
+use crate::output::AtomicDir;
 use crate::progress::Progress;
 
 /// Exports the bundle at `bundle` as one JSON record for the collection
@@ -29,12 +29,9 @@ pub fn export_json_records<C: Serialize, D: Serialize>(
     collection_record: fn(&VerifiedBundle) -> C,
     document_record: fn(&VerifiedBundle, &Document) -> D,
 ) -> Result<RepositoryExportReport> {
-    refuse_to_replace(output, bundle)?;
-    let bundle = match verified::open(bundle, progress)? {
-        Opened::Verified(bundle) => bundle,
-        Opened::Refused(report) => {
-            return Ok(RepositoryExportReport::refused(format, output, report));
-        }
+    let bundle = match verified::open_for_export(format, bundle, output, progress)? {
+        Ok(bundle) => bundle,
+        Err(refused) => return Ok(refused),
     };
     let target = AtomicDir::create(output, force)?;
     let mut files = vec!["collection.json".to_string()];

@@ -23,6 +23,7 @@ use crate::collection::values::Slug;
 use crate::collection::{Collection, Document};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
+use crate::output::refuse_to_replace;
 use crate::progress::Progress;
 use crate::verify::{self, Report, VerifyOptions};
 
@@ -90,6 +91,22 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
         store,
         by_id,
     }))
+}
+
+/// The bundle at `bundle` opened for the repository export `format` into
+/// `output` (see [`open`]), once `output` is known not to destroy it; or
+/// the report of the export refused, when the bundle does not verify.
+pub fn open_for_export(
+    format: &str,
+    bundle: &Path,
+    output: &Path,
+    progress: &dyn Progress,
+) -> Result<std::result::Result<VerifiedBundle, RepositoryExportReport>> {
+    refuse_to_replace(output, bundle)?;
+    Ok(match open(bundle, progress)? {
+        Opened::Verified(bundle) => Ok(bundle),
+        Opened::Refused(report) => Err(RepositoryExportReport::refused(format, output, report)),
+    })
 }
 
 /// The records of the crate `json`, or the findings that refuse them:
