@@ -163,6 +163,12 @@ pub fn scan(
 /// did not read.
 fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet<Cow<'a, Path>> {
     let canonical_root = loaded.dir.canonicalize().ok();
+    // A link's target, resolved, as a path under the collection directory
+    // if it is inside.
+    let inside = |target: Option<&Path>| -> Option<Cow<'a, Path>> {
+        let relative = target?.strip_prefix(canonical_root.as_deref()?).ok()?;
+        Some(Cow::Owned(relative.to_path_buf()))
+    };
     let listings = Listings::default();
     let mut referenced: HashSet<Cow<'a, Path>> = HashSet::new();
     for file in &loaded.unread_files {
@@ -196,12 +202,7 @@ fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet
                     let target = (full.symlink_metadata().ok())
                         .filter(|metadata| metadata.file_type().is_symlink())
                         .and_then(|_| full.canonicalize().ok());
-                    if let Some(target) = canonical_root
-                        .as_deref()
-                        .and_then(|root| target?.strip_prefix(root).ok().map(Path::to_path_buf))
-                    {
-                        referenced.insert(Cow::Owned(target));
-                    }
+                    referenced.extend(inside(target.as_deref()));
                     referenced.insert(Cow::Owned(path.into()));
                 }
                 continue;
@@ -213,13 +214,7 @@ fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet
         referenced.insert(Cow::Borrowed(Path::new(
             found.name(loaded.records.file(index)),
         )));
-        let target = found.link_target();
-        if let Some(target) = canonical_root
-            .as_deref()
-            .and_then(|root| target?.strip_prefix(root).ok())
-        {
-            referenced.insert(Cow::Owned(target.to_path_buf()));
-        }
+        referenced.extend(inside(found.link_target()));
     }
     referenced
 }
