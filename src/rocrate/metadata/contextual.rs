@@ -58,14 +58,11 @@ impl Default for Texts {
 
 impl Texts {
     fn append(&mut self, text: &str) -> Span {
-        match self {
+        let start = match self {
             Texts::Memory(bytes) => {
                 let start = bytes.len() as u64;
                 bytes.extend_from_slice(text.as_bytes());
-                Span {
-                    start,
-                    len: text.len(),
-                }
+                start
             }
             Texts::Spilled { file, len, error } => {
                 let start = *len;
@@ -75,11 +72,12 @@ impl Texts {
                     *error = Some(failed);
                 }
                 *len += text.len() as u64;
-                Span {
-                    start,
-                    len: text.len(),
-                }
+                start
             }
+        };
+        Span {
+            start,
+            len: text.len(),
         }
     }
 
