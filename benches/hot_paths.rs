@@ -1,7 +1,7 @@
 //! The hot paths of pack and verify, one at a time: the two digests, the
-//! compressor, the archive writer over real files, loading the records and
-//! writing the RO-Crate metadata of a large collection, and verify over a
-//! bundle.
+//! compressor, the archive writer over real files, loading the records,
+//! writing the RO-Crate metadata of a large collection and judging its
+//! records as verify does, and verify over a bundle.
 //!
 //! `cargo bench` runs them; `scripts/bench` compares whole commands with
 //! other tools.
@@ -236,6 +236,21 @@ fn records_and_metadata(c: &mut Criterion) {
             )
             .unwrap();
             black_box(out)
+        })
+    });
+    let mut metadata = Vec::new();
+    corpack::rocrate::write_metadata_json(
+        &collection.info,
+        &documents.as_slice(),
+        None,
+        &mut metadata,
+    )
+    .unwrap();
+    group.bench_function("judge the records of 20,000 documents, as verify", |b| {
+        b.iter(|| {
+            let links = corpack::rocrate::record_links(metadata.as_slice()).unwrap();
+            let broken = corpack::rocrate::broken_records(&links, metadata.as_slice());
+            assert!(broken.is_empty());
         })
     });
     group.finish();

@@ -6,8 +6,9 @@
 //! whose records break a rule `collection.toml` is held to (two documents
 //! with one id, a document disputed by one that is not there or by
 //! itself, …): `pack` writes none, but a bag edited by hand can hold one.
-//! `verify` does not judge records: it streams the crate in bounded
-//! memory, and the rules span every record.
+//! `verify` finds those too (`rocrate::broken_records`), as the crate
+//! streams past; the records are judged again here as the export reads
+//! them whole.
 
 use std::collections::HashMap;
 use std::io::{self, Write};

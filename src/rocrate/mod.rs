@@ -21,6 +21,7 @@
 //! (`reviewRating`) stated.
 
 mod document;
+mod elements;
 mod graph;
 mod id_list;
 mod ids;
@@ -28,6 +29,7 @@ mod metadata;
 mod pretty;
 mod preview;
 mod read;
+mod record_check;
 mod records;
 mod stream;
 mod terms;
@@ -35,6 +37,7 @@ mod terms;
 pub use self::metadata::{metadata_json, write_metadata_json};
 pub use self::preview::{preview_html, write_preview_html, write_preview_html_copying};
 pub use self::read::{CrateFile, CrateSummary, DocumentSummary, ReadError, read, read_files};
+pub use self::record_check::{RecordLinks, broken_records, record_links};
 pub use self::records::read_collection;
 
 #[cfg(test)]

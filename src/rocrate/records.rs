@@ -33,7 +33,7 @@ use crate::collection::{
     DisputingWork, Document, NameOrTable, Place, Provenance, Role, WorkType,
 };
 
-type Entity = Map<String, Value>;
+pub(super) type Entity = Map<String, Value>;
 
 /// Reads the records of a crate corpack wrote (see the module docs for
 /// what comes back in which order).
@@ -75,14 +75,27 @@ pub fn read_collection(json: &str) -> Result<Collection, String> {
     Ok(Collection { info, documents })
 }
 
-struct Reader<'g, 'a> {
-    graph: &'g Graph<'a>,
+/// Where a [`Reader`] finds the entities records link to.
+pub(super) trait Entities {
+    /// The entity whose `@id` is `id`, if there is one.
+    fn entity(&self, id: &str) -> Option<Entity>;
 }
 
-impl Reader<'_, '_> {
+impl Entities for Graph<'_> {
+    fn entity(&self, id: &str) -> Option<Entity> {
+        self.get(id)
+    }
+}
+
+/// Makes records of entities.
+pub(super) struct Reader<'g> {
+    pub(super) graph: &'g dyn Entities,
+}
+
+impl Reader<'_> {
     fn entity(&self, id: &str) -> Result<Entity, String> {
         self.graph
-            .get(id)
+            .entity(id)
             .ok_or_else(|| format!("{id:?} is referenced but not in the @graph"))
     }
 
@@ -111,7 +124,7 @@ impl Reader<'_, '_> {
             .map_err(|e| format!("{key}: {e}"))
     }
 
-    fn info(&self, root: &Entity) -> Result<CollectionInfo, String> {
+    pub(super) fn info(&self, root: &Entity) -> Result<CollectionInfo, String> {
         let license = self.linked_one(root, "license")?.ok_or("no license")?;
         let license = text(&license, "identifier").unwrap_or(entity_id(&license));
         let organization = self
@@ -145,7 +158,7 @@ impl Reader<'_, '_> {
     }
 
     /// One document; `path` is its path in the crate, `documents/<file>`.
-    fn document(&self, entity: &Entity, path: &str) -> Result<Document, String> {
+    pub(super) fn document(&self, entity: &Entity, path: &str) -> Result<Document, String> {
         let id = text(entity, "identifier").unwrap_or(entity_id(entity));
         let in_document = |e: String| format!("document {id:?}: {e}");
         let file = path

@@ -11,6 +11,7 @@
 //! longest string so far (the parser's scratch space), whatever the length
 //! of the crate.
 
+use std::borrow::Cow;
 use std::io::{self, BufReader, Read};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -45,6 +46,15 @@ pub(super) trait GraphSink {
     fn element(&mut self, element: Element);
 }
 
+/// The properties of each entity a walk asks for.
+#[derive(Clone, Copy)]
+pub(super) enum Asked<'s> {
+    /// These only.
+    Only(&'s [&'s str]),
+    /// Every one.
+    Every,
+}
+
 /// The top-level object, but its `@graph`.
 pub(super) struct Top {
     pub(super) context: Option<Value>,
@@ -67,7 +77,7 @@ pub(super) enum Broken {
 /// is read, even past a fault, for the faults reported before it.
 pub(super) fn walk(
     reader: impl Read,
-    properties: &[&str],
+    properties: Asked<'_>,
     sink: &mut dyn GraphSink,
 ) -> Result<Option<Top>, Broken> {
     let mut checked = Checked::new(reader);
@@ -226,7 +236,7 @@ fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
 }
 
 struct TopSeed<'s> {
-    properties: &'s [&'s str],
+    properties: Asked<'s>,
     sink: &'s mut dyn GraphSink,
 }
 
@@ -278,7 +288,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
 
 /// A `@graph`: whether it is an array.
 struct GraphSeed<'s> {
-    properties: &'s [&'s str],
+    properties: Asked<'s>,
     sink: &'s mut dyn GraphSink,
 }
 
@@ -319,10 +329,10 @@ impl<'de> Visitor<'de> for GraphSeed<'_> {
 }
 
 /// One `@graph` element.
-struct ElementSeed<'s> {
-    properties: &'s [&'s str],
+pub(super) struct ElementSeed<'s> {
+    pub(super) properties: Asked<'s>,
     /// Room for one `@id` at a time, reused.
-    scratch: &'s mut String,
+    pub(super) scratch: &'s mut String,
 }
 
 impl<'de> DeserializeSeed<'de> for ElementSeed<'_> {
@@ -368,7 +378,7 @@ impl<'de> Visitor<'de> for ElementSeed<'_> {
                 Property::Asked(name) => {
                     entity
                         .properties
-                        .insert(name.to_string(), map.next_value()?);
+                        .insert(name.into_owned(), map.next_value()?);
                 }
                 Property::Other => {
                     map.next_value::<Skip>()?;
@@ -383,12 +393,12 @@ impl<'de> Visitor<'de> for ElementSeed<'_> {
 enum Property<'p> {
     HasPart,
     Mentions,
-    Asked(&'p str),
+    Asked(Cow<'p, str>),
     Other,
 }
 
 struct PropertySeed<'p> {
-    properties: &'p [&'p str],
+    properties: Asked<'p>,
 }
 
 impl<'de, 'p> DeserializeSeed<'de> for PropertySeed<'p> {
@@ -410,9 +420,12 @@ impl<'de, 'p> Visitor<'de> for PropertySeed<'p> {
         Ok(match key {
             "hasPart" => Property::HasPart,
             "mentions" => Property::Mentions,
-            _ => match self.properties.iter().find(|p| **p == key) {
-                Some(asked) => Property::Asked(asked),
-                None => Property::Other,
+            _ => match self.properties {
+                Asked::Every => Property::Asked(Cow::Owned(key.to_string())),
+                Asked::Only(properties) => match properties.iter().find(|p| **p == key) {
+                    Some(asked) => Property::Asked(Cow::Borrowed(asked)),
+                    None => Property::Other,
+                },
             },
         })
     }
@@ -499,7 +512,7 @@ fn push_reference<'de, A: MapAccess<'de>>(
 ) -> Result<(), A::Error> {
     let mut has_id = false;
     while let Some(key) = map.next_key_seed(PropertySeed {
-        properties: &["@id"],
+        properties: Asked::Only(&["@id"]),
     })? {
         match key {
             Property::Asked(_) => has_id = map.next_value_seed(TextInto { text: scratch })?,

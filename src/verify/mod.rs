@@ -5,7 +5,8 @@
 //! `bag-info.txt`, the manifests and their paths, `fetch.txt`, names that
 //! collide across systems, completeness (every payload file listed, every
 //! listed file present), `Payload-Oxum`, then validity (every checksum), and
-//! the RO-Crate metadata, when the payload has one, against the payload.
+//! the RO-Crate metadata, when the payload has one, against the payload,
+//! and the records in it, when corpack wrote it.
 //! Everything wrong is a [`Finding`]; only a bag that cannot be read at all
 //! is an [`Error`](crate::Error).
 //!
@@ -15,6 +16,7 @@
 
 mod completeness;
 mod crate_metadata;
+mod crate_records;
 pub(crate) mod declaration;
 mod fetch;
 pub(crate) mod findings;
@@ -118,24 +120,37 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
         } else {
             crate_metadata::described_files(store, &mut findings)
         };
-        let mut checked = payload::Checked::default();
-        if !options.fast && !read_nothing {
-            let sha256_wanted = |index| match &described {
-                Some(described) => described.sha256_wanted(index),
-                None => payload::Sha256Wanted::Nothing,
-            };
-            checked = payload::check_digests(
-                store,
-                &manifests.list,
-                &sha256_wanted,
-                progress,
-                &mut findings,
-            );
-            report.files_checked = checked.files;
-            report.bytes_checked = checked.bytes;
-        }
+        let judge_records = !options.fast && described.is_some();
+        let (checked, records) = std::thread::scope(|scope| {
+            let records = judge_records.then(|| scope.spawn(|| crate_records::check(store)));
+            let mut checked = payload::Checked::default();
+            if !options.fast && !read_nothing {
+                let sha256_wanted = |index| match &described {
+                    Some(described) => described.sha256_wanted(index),
+                    None => payload::Sha256Wanted::Nothing,
+                };
+                checked = payload::check_digests(
+                    store,
+                    &manifests.list,
+                    &sha256_wanted,
+                    progress,
+                    &mut findings,
+                );
+            }
+            let records = records.map(|records| {
+                records
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            (checked, records)
+        });
+        report.files_checked = checked.files;
+        report.bytes_checked = checked.bytes;
         if let Some(described) = &described {
             crate_metadata::check(store, described, &checked, &mut findings);
+        }
+        for finding in records.into_iter().flatten() {
+            findings.push(finding);
         }
     }
     report.valid = !findings.has_error();

@@ -16,7 +16,7 @@ use crate::rocrate::document::PEOPLE_PROPERTIES;
 use crate::rocrate::graph::{Invalid, check_context, find_root, has_type, ids, text};
 use crate::rocrate::id_list::IdList;
 use crate::rocrate::ids::decode_path;
-use crate::rocrate::stream::{self, Broken, Element, GraphSink, Top};
+use crate::rocrate::stream::{self, Asked, Broken, Element, GraphSink, Top};
 use crate::rocrate::terms::{DATE_CREATED_INTERVAL, HELD, METADATA_ID};
 
 /// The properties every reading asks for: what makes a crate, its files,
@@ -112,11 +112,14 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
             properties.extend(SUMMARIZED);
             properties.extend(PEOPLE_PROPERTIES);
         }
-        let top = stream::walk(json, &properties, &mut self).map_err(|broken| match broken {
-            Broken::Io(error) => ReadError::Io(error),
-            Broken::NotUtf8 => ReadError::NotUtf8,
-            Broken::NotJson(error) => ReadError::Invalid(format!("not JSON: {error}")),
-        })?;
+        let top =
+            stream::walk(json, Asked::Only(&properties), &mut self).map_err(
+                |broken| match broken {
+                    Broken::Io(error) => ReadError::Io(error),
+                    Broken::NotUtf8 => ReadError::NotUtf8,
+                    Broken::NotJson(error) => ReadError::Invalid(format!("not JSON: {error}")),
+                },
+            )?;
         self.finish(top)
     }
 
