@@ -773,10 +773,12 @@ pub fn bag_import(bytes: &[u8], scratch: &Path) {
 }
 
 /// The records of an `ro-crate-metadata.json`, as the exporters read a
-/// bundle's: any text gives a collection or an error. A collection that
-/// keeps the collection rules, written back by corpack's crate writer,
-/// every document catalogued (not held), reads back the same, but for the
-/// media types the writer states where the records gave none.
+/// bundle's: any text gives a collection or an error, and `verify`, which
+/// judges them as they stream past, finds fault with a crate corpack reads
+/// exactly when the exports do. A collection that keeps the collection
+/// rules, written back by corpack's crate writer, every document
+/// catalogued (not held), reads back the same, but for the media types the
+/// writer states where the records gave none.
 pub fn rocrate_records(bytes: &[u8]) {
     use std::borrow::Cow;
 
@@ -785,12 +787,25 @@ pub fn rocrate_records(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return;
     };
-    let Ok(collection) = rocrate::read_collection(text) else {
-        return;
-    };
-    if !crate::collection::validate::rule_errors(&collection).is_empty() {
+    let read = rocrate::read_collection(text);
+    let exported = (read.as_ref())
+        .map(|collection| crate::collection::validate::rule_errors(collection).is_empty());
+    if rocrate::read(bytes).is_ok()
+        && let Some(links) = rocrate::record_links(bytes)
+    {
+        let broken = rocrate::broken_records(&links, bytes);
+        assert_eq!(
+            broken.is_empty(),
+            exported == Ok(true),
+            "verify finds {broken:?}; the exports read {exported:?}"
+        );
+    }
+    if exported != Ok(true) {
         return;
     }
+    let Ok(collection) = read else {
+        return;
+    };
     let packed: Vec<PackedDocument> = (collection.documents.iter())
         .map(|document| PackedDocument {
             record: Cow::Borrowed(document),

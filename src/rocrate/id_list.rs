@@ -60,9 +60,19 @@ impl IdIndex {
 
     /// The position of `id` (the first, if it came more than once).
     pub(super) fn position(&self, id: &str) -> Option<usize> {
-        let at = self.order.partition_point(|&p| self.ids.get(p) < id);
-        let position = *self.order.get(at)?;
-        (self.ids.get(position) == id).then_some(position)
+        self.positions(id).first().copied()
+    }
+
+    /// Every position of `id`, first to last.
+    pub(super) fn positions(&self, id: &str) -> &[usize] {
+        let start = self.order.partition_point(|&p| self.ids.get(p) < id);
+        let rest = &self.order[start..];
+        &rest[..rest.partition_point(|&p| self.ids.get(p) == id)]
+    }
+
+    /// How many ids there are.
+    pub(super) fn len(&self) -> usize {
+        self.order.len()
     }
 
     /// The id at `position`.
@@ -98,6 +108,10 @@ mod tests {
         assert_eq!(index.position("c"), Some(0));
         assert_eq!(index.position("d"), None);
         assert_eq!(index.position(""), None);
+        assert_eq!(index.positions("a"), [1, 3]);
+        assert_eq!(index.positions("b"), [2, 5]);
+        assert_eq!(index.positions("d"), [] as [usize; 0]);
+        assert_eq!(index.len(), 6);
         assert_eq!(index.first_repeat(), Some(3));
         assert_eq!(index.get(3), "a");
         assert_eq!(list(&["a", "b"]).into_index().first_repeat(), None);

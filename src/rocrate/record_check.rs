@@ -2,20 +2,22 @@
 //! `verify`: every document must read back as a record (an EDTF date, a
 //! known status, a licence, a name for each author, …) and the records
 //! must keep the rules of `collection.toml`, as the exports ask before
-//! they write anything ([`super::read_collection`] reads them whole).
+//! they write anything ([`super::read_collection`] reads them whole). Both
+//! find fault with the same crates (a fuzz target checks it).
 //!
 //! A crate that does not map some term into corpack's namespace is
 //! another tool's, and its entities are not corpack's records: it is not
 //! judged.
 //!
-//! The crate streams past twice. The first time keeps what documents link
-//! to: every entity that is not a document, as compact JSON, and the
-//! `@id`s of what some entity names as disputing it. The second reads each
-//! document as it comes and drops it once the rules have seen it; the rules
-//! keep each record's id and file. A document named as disputing another is
-//! kept in the few properties that say so, and a document disputed by one
-//! that has not come yet waits, as compact JSON, until the end.
+//! The crate streams past twice. The first time keeps what records are
+//! read from: every entity that is not a document, as compact JSON, and
+//! the `@id`s entities link to. The second reads each document as it comes
+//! and drops it once the rules have seen it; the rules keep each record's
+//! id and file. A document that another entity links to (one disputing
+//! another) is kept too, and a document that links to one that has not
+//! come yet waits, as compact JSON, until the end.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
@@ -28,15 +30,15 @@ use super::ids::decode_path;
 use super::read::uses_corpack_terms;
 use super::records::{Entities, Entity, Reader};
 use super::stream::Asked;
-use super::terms::{CREDIT_TEXT, HELD, IS_DISPUTED_BY, METADATA_ID, PAYLOAD_PATH};
+use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
 use crate::collection::validate::{RuleError, Rules};
 
-/// What documents link to, and which entities are documents.
+/// What records are read from, and which entities are documents.
 pub struct RecordLinks {
     /// Every entity but documents, as compact JSON by `@id`.
     kept: HashMap<Box<str>, Box<str>>,
-    /// What some entity names as disputing it.
-    disputing: HashSet<Box<str>>,
+    /// The documents some entity links to: kept as they come.
+    wanted: HashSet<Box<str>>,
     root: Entity,
     /// The root's `hasPart` and `mentions`: a held document is a `File`
     /// of the first, a catalogued one an entity of the second.
@@ -44,41 +46,26 @@ pub struct RecordLinks {
     catalogued: IdIndex,
 }
 
-/// The entities a document's record is read from: those kept, and the
-/// documents named as disputing others that have come so far.
+/// The entities a record is read from: those kept, and the documents
+/// linked to that have come so far. `missed` says whether an entity was
+/// asked for and not there.
 struct Linked<'c> {
     kept: &'c HashMap<Box<str>, Box<str>>,
-    disputing_documents: &'c HashMap<Box<str>, Box<str>>,
-}
-
-impl Linked<'_> {
-    fn has(&self, id: &str) -> bool {
-        self.kept.contains_key(id) || self.disputing_documents.contains_key(id)
-    }
+    documents: &'c HashMap<Box<str>, Box<str>>,
+    missed: Cell<bool>,
 }
 
 impl Entities for Linked<'_> {
     fn entity(&self, id: &str) -> Option<Entity> {
-        let json = self.kept.get(id).or(self.disputing_documents.get(id))?;
-        serde_json::from_str(json).ok()
+        let json = self.kept.get(id).or(self.documents.get(id));
+        let entity = json.and_then(|json| serde_json::from_str(json).ok());
+        self.missed.set(self.missed.get() || entity.is_none());
+        entity
     }
 }
 
-/// The properties of a document that another document's record needs of
-/// it when it names it as disputing it.
-const DISPUTING_DOCUMENT: &[&str] = &["@id", "@type", "identifier", HELD, CREDIT_TEXT];
-
-/// What says whether an entity is a document, and what it names as
-/// disputing it.
-const SORTING: &[&str] = &[
-    "@id",
-    "@type",
-    "identifier",
-    HELD,
-    CREDIT_TEXT,
-    IS_DISPUTED_BY,
-    "about",
-];
+/// What says whether an entity is a document, and where its file is.
+const SORTING: &[&str] = &["@id", "@type", "identifier", HELD, PAYLOAD_PATH];
 
 /// Whether an entity is one a reader takes for a document, if the root
 /// lists it.
@@ -87,8 +74,14 @@ fn is_document(entity: &Entity) -> bool {
         || entity.get(HELD) == Some(&Value::Bool(false))
 }
 
-/// What records link to: the first pass. `None` when the crate is not
-/// corpack's, or not one that can be read (the reading that found the
+/// Whether an entity is kept for records to be read from: all but
+/// documents, and any dataset, as the root may be one.
+fn is_kept(entity: &Entity) -> bool {
+    !is_document(entity) || has_type(entity, "Dataset")
+}
+
+/// What records are read from: the first pass. `None` when the crate is
+/// not corpack's, or not one that can be read (the reading that found the
 /// crate's files has said why).
 pub fn record_links(json: impl Read) -> Option<RecordLinks> {
     let mut gathering = Gathering::default();
@@ -102,16 +95,17 @@ pub fn record_links(json: impl Read) -> Option<RecordLinks> {
     }
     let Gathering {
         kept,
-        disputing,
+        mut linked,
         mut lists,
         root,
     } = gathering;
     let root_id = root?;
     let root: Entity = serde_json::from_str(kept.get(root_id.as_str())?).ok()?;
     let (has_part, mentions) = lists.remove(root_id.as_str()).unwrap_or_default();
+    linked.retain(|id| !kept.contains_key(id));
     Some(RecordLinks {
         kept,
-        disputing,
+        wanted: linked,
         root,
         held: has_part.into_index(),
         catalogued: mentions.into_index(),
@@ -120,10 +114,10 @@ pub fn record_links(json: impl Read) -> Option<RecordLinks> {
 
 #[derive(Default)]
 struct Gathering {
-    /// Every entity but documents.
+    /// See [`is_kept`].
     kept: HashMap<Box<str>, Box<str>>,
-    /// What some entity names as disputing it.
-    disputing: HashSet<Box<str>>,
+    /// What entities link to.
+    linked: HashSet<Box<str>>,
     /// The `hasPart` and `mentions` of entities that have them.
     lists: HashMap<Box<str>, (IdList, IdList)>,
     /// What the metadata descriptor is `about`.
@@ -132,7 +126,7 @@ struct Gathering {
 
 impl Gathering {
     fn element(&mut self, bytes: &[u8]) {
-        let Some(entity) = elements::parse_element(bytes, Asked::Only(SORTING)) else {
+        let Some(entity) = elements::parse_element(bytes, Asked::Every) else {
             return;
         };
         let properties = entity.properties;
@@ -146,16 +140,19 @@ impl Gathering {
                 _ => None,
             };
         }
-        self.disputing
-            .extend(ids(&properties, IS_DISPUTED_BY).into_iter().map(Box::from));
+        for key in properties.keys().filter(|key| !key.starts_with('@')) {
+            for linked in ids(&properties, key) {
+                if !self.linked.contains(linked) {
+                    self.linked.insert(linked.into());
+                }
+            }
+        }
         if entity.has_part.len() + entity.mentions.len() > 0 {
             self.lists
                 .insert(id.clone(), (entity.has_part, entity.mentions));
         }
-        if !is_document(&properties)
-            && let Some(entity) = elements::parse_element(bytes, Asked::Every)
-        {
-            let json = Value::Object(entity.properties).to_string();
+        if is_kept(&properties) {
+            let json = Value::Object(properties).to_string();
             self.kept.insert(id, json.into());
         }
     }
@@ -164,12 +161,26 @@ impl Gathering {
 /// The second pass: what is wrong with the records of the crate, in
 /// `@graph` order, each as a message naming the document and the field.
 pub fn broken_records(links: &RecordLinks, json: impl Read) -> Vec<String> {
-    let no_documents = HashMap::new();
+    let mut checking = Checking::new(links);
+    let walked = elements::walk_elements(json, |part| match part {
+        Part::Element(bytes) => checking.element(bytes),
+        _ => checking = Checking::new(links),
+    });
+    if walked.is_err() {
+        return Vec::new();
+    }
+    for (index, path, json) in std::mem::take(&mut checking.waiting) {
+        if let Ok(entity) = serde_json::from_str(&json) {
+            checking.judge(index, path, &entity, true);
+        }
+    }
+    // The root may link to a document, as anything may: it is read last.
     let linked = Linked {
         kept: &links.kept,
-        disputing_documents: &no_documents,
+        documents: &checking.documents,
+        missed: Cell::new(false),
     };
-    let collection = match (Reader { graph: &linked }).info(&links.root) {
+    let mut collection = match (Reader { graph: &linked }).info(&links.root) {
         Ok(info) => Rules::default()
             .collection(&info)
             .into_iter()
@@ -180,29 +191,23 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Vec<String> {
             .collect(),
         Err(message) => vec![Found::Unread(format!("the root dataset: {message}"))],
     };
-    let mut checking = Checking {
-        links,
-        disputing_documents: HashMap::new(),
-        waiting: Vec::new(),
-        rules: Rules::default(),
-        found: Vec::new(),
-        documents: 0,
-    };
-    let walked = elements::walk_elements(json, |part| match part {
-        Part::Element(bytes) => checking.element(bytes),
-        _ => checking.begin(),
-    });
-    if walked.is_err() {
-        return Vec::new();
-    }
-    for (index, path, json) in std::mem::take(&mut checking.waiting) {
-        if let Ok(entity) = serde_json::from_str(&json) {
-            checking.judge(index, path, &entity);
+    let Checking {
+        rules,
+        mut found,
+        listed,
+        ..
+    } = checking;
+    let lists = [&links.held, &links.catalogued];
+    let ids = lists
+        .into_iter()
+        .flat_map(|list| (0..list.len()).map(|at| list.get(at)));
+    for (id, seen) in ids.zip(listed) {
+        if !seen {
+            collection.push(Found::Unread(format!(
+                "{id:?} is referenced but not in the @graph"
+            )));
         }
     }
-    let Checking {
-        rules, mut found, ..
-    } = checking;
     found.sort_by_key(|(index, _)| *index);
     collection
         .into_iter()
@@ -229,62 +234,75 @@ enum Found {
 
 struct Checking<'l> {
     links: &'l RecordLinks,
-    /// The documents named as disputing others, as [`DISPUTING_DOCUMENT`]
-    /// keeps them.
-    disputing_documents: HashMap<Box<str>, Box<str>>,
-    /// Documents disputed by one that has not come yet: index, path and
+    /// For each position of the root's `hasPart`, then of its `mentions`:
+    /// whether the graph has the entity.
+    listed: Vec<bool>,
+    /// The documents some entity links to, as compact JSON by `@id`.
+    documents: HashMap<Box<str>, Box<str>>,
+    /// Documents that link to one that has not come yet: index, path and
     /// compact JSON.
     waiting: Vec<(usize, Result<String, String>, String)>,
     rules: Rules,
     /// By the index of the document.
     found: Vec<(usize, Found)>,
     /// Documents come so far.
-    documents: usize,
+    count: usize,
 }
 
-impl Checking<'_> {
-    /// The path in the crate of a document's file, if the entity is a
-    /// document.
-    fn document_path(&self, id: &str, entity: &Entity) -> Option<Result<String, String>> {
-        if !is_document(entity) {
-            None
-        } else if self.links.held.position(id).is_some() && has_type(entity, "File") {
-            Some(decode_path(id).map_err(|e| format!("File @id {e}")))
-        } else if self.links.catalogued.position(id).is_some()
-            && entity.get(HELD) == Some(&Value::Bool(false))
-        {
-            let path = text(entity, PAYLOAD_PATH);
-            Some(
-                path.map(str::to_string).ok_or_else(|| {
-                    format!("catalogued document {id:?}: {id:?} has no {PAYLOAD_PATH}")
-                }),
-            )
-        } else {
-            None
+impl<'l> Checking<'l> {
+    fn new(links: &'l RecordLinks) -> Checking<'l> {
+        Checking {
+            links,
+            listed: vec![false; links.held.len() + links.catalogued.len()],
+            documents: HashMap::new(),
+            waiting: Vec::new(),
+            rules: Rules::default(),
+            found: Vec::new(),
+            count: 0,
         }
     }
 
-    fn linked(&self) -> Linked<'_> {
-        Linked {
+    /// The paths in the crate of a document's file, one for each time the
+    /// root lists it as a document (a reader reads it each time): in
+    /// `hasPart` if it is a `File`, in `mentions` if it is not held.
+    fn document_paths(&self, id: &str, entity: &Entity) -> Vec<Result<String, String>> {
+        let mut paths = Vec::new();
+        if has_type(entity, "File") && entity.contains_key("identifier") {
+            let path = decode_path(id).map_err(|e| format!("File @id {e}"));
+            let times = self.links.held.positions(id).len();
+            paths.extend(std::iter::repeat_n(path, times));
+        }
+        if entity.get(HELD) == Some(&Value::Bool(false)) {
+            let path = text(entity, PAYLOAD_PATH)
+                .map(str::to_string)
+                .ok_or_else(|| format!("catalogued document {id:?}: {id:?} has no {PAYLOAD_PATH}"));
+            let times = self.links.catalogued.positions(id).len();
+            paths.extend(std::iter::repeat_n(path, times));
+        }
+        paths
+    }
+
+    /// Reads the document at `index` and puts its record to the rules;
+    /// one that links to an entity not come yet waits, unless `last`.
+    fn judge(&mut self, index: usize, path: Result<String, String>, entity: &Entity, last: bool) {
+        let linked = Linked {
             kept: &self.links.kept,
-            disputing_documents: &self.disputing_documents,
-        }
-    }
-
-    /// Reads the document at `index` and puts its record to the rules.
-    fn judge(&mut self, index: usize, path: Result<String, String>, entity: &Entity) {
-        let linked = self.linked();
+            documents: &self.documents,
+            missed: Cell::new(false),
+        };
         let reader = Reader { graph: &linked };
-        let read = path.and_then(|path| Ok((reader.document(entity, &path)?, path)));
+        let read = (path.clone()).and_then(|path| Ok((reader.document(entity, &path)?, path)));
         match read {
+            Err(_) if linked.missed.get() && !last => {
+                let json = Value::Object(entity.clone()).to_string();
+                self.waiting.push((index, path, json));
+            }
             Ok((document, path)) => {
-                let record = format!("document[{}] (`{}`, data/{path})", index + 1, document.id);
-                let broken = self.rules.document(index, &document);
-                let found = broken.into_iter().map(|error| {
-                    let record = record.clone();
-                    (index, Found::Broken { record, error })
-                });
-                self.found.extend(found);
+                for error in self.rules.document(index, &document) {
+                    let record =
+                        format!("document[{}] (`{}`, data/{path})", index + 1, document.id);
+                    self.found.push((index, Found::Broken { record, error }));
+                }
             }
             Err(message) => {
                 if let Some(identifier) = text(entity, "identifier") {
@@ -294,49 +312,43 @@ impl Checking<'_> {
             }
         }
     }
-}
-
-impl Checking<'_> {
-    fn begin(&mut self) {
-        self.disputing_documents.clear();
-        self.waiting.clear();
-        self.rules = Rules::default();
-        self.found.clear();
-        self.documents = 0;
-    }
 
     fn element(&mut self, bytes: &[u8]) {
         let Some(sorted) = elements::parse_element(bytes, Asked::Only(SORTING)) else {
             return;
         };
-        let mut sorted = sorted.properties;
+        let sorted = sorted.properties;
         let Some(id) = sorted.get("@id").and_then(Value::as_str) else {
             return;
         };
         let id: Box<str> = id.into();
+        let held = self.links.held.positions(&id);
+        let catalogued = self.links.catalogued.positions(&id);
+        let after_held = self.links.held.len();
+        let positions = held.iter().copied();
+        for at in positions.chain(catalogued.iter().map(|at| at + after_held)) {
+            self.listed[at] = true;
+        }
         if !is_document(&sorted) {
             return;
         }
-        if self.links.disputing.contains(&id) {
-            sorted.retain(|key, _| DISPUTING_DOCUMENT.contains(&key.as_str()));
-            let json = Value::Object(sorted).to_string();
-            self.disputing_documents.insert(id.clone(), json.into());
+        let paths = self.document_paths(&id, &sorted);
+        let wanted = self.links.wanted.contains(&id);
+        if paths.is_empty() && !wanted {
+            return;
         }
         let Some(entity) = elements::parse_element(bytes, Asked::Every) else {
             return;
         };
         let entity = entity.properties;
-        let Some(path) = self.document_path(&id, &entity) else {
-            return;
-        };
-        let index = self.documents;
-        self.documents += 1;
-        let linked = self.linked();
-        if ids(&entity, IS_DISPUTED_BY).iter().all(|id| linked.has(id)) {
-            self.judge(index, path, &entity);
-        } else {
-            let json = Value::Object(entity).to_string();
-            self.waiting.push((index, path, json));
+        if wanted {
+            let json = Value::Object(entity.clone()).to_string();
+            self.documents.insert(id, json.into());
+        }
+        for path in paths {
+            let index = self.count;
+            self.count += 1;
+            self.judge(index, path, &entity, false);
         }
     }
 }
@@ -349,6 +361,7 @@ mod tests {
     use super::*;
     use crate::collection::testutil;
     use crate::rocrate::metadata_json;
+    use crate::rocrate::terms::IS_DISPUTED_BY;
     use crate::rocrate::testutil::sample;
 
     /// What is wrong with the records of `json`; `None` if it is not
@@ -406,7 +419,22 @@ mod tests {
     #[test]
     fn what_the_exports_refuse_is_found() {
         type Edit = fn(&mut Vec<Value>);
-        let edits: [(&str, Edit); 6] = [
+        let edits: [(&str, Edit); 8] = [
+            (
+                "\"#document-gone\" is referenced but not in the @graph",
+                |graph| {
+                    let root = entity(graph, "./");
+                    let mentioned = root["mentions"].take();
+                    root["mentions"] = json!([mentioned, {"@id": "#document-gone"}]);
+                },
+            ),
+            (
+                "duplicate id `plain`: document[3] already uses it",
+                |graph| {
+                    let parts = entity(graph, "./")["hasPart"].as_array_mut().unwrap();
+                    parts.push(json!({"@id": "documents/plain.txt"}));
+                },
+            ),
             (
                 "document \"furr-2014\": dateCreated: invalid EDTF date \"not-a-date\"",
                 |graph| {
