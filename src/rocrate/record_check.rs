@@ -11,7 +11,7 @@
 //!
 //! The crate streams past twice. The first time keeps what records are
 //! read from: every entity that is not a document, as compact JSON, and
-//! the `@id`s entities link to. The second reads each document as it comes
+//! the `@id`s entities link to by the properties a reader follows. The second reads each document as it comes
 //! and drops it once the rules have seen it; the rules keep each record's
 //! id and file. A document that another entity links to (one disputing
 //! another) is kept too, and a document that links to one that has not
@@ -28,7 +28,7 @@ use super::graph::{has_type, ids, text};
 use super::id_list::{IdIndex, IdList};
 use super::ids::decode_path;
 use super::read::uses_corpack_terms;
-use super::records::{Entities, Entity, Reader};
+use super::records::{Entities, Entity, Reader, follows};
 use super::stream::Asked;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
 use crate::collection::validate::{RuleError, Rules};
@@ -116,7 +116,7 @@ pub fn record_links(json: impl Read) -> Option<RecordLinks> {
 struct Gathering {
     /// See [`is_kept`].
     kept: HashMap<Box<str>, Box<str>>,
-    /// What entities link to.
+    /// What entities link to by the properties a reader follows.
     linked: HashSet<Box<str>>,
     /// The `hasPart` and `mentions` of entities that have them.
     lists: HashMap<Box<str>, (IdList, IdList)>,
@@ -140,7 +140,7 @@ impl Gathering {
                 _ => None,
             };
         }
-        for key in properties.keys().filter(|key| !key.starts_with('@')) {
+        for key in properties.keys().filter(|key| follows(key)) {
             for linked in ids(&properties, key) {
                 if !self.linked.contains(linked) {
                     self.linked.insert(linked.into());

@@ -75,6 +75,26 @@ pub fn read_collection(json: &str) -> Result<Collection, String> {
     Ok(Collection { info, documents })
 }
 
+/// The properties whose links a [`Reader`] follows, but the marcrel
+/// relators (see [`follows`]).
+const FOLLOWED: &[&str] = &[
+    "license",
+    "author",
+    "contactPoint",
+    "publisher",
+    "isBasedOn",
+    "locationCreated",
+    "recordedAt",
+    IS_DISPUTED_BY,
+    "review",
+];
+
+/// Whether a [`Reader`] follows the links of the property `key`: a record
+/// is read from the entities these link to.
+pub(super) fn follows(key: &str) -> bool {
+    FOLLOWED.contains(&key) || Role::iter().any(|role| relator_property(role) == key)
+}
+
 /// Where a [`Reader`] finds the entities records link to.
 pub(super) trait Entities {
     /// The entity whose `@id` is `id`, if there is one.
