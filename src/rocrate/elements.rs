@@ -2,9 +2,7 @@
 //! and faster: each element's bytes are found by counting brackets outside
 //! strings, to be parsed on their own, as a slice. `serde_json` parses a
 //! slice several times faster than a reader, which it reads a byte at a
-//! time, and a reader can parse an element twice: its few properties that
-//! say whether to read it, then all. What is not JSON is not reported
-//! here: `walk` has judged it.
+//! time. What is not JSON is not reported here: `walk` has judged it.
 
 use std::io::{self, Read};
 
@@ -38,14 +36,13 @@ pub(super) fn walk_elements(
     Ok(context)
 }
 
-/// The `properties` of the element in `bytes`; `None` if it is not an
-/// object or not JSON. What is not asked for is parsed without being kept,
-/// which costs a fraction of keeping it.
-pub(super) fn parse_element(bytes: &[u8], properties: Asked<'_>) -> Option<Entity> {
+/// Every property of the element in `bytes`; `None` if it is not an
+/// object or not JSON.
+pub(super) fn parse_element(bytes: &[u8]) -> Option<Entity> {
     let mut scratch = String::new();
     let mut json = serde_json::Deserializer::from_slice(bytes);
     let seed = ElementSeed {
-        properties,
+        properties: Asked::Every,
         scratch: &mut scratch,
     };
     match seed.deserialize(&mut json) {

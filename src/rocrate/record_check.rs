@@ -29,7 +29,6 @@ use super::id_list::{IdIndex, IdList};
 use super::ids::decode_path;
 use super::read::uses_corpack_terms;
 use super::records::{Entities, Entity, Reader, follows};
-use super::stream::Asked;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
 use crate::collection::validate::{RuleError, Rules};
 
@@ -63,9 +62,6 @@ impl Entities for Linked<'_> {
         entity
     }
 }
-
-/// What says whether an entity is a document, and where its file is.
-const SORTING: &[&str] = &["@id", "@type", "identifier", HELD, PAYLOAD_PATH];
 
 /// Whether an entity is one a reader takes for a document, if the root
 /// lists it.
@@ -126,7 +122,7 @@ struct Gathering {
 
 impl Gathering {
     fn element(&mut self, bytes: &[u8]) {
-        let Some(entity) = elements::parse_element(bytes, Asked::Every) else {
+        let Some(entity) = elements::parse_element(bytes) else {
             return;
         };
         let properties = entity.properties;
@@ -314,11 +310,11 @@ impl<'l> Checking<'l> {
     }
 
     fn element(&mut self, bytes: &[u8]) {
-        let Some(sorted) = elements::parse_element(bytes, Asked::Only(SORTING)) else {
+        let Some(entity) = elements::parse_element(bytes) else {
             return;
         };
-        let sorted = sorted.properties;
-        let Some(id) = sorted.get("@id").and_then(Value::as_str) else {
+        let entity = entity.properties;
+        let Some(id) = entity.get("@id").and_then(Value::as_str) else {
             return;
         };
         let id: Box<str> = id.into();
@@ -329,18 +325,14 @@ impl<'l> Checking<'l> {
         for at in positions.chain(catalogued.iter().map(|at| at + after_held)) {
             self.listed[at] = true;
         }
-        if !is_document(&sorted) {
+        if !is_document(&entity) {
             return;
         }
-        let paths = self.document_paths(&id, &sorted);
+        let paths = self.document_paths(&id, &entity);
         let wanted = self.links.wanted.contains(&id);
         if paths.is_empty() && !wanted {
             return;
         }
-        let Some(entity) = elements::parse_element(bytes, Asked::Every) else {
-            return;
-        };
-        let entity = entity.properties;
         if wanted {
             let json = Value::Object(entity.clone()).to_string();
             self.documents.insert(id, json.into());
