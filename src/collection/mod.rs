@@ -4,6 +4,7 @@
 //! files. The types here are that file's schema: `manifests/schema/
 //! collection.schema.json` is generated from them.
 
+mod first_uses;
 mod load;
 mod locate;
 mod places;

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::first_uses::FirstUses;
 use super::{Author, AuthorType, CitedWork, Collection, CollectionInfo, DisputingWork};
 use crate::bagit::text::MAX_LINE_BYTES;
 
@@ -55,8 +56,8 @@ pub struct Rules {
     /// The errors of the table being checked.
     errors: Vec<RuleError>,
     /// Ids and files, and the document that first used each.
-    ids: HashMap<Box<str>, usize>,
-    files: HashMap<Box<str>, usize>,
+    ids: FirstUses,
+    files: FirstUses,
     /// Who each ORCID iD was first given to: (name, wikidata), document.
     orcids: HashMap<Box<str>, (Person, usize)>,
     /// What each DOI was first given to, and in which document.
@@ -99,7 +100,7 @@ impl Rules {
     /// Whether a record checked so far has the id `id`, or a record with
     /// that id did not read.
     pub fn is_there(&self, id: &str) -> bool {
-        self.ids.contains_key(id) || self.unread_ids.contains(id)
+        self.ids.contains(id) || self.unread_ids.contains(id)
     }
 
     /// Notes the id of a record that did not read, so that no reference to
@@ -187,8 +188,7 @@ impl Rules {
     /// rules it breaks, alone or with the records checked before it.
     pub fn document(&mut self, index: usize, document: &super::Document) -> Vec<RuleError> {
         self.document = Some(index);
-        if let Some(first) = self.ids.insert(document.id.as_str().into(), index) {
-            self.ids.insert(document.id.as_str().into(), first);
+        if let Some(first) = self.ids.note(document.id.as_str(), index) {
             self.error(
                 "id",
                 format!(
@@ -198,8 +198,7 @@ impl Rules {
                 ),
             );
         }
-        if let Some(first) = self.files.insert(document.file.as_str().into(), index) {
-            self.files.insert(document.file.as_str().into(), first);
+        if let Some(first) = self.files.note(document.file.as_str(), index) {
             self.error(
                 "file",
                 format!(
