@@ -36,8 +36,12 @@ mod terms;
 
 pub use self::metadata::{metadata_json, write_metadata_json};
 pub use self::preview::{preview_html, write_preview_html, write_preview_html_copying};
-pub use self::read::{CrateFile, CrateSummary, DocumentSummary, ReadError, read, read_files};
-pub use self::record_check::{RecordLinks, broken_records, record_links};
+pub use self::read::{
+    CrateFile, CrateFiles, CrateSummary, DocumentSummary, ReadError, read, read_files,
+};
+pub use self::record_check::{
+    MAX_KEPT_BYTES, NotJudged, RecordLinks, broken_records, record_links,
+};
 pub use self::records::read_collection;
 
 #[cfg(test)]

@@ -76,30 +76,56 @@ fn is_kept(entity: &Entity) -> bool {
     !is_document(entity) || has_type(entity, "Dataset")
 }
 
-/// What records are read from: the first pass. `None` when the crate is
-/// not corpack's, or not one that can be read (the reading that found the
-/// crate's files has said why).
-pub fn record_links(json: impl Read) -> Option<RecordLinks> {
+/// Why the records of a crate are not judged.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotJudged {
+    /// It is not corpack's, or not one that can be read (the reading that
+    /// found the crate's files has said why).
+    NotCorpacks,
+    /// The entities records are read from (all but documents) take more
+    /// than [`MAX_KEPT_BYTES`] as compact JSON.
+    TooLarge,
+}
+
+/// The most text of entities the first pass keeps, which verify holds
+/// beside the hashing: the benchmark's rich-records, each document with
+/// people, places, an event and a dispute, has about 1 KB of them a
+/// document, so this is about 32,000 such documents; *many-small*, a
+/// person and a licence for many documents, has a few KB in all.
+#[cfg(not(test))]
+pub const MAX_KEPT_BYTES: usize = 32 << 20;
+/// In tests, small enough to reach with a few entities.
+#[cfg(test)]
+pub const MAX_KEPT_BYTES: usize = 64 << 10;
+
+/// What records are read from: the first pass.
+pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
     let mut gathering = Gathering::default();
     let context = elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => gathering.element(bytes),
         _ => gathering = Gathering::default(),
     })
-    .ok()?;
+    .map_err(|_| NotJudged::NotCorpacks)?;
     if !uses_corpack_terms(context.as_ref()) {
-        return None;
+        return Err(NotJudged::NotCorpacks);
+    }
+    if gathering.too_large {
+        return Err(NotJudged::TooLarge);
     }
     let Gathering {
         kept,
         mut linked,
         mut lists,
         root,
+        ..
     } = gathering;
-    let root_id = root?;
-    let root: Entity = serde_json::from_str(kept.get(root_id.as_str())?).ok()?;
+    let root_id = root.ok_or(NotJudged::NotCorpacks)?;
+    let root: Entity = (kept.get(root_id.as_str()))
+        .and_then(|json| serde_json::from_str(json).ok())
+        .ok_or(NotJudged::NotCorpacks)?;
     let (has_part, mentions) = lists.remove(root_id.as_str()).unwrap_or_default();
     linked.retain(|id| !kept.contains_key(id));
-    Some(RecordLinks {
+    Ok(RecordLinks {
         kept,
         wanted: linked,
         root,
@@ -118,10 +144,17 @@ struct Gathering {
     lists: HashMap<Box<str>, (IdList, IdList)>,
     /// What the metadata descriptor is `about`.
     root: Option<String>,
+    /// The text of `kept`.
+    kept_bytes: usize,
+    /// Whether it went past [`MAX_KEPT_BYTES`]: then nothing more is kept.
+    too_large: bool,
 }
 
 impl Gathering {
     fn element(&mut self, bytes: &[u8]) {
+        if self.too_large {
+            return;
+        }
         let Some(entity) = elements::parse_element(bytes) else {
             return;
         };
@@ -149,7 +182,14 @@ impl Gathering {
         }
         if is_kept(&properties) {
             let json = Value::Object(properties).to_string();
+            self.kept_bytes += json.len();
             self.kept.insert(id, json.into());
+        }
+        if self.kept_bytes > MAX_KEPT_BYTES {
+            self.too_large = true;
+            self.kept = HashMap::new();
+            self.linked = HashSet::new();
+            self.lists = HashMap::new();
         }
     }
 }
@@ -359,7 +399,7 @@ mod tests {
     /// What is wrong with the records of `json`; `None` if it is not
     /// judged.
     fn broken(json: &str) -> Option<Vec<String>> {
-        let links = record_links(json.as_bytes())?;
+        let links = record_links(json.as_bytes()).ok()?;
         Some(broken_records(&links, json.as_bytes()))
     }
 
@@ -471,6 +511,25 @@ mod tests {
                 "{message}: {broken:#?}"
             );
         }
+    }
+
+    #[test]
+    fn what_records_link_to_is_kept_up_to_a_bound() {
+        let grown = |count: usize| {
+            edited(|graph| {
+                for i in 0..count {
+                    graph.push(
+                        json!({"@id": format!("#note-{i}"), "description": "x".repeat(1000)}),
+                    );
+                }
+            })
+        };
+        assert!(record_links(grown(10).as_bytes()).is_ok());
+        let json = grown(MAX_KEPT_BYTES / 1000);
+        assert_eq!(
+            record_links(json.as_bytes()).err(),
+            Some(NotJudged::TooLarge)
+        );
     }
 
     #[test]

@@ -76,6 +76,9 @@ pub struct Described {
     /// For each stored file (by index in [`BagStore::files`]), which of
     /// `files` it is, [`NOT_DESCRIBED`] or [`DESCRIBED_AGAIN`].
     by_index: Vec<u32>,
+    /// Whether the crate maps some term into corpack's namespace: whether
+    /// its records are corpack's, to be judged.
+    pub corpack_terms: bool,
 }
 
 /// In [`Described::by_index`]: no file describes it.
@@ -85,7 +88,7 @@ const NOT_DESCRIBED: u32 = u32::MAX;
 const DESCRIBED_AGAIN: u32 = u32::MAX - 1;
 
 impl Described {
-    fn new(store: &dyn BagStore, files: Vec<DescribedFile>) -> Described {
+    fn new(store: &dyn BagStore, files: Vec<DescribedFile>, corpack_terms: bool) -> Described {
         let mut by_index = vec![NOT_DESCRIBED; store.files().len()];
         for (at, file) in files.iter().enumerate() {
             if let Some(index) = file.index() {
@@ -95,7 +98,11 @@ impl Described {
                 };
             }
         }
-        Described { files, by_index }
+        Described {
+            files,
+            by_index,
+            corpack_terms,
+        }
     }
 
     /// What the crate wants of the SHA-256 of the stored file at `index`:
@@ -128,7 +135,7 @@ pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<
         rocrate::read_files(json, |file| DescribedFile::new(store, file))
     });
     let message = match read {
-        Ok(Ok(files)) => return Some(Described::new(store, files)),
+        Ok(Ok(read)) => return Some(Described::new(store, read.files, read.corpack_terms)),
         // Another version of RO-Crate is not an error of the bag (RFC 8493
         // leaves the payload's meaning to it), only a crate corpack does
         // not read: the bags of other tools are valid whatever version

@@ -10,14 +10,29 @@
 use crate::bundle::ROCRATE_METADATA;
 use crate::bundle::reader::{self, BagStore};
 use crate::finding::{Code, Finding};
-use crate::rocrate;
+use crate::rocrate::{self, NotJudged};
 
 /// Judges the records of the crate, which has been read as an RO-Crate
-/// 1.1; a read that fails now finds nothing.
+/// 1.1; a read that fails now finds nothing. When the entities records
+/// are read from (all but documents) take more than
+/// [`rocrate::MAX_KEPT_BYTES`], the records are not judged, which a
+/// warning says: verify's memory stays bounded.
 pub fn check(store: &dyn BagStore) -> Vec<Finding> {
     let links = reader::parse_with(store, ROCRATE_METADATA, |json| rocrate::record_links(json));
-    let Ok(Some(links)) = links else {
-        return Vec::new();
+    let links = match links {
+        Ok(Ok(links)) => links,
+        Ok(Err(NotJudged::TooLarge)) => {
+            return vec![Finding::warning(
+                Code::RocrateInvalid,
+                ROCRATE_METADATA,
+                format!(
+                    "the records are not judged: the crate's entities other than documents take \
+                     more than {} MiB, more than verify keeps to read records from",
+                    rocrate::MAX_KEPT_BYTES >> 20
+                ),
+            )];
+        }
+        Ok(Err(NotJudged::NotCorpacks)) | Err(_) => return Vec::new(),
     };
     let broken = reader::parse_with(store, ROCRATE_METADATA, |json| {
         rocrate::broken_records(&links, json)

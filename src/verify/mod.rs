@@ -120,7 +120,9 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
         } else {
             crate_metadata::described_files(store, &mut findings)
         };
-        let judge_records = !options.fast && described.is_some();
+        // Another tool's crate holds no records of corpack's, and is not
+        // read again.
+        let judge_records = !options.fast && described.as_ref().is_some_and(|d| d.corpack_terms);
         let (checked, records) = std::thread::scope(|scope| {
             let records = judge_records.then(|| scope.spawn(|| crate_records::check(store)));
             let mut checked = payload::Checked::default();

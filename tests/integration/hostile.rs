@@ -805,45 +805,60 @@ fn inputs_kept_from_fuzzing_never_crash() {
 
 #[test]
 fn a_large_crate_is_streamed_in_bounded_memory() {
-    let dir = Dir::new();
-    let root = dir.join("bag");
-    write_bag(
-        &root,
-        "1.0",
-        &[("data/a.txt", b"alpha")],
-        &[Algorithm::Sha256],
-    );
-    // 60 MB of notes, then a file the payload lacks, so that a finding
-    // shows the crate was read to its end. Read whole, into a `Value`, it
-    // took more than twice its size, more than the limit.
-    let note = "x".repeat(300_000);
-    let path = root.join("data/ro-crate-metadata.json");
-    let mut json = std::io::BufWriter::new(fs::File::create(path).unwrap());
-    use std::io::Write;
-    write!(
-        json,
-        r#"{{"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": [
-        {{"@id": "ro-crate-metadata.json", "conformsTo": {{"@id": "https://w3id.org/ro/crate/1.1"}},
-          "about": {{"@id": "./"}}}},
-        {{"@id": "./", "@type": "Dataset", "hasPart": [{{"@id": "a.txt"}}, {{"@id": "absent.txt"}}]}},
-        {{"@id": "a.txt", "@type": "File", "contentSize": 5}}"#
-    )
-    .unwrap();
-    for i in 0..200 {
+    // Another tool's crate, then one that maps corpack's terms, whose
+    // records verify judges: it keeps what they link to, here the notes,
+    // up to a bound, then says it does not judge them.
+    let contexts = [
+        r#""https://w3id.org/ro/crate/1.1/context""#,
+        r#"["https://w3id.org/ro/crate/1.1/context", {"held": "https://w3id.org/ro/terms/corpack#held"}]"#,
+    ];
+    for (context, corpack_terms) in contexts.into_iter().zip([false, true]) {
+        let dir = Dir::new();
+        let root = dir.join("bag");
+        write_bag(
+            &root,
+            "1.0",
+            &[("data/a.txt", b"alpha")],
+            &[Algorithm::Sha256],
+        );
+        // 60 MB of notes, then a file the payload lacks, so that a finding
+        // shows the crate was read to its end. Read whole, into a `Value`,
+        // it took more than twice its size, more than the limit.
+        let note = "x".repeat(300_000);
+        let path = root.join("data/ro-crate-metadata.json");
+        let mut json = std::io::BufWriter::new(fs::File::create(path).unwrap());
+        use std::io::Write;
         write!(
             json,
-            r##", {{"@id": "#note-{i}", "description": "{note}"}}"##
+            r#"{{"@context": {context}, "@graph": [
+            {{"@id": "ro-crate-metadata.json", "conformsTo": {{"@id": "https://w3id.org/ro/crate/1.1"}},
+              "about": {{"@id": "./"}}}},
+            {{"@id": "./", "@type": "Dataset", "hasPart": [{{"@id": "a.txt"}}, {{"@id": "absent.txt"}}]}},
+            {{"@id": "a.txt", "@type": "File", "contentSize": 5}}"#
         )
         .unwrap();
+        for i in 0..200 {
+            write!(
+                json,
+                r##", {{"@id": "#note-{i}", "description": "{note}"}}"##
+            )
+            .unwrap();
+        }
+        write!(json, r#", {{"@id": "absent.txt", "@type": "File"}}]}}"#).unwrap();
+        json.into_inner().unwrap().sync_all().unwrap();
+        let (verdict, elapsed) = bounded_verify(&root, 128);
+        assert_finding(&verdict, "rocrate-mismatch", "data/absent.txt");
+        assert!(
+            !verdict.has("error", "rocrate-invalid"),
+            "{:#?}",
+            verdict.findings()
+        );
+        assert_eq!(
+            verdict.has("warning", "rocrate-invalid"),
+            corpack_terms,
+            "{:#?}",
+            verdict.findings()
+        );
+        eprintln!("a 60 MB crate verified in {elapsed:?}");
     }
-    write!(json, r#", {{"@id": "absent.txt", "@type": "File"}}]}}"#).unwrap();
-    json.into_inner().unwrap().sync_all().unwrap();
-    let (verdict, elapsed) = bounded_verify(&root, 128);
-    assert_finding(&verdict, "rocrate-mismatch", "data/absent.txt");
-    assert!(
-        !verdict.has("error", "rocrate-invalid"),
-        "{:#?}",
-        verdict.findings()
-    );
-    eprintln!("a 60 MB crate verified in {elapsed:?}");
 }

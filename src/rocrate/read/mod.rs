@@ -128,8 +128,19 @@ impl std::error::Error for ReadError {}
 
 /// Reads an `ro-crate-metadata.json`: its files and its documents.
 pub fn read(json: impl Read) -> Result<CrateSummary, ReadError> {
-    let (files, documents) = Walk::new(true, |file| file).run(json)?;
+    let walked = Walk::new(true, |file| file).run(json)?;
+    let (files, documents) = (walked.files, walked.documents);
     Ok(CrateSummary { files, documents })
+}
+
+/// The payload files a crate describes, as [`read_files`] gives them.
+#[derive(Debug)]
+pub struct CrateFiles<T> {
+    /// In graph order, each as its caller made it.
+    pub files: Vec<T>,
+    /// Whether the crate's `@context` maps some term into corpack's
+    /// namespace: whether corpack wrote it, as far as a crate says.
+    pub corpack_terms: bool,
 }
 
 /// Reads the payload files an `ro-crate-metadata.json` describes, in graph
@@ -139,9 +150,12 @@ pub fn read(json: impl Read) -> Result<CrateSummary, ReadError> {
 pub fn read_files<T>(
     json: impl Read,
     keep: impl FnMut(CrateFile) -> T,
-) -> Result<Vec<T>, ReadError> {
-    let (files, _) = Walk::new(false, keep).run(json)?;
-    Ok(files)
+) -> Result<CrateFiles<T>, ReadError> {
+    let walked = Walk::new(false, keep).run(json)?;
+    Ok(CrateFiles {
+        files: walked.files,
+        corpack_terms: walked.corpack_terms,
+    })
 }
 
 #[cfg(test)]
@@ -256,8 +270,9 @@ mod tests {
         assert_eq!(summary.documents[0].authors, ["P. Erson", "Plain Name"]);
         assert_eq!(summary.documents[0].status, None);
         assert!(summary.documents[0].aspects.is_empty());
-        let files = read_files(crate_json.to_string().as_bytes(), |file| file).unwrap();
-        assert_eq!(files, summary.files);
+        let read = read_files(crate_json.to_string().as_bytes(), |file| file).unwrap();
+        assert_eq!(read.files, summary.files);
+        assert!(!read.corpack_terms);
     }
 
     #[test]
@@ -412,8 +427,9 @@ mod tests {
     fn read_files_keeps_what_it_is_given_and_checks_the_documents() {
         let (info, documents) = sample();
         let json = metadata_json(&info, &documents).unwrap();
-        let sizes = read_files(json.as_bytes(), |file| file.content_size).unwrap();
-        assert_eq!(sizes, [Some(26), Some(13), Some(6)]);
+        let read = read_files(json.as_bytes(), |file| file.content_size).unwrap();
+        assert_eq!(read.files, [Some(26), Some(13), Some(6)]);
+        assert!(read.corpack_terms);
         let bad = json.replace("\"contested\"", "\"disputed\"");
         let error = read_files(bad.as_bytes(), |file| file).unwrap_err();
         assert_eq!(

@@ -88,6 +88,14 @@ impl<T> Default for KeptGraph<T> {
     }
 }
 
+/// What one reading found.
+pub(super) struct Walked<T> {
+    pub(super) files: Vec<T>,
+    pub(super) documents: Vec<DocumentSummary>,
+    /// Whether the `@context` maps some term into corpack's namespace.
+    pub(super) corpack_terms: bool,
+}
+
 pub(super) struct Dataset {
     position: usize,
     pub(super) has_part: IdList,
@@ -103,10 +111,7 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
         }
     }
 
-    pub(super) fn run(
-        mut self,
-        json: impl Read,
-    ) -> Result<(Vec<T>, Vec<DocumentSummary>), ReadError> {
+    pub(super) fn run(mut self, json: impl Read) -> Result<Walked<T>, ReadError> {
         let mut properties = CHECKED.to_vec();
         if self.summarize {
             properties.extend(SUMMARIZED);
@@ -124,7 +129,7 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
     }
 
     /// Judges the crate as a whole, once it has streamed past.
-    fn finish(self, top: Option<Top>) -> Result<(Vec<T>, Vec<DocumentSummary>), ReadError> {
+    fn finish(self, top: Option<Top>) -> Result<Walked<T>, ReadError> {
         let top = top.ok_or(Invalid::NotAnObject)?;
         check_context(top.context.as_ref())?;
         if top.graph_is_array != Some(true) {
@@ -170,11 +175,20 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
             names: &graph.names,
             corpack_terms: uses_corpack_terms(top.context.as_ref()),
         };
+        let corpack_terms = documents.corpack_terms;
         if !self.summarize && !documents.may_be_wrong() {
-            return Ok((graph.files, Vec::new()));
+            return Ok(Walked {
+                files: graph.files,
+                documents: Vec::new(),
+                corpack_terms,
+            });
         }
         let documents = documents.read(&root).map_err(ReadError::Invalid)?;
-        Ok((graph.files, documents))
+        Ok(Walked {
+            files: graph.files,
+            documents,
+            corpack_terms,
+        })
     }
 }
 
