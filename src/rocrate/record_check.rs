@@ -29,6 +29,7 @@ use super::id_list::{IdIndex, IdList};
 use super::ids::decode_path;
 use super::read::uses_corpack_terms;
 use super::records::{Entities, Entity, Reader, follows};
+use super::stream;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
 use crate::collection::validate::{RuleError, Rules};
 
@@ -68,6 +69,14 @@ impl Entities for Linked<'_> {
 fn is_document(entity: &Entity) -> bool {
     (has_type(entity, "File") && entity.contains_key("identifier"))
         || entity.get(HELD) == Some(&Value::Bool(false))
+}
+
+/// The element in `bytes`, with its `@id`, if it is an object that has
+/// one.
+fn identified(bytes: &[u8]) -> Option<(Box<str>, stream::Entity)> {
+    let entity = elements::parse_element(bytes)?;
+    let id = entity.properties.get("@id")?.as_str()?.into();
+    Some((id, entity))
 }
 
 /// Whether an entity is kept for records to be read from: all but
@@ -155,14 +164,10 @@ impl Gathering {
         if self.too_large {
             return;
         }
-        let Some(entity) = elements::parse_element(bytes) else {
+        let Some((id, entity)) = identified(bytes) else {
             return;
         };
         let properties = entity.properties;
-        let Some(id) = properties.get("@id").and_then(Value::as_str) else {
-            return;
-        };
-        let id: Box<str> = id.into();
         if &*id == METADATA_ID {
             self.root = match ids(&properties, "about").as_slice() {
                 [root] => Some(root.to_string()),
@@ -350,14 +355,10 @@ impl<'l> Checking<'l> {
     }
 
     fn element(&mut self, bytes: &[u8]) {
-        let Some(entity) = elements::parse_element(bytes) else {
+        let Some((id, entity)) = identified(bytes) else {
             return;
         };
         let entity = entity.properties;
-        let Some(id) = entity.get("@id").and_then(Value::as_str) else {
-            return;
-        };
-        let id: Box<str> = id.into();
         let held = self.links.held.positions(&id);
         let catalogued = self.links.catalogued.positions(&id);
         let after_held = self.links.held.len();
