@@ -793,9 +793,10 @@ pub fn rocrate_records(bytes: &[u8]) {
     let read = rocrate::read_collection(text);
     let exported = (read.as_ref())
         .map(|collection| crate::collection::validate::rule_errors(collection).is_empty());
-    if rocrate::read(bytes).is_ok()
-        && let Ok(links) = rocrate::record_links(bytes)
-    {
+    // As verify asks: of a crate that reads, with corpack's terms.
+    let corpack_crate =
+        rocrate::read_files(bytes, |file| file).is_ok_and(|read| read.corpack_terms);
+    if corpack_crate && let Ok(links) = rocrate::record_links(bytes) {
         let broken = rocrate::broken_records(&links, bytes);
         assert_eq!(
             broken.is_empty(),

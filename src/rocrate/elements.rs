@@ -7,33 +7,25 @@
 use std::io::{self, Read};
 
 use serde::de::DeserializeSeed;
-use serde_json::Value;
 
 use super::stream::{Asked, Element, ElementSeed, Entity};
 
 /// Streams each `@graph` element of the crate in `reader`, as its bytes,
-/// to `graph`, and says as each `@graph` array opens; returns the
-/// `@context`, if it is an array or an object.
+/// to `graph`, and says as each `@graph` array opens.
 pub(super) fn walk_elements(
     mut reader: impl Read,
     mut graph: impl FnMut(Part<'_>),
-) -> io::Result<Option<Value>> {
+) -> io::Result<()> {
     let mut splitter = Splitter::default();
-    let mut context = None;
     let mut buffer = vec![0; 256 * 1024];
-    let mut take = |part: Part<'_>| match part {
-        Part::Context(bytes) => context = serde_json::from_slice(bytes).ok(),
-        part => graph(part),
-    };
     loop {
         match reader.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(read) => splitter.feed(&buffer[..read], &mut take),
+            Ok(0) => return Ok(()),
+            Ok(read) => splitter.feed(&buffer[..read], &mut graph),
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => return Err(error),
         }
     }
-    Ok(context)
 }
 
 /// Every property of the element in `bytes`; `None` if it is not an
@@ -57,8 +49,6 @@ pub(super) enum Part<'s> {
     GraphBegins,
     /// A `@graph` element.
     Element(&'s [u8]),
-    /// An array or object value of a `@context` key.
-    Context(&'s [u8]),
 }
 
 /// The bytes that matter outside strings: brackets, quotes, and in the
@@ -89,17 +79,14 @@ struct Splitter {
     reading_key: bool,
     /// Whether the value being read is a `@graph` array.
     in_graph: bool,
-    /// Whether it is a `@context` array or object.
-    in_context: bool,
     /// The bytes of the part being read, from the pieces before.
     bytes: Vec<u8>,
 }
 
 impl Splitter {
-    /// Whether the bytes at the depth reached are part of an element or
-    /// of the context.
+    /// Whether the bytes at the depth reached are part of an element.
     fn keeping(&self) -> bool {
-        (self.in_graph && self.depth >= 3) || (self.in_context && self.depth >= 2)
+        self.in_graph && self.depth >= 3
     }
 
     fn feed(&mut self, piece: &[u8], take: &mut impl FnMut(Part<'_>)) {
@@ -154,7 +141,6 @@ impl Splitter {
                             self.in_graph = true;
                             take(Part::GraphBegins);
                         }
-                        2 if self.key == b"@context" => self.in_context = true,
                         _ => {}
                     }
                     if kept_from.is_none() && self.keeping() {
@@ -166,12 +152,7 @@ impl Splitter {
                     if let Some(from) = kept_from.filter(|_| !self.keeping()) {
                         self.bytes.extend_from_slice(&piece[from..=at]);
                         kept_from = None;
-                        if self.in_context {
-                            self.in_context = false;
-                            take(Part::Context(&self.bytes));
-                        } else {
-                            take(Part::Element(&self.bytes));
-                        }
+                        take(Part::Element(&self.bytes));
                         self.bytes.clear();
                     } else if self.depth == 1 {
                         self.in_graph = false;
@@ -197,7 +178,7 @@ impl Splitter {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
 
@@ -234,12 +215,10 @@ mod tests {
                 crate_json.to_string()
             };
             let mut found = Vec::new();
-            let mut found_context = None;
             let mut splitter = Splitter::default();
             let mut take = |part: Part<'_>| match part {
                 Part::GraphBegins => found.clear(),
                 Part::Element(bytes) => found.push(serde_json::from_slice::<Value>(bytes).unwrap()),
-                Part::Context(bytes) => found_context = Some(serde_json::from_slice::<Value>(bytes).unwrap()),
             };
             for piece in text.as_bytes().chunks(size) {
                 splitter.feed(piece, &mut take);
@@ -247,8 +226,6 @@ mod tests {
             let containers: Vec<&Value> =
                 graph.iter().filter(|v| v.is_object() || v.is_array()).collect();
             prop_assert_eq!(found.iter().collect::<Vec<_>>(), containers);
-            let context_is_container = context.is_object() || context.is_array();
-            prop_assert_eq!(found_context.as_ref(), context_is_container.then_some(&context));
         }
     }
 
@@ -260,7 +237,6 @@ mod tests {
             parts.push(match part {
                 Part::GraphBegins => "begin".to_string(),
                 Part::Element(bytes) => String::from_utf8(bytes.to_vec()).unwrap(),
-                Part::Context(bytes) => format!("context {}", String::from_utf8_lossy(bytes)),
             })
         };
         for piece in json.as_bytes().chunks(size) {
@@ -270,12 +246,11 @@ mod tests {
     }
 
     #[test]
-    fn elements_and_context_are_found_whatever_the_pieces() {
+    fn elements_are_found_whatever_the_pieces() {
         let json = r#"{"a": {"@graph": [1]}, "x\"@graph": "@graph", "@context": ["c", {"k": "}"}],
             "@graph": [ {"@id": "a\"}{[", "n": [1, {"b": "q\\"}]}, {"@id": "b"} ], "z": [{}]}"#;
         serde_json::from_str::<Value>(json).unwrap();
         let expected = [
-            r#"context ["c", {"k": "}"}]"#,
             "begin",
             r#"{"@id": "a\"}{[", "n": [1, {"b": "q\\"}]}"#,
             r#"{"@id": "b"}"#,

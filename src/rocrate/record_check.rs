@@ -5,9 +5,9 @@
 //! they write anything ([`super::read_collection`] reads them whole). Both
 //! find fault with the same crates (a fuzz target checks it).
 //!
-//! A crate that does not map some term into corpack's namespace is
-//! another tool's, and its entities are not corpack's records: it is not
-//! judged.
+//! Only a crate that maps some term into corpack's namespace holds
+//! corpack's records: the caller asks for a judgement of those alone
+//! ([`super::CrateFiles::corpack_terms`] says which they are).
 //!
 //! The crate streams past twice. The first time keeps what records are
 //! read from: every entity that is not a document, as compact JSON, and
@@ -27,7 +27,6 @@ use super::elements::{self, Part};
 use super::graph::{has_type, ids, text};
 use super::id_list::{IdIndex, IdList};
 use super::ids::decode_path;
-use super::read::uses_corpack_terms;
 use super::records::{Entities, Entity, Reader, follows};
 use super::stream;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
@@ -88,9 +87,9 @@ fn is_kept(entity: &Entity) -> bool {
 /// Why the records of a crate are not judged.
 #[derive(Debug, PartialEq, Eq)]
 pub enum NotJudged {
-    /// It is not corpack's, or not one that can be read (the reading that
-    /// found the crate's files has said why).
-    NotCorpacks,
+    /// It is not one that can be read (the reading that found the crate's
+    /// files has said why).
+    Unreadable,
     /// The entities records are read from (all but documents) take more
     /// than [`MAX_KEPT_BYTES`] as compact JSON.
     TooLarge,
@@ -110,14 +109,11 @@ pub const MAX_KEPT_BYTES: usize = 64 << 10;
 /// What records are read from: the first pass.
 pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
     let mut gathering = Gathering::default();
-    let context = elements::walk_elements(json, |part| match part {
+    elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => gathering.element(bytes),
-        _ => gathering = Gathering::default(),
+        Part::GraphBegins => gathering = Gathering::default(),
     })
-    .map_err(|_| NotJudged::NotCorpacks)?;
-    if !uses_corpack_terms(context.as_ref()) {
-        return Err(NotJudged::NotCorpacks);
-    }
+    .map_err(|_| NotJudged::Unreadable)?;
     if gathering.too_large {
         return Err(NotJudged::TooLarge);
     }
@@ -128,10 +124,10 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         root,
         ..
     } = gathering;
-    let root_id = root.ok_or(NotJudged::NotCorpacks)?;
+    let root_id = root.ok_or(NotJudged::Unreadable)?;
     let root: Entity = (kept.get(root_id.as_str()))
         .and_then(|json| serde_json::from_str(json).ok())
-        .ok_or(NotJudged::NotCorpacks)?;
+        .ok_or(NotJudged::Unreadable)?;
     let (has_part, mentions) = lists.remove(root_id.as_str()).unwrap_or_default();
     linked.retain(|id| !kept.contains_key(id));
     Ok(RecordLinks {
@@ -205,7 +201,7 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Vec<String> {
     let mut checking = Checking::new(links);
     let walked = elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => checking.element(bytes),
-        _ => checking = Checking::new(links),
+        Part::GraphBegins => checking = Checking::new(links),
     });
     if walked.is_err() {
         return Vec::new();
@@ -397,9 +393,13 @@ mod tests {
     use crate::rocrate::terms::IS_DISPUTED_BY;
     use crate::rocrate::testutil::sample;
 
-    /// What is wrong with the records of `json`; `None` if it is not
-    /// judged.
+    /// What is wrong with the records of `json`, judged as verify judges
+    /// them; `None` if it is not.
     fn broken(json: &str) -> Option<Vec<String>> {
+        let read = crate::rocrate::read_files(json.as_bytes(), |file| file).ok()?;
+        if !read.corpack_terms {
+            return None;
+        }
         let links = record_links(json.as_bytes()).ok()?;
         Some(broken_records(&links, json.as_bytes()))
     }

@@ -32,7 +32,7 @@ pub fn check(store: &dyn BagStore) -> Vec<Finding> {
                 ),
             )];
         }
-        Ok(Err(NotJudged::NotCorpacks)) | Err(_) => return Vec::new(),
+        Ok(Err(NotJudged::Unreadable)) | Err(_) => return Vec::new(),
     };
     let broken = reader::parse_with(store, ROCRATE_METADATA, |json| {
         rocrate::broken_records(&links, json)

@@ -114,7 +114,7 @@ pub(super) struct Documents<'g> {
 }
 
 /// Whether a crate's `@context` maps some term into corpack's namespace.
-pub(in crate::rocrate) fn uses_corpack_terms(context: Option<&Value>) -> bool {
+pub(super) fn uses_corpack_terms(context: Option<&Value>) -> bool {
     let is_corpack_iri = |value: &Value| {
         let iri = value.get("@id").unwrap_or(value);
         iri.as_str()

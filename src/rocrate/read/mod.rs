@@ -23,7 +23,6 @@ mod documents;
 mod equivalence;
 mod walk;
 
-pub(super) use self::documents::uses_corpack_terms;
 use self::walk::Walk;
 use super::graph::Invalid;
 use crate::collection::{Aspect, Status};
