@@ -212,11 +212,7 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Vec<String> {
         }
     }
     // The root may link to a document, as anything may: it is read last.
-    let linked = Linked {
-        kept: &links.kept,
-        documents: &checking.documents,
-        missed: Cell::new(false),
-    };
+    let linked = checking.linked();
     let mut collection = match (Reader { graph: &linked }).info(&links.root) {
         Ok(info) => Rules::default()
             .collection(&info)
@@ -319,18 +315,24 @@ impl<'l> Checking<'l> {
         paths
     }
 
-    /// Reads the document at `index` and puts its record to the rules;
-    /// one that links to an entity not come yet waits, unless `last`.
-    fn judge(&mut self, index: usize, path: Result<String, String>, entity: &Entity, last: bool) {
-        let linked = Linked {
+    /// The entities records are read from so far.
+    fn linked(&self) -> Linked<'_> {
+        Linked {
             kept: &self.links.kept,
             documents: &self.documents,
             missed: Cell::new(false),
-        };
+        }
+    }
+
+    /// Reads the document at `index` and puts its record to the rules;
+    /// one that links to an entity not come yet waits, unless `last`.
+    fn judge(&mut self, index: usize, path: Result<String, String>, entity: &Entity, last: bool) {
+        let linked = self.linked();
         let reader = Reader { graph: &linked };
         let read = (path.clone()).and_then(|path| Ok((reader.document(entity, &path)?, path)));
+        let missed = linked.missed.get();
         match read {
-            Err(_) if linked.missed.get() && !last => {
+            Err(_) if missed && !last => {
                 let json = Value::Object(entity.clone()).to_string();
                 self.waiting.push((index, path, json));
             }
