@@ -64,6 +64,10 @@ const STRUCTURAL: [bool; 256] = {
     table
 };
 
+/// The room for the bytes of a part that [`Splitter`] keeps after one
+/// that took more.
+const KEPT_ROOM: usize = 64 * 1024;
+
 /// Where the parts of a valid JSON text are, a piece at a time.
 #[derive(Default)]
 struct Splitter {
@@ -150,10 +154,17 @@ impl Splitter {
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
                     if let Some(from) = kept_from.filter(|_| !self.keeping()) {
-                        self.bytes.extend_from_slice(&piece[from..=at]);
                         kept_from = None;
-                        take(Part::Element(&self.bytes));
-                        self.bytes.clear();
+                        if self.bytes.is_empty() {
+                            take(Part::Element(&piece[from..=at]));
+                        } else {
+                            self.bytes.extend_from_slice(&piece[from..=at]);
+                            take(Part::Element(&self.bytes));
+                            self.bytes.clear();
+                            // The root's list of every file can take
+                            // megabytes, which the rest need not hold.
+                            self.bytes.shrink_to(KEPT_ROOM);
+                        }
                     } else if self.depth == 1 {
                         self.in_graph = false;
                     }
@@ -258,6 +269,24 @@ mod tests {
         for size in 1..=json.len() {
             assert_eq!(parts(json, size), expected, "pieces of {size} bytes");
         }
+    }
+
+    #[test]
+    fn a_large_element_does_not_keep_its_room() {
+        let large = format!(r#"{{"@id": "./", "hasPart": ["{}"]}}"#, "a".repeat(1 << 20));
+        let json = format!(r#"{{"@graph": [{large}, {{"@id": "b"}}]}}"#);
+        let mut splitter = Splitter::default();
+        let mut sizes = Vec::new();
+        let mut take = |part: Part<'_>| {
+            if let Part::Element(bytes) = part {
+                sizes.push(bytes.len());
+            }
+        };
+        for piece in json.as_bytes().chunks(4096) {
+            splitter.feed(piece, &mut take);
+        }
+        assert_eq!(sizes, [large.len(), r#"{"@id": "b"}"#.len()]);
+        assert!(splitter.bytes.capacity() <= KEPT_ROOM);
     }
 
     #[test]
