@@ -456,6 +456,7 @@ pub fn ocfl_inventory(bytes: &[u8]) {
 /// an error; validating it without the digests gives the same findings
 /// but those of the digests, which come last.
 pub fn ocfl_object(bytes: &[u8], scratch: &Path) {
+    use crate::ocfl::digest::digest_bytes;
     use crate::ocfl::inventory::{INVENTORY, sidecar_text};
     use crate::ocfl::validate::{Findings, inventory, validate_object};
     use crate::ocfl::{DigestAlgorithm, OBJECT_DECLARATION};
@@ -480,7 +481,7 @@ pub fn ocfl_object(bytes: &[u8], scratch: &Path) {
         plain.then(|| {
             (
                 format!("{INVENTORY}.{name}"),
-                sidecar_text(algorithm, bytes),
+                sidecar_text(&digest_bytes(algorithm, bytes)),
             )
         })
     });

@@ -2,7 +2,7 @@
 //! content addressing, and for fixity those of the specification's table
 //! plus extension 0001's; and 0009's `size`, which is no digest.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 
 use blake2::Blake2b;
 use blake2::digest::DynDigest;
@@ -119,6 +119,39 @@ pub fn digest_reader(
         .map(|hasher| hex::encode(hasher.finalize()))
         .collect();
     Ok((size, digests))
+}
+
+/// A writer that hashes what goes through it.
+pub struct DigestWriter<W> {
+    inner: W,
+    hasher: Box<dyn DynDigest + Send>,
+}
+
+impl<W: Write> DigestWriter<W> {
+    /// Hashes by `algorithm` what is written to `inner`.
+    pub fn new(algorithm: DigestAlgorithm, inner: W) -> DigestWriter<W> {
+        DigestWriter {
+            inner,
+            hasher: algorithm.hasher(),
+        }
+    }
+
+    /// The writer, and the digest in lowercase hex of what was written.
+    pub fn finish(self) -> (W, String) {
+        (self.inner, hex::encode(self.hasher.finalize()))
+    }
+}
+
+impl<W: Write> Write for DigestWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The digest of `bytes` in lowercase hex.

@@ -5,12 +5,13 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::{self, Write};
 use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
 use super::code::OcflCode;
-use super::digest::{DigestAlgorithm, digest_bytes};
+use super::digest::DigestAlgorithm;
 
 /// The name of an inventory file.
 pub const INVENTORY: &str = "inventory.json";
@@ -90,9 +91,17 @@ impl Inventory {
 
     /// The JSON text: pretty-printed (two spaces) with a final newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).expect("an inventory serializes");
-        bytes.push(b'\n');
+        let mut bytes = Vec::new();
+        self.write_json(&mut bytes).expect("a Vec takes every byte");
         bytes
+    }
+
+    /// Writes [`Inventory::to_json`]'s text to `writer`, which an
+    /// inventory of many files is better not held whole for (about 800
+    /// bytes a file).
+    pub fn write_json(&self, mut writer: impl Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut writer, self)?;
+        writer.write_all(b"\n")
     }
 }
 
@@ -110,9 +119,10 @@ impl Version {
 }
 
 /// The text of an inventory's sidecar file `inventory.json.<algorithm>`:
-/// `<digest> inventory.json` and a newline (§3.6).
-pub fn sidecar_text(algorithm: DigestAlgorithm, inventory_json: &[u8]) -> String {
-    format!("{} {INVENTORY}\n", digest_bytes(algorithm, inventory_json))
+/// `<digest> inventory.json` and a newline (§3.6), given the inventory's
+/// digest.
+pub fn sidecar_text(digest: &str) -> String {
+    format!("{digest} {INVENTORY}\n")
 }
 
 /// The name of the sidecar for an algorithm.
@@ -274,6 +284,7 @@ pub fn path_conflicts<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<(Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ocfl::digest::digest_bytes;
     use proptest::prelude::*;
 
     fn sample() -> Inventory {
@@ -329,9 +340,19 @@ mod tests {
     }
 
     #[test]
+    fn written_through_a_digest_writer_the_inventory_hashes_as_its_text() {
+        use crate::ocfl::digest::DigestWriter;
+        let mut writer = DigestWriter::new(DigestAlgorithm::Sha256, Vec::new());
+        sample().write_json(&mut writer).unwrap();
+        let (written, digest) = writer.finish();
+        assert_eq!(written, sample().to_json());
+        assert_eq!(digest, digest_bytes(DigestAlgorithm::Sha256, &written));
+    }
+
+    #[test]
     fn the_sidecar_states_the_digest_of_the_inventory() {
         let json = sample().to_json();
-        let text = sidecar_text(DigestAlgorithm::Sha512, &json);
+        let text = sidecar_text(&digest_bytes(DigestAlgorithm::Sha512, &json));
         let (digest, name) = text.trim_end().split_once(' ').unwrap();
         assert_eq!(digest, digest_bytes(DigestAlgorithm::Sha512, &json));
         assert_eq!(name, "inventory.json");

@@ -3,12 +3,15 @@
 //! head, written in the build with its sidecar.
 
 use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::BufWriter;
 use std::path::Path;
 
 use super::content::Staged;
 use super::verified::VerifiedBundle;
 use super::write_file;
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
+use crate::ocfl::digest::DigestWriter;
 use crate::ocfl::inventory::{DigestMap, INVENTORY, sidecar_name, sidecar_text};
 use crate::ocfl::{DigestAlgorithm, Inventory, SpecVersion, User, Version, VersionNum};
 
@@ -140,17 +143,32 @@ fn merge_digests(map: &mut DigestMap, additions: DigestMap) {
 }
 
 /// Writes the inventory and its sidecar in `build_root` and in its version
-/// directory `name`; returns the sidecar's file name.
+/// directory `name`; returns the sidecar's file name. The inventory is
+/// written as it is hashed, then copied: at 40,000 files its text is 30 MB.
 pub(super) fn write_inventories(
     build_root: &Path,
     name: &str,
     inventory: &Inventory,
 ) -> Result<String> {
-    let json = inventory.to_json();
-    let sidecar = sidecar_text(inventory.digest_algorithm, &json);
+    let version_dir = build_root.join(name);
+    fs::create_dir_all(&version_dir).at(&version_dir)?;
+    let written = version_dir.join(INVENTORY);
+    let file = File::create(&written).at(&written)?;
+    let mut writer = BufWriter::with_capacity(
+        256 * 1024,
+        DigestWriter::new(inventory.digest_algorithm, file),
+    );
+    inventory.write_json(&mut writer).at(&written)?;
+    let digest_writer = writer
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .at(&written)?;
+    let (_, digest) = digest_writer.finish();
+    let sidecar = sidecar_text(&digest);
     let sidecar_file = sidecar_name(inventory.digest_algorithm);
-    for dir in [build_root.join(name), build_root.to_path_buf()] {
-        write_file(&dir.join(INVENTORY), &json)?;
+    let root_inventory = build_root.join(INVENTORY);
+    fs::copy(&written, &root_inventory).at(&root_inventory)?;
+    for dir in [version_dir, build_root.to_path_buf()] {
         write_file(&dir.join(&sidecar_file), sidecar.as_bytes())?;
     }
     Ok(sidecar_file)
