@@ -158,6 +158,14 @@ fn broken_rules(collection: &Collection) -> Vec<Finding> {
 }
 
 impl VerifiedBundle {
+    /// Lets the records go, for an export that has read what it needs of
+    /// them and goes on with the bag alone: at 40,000 documents they take
+    /// about 30 MB.
+    pub fn forget_records(&mut self) {
+        self.collection.documents = Vec::new();
+        self.by_id = HashMap::new();
+    }
+
     /// The record whose id is `id`: a document that disputes another is
     /// named by it.
     pub fn document(&self, id: &Slug) -> Option<&Document> {
