@@ -16,6 +16,7 @@ pub use self::lanes::{LANES, Sha512Lanes};
 pub use self::sha512::Sha512;
 
 mod batch;
+pub mod chunks;
 mod lanes;
 mod sha512;
 

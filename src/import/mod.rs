@@ -29,6 +29,7 @@ use crate::bundle::reader::BagStore;
 use crate::collection::values::{IsoDate, License, Sha256Hex, Slug};
 use crate::collection::{COLLECTION_FILE, Collection, CollectionInfo, write_toml};
 use crate::digest::Algorithm;
+use crate::digest::chunks::for_each_chunk;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
 use crate::output::{AtomicDir, AtomicFiles, create_dirs_in_temporary, refuse_directory};
@@ -488,18 +489,15 @@ fn digest(
     progress: &dyn Progress,
 ) -> io::Result<String> {
     let mut hasher = Algorithm::Sha256.hasher();
-    let mut buffer = vec![0; 256 * 1024];
-    loop {
-        let read = reader.read(&mut buffer)?;
-        if read == 0 {
-            return Ok(hasher.finish_hex());
-        }
-        hasher.update(&buffer[..read]);
+    for_each_chunk(reader, |bytes| {
+        hasher.update(bytes);
         if let Some(copy) = copy.as_deref_mut() {
-            copy.write_all(&buffer[..read])?;
+            copy.write_all(bytes)?;
         }
-        progress.advance(read as u64);
-    }
+        progress.advance(bytes.len() as u64);
+        Ok(())
+    })?;
+    Ok(hasher.finish_hex())
 }
 
 #[cfg(test)]

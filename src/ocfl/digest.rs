@@ -10,6 +10,8 @@ use blake2::digest::consts::{U20, U32, U48, U64};
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Sha256, Sha512, Sha512_256};
+
+use crate::digest::chunks::for_each_chunk;
 use strum::{Display, EnumString, IntoStaticStr};
 
 /// A digest algorithm by its OCFL name.
@@ -99,21 +101,13 @@ pub fn digest_reader(
     advance: &dyn Fn(u64),
 ) -> io::Result<(u64, Vec<String>)> {
     let mut hashers: Vec<_> = algorithms.iter().map(|a| a.hasher()).collect();
-    let mut buffer = vec![0; 256 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = match reader.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
+    let size = for_each_chunk(reader, |bytes| {
         for hasher in &mut hashers {
-            hasher.update(&buffer[..n]);
+            hasher.update(bytes);
         }
-        size += n as u64;
-        advance(n as u64);
-    }
+        advance(bytes.len() as u64);
+        Ok(())
+    })?;
     let digests = hashers
         .into_iter()
         .map(|hasher| hex::encode(hasher.finalize()))

@@ -10,6 +10,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::verified::VerifiedBundle;
+use crate::digest::chunks::for_each_chunk;
 use crate::digest::{Digests, DigestsHasher};
 use crate::error::{Error, IoContext, Result};
 use crate::ocfl::DigestAlgorithm;
@@ -169,24 +170,18 @@ fn read_hashing(
     // A failed write is the target's error, not the bundle's.
     let mut write_error = None;
     let read = bundle.store.read_with(path, &mut |reader: &mut dyn Read| {
-        let mut buffer = vec![0; 256 * 1024];
-        loop {
-            let n = match reader.read(&mut buffer) {
-                Ok(0) => return Ok(()),
-                Ok(n) => n,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-                Err(error) => return Err(error),
-            };
-            hasher.update(&buffer[..n]);
+        size = for_each_chunk(reader, |bytes| {
+            hasher.update(bytes);
             if let Some(out) = &mut out
-                && let Err(error) = out.write_all(&buffer[..n])
+                && let Err(error) = out.write_all(bytes)
             {
                 write_error = Some(error);
                 return Err(io::Error::other("the copy could not be written"));
             }
-            size += n as u64;
-            progress.advance(n as u64);
-        }
+            progress.advance(bytes.len() as u64);
+            Ok(())
+        })?;
+        Ok(())
     });
     if let (Some(error), Some(target)) = (write_error, target) {
         return Err(Error::io(target, error));
