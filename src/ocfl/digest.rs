@@ -10,9 +10,9 @@ use blake2::digest::consts::{U20, U32, U48, U64};
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Sha256, Sha512, Sha512_256};
+use strum::{Display, EnumString, IntoStaticStr};
 
 use crate::digest::chunks::for_each_chunk;
-use strum::{Display, EnumString, IntoStaticStr};
 
 /// A digest algorithm by its OCFL name.
 #[derive(
