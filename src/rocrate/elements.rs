@@ -141,7 +141,7 @@ impl Splitter {
                     self.depth += 1;
                     match self.depth {
                         1 => self.expecting_key = true,
-                        2 if self.key == b"@graph" && byte == b'[' => {
+                        2 if byte == b'[' && self.key_is_graph() => {
                             self.in_graph = true;
                             take(Part::GraphBegins);
                         }
@@ -176,6 +176,16 @@ impl Splitter {
         if let Some(from) = kept_from {
             self.bytes.extend_from_slice(&piece[from..]);
         }
+    }
+
+    /// Whether the last key of the top object is `@graph`, however it is
+    /// written (`"@gr\u0061ph"` is `@graph` to a JSON reader too).
+    fn key_is_graph(&self) -> bool {
+        if !self.key.contains(&b'\\') {
+            return self.key == b"@graph";
+        }
+        let quoted = [&b"\""[..], &self.key, b"\""].concat();
+        serde_json::from_slice::<String>(&quoted).is_ok_and(|key| key == "@graph")
     }
 
     /// Adds the bytes of a key being read, if one is.
@@ -287,6 +297,22 @@ mod tests {
         }
         assert_eq!(sizes, [large.len(), r#"{"@id": "b"}"#.len()]);
         assert!(splitter.bytes.capacity() <= KEPT_ROOM);
+    }
+
+    #[test]
+    fn a_graph_key_written_with_escapes_is_found() {
+        let json = r#"{"@gr\u0061ph": [{"@id": "a"}], "\u0040graph\"": [{"@id": "b"}]}"#;
+        assert_eq!(
+            serde_json::from_str::<Value>(json).unwrap()["@graph"][0]["@id"],
+            "a"
+        );
+        for size in 1..=json.len() {
+            assert_eq!(
+                parts(json, size),
+                ["begin", r#"{"@id": "a"}"#],
+                "pieces of {size} bytes"
+            );
+        }
     }
 
     #[test]
