@@ -797,8 +797,10 @@ pub fn rocrate_records(bytes: &[u8]) {
     // As verify asks: of a crate that reads, with corpack's terms.
     let corpack_crate =
         rocrate::read_files(bytes, |file| file).is_ok_and(|read| read.corpack_terms);
-    if corpack_crate && let Ok(links) = rocrate::record_links(bytes) {
-        let broken = rocrate::broken_records(&links, bytes);
+    if corpack_crate
+        && let Ok(links) = rocrate::record_links(bytes)
+        && let Ok(broken) = rocrate::broken_records(&links, bytes)
+    {
         assert_eq!(
             broken.is_empty(),
             exported == Ok(true),

@@ -15,7 +15,8 @@
 //! and drops it once the rules have seen it; the rules keep each record's
 //! id and file. A document that another entity links to (one disputing
 //! another) is kept too, and a document that links to one that has not
-//! come yet waits, as compact JSON, until the end.
+//! come yet waits, as compact JSON, until the end. All that is kept counts
+//! towards [`MAX_KEPT_BYTES`], past which the records are not judged.
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -43,6 +44,9 @@ pub struct RecordLinks {
     /// of the first, a catalogued one an entity of the second.
     held: IdIndex,
     catalogued: IdIndex,
+    /// The text of `kept`, which counts towards [`MAX_KEPT_BYTES`] with
+    /// what the second pass keeps.
+    kept_bytes: usize,
 }
 
 /// The entities a record is read from: those kept, and the documents
@@ -90,8 +94,9 @@ pub enum NotJudged {
     /// It is not one that can be read (the reading that found the crate's
     /// files has said why).
     Unreadable,
-    /// The entities records are read from (all but documents) take more
-    /// than [`MAX_KEPT_BYTES`] as compact JSON.
+    /// What records are read from takes more than [`MAX_KEPT_BYTES`] as
+    /// compact JSON: the entities but documents, the documents others
+    /// link to, and those waiting for a document that comes later.
     TooLarge,
 }
 
@@ -122,6 +127,7 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         mut linked,
         mut lists,
         root,
+        kept_bytes,
         ..
     } = gathering;
     let root_id = root.ok_or(NotJudged::Unreadable)?;
@@ -136,6 +142,7 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         root,
         held: has_part.into_index(),
         catalogued: mentions.into_index(),
+        kept_bytes,
     })
 }
 
@@ -197,14 +204,17 @@ impl Gathering {
 
 /// The second pass: what is wrong with the records of the crate, in
 /// `@graph` order, each as a message naming the document and the field.
-pub fn broken_records(links: &RecordLinks, json: impl Read) -> Vec<String> {
+pub fn broken_records(links: &RecordLinks, json: impl Read) -> Result<Vec<String>, NotJudged> {
     let mut checking = Checking::new(links);
     let walked = elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => checking.element(bytes),
         Part::GraphBegins => checking = Checking::new(links),
     });
     if walked.is_err() {
-        return Vec::new();
+        return Ok(Vec::new());
+    }
+    if checking.too_large {
+        return Err(NotJudged::TooLarge);
     }
     for (index, path, json) in std::mem::take(&mut checking.waiting) {
         if let Ok(entity) = serde_json::from_str(&json) {
@@ -242,7 +252,7 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Vec<String> {
         }
     }
     found.sort_by_key(|(index, _)| *index);
-    collection
+    Ok(collection
         .into_iter()
         .chain(found.into_iter().map(|(_, found)| found))
         .filter_map(|found| match found {
@@ -254,7 +264,7 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Vec<String> {
                 )
             }),
         })
-        .collect()
+        .collect())
 }
 
 /// What was found wrong.
@@ -280,6 +290,10 @@ struct Checking<'l> {
     found: Vec<(usize, Found)>,
     /// Documents come so far.
     count: usize,
+    /// The text kept: the first pass's, `documents` and `waiting`.
+    kept_bytes: usize,
+    /// Whether it went past [`MAX_KEPT_BYTES`]: then no more is judged.
+    too_large: bool,
 }
 
 impl<'l> Checking<'l> {
@@ -292,7 +306,21 @@ impl<'l> Checking<'l> {
             rules: Rules::default(),
             found: Vec::new(),
             count: 0,
+            kept_bytes: links.kept_bytes,
+            too_large: false,
         }
+    }
+
+    /// Counts `json`, about to be kept, towards [`MAX_KEPT_BYTES`]; past
+    /// it, lets go of what waits and judges no more.
+    fn keeps(&mut self, json: &str) -> bool {
+        self.kept_bytes += json.len();
+        if self.kept_bytes > MAX_KEPT_BYTES {
+            self.too_large = true;
+            self.documents = HashMap::new();
+            self.waiting = Vec::new();
+        }
+        !self.too_large
     }
 
     /// The paths in the crate of a document's file, one for each time the
@@ -334,7 +362,9 @@ impl<'l> Checking<'l> {
         match read {
             Err(_) if missed && !last => {
                 let json = Value::Object(entity.clone()).to_string();
-                self.waiting.push((index, path, json));
+                if self.keeps(&json) {
+                    self.waiting.push((index, path, json));
+                }
             }
             Ok((document, path)) => {
                 for error in self.rules.document(index, &document) {
@@ -353,6 +383,9 @@ impl<'l> Checking<'l> {
     }
 
     fn element(&mut self, bytes: &[u8]) {
+        if self.too_large {
+            return;
+        }
         let Some((id, entity)) = identified(bytes) else {
             return;
         };
@@ -374,9 +407,15 @@ impl<'l> Checking<'l> {
         }
         if wanted {
             let json = Value::Object(entity.clone()).to_string();
+            if !self.keeps(&json) {
+                return;
+            }
             self.documents.insert(id, json.into());
         }
         for path in paths {
+            if self.too_large {
+                return;
+            }
             let index = self.count;
             self.count += 1;
             self.judge(index, path, &entity, false);
@@ -403,7 +442,7 @@ mod tests {
             return None;
         }
         let links = record_links(json.as_bytes()).ok()?;
-        Some(broken_records(&links, json.as_bytes()))
+        broken_records(&links, json.as_bytes()).ok()
     }
 
     /// The sample crate, its `@graph` edited.
@@ -531,6 +570,37 @@ mod tests {
         let json = grown(MAX_KEPT_BYTES / 1000);
         assert_eq!(
             record_links(json.as_bytes()).err(),
+            Some(NotJudged::TooLarge)
+        );
+    }
+
+    #[test]
+    fn documents_waiting_for_a_later_one_are_kept_up_to_the_bound() {
+        // Copies of a document, each disputed by one that comes after
+        // them all: each waits for it, to the end of the pass.
+        let waiting = |count: usize| {
+            edited(|graph| {
+                let model = entity(graph, "documents/furr%20talk.txt").clone();
+                for i in 0..count {
+                    let mut copy = model.clone();
+                    copy["@id"] = json!(format!("documents/copy-{i}.txt"));
+                    copy["identifier"] = json!(format!("copy-{i}"));
+                    copy["description"] = json!("x".repeat(1000));
+                    copy[IS_DISPUTED_BY] = json!({"@id": "documents/plain.txt"});
+                    graph.insert(0, copy);
+                    let root = entity(graph, "./");
+                    let parts = root["hasPart"].as_array_mut().unwrap();
+                    parts.push(json!({"@id": format!("documents/copy-{i}.txt")}));
+                }
+            })
+        };
+        let judge = |json: String| {
+            let links = record_links(json.as_bytes()).unwrap();
+            broken_records(&links, json.as_bytes())
+        };
+        assert!(judge(waiting(10)).is_ok());
+        assert_eq!(
+            judge(waiting(MAX_KEPT_BYTES / 1000)).err(),
             Some(NotJudged::TooLarge)
         );
     }

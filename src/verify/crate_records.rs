@@ -13,30 +13,37 @@ use crate::finding::{Code, Finding};
 use crate::rocrate::{self, NotJudged};
 
 /// Judges the records of the crate, which has been read as an RO-Crate
-/// 1.1; a read that fails now finds nothing. When the entities records
-/// are read from (all but documents) take more than
-/// [`rocrate::MAX_KEPT_BYTES`], the records are not judged, which a
-/// warning says: verify's memory stays bounded.
+/// 1.1; a read that fails now finds nothing. When what records are read
+/// from takes more than [`rocrate::MAX_KEPT_BYTES`], the records are not
+/// judged, which a warning says: verify's memory stays bounded.
 pub fn check(store: &dyn BagStore) -> Vec<Finding> {
     let links = reader::parse_with(store, ROCRATE_METADATA, |json| rocrate::record_links(json));
     let links = match links {
         Ok(Ok(links)) => links,
-        Ok(Err(NotJudged::TooLarge)) => {
-            return vec![Finding::warning(
-                Code::RocrateInvalid,
-                ROCRATE_METADATA,
-                format!(
-                    "the records are not judged: the crate's entities other than documents take \
-                     more than {} MiB, more than verify keeps to read records from",
-                    rocrate::MAX_KEPT_BYTES >> 20
-                ),
-            )];
-        }
+        Ok(Err(NotJudged::TooLarge)) => return vec![not_judged()],
         Ok(Err(NotJudged::Unreadable)) | Err(_) => return Vec::new(),
     };
     let broken = reader::parse_with(store, ROCRATE_METADATA, |json| {
         rocrate::broken_records(&links, json)
     });
     let error = |message| Finding::error(Code::RocrateInvalid, ROCRATE_METADATA, message);
-    broken.unwrap_or_default().into_iter().map(error).collect()
+    match broken {
+        Ok(Ok(broken)) => broken.into_iter().map(error).collect(),
+        Ok(Err(NotJudged::TooLarge)) => vec![not_judged()],
+        Ok(Err(NotJudged::Unreadable)) | Err(_) => Vec::new(),
+    }
+}
+
+/// The warning that the records are not judged, to bound the memory.
+fn not_judged() -> Finding {
+    Finding::warning(
+        Code::RocrateInvalid,
+        ROCRATE_METADATA,
+        format!(
+            "the records are not judged: what they are read from (the crate's entities other \
+             than documents, and documents linked to) takes more than {} MiB, more than verify \
+             keeps",
+            rocrate::MAX_KEPT_BYTES >> 20
+        ),
+    )
 }
