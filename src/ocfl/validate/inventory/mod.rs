@@ -11,10 +11,12 @@ mod fields;
 mod manifest;
 #[cfg(test)]
 mod testutil;
+mod top;
 mod versions;
 
 use serde_json::{Map, Value};
 
+use self::top::read_top;
 use super::Findings;
 use crate::ocfl::SpecVersion;
 use crate::ocfl::code::OcflCode;
@@ -52,22 +54,36 @@ pub fn parse(bytes: &[u8], path: &str, findings: &mut Findings) -> Parsed {
         spec: None,
         digest_algorithm_name: None,
     };
-    let json: Value = match std::str::from_utf8(bytes)
+    let top = match std::str::from_utf8(bytes)
         .map_err(|e| e.to_string())
-        .and_then(|text| serde_json::from_str(text).map_err(|e| e.to_string()))
+        .and_then(|text| read_top(text).map_err(|e| e.to_string()))
     {
-        Ok(json) => json,
+        Ok(top) => top,
         Err(error) => {
             findings.add(OcflCode::E033, path, format!("not UTF-8 JSON: {error}"));
             return parsed;
         }
     };
-    let Value::Object(object) = json else {
+    let Some((object, long)) = top else {
         findings.add(OcflCode::E033, path, "not a JSON object");
         return parsed;
     };
+    // A long value is read when it is checked, and dropped once it is
+    // typed: at 40,000 files each is tens of megabytes as a `Value`.
+    let long_value = |key: &str| -> Map<String, Value> {
+        (long.iter().filter(|(name, _)| name == key))
+            .map(|(name, raw)| {
+                let value = serde_json::from_str(raw.get()).expect("read whole before");
+                (name.clone(), value)
+            })
+            .collect()
+    };
     let mut check = Checker { path, findings };
-    check.unknown_keys(&object, &INVENTORY_KEYS, "the inventory");
+    check.unknown_keys(
+        object.keys().chain(long.iter().map(|(key, _)| key)),
+        &INVENTORY_KEYS,
+        "the inventory",
+    );
     let id = check.id(&object);
     let (inventory_type, spec) = check.inventory_type(&object);
     parsed.spec = spec;
@@ -77,16 +93,16 @@ pub fn parse(bytes: &[u8], path: &str, findings: &mut Findings) -> Parsed {
         .map(str::to_string);
     let algorithm = check.digest_algorithm(&object);
     let content_directory = check.content_directory(&object);
-    let versions = check.versions(&object);
+    let versions = check.versions(&long_value("versions"));
     let head = check.head(&object, versions.as_ref());
     let manifest = check.digest_map(
-        &object,
+        &long_value("manifest"),
         "manifest",
         parsed.digest_algorithm_name.as_deref(),
         OcflCode::E106,
         OcflCode::E092,
     );
-    let fixity = check.fixity(&object);
+    let fixity = check.fixity(&long_value("fixity"));
     let (Some(algorithm), Some(versions), Some(manifest)) = (algorithm, versions, manifest) else {
         return parsed;
     };
@@ -116,8 +132,15 @@ impl Checker<'_> {
         self.findings.add(code, self.path, message);
     }
 
-    fn unknown_keys(&mut self, object: &Map<String, Value>, known: &[&str], what: &str) {
-        for key in object.keys() {
+    fn unknown_keys<'k>(
+        &mut self,
+        keys: impl IntoIterator<Item = &'k String>,
+        known: &[&str],
+        what: &str,
+    ) {
+        let mut keys: Vec<&String> = keys.into_iter().collect();
+        keys.sort();
+        for key in keys {
             if !known.contains(&key.as_str()) {
                 self.add(
                     OcflCode::E102,
@@ -156,6 +179,25 @@ mod tests {
         assert_eq!(inventory.head, VersionNum::FIRST);
         assert_eq!(parsed.spec, Some(SpecVersion::V1_1));
         assert_eq!(inventory.content_directory(), "content");
+    }
+
+    #[test]
+    fn json_a_value_does_not_read_is_not_json_wherever_it_is() {
+        // A number too large for a `Value`, in a long value and in a short
+        // one: the finding is the whole text's, where it is.
+        for (key, value) in [("manifest", "{\"a\": [1e400]}"), ("id", "1e400")] {
+            let mut json = valid();
+            json.as_object_mut().unwrap().remove(key);
+            let text = json
+                .to_string()
+                .replacen('{', &format!("{{\"{key}\": {value}, "), 1);
+            let whole = serde_json::from_str::<Value>(&text).unwrap_err();
+            let mut findings = Findings::default();
+            let parsed = parse(text.as_bytes(), "inventory.json", &mut findings);
+            assert!(parsed.inventory.is_none());
+            let found: Vec<String> = findings.0.iter().map(|f| f.message.clone()).collect();
+            assert_eq!(found, [format!("not UTF-8 JSON: {whole}")]);
+        }
     }
 
     /// Sets (or with `None` removes) the value at a JSON pointer whose

@@ -117,7 +117,7 @@ impl Checker<'_> {
             );
             return None;
         };
-        self.unknown_keys(block, &VERSION_KEYS, &format!("version {name}"));
+        self.unknown_keys(block.keys(), &VERSION_KEYS, &format!("version {name}"));
         let created = match block.get("created") {
             None => {
                 self.add(OcflCode::E048, format!("version {name} has no `created`"));
@@ -214,7 +214,7 @@ impl Checker<'_> {
             );
             return None;
         };
-        self.unknown_keys(fields, &USER_KEYS, &format!("version {name}'s user"));
+        self.unknown_keys(fields.keys(), &USER_KEYS, &format!("version {name}'s user"));
         let Some(Value::String(user_name)) = fields.get("name") else {
             self.add(
                 OcflCode::E054,
