@@ -142,6 +142,7 @@ pub fn validate_object(
         &root_bytes,
         &mut findings,
     )?;
+    drop(root_bytes);
     if let (Some(declared), Some(typed)) = (declared, parsed.spec)
         && declared != typed
     {
@@ -159,7 +160,6 @@ pub fn validate_object(
         let objects = Object {
             root,
             inventory,
-            root_bytes: &root_bytes,
             root_spec: parsed.spec,
         };
         let read = objects.check_versions(&entries, check_digests, progress, &mut findings)?;

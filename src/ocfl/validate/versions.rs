@@ -4,6 +4,7 @@
 //! digests.
 
 use std::collections::BTreeMap;
+use std::io;
 use std::path::Path;
 
 use super::entries::{Entry, Kind, list};
@@ -11,6 +12,7 @@ use super::inventory::Parsed;
 use super::prior::PriorInventory;
 use super::sidecar::check_sidecar;
 use super::{Findings, content, inventory};
+use crate::digest::chunks::for_each_chunk;
 use crate::error::{IoContext, Result};
 use crate::ocfl::SpecVersion;
 use crate::ocfl::code::OcflCode;
@@ -21,7 +23,6 @@ use crate::progress::Progress;
 pub(super) struct Object<'a> {
     pub(super) root: &'a Path,
     pub(super) inventory: &'a Inventory,
-    pub(super) root_bytes: &'a [u8],
     pub(super) root_spec: Option<SpecVersion>,
 }
 
@@ -120,6 +121,32 @@ impl Object<'_> {
         ))
     }
 
+    /// Whether `bytes` are the root inventory's, read again from its file:
+    /// its text is not kept while the versions are checked (24 MB at
+    /// 40,000 files).
+    fn is_root_inventory(&self, bytes: &[u8]) -> Result<bool> {
+        let path = self.root.join(INVENTORY);
+        let mut file = std::fs::File::open(&path).at(&path)?;
+        let mut rest = bytes;
+        let mut differs = false;
+        let read = for_each_chunk(&mut file, |chunk| match rest.strip_prefix(chunk) {
+            Some(after) => {
+                rest = after;
+                Ok(())
+            }
+            // Read no further once they differ.
+            None => {
+                differs = true;
+                Err(io::ErrorKind::InvalidData.into())
+            }
+        });
+        match read {
+            Ok(_) => Ok(rest.is_empty()),
+            Err(_) if differs => Ok(false),
+            Err(error) => Err(crate::Error::io(&path, error)),
+        }
+    }
+
     /// Checks the inventory in version directory `number`, if it has one:
     /// returns the OCFL version its type names, and the inventory itself
     /// when it is not the root inventory's copy; `sidecar` is set to the
@@ -145,7 +172,7 @@ impl Object<'_> {
             return Ok(None);
         }
         let bytes = std::fs::read(self.root.join(&path)).at(&self.root.join(&path))?;
-        if number == self.inventory.head && bytes == self.root_bytes {
+        if number == self.inventory.head && self.is_root_inventory(&bytes)? {
             let name = self.inventory.digest_algorithm.to_string();
             *sidecar = Some(format!("{INVENTORY}.{name}"));
             check_sidecar(self.root, &dir, Some(&name), &bytes, findings)?;
