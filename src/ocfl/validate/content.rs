@@ -2,6 +2,7 @@
 //! directories, and checking every digest the inventories give for them,
 //! each file read once for all its algorithms, files in parallel.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::Path;
@@ -74,17 +75,19 @@ pub fn object_path(root: &Path, path: &Path) -> String {
 
 /// A digest an inventory gives for a content file.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Claim {
+pub struct Claim<'i> {
     /// The algorithm.
     pub algorithm: DigestAlgorithm,
-    /// The digest, lowercase.
-    pub digest: String,
+    /// The digest, lowercase: borrowed from the inventory, which writes
+    /// it so but for a few written otherwise.
+    pub digest: Cow<'i, str>,
     /// The code of a mismatch: E092 for a manifest, E093 for fixity.
     pub code: OcflCode,
 }
 
-/// Every claim on each file, with the inventories (and blocks) making it.
-pub type Claims = BTreeMap<String, BTreeMap<Claim, Vec<String>>>;
+/// Every claim on each file, with the inventories (and blocks) making it,
+/// borrowed from the inventories: at 40,000 files, copies took 40 MB.
+pub type Claims<'i> = BTreeMap<&'i str, BTreeMap<Claim<'i>, Vec<&'i str>>>;
 
 /// How much was read.
 #[derive(Clone, Copy, Debug, Default)]
@@ -104,9 +107,9 @@ pub fn check_digests(
     progress: &dyn Progress,
     findings: &mut Findings,
 ) -> Read {
-    let total = claims.keys().filter_map(|path| sizes.get(path)).sum();
+    let total = claims.keys().filter_map(|path| sizes.get(*path)).sum();
     progress.start(total);
-    let jobs: Vec<(&String, &BTreeMap<Claim, Vec<String>>)> = claims.iter().collect();
+    let jobs: Vec<(&&str, &BTreeMap<Claim, Vec<&str>>)> = claims.iter().collect();
     // Collected in path order, whatever the order of completion.
     let results: Vec<(u64, Vec<crate::finding::Finding>)> = jobs
         .par_iter()
@@ -124,7 +127,7 @@ pub fn check_digests(
 fn check_file(
     root: &Path,
     path: &str,
-    claims: &BTreeMap<Claim, Vec<String>>,
+    claims: &BTreeMap<Claim, Vec<&str>>,
     progress: &dyn Progress,
 ) -> (u64, Vec<crate::finding::Finding>) {
     let mut findings = Findings::default();
@@ -145,7 +148,7 @@ fn check_file(
             .position(|a| *a == claim.algorithm)
             .expect("every claimed algorithm was computed");
         let actual = &digests[index];
-        if *actual != claim.digest {
+        if *actual != *claim.digest {
             let block = if claim.code == OcflCode::E093 {
                 format!("the fixity block of {}", sources.join(", "))
             } else {
@@ -191,25 +194,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("v1/content")).unwrap();
         std::fs::write(dir.path().join("v1/content/x.txt"), "x").unwrap();
-        let path = "v1/content/x.txt".to_string();
+        let path = "v1/content/x.txt";
         let right = Claim {
             algorithm: DigestAlgorithm::Sha512,
-            digest: digest_bytes(DigestAlgorithm::Sha512, b"x"),
+            digest: digest_bytes(DigestAlgorithm::Sha512, b"x").into(),
             code: OcflCode::E092,
         };
         let wrong = Claim {
             algorithm: DigestAlgorithm::Md5,
-            digest: "0".repeat(32),
+            digest: "0".repeat(32).into(),
             code: OcflCode::E093,
         };
         let mut claims = Claims::new();
-        let file_claims = claims.entry(path.clone()).or_default();
-        file_claims.insert(right, vec!["inventory.json".into()]);
-        file_claims.insert(
-            wrong,
-            vec!["inventory.json".into(), "v1/inventory.json".into()],
-        );
-        let sizes = BTreeMap::from([(path, 1)]);
+        let file_claims = claims.entry(path).or_default();
+        file_claims.insert(right, vec!["inventory.json"]);
+        file_claims.insert(wrong, vec!["inventory.json", "v1/inventory.json"]);
+        let sizes = BTreeMap::from([(path.to_string(), 1)]);
         let mut findings = Findings::default();
         let read = check_digests(dir.path(), &claims, &sizes, &NoProgress, &mut findings);
         assert_eq!((read.files, read.bytes), (1, 1));

@@ -1,6 +1,7 @@
 //! The content files against every manifest, and the digests (and sizes)
 //! the inventories, manifests and fixity, give for them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Findings;
@@ -128,13 +129,13 @@ impl Object<'_> {
     }
 
     /// Every digest the inventories give for files that exist.
-    pub(super) fn claims(
-        &self,
-        priors: &[PriorInventory],
+    pub(super) fn claims<'i>(
+        &'i self,
+        priors: &'i [PriorInventory],
         sizes: &BTreeMap<String, u64>,
-    ) -> Claims {
+    ) -> Claims<'i> {
         let mut claims = Claims::new();
-        let mut add = |inventory: &Inventory, source: &str| {
+        let mut add = |inventory: &'i Inventory, source: &'i str| {
             let mut blocks = vec![(
                 inventory.digest_algorithm,
                 &inventory.manifest,
@@ -150,18 +151,23 @@ impl Object<'_> {
             for (algorithm, block, code) in blocks {
                 for (digest, paths) in block {
                     for path in paths.iter().filter(|p| sizes.contains_key(*p)) {
+                        let digest = if digest.bytes().any(|b| b.is_ascii_uppercase()) {
+                            Cow::Owned(digest.to_ascii_lowercase())
+                        } else {
+                            Cow::Borrowed(digest.as_str())
+                        };
                         let claim = Claim {
                             algorithm,
-                            digest: digest.to_ascii_lowercase(),
+                            digest,
                             code,
                         };
                         let sources = claims
-                            .entry(path.clone())
+                            .entry(path.as_str())
                             .or_default()
                             .entry(claim)
                             .or_default();
-                        if !sources.iter().any(|s| s == source) {
-                            sources.push(source.to_string());
+                        if !sources.contains(&source) {
+                            sources.push(source);
                         }
                     }
                 }
