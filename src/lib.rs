@@ -14,6 +14,7 @@ The binary `corpack` is a thin front end over this library.
 pub mod bagit;
 pub mod bundle;
 pub mod check;
+mod checked_json;
 pub mod collection;
 pub mod digest;
 pub mod edtf;
