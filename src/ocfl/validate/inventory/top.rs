@@ -18,8 +18,9 @@ const LONG_KEYS: [&str; 3] = ["manifest", "versions", "fixity"];
 /// Of a key given twice, the last value counts, as in a `Value`.
 pub(super) type Top<'t> = Option<(Map<String, Value>, Vec<(String, &'t RawValue)>)>;
 
+/// Reads the inventory's `text` as a [`Top`]; its error, if it is not
+/// JSON, is the one a `Value` of the whole text would have, where it would.
 pub(super) fn read_top(text: &str) -> serde_json::Result<Top<'_>> {
-    // The errors a `Value` of the whole text would have, where it would.
     serde_json::from_str::<Checked>(text)?;
     // JSON, so what is not read as an object is not one.
     let Ok(entries) = serde_json::from_str::<BTreeMap<String, &RawValue>>(text) else {
