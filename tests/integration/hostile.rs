@@ -503,6 +503,22 @@ fn a_zip_bomb_inside_the_payload_is_payload() {
     assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
 }
 
+/// A bag of BagIt `version`, `bag/` in a new directory, with one payload
+/// file, `data/a.txt`, and a SHA-256 manifest: what the tests below make
+/// hostile. Returns the directory (removed when it is dropped) and the
+/// bag's root.
+fn alpha_bag_dir(version: &str) -> (Dir, PathBuf) {
+    let dir = Dir::new();
+    let root = dir.join("bag");
+    write_bag(
+        &root,
+        version,
+        &[("data/a.txt", b"alpha")],
+        &[Algorithm::Sha256],
+    );
+    (dir, root)
+}
+
 /// Runs `corpack verify --json` under a virtual-memory limit of
 /// `megabytes`; returns the verdict and the time it took.
 fn bounded_verify(bag: &Path, megabytes: u64) -> (Verdict, Duration) {
@@ -536,14 +552,7 @@ fn bounded_verify(bag: &Path, megabytes: u64) -> (Verdict, Duration) {
 
 #[test]
 fn a_manifest_of_two_million_lines_verifies_in_bounded_memory() {
-    let dir = Dir::new();
-    let root = dir.join("bag");
-    write_bag(
-        &root,
-        "0.97",
-        &[("data/a.txt", b"alpha")],
-        &[Algorithm::Sha256],
-    );
+    let (_dir, root) = alpha_bag_dir("0.97");
     // One real entry, then the same path two million times (tolerated with
     // a warning before 1.0): every line is parsed and judged.
     let line = format!("{}  data/a.txt\n", sha256(b"alpha"));
@@ -568,14 +577,7 @@ fn a_manifest_of_two_million_lines_verifies_in_bounded_memory() {
 
 #[test]
 fn a_manifest_of_two_million_distinct_lines_is_judged_in_bounded_memory() {
-    let dir = Dir::new();
-    let root = dir.join("bag");
-    write_bag(
-        &root,
-        "1.0",
-        &[("data/a.txt", b"alpha")],
-        &[Algorithm::Sha256],
-    );
+    let (_dir, root) = alpha_bag_dir("1.0");
     let mut text = format!("{}  data/a.txt\n", sha256(b"alpha"));
     let zeros = "0".repeat(64);
     for i in 0..2_000_000 {
@@ -591,14 +593,7 @@ fn a_manifest_of_two_million_distinct_lines_is_judged_in_bounded_memory() {
 
 #[test]
 fn a_gigabyte_long_manifest_line_is_rejected_without_being_held() {
-    let dir = Dir::new();
-    let root = dir.join("bag");
-    write_bag(
-        &root,
-        "1.0",
-        &[("data/a.txt", b"alpha")],
-        &[Algorithm::Sha256],
-    );
+    let (_dir, root) = alpha_bag_dir("1.0");
     // A sparse file: one line of a checksum and a 1 GiB path.
     let manifest = root.join("manifest-sha256.txt");
     let file = fs::OpenOptions::new().append(true).open(&manifest).unwrap();
@@ -631,14 +626,7 @@ fn tag_files_that_are_not_text_are_findings() {
         ("fetch.txt", "fetch-line-invalid"),
         ("bagit.txt", "bagit-txt-invalid"),
     ] {
-        let dir = Dir::new();
-        let root = dir.join("bag");
-        write_bag(
-            &root,
-            "1.0",
-            &[("data/a.txt", b"alpha")],
-            &[Algorithm::Sha256],
-        );
+        let (_dir, root) = alpha_bag_dir("1.0");
         fs::write(
             root.join(name),
             b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe\x00binary",
@@ -653,14 +641,7 @@ fn tag_files_that_are_not_text_are_findings() {
 #[test]
 fn links_fifos_and_odd_names_in_a_directory_are_findings_never_opened() {
     use std::os::unix::ffi::OsStrExt;
-    let dir = Dir::new();
-    let root = dir.join("bag");
-    write_bag(
-        &root,
-        "1.0",
-        &[("data/a.txt", b"alpha")],
-        &[Algorithm::Sha256],
-    );
+    let (dir, root) = alpha_bag_dir("1.0");
     let outside = dir.create("outside/secret.txt", "secret");
     std::os::unix::fs::symlink(&outside, root.join("data/link.txt")).unwrap();
     // Opening a FIFO for reading blocks until a writer comes: a verify that
@@ -813,14 +794,7 @@ fn a_large_crate_is_streamed_in_bounded_memory() {
         r#"["https://w3id.org/ro/crate/1.1/context", {"held": "https://w3id.org/ro/terms/corpack#held"}]"#,
     ];
     for (context, corpack_terms) in contexts.into_iter().zip([false, true]) {
-        let dir = Dir::new();
-        let root = dir.join("bag");
-        write_bag(
-            &root,
-            "1.0",
-            &[("data/a.txt", b"alpha")],
-            &[Algorithm::Sha256],
-        );
+        let (_dir, root) = alpha_bag_dir("1.0");
         // 60 MB of notes, then a file the payload lacks, so that a finding
         // shows the crate was read to its end. Read whole, into a `Value`,
         // it took more than twice its size, more than the limit.
