@@ -119,7 +119,7 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         Part::GraphBegins => gathering = Gathering::default(),
     })
     .map_err(|_| NotJudged::Unreadable)?;
-    if gathering.too_large {
+    if gathering.too_large() {
         return Err(NotJudged::TooLarge);
     }
     let Gathering {
@@ -156,15 +156,17 @@ struct Gathering {
     lists: HashMap<Box<str>, (IdList, IdList)>,
     /// What the metadata descriptor is `about`.
     root: Option<String>,
-    /// The text of `kept`.
+    /// The text of `kept`; past [`MAX_KEPT_BYTES`], nothing more is kept.
     kept_bytes: usize,
-    /// Whether it went past [`MAX_KEPT_BYTES`]: then nothing more is kept.
-    too_large: bool,
 }
 
 impl Gathering {
+    fn too_large(&self) -> bool {
+        self.kept_bytes > MAX_KEPT_BYTES
+    }
+
     fn element(&mut self, bytes: &[u8]) {
-        if self.too_large {
+        if self.too_large() {
             return;
         }
         let Some((id, entity)) = identified(bytes) else {
@@ -193,8 +195,7 @@ impl Gathering {
             self.kept_bytes += json.len();
             self.kept.insert(id, json.into());
         }
-        if self.kept_bytes > MAX_KEPT_BYTES {
-            self.too_large = true;
+        if self.too_large() {
             self.kept = HashMap::new();
             self.linked = HashSet::new();
             self.lists = HashMap::new();
@@ -213,7 +214,7 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Result<Vec<String
     if walked.is_err() {
         return Ok(Vec::new());
     }
-    if checking.too_large {
+    if checking.too_large() {
         return Err(NotJudged::TooLarge);
     }
     for (index, path, json) in std::mem::take(&mut checking.waiting) {
@@ -290,10 +291,9 @@ struct Checking<'l> {
     found: Vec<(usize, Found)>,
     /// Documents come so far.
     count: usize,
-    /// The text kept: the first pass's, `documents` and `waiting`.
+    /// The text kept: the first pass's, `documents` and `waiting`; past
+    /// [`MAX_KEPT_BYTES`], no more is judged.
     kept_bytes: usize,
-    /// Whether it went past [`MAX_KEPT_BYTES`]: then no more is judged.
-    too_large: bool,
 }
 
 impl<'l> Checking<'l> {
@@ -307,20 +307,22 @@ impl<'l> Checking<'l> {
             found: Vec::new(),
             count: 0,
             kept_bytes: links.kept_bytes,
-            too_large: false,
         }
+    }
+
+    fn too_large(&self) -> bool {
+        self.kept_bytes > MAX_KEPT_BYTES
     }
 
     /// Counts `json`, about to be kept, towards [`MAX_KEPT_BYTES`]; past
     /// it, lets go of what waits and judges no more.
     fn keeps(&mut self, json: &str) -> bool {
         self.kept_bytes += json.len();
-        if self.kept_bytes > MAX_KEPT_BYTES {
-            self.too_large = true;
+        if self.too_large() {
             self.documents = HashMap::new();
             self.waiting = Vec::new();
         }
-        !self.too_large
+        !self.too_large()
     }
 
     /// The paths in the crate of a document's file, one for each time the
@@ -383,7 +385,7 @@ impl<'l> Checking<'l> {
     }
 
     fn element(&mut self, bytes: &[u8]) {
-        if self.too_large {
+        if self.too_large() {
             return;
         }
         let Some((id, entity)) = identified(bytes) else {
@@ -413,7 +415,7 @@ impl<'l> Checking<'l> {
             self.documents.insert(id, json.into());
         }
         for path in paths {
-            if self.too_large {
+            if self.too_large() {
                 return;
             }
             let index = self.count;
