@@ -7,6 +7,8 @@
 //! past twice, on one core, and hashing alone leaves part of the other
 //! idle.
 
+use std::io::Read;
+
 use crate::bundle::ROCRATE_METADATA;
 use crate::bundle::reader::{self, BagStore};
 use crate::finding::{Code, Finding};
@@ -17,21 +19,22 @@ use crate::rocrate::{self, NotJudged};
 /// from takes more than [`rocrate::MAX_KEPT_BYTES`], the records are not
 /// judged, which a warning says: verify's memory stays bounded.
 pub fn check(store: &dyn BagStore) -> Vec<Finding> {
-    let links = reader::parse_with(store, ROCRATE_METADATA, |json| rocrate::record_links(json));
-    let links = match links {
-        Ok(Ok(links)) => links,
-        Ok(Err(NotJudged::TooLarge)) => return vec![not_judged()],
-        Ok(Err(NotJudged::Unreadable)) | Err(_) => return Vec::new(),
-    };
-    let broken = reader::parse_with(store, ROCRATE_METADATA, |json| {
-        rocrate::broken_records(&links, json)
-    });
+    let judged = judge(store, |json| rocrate::record_links(json))
+        .and_then(|links| judge(store, |json| rocrate::broken_records(&links, json)));
     let error = |message| Finding::error(Code::RocrateInvalid, ROCRATE_METADATA, message);
-    match broken {
-        Ok(Ok(broken)) => broken.into_iter().map(error).collect(),
-        Ok(Err(NotJudged::TooLarge)) => vec![not_judged()],
-        Ok(Err(NotJudged::Unreadable)) | Err(_) => Vec::new(),
+    match judged {
+        Ok(broken) => broken.into_iter().map(error).collect(),
+        Err(NotJudged::TooLarge) => vec![not_judged()],
+        Err(NotJudged::Unreadable) => Vec::new(),
     }
+}
+
+/// One pass over the crate; one that cannot be read is not judged.
+fn judge<T>(
+    store: &dyn BagStore,
+    pass: impl FnOnce(&mut dyn Read) -> Result<T, NotJudged>,
+) -> Result<T, NotJudged> {
+    reader::parse_with(store, ROCRATE_METADATA, pass).unwrap_or(Err(NotJudged::Unreadable))
 }
 
 /// The warning that the records are not judged, to bound the memory.
