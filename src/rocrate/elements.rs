@@ -9,6 +9,7 @@ use std::io::{self, Read};
 use serde::de::DeserializeSeed;
 
 use super::stream::{Asked, Element, ElementSeed, Entity};
+use crate::digest::chunks::for_each_chunk;
 
 /// Streams each `@graph` element of the crate in `reader`, as its bytes,
 /// to `graph`, and says as each `@graph` array opens.
@@ -17,15 +18,11 @@ pub(super) fn walk_elements(
     mut graph: impl FnMut(Part<'_>),
 ) -> io::Result<()> {
     let mut splitter = Splitter::default();
-    let mut buffer = vec![0; 256 * 1024];
-    loop {
-        match reader.read(&mut buffer) {
-            Ok(0) => return Ok(()),
-            Ok(read) => splitter.feed(&buffer[..read], &mut graph),
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
+    for_each_chunk(&mut reader, |piece| {
+        splitter.feed(piece, &mut graph);
+        Ok(())
+    })
+    .map(drop)
 }
 
 /// Every property of the element in `bytes`; `None` if it is not an
