@@ -687,11 +687,14 @@ mod tests {
             .collect();
         let threads = 2;
         let most_waiting = most_read_ahead_of_the_table(files, threads);
-        // The memory holds about five of the small files' 48 KiB deflated,
-        // and the table lags behind by a batch of SHA-512s: had they waited
-        // for memory, 15 would have run ahead.
+        // The memory holds about five of the small files' 48 KiB deflated:
+        // had they waited for memory, 15 would have run ahead. Past the
+        // entries that wait, each worker holds the file it reads and a
+        // batch of files whose SHA-512 is not finished, so not in the table
+        // (a release build reached 71 of that 82).
+        let per_worker = 1 + crate::digest::LANES;
         assert!(
-            (32..=placing::MAX_WAITING_ENTRIES + 2 * threads).contains(&most_waiting),
+            (32..=placing::MAX_WAITING_ENTRIES + per_worker * threads).contains(&most_waiting),
             "{most_waiting}"
         );
     }
