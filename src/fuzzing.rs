@@ -779,7 +779,8 @@ pub fn bag_import(bytes: &[u8], scratch: &Path) {
 /// The records of an `ro-crate-metadata.json`, as the exporters read a
 /// bundle's: any text gives a collection or an error, and `verify`, which
 /// judges them as they stream past, finds fault with a crate corpack reads
-/// exactly when the exports do. A collection that keeps the collection
+/// exactly when the exports do, and reads the same description and counts
+/// of records (what the OCFL export takes from it). A collection that keeps the collection
 /// rules, written back by corpack's crate writer, every document
 /// catalogued (not held), reads back the same, but for the media types the
 /// writer states where the records gave none.
@@ -797,14 +798,16 @@ pub fn rocrate_records(bytes: &[u8]) {
     // As verify asks: of a crate that reads, with corpack's terms.
     let corpack_crate =
         rocrate::read_files(bytes, |file| file).is_ok_and(|read| read.corpack_terms);
-    if corpack_crate
-        && let Ok(links) = rocrate::record_links(bytes)
-        && let Ok(broken) = rocrate::broken_records(&links, bytes)
-    {
+    let holds = |file: &str| file.len().is_multiple_of(2);
+    let judged = (rocrate::record_links(bytes).ok())
+        .and_then(|links| rocrate::judge_records(&links, bytes, &holds).ok())
+        .filter(|_| corpack_crate);
+    if let Some(judged) = &judged {
         assert_eq!(
-            broken.is_empty(),
+            judged.broken.is_empty(),
             exported == Ok(true),
-            "verify finds {broken:?}; the exports read {exported:?}"
+            "verify finds {:?}; the exports read {exported:?}",
+            judged.broken
         );
     }
     if exported != Ok(true) {
@@ -813,6 +816,18 @@ pub fn rocrate_records(bytes: &[u8]) {
     let Ok(collection) = read else {
         return;
     };
+    // What the OCFL export takes from the judgement, in place of the
+    // records read whole.
+    if let Some(judged) = judged {
+        let held = (collection.documents.iter())
+            .filter(|document| holds(document.file.as_str()))
+            .count();
+        assert_eq!(judged.info.as_ref(), Some(&collection.info));
+        assert_eq!(
+            (judged.documents, judged.held),
+            (collection.documents.len(), held)
+        );
+    }
     let packed: Vec<PackedDocument> = (collection.documents.iter())
         .map(|document| PackedDocument {
             record: Cow::Borrowed(document),

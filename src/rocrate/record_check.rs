@@ -31,6 +31,7 @@ use super::ids::decode_path;
 use super::records::{Entities, Entity, Reader, follows};
 use super::stream;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
+use crate::collection::CollectionInfo;
 use crate::collection::validate::{RuleError, Rules};
 
 /// What records are read from, and which entities are documents.
@@ -203,16 +204,35 @@ impl Gathering {
     }
 }
 
-/// The second pass: what is wrong with the records of the crate, in
-/// `@graph` order, each as a message naming the document and the field.
-pub fn broken_records(links: &RecordLinks, json: impl Read) -> Result<Vec<String>, NotJudged> {
-    let mut checking = Checking::new(links);
+/// What the second pass finds.
+#[derive(Debug)]
+pub struct Judgement {
+    /// What is wrong with the records, in `@graph` order, each as a
+    /// message naming the document and the field.
+    pub broken: Vec<String>,
+    /// The collection's description, if it reads.
+    pub info: Option<CollectionInfo>,
+    /// The records read, one for each time the root lists a document, as
+    /// [`super::read_collection`] reads them.
+    pub documents: usize,
+    /// Of those, how many have a file the bag holds.
+    pub held: usize,
+}
+
+/// The second pass: judges each record as it comes. `holds` says whether
+/// the bag holds a document's file, by its path under `documents/`.
+pub fn judge_records(
+    links: &RecordLinks,
+    json: impl Read,
+    holds: &dyn Fn(&str) -> bool,
+) -> Result<Judgement, NotJudged> {
+    let mut checking = Checking::new(links, holds);
     let walked = elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => checking.element(bytes),
-        Part::GraphBegins => checking = Checking::new(links),
+        Part::GraphBegins => checking = Checking::new(links, holds),
     });
     if walked.is_err() {
-        return Ok(Vec::new());
+        return Err(NotJudged::Unreadable);
     }
     if checking.too_large() {
         return Err(NotJudged::TooLarge);
@@ -224,9 +244,10 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Result<Vec<String
     }
     // The root may link to a document, as anything may: it is read last.
     let linked = checking.linked();
-    let mut collection = match (Reader { graph: &linked }).info(&links.root) {
+    let info = (Reader { graph: &linked }).info(&links.root);
+    let mut collection = match &info {
         Ok(info) => Rules::default()
-            .collection(&info)
+            .collection(info)
             .into_iter()
             .map(|error| Found::Broken {
                 record: "the collection".to_string(),
@@ -239,6 +260,8 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Result<Vec<String
         rules,
         mut found,
         listed,
+        count,
+        held,
         ..
     } = checking;
     let lists = [&links.held, &links.catalogued];
@@ -253,7 +276,7 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Result<Vec<String
         }
     }
     found.sort_by_key(|(index, _)| *index);
-    Ok(collection
+    let broken = collection
         .into_iter()
         .chain(found.into_iter().map(|(_, found)| found))
         .filter_map(|found| match found {
@@ -265,7 +288,13 @@ pub fn broken_records(links: &RecordLinks, json: impl Read) -> Result<Vec<String
                 )
             }),
         })
-        .collect())
+        .collect();
+    Ok(Judgement {
+        broken,
+        info: info.ok(),
+        documents: count,
+        held,
+    })
 }
 
 /// What was found wrong.
@@ -278,6 +307,7 @@ enum Found {
 
 struct Checking<'l> {
     links: &'l RecordLinks,
+    holds: &'l dyn Fn(&str) -> bool,
     /// For each position of the root's `hasPart`, then of its `mentions`:
     /// whether the graph has the entity.
     listed: Vec<bool>,
@@ -291,21 +321,25 @@ struct Checking<'l> {
     found: Vec<(usize, Found)>,
     /// Documents come so far.
     count: usize,
+    /// Of those read, the ones whose file the bag holds.
+    held: usize,
     /// The text kept: the first pass's, `documents` and `waiting`; past
     /// [`MAX_KEPT_BYTES`], no more is judged.
     kept_bytes: usize,
 }
 
 impl<'l> Checking<'l> {
-    fn new(links: &'l RecordLinks) -> Checking<'l> {
+    fn new(links: &'l RecordLinks, holds: &'l dyn Fn(&str) -> bool) -> Checking<'l> {
         Checking {
             links,
+            holds,
             listed: vec![false; links.held.len() + links.catalogued.len()],
             documents: HashMap::new(),
             waiting: Vec::new(),
             rules: Rules::default(),
             found: Vec::new(),
             count: 0,
+            held: 0,
             kept_bytes: links.kept_bytes,
         }
     }
@@ -369,6 +403,7 @@ impl<'l> Checking<'l> {
                 }
             }
             Ok((document, path)) => {
+                self.held += usize::from((self.holds)(document.file.as_str()));
                 for error in self.rules.document(index, &document) {
                     let record =
                         format!("document[{}] (`{}`, data/{path})", index + 1, document.id);
@@ -444,7 +479,27 @@ mod tests {
             return None;
         }
         let links = record_links(json.as_bytes()).ok()?;
-        broken_records(&links, json.as_bytes()).ok()
+        let judged = judge_records(&links, json.as_bytes(), &|_| true).ok()?;
+        Some(judged.broken)
+    }
+
+    /// The judgement reads what the OCFL export takes from the records,
+    /// as reading them whole does, whatever the order of the graph.
+    #[test]
+    fn the_description_and_counts_are_those_read_whole() {
+        let holds = |file: &str| file.ends_with(".txt");
+        for json in [edited(|_| {}), edited(|graph| graph.reverse())] {
+            let collection = crate::rocrate::read_collection(&json).unwrap();
+            let links = record_links(json.as_bytes()).unwrap();
+            let judged = judge_records(&links, json.as_bytes(), &holds).unwrap();
+            assert_eq!(judged.info.as_ref(), Some(&collection.info));
+            assert_eq!(judged.documents, collection.documents.len());
+            let held = (collection.documents.iter())
+                .filter(|document| holds(document.file.as_str()))
+                .count();
+            assert!(0 < held && held < judged.documents, "{held}");
+            assert_eq!(judged.held, held);
+        }
     }
 
     /// The sample crate, its `@graph` edited.
@@ -598,7 +653,7 @@ mod tests {
         };
         let judge = |json: String| {
             let links = record_links(json.as_bytes()).unwrap();
-            broken_records(&links, json.as_bytes())
+            judge_records(&links, json.as_bytes(), &|_| true)
         };
         assert!(judge(waiting(10)).is_ok());
         assert_eq!(

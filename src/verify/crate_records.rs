@@ -9,23 +9,34 @@
 
 use std::io::Read;
 
-use crate::bundle::ROCRATE_METADATA;
+use super::JudgedRecords;
 use crate::bundle::reader::{self, BagStore};
+use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
 use crate::finding::{Code, Finding};
 use crate::rocrate::{self, NotJudged};
 
 /// Judges the records of the crate, which has been read as an RO-Crate
 /// 1.1; a read that fails now finds nothing. When what records are read
 /// from takes more than [`rocrate::MAX_KEPT_BYTES`], the records are not
-/// judged, which a warning says: verify's memory stays bounded.
-pub fn check(store: &dyn BagStore) -> Vec<Finding> {
+/// judged, which a warning says: verify's memory stays bounded. Records
+/// judged give what the OCFL export reads of them, if the collection's
+/// description reads.
+pub fn check(store: &dyn BagStore) -> (Vec<Finding>, Option<JudgedRecords>) {
+    let holds = |file: &str| store.contains(&format!("{DOCUMENTS_DIR}/{file}"));
     let judged = judge(store, |json| rocrate::record_links(json))
-        .and_then(|links| judge(store, |json| rocrate::broken_records(&links, json)));
+        .and_then(|links| judge(store, |json| rocrate::judge_records(&links, json, &holds)));
     let error = |message| Finding::error(Code::RocrateInvalid, ROCRATE_METADATA, message);
     match judged {
-        Ok(broken) => broken.into_iter().map(error).collect(),
-        Err(NotJudged::TooLarge) => vec![not_judged()],
-        Err(NotJudged::Unreadable) => Vec::new(),
+        Ok(judged) => {
+            let records = judged.info.map(|info| JudgedRecords {
+                info,
+                documents: judged.documents,
+                held: judged.held,
+            });
+            (judged.broken.into_iter().map(error).collect(), records)
+        }
+        Err(NotJudged::TooLarge) => (vec![not_judged()], None),
+        Err(NotJudged::Unreadable) => (Vec::new(), None),
     }
 }
 

@@ -33,6 +33,7 @@ use serde::Serialize;
 use self::findings::Findings;
 pub use self::findings::MAX_PER_CODE;
 use crate::bundle::reader::{self, BagStore};
+use crate::collection::CollectionInfo;
 use crate::error::Result;
 use crate::finding::Finding;
 use crate::progress::Progress;
@@ -76,8 +77,31 @@ pub fn verify_path(path: &Path, options: VerifyOptions, progress: &dyn Progress)
     Ok(verify(store.as_ref(), options, progress))
 }
 
+/// What verify read of the records of a crate corpack wrote, when it
+/// judged them: what the OCFL export needs of them, which it then does not
+/// read whole.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JudgedRecords {
+    /// The collection's description.
+    pub info: CollectionInfo,
+    /// The records: one for each time the root lists a document.
+    pub documents: usize,
+    /// Of those, how many have a file the bag holds.
+    pub held: usize,
+}
+
 /// Verifies a bag.
 pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progress) -> Report {
+    verify_judging(store, options, progress).0
+}
+
+/// Verifies a bag, and gives what was read of its records if they were
+/// judged: not with `--fast`, nor for a crate of another tool's.
+pub fn verify_judging(
+    store: &dyn BagStore,
+    options: VerifyOptions,
+    progress: &dyn Progress,
+) -> (Report, Option<JudgedRecords>) {
     let mut findings = Findings::default();
     let mut report = Report {
         location: store.location().to_path_buf(),
@@ -88,6 +112,7 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
         bytes_checked: 0,
         findings: Vec::new(),
     };
+    let mut judged = None;
     for finding in store.findings() {
         findings.push(finding.clone());
     }
@@ -151,11 +176,14 @@ pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progr
         if let Some(described) = &described {
             crate_metadata::check(store, described, &checked, &mut findings);
         }
-        for finding in records.into_iter().flatten() {
-            findings.push(finding);
+        if let Some((found, records)) = records {
+            for finding in found {
+                findings.push(finding);
+            }
+            judged = records;
         }
     }
     report.valid = !findings.has_error();
     report.findings = findings.into_vec();
-    report
+    (report, judged)
 }

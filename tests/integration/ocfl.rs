@@ -338,6 +338,44 @@ fn pack(dir: &Dir, collection: &Path, name: &str) -> PathBuf {
     bundle
 }
 
+/// The version's message counts the records verify read as it judged
+/// them; a crate whose records it does not judge (what they are read from
+/// passes 32 MiB) is read whole, and the message is the same.
+#[test]
+fn records_verify_does_not_judge_are_read_whole() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    crate::util::unzip(&bundle, &dir.join("bag"));
+    let bag = fs::read_dir(dir.join("bag"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let metadata = bag.join("data/ro-crate-metadata.json");
+    let mut crate_json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&metadata).unwrap()).unwrap();
+    let graph = crate_json["@graph"].as_array_mut().unwrap();
+    let note = "x".repeat(1 << 20);
+    for i in 0..34 {
+        graph.push(serde_json::json!({"@id": format!("#note-{i}"), "description": note}));
+    }
+    fs::write(&metadata, crate_json.to_string()).unwrap();
+    crate::verify::rehash_manifests(&bag);
+    let message =
+        "corpack export of the bundle of collection sample dated 2026-11-25: 4 documents, 3 held";
+    for (from, judged) in [(&bundle, true), (&bag, false)] {
+        let object = dir.join(&format!("object-{judged}"));
+        let (status, report) = export(from, &object, &[]);
+        assert_eq!(status, 0, "{report}");
+        let not_judged = (report["bundle_findings"].as_array().unwrap().iter())
+            .any(|f| f["message"].as_str().unwrap().contains("not judged"));
+        assert_eq!(not_judged, !judged, "{report}");
+        assert_eq!(inventory(&object)["versions"]["v1"]["message"], message);
+    }
+}
+
 /// `corpack export --json ocfl BUNDLE -o OBJECT [extra]`: the exit code and
 /// the report (`{"error": ...}` when the command failed).
 fn export(bundle: &Path, object: &Path, extra: &[&str]) -> (i32, serde_json::Value) {

@@ -136,7 +136,7 @@ pub fn export(
         bundle_findings: Vec::new(),
         object_findings: Vec::new(),
     };
-    let mut verified = match verified::open(bundle, progress)? {
+    let mut verified = match verified::open_judged(bundle, progress)? {
         Opened::Verified(verified) => verified,
         Opened::Refused(invalid) => {
             report.bundle_findings = invalid.findings;
@@ -175,7 +175,8 @@ pub fn export(
     };
     let version = new_version(existing.as_ref(), number, &verified, &id);
     // The object holds the bag's files; of the records, the version's
-    // message has taken what it needs.
+    // message has taken what it needs. (Opened judged, the bundle holds
+    // none; read whole, it holds them all.)
     verified.forget_records();
     let name = version.number.to_string();
     let staged = stage_content(

@@ -62,25 +62,11 @@ pub(super) fn new_version(
         .keys()
         .map(|digest| (digest.to_ascii_lowercase(), digest.clone()))
         .collect();
-    let held = bundle
-        .collection
-        .documents
-        .iter()
-        .filter(|document| {
-            bundle.store.contains(&format!(
-                "{}/{}",
-                crate::bundle::DOCUMENTS_DIR,
-                document.file
-            ))
-        })
-        .count();
     let block = Version {
         created: format!("{}T00:00:00Z", info.date),
         message: Some(format!(
-            "corpack export of the bundle of collection {} dated {}: {} documents, {held} held",
-            info.id,
-            info.date,
-            bundle.collection.documents.len(),
+            "corpack export of the bundle of collection {} dated {}: {} documents, {} held",
+            info.id, info.date, bundle.counts.documents, bundle.counts.held,
         )),
         state: DigestMap::new(),
         user: Some(User {
