@@ -779,8 +779,8 @@ pub fn bag_import(bytes: &[u8], scratch: &Path) {
 /// The records of an `ro-crate-metadata.json`, as the exporters read a
 /// bundle's: any text gives a collection or an error, and `verify`, which
 /// judges them as they stream past, finds fault with a crate corpack reads
-/// exactly when the exports do, and reads the same description and counts
-/// of records (what the OCFL export takes from it). A collection that keeps the collection
+/// exactly when the exports do, and reads the same records (which the
+/// exports take from it). A collection that keeps the collection
 /// rules, written back by corpack's crate writer, every document
 /// catalogued (not held), reads back the same, but for the media types the
 /// writer states where the records gave none.
@@ -800,7 +800,13 @@ pub fn rocrate_records(bytes: &[u8]) {
         rocrate::read_files(bytes, |file| file).is_ok_and(|read| read.corpack_terms);
     let holds = |file: &str| file.len().is_multiple_of(2);
     let judged = (rocrate::record_links(bytes).ok())
-        .and_then(|links| rocrate::judge_records(&links, bytes, &holds).ok())
+        .and_then(|links| {
+            let wanted = rocrate::Wanted {
+                holds: &holds,
+                records: true,
+            };
+            rocrate::judge_records(&links, bytes, wanted).ok()
+        })
         .filter(|_| corpack_crate);
     if let Some(judged) = &judged {
         assert_eq!(
@@ -816,8 +822,8 @@ pub fn rocrate_records(bytes: &[u8]) {
     let Ok(collection) = read else {
         return;
     };
-    // What the OCFL export takes from the judgement, in place of the
-    // records read whole.
+    // What the exports take from the judgement, in place of the records
+    // read whole.
     if let Some(judged) = judged {
         let held = (collection.documents.iter())
             .filter(|document| holds(document.file.as_str()))
@@ -827,6 +833,7 @@ pub fn rocrate_records(bytes: &[u8]) {
             (judged.documents, judged.held),
             (collection.documents.len(), held)
         );
+        assert_eq!(judged.records, collection.documents);
     }
     let packed: Vec<PackedDocument> = (collection.documents.iter())
         .map(|document| PackedDocument {

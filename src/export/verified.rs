@@ -6,9 +6,9 @@
 //! whose records break a rule `collection.toml` is held to (two documents
 //! with one id, a document disputed by one that is not there or by
 //! itself, …): `pack` writes none, but a bag edited by hand can hold one.
-//! `verify` finds those too (`rocrate::broken_records`), as the crate
-//! streams past; the records are judged again here as the export reads
-//! them whole.
+//! `verify` finds those (`rocrate::judge_records`) as the crate streams
+//! past, and keeps the records it reads for the export; a crate whose
+//! records it does not judge is read whole here, and judged again.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -64,22 +64,23 @@ pub enum Opened {
 }
 
 /// Verifies the bundle (or bag directory) at `path` and, if it is valid,
-/// reads its records.
+/// reads its records: those verify read as it judged them, kept as they
+/// came, where it judged them. A crate whose records verify did not judge
+/// (past [`crate::rocrate::MAX_KEPT_BYTES`]) is read whole, which at
+/// 160,000 documents takes the crate's 120 MB of text beside the records.
 pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
-    open_reading(path, progress, false)
-}
-
-/// Verifies the bundle (or bag directory) at `path` and, if it is valid,
-/// reads of its records what verify read as it judged them: the
-/// collection's description and the [`RecordCounts`], with no documents.
-/// At 160,000 documents, reading them whole took 120 MB of text and
-/// 110 MB of records. A crate whose records verify did not judge (past
-/// [`crate::rocrate::MAX_KEPT_BYTES`]) is read whole.
-pub fn open_judged(path: &Path, progress: &dyn Progress) -> Result<Opened> {
     open_reading(path, progress, true)
 }
 
-fn open_reading(path: &Path, progress: &dyn Progress, judged_enough: bool) -> Result<Opened> {
+/// Verifies the bundle (or bag directory) at `path` and, if it is valid,
+/// reads of its records the collection's description and the
+/// [`RecordCounts`], not the documents (`collection.documents` is empty),
+/// where verify judged them; otherwise as [`open`] does.
+pub fn open_counted(path: &Path, progress: &dyn Progress) -> Result<Opened> {
+    open_reading(path, progress, false)
+}
+
+fn open_reading(path: &Path, progress: &dyn Progress, keep_records: bool) -> Result<Opened> {
     if crate::ocfl::is_object_root(path) {
         return Err(Error::unreadable(
             path,
@@ -87,12 +88,12 @@ fn open_reading(path: &Path, progress: &dyn Progress, judged_enough: bool) -> Re
         ));
     }
     let store = reader::open(path)?;
-    let (report, judged) =
-        verify::verify_judging(store.as_ref(), VerifyOptions::default(), progress);
+    let options = VerifyOptions::default();
+    let (report, judged) = verify::verify_judging(store.as_ref(), options, progress, keep_records);
     if !report.valid {
         return Ok(Opened::Refused(report));
     }
-    let (collection, counts) = match judged.filter(|_| judged_enough) {
+    let (collection, counts) = match judged {
         Some(judged) => {
             let counts = RecordCounts {
                 documents: judged.documents,
@@ -100,7 +101,7 @@ fn open_reading(path: &Path, progress: &dyn Progress, judged_enough: bool) -> Re
             };
             let collection = Collection {
                 info: judged.info,
-                documents: Vec::new(),
+                documents: judged.records,
             };
             (collection, counts)
         }

@@ -40,7 +40,7 @@ pub use self::read::{
     CrateFile, CrateFiles, CrateSummary, DocumentSummary, ReadError, read, read_files,
 };
 pub use self::record_check::{
-    Judgement, MAX_KEPT_BYTES, NotJudged, RecordLinks, judge_records, record_links,
+    Judgement, MAX_KEPT_BYTES, NotJudged, RecordLinks, Wanted, judge_records, record_links,
 };
 pub use self::records::read_collection;
 

@@ -2,8 +2,10 @@
 //! `verify`: every document must read back as a record (an EDTF date, a
 //! known status, a licence, a name for each author, …) and the records
 //! must keep the rules of `collection.toml`, as the exports ask before
-//! they write anything ([`super::read_collection`] reads them whole). Both
-//! find fault with the same crates (a fuzz target checks it).
+//! they write anything. The exports take the records read here, kept if
+//! asked for ([`Wanted`]); [`super::read_collection`], which reads them
+//! whole, gives the same records and finds fault with the same crates (a
+//! fuzz target checks both).
 //!
 //! Only a crate that maps some term into corpack's namespace holds
 //! corpack's records: the caller asks for a judgement of those alone
@@ -12,8 +14,8 @@
 //! The crate streams past twice. The first time keeps what records are
 //! read from: every entity that is not a document, as compact JSON, and
 //! the `@id`s entities link to by the properties a reader follows. The second reads each document as it comes
-//! and drops it once the rules have seen it; the rules keep each record's
-//! id and file. A document that another entity links to (one disputing
+//! and drops it once the rules have seen it, unless an export keeps it;
+//! the rules keep each record's id and file. A document that another entity links to (one disputing
 //! another) is kept too, and a document that links to one that has not
 //! come yet waits, as compact JSON, until the end. All that is kept counts
 //! towards [`MAX_KEPT_BYTES`], past which the records are not judged.
@@ -31,8 +33,8 @@ use super::ids::decode_path;
 use super::records::{Entities, Entity, Reader, follows};
 use super::stream;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
-use crate::collection::CollectionInfo;
 use crate::collection::validate::{RuleError, Rules};
+use crate::collection::{CollectionInfo, Document};
 
 /// What records are read from, and which entities are documents.
 pub struct RecordLinks {
@@ -217,19 +219,32 @@ pub struct Judgement {
     pub documents: usize,
     /// Of those, how many have a file the bag holds.
     pub held: usize,
+    /// The records read, in file path order as
+    /// [`super::read_collection`] gives them, when they are asked for.
+    pub records: Vec<Document>,
 }
 
-/// The second pass: judges each record as it comes. `holds` says whether
-/// the bag holds a document's file, by its path under `documents/`.
+/// What the second pass is asked for beside its judgement.
+#[derive(Clone, Copy)]
+pub struct Wanted<'a> {
+    /// Whether the bag holds a document's file, by its path under
+    /// `documents/`.
+    pub holds: &'a dyn Fn(&str) -> bool,
+    /// Whether to keep the records read, for an export, which then does
+    /// not read the crate whole.
+    pub records: bool,
+}
+
+/// The second pass: judges each record as it comes.
 pub fn judge_records(
     links: &RecordLinks,
     json: impl Read,
-    holds: &dyn Fn(&str) -> bool,
+    wanted: Wanted<'_>,
 ) -> Result<Judgement, NotJudged> {
-    let mut checking = Checking::new(links, holds);
+    let mut checking = Checking::new(links, wanted);
     let walked = elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => checking.element(bytes),
-        Part::GraphBegins => checking = Checking::new(links, holds),
+        Part::GraphBegins => checking = Checking::new(links, wanted),
     });
     if walked.is_err() {
         return Err(NotJudged::Unreadable);
@@ -262,6 +277,7 @@ pub fn judge_records(
         listed,
         count,
         held,
+        mut records,
         ..
     } = checking;
     let lists = [&links.held, &links.catalogued];
@@ -289,11 +305,13 @@ pub fn judge_records(
             }),
         })
         .collect();
+    records.sort_by_cached_key(|document| document.file.clone());
     Ok(Judgement {
         broken,
         info: info.ok(),
         documents: count,
         held,
+        records,
     })
 }
 
@@ -307,7 +325,7 @@ enum Found {
 
 struct Checking<'l> {
     links: &'l RecordLinks,
-    holds: &'l dyn Fn(&str) -> bool,
+    wanted: Wanted<'l>,
     /// For each position of the root's `hasPart`, then of its `mentions`:
     /// whether the graph has the entity.
     listed: Vec<bool>,
@@ -323,16 +341,18 @@ struct Checking<'l> {
     count: usize,
     /// Of those read, the ones whose file the bag holds.
     held: usize,
+    /// The records read, if [`Wanted::records`].
+    records: Vec<Document>,
     /// The text kept: the first pass's, `documents` and `waiting`; past
     /// [`MAX_KEPT_BYTES`], no more is judged.
     kept_bytes: usize,
 }
 
 impl<'l> Checking<'l> {
-    fn new(links: &'l RecordLinks, holds: &'l dyn Fn(&str) -> bool) -> Checking<'l> {
+    fn new(links: &'l RecordLinks, wanted: Wanted<'l>) -> Checking<'l> {
         Checking {
             links,
-            holds,
+            wanted,
             listed: vec![false; links.held.len() + links.catalogued.len()],
             documents: HashMap::new(),
             waiting: Vec::new(),
@@ -340,6 +360,7 @@ impl<'l> Checking<'l> {
             found: Vec::new(),
             count: 0,
             held: 0,
+            records: Vec::new(),
             kept_bytes: links.kept_bytes,
         }
     }
@@ -403,11 +424,14 @@ impl<'l> Checking<'l> {
                 }
             }
             Ok((document, path)) => {
-                self.held += usize::from((self.holds)(document.file.as_str()));
+                self.held += usize::from((self.wanted.holds)(document.file.as_str()));
                 for error in self.rules.document(index, &document) {
                     let record =
                         format!("document[{}] (`{}`, data/{path})", index + 1, document.id);
                     self.found.push((index, Found::Broken { record, error }));
+                }
+                if self.wanted.records {
+                    self.records.push(document);
                 }
             }
             Err(message) => {
@@ -479,26 +503,34 @@ mod tests {
             return None;
         }
         let links = record_links(json.as_bytes()).ok()?;
-        let judged = judge_records(&links, json.as_bytes(), &|_| true).ok()?;
+        let judged = judge_records(&links, json.as_bytes(), wanted(&|_| true, false)).ok()?;
         Some(judged.broken)
     }
 
-    /// The judgement reads what the OCFL export takes from the records,
-    /// as reading them whole does, whatever the order of the graph.
+    fn wanted<'a>(holds: &'a dyn Fn(&str) -> bool, records: bool) -> Wanted<'a> {
+        Wanted { holds, records }
+    }
+
+    /// The judgement reads what the exports take from the records, as
+    /// reading them whole does, whatever the order of the graph.
     #[test]
-    fn the_description_and_counts_are_those_read_whole() {
+    fn the_records_are_those_read_whole() {
         let holds = |file: &str| file.ends_with(".txt");
         for json in [edited(|_| {}), edited(|graph| graph.reverse())] {
             let collection = crate::rocrate::read_collection(&json).unwrap();
             let links = record_links(json.as_bytes()).unwrap();
-            let judged = judge_records(&links, json.as_bytes(), &holds).unwrap();
+            let judged = judge_records(&links, json.as_bytes(), wanted(&holds, true)).unwrap();
             assert_eq!(judged.info.as_ref(), Some(&collection.info));
+            assert_eq!(judged.records, collection.documents);
             assert_eq!(judged.documents, collection.documents.len());
             let held = (collection.documents.iter())
                 .filter(|document| holds(document.file.as_str()))
                 .count();
             assert!(0 < held && held < judged.documents, "{held}");
             assert_eq!(judged.held, held);
+            let counted = judge_records(&links, json.as_bytes(), wanted(&holds, false)).unwrap();
+            assert_eq!(counted.records, Vec::new());
+            assert_eq!((counted.documents, counted.held), (judged.documents, held));
         }
     }
 
@@ -653,7 +685,7 @@ mod tests {
         };
         let judge = |json: String| {
             let links = record_links(json.as_bytes()).unwrap();
-            judge_records(&links, json.as_bytes(), &|_| true)
+            judge_records(&links, json.as_bytes(), wanted(&|_| true, false))
         };
         assert!(judge(waiting(10)).is_ok());
         assert_eq!(

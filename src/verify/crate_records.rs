@@ -19,12 +19,16 @@ use crate::rocrate::{self, NotJudged};
 /// 1.1; a read that fails now finds nothing. When what records are read
 /// from takes more than [`rocrate::MAX_KEPT_BYTES`], the records are not
 /// judged, which a warning says: verify's memory stays bounded. Records
-/// judged give what the OCFL export reads of them, if the collection's
-/// description reads.
-pub fn check(store: &dyn BagStore) -> (Vec<Finding>, Option<JudgedRecords>) {
+/// judged give what an export reads of them, if the collection's
+/// description reads: the records themselves if `keep_records`.
+pub fn check(store: &dyn BagStore, keep_records: bool) -> (Vec<Finding>, Option<JudgedRecords>) {
     let holds = |file: &str| store.contains(&format!("{DOCUMENTS_DIR}/{file}"));
+    let wanted = rocrate::Wanted {
+        holds: &holds,
+        records: keep_records,
+    };
     let judged = judge(store, |json| rocrate::record_links(json))
-        .and_then(|links| judge(store, |json| rocrate::judge_records(&links, json, &holds)));
+        .and_then(|links| judge(store, |json| rocrate::judge_records(&links, json, wanted)));
     let error = |message| Finding::error(Code::RocrateInvalid, ROCRATE_METADATA, message);
     match judged {
         Ok(judged) => {
@@ -32,6 +36,7 @@ pub fn check(store: &dyn BagStore) -> (Vec<Finding>, Option<JudgedRecords>) {
                 info,
                 documents: judged.documents,
                 held: judged.held,
+                records: judged.records,
             });
             (judged.broken.into_iter().map(error).collect(), records)
         }

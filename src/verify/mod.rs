@@ -33,7 +33,7 @@ use serde::Serialize;
 use self::findings::Findings;
 pub use self::findings::MAX_PER_CODE;
 use crate::bundle::reader::{self, BagStore};
-use crate::collection::CollectionInfo;
+use crate::collection::{CollectionInfo, Document};
 use crate::error::Result;
 use crate::finding::Finding;
 use crate::progress::Progress;
@@ -78,8 +78,8 @@ pub fn verify_path(path: &Path, options: VerifyOptions, progress: &dyn Progress)
 }
 
 /// What verify read of the records of a crate corpack wrote, when it
-/// judged them: what the OCFL export needs of them, which it then does not
-/// read whole.
+/// judged them: what an export needs of them, which it then does not read
+/// whole.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JudgedRecords {
     /// The collection's description.
@@ -88,19 +88,23 @@ pub struct JudgedRecords {
     pub documents: usize,
     /// Of those, how many have a file the bag holds.
     pub held: usize,
+    /// The records, in file path order, when asked for.
+    pub records: Vec<Document>,
 }
 
 /// Verifies a bag.
 pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progress) -> Report {
-    verify_judging(store, options, progress).0
+    verify_judging(store, options, progress, false).0
 }
 
 /// Verifies a bag, and gives what was read of its records if they were
-/// judged: not with `--fast`, nor for a crate of another tool's.
+/// judged (not with `--fast`, nor for a crate of another tool's), the
+/// records themselves if `keep_records`.
 pub fn verify_judging(
     store: &dyn BagStore,
     options: VerifyOptions,
     progress: &dyn Progress,
+    keep_records: bool,
 ) -> (Report, Option<JudgedRecords>) {
     let mut findings = Findings::default();
     let mut report = Report {
@@ -149,7 +153,8 @@ pub fn verify_judging(
         // read again.
         let judge_records = !options.fast && described.as_ref().is_some_and(|d| d.corpack_terms);
         let (checked, records) = std::thread::scope(|scope| {
-            let records = judge_records.then(|| scope.spawn(|| crate_records::check(store)));
+            let records =
+                judge_records.then(|| scope.spawn(|| crate_records::check(store, keep_records)));
             let mut checked = payload::Checked::default();
             if !options.fast && !read_nothing {
                 let sha256_wanted = |index| match &described {

@@ -136,7 +136,7 @@ pub fn export(
         bundle_findings: Vec::new(),
         object_findings: Vec::new(),
     };
-    let mut verified = match verified::open_judged(bundle, progress)? {
+    let mut verified = match verified::open_counted(bundle, progress)? {
         Opened::Verified(verified) => verified,
         Opened::Refused(invalid) => {
             report.bundle_findings = invalid.findings;
