@@ -30,6 +30,7 @@
 
 use std::path::Path;
 
+use serde::{Serialize, Serializer, ser::SerializeMap};
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
@@ -73,8 +74,58 @@ pub fn export(
     )
 }
 
+/// The record of the collection: its fields, then a part for each
+/// document, written among them in the order of their keys.
+pub struct CollectionRecord {
+    fields: Map<String, Value>,
+    /// The URN of each document.
+    parts: Vec<String>,
+}
+
+/// The key of [`CollectionRecord::parts`].
+const RELATED_IDENTIFIERS: &str = "relatedIdentifiers";
+
+/// A document, as a part of the collection. Typed: as `Value`s, the parts
+/// of 160,000 documents took 100 MB.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Part<'a> {
+    related_identifier: &'a str,
+    related_identifier_type: &'static str,
+    relation_type: &'static str,
+}
+
+impl Serialize for CollectionRecord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let parts = (!self.parts.is_empty()).then(|| {
+            (self.parts.iter())
+                .map(|urn| Part {
+                    related_identifier: urn,
+                    related_identifier_type: "URN",
+                    relation_type: "HasPart",
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut map =
+            serializer.serialize_map(Some(self.fields.len() + usize::from(parts.is_some())))?;
+        let mut parts = parts.as_ref();
+        for (key, value) in &self.fields {
+            if key.as_str() > RELATED_IDENTIFIERS
+                && let Some(parts) = parts.take()
+            {
+                map.serialize_entry(RELATED_IDENTIFIERS, parts)?;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(parts) = parts {
+            map.serialize_entry(RELATED_IDENTIFIERS, parts)?;
+        }
+        map.end()
+    }
+}
+
 /// The record of the collection.
-pub fn collection_record(bundle: &VerifiedBundle) -> Value {
+pub fn collection_record(bundle: &VerifiedBundle) -> CollectionRecord {
     let info = &bundle.collection.info;
     let creator = match &info.source_organization {
         Some(name) => json!({"name": name, "nameType": "Organizational"}),
@@ -103,22 +154,12 @@ pub fn collection_record(bundle: &VerifiedBundle) -> Value {
             json!([{"name": contact, "nameType": "Personal", "contributorType": "ContactPerson"}]),
         );
     }
-    let parts: Vec<Value> = bundle
-        .collection
-        .documents
-        .iter()
-        .map(|d| {
-            json!({
-                "relatedIdentifier": document_urn(info, &d.id),
-                "relatedIdentifierType": "URN",
-                "relationType": "HasPart",
-            })
-        })
+    let fields = xml_compatible_fields(record);
+    // A URN is made of slugs, which XML takes as they are.
+    let parts = (bundle.collection.documents.iter())
+        .map(|document| document_urn(info, &document.id))
         .collect();
-    if !parts.is_empty() {
-        record.insert("relatedIdentifiers".into(), Value::Array(parts));
-    }
-    xml_compatible(Value::Object(record))
+    CollectionRecord { fields, parts }
 }
 
 /// The record of one document.
@@ -286,14 +327,16 @@ fn xml_compatible(record: Value) -> Value {
                 .collect(),
         ),
         Value::Array(values) => Value::Array(values.into_iter().map(xml_compatible).collect()),
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(key, value)| (key, xml_compatible(value)))
-                .collect(),
-        ),
+        Value::Object(fields) => Value::Object(xml_compatible_fields(fields)),
         other => other,
     }
+}
+
+/// The fields of an object, each made [`xml_compatible`].
+fn xml_compatible_fields(fields: Map<String, Value>) -> Map<String, Value> {
+    (fields.into_iter())
+        .map(|(key, value)| (key, xml_compatible(value)))
+        .collect()
 }
 
 /// What every record has: the schema version, publisher and year.
