@@ -799,15 +799,16 @@ pub fn rocrate_records(bytes: &[u8]) {
     let corpack_crate =
         rocrate::read_files(bytes, |file| file).is_ok_and(|read| read.corpack_terms);
     let holds = |file: &str| file.len().is_multiple_of(2);
-    let judged = (rocrate::record_links(bytes).ok())
-        .and_then(|links| {
-            let wanted = rocrate::Wanted {
-                holds: &holds,
-                records: true,
-            };
-            rocrate::judge_records(&links, bytes, wanted).ok()
-        })
-        .filter(|_| corpack_crate);
+    let judged = (corpack_crate
+        .then(|| rocrate::record_links(bytes).ok())
+        .flatten())
+    .and_then(|links| {
+        let wanted = rocrate::Wanted {
+            holds: Some(&holds),
+            records: true,
+        };
+        rocrate::judge_records(&links, bytes, wanted).ok()
+    });
     if let Some(judged) = &judged {
         assert_eq!(
             judged.broken.is_empty(),

@@ -4,9 +4,9 @@
 //!
 //! A bundle is verified first, and one that does not verify, or whose
 //! records break a rule of `collection.toml`, is refused: its records
-//! cannot be trusted. Its records are read from its RO-Crate
-//! metadata ([`crate::rocrate::read_collection`]), so they come in the
-//! order the crate keeps, media types and the checksums of held files
+//! cannot be trusted. Its records are those verify read from its
+//! RO-Crate metadata as it judged them ([`crate::export::verified::open`]),
+//! in file path order, media types and the checksums of held files
 //! explicit.
 
 use std::collections::BTreeMap;

@@ -439,6 +439,44 @@ mod tests {
         }
     }
 
+    /// The parts are written where a map of `Value`s sorts their key,
+    /// whatever keys come before and after it, and not at all when there
+    /// are none.
+    #[test]
+    fn the_parts_are_written_as_values_would_be() {
+        let urns = vec!["urn:corpack:c:a".to_string(), "urn:corpack:c:b".to_string()];
+        let keys = [
+            &["types"][..],
+            &["dates", "publisher"],
+            &["dates", "rightsList", "titles"],
+        ];
+        for keys in keys {
+            for parts in [Vec::new(), urns.clone()] {
+                let fields: Map<String, Value> = (keys.iter())
+                    .map(|key| (key.to_string(), json!({"name": key})))
+                    .collect();
+                let mut expected = fields.clone();
+                if !parts.is_empty() {
+                    let values = (parts.iter())
+                        .map(|urn| {
+                            json!({
+                                "relatedIdentifier": urn,
+                                "relatedIdentifierType": "URN",
+                                "relationType": "HasPart",
+                            })
+                        })
+                        .collect();
+                    expected.insert(RELATED_IDENTIFIERS.into(), Value::Array(values));
+                }
+                let record = CollectionRecord { fields, parts };
+                assert_eq!(
+                    serde_json::to_string_pretty(&record).unwrap(),
+                    serde_json::to_string_pretty(&expected).unwrap()
+                );
+            }
+        }
+    }
+
     #[test]
     fn spdx_licences_carry_their_scheme_and_urls_do_not() {
         let spdx = license_rights(&"CC-BY-4.0".parse().unwrap());

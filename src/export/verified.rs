@@ -8,7 +8,7 @@
 //! itself, …): `pack` writes none, but a bag edited by hand can hold one.
 //! `verify` finds those (`rocrate::judge_records`) as the crate streams
 //! past, and keeps the records it reads for the export; a crate whose
-//! records it does not judge is read whole here, and judged again.
+//! records it does not judge is read whole and judged here.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::bundle::reader::{self, BagStore};
+use crate::bundle::reader::{self, BagStore, READ_ALL_LIMIT};
 use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
 use crate::collection::validate::rule_errors;
 use crate::collection::values::Slug;
@@ -26,7 +26,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
 use crate::output::refuse_to_replace;
 use crate::progress::Progress;
-use crate::verify::{self, Report, VerifyOptions};
+use crate::verify::{self, RecordsKept, Report, VerifyOptions};
 
 /// A bundle that verified, with its records.
 pub struct VerifiedBundle {
@@ -35,7 +35,7 @@ pub struct VerifiedBundle {
     /// Its verification findings (warnings only).
     pub findings: Vec<Finding>,
     /// Its records, from `data/ro-crate-metadata.json`; opened by
-    /// [`open_judged`], its description alone.
+    /// [`open_counted`] where verify judged them, its description alone.
     pub collection: Collection,
     /// How many records it has, and how many of them have a file it holds.
     pub counts: RecordCounts,
@@ -69,7 +69,7 @@ pub enum Opened {
 /// (past [`crate::rocrate::MAX_KEPT_BYTES`]) is read whole, which at
 /// 160,000 documents takes the crate's 120 MB of text beside the records.
 pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
-    open_reading(path, progress, true)
+    open_reading(path, progress, RecordsKept::Records)
 }
 
 /// Verifies the bundle (or bag directory) at `path` and, if it is valid,
@@ -77,10 +77,10 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
 /// [`RecordCounts`], not the documents (`collection.documents` is empty),
 /// where verify judged them; otherwise as [`open`] does.
 pub fn open_counted(path: &Path, progress: &dyn Progress) -> Result<Opened> {
-    open_reading(path, progress, false)
+    open_reading(path, progress, RecordsKept::Counts)
 }
 
-fn open_reading(path: &Path, progress: &dyn Progress, keep_records: bool) -> Result<Opened> {
+fn open_reading(path: &Path, progress: &dyn Progress, wanted: RecordsKept) -> Result<Opened> {
     if crate::ocfl::is_object_root(path) {
         return Err(Error::unreadable(
             path,
@@ -88,12 +88,19 @@ fn open_reading(path: &Path, progress: &dyn Progress, keep_records: bool) -> Res
         ));
     }
     let store = reader::open(path)?;
+    // The records kept as verify judges them are bounded as those read
+    // whole are: past that, the crate is read whole, and refused.
+    let crate_size = store.file(ROCRATE_METADATA).map_or(0, |file| file.size);
+    let kept = match wanted {
+        RecordsKept::Records if crate_size > READ_ALL_LIMIT => RecordsKept::Counts,
+        wanted => wanted,
+    };
     let options = VerifyOptions::default();
-    let (report, judged) = verify::verify_judging(store.as_ref(), options, progress, keep_records);
+    let (report, judged) = verify::verify_judging(store.as_ref(), options, progress, kept);
     if !report.valid {
         return Ok(Opened::Refused(report));
     }
-    let (collection, counts) = match judged {
+    let (collection, counts) = match judged.filter(|_| kept == wanted) {
         Some(judged) => {
             let counts = RecordCounts {
                 documents: judged.documents,

@@ -13,12 +13,15 @@
 //!
 //! The crate streams past twice. The first time keeps what records are
 //! read from: every entity that is not a document, as compact JSON, and
-//! the `@id`s entities link to by the properties a reader follows. The second reads each document as it comes
-//! and drops it once the rules have seen it, unless an export keeps it;
-//! the rules keep each record's id and file. A document that another entity links to (one disputing
+//! the `@id`s entities link to by the properties a reader follows. The
+//! second reads each document as it comes and drops it once the rules
+//! have seen it, unless an export keeps it; the rules keep each record's
+//! id and file. A document that another entity links to (one disputing
 //! another) is kept too, and a document that links to one that has not
-//! come yet waits, as compact JSON, until the end. All that is kept counts
-//! towards [`MAX_KEPT_BYTES`], past which the records are not judged.
+//! come yet waits, as compact JSON, until the end. All that is kept
+//! counts towards [`MAX_KEPT_BYTES`], past which the records are not
+//! judged; but for the records an export asks for, which it holds all,
+//! as reading them whole does.
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -214,10 +217,12 @@ pub struct Judgement {
     pub broken: Vec<String>,
     /// The collection's description, if it reads.
     pub info: Option<CollectionInfo>,
-    /// The records read, one for each time the root lists a document, as
-    /// [`super::read_collection`] reads them.
+    /// The documents judged, one for each time the root lists one, as
+    /// [`super::read_collection`] reads them (when none is broken, the
+    /// records it reads).
     pub documents: usize,
-    /// Of those, how many have a file the bag holds.
+    /// Of the records read, how many have a file the bag holds, if
+    /// [`Wanted::holds`] was given.
     pub held: usize,
     /// The records read, in file path order as
     /// [`super::read_collection`] gives them, when they are asked for.
@@ -228,8 +233,8 @@ pub struct Judgement {
 #[derive(Clone, Copy)]
 pub struct Wanted<'a> {
     /// Whether the bag holds a document's file, by its path under
-    /// `documents/`.
-    pub holds: &'a dyn Fn(&str) -> bool,
+    /// `documents/`: given, the records whose file it holds are counted.
+    pub holds: Option<&'a dyn Fn(&str) -> bool>,
     /// Whether to keep the records read, for an export, which then does
     /// not read the crate whole.
     pub records: bool,
@@ -424,7 +429,9 @@ impl<'l> Checking<'l> {
                 }
             }
             Ok((document, path)) => {
-                self.held += usize::from((self.wanted.holds)(document.file.as_str()));
+                if let Some(holds) = self.wanted.holds {
+                    self.held += usize::from(holds(document.file.as_str()));
+                }
                 for error in self.rules.document(index, &document) {
                     let record =
                         format!("document[{}] (`{}`, data/{path})", index + 1, document.id);
@@ -508,7 +515,10 @@ mod tests {
     }
 
     fn wanted<'a>(holds: &'a dyn Fn(&str) -> bool, records: bool) -> Wanted<'a> {
-        Wanted { holds, records }
+        Wanted {
+            holds: Some(holds),
+            records,
+        }
     }
 
     /// The judgement reads what the exports take from the records, as

@@ -1,7 +1,8 @@
 //! The records of a crate corpack wrote: each document reads back as a
 //! record and the records keep the rules of `collection.toml`, as every
-//! export asks (see [`rocrate::record_links`]). A crate of another tool is
-//! not judged. Each fault is an error on `ro-crate-metadata.json`.
+//! export asks (see [`rocrate::judge_records`]), and an export takes what
+//! it asks of them from here. A crate of another tool is not judged. Each
+//! fault is an error on `ro-crate-metadata.json`.
 //!
 //! `verify` reads them while the payload is hashed: the crate streams
 //! past twice, on one core, and hashing alone leaves part of the other
@@ -9,7 +10,7 @@
 
 use std::io::Read;
 
-use super::JudgedRecords;
+use super::{JudgedRecords, RecordsKept};
 use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
 use crate::finding::{Code, Finding};
@@ -19,20 +20,21 @@ use crate::rocrate::{self, NotJudged};
 /// 1.1; a read that fails now finds nothing. When what records are read
 /// from takes more than [`rocrate::MAX_KEPT_BYTES`], the records are not
 /// judged, which a warning says: verify's memory stays bounded. Records
-/// judged give what an export reads of them, if the collection's
-/// description reads: the records themselves if `keep_records`.
-pub fn check(store: &dyn BagStore, keep_records: bool) -> (Vec<Finding>, Option<JudgedRecords>) {
+/// judged give what `kept` asks of them, if the collection's description
+/// reads.
+pub fn check(store: &dyn BagStore, kept: RecordsKept) -> (Vec<Finding>, Option<JudgedRecords>) {
     let holds = |file: &str| store.contains(&format!("{DOCUMENTS_DIR}/{file}"));
     let wanted = rocrate::Wanted {
-        holds: &holds,
-        records: keep_records,
+        holds: (kept != RecordsKept::Nothing).then_some(&holds),
+        records: kept == RecordsKept::Records,
     };
     let judged = judge(store, |json| rocrate::record_links(json))
         .and_then(|links| judge(store, |json| rocrate::judge_records(&links, json, wanted)));
     let error = |message| Finding::error(Code::RocrateInvalid, ROCRATE_METADATA, message);
     match judged {
         Ok(judged) => {
-            let records = judged.info.map(|info| JudgedRecords {
+            let info = judged.info.filter(|_| kept != RecordsKept::Nothing);
+            let records = info.map(|info| JudgedRecords {
                 info,
                 documents: judged.documents,
                 held: judged.held,

@@ -77,6 +77,17 @@ pub fn verify_path(path: &Path, options: VerifyOptions, progress: &dyn Progress)
     Ok(verify(store.as_ref(), options, progress))
 }
 
+/// What verify keeps of the records it judges, for an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordsKept {
+    /// Nothing: a verification alone.
+    Nothing,
+    /// The collection's description and the [`JudgedRecords`] counts.
+    Counts,
+    /// The records too.
+    Records,
+}
+
 /// What verify read of the records of a crate corpack wrote, when it
 /// judged them: what an export needs of them, which it then does not read
 /// whole.
@@ -88,23 +99,24 @@ pub struct JudgedRecords {
     pub documents: usize,
     /// Of those, how many have a file the bag holds.
     pub held: usize,
-    /// The records, in file path order, when asked for.
+    /// The records, in file path order, if [`RecordsKept::Records`].
     pub records: Vec<Document>,
 }
 
 /// Verifies a bag.
 pub fn verify(store: &dyn BagStore, options: VerifyOptions, progress: &dyn Progress) -> Report {
-    verify_judging(store, options, progress, false).0
+    verify_judging(store, options, progress, RecordsKept::Nothing).0
 }
 
-/// Verifies a bag, and gives what was read of its records if they were
-/// judged (not with `--fast`, nor for a crate of another tool's), the
-/// records themselves if `keep_records`.
+/// Verifies a bag, and gives what `kept` asks of its records if they were
+/// judged and the collection's description reads. They are not judged
+/// with `--fast`, in a crate of another tool's or one that does not read,
+/// nor past [`crate::rocrate::MAX_KEPT_BYTES`].
 pub fn verify_judging(
     store: &dyn BagStore,
     options: VerifyOptions,
     progress: &dyn Progress,
-    keep_records: bool,
+    kept: RecordsKept,
 ) -> (Report, Option<JudgedRecords>) {
     let mut findings = Findings::default();
     let mut report = Report {
@@ -153,8 +165,7 @@ pub fn verify_judging(
         // read again.
         let judge_records = !options.fast && described.as_ref().is_some_and(|d| d.corpack_terms);
         let (checked, records) = std::thread::scope(|scope| {
-            let records =
-                judge_records.then(|| scope.spawn(|| crate_records::check(store, keep_records)));
+            let records = judge_records.then(|| scope.spawn(|| crate_records::check(store, kept)));
             let mut checked = payload::Checked::default();
             if !options.fast && !read_nothing {
                 let sha256_wanted = |index| match &described {

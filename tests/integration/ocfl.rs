@@ -374,6 +374,26 @@ fn records_verify_does_not_judge_are_read_whole() {
         assert_eq!(not_judged, !judged, "{report}");
         assert_eq!(inventory(&object)["versions"]["v1"]["message"], message);
     }
+    // The other exports take the records verify kept, or read them whole:
+    // the same records either way.
+    for format in ["csv", "datacite", "invenio", "dspace-saf"] {
+        let outputs = [(&bundle, "judged"), (&bag, "whole")].map(|(from, how)| {
+            let output = dir.join(&format!("{format}-{how}"));
+            corpack()
+                .args(["export", "--quiet", format])
+                .arg(from)
+                .arg("-o")
+                .arg(&output)
+                .assert()
+                .success();
+            match output.is_dir() {
+                true => tree(&output),
+                false => BTreeMap::from([(String::new(), fs::read(&output).unwrap())]),
+            }
+        });
+        assert!(outputs[0] == outputs[1], "{format}");
+        assert!(!outputs[0].is_empty(), "{format}");
+    }
 }
 
 /// `corpack export --json ocfl BUNDLE -o OBJECT [extra]`: the exit code and
