@@ -371,11 +371,7 @@ impl RepositoryExportReport {
         output: &Path,
         mut files: Vec<String>,
     ) -> RepositoryExportReport {
-        let documents = &bundle.collection.documents;
-        let held = documents
-            .iter()
-            .filter(|d| bundle.held_size(d).is_some())
-            .count();
+        let RecordCounts { documents, held } = bundle.counts;
         files.sort();
         RepositoryExportReport {
             format: format.to_string(),
@@ -383,9 +379,9 @@ impl RepositoryExportReport {
             output: output.to_path_buf(),
             exported: true,
             findings: bundle.findings.clone(),
-            documents: documents.len(),
+            documents,
             held,
-            not_held: documents.len() - held,
+            not_held: documents - held,
             files,
         }
     }
