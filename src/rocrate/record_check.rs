@@ -522,11 +522,15 @@ mod tests {
     }
 
     /// The judgement reads what the exports take from the records, as
-    /// reading them whole does, whatever the order of the graph.
+    /// reading them whole does, whatever the order of the graph, and from
+    /// the last `@graph` of a crate that has two.
     #[test]
     fn the_records_are_those_read_whole() {
         let holds = |file: &str| file.ends_with(".txt");
-        for json in [edited(|_| {}), edited(|graph| graph.reverse())] {
+        let json = edited(|_| {});
+        let graph = serde_json::from_str::<Value>(&json).unwrap()["@graph"].to_string();
+        let twice = json.replacen('{', &format!("{{\"@graph\": {graph},"), 1);
+        for json in [json, edited(|graph| graph.reverse()), twice] {
             let collection = crate::rocrate::read_collection(&json).unwrap();
             let links = record_links(json.as_bytes()).unwrap();
             let judged = judge_records(&links, json.as_bytes(), wanted(&holds, true)).unwrap();
