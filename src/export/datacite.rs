@@ -95,30 +95,34 @@ struct Part<'a> {
     relation_type: &'static str,
 }
 
+/// The parts of a collection, made as they are written.
+struct Parts<'a>(&'a [String]);
+
+impl Serialize for Parts<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|urn| Part {
+            related_identifier: urn,
+            related_identifier_type: "URN",
+            relation_type: "HasPart",
+        }))
+    }
+}
+
 impl Serialize for CollectionRecord {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let parts = (!self.parts.is_empty()).then(|| {
-            (self.parts.iter())
-                .map(|urn| Part {
-                    related_identifier: urn,
-                    related_identifier_type: "URN",
-                    relation_type: "HasPart",
-                })
-                .collect::<Vec<_>>()
-        });
+        let mut parts = (!self.parts.is_empty()).then_some(Parts(&self.parts));
         let mut map =
             serializer.serialize_map(Some(self.fields.len() + usize::from(parts.is_some())))?;
-        let mut parts = parts.as_ref();
         for (key, value) in &self.fields {
             if key.as_str() > RELATED_IDENTIFIERS
                 && let Some(parts) = parts.take()
             {
-                map.serialize_entry(RELATED_IDENTIFIERS, parts)?;
+                map.serialize_entry(RELATED_IDENTIFIERS, &parts)?;
             }
             map.serialize_entry(key, value)?;
         }
         if let Some(parts) = parts {
-            map.serialize_entry(RELATED_IDENTIFIERS, parts)?;
+            map.serialize_entry(RELATED_IDENTIFIERS, &parts)?;
         }
         map.end()
     }
