@@ -12,7 +12,8 @@
 //!
 //! A bag whose manifests or `fetch.txt` name a path that could leave it
 //! (`../`, `/`, `~`, a drive letter, a backslash) is judged without reading
-//! any of its files: its paths are rejected before anything is opened.
+//! any of its payload: its paths are rejected before any is opened, and
+//! what the RO-Crate metadata, read beside the tag files, says is set aside.
 
 mod completeness;
 mod crate_metadata;
