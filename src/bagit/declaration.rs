@@ -24,7 +24,7 @@ pub struct Declaration {
 
 impl Declaration {
     /// Whether the bag follows RFC 8493 (BagIt 1.0): `%` is encoded as
-    /// `%25` in paths, tag files allow one space after the colon only, and
+    /// `%25` in paths, tag files allow no white space before the colon, and
     /// every payload file is listed in every payload manifest.
     pub fn is_rfc(&self) -> bool {
         self.version >= (1, 0)
@@ -55,6 +55,18 @@ pub fn parse(bytes: &[u8]) -> Result<Declaration, String> {
     let element = |line: &str, strict: bool, label: &str| -> Result<String, String> {
         let mut tags = TagFile::default();
         tags.push_line(line, strict)?;
+        // §2.1.1 gives the two lines' form, one space or tab after the
+        // colon, where bag-info.txt's values may start with more.
+        let after_colon = line.split_once(':').map_or("", |(_, value)| value);
+        if strict
+            && after_colon
+                .get(1..)
+                .is_some_and(|v| v.starts_with([' ', '\t']))
+        {
+            return Err(format!(
+                "more than one space after the colon in {line:?} (allowed only before BagIt 1.0)"
+            ));
+        }
         match tags.elements.first() {
             // The labels are written as §2.1.1 writes them: only
             // bag-info.txt's reserved names are case-insensitive (§2.2.2).
@@ -137,6 +149,10 @@ mod tests {
             ),
             (
                 b"BagIt-Version: 1.0\nTag-File-Character-Encoding:  UTF-8\n",
+                "more than one",
+            ),
+            (
+                b"BagIt-Version:\t 1.0\nTag-File-Character-Encoding: UTF-8\n",
                 "more than one",
             ),
             (

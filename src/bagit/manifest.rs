@@ -153,9 +153,9 @@ pub const MAX_UNSUPPORTED_HEX_LEN: usize = 128;
 /// Parses one line of a manifest for `algorithm`: the checksum, one or more
 /// spaces or tabs, and the path (RFC 8493 §2.1.3), percent-decoded as
 /// [`decode_path`] does. A single space followed by `*` is the binary-mode
-/// marker of `md5sum`-style tools, not part of the path: corpack and
-/// bagit-python separate with two spaces, so a tag file whose name starts
-/// with `*` is the one name this reading gets wrong.
+/// marker of `md5sum`-style tools, as bagit-python reads it too
+/// ([`ParsedLine::binary_marker`]); verify takes it back where the bag
+/// holds the name with the `*` and not the name without.
 pub fn parse_line(
     line: &str,
     algorithm: Algorithm,

@@ -403,13 +403,20 @@ impl Reading<'_> {
                 return;
             }
         };
+        let mut path = parsed.entry.path;
         if parsed.binary_marker {
-            self.tally.binary_markers.add(number);
+            // RFC 8493 reads the `*` as the name's: so does verify when
+            // only that name is in the bag.
+            let literal = format!("*{path}");
+            if self.store.contains(&literal) && !self.store.contains(&path) {
+                path = literal;
+            } else {
+                self.tally.binary_markers.add(number);
+            }
         }
         if rfc && has_unencoded_percent(line) {
             self.tally.unencoded_percent.add(number);
         }
-        let mut path = parsed.entry.path;
         if let Some(rest) = path.strip_prefix("./") {
             self.tally.dot_slash.add(number);
             path = rest.to_string();

@@ -296,6 +296,50 @@ fn bag_info_elements_in_1_0_have_one_space_after_the_colon() {
 }
 
 #[test]
+fn a_star_after_one_space_is_the_names_when_only_that_name_is_in_the_bag() {
+    // §2.1.3 reads `<sum> *name` as the path `*name`; md5sum's binary mode
+    // writes it for `name`, as bagit-python reads it. verify takes it as the
+    // bag's files say.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    fs::write(bag.join("*notes.txt"), "a tag file\n").unwrap();
+    retag(&bag);
+    let tags = fs::read_to_string(bag.join("tagmanifest-sha256.txt")).unwrap();
+    let one_space = tags
+        .replace("  *notes.txt", " *notes.txt")
+        .replace("  bag-info.txt", " *bag-info.txt");
+    assert_ne!(one_space, tags);
+    fs::write(bag.join("tagmanifest-sha256.txt"), one_space).unwrap();
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert_eq!(
+        verdict.findings(),
+        [(
+            "warning".into(),
+            "md5sum-marker".into(),
+            "tagmanifest-sha256.txt".into()
+        )]
+    );
+    let message = &verdict.report["findings"][0]["message"];
+    assert!(
+        message.as_str().unwrap().starts_with("line 2:"),
+        "{message}"
+    );
+}
+
+#[test]
+fn bag_info_values_in_1_0_may_start_with_white_space() {
+    // §2.2.2: after the colon's one space or tab comes the value, which may
+    // start with more; it is read without them, and checked.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    rewrite(&bag, "bag-info.txt", "Payload-Oxum:  11.2\nX-Note:\t\t v\n");
+    assert_valid(&verify_json(&bag, &[]));
+    rewrite(&bag, "bag-info.txt", "Payload-Oxum:   12.2\n");
+    assert_invalid(&verify_json(&bag, &[]), "payload-oxum-mismatch");
+}
+
+#[test]
 fn reserved_labels_are_found_whatever_their_case() {
     // §2.2.2: Payload-Oxum is read as `payload-oxum` too, and checked.
     let dir = Dir::new();
