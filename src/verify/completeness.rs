@@ -33,6 +33,12 @@ pub fn check(
     let to_fetch: HashSet<&str> = fetch.paths.iter().map(|(_, p)| p.as_str()).collect();
     check_fetch(store, &payload_manifests, fetch, findings);
     check_tag_manifests(store, manifests, rfc, findings);
+    // A file the store would not read (a link, a FIFO, an unusable name)
+    // has its error already: it is not said to be absent too.
+    let not_read: HashSet<&str> = (store.findings().iter())
+        .filter(|finding| finding.severity == Severity::Error)
+        .map(|finding| finding.path.as_str())
+        .collect();
     for (index, manifest) in manifests.iter().enumerate() {
         let code = if manifest.is_tag {
             Code::TagFileMissing
@@ -41,7 +47,10 @@ pub fn check(
         };
         for path in manifest.absent_paths() {
             let listed_before = |m: &Manifest| m.lists(store, path);
-            if to_fetch.contains(path) || manifests[..index].iter().any(listed_before) {
+            if to_fetch.contains(path)
+                || not_read.contains(path)
+                || manifests[..index].iter().any(listed_before)
+            {
                 continue;
             }
             findings.push_with(Severity::Error, code, || {
