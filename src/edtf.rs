@@ -333,12 +333,36 @@ fn is_year_beyond_i64(text: &str) -> bool {
         && digits.parse::<i64>().is_err()
 }
 
+/// Whether `text` is a year and a code of level 2's sub-year groupings
+/// (25 to 41), qualified or not: `2001-33`, `-0010-25~`. The `edtf` crate
+/// reads those codes as months out of range.
+fn is_level_2_grouping(text: &str) -> bool {
+    let text = text.trim_end_matches(['?', '~', '%']);
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let Some((year, code)) = text.split_once('-') else {
+        return false;
+    };
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && code.len() == 2
+        && code
+            .parse::<u8>()
+            .is_ok_and(|code| (25..=41).contains(&code))
+}
+
 impl FromStr for EdtfDate {
     type Err = String;
 
     fn from_str(text: &str) -> Result<EdtfDate, String> {
         let parsed = match Edtf::parse(text) {
             Ok(parsed) => parsed,
+            Err(edtf::ParseError::OutOfRange) if is_level_2_grouping(text) => {
+                return Err(format!(
+                    "invalid EDTF date {text:?}: sub-year groupings 25 to 41 (quarters, \
+                     halves, seasons of a hemisphere) are EDTF level 2; corpack takes the \
+                     seasons 21 to 24"
+                ));
+            }
             Err(edtf::ParseError::OutOfRange) => {
                 return Err(format!(
                     "invalid EDTF date {text:?}: a month, day, year, time of day or time zone \
@@ -470,6 +494,10 @@ mod tests {
             ("1985-04-12T23:20:30+24", "offset"),
             ("Y1000000000000000000000", "beyond"),
             ("Y-99999999999999999999", "beyond"),
+            ("2001-25", "level 2"),
+            ("-0010-41~", "level 2"),
+            ("2001-42", "out of range"),
+            ("2001-13", "out of range"),
         ] {
             let error = bad.parse::<EdtfDate>().unwrap_err();
             assert!(error.contains(named), "{bad}: {error}");
