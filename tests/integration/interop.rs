@@ -421,3 +421,40 @@ fn corpack_and_bdbag_read_zip_names_not_flagged_utf8_alike() {
         );
     }
 }
+
+#[test]
+fn bags_bagit_python_and_bdbag_make_verify_as_they_are() {
+    // verify checks a bag made by any tool: bagit-python's directory, and
+    // bdbag's, zipped with the directory entries it writes.
+    let dir = Dir::new();
+    for bag in ["python", "bdbag"] {
+        dir.create(&format!("{bag}/a.txt"), "alpha\n");
+        dir.create(&format!("{bag}/sub/é and space.txt"), "beta\n");
+    }
+    let tools = validators();
+    let made = std::process::Command::new(tools.bin("bagit.py"))
+        .args(["--quiet", "--sha256", "--sha512"])
+        .arg(dir.join("python"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let made = std::process::Command::new(tools.bin("bdbag"))
+        .args(["--quiet", "--checksum", "sha256", "--checksum", "sha512"])
+        .args(["--archiver", "zip"])
+        .arg(dir.join("bdbag"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for bag in [dir.join("python"), dir.join("bdbag.zip")] {
+        let output = corpack()
+            .args(["verify", "--json"])
+            .arg(&bag)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{report:#}");
+        assert_eq!(report["valid"], true, "{report:#}");
+        assert_eq!(report["files_checked"], 6, "{report:#}");
+        assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    }
+}
