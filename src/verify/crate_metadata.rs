@@ -178,9 +178,10 @@ pub fn check(
 ) {
     let mismatch =
         |path: &str, message: String| Finding::error(Code::RocrateMismatch, path, message);
+    // Hex digits are the same digest in either case.
     let differs = |path: &str, stated: &str, computed: &[u8; 32]| {
         let computed = hex::encode(computed);
-        (stated != computed).then(|| {
+        (!stated.eq_ignore_ascii_case(&computed)).then(|| {
             mismatch(
                 path,
                 format!("{ROCRATE_METADATA} gives sha256 {stated}, the file has {computed}"),

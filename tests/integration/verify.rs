@@ -296,7 +296,7 @@ fn ro_crate_mismatches_are_reported_in_graph_order() {
         .map(|f| (f["path"].as_str().unwrap(), f["message"].as_str().unwrap()))
         .collect();
     let zeros = "0".repeat(64);
-    let notes_upper = notes_sha256.to_uppercase();
+    // The notes' digest in upper case is the same digest: no mismatch.
     assert_eq!(
         mismatches,
         [
@@ -312,12 +312,6 @@ fn ro_crate_mismatches_are_reported_in_graph_order() {
                 "data/documents/letter.txt",
                 &*format!(
                     "data/ro-crate-metadata.json gives sha256 {zeros}, the file has {letter_sha256}"
-                )
-            ),
-            (
-                "data/documents/notes/Überblick.md",
-                &*format!(
-                    "data/ro-crate-metadata.json gives sha256 {notes_upper}, the file has {notes_sha256}"
                 )
             ),
         ]
