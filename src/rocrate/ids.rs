@@ -64,6 +64,34 @@ pub fn decode_path(encoded: &str) -> Result<String, String> {
     String::from_utf8(decoded).map_err(|_| format!("{encoded:?} does not decode to UTF-8"))
 }
 
+/// The payload path a `File`'s `@id` names: percent-decoded, with its `.`
+/// and `..` segments resolved as a relative URI's are (RFC 3986 §5.2.4),
+/// so that `./a.txt` and `sub/../a.txt` are `a.txt`, as RO-Crate 1.1 lets
+/// a `File` be named. An error if it does not decode or a `..` climbs
+/// above the crate's root; an absolute path is left as it is, for its error.
+pub fn file_path(id: &str) -> Result<String, String> {
+    let path = decode_path(id)?;
+    let has_dots = path
+        .split('/')
+        .any(|segment| segment == "." || segment == "..");
+    if !has_dots || path.starts_with('/') {
+        return Ok(path);
+    }
+    let mut kept = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "." => {}
+            ".." => {
+                kept.pop().ok_or_else(|| {
+                    format!("{id:?} has a .. that climbs out of the crate's root")
+                })?;
+            }
+            _ => kept.push(segment),
+        }
+    }
+    Ok(kept.join("/"))
+}
+
 /// Local ids (`#<kind>-<slug>`) for a set of entities, each given as
 /// `(key, name)`: one id per distinct key, keyed by it.
 ///

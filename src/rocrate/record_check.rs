@@ -32,7 +32,7 @@ use serde_json::Value;
 use super::elements::{self, Part};
 use super::graph::{has_type, ids, text};
 use super::id_list::{IdIndex, IdList};
-use super::ids::decode_path;
+use super::ids::file_path;
 use super::records::{Entities, Entity, Reader, follows};
 use super::stream;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
@@ -391,7 +391,7 @@ impl<'l> Checking<'l> {
     fn document_paths(&self, id: &str, entity: &Entity) -> Vec<Result<String, String>> {
         let mut paths = Vec::new();
         if has_type(entity, "File") && entity.contains_key("identifier") {
-            let path = decode_path(id).map_err(|e| format!("File @id {e}"));
+            let path = file_path(id).map_err(|e| format!("File @id {e}"));
             let times = self.links.held.positions(id).len();
             paths.extend(std::iter::repeat_n(path, times));
         }

@@ -23,7 +23,7 @@ use strum::IntoEnumIterator;
 
 use super::document::{doi_name, relator_property};
 use super::graph::{Graph, entity_id, has_type, ids, text, values};
-use super::ids::decode_path;
+use super::ids::file_path;
 use super::metadata::NO_LICENSE_ID;
 use super::terms::{COPYRIGHT_NOTICE, CREDIT_TEXT, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
 use crate::bundle::DOCUMENTS_DIR;
@@ -59,7 +59,7 @@ pub fn read_collection(json: &str) -> Result<Collection, String> {
     for id in &held {
         let entity = reader.entity(id)?;
         if has_type(&entity, "File") && entity.contains_key("identifier") {
-            let path = decode_path(id).map_err(|e| format!("File @id {e}"))?;
+            let path = file_path(id).map_err(|e| format!("File @id {e}"))?;
             documents.push(reader.document(&entity, &path)?);
         }
     }

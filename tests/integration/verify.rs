@@ -254,6 +254,37 @@ fn ro_crate_metadata_that_disagrees_with_the_payload_is_found() {
 }
 
 #[test]
+fn a_file_id_is_read_as_a_relative_uri() {
+    // RO-Crate 1.1: a File's @id is a URI path relative to the crate's root,
+    // so `./documents/letter.txt` names the letter, and `../` cannot.
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    let metadata = bag.join("data/ro-crate-metadata.json");
+    let text = fs::read_to_string(&metadata).unwrap();
+    let letter = "\"documents/letter.txt\"";
+    assert!(text.contains(letter));
+    for (id, valid) in [
+        ("./documents/letter.txt", true),
+        ("documents/./notes/../letter.txt", true),
+        ("documents/../../letter.txt", false),
+    ] {
+        fs::write(&metadata, text.replace(letter, &format!("{id:?}"))).unwrap();
+        rehash_manifests(&bag);
+        let (code, findings) = verdict(&bag);
+        if valid {
+            assert_eq!(code, 0, "{id}: {findings:?}");
+            assert!(findings.is_empty(), "{id}: {findings:?}");
+        } else {
+            assert_eq!(code, 1, "{id}: {findings:?}");
+            assert!(
+                has(&findings, "rocrate-invalid", "data/ro-crate-metadata.json"),
+                "{id}: {findings:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn ro_crate_mismatches_are_reported_in_graph_order() {
     use corpack::digest::Digests;
     use serde_json::{Value, json};

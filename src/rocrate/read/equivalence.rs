@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::super::graph::{Graph, entity_id, has_type, ids, text, values};
 use super::documents::{unknown, uses_corpack_terms};
-use super::walk::{is_absolute, read_file};
+use super::walk::{is_payload_path, read_file};
 use super::*;
 use crate::rocrate::document::PEOPLE_PROPERTIES;
 use crate::rocrate::metadata_json;
@@ -28,7 +28,7 @@ fn read_whole(json: &[u8]) -> Result<CrateSummary, String> {
     for entity in crate_json["@graph"].as_array().unwrap() {
         let entity = entity.as_object().unwrap();
         let id = entity_id(entity);
-        if has_type(entity, "File") && !is_absolute(id) && !id.starts_with('#') {
+        if has_type(entity, "File") && is_payload_path(id) {
             let file = read_file(id, entity)?;
             file_paths.insert(id, file.path.clone());
             files.push(file);

@@ -275,6 +275,38 @@ mod tests {
     }
 
     #[test]
+    fn file_ids_are_resolved_as_relative_uris() {
+        let crate_with = |files: &[&str]| {
+            let mut graph = vec![
+                json!({"@id": "ro-crate-metadata.json", "@type": "CreativeWork",
+                 "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"}, "about": {"@id": "./"}}),
+                json!({"@id": "./", "@type": "Dataset"}),
+            ];
+            graph.extend(files.iter().map(|id| json!({"@id": id, "@type": "File"})));
+            json!({"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": graph})
+                .to_string()
+        };
+        let ids = [
+            "./a.txt",
+            "sub/../b.txt",
+            "%2E/c%20d.txt",
+            "//example.org/x.pdf",
+            "#f",
+        ];
+        let read = read_files(crate_with(&ids).as_bytes(), |file| file.path).unwrap();
+        assert_eq!(read.files, ["a.txt", "b.txt", "c d.txt"]);
+        for climbing in ["../x.txt", "sub/../../x.txt"] {
+            let error = read_files(crate_with(&[climbing]).as_bytes(), |file| file).unwrap_err();
+            assert!(
+                error.to_string().contains("climbs out"),
+                "{climbing}: {error}"
+            );
+        }
+        let error = read_files(crate_with(&["/x.txt"]).as_bytes(), |file| file).unwrap_err();
+        assert!(error.to_string().contains("absolute"), "{error}");
+    }
+
+    #[test]
     fn another_version_of_rocrate_is_told_apart_from_what_is_no_crate() {
         let (info, documents) = sample();
         let json = metadata_json(&info, &documents).unwrap();
@@ -358,7 +390,7 @@ mod tests {
             ),
             (
                 edit(&|v| v["@graph"][2]["@id"] = json!("../../etc/passwd")),
-                "unsafe file path",
+                "climbs out of the crate's root",
             ),
             (
                 edit(&|v| v["@graph"][2]["creativeWorkStatus"] = json!("disputed")),

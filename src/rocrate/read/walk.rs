@@ -15,7 +15,7 @@ use crate::collection::values::DocumentPath;
 use crate::rocrate::document::PEOPLE_PROPERTIES;
 use crate::rocrate::graph::{Invalid, check_context, find_root, has_type, ids, text};
 use crate::rocrate::id_list::IdList;
-use crate::rocrate::ids::decode_path;
+use crate::rocrate::ids::file_path;
 use crate::rocrate::stream::{self, Asked, Broken, Element, GraphSink, Top};
 use crate::rocrate::terms::{DATE_CREATED_INTERVAL, HELD, METADATA_ID};
 
@@ -234,8 +234,7 @@ impl<T, K: FnMut(CrateFile) -> T> GraphSink for Walk<T, K> {
                 mentions: entity.mentions,
             });
         }
-        let is_payload_file =
-            has_type(properties, "File") && !is_absolute(id) && !id.starts_with('#');
+        let is_payload_file = has_type(properties, "File") && is_payload_path(id);
         let mut file_path = None;
         if is_payload_file && graph.file_error.is_none() {
             match read_file(id, properties) {
@@ -275,7 +274,7 @@ impl<T, K: FnMut(CrateFile) -> T> GraphSink for Walk<T, K> {
 }
 
 pub(super) fn read_file(id: &str, entity: &Map<String, Value>) -> Result<CrateFile, String> {
-    let path = decode_path(id).map_err(|e| format!("File @id {e}"))?;
+    let path = file_path(id).map_err(|e| format!("File @id {e}"))?;
     DocumentPath::from_str(&path).map_err(|e| format!("File @id {id:?}: {e}"))?;
     // schema.org's contentSize is text, "File size in (mega/kilo) bytes":
     // `"12 kB"` is as valid as corpack's `"12000"`, and only a number of
@@ -298,8 +297,14 @@ fn as_strs(ids: &[String]) -> Vec<&str> {
     ids.iter().map(String::as_str).collect()
 }
 
+/// Whether an `@id` is a path in the payload: not an absolute URI, a
+/// network-path reference (`//host/…`) or a fragment (`#…`).
+pub(super) fn is_payload_path(id: &str) -> bool {
+    !is_absolute(id) && !id.starts_with("//") && !id.starts_with('#')
+}
+
 /// Whether an `@id` is an absolute URI (has a scheme), not a payload path.
-pub(super) fn is_absolute(id: &str) -> bool {
+fn is_absolute(id: &str) -> bool {
     match id.split_once(':') {
         Some((scheme, _)) => {
             let mut chars = scheme.chars();
