@@ -47,7 +47,8 @@ impl fmt::Display for Invalid {
             Invalid::NoContext => f.write_str("not an RO-Crate: no @context"),
             Invalid::OtherContext { .. } => write!(
                 f,
-                "not an RO-Crate 1.1: the @context does not name {ROCRATE_CONTEXT}"
+                "not an RO-Crate 1.1: the @context does not name {ROCRATE_CONTEXT} \
+                 (nor give a context by value)"
             ),
             Invalid::NoGraph => f.write_str("not an RO-Crate: no @graph array"),
             Invalid::ElementNotAnObject(index) => write!(f, "@graph[{index}] is not an object"),
@@ -94,19 +95,26 @@ impl From<Invalid> for String {
     }
 }
 
-/// Whether a crate's `@context` (`None`: it has none) names RO-Crate 1.1's.
+/// Whether a crate's `@context` (`None`: it has none) may be RO-Crate
+/// 1.1's: it names it, or it names no RO-Crate context and gives one by
+/// value (an object), which RO-Crate 1.1 allows; the version is then the
+/// one the metadata descriptor's `conformsTo` names, which clients are to
+/// check "rather than the value of `@context`".
 pub(super) fn check_context(context: Option<&Value>) -> Result<(), Invalid> {
-    let urls: Vec<&str> = match context.ok_or(Invalid::NoContext)? {
-        Value::String(url) => vec![url],
-        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
+    let items = match context.ok_or(Invalid::NoContext)? {
+        Value::Array(items) => items.iter().collect(),
+        item => vec![item],
     };
+    let urls: Vec<&str> = items.iter().filter_map(|item| item.as_str()).collect();
     if urls.contains(&ROCRATE_CONTEXT) {
         return Ok(());
     }
     let other_version = urls
         .iter()
         .any(|url| url.starts_with(ROCRATE_PERMALINKS) && url.ends_with("/context"));
+    if !other_version && items.iter().any(|item| item.is_object()) {
+        return Ok(());
+    }
     Err(Invalid::OtherContext { other_version })
 }
 

@@ -339,6 +339,41 @@ mod tests {
     }
 
     #[test]
+    fn a_context_given_by_value_is_read_by_conforms_to() {
+        // RO-Crate 1.1: the context "may either be set by reference ... or
+        // by value", and clients check `conformsTo` rather than `@context`.
+        let (info, documents) = sample();
+        let json = metadata_json(&info, &documents).unwrap();
+        let edit = |change: &dyn Fn(&mut Value)| {
+            let mut crate_json: Value = serde_json::from_str(&json).unwrap();
+            change(&mut crate_json);
+            read(crate_json.to_string().as_bytes())
+        };
+        let by_value = json!({"@vocab": "http://schema.org/", "sha256": "https://w3id.org/ro/terms/workflow-run#sha256"});
+        let read_whole = read(json.as_bytes()).unwrap();
+        for context in [by_value.clone(), json!([by_value.clone()])] {
+            let read = edit(&|v| v["@context"] = context.clone()).unwrap();
+            assert_eq!(read.files, read_whole.files);
+        }
+        let rocrate_1_2 = json!({"@id": "https://w3id.org/ro/crate/1.2"});
+        let other_version = edit(&|v| {
+            v["@context"] = by_value.clone();
+            v["@graph"][0]["conformsTo"] = rocrate_1_2.clone();
+        });
+        assert!(
+            matches!(other_version, Err(ReadError::OtherVersion(_))),
+            "{other_version:?}"
+        );
+        let named_other = edit(&|v| {
+            v["@context"] = json!(["https://w3id.org/ro/crate/1.2/context", by_value.clone()]);
+        });
+        assert!(
+            matches!(named_other, Err(ReadError::OtherVersion(_))),
+            "{named_other:?}"
+        );
+    }
+
+    #[test]
     fn rejects_what_is_not_an_rocrate_1_1() {
         let (info, documents) = sample();
         let good: Value = serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap();
