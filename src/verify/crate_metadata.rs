@@ -76,6 +76,9 @@ pub struct Described {
     /// For each stored file (by index in [`BagStore::files`]), which of
     /// `files` it is, [`NOT_DESCRIBED`] or [`DESCRIBED_AGAIN`].
     by_index: Vec<u32>,
+    /// The directories it describes (RO-Crate 1.1: a `Dataset` in the
+    /// payload must be there), by path under `data/`.
+    directories: Vec<String>,
     /// Whether the crate maps some term into corpack's namespace: whether
     /// its records are corpack's, to be judged.
     pub corpack_terms: bool,
@@ -88,7 +91,12 @@ const NOT_DESCRIBED: u32 = u32::MAX;
 const DESCRIBED_AGAIN: u32 = u32::MAX - 1;
 
 impl Described {
-    fn new(store: &dyn BagStore, files: Vec<DescribedFile>, corpack_terms: bool) -> Described {
+    fn new(
+        store: &dyn BagStore,
+        files: Vec<DescribedFile>,
+        directories: Vec<String>,
+        corpack_terms: bool,
+    ) -> Described {
         let mut by_index = vec![NOT_DESCRIBED; store.files().len()];
         for (at, file) in files.iter().enumerate() {
             if let Some(index) = file.index() {
@@ -101,6 +109,7 @@ impl Described {
         Described {
             files,
             by_index,
+            directories,
             corpack_terms,
         }
     }
@@ -135,7 +144,10 @@ pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<
         rocrate::read_files(json, |file| DescribedFile::new(store, file))
     });
     let message = match read {
-        Ok(Ok(read)) => return Some(Described::new(store, read.files, read.corpack_terms)),
+        Ok(Ok(read)) => {
+            let described = Described::new(store, read.files, read.directories, read.corpack_terms);
+            return Some(described);
+        }
         // Another version of RO-Crate is not an error of the bag (RFC 8493
         // leaves the payload's meaning to it), only a crate corpack does
         // not read: the bags of other tools are valid whatever version
@@ -225,6 +237,15 @@ pub fn check(
             && let Some(finding) = differs(&path, stated, computed)
         {
             findings.push(finding);
+        }
+    }
+    for directory in &described.directories {
+        let path = format!("data/{directory}");
+        if !store.is_dir(&path) {
+            findings.push(mismatch(
+                &format!("{path}/"),
+                format!("{ROCRATE_METADATA} describes this directory, but it is absent"),
+            ));
         }
     }
     for (stored, at) in store.files().iter().zip(&described.by_index) {

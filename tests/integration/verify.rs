@@ -285,6 +285,34 @@ fn a_file_id_is_read_as_a_relative_uri() {
 }
 
 #[test]
+fn a_directory_the_crate_describes_must_be_in_the_payload() {
+    // RO-Crate 1.1: a data entity is a file or directory of the payload,
+    // or on the web.
+    use serde_json::{Value, json};
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    let metadata = bag.join("data/ro-crate-metadata.json");
+    let mut crate_json: Value =
+        serde_json::from_str(&fs::read_to_string(&metadata).unwrap()).unwrap();
+    let graph = crate_json["@graph"].as_array_mut().unwrap();
+    graph.push(json!({"@id": "documents/notes/", "@type": "Dataset"}));
+    fs::write(&metadata, crate_json.to_string()).unwrap();
+    rehash_manifests(&bag);
+    let (code, findings) = verdict(&bag);
+    assert_eq!(code, 0, "{findings:?}");
+    let graph = crate_json["@graph"].as_array_mut().unwrap();
+    graph.push(json!({"@id": "documents/gone/", "@type": "Dataset"}));
+    fs::write(&metadata, crate_json.to_string()).unwrap();
+    rehash_manifests(&bag);
+    let (code, findings) = verdict(&bag);
+    assert_eq!(code, 1, "{findings:?}");
+    assert!(
+        has(&findings, "rocrate-mismatch", "data/documents/gone/"),
+        "{findings:?}"
+    );
+}
+
+#[test]
 fn ro_crate_mismatches_are_reported_in_graph_order() {
     use corpack::digest::Digests;
     use serde_json::{Value, json};

@@ -137,6 +137,9 @@ pub fn read(json: impl Read) -> Result<CrateSummary, ReadError> {
 pub struct CrateFiles<T> {
     /// In graph order, each as its caller made it.
     pub files: Vec<T>,
+    /// The paths of the directories it describes (`Dataset`s with a path
+    /// in the payload, but the root), in graph order.
+    pub directories: Vec<String>,
     /// Whether the crate's `@context` maps some term into corpack's
     /// namespace: whether corpack wrote it, as far as a crate says.
     pub corpack_terms: bool,
@@ -153,6 +156,7 @@ pub fn read_files<T>(
     let walked = Walk::new(false, keep).run(json)?;
     Ok(CrateFiles {
         files: walked.files,
+        directories: walked.directories,
         corpack_terms: walked.corpack_terms,
     })
 }
@@ -295,6 +299,7 @@ mod tests {
         ];
         let read = read_files(crate_with(&ids).as_bytes(), |file| file.path).unwrap();
         assert_eq!(read.files, ["a.txt", "b.txt", "c d.txt"]);
+        assert!(read.directories.is_empty());
         for climbing in ["../x.txt", "sub/../../x.txt"] {
             let error = read_files(crate_with(&[climbing]).as_bytes(), |file| file).unwrap_err();
             assert!(
@@ -336,6 +341,26 @@ mod tests {
                 "{not_a_crate:?}"
             );
         }
+    }
+
+    #[test]
+    fn datasets_in_the_payload_are_directories_but_the_root() {
+        let crate_json = json!({
+            "@context": "https://w3id.org/ro/crate/1.1/context",
+            "@graph": [
+                {"@id": "ro-crate-metadata.json", "@type": "CreativeWork",
+                 "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"}, "about": {"@id": "./"}},
+                {"@id": "./", "@type": "Dataset"},
+                {"@id": "sub/", "@type": "Dataset"},
+                {"@id": "./other%20dir/", "@type": ["Dataset", "Collection"]},
+                {"@id": "https://example.org/data/", "@type": "Dataset"},
+                {"@id": "#set", "@type": "Dataset"},
+                {"@id": "sub/a.txt", "@type": "File"},
+            ]
+        });
+        let read = read_files(crate_json.to_string().as_bytes(), |file| file.path).unwrap();
+        assert_eq!(read.directories, ["sub", "other dir"]);
+        assert_eq!(read.files, ["sub/a.txt"]);
     }
 
     #[test]

@@ -59,6 +59,9 @@ struct KeptGraph<T> {
     descriptor: Option<(Vec<String>, Vec<String>)>,
     /// The datasets that may be the root.
     datasets: Vec<Dataset>,
+    /// The datasets with a path in the payload, by position: directories
+    /// it must have, but for the root.
+    directories: Vec<(usize, String)>,
     files: Vec<T>,
     /// The first file that cannot be read; no file is kept after it.
     file_error: Option<String>,
@@ -79,6 +82,7 @@ impl<T> Default for KeptGraph<T> {
             ids: IdList::default(),
             descriptor: None,
             datasets: Vec::new(),
+            directories: Vec::new(),
             files: Vec::new(),
             file_error: None,
             candidates: HashMap::new(),
@@ -91,6 +95,8 @@ impl<T> Default for KeptGraph<T> {
 /// What one reading found.
 pub(super) struct Walked<T> {
     pub(super) files: Vec<T>,
+    /// The paths of the directories the crate describes, in graph order.
+    pub(super) directories: Vec<String>,
     pub(super) documents: Vec<DocumentSummary>,
     /// Whether the `@context` maps some term into corpack's namespace.
     pub(super) corpack_terms: bool,
@@ -168,6 +174,10 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
         let root = graph
             .datasets
             .swap_remove(at.expect("find_root found a dataset"));
+        let directories = (graph.directories.into_iter())
+            .filter(|(position, path)| *position != root_position && !path.is_empty())
+            .map(|(_, path)| path)
+            .collect();
         let documents = Documents {
             index: &index,
             candidates: &graph.candidates,
@@ -179,6 +189,7 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
         if !self.summarize && !documents.may_be_wrong() {
             return Ok(Walked {
                 files: graph.files,
+                directories,
                 documents: Vec::new(),
                 corpack_terms,
             });
@@ -186,6 +197,7 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
         let documents = documents.read(&root).map_err(ReadError::Invalid)?;
         Ok(Walked {
             files: graph.files,
+            directories,
             documents,
             corpack_terms,
         })
@@ -233,6 +245,13 @@ impl<T, K: FnMut(CrateFile) -> T> GraphSink for Walk<T, K> {
                 has_part: entity.has_part,
                 mentions: entity.mentions,
             });
+        }
+        if has_type(properties, "Dataset") && is_payload_path(id) {
+            // A directory's id ends with `/`; one that does not resolve is
+            // kept as written, and is then found absent.
+            let path = id.trim_end_matches('/');
+            let path = file_path(path).unwrap_or_else(|_| path.to_string());
+            graph.directories.push((position, path));
         }
         let is_payload_file = has_type(properties, "File") && is_payload_path(id);
         let mut file_path = None;
