@@ -57,6 +57,11 @@ impl fmt::Display for Invalid {
             Invalid::NoDescriptor => f.write_str(
                 "not an RO-Crate: no metadata descriptor (an entity with @id \"ro-crate-metadata.json\")",
             ),
+            Invalid::NotConforming(conforms_to) if conforms_to.is_empty() => write!(
+                f,
+                "not an RO-Crate 1.1: the metadata descriptor has no conformsTo naming \
+                 {{\"@id\": \"{ROCRATE_SPEC}\"}}"
+            ),
             Invalid::NotConforming(conforms_to) => write!(
                 f,
                 "not an RO-Crate 1.1: the metadata descriptor conforms to {conforms_to:?}, \

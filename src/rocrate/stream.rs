@@ -18,6 +18,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::{Map, Value};
 
 use super::id_list::IdList;
+use crate::bagit::text::UTF8_BOM;
 
 /// One `@graph` element.
 #[derive(Default)]
@@ -69,6 +70,9 @@ pub(super) struct Top {
 pub(super) enum Broken {
     Io(io::Error),
     NotUtf8,
+    /// It starts with a byte-order mark, which JSON text must not
+    /// (RFC 8259 §8.1) and which the parser does not pass over.
+    ByteOrderMark,
     NotJson(serde_json::Error),
 }
 
@@ -97,6 +101,9 @@ pub(super) fn walk(
     if !checked.utf8.is_complete() {
         return Err(Broken::NotUtf8);
     }
+    if walked.is_err() && checked.head == UTF8_BOM {
+        return Err(Broken::ByteOrderMark);
+    }
     walked.map_err(Broken::NotJson)
 }
 
@@ -107,6 +114,8 @@ struct Checked<R> {
     inner: R,
     io_error: Option<io::Error>,
     utf8: Utf8,
+    /// The first bytes, up to three.
+    head: Vec<u8>,
 }
 
 impl<R: Read> Checked<R> {
@@ -115,6 +124,7 @@ impl<R: Read> Checked<R> {
             inner,
             io_error: None,
             utf8: Utf8::default(),
+            head: Vec::new(),
         }
     }
 }
@@ -127,6 +137,8 @@ impl<R: Read> Read for Checked<R> {
         match self.inner.read(buffer) {
             Ok(n) => {
                 self.utf8.feed(&buffer[..n]);
+                let wanted = UTF8_BOM.len() - self.head.len();
+                self.head.extend(&buffer[..n.min(wanted)]);
                 Ok(n)
             }
             Err(error) if error.kind() == io::ErrorKind::Interrupted => Err(error),

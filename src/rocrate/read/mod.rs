@@ -409,6 +409,12 @@ mod tests {
         };
         let cases: Vec<(String, &str)> = vec![
             ("{".into(), "not JSON"),
+            (format!("\u{feff}{}", edit(&|_| ())), "byte-order mark"),
+            ("\u{feff}".into(), "byte-order mark"),
+            (
+                edit(&|v| v["@graph"][0]["conformsTo"] = json!("https://w3id.org/ro/crate/1.1")),
+                "has no conformsTo naming {\"@id\"",
+            ),
             ("[]".into(), "not an object"),
             (
                 edit(&|v| drop(v.as_object_mut().unwrap().remove("@graph"))),

@@ -128,6 +128,11 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
                 |broken| match broken {
                     Broken::Io(error) => ReadError::Io(error),
                     Broken::NotUtf8 => ReadError::NotUtf8,
+                    Broken::ByteOrderMark => ReadError::Invalid(
+                        "not JSON: it starts with a byte-order mark, which JSON text must not \
+                         have (RFC 8259 §8.1)"
+                            .to_string(),
+                    ),
                     Broken::NotJson(error) => ReadError::Invalid(format!("not JSON: {error}")),
                 },
             )?;
