@@ -11,6 +11,7 @@
 //! stored file costs 4 bytes more: which described file it is.
 
 use super::findings::Findings;
+use super::names::Resolver;
 use super::payload::{Checked, Sha256Wanted};
 use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{ROCRATE_METADATA, ROCRATE_PREVIEW};
@@ -200,6 +201,8 @@ pub fn check(
             )
         })
     };
+    // Made only if a file is absent: it indexes every non-ASCII name.
+    let mut resolver = None;
     for file in &described.files {
         let (file, index) = match file {
             DescribedFile::Stored { index, sha256 } => {
@@ -217,10 +220,14 @@ pub fn check(
         };
         let path = bag_path(file);
         let Some(stored) = index.map(|index| &store.files()[index]) else {
-            findings.push(mismatch(
-                &path,
-                format!("{ROCRATE_METADATA} describes it, but it is absent"),
-            ));
+            let mut message = format!("{ROCRATE_METADATA} describes it, but it is absent");
+            let resolver = resolver.get_or_insert_with(|| Resolver::new(store));
+            if let Some(other) = resolver.other_form(store, &path) {
+                message.push_str(&format!(
+                    ": the bag has {other:?}, the same name in another Unicode normalization form"
+                ));
+            }
+            findings.push(mismatch(&path, message));
             continue;
         };
         if let Some(size) = file.content_size.filter(|&size| size != stored.size) {

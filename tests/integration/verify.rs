@@ -285,6 +285,39 @@ fn a_file_id_is_read_as_a_relative_uri() {
 }
 
 #[test]
+fn a_file_named_in_another_normalization_form_is_said_to_be_so() {
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    let metadata = bag.join("data/ro-crate-metadata.json");
+    let text = fs::read_to_string(&metadata).unwrap();
+    let nfc = "documents/notes/Überblick.md";
+    assert!(text.contains(nfc));
+    fs::write(
+        &metadata,
+        text.replace(nfc, "documents/notes/U\u{308}berblick.md"),
+    )
+    .unwrap();
+    rehash_manifests(&bag);
+    let output = corpack()
+        .args(["verify", "--json"])
+        .arg(&bag)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let absent = (report["findings"].as_array().unwrap().iter())
+        .find(|f| f["code"] == "rocrate-mismatch")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    let message = absent["message"].as_str().unwrap();
+    assert!(
+        message.ends_with(&format!(
+            "absent: the bag has {:?}, the same name in another Unicode normalization form",
+            format!("data/{nfc}")
+        )),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_directory_the_crate_describes_must_be_in_the_payload() {
     // RO-Crate 1.1: a data entity is a file or directory of the payload,
     // or on the web.
