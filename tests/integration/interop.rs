@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use predicates::str::contains;
 
+use crate::conformance::{Verdict, verify_json};
 use crate::datacite::export;
 use crate::util::{COLLECTION_HEADER, Dir, corpack, unzip};
 use crate::validators::validators;
@@ -446,13 +447,8 @@ fn bags_bagit_python_and_bdbag_make_verify_as_they_are() {
         .unwrap();
     assert!(made.success());
     for bag in [dir.join("python"), dir.join("bdbag.zip")] {
-        let output = corpack()
-            .args(["verify", "--json"])
-            .arg(&bag)
-            .output()
-            .unwrap();
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(output.status.code(), Some(0), "{report:#}");
+        let Verdict { code, report } = verify_json(&bag, &[]);
+        assert_eq!(code, 0, "{report:#}");
         assert_eq!(report["valid"], true, "{report:#}");
         assert_eq!(report["files_checked"], 6, "{report:#}");
         assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
