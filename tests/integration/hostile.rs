@@ -112,6 +112,25 @@ fn zip_names_that_could_leave_the_bag_are_rejected_unread() {
 }
 
 #[test]
+fn names_starting_with_dot_slash_are_read_without_it() {
+    // bsdtar zips a directory given as `.` so: `./`, `./bagit.txt`, ….
+    let dir = Dir::new();
+    let mut entries = vec![RawEntry::dir("./")];
+    for mut entry in alpha_bag(Vec::new()) {
+        entry.name.splice(0..0, b"./".iter().copied());
+        entries.push(entry);
+    }
+    let zip = write_zip(&dir, "dot.zip", &entries);
+    let verdict = verify_writing_nothing(&zip);
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.report);
+    assert_eq!(verdict.report["findings"], serde_json::json!([]));
+    // `./bag/data/a.txt` beside `bag/data/a.txt` names it twice.
+    let twice = RawEntry::stored("./bag/data/a.txt", b"other");
+    let zip = write_zip(&dir, "twice.zip", &alpha_bag(vec![twice]));
+    assert_untrusted(&verify_writing_nothing(&zip), "two entries are named");
+}
+
+#[test]
 fn symlink_entries_are_never_followed() {
     let dir = Dir::new();
     let link = RawEntry {

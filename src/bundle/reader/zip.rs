@@ -159,6 +159,13 @@ impl ZipBag {
                 }
                 continue;
             };
+            // bsdtar, zipping a directory as `.`, starts every name with
+            // `./`, which names nothing and which every extractor drops.
+            let name = match name.trim_start_matches("./") {
+                "" => continue,
+                stripped if stripped.len() < name.len() => stripped.to_string(),
+                _ => name,
+            };
             // The zip crate refuses names of the same bytes; names of other
             // bytes, not ASCII, can read the same: one UTF-8, one CP437.
             if !name.is_ascii() && !non_ascii_names.insert(name.clone()) {
@@ -269,6 +276,16 @@ impl ZipBag {
             ));
         }
         listed.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        // Names of other bytes can read the same: `./a` and `a`.
+        if let Some(pair) = listed
+            .windows(2)
+            .find(|pair| pair[0].0.path == pair[1].0.path)
+        {
+            return Err(unreadable(format!(
+                "the zip archive cannot be trusted: two entries are named {:?}",
+                pair[0].0.path
+            )));
+        }
         let (files, data): (Vec<StoredFile>, Vec<EntryData>) = listed.into_iter().unzip();
         let mut dirs: HashSet<String> = dir_names
             .iter()
