@@ -149,6 +149,11 @@ pub enum Code {
     /// the zip may have meant another encoding, and then the manifests do
     /// not name the file).
     ZipNameCp437,
+    /// A zip entry name with non-ASCII bytes, not flagged UTF-8, made on
+    /// Unix and valid UTF-8, read as UTF-8, as Info-ZIP's `unzip` and
+    /// libarchive read it (a warning: Python's `zipfile`, and so bdbag,
+    /// reads it as IBM Code Page 437).
+    ZipNameUnflaggedUtf8,
     /// `Payload-Oxum` is malformed, or given more than once.
     PayloadOxumInvalid,
     /// `Payload-Oxum` disagrees with the payload.

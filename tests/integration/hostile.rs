@@ -313,11 +313,12 @@ fn names_that_are_not_utf8() {
 
 /// A zip entry name not flagged UTF-8 is IBM Code Page 437 (APPNOTE
 /// 4.4.4 bit 11, Appendix D), as Python's zipfile and so bdbag read it,
-/// unless an Info-ZIP Unicode Path field whose CRC-32 matches the name
-/// gives its UTF-8 (APPNOTE 4.6.9): the manifests are compared with that
-/// name.
+/// unless the zip was made on Unix and the name is UTF-8, as Info-ZIP's
+/// unzip reads it, or an Info-ZIP Unicode Path field whose CRC-32 matches
+/// the name gives its UTF-8 (APPNOTE 4.6.9): the manifests are compared
+/// with that name.
 #[test]
-fn unflagged_names_are_cp437_unless_a_unicode_path_field_names_them() {
+fn unflagged_names_are_cp437_unless_utf8_from_unix_or_a_unicode_path_field_names_them() {
     let dir = Dir::new();
     let unflagged = |name: &[u8], extra: Vec<u8>| RawEntry {
         name: name.to_vec(),
@@ -338,16 +339,30 @@ fn unflagged_names_are_cp437_unless_a_unicode_path_field_names_them() {
             "bag/data/Übersicht.txt".into()
         )]
     );
-    // UTF-8 bytes unflagged are CP437 too (C3 9C is ├£), whatever the
-    // tool that wrote them meant: the manifest naming Überblick.txt does
-    // not find the file, as bdbag would not after extracting it.
+    // UTF-8 bytes unflagged from MS-DOS or Windows are CP437 too (C3 9C
+    // is ├£): the manifest naming Überblick.txt does not find the file,
+    // as bdbag would not after extracting it. From Unix (Info-ZIP's zip,
+    // macOS), they are UTF-8, as Info-ZIP's unzip reads them.
     let utf8 = unflagged("bag/data/Überblick.txt".as_bytes(), Vec::new());
-    for (listed, code) in [("data/Überblick.txt", 1), ("data/├£berblick.txt", 0)] {
-        let entries = bag(vec![(listed, b"c", utf8.clone())]);
+    let from_dos = RawEntry {
+        unix_mode: None,
+        ..utf8.clone()
+    };
+    for (entry, listed, code, read_as) in [
+        (&from_dos, "data/Überblick.txt", 1, "cp437"),
+        (&from_dos, "data/├£berblick.txt", 0, "cp437"),
+        (&utf8, "data/Überblick.txt", 0, "unflagged-utf8"),
+        (&utf8, "data/├£berblick.txt", 1, "unflagged-utf8"),
+    ] {
+        let entries = bag(vec![(listed, b"c", entry.clone())]);
         let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
         assert_eq!(verdict.code, code, "{listed}: {:#?}", verdict.findings());
+        let name = match read_as {
+            "cp437" => "bag/data/├£berblick.txt",
+            _ => "bag/data/Überblick.txt",
+        };
         assert!(
-            verdict.has_at("zip-name-cp437", "bag/data/├£berblick.txt"),
+            verdict.has_at(&format!("zip-name-{read_as}"), name),
             "{:#?}",
             verdict.findings()
         );

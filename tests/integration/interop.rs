@@ -377,16 +377,19 @@ fn a_licence_url_holding_what_no_url_may_hold_is_a_record_error() {
 }
 
 /// A zip entry name not flagged UTF-8 is CP437 to Python's zipfile, so to
-/// bdbag, as to corpack: they agree on which bag it makes valid, and a
-/// name whose two headers disagree on the flag is refused by both.
+/// bdbag, as to corpack when the zip was not made on Unix: they agree on
+/// which bag it makes valid, and a name whose two headers disagree on the
+/// flag is refused by both. Made on Unix, a UTF-8 name is UTF-8 to
+/// corpack, as to Info-ZIP's unzip, and CP437 to bdbag.
 #[test]
-fn corpack_and_bdbag_read_zip_names_not_flagged_utf8_alike() {
+fn corpack_and_bdbag_read_zip_names_not_flagged_utf8_alike_but_from_unix() {
     use crate::rawzip::{RawEntry, bag, zip};
 
     let dir = Dir::new();
     let unflagged = |name: &[u8]| RawEntry {
         name: name.to_vec(),
         flags: 0,
+        unix_mode: None,
         ..RawEntry::stored("x", b"c")
     };
     let utf8_bytes = "bag/data/Überblick.txt".as_bytes();
@@ -421,6 +424,17 @@ fn corpack_and_bdbag_read_zip_names_not_flagged_utf8_alike() {
             bdbag.output()
         );
     }
+    let from_unix = RawEntry {
+        unix_mode: Some(0o100644),
+        ..unflagged(utf8_bytes)
+    };
+    let zip = dir.create(
+        "t.zip",
+        zip(&bag(vec![("data/Überblick.txt", b"c", from_unix)])),
+    );
+    let status = corpack().arg("verify").arg(&zip).output().unwrap().status;
+    assert_eq!(status.code(), Some(0));
+    assert!(!validators().bdbag_validate(&zip).is_valid());
 }
 
 #[test]

@@ -314,12 +314,13 @@ impl ZipBag {
 }
 
 /// The entry's name, or `None` (with a finding) if it is flagged UTF-8 but
-/// is not. Unflagged, it is IBM Code Page 437 (APPNOTE 4.4.4 bit 11 and
-/// Appendix D), as Python's `zipfile`, and so bdbag, reads it: the same as
-/// ASCII, and with a warning when not ASCII, as the tool that made the zip
-/// may have meant another encoding. The `zip` crate has already taken the
-/// name of an Info-ZIP Unicode Path field whose CRC-32 matches the
-/// header's name (APPNOTE 4.6.9) and flagged the entry UTF-8.
+/// is not. Unflagged and not ASCII, it is UTF-8 if the zip was made on
+/// Unix and it reads as UTF-8, as Info-ZIP's `unzip` reads it; else IBM
+/// Code Page 437 (APPNOTE 4.4.4 bit 11 and Appendix D), as Python's
+/// `zipfile`, and so bdbag, reads every unflagged name. Either is a
+/// warning, as another tool may read it otherwise. The `zip` crate has
+/// already taken the name of an Info-ZIP Unicode Path field whose CRC-32
+/// matches the header's name (APPNOTE 4.6.9) and flagged the entry UTF-8.
 fn entry_name(
     entry: &::zip::read::ZipFileEntry<'_>,
     findings: &mut Vec<Finding>,
@@ -340,6 +341,24 @@ fn entry_name(
         };
     }
     let name = oem_cp::decode_string_complete_table(raw, &oem_cp::code_table::DECODING_TABLE_CP437);
+    // On Unix a name is in the maker's locale, UTF-8 nowadays: Info-ZIP's
+    // `zip` writes UTF-8 names unflagged, and Info-ZIP's `unzip` and
+    // libarchive read them as such.
+    if entry.system() == System::Unix
+        && let Ok(utf8) = std::str::from_utf8(raw)
+    {
+        findings.push(Finding::warning(
+            Code::ZipNameUnflaggedUtf8,
+            utf8,
+            format!(
+                "zip entry name is not flagged UTF-8; made on Unix, it is read as UTF-8, as \
+                 Info-ZIP's unzip reads it (Python's zipfile, and so bdbag, reads it as IBM \
+                 Code Page 437, {name:?}): zip the bag with a tool that sets the flag for \
+                 those"
+            ),
+        ));
+        return Some(utf8.to_string());
+    }
     let as_utf8 = match std::str::from_utf8(raw) {
         Ok(utf8) => format!(
             "; as UTF-8, which a tool not setting the flag may have meant, it would be {utf8:?}: \
