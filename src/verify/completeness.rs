@@ -30,6 +30,13 @@ pub fn check(
         ));
     }
     let payload_manifests: Vec<&Manifest> = manifests.iter().filter(|m| !m.is_tag).collect();
+    // A manifest that could not be read has its error; what it would
+    // list is not said to be missing from it.
+    let read_manifests: Vec<&Manifest> = payload_manifests
+        .iter()
+        .copied()
+        .filter(|m| !m.unread)
+        .collect();
     let to_fetch: HashSet<&str> = fetch.paths.iter().map(|(_, p)| p.as_str()).collect();
     check_fetch(store, &payload_manifests, fetch, findings);
     check_tag_manifests(store, manifests, rfc, findings);
@@ -64,7 +71,7 @@ pub fn check(
     }
     let stored = store.files().iter().enumerate();
     for (index, file) in stored.filter(|(_, f)| f.path.starts_with("data/")) {
-        let unlisted: Vec<&str> = payload_manifests
+        let unlisted: Vec<&str> = read_manifests
             .iter()
             .filter(|m| !m.lists_stored(index))
             .map(|m| m.name.as_str())
@@ -72,7 +79,7 @@ pub fn check(
         let missing = if rfc {
             !unlisted.is_empty()
         } else {
-            unlisted.len() == payload_manifests.len() && !unlisted.is_empty()
+            unlisted.len() == read_manifests.len() && !unlisted.is_empty()
         };
         if missing {
             findings.push(Finding::error(
@@ -97,7 +104,7 @@ fn check_tag_manifests(
     let severity = rfc_rule(rfc);
     for payload_manifest in manifests.iter().filter(|m| !m.is_tag) {
         let unlisted: Vec<&str> = (manifests.iter())
-            .filter(|m| m.is_tag && !m.lists(store, &payload_manifest.name))
+            .filter(|m| m.is_tag && !m.unread && !m.lists(store, &payload_manifest.name))
             .map(|m| m.name.as_str())
             .collect();
         if !unlisted.is_empty() {

@@ -29,9 +29,26 @@ pub struct Findings {
     unlisted: BTreeMap<Code, (Severity, u64)>,
 }
 
+/// The codes that say a file's bytes could not be read. A file is read
+/// more than once (a tag file as such, then for its checksums): one of
+/// them for a path is enough.
+const UNREADABLE: [Code; 5] = [
+    Code::ZipEntryCorrupt,
+    Code::ZipEntryUnsupported,
+    Code::ZipEntryEncrypted,
+    Code::ZipBomb,
+    Code::FileUnreadable,
+];
+
 impl Findings {
     /// Records a finding.
     pub fn push(&mut self, finding: Finding) {
+        let unreadable = |f: &Finding| UNREADABLE.contains(&f.code);
+        if unreadable(&finding)
+            && (self.list.iter()).any(|f| unreadable(f) && f.path == finding.path)
+        {
+            return;
+        }
         self.push_with(finding.severity, finding.code, || finding);
     }
 
@@ -93,6 +110,29 @@ mod tests {
             (Code::SystemFile, Severity::Warning)
         );
         assert!(last.message.starts_with("5 more"), "{}", last.message);
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_said_once() {
+        let mut findings = Findings::default();
+        findings.push(Finding::error(Code::ZipEntryCorrupt, "bag-info.txt", "crc"));
+        findings.push(Finding::error(Code::ZipEntryCorrupt, "bag-info.txt", "crc"));
+        findings.push(Finding::error(Code::FileUnreadable, "bag-info.txt", "see"));
+        findings.push(Finding::error(Code::FileUnreadable, "data/a", "gone"));
+        findings.push(Finding::error(Code::PayloadFileMissing, "data/a", "e"));
+        findings.push(Finding::error(Code::PayloadFileMissing, "data/a", "e"));
+        let listed: Vec<(Code, &str)> = (findings.list.iter())
+            .map(|f| (f.code, f.path.as_str()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (Code::ZipEntryCorrupt, "bag-info.txt"),
+                (Code::FileUnreadable, "data/a"),
+                (Code::PayloadFileMissing, "data/a"),
+                (Code::PayloadFileMissing, "data/a"),
+            ]
+        );
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub struct Manifest {
     digests: Vec<u8>,
     /// Paths listed that the bag does not store → expected digest.
     absent: BTreeMap<Box<str>, Box<[u8]>>,
+    /// Its bytes could not be read whole (a damaged or unsupported zip
+    /// entry): it lists nothing, and what it would list is not judged.
+    pub unread: bool,
 }
 
 /// In [`Manifest::listed`]: the manifest does not list the file.
@@ -63,6 +66,7 @@ impl Manifest {
             digest_len: algorithm.map_or(0, |a| a.hex_len() / 2),
             digests: Vec::new(),
             absent: BTreeMap::new(),
+            unread: false,
         }
     }
 
@@ -246,6 +250,11 @@ pub fn read(
         }
         if let Err(error) = read {
             findings.push(read_error_finding(name, &error));
+            // Lines read before the damage showed may be damaged too: none
+            // is compared with the files, which are not blamed for it.
+            let files = store.files().len();
+            reading.manifest = Manifest::new(name, algorithm, is_tag, files);
+            reading.manifest.unread = true;
         }
         if let Some(error) = text_error {
             findings.push(Finding::error(

@@ -423,6 +423,34 @@ fn encrypted_and_unsupported_entries_are_not_read() {
 }
 
 #[test]
+fn a_manifest_that_cannot_be_read_is_said_once_and_blames_no_file() {
+    // A manifest's lines read before its damage showed may be damaged
+    // too: the files are not compared with them, nor said unlisted.
+    let dir = Dir::new();
+    let mut unsupported = alpha_bag(Vec::new());
+    let mut corrupt = alpha_bag(Vec::new());
+    for (entries, code) in [
+        (&mut unsupported, "zip-entry-unsupported"),
+        (&mut corrupt, "zip-entry-corrupt"),
+    ] {
+        let manifest = (entries.iter_mut())
+            .find(|e| e.name == b"bag/manifest-sha256.txt")
+            .unwrap();
+        if code == "zip-entry-unsupported" {
+            manifest.method = 12;
+        } else {
+            manifest.crc ^= 1;
+        }
+        let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", entries));
+        assert_eq!(verdict.code, 1, "{:#?}", verdict.report);
+        assert_eq!(
+            verdict.findings(),
+            [("error".into(), code.into(), "manifest-sha256.txt".into())]
+        );
+    }
+}
+
+#[test]
 fn damaged_entry_data_is_found() {
     let dir = Dir::new();
     let wrong_crc = RawEntry {
