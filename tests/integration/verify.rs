@@ -215,7 +215,15 @@ fn what_is_not_a_bag_is_an_error() {
         .arg(&not_zip)
         .assert()
         .code(2)
-        .stderr(contains("x.zip"));
+        .stderr(contains("x.zip").and(contains("it is not a zip, or it is truncated")));
+    let bundle = fs::read(bundle(&dir)).unwrap();
+    let cut = dir.create("cut.zip", &bundle[..bundle.len() - 10]);
+    corpack()
+        .arg("verify")
+        .arg(&cut)
+        .assert()
+        .code(2)
+        .stderr(contains("cut.zip").and(contains("truncated")));
     corpack()
         .arg("verify")
         .arg(dir.join("missing"))

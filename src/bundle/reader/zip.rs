@@ -85,6 +85,18 @@ struct Entry {
 /// What to do with a file that is another kind of archive than a zip, by
 /// its first bytes: a bag tarred (`bdbag --archiver tgz` or `tar`) is to
 /// be unpacked first.
+/// What the `zip` crate means when it finds no end of central directory
+/// record, or runs out of bytes reading one: words a reader can act on.
+fn cut_short(error: &::zip::result::ZipError) -> &'static str {
+    let text = error.to_string();
+    if text.contains("EOCD") || text.contains("Unexpected end") {
+        "; its end records are missing or cut short: it is not a zip, or it is truncated \
+         (an interrupted copy or download?)"
+    } else {
+        ""
+    }
+}
+
 fn other_archive(file: &SharedFile) -> Option<&'static str> {
     let mut start = [0; 262];
     let mut reader = file.clone();
@@ -122,7 +134,7 @@ impl ZipBag {
         let mut archive = open(ArchiveOffset::Detect)
             .or_else(|error| open(ArchiveOffset::Known(0)).map_err(|_| error))
             .map_err(|error| {
-                let hint = other_archive(&shared).unwrap_or_default();
+                let hint = other_archive(&shared).unwrap_or_else(|| cut_short(&error));
                 unreadable(format!("not a readable zip archive: {error}{hint}"))
             })?;
         archive
