@@ -1,7 +1,7 @@
 //! The findings of one verify, capped per code: a hostile bag with millions
 //! of bad lines gets a report of bounded size, not one as large as itself.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::finding::{Code, Finding, Severity};
 
@@ -27,6 +27,8 @@ pub struct Findings {
     listed: HashMap<Code, usize>,
     /// Findings not listed, by code: the worst severity and how many.
     unlisted: BTreeMap<Code, (Severity, u64)>,
+    /// The paths of the [`UNREADABLE`] findings listed.
+    unreadable: HashSet<String>,
 }
 
 /// The codes that say a file's bytes could not be read. A file is read
@@ -43,11 +45,15 @@ const UNREADABLE: [Code; 5] = [
 impl Findings {
     /// Records a finding.
     pub fn push(&mut self, finding: Finding) {
-        let unreadable = |f: &Finding| UNREADABLE.contains(&f.code);
-        if unreadable(&finding)
-            && (self.list.iter()).any(|f| unreadable(f) && f.path == finding.path)
-        {
-            return;
+        if UNREADABLE.contains(&finding.code) {
+            if self.unreadable.contains(&finding.path) {
+                return;
+            }
+            // Only the listed are remembered, so that a hostile bag's
+            // million unreadable entries cost a count each.
+            if self.listed.get(&finding.code).copied().unwrap_or(0) < MAX_PER_CODE {
+                self.unreadable.insert(finding.path.clone());
+            }
         }
         self.push_with(finding.severity, finding.code, || finding);
     }
