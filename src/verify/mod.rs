@@ -11,9 +11,9 @@
 //! is an [`Error`](crate::Error).
 //!
 //! A bag whose manifests or `fetch.txt` name a path that could leave it
-//! (`../`, `/`, `~`, a drive letter, a backslash) is judged without reading
-//! any of its payload: its paths are rejected before any is opened, and
-//! what the RO-Crate metadata, read beside the tag files, says is set aside.
+//! (`../`, `/`, `~`, a drive letter, a backslash) is judged without hashing
+//! any file: its paths are rejected before any is opened, and what the
+//! RO-Crate metadata, read beside the tag files, says is set aside.
 
 mod completeness;
 mod crate_metadata;
