@@ -321,26 +321,31 @@ fn a_file_named_in_another_normalization_form_is_said_to_be_so() {
     );
 }
 
+/// Edits the `@graph` of a bag's RO-Crate, then its manifests to agree.
+fn edit_graph(bag: &Path, edit: impl FnOnce(&mut Vec<serde_json::Value>)) {
+    let metadata = bag.join("data/ro-crate-metadata.json");
+    let mut crate_json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&metadata).unwrap()).unwrap();
+    edit(crate_json["@graph"].as_array_mut().unwrap());
+    fs::write(&metadata, crate_json.to_string()).unwrap();
+    rehash_manifests(bag);
+}
+
 #[test]
 fn a_directory_the_crate_describes_must_be_in_the_payload() {
     // RO-Crate 1.1: a data entity is a file or directory of the payload,
     // or on the web.
-    use serde_json::{Value, json};
+    use serde_json::json;
     let dir = Dir::new();
     let bag = bag(&dir);
-    let metadata = bag.join("data/ro-crate-metadata.json");
-    let mut crate_json: Value =
-        serde_json::from_str(&fs::read_to_string(&metadata).unwrap()).unwrap();
-    let graph = crate_json["@graph"].as_array_mut().unwrap();
-    graph.push(json!({"@id": "documents/notes/", "@type": "Dataset"}));
-    fs::write(&metadata, crate_json.to_string()).unwrap();
-    rehash_manifests(&bag);
+    edit_graph(&bag, |graph| {
+        graph.push(json!({"@id": "documents/notes/", "@type": "Dataset"}));
+    });
     let (code, findings) = verdict(&bag);
     assert_eq!(code, 0, "{findings:?}");
-    let graph = crate_json["@graph"].as_array_mut().unwrap();
-    graph.push(json!({"@id": "documents/gone/", "@type": "Dataset"}));
-    fs::write(&metadata, crate_json.to_string()).unwrap();
-    rehash_manifests(&bag);
+    edit_graph(&bag, |graph| {
+        graph.push(json!({"@id": "documents/gone/", "@type": "Dataset"}));
+    });
     let (code, findings) = verdict(&bag);
     assert_eq!(code, 1, "{findings:?}");
     assert!(
@@ -355,29 +360,25 @@ fn ro_crate_mismatches_are_reported_in_graph_order() {
     use serde_json::{Value, json};
     let dir = Dir::new();
     let bag = bag(&dir);
-    let metadata = bag.join("data/ro-crate-metadata.json");
-    let mut crate_json: Value =
-        serde_json::from_str(&fs::read_to_string(&metadata).unwrap()).unwrap();
-    let graph = crate_json["@graph"].as_array_mut().unwrap();
-    let mut take = |id: &str| {
-        let at = graph.iter().position(|e| e["@id"] == id).unwrap();
-        graph.remove(at)
-    };
-    let mut letter = take("documents/letter.txt");
-    let mut notes = take("documents/notes/Überblick.md");
-    let mut table = take("documents/with%20space.csv");
-    letter["sha256"] = json!("0".repeat(64));
-    let notes_sha256 = notes["sha256"].as_str().unwrap().to_string();
-    notes["sha256"] = json!(notes_sha256.to_uppercase());
-    table["contentSize"] = json!("999");
-    let absent = json!({"@id": "documents/absent.txt", "@type": "File"});
-    // The letter again, under another spelling of its path, rightly.
     let letter_sha256 = Digests::of(b"A letter.\n").sha256;
-    let letter_again =
-        json!({"@id": "documents/%6Cetter.txt", "@type": "File", "sha256": letter_sha256});
-    graph.extend([absent, table, letter_again, letter, notes]);
-    fs::write(&metadata, crate_json.to_string()).unwrap();
-    rehash_manifests(&bag);
+    edit_graph(&bag, |graph| {
+        let mut take = |id: &str| {
+            let at = graph.iter().position(|e| e["@id"] == id).unwrap();
+            graph.remove(at)
+        };
+        let mut letter = take("documents/letter.txt");
+        let mut notes = take("documents/notes/Überblick.md");
+        let mut table = take("documents/with%20space.csv");
+        letter["sha256"] = json!("0".repeat(64));
+        let notes_sha256 = notes["sha256"].as_str().unwrap().to_uppercase();
+        notes["sha256"] = json!(notes_sha256);
+        table["contentSize"] = json!("999");
+        let absent = json!({"@id": "documents/absent.txt", "@type": "File"});
+        // The letter again, under another spelling of its path, rightly.
+        let letter_again =
+            json!({"@id": "documents/%6Cetter.txt", "@type": "File", "sha256": letter_sha256});
+        graph.extend([absent, table, letter_again, letter, notes]);
+    });
     let output = corpack()
         .args(["verify", "--json"])
         .arg(&bag)

@@ -311,15 +311,17 @@ mod tests {
         assert!(error.to_string().contains("absolute"), "{error}");
     }
 
+    /// The sample crate, changed by `change`, read.
+    fn edit(change: &dyn Fn(&mut Value)) -> Result<CrateSummary, ReadError> {
+        let (info, documents) = sample();
+        let mut crate_json: Value =
+            serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap();
+        change(&mut crate_json);
+        read(crate_json.to_string().as_bytes())
+    }
+
     #[test]
     fn another_version_of_rocrate_is_told_apart_from_what_is_no_crate() {
-        let (info, documents) = sample();
-        let json = metadata_json(&info, &documents).unwrap();
-        let edit = |change: &dyn Fn(&mut Value)| {
-            let mut crate_json: Value = serde_json::from_str(&json).unwrap();
-            change(&mut crate_json);
-            read(crate_json.to_string().as_bytes())
-        };
         let rocrate_1_2 = json!({"@id": "https://w3id.org/ro/crate/1.2"});
         for other_version in [
             edit(&|v| v["@context"] = json!("https://w3id.org/ro/crate/1.2/context")),
@@ -367,15 +369,8 @@ mod tests {
     fn a_context_given_by_value_is_read_by_conforms_to() {
         // RO-Crate 1.1: the context "may either be set by reference ... or
         // by value", and clients check `conformsTo` rather than `@context`.
-        let (info, documents) = sample();
-        let json = metadata_json(&info, &documents).unwrap();
-        let edit = |change: &dyn Fn(&mut Value)| {
-            let mut crate_json: Value = serde_json::from_str(&json).unwrap();
-            change(&mut crate_json);
-            read(crate_json.to_string().as_bytes())
-        };
         let by_value = json!({"@vocab": "http://schema.org/", "sha256": "https://w3id.org/ro/terms/workflow-run#sha256"});
-        let read_whole = read(json.as_bytes()).unwrap();
+        let read_whole = edit(&|_| ()).unwrap();
         for context in [by_value.clone(), json!([by_value.clone()])] {
             let read = edit(&|v| v["@context"] = context.clone()).unwrap();
             assert_eq!(read.files, read_whole.files);
