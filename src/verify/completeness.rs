@@ -44,7 +44,7 @@ pub fn check(
     // has its error already: it is not said to be absent too.
     let not_read: HashSet<&str> = (store.findings().iter())
         .filter(|finding| finding.severity == Severity::Error)
-        .map(|finding| finding.path.as_str())
+        .filter_map(|finding| store.bag_path_of(&finding.path))
         .collect();
     for (index, manifest) in manifests.iter().enumerate() {
         let code = if manifest.is_tag {

@@ -137,11 +137,20 @@ fn symlink_entries_are_never_followed() {
         unix_mode: Some(0o120777),
         ..RawEntry::stored("bag/data/link", b"/etc/passwd")
     };
-    let zip = write_zip(&dir, "t.zip", &alpha_bag(vec![link]));
+    let zip = write_zip(&dir, "t.zip", &alpha_bag(vec![link.clone()]));
     assert_finding(
         &verify_writing_nothing(&zip),
         "not-regular-file",
         "bag/data/link",
+    );
+    // Listed, it has that error, and is not said to be absent too.
+    let listed = bag(vec![("data/link", b"/etc/passwd", link)]);
+    let verdict = verify_writing_nothing(&write_zip(&dir, "listed.zip", &listed));
+    assert_finding(&verdict, "not-regular-file", "bag/data/link");
+    assert!(
+        !verdict.has_at("payload-file-missing", "data/link"),
+        "{:#?}",
+        verdict.findings()
     );
 }
 

@@ -72,6 +72,13 @@ pub trait BagStore: Sync {
     /// What was found wrong while listing the bag.
     fn findings(&self) -> &[Finding];
 
+    /// The path in the bag that a finding of [`BagStore::findings`] names,
+    /// if it names one: a zip's name entries as the archive does, with the
+    /// bag's top directory.
+    fn bag_path_of<'a>(&self, finding_path: &'a str) -> Option<&'a str> {
+        Some(finding_path)
+    }
+
     /// The regular files left out of [`BagStore::files`] for their names
     /// (each has its finding).
     fn unusable_files(&self) -> &[UnusableFile] {

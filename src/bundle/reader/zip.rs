@@ -59,6 +59,8 @@ pub struct ZipBag {
     data: Vec<EntryData>,
     dirs: HashSet<String>,
     findings: Vec<Finding>,
+    /// The bag's top directory in the archive (`bag/`), or nothing.
+    prefix: String,
     /// Why no bag directory was found, when the zip has no `bagit.txt` at
     /// its root and its entries are in several top-level directories.
     no_bag_directory: Option<String>,
@@ -320,6 +322,7 @@ impl ZipBag {
             data,
             dirs,
             findings,
+            prefix,
             no_bag_directory,
         })
     }
@@ -638,6 +641,10 @@ impl BagStore for ZipBag {
 
     fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    fn bag_path_of<'a>(&self, finding_path: &'a str) -> Option<&'a str> {
+        finding_path.strip_prefix(&self.prefix)
     }
 
     fn unusable_files(&self) -> &[UnusableFile] {
