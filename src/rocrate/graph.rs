@@ -100,6 +100,21 @@ impl From<Invalid> for String {
     }
 }
 
+/// What is wrong with a crate that does not parse, as `serde_json` says;
+/// its one limit, 128 levels of nesting, is named as corpack's (RFC 8259
+/// §9 lets a reader set one), not as a fault of the JSON.
+pub(super) fn not_json(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if message.starts_with("recursion limit exceeded") {
+        format!(
+            "not read: it nests arrays and objects more than 128 deep, past corpack's limit \
+             ({message})"
+        )
+    } else {
+        format!("not JSON: {message}")
+    }
+}
+
 /// Whether a crate's `@context` (`None`: it has none) may be RO-Crate
 /// 1.1's: it names it, or it names no RO-Crate context and gives one by
 /// value (an object), which RO-Crate 1.1 allows; the version is then the
@@ -163,7 +178,7 @@ impl<'a> Graph<'a> {
     pub(super) fn parse(json: &'a str) -> Result<Graph<'a>, String> {
         // Checked whole first, so that a crate is judged JSON or not as a
         // `Value` would judge it, and every entity then parses.
-        serde_json::from_str::<Checked>(json).map_err(|e| format!("not JSON: {e}"))?;
+        serde_json::from_str::<Checked>(json).map_err(|e| not_json(&e))?;
         let top: HashMap<String, &RawValue> =
             serde_json::from_str(json).map_err(|_| Invalid::NotAnObject)?;
         let context = top.get("@context").map(|raw| parse_checked::<Value>(raw));
@@ -340,13 +355,16 @@ mod tests {
         let graph = Graph::parse(&good).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(graph.get("#bad").unwrap()["name"], "fine");
         assert!(graph.root().is_ok());
-        for bad in [
-            "\"\\ud800\"".to_string(),
-            "1e400".to_string(),
-            format!("{}{}", "[".repeat(130), "]".repeat(130)),
+        for (bad, said) in [
+            ("\"\\ud800\"".to_string(), "not JSON: "),
+            ("1e400".to_string(), "not JSON: "),
+            (
+                format!("{}{}", "[".repeat(130), "]".repeat(130)),
+                "not read: it nests arrays and objects more than 128 deep",
+            ),
         ] {
             let error = Graph::parse(&crate_with(&bad)).err().expect("refused");
-            assert!(error.starts_with("not JSON: "), "{error}");
+            assert!(error.starts_with(said), "{error}");
         }
     }
 

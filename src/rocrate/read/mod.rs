@@ -406,6 +406,7 @@ mod tests {
             ("{".into(), "not JSON"),
             (format!("\u{feff}{}", edit(&|_| ())), "byte-order mark"),
             ("\u{feff}".into(), "byte-order mark"),
+            ("[".repeat(200), "more than 128 deep, past corpack's limit"),
             (
                 edit(&|v| v["@graph"][0]["conformsTo"] = json!("https://w3id.org/ro/crate/1.1")),
                 "has no conformsTo naming {\"@id\"",

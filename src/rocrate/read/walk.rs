@@ -13,7 +13,7 @@ use super::{CrateFile, DocumentSummary, ReadError};
 use crate::collection::Aspect;
 use crate::collection::values::DocumentPath;
 use crate::rocrate::document::PEOPLE_PROPERTIES;
-use crate::rocrate::graph::{Invalid, check_context, find_root, has_type, ids, text};
+use crate::rocrate::graph::{Invalid, check_context, find_root, has_type, ids, not_json, text};
 use crate::rocrate::id_list::IdList;
 use crate::rocrate::ids::file_path;
 use crate::rocrate::stream::{self, Asked, Broken, Element, GraphSink, Top};
@@ -133,7 +133,7 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
                          have (RFC 8259 §8.1)"
                             .to_string(),
                     ),
-                    Broken::NotJson(error) => ReadError::Invalid(format!("not JSON: {error}")),
+                    Broken::NotJson(error) => ReadError::Invalid(not_json(&error)),
                 },
             )?;
         self.finish(top)
