@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::args::{ExportArgs, ExportFormat};
 use super::progress::Bar;
-use super::{Outcome, count, counted, print_json, print_text};
+use super::{Outcome, cannot, count, counted, print_json, print_text};
 use corpack::export::csv;
 use corpack::export::ocfl::{self, OcflAction, OcflExportOptions};
 use corpack::export::verified::RepositoryExportReport;
@@ -30,7 +30,7 @@ fn export_csv(args: &ExportArgs) -> anyhow::Result<Outcome> {
     let bar = Bar::new("verifying", args.common.quiet || args.common.json);
     let report = csv::export_csv(&args.bundle, &args.output, args.force, &bar);
     bar.finish();
-    let report = report.with_context(|| format!("cannot export {}", args.bundle.display()))?;
+    let report = cannot(report, "export", &args.bundle)?;
     if args.common.json {
         print_json(&report)?;
     } else {
@@ -121,7 +121,7 @@ fn repository(run: Exporter, args: &ExportArgs) -> anyhow::Result<Outcome> {
     let bar = Bar::new("verifying", args.common.quiet || args.common.json);
     let report = run(&args.bundle, &args.output, args.force, &bar);
     bar.finish();
-    let report = report.with_context(|| format!("cannot export {}", args.bundle.display()))?;
+    let report = cannot(report, "export", &args.bundle)?;
     if args.common.json {
         print_json(&report)?;
     } else {

@@ -3,14 +3,13 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use corpack::import::bag::{BagImportOptions, import_bag};
 use corpack::import::csv::{CsvImportOptions, import_csv};
 use corpack::import::{CollectionFields, ImportReport};
 
 use super::args::{CollectionFieldArgs, CommonArgs, ImportBagArgs, ImportCsvArgs};
 use super::progress::Bar;
-use super::{Outcome, counted, print_json, print_text};
+use super::{Outcome, cannot, counted, print_json, print_text};
 
 fn fields(args: &CollectionFieldArgs) -> CollectionFields {
     CollectionFields {
@@ -57,7 +56,7 @@ fn import(
     let bar = Bar::new("importing", common.quiet || common.json);
     let report = run(&bar);
     bar.finish();
-    let report = report.with_context(|| format!("cannot import {}", source.display()))?;
+    let report = cannot(report, "import", source)?;
     if common.json {
         print_json(&report)?;
     } else {

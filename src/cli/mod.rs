@@ -13,7 +13,6 @@ use std::io::{self, Write};
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use serde::Serialize;
 
 use self::args::{
@@ -92,7 +91,7 @@ fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
     let bar = Bar::new("packing", args.common.quiet || args.common.json);
     let report = corpack::pack::pack(&args.collection, &args.output, &options, &bar);
     bar.finish();
-    let report = report.with_context(|| format!("cannot pack {}", args.collection.display()))?;
+    let report = cannot(report, "pack", &args.collection)?;
     if args.common.json {
         print_json(&report)?;
     } else {
@@ -136,7 +135,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
         None => corpack::verify::verify_path(&args.bag, options, &bar),
     };
     bar.finish();
-    let report = report.with_context(|| format!("cannot verify {}", args.bag.display()))?;
+    let report = cannot(report, "verify", &args.bag)?;
     if args.common.json {
         print_json(&report)?;
     } else {
@@ -179,8 +178,8 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
         &args.sources,
         args.strict,
         &args.allow.checks,
-    )
-    .with_context(|| format!("cannot check {}", args.collection.display()))?;
+    );
+    let report = cannot(report, "check", &args.collection)?;
     if args.common.json {
         print_json(&report)?;
     } else {
@@ -217,8 +216,11 @@ fn show(args: &ShowArgs) -> anyhow::Result<Outcome> {
         author: args.author.clone(),
         date_range: args.date_range.clone(),
     };
-    let report = corpack::show::show(&args.source, &filter)
-        .with_context(|| format!("cannot show {}", args.source.display()))?;
+    let report = cannot(
+        corpack::show::show(&args.source, &filter),
+        "show",
+        &args.source,
+    )?;
     if args.common.json {
         print_json(&report)?;
     } else {
@@ -261,6 +263,24 @@ pub(crate) fn print_text(text: &str) -> io::Result<()> {
 /// Prints a failure: text on stderr, `corpack: error[<code>]: <message>`
 /// as a finding is `<path>: <severity>[<code>]: <message>`, or a JSON
 /// document on stdout.
+/// A command's failure in context: "cannot ACTION INPUT: …", or "cannot
+/// ACTION: …" where the error begins by naming the input itself.
+fn cannot<T, E: Into<anyhow::Error>>(
+    result: Result<T, E>,
+    action: &str,
+    input: &std::path::Path,
+) -> anyhow::Result<T> {
+    result.map_err(|error| {
+        let error: anyhow::Error = error.into();
+        let input = input.display().to_string();
+        if error.to_string().starts_with(&format!("{input}: ")) {
+            error.context(format!("cannot {action}"))
+        } else {
+            error.context(format!("cannot {action} {input}"))
+        }
+    })
+}
+
 pub fn report_error(error: &anyhow::Error, json: bool) -> ExitCode {
     let message = format!("{error:#}");
     let cause = error

@@ -181,6 +181,15 @@ fn a_text_error_shows_its_code_as_a_finding_shows_its_own() {
         text.starts_with("corpack: error[io]: cannot check "),
         "{text}"
     );
+    // An error that names the input first does not have it named twice.
+    let missing_zip = dir.join("missing.zip");
+    let text = error_text(&["verify".as_ref(), &missing_zip]);
+    let expected = format!(
+        "corpack: error[io]: cannot verify: {}: ",
+        missing_zip.display()
+    );
+    assert!(text.starts_with(&expected), "{text}");
+    assert_eq!(text.matches("missing.zip").count(), 1, "{text}");
     dir.create(
         "bad/collection.toml",
         format!(
