@@ -309,6 +309,17 @@ fn a_value_of_the_wrong_type_is_named_in_toml_terms() {
     assert_eq!(place, "10:9: document[1].title");
     assert!(message.contains("write it in quotes"), "{message}");
     assert!(message.contains("\"2014-06-20\""), "{message}");
+    let (place, message) = record("1985");
+    assert_eq!(place, "10:9: document[1].title");
+    assert_eq!(
+        message,
+        "invalid type: integer `1985`, expected a string: write it in quotes, \"1985\""
+    );
+    let (_, message) = record("1.5");
+    assert!(
+        message.ends_with("write it in quotes, \"1.5\""),
+        "{message}"
+    );
     let (_, message) = record("[\"A\"]");
     assert_eq!(message, "invalid type: array, expected a string");
     let (_, message) = record("{ name = \"A\" }");

@@ -231,6 +231,13 @@ pub(super) fn toml_error(
         if message.ends_with("expected a string") {
             message.push_str(&format!(": write it in quotes, \"{date}\""));
         }
+    } else if let Some(number) = at.filter(|_| {
+        let scalar = ["invalid type: integer", "invalid type: floating point"];
+        scalar.iter().any(|kind| message.starts_with(kind))
+            && message.ends_with("expected a string")
+    }) {
+        // A year, an id or a version written bare, as TOML reads a number.
+        message.push_str(&format!(": write it in quotes, \"{}\"", number.trim()));
     }
     let message = message
         .replace("invalid type: sequence", "invalid type: array")
