@@ -260,9 +260,6 @@ pub(crate) fn print_text(text: &str) -> io::Result<()> {
     stdout.flush()
 }
 
-/// Prints a failure: text on stderr, `corpack: error[<code>]: <message>`
-/// as a finding is `<path>: <severity>[<code>]: <message>`, or a JSON
-/// document on stdout.
 /// A command's failure in context: "cannot ACTION INPUT: …", or "cannot
 /// ACTION: …" where the error begins by naming the input itself.
 fn cannot<T, E: Into<anyhow::Error>>(
@@ -281,6 +278,9 @@ fn cannot<T, E: Into<anyhow::Error>>(
     })
 }
 
+/// Prints a failure: text on stderr, `corpack: error[<code>]: <message>`
+/// as a finding is `<path>: <severity>[<code>]: <message>`, or a JSON
+/// document on stdout.
 pub fn report_error(error: &anyhow::Error, json: bool) -> ExitCode {
     let message = format!("{error:#}");
     let cause = error

@@ -87,18 +87,6 @@ struct Entry {
 /// What to do with a file that is another kind of archive than a zip, by
 /// its first bytes: a bag tarred (`bdbag --archiver tgz` or `tar`) is to
 /// be unpacked first.
-/// What the `zip` crate means when it finds no end of central directory
-/// record, or runs out of bytes reading one: words a reader can act on.
-fn cut_short(error: &::zip::result::ZipError) -> &'static str {
-    let text = error.to_string();
-    if text.contains("EOCD") || text.contains("Unexpected end") {
-        "; its end records are missing or cut short: it is not a zip, or it is truncated \
-         (an interrupted copy or download?)"
-    } else {
-        ""
-    }
-}
-
 fn other_archive(file: &SharedFile) -> Option<&'static str> {
     let mut start = [0; 262];
     let mut reader = file.clone();
@@ -111,6 +99,18 @@ fn other_archive(file: &SharedFile) -> Option<&'static str> {
         Some("; it is a tar archive: unpack it and verify the directory")
     } else {
         None
+    }
+}
+
+/// What the `zip` crate means when it finds no end of central directory
+/// record, or runs out of bytes reading one: words a reader can act on.
+fn cut_short(error: &::zip::result::ZipError) -> &'static str {
+    let text = error.to_string();
+    if text.contains("EOCD") || text.contains("Unexpected end") {
+        "; its end records are missing or cut short: it is not a zip, or it is truncated \
+         (an interrupted copy or download?)"
+    } else {
+        ""
     }
 }
 
