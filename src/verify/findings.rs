@@ -96,6 +96,14 @@ impl Findings {
     }
 }
 
+impl Extend<Finding> for Findings {
+    fn extend<I: IntoIterator<Item = Finding>>(&mut self, findings: I) {
+        for finding in findings {
+            self.push(finding);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,9 +130,7 @@ pub fn verify_judging(
         findings: Vec::new(),
     };
     let mut judged = None;
-    for finding in store.findings() {
-        findings.push(finding.clone());
-    }
+    findings.extend(store.findings().iter().cloned());
     if let Some(declaration) = declaration::read(store, &mut findings) {
         std::thread::scope(|scope| {
             // The crate is read beside the tag files, which take one core:
@@ -169,9 +167,7 @@ pub fn verify_judging(
             let described = if read_nothing {
                 None
             } else {
-                for finding in found.into_vec() {
-                    findings.push(finding);
-                }
+                findings.extend(found.into_vec());
                 described
             };
             // Another tool's crate holds no records of corpack's, and is
@@ -199,9 +195,7 @@ pub fn verify_judging(
                 crate_metadata::check(store, described, &checked, &mut findings);
             }
             if let Some((found, records)) = records.map(joined) {
-                for finding in found {
-                    findings.push(finding);
-                }
+                findings.extend(found);
                 judged = records;
             }
         });

@@ -104,9 +104,7 @@ pub fn check_digests(
     let mut read = read.join(read_beside);
     read.findings.sort_by_key(|(index, _)| *index);
     read.sha256.sort_by_key(|(index, _)| *index);
-    for (_, finding) in read.findings {
-        findings.push(finding);
-    }
+    findings.extend(read.findings.into_iter().map(|(_, finding)| finding));
     Checked {
         files: read.files,
         bytes: read.bytes,
