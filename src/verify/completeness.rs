@@ -38,7 +38,7 @@ pub fn check(
         .filter(|m| !m.unread)
         .collect();
     let to_fetch: HashSet<&str> = fetch.paths.iter().map(|(_, p)| p.as_str()).collect();
-    check_fetch(store, &payload_manifests, fetch, findings);
+    check_fetch(store, &read_manifests, fetch, findings);
     check_tag_manifests(store, manifests, rfc, findings);
     // A file the store would not read (a link, a FIFO, an unusable name)
     // has its error already: it is not said to be absent too.
@@ -122,7 +122,8 @@ fn check_tag_manifests(
 }
 
 /// Files listed in `fetch.txt` must be listed in every payload manifest
-/// (RFC 8493 §2.2.3); those absent make the bag incomplete.
+/// (RFC 8493 §2.2.3) that could be read; those absent make the bag
+/// incomplete.
 fn check_fetch(
     store: &dyn BagStore,
     payload_manifests: &[&Manifest],
@@ -207,5 +208,34 @@ mod tests {
                 )]
             );
         }
+    }
+
+    #[test]
+    fn a_fetched_file_is_not_said_missing_from_a_manifest_that_was_not_read() {
+        let sha256 = format!("{}  data/a\n", "00".repeat(32));
+        let sha512 = format!("{}  data/b\n", "00".repeat(64));
+        let store = Memory::new(&[
+            ("manifest-sha256.txt", sha256.as_bytes()),
+            ("manifest-sha512.txt", sha512.as_bytes()),
+        ]);
+        let (mut manifests, _) = read_manifests(&store);
+        let fetch = Fetch {
+            paths: vec![(1, "data/a".to_string())],
+            has_unsafe_path: false,
+        };
+        let unlisted_by = |manifests: &[Manifest]| {
+            let mut findings = Findings::default();
+            check(&store, manifests, &fetch, true, &mut findings);
+            (findings.into_vec().into_iter())
+                .filter(|f| f.code == Code::FetchFileUnlisted)
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            unlisted_by(&manifests.list),
+            ["fetch.txt line 1 lists it, but manifest-sha512.txt does not"]
+        );
+        manifests.list[1].unread = true;
+        assert_eq!(unlisted_by(&manifests.list), Vec::<String>::new());
     }
 }
