@@ -162,7 +162,10 @@ fn duplicate_names_make_the_zip_untrusted() {
         "t.zip",
         &alpha_bag(vec![RawEntry::stored("bag/data/a.txt", b"other")]),
     );
-    assert_untrusted(&verify_writing_nothing(&zip), "duplicate");
+    // Neither entry is more at fault than the other: none is named.
+    let verdict = verify_writing_nothing(&zip);
+    assert_untrusted(&verdict, "cannot be trusted: invalid Zip archive: ");
+    assert_untrusted(&verdict, "duplicate");
     // Names of other bytes, one UTF-8, one CP437, that read the same.
     let cp437 = RawEntry {
         name: b"bag/data/\x9Abersicht.txt".to_vec(),
@@ -230,10 +233,21 @@ fn local_headers_that_disagree_with_the_central_directory_make_it_untrusted() {
         local_flags: Some(0),
         ..RawEntry::stored("bag/data/Übersicht.txt", b"alpha")
     };
-    for entry in [renamed, resized, renamed_by_field, reflagged] {
+    // Each error names the entry at fault, as its central record names it.
+    for (entry, named) in [
+        (renamed, "entry \"bag/data/a.txt\": "),
+        (resized, "entry \"bag/data/a.txt\": "),
+        (
+            renamed_by_field,
+            "entry \"bag/data/\u{FFFD}bersicht.txt\": ",
+        ),
+        (reflagged, "record of \"bag/data/Übersicht.txt\" disagree"),
+    ] {
         let entries = bag(vec![("data/a.txt", b"alpha", entry)]);
         let zip = write_zip(&dir, "t.zip", &entries);
-        assert_untrusted(&verify_writing_nothing(&zip), "cannot be trusted");
+        let verdict = verify_writing_nothing(&zip);
+        assert_untrusted(&verdict, "cannot be trusted");
+        assert_untrusted(&verdict, named);
     }
 }
 
@@ -248,7 +262,9 @@ fn entries_sharing_bytes_make_the_zip_untrusted() {
         "t.zip",
         zip_with_aliases(&entries, &[(a_txt, "bag/data/b.txt")]),
     );
-    assert_untrusted(&verify_writing_nothing(&zip), "cannot be trusted");
+    // The alias is found first: its local header has a.txt's name.
+    let verdict = verify_writing_nothing(&zip);
+    assert_untrusted(&verdict, "cannot be trusted: entry \"bag/data/b.txt\": ");
 }
 
 #[test]

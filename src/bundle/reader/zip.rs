@@ -26,7 +26,8 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom, Take};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ::zip::read::{ArchiveOffset, Config};
+use ::zip::read::{ArchiveOffset, Config, ZipReadOptions};
+use ::zip::result::ZipError;
 use ::zip::{CompressionMethod, System, ZipArchive};
 use flate2::bufread::DeflateDecoder;
 
@@ -114,6 +115,24 @@ fn cut_short(error: &::zip::result::ZipError) -> &'static str {
     }
 }
 
+/// The name of the entry whose local header the `zip` crate found at odds
+/// with its central directory record, giving `error`: the first whose
+/// header, checked alone, gives the same error. `None` when no one entry
+/// is to blame: duplicate names, overlapping entries, a hidden header.
+fn entry_at_odds<R: Read + Seek>(archive: &mut ZipArchive<R>, error: &ZipError) -> Option<String> {
+    if archive.has_duplicate_names() {
+        return None;
+    }
+    let error = error.to_string();
+    let checked = ZipReadOptions::new().enforce_header_consistency(true);
+    let index = (0..archive.len()).find(|&index| {
+        (archive.by_index_with_options(index, checked.clone()))
+            .is_err_and(|checked| checked.to_string() == error)
+    })?;
+    let entry = archive.by_index_data(index).ok()?;
+    Some(String::from_utf8_lossy(entry.name_raw()).into_owned())
+}
+
 impl ZipBag {
     /// Reads the zip's central directory, checks the archive as a whole and
     /// finds the bag in it.
@@ -139,9 +158,14 @@ impl ZipBag {
                 let hint = other_archive(&shared).unwrap_or_else(|| cut_short(&error));
                 unreadable(format!("not a readable zip archive: {error}{hint}"))
             })?;
-        archive
-            .validate_header_consistency()
-            .map_err(|error| unreadable(format!("the zip archive cannot be trusted: {error}")))?;
+        if let Err(error) = archive.validate_header_consistency() {
+            let entry = entry_at_odds(&mut archive, &error)
+                .map(|name| format!("entry {name:?}: "))
+                .unwrap_or_default();
+            return Err(unreadable(format!(
+                "the zip archive cannot be trusted: {entry}{error}"
+            )));
+        }
         let mut findings = Vec::new();
         let mut entries = Vec::new();
         let mut dir_names = Vec::new();
