@@ -689,8 +689,9 @@ fn write_profiled_bag(bag: &Path) {
 /// left out), and after it its `bagit.txt` (BagIt 1.0, UTF-8 without it).
 /// The import, given a licence (a bag has none), fails or writes a
 /// collection that `check` finds no error in, every document held; one
-/// refused for names the policy can allow, and nothing written, imports
-/// with those checks allowed, and `check` with them finds no error.
+/// refused for names the policy can allow (a bag that verifies), and
+/// nothing written, imports with those checks allowed, and `check` with
+/// them finds no error.
 pub fn bag_import(bytes: &[u8], scratch: &Path) {
     use crate::import::CollectionFields;
     use crate::import::bag::{BagImportOptions, import_bag};
@@ -750,8 +751,9 @@ pub fn bag_import(bytes: &[u8], scratch: &Path) {
                 return;
             };
             options.allow = checks;
-            // The names are checked first: allowed, the bag may still fail
-            // for something else, but never again for its names.
+            // A bag refused by verify has a finding no `--allow` names,
+            // and returned above: allowed, these names may still fail for
+            // something else, but never again for themselves.
             match import_bag(&bag, &imported, &options, &NoProgress) {
                 Ok(report) => report,
                 Err(error @ crate::Error::Refused { .. }) => {

@@ -23,12 +23,15 @@
 //! lose which file of the bag it is. `--allow <CHECK>` imports it, with a
 //! warning that `check` and `pack` need the same flag.
 //!
-//! The bag is not verified: what stops an import is what leaves the records
-//! in doubt (a `bagit.txt` that verify could not read either, a line that
-//! cannot be read, a checksum the bytes do not match). A tag file that
-//! begins with a UTF-8 byte-order mark, which RFC 8493 forbids but which
-//! changes nothing of its text, is read without it and reported in
-//! [`ImportReport::warnings`].
+//! The bag is verified first, as `verify` does, and a bag with an error is
+//! refused with verify's findings ([`Error::Refused`]): a damaged file
+//! would otherwise have its damage recorded as its checksum, and a file
+//! the bag lacks, or holds without listing it, would go unsaid. One error
+//! does not stop it: a tag file but `bagit.txt` that begins with a UTF-8
+//! byte-order mark, which RFC 8493 forbids but which changes nothing of its
+//! text; it is read without it and reported in [`ImportReport::warnings`].
+//! The copy is checked against `manifest-sha256.txt` again, in case the
+//! bag changed since.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -43,10 +46,11 @@ use crate::collection::values::{IsoDate, Slug};
 use crate::collection::{Collection, Document, Provenance};
 use crate::digest::Algorithm;
 use crate::error::{Error, RecordError, RecordErrors, Result};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
 use crate::progress::Progress;
 use crate::verify::declaration::byte_order_mark;
+use crate::verify::{self, VerifyOptions};
 
 /// The file of the document that keeps the bag's `bag-info.txt`.
 pub const BAG_INFO_DOCUMENT: &str = "source-bag/bag-info.txt";
@@ -84,8 +88,23 @@ pub fn import_bag(
 ) -> Result<ImportReport> {
     let store = reader::open(bag)?;
     let invalid = |message: String| Error::unreadable(bag, message);
+    // Damage must not become the collection's checksums, nor a file the
+    // bag lacks or does not list pass unsaid. A byte-order mark is the one
+    // error that leaves no doubt: the tag files are read without it, and
+    // it is reported below as a warning.
+    let verdict = verify::verify(store.as_ref(), VerifyOptions::default(), progress);
+    let refusing = |finding: &Finding| {
+        finding.severity == Severity::Error && finding.code != Code::ByteOrderMark
+    };
+    if verdict.findings.iter().any(refusing) {
+        return Err(Error::Refused {
+            dir: bag.to_path_buf(),
+            stopped: "import",
+            findings: verdict.findings,
+        });
+    }
     let mut warnings = Vec::new();
-    let declaration = read_declaration(store.as_ref(), &mut warnings).map_err(invalid)?;
+    let declaration = read_declaration(store.as_ref()).map_err(invalid)?;
     let is_utf8 = declaration.encoding == TextEncoding::UTF_8;
     let mut decode = |name: &str| -> Result<Option<String>> {
         if !store.contains(name) {
@@ -231,24 +250,12 @@ pub fn import_bag(
     Ok(report)
 }
 
-/// What `bagit.txt` declares, read as verify reads it but for a UTF-8
-/// byte-order mark at its start, which RFC 8493 forbids (§2.1.1) but which
-/// leaves no doubt about the text: it is dropped, and added to `warnings`.
-fn read_declaration(
-    store: &dyn BagStore,
-    warnings: &mut Vec<Finding>,
-) -> Result<Declaration, String> {
+/// What `bagit.txt` declares (verify has read it already: it reads).
+fn read_declaration(store: &dyn BagStore) -> Result<Declaration, String> {
     let bytes = store
         .read_all("bagit.txt")
         .map_err(|e| format!("bagit.txt: {e}"))?;
-    let text = match bytes.strip_prefix(&UTF8_BOM) {
-        Some(text) => {
-            warnings.push(byte_order_mark("bagit.txt", Severity::Warning));
-            text
-        }
-        None => &bytes,
-    };
-    declaration::parse(text).map_err(|e| format!("bagit.txt: {e}"))
+    declaration::parse(&bytes).map_err(|e| format!("bagit.txt: {e}"))
 }
 
 /// What the names policy finds in the files of `documents`, each at its

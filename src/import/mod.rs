@@ -321,7 +321,8 @@ impl Output {
 /// `mismatch` for an error, and nothing is written. Without `force`, an
 /// existing `collection.toml`, or an existing document file with other
 /// bytes, is an error, and so is one made there meanwhile, which is left
-/// as it is; nothing is put in place unless all is.
+/// as it is; nothing is put in place unless all is. A document whose file
+/// is `collection.toml` itself is always an error.
 pub(crate) fn write_collection(
     dir: &Path,
     mut collection: Collection,
@@ -332,6 +333,18 @@ pub(crate) fn write_collection(
     mismatch: impl Fn(Mismatch) -> Error,
 ) -> Result<ImportReport> {
     let record_file = dir.join(COLLECTION_FILE);
+    let records_file_too =
+        (collection.documents.iter()).find(|d| d.file.as_str() == COLLECTION_FILE);
+    if let Some(document) = records_file_too {
+        return Err(Error::OutputConflict {
+            path: record_file,
+            message: format!(
+                "document `{}` has the file {COLLECTION_FILE}, where the import writes the \
+                 collection's records: one would overwrite the other; rename the file",
+                document.id
+            ),
+        });
+    }
     if !force && record_file.exists() {
         return Err(Error::OutputExists(record_file));
     }

@@ -1099,11 +1099,11 @@ fn a_zipped_bag_imports_and_a_corrupt_one_does_not() {
         .args(["--license", "CC-BY-4.0"])
         .assert()
         .code(2)
-        .stderr(
-            contains("manifest-sha256.txt gives sha256")
-                .and(contains("data/documents/reading-list.csv")),
-        );
-    assert!(!dir.join("d/collection.toml").exists());
+        .stderr(contains("error[collection-refused]").and(contains(
+            "data/documents/reading-list.csv: error[payload-digest-mismatch]: \
+                 manifest-sha256.txt says sha256",
+        )));
+    assert!(!dir.join("d").exists());
 }
 
 /// A BagIt 1.0 bag `bag` in `dir`, of one file, `data/a.txt`.
@@ -1129,10 +1129,14 @@ fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
         "\u{feff}External-Identifier: donor-7\nExternal-Description: D\nBagging-Date: 2026-11-25\n",
     )
     .unwrap();
-    for name in ["bagit.txt", "manifest-sha256.txt"] {
-        let text = fs::read_to_string(bag.join(name)).unwrap();
-        fs::write(bag.join(name), format!("\u{feff}{text}")).unwrap();
-    }
+    let manifest = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    fs::write(
+        bag.join("manifest-sha256.txt"),
+        format!("\u{feff}{manifest}"),
+    )
+    .unwrap();
+    // Tag manifests are optional: without one the edits above break none.
+    fs::remove_file(bag.join("tagmanifest-sha256.txt")).unwrap();
     let import = |out: &str, json: bool| {
         let mut command = corpack();
         command.args(["import", "bag"]).arg(&bag).arg("-o");
@@ -1153,7 +1157,6 @@ fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
     assert_eq!(
         warnings,
         [
-            ("warning", "byte-order-mark", "bagit.txt"),
             ("warning", "byte-order-mark", "bag-info.txt"),
             ("warning", "byte-order-mark", "manifest-sha256.txt"),
         ]
@@ -1179,11 +1182,15 @@ fn a_bag_declaration_verify_cannot_read_stops_the_import() {
     for (declaration, why) in [
         (
             "BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n",
-            "bagit.txt: BagIt-Version 2.0 is not one corpack knows",
+            "bagit.txt: error[bagit-txt-invalid]: BagIt-Version 2.0 is not one corpack knows",
         ),
         (
             "BagIt-Version: 1.0\n",
-            "bagit.txt: must be exactly two lines",
+            "bagit.txt: error[bagit-txt-invalid]: must be exactly two lines",
+        ),
+        (
+            "\u{feff}BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+            "bagit.txt: error[bagit-txt-invalid]: starts with a byte-order mark",
         ),
     ] {
         fs::write(bag.join("bagit.txt"), declaration).unwrap();
@@ -1318,4 +1325,72 @@ fn a_payload_name_the_names_policy_refuses_stops_the_import_unless_allowed() {
         check.args(["--allow", name]);
     }
     check.assert().success();
+}
+
+#[test]
+fn a_bag_that_does_not_verify_is_not_imported() {
+    // Its damage would become the recorded checksum, and a file it lacks
+    // or does not list would go unsaid: verify's findings stop it.
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    let out = dir.join("c");
+    let import = || {
+        let mut command = corpack();
+        command
+            .args(["import", "bag"])
+            .arg(&bag)
+            .args(COLLECTION_FLAGS);
+        command.arg("-o").arg(&out).assert()
+    };
+    let files: &[(&str, &[u8])] = &[("data/a.txt", b"alpha\n"), ("data/b.txt", b"beta\n")];
+    type Damage = fn(&Path);
+    let cases: [(&str, Damage, &str); 3] = [
+        (
+            "a file changed, listed in a SHA-512 manifest only",
+            |bag| fs::write(bag.join("data/a.txt"), "alpha!\n").unwrap(),
+            "data/a.txt: error[payload-digest-mismatch]: manifest-sha512.txt says sha512",
+        ),
+        (
+            "a file gone",
+            |bag| fs::remove_file(bag.join("data/b.txt")).unwrap(),
+            "data/b.txt: error[payload-file-missing]",
+        ),
+        (
+            "a file no manifest lists",
+            |bag| fs::write(bag.join("data/c.txt"), "gamma\n").unwrap(),
+            "data/c.txt: error[payload-file-unlisted]",
+        ),
+    ];
+    for (case, damage, finding) in cases {
+        let _ = fs::remove_dir_all(&bag);
+        write_bag(&bag, "1.0", files, &[Algorithm::Sha512]);
+        import().success();
+        fs::remove_dir_all(&out).unwrap();
+        damage(&bag);
+        import()
+            .code(2)
+            .stderr(contains("error[collection-refused]").and(contains(finding)));
+        assert!(!out.exists(), "{case}: something was written");
+    }
+}
+
+#[test]
+fn a_payload_file_named_collection_toml_is_not_imported_over_the_records() {
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    let files: &[(&str, &[u8])] = &[("data/collection.toml", b"# a payload file\n")];
+    write_bag(&bag, "1.0", files, &[Algorithm::Sha256]);
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("error[output-conflict]").and(contains(
+            "has the file collection.toml, where the import writes the collection's records",
+        )));
+    assert!(!out.exists());
 }
