@@ -898,6 +898,33 @@ fn an_invalid_object_gets_no_version() {
 }
 
 #[test]
+fn an_object_whose_content_is_damaged_gets_no_version() {
+    // The new version would reuse the damaged file by its digest.
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let first = pack(&dir, &collection, "first");
+    let object = dir.join("object");
+    assert_eq!(export(&first, &object, &[]).0, 0);
+    let bagit_txt = object.join("v1/content/sample/bagit.txt");
+    let mut damaged = fs::read(&bagit_txt).unwrap();
+    damaged.push(b'\n');
+    fs::write(&bagit_txt, damaged).unwrap();
+    revise(&collection);
+    let second = pack(&dir, &collection, "second");
+    let (status, report) = export(&second, &object, &[]);
+    assert_eq!(status, 1, "{report}");
+    assert_eq!(report["action"], "refused");
+    let found: Vec<(&str, &str)> = (report["object_findings"].as_array().unwrap().iter())
+        .map(|f| (f["code"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert!(
+        found.contains(&("E092", "v1/content/sample/bagit.txt")),
+        "{found:?}"
+    );
+    assert!(!object.join("v2").exists());
+}
+
+#[test]
 fn an_object_of_another_collection_is_never_touched() {
     let dir = Dir::new();
     let collection = sample_collection(&dir, "c");

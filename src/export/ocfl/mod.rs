@@ -47,7 +47,7 @@ use crate::ocfl::inventory::INVENTORY;
 use crate::ocfl::validate::validate_object;
 use crate::ocfl::{OBJECT_DECLARATION, SpecVersion, VersionNum};
 use crate::output::{TreeSync, refuse_to_replace, uninterrupted};
-use crate::progress::{NoProgress, Progress};
+use crate::progress::Progress;
 
 /// How to export.
 #[derive(Clone, Debug, Default)]
@@ -148,7 +148,9 @@ pub fn export(
     report.id = Some(id.clone());
     let existing = match target {
         Target::AddVersion => {
-            let checked = validate_object(object, false, &NoProgress)?;
+            // Digests too: the new version reuses stored content by its
+            // digest, and must not point at damaged bytes.
+            let checked = validate_object(object, true, progress)?;
             if !checked.is_valid() {
                 report.object_findings = checked.findings;
                 return Ok(report);
