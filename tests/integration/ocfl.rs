@@ -872,6 +872,20 @@ fn a_sidecar_of_another_algorithm_in_a_version_directory_is_e015() {
         assert!(codes.contains("E015"), "{version}: {codes:?}");
         fs::remove_file(dir.join("inventory.json.sha256")).unwrap();
     }
+    // A version directory without an inventory (W010) has no sidecar
+    // either: one left there, or another file named like one, is E015.
+    let v1 = object.join("v1");
+    for inventory in ["inventory.json", "inventory.json.sha512"] {
+        fs::remove_file(v1.join(inventory)).unwrap();
+    }
+    for stray in ["inventory.json.sha512", "inventory.json.bak"] {
+        fs::write(v1.join(stray), "stray\n").unwrap();
+        validators().ocfl_validate(&object).assert_invalid();
+        let (status, codes) = verdict(&object);
+        assert_eq!(status, 1, "{stray}: {codes:?}");
+        assert!(codes.contains("E015"), "{stray}: {codes:?}");
+        fs::remove_file(v1.join(stray)).unwrap();
+    }
 }
 
 #[test]

@@ -56,6 +56,8 @@ impl Object<'_> {
             let dir = self.root.join(&name);
             let entries = list(&dir)?;
             let mut sidecar = None;
+            let has_inventory =
+                (entries.iter()).any(|e| e.name == INVENTORY && e.kind == Kind::File);
             let own = self.version_inventory(*number, &entries, &mut sidecar, findings)?;
             if let Some((spec, prior)) = own {
                 specs.push((*number, spec));
@@ -85,8 +87,10 @@ impl Object<'_> {
                     Kind::File if entry.name == INVENTORY => {}
                     // The sidecar of the inventory's algorithm; any when
                     // that is not known (E058, E061 say what is wrong).
+                    // Without an inventory, no sidecar belongs here.
                     Kind::File
                         if entry.name.starts_with("inventory.json.")
+                            && has_inventory
                             && sidecar.as_ref().is_none_or(|s| *s == entry.name) => {}
                     _ => findings.add(
                         OcflCode::E015,
