@@ -411,6 +411,31 @@ fn a_quoted_cell_never_closed_is_an_error_not_the_rest_of_the_file() {
 }
 
 #[test]
+fn a_row_cut_short_is_an_error_at_its_last_cell() {
+    // A file cut off mid-row would lose the row's last cells unsaid.
+    let dir = Dir::new();
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.title,sha256\na.txt,A,,\n\nb.txt,B\n,,\n",
+    );
+    let records = failed_import_records(&dir, &csv);
+    let found: Vec<_> = (records.iter())
+        .filter(|r| !r["line"].is_null())
+        .map(|r| (r["line"].clone(), r["column"].clone(), r["message"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            4.into(),
+            2.into(),
+            "the row ends after 2 of the header's 3 columns (is the file cut short?): write \
+             every cell, empty ones too"
+                .into()
+        )]
+    );
+}
+
+#[test]
 fn a_quote_inside_a_quoted_cell_not_doubled_is_an_error() {
     let dir = Dir::new();
     // RFC 4180 writes a quote in a quoted cell doubled; the csv crate, like

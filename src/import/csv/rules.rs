@@ -198,7 +198,7 @@ mod tests {
     #[test]
     fn the_collection_row_and_flags() {
         let text = format!(
-            "{HEADER},dc.publisher,contact.email\n{COLLECTION_ROW},Org,a@example.org\nx.txt,,X,,,\n"
+            "{HEADER},dc.publisher,contact.email\n{COLLECTION_ROW},Org,a@example.org\nx.txt,,X,,,,,\n"
         );
         let parsed = parse(&text).unwrap();
         let info = &parsed.collection.info;
@@ -249,7 +249,8 @@ mod tests {
 
     #[test]
     fn rules_across_rows_name_the_line() {
-        let text = format!("{HEADER}\n{COLLECTION_ROW}\na.txt,a,A\nb.txt,a,B\nc.txt,c, C\n");
+        let text =
+            format!("{HEADER}\n{COLLECTION_ROW}\na.txt,a,A,,,\nb.txt,a,B,,,\nc.txt,c, C,,,\n");
         let (places, messages) = located(&text);
         assert_eq!(
             places,

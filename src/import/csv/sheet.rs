@@ -102,6 +102,24 @@ impl Sheet<'_> {
         if cells.cells.is_empty() {
             return;
         }
+        // Every writer of CSV writes every cell of a row: one cut short is
+        // a file cut short, or a row edited by hand, and its last cells
+        // would be read as empty.
+        let header = self.columns.by_position.len();
+        if record.len() < header {
+            self.errors.push(RecordError {
+                file: self.file.to_path_buf(),
+                line: Some(line),
+                column: Some(record.len()),
+                field: String::new(),
+                message: format!(
+                    "the row ends after {} of the header's {header} columns (is the file cut \
+                     short?): write every cell, empty ones too",
+                    record.len()
+                ),
+            });
+            return;
+        }
         let Some((_, filename)) = cells.one(Column::Filename) else {
             let position = self.columns.position(Column::Filename).unwrap_or(1);
             self.error(
