@@ -230,6 +230,29 @@ fn a_missing_checksum_is_computed_and_recorded() {
 }
 
 #[test]
+fn a_link_out_of_the_files_directory_is_not_followed() {
+    // As pack and check would not: a transfer could bring in any file of
+    // the host. A link to a file inside the directory is followed.
+    let dir = Dir::new();
+    dir.create("outside.txt", "secret\n");
+    dir.create("files/inside.txt", "A\n");
+    std::os::unix::fs::symlink(dir.join("outside.txt"), dir.join("files/out.txt")).unwrap();
+    std::os::unix::fs::symlink("inside.txt", dir.join("files/in.txt")).unwrap();
+    let csv = dir.create("m.csv", "filename,dc.title\nin.txt,In\nout.txt,Out\n");
+    let out = dir.join("c");
+    import_csv(&csv, &out, &dir.join("files"))
+        .code(2)
+        .stderr(contains("m.csv:3:1: filename: ").and(contains("out.txt is a symbolic link to ")))
+        .stderr(contains(
+            "only links to files inside the directory are followed",
+        ));
+    assert!(!out.exists(), "nothing may be written");
+    let csv = dir.create("m.csv", "filename,dc.title\nin.txt,In\n");
+    import_csv(&csv, &out, &dir.join("files")).success();
+    assert_eq!(fs::read(out.join("in.txt")).unwrap(), b"A\n");
+}
+
+#[test]
 fn a_file_named_in_another_unicode_form_than_its_row_is_found() {
     // A transfer made on macOS: the name on disk decomposed (NFD), the
     // spreadsheet's composed (NFC), as pack would find it.

@@ -60,21 +60,38 @@ pub struct ParsedCsv {
 
 /// The first of `names` that is a file in `files`, as written or, as
 /// `pack` finds it, by its name in Unicode NFC (a transfer made on macOS
-/// may hold its names decomposed); an error if a name is ambiguous.
+/// may hold its names decomposed); an error if a name is ambiguous, or if
+/// it is a link to a file outside `files` (whose real path is `real_files`),
+/// which `pack` would not follow either.
 fn find_file(
     files: &Path,
+    real_files: &Path,
     names: [&str; 2],
     listings: &Listings,
 ) -> std::result::Result<Option<PathBuf>, String> {
+    let inside = |found: PathBuf| {
+        let real =
+            std::fs::canonicalize(&found).map_err(|e| format!("{}: {e}", found.display()))?;
+        if !real.starts_with(real_files) {
+            return Err(format!(
+                "{} is a symbolic link to {}, outside {}: only links to files inside the \
+                 directory are followed",
+                found.display(),
+                real.display(),
+                files.display()
+            ));
+        }
+        Ok(Some(found))
+    };
     for name in names {
         let written = files.join(name);
         if written.is_file() {
-            return Ok(Some(written));
+            return inside(written);
         }
         if let Some((disk_name, _)) = disk_name(files, name, listings)? {
             let found = files.join(disk_name);
             if found.is_file() {
-                return Ok(Some(found));
+                return inside(found);
             }
         }
     }
@@ -96,6 +113,7 @@ pub fn import_csv(
     let mut incoming = Vec::new();
     if let Some(files) = &options.files {
         let listings = Listings::default();
+        let real_files = std::fs::canonicalize(files).at(files)?;
         for (index, document) in parsed.collection.documents.iter().enumerate() {
             let names = [parsed.filenames[index].as_str(), document.file.as_str()];
             let error = |message| {
@@ -107,7 +125,7 @@ pub fn import_csv(
                     message,
                 )
             };
-            match find_file(files, names, &listings) {
+            match find_file(files, &real_files, names, &listings) {
                 Ok(Some(from)) => incoming.push(IncomingFile {
                     document: index,
                     from: Source::Disk(from),
