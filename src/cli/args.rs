@@ -110,6 +110,8 @@ pub struct ImportCsvArgs {
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
+    pub allow: AllowArgs,
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 

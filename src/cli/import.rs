@@ -29,6 +29,7 @@ pub fn csv(args: &ImportCsvArgs) -> anyhow::Result<Outcome> {
         files: args.files.clone(),
         fields: fields(&args.fields),
         force: args.force,
+        allow: args.allow.checks.clone(),
     };
     import(&args.csv, &args.common, |bar| {
         import_csv(&args.csv, &args.output, &options, bar)

@@ -36,7 +36,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use super::{CollectionFields, ImportReport, IncomingFile, Source, slug_of, write_collection};
+use super::{
+    CollectionFields, ImportReport, IncomingFile, Source, name_findings, slug_of, write_collection,
+};
 use crate::bagit::declaration::{self, Declaration};
 use crate::bagit::text::{TextEncoding, UTF8_BOM};
 use crate::bagit::{manifest, tagfile};
@@ -47,7 +49,7 @@ use crate::collection::{Collection, Document, Provenance};
 use crate::digest::Algorithm;
 use crate::error::{Error, RecordError, RecordErrors, Result};
 use crate::finding::{Code, Finding, Severity};
-use crate::names::{self, NameCheck, NamePolicy};
+use crate::names::{NameCheck, NamePolicy};
 use crate::progress::Progress;
 use crate::verify::declaration::byte_order_mark;
 use crate::verify::{self, VerifyOptions};
@@ -213,7 +215,10 @@ pub fn import_bag(
     if let Some(error) = rule_errors(&collection).first() {
         return Err(invalid(format!("{}: {}", error.field, error.message)));
     }
-    let names = name_findings(&collection.documents, &NamePolicy::allowing(&options.allow));
+    let policy = NamePolicy::allowing(&options.allow);
+    let names = (name_findings(&collection.documents, "data/", &policy).into_iter())
+        .map(|(_, finding)| finding)
+        .collect::<Vec<_>>();
     if names.iter().any(|f| f.severity == Severity::Error) {
         return Err(Error::Refused {
             dir: bag.to_path_buf(),
@@ -256,32 +261,6 @@ fn read_declaration(store: &dyn BagStore) -> Result<Declaration, String> {
         .read_all("bagit.txt")
         .map_err(|e| format!("bagit.txt: {e}"))?;
     declaration::parse(&bytes).map_err(|e| format!("bagit.txt: {e}"))
-}
-
-/// What the names policy finds in the files of `documents`, each at its
-/// path in the bag (`data/…`); an allowed one says that check and pack
-/// need the same `--allow`.
-fn name_findings(documents: &[Document], policy: &NamePolicy) -> Vec<Finding> {
-    let files: Vec<&str> = documents.iter().map(|d| d.file.as_str()).collect();
-    let finding = |check: NameCheck, file: &str, what: String| {
-        let mut finding = policy.finding_allowing_to(
-            check,
-            &format!("data/{file}"),
-            what,
-            "import it anyway, and check and pack would need it too",
-        );
-        if finding.severity == Severity::Warning {
-            finding.message = format!(
-                "{}: check and pack need --allow {check} too",
-                finding.message
-            );
-        }
-        finding
-    };
-    names::problems(&files)
-        .into_iter()
-        .map(|problem| finding(problem.check, files[problem.path], problem.message))
-        .collect()
 }
 
 /// The bag's name: its directory's, or its zip's without the extension.

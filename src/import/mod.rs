@@ -27,11 +27,12 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::bundle::reader::BagStore;
 use crate::collection::values::{IsoDate, License, Sha256Hex, Slug};
-use crate::collection::{COLLECTION_FILE, Collection, CollectionInfo, write_toml};
+use crate::collection::{COLLECTION_FILE, Collection, CollectionInfo, Document, write_toml};
 use crate::digest::Algorithm;
 use crate::digest::chunks::for_each_chunk;
 use crate::error::{Error, IoContext, Result};
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
+use crate::names::{self, NameCheck, NamePolicy};
 use crate::output::{AtomicDir, AtomicFiles, create_dirs_in_temporary, refuse_directory};
 use crate::progress::{NoProgress, Progress};
 
@@ -469,6 +470,39 @@ fn stage(
         }
     }
     Ok((sha256, true))
+}
+
+/// What the names policy finds in the files of `documents`, each with the
+/// index of the document whose file it is at, named `{shown}{file}` (as
+/// pack would refuse the collection); an allowed one says that check and
+/// pack need the same `--allow`.
+pub(crate) fn name_findings(
+    documents: &[Document],
+    shown: &str,
+    policy: &NamePolicy,
+) -> Vec<(usize, Finding)> {
+    let files: Vec<&str> = documents.iter().map(|d| d.file.as_str()).collect();
+    let finding = |check: NameCheck, file: &str, what: String| {
+        let mut finding = policy.finding_allowing_to(
+            check,
+            &format!("{shown}{file}"),
+            what,
+            "import it anyway, and check and pack would need it too",
+        );
+        if finding.severity == Severity::Warning {
+            finding.message = format!(
+                "{}: check and pack need --allow {check} too",
+                finding.message
+            );
+        }
+        finding
+    };
+    (names::problems(&files).into_iter())
+        .map(|problem| {
+            let found = finding(problem.check, files[problem.path], problem.message);
+            (problem.path, found)
+        })
+        .collect()
 }
 
 /// A document id made from a file path: its letters and digits,

@@ -253,6 +253,53 @@ fn a_link_out_of_the_files_directory_is_not_followed() {
 }
 
 #[test]
+fn a_file_name_pack_would_refuse_is_an_error_at_its_cell_unless_allowed() {
+    // The collection would be one check and pack refuse, as import bag
+    // refuses such a bag.
+    let dir = Dir::new();
+    let csv = dir.create(
+        "m.csv",
+        "filename,dc.identifier,dc.title,sha256\nCON.txt,con,C,{0}\nnotes.txt,n1,N,{0}\n\
+         Notes.txt,n2,N,{0}\n"
+            .replace("{0}", &"a".repeat(64)),
+    );
+    let out = dir.join("c");
+    let mut import = corpack();
+    import
+        .args(["import", "csv"])
+        .arg(&csv)
+        .args(COLLECTION_FLAGS);
+    import.arg("-o").arg(&out);
+    import
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "m.csv:2:1: filename: \"CON.txt\" is a device name on Windows",
+        ))
+        .stderr(contains(
+            "m.csv:4:1: filename: the file \"notes.txt\" and the file \"Notes.txt\" differ only \
+             in case",
+        ))
+        .stderr(contains("(--allow case-collision would import it anyway"));
+    assert!(!out.exists(), "nothing may be written");
+    import.args(["--allow", "windows-reserved", "--allow", "case-collision"]);
+    import
+        .assert()
+        .success()
+        .stderr(contains("warning[windows-reserved]").and(contains("warning[case-collision]")));
+    let check = |allowed: &[&str]| {
+        let mut check = corpack();
+        check.arg("check").arg(&out);
+        for allow in allowed {
+            check.args(["--allow", allow]);
+        }
+        check.assert()
+    };
+    check(&[]).code(1);
+    check(&["windows-reserved", "case-collision"]).success();
+}
+
+#[test]
 fn a_file_named_in_another_unicode_form_than_its_row_is_found() {
     // A transfer made on macOS: the name on disk decomposed (NFD), the
     // spreadsheet's composed (NFC), as pack would find it.

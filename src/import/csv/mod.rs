@@ -23,9 +23,13 @@ mod testutil;
 use std::path::{Path, PathBuf};
 
 use super::csv_format::Column;
-use super::{CollectionFields, ImportReport, IncomingFile, Source, write_collection};
+use super::{
+    CollectionFields, ImportReport, IncomingFile, Source, name_findings, write_collection,
+};
 use crate::collection::{Collection, Listings, disk_name, require_dirs};
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
+use crate::finding::Severity;
+use crate::names::{NameCheck, NamePolicy};
 use crate::progress::Progress;
 
 pub use self::parse::parse_csv;
@@ -41,6 +45,8 @@ pub struct CsvImportOptions {
     pub fields: CollectionFields,
     /// Replace an existing `collection.toml` and document files.
     pub force: bool,
+    /// The names policy checks whose problems only warn.
+    pub allow: Vec<NameCheck>,
 }
 
 /// The records of a CSV file, with where each document came from.
@@ -110,6 +116,22 @@ pub fn import_csv(
     let bytes = std::fs::read(csv_file).at(csv_file)?;
     let parsed = parse_csv(&bytes, csv_file, &options.fields)?;
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    // As pack would refuse the collection, at each file's cell.
+    let policy = NamePolicy::allowing(&options.allow);
+    for (index, finding) in name_findings(&parsed.collection.documents, "", &policy) {
+        if finding.severity == Severity::Warning {
+            warnings.push(finding);
+            continue;
+        }
+        errors.push(cell_error(
+            csv_file,
+            parsed.lines[index],
+            Some(parsed.filename_column),
+            Column::Filename,
+            finding.message,
+        ));
+    }
     let mut incoming = Vec::new();
     if let Some(files) = &options.files {
         let listings = Listings::default();
@@ -151,7 +173,7 @@ pub fn import_csv(
     );
     let lines = parsed.lines.clone();
     let sha256_column = parsed.sha256_column;
-    write_collection(
+    let mut report = write_collection(
         dir,
         parsed.collection,
         &incoming,
@@ -172,7 +194,9 @@ pub fn import_csv(
             )])
             .into()
         },
-    )
+    )?;
+    report.warnings = warnings;
+    Ok(report)
 }
 
 /// An error about a cell: file, the line its row starts on, column,
@@ -212,6 +236,7 @@ mod tests {
             files: Some(files),
             fields: every_field(),
             force: false,
+            allow: Vec::new(),
         };
         let progress = Recorded::default();
         let report = import_csv(&csv, &dir.path().join("c"), &options, &progress).unwrap();
