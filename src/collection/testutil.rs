@@ -1,6 +1,6 @@
 //! Property-test strategies: any valid collection, in the order an RO-Crate
-//! keeps (documents by file, people grouped by role; see
-//! [`crate::rocrate::read_collection`]).
+//! keeps (documents by file, people by the schema.org property that links
+//! them; see [`crate::rocrate::read_collection`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -136,6 +136,36 @@ pub fn doi() -> impl Strategy<Value = Doi> {
     "10\\.[0-9]{4,5}/[a-z0-9.()/-]{1,10}".prop_map(|s| s.parse().unwrap())
 }
 
+/// Puts `authors` in the order an RO-Crate gives them back: by the
+/// schema.org property each role is linked by (author and speaker,
+/// editor, translator, then transcriber and interviewer), each person in
+/// the order first named in it, a person named in several roles by role.
+fn in_crate_order(authors: &mut [Author]) {
+    let property = |role: Role| match role {
+        Role::Author | Role::Speaker => 0,
+        Role::Editor => 1,
+        Role::Translator => 2,
+        Role::Transcriber | Role::Interviewer => 3,
+    };
+    let same_agent = |a: &Author, b: &Author| {
+        (&a.name, a.kind, &a.orcid, &a.wikidata) == (&b.name, b.kind, &b.orcid, &b.wikidata)
+    };
+    let first_named: Vec<usize> = (authors.iter())
+        .map(|a| {
+            (authors.iter())
+                .position(|b| property(a.role) == property(b.role) && same_agent(a, b))
+                .expect("itself")
+        })
+        .collect();
+    let mut ranked: Vec<_> = (authors.iter().cloned().zip(first_named))
+        .map(|(author, first)| ((property(author.role), first, author.role), author))
+        .collect();
+    ranked.sort_by_key(|(rank, _)| *rank);
+    for (slot, (_, author)) in authors.iter_mut().zip(ranked) {
+        *slot = author;
+    }
+}
+
 /// A person, with or without an ORCID iD, or an organization, which has
 /// none.
 fn author() -> impl Strategy<Value = Author> {
@@ -238,7 +268,7 @@ fn provenance() -> impl Strategy<Value = Provenance> {
     )
         .prop_map(
             |(mut authors, date, date_note, origin, venue, event, publisher, context)| {
-                authors.sort_by_key(|a| a.role);
+                in_crate_order(&mut authors);
                 Provenance {
                     authors,
                     date,

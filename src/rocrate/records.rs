@@ -8,9 +8,11 @@
 //! each JSON array, and no more):
 //!
 //! - documents come in file path order, as the bag stores them;
-//! - a document's people come grouped by role, in the order of
-//!   [`Role`] (author, speaker, editor, translator, transcriber,
-//!   interviewer), each role's people in record order.
+//! - a document's people come in the order of the schema.org properties
+//!   that link them (`author` for authors and speakers, `editor`,
+//!   `translator`, `contributor` for transcribers and interviewers), each
+//!   property's people in record order, and a person with several roles
+//!   in one property in the order of [`Role`].
 //!
 //! And it states what the crate states: a document's media type (given or
 //! guessed from its file name when packed) and, for a held document, the
@@ -21,7 +23,7 @@ use std::str::FromStr;
 use serde_json::{Map, Value};
 use strum::IntoEnumIterator;
 
-use super::document::{doi_name, relator_property};
+use super::document::{PEOPLE_PROPERTIES, doi_name, relator_property, role_property};
 use super::graph::{Graph, entity_id, has_type, ids, text, values};
 use super::ids::file_path;
 use super::metadata::NO_LICENSE_ID;
@@ -202,10 +204,17 @@ impl Reader<'_> {
     }
 
     fn provenance(&self, entity: &Entity) -> Result<Provenance, String> {
+        // Each role's relator lists its people; the schema.org property
+        // the role is linked by too (`contributor` for transcribers and
+        // interviewers alike) gives the order they were written in.
         let mut authors = Vec::new();
         for role in Role::iter() {
+            let property = role_property(role);
+            let property_rank = PEOPLE_PROPERTIES.iter().position(|p| *p == property);
+            let written = ids(entity, property);
             for agent in self.linked(entity, relator_property(role))? {
                 let agent_id = entity_id(&agent);
+                let rank = (property_rank, written.iter().position(|id| *id == agent_id));
                 let kind = if has_type(&agent, "Organization") {
                     AuthorType::Organization
                 } else {
@@ -221,15 +230,18 @@ impl Reader<'_> {
                     None => None,
                 };
                 let same_as = same_as(&agent)?;
-                authors.push(Author {
+                let author = Author {
                     name: required(&agent, "name")?.to_string(),
                     kind,
                     role,
                     orcid,
                     wikidata: same_as.wikidata,
-                });
+                };
+                authors.push((rank, author));
             }
         }
+        authors.sort_by_key(|(rank, _)| *rank);
+        let mut authors: Vec<Author> = authors.into_iter().map(|(_, author)| author).collect();
         let origin = match values(entity, "isBasedOn").as_slice() {
             [] => None,
             [Value::String(origin)] => Some(Place::from_name(origin.clone())),
@@ -247,7 +259,7 @@ impl Reader<'_> {
             }
             _ => return Err("isBasedOn has several values".into()),
         };
-        // Pushed one at a time, the list holds room for four.
+        // Collected in place, the list keeps the ranked list's room.
         authors.shrink_to_fit();
         Ok(Provenance {
             authors,
@@ -460,6 +472,46 @@ mod tests {
     }
 
     #[test]
+    fn people_come_back_in_the_order_their_property_lists_them() {
+        // Transcriber and interviewer are both `contributor`s, which keeps
+        // their order; author and speaker are both `author`s.
+        let toml = r#"
+[collection]
+id = "order"
+title = "Order"
+description = "People in the order written."
+license = "CC-BY-4.0"
+date = "2026-01-01"
+
+[[document]]
+id = "talk"
+title = "A talk"
+file = "talk.txt"
+media_type = "text/plain"
+[document.provenance]
+authors = [
+    { name = "Speaker", role = "speaker" },
+    { name = "Writer" },
+    { name = "Interviewer", role = "interviewer" },
+    { name = "Transcriber", role = "transcriber" },
+    { name = "Editor", role = "editor" },
+]
+"#;
+        let loaded = crate::collection::parse(toml, Path::new("."), Path::new("c.toml"));
+        let mut collection = loaded.unwrap().to_collection().unwrap();
+        let packed = packed(&mut collection, &[false]);
+        let json = metadata_json(&collection.info, &packed).unwrap();
+        let read = read_collection(&json).unwrap();
+        let names: Vec<&str> = (read.documents[0].provenance.authors.iter())
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["Speaker", "Writer", "Editor", "Interviewer", "Transcriber"]
+        );
+    }
+
+    #[test]
     fn a_doi_origin_and_a_cited_work_of_that_doi_share_an_entity() {
         // The copy's entity comes before the speech's, then after it.
         for copy in ["a copy.txt", "c copy.txt"] {
@@ -534,7 +586,8 @@ disputed_by = [{{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182"
             read_back.sha256.as_ref().unwrap().as_str(),
             Digests::of(b"plain\n").sha256
         );
-        // People come grouped by role; everything else as written.
+        // People come in the order of the schema.org properties that link
+        // them; everything else as written.
         let (record, read_back) = by_id("ueberblick");
         let roles: Vec<Role> = read_back
             .provenance

@@ -886,12 +886,12 @@ fn a_move_into_an_existing_directory_that_fails_undoes_those_before_it() {
     assert_eq!(listing(&out.join("m")), Vec::<String>::new());
 }
 
-/// The seeds as the crate keeps them: documents by file, people grouped by
-/// role, media types explicit (see `rocrate::read_collection`).
+/// The seeds as the crate keeps them: documents by file, media types
+/// explicit (see `rocrate::read_collection`); their people are already in
+/// the order of the schema.org properties that link them.
 fn in_crate_order(mut collection: Collection) -> Collection {
     collection.documents.sort_by(|a, b| a.file.cmp(&b.file));
     for document in &mut collection.documents {
-        document.provenance.authors.sort_by_key(|a| a.role);
         document.media_type = Some(document.media_type_or_guess());
     }
     collection
