@@ -37,7 +37,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::{
-    CollectionFields, ImportReport, IncomingFile, Source, name_findings, slug_of, write_collection,
+    CollectionFields, ImportReport, IncomingFile, Source, bundle, name_findings, slug_of,
+    write_collection,
 };
 use crate::bagit::declaration::{self, Declaration};
 use crate::bagit::text::{TextEncoding, UTF8_BOM};
@@ -89,6 +90,12 @@ pub fn import_bag(
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
     let store = reader::open(bag)?;
+    if let Some(bag_info) = plain_bag_info(store.as_ref())
+        && bundle::is_corpack_bundle(store.as_ref(), &bag_info)
+    {
+        drop(store);
+        return bundle::import_bundle(bag, dir, options, progress);
+    }
     let invalid = |message: String| Error::unreadable(bag, message);
     // Damage must not become the collection's checksums, nor a file the
     // bag lacks or does not list pass unsaid. A byte-order mark is the one
@@ -253,6 +260,12 @@ pub fn import_bag(
     )?;
     report.warnings = warnings;
     Ok(report)
+}
+
+/// `bag-info.txt` if it reads as UTF-8 tag lines, as corpack writes it.
+fn plain_bag_info(store: &dyn BagStore) -> Option<tagfile::TagFile> {
+    let bytes = store.read_all("bag-info.txt").ok()?;
+    tagfile::parse(std::str::from_utf8(&bytes).ok()?).ok()
 }
 
 /// What `bagit.txt` declares (verify has read it already: it reads).

@@ -1,5 +1,6 @@
 //! Making a collection directory from what another tool gave: a CSV file
-//! of records ([`csv`]) or a BagIt bag ([`bag`]).
+//! of records ([`csv`]) or a BagIt bag ([`bag`]); or from a bundle
+//! corpack packed, its records (`import bag` reads its RO-Crate).
 //!
 //! Both build the whole collection in memory, check it by the same rules
 //! as `collection.toml`, and copy or hash every file, before anything is
@@ -13,6 +14,7 @@
 //! import, or one a signal interrupts, leaves nothing behind.
 
 pub mod bag;
+mod bundle;
 pub mod csv;
 pub mod csv_format;
 
@@ -56,6 +58,21 @@ pub struct CollectionFields {
     pub contact_name: Option<String>,
     /// `collection.contact_email`.
     pub contact_email: Option<String>,
+}
+
+impl From<CollectionInfo> for CollectionFields {
+    fn from(info: CollectionInfo) -> CollectionFields {
+        CollectionFields {
+            id: Some(info.id),
+            title: Some(info.title),
+            description: Some(info.description),
+            license: Some(info.license),
+            date: Some(info.date),
+            source_organization: info.source_organization,
+            contact_name: info.contact_name,
+            contact_email: info.contact_email,
+        }
+    }
 }
 
 impl CollectionFields {

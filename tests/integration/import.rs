@@ -1150,7 +1150,9 @@ fn a_bag_from_another_tool_becomes_records_to_complete() {
 }
 
 #[test]
-fn a_zipped_bag_imports_and_a_corrupt_one_does_not() {
+fn a_bundle_imports_as_its_records_and_packs_again_the_same() {
+    // Its records are in its RO-Crate: one record per payload file would
+    // lose every one of them.
     let dir = Dir::new();
     let bundle = dir.join("seeds.zip");
     corpack()
@@ -1161,37 +1163,53 @@ fn a_zipped_bag_imports_and_a_corrupt_one_does_not() {
         .arg("-q")
         .assert()
         .success();
-    let out = dir.join("c");
+    unzip(&bundle, &dir.join("unzipped"));
+    let bag = dir.join("unzipped/soviet-historiography");
+    for (from, name) in [(&bundle, "zipped"), (&bag, "unzipped")] {
+        let out = dir.join(name);
+        corpack()
+            .args(["import", "bag"])
+            .arg(from)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout(contains("imported 6 documents into "))
+            .stdout(contains(
+                "5 files copied, 0 checksums recorded, 1 catalogued without",
+            ));
+        assert_eq!(load(&out), in_crate_order(load(&seeds_dir())), "{name}");
+        let again = dir.join(&format!("{name}.zip"));
+        corpack()
+            .arg("pack")
+            .arg(&out)
+            .arg("-o")
+            .arg(&again)
+            .arg("-q")
+            .assert()
+            .success();
+        assert!(
+            fs::read(&again).unwrap() == fs::read(&bundle).unwrap(),
+            "{name}: packed again, not the same bundle"
+        );
+    }
+    // The flags win over the bundle's fields.
     corpack()
         .args(["import", "bag"])
         .arg(&bundle)
         .arg("-o")
-        .arg(&out)
-        .args(["--license", "CC-BY-4.0"])
+        .arg(dir.join("retitled"))
+        .args(["--title", "Another title"])
         .assert()
         .success();
-    let collection = load(&out);
-    assert_eq!(collection.info.id.as_str(), "soviet-historiography");
-    assert_eq!(
-        collection.info.title,
-        "Soviet historiography: corpack seed collection"
-    );
-    assert!(
-        collection
-            .documents
-            .iter()
-            .any(|d| d.file.as_str() == "documents/letter 1937.txt")
-    );
+    assert_eq!(load(&dir.join("retitled")).info.title, "Another title");
 
-    unzip(&bundle, &dir.join("unzipped"));
-    let bag = dir.join("unzipped/soviet-historiography");
     fs::write(bag.join("data/documents/reading-list.csv"), "changed\n").unwrap();
     corpack()
         .args(["import", "bag"])
         .arg(&bag)
         .arg("-o")
         .arg(dir.join("d"))
-        .args(["--license", "CC-BY-4.0"])
         .assert()
         .code(2)
         .stderr(contains("error[collection-refused]").and(contains(

@@ -1,0 +1,103 @@
+//! `import bag` of a bundle corpack packed: its records, from its RO-Crate,
+//! where a bag of another tool's gives one record per payload file.
+//!
+//! The bundle is opened as an export opens it ([`verified::open`]): it
+//! must verify, and its records read back as `collection.toml` records.
+//! Each document the bundle holds has its file copied from
+//! `data/documents/`; one catalogued but not held keeps its declared
+//! checksum and stays so. The collection fields given as flags win over
+//! the bundle's. Packed again, the collection gives the same bundle.
+
+use std::path::Path;
+
+use super::bag::BagImportOptions;
+use super::{ImportReport, IncomingFile, Source, name_findings, write_collection};
+use crate::bagit::tagfile::TagFile;
+use crate::bundle::ROCRATE_METADATA;
+use crate::bundle::reader::BagStore;
+use crate::error::{Error, Result};
+use crate::export::verified::{self, Opened, VerifiedBundle};
+use crate::finding::Severity;
+use crate::names::NamePolicy;
+use crate::progress::Progress;
+
+/// Whether the bag in `store` is a bundle corpack packed: its
+/// `bag-info.txt` names corpack as the software that made it, and its
+/// payload has an RO-Crate.
+pub(super) fn is_corpack_bundle(store: &dyn BagStore, bag_info: &TagFile) -> bool {
+    let made_by_corpack =
+        (bag_info.get_all("Bag-Software-Agent")).any(|agent| agent.starts_with("corpack "));
+    made_by_corpack && store.contains(ROCRATE_METADATA)
+}
+
+/// Imports the bundle at `bundle` into `dir` as its records.
+pub(super) fn import_bundle(
+    bundle: &Path,
+    dir: &Path,
+    options: &BagImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
+    let refused = |findings| Error::Refused {
+        dir: bundle.to_path_buf(),
+        stopped: "import",
+        findings,
+    };
+    let opened = match verified::open(bundle, progress)? {
+        Opened::Verified(opened) => opened,
+        Opened::Refused(report) => return Err(refused(report.findings)),
+    };
+    let VerifiedBundle {
+        mut collection,
+        store,
+        findings: mut warnings,
+        ..
+    } = *opened;
+    let paths: Vec<String> = (collection.documents.iter())
+        .map(VerifiedBundle::bag_path)
+        .collect();
+    let fields = options.fields.clone().or(collection.info.into());
+    collection.info = fields
+        .into_info()
+        .expect("the bundle's fields are all there");
+    let policy = NamePolicy::allowing(&options.allow);
+    let names: Vec<_> = (name_findings(&collection.documents, "", &policy).into_iter())
+        .map(|(_, finding)| finding)
+        .collect();
+    if names.iter().any(|f| f.severity == Severity::Error) {
+        return Err(refused(names));
+    }
+    warnings.extend(names);
+    let incoming: Vec<IncomingFile> = (0..paths.len())
+        .filter_map(|document| {
+            let path = &paths[document];
+            store.contains(path).then(|| IncomingFile {
+                document,
+                from: Source::Bag(store.as_ref(), path.clone()),
+            })
+        })
+        .collect();
+    let comment = format!(
+        "Imported by corpack {} from the bundle {}: its records, as packed.",
+        env!("CARGO_PKG_VERSION"),
+        bundle.display()
+    );
+    let mut report = write_collection(
+        dir,
+        collection,
+        &incoming,
+        options.force,
+        &comment,
+        progress,
+        |mismatch| {
+            Error::unreadable(
+                bundle,
+                format!(
+                    "{} changed since it was verified: sha256 {}, where its record says {}",
+                    paths[mismatch.document], mismatch.actual, mismatch.declared
+                ),
+            )
+        },
+    )?;
+    report.warnings = warnings;
+    Ok(report)
+}
