@@ -1219,6 +1219,16 @@ fn a_bundle_imports_as_its_records_and_packs_again_the_same() {
     assert!(!dir.join("d").exists());
 }
 
+/// `import bag` of `bag` into `out`, with every collection field given.
+fn import_bag(bag: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    let mut command = corpack();
+    command
+        .args(["import", "bag"])
+        .arg(bag)
+        .args(COLLECTION_FLAGS);
+    command.arg("-o").arg(out).assert()
+}
+
 /// A BagIt 1.0 bag `bag` in `dir`, of one file, `data/a.txt`.
 fn one_file_bag(dir: &Dir) -> PathBuf {
     let bag = dir.join("bag");
@@ -1307,15 +1317,7 @@ fn a_bag_declaration_verify_cannot_read_stops_the_import() {
         ),
     ] {
         fs::write(bag.join("bagit.txt"), declaration).unwrap();
-        corpack()
-            .args(["import", "bag"])
-            .arg(&bag)
-            .args(COLLECTION_FLAGS)
-            .arg("-o")
-            .arg(&out)
-            .assert()
-            .code(2)
-            .stderr(contains(why));
+        import_bag(&bag, &out).code(2).stderr(contains(why));
         assert!(!out.exists(), "{declaration:?}");
     }
 }
@@ -1447,14 +1449,7 @@ fn a_bag_that_does_not_verify_is_not_imported() {
     let dir = Dir::new();
     let bag = dir.join("bag");
     let out = dir.join("c");
-    let import = || {
-        let mut command = corpack();
-        command
-            .args(["import", "bag"])
-            .arg(&bag)
-            .args(COLLECTION_FLAGS);
-        command.arg("-o").arg(&out).assert()
-    };
+    let import = || import_bag(&bag, &out);
     let files: &[(&str, &[u8])] = &[("data/a.txt", b"alpha\n"), ("data/b.txt", b"beta\n")];
     type Damage = fn(&Path);
     let cases: [(&str, Damage, &str); 3] = [
@@ -1494,13 +1489,7 @@ fn a_payload_file_named_collection_toml_is_not_imported_over_the_records() {
     let files: &[(&str, &[u8])] = &[("data/collection.toml", b"# a payload file\n")];
     write_bag(&bag, "1.0", files, &[Algorithm::Sha256]);
     let out = dir.join("c");
-    corpack()
-        .args(["import", "bag"])
-        .arg(&bag)
-        .args(COLLECTION_FLAGS)
-        .arg("-o")
-        .arg(&out)
-        .assert()
+    import_bag(&bag, &out)
         .code(2)
         .stderr(contains("error[output-conflict]").and(contains(
             "has the file collection.toml, where the import writes the collection's records",
