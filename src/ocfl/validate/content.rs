@@ -16,13 +16,16 @@ use crate::ocfl::digest::{DigestAlgorithm, digest_reader};
 use crate::progress::Progress;
 
 /// The files under one version's content directory: object-relative path
-/// → size. Empty directories (E024) and links (E090) are findings.
+/// → size. Empty directories (E024), links (E090), files whose names are
+/// not UTF-8 (E023) and a content directory without files (W003) are
+/// findings.
 pub fn walk(
     root: &Path,
     content_dir: &str,
     findings: &mut Findings,
 ) -> Result<BTreeMap<String, u64>> {
     let mut files = BTreeMap::new();
+    let mut holds_a_file = false;
     let base = root.join(content_dir);
     for entry in walkdir::WalkDir::new(&base)
         .follow_links(false)
@@ -34,7 +37,16 @@ pub fn walk(
         })?;
         let relative = object_path(root, entry.path());
         let kind = entry.file_type();
-        if kind.is_file() {
+        holds_a_file |= kind.is_file();
+        // JSON names only Unicode: read lossily, this name would be taken
+        // for one the inventory gives, the file for the one it lists.
+        if kind.is_file() && entry.path().to_str().is_none() {
+            findings.add(
+                OcflCode::E023,
+                &relative,
+                "a file whose name is not UTF-8, which no inventory can list",
+            );
+        } else if kind.is_file() {
             let size = entry
                 .metadata()
                 .map_err(|e| Error::io(entry.path(), e.into()))?
@@ -59,6 +71,13 @@ pub fn walk(
                 "a link or special file: an object holds only regular files and directories",
             );
         }
+    }
+    if !holds_a_file {
+        findings.add(
+            OcflCode::W003,
+            content_dir,
+            "a content directory without files",
+        );
     }
     Ok(files)
 }
@@ -187,6 +206,25 @@ mod tests {
         assert_eq!(findings.0.len(), 1);
         assert_eq!(findings.0[0].code.to_string(), "E024");
         assert_eq!(findings.0[0].path, "v1/content/a/empty");
+    }
+
+    #[test]
+    fn a_file_named_not_in_utf_8_is_listed_under_no_name() {
+        // Read lossily, `a\xff.txt` would be the `a\u{FFFD}.txt` an
+        // inventory can list, and pass for it.
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("v1/content");
+        std::fs::create_dir_all(&content).unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"a\xff.txt");
+        std::fs::write(content.join(name), "x").unwrap();
+        let mut findings = Findings::default();
+        let files = walk(dir.path(), "v1/content", &mut findings).unwrap();
+        assert!(files.is_empty(), "{files:?}");
+        let found: Vec<(String, &str)> = (findings.0.iter())
+            .map(|f| (f.code.to_string(), f.path.as_str()))
+            .collect();
+        assert_eq!(found, [("E023".to_string(), "v1/content/a\u{FFFD}.txt")]);
     }
 
     #[test]

@@ -67,15 +67,7 @@ impl Object<'_> {
                 let path = format!("{name}/{}", entry.name);
                 match entry.kind {
                     Kind::Dir if entry.name == content_directory => {
-                        let files = content::walk(self.root, &path, findings)?;
-                        if files.is_empty() {
-                            findings.add(
-                                OcflCode::W003,
-                                &path,
-                                "a content directory without files",
-                            );
-                        }
-                        sizes.extend(files);
+                        sizes.extend(content::walk(self.root, &path, findings)?);
                     }
                     Kind::Dir => findings.add(
                         OcflCode::W002,
