@@ -46,10 +46,13 @@ impl Columns {
                 Err(_) => errors.push(error(
                     position + 1,
                     name,
-                    format!(
-                        "unknown column {name:?}: corpack has no field for it (columns: {})",
-                        Column::all_headers()
-                    ),
+                    match not_comma_separated(name) {
+                        Some(hint) => format!("unknown column {name:?}: {hint}"),
+                        None => format!(
+                            "unknown column {name:?}: corpack has no field for it (columns: {})",
+                            Column::all_headers()
+                        ),
+                    },
                 )),
             }
         }
@@ -76,6 +79,27 @@ impl Columns {
             .position(|&c| c == Some(column))
             .map(|p| p + 1)
     }
+}
+
+/// What to do with a header cell that shows the file is not CSV separated
+/// by commas, as spreadsheets in many locales save it: Excel's separator
+/// line (`sep=;`), or the whole header in one cell, split by `;` or a tab.
+fn not_comma_separated(name: &str) -> Option<String> {
+    if name.to_ascii_lowercase().starts_with("sep=") {
+        return Some(
+            "the first line is Excel's separator line: delete it (corpack reads CSV separated \
+             by commas)"
+                .into(),
+        );
+    }
+    let separator = [';', '\t'].into_iter().find(|&separator| {
+        name.split(separator)
+            .any(|cell| Column::from_str(cell.trim()).is_ok())
+    })?;
+    Some(format!(
+        "the header is separated by {separator:?}, not by commas: save the file as CSV \
+         separated by commas (in Excel: CSV UTF-8)"
+    ))
 }
 
 #[cfg(test)]
@@ -105,5 +129,24 @@ mod tests {
                 (1, Some(1), "dc.title".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_header_not_separated_by_commas_says_so() {
+        // As spreadsheets save CSV in locales whose decimal mark is a comma.
+        let (_, messages) = located("sep=;\nfilename;dc.title\n");
+        assert!(
+            messages[0].contains("the first line is Excel's separator line: delete it"),
+            "{messages:?}"
+        );
+        for header in ["filename;dc.title\n", "filename\tdc.title\n"] {
+            let (_, messages) = located(header);
+            assert!(
+                messages[0].contains("not by commas: save the file as CSV separated by commas"),
+                "{header:?}: {messages:?}"
+            );
+        }
+        let (_, messages) = located("filename,dc.title,colour\n");
+        assert!(messages[0].contains("corpack has no field for it"));
     }
 }
