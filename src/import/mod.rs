@@ -526,15 +526,19 @@ pub(crate) fn name_findings(
 /// lowercased, other runs as `-`, without the extension
 /// (`scans/Page 1.tif` → `scans-page-1`); at most 100 characters. Accents
 /// are dropped (`Café été` → `cafe-ete`), whichever Unicode form the name
-/// is in.
+/// is in, and other scripts transliterated (`заметка` → `zametka`), where
+/// they would leave nothing of the name.
 pub(crate) fn slug_of(file: &str) -> String {
     let stem = match file.rsplit_once('.') {
         Some((stem, extension)) if !extension.contains('/') => stem,
         _ => file,
     };
     let mut slug = String::new();
-    let letters = stem.nfd().filter(|&c| !is_combining_mark(c));
-    for c in letters.flat_map(char::to_lowercase) {
+    let letters: String = stem.nfd().filter(|&c| !is_combining_mark(c)).collect();
+    for c in deunicode::deunicode(&letters)
+        .chars()
+        .flat_map(char::to_lowercase)
+    {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -569,13 +573,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_id_from_a_file_name_drops_accents_in_either_unicode_form() {
+    fn an_id_from_a_file_name_drops_accents_and_transliterates_other_scripts() {
         assert_eq!(slug_of("scans/Page 1.tif"), "scans-page-1");
         assert_eq!(slug_of("Café été.txt"), "cafe-ete");
         let decomposed: String = "naïve café.txt".nfd().collect();
         assert_eq!(slug_of(&decomposed), "naive-cafe");
         assert_eq!(slug_of("naïve café.txt"), "naive-cafe");
-        assert_eq!(slug_of("заметка.txt"), "");
+        assert_eq!(slug_of("objects/заметка2.txt"), "objects-zametka2");
+        assert_eq!(slug_of("Łódź ß.txt"), "lodz-ss");
+        assert_eq!(slug_of("文件.txt"), "wen-jian");
     }
 
     #[cfg(target_os = "linux")]
