@@ -156,6 +156,8 @@ pub fn import_bag(
     };
 
     let name = bag_name(bag);
+    let unread_date =
+        (bag_info.get("Bagging-Date")).filter(|date| date.parse::<IsoDate>().is_err());
     let mut collection = Collection {
         info: options
             .fields
@@ -175,8 +177,14 @@ pub fn import_bag(
                     column: None,
                     field: "collection".into(),
                     message: format!(
-                        "bag-info.txt does not give the collection's {}: pass {them} as {flags}",
-                        missing.join(", ")
+                        "bag-info.txt does not give the collection's {}: pass {them} as {flags}{}",
+                        missing.join(", "),
+                        match unread_date {
+                            Some(date) if missing.contains(&"date (--date)") => format!(
+                                " (its Bagging-Date {date:?} is not a date written YYYY-MM-DD)"
+                            ),
+                            _ => String::new(),
+                        }
                     ),
                 }]))
             })?,

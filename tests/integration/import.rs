@@ -11,7 +11,7 @@ use corpack::digest::Algorithm;
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::rfc8493::write_bag;
+use crate::rfc8493::{retag, write_bag};
 use crate::util::{
     COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, listing, pack, sample_collection, seeds_dir,
     shell, stderr_on_a_terminal, unzip,
@@ -1480,6 +1480,31 @@ fn a_bag_that_does_not_verify_is_not_imported() {
             .stderr(contains("error[collection-refused]").and(contains(finding)));
         assert!(!out.exists(), "{case}: something was written");
     }
+}
+
+#[test]
+fn a_bagging_date_not_written_yyyy_mm_dd_is_said_to_be_why_the_date_is_missing() {
+    let dir = Dir::new();
+    let bag = one_file_bag(&dir);
+    let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    fs::write(
+        bag.join("bag-info.txt"),
+        format!("{info}Bagging-Date: 2020-1-5\n"),
+    )
+    .unwrap();
+    retag(&bag);
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .args(["--license", "CC0-1.0", "--description", "D"])
+        .arg("-o")
+        .arg(dir.join("c"))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "does not give the collection's date (--date): pass it as a flag (its Bagging-Date \
+             \"2020-1-5\" is not a date written YYYY-MM-DD)",
+        ));
 }
 
 #[test]
