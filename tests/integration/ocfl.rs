@@ -854,6 +854,28 @@ fn a_content_directory_set_after_the_first_version_is_e019() {
 }
 
 #[test]
+fn an_inventory_naming_no_algorithm_has_that_error_not_its_sidecar_unexpected() {
+    // Without the algorithm, which sidecar is the inventory's is unknown:
+    // the one there is not also an unexpected file (E001).
+    let dir = Dir::new();
+    let object = two_version_object(&dir);
+    for algorithm in [None, Some("")] {
+        edit_inventory(&object, |inventory| match algorithm {
+            None => drop(inventory.as_object_mut().unwrap().remove("digestAlgorithm")),
+            Some(name) => inventory["digestAlgorithm"] = name.into(),
+        });
+        validators().ocfl_validate(&object).assert_invalid();
+        let (status, codes) = verdict(&object);
+        assert_eq!(status, 1, "{algorithm:?}: {codes:?}");
+        let errors: BTreeSet<&str> = (codes.iter().map(String::as_str))
+            .filter(|code| code.starts_with('E'))
+            .collect();
+        let expected = if algorithm.is_none() { "E036" } else { "E025" };
+        assert_eq!(errors, BTreeSet::from([expected]), "{algorithm:?}");
+    }
+}
+
+#[test]
 fn a_sidecar_of_another_algorithm_in_a_version_directory_is_e015() {
     let dir = Dir::new();
     let object = two_version_object(&dir);

@@ -82,14 +82,21 @@ pub(super) fn check_root_entries(
     algorithm_name: Option<&str>,
     findings: &mut Findings,
 ) {
-    let sidecar = algorithm_name.map(|name| format!("{INVENTORY}.{name}"));
+    let sidecar =
+        (algorithm_name.filter(|name| !name.is_empty())).map(|name| format!("{INVENTORY}.{name}"));
+    let has_inventory = (entries.iter()).any(|e| e.name == INVENTORY && e.kind == Kind::File);
     for entry in entries {
         let name = entry.name.as_str();
         let expected = match entry.kind {
             Kind::File => {
                 name.starts_with(DECLARATION_PREFIX)
                     || name == INVENTORY
-                    || sidecar.as_deref() == Some(name)
+                    // The sidecar of the inventory's algorithm; any when
+                    // the inventory names none it can be (E025 says so).
+                    || match &sidecar {
+                        Some(sidecar) => sidecar == name,
+                        None => has_inventory && name.starts_with("inventory.json."),
+                    }
             }
             Kind::Dir => {
                 if name == "logs" || name == "extensions" {

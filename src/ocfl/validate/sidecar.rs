@@ -18,7 +18,8 @@ pub(super) fn check_sidecar(
     inventory_bytes: &[u8],
     findings: &mut Findings,
 ) -> Result<()> {
-    let Some(name) = algorithm_name else {
+    // No name, or an empty one, names no sidecar (E025, E036 say why).
+    let Some(name) = algorithm_name.filter(|name| !name.is_empty()) else {
         return Ok(());
     };
     let relative = format!("{dir}{INVENTORY}.{name}");
