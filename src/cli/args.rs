@@ -53,9 +53,10 @@ pub enum ImportCommand {
     /// columns; a row whose filename is `objects` describes the
     /// collection). Nothing is written unless every row is good.
     Csv(ImportCsvArgs),
-    /// A collection from a BagIt bag (a directory or a zip) made by another
-    /// tool: bag-info.txt fills the collection, each payload file becomes a
-    /// record to complete.
+    /// A collection from a BagIt bag (a directory or a zip), verified first:
+    /// made by another tool, bag-info.txt fills the collection and each
+    /// payload file becomes a record to complete; a bundle corpack packed
+    /// gives back its records.
     Bag(ImportBagArgs),
 }
 
