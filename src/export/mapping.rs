@@ -114,12 +114,18 @@ pub fn contested_note<'a>(
 ) -> Option<String> {
     let mut parts = Vec::new();
     let aspects: Vec<&str> = contested.aspects.iter().map(aspect_word).collect();
+    // Aspects of another status than contested (check warns of them)
+    // are stated all the same: the record holds them.
     match (contested.status, aspects.is_empty()) {
+        (_, true) => parts.push(format!("Contested status: {}.", contested.status)),
         (Status::Contested, false) => parts.push(format!(
             "Contested status: contested (disputed: {}).",
             aspects.join(", ")
         )),
-        (status, _) => parts.push(format!("Contested status: {status}.")),
+        (status, false) => parts.push(format!(
+            "Contested status: {status} (aspects recorded: {}).",
+            aspects.join(", ")
+        )),
     }
     if let Some(summary) = &contested.summary {
         parts.push(sentence(summary));
@@ -144,7 +150,8 @@ pub fn contested_note<'a>(
         (None, Some(on)) => parts.push(format!("Assessed on {on}.")),
         (None, None) => {}
     }
-    let unassessed_and_silent = contested.status == Status::Unassessed && parts.len() == 1;
+    let unassessed_and_silent =
+        contested.status == Status::Unassessed && parts.len() == 1 && aspects.is_empty();
     (!unassessed_and_silent).then(|| parts.join(" "))
 }
 
@@ -394,5 +401,26 @@ mod tests {
             contested_note(&info, &uncontested, document).unwrap(),
             "Contested status: uncontested."
         );
+        // Aspects recorded on another status are not lost.
+        for (status, said) in [
+            (
+                Status::Unassessed,
+                "Contested status: unassessed (aspects recorded: authenticity).",
+            ),
+            (
+                Status::Uncontested,
+                "Contested status: uncontested (aspects recorded: authenticity).",
+            ),
+        ] {
+            let with_aspects = Contested {
+                status,
+                aspects: vec![Aspect::Authenticity],
+                ..Contested::default()
+            };
+            assert_eq!(
+                contested_note(&info, &with_aspects, document).as_deref(),
+                Some(said)
+            );
+        }
     }
 }
