@@ -20,8 +20,10 @@
 //! | `title` | `dc.title` |
 //! | authors, speakers / editors / translators, transcribers, interviewers | `dc.contributor.author` / `.editor` / `.other`; speakers, translators, transcribers and interviewers also `local.contributor.<role>` |
 //! | `provenance.date` | `dc.date.created`: the plain date, or the start of the span (`193X`: `1930`); the EDTF as written in `dc.coverage.temporal` |
-//! | `origin` | `dc.relation.ispartof` |
-//! | `venue`, `publisher` | `dc.publisher` |
+//! | the collection's `date` | `dc.date.issued`: the copy's, as DataCite's `publicationYear` |
+//! | `origin` | `dc.source` |
+//! | `venue` | `dc.coverage.spatial` |
+//! | `publisher` | `dc.publisher` |
 //! | `context`, `event`, `date_note` | `dc.description` |
 //! | `contested` | `dc.description` (a public note) and `local.provenance.status`, `local.provenance.aspect` |
 //! | `contested.disputed_by` | `dc.relation`: each work's citation (a document of the collection's citation, else its title); `dc.relation.uri`: its DOI's URL, else its URL, and a document of the collection's URN |
@@ -263,8 +265,11 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
         }
         values.push(("coverage", "temporal", date.as_str().to_string()));
     }
+    // The copy's issue date, as DataCite's publicationYear: the
+    // collection's date. DSpace 4 and later set none themselves.
+    values.push(("date", "issued", bundle.collection.info.date.to_string()));
     if let Some(origin) = &provenance.origin {
-        values.push(("relation", "ispartof", place_text(origin)));
+        values.push(("source", "none", place_text(origin)));
     }
     for work in &document.contested.disputed_by {
         let cited = CitedAs::of(&bundle.collection.info, work, |id| bundle.document(id));
@@ -277,7 +282,7 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
         values.push(("publisher", "none", publisher.clone()));
     }
     if let Some(venue) = &provenance.venue {
-        values.push(("publisher", "none", place_text(venue)));
+        values.push(("coverage", "spatial", place_text(venue)));
     }
     if let Some(context) = &provenance.context {
         values.push(("description", "none", context.clone()));
