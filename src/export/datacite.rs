@@ -241,7 +241,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
         }));
     }
     for work in &document.contested.disputed_by {
-        let identifier = DisputingId::of(info, work).map(|id| match id {
+        let identifiers = (DisputingId::all(info, work).into_iter()).map(|id| match id {
             DisputingId::Doi(doi) => (doi.as_str().to_string(), "DOI"),
             DisputingId::Url(url) => (url.to_string(), "URL"),
             DisputingId::Urn(urn) => (urn, "URN"),
@@ -252,7 +252,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
                 .document(id)
                 .map(|d| resource_type_general(d.media_type_or_guess().as_str())),
         };
-        if let Some((identifier, kind)) = identifier {
+        for (identifier, kind) in identifiers {
             let mut relation = json!({
                 "relatedIdentifier": identifier,
                 "relatedIdentifierType": kind,

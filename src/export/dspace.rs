@@ -26,7 +26,7 @@
 //! | `publisher` | `dc.publisher` |
 //! | `context`, `event`, `date_note` | `dc.description` |
 //! | `contested` | `dc.description` (a public note) and `local.provenance.status`, `local.provenance.aspect` |
-//! | `contested.disputed_by` | `dc.relation`: each work's citation (a document of the collection's citation, else its title); `dc.relation.uri`: its DOI's URL, else its URL, and a document of the collection's URN |
+//! | `contested.disputed_by` | `dc.relation`: each work's citation (a document of the collection's citation, else its title); `dc.relation.uri`: its DOI's URL and its URL, and a document of the collection's URN |
 //! | custody: origin, and how the copy came into the bundle | `dcterms.provenance` |
 //! | `language`, `media_type`, size | `dc.language.iso`, `dc.format.mimetype`, `dc.format.extent` |
 //! | `license`, `rights` | `dc.rights.uri`, `dc.rights` |
@@ -274,7 +274,7 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
     for work in &document.contested.disputed_by {
         let cited = CitedAs::of(&bundle.collection.info, work, |id| bundle.document(id));
         values.push(("relation", "none", cited.name));
-        if let Some(uri) = cited.uri {
+        for uri in cited.uris {
             values.push(("relation", "uri", uri));
         }
     }

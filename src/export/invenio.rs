@@ -255,7 +255,7 @@ pub(crate) fn document_record(
         }));
     }
     for work in &document.contested.disputed_by {
-        let identifier = DisputingId::of(info, work).map(|id| match id {
+        let identifiers = (DisputingId::all(info, work).into_iter()).map(|id| match id {
             DisputingId::Doi(doi) => (doi.as_str().to_string(), "doi"),
             DisputingId::Url(url) => (url.to_string(), "url"),
             DisputingId::Urn(urn) => (urn, "urn"),
@@ -264,7 +264,7 @@ pub(crate) fn document_record(
             DisputingWork::Cited(_) => None,
             DisputingWork::Document { id, .. } => bundle.document(id),
         };
-        if let Some((identifier, scheme)) = identifier {
+        for (identifier, scheme) in identifiers {
             let mut relation = json!({
                 "identifier": identifier,
                 "scheme": scheme,

@@ -136,10 +136,8 @@ pub fn contested_note<'a>(
             .iter()
             .map(|work| {
                 let cited = CitedAs::of(info, work, &document);
-                match cited.uri {
-                    Some(uri) => format!("{} <{uri}>", cited.name),
-                    None => cited.name,
-                }
+                let uris = cited.uris.iter().map(|uri| format!(" <{uri}>"));
+                format!("{}{}", cited.name, uris.collect::<String>())
             })
             .collect();
         parts.push(sentence(&format!("Disputed by: {}", works.join("; "))));
@@ -157,14 +155,14 @@ pub fn contested_note<'a>(
 
 /// A disputing work as the repository formats name it: by its citation
 /// (a document of the collection by its citation, else its title, else its
-/// id) and its URI, if it has one (a DOI's URL, else its URL; a document
-/// of the collection's URN).
+/// id) and its URIs (a DOI's URL and its URL; a document of the
+/// collection's URN).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CitedAs {
     /// The citation, trimmed.
     pub name: String,
-    /// The URI that identifies or locates it.
-    pub uri: Option<String>,
+    /// The URIs that identify or locate it, a DOI's first.
+    pub uris: Vec<String>,
 }
 
 impl CitedAs {
@@ -184,12 +182,14 @@ impl CitedAs {
         };
         CitedAs {
             name: name.trim().to_string(),
-            uri: DisputingId::of(info, work).map(DisputingId::uri),
+            uris: (DisputingId::all(info, work).into_iter())
+                .map(DisputingId::uri)
+                .collect(),
         }
     }
 }
 
-/// What identifies a disputing work: its DOI, else its URL; a document of
+/// What identifies a disputing work: its DOI and its URL; a document of
 /// the collection, its URN. A work cited in words alone has none.
 pub enum DisputingId<'a> {
     /// A DOI.
@@ -201,16 +201,14 @@ pub enum DisputingId<'a> {
 }
 
 impl<'a> DisputingId<'a> {
-    /// The identifier of `work`, a work disputing a document of `info`'s
-    /// collection.
-    pub fn of(info: &CollectionInfo, work: &'a DisputingWork) -> Option<DisputingId<'a>> {
+    /// The identifiers of `work`, a work disputing a document of `info`'s
+    /// collection: its DOI, then its URL.
+    pub fn all(info: &CollectionInfo, work: &'a DisputingWork) -> Vec<DisputingId<'a>> {
         match work {
-            DisputingWork::Cited(work) => match (&work.doi, &work.url) {
-                (Some(doi), _) => Some(DisputingId::Doi(doi)),
-                (None, Some(url)) => Some(DisputingId::Url(url)),
-                (None, None) => None,
-            },
-            DisputingWork::Document { id, .. } => Some(DisputingId::Urn(document_urn(info, id))),
+            DisputingWork::Cited(work) => (work.doi.iter().map(DisputingId::Doi))
+                .chain(work.url.iter().map(DisputingId::Url))
+                .collect(),
+            DisputingWork::Document { id, .. } => vec![DisputingId::Urn(document_urn(info, id))],
         }
     }
 
@@ -362,7 +360,7 @@ mod tests {
                     citation: "A. B., Title, 2010".into(),
                     kind: None,
                     doi: Some("10.1000/182".parse().unwrap()),
-                    url: None,
+                    url: Some("https://example.org/title".parse().unwrap()),
                 }),
                 DisputingWork::Cited(CitedWork {
                     citation: "C. D., Other".into(),
@@ -388,7 +386,8 @@ mod tests {
         assert_eq!(
             contested_note(&info, &contested, document).unwrap(),
             "Contested status: contested (disputed: claims, date). Its theses are disputed. \
-             Disputed by: A. B., Title, 2010 <https://doi.org/10.1000/182>; C. D., Other; \
+             Disputed by: A. B., Title, 2010 <https://doi.org/10.1000/182> \
+             <https://example.org/title>; C. D., Other; \
              A rebuttal <urn:corpack:c:rebuttal>; E. F., A letter, 1938 <urn:corpack:c:rebuttal>. \
              Assessed by Ada on 2026-11-20."
         );
