@@ -35,7 +35,7 @@ use serde_json::{Map, Value, json};
 
 use super::mapping::{
     DisputingId, OriginId, PlainDate, collection_urn, contested_note, date_information,
-    document_urn, is_xml_char, origin_id, provenance_note,
+    document_urn, origin_id, provenance_note, xml_compatible_fields,
 };
 use super::records;
 use super::verified::{RepositoryExportReport, VerifiedBundle};
@@ -318,29 +318,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     if !rights.is_empty() {
         record.insert("rightsList".into(), Value::Array(rights));
     }
-    xml_compatible(Value::Object(record))
-}
-
-/// `record` with every character XML 1.0 cannot hold, in every string,
-/// replaced by U+FFFD: DataCite converts the record to XML.
-fn xml_compatible(record: Value) -> Value {
-    match record {
-        Value::String(text) if !text.chars().all(is_xml_char) => Value::String(
-            text.chars()
-                .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
-                .collect(),
-        ),
-        Value::Array(values) => Value::Array(values.into_iter().map(xml_compatible).collect()),
-        Value::Object(fields) => Value::Object(xml_compatible_fields(fields)),
-        other => other,
-    }
-}
-
-/// The fields of an object, each made [`xml_compatible`].
-fn xml_compatible_fields(fields: Map<String, Value>) -> Map<String, Value> {
-    (fields.into_iter())
-        .map(|(key, value)| (key, xml_compatible(value)))
-        .collect()
+    Value::Object(xml_compatible_fields(record))
 }
 
 /// What every record has: the schema version, publisher and year.

@@ -33,7 +33,7 @@ use serde_json::{Map, Value, json};
 
 use super::mapping::{
     DisputingId, OriginId, PlainDate, collection_urn, contested_note, date_information,
-    document_urn, origin_id, provenance_note,
+    document_urn, origin_id, provenance_note, xml_compatible_fields,
 };
 use super::records;
 use super::verified::{RepositoryExportReport, VerifiedBundle};
@@ -117,7 +117,7 @@ pub(crate) fn collection_record(bundle: &VerifiedBundle) -> Record<WithMember<Ve
         })
         .collect();
     let metadata = WithMember {
-        object: metadata,
+        object: xml_compatible_fields(metadata),
         key: "related_identifiers",
         value: (!parts.is_empty()).then_some(parts),
     };
@@ -340,7 +340,7 @@ pub(crate) fn document_record(
     if !rights.is_empty() {
         metadata.insert("rights".into(), Value::Array(rights));
     }
-    record(metadata, held.is_some())
+    record(xml_compatible_fields(metadata), held.is_some())
 }
 
 /// `text`, or, when it is shorter than the three characters InvenioRDM

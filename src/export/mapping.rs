@@ -3,6 +3,7 @@
 //! contested status and provenance said in words.
 
 use chrono::NaiveDate;
+use serde_json::{Map, Value};
 
 use crate::collection::values::{Doi, Slug, WebUrl};
 use crate::collection::{
@@ -303,6 +304,29 @@ pub fn sentence(text: &str) -> String {
     } else {
         format!("{text}.")
     }
+}
+
+/// `record` with every character XML 1.0 cannot hold, in every string,
+/// replaced by U+FFFD: DataCite converts its records to XML, and
+/// InvenioRDM strips control characters from its text as it ingests it.
+pub fn xml_compatible(record: Value) -> Value {
+    match record {
+        Value::String(text) if !text.chars().all(is_xml_char) => Value::String(
+            text.chars()
+                .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
+                .collect(),
+        ),
+        Value::Array(values) => Value::Array(values.into_iter().map(xml_compatible).collect()),
+        Value::Object(fields) => Value::Object(xml_compatible_fields(fields)),
+        other => other,
+    }
+}
+
+/// The fields of an object, each made [`xml_compatible`].
+pub fn xml_compatible_fields(fields: Map<String, Value>) -> Map<String, Value> {
+    (fields.into_iter())
+        .map(|(key, value)| (key, xml_compatible(value)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -328,6 +328,30 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
     assert_eq!(metadata["contributors"][2]["role"]["id"], "datacollector");
 }
 
+#[test]
+fn a_control_character_is_written_u_fffd_in_both_formats() {
+    // DataCite keeps XML, which cannot hold it; InvenioRDM would strip it,
+    // leaving a title of two characters, below its minimum of three.
+    let dir = Dir::new();
+    dir.create(
+        "c/collection.toml",
+        DISPUTED.replace(r#"title = "A claim""#, r#"title = "A\u001bB""#),
+    );
+    dir.create("c/claim.txt", "A claim.\n");
+    dir.create("c/answer.txt", "An answer.\n");
+    let bundle = dir.join("c.zip");
+    pack(&dir.join("c"), &bundle, &[]);
+    let (datacite, invenio) = (dir.join("datacite"), dir.join("invenio"));
+    export("datacite", &bundle, &datacite);
+    export("invenio", &bundle, &invenio);
+    validators().datacite_validate(&[&datacite]).assert_valid();
+    validators().invenio_validate(&[&invenio]).assert_valid();
+    let record = read_json(&datacite.join("documents/claim.json"));
+    assert_eq!(record["titles"][0]["title"], "A\u{FFFD}B");
+    let record = read_json(&invenio.join("documents/claim.json"));
+    assert_eq!(record["metadata"]["title"], "A\u{FFFD}B");
+}
+
 // Any valid collection exports to records both validators accept.
 #[test]
 fn an_origin_written_as_a_url_is_related_as_derived_from() {
