@@ -175,7 +175,7 @@ impl Profile {
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         not_an_object(text, path)?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        let profile: Profile =
+        let mut profile: Profile =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
                 let inner = error.inner();
                 Error::Profile(RecordError {
@@ -186,6 +186,37 @@ impl Profile {
                     message: json_terms(&strip_position(&inner.to_string())),
                 })
             })?;
+        // Text after the object (a stray `}` closing it early) is not JSON,
+        // and the rules in it would be dropped unsaid.
+        deserializer.end().map_err(|error| {
+            Error::Profile(RecordError {
+                file: path.to_path_buf(),
+                line: Some(error.line()),
+                column: Some(error.column()),
+                field: ".".into(),
+                message: "text after the profile's JSON object: is a `}` closing it early?".into(),
+            })
+        })?;
+        // As verify reads a manifest's algorithm from its name.
+        for names in [
+            &mut profile.manifests_required,
+            &mut profile.tag_manifests_required,
+        ] {
+            names
+                .iter_mut()
+                .for_each(|name| *name = normalize_algorithm_name(name));
+        }
+        for names in [
+            profile.manifests_allowed.as_mut(),
+            profile.tag_manifests_allowed.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            names
+                .iter_mut()
+                .for_each(|name| *name = normalize_algorithm_name(name));
+        }
         profile.check_itself().map_err(|(field, message)| {
             let (line, column) = key_place(text, field).unzip();
             Error::Profile(RecordError {
@@ -256,12 +287,10 @@ impl Profile {
         for (field, allowed, required) in patterns {
             let matchers =
                 compile(allowed.as_deref().unwrap_or(&[])).map_err(|message| (field, message))?;
-            // A required directory (`data/src/`) is covered when a file in
-            // it would be allowed, as `data/src/*` allows.
-            let covered = |path: &String| match path.strip_suffix('/') {
-                Some(dir) => matches_any(&matchers, &format!("{dir}/file")),
-                None => matches_any(&matchers, path),
-            };
+            // A required directory (`data/src/`) is covered if some file in
+            // it may be allowed, which no one name can decide (`data/src/b*`
+            // allows some): the bag's files are checked against both lists.
+            let covered = |path: &String| path.ends_with('/') || matches_any(&matchers, path);
             if allowed.is_some()
                 && let Some(missing) = required.iter().find(|path| !covered(path))
             {
@@ -372,10 +401,23 @@ impl Profile {
         for (label, rule) in &self.bag_info {
             let values = values_of(label);
             if rule.required && values.is_empty() {
+                // bagit-profile compares labels with their case, as corpack
+                // does; RFC 8493 reads reserved ones without it, as verify
+                // does, so a label written otherwise is named.
+                let otherwise = (bag_info.elements.iter())
+                    .find(|(written, _)| written.eq_ignore_ascii_case(label))
+                    .map(|(written, _)| {
+                        format!(
+                            " (the bag writes it {written:?}; labels are compared with their case)"
+                        )
+                    });
                 findings.push(error(
                     Code::ProfileBagInfoMissing,
                     path,
-                    format!("{label} is required by the profile and absent"),
+                    format!(
+                        "{label} is required by the profile and absent{}",
+                        otherwise.unwrap_or_default()
+                    ),
                 ));
             }
             if !rule.repeatable && values.len() > 1 {
@@ -453,10 +495,15 @@ impl Profile {
                     findings.push(error(
                         not_allowed_code,
                         *path,
-                        format!(
-                            "the profile allows only {} {kind}s, not {algorithm}",
-                            allowed.join(", ")
-                        ),
+                        match allowed.as_slice() {
+                            [] => format!(
+                                "the profile allows no {kind}, and this is a {algorithm} one"
+                            ),
+                            _ => format!(
+                                "the profile allows only {} {kind}s, not {algorithm}",
+                                allowed.join(", ")
+                            ),
+                        },
                     ));
                 }
             }
@@ -609,11 +656,39 @@ fn compile(patterns: &[String]) -> std::result::Result<Vec<GlobMatcher>, String>
     patterns
         .iter()
         .map(|pattern| {
-            Glob::new(pattern)
+            Glob::new(&fnmatch_pattern(pattern))
                 .map(|glob| glob.compile_matcher())
                 .map_err(|e| format!("pattern {pattern:?} is not a glob: {e}"))
         })
         .collect()
+}
+
+/// Whether a `]` closes the class whose text follows a `[`: the class's
+/// first character (after an optional `!`) is a member, even a `]`.
+fn class_closes(class: &str) -> bool {
+    let class = class.strip_prefix('!').unwrap_or(class);
+    let mut members = class.chars();
+    members.next().is_some() && members.as_str().contains(']')
+}
+
+/// `pattern` as globset reads Python's `fnmatch`, which bagit-profile
+/// uses: braces are plain characters (glob(7) has no alternation), and a
+/// `[` that no `]` closes is one too.
+fn fnmatch_pattern(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                out.extend(chars.next().map(|(_, escaped)| escaped));
+            }
+            '{' | '}' => out.push_str(if c == '{' { "[{]" } else { "[}]" }),
+            '[' if !class_closes(&pattern[at + c.len_utf8()..]) => out.push_str("[[]"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn matches_any(matchers: &[GlobMatcher], path: &str) -> bool {
@@ -798,7 +873,7 @@ mod tests {
                 "Fetch.txt-Required",
             ),
             (r#"{"Serialization": "required"}"#, "Accept-Serialization"),
-            (r#"{"Tag-Files-Allowed": ["a[b"]}"#, "Tag-Files-Allowed"),
+            (r#"{"Tag-Files-Allowed": ["a[z-a]"]}"#, "Tag-Files-Allowed"),
         ] {
             let error = profile(extra).unwrap_err().to_string();
             // At the member, when the profile has it.
@@ -933,6 +1008,75 @@ mod tests {
             findings[0].message,
             "the profile allows only sha512 payload manifests, not sha256"
         );
+    }
+
+    #[test]
+    fn profile_algorithm_names_are_normalized_as_the_bag_s() {
+        // A profile may write `SHA-256`, as RFC 8493 §2.4's common names.
+        let rules = r#"{"Manifests-Required": ["SHA-256"], "Manifests-Allowed": ["SHA-256"]}"#;
+        let (_dir, store) = bag(&[BAGIT, INFO, ("manifest-sha256.txt", "")]);
+        assert_eq!(profile(rules).unwrap().check(&store), []);
+        let findings = profile(r#"{"Manifests-Allowed": []}"#)
+            .unwrap()
+            .check(&store);
+        assert_eq!(
+            findings[0].message,
+            "the profile allows no payload manifest, and this is a sha256 one"
+        );
+    }
+
+    #[test]
+    fn text_after_the_profile_s_object_is_an_error_at_its_place() {
+        let text = format!("{}\n}}, \"Allow-Fetch.txt\": false}}", MINIMAL.trim());
+        let Err(Error::Profile(error)) = Profile::parse(&text, Path::new("p.json")) else {
+            panic!("a profile with text after it was read");
+        };
+        assert_eq!((error.line, error.column), (Some(10), Some(1)));
+        assert!(
+            error
+                .message
+                .contains("text after the profile's JSON object")
+        );
+    }
+
+    #[test]
+    fn patterns_are_read_as_fnmatch_reads_them() {
+        // No alternation: braces are characters; a `[` no `]` closes is one.
+        for (pattern, path, matches) in [
+            ("{draft}.txt", "{draft}.txt", true),
+            ("{a,b}.txt", "a.txt", false),
+            ("meta/[a", "meta/[a", true),
+            ("meta/[ab].txt", "meta/b.txt", true),
+            ("meta/[]].txt", "meta/].txt", true),
+            ("meta/[!]].txt", "meta/a.txt", true),
+            ("meta/\\{x", "meta/{x", true),
+        ] {
+            let matchers = compile(&[pattern.to_string()]).unwrap();
+            assert_eq!(matches_any(&matchers, path), matches, "{pattern} {path}");
+        }
+    }
+
+    #[test]
+    fn a_required_label_written_in_another_case_is_named() {
+        let rules = r#"{"Bag-Info": {"Contact-Name": {"required": true}}}"#;
+        let info = (INFO.0, format!("{}contact-name: Ada\n", INFO.1));
+        let (_dir, store) = bag(&[BAGIT, (info.0, &info.1)]);
+        let findings = profile(rules).unwrap().check(&store);
+        assert_eq!(
+            findings[0].message,
+            "Contact-Name is required by the profile and absent (the bag writes it \
+             \"contact-name\"; labels are compared with their case)"
+        );
+    }
+
+    #[test]
+    fn a_required_payload_directory_is_left_to_the_bag_s_files() {
+        // No one name decides whether `data/docs/b*` allows some file of
+        // `data/docs/`: the profile is not refused for it.
+        let rules = r#"{"Payload-Files-Required": ["data/docs/"],
+            "Payload-Files-Allowed": ["data/docs/b*"]}"#;
+        let (_dir, store) = bag(&[BAGIT, INFO, ("data/docs/b.txt", "b")]);
+        assert_eq!(profile(rules).unwrap().check(&store), []);
     }
 
     #[test]
