@@ -328,24 +328,30 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
     assert_eq!(metadata["contributors"][2]["role"]["id"], "datacollector");
 }
 
+/// `toml`, a variant of [`DISPUTED`], packed from `dir/name` and exported
+/// to DataCite and InvenioRDM records both validators accept: where.
+fn disputed_exports(dir: &Dir, name: &str, toml: &str) -> (PathBuf, PathBuf) {
+    dir.create(&format!("{name}/collection.toml"), toml);
+    dir.create(&format!("{name}/claim.txt"), "A claim.\n");
+    dir.create(&format!("{name}/answer.txt"), "An answer.\n");
+    let bundle = dir.join(&format!("{name}.zip"));
+    pack(&dir.join(name), &bundle, &[]);
+    let datacite = dir.join(&format!("{name}-datacite"));
+    let invenio = dir.join(&format!("{name}-invenio"));
+    export("datacite", &bundle, &datacite);
+    export("invenio", &bundle, &invenio);
+    validators().datacite_validate(&[&datacite]).assert_valid();
+    validators().invenio_validate(&[&invenio]).assert_valid();
+    (datacite, invenio)
+}
+
 #[test]
 fn a_control_character_is_written_u_fffd_in_both_formats() {
     // DataCite keeps XML, which cannot hold it; InvenioRDM would strip it,
     // leaving a title of two characters, below its minimum of three.
     let dir = Dir::new();
-    dir.create(
-        "c/collection.toml",
-        DISPUTED.replace(r#"title = "A claim""#, r#"title = "A\u001bB""#),
-    );
-    dir.create("c/claim.txt", "A claim.\n");
-    dir.create("c/answer.txt", "An answer.\n");
-    let bundle = dir.join("c.zip");
-    pack(&dir.join("c"), &bundle, &[]);
-    let (datacite, invenio) = (dir.join("datacite"), dir.join("invenio"));
-    export("datacite", &bundle, &datacite);
-    export("invenio", &bundle, &invenio);
-    validators().datacite_validate(&[&datacite]).assert_valid();
-    validators().invenio_validate(&[&invenio]).assert_valid();
+    let toml = DISPUTED.replace(r#"title = "A claim""#, r#"title = "A\u001bB""#);
+    let (datacite, invenio) = disputed_exports(&dir, "c", &toml);
     let record = read_json(&datacite.join("documents/claim.json"));
     assert_eq!(record["titles"][0]["title"], "A\u{FFFD}B");
     let record = read_json(&invenio.join("documents/claim.json"));
@@ -356,22 +362,11 @@ fn a_control_character_is_written_u_fffd_in_both_formats() {
 #[test]
 fn an_origin_written_as_a_url_is_related_as_derived_from() {
     let dir = Dir::new();
-    dir.create(
-        "origin/collection.toml",
-        DISPUTED.replace(
-            r#"origin = { name = "Example archive", url = "https://example.org/archive" }"#,
-            r#"origin = "https://example.org/archive/item-1""#,
-        ),
+    let toml = DISPUTED.replace(
+        r#"origin = { name = "Example archive", url = "https://example.org/archive" }"#,
+        r#"origin = "https://example.org/archive/item-1""#,
     );
-    dir.create("origin/claim.txt", "A claim.\n");
-    dir.create("origin/answer.txt", "An answer.\n");
-    let bundle = dir.join("origin.zip");
-    pack(&dir.join("origin"), &bundle, &[]);
-    let (datacite, invenio) = (dir.join("datacite"), dir.join("invenio"));
-    export("datacite", &bundle, &datacite);
-    export("invenio", &bundle, &invenio);
-    validators().datacite_validate(&[&datacite]).assert_valid();
-    validators().invenio_validate(&[&invenio]).assert_valid();
+    let (datacite, invenio) = disputed_exports(&dir, "origin", &toml);
     // The crate links it as a URL ({"@id": URL}); so do the records.
     let record = read_json(&datacite.join("documents/claim.json"));
     assert_eq!(
