@@ -911,6 +911,21 @@ fn a_sidecar_of_another_algorithm_in_a_version_directory_is_e015() {
 }
 
 #[test]
+fn a_link_in_a_version_directory_is_e090() {
+    // As in the object root and the content directories: an object holds
+    // only regular files and directories.
+    let dir = Dir::new();
+    let object = two_version_object(&dir);
+    let sidecar = object.join("v1/inventory.json.sha512");
+    fs::rename(&sidecar, dir.join("sidecar")).unwrap();
+    std::os::unix::fs::symlink(dir.join("sidecar"), &sidecar).unwrap();
+    let (status, codes) = verdict(&object);
+    assert_eq!(status, 1, "{codes:?}");
+    assert!(codes.contains("E090"), "{codes:?}");
+    assert!(!codes.contains("E015"), "{codes:?}");
+}
+
+#[test]
 fn an_invalid_object_gets_no_version() {
     let dir = Dir::new();
     let collection = sample_collection(&dir, "c");

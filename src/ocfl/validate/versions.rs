@@ -76,6 +76,11 @@ impl Object<'_> {
                             "a directory other than the content directory `{content_directory}` (ignored)"
                         ),
                     ),
+                    Kind::Other => findings.add(
+                        OcflCode::E090,
+                        &path,
+                        "a link or special file in a version directory",
+                    ),
                     Kind::File if entry.name == INVENTORY => {}
                     // The sidecar of the inventory's algorithm; any when
                     // that is not known (E058, E061 say what is wrong).
