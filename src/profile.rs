@@ -197,6 +197,17 @@ impl Profile {
                 message: "text after the profile's JSON object: is a `}` closing it early?".into(),
             })
         })?;
+        // A path written `./meta/a.txt` is the bag's `meta/a.txt`.
+        for paths in [
+            &mut profile.tag_files_required,
+            &mut profile.payload_files_required,
+        ] {
+            for path in paths.iter_mut() {
+                if let Some(relative) = path.strip_prefix("./") {
+                    *path = relative.to_string();
+                }
+            }
+        }
         // As verify reads a manifest's algorithm from its name.
         for names in [
             &mut profile.manifests_required,
@@ -540,10 +551,16 @@ impl Profile {
                 findings.push(error(
                     Code::ProfileTagFileNotAllowed,
                     file.path.as_str(),
-                    format!(
-                        "this tag file matches none of the profile's Tag-Files-Allowed ({})",
-                        allowed.join(", ")
-                    ),
+                    match allowed.as_slice() {
+                        [] => {
+                            "the profile's Tag-Files-Allowed is empty: it allows no tag file here"
+                                .into()
+                        }
+                        _ => format!(
+                            "this tag file matches none of the profile's Tag-Files-Allowed ({})",
+                            allowed.join(", ")
+                        ),
+                    },
                 ));
             }
         }
@@ -608,10 +625,13 @@ impl Profile {
                 findings.push(error(
                     Code::ProfilePayloadFileNotAllowed,
                     file.path.as_str(),
-                    format!(
-                        "this payload file matches none of the profile's Payload-Files-Allowed ({})",
-                        allowed.join(", ")
-                    ),
+                    match allowed.as_slice() {
+                        [] => "the profile's Payload-Files-Allowed is empty: it allows no payload file here".into(),
+                        _ => format!(
+                            "this payload file matches none of the profile's Payload-Files-Allowed ({})",
+                            allowed.join(", ")
+                        ),
+                    },
                 ));
             }
         }
@@ -1066,6 +1086,20 @@ mod tests {
             findings[0].message,
             "Contact-Name is required by the profile and absent (the bag writes it \
              \"contact-name\"; labels are compared with their case)"
+        );
+    }
+
+    #[test]
+    fn a_required_path_may_start_with_dot_slash_and_an_empty_list_says_so() {
+        let (_dir, store) = bag(&[BAGIT, INFO, ("meta/a.txt", "a")]);
+        let rules = r#"{"Tag-Files-Required": ["./meta/a.txt"]}"#;
+        assert_eq!(profile(rules).unwrap().check(&store), []);
+        let findings = profile(r#"{"Tag-Files-Allowed": []}"#)
+            .unwrap()
+            .check(&store);
+        assert_eq!(
+            findings[0].message,
+            "the profile's Tag-Files-Allowed is empty: it allows no tag file here"
         );
     }
 
