@@ -138,8 +138,9 @@ pub fn doi() -> impl Strategy<Value = Doi> {
 
 /// Puts `authors` in the order an RO-Crate gives them back: by the
 /// schema.org property each role is linked by (author and speaker,
-/// editor, translator, then transcriber and interviewer), each person in
-/// the order first named in it, a person named in several roles by role.
+/// editor, translator, then transcriber and interviewer); within one, the
+/// roles' lists merged, each next person the one the property names first
+/// (where first named), a person named in several roles by role.
 fn in_crate_order(authors: &mut [Author]) {
     let property = |role: Role| match role {
         Role::Author | Role::Speaker => 0,
@@ -150,20 +151,28 @@ fn in_crate_order(authors: &mut [Author]) {
     let same_agent = |a: &Author, b: &Author| {
         (&a.name, a.kind, &a.orcid, &a.wikidata) == (&b.name, b.kind, &b.orcid, &b.wikidata)
     };
-    let first_named: Vec<usize> = (authors.iter())
-        .map(|a| {
-            (authors.iter())
-                .position(|b| property(a.role) == property(b.role) && same_agent(a, b))
-                .expect("itself")
-        })
-        .collect();
-    let mut ranked: Vec<_> = (authors.iter().cloned().zip(first_named))
-        .map(|(author, first)| ((property(author.role), first, author.role), author))
-        .collect();
-    ranked.sort_by_key(|(rank, _)| *rank);
-    for (slot, (_, author)) in authors.iter_mut().zip(ranked) {
-        *slot = author;
+    let mut ordered = Vec::new();
+    for linked_by in 0..4 {
+        let group: Vec<&Author> = (authors.iter())
+            .filter(|a| property(a.role) == linked_by)
+            .collect();
+        let named_at = |a: &Author| group.iter().position(|b| same_agent(a, b));
+        let mut waiting: Vec<(Role, Vec<&Author>)> = Vec::new();
+        for author in &group {
+            match waiting.iter_mut().find(|(role, _)| *role == author.role) {
+                Some((_, people)) => people.push(author),
+                None => waiting.push((author.role, vec![author])),
+            }
+        }
+        waiting.sort_by_key(|(role, _)| *role);
+        while let Some((_, _, at)) = (waiting.iter().enumerate())
+            .filter_map(|(at, (role, people))| people.first().map(|a| (named_at(a), *role, at)))
+            .min()
+        {
+            ordered.push(waiting[at].1.remove(0).clone());
+        }
     }
+    authors.clone_from_slice(&ordered);
 }
 
 /// A person, with or without an ORCID iD, or an organization, which has

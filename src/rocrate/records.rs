@@ -11,13 +11,15 @@
 //! - a document's people come in the order of the schema.org properties
 //!   that link them (`author` for authors and speakers, `editor`,
 //!   `translator`, `contributor` for transcribers and interviewers), each
-//!   property's people in record order, and a person with several roles
-//!   in one property in the order of [`Role`].
+//!   property's people in record order, each role's always; of a person
+//!   with two roles linked by one property, only the first place is
+//!   known, and the roles follow [`Role`]'s order there.
 //!
 //! And it states what the crate states: a document's media type (given or
 //! guessed from its file name when packed) and, for a held document, the
 //! SHA-256 of the bytes (which any declared one matched).
 
+use std::collections::VecDeque;
 use std::str::FromStr;
 
 use serde_json::{Map, Value};
@@ -204,44 +206,10 @@ impl Reader<'_> {
     }
 
     fn provenance(&self, entity: &Entity) -> Result<Provenance, String> {
-        // Each role's relator lists its people; the schema.org property
-        // the role is linked by too (`contributor` for transcribers and
-        // interviewers alike) gives the order they were written in.
         let mut authors = Vec::new();
-        for role in Role::iter() {
-            let property = role_property(role);
-            let property_rank = PEOPLE_PROPERTIES.iter().position(|p| *p == property);
-            let written = ids(entity, property);
-            for agent in self.linked(entity, relator_property(role))? {
-                let agent_id = entity_id(&agent);
-                let rank = (property_rank, written.iter().position(|id| *id == agent_id));
-                let kind = if has_type(&agent, "Organization") {
-                    AuthorType::Organization
-                } else {
-                    AuthorType::Person
-                };
-                let orcid = match agent_id.strip_prefix("https://orcid.org/") {
-                    Some(_) if kind == AuthorType::Organization => {
-                        return Err(format!(
-                            "{agent_id:?} is an Organization, and an ORCID iD identifies a person"
-                        ));
-                    }
-                    Some(_) => Some(Orcid::from_str(agent_id)?),
-                    None => None,
-                };
-                let same_as = same_as(&agent)?;
-                let author = Author {
-                    name: required(&agent, "name")?.to_string(),
-                    kind,
-                    role,
-                    orcid,
-                    wikidata: same_as.wikidata,
-                };
-                authors.push((rank, author));
-            }
+        for property in PEOPLE_PROPERTIES {
+            authors.extend(self.people_linked_by(entity, property)?);
         }
-        authors.sort_by_key(|(rank, _)| *rank);
-        let mut authors: Vec<Author> = authors.into_iter().map(|(_, author)| author).collect();
         let origin = match values(entity, "isBasedOn").as_slice() {
             [] => None,
             [Value::String(origin)] => Some(Place::from_name(origin.clone())),
@@ -259,7 +227,7 @@ impl Reader<'_> {
             }
             _ => return Err("isBasedOn has several values".into()),
         };
-        // Collected in place, the list keeps the ranked list's room.
+        // Extended a property at a time, the list may hold spare room.
         authors.shrink_to_fit();
         Ok(Provenance {
             authors,
@@ -274,6 +242,34 @@ impl Reader<'_> {
             publisher: self.linked_name(entity, "publisher")?,
             context: text(entity, "description").map(str::to_string),
         })
+    }
+
+    /// The people `property` links, in the order they were written: each
+    /// role it stands for lists its people in order (its MARC relator),
+    /// and the property lists them in the order each was first named, so
+    /// the roles' lists are merged taking first the person it names
+    /// first; a person of two roles there, by role.
+    fn people_linked_by(&self, entity: &Entity, property: &str) -> Result<Vec<Author>, String> {
+        let written = ids(entity, property);
+        let named_at = |agent: &Entity| {
+            let id = entity_id(agent);
+            written.iter().position(|w| *w == id).unwrap_or(usize::MAX)
+        };
+        let mut roles = Vec::new();
+        for role in Role::iter().filter(|role| role_property(*role) == property) {
+            let people: VecDeque<Entity> = self.linked(entity, relator_property(role))?.into();
+            roles.push((role, people));
+        }
+        let mut people = Vec::new();
+        while let Some((_, next)) = (roles.iter().enumerate())
+            .filter_map(|(at, (_, people))| people.front().map(|agent| (named_at(agent), at)))
+            .min()
+        {
+            let (role, waiting) = &mut roles[next];
+            let agent = waiting.pop_front().expect("a person was first in line");
+            people.push(author(&agent, *role)?);
+        }
+        Ok(people)
     }
 
     /// The document's licence; `None` when it links to the statement that
@@ -325,6 +321,32 @@ impl Reader<'_> {
         contested.assessed_on = optional(&review, "datePublished")?;
         Ok(contested)
     }
+}
+
+/// The author `agent` is, in `role`.
+fn author(agent: &Entity, role: Role) -> Result<Author, String> {
+    let agent_id = entity_id(agent);
+    let kind = if has_type(agent, "Organization") {
+        AuthorType::Organization
+    } else {
+        AuthorType::Person
+    };
+    let orcid = match agent_id.strip_prefix("https://orcid.org/") {
+        Some(_) if kind == AuthorType::Organization => {
+            return Err(format!(
+                "{agent_id:?} is an Organization, and an ORCID iD identifies a person"
+            ));
+        }
+        Some(_) => Some(Orcid::from_str(agent_id)?),
+        None => None,
+    };
+    Ok(Author {
+        name: required(agent, "name")?.to_string(),
+        kind,
+        role,
+        orcid,
+        wikidata: same_as(agent)?.wikidata,
+    })
 }
 
 /// The Wikidata and GeoNames ids among an entity's `sameAs` links.
@@ -496,10 +518,25 @@ authors = [
     { name = "Transcriber", role = "transcriber" },
     { name = "Editor", role = "editor" },
 ]
+
+[[document]]
+id = "twice"
+title = "One person in two roles"
+file = "twice.txt"
+media_type = "text/plain"
+[document.provenance]
+authors = [
+    { name = "Ann", role = "speaker" },
+    { name = "Bob" },
+    { name = "Ann" },
+    { name = "Cy", role = "transcriber" },
+    { name = "Di", role = "interviewer" },
+    { name = "Cy", role = "interviewer" },
+]
 "#;
         let loaded = crate::collection::parse(toml, Path::new("."), Path::new("c.toml"));
         let mut collection = loaded.unwrap().to_collection().unwrap();
-        let packed = packed(&mut collection, &[false]);
+        let packed = packed(&mut collection, &[false, false]);
         let json = metadata_json(&collection.info, &packed).unwrap();
         let read = read_collection(&json).unwrap();
         let names: Vec<&str> = (read.documents[0].provenance.authors.iter())
@@ -508,6 +545,16 @@ authors = [
         assert_eq!(
             names,
             ["Speaker", "Writer", "Editor", "Interviewer", "Transcriber"]
+        );
+        // Each role's people keep their order, and so do the roles' lists
+        // merged where the property names each person first.
+        let twice = &collection
+            .documents
+            .iter()
+            .find(|d| d.id.as_str() == "twice");
+        assert_eq!(
+            read.documents[1].provenance.authors,
+            twice.unwrap().provenance.authors
         );
     }
 
