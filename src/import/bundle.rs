@@ -14,20 +14,25 @@ use super::bag::BagImportOptions;
 use super::{ImportReport, IncomingFile, Source, name_findings, write_collection};
 use crate::bagit::tagfile::TagFile;
 use crate::bundle::ROCRATE_METADATA;
-use crate::bundle::reader::BagStore;
+use crate::bundle::reader::{self, BagStore};
+use crate::collection::validate::rule_errors;
 use crate::error::{Error, Result};
 use crate::export::verified::{self, Opened, VerifiedBundle};
 use crate::finding::Severity;
 use crate::names::NamePolicy;
 use crate::progress::Progress;
+use crate::rocrate;
 
 /// Whether the bag in `store` is a bundle corpack packed: its
 /// `bag-info.txt` names corpack as the software that made it, and its
-/// payload has an RO-Crate.
+/// payload has an RO-Crate corpack wrote (one of another tool's, in a bag
+/// that says corpack made it, is imported as any other bag).
 pub(super) fn is_corpack_bundle(store: &dyn BagStore, bag_info: &TagFile) -> bool {
     let made_by_corpack =
         (bag_info.get_all("Bag-Software-Agent")).any(|agent| agent.starts_with("corpack "));
-    made_by_corpack && store.contains(ROCRATE_METADATA)
+    made_by_corpack
+        && store.contains(ROCRATE_METADATA)
+        && reader::parse_with(store, ROCRATE_METADATA, rocrate::written_by_corpack).unwrap_or(false)
 }
 
 /// Imports the bundle at `bundle` into `dir` as its records.
@@ -59,6 +64,12 @@ pub(super) fn import_bundle(
     collection.info = fields
         .into_info()
         .expect("the bundle's fields are all there");
+    // The flags' values are held to the records' rules, as the bundle's
+    // were when it was packed.
+    if let Some(error) = rule_errors(&collection).first() {
+        let message = format!("{}: {}", error.field, error.message);
+        return Err(Error::unreadable(bundle, message));
+    }
     let policy = NamePolicy::allowing(&options.allow);
     let names: Vec<_> = (name_findings(&collection.documents, "", &policy).into_iter())
         .map(|(_, finding)| finding)

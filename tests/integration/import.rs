@@ -1193,16 +1193,24 @@ fn a_bundle_imports_as_its_records_and_packs_again_the_same() {
             "{name}: packed again, not the same bundle"
         );
     }
-    // The flags win over the bundle's fields.
-    corpack()
-        .args(["import", "bag"])
-        .arg(&bundle)
-        .arg("-o")
-        .arg(dir.join("retitled"))
-        .args(["--title", "Another title"])
-        .assert()
-        .success();
+    // The flags win over the bundle's fields, held to the records' rules.
+    let retitle = |title: &str| {
+        let out = dir.join("retitled");
+        let _ = fs::remove_dir_all(&out);
+        let mut command = corpack();
+        command
+            .args(["import", "bag"])
+            .arg(&bundle)
+            .arg("-o")
+            .arg(&out);
+        command.args(["--title", title]).assert()
+    };
+    retitle("Another title").success();
     assert_eq!(load(&dir.join("retitled")).info.title, "Another title");
+    retitle(" x")
+        .code(2)
+        .stderr(contains("title: \" x\" starts or ends with white space"));
+    assert!(!dir.join("retitled").exists());
 
     fs::write(bag.join("data/documents/reading-list.csv"), "changed\n").unwrap();
     corpack()
@@ -1480,6 +1488,41 @@ fn a_bag_that_does_not_verify_is_not_imported() {
             .stderr(contains("error[collection-refused]").and(contains(finding)));
         assert!(!out.exists(), "{case}: something was written");
     }
+}
+
+#[test]
+fn a_bag_that_says_corpack_made_it_with_another_tool_s_crate_is_any_bag() {
+    // Only a crate corpack wrote (its @context defines corpack's terms)
+    // holds records to import; the payload files of this one are records
+    // to complete, the crate among them.
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    let crate_json = r#"{"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": [
+        {"@id": "ro-crate-metadata.json", "@type": "CreativeWork", "about": {"@id": "./"},
+         "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"}},
+        {"@id": "./", "@type": "Dataset", "name": "x", "description": "y",
+         "datePublished": "2020-01-01", "license": "CC-BY-4.0", "hasPart": [{"@id": "a.txt"}]},
+        {"@id": "a.txt", "@type": "File", "name": "A"}]}"#;
+    let files: &[(&str, &[u8])] = &[
+        ("data/a.txt", b"alpha\n"),
+        ("data/ro-crate-metadata.json", crate_json.as_bytes()),
+    ];
+    write_bag(&bag, "1.0", files, &[Algorithm::Sha256]);
+    let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    let agent = "Bag-Software-Agent: corpack 0.1.0 <https://example.org>";
+    fs::write(bag.join("bag-info.txt"), format!("{agent}\n{info}")).unwrap();
+    retag(&bag);
+    let out = dir.join("c");
+    import_bag(&bag, &out)
+        .success()
+        .stdout(contains("imported 3 documents"));
+    let files: Vec<String> = (load(&out).documents.iter())
+        .map(|d| d.file.to_string())
+        .collect();
+    assert_eq!(
+        files,
+        ["a.txt", "ro-crate-metadata.json", "source-bag/bag-info.txt"]
+    );
 }
 
 #[test]

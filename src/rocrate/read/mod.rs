@@ -27,6 +27,20 @@ use self::walk::Walk;
 use super::graph::Invalid;
 use crate::collection::{Aspect, Status};
 
+/// Whether the crate `json` streams is one corpack wrote: its `@context`
+/// defines corpack's terms, as every crate corpack writes does (verify
+/// judges the records of such a crate only). The rest is skipped unread.
+pub fn written_by_corpack(json: &mut dyn Read) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Context {
+        #[serde(rename = "@context")]
+        context: Option<serde_json::Value>,
+    }
+    let json = io::BufReader::with_capacity(1 << 16, json);
+    serde_json::from_reader::<_, Context>(json)
+        .is_ok_and(|crate_json| documents::uses_corpack_terms(crate_json.context.as_ref()))
+}
+
 /// What an RO-Crate holds and describes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CrateSummary {
