@@ -21,7 +21,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use globset::{Glob, GlobMatcher};
+use globset::{GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 
 use crate::bagit::manifest::{ManifestFileName, normalize_algorithm_name};
@@ -676,39 +676,68 @@ fn compile(patterns: &[String]) -> std::result::Result<Vec<GlobMatcher>, String>
     patterns
         .iter()
         .map(|pattern| {
-            Glob::new(&fnmatch_pattern(pattern))
+            GlobBuilder::new(&fnmatch_pattern(pattern))
+                .backslash_escape(false)
+                .build()
                 .map(|glob| glob.compile_matcher())
                 .map_err(|e| format!("pattern {pattern:?} is not a glob: {e}"))
         })
         .collect()
 }
 
-/// Whether a `]` closes the class whose text follows a `[`: the class's
-/// first character (after an optional `!`) is a member, even a `]`.
-fn class_closes(class: &str) -> bool {
-    let class = class.strip_prefix('!').unwrap_or(class);
-    let mut members = class.chars();
-    members.next().is_some() && members.as_str().contains(']')
-}
-
 /// `pattern` as globset reads Python's `fnmatch`, which bagit-profile
-/// uses: braces are plain characters (glob(7) has no alternation), and a
-/// `[` that no `]` closes is one too.
+/// uses: braces are characters (glob(7) has no alternation), so is a
+/// backslash (no escapes) and a `[` that no `]` closes; a run of `*` is one
+/// `*` (`**/x` needs a `/`); in a class, `!` negates and a `^` first is a
+/// member. Compiled without backslash escapes (see [`compile`]).
 fn fnmatch_pattern(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    let mut rest = pattern;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
         match c {
-            '\\' => {
-                out.push(c);
-                out.extend(chars.next().map(|(_, escaped)| escaped));
+            '*' => {
+                out.push('*');
+                rest = rest.trim_start_matches('*');
             }
-            '{' | '}' => out.push_str(if c == '{' { "[{]" } else { "[}]" }),
-            '[' if !class_closes(&pattern[at + c.len_utf8()..]) => out.push_str("[[]"),
+            '{' => out.push_str("[{]"),
+            '}' => out.push_str("[}]"),
+            '[' => match class_end(rest) {
+                Some(end) => {
+                    out.push_str(&fnmatch_class(&rest[..end]));
+                    rest = &rest[end + 1..];
+                }
+                None => out.push_str("[[]"),
+            },
             _ => out.push(c),
         }
     }
     out
+}
+
+/// Where the `]` that closes a class is in `class`, the text after its
+/// `[`: the first member (after an optional `!`) is one even if a `]`.
+fn class_end(class: &str) -> Option<usize> {
+    let negation = usize::from(class.starts_with('!'));
+    let mut members = class[negation..].char_indices();
+    members.next()?;
+    let (at, _) = members.find(|(_, c)| *c == ']')?;
+    Some(negation + at)
+}
+
+/// A class of `fnmatch`, its members `body`, as globset reads it: a `^`
+/// first, a member to fnmatch, is moved last, where globset takes it as
+/// one too.
+fn fnmatch_class(body: &str) -> String {
+    let (negation, members) = match body.strip_prefix('!') {
+        Some(members) => ("!", members),
+        None => ("", body),
+    };
+    match members.strip_prefix('^') {
+        Some("") if negation.is_empty() => "^".into(),
+        Some(others) => format!("[{negation}{others}^]"),
+        None => format!("[{negation}{members}]"),
+    }
 }
 
 fn matches_any(matchers: &[GlobMatcher], path: &str) -> bool {
@@ -1069,7 +1098,24 @@ mod tests {
             ("meta/[ab].txt", "meta/b.txt", true),
             ("meta/[]].txt", "meta/].txt", true),
             ("meta/[!]].txt", "meta/a.txt", true),
-            ("meta/\\{x", "meta/{x", true),
+            ("meta/[!]].txt", "meta/].txt", false),
+            // A class is copied whole: `[` and braces in it are members.
+            ("meta/[[].txt", "meta/[.txt", true),
+            ("meta/[{}].txt", "meta/{.txt", true),
+            ("meta/[{}].txt", "meta/{}].txt", false),
+            // No escapes: a backslash is a character.
+            ("meta/\\{x", "meta/\\{x", true),
+            ("meta/\\{x", "meta/{x", false),
+            ("meta\\", "meta\\", true),
+            // `^` first in a class is a member, not a negation.
+            ("[^a]", "^", true),
+            ("[^a]", "a", true),
+            ("[^a]", "b", false),
+            ("[^]", "^", true),
+            // `*` matches `/`, and `**` is `*`: `**/x` needs a `/`.
+            ("**/x", "a/b/x", true),
+            ("**/x", "x", false),
+            ("a*", "a/b", true),
         ] {
             let matchers = compile(&[pattern.to_string()]).unwrap();
             assert_eq!(matches_any(&matchers, path), matches, "{pattern} {path}");
