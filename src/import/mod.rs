@@ -410,8 +410,11 @@ pub(crate) fn write_collection(
             continue;
         }
         let id = document.id.to_string();
-        match document.sha256 {
-            Some(_) => report.not_held.push(id),
+        match &document.sha256 {
+            Some(declared) => {
+                refuse_other_bytes(&dir.join(document.file.as_str()), declared.as_str())?;
+                report.not_held.push(id);
+            }
             None => report.files_needed.push(id),
         }
     }
@@ -487,6 +490,27 @@ fn stage(
         }
     }
     Ok((sha256, true))
+}
+
+/// Fails if `target`, where a document catalogued without its file is to
+/// be, already holds a file of other bytes than its `declared` SHA-256:
+/// `pack` would take that file for the document's and fail, `--force` or
+/// not, since there are no bytes to put in its place.
+fn refuse_other_bytes(target: &Path, declared: &str) -> Result<()> {
+    if !target.is_file() {
+        return Ok(());
+    }
+    let mut existing = File::open(target).at(target)?;
+    if digest(&mut existing, None, &NoProgress).at(target)? == declared {
+        return Ok(());
+    }
+    Err(Error::OutputConflict {
+        path: target.to_path_buf(),
+        message: format!(
+            "holds other bytes than the sha256 {declared} the record of the document \
+             catalogued here declares: move it away, or give import its file"
+        ),
+    })
 }
 
 /// What the names policy finds in the files of `documents`, each with the

@@ -408,6 +408,29 @@ fn a_duplicate_id_made_from_file_names_is_placed_at_the_filename_cell() {
 }
 
 #[test]
+fn a_stale_file_where_a_catalogued_document_goes_is_refused() {
+    // pack would take it for the document's file and fail on its checksum.
+    let dir = Dir::new();
+    let sha256 = "06f961b802bc46ee168555f066d28f4f0e9afdf3f88174c1ee6f9de004fc30a0";
+    let csv = dir.create(
+        "m.csv",
+        format!("filename,dc.title,sha256\na.txt,A,{sha256}\n"),
+    );
+    let out = dir.join("c");
+    dir.create("c/a.txt", "stale\n");
+    import_catalogue(&csv, &out)
+        .code(2)
+        .stderr(contains("error[output-conflict]").and(contains(
+            "a.txt: holds other bytes than the sha256 06f961b8",
+        )));
+    assert!(!out.join("collection.toml").exists());
+    // With the declared bytes, it is the document's file, and stays.
+    fs::write(out.join("a.txt"), "A\n").unwrap();
+    import_catalogue(&csv, &out).success();
+    assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"A\n");
+}
+
+#[test]
 fn a_csv_not_utf8_is_an_error_at_its_line_and_column() {
     let dir = Dir::new();
     let csv = dir.create("m.csv", b"filename,dc.title\na.txt,A\nb.txt,Caf\xe9\n");
