@@ -474,8 +474,7 @@ fn stage(
     let mut copy = File::create(staged).map_err(|error| from.copy_error(&target, error))?;
     let sha256 = from.copy(&mut copy, &target, progress)?;
     if target.exists() {
-        let mut existing = File::open(&target).at(&target)?;
-        if digest(&mut existing, None, &NoProgress).at(&target)? == sha256 {
+        if sha256_of(&target)? == sha256 {
             std::fs::remove_file(staged).map_err(|error| {
                 let message = format!(
                     "removing the copy of {} made for it, whose bytes it already holds: {error}",
@@ -497,11 +496,7 @@ fn stage(
 /// `pack` would take that file for the document's and fail, `--force` or
 /// not, since there are no bytes to put in its place.
 fn refuse_other_bytes(target: &Path, declared: &str) -> Result<()> {
-    if !target.is_file() {
-        return Ok(());
-    }
-    let mut existing = File::open(target).at(target)?;
-    if digest(&mut existing, None, &NoProgress).at(target)? == declared {
+    if !target.is_file() || sha256_of(target)? == declared {
         return Ok(());
     }
     Err(Error::OutputConflict {
@@ -511,6 +506,12 @@ fn refuse_other_bytes(target: &Path, declared: &str) -> Result<()> {
              catalogued here declares: move it away, or give import its file"
         ),
     })
+}
+
+/// The SHA-256 of the file at `path`, already in the collection directory.
+fn sha256_of(path: &Path) -> Result<String> {
+    let mut existing = File::open(path).at(path)?;
+    digest(&mut existing, None, &NoProgress).at(path)
 }
 
 /// What the names policy finds in the files of `documents`, each with the
