@@ -80,6 +80,16 @@ pub fn open_counted(path: &Path, progress: &dyn Progress) -> Result<Opened> {
     open_reading(path, progress, RecordsKept::Counts)
 }
 
+/// As [`open`] does, the bag at `path` already opened as `store` (an
+/// import that has read its `bag-info.txt`).
+pub fn open_store(
+    path: &Path,
+    store: Box<dyn BagStore>,
+    progress: &dyn Progress,
+) -> Result<Opened> {
+    opened_reading(path, store, progress, RecordsKept::Records)
+}
+
 fn open_reading(path: &Path, progress: &dyn Progress, wanted: RecordsKept) -> Result<Opened> {
     if crate::ocfl::is_object_root(path) {
         return Err(Error::unreadable(
@@ -87,7 +97,15 @@ fn open_reading(path: &Path, progress: &dyn Progress, wanted: RecordsKept) -> Re
             "an OCFL object (or empty directory), not a bundle",
         ));
     }
-    let store = reader::open(path)?;
+    opened_reading(path, reader::open(path)?, progress, wanted)
+}
+
+fn opened_reading(
+    path: &Path,
+    store: Box<dyn BagStore>,
+    progress: &dyn Progress,
+    wanted: RecordsKept,
+) -> Result<Opened> {
     // The records kept as verify judges them are bounded as those read
     // whole are: past that, the crate is read whole, and refused.
     let crate_size = store.file(ROCRATE_METADATA).map_or(0, |file| file.size);

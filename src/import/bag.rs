@@ -93,8 +93,7 @@ pub fn import_bag(
     if let Some(bag_info) = plain_bag_info(store.as_ref())
         && bundle::is_corpack_bundle(store.as_ref(), &bag_info)
     {
-        drop(store);
-        return bundle::import_bundle(bag, dir, options, progress);
+        return bundle::import_bundle(bag, store, dir, options, progress);
     }
     let invalid = |message: String| Error::unreadable(bag, message);
     // Damage must not become the collection's checksums, nor a file the
@@ -227,21 +226,7 @@ pub fn import_bag(
             from: Source::Bytes(bytes),
         });
     }
-    if let Some(error) = rule_errors(&collection).first() {
-        return Err(invalid(format!("{}: {}", error.field, error.message)));
-    }
-    let policy = NamePolicy::allowing(&options.allow);
-    let names = (name_findings(&collection.documents, "data/", &policy).into_iter())
-        .map(|(_, finding)| finding)
-        .collect::<Vec<_>>();
-    if names.iter().any(|f| f.severity == Severity::Error) {
-        return Err(Error::Refused {
-            dir: bag.to_path_buf(),
-            stopped: "import",
-            findings: names,
-        });
-    }
-    warnings.extend(names);
+    warnings.extend(check_importable(bag, &collection, "data/", &options.allow)?);
     let files: Vec<String> = collection
         .documents
         .iter()
@@ -268,6 +253,34 @@ pub fn import_bag(
     )?;
     report.warnings = warnings;
     Ok(report)
+}
+
+/// Holds `collection`, to be imported from `bag`, to what `pack` holds a
+/// collection to: the records' rules, then the names policy, its files
+/// named `{shown}{file}` and `allow`ed checks only warning. Gives those
+/// warnings; a names error refuses the import with every finding.
+pub(super) fn check_importable(
+    bag: &Path,
+    collection: &Collection,
+    shown: &str,
+    allow: &[NameCheck],
+) -> Result<Vec<Finding>> {
+    if let Some(error) = rule_errors(collection).first() {
+        let message = format!("{}: {}", error.field, error.message);
+        return Err(Error::unreadable(bag, message));
+    }
+    let policy = NamePolicy::allowing(allow);
+    let names: Vec<Finding> = (name_findings(&collection.documents, shown, &policy).into_iter())
+        .map(|(_, finding)| finding)
+        .collect();
+    if names.iter().any(|f| f.severity == Severity::Error) {
+        return Err(Error::Refused {
+            dir: bag.to_path_buf(),
+            stopped: "import",
+            findings: names,
+        });
+    }
+    Ok(names)
 }
 
 /// `bag-info.txt` if it reads as UTF-8 tag lines, as corpack writes it.

@@ -1,7 +1,7 @@
 //! `import bag` of a bundle corpack packed: its records, from its RO-Crate,
 //! where a bag of another tool's gives one record per payload file.
 //!
-//! The bundle is opened as an export opens it ([`verified::open`]): it
+//! The bundle is read as an export reads it ([`verified::open_store`]): it
 //! must verify, and its records read back as `collection.toml` records.
 //! Each document the bundle holds has its file copied from
 //! `data/documents/`; one catalogued but not held keeps its declared
@@ -10,16 +10,13 @@
 
 use std::path::Path;
 
-use super::bag::BagImportOptions;
-use super::{ImportReport, IncomingFile, Source, name_findings, write_collection};
+use super::bag::{BagImportOptions, check_importable};
+use super::{ImportReport, IncomingFile, Source, write_collection};
 use crate::bagit::tagfile::TagFile;
 use crate::bundle::ROCRATE_METADATA;
 use crate::bundle::reader::{self, BagStore};
-use crate::collection::validate::rule_errors;
 use crate::error::{Error, Result};
 use crate::export::verified::{self, Opened, VerifiedBundle};
-use crate::finding::Severity;
-use crate::names::NamePolicy;
 use crate::progress::Progress;
 use crate::rocrate;
 
@@ -35,21 +32,24 @@ pub(super) fn is_corpack_bundle(store: &dyn BagStore, bag_info: &TagFile) -> boo
         && reader::parse_with(store, ROCRATE_METADATA, rocrate::written_by_corpack).unwrap_or(false)
 }
 
-/// Imports the bundle at `bundle` into `dir` as its records.
+/// Imports the bundle at `bundle`, opened as `store`, into `dir` as its
+/// records.
 pub(super) fn import_bundle(
     bundle: &Path,
+    store: Box<dyn BagStore>,
     dir: &Path,
     options: &BagImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
-    let refused = |findings| Error::Refused {
-        dir: bundle.to_path_buf(),
-        stopped: "import",
-        findings,
-    };
-    let opened = match verified::open(bundle, progress)? {
+    let opened = match verified::open_store(bundle, store, progress)? {
         Opened::Verified(opened) => opened,
-        Opened::Refused(report) => return Err(refused(report.findings)),
+        Opened::Refused(report) => {
+            return Err(Error::Refused {
+                dir: bundle.to_path_buf(),
+                stopped: "import",
+                findings: report.findings,
+            });
+        }
     };
     let VerifiedBundle {
         mut collection,
@@ -66,18 +66,7 @@ pub(super) fn import_bundle(
         .expect("the bundle's fields are all there");
     // The flags' values are held to the records' rules, as the bundle's
     // were when it was packed.
-    if let Some(error) = rule_errors(&collection).first() {
-        let message = format!("{}: {}", error.field, error.message);
-        return Err(Error::unreadable(bundle, message));
-    }
-    let policy = NamePolicy::allowing(&options.allow);
-    let names: Vec<_> = (name_findings(&collection.documents, "", &policy).into_iter())
-        .map(|(_, finding)| finding)
-        .collect();
-    if names.iter().any(|f| f.severity == Severity::Error) {
-        return Err(refused(names));
-    }
-    warnings.extend(names);
+    warnings.extend(check_importable(bundle, &collection, "", &options.allow)?);
     let incoming: Vec<IncomingFile> = (0..paths.len())
         .filter_map(|document| {
             let path = &paths[document];
