@@ -29,13 +29,10 @@ pub fn check(
             "the bag has no payload directory data/",
         ));
     }
-    let payload_manifests: Vec<&Manifest> = manifests.iter().filter(|m| !m.is_tag).collect();
     // A manifest that could not be read has its error; what it would
     // list is not said to be missing from it.
-    let read_manifests: Vec<&Manifest> = payload_manifests
-        .iter()
-        .copied()
-        .filter(|m| !m.unread)
+    let read_manifests: Vec<&Manifest> = (manifests.iter())
+        .filter(|m| !m.is_tag && !m.unread)
         .collect();
     let to_fetch: HashSet<&str> = fetch.paths.iter().map(|(_, p)| p.as_str()).collect();
     check_fetch(store, &read_manifests, fetch, findings);
