@@ -209,21 +209,15 @@ impl Profile {
             }
         }
         // As verify reads a manifest's algorithm from its name.
-        for names in [
+        let required = [
             &mut profile.manifests_required,
             &mut profile.tag_manifests_required,
-        ] {
-            names
-                .iter_mut()
-                .for_each(|name| *name = normalize_algorithm_name(name));
-        }
-        for names in [
+        ];
+        let allowed = [
             profile.manifests_allowed.as_mut(),
             profile.tag_manifests_allowed.as_mut(),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        ];
+        for names in required.into_iter().chain(allowed.into_iter().flatten()) {
             names
                 .iter_mut()
                 .for_each(|name| *name = normalize_algorithm_name(name));
