@@ -25,13 +25,14 @@ pub(super) fn walk_elements(
     .map(drop)
 }
 
-/// Every property of the element in `bytes`; `None` if it is not an
-/// object or not JSON.
-pub(super) fn parse_element(bytes: &[u8]) -> Option<Entity> {
+/// Every property of the element in `bytes`, and its `hasPart` and
+/// `mentions` if `lists`; `None` if it is not an object or not JSON.
+pub(super) fn parse_element(bytes: &[u8], lists: bool) -> Option<Entity> {
     let mut scratch = String::new();
     let mut json = serde_json::Deserializer::from_slice(bytes);
     let seed = ElementSeed {
         properties: Asked::Every,
+        lists,
         scratch: &mut scratch,
     };
     match seed.deserialize(&mut json) {
@@ -276,6 +277,22 @@ mod tests {
         for size in 1..=json.len() {
             assert_eq!(parts(json, size), expected, "pieces of {size} bytes");
         }
+    }
+
+    #[test]
+    fn the_lists_are_read_only_when_asked_for() {
+        let json =
+            br#"{"@id": "./", "hasPart": [{"@id": "a"}], "mentions": {"@id": "b"}, "name": "n"}"#;
+        let with = parse_element(json, true).unwrap();
+        assert_eq!(with.has_part.iter().collect::<Vec<_>>(), ["a"]);
+        assert_eq!(with.mentions.iter().collect::<Vec<_>>(), ["b"]);
+        let without = parse_element(json, false).unwrap();
+        assert_eq!((without.has_part.len(), without.mentions.len()), (0, 0));
+        assert_eq!(without.properties, with.properties);
+        assert_eq!(
+            without.properties.keys().collect::<Vec<_>>(),
+            ["@id", "name"]
+        );
     }
 
     #[test]

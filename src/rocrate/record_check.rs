@@ -81,9 +81,9 @@ fn is_document(entity: &Entity) -> bool {
 }
 
 /// The element in `bytes`, with its `@id`, if it is an object that has
-/// one.
-fn identified(bytes: &[u8]) -> Option<(Box<str>, stream::Entity)> {
-    let entity = elements::parse_element(bytes)?;
+/// one; with its `hasPart` and `mentions` if `lists`.
+fn identified(bytes: &[u8], lists: bool) -> Option<(Box<str>, stream::Entity)> {
+    let entity = elements::parse_element(bytes, lists)?;
     let id = entity.properties.get("@id")?.as_str()?.into();
     Some((id, entity))
 }
@@ -175,7 +175,7 @@ impl Gathering {
         if self.too_large() {
             return;
         }
-        let Some((id, entity)) = identified(bytes) else {
+        let Some((id, entity)) = identified(bytes, true) else {
             return;
         };
         let properties = entity.properties;
@@ -454,7 +454,9 @@ impl<'l> Checking<'l> {
         if self.too_large() {
             return;
         }
-        let Some((id, entity)) = identified(bytes) else {
+        // The root's lists, as long as the crate, were read by the first
+        // pass: read again here, they were held twice.
+        let Some((id, entity)) = identified(bytes, false) else {
             return;
         };
         let entity = entity.properties;

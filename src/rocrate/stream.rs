@@ -326,6 +326,7 @@ impl<'de> Visitor<'de> for GraphSeed<'_> {
         loop {
             let element = ElementSeed {
                 properties: self.properties,
+                lists: true,
                 scratch: &mut scratch,
             };
             match seq.next_element_seed(element)? {
@@ -343,6 +344,9 @@ impl<'de> Visitor<'de> for GraphSeed<'_> {
 /// One `@graph` element.
 pub(super) struct ElementSeed<'s> {
     pub(super) properties: Asked<'s>,
+    /// Whether `hasPart` and `mentions` are read into lists; if not, they
+    /// are passed over, as a property not asked for.
+    pub(super) lists: bool,
     /// Room for one `@id` at a time, reused.
     pub(super) scratch: &'s mut String,
 }
@@ -373,6 +377,9 @@ impl<'de> Visitor<'de> for ElementSeed<'_> {
         let properties = self.properties;
         while let Some(key) = map.next_key_seed(PropertySeed { properties })? {
             match key {
+                Property::HasPart | Property::Mentions if !self.lists => {
+                    map.next_value::<Skip>()?;
+                }
                 Property::HasPart => {
                     entity.has_part = IdList::default();
                     map.next_value_seed(IdsSeed {
