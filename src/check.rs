@@ -38,14 +38,16 @@ pub struct CheckReport {
     /// declared sha256, or not a regular file in its directory); an error
     /// names each.
     pub not_packable: usize,
-    /// Every error, each naming its file, line and field: the records that
-    /// do not read or break a rule, in file order, then the documents whose
-    /// file cannot be packed.
+    /// The errors of the records, each naming its file, line and field:
+    /// the records that do not read or break a rule, in file order, then
+    /// the documents whose file cannot be packed. The errors of names are
+    /// in `findings`.
     pub errors: Vec<RecordError>,
-    /// Warnings, each with a code, the document's file and a message that
-    /// names the record's line. With `--strict` they have the severity
-    /// `error` and make the collection invalid.
-    pub warnings: Vec<Finding>,
+    /// Findings of the documents' files and names, each with a severity, a
+    /// code, the document's file and a message that names the record's
+    /// line. A name the policy refuses is an error, unless allowed; the
+    /// rest are warnings, errors with `--strict`.
+    pub findings: Vec<Finding>,
 }
 
 /// Checks the collection in `dir`, looking for files also in `sources`.
@@ -70,7 +72,7 @@ pub fn check(
         not_held: 0,
         not_packable: 0,
         errors,
-        warnings: Vec::new(),
+        findings: Vec::new(),
     };
     let Some(loaded) = loaded else {
         return Ok(report);
@@ -84,28 +86,28 @@ pub fn check(
     report.held = count(|l| matches!(l, Location::Held(_)));
     report.not_held = count(|l| matches!(l, Location::NotHeld));
     report.not_packable = count(|l| matches!(l, Location::Unpackable { .. }));
-    report.warnings = located.warnings.clone();
+    report.findings = located.warnings.clone();
     report
-        .warnings
+        .findings
         .extend(collection::scan(&loaded, &located, &policy, false));
-    report.warnings.extend(provenance_findings(&loaded)?);
+    report.findings.extend(provenance_findings(&loaded)?);
     report
-        .warnings
+        .findings
         .extend(names::check_records(&loaded, &policy));
     if strict {
         // The names policy decides its own severities: what is allowed
         // stays a warning.
-        for warning in &mut report.warnings {
-            if NameCheck::of_code(warning.code).is_none() {
-                warning.severity = Severity::Error;
+        for finding in &mut report.findings {
+            if NameCheck::of_code(finding.code).is_none() {
+                finding.severity = Severity::Error;
             }
         }
     }
     report.valid = report.errors.is_empty()
         && report
-            .warnings
+            .findings
             .iter()
-            .all(|w| w.severity == Severity::Warning);
+            .all(|f| f.severity == Severity::Warning);
     Ok(report)
 }
 

@@ -386,6 +386,11 @@ pub fn collisions(paths: &[&str]) -> Vec<Collision> {
                     format!("{name:?} is both a file and a directory"),
                 )
             } else if seen.is_file {
+                // One name given twice is not two names: the records' rules
+                // say that a file is used twice.
+                if paths[seen.index] == paths[index] {
+                    continue;
+                }
                 (
                     NameCheck::NfcCollision,
                     format!(
@@ -602,6 +607,11 @@ mod tests {
         assert_eq!(
             clashes(&[composed, decomposed]),
             [(NameCheck::NfcCollision, 0, 1)]
+        );
+        assert_eq!(clashes(&[composed, composed]), []);
+        assert_eq!(
+            clashes(&[composed, composed, decomposed]),
+            [(NameCheck::NfcCollision, 0, 2)]
         );
         assert_eq!(
             clashes(&["Readme.txt", "README.TXT"]),

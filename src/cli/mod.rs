@@ -190,11 +190,11 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
             let (place, what) = (error.place(), error.what());
             text.push_str(&format!("{place}: error[{code}]: {what}\n"));
         }
-        for warning in &report.warnings {
-            text.push_str(&format!("{warning}\n"));
+        for finding in &report.findings {
+            text.push_str(&format!("{finding}\n"));
         }
         let verdict = if report.valid { "valid" } else { "invalid" };
-        let strict_errors = count(&report.warnings, Severity::Error);
+        let finding_errors = count(&report.findings, Severity::Error);
         text.push_str(&format!(
             "{verdict}: {} ({}: {} held, {} catalogued but not held, {} whose file cannot be packed; {}, {})\n",
             report.location.display(),
@@ -202,8 +202,8 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
             report.held,
             report.not_held,
             report.not_packable,
-            counted((report.errors.len() + strict_errors) as u64, "error"),
-            counted((report.warnings.len() - strict_errors) as u64, "warning"),
+            counted((report.errors.len() + finding_errors) as u64, "error"),
+            counted((report.findings.len() - finding_errors) as u64, "warning"),
         ));
         print_text(&text)?;
     }

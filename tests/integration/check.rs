@@ -140,6 +140,54 @@ fn bad_records_make_check_invalid() {
 }
 
 #[test]
+fn a_name_the_policy_refuses_is_a_finding_of_severity_error() {
+    let dir = Dir::new();
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"con\"\ntitle = \"C\"\nfile = \"CON.txt\"\n"
+        ),
+    );
+    dir.create("c/CON.txt", "device name\n");
+    corpack()
+        .arg("check")
+        .arg(dir.join("c"))
+        .assert()
+        .code(1)
+        .stdout(contains("error[windows-reserved]").and(contains("1 error, 3 warnings")));
+    let report = invalid_check_report(&dir);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    let errors: Vec<&serde_json::Value> = (report["findings"].as_array().unwrap().iter())
+        .filter(|finding| finding["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["code"], "windows-reserved");
+    assert_eq!(errors[0]["path"], "CON.txt");
+}
+
+#[test]
+fn a_file_given_to_two_records_is_one_error_not_also_a_name_collision() {
+    let dir = Dir::new();
+    let record =
+        |id: &str| format!("[[document]]\nid = \"{id}\"\ntitle = \"T\"\nfile = \"a.txt\"\n");
+    dir.create(
+        "c/collection.toml",
+        format!("{COLLECTION_HEADER}\n{}\n{}", record("a"), record("b")),
+    );
+    dir.create("c/a.txt", "text\n");
+    let report = invalid_check_report(&dir);
+    assert_eq!(
+        error_places(&report, &dir),
+        ["c/collection.toml:16:8: document[2].file"]
+    );
+    let codes: Vec<&str> = (report["findings"].as_array().unwrap().iter())
+        .filter(|finding| finding["severity"] == "error")
+        .map(|finding| finding["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, Vec::<&str>::new());
+}
+
+#[test]
 fn a_missing_collection_file_is_an_error() {
     let dir = Dir::new();
     corpack()
@@ -204,7 +252,7 @@ fn strict_turns_warnings_into_errors() {
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["valid"], false);
-    let warnings = report["warnings"].as_array().unwrap();
+    let warnings = report["findings"].as_array().unwrap();
     assert_eq!(warnings.len(), 7);
     assert!(warnings.iter().all(|w| w["severity"] == "error"));
     assert!(
@@ -222,7 +270,7 @@ fn the_seeds_have_no_gaps() {
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let codes: Vec<&str> = report["warnings"]
+    let codes: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -292,7 +340,7 @@ sha256 = \"{}\"
             &serde_json::json!(1)
         )
     );
-    let unreferenced: Vec<&str> = report["warnings"]
+    let unreferenced: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -490,7 +538,7 @@ fn the_file_of_a_record_that_is_not_toml_is_not_taken_for_one_no_record_referenc
         error_places(&report, &dir),
         ["c/collection.toml:12:23: ", "c/collection.toml:18:23: "]
     );
-    assert_eq!(report["warnings"], serde_json::json!([]));
+    assert_eq!(report["findings"], serde_json::json!([]));
 }
 
 #[cfg(unix)]
@@ -517,7 +565,7 @@ fn a_file_a_record_names_is_not_also_one_no_record_references_when_it_cannot_be_
             error_places(&report, &dir),
             ["c/collection.toml:11:8: document[1].file"]
         );
-        let unreferenced: Vec<&str> = report["warnings"]
+        let unreferenced: Vec<&str> = report["findings"]
             .as_array()
             .unwrap()
             .iter()

@@ -373,7 +373,7 @@ fn unreferenced_files_are_listed_and_strict_refuses_them() {
     assert_eq!(output.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let scanned = ["unreferenced-file", "system-file", "empty-directory"];
-    let found: Vec<String> = report["warnings"]
+    let found: Vec<String> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
