@@ -350,6 +350,110 @@ fn is_level_2_grouping(text: &str) -> bool {
             .is_ok_and(|code| (25..=41).contains(&code))
 }
 
+/// The feature of EDTF level 2 that `text` uses, if it is one of level
+/// 2's forms: the `edtf` crate reads levels 0 and 1 only, so a date of
+/// level 2 would otherwise be told it is no date at all.
+fn level_2_feature(text: &str) -> Option<&'static str> {
+    if (text.starts_with('[') && text.ends_with(']'))
+        || (text.starts_with('{') && text.ends_with('}'))
+    {
+        return Some("a set of dates ([…] one of them, {…} all of them)");
+    }
+    if is_exponential_year(text) {
+        return Some("a year with an exponent (E) or significant digits (S)");
+    }
+    for side in text.split('/') {
+        let Some(parts) = date_parts(side) else {
+            continue;
+        };
+        let last = parts.len() - 1;
+        let inner_qualifier = (parts.iter().enumerate())
+            .any(|(at, part)| part.qualified_before || (part.qualified_after && at < last));
+        if inner_qualifier {
+            return Some(
+                "a qualifier (?, ~, %) on one part of a date, where level 1 qualifies the \
+                 whole date at its end",
+            );
+        }
+        if parts.iter().any(|part| part.digits.contains('X')) {
+            return Some(
+                "unspecified digits (X) there, where level 1 has them only as a year's last \
+                 one or two digits, a whole month or a whole day",
+            );
+        }
+    }
+    None
+}
+
+/// `Y17E7`, `Y-17E7`, `1950S2`, `Y3388E2S3`: a year, then an exponent,
+/// significant digits or both.
+fn is_exponential_year(text: &str) -> bool {
+    let text = text.strip_prefix('Y').unwrap_or(text);
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let (rest, significant) = match text.split_once('S') {
+        Some((rest, significant)) => (rest, Some(significant)),
+        None => (text, None),
+    };
+    let (year, exponent) = match rest.split_once('E') {
+        Some((year, exponent)) => (year, Some(exponent)),
+        None => (rest, None),
+    };
+    (exponent.is_some() || significant.is_some())
+        && digits(year)
+        && exponent.is_none_or(digits)
+        && significant.is_none_or(digits)
+}
+
+/// A year, month or day of a date written with level 2's qualifiers.
+struct DatePart<'t> {
+    qualified_before: bool,
+    digits: &'t str,
+    qualified_after: bool,
+}
+
+/// The parts of `side`, a date or an interval's end, if it is a year of
+/// four digits or `X`, then a month and a day of two, each qualified
+/// before or after or not (`?2004-06-~11`, `156X-12-25`).
+fn date_parts(side: &str) -> Option<Vec<DatePart<'_>>> {
+    let qualifiers: &[char] = &['?', '~', '%'];
+    // A qualifier of the year can come before its sign: `%-2011-06-13`.
+    let unqualified = side.strip_prefix(qualifiers).unwrap_or(side);
+    let year_qualified = unqualified.len() < side.len();
+    let unsigned = unqualified.strip_prefix('-').unwrap_or(unqualified);
+    let parts: Vec<&str> = unsigned.split('-').collect();
+    if parts.len() > 3 {
+        return None;
+    }
+    (parts.iter().enumerate())
+        .map(|(at, part)| {
+            let digits = part.strip_prefix(qualifiers).unwrap_or(part);
+            let qualified_before = digits.len() < part.len() || (at == 0 && year_qualified);
+            let trimmed = digits.strip_suffix(qualifiers).unwrap_or(digits);
+            // The 2012 draft's grouping, `2004-(06)?-11`.
+            let trimmed =
+                (trimmed.strip_prefix('(').and_then(|t| t.strip_suffix(')'))).unwrap_or(trimmed);
+            // A month's tens are 0 or 1, a day's 0 to 3, known or not.
+            let (width, tens) = match at {
+                0 => (4, b'0'..=b'9'),
+                1 => (2, b'0'..=b'1'),
+                _ => (2, b'0'..=b'3'),
+            };
+            let well_formed = trimmed.len() == width
+                && trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'X')
+                && trimmed
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b == b'X' || tens.contains(&b));
+            well_formed.then_some(DatePart {
+                qualified_before,
+                digits: trimmed,
+                qualified_after: digits.ends_with(qualifiers),
+            })
+        })
+        .collect()
+}
+
 impl FromStr for EdtfDate {
     type Err = String;
 
@@ -375,7 +479,19 @@ impl FromStr for EdtfDate {
                     i64::MAX
                 ));
             }
+            Err(_) if matches!(text, "../.." | "../" | "/.." | "/" | "..") => {
+                return Err(format!(
+                    "invalid EDTF date {text:?}: an interval with no end known says nothing of \
+                     when; give at least one end (1938/.., ../1938, 1938/)"
+                ));
+            }
             Err(_) => {
+                if let Some(feature) = level_2_feature(text) {
+                    return Err(format!(
+                        "invalid EDTF date {text:?}: {feature} is EDTF level 2; corpack takes \
+                         levels 0 and 1 (2014-06-20, 2014-06-20?, 1937~, 193X, 1936/1938)"
+                    ));
+                }
                 return Err(format!(
                     "invalid EDTF date {text:?}: expected EDTF level 0 or 1, \
                      e.g. 2014-06-20, 2014-06-20?, 1937~, 193X, 1936/1938"
@@ -533,8 +649,43 @@ mod tests {
             "../19XX",
             "/2004-06-XX",
             "2004-06-XX?/2004-07-03",
+            "%-2011-06-13",
         ] {
-            assert!(level_2.parse::<EdtfDate>().is_err(), "{level_2:?} accepted");
+            let error = level_2.parse::<EdtfDate>().unwrap_err();
+            assert!(error.contains("level 2"), "{level_2:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn an_interval_needs_an_end() {
+        for endless in ["../..", "../", "/..", "/", ".."] {
+            let error = endless.parse::<EdtfDate>().unwrap_err();
+            assert!(error.contains("no end known"), "{endless:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_date_that_is_no_level_is_not_called_level_2() {
+        for malformed in [
+            "June 2014",
+            "2014-6-1",
+            "20?4",
+            "2004-06-11-01",
+            "Y17E",
+            "E7",
+            "2004-06-11??",
+            "x",
+            "19x5",
+            "2001-2X",
+            "[1667,1668",
+            "{1960",
+        ] {
+            let error = malformed.parse::<EdtfDate>().unwrap_err();
+            assert!(!error.contains("level 2"), "{malformed:?}: {error}");
+            assert!(
+                error.contains("expected EDTF level 0 or 1"),
+                "{malformed:?}: {error}"
+            );
         }
     }
 
