@@ -253,7 +253,7 @@ fn a_record_file_not_utf8_is_a_record_error_at_its_line_and_column() {
     ]
     .concat();
     let (place, message) = first_record_error(&split);
-    assert_eq!(place, "10:13: ");
+    assert_eq!(place, "10:13: document[1].title");
     assert!(message.contains("not UTF-8"), "{message}");
     assert!(message.contains("0xE9"), "{message}");
     // Keys before the first table: the file is parsed whole.
@@ -261,7 +261,7 @@ fn a_record_file_not_utf8_is_a_record_error_at_its_line_and_column() {
         license = \"CC-BY-4.0\", date = \"2026-11-25\" }\n\n[[document]]\nid = \"a\"\n\
         title = \"\xff\"\nfile = \"x.txt\"\n";
     let (place, message) = first_record_error(whole);
-    assert_eq!(place, "5:10: ");
+    assert_eq!(place, "5:10: document[1].title");
     assert!(message.contains("0xFF"), "{message}");
 }
 

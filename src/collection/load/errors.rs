@@ -184,7 +184,7 @@ pub(super) fn toml_error(
         field = joined(&field, missing);
     } else if let (Some(span), Some(key), "duplicate key") = (&span, at, message.as_str()) {
         let key = key.trim_matches(['"', '\'']);
-        field = duplicate_field(source, span.start, key, first_document);
+        field = field_at(source, span.start, key, first_document);
         message = match single_table_before(source, span.start) {
             Some((name, line)) => {
                 field = name.to_string();
@@ -239,11 +239,23 @@ pub(super) fn toml_error(
         // A year, an id or a version written bare, as TOML reads a number.
         message.push_str(&format!(": write it in quotes, \"{}\"", number.trim()));
     }
-    let message = message
+    let mut message = message
         .replace("invalid type: sequence", "invalid type: array")
         .replace("invalid type: map", "invalid type: table")
         .replace("expected a sequence", "expected an array")
         .replace("unknown variant", "unknown value");
+    if let Some(span) = span.as_ref().filter(|_| field.is_empty()) {
+        // A syntax error: the field is the key its line gives, if any.
+        let line_text = line_at(source, span.start);
+        let key = key_of_line(line_text).unwrap_or_default();
+        field = field_at(source, span.start, key, first_document);
+        if line_text.contains('\u{feff}') {
+            message.push_str(
+                "; the line holds a byte-order mark (U+FEFF), which most editors do not show: \
+                 delete it",
+            );
+        }
+    }
     let (line, column) = match span {
         Some(span) => {
             let (line, column) = LineIndex::new(source).place(span.start);
@@ -298,10 +310,34 @@ pub(super) fn joined(outer: &str, inner: &str) -> String {
     }
 }
 
-/// The field of `key`, given twice at `offset` of `source`: the key under
-/// the last table header before it, or the header it is in, a
-/// `[[document]]` being `document[N]` (counted on from `first_document`).
-fn duplicate_field(source: &str, offset: usize, key: &str, first_document: usize) -> String {
+/// The field that `source`, a table's text cut short, ends in: the key of
+/// its last line under its last header, as [`field_at`] gives it.
+pub(super) fn field_at_end(source: &str, first_document: usize) -> String {
+    let key = key_of_line(line_at(source, source.len())).unwrap_or_default();
+    field_at(source, source.len(), key, first_document)
+}
+
+/// The line of `source` that `offset` is on.
+fn line_at(source: &str, offset: usize) -> &str {
+    let line_start = source[..offset].rfind('\n').map_or(0, |end| end + 1);
+    source[line_start..].lines().next().unwrap_or_default()
+}
+
+/// The bare key (`title`, `provenance.date`) a line gives a value, if it
+/// starts with one.
+fn key_of_line(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .unwrap_or(line.len());
+    let (key, rest) = line.split_at(end);
+    (!key.is_empty() && rest.trim_start().starts_with('=')).then_some(key)
+}
+
+/// The field of `key` at `offset` of `source`: the key under the last
+/// table header before it, or the header it is in, a `[[document]]` being
+/// `document[N]` (counted on from `first_document`).
+fn field_at(source: &str, offset: usize, key: &str, first_document: usize) -> String {
     let line_end = source[offset..]
         .find('\n')
         .map_or(source.len(), |end| offset + end);
@@ -338,6 +374,9 @@ pub(super) fn utf8_text(
 ) -> std::result::Result<String, RecordError> {
     String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
-        RecordError::not_utf8(file, error.as_bytes(), valid, first_line)
+        let mut not_utf8 = RecordError::not_utf8(file, error.as_bytes(), valid, first_line);
+        let before = std::str::from_utf8(&error.as_bytes()[..valid]).unwrap_or_default();
+        not_utf8.field = field_at_end(before, 0);
+        not_utf8
     })
 }

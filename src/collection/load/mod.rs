@@ -698,4 +698,23 @@ date = "2014-06-20?"
         let error = &errors("[collection\nid = 1")[0];
         assert_eq!(error.line, Some(1));
     }
+
+    #[test]
+    fn a_syntax_error_names_the_field_of_its_line() {
+        let unclosed = MINIMAL.replacen("title = \"", "title = \"unclosed\n#", 2);
+        let fields: Vec<String> = errors(&unclosed).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["collection.title", "document[1].title"]);
+        let in_provenance = MINIMAL.replace("date = \"2014-06-20?\"", "origin = x");
+        let error = &errors(&in_provenance)[0];
+        assert_eq!(error.field, "document[1].provenance.origin");
+        let header = MINIMAL.replace("[document.provenance]", "[document.provenance");
+        assert_eq!(errors(&header)[0].field, "document[1].provenance");
+        let with_bom = MINIMAL.replacen("[[document]]", "\u{feff}[[document]]", 1);
+        let error = &errors(&with_bom)[0];
+        assert!(
+            error.message.contains("byte-order mark (U+FEFF)"),
+            "{}",
+            error.message
+        );
+    }
 }

@@ -11,7 +11,8 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use super::errors::{
-    Errors, FieldSpans, LocatedTable, field_path, parse_again, record_places, toml_error,
+    Errors, FieldSpans, LocatedTable, field_at_end, field_path, parse_again, record_places,
+    toml_error,
 };
 use super::{PartlyLoaded, checked, crlf_to_lf, records_error};
 use crate::collection::records::{RecordPlaces, RecordsWriter};
@@ -225,7 +226,13 @@ pub(super) fn read_split(
         let line = match std::str::from_utf8(&bytes) {
             Ok(line) => line,
             Err(error) => {
-                let error = RecordError::not_utf8(file, &bytes, error.valid_up_to(), number);
+                let valid = error.valid_up_to();
+                let mut error = RecordError::not_utf8(file, &bytes, valid, number);
+                if let Some(table) = &current {
+                    let line = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+                    let documents = split.documents_before_pending + split.pending.len();
+                    error.field = field_at_end(&format!("{}{line}", table.text), documents);
+                }
                 return Ok(Some(PartlyLoaded::failed(vec![error])));
             }
         };
