@@ -536,7 +536,10 @@ fn the_file_of_a_record_that_is_not_toml_is_not_taken_for_one_no_record_referenc
     let report = invalid_check_report(&dir);
     assert_eq!(
         error_places(&report, &dir),
-        ["c/collection.toml:12:23: ", "c/collection.toml:18:23: "]
+        [
+            "c/collection.toml:12:23: document[1].rights",
+            "c/collection.toml:18:23: document[2].rights"
+        ]
     );
     assert_eq!(report["findings"], serde_json::json!([]));
 }
