@@ -35,7 +35,7 @@ use crate::digest::chunks::for_each_chunk;
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
-use crate::output::{AtomicDir, AtomicFiles, create_dirs_in_temporary, refuse_directory};
+use crate::output::{AtomicDir, AtomicFiles, create_dirs_in_temporary, refuse_non_file};
 use crate::progress::{NoProgress, Progress};
 
 /// Collection fields given on the command line. They win over what the
@@ -449,7 +449,7 @@ fn stage(
     progress: &dyn Progress,
 ) -> Result<(String, bool)> {
     let target = dir.join(file);
-    refuse_directory(&target)?;
+    refuse_non_file(&target)?;
     // Where the collection directory exists, a directory the file goes in
     // may be there as something else; the move into place would fail.
     for ancestor in target.ancestors().skip(1).take_while(|a| *a != dir) {

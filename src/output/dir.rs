@@ -15,7 +15,7 @@ use super::replace::{put_dir_in_place, rename_noreplace, reserve_aside};
 use super::stale::remove_stale;
 use super::sync::{TreeSync, sync_dir};
 use super::temporaries::{Temporary, uninterrupted};
-use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir, temporary_error};
+use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir, refuse_special_file, temporary_error};
 use crate::error::{Error, IoContext, Result};
 
 /// An output directory being written. Dropped without
@@ -37,6 +37,7 @@ impl AtomicDir {
     /// Starts writing the directory `target`. Fails at once if it exists
     /// and `overwrite` is false.
     pub fn create(target: &Path, overwrite: bool) -> Result<AtomicDir> {
+        refuse_special_file(target)?;
         if !overwrite && target.symlink_metadata().is_ok() {
             return Err(Error::OutputExists(target.to_path_buf()));
         }

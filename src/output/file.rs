@@ -11,7 +11,7 @@ use super::replace::appeared_meanwhile;
 use super::stale::remove_stale;
 use super::sync::sync_dir;
 use super::temporaries::{Temporary, uninterrupted};
-use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir, refuse_directory, temporary_error};
+use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir, refuse_non_file, temporary_error};
 use crate::error::{Error, IoContext, Result};
 
 /// An output file being written. Dropped without [`AtomicFile::commit`],
@@ -31,7 +31,7 @@ impl AtomicFile {
     /// is false, before any work is done. Removes the temporary files
     /// interrupted runs left in the target's directory.
     pub fn create(target: &Path, overwrite: bool) -> Result<AtomicFile> {
-        refuse_directory(target)?;
+        refuse_non_file(target)?;
         if !overwrite && target.symlink_metadata().is_ok() {
             return Err(Error::OutputExists(target.to_path_buf()));
         }

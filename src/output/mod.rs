@@ -77,14 +77,30 @@ pub const ASIDE_SUFFIX: &str = ".old";
 /// The length of the random part of corpack's temporary names.
 const RANDOM_LEN: usize = 6;
 
-/// Fails if `target`, where a file is to be put, is a directory: a file is
-/// not put in place of one, `--force` or not.
-pub fn refuse_directory(target: &Path) -> Result<()> {
+/// Fails if `target`, where a file is to be put, is a directory or a
+/// special file: a file is not put in place of one, `--force` or not.
+pub fn refuse_non_file(target: &Path) -> Result<()> {
     if target.is_dir() {
         let error = io::Error::new(io::ErrorKind::IsADirectory, "is a directory");
         return Err(Error::io(target, error));
     }
-    Ok(())
+    refuse_special_file(target)
+}
+
+/// Fails if `target`, followed through links, is a FIFO, a socket or a
+/// device: renaming an output over one (`-o /dev/stdout --force`) would
+/// remove it from the system, where its user meant to write into it.
+pub fn refuse_special_file(target: &Path) -> Result<()> {
+    match target.metadata() {
+        Ok(metadata) if !metadata.is_file() && !metadata.is_dir() => {
+            let error = io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "is a FIFO, socket or device, which an output never replaces: name a file",
+            );
+            Err(Error::io(target, error))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Fails if writing `output` could destroy `input`, which the command only

@@ -8,7 +8,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::replace::{Old, appeared_meanwhile, lock_old, rename_noreplace, reserve_aside};
-use super::{parent_dir, refuse_directory};
+use super::{parent_dir, refuse_non_file};
 use crate::error::{Error, IoContext, Result};
 
 /// The moves into `target`, each step recorded
@@ -159,7 +159,7 @@ fn set_aside(place: &Path) -> Result<Option<Aside>> {
         return Ok(None);
     };
     if old.is_dir {
-        refuse_directory(place)?;
+        refuse_non_file(place)?;
     }
     let aside = reserve_aside(place)?;
     rename_noreplace(place, &aside).at(place)?;

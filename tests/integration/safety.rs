@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
-use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -564,6 +564,47 @@ fn an_export_may_not_replace_its_bundle_even_with_force() {
             assert_eq!(fs::read(&bundle).unwrap(), before, "{format}");
         }
     }
+}
+
+#[test]
+fn a_fifo_or_device_is_never_replaced_by_an_output_even_with_force() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = dir.join("b.zip");
+    pack(&collection, &bundle).assert().success();
+    let fifo = dir.join("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let link = dir.join("to-null");
+    symlink("/dev/null", &link).unwrap();
+    let special = "is a FIFO, socket or device, which an output never replaces";
+    for output in [&fifo, &link] {
+        pack(&collection, output)
+            .arg("--force")
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stderr(contains(special));
+        for format in ["csv", "datacite", "dspace-saf"] {
+            corpack()
+                .args(["export", format])
+                .arg(&bundle)
+                .arg("-o")
+                .arg(output)
+                .arg("--force")
+                .timeout(Duration::from_secs(60))
+                .assert()
+                .code(2)
+                .stderr(contains(special));
+        }
+    }
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(fs::read_link(&link).unwrap(), Path::new("/dev/null"));
 }
 
 #[test]
