@@ -1273,6 +1273,26 @@ fn one_file_bag(dir: &Dir) -> PathBuf {
 }
 
 #[test]
+fn a_bag_is_never_imported_into_itself_nor_around_itself() {
+    let dir = Dir::new();
+    let bag = one_file_bag(&dir);
+    let before = crate::util::listing(&bag);
+    for out in [bag.clone(), bag.join("data"), dir.path().to_path_buf()] {
+        let mut command = corpack();
+        command
+            .args(["import", "bag"])
+            .arg(&bag)
+            .args(COLLECTION_FLAGS);
+        command.arg("-o").arg(&out).arg("--force");
+        command
+            .assert()
+            .code(2)
+            .stderr(contains("error[output-over-input]"));
+        assert_eq!(crate::util::listing(&bag), before, "{}", out.display());
+    }
+}
+
+#[test]
 fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
     // RFC 8493 forbids the mark (§2.1.1, §2.3) and verify reports it, but
     // it changes nothing of the text: the import goes on, and says so.
