@@ -62,7 +62,7 @@ pub enum Error {
     },
     /// The collection cannot be packed as it is, or a bag imported: findings
     /// that are errors (names policy, unreferenced files with `--strict`).
-    #[error("{}: {} problem(s) stop the {stopped}:\n{}", dir.display(), findings.len(), list(findings))]
+    #[error("{}: {} the {stopped}:\n{}", dir.display(), errors_stop(findings), list(findings))]
     Refused {
         /// The collection directory, or the bag imported.
         dir: PathBuf,
@@ -235,6 +235,19 @@ impl Error {
 }
 
 /// One finding per line, indented.
+/// "1 error stops" or "N errors stop": the errors of `findings` are what
+/// stops, the warnings are listed beside them.
+fn errors_stop(findings: &[Finding]) -> String {
+    let errors = (findings.iter())
+        .filter(|f| f.severity == crate::finding::Severity::Error)
+        .count();
+    if errors == 1 {
+        "1 error stops".to_string()
+    } else {
+        format!("{errors} errors stop")
+    }
+}
+
 fn list(findings: &[Finding]) -> String {
     let lines: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
     lines.join("\n")

@@ -51,7 +51,7 @@ use crate::digest::Algorithm;
 use crate::error::{Error, RecordError, RecordErrors, Result};
 use crate::finding::{Code, Finding, Severity};
 use crate::names::{NameCheck, NamePolicy};
-use crate::output::refuse_to_replace;
+use crate::output::refuse_to_write_into;
 use crate::progress::Progress;
 use crate::verify::declaration::byte_order_mark;
 use crate::verify::{self, VerifyOptions};
@@ -90,9 +90,8 @@ pub fn import_bag(
     options: &BagImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
-    // The bag is only read: a collection written in it, or around it,
-    // would change the bag it came from.
-    refuse_to_replace(dir, bag)?;
+    // The bag is only read: a collection written in it would change it.
+    refuse_to_write_into(dir, bag)?;
     let store = reader::open(bag)?;
     if let Some(bag_info) = plain_bag_info(store.as_ref())
         && bundle::is_corpack_bundle(store.as_ref(), &bag_info)

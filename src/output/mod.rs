@@ -124,6 +124,22 @@ pub fn refuse_to_replace(output: &Path, input: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Fails if `output`, a directory written into and never replaced, is
+/// `input` or lies inside it: what is written there would change what the
+/// command only reads. Around it is left alone, and so allowed.
+pub fn refuse_to_write_into(output: &Path, input: &Path) -> Result<()> {
+    let Ok(read) = input.canonicalize() else {
+        return Ok(());
+    };
+    match written_path(output) {
+        Some(written) if written.starts_with(&read) => Err(Error::OutputOverInput {
+            output: output.to_path_buf(),
+            input: input.to_path_buf(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Where writing `output` puts what is written, worked out from its
 /// nearest directory that exists, so that an output in directories not
 /// made yet is judged before anything is made. A directory there (a file

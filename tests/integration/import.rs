@@ -1273,11 +1273,11 @@ fn one_file_bag(dir: &Dir) -> PathBuf {
 }
 
 #[test]
-fn a_bag_is_never_imported_into_itself_nor_around_itself() {
+fn a_bag_is_never_imported_into_itself() {
     let dir = Dir::new();
     let bag = one_file_bag(&dir);
     let before = crate::util::listing(&bag);
-    for out in [bag.clone(), bag.join("data"), dir.path().to_path_buf()] {
+    for out in [bag.clone(), bag.join("data"), bag.join("data/new")] {
         let mut command = corpack();
         command
             .args(["import", "bag"])
@@ -1451,10 +1451,7 @@ fn a_payload_name_the_names_policy_refuses_stops_the_import_unless_allowed() {
     };
     let refused = import(&[]).code(2).get_output().stderr.clone();
     let refused = String::from_utf8(refused).unwrap();
-    assert!(
-        refused.contains("4 problem(s) stop the import"),
-        "{refused}"
-    );
+    assert!(refused.contains("4 errors stop the import"), "{refused}");
     for (file, check) in [
         ("data/q?.txt", "windows-chars"),
         ("data/CON.txt", "windows-reserved"),

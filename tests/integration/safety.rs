@@ -164,6 +164,7 @@ fn each_names_check_is_an_error_unless_allowed_and_then_recorded() {
         let out = dir.join("out.zip");
         pack(&collection, &out).assert().code(2).stderr(
             contains(format!("error[{check}]"))
+                .and(contains("1 error stops the pack"))
                 .and(contains("collection.toml:8"))
                 .and(contains(format!("--allow {check}"))),
         );
