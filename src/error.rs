@@ -24,7 +24,7 @@ pub enum Error {
     /// An I/O error on a named file or directory.
     // The cause is part of the message, not a `source`, so that printing
     // the error chain does not repeat it.
-    #[error("{}: {error}", path.display())]
+    #[error("{}: {error}", shown(path))]
     Io {
         /// The file or directory the operation was about.
         path: PathBuf,
@@ -39,7 +39,7 @@ pub enum Error {
     #[error(
         "{}: the file changed while it was packed ({what}); pack it again once it is \
          no longer being written",
-        path.display()
+        shown(path)
     )]
     SourceChanged {
         /// The source file.
@@ -52,7 +52,7 @@ pub enum Error {
     #[error(
         "{}: reading the bundle back before putting it in place: {message}; what was written \
          is not what was read, so nothing was put in place",
-        path.display()
+        shown(path)
     )]
     WrittenBadly {
         /// The bundle being written.
@@ -62,7 +62,12 @@ pub enum Error {
     },
     /// The collection cannot be packed as it is, or a bag imported: findings
     /// that are errors (names policy, unreferenced files with `--strict`).
-    #[error("{}: {} the {stopped}:\n{}", dir.display(), errors_stop(findings), list(findings))]
+    #[error(
+        "{}: {} the {stopped}:\n{}",
+        shown(dir),
+        errors_stop(findings),
+        list(findings)
+    )]
     Refused {
         /// The collection directory, or the bag imported.
         dir: PathBuf,
@@ -74,8 +79,8 @@ pub enum Error {
     /// The bundle would be written inside a directory it is packed from.
     #[error(
         "{}: the bundle would be written inside {}, which pack only reads; write it elsewhere",
-        output.display(),
-        source_dir.display()
+        shown(output),
+        shown(source_dir)
     )]
     OutputInSource {
         /// The bundle.
@@ -87,8 +92,8 @@ pub enum Error {
     #[error(
         "{}: the output would replace {}, or be written inside it, which is only read; \
          write it elsewhere",
-        output.display(),
-        input.display()
+        shown(output),
+        shown(input)
     )]
     OutputOverInput {
         /// The output asked for.
@@ -97,12 +102,12 @@ pub enum Error {
         input: PathBuf,
     },
     /// The output exists and overwriting was not requested.
-    #[error("{}: already exists (pass --force to overwrite it)", .0.display())]
+    #[error("{}: already exists (pass --force to overwrite it)", shown(.0))]
     OutputExists(PathBuf),
     /// The output exists and cannot take this output: an OCFL object of
     /// another collection, say, or what another program made there while
     /// corpack wrote it. `--force` does not override it.
-    #[error("{}: {message}", path.display())]
+    #[error("{}: {message}", shown(path))]
     OutputConflict {
         /// The output.
         path: PathBuf,
@@ -114,7 +119,7 @@ pub enum Error {
     #[error("{0}")]
     Profile(RecordError),
     /// A bundle or bag could not be read as one at all.
-    #[error("{}: {message}", path.display())]
+    #[error("{}: {message}", shown(path))]
     Unreadable {
         /// The bundle or bag.
         path: PathBuf,
@@ -248,6 +253,12 @@ fn errors_stop(findings: &[Finding]) -> String {
     }
 }
 
+/// A path as an error's text shows it: control characters escaped, so
+/// that a name holding a newline cannot fake a line of its own.
+pub fn shown(path: &Path) -> String {
+    crate::finding::escape_controls(&path.display().to_string()).into_owned()
+}
+
 fn list(findings: &[Finding]) -> String {
     let lines: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
     lines.join("\n")
@@ -369,7 +380,7 @@ impl RecordError {
 
     /// Where it is, `file:line:column`, as far as known.
     pub fn place(&self) -> String {
-        let mut place = self.file.display().to_string();
+        let mut place = shown(&self.file);
         if let Some(line) = self.line {
             place.push_str(&format!(":{line}"));
             if let Some(column) = self.column {

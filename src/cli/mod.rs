@@ -269,7 +269,7 @@ fn cannot<T, E: Into<anyhow::Error>>(
 ) -> anyhow::Result<T> {
     result.map_err(|error| {
         let error: anyhow::Error = error.into();
-        let input = input.display().to_string();
+        let input = corpack::error::shown(input);
         if error.to_string().starts_with(&format!("{input}: ")) {
             error.context(format!("cannot {action}"))
         } else {

@@ -25,6 +25,23 @@ fn pack_error(dir: &Dir, collection: &Path) -> serde_json::Value {
 }
 
 #[test]
+fn a_path_holding_a_newline_is_shown_escaped_on_one_line() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let output = corpack()
+        .arg("pack")
+        .arg(&collection)
+        .arg("-o")
+        .arg(dir.join("x\ncorpack: error[fake]: y/a.zip"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("x\\ncorpack: error[fake]: y"), "{stderr}");
+}
+
+#[test]
 fn a_record_error_has_its_code_file_line_and_field() {
     let dir = Dir::new();
     let collection = dir.join("c");
