@@ -395,7 +395,8 @@ pub(crate) fn disk_name(
     }
     match dir.symlink_metadata() {
         Ok(metadata) => Ok(Some((name.join("/"), metadata))),
-        Err(_) => Ok(None),
+        Err(error) if !exists_or_hidden(&error) => Ok(None),
+        Err(error) => Err(format!("{}: {error}", dir.display())),
     }
 }
 
@@ -470,9 +471,22 @@ impl Listings {
 }
 
 /// Whether anything (a file, a directory, a link, broken or not) has this
-/// path.
+/// path, or it cannot be told: a directory that cannot be searched hides
+/// what it holds, and the file's opening then says why it cannot be read,
+/// where taking it for missing would leave it out unsaid.
 fn exists(path: &Path) -> bool {
-    path.symlink_metadata().is_ok()
+    path.symlink_metadata()
+        .map_or_else(|error| exists_or_hidden(&error), |_| true)
+}
+
+/// Whether `error`, looking at a path, leaves it possible that something
+/// has the path: all but its not being there, or its name being one no
+/// file can have here (too long).
+fn exists_or_hidden(error: &io::Error) -> bool {
+    !matches!(
+        error.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory | io::ErrorKind::InvalidFilename
+    )
 }
 
 /// What is wrong with a path that cannot be resolved, if it is a link

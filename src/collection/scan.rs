@@ -127,9 +127,20 @@ pub fn scan(
             continue;
         }
         walker.skip_current_dir();
-        let (files, unnamed) = contents(root, entry.path());
+        let Contents {
+            files,
+            unnamed,
+            unreadable,
+        } = contents(root, entry.path());
         findings.extend(unnamed.iter().map(|path| non_utf8(policy, path)));
-        findings.push(if let Some(what) = system_name(&SYSTEM_DIRECTORIES, name) {
+        findings.push(if let Some(error) = unreadable {
+            let at = error.path().unwrap_or(entry.path());
+            let at = at.strip_prefix(root).unwrap_or(at);
+            let message = format!(
+                "cannot be read, so what it holds is not known ({files} files read): {error}"
+            );
+            finding(Code::FileUnreadable, at, message)
+        } else if let Some(what) = system_name(&SYSTEM_DIRECTORIES, name) {
             finding(
                 Code::SystemFile,
                 relative,
@@ -261,22 +272,43 @@ fn non_utf8(policy: &NamePolicy, relative: &Path) -> Finding {
     )
 }
 
-/// How many files a directory holds at any depth, and the names under it
-/// that are not UTF-8.
-fn contents(root: &Path, dir: &Path) -> (usize, Vec<PathBuf>) {
-    let mut files = 0;
-    let mut unnamed = Vec::new();
-    for entry in WalkDir::new(dir).min_depth(1).follow_links(false) {
-        let Ok(entry) = entry else { continue };
+/// What a directory no record names holds.
+struct Contents {
+    /// How many files, at any depth.
+    files: usize,
+    /// The names under it that are not UTF-8.
+    unnamed: Vec<PathBuf>,
+    /// The first directory under it (or itself) that could not be read:
+    /// then it is not known to be empty, nor what it holds.
+    unreadable: Option<walkdir::Error>,
+}
+
+fn contents(root: &Path, dir: &Path) -> Contents {
+    let mut contents = Contents {
+        files: 0,
+        unnamed: Vec::new(),
+        unreadable: None,
+    };
+    for entry in WalkDir::new(dir).follow_links(false) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                contents.unreadable.get_or_insert(error);
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
         if !entry.file_type().is_dir() {
-            files += 1;
+            contents.files += 1;
         }
         if entry.file_name().to_str().is_none() {
             let relative = entry.path().strip_prefix(root).expect("walked under root");
-            unnamed.push(relative.to_path_buf());
+            contents.unnamed.push(relative.to_path_buf());
         }
     }
-    (files, unnamed)
+    contents
 }
 
 /// What makes a file or directory of this name, if an operating system

@@ -14,8 +14,8 @@ use predicates::prelude::*;
 use predicates::str::contains;
 
 use crate::util::{
-    COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, listing, sample_collection, seeds_dir,
-    shell, zip_names,
+    COLLECTION_FLAGS, COLLECTION_HEADER, Dir, corpack, corpack_unprivileged, listing,
+    sample_collection, seeds_dir, shell, zip_names,
 };
 
 /// A collection in `dir/c` with one document per `(id, file, bytes)`.
@@ -339,6 +339,50 @@ fn a_link_inside_is_packed_as_its_target_and_others_are_errors() {
             );
         assert!(!dir.join("bad.zip").exists());
     }
+}
+
+#[test]
+fn a_directory_that_cannot_be_read_is_never_taken_for_empty_or_its_files_for_missing() {
+    let dir = Dir::new();
+    let collection = make_collection(&dir, &[("a", "a.txt", b"a\n")]);
+    let f = dir.create("c/sub/f.txt", "f\n");
+    dir.create("c/locked/in/x.txt", "x\n");
+    let sha256sum = Command::new("sha256sum").arg(&f).output().unwrap().stdout;
+    let sha256 = String::from_utf8_lossy(&sha256sum[..64]);
+    let mut records = fs::read_to_string(collection.join("collection.toml")).unwrap();
+    records.push_str(&format!(
+        "\n[[document]]\nid = \"f\"\ntitle = \"F\"\nfile = \"sub/f.txt\"\nsha256 = \"{sha256}\"\n"
+    ));
+    fs::write(collection.join("collection.toml"), records).unwrap();
+    let mode = |path: &Path, mode: u32| {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+    };
+    // Whoever runs it may go into the test's directory, not into these.
+    mode(dir.path(), 0o755);
+    mode(&collection.join("sub"), 0o000);
+    mode(&collection.join("locked"), 0o000);
+    let output = corpack_unprivileged()
+        .args(["check", "--json"])
+        .arg(&collection)
+        .output()
+        .unwrap();
+    mode(&collection.join("sub"), 0o755);
+    mode(&collection.join("locked"), 0o755);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["not_held"], 0);
+    assert_eq!(report["not_packable"], 1);
+    assert_eq!(report["errors"][0]["field"], "document[2].file");
+    let message = report["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Permission denied"), "{message}");
+    let codes: Vec<(&str, &str)> = (report["findings"].as_array().unwrap().iter())
+        .map(|f| (f["code"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .filter(|(code, _)| !code.starts_with("provenance-") && !code.starts_with("document-"))
+        .collect();
+    assert_eq!(
+        codes,
+        [("file-unreadable", "locked"), ("file-unreadable", "sub")]
+    );
 }
 
 #[test]

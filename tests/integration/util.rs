@@ -89,6 +89,34 @@ pub fn corpack_with_file_size_limit(
     (output.status.code(), stderr)
 }
 
+/// corpack as a user without the power to read what its permissions
+/// forbid: as `nobody` when the tests run as root, who reads everything.
+#[cfg(unix)]
+pub fn corpack_unprivileged() -> std::process::Command {
+    use std::os::unix::process::CommandExt;
+
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("corpack"));
+    command.env_remove("TZ").env("LC_ALL", "C");
+    // SAFETY: setgroups(2), setgid(2) and setuid(2) are async-signal-safe,
+    // so they may run between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::geteuid() != 0 {
+                return Ok(());
+            }
+            const NOBODY: u32 = 65534;
+            if libc::setgroups(0, std::ptr::null()) != 0
+                || libc::setgid(NOBODY) != 0
+                || libc::setuid(NOBODY) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    command
+}
+
 /// Packs `collection` into `bundle`, with `--source` for each of
 /// `sources`; the pack must succeed.
 pub fn pack(collection: &Path, bundle: &Path, sources: &[PathBuf]) {
