@@ -262,9 +262,18 @@ pub fn path_problems(path: &str) -> Vec<(NameCheck, String)> {
             ));
         }
         if component.ends_with(['.', ' ']) {
+            // The path's own end is a manifest line's end.
+            let stripped = if path.ends_with(' ') && path.ends_with(component) {
+                "; and bagit-python and bdbag strip a space ending a manifest line, so they \
+                 find the file missing"
+            } else {
+                ""
+            };
             problems.push((
                 NameCheck::TrailingDotSpace,
-                format!("{component:?} ends with a dot or a space, which Windows drops"),
+                format!(
+                    "{component:?} ends with a dot or a space, which Windows drops{stripped}"
+                ),
             ));
         }
         if component.contains('%') {
@@ -558,6 +567,9 @@ mod tests {
         assert_eq!(checks("x\u{1}y"), [NameCheck::WindowsChars]);
         assert_eq!(checks("dir./a"), [NameCheck::TrailingDotSpace]);
         assert_eq!(checks("a/b "), [NameCheck::TrailingDotSpace]);
+        let said = |path: &str| path_problems(path)[0].1.contains("bagit-python and bdbag");
+        assert!(said("a/b "));
+        assert!(!said("a /b") && !said("a/b."));
         assert_eq!(checks("100% sure/a"), [NameCheck::PercentSign]);
         assert_eq!(checks("a b.c"), []);
     }
