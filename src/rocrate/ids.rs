@@ -33,13 +33,18 @@ pub fn encode_path(path: &str) -> String {
 
 /// Whether `c` is one of RFC 3987's `ucschar`, the characters beyond ASCII
 /// an IRI path may hold: not controls, private use, surrogates or
-/// noncharacters.
+/// noncharacters; and not a bidirectional formatting character, which an
+/// IRI must not hold (RFC 3987 §4.1: LRM, RLM, LRE to RLO; and the
+/// isolates Unicode added since, LRI to PDI), as they reorder the text
+/// around them (`a\u{202e}txt.exe` shows as `aexe.txt`).
 fn in_iri(c: char) -> bool {
     let c = u32::from(c);
-    matches!(c, 0xA0..=0xD7FF | 0xF900..=0xFDCF | 0xFDF0..=0xFFEF)
-        || (0x10000..=0xEFFFD).contains(&c)
-            && c & 0xFFFF <= 0xFFFD
-            && !(0xE0000..=0xE0FFF).contains(&c)
+    let bidi = matches!(c, 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069);
+    !bidi
+        && (matches!(c, 0xA0..=0xD7FF | 0xF900..=0xFDCF | 0xFDF0..=0xFFEF)
+            || (0x10000..=0xEFFFD).contains(&c)
+                && c & 0xFFFF <= 0xFFFD
+                && !(0xE0000..=0xE0FFF).contains(&c))
 }
 
 /// Undoes percent-encoding: `%20` → space, UTF-8 sequences → characters.
@@ -178,6 +183,10 @@ mod tests {
             ),
             ("documents/x#1?.txt", "documents/x%231%3F.txt"),
             ("documents/100%.txt", "documents/100%25.txt"),
+            (
+                "documents/a\u{202e}txt\u{200e}\u{2066}.exe",
+                "documents/a%E2%80%AEtxt%E2%80%8E%E2%81%A6.exe",
+            ),
         ];
         for (path, encoded) in cases {
             assert_eq!(encode_path(path), encoded);
