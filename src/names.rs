@@ -271,9 +271,7 @@ pub fn path_problems(path: &str) -> Vec<(NameCheck, String)> {
             };
             problems.push((
                 NameCheck::TrailingDotSpace,
-                format!(
-                    "{component:?} ends with a dot or a space, which Windows drops{stripped}"
-                ),
+                format!("{component:?} ends with a dot or a space, which Windows drops{stripped}"),
             ));
         }
         if component.contains('%') {

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::args::{ExportArgs, ExportFormat};
 use super::progress::Bar;
-use super::{Outcome, cannot, count, counted, print_json, print_text};
+use super::{Outcome, cannot, count, counted, print_json, print_removed_stale, print_text};
 use corpack::export::csv;
 use corpack::export::ocfl::{self, OcflAction, OcflExportOptions};
 use corpack::export::verified::RepositoryExportReport;
@@ -34,6 +34,7 @@ fn export_csv(args: &ExportArgs) -> anyhow::Result<Outcome> {
     if args.common.json {
         print_json(&report)?;
     } else {
+        print_removed_stale(&report.removed_stale);
         let mut text = String::new();
         for finding in &report.findings {
             text.push_str(&format!("{finding}\n"));
@@ -125,6 +126,7 @@ fn repository(run: Exporter, args: &ExportArgs) -> anyhow::Result<Outcome> {
     if args.common.json {
         print_json(&report)?;
     } else {
+        print_removed_stale(&report.removed_stale);
         let mut text = String::new();
         for finding in &report.findings {
             text.push_str(&format!("{finding}\n"));

@@ -9,7 +9,7 @@ use corpack::import::{CollectionFields, ImportReport};
 
 use super::args::{CollectionFieldArgs, CommonArgs, ImportBagArgs, ImportCsvArgs};
 use super::progress::Bar;
-use super::{Outcome, cannot, counted, print_json, print_text};
+use super::{Outcome, cannot, counted, print_json, print_removed_stale, print_text};
 
 fn fields(args: &CollectionFieldArgs) -> CollectionFields {
     CollectionFields {
@@ -64,6 +64,7 @@ fn import(
         for warning in &report.warnings {
             eprintln!("{warning}");
         }
+        print_removed_stale(&report.removed_stale);
         print_text(&format!(
             "imported {} into {}: {} copied, {} recorded, {} \
              catalogued without their file, {} with neither file nor sha256 (pack must find \

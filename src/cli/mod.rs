@@ -98,12 +98,7 @@ fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
         for warning in &report.warnings {
             eprintln!("{warning}");
         }
-        for stale in &report.removed_stale {
-            eprintln!(
-                "removed {}, a temporary file an interrupted run left",
-                stale.display()
-            );
-        }
+        print_removed_stale(&report.removed_stale);
         if !report.rechecked {
             eprintln!(
                 "warning: --no-recheck: the bundle was not read back before it was put in place"
@@ -252,6 +247,16 @@ pub(crate) fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
     print_text(&text)
+}
+
+/// Says on stderr what interrupted runs left that was removed.
+pub(crate) fn print_removed_stale(removed: &[std::path::PathBuf]) {
+    for stale in removed {
+        eprintln!(
+            "removed {}, a temporary file an interrupted run left",
+            corpack::error::shown(stale)
+        );
+    }
 }
 
 pub(crate) fn print_text(text: &str) -> io::Result<()> {

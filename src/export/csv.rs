@@ -39,6 +39,9 @@ pub struct ExportReport {
     pub documents: usize,
     /// What verifying the bundle found (nothing for a collection).
     pub findings: Vec<Finding>,
+    /// Temporary files of interrupted runs removed from the output's
+    /// directory.
+    pub removed_stale: Vec<PathBuf>,
 }
 
 /// Writes the records of `source` (a collection directory, a bundle or a
@@ -55,9 +58,11 @@ pub fn export_csv(
         written: false,
         documents: 0,
         findings: Vec::new(),
+        removed_stale: Vec::new(),
     };
     refuse_to_replace(output, source)?;
     let target = AtomicFile::create(output, force)?;
+    report.removed_stale = target.removed_stale().to_vec();
     let collection = if source.join(COLLECTION_FILE).is_file() {
         collection::load(source)?.to_collection()?
     } else {

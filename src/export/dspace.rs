@@ -138,6 +138,7 @@ pub fn export(
     write_zip(root, &item_files)?;
     let registry = root.join(REGISTRY_FILE);
     fs::write(&registry, registry_xml()).at(&registry)?;
+    let removed_stale = target.removed_stale().to_vec();
     target.commit()?;
     // The names the report lists, made from the zip's in place.
     let mut files = item_files;
@@ -147,7 +148,11 @@ pub fn export(
     files.push(SAF_ZIP.to_string());
     files.push(REGISTRY_FILE.to_string());
     Ok(RepositoryExportReport::written(
-        FORMAT, &bundle, output, files,
+        FORMAT,
+        &bundle,
+        output,
+        files,
+        removed_stale,
     ))
 }
 

@@ -48,9 +48,14 @@ pub fn export_json_records<C: Serialize, D: Serialize>(
         )?;
         files.push(relative);
     }
+    let removed_stale = target.removed_stale().to_vec();
     target.commit()?;
     Ok(RepositoryExportReport::written(
-        format, &bundle, output, files,
+        format,
+        &bundle,
+        output,
+        files,
+        removed_stale,
     ))
 }
 

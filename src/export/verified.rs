@@ -364,6 +364,9 @@ pub struct RepositoryExportReport {
     pub not_held: usize,
     /// The files written, relative to the output directory, sorted.
     pub files: Vec<String>,
+    /// Temporary files and directories of interrupted runs removed from
+    /// the output's directory.
+    pub removed_stale: Vec<PathBuf>,
 }
 
 impl RepositoryExportReport {
@@ -379,15 +382,18 @@ impl RepositoryExportReport {
             held: 0,
             not_held: 0,
             files: Vec::new(),
+            removed_stale: Vec::new(),
         }
     }
 
-    /// The report of an export of `bundle` that wrote `files`.
+    /// The report of an export of `bundle` that wrote `files`, having
+    /// removed `removed_stale`.
     pub fn written(
         format: &str,
         bundle: &VerifiedBundle,
         output: &Path,
         mut files: Vec<String>,
+        removed_stale: Vec<PathBuf>,
     ) -> RepositoryExportReport {
         let RecordCounts { documents, held } = bundle.counts;
         files.sort();
@@ -401,6 +407,7 @@ impl RepositoryExportReport {
             held,
             not_held: documents - held,
             files,
+            removed_stale,
         }
     }
 }

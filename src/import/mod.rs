@@ -156,6 +156,9 @@ pub struct ImportReport {
     /// What is wrong with the source but did not stop the import (a tag
     /// file of a bag that begins with a byte-order mark).
     pub warnings: Vec<Finding>,
+    /// Temporary files and directories of interrupted runs removed from
+    /// the collection directory, or from beside it.
+    pub removed_stale: Vec<PathBuf>,
 }
 
 /// A document file to bring into the collection directory.
@@ -311,6 +314,14 @@ impl Output {
         }
     }
 
+    /// What interrupted runs left, removed when it was made.
+    fn removed_stale(&self) -> &[PathBuf] {
+        match self {
+            Output::New(dir) => dir.removed_stale(),
+            Output::Existing(files) => files.removed_stale(),
+        }
+    }
+
     /// The temporary directory, laid out as the collection directory.
     fn path(&self) -> &Path {
         match self {
@@ -367,8 +378,10 @@ pub(crate) fn write_collection(
         return Err(Error::OutputExists(record_file));
     }
     let output = Output::create(dir)?;
+    let mut removed_stale = output.removed_stale().to_vec();
     if let Output::Existing(existing) = &output {
-        existing.remove_stale_beside(collection.documents.iter().map(|d| d.file.as_str()));
+        let files = collection.documents.iter().map(|d| d.file.as_str());
+        removed_stale.extend(existing.remove_stale_beside(files));
     }
     let mut report = ImportReport {
         collection: dir.to_path_buf(),
@@ -378,6 +391,7 @@ pub(crate) fn write_collection(
         not_held: Vec::new(),
         files_needed: Vec::new(),
         warnings: Vec::new(),
+        removed_stale,
     };
     progress.start(files.iter().map(|f| f.from.size()).sum());
     let mut copied = Vec::new();

@@ -31,6 +31,8 @@ pub struct AtomicDir {
     tree_sync: TreeSync,
     /// Leaves the list after `temp` is removed.
     _listed: Temporary,
+    /// What interrupted runs left beside it, removed.
+    removed_stale: Vec<PathBuf>,
 }
 
 impl AtomicDir {
@@ -48,7 +50,7 @@ impl AtomicDir {
     /// Makes the temporary directory for `target` in `dir`, after removing
     /// those interrupted runs left there.
     fn make_in(dir: PathBuf, target: &Path, overwrite: bool) -> Result<AtomicDir> {
-        remove_stale(&dir);
+        let removed_stale = remove_stale(&dir);
         let (temp, lock, listed) = loop {
             let (temp, listed) =
                 Temporary::make(|| make_temp_dir(&dir), |temp| temp.path().to_path_buf())?;
@@ -65,12 +67,19 @@ impl AtomicDir {
             overwrite,
             tree_sync,
             _listed: listed,
+            removed_stale,
         })
     }
 
     /// The temporary directory to write into.
     pub fn path(&self) -> &Path {
         self.temp.path()
+    }
+
+    /// Temporary files and directories of interrupted runs that were
+    /// removed from beside it.
+    pub fn removed_stale(&self) -> &[PathBuf] {
+        &self.removed_stale
     }
 
     /// Moves the complete directory into place, once all it holds is on
@@ -130,21 +139,30 @@ impl AtomicFiles {
         self.staging.path()
     }
 
+    /// Temporary files and directories of interrupted runs that were
+    /// removed from the target.
+    pub fn removed_stale(&self) -> &[PathBuf] {
+        self.staging.removed_stale()
+    }
+
     /// Removes what interrupted runs left in the directories below the
     /// target that `files` (paths under it) are in, as
     /// [`AtomicFiles::create`] does in the target itself: a commit cut
     /// short leaves the old files it set aside beside their places, in
     /// those directories. Best effort, and the same rules: only corpack's
     /// names, none another run holds, and an old file only once something
-    /// is at its place again.
-    pub fn remove_stale_beside<'f>(&self, files: impl IntoIterator<Item = &'f str>) {
+    /// is at its place again. Gives what it removed.
+    pub fn remove_stale_beside<'f>(
+        &self,
+        files: impl IntoIterator<Item = &'f str>,
+    ) -> Vec<PathBuf> {
         let dirs: BTreeSet<&Path> = (files.into_iter())
             .filter_map(|file| Path::new(file).parent())
             .filter(|dir| !dir.as_os_str().is_empty())
             .collect();
-        for dir in dirs {
-            remove_stale(&self.staging.target.join(dir));
-        }
+        (dirs.into_iter())
+            .flat_map(|dir| remove_stale(&self.staging.target.join(dir)))
+            .collect()
     }
 
     /// Moves each of `files`, paths under [`AtomicFiles::path`], in order,

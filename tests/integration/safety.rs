@@ -776,6 +776,77 @@ fn killing_pack_at_any_point_leaves_no_bundle_and_the_next_run_cleans_up() {
     corpack().arg("verify").arg(&out).assert().success();
 }
 
+#[test]
+fn exports_and_imports_say_what_interrupted_runs_left_that_they_removed() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = dir.join("b.zip");
+    pack(&collection, &bundle).assert().success();
+    let out = dir.join("out");
+    let runs: [(&str, Vec<&std::ffi::OsStr>, bool); 4] = [
+        (
+            "export csv",
+            vec!["export".as_ref(), "csv".as_ref(), bundle.as_os_str()],
+            false,
+        ),
+        (
+            "export datacite",
+            vec!["export".as_ref(), "datacite".as_ref(), bundle.as_os_str()],
+            true,
+        ),
+        (
+            "export dspace-saf",
+            vec!["export".as_ref(), "dspace-saf".as_ref(), bundle.as_os_str()],
+            true,
+        ),
+        (
+            "import bag",
+            vec!["import".as_ref(), "bag".as_ref(), bundle.as_os_str()],
+            true,
+        ),
+    ];
+    for (run, args, left_a_directory) in runs {
+        fs::create_dir_all(&out).unwrap();
+        let stale = out.join(".corpack-abc123.tmp");
+        if left_a_directory {
+            fs::create_dir_all(stale.join("inside")).unwrap();
+        } else {
+            fs::write(&stale, "half").unwrap();
+        }
+        let output = corpack()
+            .args(&args)
+            .arg("-o")
+            .arg(out.join("result"))
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{run}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            report["removed_stale"],
+            serde_json::json!([stale.to_str().unwrap()]),
+            "{run}"
+        );
+        assert!(!stale.exists(), "{run}");
+        fs::write(&stale, "half").unwrap();
+        fs::remove_dir_all(out.join("result"))
+            .or_else(|_| fs::remove_file(out.join("result")))
+            .unwrap();
+        let text = corpack()
+            .args(&args)
+            .arg("-o")
+            .arg(out.join("result"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(text.stderr).unwrap();
+        assert!(
+            stderr.contains("a temporary file an interrupted run left"),
+            "{run}: {stderr}"
+        );
+        fs::remove_dir_all(&out).unwrap();
+    }
+}
+
 /// Starts corpack with `args`, waits until a temporary output whose name
 /// ends with `suffix` exists in `dir` or below, sends it `signal`, and returns its
 /// exit status. corpack starts with the signals `ignored` ignored, and
