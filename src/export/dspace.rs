@@ -117,27 +117,8 @@ pub fn export(
         return Err(no_items(&bundle));
     }
     let target = AtomicDir::create(output, force)?;
-    let root = target.path();
-    let saf = root.join(SAF_DIR);
-    create_dirs_in_temporary(&saf).at(&saf)?;
-    let documents = &bundle.collection.documents;
-    let width = documents.len().saturating_sub(1).to_string().len().max(3);
-    let mut item_files = Vec::new();
-    for (index, document) in documents.iter().enumerate() {
-        let item = format!("item_{index:0width$}");
-        let dir = saf.join(&item);
-        create_dirs_in_temporary(&dir).at(&dir)?;
-        for file in write_item(&bundle, document, &dir)? {
-            item_files.push(format!("{item}/{file}"));
-        }
-    }
-    // The items are written: the zip needs the records no more (26 MB at
-    // 40,000 documents).
-    bundle.forget_records();
-    item_files.sort();
-    write_zip(root, &item_files)?;
-    let registry = root.join(REGISTRY_FILE);
-    fs::write(&registry, registry_xml()).at(&registry)?;
+    let item_files =
+        write_archive(&mut bundle, target.path()).map_err(|error| target.in_place(error))?;
     let removed_stale = target.removed_stale().to_vec();
     target.commit()?;
     // The names the report lists, made from the zip's in place.
@@ -154,6 +135,32 @@ pub fn export(
         files,
         removed_stale,
     ))
+}
+
+/// Writes the items, their zip and the registry file into `root`; gives
+/// the items' files, under `SAF_DIR`, sorted.
+fn write_archive(bundle: &mut VerifiedBundle, root: &Path) -> Result<Vec<String>> {
+    let saf = root.join(SAF_DIR);
+    create_dirs_in_temporary(&saf).at(&saf)?;
+    let documents = &bundle.collection.documents;
+    let width = documents.len().saturating_sub(1).to_string().len().max(3);
+    let mut item_files = Vec::new();
+    for (index, document) in documents.iter().enumerate() {
+        let item = format!("item_{index:0width$}");
+        let dir = saf.join(&item);
+        create_dirs_in_temporary(&dir).at(&dir)?;
+        for file in write_item(bundle, document, &dir)? {
+            item_files.push(format!("{item}/{file}"));
+        }
+    }
+    // The items are written: the zip needs the records no more (26 MB at
+    // 40,000 documents).
+    bundle.forget_records();
+    item_files.sort();
+    write_zip(root, &item_files)?;
+    let registry = root.join(REGISTRY_FILE);
+    fs::write(&registry, registry_xml()).at(&registry)?;
+    Ok(item_files)
 }
 
 /// The error of a bundle with no document: an archive of no item would

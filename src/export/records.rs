@@ -34,20 +34,24 @@ pub fn export_json_records<C: Serialize, D: Serialize>(
         Err(refused) => return Ok(refused),
     };
     let target = AtomicDir::create(output, force)?;
-    let mut files = vec!["collection.json".to_string()];
-    write_json(&target.path().join(&files[0]), &collection_record(&bundle))?;
-    if !bundle.collection.documents.is_empty() {
-        let documents = target.path().join("documents");
-        fs::create_dir_all(&documents).at(&documents)?;
-    }
-    for document in &bundle.collection.documents {
-        let relative = format!("documents/{}.json", document.id);
-        write_json(
-            &target.path().join(&relative),
-            &document_record(&bundle, document),
-        )?;
-        files.push(relative);
-    }
+    let write = || -> Result<Vec<String>> {
+        let mut files = vec!["collection.json".to_string()];
+        write_json(&target.path().join(&files[0]), &collection_record(&bundle))?;
+        if !bundle.collection.documents.is_empty() {
+            let documents = target.path().join("documents");
+            fs::create_dir_all(&documents).at(&documents)?;
+        }
+        for document in &bundle.collection.documents {
+            let relative = format!("documents/{}.json", document.id);
+            write_json(
+                &target.path().join(&relative),
+                &document_record(&bundle, document),
+            )?;
+            files.push(relative);
+        }
+        Ok(files)
+    };
+    let files = write().map_err(|error| target.in_place(error))?;
     let removed_stale = target.removed_stale().to_vec();
     target.commit()?;
     Ok(RepositoryExportReport::written(

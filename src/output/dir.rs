@@ -15,7 +15,9 @@ use super::replace::{put_dir_in_place, rename_noreplace, reserve_aside};
 use super::stale::remove_stale;
 use super::sync::{TreeSync, sync_dir};
 use super::temporaries::{Temporary, uninterrupted};
-use super::{TEMP_PREFIX, TEMP_SUFFIX, parent_dir, refuse_special_file, temporary_error};
+use super::{
+    TEMP_PREFIX, TEMP_SUFFIX, named_in_place, parent_dir, refuse_special_file, temporary_error,
+};
 use crate::error::{Error, IoContext, Result};
 
 /// An output directory being written. Dropped without
@@ -80,6 +82,13 @@ impl AtomicDir {
     /// removed from beside it.
     pub fn removed_stale(&self) -> &[PathBuf] {
         &self.removed_stale
+    }
+
+    /// `error`, met writing in the temporary directory, naming the place
+    /// its file would have had in the target: the temporary name means
+    /// nothing to the user, and is gone once the run has failed.
+    pub fn in_place(&self, error: Error) -> Error {
+        named_in_place(error, self.temp.path(), &self.target)
     }
 
     /// Moves the complete directory into place, once all it holds is on

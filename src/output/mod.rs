@@ -77,6 +77,23 @@ pub const ASIDE_SUFFIX: &str = ".old";
 /// The length of the random part of corpack's temporary names.
 const RANDOM_LEN: usize = 6;
 
+/// `error`, met writing under `temporary`, a directory that becomes
+/// `target`, naming the place its file would have had under `target`: the
+/// temporary name means nothing to the user, and is gone once the run has
+/// failed.
+pub fn named_in_place(error: Error, temporary: &Path, target: &Path) -> Error {
+    match error {
+        Error::Io { path, error } => {
+            let path = match path.strip_prefix(temporary) {
+                Ok(rest) => target.join(rest),
+                Err(_) => path,
+            };
+            Error::Io { path, error }
+        }
+        other => other,
+    }
+}
+
 /// Fails if `target`, where a file is to be put, is a directory or a
 /// special file: a file is not put in place of one, `--force` or not.
 pub fn refuse_non_file(target: &Path) -> Result<()> {

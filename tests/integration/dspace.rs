@@ -546,7 +546,12 @@ fn a_failed_write_names_the_output_not_the_bundle() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("error[io]"), "{stderr}");
-    assert!(stderr.contains("/item_003/with space.csv: "), "{stderr}");
+    let written = dir.join("out/saf/item_003/with space.csv");
+    assert!(
+        stderr.contains(&format!("{}: ", written.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(".corpack-"), "{stderr}");
     assert!(!stderr.contains("data/documents/"), "{stderr}");
     assert!(!dir.join("out").exists());
 }

@@ -1458,3 +1458,33 @@ proptest::proptest! {
         proptest::prop_assert!(outcome.is_valid(), "{}", outcome);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_failed_write_names_the_object_s_file_not_the_build_directory() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "sample");
+    fs::write(collection.join("large.bin"), vec![b'x'; 2 << 20]).unwrap();
+    let mut records = fs::read_to_string(collection.join("collection.toml")).unwrap();
+    records.push_str("\n[[document]]\nid = \"large\"\ntitle = \"L\"\nfile = \"large.bin\"\n");
+    fs::write(collection.join("collection.toml"), records).unwrap();
+    let bundle = dir.join("sample.zip");
+    crate::util::pack(&collection, &bundle, &[]);
+    let object = dir.join("object");
+    let args: [&std::ffi::OsStr; 5] = [
+        "export".as_ref(),
+        "ocfl".as_ref(),
+        bundle.as_os_str(),
+        "-o".as_ref(),
+        object.as_os_str(),
+    ];
+    let (code, stderr) = crate::util::corpack_with_file_size_limit(1 << 20, &args);
+    assert_eq!(code, Some(2), "{stderr}");
+    let written = object.join("v1/content/sample/data/documents/large.bin");
+    assert!(
+        stderr.contains(&format!("{}: ", written.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(".corpack-"), "{stderr}");
+    assert!(!object.exists());
+}

@@ -46,7 +46,7 @@ use crate::finding::Finding;
 use crate::ocfl::inventory::INVENTORY;
 use crate::ocfl::validate::validate_object;
 use crate::ocfl::{OBJECT_DECLARATION, SpecVersion, VersionNum};
-use crate::output::{TreeSync, refuse_to_replace, uninterrupted};
+use crate::output::{TreeSync, named_in_place, refuse_to_replace, uninterrupted};
 use crate::progress::Progress;
 
 /// How to export.
@@ -181,6 +181,8 @@ pub fn export(
     // none; read whole, it holds them all.)
     verified.forget_records();
     let name = version.number.to_string();
+    // What the build writes is named as the object will hold it.
+    let in_place = |error| named_in_place(error, &build_root, object);
     let staged = stage_content(
         &verified,
         &build_root
@@ -190,7 +192,8 @@ pub fn export(
         version.algorithm,
         &version.known,
         progress,
-    )?;
+    )
+    .map_err(in_place)?;
     report.files = staged.files;
     report.content_files_added = staged.added;
     report.content_bytes_added = staged.bytes_added;
@@ -213,9 +216,10 @@ pub fn export(
         write_file(
             &object_dir.join(OBJECT_DECLARATION),
             format!("ocfl_object_{}\n", SpecVersion::V1_1.number()).as_bytes(),
-        )?;
+        )
+        .map_err(in_place)?;
     }
-    let sidecar = write_inventories(&build_root, &name, &inventory)?;
+    let sidecar = write_inventories(&build_root, &name, &inventory).map_err(in_place)?;
     if target == Target::Replace {
         write_old_target(staging.path(), object)?;
     }
