@@ -243,10 +243,12 @@ pub(crate) fn counted(number: u64, noun: &str) -> String {
     format!("{number} {noun}{plural}")
 }
 
+/// Prints `value` as one JSON document: a signal waits for it to be
+/// written whole, so that what is read of stdout parses.
 pub(crate) fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
-    print_text(&text)
+    corpack::output::uninterrupted(|| print_text(&text))
 }
 
 /// Says on stderr what interrupted runs left that was removed.

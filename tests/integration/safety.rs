@@ -847,6 +847,58 @@ fn exports_and_imports_say_what_interrupted_runs_left_that_they_removed() {
     }
 }
 
+/// A signal while a `--json` report is being written waits for it: what
+/// was read of stdout is one whole document. corpack is stopped writing
+/// into a full pipe, signalled, and only then read.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_waits_for_a_json_report_to_be_written_whole() {
+    let dir = Dir::new();
+    let ids: Vec<(String, String)> = (0..1000)
+        .map(|i| (format!("d{i}"), format!("d{i}.txt")))
+        .collect();
+    let documents: Vec<(&str, &str, &[u8])> = (ids.iter())
+        .map(|(id, file)| (id.as_str(), file.as_str(), &b"text\n"[..]))
+        .collect();
+    let collection = make_collection(&dir, &documents);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("corpack"))
+        .args(["check", "--json"])
+        .arg(&collection)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let wchan = format!("/proc/{}/wchan", child.id());
+    let start = Instant::now();
+    while !fs::read_to_string(&wchan).unwrap().contains("pipe_write") {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "never blocked writing"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // SAFETY: kill(2) with a live child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    // Time for the signal's clean-up to end the run, if it did not wait.
+    std::thread::sleep(Duration::from_millis(500));
+    let mut stdout = Vec::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut stdout)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        stdout.len() > 1 << 16,
+        "{} bytes: more than the pipe holds",
+        stdout.len()
+    );
+    let report: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    assert_eq!(report["documents"], 1000);
+}
+
 /// Starts corpack with `args`, waits until a temporary output whose name
 /// ends with `suffix` exists in `dir` or below, sends it `signal`, and returns its
 /// exit status. corpack starts with the signals `ignored` ignored, and
