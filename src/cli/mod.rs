@@ -261,10 +261,13 @@ pub(crate) fn print_removed_stale(removed: &[std::path::PathBuf]) {
     }
 }
 
+/// Writes `text` to stdout; an error says that it was the report being
+/// written, keeping its kind (a closed pipe is told apart by it).
 pub(crate) fn print_text(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()
+    (stdout.write_all(text.as_bytes()))
+        .and_then(|()| stdout.flush())
+        .map_err(|error| io::Error::new(error.kind(), format!("writing to stdout: {error}")))
 }
 
 /// A command's failure in context: "cannot ACTION INPUT: …", or "cannot

@@ -41,6 +41,29 @@ fn a_path_holding_a_newline_is_shown_escaped_on_one_line() {
     assert!(stderr.contains("x\\ncorpack: error[fake]: y"), "{stderr}");
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_says_so() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("corpack"))
+        .arg("check")
+        .arg(&collection)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("error[io]: writing to stdout: "),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_record_error_has_its_code_file_line_and_field() {
     let dir = Dir::new();
