@@ -317,8 +317,16 @@ pub fn report_error(error: &anyhow::Error, json: bool) -> ExitCode {
 pub fn report_usage_error(error: &clap::Error, json: bool) -> ExitCode {
     let plain = error.render().to_string();
     if json {
-        let message = plain.trim_end().to_string();
-        print_error_report(&ErrorReport::without_error(message, ErrorCode::Usage));
+        // The code says it is an error, and there is no `--help` to try in
+        // a document a program reads.
+        let message = plain.trim_end();
+        let message = message.strip_prefix("error: ").unwrap_or(message);
+        let message =
+            (message.rsplit_once("\n\nFor more information")).map_or(message, |(before, _)| before);
+        print_error_report(&ErrorReport::without_error(
+            message.to_string(),
+            ErrorCode::Usage,
+        ));
     } else {
         // The same text with clap's styles, which anstream keeps for a
         // terminal that shows them.

@@ -186,7 +186,8 @@ fn with_json_a_usage_error_is_a_json_document() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let error = document["error"].as_str().unwrap();
-        assert!(error.starts_with("error: "), "{error}");
+        assert!(!error.starts_with("error"), "{error}");
+        assert!(!error.contains("For more information"), "{error}");
         assert!(output.stderr.is_empty(), "{args:?}");
     }
 }
