@@ -191,7 +191,8 @@ fn a_bad_profile_has_its_code_file_line_and_field() {
 fn a_usage_error_has_its_code() {
     let document = error_document(&["pack".as_ref(), "--threads".as_ref(), "0".as_ref()]);
     assert_eq!(document["code"], "usage");
-    assert!(document["error"].as_str().unwrap().starts_with("error: "));
+    let error = document["error"].as_str().unwrap();
+    assert!(error.starts_with("invalid value '0' for '--threads <N>'"), "{error}");
 }
 
 /// Runs corpack with `args`, without `--json`: it must fail with exit 2,
