@@ -192,7 +192,10 @@ fn a_usage_error_has_its_code() {
     let document = error_document(&["pack".as_ref(), "--threads".as_ref(), "0".as_ref()]);
     assert_eq!(document["code"], "usage");
     let error = document["error"].as_str().unwrap();
-    assert!(error.starts_with("invalid value '0' for '--threads <N>'"), "{error}");
+    assert!(
+        error.starts_with("invalid value '0' for '--threads <N>'"),
+        "{error}"
+    );
 }
 
 /// Runs corpack with `args`, without `--json`: it must fail with exit 2,
