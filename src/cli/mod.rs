@@ -244,11 +244,11 @@ pub(crate) fn counted(number: u64, noun: &str) -> String {
 }
 
 /// Prints `value` as one JSON document: a signal waits for it to be
-/// written whole, so that what is read of stdout parses.
+/// written whole (a while), so that what is read of stdout parses.
 pub(crate) fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
-    corpack::output::uninterrupted(|| print_text(&text))
+    signals::whole_report(|| print_text(&text))
 }
 
 /// Says on stderr what interrupted runs left that was removed.

@@ -1,6 +1,7 @@
 //! SIGINT and SIGTERM: corpack removes the temporary outputs it is writing,
 //! then exits with the status a shell gives a command the signal ended
-//! (128 + its number: 130, 143). A second signal, while the first is
+//! (128 + its number: 130, 143), once a report being written to stdout is
+//! whole, or two seconds have passed. A second signal, while the first is
 //! handled, ends it at once.
 //!
 //! The signal handlers only write to a pipe (signal-hook's `Signals`) and
@@ -9,12 +10,53 @@
 //! SIGINT ignored, so that a Ctrl-C meant for another command spares them.
 
 use std::io;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// Held while a report is written to stdout: a signal waits for it, up to
+/// [`REPORT_WAIT`], so that what a reader gets is whole.
+static REPORT: Mutex<()> = Mutex::new(());
+
+/// How long a signal waits for a report being written: a reader that
+/// stopped reading must not keep corpack from ending (`timeout`, `kill`
+/// and service managers send `SIGTERM` once).
+const REPORT_WAIT: Duration = Duration::from_secs(2);
+
+/// Whether a signal is being handled: the run ends with its status.
+static SIGNALLED: AtomicBool = AtomicBool::new(false);
+
+/// Runs `write`, the writing of a report, which a signal lets finish; if
+/// one came meanwhile, the run then ends as it says, not as if none had.
+pub fn whole_report<T>(write: impl FnOnce() -> T) -> T {
+    let written = {
+        let _writing = REPORT
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        write()
+    };
+    // The signal's thread ends the process once its clean-up is done.
+    while SIGNALLED.load(Ordering::SeqCst) {
+        std::thread::park();
+    }
+    written
+}
+
+/// Waits until no report is being written, or [`REPORT_WAIT`] has passed.
+#[cfg(unix)]
+fn wait_for_report() {
+    let start = std::time::Instant::now();
+    while matches!(REPORT.try_lock(), Err(std::sync::TryLockError::WouldBlock))
+        && start.elapsed() < REPORT_WAIT
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
 
 /// Starts watching for SIGINT and SIGTERM.
 #[cfg(unix)]
 pub fn remove_temporaries_on_signals() -> io::Result<()> {
     use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
 
     use signal_hook::consts::{SIGINT, SIGTERM};
     use signal_hook::flag;
@@ -39,8 +81,10 @@ pub fn remove_temporaries_on_signals() -> io::Result<()> {
         .name("signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
+                SIGNALLED.store(true, Ordering::SeqCst);
                 // Held until the end: the other threads make no more.
                 let _removed = corpack::output::remove_temporaries();
+                wait_for_report();
                 std::process::exit(128 + signal);
             }
         })?;
@@ -58,7 +102,8 @@ fn ignored(signal: i32) -> bool {
     read == 0 && unsafe { action.assume_init() }.sa_sigaction == libc::SIG_IGN
 }
 
-/// Elsewhere the system's default ends the process, and the next run
+/// Elsewhere the system's default ends the process (a report cut short),
+/// and the next run
 /// beside a temporary output removes it.
 #[cfg(not(unix))]
 pub fn remove_temporaries_on_signals() -> io::Result<()> {

@@ -64,8 +64,8 @@ pub use self::file::AtomicFile;
 pub(crate) use self::lock::still_named;
 pub(crate) use self::replace::{put_dir_in_place, rename_noreplace};
 pub(crate) use self::sync::{TreeSync, sync_dir};
-pub use self::temporaries::{Interrupted, remove_temporaries, uninterrupted};
-pub(crate) use self::temporaries::{Temporary, create_dirs_in_temporary};
+pub use self::temporaries::{Interrupted, remove_temporaries};
+pub(crate) use self::temporaries::{Temporary, create_dirs_in_temporary, uninterrupted};
 
 /// The prefix of corpack's temporary files, so they can be recognised.
 pub const TEMP_PREFIX: &str = ".corpack-";

@@ -71,11 +71,10 @@ impl Drop for Temporary {
     }
 }
 
-/// Runs `put_in_place`, the renames that put an output in place (or the
-/// writing of a report, which a reader must get whole), with no
+/// Runs `put_in_place`, the renames that put an output in place, with no
 /// interruption between them: a signal's clean-up waits until they are
 /// done, and then finds the temporary output gone.
-pub fn uninterrupted<T>(put_in_place: impl FnOnce() -> T) -> T {
+pub(crate) fn uninterrupted<T>(put_in_place: impl FnOnce() -> T) -> T {
     let _list = temporaries();
     put_in_place()
 }

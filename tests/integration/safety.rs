@@ -635,7 +635,7 @@ fn a_fifo_or_device_is_never_replaced_by_an_output_even_with_force() {
             .assert()
             .code(2)
             .stderr(contains(special));
-        for format in ["csv", "datacite", "dspace-saf"] {
+        for format in ["csv", "datacite", "dspace-saf", "ocfl"] {
             corpack()
                 .args(["export", format])
                 .arg(&bundle)
@@ -847,21 +847,18 @@ fn exports_and_imports_say_what_interrupted_runs_left_that_they_removed() {
     }
 }
 
-/// A signal while a `--json` report is being written waits for it: what
-/// was read of stdout is one whole document. corpack is stopped writing
-/// into a full pipe, signalled, and only then read.
+/// `check --json` of 1,000 documents in `dir`, its report more than a pipe
+/// holds, once it is blocked writing into the pipe no one reads yet.
 #[cfg(target_os = "linux")]
-#[test]
-fn a_signal_waits_for_a_json_report_to_be_written_whole() {
-    let dir = Dir::new();
+fn check_blocked_writing_its_report(dir: &Dir) -> std::process::Child {
     let ids: Vec<(String, String)> = (0..1000)
         .map(|i| (format!("d{i}"), format!("d{i}.txt")))
         .collect();
     let documents: Vec<(&str, &str, &[u8])> = (ids.iter())
         .map(|(id, file)| (id.as_str(), file.as_str(), &b"text\n"[..]))
         .collect();
-    let collection = make_collection(&dir, &documents);
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("corpack"))
+    let collection = make_collection(dir, &documents);
+    let child = Command::new(assert_cmd::cargo::cargo_bin("corpack"))
         .args(["check", "--json"])
         .arg(&collection)
         .stdout(Stdio::piped())
@@ -877,6 +874,17 @@ fn a_signal_waits_for_a_json_report_to_be_written_whole() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
+    child
+}
+
+/// A signal while a `--json` report is being written waits for it: what
+/// was read of stdout is one whole document. corpack is stopped writing
+/// into a full pipe, signalled, and only then read.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_waits_for_a_json_report_to_be_written_whole() {
+    let dir = Dir::new();
+    let mut child = check_blocked_writing_its_report(&dir);
     // SAFETY: kill(2) with a live child's pid.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
     // Time for the signal's clean-up to end the run, if it did not wait.
@@ -897,6 +905,29 @@ fn a_signal_waits_for_a_json_report_to_be_written_whole() {
     );
     let report: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(report["documents"], 1000);
+}
+
+/// A signal waits for a report only a while: a reader that stopped
+/// reading does not keep corpack from ending on one `SIGTERM`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_ends_a_run_whose_report_nobody_reads() {
+    let dir = Dir::new();
+    let mut child = check_blocked_writing_its_report(&dir);
+    // SAFETY: kill(2) with a live child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    let signalled = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(30),
+            "still running"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(143));
 }
 
 /// Starts corpack with `args`, waits until a temporary output whose name

@@ -46,7 +46,9 @@ use crate::finding::Finding;
 use crate::ocfl::inventory::INVENTORY;
 use crate::ocfl::validate::validate_object;
 use crate::ocfl::{OBJECT_DECLARATION, SpecVersion, VersionNum};
-use crate::output::{TreeSync, named_in_place, refuse_to_replace, uninterrupted};
+use crate::output::{
+    TreeSync, named_in_place, refuse_special_file, refuse_to_replace, uninterrupted,
+};
 use crate::progress::Progress;
 
 /// How to export.
@@ -121,6 +123,7 @@ pub fn export(
     progress: &dyn Progress,
 ) -> Result<OcflExportReport> {
     refuse_to_replace(object, bundle)?;
+    refuse_special_file(object)?;
     let target = Target::of(object, options.force)?;
     let mut report = OcflExportReport {
         bundle: bundle.to_path_buf(),
