@@ -51,7 +51,7 @@ use crate::digest::Algorithm;
 use crate::error::{Error, RecordError, RecordErrors, Result};
 use crate::finding::{Code, Finding, Severity};
 use crate::names::{NameCheck, NamePolicy};
-use crate::output::refuse_to_write_into;
+use crate::output::{refuse_to_write_into, written_path};
 use crate::progress::Progress;
 use crate::verify::declaration::byte_order_mark;
 use crate::verify::{self, VerifyOptions};
@@ -230,6 +230,7 @@ pub fn import_bag(
         });
     }
     warnings.extend(check_importable(bag, &collection, "data/", &options.allow)?);
+    refuse_to_write_over(bag, dir, &collection)?;
     let files: Vec<String> = collection
         .documents
         .iter()
@@ -284,6 +285,20 @@ pub(super) fn check_importable(
         });
     }
     Ok(names)
+}
+
+/// Fails if a document of `collection` would be written into `bag` or
+/// over it, from `dir` around it: a payload file at `data/<bag's name>/…`
+/// imported into the bag's directory, say.
+pub(super) fn refuse_to_write_over(bag: &Path, dir: &Path, collection: &Collection) -> Result<()> {
+    let (Ok(read), Some(written)) = (bag.canonicalize(), written_path(dir)) else {
+        return Ok(());
+    };
+    if !read.starts_with(&written) {
+        return Ok(());
+    }
+    (collection.documents.iter())
+        .try_for_each(|document| refuse_to_write_into(&dir.join(document.file.as_str()), bag))
 }
 
 /// `bag-info.txt` if it reads as UTF-8 tag lines, as corpack writes it.

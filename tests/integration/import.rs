@@ -1293,6 +1293,52 @@ fn a_bag_is_never_imported_into_itself() {
 }
 
 #[test]
+fn a_bag_is_never_overwritten_by_its_documents_imported_around_it() {
+    let dir = Dir::new();
+    let bag = dir.join("p/x");
+    write_bag(
+        &bag,
+        "1.0",
+        &[("data/x/data/a.txt", b"alpha\n")],
+        &[Algorithm::Sha256],
+    );
+    let before = crate::util::listing(&bag);
+    let mut command = corpack();
+    command
+        .args(["import", "bag"])
+        .arg(&bag)
+        .args(COLLECTION_FLAGS);
+    command.arg("-o").arg(dir.join("p")).arg("--force");
+    command
+        .assert()
+        .code(2)
+        .stderr(contains("error[output-over-input]"));
+    assert_eq!(crate::util::listing(&bag), before);
+    corpack().arg("verify").arg(&bag).assert().success();
+
+    // A bundle whose document has the bundle's own name, beside it.
+    dir.create(
+        "c/collection.toml",
+        format!("{COLLECTION_HEADER}\n[[document]]\nid = \"b\"\ntitle = \"B\"\nfile = \"b.zip\"\n"),
+    );
+    dir.create("c/b.zip", "inner\n");
+    let bundle = dir.join("q/b.zip");
+    fs::create_dir_all(dir.join("q")).unwrap();
+    crate::util::pack(&dir.join("c"), &bundle, &[]);
+    let packed = fs::read(&bundle).unwrap();
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(dir.join("q"))
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(contains("error[output-over-input]"));
+    assert_eq!(fs::read(&bundle).unwrap(), packed);
+}
+
+#[test]
 fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
     // RFC 8493 forbids the mark (§2.1.1, §2.3) and verify reports it, but
     // it changes nothing of the text: the import goes on, and says so.
