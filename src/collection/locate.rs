@@ -188,16 +188,23 @@ pub fn locate_all(
         .into_par_iter()
         .map(|index| {
             let file = records.file(index);
-            roots.iter().enumerate().find_map(|(place, root)| {
-                root.find(file)
-                    .map(|hit| {
-                        hit.map(|(disk_name, link_target, size)| {
-                            Found::new(place, disk_name, link_target, size)
-                        })
-                    })
-                    .map_err(|message| (place, message))
-                    .transpose()
-            })
+            // A place that cannot be searched for it (a directory without
+            // permission) may hide it: the next is looked in, and its
+            // error stands only if no place has it.
+            let mut hidden = None;
+            for (place, root) in roots.iter().enumerate() {
+                match root.find(file) {
+                    Ok(Some((disk_name, link_target, size))) => {
+                        return Some(Ok(Found::new(place, disk_name, link_target, size)));
+                    }
+                    Ok(None) => {}
+                    Err(message) if cannot_look(&root.dir.join(file)) => {
+                        hidden.get_or_insert((place, message));
+                    }
+                    Err(message) => return Some(Err((place, message))),
+                }
+            }
+            hidden.map(Err)
         })
         .collect();
     let mut located = Located {
@@ -477,6 +484,13 @@ impl Listings {
 fn exists(path: &Path) -> bool {
     path.symlink_metadata()
         .map_or_else(|error| exists_or_hidden(&error), |_| true)
+}
+
+/// Whether looking at `path` is refused, so that what it holds is not
+/// known: not that it is not there.
+fn cannot_look(path: &Path) -> bool {
+    path.symlink_metadata()
+        .is_err_and(|error| exists_or_hidden(&error))
 }
 
 /// Whether `error`, looking at a path, leaves it possible that something

@@ -386,6 +386,37 @@ fn a_directory_that_cannot_be_read_is_never_taken_for_empty_or_its_files_for_mis
 }
 
 #[test]
+fn a_source_that_cannot_be_searched_does_not_hide_the_next() {
+    let dir = Dir::new();
+    let collection = make_collection(&dir, &[("a", "sub/a.txt", b"")]);
+    dir.create("hidden/sub/a.txt", "a\n");
+    dir.create("open/sub/a.txt", "a\n");
+    let mode = |path: &Path, mode: u32| {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+    };
+    mode(dir.path(), 0o755);
+    mode(&dir.join("hidden/sub"), 0o000);
+    let check = |sources: &[&str]| {
+        let mut command = corpack_unprivileged();
+        command.args(["check", "--json"]).arg(&collection);
+        for source in sources {
+            command.arg("--source").arg(dir.join(source));
+        }
+        let output = command.output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code(), report)
+    };
+    let (code, report) = check(&["hidden", "open"]);
+    let (code_alone, alone) = check(&["hidden"]);
+    mode(&dir.join("hidden/sub"), 0o755);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["held"], 1);
+    assert_eq!(code_alone, Some(1), "{alone}");
+    let message = alone["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Permission denied"), "{message}");
+}
+
+#[test]
 fn a_fifo_is_refused_without_being_opened() {
     let dir = Dir::new();
     let collection = make_collection(&dir, &[("a", "pipe", b"")]);
