@@ -133,35 +133,36 @@ pub fn scan(
             unreadable,
         } = contents(root, entry.path());
         findings.extend(unnamed.iter().map(|path| non_utf8(policy, path)));
-        findings.push(if let Some(error) = unreadable {
-            let at = error.path().unwrap_or(entry.path());
-            let at = at.strip_prefix(root).unwrap_or(at);
-            let message = format!(
-                "cannot be read, so what it holds is not known ({files} files read): {error}"
-            );
-            finding(Code::FileUnreadable, at, message)
-        } else if let Some(what) = system_name(&SYSTEM_DIRECTORIES, name) {
-            finding(
+        let counted = counted_files(files);
+        if let Some(what) = system_name(&SYSTEM_DIRECTORIES, name) {
+            findings.push(finding(
                 Code::SystemFile,
                 relative,
-                format!("{what} ({files} files), referenced by no record: it is not packed"),
-            )
-        } else if files == 0 {
-            finding(
-                Code::EmptyDirectory,
-                relative,
-                "an empty directory: a bag lists files only, so it is not packed".into(),
-            )
-        } else {
-            finding(
+                format!("{what} ({counted}), referenced by no record: it is not packed"),
+            ));
+        } else if files > 0 {
+            findings.push(finding(
                 Code::UnreferencedFile,
                 relative,
                 format!(
-                    "a directory of {files} files, none referenced by a record in \
+                    "a directory of {counted}, none referenced by a record in \
                      collection.toml: it is not packed"
                 ),
-            )
-        });
+            ));
+        } else if unreadable.is_empty() {
+            findings.push(finding(
+                Code::EmptyDirectory,
+                relative,
+                "an empty directory: a bag lists files only, so it is not packed".into(),
+            ));
+        }
+        // Not known to be empty, nor what it holds.
+        for error in unreadable {
+            let at = error.path().unwrap_or(entry.path());
+            let at = at.strip_prefix(root).unwrap_or(at);
+            let message = format!("cannot be read, so what it holds is not known: {error}");
+            findings.push(finding(Code::FileUnreadable, at, message));
+        }
     }
     findings
 }
@@ -278,22 +279,30 @@ struct Contents {
     files: usize,
     /// The names under it that are not UTF-8.
     unnamed: Vec<PathBuf>,
-    /// The first directory under it (or itself) that could not be read:
-    /// then it is not known to be empty, nor what it holds.
-    unreadable: Option<walkdir::Error>,
+    /// The directories under it (or itself) that could not be read.
+    unreadable: Vec<walkdir::Error>,
+}
+
+/// "1 file", "3 files".
+fn counted_files(files: usize) -> String {
+    if files == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{files} files")
+    }
 }
 
 fn contents(root: &Path, dir: &Path) -> Contents {
     let mut contents = Contents {
         files: 0,
         unnamed: Vec::new(),
-        unreadable: None,
+        unreadable: Vec::new(),
     };
     for entry in WalkDir::new(dir).follow_links(false) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                contents.unreadable.get_or_insert(error);
+                contents.unreadable.push(error);
                 continue;
             }
         };

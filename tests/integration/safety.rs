@@ -347,6 +347,9 @@ fn a_directory_that_cannot_be_read_is_never_taken_for_empty_or_its_files_for_mis
     let collection = make_collection(&dir, &[("a", "a.txt", b"a\n")]);
     let f = dir.create("c/sub/f.txt", "f\n");
     dir.create("c/locked/in/x.txt", "x\n");
+    for file in ["d/1.txt", "d/2.txt", "d/3.txt", "d/locked/x", "d/locked2/x"] {
+        dir.create(&format!("c/{file}"), "x\n");
+    }
     let sha256sum = Command::new("sha256sum").arg(&f).output().unwrap().stdout;
     let sha256 = String::from_utf8_lossy(&sha256sum[..64]);
     let mut records = fs::read_to_string(collection.join("collection.toml")).unwrap();
@@ -359,15 +362,18 @@ fn a_directory_that_cannot_be_read_is_never_taken_for_empty_or_its_files_for_mis
     };
     // Whoever runs it may go into the test's directory, not into these.
     mode(dir.path(), 0o755);
-    mode(&collection.join("sub"), 0o000);
-    mode(&collection.join("locked"), 0o000);
+    let locked = ["sub", "locked", "d/locked", "d/locked2"];
+    for path in locked {
+        mode(&collection.join(path), 0o000);
+    }
     let output = corpack_unprivileged()
         .args(["check", "--json"])
         .arg(&collection)
         .output()
         .unwrap();
-    mode(&collection.join("sub"), 0o755);
-    mode(&collection.join("locked"), 0o755);
+    for path in locked {
+        mode(&collection.join(path), 0o755);
+    }
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["not_held"], 0);
@@ -381,7 +387,26 @@ fn a_directory_that_cannot_be_read_is_never_taken_for_empty_or_its_files_for_mis
         .collect();
     assert_eq!(
         codes,
-        [("file-unreadable", "locked"), ("file-unreadable", "sub")]
+        [
+            ("unreferenced-file", "d"),
+            ("file-unreadable", "d/locked"),
+            ("file-unreadable", "d/locked2"),
+            ("file-unreadable", "locked"),
+            ("file-unreadable", "sub"),
+        ]
+    );
+    let unreferenced = &report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "d")
+        .unwrap()["message"];
+    assert!(
+        unreferenced
+            .as_str()
+            .unwrap()
+            .contains("a directory of 3 files"),
+        "{unreferenced}"
     );
 }
 
