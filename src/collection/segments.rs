@@ -54,6 +54,12 @@ pub(super) struct Scanner {
 }
 
 impl Scanner {
+    /// Whether the next line begins inside a value: a multi-line string,
+    /// array or inline table.
+    pub(super) fn in_value(&self) -> bool {
+        self.state != State::Code || self.depth > 0
+    }
+
     /// Classifies `line` (without its line break) and moves past it.
     pub(super) fn line(&mut self, line: &str) -> Line {
         if self.state == State::Code && self.depth == 0 {
@@ -156,7 +162,7 @@ fn classify(line: &str) -> Header {
 
 /// The keys of a header line (`[a.b]` or `[[a."b"]]`), and whether it
 /// opens an array of tables; `None` unless it is plainly a header.
-fn header_keys(line: &str) -> Option<(bool, Vec<&str>)> {
+pub(super) fn header_keys(line: &str) -> Option<(bool, Vec<&str>)> {
     let array = line.starts_with("[[");
     let mut rest = &line[if array { 2 } else { 1 }..];
     let mut keys = Vec::new();
@@ -177,7 +183,7 @@ fn header_keys(line: &str) -> Option<(bool, Vec<&str>)> {
 
 /// A bare or quoted key at the start of `text`, and what follows it. A
 /// quoted key with escapes is not read (its header is then `Other`).
-fn key(text: &str) -> Option<(&str, &str)> {
+pub(super) fn key(text: &str) -> Option<(&str, &str)> {
     let bare = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     match text.chars().next()? {
         quote @ ('"' | '\'') => {

@@ -11,6 +11,7 @@ use toml::de::DeTable;
 use crate::collection::Document;
 use crate::collection::places::field_span;
 use crate::collection::records::RecordPlaces;
+use crate::collection::segments::{Line, Scanner, header_keys, key};
 use crate::collection::validate::{RuleError, Rules};
 use crate::error::{LineIndex, RecordError};
 
@@ -184,7 +185,7 @@ pub(super) fn toml_error(
         field = joined(&field, missing);
     } else if let (Some(span), Some(key), "duplicate key") = (&span, at, message.as_str()) {
         let key = key.trim_matches(['"', '\'']);
-        field = field_at(source, span.start, key, first_document);
+        field = field_at(source, span.start, first_document);
         message = match single_table_before(source, span.start) {
             Some((name, line)) => {
                 field = name.to_string();
@@ -245,11 +246,13 @@ pub(super) fn toml_error(
         .replace("expected a sequence", "expected an array")
         .replace("unknown variant", "unknown value");
     if let Some(span) = span.as_ref().filter(|_| field.is_empty()) {
-        // A syntax error: the field is the key its line gives, if any.
+        // A syntax error: the field is the key whose value holds it.
+        field = field_at(source, span.start, first_document);
         let line_text = line_at(source, span.start);
-        let key = key_of_line(line_text).unwrap_or_default();
-        field = field_at(source, span.start, key, first_document);
-        if line_text.contains('\u{feff}') {
+        if line_text
+            .trim_start_matches([' ', '\t'])
+            .starts_with('\u{feff}')
+        {
             message.push_str(
                 "; the line holds a byte-order mark (U+FEFF), which most editors do not show: \
                  delete it",
@@ -310,11 +313,10 @@ pub(super) fn joined(outer: &str, inner: &str) -> String {
     }
 }
 
-/// The field that `source`, a table's text cut short, ends in: the key of
-/// its last line under its last header, as [`field_at`] gives it.
+/// The field that `source`, a table's text cut short, ends in, as
+/// [`field_at`] gives it.
 pub(super) fn field_at_end(source: &str, first_document: usize) -> String {
-    let key = key_of_line(line_at(source, source.len())).unwrap_or_default();
-    field_at(source, source.len(), key, first_document)
+    field_at(source, source.len(), first_document)
 }
 
 /// The line of `source` that `offset` is on.
@@ -323,45 +325,76 @@ fn line_at(source: &str, offset: usize) -> &str {
     source[line_start..].lines().next().unwrap_or_default()
 }
 
-/// The bare key (`title`, `provenance.date`) a line gives a value, if it
-/// starts with one.
-fn key_of_line(line: &str) -> Option<&str> {
-    let line = line.trim_start();
-    let end = line
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
-        .unwrap_or(line.len());
-    let (key, rest) = line.split_at(end);
-    (!key.is_empty() && rest.trim_start().starts_with('=')).then_some(key)
+/// The key (`title`, `provenance.date`, `"title"`) a line gives a value,
+/// if it starts with one.
+fn key_of_line(line: &str) -> Option<String> {
+    let mut rest = line.trim_start_matches([' ', '\t']);
+    let mut keys = Vec::new();
+    loop {
+        let (key, after) = key(rest)?;
+        keys.push(key);
+        rest = after.trim_start_matches([' ', '\t']);
+        match rest.strip_prefix('.') {
+            Some(after) => rest = after.trim_start_matches([' ', '\t']),
+            None => break,
+        }
+    }
+    rest.starts_with('=').then(|| keys.join("."))
 }
 
-/// The field of `key` at `offset` of `source`: the key under the last
-/// table header before it, or the header it is in, a `[[document]]` being
-/// `document[N]` (counted on from `first_document`).
-fn field_at(source: &str, offset: usize, key: &str, first_document: usize) -> String {
+/// The name of a table header, `document.provenance` for
+/// `[ document . provenance ]`, and whether it opens an array of tables:
+/// as TOML reads it, or as written when it does not read (`[a.b`).
+fn header_name(line: &str) -> (bool, String) {
+    let line = line.trim_start_matches([' ', '\t']);
+    match header_keys(line) {
+        Some((array, keys)) => (array, keys.join(".")),
+        None => {
+            let name = line.split(']').next().unwrap_or_default();
+            let name = name.trim_start_matches('[').trim().to_string();
+            (line.starts_with("[["), name)
+        }
+    }
+}
+
+/// The field at `offset` of `source`: the key whose value holds it (the
+/// key its line gives, or the one a multi-line value began at) under the
+/// last table header before it, or the header it is on; a `[[document]]`
+/// is `document[N]` (counted on from `first_document`). Lines inside
+/// multi-line strings and arrays are never taken for headers or keys.
+fn field_at(source: &str, offset: usize, first_document: usize) -> String {
     let line_end = source[offset..]
         .find('\n')
         .map_or(source.len(), |end| offset + end);
     let mut documents = first_document;
     let mut table = String::new();
+    let mut key = String::new();
     let mut on_header = false;
-    for line in source[..line_end].lines().map(str::trim_start) {
-        on_header = line.starts_with('[');
-        if on_header {
-            let name = line.split(']').next().unwrap_or_default();
-            let name = name.trim_start_matches('[').trim();
-            documents += usize::from(line.starts_with("[[") && name == "document");
-            table = match name.strip_prefix("document") {
-                Some(rest) if rest.is_empty() || rest.starts_with('.') => {
-                    format!("document[{documents}]{rest}")
-                }
-                _ => name.to_string(),
-            };
+    let mut scanner = Scanner::default();
+    for line in source[..line_end].lines() {
+        let continued = scanner.in_value();
+        on_header = false;
+        match scanner.line(line) {
+            Line::Header(_) => {
+                let (array, name) = header_name(line);
+                on_header = true;
+                key.clear();
+                documents += usize::from(array && name == "document");
+                table = match name.strip_prefix("document") {
+                    Some(rest) if rest.is_empty() || rest.starts_with('.') => {
+                        format!("document[{documents}]{rest}")
+                    }
+                    _ => name,
+                };
+            }
+            Line::Content if !continued => key = key_of_line(line).unwrap_or_default(),
+            Line::Content | Line::Blank => {}
         }
     }
     if on_header {
         table
     } else {
-        joined(&table, key)
+        joined(&table, &key)
     }
 }
 

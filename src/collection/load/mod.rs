@@ -709,6 +709,16 @@ date = "2014-06-20?"
         assert_eq!(error.field, "document[1].provenance.origin");
         let header = MINIMAL.replace("[document.provenance]", "[document.provenance");
         assert_eq!(errors(&header)[0].field, "document[1].provenance");
+        // A line of a multi-line string is no header, nor a key.
+        let references = MINIMAL.replace(
+            "title = \"A\"",
+            "description = \"\"\"\n[1] Smith, J. (1990)\n[[document]]\nfile = \"x\"\n\"\"\"\ntitle = \"A",
+        );
+        assert_eq!(errors(&references)[0].field, "document[1].title");
+        let spaced = MINIMAL
+            .replace("[document.provenance]", "[ document . provenance ]")
+            .replace("date = \"2014-06-20?\"", "\"date\" = 2014-06-20?");
+        assert_eq!(errors(&spaced)[0].field, "document[1].provenance.date");
         let with_bom = MINIMAL.replacen("[[document]]", "\u{feff}[[document]]", 1);
         let error = &errors(&with_bom)[0];
         assert!(
