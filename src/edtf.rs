@@ -354,41 +354,61 @@ fn is_level_2_grouping(text: &str) -> bool {
 /// 2's forms: the `edtf` crate reads levels 0 and 1 only, so a date of
 /// level 2 would otherwise be told it is no date at all.
 fn level_2_feature(text: &str) -> Option<&'static str> {
-    if (text.starts_with('[') && text.ends_with(']'))
-        || (text.starts_with('{') && text.ends_with('}'))
-    {
+    if is_set(text) {
         return Some("a set of dates ([…] one of them, {…} all of them)");
     }
     if is_exponential_year(text) {
         return Some("a year with an exponent (E) or significant digits (S)");
     }
-    for side in text.split('/') {
-        let Some(parts) = date_parts(side) else {
-            continue;
-        };
+    // Each end of an interval must be a date of some level: otherwise the
+    // text is no date, whatever one end of it is.
+    let sides: Vec<&str> = text.split('/').collect();
+    let is_date = |side: &str| {
+        matches!(side, "" | "..") || date_parts(side).is_some() || Edtf::parse(side).is_ok()
+    };
+    if sides.len() > 2 || !sides.iter().all(|side| is_date(side)) {
+        return None;
+    }
+    for parts in sides.iter().filter_map(|side| date_parts(side)) {
         let last = parts.len() - 1;
         let inner_qualifier = (parts.iter().enumerate())
             .any(|(at, part)| part.qualified_before || (part.qualified_after && at < last));
         if inner_qualifier {
             return Some(
-                "a qualifier (?, ~, %) on one part of a date, where level 1 qualifies the \
-                 whole date at its end",
+                "a qualifier (?, ~, %) on one part of a date (level 1 qualifies a whole date, \
+                 at its end)",
             );
         }
         if parts.iter().any(|part| part.digits.contains('X')) {
             return Some(
-                "unspecified digits (X) there, where level 1 has them only as a year's last \
-                 one or two digits, a whole month or a whole day",
+                "unspecified digits (X) in a place level 1 has none (it has them as a year's \
+                 last one or two digits, a whole month or a whole day)",
             );
         }
     }
     None
 }
 
+/// `[1667, 1668]`, `{1960,1961}`, `[..1760-12-03]`: brackets around dates,
+/// `..` and commas.
+fn is_set(text: &str) -> bool {
+    let inner = (text.strip_prefix('[').and_then(|t| t.strip_suffix(']')))
+        .or_else(|| text.strip_prefix('{').and_then(|t| t.strip_suffix('}')));
+    inner.is_some_and(|inner| {
+        inner.bytes().any(|b| b.is_ascii_digit())
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b"XY-?~%.,: ".contains(&b))
+    })
+}
+
 /// `Y17E7`, `Y-17E7`, `1950S2`, `Y3388E2S3`: a year, then an exponent,
 /// significant digits or both.
 fn is_exponential_year(text: &str) -> bool {
-    let text = text.strip_prefix('Y').unwrap_or(text);
+    let (prefixed, text) = match text.strip_prefix('Y') {
+        Some(text) => (true, text),
+        None => (false, text),
+    };
     let text = text.strip_prefix('-').unwrap_or(text);
     let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
     let (rest, significant) = match text.split_once('S') {
@@ -399,7 +419,11 @@ fn is_exponential_year(text: &str) -> bool {
         Some((year, exponent)) => (year, Some(exponent)),
         None => (rest, None),
     };
+    // An exponent needs the `Y` of a long year; significant digits go on
+    // one (`Y171010000S3`) or on a year of four digits (`1950S2`).
+    let year_fits = prefixed || (exponent.is_none() && year.len() == 4);
     (exponent.is_some() || significant.is_some())
+        && year_fits
         && digits(year)
         && exponent.is_none_or(digits)
         && significant.is_none_or(digits)
@@ -433,18 +457,16 @@ fn date_parts(side: &str) -> Option<Vec<DatePart<'_>>> {
             // The 2012 draft's grouping, `2004-(06)?-11`.
             let trimmed =
                 (trimmed.strip_prefix('(').and_then(|t| t.strip_suffix(')'))).unwrap_or(trimmed);
-            // A month's tens are 0 or 1, a day's 0 to 3, known or not.
-            let (width, tens) = match at {
-                0 => (4, b'0'..=b'9'),
-                1 => (2, b'0'..=b'1'),
-                _ => (2, b'0'..=b'3'),
+            // A month is 01 to 12, a day 01 to 31, as far as known.
+            let (width, most) = match at {
+                0 => (4, 9999),
+                1 => (2, 12),
+                _ => (2, 31),
             };
+            let least = trimmed.replace('X', "0").parse::<u32>().ok();
             let well_formed = trimmed.len() == width
                 && trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'X')
-                && trimmed
-                    .bytes()
-                    .next()
-                    .is_some_and(|b| b == b'X' || tens.contains(&b));
+                && least.is_some_and(|least| least <= most);
             well_formed.then_some(DatePart {
                 qualified_before,
                 digits: trimmed,
@@ -488,8 +510,8 @@ impl FromStr for EdtfDate {
             Err(_) => {
                 if let Some(feature) = level_2_feature(text) {
                     return Err(format!(
-                        "invalid EDTF date {text:?}: {feature} is EDTF level 2; corpack takes \
-                         levels 0 and 1 (2014-06-20, 2014-06-20?, 1937~, 193X, 1936/1938)"
+                        "invalid EDTF date {text:?}: it is EDTF level 2, with {feature}; corpack \
+                         takes levels 0 and 1 (2014-06-20, 2014-06-20?, 1937~, 193X, 1936/1938)"
                     ));
                 }
                 return Err(format!(
@@ -679,6 +701,14 @@ mod tests {
             "2001-2X",
             "[1667,1668",
             "{1960",
+            "[]",
+            "[June 2014]",
+            "{junk}",
+            "17E7",
+            "1E1",
+            "12S3",
+            "2004-19-1X",
+            "foo/2004?-06",
         ] {
             let error = malformed.parse::<EdtfDate>().unwrap_err();
             assert!(!error.contains("level 2"), "{malformed:?}: {error}");
