@@ -242,7 +242,9 @@ fn python_line_problem(path: &str) -> Option<String> {
 /// alone, as `(check, what is wrong)`.
 pub fn path_problems(path: &str) -> Vec<(NameCheck, String)> {
     let mut problems = Vec::new();
-    for component in path.split('/') {
+    let components = path.split('/').count();
+    for (at, component) in path.split('/').enumerate() {
+        let is_last = at + 1 == components;
         let stem = component.split('.').next().unwrap_or_default();
         let stem = stem.trim_end_matches(' ').to_uppercase();
         if WINDOWS_RESERVED.contains(&stem.as_str()) {
@@ -263,7 +265,7 @@ pub fn path_problems(path: &str) -> Vec<(NameCheck, String)> {
         }
         if component.ends_with(['.', ' ']) {
             // The path's own end is a manifest line's end.
-            let stripped = if path.ends_with(' ') && path.ends_with(component) {
+            let stripped = if component.ends_with(' ') && is_last {
                 "; and bagit-python and bdbag strip a space ending a manifest line, so they \
                  find the file missing"
             } else {
@@ -568,6 +570,10 @@ mod tests {
         let said = |path: &str| path_problems(path)[0].1.contains("bagit-python and bdbag");
         assert!(said("a/b "));
         assert!(!said("a /b") && !said("a/b."));
+        let noted: Vec<bool> = (path_problems("x /x ").iter())
+            .map(|(_, message)| message.contains("bagit-python"))
+            .collect();
+        assert_eq!(noted, [false, true]);
         assert_eq!(checks("100% sure/a"), [NameCheck::PercentSign]);
         assert_eq!(checks("a b.c"), []);
     }

@@ -1,6 +1,7 @@
 //! `corpack verify --against`: prints whether a bundle is what its
 //! collection makes.
 
+use corpack::error::shown;
 use std::num::NonZeroUsize;
 use std::path::Path;
 
@@ -26,8 +27,8 @@ pub fn verify_against(args: &VerifyArgs, collection: &Path) -> anyhow::Result<Ou
     let report = report.with_context(|| {
         format!(
             "cannot rebuild {} from {}",
-            args.bag.display(),
-            collection.display()
+            shown(&args.bag),
+            shown(collection)
         )
     })?;
     if args.common.json {
@@ -35,15 +36,15 @@ pub fn verify_against(args: &VerifyArgs, collection: &Path) -> anyhow::Result<Ou
     } else if let Some(difference) = &report.difference {
         print_text(&format!(
             "differs: {} is not what {} makes: {}\n",
-            report.bundle.display(),
-            report.collection.display(),
+            shown(&report.bundle),
+            shown(&report.collection),
             difference.message
         ))?;
     } else {
         print_text(&format!(
             "identical: {} is byte for byte what {} makes ({} bytes)\n",
-            report.bundle.display(),
-            report.collection.display(),
+            shown(&report.bundle),
+            shown(&report.collection),
             report.bundle_size
         ))?;
     }

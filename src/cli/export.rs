@@ -1,6 +1,7 @@
 //! `corpack export <FORMAT>`: runs the library's export and prints what it
 //! did, or why the bundle was refused.
 
+use corpack::error::shown;
 use std::path::Path;
 
 use anyhow::Context;
@@ -43,13 +44,13 @@ fn export_csv(args: &ExportArgs) -> anyhow::Result<Outcome> {
             text.push_str(&format!(
                 "exported {} of {} to {}\n",
                 counted(report.documents as u64, "document"),
-                report.source.display(),
-                report.output.display()
+                shown(&report.source),
+                shown(&report.output)
             ));
         } else {
             text.push_str(&format!(
                 "refused: {} has {} (above); nothing was written\n",
-                report.source.display(),
+                shown(&report.source),
                 counted(count(&report.findings, Severity::Error) as u64, "error")
             ));
         }
@@ -66,8 +67,8 @@ fn export_ocfl(args: &ExportArgs) -> anyhow::Result<Outcome> {
     let report = report.with_context(|| {
         format!(
             "cannot export {} as OCFL into {}",
-            args.bundle.display(),
-            args.output.display()
+            shown(&args.bundle),
+            shown(&args.output)
         )
     })?;
     let refused = report.action == OcflAction::Refused;
@@ -80,7 +81,7 @@ fn export_ocfl(args: &ExportArgs) -> anyhow::Result<Outcome> {
         }
         let id = report.id.as_deref().unwrap_or("?");
         let head = report.head.as_deref().unwrap_or("?");
-        let object = report.object.display();
+        let object = shown(&report.object);
         text.push_str(&match report.action {
             OcflAction::Created => format!(
                 "created the OCFL object {id} in {object}: {head} holds {}\n",
@@ -98,7 +99,7 @@ fn export_ocfl(args: &ExportArgs) -> anyhow::Result<Outcome> {
             ),
             OcflAction::Refused if report.object_findings.is_empty() => format!(
                 "refused: {} has {} (above); nothing was written\n",
-                report.bundle.display(),
+                shown(&report.bundle),
                 counted(count(&report.bundle_findings, Severity::Error) as u64, "error")
             ),
             OcflAction::Refused => format!(
@@ -134,9 +135,9 @@ fn repository(run: Exporter, args: &ExportArgs) -> anyhow::Result<Outcome> {
         if report.exported {
             text.push_str(&format!(
                 "exported {} as {} into {}: {} ({} held, {} metadata only), {}\n",
-                report.bundle.display(),
+                shown(&report.bundle),
                 report.format,
-                report.output.display(),
+                shown(&report.output),
                 counted(report.documents as u64, "document"),
                 report.held,
                 report.not_held,
@@ -145,7 +146,7 @@ fn repository(run: Exporter, args: &ExportArgs) -> anyhow::Result<Outcome> {
         } else {
             text.push_str(&format!(
                 "refused: {} has {} (above); nothing was written\n",
-                report.bundle.display(),
+                shown(&report.bundle),
                 counted(count(&report.findings, Severity::Error) as u64, "error")
             ));
         }

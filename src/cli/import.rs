@@ -1,6 +1,7 @@
 //! `import csv` and `import bag`: run the library, print what was
 //! written.
 
+use corpack::error::shown;
 use std::path::Path;
 
 use corpack::import::bag::{BagImportOptions, import_bag};
@@ -70,7 +71,7 @@ fn import(
              catalogued without their file, {} with neither file nor sha256 (pack must find \
              their files)\n",
             counted(report.documents as u64, "document"),
-            report.collection.display(),
+            shown(&report.collection),
             counted(report.files_copied as u64, "file"),
             counted(report.checksums_recorded as u64, "checksum"),
             report.not_held.len(),

@@ -9,6 +9,7 @@ mod progress;
 pub mod signals;
 mod table;
 
+use corpack::error::shown;
 use std::io::{self, Write};
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
@@ -107,7 +108,7 @@ fn pack(args: &PackArgs) -> anyhow::Result<Outcome> {
         print_text(&format!(
             "packed {} into {}: {} held, {} catalogued but not held, {}, {}\n",
             report.collection,
-            report.output.display(),
+            shown(&report.output),
             counted(report.held as u64, "document"),
             report.not_held,
             counted(report.payload_files as u64, "payload file"),
@@ -158,7 +159,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
         };
         text.push_str(&format!(
             "{verdict}: {} ({standard}; {checked}; {}, {})\n",
-            report.location.display(),
+            shown(&report.location),
             counted(errors as u64, "error"),
             counted(warnings as u64, "warning"),
         ));
@@ -192,7 +193,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let finding_errors = count(&report.findings, Severity::Error);
         text.push_str(&format!(
             "{verdict}: {} ({}: {} held, {} catalogued but not held, {} whose file cannot be packed; {}, {})\n",
-            report.location.display(),
+            shown(&report.location),
             counted(report.documents as u64, "document"),
             report.held,
             report.not_held,
@@ -255,7 +256,7 @@ pub(crate) fn print_json<T: Serialize>(value: &T) -> io::Result<()> {
 pub(crate) fn print_removed_stale(removed: &[std::path::PathBuf]) {
     for stale in removed {
         eprintln!(
-            "removed {}, a temporary file an interrupted run left",
+            "removed {}, a temporary file or directory an interrupted run left",
             corpack::error::shown(stale)
         );
     }

@@ -403,7 +403,7 @@ pub(crate) fn disk_name(
     match dir.symlink_metadata() {
         Ok(metadata) => Ok(Some((name.join("/"), metadata))),
         Err(error) if !exists_or_hidden(&error) => Ok(None),
-        Err(error) => Err(format!("{}: {error}", dir.display())),
+        Err(error) => Err(format!("{}: {error}", crate::error::shown(&dir))),
     }
 }
 

@@ -39,6 +39,15 @@ fn a_path_holding_a_newline_is_shown_escaped_on_one_line() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("x\\ncorpack: error[fake]: y"), "{stderr}");
+    // A report's own lines too: check's verdict names the directory.
+    let named = dir.join("c\nFAKE: error[x]: y");
+    std::fs::rename(&collection, &named).unwrap();
+    let output = corpack().arg("check").arg(&named).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !stdout.lines().any(|line| line.starts_with("FAKE")),
+        "{stdout}"
+    );
 }
 
 #[cfg(target_os = "linux")]

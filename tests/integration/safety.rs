@@ -896,7 +896,7 @@ fn exports_and_imports_say_what_interrupted_runs_left_that_they_removed() {
             .unwrap();
         let stderr = String::from_utf8(text.stderr).unwrap();
         assert!(
-            stderr.contains("a temporary file an interrupted run left"),
+            stderr.contains("a temporary file or directory an interrupted run left"),
             "{run}: {stderr}"
         );
         fs::remove_dir_all(&out).unwrap();
