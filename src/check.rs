@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::collection::{self, Document, LoadedCollection, Location, PartlyLoaded, Status};
+use crate::collection::{self, Document, LoadedRecords, Location, PartlyLoaded, Status};
 use crate::error::{RecordError, Result};
 use crate::finding::{Code, Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
@@ -63,7 +63,12 @@ pub fn check(
     allow: &[NameCheck],
 ) -> Result<CheckReport> {
     collection::require_dirs(sources)?;
-    let PartlyLoaded { loaded, errors } = collection::load_partly(dir)?;
+    // The records are judged whether or not the collection's table reads.
+    let PartlyLoaded {
+        records: loaded,
+        errors,
+        ..
+    } = collection::load_partly(dir)?;
     let mut report = CheckReport {
         location: dir.to_path_buf(),
         valid: false,
@@ -113,7 +118,7 @@ pub fn check(
 
 /// Warnings about gaps in the records, document by document: each names
 /// the document's file as its path, and the record's line.
-pub fn provenance_findings(loaded: &LoadedCollection) -> Result<Vec<Finding>> {
+pub fn provenance_findings(loaded: &LoadedRecords) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for (index, document) in loaded.documents().enumerate() {
         let document = document?;

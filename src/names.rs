@@ -32,7 +32,7 @@ use unicase::UniCase;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::bundle::DOCUMENTS_DIR;
-use crate::collection::LoadedCollection;
+use crate::collection::LoadedRecords;
 use crate::finding::{Code, Finding, Severity};
 
 /// The `bag-info.txt` label that records each check allowed to a warning
@@ -462,7 +462,7 @@ pub fn problems(paths: &[&str]) -> Vec<PathProblem> {
 
 /// Checks every record's path against `policy`. Each finding's path is
 /// the record's file; its message names the record and its line.
-pub fn check_records(loaded: &LoadedCollection, policy: &NamePolicy) -> Vec<Finding> {
+pub fn check_records(loaded: &LoadedRecords, policy: &NamePolicy) -> Vec<Finding> {
     let records = &loaded.records;
     let place = |index: usize| RecordPlace { loaded, index };
     let paths: Vec<&str> = (0..records.len()).map(|i| records.file(i)).collect();
@@ -485,7 +485,7 @@ pub fn check_records(loaded: &LoadedCollection, policy: &NamePolicy) -> Vec<Find
 
 /// "document `id` (collection.toml:LINE)", naming a record in messages.
 struct RecordPlace<'a> {
-    loaded: &'a LoadedCollection,
+    loaded: &'a LoadedRecords,
     index: usize,
 }
 

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::LoadedCollection;
+use super::LoadedRecords;
 use crate::error::{Error, IoContext, RecordError, RecordErrors, Result};
 use crate::finding::{Code, Finding};
 use crate::names::nfc;
@@ -156,7 +156,7 @@ pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
 /// Looks for every document's file. A missing file is an error unless the
 /// record declares a checksum; with `strict`, it is an error anyway.
 pub fn locate(
-    loaded: &LoadedCollection,
+    loaded: &LoadedRecords,
     sources: &[PathBuf],
     strict: bool,
 ) -> Result<Located, RecordErrors> {
@@ -173,7 +173,7 @@ pub fn locate(
 /// except one not held that `strict` alone makes an error, which is still
 /// [`Location::NotHeld`].
 pub fn locate_all(
-    loaded: &LoadedCollection,
+    loaded: &LoadedRecords,
     sources: &[PathBuf],
     strict: bool,
 ) -> (Located, Vec<RecordError>) {

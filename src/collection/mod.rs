@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
 pub use self::load::{
-    CollectionFile, LoadedCollection, PartlyLoaded, load, load_partly, parse, parse_both_ways,
+    CollectionFile, LoadedCollection, LoadedRecords, PartlyLoaded, load, load_partly, parse,
+    parse_both_ways,
 };
 pub use self::locate::{Found, Located, Location, locate, locate_all, require_dirs};
 pub(crate) use self::locate::{Listings, disk_name};

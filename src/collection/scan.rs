@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::locate::{Listings, named_paths};
-use super::{COLLECTION_FILE, LoadedCollection, Located, Location};
+use super::{COLLECTION_FILE, LoadedRecords, Located, Location};
 use crate::finding::{Code, Finding};
 use crate::names::{NameCheck, NamePolicy};
 
@@ -54,7 +54,7 @@ const SYSTEM_DIRECTORIES: [(&str, &str); 6] = [
 /// What the directory of `loaded` holds that no record of `located`
 /// packs, and the names policy's verdict on names not in UTF-8.
 pub fn scan(
-    loaded: &LoadedCollection,
+    loaded: &LoadedRecords,
     located: &Located,
     policy: &NamePolicy,
     strict: bool,
@@ -173,7 +173,7 @@ pub fn scan(
 /// leading out, a directory, ...), and what such a link leads to inside,
 /// which its record's error is about; and the files named by records that
 /// did not read.
-fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet<Cow<'a, Path>> {
+fn referenced<'a>(loaded: &'a LoadedRecords, located: &'a Located) -> HashSet<Cow<'a, Path>> {
     let canonical_root = loaded.dir.canonicalize().ok();
     // A link's target, resolved, as a path under the collection directory
     // if it is inside.
@@ -233,7 +233,7 @@ fn referenced<'a>(loaded: &'a LoadedCollection, located: &'a Located) -> HashSet
 
 /// Findings about records reached through links to names not in UTF-8.
 fn link_target_findings(
-    loaded: &LoadedCollection,
+    loaded: &LoadedRecords,
     located: &Located,
     policy: &NamePolicy,
 ) -> Vec<Finding> {
@@ -377,7 +377,7 @@ file = "docs/a.txt"
     }
 
     /// What `scan` finds with the default names policy, by code and path.
-    fn codes_and_paths(loaded: &LoadedCollection, located: &Located) -> Vec<(Code, String)> {
+    fn codes_and_paths(loaded: &LoadedRecords, located: &Located) -> Vec<(Code, String)> {
         scan(loaded, located, &NamePolicy::default(), false)
             .into_iter()
             .map(|f| (f.code, f.path))
@@ -431,7 +431,7 @@ file = "docs/a.txt"
         fs::write(root.join("stray.txt"), "c").unwrap();
         let loaded = crate::collection::load_partly(root)
             .unwrap()
-            .loaded
+            .records
             .unwrap();
         let (located, _) = locate_all(&loaded, &[], false);
         let found = codes_and_paths(&loaded, &located);

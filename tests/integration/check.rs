@@ -188,6 +188,25 @@ fn a_file_given_to_two_records_is_one_error_not_also_a_name_collision() {
 }
 
 #[test]
+fn the_records_are_checked_though_the_collection_table_does_not_read() {
+    let dir = Dir::new();
+    let header = COLLECTION_HEADER.replace("2026-11-25", "2026-13-25");
+    dir.create(
+        "c/collection.toml",
+        format!("{header}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"absent.txt\"\n"),
+    );
+    let report = invalid_check_report(&dir);
+    assert_eq!(report["documents"], 1);
+    assert_eq!(
+        error_places(&report, &dir),
+        [
+            "c/collection.toml:6:8: collection.date",
+            "c/collection.toml:11:8: document[1].file"
+        ]
+    );
+}
+
+#[test]
 fn a_missing_collection_file_is_an_error() {
     let dir = Dir::new();
     corpack()

@@ -57,11 +57,10 @@ pub struct CollectionFile {
     pub document: Vec<Spanned<Document>>,
 }
 
-/// A collection read from disk, with what is needed to point at its records.
+/// The records of a collection read from disk, with what is needed to
+/// point at them.
 #[derive(Debug)]
-pub struct LoadedCollection {
-    /// The `[collection]` table.
-    pub info: CollectionInfo,
+pub struct LoadedRecords {
     /// The `[[document]]` records, in file order.
     pub records: Records,
     /// The collection directory.
@@ -74,7 +73,7 @@ pub struct LoadedCollection {
     pub(super) unread_files: Vec<Box<str>>,
 }
 
-impl LoadedCollection {
+impl LoadedRecords {
     /// An error about `field` of the document at `index`, located at the
     /// value of its `file` or `sha256`, else at its `[[document]]` header.
     pub fn document_error(&self, index: usize, field: &str, message: String) -> RecordError {
@@ -105,7 +104,32 @@ impl LoadedCollection {
     pub fn documents(&self) -> impl Iterator<Item = Result<Document>> + '_ {
         (0..self.records.len()).map(|index| self.document(index))
     }
+}
 
+/// A collection read from disk: its `[collection]` table, and its records
+/// (which it derefs to).
+#[derive(Debug)]
+pub struct LoadedCollection {
+    /// The `[collection]` table.
+    pub info: CollectionInfo,
+    read: LoadedRecords,
+}
+
+impl std::ops::Deref for LoadedCollection {
+    type Target = LoadedRecords;
+
+    fn deref(&self) -> &LoadedRecords {
+        &self.read
+    }
+}
+
+impl std::ops::DerefMut for LoadedCollection {
+    fn deref_mut(&mut self) -> &mut LoadedRecords {
+        &mut self.read
+    }
+}
+
+impl LoadedCollection {
     /// The whole collection, every record read back into memory.
     pub fn to_collection(&self) -> Result<Collection> {
         Ok(Collection {
@@ -135,13 +159,16 @@ fn document_error(
     }
 }
 
-/// A record file read as far as it reads: the collection with the records
-/// that read, and every error found.
+/// A record file read as far as it reads: the collection's table and the
+/// records that read, and every error found.
 #[derive(Debug)]
 pub struct PartlyLoaded {
-    /// The collection, without the records that did not read; none when
-    /// its `[collection]` table does not read, or the file is not TOML.
-    pub loaded: Option<LoadedCollection>,
+    /// The `[collection]` table; none when it does not read.
+    pub info: Option<CollectionInfo>,
+    /// The records that read; none when the file is not TOML. They are
+    /// judged, found and checked whether or not the collection's table
+    /// reads.
+    pub records: Option<LoadedRecords>,
     /// Every error, in file order: each table that does not read, and each
     /// rule the records that read break.
     pub errors: Vec<RecordError>,
@@ -150,8 +177,10 @@ pub struct PartlyLoaded {
 impl PartlyLoaded {
     /// The collection, if it has no error.
     pub fn whole(self) -> Result<LoadedCollection> {
-        match self.loaded {
-            Some(loaded) if self.errors.is_empty() => Ok(loaded),
+        match (self.info, self.records) {
+            (Some(info), Some(read)) if self.errors.is_empty() => {
+                Ok(LoadedCollection { info, read })
+            }
             _ => Err(RecordErrors(self.errors).into()),
         }
     }
@@ -159,7 +188,8 @@ impl PartlyLoaded {
     /// Nothing loaded, for `errors`.
     fn failed(errors: Vec<RecordError>) -> PartlyLoaded {
         PartlyLoaded {
-            loaded: None,
+            info: None,
+            records: None,
             errors,
         }
     }
@@ -224,7 +254,7 @@ pub fn parse_both_ways(
     (split, whole)
 }
 
-/// The collection, if its table read, with the records that read, and
+/// The collection's table, if it read, the records that read, and
 /// every error: of the tables that did not read, and of the rules broken
 /// by those that did.
 fn checked(
@@ -237,8 +267,8 @@ fn checked(
     // In file order; errors on one line in the order they were found.
     errors.sort_by_key(|error| error.line);
     PartlyLoaded {
-        loaded: collection.map(|info| LoadedCollection {
-            info,
+        info: collection,
+        records: Some(LoadedRecords {
             records,
             dir: dir.to_path_buf(),
             file: file.to_path_buf(),
@@ -537,7 +567,8 @@ date = "2014-06-20?"
         );
         let lines: Vec<Option<usize>> = read.errors.iter().map(|e| e.line).collect();
         assert!(lines.is_sorted(), "{lines:?}");
-        let loaded = read.loaded.expect("the collection reads");
+        assert!(read.info.is_some());
+        let loaded = read.records.expect("the records read");
         assert_eq!(loaded.records.len(), last - 2);
         let error = loaded.document_error(loaded.records.len() - 1, "file", String::new());
         assert_eq!(error.field, format!("document[{last}].file"));
@@ -557,9 +588,11 @@ date = "2014-06-20?"
         let source = MINIMAL.replace("date = \"2026-11-25\"", "date = \"2026-13-25\"")
             + "\n[[document]]\nid = \"a\"\ntitle = \"B\"\nfile = \"b.txt\"\n";
         let read = parse_partly(&source);
-        assert!(read.loaded.is_none());
+        assert!(read.info.is_none());
         let fields: Vec<&str> = read.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["collection.date", "document[2].id"]);
+        // The records that read are there to be checked all the same.
+        assert_eq!(read.records.expect("the records read").records.len(), 2);
     }
 
     #[test]
@@ -650,7 +683,7 @@ date = "2014-06-20?"
                 (Some(6), "document[4].sha256"),
             ]
         );
-        let loaded = read.loaded.expect("the collection reads");
+        let loaded = read.records.expect("the records read");
         assert_eq!(loaded.records.len(), 2);
         assert_eq!(loaded.unread_files, ["b.txt".into(), "d.txt".into()]);
         // What does not read at all is still one error.

@@ -300,7 +300,7 @@ pub(super) fn read_split(
         .map_err(|error| records_error(file, error))?;
     let errors = split.errors.finish(&split.rules);
     let mut read = checked(split.collection, records, errors, dir, file);
-    if let Some(loaded) = &mut read.loaded {
+    if let Some(loaded) = &mut read.records {
         loaded.unread_files = split.unread_files;
     }
     Ok(Some(read))

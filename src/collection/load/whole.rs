@@ -144,7 +144,7 @@ pub(super) fn parse_whole(source: &str, dir: &Path, file: &Path) -> Result<Partl
         .finish()
         .map_err(|error| records_error(file, error))?;
     let mut read = checked(info, records, errors.finish(&rules), dir, file);
-    if let Some(loaded) = &mut read.loaded {
+    if let Some(loaded) = &mut read.records {
         loaded.unread_files = unread_files;
     }
     Ok(read)
