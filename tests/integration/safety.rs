@@ -839,29 +839,16 @@ fn exports_and_imports_say_what_interrupted_runs_left_that_they_removed() {
     let bundle = dir.join("b.zip");
     pack(&collection, &bundle).assert().success();
     let out = dir.join("out");
-    let runs: [(&str, Vec<&std::ffi::OsStr>, bool); 4] = [
-        (
-            "export csv",
-            vec!["export".as_ref(), "csv".as_ref(), bundle.as_os_str()],
-            false,
-        ),
-        (
-            "export datacite",
-            vec!["export".as_ref(), "datacite".as_ref(), bundle.as_os_str()],
-            true,
-        ),
-        (
-            "export dspace-saf",
-            vec!["export".as_ref(), "dspace-saf".as_ref(), bundle.as_os_str()],
-            true,
-        ),
-        (
-            "import bag",
-            vec!["import".as_ref(), "bag".as_ref(), bundle.as_os_str()],
-            true,
-        ),
+    // Each command, and whether its output is a directory.
+    let runs = [
+        ("export", "csv", false),
+        ("export", "datacite", true),
+        ("export", "dspace-saf", true),
+        ("import", "bag", true),
     ];
-    for (run, args, left_a_directory) in runs {
+    for (command, kind, left_a_directory) in runs {
+        let run = format!("{command} {kind}");
+        let args = [command.as_ref(), kind.as_ref(), bundle.as_os_str()];
         fs::create_dir_all(&out).unwrap();
         let stale = out.join(".corpack-abc123.tmp");
         if left_a_directory {
