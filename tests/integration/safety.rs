@@ -857,7 +857,7 @@ fn exports_and_imports_say_what_interrupted_runs_left_that_they_removed() {
             fs::write(&stale, "half").unwrap();
         }
         let output = corpack()
-            .args(&args)
+            .args(args)
             .arg("-o")
             .arg(out.join("result"))
             .arg("--json")
@@ -876,7 +876,7 @@ fn exports_and_imports_say_what_interrupted_runs_left_that_they_removed() {
             .or_else(|_| fs::remove_file(out.join("result")))
             .unwrap();
         let text = corpack()
-            .args(&args)
+            .args(args)
             .arg("-o")
             .arg(out.join("result"))
             .output()
