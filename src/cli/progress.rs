@@ -61,6 +61,10 @@ impl Progress for Bar {
             state.set_len(total_bytes);
             state.set_pos(0);
         });
+        // The rate is measured from here: counted from the bar's making,
+        // the time spent before the work was known made the first bytes
+        // look slow, and the time left hours long.
+        self.bar.reset_eta();
     }
 
     fn advance(&self, bytes: u64) {
@@ -139,6 +143,28 @@ mod tests {
             .collect();
         frames.dedup();
         frames
+    }
+
+    #[test]
+    fn the_time_left_is_measured_from_the_start_of_the_work() {
+        let screen = Screen::default();
+        let bar = Bar::with_target(
+            "packing",
+            ProgressDrawTarget::term_like(Box::new(screen.clone())),
+        );
+        // Reading the records, before the work ahead is known.
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        bar.start(1000);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        bar.advance(100);
+        bar.bar.force_draw();
+        bar.finish();
+        // At 100 bytes in about 50 ms, 900 are a second or so away; the
+        // two seconds before made it a minute.
+        let last = screen.frames().pop().unwrap();
+        let left = last.rsplit_once("ETA ").unwrap().1;
+        let seconds: u64 = left.trim_end_matches('s').parse().unwrap_or(u64::MAX);
+        assert!(seconds < 10, "{last}");
     }
 
     #[test]
