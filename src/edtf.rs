@@ -389,16 +389,26 @@ fn level_2_feature(text: &str) -> Option<&'static str> {
     None
 }
 
-/// `[1667, 1668]`, `{1960,1961}`, `[..1760-12-03]`: brackets around dates,
-/// `..` and commas.
+/// `[1667, 1668]`, `{1960,1961}`, `[..1760-12-03]`, `[1670..1672]`:
+/// brackets around dates, each a date of some level, and ranges of them.
 fn is_set(text: &str) -> bool {
     let inner = (text.strip_prefix('[').and_then(|t| t.strip_suffix(']')))
         .or_else(|| text.strip_prefix('{').and_then(|t| t.strip_suffix('}')));
+    let is_date = |date: &str| date_parts(date).is_some() || Edtf::parse(date).is_ok();
     inner.is_some_and(|inner| {
-        inner.bytes().any(|b| b.is_ascii_digit())
-            && inner
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b"XY-?~%.,: ".contains(&b))
+        inner.split(',').map(str::trim).all(|member| {
+            // An open end is a `..` at the set's first or last member.
+            let ends: Vec<&str> = member.split("..").collect();
+            match ends.as_slice() {
+                [date] => is_date(date),
+                [from, to] => {
+                    (from.is_empty() || is_date(from))
+                        && (to.is_empty() || is_date(to))
+                        && !(from.is_empty() && to.is_empty())
+                }
+                _ => false,
+            }
+        })
     })
 }
 
@@ -422,11 +432,13 @@ fn is_exponential_year(text: &str) -> bool {
     // An exponent needs the `Y` of a long year; significant digits go on
     // one (`Y171010000S3`) or on a year of four digits (`1950S2`).
     let year_fits = prefixed || (exponent.is_none() && year.len() == 4);
+    // At least one digit is significant.
+    let significant_fits = significant.is_none_or(|s| digits(s) && s.bytes().any(|b| b != b'0'));
     (exponent.is_some() || significant.is_some())
         && year_fits
         && digits(year)
         && exponent.is_none_or(digits)
-        && significant.is_none_or(digits)
+        && significant_fits
 }
 
 /// A year, month or day of a date written with level 2's qualifiers.
@@ -464,9 +476,12 @@ fn date_parts(side: &str) -> Option<Vec<DatePart<'_>>> {
                 _ => (2, 31),
             };
             let least = trimmed.replace('X', "0").parse::<u32>().ok();
+            // A month or day known whole is 1 or more.
+            let known_zero = at > 0 && trimmed == "00";
             let well_formed = trimmed.len() == width
                 && trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'X')
-                && least.is_some_and(|least| least <= most);
+                && least.is_some_and(|least| least <= most)
+                && !known_zero;
             well_formed.then_some(DatePart {
                 qualified_before,
                 digits: trimmed,
@@ -709,6 +724,15 @@ mod tests {
             "12S3",
             "2004-19-1X",
             "foo/2004?-06",
+            "[1]",
+            "[99999]",
+            "[1:2]",
+            "{1%%%}",
+            "[1,,2]",
+            "[1..]",
+            "{2004-99-99}",
+            "2004-1X-00",
+            "1950S0",
         ] {
             let error = malformed.parse::<EdtfDate>().unwrap_err();
             assert!(!error.contains("level 2"), "{malformed:?}: {error}");

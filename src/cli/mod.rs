@@ -184,6 +184,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let code = ErrorCode::RecordInvalid;
         for error in &report.errors {
             let (place, what) = (error.place(), error.what());
+            let what = escape_controls(&what);
             text.push_str(&format!("{place}: error[{code}]: {what}\n"));
         }
         for finding in &report.findings {

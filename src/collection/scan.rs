@@ -298,7 +298,7 @@ fn contents(root: &Path, dir: &Path) -> Contents {
         unnamed: Vec::new(),
         unreadable: Vec::new(),
     };
-    for entry in WalkDir::new(dir).follow_links(false) {
+    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {

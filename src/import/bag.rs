@@ -51,7 +51,7 @@ use crate::digest::Algorithm;
 use crate::error::{Error, RecordError, RecordErrors, Result};
 use crate::finding::{Code, Finding, Severity};
 use crate::names::{NameCheck, NamePolicy};
-use crate::output::{refuse_to_write_into, written_path};
+use crate::output::refuse_to_write_into;
 use crate::progress::Progress;
 use crate::verify::declaration::byte_order_mark;
 use crate::verify::{self, VerifyOptions};
@@ -288,15 +288,9 @@ pub(super) fn check_importable(
 }
 
 /// Fails if a document of `collection` would be written into `bag` or
-/// over it, from `dir` around it: a payload file at `data/<bag's name>/…`
-/// imported into the bag's directory, say.
+/// over it, from `dir` around it or through a link in it: a payload file
+/// at `data/<bag's name>/…` imported into the bag's directory, say.
 pub(super) fn refuse_to_write_over(bag: &Path, dir: &Path, collection: &Collection) -> Result<()> {
-    let (Ok(read), Some(written)) = (bag.canonicalize(), written_path(dir)) else {
-        return Ok(());
-    };
-    if !read.starts_with(&written) {
-        return Ok(());
-    }
     (collection.documents.iter())
         .try_for_each(|document| refuse_to_write_into(&dir.join(document.file.as_str()), bag))
 }

@@ -112,7 +112,7 @@ pub fn refuse_special_file(target: &Path) -> Result<()> {
         Ok(metadata) if !metadata.is_file() && !metadata.is_dir() => {
             let error = io::Error::new(
                 io::ErrorKind::InvalidInput,
-                "is a FIFO, socket or device, which an output never replaces: name a file",
+                "is a FIFO, socket or device, which an output never replaces",
             );
             Err(Error::io(target, error))
         }

@@ -48,6 +48,17 @@ fn a_path_holding_a_newline_is_shown_escaped_on_one_line() {
         !stdout.lines().any(|line| line.starts_with("FAKE")),
         "{stdout}"
     );
+    // And a record error naming a path under it: a broken link.
+    let escape = dir.join("e\u{1b}[31m");
+    dir.create(
+        "e\u{1b}[31m/collection.toml",
+        format!("{COLLECTION_HEADER}\n[[document]]\nid = \"b\"\ntitle = \"B\"\nfile = \"b.txt\"\n"),
+    );
+    std::os::unix::fs::symlink("nowhere", escape.join("b.txt")).unwrap();
+    let output = corpack().arg("check").arg(&escape).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("broken symbolic link"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout}");
 }
 
 #[cfg(target_os = "linux")]

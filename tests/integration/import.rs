@@ -1316,6 +1316,31 @@ fn a_bag_is_never_overwritten_by_its_documents_imported_around_it() {
     assert_eq!(crate::util::listing(&bag), before);
     corpack().arg("verify").arg(&bag).assert().success();
 
+    // Through a link in the collection directory that leads into the bag.
+    let elsewhere = dir.join("real/x");
+    write_bag(
+        &elsewhere,
+        "1.0",
+        &[
+            ("data/y/data/b.txt", b"beta\n"),
+            ("data/b.txt", b"bag's own\n"),
+        ],
+        &[Algorithm::Sha256],
+    );
+    fs::create_dir_all(dir.join("out")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("out/y")).unwrap();
+    let mut command = corpack();
+    command
+        .args(["import", "bag"])
+        .arg(&elsewhere)
+        .args(COLLECTION_FLAGS);
+    command.arg("-o").arg(dir.join("out")).arg("--force");
+    command
+        .assert()
+        .code(2)
+        .stderr(contains("error[output-over-input]"));
+    corpack().arg("verify").arg(&elsewhere).assert().success();
+
     // A bundle whose document has the bundle's own name, beside it.
     dir.create(
         "c/collection.toml",

@@ -3,6 +3,7 @@
 //! (at the value each is about), and the places of a record's fields that
 //! errors found after loading are about.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use toml::Spanned;
@@ -367,6 +368,8 @@ fn field_at(source: &str, offset: usize, first_document: usize) -> String {
         .find('\n')
         .map_or(source.len(), |end| offset + end);
     let mut documents = first_document;
+    // How many of each array of tables within the document came so far.
+    let mut arrays: HashMap<String, usize> = HashMap::new();
     let mut table = String::new();
     let mut key = String::new();
     let mut on_header = false;
@@ -379,11 +382,18 @@ fn field_at(source: &str, offset: usize, first_document: usize) -> String {
                 let (array, name) = header_name(line);
                 on_header = true;
                 key.clear();
-                documents += usize::from(array && name == "document");
+                if array && name == "document" {
+                    documents += 1;
+                    arrays.clear();
+                }
                 table = match name.strip_prefix("document") {
-                    Some(rest) if rest.is_empty() || rest.starts_with('.') => {
-                        format!("document[{documents}]{rest}")
+                    Some("") => format!("document[{documents}]"),
+                    Some(rest) if rest.starts_with('.') && array => {
+                        let count = arrays.entry(rest.to_string()).or_default();
+                        *count += 1;
+                        format!("document[{documents}]{rest}[{count}]")
                     }
+                    Some(rest) if rest.starts_with('.') => format!("document[{documents}]{rest}"),
                     _ => name,
                 };
             }

@@ -752,6 +752,14 @@ date = "2014-06-20?"
             .replace("[document.provenance]", "[ document . provenance ]")
             .replace("date = \"2014-06-20?\"", "\"date\" = 2014-06-20?");
         assert_eq!(errors(&spaced)[0].field, "document[1].provenance.date");
+        let authors = format!(
+            "{MINIMAL}\n[[document.provenance.authors]]\nname = \"A\"\n\n\
+             [[document.provenance.authors]]\nname = @\n"
+        );
+        assert_eq!(
+            errors(&authors)[0].field,
+            "document[1].provenance.authors[2].name"
+        );
         let with_bom = MINIMAL.replacen("[[document]]", "\u{feff}[[document]]", 1);
         let error = &errors(&with_bom)[0];
         assert!(
