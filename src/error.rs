@@ -239,7 +239,6 @@ impl Error {
     }
 }
 
-/// One finding per line, indented.
 /// "1 error stops" or "N errors stop": the errors of `findings` are what
 /// stops, the warnings are listed beside them.
 fn errors_stop(findings: &[Finding]) -> String {
@@ -259,6 +258,7 @@ pub fn shown(path: &Path) -> String {
     crate::finding::escape_controls(&path.display().to_string()).into_owned()
 }
 
+/// One finding per line, indented.
 fn list(findings: &[Finding]) -> String {
     let lines: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
     lines.join("\n")

@@ -1,7 +1,6 @@
 //! `corpack verify --against`: prints whether a bundle is what its
 //! collection makes.
 
-use corpack::error::shown;
 use std::num::NonZeroUsize;
 use std::path::Path;
 
@@ -10,6 +9,7 @@ use anyhow::Context;
 use super::args::VerifyArgs;
 use super::progress::Bar;
 use super::{Outcome, print_json, print_text};
+use corpack::error::shown;
 use corpack::rebuild::AgainstOptions;
 
 /// Rebuilds the bundle `args.bag` from `collection` and compares.

@@ -1,7 +1,6 @@
 //! `corpack export <FORMAT>`: runs the library's export and prints what it
 //! did, or why the bundle was refused.
 
-use corpack::error::shown;
 use std::path::Path;
 
 use anyhow::Context;
@@ -9,6 +8,7 @@ use anyhow::Context;
 use super::args::{ExportArgs, ExportFormat};
 use super::progress::Bar;
 use super::{Outcome, cannot, count, counted, print_json, print_removed_stale, print_text};
+use corpack::error::shown;
 use corpack::export::csv;
 use corpack::export::ocfl::{self, OcflAction, OcflExportOptions};
 use corpack::export::verified::RepositoryExportReport;

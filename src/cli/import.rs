@@ -1,9 +1,9 @@
 //! `import csv` and `import bag`: run the library, print what was
 //! written.
 
-use corpack::error::shown;
 use std::path::Path;
 
+use corpack::error::shown;
 use corpack::import::bag::{BagImportOptions, import_bag};
 use corpack::import::csv::{CsvImportOptions, import_csv};
 use corpack::import::{CollectionFields, ImportReport};

@@ -9,7 +9,6 @@ mod progress;
 pub mod signals;
 mod table;
 
-use corpack::error::shown;
 use std::io::{self, Write};
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
@@ -20,7 +19,7 @@ use self::args::{
     CheckArgs, Cli, Command, CommonArgs, ImportCommand, PackArgs, ShowArgs, VerifyArgs,
 };
 use self::progress::Bar;
-use corpack::error::{ErrorCode, ErrorReport};
+use corpack::error::{ErrorCode, ErrorReport, shown};
 use corpack::finding::{Severity, escape_controls};
 use corpack::pack::PackOptions;
 use corpack::profile::Profile;
@@ -258,7 +257,7 @@ pub(crate) fn print_removed_stale(removed: &[std::path::PathBuf]) {
     for stale in removed {
         eprintln!(
             "removed {}, a temporary file or directory an interrupted run left",
-            corpack::error::shown(stale)
+            shown(stale)
         );
     }
 }
@@ -281,7 +280,7 @@ fn cannot<T, E: Into<anyhow::Error>>(
 ) -> anyhow::Result<T> {
     result.map_err(|error| {
         let error: anyhow::Error = error.into();
-        let input = corpack::error::shown(input);
+        let input = shown(input);
         if error.to_string().starts_with(&format!("{input}: ")) {
             error.context(format!("cannot {action}"))
         } else {

@@ -103,8 +103,7 @@ fn ignored(signal: i32) -> bool {
 }
 
 /// Elsewhere the system's default ends the process (a report cut short),
-/// and the next run
-/// beside a temporary output removes it.
+/// and the next run beside a temporary output removes it.
 #[cfg(not(unix))]
 pub fn remove_temporaries_on_signals() -> io::Result<()> {
     Ok(())
