@@ -363,10 +363,8 @@ fn level_2_feature(text: &str) -> Option<&'static str> {
     // Each end of an interval must be a date of some level: otherwise the
     // text is no date, whatever one end of it is.
     let sides: Vec<&str> = text.split('/').collect();
-    let is_date = |side: &str| {
-        matches!(side, "" | "..") || date_parts(side).is_some() || Edtf::parse(side).is_ok()
-    };
-    if sides.len() > 2 || !sides.iter().all(|side| is_date(side)) {
+    let is_end = |side: &str| matches!(side, "" | "..") || is_some_date(side);
+    if sides.len() > 2 || !sides.iter().all(|side| is_end(side)) {
         return None;
     }
     for parts in sides.iter().filter_map(|side| date_parts(side)) {
@@ -394,22 +392,27 @@ fn level_2_feature(text: &str) -> Option<&'static str> {
 fn is_set(text: &str) -> bool {
     let inner = (text.strip_prefix('[').and_then(|t| t.strip_suffix(']')))
         .or_else(|| text.strip_prefix('{').and_then(|t| t.strip_suffix('}')));
-    let is_date = |date: &str| date_parts(date).is_some() || Edtf::parse(date).is_ok();
     inner.is_some_and(|inner| {
         inner.split(',').map(str::trim).all(|member| {
             // An open end is a `..` at the set's first or last member.
             let ends: Vec<&str> = member.split("..").collect();
             match ends.as_slice() {
-                [date] => is_date(date),
+                [date] => is_some_date(date),
                 [from, to] => {
-                    (from.is_empty() || is_date(from))
-                        && (to.is_empty() || is_date(to))
+                    (from.is_empty() || is_some_date(from))
+                        && (to.is_empty() || is_some_date(to))
                         && !(from.is_empty() && to.is_empty())
                 }
                 _ => false,
             }
         })
     })
+}
+
+/// Whether `text` is a date of some level, or one with level 2's
+/// qualifiers and unspecified digits.
+fn is_some_date(text: &str) -> bool {
+    date_parts(text).is_some() || Edtf::parse(text).is_ok()
 }
 
 /// `Y17E7`, `Y-17E7`, `1950S2`, `Y3388E2S3`: a year, then an exponent,
