@@ -91,7 +91,7 @@ pub fn import_bag(
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
     // The bag is only read: a collection written in it would change it.
-    refuse_to_write_into(dir, bag)?;
+    refuse_to_write_into([dir], bag)?;
     let store = reader::open(bag)?;
     if let Some(bag_info) = plain_bag_info(store.as_ref())
         && bundle::is_corpack_bundle(store.as_ref(), &bag_info)
@@ -229,8 +229,13 @@ pub fn import_bag(
             from: Source::Bytes(bytes),
         });
     }
-    warnings.extend(check_importable(bag, &collection, "data/", &options.allow)?);
-    refuse_to_write_over(bag, dir, &collection)?;
+    warnings.extend(check_importable(
+        bag,
+        dir,
+        &collection,
+        "data/",
+        &options.allow,
+    )?);
     let files: Vec<String> = collection
         .documents
         .iter()
@@ -259,12 +264,17 @@ pub fn import_bag(
     Ok(report)
 }
 
-/// Holds `collection`, to be imported from `bag`, to what `pack` holds a
-/// collection to: the records' rules, then the names policy, its files
-/// named `{shown}{file}` and `allow`ed checks only warning. Gives those
-/// warnings; a names error refuses the import with every finding.
+/// Holds `collection`, to be imported from `bag` into `dir`, to what
+/// `pack` holds a collection to: the records' rules, then the names
+/// policy, its files named `{shown}{file}` and `allow`ed checks only
+/// warning. Gives those warnings; a names error refuses the import with
+/// every finding. A document that would be written into the bag or over
+/// it, from a `dir` around it or through a link in it (a payload file at
+/// `data/<bag's name>/…` imported into the bag's directory, say), refuses
+/// it too.
 pub(super) fn check_importable(
     bag: &Path,
+    dir: &Path,
     collection: &Collection,
     shown: &str,
     allow: &[NameCheck],
@@ -284,15 +294,9 @@ pub(super) fn check_importable(
             findings: names,
         });
     }
+    let places = (collection.documents.iter()).map(|document| dir.join(document.file.as_str()));
+    refuse_to_write_into(places, bag)?;
     Ok(names)
-}
-
-/// Fails if a document of `collection` would be written into `bag` or
-/// over it, from `dir` around it or through a link in it: a payload file
-/// at `data/<bag's name>/…` imported into the bag's directory, say.
-pub(super) fn refuse_to_write_over(bag: &Path, dir: &Path, collection: &Collection) -> Result<()> {
-    (collection.documents.iter())
-        .try_for_each(|document| refuse_to_write_into(&dir.join(document.file.as_str()), bag))
 }
 
 /// `bag-info.txt` if it reads as UTF-8 tag lines, as corpack writes it.

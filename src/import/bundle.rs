@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use super::bag::{BagImportOptions, check_importable, refuse_to_write_over};
+use super::bag::{BagImportOptions, check_importable};
 use super::{ImportReport, IncomingFile, Source, write_collection};
 use crate::bagit::tagfile::TagFile;
 use crate::bundle::ROCRATE_METADATA;
@@ -66,8 +66,13 @@ pub(super) fn import_bundle(
         .expect("the bundle's fields are all there");
     // The flags' values are held to the records' rules, as the bundle's
     // were when it was packed.
-    warnings.extend(check_importable(bundle, &collection, "", &options.allow)?);
-    refuse_to_write_over(bundle, dir, &collection)?;
+    warnings.extend(check_importable(
+        bundle,
+        dir,
+        &collection,
+        "",
+        &options.allow,
+    )?);
     let incoming: Vec<IncomingFile> = (0..paths.len())
         .filter_map(|document| {
             let path = &paths[document];

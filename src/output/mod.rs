@@ -141,20 +141,27 @@ pub fn refuse_to_replace(output: &Path, input: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Fails if `output`, a directory written into and never replaced, is
-/// `input` or lies inside it: what is written there would change what the
-/// command only reads. Around it is left alone, and so allowed.
-pub fn refuse_to_write_into(output: &Path, input: &Path) -> Result<()> {
+/// Fails if one of `outputs`, places written into and never replaced, is
+/// `input` or lies inside it (through links too): what is written there
+/// would change what the command only reads. Around it is left alone, and
+/// so allowed.
+pub fn refuse_to_write_into<P: AsRef<Path>>(
+    outputs: impl IntoIterator<Item = P>,
+    input: &Path,
+) -> Result<()> {
     let Ok(read) = input.canonicalize() else {
         return Ok(());
     };
-    match written_path(output) {
-        Some(written) if written.starts_with(&read) => Err(Error::OutputOverInput {
-            output: output.to_path_buf(),
-            input: input.to_path_buf(),
-        }),
-        _ => Ok(()),
+    for output in outputs {
+        let output = output.as_ref();
+        if written_path(output).is_some_and(|written| written.starts_with(&read)) {
+            return Err(Error::OutputOverInput {
+                output: output.to_path_buf(),
+                input: input.to_path_buf(),
+            });
+        }
     }
+    Ok(())
 }
 
 /// Where writing `output` puts what is written, worked out from its
