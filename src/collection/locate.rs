@@ -344,22 +344,11 @@ impl<'a> Root<'a> {
     /// its size.
     fn resolve(&self, path: &Path) -> Result<(PathBuf, u64), String> {
         let shown = path.display();
-        let target = fs::canonicalize(path).map_err(|error| match link_problem(&error) {
-            Some(problem) => format!("{shown} is {problem}"),
-            None => format!("{shown}: {error}"),
-        })?;
         let root = self
             .canonical
             .as_ref()
             .map_err(|error| format!("{}: {error}", self.dir.display()))?;
-        if !target.starts_with(root) {
-            return Err(format!(
-                "{shown} is a symbolic link to {}, outside {}: only links to files inside the \
-                 directory are followed",
-                target.display(),
-                self.dir.display()
-            ));
-        }
+        let target = real_path_inside(path, self.dir, root)?;
         let metadata = fs::metadata(&target).map_err(|error| format!("{shown}: {error}"))?;
         if !metadata.is_file() {
             return Err(format!(
@@ -369,6 +358,30 @@ impl<'a> Root<'a> {
         }
         Ok((target, metadata.len()))
     }
+}
+
+/// The real path of `path`, its links followed, if it is inside `dir`
+/// (whose real path is `real_dir`): only links to files inside a
+/// directory are followed. An error says why not.
+pub(crate) fn real_path_inside(
+    path: &Path,
+    dir: &Path,
+    real_dir: &Path,
+) -> Result<PathBuf, String> {
+    let shown = path.display();
+    let target = fs::canonicalize(path).map_err(|error| match link_problem(&error) {
+        Some(problem) => format!("{shown} is {problem}"),
+        None => format!("{shown}: {error}"),
+    })?;
+    if !target.starts_with(real_dir) {
+        return Err(format!(
+            "{shown} is a symbolic link to {}, outside {}: only links to files inside the \
+             directory are followed",
+            target.display(),
+            dir.display()
+        ));
+    }
+    Ok(target)
 }
 
 /// The name under `root` that `file` means: itself if it exists, else the

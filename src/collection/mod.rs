@@ -27,7 +27,7 @@ pub use self::load::{
     parse_both_ways,
 };
 pub use self::locate::{Found, Located, Location, locate, locate_all, require_dirs};
-pub(crate) use self::locate::{Listings, disk_name};
+pub(crate) use self::locate::{Listings, disk_name, real_path_inside};
 pub use self::records::{Records, RecordsInOrder, ReorderedSpill};
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{

@@ -26,7 +26,7 @@ use super::csv_format::Column;
 use super::{
     CollectionFields, ImportReport, IncomingFile, Source, name_findings, write_collection,
 };
-use crate::collection::{Collection, Listings, disk_name, require_dirs};
+use crate::collection::{Collection, Listings, disk_name, real_path_inside, require_dirs};
 use crate::error::{IoContext, RecordError, RecordErrors, Result};
 use crate::finding::Severity;
 use crate::names::{NameCheck, NamePolicy};
@@ -75,20 +75,7 @@ fn find_file(
     names: [&str; 2],
     listings: &Listings,
 ) -> std::result::Result<Option<PathBuf>, String> {
-    let inside = |found: PathBuf| {
-        let real =
-            std::fs::canonicalize(&found).map_err(|e| format!("{}: {e}", found.display()))?;
-        if !real.starts_with(real_files) {
-            return Err(format!(
-                "{} is a symbolic link to {}, outside {}: only links to files inside the \
-                 directory are followed",
-                found.display(),
-                real.display(),
-                files.display()
-            ));
-        }
-        Ok(Some(found))
-    };
+    let inside = |found: PathBuf| real_path_inside(&found, files, real_files).map(|_| Some(found));
     for name in names {
         let written = files.join(name);
         if written.is_file() {
