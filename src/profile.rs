@@ -535,29 +535,17 @@ impl Profile {
         let Some(allowed) = &self.tag_files_allowed else {
             return;
         };
-        let matchers = compile(allowed).expect("patterns were compiled when the profile was read");
-        let others = store
-            .files()
-            .iter()
-            .filter(|f| f.path != bag_info_path && is_other_tag_file(&f.path));
-        for file in others {
-            if !matches_any(&matchers, &file.path) {
-                findings.push(error(
-                    Code::ProfileTagFileNotAllowed,
-                    file.path.as_str(),
-                    match allowed.as_slice() {
-                        [] => {
-                            "the profile's Tag-Files-Allowed is empty: it allows no tag file here"
-                                .into()
-                        }
-                        _ => format!(
-                            "this tag file matches none of the profile's Tag-Files-Allowed ({})",
-                            allowed.join(", ")
-                        ),
-                    },
-                ));
-            }
-        }
+        let others = (store.files().iter())
+            .map(|f| f.path.as_str())
+            .filter(|path| *path != bag_info_path && is_other_tag_file(path));
+        let rule = ("Tag-Files-Allowed", "tag file");
+        check_allowed(
+            allowed,
+            others,
+            Code::ProfileTagFileNotAllowed,
+            rule,
+            findings,
+        );
     }
 
     fn check_fetch(&self, store: &dyn BagStore, findings: &mut Vec<Finding>) {
@@ -613,21 +601,39 @@ impl Profile {
         let Some(allowed) = &self.payload_files_allowed else {
             return;
         };
-        let matchers = compile(allowed).expect("patterns were compiled when the profile was read");
-        for file in payload {
-            if !matches_any(&matchers, &file.path) {
-                findings.push(error(
-                    Code::ProfilePayloadFileNotAllowed,
-                    file.path.as_str(),
-                    match allowed.as_slice() {
-                        [] => "the profile's Payload-Files-Allowed is empty: it allows no payload file here".into(),
-                        _ => format!(
-                            "this payload file matches none of the profile's Payload-Files-Allowed ({})",
-                            allowed.join(", ")
-                        ),
-                    },
-                ));
-            }
+        let paths = payload.iter().map(|f| f.path.as_str());
+        let rule = ("Payload-Files-Allowed", "payload file");
+        check_allowed(
+            allowed,
+            paths,
+            Code::ProfilePayloadFileNotAllowed,
+            rule,
+            findings,
+        );
+    }
+}
+
+/// An error of `code` for each of `paths` that none of `allowed`, the
+/// patterns of the profile's `rule` (its name, and what the paths are),
+/// matches.
+fn check_allowed<'p>(
+    allowed: &[String],
+    paths: impl IntoIterator<Item = &'p str>,
+    code: Code,
+    (rule, kind): (&str, &str),
+    findings: &mut Vec<Finding>,
+) {
+    let matchers = compile(allowed).expect("patterns were compiled when the profile was read");
+    let message = match allowed {
+        [] => format!("the profile's {rule} is empty: it allows no {kind} here"),
+        _ => format!(
+            "this {kind} matches none of the profile's {rule} ({})",
+            allowed.join(", ")
+        ),
+    };
+    for path in paths {
+        if !matches_any(&matchers, path) {
+            findings.push(error(code, path, message.clone()));
         }
     }
 }
