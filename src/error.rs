@@ -101,6 +101,19 @@ pub enum Error {
         /// The file or directory read.
         input: PathBuf,
     },
+    /// An output lies inside the input, which is only read: what is
+    /// written there would change it.
+    #[error(
+        "{}: the output would be written inside {}, which is only read; write it elsewhere",
+        shown(output),
+        shown(input)
+    )]
+    OutputIntoInput {
+        /// The output asked for.
+        output: PathBuf,
+        /// The file or directory read.
+        input: PathBuf,
+    },
     /// The output exists and overwriting was not requested.
     #[error("{}: already exists (pass --force to overwrite it)", shown(.0))]
     OutputExists(PathBuf),
@@ -179,7 +192,9 @@ impl Error {
             Error::WrittenBadly { .. } => ErrorCode::ReadBackMismatch,
             Error::Refused { .. } => ErrorCode::CollectionRefused,
             Error::OutputInSource { .. } => ErrorCode::OutputInSource,
-            Error::OutputOverInput { .. } => ErrorCode::OutputOverInput,
+            Error::OutputOverInput { .. } | Error::OutputIntoInput { .. } => {
+                ErrorCode::OutputOverInput
+            }
             Error::OutputExists(_) => ErrorCode::OutputExists,
             Error::OutputConflict { .. } => ErrorCode::OutputConflict,
             Error::Profile(_) => ErrorCode::ProfileInvalid,
@@ -198,9 +213,9 @@ impl Error {
             | Error::OutputConflict { path, .. }
             | Error::Unreadable { path, .. } => Some(path),
             Error::Refused { dir, .. } => Some(dir),
-            Error::OutputInSource { output, .. } | Error::OutputOverInput { output, .. } => {
-                Some(output)
-            }
+            Error::OutputInSource { output, .. }
+            | Error::OutputOverInput { output, .. }
+            | Error::OutputIntoInput { output, .. } => Some(output),
             Error::Profile(error) => Some(&error.file),
             Error::Records(RecordErrors(errors)) => {
                 let file = &errors.first()?.file;

@@ -155,7 +155,7 @@ pub fn refuse_to_write_into<P: AsRef<Path>>(
     for output in outputs {
         let output = output.as_ref();
         if written_path(output).is_some_and(|written| written.starts_with(&read)) {
-            return Err(Error::OutputOverInput {
+            return Err(Error::OutputIntoInput {
                 output: output.to_path_buf(),
                 input: input.to_path_buf(),
             });

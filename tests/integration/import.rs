@@ -1312,7 +1312,8 @@ fn a_bag_is_never_overwritten_by_its_documents_imported_around_it() {
     command
         .assert()
         .code(2)
-        .stderr(contains("error[output-over-input]"));
+        .stderr(contains("error[output-over-input]"))
+        .stderr(contains("would be written inside"));
     assert_eq!(crate::util::listing(&bag), before);
     corpack().arg("verify").arg(&bag).assert().success();
 
@@ -1338,7 +1339,8 @@ fn a_bag_is_never_overwritten_by_its_documents_imported_around_it() {
     command
         .assert()
         .code(2)
-        .stderr(contains("error[output-over-input]"));
+        .stderr(contains("error[output-over-input]"))
+        .stderr(contains("would be written inside"));
     corpack().arg("verify").arg(&elsewhere).assert().success();
 
     // A bundle whose document has the bundle's own name, beside it.
@@ -1359,7 +1361,8 @@ fn a_bag_is_never_overwritten_by_its_documents_imported_around_it() {
         .arg("--force")
         .assert()
         .code(2)
-        .stderr(contains("error[output-over-input]"));
+        .stderr(contains("error[output-over-input]"))
+        .stderr(contains("would be written inside"));
     assert_eq!(fs::read(&bundle).unwrap(), packed);
 }
 
