@@ -32,7 +32,7 @@ use crate::error::{Error, IoContext, RecordErrors, Result};
 use crate::finding::{Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
 use crate::output::{self, AtomicFile};
-use crate::progress::Progress;
+use crate::progress::{Phase, Progress};
 use crate::rocrate;
 
 /// How to pack.
@@ -196,7 +196,7 @@ pub fn build(
             Location::NotHeld | Location::Unpackable { .. } => None,
         })
         .sum();
-    progress.start(total);
+    progress.start(Phase::Packing, total);
 
     let mut writer = ArchiveWriter::new(
         file,
@@ -612,9 +612,9 @@ mod tests {
         let report = pack(&seeds, &out.path().join("seeds.zip"), &options, &progress).unwrap();
         let phases = progress.phases();
         let [
-            (files_total, files_done),
-            (documents_total, documents_done),
-            (rest_total, rest_done),
+            (Phase::Packing, files_total, files_done),
+            (Phase::ReadingBack, documents_total, documents_done),
+            (Phase::ReadingBack, rest_total, rest_done),
         ] = phases[..]
         else {
             panic!("three phases, the files and the read-back of them and of the rest: {phases:?}");

@@ -47,7 +47,7 @@ use super::writer::{CHUNK, EntryTable, Finished, TableEntry, Written};
 use super::zip::{Entry, Method};
 use crate::error::{Error, IoContext, Result};
 use crate::positional::read_at;
-use crate::progress::Progress;
+use crate::progress::{Phase, Progress};
 
 /// Reads the archive `finished` (named `path`) back and checks every
 /// entry against what was written, with `threads` readers. The data of
@@ -89,7 +89,7 @@ pub fn recheck(
         })
         .find_map(Result::err);
     named(path, written, failed)?;
-    progress.start(total);
+    progress.start(Phase::ReadingBack, total);
     let reader = PositionalReader::new(file, len);
     let failed = check_each(
         written.len(),
@@ -168,7 +168,7 @@ fn start(
             total += entry.entry.uncompressed_size;
         }
     }
-    progress.start(total);
+    progress.start(Phase::ReadingBack, total);
     Ok(())
 }
 

@@ -4,19 +4,17 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use corpack::progress::Progress;
+use corpack::progress::{Phase, Progress};
 
 /// Draws progress on stderr when it is a terminal and not silenced.
 pub struct Bar {
     bar: ProgressBar,
-    /// The style once the work ahead is known: a bar, the bytes done of
-    /// the total, the rate and the time left.
-    measured: ProgressStyle,
 }
 
 impl Bar {
-    /// A bar for `verb` ("packing", "verifying"); hidden unless stderr is a
-    /// terminal and `quiet` is off.
+    /// A bar for a command ("packing", "verifying") until its first phase
+    /// starts, then for each phase; hidden unless stderr is a terminal and
+    /// `quiet` is off.
     pub fn new(verb: &str, quiet: bool) -> Bar {
         let target = if quiet || !std::io::stderr().is_terminal() {
             ProgressDrawTarget::hidden()
@@ -32,10 +30,7 @@ impl Bar {
     fn with_target(verb: &str, target: ProgressDrawTarget) -> Bar {
         let bar = ProgressBar::with_draw_target(None, target);
         bar.set_style(style(&format!("{verb} {{spinner}} {{bytes}}")));
-        let measured = style(&format!(
-            "{verb} [{{bar:30}}] {{bytes}}/{{total_bytes}} {{binary_bytes_per_sec}} ETA {{eta}}"
-        ));
-        Bar { bar, measured }
+        Bar { bar }
     }
 
     /// Removes the bar from the terminal.
@@ -52,11 +47,16 @@ fn style(template: &str) -> ProgressStyle {
 }
 
 impl Progress for Bar {
-    fn start(&self, total_bytes: u64) {
+    fn start(&self, phase: Phase, total_bytes: u64) {
         // A command may go through phases (verify, then copy): each starts
-        // the bar over. Length and position change in one update, so that
-        // no frame shows the new position against the old length.
-        self.bar.set_style(self.measured.clone());
+        // the bar over, under its own name, with the bytes done of the
+        // total, the rate and the time left. Length and position change in
+        // one update, so that no frame shows the new position against the
+        // old length.
+        self.bar.set_style(style(&format!(
+            "{} [{{bar:30}}] {{bytes}}/{{total_bytes}} {{binary_bytes_per_sec}} ETA {{eta}}",
+            phase.verb()
+        )));
         self.bar.update(|state| {
             state.set_len(total_bytes);
             state.set_pos(0);
@@ -154,7 +154,7 @@ mod tests {
         );
         // Reading the records, before the work ahead is known.
         std::thread::sleep(std::time::Duration::from_secs(2));
-        bar.start(1000);
+        bar.start(Phase::Packing, 1000);
         std::thread::sleep(std::time::Duration::from_millis(50));
         bar.advance(100);
         bar.bar.force_draw();
@@ -175,11 +175,12 @@ mod tests {
             ProgressDrawTarget::term_like(Box::new(screen.clone())),
         );
         bar.bar.force_draw();
-        bar.start(2048);
+        bar.start(Phase::Verifying, 2048);
         bar.advance(1024);
         bar.bar.force_draw();
-        // The next phase: no frame of it shows the last one's total.
-        bar.start(100);
+        // The next phase: no frame of it shows the last one's total, and
+        // it is named.
+        bar.start(Phase::Copying, 100);
         bar.finish();
         let empty = " ".repeat(30);
         let half = format!("{}>{}", "=".repeat(15), " ".repeat(14));
@@ -189,7 +190,7 @@ mod tests {
                 "verifying ⠁ 0 B".to_string(),
                 format!("verifying [{empty}] 0 B/2.00 KiB"),
                 format!("verifying [{half}] 1.00 KiB/2.00 KiB"),
-                format!("verifying [{empty}] 0 B/100 B"),
+                format!("copying [{empty}] 0 B/100 B"),
             ]
         );
     }

@@ -36,7 +36,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::finding::{Finding, Severity};
 use crate::names::{self, NameCheck, NamePolicy};
 use crate::output::{AtomicDir, AtomicFiles, create_dirs_in_temporary, refuse_non_file};
-use crate::progress::{NoProgress, Progress};
+use crate::progress::{NoProgress, Phase, Progress};
 
 /// Collection fields given on the command line. They win over what the
 /// source says.
@@ -393,7 +393,7 @@ pub(crate) fn write_collection(
         warnings: Vec::new(),
         removed_stale,
     };
-    progress.start(files.iter().map(|f| f.from.size()).sum());
+    progress.start(Phase::Copying, files.iter().map(|f| f.from.size()).sum());
     let mut copied = Vec::new();
     for incoming in files {
         let document = &mut collection.documents[incoming.document];

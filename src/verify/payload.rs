@@ -11,7 +11,7 @@ use super::manifests::Manifest;
 use crate::bundle::reader::{BagStore, StoredFile, read_error_finding};
 use crate::digest::{Algorithm, LANES, MultiHasher, Sha512Lanes};
 use crate::finding::{Code, Finding};
-use crate::progress::Progress;
+use crate::progress::{Phase, Progress};
 
 /// What is wanted of a file's SHA-256, besides what the manifests want.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +71,10 @@ pub fn check_digests(
     // not grow by a job's size per file.
     let job = |index: usize| FileJob::new(store, index, manifests, sha256_wanted(index));
     let jobs = || (0..files.len()).into_par_iter().filter_map(job);
-    progress.start(jobs().map(|job| files[job.index].size).sum());
+    progress.start(
+        Phase::Verifying,
+        jobs().map(|job| files[job.index].size).sum(),
+    );
     let mut beside: Vec<usize> = jobs()
         .filter(|job| job.goes_side_by_side(files))
         .map(|job| job.index)

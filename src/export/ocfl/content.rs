@@ -16,7 +16,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::ocfl::DigestAlgorithm;
 use crate::ocfl::inventory::DigestMap;
 use crate::output::create_dirs_in_temporary;
-use crate::progress::Progress;
+use crate::progress::{Phase, Progress};
 
 /// What staging a version's content gave.
 pub(super) struct Staged {
@@ -78,7 +78,7 @@ pub(super) fn stage_content(
     };
     let top = bundle.collection.info.id.to_string();
     let files = bundle.store.files();
-    progress.start(files.iter().map(|f| f.size).sum());
+    progress.start(Phase::Hashing, files.iter().map(|f| f.size).sum());
     let hashed: Vec<Hashed> = files
         .par_iter()
         .map(|file| {
@@ -127,7 +127,7 @@ pub(super) fn stage_content(
         staged.manifest.insert(file.digest.clone(), vec![content]);
         new.push((index, file.digest));
     }
-    progress.start(staged.bytes_added);
+    progress.start(Phase::Copying, staged.bytes_added);
     new.par_iter()
         .map(|(index, digest)| {
             let source = &files[*index].path;

@@ -208,6 +208,7 @@ fn cell_error(
 mod tests {
     use super::testutil::every_field;
     use super::*;
+    use crate::progress::Phase;
     use crate::progress::testutil::Recorded;
 
     #[test]
@@ -228,6 +229,6 @@ mod tests {
         let progress = Recorded::default();
         let report = import_csv(&csv, &dir.path().join("c"), &options, &progress).unwrap();
         assert_eq!(report.files_copied, 2);
-        assert_eq!(progress.phases(), [(11, 11)]);
+        assert_eq!(progress.phases(), [(Phase::Copying, 11, 11)]);
     }
 }

@@ -13,7 +13,7 @@ use super::Findings;
 use crate::error::{Error, Result};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::digest::{DigestAlgorithm, digest_reader};
-use crate::progress::Progress;
+use crate::progress::{Phase, Progress};
 
 /// The files under one version's content directory: object-relative path
 /// → size. Empty directories (E024), links (E090), files whose names are
@@ -127,7 +127,7 @@ pub fn check_digests(
     findings: &mut Findings,
 ) -> Read {
     let total = claims.keys().filter_map(|path| sizes.get(*path)).sum();
-    progress.start(total);
+    progress.start(Phase::Verifying, total);
     let jobs: Vec<(&&str, &BTreeMap<Claim, Vec<&str>>)> = claims.iter().collect();
     // Collected in path order, whatever the order of completion.
     let results: Vec<(u64, Vec<crate::finding::Finding>)> = jobs
