@@ -194,6 +194,11 @@ pub fn import_bag(
     };
     let mut incoming = Vec::new();
     let mut ids = BTreeSet::new();
+    // The documented id of the record keeping bag-info.txt is taken first,
+    // so that a payload file of a like name gets another.
+    let bag_info_id = bag_info_text
+        .is_some()
+        .then(|| unique_id("source-bag-info", &mut ids));
     for stored in store.files() {
         let Some(file) = stored.path.strip_prefix("data/") else {
             continue;
@@ -206,7 +211,7 @@ pub fn import_bag(
         });
         collection.documents.push(document);
     }
-    if bag_info_text.is_some() {
+    if let Some(bag_info_id) = bag_info_id {
         if collection
             .documents
             .iter()
@@ -219,7 +224,7 @@ pub fn import_bag(
         }
         collection
             .documents
-            .push(bag_info_document(&bag_info, bag, &mut ids));
+            .push(bag_info_document(&bag_info, bag, bag_info_id));
         // The bytes as the bag has them, in its tag file encoding.
         let bytes = store
             .read_all("bag-info.txt")
@@ -390,8 +395,8 @@ fn unique_id(base: &str, ids: &mut BTreeSet<Slug>) -> Slug {
     }
 }
 
-/// The record of the document that keeps `bag-info.txt` whole.
-fn bag_info_document(tags: &tagfile::TagFile, bag: &Path, ids: &mut BTreeSet<Slug>) -> Document {
+/// The record, `id`, of the document that keeps `bag-info.txt` whole.
+fn bag_info_document(tags: &tagfile::TagFile, bag: &Path, id: Slug) -> Document {
     let mut others: Vec<&str> = tags
         .elements
         .iter()
@@ -408,7 +413,7 @@ fn bag_info_document(tags: &tagfile::TagFile, bag: &Path, ids: &mut BTreeSet<Slu
         )
     };
     Document {
-        id: unique_id("source-bag-info", ids),
+        id,
         title: "bag-info.txt of the bag this collection was imported from".into(),
         file: BAG_INFO_DOCUMENT.parse().expect("a valid path"),
         media_type: Some("text/plain".parse().expect("a valid media type")),

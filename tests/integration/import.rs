@@ -1492,6 +1492,41 @@ fn a_payload_file_named_with_white_space_at_its_ends_imports() {
 }
 
 #[test]
+fn the_record_keeping_bag_info_has_its_documented_id_whatever_the_payload_s_names() {
+    // The payload file's name slugs to the same id; it is the one to give
+    // way.
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(
+        &bag,
+        "1.0",
+        &[("data/source bag info.txt", b"notes\n")],
+        &[Algorithm::Sha256],
+    );
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let collection = load(&out);
+    let mut records: Vec<(&str, &str)> = (collection.documents.iter())
+        .map(|d| (d.file.as_str(), d.id.as_str()))
+        .collect();
+    records.sort();
+    assert_eq!(
+        records,
+        [
+            ("source bag info.txt", "source-bag-info-2"),
+            ("source-bag/bag-info.txt", "source-bag-info"),
+        ]
+    );
+}
+
+#[test]
 fn a_payload_name_the_names_policy_refuses_stops_the_import_unless_allowed() {
     // Renaming a file would lose which file of the bag it is: the import
     // refuses it as pack would, before writing anything, naming each file
