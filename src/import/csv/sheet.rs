@@ -75,6 +75,21 @@ impl Sheet<'_> {
 
     /// Reads the row starting on `line`.
     pub(super) fn row(&mut self, line: usize, record: &csv::StringRecord) {
+        // What starts a file, inside one: files joined, the second's header
+        // read as a row. The row is not read, so as not to add its errors.
+        if let Some(position) = record.iter().position(|text| text.contains('\u{feff}')) {
+            self.errors.push(RecordError {
+                file: self.file.to_path_buf(),
+                line: Some(line),
+                column: Some(position + 1),
+                field: (self.columns.by_position.get(position).copied().flatten())
+                    .map_or_else(String::new, |column| column.header().to_string()),
+                message: "holds a byte-order mark (U+FEFF), which starts a file: were two \
+                          files joined into one? Take it out"
+                    .into(),
+            });
+            return;
+        }
         let mut cells = Cells {
             line,
             cells: Vec::new(),
@@ -399,6 +414,24 @@ mod tests {
                 "{message:?} is not {expected:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_inside_the_file_is_an_error_at_its_row() {
+        // Two exports joined: the second's mark and header are a row.
+        let text = format!(
+            "\u{feff}{HEADER}\n{COLLECTION_ROW}\na.txt,a,A,,,1937\n\
+             \u{feff}{HEADER}\nb.txt,b,B,,,1937\nc.txt,c,C,,,\u{feff}1938\n"
+        );
+        let (places, messages) = located(&text);
+        assert_eq!(
+            places,
+            [
+                (4, Some(1), "filename".to_string()),
+                (6, Some(6), "dc.date".to_string())
+            ]
+        );
+        assert!(messages.iter().all(|m| m.contains("byte-order mark")));
     }
 
     #[test]
