@@ -4,7 +4,9 @@
 //!
 //! Only for archives corpack wrote itself, read back before they are put
 //! in place: the end record must be the file's last 22 bytes (no comment),
-//! on one disk. `verify`, which reads any zip, uses the `zip` crate.
+//! on one disk. `verify`, which reads any zip, uses the `zip` crate, and
+//! [`records`] only to name an entry listed twice, which that crate's index
+//! drops.
 
 use std::fs::File;
 use std::io;

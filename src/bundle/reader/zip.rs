@@ -33,6 +33,7 @@ use flate2::bufread::DeflateDecoder;
 
 use super::{BagStore, EntryError, InPayload, StoredFile, UnusableFile};
 use crate::bagit::path::{is_system_file, unsafe_reason};
+use crate::bundle::central;
 use crate::bundle::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
@@ -115,13 +116,18 @@ fn cut_short(error: &::zip::result::ZipError) -> &'static str {
     }
 }
 
-/// The name of the entry whose local header the `zip` crate found at odds
-/// with its central directory record, giving `error`: the first whose
-/// header, checked alone, gives the same error. `None` when no one entry
-/// is to blame: duplicate names, overlapping entries, a hidden header.
-fn entry_at_odds<R: Read + Seek>(archive: &mut ZipArchive<R>, error: &ZipError) -> Option<String> {
+/// The name of the entry to blame for `error`: one the central directory
+/// lists twice, or the one whose local header the `zip` crate found at
+/// odds with its central directory record, the first whose header, checked
+/// alone, gives the same error. `None` when no one entry is to blame:
+/// overlapping entries, a hidden header.
+fn entry_at_odds<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    file: &File,
+    error: &ZipError,
+) -> Option<String> {
     if archive.has_duplicate_names() {
-        return None;
+        return duplicate_name(file, archive.central_directory_start());
     }
     let error = error.to_string();
     let checked = ZipReadOptions::new().enforce_header_consistency(true);
@@ -131,6 +137,22 @@ fn entry_at_odds<R: Read + Seek>(archive: &mut ZipArchive<R>, error: &ZipError) 
     })?;
     let entry = archive.by_index_data(index).ok()?;
     Some(String::from_utf8_lossy(entry.name_raw()).into_owned())
+}
+
+/// The first name the central directory starting at `start` in `file`
+/// lists twice, read a record at a time: the `zip` crate's index keeps one
+/// entry of a name and cannot say which it dropped.
+fn duplicate_name(file: &File, start: u64) -> Option<String> {
+    let directory = central::Directory {
+        // Read until the records end, at the end records' signature.
+        count: u64::MAX,
+        offset: start,
+        size: file.metadata().ok()?.len().checked_sub(start)?,
+    };
+    let mut names = HashSet::new();
+    let twice = (central::records(file, directory).map_while(Result::ok))
+        .find(|record| !names.insert(record.name.clone()))?;
+    Some(String::from_utf8_lossy(&twice.name).into_owned())
 }
 
 impl ZipBag {
@@ -159,7 +181,7 @@ impl ZipBag {
                 unreadable(format!("not a readable zip archive: {error}{hint}"))
             })?;
         if let Err(error) = archive.validate_header_consistency() {
-            let entry = entry_at_odds(&mut archive, &error)
+            let entry = entry_at_odds(&mut archive, &shared.file, &error)
                 .map(|name| format!("entry {name:?}: "))
                 .unwrap_or_default();
             return Err(unreadable(format!(
