@@ -363,9 +363,13 @@ fn level_2_feature(text: &str) -> Option<&'static str> {
     // Each end of an interval must be a date of some level: otherwise the
     // text is no date, whatever one end of it is.
     let sides: Vec<&str> = text.split('/').collect();
-    let is_end = |side: &str| matches!(side, "" | "..") || is_some_date(side);
+    let is_end =
+        |side: &str| matches!(side, "" | "..") || is_some_date(side) || is_exponential_year(side);
     if sides.len() > 2 || !sides.iter().all(|side| is_end(side)) {
         return None;
+    }
+    if sides.iter().any(|side| is_exponential_year(side)) {
+        return Some("a year with an exponent (E) or significant digits (S)");
     }
     for parts in sides.iter().filter_map(|side| date_parts(side)) {
         let last = parts.len() - 1;
@@ -690,6 +694,9 @@ mod tests {
             "/2004-06-XX",
             "2004-06-XX?/2004-07-03",
             "%-2011-06-13",
+            "Y17E7/2000",
+            "../Y-17E7",
+            "1950S2/1960",
         ] {
             let error = level_2.parse::<EdtfDate>().unwrap_err();
             assert!(error.contains("level 2"), "{level_2:?}: {error}");
