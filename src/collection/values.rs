@@ -318,12 +318,19 @@ impl FromStr for IsoDate {
                     b.is_ascii_digit()
                 }
             });
-        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) if shaped => Ok(IsoDate(date)),
-            _ => Err(format!(
+        if !shaped {
+            return Err(format!(
                 "invalid date {text:?}: expected a calendar date YYYY-MM-DD"
-            )),
+            ));
         }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(IsoDate)
+            .map_err(|_| {
+                format!(
+                    "invalid date {text:?}: no such day (a month is 01 to 12, a day 01 to the \
+                     month's last)"
+                )
+            })
     }
 }
 
@@ -874,6 +881,15 @@ mod tests {
             "+2026-11-25",
         ] {
             assert!(bad.parse::<IsoDate>().is_err(), "{bad:?} accepted");
+        }
+        // A date of the right shape that no calendar has says which.
+        for (text, says) in [
+            ("2014-13-01", "no such day"),
+            ("2026-02-29", "no such day"),
+            ("2026-11-5", "YYYY-MM-DD"),
+        ] {
+            let error = text.parse::<IsoDate>().unwrap_err();
+            assert!(error.contains(says), "{text:?}: {error}");
         }
     }
 
