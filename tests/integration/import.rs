@@ -786,7 +786,7 @@ fn import_draws_its_progress_on_a_terminal_only() {
         command
     };
     let drawn = stderr_on_a_terminal(&mut import("drawn"));
-    assert!(drawn.contains("importing ["), "{drawn:?}");
+    assert!(drawn.contains("copying ["), "{drawn:?}");
     assert!(drawn.contains("KiB"), "{drawn:?}");
     let quiet = stderr_on_a_terminal(import("quiet").arg("--quiet"));
     assert_eq!(quiet, "");

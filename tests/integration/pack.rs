@@ -2,13 +2,15 @@
 
 use std::fs;
 use std::io::Read;
+use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use predicates::prelude::*;
 use predicates::str::contains;
 
 use crate::util::{
-    COLLECTION_HEADER, Dir, corpack, pack, sample_collection, shared_dir, zip_names,
+    COLLECTION_HEADER, Dir, corpack, pack, sample_collection, seeds_dir, shared_dir,
+    stderr_on_a_terminal, zip_names,
 };
 
 #[test]
@@ -481,4 +483,28 @@ fn a_collection_toml_with_crlf_line_ends_gives_the_same_bytes() {
         bundles[0] == bundles[1],
         "CRLF line ends changed the bundle"
     );
+}
+
+#[test]
+fn pack_and_verify_draw_each_phase_on_a_terminal_only() {
+    let dir = Dir::new();
+    let bundle = dir.join("seeds.zip");
+    let corpack_command = || Command::new(assert_cmd::cargo::cargo_bin("corpack"));
+    let mut pack = corpack_command();
+    pack.arg("pack").arg(seeds_dir()).arg("-o").arg(&bundle);
+    let drawn = stderr_on_a_terminal(&mut pack);
+    // The documents, then the bundle read back before it is put in place.
+    let phases: Vec<&str> = ["packing [", "reading back ["]
+        .into_iter()
+        .filter(|phase| drawn.contains(phase))
+        .collect();
+    assert_eq!(phases, ["packing [", "reading back ["], "{drawn:?}");
+    let mut verify = corpack_command();
+    verify.arg("verify").arg(&bundle);
+    assert!(stderr_on_a_terminal(&mut verify).contains("verifying ["));
+    for quiet in ["--quiet", "--json"] {
+        let mut verify = corpack_command();
+        verify.arg("verify").arg(&bundle).arg(quiet);
+        assert_eq!(stderr_on_a_terminal(&mut verify), "", "{quiet}");
+    }
 }
