@@ -350,7 +350,7 @@ fn collection_fields(tags: &tagfile::TagFile, name: &str) -> CollectionFields {
 }
 
 /// The record of a payload file, its id unique among `ids`.
-fn payload_document(
+pub(super) fn payload_document(
     file: &str,
     declared: &HashMap<String, String>,
     bag_path: &str,

@@ -7,16 +7,27 @@
 //! `data/documents/`; one catalogued but not held keeps its declared
 //! checksum and stays so. The collection fields given as flags win over
 //! the bundle's. Packed again, the collection gives the same bundle.
+//!
+//! A payload file the RO-Crate does not describe (added to the bag, and
+//! to its manifests, after the pack) would be lost if left out: it
+//! becomes a record to complete, as a payload file of another tool's bag
+//! does, its file its path under `data/documents/` (or under `data/`,
+//! elsewhere), and verify's warning about it says so.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use super::bag::{BagImportOptions, check_importable};
+use super::bag::{BagImportOptions, check_importable, payload_document};
 use super::{ImportReport, IncomingFile, Source, write_collection};
+use crate::bagit::manifest;
 use crate::bagit::tagfile::TagFile;
-use crate::bundle::ROCRATE_METADATA;
 use crate::bundle::reader::{self, BagStore};
+use crate::bundle::{ROCRATE_METADATA, ROCRATE_PREVIEW};
+use crate::collection::Collection;
+use crate::digest::Algorithm;
 use crate::error::{Error, Result};
 use crate::export::verified::{self, Opened, VerifiedBundle};
+use crate::finding::Code;
 use crate::progress::Progress;
 use crate::rocrate;
 
@@ -57,9 +68,18 @@ pub(super) fn import_bundle(
         findings: mut warnings,
         ..
     } = *opened;
-    let paths: Vec<String> = (collection.documents.iter())
+    let mut paths: Vec<String> = (collection.documents.iter())
         .map(VerifiedBundle::bag_path)
         .collect();
+    let undescribed = undescribed_documents(store.as_ref(), &mut collection, &mut paths)
+        .map_err(|message| Error::unreadable(bundle, message))?;
+    for finding in &mut warnings {
+        if finding.code == Code::RocrateFileUndescribed && undescribed.contains(&finding.path) {
+            finding
+                .message
+                .push_str(": imported as a record to complete");
+        }
+    }
     let fields = options.fields.clone().or(collection.info.into());
     collection.info = fields
         .into_info()
@@ -106,4 +126,67 @@ pub(super) fn import_bundle(
     )?;
     report.warnings = warnings;
     Ok(report)
+}
+
+/// Adds a record for each payload file of `store` that neither a record
+/// (at `paths`, in the bag) nor the crate itself is, as `import bag` makes
+/// one for a payload file of another tool's bag, and its path to `paths`.
+/// Returns those paths.
+fn undescribed_documents(
+    store: &dyn BagStore,
+    collection: &mut Collection,
+    paths: &mut Vec<String>,
+) -> Result<HashSet<String>, String> {
+    let recorded: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let undescribed: Vec<String> = (store.files().iter())
+        .map(|file| file.path.clone())
+        .filter(|path| path.starts_with("data/"))
+        .filter(|path| !recorded.contains(path.as_str()))
+        .filter(|path| ![ROCRATE_METADATA, ROCRATE_PREVIEW].contains(&path.as_str()))
+        .collect();
+    if undescribed.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let declared = declared_sha256(store)?;
+    let mut ids: BTreeSet<_> = (collection.documents.iter())
+        .map(|document| document.id.clone())
+        .collect();
+    let mut files: HashMap<String, String> = (collection.documents.iter())
+        .map(|document| {
+            (
+                document.file.to_string(),
+                VerifiedBundle::bag_path(document),
+            )
+        })
+        .collect();
+    for path in &undescribed {
+        let in_payload = &path["data/".len()..];
+        let file = in_payload.strip_prefix("documents/").unwrap_or(in_payload);
+        if let Some(taken) = files.insert(file.to_string(), path.clone()) {
+            return Err(format!(
+                "{path}: the RO-Crate does not describe it, and imported it would be {file:?}, \
+                 the file of {taken}: describe it, or give it another name"
+            ));
+        }
+        let document = payload_document(file, &declared, path, &mut ids)
+            .map_err(|message| format!("{path}: {message}"))?;
+        collection.documents.push(document);
+        paths.push(path.clone());
+    }
+    Ok(undescribed.into_iter().collect())
+}
+
+/// The checksums of `manifest-sha256.txt`, by path, which corpack writes
+/// in every bundle; none if it is gone, and the import computes them.
+fn declared_sha256(store: &dyn BagStore) -> Result<HashMap<String, String>, String> {
+    let name = "manifest-sha256.txt";
+    if !store.contains(name) {
+        return Ok(HashMap::new());
+    }
+    let bytes = store.read_all(name).map_err(|e| format!("{name}: {e}"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| format!("{name}: {e}"))?;
+    let parsed = manifest::parse(text, Algorithm::Sha256, true);
+    Ok((parsed.entries.into_iter())
+        .map(|(_, entry)| (entry.path, entry.digest.to_ascii_lowercase()))
+        .collect())
 }

@@ -1273,6 +1273,70 @@ fn one_file_bag(dir: &Dir) -> PathBuf {
 }
 
 #[test]
+fn a_file_added_to_a_bundle_s_payload_is_imported_as_a_record_to_complete() {
+    // A curator adds two files to an unzipped bundle and has bagit-python
+    // write the manifests again: the crate does not describe them, and
+    // left out of the import they would be lost.
+    let dir = Dir::new();
+    let bundle = dir.join("seeds.zip");
+    crate::util::pack(&seeds_dir(), &bundle, &[]);
+    unzip(&bundle, &dir.join("unzipped"));
+    let bag = dir.join("unzipped/soviet-historiography");
+    let remanifest = || {
+        let status = Command::new(validators().bin("python"))
+            .arg("-c")
+            .arg("import bagit, sys; bagit.Bag(sys.argv[1]).save(manifests=True)")
+            .arg(&bag)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    fs::write(bag.join("data/extra.txt"), "added later\n").unwrap();
+    fs::create_dir(bag.join("data/documents/more")).unwrap();
+    fs::write(bag.join("data/documents/more/y.txt"), "y\n").unwrap();
+    remanifest();
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("imported 8 documents into "))
+        .stderr(contains(
+            "data/extra.txt: warning[rocrate-file-undescribed]: payload file not described \
+             in data/ro-crate-metadata.json: imported as a record to complete",
+        ));
+    let collection = load(&out);
+    let added: Vec<(&str, &str)> = (collection.documents.iter())
+        .filter(|d| d.provenance.origin.is_none() && d.title.ends_with(".txt"))
+        .filter(|d| ["extra", "more-y"].contains(&d.id.as_str()))
+        .map(|d| (d.id.as_str(), d.file.as_str()))
+        .collect();
+    assert_eq!(added, [("more-y", "more/y.txt"), ("extra", "extra.txt")]);
+    assert_eq!(fs::read(out.join("extra.txt")).unwrap(), b"added later\n");
+    assert_eq!(fs::read(out.join("more/y.txt")).unwrap(), b"y\n");
+    corpack().arg("check").arg(&out).assert().success();
+
+    // One whose file would be that of a record is refused, named.
+    fs::write(bag.join("data/reading-list.csv"), "another\n").unwrap();
+    remanifest();
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .arg("-o")
+        .arg(dir.join("c2"))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "data/reading-list.csv: the RO-Crate does not describe it, and imported it would \
+             be \"reading-list.csv\", the file of data/documents/reading-list.csv",
+        ));
+    assert!(!dir.join("c2").exists());
+}
+
+#[test]
 fn a_bag_is_never_imported_into_itself() {
     let dir = Dir::new();
     let bag = one_file_bag(&dir);
