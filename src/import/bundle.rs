@@ -27,7 +27,7 @@ use crate::collection::Collection;
 use crate::digest::Algorithm;
 use crate::error::{Error, Result};
 use crate::export::verified::{self, Opened, VerifiedBundle};
-use crate::finding::Code;
+use crate::finding::{Code, Finding};
 use crate::progress::Progress;
 use crate::rocrate;
 
@@ -71,15 +71,27 @@ pub(super) fn import_bundle(
     let mut paths: Vec<String> = (collection.documents.iter())
         .map(VerifiedBundle::bag_path)
         .collect();
-    let undescribed = undescribed_documents(store.as_ref(), &mut collection, &mut paths)
+    let mut unsaid = undescribed_documents(store.as_ref(), &mut collection, &mut paths)
         .map_err(|message| Error::unreadable(bundle, message))?;
     for finding in &mut warnings {
-        if finding.code == Code::RocrateFileUndescribed && undescribed.contains(&finding.path) {
+        if finding.code == Code::RocrateFileUndescribed && unsaid.remove(&finding.path) {
             finding
                 .message
                 .push_str(": imported as a record to complete");
         }
     }
+    // Described in the crate, but as no record (a File entity added by
+    // hand): verify has nothing to say of it, the import does.
+    let mut unsaid: Vec<String> = unsaid.into_iter().collect();
+    unsaid.sort();
+    warnings.extend(unsaid.into_iter().map(|path| {
+        Finding::warning(
+            Code::RocrateFileUndescribed,
+            path,
+            "payload file described by no record of the RO-Crate: imported as a record to \
+             complete",
+        )
+    }));
     let fields = options.fields.clone().or(collection.info.into());
     collection.info = fields
         .into_info()

@@ -1272,6 +1272,18 @@ fn one_file_bag(dir: &Dir) -> PathBuf {
     bag
 }
 
+/// Has bagit-python write the manifests and tag manifests of `bag` again,
+/// as a curator who changed its payload would.
+fn remanifest(bag: &Path) {
+    let status = Command::new(validators().bin("python"))
+        .arg("-c")
+        .arg("import bagit, sys; bagit.Bag(sys.argv[1]).save(manifests=True)")
+        .arg(bag)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 #[test]
 fn a_file_added_to_a_bundle_s_payload_is_imported_as_a_record_to_complete() {
     // A curator adds two files to an unzipped bundle and has bagit-python
@@ -1282,19 +1294,10 @@ fn a_file_added_to_a_bundle_s_payload_is_imported_as_a_record_to_complete() {
     crate::util::pack(&seeds_dir(), &bundle, &[]);
     unzip(&bundle, &dir.join("unzipped"));
     let bag = dir.join("unzipped/soviet-historiography");
-    let remanifest = || {
-        let status = Command::new(validators().bin("python"))
-            .arg("-c")
-            .arg("import bagit, sys; bagit.Bag(sys.argv[1]).save(manifests=True)")
-            .arg(&bag)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
     fs::write(bag.join("data/extra.txt"), "added later\n").unwrap();
     fs::create_dir(bag.join("data/documents/more")).unwrap();
     fs::write(bag.join("data/documents/more/y.txt"), "y\n").unwrap();
-    remanifest();
+    remanifest(&bag);
     let out = dir.join("c");
     corpack()
         .args(["import", "bag"])
@@ -1321,7 +1324,7 @@ fn a_file_added_to_a_bundle_s_payload_is_imported_as_a_record_to_complete() {
 
     // One whose file would be that of a record is refused, named.
     fs::write(bag.join("data/reading-list.csv"), "another\n").unwrap();
-    remanifest();
+    remanifest(&bag);
     corpack()
         .args(["import", "bag"])
         .arg(&bag)
@@ -1334,6 +1337,42 @@ fn a_file_added_to_a_bundle_s_payload_is_imported_as_a_record_to_complete() {
              be \"reading-list.csv\", the file of data/documents/reading-list.csv",
         ));
     assert!(!dir.join("c2").exists());
+}
+
+#[test]
+fn a_file_the_crate_describes_as_no_record_is_imported_as_one_to_complete() {
+    // A File entity added to the crate by hand: verify has nothing to say
+    // of it, and the import says it made a record of it.
+    let dir = Dir::new();
+    let bundle = dir.join("seeds.zip");
+    crate::util::pack(&seeds_dir(), &bundle, &[]);
+    unzip(&bundle, &dir.join("unzipped"));
+    let bag = dir.join("unzipped/soviet-historiography");
+    fs::write(bag.join("data/extra.txt"), "hand\n").unwrap();
+    let crate_path = bag.join("data/ro-crate-metadata.json");
+    let mut crate_json: serde_json::Value =
+        serde_json::from_slice(&fs::read(&crate_path).unwrap()).unwrap();
+    let graph = crate_json["@graph"].as_array_mut().unwrap();
+    let root = (graph.iter_mut()).find(|e| e["@id"] == "./").unwrap();
+    let parts = root["hasPart"].as_array_mut().unwrap();
+    parts.push(serde_json::json!({"@id": "extra.txt"}));
+    graph.push(serde_json::json!({"@id": "extra.txt", "@type": "File", "name": "extra"}));
+    fs::write(&crate_path, serde_json::to_vec(&crate_json).unwrap()).unwrap();
+    remanifest(&bag);
+    corpack().arg("verify").arg(&bag).assert().success();
+    let out = dir.join("c");
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(contains(
+            "data/extra.txt: warning[rocrate-file-undescribed]: payload file described by no \
+             record of the RO-Crate: imported as a record to complete",
+        ));
+    assert_eq!(fs::read(out.join("extra.txt")).unwrap(), b"hand\n");
 }
 
 #[test]
