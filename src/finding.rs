@@ -190,6 +190,11 @@ pub enum Code {
     /// A record describes a dispute (aspects, summary or disputing works)
     /// but its status is not `contested`.
     DisputeNotContested,
+    /// The profile has a key the BagIt Profiles specification does not
+    /// define, at its top or in a `Bag-Info` rule (a warning): it is
+    /// ignored, as the reference tools ignore it, so a misspelt rule
+    /// (`Manifest-Required`) is not checked.
+    ProfileKeyUnknown,
     /// The bag's `BagIt-Version` is not one the profile accepts.
     ProfileBagitVersion,
     /// The bag is a directory where the profile requires a serialization,

@@ -18,6 +18,10 @@
 //! checked. A profile whose `Serialization` is optional and that lists no
 //! `Accept-Serialization` accepts any serialization.
 
+mod keys;
+
+pub use self::keys::UnknownKey;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -102,6 +106,10 @@ pub struct Profile {
     /// (default: all).
     #[serde(rename = "Payload-Files-Allowed")]
     pub payload_files_allowed: Option<Vec<String>>,
+    /// The keys the specification does not define: ignored, but each a
+    /// warning when a bag is checked.
+    #[serde(skip)]
+    pub unknown_keys: Vec<UnknownKey>,
 }
 
 fn yes() -> bool {
@@ -222,6 +230,7 @@ impl Profile {
                 .iter_mut()
                 .for_each(|name| *name = normalize_algorithm_name(name));
         }
+        profile.unknown_keys = keys::unknown_keys(text);
         profile.check_itself().map_err(|(field, message)| {
             let (line, column) = key_place(text, field).unzip();
             Error::Profile(RecordError {
@@ -311,7 +320,21 @@ impl Profile {
     /// Checks a bag against the profile. `store` is the bag; it is taken to
     /// be serialized (as a zip) when its location is a file.
     pub fn check(&self, store: &dyn BagStore) -> Vec<Finding> {
-        let mut findings = Vec::new();
+        let mut findings: Vec<Finding> = (self.unknown_keys.iter())
+            .map(|key| {
+                let meant = (key.meant)
+                    .map(|meant| format!(" (is it {meant}?)"))
+                    .unwrap_or_default();
+                Finding::warning(
+                    Code::ProfileKeyUnknown,
+                    &key.path,
+                    format!(
+                        "the profile's key is not one the BagIt Profiles specification \
+                         defines{meant}: it is ignored, and no rule of it is checked"
+                    ),
+                )
+            })
+            .collect();
         // verify reports what is wrong with the bag itself; the profile
         // only needs what it declares.
         let mut scratch = Findings::default();

@@ -76,6 +76,35 @@ fn the_seeds_bundle_conforms_to_corpack_s_profile() {
 }
 
 #[test]
+fn a_key_the_specification_does_not_define_is_a_warning_naming_it() {
+    // corpack's profile with its Manifests-Required misspelt: the rule is
+    // not checked, as bdbag does not check it, and the warning says why.
+    let dir = Dir::new();
+    let bundle = dir.join("sample.zip");
+    pack(&sample_collection(&dir, "sample"), &bundle, &[]);
+    let own = fs::read_to_string(own_profile()).unwrap();
+    let misspelt = own.replacen("\"Manifests-Required\"", "\"Manifest-Required\"", 1);
+    assert_ne!(misspelt, own);
+    let profile = dir.join("misspelt.json");
+    fs::write(&profile, misspelt).unwrap();
+    let (status, codes) = verify_with_profile(&bundle, &profile);
+    assert_eq!(
+        (status, profile_codes(&codes)),
+        (0, vec!["profile-key-unknown"])
+    );
+    corpack()
+        .args(["verify", "--profile"])
+        .arg(&profile)
+        .arg(&bundle)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "Manifest-Required: warning[profile-key-unknown]: the profile's key is not one the \
+             BagIt Profiles specification defines (is it Manifests-Required?)",
+        ));
+}
+
+#[test]
 fn an_unzipped_corpack_bag_breaks_the_serialization_rule() {
     let dir = Dir::new();
     let bundle = dir.join("sample.zip");

@@ -1,0 +1,175 @@
+//! The keys a profile may have. One the specification does not define is
+//! ignored, as bagit-profile and bdbag ignore it, but said: a misspelt key
+//! (`Manifest-Required`) would leave its rule unchecked, and a key of a
+//! community's own (APTrust's `Other-Info`) asks for rules corpack does
+//! not know.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+/// The keys of a profile (BagIt Profiles 1.3.0, and the `Payload-Files-*`
+/// of 1.4.0).
+const PROFILE_KEYS: &[&str] = &[
+    "BagIt-Profile-Info",
+    "Bag-Info",
+    "Manifests-Required",
+    "Manifests-Allowed",
+    "Allow-Fetch.txt",
+    "Fetch.txt-Required",
+    "Data-Empty",
+    "Serialization",
+    "Accept-Serialization",
+    "Accept-BagIt-Version",
+    "Tag-Manifests-Required",
+    "Tag-Manifests-Allowed",
+    "Tag-Files-Required",
+    "Tag-Files-Allowed",
+    "Payload-Files-Required",
+    "Payload-Files-Allowed",
+];
+
+/// The keys of a `Bag-Info` element's rule; `recommended`, which the
+/// specification does not define, is common (the Beyond the Repository
+/// profile has it) and changes no verdict.
+const RULE_KEYS: &[&str] = &[
+    "required",
+    "values",
+    "repeatable",
+    "description",
+    "recommended",
+];
+
+/// A key the specification does not define: where it is (`Other-Info`,
+/// `Bag-Info.Title.requried`) and the defined key it may be a misspelling
+/// of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownKey {
+    /// The key's path in the profile, its parents' keys joined by `.`.
+    pub path: String,
+    /// A defined key in its place that it is close to.
+    pub meant: Option<&'static str>,
+}
+
+/// The keys of a profile's JSON text, its values skipped unread: a
+/// number too large for a float is no fault of a key.
+type Keys = BTreeMap<String, IgnoredAny>;
+
+/// The keys of each `Bag-Info` element's rule.
+#[derive(Deserialize)]
+struct BagInfoKeys {
+    #[serde(rename = "Bag-Info", default)]
+    bag_info: BTreeMap<String, Keys>,
+}
+
+/// The keys of `profile`, a profile's JSON text that reads as one, that
+/// the specification does not define, at the top and in `Bag-Info`'s
+/// rules, in the order of their names.
+pub fn unknown_keys(profile: &str) -> Vec<UnknownKey> {
+    let top: Keys = serde_json::from_str(profile).unwrap_or_default();
+    let mut unknown = unknown_among(&top, PROFILE_KEYS, "");
+    if let Ok(rules) = serde_json::from_str::<BagInfoKeys>(profile) {
+        for (label, rule) in &rules.bag_info {
+            unknown.extend(unknown_among(
+                rule,
+                RULE_KEYS,
+                &format!("Bag-Info.{label}."),
+            ));
+        }
+    }
+    unknown
+}
+
+fn unknown_among(keys: &Keys, known: &[&'static str], parent: &str) -> Vec<UnknownKey> {
+    (keys.keys())
+        .filter(|key| !known.contains(&key.as_str()))
+        .map(|key| UnknownKey {
+            path: format!("{parent}{key}"),
+            meant: known.iter().copied().find(|known| is_close(key, known)),
+        })
+        .collect()
+}
+
+/// Whether `key` may be `known` misspelt: the same but for case and
+/// punctuation, or two edits apart.
+fn is_close(key: &str, known: &str) -> bool {
+    let letters = |text: &str| -> Vec<char> {
+        (text.chars())
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    edit_distance(&letters(key), &letters(known)) <= 2
+}
+
+/// The least insertions, deletions and substitutions that make `a` `b`.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unknown(json: &str) -> Vec<(String, Option<&'static str>)> {
+        (unknown_keys(json).into_iter())
+            .map(|key| (key.path, key.meant))
+            .collect()
+    }
+
+    #[test]
+    fn keys_the_specification_does_not_define_are_found_with_what_they_may_mean() {
+        let json = r#"{
+            "BagIt-Profile-Info": {"Contact-Name": "kept: info is free"},
+            "Manifest-Required": ["sha256"],
+            "tag-files-allowed": ["*"],
+            "Other-Info": [1e400],
+            "Bag-Info": {
+                "Title": {"requried": true, "recommended": true, "description": "d"},
+                "Contact-Name": {"values": ["A"], "Values": ["B"]}
+            },
+            "Accept-BagIt-Version": ["1.0"]
+        }"#;
+        assert_eq!(
+            unknown(json),
+            [
+                ("Manifest-Required".to_string(), Some("Manifests-Required")),
+                ("Other-Info".to_string(), None),
+                ("tag-files-allowed".to_string(), Some("Tag-Files-Allowed")),
+                ("Bag-Info.Contact-Name.Values".to_string(), Some("values")),
+                ("Bag-Info.Title.requried".to_string(), Some("required")),
+            ]
+        );
+    }
+
+    #[test]
+    fn corpack_s_own_profile_has_no_unknown_key() {
+        assert_eq!(unknown_keys(super::super::CORPACK_PROFILE_JSON), []);
+    }
+
+    #[test]
+    fn edit_distances() {
+        let chars = |text: &str| text.chars().collect::<Vec<_>>();
+        for (a, b, distance) in [
+            ("", "", 0),
+            ("abc", "abc", 0),
+            ("ab", "abc", 1),
+            ("kitten", "sitting", 3),
+        ] {
+            assert_eq!(edit_distance(&chars(a), &chars(b)), distance, "{a} {b}");
+        }
+    }
+}
