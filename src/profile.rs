@@ -383,10 +383,12 @@ impl Profile {
             }
             (_, true)
                 if !self.accept_serialization.is_empty()
+                    // MIME types are matched without regard to case
+                    // (RFC 2045 §5.1): `Application/Zip` is a zip.
                     && !self
                         .accept_serialization
                         .iter()
-                        .any(|t| t == ZIP_MEDIA_TYPE) =>
+                        .any(|t| t.trim().eq_ignore_ascii_case(ZIP_MEDIA_TYPE)) =>
             {
                 Some(format!(
                     "the bag is a zip ({ZIP_MEDIA_TYPE}), not a type the profile accepts ({})",

@@ -105,6 +105,23 @@ fn a_key_the_specification_does_not_define_is_a_warning_naming_it() {
 }
 
 #[test]
+fn a_media_type_of_another_case_accepts_a_zip() {
+    // MIME types match without regard to case (RFC 2045 §5.1).
+    let dir = Dir::new();
+    let bundle = dir.join("sample.zip");
+    pack(&sample_collection(&dir, "sample"), &bundle, &[]);
+    let own = fs::read_to_string(own_profile()).unwrap();
+    let profile = dir.join("cased.json");
+    fs::write(
+        &profile,
+        own.replace("\"application/zip\"", "\"Application/ZIP\""),
+    )
+    .unwrap();
+    let (status, codes) = verify_with_profile(&bundle, &profile);
+    assert_eq!((status, profile_codes(&codes)), (0, vec![]));
+}
+
+#[test]
 fn an_unzipped_corpack_bag_breaks_the_serialization_rule() {
     let dir = Dir::new();
     let bundle = dir.join("sample.zip");
