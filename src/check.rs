@@ -122,12 +122,7 @@ pub fn provenance_findings(loaded: &LoadedRecords) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     for (index, document) in loaded.documents().enumerate() {
         let document = document?;
-        let place = format!(
-            "document `{}` ({}:{})",
-            document.id,
-            loaded.file.display(),
-            loaded.document_line(index)
-        );
+        let place = loaded.document_place(index);
         for (code, what) in gaps(&document) {
             findings.push(Finding::warning(
                 code,

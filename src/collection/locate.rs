@@ -258,9 +258,9 @@ pub fn locate_all(
                 Code::DocumentNotHeld,
                 file,
                 format!(
-                    "document `{}`: file not found (looked in {looked_in}); it is catalogued \
-                     with its declared sha256 but not held",
-                    records.id(index)
+                    "{}: file not found (looked in {looked_in}); it is catalogued with its \
+                     declared sha256 but not held",
+                    loaded.document_place(index)
                 ),
             ));
             located.locations.push(Location::NotHeld);

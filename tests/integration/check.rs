@@ -49,7 +49,11 @@ fn a_good_collection_checks_with_warnings() {
         .assert()
         .success()
         .stdout(contains("valid: ").and(contains("4 documents: 3 held, 1 catalogued but not held")))
-        .stdout(contains("absent.txt: warning[document-not-held]"));
+        .stdout(contains(
+            "absent.txt: warning[document-not-held]: document `absent` (",
+        ))
+        // Its record's place, as every warning about a document has it.
+        .stdout(contains("collection.toml:"));
     assert!(!dir.join("c").join("out.zip").exists());
 }
 

@@ -86,6 +86,17 @@ impl LoadedRecords {
         self.records.place(index).0
     }
 
+    /// The document at `index` as a warning names it: its id, and the
+    /// file and line of its record, ``document `a` (c/collection.toml:8)``.
+    pub fn document_place(&self, index: usize) -> String {
+        format!(
+            "document `{}` ({}:{})",
+            self.records.id(index),
+            self.file.display(),
+            self.document_line(index)
+        )
+    }
+
     /// The record at `index`.
     pub fn document(&self, index: usize) -> Result<Document> {
         self.records
