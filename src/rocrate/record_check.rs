@@ -615,7 +615,8 @@ mod tests {
                 },
             ),
             (
-                "document \"furr-2014\": dateCreated: invalid EDTF date \"not-a-date\"",
+                "document \"furr-2014\" (data/documents/furr talk.txt): dateCreated: invalid EDTF \
+                 date \"not-a-date\"",
                 |graph| {
                     entity(graph, "documents/furr%20talk.txt")["dateCreated"] = json!("not-a-date")
                 },

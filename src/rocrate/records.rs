@@ -182,9 +182,11 @@ impl Reader<'_> {
     }
 
     /// One document; `path` is its path in the crate, `documents/<file>`.
+    /// An error names it by its identifier and its path in the bag, which
+    /// tells two apart when their identifier is what is wrong.
     pub(super) fn document(&self, entity: &Entity, path: &str) -> Result<Document, String> {
         let id = text(entity, "identifier").unwrap_or(entity_id(entity));
-        let in_document = |e: String| format!("document {id:?}: {e}");
+        let in_document = |e: String| format!("document {id:?} (data/{path}): {e}");
         let file = path
             .strip_prefix(DOCUMENTS_DIR.trim_start_matches("data/"))
             .and_then(|file| file.strip_prefix('/'))
@@ -681,7 +683,8 @@ disputed_by = [{{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182"
             ),
             (
                 edit(&|v| v["@graph"][talk]["dateCreated"] = json!("June 2014")),
-                "document \"furr-2014\": dateCreated: invalid EDTF date",
+                "document \"furr-2014\" (data/documents/furr talk.txt): dateCreated: invalid EDTF \
+                 date",
             ),
             (
                 edit(&|v| v["@graph"][talk]["locationCreated"] = json!({"@id": "#nowhere"})),
@@ -696,8 +699,9 @@ disputed_by = [{{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182"
                     let carberry = entity_index("https://orcid.org/0000-0002-1825-0097");
                     v["@graph"][carberry]["@type"] = json!("Organization");
                 }),
-                "document \"furr-2014\": \"https://orcid.org/0000-0002-1825-0097\" is an \
-                 Organization, and an ORCID iD identifies a person",
+                "document \"furr-2014\" (data/documents/furr talk.txt): \
+                 \"https://orcid.org/0000-0002-1825-0097\" is an Organization, and an ORCID iD \
+                 identifies a person",
             ),
         ] {
             assert!(error.contains(expected), "{error:?} lacks {expected:?}");

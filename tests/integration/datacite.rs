@@ -645,7 +645,7 @@ fn records_that_break_the_collection_s_rules_are_refused() {
     type Edit = fn(&mut Value);
     let edits: [(&str, Edit); 4] = [
         (
-            "document \"claim\": dateCreated: invalid EDTF date \"not-a-date\"",
+            "document \"claim\" (data/documents/claim.txt): dateCreated: invalid EDTF date \"not-a-date\"",
             |graph| {
                 entity(graph, "documents/claim.txt")["dateCreated"] = "not-a-date".into();
             },
