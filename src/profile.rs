@@ -32,7 +32,7 @@ use crate::bagit::manifest::{ManifestFileName, normalize_algorithm_name};
 use crate::bagit::tagfile::TagFile;
 use crate::bundle::reader::{self, BagStore};
 use crate::error::{Error, IoContext, LineIndex, RecordError, Result};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Finding};
 use crate::progress::Progress;
 use crate::verify::declaration;
 use crate::verify::findings::Findings;
@@ -673,11 +673,7 @@ pub fn verify_with_profile(
 ) -> Result<Report> {
     let store = reader::open(path)?;
     let mut report = verify::verify(store.as_ref(), options, progress);
-    report.findings.extend(profile.check(store.as_ref()));
-    report.valid = !report
-        .findings
-        .iter()
-        .any(|f| f.severity == Severity::Error);
+    report.add_findings(profile.check(store.as_ref()));
     Ok(report)
 }
 

@@ -138,8 +138,6 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
         for finding in &report.findings {
             text.push_str(&format!("{finding}\n"));
         }
-        let errors = count(&report.findings, Severity::Error);
-        let warnings = count(&report.findings, Severity::Warning);
         let verdict = if report.valid { "valid" } else { "invalid" };
         let checked = if args.fast && report.ocfl_version.is_some() {
             "structure only, no digests".to_string()
@@ -159,8 +157,9 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
         text.push_str(&format!(
             "{verdict}: {} ({standard}; {checked}; {}, {})\n",
             shown(&report.location),
-            counted(errors as u64, "error"),
-            counted(warnings as u64, "warning"),
+            // Those left out of the list too.
+            counted(report.errors, "error"),
+            counted(report.warnings, "warning"),
         ));
         print_text(&text)?;
     }

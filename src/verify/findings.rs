@@ -25,8 +25,9 @@ pub fn rfc_rule(rfc: bool) -> Severity {
 pub struct Findings {
     list: Vec<Finding>,
     listed: HashMap<Code, usize>,
-    /// Findings not listed, by code: the worst severity and how many.
-    unlisted: BTreeMap<Code, (Severity, u64)>,
+    /// Findings not listed, by code: how many errors and how many
+    /// warnings.
+    unlisted: BTreeMap<Code, Counts>,
     /// The paths of the [`UNREADABLE`] findings listed.
     unreadable: HashSet<String>,
 }
@@ -41,6 +42,32 @@ const UNREADABLE: [Code; 5] = [
     Code::ZipBomb,
     Code::FileUnreadable,
 ];
+
+/// How many findings are errors and how many warnings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// The errors.
+    pub errors: u64,
+    /// The warnings.
+    pub warnings: u64,
+}
+
+impl Counts {
+    /// Counts one finding of `severity`.
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+    }
+
+    /// The counts of `findings`.
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut counts = Counts::default();
+        findings.iter().for_each(|f| counts.add(f.severity));
+        counts
+    }
+}
 
 impl Findings {
     /// Records a finding.
@@ -67,22 +94,30 @@ impl Findings {
             self.list.push(make());
             return;
         }
-        let (worst, count) = self.unlisted.entry(code).or_insert((severity, 0));
-        *worst = (*worst).max(severity);
-        *count += 1;
+        self.unlisted.entry(code).or_default().add(severity);
     }
 
-    /// Whether any finding, listed or not, is an error.
-    pub fn has_error(&self) -> bool {
-        self.list.iter().any(|f| f.severity == Severity::Error)
-            || self.unlisted.values().any(|(s, _)| *s == Severity::Error)
+    /// How many findings, listed or not, are errors and warnings.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::of(&self.list);
+        for unlisted in self.unlisted.values() {
+            counts.errors += unlisted.errors;
+            counts.warnings += unlisted.warnings;
+        }
+        counts
     }
 
     /// Every listed finding in the order found, then one per code that
     /// had more than [`MAX_PER_CODE`], saying how many were left out.
     pub fn into_vec(self) -> Vec<Finding> {
         let mut list = self.list;
-        for (code, (severity, count)) in self.unlisted {
+        for (code, unlisted) in self.unlisted {
+            let count = unlisted.errors + unlisted.warnings;
+            let severity = if unlisted.errors > 0 {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             list.push(Finding {
                 severity,
                 code,
@@ -115,7 +150,7 @@ mod tests {
             findings.push(Finding::warning(Code::SystemFile, format!("data/{i}"), "w"));
         }
         findings.push(Finding::error(Code::PayloadFileMissing, "data/x", "e"));
-        assert!(findings.has_error());
+        assert!(findings.counts().errors > 0);
         let list = findings.into_vec();
         assert_eq!(list.len(), MAX_PER_CODE + 2);
         let last = list.last().unwrap();
@@ -159,9 +194,22 @@ mod tests {
                 "w",
             ));
         }
-        assert!(!findings.has_error());
+        assert_eq!(findings.counts().errors, 0);
         findings.push(Finding::error(Code::ManifestDuplicateEntry, "data/a", "e"));
-        assert!(findings.has_error());
+        assert!(findings.counts().errors > 0);
+        findings.push(Finding::warning(
+            Code::ManifestDuplicateEntry,
+            "data/a",
+            "w",
+        ));
+        // The left out are counted whatever their severity, not as one.
+        assert_eq!(
+            findings.counts(),
+            Counts {
+                errors: 1,
+                warnings: MAX_PER_CODE as u64 + 1
+            }
+        );
         assert_eq!(
             findings.into_vec().last().unwrap().severity,
             Severity::Error

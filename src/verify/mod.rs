@@ -31,8 +31,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use self::findings::Findings;
 pub use self::findings::MAX_PER_CODE;
+use self::findings::{Counts, Findings};
 use crate::bundle::reader::{self, BagStore};
 use crate::collection::{CollectionInfo, Document};
 use crate::error::Result;
@@ -64,9 +64,25 @@ pub struct Report {
     pub files_checked: u64,
     /// Bytes read to compute them.
     pub bytes_checked: u64,
+    /// How many findings are errors, those left out of `findings` too.
+    pub errors: u64,
+    /// How many findings are warnings, those left out of `findings` too.
+    pub warnings: u64,
     /// Everything found, errors and warnings, in the order found; at most
     /// [`MAX_PER_CODE`] of one code, then one saying how many more.
     pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Adds `more` findings (a profile's), all listed, to the report, its
+    /// counts and its verdict.
+    pub fn add_findings(&mut self, more: Vec<Finding>) {
+        let counts = Counts::of(&more);
+        self.errors += counts.errors;
+        self.warnings += counts.warnings;
+        self.valid = self.errors == 0;
+        self.findings.extend(more);
+    }
 }
 
 /// Verifies the bag at `path`: a directory or a zip.
@@ -127,6 +143,8 @@ pub fn verify_judging(
         valid: false,
         files_checked: 0,
         bytes_checked: 0,
+        errors: 0,
+        warnings: 0,
         findings: Vec::new(),
     };
     let mut judged = None;
@@ -200,7 +218,9 @@ pub fn verify_judging(
             }
         });
     }
-    report.valid = !findings.has_error();
+    let counts = findings.counts();
+    (report.errors, report.warnings) = (counts.errors, counts.warnings);
+    report.valid = counts.errors == 0;
     report.findings = findings.into_vec();
     (report, judged)
 }

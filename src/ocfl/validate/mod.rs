@@ -179,6 +179,7 @@ pub fn verify_report(
     progress: &dyn Progress,
 ) -> Result<crate::verify::Report> {
     let report = validate_object(root, !options.fast, progress)?;
+    let counts = crate::verify::findings::Counts::of(&report.findings);
     Ok(crate::verify::Report {
         location: report.root.clone(),
         bagit_version: None,
@@ -186,6 +187,8 @@ pub fn verify_report(
         valid: report.is_valid(),
         files_checked: report.files_checked,
         bytes_checked: report.bytes_checked,
+        errors: counts.errors,
+        warnings: counts.warnings,
         findings: report.findings,
     })
 }
