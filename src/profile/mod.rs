@@ -190,7 +190,9 @@ impl Profile {
                 Error::Profile(RecordError {
                     file: path.to_path_buf(),
                     line: Some(inner.line()),
-                    column: Some(inner.column()),
+                    // serde_json counts an end of text just after a line
+                    // break as column 0; columns count from 1.
+                    column: Some(inner.column().max(1)),
                     field: field_name(&error.path().to_string()),
                     message: json_terms(&strip_position(&inner.to_string())),
                 })
@@ -201,7 +203,7 @@ impl Profile {
             Error::Profile(RecordError {
                 file: path.to_path_buf(),
                 line: Some(error.line()),
-                column: Some(error.column()),
+                column: Some(error.column().max(1)),
                 field: ".".into(),
                 message: "text after the profile's JSON object: is a `}` closing it early?".into(),
             })
@@ -257,6 +259,21 @@ impl Profile {
             return Err((
                 "Accept-Serialization",
                 "lists no MIME type, but Serialization is required".into(),
+            ));
+        }
+        // RFC 8493 §2.2.2: a label is not empty, has no colon or line
+        // break, and neither starts nor ends with white space; a rule for
+        // another could never be met, or always would be.
+        let unusable = |label: &String| {
+            label.is_empty() || label.contains([':', '\n', '\r']) || label.trim() != label.as_str()
+        };
+        if let Some(label) = self.bag_info.keys().find(|label| unusable(label)) {
+            return Err((
+                "Bag-Info",
+                format!(
+                    "has a rule for {label:?}, which is no bag-info.txt label (RFC 8493 §2.2.2: \
+                     not empty, no colon or line break, no white space at its ends)"
+                ),
             ));
         }
         if self.fetch_required && !self.allow_fetch {
@@ -352,6 +369,7 @@ fn not_an_object(text: &str, path: &Path) -> Result<()> {
         Some('t' | 'f') => "a boolean",
         Some('n') => "null",
         Some('-' | '0'..='9') => "a number",
+        None => "empty",
         _ => return Ok(()),
     };
     let (line, column) = LineIndex::new(text).place(start);
@@ -360,7 +378,10 @@ fn not_an_object(text: &str, path: &Path) -> Result<()> {
         line: Some(line),
         column: Some(column),
         field: String::new(),
-        message: format!("a profile is a JSON object, {{ ... }}: this is {kind}"),
+        message: match kind {
+            "empty" => "empty: a profile is a JSON object, { ... }".into(),
+            kind => format!("a profile is a JSON object, {{ ... }}: this is {kind}"),
+        },
     }))
 }
 
@@ -509,6 +530,33 @@ mod tests {
             };
             assert!(error.starts_with(place), "{error}");
             assert!(error.contains(&format!(" {field}: ")), "{error}");
+        }
+    }
+
+    #[test]
+    fn an_empty_profile_or_one_cut_short_is_at_a_column_counted_from_1() {
+        for (text, message) in [
+            ("", "empty: a profile is a JSON object"),
+            ("  \n", "empty: a profile is a JSON object"),
+            ("{\n", "EOF while parsing an object"),
+        ] {
+            let Err(Error::Profile(error)) = Profile::parse(text, Path::new("p.json")) else {
+                panic!("{text:?} is a profile");
+            };
+            assert!(error.column.is_some_and(|c| c >= 1), "{text:?}: {error:?}");
+            assert!(error.message.starts_with(message), "{text:?}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn a_rule_for_what_is_no_label_is_an_error_in_the_profile() {
+        for label in ["", " Title", "Title ", "A:B", "A\nB"] {
+            let json = serde_json::json!({"Bag-Info": {label: {"required": true}}}).to_string();
+            let error = profile(&json).unwrap_err().to_string();
+            assert!(
+                error.contains("Bag-Info: has a rule for"),
+                "{label:?}: {error}"
+            );
         }
     }
 
