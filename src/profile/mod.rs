@@ -519,7 +519,6 @@ mod tests {
                 "Fetch.txt-Required",
             ),
             (r#"{"Serialization": "required"}"#, "Accept-Serialization"),
-            (r#"{"Tag-Files-Allowed": ["a[z-a]"]}"#, "Tag-Files-Allowed"),
         ] {
             let error = profile(extra).unwrap_err().to_string();
             // At the member, when the profile has it.
