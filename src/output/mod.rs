@@ -154,11 +154,15 @@ pub fn refuse_to_write_into<P: AsRef<Path>>(
     };
     for output in outputs {
         let output = output.as_ref();
-        if written_path(output).is_some_and(|written| written.starts_with(&read)) {
-            return Err(Error::OutputIntoInput {
-                output: output.to_path_buf(),
-                input: input.to_path_buf(),
-            });
+        let Some(written) = written_path(output) else {
+            continue;
+        };
+        let (output, input) = (output.to_path_buf(), input.to_path_buf());
+        if written == read {
+            return Err(Error::OutputOverInput { output, input });
+        }
+        if written.starts_with(&read) {
+            return Err(Error::OutputIntoInput { output, input });
         }
     }
     Ok(())

@@ -1465,7 +1465,7 @@ fn a_bag_is_never_overwritten_by_its_documents_imported_around_it() {
         .assert()
         .code(2)
         .stderr(contains("error[output-over-input]"))
-        .stderr(contains("would be written inside"));
+        .stderr(contains("would replace"));
     assert_eq!(fs::read(&bundle).unwrap(), packed);
 }
 
