@@ -12,7 +12,7 @@
 //! to its manifests, after the pack) would be lost if left out: it
 //! becomes a record to complete, as a payload file of another tool's bag
 //! does, its file its path under `data/documents/` (or under `data/`,
-//! elsewhere), and verify's warning about it says so.
+//! elsewhere), and a warning says so.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -30,6 +30,7 @@ use crate::export::verified::{self, Opened, VerifiedBundle};
 use crate::finding::{Code, Finding};
 use crate::progress::Progress;
 use crate::rocrate;
+use crate::verify::findings::Findings;
 
 /// Whether the bag in `store` is a bundle corpack packed: its
 /// `bag-info.txt` names corpack as the software that made it, and its
@@ -71,27 +72,31 @@ pub(super) fn import_bundle(
     let mut paths: Vec<String> = (collection.documents.iter())
         .map(VerifiedBundle::bag_path)
         .collect();
-    let mut unsaid = undescribed_documents(store.as_ref(), &mut collection, &mut paths)
-        .map_err(|message| Error::unreadable(bundle, message))?;
-    for finding in &mut warnings {
-        if finding.code == Code::RocrateFileUndescribed && unsaid.remove(&finding.path) {
-            finding
-                .message
-                .push_str(": imported as a record to complete");
+    let undescribed =
+        undescribed_documents(store.as_ref(), &mut collection, &mut paths).map_err(|finding| {
+            Error::Refused {
+                dir: bundle.to_path_buf(),
+                stopped: "import",
+                findings: vec![finding],
+            }
+        })?;
+    // Verify's warnings about them, at most a thousand, are said again,
+    // each with what the import made of it: one per file, whether the
+    // crate does not describe it or describes it as no record (a File
+    // entity added by hand, of which verify says nothing).
+    if !undescribed.is_empty() {
+        warnings.retain(|finding| finding.code != Code::RocrateFileUndescribed);
+        let mut said = Findings::default();
+        for path in undescribed {
+            said.push(Finding::warning(
+                Code::RocrateFileUndescribed,
+                path,
+                "payload file described by no record of the RO-Crate: imported as a record to \
+                 complete",
+            ));
         }
+        warnings.extend(said.into_vec());
     }
-    // Described in the crate, but as no record (a File entity added by
-    // hand): verify has nothing to say of it, the import does.
-    let mut unsaid: Vec<String> = unsaid.into_iter().collect();
-    unsaid.sort();
-    warnings.extend(unsaid.into_iter().map(|path| {
-        Finding::warning(
-            Code::RocrateFileUndescribed,
-            path,
-            "payload file described by no record of the RO-Crate: imported as a record to \
-             complete",
-        )
-    }));
     let fields = options.fields.clone().or(collection.info.into());
     collection.info = fields
         .into_info()
@@ -143,12 +148,13 @@ pub(super) fn import_bundle(
 /// Adds a record for each payload file of `store` that neither a record
 /// (at `paths`, in the bag) nor the crate itself is, as `import bag` makes
 /// one for a payload file of another tool's bag, and its path to `paths`.
-/// Returns those paths.
+/// Returns those paths, in the bag's order, or the error finding of one
+/// whose file would be another's.
 fn undescribed_documents(
     store: &dyn BagStore,
     collection: &mut Collection,
     paths: &mut Vec<String>,
-) -> Result<HashSet<String>, String> {
+) -> Result<Vec<String>, Finding> {
     let recorded: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let undescribed: Vec<String> = (store.files().iter())
         .map(|file| file.path.clone())
@@ -157,17 +163,21 @@ fn undescribed_documents(
         .filter(|path| ![ROCRATE_METADATA, ROCRATE_PREVIEW].contains(&path.as_str()))
         .collect();
     if undescribed.is_empty() {
-        return Ok(HashSet::new());
+        return Ok(undescribed);
     }
-    let declared = declared_sha256(store)?;
+    let refused =
+        |path: &str, message: String| Finding::error(Code::RocrateFileUndescribed, path, message);
+    let declared =
+        declared_sha256(store).map_err(|message| refused("manifest-sha256.txt", message))?;
     let mut ids: BTreeSet<_> = (collection.documents.iter())
         .map(|document| document.id.clone())
         .collect();
+    // Whose each file is: a record's, or an undescribed file's.
     let mut files: HashMap<String, String> = (collection.documents.iter())
         .map(|document| {
             (
                 document.file.to_string(),
-                VerifiedBundle::bag_path(document),
+                format!("document `{}`", document.id),
             )
         })
         .collect();
@@ -175,17 +185,21 @@ fn undescribed_documents(
         let in_payload = &path["data/".len()..];
         let file = in_payload.strip_prefix("documents/").unwrap_or(in_payload);
         if let Some(taken) = files.insert(file.to_string(), path.clone()) {
-            return Err(format!(
-                "{path}: the RO-Crate does not describe it, and imported it would be {file:?}, \
-                 the file of {taken}: describe it, or give it another name"
+            return Err(refused(
+                path,
+                format!(
+                    "payload file described by no record of the RO-Crate, which would be \
+                     imported as {file:?}, the file of {taken}: describe it in the crate, or \
+                     give it another name"
+                ),
             ));
         }
         let document = payload_document(file, &declared, path, &mut ids)
-            .map_err(|message| format!("{path}: {message}"))?;
+            .map_err(|message| refused(path, message))?;
         collection.documents.push(document);
         paths.push(path.clone());
     }
-    Ok(undescribed.into_iter().collect())
+    Ok(undescribed)
 }
 
 /// The checksums of `manifest-sha256.txt`, by path, which corpack writes

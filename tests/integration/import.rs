@@ -1308,8 +1308,8 @@ fn a_file_added_to_a_bundle_s_payload_is_imported_as_a_record_to_complete() {
         .success()
         .stdout(contains("imported 8 documents into "))
         .stderr(contains(
-            "data/extra.txt: warning[rocrate-file-undescribed]: payload file not described \
-             in data/ro-crate-metadata.json: imported as a record to complete",
+            "data/extra.txt: warning[rocrate-file-undescribed]: payload file described by no \
+             record of the RO-Crate: imported as a record to complete",
         ));
     let collection = load(&out);
     let added: Vec<(&str, &str)> = (collection.documents.iter())
@@ -1333,10 +1333,53 @@ fn a_file_added_to_a_bundle_s_payload_is_imported_as_a_record_to_complete() {
         .assert()
         .code(2)
         .stderr(contains(
-            "data/reading-list.csv: the RO-Crate does not describe it, and imported it would \
-             be \"reading-list.csv\", the file of data/documents/reading-list.csv",
+            "data/reading-list.csv: error[rocrate-file-undescribed]: payload file described by \
+             no record of the RO-Crate, which would be imported as \"reading-list.csv\", the \
+             file of document `reading-list`",
         ));
     assert!(!dir.join("c2").exists());
+}
+
+#[test]
+fn more_files_added_to_a_bundle_than_verify_lists_are_each_said_once() {
+    // Past verify's thousand findings of a code, which it counts in one
+    // more: each file is imported, and said once.
+    let dir = Dir::new();
+    let bundle = dir.join("seeds.zip");
+    crate::util::pack(&seeds_dir(), &bundle, &[]);
+    unzip(&bundle, &dir.join("unzipped"));
+    let bag = dir.join("unzipped/soviet-historiography");
+    let added = corpack::verify::MAX_PER_CODE + 5;
+    for i in 0..added {
+        fs::write(bag.join(format!("data/f{i:04}.txt")), format!("{i}\n")).unwrap();
+    }
+    remanifest(&bag);
+    let output = corpack()
+        .args(["import", "bag", "--json"])
+        .arg(&bag)
+        .arg("-o")
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let warnings = report["warnings"].as_array().unwrap();
+    let undescribed: Vec<&serde_json::Value> = (warnings.iter())
+        .filter(|w| w["code"] == "rocrate-file-undescribed")
+        .collect();
+    assert_eq!(undescribed.len(), corpack::verify::MAX_PER_CODE + 1);
+    let last = undescribed.last().unwrap()["message"].as_str().unwrap();
+    assert!(last.starts_with("5 more findings"), "{last}");
+    assert!(
+        undescribed[..corpack::verify::MAX_PER_CODE]
+            .iter()
+            .all(|w| {
+                w["message"]
+                    == "payload file described by no record of the RO-Crate: imported as a \
+                         record to complete"
+            })
+    );
+    assert_eq!(load(&dir.join("c")).documents.len(), 6 + added);
 }
 
 #[test]
