@@ -25,12 +25,16 @@ impl Profile {
                 let meant = (key.meant)
                     .map(|meant| format!(" (is it {meant}?)"))
                     .unwrap_or_default();
+                // The key is the profile's, not the bag's: its path is in
+                // the message, with the place in the profile.
                 Finding::warning(
                     Code::ProfileKeyUnknown,
-                    &key.path,
+                    "",
                     format!(
-                        "the profile's key is not one the BagIt Profiles specification \
-                         defines{meant}: it is ignored, and no rule of it is checked"
+                        "{}: the profile's key {:?} is not one the BagIt Profiles \
+                         specification defines{meant}: it is ignored, and no rule of it is \
+                         checked",
+                        key.at, key.path
                     ),
                 )
             })

@@ -5,9 +5,12 @@
 //! not know.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+
+use crate::error::shown;
 
 /// The keys of a profile (BagIt Profiles 1.3.0, and the `Payload-Files-*`
 /// of 1.4.0).
@@ -50,6 +53,9 @@ pub struct UnknownKey {
     pub path: String,
     /// A defined key in its place that it is close to.
     pub meant: Option<&'static str>,
+    /// Where it is: the profile's file, and the key's line and column
+    /// when found (`p.json:3:5`).
+    pub at: String,
 }
 
 /// The keys of a profile's JSON text, its values skipped unread: a
@@ -63,30 +69,39 @@ struct BagInfoKeys {
     bag_info: BTreeMap<String, Keys>,
 }
 
-/// The keys of `profile`, a profile's JSON text that reads as one, that
-/// the specification does not define, at the top and in `Bag-Info`'s
-/// rules, in the order of their names.
-pub fn unknown_keys(profile: &str) -> Vec<UnknownKey> {
+/// The keys of `profile`, a profile's JSON text that reads as one, from
+/// `file`, that the specification does not define, at the top and in
+/// `Bag-Info`'s rules, in the order of their names.
+pub fn unknown_keys(profile: &str, file: &Path) -> Vec<UnknownKey> {
+    // The first member of that name: a nested key may be found at another
+    // of its name, which is near enough to look at.
+    let place = |key: &str| match super::key_place(profile, key) {
+        Some((line, column)) => format!("{}:{line}:{column}", shown(file)),
+        None => shown(file),
+    };
     let top: Keys = serde_json::from_str(profile).unwrap_or_default();
-    let mut unknown = unknown_among(&top, PROFILE_KEYS, "");
+    let mut unknown = unknown_among(&top, PROFILE_KEYS, "", &place);
     if let Ok(rules) = serde_json::from_str::<BagInfoKeys>(profile) {
         for (label, rule) in &rules.bag_info {
-            unknown.extend(unknown_among(
-                rule,
-                RULE_KEYS,
-                &format!("Bag-Info.{label}."),
-            ));
+            let parent = format!("Bag-Info.{label}.");
+            unknown.extend(unknown_among(rule, RULE_KEYS, &parent, &place));
         }
     }
     unknown
 }
 
-fn unknown_among(keys: &Keys, known: &[&'static str], parent: &str) -> Vec<UnknownKey> {
+fn unknown_among(
+    keys: &Keys,
+    known: &[&'static str],
+    parent: &str,
+    place: &dyn Fn(&str) -> String,
+) -> Vec<UnknownKey> {
     (keys.keys())
         .filter(|key| !known.contains(&key.as_str()))
         .map(|key| UnknownKey {
             path: format!("{parent}{key}"),
             meant: known.iter().copied().find(|known| is_close(key, known)),
+            at: place(key),
         })
         .collect()
 }
@@ -125,7 +140,7 @@ mod tests {
     use super::*;
 
     fn unknown(json: &str) -> Vec<(String, Option<&'static str>)> {
-        (unknown_keys(json).into_iter())
+        (unknown_keys(json, Path::new("p.json")).into_iter())
             .map(|key| (key.path, key.meant))
             .collect()
     }
@@ -156,8 +171,15 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_key_is_placed_at_its_line_and_column() {
+        let keys = unknown_keys("{\n  \"Other-Info\": []\n}", Path::new("p.json"));
+        assert_eq!(keys[0].at, "p.json:2:3");
+    }
+
+    #[test]
     fn corpack_s_own_profile_has_no_unknown_key() {
-        assert_eq!(unknown_keys(super::super::CORPACK_PROFILE_JSON), []);
+        let own = super::super::CORPACK_PROFILE_JSON;
+        assert_eq!(unknown_keys(own, Path::new("p.json")), []);
     }
 
     #[test]

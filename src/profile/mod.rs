@@ -233,7 +233,7 @@ impl Profile {
                 .iter_mut()
                 .for_each(|name| *name = normalize_algorithm_name(name));
         }
-        profile.unknown_keys = keys::unknown_keys(text);
+        profile.unknown_keys = keys::unknown_keys(text, path);
         profile.check_itself().map_err(|(field, message)| {
             let (line, column) = key_place(text, field).unzip();
             Error::Profile(RecordError {

@@ -98,9 +98,11 @@ fn a_key_the_specification_does_not_define_is_a_warning_naming_it() {
         .arg(&bundle)
         .assert()
         .success()
+        .stdout(predicates::str::contains("warning[profile-key-unknown]: "))
+        .stdout(predicates::str::contains("misspelt.json:"))
         .stdout(predicates::str::contains(
-            "Manifest-Required: warning[profile-key-unknown]: the profile's key is not one the \
-             BagIt Profiles specification defines (is it Manifests-Required?)",
+            ": the profile's key \"Manifest-Required\" is not one the BagIt Profiles \
+             specification defines (is it Manifests-Required?)",
         ));
 }
 
