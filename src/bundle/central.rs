@@ -21,6 +21,7 @@ const ZIP64_END_SIGNATURE: u32 = 0x0606_4b50;
 const ZIP64_LOCATOR_SIGNATURE: u32 = 0x0706_4b50;
 const LOCAL_SIGNATURE: u32 = 0x0403_4b50;
 const ZIP64_EXTRA_ID: u16 = 0x0001;
+const UNICODE_PATH_EXTRA_ID: u16 = 0x7075;
 const END_LEN: u64 = 22;
 const LOCATOR_LEN: u64 = 20;
 const ZIP64_END_LEN: u64 = 56;
@@ -54,6 +55,9 @@ pub struct CentralRecord {
     pub uncompressed_size: u64,
     /// Where the entry's local header is.
     pub offset: u64,
+    /// The name of an Info-ZIP Unicode Path extra field whose checksum is
+    /// that of `name` (APPNOTE 4.6.9), which readers take for the name.
+    pub unicode_name: Option<Vec<u8>>,
 }
 
 /// Reads the end records of `file`, `len` bytes long.
@@ -202,12 +206,22 @@ impl CentralRecords<'_> {
         let len = CENTRAL_FIXED + name_len + extra_len + comment_len;
         let record = self.bytes(len)?;
         let name = record[CENTRAL_FIXED..CENTRAL_FIXED + name_len].to_vec();
+        let mut unicode_name = None;
         let mut extra = &record[CENTRAL_FIXED + name_len..CENTRAL_FIXED + name_len + extra_len];
         while extra.len() >= 4 {
             let (id, size) = (u16_at(extra, 0), usize::from(u16_at(extra, 2)));
             let data = extra
                 .get(4..4 + size)
                 .ok_or("an extra field runs past its record")?;
+            // A version of 1, the checksum of the name it stands for, then
+            // the name in UTF-8.
+            if id == UNICODE_PATH_EXTRA_ID
+                && let [1, a, b, c, d, utf8 @ ..] = data
+                && u32::from_le_bytes([*a, *b, *c, *d]) == crc32fast::hash(&name)
+                && std::str::from_utf8(utf8).is_ok()
+            {
+                unicode_name = Some(utf8.to_vec());
+            }
             if id == ZIP64_EXTRA_ID {
                 let mut values = data.chunks_exact(8).map(|value| u64_at(value, 0));
                 let mut from_zip64 = |field: &mut u64| {
@@ -231,6 +245,7 @@ impl CentralRecords<'_> {
             compressed_size,
             uncompressed_size,
             offset,
+            unicode_name,
         })
     }
 }

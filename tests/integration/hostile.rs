@@ -173,6 +173,22 @@ fn duplicate_names_make_the_zip_untrusted() {
     fs::write(&stubbed_zip, stubbed).unwrap();
     let verdict = verify_writing_nothing(&stubbed_zip);
     assert_untrusted(&verdict, "cannot be trusted: entry \"bag/data/a.txt\": ");
+    // A name another one stands for, in a Unicode Path extra field whose
+    // checksum is its own: read as the zip crate reads it.
+    let raw = b"bag/data/zzz.txt";
+    let stands_for = b"bag/data/a.txt";
+    let mut extra = 0x7075u16.to_le_bytes().to_vec();
+    extra.extend((5 + stands_for.len() as u16).to_le_bytes());
+    extra.push(1);
+    extra.extend(crc32fast::hash(raw).to_le_bytes());
+    extra.extend(stands_for);
+    let renamed = RawEntry {
+        extra,
+        ..RawEntry::stored("bag/data/zzz.txt", b"other")
+    };
+    let zip = write_zip(&dir, "renamed.zip", &alpha_bag(vec![renamed]));
+    let verdict = verify_writing_nothing(&zip);
+    assert_untrusted(&verdict, "cannot be trusted: entry \"bag/data/a.txt\": ");
     // Names of other bytes, one UTF-8, one CP437, that read the same.
     let cp437 = RawEntry {
         name: b"bag/data/\x9Abersicht.txt".to_vec(),

@@ -141,7 +141,8 @@ fn entry_at_odds<R: Read + Seek>(
 
 /// The first name the central directory starting at `start` in `file`
 /// lists twice, read a record at a time: the `zip` crate's index keeps one
-/// entry of a name and cannot say which it dropped.
+/// entry of a name and cannot say which it dropped. A name is read as that
+/// crate reads it: from a Unicode Path extra field that stands for it.
 fn duplicate_name(file: &File, start: u64) -> Option<String> {
     let directory = central::Directory {
         // Read until the records end, at the end records' signature.
@@ -151,8 +152,9 @@ fn duplicate_name(file: &File, start: u64) -> Option<String> {
     };
     let mut names = HashSet::new();
     let twice = (central::records(file, directory).map_while(Result::ok))
-        .find(|record| !names.insert(record.name.clone()))?;
-    Some(String::from_utf8_lossy(&twice.name).into_owned())
+        .map(|record| record.unicode_name.unwrap_or(record.name))
+        .find(|name| !names.insert(name.clone()))?;
+    Some(String::from_utf8_lossy(&twice).into_owned())
 }
 
 impl ZipBag {
