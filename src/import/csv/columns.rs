@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::str::FromStr;
 
+use super::byte_order_mark_in;
 use crate::error::{RecordError, RecordErrors};
 use crate::import::csv_format::Column;
 
@@ -29,6 +30,16 @@ impl Columns {
             message,
         };
         for (position, name) in header.iter().enumerate() {
+            // Said, then read without: the column is still known.
+            if name.contains('\u{feff}') {
+                let field = name.replace('\u{feff}', "");
+                errors.push(error(
+                    position + 1,
+                    field.trim(),
+                    byte_order_mark_in(name).into(),
+                ));
+            }
+            let name = name.replace('\u{feff}', "");
             let name = name.trim();
             if name.is_empty() {
                 by_position.push(None);

@@ -186,6 +186,18 @@ pub fn import_csv(
     Ok(report)
 }
 
+/// What is wrong with a cell that holds `text`, a byte-order mark in it,
+/// U+FEFF, which begins a file and is no text: at the cell's start, two
+/// files joined into one are the likely cause.
+fn byte_order_mark_in(text: &str) -> &'static str {
+    if text.trim_start_matches([' ', '"']).starts_with('\u{feff}') {
+        "begins with a byte-order mark (U+FEFF), which begins a file: were two files joined \
+         into one? Take it out"
+    } else {
+        "holds a byte-order mark (U+FEFF), an invisible character that begins files: take it out"
+    }
+}
+
 /// An error about a cell: file, the line its row starts on, column,
 /// header.
 fn cell_error(

@@ -6,10 +6,10 @@ use std::str::FromStr;
 
 use strum::IntoEnumIterator;
 
-use super::cell_error;
 use super::cells::{assessor, disputing_work, person, place};
 use super::columns::Columns;
 use super::rules::ValueCells;
+use super::{byte_order_mark_in, cell_error};
 use crate::collection::{Aspect, Assessor, Contested, Document, Place, Provenance, Status};
 use crate::error::RecordError;
 use crate::import::csv_format::{Column, OBJECTS_PREFIX, is_collection_row};
@@ -77,16 +77,16 @@ impl Sheet<'_> {
     pub(super) fn row(&mut self, line: usize, record: &csv::StringRecord) {
         // What starts a file, inside one: files joined, the second's header
         // read as a row. The row is not read, so as not to add its errors.
-        if let Some(position) = record.iter().position(|text| text.contains('\u{feff}')) {
+        if let Some((position, text)) =
+            (record.iter().enumerate()).find(|(_, text)| text.contains('\u{feff}'))
+        {
             self.errors.push(RecordError {
                 file: self.file.to_path_buf(),
                 line: Some(line),
                 column: Some(position + 1),
                 field: (self.columns.by_position.get(position).copied().flatten())
                     .map_or_else(String::new, |column| column.header().to_string()),
-                message: "holds a byte-order mark (U+FEFF), which starts a file: were two \
-                          files joined into one? Take it out"
-                    .into(),
+                message: byte_order_mark_in(text).into(),
             });
             return;
         }
@@ -431,7 +431,28 @@ mod tests {
                 (6, Some(6), "dc.date".to_string())
             ]
         );
-        assert!(messages.iter().all(|m| m.contains("byte-order mark")));
+        assert!(
+            messages
+                .iter()
+                .all(|m| m.contains("begins with a byte-order mark"))
+        );
+        // In the middle of a cell, no file begins.
+        let text = format!("{HEADER}\n{COLLECTION_ROW}\na.txt,a,A,,,19\u{feff}37\n");
+        let (places, messages) = located(&text);
+        assert_eq!(places, [(3, Some(6), "dc.date".to_string())]);
+        assert!(
+            messages[0].starts_with("holds a byte-order mark"),
+            "{messages:?}"
+        );
+        // In the header, the column is still read: one error, not two.
+        let header = HEADER.replace(",dc.title", ",\u{feff}dc.title");
+        let (places, messages) =
+            located(&format!("{header}\n{COLLECTION_ROW}\na.txt,a,A,,,1937\n"));
+        assert_eq!(places, [(1, Some(3), "dc.title".to_string())]);
+        assert!(
+            messages[0].starts_with("begins with a byte-order mark"),
+            "{messages:?}"
+        );
     }
 
     #[test]
