@@ -400,11 +400,12 @@ fn is_set(text: &str) -> bool {
         inner.split(',').map(str::trim).all(|member| {
             // An open end is a `..` at the set's first or last member.
             let ends: Vec<&str> = member.split("..").collect();
+            let is_member = |date: &str| is_some_date(date) || is_exponential_year(date);
             match ends.as_slice() {
-                [date] => is_some_date(date),
+                [date] => is_member(date),
                 [from, to] => {
-                    (from.is_empty() || is_some_date(from))
-                        && (to.is_empty() || is_some_date(to))
+                    (from.is_empty() || is_member(from))
+                        && (to.is_empty() || is_member(to))
                         && !(from.is_empty() && to.is_empty())
                 }
                 _ => false,
@@ -697,6 +698,8 @@ mod tests {
             "Y17E7/2000",
             "../Y-17E7",
             "1950S2/1960",
+            "[Y17E7, 2000]",
+            "{Y17E7}",
         ] {
             let error = level_2.parse::<EdtfDate>().unwrap_err();
             assert!(error.contains("level 2"), "{level_2:?}: {error}");

@@ -114,11 +114,9 @@ fn a_media_type_of_another_case_accepts_a_zip() {
     pack(&sample_collection(&dir, "sample"), &bundle, &[]);
     let own = fs::read_to_string(own_profile()).unwrap();
     let profile = dir.join("cased.json");
-    fs::write(
-        &profile,
-        own.replace("\"application/zip\"", "\"Application/ZIP\""),
-    )
-    .unwrap();
+    let cased = own.replace("\"application/zip\"", "\"Application/ZIP\"");
+    assert_ne!(cased, own);
+    fs::write(&profile, cased).unwrap();
     let (status, codes) = verify_with_profile(&bundle, &profile);
     assert_eq!((status, profile_codes(&codes)), (0, vec![]));
 }
