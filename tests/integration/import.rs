@@ -1272,6 +1272,14 @@ fn one_file_bag(dir: &Dir) -> PathBuf {
     bag
 }
 
+/// The seeds packed into a bundle in `dir` and unzipped there: the bag.
+fn unzipped_seeds_bundle(dir: &Dir) -> PathBuf {
+    let bundle = dir.join("seeds.zip");
+    crate::util::pack(&seeds_dir(), &bundle, &[]);
+    unzip(&bundle, &dir.join("unzipped"));
+    dir.join("unzipped/soviet-historiography")
+}
+
 /// Has bagit-python write the manifests and tag manifests of `bag` again,
 /// as a curator who changed its payload would.
 fn remanifest(bag: &Path) {
@@ -1290,10 +1298,7 @@ fn a_file_added_to_a_bundle_s_payload_is_imported_as_a_record_to_complete() {
     // write the manifests again: the crate does not describe them, and
     // left out of the import they would be lost.
     let dir = Dir::new();
-    let bundle = dir.join("seeds.zip");
-    crate::util::pack(&seeds_dir(), &bundle, &[]);
-    unzip(&bundle, &dir.join("unzipped"));
-    let bag = dir.join("unzipped/soviet-historiography");
+    let bag = unzipped_seeds_bundle(&dir);
     fs::write(bag.join("data/extra.txt"), "added later\n").unwrap();
     fs::create_dir(bag.join("data/documents/more")).unwrap();
     fs::write(bag.join("data/documents/more/y.txt"), "y\n").unwrap();
@@ -1345,10 +1350,7 @@ fn more_files_added_to_a_bundle_than_verify_lists_are_each_said_once() {
     // Past verify's thousand findings of a code, which it counts in one
     // more: each file is imported, and said once.
     let dir = Dir::new();
-    let bundle = dir.join("seeds.zip");
-    crate::util::pack(&seeds_dir(), &bundle, &[]);
-    unzip(&bundle, &dir.join("unzipped"));
-    let bag = dir.join("unzipped/soviet-historiography");
+    let bag = unzipped_seeds_bundle(&dir);
     let added = corpack::verify::MAX_PER_CODE + 5;
     for i in 0..added {
         fs::write(bag.join(format!("data/f{i:04}.txt")), format!("{i}\n")).unwrap();
@@ -1387,10 +1389,7 @@ fn a_file_the_crate_describes_as_no_record_is_imported_as_one_to_complete() {
     // A File entity added to the crate by hand: verify has nothing to say
     // of it, and the import says it made a record of it.
     let dir = Dir::new();
-    let bundle = dir.join("seeds.zip");
-    crate::util::pack(&seeds_dir(), &bundle, &[]);
-    unzip(&bundle, &dir.join("unzipped"));
-    let bag = dir.join("unzipped/soviet-historiography");
+    let bag = unzipped_seeds_bundle(&dir);
     fs::write(bag.join("data/extra.txt"), "hand\n").unwrap();
     let crate_path = bag.join("data/ro-crate-metadata.json");
     let mut crate_json: serde_json::Value =
