@@ -65,7 +65,7 @@ pub enum Error {
     #[error(
         "{}: {} the {stopped}:\n{}",
         shown(dir),
-        errors_stop(findings),
+        errors_stop(*errors),
         list(findings)
     )]
     Refused {
@@ -75,6 +75,9 @@ pub enum Error {
         stopped: &'static str,
         /// The findings, errors and warnings.
         findings: Vec<Finding>,
+        /// How many findings are errors, those left out of a list capped
+        /// per code (verify's) too.
+        errors: u64,
     },
     /// The bundle would be written inside a directory it is packed from.
     #[error(
@@ -183,6 +186,19 @@ pub enum ErrorCode {
 }
 
 impl Error {
+    /// The refusal of what `findings`, all listed, stop.
+    pub fn refused(dir: &Path, stopped: &'static str, findings: Vec<Finding>) -> Error {
+        let errors = (findings.iter())
+            .filter(|f| f.severity == crate::finding::Severity::Error)
+            .count() as u64;
+        Error::Refused {
+            dir: dir.to_path_buf(),
+            stopped,
+            findings,
+            errors,
+        }
+    }
+
     /// The error's stable code.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -256,10 +272,7 @@ impl Error {
 
 /// "1 error stops" or "N errors stop": the errors of `findings` are what
 /// stops, the warnings are listed beside them.
-fn errors_stop(findings: &[Finding]) -> String {
-    let errors = (findings.iter())
-        .filter(|f| f.severity == crate::finding::Severity::Error)
-        .count();
+fn errors_stop(errors: u64) -> String {
     if errors == 1 {
         "1 error stops".to_string()
     } else {

@@ -141,11 +141,7 @@ pub fn prepare(
     findings.extend(name_findings);
     findings.extend(scanned);
     if findings.iter().any(|f| f.severity == Severity::Error) {
-        return Err(Error::Refused {
-            dir: dir.to_path_buf(),
-            stopped: "pack",
-            findings,
-        });
+        return Err(Error::refused(dir, "pack", findings));
     }
     Ok(Prepared {
         allowed: names::allowances_used(&findings),

@@ -7,13 +7,12 @@ use anyhow::Context;
 
 use super::args::{ExportArgs, ExportFormat};
 use super::progress::Bar;
-use super::{Outcome, cannot, count, counted, print_json, print_removed_stale, print_text};
+use super::{Outcome, cannot, counted, print_json, print_removed_stale, print_text};
 use corpack::error::shown;
 use corpack::export::csv;
 use corpack::export::ocfl::{self, OcflAction, OcflExportOptions};
 use corpack::export::verified::RepositoryExportReport;
 use corpack::export::{datacite, dspace, invenio};
-use corpack::finding::Severity;
 use corpack::progress::Progress;
 
 /// Runs `corpack export`.
@@ -51,7 +50,7 @@ fn export_csv(args: &ExportArgs) -> anyhow::Result<Outcome> {
             text.push_str(&format!(
                 "refused: {} has {} (above); nothing was written\n",
                 shown(&report.source),
-                counted(count(&report.findings, Severity::Error) as u64, "error")
+                counted(report.errors, "error")
             ));
         }
         print_text(&text)?;
@@ -100,7 +99,7 @@ fn export_ocfl(args: &ExportArgs) -> anyhow::Result<Outcome> {
             OcflAction::Refused if report.object_findings.is_empty() => format!(
                 "refused: {} has {} (above); nothing was written\n",
                 shown(&report.bundle),
-                counted(count(&report.bundle_findings, Severity::Error) as u64, "error")
+                counted(report.bundle_errors, "error")
             ),
             OcflAction::Refused => format!(
                 "refused: {object} is not a valid OCFL object; nothing was written\n"
@@ -147,7 +146,7 @@ fn repository(run: Exporter, args: &ExportArgs) -> anyhow::Result<Outcome> {
             text.push_str(&format!(
                 "refused: {} has {} (above); nothing was written\n",
                 shown(&report.bundle),
-                counted(count(&report.findings, Severity::Error) as u64, "error")
+                counted(report.errors, "error")
             ));
         }
         print_text(&text)?;

@@ -39,6 +39,9 @@ pub struct ExportReport {
     pub documents: usize,
     /// What verifying the bundle found (nothing for a collection).
     pub findings: Vec<Finding>,
+    /// How many findings are errors, those left out of `findings` (at
+    /// most 1,000 of a code) too.
+    pub errors: u64,
     /// Temporary files of interrupted runs removed from the output's
     /// directory.
     pub removed_stale: Vec<PathBuf>,
@@ -58,6 +61,7 @@ pub fn export_csv(
         written: false,
         documents: 0,
         findings: Vec::new(),
+        errors: 0,
         removed_stale: Vec::new(),
     };
     refuse_to_replace(output, source)?;
@@ -73,6 +77,7 @@ pub fn export_csv(
             }
             Opened::Refused(invalid) => {
                 report.findings = invalid.findings;
+                report.errors = invalid.errors;
                 return Ok(report);
             }
         }

@@ -356,6 +356,9 @@ pub struct RepositoryExportReport {
     /// The bundle's verification findings: warnings, or the errors for
     /// which it was refused.
     pub findings: Vec<Finding>,
+    /// How many findings are errors, those left out of `findings` (at
+    /// most 1,000 of a code) too.
+    pub errors: u64,
     /// Documents exported.
     pub documents: usize,
     /// Of those, documents whose file went with them.
@@ -378,6 +381,7 @@ impl RepositoryExportReport {
             output: output.to_path_buf(),
             exported: false,
             findings: report.findings,
+            errors: report.errors,
             documents: 0,
             held: 0,
             not_held: 0,
@@ -403,6 +407,7 @@ impl RepositoryExportReport {
             output: output.to_path_buf(),
             exported: true,
             findings: bundle.findings.clone(),
+            errors: 0,
             documents,
             held,
             not_held: documents - held,

@@ -112,6 +112,7 @@ pub fn import_bag(
             dir: bag.to_path_buf(),
             stopped: "import",
             findings: verdict.findings,
+            errors: verdict.errors,
         });
     }
     let mut warnings = Vec::new();
@@ -293,11 +294,7 @@ pub(super) fn check_importable(
         .map(|(_, finding)| finding)
         .collect();
     if names.iter().any(|f| f.severity == Severity::Error) {
-        return Err(Error::Refused {
-            dir: bag.to_path_buf(),
-            stopped: "import",
-            findings: names,
-        });
+        return Err(Error::refused(bag, "import", names));
     }
     let places = (collection.documents.iter()).map(|document| dir.join(document.file.as_str()));
     refuse_to_write_into(places, bag)?;

@@ -60,6 +60,7 @@ pub(super) fn import_bundle(
                 dir: bundle.to_path_buf(),
                 stopped: "import",
                 findings: report.findings,
+                errors: report.errors,
             });
         }
     };
@@ -72,14 +73,8 @@ pub(super) fn import_bundle(
     let mut paths: Vec<String> = (collection.documents.iter())
         .map(VerifiedBundle::bag_path)
         .collect();
-    let undescribed =
-        undescribed_documents(store.as_ref(), &mut collection, &mut paths).map_err(|finding| {
-            Error::Refused {
-                dir: bundle.to_path_buf(),
-                stopped: "import",
-                findings: vec![finding],
-            }
-        })?;
+    let undescribed = undescribed_documents(store.as_ref(), &mut collection, &mut paths)
+        .map_err(|finding| Error::refused(bundle, "import", vec![finding]))?;
     // Verify's warnings about them, at most a thousand, are said again,
     // each with what the import made of it: one per file, whether the
     // crate does not describe it or describes it as no record (a File

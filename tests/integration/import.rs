@@ -1418,6 +1418,51 @@ fn a_file_the_crate_describes_as_no_record_is_imported_as_one_to_complete() {
 }
 
 #[test]
+fn a_refusal_counts_the_errors_verify_leaves_out_of_its_list() {
+    // More unlisted files than verify lists of one code: the count says
+    // how many there are, not how many are listed.
+    let dir = Dir::new();
+    let bag = dir.join("bag");
+    write_bag(
+        &bag,
+        "1.0",
+        &[("data/a.txt", b"alpha\n")],
+        &[Algorithm::Sha256],
+    );
+    let unlisted = corpack::verify::MAX_PER_CODE + 5;
+    for i in 0..unlisted {
+        fs::write(bag.join(format!("data/u{i:04}.txt")), "u\n").unwrap();
+    }
+    // And Payload-Oxum, which no longer counts the payload.
+    let errors = format!("{} errors", unlisted + 1);
+    corpack()
+        .arg("verify")
+        .arg(&bag)
+        .assert()
+        .code(1)
+        .stdout(contains(format!("{errors}, 0 warnings")));
+    corpack()
+        .args(["import", "bag"])
+        .arg(&bag)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(dir.join("c"))
+        .assert()
+        .code(2)
+        .stderr(contains(format!("{errors} stop the import")));
+    for format in ["csv", "datacite", "ocfl"] {
+        corpack()
+            .args(["export", format])
+            .arg(&bag)
+            .arg("-o")
+            .arg(dir.join(&format!("out-{format}")))
+            .assert()
+            .code(1)
+            .stdout(contains(format!("has {errors} (above)")));
+    }
+}
+
+#[test]
 fn a_bag_is_never_imported_into_itself() {
     let dir = Dir::new();
     let bag = one_file_bag(&dir);

@@ -105,6 +105,9 @@ pub struct OcflExportReport {
     /// The bundle's verification findings: its errors when refused,
     /// otherwise its warnings, if any.
     pub bundle_findings: Vec<Finding>,
+    /// How many bundle findings are errors, those left out of
+    /// `bundle_findings` (at most 1,000 of a code) too.
+    pub bundle_errors: u64,
     /// The existing object's findings when it was refused for them.
     pub object_findings: Vec<Finding>,
 }
@@ -137,12 +140,14 @@ pub fn export(
         content_bytes_added: 0,
         deduplicated: 0,
         bundle_findings: Vec::new(),
+        bundle_errors: 0,
         object_findings: Vec::new(),
     };
     let mut verified = match verified::open_counted(bundle, progress)? {
         Opened::Verified(verified) => verified,
         Opened::Refused(invalid) => {
             report.bundle_findings = invalid.findings;
+            report.bundle_errors = invalid.errors;
             return Ok(report);
         }
     };
