@@ -1609,6 +1609,29 @@ fn a_byte_order_mark_in_a_bag_s_tag_files_is_reported_not_refused() {
 }
 
 #[test]
+fn a_byte_order_mark_is_not_counted_among_the_errors_that_stop_an_import() {
+    let dir = Dir::new();
+    let bag = one_file_bag(&dir);
+    let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    fs::write(bag.join("bag-info.txt"), format!("\u{feff}{info}")).unwrap();
+    fs::remove_file(bag.join("tagmanifest-sha256.txt")).unwrap();
+    fs::write(bag.join("data/unlisted.txt"), "u\n").unwrap();
+    let mut command = corpack();
+    command
+        .args(["import", "bag"])
+        .arg(&bag)
+        .args(COLLECTION_FLAGS);
+    command
+        .arg("-o")
+        .arg(dir.join("c"))
+        .assert()
+        .code(2)
+        // The unlisted file and Payload-Oxum; not the mark.
+        .stderr(contains("2 errors stop the import"))
+        .stderr(contains("error[byte-order-mark]"));
+}
+
+#[test]
 fn a_bag_declaration_verify_cannot_read_stops_the_import() {
     // bagit.txt is read as verify reads it, a byte-order mark aside: a
     // version corpack does not know leaves the manifest's paths in doubt
