@@ -317,8 +317,7 @@ impl Profile {
             ),
         ];
         for (field, allowed, required) in patterns {
-            let matchers =
-                compile(allowed.as_deref().unwrap_or(&[])).map_err(|message| (field, message))?;
+            let matchers = compile(allowed.as_deref().unwrap_or(&[]));
             // A required directory (`data/src/`) is covered if some file in
             // it may be allowed, which no one name can decide (`data/src/b*`
             // allows some): the bag's files are checked against both lists.

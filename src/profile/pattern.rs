@@ -6,19 +6,83 @@
 //! braces and backslashes too, is itself; a `[` that no `]` closes is a
 //! character. Characters, not bytes: `?` matches `é`.
 
-use regex::Regex;
+/// One part of a pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Token {
+    /// `*`: any text, `/` included.
+    Star,
+    /// `?`: any one character.
+    Any,
+    /// A class: one character in one of its ranges, or with `negated`,
+    /// in none of them (an empty class matches no character, an empty
+    /// negated one any).
+    Class {
+        ranges: Vec<(char, char)>,
+        negated: bool,
+    },
+    /// The character itself.
+    Literal(char),
+}
+
+impl Token {
+    fn matches(&self, c: char) -> bool {
+        match self {
+            Token::Star | Token::Any => true,
+            Token::Class { ranges, negated } => {
+                ranges.iter().any(|&(low, high)| (low..=high).contains(&c)) != *negated
+            }
+            Token::Literal(literal) => *literal == c,
+        }
+    }
+}
 
 /// A compiled pattern.
-pub(super) type Matcher = Regex;
+#[derive(Clone, Debug)]
+pub(super) struct Matcher(Vec<Token>);
 
-/// The matchers of `patterns`, or why one cannot be used.
-pub(super) fn compile(patterns: &[String]) -> Result<Vec<Matcher>, String> {
+impl Matcher {
+    /// Whether the whole of `path` matches, as `fnmatch.fnmatchcase` says.
+    /// A mismatch goes back to the last `*` only, one character further:
+    /// what an earlier `*` took, a later one can take too. So the time is
+    /// at most the product of the lengths, and near their sum for the
+    /// patterns of profiles (`*a*a*…*b` against a long name).
+    fn is_match(&self, path: &str) -> bool {
+        let text: Vec<char> = path.chars().collect();
+        let tokens = &self.0;
+        let (mut t, mut p) = (0, 0);
+        // After the last `*` seen: the token after it, and where in the
+        // text it was last tried.
+        let mut resume: Option<(usize, usize)> = None;
+        while t < text.len() {
+            match tokens.get(p) {
+                Some(Token::Star) => {
+                    p += 1;
+                    resume = Some((p, t));
+                }
+                Some(token) if token.matches(text[t]) => {
+                    p += 1;
+                    t += 1;
+                }
+                _ => match resume {
+                    Some((after_star, tried)) => {
+                        p = after_star;
+                        t = tried + 1;
+                        resume = Some((after_star, t));
+                    }
+                    None => return false,
+                },
+            }
+        }
+        tokens[p..].iter().all(|token| *token == Token::Star)
+    }
+}
+
+/// The matchers of `patterns`. Every text is a pattern to `fnmatch`, so
+/// none is refused.
+pub(super) fn compile(patterns: &[String]) -> Vec<Matcher> {
     patterns
         .iter()
-        .map(|pattern| {
-            Regex::new(&translate(pattern))
-                .map_err(|e| format!("pattern {pattern:?} cannot be used: {e}"))
-        })
+        .map(|pattern| Matcher(tokens(pattern)))
         .collect()
 }
 
@@ -27,35 +91,35 @@ pub(super) fn matches_any(matchers: &[Matcher], path: &str) -> bool {
     matchers.iter().any(|m| m.is_match(path))
 }
 
-/// `pattern` as a regular expression that matches what `fnmatch` matches
-/// with it: Python's `fnmatch.translate`, step by step.
-fn translate(pattern: &str) -> String {
+/// The tokens of `pattern`, read as Python's `fnmatch.translate` reads it.
+fn tokens(pattern: &str) -> Vec<Token> {
     let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::from("^(?s:");
+    let mut tokens = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         i += 1;
-        match c {
+        let token = match c {
             '*' => {
                 while chars.get(i) == Some(&'*') {
                     i += 1;
                 }
-                out.push_str(".*");
+                Token::Star
             }
-            '?' => out.push('.'),
+            '?' => Token::Any,
             '[' => match class_end(&chars, i) {
                 Some(end) => {
-                    out.push_str(&class(&chars[i..end]));
+                    let class = class(&chars[i..end]);
                     i = end + 1;
+                    class
                 }
-                None => out.push_str(r"\["),
+                None => Token::Literal('['),
             },
-            c => push_literal(&mut out, c),
-        }
+            c => Token::Literal(c),
+        };
+        tokens.push(token);
     }
-    out.push_str(")$");
-    out
+    tokens
 }
 
 /// Where the `]` closing the class whose members start at `start` is: a
@@ -74,12 +138,12 @@ fn class_end(chars: &[char], start: usize) -> Option<usize> {
 /// The class of `members`, the text between `[` and `]`. A `-` between two
 /// members makes a range, unless it comes first or last, or right after a
 /// range; a range whose ends are reversed is dropped, ends and all.
-fn class(members: &[char]) -> String {
+fn class(members: &[char]) -> Token {
     let (negated, members) = match members.split_first() {
         Some(('!', rest)) => (true, rest),
         _ => (false, members),
     };
-    let mut items: Vec<(char, char)> = Vec::new();
+    let mut ranges = Vec::new();
     let mut at = 0;
     while at < members.len() {
         let low = members[at];
@@ -87,37 +151,15 @@ fn class(members: &[char]) -> String {
         if members.get(at + 1) == Some(&'-') && at + 2 < members.len() {
             let high = members[at + 2];
             if low <= high {
-                items.push((low, high));
+                ranges.push((low, high));
             }
             at += 3;
         } else {
-            items.push((low, low));
+            ranges.push((low, low));
             at += 1;
         }
     }
-    match (negated, items.is_empty()) {
-        // Nothing: no character is outside every character.
-        (false, true) => r"[^\x00-\x{10FFFF}]".into(),
-        (true, true) => ".".into(),
-        (negated, false) => {
-            let mut out = String::from(if negated { "[^" } else { "[" });
-            for (low, high) in items {
-                push_literal(&mut out, low);
-                if high != low {
-                    out.push('-');
-                    push_literal(&mut out, high);
-                }
-            }
-            out.push(']');
-            out
-        }
-    }
-}
-
-/// `c`, escaped where the regular expression would read it otherwise, in
-/// a class or out of one.
-fn push_literal(out: &mut String, c: char) {
-    out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
+    Token::Class { ranges, negated }
 }
 
 #[cfg(test)]
@@ -128,8 +170,18 @@ mod tests {
     use super::*;
 
     fn matches(pattern: &str, path: &str) -> bool {
-        let matchers = compile(&[pattern.to_string()]).unwrap();
-        matches_any(&matchers, path)
+        matches_any(&compile(&[pattern.to_string()]), path)
+    }
+
+    #[test]
+    fn long_patterns_and_paths_match() {
+        assert!(matches(&"?".repeat(50_000), &"a".repeat(50_000)));
+        // Python's fnmatch takes this in milliseconds, and so does going
+        // back to the last star; a regular expression took seconds.
+        let pattern = format!("data/{}*b", "*a".repeat(2000));
+        let path = format!("data/{}", "a".repeat(60_000));
+        assert!(!matches(&pattern, &path));
+        assert!(matches(&pattern, &format!("{path}b")));
     }
 
     #[test]
@@ -174,7 +226,7 @@ mod tests {
         }
     }
 
-    /// Every pattern of up to three characters of an alphabet with each
+    /// Every pattern of up to four characters of an alphabet with each
     /// character `fnmatch` treats apart, and every class of three members,
     /// against short paths, matched by Python's `fnmatch` and by
     /// [`compile`]: the same.
@@ -183,7 +235,7 @@ mod tests {
         let alphabet = ['a', 'z', '-', '!', '^', '[', ']', '*', '?', '\\', 'é', '/'];
         let mut patterns = vec![String::new()];
         let mut last = vec![String::new()];
-        for _ in 0..3 {
+        for _ in 0..4 {
             last = (last.iter())
                 .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
                 .collect();
