@@ -213,10 +213,10 @@ impl CentralRecords<'_> {
             let data = extra
                 .get(4..4 + size)
                 .ok_or("an extra field runs past its record")?;
-            // A version of 1, the checksum of the name it stands for, then
-            // the name in UTF-8.
+            // A version (1, which the zip crate does not check, nor do we),
+            // the checksum of the name it stands for, then the name in UTF-8.
             if id == UNICODE_PATH_EXTRA_ID
-                && let [1, a, b, c, d, utf8 @ ..] = data
+                && let [_version, a, b, c, d, utf8 @ ..] = data
                 && u32::from_le_bytes([*a, *b, *c, *d]) == crc32fast::hash(&name)
                 && std::str::from_utf8(utf8).is_ok()
             {

@@ -186,7 +186,13 @@ fn duplicate_names_make_the_zip_untrusted() {
         extra,
         ..RawEntry::stored("bag/data/zzz.txt", b"other")
     };
-    let zip = write_zip(&dir, "renamed.zip", &alpha_bag(vec![renamed]));
+    let zip = write_zip(&dir, "renamed.zip", &alpha_bag(vec![renamed.clone()]));
+    let verdict = verify_writing_nothing(&zip);
+    assert_untrusted(&verdict, "cannot be trusted: entry \"bag/data/a.txt\": ");
+    // Whatever its version, as the zip crate reads it.
+    let mut other_version = renamed;
+    other_version.extra[4] = 2;
+    let zip = write_zip(&dir, "renamed.zip", &alpha_bag(vec![other_version]));
     let verdict = verify_writing_nothing(&zip);
     assert_untrusted(&verdict, "cannot be trusted: entry \"bag/data/a.txt\": ");
     // Names of other bytes, one UTF-8, one CP437, that read the same.
