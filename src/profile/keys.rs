@@ -73,9 +73,10 @@ struct BagInfoKeys {
 /// `file`, that the specification does not define, at the top and in
 /// `Bag-Info`'s rules, in the order of their names.
 pub fn unknown_keys(profile: &str, file: &Path) -> Vec<UnknownKey> {
-    // The first member of that name: a nested key may be found at another
-    // of its name, which is near enough to look at.
-    let place = |key: &str| match super::key_place(profile, key) {
+    // Placed only where one member has its name: of several (a label of
+    // Bag-Info and a key at the top, or one key in two rules), which one
+    // is meant is not known here.
+    let place = |key: &str| match super::only_key_place(profile, key) {
         Some((line, column)) => format!("{}:{line}:{column}", shown(file)),
         None => shown(file),
     };
@@ -171,9 +172,17 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_key_is_placed_at_its_line_and_column() {
+    fn an_unknown_key_is_placed_at_its_line_and_column_when_its_name_is_its_own() {
         let keys = unknown_keys("{\n  \"Other-Info\": []\n}", Path::new("p.json"));
         assert_eq!(keys[0].at, "p.json:2:3");
+        let json = r#"{
+            "Bag-Info": {"Contact-Name": {"requird": true}, "Title": {"requird": true}},
+            "Contact-Name": "misplaced"
+        }"#;
+        let places: Vec<String> = (unknown_keys(json, Path::new("p.json")).into_iter())
+            .map(|key| key.at)
+            .collect();
+        assert_eq!(places, ["p.json", "p.json", "p.json"]);
     }
 
     #[test]

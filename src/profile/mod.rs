@@ -351,11 +351,34 @@ fn field_name(path: &str) -> String {
 /// first `"key"` followed by a colon, not inside a string (the keys
 /// checked are the profile's own, which name no Bag-Info tag).
 fn key_place(text: &str, key: &str) -> Option<(usize, usize)> {
-    let quoted = format!("\"{key}\"");
-    let at = text.match_indices(&quoted).map(|(at, _)| at).find(|&at| {
-        !text[..at].ends_with('\\') && text[at + quoted.len()..].trim_start().starts_with(':')
-    })?;
+    let at = members_named(text, key).next()?;
     Some(LineIndex::new(text).place(at))
+}
+
+/// The line and column of the member `key`, when the text has one member
+/// of that name only: of several, which one is meant cannot be told
+/// without a parser that keeps places.
+fn only_key_place(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut members = members_named(text, key);
+    let at = members.next()?;
+    members
+        .next()
+        .is_none()
+        .then(|| LineIndex::new(text).place(at))
+}
+
+/// Where each `"key"` followed by a colon starts in `text`.
+fn members_named<'t>(text: &'t str, key: &str) -> impl Iterator<Item = usize> + 't {
+    let quoted = format!("\"{key}\"");
+    let len = quoted.len();
+    (text
+        .match_indices(&quoted)
+        .map(|(at, _)| at)
+        .collect::<Vec<_>>()
+        .into_iter())
+    .filter(move |&at| {
+        !text[..at].ends_with('\\') && text[at + len..].trim_start().starts_with(':')
+    })
 }
 
 /// An error if `text` holds a JSON value other than an object, which a
