@@ -36,7 +36,7 @@ impl Columns {
                 errors.push(error(
                     position + 1,
                     field.trim(),
-                    byte_order_mark_in(name).into(),
+                    byte_order_mark_in(name, false).into(),
                 ));
             }
             let name = name.replace('\u{feff}', "");

@@ -187,10 +187,10 @@ pub fn import_csv(
 }
 
 /// What is wrong with a cell that holds `text`, a byte-order mark in it,
-/// U+FEFF, which begins a file and is no text: at the cell's start, two
-/// files joined into one are the likely cause.
-fn byte_order_mark_in(text: &str) -> &'static str {
-    if text.trim_start_matches([' ', '"']).starts_with('\u{feff}') {
+/// U+FEFF, which begins a file and is no text: at the start of a row's
+/// first cell (`first`), two files joined into one are the likely cause.
+fn byte_order_mark_in(text: &str, first: bool) -> &'static str {
+    if first && text.starts_with('\u{feff}') {
         "begins with a byte-order mark (U+FEFF), which begins a file: were two files joined \
          into one? Take it out"
     } else {

@@ -86,7 +86,7 @@ impl Sheet<'_> {
                 column: Some(position + 1),
                 field: (self.columns.by_position.get(position).copied().flatten())
                     .map_or_else(String::new, |column| column.header().to_string()),
-                message: byte_order_mark_in(text).into(),
+                message: byte_order_mark_in(text, position == 0).into(),
             });
             return;
         }
@@ -431,11 +431,10 @@ mod tests {
                 (6, Some(6), "dc.date".to_string())
             ]
         );
-        assert!(
-            messages
-                .iter()
-                .all(|m| m.contains("begins with a byte-order mark"))
-        );
+        // Two files joined put the mark at a line's start only.
+        assert!(messages[0].starts_with("begins with a byte-order mark"));
+        assert!(messages[0].contains("two files joined"));
+        assert!(messages[1].starts_with("holds a byte-order mark"));
         // In the middle of a cell, no file begins.
         let text = format!("{HEADER}\n{COLLECTION_ROW}\na.txt,a,A,,,19\u{feff}37\n");
         let (places, messages) = located(&text);
@@ -450,7 +449,7 @@ mod tests {
             located(&format!("{header}\n{COLLECTION_ROW}\na.txt,a,A,,,1937\n"));
         assert_eq!(places, [(1, Some(3), "dc.title".to_string())]);
         assert!(
-            messages[0].starts_with("begins with a byte-order mark"),
+            messages[0].starts_with("holds a byte-order mark"),
             "{messages:?}"
         );
     }
