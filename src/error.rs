@@ -329,6 +329,10 @@ pub struct ErrorReport {
     pub records: Vec<RecordError>,
     /// The findings that stopped the command (code `collection-refused`).
     pub findings: Vec<Finding>,
+    /// How many of those are errors that stop it, those left out of a
+    /// list capped per code too (code `collection-refused`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<u64>,
 }
 
 impl ErrorReport {
@@ -351,6 +355,10 @@ impl ErrorReport {
                 Error::Refused { findings, .. } => findings.clone(),
                 _ => Vec::new(),
             },
+            errors: match error {
+                Error::Refused { errors, .. } => Some(*errors),
+                _ => None,
+            },
         }
     }
 
@@ -366,6 +374,7 @@ impl ErrorReport {
             field: None,
             records: Vec::new(),
             findings: Vec::new(),
+            errors: None,
         }
     }
 }

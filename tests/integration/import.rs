@@ -1450,6 +1450,16 @@ fn a_refusal_counts_the_errors_verify_leaves_out_of_its_list() {
         .assert()
         .code(2)
         .stderr(contains(format!("{errors} stop the import")));
+    let output = corpack()
+        .args(["import", "bag", "--json"])
+        .arg(&bag)
+        .args(COLLECTION_FLAGS)
+        .arg("-o")
+        .arg(dir.join("c"))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["errors"], unlisted as u64 + 1);
     for format in ["csv", "datacite", "ocfl"] {
         corpack()
             .args(["export", format])
