@@ -137,9 +137,11 @@ fn class_end(chars: &[char], start: usize) -> Option<usize> {
 
 /// The class of `members`, the text between `[` and `]`. A `-` between two
 /// members makes a range, unless it comes first or last, or right after a
-/// range; a range whose ends are reversed is dropped, ends and all.
+/// range; a range whose ends are reversed is dropped, ends and all. A `!`
+/// that starts what is left negates the class: first, or right after
+/// reversed ranges that began it (`[z-a!b]` is any character but `b`).
 fn class(members: &[char]) -> Token {
-    let (negated, members) = match members.split_first() {
+    let (mut negated, members) = match members.split_first() {
         Some(('!', rest)) => (true, rest),
         _ => (false, members),
     };
@@ -147,6 +149,22 @@ fn class(members: &[char]) -> Token {
     let mut at = 0;
     while at < members.len() {
         let low = members[at];
+        // Unless it begins a reversed range itself, dropped with it.
+        let begins_reversed = members.get(at + 1) == Some(&'-')
+            && members.get(at + 2).is_some_and(|&high| high < low);
+        if low == '!' && !negated && at > 0 && ranges.is_empty() && !begins_reversed {
+            negated = true;
+            // A range it began, `!-y`, leaves its `-` and `y` as members,
+            // and `y` begins no range, as the range's end would not.
+            match members.get(at + 1..at + 3) {
+                Some(&['-', high]) => {
+                    ranges.extend([('-', '-'), (high, high)]);
+                    at += 3;
+                }
+                _ => at += 1,
+            }
+            continue;
+        }
         // A hyphen after a member and before another makes the two a range.
         if members.get(at + 1) == Some(&'-') && at + 2 < members.len() {
             let high = members[at + 2];
@@ -216,6 +234,18 @@ mod tests {
             ("a?.txt", "aé.txt", true),
             ("b[é].txt", "bé.txt", true),
             ("c[!x].txt", "cé.txt", true),
+            // A `!` left first by a reversed range dropped negates.
+            ("[z-a!]", "b", true),
+            ("[z-a!b]", "c", true),
+            ("[z-a!b]", "b", false),
+            ("[a--!]", "x", true),
+            ("[z-ay-b!]", "q", true),
+            ("[z-a!-x]", "-", false),
+            ("[z-a!-x]", "b", true),
+            ("[z-a!-\t]", "b", false),
+            ("[b--!-\0--]", "-", true),
+            ("[\u{10ffff}-|!-\\-A-z]", "b", false),
+            ("[\u{10ffff}-|!-\\-A-z]", "!", true),
             // A reversed range is no member; no POSIX classes.
             ("a[z-a]", "az", false),
             ("a[z-a]", "a-", false),
@@ -227,7 +257,7 @@ mod tests {
     }
 
     /// Every pattern of up to four characters of an alphabet with each
-    /// character `fnmatch` treats apart, and every class of three members,
+    /// character `fnmatch` treats apart, and every class of five members,
     /// against short paths, matched by Python's `fnmatch` and by
     /// [`compile`]: the same.
     #[test]
@@ -241,14 +271,15 @@ mod tests {
                 .collect();
             patterns.extend(last.iter().cloned());
         }
+        // And every class of five members.
         let members = ['a', 'z', '-', '!', '^', ']'];
-        for x in members {
-            for y in members {
-                for z in members {
-                    patterns.push(format!("[{x}{y}{z}]"));
-                }
-            }
+        let mut classes = vec![String::new()];
+        for _ in 0..5 {
+            classes = (classes.iter())
+                .flat_map(|c| members.iter().map(move |m| format!("{c}{m}")))
+                .collect();
         }
+        patterns.extend(classes.iter().map(|c| format!("[{c}]")));
         let paths = [
             "", "a", "z", "-", "é", "a/z", "[a]", "!", "^", "]", "az-", "a\\",
         ];
