@@ -15,7 +15,8 @@ enum Token {
     Any,
     /// A class: one character in one of its ranges, or with `negated`,
     /// in none of them (an empty class matches no character, an empty
-    /// negated one any).
+    /// negated one any). The ranges are sorted and apart, for a binary
+    /// search: a class may have thousands.
     Class {
         ranges: Vec<(char, char)>,
         negated: bool,
@@ -29,7 +30,16 @@ impl Token {
         match self {
             Token::Star | Token::Any => true,
             Token::Class { ranges, negated } => {
-                ranges.iter().any(|&(low, high)| (low..=high).contains(&c)) != *negated
+                let found = ranges.binary_search_by(|&(low, high)| {
+                    if high < c {
+                        std::cmp::Ordering::Less
+                    } else if low > c {
+                        std::cmp::Ordering::Greater
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                });
+                found.is_ok() != *negated
             }
             Token::Literal(literal) => *literal == c,
         }
@@ -177,7 +187,18 @@ fn class(members: &[char]) -> Token {
             at += 1;
         }
     }
-    Token::Class { ranges, negated }
+    ranges.sort_unstable();
+    let mut merged: Vec<(char, char)> = Vec::with_capacity(ranges.len());
+    for (low, high) in ranges {
+        match merged.last_mut() {
+            Some(last) if low <= last.1 => last.1 = last.1.max(high),
+            _ => merged.push((low, high)),
+        }
+    }
+    Token::Class {
+        ranges: merged,
+        negated,
+    }
 }
 
 #[cfg(test)]
@@ -200,6 +221,11 @@ mod tests {
         let path = format!("data/{}", "a".repeat(60_000));
         assert!(!matches(&pattern, &path));
         assert!(matches(&pattern, &format!("{path}b")));
+        // A class of 60,000 members under a star: each character is
+        // looked up, not compared with every member.
+        let class = format!("*[{}]x", "b".repeat(60_000));
+        assert!(!matches(&class, &"a".repeat(100_000)));
+        assert!(matches(&class, &format!("{}bx", "a".repeat(100_000))));
     }
 
     #[test]
