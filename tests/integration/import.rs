@@ -1422,13 +1422,7 @@ fn a_refusal_counts_the_errors_verify_leaves_out_of_its_list() {
     // More unlisted files than verify lists of one code: the count says
     // how many there are, not how many are listed.
     let dir = Dir::new();
-    let bag = dir.join("bag");
-    write_bag(
-        &bag,
-        "1.0",
-        &[("data/a.txt", b"alpha\n")],
-        &[Algorithm::Sha256],
-    );
+    let bag = one_file_bag(&dir);
     let unlisted = corpack::verify::MAX_PER_CODE + 5;
     for i in 0..unlisted {
         fs::write(bag.join(format!("data/u{i:04}.txt")), "u\n").unwrap();
@@ -1478,18 +1472,24 @@ fn a_bag_is_never_imported_into_itself() {
     let bag = one_file_bag(&dir);
     let before = crate::util::listing(&bag);
     for out in [bag.clone(), bag.join("data"), bag.join("data/new")] {
-        let mut command = corpack();
-        command
-            .args(["import", "bag"])
-            .arg(&bag)
-            .args(COLLECTION_FLAGS);
-        command.arg("-o").arg(&out).arg("--force");
-        command
-            .assert()
-            .code(2)
-            .stderr(contains("error[output-over-input]"));
+        refused_over_input(&bag, &out);
         assert_eq!(crate::util::listing(&bag), before, "{}", out.display());
     }
+}
+
+/// `import bag BAG -o OUT --force`, which must be refused for writing over
+/// or into what it reads.
+fn refused_over_input(bag: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    let mut command = corpack();
+    command
+        .args(["import", "bag"])
+        .arg(bag)
+        .args(COLLECTION_FLAGS);
+    command.arg("-o").arg(out).arg("--force");
+    command
+        .assert()
+        .code(2)
+        .stderr(contains("error[output-over-input]"))
 }
 
 #[test]
@@ -1503,17 +1503,7 @@ fn a_bag_is_never_overwritten_by_its_documents_imported_around_it() {
         &[Algorithm::Sha256],
     );
     let before = crate::util::listing(&bag);
-    let mut command = corpack();
-    command
-        .args(["import", "bag"])
-        .arg(&bag)
-        .args(COLLECTION_FLAGS);
-    command.arg("-o").arg(dir.join("p")).arg("--force");
-    command
-        .assert()
-        .code(2)
-        .stderr(contains("error[output-over-input]"))
-        .stderr(contains("would be written inside"));
+    refused_over_input(&bag, &dir.join("p")).stderr(contains("would be written inside"));
     assert_eq!(crate::util::listing(&bag), before);
     corpack().arg("verify").arg(&bag).assert().success();
 
@@ -1530,17 +1520,7 @@ fn a_bag_is_never_overwritten_by_its_documents_imported_around_it() {
     );
     fs::create_dir_all(dir.join("out")).unwrap();
     std::os::unix::fs::symlink(&elsewhere, dir.join("out/y")).unwrap();
-    let mut command = corpack();
-    command
-        .args(["import", "bag"])
-        .arg(&elsewhere)
-        .args(COLLECTION_FLAGS);
-    command.arg("-o").arg(dir.join("out")).arg("--force");
-    command
-        .assert()
-        .code(2)
-        .stderr(contains("error[output-over-input]"))
-        .stderr(contains("would be written inside"));
+    refused_over_input(&elsewhere, &dir.join("out")).stderr(contains("would be written inside"));
     corpack().arg("verify").arg(&elsewhere).assert().success();
 
     // A bundle whose document has the bundle's own name, beside it.
