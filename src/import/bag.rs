@@ -145,21 +145,8 @@ pub fn import_bag(
         None => tagfile::TagFile::default(),
     };
     let manifest_name = manifest::manifest_name(Algorithm::Sha256);
-    let declared: HashMap<String, String> = match decode(&manifest_name)? {
-        Some(text) => {
-            // BagIt 1.0 percent-encodes `%` in manifest paths; 0.9x did not.
-            let parsed = manifest::parse(&text, Algorithm::Sha256, declaration.is_rfc());
-            if let Some(error) = parsed.errors.first() {
-                return Err(invalid(format!(
-                    "{manifest_name}: line {}: {}",
-                    error.line, error.message
-                )));
-            }
-            let entries = parsed.entries.into_iter();
-            entries
-                .map(|(_, e)| (e.path, e.digest.to_ascii_lowercase()))
-                .collect()
-        }
+    let declared = match decode(&manifest_name)? {
+        Some(text) => sha256_by_path(&text, declaration.is_rfc()).map_err(invalid)?,
         None => HashMap::new(),
     };
 
@@ -304,6 +291,19 @@ pub(super) fn check_importable(
     let places = (collection.documents.iter()).map(|document| dir.join(document.file.as_str()));
     refuse_to_write_into(places, bag)?;
     Ok(names)
+}
+
+/// The checksums of `text`, a `manifest-sha256.txt` of a bag that follows
+/// RFC 8493 (`rfc`, which percent-encodes `%` in paths) or not, by path.
+pub(super) fn sha256_by_path(text: &str, rfc: bool) -> Result<HashMap<String, String>, String> {
+    let parsed = manifest::parse(text, Algorithm::Sha256, rfc);
+    if let Some(error) = parsed.errors.first() {
+        let name = manifest::manifest_name(Algorithm::Sha256);
+        return Err(format!("{name}: line {}: {}", error.line, error.message));
+    }
+    Ok((parsed.entries.into_iter())
+        .map(|(_, entry)| (entry.path, entry.digest.to_ascii_lowercase()))
+        .collect())
 }
 
 /// `bag-info.txt` if it reads as UTF-8 tag lines, as corpack writes it.

@@ -17,7 +17,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use super::bag::{BagImportOptions, check_importable, payload_document};
+use super::bag::{BagImportOptions, check_importable, payload_document, sha256_by_path};
 use super::{ImportReport, IncomingFile, Source, write_collection};
 use crate::bagit::manifest;
 use crate::bagit::tagfile::TagFile;
@@ -198,16 +198,14 @@ fn undescribed_documents(
 }
 
 /// The checksums of `manifest-sha256.txt`, by path, which corpack writes
-/// in every bundle; none if it is gone, and the import computes them.
+/// in every bundle (BagIt 1.0, UTF-8); none if it is gone, and the import
+/// computes them.
 fn declared_sha256(store: &dyn BagStore) -> Result<HashMap<String, String>, String> {
-    let name = "manifest-sha256.txt";
-    if !store.contains(name) {
+    let name = manifest::manifest_name(Algorithm::Sha256);
+    if !store.contains(&name) {
         return Ok(HashMap::new());
     }
-    let bytes = store.read_all(name).map_err(|e| format!("{name}: {e}"))?;
+    let bytes = store.read_all(&name).map_err(|e| format!("{name}: {e}"))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| format!("{name}: {e}"))?;
-    let parsed = manifest::parse(text, Algorithm::Sha256, true);
-    Ok((parsed.entries.into_iter())
-        .map(|(_, entry)| (entry.path, entry.digest.to_ascii_lowercase()))
-        .collect())
+    sha256_by_path(text, true)
 }
