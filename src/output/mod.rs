@@ -157,12 +157,17 @@ pub fn refuse_to_write_into<P: AsRef<Path>>(
         let Some(written) = written_path(output) else {
             continue;
         };
-        let (output, input) = (output.to_path_buf(), input.to_path_buf());
         if written == read {
-            return Err(Error::OutputOverInput { output, input });
+            return Err(Error::OutputOverInput {
+                output: output.to_path_buf(),
+                input: input.to_path_buf(),
+            });
         }
         if written.starts_with(&read) {
-            return Err(Error::OutputIntoInput { output, input });
+            return Err(Error::OutputIntoInput {
+                output: output.to_path_buf(),
+                input: input.to_path_buf(),
+            });
         }
     }
     Ok(())
