@@ -188,9 +188,7 @@ pub enum ErrorCode {
 impl Error {
     /// The refusal of what `findings`, all listed, stop.
     pub fn refused(dir: &Path, stopped: &'static str, findings: Vec<Finding>) -> Error {
-        let errors = (findings.iter())
-            .filter(|f| f.severity == crate::finding::Severity::Error)
-            .count() as u64;
+        let errors = crate::verify::findings::Counts::of(&findings).errors;
         Error::Refused {
             dir: dir.to_path_buf(),
             stopped,

@@ -31,16 +31,12 @@ impl Columns {
         };
         for (position, name) in header.iter().enumerate() {
             // Said, then read without: the column is still known.
-            if name.contains('\u{feff}') {
-                let field = name.replace('\u{feff}', "");
-                errors.push(error(
-                    position + 1,
-                    field.trim(),
-                    byte_order_mark_in(name, false).into(),
-                ));
+            let without_mark = name.replace('\u{feff}', "");
+            if without_mark.len() < name.len() {
+                let message = byte_order_mark_in(name, false).into();
+                errors.push(error(position + 1, without_mark.trim(), message));
             }
-            let name = name.replace('\u{feff}', "");
-            let name = name.trim();
+            let name = without_mark.trim();
             if name.is_empty() {
                 by_position.push(None);
                 continue;
@@ -81,6 +77,13 @@ impl Columns {
         } else {
             Err(RecordErrors(errors))
         }
+    }
+
+    /// The header of the column at `position` (0-based), or nothing for
+    /// one without a known header: the field of an error there.
+    pub(super) fn field_at(&self, position: usize) -> String {
+        (self.by_position.get(position).copied().flatten())
+            .map_or_else(String::new, |column| column.header().to_string())
     }
 
     /// The 1-based position of the first column of this kind.

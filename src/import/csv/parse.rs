@@ -72,8 +72,7 @@ pub fn parse_csv(
                     file: file.to_path_buf(),
                     line: Some(line),
                     column: Some(position + 1),
-                    field: (sheet.columns.by_position.get(position).copied().flatten())
-                        .map_or_else(String::new, |c| c.header().to_string()),
+                    field: sheet.columns.field_at(position),
                     message: format!("not CSV: {reason}"),
                 };
                 match faults.unclosed.filter(|_| records.peek().is_none()) {

@@ -84,8 +84,7 @@ impl Sheet<'_> {
                 file: self.file.to_path_buf(),
                 line: Some(line),
                 column: Some(position + 1),
-                field: (self.columns.by_position.get(position).copied().flatten())
-                    .map_or_else(String::new, |column| column.header().to_string()),
+                field: self.columns.field_at(position),
                 message: byte_order_mark_in(text, position == 0).into(),
             });
             return;
