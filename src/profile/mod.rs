@@ -351,7 +351,7 @@ fn field_name(path: &str) -> String {
 /// first `"key"` followed by a colon, not inside a string (the keys
 /// checked are the profile's own, which name no Bag-Info tag).
 fn key_place(text: &str, key: &str) -> Option<(usize, usize)> {
-    let at = members_named(text, key).next()?;
+    let at = *members_named(text, key).first()?;
     Some(LineIndex::new(text).place(at))
 }
 
@@ -359,26 +359,20 @@ fn key_place(text: &str, key: &str) -> Option<(usize, usize)> {
 /// of that name only: of several, which one is meant cannot be told
 /// without a parser that keeps places.
 fn only_key_place(text: &str, key: &str) -> Option<(usize, usize)> {
-    let mut members = members_named(text, key);
-    let at = members.next()?;
-    members
-        .next()
-        .is_none()
-        .then(|| LineIndex::new(text).place(at))
+    match members_named(text, key)[..] {
+        [at] => Some(LineIndex::new(text).place(at)),
+        _ => None,
+    }
 }
 
 /// Where each `"key"` followed by a colon starts in `text`.
-fn members_named<'t>(text: &'t str, key: &str) -> impl Iterator<Item = usize> + 't {
+fn members_named(text: &str, key: &str) -> Vec<usize> {
     let quoted = format!("\"{key}\"");
-    let len = quoted.len();
-    (text
-        .match_indices(&quoted)
-        .map(|(at, _)| at)
-        .collect::<Vec<_>>()
-        .into_iter())
-    .filter(move |&at| {
-        !text[..at].ends_with('\\') && text[at + len..].trim_start().starts_with(':')
-    })
+    (text.match_indices(&quoted).map(|(at, _)| at))
+        .filter(|&at| {
+            !text[..at].ends_with('\\') && text[at + quoted.len()..].trim_start().starts_with(':')
+        })
+        .collect()
 }
 
 /// An error if `text` holds a JSON value other than an object, which a
