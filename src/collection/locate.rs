@@ -139,9 +139,10 @@ impl Located {
     }
 }
 
-/// Fails unless every directory of `dirs` is one: a mistyped `--source`
-/// would otherwise leave its documents catalogued without their files, and
-/// say nothing.
+/// Fails unless every directory of `dirs` is one, and can be listed and
+/// searched: a mistyped `--source` would otherwise leave its documents
+/// catalogued without their files, and say nothing, and one that cannot be
+/// read would make each document looked for in it an error of its own.
 pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
     for dir in dirs {
         let metadata = fs::metadata(dir).at(dir)?;
@@ -149,6 +150,10 @@ pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
             let error = io::Error::new(io::ErrorKind::NotADirectory, "not a directory");
             return Err(Error::io(dir, error));
         }
+        fs::read_dir(dir).at(dir)?;
+        // Going through a directory takes search permission, which its
+        // listing does not.
+        fs::symlink_metadata(dir.join(".")).at(dir)?;
     }
     Ok(())
 }

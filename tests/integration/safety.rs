@@ -442,6 +442,50 @@ fn a_source_that_cannot_be_searched_does_not_hide_the_next() {
 }
 
 #[test]
+fn a_source_that_cannot_be_read_is_one_error_naming_it() {
+    let dir = Dir::new();
+    let documents = [
+        ("a", "a.txt", b"" as &[u8]),
+        ("b", "b.txt", b""),
+        ("c", "c.txt", b""),
+    ];
+    let collection = make_collection(&dir, &documents);
+    for file in ["a.txt", "b.txt", "c.txt"] {
+        dir.create(&format!("source/{file}"), "x\n");
+    }
+    let source = dir.join("source");
+    let bundle = dir.join("out.zip");
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    // Neither listed nor searched; searched, not listed; listed, not searched.
+    for mode in [0o000, 0o300, 0o600] {
+        fs::set_permissions(&source, fs::Permissions::from_mode(mode)).unwrap();
+        for command in ["check", "pack"] {
+            let mut corpack = corpack_unprivileged();
+            corpack
+                .arg(command)
+                .arg(&collection)
+                .arg("--source")
+                .arg(&source);
+            if command == "pack" {
+                corpack.arg("-o").arg(&bundle);
+            }
+            let output = corpack.output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{mode:o} {command}: {stderr}"
+            );
+            assert_eq!(stderr.lines().count(), 1, "{mode:o} {command}: {stderr}");
+            let named = format!("{}: Permission denied", source.display());
+            assert!(stderr.contains(&named), "{mode:o} {command}: {stderr}");
+        }
+        assert!(!bundle.exists());
+    }
+    fs::set_permissions(&source, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
 fn a_fifo_is_refused_without_being_opened() {
     let dir = Dir::new();
     let collection = make_collection(&dir, &[("a", "pipe", b"")]);
