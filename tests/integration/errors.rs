@@ -373,6 +373,51 @@ fn a_value_of_the_wrong_type_is_named_in_toml_terms() {
     assert_eq!(place, "10:9: document[1].title");
     assert!(message.contains("write it in quotes"), "{message}");
     assert!(message.contains("\"2014-06-20\""), "{message}");
+    // A title keeps what was written; a date is quoted as EDTF writes
+    // it, where TOML takes other forms.
+    let (_, message) = record("2014-06-20 12:00:00");
+    assert!(
+        message.ends_with("quotes, \"2014-06-20 12:00:00\""),
+        "{message}"
+    );
+    let dated = |value: &str| {
+        let text = format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"x.txt\"\n\
+             [document.provenance]\ndate = {value}\n"
+        );
+        first_record_error(text.as_bytes())
+    };
+    for (toml, quoted) in [
+        ("2014-06-20 12:00:00", "\"2014-06-20T12:00:00\""),
+        ("2014-06-20t12:00:00z", "\"2014-06-20T12:00:00Z\""),
+        ("1979-05-27T07:32:00-08:00", "\"1979-05-27T07:32:00-08:00\""),
+        (
+            "1979-05-27T00:32:00.999-07:00",
+            "\"1979-05-27T00:32:00-07:00\" (EDTF has no fractions of a second)",
+        ),
+    ] {
+        let (place, message) = dated(toml);
+        assert_eq!(place, "13:8: document[1].provenance.date");
+        assert!(
+            message.ends_with(&format!("write it in quotes, {quoted}")),
+            "{message}"
+        );
+    }
+    let (place, message) = first_record_error(
+        COLLECTION_HEADER
+            .replace("date = \"2026-11-25\"", "date = 2026-11-25 10:00:00")
+            .as_bytes(),
+    );
+    assert!(place.ends_with("collection.date"), "{place}");
+    assert!(
+        message.ends_with("quotes, \"2026-11-25\" (a calendar date, without a time)"),
+        "{message}"
+    );
+    let (_, message) = dated("12:00:00");
+    assert!(
+        message.contains("a time of day alone is no date"),
+        "{message}"
+    );
     let (place, message) = record("1985");
     assert_eq!(place, "10:9: document[1].title");
     assert_eq!(

@@ -231,7 +231,7 @@ pub(super) fn toml_error(
             1,
         );
         if message.ends_with("expected a string") {
-            message.push_str(&format!(": write it in quotes, \"{date}\""));
+            message.push_str(&quoted_date_hint(date, Takes::field(&field)));
         }
     } else if let Some(number) = at.filter(|_| {
         let scalar = ["invalid type: integer", "invalid type: floating point"];
@@ -422,4 +422,57 @@ pub(super) fn utf8_text(
         not_utf8.field = field_at_end(before, 0);
         not_utf8
     })
+}
+
+/// What a field that a TOML date was written in takes.
+#[derive(Clone, Copy, PartialEq)]
+enum Takes {
+    Text,
+    /// The collection's date: a calendar date, `YYYY-MM-DD`.
+    CalendarDate,
+    Edtf,
+}
+
+impl Takes {
+    fn field(field: &str) -> Takes {
+        if field == "collection.date" {
+            Takes::CalendarDate
+        } else if field.rsplit('.').next() == Some("date") {
+            Takes::Edtf
+        } else {
+            Takes::Text
+        }
+    }
+}
+
+/// The hint for a TOML date or time written where text is expected: the
+/// same in quotes. In a date field, as the field takes it: EDTF has an
+/// upper-case `T` between date and time and `Z` for UTC, where TOML also
+/// takes a space or lower case, and no fraction of a second; the
+/// collection's date has no time; a time alone is no date to quote.
+fn quoted_date_hint(date: &str, takes: Takes) -> String {
+    let as_written = format!(": write it in quotes, \"{date}\"");
+    if takes == Takes::Text {
+        return as_written;
+    }
+    let Some((day, time)) = date.split_once(['T', 't', ' ']) else {
+        if date.contains(':') {
+            return ": a time of day alone is no date; write the date in quotes, as \
+                    \"2014-06-20\""
+                .to_string();
+        }
+        return as_written;
+    };
+    if takes == Takes::CalendarDate {
+        return format!(": write it in quotes, \"{day}\" (a calendar date, without a time)");
+    }
+    let time = time.to_ascii_uppercase();
+    let time = match time.split_once('.') {
+        Some((whole, fraction)) => {
+            let zone = fraction.trim_start_matches(|c: char| c.is_ascii_digit());
+            format!("{whole}{zone}\" (EDTF has no fractions of a second)")
+        }
+        None => format!("{time}\""),
+    };
+    format!(": write it in quotes, \"{day}T{time}")
 }
