@@ -250,7 +250,7 @@ fn records_and_metadata(c: &mut Criterion) {
         b.iter(|| {
             let links = corpack::rocrate::record_links(metadata.as_slice()).unwrap();
             let wanted = corpack::rocrate::Wanted {
-                holds: None,
+                stored: None,
                 records: false,
             };
             let judged =

@@ -808,12 +808,21 @@ pub fn rocrate_records(bytes: &[u8]) {
     let corpack_crate =
         rocrate::read_files(bytes, |file| file).is_ok_and(|read| read.corpack_terms);
     let holds = |file: &str| file.len().is_multiple_of(2);
+    // An index of its own for each file held, as a bag's stored files have.
+    let indices = std::cell::RefCell::new(std::collections::HashMap::new());
+    let stored = |file: &str| {
+        holds(file).then(|| {
+            let mut indices = indices.borrow_mut();
+            let next = indices.len();
+            *indices.entry(file.to_string()).or_insert(next)
+        })
+    };
     let judged = (corpack_crate
         .then(|| rocrate::record_links(bytes).ok())
         .flatten())
     .and_then(|links| {
         let wanted = rocrate::Wanted {
-            holds: Some(&holds),
+            stored: Some(&stored),
             records: true,
         };
         rocrate::judge_records(&links, bytes, wanted).ok()

@@ -2,8 +2,9 @@
 //! a collection's records), kept as one text and a table of where each is
 //! in it: about 30 bytes a text beside the text itself, where a
 //! `HashMap<Box<str>, usize>` takes 60 to 80 (its entry, and an allocation
-//! for each key). A collection of 160,000 documents checked by
-//! `verify` keeps two of these.
+//! for each key). `verify` keeps the ids of a collection's records in
+//! one; their files, which the bag stores, go by their index among the
+//! stored files instead (see [`super::validate::Rules::document_stored`]).
 
 use std::hash::{BuildHasher, RandomState};
 

@@ -222,19 +222,26 @@ pub struct Judgement {
     /// records it reads).
     pub documents: usize,
     /// Of the records read, how many have a file the bag holds, if
-    /// [`Wanted::holds`] was given.
+    /// [`Wanted::stored`] was given.
     pub held: usize,
     /// The records read, in file path order as
     /// [`super::read_collection`] gives them, when they are asked for.
     pub records: Vec<Document>,
 }
 
+/// Where a document's file, by its path under `documents/`, is among a
+/// bag's stored files, if the bag holds it.
+pub type StoredIndex<'a> = dyn Fn(&str) -> Option<usize> + 'a;
+
 /// What the second pass is asked for beside its judgement.
 #[derive(Clone, Copy)]
 pub struct Wanted<'a> {
-    /// Whether the bag holds a document's file, by its path under
-    /// `documents/`: given, the records whose file it holds are counted.
-    pub holds: Option<&'a dyn Fn(&str) -> bool>,
+    /// Where a document's file is among the bag's stored files, by its
+    /// path under `documents/`, if the bag holds it: given, the records
+    /// whose file it holds are counted, and the rules keep which record
+    /// first named each by that index rather than by its text. Two paths
+    /// must never give one index.
+    pub stored: Option<&'a StoredIndex<'a>>,
     /// Whether to keep the records read, for an export, which then does
     /// not read the crate whole.
     pub records: bool,
@@ -429,10 +436,9 @@ impl<'l> Checking<'l> {
                 }
             }
             Ok((document, path)) => {
-                if let Some(holds) = self.wanted.holds {
-                    self.held += usize::from(holds(document.file.as_str()));
-                }
-                for error in self.rules.document(index, &document) {
+                let stored = (self.wanted.stored).and_then(|stored| stored(document.file.as_str()));
+                self.held += usize::from(stored.is_some());
+                for error in self.rules.document_stored(index, &document, stored) {
                     let record =
                         format!("document[{}] (`{}`, data/{path})", index + 1, document.id);
                     self.found.push((index, Found::Broken { record, error }));
@@ -512,14 +518,28 @@ mod tests {
             return None;
         }
         let links = record_links(json.as_bytes()).ok()?;
-        let judged = judge_records(&links, json.as_bytes(), wanted(&|_| true, false)).ok()?;
+        let stored = stored_where(|_| true);
+        let judged = judge_records(&links, json.as_bytes(), wanted(&stored, false)).ok()?;
         Some(judged.broken)
     }
 
-    fn wanted<'a>(holds: &'a dyn Fn(&str) -> bool, records: bool) -> Wanted<'a> {
+    fn wanted<'a>(stored: &'a StoredIndex<'a>, records: bool) -> Wanted<'a> {
         Wanted {
-            holds: Some(holds),
+            stored: Some(stored),
             records,
+        }
+    }
+
+    /// Where each file `holds` holds is among a bag's stored files: an
+    /// index of its own, as a bag gives it.
+    fn stored_where(holds: impl Fn(&str) -> bool) -> impl Fn(&str) -> Option<usize> {
+        let indices = std::cell::RefCell::new(HashMap::new());
+        move |file| {
+            holds(file).then(|| {
+                let mut indices = indices.borrow_mut();
+                let next = indices.len();
+                *indices.entry(file.to_string()).or_insert(next)
+            })
         }
     }
 
@@ -529,13 +549,14 @@ mod tests {
     #[test]
     fn the_records_are_those_read_whole() {
         let holds = |file: &str| file.ends_with(".txt");
+        let stored = stored_where(holds);
         let json = edited(|_| {});
         let graph = serde_json::from_str::<Value>(&json).unwrap()["@graph"].to_string();
         let twice = json.replacen('{', &format!("{{\"@graph\": {graph},"), 1);
         for json in [json, edited(|graph| graph.reverse()), twice] {
             let collection = crate::rocrate::read_collection(&json).unwrap();
             let links = record_links(json.as_bytes()).unwrap();
-            let judged = judge_records(&links, json.as_bytes(), wanted(&holds, true)).unwrap();
+            let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();
             assert_eq!(judged.info.as_ref(), Some(&collection.info));
             assert_eq!(judged.records, collection.documents);
             assert_eq!(judged.documents, collection.documents.len());
@@ -544,7 +565,7 @@ mod tests {
                 .count();
             assert!(0 < held && held < judged.documents, "{held}");
             assert_eq!(judged.held, held);
-            let counted = judge_records(&links, json.as_bytes(), wanted(&holds, false)).unwrap();
+            let counted = judge_records(&links, json.as_bytes(), wanted(&stored, false)).unwrap();
             assert_eq!(counted.records, Vec::new());
             assert_eq!((counted.documents, counted.held), (judged.documents, held));
         }
@@ -598,7 +619,7 @@ mod tests {
     #[test]
     fn what_the_exports_refuse_is_found() {
         type Edit = fn(&mut Vec<Value>);
-        let edits: [(&str, Edit); 8] = [
+        let edits: [(&str, Edit); 9] = [
             (
                 "\"#document-gone\" is referenced but not in the @graph",
                 |graph| {
@@ -641,6 +662,19 @@ mod tests {
                 let person = graph.iter_mut().find(|e| e["@type"] == "Person").unwrap();
                 person.as_object_mut().unwrap().remove("name");
             }),
+            (
+                "data/documents/plain.txt): file: file \"plain.txt\" is already the file of \
+                 document[",
+                |graph| {
+                    // Another `@id` for the same file, under another id.
+                    let mut again = entity(graph, "documents/plain.txt").clone();
+                    again["@id"] = json!("documents/pl%61in.txt");
+                    again["identifier"] = json!("plain-again");
+                    graph.push(again);
+                    let parts = entity(graph, "./")["hasPart"].as_array_mut().unwrap();
+                    parts.push(json!({"@id": "documents/pl%61in.txt"}));
+                },
+            ),
             ("the root dataset: \"./\" has no name", |graph| {
                 entity(graph, "./").as_object_mut().unwrap().remove("name");
             }),
@@ -702,7 +736,11 @@ mod tests {
         };
         let judge = |json: String| {
             let links = record_links(json.as_bytes()).unwrap();
-            judge_records(&links, json.as_bytes(), wanted(&|_| true, false))
+            judge_records(
+                &links,
+                json.as_bytes(),
+                wanted(&stored_where(|_| true), false),
+            )
         };
         assert!(judge(waiting(10)).is_ok());
         assert_eq!(

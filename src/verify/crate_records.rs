@@ -23,9 +23,9 @@ use crate::rocrate::{self, NotJudged};
 /// judged give what `kept` asks of them, if the collection's description
 /// reads.
 pub fn check(store: &dyn BagStore, kept: RecordsKept) -> (Vec<Finding>, Option<JudgedRecords>) {
-    let holds = |file: &str| store.contains(&format!("{DOCUMENTS_DIR}/{file}"));
+    let stored = |file: &str| store.position(&format!("{DOCUMENTS_DIR}/{file}"));
     let wanted = rocrate::Wanted {
-        holds: (kept != RecordsKept::Nothing).then_some(&holds),
+        stored: Some(&stored),
         records: kept == RecordsKept::Records,
     };
     let judged = judge(store, |json| rocrate::record_links(json))
