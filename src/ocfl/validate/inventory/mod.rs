@@ -54,13 +54,15 @@ pub fn parse(bytes: &[u8], path: &str, findings: &mut Findings) -> Parsed {
         spec: None,
         digest_algorithm_name: None,
     };
+    // A number past what a reader holds (`1e400`) is JSON by its grammar,
+    // and does not read all the same: "not JSON" would be wrong.
     let top = match std::str::from_utf8(bytes)
-        .map_err(|e| e.to_string())
-        .and_then(|text| read_top(text).map_err(|e| e.to_string()))
+        .map_err(|e| format!("not UTF-8: {e}"))
+        .and_then(|text| read_top(text).map_err(|e| format!("does not read as JSON: {e}")))
     {
         Ok(top) => top,
-        Err(error) => {
-            findings.add(OcflCode::E033, path, format!("not UTF-8 JSON: {error}"));
+        Err(message) => {
+            findings.add(OcflCode::E033, path, message);
             return parsed;
         }
     };
@@ -196,8 +198,28 @@ mod tests {
             let parsed = parse(text.as_bytes(), "inventory.json", &mut findings);
             assert!(parsed.inventory.is_none());
             let found: Vec<String> = findings.0.iter().map(|f| f.message.clone()).collect();
-            assert_eq!(found, [format!("not UTF-8 JSON: {whole}")]);
+            assert_eq!(found, [format!("does not read as JSON: {whole}")]);
         }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_said_to_be_so() {
+        let mut text = valid().to_string().into_bytes();
+        text.insert(1, 0xff);
+        let mut findings = Findings::default();
+        assert!(
+            parse(&text, "inventory.json", &mut findings)
+                .inventory
+                .is_none()
+        );
+        let found: Vec<(String, &str)> = (findings.0.iter())
+            .map(|f| (f.code.to_string(), f.message.as_str()))
+            .collect();
+        let [(ref code, message)] = found[..] else {
+            panic!("{found:?}");
+        };
+        assert_eq!(code, "E033");
+        assert!(message.starts_with("not UTF-8: invalid utf-8"), "{message}");
     }
 
     /// Sets (or with `None` removes) the value at a JSON pointer whose
