@@ -499,6 +499,15 @@ fn date_parts(side: &str) -> Option<Vec<DatePart<'_>>> {
         .collect()
 }
 
+/// Whether a date of `text`, or an end of its interval, is in the year
+/// `-0000`, which ISO 8601 does not write: zero has no sign.
+fn has_negative_year_zero(text: &str) -> bool {
+    text.split('/').any(|date| {
+        (date.strip_prefix("-0000"))
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
 impl FromStr for EdtfDate {
     type Err = String;
 
@@ -522,6 +531,11 @@ impl FromStr for EdtfDate {
                 return Err(format!(
                     "EDTF date {text:?}: a year beyond ±{} is not supported",
                     i64::MAX
+                ));
+            }
+            Err(_) if has_negative_year_zero(text) => {
+                return Err(format!(
+                    "invalid EDTF date {text:?}: year zero is written 0000, without a sign"
                 ));
             }
             Err(_) if matches!(text, "../.." | "../" | "/.." | "/" | "..") => {
@@ -711,6 +725,27 @@ mod tests {
         for endless in ["../..", "../", "/..", "/", ".."] {
             let error = endless.parse::<EdtfDate>().unwrap_err();
             assert!(error.contains("no end known"), "{endless:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn year_zero_has_no_sign() {
+        for signed in [
+            "-0000",
+            "-0000-06",
+            "-0000-06-20",
+            "-0000~",
+            "-0000/0001",
+            "0001/-0000",
+        ] {
+            let error = signed.parse::<EdtfDate>().unwrap_err();
+            assert!(
+                error.contains("year zero is written 0000"),
+                "{signed:?}: {error}"
+            );
+        }
+        for date in ["0000", "-0001", "-0010-06", "0000/0001"] {
+            assert!(date.parse::<EdtfDate>().is_ok(), "{date:?}");
         }
     }
 
