@@ -48,6 +48,12 @@ fn style(template: &str) -> ProgressStyle {
 
 impl Progress for Bar {
     fn start(&self, phase: Phase, total_bytes: u64) {
+        // A phase with nothing to count (a read-back of documents the
+        // writer read back already, documents all empty) would draw a full
+        // bar of `0 B/0 B`: what was drawn stays.
+        if total_bytes == 0 {
+            return;
+        }
         // A command may go through phases (verify, then copy): each starts
         // the bar over, under its own name, with the bytes done of the
         // total, the rate and the time left. Length and position change in
@@ -165,6 +171,30 @@ mod tests {
         let left = last.rsplit_once("ETA ").unwrap().1;
         let seconds: u64 = left.trim_end_matches('s').parse().unwrap_or(u64::MAX);
         assert!(seconds < 10, "{last}");
+    }
+
+    #[test]
+    fn a_phase_of_nothing_draws_nothing() {
+        let screen = Screen::default();
+        let bar = Bar::with_target(
+            "packing",
+            ProgressDrawTarget::term_like(Box::new(screen.clone())),
+        );
+        // Empty documents, then a read-back of nothing, then the metadata.
+        bar.start(Phase::Packing, 0);
+        bar.bar.force_draw();
+        bar.start(Phase::ReadingBack, 0);
+        bar.bar.force_draw();
+        bar.start(Phase::ReadingBack, 100);
+        bar.finish();
+        let empty = " ".repeat(30);
+        assert_eq!(
+            drawn(&screen),
+            [
+                "packing ⠁ 0 B".to_string(),
+                format!("reading back [{empty}] 0 B/100 B"),
+            ]
+        );
     }
 
     #[test]
