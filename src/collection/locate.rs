@@ -139,10 +139,12 @@ impl Located {
     }
 }
 
-/// Fails unless every directory of `dirs` is one, and can be listed and
-/// searched: a mistyped `--source` would otherwise leave its documents
-/// catalogued without their files, and say nothing, and one that cannot be
-/// read would make each document looked for in it an error of its own.
+/// Fails unless every directory of `dirs` is one, and can be searched: a
+/// mistyped `--source` would otherwise leave its documents catalogued
+/// without their files, and say nothing, and one that cannot be searched
+/// would make each document looked for in it an error of its own. One
+/// that can be searched but not listed (mode 711) is a source: its files
+/// are found by their names.
 pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
     for dir in dirs {
         let metadata = fs::metadata(dir).at(dir)?;
@@ -150,10 +152,21 @@ pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
             let error = io::Error::new(io::ErrorKind::NotADirectory, "not a directory");
             return Err(Error::io(dir, error));
         }
-        fs::read_dir(dir).at(dir)?;
-        // Going through a directory takes search permission, which its
-        // listing does not.
-        fs::symlink_metadata(dir.join(".")).at(dir)?;
+        // Going through a directory takes search permission, which
+        // reading its list of names does not.
+        if let Err(error) = fs::symlink_metadata(dir.join(".")) {
+            let error = match error.kind() {
+                io::ErrorKind::PermissionDenied => io::Error::new(
+                    error.kind(),
+                    format!(
+                        "{error}: the directory cannot be searched (it lacks execute \
+                         permission for this user), so no file in it can be opened"
+                    ),
+                ),
+                _ => error,
+            };
+            return Err(Error::io(dir, error));
+        }
     }
     Ok(())
 }
