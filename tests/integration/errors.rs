@@ -395,6 +395,10 @@ fn a_value_of_the_wrong_type_is_named_in_toml_terms() {
             "1979-05-27T00:32:00.999-07:00",
             "\"1979-05-27T00:32:00-07:00\" (EDTF has no fractions of a second)",
         ),
+        // TOML 1.1 leaves seconds out, and writes UTC as -00:00 too.
+        ("1979-05-27T07:32", "\"1979-05-27T07:32:00\""),
+        ("1979-05-27 07:32-07:00", "\"1979-05-27T07:32:00-07:00\""),
+        ("1979-05-27T07:32:00-00:00", "\"1979-05-27T07:32:00+00:00\""),
     ] {
         let (place, message) = dated(toml);
         assert_eq!(place, "13:8: document[1].provenance.date");
@@ -409,6 +413,19 @@ fn a_value_of_the_wrong_type_is_named_in_toml_terms() {
             .as_bytes(),
     );
     assert!(place.ends_with("collection.date"), "{place}");
+    assert!(
+        message.ends_with("quotes, \"2026-11-25\" (a calendar date, without a time)"),
+        "{message}"
+    );
+    let assessed = format!(
+        "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"x.txt\"\n\
+         [document.contested]\nstatus = \"contested\"\nassessed_on = 2026-11-25T10:00:00Z\n"
+    );
+    let (place, message) = first_record_error(assessed.as_bytes());
+    assert!(
+        place.ends_with("document[1].contested.assessed_on"),
+        "{place}"
+    );
     assert!(
         message.ends_with("quotes, \"2026-11-25\" (a calendar date, without a time)"),
         "{message}"

@@ -435,7 +435,7 @@ enum Takes {
 
 impl Takes {
     fn field(field: &str) -> Takes {
-        if field == "collection.date" {
+        if field == "collection.date" || field.ends_with(".assessed_on") {
             Takes::CalendarDate
         } else if field.rsplit('.').next() == Some("date") {
             Takes::Edtf
@@ -446,10 +446,11 @@ impl Takes {
 }
 
 /// The hint for a TOML date or time written where text is expected: the
-/// same in quotes. In a date field, as the field takes it: EDTF has an
-/// upper-case `T` between date and time and `Z` for UTC, where TOML also
-/// takes a space or lower case, and no fraction of a second; the
-/// collection's date has no time; a time alone is no date to quote.
+/// same in quotes. In a date field, as the field takes it: a calendar date
+/// has no time; EDTF has an upper-case `T` between date and time and `Z`
+/// for UTC, where TOML also takes a space or lower case, seconds, which
+/// TOML may leave out, no fraction of a second, and `+00:00` for `-00:00`.
+/// A time alone is no date to quote.
 fn quoted_date_hint(date: &str, takes: Takes) -> String {
     let as_written = format!(": write it in quotes, \"{date}\"");
     if takes == Takes::Text {
@@ -467,12 +468,16 @@ fn quoted_date_hint(date: &str, takes: Takes) -> String {
         return format!(": write it in quotes, \"{day}\" (a calendar date, without a time)");
     }
     let time = time.to_ascii_uppercase();
-    let time = match time.split_once('.') {
-        Some((whole, fraction)) => {
-            let zone = fraction.trim_start_matches(|c: char| c.is_ascii_digit());
-            format!("{whole}{zone}\" (EDTF has no fractions of a second)")
-        }
-        None => format!("{time}\""),
+    let (clock, zone) = time.split_at(time.find(['Z', '+', '-']).unwrap_or(time.len()));
+    let (clock, fraction) = match clock.split_once('.') {
+        Some((whole, _)) => (whole, " (EDTF has no fractions of a second)"),
+        None => (clock, ""),
     };
-    format!(": write it in quotes, \"{day}T{time}")
+    let seconds = if clock.matches(':').count() == 1 {
+        ":00"
+    } else {
+        ""
+    };
+    let zone = if zone == "-00:00" { "+00:00" } else { zone };
+    format!(": write it in quotes, \"{day}T{clock}{seconds}{zone}\"{fraction}")
 }
