@@ -619,7 +619,7 @@ mod tests {
     #[test]
     fn what_the_exports_refuse_is_found() {
         type Edit = fn(&mut Vec<Value>);
-        let edits: [(&str, Edit); 9] = [
+        let edits: [(&str, Edit); 10] = [
             (
                 "\"#document-gone\" is referenced but not in the @graph",
                 |graph| {
@@ -673,6 +673,16 @@ mod tests {
                     graph.push(again);
                     let parts = entity(graph, "./")["hasPart"].as_array_mut().unwrap();
                     parts.push(json!({"@id": "documents/pl%61in.txt"}));
+                },
+            ),
+            (
+                "is not in Unicode NFC, the form corpack writes every path in",
+                |graph| {
+                    let catalogued = graph
+                        .iter_mut()
+                        .find(|e| e.get(PAYLOAD_PATH).is_some())
+                        .unwrap();
+                    catalogued[PAYLOAD_PATH] = json!("documents/cafe\u{301}.txt");
                 },
             ),
             ("the root dataset: \"./\" has no name", |graph| {

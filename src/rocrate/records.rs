@@ -191,6 +191,13 @@ impl Reader<'_> {
             .strip_prefix(DOCUMENTS_DIR.trim_start_matches("data/"))
             .and_then(|file| file.strip_prefix('/'))
             .ok_or_else(|| in_document(format!("{path:?} is not under documents/")))?;
+        // pack writes every path in NFC, and refuses two that NFC makes one:
+        // a path in another form could name the file of another record.
+        if crate::names::nfc(file) != file {
+            return Err(in_document(format!(
+                "file: {file:?} is not in Unicode NFC, the form corpack writes every path in"
+            )));
+        }
         Ok(Document {
             id: parsed(entity, "identifier").map_err(in_document)?,
             title: required(entity, "name").map_err(in_document)?.to_string(),
