@@ -221,13 +221,17 @@ impl Rules {
         stored: Option<usize>,
     ) -> Vec<RuleError> {
         self.document = Some(index);
+        // verify judges a record that links to one not come yet after those
+        // that follow it: the record that used a value first may come later.
+        let before = |first: usize| if first < index { "already" } else { "also" };
         if let Some(first) = self.ids.note(document.id.as_str(), index) {
             self.error(
                 "id",
                 format!(
-                    "duplicate id `{}`: document[{}] already uses it",
+                    "duplicate id `{}`: document[{}] {} uses it",
                     document.id,
-                    first + 1
+                    first + 1,
+                    before(first)
                 ),
             );
         }
@@ -239,8 +243,9 @@ impl Rules {
             self.error(
                 "file",
                 format!(
-                    "file {:?} is already the file of document[{}]",
+                    "file {:?} is {} the file of document[{}]",
                     document.file.as_str(),
+                    before(first),
                     first + 1
                 ),
             );

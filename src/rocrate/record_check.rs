@@ -663,8 +663,8 @@ mod tests {
                 person.as_object_mut().unwrap().remove("name");
             }),
             (
-                "data/documents/plain.txt): file: file \"plain.txt\" is already the file of \
-                 document[",
+                "document[3] (`plain`, data/documents/plain.txt): file: file \"plain.txt\" is \
+                 also the file of document[5]",
                 |graph| {
                     // Another `@id` for the same file, under another id.
                     let mut again = entity(graph, "documents/plain.txt").clone();
