@@ -499,6 +499,55 @@ fn date_parts(side: &str) -> Option<Vec<DatePart<'_>>> {
         .collect()
 }
 
+/// A date and time whose seconds are 60, with an offset from UTC.
+struct LeapSecond {
+    /// Whether it is 23:59:60 UTC, when leap seconds are inserted.
+    ends_a_utc_day: bool,
+    /// The offset as written (`Z`, `+01:00`).
+    zone: String,
+    /// The local time of 23:59 UTC at that offset, `HH:MM`.
+    local_end_of_day: String,
+    /// The text with :59 for :60.
+    second_before: String,
+}
+
+impl LeapSecond {
+    /// `text` as a leap second, if it is a date and time with seconds 60
+    /// and an offset (`Z`, `±HH:MM`): without one, the time is local and
+    /// only 23:59:60 is taken, as the `edtf` crate has it.
+    fn of(text: &str) -> Option<LeapSecond> {
+        let (day, time) = text.split_once('T')?;
+        let (clock, zone) = time.split_at(time.find(['Z', '+', '-'])?);
+        let clock_before = clock.strip_suffix(":60")?;
+        let two_digits = |digits: &str| {
+            (digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| digits.parse::<i32>().ok())
+                .flatten()
+        };
+        let (hour, minute) = clock_before.split_once(':')?;
+        let local = two_digits(hour)? * 60 + two_digits(minute)?;
+        let offset = match zone {
+            "Z" => 0,
+            _ => {
+                let (hours, minutes) = zone[1..].split_once(':')?;
+                let offset = two_digits(hours)? * 60 + two_digits(minutes)?;
+                if zone.starts_with('-') {
+                    -offset
+                } else {
+                    offset
+                }
+            }
+        };
+        let end_of_day = (23 * 60 + 59 + offset).rem_euclid(24 * 60);
+        Some(LeapSecond {
+            ends_a_utc_day: local == end_of_day,
+            zone: zone.to_string(),
+            local_end_of_day: format!("{:02}:{:02}", end_of_day / 60, end_of_day % 60),
+            second_before: format!("{day}T{clock_before}:59{zone}"),
+        })
+    }
+}
+
 /// Whether a date of `text`, or an end of its interval, is in the year
 /// `-0000`, which ISO 8601 does not write: zero has no sign.
 fn has_negative_year_zero(text: &str) -> bool {
@@ -512,8 +561,27 @@ impl FromStr for EdtfDate {
     type Err = String;
 
     fn from_str(text: &str) -> Result<EdtfDate, String> {
+        let leap = LeapSecond::of(text);
+        if let Some(leap) = leap.as_ref().filter(|leap| !leap.ends_a_utc_day) {
+            return Err(format!(
+                "invalid EDTF date {text:?}: a leap second (:60) is 23:59:60 UTC, which at the \
+                 offset {} is {}:60",
+                leap.zone, leap.local_end_of_day
+            ));
+        }
         let parsed = match Edtf::parse(text) {
             Ok(parsed) => parsed,
+            // The `edtf` crate takes a leap second at 23:59 local time
+            // only: one at another offset is read as the second before.
+            Err(edtf::ParseError::OutOfRange) if leap.is_some() => {
+                let second_before = leap.map(|leap| leap.second_before).unwrap_or_default();
+                let date: EdtfDate = (second_before.parse())
+                    .map_err(|error: String| error.replace(&second_before, text))?;
+                return Ok(EdtfDate {
+                    text: text.to_string(),
+                    parsed: date.parsed,
+                });
+            }
             Err(edtf::ParseError::OutOfRange) if is_level_2_grouping(text) => {
                 return Err(format!(
                     "invalid EDTF date {text:?}: sub-year groupings 25 to 41 (quarters, \
@@ -726,6 +794,38 @@ mod tests {
             let error = endless.parse::<EdtfDate>().unwrap_err();
             assert!(error.contains("no end known"), "{endless:?}: {error}");
         }
+    }
+
+    #[test]
+    fn a_leap_second_is_the_last_of_a_utc_day() {
+        for leap in [
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60+00:00",
+            "2016-12-31T22:59:60-01:00",
+            "2017-01-01T00:59:60+01:00",
+            "2017-01-01T05:29:60+05:30",
+            "2016-12-31T23:59:60",
+        ] {
+            let date = leap.parse::<EdtfDate>().unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(date.as_str(), leap);
+        }
+        for (not_leap, local) in [
+            ("2016-12-31T23:59:60+01:00", "00:59:60"),
+            ("2016-12-31T23:59:60-01:00", "22:59:60"),
+            ("1979-05-27T07:32:60Z", "23:59:60"),
+        ] {
+            let error = not_leap.parse::<EdtfDate>().unwrap_err();
+            assert!(
+                error.contains("a leap second (:60) is 23:59:60 UTC"),
+                "{error}"
+            );
+            assert!(error.ends_with(&format!(" is {local}")), "{error}");
+        }
+        // Whatever else is wrong is said of the text as written.
+        let error = "2016-12-31T22:59:60-01:00".replace("12-31", "12-32");
+        let error = error.parse::<EdtfDate>().unwrap_err();
+        assert!(error.contains("\"2016-12-32T22:59:60-01:00\""), "{error}");
+        assert!("2016-12-31T12:59:60".parse::<EdtfDate>().is_err());
     }
 
     #[test]

@@ -430,7 +430,16 @@ fn a_value_of_the_wrong_type_is_named_in_toml_terms() {
         message.ends_with("quotes, \"2026-11-25\" (a calendar date, without a time)"),
         "{message}"
     );
+    let (_, message) = dated("1979-05-27T07:32:60Z");
+    assert!(
+        message.ends_with(
+            "in quotes it would still be refused: invalid EDTF date \"1979-05-27T07:32:60Z\": a \
+             leap second (:60) is 23:59:60 UTC, which at the offset Z is 23:59:60"
+        ),
+        "{message}"
+    );
     let (_, message) = dated("12:00:00");
+    assert!(message.contains("the TOML time 12:00:00"), "{message}");
     assert!(
         message.contains("a time of day alone is no date"),
         "{message}"

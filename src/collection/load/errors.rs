@@ -227,7 +227,10 @@ pub(super) fn toml_error(
     } else if let Some(date) = at.filter(|at| at.parse::<toml::value::Datetime>().is_ok()) {
         message = message.replacen(
             "invalid type: map",
-            &format!("invalid type: the TOML date {date}"),
+            &format!(
+                "invalid type: the TOML {} {date}",
+                if date.contains('-') { "date" } else { "time" }
+            ),
             1,
         );
         if message.ends_with("expected a string") {
@@ -479,5 +482,10 @@ fn quoted_date_hint(date: &str, takes: Takes) -> String {
         ""
     };
     let zone = if zone == "-00:00" { "+00:00" } else { zone };
-    format!(": write it in quotes, \"{day}T{clock}{seconds}{zone}\"{fraction}")
+    let quoted = format!("{day}T{clock}{seconds}{zone}");
+    match quoted.parse::<crate::edtf::EdtfDate>() {
+        Ok(_) => format!(": write it in quotes, \"{quoted}\"{fraction}"),
+        // A leap second TOML takes at any minute, say.
+        Err(error) => format!(": in quotes it would still be refused: {error}"),
+    }
 }
