@@ -152,23 +152,30 @@ pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
             let error = io::Error::new(io::ErrorKind::NotADirectory, "not a directory");
             return Err(Error::io(dir, error));
         }
-        // Going through a directory takes search permission, which
-        // reading its list of names does not.
-        if let Err(error) = fs::symlink_metadata(dir.join(".")) {
-            let error = match error.kind() {
-                io::ErrorKind::PermissionDenied => io::Error::new(
-                    error.kind(),
-                    format!(
-                        "{error}: the directory cannot be searched (it lacks execute \
-                         permission for this user), so no file in it can be opened"
-                    ),
-                ),
-                _ => error,
-            };
-            return Err(Error::io(dir, error));
-        }
+        searchable(dir).at(dir)?;
     }
     Ok(())
+}
+
+/// Fails, saying why, if the directory `dir` cannot be searched: going
+/// through a directory takes search permission, which reading its list of
+/// names does not, and "Permission denied" alone does not say which is
+/// missing.
+pub fn searchable(dir: &Path) -> io::Result<()> {
+    fs::symlink_metadata(dir.join("."))
+        .map(drop)
+        .map_err(|error| {
+            if error.kind() != io::ErrorKind::PermissionDenied {
+                return error;
+            }
+            io::Error::new(
+                error.kind(),
+                format!(
+                    "{error}: the directory cannot be searched (it lacks execute permission for \
+                 this user), so no file in it can be opened"
+                ),
+            )
+        })
 }
 
 /// Looks for every document's file. A missing file is an error unless the

@@ -491,6 +491,18 @@ fn a_source_that_cannot_be_searched_is_one_error_naming_it() {
         }
         assert_eq!(bundle.exists(), !refused, "{mode:o}");
         let _ = fs::remove_file(&bundle);
+        // The collection directory itself, whose records cannot be opened.
+        fs::set_permissions(&source, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::set_permissions(&collection, fs::Permissions::from_mode(mode)).unwrap();
+        let output = corpack_unprivileged()
+            .arg("check")
+            .arg(&collection)
+            .output()
+            .unwrap();
+        fs::set_permissions(&collection, fs::Permissions::from_mode(0o755)).unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let searched = stderr.contains("cannot be searched");
+        assert_eq!(searched, refused, "{mode:o} collection: {stderr}");
     }
     fs::set_permissions(&source, fs::Permissions::from_mode(0o755)).unwrap();
 }

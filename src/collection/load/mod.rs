@@ -230,7 +230,14 @@ pub fn load(dir: &Path) -> Result<LoadedCollection> {
 /// finds every error; only an I/O error is an `Err`.
 pub fn load_partly(dir: &Path) -> Result<PartlyLoaded> {
     let file = dir.join(COLLECTION_FILE);
-    let reader = BufReader::with_capacity(1 << 20, File::open(&file).at(&file)?);
+    let opened = File::open(&file);
+    if opened
+        .as_ref()
+        .is_err_and(|error| error.kind() == std::io::ErrorKind::PermissionDenied)
+    {
+        super::locate::searchable(dir).at(dir)?;
+    }
+    let reader = BufReader::with_capacity(1 << 20, opened.at(&file)?);
     match read_split(reader, dir, &file)? {
         Some(read) => Ok(read),
         None => match utf8_text(std::fs::read(&file).at(&file)?, &file, 1) {
