@@ -513,8 +513,8 @@ struct LeapSecond {
 
 impl LeapSecond {
     /// `text` as a leap second, if it is a date and time with seconds 60
-    /// and an offset (`Z`, `±HH:MM`): without one, the time is local and
-    /// only 23:59:60 is taken, as the `edtf` crate has it.
+    /// and an offset (`Z`, `±HH:MM`, `±HH`): without one, the time is
+    /// local and only 23:59:60 is taken, as the `edtf` crate has it.
     fn of(text: &str) -> Option<LeapSecond> {
         let (day, time) = text.split_once('T')?;
         let (clock, zone) = time.split_at(time.find(['Z', '+', '-'])?);
@@ -529,7 +529,7 @@ impl LeapSecond {
         let offset = match zone {
             "Z" => 0,
             _ => {
-                let (hours, minutes) = zone[1..].split_once(':')?;
+                let (hours, minutes) = zone[1..].split_once(':').unwrap_or((&zone[1..], "00"));
                 let offset = two_digits(hours)? * 60 + two_digits(minutes)?;
                 if zone.starts_with('-') {
                     -offset
@@ -562,7 +562,10 @@ impl FromStr for EdtfDate {
 
     fn from_str(text: &str) -> Result<EdtfDate, String> {
         let leap = LeapSecond::of(text);
-        if let Some(leap) = leap.as_ref().filter(|leap| !leap.ends_a_utc_day) {
+        // Said only of what would be a date and time but for its second.
+        if let Some(leap) = (leap.as_ref())
+            .filter(|leap| !leap.ends_a_utc_day && leap.second_before.parse::<EdtfDate>().is_ok())
+        {
             return Err(format!(
                 "invalid EDTF date {text:?}: a leap second (:60) is 23:59:60 UTC, which at the \
                  offset {} is {}:60",
@@ -573,7 +576,9 @@ impl FromStr for EdtfDate {
             Ok(parsed) => parsed,
             // The `edtf` crate takes a leap second at 23:59 local time
             // only: one at another offset is read as the second before.
-            Err(edtf::ParseError::OutOfRange) if leap.is_some() => {
+            Err(edtf::ParseError::OutOfRange)
+                if leap.as_ref().is_some_and(|l| l.ends_a_utc_day) =>
+            {
                 let second_before = leap.map(|leap| leap.second_before).unwrap_or_default();
                 let date: EdtfDate = (second_before.parse())
                     .map_err(|error: String| error.replace(&second_before, text))?;
@@ -804,6 +809,7 @@ mod tests {
             "2016-12-31T22:59:60-01:00",
             "2017-01-01T00:59:60+01:00",
             "2017-01-01T05:29:60+05:30",
+            "2017-01-01T00:59:60+01",
             "2016-12-31T23:59:60",
         ] {
             let date = leap.parse::<EdtfDate>().unwrap_or_else(|e| panic!("{e}"));
@@ -813,6 +819,7 @@ mod tests {
             ("2016-12-31T23:59:60+01:00", "00:59:60"),
             ("2016-12-31T23:59:60-01:00", "22:59:60"),
             ("1979-05-27T07:32:60Z", "23:59:60"),
+            ("2016-12-31T23:59:60+01", "00:59:60"),
         ] {
             let error = not_leap.parse::<EdtfDate>().unwrap_err();
             assert!(
@@ -826,6 +833,17 @@ mod tests {
         let error = error.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains("\"2016-12-32T22:59:60-01:00\""), "{error}");
         assert!("2016-12-31T12:59:60".parse::<EdtfDate>().is_err());
+        // What is no date and time but for its second is not told of it.
+        for no_date in [
+            "2016/2016-12-31T23:59:60+01:00",
+            "T23:59:60+01:00",
+            "2016-13-45T23:59:60+01:00",
+            "2016-12-31T24:00:60Z",
+            "2016-12-31T23:59:60+99:99",
+        ] {
+            let error = no_date.parse::<EdtfDate>().unwrap_err();
+            assert!(!error.contains("leap second"), "{no_date:?}: {error}");
+        }
     }
 
     #[test]

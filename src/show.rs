@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::bundle::reader;
 use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
-use crate::collection::{self, COLLECTION_FILE, Document, Status};
+use crate::collection::{self, Document, Status};
 use crate::edtf::EdtfDate;
 use crate::error::{Error, Result};
 use crate::rocrate::{self, DocumentSummary, ReadError};
@@ -69,7 +69,7 @@ pub struct ShowReport {
 /// Lists the documents at `path` that pass `filter`: a collection
 /// directory (holding `collection.toml`), a bag directory or a bundle.
 pub fn show(path: &Path, filter: &ShowFilter) -> Result<ShowReport> {
-    let documents = if path.join(COLLECTION_FILE).is_file() {
+    let documents = if collection::is_collection(path)? {
         collection_documents(path)?
     } else {
         bundle_documents(path)?

@@ -157,25 +157,35 @@ pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Whether `path` is a collection directory, one holding
+/// `collection.toml`. A directory that cannot be searched is an error
+/// saying so: whether it holds the file cannot be told, and taken for a
+/// bag it would be said to lack `bagit.txt`.
+pub fn is_collection(path: &Path) -> Result<bool> {
+    if path.is_dir() {
+        searchable(path).at(path)?;
+    }
+    Ok(path.join(super::COLLECTION_FILE).is_file())
+}
+
 /// Fails, saying why, if the directory `dir` cannot be searched: going
 /// through a directory takes search permission, which reading its list of
 /// names does not, and "Permission denied" alone does not say which is
-/// missing.
+/// missing. Said only when `dir` itself is found, so that a directory
+/// above it that cannot be searched is not blamed on it.
 pub fn searchable(dir: &Path) -> io::Result<()> {
-    fs::symlink_metadata(dir.join("."))
-        .map(drop)
-        .map_err(|error| {
-            if error.kind() != io::ErrorKind::PermissionDenied {
-                return error;
-            }
-            io::Error::new(
-                error.kind(),
-                format!(
-                    "{error}: the directory cannot be searched (it lacks execute permission for \
-                 this user), so no file in it can be opened"
-                ),
-            )
-        })
+    fs::metadata(dir)?;
+    let Err(error) = fs::symlink_metadata(dir.join(".")) else {
+        return Ok(());
+    };
+    if error.kind() != io::ErrorKind::PermissionDenied {
+        return Err(error);
+    }
+    let why = format!(
+        "{error}: the directory cannot be searched (it lacks execute permission for this \
+         user), so no file in it can be opened"
+    );
+    Err(io::Error::new(error.kind(), why))
 }
 
 /// Looks for every document's file. A missing file is an error unless the

@@ -26,7 +26,9 @@ pub use self::load::{
     CollectionFile, LoadedCollection, LoadedRecords, PartlyLoaded, load, load_partly, parse,
     parse_both_ways,
 };
-pub use self::locate::{Found, Located, Location, locate, locate_all, require_dirs};
+pub use self::locate::{
+    Found, Located, Location, is_collection, locate, locate_all, require_dirs, searchable,
+};
 pub(crate) use self::locate::{Listings, disk_name, real_path_inside};
 pub use self::records::{Records, RecordsInOrder, ReorderedSpill};
 pub(crate) use self::references::NameOrTable;

@@ -17,9 +17,7 @@ use serde::Serialize;
 use strum::IntoEnumIterator;
 
 use super::verified::{self, Opened};
-use crate::collection::{
-    self, AuthorType, COLLECTION_FILE, Collection, DisputingWork, Document, Role,
-};
+use crate::collection::{self, AuthorType, Collection, DisputingWork, Document, Role};
 use crate::error::{IoContext, Result};
 use crate::finding::Finding;
 use crate::import::csv_format::{Column, OBJECTS_PREFIX, StructuredCell};
@@ -67,7 +65,7 @@ pub fn export_csv(
     refuse_to_replace(output, source)?;
     let target = AtomicFile::create(output, force)?;
     report.removed_stale = target.removed_stale().to_vec();
-    let collection = if source.join(COLLECTION_FILE).is_file() {
+    let collection = if collection::is_collection(source)? {
         collection::load(source)?.to_collection()?
     } else {
         match verified::open(source, progress)? {

@@ -491,20 +491,51 @@ fn a_source_that_cannot_be_searched_is_one_error_naming_it() {
         }
         assert_eq!(bundle.exists(), !refused, "{mode:o}");
         let _ = fs::remove_file(&bundle);
-        // The collection directory itself, whose records cannot be opened.
+        // The collection directory itself, whose records cannot be opened,
+        // nor told from a bag's files by the commands that take either.
         fs::set_permissions(&source, fs::Permissions::from_mode(0o755)).unwrap();
         fs::set_permissions(&collection, fs::Permissions::from_mode(mode)).unwrap();
-        let output = corpack_unprivileged()
-            .arg("check")
-            .arg(&collection)
-            .output()
-            .unwrap();
+        let csv = dir.join("records.csv");
+        let outputs: Vec<_> = [
+            vec!["check"],
+            vec!["show"],
+            vec!["export", "csv", "-o", csv.to_str().unwrap()],
+        ]
+        .into_iter()
+        .map(|args| {
+            let output = (corpack_unprivileged().args(&args).arg(&collection))
+                .output()
+                .unwrap();
+            (args, output)
+        })
+        .collect();
         fs::set_permissions(&collection, fs::Permissions::from_mode(0o755)).unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let searched = stderr.contains("cannot be searched");
-        assert_eq!(searched, refused, "{mode:o} collection: {stderr}");
+        for (args, output) in outputs {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let searched = stderr.contains("cannot be searched");
+            assert_eq!(searched, refused, "{mode:o} {args:?}: {stderr}");
+        }
+        let _ = fs::remove_file(&csv);
     }
     fs::set_permissions(&source, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_directory_above_the_one_named_is_not_blamed_on_it() {
+    let dir = Dir::new();
+    let collection = make_collection(&dir, &[("a", "a.txt", b"a\n")]);
+    // The collection directory can be searched; the one above it cannot.
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o000)).unwrap();
+    let output = corpack_unprivileged()
+        .arg("check")
+        .arg(&collection)
+        .output()
+        .unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert!(!stderr.contains("cannot be searched"), "{stderr}");
 }
 
 #[test]

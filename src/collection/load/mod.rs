@@ -235,7 +235,7 @@ pub fn load_partly(dir: &Path) -> Result<PartlyLoaded> {
         .as_ref()
         .is_err_and(|error| error.kind() == std::io::ErrorKind::PermissionDenied)
     {
-        super::locate::searchable(dir).at(dir)?;
+        super::searchable(dir).at(dir)?;
     }
     let reader = BufReader::with_capacity(1 << 20, opened.at(&file)?);
     match read_split(reader, dir, &file)? {
