@@ -562,9 +562,14 @@ impl FromStr for EdtfDate {
 
     fn from_str(text: &str) -> Result<EdtfDate, String> {
         let leap = LeapSecond::of(text);
-        // Said only of what would be a date and time but for its second.
-        if let Some(leap) = (leap.as_ref())
-            .filter(|leap| !leap.ends_a_utc_day && leap.second_before.parse::<EdtfDate>().is_ok())
+        // Said only of what would be a date and time but for its second
+        // (written in canonical form or not: that is said once it is one).
+        let reads = |text: &str| match text.parse::<EdtfDate>() {
+            Ok(_) => true,
+            Err(error) => error.contains("is not in canonical form"),
+        };
+        if let Some(leap) =
+            (leap.as_ref()).filter(|leap| !leap.ends_a_utc_day && reads(&leap.second_before))
         {
             return Err(format!(
                 "invalid EDTF date {text:?}: a leap second (:60) is 23:59:60 UTC, which at the \
@@ -820,6 +825,7 @@ mod tests {
             ("2016-12-31T23:59:60-01:00", "22:59:60"),
             ("1979-05-27T07:32:60Z", "23:59:60"),
             ("2016-12-31T23:59:60+01", "00:59:60"),
+            ("2016-12-31T12:59:60-00:00", "23:59:60"),
         ] {
             let error = not_leap.parse::<EdtfDate>().unwrap_err();
             assert!(

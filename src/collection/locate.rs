@@ -147,7 +147,14 @@ impl Located {
 /// are found by their names.
 pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
     for dir in dirs {
-        let metadata = fs::metadata(dir).at(dir)?;
+        let metadata = fs::metadata(dir).or_else(|error| {
+            // Denied, perhaps by the directory itself, which would say so.
+            if error.kind() == io::ErrorKind::PermissionDenied {
+                searchable(dir)?;
+            }
+            Err(error)
+        });
+        let metadata = metadata.at(dir)?;
         if !metadata.is_dir() {
             let error = io::Error::new(io::ErrorKind::NotADirectory, "not a directory");
             return Err(Error::io(dir, error));
@@ -157,12 +164,30 @@ pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// `path` with each `..` taking away the name before it, as the shell's
+/// `cd` has it: to name a directory from the root when the working
+/// directory, under it, cannot be searched.
+fn without_dot_dot(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Whether `path` is a collection directory, one holding
 /// `collection.toml`. A directory that cannot be searched is an error
 /// saying so: whether it holds the file cannot be told, and taken for a
 /// bag it would be said to lack `bagit.txt`.
 pub fn is_collection(path: &Path) -> Result<bool> {
-    if path.is_dir() {
+    let denied = |error: &io::Error| error.kind() == io::ErrorKind::PermissionDenied;
+    if fs::metadata(path).map_or_else(|error| denied(&error), |found| found.is_dir()) {
         searchable(path).at(path)?;
     }
     Ok(path.join(super::COLLECTION_FILE).is_file())
@@ -174,7 +199,19 @@ pub fn is_collection(path: &Path) -> Result<bool> {
 /// missing. Said only when `dir` itself is found, so that a directory
 /// above it that cannot be searched is not blamed on it.
 pub fn searchable(dir: &Path) -> io::Result<()> {
-    fs::metadata(dir)?;
+    // A relative path is found from the working directory, which may be
+    // the directory itself (`.`, `../col`) or under one that cannot be
+    // searched: it is then looked at from the root, as the working
+    // directory's own path names it.
+    let mut absolute = None;
+    if let Err(error) = fs::metadata(dir) {
+        let from_root = std::env::current_dir().map(|cwd| without_dot_dot(&cwd.join(dir)));
+        match from_root {
+            Ok(path) if fs::metadata(&path).is_ok() => absolute = Some(path),
+            _ => return Err(error),
+        }
+    }
+    let dir = absolute.as_deref().unwrap_or(dir);
     let Err(error) = fs::symlink_metadata(dir.join(".")) else {
         return Ok(());
     };

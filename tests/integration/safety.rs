@@ -496,14 +496,25 @@ fn a_source_that_cannot_be_searched_is_one_error_naming_it() {
         fs::set_permissions(&source, fs::Permissions::from_mode(0o755)).unwrap();
         fs::set_permissions(&collection, fs::Permissions::from_mode(mode)).unwrap();
         let csv = dir.join("records.csv");
+        let collection_path = collection.to_str().unwrap();
+        // Named from the root, and from within itself, the working
+        // directory, which then cannot be searched either.
         let outputs: Vec<_> = [
-            vec!["check"],
-            vec!["show"],
-            vec!["export", "csv", "-o", csv.to_str().unwrap()],
+            vec!["check", collection_path],
+            vec!["show", collection_path],
+            vec![
+                "export",
+                "csv",
+                "-o",
+                csv.to_str().unwrap(),
+                collection_path,
+            ],
+            vec!["check", "."],
+            vec!["show", "../c"],
         ]
         .into_iter()
         .map(|args| {
-            let output = (corpack_unprivileged().args(&args).arg(&collection))
+            let output = (corpack_unprivileged().args(&args).current_dir(&collection))
                 .output()
                 .unwrap();
             (args, output)
