@@ -147,21 +147,28 @@ impl Located {
 /// are found by their names.
 pub fn require_dirs(dirs: &[PathBuf]) -> Result<()> {
     for dir in dirs {
-        let metadata = fs::metadata(dir).or_else(|error| {
-            // Denied, perhaps by the directory itself, which would say so.
-            if error.kind() == io::ErrorKind::PermissionDenied {
-                searchable(dir)?;
-            }
-            Err(error)
-        });
-        let metadata = metadata.at(dir)?;
-        if !metadata.is_dir() {
+        if !metadata_saying_why(dir).at(dir)?.is_dir() {
             let error = io::Error::new(io::ErrorKind::NotADirectory, "not a directory");
             return Err(Error::io(dir, error));
         }
-        searchable(dir).at(dir)?;
     }
     Ok(())
+}
+
+/// The metadata of `path`, or why it cannot be had; a directory must be
+/// one that can be searched ([`searchable`] says why not), whether it is
+/// what refuses its own metadata (named from within itself) or not.
+pub fn metadata_saying_why(path: &Path) -> io::Result<fs::Metadata> {
+    let metadata = fs::metadata(path).or_else(|error| {
+        if error.kind() == io::ErrorKind::PermissionDenied {
+            searchable(path)?;
+        }
+        Err(error)
+    })?;
+    if metadata.is_dir() {
+        searchable(path)?;
+    }
+    Ok(metadata)
 }
 
 /// `path` with each `..` taking away the name before it, as the shell's
@@ -186,11 +193,14 @@ fn without_dot_dot(path: &Path) -> PathBuf {
 /// saying so: whether it holds the file cannot be told, and taken for a
 /// bag it would be said to lack `bagit.txt`.
 pub fn is_collection(path: &Path) -> Result<bool> {
-    let denied = |error: &io::Error| error.kind() == io::ErrorKind::PermissionDenied;
-    if fs::metadata(path).map_or_else(|error| denied(&error), |found| found.is_dir()) {
-        searchable(path).at(path)?;
+    match metadata_saying_why(path) {
+        Ok(metadata) => Ok(metadata.is_dir() && path.join(super::COLLECTION_FILE).is_file()),
+        Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
+            Err(Error::io(path, error))
+        }
+        // Missing: as a bundle, it is said to be.
+        Err(_) => Ok(false),
     }
-    Ok(path.join(super::COLLECTION_FILE).is_file())
 }
 
 /// Fails, saying why, if the directory `dir` cannot be searched: going

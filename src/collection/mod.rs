@@ -27,7 +27,8 @@ pub use self::load::{
     parse_both_ways,
 };
 pub use self::locate::{
-    Found, Located, Location, is_collection, locate, locate_all, require_dirs, searchable,
+    Found, Located, Location, is_collection, locate, locate_all, metadata_saying_why, require_dirs,
+    searchable,
 };
 pub(crate) use self::locate::{Listings, disk_name, real_path_inside};
 pub use self::records::{Records, RecordsInOrder, ReorderedSpill};

@@ -511,6 +511,8 @@ fn a_source_that_cannot_be_searched_is_one_error_naming_it() {
             ],
             vec!["check", "."],
             vec!["show", "../c"],
+            // Taken for a bag, which cannot be searched either.
+            vec!["verify", "."],
         ]
         .into_iter()
         .map(|args| {

@@ -170,7 +170,7 @@ pub fn parse_with<T>(
 /// Opens the bag at `path`: a directory, or a zip holding the bag at its
 /// root or in a single top-level directory.
 pub fn open(path: &Path) -> Result<Box<dyn BagStore>> {
-    let metadata = path.metadata().at(path)?;
+    let metadata = crate::collection::metadata_saying_why(path).at(path)?;
     if metadata.is_dir() {
         Ok(Box::new(DirectoryBag::open(path)?))
     } else if metadata.is_file() {
