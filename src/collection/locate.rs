@@ -166,7 +166,8 @@ pub fn metadata_saying_why(path: &Path) -> io::Result<fs::Metadata> {
         Err(error)
     })?;
     if metadata.is_dir() {
-        searchable(path)?;
+        // Found as named: no need to look for it from the root.
+        can_search(path)?;
     }
     Ok(metadata)
 }
@@ -213,15 +214,17 @@ pub fn searchable(dir: &Path) -> io::Result<()> {
     // the directory itself (`.`, `../col`) or under one that cannot be
     // searched: it is then looked at from the root, as the working
     // directory's own path names it.
-    let mut absolute = None;
-    if let Err(error) = fs::metadata(dir) {
-        let from_root = std::env::current_dir().map(|cwd| without_dot_dot(&cwd.join(dir)));
-        match from_root {
-            Ok(path) if fs::metadata(&path).is_ok() => absolute = Some(path),
-            _ => return Err(error),
-        }
+    let Err(error) = fs::metadata(dir) else {
+        return can_search(dir);
+    };
+    match std::env::current_dir().map(|cwd| without_dot_dot(&cwd.join(dir))) {
+        Ok(from_root) if fs::metadata(&from_root).is_ok() => can_search(&from_root),
+        _ => Err(error),
     }
-    let dir = absolute.as_deref().unwrap_or(dir);
+}
+
+/// Fails, saying why, if `dir`, a directory found, cannot be searched.
+fn can_search(dir: &Path) -> io::Result<()> {
     let Err(error) = fs::symlink_metadata(dir.join(".")) else {
         return Ok(());
     };
