@@ -809,15 +809,7 @@ pub fn rocrate_records(bytes: &[u8]) {
     let corpack_crate =
         rocrate::read_files(bytes, |file| file).is_ok_and(|read| read.corpack_terms);
     let holds = |file: &str| file.len().is_multiple_of(2);
-    // An index of its own for each file held, as a bag's stored files have.
-    let indices = std::cell::RefCell::new(std::collections::HashMap::new());
-    let stored = |file: &str| {
-        holds(file).then(|| {
-            let mut indices = indices.borrow_mut();
-            let next = indices.len();
-            *indices.entry(file.to_string()).or_insert(next)
-        })
-    };
+    let stored = stored_where(holds);
     let judged = (corpack_crate
         .then(|| rocrate::record_links(bytes).ok())
         .flatten())
@@ -873,6 +865,20 @@ pub fn rocrate_records(bytes: &[u8]) {
         }
     }
     assert_eq!(again, expected, "written as {json}");
+}
+
+/// Where each file `holds` holds is among a bag's stored files, as
+/// [`crate::rocrate::Wanted::stored`] asks: an index of its own for each,
+/// as a bag gives it.
+pub(crate) fn stored_where(holds: impl Fn(&str) -> bool) -> impl Fn(&str) -> Option<usize> {
+    let indices = std::cell::RefCell::new(std::collections::HashMap::new());
+    move |file| {
+        holds(file).then(|| {
+            let mut indices = indices.borrow_mut();
+            let next = indices.len();
+            *indices.entry(file.to_string()).or_insert(next)
+        })
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

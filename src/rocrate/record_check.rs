@@ -506,6 +506,7 @@ mod tests {
 
     use super::*;
     use crate::collection::testutil;
+    use crate::fuzzing::stored_where;
     use crate::rocrate::metadata_json;
     use crate::rocrate::terms::IS_DISPUTED_BY;
     use crate::rocrate::testutil::sample;
@@ -527,19 +528,6 @@ mod tests {
         Wanted {
             stored: Some(stored),
             records,
-        }
-    }
-
-    /// Where each file `holds` holds is among a bag's stored files: an
-    /// index of its own, as a bag gives it.
-    fn stored_where(holds: impl Fn(&str) -> bool) -> impl Fn(&str) -> Option<usize> {
-        let indices = std::cell::RefCell::new(HashMap::new());
-        move |file| {
-            holds(file).then(|| {
-                let mut indices = indices.borrow_mut();
-                let next = indices.len();
-                *indices.entry(file.to_string()).or_insert(next)
-            })
         }
     }
 
