@@ -25,6 +25,7 @@ mod elements;
 mod graph;
 mod id_list;
 mod ids;
+mod kept_texts;
 mod metadata;
 mod pretty;
 mod preview;

@@ -18,14 +18,15 @@
 //! have seen it, unless an export keeps it; the rules keep each record's
 //! id and file. A document that another entity links to (one disputing
 //! another) is kept too, and a document that links to one that has not
-//! come yet waits, as compact JSON, until the end. All that is kept
-//! counts towards [`MAX_KEPT_BYTES`], past which the records are not
-//! judged; but for the records an export asks for, which it holds all,
-//! as reading them whole does.
+//! come yet waits, as compact JSON, until the end. All that is kept (past
+//! its first 8 MiB in a temporary file, [`super::kept_texts`]) counts
+//! towards [`MAX_KEPT_BYTES`], past which the records are not judged; but
+//! for the records an export asks for, which it holds all, as reading
+//! them whole does.
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
+use std::io::{self, Read};
 
 use serde_json::Value;
 
@@ -33,6 +34,7 @@ use super::elements::{self, Part};
 use super::graph::{has_type, ids, text};
 use super::id_list::{IdIndex, IdList};
 use super::ids::file_path;
+use super::kept_texts::{KeptById, KeptText};
 use super::records::{Entities, Entity, Reader, follows};
 use super::stream;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
@@ -42,7 +44,7 @@ use crate::collection::{CollectionInfo, Document};
 /// What records are read from, and which entities are documents.
 pub struct RecordLinks {
     /// Every entity but documents, as compact JSON by `@id`.
-    kept: HashMap<Box<str>, Box<str>>,
+    kept: KeptById,
     /// The documents some entity links to: kept as they come.
     wanted: HashSet<Box<str>>,
     root: Entity,
@@ -57,17 +59,26 @@ pub struct RecordLinks {
 
 /// The entities a record is read from: those kept, and the documents
 /// linked to that have come so far. `missed` says whether an entity was
-/// asked for and not there.
+/// asked for and not there; `failed`, why one kept could not be read
+/// back.
 struct Linked<'c> {
-    kept: &'c HashMap<Box<str>, Box<str>>,
-    documents: &'c HashMap<Box<str>, Box<str>>,
+    kept: &'c KeptById,
+    documents: &'c KeptById,
     missed: Cell<bool>,
+    failed: Cell<Option<io::Error>>,
 }
 
 impl Entities for Linked<'_> {
     fn entity(&self, id: &str) -> Option<Entity> {
-        let json = self.kept.get(id).or(self.documents.get(id));
-        let entity = json.and_then(|json| serde_json::from_str(json).ok());
+        let json = match self.kept.get(id) {
+            Ok(None) => self.documents.get(id),
+            kept => kept,
+        };
+        let json = json.unwrap_or_else(|error| {
+            self.failed.set(Some(error));
+            None
+        });
+        let entity = json.and_then(|json| serde_json::from_str(&json).ok());
         self.missed.set(self.missed.get() || entity.is_none());
         entity
     }
@@ -104,15 +115,26 @@ pub enum NotJudged {
     /// compact JSON: the entities but documents, the documents others
     /// link to, and those waiting for a document that comes later.
     TooLarge,
+    /// The temporary file that holds what records are read from failed.
+    TempFile(String),
 }
 
-/// The most text of entities the first pass keeps, which verify holds
-/// beside the hashing: the benchmark's rich-records, each document with
+impl NotJudged {
+    fn temp_file(error: &io::Error) -> NotJudged {
+        NotJudged::TempFile(format!(
+            "the temporary file that holds what they are read from failed: {error}"
+        ))
+    }
+}
+
+/// The most text of entities the passes keep, past the first 8 MiB in a
+/// temporary file: the benchmark's rich-records, each document with
 /// people, places, an event and a dispute, has about 1 KB of them a
-/// document, so this is about 32,000 such documents; *many-small*, a
-/// person and a licence for many documents, has a few KB in all.
+/// document, so this is about a million such documents; *many-small*, a
+/// person and a licence for many documents, has a few KB in all. It bounds
+/// what a crate that inflates to gigabytes of entities writes to disk.
 #[cfg(not(test))]
-pub const MAX_KEPT_BYTES: usize = 32 << 20;
+pub const MAX_KEPT_BYTES: usize = 1 << 30;
 /// In tests, small enough to reach with a few entities.
 #[cfg(test)]
 pub const MAX_KEPT_BYTES: usize = 64 << 10;
@@ -125,6 +147,9 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         Part::GraphBegins => gathering = Gathering::default(),
     })
     .map_err(|_| NotJudged::Unreadable)?;
+    if let Some(error) = &gathering.failed {
+        return Err(NotJudged::temp_file(error));
+    }
     if gathering.too_large() {
         return Err(NotJudged::TooLarge);
     }
@@ -137,8 +162,11 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         ..
     } = gathering;
     let root_id = root.ok_or(NotJudged::Unreadable)?;
-    let root: Entity = (kept.get(root_id.as_str()))
-        .and_then(|json| serde_json::from_str(json).ok())
+    let root = kept
+        .get(root_id.as_str())
+        .map_err(|error| NotJudged::temp_file(&error))?;
+    let root: Entity = root
+        .and_then(|json| serde_json::from_str(&json).ok())
         .ok_or(NotJudged::Unreadable)?;
     let (has_part, mentions) = lists.remove(root_id.as_str()).unwrap_or_default();
     linked.retain(|id| !kept.contains_key(id));
@@ -155,7 +183,7 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
 #[derive(Default)]
 struct Gathering {
     /// See [`is_kept`].
-    kept: HashMap<Box<str>, Box<str>>,
+    kept: KeptById,
     /// What entities link to by the properties a reader follows.
     linked: HashSet<Box<str>>,
     /// The `hasPart` and `mentions` of entities that have them.
@@ -164,11 +192,13 @@ struct Gathering {
     root: Option<String>,
     /// The text of `kept`; past [`MAX_KEPT_BYTES`], nothing more is kept.
     kept_bytes: usize,
+    /// Why `kept` could not keep an entity; nothing more is kept.
+    failed: Option<io::Error>,
 }
 
 impl Gathering {
     fn too_large(&self) -> bool {
-        self.kept_bytes > MAX_KEPT_BYTES
+        self.kept_bytes > MAX_KEPT_BYTES || self.failed.is_some()
     }
 
     fn element(&mut self, bytes: &[u8]) {
@@ -199,10 +229,12 @@ impl Gathering {
         if is_kept(&properties) {
             let json = Value::Object(properties).to_string();
             self.kept_bytes += json.len();
-            self.kept.insert(id, json.into());
+            if let Err(error) = self.kept.insert(id, json) {
+                self.failed = Some(error);
+            }
         }
         if self.too_large() {
-            self.kept = HashMap::new();
+            self.kept = KeptById::default();
             self.linked = HashSet::new();
             self.lists = HashMap::new();
         }
@@ -261,17 +293,25 @@ pub fn judge_records(
     if walked.is_err() {
         return Err(NotJudged::Unreadable);
     }
-    if checking.too_large() {
-        return Err(NotJudged::TooLarge);
-    }
-    for (index, path, json) in std::mem::take(&mut checking.waiting) {
-        if let Ok(entity) = serde_json::from_str(&json) {
-            checking.judge(index, path, &entity, true);
+    checking.stopped()?;
+    for (index, path, kept) in std::mem::take(&mut checking.waiting) {
+        let json = checking.documents.text(&kept).map(|json| json.into_owned());
+        match json {
+            Ok(json) => {
+                if let Ok(entity) = serde_json::from_str(&json) {
+                    checking.judge(index, path, &entity, true);
+                }
+            }
+            Err(error) => checking.failed = Some(error),
         }
     }
     // The root may link to a document, as anything may: it is read last.
     let linked = checking.linked();
     let info = (Reader { graph: &linked }).info(&links.root);
+    if let Some(error) = linked.failed.take() {
+        checking.failed = Some(error);
+    }
+    checking.stopped()?;
     let mut collection = match &info {
         Ok(info) => Rules::default()
             .collection(info)
@@ -341,11 +381,12 @@ struct Checking<'l> {
     /// For each position of the root's `hasPart`, then of its `mentions`:
     /// whether the graph has the entity.
     listed: Vec<bool>,
-    /// The documents some entity links to, as compact JSON by `@id`.
-    documents: HashMap<Box<str>, Box<str>>,
+    /// The documents some entity links to, as compact JSON by `@id`, and
+    /// the text of those `waiting`.
+    documents: KeptById,
     /// Documents that link to one that has not come yet: index, path and
     /// compact JSON.
-    waiting: Vec<(usize, Result<String, String>, String)>,
+    waiting: Vec<(usize, Result<String, String>, KeptText)>,
     rules: Rules,
     /// By the index of the document.
     found: Vec<(usize, Found)>,
@@ -358,6 +399,8 @@ struct Checking<'l> {
     /// The text kept: the first pass's, `documents` and `waiting`; past
     /// [`MAX_KEPT_BYTES`], no more is judged.
     kept_bytes: usize,
+    /// Why a text could not be kept or read back; no more is judged.
+    failed: Option<io::Error>,
 }
 
 impl<'l> Checking<'l> {
@@ -366,7 +409,7 @@ impl<'l> Checking<'l> {
             links,
             wanted,
             listed: vec![false; links.held.len() + links.catalogued.len()],
-            documents: HashMap::new(),
+            documents: KeptById::default(),
             waiting: Vec::new(),
             rules: Rules::default(),
             found: Vec::new(),
@@ -374,11 +417,23 @@ impl<'l> Checking<'l> {
             held: 0,
             records: Vec::new(),
             kept_bytes: links.kept_bytes,
+            failed: None,
         }
     }
 
     fn too_large(&self) -> bool {
-        self.kept_bytes > MAX_KEPT_BYTES
+        self.kept_bytes > MAX_KEPT_BYTES || self.failed.is_some()
+    }
+
+    /// Why no more is judged, if something stopped it.
+    fn stopped(&mut self) -> Result<(), NotJudged> {
+        if let Some(error) = self.failed.take() {
+            return Err(NotJudged::temp_file(&error));
+        }
+        if self.too_large() {
+            return Err(NotJudged::TooLarge);
+        }
+        Ok(())
     }
 
     /// Counts `json`, about to be kept, towards [`MAX_KEPT_BYTES`]; past
@@ -386,7 +441,7 @@ impl<'l> Checking<'l> {
     fn keeps(&mut self, json: &str) -> bool {
         self.kept_bytes += json.len();
         if self.too_large() {
-            self.documents = HashMap::new();
+            self.documents = KeptById::default();
             self.waiting = Vec::new();
         }
         !self.too_large()
@@ -418,6 +473,7 @@ impl<'l> Checking<'l> {
             kept: &self.links.kept,
             documents: &self.documents,
             missed: Cell::new(false),
+            failed: Cell::new(None),
         }
     }
 
@@ -428,11 +484,18 @@ impl<'l> Checking<'l> {
         let reader = Reader { graph: &linked };
         let read = (path.clone()).and_then(|path| Ok((reader.document(entity, &path)?, path)));
         let missed = linked.missed.get();
+        if let Some(error) = linked.failed.take() {
+            self.failed = Some(error);
+            return;
+        }
         match read {
             Err(_) if missed && !last => {
                 let json = Value::Object(entity.clone()).to_string();
                 if self.keeps(&json) {
-                    self.waiting.push((index, path, json));
+                    match self.documents.keep(json) {
+                        Ok(kept) => self.waiting.push((index, path, kept)),
+                        Err(error) => self.failed = Some(error),
+                    }
                 }
             }
             Ok((document, path)) => {
@@ -486,7 +549,10 @@ impl<'l> Checking<'l> {
             if !self.keeps(&json) {
                 return;
             }
-            self.documents.insert(id, json.into());
+            if let Err(error) = self.documents.insert(id, json) {
+                self.failed = Some(error);
+                return;
+            }
         }
         for path in paths {
             if self.too_large() {
@@ -740,11 +806,34 @@ mod tests {
                 wanted(&stored_where(|_| true), false),
             )
         };
-        assert!(judge(waiting(10)).is_ok());
+        // Past the tests' 1 KiB kept in memory: most wait in the file.
+        let judged = judge(waiting(10)).unwrap();
+        assert_eq!(judged.broken, Vec::<String>::new());
+        let copies = judge(waiting(0)).unwrap().documents;
+        assert_eq!(judged.documents, copies + 10);
         assert_eq!(
             judge(waiting(MAX_KEPT_BYTES / 1000)).err(),
             Some(NotJudged::TooLarge)
         );
+    }
+
+    #[test]
+    fn entities_kept_in_the_temporary_file_give_the_records_read_whole() {
+        let json = edited(|graph| {
+            for entity in graph.iter_mut() {
+                if !is_document(entity.as_object().unwrap()) {
+                    entity["disambiguatingDescription"] = json!("x".repeat(1000));
+                }
+            }
+        });
+        let collection = crate::rocrate::read_collection(&json).unwrap();
+        let links = record_links(json.as_bytes()).unwrap();
+        assert!(links.kept.on_disk());
+        let stored = stored_where(|_| true);
+        let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();
+        assert_eq!(judged.info.as_ref(), Some(&collection.info));
+        assert_eq!(judged.records, collection.documents);
+        assert!((judged.records.iter()).any(|document| !document.provenance.authors.is_empty()));
     }
 
     #[test]

@@ -42,7 +42,8 @@ pub fn check(store: &dyn BagStore, kept: RecordsKept) -> (Vec<Finding>, Option<J
             });
             (judged.broken.into_iter().map(error).collect(), records)
         }
-        Err(NotJudged::TooLarge) => (vec![not_judged()], None),
+        Err(NotJudged::TooLarge) => (vec![not_judged(&too_large())], None),
+        Err(NotJudged::TempFile(why)) => (vec![not_judged(&why)], None),
         Err(NotJudged::Unreadable) => (Vec::new(), None),
     }
 }
@@ -55,16 +56,19 @@ fn judge<T>(
     reader::parse_with(store, ROCRATE_METADATA, pass).unwrap_or(Err(NotJudged::Unreadable))
 }
 
-/// The warning that the records are not judged, to bound the memory.
-fn not_judged() -> Finding {
+/// The warning that the records are not judged, and why.
+fn not_judged(why: &str) -> Finding {
     Finding::warning(
         Code::RocrateInvalid,
         ROCRATE_METADATA,
-        format!(
-            "the records are not judged: what they are read from (the crate's entities other \
-             than documents, and documents linked to) takes more than {} MiB, more than verify \
-             keeps",
-            rocrate::MAX_KEPT_BYTES >> 20
-        ),
+        format!("the records are not judged: {why}"),
+    )
+}
+
+fn too_large() -> String {
+    format!(
+        "what they are read from (the crate's entities other than documents, and documents \
+         linked to) takes more than {} MiB, more than verify keeps",
+        rocrate::MAX_KEPT_BYTES >> 20
     )
 }
