@@ -1,8 +1,11 @@
 //! SIGINT and SIGTERM: corpack removes the temporary outputs it is writing,
 //! then exits with the status a shell gives a command the signal ended
 //! (128 + its number: 130, 143), once a report being written to stdout is
-//! whole, or two seconds have passed. A second signal, while the first is
-//! handled, ends it at once.
+//! whole, or two seconds have passed. A second signal, once the temporary
+//! outputs are removed or [`SECOND_SIGNAL_AFTER`] has passed, ends it at
+//! once; one sooner is the first again: `timeout` sends its signal to
+//! corpack and then to its whole process group, two signals a few
+//! microseconds apart, and the second must not cut the removal short.
 //!
 //! The signal handlers only write to a pipe (signal-hook's `Signals`) and
 //! set a flag; the removal runs on a thread of its own. A signal ignored
@@ -25,6 +28,11 @@ const REPORT_WAIT: Duration = Duration::from_secs(2);
 
 /// Whether a signal is being handled: the run ends with its status.
 static SIGNALLED: AtomicBool = AtomicBool::new(false);
+
+/// How long after the first signal a second one, while the temporary
+/// outputs are still being removed, ends the run at once: someone pressing
+/// Ctrl-C again because the first seems to hang.
+const SECOND_SIGNAL_AFTER: Duration = Duration::from_secs(1);
 
 /// Runs `write`, the writing of a report, which a signal lets finish; if
 /// one came meanwhile, the run then ends as it says, not as if none had.
@@ -69,12 +77,10 @@ pub fn remove_temporaries_on_signals() -> io::Result<()> {
     if watched.is_empty() {
         return Ok(());
     }
-    let signalled = Arc::new(AtomicBool::new(false));
+    // Set once a second signal is to end the run at once.
+    let armed = Arc::new(AtomicBool::new(false));
     for &signal in &watched {
-        // The shutdown first, so that it is armed by the first signal and
-        // fires on the second.
-        flag::register_conditional_shutdown(signal, 128 + signal, Arc::clone(&signalled))?;
-        flag::register(signal, Arc::clone(&signalled))?;
+        flag::register_conditional_shutdown(signal, 128 + signal, Arc::clone(&armed))?;
     }
     let mut signals = Signals::new(&watched)?;
     std::thread::Builder::new()
@@ -82,8 +88,14 @@ pub fn remove_temporaries_on_signals() -> io::Result<()> {
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 SIGNALLED.store(true, Ordering::SeqCst);
+                let arm = Arc::clone(&armed);
+                let _timer = std::thread::Builder::new().spawn(move || {
+                    std::thread::sleep(SECOND_SIGNAL_AFTER);
+                    arm.store(true, Ordering::SeqCst);
+                });
                 // Held until the end: the other threads make no more.
                 let _removed = corpack::output::remove_temporaries();
+                armed.store(true, Ordering::SeqCst);
                 wait_for_report();
                 std::process::exit(128 + signal);
             }
