@@ -218,7 +218,8 @@ pub struct VerifyArgs {
     /// A bundle (.zip), a bag directory or an OCFL object directory.
     pub bag: PathBuf,
     /// Check only completeness and Payload-Oxum, not checksums (for an
-    /// OCFL object: everything but the digests).
+    /// OCFL object: everything but the digests): a bag without error is
+    /// then "complete", not "valid".
     #[arg(long, conflicts_with = "against")]
     pub fast: bool,
     /// Also check the bag against a BagIt profile (JSON, BagIt Profiles

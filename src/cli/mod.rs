@@ -24,7 +24,7 @@ use corpack::finding::{Severity, escape_controls};
 use corpack::pack::PackOptions;
 use corpack::profile::Profile;
 use corpack::show::ShowFilter;
-use corpack::verify::VerifyOptions;
+use corpack::verify::{Verdict, VerifyOptions};
 
 /// How a command ended, when it did not fail.
 pub enum Outcome {
@@ -138,11 +138,11 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
         for finding in &report.findings {
             text.push_str(&format!("{finding}\n"));
         }
-        let verdict = if report.valid { "valid" } else { "invalid" };
+        let verdict = report.verdict.word();
         let checked = if args.fast && report.ocfl_version.is_some() {
             "structure only, no digests".to_string()
         } else if args.fast {
-            "completeness and Payload-Oxum only".to_string()
+            "completeness and Payload-Oxum only, no checksum verified".to_string()
         } else {
             format!(
                 "{}, {} checked",
@@ -163,7 +163,8 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
         ));
         print_text(&text)?;
     }
-    Ok(Outcome::from_valid(report.valid))
+    // A fast check that finds the bag complete succeeds.
+    Ok(Outcome::from_valid(report.verdict != Verdict::Invalid))
 }
 
 fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {

@@ -142,8 +142,9 @@ fn opened_reading(
             }
             Err(findings) => {
                 let mut report = report;
-                report.valid = false;
+                report.errors += crate::verify::findings::Counts::of(&findings).errors;
                 report.findings.extend(findings);
+                report.set_verdict();
                 return Ok(Opened::Refused(report));
             }
         },

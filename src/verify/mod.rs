@@ -46,6 +46,41 @@ pub struct VerifyOptions {
     pub fast: bool,
 }
 
+/// What the findings show of a bag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No error, and every checksum verified.
+    Valid,
+    /// No error found by a fast check, which verifies no checksum: the
+    /// bag is complete, but not shown valid, which RFC 8493 §2.2.2 allows
+    /// only once the checksums are verified.
+    Complete,
+    /// Some error.
+    Invalid,
+}
+
+impl Verdict {
+    /// The verdict of a check that found `errors` errors, and verified the
+    /// checksums unless `fast`.
+    pub fn of(errors: u64, fast: bool) -> Verdict {
+        match (errors, fast) {
+            (0, false) => Verdict::Valid,
+            (0, true) => Verdict::Complete,
+            _ => Verdict::Invalid,
+        }
+    }
+
+    /// The word for it: `valid`, `complete` or `invalid`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Complete => "complete",
+            Verdict::Invalid => "invalid",
+        }
+    }
+}
+
 /// The verdict on one bag.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Report {
@@ -58,8 +93,14 @@ pub struct Report {
     /// declares (`1.1`), or `unknown`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ocfl_version: Option<String>,
-    /// Whether there is no error finding.
+    /// Whether the verdict is `valid`: no error finding, every checksum
+    /// verified (never with `--fast`).
     pub valid: bool,
+    /// `valid`; `complete` when `--fast` found no error; `invalid`.
+    pub verdict: Verdict,
+    /// Whether the checksums were left unverified (`--fast`).
+    #[serde(skip)]
+    pub fast: bool,
     /// Files whose checksums were computed.
     pub files_checked: u64,
     /// Bytes read to compute them.
@@ -80,8 +121,14 @@ impl Report {
         let counts = Counts::of(&more);
         self.errors += counts.errors;
         self.warnings += counts.warnings;
-        self.valid = self.errors == 0;
+        self.set_verdict();
         self.findings.extend(more);
+    }
+
+    /// Sets the verdict from the count of errors.
+    pub fn set_verdict(&mut self) {
+        self.verdict = Verdict::of(self.errors, self.fast);
+        self.valid = self.verdict == Verdict::Valid;
     }
 }
 
@@ -141,6 +188,8 @@ pub fn verify_judging(
         bagit_version: None,
         ocfl_version: None,
         valid: false,
+        verdict: Verdict::Invalid,
+        fast: options.fast,
         files_checked: 0,
         bytes_checked: 0,
         errors: 0,
@@ -220,7 +269,7 @@ pub fn verify_judging(
     }
     let counts = findings.counts();
     (report.errors, report.warnings) = (counts.errors, counts.warnings);
-    report.valid = counts.errors == 0;
+    report.set_verdict();
     report.findings = findings.into_vec();
     (report, judged)
 }

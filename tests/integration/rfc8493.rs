@@ -924,6 +924,15 @@ fn fast_checks_completeness_and_oxum_only() {
     let verdict = verify_json(&bag, &["--fast"]);
     assert_valid(&verdict);
     assert_eq!(verdict.count("files_checked"), 0);
+    // RFC 8493 §2.2.2: no bag is called valid before its checksums are
+    // verified; a fast check finds it complete.
+    assert_eq!(verdict.report["verdict"], "complete");
+    assert_eq!(verdict.report["valid"], false);
+    let full = verify_json(&bag, &[]);
+    assert_eq!(
+        (&full.report["verdict"], &full.report["valid"]),
+        (&"invalid".into(), &false.into())
+    );
     fs::write(bag.join("data/a.txt"), "ALPHA!\n").unwrap();
     assert_invalid(&verify_json(&bag, &["--fast"]), "payload-oxum-mismatch");
 }

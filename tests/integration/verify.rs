@@ -196,7 +196,11 @@ fn fast_checks_completeness_only() {
         .args(["verify", "--fast"])
         .arg(&bag)
         .assert()
-        .success();
+        .success()
+        .stdout(predicates::str::starts_with("complete: "))
+        .stdout(contains(
+            "completeness and Payload-Oxum only, no checksum verified",
+        ));
     fs::remove_file(&file).unwrap();
     corpack()
         .args(["verify", "--fast"])

@@ -180,17 +180,21 @@ pub fn verify_report(
 ) -> Result<crate::verify::Report> {
     let report = validate_object(root, !options.fast, progress)?;
     let counts = crate::verify::findings::Counts::of(&report.findings);
-    Ok(crate::verify::Report {
+    let mut verified = crate::verify::Report {
         location: report.root.clone(),
         bagit_version: None,
         ocfl_version: Some(report.spec.clone().unwrap_or_else(|| "unknown".into())),
-        valid: report.is_valid(),
+        valid: false,
+        verdict: crate::verify::Verdict::Invalid,
+        fast: options.fast,
         files_checked: report.files_checked,
         bytes_checked: report.bytes_checked,
         errors: counts.errors,
         warnings: counts.warnings,
         findings: report.findings,
-    })
+    };
+    verified.set_verdict();
+    Ok(verified)
 }
 
 #[cfg(test)]
