@@ -391,6 +391,42 @@ fn level_2_feature(text: &str) -> Option<&'static str> {
     None
 }
 
+/// What is wrong with `text`, which no level reads, when it is a common
+/// slip in writing a date of level 0 or 1.
+fn slip(text: &str) -> Option<String> {
+    let qualified = |date: &str| date.ends_with(['?', '~', '%']);
+    for date in text.split('/') {
+        if date.ends_with("?~") || date.ends_with("~?") {
+            let bare = date.trim_end_matches(['?', '~']);
+            return Some(format!(
+                "a date both uncertain and approximate takes one qualifier, %: {bare}%"
+            ));
+        }
+        if !text.contains('/') && date.contains('T') && qualified(date) {
+            return Some(
+                "a date and time takes no qualifier (?, ~, %): EDTF qualifies dates only"
+                    .to_string(),
+            );
+        }
+        let unsigned = date.strip_prefix('-').unwrap_or(date);
+        let bytes = unsigned.as_bytes();
+        let month_with_day = bytes.len() >= 10
+            && bytes[..10].iter().enumerate().all(|(at, b)| {
+                matches!(at, 4 | 7) == (*b == b'-') && (at == 4 || at == 7 || b.is_ascii_digit())
+            });
+        if month_with_day {
+            let month = &unsigned[5..7];
+            if !(1..=12).contains(&month.parse::<u8>().unwrap_or(0)) {
+                return Some(format!(
+                    "the month {month} is out of range: months are 01 to 12 (21 to 24, the \
+                     seasons, have no days)"
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// `[1667, 1668]`, `{1960,1961}`, `[..1760-12-03]`, `[1670..1672]`:
 /// brackets around dates, each a date of some level, and ranges of them.
 fn is_set(text: &str) -> bool {
@@ -600,10 +636,10 @@ impl FromStr for EdtfDate {
                 ));
             }
             Err(edtf::ParseError::OutOfRange) => {
-                return Err(format!(
-                    "invalid EDTF date {text:?}: a month, day, year, time of day or time zone \
-                     offset is out of range"
-                ));
+                let why = slip(text).unwrap_or_else(|| {
+                    "a month, day, year, time of day or time zone offset is out of range".into()
+                });
+                return Err(format!("invalid EDTF date {text:?}: {why}"));
             }
             Err(_) if is_year_beyond_i64(text) => {
                 return Err(format!(
@@ -623,6 +659,9 @@ impl FromStr for EdtfDate {
                 ));
             }
             Err(_) => {
+                if let Some(slip) = slip(text) {
+                    return Err(format!("invalid EDTF date {text:?}: {slip}"));
+                }
                 if let Some(feature) = level_2_feature(text) {
                     return Err(format!(
                         "invalid EDTF date {text:?}: it is EDTF level 2, with {feature}; corpack \
@@ -751,10 +790,33 @@ mod tests {
             ("-0010-41~", "level 2"),
             ("2001-42", "out of range"),
             ("2001-13", "out of range"),
+            ("2014-13-01", "the month 13 is out of range"),
+            ("2014-99-01~", "the month 99 is out of range"),
+            ("2014-06-11/2014-13-01", "the month 13 is out of range"),
         ] {
             let error = bad.parse::<EdtfDate>().unwrap_err();
             assert!(error.contains(named), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn common_slips_are_named() {
+        for (bad, named) in [
+            ("1937~?", "one qualifier, %: 1937%"),
+            ("2014-06-20?~", "one qualifier, %: 2014-06-20%"),
+            ("1936/1938~?", "one qualifier, %: 1938%"),
+            (
+                "2014-06-20T12:00:00Z?",
+                "a date and time takes no qualifier",
+            ),
+            ("2014-06-20T12:00:00%", "a date and time takes no qualifier"),
+        ] {
+            let error = bad.parse::<EdtfDate>().unwrap_err();
+            assert!(error.contains(named), "{bad}: {error}");
+        }
+        // An interval does not end in a date and time, qualified or not.
+        let error = "1985/2014-06-20T10:00:00?".parse::<EdtfDate>().unwrap_err();
+        assert!(!error.contains("qualifier"), "{error}");
     }
 
     // Level 2 examples of the specification: corpack accepts levels 0 and
