@@ -213,9 +213,10 @@ pub fn build(
         let actual = hex::encode(sha256);
         match &document.sha256 {
             Some(declared) if declared.as_str() != actual => {
+                // Where it was read: with several sources, which copy.
                 let message = format!(
                     "declared sha256 {declared} but the file {} has {actual}",
-                    sources.source(i).path.display()
+                    sources.path(i).display()
                 );
                 let error = loaded.document_error(index, "sha256", message);
                 Err(Error::Records(RecordErrors(vec![error])))

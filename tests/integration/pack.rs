@@ -367,9 +367,29 @@ fn fixity_on_ingest_refuses_a_changed_document() {
             contains("collection.toml:")
                 .and(contains(".sha256: declared sha256"))
                 .and(contains(format!("declared sha256 {wrong} but the file")))
-                .and(contains("letter.txt")),
+                .and(contains(format!(
+                    "the file {} has",
+                    collection.join("letter.txt").display()
+                ))),
         );
     assert!(!dir.join("out.zip").exists());
+    // From a source, the copy read is named.
+    let source = dir.join("source");
+    fs::create_dir(&source).unwrap();
+    fs::rename(collection.join("letter.txt"), source.join("letter.txt")).unwrap();
+    corpack()
+        .arg("pack")
+        .arg(&collection)
+        .arg("--source")
+        .arg(&source)
+        .arg("-o")
+        .arg(dir.join("out.zip"))
+        .assert()
+        .code(2)
+        .stderr(contains(format!(
+            "the file {} has",
+            source.join("letter.txt").display()
+        )));
 }
 
 #[test]
