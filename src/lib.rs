@@ -34,6 +34,7 @@ pub mod rebuild;
 pub mod rocrate;
 pub mod schema;
 pub mod show;
+mod spelling;
 pub mod verify;
 
 pub use crate::error::{Error, Result};

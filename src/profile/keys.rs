@@ -101,39 +101,10 @@ fn unknown_among(
         .filter(|key| !known.contains(&key.as_str()))
         .map(|key| UnknownKey {
             path: format!("{parent}{key}"),
-            meant: known.iter().copied().find(|known| is_close(key, known)),
+            meant: crate::spelling::meant(key, known.iter().copied()),
             at: place(key),
         })
         .collect()
-}
-
-/// Whether `key` may be `known` misspelt: the same but for case and
-/// punctuation, or two edits apart.
-fn is_close(key: &str, known: &str) -> bool {
-    let letters = |text: &str| -> Vec<char> {
-        (text.chars())
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    edit_distance(&letters(key), &letters(known)) <= 2
-}
-
-/// The least insertions, deletions and substitutions that make `a` `b`.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -189,18 +160,5 @@ mod tests {
     fn corpack_s_own_profile_has_no_unknown_key() {
         let own = super::super::CORPACK_PROFILE_JSON;
         assert_eq!(unknown_keys(own, Path::new("p.json")), []);
-    }
-
-    #[test]
-    fn edit_distances() {
-        let chars = |text: &str| text.chars().collect::<Vec<_>>();
-        for (a, b, distance) in [
-            ("", "", 0),
-            ("abc", "abc", 0),
-            ("ab", "abc", 1),
-            ("kitten", "sitting", 3),
-        ] {
-            assert_eq!(edit_distance(&chars(a), &chars(b)), distance, "{a} {b}");
-        }
     }
 }

@@ -165,6 +165,15 @@ pub(super) fn field_path(path: &serde_path_to_error::Path, first_document: usize
     field
 }
 
+/// The field an `unknown field `x`, expected one of `a`, `b`…` message
+/// may have meant, if `x` is a misspelling of one.
+fn meant_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let known = expected.split('`').skip(1).step_by(2);
+    crate::spelling::meant(unknown, known)
+}
+
 /// A TOML error in `source`, a text holding the file's `[[document]]`
 /// tables from the `first_document`th on (0-based), about `field`, in
 /// words an archivist reads: a field missing or given twice is named, and
@@ -249,6 +258,9 @@ pub(super) fn toml_error(
         .replace("invalid type: map", "invalid type: table")
         .replace("expected a sequence", "expected an array")
         .replace("unknown variant", "unknown value");
+    if let Some(meant) = meant_field(&message) {
+        message.push_str(&format!(" (is it `{meant}`?)"));
+    }
     if let Some(span) = span.as_ref().filter(|_| field.is_empty()) {
         // A syntax error: the field is the key whose value holds it.
         field = field_at(source, span.start, first_document);

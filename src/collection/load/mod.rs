@@ -446,6 +446,10 @@ date = "2014-06-20?"
         assert_eq!(error.line, Some(10));
         assert_eq!(error.field, "document[1].titel");
         assert!(error.message.contains("unknown field `titel`"), "{error}");
+        assert!(error.message.ends_with("(is it `title`?)"), "{error}");
+        let source = MINIMAL.replace("title = \"A\"", "colour = \"A\"");
+        let error = &errors(&source)[0];
+        assert!(!error.message.contains("is it"), "{error}");
     }
 
     #[test]
