@@ -195,6 +195,11 @@ fn without_dot_dot(path: &Path) -> PathBuf {
 /// bag it would be said to lack `bagit.txt`.
 pub fn is_collection(path: &Path) -> Result<bool> {
     match metadata_saying_why(path) {
+        Ok(metadata)
+            if metadata.is_file() && path.file_name() == Some(super::COLLECTION_FILE.as_ref()) =>
+        {
+            Err(file_for_collection(path))
+        }
         Ok(metadata) => Ok(metadata.is_dir() && path.join(super::COLLECTION_FILE).is_file()),
         Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
             Err(Error::io(path, error))
@@ -202,6 +207,16 @@ pub fn is_collection(path: &Path) -> Result<bool> {
         // Missing: as a bundle, it is said to be.
         Err(_) => Ok(false),
     }
+}
+
+/// The error for `file` given where a collection's directory is wanted:
+/// most often its `collection.toml`.
+pub(crate) fn file_for_collection(file: &Path) -> Error {
+    let message = format!(
+        "a file, where a collection's directory is wanted: give the directory that holds {}",
+        super::COLLECTION_FILE
+    );
+    Error::io(file, io::Error::other(message))
 }
 
 /// Fails, saying why, if the directory `dir` cannot be searched: going

@@ -30,7 +30,7 @@ pub use self::locate::{
     Found, Located, Location, is_collection, locate, locate_all, metadata_saying_why, require_dirs,
     searchable,
 };
-pub(crate) use self::locate::{Listings, disk_name, real_path_inside};
+pub(crate) use self::locate::{Listings, disk_name, file_for_collection, real_path_inside};
 pub use self::records::{Records, RecordsInOrder, ReorderedSpill};
 pub(crate) use self::references::NameOrTable;
 pub use self::references::{

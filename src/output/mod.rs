@@ -98,7 +98,10 @@ pub fn named_in_place(error: Error, temporary: &Path, target: &Path) -> Error {
 /// special file: a file is not put in place of one, `--force` or not.
 pub fn refuse_non_file(target: &Path) -> Result<()> {
     if target.is_dir() {
-        let error = io::Error::new(io::ErrorKind::IsADirectory, "is a directory");
+        let error = io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a directory, where the output is a file: give the file's name (DIR/NAME)",
+        );
         return Err(Error::io(target, error));
     }
     refuse_special_file(target)

@@ -22,13 +22,15 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
     const PATH: &str = "bagit.txt";
     let invalid = |message: String| Finding::error(Code::BagitTxtInvalid, PATH, message);
     if !store.contains(PATH) {
-        findings.push(Finding::error(
-            Code::BagitTxtMissing,
-            PATH,
-            store
-                .no_bag_directory()
-                .unwrap_or("the bag has no bagit.txt"),
-        ));
+        let message = match store.no_bag_directory() {
+            Some(message) => message,
+            None if store.contains(crate::collection::COLLECTION_FILE) => {
+                "the bag has no bagit.txt: this is a collection (it holds collection.toml), \
+                 which `corpack check` checks and `corpack pack` makes a bundle of"
+            }
+            None => "the bag has no bagit.txt",
+        };
+        findings.push(Finding::error(Code::BagitTxtMissing, PATH, message));
         return None;
     }
     let mut bytes = Vec::new();

@@ -607,3 +607,38 @@ fn a_file_a_record_names_is_not_also_one_no_record_references_when_it_cannot_be_
         .code(1)
         .stdout(contains("outside").and(contains("a.txt: warning[unreferenced-file]").not()));
 }
+
+/// The slips of a first run: a collection named by its `collection.toml`,
+/// and a collection given to `verify`, which takes bags.
+#[test]
+fn a_collection_given_where_it_does_not_go_is_told_what_to_give() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let file = collection.join("collection.toml");
+    let commands: [&[&str]; 4] = [
+        &["check"],
+        &["pack", "-o", "x.zip"],
+        &["show"],
+        &["export", "csv", "-o", "x.csv"],
+    ];
+    for args in commands {
+        corpack()
+            .current_dir(dir.path())
+            .args(args)
+            .arg(&file)
+            .assert()
+            .code(2)
+            .stderr(contains(
+                "a file, where a collection's directory is wanted: give the directory that \
+                 holds collection.toml",
+            ));
+    }
+    corpack()
+        .arg("verify")
+        .arg(&collection)
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "this is a collection (it holds collection.toml), which `corpack check` checks",
+        ));
+}

@@ -229,6 +229,9 @@ pub fn load(dir: &Path) -> Result<LoadedCollection> {
 /// Reads and validates `<dir>/collection.toml` as far as it reads, and
 /// finds every error; only an I/O error is an `Err`.
 pub fn load_partly(dir: &Path) -> Result<PartlyLoaded> {
+    if dir.is_file() {
+        return Err(super::file_for_collection(dir));
+    }
     let file = dir.join(COLLECTION_FILE);
     let opened = File::open(&file);
     if opened
