@@ -29,10 +29,10 @@ pub fn check(
             "the bag has no payload directory data/",
         ));
     }
-    // A manifest that could not be read has its error; what it would
-    // list is not said to be missing from it.
+    // A manifest that could not be read, or was read in part, has its
+    // error; what it would list is not said to be missing from it.
     let read_manifests: Vec<&Manifest> = (manifests.iter())
-        .filter(|m| !m.is_tag && !m.unread)
+        .filter(|m| !m.is_tag && m.read_whole())
         .collect();
     let to_fetch: HashSet<&str> = fetch.paths.iter().map(|(_, p)| p.as_str()).collect();
     check_fetch(store, &read_manifests, fetch, findings);
@@ -101,7 +101,7 @@ fn check_tag_manifests(
     let severity = rfc_rule(rfc);
     for payload_manifest in manifests.iter().filter(|m| !m.is_tag) {
         let unlisted: Vec<&str> = (manifests.iter())
-            .filter(|m| m.is_tag && !m.unread && !m.lists(store, &payload_manifest.name))
+            .filter(|m| m.is_tag && m.read_whole() && !m.lists(store, &payload_manifest.name))
             .map(|m| m.name.as_str())
             .collect();
         if !unlisted.is_empty() {

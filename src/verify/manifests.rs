@@ -46,6 +46,10 @@ pub struct Manifest {
     /// Its bytes could not be read whole (a damaged or unsupported zip
     /// entry): it lists nothing, and what it would list is not judged.
     pub unread: bool,
+    /// A line that is not text, or too long, ended its reading: what the
+    /// lines before it list is judged, but no file is said to be missing
+    /// from it, as a line not read may list it.
+    pub cut_short: bool,
 }
 
 /// In [`Manifest::listed`]: the manifest does not list the file.
@@ -67,6 +71,7 @@ impl Manifest {
             digests: Vec::new(),
             absent: BTreeMap::new(),
             unread: false,
+            cut_short: false,
         }
     }
 
@@ -113,6 +118,12 @@ impl Manifest {
             Some(index) => self.lists_stored(index),
             None => self.absent.contains_key(path),
         }
+    }
+
+    /// Whether it was read to its end, so that a file it does not list is
+    /// missing from it.
+    pub fn read_whole(&self) -> bool {
+        !self.unread && !self.cut_short
     }
 
     /// The paths listed that the bag does not store, sorted.
@@ -257,11 +268,16 @@ pub fn read(
             reading.manifest.unread = true;
         }
         if let Some(error) = text_error {
+            let rest = match error {
+                TextError::LineTooLong { .. } => "",
+                _ => "; the rest of the file is not read",
+            };
             findings.push(Finding::error(
                 Code::ManifestLineInvalid,
                 name,
-                error.to_string(),
+                format!("{error}{rest}, so no file is said to be missing from it"),
             ));
+            reading.manifest.cut_short = true;
         }
         reading.tally.report(name, findings);
         manifests.has_unsafe_path |= reading.has_unsafe_path;

@@ -1033,3 +1033,33 @@ fn a_zip_holds_one_bag_directory_beside_operating_system_clutter() {
         "the bag has no bagit.txt"
     );
 }
+
+/// A line that is not text ends the reading of its manifest: the lines
+/// before it are judged, and no payload file is said to be missing from
+/// it, as a line not read may list it.
+#[test]
+fn a_manifest_read_in_part_does_not_call_files_unlisted() {
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let manifest = fs::read(bag.join("manifest-sha256.txt")).unwrap();
+    let first_line = manifest.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut cut = manifest[..first_line].to_vec();
+    cut.extend_from_slice(b"deadbeef\0\n");
+    cut.extend_from_slice(&manifest[first_line..]);
+    rewrite(&bag, "manifest-sha256.txt", &cut);
+    let first = String::from_utf8_lossy(&manifest[..first_line]);
+    let first = first.trim_end().split_once("  ").unwrap().1;
+    fs::write(bag.join(first), "changed\n").unwrap();
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "manifest-line-invalid");
+    assert!(
+        verdict.has_at("payload-digest-mismatch", first),
+        "{:#?}",
+        verdict.findings()
+    );
+    assert!(
+        !verdict.has("error", "payload-file-unlisted"),
+        "{:#?}",
+        verdict.findings()
+    );
+}
