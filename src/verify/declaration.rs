@@ -81,9 +81,13 @@ pub fn read_bag_info(
     let path = bag_info_path(store, declaration)?;
     let mut tags = TagFile::default();
     let mut problem = None;
+    // Elements are independent: a bad one is an error, and the others are
+    // still read (a Payload-Oxum after it is checked).
+    let mut bad_elements = Vec::new();
     let mut began_with_bom = false;
     let read = store.read_with(path, &mut |reader| {
         let mut total = 0;
+        let mut in_bad_element = false;
         let mut lines = Lines::new(reader, declaration.encoding, MAX_LINE_BYTES);
         for line in &mut lines {
             let (number, line) = match line {
@@ -101,9 +105,15 @@ pub fn read_bag_info(
                 ));
                 break;
             }
+            // Its continuation lines are the bad element's.
+            let continues = line.starts_with([' ', '\t']) && !line.trim().is_empty();
+            if in_bad_element && continues {
+                continue;
+            }
+            in_bad_element = false;
             if let Err(message) = tags.push_line(&line, declaration.is_rfc()) {
-                problem = Some(format!("line {number}: {message}"));
-                break;
+                bad_elements.push(format!("line {number}: {message}"));
+                in_bad_element = true;
             }
         }
         began_with_bom = lines.began_with_utf8_bom();
@@ -115,6 +125,9 @@ pub fn read_bag_info(
     if let Err(error) = read {
         findings.push(read_error_finding(path, &error));
         return None;
+    }
+    for message in bad_elements {
+        findings.push(Finding::error(Code::BagInfoInvalid, path, message));
     }
     if let Some(message) = problem {
         findings.push(Finding::error(Code::BagInfoInvalid, path, message));

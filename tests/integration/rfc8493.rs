@@ -1063,3 +1063,27 @@ fn a_manifest_read_in_part_does_not_call_files_unlisted() {
         verdict.findings()
     );
 }
+
+/// Elements of `bag-info.txt` are independent (RFC 8493 §2.2.2): one that
+/// breaks the form is an error, and the others are still read, so that a
+/// wrong Payload-Oxum after it is found too.
+#[test]
+fn a_bad_bag_info_element_does_not_hide_the_others() {
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    let info = format!("Contact-Name:Jo\n  Smith\n{info}");
+    rewrite(&bag, "bag-info.txt", &info);
+    fs::remove_file(bag.join("data/a.txt")).unwrap();
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "bag-info-invalid");
+    assert!(
+        verdict.has("error", "payload-oxum-mismatch"),
+        "{:#?}",
+        verdict.findings()
+    );
+    let bad_info = (verdict.findings().iter())
+        .filter(|(_, code, _)| code == "bag-info-invalid")
+        .count();
+    assert_eq!(bad_info, 1, "{:#?}", verdict.findings());
+}
