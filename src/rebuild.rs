@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::bagit::tagfile;
 use crate::bundle::read_full;
+use crate::collection::Location;
 use crate::error::{Error, IoContext, Result};
 use crate::names::{ALLOWED_TAG, NameCheck};
 use crate::pack;
@@ -124,7 +125,23 @@ pub fn verify_against(
         })
         .collect::<io::Result<_>>()
         .at(&scratch)?;
-    let difference = first.map(|offset| place(offset, &entries, bundle_size, rebuilt_size));
+    let mut difference = first.map(|offset| place(offset, &entries, bundle_size, rebuilt_size));
+    let not_held = (prepared.located.locations.iter())
+        .filter(|location| matches!(location, Location::NotHeld))
+        .count();
+    if let Some(difference) = difference.as_mut().filter(|_| not_held > 0) {
+        // The likeliest cause: pack was given --source directories.
+        difference.message.push_str(&format!(
+            "; the rebuild found no file for {not_held} {}, which it catalogues without \
+             holding: if the bundle holds {}, give the --source directories pack was given",
+            if not_held == 1 {
+                "document"
+            } else {
+                "documents"
+            },
+            if not_held == 1 { "it" } else { "them" },
+        ));
+    }
     Ok(AgainstReport {
         bundle: bundle.to_path_buf(),
         collection: collection_dir.to_path_buf(),
@@ -232,7 +249,7 @@ fn place(offset: u64, entries: &[Span], bundle_size: u64, rebuilt_size: u64) -> 
         if offset < data {
             let inside = offset - span.offset;
             let where_ = format!(
-                "in the local header of entry {} (its byte {inside})",
+                "in the rebuilt bundle's local header of entry {} (its byte {inside})",
                 span.name
             );
             return at(Part::LocalHeader, Some(&span.name), inside, where_);
@@ -240,7 +257,7 @@ fn place(offset: u64, entries: &[Span], bundle_size: u64, rebuilt_size: u64) -> 
         if offset < data + span.data {
             let inside = offset - data;
             let where_ = format!(
-                "in entry {}, at byte {inside} of its stored data",
+                "in the rebuilt bundle's entry {}, at byte {inside} of its stored data",
                 span.name
             );
             return at(Part::Data, Some(&span.name), inside, where_);
@@ -316,7 +333,8 @@ mod tests {
         );
         assert_eq!(
             place(170, &entries, 300, 300).message,
-            "the archive differs at byte 170, in entry b/c, at byte 4 of its stored data"
+            "the archive differs at byte 170, in the rebuilt bundle's entry b/c, at byte 4 of \
+             its stored data"
         );
     }
 }

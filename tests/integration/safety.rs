@@ -1361,7 +1361,45 @@ fn verify_against_proves_a_bundle_is_what_its_collection_makes() {
         .assert()
         .code(1)
         .stdout(contains(
-            "in the local header of entry sample/data/documents/letter.txt",
+            "in the rebuilt bundle's local header of entry sample/data/documents/letter.txt",
+        ));
+}
+
+/// A document the bundle holds and the rebuild does not find, for want of
+/// the --source pack was given, is catalogued by the rebuild: the report
+/// says so beside the first byte that differs, which it places in the
+/// rebuilt bundle.
+#[test]
+fn verify_against_says_when_the_rebuild_found_no_file_for_a_document() {
+    let dir = Dir::new();
+    let text = "held elsewhere\n";
+    let sha256 = corpack::digest::Digests::of(text.as_bytes()).sha256;
+    dir.create(
+        "c/collection.toml",
+        format!(
+            "{COLLECTION_HEADER}\n[[document]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n\
+             sha256 = \"{sha256}\"\n"
+        ),
+    );
+    dir.create("elsewhere/a.txt", text);
+    let bundle = dir.join("out.zip");
+    pack(&dir.join("c"), &bundle)
+        .arg("--source")
+        .arg(dir.join("elsewhere"))
+        .assert()
+        .success();
+    corpack()
+        .args(["verify", "--against"])
+        .arg(dir.join("c"))
+        .arg(&bundle)
+        .assert()
+        .code(1)
+        .stdout(contains("differs at byte").and(contains(
+            "in the rebuilt bundle's local header of entry sample/data/",
+        )))
+        .stdout(contains(
+            "the rebuild found no file for 1 document, which it catalogues without holding: \
+             if the bundle holds it, give the --source directories pack was given",
         ));
 }
 
