@@ -23,7 +23,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::fmt;
 use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
@@ -461,10 +460,11 @@ pub fn problems(paths: &[&str]) -> Vec<PathProblem> {
 }
 
 /// Checks every record's path against `policy`. Each finding's path is
-/// the record's file; its message names the record and its line.
+/// the record's file; its message names the record and the line and
+/// column of its `file`.
 pub fn check_records(loaded: &LoadedRecords, policy: &NamePolicy) -> Vec<Finding> {
     let records = &loaded.records;
-    let place = |index: usize| RecordPlace { loaded, index };
+    let place = |index: usize| loaded.document_file_place(index);
     let paths: Vec<&str> = (0..records.len()).map(|i| records.file(i)).collect();
     problems(&paths)
         .into_iter()
@@ -481,24 +481,6 @@ pub fn check_records(loaded: &LoadedRecords, policy: &NamePolicy) -> Vec<Finding
             policy.finding(problem.check, paths[problem.path], message)
         })
         .collect()
-}
-
-/// "document `id` (collection.toml:LINE)", naming a record in messages.
-struct RecordPlace<'a> {
-    loaded: &'a LoadedRecords,
-    index: usize,
-}
-
-impl fmt::Display for RecordPlace<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "document `{}` ({}:{})",
-            self.loaded.records.id(self.index),
-            self.loaded.file.display(),
-            self.loaded.document_line(self.index)
-        )
-    }
 }
 
 #[cfg(test)]

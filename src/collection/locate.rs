@@ -360,7 +360,7 @@ pub fn locate_all(
                 format!(
                     "{}: file not found (looked in {looked_in}); it is catalogued with its \
                      declared sha256 but not held",
-                    loaded.document_place(index)
+                    loaded.document_file_place(index)
                 ),
             ));
             located.locations.push(Location::NotHeld);

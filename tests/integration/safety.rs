@@ -165,7 +165,7 @@ fn each_names_check_is_an_error_unless_allowed_and_then_recorded() {
         pack(&collection, &out).assert().code(2).stderr(
             contains(format!("error[{check}]"))
                 .and(contains("1 error stops the pack"))
-                .and(contains("collection.toml:8"))
+                .and(contains("collection.toml:11:8)"))
                 .and(contains(format!("--allow {check}"))),
         );
         assert_eq!(listing(dir.path()), ["c"], "{check}: something was written");

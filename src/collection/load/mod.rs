@@ -97,6 +97,18 @@ impl LoadedRecords {
         )
     }
 
+    /// The document at `index` as a finding about its file names it: its
+    /// id, and the file, line and column of its `file` value,
+    /// ``document `a` (c/collection.toml:11:8)``.
+    pub fn document_file_place(&self, index: usize) -> String {
+        let (line, column) = self.records.field_place(index, "file");
+        format!(
+            "document `{}` ({}:{line}:{column})",
+            self.records.id(index),
+            self.file.display(),
+        )
+    }
+
     /// The record at `index`.
     pub fn document(&self, index: usize) -> Result<Document> {
         self.records
