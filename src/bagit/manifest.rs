@@ -198,6 +198,11 @@ fn parse_line_with(
     decode_percent: bool,
     check_digest: impl FnOnce(&str) -> Result<(), String>,
 ) -> Result<ParsedLine, String> {
+    if line.starts_with([' ', '\t']) {
+        return Err(format!(
+            "the line starts with white space, where a line is `<checksum> <path>`: {line:?}"
+        ));
+    }
     let separator = line.bytes().position(|b| b == b' ' || b == b'\t');
     let Some((digest, rest)) = separator.map(|at| (&line[..at], &line[at + 1..])) else {
         return Err(format!("expected `<checksum> <path>`, found {line:?}"));
@@ -390,5 +395,17 @@ mod tests {
         assert_eq!(parsed.entries.len(), 1);
         let lines: Vec<_> = parsed.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [2, 3]);
+    }
+
+    #[test]
+    fn a_line_starting_with_white_space_is_said_to() {
+        let text = format!(" {}  data/ok\n", "a".repeat(64));
+        let parsed = parse(&text, Algorithm::Sha256, true);
+        assert_eq!(parsed.entries, []);
+        let message = &parsed.errors[0].message;
+        assert!(
+            message.starts_with("the line starts with white space"),
+            "{message}"
+        );
     }
 }
