@@ -22,13 +22,24 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
     const PATH: &str = "bagit.txt";
     let invalid = |message: String| Finding::error(Code::BagitTxtInvalid, PATH, message);
     if !store.contains(PATH) {
-        let message = match store.no_bag_directory() {
-            Some(message) => message,
-            None if store.contains(crate::collection::COLLECTION_FILE) => {
+        // A bag one directory down is the likeliest slip: the shallowest
+        // bagit.txt is named.
+        let deeper = (store.files().iter())
+            .map(|file| file.path.as_str())
+            .filter(|path| path.ends_with("/bagit.txt") && !path.starts_with("data/"))
+            .min_by_key(|path| path.matches('/').count());
+        let message = match (store.no_bag_directory(), deeper) {
+            (Some(message), _) => message.to_string(),
+            (None, _) if store.contains(crate::collection::COLLECTION_FILE) => {
                 "the bag has no bagit.txt: this is a collection (it holds collection.toml), \
                  which `corpack check` checks and `corpack pack` makes a bundle of"
+                    .to_string()
             }
-            None => "the bag has no bagit.txt",
+            (None, Some(deeper)) => format!(
+                "the bag has no bagit.txt at its root, but holds {deeper:?}: is the bag that \
+                 file's directory?"
+            ),
+            (None, None) => "the bag has no bagit.txt".to_string(),
         };
         findings.push(Finding::error(Code::BagitTxtMissing, PATH, message));
         return None;

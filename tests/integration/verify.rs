@@ -688,3 +688,22 @@ fn a_file_of_an_unusable_name_is_counted_in_payload_oxum() {
         }
     }
 }
+
+/// A bag given one directory too high is told where its bagit.txt is.
+#[test]
+fn a_bag_one_directory_down_is_pointed_at() {
+    let dir = Dir::new();
+    let bag = bag(&dir);
+    let outer = dir.join("outer");
+    fs::create_dir(&outer).unwrap();
+    fs::rename(&bag, outer.join("inner")).unwrap();
+    corpack()
+        .arg("verify")
+        .arg(&outer)
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "the bag has no bagit.txt at its root, but holds \"inner/bagit.txt\": is the bag \
+             that file's directory?",
+        ));
+}
