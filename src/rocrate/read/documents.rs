@@ -12,7 +12,7 @@ use super::walk::Dataset;
 use crate::collection::{Aspect, Status};
 use crate::rocrate::document::PEOPLE_PROPERTIES;
 use crate::rocrate::graph::{ids, text, values};
-use crate::rocrate::id_list::IdIndex;
+use crate::rocrate::id_list::{IdIndex, IdList};
 use crate::rocrate::terms::{CORPACK_NAMESPACE, DATE_CREATED_INTERVAL};
 
 /// An entity that is a document if the root lists it: in `hasPart` when
@@ -99,10 +99,54 @@ pub(super) fn review_aspects(entity: &Map<String, Value>) -> Option<Result<Vec<A
     )
 }
 
+/// Documents kept by their reviews alone, when they are not summarized: by
+/// position in the graph, in graph order, whether each is a held file or
+/// catalogued, and its reviews' ids.
+#[derive(Default)]
+pub(super) struct Reviewed {
+    /// Position, whether a held file, whether catalogued, and where its
+    /// reviews end in `reviews`.
+    documents: Vec<(usize, bool, bool, usize)>,
+    reviews: IdList,
+}
+
+impl Reviewed {
+    /// Keeps `candidate`, at `position`, past every one kept so far.
+    pub(super) fn push(&mut self, position: usize, candidate: &Candidate) {
+        for review in &candidate.reviews {
+            self.reviews.push(review);
+        }
+        let (held, catalogued) = (candidate.held_file.is_some(), candidate.catalogued);
+        let end = self.reviews.len();
+        self.documents.push((position, held, catalogued, end));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+
+    /// Whether the document at `position` is kept, a held file (or else
+    /// catalogued), and its reviews' ids.
+    fn get(&self, position: usize, held: bool) -> Option<impl Iterator<Item = &str>> {
+        let at = (self.documents)
+            .binary_search_by_key(&position, |document| document.0)
+            .ok()?;
+        let (_, is_held, is_catalogued, end) = self.documents[at];
+        if !(if held { is_held } else { is_catalogued }) {
+            return None;
+        }
+        let start = at
+            .checked_sub(1)
+            .map_or(0, |before| self.documents[before].3);
+        Some((start..end).map(|review| self.reviews.get(review)))
+    }
+}
+
 /// The documents of a graph, once it has streamed past.
 pub(super) struct Documents<'g> {
     pub(super) index: &'g IdIndex,
     pub(super) candidates: &'g HashMap<usize, Candidate>,
+    pub(super) reviewed: &'g Reviewed,
     pub(super) aspects: &'g HashMap<usize, Result<Vec<Aspect>, String>>,
     pub(super) names: &'g HashMap<usize, String>,
     /// Whether the `@context` defines corpack's terms, as every crate
@@ -136,11 +180,12 @@ impl Documents<'_> {
     /// them.
     pub(super) fn may_be_wrong(&self) -> bool {
         let bad_review = self.corpack_terms && !self.aspects.is_empty();
-        self.candidates.values().any(|c| {
-            (self.corpack_terms && matches!(c.status, Some(Err(_))))
-                || (c.catalogued && c.identifier.is_none())
-                || (bad_review && !c.reviews.is_empty())
-        })
+        (bad_review && !self.reviewed.is_empty())
+            || self.candidates.values().any(|c| {
+                (self.corpack_terms && matches!(c.status, Some(Err(_))))
+                    || (c.catalogued && c.identifier.is_none())
+                    || (bad_review && !c.reviews.is_empty())
+            })
     }
 
     /// The documents `root` lists: `File`s it has as parts that carry an
@@ -155,6 +200,7 @@ impl Documents<'_> {
             {
                 documents.push(self.summary(candidate, Some(path.clone()))?);
             }
+            self.check_reviewed(id, true)?;
         }
         for id in root.mentions.iter() {
             if let Some(candidate) = self.candidate(id)
@@ -162,8 +208,26 @@ impl Documents<'_> {
             {
                 documents.push(self.summary(candidate, None)?);
             }
+            self.check_reviewed(id, false)?;
         }
         Ok(documents)
+    }
+
+    /// The error [`Documents::summary`] would find in the document `id`,
+    /// a held file if `held` (else catalogued), kept by its reviews alone:
+    /// a review of an unknown aspect, its only possible fault.
+    fn check_reviewed(&self, id: &str, held: bool) -> Result<(), String> {
+        let Some(reviews) = (self.index.position(id)).and_then(|at| self.reviewed.get(at, held))
+        else {
+            return Ok(());
+        };
+        for review in reviews {
+            let aspects = (self.index.position(review)).and_then(|at| self.aspects.get(&at));
+            if let (Some(Err(word)), true) = (aspects, self.corpack_terms) {
+                return Err(format!("document {id:?}: {}", unknown("aspect", word)));
+            }
+        }
+        Ok(())
     }
 
     fn candidate(&self, id: &str) -> Option<&Candidate> {

@@ -545,6 +545,44 @@ mod tests {
         );
     }
 
+    /// Without summaries, a document kept by its reviews alone gets the
+    /// error reading it whole gives, for each document a review of an
+    /// unknown aspect makes wrong, held or catalogued.
+    #[test]
+    fn read_files_finds_the_review_of_an_unknown_aspect_as_read_does() {
+        let (info, documents) = sample();
+        let json = metadata_json(&info, &documents).unwrap();
+        let crate_json: Value = serde_json::from_str(&json).unwrap();
+        let graph = crate_json["@graph"].as_array().unwrap();
+        let reviews: Vec<&str> = (graph.iter())
+            .filter(|entity| entity.get("reviewAspect").is_some())
+            .map(|entity| entity["@id"].as_str().unwrap())
+            .collect();
+        assert_eq!(reviews.len(), 1);
+        // The review is a held document's, then a catalogued one's.
+        for catalogued in [false, true] {
+            let mut bad = crate_json.clone();
+            for entity in bad["@graph"].as_array_mut().unwrap() {
+                if entity["@id"] == reviews[0] {
+                    entity["reviewAspect"] = json!(["claims", "tone"]);
+                }
+                if catalogued {
+                    if entity["held"] == json!(false) {
+                        entity["review"] = json!({"@id": reviews[0]});
+                    } else if let Some(entity) = entity.as_object_mut() {
+                        entity.remove("review");
+                    }
+                }
+            }
+            let bad = bad.to_string();
+            let review = catalogued;
+            let whole = read(bad.as_bytes()).err().map(|error| error.to_string());
+            let files = read_files(bad.as_bytes(), |file| file).err();
+            assert_eq!(files.map(|error| error.to_string()), whole, "{review}");
+            assert!(whole.unwrap().contains("unknown contested aspect \"tone\""));
+        }
+    }
+
     /// Reads what it is given a byte at a time, then fails if told to.
     struct Trickle<'a> {
         bytes: &'a [u8],
