@@ -4,79 +4,111 @@
 //! recorded documents are judged without its entities held in memory.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fs::File;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Read, Seek, SeekFrom, Write};
+
+use hashbrown::HashTable;
 
 /// The text kept in memory; past it, texts go to the file.
 const IN_MEMORY_BYTES: usize = if cfg!(test) { 1 << 10 } else { 8 << 20 };
 /// Texts bound for the file are written in pieces of about this size.
 const WRITE_BYTES: usize = if cfg!(test) { 4 << 10 } else { 1 << 20 };
+/// When the file cannot be made or written, texts bound for it are held in
+/// memory up to this: 32 MiB in all, as every text was before there was a
+/// file.
+const MAX_UNWRITTEN_BYTES: usize = if cfg!(test) { 16 << 10 } else { 24 << 20 };
 
-/// Where a kept text is.
-#[derive(Debug)]
-pub(super) enum KeptText {
-    Memory(Box<str>),
-    /// At byte `at` of the file (or of the bytes not yet written to it).
-    Disk {
-        at: u64,
-        len: usize,
-    },
+/// Where a kept text is among all the texts kept, one after another: in
+/// memory before [`IN_MEMORY_BYTES`], in the file (or the bytes not yet
+/// written to it) after.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct KeptText {
+    at: u64,
+    len: usize,
 }
 
-/// The texts kept: those in memory are in their [`KeptText`].
+/// The texts kept.
 #[derive(Debug, Default)]
 pub(super) struct KeptTexts {
-    in_memory: usize,
+    /// The texts kept in memory, one after another.
+    memory: String,
     /// Made when the first piece is written.
     file: Option<File>,
     /// Bytes written to the file.
     written: u64,
     /// The bytes that follow them, not yet written.
     pending: Vec<u8>,
+    /// Why the file could not be made or written; no more is tried.
+    unwritable: Option<io::Error>,
 }
 
 impl KeptTexts {
     /// Keeps `text`.
-    pub(super) fn keep(&mut self, text: String) -> io::Result<KeptText> {
-        if self.in_memory + text.len() <= IN_MEMORY_BYTES {
-            self.in_memory += text.len();
-            return Ok(KeptText::Memory(text.into()));
+    pub(super) fn keep(&mut self, text: &str) -> io::Result<KeptText> {
+        let in_file = self.written + self.pending.len() as u64;
+        if in_file == 0 && self.memory.len() + text.len() <= IN_MEMORY_BYTES {
+            let at = self.memory.len() as u64;
+            self.memory.push_str(text);
+            return Ok(KeptText {
+                at,
+                len: text.len(),
+            });
         }
-        let at = self.written + self.pending.len() as u64;
+        let at = self.memory.len() as u64 + in_file;
         // A text is written whole with the piece it ends, so it is either
         // in the file or pending, never split.
         self.pending.extend_from_slice(text.as_bytes());
-        if self.pending.len() >= WRITE_BYTES {
-            let file = match &mut self.file {
-                Some(file) => file,
-                None => self.file.insert(tempfile::tempfile()?),
-            };
-            file.write_all(&self.pending)?;
-            self.written += self.pending.len() as u64;
-            self.pending.clear();
+        if self.pending.len() >= WRITE_BYTES
+            && self.unwritable.is_none()
+            && let Err(error) = self.write_pending()
+        {
+            let dir = std::env::temp_dir();
+            let error = io::Error::new(error.kind(), format!("{}: {error}", dir.display()));
+            self.unwritable = Some(error);
         }
-        Ok(KeptText::Disk {
+        if let Some(error) = &self.unwritable
+            && self.pending.len() > MAX_UNWRITTEN_BYTES
+        {
+            return Err(io::Error::new(error.kind(), error.to_string()));
+        }
+        Ok(KeptText {
             at,
             len: text.len(),
         })
     }
 
-    /// The text of `kept`, which this kept.
-    pub(super) fn text<'a>(&'a self, kept: &'a KeptText) -> io::Result<Cow<'a, str>> {
-        let (at, len) = match kept {
-            KeptText::Memory(text) => return Ok(Cow::Borrowed(text)),
-            KeptText::Disk { at, len } => (*at, *len),
+    /// Writes the pending bytes at the end of the file, making it first.
+    fn write_pending(&mut self) -> io::Result<()> {
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self.file.insert(tempfile::tempfile()?),
         };
+        // Reading a text back moved the file's position.
+        file.seek(SeekFrom::Start(self.written))?;
+        file.write_all(&self.pending)?;
+        self.written += self.pending.len() as u64;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// The text of `kept`, which this kept.
+    pub(super) fn text(&self, kept: KeptText) -> io::Result<Cow<'_, str>> {
         let not_kept = || io::Error::other("a text kept for judging records is not where it was");
-        if let Some(from) = at.checked_sub(self.written) {
+        let utf8 = |bytes| std::str::from_utf8(bytes).map_err(io::Error::other);
+        let len = kept.len;
+        let Some(in_file) = kept.at.checked_sub(self.memory.len() as u64) else {
+            let at = usize::try_from(kept.at).map_err(|_| not_kept())?;
+            let text = (self.memory.get(at..at + len)).ok_or_else(not_kept)?;
+            return Ok(Cow::Borrowed(text));
+        };
+        if let Some(from) = in_file.checked_sub(self.written) {
             let from = usize::try_from(from).map_err(|_| not_kept())?;
             let bytes = (self.pending.get(from..from + len)).ok_or_else(not_kept)?;
-            let text = std::str::from_utf8(bytes).map_err(io::Error::other)?;
-            return Ok(Cow::Borrowed(text));
+            return Ok(Cow::Borrowed(utf8(bytes)?));
         }
         let mut file = self.file.as_ref().ok_or_else(not_kept)?;
-        file.seek(SeekFrom::Start(at))?;
+        file.seek(SeekFrom::Start(in_file))?;
         let mut bytes = vec![0; len];
         file.read_exact(&mut bytes)?;
         String::from_utf8(bytes)
@@ -85,32 +117,62 @@ impl KeptTexts {
     }
 }
 
-/// Texts kept by a key (an entity's `@id`).
-#[derive(Debug, Default)]
+/// Texts kept by a key (an entity's `@id`): the keys one after another in
+/// one text, and a table of where each is, about 30 bytes a key beside the
+/// key itself, where a `HashMap<Box<str>, _>` took 90 (its entry, and an
+/// allocation for each key); 640,000 entities of a rich crate took 64 MB.
+#[derive(Default)]
 pub(super) struct KeptById {
-    by_id: HashMap<Box<str>, KeptText>,
+    ids: String,
+    table: HashTable<Entry>,
+    hasher: RandomState,
     texts: KeptTexts,
 }
 
+/// Where a key is in [`KeptById::ids`], and its text.
+struct Entry {
+    start: usize,
+    end: usize,
+    text: KeptText,
+}
+
 impl KeptById {
-    pub(super) fn insert(&mut self, id: Box<str>, text: String) -> io::Result<()> {
-        let kept = self.texts.keep(text)?;
-        self.by_id.insert(id, kept);
+    /// Keeps `text` for `id`, in place of any text kept for it before.
+    pub(super) fn insert(&mut self, id: &str, text: &str) -> io::Result<()> {
+        let text = self.texts.keep(text)?;
+        let hash = self.hasher.hash_one(id);
+        let ids = &self.ids;
+        if let Some(entry) = self.table.find_mut(hash, |e| &ids[e.start..e.end] == id) {
+            entry.text = text;
+            return Ok(());
+        }
+        let start = self.ids.len();
+        self.ids.push_str(id);
+        let end = self.ids.len();
+        let (ids, hasher) = (&self.ids, &self.hasher);
+        let rehash = |e: &Entry| hasher.hash_one(&ids[e.start..e.end]);
+        self.table
+            .insert_unique(hash, Entry { start, end, text }, rehash);
         Ok(())
     }
 
+    fn find(&self, id: &str) -> Option<&Entry> {
+        let ids = &self.ids;
+        (self.table).find(self.hasher.hash_one(id), |e| &ids[e.start..e.end] == id)
+    }
+
     pub(super) fn get(&self, id: &str) -> io::Result<Option<Cow<'_, str>>> {
-        (self.by_id.get(id))
-            .map(|kept| self.texts.text(kept))
+        (self.find(id))
+            .map(|entry| self.texts.text(entry.text))
             .transpose()
     }
 
     pub(super) fn contains_key(&self, id: &str) -> bool {
-        self.by_id.contains_key(id)
+        self.find(id).is_some()
     }
 
     /// Keeps a text that has no key, among these.
-    pub(super) fn keep(&mut self, text: String) -> io::Result<KeptText> {
+    pub(super) fn keep(&mut self, text: &str) -> io::Result<KeptText> {
         self.texts.keep(text)
     }
 
@@ -121,7 +183,7 @@ impl KeptById {
     }
 
     /// The text of `kept`, which [`KeptById::keep`] kept.
-    pub(super) fn text<'a>(&'a self, kept: &'a KeptText) -> io::Result<Cow<'a, str>> {
+    pub(super) fn text(&self, kept: KeptText) -> io::Result<Cow<'_, str>> {
         self.texts.text(kept)
     }
 }
@@ -137,17 +199,72 @@ mod tests {
             .map(|i| format!("{i}:{}", "é".repeat(i % 37)))
             .collect();
         let kept: Vec<KeptText> = (written.iter())
-            .map(|text| texts.keep(text.clone()).unwrap())
+            .map(|text| texts.keep(text).unwrap())
             .collect();
-        let places = |memory: bool| {
-            (kept.iter())
-                .filter(|kept| matches!(kept, KeptText::Memory(_)) == memory)
-                .count()
-        };
-        assert!(places(true) > 0 && places(false) > 0);
-        assert!(texts.written > 0 && !texts.pending.is_empty());
+        assert!(!texts.memory.is_empty() && texts.written > 0 && !texts.pending.is_empty());
         for (text, kept) in written.iter().zip(&kept) {
-            assert_eq!(texts.text(kept).unwrap(), text.as_str());
+            assert_eq!(texts.text(*kept).unwrap(), text.as_str());
         }
+    }
+
+    /// Texts read back from the file between writes: a read moves the
+    /// file's position, which the next write must not follow.
+    #[test]
+    fn texts_read_back_between_writes_stay_whole() {
+        let mut texts = KeptTexts::default();
+        let mut kept = Vec::new();
+        for i in 0..400 {
+            let text = format!("{i}:{}", "y".repeat(i % 90));
+            kept.push((texts.keep(&text).unwrap(), text));
+            let (back, text) = &kept[i / 2];
+            assert_eq!(texts.text(*back).unwrap(), text.as_str());
+        }
+        assert!(texts.written > 0);
+        for (back, text) in &kept {
+            assert_eq!(texts.text(*back).unwrap(), text.as_str());
+        }
+    }
+
+    /// A file that cannot be made leaves the texts in memory, up to a
+    /// bound; past it, the error names the directory.
+    #[test]
+    fn texts_stay_in_memory_when_the_file_cannot_be_made() {
+        let mut texts = KeptTexts {
+            unwritable: Some(io::Error::other("/nowhere: No such file or directory")),
+            ..KeptTexts::default()
+        };
+        let mut kept = Vec::new();
+        let text = "z".repeat(100);
+        let error = loop {
+            match texts.keep(&text) {
+                Ok(at) => kept.push(at),
+                Err(error) => break error,
+            }
+        };
+        assert!(kept.len() * 100 > MAX_UNWRITTEN_BYTES - IN_MEMORY_BYTES);
+        assert!(error.to_string().starts_with("/nowhere"), "{error}");
+        for at in kept {
+            assert_eq!(texts.text(at).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn texts_are_found_by_their_key_the_last_kept_for_it() {
+        let mut kept = KeptById::default();
+        for i in 0..300 {
+            kept.insert(
+                &format!("#e-{}", i % 100),
+                &format!("{i}{}", "x".repeat(i % 50)),
+            )
+            .unwrap();
+        }
+        assert!(kept.on_disk());
+        for i in 200..300 {
+            let id = format!("#e-{}", i % 100);
+            assert!(kept.contains_key(&id));
+            let text = format!("{i}{}", "x".repeat(i % 50));
+            assert_eq!(kept.get(&id).unwrap().as_deref(), Some(text.as_str()));
+        }
+        assert!(!kept.contains_key("#e-100") && kept.get("").unwrap().is_none());
     }
 }

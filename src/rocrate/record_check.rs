@@ -229,7 +229,7 @@ impl Gathering {
         if is_kept(&properties) {
             let json = Value::Object(properties).to_string();
             self.kept_bytes += json.len();
-            if let Err(error) = self.kept.insert(id, json) {
+            if let Err(error) = self.kept.insert(&id, &json) {
                 self.failed = Some(error);
             }
         }
@@ -295,7 +295,7 @@ pub fn judge_records(
     }
     checking.stopped()?;
     for (index, path, kept) in std::mem::take(&mut checking.waiting) {
-        let json = checking.documents.text(&kept).map(|json| json.into_owned());
+        let json = checking.documents.text(kept).map(|json| json.into_owned());
         match json {
             Ok(json) => {
                 if let Ok(entity) = serde_json::from_str(&json) {
@@ -492,7 +492,7 @@ impl<'l> Checking<'l> {
             Err(_) if missed && !last => {
                 let json = Value::Object(entity.clone()).to_string();
                 if self.keeps(&json) {
-                    match self.documents.keep(json) {
+                    match self.documents.keep(&json) {
                         Ok(kept) => self.waiting.push((index, path, kept)),
                         Err(error) => self.failed = Some(error),
                     }
@@ -549,7 +549,7 @@ impl<'l> Checking<'l> {
             if !self.keeps(&json) {
                 return;
             }
-            if let Err(error) = self.documents.insert(id, json) {
+            if let Err(error) = self.documents.insert(&id, &json) {
                 self.failed = Some(error);
                 return;
             }
@@ -815,6 +815,38 @@ mod tests {
             judge(waiting(MAX_KEPT_BYTES / 1000)).err(),
             Some(NotJudged::TooLarge)
         );
+    }
+
+    /// Documents other documents link to are kept as they come and read
+    /// back as later ones are judged: reads from the temporary file come
+    /// between writes to it, and the records are those read whole.
+    #[test]
+    fn documents_linked_to_are_read_back_between_writes() {
+        let json = edited(|graph| {
+            let model = entity(graph, "documents/plain.txt").clone();
+            for i in 0..40 {
+                let mut copy = model.clone();
+                copy["@id"] = json!(format!("documents/copy-{i}.txt"));
+                copy["identifier"] = json!(format!("copy-{i}"));
+                copy["description"] = json!("x".repeat(400));
+                // Ten back: in the file by the time it is read.
+                if i >= 10 {
+                    let before = format!("documents/copy-{}.txt", i - 10);
+                    copy[IS_DISPUTED_BY] = json!({"@id": before});
+                    copy["creativeWorkStatus"] = json!("contested");
+                }
+                graph.push(copy);
+                let root = entity(graph, "./");
+                let parts = root["hasPart"].as_array_mut().unwrap();
+                parts.push(json!({"@id": format!("documents/copy-{i}.txt")}));
+            }
+        });
+        let collection = crate::rocrate::read_collection(&json).unwrap();
+        let links = record_links(json.as_bytes()).unwrap();
+        let stored = stored_where(|_| true);
+        let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();
+        assert_eq!(judged.broken, Vec::<String>::new());
+        assert_eq!(judged.records, collection.documents);
     }
 
     #[test]
