@@ -396,17 +396,17 @@ fn level_2_feature(text: &str) -> Option<&'static str> {
 fn slip(text: &str) -> Option<String> {
     let qualified = |date: &str| date.ends_with(['?', '~', '%']);
     for date in text.split('/') {
-        if date.ends_with("?~") || date.ends_with("~?") {
-            let bare = date.trim_end_matches(['?', '~']);
-            return Some(format!(
-                "a date both uncertain and approximate takes one qualifier, %: {bare}%"
-            ));
-        }
         if !text.contains('/') && date.contains('T') && qualified(date) {
             return Some(
                 "a date and time takes no qualifier (?, ~, %): EDTF qualifies dates only"
                     .to_string(),
             );
+        }
+        if date.ends_with("?~") || date.ends_with("~?") {
+            let bare = date.trim_end_matches(['?', '~']);
+            return Some(format!(
+                "a date both uncertain and approximate takes one qualifier, %: {bare}%"
+            ));
         }
         let unsigned = date.strip_prefix('-').unwrap_or(date);
         let bytes = unsigned.as_bytes();
@@ -810,6 +810,10 @@ mod tests {
                 "a date and time takes no qualifier",
             ),
             ("2014-06-20T12:00:00%", "a date and time takes no qualifier"),
+            (
+                "2014-06-20T10:00:00~?",
+                "a date and time takes no qualifier",
+            ),
         ] {
             let error = bad.parse::<EdtfDate>().unwrap_err();
             assert!(error.contains(named), "{bad}: {error}");

@@ -35,7 +35,7 @@ pub use self::findings::MAX_PER_CODE;
 use self::findings::{Counts, Findings};
 use crate::bundle::reader::{self, BagStore};
 use crate::collection::{CollectionInfo, Document};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::progress::Progress;
 
@@ -134,6 +134,12 @@ impl Report {
 
 /// Verifies the bag at `path`: a directory or a zip.
 pub fn verify_path(path: &Path, options: VerifyOptions, progress: &dyn Progress) -> Result<Report> {
+    // `corpack verify seeds/collection.toml`, where `check` was meant.
+    if path.file_name() == Some(crate::collection::COLLECTION_FILE.as_ref()) && path.is_file() {
+        let message = "a collection's records, not a bag: `corpack check` checks the collection \
+                       (give its directory), `corpack pack` makes a bundle of it";
+        return Err(Error::io(path, std::io::Error::other(message)));
+    }
     if crate::ocfl::is_object_root(path) {
         return crate::ocfl::validate::verify_report(path, options, progress);
     }

@@ -635,6 +635,14 @@ fn a_collection_given_where_it_does_not_go_is_told_what_to_give() {
     }
     corpack()
         .arg("verify")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "a collection's records, not a bag: `corpack check` checks",
+        ));
+    corpack()
+        .arg("verify")
         .arg(&collection)
         .assert()
         .code(1)
