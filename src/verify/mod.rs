@@ -8,7 +8,7 @@
 //! the RO-Crate metadata, when the payload has one, against the payload,
 //! and the records in it, when corpack wrote it.
 //! Everything wrong is a [`Finding`]; only a bag that cannot be read at all
-//! is an [`Error`](crate::Error).
+//! is an [`Error`].
 //!
 //! A bag whose manifests or `fetch.txt` name a path that could leave it
 //! (`../`, `/`, `~`, a drive letter, a backslash) is judged without hashing
