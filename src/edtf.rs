@@ -402,7 +402,8 @@ fn slip(text: &str) -> Option<String> {
                     .to_string(),
             );
         }
-        if date.ends_with("?~") || date.ends_with("~?") {
+        // A date and time takes no qualifier at all, nor ends an interval.
+        if (date.ends_with("?~") || date.ends_with("~?")) && !date.contains('T') {
             let bare = date.trim_end_matches(['?', '~']);
             return Some(format!(
                 "a date both uncertain and approximate takes one qualifier, %: {bare}%"
@@ -819,8 +820,10 @@ mod tests {
             assert!(error.contains(named), "{bad}: {error}");
         }
         // An interval does not end in a date and time, qualified or not.
-        let error = "1985/2014-06-20T10:00:00?".parse::<EdtfDate>().unwrap_err();
-        assert!(!error.contains("qualifier"), "{error}");
+        for bad in ["1985/2014-06-20T10:00:00?", "2014-06-20T10:00:00~?/2015"] {
+            let error = bad.parse::<EdtfDate>().unwrap_err();
+            assert!(!error.contains("qualifier"), "{error}");
+        }
     }
 
     // Level 2 examples of the specification: corpack accepts levels 0 and

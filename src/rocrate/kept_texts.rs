@@ -15,9 +15,10 @@ const IN_MEMORY_BYTES: usize = if cfg!(test) { 1 << 10 } else { 8 << 20 };
 /// Texts bound for the file are written in pieces of about this size.
 const WRITE_BYTES: usize = if cfg!(test) { 4 << 10 } else { 1 << 20 };
 /// When the file cannot be made or written, texts bound for it are held in
-/// memory up to this: 32 MiB in all, as every text was before there was a
-/// file.
-const MAX_UNWRITTEN_BYTES: usize = if cfg!(test) { 16 << 10 } else { 24 << 20 };
+/// memory, up to this in all (for both passes of the records' judgement
+/// together: see [`KeptById::with_memory_limit`]), as every text was before
+/// there was a file.
+pub(super) const MAX_HELD_BYTES: usize = if cfg!(test) { 17 << 10 } else { 32 << 20 };
 
 /// Where a kept text is among all the texts kept, one after another: in
 /// memory before [`IN_MEMORY_BYTES`], in the file (or the bytes not yet
@@ -29,8 +30,11 @@ pub(super) struct KeptText {
 }
 
 /// The texts kept.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct KeptTexts {
+    /// The most held in memory, `memory` and `pending` together, when the
+    /// file cannot be made or written; `memory` never passes it.
+    memory_limit: usize,
     /// The texts kept in memory, one after another.
     memory: String,
     /// Made when the first piece is written.
@@ -43,11 +47,30 @@ pub(super) struct KeptTexts {
     unwritable: Option<io::Error>,
 }
 
+impl Default for KeptTexts {
+    fn default() -> KeptTexts {
+        KeptTexts {
+            memory_limit: MAX_HELD_BYTES,
+            memory: String::new(),
+            file: None,
+            written: 0,
+            pending: Vec::new(),
+            unwritable: None,
+        }
+    }
+}
+
 impl KeptTexts {
+    /// The bytes held in memory.
+    fn held(&self) -> usize {
+        self.memory.len() + self.pending.len()
+    }
+
     /// Keeps `text`.
     pub(super) fn keep(&mut self, text: &str) -> io::Result<KeptText> {
         let in_file = self.written + self.pending.len() as u64;
-        if in_file == 0 && self.memory.len() + text.len() <= IN_MEMORY_BYTES {
+        let in_memory = IN_MEMORY_BYTES.min(self.memory_limit);
+        if in_file == 0 && self.memory.len() + text.len() <= in_memory {
             let at = self.memory.len() as u64;
             self.memory.push_str(text);
             return Ok(KeptText {
@@ -64,11 +87,17 @@ impl KeptTexts {
             && let Err(error) = self.write_pending()
         {
             let dir = std::env::temp_dir();
-            let error = io::Error::new(error.kind(), format!("{}: {error}", dir.display()));
+            let error = io::Error::new(
+                error.kind(),
+                format!(
+                    "{} (the temporary directory, TMPDIR): {error}",
+                    dir.display()
+                ),
+            );
             self.unwritable = Some(error);
         }
         if let Some(error) = &self.unwritable
-            && self.pending.len() > MAX_UNWRITTEN_BYTES
+            && self.held() > self.memory_limit
         {
             return Err(io::Error::new(error.kind(), error.to_string()));
         }
@@ -137,14 +166,33 @@ struct Entry {
 }
 
 impl KeptById {
-    /// Keeps `text` for `id`, in place of any text kept for it before.
-    pub(super) fn insert(&mut self, id: &str, text: &str) -> io::Result<()> {
+    /// Texts that may hold `limit` bytes in memory when the file cannot be
+    /// made or written: what [`MAX_HELD_BYTES`] leaves of what another
+    /// holds.
+    pub(super) fn with_memory_limit(limit: usize) -> KeptById {
+        KeptById {
+            texts: KeptTexts {
+                memory_limit: limit,
+                ..KeptTexts::default()
+            },
+            ..KeptById::default()
+        }
+    }
+
+    /// The bytes of text held in memory.
+    pub(super) fn held(&self) -> usize {
+        self.texts.held()
+    }
+
+    /// Keeps `text` for `id`, in place of any text kept for it before,
+    /// and says where it is.
+    pub(super) fn insert(&mut self, id: &str, text: &str) -> io::Result<KeptText> {
         let text = self.texts.keep(text)?;
         let hash = self.hasher.hash_one(id);
         let ids = &self.ids;
         if let Some(entry) = self.table.find_mut(hash, |e| &ids[e.start..e.end] == id) {
             entry.text = text;
-            return Ok(());
+            return Ok(text);
         }
         let start = self.ids.len();
         self.ids.push_str(id);
@@ -153,7 +201,7 @@ impl KeptById {
         let rehash = |e: &Entry| hasher.hash_one(&ids[e.start..e.end]);
         self.table
             .insert_unique(hash, Entry { start, end, text }, rehash);
-        Ok(())
+        Ok(text)
     }
 
     fn find(&self, id: &str) -> Option<&Entry> {
@@ -241,8 +289,13 @@ mod tests {
                 Err(error) => break error,
             }
         };
-        assert!(kept.len() * 100 > MAX_UNWRITTEN_BYTES - IN_MEMORY_BYTES);
+        assert!(kept.len() * 100 > MAX_HELD_BYTES - 200);
+        assert!(texts.held() <= MAX_HELD_BYTES + 100);
         assert!(error.to_string().starts_with("/nowhere"), "{error}");
+        // What another holds is taken off the limit.
+        let mut second = KeptById::with_memory_limit(MAX_HELD_BYTES.saturating_sub(texts.held()));
+        second.texts.unwritable = Some(io::Error::other("/nowhere"));
+        assert!(second.keep(&text).is_err());
         for at in kept {
             assert_eq!(texts.text(at).unwrap(), text);
         }

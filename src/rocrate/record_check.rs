@@ -34,7 +34,7 @@ use super::elements::{self, Part};
 use super::graph::{has_type, ids, text};
 use super::id_list::{IdIndex, IdList};
 use super::ids::file_path;
-use super::kept_texts::{KeptById, KeptText};
+use super::kept_texts::{KeptById, KeptText, MAX_HELD_BYTES};
 use super::records::{Entities, Entity, Reader, follows};
 use super::stream;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
@@ -299,7 +299,7 @@ pub fn judge_records(
         match json {
             Ok(json) => {
                 if let Ok(entity) = serde_json::from_str(&json) {
-                    checking.judge(index, path, &entity, true);
+                    checking.judge(index, path, &entity, true, &mut None);
                 }
             }
             Err(error) => checking.failed = Some(error),
@@ -409,7 +409,11 @@ impl<'l> Checking<'l> {
             links,
             wanted,
             listed: vec![false; links.held.len() + links.catalogued.len()],
-            documents: KeptById::default(),
+            // Held in memory when the temporary file fails: what the
+            // first pass left of the bound they share.
+            documents: KeptById::with_memory_limit(
+                MAX_HELD_BYTES.saturating_sub(links.kept.held()),
+            ),
             waiting: Vec::new(),
             rules: Rules::default(),
             found: Vec::new(),
@@ -479,7 +483,16 @@ impl<'l> Checking<'l> {
 
     /// Reads the document at `index` and puts its record to the rules;
     /// one that links to an entity not come yet waits, unless `last`.
-    fn judge(&mut self, index: usize, path: Result<String, String>, entity: &Entity, last: bool) {
+    /// `kept` is where the entity's text is kept, if it is: one that waits
+    /// is kept once, however many times the root lists it.
+    fn judge(
+        &mut self,
+        index: usize,
+        path: Result<String, String>,
+        entity: &Entity,
+        last: bool,
+        kept: &mut Option<KeptText>,
+    ) {
         let linked = self.linked();
         let reader = Reader { graph: &linked };
         let read = (path.clone()).and_then(|path| Ok((reader.document(entity, &path)?, path)));
@@ -490,12 +503,21 @@ impl<'l> Checking<'l> {
         }
         match read {
             Err(_) if missed && !last => {
-                let json = Value::Object(entity.clone()).to_string();
-                if self.keeps(&json) {
-                    match self.documents.keep(&json) {
-                        Ok(kept) => self.waiting.push((index, path, kept)),
-                        Err(error) => self.failed = Some(error),
+                if kept.is_none() {
+                    let json = Value::Object(entity.clone()).to_string();
+                    if !self.keeps(&json) {
+                        return;
                     }
+                    match self.documents.keep(&json) {
+                        Ok(text) => *kept = Some(text),
+                        Err(error) => {
+                            self.failed = Some(error);
+                            return;
+                        }
+                    }
+                }
+                if let Some(text) = *kept {
+                    self.waiting.push((index, path, text));
                 }
             }
             Ok((document, path)) => {
@@ -544,14 +566,18 @@ impl<'l> Checking<'l> {
         if paths.is_empty() && !wanted {
             return;
         }
+        let mut kept = None;
         if wanted {
             let json = Value::Object(entity.clone()).to_string();
             if !self.keeps(&json) {
                 return;
             }
-            if let Err(error) = self.documents.insert(&id, &json) {
-                self.failed = Some(error);
-                return;
+            match self.documents.insert(&id, &json) {
+                Ok(text) => kept = Some(text),
+                Err(error) => {
+                    self.failed = Some(error);
+                    return;
+                }
             }
         }
         for path in paths {
@@ -560,7 +586,7 @@ impl<'l> Checking<'l> {
             }
             let index = self.count;
             self.count += 1;
-            self.judge(index, path, &entity, false);
+            self.judge(index, path, &entity, false, &mut kept);
         }
     }
 }
@@ -847,6 +873,34 @@ mod tests {
         let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();
         assert_eq!(judged.broken, Vec::<String>::new());
         assert_eq!(judged.records, collection.documents);
+    }
+
+    /// A document that waits for a later one is kept once, however many
+    /// times the root lists it: listed 200 times, it is judged, and its
+    /// listings are found to repeat its id, where its copies passed the
+    /// bound and nothing was judged.
+    #[test]
+    fn a_document_listed_many_times_waits_once() {
+        let json = edited(|graph| {
+            let talk = entity(graph, "documents/furr%20talk.txt");
+            talk["description"] = json!("x".repeat(1000));
+            talk[IS_DISPUTED_BY] = json!({"@id": "documents/plain.txt"});
+            let root = entity(graph, "./");
+            let parts = root["hasPart"].as_array_mut().unwrap();
+            for _ in 0..200 {
+                parts.push(json!({"@id": "documents/furr%20talk.txt"}));
+            }
+            let talk = graph
+                .iter()
+                .position(|e| e["@id"] == "documents/furr%20talk.txt");
+            let plain = graph.iter().position(|e| e["@id"] == "documents/plain.txt");
+            assert!(talk < plain, "the talk must come first, to wait");
+        });
+        let broken = broken(&json).expect("judged");
+        assert!(
+            broken.iter().any(|found| found.contains("duplicate id")),
+            "{broken:#?}"
+        );
     }
 
     #[test]

@@ -706,4 +706,23 @@ fn a_bag_one_directory_down_is_pointed_at() {
             "the bag has no bagit.txt at its root, but holds \"inner/bagit.txt\": is the bag \
              that file's directory?",
         ));
+    // Under a directory named data/ too, unless what holds it has
+    // manifests: a bag that lost its bagit.txt, whose payload holds a bag.
+    fs::rename(&outer, dir.join("data")).unwrap();
+    let top = dir.join("top");
+    fs::create_dir(&top).unwrap();
+    fs::rename(dir.join("data"), top.join("data")).unwrap();
+    corpack()
+        .arg("verify")
+        .arg(&top)
+        .assert()
+        .code(1)
+        .stdout(contains("but holds \"data/inner/bagit.txt\""));
+    fs::write(top.join("manifest-sha256.txt"), "").unwrap();
+    corpack()
+        .arg("verify")
+        .arg(&top)
+        .assert()
+        .code(1)
+        .stdout(contains("the bag has no bagit.txt\n"));
 }
