@@ -218,7 +218,7 @@ mod tests {
         let (mut manifests, _) = read_manifests(&store);
         let fetch = Fetch {
             paths: vec![(1, "data/a".to_string())],
-            has_unsafe_path: false,
+            ..Fetch::default()
         };
         let unlisted_by = |manifests: &[Manifest]| {
             let mut findings = Findings::default();

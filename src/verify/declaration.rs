@@ -3,6 +3,7 @@
 
 use std::io::Read;
 
+use super::fetch::FetchedLater;
 use super::findings::{Findings, rfc_rule};
 use crate::bagit::PayloadOxum;
 use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration};
@@ -221,6 +222,7 @@ pub fn check_oxum(
     store: &dyn BagStore,
     bag_info: Option<&BagInfo>,
     rfc: bool,
+    fetched_later: FetchedLater,
     findings: &mut Findings,
 ) {
     let Some(BagInfo { path, tags }) = bag_info else {
@@ -312,11 +314,34 @@ pub fn check_oxum(
                  perhaps not payload)"
             ),
         };
+        // A holey bag: the files still to fetch may be the difference.
+        let to_fetch = match fetched_later {
+            FetchedLater { files: 0, .. } => String::new(),
+            FetchedLater { files, octets } => {
+                let whole = octets.map(|octets| PayloadTally {
+                    octets: least.octets + octets,
+                    files: least.files + files,
+                });
+                match whole {
+                    Some(whole)
+                        if whole.octets == u128::from(declared.octets)
+                            && whole.files == declared.files =>
+                    {
+                        format!(
+                            "; with the {files} file(s) fetch.txt lists and the bag lacks it is \
+                         {whole}: the bag is incomplete, not its Payload-Oxum wrong"
+                        )
+                    }
+                    _ => format!("; fetch.txt lists {files} file(s) the bag lacks"),
+                }
+            }
+        };
         findings.push(Finding::error(
             Code::PayloadOxumMismatch,
             *path,
             format!(
-                "Payload-Oxum is {declared} (octets.files) but the payload has {actual}{counted}"
+                "Payload-Oxum is {declared} (octets.files) but the payload has \
+                 {actual}{counted}{to_fetch}"
             ),
         ));
     }
@@ -370,7 +395,13 @@ mod tests {
             tags,
         };
         let mut findings = Findings::default();
-        check_oxum(store, Some(&bag_info), rfc, &mut findings);
+        check_oxum(
+            store,
+            Some(&bag_info),
+            rfc,
+            FetchedLater::default(),
+            &mut findings,
+        );
         (findings.into_vec().into_iter())
             .map(|f| (f.severity, f.code, f.message))
             .collect()
@@ -518,7 +549,13 @@ mod tests {
             ]);
             let mut findings = Findings::default();
             let bag_info = read_bag_info(&store, &declaration, &mut findings);
-            check_oxum(&store, bag_info.as_ref(), false, &mut findings);
+            check_oxum(
+                &store,
+                bag_info.as_ref(),
+                false,
+                FetchedLater::default(),
+                &mut findings,
+            );
             let found: Vec<_> = (findings.into_vec().into_iter())
                 .map(|f| (f.code, f.path))
                 .collect();

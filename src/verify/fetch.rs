@@ -21,6 +21,8 @@ pub const FETCH_TXT: &str = "fetch.txt";
 pub struct Fetch {
     /// The usable payload paths listed, with their line numbers.
     pub paths: Vec<(usize, String)>,
+    /// The length each of `paths` is given, if a number.
+    pub(super) lengths: Vec<Option<u64>>,
     /// Some line names an unsafe path: no file of the bag is to be read.
     pub has_unsafe_path: bool,
 }
@@ -146,5 +148,35 @@ impl Fetch {
             return;
         }
         self.paths.push((number, path));
+        self.lengths.push(entry.length);
     }
+
+    /// The files listed that the bag does not store: how many, and their
+    /// bytes if every length is given.
+    pub fn absent(&self, store: &dyn BagStore) -> FetchedLater {
+        let mut seen = std::collections::HashSet::new();
+        let mut later = FetchedLater {
+            files: 0,
+            octets: Some(0),
+        };
+        for ((_, path), length) in self.paths.iter().zip(&self.lengths) {
+            if store.contains(path) || !seen.insert(path.as_str()) {
+                continue;
+            }
+            later.files += 1;
+            later.octets = later
+                .octets
+                .zip(*length)
+                .map(|(sum, n)| sum + u128::from(n));
+        }
+        later
+    }
+}
+
+/// The payload files `fetch.txt` lists that the bag does not store yet.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FetchedLater {
+    pub files: u64,
+    /// Their bytes, if `fetch.txt` gives every length.
+    pub octets: Option<u128>,
 }

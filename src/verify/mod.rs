@@ -233,6 +233,7 @@ pub fn verify_judging(
                 store,
                 bag_info.as_ref(),
                 declaration.is_rfc(),
+                fetch.absent(store),
                 &mut findings,
             );
             let read_nothing = manifests.has_unsafe_path || fetch.has_unsafe_path;

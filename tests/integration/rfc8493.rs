@@ -1087,3 +1087,26 @@ fn a_bad_bag_info_element_does_not_hide_the_others() {
         .count();
     assert_eq!(bad_info, 1, "{:#?}", verdict.findings());
 }
+
+/// A holey bag: the files fetch.txt lists and the bag lacks are why its
+/// Payload-Oxum, which counts them (RFC 8493 §2.2.2), is not the payload's,
+/// and the finding says so.
+#[test]
+fn a_holey_bag_s_payload_oxum_says_what_is_still_to_fetch() {
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let (path, text) = PAYLOAD[0];
+    fs::remove_file(bag.join(path)).unwrap();
+    let fetch = format!("https://example.org/a {} {path}\n", text.len());
+    rewrite(&bag, "fetch.txt", &fetch);
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "fetch-file-missing");
+    let oxum = (verdict.report["findings"].as_array().unwrap().iter())
+        .find(|f| f["code"] == "payload-oxum-mismatch")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .unwrap();
+    assert!(
+        oxum.ends_with("the bag is incomplete, not its Payload-Oxum wrong"),
+        "{oxum}"
+    );
+}
