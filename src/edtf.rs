@@ -402,8 +402,9 @@ fn slip(text: &str) -> Option<String> {
                     .to_string(),
             );
         }
-        // A date and time takes no qualifier at all, nor ends an interval.
-        if (date.ends_with("?~") || date.ends_with("~?")) && !date.contains('T') {
+        // A date and time takes no qualifier at all, nor ends an interval:
+        // no `%` makes either a date.
+        if (date.ends_with("?~") || date.ends_with("~?")) && !text.contains(['T', 't', ' ']) {
             let bare = date.trim_end_matches(['?', '~']);
             return Some(format!(
                 "a date both uncertain and approximate takes one qualifier, %: {bare}%"
@@ -820,7 +821,13 @@ mod tests {
             assert!(error.contains(named), "{bad}: {error}");
         }
         // An interval does not end in a date and time, qualified or not.
-        for bad in ["1985/2014-06-20T10:00:00?", "2014-06-20T10:00:00~?/2015"] {
+        for bad in [
+            "1985/2014-06-20T10:00:00?",
+            "2014-06-20T10:00:00~?/2015",
+            "2004?~/2014-06-20T10:00:00",
+            "2014-06-20t10:00:00?~",
+            "2014-06-20 10:00:00?~",
+        ] {
             let error = bad.parse::<EdtfDate>().unwrap_err();
             assert!(!error.contains("qualifier"), "{error}");
         }

@@ -82,7 +82,8 @@ impl KeptTexts {
         // A text is written whole with the piece it ends, so it is either
         // in the file or pending, never split.
         self.pending.extend_from_slice(text.as_bytes());
-        if self.pending.len() >= WRITE_BYTES
+        // Written a piece at a time, or at once past the memory's bound.
+        if (self.pending.len() >= WRITE_BYTES || self.held() > self.memory_limit)
             && self.unwritable.is_none()
             && let Err(error) = self.write_pending()
         {
@@ -296,6 +297,14 @@ mod tests {
         let mut second = KeptById::with_memory_limit(MAX_HELD_BYTES.saturating_sub(texts.held()));
         second.texts.unwritable = Some(io::Error::other("/nowhere"));
         assert!(second.keep(&text).is_err());
+        // Past the bound, the file is written at once, not after a piece.
+        let mut third = KeptTexts {
+            memory_limit: 10,
+            ..KeptTexts::default()
+        };
+        let at = third.keep(&text).unwrap();
+        assert_eq!((third.held(), third.written), (0, 100));
+        assert_eq!(third.text(at).unwrap(), text);
         for at in kept {
             assert_eq!(texts.text(at).unwrap(), text);
         }

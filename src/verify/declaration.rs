@@ -25,13 +25,19 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
     if !store.contains(PATH) {
         // A bag one directory down is the likeliest slip: the shallowest
         // bagit.txt is named, but for one in the payload of what looks
-        // like a bag that lost its own (it has manifests).
-        let has_manifests = (store.files().iter())
-            .any(|file| file.path.starts_with("manifest-") && !file.path.contains('/'));
+        // like a bag that lost its own (it has tag files at its root).
+        let looks_like_bag = (store.files().iter())
+            .filter(|file| !file.path.contains('/'))
+            .any(|file| {
+                let name = file.path.as_str();
+                name.starts_with("manifest-")
+                    || name.starts_with("tagmanifest-")
+                    || matches!(name, "bag-info.txt" | "fetch.txt")
+            });
         let deeper = (store.files().iter())
             .map(|file| file.path.as_str())
             .filter(|path| path.ends_with("/bagit.txt"))
-            .filter(|path| !(has_manifests && path.starts_with("data/")))
+            .filter(|path| !(looks_like_bag && path.starts_with("data/")))
             .min_by_key(|path| path.matches('/').count());
         let message = match (store.no_bag_directory(), deeper) {
             (Some(message), _) => message.to_string(),

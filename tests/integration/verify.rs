@@ -718,11 +718,14 @@ fn a_bag_one_directory_down_is_pointed_at() {
         .assert()
         .code(1)
         .stdout(contains("but holds \"data/inner/bagit.txt\""));
-    fs::write(top.join("manifest-sha256.txt"), "").unwrap();
-    corpack()
-        .arg("verify")
-        .arg(&top)
-        .assert()
-        .code(1)
-        .stdout(contains("the bag has no bagit.txt\n"));
+    for tag_file in ["manifest-sha256.txt", "bag-info.txt"] {
+        fs::write(top.join(tag_file), "").unwrap();
+        corpack()
+            .arg("verify")
+            .arg(&top)
+            .assert()
+            .code(1)
+            .stdout(contains("the bag has no bagit.txt\n"));
+        fs::remove_file(top.join(tag_file)).unwrap();
+    }
 }
