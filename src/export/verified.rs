@@ -142,9 +142,7 @@ fn opened_reading(
             }
             Err(findings) => {
                 let mut report = report;
-                report.errors += crate::verify::findings::Counts::of(&findings).errors;
-                report.findings.extend(findings);
-                report.set_verdict();
+                report.add_findings(findings);
                 return Ok(Opened::Refused(report));
             }
         },

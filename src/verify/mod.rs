@@ -115,8 +115,8 @@ pub struct Report {
 }
 
 impl Report {
-    /// Adds `more` findings (a profile's), all listed, to the report, its
-    /// counts and its verdict.
+    /// Adds `more` findings (a profile's, or those an export finds in the
+    /// records), all listed, to the report, its counts and its verdict.
     pub fn add_findings(&mut self, more: Vec<Finding>) {
         let counts = Counts::of(&more);
         self.errors += counts.errors;
