@@ -5,10 +5,9 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use hashbrown::HashTable;
+use crate::text_table::TextTable;
 
 /// The text kept in memory; past it, texts go to the file.
 const IN_MEMORY_BYTES: usize = if cfg!(test) { 1 << 10 } else { 8 << 20 };
@@ -147,23 +146,13 @@ impl KeptTexts {
     }
 }
 
-/// Texts kept by a key (an entity's `@id`): the keys one after another in
-/// one text, and a table of where each is, about 30 bytes a key beside the
-/// key itself, where a `HashMap<Box<str>, _>` took 90 (its entry, and an
-/// allocation for each key); 640,000 entities of a rich crate took 64 MB.
+/// Texts kept by a key (an entity's `@id`), found in a [`TextTable`]: a
+/// `HashMap<Box<str>, _>` took 64 MB for the 640,000 entities of a rich
+/// crate.
 #[derive(Default)]
 pub(super) struct KeptById {
-    ids: String,
-    table: HashTable<Entry>,
-    hasher: RandomState,
+    by_id: TextTable<KeptText>,
     texts: KeptTexts,
-}
-
-/// Where a key is in [`KeptById::ids`], and its text.
-struct Entry {
-    start: usize,
-    end: usize,
-    text: KeptText,
 }
 
 impl KeptById {
@@ -189,35 +178,18 @@ impl KeptById {
     /// and says where it is.
     pub(super) fn insert(&mut self, id: &str, text: &str) -> io::Result<KeptText> {
         let text = self.texts.keep(text)?;
-        let hash = self.hasher.hash_one(id);
-        let ids = &self.ids;
-        if let Some(entry) = self.table.find_mut(hash, |e| &ids[e.start..e.end] == id) {
-            entry.text = text;
-            return Ok(text);
-        }
-        let start = self.ids.len();
-        self.ids.push_str(id);
-        let end = self.ids.len();
-        let (ids, hasher) = (&self.ids, &self.hasher);
-        let rehash = |e: &Entry| hasher.hash_one(&ids[e.start..e.end]);
-        self.table
-            .insert_unique(hash, Entry { start, end, text }, rehash);
+        *self.by_id.get_or_insert(id, || text).0 = text;
         Ok(text)
     }
 
-    fn find(&self, id: &str) -> Option<&Entry> {
-        let ids = &self.ids;
-        (self.table).find(self.hasher.hash_one(id), |e| &ids[e.start..e.end] == id)
-    }
-
     pub(super) fn get(&self, id: &str) -> io::Result<Option<Cow<'_, str>>> {
-        (self.find(id))
-            .map(|entry| self.texts.text(entry.text))
+        (self.by_id.get(id))
+            .map(|&text| self.texts.text(text))
             .transpose()
     }
 
     pub(super) fn contains_key(&self, id: &str) -> bool {
-        self.find(id).is_some()
+        self.by_id.get(id).is_some()
     }
 
     /// Keeps a text that has no key, among these.
