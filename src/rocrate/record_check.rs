@@ -150,7 +150,7 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
     if let Some(error) = &gathering.failed {
         return Err(NotJudged::temp_file(error));
     }
-    if gathering.too_large() {
+    if gathering.halted() {
         return Err(NotJudged::TooLarge);
     }
     let Gathering {
@@ -197,12 +197,14 @@ struct Gathering {
 }
 
 impl Gathering {
-    fn too_large(&self) -> bool {
+    /// Whether no more is kept: past [`MAX_KEPT_BYTES`], or since a text
+    /// could not be kept or read back.
+    fn halted(&self) -> bool {
         self.kept_bytes > MAX_KEPT_BYTES || self.failed.is_some()
     }
 
     fn element(&mut self, bytes: &[u8]) {
-        if self.too_large() {
+        if self.halted() {
             return;
         }
         let Some((id, entity)) = identified(bytes, true) else {
@@ -233,7 +235,7 @@ impl Gathering {
                 self.failed = Some(error);
             }
         }
-        if self.too_large() {
+        if self.halted() {
             self.kept = KeptById::default();
             self.linked = HashSet::new();
             self.lists = HashMap::new();
@@ -425,7 +427,9 @@ impl<'l> Checking<'l> {
         }
     }
 
-    fn too_large(&self) -> bool {
+    /// Whether no more is kept: past [`MAX_KEPT_BYTES`], or since a text
+    /// could not be kept or read back.
+    fn halted(&self) -> bool {
         self.kept_bytes > MAX_KEPT_BYTES || self.failed.is_some()
     }
 
@@ -434,7 +438,7 @@ impl<'l> Checking<'l> {
         if let Some(error) = self.failed.take() {
             return Err(NotJudged::temp_file(&error));
         }
-        if self.too_large() {
+        if self.halted() {
             return Err(NotJudged::TooLarge);
         }
         Ok(())
@@ -444,11 +448,11 @@ impl<'l> Checking<'l> {
     /// it, lets go of what waits and judges no more.
     fn keeps(&mut self, json: &str) -> bool {
         self.kept_bytes += json.len();
-        if self.too_large() {
+        if self.halted() {
             self.documents = KeptById::default();
             self.waiting = Vec::new();
         }
-        !self.too_large()
+        !self.halted()
     }
 
     /// The paths in the crate of a document's file, one for each time the
@@ -542,7 +546,7 @@ impl<'l> Checking<'l> {
     }
 
     fn element(&mut self, bytes: &[u8]) {
-        if self.too_large() {
+        if self.halted() {
             return;
         }
         // The root's lists, as long as the crate, were read by the first
@@ -581,7 +585,7 @@ impl<'l> Checking<'l> {
             }
         }
         for path in paths {
-            if self.too_large() {
+            if self.halted() {
                 return;
             }
             let index = self.count;
