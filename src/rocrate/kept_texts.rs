@@ -5,9 +5,10 @@
 
 use std::borrow::Cow;
 use std::fs::File;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use crate::text_table::TextTable;
+use hashbrown::HashTable;
 
 /// The text kept in memory; past it, texts go to the file.
 const IN_MEMORY_BYTES: usize = if cfg!(test) { 1 << 10 } else { 8 << 20 };
@@ -25,7 +26,13 @@ pub(super) const MAX_HELD_BYTES: usize = if cfg!(test) { 17 << 10 } else { 32 <<
 #[derive(Clone, Copy, Debug)]
 pub(super) struct KeptText {
     at: u64,
-    len: usize,
+    len: u32,
+}
+
+/// A text too long to keep, which [`super::record_check::MAX_KEPT_BYTES`]
+/// stops before.
+fn too_long() -> io::Error {
+    io::Error::other("a text kept for judging records is over 4 GiB")
 }
 
 /// The texts kept.
@@ -65,22 +72,21 @@ impl KeptTexts {
         self.memory.len() + self.pending.len()
     }
 
-    /// Keeps `text`.
-    pub(super) fn keep(&mut self, text: &str) -> io::Result<KeptText> {
+    /// Keeps the text of `parts`, one after another.
+    pub(super) fn keep(&mut self, parts: &[&str]) -> io::Result<KeptText> {
+        let total: usize = parts.iter().map(|part| part.len()).sum();
+        let len = u32::try_from(total).map_err(|_| too_long())?;
         let in_file = self.written + self.pending.len() as u64;
         let in_memory = IN_MEMORY_BYTES.min(self.memory_limit);
-        if in_file == 0 && self.memory.len() + text.len() <= in_memory {
+        if in_file == 0 && self.memory.len() + total <= in_memory {
             let at = self.memory.len() as u64;
-            self.memory.push_str(text);
-            return Ok(KeptText {
-                at,
-                len: text.len(),
-            });
+            parts.iter().for_each(|part| self.memory.push_str(part));
+            return Ok(KeptText { at, len });
         }
         let at = self.memory.len() as u64 + in_file;
         // A text is written whole with the piece it ends, so it is either
         // in the file or pending, never split.
-        self.pending.extend_from_slice(text.as_bytes());
+        (parts.iter()).for_each(|part| self.pending.extend_from_slice(part.as_bytes()));
         // Written a piece at a time, or at once past the memory's bound.
         if (self.pending.len() >= WRITE_BYTES || self.held() > self.memory_limit)
             && self.unwritable.is_none()
@@ -101,10 +107,7 @@ impl KeptTexts {
         {
             return Err(io::Error::new(error.kind(), error.to_string()));
         }
-        Ok(KeptText {
-            at,
-            len: text.len(),
-        })
+        Ok(KeptText { at, len })
     }
 
     /// Writes the pending bytes at the end of the file, making it first.
@@ -125,7 +128,7 @@ impl KeptTexts {
     pub(super) fn text(&self, kept: KeptText) -> io::Result<Cow<'_, str>> {
         let not_kept = || io::Error::other("a text kept for judging records is not where it was");
         let utf8 = |bytes| std::str::from_utf8(bytes).map_err(io::Error::other);
-        let len = kept.len;
+        let len = kept.len as usize;
         let Some(in_file) = kept.at.checked_sub(self.memory.len() as u64) else {
             let at = usize::try_from(kept.at).map_err(|_| not_kept())?;
             let text = (self.memory.get(at..at + len)).ok_or_else(not_kept)?;
@@ -146,20 +149,41 @@ impl KeptTexts {
     }
 }
 
-/// Texts kept by a key (an entity's `@id`), found in a [`TextTable`]: a
-/// `HashMap<Box<str>, _>` took 64 MB for the 640,000 entities of a rich
-/// crate.
+/// Texts kept by a key (an entity's `@id`). Each key is kept at the start
+/// of its text and found by its hash in a table of where the texts are:
+/// about 25 bytes a key in memory, where a `HashMap<Box<str>, _>` took 64
+/// MB for the 640,000 entities of a rich crate, and a table with the keys
+/// beside it 63 MB.
 #[derive(Default)]
-pub(super) struct KeptById {
-    by_id: TextTable<KeptText>,
+pub(super) struct KeptById<S = RandomState> {
+    by_id: HashTable<Keyed>,
+    hasher: S,
     texts: KeptTexts,
 }
 
-impl KeptById {
+/// A key's hash and where its text, the key first, is kept.
+struct Keyed {
+    hash: u64,
+    at: u64,
+    len: u32,
+    key_len: u32,
+}
+
+impl Keyed {
+    /// Where the key and text are kept.
+    fn whole(&self) -> KeptText {
+        KeptText {
+            at: self.at,
+            len: self.len,
+        }
+    }
+}
+
+impl<S: BuildHasher + Default> KeptById<S> {
     /// Texts that may hold `limit` bytes in memory when the file cannot be
     /// made or written: what [`MAX_HELD_BYTES`] leaves of what another
     /// holds.
-    pub(super) fn with_memory_limit(limit: usize) -> KeptById {
+    pub(super) fn with_memory_limit(limit: usize) -> KeptById<S> {
         KeptById {
             texts: KeptTexts {
                 memory_limit: limit,
@@ -174,27 +198,65 @@ impl KeptById {
         self.texts.held()
     }
 
+    /// Where the text of `id` is kept, if one is, and the text, found by
+    /// reading back those whose keys share its hash.
+    fn find(&self, id: &str) -> io::Result<Option<(&Keyed, Cow<'_, str>)>> {
+        let hash = self.hasher.hash_one(id);
+        let candidates = self.by_id.iter_hash(hash);
+        for keyed in
+            candidates.filter(|keyed| keyed.hash == hash && keyed.key_len as usize == id.len())
+        {
+            let whole = self.texts.text(keyed.whole())?;
+            if whole.starts_with(id) {
+                let text = match whole {
+                    Cow::Borrowed(whole) => Cow::Borrowed(&whole[id.len()..]),
+                    Cow::Owned(mut whole) => Cow::Owned(whole.split_off(id.len())),
+                };
+                return Ok(Some((keyed, text)));
+            }
+        }
+        Ok(None)
+    }
+
     /// Keeps `text` for `id`, in place of any text kept for it before,
     /// and says where it is.
     pub(super) fn insert(&mut self, id: &str, text: &str) -> io::Result<KeptText> {
-        let text = self.texts.keep(text)?;
-        *self.by_id.get_or_insert(id, || text).0 = text;
-        Ok(text)
+        let whole = self.texts.keep(&[id, text])?;
+        let key_len = u32::try_from(id.len()).map_err(|_| too_long())?;
+        let hash = self.hasher.hash_one(id);
+        let keyed = Keyed {
+            hash,
+            at: whole.at,
+            len: whole.len,
+            key_len,
+        };
+        let kept = KeptText {
+            at: keyed.at + u64::from(key_len),
+            len: keyed.len - key_len,
+        };
+        match self.find(id)?.map(|(before, _)| before.at) {
+            Some(before) => {
+                let before = (self.by_id.iter_hash_mut(hash)).find(|keyed| keyed.at == before);
+                *before.expect("the key just found") = keyed;
+            }
+            None => {
+                self.by_id.insert_unique(hash, keyed, |keyed| keyed.hash);
+            }
+        }
+        Ok(kept)
     }
 
     pub(super) fn get(&self, id: &str) -> io::Result<Option<Cow<'_, str>>> {
-        (self.by_id.get(id))
-            .map(|&text| self.texts.text(text))
-            .transpose()
+        Ok(self.find(id)?.map(|(_, text)| text))
     }
 
-    pub(super) fn contains_key(&self, id: &str) -> bool {
-        self.by_id.get(id).is_some()
+    pub(super) fn contains_key(&self, id: &str) -> io::Result<bool> {
+        Ok(self.find(id)?.is_some())
     }
 
     /// Keeps a text that has no key, among these.
     pub(super) fn keep(&mut self, text: &str) -> io::Result<KeptText> {
-        self.texts.keep(text)
+        self.texts.keep(&[text])
     }
 
     /// Whether some text went to the file.
@@ -220,7 +282,7 @@ mod tests {
             .map(|i| format!("{i}:{}", "é".repeat(i % 37)))
             .collect();
         let kept: Vec<KeptText> = (written.iter())
-            .map(|text| texts.keep(text).unwrap())
+            .map(|text| texts.keep(&[text]).unwrap())
             .collect();
         assert!(!texts.memory.is_empty() && texts.written > 0 && !texts.pending.is_empty());
         for (text, kept) in written.iter().zip(&kept) {
@@ -236,7 +298,7 @@ mod tests {
         let mut kept = Vec::new();
         for i in 0..400 {
             let text = format!("{i}:{}", "y".repeat(i % 90));
-            kept.push((texts.keep(&text).unwrap(), text));
+            kept.push((texts.keep(&[&text]).unwrap(), text));
             let (back, text) = &kept[i / 2];
             assert_eq!(texts.text(*back).unwrap(), text.as_str());
         }
@@ -257,7 +319,7 @@ mod tests {
         let mut kept = Vec::new();
         let text = "z".repeat(100);
         let error = loop {
-            match texts.keep(&text) {
+            match texts.keep(&[&text]) {
                 Ok(at) => kept.push(at),
                 Err(error) => break error,
             }
@@ -266,7 +328,8 @@ mod tests {
         assert!(texts.held() <= MAX_HELD_BYTES + 100);
         assert!(error.to_string().starts_with("/nowhere"), "{error}");
         // What another holds is taken off the limit.
-        let mut second = KeptById::with_memory_limit(MAX_HELD_BYTES.saturating_sub(texts.held()));
+        let mut second: KeptById =
+            KeptById::with_memory_limit(MAX_HELD_BYTES.saturating_sub(texts.held()));
         second.texts.unwritable = Some(io::Error::other("/nowhere"));
         assert!(second.keep(&text).is_err());
         // Past the bound, the file is written at once, not after a piece.
@@ -274,7 +337,7 @@ mod tests {
             memory_limit: 10,
             ..KeptTexts::default()
         };
-        let at = third.keep(&text).unwrap();
+        let at = third.keep(&[&text]).unwrap();
         assert_eq!((third.held(), third.written), (0, 100));
         assert_eq!(third.text(at).unwrap(), text);
         for at in kept {
@@ -282,9 +345,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn texts_are_found_by_their_key_the_last_kept_for_it() {
-        let mut kept = KeptById::default();
+    /// Keys of one hash, as every key has with this hasher.
+    #[derive(Default)]
+    struct OneHash;
+
+    impl std::hash::Hasher for OneHash {
+        fn finish(&self) -> u64 {
+            7
+        }
+
+        fn write(&mut self, _: &[u8]) {}
+    }
+
+    fn texts_are_found_by_their_key<S: BuildHasher + Default>() {
+        let mut kept = KeptById::<S>::default();
         for i in 0..300 {
             kept.insert(
                 &format!("#e-{}", i % 100),
@@ -295,10 +369,24 @@ mod tests {
         assert!(kept.on_disk());
         for i in 200..300 {
             let id = format!("#e-{}", i % 100);
-            assert!(kept.contains_key(&id));
+            assert!(kept.contains_key(&id).unwrap());
             let text = format!("{i}{}", "x".repeat(i % 50));
             assert_eq!(kept.get(&id).unwrap().as_deref(), Some(text.as_str()));
         }
-        assert!(!kept.contains_key("#e-100") && kept.get("").unwrap().is_none());
+        for absent in ["#e-100", "#e-1000", "#e-", "", "#f-1"] {
+            assert!(!kept.contains_key(absent).unwrap() && kept.get(absent).unwrap().is_none());
+        }
+    }
+
+    #[test]
+    fn texts_are_found_by_their_key_the_last_kept_for_it() {
+        texts_are_found_by_their_key::<RandomState>();
+    }
+
+    /// Keys that share a hash are told apart by the key kept with each
+    /// text.
+    #[test]
+    fn texts_whose_keys_share_a_hash_are_found_by_their_key() {
+        texts_are_found_by_their_key::<std::hash::BuildHasherDefault<OneHash>>();
     }
 }

@@ -23,6 +23,7 @@
 mod document;
 mod elements;
 mod graph;
+mod hashed_ids;
 mod id_list;
 mod ids;
 mod kept_texts;

@@ -25,13 +25,14 @@
 //! them whole does.
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{self, Read};
 
 use serde_json::Value;
 
 use super::elements::{self, Part};
 use super::graph::{has_type, ids, text};
+use super::hashed_ids::HashedIds;
 use super::id_list::{IdIndex, IdList};
 use super::ids::file_path;
 use super::kept_texts::{KeptById, KeptText, MAX_HELD_BYTES};
@@ -45,8 +46,9 @@ use crate::collection::{CollectionInfo, Document};
 pub struct RecordLinks {
     /// Every entity but documents, as compact JSON by `@id`.
     kept: KeptById,
-    /// The documents some entity links to: kept as they come.
-    wanted: HashSet<Box<str>>,
+    /// What entities link to: the documents among them are kept as they
+    /// come.
+    wanted: HashedIds,
     root: Entity,
     /// The root's `hasPart` and `mentions`: a held document is a `File`
     /// of the first, a catalogued one an entity of the second.
@@ -155,7 +157,7 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
     }
     let Gathering {
         kept,
-        mut linked,
+        linked,
         mut lists,
         root,
         kept_bytes,
@@ -169,7 +171,6 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         .and_then(|json| serde_json::from_str(&json).ok())
         .ok_or(NotJudged::Unreadable)?;
     let (has_part, mentions) = lists.remove(root_id.as_str()).unwrap_or_default();
-    linked.retain(|id| !kept.contains_key(id));
     Ok(RecordLinks {
         kept,
         wanted: linked,
@@ -185,7 +186,7 @@ struct Gathering {
     /// See [`is_kept`].
     kept: KeptById,
     /// What entities link to by the properties a reader follows.
-    linked: HashSet<Box<str>>,
+    linked: HashedIds,
     /// The `hasPart` and `mentions` of entities that have them.
     lists: HashMap<Box<str>, (IdList, IdList)>,
     /// What the metadata descriptor is `about`.
@@ -219,9 +220,7 @@ impl Gathering {
         }
         for key in properties.keys().filter(|key| follows(key)) {
             for linked in ids(&properties, key) {
-                if !self.linked.contains(linked) {
-                    self.linked.insert(linked.into());
-                }
+                self.linked.insert(linked);
             }
         }
         if entity.has_part.len() + entity.mentions.len() > 0 {
@@ -231,13 +230,15 @@ impl Gathering {
         if is_kept(&properties) {
             let json = Value::Object(properties).to_string();
             self.kept_bytes += json.len();
-            if let Err(error) = self.kept.insert(&id, &json) {
+            if !self.halted()
+                && let Err(error) = self.kept.insert(&id, &json)
+            {
                 self.failed = Some(error);
             }
         }
         if self.halted() {
             self.kept = KeptById::default();
-            self.linked = HashSet::new();
+            self.linked = HashedIds::default();
             self.lists = HashMap::new();
         }
     }
@@ -566,7 +567,19 @@ impl<'l> Checking<'l> {
             return;
         }
         let paths = self.document_paths(&id, &entity);
-        let wanted = self.links.wanted.contains(&id);
+        // A document that is kept as an entity too (a dataset) is found
+        // there.
+        let wanted = match self.links.wanted.may_hold(&id) {
+            true => self.links.kept.contains_key(&id).map(|kept| !kept),
+            false => Ok(false),
+        };
+        let wanted = match wanted {
+            Ok(wanted) => wanted,
+            Err(error) => {
+                self.failed = Some(error);
+                return;
+            }
+        };
         if paths.is_empty() && !wanted {
             return;
         }
