@@ -1,8 +1,18 @@
 //! The contextual entities, gathered as documents are described and
 //! merged by `@id`.
+//!
+//! Each entity added is kept as a record (its `@id`, what
+//! [`Contextual::add_once`] knew it by, its pretty JSON text), in runs
+//! sorted by `@id` of at most [`RUN_BYTES`] each: in an unnamed file when
+//! there is a directory for it. The runs are merged at the crate's end,
+//! the records of one `@id` merged in the order they came. Memory holds
+//! the run being filled, and a buffer per run while they are merged,
+//! however many entities there are: a collection of rich records has
+//! several per document (its claim, its review, its people), and a table
+//! of their ids took 46 MB for 64,000 such documents.
 
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet};
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
@@ -11,109 +21,184 @@ use serde_json::{Map, Value};
 
 use super::json::one_or_many;
 use crate::positional::read_exact_at;
+use crate::text_table::TextTable;
+
+/// The most record bytes held before they are sorted into a run.
+const RUN_BYTES: usize = if cfg!(test) { 100 } else { 8 << 20 };
+/// A run's records are read, and written, this much at a time.
+const READ_BYTES: usize = if cfg!(test) { 16 } else { 64 << 10 };
+/// The most kinds and ids [`Contextual::add_once`] remembers, so that most
+/// documents linking to the same few (a licence, a place) make their
+/// entity once; past it, an entity made again is left out as the runs
+/// are merged.
+const MAX_REMEMBERED: usize = if cfg!(test) { 2 } else { 1 << 14 };
 
 /// Contextual entities by `@id`: what several documents mention (a person,
-/// a place) is described once, two entities with one `@id` merged into one.
-///
-/// They wait for the end of the crate, sorted by `@id`, each kept as its
-/// pretty JSON text, as `serde_json::to_string_pretty` writes it alone: a
-/// collection with rich records has several per document (its claim, its
-/// review, its people), 4 KB of text for a document recorded with three
-/// people and a dispute. The texts go to an unnamed file when there is a
-/// directory for it, and only their places stay in memory.
+/// a place) is described once, two entities with one `@id` merged into one,
+/// each written as `serde_json::to_string_pretty` writes it alone.
 #[derive(Default)]
 pub(crate) struct Contextual {
-    /// Where each entity's text is in `texts`.
-    entities: BTreeMap<String, Span>,
-    texts: Texts,
-    /// The kinds and ids [`Contextual::add_once`] has added.
-    added: HashSet<(&'static str, String)>,
+    /// Records not yet in a run, one after another.
+    pending: Vec<u8>,
+    /// Where each record of `pending` starts.
+    starts: Vec<usize>,
+    runs: Runs,
+    /// The kinds and ids [`Contextual::add_once`] has added, each as the
+    /// kind, a NUL and the id, up to [`MAX_REMEMBERED`].
+    remembered: TextTable<()>,
+    remembered_count: usize,
 }
 
-/// Where a text is in [`Texts`].
-#[derive(Clone, Copy)]
-struct Span {
-    start: u64,
-    len: usize,
-}
-
-/// The texts, one after another: in memory, or in an unnamed file. A text
-/// merged into another is left where it was, and the merge written after.
-enum Texts {
-    Memory(Vec<u8>),
-    /// The file, its length, and the first error met writing it, which
+/// The sorted runs, one after another, and where each is.
+#[derive(Default)]
+struct Runs {
+    store: Store,
+    bounds: Vec<(u64, u64)>,
+    /// The first error met writing or reading the file, which
     /// [`Contextual::write_each`] returns.
-    Spilled {
-        file: io::BufWriter<File>,
-        len: u64,
-        error: Option<io::Error>,
-    },
+    error: Option<io::Error>,
 }
 
-impl Default for Texts {
-    fn default() -> Texts {
-        Texts::Memory(Vec::new())
+enum Store {
+    Memory(Vec<u8>),
+    /// The file and its length.
+    File(File, u64),
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::Memory(Vec::new())
     }
 }
 
-impl Texts {
-    fn append(&mut self, text: &str) -> Span {
-        let start = match self {
-            Texts::Memory(bytes) => {
-                let start = bytes.len() as u64;
-                bytes.extend_from_slice(text.as_bytes());
-                start
-            }
-            Texts::Spilled { file, len, error } => {
-                let start = *len;
-                if error.is_none()
-                    && let Err(failed) = file.write_all(text.as_bytes())
-                {
-                    *error = Some(failed);
-                }
-                *len += text.len() as u64;
-                start
-            }
-        };
-        Span {
-            start,
-            len: text.len(),
-        }
-    }
-
-    /// The text at `span`, in `buffer`.
-    fn read<'b>(&mut self, span: Span, buffer: &'b mut Vec<u8>) -> io::Result<&'b str> {
-        buffer.clear();
+impl Store {
+    fn len(&self) -> u64 {
         match self {
-            Texts::Memory(bytes) => {
-                let start = span.start as usize;
-                buffer.extend_from_slice(&bytes[start..start + span.len]);
-            }
-            Texts::Spilled { file, error, .. } => {
-                if error.is_none() {
-                    buffer.resize(span.len, 0);
-                    let read = (file.flush())
-                        .and_then(|()| read_exact_at(file.get_ref(), buffer, span.start));
-                    *error = read.err();
+            Store::Memory(bytes) => bytes.len() as u64,
+            Store::File(_, len) => *len,
+        }
+    }
+
+    fn append<'a>(&mut self, pieces: impl Iterator<Item = &'a [u8]>) -> io::Result<()> {
+        match self {
+            Store::Memory(kept) => pieces.for_each(|piece| kept.extend_from_slice(piece)),
+            Store::File(file, len) => {
+                let mut writer = io::BufWriter::with_capacity(READ_BYTES, &*file);
+                for piece in pieces {
+                    writer.write_all(piece)?;
+                    *len += piece.len() as u64;
                 }
-                // Kept for every later read, and for the crate's end.
-                if let Some(error) = error {
-                    return Err(io::Error::new(error.kind(), error.to_string()));
-                }
+                writer.flush()?;
             }
         }
-        std::str::from_utf8(buffer).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        Ok(())
+    }
+
+    fn read_at(&self, buffer: &mut [u8], at: u64) -> io::Result<()> {
+        match self {
+            Store::Memory(kept) => {
+                let at = usize::try_from(at).map_err(io::Error::other)?;
+                let bytes = kept.get(at..at + buffer.len());
+                buffer.copy_from_slice(bytes.ok_or(io::ErrorKind::UnexpectedEof)?);
+                Ok(())
+            }
+            Store::File(file, _) => read_exact_at(file, buffer, at),
+        }
+    }
+}
+
+/// One record: an entity's `@id`, the kind and id it was added once by
+/// (empty if it was not), and its text.
+struct Record {
+    id: String,
+    once: String,
+    text: String,
+}
+
+/// The length of a record's header: three lengths.
+const HEADER: usize = 12;
+
+fn encode(into: &mut Vec<u8>, id: &str, once: &str, text: &str) {
+    for part in [id, once, text] {
+        let len = u32::try_from(part.len()).expect("an entity's text under 4 GiB");
+        into.extend_from_slice(&len.to_le_bytes());
+    }
+    for part in [id, once, text] {
+        into.extend_from_slice(part.as_bytes());
+    }
+}
+
+/// The lengths in a record's header.
+fn lengths(header: &[u8]) -> [usize; 3] {
+    let len = |at: usize| {
+        let bytes: [u8; 4] = header[at..at + 4].try_into().expect("four bytes");
+        u32::from_le_bytes(bytes) as usize
+    };
+    [len(0), len(4), len(8)]
+}
+
+/// Where a run is read from while runs are merged.
+struct Cursor {
+    at: u64,
+    end: u64,
+    buffer: Vec<u8>,
+    /// Where `buffer` starts in the store.
+    buffer_at: u64,
+}
+
+impl Cursor {
+    fn new((start, len): (u64, u64)) -> Cursor {
+        Cursor {
+            at: start,
+            end: start + len,
+            buffer: Vec::new(),
+            buffer_at: start,
+        }
+    }
+
+    /// The next `len` bytes of the run.
+    fn take(&mut self, store: &Store, len: usize) -> io::Result<&[u8]> {
+        // `at` never goes back before `buffer_at`.
+        let from = (self.at - self.buffer_at) as usize;
+        if from + len > self.buffer.len() {
+            let want = (len.max(READ_BYTES) as u64).min(self.end - self.at);
+            if (want as usize) < len {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            self.buffer.resize(want as usize, 0);
+            store.read_at(&mut self.buffer, self.at)?;
+            self.buffer_at = self.at;
+        }
+        let from = (self.at - self.buffer_at) as usize;
+        self.at += len as u64;
+        Ok(&self.buffer[from..from + len])
+    }
+
+    fn next(&mut self, store: &Store) -> io::Result<Option<Record>> {
+        if self.at == self.end {
+            return Ok(None);
+        }
+        let [id, once, text] = lengths(self.take(store, HEADER)?);
+        let body = self.take(store, id + once + text)?;
+        let part = |bytes: &[u8]| {
+            String::from_utf8(bytes.to_vec())
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        };
+        Ok(Some(Record {
+            id: part(&body[..id])?,
+            once: part(&body[id..id + once])?,
+            text: part(&body[id + once..])?,
+        }))
     }
 }
 
 impl Contextual {
-    /// Contextual entities whose texts wait in an unnamed file in `dir`.
+    /// Contextual entities whose runs wait in an unnamed file in `dir`.
     pub(crate) fn spilled_in(dir: &Path) -> io::Result<Contextual> {
         Ok(Contextual {
-            texts: Texts::Spilled {
-                file: io::BufWriter::new(tempfile::tempfile_in(dir)?),
-                len: 0,
-                error: None,
+            runs: Runs {
+                store: Store::File(tempfile::tempfile_in(dir)?, 0),
+                ..Runs::default()
             },
             ..Contextual::default()
         })
@@ -121,43 +206,69 @@ impl Contextual {
 
     /// Adds the entity `make` makes, once per `kind` and `id`: for an entity
     /// that is a function of its kind and id (a person, a place, a work),
-    /// a second copy would merge into nothing new, so it is not even made.
-    /// Most documents of a large collection link to the same few.
+    /// a second copy is left out, and not even made if this remembers the
+    /// first.
     pub(crate) fn add_once(
         &mut self,
         kind: &'static str,
         id: &str,
         make: impl FnOnce() -> Map<String, Value>,
     ) {
-        if self.added.insert((kind, id.to_string())) {
-            self.add(make());
+        let once = format!("{kind}\0{id}");
+        if self.remembered.get(&once).is_some() {
+            return;
+        }
+        if self.remembered_count < MAX_REMEMBERED {
+            self.remembered.get_or_insert(&once, || ());
+            self.remembered_count += 1;
+        }
+        self.push(&make(), &once);
+    }
+
+    /// Adds an entity, to be merged into any with the same `@id`: a
+    /// property given different values (an event held at two venues)
+    /// keeps them all, in the order met.
+    pub(crate) fn add(&mut self, entity: Map<String, Value>) {
+        self.push(&entity, "");
+    }
+
+    /// Keeps `entity`, added once as `once` if that is not empty.
+    fn push(&mut self, entity: &Map<String, Value>, once: &str) {
+        let id = entity["@id"].as_str().expect("entities have an @id");
+        self.starts.push(self.pending.len());
+        encode(&mut self.pending, id, once, &pretty(entity));
+        if self.pending.len() >= RUN_BYTES {
+            self.end_run();
         }
     }
 
-    /// Adds an entity, merging it into one with the same `@id`: a property
-    /// given different values (an event held at two venues) keeps them all,
-    /// in the order met. An entity that cannot be read back to be merged
-    /// (its file failed) is left as it was; the failure is
-    /// [`Contextual::write_each`]'s.
-    pub(crate) fn add(&mut self, entity: Map<String, Value>) {
-        let id = entity["@id"]
-            .as_str()
-            .expect("entities have an @id")
-            .to_string();
-        match self.entities.entry(id) {
-            Entry::Vacant(entry) => {
-                entry.insert(self.texts.append(&pretty(&entity)));
-            }
-            Entry::Occupied(mut entry) => {
-                let mut buffer = Vec::new();
-                let Ok(text) = self.texts.read(*entry.get(), &mut buffer) else {
-                    return;
-                };
-                let mut existing = parse(text);
-                merge(&mut existing, entity);
-                entry.insert(self.texts.append(&pretty(&existing)));
-            }
+    /// Sorts the pending records by `@id`, keeping the order of those of
+    /// one, into a run.
+    fn end_run(&mut self) {
+        if self.starts.is_empty() {
+            return;
         }
+        let pending = &self.pending;
+        let id = |start: usize| {
+            let [len, ..] = lengths(&pending[start..start + HEADER]);
+            &pending[start + HEADER..start + HEADER + len]
+        };
+        self.starts.sort_by_key(|&start| id(start));
+        let whole = |start: usize| {
+            let [id, once, text] = lengths(&pending[start..start + HEADER]);
+            &pending[start..start + HEADER + id + once + text]
+        };
+        let runs = &mut self.runs;
+        let start = runs.store.len();
+        if let Err(error) = runs
+            .store
+            .append(self.starts.iter().map(|&record| whole(record)))
+        {
+            runs.error.get_or_insert(error);
+        }
+        runs.bounds.push((start, runs.store.len() - start));
+        self.pending.clear();
+        self.starts.clear();
     }
 
     /// Adds the entities of `other`, as [`Contextual::add`] would each.
@@ -173,11 +284,89 @@ impl Contextual {
         &mut self,
         write: &mut dyn FnMut(&str) -> io::Result<()>,
     ) -> io::Result<()> {
-        let mut buffer = Vec::new();
-        for span in self.entities.values() {
-            write(self.texts.read(*span, &mut buffer)?)?;
+        self.end_run();
+        let runs = std::mem::take(&mut self.runs);
+        if let Some(error) = runs.error {
+            return Err(error);
         }
-        Ok(())
+        let store = &runs.store;
+        let mut cursors: Vec<Cursor> = runs.bounds.iter().copied().map(Cursor::new).collect();
+        let mut next: Vec<Option<Record>> = Vec::with_capacity(cursors.len());
+        let mut heap = BinaryHeap::new();
+        for (run, cursor) in cursors.iter_mut().enumerate() {
+            let record = cursor.next(store)?;
+            if let Some(record) = &record {
+                heap.push(Reverse((record.id.clone(), run)));
+            }
+            next.push(record);
+        }
+        let mut group: Option<Group> = None;
+        while let Some(Reverse((_, run))) = heap.pop() {
+            let record = next[run].take().expect("a record for each run in the heap");
+            next[run] = cursors[run].next(store)?;
+            if let Some(following) = &next[run] {
+                heap.push(Reverse((following.id.clone(), run)));
+            }
+            match &mut group {
+                Some(group) if group.id == record.id => group.add(record),
+                _ => {
+                    if let Some(done) = group.replace(Group::new(record)) {
+                        write(&done.into_text())?;
+                    }
+                }
+            }
+        }
+        match group {
+            Some(done) => write(&done.into_text()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The records of one `@id` met so far, merged.
+struct Group {
+    id: String,
+    merged: Merged,
+    /// The kinds and ids they were added once by.
+    onces: HashSet<String>,
+}
+
+/// What the records of a [`Group`] merge into.
+enum Merged {
+    /// One entity's text, as it came.
+    Text(String),
+    Entity(Map<String, Value>),
+}
+
+impl Group {
+    fn new(record: Record) -> Group {
+        let once = Some(record.once).filter(|once| !once.is_empty());
+        Group {
+            id: record.id,
+            merged: Merged::Text(record.text),
+            onces: once.into_iter().collect(),
+        }
+    }
+
+    /// Merges in a record of the group's `@id`, unless one added once by
+    /// the same kind and id came before.
+    fn add(&mut self, record: Record) {
+        if !record.once.is_empty() && !self.onces.insert(record.once) {
+            return;
+        }
+        let mut entity = match std::mem::replace(&mut self.merged, Merged::Entity(Map::new())) {
+            Merged::Text(text) => parse(&text),
+            Merged::Entity(entity) => entity,
+        };
+        merge(&mut entity, parse(&record.text));
+        self.merged = Merged::Entity(entity);
+    }
+
+    fn into_text(self) -> String {
+        match self.merged {
+            Merged::Text(text) => text,
+            Merged::Entity(entity) => pretty(&entity),
+        }
     }
 }
 
@@ -217,6 +406,9 @@ fn merge(existing: &mut Map<String, Value>, entity: Map<String, Value>) {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
     use serde_json::json;
 
     use super::*;
@@ -249,11 +441,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut spilled = Contextual::spilled_in(dir.path()).unwrap();
         fill(&mut spilled);
+        assert!(spilled.runs.bounds.len() > 1, "runs were written");
+        assert!(matches!(spilled.runs.store, Store::File(_, len) if len > 0));
         let texts = texts(&mut spilled);
         assert_eq!(texts, self::texts(&mut in_memory));
         assert_eq!(texts.len(), 3);
         assert!(texts[0].contains("\"A2\""), "{texts:?}");
-        assert!(matches!(spilled.texts, Texts::Spilled { len, .. } if len > 0));
     }
 
     #[test]
@@ -262,10 +455,9 @@ mod tests {
         let path = dir.path().join("read-only");
         std::fs::write(&path, "").unwrap();
         let mut contextual = Contextual {
-            texts: Texts::Spilled {
-                file: io::BufWriter::new(File::open(&path).unwrap()),
-                len: 0,
-                error: None,
+            runs: Runs {
+                store: Store::File(File::open(&path).unwrap(), 0),
+                ..Runs::default()
             },
             ..Contextual::default()
         };
@@ -292,5 +484,58 @@ mod tests {
             texts(&mut contextual),
             [serde_json::to_string_pretty(&merged).unwrap()]
         );
+    }
+
+    /// An addition: once by a kind, or not, of an entity with an id and a
+    /// name.
+    type Addition = (Option<usize>, usize, usize);
+
+    proptest! {
+        /// Runs and their merge give what one table of entities by id, each
+        /// merged as it comes, gives.
+        #[test]
+        fn runs_merge_as_one_table_would(
+            additions in proptest::collection::vec((proptest::option::of(0..2usize), 0..5usize, 0..3usize), 0..40),
+            spilled in any::<bool>(),
+        ) {
+            let kinds = ["person", "work"];
+            let entity = |(kind, id, name): Addition| {
+                // Added once, an entity is a function of its kind and id.
+                // A one-element array, which a merge makes one value: a copy
+                // merged in would change it.
+                let name = match kind {
+                    Some(kind) => json!([format!("{}{id}", kinds[kind])]),
+                    None => json!(format!("n{name}")),
+                };
+                into_map(json!({"@id": format!("#e{id}"), "name": name}))
+            };
+            let mut table: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+            let mut added = HashSet::new();
+            let dir = tempfile::tempdir().unwrap();
+            let mut contextual = match spilled {
+                true => Contextual::spilled_in(dir.path()).unwrap(),
+                false => Contextual::default(),
+            };
+            for addition in additions {
+                let (kind, id, _) = addition;
+                if let Some(kind) = kind {
+                    contextual.add_once(kinds[kind], &format!("#e{id}"), || entity(addition));
+                    if !added.insert((kind, id)) {
+                        continue;
+                    }
+                } else {
+                    contextual.add(entity(addition));
+                }
+                let made = entity(addition);
+                match table.get_mut(&format!("#e{id}")) {
+                    Some(existing) => merge(existing, made),
+                    None => {
+                        table.insert(format!("#e{id}"), made);
+                    }
+                }
+            }
+            let expected: Vec<String> = table.values().map(pretty).collect();
+            prop_assert_eq!(texts(&mut contextual), expected);
+        }
     }
 }
