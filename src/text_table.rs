@@ -42,6 +42,11 @@ impl<V> TextTable<V> {
         Some(&keyed.value)
     }
 
+    /// Every key and its value, in no order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        (self.table.iter()).map(|keyed| (&self.text[keyed.start..keyed.end], &keyed.value))
+    }
+
     /// The value of `key`, given it by `value` if it had none, and whether
     /// it was given now.
     pub(crate) fn get_or_insert(&mut self, key: &str, value: impl FnOnce() -> V) -> (&mut V, bool) {
@@ -88,6 +93,11 @@ mod tests {
             for text in ["", "a", "b", "ab", "ba", "aaa", "c"] {
                 prop_assert_eq!(table.get(text), first.get(text));
             }
+            let mut all: Vec<_> = table.iter().map(|(text, &at)| (text, at)).collect();
+            all.sort();
+            let mut expected: Vec<_> = first.into_iter().collect();
+            expected.sort();
+            prop_assert_eq!(all, expected);
         }
     }
 }

@@ -159,10 +159,7 @@ fn link_people(
                 "person",
                 ids.person(&author.name, author.orcid.as_ref(), wikidata),
             ),
-            AuthorType::Organization => (
-                "organization",
-                ids.organization(&author.name, wikidata).to_string(),
-            ),
+            AuthorType::Organization => ("organization", ids.organization(&author.name, wikidata)),
         };
         contextual.add_once(kind, &id, || {
             let schema_type = author.kind.schema_type();
@@ -202,7 +199,7 @@ fn describe_provenance(
     );
     if let Some(origin) = &provenance.origin {
         let based_on = if origin.is_identified() {
-            let id = ids.origin(origin);
+            let id = &ids.origin(origin);
             contextual.add_once("origin", id, || {
                 let mut source = into_map(json!({"@id": id, "@type": "CreativeWork"}));
                 identify(&mut source, origin);
@@ -228,7 +225,7 @@ fn describe_provenance(
         entity.insert("isBasedOn".into(), based_on);
     }
     let place = provenance.venue.as_ref().map(|venue| {
-        let id = ids.place(venue);
+        let id = &ids.place(venue);
         contextual.add_once("place", id, || {
             let mut place = into_map(json!({"@id": id, "@type": "Place"}));
             identify(&mut place, venue);
@@ -237,7 +234,7 @@ fn describe_provenance(
         reference(id)
     });
     if let Some(event) = &provenance.event {
-        let id = ids.event(event);
+        let id = &ids.event(event);
         let mut event_entity = into_map(json!({"@id": id, "@type": "Event", "name": event}));
         set(&mut event_entity, "location", place.clone());
         contextual.add(event_entity);
@@ -245,7 +242,7 @@ fn describe_provenance(
     }
     set(entity, "locationCreated", place);
     if let Some(publisher) = &provenance.publisher {
-        let id = ids.organization(publisher, None);
+        let id = &ids.organization(publisher, None);
         contextual.add_once("publisher", id, || {
             into_map(json!({"@id": id, "@type": "Organization", "name": publisher}))
         });
@@ -380,10 +377,7 @@ fn review_entities(
     if let Some(assessor) = &contested.assessed_by {
         let (kind, id) = match assessor.kind {
             AuthorType::Person => ("person", ids.person(&assessor.name, None, None)),
-            AuthorType::Organization => (
-                "organization",
-                ids.organization(&assessor.name, None).to_string(),
-            ),
+            AuthorType::Organization => ("organization", ids.organization(&assessor.name, None)),
         };
         contextual.add_once(kind, &id, || {
             let schema_type = assessor.kind.schema_type();

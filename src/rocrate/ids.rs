@@ -4,9 +4,11 @@
 //! Ids come from what the records say (ids, names, citation texts), never
 //! from positions, so reordering a collection does not rename its entities.
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 
 use sha2::{Digest, Sha256};
+
+use crate::text_table::TextTable;
 
 /// The longest slug kept from a name before an id is made of it.
 const SLUG_MAX_CHARS: usize = 60;
@@ -97,48 +99,82 @@ pub fn file_path(id: &str) -> Result<String, String> {
     Ok(kept.join("/"))
 }
 
-/// Local ids (`#<kind>-<slug>`) for a set of entities, each given as
-/// `(key, name)`: one id per distinct key, keyed by it.
+/// The local id (`#<kind>-<slug>`) of an entity known by `key`, named
+/// `name`, given whether another key of its kind has a name of the same
+/// slug (see [`SharedSlugs`]).
 ///
 /// The slug comes from the name: it keeps letters and digits (any script,
 /// lowercased) and turns every other run into `-`. Two keys with the same
 /// slug (`J. Smith` and `J Smith`, or one name with and without a Wikidata
 /// id) must stay two entities, so each then gets the first 8 hex digits of
 /// its key's SHA-256 appended; so does a name with no letters or digits.
-pub fn local_ids<'a>(
-    kind: &str,
-    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> BTreeMap<String, String> {
-    let keys: BTreeMap<&str, &str> = entries.into_iter().collect();
-    let mut by_slug: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for (key, name) in keys {
-        by_slug.entry(slug(name)).or_default().push(key);
-    }
-    let mut ids = BTreeMap::new();
-    for (slug, keys) in by_slug {
-        let shared = keys.len() > 1 || slug.is_empty();
-        for key in keys {
-            let mut local = slug.clone();
-            if shared {
-                let hash = hex::encode(&Sha256::digest(key.as_bytes())[..4]);
-                local = if slug.is_empty() {
-                    hash
-                } else {
-                    format!("{slug}-{hash}")
-                };
-            }
-            ids.insert(key.to_string(), format!("#{kind}-{}", encode_path(&local)));
+pub fn local_id(kind: &str, key: &str, name: &str, shared: &SharedSlugs) -> String {
+    let slug = slug(name);
+    let local = if slug.is_empty() || shared.shared.contains(&slug) {
+        let hash = hex::encode(&Sha256::digest(key.as_bytes())[..4]);
+        match slug.is_empty() {
+            true => hash,
+            false => format!("{slug}-{hash}"),
         }
-    }
-    ids
+    } else {
+        slug
+    };
+    format!("#{kind}-{}", encode_path(&local))
 }
 
-/// [`local_ids`] of entities known by their name alone.
-pub fn local_ids_of_names<'a>(
-    kind: &str,
-    names: impl IntoIterator<Item = &'a str>,
-) -> BTreeMap<String, String> {
-    local_ids(kind, names.into_iter().map(|name| (name, name)))
+/// The local id of an entity known by its name alone, the only one of its
+/// kind.
+pub fn local_id_of_name(kind: &str, name: &str) -> String {
+    local_id(kind, name, name, &SharedSlugs::default())
+}
+
+/// The slugs of names that two keys or more of one kind of entity have.
+#[derive(Debug, Default)]
+pub struct SharedSlugs {
+    shared: HashSet<String>,
+}
+
+/// Gathers [`SharedSlugs`] a key at a time, keeping each slug and the
+/// first key met with it: a table of every key and its id took about 300
+/// bytes an entity.
+#[derive(Default)]
+pub struct SlugsGathering {
+    slugs: TextTable<FirstKey>,
+    /// The first key of each slug, one after another.
+    keys: String,
+}
+
+/// Where the first key met with a slug is in [`SlugsGathering::keys`], and
+/// whether another has come since.
+struct FirstKey {
+    start: usize,
+    len: usize,
+    shared: bool,
+}
+
+impl SlugsGathering {
+    /// Notes an entity known by `key`, named `name`.
+    pub fn add(&mut self, key: &str, name: &str) {
+        let keys = &mut self.keys;
+        let (first, new) = self.slugs.get_or_insert(&slug(name), || {
+            keys.push_str(key);
+            FirstKey {
+                start: keys.len() - key.len(),
+                len: key.len(),
+                shared: false,
+            }
+        });
+        if !new && &keys[first.start..first.start + first.len] != key {
+            first.shared = true;
+        }
+    }
+
+    pub fn shared(self) -> SharedSlugs {
+        let shared = self.slugs.iter().filter(|(_, first)| first.shared);
+        SharedSlugs {
+            shared: shared.map(|(slug, _)| slug.to_string()).collect(),
+        }
+    }
 }
 
 /// Lowercase letters and digits of `name`, other runs as `-`, at most
@@ -164,7 +200,26 @@ fn slug(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+
+    /// The local id of each `(key, name)`, by key.
+    fn local_ids(kind: &str, entries: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let mut gathering = SlugsGathering::default();
+        for &(key, name) in entries {
+            gathering.add(key, name);
+        }
+        let shared = gathering.shared();
+        (entries.iter())
+            .map(|&(key, name)| (key.to_string(), local_id(kind, key, name, &shared)))
+            .collect()
+    }
+
+    fn local_ids_of_names(kind: &str, names: &[&str]) -> BTreeMap<String, String> {
+        let entries: Vec<_> = names.iter().map(|&name| (name, name)).collect();
+        local_ids(kind, &entries)
+    }
 
     #[test]
     fn paths_are_percent_encoded_and_decoded() {
@@ -201,7 +256,7 @@ mod tests {
     fn local_ids_come_from_names() {
         let ids = local_ids_of_names(
             "person",
-            [
+            &[
                 "Grover Furr",
                 "Олег Хлевнюк",
                 "Grover Furr",
@@ -219,21 +274,21 @@ mod tests {
 
     #[test]
     fn names_sharing_a_slug_stay_apart() {
-        let ids = local_ids_of_names("person", ["J. Smith", "J Smith", "—"]);
+        let ids = local_ids_of_names("person", &["J. Smith", "J Smith", "—"]);
         assert_ne!(ids["J. Smith"], ids["J Smith"]);
         assert!(ids["J. Smith"].starts_with("#person-j-smith-"));
         assert_eq!(ids["J. Smith"].len(), "#person-j-smith-".len() + 8);
         assert!(ids["—"].starts_with("#person-") && ids["—"].len() == "#person-".len() + 8);
         // A name's id depends on the names sharing its slug, not on order.
         assert_eq!(
-            local_ids_of_names("person", ["—", "J Smith", "J. Smith"]),
+            local_ids_of_names("person", &["—", "J Smith", "J. Smith"]),
             ids
         );
     }
 
     #[test]
     fn one_name_under_two_keys_gets_two_ids() {
-        let ids = local_ids("person", [("Ada", "Ada"), ("Ada\u{1f}Q42", "Ada")]);
+        let ids = local_ids("person", &[("Ada", "Ada"), ("Ada\u{1f}Q42", "Ada")]);
         assert_eq!(ids.len(), 2);
         assert_ne!(ids["Ada"], ids["Ada\u{1f}Q42"]);
         assert!(ids["Ada"].starts_with("#person-ada-"));
@@ -243,7 +298,7 @@ mod tests {
     fn long_names_are_cut() {
         let citation = "Matthew E. Lenoe, The Kirov Murder and Soviet History, Yale University \
                         Press, 2010";
-        let id = &local_ids_of_names("work", [citation])[citation];
+        let id = &local_id_of_name("work", citation);
         assert_eq!(
             id,
             "#work-matthew-e-lenoe-the-kirov-murder-and-soviet-history-yale-uni"

@@ -9,7 +9,7 @@ use super::document_id;
 use crate::bundle::PackedDocuments;
 use crate::collection::values::{GeonamesId, Orcid, WebUrl, WikidataId};
 use crate::collection::{AuthorType, CitedWork, CollectionInfo, DisputingWork, Document, Place};
-use crate::rocrate::ids::local_ids;
+use crate::rocrate::ids::{SharedSlugs, SlugsGathering, local_id};
 
 /// The ids of the people, organizations, places, origins, events and
 /// disputing works of a collection, settled once so that every mention of
@@ -21,7 +21,9 @@ use crate::rocrate::ids::local_ids;
 /// [`entity_key`]). A document of the collection that disputes another is
 /// its own entity, which the other links to.
 pub(crate) struct EntityIds {
-    local: PerKind<BTreeMap<String, String>>,
+    /// Made from each name when asked for: only the slugs that two keys
+    /// share are kept.
+    local: PerKind<SharedSlugs>,
     /// The documents that dispute others, by record id.
     disputing: HashMap<String, DisputingDocument>,
 }
@@ -45,10 +47,10 @@ struct PerKind<T> {
 }
 
 /// The keys and names of the entities documents link to, gathered a
-/// record at a time; each distinct key is kept once.
+/// record at a time: of each slug, the first key.
 #[derive(Default)]
 pub(super) struct EntityIdsBuilder {
-    names: PerKind<BTreeMap<String, String>>,
+    names: PerKind<SlugsGathering>,
     /// The record id of each document that disputes another, and its
     /// citation (one wherever it is named: a rule of the records).
     disputing: BTreeMap<String, Option<String>>,
@@ -56,9 +58,7 @@ pub(super) struct EntityIdsBuilder {
 
 impl EntityIdsBuilder {
     pub(super) fn add(&mut self, record: &Document) {
-        let keep = |map: &mut BTreeMap<String, String>, key: String, name: &str| {
-            map.entry(key).or_insert_with(|| name.to_string());
-        };
+        let keep = |names: &mut SlugsGathering, key: String, name: &str| names.add(&key, name);
         for author in record.provenance.authors.iter() {
             let key = agent_key(&author.name, author.wikidata.as_ref());
             match author.kind {
@@ -115,33 +115,19 @@ impl EntityIdsBuilder {
         documents: &dyn PackedDocuments,
     ) -> io::Result<EntityIds> {
         if let Some(name) = &info.contact_name {
-            self.names
-                .people
-                .entry(agent_key(name, None))
-                .or_insert_with(|| name.clone());
+            self.names.people.add(&agent_key(name, None), name);
         }
         if let Some(name) = &info.source_organization {
-            self.names
-                .organizations
-                .entry(name.clone())
-                .or_insert_with(|| name.clone());
+            self.names.organizations.add(name, name);
         }
-        let ids = |kind: &str, entries: &BTreeMap<String, String>| {
-            local_ids(
-                kind,
-                entries
-                    .iter()
-                    .map(|(key, name)| (key.as_str(), name.as_str())),
-            )
-        };
-        let names = &self.names;
+        let names = self.names;
         let local = PerKind {
-            people: ids("person", &names.people),
-            organizations: ids("organization", &names.organizations),
-            places: ids("place", &names.places),
-            origins: ids("origin", &names.origins),
-            events: ids("event", &names.events),
-            works: ids("work", &names.works),
+            people: names.people.shared(),
+            organizations: names.organizations.shared(),
+            places: names.places.shared(),
+            origins: names.origins.shared(),
+            events: names.events.shared(),
+            works: names.works.shared(),
         };
         // Found by their record ids, which the documents' index has
         // without reading the records again.
@@ -178,35 +164,46 @@ impl EntityIds {
     ) -> String {
         match orcid {
             Some(orcid) => orcid.url(),
-            None => self.local.people[&agent_key(name, wikidata)].clone(),
+            None => local_id(
+                "person",
+                &agent_key(name, wikidata),
+                name,
+                &self.local.people,
+            ),
         }
     }
 
     /// An organization's local id. One named alike as a publisher, as the
     /// source organization and as an author without a Wikidata id is one
     /// entity.
-    pub(crate) fn organization(&self, name: &str, wikidata: Option<&WikidataId>) -> &str {
-        &self.local.organizations[&agent_key(name, wikidata)]
+    pub(crate) fn organization(&self, name: &str, wikidata: Option<&WikidataId>) -> String {
+        let key = agent_key(name, wikidata);
+        local_id("organization", &key, name, &self.local.organizations)
     }
 
-    pub(crate) fn place(&self, place: &Place) -> &str {
-        &self.local.places[&place_key(place)]
+    pub(crate) fn place(&self, place: &Place) -> String {
+        local_id("place", &place_key(place), &place.name, &self.local.places)
     }
 
     /// The local id of an origin given with identifiers.
-    pub(crate) fn origin(&self, origin: &Place) -> &str {
-        &self.local.origins[&place_key(origin)]
+    pub(crate) fn origin(&self, origin: &Place) -> String {
+        local_id(
+            "origin",
+            &place_key(origin),
+            &origin.name,
+            &self.local.origins,
+        )
     }
 
-    pub(crate) fn event(&self, name: &str) -> &str {
-        &self.local.events[name]
+    pub(crate) fn event(&self, name: &str) -> String {
+        local_id("event", name, name, &self.local.events)
     }
 
     /// A cited work's id: its DOI URL, else a local `#work-…` id.
     pub(crate) fn work(&self, work: &CitedWork) -> String {
         match &work.doi {
             Some(doi) => doi.url(),
-            None => self.local.works[&work_key(work)].clone(),
+            None => local_id("work", &work_key(work), &work.citation, &self.local.works),
         }
     }
 

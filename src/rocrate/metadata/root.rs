@@ -8,7 +8,7 @@ use super::entity_ids::EntityIds;
 use super::json::{into_map, reference, set};
 use crate::collection::CollectionInfo;
 use crate::collection::values::License;
-use crate::rocrate::ids::local_ids_of_names;
+use crate::rocrate::ids::local_id_of_name;
 use crate::rocrate::terms::ROOT_ID;
 
 /// The root dataset, but for the `hasPart` that reaches held documents and
@@ -38,7 +38,7 @@ pub(super) fn root_entity(
 
     let contact = contact_point(info, contextual).map(|id| reference(&id));
     if let Some(name) = &info.source_organization {
-        let id = ids.organization(name, None);
+        let id = &ids.organization(name, None);
         let mut organization = into_map(json!({"@id": id, "@type": "Organization", "name": name}));
         set(&mut organization, "contactPoint", contact);
         contextual.add(organization);
@@ -89,7 +89,7 @@ fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<S
     let email = info.contact_email.as_deref();
     let id = match (email, name) {
         (Some(email), _) => format!("mailto:{email}"),
-        (None, Some(name)) => local_ids_of_names("contact", [name]).remove(name)?,
+        (None, Some(name)) => local_id_of_name("contact", name),
         (None, None) => return None,
     };
     let mut entity = into_map(json!({"@id": id, "@type": "ContactPoint"}));
