@@ -33,8 +33,10 @@ impl IdList {
     /// The ids found by text: sorted once, about 8 bytes per id more.
     pub(super) fn into_index(self) -> IdIndex {
         let mut order: Vec<usize> = (0..self.len()).collect();
-        // Equal ids stay in list order, so the first of each comes first.
-        order.sort_by(|&a, &b| self.get(a).cmp(self.get(b)).then(a.cmp(&b)));
+        // Equal ids stay in list order, so the first of each comes first:
+        // with positions telling them apart, an unstable sort orders them
+        // so too, without the stable sort's buffer as long as the list.
+        order.sort_unstable_by(|&a, &b| self.get(a).cmp(self.get(b)).then(a.cmp(&b)));
         IdIndex { ids: self, order }
     }
 }
@@ -83,6 +85,8 @@ impl IdIndex {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn list(ids: &[&str]) -> IdList {
@@ -116,5 +120,19 @@ mod tests {
         assert_eq!(index.get(3), "a");
         assert_eq!(list(&["a", "b"]).into_index().first_repeat(), None);
         assert_eq!(IdList::default().into_index().position("a"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn each_id_is_found_at_every_position_in_order(ids in proptest::collection::vec("[ab]{0,2}", 0..60)) {
+            let texts: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let index = list(&texts).into_index();
+            for id in ["", "a", "b", "aa", "ab", "ba", "bb", "c"] {
+                let expected: Vec<usize> = (0..texts.len()).filter(|&at| texts[at] == id).collect();
+                prop_assert_eq!(index.positions(id), expected.as_slice());
+            }
+            let repeat = (0..texts.len()).find(|&at| texts[..at].contains(&texts[at]));
+            prop_assert_eq!(index.first_repeat(), repeat);
+        }
     }
 }
