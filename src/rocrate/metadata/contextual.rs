@@ -27,11 +27,9 @@ use crate::text_table::TextTable;
 const RUN_BYTES: usize = if cfg!(test) { 100 } else { 8 << 20 };
 /// A run's records are read, and written, this much at a time.
 const READ_BYTES: usize = if cfg!(test) { 16 } else { 64 << 10 };
-/// The most kinds and ids [`Contextual::add_once`] remembers, so that most
-/// documents linking to the same few (a licence, a place) make their
-/// entity once; past it, an entity made again is left out as the runs
-/// are merged.
-const MAX_REMEMBERED: usize = if cfg!(test) { 2 } else { 1 << 14 };
+/// How many kinds and ids one generation of what [`Contextual::add_once`]
+/// remembers holds (see [`Remembered`]).
+const GENERATION: usize = if cfg!(test) { 2 } else { 1 << 14 };
 
 /// Contextual entities by `@id`: what several documents mention (a person,
 /// a place) is described once, two entities with one `@id` merged into one,
@@ -43,10 +41,38 @@ pub(crate) struct Contextual {
     /// Where each record of `pending` starts.
     starts: Vec<usize>,
     runs: Runs,
-    /// The kinds and ids [`Contextual::add_once`] has added, each as the
-    /// kind, a NUL and the id, up to [`MAX_REMEMBERED`].
-    remembered: TextTable<()>,
-    remembered_count: usize,
+    remembered: Remembered,
+}
+
+/// The kinds and ids [`Contextual::add_once`] has added lately, each as the
+/// kind, a NUL and the id, so that documents linking to the same few (a
+/// licence, a place, a prolific author) make their entity once: in two
+/// generations of at most [`GENERATION`], the older let go when the newer
+/// is full, what is met again in it kept in the newer. An entity not met
+/// for a generation's time is made and kept again, to be left out as the
+/// runs are merged; the memory stays bounded however many there are.
+#[derive(Default)]
+struct Remembered {
+    newer: TextTable<()>,
+    newer_count: usize,
+    older: TextTable<()>,
+}
+
+impl Remembered {
+    /// Whether `once` was remembered; it is from now on.
+    fn remember(&mut self, once: &str) -> bool {
+        if self.newer.get(once).is_some() {
+            return true;
+        }
+        let known = self.older.get(once).is_some();
+        if self.newer_count == GENERATION {
+            self.older = std::mem::take(&mut self.newer);
+            self.newer_count = 0;
+        }
+        self.newer.get_or_insert(once, || ());
+        self.newer_count += 1;
+        known
+    }
 }
 
 /// The sorted runs, one after another, and where each is.
@@ -215,14 +241,9 @@ impl Contextual {
         make: impl FnOnce() -> Map<String, Value>,
     ) {
         let once = format!("{kind}\0{id}");
-        if self.remembered.get(&once).is_some() {
-            return;
+        if !self.remembered.remember(&once) {
+            self.push(&make(), &once);
         }
-        if self.remembered_count < MAX_REMEMBERED {
-            self.remembered.get_or_insert(&once, || ());
-            self.remembered_count += 1;
-        }
-        self.push(&make(), &once);
     }
 
     /// Adds an entity, to be merged into any with the same `@id`: a
@@ -484,6 +505,32 @@ mod tests {
             texts(&mut contextual),
             [serde_json::to_string_pretty(&merged).unwrap()]
         );
+    }
+
+    /// One entity met again and again among many met once is made once
+    /// a generation at most, however many others come before it.
+    #[test]
+    fn an_entity_met_often_is_made_rarely_whatever_came_before() {
+        let mut contextual = Contextual::default();
+        let made = std::cell::Cell::new(0);
+        for i in 0..10 {
+            contextual.add_once("person", &format!("#early-{i}"), || {
+                into_map(json!({"@id": format!("#early-{i}")}))
+            });
+        }
+        for i in 0..100 {
+            contextual.add_once("person", "#often", || {
+                made.set(made.get() + 1);
+                into_map(json!({"@id": "#often"}))
+            });
+            if i % 3 == 0 {
+                contextual.add_once("person", &format!("#once-{i}"), || {
+                    into_map(json!({"@id": format!("#once-{i}")}))
+                });
+            }
+        }
+        assert_eq!(made.get(), 1);
+        assert_eq!(texts(&mut contextual).len(), 10 + 1 + 34);
     }
 
     /// An addition: once by a kind, or not, of an entity with an id and a
