@@ -182,18 +182,30 @@ impl SlugsGathering {
 fn slug(name: &str) -> String {
     let mut slug = String::new();
     let mut chars = 0;
-    for c in name.chars().flat_map(char::to_lowercase) {
+    // Whether to go on after `c`, lowercased.
+    let mut push = |c: char| {
         if chars == SLUG_MAX_CHARS {
-            break;
+            return false;
         }
         if c.is_alphanumeric() {
             slug.push(c);
+            chars += 1;
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
-        } else {
-            continue;
+            chars += 1;
         }
-        chars += 1;
+        true
+    };
+    // ASCII is lowercased by itself: ids are made from names again at each
+    // mention, and `to_lowercase`'s iterator took a twentieth of a pack.
+    for c in name.chars() {
+        let going_on = match c.is_ascii() {
+            true => push(c.to_ascii_lowercase()),
+            false => c.to_lowercase().all(&mut push),
+        };
+        if !going_on {
+            break;
+        }
     }
     slug.trim_end_matches('-').to_string()
 }
@@ -292,6 +304,50 @@ mod tests {
         assert_eq!(ids.len(), 2);
         assert_ne!(ids["Ada"], ids["Ada\u{1f}Q42"]);
         assert!(ids["Ada"].starts_with("#person-ada-"));
+    }
+
+    /// The slug as made before ASCII was lowercased by itself.
+    fn slug_by_to_lowercase(name: &str) -> String {
+        let mut slug = String::new();
+        let mut chars = 0;
+        for c in name.chars().flat_map(char::to_lowercase) {
+            if chars == SLUG_MAX_CHARS {
+                break;
+            }
+            if c.is_alphanumeric() {
+                slug.push(c);
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            } else {
+                continue;
+            }
+            chars += 1;
+        }
+        slug.trim_end_matches('-').to_string()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn slugs_are_what_to_lowercase_makes(name in "[a-zA-Z0-9 .İẞΣ面-]{0,80}|\\PC{0,70}") {
+            proptest::prop_assert_eq!(slug(&name), slug_by_to_lowercase(&name));
+        }
+    }
+
+    /// A name holding U+001F, which separates a key's name from its
+    /// identifiers, has the key of another name with an identifier: each
+    /// still gets the id of its own name, whichever comes first.
+    #[test]
+    fn a_name_holding_the_separator_keeps_its_own_id() {
+        let entries = [("Ada\u{1f}Q42", "Ada"), ("Ada\u{1f}Q42", "Ada\u{1f}Q42")];
+        for order in [[0, 1], [1, 0]] {
+            let mut gathering = SlugsGathering::default();
+            for at in order {
+                gathering.add(entries[at].0, entries[at].1);
+            }
+            let shared = gathering.shared();
+            let ids = entries.map(|(key, name)| local_id("person", key, name, &shared));
+            assert_eq!(ids, ["#person-ada", "#person-ada-q42"]);
+        }
     }
 
     #[test]
