@@ -2,7 +2,9 @@
 //! organizations, places, origins, events, disputing works), settled before
 //! anything is written.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 use std::io;
 
 use super::document_id;
@@ -10,6 +12,10 @@ use crate::bundle::PackedDocuments;
 use crate::collection::values::{GeonamesId, Orcid, WebUrl, WikidataId};
 use crate::collection::{AuthorType, CitedWork, CollectionInfo, DisputingWork, Document, Place};
 use crate::rocrate::ids::{SharedSlugs, SlugsGathering, local_id};
+use crate::text_table::TextTable;
+
+/// How many local ids [`MadeIds`] keeps before it lets them all go.
+const MADE_KEPT: usize = if cfg!(test) { 2 } else { 1 << 14 };
 
 /// The ids of the people, organizations, places, origins, events and
 /// disputing works of a collection, settled once so that every mention of
@@ -24,8 +30,20 @@ pub(crate) struct EntityIds {
     /// Made from each name when asked for: only the slugs that two keys
     /// share are kept.
     local: PerKind<SharedSlugs>,
+    made: RefCell<MadeIds>,
     /// The documents that dispute others, by record id.
     disputing: HashMap<String, DisputingDocument>,
+}
+
+/// The local ids made lately, by kind, name length and key, up to
+/// [`MADE_KEPT`]: making one from a name again took a twentieth of a pack
+/// of many documents by few authors.
+#[derive(Default)]
+struct MadeIds {
+    ids: TextTable<String>,
+    count: usize,
+    /// The text of the key being looked for.
+    scratch: String,
 }
 
 /// A document that disputes others: its entity, and the citation the
@@ -151,11 +169,42 @@ impl EntityIdsBuilder {
                 ),
             ));
         }
-        Ok(EntityIds { local, disputing })
+        Ok(EntityIds {
+            local,
+            made: RefCell::default(),
+            disputing,
+        })
     }
 }
 
 impl EntityIds {
+    /// The local id of an entity of `kind` known by `key`, named `name`:
+    /// made again only when not made lately, as an author of many
+    /// documents is asked for at each.
+    fn made(&self, kind: &'static str, key: &str, name: &str, shared: &SharedSlugs) -> String {
+        let mut made = self.made.borrow_mut();
+        let MadeIds {
+            ids,
+            count,
+            scratch,
+        } = &mut *made;
+        scratch.clear();
+        // A key starts with its name, but a name holding U+001F may have
+        // the key of another name with an identifier.
+        write!(scratch, "{kind}\0{}\0{key}", name.len()).expect("a String takes any text");
+        if let Some(id) = ids.get(scratch) {
+            return id.clone();
+        }
+        let id = local_id(kind, key, name, shared);
+        if *count == MADE_KEPT {
+            *ids = TextTable::default();
+            *count = 0;
+        }
+        ids.get_or_insert(scratch, || id.clone());
+        *count += 1;
+        id
+    }
+
     pub(crate) fn person(
         &self,
         name: &str,
@@ -164,7 +213,7 @@ impl EntityIds {
     ) -> String {
         match orcid {
             Some(orcid) => orcid.url(),
-            None => local_id(
+            None => self.made(
                 "person",
                 &agent_key(name, wikidata),
                 name,
@@ -178,16 +227,16 @@ impl EntityIds {
     /// entity.
     pub(crate) fn organization(&self, name: &str, wikidata: Option<&WikidataId>) -> String {
         let key = agent_key(name, wikidata);
-        local_id("organization", &key, name, &self.local.organizations)
+        self.made("organization", &key, name, &self.local.organizations)
     }
 
     pub(crate) fn place(&self, place: &Place) -> String {
-        local_id("place", &place_key(place), &place.name, &self.local.places)
+        self.made("place", &place_key(place), &place.name, &self.local.places)
     }
 
     /// The local id of an origin given with identifiers.
     pub(crate) fn origin(&self, origin: &Place) -> String {
-        local_id(
+        self.made(
             "origin",
             &place_key(origin),
             &origin.name,
@@ -196,14 +245,14 @@ impl EntityIds {
     }
 
     pub(crate) fn event(&self, name: &str) -> String {
-        local_id("event", name, name, &self.local.events)
+        self.made("event", name, name, &self.local.events)
     }
 
     /// A cited work's id: its DOI URL, else a local `#work-…` id.
     pub(crate) fn work(&self, work: &CitedWork) -> String {
         match &work.doi {
             Some(doi) => doi.url(),
-            None => local_id("work", &work_key(work), &work.citation, &self.local.works),
+            None => self.made("work", &work_key(work), &work.citation, &self.local.works),
         }
     }
 
@@ -294,5 +343,23 @@ mod tests {
         });
         broken.push(documents[0].clone());
         metadata_json(&info, &broken).unwrap();
+    }
+
+    /// Ids made lately are the ids made afresh, also for a name holding
+    /// U+001F that has the key of another name, and past the memo's bound.
+    #[test]
+    fn ids_made_lately_are_those_made_afresh() {
+        let ids = EntityIds {
+            local: PerKind::default(),
+            made: RefCell::default(),
+            disputing: HashMap::new(),
+        };
+        let q42: WikidataId = "Q42".parse().unwrap();
+        for _ in 0..3 {
+            assert_eq!(ids.person("Ada", None, Some(&q42)), "#person-ada");
+            assert_eq!(ids.person("Ada\u{1f}Q42", None, None), "#person-ada-q42");
+            assert_eq!(ids.organization("Ada", None), "#organization-ada");
+            assert_eq!(ids.event("Congress"), "#event-congress");
+        }
     }
 }
