@@ -25,8 +25,12 @@ use crate::text_table::TextTable;
 
 /// The most record bytes held before they are sorted into a run.
 const RUN_BYTES: usize = if cfg!(test) { 100 } else { 8 << 20 };
-/// A run's records are read, and written, this much at a time.
+/// A run's records are written, and read while runs are merged, this much
+/// at a time; fewer when there are many runs, so that their buffers take
+/// at most [`MERGE_BYTES`] in all, but never under [`MIN_READ_BYTES`].
 const READ_BYTES: usize = if cfg!(test) { 16 } else { 64 << 10 };
+const MERGE_BYTES: usize = if cfg!(test) { 64 } else { 8 << 20 };
+const MIN_READ_BYTES: usize = if cfg!(test) { 4 } else { 4 << 10 };
 /// How many kinds and ids one generation of what [`Contextual::add_once`]
 /// remembers holds (see [`Remembered`]).
 const GENERATION: usize = if cfg!(test) { 2 } else { 1 << 14 };
@@ -167,16 +171,19 @@ fn lengths(header: &[u8]) -> [usize; 3] {
 struct Cursor {
     at: u64,
     end: u64,
+    /// How much is read at a time.
+    read_bytes: usize,
     buffer: Vec<u8>,
     /// Where `buffer` starts in the store.
     buffer_at: u64,
 }
 
 impl Cursor {
-    fn new((start, len): (u64, u64)) -> Cursor {
+    fn new((start, len): (u64, u64), read_bytes: usize) -> Cursor {
         Cursor {
             at: start,
             end: start + len,
+            read_bytes,
             buffer: Vec::new(),
             buffer_at: start,
         }
@@ -187,7 +194,7 @@ impl Cursor {
         // `at` never goes back before `buffer_at`.
         let from = (self.at - self.buffer_at) as usize;
         if from + len > self.buffer.len() {
-            let want = (len.max(READ_BYTES) as u64).min(self.end - self.at);
+            let want = (len.max(self.read_bytes) as u64).min(self.end - self.at);
             if (want as usize) < len {
                 return Err(io::ErrorKind::UnexpectedEof.into());
             }
@@ -311,7 +318,10 @@ impl Contextual {
             return Err(error);
         }
         let store = &runs.store;
-        let mut cursors: Vec<Cursor> = runs.bounds.iter().copied().map(Cursor::new).collect();
+        let read_bytes = (MERGE_BYTES / runs.bounds.len().max(1)).clamp(MIN_READ_BYTES, READ_BYTES);
+        let mut cursors: Vec<Cursor> = (runs.bounds.iter())
+            .map(|&bounds| Cursor::new(bounds, read_bytes))
+            .collect();
         let mut next: Vec<Option<Record>> = Vec::with_capacity(cursors.len());
         let mut heap = BinaryHeap::new();
         for (run, cursor) in cursors.iter_mut().enumerate() {
