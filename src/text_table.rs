@@ -74,6 +74,50 @@ impl<V> TextTable<V> {
     }
 }
 
+/// Values by text, of the texts met lately, for a cache of bounded memory:
+/// two generations of at most `limit` texts each, the older let go when
+/// the newer is full, a text met again in the older kept in the newer. A
+/// text met in every generation stays however many others come, where a
+/// table emptied when full would lose it each time.
+pub(crate) struct RecentTexts<V> {
+    newer: TextTable<V>,
+    newer_len: usize,
+    older: TextTable<V>,
+    limit: usize,
+}
+
+impl<V: Clone> RecentTexts<V> {
+    pub(crate) fn new(limit: usize) -> RecentTexts<V> {
+        RecentTexts {
+            newer: TextTable::default(),
+            newer_len: 0,
+            older: TextTable::default(),
+            limit,
+        }
+    }
+
+    /// The value of `key`, if it was met lately.
+    pub(crate) fn get(&mut self, key: &str) -> Option<V> {
+        if let Some(value) = self.newer.get(key) {
+            return Some(value.clone());
+        }
+        let value = self.older.get(key)?.clone();
+        self.insert(key, value.clone());
+        Some(value)
+    }
+
+    /// Gives `key` its value, as met now.
+    pub(crate) fn insert(&mut self, key: &str, value: V) {
+        if self.newer_len == self.limit {
+            self.older = std::mem::take(&mut self.newer);
+            self.newer_len = 0;
+        }
+        let (kept, new) = self.newer.get_or_insert(key, || value.clone());
+        *kept = value;
+        self.newer_len += usize::from(new);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -99,5 +143,17 @@ mod tests {
             expected.sort();
             prop_assert_eq!(all, expected);
         }
+    }
+
+    #[test]
+    fn a_text_met_in_every_generation_stays_and_others_go() {
+        let mut recent = RecentTexts::new(2);
+        recent.insert("often", 0);
+        for at in 1..20 {
+            recent.insert(&format!("once-{at}"), at);
+            assert_eq!(recent.get("often"), Some(0), "after {at}");
+        }
+        assert_eq!(recent.get("once-19"), Some(19));
+        assert_eq!(recent.get("once-1"), None);
     }
 }

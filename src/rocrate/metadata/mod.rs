@@ -11,6 +11,7 @@ mod contextual;
 mod entity_ids;
 mod json;
 mod root;
+mod runs;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -43,8 +44,8 @@ pub fn metadata_json(info: &CollectionInfo, documents: &[PackedDocument]) -> io:
 /// Writes the text of `ro-crate-metadata.json` to `out`, a document at a
 /// time: what is held until the end is the contextual entities (people,
 /// places, works, licences, the documents catalogued but not held), not
-/// the data entities, and with a `spill_dir` only their `@id`s and places
-/// in memory, their texts in an unnamed file there. `out` should be
+/// the data entities: as runs sorted by `@id`, in an unnamed file in
+/// `spill_dir` if there is one, merged at the end. `out` should be
 /// buffered.
 ///
 /// Records that break the collection's rules may not be described: one
