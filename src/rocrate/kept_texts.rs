@@ -179,6 +179,19 @@ impl Keyed {
     }
 }
 
+/// Whether the key kept at `keyed`, of hash `hash`, is `id`: only its
+/// bytes are read back.
+fn key_is(texts: &KeptTexts, keyed: &Keyed, hash: u64, id: &str) -> io::Result<bool> {
+    if keyed.hash != hash || keyed.key_len as usize != id.len() {
+        return Ok(false);
+    }
+    let key = KeptText {
+        at: keyed.at,
+        len: keyed.key_len,
+    };
+    Ok(texts.text(key)? == id)
+}
+
 impl<S: BuildHasher + Default> KeptById<S> {
     /// Texts that may hold `limit` bytes in memory when the file cannot be
     /// made or written: what [`MAX_HELD_BYTES`] leaves of what another
@@ -198,9 +211,9 @@ impl<S: BuildHasher + Default> KeptById<S> {
         self.texts.held()
     }
 
-    /// Where the text of `id` is kept, if one is, and the text, found by
-    /// reading back those whose keys share its hash.
-    fn find(&self, id: &str) -> io::Result<Option<(&Keyed, Cow<'_, str>)>> {
+    /// The text kept for `id`, if one is, found by reading back the
+    /// texts whose keys share its hash, each with its key first.
+    pub(super) fn get(&self, id: &str) -> io::Result<Option<Cow<'_, str>>> {
         let hash = self.hasher.hash_one(id);
         let candidates = self.by_id.iter_hash(hash);
         for keyed in
@@ -208,50 +221,54 @@ impl<S: BuildHasher + Default> KeptById<S> {
         {
             let whole = self.texts.text(keyed.whole())?;
             if whole.starts_with(id) {
-                let text = match whole {
+                return Ok(Some(match whole {
                     Cow::Borrowed(whole) => Cow::Borrowed(&whole[id.len()..]),
                     Cow::Owned(mut whole) => Cow::Owned(whole.split_off(id.len())),
-                };
-                return Ok(Some((keyed, text)));
+                }));
             }
         }
         Ok(None)
     }
 
+    pub(super) fn contains_key(&self, id: &str) -> io::Result<bool> {
+        let hash = self.hasher.hash_one(id);
+        for keyed in self.by_id.iter_hash(hash) {
+            if key_is(&self.texts, keyed, hash, id)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Keeps `text` for `id`, in place of any text kept for it before,
     /// and says where it is.
     pub(super) fn insert(&mut self, id: &str, text: &str) -> io::Result<KeptText> {
-        let whole = self.texts.keep(&[id, text])?;
         let key_len = u32::try_from(id.len()).map_err(|_| too_long())?;
         let hash = self.hasher.hash_one(id);
+        let mut before = None;
+        for keyed in self.by_id.iter_hash_mut(hash) {
+            if key_is(&self.texts, keyed, hash, id)? {
+                before = Some(keyed);
+                break;
+            }
+        }
+        let whole = self.texts.keep(&[id, text])?;
         let keyed = Keyed {
             hash,
             at: whole.at,
             len: whole.len,
             key_len,
         };
-        let kept = KeptText {
-            at: keyed.at + u64::from(key_len),
-            len: keyed.len - key_len,
-        };
-        match self.find(id)?.map(|(before, _)| before.at) {
-            Some(before) => {
-                let before = (self.by_id.iter_hash_mut(hash)).find(|keyed| keyed.at == before);
-                *before.expect("the key just found") = keyed;
-            }
+        match before {
+            Some(before) => *before = keyed,
             None => {
                 self.by_id.insert_unique(hash, keyed, |keyed| keyed.hash);
             }
         }
-        Ok(kept)
-    }
-
-    pub(super) fn get(&self, id: &str) -> io::Result<Option<Cow<'_, str>>> {
-        Ok(self.find(id)?.map(|(_, text)| text))
-    }
-
-    pub(super) fn contains_key(&self, id: &str) -> io::Result<bool> {
-        Ok(self.find(id)?.is_some())
+        Ok(KeptText {
+            at: whole.at + u64::from(key_len),
+            len: whole.len - key_len,
+        })
     }
 
     /// Keeps a text that has no key, among these.
