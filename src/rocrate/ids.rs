@@ -112,9 +112,10 @@ pub fn local_id(kind: &str, key: &str, name: &str, shared: &SharedSlugs) -> Stri
     let slug = slug(name);
     let local = if slug.is_empty() || shared.shared.contains(&slug) {
         let hash = hex::encode(&Sha256::digest(key.as_bytes())[..4]);
-        match slug.is_empty() {
-            true => hash,
-            false => format!("{slug}-{hash}"),
+        if slug.is_empty() {
+            hash
+        } else {
+            format!("{slug}-{hash}")
         }
     } else {
         slug
@@ -169,6 +170,7 @@ impl SlugsGathering {
         }
     }
 
+    /// The slugs that two keys or more have.
     pub fn shared(self) -> SharedSlugs {
         let shared = self.slugs.iter().filter(|(_, first)| first.shared);
         SharedSlugs {
@@ -196,12 +198,14 @@ fn slug(name: &str) -> String {
         }
         true
     };
-    // ASCII is lowercased by itself: ids are made from names again at each
-    // mention, and `to_lowercase`'s iterator took a twentieth of a pack.
+    // ASCII is lowercased by itself: `to_lowercase`'s iterator took a
+    // twentieth of a pack of 150,000 documents by 40 authors, whose ids
+    // were made from their names at each mention.
     for c in name.chars() {
-        let going_on = match c.is_ascii() {
-            true => push(c.to_ascii_lowercase()),
-            false => c.to_lowercase().all(&mut push),
+        let going_on = if c.is_ascii() {
+            push(c.to_ascii_lowercase())
+        } else {
+            c.to_lowercase().all(&mut push)
         };
         if !going_on {
             break;

@@ -13,7 +13,9 @@
 //!
 //! The crate streams past twice. The first time keeps what records are
 //! read from: every entity that is not a document, as compact JSON, and
-//! the `@id`s entities link to by the properties a reader follows. The
+//! the hashes of the `@id`s entities link to by the properties a reader
+//! follows ([`HashedIds`]: a document whose id shares a hash with one
+//! linked to is kept too, to no harm). The
 //! second reads each document as it comes and drops it once the rules
 //! have seen it, unless an export keeps it; the rules keep each record's
 //! id and file. A document that another entity links to (one disputing
@@ -569,9 +571,10 @@ impl<'l> Checking<'l> {
         let paths = self.document_paths(&id, &entity);
         // A document that is kept as an entity too (a dataset) is found
         // there.
-        let wanted = match self.links.wanted.may_hold(&id) {
-            true => self.links.kept.contains_key(&id).map(|kept| !kept),
-            false => Ok(false),
+        let wanted = if self.links.wanted.may_hold(&id) {
+            self.links.kept.contains_key(&id).map(|kept| !kept)
+        } else {
+            Ok(false)
         };
         let wanted = match wanted {
             Ok(wanted) => wanted,
@@ -858,6 +861,24 @@ mod tests {
             judge(waiting(MAX_KEPT_BYTES / 1000)).err(),
             Some(NotJudged::TooLarge)
         );
+    }
+
+    /// A document that is a dataset too is kept with the entities, and
+    /// found there when another links to it: not kept a second time, which
+    /// would count its text twice towards the bound.
+    #[test]
+    fn a_document_kept_as_an_entity_is_not_kept_again() {
+        let json = edited(|graph| {
+            let talk = entity(graph, "documents/furr%20talk.txt");
+            talk["@type"] = json!(["File", "Dataset"]);
+            talk["description"] = json!("x".repeat(MAX_KEPT_BYTES * 3 / 5));
+            let plain = entity(graph, "documents/plain.txt");
+            plain[IS_DISPUTED_BY] = json!({"@id": "documents/furr%20talk.txt"});
+        });
+        let links = record_links(json.as_bytes()).unwrap();
+        let stored = stored_where(|_| true);
+        let judged = judge_records(&links, json.as_bytes(), wanted(&stored, false));
+        assert!(judged.is_ok(), "{:?}", judged.err());
     }
 
     /// Documents other documents link to are kept as they come and read
