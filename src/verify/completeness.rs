@@ -58,11 +58,17 @@ pub fn check(
                 continue;
             }
             findings.push_with(Severity::Error, code, || {
-                Finding::error(
-                    code,
-                    path,
-                    format!("listed in {} but absent from the bag", manifest.name),
-                )
+                let mut message = format!("listed in {} but absent from the bag", manifest.name);
+                // RFC 8493 takes the rest of the line as the path; bagit-python
+                // strips white space at its end.
+                let trimmed = path.trim_end();
+                if trimmed != path && store.position(trimmed).is_some() {
+                    message.push_str(&format!(
+                        " (the path ends with white space, which is part of it: the bag holds \
+                         {trimmed:?})"
+                    ));
+                }
+                Finding::error(code, path, message)
             });
         }
     }
@@ -234,5 +240,43 @@ mod tests {
         );
         manifests.list[1].unread = true;
         assert_eq!(unlisted_by(&manifests.list), Vec::<String>::new());
+    }
+
+    /// A listed path that ends with white space is not the stored path
+    /// without it, which the message names.
+    #[test]
+    fn a_path_ending_with_white_space_is_said_to() {
+        let manifest = format!(
+            "{}  data/a.txt \n{}  data/b \n",
+            "00".repeat(32),
+            "00".repeat(32)
+        );
+        let store = Memory::new(&[
+            ("data/a.txt", b"a"),
+            ("data/b ", b"b"),
+            ("manifest-sha256.txt", manifest.as_bytes()),
+        ]);
+        let (manifests, _) = read_manifests(&store);
+        let mut findings = Findings::default();
+        check(
+            &store,
+            &manifests.list,
+            &Fetch::default(),
+            true,
+            &mut findings,
+        );
+        let missing: Vec<_> = (findings.into_vec().into_iter())
+            .filter(|f| f.code == Code::PayloadFileMissing)
+            .map(|f| (f.path, f.message))
+            .collect();
+        assert_eq!(
+            missing,
+            [(
+                "data/a.txt ".to_string(),
+                "listed in manifest-sha256.txt but absent from the bag (the path ends with white \
+                 space, which is part of it: the bag holds \"data/a.txt\")"
+                    .to_string()
+            )]
+        );
     }
 }
