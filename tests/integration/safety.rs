@@ -3,6 +3,7 @@
 //! and a pack that fails or is killed leaves nothing behind.
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
@@ -1089,7 +1090,7 @@ fn a_signal_ends_a_run_whose_report_nobody_reads() {
 /// SIGINT and SIGTERM otherwise at their defaults, whatever the tests
 /// inherited (a shell starts background jobs with SIGINT ignored).
 fn signal_writing(
-    args: &[&Path],
+    args: &[impl AsRef<OsStr> + std::fmt::Debug],
     dir: &Path,
     suffix: &str,
     signals: &[i32],
@@ -1149,33 +1150,44 @@ fn signal_writing(
     child.wait().unwrap().code()
 }
 
+/// The runs the interruption tests cut short, each as its arguments: a
+/// pack of a large collection into `out_dir`, and an OCFL export there of
+/// the collection's bundle, packed beside it.
+struct Interrupted {
+    out_dir: PathBuf,
+    packing: [PathBuf; 4],
+    exporting: [PathBuf; 5],
+}
+
+fn interrupted_runs(dir: &Dir) -> Interrupted {
+    let collection = large_collection(dir, 48);
+    let out_dir = dir.join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let bundle = dir.join("bundle.zip");
+    pack(&collection, &bundle).arg("--quiet").assert().success();
+    let packed = out_dir.join("bundle.zip");
+    let object = out_dir.join("object");
+    Interrupted {
+        packing: ["pack".into(), collection, "-o".into(), packed],
+        exporting: ["export".into(), "ocfl".into(), bundle, "-o".into(), object],
+        out_dir,
+    }
+}
+
 #[test]
 fn sigint_and_sigterm_leave_no_temporary_output_and_exit_128_plus_the_signal() {
     let dir = Dir::new();
-    let collection = large_collection(&dir, 48);
-    let out_dir = dir.join("out");
-    fs::create_dir(&out_dir).unwrap();
-    let bundle = out_dir.join("bundle.zip");
-    let packing: [&Path; 4] = ["pack".as_ref(), &collection, "-o".as_ref(), &bundle];
+    let runs = interrupted_runs(&dir);
+    let out_dir = &runs.out_dir;
     for (signal, status) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
-        let code = signal_writing(&packing, &out_dir, ".tmp", &[signal], &[]);
-        assert_eq!(listing(&out_dir), Vec::<String>::new(), "signal {signal}");
+        let code = signal_writing(&runs.packing, out_dir, ".tmp", &[signal], &[]);
+        assert_eq!(listing(out_dir), Vec::<String>::new(), "signal {signal}");
         assert_eq!(code, Some(status), "signal {signal}");
     }
 
     // An OCFL export's build directory goes too.
-    let bundle = dir.join("bundle.zip");
-    pack(&collection, &bundle).arg("--quiet").assert().success();
-    let object = out_dir.join("object");
-    let exporting: [&Path; 5] = [
-        "export".as_ref(),
-        "ocfl".as_ref(),
-        &bundle,
-        "-o".as_ref(),
-        &object,
-    ];
-    let code = signal_writing(&exporting, &out_dir, ".ocfl", &[libc::SIGTERM], &[]);
-    assert_eq!(listing(&out_dir), Vec::<String>::new());
+    let code = signal_writing(&runs.exporting, out_dir, ".ocfl", &[libc::SIGTERM], &[]);
+    assert_eq!(listing(out_dir), Vec::<String>::new());
     assert_eq!(code, Some(143));
 }
 
@@ -1187,26 +1199,13 @@ fn sigint_and_sigterm_leave_no_temporary_output_and_exit_128_plus_the_signal() {
 #[test]
 fn two_signals_at_once_leave_no_temporary_output() {
     let dir = Dir::new();
-    let collection = large_collection(&dir, 48);
-    let out_dir = dir.join("out");
-    fs::create_dir(&out_dir).unwrap();
-    let bundle = dir.join("bundle.zip");
-    pack(&collection, &bundle).arg("--quiet").assert().success();
-    let packed = out_dir.join("bundle.zip");
-    let packing: [&Path; 4] = ["pack".as_ref(), &collection, "-o".as_ref(), &packed];
-    let object = out_dir.join("object");
-    let exporting: [&Path; 5] = [
-        "export".as_ref(),
-        "ocfl".as_ref(),
-        &bundle,
-        "-o".as_ref(),
-        &object,
-    ];
+    let runs = interrupted_runs(&dir);
+    let out_dir = &runs.out_dir;
     for signals in [[libc::SIGINT, libc::SIGTERM], [libc::SIGTERM, libc::SIGINT]] {
-        for (args, suffix) in [(&packing[..], ".tmp"), (&exporting[..], ".ocfl")] {
-            let code = signal_writing(args, &out_dir, suffix, &signals, &[]);
+        for (args, suffix) in [(&runs.packing[..], ".tmp"), (&runs.exporting[..], ".ocfl")] {
+            let code = signal_writing(args, out_dir, suffix, &signals, &[]);
             assert_eq!(
-                listing(&out_dir),
+                listing(out_dir),
                 Vec::<String>::new(),
                 "{signals:?} {suffix}"
             );
