@@ -151,19 +151,13 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         Part::GraphBegins => gathering = Gathering::default(),
     })
     .map_err(|_| NotJudged::Unreadable)?;
-    if let Some(error) = &gathering.failed {
-        return Err(NotJudged::temp_file(error));
-    }
-    if gathering.halted() {
-        return Err(NotJudged::TooLarge);
-    }
+    gathering.keeping.stopped()?;
     let Gathering {
         kept,
         linked,
         mut lists,
         root,
-        kept_bytes,
-        ..
+        keeping,
     } = gathering;
     let root_id = root.ok_or(NotJudged::Unreadable)?;
     let root = kept
@@ -179,7 +173,7 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         root,
         held: has_part.into_index(),
         catalogued: mentions.into_index(),
-        kept_bytes,
+        kept_bytes: keeping.bytes,
     })
 }
 
@@ -193,21 +187,39 @@ struct Gathering {
     lists: HashMap<Box<str>, (IdList, IdList)>,
     /// What the metadata descriptor is `about`.
     root: Option<String>,
-    /// The text of `kept`; past [`MAX_KEPT_BYTES`], nothing more is kept.
-    kept_bytes: usize,
-    /// Why `kept` could not keep an entity; nothing more is kept.
+    /// The text of `kept`, and why it could not keep an entity.
+    keeping: Keeping,
+}
+
+/// The text a pass has kept, counted towards [`MAX_KEPT_BYTES`], and why a
+/// text could not be kept or read back, if one could not: past either,
+/// nothing more is kept or judged.
+#[derive(Default)]
+struct Keeping {
+    bytes: usize,
     failed: Option<io::Error>,
 }
 
-impl Gathering {
-    /// Whether no more is kept: past [`MAX_KEPT_BYTES`], or since a text
-    /// could not be kept or read back.
+impl Keeping {
     fn halted(&self) -> bool {
-        self.kept_bytes > MAX_KEPT_BYTES || self.failed.is_some()
+        self.bytes > MAX_KEPT_BYTES || self.failed.is_some()
     }
 
-    fn element(&mut self, bytes: &[u8]) {
+    /// Why no more is kept, if something stopped it.
+    fn stopped(&mut self) -> Result<(), NotJudged> {
+        if let Some(error) = self.failed.take() {
+            return Err(NotJudged::temp_file(&error));
+        }
         if self.halted() {
+            return Err(NotJudged::TooLarge);
+        }
+        Ok(())
+    }
+}
+
+impl Gathering {
+    fn element(&mut self, bytes: &[u8]) {
+        if self.keeping.halted() {
             return;
         }
         let Some((id, entity)) = identified(bytes, true) else {
@@ -231,14 +243,14 @@ impl Gathering {
         }
         if is_kept(&properties) {
             let json = Value::Object(properties).to_string();
-            self.kept_bytes += json.len();
-            if !self.halted()
+            self.keeping.bytes += json.len();
+            if !self.keeping.halted()
                 && let Err(error) = self.kept.insert(&id, &json)
             {
-                self.failed = Some(error);
+                self.keeping.failed = Some(error);
             }
         }
-        if self.halted() {
+        if self.keeping.halted() {
             self.kept = KeptById::default();
             self.linked = HashedIds::default();
             self.lists = HashMap::new();
@@ -298,7 +310,7 @@ pub fn judge_records(
     if walked.is_err() {
         return Err(NotJudged::Unreadable);
     }
-    checking.stopped()?;
+    checking.keeping.stopped()?;
     for (index, path, kept) in std::mem::take(&mut checking.waiting) {
         let json = checking.documents.text(kept).map(|json| json.into_owned());
         match json {
@@ -307,16 +319,16 @@ pub fn judge_records(
                     checking.judge(index, path, &entity, true, &mut None);
                 }
             }
-            Err(error) => checking.failed = Some(error),
+            Err(error) => checking.keeping.failed = Some(error),
         }
     }
     // The root may link to a document, as anything may: it is read last.
     let linked = checking.linked();
     let info = (Reader { graph: &linked }).info(&links.root);
     if let Some(error) = linked.failed.take() {
-        checking.failed = Some(error);
+        checking.keeping.failed = Some(error);
     }
-    checking.stopped()?;
+    checking.keeping.stopped()?;
     let mut collection = match &info {
         Ok(info) => Rules::default()
             .collection(info)
@@ -401,11 +413,9 @@ struct Checking<'l> {
     held: usize,
     /// The records read, if [`Wanted::records`].
     records: Vec<Document>,
-    /// The text kept: the first pass's, `documents` and `waiting`; past
-    /// [`MAX_KEPT_BYTES`], no more is judged.
-    kept_bytes: usize,
-    /// Why a text could not be kept or read back; no more is judged.
-    failed: Option<io::Error>,
+    /// The text kept (the first pass's, `documents` and `waiting`), and
+    /// why a text could not be kept or read back.
+    keeping: Keeping,
 }
 
 impl<'l> Checking<'l> {
@@ -425,37 +435,22 @@ impl<'l> Checking<'l> {
             count: 0,
             held: 0,
             records: Vec::new(),
-            kept_bytes: links.kept_bytes,
-            failed: None,
+            keeping: Keeping {
+                bytes: links.kept_bytes,
+                failed: None,
+            },
         }
-    }
-
-    /// Whether no more is kept: past [`MAX_KEPT_BYTES`], or since a text
-    /// could not be kept or read back.
-    fn halted(&self) -> bool {
-        self.kept_bytes > MAX_KEPT_BYTES || self.failed.is_some()
-    }
-
-    /// Why no more is judged, if something stopped it.
-    fn stopped(&mut self) -> Result<(), NotJudged> {
-        if let Some(error) = self.failed.take() {
-            return Err(NotJudged::temp_file(&error));
-        }
-        if self.halted() {
-            return Err(NotJudged::TooLarge);
-        }
-        Ok(())
     }
 
     /// Counts `json`, about to be kept, towards [`MAX_KEPT_BYTES`]; past
     /// it, lets go of what waits and judges no more.
     fn keeps(&mut self, json: &str) -> bool {
-        self.kept_bytes += json.len();
-        if self.halted() {
+        self.keeping.bytes += json.len();
+        if self.keeping.halted() {
             self.documents = KeptById::default();
             self.waiting = Vec::new();
         }
-        !self.halted()
+        !self.keeping.halted()
     }
 
     /// The paths in the crate of a document's file, one for each time the
@@ -505,7 +500,7 @@ impl<'l> Checking<'l> {
         let read = (path.clone()).and_then(|path| Ok((reader.document(entity, &path)?, path)));
         let missed = linked.missed.get();
         if let Some(error) = linked.failed.take() {
-            self.failed = Some(error);
+            self.keeping.failed = Some(error);
             return;
         }
         match read {
@@ -518,7 +513,7 @@ impl<'l> Checking<'l> {
                     match self.documents.keep(&json) {
                         Ok(text) => *kept = Some(text),
                         Err(error) => {
-                            self.failed = Some(error);
+                            self.keeping.failed = Some(error);
                             return;
                         }
                     }
@@ -549,7 +544,7 @@ impl<'l> Checking<'l> {
     }
 
     fn element(&mut self, bytes: &[u8]) {
-        if self.halted() {
+        if self.keeping.halted() {
             return;
         }
         // The root's lists, as long as the crate, were read by the first
@@ -579,7 +574,7 @@ impl<'l> Checking<'l> {
         let wanted = match wanted {
             Ok(wanted) => wanted,
             Err(error) => {
-                self.failed = Some(error);
+                self.keeping.failed = Some(error);
                 return;
             }
         };
@@ -595,13 +590,13 @@ impl<'l> Checking<'l> {
             match self.documents.insert(&id, &json) {
                 Ok(text) => kept = Some(text),
                 Err(error) => {
-                    self.failed = Some(error);
+                    self.keeping.failed = Some(error);
                     return;
                 }
             }
         }
         for path in paths {
-            if self.halted() {
+            if self.keeping.halted() {
                 return;
             }
             let index = self.count;
