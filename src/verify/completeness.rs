@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::fetch::Fetch;
+use super::fetch::{Fetch, Fetched};
 use super::findings::{Findings, rfc_rule};
 use super::manifests::Manifest;
 use crate::bundle::reader::BagStore;
@@ -34,7 +34,7 @@ pub fn check(
     let read_manifests: Vec<&Manifest> = (manifests.iter())
         .filter(|m| !m.is_tag && m.read_whole())
         .collect();
-    let to_fetch: HashSet<&str> = fetch.paths.iter().map(|(_, p)| p.as_str()).collect();
+    let to_fetch: HashSet<&str> = fetch.paths.iter().map(|f| f.path.as_str()).collect();
     check_fetch(store, &read_manifests, fetch, findings);
     check_tag_manifests(store, manifests, rfc, findings);
     // A file the store would not read (a link, a FIFO, an unusable name)
@@ -134,7 +134,7 @@ fn check_fetch(
     findings: &mut Findings,
 ) {
     let mut seen = BTreeSet::new();
-    for (line, path) in &fetch.paths {
+    for Fetched { line, path, .. } in &fetch.paths {
         if !seen.insert(path.as_str()) {
             continue;
         }
@@ -223,7 +223,11 @@ mod tests {
         ]);
         let (mut manifests, _) = read_manifests(&store);
         let fetch = Fetch {
-            paths: vec![(1, "data/a".to_string())],
+            paths: vec![Fetched {
+                line: 1,
+                path: "data/a".to_string(),
+                length: None,
+            }],
             ..Fetch::default()
         };
         let unlisted_by = |manifests: &[Manifest]| {

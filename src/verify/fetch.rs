@@ -19,12 +19,20 @@ pub const FETCH_TXT: &str = "fetch.txt";
 /// What `fetch.txt` lists.
 #[derive(Debug, Default)]
 pub struct Fetch {
-    /// The usable payload paths listed, with their line numbers.
-    pub paths: Vec<(usize, String)>,
-    /// The length each of `paths` is given, if a number.
-    pub(super) lengths: Vec<Option<u64>>,
+    /// The usable payload paths listed.
+    pub paths: Vec<Fetched>,
     /// Some line names an unsafe path: no file of the bag is to be read.
     pub has_unsafe_path: bool,
+}
+
+/// A payload path `fetch.txt` lists.
+#[derive(Debug)]
+pub struct Fetched {
+    /// The number of its line.
+    pub line: usize,
+    pub path: String,
+    /// The length it is given, if a number.
+    pub length: Option<u64>,
 }
 
 /// Reads `fetch.txt`, if the bag has one. A path spelled in another
@@ -57,7 +65,10 @@ pub fn read(
         began_with_bom = lines.began_with_utf8_bom();
         Ok(())
     });
-    for (number, path) in &mut fetch.paths {
+    for Fetched {
+        line: number, path, ..
+    } in &mut fetch.paths
+    {
         if let Some(meant) = resolver.other_form(store, path) {
             findings.push(Finding::warning(
                 Code::NameNormalization,
@@ -147,8 +158,11 @@ impl Fetch {
             ));
             return;
         }
-        self.paths.push((number, path));
-        self.lengths.push(entry.length);
+        self.paths.push(Fetched {
+            line: number,
+            path,
+            length: entry.length,
+        });
     }
 
     /// The files listed that the bag does not store: how many, and their
@@ -159,7 +173,7 @@ impl Fetch {
             files: 0,
             octets: Some(0),
         };
-        for ((_, path), length) in self.paths.iter().zip(&self.lengths) {
+        for Fetched { path, length, .. } in &self.paths {
             if store.contains(path) || !seen.insert(path.as_str()) {
                 continue;
             }
