@@ -221,13 +221,29 @@ impl Documents<'_> {
         else {
             return Ok(());
         };
+        (self.aspects_of(reviews))
+            .map(drop)
+            .map_err(|error| format!("document {id:?}: {error}"))
+    }
+
+    /// The aspects `reviews` name, in order; in a crate that defines
+    /// corpack's terms, an unknown word is an error.
+    fn aspects_of<'r>(
+        &self,
+        reviews: impl Iterator<Item = &'r str>,
+    ) -> Result<Vec<Aspect>, String> {
+        let mut aspects = Vec::new();
         for review in reviews {
-            let aspects = (self.index.position(review)).and_then(|at| self.aspects.get(&at));
-            if let (Some(Err(word)), true) = (aspects, self.corpack_terms) {
-                return Err(format!("document {id:?}: {}", unknown("aspect", word)));
+            let Some(position) = self.index.position(review) else {
+                continue;
+            };
+            match self.aspects.get(&position) {
+                Some(Ok(named)) => aspects.extend(named),
+                Some(Err(word)) if self.corpack_terms => return Err(unknown("aspect", word)),
+                Some(Err(_)) | None => {}
             }
         }
-        Ok(())
+        Ok(aspects)
     }
 
     fn candidate(&self, id: &str) -> Option<&Candidate> {
@@ -252,19 +268,8 @@ impl Documents<'_> {
             Some(Ok(status)) => Some(*status),
             Some(Err(_)) | None => None,
         };
-        let mut aspects = Vec::new();
-        for review in &candidate.reviews {
-            let Some(position) = self.index.position(review) else {
-                continue;
-            };
-            match self.aspects.get(&position) {
-                Some(Ok(named)) => aspects.extend(named),
-                Some(Err(word)) if self.corpack_terms => {
-                    return Err(in_document(unknown("aspect", word)));
-                }
-                Some(Err(_)) | None => {}
-            }
-        }
+        let reviews = candidate.reviews.iter().map(String::as_str);
+        let aspects = self.aspects_of(reviews).map_err(in_document)?;
         Ok(DocumentSummary {
             id: candidate
                 .identifier
