@@ -125,6 +125,24 @@ impl Report {
         self.findings.extend(more);
     }
 
+    /// A report on `location` with nothing found yet, whose verdict
+    /// [`Report::set_verdict`] sets once the findings are in.
+    pub(crate) fn empty(location: PathBuf, fast: bool) -> Report {
+        Report {
+            location,
+            bagit_version: None,
+            ocfl_version: None,
+            valid: false,
+            verdict: Verdict::Invalid,
+            fast,
+            files_checked: 0,
+            bytes_checked: 0,
+            errors: 0,
+            warnings: 0,
+            findings: Vec::new(),
+        }
+    }
+
     /// Sets the verdict from the count of errors.
     pub fn set_verdict(&mut self) {
         self.verdict = Verdict::of(self.errors, self.fast);
@@ -189,19 +207,7 @@ pub fn verify_judging(
     kept: RecordsKept,
 ) -> (Report, Option<JudgedRecords>) {
     let mut findings = Findings::default();
-    let mut report = Report {
-        location: store.location().to_path_buf(),
-        bagit_version: None,
-        ocfl_version: None,
-        valid: false,
-        verdict: Verdict::Invalid,
-        fast: options.fast,
-        files_checked: 0,
-        bytes_checked: 0,
-        errors: 0,
-        warnings: 0,
-        findings: Vec::new(),
-    };
+    let mut report = Report::empty(store.location().to_path_buf(), options.fast);
     let mut judged = None;
     findings.extend(store.findings().iter().cloned());
     if let Some(declaration) = declaration::read(store, &mut findings) {

@@ -181,17 +181,13 @@ pub fn verify_report(
     let report = validate_object(root, !options.fast, progress)?;
     let counts = crate::verify::findings::Counts::of(&report.findings);
     let mut verified = crate::verify::Report {
-        location: report.root.clone(),
-        bagit_version: None,
-        ocfl_version: Some(report.spec.clone().unwrap_or_else(|| "unknown".into())),
-        valid: false,
-        verdict: crate::verify::Verdict::Invalid,
-        fast: options.fast,
+        ocfl_version: Some(report.spec.unwrap_or_else(|| "unknown".into())),
         files_checked: report.files_checked,
         bytes_checked: report.bytes_checked,
         errors: counts.errors,
         warnings: counts.warnings,
         findings: report.findings,
+        ..crate::verify::Report::empty(report.root, options.fast)
     };
     verified.set_verdict();
     Ok(verified)
