@@ -22,6 +22,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, IntoStaticStr};
 
+pub(crate) use self::load::records_error;
 pub use self::load::{
     CollectionFile, LoadedCollection, LoadedRecords, PartlyLoaded, load, load_partly, parse,
     parse_both_ways,

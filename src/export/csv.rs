@@ -17,7 +17,9 @@ use serde::Serialize;
 use strum::IntoEnumIterator;
 
 use super::verified::{self, Opened};
-use crate::collection::{self, AuthorType, Collection, DisputingWork, Document, Role};
+use crate::collection::{
+    self, AuthorType, Collection, CollectionInfo, DisputingWork, Document, Role,
+};
 use crate::error::{IoContext, Result};
 use crate::finding::Finding;
 use crate::import::csv_format::{Column, OBJECTS_PREFIX, StructuredCell};
@@ -65,13 +67,16 @@ pub fn export_csv(
     refuse_to_replace(output, source)?;
     let target = AtomicFile::create(output, force)?;
     report.removed_stale = target.removed_stale().to_vec();
-    let collection = if collection::is_collection(source)? {
-        collection::load(source)?.to_collection()?
+    let documents = if collection::is_collection(source)? {
+        let loaded = collection::load(source)?;
+        write_csv(&loaded.info, || loaded.documents(), target.file()?, output)?
     } else {
         match verified::open(source, progress)? {
             Opened::Verified(bundle) => {
+                let documents =
+                    write_csv(&bundle.info, || bundle.documents(), target.file()?, output)?;
                 report.findings = bundle.findings;
-                bundle.collection
+                documents
             }
             Opened::Refused(invalid) => {
                 report.findings = invalid.findings;
@@ -80,10 +85,9 @@ pub fn export_csv(
             }
         }
     };
-    write_csv(&collection, target.file()?).at(output)?;
     target.commit()?;
     report.written = true;
-    report.documents = collection.documents.len();
+    report.documents = documents;
     Ok(report)
 }
 
@@ -93,21 +97,31 @@ pub fn export_csv(
 /// repeat as often as the fullest row needs.
 pub fn to_csv(collection: &Collection) -> String {
     let mut text = Vec::new();
-    write_csv(collection, &mut text).expect("writing to memory");
+    let documents = || collection.documents.iter().cloned().map(Ok);
+    write_csv(&collection.info, documents, &mut text, Path::new("memory"))
+        .expect("writing to memory");
     String::from_utf8(text).expect("CSV of UTF-8 text is UTF-8")
 }
 
-/// Writes [`to_csv`]'s text to `out` a row at a time: the rows are made
-/// once to size the header, then again to be written, so that one is held
-/// at a time, not all of them and the whole text (5.5 MiB of heap for
-/// 10,000 documents).
-pub fn write_csv(collection: &Collection, out: impl Write) -> io::Result<()> {
+/// Writes [`to_csv`]'s text of the collection `info` and its `documents`
+/// to `out`, the file `output`, a row at a time, and gives how many
+/// documents it wrote. The rows are made once to size the header, then
+/// again to be written, each time from the documents read anew, so that
+/// one is held at a time, not all of them and the whole text (5.5 MiB of
+/// heap for 10,000 documents).
+pub fn write_csv<I: Iterator<Item = Result<Document>>>(
+    info: &CollectionInfo,
+    documents: impl Fn() -> I,
+    out: impl Write,
+    output: &Path,
+) -> Result<usize> {
     let rows = || {
-        std::iter::once(collection_row(collection))
-            .chain(collection.documents.iter().map(document_row))
+        std::iter::once(Ok(collection_row(info)))
+            .chain(documents().map(|document| document.map(|d| document_row(&d))))
     };
     let mut most: BTreeMap<Column, usize> = BTreeMap::new();
     for row in rows() {
+        let row = row?;
         let mut counts: BTreeMap<Column, usize> = BTreeMap::new();
         for (column, _) in &row {
             *counts.entry(*column).or_default() += 1;
@@ -128,7 +142,10 @@ pub fn write_csv(collection: &Collection, out: impl Write) -> io::Result<()> {
     }
     let mut writer = csv::Writer::from_writer(out);
     let names: Vec<&str> = header.iter().map(|c| c.header()).collect();
-    writer.write_record(&names)?;
+    writer
+        .write_record(&names)
+        .map_err(io::Error::from)
+        .at(output)?;
     // Where each column's cells start: the header holds a column's repeats
     // side by side. Looking through the header for each cell took time
     // quadratic in a row's repeats (a document of thousands of authors).
@@ -136,7 +153,9 @@ pub fn write_csv(collection: &Collection, out: impl Write) -> io::Result<()> {
     for (i, &column) in header.iter().enumerate() {
         first.entry(column).or_insert(i);
     }
+    let mut written = 0;
     for row in rows() {
+        let row = row?;
         let mut cells = vec![String::new(); header.len()];
         let mut next = first.clone();
         for (column, text) in row {
@@ -147,13 +166,18 @@ pub fn write_csv(collection: &Collection, out: impl Write) -> io::Result<()> {
             cells[*slot] = text;
             *slot += 1;
         }
-        writer.write_record(&cells)?;
+        writer
+            .write_record(&cells)
+            .map_err(io::Error::from)
+            .at(output)?;
+        written += 1;
     }
-    writer.flush()
+    writer.flush().at(output)?;
+    // The collection's row is not a document's.
+    Ok(written - 1)
 }
 
-fn collection_row(collection: &Collection) -> Vec<(Column, String)> {
-    let info = &collection.info;
+fn collection_row(info: &CollectionInfo) -> Vec<(Column, String)> {
     let mut row = vec![
         (Column::Filename, "objects".to_string()),
         (Column::Identifier, info.id.to_string()),

@@ -130,7 +130,7 @@ impl Serialize for CollectionRecord {
 
 /// The record of the collection.
 pub fn collection_record(bundle: &VerifiedBundle) -> CollectionRecord {
-    let info = &bundle.collection.info;
+    let info = &bundle.info;
     let creator = match &info.source_organization {
         Some(name) => json!({"name": name, "nameType": "Organizational"}),
         None => json!({"name": UNAVAILABLE}),
@@ -160,15 +160,15 @@ pub fn collection_record(bundle: &VerifiedBundle) -> CollectionRecord {
     }
     let fields = xml_compatible_fields(record);
     // A URN is made of slugs, which XML takes as they are.
-    let parts = (bundle.collection.documents.iter())
-        .map(|document| document_urn(info, &document.id))
+    let parts = (bundle.records.ids())
+        .map(|id| document_urn(info, id))
         .collect();
     CollectionRecord { fields, parts }
 }
 
 /// The record of one document.
 pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
-    let info = &bundle.collection.info;
+    let info = &bundle.info;
     let provenance = &document.provenance;
     let mut record = common(info);
     record.insert(

@@ -109,16 +109,16 @@ pub fn export(
     force: bool,
     progress: &dyn Progress,
 ) -> Result<RepositoryExportReport> {
-    let mut bundle = match verified::open_for_export(FORMAT, bundle, output, progress)? {
+    let bundle = match verified::open_for_export(FORMAT, bundle, output, progress)? {
         Ok(bundle) => bundle,
         Err(refused) => return Ok(refused),
     };
-    if bundle.collection.documents.is_empty() {
+    if bundle.records.is_empty() {
         return Err(no_items(&bundle));
     }
     let target = AtomicDir::create(output, force)?;
     let item_files =
-        write_archive(&mut bundle, target.path()).map_err(|error| target.in_place(error))?;
+        write_archive(&bundle, target.path()).map_err(|error| target.in_place(error))?;
     let removed_stale = target.removed_stale().to_vec();
     target.commit()?;
     // The names the report lists, made from the zip's in place.
@@ -139,23 +139,20 @@ pub fn export(
 
 /// Writes the items, their zip and the registry file into `root`; gives
 /// the items' files, under `SAF_DIR`, sorted.
-fn write_archive(bundle: &mut VerifiedBundle, root: &Path) -> Result<Vec<String>> {
+fn write_archive(bundle: &VerifiedBundle, root: &Path) -> Result<Vec<String>> {
     let saf = root.join(SAF_DIR);
     create_dirs_in_temporary(&saf).at(&saf)?;
-    let documents = &bundle.collection.documents;
-    let width = documents.len().saturating_sub(1).to_string().len().max(3);
+    let width = (bundle.records.len().saturating_sub(1).to_string().len()).max(3);
     let mut item_files = Vec::new();
-    for (index, document) in documents.iter().enumerate() {
+    for (index, document) in bundle.documents().enumerate() {
+        let document = document?;
         let item = format!("item_{index:0width$}");
         let dir = saf.join(&item);
         create_dirs_in_temporary(&dir).at(&dir)?;
-        for file in write_item(bundle, document, &dir)? {
+        for file in write_item(bundle, &document, &dir)? {
             item_files.push(format!("{item}/{file}"));
         }
     }
-    // The items are written: the zip needs the records no more (26 MB at
-    // 40,000 documents).
-    bundle.forget_records();
     item_files.sort();
     write_zip(root, &item_files)?;
     let registry = root.join(REGISTRY_FILE);
@@ -195,8 +192,8 @@ fn write_item(bundle: &VerifiedBundle, document: &Document, dir: &Path) -> Resul
         "{RECORD_FILE}\tbundle:METADATA\tdescription:corpack record of this item: provenance and contested status (JSON)\n"
     ));
     let record = json!({
-        "collection": bundle.collection.info.id.as_str(),
-        "identifier": document_urn(&bundle.collection.info, &document.id),
+        "collection": bundle.info.id.as_str(),
+        "identifier": document_urn(&bundle.info, &document.id),
         "held": held.is_some(),
         "bag_path": VerifiedBundle::bag_path(document),
         "record": document,
@@ -222,6 +219,7 @@ fn write_item(bundle: &VerifiedBundle, document: &Document, dir: &Path) -> Resul
         ("contents", contents),
         (RECORD_FILE, record_text),
     ];
+    bundle.checked()?;
     for (name, text) in texts {
         let path = dir.join(name);
         fs::write(&path, text).at(&path)?;
@@ -279,12 +277,12 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
     }
     // The copy's issue date, as DataCite's publicationYear: the
     // collection's date. DSpace 4 and later set none themselves.
-    values.push(("date", "issued", bundle.collection.info.date.to_string()));
+    values.push(("date", "issued", bundle.info.date.to_string()));
     if let Some(origin) = &provenance.origin {
         values.push(("source", "none", place_text(origin)));
     }
     for work in &document.contested.disputed_by {
-        let cited = CitedAs::of(&bundle.collection.info, work, |id| bundle.document(id));
+        let cited = CitedAs::of(&bundle.info, work, |id| bundle.document(id));
         values.push(("relation", "none", cited.name));
         for uri in cited.uris {
             values.push(("relation", "uri", uri));
@@ -312,9 +310,8 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
     } else if let Some(note) = &provenance.date_note {
         values.push(("description", "none", note.clone()));
     }
-    if let Some(note) = contested_note(&bundle.collection.info, &document.contested, |id| {
-        bundle.document(id)
-    }) {
+    if let Some(note) = contested_note(&bundle.info, &document.contested, |id| bundle.document(id))
+    {
         values.push(("description", "none", note));
     }
     if let Some(language) = &document.language {
@@ -340,7 +337,7 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
     values.push((
         "identifier",
         "other",
-        document_urn(&bundle.collection.info, &document.id),
+        document_urn(&bundle.info, &document.id),
     ));
     values
 }
@@ -348,7 +345,7 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
 /// `dcterms.provenance`: where the copy came from and how it came into
 /// the bundle.
 fn custody(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) -> String {
-    let info = &bundle.collection.info;
+    let info = &bundle.info;
     let mut text = String::new();
     if let Some(origin) = &document.provenance.origin {
         text.push_str(&sentence(&format!(

@@ -71,7 +71,7 @@ pub fn export(
 /// The record of the collection. Its files are enabled: the bundle itself
 /// is the file to upload to it.
 pub(crate) fn collection_record(bundle: &VerifiedBundle) -> Record<WithMember<Vec<Part>>> {
-    let info = &bundle.collection.info;
+    let info = &bundle.info;
     let mut metadata = common(info);
     metadata.insert("resource_type".into(), json!({"id": "dataset"}));
     metadata.insert(
@@ -106,12 +106,9 @@ pub(crate) fn collection_record(bundle: &VerifiedBundle) -> Record<WithMember<Ve
         json!([{"identifier": collection_urn(info), "scheme": "urn"}]),
     );
     metadata.insert("rights".into(), json!([license_rights(&info.license)]));
-    let parts: Vec<Part> = bundle
-        .collection
-        .documents
-        .iter()
-        .map(|d| Part {
-            identifier: document_urn(info, &d.id),
+    let parts: Vec<Part> = (bundle.records.ids())
+        .map(|id| Part {
+            identifier: document_urn(info, id),
             relation_type: HAS_PART,
             scheme: "urn",
         })
@@ -174,7 +171,7 @@ pub(crate) fn document_record(
     bundle: &VerifiedBundle,
     document: &Document,
 ) -> Record<Map<String, Value>> {
-    let info = &bundle.collection.info;
+    let info = &bundle.info;
     let provenance = &document.provenance;
     let media_type = document.media_type_or_guess();
     let mut metadata = common(info);
@@ -270,7 +267,7 @@ pub(crate) fn document_record(
                 "scheme": scheme,
                 "relation_type": {"id": "isreviewedby"},
             });
-            if let Some(disputing) = disputing {
+            if let Some(disputing) = &disputing {
                 let media_type = disputing.media_type_or_guess();
                 relation["resource_type"] = json!({"id": resource_type(media_type.as_str())});
             }

@@ -26,7 +26,7 @@ pub fn collection_urn(info: &CollectionInfo) -> String {
 /// The URN of the document whose record id is `id`:
 /// `urn:corpack:<collection id>:<document id>` (ids are slugs, so `:`
 /// cannot be part of one).
-pub fn document_urn(info: &CollectionInfo, id: &Slug) -> String {
+pub fn document_urn(info: &CollectionInfo, id: impl std::fmt::Display) -> String {
     format!("urn:corpack:{}:{id}", info.id)
 }
 
@@ -108,10 +108,10 @@ pub fn date_information(provenance: &Provenance) -> Option<String> {
 /// A document of the collection that disputes it (`document` finds its
 /// record by id) is named by its citation, else its title, and its URN.
 /// `None` for an unassessed document with nothing to say.
-pub fn contested_note<'a>(
+pub fn contested_note(
     info: &CollectionInfo,
     contested: &Contested,
-    document: impl Fn(&Slug) -> Option<&'a Document>,
+    document: impl Fn(&Slug) -> Option<Document>,
 ) -> Option<String> {
     let mut parts = Vec::new();
     let aspects: Vec<&str> = contested.aspects.iter().map(aspect_word).collect();
@@ -169,16 +169,19 @@ pub struct CitedAs {
 impl CitedAs {
     /// How `work` is named; `document` finds the record of a document of
     /// the collection by its id.
-    pub fn of<'a>(
+    pub fn of(
         info: &CollectionInfo,
         work: &DisputingWork,
-        document: impl Fn(&Slug) -> Option<&'a Document>,
+        document: impl Fn(&Slug) -> Option<Document>,
     ) -> CitedAs {
         let name = match work {
-            DisputingWork::Cited(work) => work.citation.as_str(),
-            DisputingWork::Document { id, citation } => {
-                let title = || document(id).map(|d| d.title.as_str());
-                citation.as_deref().or_else(title).unwrap_or(id.as_str())
+            DisputingWork::Cited(work) => work.citation.clone(),
+            DisputingWork::Document {
+                citation: Some(citation),
+                ..
+            } => citation.clone(),
+            DisputingWork::Document { id, citation: None } => {
+                document(id).map_or_else(|| id.to_string(), |d| d.title.to_string())
             }
         };
         CitedAs {
@@ -374,7 +377,7 @@ mod tests {
         .unwrap();
         let rebuttal: Document =
             toml::from_str("id = \"rebuttal\"\ntitle = \"A rebuttal\"\nfile = \"r.txt\"").unwrap();
-        let document = |id: &Slug| (*id == rebuttal.id).then_some(&rebuttal);
+        let document = |id: &Slug| (*id == rebuttal.id).then(|| rebuttal.clone());
         let contested = Contested {
             status: Status::Contested,
             aspects: vec![Aspect::Claims, Aspect::Date],

@@ -10,7 +10,6 @@
 //! past, and keeps the records it reads for the export; a crate whose
 //! records it does not judge is read whole and judged here.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -21,11 +20,12 @@ use crate::bundle::reader::{self, BagStore, READ_ALL_LIMIT};
 use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
 use crate::collection::validate::rule_errors;
 use crate::collection::values::Slug;
-use crate::collection::{Collection, Document};
+use crate::collection::{Collection, CollectionInfo, Document, records_error};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::{Code, Finding};
 use crate::output::refuse_to_replace;
 use crate::progress::Progress;
+use crate::rocrate::BundleRecords;
 use crate::verify::{self, RecordsKept, Report, VerifyOptions};
 
 /// A bundle that verified, with its records.
@@ -34,15 +34,15 @@ pub struct VerifiedBundle {
     pub location: PathBuf,
     /// Its verification findings (warnings only).
     pub findings: Vec<Finding>,
-    /// Its records, from `data/ro-crate-metadata.json`; opened by
-    /// [`open_counted`] where verify judged them, its description alone.
-    pub collection: Collection,
+    /// The collection's description, from `data/ro-crate-metadata.json`.
+    pub info: CollectionInfo,
+    /// Its records, from the same file, in a temporary file; none when
+    /// opened by [`open_counted`] where verify judged them.
+    pub records: BundleRecords,
     /// How many records it has, and how many of them have a file it holds.
     pub counts: RecordCounts,
     /// The bag, read in place.
     pub store: Box<dyn BagStore>,
-    /// The index of each record in `collection.documents`, by its id.
-    by_id: HashMap<String, usize>,
 }
 
 /// How many records a bundle has: one for each time its root lists a
@@ -74,8 +74,8 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
 
 /// Verifies the bundle (or bag directory) at `path` and, if it is valid,
 /// reads of its records the collection's description and the
-/// [`RecordCounts`], not the documents (`collection.documents` is empty),
-/// where verify judged them; otherwise as [`open`] does.
+/// [`RecordCounts`], not the documents (`records` is empty), where verify
+/// judged them; otherwise as [`open`] does.
 pub fn open_counted(path: &Path, progress: &dyn Progress) -> Result<Opened> {
     open_reading(path, progress, RecordsKept::Counts)
 }
@@ -118,17 +118,18 @@ fn opened_reading(
     if !report.valid {
         return Ok(Opened::Refused(report));
     }
-    let (collection, counts) = match judged.filter(|_| kept == wanted) {
+    let spill_error = |error| records_error(path, error);
+    let (info, records, counts) = match judged.filter(|_| kept == wanted) {
         Some(judged) => {
             let counts = RecordCounts {
                 documents: judged.documents,
                 held: judged.held,
             };
-            let collection = Collection {
-                info: judged.info,
-                documents: judged.records,
+            let records = match judged.records {
+                Some(records) => records,
+                None => BundleRecords::of(&[]).map_err(spill_error)?,
             };
-            (collection, counts)
+            (judged.info, records, counts)
         }
         None => match read_whole(path, store.as_ref())? {
             Ok(collection) => {
@@ -138,7 +139,8 @@ fn opened_reading(
                         .filter(|document| store.contains(&VerifiedBundle::bag_path(document)))
                         .count(),
                 };
-                (collection, counts)
+                let records = BundleRecords::of(&collection.documents).map_err(spill_error)?;
+                (collection.info, records, counts)
             }
             Err(findings) => {
                 let mut report = report;
@@ -147,19 +149,13 @@ fn opened_reading(
             }
         },
     };
-    let by_id = collection
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(index, document)| (document.id.to_string(), index))
-        .collect();
     Ok(Opened::Verified(Box::new(VerifiedBundle {
         location: path.to_path_buf(),
         findings: report.findings,
-        collection,
+        info,
+        records,
         counts,
         store,
-        by_id,
     })))
 }
 
@@ -242,18 +238,38 @@ fn broken_rules(collection: &Collection) -> Vec<Finding> {
 }
 
 impl VerifiedBundle {
-    /// Lets the records go, for an export that has read what it needs of
-    /// them and goes on with the bag alone: at 40,000 documents they take
-    /// about 30 MB.
-    pub fn forget_records(&mut self) {
-        self.collection.documents = Vec::new();
-        self.by_id = HashMap::new();
+    /// Every record, in file path order, each read in turn.
+    pub fn documents(&self) -> impl Iterator<Item = Result<Document>> + '_ {
+        (self.records.documents()).map(|read| read.map_err(|error| self.records_error(error)))
     }
 
-    /// The record whose id is `id`: a document that disputes another is
-    /// named by it.
-    pub fn document(&self, id: &Slug) -> Option<&Document> {
-        Some(&self.collection.documents[*self.by_id.get(id.as_str())?])
+    /// The record whose id is `id`, read again: a document that disputes
+    /// another is named by it. An error reading it gives `None`, and
+    /// [`VerifiedBundle::checked`] then gives the error.
+    pub fn document(&self, id: &Slug) -> Option<Document> {
+        self.records.document(id.as_str())
+    }
+
+    /// The error of a record that [`VerifiedBundle::document`] could not
+    /// read, if any: what was made since is not to be kept.
+    pub fn checked(&self) -> Result<()> {
+        self.records
+            .checked()
+            .map_err(|error| self.records_error(error))
+    }
+
+    /// Every record, in file path order, in memory, for an import that
+    /// writes them into a `collection.toml`.
+    pub fn to_collection(&self) -> Result<Collection> {
+        let documents = (self.records.to_vec()).map_err(|error| self.records_error(error))?;
+        Ok(Collection {
+            info: self.info.clone(),
+            documents,
+        })
+    }
+
+    fn records_error(&self, error: io::Error) -> Error {
+        records_error(&self.location, error)
     }
 
     /// The path of a document's file in the bag.

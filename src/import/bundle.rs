@@ -64,8 +64,8 @@ pub(super) fn import_bundle(
             });
         }
     };
+    let mut collection = opened.to_collection()?;
     let VerifiedBundle {
-        mut collection,
         store,
         findings: mut warnings,
         ..

@@ -67,6 +67,15 @@ impl Default for KeptTexts {
 }
 
 impl KeptTexts {
+    /// Texts that may hold `limit` bytes in memory when the file cannot be
+    /// made or written.
+    pub(super) fn with_memory_limit(limit: usize) -> KeptTexts {
+        KeptTexts {
+            memory_limit: limit,
+            ..KeptTexts::default()
+        }
+    }
+
     /// The bytes held in memory.
     fn held(&self) -> usize {
         self.memory.len() + self.pending.len()
@@ -198,10 +207,7 @@ impl<S: BuildHasher + Default> KeptById<S> {
     /// holds.
     pub(super) fn with_memory_limit(limit: usize) -> KeptById<S> {
         KeptById {
-            texts: KeptTexts {
-                memory_limit: limit,
-                ..KeptTexts::default()
-            },
+            texts: KeptTexts::with_memory_limit(limit),
             ..KeptById::default()
         }
     }

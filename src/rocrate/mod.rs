@@ -26,6 +26,7 @@ mod graph;
 mod hashed_ids;
 mod id_list;
 mod ids;
+mod kept_records;
 mod kept_texts;
 mod metadata;
 mod pretty;
@@ -36,6 +37,7 @@ mod records;
 mod stream;
 mod terms;
 
+pub use self::kept_records::{BundleRecords, KeptRecords};
 pub use self::metadata::{metadata_json, write_metadata_json};
 pub use self::preview::{preview_html, write_preview_html, write_preview_html_copying};
 pub use self::read::{

@@ -17,14 +17,14 @@
 //! follows ([`HashedIds`]: a document whose id shares a hash with one
 //! linked to is kept too, to no harm). The
 //! second reads each document as it comes and drops it once the rules
-//! have seen it, unless an export keeps it; the rules keep each record's
+//! have seen it, unless an export keeps it (in a temporary file of its
+//! own, [`Records`]); the rules keep each record's
 //! id and file. A document that another entity links to (one disputing
 //! another) is kept too, and a document that links to one that has not
 //! come yet waits, as compact JSON, until the end. All that is kept (past
 //! its first 8 MiB in a temporary file, [`super::kept_texts`]) counts
-//! towards [`MAX_KEPT_BYTES`], past which the records are not judged; but
-//! for the records an export asks for, which it holds all, as reading
-//! them whole does.
+//! towards [`MAX_KEPT_BYTES`], past which the records are not judged; the
+//! records an export asks for do not count.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -37,12 +37,13 @@ use super::graph::{has_type, ids, text};
 use super::hashed_ids::HashedIds;
 use super::id_list::{IdIndex, IdList};
 use super::ids::file_path;
+use super::kept_records::{BundleRecords, KeptRecords};
 use super::kept_texts::{KeptById, KeptText, MAX_HELD_BYTES};
 use super::records::{Entities, Entity, Reader, follows};
 use super::stream;
 use super::terms::{HELD, METADATA_ID, PAYLOAD_PATH};
+use crate::collection::CollectionInfo;
 use crate::collection::validate::{RuleError, Rules};
-use crate::collection::{CollectionInfo, Document};
 
 /// What records are read from, and which entities are documents.
 pub struct RecordLinks {
@@ -273,9 +274,10 @@ pub struct Judgement {
     /// Of the records read, how many have a file the bag holds, if
     /// [`Wanted::stored`] was given.
     pub held: usize,
-    /// The records read, in file path order as
-    /// [`super::read_collection`] gives them, when they are asked for.
-    pub records: Vec<Document>,
+    /// The records read, when they are asked for, as
+    /// [`super::read_collection`] gives them: in file path order. They
+    /// are kept on disk, a few dozen bytes of each in memory.
+    pub records: Option<BundleRecords>,
 }
 
 /// Where a document's file, by its path under `documents/`, is among a
@@ -346,7 +348,7 @@ pub fn judge_records(
         listed,
         count,
         held,
-        mut records,
+        records,
         ..
     } = checking;
     let lists = [&links.held, &links.catalogued];
@@ -374,7 +376,7 @@ pub fn judge_records(
             }),
         })
         .collect();
-    records.sort_by_cached_key(|document| document.file.clone());
+    let records = records.map(KeptRecords::finish);
     Ok(Judgement {
         broken,
         info: info.ok(),
@@ -412,7 +414,7 @@ struct Checking<'l> {
     /// Of those read, the ones whose file the bag holds.
     held: usize,
     /// The records read, if [`Wanted::records`].
-    records: Vec<Document>,
+    records: Option<KeptRecords>,
     /// The text kept (the first pass's, `documents` and `waiting`), and
     /// why a text could not be kept or read back.
     keeping: Keeping,
@@ -434,7 +436,7 @@ impl<'l> Checking<'l> {
             found: Vec::new(),
             count: 0,
             held: 0,
-            records: Vec::new(),
+            records: wanted.records.then(KeptRecords::default),
             keeping: Keeping {
                 bytes: links.kept_bytes,
                 failed: None,
@@ -530,8 +532,10 @@ impl<'l> Checking<'l> {
                         format!("document[{}] (`{}`, data/{path})", index + 1, document.id);
                     self.found.push((index, Found::Broken { record, error }));
                 }
-                if self.wanted.records {
-                    self.records.push(document);
+                if let Some(records) = &mut self.records
+                    && let Err(error) = records.push(&document)
+                {
+                    self.keeping.failed = Some(error);
                 }
             }
             Err(message) => {
@@ -612,7 +616,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::collection::testutil;
+    use crate::collection::{Document, testutil};
     use crate::fuzzing::stored_where;
     use crate::rocrate::metadata_json;
     use crate::rocrate::terms::IS_DISPUTED_BY;
@@ -629,6 +633,14 @@ mod tests {
         let stored = stored_where(|_| true);
         let judged = judge_records(&links, json.as_bytes(), wanted(&stored, false)).ok()?;
         Some(judged.broken)
+    }
+
+    /// The records kept, read back in file path order, as the exports
+    /// read them.
+    fn by_path(records: Option<BundleRecords>) -> Vec<Document> {
+        (records.expect("the records were asked for"))
+            .to_vec()
+            .unwrap()
     }
 
     fn wanted<'a>(stored: &'a StoredIndex<'a>, records: bool) -> Wanted<'a> {
@@ -653,7 +665,7 @@ mod tests {
             let links = record_links(json.as_bytes()).unwrap();
             let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();
             assert_eq!(judged.info.as_ref(), Some(&collection.info));
-            assert_eq!(judged.records, collection.documents);
+            assert_eq!(by_path(judged.records), collection.documents);
             assert_eq!(judged.documents, collection.documents.len());
             let held = (collection.documents.iter())
                 .filter(|document| holds(document.file.as_str()))
@@ -661,7 +673,7 @@ mod tests {
             assert!(0 < held && held < judged.documents, "{held}");
             assert_eq!(judged.held, held);
             let counted = judge_records(&links, json.as_bytes(), wanted(&stored, false)).unwrap();
-            assert_eq!(counted.records, Vec::new());
+            assert!(counted.records.is_none());
             assert_eq!((counted.documents, counted.held), (judged.documents, held));
         }
     }
@@ -905,7 +917,7 @@ mod tests {
         let stored = stored_where(|_| true);
         let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();
         assert_eq!(judged.broken, Vec::<String>::new());
-        assert_eq!(judged.records, collection.documents);
+        assert_eq!(by_path(judged.records), collection.documents);
     }
 
     /// A document that waits for a later one is kept once, however many
@@ -951,8 +963,9 @@ mod tests {
         let stored = stored_where(|_| true);
         let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();
         assert_eq!(judged.info.as_ref(), Some(&collection.info));
-        assert_eq!(judged.records, collection.documents);
-        assert!((judged.records.iter()).any(|document| !document.provenance.authors.is_empty()));
+        let records = by_path(judged.records);
+        assert_eq!(records, collection.documents);
+        assert!((records.iter()).any(|document| !document.provenance.authors.is_empty()));
     }
 
     #[test]

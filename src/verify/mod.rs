@@ -34,10 +34,11 @@ use serde::Serialize;
 pub use self::findings::MAX_PER_CODE;
 use self::findings::{Counts, Findings};
 use crate::bundle::reader::{self, BagStore};
-use crate::collection::{CollectionInfo, Document};
+use crate::collection::CollectionInfo;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::progress::Progress;
+use crate::rocrate::BundleRecords;
 
 /// How much to check.
 #[derive(Clone, Copy, Debug, Default)]
@@ -179,7 +180,7 @@ pub enum RecordsKept {
 /// What verify read of the records of a crate corpack wrote, when it
 /// judged them: what an export needs of them, which it then does not read
 /// whole.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 pub struct JudgedRecords {
     /// The collection's description.
     pub info: CollectionInfo,
@@ -187,8 +188,9 @@ pub struct JudgedRecords {
     pub documents: usize,
     /// Of those, how many have a file the bag holds.
     pub held: usize,
-    /// The records, in file path order, if [`RecordsKept::Records`].
-    pub records: Vec<Document>,
+    /// The records, in file path order, if [`RecordsKept::Records`]: on
+    /// disk, a few dozen bytes of each in memory.
+    pub records: Option<BundleRecords>,
 }
 
 /// Verifies a bag.

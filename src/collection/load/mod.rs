@@ -228,7 +228,7 @@ fn crlf_to_lf(line: &mut Vec<u8>) {
 }
 
 /// An I/O error on the temporary file holding the records of `file`.
-fn records_error(file: &Path, error: io::Error) -> Error {
+pub(crate) fn records_error(file: &Path, error: io::Error) -> Error {
     let message = format!("the temporary copy of its records: {error}");
     Error::io(file, io::Error::new(error.kind(), message))
 }

@@ -76,7 +76,7 @@ pub(super) fn stage_content(
         DigestAlgorithm::Sha256 => DigestAlgorithm::Sha512,
         _ => DigestAlgorithm::Sha256,
     };
-    let top = bundle.collection.info.id.to_string();
+    let top = bundle.info.id.to_string();
     let files = bundle.store.files();
     progress.start(Phase::Hashing, files.iter().map(|f| f.size).sum());
     let hashed: Vec<Hashed> = files

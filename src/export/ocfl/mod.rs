@@ -143,7 +143,7 @@ pub fn export(
         bundle_errors: 0,
         object_findings: Vec::new(),
     };
-    let mut verified = match verified::open_counted(bundle, progress)? {
+    let verified = match verified::open_counted(bundle, progress)? {
         Opened::Verified(verified) => verified,
         Opened::Refused(invalid) => {
             report.bundle_findings = invalid.findings;
@@ -152,7 +152,7 @@ pub fn export(
         }
     };
     report.bundle_findings = verified.findings.clone();
-    let id = object_id(&verified.collection.info);
+    let id = object_id(&verified.info);
     report.id = Some(id.clone());
     let existing = match target {
         Target::AddVersion => {
@@ -166,7 +166,7 @@ pub fn export(
             let inventory = checked
                 .inventory
                 .expect("a valid object has a root inventory");
-            check_same_collection(object, &inventory, &id, &verified.collection.info)?;
+            check_same_collection(object, &inventory, &id, &verified.info)?;
             Some(inventory)
         }
         Target::Create | Target::Replace => None,
@@ -184,10 +184,6 @@ pub fn export(
         None => object_dir.clone(),
     };
     let version = new_version(existing.as_ref(), number, &verified, &id);
-    // The object holds the bag's files; of the records, the version's
-    // message has taken what it needs. (Opened judged, the bundle holds
-    // none; read whole, it holds them all.)
-    verified.forget_records();
     let name = version.number.to_string();
     // What the build writes is named as the object will hold it.
     let in_place = |error| named_in_place(error, &build_root, object);

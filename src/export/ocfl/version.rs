@@ -46,7 +46,7 @@ pub(super) fn new_version(
     bundle: &VerifiedBundle,
     id: &str,
 ) -> NewVersion {
-    let info = &bundle.collection.info;
+    let info = &bundle.info;
     let inventory = existing.cloned().unwrap_or_else(|| Inventory {
         content_directory: None,
         digest_algorithm: DigestAlgorithm::Sha512,
