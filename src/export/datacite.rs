@@ -160,9 +160,7 @@ pub fn collection_record(bundle: &VerifiedBundle) -> CollectionRecord {
     }
     let fields = xml_compatible_fields(record);
     // A URN is made of slugs, which XML takes as they are.
-    let parts = (bundle.records.ids())
-        .map(|id| document_urn(info, id))
-        .collect();
+    let parts = (bundle.ids()).map(|id| document_urn(info, id)).collect();
     CollectionRecord { fields, parts }
 }
 
@@ -173,7 +171,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     let mut record = common(info);
     record.insert(
         "alternateIdentifiers".into(),
-        json!([{"alternateIdentifier": document_urn(info, &document.id), "alternateIdentifierType": "URN"}]),
+        json!([{"alternateIdentifier": document_urn(info, document.id.as_str()), "alternateIdentifierType": "URN"}]),
     );
     let media_type = document.media_type_or_guess();
     record.insert(

@@ -113,7 +113,7 @@ pub fn export(
         Ok(bundle) => bundle,
         Err(refused) => return Ok(refused),
     };
-    if bundle.records.is_empty() {
+    if bundle.records_len() == 0 {
         return Err(no_items(&bundle));
     }
     let target = AtomicDir::create(output, force)?;
@@ -142,7 +142,7 @@ pub fn export(
 fn write_archive(bundle: &VerifiedBundle, root: &Path) -> Result<Vec<String>> {
     let saf = root.join(SAF_DIR);
     create_dirs_in_temporary(&saf).at(&saf)?;
-    let width = (bundle.records.len().saturating_sub(1).to_string().len()).max(3);
+    let width = (bundle.records_len().saturating_sub(1).to_string().len()).max(3);
     let mut item_files = Vec::new();
     for (index, document) in bundle.documents().enumerate() {
         let document = document?;
@@ -193,7 +193,7 @@ fn write_item(bundle: &VerifiedBundle, document: &Document, dir: &Path) -> Resul
     ));
     let record = json!({
         "collection": bundle.info.id.as_str(),
-        "identifier": document_urn(&bundle.info, &document.id),
+        "identifier": document_urn(&bundle.info, document.id.as_str()),
         "held": held.is_some(),
         "bag_path": VerifiedBundle::bag_path(document),
         "record": document,
@@ -337,7 +337,7 @@ fn dc_values(bundle: &VerifiedBundle, document: &Document, held: Option<u64>) ->
     values.push((
         "identifier",
         "other",
-        document_urn(&bundle.info, &document.id),
+        document_urn(&bundle.info, document.id.as_str()),
     ));
     values
 }

@@ -106,7 +106,7 @@ pub(crate) fn collection_record(bundle: &VerifiedBundle) -> Record<WithMember<Ve
         json!([{"identifier": collection_urn(info), "scheme": "urn"}]),
     );
     metadata.insert("rights".into(), json!([license_rights(&info.license)]));
-    let parts: Vec<Part> = (bundle.records.ids())
+    let parts: Vec<Part> = (bundle.ids())
         .map(|id| Part {
             identifier: document_urn(info, id),
             relation_type: HAS_PART,
@@ -231,7 +231,7 @@ pub(crate) fn document_record(
     }
     metadata.insert(
         "identifiers".into(),
-        json!([{"identifier": document_urn(info, &document.id), "scheme": "urn"}]),
+        json!([{"identifier": document_urn(info, document.id.as_str()), "scheme": "urn"}]),
     );
 
     let mut related = vec![json!({

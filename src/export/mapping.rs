@@ -26,7 +26,7 @@ pub fn collection_urn(info: &CollectionInfo) -> String {
 /// The URN of the document whose record id is `id`:
 /// `urn:corpack:<collection id>:<document id>` (ids are slugs, so `:`
 /// cannot be part of one).
-pub fn document_urn(info: &CollectionInfo, id: impl std::fmt::Display) -> String {
+pub fn document_urn(info: &CollectionInfo, id: &str) -> String {
     format!("urn:corpack:{}:{id}", info.id)
 }
 
@@ -212,7 +212,9 @@ impl<'a> DisputingId<'a> {
             DisputingWork::Cited(work) => (work.doi.iter().map(DisputingId::Doi))
                 .chain(work.url.iter().map(DisputingId::Url))
                 .collect(),
-            DisputingWork::Document { id, .. } => vec![DisputingId::Urn(document_urn(info, id))],
+            DisputingWork::Document { id, .. } => {
+                vec![DisputingId::Urn(document_urn(info, id.as_str()))]
+            }
         }
     }
 

@@ -38,7 +38,7 @@ pub fn export_json_records<C: Serialize, D: Serialize>(
     let write = || -> Result<Vec<String>> {
         let mut files = vec!["collection.json".to_string()];
         write_json(&target.path().join(&files[0]), &collection_record(&bundle))?;
-        if !bundle.records.is_empty() {
+        if bundle.records_len() > 0 {
             let documents = target.path().join("documents");
             fs::create_dir_all(&documents).at(&documents)?;
         }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::bundle::reader::{self, BagStore, READ_ALL_LIMIT};
+use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
 use crate::collection::validate::rule_errors;
 use crate::collection::values::Slug;
@@ -36,9 +36,9 @@ pub struct VerifiedBundle {
     pub findings: Vec<Finding>,
     /// The collection's description, from `data/ro-crate-metadata.json`.
     pub info: CollectionInfo,
-    /// Its records, from the same file, in a temporary file; none when
-    /// opened by [`open_counted`] where verify judged them.
-    pub records: BundleRecords,
+    /// Its records, from the same file, past their first 8 MiB in a
+    /// temporary file; none when opened by [`open_counted`].
+    records: BundleRecords,
     /// How many records it has, and how many of them have a file it holds.
     pub counts: RecordCounts,
     /// The bag, read in place.
@@ -66,8 +66,10 @@ pub enum Opened {
 /// Verifies the bundle (or bag directory) at `path` and, if it is valid,
 /// reads its records: those verify read as it judged them, kept as they
 /// came, where it judged them. A crate whose records verify did not judge
-/// (past [`crate::rocrate::MAX_KEPT_BYTES`]) is read whole, which at
-/// 160,000 documents takes the crate's 120 MB of text beside the records.
+/// (past [`crate::rocrate::MAX_KEPT_BYTES`], or with the temporary
+/// directory unusable and more records than it holds in memory) is read
+/// whole, up to [`reader::READ_ALL_LIMIT`], which at 160,000 documents
+/// takes the crate's 120 MB of text beside the records.
 pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
     open_reading(path, progress, RecordsKept::Records)
 }
@@ -106,30 +108,18 @@ fn opened_reading(
     progress: &dyn Progress,
     wanted: RecordsKept,
 ) -> Result<Opened> {
-    // The records kept as verify judges them are bounded as those read
-    // whole are: past that, the crate is read whole, and refused.
-    let crate_size = store.file(ROCRATE_METADATA).map_or(0, |file| file.size);
-    let kept = match wanted {
-        RecordsKept::Records if crate_size > READ_ALL_LIMIT => RecordsKept::Counts,
-        wanted => wanted,
-    };
     let options = VerifyOptions::default();
-    let (report, judged) = verify::verify_judging(store.as_ref(), options, progress, kept);
+    let (report, judged) = verify::verify_judging(store.as_ref(), options, progress, wanted);
     if !report.valid {
         return Ok(Opened::Refused(report));
     }
-    let spill_error = |error| records_error(path, error);
-    let (info, records, counts) = match judged.filter(|_| kept == wanted) {
+    let (info, records, counts) = match judged {
         Some(judged) => {
             let counts = RecordCounts {
                 documents: judged.documents,
                 held: judged.held,
             };
-            let records = match judged.records {
-                Some(records) => records,
-                None => BundleRecords::of(&[]).map_err(spill_error)?,
-            };
-            (judged.info, records, counts)
+            (judged.info, judged.records.unwrap_or_default(), counts)
         }
         None => match read_whole(path, store.as_ref())? {
             Ok(collection) => {
@@ -139,7 +129,11 @@ fn opened_reading(
                         .filter(|document| store.contains(&VerifiedBundle::bag_path(document)))
                         .count(),
                 };
-                let records = BundleRecords::of(&collection.documents).map_err(spill_error)?;
+                let records = match wanted {
+                    RecordsKept::Records => BundleRecords::of(&collection.documents)
+                        .map_err(|error| records_error(path, error))?,
+                    _ => BundleRecords::default(),
+                };
                 (collection.info, records, counts)
             }
             Err(findings) => {
@@ -238,20 +232,33 @@ fn broken_rules(collection: &Collection) -> Vec<Finding> {
 }
 
 impl VerifiedBundle {
+    /// How many records it holds: none when opened by [`open_counted`].
+    pub fn records_len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Every record's id, in file path order, without reading the records.
+    pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.records.ids()
+    }
+
     /// Every record, in file path order, each read in turn.
     pub fn documents(&self) -> impl Iterator<Item = Result<Document>> + '_ {
         (self.records.documents()).map(|read| read.map_err(|error| self.records_error(error)))
     }
 
     /// The record whose id is `id`, read again: a document that disputes
-    /// another is named by it. An error reading it gives `None`, and
-    /// [`VerifiedBundle::checked`] then gives the error.
+    /// another is named by it. An error reading it gives `None` (this is
+    /// called where a record is made, by code that takes `None` for a
+    /// document not in the bundle), and [`VerifiedBundle::checked`] then
+    /// gives the error, before what was made is written.
     pub fn document(&self, id: &Slug) -> Option<Document> {
         self.records.document(id.as_str())
     }
 
     /// The error of a record that [`VerifiedBundle::document`] could not
-    /// read, if any: what was made since is not to be kept.
+    /// read since this was last called, if any: what was made since is
+    /// not to be kept.
     pub fn checked(&self) -> Result<()> {
         self.records
             .checked()

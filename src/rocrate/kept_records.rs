@@ -1,6 +1,7 @@
 //! The records that judging a crate keeps for an export, as compact JSON
 //! in [`KeptTexts`]: the first 8 MiB in memory, the rest in an unnamed
-//! temporary file, all in memory if that file cannot be made or written.
+//! temporary file, in memory up to [`MAX_HELD_BYTES`] if that file cannot
+//! be made or written.
 //! An export reads them one at a time, in file path order, and reads again
 //! the few that others name. A few dozen bytes of each stay in memory,
 //! where the records themselves took about 1.2 KB each (190 MiB at
@@ -11,6 +12,11 @@ use std::sync::Mutex;
 
 use super::kept_texts::{KeptText, KeptTexts};
 use crate::collection::Document;
+
+/// The records' text held in memory at most when the temporary file cannot
+/// be made or written: past it, the records are not judged, and an export
+/// reads the crate whole, which it does up to as much.
+const MAX_HELD_BYTES: usize = crate::bundle::reader::READ_ALL_LIMIT as usize;
 
 /// Records being kept, in the order they come.
 #[derive(Debug)]
@@ -34,9 +40,7 @@ struct Kept {
 impl Default for KeptRecords {
     fn default() -> KeptRecords {
         KeptRecords {
-            // Exports held every record in memory before they were kept
-            // on disk: they still can, if the disk cannot.
-            texts: KeptTexts::with_memory_limit(usize::MAX),
+            texts: KeptTexts::with_memory_limit(MAX_HELD_BYTES),
             kept: Vec::new(),
             names: String::new(),
         }
@@ -77,7 +81,7 @@ impl KeptRecords {
         // Stable: a path listed twice keeps the order its records came in.
         by_path.sort_by(|&a, &b| self.file(a).cmp(self.file(b)));
         let mut by_id: Vec<usize> = (0..self.kept.len()).collect();
-        by_id.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)).then(a.cmp(&b)));
+        by_id.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
         BundleRecords {
             records: self,
             by_path,
@@ -99,6 +103,13 @@ pub struct BundleRecords {
     /// position; and the first error reading a record by its id, which
     /// [`BundleRecords::document`] does not return.
     reading: Mutex<Option<io::Error>>,
+}
+
+impl Default for BundleRecords {
+    /// None.
+    fn default() -> BundleRecords {
+        KeptRecords::default().finish()
+    }
 }
 
 impl BundleRecords {
@@ -152,8 +163,8 @@ impl BundleRecords {
         }
     }
 
-    /// The first error [`BundleRecords::document`] met, if any: what was
-    /// made from its `None` is not to be kept.
+    /// The first error [`BundleRecords::document`] met since this was last
+    /// called, if any: what was made from its `None` is not to be kept.
     pub fn checked(&self) -> io::Result<()> {
         match self.reading.lock().expect("no reader panicked").take() {
             Some(error) => Err(error),

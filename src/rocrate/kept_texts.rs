@@ -1,7 +1,8 @@
-//! Texts that judging records keeps while a crate streams past (entities
-//! as compact JSON): in memory up to [`IN_MEMORY_BYTES`], then in an
-//! unnamed temporary file, so that the records of a crate of many richly
-//! recorded documents are judged without its entities held in memory.
+//! Texts that judging records keeps while a crate streams past (entities,
+//! and the records an export asks for, as compact JSON): in memory up to
+//! [`IN_MEMORY_BYTES`], then in an unnamed temporary file, so that the
+//! records of a crate of many richly recorded documents are judged, and
+//! exported, without them held in memory.
 
 use std::borrow::Cow;
 use std::fs::File;

@@ -17,8 +17,9 @@
 //! follows ([`HashedIds`]: a document whose id shares a hash with one
 //! linked to is kept too, to no harm). The
 //! second reads each document as it comes and drops it once the rules
-//! have seen it, unless an export keeps it (in a temporary file of its
-//! own, [`Records`]); the rules keep each record's
+//! have seen it, unless an export keeps it (as compact JSON, past 8 MiB
+//! in a temporary file of its own, [`KeptRecords`]); the rules keep each
+//! record's
 //! id and file. A document that another entity links to (one disputing
 //! another) is kept too, and a document that links to one that has not
 //! come yet waits, as compact JSON, until the end. All that is kept (past
@@ -275,8 +276,9 @@ pub struct Judgement {
     /// [`Wanted::stored`] was given.
     pub held: usize,
     /// The records read, when they are asked for, as
-    /// [`super::read_collection`] gives them: in file path order. They
-    /// are kept on disk, a few dozen bytes of each in memory.
+    /// [`super::read_collection`] gives them: in file path order. Past
+    /// their first 8 MiB they are kept on disk, a few dozen bytes of each
+    /// in memory.
     pub records: Option<BundleRecords>,
 }
 

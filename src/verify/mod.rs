@@ -188,8 +188,8 @@ pub struct JudgedRecords {
     pub documents: usize,
     /// Of those, how many have a file the bag holds.
     pub held: usize,
-    /// The records, in file path order, if [`RecordsKept::Records`]: on
-    /// disk, a few dozen bytes of each in memory.
+    /// The records, in file path order, if [`RecordsKept::Records`]: past
+    /// their first 8 MiB on disk, a few dozen bytes of each in memory.
     pub records: Option<BundleRecords>,
 }
 
