@@ -37,7 +37,9 @@ pub fn export_json_records<C: Serialize, D: Serialize>(
     let target = AtomicDir::create(output, force)?;
     let write = || -> Result<Vec<String>> {
         let mut files = vec!["collection.json".to_string()];
-        write_json(&target.path().join(&files[0]), &collection_record(&bundle))?;
+        let record = collection_record(&bundle);
+        bundle.checked()?;
+        write_json(&target.path().join(&files[0]), &record)?;
         if bundle.records_len() > 0 {
             let documents = target.path().join("documents");
             fs::create_dir_all(&documents).at(&documents)?;

@@ -64,12 +64,13 @@ pub enum Opened {
 }
 
 /// Verifies the bundle (or bag directory) at `path` and, if it is valid,
-/// reads its records: those verify read as it judged them, kept as they
-/// came, where it judged them. A crate whose records verify did not judge
-/// (past [`crate::rocrate::MAX_KEPT_BYTES`], or with the temporary
-/// directory unusable and more records than it holds in memory) is read
-/// whole, up to [`reader::READ_ALL_LIMIT`], which at 160,000 documents
-/// takes the crate's 120 MB of text beside the records.
+/// reads its records: those verify read as it judged them, kept on disk
+/// past their first 8 MiB (an error keeping them is the export's), where
+/// it judged them. A crate whose records verify did not judge (past
+/// [`crate::rocrate::MAX_KEPT_BYTES`] of entities, or past what it holds
+/// in memory with the temporary directory unusable) is read whole, up to
+/// [`reader::READ_ALL_LIMIT`], which at 160,000 documents takes the
+/// crate's 120 MB of text beside the records.
 pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
     open_reading(path, progress, RecordsKept::Records)
 }
@@ -119,7 +120,14 @@ fn opened_reading(
                 documents: judged.documents,
                 held: judged.held,
             };
-            (judged.info, judged.records.unwrap_or_default(), counts)
+            let records = match (judged.records, wanted) {
+                (Some(records), _) => records.map_err(|error| records_error(path, error))?,
+                (None, RecordsKept::Records) => {
+                    unreachable!("verify keeps the records it is asked for")
+                }
+                (None, _) => BundleRecords::default(),
+            };
+            (judged.info, records, counts)
         }
         None => match read_whole(path, store.as_ref())? {
             Ok(collection) => {

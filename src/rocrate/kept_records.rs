@@ -1,11 +1,11 @@
 //! The records that judging a crate keeps for an export, as compact JSON
 //! in [`KeptTexts`]: the first 8 MiB in memory, the rest in an unnamed
 //! temporary file, in memory up to [`MAX_HELD_BYTES`] if that file cannot
-//! be made or written.
-//! An export reads them one at a time, in file path order, and reads again
-//! the few that others name. A few dozen bytes of each stay in memory,
-//! where the records themselves took about 1.2 KB each (190 MiB at
-//! 160,000 documents).
+//! be made or written, and at most [`MAX_RECORDS_BYTES`] in all. An export
+//! reads them one at a time, in file path order, and reads again the few
+//! that others name. A few dozen bytes of each stay in memory, where the
+//! records themselves took about 1.2 KB each (190 MiB at 160,000
+//! documents).
 
 use std::io;
 use std::sync::Mutex;
@@ -14,14 +14,26 @@ use super::kept_texts::{KeptText, KeptTexts};
 use crate::collection::Document;
 
 /// The records' text held in memory at most when the temporary file cannot
-/// be made or written: past it, the records are not judged, and an export
-/// reads the crate whole, which it does up to as much.
-const MAX_HELD_BYTES: usize = crate::bundle::reader::READ_ALL_LIMIT as usize;
+/// be made or written: as much as an export reads of a crate whole.
+const MAX_HELD_BYTES: usize = if cfg!(test) {
+    16 << 10
+} else {
+    crate::bundle::reader::READ_ALL_LIMIT as usize
+};
+
+/// The records' text kept at most. A record holds the entities it links to,
+/// so a crate that links one large entity from every document would
+/// otherwise fill the disk: a million richly recorded documents take
+/// about 1 GB.
+const MAX_RECORDS_BYTES: u64 = if cfg!(test) { 256 << 10 } else { 4 << 30 };
 
 /// Records being kept, in the order they come.
 #[derive(Debug)]
 pub struct KeptRecords {
     texts: KeptTexts,
+    /// The bytes of text kept, and the most it may keep.
+    bytes: u64,
+    max_bytes: u64,
     kept: Vec<Kept>,
     /// Every record's id and then its file, one after another.
     names: String,
@@ -41,6 +53,8 @@ impl Default for KeptRecords {
     fn default() -> KeptRecords {
         KeptRecords {
             texts: KeptTexts::with_memory_limit(MAX_HELD_BYTES),
+            bytes: 0,
+            max_bytes: MAX_RECORDS_BYTES,
             kept: Vec::new(),
             names: String::new(),
         }
@@ -51,6 +65,13 @@ impl KeptRecords {
     /// Keeps `document`, after those kept before.
     pub fn push(&mut self, document: &Document) -> io::Result<()> {
         let json = serde_json::to_string(document).map_err(io::Error::other)?;
+        self.bytes += json.len() as u64;
+        if self.bytes > self.max_bytes {
+            return Err(io::Error::other(format!(
+                "the records take more than {} MiB as JSON, the most kept for an export",
+                self.max_bytes >> 20
+            )));
+        }
         let text = self.texts.keep(&[&json])?;
         let len = |text: &str| u32::try_from(text.len()).map_err(io::Error::other);
         self.kept.push(Kept {
@@ -113,9 +134,15 @@ impl Default for BundleRecords {
 }
 
 impl BundleRecords {
-    /// `documents`, kept in any order.
+    /// `documents`, kept in any order. They are in memory already, read
+    /// from a crate of at most [`crate::bundle::reader::READ_ALL_LIMIT`]:
+    /// no bound but theirs applies.
     pub fn of(documents: &[Document]) -> io::Result<BundleRecords> {
-        let mut kept = KeptRecords::default();
+        let mut kept = KeptRecords {
+            texts: KeptTexts::with_memory_limit(usize::MAX),
+            max_bytes: u64::MAX,
+            ..KeptRecords::default()
+        };
         for document in documents {
             kept.push(document)?;
         }
@@ -185,6 +212,46 @@ mod tests {
 
     use super::*;
     use crate::collection::testutil::collection;
+
+    /// Documents of a few dozen bytes of JSON each.
+    fn documents(count: usize) -> Vec<Document> {
+        (0..count)
+            .map(|i| {
+                toml::from_str(&format!(
+                    "id = \"d{i}\"\ntitle = \"T\"\nfile = \"f{i:04}.txt\""
+                ))
+            })
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn records_past_the_memory_kept_are_read_back_from_the_file() {
+        let documents = documents(200);
+        let mut kept = KeptRecords::default();
+        for document in &documents {
+            kept.push(document).unwrap();
+        }
+        assert!(kept.texts.held() < kept.bytes as usize);
+        assert_eq!(kept.finish().to_vec().unwrap(), documents);
+    }
+
+    #[test]
+    fn records_past_their_bound_are_not_kept() {
+        let mut kept = KeptRecords::default();
+        let error = (documents(8000).iter())
+            .try_for_each(|document| kept.push(document))
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("as JSON, the most kept for an export"),
+            "{error}"
+        );
+        assert!(kept.bytes > MAX_RECORDS_BYTES);
+        let everything = BundleRecords::of(&documents(8000)).unwrap();
+        assert_eq!(everything.len(), 8000);
+    }
 
     proptest! {
         /// Read back in file path order, the records are those sorted by

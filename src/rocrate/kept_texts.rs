@@ -18,7 +18,8 @@ const WRITE_BYTES: usize = if cfg!(test) { 4 << 10 } else { 1 << 20 };
 /// When the file cannot be made or written, texts bound for it are held in
 /// memory, up to this in all (for both passes of the records' judgement
 /// together: see [`KeptById::with_memory_limit`]), as every text was before
-/// there was a file.
+/// there was a file. The records an export asks for are held apart, up to
+/// their own bound (`kept_records`).
 pub(super) const MAX_HELD_BYTES: usize = if cfg!(test) { 17 << 10 } else { 32 << 20 };
 
 /// Where a kept text is among all the texts kept, one after another: in
@@ -78,7 +79,7 @@ impl KeptTexts {
     }
 
     /// The bytes held in memory.
-    fn held(&self) -> usize {
+    pub(super) fn held(&self) -> usize {
         self.memory.len() + self.pending.len()
     }
 

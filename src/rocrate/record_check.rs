@@ -15,12 +15,11 @@
 //! read from: every entity that is not a document, as compact JSON, and
 //! the hashes of the `@id`s entities link to by the properties a reader
 //! follows ([`HashedIds`]: a document whose id shares a hash with one
-//! linked to is kept too, to no harm). The
-//! second reads each document as it comes and drops it once the rules
-//! have seen it, unless an export keeps it (as compact JSON, past 8 MiB
-//! in a temporary file of its own, [`KeptRecords`]); the rules keep each
-//! record's
-//! id and file. A document that another entity links to (one disputing
+//! linked to is kept too, to no harm). The second reads each document as
+//! it comes and drops it once the rules have seen it, unless an export
+//! keeps it (as compact JSON, past 8 MiB in a temporary file of its own,
+//! [`KeptRecords`], which bounds them); the rules keep each record's id
+//! and file. A document that another entity links to (one disputing
 //! another) is kept too, and a document that links to one that has not
 //! come yet waits, as compact JSON, until the end. All that is kept (past
 //! its first 8 MiB in a temporary file, [`super::kept_texts`]) counts
@@ -278,8 +277,9 @@ pub struct Judgement {
     /// The records read, when they are asked for, as
     /// [`super::read_collection`] gives them: in file path order. Past
     /// their first 8 MiB they are kept on disk, a few dozen bytes of each
-    /// in memory.
-    pub records: Option<BundleRecords>,
+    /// in memory. An error keeping them fails the export that asked for
+    /// them, not the judgement.
+    pub records: Option<io::Result<BundleRecords>>,
 }
 
 /// Where a document's file, by its path under `documents/`, is among a
@@ -378,7 +378,7 @@ pub fn judge_records(
             }),
         })
         .collect();
-    let records = records.map(KeptRecords::finish);
+    let records = records.map(|records| records.map(KeptRecords::finish));
     Ok(Judgement {
         broken,
         info: info.ok(),
@@ -415,8 +415,9 @@ struct Checking<'l> {
     count: usize,
     /// Of those read, the ones whose file the bag holds.
     held: usize,
-    /// The records read, if [`Wanted::records`].
-    records: Option<KeptRecords>,
+    /// The records read, if [`Wanted::records`], or why they could not
+    /// all be kept.
+    records: Option<io::Result<KeptRecords>>,
     /// The text kept (the first pass's, `documents` and `waiting`), and
     /// why a text could not be kept or read back.
     keeping: Keeping,
@@ -438,7 +439,7 @@ impl<'l> Checking<'l> {
             found: Vec::new(),
             count: 0,
             held: 0,
-            records: wanted.records.then(KeptRecords::default),
+            records: wanted.records.then(|| Ok(KeptRecords::default())),
             keeping: Keeping {
                 bytes: links.kept_bytes,
                 failed: None,
@@ -534,10 +535,10 @@ impl<'l> Checking<'l> {
                         format!("document[{}] (`{}`, data/{path})", index + 1, document.id);
                     self.found.push((index, Found::Broken { record, error }));
                 }
-                if let Some(records) = &mut self.records
+                if let Some(Ok(records)) = &mut self.records
                     && let Err(error) = records.push(&document)
                 {
-                    self.keeping.failed = Some(error);
+                    self.records = Some(Err(error));
                 }
             }
             Err(message) => {
@@ -639,8 +640,8 @@ mod tests {
 
     /// The records kept, read back in file path order, as the exports
     /// read them.
-    fn by_path(records: Option<BundleRecords>) -> Vec<Document> {
-        (records.expect("the records were asked for"))
+    fn by_path(records: Option<io::Result<BundleRecords>>) -> Vec<Document> {
+        (records.expect("the records were asked for").unwrap())
             .to_vec()
             .unwrap()
     }

@@ -189,8 +189,9 @@ pub struct JudgedRecords {
     /// Of those, how many have a file the bag holds.
     pub held: usize,
     /// The records, in file path order, if [`RecordsKept::Records`]: past
-    /// their first 8 MiB on disk, a few dozen bytes of each in memory.
-    pub records: Option<BundleRecords>,
+    /// their first 8 MiB on disk, a few dozen bytes of each in memory; or
+    /// why they could not all be kept.
+    pub records: Option<std::io::Result<BundleRecords>>,
 }
 
 /// Verifies a bag.
