@@ -21,6 +21,30 @@ impl<'de> Deserialize<'de> for Checked {
 
 struct CheckedVisitor;
 
+/// The text a `Value` takes for JSON after serde_json's `RawValue` marker,
+/// with its error when it is not text.
+struct RawValueText(String);
+
+impl<'de> Deserialize<'de> for RawValueText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawValueText, D::Error> {
+        deserializer.deserialize_str(RawValueTextVisitor)
+    }
+}
+
+struct RawValueTextVisitor;
+
+impl Visitor<'_> for RawValueTextVisitor {
+    type Value = RawValueText;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("raw value")
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<RawValueText, E> {
+        Ok(RawValueText(text.to_string()))
+    }
+}
+
 impl<'de> Visitor<'de> for CheckedVisitor {
     type Value = Checked;
 
@@ -58,6 +82,20 @@ impl<'de> Visitor<'de> for CheckedVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        // A `Value` reads an object whose first key is this one as the JSON
+        // text of its value, a string, and reads no further key (serde_json's
+        // `raw_value` feature, which corpack uses). Read as any other, it
+        // let a `Value` fail where this did not (found by fuzzing).
+        const RAW_VALUE_KEY: &str = "$serde_json::private::RawValue";
+        let Some(first) = map.next_key::<String>()? else {
+            return Ok(Checked);
+        };
+        if first == RAW_VALUE_KEY {
+            let RawValueText(text) = map.next_value()?;
+            serde_json::from_str::<Checked>(&text).map_err(serde::de::Error::custom)?;
+            return Ok(Checked);
+        }
+        map.next_value::<Checked>()?;
         while map.next_entry::<Checked, Checked>()?.is_some() {}
         Ok(Checked)
     }

@@ -330,6 +330,32 @@ mod tests {
         }
     }
 
+    /// serde_json reads an object whose first key is its `RawValue`
+    /// marker as the JSON in its value: `Checked` does too, so that a
+    /// crate holding one is judged as a `Value` judges it and never parsed
+    /// as one after it passed (a crate of the first case made the fuzz
+    /// target `rocrate_records` panic).
+    #[test]
+    fn checked_reads_serde_json_s_raw_value_marker_as_a_value_does() {
+        let key = "\"$serde_json::private::RawValue\"";
+        for json in [
+            format!("{{\"@context\": {{{key}: {{}}}}}}"),
+            format!("{{{key}: \"{{}}\"}}"),
+            format!("{{{key}: \"[1\"}}"),
+            format!("{{{key}: \"1\", \"b\": 2}}"),
+            format!("{{\"a\": 1, {key}: {{}}}}"),
+            format!("[{{{key}: 5}}]"),
+        ] {
+            assert_eq!(
+                error_as::<Checked>(&json),
+                error_as::<Value>(&json),
+                "{json}"
+            );
+        }
+        let crate_json = format!("{{\"@context\": {{{key}: {{}}}}, \"@graph\": []}}");
+        assert!(Graph::parse(&crate_json).is_err());
+    }
+
     #[test]
     fn checked_refuses_what_a_value_refuses_beyond_the_nesting_limit() {
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
