@@ -236,6 +236,23 @@ mod tests {
         assert_eq!(kept.finish().to_vec().unwrap(), documents);
     }
 
+    /// A record that cannot be read back is an error: in turn from
+    /// `documents`, and kept for `checked` when found by its id.
+    #[test]
+    fn a_record_that_cannot_be_read_back_is_an_error() {
+        let documents = documents(200);
+        let records = BundleRecords::of(&documents).unwrap();
+        records.records.texts.lose_file();
+        // The first are in memory, the last waiting to be written; those
+        // between were in the file.
+        assert!(records.documents().nth(100).unwrap().is_err());
+        assert_eq!(records.document("d0"), Some(documents[0].clone()));
+        assert!(records.checked().is_ok());
+        assert_eq!(records.document("d100"), None);
+        assert!(records.checked().is_err());
+        assert!(records.checked().is_ok(), "the error is given once");
+    }
+
     #[test]
     fn records_past_their_bound_are_not_kept() {
         let mut kept = KeptRecords::default();

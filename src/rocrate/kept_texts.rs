@@ -121,6 +121,15 @@ impl KeptTexts {
         Ok(KeptText { at, len })
     }
 
+    /// Empties the file, as a disk that loses it would: the texts in it can
+    /// no longer be read.
+    #[cfg(test)]
+    pub(super) fn lose_file(&self) {
+        if let Some(file) = &self.file {
+            file.set_len(0).unwrap();
+        }
+    }
+
     /// Writes the pending bytes at the end of the file, making it first.
     fn write_pending(&mut self) -> io::Result<()> {
         let file = match &mut self.file {
