@@ -77,8 +77,9 @@ pub fn open(path: &Path, progress: &dyn Progress) -> Result<Opened> {
 
 /// Verifies the bundle (or bag directory) at `path` and, if it is valid,
 /// reads of its records the collection's description and the
-/// [`RecordCounts`], not the documents (`records` is empty), where verify
-/// judged them; otherwise as [`open`] does.
+/// [`RecordCounts`], and keeps no document: from verify's judgement, or
+/// from the crate read whole where verify did not judge them, as [`open`]
+/// does.
 pub fn open_counted(path: &Path, progress: &dyn Progress) -> Result<Opened> {
     open_reading(path, progress, RecordsKept::Counts)
 }

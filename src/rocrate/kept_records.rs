@@ -107,7 +107,7 @@ impl KeptRecords {
             records: self,
             by_path,
             by_id,
-            reading: Mutex::new(None),
+            failed: Mutex::new(None),
         }
     }
 }
@@ -120,10 +120,9 @@ pub struct BundleRecords {
     by_path: Vec<usize>,
     /// The records' indexes in the order of their ids.
     by_id: Vec<usize>,
-    /// Held while a record is read, as reading moves the temporary file's
-    /// position; and the first error reading a record by its id, which
+    /// The first error reading a record by its id, which
     /// [`BundleRecords::document`] does not return.
-    reading: Mutex<Option<io::Error>>,
+    failed: Mutex<Option<io::Error>>,
 }
 
 impl Default for BundleRecords {
@@ -183,7 +182,7 @@ impl BundleRecords {
         match self.read(self.by_id[at]) {
             Ok(document) => Some(document),
             Err(error) => {
-                let mut failed = self.reading.lock().expect("no reader panicked");
+                let mut failed = self.failed.lock().expect("no reader panicked");
                 failed.get_or_insert(error);
                 None
             }
@@ -193,14 +192,13 @@ impl BundleRecords {
     /// The first error [`BundleRecords::document`] met since this was last
     /// called, if any: what was made from its `None` is not to be kept.
     pub fn checked(&self) -> io::Result<()> {
-        match self.reading.lock().expect("no reader panicked").take() {
+        match self.failed.lock().expect("no reader panicked").take() {
             Some(error) => Err(error),
             None => Ok(()),
         }
     }
 
     fn read(&self, index: usize) -> io::Result<Document> {
-        let _reading = self.reading.lock().expect("no reader panicked");
         let json = self.records.texts.text(self.records.kept[index].text)?;
         serde_json::from_str(&json).map_err(io::Error::other)
     }

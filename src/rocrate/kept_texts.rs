@@ -7,9 +7,11 @@
 use std::borrow::Cow;
 use std::fs::File;
 use std::hash::{BuildHasher, RandomState};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 
 use hashbrown::HashTable;
+
+use crate::positional::read_exact_at;
 
 /// The text kept in memory; past it, texts go to the file.
 const IN_MEMORY_BYTES: usize = if cfg!(test) { 1 << 10 } else { 8 << 20 };
@@ -136,7 +138,7 @@ impl KeptTexts {
             Some(file) => file,
             None => self.file.insert(tempfile::tempfile()?),
         };
-        // Reading a text back moved the file's position.
+        // A positional read moves the file's position on Windows.
         file.seek(SeekFrom::Start(self.written))?;
         file.write_all(&self.pending)?;
         self.written += self.pending.len() as u64;
@@ -159,10 +161,9 @@ impl KeptTexts {
             let bytes = (self.pending.get(from..from + len)).ok_or_else(not_kept)?;
             return Ok(Cow::Borrowed(utf8(bytes)?));
         }
-        let mut file = self.file.as_ref().ok_or_else(not_kept)?;
-        file.seek(SeekFrom::Start(in_file))?;
+        let file = self.file.as_ref().ok_or_else(not_kept)?;
         let mut bytes = vec![0; len];
-        file.read_exact(&mut bytes)?;
+        read_exact_at(file, &mut bytes, in_file)?;
         String::from_utf8(bytes)
             .map(Cow::Owned)
             .map_err(io::Error::other)
