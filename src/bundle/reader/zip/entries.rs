@@ -1,0 +1,403 @@
+//! Which entries of a zip are files of the bag, and under what names:
+//! each name read as its flags and maker say, each kind (file, directory,
+//! link) from its Unix mode, the entries that must not be read and why,
+//! and the bag's directory among them.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fs::File;
+use std::io::{Read, Seek};
+
+use ::zip::{CompressionMethod, System, ZipArchive};
+
+use super::trust::HeaderFlags;
+use super::{EntryData, MAX_INFLATION_RATIO};
+use crate::bagit::path::{is_system_file, unsafe_reason};
+use crate::bundle::reader::InPayload;
+use crate::error::{Error, Result};
+use crate::finding::{Code, Finding};
+
+/// The general-purpose flag bit saying the name is UTF-8 (APPNOTE 4.4.4).
+pub(super) const UTF8_NAME_FLAG: u16 = 1 << 11;
+
+/// A usable entry, before the bag root is known.
+pub(super) struct Entry {
+    pub(super) name: String,
+    pub(super) size: u64,
+    pub(super) data: EntryData,
+    pub(super) method: CompressionMethod,
+    pub(super) encrypted: bool,
+}
+
+/// The entry's name, or `None` (with a finding) if it is flagged UTF-8 but
+/// is not. Unflagged and not ASCII, it is UTF-8 if the zip was made on
+/// Unix and it reads as UTF-8, as Info-ZIP's `unzip` reads it; else IBM
+/// Code Page 437 (APPNOTE 4.4.4 bit 11 and Appendix D), as Python's
+/// `zipfile`, and so bdbag, reads every unflagged name. Either is a
+/// warning, as another tool may read it otherwise. The `zip` crate has
+/// already taken the name of an Info-ZIP Unicode Path field whose CRC-32
+/// matches the header's name (APPNOTE 4.6.9) and flagged the entry UTF-8.
+pub(super) fn entry_name(
+    entry: &::zip::read::ZipFileEntry<'_>,
+    findings: &mut Vec<Finding>,
+) -> Option<String> {
+    let raw = entry.name_raw();
+    let flagged = entry.flags().as_u16() & UTF8_NAME_FLAG != 0;
+    if raw.is_ascii() || flagged {
+        return match std::str::from_utf8(raw) {
+            Ok(name) => Some(name.to_string()),
+            Err(_) => {
+                findings.push(Finding::error(
+                    Code::NameNotUtf8,
+                    String::from_utf8_lossy(raw),
+                    "zip entry name is flagged UTF-8 but is not valid UTF-8; it is not read",
+                ));
+                None
+            }
+        };
+    }
+    let name = oem_cp::decode_string_complete_table(raw, &oem_cp::code_table::DECODING_TABLE_CP437);
+    // On Unix a name is in the maker's locale, UTF-8 nowadays: Info-ZIP's
+    // `zip` writes UTF-8 names unflagged, and Info-ZIP's `unzip` and
+    // libarchive read them as such.
+    if entry.system() == System::Unix
+        && let Ok(utf8) = std::str::from_utf8(raw)
+    {
+        findings.push(Finding::warning(
+            Code::ZipNameUnflaggedUtf8,
+            utf8,
+            format!(
+                "zip entry name is not flagged UTF-8; made on Unix, it is read as UTF-8, as \
+                 Info-ZIP's unzip reads it (Python's zipfile, and so bdbag, reads it as IBM \
+                 Code Page 437, {name:?}): zip the bag with a tool that sets the flag for \
+                 those"
+            ),
+        ));
+        return Some(utf8.to_string());
+    }
+    let as_utf8 = match std::str::from_utf8(raw) {
+        Ok(utf8) => format!(
+            "; as UTF-8, which a tool not setting the flag may have meant, it would be {utf8:?}: \
+             zip the bag again with a tool that sets it"
+        ),
+        Err(_) => String::new(),
+    };
+    findings.push(Finding::warning(
+        Code::ZipNameCp437,
+        &name,
+        format!(
+            "zip entry name is not flagged UTF-8, so it is read as IBM Code Page 437, as the \
+             zip specification says{as_utf8}"
+        ),
+    ));
+    Some(name)
+}
+
+const UNIX_TYPE_MASK: u32 = 0o170000;
+pub(super) const UNIX_FILE: u32 = 0o100000;
+pub(super) const UNIX_DIR: u32 = 0o040000;
+pub(super) const UNIX_SYMLINK: u32 = 0o120000;
+
+/// The Unix file type of an entry made on Unix, if it records one.
+pub(super) fn unix_type(entry: &::zip::read::ZipFileEntry<'_>) -> Option<u32> {
+    if entry.system() != System::Unix {
+        return None;
+    }
+    let kind = (entry.external_attributes() >> 16) & UNIX_TYPE_MASK;
+    (kind != 0).then_some(kind)
+}
+
+/// Why an entry must not be read, if it must not.
+pub(super) fn refusal(entry: &Entry) -> Option<(Code, String)> {
+    if entry.encrypted {
+        return Some((
+            Code::ZipEntryEncrypted,
+            "zip entry is encrypted; its content cannot be verified".into(),
+        ));
+    }
+    match entry.method {
+        CompressionMethod::Stored if entry.size != entry.data.compressed => Some((
+            Code::ZipEntryCorrupt,
+            format!(
+                "stored zip entry declares {} bytes but holds {}",
+                entry.size, entry.data.compressed
+            ),
+        )),
+        CompressionMethod::Stored => None,
+        CompressionMethod::Deflated
+            if entry.size > entry.data.compressed.saturating_mul(MAX_INFLATION_RATIO) =>
+        {
+            Some((
+                Code::ZipBomb,
+                format!(
+                    "zip entry declares {} bytes from {} compressed bytes, more than deflate can \
+                     produce ({MAX_INFLATION_RATIO} to 1); it is not inflated",
+                    entry.size, entry.data.compressed
+                ),
+            ))
+        }
+        CompressionMethod::Deflated => None,
+        other => Some((
+            Code::ZipEntryUnsupported,
+            format!(
+                "zip entry is compressed with method {other}; corpack reads only stored and deflate"
+            ),
+        )),
+    }
+}
+
+/// Whether the entry `name`, left out for its name, is a payload file of
+/// the bag at `prefix`: surely if it is under `data/` as written; perhaps
+/// if it has a `..`, which may lead anywhere, or is under `data/` once a
+/// backslash is read as a separator and leading separators, empty and `.`
+/// components are dropped (`/b/data/x`, `b\data\x`).
+pub(super) fn in_payload(name: &str, prefix: &str) -> InPayload {
+    let components = || name.split(['/', '\\']);
+    if components().any(|component| component == "..") {
+        return InPayload::Perhaps;
+    }
+    if name
+        .strip_prefix(prefix)
+        .is_some_and(|path| path.starts_with("data/"))
+    {
+        return InPayload::Yes;
+    }
+    let mut read = components().filter(|c| !c.is_empty() && *c != ".");
+    let in_bag = prefix
+        .split_terminator('/')
+        .all(|top| read.next() == Some(top));
+    if in_bag && read.next() == Some("data") && read.next().is_some() {
+        InPayload::Perhaps
+    } else {
+        InPayload::No
+    }
+}
+
+/// The bag root inside a zip: the root itself if it has `bagit.txt`, else
+/// the one top-level directory every entry is in, else the root (whose
+/// missing `bagit.txt` verify then reports, as for a directory). Entries
+/// that are operating-system clutter at the top level (`__MACOSX/`,
+/// `.DS_Store`, `._bag`), which Finder and Explorer add when they zip a
+/// folder, are not counted.
+pub(super) fn bag_prefix<'a>(names: impl Iterator<Item = &'a str> + Clone) -> String {
+    if names.clone().any(|name| name == "bagit.txt") {
+        return String::new();
+    }
+    let mut tops = names
+        .filter(|name| !is_system_file(top_level(name)))
+        .map(|name| name.split_once('/').map(|(top, _)| top));
+    match tops.next() {
+        Some(Some(top)) if tops.all(|t| t == Some(top)) => format!("{top}/"),
+        _ => String::new(),
+    }
+}
+
+/// Why the zip holds no bag directory, when the bag is looked for at its
+/// root (`prefix` is empty), which has no `bagit.txt`, because its entries,
+/// clutter aside, are not all in one top-level directory, though one of
+/// them has a `bagit.txt`. A zip with none is a bag at the root that lacks
+/// it.
+pub(super) fn no_bag_directory(prefix: &str, entries: &[Entry]) -> Option<String> {
+    let at_root = || entries.iter().any(|e| e.name == "bagit.txt");
+    let in_directory = || {
+        let in_top = |name: &str| name.split_once('/').is_some_and(|(_, n)| n == "bagit.txt");
+        entries.iter().any(|e| in_top(&e.name))
+    };
+    if !prefix.is_empty() || at_root() || !in_directory() {
+        return None;
+    }
+    let tops: BTreeSet<&str> = entries
+        .iter()
+        .map(|e| top_level(&e.name))
+        .filter(|top| !is_system_file(top))
+        .collect();
+    (tops.len() > 1).then(|| {
+        format!(
+            "the zip has no bagit.txt at its root, and its entries are not all in one top-level \
+             directory: {}",
+            tops.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+/// The first component of an entry name.
+pub(super) fn top_level(name: &str) -> &str {
+    name.split_once('/').map_or(name, |(top, _)| top)
+}
+
+/// The entries of a zip sorted out: the usable ones, and what is noted of
+/// the others.
+pub(super) struct Listed {
+    pub(super) entries: Vec<Entry>,
+    /// The names of directory entries, without their final `/`.
+    pub(super) dir_names: Vec<String>,
+    /// Regular files left out for their names: name and size, which
+    /// Payload-Oxum counts.
+    pub(super) left_out: Vec<(String, u64)>,
+    pub(super) findings: Vec<Finding>,
+}
+
+/// Sorts out the entries of `archive`, read from `file`: each name read
+/// and judged, each kind told, and where each entry's data is. An entry
+/// whose two headers disagree on its name, or two names that read the
+/// same, make the archive untrustworthy: an error made by `unreadable`.
+pub(super) fn list_entries<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    file: &File,
+    unreadable: &dyn Fn(String) -> Error,
+) -> Result<Listed> {
+    let mut findings = Vec::new();
+    let mut entries = Vec::new();
+    let mut dir_names = Vec::new();
+    let mut left_out = Vec::new();
+    let mut non_ascii_names = HashSet::new();
+    let mut header_flags = HeaderFlags::new(file, archive);
+    for index in 0..archive.len() {
+        let entry = archive
+            .by_index_data(index)
+            .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
+        // An entry left out for its name is counted, for Payload-Oxum,
+        // if it is a regular file, as a usable one would be.
+        let regular = !entry.name_raw().ends_with(b"/")
+            && unix_type(&entry).is_none_or(|kind| kind == UNIX_FILE);
+        let agrees = header_flags
+            .agree(&entry)
+            .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
+        if !agrees {
+            let name = String::from_utf8_lossy(entry.name_raw());
+            return Err(unreadable(format!(
+                "the zip archive cannot be trusted: the local header and central directory \
+                 record of {name:?} disagree on whether its name is UTF-8"
+            )));
+        }
+        let Some(name) = entry_name(&entry, &mut findings) else {
+            if regular {
+                let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+                left_out.push((name, entry.size()));
+            }
+            continue;
+        };
+        // bsdtar, zipping a directory as `.`, starts every name with
+        // `./`, which names nothing and which every extractor drops.
+        let name = match name.trim_start_matches("./") {
+            "" => continue,
+            stripped if stripped.len() < name.len() => stripped.to_string(),
+            _ => name,
+        };
+        // The zip crate refuses names of the same bytes; names of other
+        // bytes, not ASCII, can read the same: one UTF-8, one CP437.
+        if !name.is_ascii() && !non_ascii_names.insert(name.clone()) {
+            return Err(unreadable(format!(
+                "the zip archive cannot be trusted: duplicate entry name {name:?}, read from \
+                 names of different bytes (UTF-8, CP437 or a Unicode Path field)"
+            )));
+        }
+        let is_dir = name.ends_with('/') || unix_type(&entry) == Some(UNIX_DIR);
+        let trimmed = name.trim_end_matches('/');
+        if let Some(why) = unsafe_reason(trimmed) {
+            findings.push(Finding::error(
+                Code::UnsafePath,
+                &name,
+                format!("zip entry name cannot be used in a bag: {why}; it is not read"),
+            ));
+            if regular {
+                left_out.push((name, entry.size()));
+            }
+            continue;
+        }
+        if is_dir {
+            dir_names.push(trimmed.to_string());
+            continue;
+        }
+        if let Some(kind) = unix_type(&entry).filter(|&t| t != UNIX_FILE) {
+            let what = if kind == UNIX_SYMLINK {
+                "a symbolic link"
+            } else {
+                "a device, FIFO or socket"
+            };
+            findings.push(Finding::error(
+                Code::NotRegularFile,
+                &name,
+                format!("zip entry is {what}; it is never followed nor read"),
+            ));
+            continue;
+        }
+        let (size, method, encrypted) = (entry.size(), entry.compression(), entry.encrypted());
+        // `validate_header_consistency` read every local header, so
+        // where the data starts is known, and its end checked.
+        let raw = archive.by_index_raw(index);
+        let data = raw.ok().and_then(|raw| {
+            Some(EntryData {
+                start: raw.data_start()?,
+                compressed: raw.compressed_size(),
+                crc: raw.crc32(),
+                deflated: method == CompressionMethod::Deflated,
+            })
+        });
+        let data =
+            data.ok_or_else(|| unreadable(format!("zip entry {index}: its data is not found")))?;
+        entries.push(Entry {
+            name,
+            size,
+            data,
+            method,
+            encrypted,
+        });
+    }
+    Ok(Listed {
+        entries,
+        dir_names,
+        left_out,
+        findings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_bag_root_in_a_zip() {
+        let prefix = |names: &[&str]| bag_prefix(names.iter().copied());
+        assert_eq!(prefix(&["bagit.txt", "data/a"]), "");
+        assert_eq!(prefix(&["b/bagit.txt", "b/data/a"]), "b/");
+        assert_eq!(prefix(&["b/data/a"]), "b/");
+        assert_eq!(prefix(&["b/bagit.txt", "c/x"]), "");
+        assert_eq!(prefix(&["b/bagit.txt", "top-level-file"]), "");
+        assert_eq!(
+            prefix(&["b/bagit.txt", "__MACOSX/b/._x", ".DS_Store"]),
+            "b/"
+        );
+        assert_eq!(prefix(&[]), "");
+    }
+
+    #[test]
+    fn entries_left_out_for_their_names_are_payload_surely_or_perhaps() {
+        use InPayload::{No, Perhaps, Yes};
+
+        for (name, expected) in [
+            ("b/data/back\\slash.txt", Yes),
+            ("b/data/\u{fffd}.txt", Yes),
+            ("b/data//x", Yes),
+            ("b/data\\x", Perhaps),
+            ("b/data/../x", Perhaps),
+            ("b/../b/data/x", Perhaps),
+            ("/b/data/x", Perhaps),
+            ("b\\data\\x", Perhaps),
+            ("b/back\\slash.txt", No),
+            ("b/x/../../data/x", Perhaps),
+        ] {
+            assert_eq!(in_payload(name, "b/"), expected, "{name}");
+        }
+        assert_eq!(in_payload("/data/x", ""), Perhaps);
+        // Outside the bag's directory by every reading.
+        for name in [
+            "/etc/passwd",
+            "C:/data/x",
+            "c/data/x\\y",
+            "__MACOSX/b/data/._x\\y",
+        ] {
+            assert_eq!(in_payload(name, "b/"), No, "{name}");
+            assert_eq!(in_payload(name, ""), No, "{name}");
+        }
+    }
+}

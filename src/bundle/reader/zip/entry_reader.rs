@@ -1,0 +1,241 @@
+//! Reading one entry's content in place: [`EntryReader`] holds it to its
+//! declared size and CRC-32, and [`SharedFile`] lets threads read the
+//! archive each at its own position.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::Arc;
+
+use crate::bundle::inflate::InflateError;
+use crate::bundle::reader::EntryError;
+use crate::finding::Code;
+use crate::positional::read_at;
+
+pub(super) fn not_inflated(error: InflateError) -> io::Error {
+    match error {
+        InflateError::Read(error) => damaged(&error),
+        InflateError::BadData => damaged(&"invalid deflate data"),
+    }
+}
+
+fn damaged(error: &dyn std::fmt::Display) -> io::Error {
+    EntryError::into_io(
+        Code::ZipEntryCorrupt,
+        format!("zip entry data is damaged: {error}"),
+    )
+}
+
+/// The content of one entry, checked against its declared size and CRC-32:
+/// reading stops with an error one byte past the declared size, and the end
+/// is an error unless both the size and the CRC-32 match.
+pub(super) struct EntryReader<R> {
+    inner: R,
+    declared: u64,
+    produced: u64,
+    crc: crc32fast::Hasher,
+    expected_crc: u32,
+}
+
+impl<R: Read> EntryReader<R> {
+    pub(super) fn new(inner: R, declared: u64, expected_crc: u32) -> EntryReader<R> {
+        EntryReader {
+            inner,
+            declared,
+            produced: 0,
+            crc: crc32fast::Hasher::new(),
+            expected_crc,
+        }
+    }
+}
+
+impl<R: Read> Read for EntryReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        if buffer.is_empty() {
+            return Ok(0);
+        }
+        // One byte past the declared size is enough to see a lie.
+        let room = self
+            .declared
+            .saturating_sub(self.produced)
+            .saturating_add(1);
+        let want = buffer
+            .len()
+            .min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self
+            .inner
+            .read(&mut buffer[..want])
+            .map_err(|error| damaged(&error))?;
+        self.produced += n as u64;
+        if self.produced > self.declared {
+            return Err(EntryError::into_io(
+                Code::ZipBomb,
+                format!(
+                    "zip entry inflates past its declared size of {} bytes; stopped there",
+                    self.declared
+                ),
+            ));
+        }
+        self.crc.update(&buffer[..n]);
+        if n == 0 {
+            if self.produced < self.declared {
+                return Err(EntryError::into_io(
+                    Code::ZipEntryCorrupt,
+                    format!(
+                        "zip entry ends after {} of its declared {} bytes",
+                        self.produced, self.declared
+                    ),
+                ));
+            }
+            let crc = self.crc.clone().finalize();
+            if crc != self.expected_crc {
+                return Err(EntryError::into_io(
+                    Code::ZipEntryCorrupt,
+                    format!(
+                        "zip entry CRC-32 is {crc:08x}, the archive declares {:08x}",
+                        self.expected_crc
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A file shared between threads, each clone reading at its own position.
+#[derive(Clone)]
+pub(super) struct SharedFile {
+    pub(super) file: Arc<File>,
+    pub(super) position: u64,
+    len: u64,
+}
+
+impl SharedFile {
+    pub(super) fn new(file: File) -> SharedFile {
+        let len = file.metadata().map_or(0, |m| m.len());
+        SharedFile {
+            file: Arc::new(file),
+            position: 0,
+            len,
+        }
+    }
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let n = read_at(&self.file, buffer, self.position)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SharedFile {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let position = match to {
+            SeekFrom::Start(offset) => Some(offset),
+            SeekFrom::End(delta) => self.len.checked_add_signed(delta),
+            SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
+        };
+        self.position = position.ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start of the file",
+            )
+        })?;
+        Ok(self.position)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use flate2::{Compress, Compression, FlushCompress};
+
+    use super::*;
+    use crate::bundle::inflate::WholeInflater;
+
+    fn read_entry(data: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        EntryReader::new(data, declared, crc)
+            .read_to_end(&mut out)
+            .map(|_| out)
+    }
+
+    fn code(result: io::Result<Vec<u8>>) -> Code {
+        let error = result.unwrap_err();
+        crate::bundle::reader::read_error_finding("x", &error).code
+    }
+
+    #[test]
+    fn entries_must_match_their_declared_size_and_crc() {
+        let crc = crc32fast::hash(b"hello");
+        assert_eq!(read_entry(b"hello", 5, crc).unwrap(), b"hello");
+        assert_eq!(code(read_entry(b"hello", 4, crc)), Code::ZipBomb);
+        assert_eq!(code(read_entry(b"hello", 6, crc)), Code::ZipEntryCorrupt);
+        assert_eq!(code(read_entry(b"hellO", 5, crc)), Code::ZipEntryCorrupt);
+        assert_eq!(read_entry(b"", 0, 0).unwrap(), b"");
+    }
+
+    #[test]
+    fn a_bomb_is_stopped_one_byte_past_its_declared_size() {
+        /// Endless zeros, counting how many were handed out.
+        struct Endless(u64);
+        impl Read for Endless {
+            fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+                buffer.fill(0);
+                self.0 += buffer.len() as u64;
+                Ok(buffer.len())
+            }
+        }
+        let mut endless = Endless(0);
+        let mut reader = EntryReader::new(&mut endless, 1000, 0);
+        let mut buffer = vec![0; 1 << 20];
+        let error = loop {
+            if let Err(error) = reader.read(&mut buffer) {
+                break error;
+            }
+        };
+        assert_eq!(
+            crate::bundle::reader::read_error_finding("x", &error).code,
+            Code::ZipBomb
+        );
+        assert_eq!(endless.0, 1001);
+    }
+
+    /// An entry inflated whole, then checked as a streamed one would be.
+    fn inflate_whole(compressed: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
+        let mut whole = WholeInflater::default();
+        let inflated = whole.inflate(compressed, declared).map_err(not_inflated)?;
+        read_entry(inflated, declared, crc)
+    }
+
+    #[test]
+    fn entries_inflated_whole_get_the_verdicts_of_streamed_ones() {
+        // Not periodic, so that a changed match distance changes the text.
+        let text: Vec<u8> = (0..32_000u32)
+            .map(|i| b"abcdefgh"[((i * i) >> 7) as usize % 8])
+            .collect();
+        let mut compress = Compress::new(Compression::new(6), false);
+        let mut deflated = Vec::with_capacity(text.len());
+        compress
+            .compress_vec(&text, &mut deflated, FlushCompress::Finish)
+            .unwrap();
+        let crc = crc32fast::hash(&text);
+        let size = text.len() as u64;
+        assert_eq!(inflate_whole(&deflated, size, crc).unwrap(), text);
+        assert_eq!(code(inflate_whole(&deflated, size - 1, crc)), Code::ZipBomb);
+        assert_eq!(code(inflate_whole(&deflated, 10, crc)), Code::ZipBomb);
+        let short = code(inflate_whole(&deflated, size + 1, crc));
+        assert_eq!(short, Code::ZipEntryCorrupt);
+        let mut flipped = deflated.clone();
+        flipped[deflated.len() / 2] ^= 0x40;
+        assert_eq!(
+            code(inflate_whole(&flipped, size, crc)),
+            Code::ZipEntryCorrupt
+        );
+        let cut = &deflated[..deflated.len() / 2];
+        assert_eq!(code(inflate_whole(cut, size, crc)), Code::ZipEntryCorrupt);
+        assert_eq!(
+            code(inflate_whole(b"\xff\xff\xff", size, crc)),
+            Code::ZipEntryCorrupt
+        );
+    }
+}

@@ -1,0 +1,343 @@
+//! A bag inside a zip file, read in place and distrusted.
+//!
+//! The `zip` crate parses the central directory; corpack then decides what
+//! to trust. The whole archive is refused ([`Error::Unreadable`], exit 2)
+//! when it cannot be read as one archive: no readable central directory
+//! (not a zip, truncated), duplicate names (as decoded, UTF-8 or CP437), a
+//! local header that disagrees with its central directory record (on the
+//! UTF-8 flag too), entries whose bytes overlap, hidden local headers. One
+//! bad entry is a finding (exit 1) and is never read: a name that could
+//! leave the bag or is flagged UTF-8 and is not, a link or device,
+//! encryption, a method other than stored or deflate, a declared size
+//! deflate cannot reach. The bag is at the root of the zip if `bagit.txt`
+//! is there, else in the one top-level directory all entries share but the
+//! clutter Finder and Explorer add beside it.
+//!
+//! Entries are inflated here, not by the `zip` crate, under explicit
+//! bounds: never more than one byte past the declared size, which is at
+//! most [`MAX_INFLATION_RATIO`] times the compressed size; since entries
+//! cannot overlap, a whole verify inflates at most that ratio times the
+//! archive's size. The CRC-32 and the size are checked at the end of each
+//! entry. A zip inside the payload is payload: it is hashed, never opened.
+
+mod entries;
+mod entry_reader;
+mod trust;
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::io::{self, BufReader, Read, Take};
+use std::path::{Path, PathBuf};
+
+use ::zip::ZipArchive;
+use ::zip::read::{ArchiveOffset, Config};
+use flate2::bufread::DeflateDecoder;
+
+use self::entries::{
+    Listed, bag_prefix, in_payload, list_entries, no_bag_directory, refusal, top_level,
+};
+use self::entry_reader::{EntryReader, SharedFile, not_inflated};
+use self::trust::{cut_short, entry_at_odds, other_archive};
+use super::{BagStore, StoredFile, UnusableFile};
+use crate::bundle::inflate::{WHOLE_INFLATE_LIMIT, WholeInflater};
+use crate::error::{Error, IoContext, Result};
+use crate::finding::{Code, Finding};
+
+/// The most bytes an entry may declare per compressed byte: deflate's own
+/// ceiling (a 258-byte match coded in two bits), so no honest entry is
+/// refused and no dishonest one is inflated beyond it.
+pub const MAX_INFLATION_RATIO: u64 = 1032;
+
+/// A bag inside a zip file, read without extracting.
+///
+/// Once opened, the `zip` crate's index of the archive (a few hundred bytes
+/// per entry) is dropped: each file keeps its [`StoredFile`] and where its
+/// data is, 24 bytes.
+pub struct ZipBag {
+    location: PathBuf,
+    file: SharedFile,
+    files: Vec<StoredFile>,
+    unusable: Vec<UnusableFile>,
+    /// Where the data of each file is, in the order of `files`.
+    data: Vec<EntryData>,
+    dirs: HashSet<String>,
+    findings: Vec<Finding>,
+    /// The bag's top directory in the archive (`bag/`), or nothing.
+    prefix: String,
+    /// Why no bag directory was found, when the zip has no `bagit.txt` at
+    /// its root and its entries are in several top-level directories.
+    no_bag_directory: Option<String>,
+}
+
+/// Where an entry's data is in the archive, and how to check it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct EntryData {
+    pub(super) start: u64,
+    pub(super) compressed: u64,
+    pub(super) crc: u32,
+    pub(super) deflated: bool,
+}
+
+impl ZipBag {
+    /// Reads the zip's central directory, checks the archive as a whole and
+    /// finds the bag in it.
+    pub fn open(location: &Path) -> Result<ZipBag> {
+        let file = File::open(location).at(location)?;
+        let unreadable = |message: String| Error::unreadable(location, message);
+        // The zip crate reads the central directory and the local headers
+        // a few bytes at a time: buffered, not one system call each.
+        let shared = SharedFile::new(file);
+        let open = |archive_offset| {
+            let buffered = BufReader::with_capacity(4096, shared.clone());
+            ZipArchive::with_config(Config { archive_offset }, buffered)
+        };
+        // The crate looks for where the archive starts in the file (after
+        // a self-extracting stub, say) by counting the central directory's
+        // size back from the end record, and can land on another central
+        // header: Zip64 end records in between take 76 bytes, as a header
+        // with a name of 30 does. The archive is then read again from the
+        // start of the file, where its offsets count from.
+        let mut archive = open(ArchiveOffset::Detect)
+            .or_else(|error| open(ArchiveOffset::Known(0)).map_err(|_| error))
+            .map_err(|error| {
+                let hint = other_archive(&shared).unwrap_or_else(|| cut_short(&error));
+                unreadable(format!("not a readable zip archive: {error}{hint}"))
+            })?;
+        if let Err(error) = archive.validate_header_consistency() {
+            let entry = entry_at_odds(&mut archive, &shared.file, &error)
+                .map(|name| format!("entry {name:?}: "))
+                .unwrap_or_default();
+            return Err(unreadable(format!(
+                "the zip archive cannot be trusted: {entry}{error}"
+            )));
+        }
+        let Listed {
+            entries,
+            dir_names,
+            left_out,
+            mut findings,
+        } = list_entries(&mut archive, &shared.file, &unreadable)?;
+        // The crate's index (a few hundred bytes an entry) goes before the
+        // files' list is made from the entries: never both at once.
+        drop(archive);
+        let prefix = bag_prefix(entries.iter().map(|e| e.name.as_str()));
+        let unusable = left_out
+            .iter()
+            .map(|(name, size)| UnusableFile {
+                size: *size,
+                in_payload: in_payload(name, &prefix),
+            })
+            .collect();
+        let no_bag_directory = no_bag_directory(&prefix, &entries);
+        let mut listed = Vec::with_capacity(entries.len());
+        // Entries outside the bag's directory, all clutter: count by name.
+        let mut clutter: BTreeMap<String, usize> = BTreeMap::new();
+        for entry in entries {
+            if !entry.name.starts_with(&prefix) {
+                *clutter
+                    .entry(top_level(&entry.name).to_string())
+                    .or_default() += 1;
+                continue;
+            }
+            let refusal = refusal(&entry);
+            // The name becomes the path in place: no second copy of every
+            // name while the entries are turned into files.
+            let mut path = entry.name;
+            path.drain(..prefix.len());
+            if let Some((code, message)) = &refusal {
+                findings.push(Finding::error(*code, &path, message.clone()));
+            }
+            let file = StoredFile {
+                path,
+                size: entry.size,
+                readable: refusal.is_none(),
+            };
+            listed.push((file, entry.data));
+        }
+        for (top, count) in clutter {
+            let entries = if count == 1 { "entry" } else { "entries" };
+            findings.push(Finding::warning(
+                Code::SystemFile,
+                top,
+                format!(
+                    "operating-system clutter (Finder, Explorer) beside the bag's directory in \
+                     the zip, {count} {entries}; not part of the bag"
+                ),
+            ));
+        }
+        listed.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        // Names of other bytes can read the same: `./a` and `a`.
+        if let Some(pair) = listed
+            .windows(2)
+            .find(|pair| pair[0].0.path == pair[1].0.path)
+        {
+            return Err(unreadable(format!(
+                "the zip archive cannot be trusted: two entries are named {:?}",
+                pair[0].0.path
+            )));
+        }
+        let (files, data): (Vec<StoredFile>, Vec<EntryData>) = listed.into_iter().unzip();
+        let mut dirs: HashSet<String> = dir_names
+            .iter()
+            .filter_map(|name| name.strip_prefix(&prefix).map(str::to_string))
+            .collect();
+        for file in &files {
+            let mut path = file.path.as_str();
+            while let Some((parent, _)) = path.rsplit_once('/') {
+                if !dirs.insert(parent.to_string()) {
+                    break;
+                }
+                path = parent;
+            }
+        }
+        Ok(ZipBag {
+            location: location.to_path_buf(),
+            file: shared,
+            files,
+            unusable,
+            data,
+            dirs,
+            findings,
+            prefix,
+            no_bag_directory,
+        })
+    }
+}
+
+impl BagStore for ZipBag {
+    fn location(&self) -> &Path {
+        &self.location
+    }
+
+    fn files(&self) -> &[StoredFile] {
+        &self.files
+    }
+
+    fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    fn bag_path_of<'a>(&self, finding_path: &'a str) -> Option<&'a str> {
+        finding_path.strip_prefix(&self.prefix)
+    }
+
+    fn unusable_files(&self) -> &[UnusableFile] {
+        &self.unusable
+    }
+
+    fn no_bag_directory(&self) -> Option<&str> {
+        self.no_bag_directory.as_deref()
+    }
+
+    fn is_dir(&self, path: &str) -> bool {
+        self.dirs.contains(path)
+    }
+
+    fn read_with(
+        &self,
+        path: &str,
+        read: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let (stored, data, raw) = self.entry(path)?;
+        if data.deflated
+            && stored.size <= WHOLE_INFLATE_LIMIT
+            && data.compressed <= 2 * WHOLE_INFLATE_LIMIT
+        {
+            // Taken, not borrowed: `read` may wait for other threads, and
+            // this one read another entry meanwhile.
+            let mut whole = WHOLE_INFLATE.take().unwrap_or_default();
+            let result = match whole.inflate(raw, stored.size) {
+                Ok(inflated) => read(&mut EntryReader::new(inflated, stored.size, data.crc)),
+                Err(error) => Err(not_inflated(error)),
+            };
+            WHOLE_INFLATE.set(Some(whole));
+            result
+        } else {
+            read(&mut ZipBag::stream_of(stored, data, raw))
+        }
+    }
+
+    fn stream(&self, path: &str) -> io::Result<Box<dyn Read + Send + '_>> {
+        let (stored, data, raw) = self.entry(path)?;
+        Ok(Box::new(ZipBag::stream_of(stored, data, raw)))
+    }
+}
+
+impl ZipBag {
+    /// The entry at `path`, where its data is, and a reader of its raw data.
+    fn entry(&self, path: &str) -> io::Result<(&StoredFile, EntryData, Take<SharedFile>)> {
+        let position = self
+            .position(path)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("no entry {path:?}")))?;
+        let stored = &self.files[position];
+        if !stored.readable {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!("zip entry {path:?} is not read (see its finding)"),
+            ));
+        }
+        let data = self.data[position];
+        let mut file = self.file.clone();
+        file.position = data.start;
+        Ok((stored, data, file.take(data.compressed)))
+    }
+
+    /// The content of an entry, streamed: read as stored, or inflated.
+    fn stream_of(
+        stored: &StoredFile,
+        data: EntryData,
+        raw: Take<SharedFile>,
+    ) -> EntryReader<Box<dyn Read + Send>> {
+        let content: Box<dyn Read + Send> = if data.deflated {
+            Box::new(DeflateDecoder::new(BufReader::with_capacity(
+                64 * 1024,
+                raw,
+            )))
+        } else {
+            Box::new(raw)
+        };
+        EntryReader::new(content, stored.size, data.crc)
+    }
+}
+
+thread_local! {
+    /// Each reading thread's decompressor and buffers for small entries.
+    static WHOLE_INFLATE: std::cell::RefCell<Option<WholeInflater>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_entry_read_while_another_is_read_on_the_same_thread() {
+        // As rayon may have a thread that waits for digests read another
+        // file: the inflater of small entries is not held borrowed.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.zip");
+        let options = crate::bundle::writer::WriteOptions {
+            threads: 1,
+            level: 6,
+            whole_level: 6,
+        };
+        let file = File::create(&path).unwrap();
+        let mut writer =
+            crate::bundle::writer::ArchiveWriter::new(file, &path, dir.path(), options).unwrap();
+        let text = |c: &str| c.repeat(4000).into_bytes();
+        writer.add_bytes("bagit.txt", &text("a")).unwrap();
+        writer.add_bytes("data/b", &text("b")).unwrap();
+        writer.finish().unwrap();
+        let bag = ZipBag::open(&path).unwrap();
+        let mut inner = Vec::new();
+        let mut outer = Vec::new();
+        bag.read_with("bagit.txt", &mut |reader| {
+            bag.read_with("data/b", &mut |nested| {
+                nested.read_to_end(&mut inner).map(drop)
+            })?;
+            reader.read_to_end(&mut outer).map(drop)
+        })
+        .unwrap();
+        assert_eq!((outer, inner), (text("a"), text("b")));
+    }
+}

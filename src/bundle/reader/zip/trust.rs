@@ -1,0 +1,215 @@
+//! Whether a zip can be read and trusted as a whole: words for one that
+//! cannot be read, the entry to blame for one that cannot be trusted, and
+//! the UTF-8 flags of both headers of each entry whose name is not ASCII,
+//! which must agree.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+
+use ::zip::ZipArchive;
+use ::zip::read::ZipReadOptions;
+use ::zip::result::ZipError;
+
+use super::entries::UTF8_NAME_FLAG;
+use super::entry_reader::SharedFile;
+use crate::bundle::central;
+use crate::positional::read_exact_at;
+
+/// What to do with a file that is another kind of archive than a zip, by
+/// its first bytes: a bag tarred (`bdbag --archiver tgz` or `tar`) is to
+/// be unpacked first.
+pub(super) fn other_archive(file: &SharedFile) -> Option<&'static str> {
+    let mut start = [0; 262];
+    let mut reader = file.clone();
+    reader.seek(SeekFrom::Start(0)).ok()?;
+    let read = crate::bundle::read_full(&mut reader, &mut start).ok()?;
+    let start = &start[..read];
+    if start.starts_with(&[0x1f, 0x8b]) {
+        Some("; it is gzip-compressed (a .tgz?): unpack it and verify the directory")
+    } else if start.get(257..262) == Some(b"ustar") {
+        Some("; it is a tar archive: unpack it and verify the directory")
+    } else {
+        None
+    }
+}
+
+/// What the `zip` crate means when it finds no end of central directory
+/// record, or runs out of bytes reading one: words a reader can act on.
+pub(super) fn cut_short(error: &::zip::result::ZipError) -> &'static str {
+    let text = error.to_string();
+    if text.contains("EOCD") || text.contains("Unexpected end") {
+        "; its end records are missing or cut short: it is not a zip, or it is truncated \
+         (an interrupted copy or download?)"
+    } else {
+        ""
+    }
+}
+
+/// The name of the entry to blame for `error`: one the central directory
+/// lists twice, or the one whose local header the `zip` crate found at
+/// odds with its central directory record, the first whose header, checked
+/// alone, gives the same error. `None` when no one entry is to blame:
+/// overlapping entries, a hidden header.
+pub(super) fn entry_at_odds<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    file: &File,
+    error: &ZipError,
+) -> Option<String> {
+    if archive.has_duplicate_names() {
+        return duplicate_name(file, archive.central_directory_start());
+    }
+    let error = error.to_string();
+    let checked = ZipReadOptions::new().enforce_header_consistency(true);
+    let index = (0..archive.len()).find(|&index| {
+        (archive.by_index_with_options(index, checked.clone()))
+            .is_err_and(|checked| checked.to_string() == error)
+    })?;
+    let entry = archive.by_index_data(index).ok()?;
+    Some(String::from_utf8_lossy(entry.name_raw()).into_owned())
+}
+
+/// The first name the central directory starting at `start` in `file`
+/// lists twice, read a record at a time: the `zip` crate's index keeps one
+/// entry of a name and cannot say which it dropped. A name is read as that
+/// crate reads it: from a Unicode Path extra field that stands for it.
+fn duplicate_name(file: &File, start: u64) -> Option<String> {
+    let directory = central::Directory {
+        // Read until the records end, at the end records' signature.
+        count: u64::MAX,
+        offset: start,
+        size: file.metadata().ok()?.len().checked_sub(start)?,
+    };
+    let mut names = HashSet::new();
+    let twice = (central::records(file, directory).map_while(Result::ok))
+        .map(|record| record.unicode_name.unwrap_or(record.name))
+        .find(|name| !names.insert(name.clone()))?;
+    Some(String::from_utf8_lossy(&twice).into_owned())
+}
+
+/// The most bytes one read of nearby headers takes.
+const HEADER_RUN_BYTES: u64 = 64 << 10;
+
+/// The UTF-8 flags (general purpose bit 11) of the two headers of the
+/// entries whose names are not ASCII, which the `zip` crate does not keep.
+/// Their offsets are known before the first is asked for, so one read
+/// takes a run of them: a run of central directory records, a run of the
+/// local headers of small entries, where a read each was thousands.
+pub(super) struct HeaderFlags<'a> {
+    file: &'a File,
+    central: HeaderRuns<'a>,
+    local: HeaderRuns<'a>,
+}
+
+impl<'a> HeaderFlags<'a> {
+    /// Notes where the headers of the entries of non-ASCII names are.
+    pub(super) fn new<R: Read + Seek>(file: &'a File, archive: &ZipArchive<R>) -> HeaderFlags<'a> {
+        let (mut central, mut local) = (Vec::new(), Vec::new());
+        for index in 0..archive.len() {
+            if let Ok(entry) = archive.by_index_data(index)
+                && !entry.name_raw().is_ascii()
+            {
+                central.push(entry.central_header_start() + 8);
+                local.push(entry.header_start());
+            }
+        }
+        HeaderFlags {
+            file,
+            central: HeaderRuns::new(file, central, 2),
+            local: HeaderRuns::new(file, local, 30),
+        }
+    }
+
+    /// Whether the local header of `entry` says, as its central directory
+    /// record does, whether the name is UTF-8, or its name is ASCII, the
+    /// same either way: names of the same bytes read as UTF-8 by one and
+    /// as CP437 by the other are two names, which Python's `zipfile`
+    /// refuses. The `zip` crate compares the names' bytes and their
+    /// Unicode Path fields, not this flag.
+    pub(super) fn agree(&mut self, entry: &::zip::read::ZipFileEntry<'_>) -> io::Result<bool> {
+        // An ASCII name, once any Unicode Path field is applied, has no
+        // bytes the flag changes: no header needs reading again.
+        if entry.name_raw().is_ascii() {
+            return Ok(true);
+        }
+        let flag = |bytes: &[u8]| u16::from_le_bytes([bytes[0], bytes[1]]) & UTF8_NAME_FLAG;
+        let central = flag(self.central.read(entry.central_header_start() + 8)?);
+        let local = self.local.read(entry.header_start())?;
+        if central == flag(&local[6..8]) {
+            return Ok(true);
+        }
+        let mut name = vec![0; usize::from(u16::from_le_bytes([local[26], local[27]]))];
+        read_exact_at(self.file, &mut name, entry.header_start() + 30)?;
+        Ok(name.is_ascii())
+    }
+}
+
+/// Headers of `len` bytes at offsets given beforehand, in the order they
+/// will be asked for, read a run at a time: from the one asked, those that
+/// follow it in the file within [`HEADER_RUN_BYTES`].
+struct HeaderRuns<'a> {
+    file: &'a File,
+    offsets: Vec<u64>,
+    len: usize,
+    /// The first offset not yet asked for.
+    next: usize,
+    /// Where `bytes` were read from.
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl<'a> HeaderRuns<'a> {
+    fn new(file: &'a File, offsets: Vec<u64>, len: usize) -> HeaderRuns<'a> {
+        HeaderRuns {
+            file,
+            offsets,
+            len,
+            next: 0,
+            start: 0,
+            bytes: Vec::new(),
+        }
+    }
+
+    /// The `len` bytes at `at`.
+    fn read(&mut self, at: u64) -> io::Result<&[u8]> {
+        let len = self.len as u64;
+        let held = at >= self.start && at + len <= self.start + self.bytes.len() as u64;
+        if !held {
+            let asked = self.offsets[self.next..].iter().position(|&o| o == at);
+            self.next += asked.map_or(0, |asked| asked + 1);
+            let mut end = at + len;
+            for &offset in &self.offsets[self.next..] {
+                if offset + len < end || offset + len - at > HEADER_RUN_BYTES {
+                    break;
+                }
+                end = offset + len;
+            }
+            self.bytes.resize((end - at) as usize, 0);
+            read_exact_at(self.file, &mut self.bytes, at)?;
+            self.start = at;
+        }
+        let from = (at - self.start) as usize;
+        Ok(&self.bytes[from..from + self.len])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_runs_give_the_bytes_asked_for_in_any_order() {
+        use std::io::Write;
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&bytes).unwrap();
+        // Close together, far apart (past a run), backwards, repeated.
+        let offsets = vec![10, 40, 70, 100_000, 199_970, 5, 100_000, 150_000];
+        let mut runs = HeaderRuns::new(&file, offsets.clone(), 30);
+        for at in offsets {
+            let from = at as usize;
+            assert_eq!(runs.read(at).unwrap(), &bytes[from..from + 30], "at {at}");
+        }
+        assert!(runs.read(199_990).is_err(), "past the end");
+    }
+}
