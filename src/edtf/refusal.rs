@@ -1,0 +1,279 @@
+//! Why a text is not an EDTF date corpack takes, in words that help: a
+//! common slip (`2014-13-01`, `1937~?`), a level 2 feature named, a year
+//! beyond what is read, a leap second at the wrong time of day.
+
+use edtf::level_1::Edtf;
+
+/// Whether `text` is a `Y` year (level 1 allows any number of digits)
+/// whose digits the `edtf` crate, holding years in an `i64`, cannot read.
+pub(super) fn is_year_beyond_i64(text: &str) -> bool {
+    let Some(digits) = text.strip_prefix('Y') else {
+        return false;
+    };
+    let digits = digits.strip_prefix('-').unwrap_or(digits);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits.parse::<i64>().is_err()
+}
+
+/// Whether `text` is a year and a code of level 2's sub-year groupings
+/// (25 to 41), qualified or not: `2001-33`, `-0010-25~`. The `edtf` crate
+/// reads those codes as months out of range.
+pub(super) fn is_level_2_grouping(text: &str) -> bool {
+    let text = text.trim_end_matches(['?', '~', '%']);
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let Some((year, code)) = text.split_once('-') else {
+        return false;
+    };
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && code.len() == 2
+        && code
+            .parse::<u8>()
+            .is_ok_and(|code| (25..=41).contains(&code))
+}
+
+/// The feature of EDTF level 2 that `text` uses, if it is one of level
+/// 2's forms: the `edtf` crate reads levels 0 and 1 only, so a date of
+/// level 2 would otherwise be told it is no date at all.
+pub(super) fn level_2_feature(text: &str) -> Option<&'static str> {
+    if is_set(text) {
+        return Some("a set of dates ([…] one of them, {…} all of them)");
+    }
+    if is_exponential_year(text) {
+        return Some("a year with an exponent (E) or significant digits (S)");
+    }
+    // Each end of an interval must be a date of some level: otherwise the
+    // text is no date, whatever one end of it is.
+    let sides: Vec<&str> = text.split('/').collect();
+    let is_end =
+        |side: &str| matches!(side, "" | "..") || is_some_date(side) || is_exponential_year(side);
+    if sides.len() > 2 || !sides.iter().all(|side| is_end(side)) {
+        return None;
+    }
+    if sides.iter().any(|side| is_exponential_year(side)) {
+        return Some("a year with an exponent (E) or significant digits (S)");
+    }
+    for parts in sides.iter().filter_map(|side| date_parts(side)) {
+        let last = parts.len() - 1;
+        let inner_qualifier = (parts.iter().enumerate())
+            .any(|(at, part)| part.qualified_before || (part.qualified_after && at < last));
+        if inner_qualifier {
+            return Some(
+                "a qualifier (?, ~, %) on one part of a date (level 1 qualifies a whole date, \
+                 at its end)",
+            );
+        }
+        if parts.iter().any(|part| part.digits.contains('X')) {
+            return Some(
+                "unspecified digits (X) in a place level 1 has none (it has them as a year's \
+                 last one or two digits, a whole month or a whole day)",
+            );
+        }
+    }
+    None
+}
+
+/// What is wrong with `text`, which no level reads, when it is a common
+/// slip in writing a date of level 0 or 1.
+pub(super) fn slip(text: &str) -> Option<String> {
+    let qualified = |date: &str| date.ends_with(['?', '~', '%']);
+    for date in text.split('/') {
+        if !text.contains('/') && date.contains('T') && qualified(date) {
+            return Some(
+                "a date and time takes no qualifier (?, ~, %): EDTF qualifies dates only"
+                    .to_string(),
+            );
+        }
+        // A date and time takes no qualifier at all, nor ends an interval:
+        // no `%` makes either a date.
+        if (date.ends_with("?~") || date.ends_with("~?")) && !text.contains(['T', 't', ' ']) {
+            let bare = date.trim_end_matches(['?', '~']);
+            return Some(format!(
+                "a date both uncertain and approximate takes one qualifier, %: {bare}%"
+            ));
+        }
+        let unsigned = date.strip_prefix('-').unwrap_or(date);
+        let bytes = unsigned.as_bytes();
+        let month_with_day = bytes.len() >= 10
+            && bytes[..10].iter().enumerate().all(|(at, b)| {
+                matches!(at, 4 | 7) == (*b == b'-') && (at == 4 || at == 7 || b.is_ascii_digit())
+            });
+        if month_with_day {
+            let month = &unsigned[5..7];
+            if !(1..=12).contains(&month.parse::<u8>().unwrap_or(0)) {
+                return Some(format!(
+                    "the month {month} is out of range: months are 01 to 12 (21 to 24, the \
+                     seasons, have no days)"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// `[1667, 1668]`, `{1960,1961}`, `[..1760-12-03]`, `[1670..1672]`:
+/// brackets around dates, each a date of some level, and ranges of them.
+fn is_set(text: &str) -> bool {
+    let inner = (text.strip_prefix('[').and_then(|t| t.strip_suffix(']')))
+        .or_else(|| text.strip_prefix('{').and_then(|t| t.strip_suffix('}')));
+    inner.is_some_and(|inner| {
+        inner.split(',').map(str::trim).all(|member| {
+            // An open end is a `..` at the set's first or last member.
+            let ends: Vec<&str> = member.split("..").collect();
+            let is_member = |date: &str| is_some_date(date) || is_exponential_year(date);
+            match ends.as_slice() {
+                [date] => is_member(date),
+                [from, to] => {
+                    (from.is_empty() || is_member(from))
+                        && (to.is_empty() || is_member(to))
+                        && !(from.is_empty() && to.is_empty())
+                }
+                _ => false,
+            }
+        })
+    })
+}
+
+/// Whether `text` is a date of some level, or one with level 2's
+/// qualifiers and unspecified digits.
+fn is_some_date(text: &str) -> bool {
+    date_parts(text).is_some() || Edtf::parse(text).is_ok()
+}
+
+/// `Y17E7`, `Y-17E7`, `1950S2`, `Y3388E2S3`: a year, then an exponent,
+/// significant digits or both.
+fn is_exponential_year(text: &str) -> bool {
+    let (prefixed, text) = match text.strip_prefix('Y') {
+        Some(text) => (true, text),
+        None => (false, text),
+    };
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let (rest, significant) = match text.split_once('S') {
+        Some((rest, significant)) => (rest, Some(significant)),
+        None => (text, None),
+    };
+    let (year, exponent) = match rest.split_once('E') {
+        Some((year, exponent)) => (year, Some(exponent)),
+        None => (rest, None),
+    };
+    // An exponent needs the `Y` of a long year; significant digits go on
+    // one (`Y171010000S3`) or on a year of four digits (`1950S2`).
+    let year_fits = prefixed || (exponent.is_none() && year.len() == 4);
+    // At least one digit is significant.
+    let significant_fits = significant.is_none_or(|s| digits(s) && s.bytes().any(|b| b != b'0'));
+    (exponent.is_some() || significant.is_some())
+        && year_fits
+        && digits(year)
+        && exponent.is_none_or(digits)
+        && significant_fits
+}
+
+/// A year, month or day of a date written with level 2's qualifiers.
+struct DatePart<'t> {
+    qualified_before: bool,
+    digits: &'t str,
+    qualified_after: bool,
+}
+
+/// The parts of `side`, a date or an interval's end, if it is a year of
+/// four digits or `X`, then a month and a day of two, each qualified
+/// before or after or not (`?2004-06-~11`, `156X-12-25`).
+fn date_parts(side: &str) -> Option<Vec<DatePart<'_>>> {
+    let qualifiers: &[char] = &['?', '~', '%'];
+    // A qualifier of the year can come before its sign: `%-2011-06-13`.
+    let unqualified = side.strip_prefix(qualifiers).unwrap_or(side);
+    let year_qualified = unqualified.len() < side.len();
+    let unsigned = unqualified.strip_prefix('-').unwrap_or(unqualified);
+    let parts: Vec<&str> = unsigned.split('-').collect();
+    if parts.len() > 3 {
+        return None;
+    }
+    (parts.iter().enumerate())
+        .map(|(at, part)| {
+            let digits = part.strip_prefix(qualifiers).unwrap_or(part);
+            let qualified_before = digits.len() < part.len() || (at == 0 && year_qualified);
+            let trimmed = digits.strip_suffix(qualifiers).unwrap_or(digits);
+            // The 2012 draft's grouping, `2004-(06)?-11`.
+            let trimmed =
+                (trimmed.strip_prefix('(').and_then(|t| t.strip_suffix(')'))).unwrap_or(trimmed);
+            // A month is 01 to 12, a day 01 to 31, as far as known.
+            let (width, most) = match at {
+                0 => (4, 9999),
+                1 => (2, 12),
+                _ => (2, 31),
+            };
+            let least = trimmed.replace('X', "0").parse::<u32>().ok();
+            // A month or day known whole is 1 or more.
+            let known_zero = at > 0 && trimmed == "00";
+            let well_formed = trimmed.len() == width
+                && trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'X')
+                && least.is_some_and(|least| least <= most)
+                && !known_zero;
+            well_formed.then_some(DatePart {
+                qualified_before,
+                digits: trimmed,
+                qualified_after: digits.ends_with(qualifiers),
+            })
+        })
+        .collect()
+}
+
+/// A date and time whose seconds are 60, with an offset from UTC.
+pub(super) struct LeapSecond {
+    /// Whether it is 23:59:60 UTC, when leap seconds are inserted.
+    pub(super) ends_a_utc_day: bool,
+    /// The offset as written (`Z`, `+01:00`).
+    pub(super) zone: String,
+    /// The local time of 23:59 UTC at that offset, `HH:MM`.
+    pub(super) local_end_of_day: String,
+    /// The text with :59 for :60.
+    pub(super) second_before: String,
+}
+
+impl LeapSecond {
+    /// `text` as a leap second, if it is a date and time with seconds 60
+    /// and an offset (`Z`, `±HH:MM`, `±HH`): without one, the time is
+    /// local and only 23:59:60 is taken, as the `edtf` crate has it.
+    pub(super) fn of(text: &str) -> Option<LeapSecond> {
+        let (day, time) = text.split_once('T')?;
+        let (clock, zone) = time.split_at(time.find(['Z', '+', '-'])?);
+        let clock_before = clock.strip_suffix(":60")?;
+        let two_digits = |digits: &str| {
+            (digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| digits.parse::<i32>().ok())
+                .flatten()
+        };
+        let (hour, minute) = clock_before.split_once(':')?;
+        let local = two_digits(hour)? * 60 + two_digits(minute)?;
+        let offset = match zone {
+            "Z" => 0,
+            _ => {
+                let (hours, minutes) = zone[1..].split_once(':').unwrap_or((&zone[1..], "00"));
+                let offset = two_digits(hours)? * 60 + two_digits(minutes)?;
+                if zone.starts_with('-') {
+                    -offset
+                } else {
+                    offset
+                }
+            }
+        };
+        let end_of_day = (23 * 60 + 59 + offset).rem_euclid(24 * 60);
+        Some(LeapSecond {
+            ends_a_utc_day: local == end_of_day,
+            zone: zone.to_string(),
+            local_end_of_day: format!("{:02}:{:02}", end_of_day / 60, end_of_day % 60),
+            second_before: format!("{day}T{clock_before}:59{zone}"),
+        })
+    }
+}
+
+/// Whether a date of `text`, or an end of its interval, is in the year
+/// `-0000`, which ISO 8601 does not write: zero has no sign.
+pub(super) fn has_negative_year_zero(text: &str) -> bool {
+    text.split('/').any(|date| {
+        (date.strip_prefix("-0000"))
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}

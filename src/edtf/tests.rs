@@ -1,0 +1,543 @@
+use super::interval::days_in_month;
+use super::*;
+
+#[test]
+fn accepts_level_0_and_1() {
+    for good in [
+        "2014-06-20",
+        "2014-06-20?",
+        "1937~",
+        "1937%",
+        "193X",
+        "19XX",
+        "1936/1938",
+        "../1938",
+        "1938/..",
+        "2001-21",
+        "1985-04-12T23:20:30Z",
+    ] {
+        let date: EdtfDate = good.parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(date.as_str(), good);
+    }
+}
+
+#[test]
+fn rejects_invalid_dates() {
+    for bad in [
+        "",
+        "2014-13-01",
+        "2019-02-29",
+        "June 2014",
+        "2014/06/20",
+        "14-06-20",
+        " 2014",
+        "2014 ",
+        "201x",
+        "2014-06-20?~",
+        "../..",
+        "/",
+        "2014-XX-20",
+        "2004-23-XX",
+        "2004-21-XX/2005",
+    ] {
+        assert!(bad.parse::<EdtfDate>().is_err(), "{bad:?} accepted");
+    }
+}
+
+#[test]
+fn an_error_out_of_range_names_the_time_too() {
+    for (bad, named) in [
+        ("2003-02-29", "day"),
+        ("1985-04-12T25:00:00", "time of day"),
+        ("1985-04-12T24:00:00", "time of day"),
+        ("1985-04-12T23:20:30+24", "offset"),
+        ("Y1000000000000000000000", "beyond"),
+        ("Y-99999999999999999999", "beyond"),
+        ("2001-25", "level 2"),
+        ("-0010-41~", "level 2"),
+        ("2001-42", "out of range"),
+        ("2001-13", "out of range"),
+        ("2014-13-01", "the month 13 is out of range"),
+        ("2014-99-01~", "the month 99 is out of range"),
+        ("2014-06-11/2014-13-01", "the month 13 is out of range"),
+    ] {
+        let error = bad.parse::<EdtfDate>().unwrap_err();
+        assert!(error.contains(named), "{bad}: {error}");
+    }
+}
+
+#[test]
+fn common_slips_are_named() {
+    for (bad, named) in [
+        ("1937~?", "one qualifier, %: 1937%"),
+        ("2014-06-20?~", "one qualifier, %: 2014-06-20%"),
+        ("1936/1938~?", "one qualifier, %: 1938%"),
+        (
+            "2014-06-20T12:00:00Z?",
+            "a date and time takes no qualifier",
+        ),
+        ("2014-06-20T12:00:00%", "a date and time takes no qualifier"),
+        (
+            "2014-06-20T10:00:00~?",
+            "a date and time takes no qualifier",
+        ),
+    ] {
+        let error = bad.parse::<EdtfDate>().unwrap_err();
+        assert!(error.contains(named), "{bad}: {error}");
+    }
+    // An interval does not end in a date and time, qualified or not.
+    for bad in [
+        "1985/2014-06-20T10:00:00?",
+        "2014-06-20T10:00:00~?/2015",
+        "2004?~/2014-06-20T10:00:00",
+        "2014-06-20t10:00:00?~",
+        "2014-06-20 10:00:00?~",
+    ] {
+        let error = bad.parse::<EdtfDate>().unwrap_err();
+        assert!(!error.contains("qualifier"), "{error}");
+    }
+}
+
+// Level 2 examples of the specification: corpack accepts levels 0 and
+// 1 only, as the issue asks.
+#[test]
+fn rejects_level_2() {
+    for level_2 in [
+        "Y17E7",
+        "1950S2",
+        "2001-25",
+        "2001-41",
+        "{1667,1668,1670..1672}",
+        "[1760-12..]",
+        "2004?-06-11",
+        "?2004-06-~11",
+        "2004-(06)?-11",
+        "156X-12-25",
+        "15XX-12-XX",
+        "1XXX-XX",
+        "XXXX-12-XX",
+        "1984-1X",
+        // Unspecified digits in an interval are level 2 ("portions of a
+        // date within an interval may be designated as ... unspecified").
+        "2004-06-XX/2004-07-03",
+        "193X/1945",
+        "1936/194X",
+        "2004-XX/2005",
+        "2004-XX-XX/..",
+        "../19XX",
+        "/2004-06-XX",
+        "2004-06-XX?/2004-07-03",
+        "%-2011-06-13",
+        "Y17E7/2000",
+        "../Y-17E7",
+        "1950S2/1960",
+        "[Y17E7, 2000]",
+        "{Y17E7}",
+    ] {
+        let error = level_2.parse::<EdtfDate>().unwrap_err();
+        assert!(error.contains("level 2"), "{level_2:?}: {error}");
+    }
+}
+
+#[test]
+fn an_interval_needs_an_end() {
+    for endless in ["../..", "../", "/..", "/", ".."] {
+        let error = endless.parse::<EdtfDate>().unwrap_err();
+        assert!(error.contains("no end known"), "{endless:?}: {error}");
+    }
+}
+
+#[test]
+fn a_leap_second_is_the_last_of_a_utc_day() {
+    for leap in [
+        "2016-12-31T23:59:60Z",
+        "2016-12-31T23:59:60+00:00",
+        "2016-12-31T22:59:60-01:00",
+        "2017-01-01T00:59:60+01:00",
+        "2017-01-01T05:29:60+05:30",
+        "2017-01-01T00:59:60+01",
+        "2016-12-31T23:59:60",
+    ] {
+        let date = leap.parse::<EdtfDate>().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(date.as_str(), leap);
+    }
+    for (not_leap, local) in [
+        ("2016-12-31T23:59:60+01:00", "00:59:60"),
+        ("2016-12-31T23:59:60-01:00", "22:59:60"),
+        ("1979-05-27T07:32:60Z", "23:59:60"),
+        ("2016-12-31T23:59:60+01", "00:59:60"),
+        ("2016-12-31T12:59:60-00:00", "23:59:60"),
+    ] {
+        let error = not_leap.parse::<EdtfDate>().unwrap_err();
+        assert!(
+            error.contains("a leap second (:60) is 23:59:60 UTC"),
+            "{error}"
+        );
+        assert!(error.ends_with(&format!(" is {local}")), "{error}");
+    }
+    // Whatever else is wrong is said of the text as written.
+    let error = "2016-12-31T22:59:60-01:00".replace("12-31", "12-32");
+    let error = error.parse::<EdtfDate>().unwrap_err();
+    assert!(error.contains("\"2016-12-32T22:59:60-01:00\""), "{error}");
+    assert!("2016-12-31T12:59:60".parse::<EdtfDate>().is_err());
+    // What is no date and time but for its second is not told of it.
+    for no_date in [
+        "2016/2016-12-31T23:59:60+01:00",
+        "T23:59:60+01:00",
+        "2016-13-45T23:59:60+01:00",
+        "2016-12-31T24:00:60Z",
+        "2016-12-31T23:59:60+99:99",
+    ] {
+        let error = no_date.parse::<EdtfDate>().unwrap_err();
+        assert!(!error.contains("leap second"), "{no_date:?}: {error}");
+    }
+}
+
+#[test]
+fn year_zero_has_no_sign() {
+    for signed in [
+        "-0000",
+        "-0000-06",
+        "-0000-06-20",
+        "-0000~",
+        "-0000/0001",
+        "0001/-0000",
+    ] {
+        let error = signed.parse::<EdtfDate>().unwrap_err();
+        assert!(
+            error.contains("year zero is written 0000"),
+            "{signed:?}: {error}"
+        );
+    }
+    for date in ["0000", "-0001", "-0010-06", "0000/0001"] {
+        assert!(date.parse::<EdtfDate>().is_ok(), "{date:?}");
+    }
+}
+
+#[test]
+fn a_date_that_is_no_level_is_not_called_level_2() {
+    for malformed in [
+        "June 2014",
+        "2014-6-1",
+        "20?4",
+        "2004-06-11-01",
+        "Y17E",
+        "E7",
+        "2004-06-11??",
+        "x",
+        "19x5",
+        "2001-2X",
+        "[1667,1668",
+        "{1960",
+        "[]",
+        "[June 2014]",
+        "{junk}",
+        "17E7",
+        "1E1",
+        "12S3",
+        "2004-19-1X",
+        "foo/2004?-06",
+        "[1]",
+        "[99999]",
+        "[1:2]",
+        "{1%%%}",
+        "[1,,2]",
+        "[1..]",
+        "{2004-99-99}",
+        "2004-1X-00",
+        "1950S0",
+    ] {
+        let error = malformed.parse::<EdtfDate>().unwrap_err();
+        assert!(!error.contains("level 2"), "{malformed:?}: {error}");
+        assert!(
+            error.contains("expected EDTF level 0 or 1"),
+            "{malformed:?}: {error}"
+        );
+    }
+}
+
+#[test]
+fn only_the_canonical_form_is_accepted() {
+    let error = "1985-04-12T23:20:30-00".parse::<EdtfDate>().unwrap_err();
+    assert!(
+        error.contains("write \"1985-04-12T23:20:30+00\""),
+        "{error}"
+    );
+    // The parser's canonical forms are accepted as they are.
+    for canonical in [
+        "1985-04-12T23:20:30+00",
+        "1985-04-12T23:20:30+04:30",
+        "1985-04-12T23:20:30-04:30",
+        "1985-04-12T23:20:30-00:30",
+        "1985-04-12T23:20:30+00:30",
+        "Y-170000002",
+    ] {
+        assert_eq!(canonical.parse::<EdtfDate>().unwrap().as_str(), canonical);
+    }
+}
+
+#[test]
+fn an_interval_cannot_end_before_it_starts() {
+    for bad in ["2008/1964", "2004-06-11/2004-06-10", "2001-24/2001-21"] {
+        let error = bad.parse::<EdtfDate>().unwrap_err();
+        assert!(error.contains("ends"), "{bad}: {error}");
+    }
+    // The widest readings may overlap: 2004-06 can be the 3rd.
+    for good in ["2004-06/2004-06-03", "2004-06-03/2004-06", "1964/1964"] {
+        assert!(good.parse::<EdtfDate>().is_ok(), "{good}");
+    }
+}
+
+#[test]
+fn overlapping_intervals() {
+    let interval = |text: &str| text.parse::<EdtfDate>().unwrap().interval();
+    let thirties = interval("193X");
+    assert!(thirties.overlaps(&interval("1937~")));
+    assert!(thirties.overlaps(&interval("1939-12-31/1950")));
+    assert!(thirties.overlaps(&interval("../1930-01-01")));
+    assert!(thirties.overlaps(&interval("1935/")));
+    assert!(!thirties.overlaps(&interval("1940/..")));
+    assert!(!thirties.overlaps(&interval("/1929")));
+    assert!(!thirties.overlaps(&interval("2014-06-20?")));
+    assert!(interval("../1938").overlaps(&interval("1900/..")));
+}
+
+fn interval(text: &str) -> String {
+    let date: EdtfDate = text.parse().unwrap_or_else(|e| panic!("{e}"));
+    date.interval().to_string()
+}
+
+#[test]
+fn intervals_of_the_cases_corpack_meets() {
+    for (edtf, iso) in [
+        ("2014-06-20?", "2014-06-20/2014-06-20"),
+        ("2014-06", "2014-06-01/2014-06-30"),
+        ("1937~", "1937-01-01/1937-12-31"),
+        ("193X", "1930-01-01/1939-12-31"),
+        ("19XX", "1900-01-01/1999-12-31"),
+        ("2004-XX", "2004-01-01/2004-12-31"),
+        ("2004-06-XX", "2004-06-01/2004-06-30"),
+        ("1936/1938", "1936-01-01/1938-12-31"),
+        ("../1938", "../1938-12-31"),
+        ("1938/", "1938-01-01/.."),
+    ] {
+        assert_eq!(interval(edtf), iso, "{edtf}");
+    }
+}
+
+// Every example of levels 0 and 1 in the EDTF specification
+// (https://www.loc.gov/standards/datetime/, 2019).
+#[test]
+fn intervals_of_the_specification_examples() {
+    for (edtf, iso) in [
+        // Level 0.
+        ("1985-04-12", "1985-04-12/1985-04-12"),
+        ("1985-04", "1985-04-01/1985-04-30"),
+        ("1985", "1985-01-01/1985-12-31"),
+        ("1985-04-12T23:20:30", "1985-04-12/1985-04-12"),
+        ("1985-04-12T23:20:30Z", "1985-04-12/1985-04-12"),
+        ("1985-04-12T23:20:30-04", "1985-04-12/1985-04-12"),
+        ("1985-04-12T23:20:30+04:30", "1985-04-12/1985-04-12"),
+        ("1964/2008", "1964-01-01/2008-12-31"),
+        ("2004-06/2006-08", "2004-06-01/2006-08-31"),
+        ("2004-02-01/2005-02-08", "2004-02-01/2005-02-08"),
+        ("2004-02-01/2005-02", "2004-02-01/2005-02-28"),
+        ("2004-02-01/2005", "2004-02-01/2005-12-31"),
+        ("2005/2006-02", "2005-01-01/2006-02-28"),
+        // Level 1: letter-prefixed years, seasons, qualifiers.
+        ("Y170000002", "+170000002-01-01/+170000002-12-31"),
+        ("Y-170000002", "-170000002-01-01/-170000002-12-31"),
+        ("2001-21", "2001-03-01/2001-05-31"),
+        ("2001-22", "2001-06-01/2001-08-31"),
+        ("2001-23", "2001-09-01/2001-11-30"),
+        ("2001-24", "2001-12-01/2002-02-28"),
+        ("2003-24", "2003-12-01/2004-02-29"),
+        ("1984?", "1984-01-01/1984-12-31"),
+        ("2004-06~", "2004-06-01/2004-06-30"),
+        ("2004-06-11%", "2004-06-11/2004-06-11"),
+        // Level 1: unspecified digits.
+        ("201X", "2010-01-01/2019-12-31"),
+        ("20XX", "2000-01-01/2099-12-31"),
+        ("2004-XX", "2004-01-01/2004-12-31"),
+        ("1985-04-XX", "1985-04-01/1985-04-30"),
+        ("1985-XX-XX", "1985-01-01/1985-12-31"),
+        // Level 1: extended intervals.
+        ("1985-04-12/..", "1985-04-12/.."),
+        ("1985-04/..", "1985-04-01/.."),
+        ("1985/..", "1985-01-01/.."),
+        ("../1985-04-12", "../1985-04-12"),
+        ("../1985-04", "../1985-04-30"),
+        ("../1985", "../1985-12-31"),
+        ("1985-04-12/", "1985-04-12/.."),
+        ("1985-04/", "1985-04-01/.."),
+        ("1985/", "1985-01-01/.."),
+        ("/1985-04-12", "../1985-04-12"),
+        ("/1985-04", "../1985-04-30"),
+        ("/1985", "../1985-12-31"),
+        ("1984~/2004-06", "1984-01-01/2004-06-30"),
+        ("1984/2004-06~", "1984-01-01/2004-06-30"),
+        ("1984~/2004~", "1984-01-01/2004-12-31"),
+        ("1984?/2004%", "1984-01-01/2004-12-31"),
+        ("1984-06?/2004-08?", "1984-06-01/2004-08-31"),
+        ("1984-06-02?/2004-08-08~", "1984-06-02/2004-08-08"),
+        ("1984-06-02?/", "1984-06-02/.."),
+        // Level 1: negative calendar year.
+        ("-1985", "-1985-01-01/-1985-12-31"),
+    ] {
+        assert_eq!(interval(edtf), iso, "{edtf}");
+    }
+}
+
+#[test]
+fn negative_and_small_years() {
+    for (edtf, iso) in [
+        ("-193X", "-1939-01-01/-1930-12-31"),
+        ("-19XX", "-1999-01-01/-1900-12-31"),
+        ("0000", "0000-01-01/0000-12-31"),
+        ("0000-02", "0000-02-01/0000-02-29"),
+        ("-0001-02", "-0001-02-01/-0001-02-28"),
+        ("-0004-02", "-0004-02-01/-0004-02-29"),
+        ("0043-03-15", "0043-03-15/0043-03-15"),
+    ] {
+        assert_eq!(interval(edtf), iso, "{edtf}");
+    }
+}
+
+#[test]
+fn open_and_unknown_ends_stay_distinct() {
+    let open: EdtfDate = "1938/..".parse().unwrap();
+    let unknown: EdtfDate = "1938/".parse().unwrap();
+    assert_eq!(open.interval().end, Bound::Open);
+    assert_eq!(unknown.interval().end, Bound::Unknown);
+    assert_eq!(open.interval().to_string(), unknown.interval().to_string());
+}
+
+// Month lengths, leap years included, agree with chrono over four
+// centuries and the edge years 1600 to 2400.
+#[test]
+fn month_ends_match_chrono() {
+    let years = (1896..=2104).chain([1600, 1700, 1800, 2400]);
+    for year in years {
+        for month in 1..=12u32 {
+            let next = if month == 12 {
+                chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                chrono::NaiveDate::from_ymd_opt(year, month + 1, 1)
+            };
+            let last = next.unwrap().pred_opt().unwrap();
+            let expected = format!("{year:04}-{month:02}-01/{}", last.format("%Y-%m-%d"));
+            assert_eq!(interval(&format!("{year:04}-{month:02}")), expected);
+        }
+    }
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A level 0 or 1 date with no unspecified digits, which can end an
+    /// interval, in canonical form, with the first and last days it can
+    /// mean.
+    fn specified_date() -> impl Strategy<Value = (String, CalendarDay, CalendarDay)> {
+        let qualifier = prop::sample::select(vec!["", "?", "~", "%"]);
+        let day_date = (-2000i64..=9999, 1u8..=12, 1u8..=31, qualifier.clone()).prop_filter_map(
+            "a real day",
+            |(year, month, day, q)| {
+                (day <= days_in_month(year, month)).then(|| {
+                    let day = CalendarDay::new(year, month, day);
+                    (format!("{day}{q}"), day, day)
+                })
+            },
+        );
+        let month_date = (0i64..=9999, 1u8..=12, qualifier.clone()).prop_map(|(y, m, q)| {
+            (
+                format!("{y:04}-{m:02}{q}"),
+                CalendarDay::first_of_month(y, m),
+                CalendarDay::last_of_month(y, m),
+            )
+        });
+        let year_date = (0i64..=9999, qualifier.clone()).prop_map(|(y, q)| {
+            (
+                format!("{y:04}{q}"),
+                CalendarDay::new(y, 1, 1),
+                CalendarDay::new(y, 12, 31),
+            )
+        });
+        let season = (0i64..=9998, 21u8..=24, qualifier).prop_map(|(y, s, q)| {
+            let (first, last) = match s {
+                21 => (
+                    CalendarDay::first_of_month(y, 3),
+                    CalendarDay::last_of_month(y, 5),
+                ),
+                22 => (
+                    CalendarDay::first_of_month(y, 6),
+                    CalendarDay::last_of_month(y, 8),
+                ),
+                23 => (
+                    CalendarDay::first_of_month(y, 9),
+                    CalendarDay::last_of_month(y, 11),
+                ),
+                _ => (
+                    CalendarDay::first_of_month(y, 12),
+                    CalendarDay::last_of_month(y + 1, 2),
+                ),
+            };
+            (format!("{y:04}-{s}{q}"), first, last)
+        });
+        prop_oneof![day_date, month_date, year_date, season]
+    }
+
+    /// A level 0 or 1 date (no interval), in canonical form, with the
+    /// first and last days it can mean.
+    fn single_date() -> impl Strategy<Value = (String, CalendarDay, CalendarDay)> {
+        let decade = (0i64..=999).prop_map(|d| {
+            (
+                format!("{d:03}X"),
+                CalendarDay::new(d * 10, 1, 1),
+                CalendarDay::new(d * 10 + 9, 12, 31),
+            )
+        });
+        let unspecified_day = (0i64..=9999, 1u8..=12).prop_map(|(y, m)| {
+            (
+                format!("{y:04}-{m:02}-XX"),
+                CalendarDay::first_of_month(y, m),
+                CalendarDay::last_of_month(y, m),
+            )
+        });
+        prop_oneof![specified_date(), decade, unspecified_day]
+    }
+
+    proptest! {
+        #[test]
+        fn any_date_parses_in_canonical_form_with_its_days((text, first, last) in single_date()) {
+            let date: EdtfDate = text.parse().map_err(TestCaseError::fail)?;
+            prop_assert_eq!(date.as_str(), text.as_str());
+            prop_assert_eq!(date.interval(), DateInterval { start: Bound::Day(first), end: Bound::Day(last) });
+        }
+
+        #[test]
+        fn an_interval_spans_its_ends(a in specified_date(), b in specified_date()) {
+            let (start, end) = if a.1 <= b.1 { (a, b) } else { (b, a) };
+            let text = format!("{}/{}", start.0, end.0);
+            let parsed = text.parse::<EdtfDate>();
+            if start.1 > end.2 {
+                prop_assert!(parsed.is_err(), "{} accepted", text);
+            } else {
+                let date = parsed.map_err(TestCaseError::fail)?;
+                prop_assert_eq!(date.interval(), DateInterval { start: Bound::Day(start.1), end: Bound::Day(end.2) });
+                let open = format!("../{}", end.0).parse::<EdtfDate>().map_err(TestCaseError::fail)?;
+                prop_assert_eq!(open.interval().start, Bound::Open);
+                let unknown = format!("{}/", start.0).parse::<EdtfDate>().map_err(TestCaseError::fail)?;
+                prop_assert_eq!(unknown.interval().end, Bound::Unknown);
+            }
+        }
+
+        #[test]
+        fn any_text_is_a_date_or_an_error(text in "[0-9X?~%/.Y-]{0,12}") {
+            if let Ok(date) = text.parse::<EdtfDate>() {
+                prop_assert_eq!(date.as_str(), text.as_str());
+            }
+        }
+    }
+}
