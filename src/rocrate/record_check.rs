@@ -32,7 +32,7 @@ use std::io::{self, Read};
 
 use serde_json::Value;
 
-use super::elements::{self, Part};
+use super::elements::{self, List, Part};
 use super::graph::{has_type, ids, text};
 use super::hashed_ids::HashedIds;
 use super::id_list::{IdIndex, IdList};
@@ -149,6 +149,8 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
     let mut gathering = Gathering::default();
     elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => gathering.element(bytes),
+        Part::ListBegins(list) => *gathering.streamed.of(list) = IdList::default(),
+        Part::ListItem(list, bytes) => gathering.streamed.push(list, bytes),
         Part::GraphBegins => gathering = Gathering::default(),
     })
     .map_err(|_| NotJudged::Unreadable)?;
@@ -159,6 +161,7 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
         mut lists,
         root,
         keeping,
+        streamed: _,
     } = gathering;
     let root_id = root.ok_or(NotJudged::Unreadable)?;
     let root = kept
@@ -190,6 +193,45 @@ struct Gathering {
     root: Option<String>,
     /// The text of `kept`, and why it could not keep an entity.
     keeping: Keeping,
+    /// The lists of the element being read, as they stream past.
+    streamed: StreamedLists,
+}
+
+/// An element's `hasPart` and `mentions` that came an item at a time (see
+/// [`Part::ListBegins`]): the element, which comes after, holds `[]` in
+/// their place.
+#[derive(Default)]
+struct StreamedLists {
+    has_part: IdList,
+    mentions: IdList,
+    /// Room for one `@id` at a time, reused.
+    scratch: String,
+}
+
+impl StreamedLists {
+    fn of(&mut self, list: List) -> &mut IdList {
+        match list {
+            List::HasPart => &mut self.has_part,
+            List::Mentions => &mut self.mentions,
+        }
+    }
+
+    /// Adds the reference in `bytes`, an item of `list`.
+    fn push(&mut self, list: List, bytes: &[u8]) {
+        let ids = match list {
+            List::HasPart => &mut self.has_part,
+            List::Mentions => &mut self.mentions,
+        };
+        stream::push_item(bytes, ids, &mut self.scratch);
+    }
+
+    /// What the element read from its bytes holds of `list`, given what
+    /// streamed: the list of the element's last key for it. A last key
+    /// whose value streamed left `[]` in the bytes; one whose value did
+    /// not (an object, text) had what streamed before let go.
+    fn merged(read: IdList, streamed: IdList) -> IdList {
+        if streamed.len() == 0 { read } else { streamed }
+    }
 }
 
 /// The text a pass has kept, counted towards [`MAX_KEPT_BYTES`], and why a
@@ -220,12 +262,16 @@ impl Keeping {
 
 impl Gathering {
     fn element(&mut self, bytes: &[u8]) {
+        let has_part = std::mem::take(&mut self.streamed.has_part);
+        let mentions = std::mem::take(&mut self.streamed.mentions);
         if self.keeping.halted() {
             return;
         }
-        let Some((id, entity)) = identified(bytes, true) else {
+        let Some((id, mut entity)) = identified(bytes, true) else {
             return;
         };
+        entity.has_part = StreamedLists::merged(entity.has_part, has_part);
+        entity.mentions = StreamedLists::merged(entity.mentions, mentions);
         let properties = entity.properties;
         if &*id == METADATA_ID {
             self.root = match ids(&properties, "about").as_slice() {
@@ -309,6 +355,9 @@ pub fn judge_records(
     let mut checking = Checking::new(links, wanted);
     let walked = elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => checking.element(bytes),
+        // The root's lists, as long as the crate, were read by the first
+        // pass: read again here, they were held twice.
+        Part::ListBegins(_) | Part::ListItem(..) => {}
         Part::GraphBegins => checking = Checking::new(links, wanted),
     });
     if walked.is_err() {

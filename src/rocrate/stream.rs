@@ -523,6 +523,15 @@ impl<'de> Visitor<'de> for ReferenceSeed<'_> {
     }
 }
 
+/// Adds the `@id` of the object in `bytes`, an item of a list
+/// [`super::elements`] streams, to `list`, as an item of `hasPart` read
+/// whole is added: if it is text.
+pub(super) fn push_item(bytes: &[u8], list: &mut IdList, scratch: &mut String) {
+    let item = ReferenceSeed { list, scratch };
+    // The crate was read whole before: an item is valid JSON.
+    let _ = item.deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+}
+
 /// Adds the `@id` of an object to `list`, if it is text.
 fn push_reference<'de, A: MapAccess<'de>>(
     mut map: A,
