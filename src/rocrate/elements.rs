@@ -416,6 +416,7 @@ mod tests {
         let item = prop_oneof![
             "[a-c]{1,2}".prop_map(|id| format!(r#"{{"@id": "{id}", "n": [1, {{"x": "]"}}]}}"#)),
             Just(r#"{"@id": 5}"#.to_string()),
+            Just(r#"{"@id": "q\"]\\", "t": "\\"}"#.to_string()),
             Just(r#"{"name": "{["}"#.to_string()),
             Just(r#""text""#.to_string()),
             Just(r#"[{"@id": "nested"}]"#.to_string()),
@@ -509,6 +510,34 @@ mod tests {
         }
         assert_eq!(sizes, [large.len(), r#"{"@id": "b"}"#.len()]);
         assert!(splitter.bytes.capacity() <= KEPT_ROOM);
+    }
+
+    #[test]
+    fn a_long_list_is_not_kept_with_its_element() {
+        let items: Vec<String> = (0..20_000)
+            .map(|i| format!(r#"{{"@id": "f{i}"}}"#))
+            .collect();
+        let json = format!(
+            r#"{{"@graph": [{{"@id": "./", "hasPart": [{}], "name": "n"}}]}}"#,
+            items.join(", ")
+        );
+        let mut splitter = Splitter::default();
+        let (mut streamed, mut elements) = (0, Vec::new());
+        let mut take = |part: Part<'_>| match part {
+            Part::ListItem(List::HasPart, _) => streamed += 1,
+            Part::Element(bytes) => elements.push(String::from_utf8(bytes.to_vec()).unwrap()),
+            _ => {}
+        };
+        for piece in json.as_bytes().chunks(4096) {
+            splitter.feed(piece, &mut take);
+            assert!(
+                splitter.bytes.len() < 64,
+                "{} bytes kept",
+                splitter.bytes.len()
+            );
+        }
+        assert_eq!(streamed, 20_000);
+        assert_eq!(elements, [r#"{"@id": "./", "hasPart": [], "name": "n"}"#]);
     }
 
     #[test]
