@@ -205,9 +205,13 @@ impl Splitter {
                             self.expecting_element_key = self.element_is_object;
                         }
                         4 if in_element => {
-                            if let (b'[', Some(list)) = (byte, self.list_next) {
+                            // An element being read is kept from its first
+                            // byte, so `kept_from` is known here.
+                            if let (b'[', Some(list), Some(from)) =
+                                (byte, self.list_next, kept_from)
+                            {
                                 // What the element holds in the list's place.
-                                let from = kept_from.take().expect("an element is kept");
+                                kept_from = None;
                                 self.bytes.extend_from_slice(&piece[from..at]);
                                 self.bytes.extend_from_slice(b"[]");
                                 self.streaming = Some(list);
@@ -406,6 +410,20 @@ mod tests {
                 prop_assert_eq!(merged(elided.has_part, has_part), ids(&whole.has_part));
                 prop_assert_eq!(merged(elided.mentions, mentions), ids(&whole.mentions));
                 prop_assert_eq!(elided.properties, whole.properties);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn bytes_that_are_not_json_split_without_panic(
+            text in "[{}\\[\\],:\"\\\\ a@hasPrtmn]{0,200}",
+            size in 1usize..16,
+        ) {
+            let text = format!(r#"{{"@graph": [{{"hasPart": [{text}"#);
+            let mut splitter = Splitter::default();
+            for piece in text.as_bytes().chunks(size) {
+                splitter.feed(piece, &mut |_| {});
             }
         }
     }
