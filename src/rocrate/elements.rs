@@ -174,6 +174,8 @@ impl Splitter {
                     };
                     if is_key {
                         self.key.clear();
+                        // Element keys are read too, and one can be long.
+                        self.key.shrink_to(KEPT_ROOM);
                         self.reading_key = true;
                     } else if in_element {
                         self.list_next = None;
@@ -377,7 +379,7 @@ mod tests {
         #[test]
         fn lists_streamed_read_as_the_element_read_whole(
             elements in proptest::collection::vec(element_text(), 1..4),
-            size in 1usize..48,
+            sizes in proptest::collection::vec(1usize..48, 1..6),
         ) {
             let text = format!(r#"{{"@graph": [{}]}}"#, elements.join(", "));
             let mut read = Vec::new();
@@ -395,8 +397,12 @@ mod tests {
                     read.push((bytes.to_vec(), lists));
                 }
             };
-            for piece in text.as_bytes().chunks(size) {
+            // Pieces of mixed sizes, some shorter than an item.
+            let (mut rest, mut sizes) = (text.as_bytes(), sizes.iter().cycle());
+            while !rest.is_empty() {
+                let (piece, after) = rest.split_at((*sizes.next().unwrap()).min(rest.len()));
                 splitter.feed(piece, &mut take);
+                rest = after;
             }
             prop_assert_eq!(read.len(), elements.len());
             for ((bytes, [has_part, mentions]), whole) in read.into_iter().zip(&elements) {
@@ -417,10 +423,11 @@ mod tests {
     proptest! {
         #[test]
         fn bytes_that_are_not_json_split_without_panic(
-            text in "[{}\\[\\],:\"\\\\ a@hasPrtmn]{0,200}",
+            text in "[{}\\[\\],:\"\\\\ a@hasPrtmnu0]{0,200}",
+            prefix in prop_oneof![Just(r#"{"@graph": [{"hasPart": ["#), Just(r#"{"@graph": ["#), Just("[")],
             size in 1usize..16,
         ) {
-            let text = format!(r#"{{"@graph": [{{"hasPart": [{text}"#);
+            let text = format!("{prefix}{text}");
             let mut splitter = Splitter::default();
             for piece in text.as_bytes().chunks(size) {
                 splitter.feed(piece, &mut |_| {});
@@ -434,6 +441,12 @@ mod tests {
         let item = prop_oneof![
             "[a-c]{1,2}".prop_map(|id| format!(r#"{{"@id": "{id}", "n": [1, {{"x": "]"}}]}}"#)),
             Just(r#"{"@id": 5}"#.to_string()),
+            "[a-c]".prop_map(|id| {
+                let pad = r#"]}[{\"\\"#.repeat(12);
+                format!(r#"{{"pad": "{pad}", "@id": "{id}", "more": [{{"x": "{pad}"}}]}}"#)
+            }),
+            Just("null".to_string()),
+            Just("{}".to_string()),
             Just(r#"{"@id": "q\"]\\", "t": "\\"}"#.to_string()),
             Just(r#"{"name": "{["}"#.to_string()),
             Just(r#""text""#.to_string()),
@@ -445,11 +458,15 @@ mod tests {
             "[a-c]".prop_map(|id| format!(r#"{{"@id": "{id}"}}"#)),
             Just(r#""a""#.to_string()),
             Just("7".to_string()),
+            Just("null".to_string()),
+            Just("{}".to_string()),
         ];
         let key = prop_oneof![
             Just("hasPart"),
             Just("has\\u0050art"),
             Just("mentions"),
+            Just("\\u006dentions"),
+            Just("hasPart "),
             Just("name"),
         ];
         proptest::collection::vec((key, value), 0..4).prop_map(|pairs| {
@@ -532,9 +549,11 @@ mod tests {
 
     #[test]
     fn a_long_list_is_not_kept_with_its_element() {
-        let items: Vec<String> = (0..20_000)
+        let mut items: Vec<String> = (0..20_000)
             .map(|i| format!(r#"{{"@id": "f{i}"}}"#))
             .collect();
+        // One item of a megabyte: its room is given back after it.
+        items[10] = format!(r#"{{"@id": "f10", "pad": "{}"}}"#, "p".repeat(1 << 20));
         let json = format!(
             r#"{{"@graph": [{{"@id": "./", "hasPart": [{}], "name": "n"}}]}}"#,
             items.join(", ")
@@ -556,6 +575,8 @@ mod tests {
         }
         assert_eq!(streamed, 20_000);
         assert_eq!(elements, [r#"{"@id": "./", "hasPart": [], "name": "n"}"#]);
+        assert!(splitter.bytes.capacity() <= KEPT_ROOM);
+        assert!(splitter.item.capacity() <= KEPT_ROOM);
     }
 
     #[test]

@@ -922,6 +922,71 @@ mod tests {
         );
     }
 
+    /// The root's lists as a reader of the whole element has them, though
+    /// they stream past an item at a time: a repeated key's last value
+    /// counts, whether it streamed or not, and lists that streamed past an
+    /// element without an `@id` go with it.
+    #[test]
+    fn the_root_s_lists_are_those_of_its_last_keys() {
+        let lists = |root: &str| {
+            let json = format!(
+                r#"{{"@graph": [
+                    {{"@id": "ro-crate-metadata.json", "about": {{"@id": "./"}}}},
+                    {{"mentions": [{{"@id": "leak"}}], "hasPart": [{{"@id": "leak"}}]}},
+                    {{"@id": "./", "@type": "Dataset", {root}}}
+                ]}}"#
+            );
+            let links = record_links(json.as_bytes()).unwrap();
+            let ids = |index: &IdIndex| -> Vec<String> {
+                (0..index.len())
+                    .map(|at| index.get(at).to_string())
+                    .collect()
+            };
+            (ids(&links.held), ids(&links.catalogued))
+        };
+        let (none, b) = (Vec::<String>::new(), vec!["b".to_string()]);
+        let cd = vec!["c".to_string(), "d".to_string()];
+        let long: String = (0..40)
+            .map(|i| format!(r#"{{"@id": "{i:0>60}"}},"#))
+            .collect();
+        for (root, held, catalogued) in [
+            (
+                r#""hasPart": [{"@id": "a"}], "hasPart": {"@id": "b"}"#,
+                &b,
+                &none,
+            ),
+            (
+                r#""hasPart": {"@id": "a"}, "has\u0050art": [{"@id": "b"}]"#,
+                &b,
+                &none,
+            ),
+            (
+                r#""hasPart": [{"@id": "a"}], "hasPart": [{"@id": "c"}, {"@id": "d"}]"#,
+                &cd,
+                &none,
+            ),
+            (
+                r#""hasPart": [{"@id": "a"}], "hasPart": {"name": "x"}"#,
+                &none,
+                &none,
+            ),
+            (
+                r#""mentions": [{"@id": "a"}], "mentions": "b", "hasPart": [{"@id": "b"}]"#,
+                &b,
+                &none,
+            ),
+            (
+                r#""mentions": [{"@id": "c"}, 7, [{"@id": "x"}], {"@id": "d"}]"#,
+                &none,
+                &cd,
+            ),
+        ] {
+            assert_eq!(lists(root), (held.clone(), catalogued.clone()), "{root}");
+        }
+        let (held, _) = lists(&format!(r#""hasPart": [{}{{"@id": "b"}}]"#, long));
+        assert_eq!((held.len(), held.last()), (41, Some(&"b".to_string())));
+    }
+
     /// A document that is a dataset too is kept with the entities, and
     /// found there when another links to it: not kept a second time, which
     /// would count its text twice towards the bound.
