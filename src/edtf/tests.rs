@@ -325,6 +325,24 @@ fn intervals_of_the_cases_corpack_meets() {
     }
 }
 
+// Where readers of the specification differ (PyPI's `edtf-validate`, for
+// one, refuses the first four and takes `24:00:00`), corpack reads as the
+// `edtf` crate does: a qualifier applies to a date with unspecified digits
+// or to a season, the whole of which it leaves as it is.
+#[test]
+fn qualified_unspecified_dates_and_seasons_are_level_1() {
+    for (edtf, iso) in [
+        ("193X?", "1930-01-01/1939-12-31"),
+        ("1985-XX~", "1985-01-01/1985-12-31"),
+        ("2004-06-XX%", "2004-06-01/2004-06-30"),
+        ("2001-24~", "2001-12-01/2002-02-28"),
+    ] {
+        assert_eq!(interval(edtf), iso, "{edtf}");
+    }
+    let midnight = "1985-04-12T24:00:00".parse::<EdtfDate>().unwrap_err();
+    assert!(midnight.contains("out of range"), "{midnight}");
+}
+
 // Every example of levels 0 and 1 in the EDTF specification
 // (https://www.loc.gov/standards/datetime/, 2019).
 #[test]
