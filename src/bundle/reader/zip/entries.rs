@@ -3,7 +3,7 @@
 //! link) from its Unix mode, the entries that must not be read and why,
 //! and the bag's directory among them.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek};
 
@@ -12,7 +12,7 @@ use ::zip::{CompressionMethod, System, ZipArchive};
 use super::trust::HeaderFlags;
 use super::{EntryData, MAX_INFLATION_RATIO};
 use crate::bagit::path::{is_system_file, unsafe_reason};
-use crate::bundle::reader::InPayload;
+use crate::bundle::reader::{InPayload, StoredFile};
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding};
 
@@ -107,7 +107,7 @@ pub(super) fn unix_type(entry: &::zip::read::ZipFileEntry<'_>) -> Option<u32> {
 }
 
 /// Why an entry must not be read, if it must not.
-pub(super) fn refusal(entry: &Entry) -> Option<(Code, String)> {
+fn refusal(entry: &Entry) -> Option<(Code, String)> {
     if entry.encrypted {
         return Some((
             Code::ZipEntryEncrypted,
@@ -220,7 +220,7 @@ pub(super) fn no_bag_directory(prefix: &str, entries: &[Entry]) -> Option<String
 }
 
 /// The first component of an entry name.
-pub(super) fn top_level(name: &str) -> &str {
+fn top_level(name: &str) -> &str {
     name.split_once('/').map_or(name, |(top, _)| top)
 }
 
@@ -349,6 +349,53 @@ pub(super) fn list_entries<R: Read + Seek>(
         left_out,
         findings,
     })
+}
+
+/// The files of the bag at `prefix` among `entries`, each with where its
+/// data is: a finding for each that must not be read, and one for each
+/// name of clutter beside the bag's directory.
+pub(super) fn bag_files(
+    entries: Vec<Entry>,
+    prefix: &str,
+    findings: &mut Vec<Finding>,
+) -> Vec<(StoredFile, EntryData)> {
+    let mut listed = Vec::with_capacity(entries.len());
+    // Entries outside the bag's directory, all clutter: count by name.
+    let mut clutter: BTreeMap<String, usize> = BTreeMap::new();
+    for entry in entries {
+        if !entry.name.starts_with(prefix) {
+            *clutter
+                .entry(top_level(&entry.name).to_string())
+                .or_default() += 1;
+            continue;
+        }
+        let refusal = refusal(&entry);
+        // The name becomes the path in place: no second copy of every
+        // name while the entries are turned into files.
+        let mut path = entry.name;
+        path.drain(..prefix.len());
+        if let Some((code, message)) = &refusal {
+            findings.push(Finding::error(*code, &path, message.clone()));
+        }
+        let file = StoredFile {
+            path,
+            size: entry.size,
+            readable: refusal.is_none(),
+        };
+        listed.push((file, entry.data));
+    }
+    for (top, count) in clutter {
+        let entries = if count == 1 { "entry" } else { "entries" };
+        findings.push(Finding::warning(
+            Code::SystemFile,
+            top,
+            format!(
+                "operating-system clutter (Finder, Explorer) beside the bag's directory in \
+                 the zip, {count} {entries}; not part of the bag"
+            ),
+        ));
+    }
+    listed
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ mod entries;
 mod entry_reader;
 mod trust;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Take};
 use std::path::{Path, PathBuf};
@@ -33,15 +33,13 @@ use ::zip::ZipArchive;
 use ::zip::read::{ArchiveOffset, Config};
 use flate2::bufread::DeflateDecoder;
 
-use self::entries::{
-    Listed, bag_prefix, in_payload, list_entries, no_bag_directory, refusal, top_level,
-};
+use self::entries::{Listed, bag_files, bag_prefix, in_payload, list_entries, no_bag_directory};
 use self::entry_reader::{EntryReader, SharedFile, not_inflated};
 use self::trust::{cut_short, entry_at_odds, other_archive};
 use super::{BagStore, StoredFile, UnusableFile};
 use crate::bundle::inflate::{WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
-use crate::finding::{Code, Finding};
+use crate::finding::Finding;
 
 /// The most bytes an entry may declare per compressed byte: deflate's own
 /// ceiling (a 258-byte match coded in two bits), so no honest entry is
@@ -129,42 +127,7 @@ impl ZipBag {
             })
             .collect();
         let no_bag_directory = no_bag_directory(&prefix, &entries);
-        let mut listed = Vec::with_capacity(entries.len());
-        // Entries outside the bag's directory, all clutter: count by name.
-        let mut clutter: BTreeMap<String, usize> = BTreeMap::new();
-        for entry in entries {
-            if !entry.name.starts_with(&prefix) {
-                *clutter
-                    .entry(top_level(&entry.name).to_string())
-                    .or_default() += 1;
-                continue;
-            }
-            let refusal = refusal(&entry);
-            // The name becomes the path in place: no second copy of every
-            // name while the entries are turned into files.
-            let mut path = entry.name;
-            path.drain(..prefix.len());
-            if let Some((code, message)) = &refusal {
-                findings.push(Finding::error(*code, &path, message.clone()));
-            }
-            let file = StoredFile {
-                path,
-                size: entry.size,
-                readable: refusal.is_none(),
-            };
-            listed.push((file, entry.data));
-        }
-        for (top, count) in clutter {
-            let entries = if count == 1 { "entry" } else { "entries" };
-            findings.push(Finding::warning(
-                Code::SystemFile,
-                top,
-                format!(
-                    "operating-system clutter (Finder, Explorer) beside the bag's directory in \
-                     the zip, {count} {entries}; not part of the bag"
-                ),
-            ));
-        }
+        let mut listed = bag_files(entries, &prefix, &mut findings);
         listed.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         // Names of other bytes can read the same: `./a` and `a`.
         if let Some(pair) = listed
@@ -177,19 +140,7 @@ impl ZipBag {
             )));
         }
         let (files, data): (Vec<StoredFile>, Vec<EntryData>) = listed.into_iter().unzip();
-        let mut dirs: HashSet<String> = dir_names
-            .iter()
-            .filter_map(|name| name.strip_prefix(&prefix).map(str::to_string))
-            .collect();
-        for file in &files {
-            let mut path = file.path.as_str();
-            while let Some((parent, _)) = path.rsplit_once('/') {
-                if !dirs.insert(parent.to_string()) {
-                    break;
-                }
-                path = parent;
-            }
-        }
+        let dirs = directories(&dir_names, &prefix, &files);
         Ok(ZipBag {
             location: location.to_path_buf(),
             file: shared,
@@ -202,6 +153,25 @@ impl ZipBag {
             no_bag_directory,
         })
     }
+}
+
+/// The bag's directories: those the zip lists under the bag's directory
+/// (`prefix`), and every parent of a file, whether listed or not.
+fn directories(dir_names: &[String], prefix: &str, files: &[StoredFile]) -> HashSet<String> {
+    let mut dirs: HashSet<String> = dir_names
+        .iter()
+        .filter_map(|name| name.strip_prefix(prefix).map(str::to_string))
+        .collect();
+    for file in files {
+        let mut path = file.path.as_str();
+        while let Some((parent, _)) = path.rsplit_once('/') {
+            if !dirs.insert(parent.to_string()) {
+                break;
+            }
+            path = parent;
+        }
+    }
+    dirs
 }
 
 impl BagStore for ZipBag {
