@@ -13,7 +13,8 @@ use std::io::{self, Read};
 
 use serde::de::DeserializeSeed;
 
-use super::stream::{Asked, Element, ElementSeed, Entity};
+use super::id_list::IdList;
+use super::stream::{self, Asked, Element, ElementSeed, Entity};
 use crate::digest::chunks::for_each_chunk;
 
 /// Streams each `@graph` element of the crate in `reader`, as its bytes,
@@ -237,7 +238,8 @@ impl Splitter {
                             && let Some(from) = item_from.take()
                         {
                             self.in_item = false;
-                            self.take_item(list, &piece[from..=at], take);
+                            let item = |bytes: &[u8]| take(Part::ListItem(list, bytes));
+                            give_whole(&mut self.item, &piece[from..=at], item);
                         } else if self.depth == ELEMENT_DEPTH {
                             self.streaming = None;
                             kept_from = Some(at + 1);
@@ -245,17 +247,8 @@ impl Splitter {
                     } else if let Some(from) = kept_from.filter(|_| !self.keeping()) {
                         kept_from = None;
                         self.list_next = None;
-                        if self.bytes.is_empty() {
-                            take(Part::Element(&piece[from..=at]));
-                        } else {
-                            self.bytes.extend_from_slice(&piece[from..=at]);
-                            take(Part::Element(&self.bytes));
-                            self.bytes.clear();
-                            // An element of many other lists, or of long
-                            // texts, can take megabytes, which the rest
-                            // need not hold.
-                            self.bytes.shrink_to(KEPT_ROOM);
-                        }
+                        let element = |bytes: &[u8]| take(Part::Element(bytes));
+                        give_whole(&mut self.bytes, &piece[from..=at], element);
                     } else if self.depth == 1 {
                         self.in_graph = false;
                     }
@@ -269,18 +262,6 @@ impl Splitter {
         }
         if let Some(from) = item_from {
             self.item.extend_from_slice(&piece[from..]);
-        }
-    }
-
-    /// Gives the list item whose last bytes are `last`.
-    fn take_item(&mut self, list: List, last: &[u8], take: &mut impl FnMut(Part<'_>)) {
-        if self.item.is_empty() {
-            take(Part::ListItem(list, last));
-        } else {
-            self.item.extend_from_slice(last);
-            take(Part::ListItem(list, &self.item));
-            self.item.clear();
-            self.item.shrink_to(KEPT_ROOM);
         }
     }
 
@@ -321,13 +302,73 @@ impl Splitter {
     }
 }
 
+/// Gives the part (an element or a list item) whose last bytes are `last`
+/// and whose bytes from the pieces before are `kept`: from the piece
+/// itself when it lies within it, without copying. `kept` then gives back
+/// its room past [`KEPT_ROOM`]: an element of long texts, or one long
+/// item, can take megabytes, which the rest need not hold.
+fn give_whole(kept: &mut Vec<u8>, last: &[u8], give: impl FnOnce(&[u8])) {
+    if kept.is_empty() {
+        give(last);
+        return;
+    }
+    kept.extend_from_slice(last);
+    give(kept);
+    kept.clear();
+    kept.shrink_to(KEPT_ROOM);
+}
+
+/// An element's `hasPart` and `mentions` as they stream past, for a
+/// reader that wants the lists: given each list's parts
+/// ([`Part::ListBegins`], [`Part::ListItem`]), then the element read from
+/// its bytes, it gives the element the lists a reader of the whole element
+/// finds.
+#[derive(Default)]
+pub(super) struct StreamedLists {
+    /// By [`List`].
+    lists: [IdList; 2],
+    /// Room for one `@id` at a time, reused.
+    scratch: String,
+}
+
+impl StreamedLists {
+    /// Takes a list's part; the other parts are not for it.
+    pub(super) fn take(&mut self, part: &Part<'_>) {
+        match *part {
+            Part::ListBegins(list) => self.lists[list as usize] = IdList::default(),
+            Part::ListItem(list, bytes) => {
+                stream::push_item(bytes, &mut self.lists[list as usize], &mut self.scratch);
+            }
+            Part::GraphBegins | Part::Element(_) => {}
+        }
+    }
+
+    /// Ends the element, read from its bytes as `entity` (`None` if it did
+    /// not read): a list that streamed is the element's, since its last key
+    /// for the list had it as value and left `[]` in the bytes; where none
+    /// did, the last key's value was not an array (an object, text), and
+    /// the bytes give the list.
+    pub(super) fn end(&mut self, entity: Option<&mut Entity>) {
+        let [has_part, mentions] = std::mem::take(&mut self.lists);
+        if let Some(entity) = entity {
+            for (read, streamed) in [
+                (&mut entity.has_part, has_part),
+                (&mut entity.mentions, mentions),
+            ] {
+                if streamed.len() > 0 {
+                    *read = streamed;
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::rocrate::id_list::IdList;
 
     /// Any JSON value, with strings full of what the splitter looks for.
     fn any_value() -> impl Strategy<Value = Value> {
@@ -383,19 +424,15 @@ mod tests {
         ) {
             let text = format!(r#"{{"@graph": [{}]}}"#, elements.join(", "));
             let mut read = Vec::new();
-            let mut streamed = [IdList::default(), IdList::default()];
-            let mut scratch = String::new();
+            let mut streamed = StreamedLists::default();
             let mut splitter = Splitter::default();
             let mut take = |part: Part<'_>| match part {
-                Part::GraphBegins => {}
-                Part::ListBegins(list) => streamed[list as usize] = IdList::default(),
-                Part::ListItem(list, bytes) => {
-                    super::super::stream::push_item(bytes, &mut streamed[list as usize], &mut scratch);
-                }
                 Part::Element(bytes) => {
-                    let lists = std::mem::take(&mut streamed);
-                    read.push((bytes.to_vec(), lists));
+                    let mut element = parse_element(bytes, true);
+                    streamed.end(element.as_mut());
+                    read.push(element.unwrap());
                 }
+                lists => streamed.take(&lists),
             };
             // Pieces of mixed sizes, some shorter than an item.
             let (mut rest, mut sizes) = (text.as_bytes(), sizes.iter().cycle());
@@ -405,17 +442,11 @@ mod tests {
                 rest = after;
             }
             prop_assert_eq!(read.len(), elements.len());
-            for ((bytes, [has_part, mentions]), whole) in read.into_iter().zip(&elements) {
+            for (streamed, whole) in read.into_iter().zip(&elements) {
                 let whole = parse_element(whole.as_bytes(), true).unwrap();
-                let elided = parse_element(&bytes, true).unwrap();
-                let merged = |read: IdList, streamed: IdList| -> Vec<String> {
-                    let list = if streamed.len() == 0 { read } else { streamed };
-                    list.iter().map(str::to_string).collect()
-                };
-                let ids = |list: &IdList| list.iter().map(str::to_string).collect::<Vec<_>>();
-                prop_assert_eq!(merged(elided.has_part, has_part), ids(&whole.has_part));
-                prop_assert_eq!(merged(elided.mentions, mentions), ids(&whole.mentions));
-                prop_assert_eq!(elided.properties, whole.properties);
+                prop_assert_eq!(streamed.has_part, whole.has_part);
+                prop_assert_eq!(streamed.mentions, whole.mentions);
+                prop_assert_eq!(streamed.properties, whole.properties);
             }
         }
     }

@@ -32,7 +32,7 @@ use std::io::{self, Read};
 
 use serde_json::Value;
 
-use super::elements::{self, List, Part};
+use super::elements::{self, Part, StreamedLists};
 use super::graph::{has_type, ids, text};
 use super::hashed_ids::HashedIds;
 use super::id_list::{IdIndex, IdList};
@@ -149,9 +149,8 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
     let mut gathering = Gathering::default();
     elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => gathering.element(bytes),
-        Part::ListBegins(list) => *gathering.streamed.of(list) = IdList::default(),
-        Part::ListItem(list, bytes) => gathering.streamed.push(list, bytes),
         Part::GraphBegins => gathering = Gathering::default(),
+        lists => gathering.streamed.take(&lists),
     })
     .map_err(|_| NotJudged::Unreadable)?;
     gathering.keeping.stopped()?;
@@ -197,43 +196,6 @@ struct Gathering {
     streamed: StreamedLists,
 }
 
-/// An element's `hasPart` and `mentions` that came an item at a time (see
-/// [`Part::ListBegins`]): the element, which comes after, holds `[]` in
-/// their place.
-#[derive(Default)]
-struct StreamedLists {
-    has_part: IdList,
-    mentions: IdList,
-    /// Room for one `@id` at a time, reused.
-    scratch: String,
-}
-
-impl StreamedLists {
-    fn of(&mut self, list: List) -> &mut IdList {
-        match list {
-            List::HasPart => &mut self.has_part,
-            List::Mentions => &mut self.mentions,
-        }
-    }
-
-    /// Adds the reference in `bytes`, an item of `list`.
-    fn push(&mut self, list: List, bytes: &[u8]) {
-        let ids = match list {
-            List::HasPart => &mut self.has_part,
-            List::Mentions => &mut self.mentions,
-        };
-        stream::push_item(bytes, ids, &mut self.scratch);
-    }
-
-    /// What the element read from its bytes holds of `list`, given what
-    /// streamed: the list of the element's last key for it. A last key
-    /// whose value streamed left `[]` in the bytes; one whose value did
-    /// not (an object, text) had what streamed before let go.
-    fn merged(read: IdList, streamed: IdList) -> IdList {
-        if streamed.len() == 0 { read } else { streamed }
-    }
-}
-
 /// The text a pass has kept, counted towards [`MAX_KEPT_BYTES`], and why a
 /// text could not be kept or read back, if one could not: past either,
 /// nothing more is kept or judged.
@@ -262,16 +224,13 @@ impl Keeping {
 
 impl Gathering {
     fn element(&mut self, bytes: &[u8]) {
-        let has_part = std::mem::take(&mut self.streamed.has_part);
-        let mentions = std::mem::take(&mut self.streamed.mentions);
-        if self.keeping.halted() {
-            return;
-        }
-        let Some((id, mut entity)) = identified(bytes, true) else {
+        let mut read = (!self.keeping.halted())
+            .then(|| identified(bytes, true))
+            .flatten();
+        self.streamed.end(read.as_mut().map(|(_, entity)| entity));
+        let Some((id, entity)) = read else {
             return;
         };
-        entity.has_part = StreamedLists::merged(entity.has_part, has_part);
-        entity.mentions = StreamedLists::merged(entity.mentions, mentions);
         let properties = entity.properties;
         if &*id == METADATA_ID {
             self.root = match ids(&properties, "about").as_slice() {
