@@ -21,21 +21,17 @@ pub const DEFAULT_CONTENT_DIRECTORY: &str = "content";
 /// Digest (as written) → paths with that content.
 pub type DigestMap = BTreeMap<String, Vec<String>>;
 
-/// An OCFL inventory. Fields serialize in alphabetical order of their JSON
-/// keys, and maps are sorted, so the same inventory always gives the same
-/// bytes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// An OCFL inventory. It serializes as [`InventoryJson`]: keys in
+/// alphabetical order and maps sorted, so the same inventory always gives
+/// the same bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inventory {
     /// The content directory's name, when not `content`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_directory: Option<String>,
     /// The algorithm of the manifest, the states and the sidecar.
-    #[serde(serialize_with = "serialize_display")]
     pub digest_algorithm: DigestAlgorithm,
     /// Further digests of content files: algorithm name → digest → content
     /// paths.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fixity: BTreeMap<String, DigestMap>,
     /// The most recent version.
     pub head: VersionNum,
@@ -45,25 +41,67 @@ pub struct Inventory {
     /// content file of every version.
     pub manifest: DigestMap,
     /// The inventory type URI, naming the specification version.
-    #[serde(rename = "type")]
     pub inventory_type: String,
     /// Every version, oldest first.
     pub versions: BTreeMap<VersionNum, Version>,
 }
 
 /// One version block (§3.5.3.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Version {
     /// When the version was made, RFC 3339.
     pub created: String,
     /// Why the version was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Digest → logical paths: the object's files at this version.
     pub state: DigestMap,
     /// Who made it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
+}
+
+/// An inventory's JSON form, whatever serializes its maps: an
+/// [`Inventory`]'s own, or an export's, made from compact tables as they
+/// are written. Its fields set the keys, their order (alphabetical) and
+/// which are left out, for both.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryJson<'a, M, F, V> {
+    /// The content directory's name, when not `content`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_directory: Option<&'a str>,
+    /// The algorithm of the manifest, the states and the sidecar.
+    #[serde(serialize_with = "serialize_display")]
+    pub digest_algorithm: DigestAlgorithm,
+    /// The fixity block, left out when it would be empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixity: Option<F>,
+    /// The most recent version.
+    pub head: VersionNum,
+    /// The object's identifier.
+    pub id: &'a str,
+    /// Digest → content paths.
+    pub manifest: M,
+    /// The inventory type URI.
+    #[serde(rename = "type")]
+    pub inventory_type: &'a str,
+    /// Version name → version block.
+    pub versions: V,
+}
+
+/// A version block's JSON form, whatever serializes its state (see
+/// [`InventoryJson`]).
+#[derive(Serialize)]
+pub struct VersionJson<'a, S> {
+    /// When the version was made, RFC 3339.
+    pub created: &'a str,
+    /// Why the version was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<&'a str>,
+    /// Digest → logical paths.
+    pub state: S,
+    /// Who made it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<&'a User>,
 }
 
 /// The `user` of a version.
@@ -99,9 +137,51 @@ impl Inventory {
     /// Writes [`Inventory::to_json`]'s text to `writer`, which an
     /// inventory of many files is better not held whole for (about 800
     /// bytes a file).
-    pub fn write_json(&self, mut writer: impl Write) -> io::Result<()> {
+    pub fn write_json(&self, writer: impl Write) -> io::Result<()> {
+        self.json_form().write(writer)
+    }
+
+    fn json_form(
+        &self,
+    ) -> InventoryJson<'_, &DigestMap, &BTreeMap<String, DigestMap>, &BTreeMap<VersionNum, Version>>
+    {
+        InventoryJson {
+            content_directory: self.content_directory.as_deref(),
+            digest_algorithm: self.digest_algorithm,
+            fixity: (!self.fixity.is_empty()).then_some(&self.fixity),
+            head: self.head,
+            id: &self.id,
+            manifest: &self.manifest,
+            inventory_type: &self.inventory_type,
+            versions: &self.versions,
+        }
+    }
+}
+
+impl Serialize for Inventory {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json_form().serialize(serializer)
+    }
+}
+
+impl<M: Serialize, F: Serialize, V: Serialize> InventoryJson<'_, M, F, V> {
+    /// Writes the JSON text: pretty-printed (two spaces) with a final
+    /// newline.
+    pub fn write(&self, mut writer: impl Write) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut writer, self)?;
         writer.write_all(b"\n")
+    }
+}
+
+impl Serialize for Version {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        VersionJson {
+            created: &self.created,
+            message: self.message.as_deref(),
+            state: &self.state,
+            user: self.user.as_ref(),
+        }
+        .serialize(serializer)
     }
 }
 

@@ -24,6 +24,7 @@
 //! goes in only where nothing is: another export's is never replaced.
 
 mod content;
+mod maps;
 mod renames;
 mod staging;
 mod target;
@@ -189,23 +190,21 @@ pub fn export(
     let in_place = |error| named_in_place(error, &build_root, object);
     let staged = stage_content(
         &verified,
-        &build_root
-            .join(&name)
-            .join(version.inventory.content_directory()),
-        &format!("{name}/{}", version.inventory.content_directory()),
+        &build_root.join(&name).join(version.content_directory()),
+        &format!("{name}/{}", version.content_directory()),
         version.algorithm,
         &version.known,
         progress,
     )
     .map_err(in_place)?;
-    report.files = staged.files;
-    report.content_files_added = staged.added;
+    report.files = staged.files();
+    report.content_files_added = staged.added();
     report.content_bytes_added = staged.bytes_added;
-    report.deduplicated = staged.files - staged.added;
+    report.deduplicated = staged.files() - staged.added();
     if let Some(inventory) = &existing
         && inventory
             .head_version()
-            .is_some_and(|head| head.logical_state() == staged.logical_state())
+            .is_some_and(|head| staged.is_state_of(head))
     {
         report.action = OcflAction::Unchanged;
         report.head = Some(inventory.head.to_string());
@@ -215,7 +214,6 @@ pub fn export(
         report.deduplicated = 0;
         return Ok(report);
     }
-    let inventory = version.finish(staged);
     if existing.is_none() {
         write_file(
             &object_dir.join(OBJECT_DECLARATION),
@@ -223,13 +221,14 @@ pub fn export(
         )
         .map_err(in_place)?;
     }
-    let sidecar = write_inventories(&build_root, &name, &inventory).map_err(in_place)?;
+    let sidecar =
+        write_inventories(&build_root, &name, &version.inventory(&staged)).map_err(in_place)?;
     if target == Target::Replace {
         write_old_target(staging.path(), object)?;
     }
     tree_sync.sync(staging.path())?;
     report.head = Some(name.clone());
-    report.created = inventory.head_version().map(|v| v.created.clone());
+    report.created = Some(version.created().to_string());
     // A signal waits for the renames: an object is never left with a
     // version its inventory does not list.
     report.action = uninterrupted(|| -> Result<OcflAction> {
