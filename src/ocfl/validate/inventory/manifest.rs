@@ -1,7 +1,7 @@
 //! The manifest and the fixity blocks (digest to content paths), and
 //! their agreement with the versions' states.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
@@ -12,16 +12,17 @@ use crate::ocfl::inventory::{DigestMap, Inventory, VersionNum, path_conflicts, p
 
 impl Checker<'_> {
     /// A manifest-like map (digest → content paths): the manifest, or one
-    /// algorithm's fixity block.
+    /// algorithm's fixity block. The map is taken from `value` as it is
+    /// typed, so that the two are not held whole together.
     pub(super) fn digest_map(
         &mut self,
-        object: &Map<String, Value>,
+        value: Option<Value>,
         key: &str,
         algorithm: Option<&str>,
         not_object: OcflCode,
         bad_entry: OcflCode,
     ) -> Option<DigestMap> {
-        let entries = match object.get(key) {
+        let entries = match value {
             None => {
                 self.add(OcflCode::E041, format!("no `{key}`"));
                 return None;
@@ -41,13 +42,13 @@ impl Checker<'_> {
     fn content_paths(
         &mut self,
         what: &str,
-        entries: &Map<String, Value>,
+        entries: Map<String, Value>,
         algorithm: Option<&str>,
         bad_entry: OcflCode,
         duplicate_digest: OcflCode,
     ) -> Option<DigestMap> {
         let mut map = DigestMap::new();
-        let mut lowercase = BTreeMap::new();
+        let mut spellings = CaseSpellings::default();
         // Its length once: a hasher is made to tell it.
         let hex_form = algorithm
             .and_then(hex_form)
@@ -77,7 +78,7 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            if let Some(other) = lowercase.insert(digest.to_ascii_lowercase(), digest) {
+            if let Some(other) = spellings.earlier(&digest) {
                 self.add(
                     duplicate_digest,
                     format!("`{what}` lists the digest {digest} twice (also as {other})"),
@@ -88,7 +89,7 @@ impl Checker<'_> {
                     self.add(code, format!("`{what}`: content path {message}"));
                 }
             }
-            map.insert(digest.clone(), paths);
+            map.insert(digest, paths);
         }
         // Conflicts matter where content paths name files: the manifest. A
         // path twice in a fixity block is the duplicate digest above.
@@ -103,9 +104,9 @@ impl Checker<'_> {
         Some(map)
     }
 
-    pub(super) fn fixity(&mut self, object: &Map<String, Value>) -> BTreeMap<String, DigestMap> {
+    pub(super) fn fixity(&mut self, value: Option<Value>) -> BTreeMap<String, DigestMap> {
         let mut fixity = BTreeMap::new();
-        let blocks = match object.get("fixity") {
+        let blocks = match value {
             None => return fixity,
             Some(Value::Object(blocks)) => blocks,
             Some(other) => {
@@ -118,7 +119,7 @@ impl Checker<'_> {
         };
         for (algorithm, block) in blocks {
             let what = format!("fixity.{algorithm}");
-            if !is_fixity_name(algorithm) {
+            if !is_fixity_name(&algorithm) {
                 self.add(
                     OcflCode::E056,
                     format!("`{what}`: {algorithm:?} is no digest algorithm of the specification or extension 0009"),
@@ -142,11 +143,11 @@ impl Checker<'_> {
             if let Some(map) = self.content_paths(
                 &what,
                 entries,
-                Some(algorithm),
+                Some(&algorithm),
                 OcflCode::E057,
                 OcflCode::E097,
             ) {
-                fixity.insert(algorithm.clone(), map);
+                fixity.insert(algorithm, map);
             }
         }
         fixity
@@ -228,6 +229,26 @@ impl Checker<'_> {
     }
 }
 
+/// The digests of a map read so far that have upper-case letters, by their
+/// lower-case form: a digest written twice in two cases is found where the
+/// second comes, keys coming sorted. Of digests equal but for case, one in
+/// lower case sorts after the others, so it need not be kept: in an object
+/// of lower-case digests, nothing is.
+#[derive(Default)]
+struct CaseSpellings(HashMap<String, String>);
+
+impl CaseSpellings {
+    /// The digest read last that is `digest` in another case, if any;
+    /// notes `digest`.
+    fn earlier(&mut self, digest: &str) -> Option<String> {
+        if !digest.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.0.get(digest).cloned();
+        }
+        self.0
+            .insert(digest.to_ascii_lowercase(), digest.to_string())
+    }
+}
+
 /// The code of the specification's requirement that digests of
 /// `algorithm` be its digests hex-encoded (§3.4), so of its hex length,
 /// for the algorithms that have one.
@@ -240,4 +261,22 @@ fn hex_form(algorithm: &str) -> Option<(OcflCode, DigestAlgorithm)> {
         _ => return None,
     };
     Some((code, algorithm.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_digest_in_another_case_names_the_one_read_last() {
+        let mut spellings = CaseSpellings::default();
+        // Sorted, as a map's keys come.
+        let earlier: Vec<Option<String>> = ["AA", "Aa", "aA", "aa", "bb"]
+            .into_iter()
+            .map(|digest| spellings.earlier(digest))
+            .collect();
+        let name = |digest: &str| Some(digest.to_string());
+        assert_eq!(earlier, [None, name("AA"), name("Aa"), name("aA"), None]);
+        assert!(spellings.0.len() == 1, "lower-case digests are not kept");
+    }
 }

@@ -14,7 +14,7 @@ mod testutil;
 mod top;
 mod versions;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use self::top::read_top;
 use super::Findings;
@@ -70,15 +70,11 @@ pub fn parse(bytes: &[u8], path: &str, findings: &mut Findings) -> Parsed {
         findings.add(OcflCode::E033, path, "not a JSON object");
         return parsed;
     };
-    // A long value is read when it is checked, and dropped once it is
+    // A long value is read when it is checked, and taken apart as it is
     // typed: at 40,000 files each is tens of megabytes as a `Value`.
-    let long_value = |key: &str| -> Map<String, Value> {
-        (long.iter().filter(|(name, _)| name == key))
-            .map(|(name, raw)| {
-                let value = serde_json::from_str(raw.get()).expect("read whole before");
-                (name.clone(), value)
-            })
-            .collect()
+    let long_value = |key: &str| -> Option<Value> {
+        let (_, raw) = long.iter().find(|(name, _)| name == key)?;
+        Some(serde_json::from_str(raw.get()).expect("read whole before"))
     };
     let mut check = Checker { path, findings };
     check.unknown_keys(
@@ -95,16 +91,16 @@ pub fn parse(bytes: &[u8], path: &str, findings: &mut Findings) -> Parsed {
         .map(str::to_string);
     let algorithm = check.digest_algorithm(&object);
     let content_directory = check.content_directory(&object);
-    let versions = check.versions(&long_value("versions"));
+    let versions = check.versions(long_value("versions"));
     let head = check.head(&object, versions.as_ref());
     let manifest = check.digest_map(
-        &long_value("manifest"),
+        long_value("manifest"),
         "manifest",
         parsed.digest_algorithm_name.as_deref(),
         OcflCode::E106,
         OcflCode::E092,
     );
-    let fixity = check.fixity(&long_value("fixity"));
+    let fixity = check.fixity(long_value("fixity"));
     let (Some(algorithm), Some(versions), Some(manifest)) = (algorithm, versions, manifest) else {
         return parsed;
     };
@@ -153,11 +149,16 @@ impl Checker<'_> {
     }
 }
 
-fn string_array(value: &Value) -> Option<Vec<String>> {
-    value
-        .as_array()?
-        .iter()
-        .map(|item| item.as_str().map(str::to_string))
+/// The strings of an array of strings, taken from it.
+fn string_array(value: Value) -> Option<Vec<String>> {
+    let Value::Array(items) = value else {
+        return None;
+    };
+    (items.into_iter())
+        .map(|item| match item {
+            Value::String(text) => Some(text),
+            _ => None,
+        })
         .collect()
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Timelike;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Checker, string_array};
 use crate::ocfl::code::OcflCode;
@@ -17,11 +17,12 @@ const VERSION_KEYS: [&str; 4] = ["created", "state", "message", "user"];
 const USER_KEYS: [&str; 2] = ["name", "address"];
 
 impl Checker<'_> {
+    /// The versions, taken from `value` as they are typed.
     pub(super) fn versions(
         &mut self,
-        object: &Map<String, Value>,
+        value: Option<Value>,
     ) -> Option<BTreeMap<VersionNum, Version>> {
-        let blocks = match object.get("versions") {
+        let blocks = match value {
             None => {
                 self.add(OcflCode::E041, "no `versions`");
                 return None;
@@ -50,7 +51,7 @@ impl Checker<'_> {
                     continue;
                 }
             };
-            if let Some(version) = self.version(name, block) {
+            if let Some(version) = self.version(&name, block) {
                 versions.insert(number, version);
             }
         }
@@ -109,8 +110,8 @@ impl Checker<'_> {
         }
     }
 
-    fn version(&mut self, name: &str, block: &Value) -> Option<Version> {
-        let Value::Object(block) = block else {
+    fn version(&mut self, name: &str, block: Value) -> Option<Version> {
+        let Value::Object(mut block) = block else {
             self.add(
                 OcflCode::E047,
                 format!("version {name} must be a JSON object, not {block}"),
@@ -134,7 +135,7 @@ impl Checker<'_> {
                 None
             }
         };
-        let state = match block.get("state") {
+        let state = match block.remove("state") {
             None => {
                 self.add(OcflCode::E048, format!("version {name} has no `state`"));
                 None
@@ -171,7 +172,7 @@ impl Checker<'_> {
         })
     }
 
-    fn state(&mut self, name: &str, state: &Value) -> Option<DigestMap> {
+    fn state(&mut self, name: &str, state: Value) -> Option<DigestMap> {
         let Value::Object(entries) = state else {
             self.add(
                 OcflCode::E050,
@@ -195,7 +196,7 @@ impl Checker<'_> {
                     self.add(code, format!("version {name}: logical path {message}"));
                 }
             }
-            map.insert(digest.clone(), paths);
+            map.insert(digest, paths);
         }
         for (path, why) in path_conflicts(map.values().flatten().map(String::as_str)) {
             self.add(
