@@ -41,6 +41,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::file_names::FileNames;
 use super::mapping::{
     CitedAs, PlainDate, contested_note, document_urn, is_xml_char, place_text, sentence,
 };
@@ -117,17 +118,9 @@ pub fn export(
         return Err(no_items(&bundle));
     }
     let target = AtomicDir::create(output, force)?;
-    let item_files =
-        write_archive(&bundle, target.path()).map_err(|error| target.in_place(error))?;
+    let files = write_archive(&bundle, target.path()).map_err(|error| target.in_place(error))?;
     let removed_stale = target.removed_stale().to_vec();
     target.commit()?;
-    // The names the report lists, made from the zip's in place.
-    let mut files = item_files;
-    for file in &mut files {
-        file.insert_str(0, &format!("{SAF_DIR}/"));
-    }
-    files.push(SAF_ZIP.to_string());
-    files.push(REGISTRY_FILE.to_string());
     Ok(RepositoryExportReport::written(
         FORMAT,
         &bundle,
@@ -138,26 +131,32 @@ pub fn export(
 }
 
 /// Writes the items, their zip and the registry file into `root`; gives
-/// the items' files, under `SAF_DIR`, sorted.
-fn write_archive(bundle: &VerifiedBundle, root: &Path) -> Result<Vec<String>> {
+/// the files written, sorted: the registry file and the zip, whose names
+/// sort first, then the items' files under `SAF_DIR`.
+fn write_archive(bundle: &VerifiedBundle, root: &Path) -> Result<FileNames> {
     let saf = root.join(SAF_DIR);
     create_dirs_in_temporary(&saf).at(&saf)?;
     let width = (bundle.records_len().saturating_sub(1).to_string().len()).max(3);
-    let mut item_files = Vec::new();
+    let mut files = FileNames::new();
+    files.push(&[REGISTRY_FILE]);
+    files.push(&[SAF_ZIP]);
+    let first_item_file = files.len();
     for (index, document) in bundle.documents().enumerate() {
         let document = document?;
         let item = format!("item_{index:0width$}");
         let dir = saf.join(&item);
         create_dirs_in_temporary(&dir).at(&dir)?;
-        for file in write_item(bundle, &document, &dir)? {
-            item_files.push(format!("{item}/{file}"));
+        let mut names = write_item(bundle, &document, &dir)?;
+        // Items' names have one width, so their files come sorted.
+        names.sort();
+        for name in names {
+            files.push(&[SAF_DIR, "/", &item, "/", &name]);
         }
     }
-    item_files.sort();
-    write_zip(root, &item_files)?;
+    write_zip(root, &files, first_item_file)?;
     let registry = root.join(REGISTRY_FILE);
     fs::write(&registry, registry_xml()).at(&registry)?;
-    Ok(item_files)
+    Ok(files)
 }
 
 /// The error of a bundle with no document: an archive of no item would
@@ -456,10 +455,11 @@ fn escape_xml(text: &str) -> String {
     out
 }
 
-/// Zips the item files (paths relative to `saf/`) into `saf.zip`, with
-/// corpack's reproducible zip writer. The zip is not synced here: the
-/// output directory is, whole, before it is put in place.
-fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
+/// Zips the item files (the names of `files` from `first`, each under
+/// `SAF_DIR`) into `saf.zip`, with corpack's reproducible zip writer. The
+/// zip is not synced here: the output directory is, whole, before it is
+/// put in place.
+fn write_zip(root: &Path, files: &FileNames, first: usize) -> Result<()> {
     let path = root.join(SAF_ZIP);
     // Read too: the writer reads large stored entries back as it writes.
     let file = fs::OpenOptions::new()
@@ -479,7 +479,8 @@ fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
         },
     )?;
     let sources = ItemFiles {
-        names: item_files,
+        names: files,
+        first,
         dir: &root.join(SAF_DIR),
     };
     writer.add_files(&sources, &|_, _| Ok(()), &|_| {})?;
@@ -491,19 +492,24 @@ fn write_zip(root: &Path, item_files: &[String]) -> Result<()> {
 /// asks, where a list of them all beside the names took about 100 bytes a
 /// file (six an item).
 struct ItemFiles<'a> {
-    names: &'a [String],
+    names: &'a FileNames,
+    /// Where the items' files start among `names`.
+    first: usize,
     dir: &'a Path,
 }
 
 impl FileSources for ItemFiles<'_> {
     fn count(&self) -> usize {
-        self.names.len()
+        self.names.len() - self.first
     }
 
     fn source(&self, index: usize) -> FileSource<'_> {
-        let name = &self.names[index];
+        let name = self.names.get(self.first + index);
+        let name = (name.strip_prefix(SAF_DIR))
+            .and_then(|name| name.strip_prefix('/'))
+            .expect("an item's file is under the archive's directory");
         FileSource {
-            name: name.as_str().into(),
+            name: name.into(),
             dir: self.dir,
             path: Cow::Borrowed(Path::new(name)),
         }

@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod datacite;
 pub mod dspace;
+pub mod file_names;
 pub mod invenio;
 pub mod mapping;
 pub mod ocfl;

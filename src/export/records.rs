@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::file_names::FileNames;
 use super::verified::{self, RepositoryExportReport, VerifiedBundle};
 use crate::collection::Document;
 use crate::error::{IoContext, Result};
@@ -35,11 +36,12 @@ pub fn export_json_records<C: Serialize, D: Serialize>(
         Err(refused) => return Ok(refused),
     };
     let target = AtomicDir::create(output, force)?;
-    let write = || -> Result<Vec<String>> {
-        let mut files = vec!["collection.json".to_string()];
+    let write = || -> Result<FileNames> {
+        let mut files = FileNames::new();
+        files.push(&["collection.json"]);
         let record = collection_record(&bundle);
         bundle.checked()?;
-        write_json(&target.path().join(&files[0]), &record)?;
+        write_json(&target.path().join(files.get(0)), &record)?;
         if bundle.records_len() > 0 {
             let documents = target.path().join("documents");
             fs::create_dir_all(&documents).at(&documents)?;
@@ -50,7 +52,7 @@ pub fn export_json_records<C: Serialize, D: Serialize>(
             let record = document_record(&bundle, &document);
             bundle.checked()?;
             write_json(&target.path().join(&relative), &record)?;
-            files.push(relative);
+            files.push(&[&relative]);
         }
         Ok(files)
     };

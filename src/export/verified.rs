@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::file_names::FileNames;
 use crate::bundle::reader::{self, BagStore};
 use crate::bundle::{DOCUMENTS_DIR, ROCRATE_METADATA};
 use crate::collection::validate::rule_errors;
@@ -397,7 +398,8 @@ pub struct RepositoryExportReport {
     /// Of those, documents catalogued but not held (metadata only).
     pub not_held: usize,
     /// The files written, relative to the output directory, sorted.
-    pub files: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub files: FileNames,
     /// Temporary files and directories of interrupted runs removed from
     /// the output's directory.
     pub removed_stale: Vec<PathBuf>,
@@ -416,7 +418,7 @@ impl RepositoryExportReport {
             documents: 0,
             held: 0,
             not_held: 0,
-            files: Vec::new(),
+            files: FileNames::new(),
             removed_stale: Vec::new(),
         }
     }
@@ -427,7 +429,7 @@ impl RepositoryExportReport {
         format: &str,
         bundle: &VerifiedBundle,
         output: &Path,
-        mut files: Vec<String>,
+        mut files: FileNames,
         removed_stale: Vec<PathBuf>,
     ) -> RepositoryExportReport {
         let RecordCounts { documents, held } = bundle.counts;
