@@ -2,7 +2,7 @@
 //! and those whose content the object does not store yet copied into the
 //! build, hashed again on the way.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -10,6 +10,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::verified::VerifiedBundle;
+use super::version::KnownDigests;
 use crate::bundle::reader::StoredFile;
 use crate::digest::chunks::for_each_chunk;
 use crate::digest::{Algorithm, DigestsHasher, FileDigests};
@@ -132,7 +133,7 @@ pub(super) fn stage_content<'a>(
     content_dir: &Path,
     content_path: &str,
     algorithm: DigestAlgorithm,
-    known: &'a BTreeMap<String, String>,
+    known: &KnownDigests<'a>,
     progress: &dyn Progress,
 ) -> Result<Staged<'a>> {
     let files = bundle.store.files();
@@ -181,7 +182,7 @@ impl<'a> Staged<'a> {
         content_path: &str,
         algorithm: DigestAlgorithm,
         hashed: Vec<(u64, FileDigests)>,
-        known: &'a BTreeMap<String, String>,
+        known: &KnownDigests<'a>,
     ) -> Staged<'a> {
         let (algorithm, fixity, fixity_algorithm) = match algorithm {
             DigestAlgorithm::Sha256 => (
@@ -219,7 +220,7 @@ impl<'a> Staged<'a> {
     /// Puts the files in the orders the maps list them in, and picks those
     /// to store: of each content the object does not have, the first file
     /// by path.
-    fn order(&mut self, known: &'a BTreeMap<String, String>) {
+    fn order(&mut self, known: &KnownDigests<'a>) {
         let algorithm = self.algorithm;
         let mut by_digest = std::mem::take(&mut self.by_state_key);
         // Stable: files of one content stay in path order.
@@ -232,7 +233,7 @@ impl<'a> Staged<'a> {
             match known.get(hex) {
                 None => stored.push(group[0]),
                 Some(spelled) if spelled != hex => {
-                    spellings.extend(group.iter().map(|&i| (i, spelled.as_str())));
+                    spellings.extend(group.iter().map(|&i| (i, spelled)));
                 }
                 Some(_) => {}
             }

@@ -2,7 +2,7 @@
 //! (`created`, `user`, `message`), and the object's inventory with it as
 //! head, written in the build with its sidecar.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::BufWriter;
 use std::path::Path;
@@ -16,7 +16,8 @@ use super::write_file;
 use crate::error::{Error, IoContext, Result};
 use crate::ocfl::digest::DigestWriter;
 use crate::ocfl::inventory::{
-    DEFAULT_CONTENT_DIRECTORY, INVENTORY, InventoryJson, VersionJson, sidecar_name, sidecar_text,
+    DEFAULT_CONTENT_DIRECTORY, DigestMap, INVENTORY, InventoryJson, VersionJson, sidecar_name,
+    sidecar_text,
 };
 use crate::ocfl::{DigestAlgorithm, Inventory, SpecVersion, User, VersionNum};
 
@@ -34,10 +35,43 @@ pub(super) struct NewVersion<'a> {
     created: String,
     message: String,
     user: User,
-    /// Digests whose content the object already stores: lowercase → the
-    /// manifest's key as written, which the new state must repeat exactly
-    /// (E050), whatever its case (§3.4 compares digests ignoring case).
-    pub(super) known: BTreeMap<String, String>,
+    /// Digests whose content the object already stores.
+    pub(super) known: KnownDigests<'a>,
+}
+
+/// The digests whose content an object stores, by their lower-case form:
+/// each the manifest's key as written, which a new state must repeat
+/// exactly (E050), whatever its case (§3.4 compares digests ignoring
+/// case). Keys in lower case, all of an object corpack wrote, are looked
+/// up in the manifest itself; a map of them took 330 bytes a file.
+pub(super) struct KnownDigests<'a> {
+    manifest: Option<&'a DigestMap>,
+    /// The keys with upper-case letters, by their lower-case form.
+    other_case: HashMap<String, &'a str>,
+}
+
+impl<'a> KnownDigests<'a> {
+    fn of(existing: Option<&'a Inventory>) -> KnownDigests<'a> {
+        let manifest = existing.map(|inventory| &inventory.manifest);
+        // Keys come sorted, so of two equal but for case the last counts.
+        let other_case = (manifest.into_iter().flat_map(DigestMap::keys))
+            .filter(|key| key.bytes().any(|b| b.is_ascii_uppercase()))
+            .map(|key| (key.to_ascii_lowercase(), key.as_str()))
+            .collect();
+        KnownDigests {
+            manifest,
+            other_case,
+        }
+    }
+
+    /// The manifest's key for the digest `lowercase`, if it has one.
+    pub(super) fn get(&self, lowercase: &str) -> Option<&'a str> {
+        let written = self.manifest?.get_key_value(lowercase);
+        match written {
+            Some((key, _)) => Some(key),
+            None => self.other_case.get(lowercase).copied(),
+        }
+    }
 }
 
 /// The name of the version after the object's head, if it has one.
@@ -87,11 +121,7 @@ impl<'a> NewVersion<'a> {
         message: String,
         user: User,
     ) -> NewVersion<'a> {
-        let known = existing
-            .into_iter()
-            .flat_map(|inventory| inventory.manifest.keys())
-            .map(|digest| (digest.to_ascii_lowercase(), digest.clone()))
-            .collect();
+        let known = KnownDigests::of(existing);
         NewVersion {
             number,
             algorithm: existing.map_or(DigestAlgorithm::Sha512, |i| i.digest_algorithm),
@@ -242,6 +272,10 @@ mod tests {
             DigestAlgorithm::Sha512 => Algorithm::Sha512,
             _ => Algorithm::Sha256,
         };
+        let known: BTreeMap<String, String> = (version.existing.iter())
+            .flat_map(|inventory| inventory.manifest.keys())
+            .map(|digest| (digest.to_ascii_lowercase(), digest.clone()))
+            .collect();
         let hex = |digests: &FileDigests, algorithm| {
             digests
                 .hex_in(algorithm, &mut [0; 128])
@@ -253,9 +287,9 @@ mod tests {
         for (file, digests) in files.iter().zip(digests) {
             let digest = hex(digests, algorithm);
             let logical = format!("top/{}", file.path);
-            let key = version.known.get(&digest).unwrap_or(&digest);
+            let key = known.get(&digest).unwrap_or(&digest);
             state.entry(key.clone()).or_default().push(logical.clone());
-            if version.known.contains_key(&digest) || manifest.contains_key(&digest) {
+            if known.contains_key(&digest) || manifest.contains_key(&digest) {
                 continue;
             }
             let content = format!("v9/content/{logical}");
