@@ -161,11 +161,7 @@ impl Object<'_> {
                             digest,
                             code,
                         };
-                        let sources = claims
-                            .entry(path.as_str())
-                            .or_default()
-                            .entry(claim)
-                            .or_default();
+                        let sources = claims.entry(path.as_str()).or_default().sources(claim);
                         if !sources.contains(&source) {
                             sources.push(source);
                         }
