@@ -347,14 +347,19 @@ impl FileDigests {
         }
     }
 
+    /// The digest for `algorithm` in binary, if corpack records it.
+    pub fn get(&self, algorithm: Algorithm) -> Option<&[u8]> {
+        match algorithm {
+            Algorithm::Sha256 => Some(&self.sha256),
+            Algorithm::Sha512 => Some(&self.sha512),
+            _ => None,
+        }
+    }
+
     /// The digest for `algorithm` in lowercase hex, written into `buffer`,
     /// if corpack records it.
     pub fn hex_in<'b>(&self, algorithm: Algorithm, buffer: &'b mut [u8; 128]) -> Option<&'b str> {
-        let bytes: &[u8] = match algorithm {
-            Algorithm::Sha256 => &self.sha256,
-            Algorithm::Sha512 => &self.sha512,
-            _ => return None,
-        };
+        let bytes = self.get(algorithm)?;
         let hex = &mut buffer[..2 * bytes.len()];
         hex::encode_to_slice(bytes, hex).expect("twice the length");
         Some(std::str::from_utf8(hex).expect("hex digits"))

@@ -706,6 +706,73 @@ fn a_version_of_an_object_with_uppercase_digests_spells_them_so() {
     assert!(inventory["manifest"].get(digest).is_some(), "{digest}");
 }
 
+/// Moves an object's only version's content from `content` to `stuff`,
+/// and says so in its inventories, as an object made by another tool may.
+fn content_directory_stuff(object: &Path) {
+    fs::rename(object.join("v1/content"), object.join("v1/stuff")).unwrap();
+    edit_inventories(object, |inventory| {
+        inventory["contentDirectory"] = "stuff".into();
+        let renamed = |paths: &mut serde_json::Value| {
+            for list in paths.as_object_mut().unwrap().values_mut() {
+                for path in list.as_array_mut().unwrap() {
+                    *path = path
+                        .as_str()
+                        .unwrap()
+                        .replacen("v1/content/", "v1/stuff/", 1)
+                        .into();
+                }
+            }
+        };
+        renamed(&mut inventory["manifest"]);
+        for block in inventory["fixity"].as_object_mut().unwrap().values_mut() {
+            renamed(block);
+        }
+    });
+}
+
+#[test]
+fn a_version_of_an_object_with_its_own_content_directory_stores_there() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let first = pack(&dir, &collection, "first");
+    let object = dir.join("object");
+    assert_eq!(export(&first, &object, &[]).0, 0);
+    content_directory_stuff(&object);
+    verify_valid(&object);
+    revise(&collection);
+    let second = pack(&dir, &collection, "second");
+    let (status, report) = export(&second, &object, &[]);
+    assert_eq!(
+        (status, &report["action"]),
+        (0, &"version-added".into()),
+        "{report}"
+    );
+    assert!(!object.join("v2/content").exists());
+    assert!(
+        object
+            .join("v2/stuff/sample/data/documents/letter.txt")
+            .is_file()
+    );
+    let inventory = inventory(&object);
+    assert_eq!(inventory["contentDirectory"], "stuff");
+    let paths: Vec<&str> = (inventory["manifest"].as_object().unwrap().values())
+        .flat_map(|paths| paths.as_array().unwrap())
+        .map(|path| path.as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"v2/stuff/sample/data/documents/letter.txt"),
+        "{paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .all(|path| path.starts_with("v1/stuff/") || path.starts_with("v2/stuff/")),
+        "{paths:?}"
+    );
+    validators().ocfl_validate(&object).assert_valid();
+    verify_valid(&object);
+}
+
 #[test]
 fn a_zero_padded_object_that_is_full_is_refused() {
     let dir = Dir::new();

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::maps::KnownDigests;
 use super::verified::VerifiedBundle;
-use super::version::KnownDigests;
 use crate::bundle::reader::StoredFile;
 use crate::digest::chunks::for_each_chunk;
 use crate::digest::{Algorithm, DigestsHasher, FileDigests};
@@ -43,7 +43,7 @@ pub(super) struct Staged<'a> {
     pub(super) by_state_key: Vec<u32>,
     /// The files this export stores, by digest.
     pub(super) stored: Vec<u32>,
-    /// The same, by digest of the fixity algorithm.
+    /// The same, by digest of the fixity algorithm, then by path.
     pub(super) stored_by_fixity: Vec<u32>,
     /// The state's key of each file whose content the object stores under
     /// a key that is not in lowercase (§3.4 compares digests ignoring
@@ -66,11 +66,10 @@ impl Staged<'_> {
     /// The file's digest with `algorithm` (the object's, or the fixity
     /// one), in binary.
     pub(super) fn digest(&self, index: u32, algorithm: Algorithm) -> &[u8] {
-        let (_, digests) = &self.hashed[index as usize];
-        match algorithm {
-            Algorithm::Sha256 => digests.sha256(),
-            _ => digests.sha512(),
-        }
+        self.hashed[index as usize]
+            .1
+            .get(algorithm)
+            .expect("corpack computes both")
     }
 
     /// The file's digest with `algorithm` in lowercase hex.
@@ -196,6 +195,12 @@ impl<'a> Staged<'a> {
                 DigestAlgorithm::Sha256,
             ),
         };
+        assert_eq!(
+            hashed.len(),
+            files.len(),
+            "a size and digests for each file"
+        );
+        assert!(u32::try_from(files.len()).is_ok(), "a u32 for each file");
         let mut staged = Staged {
             files,
             top,
@@ -249,7 +254,7 @@ impl<'a> Staged<'a> {
         self.by_state_key = by_digest;
         let fixity = self.fixity;
         let mut by_fixity = self.stored.clone();
-        by_fixity.sort_by(|&a, &b| self.digest(a, fixity).cmp(self.digest(b, fixity)));
+        by_fixity.sort_by(|&a, &b| (self.digest(a, fixity), a).cmp(&(self.digest(b, fixity), b)));
         self.stored_by_fixity = by_fixity;
     }
 }

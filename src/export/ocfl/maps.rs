@@ -57,11 +57,43 @@ impl Serialize for VersionsMap<'_> {
     }
 }
 
+/// The keys of a digest map by their lower-case form: for the manifest,
+/// the digests whose content the object stores, each as written, which a
+/// new state must repeat exactly (E050), whatever its case (§3.4 compares
+/// digests ignoring case). Keys in lower case, all of an object corpack
+/// wrote, are looked up in the map itself; a map of them took 330 bytes a
+/// file.
+pub(super) struct KnownDigests<'a> {
+    map: Option<&'a DigestMap>,
+    /// The keys with upper-case letters, by their lower-case form.
+    other_case: HashMap<String, &'a str>,
+}
+
+impl<'a> KnownDigests<'a> {
+    pub(super) fn of(map: Option<&'a DigestMap>) -> KnownDigests<'a> {
+        // Keys come sorted, so of two equal but for case the last counts.
+        let other_case = (map.into_iter().flat_map(DigestMap::keys))
+            .filter(|key| key.bytes().any(|b| b.is_ascii_uppercase()))
+            .map(|key| (key.to_ascii_lowercase(), key.as_str()))
+            .collect();
+        KnownDigests { map, other_case }
+    }
+
+    /// The map's key for the digest `lowercase`, if it has one.
+    pub(super) fn get(&self, lowercase: &str) -> Option<&'a str> {
+        let written = self.map?.get_key_value(lowercase);
+        match written {
+            Some((key, _)) => Some(key),
+            None => self.other_case.get(lowercase).copied(),
+        }
+    }
+}
+
 /// A digest map of the object (its manifest, or a fixity block) with the
 /// files this export stores added: each under its digest with
-/// `algorithm`, in lowercase hex, or where the map has that digest in
-/// another case, with the paths it lists (one digest written twice is
-/// E096, E097).
+/// `algorithm` in lowercase hex or, where the map has that digest in
+/// another case, after that key's paths and under its spelling (one
+/// digest written twice is E096, E097).
 pub(super) struct AddedMap<'s> {
     pub(super) existing: Option<&'s DigestMap>,
     pub(super) staged: &'s Staged<'s>,
@@ -74,13 +106,7 @@ impl Serialize for AddedMap<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let staged = self.staged;
         let algorithm = self.algorithm;
-        let empty = DigestMap::new();
-        let existing = self.existing.unwrap_or(&empty);
-        // Keys not in lowercase: none in an object corpack wrote.
-        let spelled: HashMap<String, &str> = (existing.keys())
-            .filter(|key| key.bytes().any(|b| b.is_ascii_uppercase()))
-            .map(|key| (key.to_ascii_lowercase(), key.as_str()))
-            .collect();
+        let known = KnownDigests::of(self.existing);
         let mut joining: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
         let mut groups = Vec::new();
         let mut buffer = [0; 128];
@@ -88,27 +114,24 @@ impl Serialize for AddedMap<'_> {
             .added
             .chunk_by(|&a, &b| staged.digest(a, algorithm) == staged.digest(b, algorithm))
         {
-            let hex = staged.hex(group[0], algorithm, &mut buffer);
-            let key = match existing.get_key_value(hex) {
-                Some((key, _)) => Some(key.as_str()),
-                None => spelled.get(hex).copied(),
-            };
-            match key {
+            match known.get(staged.hex(group[0], algorithm, &mut buffer)) {
                 Some(key) => joining.entry(key).or_default().extend(group),
                 None => groups.push(group),
             }
         }
         let mut map = serializer.serialize_map(None)?;
-        let mut existing = existing.iter().peekable();
+        let mut existing = self.existing.into_iter().flatten().peekable();
         let mut groups = groups.into_iter().peekable();
+        // The hex of the next group, made once however many keys it meets.
+        let mut next_hex = groups
+            .peek()
+            .map(|group| staged.hex(group[0], algorithm, &mut buffer).to_string());
         loop {
-            let group_first = match (existing.peek(), groups.peek()) {
+            let group_first = match (existing.peek(), &next_hex) {
                 (None, None) => break,
                 (Some(_), None) => false,
                 (None, Some(_)) => true,
-                (Some((key, _)), Some(group)) => {
-                    staged.hex(group[0], algorithm, &mut buffer) < key.as_str()
-                }
+                (Some((key, _)), Some(hex)) => hex.as_str() < key.as_str(),
             };
             if group_first {
                 let group = groups.next().expect("peeked");
@@ -118,7 +141,10 @@ impl Serialize for AddedMap<'_> {
                     staged,
                     place: Place::Content,
                 };
-                map.serialize_entry(staged.hex(group[0], algorithm, &mut buffer), &paths)?;
+                map.serialize_entry(next_hex.as_deref().expect("peeked"), &paths)?;
+                next_hex = groups
+                    .peek()
+                    .map(|group| staged.hex(group[0], algorithm, &mut buffer).to_string());
             } else {
                 let (key, paths) = existing.next().expect("peeked");
                 let paths = Paths {

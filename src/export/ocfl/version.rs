@@ -2,7 +2,6 @@
 //! (`created`, `user`, `message`), and the object's inventory with it as
 //! head, written in the build with its sidecar.
 
-use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::BufWriter;
 use std::path::Path;
@@ -10,14 +9,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::content::Staged;
-use super::maps::{AddedMap, FixityMap, StateMap, VersionsMap};
+use super::maps::{AddedMap, FixityMap, KnownDigests, StateMap, VersionsMap};
 use super::verified::VerifiedBundle;
 use super::write_file;
 use crate::error::{Error, IoContext, Result};
 use crate::ocfl::digest::DigestWriter;
 use crate::ocfl::inventory::{
-    DEFAULT_CONTENT_DIRECTORY, DigestMap, INVENTORY, InventoryJson, VersionJson, sidecar_name,
-    sidecar_text,
+    DEFAULT_CONTENT_DIRECTORY, INVENTORY, InventoryJson, VersionJson, sidecar_name, sidecar_text,
 };
 use crate::ocfl::{DigestAlgorithm, Inventory, SpecVersion, User, VersionNum};
 
@@ -31,47 +29,12 @@ pub(super) struct NewVersion<'a> {
     id: &'a str,
     /// The inventory type URI: the object's, or OCFL 1.1's for a new one.
     inventory_type: String,
-    /// The version block, but for its state.
+    // The version block, but for its state.
     created: String,
     message: String,
     user: User,
     /// Digests whose content the object already stores.
     pub(super) known: KnownDigests<'a>,
-}
-
-/// The digests whose content an object stores, by their lower-case form:
-/// each the manifest's key as written, which a new state must repeat
-/// exactly (E050), whatever its case (§3.4 compares digests ignoring
-/// case). Keys in lower case, all of an object corpack wrote, are looked
-/// up in the manifest itself; a map of them took 330 bytes a file.
-pub(super) struct KnownDigests<'a> {
-    manifest: Option<&'a DigestMap>,
-    /// The keys with upper-case letters, by their lower-case form.
-    other_case: HashMap<String, &'a str>,
-}
-
-impl<'a> KnownDigests<'a> {
-    fn of(existing: Option<&'a Inventory>) -> KnownDigests<'a> {
-        let manifest = existing.map(|inventory| &inventory.manifest);
-        // Keys come sorted, so of two equal but for case the last counts.
-        let other_case = (manifest.into_iter().flat_map(DigestMap::keys))
-            .filter(|key| key.bytes().any(|b| b.is_ascii_uppercase()))
-            .map(|key| (key.to_ascii_lowercase(), key.as_str()))
-            .collect();
-        KnownDigests {
-            manifest,
-            other_case,
-        }
-    }
-
-    /// The manifest's key for the digest `lowercase`, if it has one.
-    pub(super) fn get(&self, lowercase: &str) -> Option<&'a str> {
-        let written = self.manifest?.get_key_value(lowercase);
-        match written {
-            Some((key, _)) => Some(key),
-            None => self.other_case.get(lowercase).copied(),
-        }
-    }
 }
 
 /// The name of the version after the object's head, if it has one.
@@ -121,7 +84,7 @@ impl<'a> NewVersion<'a> {
         message: String,
         user: User,
     ) -> NewVersion<'a> {
-        let known = KnownDigests::of(existing);
+        let known = KnownDigests::of(existing.map(|inventory| &inventory.manifest));
         NewVersion {
             number,
             algorithm: existing.map_or(DigestAlgorithm::Sha512, |i| i.digest_algorithm),
@@ -331,14 +294,19 @@ mod tests {
     }
 
     /// A digest map of up to four of the eight contents' digests with
-    /// `algorithm`, each in lower or upper case.
+    /// `algorithm`, each in lower case, upper case, or lower case but for
+    /// a first digit that is a letter.
     fn digest_map(algorithm: Algorithm) -> impl Strategy<Value = DigestMap> {
-        let key = (0u8..8, any::<bool>()).prop_map(move |(content, upper)| {
+        let key = (0u8..8, 0..3).prop_map(move |(content, case)| {
             let hex = FileDigests::of(&[content])
                 .hex_in(algorithm, &mut [0; 128])
                 .unwrap()
                 .to_string();
-            if upper { hex.to_ascii_uppercase() } else { hex }
+            match case {
+                0 => hex,
+                1 => hex.to_ascii_uppercase(),
+                _ => hex[..1].to_ascii_uppercase() + &hex[1..],
+            }
         });
         prop::collection::btree_map(key, prop::collection::vec("[a-c]{1,2}", 1..3), 0..5)
     }
@@ -387,6 +355,52 @@ mod tests {
         prop::option::of(inventory)
     }
 
+    /// The inventory written from the staged files of `digests` (files
+    /// `data/00`, `data/01`, ...) into `existing`, and the one maps of text
+    /// held whole give.
+    fn written_and_held_whole(
+        existing: Option<&Inventory>,
+        digests: &[FileDigests],
+    ) -> (String, String) {
+        let files: Vec<StoredFile> = (0..digests.len())
+            .map(|i| StoredFile {
+                path: format!("data/{i:02}"),
+                size: i as u64,
+                readable: true,
+            })
+            .collect();
+        let number = VersionNum {
+            number: 9,
+            padding: 0,
+        };
+        let user = User {
+            address: None,
+            name: "someone".into(),
+        };
+        let created = "2026-12-07T00:00:00Z".to_string();
+        let version = NewVersion::new(existing, number, "urn:y", created, "a message".into(), user);
+        let hashed = files
+            .iter()
+            .map(|f| f.size)
+            .zip(digests.iter().copied())
+            .collect();
+        let staged = Staged::new(
+            &files,
+            "top".into(),
+            "v9/content",
+            version.algorithm,
+            hashed,
+            &version.known,
+        );
+        let mut written = Vec::new();
+        version.inventory(&staged).write(&mut written).unwrap();
+        let whole = held_whole(&version, &files, digests).to_json();
+        (
+            String::from_utf8(written).unwrap(),
+            String::from_utf8(whole).unwrap(),
+        )
+    }
+
     proptest! {
         /// The inventory written from the staged files is, byte for byte,
         /// the one maps of text held whole give: every key, its spelling
@@ -394,25 +408,30 @@ mod tests {
         #[test]
         fn the_inventory_written_is_the_one_held_whole(
             existing in existing(),
-            contents in prop::collection::vec(0u8..8, 1..12),
+            contents in prop::collection::vec(0u8..8, 0..12),
         ) {
-            let files: Vec<StoredFile> = (0..contents.len())
-                .map(|i| StoredFile { path: format!("data/{i:02}"), size: i as u64, readable: true })
-                .collect();
             let digests: Vec<FileDigests> = contents.iter().map(|c| FileDigests::of(&[*c])).collect();
-            let number = VersionNum { number: 9, padding: 0 };
-            let user = User { address: None, name: "someone".into() };
-            let created = "2026-12-07T00:00:00Z".to_string();
-            let version =
-                NewVersion::new(existing.as_ref(), number, "urn:y", created, "a message".into(), user);
-            let hashed = files.iter().map(|f| f.size).zip(digests.iter().copied()).collect();
-            let staged = Staged::new(
-                &files, "top".into(), "v9/content", version.algorithm, hashed, &version.known,
-            );
-            let mut written = Vec::new();
-            version.inventory(&staged).write(&mut written).unwrap();
-            let whole = held_whole(&version, &files, &digests).to_json();
-            prop_assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(whole).unwrap());
+            let (written, whole) = written_and_held_whole(existing.as_ref(), &digests);
+            prop_assert_eq!(written, whole);
         }
+    }
+
+    /// Two contents stored with one fixity digest (a collision of the other
+    /// algorithm) are both listed under it, in path order, though their
+    /// own digests sort the other way.
+    #[test]
+    fn contents_sharing_a_fixity_digest_are_listed_in_path_order() {
+        let digests = [
+            FileDigests::new([7; 32], [0xff; 64]),
+            FileDigests::new([7; 32], [0; 64]),
+        ];
+        let (written, whole) = written_and_held_whole(None, &digests);
+        assert_eq!(written, whole);
+        let inventory: serde_json::Value = serde_json::from_str(&written).unwrap();
+        let fixity = &inventory["fixity"]["sha256"]["07".repeat(32)];
+        assert_eq!(
+            fixity,
+            &serde_json::json!(["v9/content/top/data/00", "v9/content/top/data/01"])
+        );
     }
 }
