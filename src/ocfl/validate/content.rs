@@ -212,9 +212,39 @@ fn check_file(
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::ocfl::digest::digest_bytes;
     use crate::progress::NoProgress;
+
+    proptest! {
+        /// Claims added in any order, some again, come out as a map of
+        /// them would give them: sorted, each with its sources in the
+        /// order added.
+        #[test]
+        fn file_claims_are_a_map_s_claims(
+            added in prop::collection::vec((0..3usize, 0..3usize, 0..2usize, 0..3usize), 0..20),
+        ) {
+            let algorithms = [DigestAlgorithm::Md5, DigestAlgorithm::Sha256, DigestAlgorithm::Sha512];
+            let digests = ["aa", "bb", "cc"];
+            let codes = [OcflCode::E092, OcflCode::E093];
+            let sources = ["inventory.json", "v1/inventory.json", "v2/inventory.json"];
+            let mut claims = FileClaims::default();
+            let mut map: BTreeMap<Claim, Vec<&str>> = BTreeMap::new();
+            for (algorithm, digest, code, source) in added {
+                let claim = Claim {
+                    algorithm: algorithms[algorithm],
+                    digest: Cow::Borrowed(digests[digest]),
+                    code: codes[code],
+                };
+                claims.sources(claim.clone()).push(sources[source]);
+                map.entry(claim).or_default().push(sources[source]);
+            }
+            let listed: Vec<_> = claims.iter().cloned().collect();
+            prop_assert_eq!(listed, map.into_iter().collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn walks_files_and_flags_empty_directories() {

@@ -173,6 +173,24 @@ mod tests {
     use super::testutil::{DIGEST, codes, valid};
     use super::*;
 
+    /// `CaseSpellings` finds a digest written twice in two cases only if
+    /// keys come sorted, as a `serde_json::Map` gives them unless its
+    /// `preserve_order` feature is on.
+    #[test]
+    fn json_objects_give_their_keys_sorted() {
+        let object: Value = serde_json::from_str(r#"{"ab": 1, "AB": 2, "Ab": 3}"#).unwrap();
+        let keys: Vec<&String> = object.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["AB", "Ab", "ab"]);
+    }
+
+    #[test]
+    fn a_list_of_paths_has_the_room_of_its_paths() {
+        let paths = string_array(json!(["a", "b", "c"])).unwrap();
+        assert_eq!((paths.len(), paths.capacity()), (3, 3));
+        assert_eq!(string_array(json!(["a", 1])), None);
+        assert_eq!(string_array(json!("a")), None);
+    }
+
     #[test]
     fn a_valid_inventory_has_no_finding() {
         assert_eq!(codes(&valid()), Vec::<String>::new());
