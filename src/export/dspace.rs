@@ -143,6 +143,7 @@ fn write_archive(bundle: &VerifiedBundle, root: &Path) -> Result<FileNames> {
     let first_item_file = files.len();
     for (index, document) in bundle.documents().enumerate() {
         let document = document?;
+        debug_assert!(index < bundle.records_len(), "one width for every item");
         let item = format!("item_{index:0width$}");
         let dir = saf.join(&item);
         create_dirs_in_temporary(&dir).at(&dir)?;

@@ -276,6 +276,9 @@ fn check_zip(out: &Path) -> Vec<String> {
         entry.read_to_end(&mut bytes).unwrap();
         zipped.push((name, bytes));
     }
+    if !zipped.is_sorted_by(|a, b| a.0 < b.0) {
+        problems.push("saf.zip: entries not in the order of their names".into());
+    }
     zipped.sort();
     if zipped != tree(&out.join("saf")) {
         problems.push("saf.zip: differs from saf/".into());
@@ -346,6 +349,9 @@ fn the_seeds_export_to_a_clean_archive_with_the_talk_s_provenance() {
     let report = export("dspace-saf", &bundle, &out);
     assert_eq!(report["exported"], true);
     assert_clean(&out);
+    // The report lists every file written, sorted.
+    let written: Vec<String> = tree(&out).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(report["files"], serde_json::json!(written));
 
     let talk = item_of(&out, "furr-2014-continuing-revolution");
     assert_eq!(values(&talk, "dc.date.created"), ["2014-06-20"]);
