@@ -108,17 +108,16 @@ pub fn validate_object(
     let has_inventory = entries
         .iter()
         .any(|e| e.name == INVENTORY && e.kind == Kind::File);
-    let (root_bytes, parsed) = if has_inventory {
+    let parsed = if has_inventory {
         let bytes = std::fs::read(root.join(INVENTORY)).at(&root.join(INVENTORY))?;
-        let parsed = inventory::parse(&bytes, INVENTORY, &mut findings);
-        (bytes, Some(parsed))
+        Some(inventory::parse(bytes, INVENTORY, &mut findings))
     } else {
         findings.add(
             OcflCode::E063,
             INVENTORY,
             "the object root has no inventory.json",
         );
-        (Vec::new(), None)
+        None
     };
     let algorithm_name = parsed
         .as_ref()
@@ -139,10 +138,9 @@ pub fn validate_object(
         root,
         "",
         algorithm_name.as_deref(),
-        &root_bytes,
+        parsed.digest.as_deref(),
         &mut findings,
     )?;
-    drop(root_bytes);
     if let (Some(declared), Some(typed)) = (declared, parsed.spec)
         && declared != typed
     {
@@ -161,6 +159,7 @@ pub fn validate_object(
             root,
             inventory,
             root_spec: parsed.spec,
+            root_digest: parsed.digest.as_deref(),
         };
         let read = objects.check_versions(&entries, check_digests, progress, &mut findings)?;
         report.files_checked = read.files;

@@ -16,10 +16,13 @@ mod versions;
 
 use serde_json::Value;
 
+use std::ops::Range;
+
 use self::top::read_top;
 use super::Findings;
 use crate::ocfl::SpecVersion;
 use crate::ocfl::code::OcflCode;
+use crate::ocfl::digest::{DigestAlgorithm, digest_bytes};
 use crate::ocfl::inventory::{Inventory, VersionNum};
 
 /// The keys an inventory may have (E102).
@@ -44,19 +47,23 @@ pub struct Parsed {
     pub spec: Option<SpecVersion>,
     /// The `digestAlgorithm` as written, to find the sidecar by.
     pub digest_algorithm_name: Option<String>,
+    /// The inventory's digest with that algorithm, for its sidecar, when
+    /// corpack knows the algorithm.
+    pub digest: Option<String>,
 }
 
 /// Reads and checks the inventory `bytes` found at `path` (relative to the
 /// object root), adding findings.
-pub fn parse(bytes: &[u8], path: &str, findings: &mut Findings) -> Parsed {
+pub fn parse(bytes: Vec<u8>, path: &str, findings: &mut Findings) -> Parsed {
     let mut parsed = Parsed {
         inventory: None,
         spec: None,
         digest_algorithm_name: None,
+        digest: None,
     };
     // A number past what a reader holds (`1e400`) is JSON by its grammar,
     // and does not read all the same: "not JSON" would be wrong.
-    let top = match std::str::from_utf8(bytes)
+    let top = match std::str::from_utf8(&bytes)
         .map_err(|e| format!("not UTF-8: {e}"))
         .and_then(|text| read_top(text).map_err(|e| format!("does not read as JSON: {e}")))
     {
@@ -70,37 +77,42 @@ pub fn parse(bytes: &[u8], path: &str, findings: &mut Findings) -> Parsed {
         findings.add(OcflCode::E033, path, "not a JSON object");
         return parsed;
     };
-    // A long value is read when it is checked, and taken apart as it is
-    // typed: at 40,000 files each is tens of megabytes as a `Value`.
-    let long_value = |key: &str| -> Option<Value> {
-        let (_, raw) = long.iter().find(|(name, _)| name == key)?;
-        Some(serde_json::from_str(raw.get()).expect("read whole before"))
-    };
+    let long = long
+        .into_iter()
+        .map(|(key, raw)| {
+            let start = raw.get().as_ptr() as usize - bytes.as_ptr() as usize;
+            (key, start..start + raw.get().len())
+        })
+        .collect();
+    parsed.digest_algorithm_name = object
+        .get("digestAlgorithm")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    parsed.digest = (parsed.digest_algorithm_name.as_deref())
+        .and_then(|name| name.parse::<DigestAlgorithm>().ok())
+        .map(|algorithm| digest_bytes(algorithm, &bytes));
+    let mut long = LongValues { bytes, long };
     let mut check = Checker { path, findings };
     check.unknown_keys(
-        object.keys().chain(long.iter().map(|(key, _)| key)),
+        object.keys().chain(long.long.iter().map(|(key, _)| key)),
         &INVENTORY_KEYS,
         "the inventory",
     );
     let id = check.id(&object);
     let (inventory_type, spec) = check.inventory_type(&object);
     parsed.spec = spec;
-    parsed.digest_algorithm_name = object
-        .get("digestAlgorithm")
-        .and_then(Value::as_str)
-        .map(str::to_string);
     let algorithm = check.digest_algorithm(&object);
     let content_directory = check.content_directory(&object);
-    let versions = check.versions(long_value("versions"));
+    let versions = check.versions(long.take("versions"));
     let head = check.head(&object, versions.as_ref());
     let manifest = check.digest_map(
-        long_value("manifest"),
+        long.take("manifest"),
         "manifest",
         parsed.digest_algorithm_name.as_deref(),
         OcflCode::E106,
         OcflCode::E092,
     );
-    let fixity = check.fixity(long_value("fixity"));
+    let fixity = check.fixity(long.take("fixity"));
     let (Some(algorithm), Some(versions), Some(manifest)) = (algorithm, versions, manifest) else {
         return parsed;
     };
@@ -118,6 +130,31 @@ pub fn parse(bytes: &[u8], path: &str, findings: &mut Findings) -> Parsed {
     check.fixity_paths(&inventory);
     parsed.inventory = Some(inventory);
     parsed
+}
+
+/// The inventory's text, for its long values (see `top`), each read when
+/// it is checked. Once one is read, the text past the others goes: an
+/// inventory corpack wrote has its keys in order, `fixity`, `manifest`,
+/// `versions`, the reverse of the checks', so each frees its part, 40% of
+/// the text for the versions.
+struct LongValues {
+    bytes: Vec<u8>,
+    /// The long values' keys and their places in `bytes`.
+    long: Vec<(String, Range<usize>)>,
+}
+
+impl LongValues {
+    /// The value of `key`, if the inventory has it.
+    fn take(&mut self, key: &str) -> Option<Value> {
+        let at = self.long.iter().position(|(name, _)| name == key)?;
+        let (_, range) = self.long.remove(at);
+        let text = std::str::from_utf8(&self.bytes[range]).expect("read whole before");
+        let value = serde_json::from_str(text).expect("read whole before");
+        let end = self.long.iter().map(|(_, range)| range.end).max();
+        self.bytes.truncate(end.unwrap_or(0));
+        self.bytes.shrink_to_fit();
+        Some(value)
+    }
 }
 
 struct Checker<'a> {
@@ -196,7 +233,7 @@ mod tests {
         assert_eq!(codes(&valid()), Vec::<String>::new());
         let mut findings = Findings::default();
         let parsed = parse(
-            valid().to_string().as_bytes(),
+            valid().to_string().into_bytes(),
             "inventory.json",
             &mut findings,
         );
@@ -218,7 +255,7 @@ mod tests {
                 .replacen('{', &format!("{{\"{key}\": {value}, "), 1);
             let whole = serde_json::from_str::<Value>(&text).unwrap_err();
             let mut findings = Findings::default();
-            let parsed = parse(text.as_bytes(), "inventory.json", &mut findings);
+            let parsed = parse(text.into_bytes(), "inventory.json", &mut findings);
             assert!(parsed.inventory.is_none());
             let found: Vec<String> = findings.0.iter().map(|f| f.message.clone()).collect();
             assert_eq!(found, [format!("does not read as JSON: {whole}")]);
@@ -231,7 +268,7 @@ mod tests {
         text.insert(1, 0xff);
         let mut findings = Findings::default();
         assert!(
-            parse(&text, "inventory.json", &mut findings)
+            parse(text, "inventory.json", &mut findings)
                 .inventory
                 .is_none()
         );

@@ -27,6 +27,10 @@ pub(super) fn valid() -> Value {
 
 pub(super) fn codes(json: &Value) -> Vec<String> {
     let mut findings = Findings::default();
-    parse(json.to_string().as_bytes(), "inventory.json", &mut findings);
+    parse(
+        json.to_string().into_bytes(),
+        "inventory.json",
+        &mut findings,
+    );
     findings.0.iter().map(|f| f.code.to_string()).collect()
 }
