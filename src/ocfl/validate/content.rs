@@ -109,7 +109,8 @@ pub struct Claim<'i> {
 pub type Claims<'i> = BTreeMap<&'i str, FileClaims<'i>>;
 
 /// The claims on one file, sorted, each with the inventories making it: a
-/// few, so a sorted list, where a map's first node took 630 bytes a file.
+/// few, so a sorted list, where a map's first node took 630 bytes a file
+/// (a list as it grows, 290).
 #[derive(Debug, Default)]
 pub struct FileClaims<'i>(Vec<(Claim<'i>, Vec<&'i str>)>);
 
@@ -119,7 +120,11 @@ impl<'i> FileClaims<'i> {
         let at = match self.0.binary_search_by(|(other, _)| other.cmp(&claim)) {
             Ok(at) => at,
             Err(at) => {
-                self.0.insert(at, (claim, Vec::new()));
+                // Room for what is there: a list grown by `insert` or
+                // `push` holds four at least, and a file has one or two
+                // claims from one inventory.
+                self.0.reserve_exact(1);
+                self.0.insert(at, (claim, Vec::with_capacity(1)));
                 at
             }
         };
