@@ -14,9 +14,9 @@ mod testutil;
 mod top;
 mod versions;
 
-use serde_json::Value;
-
 use std::ops::Range;
+
+use serde_json::Value;
 
 use self::top::read_top;
 use super::Findings;
@@ -77,13 +77,6 @@ pub fn parse(bytes: Vec<u8>, path: &str, findings: &mut Findings) -> Parsed {
         findings.add(OcflCode::E033, path, "not a JSON object");
         return parsed;
     };
-    let long = long
-        .into_iter()
-        .map(|(key, raw)| {
-            let start = raw.get().as_ptr() as usize - bytes.as_ptr() as usize;
-            (key, start..start + raw.get().len())
-        })
-        .collect();
     parsed.digest_algorithm_name = object
         .get("digestAlgorithm")
         .and_then(Value::as_str)

@@ -4,6 +4,7 @@
 //! to be read when it is checked.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -14,13 +15,14 @@ use crate::checked_json::Checked;
 const LONG_KEYS: [&str; 3] = ["manifest", "versions", "fixity"];
 
 /// The top object of the inventory's `text`, its long values (see
-/// [`LONG_KEYS`]) left as text; `None` if it is JSON but not an object.
-/// Of a key given twice, the last value counts, as in a `Value`.
-pub(super) type Top<'t> = Option<(Map<String, Value>, Vec<(String, &'t RawValue)>)>;
+/// [`LONG_KEYS`]) left as text, each given by its place in `text`; `None`
+/// if it is JSON but not an object. Of a key given twice, the last value
+/// counts, as in a `Value`.
+pub(super) type Top = Option<(Map<String, Value>, Vec<(String, Range<usize>)>)>;
 
 /// Reads the inventory's `text` as a [`Top`]; its error, if it is not
 /// JSON, is the one a `Value` of the whole text would have, where it would.
-pub(super) fn read_top(text: &str) -> serde_json::Result<Top<'_>> {
+pub(super) fn read_top(text: &str) -> serde_json::Result<Top> {
     serde_json::from_str::<Checked>(text)?;
     // JSON, so what is not read as an object is not one.
     let Ok(entries) = serde_json::from_str::<BTreeMap<String, &RawValue>>(text) else {
@@ -30,7 +32,9 @@ pub(super) fn read_top(text: &str) -> serde_json::Result<Top<'_>> {
     let mut long = Vec::new();
     for (key, raw) in entries {
         if LONG_KEYS.contains(&key.as_str()) {
-            long.push((key, raw));
+            // The raw value is a slice of `text`.
+            let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+            long.push((key, start..start + raw.get().len()));
         } else {
             object.insert(key, serde_json::from_str(raw.get())?);
         }
