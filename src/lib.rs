@@ -35,6 +35,7 @@ pub mod rocrate;
 pub mod schema;
 pub mod show;
 mod spelling;
+mod spilled_bytes;
 mod text_table;
 pub mod verify;
 

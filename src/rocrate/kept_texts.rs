@@ -5,13 +5,12 @@
 //! exported, without them held in memory.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::hash::{BuildHasher, RandomState};
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io;
 
 use hashbrown::HashTable;
 
-use crate::positional::read_exact_at;
+use crate::spilled_bytes::{Bounds, Span, SpilledBytes};
 
 /// The text kept in memory; past it, texts go to the file.
 const IN_MEMORY_BYTES: usize = if cfg!(test) { 1 << 10 } else { 8 << 20 };
@@ -27,11 +26,7 @@ pub(super) const MAX_HELD_BYTES: usize = if cfg!(test) { 17 << 10 } else { 32 <<
 /// Where a kept text is among all the texts kept, one after another: in
 /// memory before [`IN_MEMORY_BYTES`], in the file (or the bytes not yet
 /// written to it) after.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct KeptText {
-    at: u64,
-    len: u32,
-}
+pub(super) type KeptText = Span;
 
 /// A text too long to keep, which [`super::record_check::MAX_KEPT_BYTES`]
 /// stops before.
@@ -42,31 +37,12 @@ fn too_long() -> io::Error {
 /// The texts kept.
 #[derive(Debug)]
 pub(super) struct KeptTexts {
-    /// The most held in memory, `memory` and `pending` together, when the
-    /// file cannot be made or written; `memory` never passes it.
-    memory_limit: usize,
-    /// The texts kept in memory, one after another.
-    memory: String,
-    /// Made when the first piece is written.
-    file: Option<File>,
-    /// Bytes written to the file.
-    written: u64,
-    /// The bytes that follow them, not yet written.
-    pending: Vec<u8>,
-    /// Why the file could not be made or written; no more is tried.
-    unwritable: Option<io::Error>,
+    bytes: SpilledBytes,
 }
 
 impl Default for KeptTexts {
     fn default() -> KeptTexts {
-        KeptTexts {
-            memory_limit: MAX_HELD_BYTES,
-            memory: String::new(),
-            file: None,
-            written: 0,
-            pending: Vec::new(),
-            unwritable: None,
-        }
+        KeptTexts::with_memory_limit(MAX_HELD_BYTES)
     }
 }
 
@@ -75,98 +51,48 @@ impl KeptTexts {
     /// made or written.
     pub(super) fn with_memory_limit(limit: usize) -> KeptTexts {
         KeptTexts {
-            memory_limit: limit,
-            ..KeptTexts::default()
+            bytes: SpilledBytes::new(Bounds {
+                in_memory: IN_MEMORY_BYTES,
+                write: WRITE_BYTES,
+                held_without_file: limit,
+            }),
         }
     }
 
     /// The bytes held in memory.
     pub(super) fn held(&self) -> usize {
-        self.memory.len() + self.pending.len()
+        self.bytes.held()
     }
 
     /// Keeps the text of `parts`, one after another.
     pub(super) fn keep(&mut self, parts: &[&str]) -> io::Result<KeptText> {
-        let total: usize = parts.iter().map(|part| part.len()).sum();
-        let len = u32::try_from(total).map_err(|_| too_long())?;
-        let in_file = self.written + self.pending.len() as u64;
-        let in_memory = IN_MEMORY_BYTES.min(self.memory_limit);
-        if in_file == 0 && self.memory.len() + total <= in_memory {
-            let at = self.memory.len() as u64;
-            parts.iter().for_each(|part| self.memory.push_str(part));
-            return Ok(KeptText { at, len });
+        match parts {
+            [one] => self.bytes.append(&[one.as_bytes()]),
+            [one, two] => self.bytes.append(&[one.as_bytes(), two.as_bytes()]),
+            _ => {
+                let parts: Vec<&[u8]> = parts.iter().map(|part| part.as_bytes()).collect();
+                self.bytes.append(&parts)
+            }
         }
-        let at = self.memory.len() as u64 + in_file;
-        // A text is written whole with the piece it ends, so it is either
-        // in the file or pending, never split.
-        (parts.iter()).for_each(|part| self.pending.extend_from_slice(part.as_bytes()));
-        // Written a piece at a time, or at once past the memory's bound.
-        if (self.pending.len() >= WRITE_BYTES || self.held() > self.memory_limit)
-            && self.unwritable.is_none()
-            && let Err(error) = self.write_pending()
-        {
-            let dir = std::env::temp_dir();
-            let error = io::Error::new(
-                error.kind(),
-                format!(
-                    "{} (the temporary directory, TMPDIR): {error}",
-                    dir.display()
-                ),
-            );
-            self.unwritable = Some(error);
-        }
-        if let Some(error) = &self.unwritable
-            && self.held() > self.memory_limit
-        {
-            return Err(io::Error::new(error.kind(), error.to_string()));
-        }
-        Ok(KeptText { at, len })
     }
 
     /// Empties the file, as a disk that loses it would: the texts in it can
     /// no longer be read.
     #[cfg(test)]
     pub(super) fn lose_file(&self) {
-        if let Some(file) = &self.file {
-            file.set_len(0).unwrap();
-        }
-    }
-
-    /// Writes the pending bytes at the end of the file, making it first.
-    fn write_pending(&mut self) -> io::Result<()> {
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => self.file.insert(tempfile::tempfile()?),
-        };
-        // A positional read moves the file's position on Windows.
-        file.seek(SeekFrom::Start(self.written))?;
-        file.write_all(&self.pending)?;
-        self.written += self.pending.len() as u64;
-        self.pending.clear();
-        Ok(())
+        self.bytes.lose_file();
     }
 
     /// The text of `kept`, which this kept.
     pub(super) fn text(&self, kept: KeptText) -> io::Result<Cow<'_, str>> {
-        let not_kept = || io::Error::other("a text kept for judging records is not where it was");
-        let utf8 = |bytes| std::str::from_utf8(bytes).map_err(io::Error::other);
-        let len = kept.len as usize;
-        let Some(in_file) = kept.at.checked_sub(self.memory.len() as u64) else {
-            let at = usize::try_from(kept.at).map_err(|_| not_kept())?;
-            let text = (self.memory.get(at..at + len)).ok_or_else(not_kept)?;
-            return Ok(Cow::Borrowed(text));
-        };
-        if let Some(from) = in_file.checked_sub(self.written) {
-            let from = usize::try_from(from).map_err(|_| not_kept())?;
-            let bytes = (self.pending.get(from..from + len)).ok_or_else(not_kept)?;
-            return Ok(Cow::Borrowed(utf8(bytes)?));
+        match self.bytes.get(kept)? {
+            Cow::Borrowed(bytes) => std::str::from_utf8(bytes)
+                .map(Cow::Borrowed)
+                .map_err(io::Error::other),
+            Cow::Owned(bytes) => String::from_utf8(bytes)
+                .map(Cow::Owned)
+                .map_err(io::Error::other),
         }
-        let file = self.file.as_ref().ok_or_else(not_kept)?;
-        let mut bytes = vec![0; len];
-        read_exact_at(file, &mut bytes, in_file)?;
-        String::from_utf8(bytes)
-            .map(Cow::Owned)
-            .map_err(io::Error::other)
     }
 }
 
@@ -297,7 +223,7 @@ impl<S: BuildHasher + Default> KeptById<S> {
     /// Whether some text went to the file.
     #[cfg(test)]
     pub(super) fn on_disk(&self) -> bool {
-        self.texts.file.is_some()
+        self.texts.bytes.spilled()
     }
 
     /// The text of `kept`, which [`KeptById::keep`] kept.
@@ -319,38 +245,18 @@ mod tests {
         let kept: Vec<KeptText> = (written.iter())
             .map(|text| texts.keep(&[text]).unwrap())
             .collect();
-        assert!(!texts.memory.is_empty() && texts.written > 0 && !texts.pending.is_empty());
+        assert!(texts.bytes.spilled());
         for (text, kept) in written.iter().zip(&kept) {
             assert_eq!(texts.text(*kept).unwrap(), text.as_str());
         }
     }
 
-    /// Texts read back from the file between writes: a read moves the
-    /// file's position, which the next write must not follow.
-    #[test]
-    fn texts_read_back_between_writes_stay_whole() {
-        let mut texts = KeptTexts::default();
-        let mut kept = Vec::new();
-        for i in 0..400 {
-            let text = format!("{i}:{}", "y".repeat(i % 90));
-            kept.push((texts.keep(&[&text]).unwrap(), text));
-            let (back, text) = &kept[i / 2];
-            assert_eq!(texts.text(*back).unwrap(), text.as_str());
-        }
-        assert!(texts.written > 0);
-        for (back, text) in &kept {
-            assert_eq!(texts.text(*back).unwrap(), text.as_str());
-        }
-    }
-
-    /// A file that cannot be made leaves the texts in memory, up to a
-    /// bound; past it, the error names the directory.
+    /// A file that cannot be made leaves the texts in memory, up to
+    /// [`MAX_HELD_BYTES`] for every text kept.
     #[test]
     fn texts_stay_in_memory_when_the_file_cannot_be_made() {
-        let mut texts = KeptTexts {
-            unwritable: Some(io::Error::other("/nowhere: No such file or directory")),
-            ..KeptTexts::default()
-        };
+        let mut texts = KeptTexts::default();
+        texts.bytes.refuse_file();
         let mut kept = Vec::new();
         let text = "z".repeat(100);
         let error = loop {
@@ -360,21 +266,12 @@ mod tests {
             }
         };
         assert!(kept.len() * 100 > MAX_HELD_BYTES - 200);
-        assert!(texts.held() <= MAX_HELD_BYTES + 100);
         assert!(error.to_string().starts_with("/nowhere"), "{error}");
         // What another holds is taken off the limit.
         let mut second: KeptById =
             KeptById::with_memory_limit(MAX_HELD_BYTES.saturating_sub(texts.held()));
-        second.texts.unwritable = Some(io::Error::other("/nowhere"));
+        second.texts.bytes.refuse_file();
         assert!(second.keep(&text).is_err());
-        // Past the bound, the file is written at once, not after a piece.
-        let mut third = KeptTexts {
-            memory_limit: 10,
-            ..KeptTexts::default()
-        };
-        let at = third.keep(&[&text]).unwrap();
-        assert_eq!((third.held(), third.written), (0, 100));
-        assert_eq!(third.text(at).unwrap(), text);
         for at in kept {
             assert_eq!(texts.text(at).unwrap(), text);
         }

@@ -165,8 +165,9 @@ struct FileJob<'a> {
     path: &'a str,
     /// Every algorithm to compute, sorted.
     algorithms: Vec<Algorithm>,
-    /// The digests the manifests give: algorithm, digest, manifest name.
-    wanted: Vec<(Algorithm, &'a [u8], &'a str)>,
+    /// The manifests that list it with an algorithm corpack supports, and
+    /// that algorithm: their digests are read once the file's are known.
+    wanted: Vec<(Algorithm, &'a Manifest)>,
     /// `Some` when SHA-256 is to be kept: always, or unless it is a digest.
     keep_sha256: Option<Option<[u8; 32]>>,
 }
@@ -181,14 +182,11 @@ impl<'a> FileJob<'a> {
         sha256_wanted: Sha256Wanted,
     ) -> Option<FileJob<'a>> {
         let file = &store.files()[index];
-        let wanted: Vec<_> = manifests
-            .iter()
-            .filter_map(|m| Some((m.algorithm?, m.digest(index)?, m.name.as_str())))
+        let wanted: Vec<_> = (manifests.iter())
+            .filter(|m| m.lists_stored(index))
+            .filter_map(|m| Some((m.algorithm?, m)))
             .collect();
-        let listed = manifests
-            .iter()
-            .any(|m| m.algorithm.is_some() && m.lists_stored(index));
-        if !file.readable || (sha256_wanted == Sha256Wanted::Nothing && !listed) {
+        if !file.readable || (sha256_wanted == Sha256Wanted::Nothing && wanted.is_empty()) {
             return None;
         }
         let keep_sha256 = match sha256_wanted {
@@ -196,7 +194,7 @@ impl<'a> FileJob<'a> {
             Sha256Wanted::KeptUnless(digest) => Some(Some(digest)),
             Sha256Wanted::Kept => Some(None),
         };
-        let mut algorithms: Vec<Algorithm> = wanted.iter().map(|(a, _, _)| *a).collect();
+        let mut algorithms: Vec<Algorithm> = wanted.iter().map(|(a, _)| *a).collect();
         if keep_sha256.is_some() {
             algorithms.push(Algorithm::Sha256);
         }
@@ -231,19 +229,28 @@ impl<'a> FileJob<'a> {
             }
         };
         let mut findings = Vec::new();
-        for (algorithm, digest, manifest) in self.wanted {
+        for (algorithm, manifest) in self.wanted {
             let computed = actual
                 .iter()
                 .find(|(a, _)| *a == algorithm)
                 .map(|(_, d)| d.as_slice())
                 .expect("every wanted algorithm was computed");
-            if computed != digest {
+            let digest = match manifest.digest(self.index) {
+                Ok(Some(digest)) => digest,
+                Ok(None) => continue,
+                Err(error) => {
+                    findings.push(manifest.digest_unreadable(self.path, &error));
+                    continue;
+                }
+            };
+            if *computed != *digest {
                 let code = if self.path.starts_with("data/") {
                     Code::PayloadDigestMismatch
                 } else {
                     Code::TagDigestMismatch
                 };
                 let (digest, computed) = (hex::encode(digest), hex::encode(computed));
+                let manifest = &manifest.name;
                 findings.push(Finding::error(
                     code,
                     self.path,
@@ -431,6 +438,7 @@ fn check_side_by_side<'a>(
 mod tests {
     use super::*;
     use crate::digest::Hasher;
+    use crate::finding::Severity;
     use crate::progress::NoProgress;
     use crate::verify::testutil::Memory;
     use crate::verify::{VerifyOptions, verify};
@@ -547,5 +555,46 @@ mod tests {
             .map(|f| (f.code, f.path.as_str()))
             .collect();
         assert_eq!(errors, [(Code::PayloadDigestMismatch, "data/f03")]);
+    }
+
+    /// Digests past the first in a temporary file that a disk lost: the
+    /// bag is not said valid, and the finding names the manifest, not the
+    /// files, as what could not be read.
+    #[test]
+    fn a_digest_that_cannot_be_read_back_is_not_verified() {
+        let files: Vec<(String, Vec<u8>)> = (0..8)
+            .map(|i| (format!("data/f{i}"), format!("{i}\n").into_bytes()))
+            .collect();
+        let mut manifest = String::new();
+        for (path, bytes) in &files {
+            let mut hasher = Hasher::Sha256(Default::default());
+            hasher.update(bytes);
+            manifest.push_str(&format!("{}  {path}\n", hasher.finish_hex()));
+        }
+        let mut all: Vec<(&str, &[u8])> = (files.iter())
+            .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+            .collect();
+        all.push(("manifest-sha256.txt", manifest.as_bytes()));
+        let store = Memory::new(&all);
+        let (manifests, findings) = crate::verify::testutil::read_manifests(&store);
+        assert!(findings.is_empty(), "{findings:?}");
+        let checked = || {
+            let mut findings = Findings::default();
+            let wanted = |_| Sha256Wanted::Nothing;
+            let checked =
+                check_digests(&store, &manifests.list, &wanted, &NoProgress, &mut findings);
+            (checked.files, findings.into_vec())
+        };
+        assert_eq!(checked(), (8, Vec::new()));
+        manifests.list[0].lose_digests();
+        let (_, findings) = checked();
+        let found: Vec<_> = (findings.iter())
+            .map(|f| (f.severity, f.code, f.path.as_str()))
+            .collect();
+        // One finding for the manifest, whose first three digests are held
+        // in memory (96 bytes in tests): f3 is the first read back.
+        let unread = (Severity::Error, Code::FileUnreadable, "manifest-sha256.txt");
+        assert_eq!(found, [unread]);
+        assert!(findings[0].message.contains("\"data/f3\""), "{findings:?}");
     }
 }
