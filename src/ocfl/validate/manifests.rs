@@ -134,8 +134,12 @@ impl Object<'_> {
         priors: &'i [PriorInventory],
         sizes: &BTreeMap<String, u64>,
     ) -> Claims<'i> {
-        let mut claims = Claims::new();
-        let mut add = |inventory: &'i Inventory, source: &'i str| {
+        let inventories: Vec<(&'i Inventory, &'i str)> =
+            std::iter::once((self.inventory, INVENTORY))
+                .chain(priors.iter().map(|p| (&p.inventory, p.path.as_str())))
+                .collect();
+        let mut claims = Claims::new(inventories.iter().map(|(_, source)| *source).collect());
+        for (source, (inventory, _)) in inventories.into_iter().enumerate() {
             let mut blocks = vec![(
                 inventory.digest_algorithm,
                 &inventory.manifest,
@@ -161,18 +165,12 @@ impl Object<'_> {
                             digest,
                             code,
                         };
-                        let sources = claims.entry(path.as_str()).or_default().sources(claim);
-                        if !sources.contains(&source) {
-                            sources.push(source);
-                        }
+                        claims.add(path, claim, source);
                     }
                 }
             }
-        };
-        add(self.inventory, INVENTORY);
-        for prior in priors {
-            add(&prior.inventory, &prior.path);
         }
+        claims.finish();
         claims
     }
 }
