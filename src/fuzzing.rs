@@ -508,7 +508,7 @@ pub fn ocfl_object(bytes: &[u8], scratch: &Path) {
         // (`0=ocfl_object_.x/a`) would make a second declaration, and the
         // object's version unknown: it is left out, as one that cannot be
         // made is.
-        let made = |path: &&String| {
+        let made = |path: &&str| {
             is_plain_relative(path) && !path.starts_with(crate::ocfl::DECLARATION_PREFIX)
         };
         for path in paths.filter(made) {

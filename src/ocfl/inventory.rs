@@ -18,8 +18,7 @@ pub const INVENTORY: &str = "inventory.json";
 /// The content directory when the inventory names none.
 pub const DEFAULT_CONTENT_DIRECTORY: &str = "content";
 
-/// Digest (as written) → paths with that content.
-pub type DigestMap = BTreeMap<String, Vec<String>>;
+pub use super::digest_map::{DigestMap, Paths};
 
 /// An OCFL inventory. It serializes as [`InventoryJson`]: keys in
 /// alphabetical order and maps sorted, so the same inventory always gives
@@ -191,7 +190,7 @@ impl Version {
         let mut paths = BTreeMap::new();
         for (digest, logical_paths) in &self.state {
             for path in logical_paths {
-                paths.insert(path.as_str(), digest.to_ascii_lowercase());
+                paths.insert(path, digest.to_ascii_lowercase());
             }
         }
         paths
@@ -370,9 +369,9 @@ mod tests {
     fn sample() -> Inventory {
         let digest = digest_bytes(DigestAlgorithm::Sha512, b"hello\n");
         let mut state = DigestMap::new();
-        state.insert(digest.clone(), vec!["a/hello.txt".into()]);
+        state.insert(&digest, ["a/hello.txt"]);
         let mut manifest = DigestMap::new();
-        manifest.insert(digest, vec!["v1/content/a/hello.txt".into()]);
+        manifest.insert(&digest, ["v1/content/a/hello.txt"]);
         let mut versions = BTreeMap::new();
         versions.insert(
             VersionNum::FIRST,

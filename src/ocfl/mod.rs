@@ -15,6 +15,7 @@
 
 mod code;
 pub mod digest;
+mod digest_map;
 pub mod inventory;
 pub mod validate;
 

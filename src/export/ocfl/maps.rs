@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 use super::content::Staged;
 use crate::digest::Algorithm;
 use crate::ocfl::VersionNum;
-use crate::ocfl::inventory::{DigestMap, Version, VersionJson};
+use crate::ocfl::inventory::{DigestMap, Paths as DigestPaths, Version, VersionJson};
 
 /// The new version's state: every file under the state's key for its
 /// content, files of one content in path order.
@@ -28,7 +28,7 @@ impl Serialize for StateMap<'_> {
             .chunk_by(|&a, &b| staged.digest(a, algorithm) == staged.digest(b, algorithm))
         {
             let paths = Paths {
-                existing: &[],
+                existing: None,
                 added: group,
                 staged,
                 place: Place::Logical,
@@ -74,7 +74,7 @@ impl<'a> KnownDigests<'a> {
         // Keys come sorted, so of two equal but for case the last counts.
         let other_case = (map.into_iter().flat_map(DigestMap::keys))
             .filter(|key| key.bytes().any(|b| b.is_ascii_uppercase()))
-            .map(|key| (key.to_ascii_lowercase(), key.as_str()))
+            .map(|key| (key.to_ascii_lowercase(), key))
             .collect();
         KnownDigests { map, other_case }
     }
@@ -131,12 +131,12 @@ impl Serialize for AddedMap<'_> {
                 (None, None) => break,
                 (Some(_), None) => false,
                 (None, Some(_)) => true,
-                (Some((key, _)), Some(hex)) => hex.as_str() < key.as_str(),
+                (Some((key, _)), Some(hex)) => hex.as_str() < *key,
             };
             if group_first {
                 let group = groups.next().expect("peeked");
                 let paths = Paths {
-                    existing: &[],
+                    existing: None,
                     added: group,
                     staged,
                     place: Place::Content,
@@ -148,8 +148,8 @@ impl Serialize for AddedMap<'_> {
             } else {
                 let (key, paths) = existing.next().expect("peeked");
                 let paths = Paths {
-                    existing: paths,
-                    added: joining.get(key.as_str()).map_or(&[], Vec::as_slice),
+                    existing: Some(paths),
+                    added: joining.get(key).map_or(&[], Vec::as_slice),
                     staged,
                     place: Place::Content,
                 };
@@ -213,7 +213,7 @@ enum Place {
 
 /// A map's paths for one digest: those it had, then the staged files'.
 struct Paths<'s> {
-    existing: &'s [String],
+    existing: Option<DigestPaths<'s>>,
     added: &'s [u32],
     staged: &'s Staged<'s>,
     place: Place,
@@ -221,8 +221,9 @@ struct Paths<'s> {
 
 impl Serialize for Paths<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.existing.len() + self.added.len()))?;
-        for path in self.existing {
+        let existing = self.existing.as_ref().map_or(0, DigestPaths::len);
+        let mut seq = serializer.serialize_seq(Some(existing + self.added.len()))?;
+        for path in self.existing.iter().flatten() {
             seq.serialize_element(path)?;
         }
         for &index in self.added {

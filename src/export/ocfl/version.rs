@@ -208,17 +208,20 @@ mod tests {
 
     /// Adds `additions` to `map` as the inventory's maps must: under the
     /// key `map` has for a digest in whatever case.
-    fn merge(map: &mut DigestMap, additions: DigestMap) {
+    fn merge(map: &mut DigestMap, additions: BTreeMap<String, Vec<String>>) {
         let spelled: BTreeMap<String, String> = (map.keys())
-            .map(|key| (key.to_ascii_lowercase(), key.clone()))
+            .map(|key| (key.to_ascii_lowercase(), key.to_string()))
             .collect();
+        let mut merged: BTreeMap<String, Vec<String>> =
+            map.to_owned_entries().into_iter().collect();
         for (digest, paths) in additions {
             let key = spelled
                 .get(&digest.to_ascii_lowercase())
                 .cloned()
                 .unwrap_or(digest);
-            map.entry(key).or_default().extend(paths);
+            merged.entry(key).or_default().extend(paths);
         }
+        *map = merged.into_iter().collect();
     }
 
     /// The inventory a version makes, as maps of text held whole.
@@ -237,7 +240,7 @@ mod tests {
         };
         let known: BTreeMap<String, String> = (version.existing.iter())
             .flat_map(|inventory| inventory.manifest.keys())
-            .map(|digest| (digest.to_ascii_lowercase(), digest.clone()))
+            .map(|digest| (digest.to_ascii_lowercase(), digest.to_string()))
             .collect();
         let hex = |digests: &FileDigests, algorithm| {
             digests
@@ -245,13 +248,19 @@ mod tests {
                 .unwrap()
                 .to_string()
         };
-        let (mut state, mut manifest, mut fixity) =
-            (DigestMap::new(), DigestMap::new(), DigestMap::new());
+        let (mut state, mut manifest, mut fixity) = (
+            BTreeMap::new(),
+            BTreeMap::new(),
+            BTreeMap::<String, Vec<String>>::new(),
+        );
         for (file, digests) in files.iter().zip(digests) {
             let digest = hex(digests, algorithm);
             let logical = format!("top/{}", file.path);
             let key = known.get(&digest).unwrap_or(&digest);
-            state.entry(key.clone()).or_default().push(logical.clone());
+            state
+                .entry(key.clone())
+                .or_insert_with(Vec::new)
+                .push(logical.clone());
             if known.contains_key(&digest) || manifest.contains_key(&digest) {
                 continue;
             }
@@ -278,7 +287,7 @@ mod tests {
             Version {
                 created: version.created.clone(),
                 message: Some(version.message.clone()),
-                state,
+                state: state.into_iter().collect(),
                 user: Some(version.user.clone()),
             },
         );
@@ -309,6 +318,7 @@ mod tests {
             }
         });
         prop::collection::btree_map(key, prop::collection::vec("[a-c]{1,2}", 1..3), 0..5)
+            .prop_map(|map| map.into_iter().collect())
     }
 
     fn existing() -> impl Strategy<Value = Option<Inventory>> {

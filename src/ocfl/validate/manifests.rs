@@ -16,18 +16,18 @@ impl Object<'_> {
     /// Every content file is in the root manifest and in the manifest of
     /// every version inventory from its version on (E023); every manifest
     /// path exists (E092).
-    pub(super) fn check_manifests(
-        &self,
-        priors: &[PriorInventory],
+    pub(super) fn check_manifests<'i>(
+        &'i self,
+        priors: &'i [PriorInventory],
         sizes: &BTreeMap<String, u64>,
         findings: &mut Findings,
     ) {
-        let listed = |inventory: &Inventory| -> BTreeSet<String> {
-            inventory.manifest.values().flatten().cloned().collect()
+        let listed = |inventory: &'i Inventory| -> BTreeSet<&'i str> {
+            inventory.manifest.values().flatten().collect()
         };
         let root_listed = listed(self.inventory);
         for path in sizes.keys() {
-            if !root_listed.contains(path) {
+            if !root_listed.contains(path.as_str()) {
                 findings.add(
                     OcflCode::E023,
                     path,
@@ -35,7 +35,7 @@ impl Object<'_> {
                 );
             }
         }
-        for path in &root_listed {
+        for &path in &root_listed {
             if !sizes.contains_key(path) {
                 findings.add(
                     OcflCode::E092,
@@ -62,7 +62,7 @@ impl Object<'_> {
                     .split_once('/')
                     .and_then(|(v, _)| v.parse::<VersionNum>().ok());
                 let up_to_prior = version.is_some_and(|v| v.number <= prior.number.number);
-                if up_to_prior && !prior_listed.contains(path) {
+                if up_to_prior && !prior_listed.contains(path.as_str()) {
                     findings.add(
                         OcflCode::E023,
                         path,
@@ -70,7 +70,7 @@ impl Object<'_> {
                     );
                 }
             }
-            for path in &prior_listed {
+            for &path in &prior_listed {
                 if !sizes.contains_key(path) && !root_listed.contains(path) {
                     findings.add(
                         OcflCode::E092,
@@ -158,7 +158,7 @@ impl Object<'_> {
                         let digest = if digest.bytes().any(|b| b.is_ascii_uppercase()) {
                             Cow::Owned(digest.to_ascii_lowercase())
                         } else {
-                            Cow::Borrowed(digest.as_str())
+                            Cow::Borrowed(digest)
                         };
                         let claim = Claim {
                             algorithm,

@@ -130,11 +130,11 @@ fn state_difference(
                     .manifest
                     .iter()
                     .filter(|(key, _)| key.eq_ignore_ascii_case(digest))
-                    .flat_map(|(_, paths)| paths.iter().cloned())
+                    .flat_map(|(_, paths)| paths.iter().map(str::to_string))
                     .collect()
             };
             for path in logical_paths {
-                files.insert(path.clone(), target.clone());
+                files.insert(path.to_string(), target.clone());
             }
         }
         files
@@ -178,8 +178,8 @@ mod tests {
         let mut manifest = DigestMap::new();
         let mut state = DigestMap::new();
         for (digest, content, logical) in files {
-            manifest.insert(digest.to_string(), vec![content.to_string()]);
-            state.insert(digest.to_string(), vec![logical.to_string()]);
+            manifest.insert(digest, [content]);
+            state.insert(digest, [logical]);
         }
         let version = Version {
             created: "2026-11-25T00:00:00Z".into(),

@@ -89,12 +89,12 @@ impl Checker<'_> {
                     self.add(code, format!("`{what}`: content path {message}"));
                 }
             }
-            map.insert(digest, paths);
+            map.insert(&digest, &paths);
         }
         // Conflicts matter where content paths name files: the manifest. A
         // path twice in a fixity block is the duplicate digest above.
         if what == "manifest" {
-            for (path, why) in path_conflicts(map.values().flatten().map(String::as_str)) {
+            for (path, why) in path_conflicts(map.values().flatten()) {
                 self.add(
                     OcflCode::E101,
                     format!("`{what}`: content path `{path}` {why}"),
@@ -179,7 +179,7 @@ impl Checker<'_> {
         let mut used = BTreeSet::new();
         for (number, version) in &inventory.versions {
             for digest in version.state.keys() {
-                used.insert(digest.as_str());
+                used.insert(digest);
                 if !inventory.manifest.contains_key(digest) {
                     let near = inventory
                         .manifest
@@ -198,7 +198,7 @@ impl Checker<'_> {
             }
         }
         for digest in inventory.manifest.keys() {
-            if !used.contains(digest.as_str()) {
+            if !used.contains(digest) {
                 self.add(
                     OcflCode::E107,
                     format!("the manifest digest {digest} is in the state of no version"),
@@ -210,15 +210,10 @@ impl Checker<'_> {
     /// Fixity content paths must be in the manifest: a fixity digest of a
     /// file the object does not hold can match nothing (E093).
     pub(super) fn fixity_paths(&mut self, inventory: &Inventory) {
-        let manifest_paths: BTreeSet<&str> = inventory
-            .manifest
-            .values()
-            .flatten()
-            .map(String::as_str)
-            .collect();
+        let manifest_paths: BTreeSet<&str> = inventory.manifest.values().flatten().collect();
         for (algorithm, block) in &inventory.fixity {
             for path in block.values().flatten() {
-                if !manifest_paths.contains(path.as_str()) {
+                if !manifest_paths.contains(path) {
                     self.add(
                         OcflCode::E093,
                         format!("`fixity.{algorithm}` gives a digest of `{path}`, which is not in the manifest"),

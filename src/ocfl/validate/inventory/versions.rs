@@ -196,9 +196,9 @@ impl Checker<'_> {
                     self.add(code, format!("version {name}: logical path {message}"));
                 }
             }
-            map.insert(digest, paths);
+            map.insert(&digest, &paths);
         }
-        for (path, why) in path_conflicts(map.values().flatten().map(String::as_str)) {
+        for (path, why) in path_conflicts(map.values().flatten()) {
             self.add(
                 OcflCode::E095,
                 format!("version {name}: logical path `{path}` {why}"),
