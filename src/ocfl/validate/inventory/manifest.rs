@@ -3,8 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde_json::{Map, Value};
-
+use super::object::{Object, object, value};
 use super::{Checker, string_array};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::digest::{DigestAlgorithm, SIZE, is_fixity_name, is_size_value};
@@ -12,23 +11,23 @@ use crate::ocfl::inventory::{DigestMap, Inventory, VersionNum, path_conflicts, p
 
 impl Checker<'_> {
     /// A manifest-like map (digest → content paths): the manifest, or one
-    /// algorithm's fixity block. The map is taken from `value` as it is
-    /// typed, so that the two are not held whole together.
+    /// algorithm's fixity block, read from its JSON `text` an entry at a
+    /// time as it is typed.
     pub(super) fn digest_map(
         &mut self,
-        value: Option<Value>,
+        text: Option<&str>,
         key: &str,
         algorithm: Option<&str>,
         not_object: OcflCode,
         bad_entry: OcflCode,
     ) -> Option<DigestMap> {
-        let entries = match value {
-            None => {
-                self.add(OcflCode::E041, format!("no `{key}`"));
-                return None;
-            }
-            Some(Value::Object(entries)) => entries,
-            Some(other) => {
+        let Some(text) = text else {
+            self.add(OcflCode::E041, format!("no `{key}`"));
+            return None;
+        };
+        let entries = match object(text) {
+            Ok(entries) => entries,
+            Err(other) => {
                 self.add(
                     not_object,
                     format!("`{key}` must be a JSON object, not {other}"),
@@ -42,7 +41,7 @@ impl Checker<'_> {
     fn content_paths(
         &mut self,
         what: &str,
-        entries: Map<String, Value>,
+        entries: Object,
         algorithm: Option<&str>,
         bad_entry: OcflCode,
         duplicate_digest: OcflCode,
@@ -54,6 +53,7 @@ impl Checker<'_> {
             .and_then(hex_form)
             .map(|(code, algorithm)| (code, algorithm, algorithm.hex_length()));
         for (digest, paths) in entries {
+            let (digest, paths) = (&*digest, value(paths.get()));
             if let Some((code, algorithm, length)) = hex_form {
                 let hex = digest.bytes().all(|b| b.is_ascii_hexdigit());
                 if !hex {
@@ -78,7 +78,7 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            if let Some(other) = spellings.earlier(&digest) {
+            if let Some(other) = spellings.earlier(digest) {
                 self.add(
                     duplicate_digest,
                     format!("`{what}` lists the digest {digest} twice (also as {other})"),
@@ -89,7 +89,7 @@ impl Checker<'_> {
                     self.add(code, format!("`{what}`: content path {message}"));
                 }
             }
-            map.insert(&digest, &paths);
+            map.insert(digest, &paths);
         }
         // Conflicts matter where content paths name files: the manifest. A
         // path twice in a fixity block is the duplicate digest above.
@@ -104,12 +104,16 @@ impl Checker<'_> {
         Some(map)
     }
 
-    pub(super) fn fixity(&mut self, value: Option<Value>) -> BTreeMap<String, DigestMap> {
+    /// The fixity blocks, read from the JSON `text` of `fixity` a block,
+    /// and in each an entry, at a time.
+    pub(super) fn fixity(&mut self, text: Option<&str>) -> BTreeMap<String, DigestMap> {
         let mut fixity = BTreeMap::new();
-        let blocks = match value {
-            None => return fixity,
-            Some(Value::Object(blocks)) => blocks,
-            Some(other) => {
+        let Some(text) = text else {
+            return fixity;
+        };
+        let blocks = match object(text) {
+            Ok(blocks) => blocks,
+            Err(other) => {
                 self.add(
                     OcflCode::E111,
                     format!("`fixity` must be a JSON object, not {other}"),
@@ -125,14 +129,17 @@ impl Checker<'_> {
                     format!("`{what}`: {algorithm:?} is no digest algorithm of the specification or extension 0009"),
                 );
             }
-            let Value::Object(entries) = block else {
-                self.add(
-                    OcflCode::E057,
-                    format!("`{what}` must be a JSON object of digests, not {block}"),
-                );
-                continue;
+            let entries = match object(block.get()) {
+                Ok(entries) => entries,
+                Err(block) => {
+                    self.add(
+                        OcflCode::E057,
+                        format!("`{what}` must be a JSON object of digests, not {block}"),
+                    );
+                    continue;
+                }
             };
-            if algorithm == SIZE {
+            if &*algorithm == SIZE {
                 for value in entries.keys().filter(|v| !is_size_value(v)) {
                     self.add(
                         OcflCode::E057,
@@ -147,7 +154,7 @@ impl Checker<'_> {
                 OcflCode::E057,
                 OcflCode::E097,
             ) {
-                fixity.insert(algorithm, map);
+                fixity.insert(algorithm.to_string(), map);
             }
         }
         fixity

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::Timelike;
 use serde_json::Value;
 
+use super::object::{object, value};
 use super::{Checker, string_array};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::inventory::{DigestMap, User, Version, VersionNum, path_conflicts, path_problem};
@@ -17,18 +18,16 @@ const VERSION_KEYS: [&str; 4] = ["created", "state", "message", "user"];
 const USER_KEYS: [&str; 2] = ["name", "address"];
 
 impl Checker<'_> {
-    /// The versions, taken from `value` as they are typed.
-    pub(super) fn versions(
-        &mut self,
-        value: Option<Value>,
-    ) -> Option<BTreeMap<VersionNum, Version>> {
-        let blocks = match value {
-            None => {
-                self.add(OcflCode::E041, "no `versions`");
-                return None;
-            }
-            Some(Value::Object(blocks)) => blocks,
-            Some(other) => {
+    /// The versions, read from the JSON `text` of `versions` a version,
+    /// and in each state an entry, at a time.
+    pub(super) fn versions(&mut self, text: Option<&str>) -> Option<BTreeMap<VersionNum, Version>> {
+        let Some(text) = text else {
+            self.add(OcflCode::E041, "no `versions`");
+            return None;
+        };
+        let blocks = match object(text) {
+            Ok(blocks) => blocks,
+            Err(other) => {
                 self.add(
                     OcflCode::E045,
                     format!("`versions` must be a JSON object, not {other}"),
@@ -51,7 +50,7 @@ impl Checker<'_> {
                     continue;
                 }
             };
-            if let Some(version) = self.version(&name, block) {
+            if let Some(version) = self.version(&name, block.get()) {
                 versions.insert(number, version);
             }
         }
@@ -110,21 +109,29 @@ impl Checker<'_> {
         }
     }
 
-    fn version(&mut self, name: &str, block: Value) -> Option<Version> {
-        let Value::Object(mut block) = block else {
-            self.add(
-                OcflCode::E047,
-                format!("version {name} must be a JSON object, not {block}"),
-            );
-            return None;
+    fn version(&mut self, name: &str, text: &str) -> Option<Version> {
+        let block = match object(text) {
+            Ok(block) => block,
+            Err(block) => {
+                self.add(
+                    OcflCode::E047,
+                    format!("version {name} must be a JSON object, not {block}"),
+                );
+                return None;
+            }
         };
-        self.unknown_keys(block.keys(), &VERSION_KEYS, &format!("version {name}"));
-        let created = match block.get("created") {
+        self.unknown_keys(
+            block.keys().map(|key| &**key),
+            &VERSION_KEYS,
+            &format!("version {name}"),
+        );
+        let field = |key: &str| block.get(key).map(|raw| value(raw.get()));
+        let created = match field("created") {
             None => {
                 self.add(OcflCode::E048, format!("version {name} has no `created`"));
                 None
             }
-            Some(Value::String(created)) if is_rfc3339_to_seconds(created) => Some(created.clone()),
+            Some(Value::String(created)) if is_rfc3339_to_seconds(&created) => Some(created),
             Some(other) => {
                 self.add(
                     OcflCode::E049,
@@ -135,16 +142,16 @@ impl Checker<'_> {
                 None
             }
         };
-        let state = match block.remove("state") {
+        let state = match block.get("state") {
             None => {
                 self.add(OcflCode::E048, format!("version {name} has no `state`"));
                 None
             }
-            Some(state) => self.state(name, state),
+            Some(state) => self.state(name, state.get()),
         };
-        let message = match block.get("message") {
+        let message = match field("message") {
             None => None,
-            Some(Value::String(message)) => Some(message.clone()),
+            Some(Value::String(message)) => Some(message),
             Some(other) => {
                 self.add(
                     OcflCode::E094,
@@ -153,7 +160,7 @@ impl Checker<'_> {
                 None
             }
         };
-        let user = block.get("user").and_then(|user| self.user(name, user));
+        let user = field("user").and_then(|user| self.user(name, &user));
         let missing: Vec<&str> = ["message", "user"]
             .into_iter()
             .filter(|key| !block.contains_key(*key))
@@ -172,17 +179,22 @@ impl Checker<'_> {
         })
     }
 
-    fn state(&mut self, name: &str, state: Value) -> Option<DigestMap> {
-        let Value::Object(entries) = state else {
-            self.add(
-                OcflCode::E050,
-                format!("version {name}: `state` must be a JSON object of digests, not {state}"),
-            );
-            return None;
+    fn state(&mut self, name: &str, text: &str) -> Option<DigestMap> {
+        let entries = match object(text) {
+            Ok(entries) => entries,
+            Err(state) => {
+                self.add(
+                    OcflCode::E050,
+                    format!(
+                        "version {name}: `state` must be a JSON object of digests, not {state}"
+                    ),
+                );
+                return None;
+            }
         };
         let mut map = DigestMap::new();
         for (digest, paths) in entries {
-            let Some(paths) = string_array(paths) else {
+            let Some(paths) = string_array(value(paths.get())) else {
                 self.add(
                     OcflCode::E050,
                     format!(
@@ -215,7 +227,11 @@ impl Checker<'_> {
             );
             return None;
         };
-        self.unknown_keys(fields.keys(), &USER_KEYS, &format!("version {name}'s user"));
+        self.unknown_keys(
+            fields.keys().map(String::as_str),
+            &USER_KEYS,
+            &format!("version {name}'s user"),
+        );
         let Some(Value::String(user_name)) = fields.get("name") else {
             self.add(
                 OcflCode::E054,
