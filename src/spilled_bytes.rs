@@ -95,19 +95,8 @@ impl SpilledBytes {
         // A piece is written whole with the bytes it ends, so it is either
         // in the file or pending, never split.
         (parts.iter()).for_each(|part| self.pending.extend_from_slice(part));
-        if (self.pending.len() >= self.bounds.write || self.held() > self.bounds.held_without_file)
-            && self.unwritable.is_none()
-            && let Err(error) = self.write_pending()
-        {
-            let dir = std::env::temp_dir();
-            let error = io::Error::new(
-                error.kind(),
-                format!(
-                    "{} (the temporary directory, TMPDIR): {error}",
-                    dir.display()
-                ),
-            );
-            self.unwritable = Some(error);
+        if self.pending.len() >= self.bounds.write || self.held() > self.bounds.held_without_file {
+            self.write_pending_or_keep();
         }
         if let Some(error) = &self.unwritable
             && self.held() > self.bounds.held_without_file
@@ -120,12 +109,30 @@ impl SpilledBytes {
     /// Writes what waits for the file, so that it holds no memory: once
     /// every piece is appended. Where the file cannot be written, it stays.
     pub(crate) fn flush(&mut self) {
-        if !self.pending.is_empty() && self.unwritable.is_none() {
-            match self.write_pending() {
-                Ok(()) => self.pending = Vec::new(),
-                Err(error) => self.unwritable = Some(error),
-            }
+        if !self.pending.is_empty() && self.write_pending_or_keep() {
+            self.pending = Vec::new();
         }
+    }
+
+    /// Writes the pending bytes unless writing failed before; if it fails
+    /// now, keeps them, and why, for good. Whether they were written.
+    fn write_pending_or_keep(&mut self) -> bool {
+        if self.unwritable.is_some() {
+            return false;
+        }
+        let Err(error) = self.write_pending() else {
+            return true;
+        };
+        let dir = std::env::temp_dir();
+        let error = io::Error::new(
+            error.kind(),
+            format!(
+                "{} (the temporary directory, TMPDIR): {error}",
+                dir.display()
+            ),
+        );
+        self.unwritable = Some(error);
+        false
     }
 
     /// Empties the file, as a disk that loses it would: the bytes in it can

@@ -107,15 +107,17 @@ pub struct Claim<'i> {
 /// Every claim the inventories make on the files, borrowed from them: a
 /// row per file, claim and inventory making it, sorted so, about 56 bytes
 /// a row. A map of each file's claims, each with a list of its sources,
-/// took about 200 bytes a file (32 MB at 160,000 files, a sixth of the
-/// validation's peak); copies of the claims, 40 MB at 40,000 files.
+/// took about 200 bytes a file with one inventory, and 16 bytes more for
+/// each further inventory making a claim, where a row now takes 56 (an
+/// object of 40,000 files and 16 versions, each with its inventory: 1.58
+/// GB before, 776 MB after, the other maps' text gone too); copies of the
+/// claims, 40 MB at 40,000 files.
 #[derive(Debug)]
 pub struct Claims<'i> {
     /// The inventories making claims, in the order their claims came.
     sources: Vec<&'i str>,
+    /// Sorted, without repeats.
     rows: Vec<ClaimRow<'i>>,
-    /// Whether `rows` is sorted and without repeats.
-    sorted: bool,
 }
 
 /// One claim on one file, made by one inventory.
@@ -128,39 +130,28 @@ struct ClaimRow<'i> {
 }
 
 impl<'i> Claims<'i> {
-    /// Claims to be made by `sources`, in this order.
-    pub fn new(sources: Vec<&'i str>) -> Claims<'i> {
-        Claims {
-            sources,
-            rows: Vec::new(),
-            sorted: true,
-        }
-    }
-
-    /// The source at `source` in [`Claims::new`]'s list claims `claim` on
-    /// the file at `path`.
-    pub fn add(&mut self, path: &'i str, claim: Claim<'i>, source: usize) {
-        let source = u32::try_from(source).expect("a u32 per inventory");
-        self.rows.push(ClaimRow {
-            path,
-            claim,
-            source,
-        });
-        self.sorted = false;
-    }
-
-    /// Sorts the claims by file, claim and source, once every one is
-    /// added, and drops a claim a source made twice.
-    pub fn finish(&mut self) {
-        self.rows.sort_unstable();
-        self.rows.dedup();
-        self.rows.shrink_to_fit();
-        self.sorted = true;
+    /// The claims `claims` makes, each on a file (its path), by one of
+    /// `sources` (its index there), in any order; a claim a source makes
+    /// twice counts once.
+    pub fn new(
+        sources: Vec<&'i str>,
+        claims: impl IntoIterator<Item = (&'i str, Claim<'i>, usize)>,
+    ) -> Claims<'i> {
+        let mut rows: Vec<ClaimRow> = (claims.into_iter())
+            .map(|(path, claim, source)| ClaimRow {
+                path,
+                claim,
+                source: u32::try_from(source).expect("a u32 per inventory"),
+            })
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.shrink_to_fit();
+        Claims { sources, rows }
     }
 
     /// Each file's claims, in path order.
     fn files(&self) -> impl Iterator<Item = &[ClaimRow<'i>]> {
-        assert!(self.sorted, "claims are read once finished");
         self.rows.chunk_by(|a, b| a.path == b.path)
     }
 
@@ -201,7 +192,6 @@ pub fn check_digests(
         .filter_map(|rows| sizes.get(rows[0].path))
         .sum();
     progress.start(Phase::Verifying, total);
-    assert!(claims.sorted, "claims are read once finished");
     let files = claims.rows.par_chunk_by(|a, b| a.path == b.path);
     // Findings only, by path: a result per file was 32 bytes a file.
     let (read, mut found) = files
@@ -301,7 +291,7 @@ mod tests {
             let digests = ["aa", "bb", "cc"];
             let codes = [OcflCode::E092, OcflCode::E093];
             let sources = ["inventory.json", "v1/inventory.json", "v2/inventory.json"];
-            let mut claims = Claims::new(sources.to_vec());
+            let mut made = Vec::new();
             let mut map: BTreeMap<(&str, Claim), BTreeSet<usize>> = BTreeMap::new();
             for (path, algorithm, digest, code, source) in added {
                 let claim = Claim {
@@ -309,10 +299,10 @@ mod tests {
                     digest: Cow::Borrowed(digests[digest]),
                     code: codes[code],
                 };
-                claims.add(paths[path], claim.clone(), source);
+                made.push((paths[path], claim.clone(), source));
                 map.entry((paths[path], claim)).or_default().insert(source);
             }
-            claims.finish();
+            let claims = Claims::new(sources.to_vec(), made);
             let listed: Vec<_> = (claims.files())
                 .flat_map(|rows| {
                     let claims = &claims;
@@ -377,11 +367,9 @@ mod tests {
             digest: "0".repeat(32).into(),
             code: OcflCode::E093,
         };
-        let mut claims = Claims::new(vec!["inventory.json", "v1/inventory.json"]);
-        claims.add(path, wrong.clone(), 1);
-        claims.add(path, right, 0);
-        claims.add(path, wrong, 0);
-        claims.finish();
+        let sources = vec!["inventory.json", "v1/inventory.json"];
+        let made = [(path, wrong.clone(), 1), (path, right, 0), (path, wrong, 0)];
+        let claims = Claims::new(sources, made);
         let sizes = BTreeMap::from([(path.to_string(), 1)]);
         let mut findings = Findings::default();
         let read = check_digests(dir.path(), &claims, &sizes, &NoProgress, &mut findings);

@@ -138,7 +138,8 @@ impl Object<'_> {
             std::iter::once((self.inventory, INVENTORY))
                 .chain(priors.iter().map(|p| (&p.inventory, p.path.as_str())))
                 .collect();
-        let mut claims = Claims::new(inventories.iter().map(|(_, source)| *source).collect());
+        let sources = inventories.iter().map(|(_, source)| *source).collect();
+        let mut made = Vec::new();
         for (source, (inventory, _)) in inventories.into_iter().enumerate() {
             let mut blocks = vec![(
                 inventory.digest_algorithm,
@@ -165,12 +166,11 @@ impl Object<'_> {
                             digest,
                             code,
                         };
-                        claims.add(path, claim, source);
+                        made.push((path, claim, source));
                     }
                 }
             }
         }
-        claims.finish();
-        claims
+        Claims::new(sources, made)
     }
 }

@@ -281,4 +281,42 @@ mod tests {
         assert_eq!(earlier, [None, name("AA"), name("Aa"), name("aA"), None]);
         assert!(spellings.0.len() == 1, "lower-case digests are not kept");
     }
+
+    /// Fixity names and size values are quoted as JSON strings.
+    #[test]
+    fn fixity_names_and_sizes_are_named_as_written() {
+        use super::super::testutil::{DIGEST, valid};
+        use crate::ocfl::validate::Findings;
+
+        let mut json = valid();
+        json["fixity"] = serde_json::json!({
+            "MD5": {},
+            "size": {"01": ["v1/content/a.txt"], "0": ["v1/content/a.txt"]},
+        });
+        json["manifest"][DIGEST] = serde_json::json!(["v1/content/a.txt"]);
+        let mut findings = Findings::default();
+        super::super::parse(
+            json.to_string().into_bytes(),
+            "inventory.json",
+            &mut findings,
+        );
+        let found: Vec<(String, &str)> = (findings.0.iter())
+            .map(|f| (f.code.to_string(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "E056".to_string(),
+                    "`fixity.MD5`: \"MD5\" is no digest algorithm of the specification or \
+                     extension 0009"
+                ),
+                (
+                    "E057".to_string(),
+                    "`fixity.size`: \"01\" is no size: extension 0009 gives a decimal number of \
+                     bytes, unpadded"
+                ),
+            ]
+        );
+    }
 }

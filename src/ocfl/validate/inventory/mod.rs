@@ -130,11 +130,10 @@ pub fn parse(bytes: Vec<u8>, path: &str, findings: &mut Findings) -> Parsed {
 
 /// The inventory's text, for its long values (see `top`), each read when
 /// it is checked, entry by entry (see `object`). Once one is read, the
-/// text past the others goes: an
-/// inventory corpack wrote has its keys in order, `fixity`, `manifest`,
-/// `versions`, the reverse of the checks', so each frees its part (for
-/// many-small's 160,000 files: the versions 37% of the text, the manifest
-/// 37%, the fixity block 27%).
+/// text past the others goes: an inventory corpack wrote has its keys in
+/// order, `fixity`, `manifest`, `versions`, the reverse of the checks', so
+/// each frees its part (for many-small's 160,000 files: the versions 37%
+/// of the text, the manifest 37%, the fixity block 27%).
 struct LongValues {
     bytes: Vec<u8>,
     /// The long values' keys and their places in `bytes`.

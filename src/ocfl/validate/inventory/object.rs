@@ -3,6 +3,13 @@
 //! read when its entry is checked. A manifest, a state or a fixity block
 //! of 160,000 entries read as a `Value` took about 300 bytes an entry
 //! while it was typed; so, about 45.
+//!
+//! A key is a key whatever its text. A `Value`, with serde_json's
+//! `raw_value` feature on, read an object whose one key is
+//! `$serde_json::private::RawValue` as the JSON in that key's string, so
+//! that a manifest written so passed for the manifest in the string; it is
+//! now an object of one digest, as any other JSON reader reads it, and as
+//! the inventory's top object was read already.
 
 use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
@@ -17,8 +24,8 @@ use serde_json::value::RawValue;
 /// last value counts, as in a `Value`.
 pub(super) type Object<'a> = BTreeMap<Key<'a>, &'a RawValue>;
 
-/// The key of an entry.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// The key of an entry. It orders, and prints, as its text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Key<'a>(Cow<'a, str>);
 
 impl Deref for Key<'_> {
@@ -38,6 +45,12 @@ impl Borrow<str> for Key<'_> {
 impl fmt::Display for Key<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Key<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
     }
 }
 
@@ -81,7 +94,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_read_as_a_value_reads_them() {
+    fn keys_and_values_are_those_a_value_has() {
         let text = r#"{"b": [1], "a\u0041": {"x": 2}, "b": "last", "é": null}"#;
         let entries = object(text).unwrap();
         let keys: Vec<&str> = entries.keys().map(|key| &**key).collect();
@@ -95,5 +108,21 @@ mod tests {
         }
         assert_eq!(object("[1, 2]").unwrap_err(), serde_json::json!([1, 2]));
         assert_eq!(object("\"a\"").unwrap_err(), Value::from("a"));
+    }
+
+    #[test]
+    fn a_key_prints_as_its_text() {
+        let entries = object(r#"{"fo\u006f": 1, "bar": 2}"#).unwrap();
+        let keys: Vec<String> = entries.keys().map(|key| format!("{key:?} {key}")).collect();
+        assert_eq!(keys, [r#""bar" bar"#, r#""foo" foo"#]);
+    }
+
+    /// serde_json's marker of a raw value is a key like any other.
+    #[test]
+    fn the_raw_value_marker_is_a_key() {
+        let text = r#"{"$serde_json::private::RawValue": "{\"a\": [\"b\"]}"}"#;
+        let entries = object(text).unwrap();
+        let keys: Vec<&str> = entries.keys().map(|key| &**key).collect();
+        assert_eq!(keys, ["$serde_json::private::RawValue"]);
     }
 }
