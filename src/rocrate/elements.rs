@@ -9,6 +9,7 @@
 //! in their place. The root lists every file of the crate: kept whole, its
 //! bytes took 16 MiB at 160,000 files, beside the list read from them.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 use serde::de::DeserializeSeed;
@@ -267,14 +268,14 @@ impl Splitter {
 
     /// The last key read, decoded (`"@gr\u0061ph"` is `@graph` to a JSON
     /// reader too).
-    fn decoded_key(&self) -> std::borrow::Cow<'_, [u8]> {
+    fn decoded_key(&self) -> Cow<'_, [u8]> {
         if !self.key.contains(&b'\\') {
-            return std::borrow::Cow::Borrowed(&self.key);
+            return Cow::Borrowed(&self.key);
         }
         let quoted = [&b"\""[..], &self.key, b"\""].concat();
         match serde_json::from_slice::<String>(&quoted) {
-            Ok(key) => std::borrow::Cow::Owned(key.into_bytes()),
-            Err(_) => std::borrow::Cow::Borrowed(&self.key),
+            Ok(key) => Cow::Owned(key.into_bytes()),
+            Err(_) => Cow::Borrowed(&self.key),
         }
     }
 
