@@ -10,7 +10,15 @@ use super::prior::PriorInventory;
 use super::versions::Object;
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::digest::{DigestAlgorithm, SIZE, is_size_value};
-use crate::ocfl::inventory::{INVENTORY, Inventory, VersionNum};
+use crate::ocfl::inventory::{DigestMap, INVENTORY, VersionNum};
+
+/// An inventory's algorithm, manifest, fixity blocks and name.
+type Digests<'i> = (
+    DigestAlgorithm,
+    &'i DigestMap,
+    &'i BTreeMap<String, DigestMap>,
+    &'i str,
+);
 
 impl Object<'_> {
     /// Every content file is in the root manifest and in the manifest of
@@ -22,10 +30,10 @@ impl Object<'_> {
         sizes: &BTreeMap<String, u64>,
         findings: &mut Findings,
     ) {
-        let listed = |inventory: &'i Inventory| -> BTreeSet<&'i str> {
-            inventory.manifest.values().flatten().collect()
+        let listed = |manifest: &'i DigestMap| -> BTreeSet<&'i str> {
+            manifest.values().flatten().collect()
         };
-        let root_listed = listed(self.inventory);
+        let root_listed = listed(&self.inventory.manifest);
         for path in sizes.keys() {
             if !root_listed.contains(path.as_str()) {
                 findings.add(
@@ -56,7 +64,7 @@ impl Object<'_> {
             }
         }
         for prior in priors {
-            let prior_listed = listed(&prior.inventory);
+            let prior_listed = listed(&prior.manifest);
             for path in sizes.keys() {
                 let version = path
                     .split_once('/')
@@ -96,10 +104,10 @@ impl Object<'_> {
         findings: &mut Findings,
     ) {
         let mut claims: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-        let inventories = std::iter::once((self.inventory, INVENTORY))
-            .chain(priors.iter().map(|p| (&p.inventory, p.path.as_str())));
-        for (inventory, source) in inventories {
-            let Some(block) = inventory.fixity.get(SIZE) else {
+        let inventories = std::iter::once((&self.inventory.fixity, INVENTORY))
+            .chain(priors.iter().map(|p| (&p.fixity, p.path.as_str())));
+        for (fixity, source) in inventories {
+            let Some(block) = fixity.get(SIZE) else {
                 continue;
             };
             for (value, paths) in block.iter().filter(|(v, _)| is_size_value(v)) {
@@ -134,19 +142,25 @@ impl Object<'_> {
         priors: &'i [PriorInventory],
         sizes: &BTreeMap<String, u64>,
     ) -> Claims<'i> {
-        let inventories: Vec<(&'i Inventory, &'i str)> =
-            std::iter::once((self.inventory, INVENTORY))
-                .chain(priors.iter().map(|p| (&p.inventory, p.path.as_str())))
-                .collect();
-        let sources = inventories.iter().map(|(_, source)| *source).collect();
+        let root = self.inventory;
+        // Each inventory's algorithm, manifest and fixity blocks, and name.
+        let inventories: Vec<Digests<'i>> = std::iter::once((
+            root.digest_algorithm,
+            &root.manifest,
+            &root.fixity,
+            INVENTORY,
+        ))
+        .chain(
+            priors
+                .iter()
+                .map(|p| (p.digest_algorithm, &p.manifest, &p.fixity, p.path.as_str())),
+        )
+        .collect();
+        let sources = inventories.iter().map(|(.., source)| *source).collect();
         let mut made = Vec::new();
-        for (source, (inventory, _)) in inventories.into_iter().enumerate() {
-            let mut blocks = vec![(
-                inventory.digest_algorithm,
-                &inventory.manifest,
-                OcflCode::E092,
-            )];
-            for (name, block) in &inventory.fixity {
+        for (source, (algorithm, manifest, fixity, _)) in inventories.into_iter().enumerate() {
+            let mut blocks = vec![(algorithm, manifest, OcflCode::E092)];
+            for (name, block) in fixity {
                 // `size` is no digest (check_size_fixity); an unregistered
                 // name is the inventory's finding (E056).
                 if let Ok(algorithm) = name.parse::<DigestAlgorithm>() {

@@ -184,16 +184,7 @@ impl Object<'_> {
             return Ok(spec.map(|spec| (spec, None)));
         };
         self.compare(number, &path, &inventory, findings);
-        Ok(spec.map(|spec| {
-            (
-                spec,
-                Some(PriorInventory {
-                    number,
-                    path,
-                    inventory,
-                }),
-            )
-        }))
+        Ok(spec.map(|spec| (spec, Some(PriorInventory::of(number, path, inventory)))))
     }
 }
 
