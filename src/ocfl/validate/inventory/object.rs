@@ -4,19 +4,21 @@
 //! of 160,000 entries read as a `Value` took about 300 bytes an entry
 //! while it was typed; so, about 45.
 //!
-//! A key is a key whatever its text. A `Value`, with serde_json's
-//! `raw_value` feature on, read an object whose one key is
+//! A key is a key whatever its text. serde_json's `Value`, with its
+//! `raw_value` feature on, reads an object whose first key is
 //! `$serde_json::private::RawValue` as the JSON in that key's string, so
-//! that a manifest written so passed for the manifest in the string; it is
-//! now an object of one digest, as any other JSON reader reads it, and as
-//! the inventory's top object was read already.
+//! that a manifest written so passed for the manifest in the string. Here
+//! it is an object of one digest, as any other JSON reader reads it, and
+//! as the inventory's top object was read already; so is such an object
+//! anywhere in a value ([`value`]).
 
 use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Deref;
 
-use serde::de::{Deserialize, Deserializer, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Map;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -84,13 +86,83 @@ pub(super) fn object(text: &str) -> Result<Object<'_>, Value> {
     serde_json::from_str(text).map_err(|_| value(text))
 }
 
-/// The value `text` holds, which was read whole as JSON before.
+/// The value `text` holds, which was read whole as JSON before, every key
+/// of its objects a key.
 pub(super) fn value(text: &str) -> Value {
-    serde_json::from_str(text).expect("read whole before")
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = PlainValue.deserialize(&mut deserializer);
+    value.expect("read whole before")
+}
+
+/// A `Value` read as `Value` reads one but for serde_json's raw-value
+/// marker, a key like any other here.
+struct PlainValue;
+
+impl<'de> DeserializeSeed<'de> for PlainValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PlainValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_string()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Value, A::Error> {
+        let mut list = Vec::new();
+        while let Some(item) = items.next_element_seed(PlainValue)? {
+            list.push(item);
+        }
+        Ok(Value::Array(list))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = entries.next_key::<String>()? {
+            let item = entries.next_value_seed(PlainValue)?;
+            map.insert(key, item);
+        }
+        Ok(Value::Object(map))
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -117,12 +189,49 @@ mod tests {
         assert_eq!(keys, [r#""bar" bar"#, r#""foo" foo"#]);
     }
 
-    /// serde_json's marker of a raw value is a key like any other.
+    /// serde_json's marker of a raw value is a key like any other, in an
+    /// object and in a value.
     #[test]
     fn the_raw_value_marker_is_a_key() {
-        let text = r#"{"$serde_json::private::RawValue": "{\"a\": [\"b\"]}"}"#;
-        let entries = object(text).unwrap();
+        let marker = "$serde_json::private::RawValue";
+        let text = format!(r#"{{"{marker}": "{{\"a\": [\"b\"]}}"}}"#);
+        let entries = object(&text).unwrap();
         let keys: Vec<&str> = entries.keys().map(|key| &**key).collect();
-        assert_eq!(keys, ["$serde_json::private::RawValue"]);
+        assert_eq!(keys, [marker]);
+        let nested = format!(r#"[{{"{marker}": "[1]"}}, 2.5, -3, null, true]"#);
+        let expected = serde_json::json!([{marker: "[1]"}, 2.5, -3, null, true]);
+        assert_eq!(value(&nested), expected);
+        assert_eq!(object(&nested).unwrap_err(), expected);
+        // A `Value` reads it as what its string holds.
+        let read: Value = serde_json::from_str(&nested).unwrap();
+        assert_eq!(read[0], serde_json::json!([1]));
+    }
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e300f64..1e300).prop_map(Value::from),
+            "[a-z\"\\\\é\u{1}]{0,4}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-c\"]{0,2}", inner, 0..4)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Without the marker, a value reads as a `Value` reads it.
+        #[test]
+        fn a_value_is_what_serde_json_reads(json in any_json()) {
+            let text = json.to_string();
+            let read: Value = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(value(&text), read);
+        }
     }
 }
