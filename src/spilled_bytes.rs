@@ -81,20 +81,20 @@ impl SpilledBytes {
     }
 
     /// Appends `parts`, one after another, as one piece.
-    pub(crate) fn append(&mut self, parts: &[&[u8]]) -> io::Result<Span> {
-        let total: usize = parts.iter().map(|part| part.len()).sum();
+    pub(crate) fn append(&mut self, parts: &[impl AsRef<[u8]>]) -> io::Result<Span> {
+        let total: usize = parts.iter().map(|part| part.as_ref().len()).sum();
         let len = u32::try_from(total).map_err(|_| too_long())?;
         let at = self.len();
         let in_memory = self.bounds.in_memory.min(self.bounds.held_without_file);
         if !self.spilled() && self.memory.len() + total <= in_memory {
             parts
                 .iter()
-                .for_each(|part| self.memory.extend_from_slice(part));
+                .for_each(|part| self.memory.extend_from_slice(part.as_ref()));
             return Ok(Span { at, len });
         }
         // A piece is written whole with the bytes it ends, so it is either
         // in the file or pending, never split.
-        (parts.iter()).for_each(|part| self.pending.extend_from_slice(part));
+        (parts.iter()).for_each(|part| self.pending.extend_from_slice(part.as_ref()));
         if self.pending.len() >= self.bounds.write || self.held() > self.bounds.held_without_file {
             self.write_pending_or_keep();
         }

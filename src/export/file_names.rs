@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde::ser::{Serialize, SerializeSeq, Serializer};
+use serde::ser::{Serialize, Serializer};
 
 /// File names relative to an export's output, in the order pushed until
 /// sorted.
@@ -80,11 +80,7 @@ impl fmt::Debug for FileNames {
 
 impl Serialize for FileNames {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.len()))?;
-        for name in self.iter() {
-            seq.serialize_element(name)?;
-        }
-        seq.end()
+        serializer.collect_seq(self.iter())
     }
 }
 

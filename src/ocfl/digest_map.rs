@@ -10,8 +10,8 @@
 //! is 84 MB.
 
 use std::fmt;
+use std::ops::Range;
 
-use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 /// Digest (as written) → paths with that content, sorted by digest.
@@ -132,19 +132,50 @@ impl DigestMap {
 
     /// Every digest, sorted.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
-        (0..self.entries.len()).map(|at| self.digest(at))
+        self.iter().map(|(digest, _)| digest)
     }
 
     /// Every digest's paths, in the digests' order.
-    pub fn values(&self) -> impl Iterator<Item = Paths<'_>> {
-        (0..self.entries.len()).map(|at| self.paths(at))
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = Paths<'_>> + ExactSizeIterator {
+        self.iter().map(|(_, paths)| paths)
     }
 
     /// Every digest with its paths, sorted by digest.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, Paths<'_>)> {
-        (0..self.entries.len()).map(|at| (self.digest(at), self.paths(at)))
+    pub fn iter(&self) -> Entries<'_> {
+        Entries {
+            map: self,
+            at: 0..self.entries.len(),
+        }
     }
 }
+
+/// The entries of a [`DigestMap`], sorted by digest.
+pub struct Entries<'a> {
+    map: &'a DigestMap,
+    at: Range<usize>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a str, Paths<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let at = self.at.next()?;
+        Some((self.map.digest(at), self.map.paths(at)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.at.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Entries<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let at = self.at.next_back()?;
+        Some((self.map.digest(at), self.map.paths(at)))
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
 
 /// Later entries of one digest take the place of earlier ones, as in a
 /// map collected.
@@ -165,10 +196,10 @@ impl FromIterator<(String, Vec<String>)> for DigestMap {
 
 impl<'a> IntoIterator for &'a DigestMap {
     type Item = (&'a str, Paths<'a>);
-    type IntoIter = Box<dyn Iterator<Item = (&'a str, Paths<'a>)> + 'a>;
+    type IntoIter = Entries<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+    fn into_iter(self) -> Entries<'a> {
+        self.iter()
     }
 }
 
@@ -180,11 +211,7 @@ impl fmt::Debug for DigestMap {
 
 impl Serialize for DigestMap {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (digest, paths) in self {
-            map.serialize_entry(digest, &paths)?;
-        }
-        map.end()
+        serializer.collect_map(self)
     }
 }
 
@@ -209,36 +236,55 @@ impl<'a> Paths<'a> {
     }
 
     /// Each path.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a str> + ExactSizeIterator + use<'a> {
-        let (text, start, ends) = (self.text, self.start, self.ends);
-        (0..ends.len()).map(move |at| {
-            let from = at.checked_sub(1).map_or(start, |before| ends[before]);
-            &text[from..ends[at]]
-        })
+    pub fn iter(&self) -> PathIter<'a> {
+        PathIter {
+            text: self.text,
+            start: self.start,
+            ends: self.ends.iter(),
+        }
     }
 }
 
+/// The paths of one digest, one at a time.
+pub struct PathIter<'a> {
+    text: &'a str,
+    /// Where the next begins.
+    start: usize,
+    ends: std::slice::Iter<'a, usize>,
+}
+
+impl<'a> Iterator for PathIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let end = *self.ends.next()?;
+        let path = &self.text[self.start..end];
+        self.start = end;
+        Some(path)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.ends.size_hint()
+    }
+}
+
+impl ExactSizeIterator for PathIter<'_> {}
+
 impl<'a> IntoIterator for Paths<'a> {
     type Item = &'a str;
-    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'a str> + 'a>;
+    type IntoIter = PathIter<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+    fn into_iter(self) -> PathIter<'a> {
+        self.iter()
     }
 }
 
 impl<'a> IntoIterator for &Paths<'a> {
     type Item = &'a str;
-    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'a str> + 'a>;
+    type IntoIter = PathIter<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
-impl<S: AsRef<str>> PartialEq<[S]> for Paths<'_> {
-    fn eq(&self, other: &[S]) -> bool {
-        self.iter().eq(other.iter().map(AsRef::as_ref))
+    fn into_iter(self) -> PathIter<'a> {
+        self.iter()
     }
 }
 
@@ -250,11 +296,7 @@ impl fmt::Debug for Paths<'_> {
 
 impl Serialize for Paths<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.len()))?;
-        for path in self.iter() {
-            seq.serialize_element(path)?;
-        }
-        seq.end()
+        serializer.collect_seq(self)
     }
 }
 
@@ -285,8 +327,9 @@ mod tests {
         map.insert("c", ["", "x/y", ""]);
         assert_eq!(map.len(), 3);
         assert_eq!(map.get("b").unwrap().len(), 0);
-        assert_eq!(map.get("c").unwrap(), *["", "x/y", ""].as_slice());
-        assert_eq!(map.get("").unwrap(), *["a"].as_slice());
+        let paths = |digest| map.get(digest).unwrap().iter().collect::<Vec<_>>();
+        assert_eq!(paths("c"), ["", "x/y", ""]);
+        assert_eq!(paths(""), ["a"]);
         assert!(map.get("d").is_none() && !map.contains_key("a"));
         let json = serde_json::to_string(&map).unwrap();
         assert_eq!(json, r#"{"":["a"],"b":[],"c":["","x/y",""]}"#);

@@ -66,14 +66,7 @@ impl KeptTexts {
 
     /// Keeps the text of `parts`, one after another.
     pub(super) fn keep(&mut self, parts: &[&str]) -> io::Result<KeptText> {
-        match parts {
-            [one] => self.bytes.append(&[one.as_bytes()]),
-            [one, two] => self.bytes.append(&[one.as_bytes(), two.as_bytes()]),
-            _ => {
-                let parts: Vec<&[u8]> = parts.iter().map(|part| part.as_bytes()).collect();
-                self.bytes.append(&parts)
-            }
-        }
+        self.bytes.append(parts)
     }
 
     /// Empties the file, as a disk that loses it would: the texts in it can

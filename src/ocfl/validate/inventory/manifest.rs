@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::object::{Object, object, value};
+use super::object::{Object, value};
 use super::{Checker, string_array};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::digest::{DigestAlgorithm, SIZE, is_fixity_name, is_size_value};
@@ -25,16 +25,9 @@ impl Checker<'_> {
             self.add(OcflCode::E041, format!("no `{key}`"));
             return None;
         };
-        let entries = match object(text) {
-            Ok(entries) => entries,
-            Err(other) => {
-                self.add(
-                    not_object,
-                    format!("`{key}` must be a JSON object, not {other}"),
-                );
-                return None;
-            }
-        };
+        let entries = self.object(text, not_object, |other| {
+            format!("`{key}` must be a JSON object, not {other}")
+        })?;
         self.content_paths(key, entries, algorithm, bad_entry, OcflCode::E096)
     }
 
@@ -111,15 +104,10 @@ impl Checker<'_> {
         let Some(text) = text else {
             return fixity;
         };
-        let blocks = match object(text) {
-            Ok(blocks) => blocks,
-            Err(other) => {
-                self.add(
-                    OcflCode::E111,
-                    format!("`fixity` must be a JSON object, not {other}"),
-                );
-                return fixity;
-            }
+        let Some(blocks) = self.object(text, OcflCode::E111, |other| {
+            format!("`fixity` must be a JSON object, not {other}")
+        }) else {
+            return fixity;
         };
         for (algorithm, block) in blocks {
             let what = format!("fixity.{algorithm}");
@@ -129,15 +117,10 @@ impl Checker<'_> {
                     format!("`{what}`: {algorithm:?} is no digest algorithm of the specification or extension 0009"),
                 );
             }
-            let entries = match object(block.get()) {
-                Ok(entries) => entries,
-                Err(block) => {
-                    self.add(
-                        OcflCode::E057,
-                        format!("`{what}` must be a JSON object of digests, not {block}"),
-                    );
-                    continue;
-                }
+            let Some(entries) = self.object(block.get(), OcflCode::E057, |block| {
+                format!("`{what}` must be a JSON object of digests, not {block}")
+            }) else {
+                continue;
             };
             if &*algorithm == SIZE {
                 for value in entries.keys().filter(|v| !is_size_value(v)) {

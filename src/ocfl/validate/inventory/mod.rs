@@ -167,6 +167,23 @@ impl Checker<'_> {
         self.findings.add(code, self.path, message);
     }
 
+    /// The object `text` holds; if it holds another value, a finding of
+    /// `code` whose message `not_object` makes of that value, and `None`.
+    fn object<'t>(
+        &mut self,
+        text: &'t str,
+        code: OcflCode,
+        not_object: impl FnOnce(&Value) -> String,
+    ) -> Option<object::Object<'t>> {
+        match object::object(text) {
+            Ok(entries) => Some(entries),
+            Err(other) => {
+                self.add(code, not_object(&other));
+                None
+            }
+        }
+    }
+
     fn unknown_keys<'k>(
         &mut self,
         keys: impl IntoIterator<Item = &'k str>,

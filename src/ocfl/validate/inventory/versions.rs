@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::Timelike;
 use serde_json::Value;
 
-use super::object::{object, value};
+use super::object::value;
 use super::{Checker, string_array};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::inventory::{DigestMap, User, Version, VersionNum, path_conflicts, path_problem};
@@ -25,16 +25,9 @@ impl Checker<'_> {
             self.add(OcflCode::E041, "no `versions`");
             return None;
         };
-        let blocks = match object(text) {
-            Ok(blocks) => blocks,
-            Err(other) => {
-                self.add(
-                    OcflCode::E045,
-                    format!("`versions` must be a JSON object, not {other}"),
-                );
-                return None;
-            }
-        };
+        let blocks = self.object(text, OcflCode::E045, |other| {
+            format!("`versions` must be a JSON object, not {other}")
+        })?;
         if blocks.is_empty() {
             self.add(
                 OcflCode::E008,
@@ -110,16 +103,9 @@ impl Checker<'_> {
     }
 
     fn version(&mut self, name: &str, text: &str) -> Option<Version> {
-        let block = match object(text) {
-            Ok(block) => block,
-            Err(block) => {
-                self.add(
-                    OcflCode::E047,
-                    format!("version {name} must be a JSON object, not {block}"),
-                );
-                return None;
-            }
-        };
+        let block = self.object(text, OcflCode::E047, |block| {
+            format!("version {name} must be a JSON object, not {block}")
+        })?;
         self.unknown_keys(
             block.keys().map(|key| &**key),
             &VERSION_KEYS,
@@ -180,18 +166,9 @@ impl Checker<'_> {
     }
 
     fn state(&mut self, name: &str, text: &str) -> Option<DigestMap> {
-        let entries = match object(text) {
-            Ok(entries) => entries,
-            Err(state) => {
-                self.add(
-                    OcflCode::E050,
-                    format!(
-                        "version {name}: `state` must be a JSON object of digests, not {state}"
-                    ),
-                );
-                return None;
-            }
-        };
+        let entries = self.object(text, OcflCode::E050, |state| {
+            format!("version {name}: `state` must be a JSON object of digests, not {state}")
+        })?;
         let mut map = DigestMap::new();
         for (digest, paths) in entries {
             let Some(paths) = string_array(value(paths.get())) else {
