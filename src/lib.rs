@@ -23,6 +23,8 @@ pub mod export;
 pub mod finding;
 pub mod fuzzing;
 pub mod import;
+#[cfg(test)]
+mod json_strategy;
 pub mod names;
 pub mod ocfl;
 pub mod output;

@@ -370,22 +370,11 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::json_strategy::any_json;
 
     /// Any JSON value, with strings full of what the splitter looks for.
     fn any_value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::from),
-            any::<i64>().prop_map(Value::from),
-            "[\\\\\"{}\\[\\],:@a-z é]{0,8}".prop_map(Value::from),
-        ];
-        leaf.prop_recursive(4, 32, 4, |inner| {
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
-                proptest::collection::btree_map("[\\\\\"{}@a-z]{0,6}", inner, 0..4)
-                    .prop_map(|map| Value::Object(map.into_iter().collect())),
-            ]
-        })
+        any_json("[\\\\\"{}\\[\\],:@a-z é]{0,8}", "[\\\\\"{}@a-z]{0,6}")
     }
 
     proptest! {
