@@ -1,5 +1,5 @@
 //! Values found by many short texts (ids, paths), the texts kept as one
-//! text and a hash table of where each is in it: about 30 bytes a text
+//! text and a hash table of where each is in it: about 20 bytes a text
 //! beside the text itself, where a `HashMap<Box<str>, _>` takes 60 to 90
 //! (its entry, and an allocation for each key).
 
@@ -10,16 +10,49 @@ use hashbrown::hash_table::Entry;
 
 /// Values by text.
 pub(crate) struct TextTable<V> {
+    /// Each key, after its length in [`LENGTH_DIGIT`]s.
     text: String,
     table: HashTable<Keyed<V>>,
     hasher: RandomState,
 }
 
-/// Where a key is in [`TextTable::text`], and its value.
+/// Where a key's length is in [`TextTable::text`], and its value: the
+/// length written before the key, where an end beside the start took 8
+/// bytes more an entry (a third of verify's table of record ids).
 struct Keyed<V> {
     start: usize,
-    end: usize,
     value: V,
+}
+
+/// Six bits of a key's length a byte, lowest first, this bit set on every
+/// byte but the last: each byte is ASCII, so the text stays UTF-8.
+const LENGTH_DIGIT: u8 = 0x40;
+
+/// Appends `key` to `text`, after its length: where its length starts.
+fn append(text: &mut String, key: &str) -> usize {
+    let start = text.len();
+    let mut length = key.len();
+    while length >= usize::from(LENGTH_DIGIT) {
+        text.push(char::from(LENGTH_DIGIT | (length as u8 & 0x3f)));
+        length >>= 6;
+    }
+    text.push(char::from(length as u8));
+    text.push_str(key);
+    start
+}
+
+/// The key whose length starts at `start` in `text`.
+fn key_at(text: &str, start: usize) -> &str {
+    let (mut length, mut shift, mut at) = (0, 0, start);
+    loop {
+        let digit = text.as_bytes()[at];
+        length |= usize::from(digit & 0x3f) << shift;
+        at += 1;
+        if digit & LENGTH_DIGIT == 0 {
+            return &text[at..at + length];
+        }
+        shift += 6;
+    }
 }
 
 impl<V> Default for TextTable<V> {
@@ -37,14 +70,14 @@ impl<V> TextTable<V> {
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
         let text = &self.text;
         let keyed = (self.table).find(self.hasher.hash_one(key), |keyed| {
-            &text[keyed.start..keyed.end] == key
+            key_at(text, keyed.start) == key
         })?;
         Some(&keyed.value)
     }
 
     /// Every key and its value, in no order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
-        (self.table.iter()).map(|keyed| (&self.text[keyed.start..keyed.end], &keyed.value))
+        (self.table.iter()).map(|keyed| (key_at(&self.text, keyed.start), &keyed.value))
     }
 
     /// The value of `key`, given it by `value` if it had none, and whether
@@ -54,18 +87,15 @@ impl<V> TextTable<V> {
         let (text, hasher) = (&self.text, &self.hasher);
         let entry = self.table.entry(
             hash,
-            |keyed| &text[keyed.start..keyed.end] == key,
-            |keyed| hasher.hash_one(&text[keyed.start..keyed.end]),
+            |keyed| key_at(text, keyed.start) == key,
+            |keyed| hasher.hash_one(key_at(text, keyed.start)),
         );
         match entry {
             Entry::Occupied(occupied) => (&mut occupied.into_mut().value, false),
             Entry::Vacant(vacant) => {
-                let start = self.text.len();
-                self.text.push_str(key);
-                let end = self.text.len();
+                let start = append(&mut self.text, key);
                 let keyed = vacant.insert(Keyed {
                     start,
-                    end,
                     value: value(),
                 });
                 (&mut keyed.into_mut().value, true)
@@ -126,7 +156,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn each_text_keeps_its_first_value(texts in proptest::collection::vec("[ab]{0,3}", 0..40)) {
+        fn each_text_keeps_its_first_value(texts in proptest::collection::vec("([ab]{0,3}|[aé]{60,70}|a{4090,4100})", 0..40)) {
             let mut table = TextTable::default();
             let mut first = std::collections::HashMap::new();
             for (at, text) in texts.iter().enumerate() {
@@ -143,6 +173,19 @@ mod tests {
             expected.sort();
             prop_assert_eq!(all, expected);
         }
+    }
+
+    #[test]
+    fn a_key_reads_back_whatever_its_length() {
+        let mut text = String::new();
+        let lengths = [0, 1, 63, 64, 4095, 4096, 262_143, 262_144, 300_000];
+        let starts: Vec<usize> = (lengths.iter())
+            .map(|&length| append(&mut text, &"a".repeat(length)))
+            .collect();
+        for (start, length) in starts.into_iter().zip(lengths) {
+            assert_eq!(key_at(&text, start), "a".repeat(length));
+        }
+        assert_eq!(size_of::<Keyed<usize>>(), 16);
     }
 
     #[test]
