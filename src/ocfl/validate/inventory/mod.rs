@@ -279,6 +279,23 @@ mod tests {
         }
     }
 
+    /// serde_json's raw-value marker, which a `Value` reads as the JSON in
+    /// its string, is a key like any other in an inventory: an `id` written
+    /// as an object of it is no string, and the inventory is JSON whatever
+    /// the string holds.
+    #[test]
+    fn the_raw_value_marker_is_a_key_in_the_top_object() {
+        let marker = "$serde_json::private::RawValue";
+        for string in ["\"urn:example:x\"", "not JSON"] {
+            let mut json = valid();
+            json["id"] = json!({marker: string});
+            assert_eq!(codes(&json), ["E037"], "{json}");
+        }
+        let mut json = valid();
+        json[marker] = json!("not JSON");
+        assert_eq!(codes(&json), ["E102"], "{json}");
+    }
+
     #[test]
     fn bytes_that_are_not_utf8_are_said_to_be_so() {
         let mut text = valid().to_string().into_bytes();

@@ -8,9 +8,9 @@
 //! `raw_value` feature on, reads an object whose first key is
 //! `$serde_json::private::RawValue` as the JSON in that key's string, so
 //! that a manifest written so passed for the manifest in the string. Here
-//! it is an object of one digest, as any other JSON reader reads it, and
-//! as the inventory's top object was read already; so is such an object
-//! anywhere in a value ([`value`]).
+//! it is an object of one digest, as any other JSON reader reads it; so is
+//! such an object anywhere in a value ([`value`]), and in the inventory's
+//! top object ([`super::top`]).
 
 use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;

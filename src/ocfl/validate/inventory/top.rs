@@ -9,6 +9,7 @@ use std::ops::Range;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::object;
 use crate::checked_json::Checked;
 
 /// The keys whose values grow with the object's files.
@@ -22,13 +23,15 @@ pub(super) type Top = Option<(Map<String, Value>, Vec<(String, Range<usize>)>)>;
 
 /// Reads the inventory's `text` as a [`Top`]; its error, if it is not
 /// JSON, is the one a `Value` of the whole text would have, where it would.
+/// serde_json's raw-value marker is a key like any other, as everywhere in
+/// an inventory ([`object`]).
 pub(super) fn read_top(text: &str) -> serde_json::Result<Top> {
-    serde_json::from_str::<Checked>(text)?;
+    serde_json::from_str::<Checked<false>>(text)?;
     // JSON, so what is not read as an object is not one.
     let Ok(entries) = serde_json::from_str::<BTreeMap<String, &RawValue>>(text) else {
         return Ok(None);
     };
-    let mut object = Map::new();
+    let mut short = Map::new();
     let mut long = Vec::new();
     for (key, raw) in entries {
         if LONG_KEYS.contains(&key.as_str()) {
@@ -36,8 +39,8 @@ pub(super) fn read_top(text: &str) -> serde_json::Result<Top> {
             let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
             long.push((key, start..start + raw.get().len()));
         } else {
-            object.insert(key, serde_json::from_str(raw.get())?);
+            short.insert(key, object::value(raw.get()));
         }
     }
-    Ok(Some((object, long)))
+    Ok(Some((short, long)))
 }
