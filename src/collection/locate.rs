@@ -309,7 +309,7 @@ pub fn locate_all(
         .collect();
     let mut located = Located {
         places,
-        locations: Vec::new(),
+        locations: Vec::with_capacity(records.len()),
         warnings: Vec::new(),
     };
     for (index, found) in found.into_iter().enumerate() {
