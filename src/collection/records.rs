@@ -360,15 +360,11 @@ impl RecordsWriter {
     }
 
     /// The records written.
-    pub fn finish(mut self) -> io::Result<Records> {
+    pub fn finish(self) -> io::Result<Records> {
         let spill = self
             .spill
             .into_inner()
             .map_err(io::IntoInnerError::into_error)?;
-        // Kept for the whole pack: without the room they grew into, which
-        // at 160,000 records was 5 MiB of the index at pack's peak.
-        self.index.shrink_to_fit();
-        self.names.shrink_to_fit();
         Ok(Records {
             spill,
             index: self.index,

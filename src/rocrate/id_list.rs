@@ -31,11 +31,7 @@ impl IdList {
     }
 
     /// The ids found by text: sorted once, about 8 bytes per id more.
-    pub(super) fn into_index(mut self) -> IdIndex {
-        // An index is kept while records are judged: without the room the
-        // list grew into, up to half of it.
-        self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
+    pub(super) fn into_index(self) -> IdIndex {
         let mut order: Vec<usize> = (0..self.len()).collect();
         // Equal ids stay in list order, so the first of each comes first:
         // with positions telling them apart, an unstable sort orders them

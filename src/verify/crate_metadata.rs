@@ -94,13 +94,10 @@ const DESCRIBED_AGAIN: u32 = u32::MAX - 1;
 impl Described {
     fn new(
         store: &dyn BagStore,
-        mut files: Vec<DescribedFile>,
+        files: Vec<DescribedFile>,
         directories: Vec<String>,
         corpack_terms: bool,
     ) -> Described {
-        // Kept while the payload is hashed: up to 40 bytes a file more,
-        // from the list's doubling as the crate was read.
-        files.shrink_to_fit();
         let mut by_index = vec![NOT_DESCRIBED; store.files().len()];
         for (at, file) in files.iter().enumerate() {
             if let Some(index) = file.index() {
