@@ -912,6 +912,36 @@ fn edit_inventory(dir: &Path, edit: impl Fn(&mut serde_json::Value)) {
     .unwrap();
 }
 
+#[test]
+fn a_root_inventory_without_a_usable_id_is_e037_once() {
+    let dir = Dir::new();
+    let Some(object) = spec_ex_full(&dir, "object") else {
+        return;
+    };
+    edit_spec_ex_full_inventory(&object, |inventory| inventory["id"] = 5.into());
+    let output = corpack()
+        .args(["verify", "--json"])
+        .arg(&object)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let e037: Vec<(&str, &str)> = (report["findings"].as_array().unwrap().iter())
+        .filter(|finding| finding["code"] == "E037")
+        .map(|finding| {
+            let path = finding["path"].as_str().unwrap();
+            (path, finding["message"].as_str().unwrap())
+        })
+        .collect();
+    // The root's own (the head version's inventory is the same bytes);
+    // v1's and v2's ids are not said to differ from an id the root does
+    // not have.
+    assert_eq!(
+        e037,
+        [("inventory.json", "`id` must be a non-empty string, not 5")]
+    );
+}
+
 /// An object exported from the sample collection in `dir`, then from a
 /// revision of it: v1 and v2.
 fn two_version_object(dir: &Dir) -> PathBuf {

@@ -50,7 +50,9 @@ impl Object<'_> {
         findings: &mut Findings,
     ) {
         let current = self.inventory;
-        if prior.id != current.id {
+        // A root inventory without a usable id has its own finding (E036,
+        // E037); every version's id would differ from none.
+        if !current.id.is_empty() && prior.id != current.id {
             findings.add(
                 OcflCode::E037,
                 path,
