@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256, Sha512};
 
-use crate::util::{Dir, corpack, sample_collection, shared_dir};
+use crate::util::{Dir, corpack, finding_codes, sample_collection, shared_dir};
 use crate::validators::validators;
 
 /// The codes `corpack verify --json` finds in `path`, with its exit code.
@@ -21,6 +21,13 @@ fn fast_verdict(path: &Path) -> (i32, BTreeSet<String>) {
 }
 
 fn verdict_with(path: &Path, options: &[&str]) -> (i32, BTreeSet<String>) {
+    let (status, report) = report_with(path, options);
+    (status, finding_codes(&report))
+}
+
+/// The exit code and JSON report of `corpack verify --json` of an OCFL
+/// object, with `options`.
+fn report_with(path: &Path, options: &[&str]) -> (i32, serde_json::Value) {
     let output = corpack()
         .args(["verify", "--json"])
         .args(options)
@@ -36,13 +43,7 @@ fn verdict_with(path: &Path, options: &[&str]) -> (i32, BTreeSet<String>) {
         )
     });
     assert!(report["ocfl_version"].is_string(), "{report}");
-    let codes = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect();
-    (output.status.code().unwrap(), codes)
+    (output.status.code().unwrap(), report)
 }
 
 /// The fixture objects of one kind (`good-objects`, ...), sorted by name.
@@ -919,13 +920,8 @@ fn a_root_inventory_without_a_usable_id_is_e037_once() {
         return;
     };
     edit_spec_ex_full_inventory(&object, |inventory| inventory["id"] = 5.into());
-    let output = corpack()
-        .args(["verify", "--json"])
-        .arg(&object)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (status, report) = report_with(&object, &[]);
+    assert_eq!(status, 1, "{report}");
     let e037: Vec<(&str, &str)> = (report["findings"].as_array().unwrap().iter())
         .filter(|finding| finding["code"] == "E037")
         .map(|finding| {

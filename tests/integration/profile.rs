@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256, Sha512};
 use zip::write::SimpleFileOptions;
 
-use crate::util::{Dir, corpack, pack, repo_root, sample_collection, shared_dir};
+use crate::util::{Dir, corpack, finding_codes, pack, repo_root, sample_collection, shared_dir};
 use crate::validators::validators;
 
 fn own_profile() -> PathBuf {
@@ -28,13 +28,7 @@ fn verify_with_profile(bag: &Path, profile: &Path) -> (i32, Vec<String>) {
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
-    let codes = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect();
-    (output.status.code().unwrap(), codes)
+    (output.status.code().unwrap(), finding_codes(&report))
 }
 
 /// The `profile-*` codes among `codes`.

@@ -318,3 +318,13 @@ pub fn zip_names(zip: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The codes of the findings of a `--json` report, in its order.
+pub fn finding_codes<C: FromIterator<String>>(report: &serde_json::Value) -> C {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
