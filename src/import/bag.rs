@@ -192,15 +192,15 @@ pub fn import_bag(
     let bag_info_id = bag_info_text
         .is_some()
         .then(|| unique_id("source-bag-info", &mut ids));
-    for stored in store.files() {
+    for stored in store.files().iter() {
         let Some(file) = stored.path.strip_prefix("data/") else {
             continue;
         };
-        let document = payload_document(file, &declared, &stored.path, &mut ids)
+        let document = payload_document(file, &declared, stored.path, &mut ids)
             .map_err(|e| invalid(format!("{}: {e}", stored.path)))?;
         incoming.push(IncomingFile {
             document: collection.documents.len(),
-            from: Source::Bag(store.as_ref(), stored.path.clone()),
+            from: Source::Bag(store.as_ref(), stored.path.to_string()),
         });
         collection.documents.push(document);
     }

@@ -152,10 +152,11 @@ fn undescribed_documents(
 ) -> Result<Vec<String>, Finding> {
     let recorded: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let undescribed: Vec<String> = (store.files().iter())
-        .map(|file| file.path.clone())
+        .map(|file| file.path)
         .filter(|path| path.starts_with("data/"))
-        .filter(|path| !recorded.contains(path.as_str()))
-        .filter(|path| ![ROCRATE_METADATA, ROCRATE_PREVIEW].contains(&path.as_str()))
+        .filter(|path| !recorded.contains(path))
+        .filter(|path| ![ROCRATE_METADATA, ROCRATE_PREVIEW].contains(path))
+        .map(str::to_string)
         .collect();
     if undescribed.is_empty() {
         return Ok(undescribed);

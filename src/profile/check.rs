@@ -210,8 +210,8 @@ impl Profile {
                 .iter()
                 .filter_map(|f| {
                     let name =
-                        ManifestFileName::parse(&f.path).filter(|_| f.path.starts_with(prefix))?;
-                    Some((normalize_algorithm_name(name.algorithm), f.path.as_str()))
+                        ManifestFileName::parse(f.path).filter(|_| f.path.starts_with(prefix))?;
+                    Some((normalize_algorithm_name(name.algorithm), f.path))
                 })
                 .collect();
             for algorithm in required
@@ -265,7 +265,7 @@ impl Profile {
             return;
         };
         let others = (store.files().iter())
-            .map(|f| f.path.as_str())
+            .map(|f| f.path)
             .filter(|path| *path != bag_info_path && is_other_tag_file(path));
         let rule = ("Tag-Files-Allowed", "tag file");
         check_allowed(
@@ -317,7 +317,7 @@ impl Profile {
                 Some(dir) => payload
                     .iter()
                     .any(|f| f.path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))),
-                None => payload.iter().any(|f| &f.path == required),
+                None => payload.iter().any(|f| f.path == required),
             };
             if !found {
                 findings.push(error(
@@ -330,7 +330,7 @@ impl Profile {
         let Some(allowed) = &self.payload_files_allowed else {
             return;
         };
-        let paths = payload.iter().map(|f| f.path.as_str());
+        let paths = payload.iter().map(|f| f.path);
         let rule = ("Payload-Files-Allowed", "payload file");
         check_allowed(
             allowed,

@@ -87,7 +87,7 @@ pub fn check(
         if missing {
             findings.push(Finding::error(
                 Code::PayloadFileUnlisted,
-                &file.path,
+                file.path,
                 format!("payload file not listed in {}", unlisted.join(", ")),
             ));
         }

@@ -35,7 +35,7 @@ pub enum DescribedFile {
 impl DescribedFile {
     fn new(store: &dyn BagStore, file: CrateFile) -> DescribedFile {
         let index = store.position(&bag_path(&file));
-        let stored = index.map(|index| &store.files()[index]);
+        let stored = index.map(|index| store.files().get(index));
         let size_agrees = match (stored, file.content_size) {
             (Some(stored), Some(size)) => stored.size == size,
             (stored, _) => stored.is_some(),
@@ -208,7 +208,7 @@ pub fn check(
             DescribedFile::Stored { index, sha256 } => {
                 let index = *index as usize;
                 let stated = sha256.map(hex::encode);
-                let path = &store.files()[index].path;
+                let path = store.files().get(index).path;
                 if let (Some(stated), Some(computed)) = (stated, checked.sha256(index))
                     && let Some(finding) = differs(path, &stated, computed)
                 {
@@ -219,7 +219,7 @@ pub fn check(
             DescribedFile::AsRead(read) => (&read.0, read.1),
         };
         let path = bag_path(file);
-        let Some(stored) = index.map(|index| &store.files()[index]) else {
+        let Some(stored) = index.map(|index| store.files().get(index)) else {
             let mut message = format!("{ROCRATE_METADATA} describes it, but it is absent");
             let resolver = resolver.get_or_insert_with(|| Resolver::new(store));
             if let Some(other) = resolver.other_form(store, &path) {
@@ -256,7 +256,7 @@ pub fn check(
         }
     }
     for (stored, at) in store.files().iter().zip(&described.by_index) {
-        let path = stored.path.as_str();
+        let path = stored.path;
         let is_crate_file = path == ROCRATE_METADATA || path == ROCRATE_PREVIEW;
         if path.starts_with("data/") && !is_crate_file && *at == NOT_DESCRIBED {
             findings.push(Finding::warning(

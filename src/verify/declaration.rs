@@ -29,13 +29,13 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
         let looks_like_bag = (store.files().iter())
             .filter(|file| !file.path.contains('/'))
             .any(|file| {
-                let name = file.path.as_str();
+                let name = file.path;
                 name.starts_with("manifest-")
                     || name.starts_with("tagmanifest-")
                     || matches!(name, "bag-info.txt" | "fetch.txt")
             });
         let deeper = (store.files().iter())
-            .map(|file| file.path.as_str())
+            .map(|file| file.path)
             .filter(|path| path.ends_with("/bagit.txt"))
             .filter(|path| !(looks_like_bag && path.starts_with("data/")))
             .min_by_key(|path| path.matches('/').count());

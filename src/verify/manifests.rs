@@ -174,7 +174,7 @@ impl Manifest {
     pub fn paths<'a>(&'a self, store: &'a dyn BagStore) -> impl Iterator<Item = &'a str> {
         let stored = (store.files().iter().zip(&self.listed))
             .filter(|(_, at)| **at != NOT_LISTED)
-            .map(|(file, _)| file.path.as_str());
+            .map(|(file, _)| file.path);
         let mut stored = stored.peekable();
         let mut absent = self.absent_paths().peekable();
         std::iter::from_fn(move || match (stored.peek(), absent.peek()) {
@@ -232,8 +232,8 @@ pub fn read(
     findings: &mut Findings,
 ) -> Manifests {
     let mut manifests = Manifests::default();
-    for file in store.files() {
-        let name = file.path.as_str();
+    for file in store.files().iter() {
+        let name = file.path;
         let Some(ManifestFileName {
             tag: is_tag,
             algorithm: algorithm_name,

@@ -53,7 +53,7 @@ impl Resolver {
             .files()
             .iter()
             .filter(|f| !f.path.is_ascii())
-            .map(|f| (nfc(&f.path).into_owned(), f.path.clone()))
+            .map(|f| (nfc(f.path).into_owned(), f.path.to_string()))
             .collect();
         Resolver { by_nfc }
     }
@@ -119,26 +119,23 @@ fn for_each_collision<'a>(
 /// form". pack refuses such names; verify, judging a bag already made,
 /// warns.
 pub fn check_collisions(store: &dyn BagStore, findings: &mut Findings) {
-    for_each_collision(
-        store.files().iter().map(|f| f.path.as_str()),
-        |first, other| {
-            // macOS file systems do not tell normalization forms apart;
-            // NTFS does, but neither tells case apart by default.
-            let (how, systems) = if nfc(first) == nfc(other) {
-                ("in another Unicode normalization form", "macOS")
-            } else {
-                ("differing only by case", "macOS or Windows")
-            };
-            findings.push(Finding::warning(
-                Code::NameCollision,
-                other,
-                format!(
-                    "the bag also has {first:?}, the same name {how}: they cannot both exist on a \
+    for_each_collision(store.files().iter().map(|f| f.path), |first, other| {
+        // macOS file systems do not tell normalization forms apart;
+        // NTFS does, but neither tells case apart by default.
+        let (how, systems) = if nfc(first) == nfc(other) {
+            ("in another Unicode normalization form", "macOS")
+        } else {
+            ("differing only by case", "macOS or Windows")
+        };
+        findings.push(Finding::warning(
+            Code::NameCollision,
+            other,
+            format!(
+                "the bag also has {first:?}, the same name {how}: they cannot both exist on a \
                      {systems} file system"
-                ),
-            ));
-        },
-    );
+            ),
+        ));
+    });
 }
 
 /// Payload manifest paths that differ only by case, when they are not both
@@ -169,7 +166,7 @@ pub fn check_listed_case(store: &dyn BagStore, manifests: &[Manifest], findings:
 /// listed, and beside the tag files (which RFC 8493 allows, so it is only
 /// warned about there too).
 pub fn check_system_files(store: &dyn BagStore, manifests: &[Manifest], findings: &mut Findings) {
-    let present = store.files().iter().map(|f| f.path.as_str());
+    let present = store.files().iter().map(|f| f.path);
     let listed = manifests
         .iter()
         .filter(|m| !m.is_tag)

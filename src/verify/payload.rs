@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::findings::Findings;
 use super::manifests::Manifest;
-use crate::bundle::reader::{BagStore, StoredFile, read_error_finding};
+use crate::bundle::reader::{BagStore, StoredFiles, read_error_finding};
 use crate::digest::{Algorithm, LANES, MultiHasher, Sha512Lanes};
 use crate::finding::{Code, Finding};
 use crate::progress::{Phase, Progress};
@@ -73,7 +73,7 @@ pub fn check_digests(
     let jobs = || (0..files.len()).into_par_iter().filter_map(job);
     progress.start(
         Phase::Verifying,
-        jobs().map(|job| files[job.index].size).sum(),
+        jobs().map(|job| files.get(job.index).size).sum(),
     );
     let mut beside: Vec<usize> = jobs()
         .filter(|job| job.goes_side_by_side(files))
@@ -181,7 +181,7 @@ impl<'a> FileJob<'a> {
         manifests: &'a [Manifest],
         sha256_wanted: Sha256Wanted,
     ) -> Option<FileJob<'a>> {
-        let file = &store.files()[index];
+        let file = store.files().get(index);
         let wanted: Vec<_> = (manifests.iter())
             .filter(|m| m.lists_stored(index))
             .filter_map(|m| Some((m.algorithm?, m)))
@@ -202,15 +202,15 @@ impl<'a> FileJob<'a> {
         algorithms.dedup();
         Some(FileJob {
             index,
-            path: file.path.as_str(),
+            path: file.path,
             algorithms,
             wanted,
             keep_sha256,
         })
     }
 
-    fn goes_side_by_side(&self, files: &[StoredFile]) -> bool {
-        files[self.index].size > CHUNK as u64
+    fn goes_side_by_side(&self, files: &StoredFiles) -> bool {
+        files.get(self.index).size > CHUNK as u64
             && self.algorithms.contains(&Algorithm::Sha512)
             && Sha512Lanes::side_by_side()
     }
@@ -471,7 +471,7 @@ mod tests {
         fn location(&self) -> &std::path::Path {
             self.bag.location()
         }
-        fn files(&self) -> &[StoredFile] {
+        fn files(&self) -> &StoredFiles {
             self.bag.files()
         }
         fn findings(&self) -> &[Finding] {

@@ -8,12 +8,12 @@ use super::findings::Findings;
 use super::manifests::{self, Manifests};
 use super::names::Resolver;
 use crate::bagit::{BAGIT_TXT, declaration};
-use crate::bundle::reader::{BagStore, StoredFile, UnusableFile};
+use crate::bundle::reader::{BagStore, StoredFiles, UnusableFile};
 use crate::finding::Finding;
 
 /// A bag held in memory: its files, sorted by path, and their bytes.
 pub struct Memory {
-    files: Vec<StoredFile>,
+    files: StoredFiles,
     bytes: Vec<Vec<u8>>,
     unusable: Vec<UnusableFile>,
 }
@@ -24,13 +24,11 @@ impl Memory {
         let mut files = files.to_vec();
         files.sort();
         Memory {
-            files: (files.iter())
-                .map(|(path, bytes)| StoredFile {
-                    path: path.to_string(),
-                    size: bytes.len() as u64,
-                    readable: true,
-                })
-                .collect(),
+            files: StoredFiles::new(
+                (files.iter())
+                    .map(|(path, bytes)| (*path, bytes.len() as u64, true))
+                    .collect(),
+            ),
             bytes: files.iter().map(|(_, bytes)| bytes.to_vec()).collect(),
             unusable: Vec::new(),
         }
@@ -51,7 +49,7 @@ impl BagStore for Memory {
     fn unusable_files(&self) -> &[UnusableFile] {
         &self.unusable
     }
-    fn files(&self) -> &[StoredFile] {
+    fn files(&self) -> &StoredFiles {
         &self.files
     }
     fn findings(&self) -> &[Finding] {

@@ -19,7 +19,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use corpack::bundle::reader::{BagStore, DirectoryBag, StoredFile};
+use corpack::bundle::reader::{BagStore, DirectoryBag, StoredFiles};
 use corpack::digest::Digests;
 use corpack::finding::Finding;
 use corpack::progress::NoProgress;
@@ -256,7 +256,7 @@ impl BagStore for Recording {
         self.bag.location()
     }
 
-    fn files(&self) -> &[StoredFile] {
+    fn files(&self) -> &StoredFiles {
         self.bag.files()
     }
 

@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::{BagStore, InPayload, StoredFile, UnusableFile};
+use super::{BagStore, InPayload, StoredFiles, UnusableFile};
 use crate::bagit::path::unsafe_reason;
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding};
@@ -16,7 +16,7 @@ use crate::finding::{Code, Finding};
 /// A bag in a directory.
 pub struct DirectoryBag {
     root: PathBuf,
-    files: Vec<StoredFile>,
+    files: StoredFiles,
     unusable: Vec<UnusableFile>,
     dirs: HashSet<String>,
     findings: Vec<Finding>,
@@ -28,12 +28,13 @@ impl DirectoryBag {
     pub fn open(root: &Path) -> Result<DirectoryBag> {
         let mut bag = DirectoryBag {
             root: root.to_path_buf(),
-            files: Vec::new(),
+            files: StoredFiles::default(),
             unusable: Vec::new(),
             dirs: HashSet::new(),
             findings: Vec::new(),
         };
         let mut unusable_dir: Option<PathBuf> = None;
+        let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(root).follow_links(false) {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -81,11 +82,7 @@ impl DirectoryBag {
                 bag.dirs.insert(path);
             } else if file_type.is_file() {
                 if let Some(size) = bag.size(&entry) {
-                    bag.files.push(StoredFile {
-                        path,
-                        size,
-                        readable: true,
-                    });
+                    files.push((path, size, true));
                 }
             } else {
                 let what = match fs::read_link(entry.path()) {
@@ -99,7 +96,7 @@ impl DirectoryBag {
                     .push(Finding::error(Code::NotRegularFile, path, what));
             }
         }
-        bag.files.sort_by(|a, b| a.path.cmp(&b.path));
+        bag.files = StoredFiles::new(files);
         Ok(bag)
     }
 
@@ -172,7 +169,7 @@ impl BagStore for DirectoryBag {
         &self.root
     }
 
-    fn files(&self) -> &[StoredFile] {
+    fn files(&self) -> &StoredFiles {
         &self.files
     }
 
@@ -239,7 +236,7 @@ mod tests {
         fs::write(dir.path().join("data/a.txt"), "a").unwrap();
         fs::write(dir.path().join("bagit.txt"), "b").unwrap();
         let bag = DirectoryBag::open(dir.path()).unwrap();
-        let paths: Vec<_> = bag.files().iter().map(|f| f.path.as_str()).collect();
+        let paths: Vec<_> = bag.files().iter().map(|f| f.path).collect();
         assert_eq!(paths, ["bagit.txt", "data/a.txt"]);
         assert!(bag.is_dir("data") && bag.is_dir("data/empty") && !bag.is_dir("bagit.txt"));
         assert_eq!(bag.read_all("data/a.txt").unwrap(), b"a");

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::maps::KnownDigests;
 use super::verified::VerifiedBundle;
-use crate::bundle::reader::StoredFile;
+use crate::bundle::reader::StoredFiles;
 use crate::digest::chunks::for_each_chunk;
 use crate::digest::{Algorithm, DigestsHasher, FileDigests};
 use crate::error::{Error, IoContext, Result};
@@ -26,7 +26,7 @@ use crate::progress::{Phase, Progress};
 /// hex text took 900 bytes a file, these about 120.
 pub(super) struct Staged<'a> {
     /// The bag's files, sorted by path.
-    files: &'a [StoredFile],
+    files: &'a StoredFiles,
     /// The bag's top directory in the object's state: the collection id.
     top: String,
     /// The content directory's path from the object root.
@@ -96,7 +96,7 @@ impl Staged<'_> {
 
     /// The file's logical path in the object.
     pub(super) fn logical_path(&self, index: u32) -> String {
-        format!("{}/{}", self.top, self.files[index as usize].path)
+        format!("{}/{}", self.top, self.files.get(index as usize).path)
     }
 
     /// The path from the object root of the file's copy in this version's
@@ -143,9 +143,9 @@ pub(super) fn stage_content<'a>(
         )
     })?;
     progress.start(Phase::Hashing, files.iter().map(|f| f.size).sum());
-    let hashed: Vec<(u64, FileDigests)> = files
-        .par_iter()
-        .map(|file| read_hashing(bundle, &file.path, None, progress))
+    let hashed: Vec<(u64, FileDigests)> = (0..files.len())
+        .into_par_iter()
+        .map(|index| read_hashing(bundle, files.get(index).path, None, progress))
         .collect::<Result<_>>()?;
     let top = bundle.info.id.to_string();
     let staged = Staged::new(files, top, content_path, algorithm, hashed, known);
@@ -154,7 +154,7 @@ pub(super) fn stage_content<'a>(
         .stored
         .par_iter()
         .map(|&index| {
-            let source = &files[index as usize].path;
+            let source = files.get(index as usize).path;
             let target = content_dir.join(staged.logical_path(index));
             let parent = target.parent().expect("a content file has a directory");
             create_dirs_in_temporary(parent).at(parent)?;
@@ -176,7 +176,7 @@ impl<'a> Staged<'a> {
     /// sizes and digests `hashed`, stored under `content_path` in an
     /// object of `algorithm` that stores the content `known` already.
     pub(super) fn new(
-        files: &'a [StoredFile],
+        files: &'a StoredFiles,
         top: String,
         content_path: &str,
         algorithm: DigestAlgorithm,

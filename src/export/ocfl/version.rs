@@ -201,7 +201,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::bundle::reader::StoredFile;
+    use crate::bundle::reader::StoredFiles;
     use crate::digest::{Algorithm, FileDigests};
     use crate::ocfl::inventory::DigestMap;
     use crate::ocfl::{Inventory, Version};
@@ -227,7 +227,7 @@ mod tests {
     /// The inventory a version makes, as maps of text held whole.
     fn held_whole(
         version: &NewVersion<'_>,
-        files: &[StoredFile],
+        files: &StoredFiles,
         digests: &[FileDigests],
     ) -> Inventory {
         let (algorithm, fixity_algorithm) = match version.algorithm {
@@ -372,13 +372,11 @@ mod tests {
         existing: Option<&Inventory>,
         digests: &[FileDigests],
     ) -> (String, String) {
-        let files: Vec<StoredFile> = (0..digests.len())
-            .map(|i| StoredFile {
-                path: format!("data/{i:02}"),
-                size: i as u64,
-                readable: true,
-            })
-            .collect();
+        let files = StoredFiles::new(
+            (0..digests.len())
+                .map(|i| (format!("data/{i:02}"), i as u64, true))
+                .collect(),
+        );
         let number = VersionNum {
             number: 9,
             padding: 0,

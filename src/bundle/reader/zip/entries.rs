@@ -6,13 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek};
+use std::ops::Range;
 
 use ::zip::{CompressionMethod, System, ZipArchive};
 
 use super::trust::HeaderFlags;
 use super::{EntryData, MAX_INFLATION_RATIO};
 use crate::bagit::path::{is_system_file, unsafe_reason};
-use crate::bundle::reader::{InPayload, StoredFile};
+use crate::bundle::reader::InPayload;
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding};
 
@@ -21,7 +22,10 @@ pub(super) const UTF8_NAME_FLAG: u16 = 1 << 11;
 
 /// A usable entry, before the bag root is known.
 pub(super) struct Entry {
-    pub(super) name: String,
+    /// Where its name is in [`Listed::names`]: the names in one text, not
+    /// a `String` each, while the `zip` crate's index of the archive lives
+    /// beside them.
+    name: Range<usize>,
     pub(super) size: u64,
     pub(super) data: EntryData,
     pub(super) method: CompressionMethod,
@@ -191,23 +195,30 @@ pub(super) fn bag_prefix<'a>(names: impl Iterator<Item = &'a str> + Clone) -> St
     }
 }
 
+impl Entry {
+    /// Its name, in `names`.
+    pub(super) fn name<'a>(&self, names: &'a str) -> &'a str {
+        &names[self.name.clone()]
+    }
+}
+
 /// Why the zip holds no bag directory, when the bag is looked for at its
 /// root (`prefix` is empty), which has no `bagit.txt`, because its entries,
 /// clutter aside, are not all in one top-level directory, though one of
 /// them has a `bagit.txt`. A zip with none is a bag at the root that lacks
 /// it.
-pub(super) fn no_bag_directory(prefix: &str, entries: &[Entry]) -> Option<String> {
-    let at_root = || entries.iter().any(|e| e.name == "bagit.txt");
+pub(super) fn no_bag_directory(prefix: &str, listed: &Listed) -> Option<String> {
+    let names = || listed.entries.iter().map(|e| e.name(&listed.names));
+    let at_root = || names().any(|name| name == "bagit.txt");
     let in_directory = || {
         let in_top = |name: &str| name.split_once('/').is_some_and(|(_, n)| n == "bagit.txt");
-        entries.iter().any(|e| in_top(&e.name))
+        names().any(in_top)
     };
     if !prefix.is_empty() || at_root() || !in_directory() {
         return None;
     }
-    let tops: BTreeSet<&str> = entries
-        .iter()
-        .map(|e| top_level(&e.name))
+    let tops: BTreeSet<&str> = names()
+        .map(top_level)
         .filter(|top| !is_system_file(top))
         .collect();
     (tops.len() > 1).then(|| {
@@ -228,6 +239,8 @@ fn top_level(name: &str) -> &str {
 /// the others.
 pub(super) struct Listed {
     pub(super) entries: Vec<Entry>,
+    /// The usable entries' names, one after the other.
+    pub(super) names: String,
     /// The names of directory entries, without their final `/`.
     pub(super) dir_names: Vec<String>,
     /// Regular files left out for their names: name and size, which
@@ -247,6 +260,7 @@ pub(super) fn list_entries<R: Read + Seek>(
 ) -> Result<Listed> {
     let mut findings = Vec::new();
     let mut entries = Vec::with_capacity(archive.len());
+    let mut names = String::new();
     let mut dir_names = Vec::new();
     let mut left_out = Vec::new();
     let mut non_ascii_names = HashSet::new();
@@ -335,8 +349,10 @@ pub(super) fn list_entries<R: Read + Seek>(
         });
         let data =
             data.ok_or_else(|| unreadable(format!("zip entry {index}: its data is not found")))?;
+        let start = names.len();
+        names.push_str(&name);
         entries.push(Entry {
-            name,
+            name: start..names.len(),
             size,
             data,
             method,
@@ -345,44 +361,39 @@ pub(super) fn list_entries<R: Read + Seek>(
     }
     Ok(Listed {
         entries,
+        names,
         dir_names,
         left_out,
         findings,
     })
 }
 
-/// The files of the bag at `prefix` among `entries`, each with where its
-/// data is: a finding for each that must not be read, and one for each
-/// name of clutter beside the bag's directory.
-pub(super) fn bag_files(
-    entries: Vec<Entry>,
+/// A file of the bag as listed: its path (in [`Listed::names`]), size,
+/// and whether it is read.
+pub(super) type ListedFile<'a> = (&'a str, u64, bool);
+
+/// The files of the bag at `prefix` among the entries `listed`, each with
+/// where its data is: a finding for each that must not be read, and one
+/// for each name of clutter beside the bag's directory.
+pub(super) fn bag_files<'a>(
+    listed: &'a Listed,
     prefix: &str,
     findings: &mut Vec<Finding>,
-) -> Vec<(StoredFile, EntryData)> {
-    let mut listed = Vec::with_capacity(entries.len());
+) -> Vec<(ListedFile<'a>, EntryData)> {
+    let mut files = Vec::with_capacity(listed.entries.len());
     // Entries outside the bag's directory, all clutter: count by name.
     let mut clutter: BTreeMap<String, usize> = BTreeMap::new();
-    for entry in entries {
-        if !entry.name.starts_with(prefix) {
-            *clutter
-                .entry(top_level(&entry.name).to_string())
-                .or_default() += 1;
+    for entry in &listed.entries {
+        let name = entry.name(&listed.names);
+        let Some(path) = name.strip_prefix(prefix) else {
+            *clutter.entry(top_level(name).to_string()).or_default() += 1;
             continue;
-        }
-        let refusal = refusal(&entry);
-        // The name becomes the path in place: no second copy of every
-        // name while the entries are turned into files.
-        let mut path = entry.name;
-        path.drain(..prefix.len());
-        if let Some((code, message)) = &refusal {
-            findings.push(Finding::error(*code, &path, message.clone()));
-        }
-        let file = StoredFile {
-            path,
-            size: entry.size,
-            readable: refusal.is_none(),
         };
-        listed.push((file, entry.data));
+        let refusal = refusal(entry);
+        if let Some((code, message)) = &refusal {
+            findings.push(Finding::error(*code, path, message.clone()));
+        }
+        files.push(((path, entry.size, refusal.is_none()), entry.data));
     }
     for (top, count) in clutter {
         let entries = if count == 1 { "entry" } else { "entries" };
@@ -395,7 +406,7 @@ pub(super) fn bag_files(
             ),
         ));
     }
-    listed
+    files
 }
 
 #[cfg(test)]

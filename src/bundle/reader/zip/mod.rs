@@ -33,10 +33,10 @@ use ::zip::ZipArchive;
 use ::zip::read::{ArchiveOffset, Config};
 use flate2::bufread::DeflateDecoder;
 
-use self::entries::{Listed, bag_files, bag_prefix, in_payload, list_entries, no_bag_directory};
+use self::entries::{bag_files, bag_prefix, in_payload, list_entries, no_bag_directory};
 use self::entry_reader::{EntryReader, SharedFile, not_inflated};
 use self::trust::{cut_short, entry_at_odds, other_archive};
-use super::{BagStore, StoredFile, UnusableFile};
+use super::{BagStore, StoredFile, StoredFiles, UnusableFile};
 use crate::bundle::inflate::{WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
@@ -49,12 +49,12 @@ pub const MAX_INFLATION_RATIO: u64 = 1032;
 /// A bag inside a zip file, read without extracting.
 ///
 /// Once opened, the `zip` crate's index of the archive (a few hundred bytes
-/// per entry) is dropped: each file keeps its [`StoredFile`] and where its
-/// data is, 24 bytes.
+/// per entry) is dropped: each file keeps its place in [`StoredFiles`] and
+/// where its data is, 24 bytes.
 pub struct ZipBag {
     location: PathBuf,
     file: SharedFile,
-    files: Vec<StoredFile>,
+    files: StoredFiles,
     unusable: Vec<UnusableFile>,
     /// Where the data of each file is, in the order of `files`.
     data: Vec<EntryData>,
@@ -109,38 +109,34 @@ impl ZipBag {
                 "the zip archive cannot be trusted: {entry}{error}"
             )));
         }
-        let Listed {
-            entries,
-            dir_names,
-            left_out,
-            mut findings,
-        } = list_entries(&mut archive, &shared.file, &unreadable)?;
+        let mut listed = list_entries(&mut archive, &shared.file, &unreadable)?;
         // The crate's index (a few hundred bytes an entry) goes before the
         // files' list is made from the entries: never both at once.
         drop(archive);
-        let prefix = bag_prefix(entries.iter().map(|e| e.name.as_str()));
-        let unusable = left_out
-            .iter()
+        let names = &listed.names;
+        let prefix = bag_prefix(listed.entries.iter().map(|e| e.name(names)));
+        let mut findings = std::mem::take(&mut listed.findings);
+        let unusable = (listed.left_out.iter())
             .map(|(name, size)| UnusableFile {
                 size: *size,
                 in_payload: in_payload(name, &prefix),
             })
             .collect();
-        let no_bag_directory = no_bag_directory(&prefix, &entries);
-        let mut listed = bag_files(entries, &prefix, &mut findings);
-        listed.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        let no_bag_directory = no_bag_directory(&prefix, &listed);
+        let mut files = bag_files(&listed, &prefix, &mut findings);
+        files.sort_by(|a, b| a.0.0.cmp(b.0.0));
         // Names of other bytes can read the same: `./a` and `a`.
-        if let Some(pair) = listed
-            .windows(2)
-            .find(|pair| pair[0].0.path == pair[1].0.path)
-        {
+        if let Some(pair) = files.windows(2).find(|pair| pair[0].0.0 == pair[1].0.0) {
             return Err(unreadable(format!(
                 "the zip archive cannot be trusted: two entries are named {:?}",
-                pair[0].0.path
+                pair[0].0.0
             )));
         }
-        let (files, data): (Vec<StoredFile>, Vec<EntryData>) = listed.into_iter().unzip();
-        let dirs = directories(&dir_names, &prefix, &files);
+        // Sorted and each path once, so `StoredFiles` keeps their order:
+        // that of `data`.
+        let (files, data): (Vec<_>, Vec<EntryData>) = files.into_iter().unzip();
+        let files = StoredFiles::new(files);
+        let dirs = directories(&listed.dir_names, &prefix, &files);
         Ok(ZipBag {
             location: location.to_path_buf(),
             file: shared,
@@ -157,13 +153,13 @@ impl ZipBag {
 
 /// The bag's directories: those the zip lists under the bag's directory
 /// (`prefix`), and every parent of a file, whether listed or not.
-fn directories(dir_names: &[String], prefix: &str, files: &[StoredFile]) -> HashSet<String> {
+fn directories(dir_names: &[String], prefix: &str, files: &StoredFiles) -> HashSet<String> {
     let mut dirs: HashSet<String> = dir_names
         .iter()
         .filter_map(|name| name.strip_prefix(prefix).map(str::to_string))
         .collect();
-    for file in files {
-        let mut path = file.path.as_str();
+    for file in files.iter() {
+        let mut path = file.path;
         while let Some((parent, _)) = path.rsplit_once('/') {
             if !dirs.insert(parent.to_string()) {
                 break;
@@ -179,7 +175,7 @@ impl BagStore for ZipBag {
         &self.location
     }
 
-    fn files(&self) -> &[StoredFile] {
+    fn files(&self) -> &StoredFiles {
         &self.files
     }
 
@@ -235,11 +231,11 @@ impl BagStore for ZipBag {
 
 impl ZipBag {
     /// The entry at `path`, where its data is, and a reader of its raw data.
-    fn entry(&self, path: &str) -> io::Result<(&StoredFile, EntryData, Take<SharedFile>)> {
+    fn entry(&self, path: &str) -> io::Result<(StoredFile<'_>, EntryData, Take<SharedFile>)> {
         let position = self
             .position(path)
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("no entry {path:?}")))?;
-        let stored = &self.files[position];
+        let stored = self.files.get(position);
         if !stored.readable {
             return Err(io::Error::new(
                 io::ErrorKind::Unsupported,
@@ -254,7 +250,7 @@ impl ZipBag {
 
     /// The content of an entry, streamed: read as stored, or inflated.
     fn stream_of(
-        stored: &StoredFile,
+        stored: StoredFile<'_>,
         data: EntryData,
         raw: Take<SharedFile>,
     ) -> EntryReader<Box<dyn Read + Send>> {
