@@ -202,12 +202,17 @@ mod tests {
         format!("{i}:{}", "é".repeat(i % 37)).into_bytes()
     }
 
+    /// Appends the first 200 pieces: where each is.
+    fn append_pieces(bytes: &mut SpilledBytes) -> Vec<Span> {
+        (0..200)
+            .map(|i| bytes.append(&[&piece(i)]).unwrap())
+            .collect()
+    }
+
     #[test]
     fn pieces_come_back_from_memory_the_pending_bytes_and_the_file() {
         let mut bytes = SpilledBytes::new(SMALL);
-        let spans: Vec<Span> = (0..200)
-            .map(|i| bytes.append(&[&piece(i)]).unwrap())
-            .collect();
+        let spans = append_pieces(&mut bytes);
         assert!(!bytes.memory.is_empty() && bytes.written > 0 && !bytes.pending.is_empty());
         for (i, span) in spans.iter().enumerate() {
             assert_eq!(bytes.get(*span).unwrap(), piece(i));
@@ -271,9 +276,7 @@ mod tests {
     #[test]
     fn a_lost_file_is_an_error_when_read() {
         let mut bytes = SpilledBytes::new(SMALL);
-        let spans: Vec<Span> = (0..200)
-            .map(|i| bytes.append(&[&piece(i)]).unwrap())
-            .collect();
+        let spans = append_pieces(&mut bytes);
         bytes.flush();
         bytes.lose_file();
         assert_eq!(bytes.get(spans[0]).unwrap(), piece(0));

@@ -151,8 +151,7 @@ fn undescribed_documents(
     paths: &mut Vec<String>,
 ) -> Result<Vec<String>, Finding> {
     let recorded: HashSet<&str> = paths.iter().map(String::as_str).collect();
-    let undescribed: Vec<String> = (store.files().iter())
-        .map(|file| file.path)
+    let undescribed: Vec<String> = (store.files().paths())
         .filter(|path| path.starts_with("data/"))
         .filter(|path| !recorded.contains(path))
         .filter(|path| ![ROCRATE_METADATA, ROCRATE_PREVIEW].contains(path))

@@ -264,8 +264,7 @@ impl Profile {
         let Some(allowed) = &self.tag_files_allowed else {
             return;
         };
-        let others = (store.files().iter())
-            .map(|f| f.path)
+        let others = (store.files().paths())
             .filter(|path| *path != bag_info_path && is_other_tag_file(path));
         let rule = ("Tag-Files-Allowed", "tag file");
         check_allowed(

@@ -26,16 +26,14 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
         // A bag one directory down is the likeliest slip: the shallowest
         // bagit.txt is named, but for one in the payload of what looks
         // like a bag that lost its own (it has tag files at its root).
-        let looks_like_bag = (store.files().iter())
-            .filter(|file| !file.path.contains('/'))
-            .any(|file| {
-                let name = file.path;
+        let looks_like_bag = (store.files().paths())
+            .filter(|path| !path.contains('/'))
+            .any(|name| {
                 name.starts_with("manifest-")
                     || name.starts_with("tagmanifest-")
                     || matches!(name, "bag-info.txt" | "fetch.txt")
             });
-        let deeper = (store.files().iter())
-            .map(|file| file.path)
+        let deeper = (store.files().paths())
             .filter(|path| path.ends_with("/bagit.txt"))
             .filter(|path| !(looks_like_bag && path.starts_with("data/")))
             .min_by_key(|path| path.matches('/').count());

@@ -172,9 +172,9 @@ impl Manifest {
 
     /// Every path listed, sorted.
     pub fn paths<'a>(&'a self, store: &'a dyn BagStore) -> impl Iterator<Item = &'a str> {
-        let stored = (store.files().iter().zip(&self.listed))
+        let stored = (store.files().paths().zip(&self.listed))
             .filter(|(_, at)| **at != NOT_LISTED)
-            .map(|(file, _)| file.path);
+            .map(|(path, _)| path);
         let mut stored = stored.peekable();
         let mut absent = self.absent_paths().peekable();
         std::iter::from_fn(move || match (stored.peek(), absent.peek()) {
@@ -232,8 +232,7 @@ pub fn read(
     findings: &mut Findings,
 ) -> Manifests {
     let mut manifests = Manifests::default();
-    for file in store.files().iter() {
-        let name = file.path;
+    for name in store.files().paths() {
         let Some(ManifestFileName {
             tag: is_tag,
             algorithm: algorithm_name,

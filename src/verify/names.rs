@@ -119,7 +119,7 @@ fn for_each_collision<'a>(
 /// form". pack refuses such names; verify, judging a bag already made,
 /// warns.
 pub fn check_collisions(store: &dyn BagStore, findings: &mut Findings) {
-    for_each_collision(store.files().iter().map(|f| f.path), |first, other| {
+    for_each_collision(store.files().paths(), |first, other| {
         // macOS file systems do not tell normalization forms apart;
         // NTFS does, but neither tells case apart by default.
         let (how, systems) = if nfc(first) == nfc(other) {
@@ -166,7 +166,7 @@ pub fn check_listed_case(store: &dyn BagStore, manifests: &[Manifest], findings:
 /// listed, and beside the tag files (which RFC 8493 allows, so it is only
 /// warned about there too).
 pub fn check_system_files(store: &dyn BagStore, manifests: &[Manifest], findings: &mut Findings) {
-    let present = store.files().iter().map(|f| f.path);
+    let present = store.files().paths();
     let listed = manifests
         .iter()
         .filter(|m| !m.is_tag)

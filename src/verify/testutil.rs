@@ -8,7 +8,7 @@ use super::findings::Findings;
 use super::manifests::{self, Manifests};
 use super::names::Resolver;
 use crate::bagit::{BAGIT_TXT, declaration};
-use crate::bundle::reader::{BagStore, StoredFiles, UnusableFile};
+use crate::bundle::reader::{BagStore, StoredFile, StoredFiles, UnusableFile};
 use crate::finding::Finding;
 
 /// A bag held in memory: its files, sorted by path, and their bytes.
@@ -24,11 +24,13 @@ impl Memory {
         let mut files = files.to_vec();
         files.sort();
         Memory {
-            files: StoredFiles::new(
-                (files.iter())
-                    .map(|(path, bytes)| (*path, bytes.len() as u64, true))
-                    .collect(),
-            ),
+            files: (files.iter())
+                .map(|(path, bytes)| StoredFile {
+                    path,
+                    size: bytes.len() as u64,
+                    readable: true,
+                })
+                .collect(),
             bytes: files.iter().map(|(_, bytes)| bytes.to_vec()).collect(),
             unusable: Vec::new(),
         }

@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::{BagStore, InPayload, StoredFiles, UnusableFile};
+use super::{BagStore, InPayload, StoredFile, StoredFiles, UnusableFile};
 use crate::bagit::path::unsafe_reason;
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding};
@@ -82,7 +82,7 @@ impl DirectoryBag {
                 bag.dirs.insert(path);
             } else if file_type.is_file() {
                 if let Some(size) = bag.size(&entry) {
-                    files.push((path, size, true));
+                    files.push((path, size));
                 }
             } else {
                 let what = match fs::read_link(entry.path()) {
@@ -96,7 +96,14 @@ impl DirectoryBag {
                     .push(Finding::error(Code::NotRegularFile, path, what));
             }
         }
-        bag.files = StoredFiles::new(files);
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        bag.files = (files.iter())
+            .map(|(path, size)| StoredFile {
+                path,
+                size: *size,
+                readable: true,
+            })
+            .collect();
         Ok(bag)
     }
 
@@ -236,7 +243,7 @@ mod tests {
         fs::write(dir.path().join("data/a.txt"), "a").unwrap();
         fs::write(dir.path().join("bagit.txt"), "b").unwrap();
         let bag = DirectoryBag::open(dir.path()).unwrap();
-        let paths: Vec<_> = bag.files().iter().map(|f| f.path).collect();
+        let paths: Vec<_> = bag.files().paths().collect();
         assert_eq!(paths, ["bagit.txt", "data/a.txt"]);
         assert!(bag.is_dir("data") && bag.is_dir("data/empty") && !bag.is_dir("bagit.txt"));
         assert_eq!(bag.read_all("data/a.txt").unwrap(), b"a");

@@ -51,25 +51,30 @@ pub struct StoredFiles {
     readable: Vec<bool>,
 }
 
-impl StoredFiles {
-    /// The files `files` lists as path, size and readability, sorted here.
-    pub fn new<S: AsRef<str>>(mut files: Vec<(S, u64, bool)>) -> StoredFiles {
-        files.sort_unstable_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
-        let mut stored = StoredFiles {
-            paths: String::new(),
-            ends: Vec::with_capacity(files.len()),
-            sizes: Vec::with_capacity(files.len()),
-            readable: Vec::with_capacity(files.len()),
-        };
-        for (path, size, readable) in files {
-            stored.paths.push_str(path.as_ref());
-            stored.ends.push(stored.paths.len());
-            stored.sizes.push(size);
-            stored.readable.push(readable);
+/// Files added after those held, in path order, each path once: the order
+/// in which a store keeps what else it knows of each (a zip entry's data).
+impl<'a> Extend<StoredFile<'a>> for StoredFiles {
+    fn extend<I: IntoIterator<Item = StoredFile<'a>>>(&mut self, files: I) {
+        for file in files {
+            let last = self.len().checked_sub(1).map(|last| self.get(last).path);
+            debug_assert!(last.is_none_or(|last| last < file.path), "{last:?}");
+            self.paths.push_str(file.path);
+            self.ends.push(self.paths.len());
+            self.sizes.push(file.size);
+            self.readable.push(file.readable);
         }
+    }
+}
+
+impl<'a> FromIterator<StoredFile<'a>> for StoredFiles {
+    fn from_iter<I: IntoIterator<Item = StoredFile<'a>>>(files: I) -> StoredFiles {
+        let mut stored = StoredFiles::default();
+        stored.extend(files);
         stored
     }
+}
 
+impl StoredFiles {
     /// How many files there are.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -93,6 +98,11 @@ impl StoredFiles {
     /// Every file, in path order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = StoredFile<'_>> + Clone {
         (0..self.len()).map(|index| self.get(index))
+    }
+
+    /// Every file's path, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> + Clone {
+        self.iter().map(|file| file.path)
     }
 
     /// The index of the file at `path`, if there is one.
@@ -306,20 +316,19 @@ mod tests {
 
     proptest! {
         #[test]
-        fn stored_files_are_sorted_and_found_by_path(
+        fn stored_files_are_kept_and_found_by_path(
             paths in proptest::collection::btree_set("[ab/é]{0,4}", 0..30),
-            order in any::<u64>(),
         ) {
-            let mut listed: Vec<(String, u64, bool)> = (paths.iter().enumerate())
-                .map(|(at, path)| (path.clone(), at as u64, at % 3 != 0))
-                .collect();
-            listed.sort_by_key(|(path, ..)| order.wrapping_mul(path.len() as u64 + 1) % 7);
-            let files = StoredFiles::new(listed);
+            fn file(at: usize, path: &str) -> StoredFile<'_> {
+                StoredFile { path, size: at as u64, readable: !at.is_multiple_of(3) }
+            }
+            let files: StoredFiles = (paths.iter().enumerate()).map(|(at, path)| file(at, path)).collect();
             prop_assert_eq!(files.len(), paths.len());
             prop_assert_eq!(files.is_empty(), paths.is_empty());
-            for (at, (file, path)) in files.iter().zip(&paths).enumerate() {
-                let expected = StoredFile { path, size: at as u64, readable: at % 3 != 0 };
-                prop_assert_eq!(file, expected);
+            prop_assert!(files.paths().eq(paths.iter().map(String::as_str)));
+            for (at, (stored, path)) in files.iter().zip(&paths).enumerate() {
+                let expected = file(at, path);
+                prop_assert_eq!(stored, expected);
                 prop_assert_eq!(files.get(at), expected);
                 prop_assert_eq!(files.position(path), Some(at));
             }

@@ -201,7 +201,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::bundle::reader::StoredFiles;
+    use crate::bundle::reader::{StoredFile, StoredFiles};
     use crate::digest::{Algorithm, FileDigests};
     use crate::ocfl::inventory::DigestMap;
     use crate::ocfl::{Inventory, Version};
@@ -372,11 +372,14 @@ mod tests {
         existing: Option<&Inventory>,
         digests: &[FileDigests],
     ) -> (String, String) {
-        let files = StoredFiles::new(
-            (0..digests.len())
-                .map(|i| (format!("data/{i:02}"), i as u64, true))
-                .collect(),
-        );
+        let paths: Vec<String> = (0..digests.len()).map(|i| format!("data/{i:02}")).collect();
+        let files: StoredFiles = (paths.iter().enumerate())
+            .map(|(i, path)| StoredFile {
+                path,
+                size: i as u64,
+                readable: true,
+            })
+            .collect();
         let number = VersionNum {
             number: 9,
             padding: 0,

@@ -13,7 +13,7 @@ use ::zip::{CompressionMethod, System, ZipArchive};
 use super::trust::HeaderFlags;
 use super::{EntryData, MAX_INFLATION_RATIO};
 use crate::bagit::path::{is_system_file, unsafe_reason};
-use crate::bundle::reader::InPayload;
+use crate::bundle::reader::{InPayload, StoredFile};
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding};
 
@@ -368,10 +368,6 @@ pub(super) fn list_entries<R: Read + Seek>(
     })
 }
 
-/// A file of the bag as listed: its path (in [`Listed::names`]), size,
-/// and whether it is read.
-pub(super) type ListedFile<'a> = (&'a str, u64, bool);
-
 /// The files of the bag at `prefix` among the entries `listed`, each with
 /// where its data is: a finding for each that must not be read, and one
 /// for each name of clutter beside the bag's directory.
@@ -379,7 +375,7 @@ pub(super) fn bag_files<'a>(
     listed: &'a Listed,
     prefix: &str,
     findings: &mut Vec<Finding>,
-) -> Vec<(ListedFile<'a>, EntryData)> {
+) -> Vec<(StoredFile<'a>, EntryData)> {
     let mut files = Vec::with_capacity(listed.entries.len());
     // Entries outside the bag's directory, all clutter: count by name.
     let mut clutter: BTreeMap<String, usize> = BTreeMap::new();
@@ -393,7 +389,12 @@ pub(super) fn bag_files<'a>(
         if let Some((code, message)) = &refusal {
             findings.push(Finding::error(*code, path, message.clone()));
         }
-        files.push(((path, entry.size, refusal.is_none()), entry.data));
+        let file = StoredFile {
+            path,
+            size: entry.size,
+            readable: refusal.is_none(),
+        };
+        files.push((file, entry.data));
     }
     for (top, count) in clutter {
         let entries = if count == 1 { "entry" } else { "entries" };

@@ -124,18 +124,18 @@ impl ZipBag {
             .collect();
         let no_bag_directory = no_bag_directory(&prefix, &listed);
         let mut files = bag_files(&listed, &prefix, &mut findings);
-        files.sort_by(|a, b| a.0.0.cmp(b.0.0));
+        files.sort_by(|a, b| a.0.path.cmp(b.0.path));
         // Names of other bytes can read the same: `./a` and `a`.
-        if let Some(pair) = files.windows(2).find(|pair| pair[0].0.0 == pair[1].0.0) {
+        if let Some(pair) = files
+            .windows(2)
+            .find(|pair| pair[0].0.path == pair[1].0.path)
+        {
             return Err(unreadable(format!(
                 "the zip archive cannot be trusted: two entries are named {:?}",
-                pair[0].0.0
+                pair[0].0.path
             )));
         }
-        // Sorted and each path once, so `StoredFiles` keeps their order:
-        // that of `data`.
-        let (files, data): (Vec<_>, Vec<EntryData>) = files.into_iter().unzip();
-        let files = StoredFiles::new(files);
+        let (files, data): (StoredFiles, Vec<EntryData>) = files.into_iter().unzip();
         let dirs = directories(&listed.dir_names, &prefix, &files);
         Ok(ZipBag {
             location: location.to_path_buf(),
@@ -158,8 +158,7 @@ fn directories(dir_names: &[String], prefix: &str, files: &StoredFiles) -> HashS
         .iter()
         .filter_map(|name| name.strip_prefix(prefix).map(str::to_string))
         .collect();
-    for file in files.iter() {
-        let mut path = file.path;
+    for mut path in files.paths() {
         while let Some((parent, _)) = path.rsplit_once('/') {
             if !dirs.insert(parent.to_string()) {
                 break;
