@@ -24,6 +24,7 @@ mod root;
 mod sidecar;
 mod versions;
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -109,8 +110,9 @@ pub fn validate_object(
         .iter()
         .any(|e| e.name == INVENTORY && e.kind == Kind::File);
     let parsed = if has_inventory {
-        let bytes = std::fs::read(root.join(INVENTORY)).at(&root.join(INVENTORY))?;
-        Some(inventory::parse(bytes, INVENTORY, &mut findings))
+        let path = root.join(INVENTORY);
+        let file = File::open(&path).at(&path)?;
+        Some(inventory::parse_file(&file, INVENTORY, &mut findings).at(&path)?)
     } else {
         findings.add(
             OcflCode::E063,

@@ -4,6 +4,7 @@
 //! digests.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -156,7 +157,7 @@ impl Object<'_> {
             check_sidecar(self.root, &dir, Some(&name), self.root_digest, findings)?;
             return Ok(self.root_spec.map(|spec| (spec, None)));
         }
-        let bytes = std::fs::read(&file).at(&file)?;
+        let opened = File::open(&file).at(&file)?;
         if number == self.inventory.head {
             findings.add(
                 OcflCode::E064,
@@ -169,7 +170,7 @@ impl Object<'_> {
             spec,
             digest_algorithm_name,
             digest,
-        } = inventory::parse(bytes, &path, findings);
+        } = inventory::parse_file(&opened, &path, findings).at(&file)?;
         *sidecar = digest_algorithm_name
             .as_ref()
             .map(|name| format!("{INVENTORY}.{name}"));

@@ -1,9 +1,11 @@
 //! Helpers for the inventory checks' tests: a valid inventory, and the
 //! codes of what parsing one finds.
 
+use std::io::Write;
+
 use serde_json::{Value, json};
 
-use super::parse;
+use super::{parse, parse_file};
 use crate::ocfl::validate::Findings;
 
 /// The SHA-512 digest of an empty file.
@@ -25,12 +27,17 @@ pub(super) fn valid() -> Value {
     })
 }
 
+/// The codes of what parsing `json` finds, the same whether its text is
+/// held or read from a file.
 pub(super) fn codes(json: &Value) -> Vec<String> {
+    let text = json.to_string();
     let mut findings = Findings::default();
-    parse(
-        json.to_string().into_bytes(),
-        "inventory.json",
-        &mut findings,
-    );
+    let held = parse(text.clone().into_bytes(), "inventory.json", &mut findings);
+    let mut file = tempfile::tempfile().unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    let mut from_file = Findings::default();
+    let read = parse_file(&file, "inventory.json", &mut from_file).unwrap();
+    assert_eq!(from_file.0, findings.0, "{text}");
+    assert_eq!(read.inventory, held.inventory, "{text}");
     findings.0.iter().map(|f| f.code.to_string()).collect()
 }
