@@ -7,16 +7,40 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Findings;
 use super::content::{Claim, Claims};
 use super::prior::PriorInventory;
+use super::prior_map::PriorMap;
 use super::versions::Object;
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::digest::{DigestAlgorithm, SIZE, is_size_value};
-use crate::ocfl::inventory::{DigestMap, INVENTORY, VersionNum};
+use crate::ocfl::inventory::{DigestMap, INVENTORY, Paths, VersionNum};
+
+/// A manifest or a fixity block: the root inventory's, or what is kept of
+/// a version inventory's.
+#[derive(Clone, Copy)]
+enum Block<'i> {
+    Root(&'i DigestMap),
+    Prior(&'i PriorMap<'i>),
+}
+
+impl<'i> Block<'i> {
+    /// Every digest with its paths, sorted by digest.
+    fn entries(self) -> Box<dyn Iterator<Item = (&'i str, Paths<'i>)> + 'i> {
+        match self {
+            Block::Root(map) => Box::new(map.iter()),
+            Block::Prior(map) => Box::new(map.iter()),
+        }
+    }
+
+    /// Every path it lists.
+    fn listed(self) -> BTreeSet<&'i str> {
+        self.entries().flat_map(|(_, paths)| paths.iter()).collect()
+    }
+}
 
 /// An inventory's algorithm, manifest, fixity blocks and name.
 type Digests<'i> = (
     DigestAlgorithm,
-    &'i DigestMap,
-    &'i BTreeMap<String, DigestMap>,
+    Block<'i>,
+    Vec<(&'i str, Block<'i>)>,
     &'i str,
 );
 
@@ -26,14 +50,11 @@ impl Object<'_> {
     /// path exists (E092).
     pub(super) fn check_manifests<'i>(
         &'i self,
-        priors: &'i [PriorInventory],
+        priors: &'i [PriorInventory<'i>],
         sizes: &BTreeMap<String, u64>,
         findings: &mut Findings,
     ) {
-        let listed = |manifest: &'i DigestMap| -> BTreeSet<&'i str> {
-            manifest.values().flatten().collect()
-        };
-        let root_listed = listed(&self.inventory.manifest);
+        let root_listed = Block::Root(&self.inventory.manifest).listed();
         for path in sizes.keys() {
             if !root_listed.contains(path.as_str()) {
                 findings.add(
@@ -64,7 +85,7 @@ impl Object<'_> {
             }
         }
         for prior in priors {
-            let prior_listed = listed(&prior.manifest);
+            let prior_listed = Block::Prior(&prior.manifest).listed();
             for path in sizes.keys() {
                 let version = path
                     .split_once('/')
@@ -99,18 +120,18 @@ impl Object<'_> {
     /// gives is the inventory's finding (E057).
     pub(super) fn check_size_fixity(
         &self,
-        priors: &[PriorInventory],
+        priors: &[PriorInventory<'_>],
         sizes: &BTreeMap<String, u64>,
         findings: &mut Findings,
     ) {
         let mut claims: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-        let inventories = std::iter::once((&self.inventory.fixity, INVENTORY))
-            .chain(priors.iter().map(|p| (&p.fixity, p.path.as_str())));
-        for (fixity, source) in inventories {
-            let Some(block) = fixity.get(SIZE) else {
-                continue;
-            };
-            for (value, paths) in block.iter().filter(|(v, _)| is_size_value(v)) {
+        let root = (self.inventory.fixity.get(SIZE)).map(|block| (Block::Root(block), INVENTORY));
+        let inventories = root.into_iter().chain(priors.iter().filter_map(|p| {
+            let block = p.fixity.get(SIZE)?;
+            Some((Block::Prior(block), p.path.as_str()))
+        }));
+        for (block, source) in inventories {
+            for (value, paths) in block.entries().filter(|(v, _)| is_size_value(v)) {
                 for path in paths {
                     let sources = claims.entry((path, value)).or_default();
                     if !sources.contains(&source) {
@@ -139,22 +160,27 @@ impl Object<'_> {
     /// Every digest the inventories give for files that exist.
     pub(super) fn claims<'i>(
         &'i self,
-        priors: &'i [PriorInventory],
+        priors: &'i [PriorInventory<'i>],
         sizes: &BTreeMap<String, u64>,
     ) -> Claims<'i> {
         let root = self.inventory;
         // Each inventory's algorithm, manifest and fixity blocks, and name.
+        let root_fixity = (root.fixity.iter())
+            .map(|(name, block)| (name.as_str(), Block::Root(block)))
+            .collect();
         let inventories: Vec<Digests<'i>> = std::iter::once((
             root.digest_algorithm,
-            &root.manifest,
-            &root.fixity,
+            Block::Root(&root.manifest),
+            root_fixity,
             INVENTORY,
         ))
-        .chain(
-            priors
-                .iter()
-                .map(|p| (p.digest_algorithm, &p.manifest, &p.fixity, p.path.as_str())),
-        )
+        .chain(priors.iter().map(|p| {
+            let fixity = (p.fixity.iter())
+                .map(|(name, block)| (name.as_str(), Block::Prior(block)))
+                .collect();
+            let manifest = Block::Prior(&p.manifest);
+            (p.digest_algorithm, manifest, fixity, p.path.as_str())
+        }))
         .collect();
         let sources = inventories.iter().map(|(.., source)| *source).collect();
         let mut made = Vec::new();
@@ -168,7 +194,7 @@ impl Object<'_> {
                 }
             }
             for (algorithm, block, code) in blocks {
-                for (digest, paths) in block {
+                for (digest, paths) in block.entries() {
                     for path in paths.iter().filter(|p| sizes.contains_key(*p)) {
                         let digest = if digest.bytes().any(|b| b.is_ascii_uppercase()) {
                             Cow::Owned(digest.to_ascii_lowercase())

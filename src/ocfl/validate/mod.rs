@@ -20,6 +20,7 @@ mod entries;
 pub(crate) mod inventory;
 mod manifests;
 mod prior;
+mod prior_map;
 mod root;
 mod sidecar;
 mod versions;

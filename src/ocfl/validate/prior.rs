@@ -4,35 +4,49 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Findings;
+use super::prior_map::PriorMap;
 use super::versions::Object;
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::digest::DigestAlgorithm;
-use crate::ocfl::inventory::{DigestMap, Inventory, Version, VersionNum};
+use crate::ocfl::inventory::{Inventory, Version, VersionNum};
 
 /// What the checks of the content files read of a version directory's own
 /// inventory, when it differs from the root's: the digests it gives, once
 /// the rest is compared ([`Object::compare`]). Its states go: an object's
 /// every inventory holds every earlier version's state, so that kept
 /// whole, they grew with its versions squared (1.5 GB for 40,000 files
-/// and 16 versions).
-pub(super) struct PriorInventory {
+/// and 16 versions). What its manifest and fixity blocks share with the
+/// root inventory's is marked there ([`PriorMap`]).
+pub(super) struct PriorInventory<'r> {
     pub(super) number: VersionNum,
     pub(super) path: String,
     pub(super) digest_algorithm: DigestAlgorithm,
-    pub(super) manifest: DigestMap,
-    pub(super) fixity: BTreeMap<String, DigestMap>,
+    pub(super) manifest: PriorMap<'r>,
+    pub(super) fixity: BTreeMap<String, PriorMap<'r>>,
 }
 
-impl PriorInventory {
+impl<'r> PriorInventory<'r> {
     /// What is kept of `inventory`, the inventory at `path` of version
-    /// `number`.
-    pub(super) fn of(number: VersionNum, path: String, inventory: Inventory) -> PriorInventory {
+    /// `number`, beside the root inventory `root`.
+    pub(super) fn of(
+        number: VersionNum,
+        path: String,
+        inventory: Inventory,
+        root: &'r Inventory,
+    ) -> PriorInventory<'r> {
+        let same_algorithm = inventory.digest_algorithm == root.digest_algorithm;
+        let fixity = (inventory.fixity.into_iter())
+            .map(|(name, block)| {
+                let kept = PriorMap::new(block, root.fixity.get(&name));
+                (name, kept)
+            })
+            .collect();
         PriorInventory {
             number,
             path,
             digest_algorithm: inventory.digest_algorithm,
-            manifest: inventory.manifest,
-            fixity: inventory.fixity,
+            manifest: PriorMap::new(inventory.manifest, same_algorithm.then_some(&root.manifest)),
+            fixity,
         }
     }
 }

@@ -136,7 +136,7 @@ impl Object<'_> {
         entries: &[Entry],
         sidecar: &mut Option<String>,
         findings: &mut Findings,
-    ) -> Result<Option<(SpecVersion, Option<PriorInventory>)>> {
+    ) -> Result<Option<(SpecVersion, Option<PriorInventory<'_>>)>> {
         let dir = format!("{number}/");
         let path = format!("{dir}{INVENTORY}");
         if !entries
@@ -185,7 +185,12 @@ impl Object<'_> {
             return Ok(spec.map(|spec| (spec, None)));
         };
         self.compare(number, &path, &inventory, findings);
-        Ok(spec.map(|spec| (spec, Some(PriorInventory::of(number, path, inventory)))))
+        Ok(spec.map(|spec| {
+            (
+                spec,
+                Some(PriorInventory::of(number, path, inventory, self.inventory)),
+            )
+        }))
     }
 }
 
