@@ -166,34 +166,39 @@ impl Checker<'_> {
                 );
             }
         }
-        let mut used = BTreeSet::new();
+        // States and manifest are both sorted by digest: each state is
+        // walked beside the manifest, not looked up in it.
+        let mut used = vec![false; inventory.manifest.len()];
         for (number, version) in &inventory.versions {
+            let mut manifest = inventory.manifest.keys().enumerate().peekable();
             for digest in version.state.keys() {
-                used.insert(digest);
-                if !inventory.manifest.contains_key(digest) {
-                    let near = inventory
-                        .manifest
-                        .keys()
-                        .find(|key| key.eq_ignore_ascii_case(digest));
-                    let hint = if near.is_some() {
-                        " (the manifest has it in another case; the match must be exact)"
-                    } else {
-                        ""
-                    };
-                    self.add(
-                        OcflCode::E050,
-                        format!("version {number}: the state digest {digest} is not in the manifest{hint}"),
-                    );
+                while manifest.next_if(|(_, key)| *key < digest).is_some() {}
+                if let Some((at, _)) = manifest.next_if(|(_, key)| *key == digest) {
+                    used[at] = true;
+                    continue;
                 }
-            }
-        }
-        for digest in inventory.manifest.keys() {
-            if !used.contains(digest) {
+                let near = inventory
+                    .manifest
+                    .keys()
+                    .find(|key| key.eq_ignore_ascii_case(digest));
+                let hint = if near.is_some() {
+                    " (the manifest has it in another case; the match must be exact)"
+                } else {
+                    ""
+                };
                 self.add(
-                    OcflCode::E107,
-                    format!("the manifest digest {digest} is in the state of no version"),
+                    OcflCode::E050,
+                    format!(
+                        "version {number}: the state digest {digest} is not in the manifest{hint}"
+                    ),
                 );
             }
+        }
+        for (digest, _) in (inventory.manifest.keys().zip(used)).filter(|(_, used)| !used) {
+            self.add(
+                OcflCode::E107,
+                format!("the manifest digest {digest} is in the state of no version"),
+            );
         }
     }
 
