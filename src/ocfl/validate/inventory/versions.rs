@@ -2,12 +2,13 @@
 //! `created`, `state`, `message` and `user`.
 
 use std::collections::BTreeMap;
+use std::io;
 
 use chrono::Timelike;
 use serde_json::Value;
 
 use super::object::value;
-use super::{Checker, string_array};
+use super::{Checker, Members, string_array};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::inventory::{DigestMap, User, Version, VersionNum, path_conflicts, path_problem};
 use crate::ocfl::is_uri;
@@ -18,16 +19,26 @@ const VERSION_KEYS: [&str; 4] = ["created", "state", "message", "user"];
 const USER_KEYS: [&str; 2] = ["name", "address"];
 
 impl Checker<'_> {
-    /// The versions, read from the JSON `text` of `versions` a version,
-    /// and in each state an entry, at a time.
-    pub(super) fn versions(&mut self, text: Option<&str>) -> Option<BTreeMap<VersionNum, Version>> {
-        let Some(text) = text else {
-            self.add(OcflCode::E041, "no `versions`");
-            return None;
+    /// The versions, read from the entries of `versions` a version, and in
+    /// each state an entry, at a time.
+    pub(super) fn versions(
+        &mut self,
+        blocks: Option<Result<Members<'_>, Value>>,
+    ) -> io::Result<Option<BTreeMap<VersionNum, Version>>> {
+        let blocks = match blocks {
+            None => {
+                self.add(OcflCode::E041, "no `versions`");
+                return Ok(None);
+            }
+            Some(Err(other)) => {
+                self.add(
+                    OcflCode::E045,
+                    format!("`versions` must be a JSON object, not {other}"),
+                );
+                return Ok(None);
+            }
+            Some(Ok(blocks)) => blocks,
         };
-        let blocks = self.object(text, OcflCode::E045, |other| {
-            format!("`versions` must be a JSON object, not {other}")
-        })?;
         if blocks.is_empty() {
             self.add(
                 OcflCode::E008,
@@ -43,12 +54,12 @@ impl Checker<'_> {
                     continue;
                 }
             };
-            if let Some(version) = self.version(&name, block.get()) {
+            if let Some(version) = self.version(&name, &block.text()?) {
                 versions.insert(number, version);
             }
         }
         self.version_sequence(&versions);
-        Some(versions)
+        Ok(Some(versions))
     }
 
     /// The names of the versions: a sequence from 1 without gaps (E009,
