@@ -3,11 +3,14 @@
 //! agreement of manifest, states and fixity. What needs the object's files
 //! or other inventories is checked by the caller.
 //!
-//! `parse` reads the JSON and builds the inventory; the checks of its own
-//! fields are in `fields`, of its versions and their states in `versions`,
-//! and of its manifest and fixity blocks in `manifest`.
+//! `parse` reads the JSON and builds the inventory; its top object is read
+//! by `top`, and its long values, when each is checked, by `long`. The
+//! checks of its own fields are in `fields`, of its versions and their
+//! states in `versions`, and of its manifest and fixity blocks in
+//! `manifest`.
 
 mod fields;
+mod long;
 mod manifest;
 mod object;
 #[cfg(test)]
@@ -15,13 +18,12 @@ mod testutil;
 mod top;
 mod versions;
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io;
-use std::ops::Range;
 
 use serde_json::Value;
 
+use self::long::LongValues;
 use self::top::read_top;
 use super::Findings;
 use crate::ocfl::SpecVersion;
@@ -155,150 +157,6 @@ fn parse_text(
     Ok(parsed)
 }
 
-/// The inventory's long values (see `top`), each read when it is checked,
-/// entry by entry (see `object`): from the text, or, when the text is that
-/// of a file, read again from the file, so that the whole text goes once
-/// the top object is read.
-struct LongValues<'f> {
-    /// The whole text, unless it is in `file`.
-    held: Vec<u8>,
-    /// The file, and the CRC-32 of each long value's text as first read.
-    file: Option<(&'f File, Vec<u32>)>,
-    /// The long values' keys and their places in the text.
-    long: Vec<(String, Range<usize>)>,
-}
-
-impl<'f> LongValues<'f> {
-    fn new(held: Vec<u8>, file: Option<&'f File>, long: Vec<(String, Range<usize>)>) -> Self {
-        let Some(file) = file else {
-            return LongValues {
-                held,
-                file: None,
-                long,
-            };
-        };
-        let crcs = (long.iter())
-            .map(|(_, range)| crc32fast::hash(&held[range.clone()]))
-            .collect();
-        LongValues {
-            held: Vec::new(),
-            file: Some((file, crcs)),
-            long,
-        }
-    }
-
-    /// What `read` makes of the text of the value of `key`, if the
-    /// inventory has it.
-    fn read<R>(&mut self, key: &str, read: impl FnOnce(Option<&str>) -> R) -> io::Result<R> {
-        let Some(at) = self.long.iter().position(|(name, _)| name == key) else {
-            return Ok(read(None));
-        };
-        let range = self.long[at].1.clone();
-        let Some((file, crcs)) = &self.file else {
-            let text = std::str::from_utf8(&self.held[range]).expect("judged UTF-8 whole");
-            return Ok(read(Some(text)));
-        };
-        let mut bytes = vec![0; range.len()];
-        read_exact_at(file, &mut bytes, range.start as u64)?;
-        let text = (crc32fast::hash(&bytes) == crcs[at])
-            .then(|| String::from_utf8(bytes).ok())
-            .flatten()
-            .ok_or_else(changed)?;
-        Ok(read(Some(&text)))
-    }
-
-    /// What `read` makes of the value of `key`, if the inventory has it:
-    /// the entries of the object it holds, each text read when it is
-    /// wanted (from the file, once the whole value's text has gone), or
-    /// the value it holds if that is no object. A version inventory's
-    /// `versions` holds every earlier version's state, and its text was
-    /// held until every state was read (57 MB beside 15 states, at 40,000
-    /// files and 16 versions).
-    fn read_members<R>(
-        &mut self,
-        key: &str,
-        read: impl FnOnce(Option<Result<Members<'_>, Value>>) -> io::Result<R>,
-    ) -> io::Result<R> {
-        let Some(at) = self.long.iter().position(|(name, _)| name == key) else {
-            return read(None);
-        };
-        let Some((file, _)) = self.file else {
-            let range = self.long[at].1.clone();
-            let text = std::str::from_utf8(&self.held[range]).expect("judged UTF-8 whole");
-            let members = object::object(text).map(|entries| {
-                (entries.into_iter())
-                    .map(|(key, raw)| (key.to_string(), Member::Held(raw.get())))
-                    .collect()
-            });
-            return read(Some(members));
-        };
-        let start = self.long[at].1.start as u64;
-        let members = self.read(key, |text| {
-            let text = text.expect("the value is there");
-            object::object(text).map(|entries| {
-                (entries.into_iter())
-                    .map(|(key, raw)| {
-                        let raw = raw.get();
-                        let at = raw.as_ptr() as usize - text.as_ptr() as usize;
-                        let member = Member::InFile {
-                            file,
-                            start: start + at as u64,
-                            len: raw.len(),
-                            crc: crc32fast::hash(raw.as_bytes()),
-                        };
-                        (key.to_string(), member)
-                    })
-                    .collect()
-            })
-        })?;
-        read(Some(members))
-    }
-}
-
-/// The entries of a long value that is an object, in key order (of a key
-/// given twice, the last), each with where its value's text is.
-type Members<'a> = Vec<(String, Member<'a>)>;
-
-/// Where the text of an entry's value is.
-enum Member<'a> {
-    Held(&'a str),
-    /// In the file, with the CRC-32 of its bytes as first read.
-    InFile {
-        file: &'a File,
-        start: u64,
-        len: usize,
-        crc: u32,
-    },
-}
-
-impl Member<'_> {
-    /// The text of the entry's value.
-    fn text(&self) -> io::Result<Cow<'_, str>> {
-        match *self {
-            Member::Held(text) => Ok(Cow::Borrowed(text)),
-            Member::InFile {
-                file,
-                start,
-                len,
-                crc,
-            } => {
-                let mut bytes = vec![0; len];
-                read_exact_at(file, &mut bytes, start)?;
-                (crc32fast::hash(&bytes) == crc)
-                    .then(|| String::from_utf8(bytes).ok())
-                    .flatten()
-                    .map(Cow::Owned)
-                    .ok_or_else(changed)
-            }
-        }
-    }
-}
-
-/// The error of a file that changed while it was read.
-fn changed() -> io::Error {
-    io::Error::other("it changed while it was read")
-}
-
 struct Checker<'a> {
     path: &'a str,
     findings: &'a mut Findings,
@@ -364,8 +222,6 @@ fn string_array(value: Value) -> Option<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{Seek, SeekFrom, Write};
-
     use serde_json::json;
 
     use super::testutil::{DIGEST, codes, valid};
@@ -458,52 +314,6 @@ mod tests {
         };
         assert_eq!(code, "E033");
         assert!(message.starts_with("not UTF-8: invalid utf-8"), "{message}");
-    }
-
-    /// A valid inventory's text, and a file holding it.
-    fn inventory_file() -> (String, File) {
-        let text = valid().to_string();
-        let file = tempfile::tempfile().unwrap();
-        (&file).write_all(text.as_bytes()).unwrap();
-        (text, file)
-    }
-
-    /// Writes `text` again with another path of the same length, as
-    /// another writer might while it is read.
-    fn change(file: &File, text: &str) {
-        let mut file = file;
-        file.seek(SeekFrom::Start(0)).unwrap();
-        file.write_all(text.replace("a.txt", "b.txt").as_bytes())
-            .unwrap();
-    }
-
-    #[test]
-    fn a_long_value_changed_on_disk_meanwhile_is_an_error() {
-        let (text, file) = inventory_file();
-        let (_, long) = read_top(&text).unwrap().unwrap();
-        let mut values = LongValues::new(text.clone().into_bytes(), Some(&file), long);
-        let read = values.read("fixity", |text| text.is_some());
-        assert!(!read.unwrap());
-        change(&file, &text);
-        let error = values.read("manifest", |_| ()).unwrap_err();
-        assert_eq!(error.to_string(), "it changed while it was read");
-    }
-
-    #[test]
-    fn a_version_changed_on_disk_meanwhile_is_an_error() {
-        let (text, file) = inventory_file();
-        let (_, long) = read_top(&text).unwrap().unwrap();
-        let mut values = LongValues::new(text.clone().into_bytes(), Some(&file), long);
-        let error = values
-            .read_members("versions", |blocks| {
-                let blocks = blocks.unwrap().unwrap();
-                assert_eq!(blocks[0].0, "v1");
-                assert!(blocks[0].1.text()?.contains("a.txt"));
-                change(&file, &text);
-                blocks[0].1.text().map(drop)
-            })
-            .unwrap_err();
-        assert_eq!(error.to_string(), "it changed while it was read");
     }
 
     /// Sets (or with `None` removes) the value at a JSON pointer whose

@@ -7,8 +7,9 @@ use std::io;
 use chrono::Timelike;
 use serde_json::Value;
 
+use super::long::Members;
 use super::object::value;
-use super::{Checker, Members, string_array};
+use super::{Checker, string_array};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::inventory::{DigestMap, User, Version, VersionNum, path_conflicts, path_problem};
 use crate::ocfl::is_uri;
