@@ -64,7 +64,7 @@ impl<'f> LongValues<'f> {
             return Ok(read(Some(text)));
         };
         let mut bytes = vec![0; range.len()];
-        read_exact_at(file, &mut bytes, range.start as u64)?;
+        read_again(file, &mut bytes, range.start as u64)?;
         let text = (crc32fast::hash(&bytes) == crcs[at])
             .then(|| String::from_utf8(bytes).ok())
             .flatten()
@@ -148,7 +148,7 @@ impl Member<'_> {
                 crc,
             } => {
                 let mut bytes = vec![0; len];
-                read_exact_at(file, &mut bytes, start)?;
+                read_again(file, &mut bytes, start)?;
                 (crc32fast::hash(&bytes) == crc)
                     .then(|| String::from_utf8(bytes).ok())
                     .flatten()
@@ -157,6 +157,15 @@ impl Member<'_> {
             }
         }
     }
+}
+
+/// Reads `bytes.len()` bytes of `file` at `start` again: a file cut short
+/// since it was first read changed.
+pub(super) fn read_again(file: &File, bytes: &mut [u8], start: u64) -> io::Result<()> {
+    read_exact_at(file, bytes, start).map_err(|error| match error.kind() {
+        io::ErrorKind::UnexpectedEof => changed(),
+        _ => error,
+    })
 }
 
 /// The error of a file that changed while it was read.
@@ -197,6 +206,16 @@ mod tests {
         let read = values.read("fixity", |text| text.is_some());
         assert!(!read.unwrap());
         change(&file, &text);
+        let error = values.read("manifest", |_| ()).unwrap_err();
+        assert_eq!(error.to_string(), "it changed while it was read");
+    }
+
+    #[test]
+    fn a_file_cut_short_meanwhile_changed() {
+        let (text, file) = inventory_file();
+        let (_, long) = read_top(&text).unwrap().unwrap();
+        let mut values = LongValues::new(text.clone().into_bytes(), Some(&file), long);
+        file.set_len(10).unwrap();
         let error = values.read("manifest", |_| ()).unwrap_err();
         assert_eq!(error.to_string(), "it changed while it was read");
     }

@@ -23,14 +23,13 @@ use std::io;
 
 use serde_json::Value;
 
-use self::long::LongValues;
+use self::long::{LongValues, read_again};
 use self::top::read_top;
 use super::Findings;
 use crate::ocfl::SpecVersion;
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::digest::{DigestAlgorithm, digest_bytes};
 use crate::ocfl::inventory::{Inventory, VersionNum};
-use crate::positional::read_exact_at;
 
 /// The keys an inventory may have (E102).
 const INVENTORY_KEYS: [&str; 8] = [
@@ -74,7 +73,7 @@ pub fn parse(bytes: Vec<u8>, path: &str, findings: &mut Findings) -> Parsed {
 pub fn parse_file(file: &File, path: &str, findings: &mut Findings) -> io::Result<Parsed> {
     let len = usize::try_from(file.metadata()?.len()).map_err(io::Error::other)?;
     let mut bytes = vec![0; len];
-    read_exact_at(file, &mut bytes, 0)?;
+    read_again(file, &mut bytes, 0)?;
     parse_text(bytes, Some(file), path, findings)
 }
 
