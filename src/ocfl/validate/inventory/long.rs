@@ -189,6 +189,12 @@ mod tests {
         (text, file)
     }
 
+    /// The long values of `text`, as read from `file`, which holds it.
+    fn from_file<'f>(text: &str, file: &'f File) -> LongValues<'f> {
+        let (_, long) = read_top(text).unwrap().unwrap();
+        LongValues::new(text.as_bytes().to_vec(), Some(file), long)
+    }
+
     /// Writes `text` again with another path of the same length, as
     /// another writer might while it is read.
     fn change(file: &File, text: &str) {
@@ -199,32 +205,24 @@ mod tests {
     }
 
     #[test]
-    fn a_long_value_changed_on_disk_meanwhile_is_an_error() {
-        let (text, file) = inventory_file();
-        let (_, long) = read_top(&text).unwrap().unwrap();
-        let mut values = LongValues::new(text.clone().into_bytes(), Some(&file), long);
-        let read = values.read("fixity", |text| text.is_some());
-        assert!(!read.unwrap());
-        change(&file, &text);
-        let error = values.read("manifest", |_| ()).unwrap_err();
-        assert_eq!(error.to_string(), "it changed while it was read");
-    }
-
-    #[test]
-    fn a_file_cut_short_meanwhile_changed() {
-        let (text, file) = inventory_file();
-        let (_, long) = read_top(&text).unwrap().unwrap();
-        let mut values = LongValues::new(text.clone().into_bytes(), Some(&file), long);
-        file.set_len(10).unwrap();
-        let error = values.read("manifest", |_| ()).unwrap_err();
-        assert_eq!(error.to_string(), "it changed while it was read");
+    fn a_long_value_changed_or_cut_short_meanwhile_is_an_error() {
+        let cut_short = |file: &File, _: &str| file.set_len(10).unwrap();
+        let alterations: [fn(&File, &str); 2] = [change, cut_short];
+        for alter in alterations {
+            let (text, file) = inventory_file();
+            let mut values = from_file(&text, &file);
+            // A value it has not is read from nothing.
+            assert!(!values.read("fixity", |text| text.is_some()).unwrap());
+            alter(&file, &text);
+            let error = values.read("manifest", |_| ()).unwrap_err();
+            assert_eq!(error.to_string(), "it changed while it was read");
+        }
     }
 
     #[test]
     fn a_version_changed_on_disk_meanwhile_is_an_error() {
         let (text, file) = inventory_file();
-        let (_, long) = read_top(&text).unwrap().unwrap();
-        let mut values = LongValues::new(text.clone().into_bytes(), Some(&file), long);
+        let mut values = from_file(&text, &file);
         let error = values
             .read_members("versions", |blocks| {
                 let blocks = blocks.unwrap().unwrap();
