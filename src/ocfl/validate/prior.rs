@@ -113,13 +113,8 @@ impl Object<'_> {
             let Some(current_version) = current.versions.get(version_number) else {
                 continue;
             };
-            // Written alike, as by one writer, they agree without a file
-            // listed: the usual case, and the listing is slow.
-            let alike = prior.digest_algorithm == current.digest_algorithm
-                && prior_version.state == current_version.state;
-            if !alike
-                && let Some(difference) =
-                    state_difference(prior, prior_version, current, current_version)
+            if let Some(difference) =
+                state_difference(prior, prior_version, current, current_version)
             {
                 findings.add(
                     OcflCode::E066,
@@ -163,6 +158,13 @@ fn state_difference(
     current: &Inventory,
     current_version: &Version,
 ) -> Option<String> {
+    // Written alike, as by one writer, they agree without a file listed:
+    // the usual case, and the listing is slow.
+    if prior.digest_algorithm == current.digest_algorithm
+        && prior_version.state == current_version.state
+    {
+        return None;
+    }
     let files = |inventory: &Inventory, version: &Version| -> BTreeMap<String, BTreeSet<String>> {
         let mut files = BTreeMap::new();
         for (digest, logical_paths) in &version.state {

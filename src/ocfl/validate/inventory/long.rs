@@ -22,7 +22,7 @@ pub(super) struct LongValues<'f> {
     /// The file, and the CRC-32 of each long value's text as first read.
     file: Option<(&'f File, Vec<u32>)>,
     /// The long values' keys and their places in the text.
-    pub(super) long: Vec<(String, Range<usize>)>,
+    long: Vec<(String, Range<usize>)>,
 }
 
 impl<'f> LongValues<'f> {
@@ -46,6 +46,11 @@ impl<'f> LongValues<'f> {
             file: Some((file, crcs)),
             long,
         }
+    }
+
+    /// The long values' keys.
+    pub(super) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.long.iter().map(|(key, _)| key.as_str())
     }
 
     /// What `read` makes of the text of the value of `key`, if the

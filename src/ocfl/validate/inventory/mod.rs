@@ -116,7 +116,7 @@ fn parse_text(
     let long = LongValues::new(bytes, file, long);
     let mut check = Checker { path, findings };
     check.unknown_keys(
-        (object.keys().chain(long.long.iter().map(|(key, _)| key))).map(String::as_str),
+        (object.keys().map(String::as_str)).chain(long.keys()),
         &INVENTORY_KEYS,
         "the inventory",
     );
@@ -174,7 +174,19 @@ impl Checker<'_> {
         code: OcflCode,
         not_object: impl FnOnce(&Value) -> String,
     ) -> Option<object::Object<'t>> {
-        match object::object(text) {
+        self.entries(object::object(text), code, not_object)
+    }
+
+    /// The entries of an object as `read`; if it held another value, a
+    /// finding of `code` whose message `not_object` makes of that value,
+    /// and `None`.
+    fn entries<T>(
+        &mut self,
+        read: Result<T, Value>,
+        code: OcflCode,
+        not_object: impl FnOnce(&Value) -> String,
+    ) -> Option<T> {
+        match read {
             Ok(entries) => Some(entries),
             Err(other) => {
                 self.add(code, not_object(&other));

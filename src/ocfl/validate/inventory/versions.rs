@@ -26,19 +26,14 @@ impl Checker<'_> {
         &mut self,
         blocks: Option<Result<Members<'_>, Value>>,
     ) -> io::Result<Option<BTreeMap<VersionNum, Version>>> {
-        let blocks = match blocks {
-            None => {
-                self.add(OcflCode::E041, "no `versions`");
-                return Ok(None);
-            }
-            Some(Err(other)) => {
-                self.add(
-                    OcflCode::E045,
-                    format!("`versions` must be a JSON object, not {other}"),
-                );
-                return Ok(None);
-            }
-            Some(Ok(blocks)) => blocks,
+        let Some(blocks) = blocks else {
+            self.add(OcflCode::E041, "no `versions`");
+            return Ok(None);
+        };
+        let Some(blocks) = self.entries(blocks, OcflCode::E045, |other| {
+            format!("`versions` must be a JSON object, not {other}")
+        }) else {
+            return Ok(None);
         };
         if blocks.is_empty() {
             self.add(
