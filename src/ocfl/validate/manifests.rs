@@ -2,7 +2,7 @@
 //! the inventories, manifests and fixity, give for them.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::Findings;
 use super::content::{Claim, Claims};
@@ -30,10 +30,27 @@ impl<'i> Block<'i> {
         }
     }
 
-    /// Every path it lists.
-    fn listed(self) -> BTreeSet<&'i str> {
-        self.entries().flat_map(|(_, paths)| paths.iter()).collect()
+    /// Every path it lists, sorted, each once.
+    fn listed(self) -> Vec<&'i str> {
+        let mut listed: Vec<&str> = self.entries().flat_map(|(_, paths)| paths.iter()).collect();
+        listed.sort_unstable();
+        listed.dedup();
+        listed
     }
+}
+
+/// The paths of `sorted` that `other`, sorted too, lacks: one walk of the
+/// two, where looking each up in a set was a tenth of `verify --fast` of
+/// an object of 160,000 files.
+fn not_in<'a, 'b>(
+    sorted: impl IntoIterator<Item = &'a str>,
+    other: impl IntoIterator<Item = &'b str>,
+) -> impl Iterator<Item = &'a str> {
+    let mut other = other.into_iter().peekable();
+    sorted.into_iter().filter(move |path| {
+        while other.next_if(|o| o < path).is_some() {}
+        other.peek() != Some(path)
+    })
 }
 
 /// An inventory's algorithm, manifest, fixity blocks and name.
@@ -54,28 +71,26 @@ impl Object<'_> {
         sizes: &BTreeMap<String, u64>,
         findings: &mut Findings,
     ) {
+        let files = || sizes.keys().map(String::as_str);
         let root_listed = Block::Root(&self.inventory.manifest).listed();
-        for path in sizes.keys() {
-            if !root_listed.contains(path.as_str()) {
-                findings.add(
-                    OcflCode::E023,
-                    path,
-                    "not in the manifest of inventory.json",
-                );
-            }
+        for path in not_in(files(), root_listed.iter().copied()) {
+            findings.add(
+                OcflCode::E023,
+                path,
+                "not in the manifest of inventory.json",
+            );
         }
-        for &path in &root_listed {
-            if !sizes.contains_key(path) {
-                findings.add(
-                    OcflCode::E092,
-                    path,
-                    "in the manifest of inventory.json, but there is no such file",
-                );
-            }
+        let root_absent: Vec<&str> = not_in(root_listed.iter().copied(), files()).collect();
+        for &path in &root_absent {
+            findings.add(
+                OcflCode::E092,
+                path,
+                "in the manifest of inventory.json, but there is no such file",
+            );
         }
         for (algorithm, block) in &self.inventory.fixity {
             for path in block.values().flatten() {
-                if root_listed.contains(path) && !sizes.contains_key(path) {
+                if root_absent.binary_search(&path).is_ok() {
                     findings.add(
                         OcflCode::E093,
                         path,
@@ -86,30 +101,29 @@ impl Object<'_> {
         }
         for prior in priors {
             let prior_listed = Block::Prior(&prior.manifest).listed();
-            for path in sizes.keys() {
+            let up_to_prior = files().filter(|path| {
                 let version = path
                     .split_once('/')
                     .and_then(|(v, _)| v.parse::<VersionNum>().ok());
-                let up_to_prior = version.is_some_and(|v| v.number <= prior.number.number);
-                if up_to_prior && !prior_listed.contains(path.as_str()) {
-                    findings.add(
-                        OcflCode::E023,
-                        path,
-                        format!("not in the manifest of {}", prior.path),
-                    );
-                }
+                version.is_some_and(|v| v.number <= prior.number.number)
+            });
+            for path in not_in(up_to_prior, prior_listed.iter().copied()) {
+                findings.add(
+                    OcflCode::E023,
+                    path,
+                    format!("not in the manifest of {}", prior.path),
+                );
             }
-            for &path in &prior_listed {
-                if !sizes.contains_key(path) && !root_listed.contains(path) {
-                    findings.add(
-                        OcflCode::E092,
-                        path,
-                        format!(
-                            "in the manifest of {}, but there is no such file",
-                            prior.path
-                        ),
-                    );
-                }
+            let absent = not_in(prior_listed.iter().copied(), files());
+            for path in not_in(absent, root_listed.iter().copied()) {
+                findings.add(
+                    OcflCode::E092,
+                    path,
+                    format!(
+                        "in the manifest of {}, but there is no such file",
+                        prior.path
+                    ),
+                );
             }
         }
     }
@@ -212,5 +226,48 @@ impl Object<'_> {
             }
         }
         Claims::new(sources, made)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn not_in_gives_what_a_set_lookup_gives(
+            sorted in prop::collection::btree_set("[a-c]{0,3}", 0..12),
+            other in prop::collection::btree_set("[a-c]{0,3}", 0..12),
+        ) {
+            let walked: Vec<&str> = not_in(
+                sorted.iter().map(String::as_str),
+                other.iter().map(String::as_str),
+            )
+            .collect();
+            let looked_up: Vec<&str> = (sorted.iter())
+                .filter(|path| !other.contains(*path))
+                .map(String::as_str)
+                .collect();
+            prop_assert_eq!(walked, looked_up);
+        }
+    }
+
+    #[test]
+    fn listed_gives_each_path_once_sorted() {
+        let map: DigestMap = [
+            ("b".to_string(), vec!["z".to_string(), "a".to_string()]),
+            ("a".to_string(), vec!["z".to_string(), "m".to_string()]),
+        ]
+        .into_iter()
+        .collect();
+        let set: BTreeSet<&str> = ["a", "m", "z"].into();
+        assert_eq!(
+            Block::Root(&map).listed(),
+            set.into_iter().collect::<Vec<_>>()
+        );
     }
 }
