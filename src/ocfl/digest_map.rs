@@ -8,31 +8,54 @@
 //! path's allocation and headers, the list's allocation), so that the
 //! three maps of an object of 160,000 files held 140 MB, where their text
 //! is 84 MB.
+//!
+//! A state's digests are its manifest's (E050): a map can take them from
+//! the text of another ([`DigestMap::insert_sharing`]) rather than hold
+//! them again, 128 bytes an entry for SHA-512, 8 beside the table.
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
 /// Digest (as written) → paths with that content, sorted by digest.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct DigestMap {
-    /// Each entry's digest then its paths, entry after entry.
-    text: String,
+    /// Each entry's digest, unless it is in `shared`, then its paths,
+    /// entry after entry. Shared by the maps that take their digests from
+    /// this one.
+    text: Arc<String>,
     entries: Vec<EntryAt>,
     /// Where each path ends in `text`: it begins where the path or digest
     /// before it ends.
     path_ends: Vec<usize>,
+    /// The text of the map whose digests this one's entries take, those
+    /// whose `digest` is [`Digest::Shared`].
+    shared: Option<Arc<String>>,
+    /// Where in the map `shared` is of the next digest after the last
+    /// found there: digests come sorted, so each is looked for from there.
+    shared_next: usize,
 }
 
 /// Where an entry is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct EntryAt {
-    start: usize,
-    digest_end: usize,
+    digest: Digest,
+    /// Where its paths begin in the map's own text.
+    paths_start: usize,
     /// The index of its first path in [`DigestMap::path_ends`]; its paths
     /// run to the next entry's first.
     first_path: usize,
+}
+
+/// Which text holds an entry's digest, and where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Digest {
+    /// The map's own, before its paths: from where, to where they begin.
+    Own(usize),
+    /// [`DigestMap::shared`], from where to where.
+    Shared(u32, u32),
 }
 
 impl DigestMap {
@@ -56,6 +79,19 @@ impl DigestMap {
     /// anew, as the maps read from inventories, which a JSON object gives
     /// sorted, never do.
     pub fn insert<P: AsRef<str>>(&mut self, digest: &str, paths: impl IntoIterator<Item = P>) {
+        self.insert_sharing(digest, paths, None);
+    }
+
+    /// As [`DigestMap::insert`], and if `source` has `digest`, exactly as
+    /// written, the map takes its text from `source` rather than holding
+    /// it again: a version's state from its manifest. One map takes from
+    /// one source; a digest of another is held.
+    pub fn insert_sharing<P: AsRef<str>>(
+        &mut self,
+        digest: &str,
+        paths: impl IntoIterator<Item = P>,
+        source: Option<&DigestMap>,
+    ) {
         if self.keys().next_back().is_some_and(|last| last >= digest) {
             let mut entries = self.to_owned_entries();
             let paths = paths.into_iter().map(|p| p.as_ref().to_string()).collect();
@@ -63,21 +99,49 @@ impl DigestMap {
             *self = entries.into_iter().collect();
             return;
         }
-        self.push(digest, paths);
+        let shared = source.and_then(|source| self.shared_digest(source, digest));
+        self.push(digest, paths, shared);
     }
 
-    /// Appends an entry after the last, whose digest sorts before it.
-    fn push<P: AsRef<str>>(&mut self, digest: &str, paths: impl IntoIterator<Item = P>) {
-        let start = self.text.len();
-        self.text.push_str(digest);
+    /// Where `source` holds `digest` in its text, if this map may take
+    /// its digests from there.
+    fn shared_digest(&mut self, source: &DigestMap, digest: &str) -> Option<Digest> {
+        let shared = self.shared.get_or_insert_with(|| Arc::clone(&source.text));
+        if !Arc::ptr_eq(shared, &source.text) {
+            return None;
+        }
+        let at = source.position_from(digest, self.shared_next)?;
+        let Digest::Own(start) = source.entries[at].digest else {
+            return None;
+        };
+        let end = source.entries[at].paths_start;
+        let range = (u32::try_from(start).ok()?, u32::try_from(end).ok()?);
+        self.shared_next = at + 1;
+        Some(Digest::Shared(range.0, range.1))
+    }
+
+    /// Appends an entry after the last, whose digest sorts before it; its
+    /// digest is `shared`'s, or held.
+    fn push<P: AsRef<str>>(
+        &mut self,
+        digest: &str,
+        paths: impl IntoIterator<Item = P>,
+        shared: Option<Digest>,
+    ) {
+        let text = Arc::make_mut(&mut self.text);
+        let digest = shared.unwrap_or_else(|| {
+            let start = text.len();
+            text.push_str(digest);
+            Digest::Own(start)
+        });
         self.entries.push(EntryAt {
-            start,
-            digest_end: self.text.len(),
+            digest,
+            paths_start: text.len(),
             first_path: self.path_ends.len(),
         });
         for path in paths {
-            self.text.push_str(path.as_ref());
-            self.path_ends.push(self.text.len());
+            text.push_str(path.as_ref());
+            self.path_ends.push(text.len());
         }
     }
 
@@ -94,8 +158,17 @@ impl DigestMap {
     }
 
     fn digest(&self, at: usize) -> &str {
-        let entry = self.entries[at];
-        &self.text[entry.start..entry.digest_end]
+        self.digest_of(&self.entries[at])
+    }
+
+    fn digest_of(&self, entry: &EntryAt) -> &str {
+        match entry.digest {
+            Digest::Own(start) => &self.text[start..entry.paths_start],
+            Digest::Shared(start, end) => {
+                let shared = self.shared.as_ref().expect("a map shared from");
+                &shared[start as usize..end as usize]
+            }
+        }
     }
 
     fn paths(&self, at: usize) -> Paths<'_> {
@@ -103,15 +176,31 @@ impl DigestMap {
         let last = (self.entries.get(at + 1)).map_or(self.path_ends.len(), |next| next.first_path);
         Paths {
             text: &self.text,
-            start: entry.digest_end,
+            start: entry.paths_start,
             ends: &self.path_ends[entry.first_path..last],
         }
     }
 
     fn position(&self, digest: &str) -> Option<usize> {
         self.entries
-            .binary_search_by(|entry| self.text[entry.start..entry.digest_end].cmp(digest))
+            .binary_search_by(|entry| self.digest_of(entry).cmp(digest))
             .ok()
+    }
+
+    /// Where `digest` is among the entries from `from` on, looked for
+    /// forward from there, a step twice the last, then halving: near
+    /// `from`, as the next digest of a sorted walk is, in a few steps.
+    fn position_from(&self, digest: &str, from: usize) -> Option<usize> {
+        let entries = &self.entries[from.min(self.entries.len())..];
+        let mut end = 1;
+        while end < entries.len() && self.digest_of(&entries[end - 1]) < digest {
+            end *= 2;
+        }
+        let start = end / 2;
+        let end = end.min(entries.len());
+        (entries[start..end].binary_search_by(|entry| self.digest_of(entry).cmp(digest)))
+            .ok()
+            .map(|at| from + start + at)
     }
 
     /// The paths of `digest`, if it has any.
@@ -187,7 +276,7 @@ impl FromIterator<(String, Vec<String>)> for DigestMap {
         let mut map = DigestMap::new();
         for (at, (digest, paths)) in entries.iter().enumerate() {
             if entries.get(at + 1).is_none_or(|(next, _)| next != digest) {
-                map.push(digest, paths);
+                map.push(digest, paths, None);
             }
         }
         map
@@ -202,6 +291,17 @@ impl<'a> IntoIterator for &'a DigestMap {
         self.iter()
     }
 }
+
+/// Maps are equal when their entries are, wherever their digests are held.
+impl PartialEq for DigestMap {
+    fn eq(&self, other: &DigestMap) -> bool {
+        self.len() == other.len()
+            && (self.iter().zip(other.iter()))
+                .all(|((a, a_paths), (b, b_paths))| a == b && a_paths.iter().eq(b_paths.iter()))
+    }
+}
+
+impl Eq for DigestMap {}
 
 impl fmt::Debug for DigestMap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -356,5 +456,54 @@ mod tests {
             prop_assert_eq!(map.keys().len(), model.len());
             prop_assert_eq!(serde_json::to_string(&map).unwrap(), serde_json::to_string(&model).unwrap());
         }
+    }
+
+    proptest! {
+        /// A map that takes its digests from another holds what one that
+        /// holds its own would, and takes every digest the other has.
+        #[test]
+        fn a_map_sharing_digests_is_the_map_holding_them(
+            source in proptest::collection::btree_map("[a-d]{0,2}", proptest::collection::vec("[xy]{0,2}", 0..3), 0..12),
+            state in proptest::collection::btree_map("[a-d]{0,2}", proptest::collection::vec("[xy/]{0,3}", 0..3), 0..12),
+        ) {
+            let mut source: DigestMap = source.into_iter().collect();
+            let (mut sharing, mut holding) = (DigestMap::new(), DigestMap::new());
+            for (digest, paths) in &state {
+                sharing.insert_sharing(digest, paths, Some(&source));
+                holding.insert(digest, paths);
+            }
+            let shared = (sharing.entries.iter())
+                .filter(|entry| matches!(entry.digest, Digest::Shared(..)))
+                .count();
+            let in_source = state.keys().filter(|d| source.contains_key(d)).count();
+            prop_assert_eq!(shared, in_source);
+            prop_assert_eq!(&sharing, &holding);
+            prop_assert_eq!(as_btree(&sharing), state.clone());
+            prop_assert_eq!(serde_json::to_string(&sharing).unwrap(), serde_json::to_string(&state).unwrap());
+            // The source changed afterwards changes nothing of the map.
+            source.insert("", ["z"]);
+            source.insert("e", ["z"]);
+            prop_assert_eq!(as_btree(&sharing), state);
+        }
+    }
+
+    #[test]
+    fn maps_of_other_entries_differ() {
+        let map = |entries: &[(&str, &[&str])]| -> DigestMap {
+            (entries.iter())
+                .map(|(digest, paths)| {
+                    (
+                        digest.to_string(),
+                        paths.iter().map(|p| p.to_string()).collect(),
+                    )
+                })
+                .collect()
+        };
+        let one = map(&[("a", &["x", "y"])]);
+        assert_eq!(one, map(&[("a", &["x", "y"])]));
+        assert_ne!(one, map(&[("a", &["xy"])]));
+        assert_ne!(one, map(&[("a", &["y", "x"])]));
+        assert_ne!(one, map(&[("b", &["x", "y"])]));
+        assert_ne!(one, map(&[("a", &["x", "y"]), ("b", &[])]));
     }
 }

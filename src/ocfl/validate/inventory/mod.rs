@@ -125,9 +125,14 @@ fn parse_text(
     parsed.spec = spec;
     let algorithm = check.digest_algorithm(&object);
     let content_directory = check.content_directory(&object);
-    let versions = long.read_members("versions", |blocks| check.versions(blocks))?;
-    let head = check.head(&object, versions.as_ref());
+    // The manifest is read before the versions, whose states take their
+    // digests from its text, and reported after them.
+    let mut manifest_findings = Findings::default();
     let manifest = long.read("manifest", |text| {
+        let mut check = Checker {
+            path,
+            findings: &mut manifest_findings,
+        };
         check.digest_map(
             text,
             "manifest",
@@ -136,6 +141,11 @@ fn parse_text(
             OcflCode::E092,
         )
     })?;
+    let versions = long.read_members("versions", |blocks| {
+        check.versions(blocks, manifest.as_ref())
+    })?;
+    let head = check.head(&object, versions.as_ref());
+    check.findings.0.append(&mut manifest_findings.0);
     let fixity = long.read("fixity", |text| check.fixity(text))?;
     let (Some(algorithm), Some(versions), Some(manifest)) = (algorithm, versions, manifest) else {
         return Ok(parsed);

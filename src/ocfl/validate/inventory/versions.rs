@@ -21,10 +21,12 @@ const USER_KEYS: [&str; 2] = ["name", "address"];
 
 impl Checker<'_> {
     /// The versions, read from the entries of `versions` a version, and in
-    /// each state an entry, at a time.
+    /// each state an entry, at a time; each state takes the digests it
+    /// shares with `manifest` from its text.
     pub(super) fn versions(
         &mut self,
         blocks: Option<Result<Members<'_>, Value>>,
+        manifest: Option<&DigestMap>,
     ) -> io::Result<Option<BTreeMap<VersionNum, Version>>> {
         let Some(blocks) = blocks else {
             self.add(OcflCode::E041, "no `versions`");
@@ -50,7 +52,7 @@ impl Checker<'_> {
                     continue;
                 }
             };
-            if let Some(version) = self.version(&name, &block.text()?) {
+            if let Some(version) = self.version(&name, &block.text()?, manifest) {
                 versions.insert(number, version);
             }
         }
@@ -109,7 +111,7 @@ impl Checker<'_> {
         }
     }
 
-    fn version(&mut self, name: &str, text: &str) -> Option<Version> {
+    fn version(&mut self, name: &str, text: &str, manifest: Option<&DigestMap>) -> Option<Version> {
         let block = self.object(text, OcflCode::E047, |block| {
             format!("version {name} must be a JSON object, not {block}")
         })?;
@@ -140,7 +142,7 @@ impl Checker<'_> {
                 self.add(OcflCode::E048, format!("version {name} has no `state`"));
                 None
             }
-            Some(state) => self.state(name, state.get()),
+            Some(state) => self.state(name, state.get(), manifest),
         };
         let message = match field("message") {
             None => None,
@@ -172,7 +174,7 @@ impl Checker<'_> {
         })
     }
 
-    fn state(&mut self, name: &str, text: &str) -> Option<DigestMap> {
+    fn state(&mut self, name: &str, text: &str, manifest: Option<&DigestMap>) -> Option<DigestMap> {
         let entries = self.object(text, OcflCode::E050, |state| {
             format!("version {name}: `state` must be a JSON object of digests, not {state}")
         })?;
@@ -192,7 +194,7 @@ impl Checker<'_> {
                     self.add(code, format!("version {name}: logical path {message}"));
                 }
             }
-            map.insert(&digest, &paths);
+            map.insert_sharing(&digest, &paths, manifest);
         }
         for (path, why) in path_conflicts(map.values().flatten()) {
             self.add(
