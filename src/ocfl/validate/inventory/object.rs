@@ -87,11 +87,19 @@ pub(super) fn object(text: &str) -> Result<Object<'_>, Value> {
 }
 
 /// The value `text` holds, which was read whole as JSON before, every key
-/// of its objects a key.
+/// of its objects a key. Text read again from a file is checked by its
+/// CRC-32 only, which another text can share: one that is no longer JSON
+/// is given as a string saying so, which the finding of a value of the
+/// wrong kind then quotes.
 pub(super) fn value(text: &str) -> Value {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = PlainValue.deserialize(&mut deserializer);
-    value.expect("read whole before")
+    PlainValue
+        .deserialize(&mut deserializer)
+        .unwrap_or_else(|error| {
+            Value::String(format!(
+                "text that is no longer JSON ({error}): the file changed while it was read"
+            ))
+        })
 }
 
 /// A `Value` read as `Value` reads one but for serde_json's raw-value
@@ -181,6 +189,15 @@ mod tests {
         }
         assert_eq!(object("[1, 2]").unwrap_err(), serde_json::json!([1, 2]));
         assert_eq!(object("\"a\"").unwrap_err(), Value::from("a"));
+    }
+
+    #[test]
+    fn text_no_longer_json_is_a_value_saying_so() {
+        // As a file rewritten between two reads with the same CRC-32 gives.
+        let Value::String(said) = object(r#"{"a": [1"#).unwrap_err() else {
+            panic!("a string");
+        };
+        assert!(said.contains("changed while it was read"), "{said}");
     }
 
     #[test]
