@@ -185,14 +185,14 @@ impl Serialize for Version {
 }
 
 impl Version {
-    /// Logical path → digest (lowercase): the state turned around.
-    pub fn logical_state(&self) -> BTreeMap<&str, String> {
-        let mut paths = BTreeMap::new();
-        for (digest, logical_paths) in &self.state {
-            for path in logical_paths {
-                paths.insert(path, digest.to_ascii_lowercase());
-            }
-        }
+    /// Each logical path and its digest, as written, sorted by path: the
+    /// state turned around, borrowed (a map of lowercase copies took 32
+    /// MB at 160,000 files).
+    pub fn logical_state(&self) -> Vec<(&str, &str)> {
+        let mut paths: Vec<(&str, &str)> = (self.state.iter())
+            .flat_map(|(digest, paths)| paths.iter().map(move |path| (path, digest)))
+            .collect();
+        paths.sort_unstable();
         paths
     }
 }

@@ -715,6 +715,24 @@ fn a_version_of_an_object_with_uppercase_digests_spells_them_so() {
     assert!(inventory["manifest"].get(digest).is_some(), "{digest}");
 }
 
+#[test]
+fn the_same_bundle_again_into_an_object_with_uppercase_digests_is_nothing_to_do() {
+    // §3.4 compares digests ignoring case: the head's state is the bundle's.
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let object = dir.join("object");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    edit_inventories(&object, uppercase_digests);
+    verify_valid(&object);
+    let (status, report) = export(&bundle, &object, &[]);
+    assert_eq!(
+        (status, &report["action"]),
+        (0, &"unchanged".into()),
+        "{report}"
+    );
+}
+
 /// Moves an object's only version's content from `content` to `stuff`,
 /// and says so in its inventories, as an object made by another tool may.
 fn content_directory_stuff(object: &Path) {

@@ -96,7 +96,18 @@ impl Staged<'_> {
 
     /// The file's logical path in the object.
     pub(super) fn logical_path(&self, index: u32) -> String {
-        format!("{}/{}", self.top, self.files.get(index as usize).path)
+        let mut path = String::new();
+        self.logical_path_into(index, &mut path);
+        path
+    }
+
+    /// The file's logical path in the object, in `path`, which is
+    /// cleared first.
+    fn logical_path_into(&self, index: u32, path: &mut String) {
+        path.clear();
+        path.push_str(&self.top);
+        path.push('/');
+        path.push_str(self.files.get(index as usize).path);
     }
 
     /// The path from the object root of the file's copy in this version's
@@ -109,13 +120,16 @@ impl Staged<'_> {
     /// with the same content.
     pub(super) fn is_state_of(&self, version: &Version) -> bool {
         let state = version.logical_state();
-        let mut buffer = [0; 128];
+        let (mut buffer, mut path) = ([0; 128], String::new());
         state.len() == self.files.len()
             && (0..self.files.len() as u32).all(|index| {
-                state
-                    .get(self.logical_path(index).as_str())
-                    .map(String::as_str)
-                    == Some(self.hex(index, self.algorithm, &mut buffer))
+                self.logical_path_into(index, &mut path);
+                // §3.4 compares digests ignoring case.
+                let at = state.binary_search_by(|(logical, _)| (*logical).cmp(path.as_str()));
+                at.is_ok_and(|at| {
+                    let hex = self.hex(index, self.algorithm, &mut buffer);
+                    state[at].1.eq_ignore_ascii_case(hex)
+                })
             })
     }
 }
