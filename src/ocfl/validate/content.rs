@@ -3,28 +3,28 @@
 //! each file read once for all its algorithms, files in parallel.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::Findings;
+use super::content_files::{ContentFiles, Found};
 use crate::error::{Error, Result};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::digest::{DigestAlgorithm, digest_reader};
 use crate::progress::{Phase, Progress};
 
-/// The files under one version's content directory: object-relative path
-/// → size. Empty directories (E024), links (E090), files whose names are
-/// not UTF-8 (E023) and a content directory without files (W003) are
-/// findings.
+/// Notes in `files` the files under one version's content directory,
+/// `content_dir`: object-relative path and size. Empty directories (E024),
+/// links (E090), files whose names are not UTF-8 (E023) and a content
+/// directory without files (W003) are findings.
 pub fn walk(
     root: &Path,
     content_dir: &str,
+    files: &mut Found,
     findings: &mut Findings,
-) -> Result<BTreeMap<String, u64>> {
-    let mut files = BTreeMap::new();
+) -> Result<()> {
     let mut holds_a_file = false;
     let base = root.join(content_dir);
     for entry in walkdir::WalkDir::new(&base)
@@ -51,7 +51,7 @@ pub fn walk(
                 .metadata()
                 .map_err(|e| Error::io(entry.path(), e.into()))?
                 .len();
-            files.insert(relative, size);
+            files.push(&relative, size);
         } else if kind.is_dir() {
             let empty = std::fs::read_dir(entry.path())
                 .map_err(|e| Error::io(entry.path(), e))?
@@ -79,7 +79,7 @@ pub fn walk(
             "a content directory without files",
         );
     }
-    Ok(files)
+    Ok(())
 }
 
 /// `path` relative to the object root, `/`-separated.
@@ -184,12 +184,12 @@ pub struct Read {
 pub fn check_digests(
     root: &Path,
     claims: &Claims,
-    sizes: &BTreeMap<String, u64>,
+    sizes: &ContentFiles,
     progress: &dyn Progress,
     findings: &mut Findings,
 ) -> Read {
     let total = (claims.files())
-        .filter_map(|rows| sizes.get(rows[0].path))
+        .filter_map(|rows| sizes.size(rows[0].path))
         .sum();
     progress.start(Phase::Verifying, total);
     let files = claims.rows.par_chunk_by(|a, b| a.path == b.path);
@@ -272,7 +272,7 @@ fn check_file(
 mod tests {
     use proptest::prelude::*;
 
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
     use crate::ocfl::digest::digest_bytes;
@@ -322,10 +322,11 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("v1/content/a/empty")).unwrap();
         std::fs::write(dir.path().join("v1/content/a/x.txt"), "x").unwrap();
         let mut findings = Findings::default();
-        let files = walk(dir.path(), "v1/content", &mut findings).unwrap();
+        let mut files = Found::default();
+        walk(dir.path(), "v1/content", &mut files, &mut findings).unwrap();
         assert_eq!(
-            files.into_iter().collect::<Vec<_>>(),
-            [("v1/content/a/x.txt".to_string(), 1)]
+            files.sorted().paths().collect::<Vec<_>>(),
+            ["v1/content/a/x.txt"]
         );
         assert_eq!(findings.0.len(), 1);
         assert_eq!(findings.0[0].code.to_string(), "E024");
@@ -343,8 +344,10 @@ mod tests {
         let name = std::ffi::OsStr::from_bytes(b"a\xff.txt");
         std::fs::write(content.join(name), "x").unwrap();
         let mut findings = Findings::default();
-        let files = walk(dir.path(), "v1/content", &mut findings).unwrap();
-        assert!(files.is_empty(), "{files:?}");
+        let mut files = Found::default();
+        walk(dir.path(), "v1/content", &mut files, &mut findings).unwrap();
+        let files = files.sorted();
+        assert_eq!(files.paths().count(), 0, "{files:?}");
         let found: Vec<(String, &str)> = (findings.0.iter())
             .map(|f| (f.code.to_string(), f.path.as_str()))
             .collect();
@@ -370,7 +373,7 @@ mod tests {
         let sources = vec!["inventory.json", "v1/inventory.json"];
         let made = [(path, wrong.clone(), 1), (path, right, 0), (path, wrong, 0)];
         let claims = Claims::new(sources, made);
-        let sizes = BTreeMap::from([(path.to_string(), 1)]);
+        let sizes: ContentFiles = [(path, 1)].into_iter().collect();
         let mut findings = Findings::default();
         let read = check_digests(dir.path(), &claims, &sizes, &NoProgress, &mut findings);
         assert_eq!((read.files, read.bytes), (1, 1));

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::Findings;
 use super::content::{Claim, Claims};
+use super::content_files::ContentFiles;
 use super::prior::PriorInventory;
 use super::prior_map::PriorMap;
 use super::versions::Object;
@@ -68,10 +69,10 @@ impl Object<'_> {
     pub(super) fn check_manifests<'i>(
         &'i self,
         priors: &'i [PriorInventory<'i>],
-        sizes: &BTreeMap<String, u64>,
+        sizes: &ContentFiles,
         findings: &mut Findings,
     ) {
-        let files = || sizes.keys().map(String::as_str);
+        let files = || sizes.paths();
         let root_listed = Block::Root(&self.inventory.manifest).listed();
         for path in not_in(files(), root_listed.iter().copied()) {
             findings.add(
@@ -135,7 +136,7 @@ impl Object<'_> {
     pub(super) fn check_size_fixity(
         &self,
         priors: &[PriorInventory<'_>],
-        sizes: &BTreeMap<String, u64>,
+        sizes: &ContentFiles,
         findings: &mut Findings,
     ) {
         let mut claims: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
@@ -155,7 +156,7 @@ impl Object<'_> {
             }
         }
         for ((path, value), sources) in claims {
-            let Some(size) = sizes.get(path) else {
+            let Some(size) = sizes.size(path) else {
                 continue;
             };
             if size.to_string() != value {
@@ -175,7 +176,7 @@ impl Object<'_> {
     pub(super) fn claims<'i>(
         &'i self,
         priors: &'i [PriorInventory<'i>],
-        sizes: &BTreeMap<String, u64>,
+        sizes: &ContentFiles,
     ) -> Claims<'i> {
         let root = self.inventory;
         // Each inventory's algorithm, manifest and fixity blocks, and name.
@@ -209,7 +210,7 @@ impl Object<'_> {
             }
             for (algorithm, block, code) in blocks {
                 for (digest, paths) in block.entries() {
-                    for path in paths.iter().filter(|p| sizes.contains_key(*p)) {
+                    for path in paths.iter().filter(|p| sizes.contains(p)) {
                         let digest = if digest.bytes().any(|b| b.is_ascii_uppercase()) {
                             Cow::Owned(digest.to_ascii_lowercase())
                         } else {

@@ -16,6 +16,7 @@
 //! digests by `content`).
 
 mod content;
+mod content_files;
 mod entries;
 pub(crate) mod inventory;
 mod manifests;

@@ -3,11 +3,11 @@
 //! inventory; then the content files against the manifests, and their
 //! digests.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+use super::content_files::Found;
 use super::entries::{Entry, Kind, list};
 use super::inventory::Parsed;
 use super::prior::PriorInventory;
@@ -41,7 +41,7 @@ impl Object<'_> {
         findings: &mut Findings,
     ) -> Result<content::Read> {
         let content_directory = self.inventory.content_directory();
-        let mut sizes = BTreeMap::new();
+        let mut found = Found::default();
         let mut priors = Vec::new();
         let mut specs = Vec::new();
         for number in self.inventory.versions.keys() {
@@ -71,7 +71,7 @@ impl Object<'_> {
                 let path = format!("{name}/{}", entry.name);
                 match entry.kind {
                     Kind::Dir if entry.name == content_directory => {
-                        sizes.extend(content::walk(self.root, &path, findings)?);
+                        content::walk(self.root, &path, &mut found, findings)?;
                     }
                     Kind::Dir => findings.add(
                         OcflCode::W002,
@@ -115,6 +115,7 @@ impl Object<'_> {
                 );
             }
         }
+        let sizes = found.sorted();
         self.check_manifests(&priors, &sizes, findings);
         self.check_size_fixity(&priors, &sizes, findings);
         if !check_digests {
