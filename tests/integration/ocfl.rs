@@ -581,13 +581,20 @@ fn the_collection_contact_is_the_version_user() {
     assert!(!dir.join("again").exists());
 }
 
+/// The sample collection, packed as `name` and exported into `object` in
+/// `dir`: the collection, the bundle and the object.
+fn exported(dir: &Dir, name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let collection = sample_collection(dir, "c");
+    let bundle = pack(dir, &collection, name);
+    let object = dir.join("object");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    (collection, bundle, object)
+}
+
 #[test]
 fn a_newer_bundle_adds_a_version_storing_only_new_content() {
     let dir = Dir::new();
-    let collection = sample_collection(&dir, "c");
-    let first = pack(&dir, &collection, "first");
-    let object = dir.join("object");
-    assert_eq!(export(&first, &object, &[]).0, 0);
+    let (collection, first, object) = exported(&dir, "first");
     revise(&collection);
     let second = pack(&dir, &collection, "second");
     let (status, report) = export(&second, &object, &[]);
@@ -675,10 +682,7 @@ fn uppercase_digests(inventory: &mut serde_json::Value) {
 /// `edit` and valid still, then given a version, valid too, from a
 /// revision of the collection.
 fn version_added_after(dir: &Dir, edit: impl Fn(&Path)) -> PathBuf {
-    let collection = sample_collection(dir, "c");
-    let first = pack(dir, &collection, "first");
-    let object = dir.join("object");
-    assert_eq!(export(&first, &object, &[]).0, 0);
+    let (collection, _, object) = exported(dir, "first");
     edit(&object);
     verify_valid(&object);
     revise(&collection);
@@ -719,10 +723,7 @@ fn a_version_of_an_object_with_uppercase_digests_spells_them_so() {
 fn the_same_bundle_again_into_an_object_with_uppercase_digests_is_nothing_to_do() {
     // §3.4 compares digests ignoring case: the head's state is the bundle's.
     let dir = Dir::new();
-    let collection = sample_collection(&dir, "c");
-    let bundle = pack(&dir, &collection, "c");
-    let object = dir.join("object");
-    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let (_, bundle, object) = exported(&dir, "c");
     edit_inventories(&object, uppercase_digests);
     verify_valid(&object);
     let (status, report) = export(&bundle, &object, &[]);
@@ -840,10 +841,7 @@ fn a_zero_padded_object_that_is_full_is_refused() {
 #[test]
 fn the_same_bundle_again_is_nothing_to_do() {
     let dir = Dir::new();
-    let collection = sample_collection(&dir, "c");
-    let bundle = pack(&dir, &collection, "c");
-    let object = dir.join("object");
-    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let (_, bundle, object) = exported(&dir, "c");
     let before = tree(&object);
     let (status, report) = export(&bundle, &object, &[]);
     assert_eq!(
@@ -959,10 +957,7 @@ fn a_root_inventory_without_a_usable_id_is_e037_once() {
 /// An object exported from the sample collection in `dir`, then from a
 /// revision of it: v1 and v2.
 fn two_version_object(dir: &Dir) -> PathBuf {
-    let collection = sample_collection(dir, "c");
-    let first = pack(dir, &collection, "first");
-    let object = dir.join("object");
-    assert_eq!(export(&first, &object, &[]).0, 0);
+    let (collection, _, object) = exported(dir, "first");
     revise(&collection);
     let second = pack(dir, &collection, "second");
     assert_eq!(export(&second, &object, &[]).0, 0);
@@ -1061,10 +1056,7 @@ fn a_link_in_a_version_directory_is_e090() {
 #[test]
 fn an_invalid_object_gets_no_version() {
     let dir = Dir::new();
-    let collection = sample_collection(&dir, "c");
-    let first = pack(&dir, &collection, "first");
-    let object = dir.join("object");
-    assert_eq!(export(&first, &object, &[]).0, 0);
+    let (collection, _, object) = exported(&dir, "first");
     fs::remove_file(object.join("v1/inventory.json.sha512")).unwrap();
     revise(&collection);
     let second = pack(&dir, &collection, "second");
@@ -1085,10 +1077,7 @@ fn an_invalid_object_gets_no_version() {
 fn an_object_whose_content_is_damaged_gets_no_version() {
     // The new version would reuse the damaged file by its digest.
     let dir = Dir::new();
-    let collection = sample_collection(&dir, "c");
-    let first = pack(&dir, &collection, "first");
-    let object = dir.join("object");
-    assert_eq!(export(&first, &object, &[]).0, 0);
+    let (collection, _, object) = exported(&dir, "first");
     let bagit_txt = object.join("v1/content/sample/bagit.txt");
     let mut damaged = fs::read(&bagit_txt).unwrap();
     damaged.push(b'\n');
@@ -1111,10 +1100,7 @@ fn an_object_whose_content_is_damaged_gets_no_version() {
 #[test]
 fn an_object_of_another_collection_is_never_touched() {
     let dir = Dir::new();
-    let collection = sample_collection(&dir, "c");
-    let bundle = pack(&dir, &collection, "c");
-    let object = dir.join("object");
-    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let (_, _, object) = exported(&dir, "c");
     let other = dir.join("other");
     fs::create_dir_all(&other).unwrap();
     fs::write(other.join("a.txt"), "a\n").unwrap();
