@@ -105,13 +105,13 @@ pub struct Claim<'i> {
 }
 
 /// Every claim the inventories make on the files, borrowed from them: a
-/// row per file, claim and inventory making it, sorted so, about 56 bytes
-/// a row. A map of each file's claims, each with a list of its sources,
-/// took about 200 bytes a file with one inventory, and 16 bytes more for
-/// each further inventory making a claim, where a row now takes 56 (an
-/// object of 40,000 files and 16 versions, each with its inventory: 1.58
-/// GB before, 776 MB after, the other maps' text gone too); copies of the
-/// claims, 40 MB at 40,000 files.
+/// row per file, claim and inventory making it, sorted so, 40 bytes a row
+/// (56 while a row held the file's path, not its place). A map of each
+/// file's claims, each with a list of its sources, took about 200 bytes a
+/// file with one inventory, and 16 bytes more for each further inventory
+/// making a claim (an object of 40,000 files and 16 versions, each with
+/// its inventory: 1.58 GB before rows, 776 MB after, the other maps' text
+/// gone too); copies of the claims, 40 MB at 40,000 files.
 #[derive(Debug)]
 pub struct Claims<'i> {
     /// The inventories making claims, in the order their claims came.
@@ -123,25 +123,26 @@ pub struct Claims<'i> {
 /// One claim on one file, made by one inventory.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct ClaimRow<'i> {
-    path: &'i str,
+    /// The file's place in [`ContentFiles`], which are in path order.
+    file: u32,
     claim: Claim<'i>,
     /// Its index in [`Claims::sources`].
     source: u32,
 }
 
 impl<'i> Claims<'i> {
-    /// The claims `claims` makes, each on a file (its path), by one of
-    /// `sources` (its index there), in any order; a claim a source makes
-    /// twice counts once.
+    /// The claims `claims` makes, each on a file (its place in
+    /// [`ContentFiles`]), by one of `sources` (its index there), in any
+    /// order; a claim a source makes twice counts once.
     pub fn new(
         sources: Vec<&'i str>,
-        claims: impl IntoIterator<Item = (&'i str, Claim<'i>, usize)>,
+        claims: impl IntoIterator<Item = (u32, Claim<'i>, u32)>,
     ) -> Claims<'i> {
         let mut rows: Vec<ClaimRow> = (claims.into_iter())
-            .map(|(path, claim, source)| ClaimRow {
-                path,
+            .map(|(file, claim, source)| ClaimRow {
+                file,
                 claim,
-                source: u32::try_from(source).expect("a u32 per inventory"),
+                source,
             })
             .collect();
         rows.sort_unstable();
@@ -152,7 +153,7 @@ impl<'i> Claims<'i> {
 
     /// Each file's claims, in path order.
     fn files(&self) -> impl Iterator<Item = &[ClaimRow<'i>]> {
-        self.rows.chunk_by(|a, b| a.path == b.path)
+        self.rows.chunk_by(|a, b| a.file == b.file)
     }
 
     /// The claims on one file (rows of [`Claims::files`]), sorted, each
@@ -179,27 +180,28 @@ pub struct Read {
     pub bytes: u64,
 }
 
-/// Reads every file of `claims` (paths relative to `root`) once, and
-/// reports each claim its bytes contradict.
+/// Reads every file of `claims` (of `files`, whose paths are relative to
+/// `root`) once, and reports each claim its bytes contradict.
 pub fn check_digests(
     root: &Path,
     claims: &Claims,
-    sizes: &ContentFiles,
+    files: &ContentFiles,
     progress: &dyn Progress,
     findings: &mut Findings,
 ) -> Read {
+    let path = |rows: &[ClaimRow]| files.path_at(rows[0].file);
     let total = (claims.files())
-        .filter_map(|rows| sizes.size(rows[0].path))
+        .filter_map(|rows| files.size(path(rows)))
         .sum();
     progress.start(Phase::Verifying, total);
-    let files = claims.rows.par_chunk_by(|a, b| a.path == b.path);
+    let claimed = claims.rows.par_chunk_by(|a, b| a.file == b.file);
     // Findings only, by path: a result per file was 32 bytes a file.
-    let (read, mut found) = files
+    let (read, mut found) = claimed
         .fold(
             || (Read::default(), Vec::new()),
             |(mut read, mut found), rows| {
-                let path = rows[0].path;
-                let (bytes, file_findings) = check_file(root, claims, rows, progress);
+                let path = path(rows);
+                let (bytes, file_findings) = check_file(root, path, claims, rows, progress);
                 read.files += 1;
                 read.bytes += bytes;
                 found.extend(file_findings.into_iter().map(|finding| (path, finding)));
@@ -224,13 +226,14 @@ pub fn check_digests(
     read
 }
 
+/// Reads the file at `path`, of the claims `rows`, once.
 fn check_file(
     root: &Path,
+    path: &str,
     claims: &Claims,
     rows: &[ClaimRow],
     progress: &dyn Progress,
 ) -> (u64, Vec<crate::finding::Finding>) {
-    let path = rows[0].path;
     let mut findings = Findings::default();
     let mut algorithms: Vec<DigestAlgorithm> = rows.iter().map(|r| r.claim.algorithm).collect();
     algorithms.dedup();
@@ -291,6 +294,7 @@ mod tests {
             let digests = ["aa", "bb", "cc"];
             let codes = [OcflCode::E092, OcflCode::E093];
             let sources = ["inventory.json", "v1/inventory.json", "v2/inventory.json"];
+            let files: ContentFiles = paths.iter().map(|path| (*path, 1)).collect();
             let mut made = Vec::new();
             let mut map: BTreeMap<(&str, Claim), BTreeSet<usize>> = BTreeMap::new();
             for (path, algorithm, digest, code, source) in added {
@@ -299,14 +303,15 @@ mod tests {
                     digest: Cow::Borrowed(digests[digest]),
                     code: codes[code],
                 };
-                made.push((paths[path], claim.clone(), source));
+                made.push((path as u32, claim.clone(), source as u32));
                 map.entry((paths[path], claim)).or_default().insert(source);
             }
             let claims = Claims::new(sources.to_vec(), made);
             let listed: Vec<_> = (claims.files())
                 .flat_map(|rows| {
                     let claims = &claims;
-                    claims.of_file(rows).map(move |(claim, sources)| ((rows[0].path, claim.clone()), sources))
+                    let path = files.path_at(rows[0].file);
+                    claims.of_file(rows).map(move |(claim, sources)| ((path, claim.clone()), sources))
                 })
                 .collect();
             let expected: Vec<_> = (map.into_iter())
@@ -314,6 +319,11 @@ mod tests {
                 .collect();
             prop_assert_eq!(listed, expected);
         }
+    }
+
+    #[test]
+    fn a_claim_row_takes_40_bytes() {
+        assert_eq!(std::mem::size_of::<ClaimRow>(), 40);
     }
 
     #[test]
@@ -371,7 +381,7 @@ mod tests {
             code: OcflCode::E093,
         };
         let sources = vec!["inventory.json", "v1/inventory.json"];
-        let made = [(path, wrong.clone(), 1), (path, right, 0), (path, wrong, 0)];
+        let made = [(0, wrong.clone(), 1), (0, right, 0), (0, wrong, 0)];
         let claims = Claims::new(sources, made);
         let sizes: ContentFiles = [(path, 1)].into_iter().collect();
         let mut findings = Findings::default();

@@ -57,15 +57,21 @@ impl ContentFiles {
 
     /// The size of the file at `path`, if there is one.
     pub fn size(&self, path: &str) -> Option<u64> {
+        let at = self.position(path)?;
+        Some(self.entries[at as usize].size)
+    }
+
+    /// The file at `path`'s place in path order, if there is one.
+    pub fn position(&self, path: &str) -> Option<u32> {
         let at = (self.entries)
             .binary_search_by(|entry| self.path(entry).cmp(path))
             .ok()?;
-        Some(self.entries[at].size)
+        Some(u32::try_from(at).expect("a u32 per file"))
     }
 
-    /// Whether there is a file at `path`.
-    pub fn contains(&self, path: &str) -> bool {
-        self.size(path).is_some()
+    /// The path of the file at `position` in path order.
+    pub fn path_at(&self, position: u32) -> &str {
+        self.path(&self.entries[position as usize])
     }
 }
 
@@ -105,7 +111,11 @@ mod tests {
             prop_assert_eq!(content.paths().collect::<Vec<_>>(), files.keys().map(String::as_str).collect::<Vec<_>>());
             for path in ["", "a", "a.", "a/", "./a", "b"] {
                 prop_assert_eq!(content.size(path), files.get(path).copied());
-                prop_assert_eq!(content.contains(path), files.contains_key(path));
+                let position = files.keys().position(|p| p == path).map(|at| at as u32);
+                prop_assert_eq!(content.position(path), position);
+                if let Some(position) = position {
+                    prop_assert_eq!(content.path_at(position), path);
+                }
             }
         }
     }

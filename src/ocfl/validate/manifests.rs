@@ -200,6 +200,7 @@ impl Object<'_> {
         let sources = inventories.iter().map(|(.., source)| *source).collect();
         let mut made = Vec::new();
         for (source, (algorithm, manifest, fixity, _)) in inventories.into_iter().enumerate() {
+            let source = u32::try_from(source).expect("a u32 per inventory");
             let mut blocks = vec![(algorithm, manifest, OcflCode::E092)];
             for (name, block) in fixity {
                 // `size` is no digest (check_size_fixity); an unregistered
@@ -210,7 +211,7 @@ impl Object<'_> {
             }
             for (algorithm, block, code) in blocks {
                 for (digest, paths) in block.entries() {
-                    for path in paths.iter().filter(|p| sizes.contains(p)) {
+                    for file in paths.iter().filter_map(|p| sizes.position(p)) {
                         let digest = if digest.bytes().any(|b| b.is_ascii_uppercase()) {
                             Cow::Owned(digest.to_ascii_lowercase())
                         } else {
@@ -221,7 +222,7 @@ impl Object<'_> {
                             digest,
                             code,
                         };
-                        made.push((path, claim, source));
+                        made.push((file, claim, source));
                     }
                 }
             }
