@@ -11,7 +11,8 @@
 //!
 //! A state's digests are its manifest's (E050): a map can take them from
 //! the text of another ([`DigestMap::insert_sharing`]) rather than hold
-//! them again, 128 bytes an entry for SHA-512, 8 beside the table.
+//! them again, 128 bytes an entry for SHA-512, for 8 bytes more an entry
+//! in every map's table.
 
 use std::fmt;
 use std::ops::Range;

@@ -186,8 +186,8 @@ impl Serialize for Version {
 
 impl Version {
     /// Each logical path and its digest, as written, sorted by path: the
-    /// state turned around, borrowed (a map of lowercase copies took 32
-    /// MB at 160,000 files).
+    /// state turned around, borrowed, where a map of lowercase copies held
+    /// a string a file.
     pub fn logical_state(&self) -> Vec<(&str, &str)> {
         let mut paths: Vec<(&str, &str)> = (self.state.iter())
             .flat_map(|(digest, paths)| paths.iter().map(move |path| (path, digest)))

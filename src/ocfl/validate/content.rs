@@ -191,7 +191,7 @@ pub fn check_digests(
 ) -> Read {
     let path = |rows: &[ClaimRow]| files.path_at(rows[0].file);
     let total = (claims.files())
-        .filter_map(|rows| files.size(path(rows)))
+        .map(|rows| files.size_at(rows[0].file))
         .sum();
     progress.start(Phase::Verifying, total);
     let claimed = claims.rows.par_chunk_by(|a, b| a.file == b.file);

@@ -73,6 +73,11 @@ impl ContentFiles {
     pub fn path_at(&self, position: u32) -> &str {
         self.path(&self.entries[position as usize])
     }
+
+    /// The size of the file at `position` in path order.
+    pub fn size_at(&self, position: u32) -> u64 {
+        self.entries[position as usize].size
+    }
 }
 
 /// The files of `files`, as found, sorted.
@@ -115,6 +120,7 @@ mod tests {
                 prop_assert_eq!(content.position(path), position);
                 if let Some(position) = position {
                     prop_assert_eq!(content.path_at(position), path);
+                    prop_assert_eq!(Some(content.size_at(position)), files.get(path).copied());
                 }
             }
         }

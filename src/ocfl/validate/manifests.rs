@@ -69,10 +69,10 @@ impl Object<'_> {
     pub(super) fn check_manifests<'i>(
         &'i self,
         priors: &'i [PriorInventory<'i>],
-        sizes: &ContentFiles,
+        content: &ContentFiles,
         findings: &mut Findings,
     ) {
-        let files = || sizes.paths();
+        let files = || content.paths();
         let root_listed = Block::Root(&self.inventory.manifest).listed();
         for path in not_in(files(), root_listed.iter().copied()) {
             findings.add(
@@ -136,7 +136,7 @@ impl Object<'_> {
     pub(super) fn check_size_fixity(
         &self,
         priors: &[PriorInventory<'_>],
-        sizes: &ContentFiles,
+        content: &ContentFiles,
         findings: &mut Findings,
     ) {
         let mut claims: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
@@ -156,7 +156,7 @@ impl Object<'_> {
             }
         }
         for ((path, value), sources) in claims {
-            let Some(size) = sizes.size(path) else {
+            let Some(size) = content.size(path) else {
                 continue;
             };
             if size.to_string() != value {
@@ -176,7 +176,7 @@ impl Object<'_> {
     pub(super) fn claims<'i>(
         &'i self,
         priors: &'i [PriorInventory<'i>],
-        sizes: &ContentFiles,
+        content: &ContentFiles,
     ) -> Claims<'i> {
         let root = self.inventory;
         // Each inventory's algorithm, manifest and fixity blocks, and name.
@@ -211,7 +211,7 @@ impl Object<'_> {
             }
             for (algorithm, block, code) in blocks {
                 for (digest, paths) in block.entries() {
-                    for file in paths.iter().filter_map(|p| sizes.position(p)) {
+                    for file in paths.iter().filter_map(|p| content.position(p)) {
                         let digest = if digest.bytes().any(|b| b.is_ascii_uppercase()) {
                             Cow::Owned(digest.to_ascii_lowercase())
                         } else {

@@ -115,15 +115,15 @@ impl Object<'_> {
                 );
             }
         }
-        let sizes = found.sorted();
-        self.check_manifests(&priors, &sizes, findings);
-        self.check_size_fixity(&priors, &sizes, findings);
+        let files = found.sorted();
+        self.check_manifests(&priors, &files, findings);
+        self.check_size_fixity(&priors, &files, findings);
         if !check_digests {
             return Ok(content::Read::default());
         }
-        let claims = self.claims(&priors, &sizes);
+        let claims = self.claims(&priors, &files);
         Ok(content::check_digests(
-            self.root, &claims, &sizes, progress, findings,
+            self.root, &claims, &files, progress, findings,
         ))
     }
 
