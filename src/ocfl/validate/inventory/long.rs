@@ -23,28 +23,47 @@ pub(super) struct LongValues<'f> {
     file: Option<(&'f File, Vec<u32>)>,
     /// The long values' keys and their places in the text.
     long: Vec<(String, Range<usize>)>,
+    /// Of the value read entry by entry ([`LongValues::read_members`]),
+    /// read from a file: its index in `long`, and its entries, found
+    /// while the whole text was held, each with where its value is and
+    /// the CRC-32 of that text, so that the value is not read whole
+    /// again. `None` when it is no object of more than one entry, which
+    /// is read whole again.
+    members: Option<(usize, Placed)>,
 }
 
+/// The entries of an object: each key, where its value is in the
+/// inventory's text, and the CRC-32 of that text.
+type Placed = Vec<(String, Range<usize>, u32)>;
+
 impl<'f> LongValues<'f> {
+    /// The long values of the inventory `held`, its text, or of `file`,
+    /// which holds that text; the value of `by_entry` is read entry by
+    /// entry.
     pub(super) fn new(
         held: Vec<u8>,
         file: Option<&'f File>,
         long: Vec<(String, Range<usize>)>,
+        by_entry: &str,
     ) -> Self {
         let Some(file) = file else {
             return LongValues {
                 held,
                 file: None,
                 long,
+                members: None,
             };
         };
         let crcs = (long.iter())
             .map(|(_, range)| crc32fast::hash(&held[range.clone()]))
             .collect();
+        let at = long.iter().position(|(key, _)| key == by_entry);
+        let members = at.and_then(|at| Some((at, entries(&held, long[at].1.clone())?)));
         LongValues {
             held: Vec::new(),
             file: Some((file, crcs)),
             long,
+            members,
         }
     }
 
@@ -64,9 +83,10 @@ impl<'f> LongValues<'f> {
 
     /// What `read` makes of the value of `key`, if the inventory has it:
     /// the entries of the object it holds, or the value it holds if that
-    /// is no object. Read from a file, an object of more than one entry
-    /// gives where each entry's text is, to be read again when it is
-    /// wanted, and its whole text goes first: a version inventory's
+    /// is no object. Read from a file, the value read entry by entry
+    /// (see [`LongValues::new`]), if it is an object of more than one
+    /// entry, gives where each entry's text is, to be read again when it
+    /// is wanted, and is never read whole again: a version inventory's
     /// `versions` holds every earlier version's state, and its text was
     /// held until every state was read (57 MB beside 15 states, at 40,000
     /// files and 16 versions).
@@ -78,32 +98,33 @@ impl<'f> LongValues<'f> {
         let Some(at) = self.position(key) else {
             return read(None);
         };
+        if let (Some((file, _)), Some((_, entries))) = (
+            &self.file,
+            self.members.as_ref().filter(|(of, _)| *of == at),
+        ) {
+            let members = (entries.iter())
+                .map(|(key, range, crc)| {
+                    let member = Member::InFile {
+                        file,
+                        start: range.start as u64,
+                        len: range.len(),
+                        crc: *crc,
+                    };
+                    (key.clone(), member)
+                })
+                .collect();
+            return read(Some(Ok(members)));
+        }
+        // Held, or a value of one entry or none, whose text reading it
+        // again would not free.
         let text = self.text(at)?;
         let entries = match object::object(&text) {
             Ok(entries) => entries,
             Err(other) => return read(Some(Err(other))),
         };
-        let Some((file, _)) = self.file.as_ref().filter(|_| entries.len() > 1) else {
-            let members = (entries.into_iter())
-                .map(|(key, raw)| (key.to_string(), Member::Held(raw.get())))
-                .collect();
-            return read(Some(Ok(members)));
-        };
-        let start = self.long[at].1.start as u64;
         let members = (entries.into_iter())
-            .map(|(key, raw)| {
-                let raw = raw.get();
-                let at = raw.as_ptr() as usize - text.as_ptr() as usize;
-                let member = Member::InFile {
-                    file,
-                    start: start + at as u64,
-                    len: raw.len(),
-                    crc: crc32fast::hash(raw.as_bytes()),
-                };
-                (key.to_string(), member)
-            })
+            .map(|(key, raw)| (key.to_string(), Member::Held(raw.get())))
             .collect();
-        drop(text);
         read(Some(Ok(members)))
     }
 
@@ -122,6 +143,26 @@ impl<'f> LongValues<'f> {
         };
         read_checked(file, range.start as u64, range.len(), crcs[at]).map(Cow::Owned)
     }
+}
+
+/// The entries of the object at `range` in the inventory's text `held`, if
+/// it holds an object of more than one entry: each key, in key order (of
+/// a key given twice, the last), with where its value is in `held` and the
+/// CRC-32 of that text.
+fn entries(held: &[u8], range: Range<usize>) -> Option<Placed> {
+    let text = std::str::from_utf8(&held[range.clone()]).ok()?;
+    let entries = object::object(text)
+        .ok()
+        .filter(|entries| entries.len() > 1)?;
+    let entries = (entries.into_iter())
+        .map(|(key, raw)| {
+            let raw = raw.get();
+            let start = range.start + (raw.as_ptr() as usize - text.as_ptr() as usize);
+            let crc = crc32fast::hash(raw.as_bytes());
+            (key.to_string(), start..start + raw.len(), crc)
+        })
+        .collect();
+    Some(entries)
 }
 
 /// The entries of a long value that is an object, in key order (of a key
@@ -199,7 +240,7 @@ mod tests {
     /// The long values of `text`, as read from `file`, which holds it.
     fn from_file<'f>(text: &str, file: &'f File) -> LongValues<'f> {
         let (_, long) = read_top(text).unwrap().unwrap();
-        LongValues::new(text.as_bytes().to_vec(), Some(file), long)
+        LongValues::new(text.as_bytes().to_vec(), Some(file), long, "versions")
     }
 
     /// Writes `text` again with another path of the same length, as

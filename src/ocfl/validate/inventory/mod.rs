@@ -113,7 +113,7 @@ fn parse_text(
     parsed.digest = (parsed.digest_algorithm_name.as_deref())
         .and_then(|name| name.parse::<DigestAlgorithm>().ok())
         .map(|algorithm| digest_bytes(algorithm, &bytes));
-    let long = LongValues::new(bytes, file, long);
+    let long = LongValues::new(bytes, file, long, "versions");
     let mut check = Checker { path, findings };
     check.unknown_keys(
         (object.keys().map(String::as_str)).chain(long.keys()),
