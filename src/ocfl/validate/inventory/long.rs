@@ -27,8 +27,8 @@ pub(super) struct LongValues<'f> {
     /// read from a file: its index in `long`, and its entries, found
     /// while the whole text was held, each with where its value is and
     /// the CRC-32 of that text, so that the value is not read whole
-    /// again. `None` when it is no object of more than one entry, which
-    /// is read whole again.
+    /// again. `None` when it is no object, which is read whole again to
+    /// be reported.
     members: Option<(usize, Placed)>,
 }
 
@@ -84,9 +84,9 @@ impl<'f> LongValues<'f> {
     /// What `read` makes of the value of `key`, if the inventory has it:
     /// the entries of the object it holds, or the value it holds if that
     /// is no object. Read from a file, the value read entry by entry
-    /// (see [`LongValues::new`]), if it is an object of more than one
-    /// entry, gives where each entry's text is, to be read again when it
-    /// is wanted, and is never read whole again: a version inventory's
+    /// (see [`LongValues::new`]), if it is an object, gives where each
+    /// entry's text is, to be read again when it is wanted, and is never
+    /// read whole again: a version inventory's
     /// `versions` holds every earlier version's state, and its text was
     /// held until every state was read (57 MB beside 15 states, at 40,000
     /// files and 16 versions).
@@ -115,8 +115,7 @@ impl<'f> LongValues<'f> {
                 .collect();
             return read(Some(Ok(members)));
         }
-        // Held, or a value of one entry or none, whose text reading it
-        // again would not free.
+        // Held, or no object.
         let text = self.text(at)?;
         let entries = match object::object(&text) {
             Ok(entries) => entries,
@@ -146,14 +145,11 @@ impl<'f> LongValues<'f> {
 }
 
 /// The entries of the object at `range` in the inventory's text `held`, if
-/// it holds an object of more than one entry: each key, in key order (of
-/// a key given twice, the last), with where its value is in `held` and the
-/// CRC-32 of that text.
+/// it holds an object: each key, in key order (of a key given twice, the
+/// last), with where its value is in `held` and the CRC-32 of that text.
 fn entries(held: &[u8], range: Range<usize>) -> Option<Placed> {
     let text = std::str::from_utf8(&held[range.clone()]).ok()?;
-    let entries = object::object(text)
-        .ok()
-        .filter(|entries| entries.len() > 1)?;
+    let entries = object::object(text).ok()?;
     let entries = (entries.into_iter())
         .map(|(key, raw)| {
             let raw = raw.get();
@@ -269,23 +265,24 @@ mod tests {
 
     #[test]
     fn a_version_changed_on_disk_meanwhile_is_an_error() {
-        // Two versions: the text of one is held, as reading it again would
-        // free nothing.
-        let mut json = valid();
-        json["versions"]["v2"] = json["versions"]["v1"].clone();
-        json["head"] = "v2".into();
-        let (text, file) = inventory_file(&json);
-        let values = from_file(&text, &file);
-        let error = values
-            .read_members("versions", |blocks| {
-                let blocks = blocks.unwrap().unwrap();
-                assert_eq!(blocks.len(), 2);
-                assert_eq!(blocks[0].0, "v1");
-                assert!(blocks[0].1.text()?.contains("a.txt"));
-                change(&file, &text);
-                blocks[0].1.text().map(drop)
-            })
-            .unwrap_err();
-        assert_eq!(error.to_string(), "it changed while it was read");
+        let one = valid();
+        let mut two = one.clone();
+        two["versions"]["v2"] = two["versions"]["v1"].clone();
+        two["head"] = "v2".into();
+        for (json, versions) in [(one, 1), (two, 2)] {
+            let (text, file) = inventory_file(&json);
+            let values = from_file(&text, &file);
+            let error = values
+                .read_members("versions", |blocks| {
+                    let blocks = blocks.unwrap().unwrap();
+                    assert_eq!(blocks.len(), versions);
+                    assert_eq!(blocks[0].0, "v1");
+                    assert!(blocks[0].1.text()?.contains("a.txt"));
+                    change(&file, &text);
+                    blocks[0].1.text().map(drop)
+                })
+                .unwrap_err();
+            assert_eq!(error.to_string(), "it changed while it was read");
+        }
     }
 }
