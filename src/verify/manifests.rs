@@ -501,18 +501,33 @@ impl Reading<'_> {
             ));
             return;
         }
-        let misplaced = if self.manifest.is_tag {
-            if path.starts_with("data/") {
-                Some("a tag manifest lists a payload file")
-            } else if is_tag_manifest(&path) {
-                Some("a tag manifest lists a tag manifest")
-            } else {
-                None
-            }
-        } else if !path.starts_with("data/") {
-            Some("a payload manifest lists a path outside data/")
+        let in_tag_manifest = if !self.manifest.is_tag {
+            None
+        } else if path.starts_with("data/") {
+            Some("a tag manifest lists a payload file")
+        } else if is_tag_manifest(&path) {
+            Some("a tag manifest lists a tag manifest")
         } else {
             None
+        };
+        // Only RFC 8493 forbids these: a draft's tag manifest "lists tag
+        // files", and bagit-python, which writes and reads those bags,
+        // checks whatever it lists. There the entry is warned of and its
+        // checksum verified.
+        if let Some(why) = in_tag_manifest.filter(|_| !rfc) {
+            findings.push(Finding::warning(
+                Code::ManifestEntryMisplaced,
+                &path,
+                at(format!("{why}, which BagIt 1.0 (RFC 8493 §2.2.1) forbids")),
+            ));
+        }
+        let misplaced = match in_tag_manifest {
+            Some(why) if rfc => Some(why),
+            Some(_) => None,
+            None if !self.manifest.is_tag && !path.starts_with("data/") => {
+                Some("a payload manifest lists a path outside data/")
+            }
+            None => None,
         };
         let misplaced = misplaced.or_else(|| {
             self.store

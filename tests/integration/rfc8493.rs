@@ -567,6 +567,65 @@ fn manifests_list_files_in_their_own_part_of_the_bag() {
 }
 
 #[test]
+fn before_1_0_a_tag_manifest_may_list_any_file_and_it_is_checked() {
+    // Only RFC 8493 §2.2.1 forbids a tag manifest to list a payload file
+    // or a tag manifest; a draft's tag manifest "lists tag files", and
+    // bagit-python checks whatever it lists.
+    for version in ["0.97", "1.0"] {
+        for listed in ["data/a.txt", "tagmanifest-sha512.txt"] {
+            for right in [true, false] {
+                let dir = Dir::new();
+                let bag = sample(&dir);
+                rewrite(
+                    &bag,
+                    "bagit.txt",
+                    format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8\n"),
+                );
+                let tags = fs::read_to_string(bag.join("tagmanifest-sha256.txt")).unwrap();
+                let tag_files: Vec<&str> = tags
+                    .lines()
+                    .map(|l| l.split_once("  ").unwrap().1)
+                    .collect();
+                fs::write(
+                    bag.join("tagmanifest-sha512.txt"),
+                    manifest(&bag, Algorithm::Sha512, &tag_files),
+                )
+                .unwrap();
+                let bytes = fs::read(bag.join(listed)).unwrap();
+                let digest = match right {
+                    true => digest(Algorithm::Sha256, &bytes),
+                    false => "0".repeat(64),
+                };
+                fs::write(
+                    bag.join("tagmanifest-sha256.txt"),
+                    format!("{tags}{digest}  {listed}\n"),
+                )
+                .unwrap();
+                let verdict = verify_json(&bag, &[]);
+                let mismatched = |verdict: &Verdict| -> Vec<String> {
+                    (verdict.findings().into_iter())
+                        .filter(|(_, code, _)| code.ends_with("digest-mismatch"))
+                        .map(|(_, _, path)| path)
+                        .collect()
+                };
+                let case = format!("{version}, {listed}, right checksum: {right}");
+                if version == "1.0" {
+                    assert_invalid(&verdict, "manifest-entry-misplaced");
+                    assert!(mismatched(&verdict).is_empty(), "{case}");
+                } else if right {
+                    assert_valid(&verdict);
+                    assert!(verdict.has("warning", "manifest-entry-misplaced"), "{case}");
+                } else {
+                    assert_eq!(verdict.code, 1, "{case}");
+                    assert_eq!(mismatched(&verdict), [listed], "{case}");
+                }
+                assert!(verdict.has_at("manifest-entry-misplaced", listed), "{case}");
+            }
+        }
+    }
+}
+
+#[test]
 fn every_tag_manifest_lists_every_payload_manifest_from_1_0() {
     // §2.2.1: "Each tag manifest MUST list every payload manifest."
     let omit_sha512 = |bag: &Path| {
