@@ -127,6 +127,8 @@ pub enum Code {
     /// A file name is not valid UTF-8, so no manifest can name it.
     NameNotUtf8,
     /// A symbolic link, device, FIFO or socket: never followed nor read.
+    /// Also, as a warning, a directory named as an optional tag file
+    /// (`bag-info.txt`, `fetch.txt`).
     NotRegularFile,
     /// An operating system's own file (`.DS_Store`, `Thumbs.db`,
     /// `desktop.ini`, `__MACOSX/`, …): in a bag's payload, clutter; beside

@@ -83,12 +83,17 @@ pub struct BagInfo {
 /// beside it is only another tag file; `None` if it has neither (both are
 /// optional).
 pub fn bag_info_path(store: &dyn BagStore, declaration: &Declaration) -> Option<&'static str> {
-    let names: &[&'static str] = if declaration.version < (0, 96) {
+    (bag_info_names(declaration).iter().copied()).find(|name| store.contains(name))
+}
+
+/// The names the file of bag-info elements may have in a bag of this
+/// version, in order of precedence.
+fn bag_info_names(declaration: &Declaration) -> &'static [&'static str] {
+    if declaration.version < (0, 96) {
         &["package-info.txt", "bag-info.txt"]
     } else {
         &["bag-info.txt"]
-    };
-    names.iter().copied().find(|name| store.contains(name))
+    }
 }
 
 /// Reads `bag-info.txt` (or `package-info.txt`, its name before 0.96), if
@@ -98,7 +103,13 @@ pub fn read_bag_info(
     declaration: &Declaration,
     findings: &mut Findings,
 ) -> Option<BagInfo> {
-    let path = bag_info_path(store, declaration)?;
+    let Some(path) = bag_info_path(store, declaration) else {
+        let names = bag_info_names(declaration).iter();
+        for name in names.filter(|name| store.is_dir(name)) {
+            findings.push(directory_for_tag_file(name));
+        }
+        return None;
+    };
     let mut tags = TagFile::default();
     let mut problem = None;
     // Elements are independent: a bad one is an error, and the others are
@@ -198,6 +209,19 @@ fn repetition(label: &str, values: &[&str]) -> Option<(usize, String)> {
     };
     let given = format!("{label} is given {} times, {how}", values.len());
     Some((distinct.len(), given))
+}
+
+/// The finding for a directory named as the optional tag file `name`
+/// (`bag-info.txt`, `fetch.txt`) is: RFC 8493 lets a bag hold tag
+/// directories of any name, so the bag is read as having no such file,
+/// which is surely not what its maker meant.
+pub fn directory_for_tag_file(name: &str) -> Finding {
+    Finding::warning(
+        Code::NotRegularFile,
+        name,
+        "a directory, where a bag has its tag file of this name; it is not read as one, and the \
+         bag is read as having none",
+    )
 }
 
 /// The finding for a tag file `path` that begins with a UTF-8 byte-order

@@ -2,7 +2,7 @@
 //! be downloaded. corpack never downloads: a listed file that is absent
 //! makes the bag incomplete.
 
-use super::declaration::byte_order_mark;
+use super::declaration::{byte_order_mark, directory_for_tag_file};
 use super::findings::{Findings, rfc_rule};
 use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
@@ -46,6 +46,9 @@ pub fn read(
 ) -> Fetch {
     let mut fetch = Fetch::default();
     if !store.contains(FETCH_TXT) {
+        if store.is_dir(FETCH_TXT) {
+            findings.push(directory_for_tag_file(FETCH_TXT));
+        }
         return fetch;
     }
     let mut text_error = None;

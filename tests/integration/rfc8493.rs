@@ -626,6 +626,36 @@ fn before_1_0_a_tag_manifest_may_list_any_file_and_it_is_checked() {
 }
 
 #[test]
+fn a_directory_named_as_an_optional_tag_file_is_warned_of() {
+    // RFC 8493 lets a bag hold tag directories of any name: one named
+    // `bag-info.txt` or `fetch.txt` leaves the bag without that file,
+    // valid, but surely not as its maker meant.
+    for name in ["bag-info.txt", "fetch.txt"] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        let _ = fs::remove_file(bag.join(name));
+        retag(&bag);
+        fs::create_dir(bag.join(name)).unwrap();
+        fs::write(bag.join(name).join("notes"), "kept here\n").unwrap();
+        let zip = dir.join("bag.zip");
+        zip_directory(&bag, "bag/", &[], &zip);
+        for verified in [&bag, &zip] {
+            let verdict = verify_json(verified, &[]);
+            assert_valid(&verdict);
+            let warned: Vec<_> = (verdict.findings().into_iter())
+                .filter(|(severity, _, _)| severity == "warning")
+                .collect();
+            assert_eq!(
+                warned,
+                [("warning".into(), "not-regular-file".into(), name.into())],
+                "{}",
+                verified.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn every_tag_manifest_lists_every_payload_manifest_from_1_0() {
     // §2.2.1: "Each tag manifest MUST list every payload manifest."
     let omit_sha512 = |bag: &Path| {
