@@ -100,7 +100,8 @@ pub enum Code {
     /// The bag has no payload directory `data/`.
     PayloadDirMissing,
     /// A payload manifest lists a path outside `data/`, or a tag manifest
-    /// lists a payload file or a tag manifest.
+    /// lists a payload file or a tag manifest (before BagIt 1.0, a warning,
+    /// the entry still checked).
     ManifestEntryMisplaced,
     /// A manifest or `fetch.txt` path starts with `./` (tolerated).
     DotSlashPath,
