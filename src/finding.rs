@@ -129,7 +129,9 @@ pub enum Code {
     NameNotUtf8,
     /// A symbolic link, device, FIFO or socket: never followed nor read.
     /// Also, as a warning, a directory named as an optional tag file
-    /// (`bag-info.txt`, `fetch.txt`).
+    /// (`bag-info.txt`, `fetch.txt`), and a zip entry whose Unix mode says
+    /// directory but whose name, not ending with `/`, says file (read as
+    /// a file).
     NotRegularFile,
     /// An operating system's own file (`.DS_Store`, `Thumbs.db`,
     /// `desktop.ini`, `__MACOSX/`, …): in a bag's payload, clutter; beside
@@ -141,7 +143,8 @@ pub enum Code {
     /// A zip entry compressed with a method other than stored or deflate.
     ZipEntryUnsupported,
     /// A zip entry whose data is damaged: wrong CRC-32, invalid compressed
-    /// data, or fewer bytes than its declared size.
+    /// data, or fewer bytes than its declared size; or a directory entry
+    /// that holds bytes.
     ZipEntryCorrupt,
     /// A zip entry that inflates past its declared size, or declares more
     /// than deflate can produce from its compressed size.

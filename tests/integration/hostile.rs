@@ -155,6 +155,57 @@ fn symlink_entries_are_never_followed() {
 }
 
 #[test]
+fn a_directory_is_an_entry_whose_name_ends_with_a_slash() {
+    let dir = Dir::new();
+    // An unlisted file whose Unix mode alone says directory is read, as
+    // Python's zipfile and bdbag read it: found unlisted.
+    let hidden = RawEntry {
+        unix_mode: Some(0o040755),
+        ..RawEntry::stored("bag/data/evil.txt", b"added")
+    };
+    let verdict = verify_writing_nothing(&write_zip(&dir, "hidden.zip", &alpha_bag(vec![hidden])));
+    assert_finding(&verdict, "payload-file-unlisted", "data/evil.txt");
+    assert!(
+        verdict.has("warning", "not-regular-file"),
+        "{:#?}",
+        verdict.findings()
+    );
+    // Listed and changed, its checksum is found wrong.
+    let changed = RawEntry {
+        unix_mode: Some(0o040755),
+        ..RawEntry::stored("bag/data/b.txt", b"changed")
+    };
+    let listed = bag(vec![("data/b.txt", b"beta", changed)]);
+    let verdict = verify_writing_nothing(&write_zip(&dir, "changed.zip", &listed));
+    assert_finding(&verdict, "payload-digest-mismatch", "data/b.txt");
+    // Listed and right, it verifies, with the warning.
+    let right = RawEntry {
+        unix_mode: Some(0o040755),
+        ..RawEntry::stored("bag/data/b.txt", b"beta")
+    };
+    let listed = bag(vec![("data/b.txt", b"beta", right)]);
+    let verdict = verify_writing_nothing(&write_zip(&dir, "right.zip", &listed));
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.report);
+    assert_eq!(
+        verdict.findings(),
+        [(
+            "warning".to_string(),
+            "not-regular-file".to_string(),
+            "bag/data/b.txt".to_string()
+        )]
+    );
+    // A directory entry holding bytes: no extractor writes them.
+    let full = RawEntry {
+        data: b"hidden".to_vec(),
+        size: 6,
+        crc: crc32fast::hash(b"hidden"),
+        ..RawEntry::dir("bag/data/sub/")
+    };
+    let verdict = verify_writing_nothing(&write_zip(&dir, "full.zip", &alpha_bag(vec![full])));
+    assert_finding(&verdict, "zip-entry-corrupt", "bag/data/sub/");
+}
+
+#[test]
 fn duplicate_names_make_the_zip_untrusted() {
     let dir = Dir::new();
     let zip = write_zip(

@@ -272,7 +272,7 @@ pub(super) fn list_entries<R: Read + Seek>(
         // An entry left out for its name is counted, for Payload-Oxum,
         // if it is a regular file, as a usable one would be.
         let regular = !entry.name_raw().ends_with(b"/")
-            && unix_type(&entry).is_none_or(|kind| kind == UNIX_FILE);
+            && unix_type(&entry).is_none_or(|kind| kind == UNIX_FILE || kind == UNIX_DIR);
         let agrees = header_flags
             .agree(&entry)
             .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
@@ -305,7 +305,11 @@ pub(super) fn list_entries<R: Read + Seek>(
                  names of different bytes (UTF-8, CP437 or a Unicode Path field)"
             )));
         }
-        let is_dir = name.ends_with('/') || unix_type(&entry) == Some(UNIX_DIR);
+        // A directory is an entry whose name ends with `/`, as the zip
+        // specification and Python's `zipfile` (and so bdbag) tell one:
+        // one whose Unix mode alone says directory is the file its name
+        // says, read and checked, so that no file hides behind the mode.
+        let is_dir = name.ends_with('/');
         let trimmed = name.trim_end_matches('/');
         if let Some(why) = unsafe_reason(trimmed) {
             findings.push(Finding::error(
@@ -319,10 +323,29 @@ pub(super) fn list_entries<R: Read + Seek>(
             continue;
         }
         if is_dir {
+            if entry.size() > 0 {
+                findings.push(Finding::error(
+                    Code::ZipEntryCorrupt,
+                    &name,
+                    format!(
+                        "zip entry is a directory (its name ends with /) yet holds {} bytes, \
+                         which no extractor writes anywhere; they are not part of the bag",
+                        entry.size()
+                    ),
+                ));
+            }
             dir_names.push(trimmed.to_string());
             continue;
         }
-        if let Some(kind) = unix_type(&entry).filter(|&t| t != UNIX_FILE) {
+        if unix_type(&entry) == Some(UNIX_DIR) {
+            findings.push(Finding::warning(
+                Code::NotRegularFile,
+                &name,
+                "zip entry's Unix mode says directory, but its name does not end with /: it is \
+                 read as a file, as Python's zipfile (and so bdbag) reads it",
+            ));
+        }
+        if let Some(kind) = unix_type(&entry).filter(|&t| t != UNIX_FILE && t != UNIX_DIR) {
             let what = if kind == UNIX_SYMLINK {
                 "a symbolic link"
             } else {

@@ -9,7 +9,8 @@
 //! bad entry is a finding (exit 1) and is never read: a name that could
 //! leave the bag or is flagged UTF-8 and is not, a link or device,
 //! encryption, a method other than stored or deflate, a declared size
-//! deflate cannot reach. The bag is at the root of the zip if `bagit.txt`
+//! deflate cannot reach, a directory entry (its name ends with `/`) that
+//! holds bytes. The bag is at the root of the zip if `bagit.txt`
 //! is there, else in the one top-level directory all entries share but the
 //! clutter Finder and Explorer add beside it.
 //!
