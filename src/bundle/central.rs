@@ -6,7 +6,8 @@
 //! in place: the end record must be the file's last 22 bytes (no comment),
 //! on one disk. `verify`, which reads any zip, uses the `zip` crate, and
 //! [`records`] only to name an entry listed twice, which that crate's index
-//! drops.
+//! drops, and [`end_and_declared_size`] to compare the directory's size
+//! with its end record's, which that crate does not.
 
 use std::fs::File;
 use std::io;
@@ -271,6 +272,53 @@ impl Iterator for CentralRecords<'_> {
     }
 }
 
+/// The digital signature record, the central directory's last (APPNOTE
+/// 4.3.13), whose size its end record counts.
+const DIGITAL_SIGNATURE: u32 = 0x0505_4b50;
+
+/// Where the central directory ends, its last record being at `last`
+/// (`None` for a directory of no record, which ends where it starts, at
+/// `start`), and the size the end record that follows it gives it: the
+/// Zip64 end record's, when that is the one there. For any zip, not only
+/// corpack's: `verify` compares the two, as Python's `zipfile` counts the
+/// size back from the end record to find the directory.
+pub fn end_and_declared_size(
+    file: &File,
+    start: u64,
+    last: Option<u64>,
+) -> Result<(u64, u64), String> {
+    let mut end = match last {
+        None => start,
+        Some(last) => {
+            let mut fixed = [0; CENTRAL_FIXED];
+            read_exact_at(file, &mut fixed, last).map_err(unread)?;
+            let lengths = [28, 30, 32].map(|at| u64::from(u16_at(&fixed, at)));
+            last + CENTRAL_FIXED as u64 + lengths.iter().sum::<u64>()
+        }
+    };
+    let mut signature = [0; 6];
+    read_exact_at(file, &mut signature, end).map_err(unread)?;
+    if u32_at(&signature, 0) == DIGITAL_SIGNATURE {
+        end += 6 + u64::from(u16_at(&signature, 4));
+        read_exact_at(file, &mut signature, end).map_err(unread)?;
+    }
+    match u32_at(&signature, 0) {
+        ZIP64_END_SIGNATURE => {
+            let mut zip64 = [0; ZIP64_END_LEN as usize];
+            read_exact_at(file, &mut zip64, end).map_err(unread)?;
+            Ok((end, u64_at(&zip64, 40)))
+        }
+        END_SIGNATURE => {
+            let mut record = [0; END_LEN as usize];
+            read_exact_at(file, &mut record, end).map_err(unread)?;
+            Ok((end, u64::from(u32_at(&record, 12))))
+        }
+        _ => Err(format!(
+            "no end record follows the central directory's last record, at byte {end}"
+        )),
+    }
+}
+
 /// Where the data of the entry whose local header is at `offset` starts,
 /// read from that header.
 pub fn data_start(file: &File, offset: u64) -> Result<u64, String> {
@@ -353,6 +401,37 @@ mod tests {
                 entry.offset + entry.header_len()
             );
         }
+    }
+
+    #[test]
+    fn the_declared_size_is_read_after_the_last_record() {
+        // 3 entries: an end record; 70,000: a Zip64 end record first.
+        for count in [3, 70_000] {
+            let (file, entries) = archive(count, b"x");
+            let len = file.metadata().unwrap().len();
+            let written = directory(&file, len).unwrap();
+            let last = entries.len() as u64 - 1;
+            // Each record is 46 bytes and its name (`d/<i>`).
+            let last_at = written.offset + written.size - (46 + format!("d/{last}").len() as u64);
+            let (end, declared) =
+                end_and_declared_size(&file, written.offset, Some(last_at)).unwrap();
+            assert_eq!(
+                (end - written.offset, declared),
+                (written.size, written.size)
+            );
+        }
+        // A digital signature record is the directory's last; no record.
+        let mut bytes = Vec::new();
+        bytes.extend(DIGITAL_SIGNATURE.to_le_bytes());
+        bytes.extend(2u16.to_le_bytes());
+        bytes.extend(b"ok");
+        bytes.extend(crate::bundle::zip::end_records(0, 8, 0));
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&bytes).unwrap();
+        assert_eq!(end_and_declared_size(&file, 0, None).unwrap(), (8, 8));
+        // Nothing that is an end record after the directory.
+        let error = end_and_declared_size(&file, 2, None).unwrap_err();
+        assert!(error.contains("no end record follows"), "{error}");
     }
 
     #[test]

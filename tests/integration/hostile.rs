@@ -206,6 +206,36 @@ fn a_directory_is_an_entry_whose_name_ends_with_a_slash() {
 }
 
 #[test]
+fn an_end_record_giving_the_central_directory_another_size_makes_the_zip_untrusted() {
+    // Python's zipfile (so bdbag) counts the size back from the end record
+    // to find the directory, and refuses such a zip.
+    let dir = Dir::new();
+    let good = zip(&alpha_bag(Vec::new()));
+    let mut stubbed = b"#!/bin/sh\nexit 0\n".to_vec();
+    stubbed.extend(&good);
+    for (name, bytes) in [("good.zip", good.clone()), ("stubbed.zip", stubbed)] {
+        let verdict = verify_writing_nothing(&dir.create(name, bytes));
+        assert_eq!(verdict.code, 0, "{name}: {:#?}", verdict.report);
+    }
+    let packed = packed_bundle().to_vec();
+    for (name, mut bytes) in [("raw", good), ("packed", packed)] {
+        let size_at = bytes.len() - 22 + 12;
+        let size = u32::from_le_bytes(bytes[size_at..size_at + 4].try_into().unwrap());
+        for changed in [size + 1, size - 1] {
+            bytes[size_at..size_at + 4].copy_from_slice(&changed.to_le_bytes());
+            let zip = dir.create(&format!("{name}-{changed}.zip"), bytes.clone());
+            let verdict = verify_writing_nothing(&zip);
+            assert_untrusted(
+                &verdict,
+                &format!(
+                    "its end record gives the central directory {changed} bytes, where its records take {size}"
+                ),
+            );
+        }
+    }
+}
+
+#[test]
 fn duplicate_names_make_the_zip_untrusted() {
     let dir = Dir::new();
     let zip = write_zip(

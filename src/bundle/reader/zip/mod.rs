@@ -5,13 +5,14 @@
 //! when it cannot be read as one archive: no readable central directory
 //! (not a zip, truncated), duplicate names (as decoded, UTF-8 or CP437), a
 //! local header that disagrees with its central directory record (on the
-//! UTF-8 flag too), entries whose bytes overlap, hidden local headers. One
-//! bad entry is a finding (exit 1) and is never read: a name that could
-//! leave the bag or is flagged UTF-8 and is not, a link or device,
+//! UTF-8 flag too), entries whose bytes overlap, hidden local headers, an
+//! end record giving the central directory another size than its records
+//! take. One bad entry is a finding (exit 1) and is never read: a name that
+//! could leave the bag or is flagged UTF-8 and is not, a link or device,
 //! encryption, a method other than stored or deflate, a declared size
 //! deflate cannot reach, a directory entry (its name ends with `/`) that
-//! holds bytes. The bag is at the root of the zip if `bagit.txt`
-//! is there, else in the one top-level directory all entries share but the
+//! holds bytes. The bag is at the root of the zip if `bagit.txt` is there,
+//! else in the one top-level directory all entries share but the
 //! clutter Finder and Explorer add beside it.
 //!
 //! Entries are inflated here, not by the `zip` crate, under explicit
@@ -36,7 +37,7 @@ use flate2::bufread::DeflateDecoder;
 
 use self::entries::{bag_files, bag_prefix, in_payload, list_entries, no_bag_directory};
 use self::entry_reader::{EntryReader, SharedFile, not_inflated};
-use self::trust::{cut_short, entry_at_odds, other_archive};
+use self::trust::{cut_short, directory_size_at_odds, entry_at_odds, other_archive};
 use super::{BagStore, StoredFile, StoredFiles, UnusableFile};
 use crate::bundle::inflate::{WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
@@ -108,6 +109,11 @@ impl ZipBag {
                 .unwrap_or_default();
             return Err(unreadable(format!(
                 "the zip archive cannot be trusted: {entry}{error}"
+            )));
+        }
+        if let Some(why) = directory_size_at_odds(&archive, &shared.file) {
+            return Err(unreadable(format!(
+                "the zip archive cannot be trusted: {why}"
             )));
         }
         let mut listed = list_entries(&mut archive, &shared.file, &unreadable)?;

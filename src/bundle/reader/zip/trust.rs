@@ -69,6 +69,35 @@ pub(super) fn entry_at_odds<R: Read + Seek>(
     Some(String::from_utf8_lossy(entry.name_raw()).into_owned())
 }
 
+/// Why the central directory of `archive` cannot be trusted, if its end
+/// record gives it another size than its records take: Python's `zipfile`
+/// (and so bdbag) counts that size back from the end record to find the
+/// directory, and refuses the zip when no record is found there, where the
+/// `zip` crate reads the directory from where it says it starts.
+pub(super) fn directory_size_at_odds<R: Read + Seek>(
+    archive: &ZipArchive<R>,
+    file: &File,
+) -> Option<String> {
+    let start = archive.central_directory_start();
+    let last = archive
+        .len()
+        .checked_sub(1)
+        .map(|last| (archive.by_index_data(last)).map(|entry| entry.central_header_start()));
+    let last = match last.transpose() {
+        Ok(last) => last,
+        Err(error) => return Some(error.to_string()),
+    };
+    match central::end_and_declared_size(file, start, last) {
+        Ok((end, declared)) if end.checked_sub(start) == Some(declared) => None,
+        Ok((end, declared)) => Some(format!(
+            "its end record gives the central directory {declared} bytes, where its records \
+             take {}",
+            end.saturating_sub(start)
+        )),
+        Err(message) => Some(message),
+    }
+}
+
 /// The first name the central directory starting at `start` in `file`
 /// lists twice, read a record at a time: the `zip` crate's index keeps one
 /// entry of a name and cannot say which it dropped. A name is read as that
