@@ -29,13 +29,17 @@ use super::document::{PEOPLE_PROPERTIES, doi_name, relator_property, role_proper
 use super::graph::{Graph, entity_id, has_type, ids, text, values};
 use super::ids::file_path;
 use super::metadata::NO_LICENSE_ID;
-use super::terms::{COPYRIGHT_NOTICE, CREDIT_TEXT, DATE_NOTE, HELD, IS_DISPUTED_BY, PAYLOAD_PATH};
+use super::terms::{
+    COPYRIGHT_NOTICE, CREDIT_TEXT, DATE_CREATED_INTERVAL, DATE_NOTE, HELD, IS_DISPUTED_BY,
+    PAYLOAD_PATH,
+};
 use crate::bundle::DOCUMENTS_DIR;
 use crate::collection::values::{GeonamesId, License, Orcid, WikidataId};
 use crate::collection::{
     Aspect, Assessor, Author, AuthorType, CitedWork, Collection, CollectionInfo, Contested,
     DisputingWork, Document, NameOrTable, Place, Provenance, Role, WorkType,
 };
+use crate::edtf::EdtfDate;
 
 pub(super) type Entity = Map<String, Value>;
 
@@ -238,9 +242,22 @@ impl Reader<'_> {
         };
         // Extended a property at a time, the list may hold spare room.
         authors.shrink_to_fit();
+        let date: Option<EdtfDate> = optional(entity, "dateCreated")?;
+        // Beside the date, corpack writes the span of days it can mean, for
+        // tools that do not read EDTF: another span misleads them.
+        if let (Some(date), Some(written)) = (&date, text(entity, DATE_CREATED_INTERVAL)) {
+            let span = date.interval().to_string();
+            if written != span {
+                return Err(format!(
+                    "{DATE_CREATED_INTERVAL}: {written:?} is not {span}, the span of dateCreated \
+                     {:?}",
+                    date.as_str()
+                ));
+            }
+        }
         Ok(Provenance {
             authors,
-            date: optional(entity, "dateCreated")?,
+            date,
             date_note: text(entity, DATE_NOTE).map(str::to_string),
             origin,
             venue: self
@@ -692,6 +709,14 @@ disputed_by = [{{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182"
                 edit(&|v| v["@graph"][talk]["dateCreated"] = json!("June 2014")),
                 "document \"furr-2014\" (data/documents/furr talk.txt): dateCreated: invalid EDTF \
                  date",
+            ),
+            (
+                edit(&|v| {
+                    v["@graph"][talk]["dateCreatedInterval"] = json!("2014-06-20/2014-06-21")
+                }),
+                "document \"furr-2014\" (data/documents/furr talk.txt): dateCreatedInterval: \
+                 \"2014-06-20/2014-06-21\" is not 2014-06-20/2014-06-20, the span of dateCreated \
+                 \"2014-06-20?\"",
             ),
             (
                 edit(&|v| v["@graph"][talk]["locationCreated"] = json!({"@id": "#nowhere"})),
