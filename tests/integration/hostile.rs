@@ -388,6 +388,34 @@ fn truncated_zips_are_unreadable_wherever_they_are_cut() {
         let zip = dir.create("t.zip", &whole[..cut]);
         let verdict = verify_writing_nothing(&zip);
         assert_eq!(verdict.code, 2, "cut at {cut}: {:#?}", verdict.report);
+        if cut > 0 {
+            assert_untrusted(&verdict, "it is truncated");
+        }
+    }
+}
+
+#[test]
+fn a_damaged_end_record_or_directory_is_not_called_truncated() {
+    let dir = Dir::new();
+    let whole = packed_bundle();
+    let end = whole.len() - 22;
+    let directory = u32::from_le_bytes(whole[end + 16..end + 20].try_into().unwrap()) as usize;
+    // The first central record's signature; the end record's total count.
+    let mut signature = whole.to_vec();
+    signature[directory] ^= 1;
+    let mut count = whole.to_vec();
+    count[end + 10] ^= 1;
+    for (name, bytes, words) in [
+        (
+            "signature",
+            signature,
+            "the central directory is not where or as that record says",
+        ),
+        ("count", count, "entry counts disagree"),
+    ] {
+        let verdict = verify_writing_nothing(&dir.create(&format!("{name}.zip"), bytes));
+        assert_untrusted(&verdict, words);
+        assert_untrusted(&verdict, "damaged");
     }
 }
 

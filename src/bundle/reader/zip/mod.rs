@@ -100,7 +100,8 @@ impl ZipBag {
         let mut archive = open(ArchiveOffset::Detect)
             .or_else(|error| open(ArchiveOffset::Known(0)).map_err(|_| error))
             .map_err(|error| {
-                let hint = other_archive(&shared).unwrap_or_else(|| cut_short(&error));
+                let hint =
+                    other_archive(&shared).unwrap_or_else(|| cut_short(&shared.file, &error));
                 unreadable(format!("not a readable zip archive: {error}{hint}"))
             })?;
         if let Err(error) = archive.validate_header_consistency() {

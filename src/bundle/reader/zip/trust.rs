@@ -34,16 +34,42 @@ pub(super) fn other_archive(file: &SharedFile) -> Option<&'static str> {
     }
 }
 
-/// What the `zip` crate means when it finds no end of central directory
-/// record, or runs out of bytes reading one: words a reader can act on.
-pub(super) fn cut_short(error: &::zip::result::ZipError) -> &'static str {
+/// What the `zip` crate means when it cannot read the end records or the
+/// central directory of `file`, in words a reader can act on: a zip whose
+/// end record is gone is cut short (or no zip), one whose end record is
+/// there was damaged or altered; the crate calls end records whose entry
+/// counts disagree a multi-disk archive.
+pub(super) fn cut_short(file: &File, error: &ZipError) -> &'static str {
     let text = error.to_string();
-    if text.contains("EOCD") || text.contains("Unexpected end") {
+    if text.contains("Multi-disk") {
+        return "; its end record's disk numbers or entry counts disagree: it is damaged, or one \
+                part of an archive split across files";
+    }
+    if !(text.contains("EOCD") || text.contains("Unexpected end")) {
+        ""
+    } else if has_end_record(file) {
+        "; its end record is there, but the central directory is not where or as that record \
+         says: the zip was damaged or altered"
+    } else {
         "; its end records are missing or cut short: it is not a zip, or it is truncated \
          (an interrupted copy or download?)"
-    } else {
-        ""
     }
+}
+
+/// Whether the end of `file` holds a whole end of central directory
+/// record, by its signature: within its last 22 bytes and the longest
+/// comment after them.
+fn has_end_record(file: &File) -> bool {
+    let Ok(len) = file.metadata().map(|metadata| metadata.len()) else {
+        return false;
+    };
+    let tail_len = len.min(22 + u64::from(u16::MAX));
+    let mut tail = vec![0; tail_len as usize];
+    let whole_records = tail.len().saturating_sub(22 - 4);
+    read_exact_at(file, &mut tail, len - tail_len).is_ok()
+        && tail[..whole_records]
+            .windows(4)
+            .any(|bytes| bytes == b"PK\x05\x06")
 }
 
 /// The name of the entry to blame for `error`: one the central directory
