@@ -8,7 +8,7 @@ use super::findings::{Findings, rfc_rule};
 use crate::bagit::PayloadOxum;
 use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration};
 use crate::bagit::tagfile::TagFile;
-use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
+use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextEncoding, TextError};
 use crate::bundle::reader::{BagStore, InPayload, read_error_finding};
 use crate::finding::{Code, Finding, Severity};
 
@@ -116,6 +116,14 @@ pub fn read_bag_info(
     // still read (a Payload-Oxum after it is checked).
     let mut bad_elements = Vec::new();
     let mut began_with_bom = false;
+    // Text in another encoding than declared reads as nonsense: say which.
+    let read_as = match declaration.encoding == TextEncoding::UTF_8 {
+        true => String::new(),
+        false => format!(
+            " (read as {}, the encoding bagit.txt declares)",
+            declaration.encoding.name()
+        ),
+    };
     let read = store.read_with(path, &mut |reader| {
         let mut total = 0;
         let mut in_bad_element = false;
@@ -143,7 +151,7 @@ pub fn read_bag_info(
             }
             in_bad_element = false;
             if let Err(message) = tags.push_line(&line, declaration.is_rfc()) {
-                bad_elements.push(format!("line {number}: {message}"));
+                bad_elements.push(format!("line {number}: {message}{read_as}"));
                 in_bad_element = true;
             }
         }

@@ -204,6 +204,32 @@ fn tag_files_are_read_in_the_declared_encoding() {
 }
 
 #[test]
+fn a_bag_info_element_that_does_not_read_names_the_declared_encoding() {
+    // UTF-8 bytes read as UTF-16, as bagit.txt declares, are nonsense:
+    // the finding says how they were read.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    fs::write(bag.join("bag-info.txt"), "Payload-Oxum: 12.2\n\n").unwrap();
+    rewrite(
+        &bag,
+        "bagit.txt",
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-16\n",
+    );
+    let verdict = verify_json(&bag, &[]);
+    let messages: Vec<&str> = (verdict.report["findings"].as_array().unwrap().iter())
+        .filter(|finding| finding["code"] == "bag-info-invalid")
+        .filter_map(|finding| finding["message"].as_str())
+        .collect();
+    assert!(!messages.is_empty(), "{:#?}", verdict.findings());
+    for message in messages {
+        assert!(
+            message.ends_with("(read as UTF-16BE, the encoding bagit.txt declares)"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
 fn tag_files_in_us_ascii_hold_only_ascii_bytes() {
     // US-ASCII is a 7-bit encoding: a byte above 0x7F is not text in it,
     // though the WHATWG table reads the label as windows-1252.
