@@ -157,12 +157,14 @@ fn symlink_entries_are_never_followed() {
 #[test]
 fn a_directory_is_an_entry_whose_name_ends_with_a_slash() {
     let dir = Dir::new();
-    // An unlisted file whose Unix mode alone says directory is read, as
-    // Python's zipfile and bdbag read it: found unlisted.
-    let hidden = RawEntry {
+    // A stored file whose Unix mode alone says directory.
+    let dir_mode = |name: &str, data: &[u8]| RawEntry {
         unix_mode: Some(0o040755),
-        ..RawEntry::stored("bag/data/evil.txt", b"added")
+        ..RawEntry::stored(name, data)
     };
+    // Unlisted, it is read, as Python's zipfile and bdbag read it: found
+    // unlisted.
+    let hidden = dir_mode("bag/data/evil.txt", b"added");
     let verdict = verify_writing_nothing(&write_zip(&dir, "hidden.zip", &alpha_bag(vec![hidden])));
     assert_finding(&verdict, "payload-file-unlisted", "data/evil.txt");
     assert!(
@@ -171,19 +173,19 @@ fn a_directory_is_an_entry_whose_name_ends_with_a_slash() {
         verdict.findings()
     );
     // Listed and changed, its checksum is found wrong.
-    let changed = RawEntry {
-        unix_mode: Some(0o040755),
-        ..RawEntry::stored("bag/data/b.txt", b"changed")
-    };
-    let listed = bag(vec![("data/b.txt", b"beta", changed)]);
+    let listed = bag(vec![(
+        "data/b.txt",
+        b"beta",
+        dir_mode("bag/data/b.txt", b"changed"),
+    )]);
     let verdict = verify_writing_nothing(&write_zip(&dir, "changed.zip", &listed));
     assert_finding(&verdict, "payload-digest-mismatch", "data/b.txt");
     // Listed and right, it verifies, with the warning.
-    let right = RawEntry {
-        unix_mode: Some(0o040755),
-        ..RawEntry::stored("bag/data/b.txt", b"beta")
-    };
-    let listed = bag(vec![("data/b.txt", b"beta", right)]);
+    let listed = bag(vec![(
+        "data/b.txt",
+        b"beta",
+        dir_mode("bag/data/b.txt", b"beta"),
+    )]);
     let verdict = verify_writing_nothing(&write_zip(&dir, "right.zip", &listed));
     assert_eq!(verdict.code, 0, "{:#?}", verdict.report);
     assert_eq!(
