@@ -370,13 +370,47 @@ fn entries_sharing_bytes_make_the_zip_untrusted() {
     let dir = Dir::new();
     let entries = alpha_bag(vec![]);
     let a_txt = entries.len() - 1;
-    let zip = dir.create(
+    let aliased = dir.create(
         "t.zip",
         zip_with_aliases(&entries, &[(a_txt, "bag/data/b.txt")]),
     );
     // The alias is found first: its local header has a.txt's name.
-    let verdict = verify_writing_nothing(&zip);
+    let verdict = verify_writing_nothing(&aliased);
     assert_untrusted(&verdict, "cannot be trusted: entry \"bag/data/b.txt\": ");
+    // The first entry made a byte longer in both headers runs into the
+    // second: neither is to blame alone, and both are named.
+    let mut longer = zip(&entries);
+    let end = longer.len() - 22;
+    let directory = u32::from_le_bytes(longer[end + 16..end + 20].try_into().unwrap()) as usize;
+    for at in [18, 22, directory + 20, directory + 24] {
+        let size = u32::from_le_bytes(longer[at..at + 4].try_into().unwrap());
+        longer[at..at + 4].copy_from_slice(&(size + 1).to_le_bytes());
+    }
+    let verdict = verify_writing_nothing(&dir.create("longer.zip", longer));
+    assert_untrusted(
+        &verdict,
+        "overlapping entries: entries \"bag/bagit.txt\" and \"bag/manifest-sha256.txt\" share \
+         bytes",
+    );
+}
+
+#[test]
+fn a_local_header_no_central_record_lists_is_named() {
+    // The first entry's header and data again before the archive, where a
+    // self-extracting stub would be.
+    let dir = Dir::new();
+    let whole = zip(&alpha_bag(vec![]));
+    let first = 30
+        + "bag/bagit.txt".len()
+        + "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".len();
+    let mut smuggled = whole[..first].to_vec();
+    smuggled.extend(&whole);
+    let verdict = verify_writing_nothing(&dir.create("smuggled.zip", smuggled));
+    assert_untrusted(
+        &verdict,
+        "local file header missing from central directory: a local header at byte 0, of an \
+         entry named \"bag/bagit.txt\", which no central directory record lists",
+    );
 }
 
 #[test]

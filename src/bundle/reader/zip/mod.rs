@@ -37,7 +37,7 @@ use flate2::bufread::DeflateDecoder;
 
 use self::entries::{bag_files, bag_prefix, in_payload, list_entries, no_bag_directory};
 use self::entry_reader::{EntryReader, SharedFile, not_inflated};
-use self::trust::{cut_short, directory_size_at_odds, entry_at_odds, other_archive};
+use self::trust::{bytes_at_odds, cut_short, directory_size_at_odds, entry_at_odds, other_archive};
 use super::{BagStore, StoredFile, StoredFiles, UnusableFile};
 use crate::bundle::inflate::{WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
@@ -108,8 +108,11 @@ impl ZipBag {
             let entry = entry_at_odds(&mut archive, &shared.file, &error)
                 .map(|name| format!("entry {name:?}: "))
                 .unwrap_or_default();
+            let bytes = bytes_at_odds(&mut archive, &shared.file, &error)
+                .map(|where_| format!(": {where_}"))
+                .unwrap_or_default();
             return Err(unreadable(format!(
-                "the zip archive cannot be trusted: {entry}{error}"
+                "the zip archive cannot be trusted: {entry}{error}{bytes}"
             )));
         }
         if let Some(why) = directory_size_at_odds(&archive, &shared.file) {

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
+use std::ops::Range;
 
 use ::zip::ZipArchive;
 use ::zip::read::ZipReadOptions;
@@ -93,6 +94,84 @@ pub(super) fn entry_at_odds<R: Read + Seek>(
     })?;
     let entry = archive.by_index_data(index).ok()?;
     Some(String::from_utf8_lossy(entry.name_raw()).into_owned())
+}
+
+/// Where the bytes are that make `error` of no one entry: the first two
+/// entries whose bytes overlap (or one running into the central
+/// directory), or the first local header no central directory record
+/// lists, as the `zip` crate found them; `None` for another error.
+pub(super) fn bytes_at_odds<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    file: &File,
+    error: &ZipError,
+) -> Option<String> {
+    let error = error.to_string();
+    if !(error.contains("overlapping") || error.contains("local file header missing")) {
+        return None;
+    }
+    let directory = archive.central_directory_start();
+    let mut ranges = Vec::with_capacity(archive.len());
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).ok()?;
+        let end = entry.data_start()?.checked_add(entry.compressed_size())?;
+        ranges.push((entry.header_start()..end, entry.name_raw().to_vec()));
+    }
+    ranges.sort_unstable_by_key(|(range, _)| (range.start, range.end));
+    let name = |raw: &[u8]| String::from_utf8_lossy(raw).into_owned();
+    if error.contains("overlapping") {
+        if let Some(pair) = ranges
+            .windows(2)
+            .find(|pair| pair[0].0.end > pair[1].0.start)
+        {
+            return Some(format!(
+                "entries {:?} and {:?} share bytes",
+                name(&pair[0].1),
+                name(&pair[1].1)
+            ));
+        }
+        let (_, into) = ranges.iter().find(|(range, _)| range.end > directory)?;
+        return Some(format!(
+            "entry {:?} runs into the central directory",
+            name(into)
+        ));
+    }
+    let mut cursor = 0;
+    let mut gaps = (ranges.iter().map(|(range, _)| range.clone()))
+        .chain(std::iter::once(directory..directory))
+        .filter_map(|range| {
+            let gap = cursor..range.start.min(directory);
+            cursor = cursor.max(range.end);
+            (gap.start < gap.end).then_some(gap)
+        });
+    let at = gaps.find_map(|gap| local_signature_in(file, gap))?;
+    let mut header = [0; 30];
+    read_exact_at(file, &mut header, at).ok()?;
+    let mut raw = vec![0; usize::from(u16::from_le_bytes([header[26], header[27]]))];
+    let named = (read_exact_at(file, &mut raw, at + 30).ok())
+        .map(|()| format!(", of an entry named {:?}", name(&raw)))
+        .unwrap_or_default();
+    Some(format!(
+        "a local header at byte {at}{named}, which no central directory record lists"
+    ))
+}
+
+/// Where the first local header signature in `gap` of `file` is, read a
+/// MiB at a time.
+fn local_signature_in(file: &File, gap: Range<u64>) -> Option<u64> {
+    const CHUNK: u64 = 1 << 20;
+    let mut bytes = Vec::new();
+    let mut from = gap.start;
+    while gap.end - from >= 4 {
+        let len = (gap.end - from).min(CHUNK);
+        bytes.resize(len as usize, 0);
+        read_exact_at(file, &mut bytes, from).ok()?;
+        if let Some(at) = bytes.windows(4).position(|four| four == b"PK\x03\x04") {
+            return Some(from + at as u64);
+        }
+        // A signature across two reads is found in the second.
+        from += len - 3;
+    }
+    None
 }
 
 /// Why the central directory of `archive` cannot be trusted, if its end
