@@ -395,6 +395,24 @@ fn entries_sharing_bytes_make_the_zip_untrusted() {
 }
 
 #[test]
+fn offsets_counted_from_the_wrong_place_blame_no_one_entry() {
+    // The end record's directory offset one byte short: the archive is
+    // taken to start a byte later, and every local header is looked for a
+    // byte past it.
+    let dir = Dir::new();
+    let mut bytes = packed_bundle().to_vec();
+    let at = bytes.len() - 22 + 16;
+    let offset = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    bytes[at..at + 4].copy_from_slice(&(offset - 1).to_le_bytes());
+    let verdict = verify_writing_nothing(&dir.create("shifted.zip", bytes));
+    assert_untrusted(
+        &verdict,
+        "cannot be trusted: every entry, its local header not where its central directory \
+         record says",
+    );
+}
+
+#[test]
 fn a_local_header_no_central_record_lists_is_named() {
     // The first entry's header and data again before the archive, where a
     // self-extracting stub would be.

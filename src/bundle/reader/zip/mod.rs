@@ -37,7 +37,9 @@ use flate2::bufread::DeflateDecoder;
 
 use self::entries::{bag_files, bag_prefix, in_payload, list_entries, no_bag_directory};
 use self::entry_reader::{EntryReader, SharedFile, not_inflated};
-use self::trust::{bytes_at_odds, cut_short, directory_size_at_odds, entry_at_odds, other_archive};
+use self::trust::{
+    Blame, bytes_at_odds, cut_short, directory_size_at_odds, entry_at_odds, other_archive,
+};
 use super::{BagStore, StoredFile, StoredFiles, UnusableFile};
 use crate::bundle::inflate::{WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
@@ -105,9 +107,14 @@ impl ZipBag {
                 unreadable(format!("not a readable zip archive: {error}{hint}"))
             })?;
         if let Err(error) = archive.validate_header_consistency() {
-            let entry = entry_at_odds(&mut archive, &shared.file, &error)
-                .map(|name| format!("entry {name:?}: "))
-                .unwrap_or_default();
+            let entry = match entry_at_odds(&mut archive, &shared.file, &error) {
+                Some(Blame::Entry(name)) => format!("entry {name:?}: "),
+                Some(Blame::EveryEntry) => "every entry, its local header not where its central \
+                                            directory record says (the end record's directory \
+                                            offset, or where the archive starts, is wrong): "
+                    .to_string(),
+                None => String::new(),
+            };
             let bytes = bytes_at_odds(&mut archive, &shared.file, &error)
                 .map(|where_| format!(": {where_}"))
                 .unwrap_or_default();

@@ -73,27 +73,47 @@ fn has_end_record(file: &File) -> bool {
             .any(|bytes| bytes == b"PK\x05\x06")
 }
 
-/// The name of the entry to blame for `error`: one the central directory
-/// lists twice, or the one whose local header the `zip` crate found at
-/// odds with its central directory record, the first whose header, checked
-/// alone, gives the same error. `None` when no one entry is to blame:
-/// overlapping entries, a hidden header.
+/// What is to blame for a zip that cannot be trusted.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Blame {
+    /// The entry of this name.
+    Entry(String),
+    /// Every entry's local header is at odds with its central directory
+    /// record: offsets counted from the wrong place (an end record's
+    /// directory offset changed, a false end record in the comment).
+    EveryEntry,
+}
+
+/// What is to blame for `error`: the entry the central directory lists
+/// twice, or the one whose local header the `zip` crate found at odds with
+/// its central directory record, the first whose header, checked alone,
+/// gives the same error, unless every header does. `None` when no one
+/// entry is to blame: overlapping entries, a hidden header.
 pub(super) fn entry_at_odds<R: Read + Seek>(
     archive: &mut ZipArchive<R>,
     file: &File,
     error: &ZipError,
-) -> Option<String> {
+) -> Option<Blame> {
     if archive.has_duplicate_names() {
-        return duplicate_name(file, archive.central_directory_start());
+        return duplicate_name(file, archive.central_directory_start()).map(Blame::Entry);
     }
     let error = error.to_string();
     let checked = ZipReadOptions::new().enforce_header_consistency(true);
-    let index = (0..archive.len()).find(|&index| {
+    let len = archive.len();
+    let mut at_odds = |index| {
         (archive.by_index_with_options(index, checked.clone()))
             .is_err_and(|checked| checked.to_string() == error)
-    })?;
+    };
+    let index = (0..len).find(|&index| at_odds(index))?;
+    // The first entry is no more to blame than the others when every one
+    // is at odds.
+    if index == 0 && len > 1 && (1..len).all(&mut at_odds) {
+        return Some(Blame::EveryEntry);
+    }
     let entry = archive.by_index_data(index).ok()?;
-    Some(String::from_utf8_lossy(entry.name_raw()).into_owned())
+    Some(Blame::Entry(
+        String::from_utf8_lossy(entry.name_raw()).into_owned(),
+    ))
 }
 
 /// Where the bytes are that make `error` of no one entry: the first two
