@@ -1012,13 +1012,14 @@ fn check_blocked_writing_its_report(dir: &Dir) -> std::process::Child {
         .map(|(id, file)| (id.as_str(), file.as_str(), &b"text\n"[..]))
         .collect();
     let collection = make_collection(dir, &documents);
-    let child = Command::new(assert_cmd::cargo::cargo_bin("corpack"))
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("corpack"));
+    command
         .args(["check", "--json"])
         .arg(&collection)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    signals_at_default(&mut command, &[]);
+    let child = command.spawn().unwrap();
     let wchan = format!("/proc/{}/wchan", child.id());
     let start = Instant::now();
     while !fs::read_to_string(&wchan).unwrap().contains("pipe_write") {
@@ -1084,26 +1085,12 @@ fn a_signal_ends_a_run_whose_report_nobody_reads() {
     assert_eq!(status.code(), Some(143));
 }
 
-/// Starts corpack with `args`, waits until a temporary output whose name
-/// ends with `suffix` exists in `dir` or below, sends it `signals` one
-/// right after the other, and returns its exit status. corpack starts with the signals `ignored` ignored, and
-/// SIGINT and SIGTERM otherwise at their defaults, whatever the tests
-/// inherited (a shell starts background jobs with SIGINT ignored).
-fn signal_writing(
-    args: &[impl AsRef<OsStr> + std::fmt::Debug],
-    dir: &Path,
-    suffix: &str,
-    signals: &[i32],
-    ignored: &'static [i32],
-) -> Option<i32> {
+/// Makes `command` start with the signals `ignored` ignored, and SIGINT and
+/// SIGTERM otherwise at their defaults, whatever the tests inherited (a
+/// shell starts background jobs with SIGINT ignored).
+fn signals_at_default(command: &mut Command, ignored: &'static [i32]) {
     use std::os::unix::process::CommandExt;
 
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin("corpack"));
-    command
-        .args(args)
-        .arg("--quiet")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
     // SAFETY: signal(2) is async-signal-safe, so it may run between fork
     // and exec.
     unsafe {
@@ -1119,6 +1106,26 @@ fn signal_writing(
             Ok(())
         });
     }
+}
+
+/// Starts corpack with `args`, waits until a temporary output whose name
+/// ends with `suffix` exists in `dir` or below, sends it `signals` one
+/// right after the other, and returns its exit status. corpack starts with
+/// the signals `ignored` ignored ([`signals_at_default`]).
+fn signal_writing(
+    args: &[impl AsRef<OsStr> + std::fmt::Debug],
+    dir: &Path,
+    suffix: &str,
+    signals: &[i32],
+    ignored: &'static [i32],
+) -> Option<i32> {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("corpack"));
+    command
+        .args(args)
+        .arg("--quiet")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    signals_at_default(&mut command, ignored);
     let mut child = command.spawn().unwrap();
     let start = Instant::now();
     let writing = || {
