@@ -128,8 +128,8 @@ pub enum Code {
     /// A file name is not valid UTF-8, so no manifest can name it.
     NameNotUtf8,
     /// A symbolic link, device, FIFO or socket: never followed nor read.
-    /// Also, as a warning, a directory named as an optional tag file
-    /// (`bag-info.txt`, `fetch.txt`), and a zip entry whose Unix mode says
+    /// Also, as a warning, a directory named as a tag file (`bag-info.txt`,
+    /// `fetch.txt`, a manifest holding files), and a zip entry whose Unix mode says
     /// directory but whose name, not ending with `/`, says file (read as
     /// a file).
     NotRegularFile,

@@ -219,8 +219,8 @@ fn repetition(label: &str, values: &[&str]) -> Option<(usize, String)> {
     Some((distinct.len(), given))
 }
 
-/// The finding for a directory that has the name of the optional tag
-/// file `name` (`bag-info.txt`, `fetch.txt`): RFC 8493 lets a bag hold
+/// The finding for a directory that has the name of the tag file `name`
+/// (`bag-info.txt`, `fetch.txt`, a manifest's): RFC 8493 lets a bag hold
 /// tag directories of any name, so the bag is read as having no such
 /// file, which is surely not what its maker meant.
 pub fn directory_for_tag_file(name: &str) -> Finding {

@@ -9,10 +9,10 @@
 //! for paths the bag lacks keep their path.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
-use super::declaration::byte_order_mark;
+use super::declaration::{byte_order_mark, directory_for_tag_file};
 use super::findings::{Findings, rfc_rule};
 use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
@@ -232,6 +232,15 @@ pub fn read(
     findings: &mut Findings,
 ) -> Manifests {
     let mut manifests = Manifests::default();
+    // A directory named as a manifest is no manifest; one that holds files
+    // shows in their paths.
+    let directories: BTreeSet<&str> = (store.files().paths())
+        .filter_map(|path| path.split_once('/').map(|(top, _)| top))
+        .filter(|top| ManifestFileName::parse(top).is_some())
+        .collect();
+    for name in directories {
+        findings.push(directory_for_tag_file(name));
+    }
     for name in store.files().paths() {
         let Some(ManifestFileName {
             tag: is_tag,

@@ -652,11 +652,16 @@ fn before_1_0_a_tag_manifest_may_list_any_file_and_it_is_checked() {
 }
 
 #[test]
-fn a_directory_named_as_an_optional_tag_file_is_warned_of() {
+fn a_directory_named_as_a_tag_file_is_warned_of() {
     // RFC 8493 lets a bag hold tag directories of any name: one named
-    // `bag-info.txt` or `fetch.txt` leaves the bag without that file,
-    // valid, but surely not as its maker meant.
-    for name in ["bag-info.txt", "fetch.txt"] {
+    // `bag-info.txt`, `fetch.txt` or as a manifest leaves the bag without
+    // that file, valid, but surely not as its maker meant.
+    for name in [
+        "bag-info.txt",
+        "fetch.txt",
+        "manifest-md5.txt",
+        "tagmanifest-sha512.txt",
+    ] {
         let dir = Dir::new();
         let bag = sample(&dir);
         let _ = fs::remove_file(bag.join(name));
