@@ -17,10 +17,10 @@ use crate::positional::read_exact_at;
 // The format's numbers again, not those of `zip.rs`: the read-back checks
 // the writer, so it shares none of its code.
 const CENTRAL_SIGNATURE: u32 = 0x0201_4b50;
-const END_SIGNATURE: u32 = 0x0605_4b50;
+pub(crate) const END_SIGNATURE: u32 = 0x0605_4b50;
 const ZIP64_END_SIGNATURE: u32 = 0x0606_4b50;
 const ZIP64_LOCATOR_SIGNATURE: u32 = 0x0706_4b50;
-const LOCAL_SIGNATURE: u32 = 0x0403_4b50;
+pub(crate) const LOCAL_SIGNATURE: u32 = 0x0403_4b50;
 const ZIP64_EXTRA_ID: u16 = 0x0001;
 const UNICODE_PATH_EXTRA_ID: u16 = 0x7075;
 const END_LEN: u64 = 22;

@@ -271,8 +271,9 @@ pub(super) fn list_entries<R: Read + Seek>(
             .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
         // An entry left out for its name is counted, for Payload-Oxum,
         // if it is a regular file, as a usable one would be.
+        let kind = unix_type(&entry);
         let regular = !entry.name_raw().ends_with(b"/")
-            && unix_type(&entry).is_none_or(|kind| kind == UNIX_FILE || kind == UNIX_DIR);
+            && kind.is_none_or(|kind| kind == UNIX_FILE || kind == UNIX_DIR);
         let agrees = header_flags
             .agree(&entry)
             .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
@@ -337,7 +338,7 @@ pub(super) fn list_entries<R: Read + Seek>(
             dir_names.push(trimmed.to_string());
             continue;
         }
-        if unix_type(&entry) == Some(UNIX_DIR) {
+        if kind == Some(UNIX_DIR) {
             findings.push(Finding::warning(
                 Code::NotRegularFile,
                 &name,
@@ -345,7 +346,7 @@ pub(super) fn list_entries<R: Read + Seek>(
                  read as a file, as Python's zipfile (and so bdbag) reads it",
             ));
         }
-        if let Some(kind) = unix_type(&entry).filter(|&t| t != UNIX_FILE && t != UNIX_DIR) {
+        if let Some(kind) = kind.filter(|&t| t != UNIX_FILE && t != UNIX_DIR) {
             let what = if kind == UNIX_SYMLINK {
                 "a symbolic link"
             } else {

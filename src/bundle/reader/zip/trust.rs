@@ -64,13 +64,9 @@ fn has_end_record(file: &File) -> bool {
     let Ok(len) = file.metadata().map(|metadata| metadata.len()) else {
         return false;
     };
-    let tail_len = len.min(22 + u64::from(u16::MAX));
-    let mut tail = vec![0; tail_len as usize];
-    let whole_records = tail.len().saturating_sub(22 - 4);
-    read_exact_at(file, &mut tail, len - tail_len).is_ok()
-        && tail[..whole_records]
-            .windows(4)
-            .any(|bytes| bytes == b"PK\x05\x06")
+    // A whole record's signature begins 22 bytes or more before the end.
+    let tail = len.saturating_sub(22 + u64::from(u16::MAX))..len.saturating_sub(22 - 4);
+    signature_in(file, tail, central::END_SIGNATURE).is_some()
 }
 
 /// What is to blame for a zip that cannot be trusted.
@@ -163,7 +159,7 @@ pub(super) fn bytes_at_odds<R: Read + Seek>(
             cursor = cursor.max(range.end);
             (gap.start < gap.end).then_some(gap)
         });
-    let at = gaps.find_map(|gap| local_signature_in(file, gap))?;
+    let at = gaps.find_map(|gap| signature_in(file, gap, central::LOCAL_SIGNATURE))?;
     let mut header = [0; 30];
     read_exact_at(file, &mut header, at).ok()?;
     let mut raw = vec![0; usize::from(u16::from_le_bytes([header[26], header[27]]))];
@@ -175,17 +171,18 @@ pub(super) fn bytes_at_odds<R: Read + Seek>(
     ))
 }
 
-/// Where the first local header signature in `gap` of `file` is, read a
-/// MiB at a time.
-fn local_signature_in(file: &File, gap: Range<u64>) -> Option<u64> {
+/// Where the first `signature` (of a zip record) wholly in `range` of
+/// `file` begins, read a MiB at a time.
+fn signature_in(file: &File, range: Range<u64>, signature: u32) -> Option<u64> {
     const CHUNK: u64 = 1 << 20;
+    let signature = signature.to_le_bytes();
     let mut bytes = Vec::new();
-    let mut from = gap.start;
-    while gap.end - from >= 4 {
-        let len = (gap.end - from).min(CHUNK);
+    let mut from = range.start;
+    while range.end - from >= 4 {
+        let len = (range.end - from).min(CHUNK);
         bytes.resize(len as usize, 0);
         read_exact_at(file, &mut bytes, from).ok()?;
-        if let Some(at) = bytes.windows(4).position(|four| four == b"PK\x03\x04") {
+        if let Some(at) = bytes.windows(4).position(|four| four == signature) {
             return Some(from + at as u64);
         }
         // A signature across two reads is found in the second.
