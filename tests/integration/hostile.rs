@@ -77,6 +77,24 @@ fn assert_untrusted(verdict: &Verdict, words: &str) {
     assert!(error.contains(words), "{words:?} not in {error:?}");
 }
 
+/// Where the field at `offset` in the end record of `zip`, which has no
+/// comment, is.
+fn end_record_field(zip: &[u8], offset: usize) -> usize {
+    zip.len() - 22 + offset
+}
+
+/// The little-endian `u32` at `at` in `bytes`.
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
+}
+
+/// Makes the little-endian `u32` at `at` in `bytes` what `change` makes of
+/// it.
+fn change_u32(bytes: &mut [u8], at: usize, change: impl FnOnce(u32) -> u32) {
+    let changed = change(u32_at(bytes, at));
+    bytes[at..at + 4].copy_from_slice(&changed.to_le_bytes());
+}
+
 /// A bag whose payload is `data/a.txt` = "alpha", plus `extra` entries.
 fn alpha_bag(extra: Vec<RawEntry>) -> Vec<RawEntry> {
     let mut entries = bag(vec![(
@@ -221,10 +239,10 @@ fn an_end_record_giving_the_central_directory_another_size_makes_the_zip_untrust
     }
     let packed = packed_bundle().to_vec();
     for (name, mut bytes) in [("raw", good), ("packed", packed)] {
-        let size_at = bytes.len() - 22 + 12;
-        let size = u32::from_le_bytes(bytes[size_at..size_at + 4].try_into().unwrap());
+        let size_at = end_record_field(&bytes, 12);
+        let size = u32_at(&bytes, size_at);
         for changed in [size + 1, size - 1] {
-            bytes[size_at..size_at + 4].copy_from_slice(&changed.to_le_bytes());
+            change_u32(&mut bytes, size_at, |_| changed);
             let zip = dir.create(&format!("{name}-{changed}.zip"), bytes.clone());
             let verdict = verify_writing_nothing(&zip);
             assert_untrusted(
@@ -380,11 +398,9 @@ fn entries_sharing_bytes_make_the_zip_untrusted() {
     // The first entry made a byte longer in both headers runs into the
     // second: neither is to blame alone, and both are named.
     let mut longer = zip(&entries);
-    let end = longer.len() - 22;
-    let directory = u32::from_le_bytes(longer[end + 16..end + 20].try_into().unwrap()) as usize;
+    let directory = u32_at(&longer, end_record_field(&longer, 16)) as usize;
     for at in [18, 22, directory + 20, directory + 24] {
-        let size = u32::from_le_bytes(longer[at..at + 4].try_into().unwrap());
-        longer[at..at + 4].copy_from_slice(&(size + 1).to_le_bytes());
+        change_u32(&mut longer, at, |size| size + 1);
     }
     let verdict = verify_writing_nothing(&dir.create("longer.zip", longer));
     assert_untrusted(
@@ -401,9 +417,8 @@ fn offsets_counted_from_the_wrong_place_blame_no_one_entry() {
     // byte past it.
     let dir = Dir::new();
     let mut bytes = packed_bundle().to_vec();
-    let at = bytes.len() - 22 + 16;
-    let offset = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
-    bytes[at..at + 4].copy_from_slice(&(offset - 1).to_le_bytes());
+    let at = end_record_field(&bytes, 16);
+    change_u32(&mut bytes, at, |offset| offset - 1);
     let verdict = verify_writing_nothing(&dir.create("shifted.zip", bytes));
     assert_untrusted(
         &verdict,
@@ -452,13 +467,12 @@ fn truncated_zips_are_unreadable_wherever_they_are_cut() {
 fn a_damaged_end_record_or_directory_is_not_called_truncated() {
     let dir = Dir::new();
     let whole = packed_bundle();
-    let end = whole.len() - 22;
-    let directory = u32::from_le_bytes(whole[end + 16..end + 20].try_into().unwrap()) as usize;
+    let directory = u32_at(whole, end_record_field(whole, 16)) as usize;
     // The first central record's signature; the end record's total count.
     let mut signature = whole.to_vec();
     signature[directory] ^= 1;
     let mut count = whole.to_vec();
-    count[end + 10] ^= 1;
+    count[end_record_field(whole, 10)] ^= 1;
     for (name, bytes, words) in [
         (
             "signature",
