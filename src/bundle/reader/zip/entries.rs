@@ -4,17 +4,18 @@
 //! and the bag's directory among them.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::fs::File;
-use std::io::{Read, Seek};
 use std::ops::Range;
 
-use ::zip::{CompressionMethod, System, ZipArchive};
+use ::zip::result::ZipError;
+use ::zip::unstable::read::ZipIterable;
+use ::zip::{CompressionMethod, System};
 
-use super::trust::HeaderFlags;
+use super::headers::local_header;
+use super::windows::WindowedReader;
 use super::{EntryData, MAX_INFLATION_RATIO};
 use crate::bagit::path::{is_system_file, unsafe_reason};
 use crate::bundle::reader::{InPayload, StoredFile};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::finding::{Code, Finding};
 
 /// The general-purpose flag bit saying the name is UTF-8 (APPNOTE 4.4.4).
@@ -247,42 +248,68 @@ pub(super) struct Listed {
     /// Payload-Oxum counts.
     pub(super) left_out: Vec<(String, u64)>,
     pub(super) findings: Vec<Finding>,
+    /// The bytes of every entry, from its local header to the end of its
+    /// data, in directory order.
+    pub(super) ranges: Vec<Range<u64>>,
 }
 
-/// Sorts out the entries of `archive`, read from `file`: each name read
-/// and judged, each kind told, and where each entry's data is. An entry
-/// whose two headers disagree on its name, or two names that read the
-/// same, make the archive untrustworthy: an error made by `unreadable`.
-pub(super) fn list_entries<R: Read + Seek>(
-    archive: &mut ZipArchive<R>,
-    file: &File,
+/// Why the entries of a zip are not listed.
+pub(super) enum NotListed {
+    /// The local header of the entry at this index is at odds with its
+    /// central record, as the `zip` crate says.
+    AtOdds(usize, ZipError),
+    /// The zip cannot be read or trusted.
+    Refused(Error),
+}
+
+impl From<Error> for NotListed {
+    fn from(error: Error) -> NotListed {
+        NotListed::Refused(error)
+    }
+}
+
+/// Sorts out the entries of `archive`, each local header checked against
+/// its central record: each name read and judged, each kind told, and
+/// where each entry's data is. An entry whose two headers disagree on
+/// whether its name is UTF-8, or two names that read the same, make the
+/// archive untrustworthy: an error made by `unreadable`.
+pub(super) fn list_entries(
+    archive: &mut ZipIterable<WindowedReader<'_>>,
     unreadable: &dyn Fn(String) -> Error,
-) -> Result<Listed> {
+) -> Result<Listed, NotListed> {
     let mut findings = Vec::new();
     let mut entries = Vec::with_capacity(archive.len());
+    let mut ranges = Vec::with_capacity(archive.len());
     let mut names = String::new();
     let mut dir_names = Vec::new();
     let mut left_out = Vec::new();
     let mut non_ascii_names = HashSet::new();
-    let mut header_flags = HeaderFlags::new(file, archive);
-    for index in 0..archive.len() {
-        let entry = archive
-            .by_index_data(index)
-            .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
+    let entry_error = |index, error: &dyn std::fmt::Display| {
+        NotListed::Refused(unreadable(format!("zip entry {index}: {error}")))
+    };
+    let files = archive.files().map_err(|error| entry_error(0, &error))?;
+    let mut count = 0;
+    // Not a `for` loop: the reader is borrowed between entries.
+    while let Some(entry) = files.next() {
+        let index = count;
+        count += 1;
+        let entry = entry.map_err(|error| NotListed::AtOdds(index, error))?;
+        let local = local_header(files.reader_mut(), &entry);
+        let local = local.map_err(|error| entry_error(index, &error))?;
+        let data_end = (local.data_start.checked_add(entry.compressed_size()))
+            .ok_or_else(|| entry_error(index, &"its data ends past 2^64 bytes"))?;
+        ranges.push(entry.header_start()..data_end);
         // An entry left out for its name is counted, for Payload-Oxum,
         // if it is a regular file, as a usable one would be.
         let kind = unix_type(&entry);
         let regular = !entry.name_raw().ends_with(b"/")
             && kind.is_none_or(|kind| kind == UNIX_FILE || kind == UNIX_DIR);
-        let agrees = header_flags
-            .agree(&entry)
-            .map_err(|error| unreadable(format!("zip entry {index}: {error}")))?;
-        if !agrees {
+        if !local.flags_agree {
             let name = String::from_utf8_lossy(entry.name_raw());
-            return Err(unreadable(format!(
+            return Err(NotListed::Refused(unreadable(format!(
                 "the zip archive cannot be trusted: the local header and central directory \
                  record of {name:?} disagree on whether its name is UTF-8"
-            )));
+            ))));
         }
         let Some(name) = entry_name(&entry, &mut findings) else {
             if regular {
@@ -301,10 +328,10 @@ pub(super) fn list_entries<R: Read + Seek>(
         // The zip crate refuses names of the same bytes; names of other
         // bytes, not ASCII, can read the same: one UTF-8, one CP437.
         if !name.is_ascii() && !non_ascii_names.insert(name.clone()) {
-            return Err(unreadable(format!(
+            return Err(NotListed::Refused(unreadable(format!(
                 "the zip archive cannot be trusted: duplicate entry name {name:?}, read from \
                  names of different bytes (UTF-8, CP437 or a Unicode Path field)"
-            )));
+            ))));
         }
         // A directory is an entry whose name ends with `/`, as the zip
         // specification and Python's `zipfile` (and so bdbag) tell one:
@@ -360,19 +387,12 @@ pub(super) fn list_entries<R: Read + Seek>(
             continue;
         }
         let (size, method, encrypted) = (entry.size(), entry.compression(), entry.encrypted());
-        // `validate_header_consistency` read every local header, so
-        // where the data starts is known, and its end checked.
-        let raw = archive.by_index_raw(index);
-        let data = raw.ok().and_then(|raw| {
-            Some(EntryData {
-                start: raw.data_start()?,
-                compressed: raw.compressed_size(),
-                crc: raw.crc32(),
-                deflated: method == CompressionMethod::Deflated,
-            })
-        });
-        let data =
-            data.ok_or_else(|| unreadable(format!("zip entry {index}: its data is not found")))?;
+        let data = EntryData {
+            start: local.data_start,
+            compressed: entry.compressed_size(),
+            crc: entry.crc32(),
+            deflated: method == CompressionMethod::Deflated,
+        };
         let start = names.len();
         names.push_str(&name);
         entries.push(Entry {
@@ -389,6 +409,7 @@ pub(super) fn list_entries<R: Read + Seek>(
         dir_names,
         left_out,
         findings,
+        ranges,
     })
 }
 

@@ -1,7 +1,9 @@
 //! A bag inside a zip file, read in place and distrusted.
 //!
-//! The `zip` crate parses the central directory; corpack then decides what
-//! to trust. The whole archive is refused ([`Error::Unreadable`], exit 2)
+//! The `zip` crate parses the central directory, a record at a time
+//! (`ZipIterable`, not `ZipArchive`, whose index of every entry took a few
+//! hundred bytes each), and checks each local header against its record;
+//! corpack then decides what to trust. The whole archive is refused ([`Error::Unreadable`], exit 2)
 //! when it cannot be read as one archive: no readable central directory
 //! (not a zip, truncated), duplicate names (as decoded, UTF-8 or CP437), a
 //! local header that disagrees with its central directory record (on the
@@ -24,22 +26,25 @@
 
 mod entries;
 mod entry_reader;
+mod headers;
 mod trust;
+mod unreadable;
+mod windows;
 
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Take};
 use std::path::{Path, PathBuf};
 
-use ::zip::ZipArchive;
 use ::zip::read::{ArchiveOffset, Config};
+use ::zip::unstable::read::ZipIterable;
 use flate2::bufread::DeflateDecoder;
 
-use self::entries::{bag_files, bag_prefix, in_payload, list_entries, no_bag_directory};
+use self::entries::{NotListed, bag_files, bag_prefix, in_payload, list_entries, no_bag_directory};
 use self::entry_reader::{EntryReader, SharedFile, not_inflated};
-use self::trust::{
-    Blame, bytes_at_odds, cut_short, directory_size_at_odds, entry_at_odds, other_archive,
-};
+use self::trust::{Blame, Central, archive_at_odds, blame, duplicate_names_error};
+use self::unreadable::{cut_short, other_archive};
+use self::windows::WindowedReader;
 use super::{BagStore, StoredFile, StoredFiles, UnusableFile};
 use crate::bundle::inflate::{WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
@@ -52,9 +57,8 @@ pub const MAX_INFLATION_RATIO: u64 = 1032;
 
 /// A bag inside a zip file, read without extracting.
 ///
-/// Once opened, the `zip` crate's index of the archive (a few hundred bytes
-/// per entry) is dropped: each file keeps its place in [`StoredFiles`] and
-/// where its data is, 24 bytes.
+/// Once opened, each file keeps its place in [`StoredFiles`] and where its
+/// data is, 24 bytes.
 pub struct ZipBag {
     location: PathBuf,
     file: SharedFile,
@@ -86,12 +90,12 @@ impl ZipBag {
     pub fn open(location: &Path) -> Result<ZipBag> {
         let file = File::open(location).at(location)?;
         let unreadable = |message: String| Error::unreadable(location, message);
-        // The zip crate reads the central directory and the local headers
-        // a few bytes at a time: buffered, not one system call each.
         let shared = SharedFile::new(file);
         let open = |archive_offset| {
-            let buffered = BufReader::with_capacity(4096, shared.clone());
-            ZipArchive::with_config(Config { archive_offset }, buffered)
+            let reader = WindowedReader::new(&shared.file)?;
+            let mut archive = ZipIterable::try_new(reader, Config { archive_offset })?;
+            let central = Central::read(&mut archive)?;
+            Ok((archive, central))
         };
         // The crate looks for where the archive starts in the file (after
         // a self-extracting stub, say) by counting the central directory's
@@ -99,38 +103,36 @@ impl ZipBag {
         // header: Zip64 end records in between take 76 bytes, as a header
         // with a name of 30 does. The archive is then read again from the
         // start of the file, where its offsets count from.
-        let mut archive = open(ArchiveOffset::Detect)
+        let (archive, central) = open(ArchiveOffset::Detect)
             .or_else(|error| open(ArchiveOffset::Known(0)).map_err(|_| error))
-            .map_err(|error| {
+            .map_err(|error: ::zip::result::ZipError| {
                 let hint =
                     other_archive(&shared).unwrap_or_else(|| cut_short(&shared.file, &error));
                 unreadable(format!("not a readable zip archive: {error}{hint}"))
             })?;
-        if let Err(error) = archive.validate_header_consistency() {
-            let entry = match entry_at_odds(&mut archive, &shared.file, &error) {
-                Some(Blame::Entry(name)) => format!("entry {name:?}: "),
-                Some(Blame::EveryEntry) => "every entry, its local header not where its central \
-                                            directory record says (the end record's directory \
-                                            offset, or where the archive starts, is wrong): "
-                    .to_string(),
-                None => String::new(),
-            };
-            let bytes = bytes_at_odds(&mut archive, &shared.file, &error)
-                .map(|where_| format!(": {where_}"))
-                .unwrap_or_default();
-            return Err(unreadable(format!(
-                "the zip archive cannot be trusted: {entry}{error}{bytes}"
-            )));
+        let untrusted =
+            |why: String| unreadable(format!("the zip archive cannot be trusted: {why}"));
+        if let Some(name) = &central.duplicate {
+            let blamed = Blame::Entry(name.clone());
+            return Err(untrusted(blamed.of(&duplicate_names_error())));
         }
-        if let Some(why) = directory_size_at_odds(&archive, &shared.file) {
-            return Err(unreadable(format!(
-                "the zip archive cannot be trusted: {why}"
-            )));
+        let mut archive = archive.enforce_header_consistency(true);
+        let mut listed = match list_entries(&mut archive, &unreadable) {
+            Ok(listed) => listed,
+            Err(NotListed::Refused(error)) => return Err(error),
+            Err(NotListed::AtOdds(index, error)) => {
+                let archive = archive.enforce_header_consistency(false);
+                let blamed = blame(archive, &shared.file, &central, index);
+                return Err(untrusted(
+                    blamed.map_or(error.to_string(), |b| b.of(&error)),
+                ));
+            }
+        };
+        if let Some(why) = archive_at_odds(&shared.file, &central, &listed.ranges) {
+            return Err(untrusted(why));
         }
-        let mut listed = list_entries(&mut archive, &shared.file, &unreadable)?;
-        // The crate's index (a few hundred bytes an entry) goes before the
-        // files' list is made from the entries: never both at once.
-        drop(archive);
+        listed.ranges = Vec::new();
+        drop(central);
         let names = &listed.names;
         let prefix = bag_prefix(listed.entries.iter().map(|e| e.name(names)));
         let mut findings = std::mem::take(&mut listed.findings);
