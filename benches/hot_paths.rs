@@ -248,7 +248,7 @@ fn records_and_metadata(c: &mut Criterion) {
     .unwrap();
     group.bench_function("judge the records of 20,000 documents, as verify", |b| {
         b.iter(|| {
-            let links = corpack::rocrate::record_links(metadata.as_slice()).unwrap();
+            let links = corpack::rocrate::record_links(metadata.as_slice(), None).unwrap();
             let wanted = corpack::rocrate::Wanted {
                 stored: None,
                 records: false,

@@ -808,20 +808,24 @@ pub fn rocrate_records(bytes: &[u8]) {
     let exported = (read.as_ref())
         .map(|collection| crate::collection::validate::rule_errors(collection).is_empty());
     // As verify asks: of a crate that reads, with corpack's terms.
-    let corpack_crate =
-        rocrate::read_files(bytes, |file| file).is_ok_and(|read| read.corpack_terms);
+    let corpack_crate = rocrate::read_files(bytes, |file| file.path)
+        .ok()
+        .filter(|read| read.corpack_terms);
     let holds = |file: &str| file.len().is_multiple_of(2);
     let stored = stored_where(holds);
-    let judged = (corpack_crate
-        .then(|| rocrate::record_links(bytes).ok())
-        .flatten())
-    .and_then(|links| {
-        let wanted = rocrate::Wanted {
-            stored: Some(&stored),
-            records: true,
-        };
-        rocrate::judge_records(&links, bytes, wanted).ok()
-    });
+    // The payload holds some of the files the crate describes, whose ids
+    // the root's lists keep as indexes, and not others.
+    let payload = corpack_crate
+        .map(|read| PayloadPaths::new(read.files.into_iter().filter(|path| holds(path))));
+    let judged = (payload.as_ref())
+        .and_then(|payload| rocrate::record_links(bytes, Some(payload)).ok())
+        .and_then(|links| {
+            let wanted = rocrate::Wanted {
+                stored: Some(&stored),
+                records: true,
+            };
+            rocrate::judge_records(&links, bytes, wanted).ok()
+        });
     if let Some(judged) = &judged {
         assert_eq!(
             judged.broken.is_empty(),
@@ -882,6 +886,29 @@ pub(crate) fn stored_where(holds: impl Fn(&str) -> bool) -> impl Fn(&str) -> Opt
             let next = indices.len();
             *indices.entry(file.to_string()).or_insert(next)
         })
+    }
+}
+
+/// Payload files by their paths in the crate, as
+/// [`crate::rocrate::record_links`] asks: an index of its own for each.
+pub(crate) struct PayloadPaths(Vec<String>);
+
+impl PayloadPaths {
+    pub(crate) fn new(paths: impl IntoIterator<Item = String>) -> PayloadPaths {
+        let mut paths: Vec<String> = paths.into_iter().collect();
+        paths.sort_unstable();
+        paths.dedup();
+        PayloadPaths(paths)
+    }
+}
+
+impl rocrate::PayloadFiles for PayloadPaths {
+    fn index(&self, path: &str) -> Option<usize> {
+        self.0.binary_search_by(|held| held.as_str().cmp(path)).ok()
+    }
+
+    fn path(&self, index: usize) -> &str {
+        &self.0[index]
     }
 }
 

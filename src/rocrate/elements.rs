@@ -14,7 +14,7 @@ use std::io::{self, Read};
 
 use serde::de::DeserializeSeed;
 
-use super::id_list::IdList;
+use super::id_list::{KeyedIds, PayloadFiles};
 use super::stream::{self, Asked, Element, ElementSeed, Entity};
 use crate::digest::chunks::for_each_chunk;
 
@@ -322,45 +322,61 @@ fn give_whole(kept: &mut Vec<u8>, last: &[u8], give: impl FnOnce(&[u8])) {
 /// An element's `hasPart` and `mentions` as they stream past, for a
 /// reader that wants the lists: given each list's parts
 /// ([`Part::ListBegins`], [`Part::ListItem`]), then the element read from
-/// its bytes, it gives the element the lists a reader of the whole element
-/// finds.
-#[derive(Default)]
-pub(super) struct StreamedLists {
+/// its bytes, it gives the lists a reader of the whole element finds.
+pub(super) struct StreamedLists<'f> {
     /// By [`List`].
-    lists: [IdList; 2],
+    lists: [KeyedIds<'f>; 2],
+    /// What each list begins as.
+    empty: KeyedIds<'f>,
     /// Room for one `@id` at a time, reused.
     scratch: String,
 }
 
-impl StreamedLists {
+impl<'f> StreamedLists<'f> {
+    /// Lists whose ids of `payload`'s files are kept as their indexes.
+    pub(super) fn new(payload: Option<&'f dyn PayloadFiles>) -> StreamedLists<'f> {
+        let empty = KeyedIds::new(payload);
+        StreamedLists {
+            lists: [empty.clone(), empty.clone()],
+            empty,
+            scratch: String::new(),
+        }
+    }
+
     /// Takes a list's part; the other parts are not for it.
     pub(super) fn take(&mut self, part: &Part<'_>) {
         match *part {
-            Part::ListBegins(list) => self.lists[list as usize] = IdList::default(),
+            Part::ListBegins(list) => self.lists[list as usize] = self.empty.clone(),
             Part::ListItem(list, bytes) => {
-                stream::push_item(bytes, &mut self.lists[list as usize], &mut self.scratch);
+                if let Some(id) = stream::item_id(bytes, &mut self.scratch) {
+                    self.lists[list as usize].push(id);
+                }
             }
             Part::GraphBegins | Part::Element(_) => {}
         }
     }
 
     /// Ends the element, read from its bytes as `entity` (`None` if it did
-    /// not read): a list that streamed is the element's, since its last key
-    /// for the list had it as value and left `[]` in the bytes; where none
-    /// did, the last key's value was not an array (an object, text), and
-    /// the bytes give the list.
-    pub(super) fn end(&mut self, entity: Option<&mut Entity>) {
-        let [has_part, mentions] = std::mem::take(&mut self.lists);
+    /// not read): its `hasPart` and `mentions`. A list that streamed is the
+    /// element's, since its last key for the list had it as value and left
+    /// `[]` in the bytes; where none did, the last key's value was not an
+    /// array (an object, text), and the bytes give the list.
+    pub(super) fn end(&mut self, entity: Option<&Entity>) -> [KeyedIds<'f>; 2] {
+        let begun = [self.empty.clone(), self.empty.clone()];
+        let mut streamed = std::mem::replace(&mut self.lists, begun);
         if let Some(entity) = entity {
-            for (read, streamed) in [
-                (&mut entity.has_part, has_part),
-                (&mut entity.mentions, mentions),
-            ] {
-                if streamed.len() > 0 {
-                    *read = streamed;
+            for (streamed, read) in streamed
+                .iter_mut()
+                .zip([&entity.has_part, &entity.mentions])
+            {
+                if streamed.len() == 0 {
+                    for id in read.iter() {
+                        streamed.push(id);
+                    }
                 }
             }
         }
+        streamed
     }
 }
 
@@ -414,13 +430,16 @@ mod tests {
         ) {
             let text = format!(r#"{{"@graph": [{}]}}"#, elements.join(", "));
             let mut read = Vec::new();
-            let mut streamed = StreamedLists::default();
+            let mut streamed = StreamedLists::new(None);
             let mut splitter = Splitter::default();
             let mut take = |part: Part<'_>| match part {
                 Part::Element(bytes) => {
-                    let mut element = parse_element(bytes, true);
-                    streamed.end(element.as_mut());
-                    read.push(element.unwrap());
+                    let element = parse_element(bytes, true).unwrap();
+                    let lists = streamed.end(Some(&element)).map(|list| {
+                        let index = list.into_index();
+                        (0..index.len()).map(|at| index.get(at).into_owned()).collect::<Vec<_>>()
+                    });
+                    read.push((element.properties, lists));
                 }
                 lists => streamed.take(&lists),
             };
@@ -432,11 +451,11 @@ mod tests {
                 rest = after;
             }
             prop_assert_eq!(read.len(), elements.len());
-            for (streamed, whole) in read.into_iter().zip(&elements) {
+            for ((properties, [has_part, mentions]), whole) in read.into_iter().zip(&elements) {
                 let whole = parse_element(whole.as_bytes(), true).unwrap();
-                prop_assert_eq!(streamed.has_part, whole.has_part);
-                prop_assert_eq!(streamed.mentions, whole.mentions);
-                prop_assert_eq!(streamed.properties, whole.properties);
+                prop_assert_eq!(has_part, whole.has_part.iter().collect::<Vec<_>>());
+                prop_assert_eq!(mentions, whole.mentions.iter().collect::<Vec<_>>());
+                prop_assert_eq!(properties, whole.properties);
             }
         }
     }

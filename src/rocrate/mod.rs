@@ -37,6 +37,7 @@ mod records;
 mod stream;
 mod terms;
 
+pub use self::id_list::PayloadFiles;
 pub use self::kept_records::BundleRecords;
 pub use self::metadata::{metadata_json, write_metadata_json};
 pub use self::preview::{preview_html, write_preview_html, write_preview_html_copying};

@@ -35,7 +35,7 @@ use serde_json::Value;
 use super::elements::{self, Part, StreamedLists};
 use super::graph::{has_type, ids, text};
 use super::hashed_ids::HashedIds;
-use super::id_list::{IdIndex, IdList};
+use super::id_list::{KeyedIds, KeyedIndex, PayloadFiles};
 use super::ids::file_path;
 use super::kept_records::{BundleRecords, KeptRecords};
 use super::kept_texts::{KeptById, KeptText, MAX_HELD_BYTES};
@@ -46,7 +46,7 @@ use crate::collection::CollectionInfo;
 use crate::collection::validate::{RuleError, Rules};
 
 /// What records are read from, and which entities are documents.
-pub struct RecordLinks {
+pub struct RecordLinks<'f> {
     /// Every entity but documents, as compact JSON by `@id`.
     kept: KeptById,
     /// What entities link to: the documents among them are kept as they
@@ -55,8 +55,8 @@ pub struct RecordLinks {
     root: Entity,
     /// The root's `hasPart` and `mentions`: a held document is a `File`
     /// of the first, a catalogued one an entity of the second.
-    held: IdIndex,
-    catalogued: IdIndex,
+    held: KeyedIndex<'f>,
+    catalogued: KeyedIndex<'f>,
     /// The text of `kept`, which counts towards [`MAX_KEPT_BYTES`] with
     /// what the second pass keeps.
     kept_bytes: usize,
@@ -144,12 +144,17 @@ pub const MAX_KEPT_BYTES: usize = 1 << 30;
 #[cfg(test)]
 pub const MAX_KEPT_BYTES: usize = 64 << 10;
 
-/// What records are read from: the first pass.
-pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
-    let mut gathering = Gathering::default();
+/// What records are read from: the first pass. The root lists the files
+/// of `payload`, if given, by their index: a few bytes each rather than
+/// their `@id`s (see [`KeyedIds`]).
+pub fn record_links<'f>(
+    json: impl Read,
+    payload: Option<&'f dyn PayloadFiles>,
+) -> Result<RecordLinks<'f>, NotJudged> {
+    let mut gathering = Gathering::new(payload);
     elements::walk_elements(json, |part| match part {
         Part::Element(bytes) => gathering.element(bytes),
-        Part::GraphBegins => gathering = Gathering::default(),
+        Part::GraphBegins => gathering = Gathering::new(payload),
         lists => gathering.streamed.take(&lists),
     })
     .map_err(|_| NotJudged::Unreadable)?;
@@ -169,7 +174,13 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
     let root: Entity = root
         .and_then(|json| serde_json::from_str(&json).ok())
         .ok_or(NotJudged::Unreadable)?;
-    let (has_part, mentions) = lists.remove(root_id.as_str()).unwrap_or_default();
+    let [has_part, mentions] = lists
+        .remove(root_id.as_str())
+        .unwrap_or_else(|| [KeyedIds::new(payload), KeyedIds::new(payload)]);
+    // Past 2^31 ids, a list longer than verify keeps.
+    if has_part.overflowed() || mentions.overflowed() {
+        return Err(NotJudged::TooLarge);
+    }
     Ok(RecordLinks {
         kept,
         wanted: linked,
@@ -180,20 +191,19 @@ pub fn record_links(json: impl Read) -> Result<RecordLinks, NotJudged> {
     })
 }
 
-#[derive(Default)]
-struct Gathering {
+struct Gathering<'f> {
     /// See [`is_kept`].
     kept: KeptById,
     /// What entities link to by the properties a reader follows.
     linked: HashedIds,
     /// The `hasPart` and `mentions` of entities that have them.
-    lists: HashMap<Box<str>, (IdList, IdList)>,
+    lists: HashMap<Box<str>, [KeyedIds<'f>; 2]>,
     /// What the metadata descriptor is `about`.
     root: Option<String>,
     /// The text of `kept`, and why it could not keep an entity.
     keeping: Keeping,
     /// The lists of the element being read, as they stream past.
-    streamed: StreamedLists,
+    streamed: StreamedLists<'f>,
 }
 
 /// The text a pass has kept, counted towards [`MAX_KEPT_BYTES`], and why a
@@ -222,12 +232,23 @@ impl Keeping {
     }
 }
 
-impl Gathering {
+impl<'f> Gathering<'f> {
+    fn new(payload: Option<&'f dyn PayloadFiles>) -> Gathering<'f> {
+        Gathering {
+            kept: KeptById::default(),
+            linked: HashedIds::default(),
+            lists: HashMap::new(),
+            root: None,
+            keeping: Keeping::default(),
+            streamed: StreamedLists::new(payload),
+        }
+    }
+
     fn element(&mut self, bytes: &[u8]) {
-        let mut read = (!self.keeping.halted())
+        let read = (!self.keeping.halted())
             .then(|| identified(bytes, true))
             .flatten();
-        self.streamed.end(read.as_mut().map(|(_, entity)| entity));
+        let lists = self.streamed.end(read.as_ref().map(|(_, entity)| entity));
         let Some((id, entity)) = read else {
             return;
         };
@@ -243,9 +264,8 @@ impl Gathering {
                 self.linked.insert(linked);
             }
         }
-        if entity.has_part.len() + entity.mentions.len() > 0 {
-            self.lists
-                .insert(id.clone(), (entity.has_part, entity.mentions));
+        if lists.iter().any(|list| list.len() > 0) {
+            self.lists.insert(id.clone(), lists);
         }
         if is_kept(&properties) {
             let json = Value::Object(properties).to_string();
@@ -307,7 +327,7 @@ pub struct Wanted<'a> {
 
 /// The second pass: judges each record as it comes.
 pub fn judge_records(
-    links: &RecordLinks,
+    links: &RecordLinks<'_>,
     json: impl Read,
     wanted: Wanted<'_>,
 ) -> Result<Judgement, NotJudged> {
@@ -405,7 +425,7 @@ enum Found {
 }
 
 struct Checking<'l> {
-    links: &'l RecordLinks,
+    links: &'l RecordLinks<'l>,
     wanted: Wanted<'l>,
     /// For each position of the root's `hasPart`, then of its `mentions`:
     /// whether the graph has the entity.
@@ -432,7 +452,7 @@ struct Checking<'l> {
 }
 
 impl<'l> Checking<'l> {
-    fn new(links: &'l RecordLinks, wanted: Wanted<'l>) -> Checking<'l> {
+    fn new(links: &'l RecordLinks<'l>, wanted: Wanted<'l>) -> Checking<'l> {
         Checking {
             links,
             wanted,
@@ -571,8 +591,8 @@ impl<'l> Checking<'l> {
         let held = self.links.held.positions(&id);
         let catalogued = self.links.catalogued.positions(&id);
         let after_held = self.links.held.len();
-        let positions = held.iter().copied();
-        for at in positions.chain(catalogued.iter().map(|at| at + after_held)) {
+        let positions = held.iter().map(|&at| at as usize);
+        for at in positions.chain(catalogued.iter().map(|&at| at as usize + after_held)) {
             self.listed[at] = true;
         }
         if !is_document(&entity) {
@@ -628,7 +648,7 @@ mod tests {
 
     use super::*;
     use crate::collection::{Document, testutil};
-    use crate::fuzzing::stored_where;
+    use crate::fuzzing::{PayloadPaths, stored_where};
     use crate::rocrate::metadata_json;
     use crate::rocrate::terms::IS_DISPUTED_BY;
     use crate::rocrate::testutil::sample;
@@ -636,11 +656,13 @@ mod tests {
     /// What is wrong with the records of `json`, judged as verify judges
     /// them; `None` if it is not.
     fn broken(json: &str) -> Option<Vec<String>> {
-        let read = crate::rocrate::read_files(json.as_bytes(), |file| file).ok()?;
+        let read = crate::rocrate::read_files(json.as_bytes(), |file| file.path).ok()?;
         if !read.corpack_terms {
             return None;
         }
-        let links = record_links(json.as_bytes()).ok()?;
+        // The payload holds every file described.
+        let payload = PayloadPaths::new(read.files);
+        let links = record_links(json.as_bytes(), Some(&payload)).ok()?;
         let stored = stored_where(|_| true);
         let judged = judge_records(&links, json.as_bytes(), wanted(&stored, false)).ok()?;
         Some(judged.broken)
@@ -673,7 +695,7 @@ mod tests {
         let twice = json.replacen('{', &format!("{{\"@graph\": {graph},"), 1);
         for json in [json, edited(|graph| graph.reverse()), twice] {
             let collection = crate::rocrate::read_collection(&json).unwrap();
-            let links = record_links(json.as_bytes()).unwrap();
+            let links = record_links(json.as_bytes(), None).unwrap();
             let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();
             assert_eq!(judged.info.as_ref(), Some(&collection.info));
             assert_eq!(by_path(judged.records), collection.documents);
@@ -823,6 +845,24 @@ mod tests {
         }
     }
 
+    /// A file the payload holds that the root lists and the graph does
+    /// not describe is named by its `@id`, though the list kept its index.
+    #[test]
+    fn a_payload_file_listed_and_not_described_is_named_by_its_id() {
+        let json = edited(|graph| {
+            let parts = entity(graph, "./")["hasPart"].as_array_mut().unwrap();
+            parts.push(json!({"@id": "documents/gone%20away.txt"}));
+        });
+        let payload = PayloadPaths::new(["documents/gone away.txt".to_string()]);
+        let links = record_links(json.as_bytes(), Some(&payload)).unwrap();
+        let stored = stored_where(|_| true);
+        let judged = judge_records(&links, json.as_bytes(), wanted(&stored, false)).unwrap();
+        assert_eq!(
+            judged.broken,
+            ["\"documents/gone%20away.txt\" is referenced but not in the @graph"]
+        );
+    }
+
     #[test]
     fn what_records_link_to_is_kept_up_to_a_bound() {
         let grown = |count: usize| {
@@ -834,10 +874,10 @@ mod tests {
                 }
             })
         };
-        assert!(record_links(grown(10).as_bytes()).is_ok());
+        assert!(record_links(grown(10).as_bytes(), None).is_ok());
         let json = grown(MAX_KEPT_BYTES / 1000);
         assert_eq!(
-            record_links(json.as_bytes()).err(),
+            record_links(json.as_bytes(), None).err(),
             Some(NotJudged::TooLarge)
         );
     }
@@ -863,7 +903,7 @@ mod tests {
             })
         };
         let judge = |json: String| {
-            let links = record_links(json.as_bytes()).unwrap();
+            let links = record_links(json.as_bytes(), None).unwrap();
             judge_records(
                 &links,
                 json.as_bytes(),
@@ -895,10 +935,12 @@ mod tests {
                     {{"@id": "./", "@type": "Dataset", {root}}}
                 ]}}"#
             );
-            let links = record_links(json.as_bytes()).unwrap();
-            let ids = |index: &IdIndex| -> Vec<String> {
+            // Ids of files the payload holds are kept as their indexes.
+            let payload = PayloadPaths::new(["b", "c", "leak"].map(String::from));
+            let links = record_links(json.as_bytes(), Some(&payload)).unwrap();
+            let ids = |index: &KeyedIndex| -> Vec<String> {
                 (0..index.len())
-                    .map(|at| index.get(at).to_string())
+                    .map(|at| index.get(at).into_owned())
                     .collect()
             };
             (ids(&links.held), ids(&links.catalogued))
@@ -958,7 +1000,7 @@ mod tests {
             let plain = entity(graph, "documents/plain.txt");
             plain[IS_DISPUTED_BY] = json!({"@id": "documents/furr%20talk.txt"});
         });
-        let links = record_links(json.as_bytes()).unwrap();
+        let links = record_links(json.as_bytes(), None).unwrap();
         let stored = stored_where(|_| true);
         let judged = judge_records(&links, json.as_bytes(), wanted(&stored, false));
         assert!(judged.is_ok(), "{:?}", judged.err());
@@ -989,7 +1031,7 @@ mod tests {
             }
         });
         let collection = crate::rocrate::read_collection(&json).unwrap();
-        let links = record_links(json.as_bytes()).unwrap();
+        let links = record_links(json.as_bytes(), None).unwrap();
         let stored = stored_where(|_| true);
         let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();
         assert_eq!(judged.broken, Vec::<String>::new());
@@ -1034,7 +1076,7 @@ mod tests {
             }
         });
         let collection = crate::rocrate::read_collection(&json).unwrap();
-        let links = record_links(json.as_bytes()).unwrap();
+        let links = record_links(json.as_bytes(), None).unwrap();
         assert!(links.kept.on_disk());
         let stored = stored_where(|_| true);
         let judged = judge_records(&links, json.as_bytes(), wanted(&stored, true)).unwrap();

@@ -477,36 +477,40 @@ impl<'de> Visitor<'de> for IdsSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         loop {
             let item = ReferenceSeed {
-                list: &mut *self.list,
                 scratch: &mut *self.scratch,
             };
-            if seq.next_element_seed(item)?.is_none() {
-                return Ok(());
+            match seq.next_element_seed(item)? {
+                Some(true) => self.list.push(self.scratch),
+                Some(false) => {}
+                None => return Ok(()),
             }
         }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        push_reference(map, self.list, self.scratch)
+        if read_reference(map, self.scratch)? {
+            self.list.push(self.scratch);
+        }
+        Ok(())
     }
 }
 
-/// One item of a list of references.
+/// One item of a list of references: whether it has an `@id`, read into
+/// `scratch`.
 struct ReferenceSeed<'s> {
-    list: &'s mut IdList,
     scratch: &'s mut String,
 }
 
 impl<'de> DeserializeSeed<'de> for ReferenceSeed<'_> {
-    type Value = ();
+    type Value = bool;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for ReferenceSeed<'_> {
-    type Value = ();
+    type Value = bool;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a reference")
@@ -514,30 +518,33 @@ impl<'de> Visitor<'de> for ReferenceSeed<'_> {
 
     scalars_give_default!();
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        skip_seq(seq)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+        skip_seq(seq).map(|()| false)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        push_reference(map, self.list, self.scratch)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+        read_reference(map, self.scratch)
     }
 }
 
-/// Adds the `@id` of the object in `bytes`, an item of a list
-/// [`super::elements`] streams, to `list`, as an item of `hasPart` read
-/// whole is added: if it is text.
-pub(super) fn push_item(bytes: &[u8], list: &mut IdList, scratch: &mut String) {
-    let item = ReferenceSeed { list, scratch };
+/// The `@id` of the object in `bytes`, an item of a list
+/// [`super::elements`] streams, as an item of `hasPart` read whole gives
+/// it: if it is text. It is read into `scratch`.
+pub(super) fn item_id<'s>(bytes: &[u8], scratch: &'s mut String) -> Option<&'s str> {
+    let item = ReferenceSeed {
+        scratch: &mut *scratch,
+    };
     // The crate was read whole before: an item is valid JSON.
-    let _ = item.deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+    let has_id = item.deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+    has_id.unwrap_or(false).then_some(scratch.as_str())
 }
 
-/// Adds the `@id` of an object to `list`, if it is text.
-fn push_reference<'de, A: MapAccess<'de>>(
+/// Reads the `@id` of an object into `scratch`: whether it has one that
+/// is text.
+fn read_reference<'de, A: MapAccess<'de>>(
     mut map: A,
-    list: &mut IdList,
     scratch: &mut String,
-) -> Result<(), A::Error> {
+) -> Result<bool, A::Error> {
     let mut has_id = false;
     while let Some(key) = map.next_key_seed(PropertySeed {
         properties: Asked::Only(&["@id"]),
@@ -549,10 +556,7 @@ fn push_reference<'de, A: MapAccess<'de>>(
             }
         }
     }
-    if has_id {
-        list.push(scratch);
-    }
-    Ok(())
+    Ok(has_id)
 }
 
 /// A value copied into `text` if it is text: whether it was.

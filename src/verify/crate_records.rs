@@ -28,7 +28,8 @@ pub fn check(store: &dyn BagStore, kept: RecordsKept) -> (Vec<Finding>, Option<J
         stored: Some(&stored),
         records: kept == RecordsKept::Records,
     };
-    let judged = judge(store, |json| rocrate::record_links(json))
+    let payload = Payload(store);
+    let judged = judge(store, |json| rocrate::record_links(json, Some(&payload)))
         .and_then(|links| judge(store, |json| rocrate::judge_records(&links, json, wanted)));
     let error = |message| Finding::error(Code::RocrateInvalid, ROCRATE_METADATA, message);
     match judged {
@@ -45,6 +46,21 @@ pub fn check(store: &dyn BagStore, kept: RecordsKept) -> (Vec<Finding>, Option<J
         Err(NotJudged::TooLarge) => (vec![not_judged(&too_large())], None),
         Err(NotJudged::TempFile(why)) => (vec![not_judged(&why)], None),
         Err(NotJudged::Unreadable) => (Vec::new(), None),
+    }
+}
+
+/// The bag's payload files, by their paths in the crate, which is the
+/// payload (`data/`).
+struct Payload<'s>(&'s dyn BagStore);
+
+impl rocrate::PayloadFiles for Payload<'_> {
+    fn index(&self, path: &str) -> Option<usize> {
+        self.0.position(&format!("data/{path}"))
+    }
+
+    fn path(&self, index: usize) -> &str {
+        let path = self.0.files().get(index).path;
+        (path.strip_prefix("data/")).expect("an index of a path in the payload")
     }
 }
 
