@@ -42,7 +42,7 @@ pub use self::kept_records::BundleRecords;
 pub use self::metadata::{metadata_json, write_metadata_json};
 pub use self::preview::{preview_html, write_preview_html, write_preview_html_copying};
 pub use self::read::{
-    CrateFile, CrateFiles, CrateSummary, DocumentSummary, ReadError, read, read_files,
+    CrateFile, CrateFiles, CrateJson, CrateSummary, DocumentSummary, ReadError, read, read_files,
     written_by_corpack,
 };
 pub use self::record_check::{

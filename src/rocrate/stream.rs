@@ -77,11 +77,13 @@ pub(super) enum Broken {
 }
 
 /// Streams the crate in `reader` to `sink`, asking for the `properties`
-/// of each entity; `None` when the JSON is not an object. The whole input
-/// is read, even past a fault, for the faults reported before it.
+/// of each entity, and for its `hasPart` and `mentions` if `lists`; `None`
+/// when the JSON is not an object. The whole input is read, even past a
+/// fault, for the faults reported before it.
 pub(super) fn walk(
     reader: impl Read,
     properties: Asked<'_>,
+    lists: bool,
     sink: &mut dyn GraphSink,
 ) -> Result<Option<Top>, Broken> {
     let mut checked = Checked::new(reader);
@@ -89,9 +91,13 @@ pub(super) fn walk(
     // from the buffer directly. What it buffered has been checked.
     let input = BufReader::with_capacity(64 * 1024, &mut checked);
     let mut json = serde_json::Deserializer::from_reader(input);
-    let walked = TopSeed { properties, sink }
-        .deserialize(&mut json)
-        .and_then(|top| json.end().map(|()| top));
+    let walked = TopSeed {
+        properties,
+        lists,
+        sink,
+    }
+    .deserialize(&mut json)
+    .and_then(|top| json.end().map(|()| top));
     drop(json);
     let rest = io::copy(&mut checked, &mut io::sink());
     if let Some(error) = checked.io_error {
@@ -249,6 +255,7 @@ fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
 
 struct TopSeed<'s> {
     properties: Asked<'s>,
+    lists: bool,
     sink: &'s mut dyn GraphSink,
 }
 
@@ -285,6 +292,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                     self.sink.begin();
                     let graph = GraphSeed {
                         properties: self.properties,
+                        lists: self.lists,
                         sink: &mut *self.sink,
                     };
                     top.graph_is_array = Some(map.next_value_seed(graph)?);
@@ -301,6 +309,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
 /// A `@graph`: whether it is an array.
 struct GraphSeed<'s> {
     properties: Asked<'s>,
+    lists: bool,
     sink: &'s mut dyn GraphSink,
 }
 
@@ -326,7 +335,7 @@ impl<'de> Visitor<'de> for GraphSeed<'_> {
         loop {
             let element = ElementSeed {
                 properties: self.properties,
-                lists: true,
+                lists: self.lists,
                 scratch: &mut scratch,
             };
             match seq.next_element_seed(element)? {

@@ -10,6 +10,8 @@
 //! is not written as corpack writes it is kept as read, path and all. Each
 //! stored file costs 4 bytes more: which described file it is.
 
+use std::io::{self, Read};
+
 use super::findings::Findings;
 use super::names::Resolver;
 use super::payload::{Checked, Sha256Wanted};
@@ -141,11 +143,9 @@ pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<
     if !store.contains(ROCRATE_METADATA) {
         return None;
     }
-    let read = reader::parse_with(store, ROCRATE_METADATA, |json| {
-        rocrate::read_files(json, |file| DescribedFile::new(store, file))
-    });
+    let read = rocrate::read_files(StoredCrate(store), |file| DescribedFile::new(store, file));
     let message = match read {
-        Ok(Ok(read)) => {
+        Ok(read) => {
             let described = Described::new(store, read.files, read.directories, read.corpack_terms);
             return Some(described);
         }
@@ -153,7 +153,7 @@ pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<
         // leaves the payload's meaning to it), only a crate corpack does
         // not read: the bags of other tools are valid whatever version
         // their crate is (ro-crate-py writes 1.2 by default).
-        Ok(Err(ReadError::OtherVersion(message))) => {
+        Err(ReadError::OtherVersion(message)) => {
             findings.push(Finding::warning(
                 Code::RocrateInvalid,
                 ROCRATE_METADATA,
@@ -164,8 +164,8 @@ pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<
             ));
             return None;
         }
-        Err(error) | Ok(Err(ReadError::Io(error))) => format!("cannot be read: {error}"),
-        Ok(Err(error)) => error.to_string(),
+        Err(ReadError::Io(error)) => format!("cannot be read: {error}"),
+        Err(error) => error.to_string(),
     };
     findings.push(Finding::error(
         Code::RocrateInvalid,
@@ -173,6 +173,15 @@ pub fn described_files(store: &dyn BagStore, findings: &mut Findings) -> Option<
         message,
     ));
     None
+}
+
+/// The bag's crate, read from the store each time.
+struct StoredCrate<'s>(&'s dyn BagStore);
+
+impl rocrate::CrateJson for StoredCrate<'_> {
+    fn read_with<T>(&self, read: impl FnOnce(&mut dyn Read) -> T) -> io::Result<T> {
+        reader::parse_with(self.0, ROCRATE_METADATA, read)
+    }
 }
 
 /// The bag path (`data/…`) of a described file.

@@ -13,7 +13,8 @@
 //! 8 more while sorted at the end), the root's `hasPart` and `mentions`
 //! (the same per reference), and the files. [`read`] keeps every document;
 //! [`read_files`], for `verify`, only those that may be wrong (an unknown
-//! status, a review) and of each file what its caller makes of it.
+//! status, a review) and of each file what its caller makes of it, and not
+//! the root's lists unless one may be.
 
 use std::fmt;
 use std::io::{self, Read};
@@ -159,15 +160,42 @@ pub struct CrateFiles<T> {
     pub corpack_terms: bool,
 }
 
+/// An `ro-crate-metadata.json` that can be read more than once.
+pub trait CrateJson {
+    /// What `read` makes of a reader of the crate from its start; an error
+    /// if it cannot be opened.
+    fn read_with<T>(&self, read: impl FnOnce(&mut dyn Read) -> T) -> io::Result<T>;
+}
+
+impl CrateJson for &[u8] {
+    fn read_with<T>(&self, read: impl FnOnce(&mut dyn Read) -> T) -> io::Result<T> {
+        let mut bytes: &[u8] = self;
+        Ok(read(&mut bytes))
+    }
+}
+
 /// Reads the payload files an `ro-crate-metadata.json` describes, in graph
 /// order, each made into what `keep` makes of it as it comes; nothing else
 /// is kept. The crate is checked as [`read`] checks it, documents included:
 /// on an error, what `keep` was given is dropped.
+///
+/// The root's `hasPart` and `mentions`, which say which entities are
+/// documents, are as long as the crate: they are read only when some
+/// document may be wrong (an unknown status, say), which is rare, in a
+/// second reading of the crate.
 pub fn read_files<T>(
-    json: impl Read,
+    json: impl CrateJson,
     keep: impl FnMut(CrateFile) -> T,
 ) -> Result<CrateFiles<T>, ReadError> {
-    let walked = Walk::new(false, keep).run(json)?;
+    let walked = json
+        .read_with(|json| Walk::new(false, keep).without_lists().run(json))
+        .map_err(ReadError::Io)??;
+    if walked.documents_unread {
+        // The second reading finds all else as the first, and the error of
+        // a document, if one is wrong.
+        json.read_with(|json| Walk::new(false, drop::<CrateFile>).run(json))
+            .map_err(ReadError::Io)??;
+    }
     Ok(CrateFiles {
         files: walked.files,
         directories: walked.directories,
@@ -543,6 +571,59 @@ mod tests {
             error.to_string(),
             "document \"documents/furr%20talk.txt\": unknown contested status \"disputed\""
         );
+    }
+
+    /// A crate read as a [`CrateJson`] that counts its readings.
+    struct Counted<'a> {
+        bytes: &'a [u8],
+        readings: std::cell::Cell<usize>,
+    }
+
+    impl CrateJson for &Counted<'_> {
+        fn read_with<T>(&self, read: impl FnOnce(&mut dyn Read) -> T) -> io::Result<T> {
+            self.readings.set(self.readings.get() + 1);
+            self.bytes.read_with(read)
+        }
+    }
+
+    /// The root's lists are read, in a second reading, only when a
+    /// document may be wrong: its error is then found, and when the root
+    /// does not list it, there is none.
+    #[test]
+    fn read_files_reads_the_root_s_lists_again_only_when_a_document_may_be_wrong() {
+        let (info, documents) = sample();
+        let json = metadata_json(&info, &documents).unwrap();
+        let unlisted = {
+            let mut crate_json: Value = serde_json::from_str(&json).unwrap();
+            let graph = crate_json["@graph"].as_array_mut().unwrap();
+            let root = graph.iter_mut().find(|e| e["@id"] == "./").unwrap();
+            let parts = root["hasPart"].as_array_mut().unwrap();
+            parts.retain(|part| part["@id"] != "documents/furr%20talk.txt");
+            crate_json.to_string()
+        };
+        // The talk's status, which the first says.
+        let disputed = |json: &str| json.replacen("\"contested\"", "\"disputed\"", 1);
+        for (json, readings, error) in [
+            (json.clone(), 1, None),
+            (
+                disputed(&json),
+                2,
+                Some("unknown contested status \"disputed\""),
+            ),
+            (disputed(&unlisted), 2, None),
+        ] {
+            let counted = Counted {
+                bytes: json.as_bytes(),
+                readings: Default::default(),
+            };
+            let read = read_files(&counted, |file| file.path);
+            assert_eq!(counted.readings.get(), readings, "{error:?}");
+            match (read, error) {
+                (Ok(read), None) => assert_eq!(read.files.len(), 3),
+                (Err(found), Some(error)) => assert!(found.to_string().contains(error), "{found}"),
+                (read, _) => panic!("{error:?}: {:?}", read.map(|read| read.files)),
+            }
+        }
     }
 
     /// Without summaries, a document kept by its reviews alone gets the

@@ -42,6 +42,9 @@ const SUMMARIZED: [&str; 3] = ["name", "dateCreated", DATE_CREATED_INTERVAL];
 pub(super) struct Walk<T, K> {
     /// Whether documents are summarized, not only checked.
     summarize: bool,
+    /// Whether the root's `hasPart` and `mentions` are read: without them,
+    /// documents that may be wrong are not read.
+    lists: bool,
     keep: K,
     graph: KeptGraph<T>,
 }
@@ -104,6 +107,9 @@ pub(super) struct Walked<T> {
     pub(super) documents: Vec<DocumentSummary>,
     /// Whether the `@context` maps some term into corpack's namespace.
     pub(super) corpack_terms: bool,
+    /// Whether some document may be wrong, and was not read for want of
+    /// the root's lists.
+    pub(super) documents_unread: bool,
 }
 
 pub(super) struct Dataset {
@@ -116,8 +122,19 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
     pub(super) fn new(summarize: bool, keep: K) -> Walk<T, K> {
         Walk {
             summarize,
+            lists: true,
             keep,
             graph: KeptGraph::default(),
+        }
+    }
+
+    /// The same reading, but for the root's `hasPart` and `mentions`, as
+    /// long as the crate, which it passes over: documents that may be
+    /// wrong are left unread ([`Walked::documents_unread`]).
+    pub(super) fn without_lists(self) -> Walk<T, K> {
+        Walk {
+            lists: false,
+            ..self
         }
     }
 
@@ -127,19 +144,18 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
             properties.extend(SUMMARIZED);
             properties.extend(PEOPLE_PROPERTIES);
         }
-        let top =
-            stream::walk(json, Asked::Only(&properties), &mut self).map_err(
-                |broken| match broken {
-                    Broken::Io(error) => ReadError::Io(error),
-                    Broken::NotUtf8 => ReadError::NotUtf8,
-                    Broken::ByteOrderMark => ReadError::Invalid(
-                        "not JSON: it starts with a byte-order mark, which JSON text must not \
-                         have (RFC 8259 §8.1)"
-                            .to_string(),
-                    ),
-                    Broken::NotJson(error) => ReadError::Invalid(not_json(&error)),
-                },
-            )?;
+        let top = stream::walk(json, Asked::Only(&properties), self.lists, &mut self).map_err(
+            |broken| match broken {
+                Broken::Io(error) => ReadError::Io(error),
+                Broken::NotUtf8 => ReadError::NotUtf8,
+                Broken::ByteOrderMark => ReadError::Invalid(
+                    "not JSON: it starts with a byte-order mark, which JSON text must not \
+                     have (RFC 8259 §8.1)"
+                        .to_string(),
+                ),
+                Broken::NotJson(error) => ReadError::Invalid(not_json(&error)),
+            },
+        )?;
         self.finish(top)
     }
 
@@ -196,20 +212,20 @@ impl<T, K: FnMut(CrateFile) -> T> Walk<T, K> {
             corpack_terms: uses_corpack_terms(top.context.as_ref()),
         };
         let corpack_terms = documents.corpack_terms;
-        if !self.summarize && !documents.may_be_wrong() {
-            return Ok(Walked {
-                files: graph.files,
-                directories,
-                documents: Vec::new(),
-                corpack_terms,
-            });
-        }
-        let documents = documents.read(&root).map_err(ReadError::Invalid)?;
+        // Without summaries, only documents that may be wrong are read.
+        let wanted = self.summarize || documents.may_be_wrong();
+        let documents_unread = wanted && !self.lists;
+        let documents = if wanted && self.lists {
+            documents.read(&root).map_err(ReadError::Invalid)?
+        } else {
+            Vec::new()
+        };
         Ok(Walked {
             files: graph.files,
             directories,
             documents,
             corpack_terms,
+            documents_unread,
         })
     }
 }
