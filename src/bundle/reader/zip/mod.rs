@@ -143,19 +143,22 @@ impl ZipBag {
             })
             .collect();
         let no_bag_directory = no_bag_directory(&prefix, &listed);
-        let mut files = bag_files(&listed, &prefix, &mut findings);
-        files.sort_by(|a, b| a.0.path.cmp(b.0.path));
+        let mut in_bag = bag_files(&listed, &prefix, &mut findings);
+        let file = |index: usize| listed.bag_file(index, &prefix);
+        in_bag.sort_by(|&a, &b| file(a).path.cmp(file(b).path));
         // Names of other bytes can read the same: `./a` and `a`.
-        if let Some(pair) = files
-            .windows(2)
-            .find(|pair| pair[0].0.path == pair[1].0.path)
+        if let Some(pair) =
+            (in_bag.windows(2)).find(|pair| file(pair[0]).path == file(pair[1]).path)
         {
             return Err(unreadable(format!(
                 "the zip archive cannot be trusted: two entries are named {:?}",
-                pair[0].0.path
+                file(pair[0]).path
             )));
         }
-        let (files, data): (StoredFiles, Vec<EntryData>) = files.into_iter().unzip();
+        let files: StoredFiles = in_bag.iter().map(|&index| file(index)).collect();
+        let data: Vec<EntryData> = (in_bag.iter())
+            .map(|&index| listed.entries[index].data)
+            .collect();
         let dirs = directories(&listed.dir_names, &prefix, &files);
         Ok(ZipBag {
             location: location.to_path_buf(),
