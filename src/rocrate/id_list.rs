@@ -84,7 +84,7 @@ impl IdIndex {
 }
 
 /// The files a bag's payload holds, by their paths in the crate (under
-/// `data/`): what lets [`KeyedIds`] keep the `@id` of one as its index.
+/// `data/`): what lets the root's lists keep the `@id` of one as its index.
 pub trait PayloadFiles {
     /// The index of the file at `path`, if the payload holds it.
     fn index(&self, path: &str) -> Option<usize>;

@@ -146,7 +146,7 @@ pub const MAX_KEPT_BYTES: usize = 64 << 10;
 
 /// What records are read from: the first pass. The root lists the files
 /// of `payload`, if given, by their index: a few bytes each rather than
-/// their `@id`s (see [`KeyedIds`]).
+/// their `@id`s.
 pub fn record_links<'f>(
     json: impl Read,
     payload: Option<&'f dyn PayloadFiles>,
