@@ -262,12 +262,6 @@ pub(super) enum NotListed {
     Refused(Error),
 }
 
-impl From<Error> for NotListed {
-    fn from(error: Error) -> NotListed {
-        NotListed::Refused(error)
-    }
-}
-
 /// Sorts out the entries of `archive`, each local header checked against
 /// its central record: each name read and judged, each kind told, and
 /// where each entry's data is. An entry whose two headers disagree on

@@ -3,13 +3,13 @@
 //! The `zip` crate parses the central directory, a record at a time
 //! (`ZipIterable`, not `ZipArchive`, whose index of every entry took a few
 //! hundred bytes each), and checks each local header against its record;
-//! corpack then decides what to trust. The whole archive is refused ([`Error::Unreadable`], exit 2)
-//! when it cannot be read as one archive: no readable central directory
-//! (not a zip, truncated), duplicate names (as decoded, UTF-8 or CP437), a
-//! local header that disagrees with its central directory record (on the
-//! UTF-8 flag too), entries whose bytes overlap, hidden local headers, an
-//! end record giving the central directory another size than its records
-//! take. One bad entry is a finding (exit 1) and is never read: a name that
+//! corpack then decides what to trust. The whole archive is refused
+//! ([`Error::Unreadable`], exit 2) when it cannot be read as one archive:
+//! no readable central directory (not a zip, truncated), duplicate names
+//! (as decoded, UTF-8 or CP437), a local header that disagrees with its
+//! central directory record (on the UTF-8 flag too), entries whose bytes
+//! overlap, hidden local headers, an end record giving the central
+//! directory another size than its records take. One bad entry is a finding (exit 1) and is never read: a name that
 //! could leave the bag or is flagged UTF-8 and is not, a link or device,
 //! encryption, a method other than stored or deflate, a declared size
 //! deflate cannot reach, a directory entry (its name ends with `/`) that
