@@ -16,6 +16,22 @@ pub(crate) fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result
     std::os::windows::fs::FileExt::seek_read(file, buffer, offset)
 }
 
+/// Where a seek `to` from `position` lands in a file `len` bytes long, for
+/// a reader that reads at offsets: an error before the file's start.
+pub(crate) fn seek_position(position: u64, len: u64, to: io::SeekFrom) -> io::Result<u64> {
+    let landed = match to {
+        io::SeekFrom::Start(offset) => Some(offset),
+        io::SeekFrom::End(delta) => len.checked_add_signed(delta),
+        io::SeekFrom::Current(delta) => position.checked_add_signed(delta),
+    };
+    landed.ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "seek before the start of the file",
+        )
+    })
+}
+
 /// Reads exactly `buffer.len()` bytes at `offset`.
 pub(crate) fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> io::Result<()> {
     while !buffer.is_empty() {

@@ -46,7 +46,7 @@ use super::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use super::writer::{CHUNK, EntryTable, Finished, TableEntry, Written};
 use super::zip::{Entry, Method};
 use crate::error::{Error, IoContext, Result};
-use crate::positional::read_at;
+use crate::positional::{read_at, seek_position};
 use crate::progress::{Phase, Progress};
 
 /// Reads the archive `finished` (named `path`) back and checks every
@@ -398,13 +398,7 @@ impl Read for PositionalReader<'_> {
 
 impl Seek for PositionalReader<'_> {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        let position = match to {
-            SeekFrom::Start(offset) => Some(offset),
-            SeekFrom::End(delta) => self.len.checked_add_signed(delta),
-            SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
-        };
-        self.position = position
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        self.position = seek_position(self.position, self.len, to)?;
         Ok(self.position)
     }
 }

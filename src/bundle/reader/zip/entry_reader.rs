@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::bundle::inflate::InflateError;
 use crate::bundle::reader::EntryError;
 use crate::finding::Code;
-use crate::positional::read_at;
+use crate::positional::{read_at, seek_position};
 
 pub(super) fn not_inflated(error: InflateError) -> io::Error {
     match error {
@@ -130,17 +130,7 @@ impl Read for SharedFile {
 
 impl Seek for SharedFile {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        let position = match to {
-            SeekFrom::Start(offset) => Some(offset),
-            SeekFrom::End(delta) => self.len.checked_add_signed(delta),
-            SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
-        };
-        self.position = position.ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "seek before the start of the file",
-            )
-        })?;
+        self.position = seek_position(self.position, self.len, to)?;
         Ok(self.position)
     }
 }

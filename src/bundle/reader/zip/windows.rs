@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
-use crate::positional::read_at;
+use crate::positional::{read_at, seek_position};
 
 /// How much one read fills a window with.
 const WINDOW_BYTES: usize = 4096;
@@ -83,13 +83,7 @@ impl Read for WindowedReader<'_> {
 
 impl Seek for WindowedReader<'_> {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        let position = match to {
-            SeekFrom::Start(offset) => Some(offset),
-            SeekFrom::End(delta) => self.len.checked_add_signed(delta),
-            SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
-        };
-        self.position = position
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        self.position = seek_position(self.position, self.len, to)?;
         Ok(self.position)
     }
 }
