@@ -319,16 +319,48 @@ pub fn end_and_declared_size(
     }
 }
 
+/// The fixed part of a local header (APPNOTE 4.3.7), before its name.
+pub(crate) struct LocalFixed(pub(crate) [u8; LocalFixed::LEN]);
+
+impl LocalFixed {
+    pub(crate) const LEN: usize = 30;
+
+    /// Reads the fixed part of the local header at `offset` in `file`.
+    pub(crate) fn read_at(file: &File, offset: u64) -> io::Result<LocalFixed> {
+        let mut fixed = [0; LocalFixed::LEN];
+        read_exact_at(file, &mut fixed, offset)?;
+        Ok(LocalFixed(fixed))
+    }
+
+    pub(crate) fn has_signature(&self) -> bool {
+        u32_at(&self.0, 0) == LOCAL_SIGNATURE
+    }
+
+    /// The general purpose bit flags.
+    pub(crate) fn flags(&self) -> u16 {
+        u16_at(&self.0, 6)
+    }
+
+    /// How long the name that follows is.
+    pub(crate) fn name_len(&self) -> u16 {
+        u16_at(&self.0, 26)
+    }
+
+    /// How long the whole header is: the fixed part, the name and the
+    /// extra field; the entry's data follows it.
+    pub(crate) fn header_len(&self) -> u64 {
+        LocalFixed::LEN as u64 + u64::from(self.name_len()) + u64::from(u16_at(&self.0, 28))
+    }
+}
+
 /// Where the data of the entry whose local header is at `offset` starts,
 /// read from that header.
 pub fn data_start(file: &File, offset: u64) -> Result<u64, String> {
-    let mut header = [0; 30];
-    read_exact_at(file, &mut header, offset).map_err(unread)?;
-    if u32_at(&header, 0) != LOCAL_SIGNATURE {
+    let fixed = LocalFixed::read_at(file, offset).map_err(unread)?;
+    if !fixed.has_signature() {
         return Err("its local header has no signature".to_string());
     }
-    let lengths = u64::from(u16_at(&header, 26)) + u64::from(u16_at(&header, 28));
-    Ok(offset + 30 + lengths)
+    Ok(offset + fixed.header_len())
 }
 
 fn unread(error: io::Error) -> String {

@@ -33,7 +33,6 @@
 //! reading the disk rather than the page cache (dropping the cached pages
 //! first) about 1.6 s; disk rot after the write is what `verify` is for.
 
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Mutex;
@@ -46,7 +45,7 @@ use super::inflate::{InflateError, WHOLE_INFLATE_LIMIT, WholeInflater};
 use super::writer::{CHUNK, EntryTable, Finished, TableEntry, Written};
 use super::zip::{Entry, Method};
 use crate::error::{Error, IoContext, Result};
-use crate::positional::{read_at, seek_position};
+use crate::positional::PagedReader;
 use crate::progress::{Phase, Progress};
 
 /// Reads the archive `finished` (named `path`) back and checks every
@@ -90,7 +89,7 @@ pub fn recheck(
         .find_map(Result::err);
     named(path, written, failed)?;
     progress.start(Phase::ReadingBack, total);
-    let reader = PositionalReader::new(file, len);
+    let reader = PagedReader::new(file, len);
     let failed = check_each(
         written.len(),
         threads,
@@ -126,7 +125,7 @@ pub fn recheck_written(
 ) -> Result<()> {
     let entries = written.entries;
     let len = written.file.metadata().at(path)?.len();
-    let reader = PositionalReader::new(written.file, len);
+    let reader = PagedReader::new(written.file, len);
     start(progress, path, entries, |_, read_back| !read_back)?;
     let failed = check_each(
         entries.len(),
@@ -334,81 +333,14 @@ fn read_through(
     }
 }
 
-/// A file read at positions of its own, so clones read in parallel.
-///
-/// Parsing headers makes many small reads: a central directory record
-/// took four, a local header two more. They are served from a page read
-/// at once, which cut the system calls of reading back the `many-small`
-/// benchmark bundle from 325,000 to about 80,000. Reads of a page or
-/// more go straight to the file.
-#[derive(Clone)]
-struct PositionalReader<'a> {
-    file: &'a File,
-    position: u64,
-    len: u64,
-    /// Room for a page; its first `buffered` bytes are the file's from
-    /// `buffered_at`.
-    buffer: Vec<u8>,
-    buffered: usize,
-    buffered_at: u64,
-}
-
-/// How much a small read reads ahead.
-const PAGE: usize = 4096;
-
-impl<'a> PositionalReader<'a> {
-    fn new(file: &'a File, len: u64) -> PositionalReader<'a> {
-        PositionalReader {
-            file,
-            position: 0,
-            len,
-            buffer: vec![0; PAGE],
-            buffered: 0,
-            buffered_at: 0,
-        }
-    }
-
-    /// The buffered bytes from the position on, if it is within them.
-    fn buffered(&self) -> &[u8] {
-        match self.position.checked_sub(self.buffered_at) {
-            Some(skip) if skip < self.buffered as u64 => &self.buffer[skip as usize..self.buffered],
-            _ => &[],
-        }
-    }
-}
-
-impl Read for PositionalReader<'_> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.buffered().is_empty() {
-            if out.len() >= PAGE {
-                let n = read_at(self.file, out, self.position)?;
-                self.position += n as u64;
-                return Ok(n);
-            }
-            self.buffered = read_at(self.file, &mut self.buffer, self.position)?;
-            self.buffered_at = self.position;
-        }
-        let buffered = self.buffered();
-        let n = buffered.len().min(out.len());
-        out[..n].copy_from_slice(&buffered[..n]);
-        self.position += n as u64;
-        Ok(n)
-    }
-}
-
-impl Seek for PositionalReader<'_> {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        self.position = seek_position(self.position, self.len, to)?;
-        Ok(self.position)
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs::File;
     use std::io::Write;
 
     use super::*;
     use crate::bundle::writer::{ArchiveWriter, FileSource, WriteOptions};
+    use crate::positional::read_at;
     use crate::progress::NoProgress;
 
     /// An archive of one compressible and one incompressible file, and
@@ -601,32 +533,5 @@ mod tests {
             error.to_string().contains("does not read back as a zip"),
             "{error}"
         );
-    }
-
-    proptest::proptest! {
-        /// Any mix of seeks and reads, small and large, reads the file's
-        /// bytes.
-        #[test]
-        fn the_positional_reader_reads_the_file(
-            steps in proptest::collection::vec((0u64..3 * PAGE as u64, 1usize..2 * PAGE), 1..40),
-        ) {
-            let bytes: Vec<u8> = (0..3 * PAGE).map(|i| (i * 7 % 251) as u8).collect();
-            let mut file = tempfile::tempfile().unwrap();
-            file.write_all(&bytes).unwrap();
-            let mut reader = PositionalReader::new(&file, bytes.len() as u64);
-            for (at, want) in steps {
-                let from = if at % 2 == 0 {
-                    reader.seek(SeekFrom::Start(at)).unwrap()
-                } else {
-                    reader.position
-                };
-                let mut out = vec![0; want];
-                let n = reader.read(&mut out).unwrap();
-                let end = (from as usize + want).min(bytes.len());
-                proptest::prop_assert!(n > 0 || from as usize >= bytes.len());
-                proptest::prop_assert_eq!(&out[..n], &bytes[from as usize..from as usize + n]);
-                proptest::prop_assert!(from as usize + n <= end);
-            }
-        }
     }
 }

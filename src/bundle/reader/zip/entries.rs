@@ -11,12 +11,12 @@ use ::zip::unstable::read::ZipIterable;
 use ::zip::{CompressionMethod, System};
 
 use super::headers::local_header;
-use super::windows::WindowedReader;
 use super::{EntryData, MAX_INFLATION_RATIO};
 use crate::bagit::path::{is_system_file, unsafe_reason};
 use crate::bundle::reader::{InPayload, StoredFile};
 use crate::error::Error;
 use crate::finding::{Code, Finding};
+use crate::positional::PagedReader;
 
 /// The general-purpose flag bit saying the name is UTF-8 (APPNOTE 4.4.4).
 pub(super) const UTF8_NAME_FLAG: u16 = 1 << 11;
@@ -268,7 +268,7 @@ pub(super) enum NotListed {
 /// whether its name is UTF-8, or two names that read the same, make the
 /// archive untrustworthy: an error made by `unreadable`.
 pub(super) fn list_entries(
-    archive: &mut ZipIterable<WindowedReader<'_>>,
+    archive: &mut ZipIterable<PagedReader<'_>>,
     unreadable: &dyn Fn(String) -> Error,
 ) -> Result<Listed, NotListed> {
     let mut findings = Vec::new();

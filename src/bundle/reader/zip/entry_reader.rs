@@ -106,7 +106,7 @@ impl<R: Read> Read for EntryReader<R> {
 pub(super) struct SharedFile {
     pub(super) file: Arc<File>,
     pub(super) position: u64,
-    len: u64,
+    pub(super) len: u64,
 }
 
 impl SharedFile {

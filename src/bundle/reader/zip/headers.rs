@@ -3,17 +3,15 @@
 //! local header, and the UTF-8 flag (general purpose bit 11) of both
 //! headers of an entry whose name is not ASCII, which the crate does not
 //! keep. The crate has just read both headers: they are read again from
-//! the reader's windows, with no system call.
+//! the reader's pages, with no system call.
 
 use std::io;
 
 use ::zip::read::ZipFileEntry;
 
 use super::entries::UTF8_NAME_FLAG;
-use super::windows::WindowedReader;
-
-/// The length of a local header before its name.
-const LOCAL_FIXED: u64 = 30;
+use crate::bundle::central::LocalFixed;
+use crate::positional::PagedReader;
 
 /// What the local header of an entry says.
 pub(super) struct LocalHeader {
@@ -30,16 +28,13 @@ pub(super) struct LocalHeader {
 /// The local header of `entry`, which the `zip` crate found to agree with
 /// its central record, read with `reader`.
 pub(super) fn local_header(
-    reader: &mut WindowedReader<'_>,
+    reader: &mut PagedReader<'_>,
     entry: &ZipFileEntry<'_>,
 ) -> io::Result<LocalHeader> {
     let at = entry.header_start();
-    let mut local = [0; LOCAL_FIXED as usize];
-    reader.read_exact_at(&mut local, at)?;
-    let u16_at =
-        |bytes: &[u8], offset: usize| u16::from_le_bytes([bytes[offset], bytes[offset + 1]]);
-    let (name_len, extra_len) = (u16_at(&local, 26), u16_at(&local, 28));
-    let data_start = (at.checked_add(LOCAL_FIXED + u64::from(name_len) + u64::from(extra_len)))
+    let mut fixed = LocalFixed([0; LocalFixed::LEN]);
+    reader.read_exact_at(&mut fixed.0, at)?;
+    let data_start = (at.checked_add(fixed.header_len()))
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "data past 2^64 bytes"))?;
     // An ASCII name, once any Unicode Path field is applied, has no bytes
     // the flag changes: no header needs reading again. The crate flags
@@ -48,10 +43,10 @@ pub(super) fn local_header(
     let flags_agree = entry.name_raw().is_ascii() || {
         let mut central = [0; 2];
         reader.read_exact_at(&mut central, entry.central_header_start() + 8)?;
-        let flag = |bytes: &[u8], offset| u16_at(bytes, offset) & UTF8_NAME_FLAG;
-        flag(&central, 0) == flag(&local, 6) || {
-            let mut name = vec![0; usize::from(name_len)];
-            reader.read_exact_at(&mut name, at + LOCAL_FIXED)?;
+        let central = u16::from_le_bytes(central);
+        central & UTF8_NAME_FLAG == fixed.flags() & UTF8_NAME_FLAG || {
+            let mut name = vec![0; usize::from(fixed.name_len())];
+            reader.read_exact_at(&mut name, at + LocalFixed::LEN as u64)?;
             name.is_ascii()
         }
     };

@@ -29,7 +29,6 @@ mod entry_reader;
 mod headers;
 mod trust;
 mod unreadable;
-mod windows;
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -44,11 +43,11 @@ use self::entries::{NotListed, bag_files, bag_prefix, in_payload, list_entries, 
 use self::entry_reader::{EntryReader, SharedFile, not_inflated};
 use self::trust::{Blame, Central, archive_at_odds, blame, duplicate_names_error};
 use self::unreadable::{cut_short, other_archive};
-use self::windows::WindowedReader;
 use super::{BagStore, StoredFile, StoredFiles, UnusableFile};
 use crate::bundle::inflate::{WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
+use crate::positional::PagedReader;
 
 /// The most bytes an entry may declare per compressed byte: deflate's own
 /// ceiling (a 258-byte match coded in two bits), so no honest entry is
@@ -92,7 +91,7 @@ impl ZipBag {
         let unreadable = |message: String| Error::unreadable(location, message);
         let shared = SharedFile::new(file);
         let open = |archive_offset| {
-            let reader = WindowedReader::new(&shared.file)?;
+            let reader = PagedReader::new(&shared.file, shared.len);
             let mut archive = ZipIterable::try_new(reader, Config { archive_offset })?;
             let central = Central::read(&mut archive)?;
             Ok((archive, central))

@@ -16,7 +16,7 @@ use ::zip::result::{ZipError, ZipResult};
 use ::zip::unstable::read::ZipIterable;
 
 use super::unreadable::{end_record_at, signature_in};
-use crate::bundle::central;
+use crate::bundle::central::{self, LocalFixed};
 use crate::positional::read_exact_at;
 
 /// What a first pass over the central directory finds, every record read:
@@ -193,20 +193,18 @@ pub(super) fn archive_at_odds(
             "{hidden}: a local header at byte {at}{named}, which no central directory record lists"
         ));
     }
-    directory_size_at_odds(file, central)
+    directory_size_at_odds(file, central, directory)
 }
 
 /// Where the first local header wholly in `gap` is: its signature, then
 /// its fixed fields, name and extra field before the gap ends.
 fn hidden_local_header(file: &File, mut gap: Range<u64>) -> Option<u64> {
     while let Some(at) = signature_in(file, gap.clone(), central::LOCAL_SIGNATURE) {
-        let mut header = [0; 30];
-        if at + 30 <= gap.end && read_exact_at(file, &mut header, at).is_ok() {
-            let lengths =
-                [26, 28].map(|i| u64::from(u16::from_le_bytes([header[i], header[i + 1]])));
-            if at + 30 + lengths[0] + lengths[1] <= gap.end {
-                return Some(at);
-            }
+        let fixed = (at + LocalFixed::LEN as u64 <= gap.end)
+            .then(|| LocalFixed::read_at(file, at).ok())
+            .flatten();
+        if fixed.is_some_and(|fixed| at + fixed.header_len() <= gap.end) {
+            return Some(at);
         }
         gap.start = at + 1;
     }
@@ -216,20 +214,18 @@ fn hidden_local_header(file: &File, mut gap: Range<u64>) -> Option<u64> {
 /// The name of the entry whose local header is at `at`, as that header
 /// gives it.
 fn local_name(file: &File, at: u64) -> Option<String> {
-    let mut header = [0; 30];
-    read_exact_at(file, &mut header, at).ok()?;
-    let mut raw = vec![0; usize::from(u16::from_le_bytes([header[26], header[27]]))];
-    read_exact_at(file, &mut raw, at + 30).ok()?;
+    let fixed = LocalFixed::read_at(file, at).ok()?;
+    let mut raw = vec![0; usize::from(fixed.name_len())];
+    read_exact_at(file, &mut raw, at + LocalFixed::LEN as u64).ok()?;
     Some(String::from_utf8_lossy(&raw).into_owned())
 }
 
-/// Why the central directory cannot be trusted, if its end record gives
-/// it another size than its records take: Python's `zipfile` (and so
+/// Why the central directory, starting at `start`, cannot be trusted, if
+/// its end record gives it another size than its records take: Python's `zipfile` (and so
 /// bdbag) counts that size back from the end record to find the
 /// directory, and refuses the zip when no record is found there, where the
 /// `zip` crate reads the directory from where it says it starts.
-fn directory_size_at_odds(file: &File, central: &Central) -> Option<String> {
-    let start = central.directory_start(file)?;
+fn directory_size_at_odds(file: &File, central: &Central, start: u64) -> Option<String> {
     let last = central.records.map(|(_, last)| last);
     match central::end_and_declared_size(file, start, last) {
         Ok((end, declared)) if end.checked_sub(start) == Some(declared) => None,
