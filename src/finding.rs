@@ -143,11 +143,12 @@ pub enum Code {
     /// A zip entry compressed with a method other than stored or deflate.
     ZipEntryUnsupported,
     /// A zip entry whose data is damaged: wrong CRC-32, invalid compressed
-    /// data, or fewer bytes than its declared size; or a directory entry
-    /// that holds bytes.
+    /// data, fewer bytes than its declared size, or more, ending before
+    /// twice it (and 1 MiB past it); or a directory entry that holds bytes.
     ZipEntryCorrupt,
-    /// A zip entry that inflates past its declared size, or declares more
-    /// than deflate can produce from its compressed size.
+    /// A zip entry that inflates on past twice its declared size (and 1
+    /// MiB past it), or declares more than deflate can produce from its
+    /// compressed size.
     ZipBomb,
     /// A zip entry name with non-ASCII bytes, not flagged UTF-8 and with
     /// no Info-ZIP Unicode Path field that names it, read as IBM Code Page

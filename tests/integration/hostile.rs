@@ -724,6 +724,38 @@ fn a_bomb_declaring_1_kb_is_stopped_long_before_its_1_gb() {
     assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
 }
 
+/// A changed byte near the end of a deflate stream can make it inflate a
+/// little past its declared size: damage, not a bomb, whether the entry is
+/// inflated whole (small) or streamed (past 1 MiB).
+#[test]
+fn content_a_little_past_its_declared_size_is_damaged_not_a_bomb() {
+    let dir = Dir::new();
+    let small = RawEntry {
+        size: 4,
+        crc: crc32fast::hash(b"alph"),
+        ..RawEntry::deflated("bag/data/a.txt", b"alpha")
+    };
+    let large = RawEntry {
+        data: deflate_zeros(3 << 20),
+        method: 8,
+        size: 2 << 20,
+        crc: crc32fast::hash(&vec![0; 2 << 20]),
+        ..RawEntry::stored("bag/data/a.txt", b"")
+    };
+    for (entry, words) in [
+        (small, "inflates to 5 bytes, not its declared 4"),
+        (large, "inflates to 3145728 bytes, not its declared 2097152"),
+    ] {
+        let content = vec![0; entry.size as usize];
+        let entries = bag(vec![("data/a.txt", &content, entry)]);
+        let verdict = verify_writing_nothing(&write_zip(&dir, "t.zip", &entries));
+        assert_finding(&verdict, "zip-entry-corrupt", "data/a.txt");
+        assert!(!verdict.has_at("zip-bomb", "data/a.txt"));
+        let message = verdict.report["findings"].to_string();
+        assert!(message.contains(words), "{words:?} not in {message}");
+    }
+}
+
 #[test]
 fn a_size_beyond_what_deflate_can_produce_is_refused_unread() {
     let dir = Dir::new();

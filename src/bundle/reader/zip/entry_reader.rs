@@ -26,8 +26,13 @@ fn damaged(error: &dyn std::fmt::Display) -> io::Error {
 }
 
 /// The content of one entry, checked against its declared size and CRC-32:
-/// reading stops with an error one byte past the declared size, and the end
-/// is an error unless both the size and the CRC-32 match.
+/// reading gives no byte past the declared size, and the end is an error
+/// unless both the size and the CRC-32 match.
+///
+/// Content that runs past its declared size is followed a little further
+/// ([`overrun_limit`]), unread, to tell a damaged entry from a bomb: a
+/// changed byte near the end of a deflate stream can make it inflate a few
+/// bytes more, or break, where a bomb goes on.
 pub(super) struct EntryReader<R> {
     inner: R,
     declared: u64,
@@ -45,6 +50,46 @@ impl<R: Read> EntryReader<R> {
             crc: crc32fast::Hasher::new(),
             expected_crc,
         }
+    }
+}
+
+/// How far past its declared size an entry's content is followed before
+/// it is called a bomb: as far again as it declares, and at least 1 MiB.
+/// Following it costs no more than reading what it declares.
+fn overrun_limit(declared: u64) -> u64 {
+    declared.saturating_add(declared.max(1 << 20))
+}
+
+impl<R: Read> EntryReader<R> {
+    /// The error for content found past the declared size: the rest is
+    /// read, unkept, until it ends, breaks or passes [`overrun_limit`].
+    fn overrun(&mut self) -> io::Error {
+        let limit = overrun_limit(self.declared);
+        let mut scratch = [0; 16 * 1024];
+        while self.produced <= limit {
+            match self.inner.read(&mut scratch) {
+                Ok(0) => {
+                    return EntryError::into_io(
+                        Code::ZipEntryCorrupt,
+                        format!(
+                            "zip entry inflates to {} bytes, not its declared {}",
+                            self.produced, self.declared
+                        ),
+                    );
+                }
+                Ok(n) => self.produced += n as u64,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return damaged(&error),
+            }
+        }
+        EntryError::into_io(
+            Code::ZipBomb,
+            format!(
+                "zip entry inflates past its declared size of {} bytes, and on past {limit}; \
+                 stopped there",
+                self.declared
+            ),
+        )
     }
 }
 
@@ -67,13 +112,7 @@ impl<R: Read> Read for EntryReader<R> {
             .map_err(|error| damaged(&error))?;
         self.produced += n as u64;
         if self.produced > self.declared {
-            return Err(EntryError::into_io(
-                Code::ZipBomb,
-                format!(
-                    "zip entry inflates past its declared size of {} bytes; stopped there",
-                    self.declared
-                ),
-            ));
+            return Err(self.overrun());
         }
         self.crc.update(&buffer[..n]);
         if n == 0 {
@@ -158,14 +197,14 @@ mod tests {
     fn entries_must_match_their_declared_size_and_crc() {
         let crc = crc32fast::hash(b"hello");
         assert_eq!(read_entry(b"hello", 5, crc).unwrap(), b"hello");
-        assert_eq!(code(read_entry(b"hello", 4, crc)), Code::ZipBomb);
+        assert_eq!(code(read_entry(b"hello", 4, crc)), Code::ZipEntryCorrupt);
         assert_eq!(code(read_entry(b"hello", 6, crc)), Code::ZipEntryCorrupt);
         assert_eq!(code(read_entry(b"hellO", 5, crc)), Code::ZipEntryCorrupt);
         assert_eq!(read_entry(b"", 0, 0).unwrap(), b"");
     }
 
     #[test]
-    fn a_bomb_is_stopped_one_byte_past_its_declared_size() {
+    fn a_bomb_is_stopped_soon_after_as_much_again_as_it_declares() {
         /// Endless zeros, counting how many were handed out.
         struct Endless(u64);
         impl Read for Endless {
@@ -187,13 +226,65 @@ mod tests {
             crate::bundle::reader::read_error_finding("x", &error).code,
             Code::ZipBomb
         );
-        assert_eq!(endless.0, 1001);
+        let limit = overrun_limit(1000);
+        assert!(limit < endless.0 && endless.0 <= limit + 16 * 1024);
     }
 
-    /// An entry inflated whole, then checked as a streamed one would be.
+    #[test]
+    fn content_a_little_past_its_declared_size_is_damaged_not_a_bomb() {
+        let error = read_entry(&[7; 5000], 1000, 0).unwrap_err();
+        let finding = crate::bundle::reader::read_error_finding("x", &error);
+        assert_eq!(finding.code, Code::ZipEntryCorrupt);
+        assert!(
+            finding
+                .message
+                .contains("inflates to 5000 bytes, not its declared 1000")
+        );
+        let past = usize::try_from(overrun_limit(1000)).unwrap();
+        assert_eq!(
+            code(read_entry(&vec![7; past], 1000, 0)),
+            Code::ZipEntryCorrupt
+        );
+        assert_eq!(code(read_entry(&vec![7; past + 1], 1000, 0)), Code::ZipBomb);
+        let big = 3 << 20;
+        let past = usize::try_from(overrun_limit(big)).unwrap();
+        assert_eq!(past, 2 * big as usize);
+        assert_eq!(
+            code(read_entry(&vec![7; past], big, 0)),
+            Code::ZipEntryCorrupt
+        );
+    }
+
+    #[test]
+    fn content_that_breaks_past_its_declared_size_is_damaged() {
+        struct Breaking(u64);
+        impl Read for Breaking {
+            fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("invalid deflate data"));
+                }
+                let n = buffer.len().min(self.0 as usize);
+                self.0 -= n as u64;
+                Ok(n)
+            }
+        }
+        let mut reader = EntryReader::new(Breaking(1010), 1000, 0);
+        let error = reader.read_to_end(&mut Vec::new()).unwrap_err();
+        assert_eq!(code(Err(error)), Code::ZipEntryCorrupt);
+    }
+
+    /// An entry inflated whole, then checked as a streamed one would be;
+    /// streamed if it inflates past its declared size, as `read_with` does.
     fn inflate_whole(compressed: &[u8], declared: u64, crc: u32) -> io::Result<Vec<u8>> {
         let mut whole = WholeInflater::default();
         let inflated = whole.inflate(compressed, declared).map_err(not_inflated)?;
+        if inflated.len() as u64 > declared {
+            let stream = flate2::read::DeflateDecoder::new(compressed);
+            let mut out = Vec::new();
+            return EntryReader::new(stream, declared, crc)
+                .read_to_end(&mut out)
+                .map(|_| out);
+        }
         read_entry(inflated, declared, crc)
     }
 
@@ -211,8 +302,17 @@ mod tests {
         let crc = crc32fast::hash(&text);
         let size = text.len() as u64;
         assert_eq!(inflate_whole(&deflated, size, crc).unwrap(), text);
-        assert_eq!(code(inflate_whole(&deflated, size - 1, crc)), Code::ZipBomb);
-        assert_eq!(code(inflate_whole(&deflated, 10, crc)), Code::ZipBomb);
+        let over = inflate_whole(&deflated, size - 1, crc).unwrap_err();
+        let over = crate::bundle::reader::read_error_finding("x", &over);
+        assert_eq!(over.code, Code::ZipEntryCorrupt);
+        assert!(
+            over.message
+                .contains("inflates to 32000 bytes, not its declared 31999")
+        );
+        assert_eq!(
+            code(inflate_whole(&deflated, 10, crc)),
+            Code::ZipEntryCorrupt
+        );
         let short = code(inflate_whole(&deflated, size + 1, crc));
         assert_eq!(short, Code::ZipEntryCorrupt);
         let mut flipped = deflated.clone();

@@ -234,11 +234,17 @@ impl BagStore for ZipBag {
             // this one read another entry meanwhile.
             let mut whole = WHOLE_INFLATE.take().unwrap_or_default();
             let result = match whole.inflate(raw, stored.size) {
-                Ok(inflated) => read(&mut EntryReader::new(inflated, stored.size, data.crc)),
-                Err(error) => Err(not_inflated(error)),
+                // Content past the declared size is followed on by the
+                // stream, which the whole inflater stopped a byte past it.
+                Ok(inflated) if inflated.len() as u64 > stored.size => None,
+                Ok(inflated) => Some(read(&mut EntryReader::new(inflated, stored.size, data.crc))),
+                Err(error) => Some(Err(not_inflated(error))),
             };
             WHOLE_INFLATE.set(Some(whole));
-            result
+            result.unwrap_or_else(|| {
+                let (stored, data, raw) = self.entry(path)?;
+                read(&mut ZipBag::stream_of(stored, data, raw))
+            })
         } else {
             read(&mut ZipBag::stream_of(stored, data, raw))
         }
