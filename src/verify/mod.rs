@@ -260,14 +260,14 @@ pub fn verify_judging(
             let records = judge_records.then(|| scope.spawn(|| crate_records::check(store, kept)));
             let mut checked = payload::Checked::default();
             if !options.fast && !read_nothing {
-                let sha256_wanted = |index| match &described {
-                    Some(described) => described.sha256_wanted(index),
-                    None => payload::Sha256Wanted::Nothing,
+                let sha256_wanted: &dyn payload::Sha256Wants = match &described {
+                    Some(described) => described,
+                    None => &payload::NoSha256Wanted,
                 };
                 checked = payload::check_digests(
                     store,
                     &manifests.list,
-                    &sha256_wanted,
+                    sha256_wanted,
                     progress,
                     &mut findings,
                 );

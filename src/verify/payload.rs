@@ -21,10 +21,37 @@ pub enum Sha256Wanted {
     /// The file is read, listed in a manifest or not; its SHA-256 is not
     /// kept.
     Read,
-    /// Its SHA-256 is kept if it is not this.
-    KeptUnless([u8; 32]),
+    /// Its SHA-256 is kept if it is not the one stated
+    /// ([`Sha256Wants::stated`]).
+    KeptUnlessStated,
     /// Its SHA-256 is kept.
     Kept,
+}
+
+/// What is wanted of the SHA-256 of each stored file (by index in
+/// [`BagStore::files`]), besides what the manifests want: what the RO-Crate
+/// metadata states of them is compared with it.
+pub trait Sha256Wants: Sync {
+    /// What is wanted of the SHA-256 of the file at `index`.
+    fn wanted(&self, index: usize) -> Sha256Wanted;
+
+    /// The SHA-256 stated of the file at `index`, which
+    /// [`Sha256Wants::wanted`] says is [`Sha256Wanted::KeptUnlessStated`]:
+    /// read once the file's is known, as it may wait in a temporary file.
+    fn stated(&self, index: usize) -> io::Result<[u8; 32]>;
+}
+
+/// No SHA-256 is wanted but the manifests'.
+pub struct NoSha256Wanted;
+
+impl Sha256Wants for NoSha256Wanted {
+    fn wanted(&self, _: usize) -> Sha256Wanted {
+        Sha256Wanted::Nothing
+    }
+
+    fn stated(&self, _: usize) -> io::Result<[u8; 32]> {
+        Err(io::Error::other("no SHA-256 is stated"))
+    }
 }
 
 /// How much was read, and the SHA-256 kept.
@@ -54,22 +81,22 @@ impl Checked {
 /// one that differs from a manifest. Files are read whole once, in
 /// parallel, for every algorithm that concerns them: those of the
 /// manifests that list them (but those corpack does not support, whose
-/// checksums cannot be computed) and, as `sha256_wanted` says (by index in
-/// [`BagStore::files`]), SHA-256. What is kept of each file is whatever is
+/// checksums cannot be computed) and, as `sha256_wanted` says, SHA-256.
+/// What is kept of each file is whatever is
 /// found wrong and the SHA-256 wanted kept. Large files whose SHA-512 is
 /// wanted are read side by side where that hashes faster
 /// ([`Sha512Lanes`]).
 pub fn check_digests(
     store: &dyn BagStore,
     manifests: &[Manifest],
-    sha256_wanted: &(dyn Fn(usize) -> Sha256Wanted + Sync),
+    sha256_wanted: &dyn Sha256Wants,
     progress: &dyn Progress,
     findings: &mut Findings,
 ) -> Checked {
     let files = store.files();
     // Jobs are made as they are needed, not held: verify's memory must
     // not grow by a job's size per file.
-    let job = |index: usize| FileJob::new(store, index, manifests, sha256_wanted(index));
+    let job = |index: usize| FileJob::new(store, index, manifests, sha256_wanted);
     let jobs = || (0..files.len()).into_par_iter().filter_map(job);
     progress.start(
         Phase::Verifying,
@@ -168,8 +195,10 @@ struct FileJob<'a> {
     /// The manifests that list it with an algorithm corpack supports, and
     /// that algorithm: their digests are read once the file's are known.
     wanted: Vec<(Algorithm, &'a Manifest)>,
-    /// `Some` when SHA-256 is to be kept: always, or unless it is a digest.
-    keep_sha256: Option<Option<[u8; 32]>>,
+    /// What is wanted of its SHA-256: [`Sha256Wanted::Kept`] or
+    /// [`Sha256Wanted::KeptUnlessStated`] when it is to be kept.
+    sha256_wanted: Sha256Wanted,
+    wants: &'a dyn Sha256Wants,
 }
 
 impl<'a> FileJob<'a> {
@@ -179,8 +208,9 @@ impl<'a> FileJob<'a> {
         store: &'a dyn BagStore,
         index: usize,
         manifests: &'a [Manifest],
-        sha256_wanted: Sha256Wanted,
+        wants: &'a dyn Sha256Wants,
     ) -> Option<FileJob<'a>> {
+        let sha256_wanted = wants.wanted(index);
         let file = store.files().get(index);
         let wanted: Vec<_> = (manifests.iter())
             .filter(|m| m.lists_stored(index))
@@ -189,13 +219,8 @@ impl<'a> FileJob<'a> {
         if !file.readable || (sha256_wanted == Sha256Wanted::Nothing && wanted.is_empty()) {
             return None;
         }
-        let keep_sha256 = match sha256_wanted {
-            Sha256Wanted::Nothing | Sha256Wanted::Read => None,
-            Sha256Wanted::KeptUnless(digest) => Some(Some(digest)),
-            Sha256Wanted::Kept => Some(None),
-        };
         let mut algorithms: Vec<Algorithm> = wanted.iter().map(|(a, _)| *a).collect();
-        if keep_sha256.is_some() {
+        if sha256_wanted.keeps() {
             algorithms.push(Algorithm::Sha256);
         }
         algorithms.sort();
@@ -205,7 +230,8 @@ impl<'a> FileJob<'a> {
             path: file.path,
             algorithms,
             wanted,
-            keep_sha256,
+            sha256_wanted,
+            wants,
         })
     }
 
@@ -229,7 +255,7 @@ impl<'a> FileJob<'a> {
             }
         };
         let mut findings = Vec::new();
-        for (algorithm, manifest) in self.wanted {
+        for &(algorithm, manifest) in &self.wanted {
             let computed = actual
                 .iter()
                 .find(|(a, _)| *a == algorithm)
@@ -258,16 +284,37 @@ impl<'a> FileJob<'a> {
                 ));
             }
         }
-        let sha256 = self.keep_sha256.and_then(|unless| {
-            let (_, digest) = actual.into_iter().find(|(a, _)| *a == Algorithm::Sha256)?;
-            let digest: [u8; 32] = digest.try_into().expect("SHA-256 has 32 bytes");
-            (unless != Some(digest)).then_some(digest)
-        });
+        let sha256 = self.kept_sha256(actual);
         FileResult {
             bytes,
             sha256,
             findings,
         }
+    }
+}
+
+impl FileJob<'_> {
+    /// The file's SHA-256, among the digests computed, if it is kept.
+    fn kept_sha256(&self, actual: Vec<(Algorithm, Vec<u8>)>) -> Option<[u8; 32]> {
+        if !self.sha256_wanted.keeps() {
+            return None;
+        }
+        let (_, digest) = actual.into_iter().find(|(a, _)| *a == Algorithm::Sha256)?;
+        let digest: [u8; 32] = digest.try_into().expect("SHA-256 has 32 bytes");
+        // A stated digest that cannot be read back keeps the file's, for
+        // the metadata's check to read it again and say so.
+        let stated = match self.sha256_wanted {
+            Sha256Wanted::KeptUnlessStated => self.wants.stated(self.index).ok(),
+            _ => None,
+        };
+        (stated != Some(digest)).then_some(digest)
+    }
+}
+
+impl Sha256Wanted {
+    /// Whether the file's SHA-256 may be kept.
+    fn keeps(self) -> bool {
+        matches!(self, Sha256Wanted::Kept | Sha256Wanted::KeptUnlessStated)
     }
 }
 
@@ -443,6 +490,19 @@ mod tests {
     use crate::verify::testutil::Memory;
     use crate::verify::{VerifyOptions, verify};
 
+    /// Every file's SHA-256 is kept.
+    struct KeptAlways;
+
+    impl Sha256Wants for KeptAlways {
+        fn wanted(&self, _: usize) -> Sha256Wanted {
+            Sha256Wanted::Kept
+        }
+
+        fn stated(&self, _: usize) -> io::Result<[u8; 32]> {
+            unreachable!("none is stated")
+        }
+    }
+
     /// A bag whose readers check a file of `other` on the same thread at
     /// their first read, as rayon may have a thread do while it waits for
     /// digests.
@@ -460,7 +520,7 @@ mod tests {
     impl io::Read for NestingReader<'_, '_> {
         fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
             if self.nested.is_none() {
-                let job = FileJob::new(self.other, 0, &[], Sha256Wanted::Kept).unwrap();
+                let job = FileJob::new(self.other, 0, &[], &KeptAlways).unwrap();
                 self.nested = Some(check_file(self.other, job, &NoProgress));
             }
             self.reader.read(buffer)
@@ -509,7 +569,7 @@ mod tests {
             bag: Memory::new(&[("data/a", b"a\n")]),
             other: &other,
         };
-        let job = FileJob::new(&store, 0, &[], Sha256Wanted::Kept).unwrap();
+        let job = FileJob::new(&store, 0, &[], &KeptAlways).unwrap();
         let result = check_file(&store, job, &NoProgress);
         assert!(result.findings.is_empty(), "{:?}", result.findings);
         assert_eq!(result.bytes, 2);
@@ -580,9 +640,13 @@ mod tests {
         assert!(findings.is_empty(), "{findings:?}");
         let checked = || {
             let mut findings = Findings::default();
-            let wanted = |_| Sha256Wanted::Nothing;
-            let checked =
-                check_digests(&store, &manifests.list, &wanted, &NoProgress, &mut findings);
+            let checked = check_digests(
+                &store,
+                &manifests.list,
+                &NoSha256Wanted,
+                &NoProgress,
+                &mut findings,
+            );
             (checked.files, findings.into_vec())
         };
         assert_eq!(checked(), (8, Vec::new()));
