@@ -90,7 +90,6 @@ fn lowercase_sha256(text: &str) -> Option<[u8; 32]> {
 #[derive(Debug)]
 struct StatedDigests {
     bytes: SpilledBytes,
-    count: u32,
 }
 
 impl StatedDigests {
@@ -103,15 +102,15 @@ impl StatedDigests {
                 write: STATED_WRITTEN,
                 held_without_file: usize::MAX,
             }),
-            count: 0,
         }
     }
 
     /// Keeps `digest`: its number, or `None` if it cannot be kept.
     fn push(&mut self, digest: &[u8; 32]) -> Option<u32> {
-        let number = self.count;
-        self.count = self.count.checked_add(1)?;
-        self.bytes.append(&[digest]).ok()?;
+        // Numbered by where it goes, whether or not an append failed before.
+        let number = u32::try_from(self.bytes.len() / 32).ok()?;
+        let span = self.bytes.append(&[digest]).ok()?;
+        debug_assert_eq!(span.at, u64::from(number) * 32);
         Some(number)
     }
 

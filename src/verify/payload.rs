@@ -81,22 +81,21 @@ impl Checked {
 /// one that differs from a manifest. Files are read whole once, in
 /// parallel, for every algorithm that concerns them: those of the
 /// manifests that list them (but those corpack does not support, whose
-/// checksums cannot be computed) and, as `sha256_wanted` says, SHA-256.
-/// What is kept of each file is whatever is
-/// found wrong and the SHA-256 wanted kept. Large files whose SHA-512 is
-/// wanted are read side by side where that hashes faster
-/// ([`Sha512Lanes`]).
+/// checksums cannot be computed) and, as `sha256_wants` says, SHA-256.
+/// What is kept of each file is whatever is found wrong and the SHA-256
+/// wanted kept. Large files whose SHA-512 is wanted are read side by side
+/// where that hashes faster ([`Sha512Lanes`]).
 pub fn check_digests(
     store: &dyn BagStore,
     manifests: &[Manifest],
-    sha256_wanted: &dyn Sha256Wants,
+    sha256_wants: &dyn Sha256Wants,
     progress: &dyn Progress,
     findings: &mut Findings,
 ) -> Checked {
     let files = store.files();
     // Jobs are made as they are needed, not held: verify's memory must
     // not grow by a job's size per file.
-    let job = |index: usize| FileJob::new(store, index, manifests, sha256_wanted);
+    let job = |index: usize| FileJob::new(store, index, manifests, sha256_wants);
     let jobs = || (0..files.len()).into_par_iter().filter_map(job);
     progress.start(
         Phase::Verifying,
@@ -291,9 +290,7 @@ impl<'a> FileJob<'a> {
             findings,
         }
     }
-}
 
-impl FileJob<'_> {
     /// The file's SHA-256, among the digests computed, if it is kept.
     fn kept_sha256(&self, actual: Vec<(Algorithm, Vec<u8>)>) -> Option<[u8; 32]> {
         if !self.sha256_wanted.keeps() {
