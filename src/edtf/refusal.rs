@@ -112,27 +112,38 @@ pub(super) fn slip(text: &str) -> Option<String> {
     None
 }
 
-/// `[1667, 1668]`, `{1960,1961}`, `[..1760-12-03]`, `[1670..1672]`:
+/// `[1667,1668]`, `{1960,1961}`, `[..1760-12-03]`, `[1670..1672]`:
 /// brackets around dates, each a date of some level, and ranges of them.
+/// The specification allows no spaces, an open end (`..` with no date on
+/// one side) only at the start or the end of the list, and a range only
+/// between dates of one precision.
 fn is_set(text: &str) -> bool {
     let inner = (text.strip_prefix('[').and_then(|t| t.strip_suffix(']')))
         .or_else(|| text.strip_prefix('{').and_then(|t| t.strip_suffix('}')));
-    inner.is_some_and(|inner| {
-        inner.split(',').map(str::trim).all(|member| {
-            // An open end is a `..` at the set's first or last member.
-            let ends: Vec<&str> = member.split("..").collect();
-            let is_member = |date: &str| is_some_date(date) || is_exponential_year(date);
-            match ends.as_slice() {
-                [date] => is_member(date),
-                [from, to] => {
-                    (from.is_empty() || is_member(from))
-                        && (to.is_empty() || is_member(to))
-                        && !(from.is_empty() && to.is_empty())
-                }
-                _ => false,
-            }
-        })
+    let Some(inner) = inner else {
+        return false;
+    };
+    let members: Vec<&str> = inner.split(',').collect();
+    let last = members.len() - 1;
+    let is_member = |date: &str| is_some_date(date) || is_exponential_year(date);
+    (members.iter().enumerate()).all(|(at, member)| {
+        match member.split("..").collect::<Vec<_>>().as_slice() {
+            [date] => is_member(date),
+            ["", to] => at == 0 && is_member(to),
+            [from, ""] => at == last && is_member(from),
+            [from, to] => is_member(from) && is_member(to) && components(from) == components(to),
+            _ => false,
+        }
     })
+}
+
+/// How many of a year, a month (or season) and a day `date` gives: its
+/// precision, as far as a range's ends must agree.
+fn components(date: &str) -> usize {
+    let date = date.trim_start_matches(['?', '~', '%']);
+    let date = date.strip_prefix('Y').unwrap_or(date);
+    let unsigned = date.strip_prefix('-').unwrap_or(date);
+    unsigned.split('-').count()
 }
 
 /// Whether `text` is a date of some level, or one with level 2's

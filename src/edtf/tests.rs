@@ -131,8 +131,16 @@ fn rejects_level_2() {
         "Y17E7/2000",
         "../Y-17E7",
         "1950S2/1960",
-        "[Y17E7, 2000]",
+        "[Y17E7,2000]",
         "{Y17E7}",
+        // The specification's sets.
+        "[1667,1668,1670..1672]",
+        "[..1760-12-03]",
+        "[1760-01,1760-02,1760-12..]",
+        "[1667,1760-12]",
+        "[..1984]",
+        "{1960,1961-12}",
+        "{..1984}",
     ] {
         let error = level_2.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains("level 2"), "{level_2:?}: {error}");
@@ -246,6 +254,15 @@ fn a_date_that_is_no_level_is_not_called_level_2() {
         "{2004-99-99}",
         "2004-1X-00",
         "1950S0",
+        // A set has no spaces, an open end (`..`) only at the start or
+        // the end of its list, and a range's ends at one precision.
+        "[1667, 1668]",
+        "{1960 ,1961-12}",
+        "[ ..1984]",
+        "[1667,..1668]",
+        "[1760-12..,1761]",
+        "[1670..1672-05]",
+        "{1760-12..1761}",
     ] {
         let error = malformed.parse::<EdtfDate>().unwrap_err();
         assert!(!error.contains("level 2"), "{malformed:?}: {error}");
