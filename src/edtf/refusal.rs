@@ -161,6 +161,9 @@ fn is_exponential_year(text: &str) -> bool {
     };
     let text = text.strip_prefix('-').unwrap_or(text);
     let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    // The exponent and the number of significant digits are each "a
+    // positive integer", as the specification has it: `Y17E0` is no year.
+    let positive = |part: &str| digits(part) && part.bytes().any(|b| b != b'0');
     let (rest, significant) = match text.split_once('S') {
         Some((rest, significant)) => (rest, Some(significant)),
         None => (text, None),
@@ -172,13 +175,11 @@ fn is_exponential_year(text: &str) -> bool {
     // An exponent needs the `Y` of a long year; significant digits go on
     // one (`Y171010000S3`) or on a year of four digits (`1950S2`).
     let year_fits = prefixed || (exponent.is_none() && year.len() == 4);
-    // At least one digit is significant.
-    let significant_fits = significant.is_none_or(|s| digits(s) && s.bytes().any(|b| b != b'0'));
     (exponent.is_some() || significant.is_some())
         && year_fits
         && digits(year)
-        && exponent.is_none_or(digits)
-        && significant_fits
+        && exponent.is_none_or(positive)
+        && significant.is_none_or(positive)
 }
 
 /// A year, month or day of a date written with level 2's qualifiers.

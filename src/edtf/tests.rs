@@ -254,6 +254,11 @@ fn a_date_that_is_no_level_is_not_called_level_2() {
         "{2004-99-99}",
         "2004-1X-00",
         "1950S0",
+        // An exponent is a positive integer, as the number of significant
+        // digits is.
+        "Y17E0",
+        "Y-17E00",
+        "Y17E0S2",
         // A set has no spaces, an open end (`..`) only at the start or
         // the end of its list, and a range's ends at one precision.
         "[1667, 1668]",
