@@ -57,8 +57,8 @@ use edtf::level_1::{Date, Edtf, Precision};
 pub use self::interval::{Bound, CalendarDay, DateInterval};
 use self::interval::{date_days, terminal_bound};
 use self::refusal::{
-    LeapSecond, has_negative_year_zero, is_level_2_grouping, is_year_beyond_i64, level_2_feature,
-    slip,
+    LeapSecond, has_negative_year_zero, is_level_2_grouping,
+    is_negative_year_unspecified_after_zeros, is_year_beyond_i64, level_2_feature, slip,
 };
 use crate::collection::values::string_value;
 
@@ -191,6 +191,13 @@ impl FromStr for EdtfDate {
                 return Err(format!(
                     "EDTF date {text:?}: a year beyond ±{} is not supported",
                     i64::MAX
+                ));
+            }
+            Err(_) if is_negative_year_unspecified_after_zeros(text) => {
+                return Err(format!(
+                    "EDTF date {text:?}: unspecified digits in a negative year whose other \
+                     digits are zeros are not read by corpack; give the years as an interval \
+                     (-0099/-0001 for -00XX)"
                 ));
             }
             Err(_) if has_negative_year_zero(text) => {

@@ -16,6 +16,14 @@ pub(super) fn is_year_beyond_i64(text: &str) -> bool {
         && digits.parse::<i64>().is_err()
 }
 
+/// Whether `text` is a negative year of level 1 with unspecified digits
+/// after zeros only, qualified or not (`-000X`, `-00XX~`): the `edtf`
+/// crate reads no negative year whose known digits are all zero.
+pub(super) fn is_negative_year_unspecified_after_zeros(text: &str) -> bool {
+    let date = text.strip_suffix(['?', '~', '%']).unwrap_or(text);
+    matches!(date, "-000X" | "-00XX")
+}
+
 /// Whether `text` is a year and a code of level 2's sub-year groupings
 /// (25 to 41), qualified or not: `2001-33`, `-0010-25~`. The `edtf` crate
 /// reads those codes as months out of range.

@@ -222,6 +222,19 @@ fn year_zero_has_no_sign() {
     }
 }
 
+// Level 1 has a negative year (`-1985`) and a year's last one or two
+// digits unspecified (`201X`, `20XX`), so `-000X` and `-00XX` are level
+// 1; the parser, which has no negative year zero, does not read them.
+#[test]
+fn negative_years_unspecified_after_zeros_are_level_1_but_not_read() {
+    for near_zero in ["-000X", "-00XX", "-000X?", "-00XX%"] {
+        let error = near_zero.parse::<EdtfDate>().unwrap_err();
+        assert!(!error.contains("level 2"), "{near_zero:?}: {error}");
+        assert!(error.contains("not read"), "{near_zero:?}: {error}");
+    }
+    assert!("-001X".parse::<EdtfDate>().is_ok());
+}
+
 #[test]
 fn a_date_that_is_no_level_is_not_called_level_2() {
     for malformed in [
