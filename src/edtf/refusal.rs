@@ -121,10 +121,10 @@ pub(super) fn slip(text: &str) -> Option<String> {
 }
 
 /// `[1667,1668]`, `{1960,1961}`, `[..1760-12-03]`, `[1670..1672]`:
-/// brackets around dates, each a date of some level, and ranges of them.
-/// The specification allows no spaces, an open end (`..` with no date on
-/// one side) only at the start or the end of the list, and a range only
-/// between dates of one precision.
+/// brackets around dates, each a date of some level (not an interval),
+/// and ranges of them. The specification allows no spaces, an open end
+/// (`..` with no date on one side) only at the start or the end of the
+/// list, and a range only between dates of one precision.
 fn is_set(text: &str) -> bool {
     let inner = (text.strip_prefix('[').and_then(|t| t.strip_suffix(']')))
         .or_else(|| text.strip_prefix('{').and_then(|t| t.strip_suffix('}')));
@@ -133,7 +133,11 @@ fn is_set(text: &str) -> bool {
     };
     let members: Vec<&str> = inner.split(',').collect();
     let last = members.len() - 1;
-    let is_member = |date: &str| is_some_date(date) || is_exponential_year(date);
+    // A member is a date, not an interval (`..` makes a set's ranges).
+    let is_member = |date: &str| {
+        !date.contains('/')
+            && (is_some_date(date) || is_exponential_year(date) || is_level_2_grouping(date))
+    };
     (members.iter().enumerate()).all(|(at, member)| {
         match member.split("..").collect::<Vec<_>>().as_slice() {
             [date] => is_member(date),

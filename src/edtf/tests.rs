@@ -141,6 +141,9 @@ fn rejects_level_2() {
         "[..1984]",
         "{1960,1961-12}",
         "{..1984}",
+        // A member of a set is a date of any level, a grouping of level 2
+        // among them.
+        "[2001-21,2001-34]",
     ] {
         let error = level_2.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains("level 2"), "{level_2:?}: {error}");
@@ -281,6 +284,11 @@ fn a_date_that_is_no_level_is_not_called_level_2() {
         "[1760-12..,1761]",
         "[1670..1672-05]",
         "{1760-12..1761}",
+        // A set holds dates, not intervals: `..` makes its ranges.
+        "[1667/1668]",
+        "{1960/}",
+        "[../1984]",
+        "{1960,1961/1962}",
     ] {
         let error = malformed.parse::<EdtfDate>().unwrap_err();
         assert!(!error.contains("level 2"), "{malformed:?}: {error}");
