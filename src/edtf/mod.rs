@@ -150,13 +150,22 @@ impl FromStr for EdtfDate {
             Ok(_) => true,
             Err(error) => error.contains("is not in canonical form"),
         };
-        if let Some(leap) =
-            (leap.as_ref()).filter(|leap| !leap.ends_a_utc_day && reads(&leap.second_before))
-        {
+        // A local time at another minute is the parser's to refuse.
+        if let Some(leap) = (leap.as_ref()).filter(|leap| {
+            !leap.zone.is_empty() && !leap.ends_a_utc_day && reads(&leap.second_before)
+        }) {
             return Err(format!(
                 "invalid EDTF date {text:?}: a leap second (:60) is 23:59:60 UTC, which at the \
                  offset {} is {}:60",
                 leap.zone, leap.local_end_of_day
+            ));
+        }
+        if (leap.as_ref()).is_some_and(|leap| {
+            leap.ends_a_utc_day && !leap.ends_a_utc_month && reads(&leap.second_before)
+        }) {
+            return Err(format!(
+                "invalid EDTF date {text:?}: a leap second (:60) is 23:59:60 UTC on the last day \
+                 of a month, and this one is within a month"
             ));
         }
         let parsed = match Edtf::parse(text) {

@@ -4,6 +4,8 @@
 
 use edtf::level_1::Edtf;
 
+use super::interval::days_in_month;
+
 /// Whether `text` is a `Y` year (level 1 allows any number of digits)
 /// whose digits the `edtf` crate, holding years in an `i64`, cannot read.
 pub(super) fn is_year_beyond_i64(text: &str) -> bool {
@@ -244,11 +246,14 @@ fn date_parts(side: &str) -> Option<Vec<DatePart<'_>>> {
         .collect()
 }
 
-/// A date and time whose seconds are 60, with an offset from UTC.
+/// A date and time whose seconds are 60.
 pub(super) struct LeapSecond {
     /// Whether it is 23:59:60 UTC, when leap seconds are inserted.
     pub(super) ends_a_utc_day: bool,
-    /// The offset as written (`Z`, `+01:00`).
+    /// Whether, at 23:59:60 UTC, it is on the last day of a month in UTC:
+    /// a leap second is the last second of a month (ITU-R TF.460-6, 2.1).
+    pub(super) ends_a_utc_month: bool,
+    /// The offset as written (`Z`, `+01:00`), empty for a local time.
     pub(super) zone: String,
     /// The local time of 23:59 UTC at that offset, `HH:MM`.
     pub(super) local_end_of_day: String,
@@ -257,12 +262,13 @@ pub(super) struct LeapSecond {
 }
 
 impl LeapSecond {
-    /// `text` as a leap second, if it is a date and time with seconds 60
-    /// and an offset (`Z`, `±HH:MM`, `±HH`): without one, the time is
-    /// local and only 23:59:60 is taken, as the `edtf` crate has it.
+    /// `text` as a leap second, if it is a date and time with seconds 60,
+    /// with an offset (`Z`, `±HH:MM`, `±HH`) or not: a local time is taken
+    /// as UTC, as the `edtf` crate takes a leap second at 23:59:60 local
+    /// time only.
     pub(super) fn of(text: &str) -> Option<LeapSecond> {
         let (day, time) = text.split_once('T')?;
-        let (clock, zone) = time.split_at(time.find(['Z', '+', '-'])?);
+        let (clock, zone) = time.split_at(time.find(['Z', '+', '-']).unwrap_or(time.len()));
         let clock_before = clock.strip_suffix(":60")?;
         let two_digits = |digits: &str| {
             (digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()))
@@ -272,7 +278,7 @@ impl LeapSecond {
         let (hour, minute) = clock_before.split_once(':')?;
         let local = two_digits(hour)? * 60 + two_digits(minute)?;
         let offset = match zone {
-            "Z" => 0,
+            "" | "Z" => 0,
             _ => {
                 let (hours, minutes) = zone[1..].split_once(':').unwrap_or((&zone[1..], "00"));
                 let offset = two_digits(hours)? * 60 + two_digits(minutes)?;
@@ -286,10 +292,32 @@ impl LeapSecond {
         let end_of_day = (23 * 60 + 59 + offset).rem_euclid(24 * 60);
         Some(LeapSecond {
             ends_a_utc_day: local == end_of_day,
+            ends_a_utc_month: is_utc_month_end(day, offset),
             zone: zone.to_string(),
             local_end_of_day: format!("{:02}:{:02}", end_of_day / 60, end_of_day % 60),
             second_before: format!("{day}T{clock_before}:59{zone}"),
         })
+    }
+}
+
+/// Whether 23:59 UTC at `offset` minutes east of UTC, on the local `day`
+/// (`YYYY-MM-DD`), is on the last day of a month in UTC. East of UTC it is
+/// already the next day locally, so the local day is the 1st. A day that
+/// is not one is left for the parser to refuse.
+fn is_utc_month_end(day: &str, offset: i32) -> bool {
+    let mut parts = day.splitn(3, '-').map(str::parse::<i64>);
+    let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return true;
+    };
+    let (Ok(month @ 1..=12), Ok(day)) = (u8::try_from(month), u8::try_from(day)) else {
+        return true;
+    };
+    if offset > 0 {
+        day == 1
+    } else {
+        day == days_in_month(year, month)
     }
 }
 

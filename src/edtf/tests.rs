@@ -204,6 +204,38 @@ fn a_leap_second_is_the_last_of_a_utc_day() {
     }
 }
 
+// A leap second is the last second of a month in UTC (ITU-R TF.460-6,
+// 2.1; RFC 3339, 5.7): 23:59:60 UTC on a day within a month is no time.
+#[test]
+fn a_leap_second_ends_a_utc_month() {
+    for month_end in [
+        "2016-06-30T18:59:60-05:00",
+        "2016-02-29T23:59:60Z",
+        "2017-03-01T00:59:60+01:00",
+        "2016-11-30T23:29:60-00:30",
+        "2016-09-30T23:59:60",
+    ] {
+        let date = month_end
+            .parse::<EdtfDate>()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(date.as_str(), month_end);
+    }
+    for within_a_month in [
+        "1979-05-27T23:59:60Z",
+        "2016-12-30T23:59:60+00:00",
+        "2016-12-31T00:59:60+01:00",
+        "2016-06-29T18:59:60-05:00",
+        "2016-02-28T23:59:60Z",
+        "2016-12-30T23:59:60",
+    ] {
+        let error = within_a_month.parse::<EdtfDate>().unwrap_err();
+        assert!(
+            error.contains("a leap second (:60) is 23:59:60 UTC on the last day of a month"),
+            "{within_a_month:?}: {error}"
+        );
+    }
+}
+
 #[test]
 fn year_zero_has_no_sign() {
     for signed in [
