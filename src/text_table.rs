@@ -1,8 +1,10 @@
 //! Values found by many short texts (ids, paths), the texts kept as one
-//! text and a hash table of where each is in it: about 20 bytes a text
-//! beside the text itself, where a `HashMap<Box<str>, _>` takes 60 to 90
-//! (its entry, and an allocation for each key).
+//! text and a hash table of where each is in it: about 8 bytes a text
+//! and its value, at most twice over for the table's room, beside the text
+//! itself, where a `HashMap<Box<str>, _>` takes 60 to 90 (its entry, and an
+//! allocation for each key).
 
+use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 
 use hashbrown::HashTable;
@@ -10,26 +12,41 @@ use hashbrown::hash_table::Entry;
 
 /// Values by text.
 pub(crate) struct TextTable<V> {
-    /// Each key, after its length in [`LENGTH_DIGIT`]s.
+    /// Each key, after its length in [`LENGTH_DIGIT`]s: at most
+    /// `max_text` bytes.
     text: String,
+    max_text: usize,
     table: HashTable<Keyed<V>>,
     hasher: RandomState,
+    /// The keys met once the text was full, each with its own allocation:
+    /// a key is here or in `table`, never in both.
+    overflow: HashMap<Box<str>, V>,
 }
 
 /// Where a key's length is in [`TextTable::text`], and its value: the
 /// length written before the key, where an end beside the start took 8
-/// bytes more an entry (a third of verify's table of record ids).
+/// bytes more an entry (a third of verify's table of record ids), and the
+/// start in 32 bits, where 64 took 8 more with a value of 32.
 struct Keyed<V> {
-    start: usize,
+    start: u32,
     value: V,
 }
+
+/// The most bytes of [`TextTable::text`], that a `u32` can say where in it
+/// a key starts.
+const MAX_TEXT: usize = u32::MAX as usize;
 
 /// Six bits of a key's length a byte, lowest first, this bit set on every
 /// byte but the last: each byte is ASCII, so the text stays UTF-8.
 const LENGTH_DIGIT: u8 = 0x40;
 
-/// Appends `key` to `text`, after its length: where its length starts.
-fn append(text: &mut String, key: &str) -> usize {
+/// Appends `key` to `text`, after its length: where its length starts;
+/// `None`, with nothing appended, if the text would pass `max_text`.
+fn append(text: &mut String, key: &str, max_text: usize) -> Option<u32> {
+    // At most 11 bytes of length (six bits a byte, 64 bits).
+    if text.len() + 11 + key.len() > max_text.min(MAX_TEXT) {
+        return None;
+    }
     let start = text.len();
     let mut length = key.len();
     while length >= usize::from(LENGTH_DIGIT) {
@@ -38,12 +55,12 @@ fn append(text: &mut String, key: &str) -> usize {
     }
     text.push(char::from(length as u8));
     text.push_str(key);
-    start
+    Some(u32::try_from(start).expect("a start within MAX_TEXT"))
 }
 
 /// The key whose length starts at `start` in `text`.
-fn key_at(text: &str, start: usize) -> &str {
-    let (mut length, mut shift, mut at) = (0, 0, start);
+fn key_at(text: &str, start: u32) -> &str {
+    let (mut length, mut shift, mut at) = (0, 0, start as usize);
     loop {
         let digit = text.as_bytes()[at];
         length |= usize::from(digit & 0x3f) << shift;
@@ -59,8 +76,10 @@ impl<V> Default for TextTable<V> {
     fn default() -> TextTable<V> {
         TextTable {
             text: String::new(),
+            max_text: MAX_TEXT,
             table: HashTable::new(),
             hasher: RandomState::new(),
+            overflow: HashMap::new(),
         }
     }
 }
@@ -71,13 +90,18 @@ impl<V> TextTable<V> {
         let text = &self.text;
         let keyed = (self.table).find(self.hasher.hash_one(key), |keyed| {
             key_at(text, keyed.start) == key
-        })?;
-        Some(&keyed.value)
+        });
+        match keyed {
+            Some(keyed) => Some(&keyed.value),
+            None => self.overflow.get(key),
+        }
     }
 
     /// Every key and its value, in no order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
-        (self.table.iter()).map(|keyed| (key_at(&self.text, keyed.start), &keyed.value))
+        let table = self.table.iter();
+        (table.map(|keyed| (key_at(&self.text, keyed.start), &keyed.value)))
+            .chain(self.overflow.iter().map(|(key, value)| (&**key, value)))
     }
 
     /// The value of `key`, given it by `value` if it had none, and whether
@@ -90,17 +114,25 @@ impl<V> TextTable<V> {
             |keyed| key_at(text, keyed.start) == key,
             |keyed| hasher.hash_one(key_at(text, keyed.start)),
         );
-        match entry {
-            Entry::Occupied(occupied) => (&mut occupied.into_mut().value, false),
-            Entry::Vacant(vacant) => {
-                let start = append(&mut self.text, key);
-                let keyed = vacant.insert(Keyed {
-                    start,
-                    value: value(),
-                });
-                (&mut keyed.into_mut().value, true)
-            }
+        let vacant = match entry {
+            Entry::Occupied(occupied) => return (&mut occupied.into_mut().value, false),
+            Entry::Vacant(vacant) => vacant,
+        };
+        if self.overflow.is_empty()
+            && let Some(start) = append(&mut self.text, key, self.max_text)
+        {
+            let keyed = vacant.insert(Keyed {
+                start,
+                value: value(),
+            });
+            return (&mut keyed.into_mut().value, true);
         }
+        let mut new = false;
+        let kept = self.overflow.entry(key.into()).or_insert_with(|| {
+            new = true;
+            value()
+        });
+        (kept, new)
     }
 }
 
@@ -154,10 +186,20 @@ mod tests {
 
     use super::*;
 
+    /// A text of at most 8 KiB, that tests pass.
+    const SMALL: usize = 8 << 10;
+
+    fn small_table<V>() -> TextTable<V> {
+        TextTable {
+            max_text: SMALL,
+            ..TextTable::default()
+        }
+    }
+
     proptest! {
         #[test]
         fn each_text_keeps_its_first_value(texts in proptest::collection::vec("([ab]{0,3}|[aé]{60,70}|a{4090,4100})", 0..40)) {
-            let mut table = TextTable::default();
+            let mut table = small_table();
             let mut first = std::collections::HashMap::new();
             for (at, text) in texts.iter().enumerate() {
                 let (value, new) = table.get_or_insert(text, || at);
@@ -179,13 +221,38 @@ mod tests {
     fn a_key_reads_back_whatever_its_length() {
         let mut text = String::new();
         let lengths = [0, 1, 63, 64, 4095, 4096, 262_143, 262_144, 300_000];
-        let starts: Vec<usize> = (lengths.iter())
-            .map(|&length| append(&mut text, &"a".repeat(length)))
+        let starts: Vec<Option<u32>> = (lengths.iter())
+            .map(|&length| append(&mut text, &"a".repeat(length), MAX_TEXT))
             .collect();
         for (start, length) in starts.into_iter().zip(lengths) {
-            assert_eq!(key_at(&text, start), "a".repeat(length));
+            assert_eq!(key_at(&text, start.unwrap()), "a".repeat(length));
         }
-        assert_eq!(size_of::<Keyed<usize>>(), 2 * size_of::<usize>());
+        let full = text.len() + 11;
+        assert_eq!(append(&mut text, "a", full), None);
+        assert_eq!(size_of::<Keyed<u32>>(), 8);
+    }
+
+    #[test]
+    fn keys_met_once_the_text_is_full_are_found_as_others() {
+        let mut table = small_table();
+        let long = "x".repeat(SMALL / 2);
+        assert_eq!(table.get_or_insert(&long, || 1), (&mut 1, true));
+        assert_eq!(table.get_or_insert("short", || 2), (&mut 2, true));
+        assert_eq!(
+            table.get_or_insert(&format!("{long}y"), || 3),
+            (&mut 3, true)
+        );
+        assert!(!table.overflow.is_empty());
+        // Once some key is beyond the text, every new one is.
+        assert_eq!(table.get_or_insert("tiny", || 4), (&mut 4, true));
+        assert!(table.overflow.contains_key("tiny"));
+        assert_eq!(table.get_or_insert("short", || 5), (&mut 2, false));
+        assert_eq!(
+            table.get_or_insert(&format!("{long}y"), || 6),
+            (&mut 3, false)
+        );
+        assert_eq!(table.get("tiny"), Some(&4));
+        assert_eq!(table.iter().count(), 4);
     }
 
     #[test]

@@ -9,15 +9,20 @@ use crate::text_table::TextTable;
 /// Texts, each with the first record that used it.
 #[derive(Default)]
 pub struct FirstUses {
-    records: TextTable<usize>,
+    /// Records numbered in 32 bits, as the loaders and verify number them
+    /// (see [`crate::collection::records`]): 8 bytes an entry with where
+    /// the text is, where 64 took 16.
+    records: TextTable<u32>,
 }
 
 impl FirstUses {
     /// Notes that `record` uses `text`: the record that used it first, if
-    /// one did before.
+    /// one did before. Records past `u32::MAX`, which no loader numbers,
+    /// are counted as `u32::MAX`.
     pub fn note(&mut self, text: &str, record: usize) -> Option<usize> {
+        let record = u32::try_from(record).unwrap_or(u32::MAX);
         let (first, new) = self.records.get_or_insert(text, || record);
-        (!new).then_some(*first)
+        (!new).then_some(*first as usize)
     }
 
     /// Whether a record used `text`.
