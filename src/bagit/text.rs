@@ -29,6 +29,17 @@ pub enum TextEncoding {
     /// not text. (The WHATWG standard maps this label to windows-1252 too,
     /// which would read every byte.)
     Ascii,
+    /// UTF-32, which IANA registers and the WHATWG standard does not know:
+    /// four bytes per character, in the byte order a byte-order mark at
+    /// the start gives (the mark is not text), else the one the label
+    /// names: `UTF-32LE`, or big-endian for `UTF-32BE` and for `UTF-32`
+    /// unmarked (the Unicode Standard §3.10, D99).
+    Utf32 {
+        /// The label names the byte order: `UTF-32LE` or `UTF-32BE`.
+        named: bool,
+        /// The order without a mark is little-endian (`UTF-32LE`).
+        little_endian: bool,
+    },
     /// Any other encoding the WHATWG Encoding Standard knows: UTF-8, UTF-16
     /// (with its byte-order mark deciding the byte order), Shift_JIS, …
     Whatwg(&'static Encoding),
@@ -56,6 +67,19 @@ impl TextEncoding {
             // §4.3); the WHATWG's "utf-16" is little-endian. The decoder
             // follows a mark either way.
             "utf-16" => Some(TextEncoding::Whatwg(encoding_rs::UTF_16BE)),
+            // IANA's names and aliases of the three UTF-32s.
+            "utf-32" | "csutf32" => Some(TextEncoding::Utf32 {
+                named: false,
+                little_endian: false,
+            }),
+            "utf-32be" | "csutf32be" => Some(TextEncoding::Utf32 {
+                named: true,
+                little_endian: false,
+            }),
+            "utf-32le" | "csutf32le" => Some(TextEncoding::Utf32 {
+                named: true,
+                little_endian: true,
+            }),
             _ => Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg),
         }
     }
@@ -65,6 +89,12 @@ impl TextEncoding {
         match self {
             TextEncoding::Latin1 => "ISO-8859-1",
             TextEncoding::Ascii => "US-ASCII",
+            TextEncoding::Utf32 { named: false, .. } => "UTF-32",
+            TextEncoding::Utf32 {
+                little_endian: true,
+                ..
+            } => "UTF-32LE",
+            TextEncoding::Utf32 { .. } => "UTF-32BE",
             TextEncoding::Whatwg(encoding) => encoding.name(),
         }
     }
@@ -73,6 +103,11 @@ impl TextEncoding {
         match self {
             TextEncoding::Latin1 => Decoder::Latin1,
             TextEncoding::Ascii => Decoder::Ascii,
+            TextEncoding::Utf32 { little_endian, .. } => Decoder::Utf32(Utf32Decoder {
+                little_endian,
+                at_start: true,
+                pending: Vec::new(),
+            }),
             // UTF-16 needs its byte-order mark to know the byte order.
             TextEncoding::Whatwg(encoding)
                 if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE =>
@@ -96,7 +131,60 @@ impl TextEncoding {
 enum Decoder {
     Latin1,
     Ascii,
+    Utf32(Utf32Decoder),
     Whatwg(encoding_rs::Decoder),
+}
+
+/// Decodes UTF-32 as it is read ([`TextEncoding::Utf32`]).
+struct Utf32Decoder {
+    little_endian: bool,
+    /// No byte has been decoded yet: the first four may be a mark.
+    at_start: bool,
+    /// The bytes of a character cut by the end of the last chunk.
+    pending: Vec<u8>,
+}
+
+impl Utf32Decoder {
+    /// Appends the text of `bytes` to `text`; `last` when they end the
+    /// file. As the other decoders, keeps the text before a bad character.
+    fn decode(&mut self, bytes: &[u8], last: bool, text: &mut String) -> Result<(), String> {
+        self.pending.extend_from_slice(bytes);
+        let mut units = self.pending.as_slice();
+        if self.at_start {
+            if units.len() < 4 && !last {
+                return Ok(());
+            }
+            self.at_start = false;
+            let marked = match units.get(..4) {
+                Some([0, 0, 0xFE, 0xFF]) => Some(false),
+                Some([0xFF, 0xFE, 0, 0]) => Some(true),
+                _ => None,
+            };
+            if let Some(little_endian) = marked {
+                self.little_endian = little_endian;
+                units = &units[4..];
+            }
+        }
+        let mut chunks = units.chunks_exact(4);
+        for unit in &mut chunks {
+            let unit: [u8; 4] = unit.try_into().expect("four bytes");
+            let value = match self.little_endian {
+                true => u32::from_le_bytes(unit),
+                false => u32::from_be_bytes(unit),
+            };
+            match char::from_u32(value) {
+                Some(c) => text.push(c),
+                None => return Err("not valid UTF-32".into()),
+            }
+        }
+        let cut = chunks.remainder().len();
+        if last && cut > 0 {
+            return Err("not valid UTF-32: the text ends inside a character".into());
+        }
+        let consumed = self.pending.len() - cut;
+        self.pending.drain(..consumed);
+        Ok(())
+    }
 }
 
 impl Decoder {
@@ -117,6 +205,7 @@ impl Decoder {
                     None => Ok(()),
                 }
             }
+            Decoder::Utf32(decoder) => decoder.decode(bytes, last, text),
             Decoder::Whatwg(decoder) => {
                 let mut rest = bytes;
                 loop {
@@ -425,6 +514,55 @@ mod tests {
             assert_eq!(TextEncoding::for_label(alias), Some(latin1), "{alias}");
         }
         assert_eq!(TextEncoding::for_label("nonsense-8"), None);
+    }
+
+    #[test]
+    fn decodes_utf32_by_its_byte_order_mark_else_as_its_label_says() {
+        let utf32 = TextEncoding::for_label("UTF-32").unwrap();
+        let be = |text: &str| -> Vec<u8> {
+            text.chars()
+                .flat_map(|c| u32::from(c).to_be_bytes())
+                .collect()
+        };
+        let le = |text: &str| -> Vec<u8> {
+            text.chars()
+                .flat_map(|c| u32::from(c).to_le_bytes())
+                .collect()
+        };
+        let marked = |mark: &[u8], bytes: Vec<u8>| [mark, &bytes].concat();
+        assert_eq!(lines(&be("a\né"), utf32, 100), ok(&["a", "é"]));
+        assert_eq!(
+            lines(&marked(&[0, 0, 0xFE, 0xFF], be("a\r\nb")), utf32, 100),
+            ok(&["a", "b"])
+        );
+        assert_eq!(
+            lines(&marked(&[0xFF, 0xFE, 0, 0], le("a\nb")), utf32, 100),
+            ok(&["a", "b"])
+        );
+        let utf32le = TextEncoding::for_label("csUTF32LE").unwrap();
+        assert_eq!(utf32le.name(), "UTF-32LE");
+        assert_eq!(lines(&le("x\ny"), utf32le, 100), ok(&["x", "y"]));
+        assert_eq!(
+            TextEncoding::for_label("UTF-32BE").unwrap().name(),
+            "UTF-32BE"
+        );
+        assert_eq!(lines(b"", utf32, 100), ok(&[]));
+        // A surrogate, a value past U+10FFFF, a character cut short.
+        for bad in [
+            &[0, 0, 0xD8, 0][..],
+            &[0, 0x11, 0, 0],
+            &[0, 0, 0, b'a', 0, 0],
+        ] {
+            let got = lines(bad, utf32, 100);
+            assert!(
+                got.last()
+                    .unwrap()
+                    .as_ref()
+                    .is_err_and(|e| e.contains("not valid UTF-32")),
+                "{bad:?}: {got:?}"
+            );
+        }
+        assert_eq!(utf32.decode(&be("ab")).unwrap(), "ab");
     }
 
     #[test]

@@ -156,17 +156,32 @@ fn bagit_txt_is_exactly_two_lines_with_a_version_and_a_known_encoding() {
 #[test]
 fn tag_files_are_read_in_the_declared_encoding() {
     // §2.1.1: Tag-File-Character-Encoding names the encoding of the other
-    // tag files: here UTF-16 with a byte-order mark and ISO-8859-1, with a
-    // non-ASCII payload name in the manifest.
+    // tag files, UTF-8 or another IANA knows: here UTF-16 with a
+    // byte-order mark, ISO-8859-1, and UTF-32 (which the WHATWG table of
+    // encodings lacks) with a little-endian mark and big-endian without
+    // one, with a non-ASCII payload name in the manifest.
     let utf16 = |text: &str| -> Vec<u8> {
         let mut bytes = vec![0xFF, 0xFE];
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         bytes
     };
     let latin1 = |text: &str| -> Vec<u8> { text.chars().map(|c| c as u8).collect() };
+    let utf32le = |text: &str| -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE, 0, 0];
+        bytes.extend(text.chars().flat_map(|c| u32::from(c).to_le_bytes()));
+        bytes
+    };
+    let utf32be = |text: &str| -> Vec<u8> {
+        text.chars()
+            .flat_map(|c| u32::from(c).to_be_bytes())
+            .collect()
+    };
     for (label, encode) in [
         ("UTF-16", &utf16 as &dyn Fn(&str) -> Vec<u8>),
         ("ISO-8859-1", &latin1),
+        ("UTF-32", &utf32le),
+        ("UTF-32", &utf32be),
+        ("UTF-32BE", &utf32be),
     ] {
         let dir = Dir::new();
         let bag = dir.join("bag");
@@ -191,7 +206,9 @@ fn tag_files_are_read_in_the_declared_encoding() {
             &["bag-info.txt", "bagit.txt", "manifest-sha256.txt"],
         );
         fs::write(bag.join("tagmanifest-sha256.txt"), encode(&tag_manifest)).unwrap();
-        assert_valid(&verify_json(&bag, &[]));
+        let verdict = verify_json(&bag, &[]);
+        assert_eq!(verdict.code, 0, "{label}: {:#?}", verdict.findings());
+        assert!(!verdict.has_error(), "{label}: {:#?}", verdict.findings());
         // The same bytes read as UTF-8 are not text.
         fs::write(
             bag.join("bagit.txt"),
