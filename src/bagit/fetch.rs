@@ -18,6 +18,11 @@ pub struct FetchEntry {
 /// path, separated by spaces or tabs; the path may hold spaces and is
 /// percent-decoded as in manifests.
 pub fn parse_line(line: &str, decode_percent: bool) -> Result<FetchEntry, String> {
+    if line.starts_with([' ', '\t']) {
+        return Err(format!(
+            "the line starts with white space, where a line is `URL LENGTH FILEPATH`: {line:?}"
+        ));
+    }
     let fields = || format!("expected `URL LENGTH FILEPATH`, found {line:?}");
     let (url, length, path) = split_fields(line).ok_or_else(fields)?;
     if !is_absolute_uri(url) {
@@ -90,5 +95,10 @@ mod tests {
         ] {
             assert!(parse_line(bad, true).is_err(), "{bad:?} accepted");
         }
+        let message = parse_line(" http://x.org/a 1 data/a", true).unwrap_err();
+        assert!(
+            message.starts_with("the line starts with white space"),
+            "{message}"
+        );
     }
 }

@@ -1000,6 +1000,35 @@ fn fetch_txt_is_checked_and_never_fetched() {
     }
 }
 
+/// §2.2.3: a line is `URL LENGTH FILEPATH`, white space only between the
+/// three. A line that starts with it is said to, as a manifest line is,
+/// not taken for one whose URL is empty.
+#[test]
+fn a_fetch_line_starting_with_white_space_is_said_to() {
+    for line in [
+        " http://x.org/a 5 data/a.txt",
+        "\thttp://x.org/a 5 data/a.txt",
+    ] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        rewrite(&bag, "fetch.txt", format!("{line}\n"));
+        let verdict = verify_json(&bag, &[]);
+        assert_invalid(&verdict, "fetch-line-invalid");
+        let messages: Vec<&str> = (verdict.report["findings"].as_array().unwrap().iter())
+            .filter(|finding| finding["code"] == "fetch-line-invalid")
+            .filter_map(|finding| finding["message"].as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [format!(
+                "fetch.txt line 1: the line starts with white space, where a line is `URL \
+                 LENGTH FILEPATH`: {line:?}"
+            )],
+            "{line:?}"
+        );
+    }
+}
+
 #[test]
 fn a_fetch_path_in_another_normalization_form_is_the_listed_path() {
     // As a manifest path spelled in the other form than its file's name
