@@ -499,6 +499,13 @@ impl Reading<'_> {
             self.tally.dot_slash.add(number);
             path = rest.to_string();
         }
+        // A directory written as one, `data/sub/`, is a directory listed,
+        // which is misplaced below, not a path that could leave the bag.
+        let directory = (path.strip_suffix('/'))
+            .filter(|directory| unsafe_reason(directory).is_none() && self.store.is_dir(directory));
+        if let Some(directory) = directory {
+            path = directory.to_string();
+        }
         if let Some(why) = unsafe_reason(&path) {
             self.has_unsafe_path = true;
             findings.push(Finding::error(

@@ -581,6 +581,14 @@ fn manifests_list_files_in_their_own_part_of_the_bag() {
             format!("{payload}{zeros}  data/sub\n"),
             "data/sub",
         ),
+        // A directory written as one, with a trailing slash, is a
+        // directory listed: not a path that could leave the bag, for which
+        // no checksum would be verified.
+        (
+            "manifest-sha256.txt",
+            format!("{payload}{zeros}  data/sub/\n"),
+            "data/sub",
+        ),
         (
             "tagmanifest-sha256.txt",
             format!("{tags}{zeros}  data/a.txt\n"),
@@ -606,6 +614,12 @@ fn manifests_list_files_in_their_own_part_of_the_bag() {
             "{:#?}",
             verdict.findings()
         );
+        assert!(
+            !verdict.has("error", "unsafe-path"),
+            "{:#?}",
+            verdict.findings()
+        );
+        assert!(verdict.count("files_checked") > 0, "{text}");
     }
 }
 
