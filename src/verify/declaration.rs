@@ -328,21 +328,38 @@ pub fn check_oxum(
     // and of the largest: a bound (exact when one file is perhaps payload),
     // so an Oxum some choice makes right is never called wrong.
     let octets = |sizes: &[u64]| sizes.iter().map(|&size| u128::from(size)).sum::<u128>();
-    let possible = (declared.files.checked_sub(least.files))
-        .and_then(|chosen| usize::try_from(chosen).ok())
+    let beyond = declared.files.checked_sub(least.files);
+    let possible = (beyond.and_then(|chosen| usize::try_from(chosen).ok()))
         .filter(|&chosen| chosen <= perhaps.len())
         .is_some_and(|chosen| {
             let smallest = least.octets + octets(&perhaps[..chosen]);
             let largest = least.octets + octets(&perhaps[perhaps.len() - chosen..]);
             (smallest..=largest).contains(&u128::from(declared.octets))
         });
-    if !possible {
+    // Links and other files that are not regular ones in the payload (each
+    // an error of its own) are never read, so their sizes are unknown: if
+    // the declared count may include some, as a maker that followed links
+    // counted them, the octets are bounded below only. The more of them
+    // counted, the fewer of the files perhaps payload, the lower the bound.
+    let unread = (store.findings().iter())
+        .filter(|f| f.code == Code::NotRegularFile && f.severity == Severity::Error)
+        .filter_map(|f| store.bag_path_of(&f.path))
+        .filter(|path| path.starts_with("data/"))
+        .count() as u64;
+    let possible_with_unread = beyond
+        .filter(|&beyond| unread > 0 && beyond > 0)
+        .and_then(|beyond| usize::try_from(beyond - beyond.min(unread)).ok())
+        .filter(|&chosen| chosen <= perhaps.len())
+        .is_some_and(|chosen| {
+            u128::from(declared.octets) >= least.octets + octets(&perhaps[..chosen])
+        });
+    if !possible && !possible_with_unread {
         let actual = if perhaps.is_empty() {
             least.to_string()
         } else {
             format!("from {least} to {most}")
         };
-        let counted = match (unusable, perhaps.len()) {
+        let mut counted = match (unusable, perhaps.len()) {
             (0, _) => String::new(),
             (_, 0) => format!(", counting the files whose names cannot be used ({unusable})"),
             (_, perhaps) => format!(
@@ -350,6 +367,11 @@ pub fn check_oxum(
                  perhaps not payload)"
             ),
         };
+        if unread > 0 {
+            counted.push_str(&format!(
+                ", and {unread} link(s) or other files that are not regular, of any size"
+            ));
+        }
         // A holey bag: the files still to fetch may be the difference.
         let to_fetch = match fetched_later {
             FetchedLater { files: 0, .. } => String::new(),

@@ -1268,6 +1268,51 @@ fn a_bad_bag_info_element_does_not_hide_the_others() {
     assert_eq!(bad_info, 1, "{:#?}", verdict.findings());
 }
 
+/// A link in the payload is never followed, so its size is unknown: it is
+/// an error of its own, and Payload-Oxum, which may count it (RFC 8493
+/// §2.2.2: "the total number of payload files"), as bagit-python does with
+/// its target's size, is not called wrong for it; an Oxum no size of the
+/// link makes right still is.
+#[test]
+fn a_link_in_the_payload_does_not_make_payload_oxum_wrong() {
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    std::os::unix::fs::symlink("a.txt", bag.join("data/link.txt")).unwrap();
+    let listed = format!(
+        "{}{}  data/link.txt\n",
+        fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap(),
+        digest(Algorithm::Sha256, b"alpha\n")
+    );
+    fs::write(bag.join("manifest-sha256.txt"), listed).unwrap();
+    let listed = format!(
+        "{}{}  data/link.txt\n",
+        fs::read_to_string(bag.join("manifest-sha512.txt")).unwrap(),
+        digest(Algorithm::Sha512, b"alpha\n")
+    );
+    fs::write(bag.join("manifest-sha512.txt"), listed).unwrap();
+    // alpha\n and beta\n, and the link counted as its target, alpha\n.
+    rewrite(&bag, "bag-info.txt", "Payload-Oxum: 17.3\n");
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "not-regular-file");
+    assert!(verdict.has_at("not-regular-file", "data/link.txt"));
+    assert!(
+        !verdict.has("error", "payload-oxum-mismatch"),
+        "{:#?}",
+        verdict.findings()
+    );
+    // Fewer octets than the regular files hold, or more files than there
+    // are with the link.
+    for oxum in ["10.3", "17.4", "11.1"] {
+        rewrite(&bag, "bag-info.txt", format!("Payload-Oxum: {oxum}\n"));
+        let verdict = verify_json(&bag, &[]);
+        assert!(
+            verdict.has("error", "payload-oxum-mismatch"),
+            "{oxum}: {:#?}",
+            verdict.findings()
+        );
+    }
+}
+
 /// A holey bag: the files fetch.txt lists and the bag lacks are why its
 /// Payload-Oxum, which counts them (RFC 8493 §2.2.2), is not the payload's,
 /// and the finding says so.
