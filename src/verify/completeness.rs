@@ -22,7 +22,18 @@ pub fn check(
     rfc: bool,
     findings: &mut Findings,
 ) {
-    if !store.is_dir("data") {
+    // A file the store would not read (a link, a FIFO, an unusable name)
+    // has its error already: it is not said to be absent too, nor what a
+    // link to a directory would hold.
+    let not_read: HashSet<&str> = (store.findings().iter())
+        .filter(|finding| finding.severity == Severity::Error)
+        .filter_map(|finding| store.bag_path_of(&finding.path))
+        .collect();
+    let is_not_read = |path: &str| {
+        not_read.contains(path)
+            || (path.match_indices('/')).any(|(at, _)| not_read.contains(&path[..at]))
+    };
+    if !store.is_dir("data") && !not_read.contains("data") {
         findings.push(Finding::error(
             Code::PayloadDirMissing,
             "data",
@@ -37,12 +48,6 @@ pub fn check(
     let to_fetch: HashSet<&str> = fetch.paths.iter().map(|f| f.path.as_str()).collect();
     check_fetch(store, &read_manifests, fetch, findings);
     check_tag_manifests(store, manifests, rfc, findings);
-    // A file the store would not read (a link, a FIFO, an unusable name)
-    // has its error already: it is not said to be absent too.
-    let not_read: HashSet<&str> = (store.findings().iter())
-        .filter(|finding| finding.severity == Severity::Error)
-        .filter_map(|finding| store.bag_path_of(&finding.path))
-        .collect();
     for (index, manifest) in manifests.iter().enumerate() {
         let code = if manifest.is_tag {
             Code::TagFileMissing
@@ -52,7 +57,7 @@ pub fn check(
         for path in manifest.absent_paths() {
             let listed_before = |m: &Manifest| m.lists(store, path);
             if to_fetch.contains(path)
-                || not_read.contains(path)
+                || is_not_read(path)
                 || manifests[..index].iter().any(listed_before)
             {
                 continue;

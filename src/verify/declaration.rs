@@ -37,7 +37,14 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
             .filter(|path| path.ends_with("/bagit.txt"))
             .filter(|path| !(looks_like_bag && path.starts_with("data/")))
             .min_by_key(|path| path.matches('/').count());
+        // A link or FIFO of that name is there, never read.
+        let not_read = (store.findings().iter())
+            .filter(|finding| finding.severity == Severity::Error)
+            .any(|finding| store.bag_path_of(&finding.path) == Some(PATH));
         let message = match (store.no_bag_directory(), deeper) {
+            _ if not_read => "the bag has no bagit.txt that can be read: the one it has is not \
+                              a regular file, never read, as its own finding says"
+                .to_string(),
             (Some(message), _) => message.to_string(),
             (None, _) if store.contains(crate::collection::COLLECTION_FILE) => {
                 "the bag has no bagit.txt: this is a collection (it holds collection.toml), \
@@ -328,8 +335,8 @@ pub fn check_oxum(
     // and of the largest: a bound (exact when one file is perhaps payload),
     // so an Oxum some choice makes right is never called wrong.
     let octets = |sizes: &[u64]| sizes.iter().map(|&size| u128::from(size)).sum::<u128>();
-    let beyond = declared.files.checked_sub(least.files);
-    let possible = (beyond.and_then(|chosen| usize::try_from(chosen).ok()))
+    let possible = (declared.files.checked_sub(least.files))
+        .and_then(|chosen| usize::try_from(chosen).ok())
         .filter(|&chosen| chosen <= perhaps.len())
         .is_some_and(|chosen| {
             let smallest = least.octets + octets(&perhaps[..chosen]);
@@ -337,22 +344,17 @@ pub fn check_oxum(
             (smallest..=largest).contains(&u128::from(declared.octets))
         });
     // Links and other files that are not regular ones in the payload (each
-    // an error of its own) are never read, so their sizes are unknown: if
-    // the declared count may include some, as a maker that followed links
-    // counted them, the octets are bounded below only. The more of them
-    // counted, the fewer of the files perhaps payload, the lower the bound.
+    // an error of its own, `data` itself included) are never read: a link
+    // may stand for a file or a directory of any size, which a maker that
+    // followed links counted. With some, an Oxum is wrong only if it is
+    // below what the files read hold.
     let unread = (store.findings().iter())
         .filter(|f| f.code == Code::NotRegularFile && f.severity == Severity::Error)
         .filter_map(|f| store.bag_path_of(&f.path))
-        .filter(|path| path.starts_with("data/"))
-        .count() as u64;
-    let possible_with_unread = beyond
-        .filter(|&beyond| unread > 0 && beyond > 0)
-        .and_then(|beyond| usize::try_from(beyond - beyond.min(unread)).ok())
-        .filter(|&chosen| chosen <= perhaps.len())
-        .is_some_and(|chosen| {
-            u128::from(declared.octets) >= least.octets + octets(&perhaps[..chosen])
-        });
+        .filter(|path| *path == "data" || path.starts_with("data/"))
+        .count();
+    let possible_with_unread =
+        unread > 0 && declared.files >= least.files && u128::from(declared.octets) >= least.octets;
     if !possible && !possible_with_unread {
         let actual = if perhaps.is_empty() {
             least.to_string()
@@ -369,7 +371,8 @@ pub fn check_oxum(
         };
         if unread > 0 {
             counted.push_str(&format!(
-                ", and {unread} link(s) or other files that are not regular, of any size"
+                ", besides {unread} link(s) or other files that are not regular, which may \
+                 stand for any number of files of any size"
             ));
         }
         // A holey bag: the files still to fetch may be the difference.

@@ -338,11 +338,19 @@ pub fn read(
     }
     let mut payload_manifests = manifests.list.iter().filter(|m| !m.is_tag).peekable();
     if payload_manifests.peek().is_none() {
-        findings.push(Finding::error(
-            Code::ManifestMissing,
-            "",
-            "the bag has no payload manifest (manifest-<algorithm>.txt)",
-        ));
+        // One that is a link or FIFO is there, never read.
+        let not_read = (store.findings().iter())
+            .filter(|finding| finding.severity == Severity::Error)
+            .filter_map(|finding| store.bag_path_of(&finding.path))
+            .find(|path| ManifestFileName::parse(path).is_some_and(|name| !name.tag));
+        let message = match not_read {
+            Some(name) => format!(
+                "the bag has no payload manifest that can be read: {name} is not a regular \
+                 file, never read, as its own finding says"
+            ),
+            None => "the bag has no payload manifest (manifest-<algorithm>.txt)".to_string(),
+        };
+        findings.push(Finding::error(Code::ManifestMissing, "", message));
     } else if payload_manifests.all(|m| m.algorithm.is_none()) {
         // RFC 8493 §3: a valid bag is one whose every checksum has been
         // verified; here not one checksum of the payload can be.

@@ -1268,11 +1268,11 @@ fn a_bad_bag_info_element_does_not_hide_the_others() {
     assert_eq!(bad_info, 1, "{:#?}", verdict.findings());
 }
 
-/// A link in the payload is never followed, so its size is unknown: it is
-/// an error of its own, and Payload-Oxum, which may count it (RFC 8493
-/// §2.2.2: "the total number of payload files"), as bagit-python does with
-/// its target's size, is not called wrong for it; an Oxum no size of the
-/// link makes right still is.
+/// A link in the payload is never followed, so what it stands for is
+/// unknown: it is an error of its own, and Payload-Oxum, which may count
+/// it (RFC 8493 §2.2.2: "the total number of payload files"), as
+/// bagit-python does with its target's size, is not called wrong for it;
+/// an Oxum below what the regular files hold still is.
 #[test]
 fn a_link_in_the_payload_does_not_make_payload_oxum_wrong() {
     let dir = Dir::new();
@@ -1300,15 +1300,67 @@ fn a_link_in_the_payload_does_not_make_payload_oxum_wrong() {
         "{:#?}",
         verdict.findings()
     );
-    // Fewer octets than the regular files hold, or more files than there
-    // are with the link.
-    for oxum in ["10.3", "17.4", "11.1"] {
+    // A link to a directory may stand for more than one file.
+    rewrite(&bag, "bag-info.txt", "Payload-Oxum: 30.5\n");
+    let verdict = verify_json(&bag, &[]);
+    assert!(
+        !verdict.has("error", "payload-oxum-mismatch"),
+        "{:#?}",
+        verdict.findings()
+    );
+    // Fewer octets or files than the regular files hold.
+    for oxum in ["10.3", "11.1"] {
         rewrite(&bag, "bag-info.txt", format!("Payload-Oxum: {oxum}\n"));
         let verdict = verify_json(&bag, &[]);
         assert!(
             verdict.has("error", "payload-oxum-mismatch"),
             "{oxum}: {:#?}",
             verdict.findings()
+        );
+    }
+}
+
+/// A payload directory that is a link is never followed: the link is the
+/// error, not a payload directory, payload files and a Payload-Oxum that
+/// are said to be missing or wrong because it is not read.
+#[test]
+fn a_payload_directory_that_is_a_link_is_said_to_be_one() {
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    fs::rename(bag.join("data"), dir.join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(dir.join("elsewhere"), bag.join("data")).unwrap();
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "not-regular-file");
+    let errors: Vec<(String, String)> = (verdict.findings().into_iter())
+        .filter(|(severity, _, _)| severity == "error")
+        .map(|(_, code, path)| (code, path))
+        .collect();
+    assert_eq!(
+        errors,
+        [("not-regular-file".to_string(), "data".to_string())]
+    );
+    // A bag declaration or a payload manifest that is a link is there: the
+    // bag has none that can be read, and the finding says why.
+    for (name, code) in [
+        ("bagit.txt", "bagit-txt-missing"),
+        ("manifest-sha256.txt", "manifest-missing"),
+    ] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        fs::remove_file(bag.join("manifest-sha512.txt")).unwrap();
+        fs::rename(bag.join(name), dir.join("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(dir.join("elsewhere"), bag.join(name)).unwrap();
+        let verdict = verify_json(&bag, &[]);
+        assert!(verdict.has_at("not-regular-file", name), "{name}");
+        let messages: Vec<&str> = (verdict.report["findings"].as_array().unwrap().iter())
+            .filter(|finding| finding["code"] == code)
+            .filter_map(|finding| finding["message"].as_str())
+            .collect();
+        assert_eq!(messages.len(), 1, "{name}: {:#?}", verdict.findings());
+        assert!(
+            messages[0].contains("that can be read") && messages[0].contains("not a regular file"),
+            "{}",
+            messages[0]
         );
     }
 }
