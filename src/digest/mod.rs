@@ -5,7 +5,7 @@
 //! a manifest of any other algorithm (`blake3`, …) is read, and
 //! its checksums are left unverified (`algorithm-unsupported`).
 
-use blake2::Blake2b512;
+use blake2::{Blake2b512, Blake2s256};
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384};
@@ -56,6 +56,11 @@ pub enum Algorithm {
     #[strum(to_string = "blake2b512", serialize = "blake2b")]
     #[serde(rename = "blake2b512")]
     Blake2b512,
+    /// BLAKE2s-256, also read from `blake2s`, the name bagit-python gives
+    /// it (Python's `hashlib.blake2s`, whose digest is 256 bits).
+    #[strum(to_string = "blake2s256", serialize = "blake2s")]
+    #[serde(rename = "blake2s256")]
+    Blake2s256,
 }
 
 impl Algorithm {
@@ -65,7 +70,7 @@ impl Algorithm {
             Algorithm::Md5 => 32,
             Algorithm::Sha1 => 40,
             Algorithm::Sha224 => 56,
-            Algorithm::Sha256 => 64,
+            Algorithm::Sha256 | Algorithm::Blake2s256 => 64,
             Algorithm::Sha384 => 96,
             Algorithm::Sha512 | Algorithm::Blake2b512 => 128,
         }
@@ -86,6 +91,7 @@ impl Algorithm {
             Algorithm::Sha384 => Hasher::Sha384(Sha384::new()),
             Algorithm::Sha512 => Hasher::Sha512(Sha512::new()),
             Algorithm::Blake2b512 => Hasher::Blake2b512(Blake2b512::new()),
+            Algorithm::Blake2s256 => Hasher::Blake2s256(Blake2s256::new()),
         }
     }
 }
@@ -107,6 +113,8 @@ pub enum Hasher {
     Sha512(Sha512),
     /// BLAKE2b-512.
     Blake2b512(Blake2b512),
+    /// BLAKE2s-256.
+    Blake2s256(Blake2s256),
 }
 
 impl Hasher {
@@ -120,6 +128,7 @@ impl Hasher {
             Hasher::Sha384(h) => h.update(bytes),
             Hasher::Sha512(h) => h.update(bytes),
             Hasher::Blake2b512(h) => h.update(bytes),
+            Hasher::Blake2s256(h) => h.update(bytes),
         }
     }
 
@@ -138,6 +147,7 @@ impl Hasher {
             Hasher::Sha384(h) => h.finalize().to_vec(),
             Hasher::Sha512(h) => h.finalize().to_vec(),
             Hasher::Blake2b512(h) => h.finalize().to_vec(),
+            Hasher::Blake2s256(h) => h.finalize().to_vec(),
         }
     }
 }
@@ -379,6 +389,11 @@ mod tests {
             (
                 Algorithm::Sha256,
                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+            // RFC 7693, Appendix B.
+            (
+                Algorithm::Blake2s256,
+                "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982",
             ),
         ];
         let mut multi = MultiHasher::new(expected.iter().map(|(a, _)| *a));

@@ -863,6 +863,35 @@ fn blake2b_manifests_are_verified() {
 }
 
 #[test]
+fn blake2s_manifests_are_verified() {
+    // BLAKE2s-256, normalized `blake2s256` (§2.4), or `blake2s` as
+    // bagit-python names hashlib's: a wrong checksum in one was left
+    // unverified, and the bag called valid, which §3 calls a bag only once
+    // every checksum of every manifest has been verified.
+    use blake2::{Blake2s256, Digest};
+    for name in ["manifest-blake2s256.txt", "manifest-blake2s.txt"] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        let text: String = PAYLOAD
+            .iter()
+            .map(|(path, content)| {
+                let digest = hex::encode(Blake2s256::digest(content.as_bytes()));
+                format!("{digest}  {path}\n")
+            })
+            .collect();
+        rewrite(&bag, name, &text);
+        let verdict = verify_json(&bag, &[]);
+        assert_valid(&verdict);
+        assert!(verdict.findings().is_empty(), "{:#?}", verdict.findings());
+        let flipped = if text.starts_with('0') { "1" } else { "0" };
+        rewrite(&bag, name, format!("{flipped}{}", &text[1..]));
+        let verdict = verify_json(&bag, &[]);
+        assert_invalid(&verdict, "payload-digest-mismatch");
+        assert!(verdict.has_at("payload-digest-mismatch", "data/a.txt"));
+    }
+}
+
+#[test]
 fn a_manifest_of_an_unsupported_algorithm_is_checked_but_for_its_checksums() {
     // §2.1.3 and §3 hold for every manifest, whatever its algorithm: its
     // lines are `checksum filepath`, its paths stay in the bag, what it
