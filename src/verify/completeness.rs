@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use super::fetch::{Fetch, Fetched};
-use super::findings::{Findings, rfc_rule};
+use super::findings::{Findings, rfc_rule, unread_files};
 use super::manifests::Manifest;
 use crate::bundle::reader::BagStore;
 use crate::finding::{Code, Finding, Severity};
@@ -25,10 +25,7 @@ pub fn check(
     // A file the store would not read (a link, a FIFO, an unusable name)
     // has its error already: it is not said to be absent too, nor what a
     // link to a directory would hold.
-    let not_read: HashSet<&str> = (store.findings().iter())
-        .filter(|finding| finding.severity == Severity::Error)
-        .filter_map(|finding| store.bag_path_of(&finding.path))
-        .collect();
+    let not_read: HashSet<&str> = unread_files(store).map(|(_, path)| path).collect();
     let is_not_read = |path: &str| {
         not_read.contains(path)
             || (path.match_indices('/')).any(|(at, _)| not_read.contains(&path[..at]))

@@ -4,7 +4,7 @@
 use std::io::Read;
 
 use super::fetch::FetchedLater;
-use super::findings::{Findings, rfc_rule};
+use super::findings::{Findings, rfc_rule, unread_files};
 use crate::bagit::PayloadOxum;
 use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration};
 use crate::bagit::tagfile::TagFile;
@@ -38,9 +38,7 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
             .filter(|path| !(looks_like_bag && path.starts_with("data/")))
             .min_by_key(|path| path.matches('/').count());
         // A link or FIFO of that name is there, never read.
-        let not_read = (store.findings().iter())
-            .filter(|finding| finding.severity == Severity::Error)
-            .any(|finding| store.bag_path_of(&finding.path) == Some(PATH));
+        let not_read = unread_files(store).any(|(_, path)| path == PATH);
         let message = match (store.no_bag_directory(), deeper) {
             _ if not_read => "the bag has no bagit.txt that can be read: the one it has is not \
                               a regular file, never read, as its own finding says"
@@ -348,10 +346,10 @@ pub fn check_oxum(
     // may stand for a file or a directory of any size, which a maker that
     // followed links counted. With some, an Oxum is wrong only if it is
     // below what the files read hold.
-    let unread = (store.findings().iter())
-        .filter(|f| f.code == Code::NotRegularFile && f.severity == Severity::Error)
-        .filter_map(|f| store.bag_path_of(&f.path))
-        .filter(|path| *path == "data" || path.starts_with("data/"))
+    let unread = unread_files(store)
+        .filter(|(code, path)| {
+            *code == Code::NotRegularFile && (*path == "data" || path.starts_with("data/"))
+        })
         .count();
     let possible_with_unread =
         unread > 0 && declared.files >= least.files && u128::from(declared.octets) >= least.octets;

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::bundle::reader::BagStore;
 use crate::finding::{Code, Finding, Severity};
 
 /// How many findings of one code are listed; the rest are counted in one
@@ -30,6 +31,15 @@ pub struct Findings {
     unlisted: BTreeMap<Code, Counts>,
     /// The paths of the [`UNREADABLE`] findings listed.
     unreadable: HashSet<String>,
+}
+
+/// The files the store found and does not read (a link, a FIFO, a name it
+/// cannot use), each with an error of the store's own: the code of that
+/// error, and the file's path in the bag.
+pub fn unread_files(store: &dyn BagStore) -> impl Iterator<Item = (Code, &str)> {
+    (store.findings().iter())
+        .filter(|finding| finding.severity == Severity::Error)
+        .filter_map(|finding| Some((finding.code, store.bag_path_of(&finding.path)?)))
 }
 
 /// The codes that say a file's bytes could not be read. A file is read

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
 use super::declaration::{byte_order_mark, directory_for_tag_file};
-use super::findings::{Findings, rfc_rule};
+use super::findings::{Findings, rfc_rule, unread_files};
 use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
 use crate::bagit::manifest::{self, ManifestFileName, has_unencoded_percent};
@@ -339,9 +339,8 @@ pub fn read(
     let mut payload_manifests = manifests.list.iter().filter(|m| !m.is_tag).peekable();
     if payload_manifests.peek().is_none() {
         // One that is a link or FIFO is there, never read.
-        let not_read = (store.findings().iter())
-            .filter(|finding| finding.severity == Severity::Error)
-            .filter_map(|finding| store.bag_path_of(&finding.path))
+        let not_read = unread_files(store)
+            .map(|(_, path)| path)
             .find(|path| ManifestFileName::parse(path).is_some_and(|name| !name.tag));
         let message = match not_read {
             Some(name) => format!(
