@@ -26,7 +26,8 @@ pub struct ManifestFileName<'a> {
 }
 
 impl ManifestFileName<'_> {
-    /// `path`'s parts, if it names a manifest at the bag root.
+    /// `path`'s parts, if it names a manifest at the bag root: one with
+    /// some algorithm (`manifest-.txt` names none, and is another tag file).
     pub fn parse(path: &str) -> Option<ManifestFileName<'_>> {
         if path.contains('/') {
             return None;
@@ -35,10 +36,8 @@ impl ManifestFileName<'_> {
             Some(rest) => (true, rest),
             None => (false, path.strip_prefix("manifest-")?),
         };
-        Some(ManifestFileName {
-            tag,
-            algorithm: rest.strip_suffix(".txt")?,
-        })
+        let algorithm = rest.strip_suffix(".txt").filter(|name| !name.is_empty())?;
+        Some(ManifestFileName { tag, algorithm })
     }
 }
 
@@ -364,6 +363,8 @@ mod tests {
         assert_eq!(parse("data/manifest-sha256.txt"), None);
         assert_eq!(parse("manifest-sha256.txt.bak"), None);
         assert_eq!(parse("bag-info.txt"), None);
+        assert_eq!(parse("manifest-.txt"), None);
+        assert_eq!(parse("tagmanifest-.txt"), None);
     }
 
     #[test]

@@ -129,6 +129,19 @@ fn the_sample_bag_is_valid() {
     assert!(verdict.findings().is_empty(), "{:#?}", verdict.findings());
 }
 
+/// §2.1.3: a payload manifest is `manifest-algorithm.txt`; `manifest-.txt`
+/// names no algorithm, and is another tag file, not a manifest that leaves
+/// every payload file unlisted.
+#[test]
+fn a_manifest_name_without_an_algorithm_is_another_tag_file() {
+    let dir = Dir::new();
+    let root = sample(&dir);
+    rewrite(&root, "manifest-.txt", "");
+    let verdict = verify_json(&root, &[]);
+    assert_valid(&verdict);
+    assert!(verdict.findings().is_empty(), "{:#?}", verdict.findings());
+}
+
 #[test]
 fn bagit_txt_is_exactly_two_lines_with_a_version_and_a_known_encoding() {
     // §2.1.1: "exactly two lines in this order", "M.N", UTF-8 without BOM.
