@@ -855,13 +855,14 @@ fn blake2_manifests_are_verified() {
     // verified (a wrong blake2s checksum was left unverified, and the bag
     // called valid).
     use blake2::{Blake2b512, Blake2s256, Digest};
-    let blake2b = |bytes: &[u8]| hex::encode(Blake2b512::digest(bytes));
-    let blake2s = |bytes: &[u8]| hex::encode(Blake2s256::digest(bytes));
-    let manifests: [(&str, &dyn Fn(&[u8]) -> String); 4] = [
-        ("manifest-blake2b512.txt", &blake2b),
-        ("manifest-blake2b.txt", &blake2b),
-        ("manifest-blake2s256.txt", &blake2s),
-        ("manifest-blake2s.txt", &blake2s),
+    type Hex = fn(&[u8]) -> String;
+    let blake2b: Hex = |bytes| hex::encode(Blake2b512::digest(bytes));
+    let blake2s: Hex = |bytes| hex::encode(Blake2s256::digest(bytes));
+    let manifests = [
+        ("manifest-blake2b512.txt", blake2b),
+        ("manifest-blake2b.txt", blake2b),
+        ("manifest-blake2s256.txt", blake2s),
+        ("manifest-blake2s.txt", blake2s),
     ];
     for (name, hash) in manifests {
         let dir = Dir::new();
