@@ -150,6 +150,11 @@ pub enum Code {
     /// MiB past it), or declares more than deflate can produce from its
     /// compressed size.
     ZipBomb,
+    /// A zip whose bag is at its root, not in one top-level directory: RFC
+    /// 8493 §4 serializes a bag from the parent of its base directory, so
+    /// that it unpacks to one directory, named as the bag (a warning: the
+    /// bag is read all the same; bdbag does not read such a zip).
+    ZipBagAtRoot,
     /// A zip entry name with non-ASCII bytes, not flagged UTF-8 and with
     /// no Info-ZIP Unicode Path field that names it, read as IBM Code Page
     /// 437, as the zip specification says (a warning: the tool that made

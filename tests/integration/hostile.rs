@@ -724,6 +724,43 @@ fn a_bomb_declaring_1_kb_is_stopped_long_before_its_1_gb() {
     assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
 }
 
+/// RFC 8493 §4: a bag is serialized from the parent of its base directory.
+/// One zipped from within it is read, valid, with a warning that names
+/// why other tools may not read it.
+#[test]
+fn a_bag_at_the_zip_s_root_is_read_with_a_warning() {
+    let dir = Dir::new();
+    let at_root: Vec<RawEntry> = bag(vec![(
+        "data/a.txt",
+        b"alpha",
+        RawEntry::deflated("bag/data/a.txt", b"alpha"),
+    )])
+    .into_iter()
+    .map(|entry| {
+        let name = entry.name.strip_prefix(b"bag/").unwrap().to_vec();
+        RawEntry { name, ..entry }
+    })
+    .collect();
+    let verdict = verify_writing_nothing(&write_zip(&dir, "root.zip", &at_root));
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.report);
+    assert_eq!(
+        verdict.findings(),
+        [(
+            "warning".into(),
+            "zip-bag-at-root".into(),
+            "bagit.txt".into()
+        )]
+    );
+    let in_directory = bag(vec![(
+        "data/a.txt",
+        b"alpha",
+        RawEntry::deflated("bag/data/a.txt", b"alpha"),
+    )]);
+    let verdict = verify_writing_nothing(&write_zip(&dir, "bag.zip", &in_directory));
+    assert_eq!(verdict.code, 0, "{:#?}", verdict.report);
+    assert!(verdict.findings().is_empty(), "{:#?}", verdict.findings());
+}
+
 /// A changed byte near the end of a deflate stream can make it inflate a
 /// little past its declared size: damage, not a bomb, whether the entry is
 /// inflated whole (small) or streamed (past 1 MiB).

@@ -46,7 +46,7 @@ use self::unreadable::{cut_short, other_archive};
 use super::{BagStore, StoredFile, StoredFiles, UnusableFile};
 use crate::bundle::inflate::{WHOLE_INFLATE_LIMIT, WholeInflater};
 use crate::error::{Error, IoContext, Result};
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 use crate::positional::PagedReader;
 
 /// The most bytes an entry may declare per compressed byte: deflate's own
@@ -135,6 +135,15 @@ impl ZipBag {
         let names = &listed.names;
         let prefix = bag_prefix(listed.entries.iter().map(|e| e.name(names)));
         let mut findings = std::mem::take(&mut listed.findings);
+        if prefix.is_empty() && listed.entries.iter().any(|e| e.name(names) == "bagit.txt") {
+            findings.push(Finding::warning(
+                Code::ZipBagAtRoot,
+                "bagit.txt",
+                "the bag is at the zip's root: RFC 8493 §4 serializes a bag from the parent of \
+                 its base directory, so that it unpacks to one directory named as the bag \
+                 (bdbag does not read this zip)",
+            ));
+        }
         let unusable = (listed.left_out.iter())
             .map(|(name, size)| UnusableFile {
                 size: *size,
