@@ -203,6 +203,12 @@ impl Entry {
     }
 }
 
+/// Whether the zip has a `bagit.txt` at its root: the bag is there, not in
+/// a top-level directory.
+pub(super) fn bag_at_root(listed: &Listed) -> bool {
+    (listed.entries.iter()).any(|entry| entry.name(&listed.names) == "bagit.txt")
+}
+
 /// Why the zip holds no bag directory, when the bag is looked for at its
 /// root (`prefix` is empty), which has no `bagit.txt`, because its entries,
 /// clutter aside, are not all in one top-level directory, though one of
@@ -210,12 +216,11 @@ impl Entry {
 /// it.
 pub(super) fn no_bag_directory(prefix: &str, listed: &Listed) -> Option<String> {
     let names = || listed.entries.iter().map(|e| e.name(&listed.names));
-    let at_root = || names().any(|name| name == "bagit.txt");
     let in_directory = || {
         let in_top = |name: &str| name.split_once('/').is_some_and(|(_, n)| n == "bagit.txt");
         names().any(in_top)
     };
-    if !prefix.is_empty() || at_root() || !in_directory() {
+    if !prefix.is_empty() || bag_at_root(listed) || !in_directory() {
         return None;
     }
     let tops: BTreeSet<&str> = names()

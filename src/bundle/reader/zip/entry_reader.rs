@@ -41,6 +41,13 @@ pub(super) struct EntryReader<R> {
     expected_crc: u32,
 }
 
+/// How far past its declared size an entry's content is followed before
+/// it is called a bomb: as far again as it declares, and at least 1 MiB.
+/// Following it costs no more than reading what it declares.
+fn overrun_limit(declared: u64) -> u64 {
+    declared.saturating_add(declared.max(1 << 20))
+}
+
 impl<R: Read> EntryReader<R> {
     pub(super) fn new(inner: R, declared: u64, expected_crc: u32) -> EntryReader<R> {
         EntryReader {
@@ -51,16 +58,7 @@ impl<R: Read> EntryReader<R> {
             expected_crc,
         }
     }
-}
 
-/// How far past its declared size an entry's content is followed before
-/// it is called a bomb: as far again as it declares, and at least 1 MiB.
-/// Following it costs no more than reading what it declares.
-fn overrun_limit(declared: u64) -> u64 {
-    declared.saturating_add(declared.max(1 << 20))
-}
-
-impl<R: Read> EntryReader<R> {
     /// The error for content found past the declared size: the rest is
     /// read, unkept, until it ends, breaks or passes [`overrun_limit`].
     fn overrun(&mut self) -> io::Error {

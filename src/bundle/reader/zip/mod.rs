@@ -39,7 +39,9 @@ use ::zip::read::{ArchiveOffset, Config};
 use ::zip::unstable::read::ZipIterable;
 use flate2::bufread::DeflateDecoder;
 
-use self::entries::{NotListed, bag_files, bag_prefix, in_payload, list_entries, no_bag_directory};
+use self::entries::{
+    NotListed, bag_at_root, bag_files, bag_prefix, in_payload, list_entries, no_bag_directory,
+};
 use self::entry_reader::{EntryReader, SharedFile, not_inflated};
 use self::trust::{Blame, Central, archive_at_odds, blame, duplicate_names_error};
 use self::unreadable::{cut_short, other_archive};
@@ -135,7 +137,7 @@ impl ZipBag {
         let names = &listed.names;
         let prefix = bag_prefix(listed.entries.iter().map(|e| e.name(names)));
         let mut findings = std::mem::take(&mut listed.findings);
-        if prefix.is_empty() && listed.entries.iter().any(|e| e.name(names) == "bagit.txt") {
+        if bag_at_root(&listed) {
             findings.push(Finding::warning(
                 Code::ZipBagAtRoot,
                 "bagit.txt",
