@@ -179,7 +179,10 @@ impl Described {
 
     /// The described file that the stored file at `index` is, if one only.
     fn of_stored(&self, index: usize) -> Option<&DescribedFile> {
-        self.files.get(*self.by_index.get(index)? as usize)
+        match self.by_index[index] {
+            NOT_DESCRIBED | DESCRIBED_AGAIN => None,
+            at => Some(&self.files[at as usize]),
+        }
     }
 
     /// Empties the temporary file of the SHA-256s stated, as a disk that
