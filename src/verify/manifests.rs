@@ -63,6 +63,27 @@ pub struct Manifest {
     pub cut_short: bool,
 }
 
+/// Every path a payload manifest lists, stored or not, once and sorted.
+pub fn payload_paths<'a>(
+    manifests: &'a [Manifest],
+    store: &'a dyn BagStore,
+) -> impl Iterator<Item = &'a str> + Clone {
+    let payload = || manifests.iter().filter(|m| !m.is_tag);
+    let stored = (store.files().paths().enumerate())
+        .filter(move |&(index, _)| payload().any(|m| m.lists_stored(index)))
+        .map(|(_, path)| path);
+    let mut absent: Vec<&str> = payload().flat_map(Manifest::absent_paths).collect();
+    absent.sort_unstable();
+    absent.dedup();
+    let mut stored = stored.peekable();
+    let mut absent = absent.into_iter().peekable();
+    std::iter::from_fn(move || match (stored.peek(), absent.peek()) {
+        (Some(a), Some(b)) if b < a => absent.next(),
+        (Some(_), _) => stored.next(),
+        (None, _) => absent.next(),
+    })
+}
+
 /// In [`Manifest::listed`]: the manifest does not list the file.
 const NOT_LISTED: u32 = u32::MAX;
 
@@ -168,20 +189,6 @@ impl Manifest {
     /// The paths listed that the bag does not store, sorted.
     pub fn absent_paths(&self) -> impl Iterator<Item = &str> {
         self.absent.keys().map(|path| &**path)
-    }
-
-    /// Every path listed, sorted.
-    pub fn paths<'a>(&'a self, store: &'a dyn BagStore) -> impl Iterator<Item = &'a str> {
-        let stored = (store.files().paths().zip(&self.listed))
-            .filter(|(_, at)| **at != NOT_LISTED)
-            .map(|(path, _)| path);
-        let mut stored = stored.peekable();
-        let mut absent = self.absent_paths().peekable();
-        std::iter::from_fn(move || match (stored.peek(), absent.peek()) {
-            (Some(a), Some(b)) if b < a => absent.next(),
-            (Some(_), _) => stored.next(),
-            (None, _) => absent.next(),
-        })
     }
 
     /// Adds an entry; if `path` is listed already, keeps the first and
@@ -649,7 +656,7 @@ mod tests {
             manifest.insert(&store, "data/a", &[9; 32]).unwrap(),
             Some(false)
         );
-        let paths: Vec<&str> = manifest.paths(&store).collect();
+        let paths: Vec<&str> = payload_paths(std::slice::from_ref(&manifest), &store).collect();
         assert_eq!(paths, ["data/a", "data/b", "data/c", "data/d"]);
         assert_eq!(
             manifest.absent_paths().collect::<Vec<_>>(),
@@ -663,6 +670,32 @@ mod tests {
         assert!(
             !manifest.lists(&store, "data/x") && !manifest.lists(&store, "manifest-sha256.txt")
         );
+    }
+
+    #[test]
+    fn payload_paths_are_those_of_every_payload_manifest_once_and_sorted() {
+        let line = |algorithm: Algorithm, path: &str| {
+            format!("{}  {path}\n", "0".repeat(algorithm.hex_len()))
+        };
+        let sha256 = [
+            line(Algorithm::Sha256, "data/b"),
+            line(Algorithm::Sha256, "data/c"),
+        ];
+        let sha512 = [
+            line(Algorithm::Sha512, "data/d"),
+            line(Algorithm::Sha512, "data/b"),
+        ];
+        let tags = line(Algorithm::Sha256, "data/tagged-only");
+        let store = Memory::new(&[
+            ("data/b", b"b"),
+            ("data/d", b"d"),
+            ("manifest-sha256.txt", sha256.concat().as_bytes()),
+            ("manifest-sha512.txt", sha512.concat().as_bytes()),
+            ("tagmanifest-sha256.txt", tags.as_bytes()),
+        ]);
+        let (manifests, _) = read_manifests(&store);
+        let paths: Vec<&str> = payload_paths(&manifests.list, &store).collect();
+        assert_eq!(paths, ["data/b", "data/c", "data/d"]);
     }
 
     #[test]

@@ -11,13 +11,13 @@
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasher, RandomState};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use unicode_normalization::UnicodeNormalization;
 
 use super::findings::Findings;
-use super::manifests::Manifest;
+use super::manifests::{Manifest, payload_paths};
 use crate::bagit::path::is_system_file;
 use crate::bundle::reader::BagStore;
 use crate::finding::{Code, Finding};
@@ -81,31 +81,51 @@ impl Resolver {
     }
 }
 
-/// Groups `names` by their folded form without holding every folded name:
-/// only a hash of each is kept, and names are compared when hashes meet.
-/// Calls `collide(first, other)` for each name that folds like an earlier
-/// one.
+/// The hash of `name`'s folded form, without making that form when the
+/// name is ASCII (nearly always).
+fn folded_hash(hasher: &RandomState, name: &str) -> u64 {
+    let mut state = hasher.build_hasher();
+    if name.is_ascii() {
+        let mut chunk = [0; 64];
+        for part in name.as_bytes().chunks(chunk.len()) {
+            let lower = &mut chunk[..part.len()];
+            lower.copy_from_slice(part);
+            lower.make_ascii_lowercase();
+            state.write(lower);
+        }
+    } else {
+        state.write(folded(name).as_bytes());
+    }
+    state.finish()
+}
+
+/// Groups `names` by their folded form holding 8 bytes a name: a first
+/// pass keeps only a hash of each folded name, sorted to find the hashes
+/// met twice; a second compares the names of those (rare) hashes. Calls
+/// `collide(first, other)` for each name that folds like an earlier one.
 fn for_each_collision<'a>(
-    names: impl Iterator<Item = &'a str>,
+    names: impl Iterator<Item = &'a str> + Clone,
     mut collide: impl FnMut(&'a str, &'a str),
 ) {
     let hasher = RandomState::new();
-    let mut by_hash: HashMap<u64, &'a str> = HashMap::new();
-    // Names whose hash met that of a different folded name: rare.
-    let mut by_key: HashMap<String, &'a str> = HashMap::new();
-    for name in names {
-        let key = folded(name);
-        match by_hash.entry(hasher.hash_one(&key)) {
+    let mut hashes: Vec<u64> = Vec::with_capacity(names.size_hint().0);
+    hashes.extend(names.clone().map(|name| folded_hash(&hasher, name)));
+    hashes.sort_unstable();
+    let met_twice: HashSet<u64> = (hashes.windows(2))
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    drop(hashes);
+    if met_twice.is_empty() {
+        return;
+    }
+    let mut first_of: HashMap<String, &'a str> = HashMap::new();
+    for name in names.filter(|name| met_twice.contains(&folded_hash(&hasher, name))) {
+        match first_of.entry(folded(name)) {
             Entry::Vacant(slot) => {
                 slot.insert(name);
             }
-            Entry::Occupied(slot) if folded(slot.get()) == key => collide(slot.get(), name),
-            Entry::Occupied(_) => match by_key.entry(key) {
-                Entry::Vacant(slot) => {
-                    slot.insert(name);
-                }
-                Entry::Occupied(slot) => collide(slot.get(), name),
-            },
+            Entry::Occupied(slot) => collide(slot.get(), name),
         }
     }
 }
@@ -141,14 +161,10 @@ pub fn check_collisions(store: &dyn BagStore, findings: &mut Findings) {
 /// Payload manifest paths that differ only by case, when they are not both
 /// files of the bag (then [`check_collisions`] has said it).
 pub fn check_listed_case(store: &dyn BagStore, manifests: &[Manifest], findings: &mut Findings) {
-    let listed = manifests
-        .iter()
-        .filter(|m| !m.is_tag)
-        .flat_map(|m| m.paths(store));
     let mut reported = BTreeSet::new();
-    for_each_collision(listed, |first, other| {
+    for_each_collision(payload_paths(manifests, store), |first, other| {
         let both_present = store.contains(first) && store.contains(other);
-        if first == other || both_present || !reported.insert(other) {
+        if both_present || !reported.insert(other) {
             return;
         }
         findings.push(Finding::warning(
@@ -192,7 +208,7 @@ pub fn check_system_files(store: &dyn BagStore, manifests: &[Manifest], findings
 mod tests {
     use super::*;
     use crate::finding::Severity;
-    use crate::verify::testutil::Memory;
+    use crate::verify::testutil::{Memory, read_manifests};
 
     fn collisions(names: &[&'static str]) -> Vec<(&'static str, &'static str)> {
         let mut found = Vec::new();
@@ -214,6 +230,18 @@ mod tests {
             1
         );
         assert!(collisions(&["data/a", "data/b", "data/a/b"]).is_empty());
+    }
+
+    #[test]
+    fn an_ascii_name_collides_with_one_that_folds_to_it() {
+        // The Kelvin sign's NFC form is K: the ASCII name's hash, made
+        // without its folded form, must be that of the folded other.
+        let long = format!("data/{}K", "x".repeat(70));
+        let kelvin = format!("data/{}\u{212a}", "x".repeat(70));
+        let names: [&str; 4] = ["data/k", "data/\u{212a}", &long, &kelvin];
+        let mut found = Vec::new();
+        for_each_collision(names.iter().copied(), |a, b| found.push((a, b)));
+        assert_eq!(found, [(names[0], names[1]), (names[2], names[3])]);
     }
 
     #[test]
@@ -247,6 +275,30 @@ mod tests {
                 .message
                 .ends_with("on a macOS or Windows file system")
         );
+    }
+
+    #[test]
+    fn listed_paths_differing_by_case_are_warned_about_once_across_manifests() {
+        let line = |hex_len: usize, path: &str| format!("{}  {path}\n", "0".repeat(hex_len));
+        let sha256 = [line(64, "data/a.txt"), line(64, "data/b")].concat();
+        let sha512 = [
+            line(128, "data/A.TXT"),
+            line(128, "data/a.txt"),
+            line(128, "data/b"),
+        ];
+        let store = Memory::new(&[
+            ("data/a.txt", b"x"),
+            ("data/b", b"x"),
+            ("manifest-sha256.txt", sha256.as_bytes()),
+            ("manifest-sha512.txt", sha512.concat().as_bytes()),
+        ]);
+        let (manifests, _) = read_manifests(&store);
+        let mut findings = Findings::default();
+        check_listed_case(&store, &manifests.list, &mut findings);
+        let found: Vec<_> = (findings.into_vec().into_iter())
+            .map(|f| (f.code, f.path, f.message.contains("\"data/A.TXT\"")))
+            .collect();
+        assert_eq!(found, [(Code::NameCaseVariant, "data/a.txt".into(), true)]);
     }
 
     #[test]
