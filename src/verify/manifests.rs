@@ -42,9 +42,8 @@ pub struct Manifest {
     pub algorithm: Option<Algorithm>,
     /// Whether it is a tag manifest.
     pub is_tag: bool,
-    /// For each stored file (by its index in [`BagStore::files`]), which
-    /// digest of `digests` is its, or [`NOT_LISTED`].
-    listed: Vec<u32>,
+    /// Which digest of `digests` is each stored file's.
+    listed: Listed,
     /// The length of a digest in bytes: the algorithm's, or for one
     /// corpack does not support, that of the first checksum read (0 until
     /// then).
@@ -84,8 +83,49 @@ pub fn payload_paths<'a>(
     })
 }
 
-/// In [`Manifest::listed`]: the manifest does not list the file.
+/// Which digest of a manifest is each stored file's (by its index in
+/// [`BagStore::files`]).
+#[derive(Debug)]
+enum Listed {
+    /// A payload manifest's, for every file: the digest or [`NOT_LISTED`].
+    Every(Vec<u32>),
+    /// A tag manifest's, for the few files it lists: one for every file
+    /// took 4 bytes a payload file.
+    Few(BTreeMap<u32, u32>),
+}
+
+/// In [`Listed::Every`]: the manifest does not list the file.
 const NOT_LISTED: u32 = u32::MAX;
+
+impl Listed {
+    fn new(is_tag: bool, stored_files: usize) -> Listed {
+        if is_tag {
+            Listed::Few(BTreeMap::new())
+        } else {
+            Listed::Every(vec![NOT_LISTED; stored_files])
+        }
+    }
+
+    /// Which digest is that of the stored file at `index`, if one is.
+    fn get(&self, index: usize) -> Option<u32> {
+        match self {
+            Listed::Every(digests) => digests.get(index).copied().filter(|&at| at != NOT_LISTED),
+            Listed::Few(digests) => {
+                let index = u32::try_from(index).ok()?;
+                digests.get(&index).copied()
+            }
+        }
+    }
+
+    fn set(&mut self, index: usize, at: u32) {
+        match self {
+            Listed::Every(digests) => digests[index] = at,
+            Listed::Few(digests) => {
+                digests.insert(u32::try_from(index).expect("a u32 per file"), at);
+            }
+        }
+    }
+}
 
 impl Manifest {
     fn new(
@@ -98,7 +138,7 @@ impl Manifest {
             name: name.to_string(),
             algorithm,
             is_tag,
-            listed: vec![NOT_LISTED; stored_files],
+            listed: Listed::new(is_tag, stored_files),
             digest_len: algorithm.map_or(0, |a| a.hex_len() / 2),
             // Where no temporary file can be written they are all held,
             // as they were before there was one.
@@ -116,7 +156,7 @@ impl Manifest {
     /// The expected digest of the stored file at `index`, if listed; an
     /// error if it could not be read back from the temporary file.
     pub fn digest(&self, index: usize) -> io::Result<Option<Cow<'_, [u8]>>> {
-        let Some(&at) = self.listed.get(index).filter(|&&at| at != NOT_LISTED) else {
+        let Some(at) = self.listed.get(index) else {
             return Ok(None);
         };
         let len = self.digest_len as u64;
@@ -169,7 +209,7 @@ impl Manifest {
 
     /// Whether the stored file at `index` is listed.
     pub fn lists_stored(&self, index: usize) -> bool {
-        self.listed.get(index).is_some_and(|&at| at != NOT_LISTED)
+        self.listed.get(index).is_some()
     }
 
     /// Whether `path` is listed, stored or not.
@@ -210,7 +250,7 @@ impl Manifest {
             return Ok(Some(*first == *digest));
         }
         let at = self.digests.len() / self.digest_len as u64;
-        self.listed[index] = u32::try_from(at).expect("a u32 per file");
+        (self.listed).set(index, u32::try_from(at).expect("a u32 per file"));
         self.digests.append(&[digest])?;
         Ok(None)
     }
@@ -640,36 +680,41 @@ mod tests {
             ("data/d", b"d"),
             ("manifest-sha256.txt", b""),
         ]);
-        let mut manifest = Manifest::new("manifest-sha256.txt", Some(Algorithm::Sha256), false, 3);
-        for (path, byte) in [("data/d", 1), ("data/a", 2), ("data/c", 3), ("data/b", 4)] {
-            assert_eq!(manifest.insert(&store, path, &[byte; 32]).unwrap(), None);
+        // A tag manifest keeps them otherwise, as it lists few files.
+        for is_tag in [false, true] {
+            let mut manifest =
+                Manifest::new("manifest-sha256.txt", Some(Algorithm::Sha256), is_tag, 3);
+            for (path, byte) in [("data/d", 1), ("data/a", 2), ("data/c", 3), ("data/b", 4)] {
+                assert_eq!(manifest.insert(&store, path, &[byte; 32]).unwrap(), None);
+            }
+            assert_eq!(
+                manifest.insert(&store, "data/d", &[1; 32]).unwrap(),
+                Some(true)
+            );
+            assert_eq!(
+                manifest.insert(&store, "data/d", &[9; 32]).unwrap(),
+                Some(false)
+            );
+            assert_eq!(
+                manifest.insert(&store, "data/a", &[9; 32]).unwrap(),
+                Some(false)
+            );
+            let paths: Vec<&str> = payload_paths(std::slice::from_ref(&manifest), &store).collect();
+            let payload = ["data/a", "data/b", "data/c", "data/d"];
+            assert_eq!(paths, if is_tag { &[][..] } else { &payload[..] });
+            assert_eq!(
+                manifest.absent_paths().collect::<Vec<_>>(),
+                ["data/a", "data/c"]
+            );
+            assert_eq!(manifest.digest(0).unwrap().as_deref(), Some(&[4; 32][..]));
+            assert_eq!(manifest.digest(1).unwrap().as_deref(), Some(&[1; 32][..]));
+            assert_eq!(manifest.digest(2).unwrap().as_deref(), None);
+            assert!(manifest.lists_stored(1) && !manifest.lists_stored(2));
+            assert!(manifest.lists(&store, "data/c") && manifest.lists(&store, "data/b"));
+            assert!(
+                !manifest.lists(&store, "data/x") && !manifest.lists(&store, "manifest-sha256.txt")
+            );
         }
-        assert_eq!(
-            manifest.insert(&store, "data/d", &[1; 32]).unwrap(),
-            Some(true)
-        );
-        assert_eq!(
-            manifest.insert(&store, "data/d", &[9; 32]).unwrap(),
-            Some(false)
-        );
-        assert_eq!(
-            manifest.insert(&store, "data/a", &[9; 32]).unwrap(),
-            Some(false)
-        );
-        let paths: Vec<&str> = payload_paths(std::slice::from_ref(&manifest), &store).collect();
-        assert_eq!(paths, ["data/a", "data/b", "data/c", "data/d"]);
-        assert_eq!(
-            manifest.absent_paths().collect::<Vec<_>>(),
-            ["data/a", "data/c"]
-        );
-        assert_eq!(manifest.digest(0).unwrap().as_deref(), Some(&[4; 32][..]));
-        assert_eq!(manifest.digest(1).unwrap().as_deref(), Some(&[1; 32][..]));
-        assert_eq!(manifest.digest(2).unwrap().as_deref(), None);
-        assert!(manifest.lists_stored(1) && !manifest.lists_stored(2));
-        assert!(manifest.lists(&store, "data/c") && manifest.lists(&store, "data/b"));
-        assert!(
-            !manifest.lists(&store, "data/x") && !manifest.lists(&store, "manifest-sha256.txt")
-        );
     }
 
     #[test]
