@@ -168,7 +168,9 @@ pub enum Code {
     ZipNameUnflaggedUtf8,
     /// `Payload-Oxum` is malformed, or given more than once.
     PayloadOxumInvalid,
-    /// `Payload-Oxum` disagrees with the payload.
+    /// `Payload-Oxum` disagrees with the payload. A count larger than a
+    /// `u64` holds, which RFC 8493 §2.2.2 does not forbid, disagrees with
+    /// every payload.
     PayloadOxumMismatch,
     /// `data/ro-crate-metadata.json` is absent.
     RocrateMissing,

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use super::fetch::FetchedLater;
 use super::findings::{Findings, rfc_rule, unread_files};
-use crate::bagit::PayloadOxum;
+use crate::bagit::StatedOxum;
 use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration};
 use crate::bagit::tagfile::TagFile;
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextEncoding, TextError};
@@ -293,7 +293,7 @@ pub fn check_oxum(
             return;
         }
     }
-    let declared = match first.parse::<PayloadOxum>() {
+    let stated = match first.parse::<StatedOxum>() {
         Ok(oxum) => oxum,
         Err(message) => {
             findings.push(invalid(Severity::Error, message));
@@ -331,28 +331,34 @@ pub fn check_oxum(
     // The declared count says how many of the files perhaps in the payload
     // are; their octets then lie between those of as many of the smallest
     // and of the largest: a bound (exact when one file is perhaps payload),
-    // so an Oxum some choice makes right is never called wrong.
+    // so an Oxum some choice makes right is never called wrong. A stated
+    // count larger than a u64 holds is matched by no payload: only a
+    // hostile zip's declared sizes add up to more octets.
+    let declared = stated.counts();
     let octets = |sizes: &[u64]| sizes.iter().map(|&size| u128::from(size)).sum::<u128>();
-    let possible = (declared.files.checked_sub(least.files))
-        .and_then(|chosen| usize::try_from(chosen).ok())
-        .filter(|&chosen| chosen <= perhaps.len())
-        .is_some_and(|chosen| {
-            let smallest = least.octets + octets(&perhaps[..chosen]);
-            let largest = least.octets + octets(&perhaps[perhaps.len() - chosen..]);
-            (smallest..=largest).contains(&u128::from(declared.octets))
-        });
+    let possible = declared.is_some_and(|declared| {
+        (declared.files.checked_sub(least.files))
+            .and_then(|chosen| usize::try_from(chosen).ok())
+            .filter(|&chosen| chosen <= perhaps.len())
+            .is_some_and(|chosen| {
+                let smallest = least.octets + octets(&perhaps[..chosen]);
+                let largest = least.octets + octets(&perhaps[perhaps.len() - chosen..]);
+                (smallest..=largest).contains(&u128::from(declared.octets))
+            })
+    });
     // Links and other files that are not regular ones in the payload (each
     // an error of its own, `data` itself included) are never read: a link
     // may stand for a file or a directory of any size, which a maker that
     // followed links counted. With some, an Oxum is wrong only if it is
-    // below what the files read hold.
+    // below what the files read hold, or too large to hold.
     let unread = unread_files(store)
         .filter(|(code, path)| {
             *code == Code::NotRegularFile && (*path == "data" || path.starts_with("data/"))
         })
         .count();
-    let possible_with_unread =
-        unread > 0 && declared.files >= least.files && u128::from(declared.octets) >= least.octets;
+    let possible_with_unread = declared.is_some_and(|declared| {
+        unread > 0 && declared.files >= least.files && u128::from(declared.octets) >= least.octets
+    });
     if !possible && !possible_with_unread {
         let actual = if perhaps.is_empty() {
             least.to_string()
@@ -381,8 +387,8 @@ pub fn check_oxum(
                     octets: least.octets + octets,
                     files: least.files + files,
                 });
-                match whole {
-                    Some(whole)
+                match whole.zip(declared) {
+                    Some((whole, declared))
                         if whole.octets == u128::from(declared.octets)
                             && whole.files == declared.files =>
                     {
@@ -395,12 +401,24 @@ pub fn check_oxum(
                 }
             }
         };
+        let too_large = match (stated.octets, stated.files) {
+            (Some(_), Some(_)) => None,
+            (None, Some(_)) => Some("its octet count is"),
+            (Some(_), None) => Some("its file count is"),
+            (None, None) => Some("its octet and file counts are each"),
+        };
+        let too_large = too_large.map_or_else(String::new, |counts| {
+            format!(
+                "; {counts} larger than any count corpack can hold ({})",
+                u64::MAX
+            )
+        });
         findings.push(Finding::error(
             Code::PayloadOxumMismatch,
             *path,
             format!(
-                "Payload-Oxum is {declared} (octets.files) but the payload has \
-                 {actual}{counted}{to_fetch}"
+                "Payload-Oxum is {first} (octets.files) but the payload has \
+                 {actual}{counted}{to_fetch}{too_large}"
             ),
         ));
     }
@@ -591,6 +609,45 @@ mod tests {
             "Payload-Oxum is 9.2 (octets.files) but the payload has from 10.2 to 20.3, counting \
              the files whose names cannot be used (2, 1 of them perhaps not payload)"
         );
+    }
+
+    /// RFC 8493 §2.2.2 bounds neither count: one larger than a `u64`
+    /// holds is well formed, and matched by no payload.
+    #[test]
+    fn a_payload_oxum_count_too_large_to_hold_is_a_mismatch() {
+        let past = "18446744073709551616";
+        let huge = "9".repeat(60);
+        let mismatch = |oxum: &str, counts: &str| {
+            vec![(
+                Severity::Error,
+                Code::PayloadOxumMismatch,
+                format!(
+                    "Payload-Oxum is {oxum} (octets.files) but the payload has 6.1; {counts} \
+                     larger than any count corpack can hold (18446744073709551615)"
+                ),
+            )]
+        };
+        for (oxum, counts) in [
+            (format!("{past}.1"), "its octet count is"),
+            (format!("6.{past}"), "its file count is"),
+            (
+                format!("{huge}.{huge}"),
+                "its octet and file counts are each",
+            ),
+        ] {
+            assert_eq!(oxum_findings(&[&oxum], true), mismatch(&oxum, counts));
+        }
+        // The largest count corpack holds is compared as any other.
+        let max = format!("{}.1", u64::MAX);
+        assert_eq!(
+            oxum_findings(&[&max], true),
+            [(
+                Severity::Error,
+                Code::PayloadOxumMismatch,
+                format!("Payload-Oxum is {max} (octets.files) but the payload has 6.1")
+            )]
+        );
+        assert!(oxum_findings(&["0006.01"], true).is_empty());
     }
 
     #[test]

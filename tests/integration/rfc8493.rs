@@ -415,6 +415,38 @@ fn reserved_labels_are_found_whatever_their_case() {
 }
 
 #[test]
+fn a_payload_oxum_too_large_to_hold_is_wrong_not_malformed() {
+    // §2.2.2: `OctetCount.StreamCount`, digits, bounded by nothing: a count
+    // past 2^64 - 1 is well formed, and no payload has it; in a zip too.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let past = "18446744073709551616";
+    rewrite(&bag, "bag-info.txt", format!("Payload-Oxum: {past}.2\n"));
+    let zip = dir.join("bag.zip");
+    zip_directory(&bag, "bag/", &[], &zip);
+    for verdict in [verify_json(&bag, &[]), verify_json(&zip, &["--fast"])] {
+        assert_invalid(&verdict, "payload-oxum-mismatch");
+        assert_eq!(
+            verdict.findings(),
+            [(
+                "error".into(),
+                "payload-oxum-mismatch".into(),
+                "bag-info.txt".into()
+            )]
+        );
+        assert_eq!(
+            verdict.report["findings"][0]["message"],
+            format!(
+                "Payload-Oxum is {past}.2 (octets.files) but the payload has 11.2; its octet \
+                 count is larger than any count corpack can hold (18446744073709551615)"
+            )
+        );
+    }
+    rewrite(&bag, "bag-info.txt", format!("Payload-Oxum: 11.{past}0\n"));
+    assert_invalid(&verify_json(&bag, &[]), "payload-oxum-mismatch");
+}
+
+#[test]
 fn payload_oxum_is_given_at_most_once() {
     // §2.2.2: Payload-Oxum "MUST NOT be present more than once", whether
     // or not the values agree.
