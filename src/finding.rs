@@ -93,6 +93,11 @@ pub enum Code {
     /// A payload manifest is not listed in a tag manifest, which must list
     /// every payload manifest (an error from BagIt 1.0, a warning before).
     PayloadManifestUnlisted,
+    /// A tag file some tag manifests list and others do not: RFC 8493
+    /// §2.2.1 says that each tag manifest "SHOULD list the same set of tag
+    /// files" (a warning). A payload manifest left out of one is
+    /// `payload-manifest-unlisted`.
+    TagManifestsDiffer,
     /// A tag file's checksum differs from its tag manifest's.
     TagDigestMismatch,
     /// A listed file could not be read (an I/O error).

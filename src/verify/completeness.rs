@@ -1,13 +1,13 @@
 //! Completeness (RFC 8493 §3): the payload directory exists, every listed
 //! file is present, every payload file is listed, and `fetch.txt` agrees
 //! with the payload manifests; and every tag manifest lists every payload
-//! manifest (§2.2.1).
+//! manifest, and the same tag files as the others (§2.2.1).
 
 use std::collections::{BTreeSet, HashSet};
 
 use super::fetch::{Fetch, Fetched};
 use super::findings::{Findings, rfc_rule, unread_files};
-use super::manifests::Manifest;
+use super::manifests::{Manifest, is_tag_manifest};
 use crate::bundle::reader::BagStore;
 use crate::finding::{Code, Finding, Severity};
 
@@ -45,6 +45,7 @@ pub fn check(
     let to_fetch: HashSet<&str> = fetch.paths.iter().map(|f| f.path.as_str()).collect();
     check_fetch(store, &read_manifests, fetch, findings);
     check_tag_manifests(store, manifests, rfc, findings);
+    check_tag_manifests_agree(store, manifests, findings);
     for (index, manifest) in manifests.iter().enumerate() {
         let code = if manifest.is_tag {
             Code::TagFileMissing
@@ -126,6 +127,59 @@ fn check_tag_manifests(
     }
 }
 
+/// Each tag manifest "SHOULD list the same set of tag files" (RFC 8493
+/// §2.2.1): a stored file some list and others do not is a warning. Left
+/// out: a payload manifest, which each must list ([`check_tag_manifests`]);
+/// a tag manifest, which none can list in its own checksums, so that two
+/// listing tag manifests (allowed before BagIt 1.0) always differ; a file
+/// the bag lacks, which is missing; and a tag manifest not read whole, of
+/// which what it would list is not known.
+fn check_tag_manifests_agree(
+    store: &dyn BagStore,
+    manifests: &[Manifest],
+    findings: &mut Findings,
+) {
+    let tag_manifests: Vec<&Manifest> = (manifests.iter())
+        .filter(|m| m.is_tag && m.read_whole())
+        .collect();
+    if tag_manifests.len() < 2 {
+        return;
+    }
+    let payload_manifests: HashSet<&str> = (manifests.iter())
+        .filter(|m| !m.is_tag)
+        .map(|m| m.name.as_str())
+        .collect();
+    for (index, path) in store.files().paths().enumerate() {
+        if payload_manifests.contains(path) || is_tag_manifest(path) {
+            continue;
+        }
+        // Counted first: most files, payload files, none lists.
+        let listing = (tag_manifests.iter())
+            .filter(|m| m.lists_stored(index))
+            .count();
+        if listing == 0 || listing == tag_manifests.len() {
+            continue;
+        }
+        let (listing, not_listing): (Vec<&Manifest>, Vec<&Manifest>) =
+            (tag_manifests.iter()).partition(|m| m.lists_stored(index));
+        let names = |manifests: &[&Manifest]| {
+            let names: Vec<&str> = manifests.iter().map(|m| m.name.as_str()).collect();
+            names.join(", ")
+        };
+        findings.push_with(Severity::Warning, Code::TagManifestsDiffer, || {
+            Finding::warning(
+                Code::TagManifestsDiffer,
+                path,
+                format!(
+                    "listed in {} but not in {}: each tag manifest should list the same tag files",
+                    names(&listing),
+                    names(&not_listing)
+                ),
+            )
+        });
+    }
+}
+
 /// Files listed in `fetch.txt` must be listed in every payload manifest
 /// (RFC 8493 §2.2.3) that could be read; those absent make the bag
 /// incomplete.
@@ -171,6 +225,7 @@ fn check_fetch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bagit::BAGIT_TXT;
     use crate::verify::testutil::{Memory, read_manifests};
 
     #[test]
@@ -213,6 +268,107 @@ mod tests {
                 )]
             );
         }
+    }
+
+    #[test]
+    fn tag_manifests_listing_other_tag_files_are_warned_of() {
+        let lines = |digits: usize, paths: &[&str]| -> String {
+            (paths.iter())
+                .map(|path| format!("{}  {path}\n", "0".repeat(digits)))
+                .collect()
+        };
+        let payload = lines(64, &["data/a"]);
+        let payload_md5 = lines(32, &["data/a"]);
+        // A payload manifest, a tag manifest and an absent file that
+        // tagmanifest-sha256.txt lists alone have findings of their own,
+        // or none.
+        let sha256 = lines(
+            64,
+            &[
+                "bag-info.txt",
+                "bagit.txt",
+                "extra.txt",
+                "manifest-md5.txt",
+                "manifest-sha256.txt",
+                "missing.txt",
+                "tagmanifest-sha512.txt",
+            ],
+        );
+        let sha512 = lines(128, &["bagit.txt", "manifest-sha256.txt", "other.txt"]);
+        let md5 = lines(
+            32,
+            &[
+                "bag-info.txt",
+                "bagit.txt",
+                "manifest-md5.txt",
+                "manifest-sha256.txt",
+            ],
+        );
+        let store = Memory::new(&[
+            ("bag-info.txt", b"X: y\n"),
+            ("bagit.txt", BAGIT_TXT.as_bytes()),
+            ("data/a", b"a"),
+            ("extra.txt", b"e"),
+            ("manifest-md5.txt", payload_md5.as_bytes()),
+            ("manifest-sha256.txt", payload.as_bytes()),
+            ("other.txt", b"o"),
+            ("tagmanifest-md5.txt", md5.as_bytes()),
+            ("tagmanifest-sha256.txt", sha256.as_bytes()),
+            ("tagmanifest-sha512.txt", sha512.as_bytes()),
+        ]);
+        let (mut manifests, _) = read_manifests(&store);
+        let differ = |manifests: &[Manifest]| {
+            let mut findings = Findings::default();
+            check(&store, manifests, &Fetch::default(), true, &mut findings);
+            (findings.into_vec().into_iter())
+                .filter(|f| f.code == Code::TagManifestsDiffer)
+                .map(|f| (f.severity, f.path, f.message))
+                .collect::<Vec<_>>()
+        };
+        let warning = |path: &str, message: &str| {
+            (
+                Severity::Warning,
+                path.to_string(),
+                format!("{message}: each tag manifest should list the same tag files"),
+            )
+        };
+        assert_eq!(
+            differ(&manifests.list),
+            [
+                warning(
+                    "bag-info.txt",
+                    "listed in tagmanifest-md5.txt, tagmanifest-sha256.txt but not in \
+                     tagmanifest-sha512.txt"
+                ),
+                warning(
+                    "extra.txt",
+                    "listed in tagmanifest-sha256.txt but not in tagmanifest-md5.txt, \
+                     tagmanifest-sha512.txt"
+                ),
+                warning(
+                    "other.txt",
+                    "listed in tagmanifest-sha512.txt but not in tagmanifest-md5.txt, \
+                     tagmanifest-sha256.txt"
+                ),
+            ]
+        );
+        // What a tag manifest not read whole would list is not known.
+        let sha512 = (manifests.list.iter_mut())
+            .find(|m| m.name == "tagmanifest-sha512.txt")
+            .unwrap();
+        sha512.cut_short = true;
+        assert_eq!(
+            differ(&manifests.list),
+            [warning(
+                "extra.txt",
+                "listed in tagmanifest-sha256.txt but not in tagmanifest-md5.txt"
+            )]
+        );
+        let sha256 = (manifests.list.iter_mut())
+            .find(|m| m.name == "tagmanifest-sha256.txt")
+            .unwrap();
+        sha256.unread = true;
+        assert_eq!(differ(&manifests.list), []);
     }
 
     #[test]

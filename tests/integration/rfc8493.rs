@@ -795,6 +795,47 @@ fn every_tag_manifest_lists_every_payload_manifest_from_1_0() {
 }
 
 #[test]
+fn tag_manifests_that_list_different_tag_files_are_warned_of() {
+    // §2.2.1: "A bag MAY contain one or more tag manifests, in which case
+    // each tag manifest SHOULD list the same set of tag files."
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    let tags = [
+        "bag-info.txt",
+        "bagit.txt",
+        "manifest-sha256.txt",
+        "manifest-sha512.txt",
+    ];
+    fs::write(
+        bag.join("tagmanifest-sha512.txt"),
+        manifest(&bag, Algorithm::Sha512, &tags),
+    )
+    .unwrap();
+    let verdict = verify_json(&bag, &[]);
+    assert_valid(&verdict);
+    assert!(verdict.findings().is_empty(), "{:#?}", verdict.findings());
+    rewrite(&bag, "extra.txt", "extra\n");
+    let zip = dir.join("bag.zip");
+    zip_directory(&bag, "bag/", &[], &zip);
+    for verdict in [verify_json(&bag, &[]), verify_json(&zip, &[])] {
+        assert_valid(&verdict);
+        assert_eq!(
+            verdict.findings(),
+            [(
+                "warning".into(),
+                "tag-manifests-differ".into(),
+                "extra.txt".into()
+            )]
+        );
+        assert_eq!(
+            verdict.report["findings"][0]["message"],
+            "listed in tagmanifest-sha256.txt but not in tagmanifest-sha512.txt: each tag \
+             manifest should list the same tag files"
+        );
+    }
+}
+
+#[test]
 fn the_payload_directory_must_exist() {
     // §2.1.2: the base directory MUST contain a "data" directory; an empty
     // payload is fine.
