@@ -122,6 +122,10 @@ pub enum Code {
     FetchFileMissing,
     /// A file listed in `fetch.txt` is not listed in every payload manifest.
     FetchFileUnlisted,
+    /// A file listed in `fetch.txt` with a length, not `-`, is in the bag
+    /// with another size (a warning: the manifests' checksums say whether
+    /// it is the file meant; the length tells a fetcher what to expect).
+    FetchLengthMismatch,
     /// Two files of the bag have names that are equal after Unicode
     /// normalization (NFC) or case folding, so they cannot both exist on
     /// macOS or Windows file systems (a warning: the bag is still valid).

@@ -182,7 +182,8 @@ fn check_tag_manifests_agree(
 
 /// Files listed in `fetch.txt` must be listed in every payload manifest
 /// (RFC 8493 §2.2.3) that could be read; those absent make the bag
-/// incomplete.
+/// incomplete. One present with another size than the length its line
+/// gives is warned of.
 fn check_fetch(
     store: &dyn BagStore,
     payload_manifests: &[&Manifest],
@@ -190,7 +191,20 @@ fn check_fetch(
     findings: &mut Findings,
 ) {
     let mut seen = BTreeSet::new();
-    for Fetched { line, path, .. } in &fetch.paths {
+    for Fetched { line, path, length } in &fetch.paths {
+        let size = store
+            .position(path)
+            .map(|index| store.files().get(index).size);
+        if let Some((length, size)) = length.zip(size).filter(|(length, size)| length != size) {
+            findings.push(Finding::warning(
+                Code::FetchLengthMismatch,
+                path,
+                format!(
+                    "fetch.txt line {line} gives its length as {length} bytes; the file the bag holds \
+                     is {size} bytes long"
+                ),
+            ));
+        }
         if !seen.insert(path.as_str()) {
             continue;
         }
@@ -402,6 +416,61 @@ mod tests {
         );
         manifests.list[1].unread = true;
         assert_eq!(unlisted_by(&manifests.list), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_fetched_file_the_bag_holds_at_another_length_is_warned_of() {
+        let manifest: String = (["data/a", "data/b", "data/c"].iter())
+            .map(|path| format!("{}  {path}\n", "00".repeat(32)))
+            .collect();
+        let store = Memory::new(&[
+            ("data/a", b"a"),
+            ("data/b", b"bb"),
+            ("manifest-sha256.txt", manifest.as_bytes()),
+        ]);
+        let (manifests, _) = read_manifests(&store);
+        let fetched = |line, path: &str, length| Fetched {
+            line,
+            path: path.to_string(),
+            length,
+        };
+        // data/c, absent, is still to fetch: only its absence is said.
+        let fetch = Fetch {
+            paths: vec![
+                fetched(1, "data/a", Some(1)),
+                fetched(2, "data/b", Some(5)),
+                fetched(3, "data/c", Some(3)),
+                fetched(4, "data/a", None),
+                fetched(5, "data/b", Some(2)),
+            ],
+            ..Fetch::default()
+        };
+        let mut findings = Findings::default();
+        check(&store, &manifests.list, &fetch, true, &mut findings);
+        let found: Vec<_> = (findings.into_vec().into_iter())
+            .map(|f| (f.severity, f.code, f.path, f.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Severity::Warning,
+                    Code::FetchLengthMismatch,
+                    "data/b".to_string(),
+                    "fetch.txt line 2 gives its length as 5 bytes; the file the bag holds is 2 \
+                     bytes long"
+                        .to_string()
+                ),
+                (
+                    Severity::Error,
+                    Code::FetchFileMissing,
+                    "data/c".to_string(),
+                    "fetch.txt line 3 lists it to be downloaded; the bag is incomplete without it \
+                     (corpack never downloads)"
+                        .to_string()
+                ),
+            ]
+        );
     }
 
     /// A listed path that ends with white space is not the stored path

@@ -1115,6 +1115,37 @@ fn fetch_txt_is_checked_and_never_fetched() {
     }
 }
 
+#[test]
+fn a_fetched_file_the_bag_holds_at_another_length_is_warned_of() {
+    // §2.2.3: LENGTH is the file's size in octets, or `-`. A file the bag
+    // holds is judged by its checksums; a length it does not have is
+    // warned of.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    rewrite(
+        &bag,
+        "fetch.txt",
+        "http://x.org/b 4 data/sub/b.txt\nhttp://x.org/a - data/a.txt\n",
+    );
+    let zip = dir.join("bag.zip");
+    zip_directory(&bag, "bag/", &[], &zip);
+    for verdict in [verify_json(&bag, &[]), verify_json(&zip, &["--fast"])] {
+        assert_valid(&verdict);
+        assert_eq!(
+            verdict.findings(),
+            [(
+                "warning".into(),
+                "fetch-length-mismatch".into(),
+                "data/sub/b.txt".into()
+            )]
+        );
+        assert_eq!(
+            verdict.report["findings"][0]["message"],
+            "fetch.txt line 1 gives its length as 4 bytes; the file the bag holds is 5 bytes long"
+        );
+    }
+}
+
 /// §2.2.3: a line is `URL LENGTH FILEPATH`, white space only between the
 /// three. A line that starts with it is said to, as a manifest line is,
 /// not taken for one whose URL is empty.
