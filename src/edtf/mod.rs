@@ -58,7 +58,8 @@ pub use self::interval::{Bound, CalendarDay, DateInterval};
 use self::interval::{date_days, terminal_bound};
 use self::refusal::{
     LeapSecond, has_negative_year_zero, is_level_2_grouping,
-    is_negative_year_unspecified_after_zeros, is_year_beyond_i64, level_2_feature, slip,
+    is_negative_year_unspecified_after_zeros, is_year_beyond_i64, level_2_feature,
+    level_2_grouping_end, slip,
 };
 use crate::collection::values::string_value;
 
@@ -188,6 +189,16 @@ impl FromStr for EdtfDate {
                     "invalid EDTF date {text:?}: sub-year groupings 25 to 41 (quarters, \
                      halves, seasons of a hemisphere) are EDTF level 2; corpack takes the \
                      seasons 21 to 24"
+                ));
+            }
+            Err(_) if level_2_grouping_end(text).is_some() => {
+                let end = level_2_grouping_end(text).unwrap_or_default();
+                return Err(format!(
+                    "invalid EDTF date {text:?}: the interval's end {end} is a sub-year grouping \
+                     of level 2 (25 to 41: quarters, halves, seasons of a hemisphere), which \
+                     the specification gives as a date on its own: its intervals add open, \
+                     unknown, qualified and unspecified ends, and no grouping; corpack takes \
+                     the seasons 21 to 24 at an interval's end"
                 ));
             }
             Err(edtf::ParseError::OutOfRange) => {

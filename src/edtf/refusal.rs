@@ -43,6 +43,25 @@ pub(super) fn is_level_2_grouping(text: &str) -> bool {
             .is_ok_and(|code| (25..=41).contains(&code))
 }
 
+/// The end of the interval `text` that is a sub-year grouping of level 2
+/// (`2001-25` of `2001-25/2002`), when each end is an end of some level.
+/// The specification gives the groupings as dates on their own: its
+/// intervals, at level 1 and at level 2, add open, unknown, qualified and
+/// unspecified ends, and no grouping.
+pub(super) fn level_2_grouping_end(text: &str) -> Option<&str> {
+    let sides: Vec<&str> = text.split('/').collect();
+    let is_end = |side: &str| {
+        matches!(side, "" | "..")
+            || is_some_date(side)
+            || is_exponential_year(side)
+            || is_level_2_grouping(side)
+    };
+    if sides.len() != 2 || !sides.iter().all(|side| is_end(side)) {
+        return None;
+    }
+    sides.into_iter().find(|side| is_level_2_grouping(side))
+}
+
 /// The feature of EDTF level 2 that `text` uses, if it is one of level
 /// 2's forms: the `edtf` crate reads levels 0 and 1 only, so a date of
 /// level 2 would otherwise be told it is no date at all.

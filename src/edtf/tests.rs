@@ -150,6 +150,39 @@ fn rejects_level_2() {
     }
 }
 
+// The specification's sub-year groupings (level 2) are dates on their
+// own: its intervals add open, unknown, qualified and unspecified ends
+// (level 1, Extended Interval; level 2, Interval), and no grouping, so an
+// interval with one is told so, not that a month is out of range.
+#[test]
+fn a_level_2_grouping_at_an_interval_end_is_named() {
+    for (bad, end) in [
+        ("2001-25/2002", "2001-25"),
+        ("2001-34/..", "2001-34"),
+        ("../2001-34", "2001-34"),
+        ("/2001-33", "2001-33"),
+        ("2001-25~/2002", "2001-25~"),
+        ("2002/2001-41", "2001-41"),
+        ("2001-21/2001-32", "2001-32"),
+        ("-0010-25/0001", "-0010-25"),
+    ] {
+        let error = bad.parse::<EdtfDate>().unwrap_err();
+        assert!(
+            error.contains(&format!(
+                "the interval's end {end} is a sub-year grouping of level 2"
+            )),
+            "{bad}: {error}"
+        );
+    }
+    // What is out of range is still said to be, and the seasons 21 to 24
+    // end intervals, as the `edtf` crate reads them.
+    for out_of_range in ["2001-42/2002", "2001-25/2001-13", "2001-20/2002"] {
+        let error = out_of_range.parse::<EdtfDate>().unwrap_err();
+        assert!(error.contains("out of range"), "{out_of_range}: {error}");
+    }
+    assert_eq!(interval("2001-21/2002-22"), "2001-03-01/2002-08-31");
+}
+
 #[test]
 fn an_interval_needs_an_end() {
     for endless in ["../..", "../", "/..", "/", ".."] {
@@ -623,6 +656,28 @@ mod properties {
                 prop_assert_eq!(open.interval().start, Bound::Open);
                 let unknown = format!("{}/", start.0).parse::<EdtfDate>().map_err(TestCaseError::fail)?;
                 prop_assert_eq!(unknown.interval().end, Bound::Unknown);
+            }
+        }
+
+        // A sub-year grouping of level 2 at either end of an interval is
+        // named, whatever the other end.
+        #[test]
+        fn a_level_2_grouping_at_an_interval_end_is_named_whatever_the_other(
+            year in 0i64..=9999,
+            code in 25u8..=41,
+            other in specified_date(),
+            qualifier in prop::sample::select(vec!["", "?", "~", "%"]),
+        ) {
+            let grouping = format!("{year:04}-{code}{qualifier}");
+            for text in [
+                format!("{grouping}/{}", other.0),
+                format!("{}/{grouping}", other.0),
+                format!("{grouping}/.."),
+                format!("/{grouping}"),
+            ] {
+                let error = text.parse::<EdtfDate>().unwrap_err();
+                let named = format!("the interval's end {grouping} is a sub-year grouping of level 2");
+                prop_assert!(error.contains(&named), "{}: {}", text, error);
             }
         }
 
