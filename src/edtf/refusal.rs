@@ -138,7 +138,46 @@ pub(super) fn slip(text: &str) -> Option<String> {
             }
         }
     }
-    None
+    // Each date of the text: an interval's ends and a set's members.
+    text.split(['/', ',', '[', ']', '{', '}'])
+        .flat_map(|date| date.split(".."))
+        .find_map(day_beyond_month)
+}
+
+/// What is wrong with `date` when its month is known and its day is none
+/// of that month's, as far as the day is known: `2004-02-30`, and
+/// `2004-02-3X`, which can only be the 30th or the 31st. A day with an
+/// unspecified digit (level 2) that can be one of the month's days, as
+/// `1985-04-3X` can be the 30th, is left to be named level 2.
+fn day_beyond_month(date: &str) -> Option<String> {
+    let parts = date_parts(date)?;
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let month_number = month.digits.parse::<u8>().ok()?;
+    let first_day = day.digits.replace('X', "0").parse::<u8>().ok()?.max(1);
+    let sign = if date.trim_start_matches(['?', '~', '%']).starts_with('-') {
+        "-"
+    } else {
+        ""
+    };
+    let days = match year.digits.parse::<i64>() {
+        Ok(number) if sign.is_empty() => days_in_month(number, month_number),
+        Ok(number) => days_in_month(-number, month_number),
+        // A year with unspecified digits can be a leap year (year 0 is).
+        Err(_) => days_in_month(0, month_number),
+    };
+    let at_most = if year.digits.contains('X') && month_number == 2 {
+        "at most "
+    } else {
+        ""
+    };
+    (first_day > days).then(|| {
+        format!(
+            "the day {} is out of range: {sign}{}-{} has {at_most}{days} days",
+            day.digits, year.digits, month.digits
+        )
+    })
 }
 
 /// `[1667,1668]`, `{1960,1961}`, `[..1760-12-03]`, `[1670..1672]`:

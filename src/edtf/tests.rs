@@ -60,6 +60,22 @@ fn an_error_out_of_range_names_the_time_too() {
         ("2014-13-01", "the month 13 is out of range"),
         ("2014-99-01~", "the month 99 is out of range"),
         ("2014-06-11/2014-13-01", "the month 13 is out of range"),
+        (
+            "2004-02-30",
+            "the day 30 is out of range: 2004-02 has 29 days",
+        ),
+        (
+            "2003-02-29~",
+            "the day 29 is out of range: 2003-02 has 28 days",
+        ),
+        (
+            "1985-04-31/1986",
+            "the day 31 is out of range: 1985-04 has 30 days",
+        ),
+        (
+            "-0001-02-29",
+            "the day 29 is out of range: -0001-02 has 28 days",
+        ),
     ] {
         let error = bad.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains(named), "{bad}: {error}");
@@ -144,9 +160,40 @@ fn rejects_level_2() {
         // A member of a set is a date of any level, a grouping of level 2
         // among them.
         "[2001-21,2001-34]",
+        // A day with an unspecified digit that can be one of its month's:
+        // April has a 30th.
+        "1985-04-3X",
+        "2004-02-2X",
+        "190X-02-2X",
     ] {
         let error = level_2.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains("level 2"), "{level_2:?}: {error}");
+    }
+}
+
+// A day with an unspecified digit is one of the days it can be, so one
+// that can be no day of its month is refused as a day out of range is,
+// not called a date of level 2.
+#[test]
+fn an_unspecified_day_that_can_be_no_day_of_its_month_is_out_of_range() {
+    for (bad, named) in [
+        (
+            "2004-02-3X",
+            "the day 3X is out of range: 2004-02 has 29 days",
+        ),
+        ("2004-02-3X?", "the day 3X is out of range"),
+        ("?2004-02-3X", "the day 3X is out of range"),
+        (
+            "156X-02-3X",
+            "the day 3X is out of range: 156X-02 has at most 29 days",
+        ),
+        ("2004-02-3X/2005", "the day 3X is out of range"),
+        ("[2004-02-3X,2005]", "the day 3X is out of range"),
+        ("{1960,2004-02-30}", "the day 30 is out of range"),
+    ] {
+        let error = bad.parse::<EdtfDate>().unwrap_err();
+        assert!(error.contains(named), "{bad}: {error}");
+        assert!(!error.contains("level 2"), "{bad}: {error}");
     }
 }
 
@@ -656,6 +703,38 @@ mod properties {
                 prop_assert_eq!(open.interval().start, Bound::Open);
                 let unknown = format!("{}/", start.0).parse::<EdtfDate>().map_err(TestCaseError::fail)?;
                 prop_assert_eq!(unknown.interval().end, Bound::Unknown);
+            }
+        }
+
+        // A day known whole is a date when its month has it; a day with
+        // an unspecified digit is level 2 when it can be one of its
+        // month's days; either is otherwise out of range.
+        #[test]
+        fn a_day_is_in_its_month_or_out_of_range(
+            year in -2000i64..=9999,
+            month in 1u8..=12,
+            day in 1u8..=31,
+            tens in 0u8..=3,
+        ) {
+            let days = days_in_month(year, month);
+            let month_of = if year < 0 {
+                format!("-{:04}-{month:02}", -year)
+            } else {
+                format!("{year:04}-{month:02}")
+            };
+            let known = format!("{month_of}-{day:02}").parse::<EdtfDate>();
+            if day <= days {
+                prop_assert!(known.is_ok(), "{:?}", known);
+            } else {
+                let error = known.unwrap_err();
+                let named = format!("the day {day:02} is out of range: {month_of} has {days} days");
+                prop_assert!(error.contains(&named), "{}", error);
+            }
+            let error = format!("{month_of}-{tens}X").parse::<EdtfDate>().unwrap_err();
+            if (tens * 10).max(1) <= days {
+                prop_assert!(error.contains("level 2"), "{}", error);
+            } else {
+                prop_assert!(error.contains(&format!("the day {tens}X is out of range")), "{}", error);
             }
         }
 
