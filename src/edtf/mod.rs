@@ -57,7 +57,7 @@ use edtf::level_1::{Date, Edtf, Precision};
 pub use self::interval::{Bound, CalendarDay, DateInterval};
 use self::interval::{date_days, terminal_bound};
 use self::refusal::{
-    LeapSecond, has_negative_year_zero, is_level_2_grouping,
+    LeapSecond, backwards_range, has_negative_year_zero, is_level_2_grouping,
     is_negative_year_unspecified_after_zeros, is_year_beyond_i64, level_2_feature,
     level_2_grouping_end, slip,
 };
@@ -234,6 +234,13 @@ impl FromStr for EdtfDate {
             Err(_) => {
                 if let Some(slip) = slip(text) {
                     return Err(format!("invalid EDTF date {text:?}: {slip}"));
+                }
+                if let Some((from, to)) = backwards_range(text) {
+                    return Err(format!(
+                        "invalid EDTF date {text:?}: the set's range {from}..{to} runs \
+                         backwards, from a later date to an earlier one, and so holds no date; \
+                         a range runs from its earlier date to its later ({to}..{from})"
+                    ));
                 }
                 if let Some(feature) = level_2_feature(text) {
                     return Err(format!(

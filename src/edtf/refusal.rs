@@ -4,7 +4,8 @@
 
 use edtf::level_1::Edtf;
 
-use super::interval::days_in_month;
+use super::EdtfDate;
+use super::interval::{Bound, DateInterval, days_in_month};
 
 /// Whether `text` is a `Y` year (level 1 allows any number of digits)
 /// whose digits the `edtf` crate, holding years in an `i64`, cannot read.
@@ -178,6 +179,94 @@ fn day_beyond_month(date: &str) -> Option<String> {
             day.digits, year.digits, month.digits
         )
     })
+}
+
+/// The ends of the first range of the set `text` that runs backwards, from
+/// a later date to an earlier one (`1672..1670` of `[1672..1670]`): a range is
+/// the dates from its first to its last, so one whose first date starts
+/// after its last ends holds none. A range whose ends' spans overlap
+/// (`[1675..167X]`) is not said to run backwards, as an interval's is not.
+pub(super) fn backwards_range(text: &str) -> Option<(&str, &str)> {
+    if !is_set(text) {
+        return None;
+    }
+    let inner = &text[1..text.len() - 1];
+    (inner
+        .split(',')
+        .filter_map(|member| member.split_once("..")))
+    .find(|(from, to)| {
+        matches!(
+            (member_span(from), member_span(to)),
+            (Some((first, _)), Some((_, last))) if first > last
+        )
+    })
+}
+
+/// A year, month and day, to compare the ends of a set's range; not
+/// always a day of the calendar (`(1670, 19, 39)` is past `167X-1X-3X`).
+type DayKey = (i64, u32, u32);
+
+/// The earliest and latest day `member`, a date of a set, can be, as far
+/// as corpack reads it: a date of level 0 or 1, a date with level 2's
+/// qualifiers and unspecified digits, a sub-year grouping; not a year with
+/// an exponent or significant digits.
+fn member_span(member: &str) -> Option<(DayKey, DayKey)> {
+    if let Ok(parsed) = Edtf::parse(member) {
+        let date = EdtfDate {
+            text: member.to_string(),
+            parsed,
+        };
+        let DateInterval {
+            start: Bound::Day(first),
+            end: Bound::Day(last),
+        } = date.interval()
+        else {
+            return None;
+        };
+        let key = |day: super::CalendarDay| (day.year(), day.month(), day.day());
+        return Some((key(first), key(last)));
+    }
+    let negative = member.trim_start_matches(['?', '~', '%']).starts_with('-');
+    let year = |digits: &str, unspecified: char| -> Option<i64> {
+        let number = digits
+            .replace('X', &unspecified.to_string())
+            .parse::<i64>()
+            .ok()?;
+        Some(if negative { -number } else { number })
+    };
+    if is_level_2_grouping(member) {
+        let text = member.trim_end_matches(['?', '~', '%']);
+        let (digits, code) = text.trim_start_matches('-').split_once('-')?;
+        let year = year(digits, '0')?;
+        // A season (25 to 32) can run into the next year, as winter does.
+        let last_year = if code.parse::<u8>().ok()? <= 32 {
+            year + 1
+        } else {
+            year
+        };
+        return Some(((year, 1, 1), (last_year, 12, 31)));
+    }
+    let parts = date_parts(member)?;
+    let (low, high) = if negative { ('9', '0') } else { ('0', '9') };
+    let part = |at: usize, unspecified: char, whole: u32| {
+        (parts.get(at)).map_or(Some(whole), |part| {
+            part.digits
+                .replace('X', &unspecified.to_string())
+                .parse()
+                .ok()
+        })
+    };
+    let first = (
+        year(parts[0].digits, low)?,
+        part(1, '0', 1)?,
+        part(2, '0', 1)?,
+    );
+    let last = (
+        year(parts[0].digits, high)?,
+        part(1, '9', 12)?,
+        part(2, '9', 31)?,
+    );
+    Some((first, last))
 }
 
 /// `[1667,1668]`, `{1960,1961}`, `[..1760-12-03]`, `[1670..1672]`:

@@ -165,6 +165,11 @@ fn rejects_level_2() {
         "1985-04-3X",
         "2004-02-2X",
         "190X-02-2X",
+        // A range of one date, or whose ends' spans overlap, is no range
+        // that runs backwards.
+        "[1670..1670]",
+        "[1675..167X]",
+        "{2001-21..2001-21}",
     ] {
         let error = level_2.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains("level 2"), "{level_2:?}: {error}");
@@ -228,6 +233,33 @@ fn a_level_2_grouping_at_an_interval_end_is_named() {
         assert!(error.contains("out of range"), "{out_of_range}: {error}");
     }
     assert_eq!(interval("2001-21/2002-22"), "2001-03-01/2002-08-31");
+}
+
+// A set's range (`1670..1672`) is the dates from its first to its last,
+// so one that runs backwards holds none: it is refused with the range
+// named, as an interval that ends before it starts is.
+#[test]
+fn a_set_range_that_runs_backwards_is_named() {
+    for (bad, range) in [
+        ("[1672..1670]", "1672..1670"),
+        ("{1667,1672..1670}", "1672..1670"),
+        ("[1670..1672,1680..1675]", "1680..1675"),
+        ("[2004-06-11..2004-06-10]", "2004-06-11..2004-06-10"),
+        ("[2001-24..2001-21]", "2001-24..2001-21"),
+        ("[-0010..-0020]", "-0010..-0020"),
+        ("[167X..166X]", "167X..166X"),
+        ("[1672~..1670]", "1672~..1670"),
+        ("[2001-33..2000-41]", "2001-33..2000-41"),
+    ] {
+        let error = bad.parse::<EdtfDate>().unwrap_err();
+        assert!(
+            error.contains(&format!("the set's range {range} runs backwards")),
+            "{bad}: {error}"
+        );
+        assert!(!error.contains("level 2"), "{bad}: {error}");
+    }
+    let error = "[1672..1670]".parse::<EdtfDate>().unwrap_err();
+    assert!(error.ends_with("(1670..1672)"), "{error}");
 }
 
 #[test]
@@ -735,6 +767,24 @@ mod properties {
                 prop_assert!(error.contains("level 2"), "{}", error);
             } else {
                 prop_assert!(error.contains(&format!("the day {tens}X is out of range")), "{}", error);
+            }
+        }
+
+        // A set's range of two dates of one precision runs backwards when
+        // its first date starts after its last ends; otherwise the set is
+        // level 2. A range between precisions is no set.
+        #[test]
+        fn a_set_range_runs_backwards_or_is_level_2(a in specified_date(), b in specified_date()) {
+            let precision = |text: &str| text.trim_start_matches('-').split('-').count();
+            let text = format!("[{}..{}]", a.0, b.0);
+            let error = text.parse::<EdtfDate>().unwrap_err();
+            if precision(&a.0) != precision(&b.0) {
+                prop_assert!(error.contains("expected EDTF level 0 or 1"), "{}", error);
+            } else if a.1 > b.2 {
+                let named = format!("the set's range {}..{} runs backwards", a.0, b.0);
+                prop_assert!(error.contains(&named), "{}", error);
+            } else {
+                prop_assert!(error.contains("level 2, with a set"), "{}", error);
             }
         }
 
