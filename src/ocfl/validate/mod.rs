@@ -206,4 +206,20 @@ mod tests {
         let missing = dir.path().join("missing");
         assert!(validate_object(&missing, true, &crate::progress::NoProgress).is_err());
     }
+
+    /// An inventory larger than corpack reads is an error naming it, before
+    /// any of it is read: the file here is sparse, and holds no data.
+    #[test]
+    fn an_inventory_too_large_to_read_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(INVENTORY);
+        let file = File::create(&path).unwrap();
+        file.set_len(inventory::INVENTORY_LIMIT + 1).unwrap();
+        let Err(error) = validate_object(dir.path(), true, &crate::progress::NoProgress) else {
+            panic!("an inventory too large to read was read");
+        };
+        let message = error.to_string();
+        assert!(message.contains(&*path.to_string_lossy()), "{message}");
+        assert!(message.contains("256 MiB"), "{message}");
+    }
 }

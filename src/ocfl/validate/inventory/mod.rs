@@ -26,6 +26,7 @@ use serde_json::Value;
 use self::long::{LongValues, read_again};
 use self::top::read_top;
 use super::Findings;
+use crate::bundle::reader::READ_ALL_LIMIT;
 use crate::ocfl::SpecVersion;
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::digest::{DigestAlgorithm, digest_bytes};
@@ -64,14 +65,43 @@ pub fn parse(bytes: Vec<u8>, path: &str, findings: &mut Findings) -> Parsed {
     parse_text(bytes, None, path, findings).expect("held text is not read again")
 }
 
+/// The largest inventory read, in bytes: its text is held whole while it
+/// is judged JSON, so an object's inventory, which is untrusted input, is
+/// held to what corpack reads whole of any file
+/// ([`READ_ALL_LIMIT`], 256 MiB: a bag's tag files, its RO-Crate metadata).
+/// The inventory of 160,000 files is 95 MB, less than their crate's 120 MB.
+pub const INVENTORY_LIMIT: u64 = READ_ALL_LIMIT;
+
 /// Reads and checks the inventory in `file`, found at `path` (relative to
 /// the object root), adding findings. Its text is held whole only while it
 /// is judged JSON and its top object is read; each long value is then read
 /// again from the file when it is checked, so that no more than one is held
 /// beside what is read from them (for 160,000 files, a 95 MB inventory
-/// and values of 26 to 35 MB). A file that changes meanwhile is an error.
+/// and values of 26 to 35 MB). A file that changes meanwhile is an error,
+/// and so is one larger than [`INVENTORY_LIMIT`].
 pub fn parse_file(file: &File, path: &str, findings: &mut Findings) -> io::Result<Parsed> {
-    let len = usize::try_from(file.metadata()?.len()).map_err(io::Error::other)?;
+    parse_file_within(file, path, INVENTORY_LIMIT, findings)
+}
+
+/// [`parse_file`], reading an inventory of at most `limit` bytes.
+fn parse_file_within(
+    file: &File,
+    path: &str,
+    limit: u64,
+    findings: &mut Findings,
+) -> io::Result<Parsed> {
+    let len = file.metadata()?.len();
+    if len > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the inventory is {len} bytes, larger than corpack reads ({limit} bytes, \
+                 {} MiB): it holds an inventory's text whole while it judges it",
+                limit >> 20
+            ),
+        ));
+    }
+    let len = usize::try_from(len).map_err(io::Error::other)?;
     let mut bytes = vec![0; len];
     read_again(file, &mut bytes, 0)?;
     parse_text(bytes, Some(file), path, findings)
@@ -247,6 +277,32 @@ mod tests {
 
     use super::testutil::{DIGEST, codes, valid};
     use super::*;
+
+    /// An inventory past the limit is not read, and the error says how
+    /// large it is and what the limit is; one at the limit is read.
+    #[test]
+    fn an_inventory_past_the_limit_is_not_read() {
+        let text = valid().to_string();
+        let file = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut &file, text.as_bytes()).unwrap();
+        let len = text.len() as u64;
+        let mut findings = Findings::default();
+        let Err(error) = parse_file_within(&file, "inventory.json", len - 1, &mut findings) else {
+            panic!("an inventory past the limit was read");
+        };
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!(
+                "is {len} bytes, larger than corpack reads ({} bytes",
+                len - 1
+            )),
+            "{message}"
+        );
+        assert!(findings.0.is_empty());
+        let read = parse_file_within(&file, "inventory.json", len, &mut findings).unwrap();
+        assert!(read.inventory.is_some(), "{:?}", findings.0);
+    }
 
     /// `CaseSpellings` finds a digest written twice in two cases, and
     /// `DigestMap` takes the entries without sorting them again, only if
