@@ -27,6 +27,7 @@ mod sidecar;
 mod versions;
 
 use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -74,6 +75,19 @@ impl Findings {
     fn add(&mut self, code: OcflCode, path: &str, message: impl Into<String>) {
         self.0.push(super::finding(code, path, message));
     }
+}
+
+/// The first `limit` bytes of the file at `path`, and whether it holds
+/// more: for the files of an object that hold a line (its declaration, a
+/// sidecar), so that a large one is not read whole.
+fn read_head(path: &Path, limit: u64) -> io::Result<(Vec<u8>, bool)> {
+    let mut bytes = Vec::new();
+    File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    let more = bytes.len() as u64 > limit;
+    bytes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok((bytes, more))
 }
 
 /// Validates the OCFL object at `root`. With `check_digests` false, no

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::Findings;
 use super::entries::{Entry, Kind, list};
+use super::{Findings, read_head};
 use crate::error::{IoContext, Result};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::inventory::{INVENTORY, Inventory, VersionNum};
@@ -59,15 +59,17 @@ pub(super) fn declaration(
         return Ok(Some(spec));
     }
     let path = root.join(&entry.name);
-    let text = std::fs::read(&path).at(&path)?;
     let expected = format!("ocfl_object_{}\n", spec.number());
-    if text != expected.as_bytes() {
+    // Read no further than the line it must hold, and a byte.
+    let (text, more) = read_head(&path, expected.len() as u64).at(&path)?;
+    if more || text != expected.as_bytes() {
         findings.add(
             OcflCode::E007,
             &entry.name,
             format!(
-                "holds {:?}, not {expected:?}",
-                String::from_utf8_lossy(&text)
+                "holds {:?}{}, not {expected:?}",
+                String::from_utf8_lossy(&text),
+                if more { " and more" } else { "" }
             ),
         );
     }
@@ -174,4 +176,47 @@ pub(super) fn check_extensions(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The declaration is read no further than the line it must hold: one
+    /// that holds more (sparse here, a GiB) is E007, and says so.
+    #[test]
+    fn a_declaration_is_read_no_further_than_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("0=ocfl_object_1.1");
+        for (text, len, expected) in [
+            ("ocfl_object_1.1\n", 16, None),
+            (
+                "ocfl_object_1.1",
+                15,
+                Some("holds \"ocfl_object_1.1\", not"),
+            ),
+            (
+                "ocfl_object_1.1\n",
+                1 << 30,
+                Some("holds \"ocfl_object_1.1\\n\" and more, not"),
+            ),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            file.set_len(len).unwrap();
+            let entries = list(dir.path()).unwrap();
+            let mut findings = Findings::default();
+            let spec = declaration(dir.path(), &entries, &mut findings).unwrap();
+            assert_eq!(spec, Some(SpecVersion::V1_1));
+            let messages: Vec<&str> = findings.0.iter().map(|f| &*f.message).collect();
+            match expected {
+                None => assert!(messages.is_empty(), "{messages:?}"),
+                Some(expected) => {
+                    assert_eq!(messages.len(), 1, "{messages:?}");
+                    assert!(messages[0].starts_with(expected), "{messages:?}");
+                    assert_eq!(findings.0[0].code.to_string(), "E007");
+                }
+            }
+        }
+    }
 }

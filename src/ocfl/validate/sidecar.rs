@@ -3,10 +3,14 @@
 
 use std::path::Path;
 
-use super::Findings;
+use super::{Findings, read_head};
 use crate::error::{Error, Result};
 use crate::ocfl::code::OcflCode;
 use crate::ocfl::inventory::INVENTORY;
+
+/// The most of a sidecar read: a digest of 128 hex digits, the name and
+/// a line end are 145 bytes, and room is left for any spaces or tabs.
+const SIDECAR_LIMIT: u64 = 64 << 10;
 
 /// Checks the sidecar of the inventory in `dir` (`""` or `"v1/"`), named
 /// after the algorithm `algorithm_name` (§3.6), against the inventory's
@@ -46,8 +50,19 @@ pub(super) fn check_sidecar(
         );
         return Ok(());
     }
-    let text = match std::fs::read(&path) {
-        Ok(text) => text,
+    let text = match read_head(&path, SIDECAR_LIMIT) {
+        Ok((_, true)) => {
+            findings.add(
+                OcflCode::E061,
+                &relative,
+                format!(
+                    "is more than {SIDECAR_LIMIT} bytes long, not `DIGEST inventory.json` \
+                     (not read further)"
+                ),
+            );
+            return Ok(());
+        }
+        Ok((text, false)) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             findings.add(
                 OcflCode::E058,
@@ -123,6 +138,33 @@ mod tests {
         let mut findings = Findings::default();
         check_sidecar(dir.path(), "", Some("sha512"), Some(&digest), &mut findings).unwrap();
         assert_eq!(codes(&findings), ["E058"]);
+    }
+
+    /// A sidecar is read no further than a line of it can go: a larger one
+    /// (sparse here) is E061, and its text is not given.
+    #[test]
+    fn a_sidecar_past_its_limit_is_not_read_further() {
+        let dir = tempfile::tempdir().unwrap();
+        let digest = digest_bytes(DigestAlgorithm::Sha512, b"{}");
+        let path = dir.path().join("inventory.json.sha512");
+        let line = format!("{digest} inventory.json");
+        let spaced = format!("{line}{}", " ".repeat(SIDECAR_LIMIT as usize - line.len()));
+        for (len, expected) in [(SIDECAR_LIMIT, vec![]), (SIDECAR_LIMIT + 1, vec!["E061"])] {
+            std::fs::write(&path, &spaced).unwrap();
+            let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            file.set_len(len).unwrap();
+            let mut findings = Findings::default();
+            check_sidecar(dir.path(), "", Some("sha512"), Some(&digest), &mut findings).unwrap();
+            assert_eq!(codes(&findings), expected, "{len}");
+        }
+        let sparse = std::fs::File::create(&path).unwrap();
+        sparse.set_len(1 << 30).unwrap();
+        let mut findings = Findings::default();
+        check_sidecar(dir.path(), "", Some("sha512"), Some(&digest), &mut findings).unwrap();
+        assert_eq!(codes(&findings), ["E061"]);
+        let message = &findings.0[0].message;
+        assert!(message.contains("more than 65536 bytes"), "{message}");
+        assert!(!message.contains('\0'), "{message}");
     }
 
     #[test]
