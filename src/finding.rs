@@ -124,7 +124,9 @@ pub enum Code {
     FetchFileUnlisted,
     /// A file listed in `fetch.txt` with a length, not `-`, is in the bag
     /// with another size (a warning: the manifests' checksums say whether
-    /// it is the file meant; the length tells a fetcher what to expect).
+    /// it is the file meant; the length tells a fetcher what to expect). A
+    /// length larger than a `u64` holds, which RFC 8493 §2.2.3 does not
+    /// forbid, is no file's.
     FetchLengthMismatch,
     /// Two files of the bag have names that are equal after Unicode
     /// normalization (NFC) or case folding, so they cannot both exist on

@@ -8,10 +8,35 @@ use super::manifest::decode_path;
 pub struct FetchEntry {
     /// Where the file can be fetched from: an absolute URI.
     pub url: String,
-    /// Its size in bytes, or `None` for `-` (unspecified).
-    pub length: Option<u64>,
+    /// Its size in bytes, as the line gives it.
+    pub length: FetchLength,
     /// The payload path it fills, relative to the bag root, decoded.
     pub path: String,
+}
+
+/// The LENGTH of a `fetch.txt` line: "the number of octets in the file"
+/// or `-` (RFC 8493 §2.2.3). The RFC bounds no number, so one may be larger
+/// than a `u64` holds: it is then [`FetchLength::TooLarge`], a length no
+/// file corpack reads can have, whose sizes are `u64`s. It is never made
+/// `u64::MAX`, which a file may have (see [`super::StatedOxum`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchLength {
+    /// `-`: the length is not given.
+    Unspecified,
+    /// A number of octets.
+    Octets(u64),
+    /// A number of octets larger than a `u64` holds.
+    TooLarge,
+}
+
+impl FetchLength {
+    /// The number of octets, if one is given and fits in a `u64`.
+    pub fn octets(self) -> Option<u64> {
+        match self {
+            FetchLength::Octets(octets) => Some(octets),
+            FetchLength::Unspecified | FetchLength::TooLarge => None,
+        }
+    }
 }
 
 /// Parses one line of `fetch.txt`: a URL, a length (digits or `-`) and the
@@ -28,13 +53,12 @@ pub fn parse_line(line: &str, decode_percent: bool) -> Result<FetchEntry, String
     if !is_absolute_uri(url) {
         return Err(format!("{url:?} is not an absolute URL"));
     }
+    // Digits only, so a number that does not parse is one too large.
     let length = match length {
-        "-" => None,
-        digits if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => Some(
-            digits
-                .parse()
-                .map_err(|_| format!("length {digits} is too large"))?,
-        ),
+        "-" => FetchLength::Unspecified,
+        digits if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => digits
+            .parse()
+            .map_or(FetchLength::TooLarge, FetchLength::Octets),
         other => return Err(format!("length {other:?} is neither a number nor -")),
     };
     if path.is_empty() {
@@ -76,10 +100,37 @@ mod tests {
     fn parses_url_length_and_a_path_with_spaces() {
         let entry = parse_line("http://example.org/a%20b 12\tdata/test 1.txt", true).unwrap();
         assert_eq!(entry.url, "http://example.org/a%20b");
-        assert_eq!(entry.length, Some(12));
+        assert_eq!(entry.length, FetchLength::Octets(12));
         assert_eq!(entry.path, "data/test 1.txt");
         let entry = parse_line("https://x.org/y - data/100%25", true).unwrap();
-        assert_eq!((entry.length, entry.path.as_str()), (None, "data/100%"));
+        assert_eq!(
+            (entry.length, entry.path.as_str()),
+            (FetchLength::Unspecified, "data/100%")
+        );
+    }
+
+    /// A length larger than a `u64` holds is well formed, and no length a
+    /// file can have; `u64::MAX` itself is one.
+    #[test]
+    fn a_length_too_large_for_a_u64_is_too_large() {
+        let length = |digits: &str| {
+            parse_line(&format!("http://x.org/a {digits} data/a"), true)
+                .unwrap()
+                .length
+        };
+        let max = u64::MAX.to_string();
+        assert_eq!(length(&max), FetchLength::Octets(u64::MAX));
+        assert_eq!(length(&format!("000{max}")), FetchLength::Octets(u64::MAX));
+        for past in [
+            "18446744073709551616",
+            "99999999999999999999999",
+            &"9".repeat(200),
+        ] {
+            assert_eq!(length(past), FetchLength::TooLarge, "{past}");
+            assert_eq!(length(past).octets(), None, "{past}");
+        }
+        assert_eq!(length("0").octets(), Some(0));
+        assert_eq!(length("-").octets(), None);
     }
 
     #[test]
@@ -91,7 +142,9 @@ mod tests {
             "/relative/url 12 data/a",
             "http://x.org/a twelve data/a",
             "http://x.org/a -1 data/a",
-            "http://x.org/a 99999999999999999999999 data/a",
+            "http://x.org/a +1 data/a",
+            "http://x.org/a 1e30 data/a",
+            "http://x.org/a 99999999999999999999999x data/a",
         ] {
             assert!(parse_line(bad, true).is_err(), "{bad:?} accepted");
         }

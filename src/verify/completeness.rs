@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 use super::fetch::{Fetch, Fetched};
 use super::findings::{Findings, rfc_rule, unread_files};
 use super::manifests::{Manifest, is_tag_manifest};
+use crate::bagit::fetch::FetchLength;
 use crate::bundle::reader::BagStore;
 use crate::finding::{Code, Finding, Severity};
 
@@ -183,7 +184,8 @@ fn check_tag_manifests_agree(
 /// Files listed in `fetch.txt` must be listed in every payload manifest
 /// (RFC 8493 §2.2.3) that could be read; those absent make the bag
 /// incomplete. One present with another size than the length its line
-/// gives is warned of.
+/// gives is warned of, as is one whose line gives a length too large for
+/// a `u64`, which no file corpack reads has.
 fn check_fetch(
     store: &dyn BagStore,
     payload_manifests: &[&Manifest],
@@ -195,12 +197,22 @@ fn check_fetch(
         let size = store
             .position(path)
             .map(|index| store.files().get(index).size);
-        if let Some((length, size)) = length.zip(size).filter(|(length, size)| length != size) {
+        let stated = match (length, size) {
+            (FetchLength::Octets(length), Some(size)) if *length != size => {
+                Some(format!("{length} bytes"))
+            }
+            (FetchLength::TooLarge, Some(_)) => Some(format!(
+                "a number of bytes larger than any corpack can hold ({})",
+                u64::MAX
+            )),
+            _ => None,
+        };
+        if let Some((stated, size)) = stated.zip(size) {
             findings.push(Finding::warning(
                 Code::FetchLengthMismatch,
                 path,
                 format!(
-                    "fetch.txt line {line} gives its length as {length} bytes; the file the bag holds \
+                    "fetch.txt line {line} gives its length as {stated}; the file the bag holds \
                      is {size} bytes long"
                 ),
             ));
@@ -398,7 +410,7 @@ mod tests {
             paths: vec![Fetched {
                 line: 1,
                 path: "data/a".to_string(),
-                length: None,
+                length: FetchLength::Unspecified,
             }],
             ..Fetch::default()
         };
@@ -434,14 +446,18 @@ mod tests {
             path: path.to_string(),
             length,
         };
-        // data/c, absent, is still to fetch: only its absence is said.
+        // data/c, absent, is still to fetch: only its absence is said. A
+        // length too large for a u64 is no length of a file the bag holds.
+        use FetchLength::{Octets, TooLarge, Unspecified};
         let fetch = Fetch {
             paths: vec![
-                fetched(1, "data/a", Some(1)),
-                fetched(2, "data/b", Some(5)),
-                fetched(3, "data/c", Some(3)),
-                fetched(4, "data/a", None),
-                fetched(5, "data/b", Some(2)),
+                fetched(1, "data/a", Octets(1)),
+                fetched(2, "data/b", Octets(5)),
+                fetched(3, "data/c", Octets(3)),
+                fetched(4, "data/a", Unspecified),
+                fetched(5, "data/b", Octets(2)),
+                fetched(6, "data/b", TooLarge),
+                fetched(7, "data/c", TooLarge),
             ],
             ..Fetch::default()
         };
@@ -467,6 +483,15 @@ mod tests {
                     "data/c".to_string(),
                     "fetch.txt line 3 lists it to be downloaded; the bag is incomplete without it \
                      (corpack never downloads)"
+                        .to_string()
+                ),
+                (
+                    Severity::Warning,
+                    Code::FetchLengthMismatch,
+                    "data/b".to_string(),
+                    "fetch.txt line 6 gives its length as a number of bytes larger than any \
+                     corpack can hold (18446744073709551615); the file the bag holds is 2 bytes \
+                     long"
                         .to_string()
                 ),
             ]

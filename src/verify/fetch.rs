@@ -6,7 +6,7 @@ use super::declaration::{byte_order_mark, directory_for_tag_file};
 use super::findings::{Findings, rfc_rule};
 use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
-use crate::bagit::fetch;
+use crate::bagit::fetch::{self, FetchLength};
 use crate::bagit::manifest::has_unencoded_percent;
 use crate::bagit::path::unsafe_reason;
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
@@ -31,8 +31,8 @@ pub struct Fetched {
     /// The number of its line.
     pub line: usize,
     pub path: String,
-    /// The length it is given, if a number.
-    pub length: Option<u64>,
+    /// The length it is given.
+    pub length: FetchLength,
 }
 
 /// Reads `fetch.txt`, if the bag has one. A path spelled in another
@@ -169,7 +169,8 @@ impl Fetch {
     }
 
     /// The files listed that the bag does not store: how many, and their
-    /// bytes if every length is given.
+    /// bytes if every length is given and fits in a `u64` (no sum counts
+    /// a length larger: a file that long is none corpack can hold).
     pub fn absent(&self, store: &dyn BagStore) -> FetchedLater {
         let mut seen = std::collections::HashSet::new();
         let mut later = FetchedLater {
@@ -183,7 +184,7 @@ impl Fetch {
             later.files += 1;
             later.octets = later
                 .octets
-                .zip(*length)
+                .zip(length.octets())
                 .map(|(sum, n)| sum + u128::from(n));
         }
         later
@@ -194,6 +195,48 @@ impl Fetch {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FetchedLater {
     pub files: u64,
-    /// Their bytes, if `fetch.txt` gives every length.
+    /// Their bytes, if `fetch.txt` gives every length, each one a `u64`
+    /// holds.
     pub octets: Option<u128>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bagit::{BAGIT_TXT, declaration};
+    use crate::verify::testutil::Memory;
+
+    /// Reads the `fetch.txt` of `store`, a BagIt 1.0 bag.
+    fn read_fetch(store: &Memory) -> (Fetch, Vec<Finding>) {
+        let declaration = declaration::parse(BAGIT_TXT.as_bytes()).unwrap();
+        let mut findings = Findings::default();
+        let fetch = read(store, &declaration, &Resolver::new(store), &mut findings);
+        (fetch, findings.into_vec())
+    }
+
+    /// RFC 8493 §2.2.3 bounds no LENGTH: one larger than a `u64` holds is
+    /// a well-formed line, whose file counts in no sum of bytes to fetch.
+    #[test]
+    fn a_length_too_large_for_a_u64_is_a_valid_line() {
+        let past = "18446744073709551616";
+        let text = format!("http://x.org/a {past} data/a\nhttp://x.org/b 3 data/b\n");
+        let store = Memory::new(&[("fetch.txt", text.as_bytes())]);
+        let (fetch, findings) = read_fetch(&store);
+        assert_eq!(findings, []);
+        let listed: Vec<_> = (fetch.paths.iter())
+            .map(|f| (f.line, f.path.as_str(), f.length))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (1, "data/a", FetchLength::TooLarge),
+                (2, "data/b", FetchLength::Octets(3))
+            ]
+        );
+        let later = fetch.absent(&store);
+        assert_eq!((later.files, later.octets), (2, None));
+        let store = Memory::new(&[("fetch.txt", text.as_bytes()), ("data/a", b"")]);
+        let later = read_fetch(&store).0.absent(&store);
+        assert_eq!((later.files, later.octets), (1, Some(3)));
+    }
 }

@@ -1146,6 +1146,46 @@ fn a_fetched_file_the_bag_holds_at_another_length_is_warned_of() {
     }
 }
 
+#[test]
+fn a_fetch_length_too_large_to_hold_is_well_formed() {
+    // §2.2.3: LENGTH is a number of octets, bounded by nothing: one past
+    // 2^64 - 1 makes a well-formed line, and is the length of no file the
+    // bag can hold; in a zip too.
+    let past = "18446744073709551616";
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    rewrite(
+        &bag,
+        "fetch.txt",
+        format!("http://x.org/b {past} data/sub/b.txt\nhttp://x.org/a - data/a.txt\n"),
+    );
+    let zip = dir.join("bag.zip");
+    zip_directory(&bag, "bag/", &[], &zip);
+    for verdict in [verify_json(&bag, &[]), verify_json(&zip, &["--fast"])] {
+        assert_valid(&verdict);
+        assert_eq!(
+            verdict.findings(),
+            [(
+                "warning".into(),
+                "fetch-length-mismatch".into(),
+                "data/sub/b.txt".into()
+            )]
+        );
+        assert_eq!(
+            verdict.report["findings"][0]["message"],
+            "fetch.txt line 1 gives its length as a number of bytes larger than any corpack can \
+             hold (18446744073709551615); the file the bag holds is 5 bytes long"
+        );
+    }
+    // Absent, the file is still to fetch, and no Payload-Oxum counts it.
+    fs::remove_file(bag.join("data/sub/b.txt")).unwrap();
+    rewrite(&bag, "bag-info.txt", "Payload-Oxum: 6.1\n");
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "fetch-file-missing");
+    assert!(!verdict.has("error", "fetch-line-invalid"));
+    assert!(!verdict.has("warning", "fetch-length-mismatch"));
+}
+
 /// §2.2.3: a line is `URL LENGTH FILEPATH`, white space only between the
 /// three. A line that starts with it is said to, as a manifest line is,
 /// not taken for one whose URL is empty.
