@@ -110,6 +110,10 @@ pub enum Code {
     ManifestEntryMisplaced,
     /// A manifest or `fetch.txt` path starts with `./` (tolerated).
     DotSlashPath,
+    /// A manifest or `fetch.txt` path has an empty or `.` component inside
+    /// it, `data//a` or `data/./a` (tolerated: read as `data/a`, the file it
+    /// names; a `..` component is `unsafe-path`).
+    RedundantPathComponent,
     /// A manifest line marks its path with `*`, the binary-mode marker of
     /// `md5sum`-style tools (tolerated; the `*` is not part of the path).
     Md5sumMarker,

@@ -111,6 +111,21 @@ pub fn manifest_lines(bytes: &[u8]) {
     let _ = manifest::has_unencoded_percent(text);
     let _ = fetch::parse_line(text, rfc);
     let _ = path::unsafe_reason(text);
+    for after_dot_slash in [false, true] {
+        // Only empty and `.` components go, once and for all: every other
+        // stays, in its place.
+        if let Some(normal) = path::without_redundant_components(text, after_dot_slash) {
+            let kept = |path: &str| {
+                (path.split('/'))
+                    .filter(|c| !c.is_empty() && *c != ".")
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(kept(&normal), kept(text), "{text:?} read as {normal:?}");
+            assert!(normal.len() < text.len(), "{text:?} read as {normal:?}");
+            assert_eq!(path::without_redundant_components(&normal, false), None);
+        }
+    }
     let _ = path::is_system_file(text);
     for (_, entry) in manifest::parse(text, algorithm, rfc).entries {
         if !rfc || entry.path.starts_with([' ', '\t']) {

@@ -2,7 +2,9 @@
 //! operating systems leave in folders.
 
 /// Why `path` (relative to the bag root, `/`-separated, a leading `./`
-/// already removed) cannot be used inside a bag, or `None` if it can. The
+/// already removed, and the empty and `.` components inside it when read
+/// from a manifest: [`without_redundant_components`]) cannot be used inside
+/// a bag, or `None` if it can. The
 /// rejected forms could reach outside the bag (RFC 8493 §4.1: `..`, `/`,
 /// `~`) or mean different files on different systems (a backslash or drive
 /// letter on Windows, empty or `.` components).
@@ -27,6 +29,30 @@ pub fn unsafe_reason(path: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// `path` without the empty and `.` components inside it, if it has any:
+/// `data//a` and `data/./a` are `data/a`. Each names the directory it is
+/// in, so the path names the same file, and none can take it out of the
+/// bag: RFC 8493 §2.1.3 asks for "the pathname of a file relative to the
+/// base directory", and its ABNF (§7.2, non-normative) allows them. A first
+/// component that is empty (an absolute path, unless `after_dot_slash`
+/// says a leading `./` was removed before it, as in `.//data/a`) and a last
+/// one that is empty or `.` (the path of a directory) are kept, as is every
+/// other, `..` included, for [`unsafe_reason`] to judge.
+pub fn without_redundant_components(path: &str, after_dot_slash: bool) -> Option<String> {
+    let last = path.split('/').count() - 1;
+    let redundant = |at: usize, component: &str| {
+        at < last && (component == "." || (component.is_empty() && (at > 0 || after_dot_slash)))
+    };
+    if !(path.split('/').enumerate()).any(|(at, component)| redundant(at, component)) {
+        return None;
+    }
+    let kept: Vec<&str> = (path.split('/').enumerate())
+        .filter(|&(at, component)| !redundant(at, component))
+        .map(|(_, component)| component)
+        .collect();
+    Some(kept.join("/"))
 }
 
 /// Names of files and folders that operating systems create by themselves
@@ -87,6 +113,49 @@ mod tests {
             "data/a:b",
         ] {
             assert_eq!(unsafe_reason(good), None, "{good:?}");
+        }
+    }
+
+    #[test]
+    fn drops_the_empty_and_dot_components_inside_a_path() {
+        let normal = |path| without_redundant_components(path, false);
+        for (path, meant) in [
+            ("data//a.txt", "data/a.txt"),
+            ("data/./a.txt", "data/a.txt"),
+            ("data/.//./sub///a", "data/sub/a"),
+            ("./data/a", "data/a"),
+            ("data//sub/", "data/sub/"),
+            ("data/./sub/.", "data/sub/."),
+            // What is left is judged as any path is.
+            ("data/.//../x", "data/../x"),
+            ("/.//tmp/x", "/tmp/x"),
+            ("~//x", "~/x"),
+            ("./", ""),
+        ] {
+            assert_eq!(normal(path).as_deref(), Some(meant), "{path:?}");
+        }
+        for kept in [
+            "",
+            "data/a",
+            "data/a/",
+            "/",
+            "/x",
+            "data/.",
+            ".",
+            "..",
+            "data/../x",
+            "data/..a/.b",
+        ] {
+            assert_eq!(normal(kept), None, "{kept:?}");
+        }
+        // After a leading ./, read as the bag root, a / is inside the path.
+        let after_dot_slash = |path| without_redundant_components(path, true);
+        assert_eq!(after_dot_slash("/data/a").as_deref(), Some("data/a"));
+        assert_eq!(after_dot_slash("//data/a").as_deref(), Some("data/a"));
+        assert_eq!(after_dot_slash("data/a"), None);
+        assert_eq!(after_dot_slash("/").as_deref(), Some(""));
+        for unsafe_still in ["data/../x", "/tmp/x", "~/x", "data/."] {
+            assert!(unsafe_reason(unsafe_still).is_some(), "{unsafe_still:?}");
         }
     }
 

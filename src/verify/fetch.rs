@@ -8,7 +8,7 @@ use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
 use crate::bagit::fetch::{self, FetchLength};
 use crate::bagit::manifest::has_unencoded_percent;
-use crate::bagit::path::unsafe_reason;
+use crate::bagit::path::{unsafe_reason, without_redundant_components};
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
 use crate::bundle::reader::{BagStore, read_error_finding};
 use crate::finding::{Code, Finding};
@@ -131,17 +131,28 @@ impl Fetch {
                 at("a % that BagIt 1.0 asks to be written %25 (read as a literal %)"),
             ));
         }
-        let path = match entry.path.strip_prefix("./") {
-            Some(rest) => {
-                findings.push(Finding::warning(
-                    Code::DotSlashPath,
-                    rest,
-                    at("the path starts with ./, which is read as the bag root"),
-                ));
-                rest.to_string()
-            }
-            None => entry.path,
-        };
+        let rest = entry.path.strip_prefix("./");
+        let written = rest.unwrap_or(&entry.path);
+        let normal = without_redundant_components(written, rest.is_some());
+        let path = normal.clone().unwrap_or_else(|| written.to_string());
+        if rest.is_some() {
+            findings.push(Finding::warning(
+                Code::DotSlashPath,
+                &path,
+                at("the path starts with ./, which is read as the bag root"),
+            ));
+        }
+        if normal.is_some() {
+            findings.push(Finding::warning(
+                Code::RedundantPathComponent,
+                &path,
+                at(&format!(
+                    "listed as {:?}, with an empty or . component inside it, which is read \
+                     without it",
+                    entry.path
+                )),
+            ));
+        }
         if let Some(why) = unsafe_reason(&path) {
             self.has_unsafe_path = true;
             findings.push(Finding::error(
@@ -238,5 +249,49 @@ mod tests {
         let store = Memory::new(&[("fetch.txt", text.as_bytes()), ("data/a", b"")]);
         let later = read_fetch(&store).0.absent(&store);
         assert_eq!((later.files, later.octets), (1, Some(3)));
+    }
+
+    /// An empty or `.` component inside a path names the directory it is
+    /// in: the line lists the file without it, with a warning; a `..`
+    /// component is still unsafe.
+    #[test]
+    fn empty_and_dot_components_inside_a_path_are_read_without_them() {
+        let text = "http://x.org/a 1 data//a\nhttp://x.org/b - .//data/./b\n";
+        let store = Memory::new(&[("fetch.txt", text.as_bytes())]);
+        let (fetch, findings) = read_fetch(&store);
+        assert!(!fetch.has_unsafe_path);
+        let paths: Vec<_> = (fetch.paths.iter())
+            .map(|f| (f.line, f.path.as_str()))
+            .collect();
+        assert_eq!(paths, [(1, "data/a"), (2, "data/b")]);
+        let found: Vec<_> = (findings.iter())
+            .map(|f| (f.code, f.path.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Code::RedundantPathComponent,
+                    "data/a",
+                    "fetch.txt line 1: listed as \"data//a\", with an empty or . component inside \
+                     it, which is read without it"
+                ),
+                (
+                    Code::DotSlashPath,
+                    "data/b",
+                    "fetch.txt line 2: the path starts with ./, which is read as the bag root"
+                ),
+                (
+                    Code::RedundantPathComponent,
+                    "data/b",
+                    "fetch.txt line 2: listed as \".//data/./b\", with an empty or . component \
+                     inside it, which is read without it"
+                ),
+            ]
+        );
+        let store = Memory::new(&[("fetch.txt", b"http://x.org/a 1 data/.//../a\n")]);
+        let (fetch, findings) = read_fetch(&store);
+        assert!(fetch.has_unsafe_path && fetch.paths.is_empty());
+        assert_eq!(findings.last().map(|f| f.code), Some(Code::UnsafePath));
     }
 }

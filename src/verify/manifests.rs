@@ -17,7 +17,7 @@ use super::findings::{Findings, rfc_rule, unread_files};
 use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
 use crate::bagit::manifest::{self, ManifestFileName, has_unencoded_percent};
-use crate::bagit::path::unsafe_reason;
+use crate::bagit::path::{unsafe_reason, without_redundant_components};
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
 use crate::bundle::reader::{BagStore, read_error_finding};
 use crate::digest::Algorithm;
@@ -469,6 +469,7 @@ impl Seen {
 struct Tally {
     binary_markers: Seen,
     dot_slash: Seen,
+    redundant_components: Seen,
     unencoded_percent: Seen,
 }
 
@@ -485,6 +486,12 @@ impl Tally {
                 &self.dot_slash,
                 Code::DotSlashPath,
                 "the path starts with ./, which is read as the bag root",
+            ),
+            (
+                &self.redundant_components,
+                Code::RedundantPathComponent,
+                "the path has an empty or . component inside it (data//a, data/./a), which is \
+                 read without it",
             ),
             (
                 &self.unencoded_percent,
@@ -549,9 +556,14 @@ impl Reading<'_> {
         if rfc && has_unencoded_percent(line) {
             self.tally.unencoded_percent.add(number);
         }
-        if let Some(rest) = path.strip_prefix("./") {
+        let dot_slash = path.starts_with("./");
+        if dot_slash {
             self.tally.dot_slash.add(number);
-            path = rest.to_string();
+            path.drain(..2);
+        }
+        if let Some(normal) = without_redundant_components(&path, dot_slash) {
+            self.tally.redundant_components.add(number);
+            path = normal;
         }
         // A directory written as one, `data/sub/`, is a directory listed,
         // which is misplaced below, not a path that could leave the bag.
@@ -864,6 +876,60 @@ mod tests {
             .map(|f| f.severity)
             .collect();
         assert_eq!(severities, [Severity::Warning; 3]);
+    }
+
+    /// An empty or `.` component inside a path names the directory it is
+    /// in: the line lists the file without it, with a warning; a `..`
+    /// component is still unsafe.
+    #[test]
+    fn empty_and_dot_components_inside_a_path_are_read_without_them() {
+        let sum = "00".repeat(32);
+        let text = format!(
+            "{sum}  data//a\n{sum}  data/./sub/b\n{sum}  .//data/sub//./c\n{sum}  data/d\n"
+        );
+        let store = Memory::new(&[
+            ("data/a", b"a"),
+            ("data/sub/b", b"b"),
+            ("data/sub/c", b"c"),
+            ("data/d", b"d"),
+            ("manifest-sha256.txt", text.as_bytes()),
+        ]);
+        let (manifests, findings) = read_manifests(&store);
+        assert!(!manifests.has_unsafe_path);
+        let paths: Vec<&str> = payload_paths(&manifests.list, &store).collect();
+        assert_eq!(paths, ["data/a", "data/d", "data/sub/b", "data/sub/c"]);
+        let name = "manifest-sha256.txt";
+        assert_eq!(
+            codes(&findings),
+            [
+                (Severity::Warning, Code::DotSlashPath, name),
+                (Severity::Warning, Code::RedundantPathComponent, name),
+            ]
+        );
+        assert_eq!(
+            findings[1].message,
+            "3 lines, the first line 1: the path has an empty or . component inside it \
+             (data//a, data/./a), which is read without it"
+        );
+        // The same file listed again is listed twice.
+        let text = format!("{sum}  data/a\n{sum}  data//a\n");
+        let store = Memory::new(&[("data/a", b"a"), ("manifest-sha256.txt", text.as_bytes())]);
+        let (_, findings) = read_manifests(&store);
+        assert!(
+            codes(&findings).contains(&(Severity::Error, Code::ManifestDuplicateEntry, "data/a")),
+            "{findings:?}"
+        );
+        for unsafe_path in ["data/.//../a", "data//../../a", "./../a"] {
+            let text = format!("{sum}  {unsafe_path}\n");
+            let store = Memory::new(&[("data/a", b"a"), ("manifest-sha256.txt", text.as_bytes())]);
+            let (manifests, findings) = read_manifests(&store);
+            assert!(manifests.has_unsafe_path, "{unsafe_path}");
+            assert!(
+                (findings.iter())
+                    .any(|f| f.code == Code::UnsafePath && f.severity == Severity::Error),
+                "{unsafe_path}: {findings:?}"
+            );
+        }
     }
 
     #[test]

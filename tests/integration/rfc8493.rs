@@ -1066,6 +1066,75 @@ fn manifest_names_write_the_algorithm_normalized() {
 }
 
 #[test]
+fn empty_and_dot_components_inside_a_path_are_read_without_them() {
+    // §2.1.3: a path "relative to the base directory", `/` between its
+    // components; an empty or `.` one names the directory it is in, so
+    // `data//a` is `data/a`, in the bag, and its checksum is verified:
+    // warned of, as a leading `./` is. A `..` stays unsafe.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    for (name, written) in [
+        ("manifest-sha256.txt", "data/sub//b.txt"),
+        ("manifest-sha512.txt", "data/./sub/b.txt"),
+    ] {
+        let text = fs::read_to_string(bag.join(name)).unwrap();
+        rewrite(&bag, name, text.replace("data/sub/b.txt", written));
+    }
+    rewrite(&bag, "fetch.txt", "http://x.org/b 5 data/sub/.//b.txt\n");
+    let zip = dir.join("bag.zip");
+    zip_directory(&bag, "bag/", &[], &zip);
+    for verdict in [verify_json(&bag, &[]), verify_json(&zip, &["--fast"])] {
+        assert_valid(&verdict);
+        assert_eq!(
+            verdict.findings(),
+            [
+                (
+                    "warning".into(),
+                    "redundant-path-component".into(),
+                    "manifest-sha256.txt".into()
+                ),
+                (
+                    "warning".into(),
+                    "redundant-path-component".into(),
+                    "manifest-sha512.txt".into()
+                ),
+                (
+                    "warning".into(),
+                    "redundant-path-component".into(),
+                    "data/sub/b.txt".into()
+                ),
+            ]
+        );
+        assert_eq!(
+            verdict.report["findings"][2]["message"],
+            "fetch.txt line 1: listed as \"data/sub/.//b.txt\", with an empty or . component \
+             inside it, which is read without it"
+        );
+        assert_eq!(
+            verdict.report["findings"][0]["message"],
+            "line 2: the path has an empty or . component inside it (data//a, data/./a), which is \
+             read without it"
+        );
+    }
+    // The file is read: its checksums are compared.
+    fs::write(bag.join("data/sub/b.txt"), "BETA\n").unwrap();
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "payload-digest-mismatch");
+    assert!(verdict.has_at("payload-digest-mismatch", "data/sub/b.txt"));
+    assert!(!verdict.has("error", "unsafe-path"));
+    // A `..` could leave the bag, whatever surrounds it.
+    let text = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+    rewrite(
+        &bag,
+        "manifest-sha256.txt",
+        text.replace("data/sub//b.txt", "data/sub/.//../sub/b.txt"),
+    );
+    let verdict = verify_json(&bag, &[]);
+    assert_invalid(&verdict, "unsafe-path");
+    assert!(!verdict.has("error", "payload-digest-mismatch"));
+}
+
+#[test]
 fn fetch_txt_is_checked_and_never_fetched() {
     // §2.2.3: `URL LENGTH FILEPATH`, an absolute URL, a length or `-`, a
     // payload path listed in every payload manifest. A listed file that is
