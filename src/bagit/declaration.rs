@@ -2,6 +2,8 @@
 //! byte-order mark, exactly the two lines `BagIt-Version: M.N` and
 //! `Tag-File-Character-Encoding: ENCODING`, in that order.
 
+use std::fmt;
+
 use super::tagfile::TagFile;
 use super::text::{TextEncoding, UTF8_BOM, split_lines};
 
@@ -31,8 +33,58 @@ impl Declaration {
     }
 }
 
-/// Parses the bytes of `bagit.txt`; `Err` says what is wrong.
-pub fn parse(bytes: &[u8]) -> Result<Declaration, String> {
+/// Why a `bagit.txt` cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeclarationError {
+    /// It is not a declaration RFC 8493 §2.1.1 (or a draft before it)
+    /// allows, or of a version corpack does not know; the message says why.
+    Invalid(String),
+    /// `Tag-File-Character-Encoding` names, by its form, a character set
+    /// that corpack cannot decode: the declaration may well be right, but
+    /// no other tag file of the bag can be read.
+    EncodingUnsupported(String),
+}
+
+impl fmt::Display for DeclarationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeclarationError::Invalid(message) => f.write_str(message),
+            DeclarationError::EncodingUnsupported(label) => write!(
+                f,
+                "Tag-File-Character-Encoding {label:?} is not an encoding corpack can read \
+                 (it reads {}), so it reads none of the bag's other tag files",
+                TextEncoding::SUPPORTED
+            ),
+        }
+    }
+}
+
+/// Parses the bytes of `bagit.txt`; `Err` says what is wrong, or that the
+/// tag files are in an encoding corpack cannot read.
+pub fn parse(bytes: &[u8]) -> Result<Declaration, DeclarationError> {
+    let (version_text, version, label) = parse_lines(bytes).map_err(DeclarationError::Invalid)?;
+    let encoding = match TextEncoding::for_label(&label) {
+        Some(encoding) => encoding,
+        None if TextEncoding::is_charset_name(&label) => {
+            return Err(DeclarationError::EncodingUnsupported(label));
+        }
+        None => {
+            return Err(DeclarationError::Invalid(format!(
+                "Tag-File-Character-Encoding {label:?} is not the name of a character set, \
+                 which is printable US-ASCII characters without spaces"
+            )));
+        }
+    };
+    Ok(Declaration {
+        version_text,
+        version,
+        encoding,
+    })
+}
+
+/// The version as written, as (major, minor), and the encoding's label,
+/// from the two lines of `bagit.txt`.
+fn parse_lines(bytes: &[u8]) -> Result<(String, (u32, u32), String), String> {
     if bytes.len() as u64 > BAGIT_TXT_LIMIT {
         return Err(format!(
             "is longer than {BAGIT_TXT_LIMIT} bytes; a bag declaration is two short lines"
@@ -91,13 +143,7 @@ pub fn parse(bytes: &[u8]) -> Result<Declaration, String> {
     }
     let encoding_label =
         element(encoding_line, strict, "Tag-File-Character-Encoding").map_err(line_error(2))?;
-    let encoding = TextEncoding::for_label(&encoding_label)
-        .ok_or_else(|| format!("unknown Tag-File-Character-Encoding {encoding_label:?}"))?;
-    Ok(Declaration {
-        version_text,
-        version,
-        encoding,
-    })
+    Ok((version_text, version, encoding_label))
 }
 
 fn parse_version(text: &str) -> Option<(u32, u32)> {
@@ -164,21 +210,46 @@ mod tests {
                 "not one corpack knows",
             ),
             (
-                b"BagIt-Version: 1.0\nTag-File-Character-Encoding: KLINGON\n",
-                "unknown",
+                b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF 8\n",
+                "not the name of a character set",
             ),
             (
                 b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\xff\n",
                 "not UTF-8",
             ),
         ] {
-            let message = parse(bad).unwrap_err();
+            let message = match parse(bad).unwrap_err() {
+                DeclarationError::Invalid(message) => message,
+                unsupported => panic!("{bad:?}: {unsupported}"),
+            };
             assert!(message.contains(why), "{bad:?}: {message}");
         }
         let long = format!(
             "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8{}",
             " ".repeat(2000)
         );
-        assert!(parse(long.as_bytes()).unwrap_err().contains("longer than"));
+        assert!((parse(long.as_bytes()).unwrap_err().to_string()).contains("longer than"));
+    }
+
+    /// RFC 8493 §2.1.1 allows any encoding IANA registers: one corpack
+    /// cannot decode is no mistake of the declaration's.
+    #[test]
+    fn an_encoding_corpack_cannot_read_is_unsupported_not_invalid() {
+        for label in ["IBM437", "cp437", "KLINGON", "x-no-such-encoding"] {
+            let text = format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {label}\n");
+            let error = parse(text.as_bytes()).unwrap_err();
+            assert_eq!(error, DeclarationError::EncodingUnsupported(label.into()));
+            assert!(
+                (error.to_string()).starts_with(&format!(
+                    "Tag-File-Character-Encoding {label:?} is not an encoding corpack can read"
+                )),
+                "{error}"
+            );
+        }
+        // The form of the two lines is judged first.
+        let bad = b"BagIt-Version: 1.0\nTag-File-Character-Encoding:  IBM437\n";
+        assert!(matches!(parse(bad), Err(DeclarationError::Invalid(_))));
+        let known = b"BagIt-Version: 0.97\nTag-File-Character-Encoding: IBM819\n";
+        assert_eq!(parse(known).unwrap().encoding, TextEncoding::Latin1);
     }
 }

@@ -84,6 +84,21 @@ impl TextEncoding {
         }
     }
 
+    /// Whether `label` has the form of a character set's name: printable
+    /// US-ASCII characters, as every name and alias in IANA's registry of
+    /// character sets is (RFC 8493 §2.1.1 allows any encoding registered
+    /// there). One [`TextEncoding::for_label`] does not know, such as
+    /// IBM437, is then a character set corpack cannot read, not a mistake
+    /// of the bag's.
+    pub fn is_charset_name(label: &str) -> bool {
+        let label = label.trim();
+        !label.is_empty() && label.bytes().all(|b| b.is_ascii_graphic())
+    }
+
+    /// The encodings [`TextEncoding::for_label`] knows, for messages.
+    pub const SUPPORTED: &'static str = "UTF-8, UTF-16, UTF-32, ISO-8859-1, US-ASCII and the \
+                                          other encodings of the WHATWG Encoding Standard";
+
     /// The encoding's name, for messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -514,6 +529,34 @@ mod tests {
             assert_eq!(TextEncoding::for_label(alias), Some(latin1), "{alias}");
         }
         assert_eq!(TextEncoding::for_label("nonsense-8"), None);
+    }
+
+    /// A label corpack does not know is still a character set's name if
+    /// it has the form of one: IBM437 is registered with IANA.
+    #[test]
+    fn a_charset_name_is_printable_ascii() {
+        for name in [
+            "IBM437",
+            "cp437",
+            "ISO_8859-1:1987",
+            "ANSI_X3.4-1968",
+            "Extended_UNIX_Code_Packed_Format_for_Japanese",
+            "KLINGON",
+            " IBM437 ",
+        ] {
+            assert!(TextEncoding::is_charset_name(name), "{name:?}");
+        }
+        for not_a_name in [
+            "",
+            " ",
+            "UTF 8",
+            "UTF-8\u{0}",
+            "UTF\u{2011}8",
+            "Latin-1 (Western)",
+        ] {
+            assert!(!TextEncoding::is_charset_name(not_a_name), "{not_a_name:?}");
+        }
+        assert_eq!(TextEncoding::for_label("IBM437"), None);
     }
 
     #[test]

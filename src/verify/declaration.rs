@@ -6,7 +6,7 @@ use std::io::Read;
 use super::fetch::FetchedLater;
 use super::findings::{Findings, rfc_rule, unread_files};
 use crate::bagit::StatedOxum;
-use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration};
+use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration, DeclarationError};
 use crate::bagit::tagfile::TagFile;
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextEncoding, TextError};
 use crate::bundle::reader::{BagStore, InPayload, read_error_finding};
@@ -18,7 +18,8 @@ const BAG_INFO_LIMIT: usize = 16 << 20;
 /// Reads and checks `bagit.txt` (RFC 8493 §2.1.1): UTF-8 without a
 /// byte-order mark, exactly the two lines `BagIt-Version: M.N` and
 /// `Tag-File-Character-Encoding: ENCODING`, in that order. `None` if it is
-/// absent or unusable, in which case nothing else can be judged.
+/// absent or unusable, or declares an encoding corpack cannot read, in
+/// which case nothing else can be judged.
 pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration> {
     const PATH: &str = "bagit.txt";
     let invalid = |message: String| Finding::error(Code::BagitTxtInvalid, PATH, message);
@@ -69,11 +70,21 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
         findings.push(read_error_finding(PATH, &error));
         return None;
     }
-    let declaration = declaration::parse(&bytes);
-    if let Err(message) = &declaration {
-        findings.push(invalid(message.clone()));
+    match declaration::parse(&bytes) {
+        Ok(declaration) => Some(declaration),
+        Err(error @ DeclarationError::EncodingUnsupported(_)) => {
+            findings.push(Finding::error(
+                Code::EncodingUnsupported,
+                PATH,
+                error.to_string(),
+            ));
+            None
+        }
+        Err(error) => {
+            findings.push(invalid(error.to_string()));
+            None
+        }
     }
-    declaration.ok()
 }
 
 /// A bag's `bag-info.txt`, or `package-info.txt`, read.

@@ -150,7 +150,7 @@ fn bagit_txt_is_exactly_two_lines_with_a_version_and_a_known_encoding() {
         "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\nExtra: line\n",
         "Tag-File-Character-Encoding: UTF-8\nBagIt-Version: 1.0\n",
         "BagIt-Version: 1\nTag-File-Character-Encoding: UTF-8\n",
-        "BagIt-Version: 1.0\nTag-File-Character-Encoding: no-such-encoding\n",
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF 8\n",
         "BagIt-Version: 1.0\nTag-File-Character-Encoding:UTF-8\n",
         "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\x00\n",
         // The labels are the RFC's, letter for letter: only bag-info.txt's
@@ -163,6 +163,43 @@ fn bagit_txt_is_exactly_two_lines_with_a_version_and_a_known_encoding() {
         let bag = sample(&dir);
         rewrite(&bag, "bagit.txt", text);
         assert_invalid(&verify_json(&bag, &[]), "bagit-txt-invalid");
+    }
+}
+
+#[test]
+fn an_encoding_corpack_cannot_read_is_unsupported_not_invalid() {
+    // §2.1.1: ENCODING "MAY be any other encoding registered" with IANA;
+    // IBM437 is, and corpack cannot decode it: nothing can be verified,
+    // and the finding says so, not that bagit.txt is wrong.
+    for label in ["IBM437", "no-such-encoding"] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        rewrite(
+            &bag,
+            "bagit.txt",
+            format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {label}\n"),
+        );
+        let zip = dir.join("bag.zip");
+        zip_directory(&bag, "bag/", &[], &zip);
+        for verdict in [verify_json(&bag, &[]), verify_json(&zip, &["--fast"])] {
+            assert_invalid(&verdict, "encoding-unsupported");
+            assert_eq!(
+                verdict.findings(),
+                [(
+                    "error".into(),
+                    "encoding-unsupported".into(),
+                    "bagit.txt".into()
+                )]
+            );
+            assert_eq!(
+                verdict.report["findings"][0]["message"],
+                format!(
+                    "Tag-File-Character-Encoding {label:?} is not an encoding corpack can read (it \
+                     reads UTF-8, UTF-16, UTF-32, ISO-8859-1, US-ASCII and the other encodings of \
+                     the WHATWG Encoding Standard), so it reads none of the bag's other tag files"
+                )
+            );
+        }
     }
 }
 
