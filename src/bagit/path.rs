@@ -5,7 +5,7 @@
 /// already removed, and the empty and `.` components inside it when read
 /// from a manifest: [`without_redundant_components`]) cannot be used inside
 /// a bag, or `None` if it can. The
-/// rejected forms could reach outside the bag (RFC 8493 §4.1: `..`, `/`,
+/// rejected forms could reach outside the bag (RFC 8493 §5.1: `..`, `/`,
 /// `~`) or mean different files on different systems (a backslash or drive
 /// letter on Windows, empty or `.` components).
 pub fn unsafe_reason(path: &str) -> Option<&'static str> {
@@ -55,6 +55,39 @@ pub fn without_redundant_components(path: &str, after_dot_slash: bool) -> Option
     Some(kept.join("/"))
 }
 
+/// A path as a manifest or `fetch.txt` writes it, read as the path of the
+/// bag it names.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ListedPath {
+    /// The path without a leading `./` (the bag root) and without the
+    /// empty and `.` components inside it.
+    pub path: String,
+    /// Whether it was written with a leading `./`.
+    pub dot_slash: bool,
+    /// Whether it was written with empty or `.` components inside it.
+    pub redundant: bool,
+}
+
+/// Reads `written`, a path a manifest or `fetch.txt` lists (see
+/// [`ListedPath`] and [`without_redundant_components`]).
+pub fn read_listed(written: &str) -> ListedPath {
+    let rest = written.strip_prefix("./");
+    let dot_slash = rest.is_some();
+    let rest = rest.unwrap_or(written);
+    match without_redundant_components(rest, dot_slash) {
+        Some(path) => ListedPath {
+            path,
+            dot_slash,
+            redundant: true,
+        },
+        None => ListedPath {
+            path: rest.to_string(),
+            dot_slash,
+            redundant: false,
+        },
+    }
+}
+
 /// Names of files and folders that operating systems create by themselves
 /// (Finder, Explorer, Spotlight), compared without regard to ASCII case.
 const SYSTEM_NAMES: [&str; 10] = [
@@ -84,6 +117,22 @@ pub fn is_system_file(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_path_is_read_without_its_leading_dot_slash_and_redundant_components() {
+        let listed = |path: &str, dot_slash, redundant| ListedPath {
+            path: path.to_string(),
+            dot_slash,
+            redundant,
+        };
+        assert_eq!(read_listed("data/a"), listed("data/a", false, false));
+        assert_eq!(read_listed("./data/a"), listed("data/a", true, false));
+        assert_eq!(read_listed("data/./a"), listed("data/a", false, true));
+        assert_eq!(read_listed(".//data//a"), listed("data/a", true, true));
+        // Left for unsafe_reason: a .. and an absolute path.
+        assert_eq!(read_listed("./data/../a"), listed("data/../a", true, false));
+        assert_eq!(read_listed("/data/a"), listed("/data/a", false, false));
+    }
 
     #[test]
     fn rejects_paths_that_could_leave_the_bag() {

@@ -42,7 +42,7 @@ use super::{
 };
 use crate::bagit::declaration::{self, Declaration};
 use crate::bagit::text::{TextEncoding, UTF8_BOM};
-use crate::bagit::{manifest, tagfile};
+use crate::bagit::{manifest, path, tagfile};
 use crate::bundle::reader::{self, BagStore};
 use crate::collection::validate::rule_errors;
 use crate::collection::values::{IsoDate, Slug};
@@ -301,8 +301,13 @@ pub(super) fn sha256_by_path(text: &str, rfc: bool) -> Result<HashMap<String, St
         let name = manifest::manifest_name(Algorithm::Sha256);
         return Err(format!("{name}: line {}: {}", error.line, error.message));
     }
+    // Keyed by the path of the bag each names, as verify reads it: a
+    // manifest may write `./data/a` or `data//a` for `data/a`.
     Ok((parsed.entries.into_iter())
-        .map(|(_, entry)| (entry.path, entry.digest.to_ascii_lowercase()))
+        .map(|(_, entry)| {
+            let path = path::read_listed(&entry.path).path;
+            (path, entry.digest.to_ascii_lowercase())
+        })
         .collect())
 }
 

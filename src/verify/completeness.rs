@@ -197,10 +197,12 @@ fn check_fetch(
         let size = store
             .position(path)
             .map(|index| store.files().get(index).size);
+        let bytes = |count: u64| match count {
+            1 => "1 byte".to_string(),
+            _ => format!("{count} bytes"),
+        };
         let stated = match (length, size) {
-            (FetchLength::Octets(length), Some(size)) if *length != size => {
-                Some(format!("{length} bytes"))
-            }
+            (FetchLength::Octets(length), Some(size)) if *length != size => Some(bytes(*length)),
             (FetchLength::TooLarge, Some(_)) => Some(format!(
                 "a number of bytes larger than any corpack can hold ({})",
                 u64::MAX
@@ -213,7 +215,8 @@ fn check_fetch(
                 path,
                 format!(
                     "fetch.txt line {line} gives its length as {stated}; the file the bag holds \
-                     is {size} bytes long"
+                     is {} long",
+                    bytes(size)
                 ),
             ));
         }
@@ -458,6 +461,8 @@ mod tests {
                 fetched(5, "data/b", Octets(2)),
                 fetched(6, "data/b", TooLarge),
                 fetched(7, "data/c", TooLarge),
+                fetched(8, "data/a", Octets(2)),
+                fetched(9, "data/b", Octets(1)),
             ],
             ..Fetch::default()
         };
@@ -492,6 +497,22 @@ mod tests {
                     "fetch.txt line 6 gives its length as a number of bytes larger than any \
                      corpack can hold (18446744073709551615); the file the bag holds is 2 bytes \
                      long"
+                        .to_string()
+                ),
+                (
+                    Severity::Warning,
+                    Code::FetchLengthMismatch,
+                    "data/a".to_string(),
+                    "fetch.txt line 8 gives its length as 2 bytes; the file the bag holds is 1 \
+                     byte long"
+                        .to_string()
+                ),
+                (
+                    Severity::Warning,
+                    Code::FetchLengthMismatch,
+                    "data/b".to_string(),
+                    "fetch.txt line 9 gives its length as 1 byte; the file the bag holds is 2 \
+                     bytes long"
                         .to_string()
                 ),
             ]

@@ -8,7 +8,7 @@ use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
 use crate::bagit::fetch::{self, FetchLength};
 use crate::bagit::manifest::has_unencoded_percent;
-use crate::bagit::path::{unsafe_reason, without_redundant_components};
+use crate::bagit::path::{read_listed, unsafe_reason};
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
 use crate::bundle::reader::{BagStore, read_error_finding};
 use crate::finding::{Code, Finding};
@@ -131,18 +131,16 @@ impl Fetch {
                 at("a % that BagIt 1.0 asks to be written %25 (read as a literal %)"),
             ));
         }
-        let rest = entry.path.strip_prefix("./");
-        let written = rest.unwrap_or(&entry.path);
-        let normal = without_redundant_components(written, rest.is_some());
-        let path = normal.clone().unwrap_or_else(|| written.to_string());
-        if rest.is_some() {
+        let listed = read_listed(&entry.path);
+        let path = listed.path;
+        if listed.dot_slash {
             findings.push(Finding::warning(
                 Code::DotSlashPath,
                 &path,
                 at("the path starts with ./, which is read as the bag root"),
             ));
         }
-        if normal.is_some() {
+        if listed.redundant {
             findings.push(Finding::warning(
                 Code::RedundantPathComponent,
                 &path,

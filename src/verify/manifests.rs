@@ -17,7 +17,7 @@ use super::findings::{Findings, rfc_rule, unread_files};
 use super::names::Resolver;
 use crate::bagit::declaration::Declaration;
 use crate::bagit::manifest::{self, ManifestFileName, has_unencoded_percent};
-use crate::bagit::path::{unsafe_reason, without_redundant_components};
+use crate::bagit::path::{read_listed, unsafe_reason};
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextError};
 use crate::bundle::reader::{BagStore, read_error_finding};
 use crate::digest::Algorithm;
@@ -556,15 +556,14 @@ impl Reading<'_> {
         if rfc && has_unencoded_percent(line) {
             self.tally.unencoded_percent.add(number);
         }
-        let dot_slash = path.starts_with("./");
-        if dot_slash {
+        let listed = read_listed(&path);
+        if listed.dot_slash {
             self.tally.dot_slash.add(number);
-            path.drain(..2);
         }
-        if let Some(normal) = without_redundant_components(&path, dot_slash) {
+        if listed.redundant {
             self.tally.redundant_components.add(number);
-            path = normal;
         }
+        path = listed.path;
         // A directory written as one, `data/sub/`, is a directory listed,
         // which is misplaced below, not a path that could leave the bag.
         let directory = (path.strip_suffix('/'))

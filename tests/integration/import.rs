@@ -1942,3 +1942,33 @@ fn a_crate_past_what_is_read_whole_exports_its_records() {
     assert_eq!(report["documents"], small_report["documents"]);
     assert_eq!(fs::read(&padded).unwrap(), fs::read(&small).unwrap());
 }
+
+#[test]
+fn a_checksum_listed_under_another_spelling_of_its_path_is_recorded() {
+    // `./data/a.txt` and `data/./a.txt` name data/a.txt, as verify reads
+    // them: its record takes the manifest's checksum.
+    for spelling in ["./data/a.txt", "data/./a.txt"] {
+        let dir = Dir::new();
+        let bag = one_file_bag(&dir);
+        let manifest = bag.join("manifest-sha256.txt");
+        let text = fs::read_to_string(&manifest).unwrap();
+        fs::write(
+            &manifest,
+            text.replace("  data/a.txt", &format!("  {spelling}")),
+        )
+        .unwrap();
+        retag(&bag);
+        let out = dir.join("c");
+        // Only bag-info.txt's is computed: data/a.txt's is the manifest's,
+        // which the copy is checked against.
+        import_bag(&bag, &out)
+            .success()
+            .stdout(contains("2 files copied, 1 checksum recorded"));
+        let record = &load(&out).documents[0];
+        assert_eq!(
+            record.sha256.as_ref().map(|digest| digest.as_str()),
+            Some("b6a98d9ce9a2d9149288fa3df42d377c3e42737afdcdaf714e33c0a100b51060"),
+            "{spelling}"
+        );
+    }
+}
