@@ -23,6 +23,7 @@ pub mod export;
 pub mod finding;
 pub mod fuzzing;
 pub mod import;
+mod iri;
 #[cfg(test)]
 mod json_strategy;
 pub mod names;

@@ -133,7 +133,7 @@ pub fn web_url() -> impl Strategy<Value = WebUrl> {
 }
 
 pub fn doi() -> impl Strategy<Value = Doi> {
-    "10\\.[0-9]{4,5}/[a-z0-9.()/-]{1,10}".prop_map(|s| s.parse().unwrap())
+    "10\\.[0-9]{4,5}/[a-z0-9.()/<>#?%ü-]{1,10}".prop_map(|s| s.parse().unwrap())
 }
 
 /// Puts `authors` in the order an RO-Crate gives them back: by the

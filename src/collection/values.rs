@@ -4,12 +4,15 @@
 //! a `Collection` that exists is a collection whose values are all well
 //! formed. In TOML and JSON they are plain strings.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+
+use crate::iri;
 
 /// Implements `Display`, serde and JSON Schema for a string newtype that has
 /// `FromStr<Err = String>` and an `as_str` method.
@@ -649,9 +652,15 @@ impl Doi {
         &self.0
     }
 
-    /// The DOI's resolver URL, `https://doi.org/10.1000/182`.
+    /// The DOI's resolver URL, `https://doi.org/10.1000/182`, with what a
+    /// URL's path may not hold percent-encoded, as the DOI Handbook asks
+    /// (2.5.2.4: `%`, `"`, `#`, space, `?`, and `<`, `>`, `{`, `}`, `^`,
+    /// `[`, `]`, `` ` ``, `|`, `\`), so that it is an IRI and names this
+    /// DOI: `10.1000/a#b` is `https://doi.org/10.1000/a%23b`, where
+    /// `#b` would be a fragment of another.
     pub fn url(&self) -> String {
-        format!("https://doi.org/{}", self.0)
+        let path = iri::encode(&self.0, |c| iri::in_segment(c) || c == '/');
+        format!("https://doi.org/{path}")
     }
 }
 
@@ -659,16 +668,24 @@ impl FromStr for Doi {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Doi, String> {
-        let bare = strip_any_prefix(
+        let url_path = strip_any_prefix(
             text,
             &[
                 "https://doi.org/",
                 "http://doi.org/",
                 "https://dx.doi.org/",
                 "http://dx.doi.org/",
-                "doi:",
             ],
         );
+        // A resolver URL escapes what a URL may not hold (see
+        // [`Doi::url`]): its path is the DOI once unescaped, unless it
+        // does not unescape, a `%` written as it is.
+        let bare = if url_path.len() == text.len() {
+            Cow::Borrowed(strip_any_prefix(text, &["doi:"]))
+        } else {
+            iri::decode(url_path).map_or(Cow::Borrowed(url_path), Cow::Owned)
+        };
+        let bare = bare.as_ref();
         let valid = match bare.split_once('/') {
             Some((prefix, suffix)) => {
                 let registrant = prefix.strip_prefix("10.").unwrap_or_default();
@@ -1072,6 +1089,14 @@ mod tests {
             "10.1000/182".parse::<Doi>().unwrap().url(),
             "https://doi.org/10.1000/182"
         );
+        // The URL escapes what a URL's path may not hold, and its path
+        // is read unescaped; a `%` that starts no escape is as written.
+        let doi: Doi = "10.1000/a#b?<c>%dü".parse().unwrap();
+        assert_eq!(doi.url(), "https://doi.org/10.1000/a%23b%3F%3Cc%3E%25dü");
+        assert_eq!(doi.url().parse::<Doi>(), Ok(doi));
+        let doi: Doi = "https://doi.org/10.1000/50%".parse().unwrap();
+        assert_eq!(doi.as_str(), "10.1000/50%");
+        assert_eq!(doi.url(), "https://doi.org/10.1000/50%25");
         for bad in [
             "",
             "10.1000",
@@ -1132,7 +1157,7 @@ mod tests {
                     prop_assert_eq!(form.parse::<GeonamesId>(), Ok(geonames.clone()));
                 }
                 let d = doi.as_str();
-                for form in [d.to_string(), doi.url(), format!("doi:{d}"), format!("http://dx.doi.org/{d}")] {
+                for form in [d.to_string(), doi.url(), format!("doi:{d}"), format!("http://dx.doi.org/{}", &doi.url()["https://doi.org/".len()..])] {
                     prop_assert_eq!(form.parse::<Doi>(), Ok(doi.clone()));
                 }
                 prop_assert_eq!(orcid.url().parse::<Orcid>(), Ok(orcid.clone()));

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use sha2::{Digest, Sha256};
 
+use crate::iri;
 use crate::text_table::TextTable;
 
 /// The longest slug kept from a name before an id is made of it.
@@ -19,56 +20,12 @@ const SLUG_MAX_CHARS: usize = 60;
 /// are kept, as RO-Crate 1.1 prefers ("Encoding file paths": `面试.mp4`
 /// rather than `%E9%9D%A2%E8%AF%95.mp4`). So `a b/Ü.md` is `a%20b/Ü.md`.
 pub fn encode_path(path: &str) -> String {
-    let mut encoded = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c.is_ascii_alphanumeric() || "-._~/".contains(c) || in_iri(c) {
-            encoded.push(c);
-        } else {
-            let mut utf8 = [0; 4];
-            for byte in c.encode_utf8(&mut utf8).bytes() {
-                encoded.push_str(&format!("%{byte:02X}"));
-            }
-        }
-    }
-    encoded
-}
-
-/// Whether `c` is one of RFC 3987's `ucschar`, the characters beyond ASCII
-/// an IRI path may hold: not controls, private use, surrogates or
-/// noncharacters; and not a bidirectional formatting character, which an
-/// IRI must not hold (RFC 3987 §4.1: LRM, RLM, LRE to RLO; and the
-/// isolates Unicode added since, LRI to PDI), as they reorder the text
-/// around them (`a\u{202e}txt.exe` shows as `aexe.txt`).
-fn in_iri(c: char) -> bool {
-    let c = u32::from(c);
-    let bidi = matches!(c, 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069);
-    !bidi
-        && (matches!(c, 0xA0..=0xD7FF | 0xF900..=0xFDCF | 0xFDF0..=0xFFEF)
-            || (0x10000..=0xEFFFD).contains(&c)
-                && c & 0xFFFF <= 0xFFFD
-                && !(0xE0000..=0xE0FFF).contains(&c))
+    iri::encode(path, |c| iri::unreserved(c) || c == '/')
 }
 
 /// Undoes percent-encoding: `%20` → space, UTF-8 sequences → characters.
 pub fn decode_path(encoded: &str) -> Result<String, String> {
-    let bytes = encoded.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| format!("{encoded:?} has a % not followed by two hex digits"))?;
-            decoded.push(hex);
-            i += 3;
-        } else {
-            decoded.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(decoded).map_err(|_| format!("{encoded:?} does not decode to UTF-8"))
+    iri::decode(encoded)
 }
 
 /// The payload path a `File`'s `@id` names: percent-decoded, with its `.`

@@ -627,6 +627,59 @@ disputed_by = [{{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182"
     }
 
     #[test]
+    fn dois_and_an_e_mail_a_uri_must_escape_are_iris_and_read_back() {
+        // A DOI may hold any printable character; its resolver URL must
+        // escape those a URI may not hold (`<`, `>`, `%`) or reads another
+        // way (`#` starts a fragment, `?` a query), and so must a mailto:.
+        let toml = r#"
+[collection]
+id = "escaped"
+title = "Escaped"
+description = "DOIs and an e-mail that an @id must escape."
+license = "CC-BY-4.0"
+date = "2026-01-01"
+source_organization = "Org"
+contact_email = "Ada Archivist <ada#1%x@example.org>"
+
+[[document]]
+id = "copy"
+title = "A copy"
+file = "copy.txt"
+media_type = "text/plain"
+[document.provenance]
+origin = "doi:10.1000/x#y"
+[document.contested]
+status = "contested"
+disputed_by = [
+    { citation = "SICI", doi = "10.1002/(SICI)1097-4636(199706)35:4<459::AID-JBM6>3.0.CO;2-K" },
+    { citation = "Hash", doi = "https://doi.org/10.1000/a%23b%3Fc%25d%C3%BC" },
+]
+"#;
+        let loaded = crate::collection::parse(toml, Path::new("."), Path::new("c.toml"));
+        let mut collection = loaded.unwrap().to_collection().unwrap();
+        let packed = packed(&mut collection, &[false]);
+        let json = metadata_json(&collection.info, &packed).unwrap();
+        let crate_json: Value = serde_json::from_str(&json).unwrap();
+        let ids: Vec<&str> = crate_json["@graph"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["@id"].as_str())
+            .filter(|id| id.starts_with("https://doi.org/") || id.starts_with("mailto:"))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "https://doi.org/10.1000/a%23b%3Fc%25dü",
+                "https://doi.org/10.1000/x%23y",
+                "https://doi.org/10.1002/(SICI)1097-4636(199706)35:4%3C459::AID-JBM6%3E3.0.CO;2-K",
+                "mailto:Ada%20Archivist%20%3Cada%231%25x@example.org%3E",
+            ]
+        );
+        assert_eq!(read_collection(&json).unwrap(), collection);
+    }
+
+    #[test]
     fn states_what_the_crate_states() {
         let (info, documents) = sample();
         let read = read_collection(&metadata_json(&info, &documents).unwrap()).unwrap();

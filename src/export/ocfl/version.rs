@@ -59,7 +59,7 @@ pub(super) fn new_version<'a>(
         address: info
             .contact_email
             .as_ref()
-            .map(|email| format!("mailto:{email}")),
+            .map(|email| crate::iri::mailto(email)),
         name: info
             .contact_name
             .clone()

@@ -8,6 +8,7 @@ use super::entity_ids::EntityIds;
 use super::json::{into_map, reference, set};
 use crate::collection::CollectionInfo;
 use crate::collection::values::License;
+use crate::iri;
 use crate::rocrate::ids::local_id_of_name;
 use crate::rocrate::terms::ROOT_ID;
 
@@ -83,12 +84,12 @@ pub(crate) fn license_entity(license: &License) -> Map<String, Value> {
 }
 
 /// The collection's contact as a `ContactPoint` entity, returning its id:
-/// `mailto:` the e-mail when there is one, else a local id from the name.
+/// `mailto:` the e-mail when there is one (escaped as a URI needs), else a local id from the name.
 fn contact_point(info: &CollectionInfo, contextual: &mut Contextual) -> Option<String> {
     let name = info.contact_name.as_deref();
     let email = info.contact_email.as_deref();
     let id = match (email, name) {
-        (Some(email), _) => format!("mailto:{email}"),
+        (Some(email), _) => iri::mailto(email),
         (None, Some(name)) => local_id_of_name("contact", name),
         (None, None) => return None,
     };
