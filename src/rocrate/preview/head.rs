@@ -46,6 +46,7 @@ pub(super) fn write_head(
         "</script>\n</head>\n<body>\n<h1>{title}</h1>\n<p>{}</p>\n",
         escape(&info.description)
     );
+    write_citation(&mut html, info);
     write_collection(&mut html, info);
     flush(&mut html, out)
 }
@@ -135,6 +136,28 @@ impl Write for ScriptText<'_> {
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// The prominent "Cite as" text RO-Crate 1.1 asks of the page when the
+/// metadata is enough for a citation ("RO-Crate Website"): in DataCite's
+/// order, creator (the source organization, who made the collection),
+/// year, title, resource type and publisher, the same organization; the
+/// collection's id, no resolvable identifier, goes with the type. Without
+/// a source organization there is no creator to cite, and no citation.
+fn write_citation(html: &mut String, info: &CollectionInfo) {
+    let Some(organization) = &info.source_organization else {
+        return;
+    };
+    let organization = escape(organization);
+    let stop = if organization.ends_with('.') { "" } else { "." };
+    let _ = writeln!(
+        html,
+        "<p><strong>Cite as:</strong> {organization} ({}). <cite>{}</cite> [Data set, {}]. \
+         {organization}{stop}</p>",
+        info.date.date().format("%Y"),
+        escape(&info.title),
+        escape(info.id.as_str()),
+    );
 }
 
 fn write_collection(html: &mut String, info: &CollectionInfo) {

@@ -135,10 +135,10 @@ mod tests {
         assert!(!page.contains("'x'"));
         assert!(!json.contains('<'), "{json}");
         let escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;";
-        // Page title and heading, description, table row and section
-        // heading, context, summary, citation, assessor in the note and in
-        // the status row.
-        assert_eq!(html.matches(escaped).count(), 10, "{html}");
+        // Page title and heading, description, the collection's citation,
+        // table row and section heading, context, summary, citation,
+        // assessor in the note and in the status row.
+        assert_eq!(html.matches(escaped).count(), 11, "{html}");
     }
 
     /// The page without its script element, and the element's text.
@@ -148,6 +148,27 @@ mod tests {
         let end = start + html[start..].find("</script>").expect("its end");
         let page = format!("{}{}", &html[..start], &html[end..]);
         (page, &html[start..end])
+    }
+
+    #[test]
+    fn the_collection_has_a_citation_when_it_has_a_creator() {
+        // RO-Crate 1.1 ("RO-Crate Website") asks the page for a prominent
+        // "Cite as" text when the metadata is enough for one: creator,
+        // year, title, publisher (DataCite's order).
+        let (mut info, documents) = sample();
+        let html = preview_html(&info, &documents).unwrap();
+        let body = &html[html.find("<body>").unwrap()..];
+        let citation = "<p><strong>Cite as:</strong> Corpus Workshop (2026). <cite>Sample \
+                        &lt;corpus&gt; &amp; &quot;friends&quot;</cite> [Data set, sample]. \
+                        Corpus Workshop.</p>\n";
+        let description = "<p>Documents about &lt;b&gt;history&lt;/b&gt;; some contested.</p>\n";
+        assert!(
+            body.contains(&format!("{description}{citation}<dl>")),
+            "{body}"
+        );
+        info.source_organization = None;
+        let html = preview_html(&info, &documents).unwrap();
+        assert!(!html.contains("Cite as"), "no creator, no citation");
     }
 
     #[test]
