@@ -59,7 +59,7 @@ pub(crate) fn unreserved(c: char) -> bool {
 /// Whether `c` may stand unescaped in a segment of a URI's path (RFC 3986
 /// `pchar`): unreserved, a sub-delimiter (`!$&'()*+,;=`), `:` or `@`.
 pub(crate) fn in_segment(c: char) -> bool {
-    unreserved(c) || "!$&'()*+,;=:@".contains(c)
+    unreserved(c) || sub_delim(c) || ":@".contains(c)
 }
 
 /// The `mailto:` URI (RFC 6068) of one e-mail address, written as the
@@ -69,6 +69,142 @@ pub(crate) fn in_segment(c: char) -> bool {
 pub(crate) fn mailto(address: &str) -> String {
     let address = encode(address, |c| unreserved(c) || "!$'()*+;:@".contains(c));
     format!("mailto:{address}")
+}
+
+/// An http(s) URL as written, made an IRI: a URL may be written with what
+/// no IRI holds where it stands, which is percent-encoded there as a
+/// browser would send it, so that the IRI names the resource the URL does:
+/// a `%` that starts no escape (`50%` is `50%25`), `[` and `]` but around
+/// an IP-literal host (`http://[::1]/a[1]` is `http://[::1]/a%5B1%5D`), a
+/// `#` within the fragment, `@` within the user name, and characters beyond
+/// ASCII that RFC 3987 keeps out of an IRI (see [`in_iri`]). An escape
+/// already written (`%5B`) is kept, so that a URL that is an IRI is
+/// unchanged. `None` for text that is not an http(s) URL, or holds white
+/// space, a control character or any of `<>"{}|\^`` (which no URL holds
+/// as written, as text would), or a port that is not a number.
+pub(crate) fn http_url(text: &str) -> Option<String> {
+    let (scheme, rest) = ["https://", "http://"]
+        .into_iter()
+        .find_map(|scheme| Some((scheme, text.strip_prefix(scheme)?)))?;
+    let not_in_url = |c: char| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c);
+    if text.contains(not_in_url) {
+        return None;
+    }
+    let (authority, rest) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    let (user, host_port) = match authority.rsplit_once('@') {
+        Some((user, host_port)) => (Some(user), host_port),
+        None => (None, authority),
+    };
+    let (host, port) = split_port(host_port)?;
+    let mut iri = String::with_capacity(text.len());
+    iri.push_str(scheme);
+    if let Some(user) = user {
+        iri.push_str(&encode_keeping_escapes(user, |c| {
+            unreserved(c) || sub_delim(c) || c == ':'
+        }));
+        iri.push('@');
+    }
+    if is_ip_literal(host) {
+        iri.push_str(host);
+    } else {
+        iri.push_str(&encode_keeping_escapes(host, |c| {
+            unreserved(c) || sub_delim(c)
+        }));
+    }
+    if let Some(port) = port {
+        iri.push(':');
+        iri.push_str(port);
+    }
+    // The path and query may hold what a segment does, `/` and `?`; so may
+    // the fragment, after its `#`.
+    let in_path = |c: char| in_segment(c) || "/?".contains(c);
+    let (path, fragment) = match rest.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (rest, None),
+    };
+    iri.push_str(&encode_keeping_escapes(path, in_path));
+    if let Some(fragment) = fragment {
+        iri.push('#');
+        iri.push_str(&encode_keeping_escapes(fragment, in_path));
+    }
+    Some(iri)
+}
+
+/// A URL's host and port, split at the `:` after the host; `None` when the
+/// port is not a number.
+fn split_port(host_port: &str) -> Option<(&str, Option<&str>)> {
+    let after_literal = host_port
+        .starts_with('[')
+        .then(|| host_port.find(']'))
+        .flatten()
+        .map(|close| close + 1);
+    let colon = match after_literal {
+        Some(end) if host_port[end..].starts_with(':') => Some(end),
+        Some(end) if end == host_port.len() => None,
+        _ => host_port.rfind(':'),
+    };
+    let Some(colon) = colon else {
+        return Some((host_port, None));
+    };
+    let port = &host_port[colon + 1..];
+    port.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then_some((&host_port[..colon], Some(port)))
+}
+
+/// Whether a host is an IP-literal (RFC 3986 §3.2.2), the one place a
+/// URI holds `[` and `]`: an IPv6 address, `[2001:db8::1]`, or a future
+/// version's, `[v1.x]` (only its characters are checked).
+fn is_ip_literal(host: &str) -> bool {
+    let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) else {
+        return false;
+    };
+    match inner.strip_prefix(['v', 'V']) {
+        Some(future) => future.split_once('.').is_some_and(|(version, address)| {
+            !version.is_empty()
+                && version.chars().all(|c| c.is_ascii_hexdigit())
+                && !address.is_empty()
+                && address
+                    .chars()
+                    .all(|c| unreserved(c) || sub_delim(c) || c == ':')
+        }),
+        None => {
+            inner.contains(':')
+                && inner
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || ":.".contains(c))
+        }
+    }
+}
+
+/// `part` percent-encoded as [`encode`] does but for the escapes already
+/// in it: a `%` and two hex digits are kept, another `%` is `%25`.
+fn encode_keeping_escapes(part: &str, keep: impl Fn(char) -> bool) -> String {
+    let mut encoded = String::with_capacity(part.len());
+    let mut rest = part;
+    while let Some(at) = rest.find('%') {
+        encoded.push_str(&encode(&rest[..at], &keep));
+        let escape =
+            (rest.get(at + 1..at + 3)).filter(|hex| hex.chars().all(|c| c.is_ascii_hexdigit()));
+        match escape {
+            Some(hex) => {
+                encoded.push('%');
+                encoded.push_str(hex);
+                rest = &rest[at + 3..];
+            }
+            None => {
+                encoded.push_str("%25");
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    encoded.push_str(&encode(rest, &keep));
+    encoded
+}
+
+/// Whether `c` is one of RFC 3986's sub-delimiters, `!$&'()*+,;=`.
+fn sub_delim(c: char) -> bool {
+    "!$&'()*+,;=".contains(c)
 }
 
 /// Whether `c` is one of RFC 3987's `ucschar`, the characters beyond ASCII
@@ -102,5 +238,57 @@ mod tests {
             mailto("a#1%x?y&z=1,b/c@пример.рф"),
             "mailto:a%231%25x%3Fy%26z%3D1%2Cb%2Fc@пример.рф"
         );
+    }
+
+    #[test]
+    fn a_url_is_escaped_where_an_iri_may_not_hold_what_it_does() {
+        for iri in [
+            "https://example.org/",
+            "http://example.org",
+            "https://user:pw@example.org:8080/a/b;c?q=1&r=(2)#top",
+            "https://example.org/a%20b%5B1%5D?q=%25",
+            "http://[2001:db8::1]:80/a",
+            "http://[v7.a:b]/",
+            "https://пример.рф/заметка?q=ü#ß",
+        ] {
+            assert_eq!(http_url(iri).as_deref(), Some(iri));
+        }
+        for (url, iri) in [
+            ("https://example.org/50%", "https://example.org/50%25"),
+            ("https://example.org/%zz%2", "https://example.org/%25zz%252"),
+            ("https://example.org/a%ü", "https://example.org/a%25ü"),
+            (
+                "https://example.org/a[1]?q[]=2#x[3]",
+                "https://example.org/a%5B1%5D?q%5B%5D=2#x%5B3%5D",
+            ),
+            ("http://[::1]/a[1]", "http://[::1]/a%5B1%5D"),
+            ("http://[::1]x:80/", "http://%5B%3A%3A1%5Dx:80/"),
+            ("http://[host]/", "http://%5Bhost%5D/"),
+            ("https://a@b@example.org/", "https://a%40b@example.org/"),
+            ("https://example.org/#a#b", "https://example.org/#a%23b"),
+            (
+                "https://example.org/a\u{202e}txt",
+                "https://example.org/a%E2%80%AEtxt",
+            ),
+            (
+                "https://example.org/\u{e000}",
+                "https://example.org/%EE%80%80",
+            ),
+        ] {
+            assert_eq!(http_url(url).as_deref(), Some(iri), "{url}");
+            assert_eq!(http_url(iri).as_deref(), Some(iri), "{iri}");
+        }
+        for not_a_url in [
+            "example.org",
+            "ftp://example.org/",
+            "https://example.org/a b",
+            "https://example.org/<a>",
+            "https://example.org/a|b",
+            "https://example.org:http/",
+            "https://[::1]:x/",
+            "https://[::1]x/",
+        ] {
+            assert_eq!(http_url(not_a_url), None, "{not_a_url}");
+        }
     }
 }

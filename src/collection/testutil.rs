@@ -217,12 +217,14 @@ fn place_with(name: impl Strategy<Value = String>) -> impl Strategy<Value = Plac
         })
 }
 
-/// Origins: named by free text, an http(s) URL or a DOI in its `doi:`
+/// Origins: named by free text, an http(s) URL (some holding what an IRI
+/// escapes: `[`, `]`, a `%` that starts no escape, but no escape written,
+/// which one of those would be another spelling of) or a DOI in its `doi:`
 /// form, with identifiers or not.
 fn origin() -> impl Strategy<Value = Place> {
     place_with(prop_oneof![
         name(),
-        "https://example\\.org/[a-z0-9/?=&]{0,12}",
+        "https://example\\.org/[a-z0-9/?=&\\[\\]]{0,12}%?",
         "doi:10\\.[0-9]{4}/[a-z0-9./()]{1,12}"
     ])
 }

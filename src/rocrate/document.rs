@@ -24,6 +24,7 @@ use crate::collection::values::{Doi, GeonamesId, WikidataId};
 use crate::collection::{
     AuthorType, CitedWork, DisputingWork, Document, Place, Role, Status, WorkType,
 };
+use crate::iri;
 
 /// The schema.org properties people are linked by, in the order a
 /// summary lists them.
@@ -206,11 +207,11 @@ fn describe_provenance(
                 source
             });
             reference(id)
-        } else if is_web_address(&origin.name) {
-            contextual.add_once("web origin", &origin.name, || {
-                into_map(json!({"@id": origin.name, "@type": "CreativeWork", "name": origin.name}))
+        } else if let Some(url) = web_id(&origin.name) {
+            contextual.add_once("web origin", &url, || {
+                into_map(json!({"@id": url, "@type": "CreativeWork", "name": origin.name}))
             });
-            reference(&origin.name)
+            reference(&url)
         } else if let Some(doi) = doi_name(&origin.name) {
             let url = doi.url();
             contextual.add_once("doi origin", &url, || {
@@ -408,14 +409,12 @@ pub(super) fn doi_name(name: &str) -> Option<Doi> {
         return None;
     }
     let doi: Doi = name.parse().ok()?;
-    is_web_address(&doi.url()).then_some(doi)
+    web_id(&doi.url()).is_some().then_some(doi)
 }
 
-/// Whether an origin is an http(s) URL that can be an `@id`.
-fn is_web_address(text: &str) -> bool {
-    let scheme_ok = text.starts_with("https://") || text.starts_with("http://");
-    let chars_ok = text
-        .chars()
-        .all(|c| !c.is_whitespace() && !c.is_control() && !"<>\"{}|\\^`".contains(c));
-    scheme_ok && chars_ok
+/// The `@id` of an origin that is an http(s) URL, an IRI: the URL with
+/// what an IRI may not hold where it stands percent-encoded (see
+/// [`iri::http_url`]); `None` for another origin, written as text.
+pub(super) fn web_id(name: &str) -> Option<String> {
+    iri::http_url(name)
 }

@@ -25,7 +25,7 @@ use std::str::FromStr;
 use serde_json::{Map, Value};
 use strum::IntoEnumIterator;
 
-use super::document::{PEOPLE_PROPERTIES, doi_name, relator_property, role_property};
+use super::document::{PEOPLE_PROPERTIES, doi_name, relator_property, role_property, web_id};
 use super::graph::{Graph, entity_id, has_type, ids, text, values};
 use super::ids::file_path;
 use super::metadata::NO_LICENSE_ID;
@@ -232,9 +232,12 @@ impl Reader<'_> {
                 if id.starts_with('#') {
                     Some(place(&source)?)
                 } else {
-                    // A DOI written `doi:` is linked by its URL, named as
+                    // A DOI written `doi:` is linked by its URL, and a URL
+                    // by its IRI (escaped where an IRI must be), named as
                     // written.
-                    let written = names(&source).find(|name| is_doi_form_of(name, id));
+                    let written = names(&source).find(|name| {
+                        is_doi_form_of(name, id) || web_id(name).as_deref() == Some(id)
+                    });
                     Some(Place::from_name(written.unwrap_or(id).to_string()))
                 }
             }
@@ -674,6 +677,54 @@ disputed_by = [
                 "https://doi.org/10.1000/x%23y",
                 "https://doi.org/10.1002/(SICI)1097-4636(199706)35:4%3C459::AID-JBM6%3E3.0.CO;2-K",
                 "mailto:Ada%20Archivist%20%3Cada%231%25x@example.org%3E",
+            ]
+        );
+        assert_eq!(read_collection(&json).unwrap(), collection);
+    }
+
+    #[test]
+    fn web_origins_an_iri_must_escape_are_iris_and_read_back() {
+        // A URL may be written with a `%` that starts no escape, or `[`
+        // and `]` outside an IP-literal host, which no IRI holds there.
+        let origins = [
+            "https://example.org/50%/[draft]?q[]=1#a#b",
+            "http://[2001:db8::1]:8080/box%7/a%20b",
+            "https://example.org/plain",
+        ];
+        let mut toml = String::from(
+            r#"
+[collection]
+id = "escaped"
+title = "Escaped"
+description = "Web origins that an @id must escape."
+license = "CC-BY-4.0"
+date = "2026-01-01"
+source_organization = "Org"
+"#,
+        );
+        for (n, origin) in origins.iter().enumerate() {
+            toml.push_str(&format!(
+                "[[document]]\nid = \"copy-{n}\"\ntitle = \"A copy\"\nfile = \"copy-{n}.txt\"\n\
+                 media_type = \"text/plain\"\n[document.provenance]\norigin = {origin:?}\n"
+            ));
+        }
+        let loaded = crate::collection::parse(&toml, Path::new("."), Path::new("c.toml"));
+        let mut collection = loaded.unwrap().to_collection().unwrap();
+        let packed = packed(&mut collection, &[false, false, false]);
+        let json = metadata_json(&collection.info, &packed).unwrap();
+        let crate_json: Value = serde_json::from_str(&json).unwrap();
+        let based_on: Vec<&str> = crate_json["@graph"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["isBasedOn"]["@id"].as_str())
+            .collect();
+        assert_eq!(
+            based_on,
+            [
+                "https://example.org/50%25/%5Bdraft%5D?q%5B%5D=1#a%23b",
+                "http://[2001:db8::1]:8080/box%257/a%20b",
+                "https://example.org/plain",
             ]
         );
         assert_eq!(read_collection(&json).unwrap(), collection);
