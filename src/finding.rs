@@ -51,12 +51,12 @@ pub enum Code {
     /// `bagit.txt` is not two well-formed lines with a known version.
     BagitTxtInvalid,
     /// `bagit.txt` declares a `Tag-File-Character-Encoding` corpack cannot
-    /// decode, such as IBM437, which RFC 8493 §2.1.1 allows (any encoding
-    /// IANA registers): none of the other tag files can be read, so no
-    /// checksum can be verified and the bag cannot be shown valid (an
-    /// error, as `algorithm-unsupported` is when no payload checksum can
-    /// be verified). A label that is not a character set's name at all is
-    /// `bagit-txt-invalid`.
+    /// decode, such as IBM500 (an EBCDIC), which RFC 8493 §2.1.1 allows
+    /// (any encoding IANA registers): none of the other tag files can be
+    /// read, so no checksum can be verified and the bag cannot be shown
+    /// valid (an error, as `algorithm-unsupported` is when no payload
+    /// checksum can be verified). A label that is not a character set's
+    /// name at all is `bagit-txt-invalid`.
     EncodingUnsupported,
     /// `bag-info.txt` (or `package-info.txt`) cannot be parsed.
     BagInfoInvalid,

@@ -235,7 +235,7 @@ mod tests {
     /// cannot decode is no mistake of the declaration's.
     #[test]
     fn an_encoding_corpack_cannot_read_is_unsupported_not_invalid() {
-        for label in ["IBM437", "cp437", "KLINGON", "x-no-such-encoding"] {
+        for label in ["IBM500", "CP500", "KLINGON", "x-no-such-encoding"] {
             let text = format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {label}\n");
             let error = parse(text.as_bytes()).unwrap_err();
             assert_eq!(error, DeclarationError::EncodingUnsupported(label.into()));
@@ -251,5 +251,7 @@ mod tests {
         assert!(matches!(parse(bad), Err(DeclarationError::Invalid(_))));
         let known = b"BagIt-Version: 0.97\nTag-File-Character-Encoding: IBM819\n";
         assert_eq!(parse(known).unwrap().encoding, TextEncoding::Latin1);
+        let oem = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: IBM437\n";
+        assert_eq!(parse(oem).unwrap().encoding, TextEncoding::Oem(437));
     }
 }

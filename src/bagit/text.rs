@@ -6,6 +6,8 @@ use std::fmt;
 use std::io::{self, Read};
 
 use encoding_rs::{DecoderResult, Encoding};
+use oem_cp::code_table::DECODING_TABLE_CP_MAP;
+use oem_cp::code_table_type::TableType;
 
 /// The longest line of a manifest, `fetch.txt` or `bag-info.txt` that is
 /// read: far beyond any real path (Linux allows 4 KiB), far below what could
@@ -40,6 +42,12 @@ pub enum TextEncoding {
         /// The order without a mark is little-endian (`UTF-32LE`).
         little_endian: bool,
     },
+    /// An OEM code page of DOS and Windows (IBM437, IBM850, …), which IANA
+    /// registers and the WHATWG standard does not know, by its number: a
+    /// byte below 0x80 is its ASCII character, one above the code page's
+    /// (as Windows and Python decode it); a byte the code page leaves
+    /// undefined (some of IBM857's and IBM864's) is not text.
+    Oem(u16),
     /// Any other encoding the WHATWG Encoding Standard knows: UTF-8, UTF-16
     /// (with its byte-order mark deciding the byte order), Shift_JIS, …
     Whatwg(&'static Encoding),
@@ -80,7 +88,10 @@ impl TextEncoding {
                 named: true,
                 little_endian: true,
             }),
-            _ => Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg),
+            _ => (OEM_CODE_PAGES.iter())
+                .find(|page| page.labels.contains(&label.as_str()))
+                .map(|page| TextEncoding::Oem(page.number))
+                .or_else(|| Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg)),
         }
     }
 
@@ -88,7 +99,7 @@ impl TextEncoding {
     /// US-ASCII characters, as every name and alias in IANA's registry of
     /// character sets is (RFC 8493 §2.1.1 allows any encoding registered
     /// there). One [`TextEncoding::for_label`] does not know, such as
-    /// IBM437, is then a character set corpack cannot read, not a mistake
+    /// IBM500 (an EBCDIC), is then a character set corpack cannot read, not a mistake
     /// of the bag's.
     pub fn is_charset_name(label: &str) -> bool {
         let label = label.trim();
@@ -96,8 +107,10 @@ impl TextEncoding {
     }
 
     /// The encodings [`TextEncoding::for_label`] knows, for messages.
-    pub const SUPPORTED: &'static str = "UTF-8, UTF-16, UTF-32, ISO-8859-1, US-ASCII and the \
-                                          other encodings of the WHATWG Encoding Standard";
+    pub const SUPPORTED: &'static str = "UTF-8, UTF-16, UTF-32, ISO-8859-1, US-ASCII, the OEM code \
+                                          pages IBM437, IBM775, IBM850, IBM852, IBM855, IBM857, \
+                                          IBM00858, IBM860 to IBM865, IBM869, cp720 and cp737, and \
+                                          the other encodings of the WHATWG Encoding Standard";
 
     /// The encoding's name, for messages.
     pub fn name(self) -> &'static str {
@@ -110,6 +123,7 @@ impl TextEncoding {
                 ..
             } => "UTF-32LE",
             TextEncoding::Utf32 { .. } => "UTF-32BE",
+            TextEncoding::Oem(number) => oem_code_page(number).name,
             TextEncoding::Whatwg(encoding) => encoding.name(),
         }
     }
@@ -123,6 +137,12 @@ impl TextEncoding {
                 at_start: true,
                 pending: Vec::new(),
             }),
+            TextEncoding::Oem(number) => Decoder::Oem {
+                name: oem_code_page(number).name,
+                table: (DECODING_TABLE_CP_MAP.get(&number))
+                    .expect("oem_cp decodes every code page of OEM_CODE_PAGES")
+                    .clone(),
+            },
             // UTF-16 needs its byte-order mark to know the byte order.
             TextEncoding::Whatwg(encoding)
                 if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE =>
@@ -143,10 +163,128 @@ impl TextEncoding {
     }
 }
 
+/// An OEM code page's number, IANA name and the labels that name it.
+struct OemCodePage {
+    number: u16,
+    name: &'static str,
+    /// Lowercase, as [`TextEncoding::for_label`] compares them.
+    labels: &'static [&'static str],
+}
+
+/// The OEM code pages `oem_cp` decodes that the WHATWG standard does not
+/// (it decodes IBM866 and windows-874), by IANA's name and aliases, and the
+/// names Python's codecs know them by (`cp858`, `ibm858`, `cp_is`, …), so
+/// that a bag bagit-python made in one is read. IANA registers no name of
+/// code pages 720 (Arabic) and 737 (Greek): they are read by Python's
+/// names, `cp720` and `cp737`.
+const OEM_CODE_PAGES: &[OemCodePage] = &[
+    OemCodePage {
+        number: 437,
+        name: "IBM437",
+        labels: &["ibm437", "cp437", "437", "cspc8codepage437"],
+    },
+    OemCodePage {
+        number: 720,
+        name: "cp720",
+        labels: &["cp720"],
+    },
+    OemCodePage {
+        number: 737,
+        name: "cp737",
+        labels: &["cp737"],
+    },
+    OemCodePage {
+        number: 775,
+        name: "IBM775",
+        labels: &["ibm775", "cp775", "cspc775baltic"],
+    },
+    OemCodePage {
+        number: 850,
+        name: "IBM850",
+        labels: &["ibm850", "cp850", "850", "cspc850multilingual"],
+    },
+    OemCodePage {
+        number: 852,
+        name: "IBM852",
+        labels: &["ibm852", "cp852", "852", "cspcp852"],
+    },
+    OemCodePage {
+        number: 855,
+        name: "IBM855",
+        labels: &["ibm855", "cp855", "855", "csibm855"],
+    },
+    OemCodePage {
+        number: 857,
+        name: "IBM857",
+        labels: &["ibm857", "cp857", "857", "csibm857"],
+    },
+    OemCodePage {
+        number: 858,
+        name: "IBM00858",
+        labels: &[
+            "ibm00858",
+            "ccsid00858",
+            "cp00858",
+            "pc-multilingual-850+euro",
+            "csibm00858",
+            "ibm858",
+            "cp858",
+            "858",
+            "csibm858",
+        ],
+    },
+    OemCodePage {
+        number: 860,
+        name: "IBM860",
+        labels: &["ibm860", "cp860", "860", "csibm860"],
+    },
+    OemCodePage {
+        number: 861,
+        name: "IBM861",
+        labels: &["ibm861", "cp861", "861", "cp-is", "csibm861", "cp_is"],
+    },
+    OemCodePage {
+        number: 862,
+        name: "IBM862",
+        labels: &["ibm862", "cp862", "862", "cspc862latinhebrew"],
+    },
+    OemCodePage {
+        number: 863,
+        name: "IBM863",
+        labels: &["ibm863", "cp863", "863", "csibm863"],
+    },
+    OemCodePage {
+        number: 864,
+        name: "IBM864",
+        labels: &["ibm864", "cp864", "864", "csibm864"],
+    },
+    OemCodePage {
+        number: 865,
+        name: "IBM865",
+        labels: &["ibm865", "cp865", "865", "csibm865"],
+    },
+    OemCodePage {
+        number: 869,
+        name: "IBM869",
+        labels: &["ibm869", "cp869", "869", "cp-gr", "csibm869", "cp_gr"],
+    },
+];
+
+/// The code page of [`OEM_CODE_PAGES`] numbered `number`.
+fn oem_code_page(number: u16) -> &'static OemCodePage {
+    (OEM_CODE_PAGES.iter())
+        .find(|page| page.number == number)
+        .expect("a TextEncoding::Oem is one of OEM_CODE_PAGES")
+}
+
 enum Decoder {
     Latin1,
     Ascii,
     Utf32(Utf32Decoder),
+    Oem {
+        name: &'static str,
+        table: TableType,
+    },
     Whatwg(encoding_rs::Decoder),
 }
 
@@ -221,6 +359,16 @@ impl Decoder {
                 }
             }
             Decoder::Utf32(decoder) => decoder.decode(bytes, last, text),
+            Decoder::Oem { name, table } => {
+                // Like the WHATWG decoders, keep the text before a bad byte.
+                for &byte in bytes {
+                    match table.decode_char_checked(byte) {
+                        Some(c) => text.push(c),
+                        None => return Err(format!("not valid {name}")),
+                    }
+                }
+                Ok(())
+            }
             Decoder::Whatwg(decoder) => {
                 let mut rest = bytes;
                 loop {
@@ -532,7 +680,7 @@ mod tests {
     }
 
     /// A label corpack does not know is still a character set's name if
-    /// it has the form of one: IBM437 is registered with IANA.
+    /// it has the form of one: IBM500 is registered with IANA.
     #[test]
     fn a_charset_name_is_printable_ascii() {
         for name in [
@@ -556,7 +704,71 @@ mod tests {
         ] {
             assert!(!TextEncoding::is_charset_name(not_a_name), "{not_a_name:?}");
         }
-        assert_eq!(TextEncoding::for_label("IBM437"), None);
+        assert_eq!(TextEncoding::for_label("IBM500"), None);
+    }
+
+    #[test]
+    fn decodes_the_oem_code_pages_by_their_iana_and_python_names() {
+        let ibm437 = TextEncoding::for_label("IBM437").unwrap();
+        assert_eq!(ibm437, TextEncoding::Oem(437));
+        assert_eq!(ibm437.name(), "IBM437");
+        for alias in ["cp437", "437", "csPC8CodePage437", " ibm437 "] {
+            assert_eq!(TextEncoding::for_label(alias), Some(ibm437), "{alias}");
+        }
+        // 0x82 is é, 0x81 ü, 0xE1 ß, 0xB0 a shade; below 0x80, ASCII.
+        assert_eq!(
+            lines(b"caf\x82\r\nM\x81ller\nStra\xe1e \xb0\n", ibm437, 100),
+            ok(&["café", "Müller", "Straße ░"])
+        );
+        assert_eq!(ibm437.decode(b"\x82t\x82").unwrap(), "été");
+        let ibm850 = TextEncoding::for_label("cp850").unwrap();
+        assert_eq!(ibm850.name(), "IBM850");
+        assert_eq!(TextEncoding::for_label("csPC850Multilingual"), Some(ibm850));
+        // 0xD5 is ı in IBM850, ╒ in IBM437; 0xD5 is € in IBM00858.
+        assert_eq!(ibm850.decode(b"\xd5").unwrap(), "ı");
+        assert_eq!(ibm437.decode(b"\xd5").unwrap(), "╒");
+        let ibm858 = TextEncoding::for_label("PC-Multilingual-850+euro").unwrap();
+        assert_eq!(
+            (ibm858.name(), ibm858.decode(b"\xd5").unwrap()),
+            ("IBM00858", "€".into())
+        );
+        for (label, name) in [
+            ("cp-is", "IBM861"),
+            ("cp_gr", "IBM869"),
+            ("csPC862LatinHebrew", "IBM862"),
+            ("cp737", "cp737"),
+            ("CP720", "cp720"),
+        ] {
+            assert_eq!(
+                TextEncoding::for_label(label).unwrap().name(),
+                name,
+                "{label}"
+            );
+        }
+        // IBM866 stays the WHATWG's, as does windows-874.
+        assert_eq!(TextEncoding::for_label("cp866").unwrap().name(), "IBM866");
+        // A byte IBM857 leaves undefined is not text; the text before it
+        // is kept.
+        let ibm857 = TextEncoding::for_label("IBM857").unwrap();
+        assert_eq!(
+            lines(b"a\n\x81b\xd5\n", ibm857, 100),
+            [
+                Ok("a".into()),
+                Err("line 2: is not text: not valid IBM857".into())
+            ]
+        );
+        assert!(ibm857.decode(b"\xd5").is_err());
+        // Every code page listed is one oem_cp decodes.
+        for page in OEM_CODE_PAGES {
+            assert_eq!(TextEncoding::Oem(page.number).decode(b"a").unwrap(), "a");
+            for label in page.labels {
+                assert_eq!(*label, label.to_ascii_lowercase());
+                assert_eq!(
+                    TextEncoding::for_label(label),
+                    Some(TextEncoding::Oem(page.number))
+                );
+            }
+        }
     }
 
     #[test]

@@ -169,9 +169,9 @@ fn bagit_txt_is_exactly_two_lines_with_a_version_and_a_known_encoding() {
 #[test]
 fn an_encoding_corpack_cannot_read_is_unsupported_not_invalid() {
     // §2.1.1: ENCODING "MAY be any other encoding registered" with IANA;
-    // IBM437 is, and corpack cannot decode it: nothing can be verified,
-    // and the finding says so, not that bagit.txt is wrong.
-    for label in ["IBM437", "no-such-encoding"] {
+    // IBM500 (an EBCDIC) is, and corpack cannot decode it: nothing can be
+    // verified, and the finding says so, not that bagit.txt is wrong.
+    for label in ["IBM500", "no-such-encoding"] {
         let dir = Dir::new();
         let bag = sample(&dir);
         rewrite(
@@ -195,8 +195,10 @@ fn an_encoding_corpack_cannot_read_is_unsupported_not_invalid() {
                 verdict.report["findings"][0]["message"],
                 format!(
                     "Tag-File-Character-Encoding {label:?} is not an encoding corpack can read (it \
-                     reads UTF-8, UTF-16, UTF-32, ISO-8859-1, US-ASCII and the other encodings of \
-                     the WHATWG Encoding Standard), so it reads none of the bag's other tag files"
+                     reads UTF-8, UTF-16, UTF-32, ISO-8859-1, US-ASCII, the OEM code pages IBM437, \
+                     IBM775, IBM850, IBM852, IBM855, IBM857, IBM00858, IBM860 to IBM865, IBM869, \
+                     cp720 and cp737, and the other encodings of the WHATWG Encoding Standard), so \
+                     it reads none of the bag's other tag files"
                 )
             );
         }
@@ -267,6 +269,70 @@ fn tag_files_are_read_in_the_declared_encoding() {
         .unwrap();
         let verdict = verify_json(&bag, &[]);
         assert_eq!(verdict.code, 1, "{label}: {:#?}", verdict.findings());
+    }
+}
+
+#[test]
+fn tag_files_in_an_oem_code_page_are_read_as_bagit_python_reads_them() {
+    // IBM437, the code page of the IBM PC, is registered with IANA and
+    // bagit-python reads a bag declared in it: here a bag-info.txt value
+    // and a payload path in the manifest hold characters beyond ASCII,
+    // which IBM437 writes as one byte each (é 0x82, ü 0x81).
+    let ibm437 = |text: &str| -> Vec<u8> {
+        (text.chars())
+            .map(|c| match c {
+                'é' => 0x82,
+                'ü' => 0x81,
+                c if c.is_ascii() => c as u8,
+                c => panic!("{c:?} is not in this test's IBM437"),
+            })
+            .collect()
+    };
+    for label in ["IBM437", "cp437"] {
+        let dir = Dir::new();
+        let bag = dir.join("bag");
+        write_bag(
+            &bag,
+            "1.0",
+            &[("data/café.txt", b"x")],
+            &[Algorithm::Sha256],
+        );
+        fs::write(
+            bag.join("bagit.txt"),
+            format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {label}\n"),
+        )
+        .unwrap();
+        let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+        fs::write(
+            bag.join("bag-info.txt"),
+            ibm437(&format!("{info}Contact-Name: Jürgen Müller\n")),
+        )
+        .unwrap();
+        let text = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
+        assert!(text.contains("data/café.txt"), "{text}");
+        fs::write(bag.join("manifest-sha256.txt"), ibm437(&text)).unwrap();
+        retag(&bag);
+        let zip = dir.join("bag.zip");
+        zip_directory(&bag, "bag/", &[], &zip);
+        for verdict in [verify_json(&bag, &[]), verify_json(&zip, &[])] {
+            assert_valid(&verdict);
+            assert!(
+                verdict.findings().is_empty(),
+                "{label}: {:#?}",
+                verdict.findings()
+            );
+        }
+        // Read as UTF-8 or as ISO-8859-1, the same bytes do not name the
+        // payload file.
+        for other in ["UTF-8", "ISO-8859-1"] {
+            fs::write(
+                bag.join("bagit.txt"),
+                format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {other}\n"),
+            )
+            .unwrap();
+            retag(&bag);
+            assert_eq!(verify_json(&bag, &[]).code, 1, "{other}");
+        }
     }
 }
 
