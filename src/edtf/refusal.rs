@@ -139,10 +139,11 @@ pub(super) fn slip(text: &str) -> Option<String> {
             }
         }
     }
-    // Each date of the text: an interval's ends and a set's members.
+    // Each date of the text (an interval's ends and a set's members),
+    // without its time of day.
     text.split(['/', ',', '[', ']', '{', '}'])
         .flat_map(|date| date.split(".."))
-        .find_map(day_beyond_month)
+        .find_map(|date| day_beyond_month(date.split('T').next().unwrap_or(date)))
 }
 
 /// What is wrong with `date` when its month is known and its day is none

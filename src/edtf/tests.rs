@@ -76,6 +76,14 @@ fn an_error_out_of_range_names_the_time_too() {
             "-0001-02-29",
             "the day 29 is out of range: -0001-02 has 28 days",
         ),
+        (
+            "2016-11-31T10:00:00",
+            "the day 31 is out of range: 2016-11 has 30 days",
+        ),
+        (
+            "2016-02-30T10:00:00Z/2016-03-01",
+            "the day 30 is out of range: 2016-02 has 29 days",
+        ),
     ] {
         let error = bad.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains(named), "{bad}: {error}");
