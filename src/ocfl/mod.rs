@@ -121,6 +121,19 @@ pub fn declared(dir: &Path) -> Option<Declared> {
     declared
 }
 
+/// The specification version the storage root `dir` declares by its
+/// declaration file (`0=ocfl_1.0`, §4.2), if it has one of a version
+/// corpack knows.
+pub fn storage_root_version(dir: &Path) -> Option<SpecVersion> {
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|entry| {
+        let name = entry.file_name();
+        let number = name.to_str()?.strip_prefix(ANY_DECLARATION_PREFIX)?;
+        [SpecVersion::V1_0, SpecVersion::V1_1]
+            .into_iter()
+            .find(|version| version.number() == number)
+    })
+}
+
 /// A finding about an OCFL object: errors for `E` codes, warnings for `W`
 /// codes; `path` is relative to the object root.
 pub fn finding(code: OcflCode, path: impl Into<String>, message: impl Into<String>) -> Finding {
@@ -191,8 +204,10 @@ mod tests {
         assert_eq!(declared(&dir.path().join("absent")), None);
         std::fs::write(dir.path().join("0=ocfl_object_1.0"), "").unwrap();
         assert_eq!(declared(dir.path()), Some(Declared::Object));
-        std::fs::write(dir.path().join("0=ocfl_1.1"), "").unwrap();
+        assert_eq!(storage_root_version(dir.path()), None);
+        std::fs::write(dir.path().join("0=ocfl_1.0"), "").unwrap();
         assert_eq!(declared(dir.path()), Some(Declared::StorageRoot));
+        assert_eq!(storage_root_version(dir.path()), Some(SpecVersion::V1_0));
     }
 
     #[test]

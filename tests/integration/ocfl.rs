@@ -546,6 +546,52 @@ fn a_bundle_exports_to_a_valid_object_holding_the_bag() {
     );
 }
 
+/// A new object in a storage root that declares OCFL 1.0 is a 1.0 object:
+/// a root's objects conform to its version or an earlier one (OCFL 1.1
+/// §4.2, E081). Its later versions stay 1.0, and an object in a 1.1 root
+/// is a 1.1 one.
+#[test]
+fn a_new_object_in_an_ocfl_1_0_storage_root_is_an_ocfl_1_0_object() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let root = dir.join("root");
+    fs::create_dir_all(root.join("ab")).unwrap();
+    fs::write(root.join("0=ocfl_1.0"), "ocfl_1.0\n").unwrap();
+    let object = root.join("ab/sample");
+    let (status, report) = export(&bundle, &object, &[]);
+    assert_eq!(status, 0, "{report}");
+    assert_eq!(report["action"], "created");
+    assert_eq!(
+        fs::read_to_string(object.join("0=ocfl_object_1.0")).unwrap(),
+        "ocfl_object_1.0\n"
+    );
+    assert!(!object.join("0=ocfl_object_1.1").exists());
+    assert_eq!(
+        inventory(&object)["type"],
+        "https://ocfl.io/1.0/spec/#inventory"
+    );
+    revise(&collection);
+    let revised = pack(&dir, &collection, "c2");
+    let (status, report) = export(&revised, &object, &[]);
+    assert_eq!(status, 0, "{report}");
+    assert_eq!(report["head"], "v2");
+    assert_eq!(
+        inventory(&object)["type"],
+        "https://ocfl.io/1.0/spec/#inventory"
+    );
+    assert!(!object.join("0=ocfl_object_1.1").exists());
+    validators().ocfl_validate(&object).assert_valid();
+    verify_valid(&object);
+    // In a 1.1 storage root, a 1.1 object.
+    let root = dir.join("root-1.1");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    let object = root.join("sample");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    assert!(object.join("0=ocfl_object_1.1").is_file());
+}
+
 #[test]
 fn the_collection_contact_is_the_version_user() {
     let dir = Dir::new();

@@ -1,4 +1,6 @@
-//! `export ocfl`: a verified bundle as a version of an OCFL 1.1 object.
+//! `export ocfl`: a verified bundle as a version of an OCFL 1.1 object (a
+//! new object in a storage root that declares OCFL 1.0 is a 1.0 object, as
+//! the root's objects must be, §4.2; an existing object keeps its version).
 //!
 //! The object's logical state is the bundle unzipped: the bag in a
 //! directory named after the collection id (`<id>/bagit.txt`,
@@ -38,7 +40,7 @@ use serde::Serialize;
 use self::content::stage_content;
 use self::renames::{OLD, move_into, move_version_into, replace, write_old_target};
 use self::staging::{Staging, staging_places};
-use self::target::{Target, check_same_collection};
+use self::target::{Target, check_same_collection, new_object_version};
 use self::version::{new_version, next_version, write_inventories};
 use super::verified::{self, Opened};
 use crate::collection::CollectionInfo;
@@ -46,7 +48,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::finding::Finding;
 use crate::ocfl::inventory::INVENTORY;
 use crate::ocfl::validate::validate_object;
-use crate::ocfl::{OBJECT_DECLARATION, SpecVersion, VersionNum};
+use crate::ocfl::{DECLARATION_PREFIX, VersionNum};
 use crate::output::{
     TreeSync, named_in_place, refuse_special_file, refuse_to_replace, uninterrupted,
 };
@@ -176,6 +178,9 @@ pub fn export(
         Some(inventory) => next_version(object, inventory)?,
         None => VersionNum::FIRST,
     };
+    // A new object in a storage root conforms to the root's version or an
+    // earlier one (§4.2, E081); an existing one keeps its own.
+    let spec = new_object_version(object)?;
     let staging = Staging::new(&staging_places(object)?)?;
     // Before anything is built in it.
     let tree_sync = TreeSync::begin(staging.path());
@@ -184,7 +189,7 @@ pub fn export(
         Some(_) => staging.path().to_path_buf(),
         None => object_dir.clone(),
     };
-    let version = new_version(existing.as_ref(), number, &verified, &id);
+    let version = new_version(existing.as_ref(), spec, number, &verified, &id);
     let name = version.number.to_string();
     // What the build writes is named as the object will hold it.
     let in_place = |error| named_in_place(error, &build_root, object);
@@ -215,9 +220,10 @@ pub fn export(
         return Ok(report);
     }
     if existing.is_none() {
+        let declaration = format!("{DECLARATION_PREFIX}{}", spec.number());
         write_file(
-            &object_dir.join(OBJECT_DECLARATION),
-            format!("ocfl_object_{}\n", SpecVersion::V1_1.number()).as_bytes(),
+            &object_dir.join(&declaration),
+            format!("ocfl_object_{}\n", spec.number()).as_bytes(),
         )
         .map_err(in_place)?;
     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::conflict;
 use crate::collection::CollectionInfo;
 use crate::error::{Error, IoContext, Result};
-use crate::ocfl::{Declared, Inventory};
+use crate::ocfl::{Declared, Inventory, SpecVersion};
 
 /// What the output path is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +98,19 @@ fn check_place(object: &Path) -> Result<()> {
         below = dir.file_name();
     }
     Ok(())
+}
+
+/// The specification version a new object at `object` conforms to: OCFL
+/// 1.1, but in a storage root that declares OCFL 1.0, whose objects must
+/// conform to the same version as the root or an earlier one (OCFL 1.1
+/// §4.2, E081), 1.0.
+pub(super) fn new_object_version(object: &Path) -> Result<SpecVersion> {
+    let path = resolved(object)?;
+    let root = (path.ancestors().skip(1))
+        .find(|dir| crate::ocfl::declared(dir) == Some(Declared::StorageRoot));
+    Ok(root
+        .and_then(crate::ocfl::storage_root_version)
+        .map_or(SpecVersion::V1_1, |version| version.min(SpecVersion::V1_1)))
 }
 
 /// `path` made absolute with its existing directories resolved (symbolic
@@ -202,6 +215,20 @@ mod tests {
         fs::write(object.join(OBJECT_DECLARATION), "ocfl_object_1.1\n").unwrap();
         assert_eq!(Target::of(&object, false).unwrap(), Target::AddVersion);
         assert_eq!(Target::of(&object, true).unwrap(), Target::AddVersion);
+    }
+
+    #[test]
+    fn a_new_object_conforms_to_its_storage_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let object = dir.path().join("root/ab/object");
+        assert_eq!(new_object_version(&object).unwrap(), SpecVersion::V1_1);
+        fs::create_dir_all(object.parent().unwrap()).unwrap();
+        let declaration = dir.path().join("root/0=ocfl_1.0");
+        fs::write(&declaration, "ocfl_1.0\n").unwrap();
+        assert_eq!(new_object_version(&object).unwrap(), SpecVersion::V1_0);
+        fs::remove_file(&declaration).unwrap();
+        fs::write(dir.path().join("root/0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+        assert_eq!(new_object_version(&object).unwrap(), SpecVersion::V1_1);
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub(super) struct NewVersion<'a> {
     existing: Option<&'a Inventory>,
     /// The object id.
     id: &'a str,
-    /// The inventory type URI: the object's, or OCFL 1.1's for a new one.
+    /// The inventory type URI: the object's, or for a new one that of the
+    /// version it conforms to.
     inventory_type: String,
     // The version block, but for its state.
     created: String,
@@ -48,8 +49,11 @@ pub(super) fn next_version(object: &Path, inventory: &Inventory) -> Result<Versi
     })
 }
 
+/// Version `number` of the object `existing`, or of a new object of
+/// specification version `spec`.
 pub(super) fn new_version<'a>(
     existing: Option<&'a Inventory>,
+    spec: SpecVersion,
     number: VersionNum,
     bundle: &VerifiedBundle,
     id: &'a str,
@@ -71,13 +75,15 @@ pub(super) fn new_version<'a>(
         info.id, info.date, bundle.counts.documents, bundle.counts.held,
     );
     let created = format!("{}T00:00:00Z", info.date);
-    NewVersion::new(existing, number, id, created, message, user)
+    NewVersion::new(existing, spec, number, id, created, message, user)
 }
 
 impl<'a> NewVersion<'a> {
-    /// Version `number` of the object `existing`, or of a new one of `id`.
+    /// Version `number` of the object `existing`, or of a new one of `id`
+    /// conforming to `spec`.
     fn new(
         existing: Option<&'a Inventory>,
+        spec: SpecVersion,
         number: VersionNum,
         id: &'a str,
         created: String,
@@ -91,7 +97,7 @@ impl<'a> NewVersion<'a> {
             existing,
             id: existing.map_or(id, |inventory| &inventory.id),
             inventory_type: existing.map_or_else(
-                || SpecVersion::V1_1.inventory_type(),
+                || spec.inventory_type(),
                 |inventory| inventory.inventory_type.clone(),
             ),
             created,
@@ -389,7 +395,15 @@ mod tests {
             name: "someone".into(),
         };
         let created = "2026-12-07T00:00:00Z".to_string();
-        let version = NewVersion::new(existing, number, "urn:y", created, "a message".into(), user);
+        let version = NewVersion::new(
+            existing,
+            SpecVersion::V1_1,
+            number,
+            "urn:y",
+            created,
+            "a message".into(),
+            user,
+        );
         let hashed = files
             .iter()
             .map(|f| f.size)
