@@ -20,7 +20,7 @@
 //! | `context` | `descriptions` `Abstract` |
 //! | origin, venue, event, publisher | `descriptions` `Other`; venue also `geoLocations.geoLocationPlace` |
 //! | `language`, `media_type`, size | `language`, `formats`, `sizes` |
-//! | `license`, `rights` | `rightsList` (identifiers on the SPDX list with their scheme) |
+//! | `license`, `rights` | `rightsList` (identifiers on the SPDX list by their full name, with their scheme) |
 //! | collection `source_organization`, `date` | `publisher`, `publicationYear` (of every record) |
 //!
 //! DataCite keeps its records as XML: a character XML 1.0 cannot hold (a
@@ -366,10 +366,13 @@ fn creator_or_contributor(author: &Author, contributor_type: Option<&str>) -> Va
 }
 
 /// A licence as a `rightsList` entry: an identifier on the SPDX licence
-/// list with its scheme, a URL as such, and any other text (an SPDX
+/// list by its full name (DataCite 4.5, 16 Rights: "Use the complete title
+/// of a license and include version information"), with the identifier,
+/// its scheme and its page; a URL as such; and any other text (an SPDX
 /// expression such as `CC-BY-4.0+`, a `LicenseRef-`) in words alone.
 fn license_rights(license: &License) -> Value {
-    let mut rights = json!({"rights": license.as_str()});
+    let title = license.spdx_name().unwrap_or(license.as_str());
+    let mut rights = json!({"rights": title});
     if let Some(page) = license.page() {
         rights["rightsUri"] = json!(page);
     }
@@ -460,6 +463,11 @@ mod tests {
     #[test]
     fn spdx_licences_carry_their_scheme_and_urls_do_not() {
         let spdx = license_rights(&"CC-BY-4.0".parse().unwrap());
+        assert_eq!(
+            spdx["rights"],
+            "Creative Commons Attribution 4.0 International"
+        );
+        assert_eq!(spdx["rightsIdentifier"], "CC-BY-4.0");
         assert_eq!(spdx["rightsIdentifierScheme"], "SPDX");
         assert_eq!(spdx["rightsUri"], "https://spdx.org/licenses/CC-BY-4.0");
         let url = license_rights(&"https://example.org/l".parse().unwrap());

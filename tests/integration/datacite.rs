@@ -509,11 +509,12 @@ fn only_a_licence_on_the_spdx_list_is_an_spdx_identifier() {
         record.pointer(key).unwrap().clone()
     };
     // The collection's cc-by-4.0 is an identifier on the list, spelt as
-    // the list spells it.
+    // the list spells it, and stated by the licence's full title, as
+    // DataCite 4.5 asks of rights.
     assert_eq!(
         rights(&datacite, "collection.json", "/rightsList"),
         serde_json::json!([{
-            "rights": "CC-BY-4.0",
+            "rights": "Creative Commons Attribution 4.0 International",
             "rightsUri": "https://spdx.org/licenses/CC-BY-4.0",
             "rightsIdentifier": "CC-BY-4.0",
             "rightsIdentifierScheme": "SPDX",
