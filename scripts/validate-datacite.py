@@ -8,13 +8,13 @@ Each record must pass the DataCite 4.5 JSON schema of the `datacite` package
 XML with the same package (schema45.tostring). The schema does not
 check date formats, so dates are checked here against the forms the DataCite
 4.5 documentation gives for Date: YYYY, YYYY-MM, YYYY-MM-DD, or a range of
-two of them (RKMS-ISO8601, "start/end"), each a real calendar date.
+two of them (RKMS-ISO8601, "start/end"), each a real calendar date, a year
+before 0000 with a minus sign ("-0054 to indicate 55 BC").
 
 Prints one line per problem, "file: path: message", and the number of records
 checked; exits 0 when all are valid, 1 otherwise, 2 on a usage error.
 """
 
-import datetime
 import json
 import pathlib
 import re
@@ -22,7 +22,14 @@ import sys
 
 from datacite import schema45
 
-DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def days_in_month(year, month):
+    """In the proleptic Gregorian calendar, astronomical years (0 is 1 BC)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def date_ok(text):
@@ -36,9 +43,11 @@ def date_ok(text):
         if not match:
             return False
         year, month, day = (int(g) if g else None for g in match.groups())
-        try:
-            datetime.date(year or 1, month or 1, day or 1)
-        except ValueError:
+        if bound.startswith("-0000"):
+            return False
+        if month is not None and not 1 <= month <= 12:
+            return False
+        if day is not None and not 1 <= day <= days_in_month(year, month):
             return False
         keys.append((year, month or 0, day or 0))
     return keys == sorted(keys)

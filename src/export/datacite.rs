@@ -13,7 +13,7 @@
 //! | `title` | `titles` (with `lang`) |
 //! | authors, speakers | `creators` (`Personal`, or `Organizational` for an organization; ORCID and Wikidata `nameIdentifiers`); none: `:unav` |
 //! | editors / interviewers / translators, transcribers | `contributors` `Editor` / `DataCollector` / `Other` (4.5 has no Translator) |
-//! | `provenance.date` | `dates` `Created`: the plain date or range, the EDTF and `date_note` in `dateInformation` |
+//! | `provenance.date` | `dates` `Created`: the plain date or range (a year before 0001 signed, `-0043`), the EDTF and `date_note` in `dateInformation` |
 //! | origin URL, or DOI (`doi:` or a `doi.org` URL) | `relatedIdentifiers` `IsDerivedFrom` (URL, or DOI) |
 //! | `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `relatedIdentifiers` `IsReviewedBy` |
 //! | `contested` | `descriptions` `Other`: the public note |
@@ -34,7 +34,7 @@ use serde::{Serialize, Serializer, ser::SerializeMap};
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    DisputingId, OriginId, PlainDate, collection_urn, contested_note, date_information,
+    DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contested_note, date_information,
     document_urn, origin_id, provenance_note, xml_compatible_fields,
 };
 use super::records;
@@ -212,10 +212,10 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     }
 
     if let Some(date) = &provenance.date
-        && let Some(plain) = PlainDate::of(date)
+        && let Some(plain) = PlainDate::within(date, PlainYears::Signed)
     {
         let mut created = json!({"date": plain.text(), "dateType": "Created"});
-        if let Some(information) = date_information(provenance) {
+        if let Some(information) = date_information(provenance, PlainYears::Signed) {
             created["dateInformation"] = json!(information);
         }
         record.insert("dates".into(), json!([created]));
@@ -274,9 +274,9 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     let undated = provenance
         .date
         .as_ref()
-        .is_some_and(|d| PlainDate::of(d).is_none());
+        .is_some_and(|d| PlainDate::within(d, PlainYears::Signed).is_none());
     let date_words = if undated {
-        date_information(provenance).map(|t| format!("Date created: {t}"))
+        date_information(provenance, PlainYears::Signed).map(|t| format!("Date created: {t}"))
     } else if provenance.date.is_none() {
         provenance.date_note.clone()
     } else {

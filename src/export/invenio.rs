@@ -32,7 +32,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    DisputingId, OriginId, PlainDate, collection_urn, contested_note, date_information,
+    DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contested_note, date_information,
     document_urn, origin_id, provenance_note, xml_compatible_fields,
 };
 use super::records;
@@ -221,7 +221,7 @@ pub(crate) fn document_record(
         && let Some(plain) = PlainDate::of(date)
     {
         let mut created = json!({"date": plain.text(), "type": {"id": "created"}});
-        if let Some(information) = date_information(provenance) {
+        if let Some(information) = date_information(provenance, PlainYears::CommonEra) {
             created["description"] = json!(information);
         }
         metadata.insert("dates".into(), json!([created]));
@@ -289,7 +289,7 @@ pub(crate) fn document_record(
         .as_ref()
         .is_some_and(|d| PlainDate::of(d).is_none());
     let date_words = if undated {
-        date_information(provenance).map(|t| format!("Date created: {t}"))
+        date_information(provenance, PlainYears::CommonEra).map(|t| format!("Date created: {t}"))
     } else if provenance.date.is_none() {
         provenance.date_note.clone()
     } else {

@@ -30,6 +30,18 @@ pub fn document_urn(info: &CollectionInfo, id: &str) -> String {
     format!("urn:corpack:{}:{id}", info.id)
 }
 
+/// The years a plain date can be in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlainYears {
+    /// 0001–9999: ISO 8601 with no sign, which every system reads (EDTF
+    /// level 0, InvenioRDM and DSpace).
+    CommonEra,
+    /// -9999–9999, a year before 0001 with a minus sign in astronomical
+    /// numbering (`0000` is 1 BC, `-0054` is 55 BC), as DataCite 4.5 asks
+    /// of a date ("Years before 0000 must be prefixed with a - sign").
+    Signed,
+}
+
 /// An EDTF date as plain ISO 8601 (EDTF level 0): the widest span the date
 /// can mean, each end written at the coarsest precision at which the span
 /// is whole: `1937~` is `1937`, `193X` is `1930/1939`, `2014-06-20?` is
@@ -47,23 +59,35 @@ impl PlainDate {
     /// (`../1938`, `1938/`) or a year outside 0001–9999, which plain
     /// dates cannot say (or, for 0000, not every system reads).
     pub fn of(date: &EdtfDate) -> Option<PlainDate> {
+        PlainDate::within(date, PlainYears::CommonEra)
+    }
+
+    /// The plain form of `date` with its years in `years`: `None` for an
+    /// open or unknown end, or a year outside them.
+    pub fn within(date: &EdtfDate, years: PlainYears) -> Option<PlainDate> {
         let interval = date.interval();
         let (Bound::Day(first), Bound::Day(last)) = (interval.start, interval.end) else {
             return None;
         };
         // Year 0000 (1 BC) is EDTF, but not every consumer's calendar has it.
-        if !(1..=9999).contains(&first.year()) || !(1..=9999).contains(&last.year()) {
+        let range = match years {
+            PlainYears::CommonEra => 1..=9999,
+            PlainYears::Signed => -9999..=9999,
+        };
+        if !range.contains(&first.year()) || !range.contains(&last.year()) {
             return None;
         }
         let whole_months = first.day() == 1 && is_last_of_month(last);
         let whole_years = whole_months && first.month() == 1 && last.month() == 12;
         let write = |day: CalendarDay| {
+            let sign = if day.year() < 0 { "-" } else { "" };
+            let year = format!("{sign}{:04}", day.year().unsigned_abs());
             if whole_years {
-                format!("{:04}", day.year())
+                year
             } else if whole_months {
-                format!("{:04}-{:02}", day.year(), day.month())
+                format!("{year}-{:02}", day.month())
             } else {
-                format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+                format!("{year}-{:02}-{:02}", day.month(), day.day())
             }
         };
         Some(PlainDate {
@@ -83,16 +107,17 @@ impl PlainDate {
 }
 
 fn is_last_of_month(day: CalendarDay) -> bool {
-    let year = i32::try_from(day.year()).expect("years were checked to be 0001-9999");
+    let year = i32::try_from(day.year()).expect("years were checked to be -9999-9999");
     NaiveDate::from_ymd_opt(year, day.month(), day.day() + 1).is_none()
 }
 
 /// How a document's date is known, for the repository's date note: the
-/// EDTF as written, then the record's `date_note`.
-pub fn date_information(provenance: &Provenance) -> Option<String> {
+/// EDTF as written, then the record's `date_note`; whether it has a plain
+/// form is judged for plain dates in `years`.
+pub fn date_information(provenance: &Provenance, years: PlainYears) -> Option<String> {
     let date = provenance.date.as_ref()?;
     let mut text = format!("EDTF {}", date.as_str());
-    if PlainDate::of(date).is_none() {
+    if PlainDate::within(date, years).is_none() {
         text.push_str(" (an open-ended or out-of-range date; no plain ISO 8601 form)");
     }
     text.push('.');
@@ -367,6 +392,36 @@ mod tests {
             ("Y170000002", None),
         ] {
             assert_eq!(plain(edtf).as_deref(), expected, "{edtf}");
+        }
+    }
+
+    /// DataCite's dates take a year before 0001 with a sign, in the
+    /// astronomical numbering EDTF uses (`0000` is 1 BC); the other
+    /// formats' plain dates do not.
+    #[test]
+    fn signed_plain_dates_keep_years_before_the_common_era() {
+        for (edtf, expected) in [
+            ("-0044", Some("-0044")),
+            ("-0044~", Some("-0044")),
+            ("-0044-03-15", Some("-0044-03-15")),
+            ("-0044-02", Some("-0044-02")),
+            ("0000", Some("0000")),
+            ("-0001/0001", Some("-0001/0001")),
+            ("-193X", Some("-1939/-1930")),
+            ("-0100-21", Some("-0100-03/-0100-05")),
+            ("-9999", Some("-9999")),
+            ("1937~", Some("1937")),
+            ("193X", Some("1930/1939")),
+            ("../-0044", None),
+            ("Y-10000", None),
+            ("Y-170000002", None),
+        ] {
+            let date = edtf.parse().unwrap();
+            let signed = PlainDate::within(&date, PlainYears::Signed).map(|p| p.text());
+            assert_eq!(signed.as_deref(), expected, "{edtf}");
+            if edtf.starts_with('-') || edtf == "0000" {
+                assert_eq!(PlainDate::of(&date), None, "{edtf}");
+            }
         }
     }
 

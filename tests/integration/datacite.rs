@@ -362,6 +362,36 @@ fn a_control_character_is_written_u_fffd_in_both_formats() {
     assert_eq!(record["metadata"]["title"], "A\u{FFFD}B");
 }
 
+/// DataCite 4.5 takes a year before 0000 with a minus sign (8 Date:
+/// "-0054 to indicate 55 BC"), in the astronomical numbering EDTF uses, so a
+/// date of the Roman republic is a `Created` date there; InvenioRDM's EDTF
+/// level 0 has no such year, and gives the date in words.
+#[test]
+fn a_date_before_the_common_era_is_a_datacite_date() {
+    let dir = Dir::new();
+    assert!(DISPUTED.contains("date = \"193X\"\n"));
+    let toml = DISPUTED.replace("date = \"193X\"\n", "date = \"-0043~\"\n");
+    let (datacite, invenio) = disputed_exports(&dir, "bc", &toml);
+    let record = read_json(&datacite.join("documents/claim.json"));
+    assert_eq!(
+        record["dates"],
+        serde_json::json!([{
+            "date": "-0043",
+            "dateType": "Created",
+            "dateInformation": "EDTF -0043~.",
+        }])
+    );
+    let descriptions = record["descriptions"].to_string();
+    assert!(!descriptions.contains("Date created"), "{descriptions}");
+    let record = read_json(&invenio.join("documents/claim.json"));
+    assert_eq!(record["metadata"].get("dates"), None);
+    let descriptions = record["metadata"]["additional_descriptions"].to_string();
+    assert!(
+        descriptions.contains("Date created: EDTF -0043~ (an open-ended or out-of-range date"),
+        "{descriptions}"
+    );
+}
+
 // Any valid collection exports to records both validators accept.
 #[test]
 fn an_origin_written_as_a_url_is_related_as_derived_from() {
