@@ -105,6 +105,16 @@ fn rewrite(root: &Path, name: &str, text: impl AsRef<[u8]>) {
     retag(root);
 }
 
+/// Has the `bagit.txt` of a BagIt 1.0 `bag` declare its tag files in the
+/// encoding `label`, without making the tag manifests again.
+fn declare_encoding(bag: &Path, label: &str) {
+    fs::write(
+        bag.join("bagit.txt"),
+        format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {label}\n"),
+    )
+    .unwrap();
+}
+
 #[track_caller]
 fn assert_valid(verdict: &Verdict) {
     assert_eq!(verdict.code, 0, "{:#?}", verdict.findings());
@@ -174,11 +184,8 @@ fn an_encoding_corpack_cannot_read_is_unsupported_not_invalid() {
     for label in ["IBM500", "no-such-encoding"] {
         let dir = Dir::new();
         let bag = sample(&dir);
-        rewrite(
-            &bag,
-            "bagit.txt",
-            format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {label}\n"),
-        );
+        declare_encoding(&bag, label);
+        retag(&bag);
         let zip = dir.join("bag.zip");
         zip_directory(&bag, "bag/", &[], &zip);
         for verdict in [verify_json(&bag, &[]), verify_json(&zip, &["--fast"])] {
@@ -243,11 +250,7 @@ fn tag_files_are_read_in_the_declared_encoding() {
             &[("data/café.txt", b"x")],
             &[Algorithm::Sha256],
         );
-        fs::write(
-            bag.join("bagit.txt"),
-            format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {label}\n"),
-        )
-        .unwrap();
+        declare_encoding(&bag, label);
         for name in ["bag-info.txt", "manifest-sha256.txt"] {
             let text = fs::read_to_string(bag.join(name)).unwrap();
             fs::write(bag.join(name), encode(&text)).unwrap();
@@ -262,11 +265,7 @@ fn tag_files_are_read_in_the_declared_encoding() {
         assert_eq!(verdict.code, 0, "{label}: {:#?}", verdict.findings());
         assert!(!verdict.has_error(), "{label}: {:#?}", verdict.findings());
         // The same bytes read as UTF-8 are not text.
-        fs::write(
-            bag.join("bagit.txt"),
-            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
-        )
-        .unwrap();
+        declare_encoding(&bag, "UTF-8");
         let verdict = verify_json(&bag, &[]);
         assert_eq!(verdict.code, 1, "{label}: {:#?}", verdict.findings());
     }
@@ -297,11 +296,7 @@ fn tag_files_in_an_oem_code_page_are_read_as_bagit_python_reads_them() {
             &[("data/café.txt", b"x")],
             &[Algorithm::Sha256],
         );
-        fs::write(
-            bag.join("bagit.txt"),
-            format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {label}\n"),
-        )
-        .unwrap();
+        declare_encoding(&bag, label);
         let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
         fs::write(
             bag.join("bag-info.txt"),
@@ -325,11 +320,7 @@ fn tag_files_in_an_oem_code_page_are_read_as_bagit_python_reads_them() {
         // Read as UTF-8 or as ISO-8859-1, the same bytes do not name the
         // payload file.
         for other in ["UTF-8", "ISO-8859-1"] {
-            fs::write(
-                bag.join("bagit.txt"),
-                format!("BagIt-Version: 1.0\nTag-File-Character-Encoding: {other}\n"),
-            )
-            .unwrap();
+            declare_encoding(&bag, other);
             retag(&bag);
             assert_eq!(verify_json(&bag, &[]).code, 1, "{other}");
         }
@@ -343,11 +334,8 @@ fn a_bag_info_element_that_does_not_read_names_the_declared_encoding() {
     let dir = Dir::new();
     let bag = sample(&dir);
     fs::write(bag.join("bag-info.txt"), "Payload-Oxum: 12.2\n\n").unwrap();
-    rewrite(
-        &bag,
-        "bagit.txt",
-        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-16\n",
-    );
+    declare_encoding(&bag, "UTF-16");
+    retag(&bag);
     let verdict = verify_json(&bag, &[]);
     let messages: Vec<&str> = (verdict.report["findings"].as_array().unwrap().iter())
         .filter(|finding| finding["code"] == "bag-info-invalid")
@@ -370,11 +358,7 @@ fn tag_files_in_us_ascii_hold_only_ascii_bytes() {
         let dir = Dir::new();
         let bag = dir.join("bag");
         write_bag(&bag, "1.0", &[(name, b"x")], &[Algorithm::Sha256]);
-        fs::write(
-            bag.join("bagit.txt"),
-            "BagIt-Version: 1.0\nTag-File-Character-Encoding: US-ASCII\n",
-        )
-        .unwrap();
+        declare_encoding(&bag, "US-ASCII");
         let text = fs::read_to_string(bag.join("manifest-sha256.txt")).unwrap();
         let latin1: Vec<u8> = text.chars().map(|c| c as u8).collect();
         fs::write(bag.join("manifest-sha256.txt"), latin1).unwrap();
