@@ -100,8 +100,10 @@ pub fn import_csv(
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
     require_dirs(options.files.as_slice())?;
-    let bytes = std::fs::read(csv_file).at(csv_file)?;
-    let parsed = parse_csv(&bytes, csv_file, &options.fields)?;
+    // The file's bytes are freed once its rows are read, before the rows
+    // become a collection: the two are about as large.
+    let rows = parse::read_rows(&std::fs::read(csv_file).at(csv_file)?, csv_file)?;
+    let parsed = rows.finish(&options.fields)?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     // As pack would refuse the collection, at each file's cell.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::columns::Columns;
 use super::lines::RecordLines;
-use super::sheet::Sheet;
+use super::sheet::{Documents, Sheet};
 use super::{ParsedCsv, cell_error};
 use crate::error::{RecordError, RecordErrors};
 use crate::import::CollectionFields;
@@ -18,6 +18,13 @@ pub fn parse_csv(
     file: &Path,
     fields: &CollectionFields,
 ) -> Result<ParsedCsv, RecordErrors> {
+    read_rows(bytes, file)?.finish(fields)
+}
+
+/// Reads every row of the bytes of a CSV file, each into the collection
+/// row or a document, every bad cell an error; an error if the header
+/// cannot be read.
+pub(super) fn read_rows<'f>(bytes: &[u8], file: &'f Path) -> Result<Sheet<'f>, RecordErrors> {
     let whole = |message: String| {
         RecordErrors(vec![RecordError {
             file: file.to_path_buf(),
@@ -57,7 +64,7 @@ pub fn parse_csv(
         columns,
         errors: Vec::new(),
         collection_row: None,
-        documents: Vec::new(),
+        documents: Documents::default(),
     };
     while let Some(record) = records.next() {
         let end = start_of(records.peek(), text.len());
@@ -99,7 +106,7 @@ pub fn parse_csv(
             )),
         }
     }
-    sheet.finish(fields)
+    Ok(sheet)
 }
 
 /// A reader of the records of `text`, and their lines.

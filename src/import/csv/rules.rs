@@ -2,7 +2,7 @@
 //! is read: the collection assembled, and each rule it breaks placed at
 //! the cell holding the value that breaks it.
 
-use super::sheet::Sheet;
+use super::sheet::{Documents, Sheet};
 use super::{ParsedCsv, cell_error};
 use crate::collection::Collection;
 use crate::collection::validate::rule_errors;
@@ -98,19 +98,13 @@ impl Sheet<'_> {
             return Err(self.sorted_errors());
         }
         let info = info.expect("no errors, so the fields are complete");
-        let mut collection = Collection {
-            info,
-            documents: Vec::new(),
-        };
-        let mut lines = Vec::new();
-        let mut filenames = Vec::new();
-        let mut value_cells = Vec::new();
-        for (document, line, filename, cells) in self.documents {
-            collection.documents.push(document);
-            lines.push(line);
-            filenames.push(filename);
-            value_cells.push(cells);
-        }
+        let Documents {
+            documents,
+            lines,
+            filenames,
+            value_cells,
+        } = std::mem::take(&mut self.documents);
+        let collection = Collection { info, documents };
         let errors: Vec<RecordError> = rule_errors(&collection)
             .into_iter()
             .map(|error| {

@@ -42,9 +42,19 @@ pub(super) struct Sheet<'f> {
     pub(super) columns: Columns,
     pub(super) errors: Vec<RecordError>,
     pub(super) collection_row: Option<(usize, CollectionFields)>,
-    /// Each document with its row's line, its `filename` as written, and the
-    /// cells of its values that one of several columns holds.
-    pub(super) documents: Vec<(Document, usize, String, ValueCells)>,
+    pub(super) documents: Documents,
+}
+
+/// The documents read, each with its row's line, its `filename` as written,
+/// and the cells of its values that one of several columns holds: side by
+/// side, so that the collection takes the documents without a copy of them
+/// all beside it.
+#[derive(Default)]
+pub(super) struct Documents {
+    pub(super) documents: Vec<Document>,
+    pub(super) lines: Vec<usize>,
+    pub(super) filenames: Vec<String>,
+    pub(super) value_cells: Vec<ValueCells>,
 }
 
 impl Sheet<'_> {
@@ -319,7 +329,9 @@ impl Sheet<'_> {
         let license = self.parse(&cells, Column::License);
         let rights = self.text(&cells, Column::Rights);
         if let (Some(id), Some(title), Some(file)) = (id, title, file) {
-            let document = Document {
+            // Every document is held until the last row is read: none
+            // keeps the room its lists grew into.
+            let mut document = Document {
                 id,
                 title,
                 file,
@@ -331,8 +343,15 @@ impl Sheet<'_> {
                 provenance,
                 contested,
             };
-            let filename = written.to_string();
-            self.documents.push((document, line, filename, value_cells));
+            document.provenance.authors.shrink_to_fit();
+            document.contested.disputed_by.shrink_to_fit();
+            value_cells.authors.shrink_to_fit();
+            value_cells.disputed_by.shrink_to_fit();
+            let read = &mut self.documents;
+            read.documents.push(document);
+            read.lines.push(line);
+            read.filenames.push(written.to_string());
+            read.value_cells.push(value_cells);
         }
     }
 
