@@ -48,8 +48,14 @@ pub enum Severity {
 pub enum Code {
     /// `bagit.txt` is absent.
     BagitTxtMissing,
-    /// `bagit.txt` is not two well-formed lines with a known version.
+    /// `bagit.txt` is not two well-formed lines, or its `BagIt-Version`
+    /// is not `M.N` (RFC 8493 §2.1.1).
     BagitTxtInvalid,
+    /// `bagit.txt` declares a well-formed `BagIt-Version` corpack does not
+    /// read, such as 2.0: it reads 1.0 (RFC 8493) and the drafts 0.93 to
+    /// 0.97 before it. The rules the bag follows are not known, so nothing
+    /// else of it is judged and it cannot be shown valid (an error).
+    BagitVersionUnsupported,
     /// `bagit.txt` declares a `Tag-File-Character-Encoding` corpack cannot
     /// decode, such as IBM500 (an EBCDIC), which RFC 8493 §2.1.1 allows
     /// (any encoding IANA registers): none of the other tag files can be

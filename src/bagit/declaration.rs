@@ -10,6 +10,9 @@ use super::text::{TextEncoding, UTF8_BOM, split_lines};
 /// The BagIt versions corpack reads: the drafts 0.93 to 0.97 and RFC 8493.
 const KNOWN_VERSIONS: [(u32, u32); 6] = [(0, 93), (0, 94), (0, 95), (0, 96), (0, 97), (1, 0)];
 
+/// [`KNOWN_VERSIONS`] in words, for messages.
+const READ_VERSIONS: &str = "1.0, that of RFC 8493, and the drafts before it, 0.93 to 0.97";
+
 /// `bagit.txt` is two short lines; anything longer is not a declaration.
 pub const BAGIT_TXT_LIMIT: u64 = 1024;
 
@@ -37,8 +40,12 @@ impl Declaration {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeclarationError {
     /// It is not a declaration RFC 8493 §2.1.1 (or a draft before it)
-    /// allows, or of a version corpack does not know; the message says why.
+    /// allows; the message says why.
     Invalid(String),
+    /// `BagIt-Version` is a well-formed `M.N` (as written here) of a
+    /// version corpack does not read, such as 2.0: the declaration may be
+    /// right, but the rules the bag follows are not known.
+    VersionUnsupported(String),
     /// `Tag-File-Character-Encoding` names, by its form, a character set
     /// that corpack cannot decode: the declaration may well be right, but
     /// no other tag file of the bag can be read.
@@ -49,6 +56,11 @@ impl fmt::Display for DeclarationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DeclarationError::Invalid(message) => f.write_str(message),
+            DeclarationError::VersionUnsupported(version) => write!(
+                f,
+                "BagIt-Version {version} is not a version corpack reads (it reads {READ_VERSIONS}), \
+                 so it judges nothing else of the bag"
+            ),
             DeclarationError::EncodingUnsupported(label) => write!(
                 f,
                 "Tag-File-Character-Encoding {label:?} is not an encoding corpack can read \
@@ -60,9 +72,10 @@ impl fmt::Display for DeclarationError {
 }
 
 /// Parses the bytes of `bagit.txt`; `Err` says what is wrong, or that the
-/// tag files are in an encoding corpack cannot read.
+/// bag is of a version, or its tag files in an encoding, corpack cannot
+/// read.
 pub fn parse(bytes: &[u8]) -> Result<Declaration, DeclarationError> {
-    let (version_text, version, label) = parse_lines(bytes).map_err(DeclarationError::Invalid)?;
+    let (version_text, version, label) = parse_lines(bytes)?;
     let encoding = match TextEncoding::for_label(&label) {
         Some(encoding) => encoding,
         None if TextEncoding::is_charset_name(&label) => {
@@ -84,25 +97,28 @@ pub fn parse(bytes: &[u8]) -> Result<Declaration, DeclarationError> {
 
 /// The version as written, as (major, minor), and the encoding's label,
 /// from the two lines of `bagit.txt`.
-fn parse_lines(bytes: &[u8]) -> Result<(String, (u32, u32), String), String> {
+fn parse_lines(bytes: &[u8]) -> Result<(String, (u32, u32), String), DeclarationError> {
+    let invalid = DeclarationError::Invalid;
     if bytes.len() as u64 > BAGIT_TXT_LIMIT {
-        return Err(format!(
+        return Err(invalid(format!(
             "is longer than {BAGIT_TXT_LIMIT} bytes; a bag declaration is two short lines"
-        ));
+        )));
     }
     if bytes.starts_with(&UTF8_BOM) {
-        return Err("starts with a byte-order mark, which bagit.txt must not have".into());
+        return Err(invalid(
+            "starts with a byte-order mark, which bagit.txt must not have".into(),
+        ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| "is not UTF-8".to_string())?;
+    let text = std::str::from_utf8(bytes).map_err(|_| invalid("is not UTF-8".into()))?;
     if text.contains('\0') {
-        return Err("is not text: it holds a NUL byte".into());
+        return Err(invalid("is not text: it holds a NUL byte".into()));
     }
     let lines: Vec<&str> = split_lines(text).collect();
     let [version_line, encoding_line] = lines.as_slice() else {
-        return Err(format!(
+        return Err(invalid(format!(
             "must be exactly two lines, BagIt-Version then Tag-File-Character-Encoding; it has {}",
             lines.len()
-        ));
+        )));
     };
     let element = |line: &str, strict: bool, label: &str| -> Result<String, String> {
         let mut tags = TagFile::default();
@@ -126,16 +142,16 @@ fn parse_lines(bytes: &[u8]) -> Result<(String, (u32, u32), String), String> {
             _ => Err(format!("expected {label}, found {line:?}")),
         }
     };
-    let line_error = |number: usize| move |message: String| format!("line {number}: {message}");
+    let line_error =
+        |number: usize| move |message: String| invalid(format!("line {number}: {message}"));
     // The version decides how strictly the lines are read, so it is read
-    // leniently first.
+    // leniently first; one corpack does not read is said to be so before
+    // the form of the lines, which it sets, is judged.
     let version_text = element(version_line, false, "BagIt-Version").map_err(line_error(1))?;
     let version = parse_version(&version_text)
-        .ok_or_else(|| format!("BagIt-Version {version_text:?} is not MAJOR.MINOR"))?;
+        .ok_or_else(|| invalid(format!("BagIt-Version {version_text:?} is not MAJOR.MINOR")))?;
     if !KNOWN_VERSIONS.contains(&version) {
-        return Err(format!(
-            "BagIt-Version {version_text} is not one corpack knows (0.93 to 0.97, 1.0)"
-        ));
+        return Err(DeclarationError::VersionUnsupported(version_text));
     }
     let strict = version >= (1, 0);
     if strict {
@@ -206,8 +222,8 @@ mod tests {
                 "byte-order",
             ),
             (
-                b"BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n",
-                "not one corpack knows",
+                b"BagIt-Version: 1.x\nTag-File-Character-Encoding: UTF-8\n",
+                "is not MAJOR.MINOR",
             ),
             (
                 b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF 8\n",
@@ -229,6 +245,47 @@ mod tests {
             " ".repeat(2000)
         );
         assert!((parse(long.as_bytes()).unwrap_err().to_string()).contains("longer than"));
+    }
+
+    /// A well-formed version corpack does not read is said to be so, not
+    /// that the declaration is wrong; a malformed one is invalid.
+    #[test]
+    fn a_version_corpack_does_not_read_is_unsupported_not_invalid() {
+        let declare = |version: &str| {
+            parse(
+                format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8\n")
+                    .as_bytes(),
+            )
+        };
+        for version in ["2.0", "1.1", "0.98", "0.92", "0.1"] {
+            let error = declare(version).unwrap_err();
+            assert_eq!(error, DeclarationError::VersionUnsupported(version.into()));
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "BagIt-Version {version} is not a version corpack reads (it reads 1.0, that \
+                     of RFC 8493, and the drafts before it, 0.93 to 0.97), so it judges nothing \
+                     else of the bag"
+                )
+            );
+        }
+        for version in ["1.x", "1", ".97", "1.0.0", "v1.0", "1.-0", ""] {
+            let error = declare(version).unwrap_err();
+            assert!(
+                matches!(error, DeclarationError::Invalid(_)),
+                "{version:?}: {error}"
+            );
+        }
+        for version in ["0.93", "0.96", "0.97", "1.0"] {
+            assert_eq!(declare(version).unwrap().version_text, version);
+        }
+        // The form of the lines a version sets is not judged for one
+        // corpack does not read: its rules are not known.
+        let spaced = b"BagIt-Version : 2.0\nTag-File-Character-Encoding:  UTF-8\n";
+        assert_eq!(
+            parse(spaced).unwrap_err(),
+            DeclarationError::VersionUnsupported("2.0".into())
+        );
     }
 
     /// RFC 8493 §2.1.1 allows any encoding IANA registers: one corpack

@@ -18,8 +18,8 @@ const BAG_INFO_LIMIT: usize = 16 << 20;
 /// Reads and checks `bagit.txt` (RFC 8493 §2.1.1): UTF-8 without a
 /// byte-order mark, exactly the two lines `BagIt-Version: M.N` and
 /// `Tag-File-Character-Encoding: ENCODING`, in that order. `None` if it is
-/// absent or unusable, or declares an encoding corpack cannot read, in
-/// which case nothing else can be judged.
+/// absent or unusable, or declares a version or an encoding corpack cannot
+/// read, in which case nothing else can be judged.
 pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration> {
     const PATH: &str = "bagit.txt";
     let invalid = |message: String| Finding::error(Code::BagitTxtInvalid, PATH, message);
@@ -75,6 +75,14 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
         Err(error @ DeclarationError::EncodingUnsupported(_)) => {
             findings.push(Finding::error(
                 Code::EncodingUnsupported,
+                PATH,
+                error.to_string(),
+            ));
+            None
+        }
+        Err(error @ DeclarationError::VersionUnsupported(_)) => {
+            findings.push(Finding::error(
+                Code::BagitVersionUnsupported,
                 PATH,
                 error.to_string(),
             ));

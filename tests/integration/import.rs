@@ -1633,7 +1633,8 @@ fn a_bag_declaration_verify_cannot_read_stops_the_import() {
     for (declaration, why) in [
         (
             "BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n",
-            "bagit.txt: error[bagit-txt-invalid]: BagIt-Version 2.0 is not one corpack knows",
+            "bagit.txt: error[bagit-version-unsupported]: BagIt-Version 2.0 is not a version \
+             corpack reads",
         ),
         (
             "BagIt-Version: 1.0\n",

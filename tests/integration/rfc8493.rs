@@ -213,6 +213,50 @@ fn an_encoding_corpack_cannot_read_is_unsupported_not_invalid() {
 }
 
 #[test]
+fn a_version_corpack_does_not_read_is_unsupported_not_invalid() {
+    // §2.1.1: "M.N identifies the BagIt major (M) and minor (N) version
+    // numbers". One of a version corpack does not read is no mistake of the
+    // bag's, but its rules are not known: nothing else is judged, and the
+    // finding says which versions corpack reads. A malformed one is
+    // bagit-txt-invalid (as 1 is above).
+    for (version, code) in [
+        ("2.0", "bagit-version-unsupported"),
+        ("1.1", "bagit-version-unsupported"),
+        ("0.92", "bagit-version-unsupported"),
+        ("1.x", "bagit-txt-invalid"),
+    ] {
+        let dir = Dir::new();
+        let bag = sample(&dir);
+        rewrite(
+            &bag,
+            "bagit.txt",
+            format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8\n"),
+        );
+        let zip = dir.join("bag.zip");
+        zip_directory(&bag, "bag/", &[], &zip);
+        for verdict in [verify_json(&bag, &[]), verify_json(&zip, &[])] {
+            assert_invalid(&verdict, code);
+            assert_eq!(
+                verdict.findings(),
+                [("error".into(), code.into(), "bagit.txt".into())],
+                "{version}"
+            );
+            let message = verdict.report["findings"][0]["message"].as_str().unwrap();
+            if code == "bagit-version-unsupported" {
+                assert_eq!(
+                    message,
+                    format!(
+                        "BagIt-Version {version} is not a version corpack reads (it reads 1.0, \
+                         that of RFC 8493, and the drafts before it, 0.93 to 0.97), so it judges \
+                         nothing else of the bag"
+                    )
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn tag_files_are_read_in_the_declared_encoding() {
     // §2.1.1: Tag-File-Character-Encoding names the encoding of the other
     // tag files, UTF-8 or another IANA knows: here UTF-16 with a
