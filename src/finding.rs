@@ -144,7 +144,8 @@ pub enum Code {
     /// with another size (a warning: the manifests' checksums say whether
     /// it is the file meant; the length tells a fetcher what to expect). A
     /// length larger than a `u64` holds, which RFC 8493 §2.2.3 does not
-    /// forbid, is no file's.
+    /// forbid, is no file's. A path listed on several lines is warned of
+    /// once, naming the lines, as it is said to be missing once.
     FetchLengthMismatch,
     /// Two files of the bag have names that are equal after Unicode
     /// normalization (NFC) or case folding, so they cannot both exist on

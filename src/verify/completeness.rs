@@ -3,7 +3,7 @@
 //! with the payload manifests; and every tag manifest lists every payload
 //! manifest, and the same tag files as the others (§2.2.1).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::fetch::{Fetch, Fetched};
 use super::findings::{Findings, rfc_rule, unread_files};
@@ -185,43 +185,46 @@ fn check_tag_manifests_agree(
 /// (RFC 8493 §2.2.3) that could be read; those absent make the bag
 /// incomplete. One present with another size than the length its line
 /// gives is warned of, as is one whose line gives a length too large for
-/// a `u64`, which no file corpack reads has.
+/// a `u64`, which no file corpack reads has. A path listed more than once
+/// has each finding once, naming the lines.
 fn check_fetch(
     store: &dyn BagStore,
     payload_manifests: &[&Manifest],
     fetch: &Fetch,
     findings: &mut Findings,
 ) {
-    let mut seen = BTreeSet::new();
+    let size_of = |path: &str| (store.position(path)).map(|index| store.files().get(index).size);
+    // The lines that give a file the bag holds another length than its
+    // size, by path.
+    let mut wrong_lengths: HashMap<&str, Vec<(usize, FetchLength)>> = HashMap::new();
     for Fetched { line, path, length } in &fetch.paths {
-        let size = store
-            .position(path)
-            .map(|index| store.files().get(index).size);
-        let bytes = |count: u64| match count {
-            1 => "1 byte".to_string(),
-            _ => format!("{count} bytes"),
+        let wrong = match (length, size_of(path)) {
+            (FetchLength::Octets(length), Some(size)) => *length != size,
+            (FetchLength::TooLarge, Some(_)) => true,
+            _ => false,
         };
-        let stated = match (length, size) {
-            (FetchLength::Octets(length), Some(size)) if *length != size => Some(bytes(*length)),
-            (FetchLength::TooLarge, Some(_)) => Some(format!(
-                "a number of bytes larger than any corpack can hold ({})",
-                u64::MAX
-            )),
-            _ => None,
-        };
-        if let Some((stated, size)) = stated.zip(size) {
+        if wrong {
+            wrong_lengths
+                .entry(path)
+                .or_default()
+                .push((*line, *length));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for Fetched { line, path, .. } in &fetch.paths {
+        if !seen.insert(path.as_str()) {
+            continue;
+        }
+        if let Some((wrong, size)) = wrong_lengths.get(path.as_str()).zip(size_of(path)) {
             findings.push(Finding::warning(
                 Code::FetchLengthMismatch,
                 path,
                 format!(
-                    "fetch.txt line {line} gives its length as {stated}; the file the bag holds \
-                     is {} long",
+                    "{}; the file the bag holds is {} long",
+                    wrong_lengths_given(wrong),
                     bytes(size)
                 ),
             ));
-        }
-        if !seen.insert(path.as_str()) {
-            continue;
         }
         let unlisted: Vec<&str> = payload_manifests
             .iter()
@@ -248,6 +251,47 @@ fn check_fetch(
                 ),
             ));
         }
+    }
+}
+
+/// How many of a path's lines giving a wrong length are named one by one.
+const WRONG_LENGTHS_NAMED: usize = 3;
+
+/// "fetch.txt line 2 gives its length as 5 bytes", and how the path's
+/// other lines in `wrong` (line, length; one at least) give it.
+fn wrong_lengths_given(wrong: &[(usize, FetchLength)]) -> String {
+    let length = |length: FetchLength| match length.octets() {
+        Some(octets) => bytes(octets),
+        None => format!(
+            "a number of bytes larger than any corpack can hold ({})",
+            u64::MAX
+        ),
+    };
+    let named = &wrong[..wrong.len().min(WRONG_LENGTHS_NAMED)];
+    let mut lines: Vec<String> = (named.iter().enumerate())
+        .map(|(index, &(line, given))| match index {
+            0 => format!(
+                "fetch.txt line {line} gives its length as {}",
+                length(given)
+            ),
+            _ => format!("line {line} as {}", length(given)),
+        })
+        .collect();
+    let more = wrong.len() - named.len();
+    if more > 0 {
+        lines.push(format!("{more} more line(s) a wrong length too"));
+    }
+    match lines.split_last() {
+        Some((last, first @ [_, ..])) => format!("{}, and {last}", first.join(", ")),
+        _ => lines.concat(),
+    }
+}
+
+/// "1 byte", "N bytes".
+fn bytes(count: u64) -> String {
+    match count {
+        1 => "1 byte".to_string(),
+        _ => format!("{count} bytes"),
     }
 }
 
@@ -471,34 +515,11 @@ mod tests {
         let found: Vec<_> = (findings.into_vec().into_iter())
             .map(|f| (f.severity, f.code, f.path, f.message))
             .collect();
+        // A path listed more than once is warned of once, naming each
+        // line that gives it a wrong length, as it is said missing once.
         assert_eq!(
             found,
             [
-                (
-                    Severity::Warning,
-                    Code::FetchLengthMismatch,
-                    "data/b".to_string(),
-                    "fetch.txt line 2 gives its length as 5 bytes; the file the bag holds is 2 \
-                     bytes long"
-                        .to_string()
-                ),
-                (
-                    Severity::Error,
-                    Code::FetchFileMissing,
-                    "data/c".to_string(),
-                    "fetch.txt line 3 lists it to be downloaded; the bag is incomplete without it \
-                     (corpack never downloads)"
-                        .to_string()
-                ),
-                (
-                    Severity::Warning,
-                    Code::FetchLengthMismatch,
-                    "data/b".to_string(),
-                    "fetch.txt line 6 gives its length as a number of bytes larger than any \
-                     corpack can hold (18446744073709551615); the file the bag holds is 2 bytes \
-                     long"
-                        .to_string()
-                ),
                 (
                     Severity::Warning,
                     Code::FetchLengthMismatch,
@@ -511,11 +532,31 @@ mod tests {
                     Severity::Warning,
                     Code::FetchLengthMismatch,
                     "data/b".to_string(),
-                    "fetch.txt line 9 gives its length as 1 byte; the file the bag holds is 2 \
-                     bytes long"
+                    "fetch.txt line 2 gives its length as 5 bytes, line 6 as a number of bytes \
+                     larger than any corpack can hold (18446744073709551615), and line 9 as 1 \
+                     byte; the file the bag holds is 2 bytes long"
+                        .to_string()
+                ),
+                (
+                    Severity::Error,
+                    Code::FetchFileMissing,
+                    "data/c".to_string(),
+                    "fetch.txt line 3 lists it to be downloaded; the bag is incomplete without it \
+                     (corpack never downloads)"
                         .to_string()
                 ),
             ]
+        );
+        // Past three lines, the others are counted.
+        let wrong: Vec<_> = (1..=5).map(|line| (line, Octets(9))).collect();
+        assert_eq!(
+            wrong_lengths_given(&wrong[..2]),
+            "fetch.txt line 1 gives its length as 9 bytes, and line 2 as 9 bytes"
+        );
+        assert_eq!(
+            wrong_lengths_given(&wrong),
+            "fetch.txt line 1 gives its length as 9 bytes, line 2 as 9 bytes, line 3 as 9 bytes, \
+             and 2 more line(s) a wrong length too"
         );
     }
 
