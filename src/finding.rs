@@ -200,7 +200,10 @@ pub enum Code {
     PayloadOxumInvalid,
     /// `Payload-Oxum` disagrees with the payload. A count larger than a
     /// `u64` holds, which RFC 8493 §2.2.2 does not forbid, disagrees with
-    /// every payload.
+    /// every payload but one holding a link or other file that is not
+    /// regular, never read, which may stand for any number of files of any
+    /// size: with one, a count is wrong only below what the files read
+    /// hold.
     PayloadOxumMismatch,
     /// `data/ro-crate-metadata.json` is absent.
     RocrateMissing,

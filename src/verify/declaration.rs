@@ -368,16 +368,18 @@ pub fn check_oxum(
     // Links and other files that are not regular ones in the payload (each
     // an error of its own, `data` itself included) are never read: a link
     // may stand for a file or a directory of any size, which a maker that
-    // followed links counted. With some, an Oxum is wrong only if it is
-    // below what the files read hold, or too large to hold.
+    // followed links counted. With some, an Oxum is wrong only if a count
+    // is below what the files read hold: links to directories followed
+    // over and over (`data/a` and `data/b` both to `data`) make paths
+    // without end, so even a count too large to hold may be a payload's.
     let unread = unread_files(store)
         .filter(|(code, path)| {
             *code == Code::NotRegularFile && (*path == "data" || path.starts_with("data/"))
         })
         .count();
-    let possible_with_unread = declared.is_some_and(|declared| {
-        unread > 0 && declared.files >= least.files && u128::from(declared.octets) >= least.octets
-    });
+    let octets_below = stated.octets.is_some_and(|o| u128::from(o) < least.octets);
+    let files_below = stated.files.is_some_and(|files| files < least.files);
+    let possible_with_unread = unread > 0 && !octets_below && !files_below;
     if !possible && !possible_with_unread {
         let actual = if perhaps.is_empty() {
             least.to_string()
@@ -393,9 +395,15 @@ pub fn check_oxum(
             ),
         };
         if unread > 0 {
+            let below = match (octets_below, files_below) {
+                (true, true) => "its octet and file counts are each",
+                (true, false) => "its octet count is",
+                _ => "its file count is",
+            };
             counted.push_str(&format!(
                 ", besides {unread} link(s) or other files that are not regular, which may \
-                 stand for any number of files of any size"
+                 stand for any number of files of any size; {below} below what the files read \
+                 hold"
             ));
         }
         // A holey bag: the files still to fetch may be the difference.
@@ -426,6 +434,8 @@ pub fn check_oxum(
             (Some(_), None) => Some("its file count is"),
             (None, None) => Some("its octet and file counts are each"),
         };
+        // With links, a count too large to hold is not what is wrong.
+        let too_large = too_large.filter(|_| unread == 0);
         let too_large = too_large.map_or_else(String::new, |counts| {
             format!(
                 "; {counts} larger than any count corpack can hold ({})",

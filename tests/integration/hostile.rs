@@ -162,7 +162,7 @@ fn symlink_entries_are_never_followed() {
         "bag/data/link",
     );
     // Listed, it has that error, and is not said to be absent too.
-    let listed = bag(vec![("data/link", b"/etc/passwd", link)]);
+    let listed = bag(vec![("data/link", b"/etc/passwd", link.clone())]);
     let verdict = verify_writing_nothing(&write_zip(&dir, "listed.zip", &listed));
     assert_finding(&verdict, "not-regular-file", "bag/data/link");
     assert!(
@@ -170,6 +170,28 @@ fn symlink_entries_are_never_followed() {
         "{:#?}",
         verdict.findings()
     );
+    // It may stand for any number of files of any size: a Payload-Oxum
+    // is wrong only below what the entries read hold, even one too large
+    // for corpack to hold.
+    for (oxum, wrong) in [
+        ("18446744073709551616.2", false),
+        ("5.18446744073709551616", false),
+        ("4.18446744073709551616", true),
+    ] {
+        let bag_info = RawEntry::stored(
+            "bag/bag-info.txt",
+            format!("Payload-Oxum: {oxum}\n").as_bytes(),
+        );
+        let entries = alpha_bag(vec![link.clone(), bag_info]);
+        let verdict = verify_writing_nothing(&write_zip(&dir, "oxum.zip", &entries));
+        assert_finding(&verdict, "not-regular-file", "bag/data/link");
+        assert_eq!(
+            verdict.has("error", "payload-oxum-mismatch"),
+            wrong,
+            "{oxum}: {:#?}",
+            verdict.findings()
+        );
+    }
 }
 
 #[test]
