@@ -89,9 +89,18 @@ impl TextEncoding {
                 little_endian: true,
             }),
             _ => (OEM_CODE_PAGES.iter())
-                .find(|page| page.labels.contains(&label.as_str()))
+                .find(|page| page.iana.contains(&label.as_str()))
                 .map(|page| TextEncoding::Oem(page.number))
-                .or_else(|| Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg)),
+                .or_else(|| Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg))
+                .or_else(|| {
+                    (OEM_CODE_PAGES.iter())
+                        .find(|page| python_names(page.python, &label))
+                        .map(|page| TextEncoding::Oem(page.number))
+                })
+                .or_else(|| {
+                    python_names(&PYTHON_CP866, &label)
+                        .then_some(TextEncoding::Whatwg(encoding_rs::IBM866))
+                }),
         }
     }
 
@@ -167,108 +176,160 @@ impl TextEncoding {
 struct OemCodePage {
     number: u16,
     name: &'static str,
-    /// Lowercase, as [`TextEncoding::for_label`] compares them.
-    labels: &'static [&'static str],
+    /// IANA's name and aliases, lowercase: [`TextEncoding::for_label`]
+    /// compares them whatever their case, as IANA's names are.
+    iana: &'static [&'static str],
+    /// Python's codec name and its aliases, as [`python_normalized`]
+    /// spells a label.
+    python: &'static [&'static str],
 }
 
 /// The OEM code pages `oem_cp` decodes that the WHATWG standard does not
 /// (it decodes IBM866 and windows-874), by IANA's name and aliases, and the
-/// names Python's codecs know them by (`cp858`, `ibm858`, `cp_is`, …), so
-/// that a bag bagit-python made in one is read. IANA registers no name of
-/// code pages 720 (Arabic) and 737 (Greek): they are read by Python's
-/// names, `cp720` and `cp737`.
+/// names Python's codecs know them by (`cp858`, `ibm858`, `cp_is`, …) in
+/// any spelling Python's codec registry takes for them (`CP IS`, `-cp437-`),
+/// so that a bag bagit-python made or reads in one is read. IANA registers
+/// no name of code pages 720 (Arabic) and 737 (Greek): they are read by
+/// Python's names, `cp720` and `cp737`.
 const OEM_CODE_PAGES: &[OemCodePage] = &[
     OemCodePage {
         number: 437,
         name: "IBM437",
-        labels: &["ibm437", "cp437", "437", "cspc8codepage437"],
+        iana: &["ibm437", "cp437", "437", "cspc8codepage437"],
+        python: &["cp437", "437", "cspc8codepage437", "ibm437"],
     },
     OemCodePage {
         number: 720,
         name: "cp720",
-        labels: &["cp720"],
+        iana: &[],
+        python: &["cp720"],
     },
     OemCodePage {
         number: 737,
         name: "cp737",
-        labels: &["cp737"],
+        iana: &[],
+        python: &["cp737"],
     },
     OemCodePage {
         number: 775,
         name: "IBM775",
-        labels: &["ibm775", "cp775", "cspc775baltic"],
+        iana: &["ibm775", "cp775", "cspc775baltic"],
+        python: &["cp775", "775", "cspc775baltic", "ibm775"],
     },
     OemCodePage {
         number: 850,
         name: "IBM850",
-        labels: &["ibm850", "cp850", "850", "cspc850multilingual"],
+        iana: &["ibm850", "cp850", "850", "cspc850multilingual"],
+        python: &["cp850", "850", "cspc850multilingual", "ibm850"],
     },
     OemCodePage {
         number: 852,
         name: "IBM852",
-        labels: &["ibm852", "cp852", "852", "cspcp852"],
+        iana: &["ibm852", "cp852", "852", "cspcp852"],
+        python: &["cp852", "852", "cspcp852", "ibm852"],
     },
     OemCodePage {
         number: 855,
         name: "IBM855",
-        labels: &["ibm855", "cp855", "855", "csibm855"],
+        iana: &["ibm855", "cp855", "855", "csibm855"],
+        python: &["cp855", "855", "csibm855", "ibm855"],
     },
     OemCodePage {
         number: 857,
         name: "IBM857",
-        labels: &["ibm857", "cp857", "857", "csibm857"],
+        iana: &["ibm857", "cp857", "857", "csibm857"],
+        python: &["cp857", "857", "csibm857", "ibm857"],
     },
     OemCodePage {
         number: 858,
         name: "IBM00858",
-        labels: &[
+        iana: &[
             "ibm00858",
             "ccsid00858",
             "cp00858",
             "pc-multilingual-850+euro",
             "csibm00858",
-            "ibm858",
-            "cp858",
-            "858",
-            "csibm858",
         ],
+        python: &["cp858", "858", "csibm858", "ibm858"],
     },
     OemCodePage {
         number: 860,
         name: "IBM860",
-        labels: &["ibm860", "cp860", "860", "csibm860"],
+        iana: &["ibm860", "cp860", "860", "csibm860"],
+        python: &["cp860", "860", "csibm860", "ibm860"],
     },
     OemCodePage {
         number: 861,
         name: "IBM861",
-        labels: &["ibm861", "cp861", "861", "cp-is", "csibm861", "cp_is"],
+        iana: &["ibm861", "cp861", "861", "cp-is", "csibm861"],
+        python: &["cp861", "861", "cp_is", "csibm861", "ibm861"],
     },
     OemCodePage {
         number: 862,
         name: "IBM862",
-        labels: &["ibm862", "cp862", "862", "cspc862latinhebrew"],
+        iana: &["ibm862", "cp862", "862", "cspc862latinhebrew"],
+        python: &["cp862", "862", "cspc862latinhebrew", "ibm862"],
     },
     OemCodePage {
         number: 863,
         name: "IBM863",
-        labels: &["ibm863", "cp863", "863", "csibm863"],
+        iana: &["ibm863", "cp863", "863", "csibm863"],
+        python: &["cp863", "863", "csibm863", "ibm863"],
     },
     OemCodePage {
         number: 864,
         name: "IBM864",
-        labels: &["ibm864", "cp864", "864", "csibm864"],
+        iana: &["ibm864", "cp864", "864", "csibm864"],
+        python: &["cp864", "864", "csibm864", "ibm864"],
     },
     OemCodePage {
         number: 865,
         name: "IBM865",
-        labels: &["ibm865", "cp865", "865", "csibm865"],
+        iana: &["ibm865", "cp865", "865", "csibm865"],
+        python: &["cp865", "865", "csibm865", "ibm865"],
     },
     OemCodePage {
         number: 869,
         name: "IBM869",
-        labels: &["ibm869", "cp869", "869", "cp-gr", "csibm869", "cp_gr"],
+        iana: &["ibm869", "cp869", "869", "cp-gr", "csibm869"],
+        python: &["cp869", "869", "cp_gr", "csibm869", "ibm869"],
     },
 ];
+
+/// Python's names of code page 866, which the WHATWG standard decodes (as
+/// IBM866) by the same names, but not in Python's other spellings.
+const PYTHON_CP866: [&str; 4] = ["cp866", "866", "csibm866", "ibm866"];
+
+/// `label` as Python's codec registry spells it before looking it up, and
+/// so bagit-python (`codecs.lookup`, then `encodings.normalize_encoding`):
+/// ASCII letters and digits lowercased, `.` kept, each run of other
+/// characters between them one `_`, and those before the first or after
+/// the last dropped.
+fn python_normalized(label: &str) -> String {
+    let mut normalized = String::with_capacity(label.len());
+    let mut punctuation = false;
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() || c == '.' {
+            if punctuation && !normalized.is_empty() {
+                normalized.push('_');
+            }
+            normalized.push(c.to_ascii_lowercase());
+            punctuation = false;
+        } else {
+            punctuation = true;
+        }
+    }
+    normalized
+}
+
+/// Whether Python's codec registry finds the codec that `names` (its name
+/// and aliases, each without a `.`) name by `label`: by its normalized
+/// spelling, or that spelling with each `.` read as `_`, as aliases are
+/// looked up.
+fn python_names(names: &[&str], label: &str) -> bool {
+    let normalized = python_normalized(label);
+    names.contains(&normalized.as_str()) || names.contains(&normalized.replace('.', "_").as_str())
+}
 
 /// The code page of [`OEM_CODE_PAGES`] numbered `number`.
 fn oem_code_page(number: u16) -> &'static OemCodePage {
@@ -758,17 +819,62 @@ mod tests {
             ]
         );
         assert!(ibm857.decode(b"\xd5").is_err());
-        // Every code page listed is one oem_cp decodes.
+        // Every code page listed is one oem_cp decodes, found by each of
+        // its names.
         for page in OEM_CODE_PAGES {
             assert_eq!(TextEncoding::Oem(page.number).decode(b"a").unwrap(), "a");
-            for label in page.labels {
+            for label in page.iana.iter().chain(page.python) {
                 assert_eq!(*label, label.to_ascii_lowercase());
                 assert_eq!(
                     TextEncoding::for_label(label),
                     Some(TextEncoding::Oem(page.number))
                 );
             }
+            for label in page.python {
+                assert_eq!(python_normalized(label), *label);
+            }
         }
+    }
+
+    /// bagit-python reads a bag in any spelling of a codec's name that
+    /// Python's codec registry takes (`codecs.lookup`), and no other:
+    /// `ibm-437` and `cp-437` are no names of IBM437 there, nor IANA's.
+    #[test]
+    fn the_oem_code_pages_are_found_by_python_s_spellings_of_its_names() {
+        for (label, name) in [
+            ("CP IS", "IBM861"),
+            ("cp  is", "IBM861"),
+            ("Cp-_-Is", "IBM861"),
+            ("cp.is", "IBM861"),
+            ("cp.gr", "IBM869"),
+            ("-cp437-", "IBM437"),
+            ("_IBM437", "IBM437"),
+            ("775", "IBM775"),
+            ("CP858", "IBM00858"),
+            ("IBM858", "IBM00858"),
+            ("(cp720)", "cp720"),
+            ("-cp866-", "IBM866"),
+        ] {
+            let encoding = TextEncoding::for_label(label);
+            assert_eq!(encoding.map(TextEncoding::name), Some(name), "{label:?}");
+        }
+        for label in [
+            "ibm-437",
+            "IBM-437",
+            "CP_437",
+            "cp-437",
+            "cp 437",
+            "cp437.",
+            ".cp437",
+            "cp._is",
+            "ibm-00858",
+            "pc multilingual 850 euro",
+            "cp-866",
+        ] {
+            assert_eq!(TextEncoding::for_label(label), None, "{label:?}");
+        }
+        assert_eq!(python_normalized(" Cp--IS.x "), "cp_is.x");
+        assert_eq!(python_normalized("-_-"), "");
     }
 
     #[test]
