@@ -33,19 +33,41 @@ pub fn scratch_dir() -> tempfile::TempDir {
         .expect("a scratch directory")
 }
 
-/// Tag files: the first byte picks an encoding, strictness and a small
-/// line limit; the rest is read as lines and `Label: value` elements.
+/// Tag files: the first byte picks an encoding (its low four bits: UTF-8,
+/// UTF-16, ISO-8859-1 and Shift_JIS, then US-ASCII, the UTF-32s and OEM
+/// code pages of DOS, some with bytes they leave undefined), strictness
+/// and a small line limit; the rest is read as lines and `Label: value`
+/// elements.
 /// Reading as it goes must give the lines of the whole text decoded at
 /// once, or stop with an error exactly when the text is not valid in the
 /// encoding, holds a NUL, or has a line over the limit. The whole input is
 /// also parsed as `bagit.txt`.
 pub fn tag_file(bytes: &[u8]) {
-    const ENCODINGS: [&str; 4] = ["UTF-8", "UTF-16", "ISO-8859-1", "Shift_JIS"];
+    // The first four as before the code pages were added, so that inputs
+    // kept from fuzzing read as they did.
+    const ENCODINGS: [&str; 16] = [
+        "UTF-8",
+        "UTF-16",
+        "ISO-8859-1",
+        "Shift_JIS",
+        "IBM437",
+        "IBM857",
+        "IBM864",
+        "cp720",
+        "cp737",
+        "IBM00858",
+        "CP IS",
+        "IBM866",
+        "US-ASCII",
+        "UTF-32",
+        "UTF-32LE",
+        "IBM869",
+    ];
     let _ = declaration::parse(bytes);
     let Some((&selector, text)) = bytes.split_first() else {
         return;
     };
-    let encoding = TextEncoding::for_label(ENCODINGS[usize::from(selector % 4)])
+    let encoding = TextEncoding::for_label(ENCODINGS[usize::from(selector & 0x0F)])
         .expect("the labels are known");
     let strict = selector & 0x80 != 0;
     let max_line = 64 + usize::from(selector & 0x70);
