@@ -71,6 +71,10 @@ pub enum Code {
     /// `Bag-Size`, `Bag-Group-Identifier`, `Bag-Count`): a warning.
     /// `Payload-Oxum`, which "MUST NOT" be, is `payload-oxum-invalid`.
     BagInfoRepeated,
+    /// A `Bagging-Date` of `bag-info.txt` that is not a date written
+    /// `YYYY-MM-DD`, or a `Bag-Count` not `N of T` (N from 1 to T, T a
+    /// number or `?`), the forms RFC 8493 §2.2.2 gives them: a warning.
+    BagInfoValueMalformed,
     /// A tag file (a manifest, `bag-info.txt`, `fetch.txt`) begins with a
     /// byte-order mark though `bagit.txt` declares UTF-8 (the mark is not
     /// read as part of the first line).

@@ -10,6 +10,7 @@ use crate::bagit::declaration::{self, BAGIT_TXT_LIMIT, Declaration, DeclarationE
 use crate::bagit::tagfile::TagFile;
 use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextEncoding, TextError};
 use crate::bundle::reader::{BagStore, InPayload, read_error_finding};
+use crate::collection::values::IsoDate;
 use crate::finding::{Code, Finding, Severity};
 
 /// The most of `bag-info.txt` that is read.
@@ -197,7 +198,63 @@ pub fn read_bag_info(
         return None;
     }
     check_repeated(path, &tags, findings);
+    check_forms(path, &tags, findings);
     Some(BagInfo { path, tags })
+}
+
+/// Warns of each `Bagging-Date` and `Bag-Count` of `tags`, read from
+/// `path`, not in the form RFC 8493 §2.2.2 gives it: a date `YYYY-MM-DD`,
+/// and `N of T`, the bag's number in its group and their total, or `?`
+/// when it is not known. The RFC gives the forms without a MUST, so each
+/// is a warning in any version (the drafts gave them too).
+fn check_forms(path: &str, tags: &TagFile, findings: &mut Findings) {
+    let malformed = |message: String| {
+        Finding::warning(
+            Code::BagInfoValueMalformed,
+            path,
+            format!("{message} (RFC 8493 §2.2.2)"),
+        )
+    };
+    for date in tags.get_all("Bagging-Date") {
+        if let Err(error) = date.parse::<IsoDate>() {
+            findings.push(malformed(format!("Bagging-Date: {error}")));
+        }
+    }
+    for count in tags.get_all("Bag-Count") {
+        if let Err(why) = check_bag_count(count) {
+            findings.push(malformed(format!("Bag-Count is {count:?}, {why}")));
+        }
+    }
+}
+
+/// Whether `count` is `N of T` (RFC 8493 §2.2.2: "1 of 2", "3 of ?"):
+/// `Err` says why not.
+fn check_bag_count(count: &str) -> Result<(), &'static str> {
+    // A number without its leading zeros, compared by its length then its
+    // digits: no count is too long to compare.
+    fn number(text: &str) -> Option<&str> {
+        (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.trim_start_matches('0'))
+    }
+    let not_the_form = "not \"N of T\", the bag's number in its group and their total, or ? \
+                        when it is not known";
+    let [n, "of", t] = count.split_whitespace().collect::<Vec<_>>()[..] else {
+        return Err(not_the_form);
+    };
+    let Some(n) = number(n) else {
+        return Err(not_the_form);
+    };
+    if n.is_empty() {
+        return Err("where bags are numbered from 1");
+    }
+    if t == "?" {
+        return Ok(());
+    }
+    match number(t) {
+        None => Err(not_the_form),
+        Some(t) if (n.len(), n) > (t.len(), t) => Err("a number past the group's total"),
+        Some(_) => Ok(()),
+    }
 }
 
 /// The reserved elements of which RFC 8493 §2.2.2 says "This metadata
@@ -564,6 +621,59 @@ mod tests {
                     warning(
                         "Bag-Size is given 2 times, each time \"1 KB\"; it should be given at \
                          most once"
+                    ),
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn bagging_date_and_bag_count_not_in_their_forms_are_warned_of() {
+        let bag_info = "Bagging-Date: 2024-01-05\nBagging-Date: 15/01/2008\n\
+                        bagging-date: 2023-02-29\nBag-Count: 1 of 2\nBag-Count: 3 of ?\n\
+                        Bag-Count: 089  of 145\nBag-Count: 1/2\nBag-Count: 0 of 2\n\
+                        BAG-COUNT: 3 of 2\nBag-Count: 1 of\nBag-Count: 1 OF 2\n\
+                        Bag-Count: 99999999999999999999999 of 100000000000000000000000\n\
+                        Bag-Count: 100000000000000000000000 of 99999999999999999999999\n";
+        let store = Memory::new(&[("bag-info.txt", bag_info.as_bytes())]);
+        for version in ["1.0", "0.97"] {
+            let bagit_txt = format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8");
+            let declaration = declaration::parse(bagit_txt.as_bytes()).unwrap();
+            let mut findings = Findings::default();
+            read_bag_info(&store, &declaration, &mut findings).unwrap();
+            let found: Vec<_> = (findings.into_vec().into_iter())
+                .filter(|f| f.code != Code::BagInfoRepeated)
+                .map(|f| (f.severity, f.code, f.path, f.message))
+                .collect();
+            let warning = |message: &str| {
+                (
+                    Severity::Warning,
+                    Code::BagInfoValueMalformed,
+                    "bag-info.txt".to_string(),
+                    format!("{message} (RFC 8493 §2.2.2)"),
+                )
+            };
+            let not_the_form = "not \"N of T\", the bag's number in its group and their total, \
+                                or ? when it is not known";
+            assert_eq!(
+                found,
+                [
+                    warning(
+                        "Bagging-Date: invalid date \"15/01/2008\": expected a calendar date \
+                         YYYY-MM-DD"
+                    ),
+                    warning(
+                        "Bagging-Date: invalid date \"2023-02-29\": no such day (a month is 01 \
+                         to 12, a day 01 to the month's last)"
+                    ),
+                    warning(&format!("Bag-Count is \"1/2\", {not_the_form}")),
+                    warning("Bag-Count is \"0 of 2\", where bags are numbered from 1"),
+                    warning("Bag-Count is \"3 of 2\", a number past the group's total"),
+                    warning(&format!("Bag-Count is \"1 of\", {not_the_form}")),
+                    warning(&format!("Bag-Count is \"1 OF 2\", {not_the_form}")),
+                    warning(
+                        "Bag-Count is \"100000000000000000000000 of 99999999999999999999999\", \
+                         a number past the group's total"
                     ),
                 ]
             );

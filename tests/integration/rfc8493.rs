@@ -660,6 +660,41 @@ fn reserved_elements_that_should_not_repeat_are_warned_of() {
 }
 
 #[test]
+fn a_bagging_date_or_bag_count_not_in_its_form_is_warned_of() {
+    // §2.2.2: "Bagging-Date: Date (YYYY-MM-DD)", "Bag-Count: Two numbers
+    // separated by "of", in particular, "N of T"" (T may be ?). The forms
+    // are given without a MUST: the bag stays valid, with a warning.
+    let dir = Dir::new();
+    let bag = sample(&dir);
+    for (element, well_formed) in [
+        ("Bagging-Date: 2024-01-05", true),
+        ("Bag-Count: 3 of ?", true),
+        ("Bag-Count: 89 of 145", true),
+        ("Bagging-Date: 5 January 2024", false),
+        ("Bagging-Date: 2024-13-01", false),
+        ("Bag-Count: 1/2", false),
+        ("Bag-Count: 3 of 2", false),
+    ] {
+        rewrite(
+            &bag,
+            "bag-info.txt",
+            format!("Payload-Oxum: 11.2\n{element}\n"),
+        );
+        let verdict = verify_json(&bag, &[]);
+        assert_valid(&verdict);
+        let expected: &[(String, String, String)] = match well_formed {
+            true => &[],
+            false => &[(
+                "warning".into(),
+                "bag-info-value-malformed".into(),
+                "bag-info.txt".into(),
+            )],
+        };
+        assert_eq!(verdict.findings(), expected, "{element}");
+    }
+}
+
+#[test]
 fn package_info_is_bag_info_before_0_96() {
     // Drafts 0.93 to 0.95 named bag-info.txt package-info.txt.
     let dir = Dir::new();
