@@ -81,7 +81,8 @@ pub(crate) fn mailto(address: &str) -> String {
 /// already written (`%5B`) is kept, so that a URL that is an IRI is
 /// unchanged. `None` for text that is not an http(s) URL, or holds white
 /// space, a control character or any of `<>"{}|\^`` (which no URL holds
-/// as written, as text would), or a port that is not a number.
+/// as written, as text would), a port that is not a number, or an IPv6
+/// address with a zone id (see [`has_zone_id`]).
 pub(crate) fn http_url(text: &str) -> Option<String> {
     let (scheme, rest) = ["https://", "http://"]
         .into_iter()
@@ -96,6 +97,9 @@ pub(crate) fn http_url(text: &str) -> Option<String> {
         None => (None, authority),
     };
     let (host, port) = split_port(host_port)?;
+    if has_zone_id(host) {
+        return None;
+    }
     let mut iri = String::with_capacity(text.len());
     iri.push_str(scheme);
     if let Some(user) = user {
@@ -175,6 +179,22 @@ fn is_ip_literal(host: &str) -> bool {
                     .all(|c| c.is_ascii_hexdigit() || ":.".contains(c))
         }
     }
+}
+
+/// Whether a host is an IPv6 address with a zone id, `[fe80::1%25eth0]`
+/// as RFC 6874 wrote it in a URI (or with a bare `%`, as typed): no
+/// IP-literal of RFC 3986 holds a `%`, and RFC 9844 obsoletes RFC 6874. A
+/// zone names a network interface of one machine, so such a URL names
+/// nothing anywhere else; made an IRI as another bracketed host is
+/// (`%5Bfe80%3A%3A1%25eth0%5D`), it would name a host called that, so
+/// it is refused instead.
+fn has_zone_id(host: &str) -> bool {
+    let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) else {
+        return false;
+    };
+    inner
+        .split_once('%')
+        .is_some_and(|(address, _)| is_ip_literal(&format!("[{address}]")))
 }
 
 /// `part` percent-encoded as [`encode`] does but for the escapes already
@@ -287,6 +307,10 @@ mod tests {
             "https://example.org:http/",
             "https://[::1]:x/",
             "https://[::1]x/",
+            // A zone id: RFC 6874's form, and the bare `%` typed.
+            "http://[fe80::1%25eth0]/",
+            "http://[fe80::1%eth0]:8080/a",
+            "http://[fe80::a:1.2.3.4%25%C3%BC]/",
         ] {
             assert_eq!(http_url(not_a_url), None, "{not_a_url}");
         }
