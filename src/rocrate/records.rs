@@ -162,6 +162,8 @@ impl Reader<'_> {
             Some(organization) => self.linked_one(organization, "contactPoint")?,
             None => match self.linked_one(root, "publisher")? {
                 Some(publisher) => self.linked_one(&publisher, "contactPoint")?,
+                // Where corpack put a contact given by e-mail alone until
+                // it made a publisher of it.
                 None => self.linked_one(root, "contactPoint")?,
             },
         };

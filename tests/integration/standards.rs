@@ -145,6 +145,35 @@ fn rocrate_validator_accepts_every_field_of_the_record() {
         .assert_valid();
 }
 
+/// A contact given by e-mail alone is a publisher's `contactPoint`, as
+/// RO-Crate 1.1 gives contact details ("Contact information"): schema.org's
+/// `Dataset` has no `contactPoint`.
+#[test]
+fn rocrate_validator_accepts_a_contact_given_by_e_mail_alone() {
+    let dir = Dir::new();
+    let toml = EVERY_FIELD
+        .replace("source_organization = \"Corpus Workshop\"\n", "")
+        .replace("contact_name = \"Ada Archivist\"\n", "");
+    dir.create("c/collection.toml", &toml);
+    dir.create("c/talk.txt", "A talk.\n");
+    dir.create("c/notes/licensed.md", "# Licensed\n");
+    let bundle = dir.join("lone.zip");
+    pack(&dir.join("c"), &bundle, &[]);
+    unzip(&bundle, &dir.join("unzipped"));
+    let data = dir.join("unzipped/every-field/data");
+    let metadata = std::fs::read_to_string(data.join("ro-crate-metadata.json")).unwrap();
+    let graph: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+    let graph = graph["@graph"].as_array().unwrap();
+    let root = graph.iter().find(|e| e["@id"] == "./").unwrap();
+    assert!(root.get("contactPoint").is_none(), "{root}");
+    let publisher = graph.iter().find(|e| e["@id"] == root["publisher"]["@id"]);
+    assert_eq!(
+        publisher.unwrap()["contactPoint"]["@id"],
+        "mailto:ada@example.org"
+    );
+    validators().rocrate_validate(&data).assert_valid();
+}
+
 #[test]
 fn a_licence_with_no_page_has_a_local_id_that_the_validator_accepts() {
     let dir = Dir::new();

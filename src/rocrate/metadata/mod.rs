@@ -675,11 +675,24 @@ mod tests {
         let person = entity(&crate_json, "#person-ada-archivist");
         assert_eq!(person["contactPoint"]["@id"], "mailto:ada@example.org");
 
+        // An e-mail alone: a publisher known by it, as schema.org's
+        // Dataset has no contactPoint.
         info.contact_name = None;
         let crate_json: Value =
             serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap();
         let root = entity(&crate_json, "./");
-        assert!(root.get("publisher").is_none());
-        assert_eq!(root["contactPoint"]["@id"], "mailto:ada@example.org");
+        assert!(root.get("contactPoint").is_none());
+        let publisher = entity(&crate_json, root["publisher"]["@id"].as_str().unwrap());
+        assert_eq!(publisher["@type"], "Person");
+        assert!(publisher.get("name").is_none());
+        assert_eq!(publisher["contactPoint"]["@id"], "mailto:ada@example.org");
+        let contact = entity(&crate_json, "mailto:ada@example.org");
+        assert_eq!(contact["email"], "ada@example.org");
+        assert!(contact.get("name").is_none());
+
+        info.contact_email = None;
+        let crate_json: Value =
+            serde_json::from_str(&metadata_json(&info, &documents).unwrap()).unwrap();
+        assert!(entity(&crate_json, "./").get("publisher").is_none());
     }
 }

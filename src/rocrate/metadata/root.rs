@@ -18,8 +18,10 @@ use crate::rocrate::terms::ROOT_ID;
 /// is both `author` and `publisher` (RO-Crate recommends both); the contact
 /// is a `ContactPoint` of that organization. With no organization, the
 /// contact person is the publisher: RO-Crate 1.1 asks for contact details
-/// through a `publisher` or `author`, as `Dataset` has no `contactPoint`
-/// in schema.org. A lone e-mail goes on the dataset all the same.
+/// through a `publisher` or `author` ("Contact information"), as `Dataset`
+/// has no `contactPoint` in schema.org. With a lone e-mail, the publisher
+/// is a `Person` known by it alone ([`LONE_CONTACT_ID`]), the contact of
+/// the collection being a person.
 pub(super) fn root_entity(
     info: &CollectionInfo,
     ids: &EntityIds,
@@ -51,12 +53,22 @@ pub(super) fn root_entity(
         set(&mut person, "contactPoint", contact);
         contextual.add(person);
         root.insert("publisher".into(), reference(&id));
-    } else {
-        // Only an e-mail: nobody to hang it on but the dataset itself.
-        set(&mut root, "contactPoint", contact);
+    } else if let Some(contact) = contact {
+        let person = into_map(json!({
+            "@id": LONE_CONTACT_ID,
+            "@type": "Person",
+            "description": "The person to contact about this collection, known by the e-mail \
+                            of their contact point alone.",
+            "contactPoint": contact,
+        }));
+        contextual.add(person);
+        root.insert("publisher".into(), reference(LONE_CONTACT_ID));
     }
     root
 }
+
+/// The `@id` of the publisher made of a contact given by e-mail alone.
+const LONE_CONTACT_ID: &str = "#publisher";
 
 /// The `@id` of the statement that a document has no licence recorded.
 pub(crate) const NO_LICENSE_ID: &str = "#no-license-recorded";
