@@ -241,6 +241,14 @@ fn describe_provenance(
         contextual.add(event_entity);
         entity.insert("recordedAt".into(), reference(id));
     }
+    // Where it was said, written or published is where the work was
+    // made: schema.org's `locationCreated` ("the location where the
+    // CreativeWork was created, which may not be the same as the location
+    // depicted in the CreativeWork"). `contentLocation`, which RO-Crate 1.1
+    // suggests for a place a data entity is tied to ("Places"), is "the
+    // location depicted or described in the content", and
+    // `spatialCoverage`, a narrowing of it, the place the content is
+    // about: a talk given in a London pub is seldom about the pub.
     set(entity, "locationCreated", place);
     if let Some(publisher) = &provenance.publisher {
         let id = &ids.organization(publisher, None);
