@@ -218,13 +218,14 @@ fn place_with(name: impl Strategy<Value = String>) -> impl Strategy<Value = Plac
 }
 
 /// Origins: named by free text, an http(s) URL (some holding what an IRI
-/// escapes: `[`, `]`, a `%` that starts no escape, but no escape written,
-/// which one of those would be another spelling of) or a DOI in its `doi:`
-/// form, with identifiers or not.
+/// escapes, `[`, `]`, a `%` that starts no escape, and some an escape
+/// written, which one of those may be another spelling of; some a DOI's
+/// resolver URL) or a DOI in its `doi:` form, with identifiers or not.
 fn origin() -> impl Strategy<Value = Place> {
     place_with(prop_oneof![
         name(),
-        "https://example\\.org/[a-z0-9/?=&\\[\\]]{0,12}%?",
+        "https://example\\.org/[a-z/?=&\\[\\]]{0,8}(%|%25|%5B)?[a-z]{0,2}",
+        "https://doi\\.org/10\\.[0-9]{4}/[a-z0-9./()]{1,12}%?",
         "doi:10\\.[0-9]{4}/[a-z0-9./()]{1,12}"
     ])
 }

@@ -36,6 +36,11 @@ pub(super) fn not_held_id(id: &str) -> String {
     format!("#document-{id}")
 }
 
+/// The kind of the local id of an origin written as a URL whose IRI
+/// something else is known by (see [`EntityIds::web_origin`]):
+/// `#web-origin-…`, which no other id starts with.
+pub(super) const WEB_ORIGIN_KIND: &str = "web-origin";
+
 /// The `@id` of a document's `ClaimReview`.
 fn review_id(document: &Document) -> String {
     format!("#review-{}", document.id)
@@ -208,10 +213,15 @@ fn describe_provenance(
             });
             reference(id)
         } else if let Some(url) = web_id(&origin.name) {
-            contextual.add_once("web origin", &url, || {
-                into_map(json!({"@id": url, "@type": "CreativeWork", "name": origin.name}))
+            // Known by a local id, the origin keeps the IRI as its `url`.
+            let id = &ids.web_origin(&origin.name, &url);
+            contextual.add_once("web origin", id, || {
+                let mut source =
+                    into_map(json!({"@id": id, "@type": "CreativeWork", "name": origin.name}));
+                set(&mut source, "url", (*id != url).then(|| json!(url)));
+                source
             });
-            reference(&url)
+            reference(id)
         } else if let Some(doi) = doi_name(&origin.name) {
             let url = doi.url();
             contextual.add_once("doi origin", &url, || {

@@ -67,17 +67,29 @@ pub fn file_path(id: &str) -> Result<String, String> {
 /// its key's SHA-256 appended; so does a name with no letters or digits.
 pub fn local_id(kind: &str, key: &str, name: &str, shared: &SharedSlugs) -> String {
     let slug = slug(name);
-    let local = if slug.is_empty() || shared.shared.contains(&slug) {
-        let hash = hex::encode(&Sha256::digest(key.as_bytes())[..4]);
-        if slug.is_empty() {
-            hash
-        } else {
-            format!("{slug}-{hash}")
-        }
+    if slug.is_empty() || shared.shared.contains(&slug) {
+        with_hash(kind, key, &slug)
     } else {
-        slug
-    };
-    format!("#{kind}-{}", encode_path(&local))
+        format!("#{kind}-{}", encode_path(&slug))
+    }
+}
+
+/// The local id (`#<kind>-<slug>-<hash>`) of an entity known by `key`,
+/// named `name`, with the hash of its key whatever other keys there are:
+/// for a kind whose keys are not gathered beforehand.
+pub fn hashed_local_id(kind: &str, key: &str, name: &str) -> String {
+    with_hash(kind, key, &slug(name))
+}
+
+/// `#<kind>-<slug>-<hash>`, the hash the first 8 hex digits of the
+/// SHA-256 of `key`; `#<kind>-<hash>` for an empty slug.
+fn with_hash(kind: &str, key: &str, slug: &str) -> String {
+    let hash = hex::encode(&Sha256::digest(key.as_bytes())[..4]);
+    if slug.is_empty() {
+        format!("#{kind}-{hash}")
+    } else {
+        format!("#{kind}-{}-{hash}", encode_path(slug))
+    }
 }
 
 /// The local id of an entity known by its name alone, the only one of its

@@ -25,7 +25,9 @@ use std::str::FromStr;
 use serde_json::{Map, Value};
 use strum::IntoEnumIterator;
 
-use super::document::{PEOPLE_PROPERTIES, doi_name, relator_property, role_property, web_id};
+use super::document::{
+    PEOPLE_PROPERTIES, WEB_ORIGIN_KIND, doi_name, relator_property, role_property, web_id,
+};
 use super::graph::{Graph, entity_id, has_type, ids, text, values};
 use super::ids::file_path;
 use super::metadata::NO_LICENSE_ID;
@@ -231,7 +233,11 @@ impl Reader<'_> {
             [_] => {
                 let source = self.linked_one(entity, "isBasedOn")?.ok_or("isBasedOn")?;
                 let id = entity_id(&source);
-                if id.starts_with('#') {
+                if id.starts_with(&format!("#{WEB_ORIGIN_KIND}-")) {
+                    // A URL whose IRI something else is known by: its
+                    // `url` is that IRI, not an identifier of the origin.
+                    Some(Place::from_name(required(&source, "name")?.to_string()))
+                } else if id.starts_with('#') {
                     Some(place(&source)?)
                 } else {
                     // A DOI written `doi:` is linked by its URL, and a URL
@@ -478,6 +484,7 @@ mod tests {
 
     use super::*;
     use std::borrow::Cow;
+    use std::collections::BTreeMap;
     use std::path::Path;
 
     use crate::bundle::{HeldFile, PackedDocument};
@@ -730,6 +737,132 @@ source_organization = "Org"
             ]
         );
         assert_eq!(read_collection(&json).unwrap(), collection);
+    }
+
+    /// Origins (as TOML values) that making IRIs of cannot tell apart:
+    /// a URL that is an IRI and another that becomes it once escaped, a
+    /// DOI's resolver URL and its `doi:` form; beside them, what keeps its
+    /// own IRI, a table and text.
+    const ORIGINS_ALIKE: &[&str] = &[
+        r#""https://example.org/a%""#,
+        r#""https://example.org/a%25""#,
+        r#""https://example.org/b[""#,
+        r#""https://example.org/b%5B""#,
+        r#""https://example.org/b[%5B""#,
+        r#""https://example.org/b%5B[""#,
+        r#""https://doi.org/10.1000/182""#,
+        r#""doi:10.1000/182""#,
+        r#""http://dx.doi.org/10.1000/182""#,
+        r#""doi:10.1000/x%""#,
+        r#""https://doi.org/10.1000/x%""#,
+        r#""https://doi.org/10.1000/x%25""#,
+        r#""https://example.org/c%""#,
+        r#"{ name = "https://example.org/a%", url = "https://example.org/a%25" }"#,
+        r#""An archive, box 7""#,
+    ];
+
+    /// A collection with a document of each origin, in that order, and
+    /// one disputed by the work of DOI 10.1000/182; packed, its crate.
+    fn origins_crate(origins: &[&str]) -> (Collection, Value) {
+        let mut toml = String::from(
+            r#"
+[collection]
+id = "origins"
+title = "Origins"
+description = "Origins alike."
+license = "CC-BY-4.0"
+date = "2026-01-01"
+
+[[document]]
+id = "disputed"
+title = "Disputed"
+file = "disputed.txt"
+media_type = "text/plain"
+[document.contested]
+status = "contested"
+disputed_by = [{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182" }]
+"#,
+        );
+        for (n, origin) in origins.iter().enumerate() {
+            toml.push_str(&format!(
+                "[[document]]\nid = \"copy-{n}\"\ntitle = \"A copy\"\nfile = \"copy-{n:02}.txt\"\n\
+                 media_type = \"text/plain\"\n[document.provenance]\norigin = {origin}\n"
+            ));
+        }
+        let loaded = crate::collection::parse(&toml, Path::new("."), Path::new("c.toml"));
+        let mut collection = loaded.unwrap().to_collection().unwrap();
+        collection.documents.sort_by(|a, b| a.file.cmp(&b.file));
+        let packed = packed(&mut collection, &[false, true]);
+        let json = metadata_json(&collection.info, &packed).unwrap();
+        (collection, serde_json::from_str(&json).unwrap())
+    }
+
+    /// The `@id` each document's origin is linked by, by record id.
+    fn origin_ids(crate_json: &Value) -> BTreeMap<String, String> {
+        let graph = crate_json["@graph"].as_array().unwrap();
+        let linked = graph.iter().filter_map(|entity| {
+            let id = entity["isBasedOn"]["@id"].as_str()?;
+            Some((entity["identifier"].as_str()?.to_string(), id.to_string()))
+        });
+        linked.collect()
+    }
+
+    /// Two origins are never one entity, and each reads back as written.
+    fn check_origins_apart(origins: &[&str]) -> Result<(), TestCaseError> {
+        let (collection, crate_json) = origins_crate(origins);
+        let mut origin_of_id: BTreeMap<String, &Place> = BTreeMap::new();
+        for (record, id) in origin_ids(&crate_json) {
+            let document = collection
+                .documents
+                .iter()
+                .find(|d| d.id.as_str() == record);
+            let origin = document.unwrap().provenance.origin.as_ref().unwrap();
+            let first = origin_of_id.entry(id.clone()).or_insert(origin);
+            prop_assert_eq!(*first, origin, "two origins share the @id {}", id);
+        }
+        let read = read_collection(&crate_json.to_string()).map_err(TestCaseError::fail)?;
+        prop_assert_eq!(read, collection);
+        Ok(())
+    }
+
+    #[test]
+    fn origins_that_would_share_an_iri_get_ids_of_their_own() {
+        check_origins_apart(ORIGINS_ALIKE).unwrap();
+        let (_, crate_json) = origins_crate(ORIGINS_ALIKE);
+        let ids = origin_ids(&crate_json);
+        let id = |n: usize| ids[&format!("copy-{n}")].as_str();
+        // An IRI that two origins would have is neither's; a DOI's URL is
+        // the DOI's.
+        for n in [0, 1, 2, 3, 4, 5, 6, 10, 11] {
+            assert!(id(n).starts_with("#web-origin-"), "{n}: {}", id(n));
+        }
+        assert_eq!(id(7), "https://doi.org/10.1000/182");
+        assert_eq!(id(9), "https://doi.org/10.1000/x%25");
+        // An IRI no other origin has is the origin's, escaped or not.
+        assert_eq!(id(8), "http://dx.doi.org/10.1000/182");
+        assert_eq!(id(12), "https://example.org/c%25");
+        let graph = crate_json["@graph"].as_array().unwrap();
+        let entity = |id: &str| graph.iter().find(|e| e["@id"] == id).unwrap();
+        let escaped = entity(id(0));
+        assert_eq!(escaped["name"], "https://example.org/a%");
+        assert_eq!(escaped["url"], "https://example.org/a%25");
+        assert_eq!(entity(id(1))["url"], "https://example.org/a%25");
+        assert!(entity(id(12)).get("url").is_none());
+        let doi = entity("https://doi.org/10.1000/182");
+        assert_eq!(
+            doi["name"],
+            json!(["doi:10.1000/182", "A. Reviewer, A review (2011)"])
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn two_origins_never_share_an_id(
+            picked in proptest::collection::vec(0..ORIGINS_ALIKE.len(), 1..8),
+        ) {
+            let origins: Vec<&str> = picked.iter().map(|&n| ORIGINS_ALIKE[n]).collect();
+            check_origins_apart(&origins)?;
+        }
     }
 
     #[test]

@@ -5,13 +5,15 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
+use std::hash::{DefaultHasher, Hasher};
 use std::io;
 
 use super::document_id;
 use crate::bundle::PackedDocuments;
 use crate::collection::values::{GeonamesId, Orcid, WebUrl, WikidataId};
 use crate::collection::{AuthorType, CitedWork, CollectionInfo, DisputingWork, Document, Place};
-use crate::rocrate::ids::{SharedSlugs, SlugsGathering, local_id};
+use crate::rocrate::document::{WEB_ORIGIN_KIND, doi_name, web_id};
+use crate::rocrate::ids::{SharedSlugs, SlugsGathering, hashed_local_id, local_id};
 use crate::text_table::RecentTexts;
 
 /// How many local ids one generation of [`MadeIds`] holds.
@@ -26,6 +28,10 @@ const MADE_KEPT: usize = if cfg!(test) { 2 } else { 1 << 14 };
 /// name, told apart from others of the same name by its identifiers (see
 /// [`entity_key`]). A document of the collection that disputes another is
 /// its own entity, which the other links to.
+///
+/// A web IRI is the `@id` of one thing alone: an origin written as a URL
+/// is known by the URL made an IRI only when nothing else would be (see
+/// [`WebClaims`]).
 pub(crate) struct EntityIds {
     /// Made from each name when asked for: only the slugs that two keys
     /// share are kept.
@@ -33,6 +39,9 @@ pub(crate) struct EntityIds {
     made: RefCell<MadeIds>,
     /// The documents that dispute others, by record id.
     disputing: HashMap<String, DisputingDocument>,
+    /// The hashes of the web IRIs that two things or more would be known
+    /// by, sorted.
+    contested: Vec<u64>,
 }
 
 /// The local ids made lately, by kind, name length and key: making one
@@ -79,6 +88,69 @@ pub(super) struct EntityIdsBuilder {
     /// The record id of each document that disputes another, and its
     /// citation (one wherever it is named: a rule of the records).
     disputing: BTreeMap<String, Option<String>>,
+    web: WebClaims,
+}
+
+/// Who would be known by each web IRI, as 64-bit hashes: 16 bytes a claim.
+///
+/// An origin written as an http(s) URL is known by the URL made an IRI
+/// ([`web_id`]), and that making cannot tell every two URLs apart: a URL
+/// that is an IRI is kept as it is, so `https://x/a%25` is its own IRI and
+/// that of `https://x/a%` too, whose `%` starts no escape; and an origin
+/// `https://doi.org/10.1000/182` has the IRI of the DOI `10.1000/182`,
+/// which a `doi:` origin and a cited work of that DOI are known by. Two
+/// things with one `@id` would be one entity, merged, whose name no
+/// reader could give back to each. So an IRI that two claim is a DOI's
+/// alone (one DOI is one work, a rule of the records), and an origin
+/// claiming it is known by a local id instead. Two claims that share a
+/// hash without sharing an IRI, once in about 2^64 / n, only cost an
+/// origin its web id.
+#[derive(Default)]
+struct WebClaims {
+    /// The hash of an IRI and of who claims it, each claim once or more.
+    claims: Vec<(u64, u64)>,
+}
+
+impl WebClaims {
+    /// Notes that the thing `owner` names, of the kind `kind` (a DOI, an
+    /// origin as written), would be known by `iri`.
+    fn claim(&mut self, iri: &str, kind: &str, owner: &str) {
+        // Claims made again (an origin of many documents) go before the
+        // list grows.
+        if self.claims.len() == self.claims.capacity() {
+            self.claims.sort_unstable();
+            self.claims.dedup();
+            // Room for as many again unless a quarter went, so that the
+            // list is sorted a bounded number of times a claim.
+            if self.claims.len() > self.claims.capacity() / 4 * 3 {
+                self.claims.reserve(self.claims.len().max(16));
+            }
+        }
+        let mut hasher = DefaultHasher::new();
+        hasher.write(kind.as_bytes());
+        hasher.write_u8(0);
+        hasher.write(owner.as_bytes());
+        self.claims.push((hash(iri), hasher.finish()));
+    }
+
+    /// The hashes of the IRIs two things or more claim, sorted.
+    fn contested(mut self) -> Vec<u64> {
+        self.claims.sort_unstable();
+        self.claims.dedup();
+        let mut contested: Vec<u64> = (self.claims.windows(2))
+            .filter(|pair| pair[0].0 == pair[1].0)
+            .map(|pair| pair[0].0)
+            .collect();
+        contested.dedup();
+        contested
+    }
+}
+
+/// A 64-bit hash of an IRI, the same in every run.
+fn hash(iri: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(iri.as_bytes());
+    hasher.finish()
 }
 
 impl EntityIdsBuilder {
@@ -106,13 +178,14 @@ impl EntityIdsBuilder {
         if let Some(place) = &record.provenance.venue {
             self.names.places.add(&place_key(place), &place.name);
         }
-        if let Some(origin) = record
-            .provenance
-            .origin
-            .as_ref()
-            .filter(|o| o.is_identified())
-        {
-            self.names.origins.add(&place_key(origin), &origin.name);
+        if let Some(origin) = &record.provenance.origin {
+            if origin.is_identified() {
+                self.names.origins.add(&place_key(origin), &origin.name);
+            } else if let Some(iri) = web_id(&origin.name) {
+                self.web.claim(&iri, "origin", &origin.name);
+            } else if let Some(doi) = doi_name(&origin.name) {
+                self.web.claim(&doi.url(), "doi", doi.as_str());
+            }
         }
         if let Some(event) = &record.provenance.event {
             self.names.events.add(event, event);
@@ -122,7 +195,11 @@ impl EntityIdsBuilder {
                 DisputingWork::Cited(work) if work.doi.is_none() => {
                     self.names.works.add(&work_key(work), &work.citation);
                 }
-                DisputingWork::Cited(_) => {}
+                DisputingWork::Cited(work) => {
+                    if let Some(doi) = &work.doi {
+                        self.web.claim(&doi.url(), "doi", doi.as_str());
+                    }
+                }
                 DisputingWork::Document { id, citation } => {
                     let entry = self.disputing.entry(id.to_string());
                     entry.or_insert_with(|| citation.clone());
@@ -179,6 +256,7 @@ impl EntityIdsBuilder {
             local,
             made: RefCell::default(),
             disputing,
+            contested: self.web.contested(),
         })
     }
 }
@@ -239,6 +317,18 @@ impl EntityIds {
             &origin.name,
             &self.local.origins,
         )
+    }
+
+    /// The id of an origin written as an http(s) URL whose IRI is `iri`
+    /// ([`web_id`]): the IRI, unless something else would be known by it
+    /// (see [`WebClaims`]); then a local `#web-origin-…` id, made of the URL
+    /// as written.
+    pub(crate) fn web_origin(&self, name: &str, iri: &str) -> String {
+        if self.contested.binary_search(&hash(iri)).is_ok() {
+            hashed_local_id(WEB_ORIGIN_KIND, name, name)
+        } else {
+            iri.to_string()
+        }
     }
 
     pub(crate) fn event(&self, name: &str) -> String {
@@ -342,6 +432,24 @@ mod tests {
         metadata_json(&info, &broken).unwrap();
     }
 
+    #[test]
+    fn an_iri_two_claim_is_contested_and_claims_made_again_take_no_room() {
+        let mut web = WebClaims::default();
+        for _ in 0..10_000 {
+            web.claim("https://x/a%25", "origin", "https://x/a%25");
+            web.claim("https://doi.org/10.1/a", "doi", "10.1/a");
+        }
+        assert!(web.claims.capacity() < 64, "{}", web.claims.capacity());
+        web.claim("https://x/a%25", "origin", "https://x/a%");
+        // One IRI, one thing of another kind: still two.
+        web.claim("https://x/b", "origin", "10.1/b");
+        web.claim("https://x/b", "doi", "10.1/b");
+        let contested = web.contested();
+        let mut expected = vec![hash("https://x/a%25"), hash("https://x/b")];
+        expected.sort_unstable();
+        assert_eq!(contested, expected);
+    }
+
     /// Ids made lately are the ids made afresh: for names that share a
     /// slug, for a name holding U+001F that has the key of another name,
     /// met again within a generation and after.
@@ -357,6 +465,7 @@ mod tests {
             },
             made: RefCell::default(),
             disputing: HashMap::new(),
+            contested: Vec::new(),
         };
         let afresh = |name: &str| local_id("person", name, name, &ids.local.people);
         let q42: WikidataId = "Q42".parse().unwrap();
