@@ -289,7 +289,9 @@ fn identify(entity: &mut Map<String, Value>, place: &Place) {
 
 /// A cited work as a contextual entity of its schema.org type
 /// (`CreativeWork` when the record gives none), named by its citation,
-/// with its DOI URL as `@id` and `identifier` when it has one. (A document
+/// with its DOI URL as `@id` and `identifier` when it has one, else its
+/// URL made an IRI as `@id` when no other thing has that IRI, and its URL
+/// as written as `url` (see [`EntityIds::work`]). (A document
 /// of the collection is its own entity, which names it and which its
 /// citation, if any, credits: see [`describe_document`].)
 fn describe_work(work: &CitedWork, ids: &EntityIds, contextual: &mut Contextual) {

@@ -764,6 +764,12 @@ source_organization = "Org"
     /// A collection with a document of each origin, in that order, and
     /// one disputed by the work of DOI 10.1000/182; packed, its crate.
     fn origins_crate(origins: &[&str]) -> (Collection, Value) {
+        works_crate(origins, &[])
+    }
+
+    /// [`origins_crate`], with a document disputed by each of `works` (as
+    /// TOML values), in that order, after them.
+    fn works_crate(origins: &[&str], works: &[&str]) -> (Collection, Value) {
         let mut toml = String::from(
             r#"
 [collection]
@@ -787,6 +793,13 @@ disputed_by = [{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182" 
             toml.push_str(&format!(
                 "[[document]]\nid = \"copy-{n}\"\ntitle = \"A copy\"\nfile = \"copy-{n:02}.txt\"\n\
                  media_type = \"text/plain\"\n[document.provenance]\norigin = {origin}\n"
+            ));
+        }
+        for (n, work) in works.iter().enumerate() {
+            toml.push_str(&format!(
+                "[[document]]\nid = \"cited-{n}\"\ntitle = \"Cited\"\nfile = \"cited-{n:02}.txt\"\n\
+                 media_type = \"text/plain\"\n[document.contested]\nstatus = \"contested\"\n\
+                 disputed_by = [{work}]\n"
             ));
         }
         let loaded = crate::collection::parse(&toml, Path::new("."), Path::new("c.toml"));
@@ -862,6 +875,91 @@ disputed_by = [{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182" 
         ) {
             let origins: Vec<&str> = picked.iter().map(|&n| ORIGINS_ALIKE[n]).collect();
             check_origins_apart(&origins)?;
+        }
+    }
+
+    /// Cited works (as TOML values) with URLs: one its own, two that share
+    /// one, one whose URL a web origin is written as, one whose URL is a
+    /// DOI's, one whose URL an IRI must escape, and one without a URL.
+    const WORKS: &[&str] = &[
+        r#"{ citation = "A book", type = "book", url = "https://example.org/book[1]" }"#,
+        r#"{ citation = "Chapter 1", type = "chapter", url = "https://example.org/shared" }"#,
+        r#"{ citation = "Chapter 2", type = "chapter", url = "https://example.org/shared" }"#,
+        r#"{ citation = "A page", url = "https://example.org/a%25" }"#,
+        r#"{ citation = "A review", url = "https://doi.org/10.1000/182" }"#,
+        r#"{ citation = "Chapter 1", type = "chapter", url = "https://example.org/shared" }"#,
+        r#""A letter, 1937""#,
+    ];
+
+    #[test]
+    fn a_cited_work_is_known_by_its_url_unless_another_thing_is() {
+        let (collection, crate_json) = works_crate(&[r#""https://example.org/a%""#], WORKS);
+        let read = read_collection(&crate_json.to_string()).unwrap();
+        assert_eq!(read, collection);
+        let graph = crate_json["@graph"].as_array().unwrap();
+        let work_id = |n: usize| {
+            let cited = graph
+                .iter()
+                .find(|e| e["identifier"] == format!("cited-{n}"));
+            cited.unwrap()["cito:isDisputedBy"]["@id"].as_str().unwrap()
+        };
+        // RO-Crate 1.1: a publication's @id is a URL where it has one.
+        assert_eq!(work_id(0), "https://example.org/book%5B1%5D");
+        let book = graph.iter().find(|e| e["@id"] == work_id(0)).unwrap();
+        assert_eq!(book["@type"], "Book");
+        assert_eq!(book["url"], "https://example.org/book[1]");
+        // The same work cited twice is one entity; two works of one URL,
+        // a URL a web origin has too and a DOI's URL are not the work's.
+        assert_eq!(work_id(5), work_id(1));
+        assert!(work_id(1).starts_with("#work-chapter-1"), "{}", work_id(1));
+        assert!(work_id(2).starts_with("#work-chapter-2"), "{}", work_id(2));
+        assert!(work_id(3).starts_with("#work-a-page"), "{}", work_id(3));
+        assert!(work_id(4).starts_with("#work-a-review"), "{}", work_id(4));
+        assert!(work_id(6).starts_with("#work-a-letter"), "{}", work_id(6));
+        let origin = graph.iter().find(|e| e["identifier"] == "copy-0").unwrap();
+        let origin = origin["isBasedOn"]["@id"].as_str().unwrap();
+        assert!(origin.starts_with("#web-origin-"), "{origin}");
+        assert_eq!(
+            origin_ids(&crate_json).len(),
+            1,
+            "and the DOI keeps its URL"
+        );
+        assert!(
+            graph
+                .iter()
+                .any(|e| e["@id"] == "https://doi.org/10.1000/182")
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn two_works_or_origins_never_share_an_id(
+            origins in proptest::collection::vec(0..ORIGINS_ALIKE.len(), 0..5),
+            works in proptest::collection::vec(0..WORKS.len(), 1..5),
+        ) {
+            let origins: Vec<&str> = origins.iter().map(|&n| ORIGINS_ALIKE[n]).collect();
+            let works: Vec<&str> = works.iter().map(|&n| WORKS[n]).collect();
+            let (collection, crate_json) = works_crate(&origins, &works);
+            let graph = crate_json["@graph"].as_array().unwrap();
+            let origin_ids = origin_ids(&crate_json);
+            let mut work_of_id: BTreeMap<&str, &DisputingWork> = BTreeMap::new();
+            for document in &collection.documents {
+                // Each document is disputed by one work.
+                let Some(work) = document.contested.disputed_by.first() else {
+                    continue;
+                };
+                let entity = graph.iter().find(|e| e["identifier"] == document.id.as_str());
+                let id = entity.unwrap()["cito:isDisputedBy"]["@id"].as_str().unwrap();
+                let first = work_of_id.entry(id).or_insert(work);
+                prop_assert_eq!(*first, work, "two works share the @id {}", id);
+                // But for a DOI's URL, which a doi: origin shares.
+                prop_assert!(
+                    id.starts_with("https://doi.org/") || origin_ids.values().all(|o| o != id),
+                    "an origin and a work share the @id {}", id
+                );
+            }
+            let read = read_collection(&crate_json.to_string()).map_err(TestCaseError::fail)?;
+            prop_assert_eq!(read, collection);
         }
     }
 

@@ -12,6 +12,7 @@ use super::document_id;
 use crate::bundle::PackedDocuments;
 use crate::collection::values::{GeonamesId, Orcid, WebUrl, WikidataId};
 use crate::collection::{AuthorType, CitedWork, CollectionInfo, DisputingWork, Document, Place};
+use crate::iri;
 use crate::rocrate::document::{WEB_ORIGIN_KIND, doi_name, web_id};
 use crate::rocrate::ids::{SharedSlugs, SlugsGathering, hashed_local_id, local_id};
 use crate::text_table::RecentTexts;
@@ -29,9 +30,9 @@ const MADE_KEPT: usize = if cfg!(test) { 2 } else { 1 << 14 };
 /// [`entity_key`]). A document of the collection that disputes another is
 /// its own entity, which the other links to.
 ///
-/// A web IRI is the `@id` of one thing alone: an origin written as a URL
-/// is known by the URL made an IRI only when nothing else would be (see
-/// [`WebClaims`]).
+/// A web IRI is the `@id` of one thing alone: an origin written as a URL,
+/// or a cited work with a URL but no DOI, is known by the URL made an IRI
+/// only when nothing else would be (see [`WebClaims`]).
 pub(crate) struct EntityIds {
     /// Made from each name when asked for: only the slugs that two keys
     /// share are kept.
@@ -98,11 +99,13 @@ pub(super) struct EntityIdsBuilder {
 /// that is an IRI is kept as it is, so `https://x/a%25` is its own IRI and
 /// that of `https://x/a%` too, whose `%` starts no escape; and an origin
 /// `https://doi.org/10.1000/182` has the IRI of the DOI `10.1000/182`,
-/// which a `doi:` origin and a cited work of that DOI are known by. Two
-/// things with one `@id` would be one entity, merged, whose name no
-/// reader could give back to each. So an IRI that two claim is a DOI's
-/// alone (one DOI is one work, a rule of the records), and an origin
-/// claiming it is known by a local id instead. Two claims that share a
+/// which a `doi:` origin and a cited work of that DOI are known by; and a
+/// cited work without a DOI is known by its URL, which two works may
+/// share (two chapters of a book). Two things with one `@id` would be one
+/// entity, merged, whose name no reader could give back to each. So an
+/// IRI that two claim is a DOI's alone (one DOI is one work, a rule of
+/// the records), and an origin or work claiming it is known by a local id
+/// instead. Two claims that share a
 /// hash without sharing an IRI, once in about 2^64 / n, only cost an
 /// origin its web id.
 #[derive(Default)]
@@ -192,14 +195,16 @@ impl EntityIdsBuilder {
         }
         for work in &record.contested.disputed_by {
             match work {
-                DisputingWork::Cited(work) if work.doi.is_none() => {
-                    self.names.works.add(&work_key(work), &work.citation);
-                }
-                DisputingWork::Cited(work) => {
-                    if let Some(doi) = &work.doi {
-                        self.web.claim(&doi.url(), "doi", doi.as_str());
+                DisputingWork::Cited(work) => match &work.doi {
+                    Some(doi) => self.web.claim(&doi.url(), "doi", doi.as_str()),
+                    None => {
+                        let key = work_key(work);
+                        if let Some(iri) = web_iri(work) {
+                            self.web.claim(&iri, "work", &key);
+                        }
+                        self.names.works.add(&key, &work.citation);
                     }
-                }
+                },
                 DisputingWork::Document { id, citation } => {
                     let entry = self.disputing.entry(id.to_string());
                     entry.or_insert_with(|| citation.clone());
@@ -324,7 +329,7 @@ impl EntityIds {
     /// (see [`WebClaims`]); then a local `#web-origin-…` id, made of the URL
     /// as written.
     pub(crate) fn web_origin(&self, name: &str, iri: &str) -> String {
-        if self.contested.binary_search(&hash(iri)).is_ok() {
+        if self.is_contested(iri) {
             hashed_local_id(WEB_ORIGIN_KIND, name, name)
         } else {
             iri.to_string()
@@ -335,12 +340,22 @@ impl EntityIds {
         self.made("event", name, name, &self.local.events)
     }
 
-    /// A cited work's id: its DOI URL, else a local `#work-…` id.
+    /// A cited work's id: its DOI URL; else its URL made an IRI
+    /// ([`web_iri`]), unless something else would be known by that too
+    /// (see [`WebClaims`]); else a local `#work-…` id.
     pub(crate) fn work(&self, work: &CitedWork) -> String {
-        match &work.doi {
-            Some(doi) => doi.url(),
-            None => self.made("work", &work_key(work), &work.citation, &self.local.works),
+        if let Some(doi) = &work.doi {
+            return doi.url();
         }
+        match web_iri(work) {
+            Some(iri) if !self.is_contested(&iri) => iri,
+            _ => self.made("work", &work_key(work), &work.citation, &self.local.works),
+        }
+    }
+
+    /// Whether two things or more would be known by `iri`.
+    fn is_contested(&self, iri: &str) -> bool {
+        self.contested.binary_search(&hash(iri)).is_ok()
     }
 
     /// The id of a disputing work: a cited work's (see [`EntityIds::work`]),
@@ -387,6 +402,14 @@ fn place_key(place: &Place) -> String {
             place.geonames.as_ref().map(GeonamesId::as_str),
         ],
     )
+}
+
+/// The URL of a cited work made an IRI, which RO-Crate 1.1 asks a
+/// publication's `@id` to be where it can ("Publications via citation
+/// property": a URL, a DOI's for one); `None` for a URL that cannot be
+/// one (see [`iri::http_url`]).
+fn web_iri(work: &CitedWork) -> Option<String> {
+    iri::http_url(work.url.as_ref()?.as_str())
 }
 
 fn work_key(work: &CitedWork) -> String {

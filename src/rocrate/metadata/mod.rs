@@ -526,12 +526,9 @@ mod tests {
         let book = entity(&crate_json, disputing[1]["@id"].as_str().unwrap());
         assert_eq!(book["@type"], "Book");
         assert_eq!(book["url"], "https://example.org/bloodlands");
-        assert!(
-            book["@id"]
-                .as_str()
-                .unwrap()
-                .starts_with("#work-timothy-snyder")
-        );
+        // A work with a URL is known by it, as RO-Crate 1.1 asks of a
+        // publication a citation links to.
+        assert_eq!(disputing[1]["@id"], "https://example.org/bloodlands");
         // A work with a DOI is known by it.
         assert_eq!(disputing[2]["@id"], "https://doi.org/10.1000/182");
         let article = entity(&crate_json, "https://doi.org/10.1000/182");
