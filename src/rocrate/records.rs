@@ -762,7 +762,8 @@ source_organization = "Org"
     ];
 
     /// A collection with a document of each origin, in that order, and
-    /// one disputed by the work of DOI 10.1000/182; packed, its crate.
+    /// one by a person with an ORCID iD, disputed by the work of DOI
+    /// 10.1000/182; packed, its crate.
     fn origins_crate(origins: &[&str]) -> (Collection, Value) {
         works_crate(origins, &[])
     }
@@ -784,6 +785,8 @@ id = "disputed"
 title = "Disputed"
 file = "disputed.txt"
 media_type = "text/plain"
+[document.provenance]
+authors = [{ name = "Josiah Carberry", orcid = "0000-0002-1825-0097" }]
 [document.contested]
 status = "contested"
 disputed_by = [{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182" }]
@@ -878,9 +881,11 @@ disputed_by = [{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182" 
         }
     }
 
-    /// Cited works (as TOML values) with URLs: one its own, two that share
-    /// one, one whose URL a web origin is written as, one whose URL is a
-    /// DOI's, one whose URL an IRI must escape, and one without a URL.
+    /// Cited works (as TOML values) with URLs: one its own (which an IRI
+    /// must escape), two that share one, one whose URL a web origin is
+    /// written as, one whose URL is a DOI's, the same work again, one
+    /// without a URL, and two whose URLs are a licence's page and a
+    /// person's ORCID iD.
     const WORKS: &[&str] = &[
         r#"{ citation = "A book", type = "book", url = "https://example.org/book[1]" }"#,
         r#"{ citation = "Chapter 1", type = "chapter", url = "https://example.org/shared" }"#,
@@ -889,6 +894,8 @@ disputed_by = [{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182" 
         r#"{ citation = "A review", url = "https://doi.org/10.1000/182" }"#,
         r#"{ citation = "Chapter 1", type = "chapter", url = "https://example.org/shared" }"#,
         r#""A letter, 1937""#,
+        r#"{ citation = "CC BY 4.0, legal code", url = "https://spdx.org/licenses/CC-BY-4.0" }"#,
+        r#"{ citation = "J. Carberry's record", url = "https://orcid.org/0000-0002-1825-0097" }"#,
     ];
 
     #[test]
@@ -916,6 +923,9 @@ disputed_by = [{ citation = "A. Reviewer, A review (2011)", doi = "10.1000/182" 
         assert!(work_id(3).starts_with("#work-a-page"), "{}", work_id(3));
         assert!(work_id(4).starts_with("#work-a-review"), "{}", work_id(4));
         assert!(work_id(6).starts_with("#work-a-letter"), "{}", work_id(6));
+        // Nor is a licence's page or a person's ORCID iD.
+        assert!(work_id(7).starts_with("#work-cc-by"), "{}", work_id(7));
+        assert!(work_id(8).starts_with("#work-j-carberry"), "{}", work_id(8));
         let origin = graph.iter().find(|e| e["identifier"] == "copy-0").unwrap();
         let origin = origin["isBasedOn"]["@id"].as_str().unwrap();
         assert!(origin.starts_with("#web-origin-"), "{origin}");

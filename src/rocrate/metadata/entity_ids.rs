@@ -10,7 +10,7 @@ use std::io;
 
 use super::document_id;
 use crate::bundle::PackedDocuments;
-use crate::collection::values::{GeonamesId, Orcid, WebUrl, WikidataId};
+use crate::collection::values::{GeonamesId, License, Orcid, WebUrl, WikidataId};
 use crate::collection::{AuthorType, CitedWork, CollectionInfo, DisputingWork, Document, Place};
 use crate::iri;
 use crate::rocrate::document::{WEB_ORIGIN_KIND, doi_name, web_id};
@@ -104,8 +104,8 @@ pub(super) struct EntityIdsBuilder {
 /// share (two chapters of a book). Two things with one `@id` would be one
 /// entity, merged, whose name no reader could give back to each. So an
 /// IRI that two claim is a DOI's alone (one DOI is one work, a rule of
-/// the records), and an origin or work claiming it is known by a local id
-/// instead. Two claims that share a
+/// the records), as it is a licence's page or a person's ORCID iD, and an
+/// origin or work claiming it is known by a local id instead. Two claims that share a
 /// hash without sharing an IRI, once in about 2^64 / n, only cost an
 /// origin its web id.
 #[derive(Default)]
@@ -158,7 +158,13 @@ fn hash(iri: &str) -> u64 {
 
 impl EntityIdsBuilder {
     pub(super) fn add(&mut self, record: &Document) {
+        if let Some(page) = record.license.as_ref().and_then(License::page) {
+            self.web.claim(&page, "license", &page);
+        }
         for author in record.provenance.authors.iter() {
+            if let Some(orcid) = &author.orcid {
+                self.web.claim(&orcid.url(), "orcid", orcid.as_str());
+            }
             let key = agent_key(&author.name, author.wikidata.as_ref());
             match author.kind {
                 AuthorType::Organization => self.names.organizations.add(&key, &author.name),
@@ -225,6 +231,9 @@ impl EntityIdsBuilder {
         }
         if let Some(name) = &info.source_organization {
             self.names.organizations.add(name, name);
+        }
+        if let Some(page) = info.license.page() {
+            self.web.claim(&page, "license", &page);
         }
         let names = self.names;
         let local = PerKind {
