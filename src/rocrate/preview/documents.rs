@@ -9,6 +9,7 @@ use super::flush;
 use super::html::{definition, escape, license_link, link, links};
 use crate::bundle::{PackedDocument, PackedDocuments, crate_order};
 use crate::collection::{AuthorType, Document, Place, Status};
+use crate::rocrate::document::{doi_name, web_id};
 use crate::rocrate::ids::encode_path;
 
 /// The rest of the page: the table of documents, then a section for each.
@@ -102,7 +103,7 @@ fn write_document(html: &mut String, document: &PackedDocument, titles: &Titles)
         ("Authors", Some(authors(record))),
         ("Date", provenance.date.as_ref().map(|_| date(record))),
         ("Date note", provenance.date_note.as_deref().map(escape)),
-        ("Origin", provenance.origin.as_ref().map(place)),
+        ("Origin", provenance.origin.as_ref().map(origin)),
         ("Venue", provenance.venue.as_ref().map(place)),
         ("Event", provenance.event.as_deref().map(escape)),
         ("Publisher", provenance.publisher.as_deref().map(escape)),
@@ -179,6 +180,21 @@ fn place(place: &Place) -> String {
         place.geonames.as_ref().map(|g| ("GeoNames", g.url())),
     ];
     format!("{name}{}", links(identifiers.into_iter().flatten()))
+}
+
+/// An origin: a place's, or, written as a URL or a DOI's `doi:` form,
+/// linked to that URL or the DOI's, the IRI the crate knows it by, as
+/// RO-Crate 1.1 asks the page to link an external URI ("RO-Crate
+/// Website").
+fn origin(origin: &Place) -> String {
+    if origin.is_identified() {
+        return place(origin);
+    }
+    let url = web_id(&origin.name).or_else(|| doi_name(&origin.name).map(|doi| doi.url()));
+    match url {
+        Some(url) => link(&url, &origin.name),
+        None => escape(&origin.name),
+    }
 }
 
 /// The EDTF date and the interval it means, escaped.

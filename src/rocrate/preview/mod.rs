@@ -272,6 +272,13 @@ mod tests {
              <a href=\"https://sws.geonames.org/2643743/\">GeoNames</a>]</dd>",
             "<dt>Origin</dt><dd><a href=\"https://example.org/archive\">Example archive, box 7</a> \
              [<a href=\"https://www.wikidata.org/wiki/Q42\">Wikidata</a>]</dd>",
+            // An origin written as a URL or a DOI links to it, as the
+            // crate's isBasedOn does; one written as text is text.
+            "<dt>Origin</dt><dd><a href=\"https://example.org/archive/item?id=7\">\
+             https://example.org/archive/item?id=7</a></dd>",
+            "<dt>Origin</dt><dd><a href=\"https://doi.org/10.1000/lost-letter\">\
+             doi:10.1000/lost-letter</a></dd>",
+            "<dt>Origin</dt><dd>A periodical, not named in the text</dd>",
             "<li>Timothy Snyder, Bloodlands: Europe Between Hitler and Stalin, Basic Books, 2010 \
              <span class=\"quiet\">(book)</span> [<a href=\"https://example.org/bloodlands\">web</a>]</li>",
             "<li>A. Reviewer, A review, Journal 1 (2011) <span class=\"quiet\">(article)</span> \
