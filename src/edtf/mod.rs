@@ -16,6 +16,17 @@
 //! an interval's ends (`2004-06-XX/2004-07-03`) they are level 2, which the
 //! specification says, though the parser reads them.
 //!
+//! A season (`2001-21`) ends an interval at level 1 (`2001-21/2002-22`,
+//! `2001-24~/..`): the specification puts the season codes "in place of a
+//! month value" of a year-and-month, which a level 0 interval's ends can
+//! be, and it keeps the whole of its 2012 draft, whose grammar gives
+//! level 1 intervals a date or season at each end, qualified or not
+//! (`L1Start = (dateOrSeason UASymbol?) | "unknown"`). Level 2's
+//! sub-year groupings (25 to 41) extend the seasons, so an interval
+//! ending in one is level 2, as the grouping is on its own. A `Y` year in
+//! an interval is refused: the draft's grammar has none there, and the
+//! specification gives no example of one.
+//!
 //! Generic tools do not read EDTF, so [`EdtfDate::interval`] also gives the
 //! widest span of calendar days a date can mean, which prints as a plain
 //! ISO 8601 interval (`1930-01-01/1939-12-31` for `193X`). The rules:
@@ -196,9 +207,9 @@ impl FromStr for EdtfDate {
                 return Err(format!(
                     "invalid EDTF date {text:?}: the interval's end {end} is a sub-year grouping \
                      of level 2 (25 to 41: quarters, halves, seasons of a hemisphere), which \
-                     the specification gives as a date on its own: its intervals add open, \
-                     unknown, qualified and unspecified ends, and no grouping; corpack takes \
-                     the seasons 21 to 24 at an interval's end"
+                     level 2 adds to level 1's seasons, at an interval's end as elsewhere; \
+                     corpack takes levels 0 and 1, and so the seasons 21 to 24 at an \
+                     interval's end (2001-21/2002-22)"
                 ));
             }
             Err(edtf::ParseError::OutOfRange) => {

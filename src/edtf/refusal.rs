@@ -46,9 +46,9 @@ pub(super) fn is_level_2_grouping(text: &str) -> bool {
 
 /// The end of the interval `text` that is a sub-year grouping of level 2
 /// (`2001-25` of `2001-25/2002`), when each end is an end of some level.
-/// The specification gives the groupings as dates on their own: its
-/// intervals, at level 1 and at level 2, add open, unknown, qualified and
-/// unspecified ends, and no grouping.
+/// Level 2's groupings extend level 1's seasons, which end intervals (see
+/// the docs of `crate::edtf`), so such an interval is level 2, as the
+/// grouping on its own is.
 pub(super) fn level_2_grouping_end(text: &str) -> Option<&str> {
     let sides: Vec<&str> = text.split('/').collect();
     let is_end = |side: &str| {

@@ -210,10 +210,32 @@ fn an_unspecified_day_that_can_be_no_day_of_its_month_is_out_of_range() {
     }
 }
 
-// The specification's sub-year groupings (level 2) are dates on their
-// own: its intervals add open, unknown, qualified and unspecified ends
-// (level 1, Extended Interval; level 2, Interval), and no grouping, so an
-// interval with one is told so, not that a month is out of range.
+// A season stands in place of a month (level 1, Seasons), and the 2012
+// draft the specification keeps whole gives level 1 intervals a date or a
+// season at each end, qualified or not: a season ends an interval at
+// level 1, beside an open, unknown or other end.
+#[test]
+fn a_season_ends_an_interval_at_level_1() {
+    for (edtf, iso) in [
+        ("2001-21/2002-22", "2001-03-01/2002-08-31"),
+        ("2001-21/2001-21", "2001-03-01/2001-05-31"),
+        ("2001-24~/2002-06", "2001-12-01/2002-06-30"),
+        ("2001/2001-23?", "2001-01-01/2001-11-30"),
+        ("2001-22%/2003-08-14", "2001-06-01/2003-08-14"),
+        ("2001-21/..", "2001-03-01/.."),
+        ("../2001-24", "../2002-02-28"),
+        ("2001-23/", "2001-09-01/.."),
+        ("/2001-21~", "../2001-05-31"),
+        ("-0044-21/-0044-22", "-0044-03-01/-0044-08-31"),
+    ] {
+        assert_eq!(interval(edtf), iso, "{edtf}");
+    }
+}
+
+// Level 2's sub-year groupings extend level 1's seasons ("Level 2 extends
+// the season feature of Level 1"), so an interval with one at an end is
+// level 2, as the grouping on its own is: it is told so, not that a month
+// is out of range.
 #[test]
 fn a_level_2_grouping_at_an_interval_end_is_named() {
     for (bad, end) in [
@@ -233,14 +255,16 @@ fn a_level_2_grouping_at_an_interval_end_is_named() {
             )),
             "{bad}: {error}"
         );
+        assert!(
+            error.contains("at an interval's end as elsewhere"),
+            "{bad}: {error}"
+        );
     }
-    // What is out of range is still said to be, and the seasons 21 to 24
-    // end intervals, as the `edtf` crate reads them.
+    // What is out of range is still said to be.
     for out_of_range in ["2001-42/2002", "2001-25/2001-13", "2001-20/2002"] {
         let error = out_of_range.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains("out of range"), "{out_of_range}: {error}");
     }
-    assert_eq!(interval("2001-21/2002-22"), "2001-03-01/2002-08-31");
 }
 
 // A set's range (`1670..1672`) is the dates from its first to its last,
