@@ -121,12 +121,47 @@ impl fmt::Display for DateInterval {
 /// The first and last months of a season (see the docs of `crate::edtf`), and
 /// whether the last one is in the next year.
 fn season_months(season: Season) -> (u8, u8, bool) {
-    match season {
-        Season::Spring => (3, 5, false),
-        Season::Summer => (6, 8, false),
-        Season::Autumn => (9, 11, false),
-        Season::Winter => (12, 2, true),
-    }
+    let code = match season {
+        Season::Spring => 21,
+        Season::Summer => 22,
+        Season::Autumn => 23,
+        Season::Winter => 24,
+    };
+    sub_year_months(code).unwrap_or((1, 12, false))
+}
+
+/// The first and last months of a sub-year grouping, 21 to 41, and whether
+/// the last one is in the next year; `None` for another code.
+///
+/// Seasons are meteorological, whole months: 21 to 24 and the northern
+/// hemisphere's 25 to 28 run spring, summer, autumn, winter from March,
+/// and the southern hemisphere's 29 to 32 (spring, summer, autumn,
+/// winter) from September, so that winter (24, 28) and the southern
+/// summer (30) run from December into the next year. Quarters (33 to 36),
+/// quadrimesters (37 to 39) and semesters (40, 41) divide the year from
+/// January. Level 2's groupings (25 to 41) are read only to compare the
+/// ends of a set's range.
+pub(super) fn sub_year_months(code: u8) -> Option<(u8, u8, bool)> {
+    let months = match code {
+        21 | 25 | 31 => (3, 5, false),
+        22 | 26 | 32 => (6, 8, false),
+        23 | 27 | 29 => (9, 11, false),
+        24 | 28 | 30 => (12, 2, true),
+        33..=36 => {
+            let first = 1 + 3 * (code - 33);
+            (first, first + 2, false)
+        }
+        37..=39 => {
+            let first = 1 + 4 * (code - 37);
+            (first, first + 3, false)
+        }
+        40 | 41 => {
+            let first = 1 + 6 * (code - 40);
+            (first, first + 5, false)
+        }
+        _ => return None,
+    };
+    Some(months)
 }
 
 /// The first and last days a single EDTF date (no interval) can mean.

@@ -5,7 +5,7 @@
 use edtf::level_1::Edtf;
 
 use super::EdtfDate;
-use super::interval::{Bound, DateInterval, days_in_month};
+use super::interval::{Bound, DateInterval, days_in_month, sub_year_months};
 
 /// Whether `text` is a `Y` year (level 1 allows any number of digits)
 /// whose digits the `edtf` crate, holding years in an `i64`, cannot read.
@@ -209,8 +209,9 @@ type DayKey = (i64, u32, u32);
 
 /// The earliest and latest day `member`, a date of a set, can be, as far
 /// as corpack reads it: a date of level 0 or 1, a date with level 2's
-/// qualifiers and unspecified digits, a sub-year grouping; not a year with
-/// an exponent or significant digits.
+/// qualifiers and unspecified digits, a sub-year grouping (its months, as
+/// `sub_year_months` gives them); not a year with an exponent or
+/// significant digits.
 fn member_span(member: &str) -> Option<(DayKey, DayKey)> {
     if let Ok(parsed) = Edtf::parse(member) {
         let date = EdtfDate {
@@ -239,13 +240,15 @@ fn member_span(member: &str) -> Option<(DayKey, DayKey)> {
         let text = member.trim_end_matches(['?', '~', '%']);
         let (digits, code) = text.trim_start_matches('-').split_once('-')?;
         let year = year(digits, '0')?;
-        // A season (25 to 32) can run into the next year, as winter does.
-        let last_year = if code.parse::<u8>().ok()? <= 32 {
-            year + 1
-        } else {
-            year
-        };
-        return Some(((year, 1, 1), (last_year, 12, 31)));
+        // Whole months, as a season of level 1 is read: winter runs into
+        // the next year.
+        let (first, last, next_year) = sub_year_months(code.parse().ok()?)?;
+        let last_year = if next_year { year + 1 } else { year };
+        let last_day = days_in_month(last_year, last);
+        return Some((
+            (year, u32::from(first), 1),
+            (last_year, u32::from(last), u32::from(last_day)),
+        ));
     }
     let parts = date_parts(member)?;
     let (low, high) = if negative { ('9', '0') } else { ('0', '9') };

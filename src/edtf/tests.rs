@@ -178,6 +178,18 @@ fn rejects_level_2() {
         "[1670..1670]",
         "[1675..167X]",
         "{2001-21..2001-21}",
+        // Groupings in order, or whose months overlap: a southern autumn
+        // (31) runs from March, before its summer (30), and winter (32)
+        // from June, before its spring (29).
+        "[2004-25..2004-28]",
+        "{2004-28..2005-25}",
+        "[2004-31..2004-30]",
+        "[2004-32..2004-29]",
+        "[2004-33..2004-36]",
+        "[2004-34..2004-37]",
+        "[2004-28..2004-24]",
+        "[2004-24..2004-28]",
+        "[2004-12..2004-28]",
     ] {
         let error = level_2.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains("level 2"), "{level_2:?}: {error}");
@@ -282,6 +294,21 @@ fn a_set_range_that_runs_backwards_is_named() {
         ("[167X..166X]", "167X..166X"),
         ("[1672~..1670]", "1672~..1670"),
         ("[2001-33..2000-41]", "2001-33..2000-41"),
+        // Level 2's groupings within a year, read as whole months as the
+        // seasons 21 to 24 are: a northern winter (28) runs from December,
+        // after that year's spring (25); a southern summer (30) runs from
+        // December, after that year's spring (29).
+        ("[2004-28..2004-25]", "2004-28..2004-25"),
+        ("{2004-28..2004-25}", "2004-28..2004-25"),
+        ("[2004-26..2004-25~]", "2004-26..2004-25~"),
+        ("[1667,2004-30..2004-29]", "2004-30..2004-29"),
+        ("[2004-29..2004-32]", "2004-29..2004-32"),
+        ("[2004-36..2004-33]", "2004-36..2004-33"),
+        ("{2004-39..2004-38}", "2004-39..2004-38"),
+        ("[2004-41..2004-40]", "2004-41..2004-40"),
+        ("[2004-35..2004-37]", "2004-35..2004-37"),
+        ("[2004-28..2004-06]", "2004-28..2004-06"),
+        ("[-0044-27..-0044-26]", "-0044-27..-0044-26"),
     ] {
         let error = bad.parse::<EdtfDate>().unwrap_err();
         assert!(
@@ -725,6 +752,41 @@ mod properties {
         prop_oneof![day_date, month_date, year_date, season]
     }
 
+    /// The sub-year grouping `code` (25 to 41) of the year `y`, qualified by
+    /// `q`, with the first and last days it is read as: meteorological
+    /// seasons of each hemisphere, and quarters, quadrimesters and
+    /// semesters from January.
+    fn grouping_of(y: i64, code: u8, q: &str) -> (String, CalendarDay, CalendarDay) {
+        let (first, months, next_year) = match code {
+            25 | 31 => (3, 3, false),
+            26 | 32 => (6, 3, false),
+            27 | 29 => (9, 3, false),
+            28 | 30 => (12, 3, true),
+            33..=36 => (3 * (code - 33) + 1, 3, false),
+            37..=39 => (4 * (code - 37) + 1, 4, false),
+            _ => (6 * (code - 40) + 1, 6, false),
+        };
+        let last = (first + months - 2) % 12 + 1;
+        let last_year = if next_year { y + 1 } else { y };
+        let text = if y < 0 {
+            format!("-{:04}-{code}{q}", -y)
+        } else {
+            format!("{y:04}-{code}{q}")
+        };
+        (
+            text,
+            CalendarDay::first_of_month(y, first),
+            CalendarDay::last_of_month(last_year, last),
+        )
+    }
+
+    /// A sub-year grouping of level 2, qualified or not, with the first
+    /// and last days it is read as.
+    fn grouping() -> impl Strategy<Value = (String, CalendarDay, CalendarDay)> {
+        let qualifier = prop::sample::select(vec!["", "?", "~", "%"]);
+        (-2000i64..=9998, 25u8..=41, qualifier).prop_map(|(y, code, q)| grouping_of(y, code, q))
+    }
+
     /// A level 0 or 1 date (no interval), in canonical form, with the
     /// first and last days it can mean.
     fn single_date() -> impl Strategy<Value = (String, CalendarDay, CalendarDay)> {
@@ -802,19 +864,57 @@ mod properties {
             }
         }
 
-        // A set's range of two dates of one precision runs backwards when
-        // its first date starts after its last ends; otherwise the set is
-        // level 2. A range between precisions is no set.
+        // A set's range of two dates of one precision, sub-year groupings
+        // among them, runs backwards when its first date starts after its
+        // last ends; otherwise the set is level 2. A range between
+        // precisions is no set.
         #[test]
-        fn a_set_range_runs_backwards_or_is_level_2(a in specified_date(), b in specified_date()) {
+        fn a_set_range_runs_backwards_or_is_level_2(
+            a in prop_oneof![specified_date(), grouping()],
+            b in prop_oneof![specified_date(), grouping()],
+            braces in any::<bool>(),
+        ) {
             let precision = |text: &str| text.trim_start_matches('-').split('-').count();
-            let text = format!("[{}..{}]", a.0, b.0);
+            let text = if braces {
+                format!("{{{}..{}}}", a.0, b.0)
+            } else {
+                format!("[{}..{}]", a.0, b.0)
+            };
             let error = text.parse::<EdtfDate>().unwrap_err();
             if precision(&a.0) != precision(&b.0) {
                 prop_assert!(error.contains("expected EDTF level 0 or 1"), "{}", error);
             } else if a.1 > b.2 {
                 let named = format!("the set's range {}..{} runs backwards", a.0, b.0);
                 prop_assert!(error.contains(&named), "{}", error);
+            } else {
+                prop_assert!(error.contains("level 2, with a set"), "{}", error);
+            }
+        }
+
+        // Two groupings of one year, or of a year and the next, make a
+        // range that runs backwards exactly when the first starts after
+        // the last ends, in a set of either kind.
+        #[test]
+        fn a_range_of_groupings_runs_backwards_when_its_months_do(
+            year in -2000i64..=9997,
+            first in 25u8..=41,
+            last in 25u8..=41,
+            next in 0i64..=1,
+            braces in any::<bool>(),
+        ) {
+            let (from, start, _) = grouping_of(year, first, "");
+            let (to, _, end) = grouping_of(year + next, last, "");
+            let text = if braces {
+                format!("{{{from}..{to}}}")
+            } else {
+                format!("[{from}..{to}]")
+            };
+            let error = text.parse::<EdtfDate>().unwrap_err();
+            if start > end {
+                let named = format!("the set's range {from}..{to} runs backwards");
+                prop_assert!(error.contains(&named), "{}", error);
+                let reversed = format!("({to}..{from})");
+                prop_assert!(error.ends_with(&reversed), "{}", error);
             } else {
                 prop_assert!(error.contains("level 2, with a set"), "{}", error);
             }
