@@ -2,6 +2,8 @@
 //! common slip (`2014-13-01`, `1937~?`), a level 2 feature named, a year
 //! beyond what is read, a leap second at the wrong time of day.
 
+use std::ops::RangeInclusive;
+
 use edtf::level_1::Edtf;
 
 use super::EdtfDate;
@@ -147,17 +149,18 @@ pub(super) fn slip(text: &str) -> Option<String> {
 }
 
 /// What is wrong with `date` when its month is known and its day is none
-/// of that month's, as far as the day is known: `2004-02-30`, and
-/// `2004-02-3X`, which can only be the 30th or the 31st. A day with an
-/// unspecified digit (level 2) that can be one of the month's days, as
-/// `1985-04-3X` can be the 30th, is left to be named level 2.
+/// of that month's, as far as the day is known: `2004-02-30`, `2016-12-32`
+/// and `2016-12-00`, and `2004-02-3X`, which can only be the 30th or the
+/// 31st. A day with an unspecified digit (level 2) that can be one of the
+/// month's days, as `1985-04-3X` can be the 30th, is left to be named
+/// level 2.
 fn day_beyond_month(date: &str) -> Option<String> {
-    let parts = date_parts(date)?;
+    let parts = date_parts_with_days(date, 0..=99)?;
     let [year, month, day] = parts.as_slice() else {
         return None;
     };
     let month_number = month.digits.parse::<u8>().ok()?;
-    let first_day = day.digits.replace('X', "0").parse::<u8>().ok()?.max(1);
+    let first_day = day.digits.replace('X', "0").parse::<u8>().ok()?;
     let sign = if date.trim_start_matches(['?', '~', '%']).starts_with('-') {
         "-"
     } else {
@@ -174,12 +177,16 @@ fn day_beyond_month(date: &str) -> Option<String> {
     } else {
         ""
     };
-    (first_day > days).then(|| {
-        format!(
-            "the day {} is out of range: {sign}{}-{} has {at_most}{days} days",
-            day.digits, year.digits, month.digits
-        )
-    })
+    let month_has = format!(
+        "{sign}{}-{} has {at_most}{days} days",
+        year.digits, month.digits
+    );
+    if day.digits == "00" {
+        return Some(format!(
+            "the day 00 is out of range: days are counted from 01, and {month_has}"
+        ));
+    }
+    (first_day > days).then(|| format!("the day {} is out of range: {month_has}", day.digits))
 }
 
 /// The ends of the first range of the set `text` that runs backwards, from
@@ -358,6 +365,13 @@ struct DatePart<'t> {
 /// four digits or `X`, then a month and a day of two, each qualified
 /// before or after or not (`?2004-06-~11`, `156X-12-25`).
 fn date_parts(side: &str) -> Option<Vec<DatePart<'_>>> {
+    date_parts_with_days(side, 1..=31)
+}
+
+/// The parts of `side`, as [`date_parts`] reads them, with a day in
+/// `days` as far as it is known: `day_beyond_month` reads the two digits
+/// of any day, to say why one is none of its month's.
+fn date_parts_with_days(side: &str, days: RangeInclusive<u32>) -> Option<Vec<DatePart<'_>>> {
     let qualifiers: &[char] = &['?', '~', '%'];
     // A qualifier of the year can come before its sign: `%-2011-06-13`.
     let unqualified = side.strip_prefix(qualifiers).unwrap_or(side);
@@ -375,15 +389,16 @@ fn date_parts(side: &str) -> Option<Vec<DatePart<'_>>> {
             // The 2012 draft's grouping, `2004-(06)?-11`.
             let trimmed =
                 (trimmed.strip_prefix('(').and_then(|t| t.strip_suffix(')'))).unwrap_or(trimmed);
-            // A month is 01 to 12, a day 01 to 31, as far as known.
+            // A month is 01 to 12, a day in `days`, as far as known.
             let (width, most) = match at {
                 0 => (4, 9999),
                 1 => (2, 12),
-                _ => (2, 31),
+                _ => (2, *days.end()),
             };
             let least = trimmed.replace('X', "0").parse::<u32>().ok();
-            // A month or day known whole is 1 or more.
-            let known_zero = at > 0 && trimmed == "00";
+            // A month known whole is 1 or more, and so is a day unless
+            // `days` has 0.
+            let known_zero = trimmed == "00" && (at == 1 || (at == 2 && *days.start() > 0));
             let well_formed = trimmed.len() == width
                 && trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'X')
                 && least.is_some_and(|least| least <= most)

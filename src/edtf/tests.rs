@@ -84,6 +84,45 @@ fn an_error_out_of_range_names_the_time_too() {
             "2016-02-30T10:00:00Z/2016-03-01",
             "the day 30 is out of range: 2016-02 has 29 days",
         ),
+        // Days no month has, and a day and time at the second a leap
+        // second would be, are told so as the others are.
+        (
+            "2016-12-32",
+            "the day 32 is out of range: 2016-12 has 31 days",
+        ),
+        (
+            "2016-12-32T10:00:00",
+            "the day 32 is out of range: 2016-12 has 31 days",
+        ),
+        (
+            "2015-02-29T00:00:00Z",
+            "the day 29 is out of range: 2015-02 has 28 days",
+        ),
+        (
+            "2016-12-99T23:20:30+04:30",
+            "the day 99 is out of range: 2016-12 has 31 days",
+        ),
+        (
+            "2016-12-32T22:59:60-01:00",
+            "the day 32 is out of range: 2016-12 has 31 days",
+        ),
+        (
+            "2016-12-31/2017-01-32",
+            "the day 32 is out of range: 2017-01 has 31 days",
+        ),
+        (
+            "2016-12-4X",
+            "the day 4X is out of range: 2016-12 has 31 days",
+        ),
+        (
+            "2016-12-00",
+            "the day 00 is out of range: days are counted from 01, and 2016-12 has 31 days",
+        ),
+        (
+            "2016-02-00T10:00:00Z",
+            "the day 00 is out of range: days are counted from 01, and 2016-02 has 29 days",
+        ),
+        ("{1960,2016-12-00}", "the day 00 is out of range"),
     ] {
         let error = bad.parse::<EdtfDate>().unwrap_err();
         assert!(error.contains(named), "{bad}: {error}");
@@ -832,15 +871,19 @@ mod properties {
             }
         }
 
-        // A day known whole is a date when its month has it; a day with
-        // an unspecified digit is level 2 when it can be one of its
-        // month's days; either is otherwise out of range.
+        // A day known whole is a date when its month has it, with a time
+        // of day or not; a day with an unspecified digit is level 2 when it
+        // can be one of its month's days; either is otherwise out of range,
+        // 00 and the days past 31 too, and the error says why.
         #[test]
         fn a_day_is_in_its_month_or_out_of_range(
             year in -2000i64..=9999,
             month in 1u8..=12,
-            day in 1u8..=31,
-            tens in 0u8..=3,
+            day in 0u8..=99,
+            tens in 0u8..=9,
+            time in prop::sample::select(vec![
+                "", "T10:00:00", "T00:00:00Z", "T23:20:30+04:30", "T23:20:30-04", "T23:59:60Z",
+            ]),
         ) {
             let days = days_in_month(year, month);
             let month_of = if year < 0 {
@@ -848,19 +891,32 @@ mod properties {
             } else {
                 format!("{year:04}-{month:02}")
             };
-            let known = format!("{month_of}-{day:02}").parse::<EdtfDate>();
-            if day <= days {
-                prop_assert!(known.is_ok(), "{:?}", known);
+            // A date and time with a negative year is refused for that (see
+            // README), and a leap second only ends a month.
+            let leap_within_a_month = time.ends_with(":60Z") && (1..days).contains(&day);
+            let time = if year < 0 || leap_within_a_month { "" } else { time };
+            let text = format!("{month_of}-{day:02}{time}");
+            let known = text.parse::<EdtfDate>();
+            if (1..=days).contains(&day) {
+                prop_assert!(known.is_ok(), "{}: {:?}", text, known);
             } else {
                 let error = known.unwrap_err();
-                let named = format!("the day {day:02} is out of range: {month_of} has {days} days");
-                prop_assert!(error.contains(&named), "{}", error);
+                let named = if day == 0 {
+                    format!(
+                        "the day 00 is out of range: days are counted from 01, and {month_of} \
+                         has {days} days"
+                    )
+                } else {
+                    format!("the day {day:02} is out of range: {month_of} has {days} days")
+                };
+                prop_assert!(error.contains(&named), "{}: {}", text, error);
             }
             let error = format!("{month_of}-{tens}X").parse::<EdtfDate>().unwrap_err();
             if (tens * 10).max(1) <= days {
                 prop_assert!(error.contains("level 2"), "{}", error);
             } else {
-                prop_assert!(error.contains(&format!("the day {tens}X is out of range")), "{}", error);
+                let named = format!("the day {tens}X is out of range: {month_of} has {days} days");
+                prop_assert!(error.contains(&named), "{}", error);
             }
         }
 
