@@ -140,6 +140,22 @@ pub(super) fn slip(text: &str) -> Option<String> {
                 ));
             }
         }
+        // A year and month, qualified or not: the month may be a season
+        // (21 to 24), and 25 to 41 are level 2's groupings, named before.
+        let bare = unsigned.trim_end_matches(['?', '~', '%']).as_bytes();
+        let month_alone = bare.len() == 7
+            && (bare.iter().enumerate()).all(|(at, b)| (at == 4) == (*b == b'-'))
+            && (bare.iter()).all(|b| *b == b'-' || b.is_ascii_digit());
+        if month_alone {
+            let month = &unsigned[5..7];
+            let code = month.parse::<u8>().unwrap_or(0);
+            if !(1..=12).contains(&code) && !(21..=41).contains(&code) {
+                return Some(format!(
+                    "the month {month} is out of range: months are 01 to 12, and 21 to 24 \
+                     the seasons"
+                ));
+            }
+        }
     }
     // Each date of the text (an interval's ends and a set's members),
     // without its time of day.

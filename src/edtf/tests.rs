@@ -55,8 +55,10 @@ fn an_error_out_of_range_names_the_time_too() {
         ("Y-99999999999999999999", "beyond"),
         ("2001-25", "level 2"),
         ("-0010-41~", "level 2"),
-        ("2001-42", "out of range"),
-        ("2001-13", "out of range"),
+        ("2001-42", "the month 42 is out of range"),
+        ("2001-13", "the month 13 is out of range"),
+        ("2001-00~", "the month 00 is out of range"),
+        ("2001-20/2002", "the month 20 is out of range"),
         ("2014-13-01", "the month 13 is out of range"),
         ("2014-99-01~", "the month 99 is out of range"),
         ("2014-06-11/2014-13-01", "the month 13 is out of range"),
@@ -917,6 +919,41 @@ mod properties {
             } else {
                 let named = format!("the day {tens}X is out of range: {month_of} has {days} days");
                 prop_assert!(error.contains(&named), "{}", error);
+            }
+        }
+
+        // A year and month is a date when the month is 01 to 12 or a
+        // season (21 to 24), level 2 when it is another grouping (25 to
+        // 41), and otherwise out of range, qualified or not, on its own or
+        // at an interval's end, as a month with a day is.
+        #[test]
+        fn a_month_is_a_month_a_season_a_grouping_or_out_of_range(
+            year in -2000i64..=9999,
+            month in 0u8..=99,
+            qualifier in prop::sample::select(vec!["", "?", "~", "%"]),
+            in_interval in any::<bool>(),
+        ) {
+            let date = if year < 0 {
+                format!("-{:04}-{month:02}{qualifier}", -year)
+            } else {
+                format!("{year:04}-{month:02}{qualifier}")
+            };
+            let text = if in_interval { format!("../{date}") } else { date };
+            let parsed = text.parse::<EdtfDate>();
+            match month {
+                1..=12 | 21..=24 => prop_assert!(parsed.is_ok(), "{}: {:?}", text, parsed),
+                25..=41 => {
+                    let error = parsed.unwrap_err();
+                    prop_assert!(error.contains("level 2"), "{}: {}", text, error);
+                }
+                _ => {
+                    let error = parsed.unwrap_err();
+                    let named = format!(
+                        "the month {month:02} is out of range: months are 01 to 12, and 21 to \
+                         24 the seasons"
+                    );
+                    prop_assert!(error.contains(&named), "{}: {}", text, error);
+                }
             }
         }
 
