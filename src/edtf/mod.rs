@@ -70,7 +70,7 @@ use self::interval::{date_days, terminal_bound};
 use self::refusal::{
     LeapSecond, backwards_range, has_negative_year_zero, is_level_2_grouping,
     is_negative_year_unspecified_after_zeros, is_year_beyond_i64, level_2_feature,
-    level_2_grouping_end, slip,
+    level_2_grouping_end, slip, time_out_of_range,
 };
 use crate::collection::values::string_value;
 
@@ -213,7 +213,7 @@ impl FromStr for EdtfDate {
                 ));
             }
             Err(edtf::ParseError::OutOfRange) => {
-                let why = slip(text).unwrap_or_else(|| {
+                let why = (slip(text).or_else(|| time_out_of_range(text))).unwrap_or_else(|| {
                     "a month, day, year, time of day or time zone offset is out of range".into()
                 });
                 return Err(format!("invalid EDTF date {text:?}: {why}"));

@@ -164,6 +164,65 @@ pub(super) fn slip(text: &str) -> Option<String> {
         .find_map(|date| day_beyond_month(date.split('T').next().unwrap_or(date)))
 }
 
+/// What is out of range in the time of day of `text`, a date and time
+/// whose date is a day (`1985-04-12T25:20:30`): the hour, the minute, the
+/// second or the offset, the first of them that is, in the terms of ISO
+/// 8601-1's extended format, which EDTF level 0 takes.
+pub(super) fn time_out_of_range(text: &str) -> Option<String> {
+    let (_, time) = text.split_once('T')?;
+    let (clock, zone) = time.split_at(time.find(['Z', '+', '-']).unwrap_or(time.len()));
+    let two_digits = |digits: &str| {
+        (digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse::<u8>().ok())
+            .flatten()
+    };
+    let [hour, minute, second] = clock.split(':').collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let (hours, minutes, seconds) = (two_digits(hour)?, two_digits(minute)?, two_digits(second)?);
+    let (zone_hours, zone_minutes) = match zone {
+        "" | "Z" => (0, 0),
+        _ => {
+            let (hours, minutes) = zone[1..].split_once(':').unwrap_or((&zone[1..], "00"));
+            (two_digits(hours)?, two_digits(minutes)?)
+        }
+    };
+    if hours == 24 {
+        Some(
+            "the hour 24 is out of range: hours are 00 to 23, and midnight at the end of a \
+             day is 00:00:00 of the next"
+                .to_string(),
+        )
+    } else if hours > 23 {
+        Some(format!(
+            "the hour {hour} is out of range: hours are 00 to 23"
+        ))
+    } else if minutes > 59 {
+        Some(format!(
+            "the minute {minute} is out of range: minutes are 00 to 59"
+        ))
+    } else if seconds > 60 {
+        Some(format!(
+            "the second {second} is out of range: seconds are 00 to 59, and 60 for a leap second"
+        ))
+    } else if seconds == 60 && zone.is_empty() {
+        Some(format!(
+            "a leap second (:60) is 23:59:60 UTC, and a time of day with no offset is taken as \
+             UTC: this one is {hour}:{minute}:60"
+        ))
+    } else if zone_hours > 23 {
+        Some(format!(
+            "the offset {zone} is out of range: its hours are 00 to 23"
+        ))
+    } else if zone_minutes > 59 {
+        Some(format!(
+            "the offset {zone} is out of range: its minutes are 00 to 59"
+        ))
+    } else {
+        None
+    }
+}
+
 /// What is wrong with `date` when its month is known and its day is none
 /// of that month's, as far as the day is known: `2004-02-30`, `2016-12-32`
 /// and `2016-12-00`, and `2004-02-3X`, which can only be the 30th or the

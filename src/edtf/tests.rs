@@ -48,9 +48,40 @@ fn rejects_invalid_dates() {
 fn an_error_out_of_range_names_the_time_too() {
     for (bad, named) in [
         ("2003-02-29", "day"),
-        ("1985-04-12T25:00:00", "time of day"),
-        ("1985-04-12T24:00:00", "time of day"),
-        ("1985-04-12T23:20:30+24", "offset"),
+        (
+            "1985-04-12T25:00:00",
+            "the hour 25 is out of range: hours are 00 to 23",
+        ),
+        (
+            "1985-04-12T24:00:00",
+            "the hour 24 is out of range: hours are 00 to 23, and midnight at the end of a day \
+             is 00:00:00 of the next",
+        ),
+        (
+            "1985-04-12T23:60:30Z",
+            "the minute 60 is out of range: minutes are 00 to 59",
+        ),
+        (
+            "1985-04-12T23:20:61+04:30",
+            "the second 61 is out of range: seconds are 00 to 59, and 60 for a leap second",
+        ),
+        (
+            "2016-12-31T12:59:60",
+            "a leap second (:60) is 23:59:60 UTC, and a time of day with no offset is taken as \
+             UTC: this one is 12:59:60",
+        ),
+        (
+            "1985-04-12T23:20:30+24",
+            "the offset +24 is out of range: its hours are 00 to 23",
+        ),
+        (
+            "1985-04-12T23:20:30-04:60",
+            "the offset -04:60 is out of range: its minutes are 00 to 59",
+        ),
+        (
+            "2016-12-31T23:59:60+24",
+            "the offset +24 is out of range: its hours are 00 to 23",
+        ),
         ("Y1000000000000000000000", "beyond"),
         ("Y-99999999999999999999", "beyond"),
         ("2001-25", "level 2"),
@@ -919,6 +950,60 @@ mod properties {
             } else {
                 let named = format!("the day {tens}X is out of range: {month_of} has {days} days");
                 prop_assert!(error.contains(&named), "{}", error);
+            }
+        }
+
+        // A date and time is one when its hour is 00 to 23, its minute
+        // and second 00 to 59 and its offset's hours and minutes 00 to 23
+        // and 00 to 59; otherwise the first of them out of range is named.
+        #[test]
+        fn a_time_of_day_is_in_range_or_its_field_is_named(
+            day in 1u8..=28,
+            hour in 0u8..=99,
+            minute in 0u8..=99,
+            second in (0u8..=99).prop_filter("no leap second", |s| *s != 60),
+            zone in 0usize..4,
+            east in any::<bool>(),
+            zone_hours in 0u8..=99,
+            zone_minutes in 0u8..=99,
+        ) {
+            // `-00` and `-00:00` are written `+00` and `+00:00`.
+            let sign = if east || (zone_hours == 0 && (zone == 2 || zone_minutes == 0)) {
+                '+'
+            } else {
+                '-'
+            };
+            let offset = match zone {
+                0 => String::new(),
+                1 => "Z".to_string(),
+                2 => format!("{sign}{zone_hours:02}"),
+                _ => format!("{sign}{zone_hours:02}:{zone_minutes:02}"),
+            };
+            let text = format!("1985-04-{day:02}T{hour:02}:{minute:02}:{second:02}{offset}");
+            let zone_minutes = if zone == 3 { zone_minutes } else { 0 };
+            let zone_hours = if zone >= 2 { zone_hours } else { 0 };
+            let named = if hour == 24 {
+                Some("the hour 24 is out of range: hours are 00 to 23".to_string())
+            } else if hour > 23 {
+                Some(format!("the hour {hour} is out of range"))
+            } else if minute > 59 {
+                Some(format!("the minute {minute} is out of range"))
+            } else if second > 59 {
+                Some(format!("the second {second} is out of range"))
+            } else if zone_hours > 23 {
+                Some(format!("the offset {offset} is out of range: its hours are 00 to 23"))
+            } else if zone_minutes > 59 {
+                Some(format!("the offset {offset} is out of range: its minutes are 00 to 59"))
+            } else {
+                None
+            };
+            let parsed = text.parse::<EdtfDate>();
+            match named {
+                None => prop_assert!(parsed.is_ok(), "{}: {:?}", text, parsed),
+                Some(named) => {
+                    let error = parsed.unwrap_err();
+                    prop_assert!(error.contains(&named), "{}: {}", text, error);
+                }
             }
         }
 
