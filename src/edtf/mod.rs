@@ -70,7 +70,7 @@ use self::interval::{date_days, terminal_bound};
 use self::refusal::{
     LeapSecond, backwards_range, has_negative_year_zero, is_level_2_grouping,
     is_negative_year_unspecified_after_zeros, is_year_beyond_i64, level_2_feature,
-    level_2_grouping_end, slip, time_out_of_range,
+    level_2_grouping_end, slip, time_of_day_end, time_out_of_range,
 };
 use crate::collection::values::string_value;
 
@@ -251,6 +251,14 @@ impl FromStr for EdtfDate {
                         "invalid EDTF date {text:?}: the set's range {from}..{to} runs \
                          backwards, from a later date to an earlier one, and so holds no date; \
                          a range runs from its earlier date to its later ({to}..{from})"
+                    ));
+                }
+                if let Some(end) = time_of_day_end(text) {
+                    let day = end.split('T').next().unwrap_or(end);
+                    return Err(format!(
+                        "invalid EDTF date {text:?}: the interval's end {end} has a time of \
+                         day, and EDTF intervals run between dates (level 0, Time Interval: \
+                         time of day is excluded); give the day ({day})"
                     ));
                 }
                 if let Some(feature) = level_2_feature(text) {

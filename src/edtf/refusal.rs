@@ -65,6 +65,25 @@ pub(super) fn level_2_grouping_end(text: &str) -> Option<&str> {
     sides.into_iter().find(|side| is_level_2_grouping(side))
 }
 
+/// The end of the interval `text` that is a date and time
+/// (`1985-04-12T23:20:30` of `1985-04-12T23:20:30/1986`), when the other
+/// end is an end of some level: EDTF's intervals have dates at their ends
+/// (level 0, Time Interval: "Time of day is excluded"), at every level.
+pub(super) fn time_of_day_end(text: &str) -> Option<&str> {
+    let sides: Vec<&str> = text.split('/').collect();
+    let is_date_and_time = |side: &str| matches!(Edtf::parse(side), Ok(Edtf::DateTime(_)));
+    let is_end = |side: &str| {
+        matches!(side, "" | "..")
+            || is_some_date(side)
+            || is_exponential_year(side)
+            || is_level_2_grouping(side)
+    };
+    if sides.len() != 2 || !sides.iter().all(|side| is_end(side)) {
+        return None;
+    }
+    sides.into_iter().find(|side| is_date_and_time(side))
+}
+
 /// The feature of EDTF level 2 that `text` uses, if it is one of level
 /// 2's forms: the `edtf` crate reads levels 0 and 1 only, so a date of
 /// level 2 would otherwise be told it is no date at all.

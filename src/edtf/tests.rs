@@ -393,6 +393,28 @@ fn a_set_range_that_runs_backwards_is_named() {
     assert!(error.ends_with("(1670..1672)"), "{error}");
 }
 
+// Level 0's Time Interval: "Time of day is excluded", and no later
+// level adds it, so an interval with a date and time at an end is told
+// that, with the day to give instead.
+#[test]
+fn a_time_of_day_at_an_interval_end_is_named() {
+    for (bad, end) in [
+        ("1985-04-12T23:20:30/1986", "1985-04-12T23:20:30"),
+        ("1985-04-12/1985-04-12T23:20:30Z", "1985-04-12T23:20:30Z"),
+        ("../1985-04-12T23:20:30-04", "1985-04-12T23:20:30-04"),
+        ("1985-04-12T23:20:30+04:30/", "1985-04-12T23:20:30+04:30"),
+        ("1985-04-12T10:00:00/2001-21~", "1985-04-12T10:00:00"),
+    ] {
+        let error = bad.parse::<EdtfDate>().unwrap_err();
+        let named = format!("the interval's end {end} has a time of day");
+        assert!(error.contains(&named), "{bad}: {error}");
+        assert!(
+            error.ends_with("give the day (1985-04-12)"),
+            "{bad}: {error}"
+        );
+    }
+}
+
 #[test]
 fn an_interval_needs_an_end() {
     for endless in ["../..", "../", "/..", "/", ".."] {
@@ -1005,6 +1027,32 @@ mod properties {
                     prop_assert!(error.contains(&named), "{}: {}", text, error);
                 }
             }
+        }
+
+        // A date and time at either end of an interval is named, whatever
+        // the other end.
+        #[test]
+        fn a_time_of_day_at_an_interval_end_is_named_whatever_the_other(
+            year in 0i64..=9999,
+            month in 1u8..=12,
+            day in 1u8..=28,
+            clock in (0u8..=23, 0u8..=59, 0u8..=59),
+            offset in prop::sample::select(vec!["", "Z", "+04", "-04:30", "+00:00"]),
+            other in prop_oneof![
+                specified_date().prop_map(|(text, _, _)| text),
+                Just(String::new()),
+                Just("..".to_string()),
+            ],
+            first in any::<bool>(),
+        ) {
+            let (hour, minute, second) = clock;
+            let end = format!(
+                "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{offset}"
+            );
+            let text = if first { format!("{end}/{other}") } else { format!("{other}/{end}") };
+            let error = text.parse::<EdtfDate>().unwrap_err();
+            let named = format!("the interval's end {end} has a time of day");
+            prop_assert!(error.contains(&named), "{}: {}", text, error);
         }
 
         // A year and month is a date when the month is 01 to 12 or a
