@@ -593,6 +593,49 @@ fn a_new_object_in_an_ocfl_1_0_storage_root_is_an_ocfl_1_0_object() {
 }
 
 #[test]
+fn the_directories_above_a_new_object_are_made_as_it_is_put_in_place() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    // A bundle refused makes none of them.
+    let bag = dir.join("bag");
+    crate::util::unzip(&bundle, &bag);
+    fs::write(bag.join("sample/data/documents/letter.txt"), "Forged.\n").unwrap();
+    let object = dir.join("new/deeper/object");
+    let (status, report) = export(&bag.join("sample"), &object, &[]);
+    assert_eq!((status, &report["action"]), (1, &"refused".into()));
+    assert!(!dir.join("new").exists());
+    // A valid one makes them, as `mkdir -p` does.
+    corpack()
+        .args(["export", "ocfl"])
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&object)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("created the OCFL object"));
+    verify_valid(&object);
+    assert_eq!(crate::util::listing(&dir.join("new")), ["deeper"]);
+    // In a storage root, the storage hierarchy's directories: the root
+    // stays valid, with no empty directory left (E073).
+    let root = dir.join("root");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    let object = root.join("ab/cd/ef/sample");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    validators().ocfl_validate(&root).assert_valid();
+    let (status, _) = export(&bag.join("sample"), &root.join("gh/ij/sample"), &[]);
+    assert_eq!(status, 1);
+    assert!(!root.join("gh").exists());
+    // A file where a directory must be is an error naming it.
+    fs::write(dir.join("file"), "").unwrap();
+    let (status, report) = export(&bundle, &dir.join("file/object"), &[]);
+    assert_eq!(status, 2, "{report}");
+    let error = report["error"].as_str().unwrap();
+    assert!(error.contains("file"), "{error}");
+}
+
+#[test]
 fn the_collection_contact_is_the_version_user() {
     let dir = Dir::new();
     let collection = sample_collection(&dir, "c");

@@ -23,7 +23,9 @@
 //! `staging_places`), and the next export removes those interrupted
 //! ones left, but not while one holds the only copy of an output that
 //! `--force` was replacing (see `holds_a_lone_old`). The version directory
-//! goes in only where nothing is: another export's is never replaced.
+//! goes in only where nothing is: another export's is never replaced. The
+//! directories above a new object that are missing are made as it is
+//! renamed into place, not before (see `make_parents`).
 
 mod content;
 mod maps;
@@ -38,7 +40,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use self::content::stage_content;
-use self::renames::{OLD, move_into, move_version_into, replace, write_old_target};
+use self::renames::{
+    OLD, make_parents, move_into, move_version_into, remove_made, replace, write_old_target,
+};
 use self::staging::{Staging, staging_places};
 use self::target::{Target, check_same_collection, new_object_version};
 use self::version::{new_version, next_version, write_inventories};
@@ -249,7 +253,10 @@ pub fn export(
             }
             Target::Create | Target::Replace => {
                 let aside = staging.path().join(OLD);
-                replace(&object_dir, object, &aside, target == Target::Replace)?;
+                // Only now: an export refused or failed before makes none.
+                let made = make_parents(object)?;
+                replace(&object_dir, object, &aside, target == Target::Replace)
+                    .inspect_err(|_| remove_made(&made))?;
                 OcflAction::Created
             }
         })

@@ -7,6 +7,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::staging::is_missing;
 use super::target::resolved;
 use super::{conflict, write_file};
 use crate::error::{IoContext, Result};
@@ -50,6 +51,54 @@ pub(super) fn replace(new: &Path, target: &Path, aside: &Path, replacing: bool) 
         fs::remove_dir(target).at(target)?;
     }
     put_dir_in_place(new, target, replacing, || Ok(aside.to_path_buf()))
+}
+
+/// Makes the directories above a new object at `object` that are missing,
+/// as `mkdir -p` makes them, and makes their entries durable: returns
+/// those made, outermost first, for [`remove_made`] should the object not
+/// get there. Called only as the object is put in place, so that an
+/// export refused or failed before leaves no directory (one left empty in
+/// a storage root would make it invalid, OCFL 1.1 §4.1 E073). One that
+/// another program makes meanwhile is taken as it is, and not removed.
+pub(super) fn make_parents(object: &Path) -> Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut dir = parent_dir(object);
+    while is_missing(&dir) {
+        let above = parent_dir(&dir);
+        missing.push(dir);
+        dir = above;
+    }
+    let mut made = Vec::new();
+    let made_all = (|| {
+        for dir in missing.iter().rev() {
+            match fs::create_dir(dir) {
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+                created => {
+                    created.at(dir)?;
+                    made.push(dir.clone());
+                }
+            }
+        }
+        for dir in &made {
+            sync_dir(&parent_dir(dir))?;
+        }
+        Ok(())
+    })();
+    match made_all {
+        Ok(()) => Ok(made),
+        Err(error) => {
+            remove_made(&made);
+            Err(error)
+        }
+    }
+}
+
+/// Removes the directories [`make_parents`] made, innermost first, those
+/// left empty: another export may have put an object in one meanwhile.
+pub(super) fn remove_made(made: &[PathBuf]) {
+    for dir in made.iter().rev() {
+        let _ = fs::remove_dir(dir);
+    }
 }
 
 /// Where in a build directory the output a `--force` export replaces is

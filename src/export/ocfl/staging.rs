@@ -264,10 +264,13 @@ fn claim_unlocked(dir: &Path) -> Option<(File, PathBuf)> {
 /// unregistered name is only a warning, W016). Then beside the object,
 /// outside it (§3.1 E001) but in the storage hierarchy, until the next
 /// export there removes it; last the system's temporary directory, when it
-/// is on the object's file system.
+/// is on the object's file system. Beside the object means in the nearest
+/// directory above it that exists: those missing are made only when the
+/// object is put in place (see `make_parents`), on that directory's file
+/// system.
 pub(super) fn staging_places(object: &Path) -> Result<Vec<Place>> {
     let path = resolved(object)?;
-    let beside = parent_dir(&path);
+    let beside = existing_dir(&parent_dir(&path));
     let root = beside
         .ancestors()
         .filter(|dir| crate::ocfl::declared(dir) == Some(Declared::StorageRoot))
@@ -289,6 +292,19 @@ pub(super) fn staging_places(object: &Path) -> Result<Vec<Place>> {
         places.push(Place::existing(&temp));
     }
     Ok(places)
+}
+
+/// `dir`, or the nearest directory above it that exists.
+fn existing_dir(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|dir| !is_missing(dir))
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+/// Whether nothing is at `path`: not a path that cannot be looked at.
+pub(super) fn is_missing(path: &Path) -> bool {
+    matches!(path.symlink_metadata(), Err(error) if error.kind() == io::ErrorKind::NotFound)
 }
 
 #[cfg(unix)]
@@ -332,11 +348,19 @@ mod tests {
                 .collect()
         };
         assert_eq!(dirs(&object), [root.join("ab")]);
+        // Where directories above the object are missing, in the nearest
+        // that exists.
+        let deeper = root.join("cd/ef/object");
+        assert_eq!(dirs(&deeper), std::slice::from_ref(&root));
         fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
         let extension = root.join("extensions/corpack-staging");
         assert_eq!(
             dirs(&object),
             [outside.clone(), extension.clone(), root.join("ab")]
+        );
+        assert_eq!(
+            dirs(&deeper),
+            [outside.clone(), extension.clone(), root.clone()]
         );
         assert_eq!(dirs(&root.join("top")), [outside, extension, root]);
     }
