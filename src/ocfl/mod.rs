@@ -19,7 +19,7 @@ mod digest_map;
 pub mod inventory;
 pub mod validate;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use self::code::OcflCode;
 pub use self::digest::DigestAlgorithm;
@@ -134,6 +134,103 @@ pub fn storage_root_version(dir: &Path) -> Option<SpecVersion> {
     })
 }
 
+/// Where a directory that is neither a bag nor an object root lies among
+/// OCFL data: what `corpack verify` tells of it instead of judging it as
+/// a bag with no `bagit.txt` ([`ocfl_place`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OcflPlace {
+    /// A storage root (§4.1): it declares itself one (`0=ocfl_1.1`).
+    StorageRoot {
+        /// The declaration's name.
+        declaration: String,
+        /// Its first object, relative to it, if it has one.
+        example: Option<PathBuf>,
+    },
+    /// A directory of a storage root's storage hierarchy (§4.3), between
+    /// the root and its objects.
+    InStorageHierarchy {
+        /// The storage root.
+        root: PathBuf,
+        /// The first object below the directory, relative to it, if any.
+        example: Option<PathBuf>,
+    },
+    /// A directory inside an object (a version directory, its content).
+    InObject {
+        /// The object's root.
+        object: PathBuf,
+    },
+}
+
+/// How many entries [`ocfl_place`] looks at, at most, for an object to
+/// name as an example: a large storage root's hierarchy is not walked.
+const EXAMPLE_SEARCH_LIMIT: usize = 10_000;
+
+/// Where the directory `dir` lies among OCFL data, when it has no
+/// `bagit.txt` and is neither an object root nor outside OCFL data: a
+/// storage root, a directory of a storage hierarchy that is no object
+/// root ([`is_object_root`]), or any directory inside an object, one
+/// holding an `inventory.json` such as a version directory too. A
+/// directory with a `bagit.txt` is a bag wherever it is (the content of
+/// an object's first version is the bag corpack exported).
+pub fn ocfl_place(dir: &Path) -> Option<OcflPlace> {
+    if !dir.is_dir() || dir.join("bagit.txt").symlink_metadata().is_ok() {
+        return None;
+    }
+    if declared(dir) == Some(Declared::StorageRoot) {
+        let declaration = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| {
+                name.starts_with(ANY_DECLARATION_PREFIX) && !name.starts_with(DECLARATION_PREFIX)
+            })
+            .min()?;
+        return Some(OcflPlace::StorageRoot {
+            declaration,
+            example: first_object(dir),
+        });
+    }
+    let real = dir.canonicalize().ok()?;
+    let own = declared(&real);
+    for above in real.ancestors().skip(1) {
+        match declared(above) {
+            Some(Declared::Object) if own.is_none() => {
+                return Some(OcflPlace::InObject {
+                    object: above.to_path_buf(),
+                });
+            }
+            Some(Declared::StorageRoot) if own.is_none() && !is_object_root(&real) => {
+                return Some(OcflPlace::InStorageHierarchy {
+                    root: above.to_path_buf(),
+                    example: first_object(dir),
+                });
+            }
+            Some(_) => return None,
+            None => {}
+        }
+    }
+    None
+}
+
+/// The first object root below `dir`, in name order, relative to it; not
+/// looked for among a storage root's extensions, nor inside objects.
+fn first_object(dir: &Path) -> Option<PathBuf> {
+    let mut walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.file_type().is_dir() && !(entry.depth() == 1 && entry.file_name() == "extensions")
+        });
+    for _ in 0..EXAMPLE_SEARCH_LIMIT {
+        let entry = walk.next()?.ok()?;
+        if declared(entry.path()) == Some(Declared::Object) {
+            return entry.path().strip_prefix(dir).ok().map(Path::to_path_buf);
+        }
+    }
+    None
+}
+
 /// A finding about an OCFL object: errors for `E` codes, warnings for `W`
 /// codes; `path` is relative to the object root.
 pub fn finding(code: OcflCode, path: impl Into<String>, message: impl Into<String>) -> Finding {
@@ -208,6 +305,49 @@ mod tests {
         std::fs::write(dir.path().join("0=ocfl_1.0"), "").unwrap();
         assert_eq!(declared(dir.path()), Some(Declared::StorageRoot));
         assert_eq!(storage_root_version(dir.path()), Some(SpecVersion::V1_0));
+    }
+
+    #[test]
+    fn ocfl_data_that_is_no_object_root_is_placed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("root");
+        let object = root.join("ab/object");
+        std::fs::create_dir_all(object.join("v1/content/bag")).unwrap();
+        std::fs::create_dir_all(root.join("extensions/0000-x/ab/zz")).unwrap();
+        std::fs::write(object.join("v1/content/bag/bagit.txt"), "").unwrap();
+        std::fs::write(object.join("v1/inventory.json"), "{}").unwrap();
+        std::fs::write(object.join(OBJECT_DECLARATION), "ocfl_object_1.1\n").unwrap();
+        // Outside a storage root, a directory of objects is no OCFL place.
+        assert_eq!(ocfl_place(&root), None);
+        std::fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+        let example = Some(PathBuf::from("ab/object"));
+        assert_eq!(
+            ocfl_place(&root),
+            Some(OcflPlace::StorageRoot {
+                declaration: "0=ocfl_1.1".into(),
+                example: example.clone(),
+            })
+        );
+        assert_eq!(
+            ocfl_place(&root.join("ab")),
+            Some(OcflPlace::InStorageHierarchy {
+                root: root.clone(),
+                example: Some(PathBuf::from("object")),
+            })
+        );
+        for inside in ["v1", "v1/content"] {
+            assert_eq!(
+                ocfl_place(&object.join(inside)),
+                Some(OcflPlace::InObject {
+                    object: object.clone()
+                })
+            );
+        }
+        // An object, a bag inside one, and what is not there are judged
+        // as they are.
+        for judged in [&object, &object.join("v1/content/bag"), &root.join("none")] {
+            assert_eq!(ocfl_place(judged), None, "{}", judged.display());
+        }
     }
 
     #[test]

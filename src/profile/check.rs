@@ -374,6 +374,7 @@ pub fn verify_with_profile(
     profile: &Profile,
     progress: &dyn Progress,
 ) -> Result<Report> {
+    verify::refuse_ocfl_non_object(path)?;
     let store = reader::open(path)?;
     let mut report = verify::verify(store.as_ref(), options, progress);
     report.add_findings(profile.check(store.as_ref()));

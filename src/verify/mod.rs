@@ -159,11 +159,57 @@ pub fn verify_path(path: &Path, options: VerifyOptions, progress: &dyn Progress)
                        (give its directory), `corpack pack` makes a bundle of it";
         return Err(Error::io(path, std::io::Error::other(message)));
     }
+    refuse_ocfl_non_object(path)?;
     if crate::ocfl::is_object_root(path) {
         return crate::ocfl::validate::verify_report(path, options, progress);
     }
     let store = reader::open(path)?;
     Ok(verify(store.as_ref(), options, progress))
+}
+
+/// Refuses a directory that is OCFL data but no object root, which
+/// `verify` does not judge, saying what it is and what to verify instead:
+/// a storage root or a directory of its storage hierarchy, whose objects
+/// `verify` validates one at a time, and a directory inside an object,
+/// whose root it validates. Judged as a bag, each was only a bag with no
+/// `bagit.txt`.
+pub(crate) fn refuse_ocfl_non_object(path: &Path) -> Result<()> {
+    use crate::ocfl::OcflPlace;
+    let Some(place) = crate::ocfl::ocfl_place(path) else {
+        return Ok(());
+    };
+    let verify_one = |example: Option<PathBuf>| match example {
+        Some(example) => format!(
+            "verify its objects one at a time, such as `corpack verify {}`",
+            path.join(example).display()
+        ),
+        None => "it holds no OCFL object to verify".to_string(),
+    };
+    let message = match place {
+        OcflPlace::StorageRoot {
+            declaration,
+            example,
+        } => format!(
+            "an OCFL storage root (it has `{declaration}`), not a bag nor an OCFL object, \
+             and corpack does not validate storage roots: {}, and the root itself with an \
+             OCFL validator, such as ocfl-py's `ocfl-validate.py {}`",
+            verify_one(example),
+            path.display()
+        ),
+        OcflPlace::InStorageHierarchy { root, example } => format!(
+            "a directory of the storage hierarchy of the OCFL storage root {}, not a bag \
+             nor an OCFL object: {}",
+            root.display(),
+            verify_one(example)
+        ),
+        OcflPlace::InObject { object } => format!(
+            "a directory inside the OCFL object {}, not a bag nor an OCFL object: verify \
+             the object, `corpack verify {}`",
+            object.display(),
+            object.display()
+        ),
+    };
+    Err(Error::unreadable(path, message))
 }
 
 /// What verify keeps of the records it judges, for an export.

@@ -635,6 +635,82 @@ fn the_directories_above_a_new_object_are_made_as_it_is_put_in_place() {
     assert!(error.contains("file"), "{error}");
 }
 
+/// `corpack verify --json [extra] path`: exit 2, and the error's code
+/// and message.
+fn verify_error(path: &Path, extra: &[&str]) -> (String, String) {
+    let output = corpack()
+        .args(["verify", "--json"])
+        .args(extra)
+        .arg(path)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{report}");
+    let text = |key: &str| report[key].as_str().unwrap().to_string();
+    (text("code"), text("error"))
+}
+
+#[test]
+fn a_storage_root_and_what_is_inside_an_object_are_not_verified_as_bags() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let root = dir.join("root");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    let object = root.join("ab/sample");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let profile = crate::util::repo_root().join("manifests/bagit-profile.json");
+    let profile = ["--profile", profile.to_str().unwrap()];
+    for extra in [&[][..], &["--fast"], &profile] {
+        // The storage root: what it is, an object of it to verify, and
+        // what validates a storage root.
+        let (code, message) = verify_error(&root, extra);
+        assert_eq!(code, "unreadable");
+        for part in [
+            "an OCFL storage root (it has `0=ocfl_1.1`)".to_string(),
+            format!("`corpack verify {}`", object.display()),
+            format!("`ocfl-validate.py {}`", root.display()),
+        ] {
+            assert!(message.contains(&part), "{message}");
+        }
+        assert!(!message.contains("bagit-txt-missing"), "{message}");
+        // A directory of its storage hierarchy.
+        let (code, message) = verify_error(&root.join("ab"), extra);
+        assert_eq!(code, "unreadable");
+        assert!(
+            message.contains("a directory of the storage hierarchy of the OCFL storage root"),
+            "{message}"
+        );
+        assert!(
+            message.contains(&format!("`corpack verify {}`", object.display())),
+            "{message}"
+        );
+        // A version directory, holding an inventory, and its content.
+        for inside in ["v1", "v1/content"] {
+            let (code, message) = verify_error(&object.join(inside), extra);
+            assert_eq!(code, "unreadable");
+            assert!(
+                message.contains("a directory inside the OCFL object"),
+                "{message}"
+            );
+        }
+    }
+    // A storage root with no object says so.
+    let empty_root = dir.join("empty-root");
+    fs::create_dir(&empty_root).unwrap();
+    fs::write(empty_root.join("0=ocfl_1.0"), "ocfl_1.0\n").unwrap();
+    let (_, message) = verify_error(&empty_root, &[]);
+    assert!(message.contains("it holds no OCFL object"), "{message}");
+    // The object is verified, and the bag its first version holds too.
+    verify_valid(&object);
+    corpack()
+        .arg("verify")
+        .arg(object.join("v1/content/sample"))
+        .assert()
+        .success();
+}
+
 #[test]
 fn the_collection_contact_is_the_version_user() {
     let dir = Dir::new();
