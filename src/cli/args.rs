@@ -321,7 +321,8 @@ pub enum ExportFormat {
     /// The records as a CSV file (a file) that `import csv` reads back.
     Csv,
     /// An OCFL 1.1 object (a directory). Into an existing object of the
-    /// same collection, adds a version.
+    /// same collection, adds a version. Into an OCFL storage root whose
+    /// layout corpack knows, the object goes where the layout puts it.
     Ocfl,
     /// DSpace Simple Archive Format (a directory): saf/item_NNN/, saf.zip
     /// for `dspace import -z`, and the registry file of corpack's local

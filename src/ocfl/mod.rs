@@ -17,6 +17,7 @@ mod code;
 pub mod digest;
 mod digest_map;
 pub mod inventory;
+pub mod layout;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

@@ -711,6 +711,184 @@ fn a_storage_root_and_what_is_inside_an_object_are_not_verified_as_bags() {
         .success();
 }
 
+/// A storage root at `dir/name` declaring the layout `extension`, with
+/// `config` as its config.json if given.
+fn storage_root(dir: &Dir, name: &str, extension: &str, config: Option<&str>) -> PathBuf {
+    let root = dir.join(name);
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    let layout = serde_json::json!({"extension": extension, "description": "a layout"});
+    fs::write(root.join("ocfl_layout.json"), layout.to_string()).unwrap();
+    if let Some(config) = config {
+        let config_dir = root.join("extensions").join(extension);
+        fs::create_dir_all(&config_dir).unwrap();
+        fs::write(config_dir.join("config.json"), config).unwrap();
+    }
+    root
+}
+
+/// `corpack export ocfl` that fails with exit 2: the error's message.
+fn export_error(bundle: &Path, output: &Path) -> String {
+    let (status, report) = export(bundle, output, &[]);
+    assert_eq!(status, 2, "{report}");
+    assert_eq!(report["code"], "output-conflict", "{report}");
+    report["error"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn an_object_goes_where_its_storage_roots_layout_puts_it() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let digest = hex::encode(Sha256::digest("urn:corpack:sample"));
+    let tuples = format!("{}/{}/{}", &digest[..3], &digest[3..6], &digest[6..9]);
+    let short = r#"{"extensionName": "0004-hashed-n-tuple-storage-layout", "tupleSize": 2, "numberOfTuples": 2, "shortObjectRoot": true}"#;
+    let omit =
+        r#"{"extensionName": "0006-flat-omit-prefix-storage-layout", "delimiter": "CORPACK:"}"#;
+    for (extension, config, path) in [
+        (
+            "0004-hashed-n-tuple-storage-layout",
+            None,
+            format!("{tuples}/{digest}"),
+        ),
+        (
+            "0004-hashed-n-tuple-storage-layout",
+            Some(short),
+            format!("{}/{}/{}", &digest[..2], &digest[2..4], &digest[4..]),
+        ),
+        (
+            "0003-hash-and-id-n-tuple-storage-layout",
+            None,
+            format!("{tuples}/urn%3acorpack%3asample"),
+        ),
+        (
+            "0002-flat-direct-storage-layout",
+            None,
+            "urn:corpack:sample".into(),
+        ),
+        (
+            "0006-flat-omit-prefix-storage-layout",
+            Some(omit),
+            "sample".into(),
+        ),
+    ] {
+        let root = storage_root(&dir, "root", extension, config);
+        let object = root.join(&path);
+        // Given elsewhere in the root, a new object is refused, saying
+        // where it goes, before anything is written.
+        let message = export_error(&bundle, &root.join("elsewhere"));
+        assert!(message.contains(extension), "{message}");
+        assert!(message.contains(&path), "{message}");
+        assert!(!root.join("elsewhere").exists() && !object.exists());
+        // Given the root, the object goes there.
+        let (status, report) = export(&bundle, &root, &[]);
+        assert_eq!(status, 0, "{report}");
+        assert_eq!(report["action"], "created");
+        assert_eq!(report["object"], object.to_str().unwrap(), "{extension}");
+        // ocfl-py 2.1.0 knows layouts 0002 and 0003 (it calls others E071,
+        // an unregistered name): the storage root is valid, else the object.
+        let known = ["0002", "0003"].iter().any(|n| extension.starts_with(n));
+        validators()
+            .ocfl_validate(if known { &root } else { &object })
+            .assert_valid();
+        verify_valid(&object);
+        // And its later versions, given the root or the object.
+        assert_eq!(export(&bundle, &root, &[]).1["action"], "unchanged");
+        assert_eq!(export(&bundle, &object, &[]).1["action"], "unchanged");
+        fs::remove_dir_all(&root).unwrap();
+    }
+    // ocfl-py puts the object where corpack does.
+    let root = dir.join("ocfl-py-root");
+    let created = std::process::Command::new(validators().bin("ocfl-root.py"))
+        .args([
+            "create",
+            "--layout",
+            "0003-hash-and-id-n-tuple-storage-layout",
+            "--root",
+        ])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{created:?}");
+    let (status, report) = export(&bundle, &root, &[]);
+    assert_eq!(status, 0, "{report}");
+    let path = std::process::Command::new(validators().bin("ocfl-root.py"))
+        .args(["path", "--id", "urn:corpack:sample", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&path.stdout);
+    let object = report["object"].as_str().unwrap();
+    let relative = object
+        .strip_prefix(&format!("{}/", root.display()))
+        .unwrap();
+    assert!(
+        said.trim_end().ends_with(&format!(" is {relative}")),
+        "{said}"
+    );
+    validators().ocfl_validate(&root).assert_valid();
+}
+
+#[test]
+fn a_storage_root_with_no_layout_corpack_knows_takes_the_path_given() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    // Undeclared, or a layout corpack does not know: the root itself is
+    // refused, and an object path in it taken as given.
+    let unknown = storage_root(
+        &dir,
+        "unknown",
+        "0007-n-tuple-omit-prefix-storage-layout",
+        None,
+    );
+    let undeclared = dir.join("undeclared");
+    fs::create_dir(&undeclared).unwrap();
+    fs::write(undeclared.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    for (root, why) in [
+        (
+            &unknown,
+            "0007-n-tuple-omit-prefix-storage-layout, is not one corpack knows",
+        ),
+        (&undeclared, "declares no storage layout"),
+    ] {
+        let message = export_error(&bundle, root);
+        assert!(message.contains("is an OCFL storage root"), "{message}");
+        assert!(message.contains(why), "{message}");
+        assert_eq!(export(&bundle, &root.join("ab/sample"), &[]).0, 0);
+        verify_valid(&root.join("ab/sample"));
+    }
+    // A layout that cannot place the id, or cannot be read, is refused.
+    let hash = storage_root(
+        &dir,
+        "hash",
+        "0006-flat-omit-prefix-storage-layout",
+        Some(r##"{"delimiter": "#"}"##),
+    );
+    let message = export_error(&bundle, &hash);
+    assert!(
+        message.contains("cannot place the object urn:corpack:sample"),
+        "{message}"
+    );
+    let broken = storage_root(
+        &dir,
+        "broken",
+        "0004-hashed-n-tuple-storage-layout",
+        Some("{"),
+    );
+    for output in [broken.clone(), broken.join("ab/sample")] {
+        let message = export_error(&bundle, &output);
+        assert!(
+            message.contains("storage layout cannot be read"),
+            "{message}"
+        );
+        assert!(message.contains("config.json: is not JSON"), "{message}");
+    }
+    for root in [hash, broken] {
+        assert_eq!(crate::util::listing(&root).len(), 3, "{}", root.display());
+    }
+}
+
 #[test]
 fn the_collection_contact_is_the_version_user() {
     let dir = Dir::new();

@@ -44,7 +44,7 @@ use self::renames::{
     OLD, make_parents, move_into, move_version_into, remove_made, replace, write_old_target,
 };
 use self::staging::{Staging, staging_places};
-use self::target::{Target, check_same_collection, new_object_version};
+use self::target::{Placement, Target, check_same_collection, new_object_version};
 use self::version::{new_version, next_version, write_inventories};
 use super::verified::{self, Opened};
 use crate::collection::CollectionInfo;
@@ -125,19 +125,27 @@ pub fn object_id(info: &CollectionInfo) -> String {
 }
 
 /// Exports the bundle (or bag directory) at `bundle` into the OCFL object
-/// at `object`: creates it, or adds a version to it.
+/// at `output`: creates it, or adds a version to it. When `output` is a
+/// storage root declaring a layout corpack knows, the object is where the
+/// layout puts its id; in such a root, a new object must be there.
 pub fn export(
     bundle: &Path,
-    object: &Path,
+    output: &Path,
     options: &OcflExportOptions,
     progress: &dyn Progress,
 ) -> Result<OcflExportReport> {
-    refuse_to_replace(object, bundle)?;
-    refuse_special_file(object)?;
-    let target = Target::of(object, options.force)?;
+    refuse_to_replace(output, bundle)?;
+    refuse_special_file(output)?;
+    let placement = Placement::of(output)?;
+    // A storage root is no target: the object's path in it is known once
+    // the bundle's id is.
+    let target = match placement {
+        Placement::Into { .. } => None,
+        _ => Some(Target::of(output, options.force)?),
+    };
     let mut report = OcflExportReport {
         bundle: bundle.to_path_buf(),
-        object: object.to_path_buf(),
+        object: output.to_path_buf(),
         action: OcflAction::Refused,
         id: None,
         head: None,
@@ -161,6 +169,19 @@ pub fn export(
     report.bundle_findings = verified.findings.clone();
     let id = object_id(&verified.info);
     report.id = Some(id.clone());
+    let object = &placement.object_path(output, &id)?;
+    let target = match target {
+        Some(target) => target,
+        None => {
+            refuse_to_replace(object, bundle)?;
+            refuse_special_file(object)?;
+            Target::of(object, options.force)?
+        }
+    };
+    if target != Target::AddVersion {
+        placement.check_new(object, &id)?;
+    }
+    report.object = object.clone();
     let existing = match target {
         Target::AddVersion => {
             // Digests too: the new version reuses stored content by its

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use super::conflict;
 use crate::collection::CollectionInfo;
 use crate::error::{Error, IoContext, Result};
+use crate::ocfl::layout::{RootLayout, StorageLayout};
 use crate::ocfl::{Declared, Inventory, SpecVersion};
 
 /// What the output path is.
@@ -66,6 +67,127 @@ impl Target {
             Err(Error::OutputExists(object.to_path_buf()))
         }
     }
+}
+
+/// Where the object goes, given the output path: the storage root's layout
+/// (`ocfl_layout.json`) says where, when the root declares one corpack
+/// knows ([`StorageLayout`]).
+#[derive(Clone, Debug)]
+pub(super) enum Placement {
+    /// At the output path, which no known layout governs: outside any
+    /// storage root, or in one that declares no layout or one corpack does
+    /// not know.
+    AsGiven,
+    /// The output is a storage root: the object goes where its layout puts
+    /// the object's id.
+    Into {
+        /// The storage root.
+        root: PathBuf,
+        /// Its layout.
+        layout: StorageLayout,
+    },
+    /// The output is in a storage root: a new object must be where its
+    /// layout puts the object's id.
+    Checked {
+        /// The storage root.
+        root: PathBuf,
+        /// Its layout.
+        layout: StorageLayout,
+    },
+}
+
+impl Placement {
+    /// How the object at `output` is placed, before any work: a storage
+    /// root given as the output must declare a layout corpack knows, and
+    /// the layout of the storage root the output is in must be readable.
+    pub(super) fn of(output: &Path) -> Result<Placement> {
+        let path = resolved(output)?;
+        let Some(root) = path
+            .ancestors()
+            .find(|dir| crate::ocfl::declared(dir) == Some(Declared::StorageRoot))
+        else {
+            return Ok(Placement::AsGiven);
+        };
+        let layout = RootLayout::of(root).map_err(|(file, message)| {
+            conflict(
+                output,
+                &format!(
+                    "is in the OCFL storage root {}, whose storage layout cannot be read: {}: {message}",
+                    root.display(),
+                    file.display()
+                ),
+            )
+        })?;
+        let into = root == path;
+        let root = root.to_path_buf();
+        Ok(match (layout, into) {
+            (RootLayout::Known(layout), true) => Placement::Into { root, layout },
+            (RootLayout::Known(layout), false) => Placement::Checked { root, layout },
+            (RootLayout::Undeclared, true) => {
+                return Err(conflict(
+                    output,
+                    "is an OCFL storage root that declares no storage layout (it has no ocfl_layout.json), so corpack cannot tell where the object goes in it: export into the object's path inside it (OCFL 1.1 §4.1); a storage root is never replaced, even with --force",
+                ));
+            }
+            (RootLayout::Unknown(name), true) => {
+                return Err(conflict(
+                    output,
+                    &format!(
+                        "is an OCFL storage root whose storage layout, {name}, is not one corpack knows ({KNOWN_LAYOUTS}), so corpack cannot tell where the object goes in it: export into the object's path inside it (OCFL 1.1 §4.1); a storage root is never replaced, even with --force"
+                    ),
+                ));
+            }
+            (RootLayout::Undeclared | RootLayout::Unknown(_), false) => Placement::AsGiven,
+        })
+    }
+
+    /// The object's path for the id `id`: the output, or where the root's
+    /// layout puts it. A storage root's layout that cannot place `id` is an
+    /// error saying why.
+    pub(super) fn object_path(&self, output: &Path, id: &str) -> Result<PathBuf> {
+        match self {
+            Placement::AsGiven | Placement::Checked { .. } => Ok(output.to_path_buf()),
+            Placement::Into { root, layout } => Ok(output.join(layout_path(root, layout, id)?)),
+        }
+    }
+
+    /// Refuses a new object at `object` that is not where the storage
+    /// root's layout puts `id`, naming that place.
+    pub(super) fn check_new(&self, object: &Path, id: &str) -> Result<()> {
+        let Placement::Checked { root, layout } = self else {
+            return Ok(());
+        };
+        let expected = root.join(layout_path(root, layout, id)?);
+        if resolved(object)? == expected {
+            return Ok(());
+        }
+        Err(conflict(
+            object,
+            &format!(
+                "is not where the OCFL storage root {} keeps the object {id}: its layout, {}, puts it at {}: export there, or into the storage root itself (-o {}), which puts it there (an object elsewhere in the root could not be found by its id)",
+                root.display(),
+                layout.name(),
+                expected.display(),
+                root.display()
+            ),
+        ))
+    }
+}
+
+/// The layouts [`Placement`] knows, for messages.
+const KNOWN_LAYOUTS: &str = "0002-flat-direct-storage-layout, 0003-hash-and-id-n-tuple-storage-layout, 0004-hashed-n-tuple-storage-layout, 0006-flat-omit-prefix-storage-layout";
+
+/// Where `layout` puts the object `id` in `root`, relative to it.
+fn layout_path(root: &Path, layout: &StorageLayout, id: &str) -> Result<PathBuf> {
+    layout.object_path(id).map_err(|why| {
+        conflict(
+            root,
+            &format!(
+                "is an OCFL storage root whose storage layout, {}, cannot place the object {id}: {why}",
+                layout.name()
+            ),
+        )
+    })
 }
 
 /// Refuses an output inside an OCFL object, or among a storage root's own
