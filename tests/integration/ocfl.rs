@@ -922,6 +922,23 @@ fn the_collection_contact_is_the_version_user() {
         "{report}"
     );
     assert!(!dir.join("again").exists());
+    // Without an e-mail, the user has no address, and the object draws
+    // W008 alone: corpack makes none up (see README).
+    let text = fs::read_to_string(&toml).unwrap();
+    fs::write(
+        &toml,
+        text.replace("contact_email = \"ada@example.org\"\n", ""),
+    )
+    .unwrap();
+    let bundle = pack(&dir, &collection, "no-email");
+    let object = dir.join("no-email");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    let version = &inventory(&object)["versions"]["v1"];
+    assert_eq!(
+        version["user"],
+        serde_json::json!({"name": "Ada Archivist"})
+    );
+    assert_eq!(verify_valid(&object), BTreeSet::from(["W008".into()]));
 }
 
 /// The sample collection, packed as `name` and exported into `object` in

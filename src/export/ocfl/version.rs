@@ -59,6 +59,9 @@ pub(super) fn new_version<'a>(
     id: &'a str,
 ) -> NewVersion<'a> {
     let info = &bundle.info;
+    // With no e-mail, no address (W008, a SHOULD): the collection records
+    // no other URI of its contact or organization, and one made up would
+    // stay in every later inventory.
     let user = User {
         address: info
             .contact_email
