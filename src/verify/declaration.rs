@@ -41,6 +41,10 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
             .min_by_key(|path| path.matches('/').count());
         // A link or FIFO of that name is there, never read.
         let not_read = unread_files(store).any(|(_, path)| path == PATH);
+        // An OCFL object or storage root zipped: its declaration at the root.
+        let ocfl = (store.files().paths())
+            .filter(|path| path.starts_with("0=ocfl_") && !path.contains('/'))
+            .min();
         let message = match (store.no_bag_directory(), deeper) {
             _ if not_read => "the bag has no bagit.txt that can be read: the one it has is not \
                               a regular file, never read, as its own finding says"
@@ -51,6 +55,7 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
                  which `corpack check` checks and `corpack pack` makes a bundle of"
                     .to_string()
             }
+            (None, _) if let Some(declaration) = ocfl => ocfl_zipped(declaration),
             (None, Some(deeper)) => format!(
                 "the bag has no bagit.txt at its root, but holds {deeper:?}: is the bag that \
                  file's directory?"
@@ -93,6 +98,25 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
             findings.push(invalid(error.to_string()));
             None
         }
+    }
+}
+
+/// What a bag without `bagit.txt` that holds the OCFL declaration
+/// `declaration` at its root is: an OCFL object or storage root in a zip,
+/// which `verify` judges only as a directory (OCFL 1.1 defines no zipped
+/// form), and what to verify instead.
+fn ocfl_zipped(declaration: &str) -> String {
+    if declaration.starts_with(crate::ocfl::DECLARATION_PREFIX) {
+        format!(
+            "the bag has no bagit.txt: this is an OCFL object (it holds {declaration}), which \
+             `corpack verify` validates as a directory: unzip it and verify the directory"
+        )
+    } else {
+        format!(
+            "the bag has no bagit.txt: this is an OCFL storage root (it holds {declaration}), \
+             which corpack does not validate: unzip it and verify its objects one at a time, \
+             and the root with an OCFL validator (ocfl-py's `ocfl-validate.py`)"
+        )
     }
 }
 

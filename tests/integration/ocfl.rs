@@ -711,6 +711,51 @@ fn a_storage_root_and_what_is_inside_an_object_are_not_verified_as_bags() {
         .success();
 }
 
+#[test]
+fn a_zipped_object_or_storage_root_is_named_as_such() {
+    let dir = Dir::new();
+    let collection = sample_collection(&dir, "c");
+    let bundle = pack(&dir, &collection, "c");
+    let root = dir.join("root");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    let object = root.join("sample");
+    assert_eq!(export(&bundle, &object, &[]).0, 0);
+    for (zipped, top, said) in [
+        (
+            &object,
+            "",
+            "this is an OCFL object (it holds 0=ocfl_object_1.1)",
+        ),
+        (&object, "sample/", "unzip it and verify the directory"),
+        (
+            &root,
+            "root/",
+            "this is an OCFL storage root (it holds 0=ocfl_1.1)",
+        ),
+    ] {
+        let zip = dir.join("zipped.zip");
+        crate::conformance::zip_directory(zipped, top, &[], &zip);
+        let output = corpack()
+            .args(["verify", "--json"])
+            .arg(&zip)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let finding = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "bagit-txt-missing")
+            .unwrap_or_else(|| panic!("{report}"));
+        assert!(
+            finding["message"].as_str().unwrap().contains(said),
+            "{finding}"
+        );
+    }
+}
+
 /// A storage root at `dir/name` declaring the layout `extension`, with
 /// `config` as its config.json if given.
 fn storage_root(dir: &Dir, name: &str, extension: &str, config: Option<&str>) -> PathBuf {
