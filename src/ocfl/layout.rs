@@ -237,13 +237,11 @@ impl<'a> Config<'a> {
         match self.values.get(key) {
             Some(Value::String(value)) => Ok(value.clone()),
             Some(value) => Err(self.error(&format!("`{key}` is {value}, not a string"))),
+            None if self.present => Err(self.error(&format!(
+                "gives no `{key}`, which the layout has no default for"
+            ))),
             None => Err(self.error(&format!(
-                "{} no `{key}`, which the layout has no default for",
-                if self.present {
-                    "gives"
-                } else {
-                    "is not there: it gives"
-                }
+                "is missing: the layout needs its `{key}`, which has no default"
             ))),
         }
     }
@@ -531,7 +529,7 @@ mod tests {
             (
                 "0006-flat-omit-prefix-storage-layout",
                 None,
-                "no `delimiter`",
+                "needs its `delimiter`",
             ),
             (
                 "0004-hashed-n-tuple-storage-layout",

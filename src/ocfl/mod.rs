@@ -34,7 +34,7 @@ pub const OBJECT_DECLARATION: &str = "0=ocfl_object_1.1";
 pub(crate) const DECLARATION_PREFIX: &str = "0=ocfl_object_";
 /// The prefix of every OCFL declaration file name: an object's, or a
 /// storage root's (`0=ocfl_1.1`, §4.2).
-const ANY_DECLARATION_PREFIX: &str = "0=ocfl_";
+pub(crate) const ANY_DECLARATION_PREFIX: &str = "0=ocfl_";
 
 /// A version of the OCFL specification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -321,12 +321,11 @@ mod tests {
         // Outside a storage root, a directory of objects is no OCFL place.
         assert_eq!(ocfl_place(&root), None);
         std::fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
-        let example = Some(PathBuf::from("ab/object"));
         assert_eq!(
             ocfl_place(&root),
             Some(OcflPlace::StorageRoot {
                 declaration: "0=ocfl_1.1".into(),
-                example: example.clone(),
+                example: Some(PathBuf::from("ab/object")),
             })
         );
         assert_eq!(

@@ -12,6 +12,7 @@ use crate::bagit::text::{Lines, MAX_LINE_BYTES, TextEncoding, TextError};
 use crate::bundle::reader::{BagStore, InPayload, read_error_finding};
 use crate::collection::values::IsoDate;
 use crate::finding::{Code, Finding, Severity};
+use crate::ocfl::{ANY_DECLARATION_PREFIX, DECLARATION_PREFIX};
 
 /// The most of `bag-info.txt` that is read.
 const BAG_INFO_LIMIT: usize = 16 << 20;
@@ -43,7 +44,7 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
         let not_read = unread_files(store).any(|(_, path)| path == PATH);
         // An OCFL object or storage root zipped: its declaration at the root.
         let ocfl = (store.files().paths())
-            .filter(|path| path.starts_with("0=ocfl_") && !path.contains('/'))
+            .filter(|path| path.starts_with(ANY_DECLARATION_PREFIX) && !path.contains('/'))
             .min();
         let message = match (store.no_bag_directory(), deeper) {
             _ if not_read => "the bag has no bagit.txt that can be read: the one it has is not \
@@ -106,7 +107,7 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
 /// which `verify` judges only as a directory (OCFL 1.1 defines no zipped
 /// form), and what to verify instead.
 fn ocfl_zipped(declaration: &str) -> String {
-    if declaration.starts_with(crate::ocfl::DECLARATION_PREFIX) {
+    if declaration.starts_with(DECLARATION_PREFIX) {
         format!(
             "the bag has no bagit.txt: this is an OCFL object (it holds {declaration}), which \
              `corpack verify` validates as a directory: unzip it and verify the directory"
