@@ -14,7 +14,7 @@
 //! | authors, speakers | `creators` (`Personal`, or `Organizational` for an organization; ORCID and Wikidata `nameIdentifiers`); none: `:unav` |
 //! | editors / interviewers / translators, transcribers | `contributors` `Editor` / `DataCollector` / `Other` (4.5 has no Translator) |
 //! | `provenance.date` | `dates` `Created`: the plain date or range (a year before 0001 signed, `-0043`), the EDTF and `date_note` in `dateInformation` |
-//! | origin URL, or DOI (`doi:` or a `doi.org` URL) | `relatedIdentifiers` `IsDerivedFrom` (URL, or DOI) |
+//! | origin URL, or DOI (`doi:` or a `doi.org` URL) | `relatedIdentifiers` `IsDerivedFrom` (URL, the IRI the RO-Crate links it by, [`url_iri`](super::mapping::url_iri); or DOI) |
 //! | `disputed_by` with a DOI or URL, or a document of the collection (its URN) | `relatedIdentifiers` `IsReviewedBy` |
 //! | `contested` | `descriptions` `Other`: the public note |
 //! | `context` | `descriptions` `Abstract` |
@@ -241,7 +241,7 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     for work in &document.contested.disputed_by {
         let identifiers = (DisputingId::all(info, work).into_iter()).map(|id| match id {
             DisputingId::Doi(doi) => (doi.as_str().to_string(), "DOI"),
-            DisputingId::Url(url) => (url.to_string(), "URL"),
+            DisputingId::Url(url) => (url, "URL"),
             DisputingId::Urn(urn) => (urn, "URN"),
         });
         let resource_type = match work {

@@ -21,7 +21,7 @@
 //! | authors, speakers / editors / translators, transcribers, interviewers | `dc.contributor.author` / `.editor` / `.other`; speakers, translators, transcribers and interviewers also `local.contributor.<role>` |
 //! | `provenance.date` | `dc.date.created`: the plain date, or the start of the span (`193X`: `1930`); the EDTF as written in `dc.coverage.temporal` |
 //! | the collection's `date` | `dc.date.issued`: the copy's, as DataCite's `publicationYear` |
-//! | `origin` | `dc.source` |
+//! | `origin` | `dc.source`: its name and URL, or the URL it is written as (URLs as IRIs, [`url_iri`](super::mapping::url_iri)) |
 //! | `venue` | `dc.coverage.spatial` |
 //! | `publisher` | `dc.publisher` |
 //! | `context`, `event`, `date_note` | `dc.description` |
@@ -33,7 +33,9 @@
 //! | URN | `dc.identifier.other` |
 //!
 //! `dc.description.provenance` is never written: DSpace appends its own
-//! accession notes there and hides the field from the public.
+//! accession notes there and hides the field from the public. Nor is
+//! `dc.identifier.uri`: DSpace writes the item's own handle there, which an
+//! origin's URL is not.
 
 use std::borrow::Cow;
 use std::fs;

@@ -254,7 +254,7 @@ pub(crate) fn document_record(
     for work in &document.contested.disputed_by {
         let identifiers = (DisputingId::all(info, work).into_iter()).map(|id| match id {
             DisputingId::Doi(doi) => (doi.as_str().to_string(), "doi"),
-            DisputingId::Url(url) => (url.to_string(), "url"),
+            DisputingId::Url(url) => (url, "url"),
             DisputingId::Urn(urn) => (urn, "urn"),
         });
         let disputing = match work {

@@ -10,6 +10,7 @@ use crate::collection::{
     Aspect, CollectionInfo, Contested, DisputingWork, Document, Place, Provenance, Status,
 };
 use crate::edtf::{Bound, CalendarDay, EdtfDate};
+use crate::iri;
 
 /// Whether XML 1.0 can hold `c` at all: not the control characters but tab,
 /// line feed and carriage return, nor U+FFFE and U+FFFF.
@@ -223,8 +224,8 @@ impl CitedAs {
 pub enum DisputingId<'a> {
     /// A DOI.
     Doi(&'a Doi),
-    /// A URL.
-    Url(&'a WebUrl),
+    /// A URL, as the IRI [`url_iri`] makes of it.
+    Url(String),
     /// A document of the collection's URN.
     Urn(String),
 }
@@ -234,9 +235,12 @@ impl<'a> DisputingId<'a> {
     /// collection: its DOI, then its URL.
     pub fn all(info: &CollectionInfo, work: &'a DisputingWork) -> Vec<DisputingId<'a>> {
         match work {
-            DisputingWork::Cited(work) => (work.doi.iter().map(DisputingId::Doi))
-                .chain(work.url.iter().map(DisputingId::Url))
-                .collect(),
+            DisputingWork::Cited(work) => {
+                let urls = (work.url.iter()).filter_map(|url| url_iri(url.as_str()));
+                (work.doi.iter().map(DisputingId::Doi))
+                    .chain(urls.map(DisputingId::Url))
+                    .collect()
+            }
             DisputingWork::Document { id, .. } => {
                 vec![DisputingId::Urn(document_urn(info, id.as_str()))]
             }
@@ -247,8 +251,7 @@ impl<'a> DisputingId<'a> {
     pub fn uri(self) -> String {
         match self {
             DisputingId::Doi(doi) => doi.url(),
-            DisputingId::Url(url) => url.to_string(),
-            DisputingId::Urn(urn) => urn,
+            DisputingId::Url(url) | DisputingId::Urn(url) => url,
         }
     }
 }
@@ -257,11 +260,27 @@ fn aspect_word(aspect: &Aspect) -> &'static str {
     aspect.into()
 }
 
-/// A place in words: its name, then its identifiers' URLs.
+/// An http(s) URL a record gives (a [`WebUrl`]) as the IRI the RO-Crate
+/// links an origin by (`iri::http_url`): what no IRI may hold where it
+/// stands percent-encoded (a `%` that starts no escape, `[` and `]` but
+/// around an IP-literal host, a bidirectional formatting character, …),
+/// other characters beyond ASCII kept, so that every format names the
+/// resource by one identifier. `None` for text that is no such URL: white
+/// space (`https://example.org/a b` is text, as the record's own check says
+/// of a `url`: "write it %20"), a control character, any of `<>"{}|\^` or a
+/// backtick, or a port that is not a number.
+pub fn url_iri(text: &str) -> Option<String> {
+    let url: WebUrl = text.parse().ok()?;
+    iri::http_url(url.as_str())
+}
+
+/// A place in words: its name, then its identifiers' URLs; a place named
+/// by a URL alone is that URL. URLs are written as [`url_iri`] makes them
+/// (one it cannot make, as written).
 pub fn place_text(place: &Place) -> String {
     let mut links = Vec::new();
     if let Some(url) = &place.url {
-        links.push(url.to_string());
+        links.push(url_iri(url.as_str()).unwrap_or_else(|| url.to_string()));
     }
     if let Some(wikidata) = &place.wikidata {
         links.push(wikidata.url());
@@ -270,7 +289,7 @@ pub fn place_text(place: &Place) -> String {
         links.push(geonames.url());
     }
     if links.is_empty() {
-        place.name.clone()
+        url_iri(&place.name).unwrap_or_else(|| place.name.clone())
     } else {
         format!("{} <{}>", place.name, links.join(", "))
     }
@@ -282,8 +301,8 @@ pub enum OriginId {
     /// A DOI, written as one (`doi:10.1234/x`) or as its resolver URL
     /// (`https://doi.org/10.1234/x`, `http://dx.doi.org/…`).
     Doi(Doi),
-    /// Any other URL.
-    Url(WebUrl),
+    /// Any other http(s) URL, as the IRI [`url_iri`] makes of it.
+    Url(String),
 }
 
 /// What identifies the origin of a copy: its `url`, else its name when
@@ -299,7 +318,7 @@ pub fn origin_id(origin: &Place) -> Option<OriginId> {
     // the crate links.
     match text.parse::<Doi>() {
         Ok(doi) if doi.as_str() != text => Some(OriginId::Doi(doi)),
-        _ => text.parse().ok().map(OriginId::Url),
+        _ => url_iri(text).map(OriginId::Url),
     }
 }
 
@@ -423,6 +442,49 @@ mod tests {
                 assert_eq!(PlainDate::of(&date), None, "{edtf}");
             }
         }
+    }
+
+    /// An origin's URL is the IRI the RO-Crate makes of it, in every
+    /// format: what an IRI may not hold where it stands is escaped, other
+    /// characters beyond ASCII kept; a name with a space is words.
+    #[test]
+    fn an_origin_s_url_is_written_as_an_iri() {
+        let named = |name: &str| Place {
+            name: name.into(),
+            url: None,
+            wikidata: None,
+            geonames: None,
+        };
+        for (url, iri) in [
+            (
+                "https://example.org/Zürich/50%/a[1]",
+                "https://example.org/Zürich/50%25/a%5B1%5D",
+            ),
+            (
+                "https://example.org/a%20b/ü\u{202e}",
+                "https://example.org/a%20b/ü%E2%80%AE",
+            ),
+            ("https://example.org/archive", "https://example.org/archive"),
+        ] {
+            assert_eq!(crate::iri::http_url(url).as_deref(), Some(iri), "{url}");
+            assert_eq!(origin_id(&named(url)), Some(OriginId::Url(iri.into())));
+            assert_eq!(place_text(&named(url)), iri);
+            let identified = Place {
+                url: Some(url.parse().unwrap()),
+                ..named("Zürich archive")
+            };
+            assert_eq!(origin_id(&identified), Some(OriginId::Url(iri.into())));
+            assert_eq!(place_text(&identified), format!("Zürich archive <{iri}>"));
+        }
+        for words in [
+            "https://example.org/Zürich 1937",
+            "https://example.org/archive, box 3",
+            "Zürich, the city archive",
+        ] {
+            assert_eq!(origin_id(&named(words)), None, "{words}");
+            assert_eq!(place_text(&named(words)), words);
+        }
+        assert!("https://example.org/a b".parse::<WebUrl>().is_err());
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn export(format: &str, bundle: &Path, output: &Path) -> Value {
     serde_json::from_slice(&assert.get_output().stdout).unwrap()
 }
 
-fn read_json(path: &Path) -> Value {
+pub fn read_json(path: &Path) -> Value {
     serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -334,7 +334,7 @@ fn disputing_works_with_identifiers_are_related_as_reviews() {
 
 /// `toml`, a variant of [`DISPUTED`], packed from `dir/name` and exported
 /// to DataCite and InvenioRDM records both validators accept: where.
-fn disputed_exports(dir: &Dir, name: &str, toml: &str) -> (PathBuf, PathBuf) {
+pub fn disputed_exports(dir: &Dir, name: &str, toml: &str) -> (PathBuf, PathBuf) {
     dir.create(&format!("{name}/collection.toml"), toml);
     dir.create(&format!("{name}/claim.txt"), "A claim.\n");
     dir.create(&format!("{name}/answer.txt"), "An answer.\n");

@@ -22,9 +22,11 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::datacite::{DISPUTED, export, licence_expressions_bundle, tree};
+use crate::datacite::{
+    DISPUTED, disputed_exports, export, licence_expressions_bundle, read_json, tree,
+};
 use crate::generated;
-use crate::util::{Dir, corpack, pack, repo_root, sample_collection, shared_dir};
+use crate::util::{Dir, corpack, pack, repo_root, sample_collection, shared_dir, unzip};
 
 /// Fields of DSpace's `config/registries/dublin-core-types.xml` (`dc`), as
 /// `element.qualifier` (`none` unqualified): those an export may use.
@@ -444,6 +446,77 @@ fn disputing_works_are_relations() {
     let answer = item_of(&out, "answer");
     assert_eq!(values(&answer, "dc.relation"), Vec::<String>::new());
     assert_eq!(values(&answer, "dc.relation.uri"), Vec::<String>::new());
+}
+
+/// An origin's URL is named alike in the crate and in every format: by
+/// the IRI the crate links it by, with what an IRI may not hold where it
+/// stands (a `%` that starts no escape, `[`, `]`) escaped and characters
+/// beyond ASCII kept. A URL with a space is words everywhere, as the
+/// record's own check says of a `url` (it must be written `%20`).
+#[test]
+fn an_origin_s_url_is_the_crate_s_iri_in_every_format() {
+    let origin = r#"origin = { name = "Example archive", url = "https://example.org/archive" }"#;
+    assert!(DISPUTED.contains(origin));
+    let url = "https://example.org/Zürich/50%/a[1]";
+    let iri = "https://example.org/Zürich/50%25/a%5B1%5D";
+    let cases = [
+        (format!("origin = \"{url}\""), iri.to_string()),
+        (
+            format!("origin = {{ name = \"Zürich archive\", url = \"{url}\" }}"),
+            format!("Zürich archive <{iri}>"),
+        ),
+    ];
+    let dir = Dir::new();
+    for (n, (origin_line, source)) in cases.iter().enumerate() {
+        let name = format!("origin-{n}");
+        let (datacite, invenio) =
+            disputed_exports(&dir, &name, &DISPUTED.replace(origin, origin_line));
+        let record = read_json(&datacite.join("documents/claim.json"));
+        assert_eq!(
+            record["relatedIdentifiers"][1],
+            serde_json::json!({
+                "relatedIdentifier": iri,
+                "relatedIdentifierType": "URL",
+                "relationType": "IsDerivedFrom",
+            }),
+            "{origin_line}"
+        );
+        let record = read_json(&invenio.join("documents/claim.json"));
+        assert_eq!(
+            record["metadata"]["related_identifiers"][1]["identifier"], iri,
+            "{origin_line}"
+        );
+        let out = dir.join(&format!("{name}-saf"));
+        export("dspace-saf", &dir.join(&format!("{name}.zip")), &out);
+        assert_clean(&out);
+        let claim = item_of(&out, "claim");
+        assert_eq!(values(&claim, "dc.source"), [source.as_str()]);
+        let custody = &values(&claim, "dcterms.provenance")[0];
+        assert!(
+            custody.starts_with(&format!("Origin of this copy: {source}. ")),
+            "{custody}"
+        );
+    }
+    // The crate links an origin written as a URL by the same IRI.
+    unzip(&dir.join("origin-0.zip"), &dir.join("bag"));
+    let crate_json = read_json(&dir.join("bag/disputes/data/ro-crate-metadata.json"));
+    let claim = crate_json["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["@id"] == "documents/claim.txt")
+        .unwrap();
+    assert_eq!(claim["isBasedOn"], serde_json::json!({"@id": iri}));
+
+    let spaced = "https://example.org/Zürich 1937";
+    let toml = DISPUTED.replace(origin, &format!("origin = \"{spaced}\""));
+    let (datacite, _) = disputed_exports(&dir, "spaced", &toml);
+    let record = read_json(&datacite.join("documents/claim.json"));
+    let related = record["relatedIdentifiers"].to_string();
+    assert!(!related.contains("IsDerivedFrom"), "{related}");
+    let out = dir.join("spaced-saf");
+    export("dspace-saf", &dir.join("spaced.zip"), &out);
+    assert_eq!(values(&item_of(&out, "claim"), "dc.source"), [spaced]);
 }
 
 #[test]
