@@ -19,7 +19,7 @@
 //! | `contested` | `descriptions` `Other`: the public note |
 //! | `context` | `descriptions` `Abstract` |
 //! | origin, venue, event, publisher | `descriptions` `Other`; venue also `geoLocations.geoLocationPlace` |
-//! | `language`, `media_type`, size | `language`, `formats`, `sizes` |
+//! | `language`, `media_type`, size | `language`, `formats`, `sizes`; `types` from the media type: `resourceTypeGeneral` and the free-text `resourceType` (`Text`, `Document`; `Sound`, `Sound recording`; …), the collection's `Collection`, `Document collection` |
 //! | `license`, `rights` | `rightsList` (identifiers on the SPDX list by their full name, with their scheme) |
 //! | collection `source_organization`, `date` | `publisher`, `publicationYear` (of every record) |
 //!
@@ -140,7 +140,10 @@ pub fn collection_record(bundle: &VerifiedBundle) -> CollectionRecord {
         "alternateIdentifiers".into(),
         json!([{"alternateIdentifier": collection_urn(info), "alternateIdentifierType": "URN"}]),
     );
-    record.insert("types".into(), json!({"resourceTypeGeneral": "Collection"}));
+    record.insert(
+        "types".into(),
+        json!({"resourceTypeGeneral": "Collection", "resourceType": COLLECTION_TYPE}),
+    );
     record.insert("titles".into(), json!([{"title": info.title}]));
     record.insert("creators".into(), json!([creator]));
     record.insert(
@@ -176,7 +179,10 @@ pub fn document_record(bundle: &VerifiedBundle, document: &Document) -> Value {
     let media_type = document.media_type_or_guess();
     record.insert(
         "types".into(),
-        json!({"resourceTypeGeneral": resource_type_general(media_type.as_str())}),
+        json!({
+            "resourceTypeGeneral": resource_type_general(media_type.as_str()),
+            "resourceType": resource_type(media_type.as_str()),
+        }),
     );
     let mut title = json!({"title": document.title});
     if let Some(language) = &document.language {
@@ -384,6 +390,25 @@ fn license_rights(license: &License) -> Value {
     rights
 }
 
+/// The free-text `resourceType` of the collection's record. DataCite 4.5
+/// (10 ResourceType) makes it mandatory in the XML, where
+/// `resourceTypeGeneral` is its attribute; in the JSON it is
+/// `types.resourceType`.
+pub const COLLECTION_TYPE: &str = "Document collection";
+
+/// The free-text `resourceType` of a document, from its media type, beside
+/// its [`resource_type_general`]: what the record knows of the document is
+/// its media type, not its genre (a talk, a letter), which its title and
+/// descriptions say.
+pub fn resource_type(media_type: &str) -> &'static str {
+    match media_type.split('/').next().unwrap_or_default() {
+        "audio" => "Sound recording",
+        "video" => "Video recording",
+        "image" => "Still image",
+        _ => "Document",
+    }
+}
+
 /// The DataCite `resourceTypeGeneral` of a document, from its media type.
 pub fn resource_type_general(media_type: &str) -> &'static str {
     match media_type.split('/').next().unwrap_or_default() {
@@ -411,14 +436,15 @@ mod tests {
 
     #[test]
     fn resource_types_follow_the_media_type() {
-        for (media_type, general) in [
-            ("text/plain", "Text"),
-            ("application/pdf", "Text"),
-            ("audio/mpeg", "Sound"),
-            ("video/mp4", "Audiovisual"),
-            ("image/png", "Image"),
+        for (media_type, general, free_text) in [
+            ("text/plain", "Text", "Document"),
+            ("application/pdf", "Text", "Document"),
+            ("audio/mpeg", "Sound", "Sound recording"),
+            ("video/mp4", "Audiovisual", "Video recording"),
+            ("image/png", "Image", "Still image"),
         ] {
             assert_eq!(resource_type_general(media_type), general);
+            assert_eq!(resource_type(media_type), free_text);
         }
     }
 

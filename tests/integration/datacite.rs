@@ -97,9 +97,16 @@ fn the_seeds_export_to_valid_datacite_records() {
     let parts = collection["relatedIdentifiers"].as_array().unwrap();
     assert_eq!(parts.len(), report["documents"].as_u64().unwrap() as usize);
     assert!(parts.iter().all(|p| p["relationType"] == "HasPart"));
-    assert_eq!(collection["types"]["resourceTypeGeneral"], "Collection");
+    assert_eq!(
+        collection["types"],
+        serde_json::json!({"resourceTypeGeneral": "Collection", "resourceType": "Document collection"})
+    );
 
     let talk = read_json(&out.join(TALK));
+    assert_eq!(
+        talk["types"],
+        serde_json::json!({"resourceTypeGeneral": "Text", "resourceType": "Document"})
+    );
     let created = &talk["dates"][0];
     assert_eq!(created["date"], "2014-06-20");
     assert_eq!(created["dateType"], "Created");
