@@ -11,7 +11,7 @@
 //! | record | DataCite 4.5 |
 //! |---|---|
 //! | `title` | `titles` (with `lang`) |
-//! | authors, speakers | `creators` (`Personal`, or `Organizational` for an organization; ORCID and Wikidata `nameIdentifiers`); none: `:unav` |
+//! | authors, speakers | `creators` (`Personal`, the name as written, and `familyName`, `givenName` when written `Family, Given`; or `Organizational` for an organization; ORCID and Wikidata `nameIdentifiers`); none: `:unav` |
 //! | editors / interviewers / translators, transcribers | `contributors` `Editor` / `DataCollector` / `Other` (4.5 has no Translator) |
 //! | `provenance.date` | `dates` `Created`: the plain date or range (a year before 0001 signed, `-0043`), the EDTF and `date_note` in `dateInformation` |
 //! | origin URL, or DOI (`doi:` or a `doi.org` URL) | `relatedIdentifiers` `IsDerivedFrom` (URL, the IRI the RO-Crate links it by, [`url_iri`](super::mapping::url_iri); or DOI) |
@@ -35,7 +35,7 @@ use serde_json::{Map, Value, json};
 
 use super::mapping::{
     DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contested_note, date_information,
-    document_urn, origin_id, provenance_note, xml_compatible_fields,
+    document_urn, family_and_given, origin_id, provenance_note, xml_compatible_fields,
 };
 use super::records;
 use super::verified::{RepositoryExportReport, VerifiedBundle};
@@ -155,6 +155,8 @@ pub fn collection_record(bundle: &VerifiedBundle) -> CollectionRecord {
         json!([{"date": info.date.to_string(), "dateType": "Issued"}]),
     );
     record.insert("rightsList".into(), json!([license_rights(&info.license)]));
+    // The contact's name is not split: the record gives it no type, and
+    // a comma may set off an office's parts (`Reading Room, City Archive`).
     if let Some(contact) = &info.contact_name {
         record.insert(
             "contributors".into(),
@@ -339,14 +341,14 @@ fn common(info: &CollectionInfo) -> Map<String, Value> {
 }
 
 /// A person or organization as a creator, or as a contributor of
-/// `contributor_type`. The name is given whole, never split into given and
-/// family names: corpack keeps names as written.
+/// `contributor_type`. The name is given as written, and a person's also
+/// as `familyName` and `givenName` when it is written `Family, Given`
+/// ([`personal_name`]).
 fn creator_or_contributor(author: &Author, contributor_type: Option<&str>) -> Value {
-    let name_type = match author.kind {
-        AuthorType::Person => "Personal",
-        AuthorType::Organization => "Organizational",
+    let mut value = match author.kind {
+        AuthorType::Person => personal_name(&author.name),
+        AuthorType::Organization => json!({"name": author.name, "nameType": "Organizational"}),
     };
-    let mut value = json!({"name": author.name, "nameType": name_type});
     let mut identifiers = Vec::new();
     if let Some(orcid) = &author.orcid {
         identifiers.push(json!({
@@ -367,6 +369,20 @@ fn creator_or_contributor(author: &Author, contributor_type: Option<&str>) -> Va
     }
     if let Some(kind) = contributor_type {
         value["contributorType"] = json!(kind);
+    }
+    value
+}
+
+/// A person's name, `nameType` `Personal`: as written, and split into
+/// `familyName` and `givenName` (DataCite 4.5, 2.2 givenName, 2.3
+/// familyName) only when written `Family, Given`, where the split is sure
+/// ([`family_and_given`]); `Ada Lovelace` could as well be a family name
+/// first, and is left whole.
+fn personal_name(name: &str) -> Value {
+    let mut value = json!({"name": name, "nameType": "Personal"});
+    if let Some((family, given)) = family_and_given(name) {
+        value["givenName"] = json!(given);
+        value["familyName"] = json!(family);
     }
     value
 }

@@ -9,7 +9,7 @@
 //! | record | InvenioRDM `metadata` |
 //! |---|---|
 //! | `title` | `title` (under three characters, InvenioRDM's minimum: followed by ` [<id>]`) |
-//! | authors, speakers | `creators` (`personal`, the whole name as `family_name`: corpack does not split names; ORCID as an `orcid` identifier; an organization `organizational` with its `name`); none: an organizational `:unav` |
+//! | authors, speakers | `creators` (`personal`: a name written `Family, Given` as `family_name` and `given_name`, any other whole as `family_name`, as only that form splits surely; ORCID as an `orcid` identifier; an organization `organizational` with its `name`); none: an organizational `:unav` |
 //! | editors / translators / interviewers / transcribers | `contributors` with role `editor` / `translator` / `datacollector` / `other` |
 //! | `provenance.date` | `dates` `created`: the plain (EDTF level 0) date or interval, the EDTF and `date_note` as its `description` |
 //! | `context` | `description` (as HTML: text escaped, line breaks `<br>`) |
@@ -33,7 +33,7 @@ use serde_json::{Map, Value, json};
 
 use super::mapping::{
     DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contested_note, date_information,
-    document_urn, origin_id, provenance_note, xml_compatible_fields,
+    document_urn, family_and_given, origin_id, provenance_note, xml_compatible_fields,
 };
 use super::records;
 use super::verified::{RepositoryExportReport, VerifiedBundle};
@@ -96,6 +96,8 @@ pub(crate) fn collection_record(bundle: &VerifiedBundle) -> Record<WithMember<Ve
         metadata.insert(
             "contributors".into(),
             json!([{
+                // Whole, not split: the record gives the contact no type,
+                // and a comma may set off an office's parts.
                 "person_or_org": {"type": "personal", "family_name": contact},
                 "role": {"id": "contactperson"},
             }]),
@@ -408,18 +410,30 @@ fn unavailable_creator() -> Value {
     json!({"person_or_org": {"type": "organizational", "name": UNAVAILABLE}})
 }
 
-/// A person or organization. InvenioRDM needs a person's family name;
-/// corpack keeps names whole, so the whole name is given as the family
-/// name. An organization has a name only: InvenioRDM takes no Wikidata id.
+/// A person or organization. An organization has a name only: InvenioRDM
+/// takes no Wikidata id.
 fn person_or_org(author: &Author) -> Value {
     if author.kind == AuthorType::Organization {
         return json!({"type": "organizational", "name": author.name});
     }
-    let mut value = json!({"type": "personal", "family_name": author.name});
+    let mut value = personal(&author.name);
     if let Some(orcid) = &author.orcid {
         value["identifiers"] = json!([{"identifier": orcid.as_str(), "scheme": "orcid"}]);
     }
     value
+}
+
+/// A person by name. InvenioRDM needs a person's family name: a name
+/// written `Family, Given` is split into `family_name` and `given_name`
+/// ([`family_and_given`]), where the split is sure; any other is given
+/// whole as the family name, as a wrong split would misname the person.
+fn personal(name: &str) -> Value {
+    match family_and_given(name) {
+        Some((family, given)) => {
+            json!({"type": "personal", "family_name": family, "given_name": given})
+        }
+        None => json!({"type": "personal", "family_name": name}),
+    }
 }
 
 /// A licence as a custom `rights` entry, linked to its page when it has

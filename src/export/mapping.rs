@@ -344,6 +344,43 @@ pub fn provenance_note(provenance: &Provenance) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
+/// A person's name as family and given names, when the record writes it
+/// so that the split is sure: `Family, Given`, the form DataCite 4.5 asks
+/// of a personal name (2.1 creatorName: "family, given"), one comma
+/// between two names (`van Gogh, Vincent`, `Tolkien, J. R. R.`). `None`
+/// for any other form, which is left whole: `Given Family` cannot be told
+/// from `Family Given` (`Mao Zedong`) nor a family name of several words
+/// from given names (`Gabriel García Márquez`), and a comma may set off a
+/// suffix or degree rather than given names (`Sammy Davis, Jr.`, `Smith,
+/// PhD`, `King, Martin Luther, Jr.`) or dates (`Smith, 1950-`). A wrong
+/// split would misname the person; an unsplit name only lacks the parts.
+pub fn family_and_given(name: &str) -> Option<(&str, &str)> {
+    let (family, given) = name.split_once(',')?;
+    let (family, given) = (family.trim(), given.trim());
+    let is_suffix = || {
+        let word: String = (given.chars())
+            .filter(|c| !matches!(c, '.' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect();
+        NAME_SUFFIXES.contains(&word.as_str())
+    };
+    let sure = !family.is_empty()
+        && !given.is_empty()
+        && !given.contains(',')
+        && !name.chars().any(|c| c.is_numeric())
+        && !is_suffix();
+    sure.then_some((family, given))
+}
+
+/// What may follow a name after a comma and is no given name: generational
+/// suffixes (a lone `V` or `I` may be an initial, and is not split either),
+/// degrees and honorifics, lowercase and without full stops or spaces.
+const NAME_SUFFIXES: &[&str] = &[
+    "jr", "jnr", "sr", "snr", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "phd",
+    "dphil", "md", "dds", "esq", "ba", "bsc", "ma", "msc", "mba", "llb", "llm", "jd", "obe", "mbe",
+    "cbe", "kbe", "frs", "sj", "op", "osb",
+];
+
 /// `text`, trimmed, ending with a full stop unless it ends with one (or
 /// with `!` or `?`) already.
 pub fn sentence(text: &str) -> String {
@@ -485,6 +522,36 @@ mod tests {
             assert_eq!(place_text(&named(words)), words);
         }
         assert!("https://example.org/a b".parse::<WebUrl>().is_err());
+    }
+
+    /// Only the `Family, Given` form is split: another form, or a comma
+    /// before what is no given name, is left whole.
+    #[test]
+    fn a_name_is_split_only_when_written_family_comma_given() {
+        for (name, split) in [
+            ("Lovelace, Ada", Some(("Lovelace", "Ada"))),
+            ("van Gogh, Vincent", Some(("van Gogh", "Vincent"))),
+            ("Tolkien, J. R. R.", Some(("Tolkien", "J. R. R."))),
+            (
+                "García Márquez,  Gabriel ",
+                Some(("García Márquez", "Gabriel")),
+            ),
+            ("Ada Lovelace", None),
+            ("Mao Zedong", None),
+            ("Grover Furr", None),
+            ("Lovelace", None),
+            ("Sammy Davis, Jr.", None),
+            ("Davis, Sammy, Jr.", None),
+            ("King, Martin Luther, Jr.", None),
+            ("Henry Ford, II", None),
+            ("Smith, Ph. D.", None),
+            ("Smith, V.", None),
+            ("Smith, 1950-", None),
+            ("Lovelace,", None),
+            (", Ada", None),
+        ] {
+            assert_eq!(family_and_given(name), split, "{name}");
+        }
     }
 
     #[test]

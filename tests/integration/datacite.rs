@@ -356,6 +356,68 @@ pub fn disputed_exports(dir: &Dir, name: &str, toml: &str) -> (PathBuf, PathBuf)
     (datacite, invenio)
 }
 
+/// A person's name written `Family, Given` is split into its parts in
+/// both formats; one in another form is left whole, and so is the
+/// contact's, which the record gives no type.
+#[test]
+fn a_name_written_family_comma_given_is_split() {
+    let dir = Dir::new();
+    let authors = r#"{ name = "Ada Author", orcid = "0000-0002-1825-0097" },"#;
+    assert!(DISPUTED.contains(authors));
+    let toml = DISPUTED
+        .replace(
+            authors,
+            r#"{ name = "van Gogh, Vincent" }, { name = "Sammy Davis, Jr." },"#,
+        )
+        .replace(
+            "date = \"2026-11-25\"\n",
+            "date = \"2026-11-25\"\ncontact_name = \"Lovelace, Ada\"\n",
+        );
+    let (datacite, invenio) = disputed_exports(&dir, "names", &toml);
+    let record = read_json(&datacite.join("documents/claim.json"));
+    assert_eq!(
+        record["creators"][0],
+        serde_json::json!({
+            "name": "van Gogh, Vincent",
+            "nameType": "Personal",
+            "givenName": "Vincent",
+            "familyName": "van Gogh",
+        })
+    );
+    assert_eq!(
+        record["creators"][1],
+        serde_json::json!({"name": "Sammy Davis, Jr.", "nameType": "Personal"})
+    );
+    assert_eq!(
+        record["contributors"][1],
+        serde_json::json!({"name": "Tom Translator", "nameType": "Personal", "contributorType": "Other"})
+    );
+    let record = read_json(&datacite.join("collection.json"));
+    assert_eq!(
+        record["contributors"],
+        serde_json::json!([{
+            "name": "Lovelace, Ada",
+            "nameType": "Personal",
+            "contributorType": "ContactPerson",
+        }])
+    );
+    let record = read_json(&invenio.join("documents/claim.json"));
+    let creators = &record["metadata"]["creators"];
+    assert_eq!(
+        creators[0]["person_or_org"],
+        serde_json::json!({"type": "personal", "family_name": "van Gogh", "given_name": "Vincent"})
+    );
+    assert_eq!(
+        creators[1]["person_or_org"],
+        serde_json::json!({"type": "personal", "family_name": "Sammy Davis, Jr."})
+    );
+    let record = read_json(&invenio.join("collection.json"));
+    assert_eq!(
+        record["metadata"]["contributors"][0]["person_or_org"],
+        serde_json::json!({"type": "personal", "family_name": "Lovelace, Ada"})
+    );
+}
+
 #[test]
 fn a_control_character_is_written_u_fffd_in_both_formats() {
     // DataCite keeps XML, which cannot hold it; InvenioRDM would strip it,
