@@ -22,6 +22,7 @@
 //! | `language`, `media_type`, size | `language`, `formats`, `sizes`; `types` from the media type: `resourceTypeGeneral` and the free-text `resourceType` (`Text`, `Document`; `Sound`, `Sound recording`; …), the collection's `Collection`, `Document collection` |
 //! | `license`, `rights` | `rightsList` (identifiers on the SPDX list by their full name, with their scheme) |
 //! | collection `source_organization`, `date` | `publisher`, `publicationYear` (of every record) |
+//! | collection `contact_name` | `contributors` `ContactPerson`: `Personal`, or `Organizational` when it names the source organization |
 //!
 //! DataCite keeps its records as XML: a character XML 1.0 cannot hold (a
 //! control character other than tab, line feed and carriage return,
@@ -34,8 +35,9 @@ use serde::{Serialize, Serializer, ser::SerializeMap};
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contested_note, date_information,
-    document_urn, family_and_given, origin_id, provenance_note, xml_compatible_fields,
+    DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contact_is_organization,
+    contested_note, date_information, document_urn, family_and_given, origin_id, provenance_note,
+    xml_compatible_fields,
 };
 use super::records;
 use super::verified::{RepositoryExportReport, VerifiedBundle};
@@ -158,9 +160,14 @@ pub fn collection_record(bundle: &VerifiedBundle) -> CollectionRecord {
     // The contact's name is not split: the record gives it no type, and
     // a comma may set off an office's parts (`Reading Room, City Archive`).
     if let Some(contact) = &info.contact_name {
+        let name_type = if contact_is_organization(info) {
+            "Organizational"
+        } else {
+            "Personal"
+        };
         record.insert(
             "contributors".into(),
-            json!([{"name": contact, "nameType": "Personal", "contributorType": "ContactPerson"}]),
+            json!([{"name": contact, "nameType": name_type, "contributorType": "ContactPerson"}]),
         );
     }
     let fields = xml_compatible_fields(record);

@@ -22,6 +22,7 @@
 //! | `media_type`, size | `formats`, `sizes` |
 //! | `license`, `rights` | `rights` (custom entries: title and link) |
 //! | collection `date`, `source_organization` | `publication_date`, `publisher` |
+//! | collection `contact_name` | `contributors` `contactperson`: `personal` (the whole name as `family_name`), or `organizational` when it names the source organization |
 //! | held or not | `files.enabled` |
 
 use std::path::Path;
@@ -32,8 +33,9 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contested_note, date_information,
-    document_urn, family_and_given, origin_id, provenance_note, xml_compatible_fields,
+    DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contact_is_organization,
+    contested_note, date_information, document_urn, family_and_given, origin_id, provenance_note,
+    xml_compatible_fields,
 };
 use super::records;
 use super::verified::{RepositoryExportReport, VerifiedBundle};
@@ -93,14 +95,16 @@ pub(crate) fn collection_record(bundle: &VerifiedBundle) -> Record<WithMember<Ve
     };
     metadata.insert("creators".into(), json!([creator]));
     if let Some(contact) = &info.contact_name {
+        // Whole, not split: the record gives the contact no type, and a
+        // comma may set off an office's parts.
+        let person_or_org = if contact_is_organization(info) {
+            json!({"type": "organizational", "name": contact})
+        } else {
+            json!({"type": "personal", "family_name": contact})
+        };
         metadata.insert(
             "contributors".into(),
-            json!([{
-                // Whole, not split: the record gives the contact no type,
-                // and a comma may set off an office's parts.
-                "person_or_org": {"type": "personal", "family_name": contact},
-                "role": {"id": "contactperson"},
-            }]),
+            json!([{"person_or_org": person_or_org, "role": {"id": "contactperson"}}]),
         );
     }
     metadata.insert(

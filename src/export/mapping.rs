@@ -18,6 +18,19 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
+/// Whether the collection's contact is an organization: the one it is
+/// made by. The record gives the contact no type (`contact_name`, bag-info
+/// `Contact-Name`, documented as a person), and the one organization the
+/// collection names is its `source_organization`: a contact named as it
+/// is (trimmed) is that organization, as the RO-Crate has it, where the
+/// contact is then that `Organization`'s `ContactPoint` and no `Person`.
+pub fn contact_is_organization(info: &CollectionInfo) -> bool {
+    match (&info.contact_name, &info.source_organization) {
+        (Some(contact), Some(organization)) => contact.trim() == organization.trim(),
+        _ => false,
+    }
+}
+
 /// The URN of a collection: `urn:corpack:<collection id>`. Records carry it
 /// as their identifier until a repository mints a DOI or handle.
 pub fn collection_urn(info: &CollectionInfo) -> String {

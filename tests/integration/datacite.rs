@@ -418,6 +418,36 @@ fn a_name_written_family_comma_given_is_split() {
     );
 }
 
+/// The record gives the contact no type: one named as the source
+/// organization is that organization in both formats.
+#[test]
+fn a_contact_named_as_the_source_organization_is_an_organization() {
+    let dir = Dir::new();
+    let toml = DISPUTED.replace(
+        "date = \"2026-11-25\"\n",
+        "date = \"2026-11-25\"\nsource_organization = \"Reading Room, City Archive\"\n\
+         contact_name = \"Reading Room, City Archive\"\n",
+    );
+    let (datacite, invenio) = disputed_exports(&dir, "contact", &toml);
+    let record = read_json(&datacite.join("collection.json"));
+    assert_eq!(
+        record["contributors"],
+        serde_json::json!([{
+            "name": "Reading Room, City Archive",
+            "nameType": "Organizational",
+            "contributorType": "ContactPerson",
+        }])
+    );
+    let record = read_json(&invenio.join("collection.json"));
+    assert_eq!(
+        record["metadata"]["contributors"],
+        serde_json::json!([{
+            "person_or_org": {"type": "organizational", "name": "Reading Room, City Archive"},
+            "role": {"id": "contactperson"},
+        }])
+    );
+}
+
 #[test]
 fn a_control_character_is_written_u_fffd_in_both_formats() {
     // DataCite keeps XML, which cannot hold it; InvenioRDM would strip it,
