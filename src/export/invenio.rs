@@ -19,7 +19,8 @@
 //! | the collection | `related_identifiers` `ispartof` (URN); the collection's record lists its documents as `haspart` |
 //! | URN | `identifiers` (`urn`) |
 //! | `language` | `languages` (ISO 639-3 of the extended language subtag (`zh-yue` → `yue`), else of the primary subtag, or of its preferred value when deprecated; a grandfathered tag's preferred value's, none without one) |
-//! | `media_type`, size | `formats`, `sizes` |
+//! | `media_type`, size | `formats`, `sizes`; `resource_type` from the media type (`publication`, `audio`, `video`, `image`) |
+//! | the collection | `resource_type` [`dataset`](COLLECTION_RESOURCE_TYPE): InvenioRDM has no collection type |
 //! | `license`, `rights` | `rights` (custom entries: title and link) |
 //! | collection `date`, `source_organization` | `publication_date`, `publisher` |
 //! | collection `contact_name` | `contributors` `contactperson`: `personal` (the whole name as `family_name`), or `organizational` when it names the source organization |
@@ -51,6 +52,16 @@ pub const FORMAT: &str = "invenio";
 /// which InvenioRDM passes on to DataCite).
 pub const UNAVAILABLE: &str = ":unav";
 
+/// The resource type of the collection's record, and of the collection
+/// where a document's record names it. DataCite's record of the collection
+/// says `Collection`, which InvenioRDM's default resource types have no
+/// type for: the one they map to it, `publication-annotationcollection`,
+/// is an annotation collection, a kind of publication, which the bundle is
+/// not, and `other` says nothing. `dataset` is what the record's file, the
+/// bundle, is (its RO-Crate's root is a `Dataset`); InvenioRDM passes it
+/// on to DataCite as `Dataset`.
+pub const COLLECTION_RESOURCE_TYPE: &str = "dataset";
+
 /// Exports the bundle at `bundle` as InvenioRDM records in the directory
 /// `output`.
 pub fn export(
@@ -75,7 +86,10 @@ pub fn export(
 pub(crate) fn collection_record(bundle: &VerifiedBundle) -> Record<WithMember<Vec<Part>>> {
     let info = &bundle.info;
     let mut metadata = common(info);
-    metadata.insert("resource_type".into(), json!({"id": "dataset"}));
+    metadata.insert(
+        "resource_type".into(),
+        json!({"id": COLLECTION_RESOURCE_TYPE}),
+    );
     metadata.insert(
         "title".into(),
         json!(at_least_three(&info.title, |t| format!(
@@ -244,7 +258,7 @@ pub(crate) fn document_record(
         "identifier": collection_urn(info),
         "scheme": "urn",
         "relation_type": {"id": "ispartof"},
-        "resource_type": {"id": "dataset"},
+        "resource_type": {"id": COLLECTION_RESOURCE_TYPE},
     })];
     if let Some(origin) = provenance.origin.as_ref().and_then(origin_id) {
         let (identifier, scheme) = match &origin {

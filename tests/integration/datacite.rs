@@ -154,7 +154,12 @@ fn the_seeds_export_to_valid_invenio_records() {
     let out = dir.join("invenio");
     export("invenio", &bundle, &out);
     validators().invenio_validate(&[&out]).assert_valid();
+    // InvenioRDM has no collection type (DataCite's record says
+    // Collection): the bundle is a dataset.
+    let collection = read_json(&out.join("collection.json"));
+    assert_eq!(collection["metadata"]["resource_type"]["id"], "dataset");
     let talk = read_json(&out.join(TALK));
+    assert_eq!(talk["metadata"]["resource_type"]["id"], "publication");
     let metadata = &talk["metadata"];
     assert_eq!(metadata["publication_date"], "2026-11-25");
     assert_eq!(metadata["dates"][0]["date"], "2014-06-20");
