@@ -21,7 +21,7 @@
 //! | `language` | `languages` (ISO 639-3 of the extended language subtag (`zh-yue` → `yue`), else of the primary subtag, or of its preferred value when deprecated; a grandfathered tag's preferred value's, none without one) |
 //! | `media_type`, size | `formats`, `sizes`; `resource_type` from the media type (`publication`, `audio`, `video`, `image`) |
 //! | the collection | `resource_type` [`dataset`](COLLECTION_RESOURCE_TYPE): InvenioRDM has no collection type |
-//! | `license`, `rights` | `rights` (custom entries: title and link) |
+//! | `license`, `rights` | `rights` (custom entries: title and link; a licence on the SPDX list titled by its full name, its identifier in the description) |
 //! | collection `date`, `source_organization` | `publication_date`, `publisher` |
 //! | collection `contact_name` | `contributors` `contactperson`: `personal` (the whole name as `family_name`), or `organizational` when it names the source organization |
 //! | held or not | `files.enabled` |
@@ -455,9 +455,18 @@ fn personal(name: &str) -> Value {
 }
 
 /// A licence as a custom `rights` entry, linked to its page when it has
-/// one.
+/// one: an identifier on the SPDX licence list titled by its full name,
+/// the identifier in the description, as DataCite's export states it
+/// (InvenioRDM makes a custom entry's title DataCite's `rights`, of which
+/// DataCite 4.5, 16 Rights, asks the complete title of a licence with its
+/// version); any other licence (an SPDX expression, a `LicenseRef-`, a
+/// URL) titled as written.
 fn license_rights(license: &License) -> Value {
-    let mut rights = json!({"title": {"en": license.as_str()}});
+    let title = license.spdx_name().unwrap_or(license.as_str());
+    let mut rights = json!({"title": {"en": title}});
+    if let Some(id) = license.spdx_id() {
+        rights["description"] = json!({"en": format!("SPDX licence identifier {id}.")});
+    }
     if let Some(page) = license.page() {
         rights["link"] = json!(page);
     }

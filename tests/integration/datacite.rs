@@ -673,7 +673,8 @@ fn only_a_licence_on_the_spdx_list_is_an_spdx_identifier() {
     assert_eq!(
         rights(&invenio, "collection.json", "/metadata/rights"),
         serde_json::json!([{
-            "title": {"en": "CC-BY-4.0"},
+            "title": {"en": "Creative Commons Attribution 4.0 International"},
+            "description": {"en": "SPDX licence identifier CC-BY-4.0."},
             "link": "https://spdx.org/licenses/CC-BY-4.0",
         }])
     );
