@@ -52,17 +52,7 @@ pub(super) fn is_level_2_grouping(text: &str) -> bool {
 /// the docs of `crate::edtf`), so such an interval is level 2, as the
 /// grouping on its own is.
 pub(super) fn level_2_grouping_end(text: &str) -> Option<&str> {
-    let sides: Vec<&str> = text.split('/').collect();
-    let is_end = |side: &str| {
-        matches!(side, "" | "..")
-            || is_some_date(side)
-            || is_exponential_year(side)
-            || is_level_2_grouping(side)
-    };
-    if sides.len() != 2 || !sides.iter().all(|side| is_end(side)) {
-        return None;
-    }
-    sides.into_iter().find(|side| is_level_2_grouping(side))
+    interval_end_where(text, is_level_2_grouping)
 }
 
 /// The end of the interval `text` that is a date and time
@@ -70,8 +60,16 @@ pub(super) fn level_2_grouping_end(text: &str) -> Option<&str> {
 /// end is an end of some level: EDTF's intervals have dates at their ends
 /// (level 0, Time Interval: "Time of day is excluded"), at every level.
 pub(super) fn time_of_day_end(text: &str) -> Option<&str> {
+    interval_end_where(text, |side| {
+        matches!(Edtf::parse(side), Ok(Edtf::DateTime(_)))
+    })
+}
+
+/// The first end of the interval `text` that is `wanted`, when both ends
+/// are ends of some level (open, unknown, a date, an exponential year or a
+/// level 2 grouping).
+fn interval_end_where(text: &str, wanted: impl Fn(&str) -> bool) -> Option<&str> {
     let sides: Vec<&str> = text.split('/').collect();
-    let is_date_and_time = |side: &str| matches!(Edtf::parse(side), Ok(Edtf::DateTime(_)));
     let is_end = |side: &str| {
         matches!(side, "" | "..")
             || is_some_date(side)
@@ -81,7 +79,7 @@ pub(super) fn time_of_day_end(text: &str) -> Option<&str> {
     if sides.len() != 2 || !sides.iter().all(|side| is_end(side)) {
         return None;
     }
-    sides.into_iter().find(|side| is_date_and_time(side))
+    sides.into_iter().find(|side| wanted(side))
 }
 
 /// The feature of EDTF level 2 that `text` uses, if it is one of level

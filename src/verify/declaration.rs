@@ -24,7 +24,6 @@ const BAG_INFO_LIMIT: usize = 16 << 20;
 /// read, in which case nothing else can be judged.
 pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration> {
     const PATH: &str = "bagit.txt";
-    let invalid = |message: String| Finding::error(Code::BagitTxtInvalid, PATH, message);
     if !store.contains(PATH) {
         // A bag one directory down is the likeliest slip: the shallowest
         // bagit.txt is named, but for one in the payload of what looks
@@ -79,24 +78,13 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
     }
     match declaration::parse(&bytes) {
         Ok(declaration) => Some(declaration),
-        Err(error @ DeclarationError::EncodingUnsupported(_)) => {
-            findings.push(Finding::error(
-                Code::EncodingUnsupported,
-                PATH,
-                error.to_string(),
-            ));
-            None
-        }
-        Err(error @ DeclarationError::VersionUnsupported(_)) => {
-            findings.push(Finding::error(
-                Code::BagitVersionUnsupported,
-                PATH,
-                error.to_string(),
-            ));
-            None
-        }
         Err(error) => {
-            findings.push(invalid(error.to_string()));
+            let code = match error {
+                DeclarationError::EncodingUnsupported(_) => Code::EncodingUnsupported,
+                DeclarationError::VersionUnsupported(_) => Code::BagitVersionUnsupported,
+                _ => Code::BagitTxtInvalid,
+            };
+            findings.push(Finding::error(code, PATH, error.to_string()));
             None
         }
     }
