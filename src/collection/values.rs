@@ -379,12 +379,13 @@ impl License {
         self.spdx_entry().map(|_| self.as_str())
     }
 
-    /// A page that states the licence: the URL itself, or the SPDX list's
-    /// page of an identifier on the list. None for any other text, whose
-    /// page under spdx.org would not exist.
+    /// A page that states the licence: the URL itself made an IRI (see
+    /// [`iri::http_url`]: `[` in a path is `%5B`, as the crate's `@id` must
+    /// be an IRI), or the SPDX list's page of an identifier on the list.
+    /// None for any other text, whose page under spdx.org would not exist.
     pub fn page(&self) -> Option<String> {
         if self.is_url() {
-            Some(self.0.clone())
+            iri::http_url(&self.0)
         } else {
             (self.spdx_entry().is_some()).then(|| format!("https://spdx.org/licenses/{}", self.0))
         }
@@ -438,6 +439,12 @@ impl FromStr for License {
             // licence and DataCite's `rightsUri`.
             text.parse::<WebUrl>()
                 .map_err(|error| format!("invalid license: {error}"))?;
+            if iri::http_url(text).is_none() {
+                return Err(format!(
+                    "invalid license {text:?}: its port is not a number, or its host is an \
+                     IPv6 address with a zone id, which no link to a licence holds"
+                ));
+            }
             // The SPDX page of a listed licence is that licence: read as its
             // id, it is one entity in the crate with the id written as such.
             let id = strip_any_prefix(
@@ -920,6 +927,17 @@ mod tests {
         let url = "https://example.org/licence";
         assert_eq!(license(url).crate_id(), url);
         assert_eq!(license("CC-BY-4.0+").crate_id(), "#license-CC-BY-4.0+");
+        // The @id is an IRI, the licence as written.
+        let bracketed = license("https://example.org/terms[2026]");
+        assert_eq!(bracketed.crate_id(), "https://example.org/terms%5B2026%5D");
+        assert_eq!(bracketed.as_str(), "https://example.org/terms[2026]");
+        for no_iri in [
+            "https://example.org:port/terms",
+            "http://[fe80::1%25eth0]/terms",
+        ] {
+            let error = no_iri.parse::<License>().unwrap_err();
+            assert!(error.contains("port is not a number"), "{no_iri}: {error}");
+        }
         assert!("All rights reserved".parse::<License>().is_err());
         for not_a_url in [
             "https://example.org/a<b>",

@@ -125,7 +125,7 @@ id = "absent"
 title = "Catalogued, not held"
 file = "absent.pdf"
 sha256 = "972962436953c9ea6eecd3eed1bc013f6e43803f40ed42985ea46f3eb969bfa7"
-license = "https://example.org/licence"
+license = "https://example.org/licence[2026]"
 
 [document.provenance]
 origin = "doi:10.1000/182"
@@ -140,9 +140,12 @@ fn rocrate_validator_accepts_every_field_of_the_record() {
     let bundle = dir.join("every.zip");
     pack(&dir.join("c"), &bundle, &[]);
     unzip(&bundle, &dir.join("unzipped"));
-    validators()
-        .rocrate_validate(&dir.join("unzipped/every-field/data"))
-        .assert_valid();
+    let data = dir.join("unzipped/every-field/data");
+    // A licence URL with what an IRI may not hold as written is linked as one.
+    let metadata = std::fs::read_to_string(data.join("ro-crate-metadata.json")).unwrap();
+    assert!(metadata.contains(r#""@id": "https://example.org/licence%5B2026%5D""#));
+    assert!(metadata.contains(r#""identifier": "https://example.org/licence[2026]""#));
+    validators().rocrate_validate(&data).assert_valid();
 }
 
 /// A contact given by e-mail alone is a publisher's `contactPoint`, as
