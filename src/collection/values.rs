@@ -379,13 +379,12 @@ impl License {
         self.spdx_entry().map(|_| self.as_str())
     }
 
-    /// A page that states the licence: the URL itself made an IRI (see
-    /// [`iri::http_url`]: `[` in a path is `%5B`, as the crate's `@id` must
-    /// be an IRI), or the SPDX list's page of an identifier on the list.
-    /// None for any other text, whose page under spdx.org would not exist.
+    /// A page that states the licence: the URL itself, or the SPDX list's
+    /// page of an identifier on the list. None for any other text, whose
+    /// page under spdx.org would not exist.
     pub fn page(&self) -> Option<String> {
-        if self.is_url() {
-            iri::http_url(&self.0)
+        if is_url(&self.0) {
+            Some(self.0.clone())
         } else {
             (self.spdx_entry().is_some()).then(|| format!("https://spdx.org/licenses/{}", self.0))
         }
@@ -400,10 +399,10 @@ impl License {
             .ok()?;
         Some(&list[index])
     }
+}
 
-    fn is_url(&self) -> bool {
-        self.0.starts_with("https://") || self.0.starts_with("http://")
-    }
+fn is_url(text: &str) -> bool {
+    text.starts_with("https://") || text.starts_with("http://")
 }
 
 /// The SPDX licence list's spelling of the identifier `text`, in whatever
@@ -427,24 +426,25 @@ impl FromStr for License {
     type Err = String;
 
     fn from_str(text: &str) -> Result<License, String> {
-        let license = License(text.to_string());
         let spdx_like = !text.is_empty()
             && text
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'+');
         if spdx_like {
             Ok(License(spdx_spelling(text).unwrap_or(text).to_string()))
-        } else if license.is_url() {
+        } else if is_url(text) {
             // As any URL of the records: it is the crate's `@id` of the
             // licence and DataCite's `rightsUri`.
             text.parse::<WebUrl>()
                 .map_err(|error| format!("invalid license: {error}"))?;
-            if iri::http_url(text).is_none() {
+            // Kept as an IRI: the crate's `@id` of the licence, one for
+            // every spelling of it (`[` and `%5B`, `%` and `%25`).
+            let Some(iri) = iri::http_url(text) else {
                 return Err(format!(
                     "invalid license {text:?}: its port is not a number, or its host is an \
                      IPv6 address with a zone id, which no link to a licence holds"
                 ));
-            }
+            };
             // The SPDX page of a listed licence is that licence: read as its
             // id, it is one entity in the crate with the id written as such.
             let id = strip_any_prefix(
@@ -454,7 +454,7 @@ impl FromStr for License {
             let page_of = (id != text)
                 .then(|| id.strip_suffix(".html").unwrap_or(id))
                 .and_then(spdx_spelling);
-            Ok(page_of.map_or(license, |id| License(id.to_string())))
+            Ok(License(page_of.map_or(iri, str::to_string)))
         } else {
             Err(format!(
                 "invalid license {text:?}: expected an SPDX identifier such as CC-BY-4.0 or an http(s) URL"
@@ -927,10 +927,19 @@ mod tests {
         let url = "https://example.org/licence";
         assert_eq!(license(url).crate_id(), url);
         assert_eq!(license("CC-BY-4.0+").crate_id(), "#license-CC-BY-4.0+");
-        // The @id is an IRI, the licence as written.
-        let bracketed = license("https://example.org/terms[2026]");
-        assert_eq!(bracketed.crate_id(), "https://example.org/terms%5B2026%5D");
-        assert_eq!(bracketed.as_str(), "https://example.org/terms[2026]");
+        // A URL is kept as an IRI, one for every spelling.
+        for spelling in [
+            "https://example.org/terms[2026]",
+            "https://example.org/terms%5B2026%5D",
+        ] {
+            let bracketed = license(spelling);
+            assert_eq!(bracketed.as_str(), "https://example.org/terms%5B2026%5D");
+            assert_eq!(bracketed.crate_id(), bracketed.as_str());
+        }
+        assert_eq!(
+            license("https://example.org/100%").as_str(),
+            license("https://example.org/100%25").as_str()
+        );
         for no_iri in [
             "https://example.org:port/terms",
             "http://[fe80::1%25eth0]/terms",
