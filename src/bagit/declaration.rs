@@ -162,12 +162,13 @@ fn parse_lines(bytes: &[u8]) -> Result<(String, (u32, u32), String), Declaration
     Ok((version_text, version, encoding_label))
 }
 
+/// The version `M.N`; a number too large for a `u32`, well formed still,
+/// is read as `u32::MAX`, a version no one reads.
 fn parse_version(text: &str) -> Option<(u32, u32)> {
     let (major, minor) = text.split_once('.')?;
     let number = |part: &str| {
         (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse().ok())
-            .flatten()
+            .then(|| part.parse().unwrap_or(u32::MAX))
     };
     Some((number(major)?, number(minor)?))
 }
@@ -180,6 +181,11 @@ mod tests {
     fn versions_are_major_dot_minor() {
         assert_eq!(parse_version("1.0"), Some((1, 0)));
         assert_eq!(parse_version("0.97"), Some((0, 97)));
+        assert_eq!(parse_version("4294967296.0"), Some((u32::MAX, 0)));
+        assert!(matches!(
+            parse(b"BagIt-Version: 4294967296.0\nTag-File-Character-Encoding: UTF-8\n"),
+            Err(DeclarationError::VersionUnsupported(version)) if version == "4294967296.0"
+        ));
         for bad in [".97", "1", "1.", "a.b", "1.0.0", " 1.0"] {
             assert_eq!(parse_version(bad), None, "{bad:?}");
         }

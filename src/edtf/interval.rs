@@ -127,7 +127,7 @@ fn season_months(season: Season) -> (u8, u8, bool) {
         Season::Autumn => 23,
         Season::Winter => 24,
     };
-    sub_year_months(code).unwrap_or((1, 12, false))
+    sub_year_months(code).expect("21 to 24 are seasons")
 }
 
 /// The first and last months of a sub-year grouping, 21 to 41, and whether

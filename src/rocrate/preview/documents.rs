@@ -183,9 +183,8 @@ fn place(place: &Place) -> String {
 }
 
 /// An origin: a place's, or, written as a URL or a DOI's `doi:` form,
-/// linked to that URL or the DOI's, the IRI the crate knows it by, as
-/// RO-Crate 1.1 asks the page to link an external URI ("RO-Crate
-/// Website").
+/// linked to that URL made an IRI or to the DOI's URL, as RO-Crate 1.1
+/// asks the page to link an external URI ("RO-Crate Website").
 fn origin(origin: &Place) -> String {
     if origin.is_identified() {
         return place(origin);
