@@ -12,6 +12,21 @@ use serde_json::Value;
 use super::DigestAlgorithm;
 use super::digest::digest_reader;
 
+// The storage layout extensions corpack places objects by (OCFL
+// Community Extensions 0002, 0003, 0004 and 0006), by name.
+const FLAT_DIRECT: &str = "0002-flat-direct-storage-layout";
+const HASH_AND_ID_N_TUPLE: &str = "0003-hash-and-id-n-tuple-storage-layout";
+const HASHED_N_TUPLE: &str = "0004-hashed-n-tuple-storage-layout";
+const FLAT_OMIT_PREFIX: &str = "0006-flat-omit-prefix-storage-layout";
+
+/// The names of the layouts corpack knows, for messages.
+pub const KNOWN_LAYOUTS: [&str; 4] = [
+    FLAT_DIRECT,
+    HASH_AND_ID_N_TUPLE,
+    HASHED_N_TUPLE,
+    FLAT_OMIT_PREFIX,
+];
+
 /// The file in a storage root naming its layout (§4.1.1).
 pub const LAYOUT_FILE: &str = "ocfl_layout.json";
 
@@ -90,14 +105,12 @@ impl RootLayout {
             ));
         };
         // Read only for a layout corpack knows, whose name is a plain one.
-        let config_file = root.join("extensions").join(name).join("config.json");
+        let config_file = root.join(super::EXTENSIONS).join(name).join("config.json");
         let config = || Config::read(name, &config_file);
         let layout = match name {
-            "0002-flat-direct-storage-layout" => StorageLayout::FlatDirect,
-            "0003-hash-and-id-n-tuple-storage-layout" => {
-                StorageLayout::HashAndIdNTuple(config()?.tuples()?)
-            }
-            "0004-hashed-n-tuple-storage-layout" => {
+            FLAT_DIRECT => StorageLayout::FlatDirect,
+            HASH_AND_ID_N_TUPLE => StorageLayout::HashAndIdNTuple(config()?.tuples()?),
+            HASHED_N_TUPLE => {
                 let config = config()?;
                 let tuples = config.tuples()?;
                 let short_object_root = config.boolean("shortObjectRoot", false)?;
@@ -112,7 +125,7 @@ impl RootLayout {
                     short_object_root,
                 }
             }
-            "0006-flat-omit-prefix-storage-layout" => {
+            FLAT_OMIT_PREFIX => {
                 let config = config()?;
                 let delimiter = config.string("delimiter")?;
                 if delimiter.is_empty() {
@@ -251,10 +264,10 @@ impl StorageLayout {
     /// The extension's name, as `ocfl_layout.json` gives it.
     pub fn name(&self) -> &'static str {
         match self {
-            StorageLayout::FlatDirect => "0002-flat-direct-storage-layout",
-            StorageLayout::HashAndIdNTuple(_) => "0003-hash-and-id-n-tuple-storage-layout",
-            StorageLayout::HashedNTuple { .. } => "0004-hashed-n-tuple-storage-layout",
-            StorageLayout::FlatOmitPrefix { .. } => "0006-flat-omit-prefix-storage-layout",
+            StorageLayout::FlatDirect => FLAT_DIRECT,
+            StorageLayout::HashAndIdNTuple(_) => HASH_AND_ID_N_TUPLE,
+            StorageLayout::HashedNTuple { .. } => HASHED_N_TUPLE,
+            StorageLayout::FlatOmitPrefix { .. } => FLAT_OMIT_PREFIX,
         }
     }
 

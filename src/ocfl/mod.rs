@@ -36,6 +36,10 @@ pub(crate) const DECLARATION_PREFIX: &str = "0=ocfl_object_";
 /// storage root's (`0=ocfl_1.1`, §4.2).
 pub(crate) const ANY_DECLARATION_PREFIX: &str = "0=ocfl_";
 
+/// The directory of extensions in a storage root or an object (§4.4,
+/// §3.1).
+pub(crate) const EXTENSIONS: &str = "extensions";
+
 /// A version of the OCFL specification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SpecVersion {
@@ -155,6 +159,12 @@ pub enum OcflPlace {
         /// The first object below the directory, relative to it, if any.
         example: Option<PathBuf>,
     },
+    /// A directory of a storage root's extensions (§4.4), outside its
+    /// storage hierarchy.
+    InRootExtensions {
+        /// The storage root.
+        root: PathBuf,
+    },
     /// A directory inside an object (a version directory, its content).
     InObject {
         /// The object's root.
@@ -200,6 +210,11 @@ pub fn ocfl_place(dir: &Path) -> Option<OcflPlace> {
                     object: above.to_path_buf(),
                 });
             }
+            Some(Declared::StorageRoot) if real.starts_with(above.join(EXTENSIONS)) => {
+                return Some(OcflPlace::InRootExtensions {
+                    root: above.to_path_buf(),
+                });
+            }
             Some(Declared::StorageRoot) if own.is_none() && !is_object_root(&real) => {
                 return Some(OcflPlace::InStorageHierarchy {
                     root: above.to_path_buf(),
@@ -214,14 +229,18 @@ pub fn ocfl_place(dir: &Path) -> Option<OcflPlace> {
 }
 
 /// The first object root below `dir`, in name order, relative to it; not
-/// looked for among a storage root's extensions, nor inside objects.
+/// looked for among a storage root's extensions, nor inside objects, nor
+/// in hidden directories (an export's object while it is built is one).
 fn first_object(dir: &Path) -> Option<PathBuf> {
     let mut walk = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
-            entry.file_type().is_dir() && !(entry.depth() == 1 && entry.file_name() == "extensions")
+            let name = entry.file_name().to_string_lossy();
+            entry.file_type().is_dir()
+                && !name.starts_with('.')
+                && !(entry.depth() == 1 && name == EXTENSIONS)
         });
     for _ in 0..EXAMPLE_SEARCH_LIMIT {
         let entry = walk.next()?.ok()?;

@@ -202,6 +202,11 @@ pub(crate) fn refuse_ocfl_non_object(path: &Path) -> Result<()> {
             root.display(),
             verify_one(example)
         ),
+        OcflPlace::InRootExtensions { root } => format!(
+            "a directory of the extensions of the OCFL storage root {}, outside its storage \
+             hierarchy, not a bag nor an OCFL object",
+            root.display()
+        ),
         OcflPlace::InObject { object } => format!(
             "a directory inside the OCFL object {}, not a bag nor an OCFL object: verify \
              the object, `corpack verify {}`",
@@ -210,6 +215,23 @@ pub(crate) fn refuse_ocfl_non_object(path: &Path) -> Result<()> {
         ),
     };
     Err(Error::unreadable(path, message))
+}
+
+/// Refuses an OCFL object where a bag is wanted (`doing` says by what),
+/// saying what validates it: judged as a bag, it was a bag with no
+/// `bagit.txt`, told to unzip what is not zipped.
+pub(crate) fn refuse_ocfl_object(path: &Path, doing: &str) -> Result<()> {
+    if crate::ocfl::declared(path) != Some(crate::ocfl::Declared::Object) {
+        return Ok(());
+    }
+    Err(Error::unreadable(
+        path,
+        format!(
+            "an OCFL object, not a bag: {doing}; `corpack verify {}` validates the object, \
+             and the bag corpack exported is its version's content",
+            path.display()
+        ),
+    ))
 }
 
 /// What verify keeps of the records it judges, for an export.

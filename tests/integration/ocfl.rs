@@ -631,8 +631,10 @@ fn the_directories_above_a_new_object_are_made_as_it_is_put_in_place() {
     fs::write(dir.join("file"), "").unwrap();
     let (status, report) = export(&bundle, &dir.join("file/object"), &[]);
     assert_eq!(status, 2, "{report}");
+    let in_the_way = dir.join("file").canonicalize().unwrap();
+    assert_eq!(report["path"], in_the_way.to_str().unwrap(), "{report}");
     let error = report["error"].as_str().unwrap();
-    assert!(error.contains("file"), "{error}");
+    assert!(error.contains("Not a directory"), "{error}");
 }
 
 /// `corpack verify --json [extra] path`: exit 2, and the error's code
@@ -660,6 +662,10 @@ fn a_storage_root_and_what_is_inside_an_object_are_not_verified_as_bags() {
     fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
     let object = root.join("ab/sample");
     assert_eq!(export(&bundle, &object, &[]).0, 0);
+    // A build left in the root, hidden, is not named as its object.
+    let build = root.join(".corpack-build/object");
+    fs::create_dir_all(&build).unwrap();
+    fs::write(build.join("0=ocfl_object_1.1"), "ocfl_object_1.1\n").unwrap();
     let profile = crate::util::repo_root().join("manifests/bagit-profile.json");
     let profile = ["--profile", profile.to_str().unwrap()];
     for extra in [&[][..], &["--fast"], &profile] {
@@ -674,7 +680,6 @@ fn a_storage_root_and_what_is_inside_an_object_are_not_verified_as_bags() {
         ] {
             assert!(message.contains(&part), "{message}");
         }
-        assert!(!message.contains("bagit-txt-missing"), "{message}");
         // A directory of its storage hierarchy.
         let (code, message) = verify_error(&root.join("ab"), extra);
         assert_eq!(code, "unreadable");
@@ -696,6 +701,34 @@ fn a_storage_root_and_what_is_inside_an_object_are_not_verified_as_bags() {
             );
         }
     }
+    // A directory of the root's extensions is outside its hierarchy.
+    let extension = root.join("extensions/local-notes");
+    fs::create_dir_all(&extension).unwrap();
+    let (code, message) = verify_error(&extension, &[]);
+    assert_eq!(code, "unreadable");
+    assert!(
+        message.contains("a directory of the extensions of the OCFL storage root"),
+        "{message}"
+    );
+    // The object checked against a BagIt profile, or imported as a bag,
+    // is an object, not a bag to unzip.
+    let (code, message) = verify_error(&object, &profile);
+    assert_eq!(code, "unreadable");
+    assert!(message.contains("an OCFL object, not a bag"), "{message}");
+    assert!(!message.contains("unzip"), "{message}");
+    let imported = dir.join("imported");
+    let output = corpack()
+        .args(["import", "bag", "--json"])
+        .arg(&object)
+        .arg("-o")
+        .arg(&imported)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let error = report["error"].as_str().unwrap();
+    assert!(error.contains("an OCFL object, not a bag"), "{error}");
+    assert!(!imported.exists());
     // A storage root with no object says so.
     let empty_root = dir.join("empty-root");
     fs::create_dir(&empty_root).unwrap();

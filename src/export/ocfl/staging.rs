@@ -42,7 +42,7 @@ impl Place {
 
     /// The storage root `root`'s extension directory for builds.
     fn extension_of(root: &Path) -> Place {
-        let extensions = root.join("extensions");
+        let extensions = root.join(crate::ocfl::EXTENSIONS);
         let dir = extensions.join(STAGING_EXTENSION);
         Place {
             dir: dir.clone(),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::conflict;
 use crate::collection::CollectionInfo;
 use crate::error::{Error, IoContext, Result};
-use crate::ocfl::layout::{RootLayout, StorageLayout};
+use crate::ocfl::layout::{KNOWN_LAYOUTS, RootLayout, StorageLayout};
 use crate::ocfl::{Declared, Inventory, SpecVersion};
 
 /// What the output path is.
@@ -133,7 +133,8 @@ impl Placement {
                 return Err(conflict(
                     output,
                     &format!(
-                        "is an OCFL storage root whose storage layout, {name}, is not one corpack knows ({KNOWN_LAYOUTS}), so corpack cannot tell where the object goes in it: export into the object's path inside it (OCFL 1.1 §4.1); a storage root is never replaced, even with --force"
+                        "is an OCFL storage root whose storage layout, {name}, is not one corpack knows ({}), so corpack cannot tell where the object goes in it: export into the object's path inside it (OCFL 1.1 §4.1); a storage root is never replaced, even with --force",
+                        KNOWN_LAYOUTS.join(", ")
                     ),
                 ));
             }
@@ -173,9 +174,6 @@ impl Placement {
         ))
     }
 }
-
-/// The layouts [`Placement`] knows, for messages.
-const KNOWN_LAYOUTS: &str = "0002-flat-direct-storage-layout, 0003-hash-and-id-n-tuple-storage-layout, 0004-hashed-n-tuple-storage-layout, 0006-flat-omit-prefix-storage-layout";
 
 /// Where `layout` puts the object `id` in `root`, relative to it.
 fn layout_path(root: &Path, layout: &StorageLayout, id: &str) -> Result<PathBuf> {
@@ -259,7 +257,7 @@ pub(super) fn resolved(path: &Path) -> Result<PathBuf> {
 /// specification, `ocfl_layout.json` and `extensions` (§4.1, §4.4).
 fn is_storage_root_own(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
-    name == "extensions"
+    name == crate::ocfl::EXTENSIONS
         || name == "ocfl_layout.json"
         || name.starts_with("0=")
         || (name.starts_with("ocfl_") && name.ends_with(".md"))

@@ -101,7 +101,7 @@ pub(super) fn check_root_entries(
                     }
             }
             Kind::Dir => {
-                if name == "logs" || name == "extensions" {
+                if name == "logs" || name == crate::ocfl::EXTENSIONS {
                     true
                 } else if name.parse::<VersionNum>().is_ok() {
                     let listed = inventory.is_none_or(|inventory| {
@@ -155,11 +155,11 @@ pub(super) fn check_extensions(
 ) -> Result<()> {
     if !entries
         .iter()
-        .any(|e| e.name == "extensions" && e.kind == Kind::Dir)
+        .any(|e| e.name == crate::ocfl::EXTENSIONS && e.kind == Kind::Dir)
     {
         return Ok(());
     }
-    for entry in list(&root.join("extensions"))? {
+    for entry in list(&root.join(crate::ocfl::EXTENSIONS))? {
         let path = format!("extensions/{}", entry.name);
         if entry.kind != Kind::Dir {
             findings.add(
