@@ -35,9 +35,9 @@ use serde::{Serialize, Serializer, ser::SerializeMap};
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contact_is_organization,
-    contested_note, date_information, document_urn, family_and_given, origin_id, provenance_note,
-    xml_compatible_fields,
+    DisputingId, MediaKind, OriginId, PlainDate, PlainYears, collection_urn,
+    contact_is_organization, contested_note, date_information, document_urn, family_and_given,
+    origin_id, provenance_note, xml_compatible_fields,
 };
 use super::records;
 use super::verified::{RepositoryExportReport, VerifiedBundle};
@@ -424,21 +424,21 @@ pub const COLLECTION_TYPE: &str = "Document collection";
 /// its media type, not its genre (a talk, a letter), which its title and
 /// descriptions say.
 pub fn resource_type(media_type: &str) -> &'static str {
-    match media_type.split('/').next().unwrap_or_default() {
-        "audio" => "Sound recording",
-        "video" => "Video recording",
-        "image" => "Still image",
-        _ => "Document",
+    match MediaKind::of(media_type) {
+        MediaKind::Sound => "Sound recording",
+        MediaKind::Video => "Video recording",
+        MediaKind::Image => "Still image",
+        MediaKind::Text => "Document",
     }
 }
 
 /// The DataCite `resourceTypeGeneral` of a document, from its media type.
 pub fn resource_type_general(media_type: &str) -> &'static str {
-    match media_type.split('/').next().unwrap_or_default() {
-        "audio" => "Sound",
-        "video" => "Audiovisual",
-        "image" => "Image",
-        _ => "Text",
+    match MediaKind::of(media_type) {
+        MediaKind::Sound => "Sound",
+        MediaKind::Video => "Audiovisual",
+        MediaKind::Image => "Image",
+        MediaKind::Text => "Text",
     }
 }
 

@@ -34,9 +34,9 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::mapping::{
-    DisputingId, OriginId, PlainDate, PlainYears, collection_urn, contact_is_organization,
-    contested_note, date_information, document_urn, family_and_given, origin_id, provenance_note,
-    xml_compatible_fields,
+    DisputingId, MediaKind, OriginId, PlainDate, PlainYears, collection_urn,
+    contact_is_organization, contested_note, date_information, document_urn, family_and_given,
+    origin_id, provenance_note, xml_compatible_fields,
 };
 use super::records;
 use super::verified::{RepositoryExportReport, VerifiedBundle};
@@ -475,11 +475,11 @@ fn license_rights(license: &License) -> Value {
 
 /// The InvenioRDM resource type of a document, from its media type.
 pub fn resource_type(media_type: &str) -> &'static str {
-    match media_type.split('/').next().unwrap_or_default() {
-        "audio" => "audio",
-        "video" => "video",
-        "image" => "image",
-        _ => "publication",
+    match MediaKind::of(media_type) {
+        MediaKind::Sound => "audio",
+        MediaKind::Video => "video",
+        MediaKind::Image => "image",
+        MediaKind::Text => "publication",
     }
 }
 

@@ -31,6 +31,32 @@ pub fn contact_is_organization(info: &CollectionInfo) -> bool {
     }
 }
 
+/// What a document is, as far as its media type's top-level type tells:
+/// what each format's resource type of a document is made from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaKind {
+    /// `audio/…`.
+    Sound,
+    /// `video/…`.
+    Video,
+    /// `image/…`.
+    Image,
+    /// Anything else: text, a PDF, a spreadsheet.
+    Text,
+}
+
+impl MediaKind {
+    /// The kind of the media type `media_type` (`type/subtype`).
+    pub fn of(media_type: &str) -> MediaKind {
+        match media_type.split('/').next().unwrap_or_default() {
+            "audio" => MediaKind::Sound,
+            "video" => MediaKind::Video,
+            "image" => MediaKind::Image,
+            _ => MediaKind::Text,
+        }
+    }
+}
+
 /// The URN of a collection: `urn:corpack:<collection id>`. Records carry it
 /// as their identifier until a repository mints a DOI or handle.
 pub fn collection_urn(info: &CollectionInfo) -> String {
