@@ -64,6 +64,12 @@ pub enum Code {
     /// checksum can be verified). A label that is not a character set's
     /// name at all is `bagit-txt-invalid`.
     EncodingUnsupported,
+    /// `bagit.txt`'s `Tag-File-Character-Encoding` is no name or alias
+    /// IANA registers, nor a WHATWG label, but a name of Python's codecs
+    /// (`cp720`, or `CP IS` for IBM861 in a spelling Python takes): the tag
+    /// files are read in it, as bagit-python reads them, and RFC 8493
+    /// §2.1.1 asks for a registered name (a warning).
+    EncodingLabelUnregistered,
     /// `bag-info.txt` (or `package-info.txt`) cannot be parsed.
     BagInfoInvalid,
     /// `bag-info.txt` gives more than once a reserved element that RFC

@@ -25,6 +25,8 @@ pub struct Declaration {
     pub version: (u32, u32),
     /// `Tag-File-Character-Encoding`.
     pub encoding: TextEncoding,
+    /// `Tag-File-Character-Encoding` as written.
+    pub encoding_label: String,
 }
 
 impl Declaration {
@@ -92,6 +94,7 @@ pub fn parse(bytes: &[u8]) -> Result<Declaration, DeclarationError> {
         version_text,
         version,
         encoding,
+        encoding_label: label,
     })
 }
 

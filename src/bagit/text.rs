@@ -57,8 +57,27 @@ impl TextEncoding {
     /// UTF-8, the encoding of `bagit.txt` and of every bag corpack writes.
     pub const UTF_8: TextEncoding = TextEncoding::Whatwg(encoding_rs::UTF_8);
 
-    /// The encoding an IANA or WHATWG label names, if known.
+    /// The encoding a label names, if known: an IANA or WHATWG label
+    /// ([`TextEncoding::for_registered_label`]), or the name of one of
+    /// Python's codecs in any spelling Python takes, as bagit-python reads
+    /// the label.
     pub fn for_label(label: &str) -> Option<TextEncoding> {
+        TextEncoding::for_registered_label(label).or_else(|| {
+            let label = label.trim().to_ascii_lowercase();
+            (OEM_CODE_PAGES.iter())
+                .find(|page| python_names(page.python, &label))
+                .map(|page| TextEncoding::Oem(page.number))
+                .or_else(|| {
+                    python_names(&PYTHON_CP866, &label)
+                        .then_some(TextEncoding::Whatwg(encoding_rs::IBM866))
+                })
+        })
+    }
+
+    /// The encoding an IANA name or alias, a common spelling of one, or a
+    /// WHATWG label names, if known: a label RFC 8493 §2.1.1 allows, where
+    /// [`TextEncoding::for_label`] reads Python's names too.
+    pub fn for_registered_label(label: &str) -> Option<TextEncoding> {
         let label = label.trim().to_ascii_lowercase();
         match label.as_str() {
             // IANA's names and aliases of ISO-8859-1, and common spellings.
@@ -91,16 +110,7 @@ impl TextEncoding {
             _ => (OEM_CODE_PAGES.iter())
                 .find(|page| page.iana.contains(&label.as_str()))
                 .map(|page| TextEncoding::Oem(page.number))
-                .or_else(|| Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg))
-                .or_else(|| {
-                    (OEM_CODE_PAGES.iter())
-                        .find(|page| python_names(page.python, &label))
-                        .map(|page| TextEncoding::Oem(page.number))
-                })
-                .or_else(|| {
-                    python_names(&PYTHON_CP866, &label)
-                        .then_some(TextEncoding::Whatwg(encoding_rs::IBM866))
-                }),
+                .or_else(|| Encoding::for_label(label.as_bytes()).map(TextEncoding::Whatwg)),
         }
     }
 
@@ -857,6 +867,25 @@ mod tests {
         ] {
             let encoding = TextEncoding::for_label(label);
             assert_eq!(encoding.map(TextEncoding::name), Some(name), "{label:?}");
+        }
+        // Python's names alone are no registered labels.
+        for python_only in ["CP IS", "cp.is", "775", "(cp720)", "cp720", "-cp866-"] {
+            assert!(
+                TextEncoding::for_label(python_only).is_some(),
+                "{python_only:?}"
+            );
+            assert_eq!(TextEncoding::for_registered_label(python_only), None);
+        }
+        for registered in [
+            "IBM437", "cp437", "cp-is", "IBM00858", "IBM866", "UTF-8", "latin1",
+        ] {
+            let encoding = TextEncoding::for_registered_label(registered);
+            assert_eq!(
+                encoding,
+                TextEncoding::for_label(registered),
+                "{registered:?}"
+            );
+            assert!(encoding.is_some(), "{registered:?}");
         }
         for label in [
             "ibm-437",

@@ -77,7 +77,20 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
         return None;
     }
     match declaration::parse(&bytes) {
-        Ok(declaration) => Some(declaration),
+        Ok(declaration) => {
+            let label = &declaration.encoding_label;
+            if TextEncoding::for_registered_label(label).is_none() {
+                findings.push(Finding::warning(
+                    Code::EncodingLabelUnregistered,
+                    PATH,
+                    format!(
+                        "Tag-File-Character-Encoding {label:?} is not a name IANA registers                          for a character set (RFC 8493 §2.1.1): the tag files are read in {},                          the encoding Python's codecs find by it, as bagit-python reads them",
+                        declaration.encoding.name()
+                    ),
+                ));
+            }
+            Some(declaration)
+        }
         Err(error) => {
             let code = match error {
                 DeclarationError::EncodingUnsupported(_) => Code::EncodingUnsupported,
