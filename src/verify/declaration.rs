@@ -615,20 +615,26 @@ mod tests {
         }
     }
 
+    /// `(severity, code, path, message)` of each finding reading
+    /// `bag_info` gives in a bag of BagIt `version`.
+    fn bag_info_findings(bag_info: &str, version: &str) -> Vec<(Severity, Code, String, String)> {
+        let store = Memory::new(&[("bag-info.txt", bag_info.as_bytes())]);
+        let bagit_txt = format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8");
+        let declaration = declaration::parse(bagit_txt.as_bytes()).unwrap();
+        let mut findings = Findings::default();
+        read_bag_info(&store, &declaration, &mut findings).unwrap();
+        (findings.into_vec().into_iter())
+            .map(|f| (f.severity, f.code, f.path, f.message))
+            .collect()
+    }
+
     #[test]
     fn reserved_elements_that_should_not_repeat_are_warned_of() {
         let bag_info = "Bagging-Date: 2024-01-01\nbagging-date: 2024-01-02\nBag-Size: 1 KB\n\
                         BAG-SIZE: 1 KB\nBag-Count: 1 of 2\nBag-Group-Identifier: g\n\
                         Contact-Name: A\nContact-Name: B\n";
-        let store = Memory::new(&[("bag-info.txt", bag_info.as_bytes())]);
         for version in ["1.0", "0.97"] {
-            let bagit_txt = format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8");
-            let declaration = declaration::parse(bagit_txt.as_bytes()).unwrap();
-            let mut findings = Findings::default();
-            read_bag_info(&store, &declaration, &mut findings).unwrap();
-            let found: Vec<_> = (findings.into_vec().into_iter())
-                .map(|f| (f.severity, f.code, f.path, f.message))
-                .collect();
+            let found = bag_info_findings(bag_info, version);
             let warning = |message: &str| {
                 (
                     Severity::Warning,
@@ -661,15 +667,9 @@ mod tests {
                         BAG-COUNT: 3 of 2\nBag-Count: 1 of\nBag-Count: 1 OF 2\n\
                         Bag-Count: 99999999999999999999999 of 100000000000000000000000\n\
                         Bag-Count: 100000000000000000000000 of 99999999999999999999999\n";
-        let store = Memory::new(&[("bag-info.txt", bag_info.as_bytes())]);
         for version in ["1.0", "0.97"] {
-            let bagit_txt = format!("BagIt-Version: {version}\nTag-File-Character-Encoding: UTF-8");
-            let declaration = declaration::parse(bagit_txt.as_bytes()).unwrap();
-            let mut findings = Findings::default();
-            read_bag_info(&store, &declaration, &mut findings).unwrap();
-            let found: Vec<_> = (findings.into_vec().into_iter())
-                .filter(|f| f.code != Code::BagInfoRepeated)
-                .map(|f| (f.severity, f.code, f.path, f.message))
+            let found: Vec<_> = (bag_info_findings(bag_info, version).into_iter())
+                .filter(|(_, code, _, _)| *code != Code::BagInfoRepeated)
                 .collect();
             let warning = |message: &str| {
                 (
