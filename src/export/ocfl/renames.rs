@@ -166,6 +166,24 @@ mod tests {
     }
 
     #[test]
+    fn the_directories_made_above_an_object_are_removed_when_left_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let object = dir.path().join("a/b/object");
+        let made = make_parents(&object).unwrap();
+        assert_eq!(made, [dir.path().join("a"), dir.path().join("a/b")]);
+        remove_made(&made);
+        assert!(!dir.path().join("a").exists());
+        // One that another export put an object in meanwhile stays, and so
+        // does what holds it.
+        let made = make_parents(&object).unwrap();
+        fs::create_dir(dir.path().join("a/b/another")).unwrap();
+        remove_made(&made);
+        assert!(dir.path().join("a/b/another").is_dir());
+        // Only those missing are made.
+        assert_eq!(make_parents(&object).unwrap(), Vec::<PathBuf>::new());
+    }
+
+    #[test]
     fn an_output_made_meanwhile_is_replaced_only_when_replacing() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("target");
