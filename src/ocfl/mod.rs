@@ -210,7 +210,9 @@ pub fn ocfl_place(dir: &Path) -> Option<OcflPlace> {
                     object: above.to_path_buf(),
                 });
             }
-            Some(Declared::StorageRoot) if real.starts_with(above.join(EXTENSIONS)) => {
+            Some(Declared::StorageRoot)
+                if own.is_none() && real.starts_with(above.join(EXTENSIONS)) =>
+            {
                 return Some(OcflPlace::InRootExtensions {
                     root: above.to_path_buf(),
                 });
@@ -362,9 +364,22 @@ mod tests {
                 })
             );
         }
+        // The root's extensions are outside its hierarchy, but an object
+        // built there (an export's, in its staging) is an object.
+        let extension = root.join("extensions/0000-x/ab/zz");
+        assert_eq!(
+            ocfl_place(&extension),
+            Some(OcflPlace::InRootExtensions { root: root.clone() })
+        );
+        std::fs::write(extension.join(OBJECT_DECLARATION), "ocfl_object_1.1\n").unwrap();
         // An object, a bag inside one, and what is not there are judged
         // as they are.
-        for judged in [&object, &object.join("v1/content/bag"), &root.join("none")] {
+        for judged in [
+            &object,
+            &object.join("v1/content/bag"),
+            &root.join("none"),
+            &extension,
+        ] {
             assert_eq!(ocfl_place(judged), None, "{}", judged.display());
         }
     }
