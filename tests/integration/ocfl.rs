@@ -585,11 +585,19 @@ fn a_new_object_in_an_ocfl_1_0_storage_root_is_an_ocfl_1_0_object() {
     verify_valid(&object);
     // In a 1.1 storage root, a 1.1 object.
     let root = dir.join("root-1.1");
-    fs::create_dir_all(&root).unwrap();
-    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    declare_storage_root(&root);
     let object = root.join("sample");
     assert_eq!(export(&bundle, &object, &[]).0, 0);
     assert!(object.join("0=ocfl_object_1.1").is_file());
+}
+
+/// The bag of `bundle`, unzipped in `dir`, with a payload file changed:
+/// a bag `export ocfl` refuses.
+fn forged_bag(dir: &Dir, bundle: &Path) -> PathBuf {
+    let bag = dir.join("bag");
+    crate::util::unzip(bundle, &bag);
+    fs::write(bag.join("sample/data/documents/letter.txt"), "Forged.\n").unwrap();
+    bag.join("sample")
 }
 
 #[test]
@@ -598,11 +606,9 @@ fn the_directories_above_a_new_object_are_made_as_it_is_put_in_place() {
     let collection = sample_collection(&dir, "c");
     let bundle = pack(&dir, &collection, "c");
     // A bundle refused makes none of them.
-    let bag = dir.join("bag");
-    crate::util::unzip(&bundle, &bag);
-    fs::write(bag.join("sample/data/documents/letter.txt"), "Forged.\n").unwrap();
+    let forged = forged_bag(&dir, &bundle);
     let object = dir.join("new/deeper/object");
-    let (status, report) = export(&bag.join("sample"), &object, &[]);
+    let (status, report) = export(&forged, &object, &[]);
     assert_eq!((status, &report["action"]), (1, &"refused".into()));
     assert!(!dir.join("new").exists());
     // A valid one makes them, as `mkdir -p` does.
@@ -619,12 +625,11 @@ fn the_directories_above_a_new_object_are_made_as_it_is_put_in_place() {
     // In a storage root, the storage hierarchy's directories: the root
     // stays valid, with no empty directory left (E073).
     let root = dir.join("root");
-    fs::create_dir(&root).unwrap();
-    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    declare_storage_root(&root);
     let object = root.join("ab/cd/ef/sample");
     assert_eq!(export(&bundle, &object, &[]).0, 0);
     validators().ocfl_validate(&root).assert_valid();
-    let (status, _) = export(&bag.join("sample"), &root.join("gh/ij/sample"), &[]);
+    let (status, _) = export(&forged, &root.join("gh/ij/sample"), &[]);
     assert_eq!(status, 1);
     assert!(!root.join("gh").exists());
     // A file where a directory must be is an error naming it.
@@ -658,8 +663,7 @@ fn a_storage_root_and_what_is_inside_an_object_are_not_verified_as_bags() {
     let collection = sample_collection(&dir, "c");
     let bundle = pack(&dir, &collection, "c");
     let root = dir.join("root");
-    fs::create_dir(&root).unwrap();
-    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    declare_storage_root(&root);
     let object = root.join("ab/sample");
     assert_eq!(export(&bundle, &object, &[]).0, 0);
     // A build left in the root, hidden, is not named as its object.
@@ -750,8 +754,7 @@ fn a_zipped_object_or_storage_root_is_named_as_such() {
     let collection = sample_collection(&dir, "c");
     let bundle = pack(&dir, &collection, "c");
     let root = dir.join("root");
-    fs::create_dir(&root).unwrap();
-    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    declare_storage_root(&root);
     let object = root.join("sample");
     assert_eq!(export(&bundle, &object, &[]).0, 0);
     for (zipped, top, said) in [
@@ -789,12 +792,18 @@ fn a_zipped_object_or_storage_root_is_named_as_such() {
     }
 }
 
+/// Makes `root` an OCFL 1.1 storage root with no layout: the directory
+/// and its declaration.
+fn declare_storage_root(root: &Path) {
+    fs::create_dir_all(root).unwrap();
+    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+}
+
 /// A storage root at `dir/name` declaring the layout `extension`, with
 /// `config` as its config.json if given.
 fn storage_root(dir: &Dir, name: &str, extension: &str, config: Option<&str>) -> PathBuf {
     let root = dir.join(name);
-    fs::create_dir(&root).unwrap();
-    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    declare_storage_root(&root);
     let layout = serde_json::json!({"extension": extension, "description": "a layout"});
     fs::write(root.join("ocfl_layout.json"), layout.to_string()).unwrap();
     if let Some(config) = config {
@@ -921,8 +930,7 @@ fn a_storage_root_with_no_layout_corpack_knows_takes_the_path_given() {
         None,
     );
     let undeclared = dir.join("undeclared");
-    fs::create_dir(&undeclared).unwrap();
-    fs::write(undeclared.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    declare_storage_root(&undeclared);
     for (root, why) in [
         (
             &unknown,
@@ -1319,11 +1327,9 @@ fn an_invalid_bundle_is_refused_and_nothing_is_written() {
     let dir = Dir::new();
     let collection = sample_collection(&dir, "c");
     let bundle = pack(&dir, &collection, "c");
-    let bag = dir.join("bag");
-    crate::util::unzip(&bundle, &bag);
-    fs::write(bag.join("sample/data/documents/letter.txt"), "Forged.\n").unwrap();
+    let forged = forged_bag(&dir, &bundle);
     let object = dir.join("object");
-    let (status, report) = export(&bag.join("sample"), &object, &[]);
+    let (status, report) = export(&forged, &object, &[]);
     assert_eq!(status, 1, "{report}");
     assert_eq!(report["action"], "refused");
     let codes: Vec<&str> = report["bundle_findings"]
@@ -1336,7 +1342,7 @@ fn an_invalid_bundle_is_refused_and_nothing_is_written() {
     assert!(!object.exists());
     corpack()
         .args(["export", "ocfl"])
-        .arg(bag.join("sample"))
+        .arg(&forged)
         .arg("-o")
         .arg(&object)
         .assert()
@@ -1593,7 +1599,7 @@ fn ocfl_data_is_never_replaced_nor_written_into() {
     let holder = dir.join("holder");
     let root = holder.join("root");
     fs::create_dir_all(root.join("extensions")).unwrap();
-    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    declare_storage_root(&root);
     let object = root.join("sample");
     assert_eq!(export(&bundle, &object, &[]).0, 0);
     let before = tree(dir.path());
@@ -1639,8 +1645,7 @@ fn a_killed_export_leaves_the_storage_root_valid() {
     let collection = sample_collection(&dir, "c");
     let holder = dir.join("holder");
     let root = holder.join("root");
-    fs::create_dir_all(&root).unwrap();
-    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    declare_storage_root(&root);
     let object = root.join("sample");
     assert_eq!(export(&pack(&dir, &collection, "first"), &object, &[]).0, 0);
     revise(&collection);
@@ -1761,8 +1766,7 @@ fn an_export_builds_where_it_may_write() {
     // goes into the root's extensions/, and leaves nothing there.
     let holder = dir.join("holder");
     let root = holder.join("root");
-    fs::create_dir_all(&root).unwrap();
-    fs::write(root.join("0=ocfl_1.1"), "ocfl_1.1\n").unwrap();
+    declare_storage_root(&root);
     let object = root.join("sample");
     {
         let _unwritable = Unwritable::new(&holder);
