@@ -84,7 +84,9 @@ pub fn read(store: &dyn BagStore, findings: &mut Findings) -> Option<Declaration
                     Code::EncodingLabelUnregistered,
                     PATH,
                     format!(
-                        "Tag-File-Character-Encoding {label:?} is not a name IANA registers                          for a character set (RFC 8493 §2.1.1): the tag files are read in {},                          the encoding Python's codecs find by it, as bagit-python reads them",
+                        "Tag-File-Character-Encoding {label:?} is not a name IANA registers \
+                         for a character set (RFC 8493 §2.1.1): the tag files are read in {}, \
+                         the encoding Python's codecs find by it, as bagit-python reads them",
                         declaration.encoding.name()
                     ),
                 ));

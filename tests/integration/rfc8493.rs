@@ -368,6 +368,14 @@ fn tag_files_in_an_oem_code_page_are_read_as_bagit_python_reads_them() {
         for verdict in [verify_json(&bag, &[]), verify_json(&zip, &[])] {
             assert_valid(&verdict);
             assert_eq!(verdict.findings(), warned, "{label}");
+            if !warned.is_empty() {
+                assert_eq!(
+                    verdict.report["findings"][0]["message"],
+                    "Tag-File-Character-Encoding \"CP IS\" is not a name IANA registers for a \
+                     character set (RFC 8493 §2.1.1): the tag files are read in IBM861, the \
+                     encoding Python's codecs find by it, as bagit-python reads them"
+                );
+            }
         }
         // Read as UTF-8 or as ISO-8859-1, the same bytes do not name the
         // payload file.
