@@ -92,8 +92,7 @@ pub fn import_bag(
 ) -> Result<ImportReport> {
     // The bag is only read: a collection written in it would change it.
     refuse_to_write_into([dir], bag)?;
-    verify::refuse_ocfl_non_object(bag)?;
-    verify::refuse_ocfl_object(bag, "import bag reads a bag or a bundle")?;
+    verify::refuse_ocfl(bag, "import bag reads a bag or a bundle")?;
     let store = reader::open(bag)?;
     if let Some(bag_info) = plain_bag_info(store.as_ref())
         && bundle::is_corpack_bundle(store.as_ref(), &bag_info)

@@ -374,8 +374,7 @@ pub fn verify_with_profile(
     profile: &Profile,
     progress: &dyn Progress,
 ) -> Result<Report> {
-    verify::refuse_ocfl_non_object(path)?;
-    verify::refuse_ocfl_object(path, "a BagIt profile is checked against a bag")?;
+    verify::refuse_ocfl(path, "a BagIt profile is checked against a bag")?;
     let store = reader::open(path)?;
     let mut report = verify::verify(store.as_ref(), options, progress);
     report.add_findings(profile.check(store.as_ref()));

@@ -173,7 +173,7 @@ pub fn verify_path(path: &Path, options: VerifyOptions, progress: &dyn Progress)
 /// `verify` validates one at a time, and a directory inside an object,
 /// whose root it validates. Judged as a bag, each was only a bag with no
 /// `bagit.txt`.
-pub(crate) fn refuse_ocfl_non_object(path: &Path) -> Result<()> {
+fn refuse_ocfl_non_object(path: &Path) -> Result<()> {
     use crate::ocfl::OcflPlace;
     let Some(place) = crate::ocfl::ocfl_place(path) else {
         return Ok(());
@@ -217,10 +217,12 @@ pub(crate) fn refuse_ocfl_non_object(path: &Path) -> Result<()> {
     Err(Error::unreadable(path, message))
 }
 
-/// Refuses an OCFL object where a bag is wanted (`doing` says by what),
-/// saying what validates it: judged as a bag, it was a bag with no
-/// `bagit.txt`, told to unzip what is not zipped.
-pub(crate) fn refuse_ocfl_object(path: &Path, doing: &str) -> Result<()> {
+/// Refuses OCFL data where a bag is wanted (`doing` says by what): what
+/// [`refuse_ocfl_non_object`] refuses, and an OCFL object, saying what
+/// validates it. Judged as a bag, an object was a bag with no `bagit.txt`,
+/// told to unzip what is not zipped.
+pub(crate) fn refuse_ocfl(path: &Path, doing: &str) -> Result<()> {
+    refuse_ocfl_non_object(path)?;
     if crate::ocfl::declared(path) != Some(crate::ocfl::Declared::Object) {
         return Ok(());
     }
